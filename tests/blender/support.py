@@ -1,0 +1,33 @@
+"""Helpers shared by the bpy tests (imported only where bpy exists)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import addon_utils
+import bpy
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSETS = ROOT / "tests" / "assets"
+ADDON_ID = "tripo_blender"
+DEV_REPO_MODULE = "tripo_dev"
+DEV_MODULE = f"bl_ext.{DEV_REPO_MODULE}.{ADDON_ID}"
+INSTALLED_MODULE = f"bl_ext.user_default.{ADDON_ID}"
+
+
+def reraise(exc: BaseException) -> None:
+    """``handle_error`` for addon_utils: the default only prints, which would hide the cause."""
+    raise exc
+
+
+def enable_addon(module: str) -> ModuleType:
+    """Enable an add-on by module name, raising whatever its import or register() raised."""
+    mod = addon_utils.enable(module, default_set=True, handle_error=reraise)
+    assert mod is not None, f"addon_utils.enable({module!r}) returned None"
+    return mod
+
+
+def addon_enabled(module: str) -> bool:
+    """True if Blender lists the add-on as enabled in the preferences."""
+    return module in bpy.context.preferences.addons

@@ -1,0 +1,158 @@
+"""Response parsing (envelopes, error pages, Retry-After), tolerant models, safe file names."""
+
+from __future__ import annotations
+
+import email.utils
+
+import pytest
+
+from tripo_blender.client import (
+    Balance, RigType, Task, TaskOutput, TaskStatus, TERMINAL_STATUSES, TripoAPIError, TripoRequestError,
+)
+from tripo_blender.client import download as dl
+from tripo_blender.client.transport import parse_api_response, parse_retry_after
+
+TRACE = {"X-Tripo-Trace-ID": "9f1c", "Content-Type": "application/json"}
+
+
+def test_success_envelope() -> None:
+    result = parse_api_response(200, TRACE, b'{"code":0,"data":{"task_id":"abc"}}')
+    assert (result.data, result.trace_id, result.status_code) == ({"task_id": "abc"}, "9f1c", 200)
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "suggestion"),
+    [(401, 1002, "Check your API key"), (404, 2001, None), (403, 2010, "Top up your credits"), (200, 2002, "See docs")],
+)
+def test_error_envelopes_become_api_errors_with_all_fields(status: int, code: int, suggestion: str | None) -> None:
+    body = {"code": code, "message": "went wrong"}
+    if suggestion:
+        body["suggestion"] = suggestion
+    import json
+
+    with pytest.raises(TripoAPIError) as info:
+        parse_api_response(status, TRACE, json.dumps(body).encode())
+    err = info.value
+    assert (err.code, err.message, err.suggestion, err.status_code, err.trace_id) == (code, "went wrong", suggestion, status, "9f1c")
+
+
+def test_retry_after_is_carried_on_api_errors() -> None:
+    headers = dict(TRACE, **{"Retry-After": "7"})
+    with pytest.raises(TripoAPIError) as info:
+        parse_api_response(429, headers, b'{"code":2000,"message":"limit","suggestion":"wait"}')
+    assert info.value.retry_after == 7.0 and info.value.retryable
+
+
+def test_html_502_from_a_proxy_becomes_request_error_with_snippet() -> None:
+    html = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>nginx</body></html>"
+    with pytest.raises(TripoRequestError) as info:
+        parse_api_response(502, {"Content-Type": "text/html"}, html, reason="Bad Gateway")
+    err = info.value
+    assert err.status_code == 502
+    assert "502 Bad Gateway 502 Bad Gateway nginx" in err.message
+    assert "<h1>" not in err.message
+    assert "text/html" in err.message
+    assert err.may_have_reached_server
+
+
+def test_non_json_200_and_envelope_less_json() -> None:
+    with pytest.raises(TripoRequestError, match="not JSON"):
+        parse_api_response(200, {}, b"OK")
+    with pytest.raises(TripoRequestError, match="not a Tripo envelope"):
+        parse_api_response(200, {}, b'{"task_id":"x"}')
+    with pytest.raises(TripoRequestError, match="empty body"):
+        parse_api_response(500, {}, b"")
+
+
+def test_snippet_is_short() -> None:
+    with pytest.raises(TripoRequestError) as info:
+        parse_api_response(503, {}, b"x" * 10_000)
+    assert len(info.value.message) < 400
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after(" 1.5 ") == 1.5
+    assert parse_retry_after("-4") == 0.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+    date = email.utils.formatdate(1_000_030, usegmt=True)
+    assert parse_retry_after(date, now=1_000_000) == pytest.approx(30.0)
+
+
+# --------------------------------------------------------------------------- models
+
+
+def test_task_parses_real_success_example_and_keeps_extras() -> None:
+    data = {
+        "task_id": "6a41962f", "type": "image_to_model", "status": "success",
+        "input": {"model_version": "v1.4-20240625"},
+        "output": {"model": "https://cdn.test/m.glb?auth_key=1", "rendered_image": "https://cdn.test/r.webp",
+                   "riggable": True, "rig_type": "biped", "generate_multiview_image": {"front_view_url": "u"}},
+        "progress": 100, "create_time": 1735203566, "thumbnail": "https://cdn.test/r.webp",
+        "queuing_num": -1, "running_left_time": -1, "consumed_credit": 30, "result": {"model": {"url": "u"}},
+    }
+    task = Task.from_dict(data, trace_id="tr")
+    assert task.status is TaskStatus.SUCCESS
+    assert task.output.model == "https://cdn.test/m.glb?auth_key=1"
+    assert task.output.rig_type is RigType.BIPED and task.output.riggable is True
+    assert task.output.extra == {"generate_multiview_image": {"front_view_url": "u"}}
+    assert (task.consumed_credit, task.thumbnail, task.trace_id, task.running_left_time) == (30.0, "https://cdn.test/r.webp", "tr", -1)
+    assert task.raw["result"] == {"model": {"url": "u"}}
+    assert task.created_at.year == 2024
+
+
+def test_task_tolerates_missing_fields_and_unknown_status() -> None:
+    task = Task.from_dict({"task_id": "t", "status": "completed"})
+    assert task.status is TaskStatus.UNKNOWN and task.status.is_terminal
+    assert (task.type, task.input, task.output, task.progress, task.create_time) == ("", {}, TaskOutput(), 0, 0)
+    assert Task.from_dict(None).status is TaskStatus.UNKNOWN
+    failed = Task.from_dict({"status": "failed", "error_code": 1001, "error_message": "boom", "progress": "100"})
+    assert (failed.error_code, failed.error_msg, failed.progress) == (1001, "boom", 100)
+    odd = TaskOutput.from_dict({"rig_type": "centipede", "riggable": "yes", "model": 5})
+    assert odd.rig_type is None and odd.extra == {"rig_type": "centipede"} and odd.riggable is None and odd.model is None
+
+
+def test_terminal_statuses() -> None:
+    assert {s.value for s in TERMINAL_STATUSES} == {"success", "failed", "banned", "expired", "cancelled", "unknown"}
+    assert TaskStatus.SUCCESS == "success"
+
+
+def test_balance() -> None:
+    assert Balance.from_dict({"balance": 100, "frozen": "10.5"}) == Balance(100.0, 10.5)
+    assert Balance.from_dict({}) == Balance(0.0, 0.0)
+
+
+# --------------------------------------------------------------------------- file names
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://cdn.test/tcli_x/20250101/T1/tripo_pbr_model_T1.glb?Policy=a/b&Signature=c", "tripo_pbr_model_T1.glb"),
+        ("https://cdn.test/tcli_x/T1/rendered_image.webp?x=1", "T1_rendered_image.webp"),
+        ("https://cdn.test/a/..%2F..%2F..%2Fetc%2Fpasswd", "T1_passwd.glb"),
+        ("https://cdn.test/a/%2e%2e", "T1_model.glb"),
+        ("https://cdn.test/", "T1_model.glb"),
+        ("https://cdn.test/a/..\\..\\evil.glb", "T1_evil.glb"),
+        ("https://cdn.test/a/.hidden.glb", "T1_hidden.glb"),
+        ("https://cdn.test/a/na%20me%3F%3Cx%3E.fbx", "T1_na_me_x_.fbx"),
+        ("https://cdn.test/a/CON.glb", "T1__CON.glb"),
+        ("https://cdn.test/a/" + "x" * 500 + ".glb", "T1_" + "x" * 113 + ".glb"),
+    ],
+)
+def test_filename_from_url_is_safe(url: str, expected: str) -> None:
+    name = dl.filename_from_url(url, task_id="T1", key="model", default_ext=".glb")
+    assert name == expected
+    assert "/" not in name and "\\" not in name and not name.startswith(".") and len(name) <= 120
+
+
+def test_unique_names_and_plain_filename() -> None:
+    taken: set[str] = set()
+    assert dl.unique_name("a.glb", "model", taken) == "a.glb"
+    assert dl.unique_name("A.glb", "pbr_model", taken) == "A_pbr_model.glb"
+    assert dl.unique_name("a.glb", "pbr_model", taken) == "a_pbr_model_2.glb"
+    assert dl.check_plain_filename("preview.png") == "preview.png"
+    for bad in ("../x.png", "a/b.png", "..", "", "a\\b.png"):
+        with pytest.raises(ValueError, match="plain file name"):
+            dl.check_plain_filename(bad)

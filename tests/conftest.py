@@ -1,0 +1,28 @@
+"""Root pytest configuration, shared by the plain-Python and the bpy test suites.
+
+Kept light and bpy-free on purpose: every suite imports it. It makes the repository root
+importable (``tests.emulator``, ``tripo_blender``) even without pytest's ``pythonpath`` setting,
+and provides the ``emulator`` fixture: a fresh, started emulator per test with zero task
+durations, stopped afterwards.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.emulator import Emulator  # noqa: E402 - needs the sys.path entry above
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """A started :class:`~tests.emulator.Emulator` with zero queue/run time and fresh state."""
+    with Emulator(queue_seconds=0.0, run_seconds=0.0) as emu:
+        yield emu

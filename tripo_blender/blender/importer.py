@@ -1,0 +1,317 @@
+"""Bring a downloaded result file into the scene, ready to use.
+
+Main thread only. The rules this module enforces, and why:
+
+* Everything an import creates goes into **one new collection** named after the job, so a
+  result is easy to find, hide or delete, and nothing already in the scene is touched
+  (``bpy.data.collections.new`` never reuses a name, so nothing the user made is overwritten).
+* What an import created is found by **difference** of ``bpy.data.objects`` before/after. This
+  works the same for every importer and Blender version (the glTF importer of 4.2 ignores the
+  active collection; 4.5+ can select created objects, 4.2 cannot).
+* glTF rigs bring a hidden "Icosphere" bone shape: we ask the importer not to make it
+  (``disable_bone_shape``) and delete any such helper that still appears.
+* The result is **placed at the 3D cursor by moving its root(s) only**: children keep their
+  local transforms, so an armature and its skinned mesh are never rotated twice (the official
+  add-on's bug). Several roots get a common Empty parent so the result moves as one.
+* Every object is tagged with the task id and the job id as ID custom properties: they survive
+  save/reload, and stay readable even when the add-on is disabled.
+* One undo step per import: ``bpy.ops`` calls from Python push none (verified), so we push it.
+* Importer options differ between Blender versions; every optional keyword is checked against
+  the operator's RNA before it is passed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import bpy
+
+from ..jobs.archive import safe_extract_zip
+
+log = logging.getLogger(__name__)
+
+TASK_ID_PROP = "tripo_task_id"
+JOB_ID_PROP = "tripo_job_id"
+#: Formats Blender can open, in order of preference when a folder holds several candidates.
+MODEL_SUFFIXES = (".glb", ".gltf", ".fbx", ".obj", ".usdz", ".usdc", ".usda", ".usd", ".stl")
+
+
+class ImportFailed(RuntimeError):
+    """A result file could not be imported; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """User-facing importer settings (mirrored in the add-on preferences)."""
+
+    gltf_shading: str = "NORMALS"
+    merge_vertices: bool = False
+    fbx_ignore_leaf_bones: bool = False
+    fbx_automatic_bone_orientation: bool = False
+
+
+@dataclass
+class ImportResult:
+    """What one import added to the scene."""
+
+    collection: bpy.types.Collection
+    objects: list[bpy.types.Object]
+    root: bpy.types.Object
+    actions: list[bpy.types.Action] = field(default_factory=list)
+
+
+def operator_accepts(op: Any, name: str) -> bool:
+    """True if the operator ``op`` (e.g. ``bpy.ops.import_scene.gltf``) has property ``name``."""
+    try:
+        return name in op.get_rna_type().properties.keys()
+    except (KeyError, AttributeError):
+        return False
+
+
+def operator_exists(op: Any) -> bool:
+    """``hasattr(bpy.ops.wm, x)`` is always True; asking for the RNA type is the real test."""
+    try:
+        op.get_rna_type()
+    except (KeyError, AttributeError):
+        return False
+    return True
+
+
+def _supported_kwargs(op: Any, wanted: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep only the keywords this Blender version's operator knows."""
+    return {k: v for k, v in wanted.items() if operator_accepts(op, k)}
+
+
+def _run_importer(path: Path, options: ImportOptions) -> None:
+    """Call the importer for ``path``'s format; raise :class:`ImportFailed` with a clear reason."""
+    suffix = path.suffix.lower()
+    op: Any
+    kwargs: dict[str, Any]
+    if suffix in (".glb", ".gltf"):
+        op = bpy.ops.import_scene.gltf
+        kwargs = {"import_shading": options.gltf_shading, "merge_vertices": options.merge_vertices,
+                  "disable_bone_shape": True}
+    elif suffix == ".fbx":
+        op = bpy.ops.import_scene.fbx
+        kwargs = {"use_anim": True, "ignore_leaf_bones": options.fbx_ignore_leaf_bones,
+                  "automatic_bone_orientation": options.fbx_automatic_bone_orientation}
+    elif suffix == ".obj":
+        op = bpy.ops.wm.obj_import
+        kwargs = {}
+    elif suffix == ".stl":
+        op = bpy.ops.wm.stl_import
+        kwargs = {}
+    elif suffix in (".usdz", ".usdc", ".usda", ".usd"):
+        op = bpy.ops.wm.usd_import
+        kwargs = {}
+    else:
+        raise ImportFailed(f"Blender has no importer for '{suffix}' files; the file is in {path.parent}")
+    if not operator_exists(op):
+        raise ImportFailed(f"This Blender build has no importer for '{suffix}' files; the file is in {path.parent}")
+    try:
+        result = op(filepath=str(path), **_supported_kwargs(op, kwargs))
+    except (RuntimeError, TypeError) as exc:  # operators report failure as RuntimeError
+        raise ImportFailed(f"Blender could not import {path.name}: {_first_line(exc)}") from exc
+    if "FINISHED" not in result:
+        raise ImportFailed(f"Blender could not import {path.name} (importer returned {sorted(result)})")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__
+
+
+def find_model_file(folder: Path) -> Path:
+    """Pick the model file inside an extracted archive (largest file of the best-ranked format)."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    for suffix in MODEL_SUFFIXES:
+        matches = sorted((p for p in files if p.suffix.lower() == suffix), key=lambda p: -p.stat().st_size)
+        if matches:
+            return matches[0]
+    raise ImportFailed(f"the archive holds no file Blender can import ({', '.join(MODEL_SUFFIXES)})")
+
+
+def resolve_model_path(path: str | os.PathLike[str]) -> Path:
+    """Return the file to import: the path itself, or the model inside a (safely extracted) ZIP."""
+    p = Path(path)
+    if not p.is_file():
+        raise ImportFailed(f"the downloaded file {p} is missing; re-download the result")
+    if p.suffix.lower() != ".zip":
+        return p
+    folder = p.with_suffix("")
+    if not folder.is_dir():
+        safe_extract_zip(p, folder)
+    return find_model_file(folder)
+
+
+def _is_helper(ob: bpy.types.Object) -> bool:
+    """Importer helpers that must not stay in the scene (glTF's bone-shape Icosphere)."""
+    return any(c.name.startswith("glTF_not_exported") for c in ob.users_collection)
+
+
+def _remove_helpers(objects: Iterable[bpy.types.Object]) -> list[bpy.types.Object]:
+    kept = []
+    for ob in objects:
+        if _is_helper(ob):
+            bpy.data.objects.remove(ob, do_unlink=True)
+        else:
+            kept.append(ob)
+    for coll in list(bpy.data.collections):
+        if coll.name.startswith("glTF_not_exported") and not coll.all_objects:
+            bpy.data.collections.remove(coll)
+    return kept
+
+
+def _move_to_collection(objects: Sequence[bpy.types.Object], collection: bpy.types.Collection) -> None:
+    for ob in objects:
+        for c in list(ob.users_collection):
+            if c != collection:
+                c.objects.unlink(ob)
+        if collection not in ob.users_collection:
+            collection.objects.link(ob)
+
+
+def _single_root(objects: Sequence[bpy.types.Object], name: str,
+                 collection: bpy.types.Collection) -> bpy.types.Object:
+    """Return the one root of the imported hierarchy, adding an Empty parent if there are several."""
+    members = set(objects)
+    roots = [ob for ob in objects if ob.parent not in members]
+    if len(roots) == 1:
+        return roots[0]
+    root = bpy.data.objects.new(name, None)
+    root.empty_display_type = "PLAIN_AXES"
+    collection.objects.link(root)
+    for ob in roots:
+        world = ob.matrix_world.copy()
+        ob.parent = root
+        ob.matrix_world = world
+    return root
+
+
+def tag_objects(objects: Iterable[bpy.types.Object], tags: Mapping[str, str]) -> None:
+    """Stamp objects with Tripo ids (ID properties: saved in the .blend, readable without the add-on)."""
+    for ob in objects:
+        for key, value in tags.items():
+            ob[key] = value
+
+
+def _context_scene() -> tuple[bpy.types.Scene, bpy.types.ViewLayer]:
+    """The scene and view layer an import goes into (there is always one outside file loading)."""
+    scene, view_layer = bpy.context.scene, bpy.context.view_layer
+    if scene is None or view_layer is None:
+        raise ImportFailed("there is no active scene to import into")
+    return scene, view_layer
+
+
+def _select_only(objects: Sequence[bpy.types.Object], active: bpy.types.Object) -> None:
+    _, view_layer = _context_scene()
+    for ob in view_layer.objects:
+        if ob.select_get():
+            ob.select_set(False)
+    for ob in objects:
+        if ob.name in view_layer.objects:
+            ob.select_set(True)
+    if active.name in view_layer.objects:
+        view_layer.objects.active = active
+
+
+def import_result(path: str | os.PathLike[str], *, name: str, tags: Mapping[str, str],
+                  location: Sequence[float] | None = None,
+                  parent_collection: bpy.types.Collection | None = None,
+                  options: ImportOptions = ImportOptions(),
+                  undo_message: str | None = "Import Tripo result") -> ImportResult:
+    """Import a result file into a new collection ``name`` and return what was created.
+
+    ``location`` defaults to the scene's 3D cursor. ``parent_collection`` defaults to the scene's
+    master collection. Raises :class:`ImportFailed` (nothing is left in the scene) on failure.
+    """
+    model = resolve_model_path(path)
+    scene, _ = _context_scene()
+    objects_before = set(bpy.data.objects)
+    actions_before = set(bpy.data.actions)
+    collection = bpy.data.collections.new(name)
+    (parent_collection or scene.collection).children.link(collection)
+    try:
+        _run_importer(model, options)
+    except ImportFailed:
+        for ob in set(bpy.data.objects) - objects_before:
+            bpy.data.objects.remove(ob, do_unlink=True)
+        bpy.data.collections.remove(collection)
+        raise
+    created = _remove_helpers(o for o in bpy.data.objects if o not in objects_before)
+    if not created:
+        bpy.data.collections.remove(collection)
+        raise ImportFailed(f"{model.name} contains no objects")
+    _move_to_collection(created, collection)
+    root = _single_root(created, name, collection)
+    if root not in created:
+        created.append(root)
+    cursor = scene.cursor.location
+    where = tuple(location) if location is not None else (cursor.x, cursor.y, cursor.z)
+    root.location = (root.location.x + where[0], root.location.y + where[1], root.location.z + where[2])
+    tag_objects(created, tags)
+    for key, value in tags.items():
+        collection[key] = value
+    _select_only(created, root)
+    actions = [a for a in bpy.data.actions if a not in actions_before]
+    if undo_message:
+        push_undo(undo_message)
+    log.info("imported %s: %d objects, %d actions into collection %r",
+             model.name, len(created), len(actions), collection.name)
+    return ImportResult(collection=collection, objects=created, root=root, actions=actions)
+
+
+def push_undo(message: str) -> None:
+    """Make the import one undo step (operators called from Python push none by themselves)."""
+    try:
+        bpy.ops.ed.undo_push(message=message)
+    except RuntimeError as exc:  # no undo stack (e.g. some background contexts): not fatal
+        log.debug("undo_push skipped: %s", exc)
+
+
+def objects_with_task(task_id: str) -> list[bpy.types.Object]:
+    """Objects in this file tagged with ``task_id``."""
+    return [ob for ob in bpy.data.objects if task_id_of(ob) == task_id]
+
+
+def task_id_of(ob: bpy.types.ID) -> str | None:
+    """The Tripo task id stamped on ``ob`` by an import, if any."""
+    try:
+        value = ob[TASK_ID_PROP]
+    except KeyError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+_MESHOPT_SUPPORT: bool | None = None
+
+
+def gltf_supports_meshopt(probe: Callable[[], bool] | None = None) -> bool:
+    """Whether this Blender's glTF importer can open meshopt-compressed GLBs (Tripo's ``compress``).
+
+    Blender ≤ 5.1 refuses ``EXT_meshopt_compression``. We ask the importer itself, once, by
+    checking the list of extensions its reader manages, so a later Blender that gains support
+    is recognised without an add-on update.
+    """
+    global _MESHOPT_SUPPORT
+    if _MESHOPT_SUPPORT is None:
+        _MESHOPT_SUPPORT = (probe or _probe_meshopt)()
+    return _MESHOPT_SUPPORT
+
+
+def _probe_meshopt() -> bool:
+    try:
+        from io_scene_gltf2.io.imp import gltf2_io_gltf  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    settings = {"import_user_extensions": [], "loglevel": logging.CRITICAL}
+    try:
+        reader = gltf2_io_gltf.glTFImporter("", settings)
+    except (TypeError, KeyError, AttributeError):
+        return False
+    return "EXT_meshopt_compression" in getattr(reader, "extensions_managed", [])

@@ -1,0 +1,167 @@
+"""Endpoints, regions, API-key validation and secret redaction.
+
+Why this lives in one small module: every other part of the client (errors, logging, the
+transport) needs to agree on *what a key looks like* so that it can be scrubbed from any text
+that leaves the process — exception messages, log records, progress output. Keeping the
+pattern and the scrubber here means there is exactly one place to get it right.
+
+Rules enforced here:
+
+* The key comes from the ``api_key`` argument, else from ``TRIPO_API_KEY``.
+* A key that is missing, does not start with ``tsk_``, or contains whitespace or non-printable
+  characters is rejected with :class:`ValueError` *before any request is made*. The message says
+  what is wrong and what to do, and never repeats the key (not even a prefix of it).
+* The base URL comes from the ``base_url`` argument, else ``TRIPO_API_BASE_URL``, else the region
+  (``"global"`` → ``https://api.tripo3d.ai/v2/openapi``, ``"china"`` →
+  ``https://api.tripo3d.com/v2/openapi``). A key is only valid in the region that issued it, so
+  picking the wrong region shows up as HTTP 401 / code 1002.
+* Plain ``http://`` is only accepted for loopback hosts (the local emulator): anything else would
+  send the key in clear text.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+__all__ = [
+    "GLOBAL_BASE_URL",
+    "CHINA_BASE_URL",
+    "REGIONS",
+    "ENV_API_KEY",
+    "ENV_BASE_URL",
+    "KEY_PREFIX",
+    "LOGGER_NAME",
+    "USER_AGENT",
+    "resolve_api_key",
+    "validate_api_key",
+    "resolve_base_url",
+    "redact",
+    "RedactingFilter",
+    "get_logger",
+]
+
+GLOBAL_BASE_URL = "https://api.tripo3d.ai/v2/openapi"
+CHINA_BASE_URL = "https://api.tripo3d.com/v2/openapi"
+REGIONS: Mapping[str, str] = {"global": GLOBAL_BASE_URL, "china": CHINA_BASE_URL}
+
+ENV_API_KEY = "TRIPO_API_KEY"
+ENV_BASE_URL = "TRIPO_API_BASE_URL"
+KEY_PREFIX = "tsk_"
+
+LOGGER_NAME = "tripo_blender.client"
+USER_AGENT = "tripo_blender-client/1.0"
+
+# Anything that looks like a Tripo secret key, or the value of a bearer header. The character class
+# stops at characters that cannot be part of a key so surrounding punctuation survives.
+_SECRET_PATTERNS = (
+    re.compile(r"tsk_[^\s\"'&;,<>()\[\]{}]*"),
+    re.compile(r"(?i)(bearer\s+)[^\s\"'&;,<>]+"),
+)
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with every API key / bearer token replaced by ``***``.
+
+    Used by every exception message and every log record of the client, so a key can never leak
+    through ``str(error)`` or a log file even if a server or proxy echoes it back.
+    """
+    text = _SECRET_PATTERNS[0].sub("tsk_***", text)
+    return _SECRET_PATTERNS[1].sub(lambda m: m.group(1) + "***", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Logging filter that scrubs keys from the fully formatted message of each record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not take the caller down
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
+        return True
+
+
+def get_logger() -> logging.Logger:
+    """The client's one logger (``tripo_blender.client``), with the redacting filter attached once.
+
+    One logger instead of one per module because logger *filters* only apply to records logged
+    directly on that logger, not to records propagating from children.
+    """
+    logger = logging.getLogger(LOGGER_NAME)
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+    return logger
+
+
+def validate_api_key(key: object) -> str:
+    """Check the *shape* of a key and return it unchanged.
+
+    Raises ValueError with a message that explains the problem without quoting the key. We refuse
+    to "fix" a key (e.g. strip a trailing newline): silently altering a credential hides a
+    copy-paste problem that the user should see once and fix at the source.
+    """
+    if key is None or key == "":
+        raise ValueError(
+            "No Tripo API key: pass api_key=... or set the TRIPO_API_KEY environment variable "
+            "(create a key at https://platform.tripo3d.ai)."
+        )
+    if not isinstance(key, str):
+        raise ValueError(f"The Tripo API key must be a string, not {type(key).__name__}.")
+    if any(ch.isspace() for ch in key):
+        raise ValueError(
+            "The Tripo API key contains whitespace (a stray space or newline from copy-paste?). "
+            "Remove it and try again."
+        )
+    if not key.isascii() or not key.isprintable():
+        raise ValueError("The Tripo API key contains characters that cannot be part of a key.")
+    if not key.startswith(KEY_PREFIX):
+        hint = " (a value starting with 'tcli_' is your account id, not a key)" if key.startswith("tcli_") else ""
+        raise ValueError(f"The Tripo API key must start with '{KEY_PREFIX}'{hint}.")
+    if len(key) == len(KEY_PREFIX):
+        raise ValueError(f"The Tripo API key is incomplete: nothing follows '{KEY_PREFIX}'.")
+    return key
+
+
+def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The key from the argument or, when the argument is None/empty, from ``TRIPO_API_KEY``."""
+    env = os.environ if environ is None else environ
+    return validate_api_key(api_key if api_key else env.get(ENV_API_KEY))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_base_url(
+    base_url: str | None, region: str = "global", environ: Mapping[str, str] | None = None
+) -> str:
+    """Pick and validate the API base URL (argument > ``TRIPO_API_BASE_URL`` > region)."""
+    env = os.environ if environ is None else environ
+    url = base_url or env.get(ENV_BASE_URL) or ""
+    if not url:
+        key = (region or "").strip().lower()
+        if key not in REGIONS:
+            raise ValueError(f"Unknown region {region!r}: use one of {sorted(REGIONS)}.")
+        return REGIONS[key]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"The Tripo base URL must be an http(s) URL with a host, got {redact(url)!r}.")
+    if parts.query or parts.fragment:
+        raise ValueError("The Tripo base URL must not contain a query string or fragment.")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            "Refusing plain http:// for a non-local Tripo base URL: the API key would travel "
+            "unencrypted. Use https://."
+        )
+    return url.rstrip("/")

@@ -1,0 +1,51 @@
+"""The bpy-free job engine: Tripo requests as jobs with states, a worker pool, a journal and a cache.
+
+Nothing in this package imports ``bpy``; it runs and is tested in plain Python. The Blender
+layer uses only what is exported here:
+
+* :class:`Runner` — submit/cancel/retry/forget jobs, ``drain_events`` from a main-thread timer,
+  ``mark_imported``/``mark_import_failed`` after importing, ``resume``/``shutdown``;
+* :class:`JobSpec`, :class:`Job`, :class:`JobState`, :class:`JobError` — what a job is;
+* :class:`JobChanged`, :class:`FilesReady`, :class:`JobRemoved` — what the pump receives;
+* :func:`estimate_cost` — credits a request will cost (``None`` = unknown);
+* :class:`Cache` — the per-task download folders (list, size, clear).
+
+State machine (see :data:`TRANSITIONS`)::
+
+    pending → submitting → queued → running → downloading → importing → done
+       ↑  (429: back to pending)  └──────────┴───────────┴→ failed / cancelled
+                 └→ uncertain (the POST may have been charged; only an explicit retry resends)
+"""
+
+from __future__ import annotations
+
+from .cache import Cache, CacheEntry
+from .events import Event, FilesReady, JobChanged, JobRemoved
+from .journal import Journal, JournalError
+from .model import ACTIVE_STATES, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry
+from .pricing import estimate_cost
+from .runner import OfflineError, Runner
+from .worker import WorkerSettings
+
+__all__ = [
+    "Runner",
+    "OfflineError",
+    "WorkerSettings",
+    "JobSpec",
+    "Job",
+    "JobState",
+    "JobError",
+    "TimelineEntry",
+    "ACTIVE_STATES",
+    "TERMINAL_STATES",
+    "TRANSITIONS",
+    "Event",
+    "JobChanged",
+    "FilesReady",
+    "JobRemoved",
+    "Journal",
+    "JournalError",
+    "Cache",
+    "CacheEntry",
+    "estimate_cost",
+]

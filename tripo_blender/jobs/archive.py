@@ -1,0 +1,76 @@
+"""Safe extraction of ZIP archives delivered by the Tripo API (bpy-free).
+
+Tripo delivers some conversions (OBJ with its MTL and textures, for example) as ZIP files. A
+ZIP is data from the network: an entry named ``../../.bashrc``, ``/etc/passwd`` or a symbolic
+link must never write outside the task's own folder. Python's ``zipfile.extractall`` only
+sanitises names silently; we refuse the whole archive instead, so a hostile or corrupt download
+is reported rather than half-extracted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+__all__ = ["UnsafeArchiveError", "safe_extract_zip", "MAX_UNPACKED_BYTES"]
+
+#: A conversion result is a few hundred MB at most; anything bigger is treated as a zip bomb.
+MAX_UNPACKED_BYTES = 2 * 1024**3
+
+
+class UnsafeArchiveError(ValueError):
+    """The archive contains an entry that would escape the destination folder (or is too big)."""
+
+
+def _check_entry(info: zipfile.ZipInfo) -> PurePosixPath:
+    """Return the entry's relative path, or raise if it is absolute, climbs out, or is a link."""
+    name = info.filename.replace("\\", "/")
+    path = PurePosixPath(name)
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise UnsafeArchiveError(f"archive entry {name!r} is a symbolic link")
+    if path.is_absolute() or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise UnsafeArchiveError(f"archive entry {name!r} has an absolute path")
+    if any(part == ".." for part in path.parts):
+        raise UnsafeArchiveError(f"archive entry {name!r} points outside its folder")
+    return path
+
+
+def safe_extract_zip(archive: str | os.PathLike[str], destination: str | os.PathLike[str]) -> list[Path]:
+    """Extract ``archive`` into ``destination`` and return the extracted file paths.
+
+    Every entry is checked before anything is written; extraction goes to a temporary folder
+    beside ``destination`` that is renamed into place only when complete, so a failure leaves
+    nothing behind. ``destination`` must not exist yet (results are never overwritten).
+    """
+    dest = Path(destination)
+    if dest.exists():
+        raise FileExistsError(f"{dest} already exists; refusing to overwrite it")
+    with zipfile.ZipFile(archive) as zf:
+        infos = zf.infolist()
+        entries = [(_check_entry(info), info) for info in infos]
+        total = sum(info.file_size for info in infos)
+        if total > MAX_UNPACKED_BYTES:
+            raise UnsafeArchiveError(f"archive unpacks to {total} bytes, more than allowed")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".unzip-", dir=dest.parent))
+        try:
+            written: list[Path] = []
+            for rel, info in entries:
+                target = staging.joinpath(*rel.parts)
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(target, "wb") as out:
+                    shutil.copyfileobj(src, out)
+                written.append(dest.joinpath(*rel.parts))
+            os.replace(staging, dest)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return written

@@ -1,0 +1,149 @@
+"""The job journal: one small JSON file per job, written atomically, read back at start-up.
+
+Why it exists: ``POST /task`` costs credits and is not idempotent. The journal records the
+*intent* (state ``submitting``) before the request leaves, and the task id as soon as it is
+known. After a crash or a Blender restart the engine reads it back and
+
+* resumes polling every job that has a task id (never a second POST),
+* marks a job still ``submitting`` as ``uncertain`` (the POST may have charged),
+
+so nothing paid for is lost and nothing is paid for twice.
+
+Why one file per job: a write touches only that job's few hundred bytes (no rewrite of the
+whole history on every change), and a damaged file loses one entry, not the list.
+Atomicity: write a temp file in the same folder, fsync, ``os.replace`` over the old one — a
+reader sees the old or the new record, never half of one. The journal holds only
+:meth:`Job.to_dict` output; specs refuse credentials, so the API key never lands here.
+
+Format (``<dir>/<job_id>.json``, UTF-8)::
+
+    {"format": 1, "job": {"job_id": …, "spec": {"kind", "name", "params", "outputs", "meta"},
+     "state": "submitting", "task_id": null, "note": "", "error": null, "files": {}, …,
+     "timeline": [[unix_time, "pending", "note"], …], "revision": 3}}
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from .model import Job
+
+__all__ = ["Journal", "JournalError", "FORMAT", "atomic_write_text"]
+
+log = logging.getLogger("tripo_blender.jobs")
+
+FORMAT = 1
+_SUFFIX = ".json"
+_TMP_PREFIX = ".tmp-"
+
+
+class JournalError(OSError):
+    """The journal could not be written; a paid request must not be sent without it."""
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that readers never see a partial file.
+
+    The temp file lives in the same folder (``os.replace`` is atomic only within one file
+    system) and is fsynced before the rename, so a power cut leaves the old or the new file.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+class Journal:
+    """Persistent job records in a folder chosen by the caller (Blender: extension user dir).
+
+    Thread-safe. :meth:`save` keeps the newest revision: two threads saving snapshots of the
+    same job in the "wrong" order cannot leave the older one on disk.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._written: dict[str, int] = {}  # job id -> revision on disk
+
+    def path_for(self, job_id: str) -> Path:
+        if not job_id or any(c in job_id for c in "/\\:") or job_id.startswith("."):
+            raise ValueError(f"unsafe job id {job_id!r}")
+        return self.directory / f"{job_id}{_SUFFIX}"
+
+    def save(self, job: Job) -> None:
+        """Write ``job`` unless a newer revision of it is already on disk.
+
+        Raises :class:`JournalError` when the disk refuses (full, read-only, permissions).
+        """
+        text = json.dumps({"format": FORMAT, "job": job.to_dict()}, ensure_ascii=False, indent=1, allow_nan=False)
+        with self._lock:
+            if self._written.get(job.id, -1) >= job.revision:
+                return
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                atomic_write_text(self.path_for(job.id), text)
+            except OSError as exc:
+                raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
+            self._written[job.id] = job.revision
+
+    def remove(self, job_id: str) -> None:
+        """Forget a job (the user dismissed it). Missing files are fine."""
+        with self._lock:
+            self._written.pop(job_id, None)
+            try:
+                self.path_for(job_id).unlink()
+            except FileNotFoundError:
+                pass
+
+    def load_all(self) -> list[Job]:
+        """Every readable job record, oldest first. Damaged files are logged and left in place.
+
+        Leftover temp files (a crash during a write) are deleted: the complete previous record
+        is still there, because the rename never happened.
+        """
+        if not self.directory.is_dir():
+            return []
+        jobs: list[Job] = []
+        for path in sorted(self.directory.iterdir()):
+            if path.name.startswith(_TMP_PREFIX):
+                path.unlink(missing_ok=True)
+                continue
+            if path.suffix != _SUFFIX:
+                continue
+            job = self._read(path)
+            if job is not None:
+                jobs.append(job)
+        with self._lock:
+            for job in jobs:
+                self._written[job.id] = max(self._written.get(job.id, -1), job.revision)
+        jobs.sort(key=lambda j: (j.created_at, j.id))
+        return jobs
+
+    @staticmethod
+    def _read(path: Path) -> Job | None:
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                raise ValueError(f"unsupported journal format {data.get('format') if isinstance(data, dict) else data!r}")
+            job = Job.from_dict(data["job"])
+            if path.stem != job.id:
+                raise ValueError("file name and job id differ")
+            return job
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("Ignoring damaged job journal entry %s: %s", path, exc)
+            return None

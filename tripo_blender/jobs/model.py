@@ -1,0 +1,424 @@
+"""The job model: what one request to Tripo is, and which states it may move through.
+
+A *job* is one paid (or free) Tripo task as the user sees it: from the click, through the
+server's queue, to files on disk and objects in the scene. Everything here is immutable and
+bpy-free so that a snapshot can be handed from a worker thread to Blender's main thread without
+locks, stored in the journal as plain JSON, and tested in plain Python.
+
+Why explicit states instead of "status strings from the server": the server only knows
+queued/running/success/failed; the user also needs to see the parts that happen locally
+(waiting for a free slot, sending, downloading, importing) and one state the server can never
+report: ``uncertain`` — the request may or may not have created (and charged) a task, so it
+must not be sent again without the user saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+__all__ = [
+    "JobState",
+    "ACTIVE_STATES",
+    "TERMINAL_STATES",
+    "TRANSITIONS",
+    "KINDS",
+    "NO_FILE_KINDS",
+    "BEST_MODEL_ORDER",
+    "THUMBNAIL_OUTPUT",
+    "JobSpec",
+    "JobError",
+    "TimelineEntry",
+    "Job",
+    "InvalidTransition",
+    "advance",
+    "select_outputs",
+    "freeze",
+    "thaw",
+]
+
+
+class JobState(str, Enum):
+    """Where a job is. The values are stored in the journal: never rename one."""
+
+    PENDING = "pending"  # waiting locally: for a worker, a free server slot, or Retry-After
+    SUBMITTING = "submitting"  # the intent is journaled; POST /task is (about to be) in flight
+    QUEUED = "queued"  # the task exists on the server and waits in its queue
+    RUNNING = "running"  # the server is generating
+    DOWNLOADING = "downloading"  # the task succeeded; files stream into the cache
+    IMPORTING = "importing"  # files are on disk; Blender's main thread imports them
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # stopped locally (V2 cannot cancel a server task)
+    UNCERTAIN = "uncertain"  # the POST may have created a task: never resent automatically
+
+    @property
+    def is_active(self) -> bool:
+        """True while the engine still works on the job (the pump keeps ticking)."""
+        return self in ACTIVE_STATES
+
+    @property
+    def is_terminal(self) -> bool:
+        """True when nothing more will happen unless the user asks for a retry."""
+        return self in TERMINAL_STATES
+
+
+ACTIVE_STATES = frozenset(
+    {
+        JobState.PENDING,
+        JobState.SUBMITTING,
+        JobState.QUEUED,
+        JobState.RUNNING,
+        JobState.DOWNLOADING,
+        JobState.IMPORTING,
+    }
+)
+#: ``uncertain`` is deliberately neither active nor terminal: it waits for a human decision.
+TERMINAL_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+
+_S = JobState
+#: Allowed moves. A state may always "move" to itself (to change its note or progress).
+TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
+    {
+        _S.PENDING: frozenset({_S.SUBMITTING, _S.QUEUED, _S.FAILED, _S.CANCELLED}),
+        _S.SUBMITTING: frozenset(
+            {_S.PENDING, _S.QUEUED, _S.RUNNING, _S.FAILED, _S.UNCERTAIN, _S.CANCELLED}
+        ),
+        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
+        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
+        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED}),
+        # back to downloading: on resume, when the downloaded files have vanished meanwhile
+        _S.IMPORTING: frozenset({_S.DONE, _S.FAILED, _S.DOWNLOADING}),
+        _S.DONE: frozenset(),
+        # retry: PENDING sends a new POST (costs credits); QUEUED resumes an existing task (free)
+        _S.FAILED: frozenset({_S.PENDING, _S.QUEUED}),
+        _S.CANCELLED: frozenset({_S.PENDING, _S.QUEUED}),
+        _S.UNCERTAIN: frozenset({_S.PENDING, _S.CANCELLED}),
+    }
+)
+
+#: Client methods a job may call. A whitelist, so a spec read back from disk can never make a
+#: worker call ``close`` or ``create_task`` with arbitrary data.
+KINDS = frozenset(
+    {
+        "text_to_model",
+        "image_to_model",
+        "multiview_to_model",
+        "texture_model",
+        "refine_model",
+        "check_riggable",
+        "rig_model",
+        "retarget_animation",
+        "stylize_model",
+        "convert_model",
+        "mesh_segmentation",
+        "mesh_completion",
+        "smart_lowpoly",
+    }
+)
+#: Kinds whose result is data (``riggable``, ``rig_type``), not files: they end ``done`` with
+#: ``Job.result`` filled and never emit ``FilesReady``, so the pump has nothing to import.
+NO_FILE_KINDS = frozenset({"check_riggable"})
+#: The model output every Tripo client downloads by default, best first (wire protocol §5.3).
+BEST_MODEL_ORDER: tuple[str, ...] = ("pbr_model", "model", "base_model")
+THUMBNAIL_OUTPUT = "rendered_image"
+
+#: Names and values that would mean a credential slipped into params/meta (Tripo keys are tsk_…).
+_SECRET_NAMES = frozenset({"api_key", "apikey", "authorization", "password", "secret", "token_secret"})
+_SECRET_VALUE = re.compile(r"^\s*(Bearer\s+)?tsk_", re.IGNORECASE)
+_MAX_TIMELINE = 200
+
+
+class InvalidTransition(ValueError):
+    """A job was asked to move to a state it cannot reach from where it is (a bug, or a race)."""
+
+
+def freeze(value: Any) -> Any:
+    """Deep read-only copy of JSON-like data (dict → mappingproxy, list → tuple).
+
+    Snapshots cross threads; a consumer that mutates ``job.meta`` must not change what the
+    worker sees, and frozen data makes such a bug fail loudly instead of racing.
+    """
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Inverse of :func:`freeze`: plain dicts and lists (for json and for client calls)."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [thaw(v) for v in value]
+    return value
+
+
+def _json_normalised(value: Any, what: str) -> Any:
+    """Round-trip through JSON so what runs now is exactly what a resumed job would run."""
+    try:
+        return json.loads(json.dumps(thaw(value), allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be JSON-serialisable (str, number, bool, list, dict): {exc}") from None
+
+
+def _reject_secrets(value: Any, what: str, key: str = "") -> None:
+    """Refuse credentials in data that is written to disk and shown in the UI."""
+    if key.lower() in _SECRET_NAMES:
+        raise ValueError(f"{what} must not contain credentials (found {key!r})")
+    if isinstance(value, str) and _SECRET_VALUE.match(value):
+        raise ValueError(f"{what} must not contain an API key")
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _reject_secrets(v, what, str(k))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _reject_secrets(v, what)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What to ask Tripo for. Everything in it is persisted in the journal, so: no secrets.
+
+    ``kind`` is the client method name and ``params`` its keyword arguments (images as local
+    paths, URLs or upload tokens). ``outputs`` lists the output keys to download; ``None``
+    means "the best model (pbr_model → model → base_model) plus rendered_image as thumbnail".
+    ``meta`` is free-form for the Blender layer (target object, placement, import options).
+    """
+
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    name: str = ""
+    outputs: tuple[str, ...] | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown job kind {self.kind!r}; expected one of {sorted(KINDS)}")
+        for what in ("params", "meta"):
+            value = getattr(self, what)
+            if not isinstance(value, Mapping):
+                raise ValueError(f"{what} must be a mapping")
+            plain = _json_normalised(value, what)
+            _reject_secrets(plain, what)
+            object.__setattr__(self, what, freeze(plain))
+        if self.outputs is not None:
+            if isinstance(self.outputs, str) or not all(isinstance(o, str) for o in self.outputs):
+                raise ValueError("outputs must be a sequence of output keys such as 'pbr_model'")
+            object.__setattr__(self, "outputs", tuple(self.outputs))
+        if not isinstance(self.name, str):
+            raise ValueError("name must be a string")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (used by the journal)."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "params": thaw(self.params),
+            "outputs": list(self.outputs) if self.outputs is not None else None,
+            "meta": thaw(self.meta),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JobSpec:
+        outputs = data.get("outputs")
+        return cls(
+            kind=data["kind"],
+            params=data.get("params") or {},
+            name=data.get("name") or "",
+            outputs=tuple(outputs) if outputs is not None else None,
+            meta=data.get("meta") or {},
+        )
+
+
+@dataclass(frozen=True)
+class JobError:
+    """Why a job failed (or is uncertain), in the words of the API when it gave any.
+
+    ``code`` is the Tripo error code (2010, 1002…) or the task's ``error_code``; ``trace_id``
+    is what support asks for.
+    """
+
+    message: str
+    code: int | None = None
+    suggestion: str | None = None
+    trace_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JobError:
+        return cls(
+            message=str(data.get("message") or ""),
+            code=data.get("code"),
+            suggestion=data.get("suggestion"),
+            trace_id=data.get("trace_id"),
+        )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a job's history: when it entered ``state`` (or its note changed)."""
+
+    at: float
+    state: JobState
+    note: str = ""
+
+    def to_list(self) -> list[Any]:
+        return [self.at, self.state.value, self.note]
+
+    @classmethod
+    def from_list(cls, data: Iterable[Any]) -> TimelineEntry:
+        at, state, note = list(data)
+        return cls(float(at), JobState(state), str(note))
+
+
+@dataclass(frozen=True)
+class Job:
+    """An immutable snapshot of one job. The engine replaces it on every change.
+
+    ``revision`` grows with each change, so a consumer (or the journal) can tell newer from
+    older snapshots without comparing fields.
+    """
+
+    id: str
+    spec: JobSpec
+    state: JobState
+    created_at: float
+    updated_at: float
+    note: str = ""
+    task_id: str | None = None
+    task_status: str | None = None  # the server's last reported status string
+    progress: int = 0
+    eta_seconds: int | None = None
+    queue_position: int | None = None
+    error: JobError | None = None
+    files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    result: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    objects: tuple[str, ...] = ()
+    estimated_cost: int | None = None
+    consumed_credit: float | None = None
+    attempts: int = 0  # how many POST /task were sent for this job
+    timeline: tuple[TimelineEntry, ...] = ()
+    revision: int = 0
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def name(self) -> str:
+        return self.spec.name or self.spec.kind
+
+    @property
+    def retry_resends(self) -> bool:
+        """Would :meth:`Runner.retry` send a new (paid) POST? The UI confirms only then.
+
+        A job with a task the server did not report as failed is resumed instead (free): the
+        download failed, the user cancelled the local wait, or polling was refused.
+        """
+        if self.task_id is None:
+            return True
+        return self.task_status not in (None, "queued", "running", "success")
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state in (JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON form for the journal. Contains nothing secret (specs refuse secrets)."""
+        return {
+            "job_id": self.id,
+            "spec": self.spec.to_dict(),
+            "state": self.state.value,
+            "note": self.note,
+            "task_id": self.task_id,
+            "task_status": self.task_status,
+            "progress": self.progress,
+            "error": self.error.to_dict() if self.error else None,
+            "files": dict(self.files),
+            "result": thaw(self.result),
+            "objects": list(self.objects),
+            "estimated_cost": self.estimated_cost,
+            "consumed_credit": self.consumed_credit,
+            "attempts": self.attempts,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "timeline": [e.to_list() for e in self.timeline],
+            "revision": self.revision,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Job:
+        """Rebuild a job from :meth:`to_dict` output; raises KeyError/ValueError when damaged."""
+        error = data.get("error")
+        return cls(
+            id=str(data["job_id"]),
+            spec=JobSpec.from_dict(data["spec"]),
+            state=JobState(data["state"]),
+            created_at=float(data["created_at"]),
+            updated_at=float(data.get("updated_at") or data["created_at"]),
+            note=str(data.get("note") or ""),
+            task_id=data.get("task_id"),
+            task_status=data.get("task_status"),
+            progress=int(data.get("progress") or 0),
+            error=JobError.from_dict(error) if error else None,
+            files=freeze({str(k): str(v) for k, v in (data.get("files") or {}).items()}),
+            result=freeze(data.get("result") or {}),
+            objects=tuple(str(o) for o in data.get("objects") or ()),
+            estimated_cost=data.get("estimated_cost"),
+            consumed_credit=data.get("consumed_credit"),
+            attempts=int(data.get("attempts") or 0),
+            timeline=tuple(TimelineEntry.from_list(e) for e in data.get("timeline") or ()),
+            revision=int(data.get("revision") or 0),
+        )
+
+
+def advance(job: Job, state: JobState | None = None, *, at: float, note: str | None = None, **changes: Any) -> Job:
+    """Return ``job`` moved to ``state`` (default: unchanged) with ``changes`` applied.
+
+    The only way the engine changes a job, so every move is checked against
+    :data:`TRANSITIONS` and every state or note change lands in the timeline. Returns the same
+    object when nothing changed, which is how callers throttle events and journal writes.
+    """
+    new_state = job.state if state is None else state
+    if new_state != job.state and new_state not in TRANSITIONS[job.state]:
+        raise InvalidTransition(f"job {job.id}: {job.state.value} → {new_state.value} is not allowed")
+    new_note = job.note if note is None else note
+    if "files" in changes:
+        changes["files"] = freeze(dict(changes["files"]))
+    if "result" in changes:
+        changes["result"] = freeze(thaw(changes["result"]))
+    if "objects" in changes:
+        changes["objects"] = tuple(changes["objects"])
+    candidate = replace(job, state=new_state, note=new_note, **changes)
+    if candidate == job:
+        return job
+    timeline = job.timeline
+    if new_state != job.state or new_note != job.note:
+        timeline = (timeline + (TimelineEntry(at, new_state, new_note),))[-_MAX_TIMELINE:]
+    return replace(candidate, updated_at=at, timeline=timeline, revision=job.revision + 1)
+
+
+def select_outputs(spec: JobSpec, available: Iterable[str]) -> tuple[str, ...]:
+    """Which output keys of a finished task to download, in order.
+
+    ``available`` are the keys the task really has (with a URL). The default picks one model
+    (best first) plus the thumbnail: downloading base_model *and* pbr_model of the same mesh
+    doubles traffic and disk use for nothing.
+    """
+    present = [k for k in available]
+    if spec.kind in NO_FILE_KINDS:
+        return ()
+    if spec.outputs is not None:
+        return tuple(k for k in spec.outputs if k in present)
+    chosen = [k for k in BEST_MODEL_ORDER if k in present][:1]
+    if THUMBNAIL_OUTPUT in present:
+        chosen.append(THUMBNAIL_OUTPUT)
+    return tuple(chosen)

@@ -1,0 +1,385 @@
+"""The job runner: the only object the Blender layer talks to.
+
+Threading rules (the reason this package exists):
+
+* Worker threads (a fixed, resizable pool) run the client and never touch ``bpy``.
+* Every public method is meant for Blender's main thread and returns at once: nothing here
+  waits on the network. The constructor and :meth:`Runner.resume` read the journal from
+  disk but send nothing; they only queue work for the workers.
+* Results travel back as immutable events; the pump (a ``bpy.app.timers`` callback) calls
+  :meth:`Runner.drain_events`, imports what :class:`~.events.FilesReady` names, and reports back
+  with :meth:`Runner.mark_imported` or :meth:`Runner.mark_import_failed`.
+
+Typical use (the Blender layer passes ``bpy.utils.extension_path_user(...)`` folders)::
+
+    runner = Runner(make_client, journal_dir, cache_dir)
+    runner.resume()                                   # bring back jobs of the last session
+    job = runner.submit(JobSpec("text_to_model", {"prompt": "a cat"}, name="Cat"))
+    for event in runner.drain_events(16): ...         # on every pump tick
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from typing import Callable, Sequence
+
+from ..client import TripoClient
+from .book import JobBook, RunHandle, Stopped
+from .cache import Cache
+from .events import Event, EventQueue, FilesReady, JobRemoved
+from .journal import Journal
+from .model import ACTIVE_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
+from .pricing import estimate_cost
+from .scheduler import RETIRE, Scheduler
+from .worker import Execution, WorkerSettings
+
+__all__ = ["Runner", "OfflineError"]
+
+log = logging.getLogger("tripo_blender.jobs")
+
+_NOT_SENT_NOTE = "not sent before the add-on stopped; Retry sends it"
+_UNCERTAIN_AFTER_CRASH = JobError(
+    "The add-on stopped while this request was being sent, so Tripo may or may not have created "
+    "(and charged) the task.",
+    suggestion="Check your task list on platform.tripo3d.ai before retrying: a retry sends a new, paid request.",
+)
+
+
+_IMPORTING = frozenset({JobState.IMPORTING})
+_SENDING = frozenset({JobState.SUBMITTING})
+#: States in which a worker owns the job (importing belongs to the pump).
+_WORKING = frozenset({JobState.PENDING, JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING})
+
+
+class OfflineError(RuntimeError):
+    """Online access is disabled (Blender's "Allow Online Access" is off): nothing was sent."""
+
+
+class _ClientUnavailable(Exception):
+    """The client factory failed (no API key set, bad base URL…)."""
+
+
+class Runner:
+    """Runs Tripo jobs on a pool of worker threads with a journal and a download cache.
+
+    ``client_factory`` builds a :class:`TripoClient` on a worker thread (each worker owns one;
+    :meth:`reset_clients` makes them rebuild after the key changed). It must read a settings
+    snapshot, never ``bpy``. ``network_allowed`` (called on the caller's thread) guards
+    :meth:`submit`, :meth:`retry` and :meth:`resume`.
+    """
+
+    def __init__(
+        self,
+        client_factory: Callable[[], TripoClient],
+        journal_dir: str | os.PathLike[str],
+        cache_dir: str | os.PathLike[str],
+        *,
+        workers: int = 4,
+        max_in_flight: int = 10,
+        max_waiting: int = 500,
+        network_allowed: Callable[[], bool] | None = None,
+        settings: WorkerSettings | None = None,
+    ) -> None:
+        self._client_factory = client_factory
+        self._network_allowed = network_allowed
+        self._settings = settings or WorkerSettings()
+        self._events = EventQueue()
+        self._book = JobBook(Journal(journal_dir), self._events)
+        self._scheduler = Scheduler(max_in_flight, max_waiting)
+        self.cache = Cache(cache_dir)
+        self._pool_lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._target_workers = 0
+        self._thread_counter = 0
+        self._client_generation = 0
+        self._closed = False
+        self.resize(workers)
+
+    # ------------------------------------------------------------------ main-thread API
+    def submit(self, spec: JobSpec) -> Job:
+        """Queue a new job and return its first snapshot (state ``pending``) at once."""
+        self._check_open()
+        self._check_network()
+        if len(self._scheduler.waiting()) >= self._scheduler.max_waiting:
+            raise OverflowError(f"{self._scheduler.max_waiting} jobs are already waiting; wait for some to finish")
+        now = self._book.clock()
+        note = "waiting to be sent"
+        job = Job(
+            id=uuid.uuid4().hex,
+            spec=spec,
+            state=JobState.PENDING,
+            created_at=now,
+            updated_at=now,
+            note=note,
+            estimated_cost=estimate_cost(spec.kind, spec.params),
+            timeline=(TimelineEntry(now, JobState.PENDING, note),),
+        )
+        self._book.add(job)
+        self._schedule(job.id, post=True)
+        log.info("Job %s submitted: %s %r (estimated %s credits)", job.id, spec.kind, job.name, job.estimated_cost)
+        return job
+
+    def jobs(self) -> list[Job]:
+        """Snapshots of every known job, oldest first."""
+        return self._book.all()
+
+    def job(self, job_id: str) -> Job | None:
+        return self._book.get(job_id)
+
+    def drain_events(self, limit: int | None = None) -> list[Event]:
+        """Up to ``limit`` pending events, oldest first; never blocks (safe in a timer)."""
+        return self._events.drain(limit)
+
+    def has_active(self) -> bool:
+        """True while any job is in progress or events wait: the pump keeps ticking."""
+        return len(self._events) > 0 or any(j.state in ACTIVE_STATES for j in self._book.all())
+
+    def cancel(self, job_id: str) -> bool:
+        """Stop working on a job. The server task (if any) keeps running: V2 cannot cancel it.
+
+        Returns False when there is nothing to cancel (finished, or its files are being
+        imported). The journal keeps the job as ``cancelled`` so it does not resume.
+        """
+        job = self._book.require(job_id)
+        if job.state not in (JobState.PENDING, JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING, JobState.UNCERTAIN):
+            return False
+        self._scheduler.discard(job_id)
+        note = "cancelled by you; the task keeps running on Tripo" if job.task_id else "cancelled by you"
+        self._book.cancel(job_id, note)
+        return True
+
+    def retry(self, job_id: str) -> Job:
+        """Try a failed, cancelled or uncertain job again.
+
+        When the job has a task the server did not report as failed (download failed, local
+        wait cancelled) this resumes it for free. Otherwise it sends a **new, paid** request:
+        check :attr:`Job.retry_resends` first and let the user confirm.
+        """
+        job = self._book.require(job_id)
+        if not job.can_retry:
+            raise ValueError(f"job {job_id} is {job.state.value}; only failed, cancelled or uncertain jobs can be retried")
+        self._check_open()
+        self._check_network()
+        if job.retry_resends:
+            job = self._book.update(
+                job_id,
+                JobState.PENDING,
+                note="waiting to be sent (retry)",
+                error=None,
+                task_id=None,
+                task_status=None,
+                progress=0,
+                files={},
+                result={},
+                objects=(),
+                consumed_credit=None,
+            )
+        else:
+            job = self._book.update(job_id, JobState.QUEUED, note="resuming", error=None)
+        self._schedule(job_id, post=job.task_id is None)
+        return job
+
+    def forget(self, job_id: str) -> bool:
+        """Drop a finished, failed, cancelled or uncertain job from the list and the journal.
+
+        Its cached files stay (they may be in use); :meth:`clear_cache` removes them.
+        """
+        job = self._book.get(job_id)
+        if job is None or job.state in ACTIVE_STATES:
+            return False
+        self._book.remove(job_id)
+        self._events.put(JobRemoved(job_id))
+        return True
+
+    def mark_imported(self, job_id: str, object_names: Sequence[str]) -> bool:
+        """The pump imported a job's files: the job is ``done``. False if it was not importing."""
+        return self._finish_import(job_id, JobState.DONE, "", None, objects=tuple(object_names))
+
+    def mark_import_failed(self, job_id: str, message: str) -> bool:
+        """The pump could not import the files: the job is ``failed`` with ``message``."""
+        error = JobError(message, suggestion="The downloaded files stay in the cache folder; Retry imports them again.")
+        return self._finish_import(job_id, JobState.FAILED, "import failed", error)
+
+    def resume(self) -> list[Job]:
+        """Bring back the journal's jobs and continue the unfinished ones (no network here).
+
+        * with a task id, still in progress → polling resumes on a worker (never a second POST);
+        * still ``submitting`` → ``uncertain`` (the POST may have been charged);
+        * ``pending`` (never sent) → ``cancelled``, so a restart never spends credits unasked;
+        * ``importing`` with its files on disk → a fresh :class:`FilesReady` for the pump.
+
+        Safe to call again (e.g. when online access is switched on): known jobs are kept and
+        only unfinished jobs without a worker are queued. Returns the jobs it loaded.
+        """
+        self._check_open()
+        loaded = [job for job in self._book.journal.load_all() if self._book.get(job.id) is None]
+        for job in loaded:
+            self._book.add(job, persist=False)
+            self._restore(job)
+        online = self._network_allowed is None or self._network_allowed()
+        for job in self._book.all():
+            if job.state in (JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING) and not self._book.has_run(job.id):
+                if online:
+                    self._book.update(job.id, note="resumed")
+                    self._schedule(job.id, post=False)
+                else:
+                    self._book.update(job.id, note="offline: resumes when online access is allowed")
+        return loaded
+
+    def _restore(self, job: Job) -> None:
+        """Turn a journal state into what it means now that the previous session is gone."""
+        if job.state == JobState.SUBMITTING:
+            self._book.update(job.id, JobState.UNCERTAIN, note="may have been sent", error=_UNCERTAIN_AFTER_CRASH)
+        elif job.state == JobState.PENDING:
+            self._book.update(job.id, JobState.CANCELLED, note=_NOT_SENT_NOTE)
+        elif job.state in (JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING) and job.task_id is None:
+            self._book.update(job.id, JobState.FAILED, note="damaged journal entry", error=JobError("The journal entry has no task id."))
+        elif job.state == JobState.IMPORTING:
+            if job.files and all(os.path.isfile(p) for p in job.files.values()):
+                self._book.emit(FilesReady(job.id, job.files, job))
+            else:
+                self._book.update(job.id, JobState.DOWNLOADING, note="files missing, downloading again")
+
+    # ------------------------------------------------------------------ pool management
+    @property
+    def workers(self) -> int:
+        """The pool size asked for (threads retire lazily after a shrink)."""
+        return self._target_workers
+
+    def resize(self, workers: int) -> None:
+        """Grow or shrink the worker pool. Shrinking lets busy workers finish their job first."""
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self._check_open()
+        with self._pool_lock:
+            delta = workers - self._target_workers
+            self._target_workers = workers
+            for _ in range(max(delta, 0)):
+                self._thread_counter += 1
+                thread = threading.Thread(target=self._work, name=f"tripo-jobs-{self._thread_counter}", daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        if delta < 0:
+            self._scheduler.retire(-delta)
+
+    def set_max_in_flight(self, value: int) -> None:
+        """Change how many tasks may be queued or running on the server at once."""
+        self._scheduler.set_max_in_flight(value)
+
+    def reset_clients(self) -> None:
+        """Workers build a new client (from the factory) before their next job: key changed."""
+        with self._pool_lock:
+            self._client_generation += 1
+
+    def clear_cache(self) -> int:
+        """Delete cached downloads except those of jobs still in progress; bytes freed."""
+        keep = {j.task_id for j in self._book.all() if j.task_id and j.state in ACTIVE_STATES}
+        return self.cache.clear(keep)
+
+    def shutdown(self, timeout: float | None = 5.0) -> None:
+        """Stop the workers; unfinished jobs stay in the journal and resume next time.
+
+        Nothing is marked cancelled. A POST already on the wire cannot be recalled; its worker
+        records the task id if the answer arrives within ``timeout``. Idempotent.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._book.stop_all_runs()
+        self._scheduler.close()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._pool_lock:
+            threads = list(self._threads)
+        for thread in threads:
+            if thread is threading.current_thread():
+                continue
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        log.info("Job runner stopped (%d worker threads)", len(threads))
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    # ------------------------------------------------------------------ internals
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the job runner is shut down")
+
+    def _check_network(self) -> None:
+        if self._network_allowed is not None and not self._network_allowed():
+            raise OfflineError("Online access is disabled in Blender's preferences; nothing was sent.")
+
+    def _schedule(self, job_id: str, *, post: bool) -> None:
+        self._book.start_run(job_id)
+        self._scheduler.add(job_id, post=post)
+
+    def _finish_import(self, job_id: str, state: JobState, note: str, error: JobError | None, **changes: object) -> bool:
+        job = self._book.require(job_id)
+        if self._book.update(job_id, state, note=note, error=error, when=_IMPORTING, **changes).state != state:
+            log.warning("Job %s: import result ignored, the job is %s", job_id, job.state.value)
+            return False
+        return True
+
+    def _work(self) -> None:
+        """Body of a worker thread: take a job, carry it forward, repeat until retired."""
+        client: TripoClient | None = None
+        generation = -1
+        try:
+            while True:
+                ticket = self._scheduler.take()
+                if ticket is None or ticket is RETIRE:
+                    return
+                run = self._book.run_of(ticket.job_id)
+                if run is None or run.cancel.is_set():
+                    self._scheduler.leave_flight(ticket.job_id)
+                    continue
+                execution: Execution | None = None
+                try:
+                    if client is None or generation != self._client_generation:
+                        client, generation = self._new_client(client)
+                    execution = Execution(ticket.job_id, run, client, self._book, self._scheduler, self.cache, self._settings)
+                    execution.execute(ticket.post)
+                except Stopped:
+                    pass
+                except Exception as exc:  # noqa: BLE001 - a worker must survive any job's failure
+                    self._crashed(ticket.job_id, run, exc)
+                finally:
+                    self._scheduler.leave_flight(ticket.job_id)
+                    retry_in = execution.retry_in if execution is not None else None
+                    if retry_in is not None and not run.cancel.is_set():
+                        self._scheduler.add(ticket.job_id, post=True, delay=retry_in, front=True)
+                    else:
+                        self._book.end_run(ticket.job_id, run)
+        finally:
+            if client is not None:
+                client.close()
+            with self._pool_lock:
+                self._threads.remove(threading.current_thread())
+
+    def _new_client(self, old: TripoClient | None) -> tuple[TripoClient, int]:
+        if old is not None:
+            old.close()
+        generation = self._client_generation
+        try:
+            return self._client_factory(), generation
+        except Exception as exc:  # noqa: BLE001 - whatever the factory raises, the job says why
+            raise _ClientUnavailable(str(exc)) from exc
+
+    def _crashed(self, job_id: str, run: RunHandle, exc: Exception) -> None:
+        """A job's run ended with an unexpected error: never lose a possibly-paid request."""
+        if isinstance(exc, _ClientUnavailable):
+            error = JobError(f"Could not set up the Tripo connection: {exc}", suggestion="Check the API key and server in the add-on preferences, then Retry.")
+        else:
+            log.exception("Job %s: unexpected error in worker", job_id)
+            error = JobError(f"Internal error: {exc!r}", suggestion="Retry; if it happens again, report it with the log.")
+        try:
+            self._book.update(job_id, JobState.UNCERTAIN, note="", error=error, run=run, when=_SENDING)
+            self._book.update(job_id, JobState.FAILED, note="", error=error, run=run, when=_WORKING)
+        except Stopped:
+            pass  # cancelled or shutting down meanwhile: that outcome stands

@@ -1,0 +1,169 @@
+"""Which job a free worker takes next: local waiting instead of server refusals.
+
+Why local scheduling: Tripo allows a limited number of queued+running tasks per account
+(10 by default, fewer for some groups) and answers 429/2000 beyond that. Sending a batch of
+twelve anyway means twelve refusals and twelve retries; instead jobs wait here, and a new
+POST starts only while fewer than ``max_in_flight`` of our tasks are on the server. When the
+server still refuses (another Blender, a lower limit for the group), every POST holds off for
+its ``Retry-After``.
+
+"In flight" means: a POST is being sent, or the task exists and has not been seen finished.
+Jobs that only *track* an existing task (resumed after a restart, or a free retry) never wait
+for the cap — their task is already on the server — but they do count towards it.
+
+All of it is one condition variable; the worker threads block in :meth:`Scheduler.take`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["Scheduler", "Ticket", "RETIRE"]
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One unit of work: ``post`` is True when the job must first send its POST."""
+
+    job_id: str
+    post: bool
+
+
+#: Returned by :meth:`Scheduler.take` to a worker that should exit (the pool shrank).
+RETIRE = Ticket("", False)
+
+
+class Scheduler:
+    """FIFO of waiting jobs, a cap on tasks in flight, and a global hold after a 429."""
+
+    def __init__(self, max_in_flight: int, max_waiting: int, clock: Callable[[], float] = time.monotonic) -> None:
+        if max_in_flight < 1 or max_waiting < 1:
+            raise ValueError("max_in_flight and max_waiting must be at least 1")
+        self._cond = threading.Condition()
+        self._clock = clock
+        self._waiting: deque[Ticket] = deque()
+        self._not_before: dict[str, float] = {}
+        self._in_flight: set[str] = set()
+        self._hold_until = 0.0
+        self._retire = 0
+        self._closed = False
+        self.max_in_flight = max_in_flight
+        self.max_waiting = max_waiting
+
+    # -- producers ---------------------------------------------------------------------------
+    def add(self, job_id: str, *, post: bool, delay: float = 0.0, front: bool = False) -> None:
+        """Queue ``job_id``. ``delay`` postpones it (Retry-After); ``front`` keeps its place."""
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the job runner is shut down")
+            if len(self._waiting) >= self.max_waiting:
+                raise OverflowError(f"too many jobs waiting ({self.max_waiting}); wait for some to finish")
+            ticket = Ticket(job_id, post)
+            if front:
+                self._waiting.appendleft(ticket)
+            else:
+                self._waiting.append(ticket)
+            if delay > 0:
+                self._not_before[job_id] = self._clock() + delay
+            self._cond.notify_all()
+
+    def discard(self, job_id: str) -> bool:
+        """Remove a waiting job (cancelled before a worker took it). True if it was waiting."""
+        with self._cond:
+            for ticket in self._waiting:
+                if ticket.job_id == job_id:
+                    self._waiting.remove(ticket)
+                    self._not_before.pop(job_id, None)
+                    return True
+            return False
+
+    def hold_posts(self, seconds: float) -> None:
+        """The server refused a POST (429): send no POST for ``seconds``."""
+        with self._cond:
+            self._hold_until = max(self._hold_until, self._clock() + seconds)
+
+    def enter_flight(self, job_id: str) -> None:
+        """Count a task found on the server outside :meth:`take` (not normally needed)."""
+        with self._cond:
+            self._in_flight.add(job_id)
+
+    def leave_flight(self, job_id: str) -> None:
+        """The job's task finished on the server (or never came to exist): free its slot."""
+        with self._cond:
+            if job_id in self._in_flight:
+                self._in_flight.discard(job_id)
+                self._cond.notify_all()
+
+    def retire(self, count: int) -> None:
+        """Ask ``count`` idle workers to exit (shrinking the pool)."""
+        with self._cond:
+            self._retire += count
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Stop handing out work; blocked workers get ``None`` and exit."""
+        with self._cond:
+            self._closed = True
+            self._waiting.clear()
+            self._cond.notify_all()
+
+    # -- consumers ---------------------------------------------------------------------------
+    def take(self) -> Ticket | None:
+        """Block until a job may run; ``None`` once closed, :data:`RETIRE` to shrink the pool.
+
+        The in-flight slot of a POST is reserved here, before the worker starts sending, so
+        two workers can never both take the last slot.
+        """
+        with self._cond:
+            while True:
+                if self._closed:
+                    return None
+                if self._retire:
+                    self._retire -= 1
+                    return RETIRE
+                ticket, wake_at = self._pick()
+                if ticket is not None:
+                    self._waiting.remove(ticket)
+                    self._not_before.pop(ticket.job_id, None)
+                    self._in_flight.add(ticket.job_id)
+                    return ticket
+                timeout = None if wake_at is None else max(0.0, wake_at - self._clock())
+                self._cond.wait(timeout)
+
+    def _pick(self) -> tuple[Ticket | None, float | None]:
+        """First runnable ticket, else the earliest time something may become runnable."""
+        now = self._clock()
+        wake_at: float | None = None
+        post_allowed = len(self._in_flight) < self.max_in_flight and now >= self._hold_until
+        for ticket in self._waiting:
+            ready_at = self._not_before.get(ticket.job_id, 0.0)
+            if ticket.post:
+                ready_at = max(ready_at, self._hold_until)
+            if ready_at > now:
+                wake_at = ready_at if wake_at is None else min(wake_at, ready_at)
+                continue
+            if ticket.post and not post_allowed:
+                continue  # woken by leave_flight
+            return ticket, None
+        return None, wake_at
+
+    # -- introspection -----------------------------------------------------------------------
+    @property
+    def in_flight(self) -> int:
+        with self._cond:
+            return len(self._in_flight)
+
+    def waiting(self) -> list[str]:
+        with self._cond:
+            return [t.job_id for t in self._waiting]
+
+    def set_max_in_flight(self, value: int) -> None:
+        if value < 1:
+            raise ValueError("max_in_flight must be at least 1")
+        with self._cond:
+            self.max_in_flight = value
+            self._cond.notify_all()

@@ -1,0 +1,341 @@
+"""What a worker thread does with one job: send it once, follow it, fetch its files.
+
+Rules of this module (it runs on worker threads):
+
+* It MUST NOT import or touch ``bpy``. Results reach Blender only as events.
+* ``POST /task`` is sent at most once per run, and only after the intent is in the journal.
+  A refusal (429/1007/2000) is the only failure that is resent automatically: the server said
+  it did nothing. A timeout after sending makes the job ``uncertain``; nothing resends it.
+* A task that exists is never given up silently: connection problems while polling are
+  retried with capped backoff, forever, with the job showing "connection lost, retrying".
+* Every change goes through :class:`~.book.JobBook` with this run's handle, so a cancel from
+  the main thread stops the work at the next step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError
+from ..client.errors import RATE_LIMIT_CODES
+from .book import JobBook, RunHandle, Stopped
+from .cache import Cache
+from .events import FilesReady
+from .journal import JournalError
+from .model import BEST_MODEL_ORDER, NO_FILE_KINDS, THUMBNAIL_OUTPUT, Job, JobError, JobState, freeze, select_outputs, thaw
+from .scheduler import Scheduler
+
+__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE"]
+
+log = logging.getLogger("tripo_blender.jobs")
+
+CONNECTION_NOTE = "connection lost, retrying"
+SLOT_NOTE = "waiting for a free slot"
+_RATE_NOTE = "too many requests, waiting"
+_SENDING = frozenset({JobState.SUBMITTING})
+_DOWNLOADABLE = BEST_MODEL_ORDER + (THUMBNAIL_OUTPUT,)
+
+# What the user should read for each final, unsuccessful task status (wire protocol §5.2).
+_STATUS_TEXT: Mapping[str, tuple[str, str]] = {
+    "failed": ("Tripo could not generate this task.", "Failed tasks are refunded. Try again or change the input."),
+    "banned": ("Tripo rejected the result under its content policy.", "Change the prompt or image and try again."),
+    "expired": ("The task expired on the server before it finished.", "Try again; expired tasks are refunded."),
+    "cancelled": ("The task was cancelled on the server.", "Try again if you still need it."),
+    "unknown": (
+        "Tripo reported an unknown task status (a problem on its side).",
+        "Contact Tripo support and quote the task id.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """Timing knobs. Defaults suit real use; tests shorten them."""
+
+    poll_interval: float = 2.0  # base interval handed to wait_for_task (it adapts to the ETA)
+    default_retry_after: float = 5.0  # when a 429 carries no Retry-After
+    reconnect_min: float = 2.0  # first pause after a failed poll; doubles up to reconnect_max
+    reconnect_max: float = 60.0
+    download_attempts: int = 3  # fresh URLs are fetched before each new attempt
+
+
+def _error_from(exc: BaseException) -> JobError:
+    """A :class:`JobError` with everything the exception knows (code, suggestion, trace id)."""
+    if isinstance(exc, TripoAPIError):
+        return JobError(exc.message, exc.code, exc.suggestion, exc.trace_id)
+    if isinstance(exc, TripoRequestError):
+        return JobError(str(exc), None, None, exc.trace_id)
+    return JobError(str(exc) or type(exc).__name__)
+
+
+def _task_error(task: Task) -> JobError:
+    status = getattr(task.status, "value", str(task.status))
+    text, suggestion = _STATUS_TEXT.get(status, _STATUS_TEXT["unknown"])
+    if task.error_msg:
+        text = f"{text} {task.error_msg}"
+    return JobError(text, task.error_code, suggestion, task.trace_id)
+
+
+def _task_result(task: Task) -> dict[str, Any]:
+    """The data part of a task's output (``riggable``, ``rig_type``…); URLs expire, so not them."""
+    out = task.output
+    data: dict[str, Any] = {}
+    for key in ("riggable", "rig_type", "topology"):
+        value = getattr(out, key, None)
+        if value is not None:
+            data[key] = getattr(value, "value", value)
+    for key, value in (getattr(out, "extra", None) or {}).items():
+        if not (isinstance(value, str) and value.startswith(("http://", "https://"))):
+            data[key] = value
+    return data
+
+
+def _available_outputs(task: Task) -> list[str]:
+    """Keys of the outputs of ``task`` this engine can download (the client's model keys and
+    the rendered image)."""
+    return [k for k in _DOWNLOADABLE if getattr(task.output, k, None)]
+
+
+class Execution:
+    """One run of one job on one worker thread (a fresh object per run)."""
+
+    def __init__(
+        self,
+        job_id: str,
+        run: RunHandle,
+        client: TripoClient,
+        book: JobBook,
+        scheduler: Scheduler,
+        cache: Cache,
+        settings: WorkerSettings,
+    ) -> None:
+        self.job_id = job_id
+        self.run = run
+        self.client = client
+        self.book = book
+        self.scheduler = scheduler
+        self.cache = cache
+        self.settings = settings
+        self.retry_in: float | None = None  # set when the server refused the POST (429)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _update(self, state: JobState | None = None, **changes: Any) -> Job:
+        return self.book.update(self.job_id, state, run=self.run, **changes)
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep that a cancel or shutdown interrupts at once."""
+        if self.run.cancel.wait(seconds):
+            raise Stopped(self.job_id)
+
+    # -- entry point -------------------------------------------------------------------------
+    def execute(self, post: bool) -> None:
+        """Carry the job as far as this run can: to FilesReady/done, failed, uncertain or pending.
+
+        After a refused POST, :attr:`retry_in` says when to send again; the runner requeues the
+        job once this run has released its in-flight slot.
+        """
+        task_id = self._submit() if post else self.book.require(self.job_id).task_id
+        if task_id is None:
+            return
+        task = self._follow(task_id)
+        if task is None:
+            return
+        if task.status != TaskStatus.SUCCESS:
+            self._update(JobState.FAILED, note="", error=_task_error(task))
+            return
+        self._deliver(task)
+
+    # -- 1. send -----------------------------------------------------------------------------
+    def _submit(self) -> str | None:
+        """Journal the intent, send the POST once, record the task id. None: no task to follow."""
+        job = self.book.require(self.job_id)
+        try:
+            job = self._update(
+                JobState.SUBMITTING, note="sending", error=None, attempts=job.attempts + 1, must_persist=True
+            )
+        except JournalError as exc:
+            self._update(JobState.FAILED, note="not sent", error=JobError(f"{exc}. Nothing was sent; free disk space or check permissions, then retry."))
+            return None
+        if self.run.cancel.is_set():
+            self._unsend(job)
+        method = getattr(self.client, job.kind)
+        try:
+            task_id = str(method(**thaw(job.spec.params)))
+        except TripoAPIError as exc:
+            self._refused(exc) if exc.code in RATE_LIMIT_CODES else self._settle(JobState.FAILED, "", exc)
+            return None
+        except TripoRequestError as exc:
+            if exc.may_have_reached_server:
+                self._settle(JobState.UNCERTAIN, "the request may have reached Tripo; not resent", exc)
+            else:
+                self._settle(JobState.FAILED, "not sent", exc)
+            return None
+        except (ValueError, TypeError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            # argument and local-file checks run before anything is sent
+            self._settle(JobState.FAILED, "not sent", exc)
+            return None
+        except Exception as exc:  # noqa: BLE001 - unknown: assume it may have been sent
+            log.exception("Job %s: unexpected error while sending", self.job_id)
+            self._settle(JobState.UNCERTAIN, "the request may have reached Tripo; not resent", exc)
+            return None
+        self._record_task(task_id)
+        return task_id
+
+    def _unsend(self, job: Job) -> None:
+        """Stopped between the intent and the POST: nothing was sent, say so in the journal."""
+        if self.run.shutdown:
+            self.book.update(self.job_id, JobState.PENDING, note="not sent")
+        raise Stopped(self.job_id)
+
+    def _settle(self, state: JobState, note: str, exc: BaseException) -> None:
+        """Record the outcome of a POST even if the user cancelled meanwhile (it happened)."""
+        error = _error_from(exc)
+        log.warning("Job %s: POST /task ended %s: %s", self.job_id, state.value, error.message)
+        job = self.book.update(self.job_id, state, note=note, error=error, when=_SENDING)
+        if job.state != state and state == JobState.UNCERTAIN:  # cancelled while sending: warn
+            self.book.update(self.job_id, note=f"cancelled; {note}", error=error)
+
+    def _refused(self, exc: TripoAPIError) -> None:
+        """429: the server did nothing. Wait locally (honouring Retry-After) and send again."""
+        delay = exc.retry_after if exc.retry_after is not None else self.settings.default_retry_after
+        note = SLOT_NOTE if exc.code == 2000 else _RATE_NOTE
+        self.scheduler.hold_posts(delay)
+        if self.book.update(self.job_id, JobState.PENDING, note=note, error=None, when=_SENDING).state == JobState.PENDING:
+            self.retry_in = delay
+
+    def _record_task(self, task_id: str) -> None:
+        """The task exists (and is billed): its id goes into the journal whatever else happens."""
+        job = self.book.update(self.job_id, JobState.QUEUED, note="", task_id=task_id, task_status="queued", when=_SENDING)
+        if job.task_id != task_id:  # cancelled while sending: keep the id so a retry resumes for free
+            self.book.update(self.job_id, task_id=task_id, task_status="queued")
+        log.info("Job %s: task %s created", self.job_id, task_id)
+        if self.run.cancel.is_set():
+            raise Stopped(self.job_id)
+
+    # -- 2. follow ---------------------------------------------------------------------------
+    def _follow(self, task_id: str) -> Task | None:
+        """Poll until the task is final. None when polling itself was refused for good."""
+        delay = self.settings.reconnect_min
+        while True:
+            try:
+                task = self.client.wait_for_task(
+                    task_id,
+                    polling_interval=self.settings.poll_interval,
+                    on_progress=self._on_progress,
+                    cancel_event=self.run.cancel,
+                )
+            except TaskWaitCancelled:
+                raise Stopped(self.job_id) from None
+            except (TripoAPIError, TripoRequestError) as exc:
+                if isinstance(exc, TripoAPIError) and not exc.retryable:
+                    # 2001 (not found: another key?), 1002 (key revoked)…: polling cannot succeed
+                    # as things are; the task id stays, so Retry resumes it for free.
+                    self._update(JobState.FAILED, note="", error=_error_from(exc))
+                    self.scheduler.leave_flight(self.job_id)
+                    return None
+                log.warning("Job %s: polling task %s failed (%s); retrying in %.0f s", self.job_id, task_id, exc, delay)
+                self._update(note=CONNECTION_NOTE, error=_error_from(exc))
+                self._pause(delay)
+                delay = min(delay * 2, self.settings.reconnect_max)
+                continue
+            self.scheduler.leave_flight(self.job_id)
+            self._update(
+                task_status=getattr(task.status, "value", str(task.status)),
+                consumed_credit=task.consumed_credit,
+                result=_task_result(task),
+            )
+            return task
+
+    def _on_progress(self, task: Task) -> None:
+        """Mirror the server's view (status, progress, ETA, queue position) into the job."""
+        status = getattr(task.status, "value", str(task.status))
+        changes: dict[str, Any] = {"task_status": status, "progress": task.progress, "note": "", "error": None}
+        if status == "queued":
+            queue = task.queuing_num
+            self._update(JobState.QUEUED, queue_position=queue if queue is not None and queue >= 0 else None, eta_seconds=None, **changes)
+        elif status == "running":
+            eta = task.running_left_time
+            self._update(JobState.RUNNING, eta_seconds=eta if eta is not None and eta >= 0 else None, queue_position=None, **changes)
+
+    # -- 3. fetch ----------------------------------------------------------------------------
+    def _deliver(self, task: Task) -> None:
+        """Download the chosen outputs into the task's cache folder and hand them to the pump."""
+        job = self.book.require(self.job_id)
+        keys = select_outputs(job.spec, _available_outputs(task))
+        if not keys:
+            if job.kind in NO_FILE_KINDS:
+                self._update(JobState.DONE, note="", progress=100, eta_seconds=None, queue_position=None)
+            else:
+                self._update(
+                    JobState.FAILED,
+                    note="",
+                    error=JobError(
+                        "The task finished but has none of the requested outputs to download.",
+                        suggestion=f"Outputs present: {', '.join(_available_outputs(task)) or 'none'}.",
+                        trace_id=task.trace_id,
+                    ),
+                )
+            return
+        self._update(JobState.DOWNLOADING, note="", progress=100, eta_seconds=None, queue_position=None)
+        files = self._download(task, keys)
+        if files is None:
+            return
+        job = self._update(JobState.IMPORTING, note="", files=files, error=None)
+        self.book.emit(FilesReady(self.job_id, freeze(files), job))
+
+    def _download(self, task: Task, keys: tuple[str, ...]) -> dict[str, str] | None:
+        folder = self.cache.folder(task.task_id)
+        delay = self.settings.reconnect_min
+        for attempt in range(1, self.settings.download_attempts + 1):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                if attempt > 1:
+                    task = self.client.get_task(task.task_id)  # signed URLs expire: fetch fresh ones
+                return self._fetch(task, keys, str(folder))
+            except (TripoAPIError, TripoRequestError) as exc:
+                error = _error_from(exc)
+                if attempt == self.settings.download_attempts or (isinstance(exc, TripoAPIError) and not exc.retryable):
+                    self._update(
+                        JobState.FAILED,
+                        note="download failed",
+                        error=JobError(f"Download failed: {error.message}", error.code, "Retry downloads again without a new charge.", error.trace_id),
+                    )
+                    return None
+                log.warning("Job %s: download attempt %d failed: %s", self.job_id, attempt, exc)
+                self._update(note="download failed, retrying", error=error)
+                self._pause(delay)
+                delay = min(delay * 2, self.settings.reconnect_max)
+            except OSError as exc:  # disk full, permissions: retrying now will not help
+                self._update(
+                    JobState.FAILED,
+                    note="download failed",
+                    error=JobError(f"Could not write {folder}: {exc}", suggestion="Free disk space or change the cache folder, then Retry (no new charge)."),
+                )
+                return None
+        return None
+
+    def _fetch(self, task: Task, keys: tuple[str, ...], folder: str) -> dict[str, str]:
+        """Download ``keys`` of ``task`` into ``folder``; output key → local path.
+
+        The client downloads every model output it sees, so it is handed a copy of the task
+        whose other model URLs are blanked: one model is fetched, not three variants.
+        """
+        blank = {k: None for k in BEST_MODEL_ORDER if k not in keys}
+        only = dataclasses.replace(task, output=dataclasses.replace(task.output, **blank))
+        files: dict[str, str] = {}
+        if any(k in BEST_MODEL_ORDER for k in keys):
+            files.update(self.client.download_task_models(only, folder, on_progress=self._on_bytes))
+        if THUMBNAIL_OUTPUT in keys:
+            image = self.client.download_rendered_image(only, folder, on_progress=self._on_bytes)
+            if image is not None:
+                files[THUMBNAIL_OUTPUT] = image
+        return files
+
+    def _on_bytes(self, done: int, total: int | None) -> None:
+        """Download progress: only a cancel check (byte counts are not worth an event each)."""
+        if self.run.cancel.is_set():
+            raise Stopped(self.job_id)
+
