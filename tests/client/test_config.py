@@ -80,6 +80,18 @@ def test_loopback_http_allowed() -> None:
         assert resolve_base_url(url) == url
 
 
+def test_client_picks_region_url_and_keeps_tls_verification() -> None:
+    import requests
+
+    with TripoClient(api_key=GOOD, region="china") as c:
+        assert c.base_url == CHINA_BASE_URL
+    insecure = requests.Session()
+    insecure.verify = False
+    with pytest.raises(ValueError, match="TLS verification disabled"):
+        TripoClient(api_key=GOOD, session=insecure)
+    insecure.close()
+
+
 def test_client_repr_and_attributes_do_not_expose_key() -> None:
     client = TripoClient(api_key=GOOD, base_url="http://127.0.0.1:9/v2/openapi")
     try:

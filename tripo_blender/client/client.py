@@ -17,6 +17,7 @@ sequential uploads stop at the first failure instead of wasting the others.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -26,11 +27,11 @@ from typing import Any
 
 import requests
 
-from . import download, images, payloads
+from . import download, payloads
 from .config import GLOBAL_BASE_URL, get_logger, resolve_api_key, resolve_base_url
 from .enums import Animation, ModelStyle, PostStyle, RigSpec, RigType, TaskStatus
 from .errors import DownloadError, TaskWaitCancelled, TaskWaitTimeout, TripoRequestError
-from .images import ImageRef
+from .images import ImageRef, check_local_image, classify_image, upload_filename
 from .models import Balance, Task
 from .payloads import UNSET, Body, FileObject, Unset
 from .polling import PollSchedule
@@ -65,6 +66,10 @@ class TripoClient:
     """
 
     BASE_URL = GLOBAL_BASE_URL
+    #: Limits of the adaptive wait schedule (see :mod:`.polling`); ``wait_for_task`` replaces only
+    #: its ``base_interval`` with ``polling_interval``. Tune per instance for special needs (tests
+    #: use tiny intervals against the emulator).
+    poll_schedule: PollSchedule = PollSchedule()
 
     def __init__(
         self,
@@ -116,7 +121,7 @@ class TripoClient:
         multipart part ``file`` carries a sanitised name with the real extension and content type.
         Raises FileNotFoundError/ValueError (before sending), TripoAPIError, TripoRequestError.
         """
-        return self._upload(images.check_local_image(file_path, what="file"))
+        return self._upload(check_local_image(file_path, what="file"))
 
     def create_task(self, task_data: dict[str, Any]) -> str:
         """Create a task from a raw body (must have a ``type``); return its id.
@@ -162,7 +167,9 @@ class TripoClient:
         ``verbose=True`` prints progress lines like the SDK did.
         """
         payloads.validate_task_id(task_id)
-        schedule = PollSchedule(base_interval=float(polling_interval))
+        if isinstance(polling_interval, bool) or not isinstance(polling_interval, (int, float)):
+            raise ValueError("polling_interval must be a positive number of seconds.")
+        schedule = dataclasses.replace(self.poll_schedule, base_interval=float(polling_interval))
         if timeout is not None and (isinstance(timeout, bool) or not timeout >= 0):
             raise ValueError("timeout must be None or a number of seconds >= 0.")
         waiter = cancel_event if cancel_event is not None else threading.Event()
@@ -170,13 +177,19 @@ class TripoClient:
         deadline = start + timeout if timeout is not None else None
         last: Task | None = None
         blind_polls = 0
+
+        def pause(seconds: float) -> None:
+            # back-off between retries of one poll: interruptible like the wait between polls
+            if cancel_event is not None and cancel_event.wait(seconds):
+                raise TaskWaitCancelled(task_id, last)
+
         while True:
             if cancel_event is not None and cancel_event.is_set():
                 raise TaskWaitCancelled(task_id, last)
             if deadline is not None and time.monotonic() >= deadline:
                 raise TaskWaitTimeout(task_id, float(timeout or 0.0), last)
             try:
-                task = self._get_task(task_id, deadline=deadline)
+                task = self._get_task(task_id, deadline=deadline, pause=pause if cancel_event is not None else None)
             except TimeoutError as exc:
                 raise TaskWaitTimeout(task_id, float(timeout or 0.0), last) from exc.__cause__
             last = task
@@ -311,7 +324,7 @@ class TripoClient:
         """
         if image is None:
             raise ValueError("image is required: a local file path, an http(s) URL or an upload token.")
-        ref = images.classify_image(image, what="image")
+        ref = classify_image(image, what="image")
 
         def build(files: list[FileObject | None]) -> Body:
             file = files[0]
@@ -349,7 +362,7 @@ class TripoClient:
         """
         slots = payloads.multiview_slots(images)
         refs = [
-            images_mod.classify_image(img, what=f"{view} view image") if img is not None else None
+            classify_image(img, what=f"{view} view image") if img is not None else None
             for img, view in zip(slots, _VIEW_NAMES)
         ]
 
@@ -420,8 +433,8 @@ class TripoClient:
         optional ``style_image`` go into ``texture_prompt`` as the server expects (SDK 0.3.0 sent
         them at top level, where they were ignored). Images may be paths, URLs or tokens."""
         refs = [
-            images.classify_image(image_prompt, what="image_prompt") if image_prompt is not None else None,
-            images.classify_image(style_image, what="style_image") if style_image is not None else None,
+            classify_image(image_prompt, what="image_prompt") if image_prompt is not None else None,
+            classify_image(style_image, what="style_image") if style_image is not None else None,
         ]
 
         def build(files: list[FileObject | None]) -> Body:
@@ -512,20 +525,22 @@ class TripoClient:
         log.info("Created %s task %s (trace id %s)", body.get("type"), task_id, result.trace_id)
         return task_id
 
-    def _get_task(self, task_id: str, *, deadline: float | None = None) -> Task:
+    def _get_task(
+        self, task_id: str, *, deadline: float | None = None, pause: Callable[[float], None] | None = None
+    ) -> Task:
         payloads.validate_task_id(task_id)
-        result = self._transport.api_request("GET", f"/task/{task_id}", deadline=deadline)
+        result = self._transport.api_request("GET", f"/task/{task_id}", deadline=deadline, pause=pause)
         return Task.from_dict(result.data, trace_id=result.trace_id)
 
     def _upload(self, ref: ImageRef) -> str:
         result = self._transport.api_request(
-            "POST", "/upload", upload=(images.upload_filename(ref), ref.value, ref.content_type)
+            "POST", "/upload", upload=(upload_filename(ref), ref.value, ref.content_type)
         )
         data = result.data if isinstance(result.data, dict) else {}
         token = data.get("image_token") or data.get("file_token")
         if not isinstance(token, str) or not token:
             raise TripoRequestError(result.status_code, "The upload succeeded but returned no image_token.", trace_id=result.trace_id)
-        log.debug("Uploaded %s (%d bytes) as %s", images.upload_filename(ref), ref.size or 0, token)
+        log.debug("Uploaded %s (%d bytes) as %s", upload_filename(ref), ref.size or 0, token)
         return token
 
     def _file_object(self, ref: ImageRef) -> FileObject:
@@ -583,9 +598,6 @@ class TripoClient:
         except BaseException:
             download.discard(tmp for tmp, _ in staged)
             raise
-
-
-images_mod = images  # ``multiview_to_model`` has a parameter named ``images`` that shadows the module
 
 
 def _print_progress(task_id: str, task: Task) -> None:

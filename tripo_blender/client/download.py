@@ -190,7 +190,7 @@ def fetch_to_file(
         try:
             resp = transport.open_download(url, timeouts)
         except requests.RequestException as exc:
-            raise classify_exception(exc, what=what, url=url, error_cls=DownloadError) from exc
+            raise classify_exception(exc, what=what, url=url, error_cls=DownloadError, mention_processing=False) from exc
         with resp:
             status = resp.status_code
             if status == 403:
@@ -219,7 +219,7 @@ def fetch_to_file(
                     fh.flush()
                     os.fsync(fh.fileno())
             except requests.RequestException as exc:
-                raise classify_exception(exc, what=what, url=url, error_cls=DownloadError) from exc
+                raise classify_exception(exc, what=what, url=url, error_cls=DownloadError, mention_processing=False) from exc
             except OSError as exc:
                 raise DownloadError(0, f"{what}: could not write {path}: {exc.strerror or exc}", url=url) from exc
         if total is not None and done != total:

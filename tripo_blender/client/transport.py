@@ -237,9 +237,15 @@ def classify_exception(
     what: str,
     url: str,
     error_cls: type[TripoRequestError] = TripoRequestError,
+    mention_processing: bool = True,
 ) -> AttemptFailed:
-    """Map a requests exception to a typed error plus "may I retry it" facts."""
+    """Map a requests exception to a typed error plus "may I retry it" facts.
+
+    ``mention_processing`` adds "the request may have been processed" to messages where that is
+    true and matters (API calls); downloads switch it off.
+    """
     host = urlsplit(url).netloc
+    maybe = "; the request may have been processed" if mention_processing else ""
     if isinstance(exc, requests.exceptions.SSLError):
         err = error_cls(
             0,
@@ -255,15 +261,14 @@ def classify_exception(
         return AttemptFailed(err, transient=True, not_processed=True)
     if isinstance(exc, requests.exceptions.Timeout):
         err = error_cls(
-            0, f"{what}: no answer from {host} in time (read timeout); the request may have been processed.",
+            0, f"{what}: no answer from {host} in time (read timeout){maybe}.",
             may_have_reached_server=True, url=url,
         )
         return AttemptFailed(err, transient=True)
     if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
                         requests.exceptions.ContentDecodingError)):
         err = error_cls(
-            0, f"{what}: the connection to {host} broke before the answer was complete ({type(exc).__name__}); "
-            "the request may have been processed.",
+            0, f"{what}: the connection to {host} broke before the answer was complete ({type(exc).__name__}){maybe}.",
             may_have_reached_server=True, url=url,
         )
         return AttemptFailed(err, transient=True)
@@ -307,9 +312,9 @@ class Transport:
         self.retry_after_cap = retry_after_cap
         self._auth = BearerAuth(api_key)
         self._no_auth = NoAuth()
-        self._sleep = sleep or time.sleep
+        self._sleep = sleep if sleep is not None else time.sleep
         self._clock = clock
-        self._rng = rng or random.Random()
+        self._rng = rng if rng is not None else random.Random()
         self._lock = threading.Lock()
         self._closed = False
         self._owns_session = session is None
@@ -369,11 +374,14 @@ class Transport:
         mode: RetryMode,
         what: str,
         deadline: float | None = None,
+        pause: Callable[[float], None] | None = None,
     ) -> T:
         """Call ``attempt(timeouts)`` until it returns, retrying :class:`AttemptFailed` per ``mode``.
 
         With a ``deadline`` (a ``clock()`` value) timeouts shrink to the time left and no retry
         starts after it; running out raises ``TimeoutError`` chained to the last failure.
+        ``pause`` replaces the transport's sleep for this call (``wait_for_task`` passes one that
+        a cancel event interrupts).
         """
         last: AttemptFailed | None = None
         for n in itertools.count():
@@ -391,7 +399,7 @@ class Transport:
                 if deadline is not None and self._clock() + delay >= deadline:
                     raise TimeoutError(f"{what}: deadline reached while retrying") from failure.error
                 log.warning("%s failed (%s); retry %d of %d in %.2f s", what, failure.error, n + 1, self.max_retries, delay)
-                self._sleep(delay)
+                (pause or self._sleep)(delay)
                 last = failure
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -406,6 +414,7 @@ class Transport:
         upload: tuple[str, str, str] | None = None,
         mode: RetryMode = RetryMode.SAFE,
         deadline: float | None = None,
+        pause: Callable[[float], None] | None = None,
     ) -> ApiResult:
         """One API call with retries. ``body`` is JSON bytes; ``upload`` is
         ``(filename, local_path, content_type)`` sent as the multipart part ``file`` (the file is
@@ -443,7 +452,7 @@ class Transport:
             )
             return self._interpret(resp, url)
 
-        return self.run(attempt, mode=mode, what=what, deadline=deadline)
+        return self.run(attempt, mode=mode, what=what, deadline=deadline, pause=pause)
 
     def _interpret(self, resp: requests.Response, url: str) -> ApiResult:
         status = resp.status_code
