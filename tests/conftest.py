@@ -9,8 +9,8 @@ durations, stopped afterwards.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

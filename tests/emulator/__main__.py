@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-seconds", type=float, default=8.0, help="time each task spends running")
     parser.add_argument("--url-ttl", type=float, default=300.0, help="lifetime of signed output URLs")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    if argv and argv[0] == "--":  # tolerate "build.py emulator -- --port 8000"
+        argv = argv[1:]
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(message)s")
     emulator = Emulator(queue_seconds=args.queue_seconds, run_seconds=args.run_seconds, url_ttl=args.url_ttl,

@@ -12,7 +12,8 @@ import re
 import secrets
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import outputs, pricing, responses
 from .cdn import ACCOUNT_DIR, UrlSigner, asset_path
@@ -21,7 +22,7 @@ from .formats import image_kind, model_kind
 from .outputs import Asset, Outputs
 from .recording import Recorded
 from .responses import Response
-from .state import Account, StoredFile, Store, TaskRecord
+from .state import Account, Store, StoredFile, TaskRecord
 from .validation import parse_body, validate
 
 API_PREFIX = "/v2/openapi"

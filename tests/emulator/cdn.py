@@ -38,7 +38,7 @@ class UrlSigner:
         self._lock = threading.Lock()
 
     def _mac(self, path: str, expiry: int, nonce: str) -> str:
-        message = f"{path}-{expiry}-{nonce}-0".encode("utf-8")
+        message = f"{path}-{expiry}-{nonce}-0".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:32]
 
     def sign(self, path: str) -> str:
@@ -83,10 +83,11 @@ def serve(store: Store, signer: UrlSigner, path: str, query: dict[str, str], ran
         return _text(404, "Not Found")
     if not signer.verify(path, query.get("auth_key")):
         return _text(403, "Forbidden: the signature is invalid or has expired")
-    task = store.tasks.get(parts[3])
-    asset = assets_of(task.outputs).get(parts[4]) if task is not None else None
-    if task is None or asset is None or store.phase(task).status != "success":
-        return _text(404, "Not Found")
+    with store.lock:
+        task = store.tasks.get(parts[3])
+        asset = assets_of(task.outputs).get(parts[4]) if task is not None else None
+        if task is None or asset is None or store.phase(task).status != "success":
+            return _text(404, "Not Found")
     return _ranged(asset, range_header)
 
 

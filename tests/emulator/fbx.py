@@ -262,13 +262,13 @@ def _keep_takes(doc: Document, names: list[str]) -> None:
         raise FbxError(f"asked for {len(names)} takes, file has {len(stacks)}")
     old_names = {object_name(s) for s in stacks}
     kept = stacks[: len(names)]
-    renames = {object_name(s): new for s, new in zip(kept, names)}
+    renames = {object_name(s): new for s, new in zip(kept, names, strict=True)}
     by_id = {_uid(o): o for o in objects.children or []}
     layers_of: dict[Any, list[Node]] = {}
     for child, parent in _links(doc):
         if child in by_id and by_id[child].name == "AnimationLayer":
             layers_of.setdefault(parent, []).append(by_id[child])
-    for stack, new in zip(kept, names):
+    for stack, new in zip(kept, names, strict=True):
         _rename_object(stack, new)
         for layer in layers_of.get(_uid(stack), []):  # Blender names actions "obj|stack" when they match
             _rename_object(layer, new)

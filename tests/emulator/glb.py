@@ -12,7 +12,8 @@ from __future__ import annotations
 import copy
 import json
 import struct
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import geometry
 

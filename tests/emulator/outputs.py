@@ -10,10 +10,11 @@ the rest is generated. Everything is cached: bytes are immutable and shared betw
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Union
+from typing import Any
 
 from . import archives, fbx, glb, images, schem
 from .formats import content_type
@@ -47,7 +48,7 @@ class Asset:
         return content_type(self.filename)
 
 
-OutputValue = Union[Asset, dict[str, Asset], bool, str]
+OutputValue = Asset | dict[str, Asset] | bool | str
 Outputs = dict[str, OutputValue]
 
 
@@ -70,39 +71,39 @@ class Context:
 # --------------------------------------------------------------------------- cached bytes
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset_bytes(relative: str) -> bytes:
     """A file from ``tests/assets``."""
     return (ASSETS_DIR / relative).read_bytes()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rigged_glb() -> bytes:
     return glb.without_animations(asset_bytes("Fox.glb"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _skeleton_takes(names: tuple[str, ...]) -> bytes:
     return fbx.keep_takes(asset_bytes("Skeleton.fbx"), list(names))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _static_fbx() -> bytes:
     return fbx.static_meshes(asset_bytes("Skeleton.fbx"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _retarget_glb(names: tuple[str, ...]) -> bytes:
     return glb.with_animations(asset_bytes("Fox.glb"), [(n, _fox_clip_for(n)) for n in names])
 
 
-_cube = lru_cache(maxsize=None)(glb.cube)
-_segmented = lru_cache(maxsize=None)(glb.segmented)
-_thumbnail = lru_cache(maxsize=None)(images.png)
-_obj_bundle = lru_cache(maxsize=None)(lambda: archives.obj_bundle(ASSETS_DIR / "obj_cow"))
-_usdz = lru_cache(maxsize=None)(archives.usdz)
-_three_mf = lru_cache(maxsize=None)(archives.three_mf)
-_schematic = lru_cache(maxsize=None)(schem.schematic)
+_cube = cache(glb.cube)
+_segmented = cache(glb.segmented)
+_thumbnail = cache(images.png)
+_obj_bundle = cache(lambda: archives.obj_bundle(ASSETS_DIR / "obj_cow"))
+_usdz = cache(archives.usdz)
+_three_mf = cache(archives.three_mf)
+_schematic = cache(schem.schematic)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -115,7 +116,8 @@ def animation_name(preset: str) -> str:
 
 def requested_presets(body: dict[str, Any]) -> list[str]:
     """Retarget presets in request order (``animation`` or ``animations``), duplicates removed."""
-    presets = body.get("animations") if isinstance(body.get("animations"), list) else [body.get("animation")]
+    animations = body.get("animations")
+    presets: list[Any] = animations if isinstance(animations, list) else [body.get("animation")]
     return list(dict.fromkeys(str(p) for p in presets if p))
 
 
@@ -275,10 +277,12 @@ def _image(ctx: Context) -> Outputs:
     return {"generated_image": Asset(ctx.name("tripo_image", "png"), _thumbnail(256, 256))}
 
 
+_VIEW_TINTS = {"front": (200, 90, 90), "left": (90, 200, 90), "back": (90, 90, 200), "right": (200, 200, 90)}
+
+
 def _multiview_images(ctx: Context) -> Outputs:
-    views = {}
-    for view, tint in (("front", (200, 90, 90)), ("left", (90, 200, 90)), ("back", (90, 90, 200)), ("right", (200, 200, 90))):
-        views[f"{view}_view_url"] = Asset(ctx.name(f"tripo_{view}_view", "png"), _thumbnail(256, 256, tint))
+    views = {f"{view}_view_url": Asset(ctx.name(f"tripo_{view}_view", "png"), _thumbnail(256, 256, tint))
+             for view, tint in _VIEW_TINTS.items()}
     return {"generate_multiview_image": views}
 
 

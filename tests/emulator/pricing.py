@@ -7,7 +7,8 @@ H2/H3, surcharges, per-animation retarget, convert surcharge).
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 #: What the emulator charges for task types the price list does not cover (stylize, refine,
 #: image generation). Arbitrary; the add-on should show "price unknown" for them.

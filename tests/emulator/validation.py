@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .errors import ApiError
 from .formats import IMAGE_KINDS, MODEL_KINDS
 from .outputs import MODEL_TYPES
-from .state import Account, StoredFile, Store, TaskRecord
+from .state import Account, Store, StoredFile, TaskRecord
 
 Check = Callable[[Any], bool]
 Rule = Callable[[dict[str, Any]], str | None]
@@ -400,8 +401,9 @@ def _check_source(body: dict[str, Any], spec: Spec, account: Account, store: Sto
         code = spec.source_rule(source)
         if code is not None:
             raise ApiError(code, f"source task {source.task_id}")
-    if store.phase(source).status != "success":
-        raise ApiError(2007, f"source task is {store.phase(source).status}")
+    status = store.phase(source).status
+    if status != "success":
+        raise ApiError(2007, f"source task is {status}")
     return source
 
 
