@@ -6,16 +6,18 @@ Standard library only, so that a fresh clone needs nothing but Python 3.11 (the 
 
 * ``test``     prepares the virtual environments under ``.venv/`` (cached by a stamp), builds the
                extension zip, then runs the plain-Python tests, the bpy tests on Blender 4.2 and 5.0
-               (which include installing the built zip) and mypy, and prints a summary.
+               (which include installing the built zip), mypy, and the ``ui`` step (the zip installed
+               in Debian's real Blender under Xvfb, driven end to end; needs root), and prints a summary.
 * ``build``    writes ``dist/tripo_blender-<version>.zip``, installable in Blender 4.2+.
 * ``emulator`` runs the local Tripo API emulator in the foreground (for manual testing).
-* ``demo``     reserved for the offline end-to-end demo (not written yet).
+* ``demo``     the main job offline: a prompt becomes ``demo-out/demo.blend`` and ``demo.png``.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import hashlib
 import importlib
 import logging
@@ -31,7 +33,7 @@ import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 log = logging.getLogger("build")
 
@@ -397,6 +399,191 @@ def ensure_venvs(venvs: Sequence[Venv]) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Debian's Blender in a chroot, for the `ui` step (tests/ui)
+#
+# The PyPI bpy module never fires timers and has no window, so the pump, the sidebar and the
+# import have to be seen once in a real Blender. Debian trixie packages Blender 4.3 (Python 3.13,
+# no `requests`), which also proves the zip's bundled wheels work. It is installed into a
+# debootstrap root under .venv/ (cached by a stamp like the venvs); proc and dev are mounted into
+# it only while it is in use.
+
+DEBIAN_SUITE = "trixie"
+DEBIAN_PACKAGES = ("blender", "python3-numpy", "xvfb", "xauth", "libgl1-mesa-dri", "imagemagick")
+DEBIAN_ROOT_ENV = "TRIPO_DEBIAN_ROOT"      # another place for the root (e.g. a fresh one: a cold run)
+DEBIAN_MIRROR_ENV = "TRIPO_DEBIAN_MIRROR"  # overrides the mirror read from the host's apt sources
+DEBIAN_STAMP_NAME = ".tripo-debian-stamp"
+DEBIAN_LOG = LOG_DIR / "debian-blender.log"
+HOST_APT_SOURCES = Path("/etc/apt")
+CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# (mount point inside the root, mount arguments before the target)
+CHROOT_MOUNTS = (("proc", ("-t", "proc", "proc")), ("dev", ("--bind", "/dev")))
+
+
+class Unavailable(BuildError):
+    """This machine cannot run the step at all (not root, no debootstrap): tests skip, not fail."""
+
+
+def debian_root() -> Path:
+    """Where the Debian root lives: ``$TRIPO_DEBIAN_ROOT`` or ``.venv/debian-blender``."""
+    return Path(os.environ.get(DEBIAN_ROOT_ENV) or VENV_ROOT / "debian-blender").resolve()
+
+
+def debian_stamp() -> str:
+    """What defines the root: suite and package list (changing either rebuilds it)."""
+    return hashlib.sha256(" ".join((DEBIAN_SUITE, *DEBIAN_PACKAGES)).encode()).hexdigest()
+
+
+def apt_source_uris(text: str) -> list[str]:
+    """Repository URIs of an apt sources file, one-line (``deb [opts] URI suite…``) or deb822 format."""
+    uris = []
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if words[:1] == ["URIs:"]:
+            uris += words[1:]
+        elif words[:1] == ["deb"]:
+            rest = words[1:]
+            if rest and rest[0].startswith("["):
+                rest = rest[next(i for i, w in enumerate(rest) if w.endswith("]")) + 1:]
+            uris += rest[:1]
+    return uris
+
+
+def debian_mirror() -> str:
+    """The Debian archive the host's apt already uses (never a hard-coded host)."""
+    if override := os.environ.get(DEBIAN_MIRROR_ENV):
+        return override
+    files = [HOST_APT_SOURCES / "sources.list", *sorted((HOST_APT_SOURCES / "sources.list.d").glob("*"))]
+    uris = [uri for f in files if f.suffix in (".list", ".sources") and f.is_file()
+            for uri in apt_source_uris(f.read_text(encoding="utf-8", errors="replace"))]
+    for uri in uris:
+        if uri.rstrip("/").endswith("/debian"):  # not debian-security, not an Ubuntu archive
+            return uri
+    raise BuildError(f"no Debian archive in the host's apt sources ({', '.join(uris) or 'none'}); "
+                     f"set {DEBIAN_MIRROR_ENV}")
+
+
+def chroot_command(root: Path, *args: str, env: dict[str, str] | None = None) -> list[str]:
+    """``args`` run inside ``root`` with a clean environment (nothing of the host's leaks in)."""
+    variables = {"PATH": CHROOT_PATH, "HOME": "/root", "LANG": "C.UTF-8", **(env or {})}
+    return ["chroot", str(root), "/usr/bin/env", "-i", *(f"{k}={v}" for k, v in variables.items()), *args]
+
+
+def mounts_under(root: Path) -> list[Path]:
+    """Mount points at or below ``root``, deepest first (the order to unmount them in)."""
+    found, root = [], root.resolve()
+    for line in Path("/proc/self/mounts").read_text().splitlines():
+        # /proc/self/mounts escapes spaces and the like as octal (\040)
+        point = Path(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[1]))
+        if point == root or root in point.parents:
+            found.append(point)
+    return sorted(found, key=lambda p: len(p.parts), reverse=True)
+
+
+def unmount_all(root: Path) -> None:
+    """Unmount everything below ``root``; lazily if busy, so nothing is ever left mounted."""
+    for point in mounts_under(root):
+        if subprocess.run(["umount", str(point)], capture_output=True, check=False).returncode != 0:
+            log.warning("%s is busy; detaching it lazily", point)
+            subprocess.run(["umount", "--lazy", str(point)], capture_output=True, check=False)
+    if left := mounts_under(root):
+        raise BuildError(f"could not unmount {', '.join(map(str, left))}")
+
+
+@contextlib.contextmanager
+def chroot_mounts(root: Path) -> Iterator[Path]:
+    """proc and dev mounted in ``root`` for the duration of the block, and always unmounted after."""
+    unmount_all(root)  # left over by a run that was killed
+    try:
+        for name, args in CHROOT_MOUNTS:
+            done = subprocess.run(["mount", *args, str(root / name)], capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise BuildError(f"mounting {root / name} failed: {done.stderr.strip()}")
+        yield root
+    finally:
+        unmount_all(root)
+
+
+@contextlib.contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """Serialise users of one Debian root (two test runs must not mount or rebuild it at once)."""
+    import fcntl  # POSIX only, like everything else in this section
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def ensure_debootstrap() -> str:
+    """debootstrap's path, installing it with apt-get first if needed (Unavailable if impossible)."""
+    found = shutil.which("debootstrap") or shutil.which("debootstrap", path="/usr/sbin:/sbin")
+    if found:
+        return found
+    if shutil.which("apt-get") is None:
+        raise Unavailable("debootstrap is not installed and there is no apt-get to install it")
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "debootstrap"]
+    try:
+        _run_logged(install, DEBIAN_LOG)
+    except BuildError:
+        try:  # a fresh machine may have no package lists yet
+            _run_logged(["apt-get", "update"], DEBIAN_LOG)
+            _run_logged(install, DEBIAN_LOG)
+        except BuildError as exc:
+            raise Unavailable(f"debootstrap could not be installed (see {DEBIAN_LOG})") from exc
+    return shutil.which("debootstrap", path="/usr/sbin:/usr/bin:/sbin:/bin") or "debootstrap"
+
+
+def install_debian_packages(root: Path) -> None:
+    """Blender and the X tools into a fresh root, without recommends, then drop the .deb cache."""
+    if Path("/etc/resolv.conf").is_file():
+        shutil.copyfile("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    # A throwaway root needs no fsync after every file: this halves dpkg's time.
+    (root / "etc" / "dpkg" / "dpkg.cfg.d" / "unsafe-io").write_text("force-unsafe-io\n")
+    apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
+    with chroot_mounts(root):
+        _run_logged(chroot_command(root, "apt-get", "install", "-y", "--no-install-recommends",
+                                   *DEBIAN_PACKAGES, env=apt_env), DEBIAN_LOG)
+        _run_logged(chroot_command(root, "apt-get", "clean"), DEBIAN_LOG)
+
+
+def ensure_debian_root(root: Path) -> str:
+    """Create ``root`` (debootstrap + packages) unless its stamp says it is complete; return what was done.
+
+    The stamp is written last, so an interrupted setup is redone from scratch next time.
+    """
+    stamp = root / DEBIAN_STAMP_NAME
+    if stamp.is_file() and stamp.read_text().strip() == debian_stamp():
+        return "up to date"
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    DEBIAN_LOG.write_text("", encoding="utf-8")
+    debootstrap = ensure_debootstrap()
+    mirror = debian_mirror()
+    unmount_all(root)  # rmtree must never descend into a bind-mounted /dev
+    shutil.rmtree(root, ignore_errors=True)
+    _run_logged([debootstrap, "--variant=minbase", DEBIAN_SUITE, str(root), mirror], DEBIAN_LOG)
+    install_debian_packages(root)
+    stamp.write_text(debian_stamp() + "\n")
+    return "created"
+
+
+@contextlib.contextmanager
+def debian_blender(root: Path | None = None) -> Iterator[Path]:
+    """A ready Debian root with Blender, with proc and dev mounted while the block runs.
+
+    Raises Unavailable when this machine cannot do it at all (not root, no debootstrap).
+    """
+    root = root or debian_root()
+    if os.name != "posix" or os.geteuid() != 0:
+        raise Unavailable("root is needed (debootstrap, chroot and mount)")
+    with exclusive(root.with_name(root.name + ".lock")):
+        started = time.monotonic()
+        action = ensure_debian_root(root)
+        log.info("Debian %s root %s: %s (%.1f s)", DEBIAN_SUITE, root, action, time.monotonic() - started)
+        with chroot_mounts(root):
+            yield root
+
+
+# --------------------------------------------------------------------------------------------
 # test: steps
 
 
@@ -454,20 +641,27 @@ def mypy_summary(output: str) -> str:
 def select_steps(only: set[str], pytest_args: list[str], fast: bool) -> list[Step]:
     """The steps selected by ``--only``/``--fast``; the bpy tests run once per Blender version.
 
+    ``ui`` (Debian's real Blender under Xvfb, tests/ui) comes first: on a cold machine it spends
+    a minute downloading Debian packages, which overlaps best with the CPU-bound steps. ``--fast``
+    leaves it out.
+
     With a user filter (``-k``, paths…) selecting nothing is legitimate; without one, an empty run
     means tests silently vanished (broken conftest, wrong venv) and counts as a failure.
     """
     filtered = bool(pytest_args)
     bpy_args = (["-m", "not package"] if fast else []) + pytest_args
 
-    def pytest_step(venv: Venv, *args: str) -> Step:
+    def pytest_step(venv: Venv, *args: str, name: str | None = None) -> Step:
         # One cache dir per step: parallel runs must not overwrite each other's --lf data.
-        argv = ["-m", "pytest", "-o", f"cache_dir=.pytest_cache/{venv.name}", *args]
-        return Step(venv.name, venv, argv, pytest_summary, no_tests_ok=filtered)
+        name = name or venv.name
+        argv = ["-m", "pytest", "-o", f"cache_dir=.pytest_cache/{name}", *args]
+        return Step(name, venv, argv, pytest_summary, no_tests_ok=filtered)
 
     steps = []
+    if "ui" in only and not fast:
+        steps.append(pytest_step(CLIENT, "tests/ui", *pytest_args, name="ui"))
     if "client" in only:
-        steps.append(pytest_step(CLIENT, "tests", "--ignore=tests/blender", *pytest_args))
+        steps.append(pytest_step(CLIENT, "tests", "--ignore=tests/blender", "--ignore=tests/ui", *pytest_args))
     if "bpy" in only:
         steps += [pytest_step(venv, "tests/blender", *bpy_args) for venv in ([BPY_50] if fast else [BPY_42, BPY_50])]
     if "types" in only:
@@ -531,7 +725,7 @@ def print_summary(results: Sequence[StepResult], total_seconds: float) -> None:
 # --------------------------------------------------------------------------------------------
 # Commands
 
-STEP_GROUPS = ("client", "bpy", "types", "build")
+STEP_GROUPS = ("client", "bpy", "types", "build", "ui")
 
 
 def parse_only(values: Sequence[str] | None) -> set[str]:
@@ -560,9 +754,9 @@ def cmd_test(args: argparse.Namespace) -> int:
     setup = timed("venvs", prepare)
     results.append(setup)
     if setup.status == "PASS":
-        # The packaging tests of the bpy runs reuse the wheels this step caches; fetching them here
-        # first keeps two parallel bpy runs from downloading into the same cache at once.
-        if not args.fast and ("build" in only or "bpy" in only):
+        # The packaging tests of the bpy and ui runs reuse the wheels this step caches; fetching them
+        # here first keeps parallel runs from downloading into the same cache at once.
+        if not args.fast and only & {"build", "bpy", "ui"}:
             results.append(timed("build", lambda: str(build_zip().relative_to(ROOT))))
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results += list(pool.map(run_step, steps))
@@ -591,12 +785,14 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Placeholder for the offline demo (the main job end to end against the bundled emulator).
+    """The main job end to end: a prompt becomes a model in ``demo-out/demo.blend`` and ``demo.png``.
 
-    Whoever implements it: replace this body; ``args.extra`` carries the arguments after ``demo``.
+    Runs ``tests/demo`` in the bpy 5.0 venv (Blender as a module, headless) against the bundled
+    emulator; ``--live`` (with ``TRIPO_API_KEY``) uses the real API. ``args.extra`` is passed on.
     """
-    print("build.py demo: not yet implemented", file=sys.stderr)
-    return 2
+    ensure_venvs([BPY_50])
+    return subprocess.run([str(BPY_50.python), "-m", "tests.demo", *args.extra], cwd=ROOT,
+                          check=False).returncode
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -611,7 +807,7 @@ def make_parser() -> argparse.ArgumentParser:
     test.add_argument("--only", action="append", metavar="GROUPS",
                       help=f"comma-separated subset of {', '.join(STEP_GROUPS)} (repeatable)")
     test.add_argument("--fast", action="store_true",
-                      help="skip Blender 4.2, the build step and the packaging tests")
+                      help="skip Blender 4.2, the build step, the packaging tests and the ui step")
     test.add_argument("-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1),
                       help="steps run in parallel (default: CPU count, at most 4)")
     test.set_defaults(func=cmd_test)
@@ -622,7 +818,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     emulator = sub.add_parser("emulator", help="run the Tripo API emulator (arguments passed on)", add_help=False)
     emulator.set_defaults(func=cmd_emulator)
-    demo = sub.add_parser("demo", help="offline end-to-end demo (not yet implemented)", add_help=False)
+    demo = sub.add_parser("demo", add_help=False,
+                          help="the main job offline: a prompt becomes demo-out/demo.blend + demo.png")
     demo.set_defaults(func=cmd_demo)
     return parser
 

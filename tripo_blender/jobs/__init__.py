@@ -12,9 +12,14 @@ layer uses only what is exported here:
 
 State machine (see :data:`TRANSITIONS`)::
 
-    pending → submitting → queued → running → downloading → importing → done
-       ↑  (429: back to pending)  └──────────┴───────────┴→ failed / cancelled
-                 └→ uncertain (the POST may have been charged; only an explicit retry resends)
+    pending → submitting → queued ⇄ running → downloading → importing → done
+       ↑          │ 429: back to pending        (queued/running/downloading → failed | cancelled)
+       │          ├→ failed (refused: 2010, 1004…; nothing was created)
+       │          └→ uncertain (the POST may have been charged; only an explicit retry resends)
+       └── retry from failed / cancelled / uncertain (resumes for free when the task still exists)
+
+Free checks (``check_riggable``) have no files: they go running → done with ``Job.result``
+(``riggable``, ``rig_type``) and emit no ``FilesReady``; their ``JobChanged`` carries the answer.
 """
 
 from __future__ import annotations
@@ -22,20 +27,22 @@ from __future__ import annotations
 from .cache import Cache, CacheEntry
 from .events import Event, FilesReady, JobChanged, JobRemoved
 from .journal import Journal, JournalError
-from .model import ACTIVE_STATES, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry
+from .model import ACTIVE_STATES, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry, format_timeline
 from .pricing import estimate_cost
-from .runner import OfflineError, Runner
+from .runner import JobBusyError, OfflineError, Runner
 from .worker import WorkerSettings
 
 __all__ = [
     "Runner",
     "OfflineError",
+    "JobBusyError",
     "WorkerSettings",
     "JobSpec",
     "Job",
     "JobState",
     "JobError",
     "TimelineEntry",
+    "format_timeline",
     "ACTIVE_STATES",
     "TERMINAL_STATES",
     "TRANSITIONS",

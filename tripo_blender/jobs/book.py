@@ -3,13 +3,14 @@
 Why one place: a change of a job has three consequences that must never drift apart — the
 in-memory snapshot, a :class:`~.events.JobChanged` event for the pump, and (for anything but
 progress ticks) a journal write. Workers and the main thread both change jobs; they do it
-only through :meth:`JobBook.update`, under one lock.
+only through :meth:`JobBook.update` / :meth:`JobBook.update_if`, under one lock.
 
-Cancellation is race-free because of that lock: :meth:`JobBook.cancel` sets the job's run
-handle *and* moves it to ``cancelled`` in one step, and a worker's update carrying that
-handle is refused (:class:`Stopped`) from then on, so a worker can never resurrect a
-cancelled job. Journal writes happen outside the lock (they fsync) so the pump never waits
-for the disk; the journal itself keeps the newest revision when writes cross.
+Cancellation is race-free: :meth:`JobBook.cancel` first sets the job's run handle, and every
+worker update carrying that handle is refused (:class:`Stopped`) from then on, so a worker
+can never resurrect a cancelled job. The few updates a worker makes *without* its handle
+record facts that happened anyway (a POST's answer) and are conditional on the state
+(``update_if``). Journal writes happen outside the lock (they fsync) so the pump never
+waits for the disk; the journal itself keeps the newest revision when writes cross.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class JobBook:
     """Thread-safe map of job id → latest :class:`Job`, plus each job's current run handle."""
 
     def __init__(self, journal: Journal, events: EventQueue, clock: Callable[[], float] = time.time) -> None:
-        self.lock = threading.RLock()
+        self._lock = threading.Lock()
         self.journal = journal
         self.events = events
         self.clock = clock
@@ -65,7 +66,7 @@ class JobBook:
 
     # -- reading -----------------------------------------------------------------------------
     def get(self, job_id: str) -> Job | None:
-        with self.lock:
+        with self._lock:
             return self._jobs.get(job_id)
 
     def require(self, job_id: str) -> Job:
@@ -75,13 +76,13 @@ class JobBook:
         return job
 
     def all(self) -> list[Job]:
-        with self.lock:
+        with self._lock:
             return list(self._jobs.values())
 
     # -- writing -----------------------------------------------------------------------------
     def add(self, job: Job, *, persist: bool = True) -> None:
         """Register a new (or journal-loaded) job and announce it."""
-        with self.lock:
+        with self._lock:
             if job.id in self._jobs:
                 raise ValueError(f"job {job.id} already exists")
             self._jobs[job.id] = job
@@ -90,7 +91,7 @@ class JobBook:
             self._save(job, required=False)
 
     def remove(self, job_id: str) -> Job | None:
-        with self.lock:
+        with self._lock:
             self._runs.pop(job_id, None)
             job = self._jobs.pop(job_id, None)
         self.journal.remove(job_id)
@@ -103,24 +104,43 @@ class JobBook:
         *,
         note: str | None = None,
         run: RunHandle | None = None,
-        when: Container[JobState] | None = None,
         must_persist: bool = False,
         **changes: Any,
     ) -> Job:
         """Apply a change and announce it; returns the new snapshot.
 
         ``run``: the caller's run handle; the update is refused with :class:`Stopped` once it
-        is cancelled. ``when``: apply only if the job is in one of these states, else return
-        it unchanged (check-and-set in one lock hold). ``must_persist``: raise
-        :class:`JournalError` if the journal write fails (the intent before a POST); otherwise
-        a failed write is logged and the job goes on.
+        is cancelled. ``must_persist``: raise :class:`JournalError` if the journal write fails
+        (the intent before a POST); otherwise a failed write is logged and the job goes on.
         """
-        with self.lock:
+        job = self._apply(job_id, state, None, note=note, run=run, must_persist=must_persist, **changes)
+        assert job is not None  # no condition, so always applied
+        return job
+
+    def update_if(
+        self, job_id: str, when: Container[JobState], state: JobState | None = None, *, note: str | None = None, run: RunHandle | None = None, **changes: Any
+    ) -> Job | None:
+        """Like :meth:`update`, but only if the job is in one of the ``when`` states (checked
+        and applied in one lock hold); None when it was not."""
+        return self._apply(job_id, state, when, note=note, run=run, must_persist=False, **changes)
+
+    def _apply(
+        self,
+        job_id: str,
+        state: JobState | None,
+        when: Container[JobState] | None,
+        *,
+        note: str | None,
+        run: RunHandle | None,
+        must_persist: bool,
+        **changes: Any,
+    ) -> Job | None:
+        with self._lock:
             if run is not None and run.cancel.is_set():
                 raise Stopped(job_id)
             old = self._jobs[job_id]
             if when is not None and old.state not in when:
-                return old
+                return None
             new = advance(old, state, at=self.clock(), note=note, **changes)
             if new is old:
                 return old
@@ -146,39 +166,42 @@ class JobBook:
     # -- runs --------------------------------------------------------------------------------
     def start_run(self, job_id: str) -> RunHandle:
         """A fresh handle for the next scheduled run of ``job_id``."""
-        with self.lock:
+        with self._lock:
             handle = RunHandle()
             self._runs[job_id] = handle
             return handle
 
     def run_of(self, job_id: str) -> RunHandle | None:
-        with self.lock:
+        with self._lock:
             return self._runs.get(job_id)
 
     def end_run(self, job_id: str, handle: RunHandle) -> None:
-        with self.lock:
+        with self._lock:
             if self._runs.get(job_id) is handle:
                 del self._runs[job_id]
 
     def has_run(self, job_id: str) -> bool:
-        with self.lock:
+        with self._lock:
             return job_id in self._runs
 
-    def cancel(self, job_id: str, note: str) -> Job:
-        """Stop the job's run (if any), then mark it cancelled.
+    def cancel(self, job_id: str, note: str, cancellable: Container[JobState]) -> Job | None:
+        """Stop the job's run (if any), then mark it cancelled; None if it is not cancellable.
 
         Once the handle is set every worker update for this run is refused, so the two steps
-        need not share one lock hold (which would keep the lock through the journal's fsync).
+        need not share one lock hold (which would keep the lock through the journal's fsync);
+        the final move re-checks the state, because a POST's outcome is still recorded.
         """
-        with self.lock:
+        with self._lock:
+            if self._jobs[job_id].state not in cancellable:
+                return None
             handle = self._runs.pop(job_id, None)
             if handle is not None:
                 handle.cancel.set()
-        return self.update(job_id, JobState.CANCELLED, note=note)
+        return self.update_if(job_id, cancellable, JobState.CANCELLED, note=note)
 
     def stop_all_runs(self) -> None:
         """Runner shutdown: wake every worker without changing any job (they resume next time)."""
-        with self.lock:
+        with self._lock:
             for handle in self._runs.values():
                 handle.shutdown = True
                 handle.cancel.set()

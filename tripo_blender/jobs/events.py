@@ -56,25 +56,36 @@ class EventQueue:
     """Thread-safe FIFO with per-job coalescing of :class:`JobChanged`; never blocks readers."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._cond = threading.Condition(threading.Lock())
         # Entries are events, or a job id standing for "the latest JobChanged of that job".
         self._items: deque[Event | str] = deque()
         self._latest: dict[str, Job] = {}
 
     def put(self, event: Event) -> None:
-        with self._lock:
+        with self._cond:
             if isinstance(event, JobChanged):
                 job_id = event.job.id
-                if job_id not in self._latest:
+                current = self._latest.get(job_id)
+                if current is None:
                     self._items.append(job_id)
-                self._latest[job_id] = event.job
+                if current is None or event.job.revision >= current.revision:
+                    self._latest[job_id] = event.job  # two threads may put out of order
             else:
                 self._items.append(event)
+            self._cond.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """Block until an event is queued (True) or ``timeout`` passes (False).
+
+        For scripts, the console API and tests; the pump must never call it.
+        """
+        with self._cond:
+            return self._cond.wait_for(lambda: bool(self._items), timeout)
 
     def drain(self, limit: int | None = None) -> list[Event]:
         """Take up to ``limit`` events (all when None) without waiting."""
         out: list[Event] = []
-        with self._lock:
+        with self._cond:
             while self._items and (limit is None or len(out) < limit):
                 item = self._items.popleft()
                 if isinstance(item, str):
@@ -84,5 +95,5 @@ class EventQueue:
         return out
 
     def __len__(self) -> int:
-        with self._lock:
+        with self._cond:
             return len(self._items)

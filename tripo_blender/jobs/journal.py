@@ -53,7 +53,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     The temp file lives in the same folder (``os.replace`` is atomic only within one file
     system) and is fsynced before the rename, so a power cut leaves the old or the new file.
     """
-    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=_SUFFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -37,6 +37,7 @@ __all__ = [
     "InvalidTransition",
     "advance",
     "select_outputs",
+    "format_timeline",
     "freeze",
     "thaw",
 ]
@@ -84,7 +85,7 @@ _S = JobState
 #: Allowed moves. A state may always "move" to itself (to change its note or progress).
 TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
     {
-        _S.PENDING: frozenset({_S.SUBMITTING, _S.QUEUED, _S.FAILED, _S.CANCELLED}),
+        _S.PENDING: frozenset({_S.SUBMITTING, _S.FAILED, _S.CANCELLED}),
         _S.SUBMITTING: frozenset(
             {_S.PENDING, _S.QUEUED, _S.RUNNING, _S.FAILED, _S.UNCERTAIN, _S.CANCELLED}
         ),
@@ -422,3 +423,13 @@ def select_outputs(spec: JobSpec, available: Iterable[str]) -> tuple[str, ...]:
     if THUMBNAIL_OUTPUT in present:
         chosen.append(THUMBNAIL_OUTPUT)
     return tuple(chosen)
+
+
+def format_timeline(job: Job) -> list[str]:
+    """One line per timeline entry, seconds relative to the job's creation (demo, logs, tooltips)::
+
+        +0.00s  pending      waiting to be sent
+        +0.02s  submitting   sending
+    """
+    width = max(len(s.value) for s in JobState)
+    return [f"+{e.at - job.created_at:.2f}s  {e.state.value:<{width}}  {e.note}".rstrip() for e in job.timeline]

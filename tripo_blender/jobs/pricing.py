@@ -10,6 +10,7 @@ The real charge of a finished task is ``Job.consumed_credit``; show it next to t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Mapping
 
 __all__ = ["estimate_cost", "PRICED_KINDS"]
@@ -100,12 +101,19 @@ def _convert(params: Mapping[str, Any]) -> int:
     return 5 + (5 if extra else 0)
 
 
-_RULES: Mapping[str, Callable[[Mapping[str, Any]], int | None]] = {
-    **{kind: (lambda p, kind=kind: _generation(kind, p)) for kind in _GENERATION_BASE},
+Rule = Callable[[Mapping[str, Any]], "int | None"]
+
+
+def _flat(price: int) -> Rule:
+    return lambda _params: price
+
+
+_RULES: Mapping[str, Rule] = {
+    **{kind: partial(_generation, kind) for kind in _GENERATION_BASE},
     "texture_model": _texture_model,
     "retarget_animation": _retarget,
     "convert_model": _convert,
-    **{kind: (lambda p, price=price: price) for kind, price in _FLAT.items()},
+    **{kind: _flat(price) for kind, price in _FLAT.items()},
 }
 #: Kinds with a known price rule (others, such as stylize_model and refine_model, give None).
 PRICED_KINDS = frozenset(_RULES)

@@ -25,7 +25,7 @@ import os
 import threading
 import time
 import uuid
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..client import TripoClient
 from .book import JobBook, RunHandle, Stopped
@@ -35,9 +35,9 @@ from .journal import Journal
 from .model import ACTIVE_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
 from .pricing import estimate_cost
 from .scheduler import RETIRE, Scheduler
-from .worker import Execution, WorkerSettings
+from .worker import SENDING, Execution, WorkerSettings
 
-__all__ = ["Runner", "OfflineError"]
+__all__ = ["Runner", "OfflineError", "JobBusyError"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
@@ -50,9 +50,14 @@ _UNCERTAIN_AFTER_CRASH = JobError(
 
 
 _IMPORTING = frozenset({JobState.IMPORTING})
-_SENDING = frozenset({JobState.SUBMITTING})
 #: States in which a worker owns the job (importing belongs to the pump).
 _WORKING = frozenset({JobState.PENDING, JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING})
+#: Importing belongs to the pump (it is quick and on the main thread); finished jobs are final.
+_CANCELLABLE = _WORKING | {JobState.SUBMITTING, JobState.UNCERTAIN}
+
+
+class JobBusyError(RuntimeError):
+    """The job's previous run has not finished yet (its request may still be on the wire)."""
 
 
 class OfflineError(RuntimeError):
@@ -66,6 +71,11 @@ class _ClientUnavailable(Exception):
 class Runner:
     """Runs Tripo jobs on a pool of worker threads with a journal and a download cache.
 
+    ``workers`` defaults to ``max_in_flight``: a worker stays with its job while the task is
+    on the server (polling sleeps cost nothing), so a smaller pool would never use the
+    account's full concurrency. ``max_in_flight`` is Tripo's default limit (10); lower it for
+    plans or task groups with smaller limits — refusals are handled either way.
+
     ``client_factory`` builds a :class:`TripoClient` on a worker thread (each worker owns one;
     :meth:`reset_clients` makes them rebuild after the key changed). It must read a settings
     snapshot, never ``bpy``. ``network_allowed`` (called on the caller's thread) guards
@@ -78,7 +88,7 @@ class Runner:
         journal_dir: str | os.PathLike[str],
         cache_dir: str | os.PathLike[str],
         *,
-        workers: int = 4,
+        workers: int = 10,
         max_in_flight: int = 10,
         max_waiting: int = 500,
         network_allowed: Callable[[], bool] | None = None,
@@ -89,11 +99,13 @@ class Runner:
         self._settings = settings or WorkerSettings()
         self._events = EventQueue()
         self._book = JobBook(Journal(journal_dir), self._events)
-        self._scheduler = Scheduler(max_in_flight, max_waiting)
+        self._scheduler = Scheduler(max_in_flight)
+        self._max_waiting = max_waiting
         self.cache = Cache(cache_dir)
         self._pool_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._target_workers = 0
+        self._retiring = 0  # threads asked to exit that have not yet done so
         self._thread_counter = 0
         self._client_generation = 0
         self._closed = False
@@ -104,8 +116,8 @@ class Runner:
         """Queue a new job and return its first snapshot (state ``pending``) at once."""
         self._check_open()
         self._check_network()
-        if len(self._scheduler.waiting()) >= self._scheduler.max_waiting:
-            raise OverflowError(f"{self._scheduler.max_waiting} jobs are already waiting; wait for some to finish")
+        if len(self._scheduler.waiting()) >= self._max_waiting:
+            raise OverflowError(f"{self._max_waiting} jobs are already waiting to be sent; wait for some to finish")
         now = self._book.clock()
         note = "waiting to be sent"
         job = Job(
@@ -134,6 +146,11 @@ class Runner:
         """Up to ``limit`` pending events, oldest first; never blocks (safe in a timer)."""
         return self._events.drain(limit)
 
+    def wait_for_events(self, timeout: float) -> bool:
+        """Block until an event is ready or ``timeout`` passes. For scripts and tests only:
+        Blender's pump must use :meth:`drain_events`, which never blocks."""
+        return self._events.wait(timeout)
+
     def has_active(self) -> bool:
         """True while any job is in progress or events wait: the pump keeps ticking."""
         return len(self._events) > 0 or any(j.state in ACTIVE_STATES for j in self._book.all())
@@ -145,11 +162,10 @@ class Runner:
         imported). The journal keeps the job as ``cancelled`` so it does not resume.
         """
         job = self._book.require(job_id)
-        if job.state not in (JobState.PENDING, JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING, JobState.UNCERTAIN):
+        note = "cancelled by you; the task keeps running on Tripo" if job.task_id else "cancelled by you"
+        if self._book.cancel(job_id, note, _CANCELLABLE) is None:
             return False
         self._scheduler.discard(job_id)
-        note = "cancelled by you; the task keeps running on Tripo" if job.task_id else "cancelled by you"
-        self._book.cancel(job_id, note)
         return True
 
     def retry(self, job_id: str) -> Job:
@@ -164,6 +180,10 @@ class Runner:
             raise ValueError(f"job {job_id} is {job.state.value}; only failed, cancelled or uncertain jobs can be retried")
         self._check_open()
         self._check_network()
+        if self._scheduler.is_busy(job_id):
+            # e.g. cancelled while its POST was on the wire: wait for that answer, or a retry
+            # could pay twice for a task that is about to be recorded
+            raise JobBusyError(f"job {job_id} is still finishing its previous attempt; try again in a moment")
         if job.retry_resends:
             job = self._book.update(
                 job_id,
@@ -201,7 +221,7 @@ class Runner:
 
     def mark_import_failed(self, job_id: str, message: str) -> bool:
         """The pump could not import the files: the job is ``failed`` with ``message``."""
-        error = JobError(message, suggestion="The downloaded files stay in the cache folder; Retry imports them again.")
+        error = JobError(message, suggestion="The files stay in the cache folder; Retry fetches and imports them again (no new charge).")
         return self._finish_import(job_id, JobState.FAILED, "import failed", error)
 
     def resume(self) -> list[Job]:
@@ -250,21 +270,34 @@ class Runner:
         """The pool size asked for (threads retire lazily after a shrink)."""
         return self._target_workers
 
+    @property
+    def live_workers(self) -> int:
+        """Worker threads currently running (0 until the first job: an idle add-on runs none)."""
+        with self._pool_lock:
+            return len(self._threads)
+
     def resize(self, workers: int) -> None:
-        """Grow or shrink the worker pool. Shrinking lets busy workers finish their job first."""
+        """Set the pool size. Threads start with the first job (an idle add-on runs none);
+        shrinking lets busy workers finish their current job first."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self._check_open()
         with self._pool_lock:
-            delta = workers - self._target_workers
             self._target_workers = workers
-            for _ in range(max(delta, 0)):
-                self._thread_counter += 1
-                thread = threading.Thread(target=self._work, name=f"tripo-jobs-{self._thread_counter}", daemon=True)
-                self._threads.append(thread)
-                thread.start()
-        if delta < 0:
-            self._scheduler.retire(-delta)
+            excess = len(self._threads) - self._retiring - workers
+            if excess > 0:
+                self._retiring += excess
+                self._scheduler.retire(excess)
+            elif self._threads:
+                self._spawn_workers()
+
+    def _spawn_workers(self) -> None:
+        """Start threads up to the target size (caller holds ``_pool_lock``)."""
+        while len(self._threads) - self._retiring < self._target_workers:
+            self._thread_counter += 1
+            thread = threading.Thread(target=self._work, name=f"tripo-jobs-{self._thread_counter}", daemon=True)
+            self._threads.append(thread)
+            thread.start()
 
     def set_max_in_flight(self, value: int) -> None:
         """Change how many tasks may be queued or running on the server at once."""
@@ -318,11 +351,13 @@ class Runner:
     def _schedule(self, job_id: str, *, post: bool) -> None:
         self._book.start_run(job_id)
         self._scheduler.add(job_id, post=post)
+        with self._pool_lock:
+            self._spawn_workers()
 
-    def _finish_import(self, job_id: str, state: JobState, note: str, error: JobError | None, **changes: object) -> bool:
-        job = self._book.require(job_id)
-        if self._book.update(job_id, state, note=note, error=error, when=_IMPORTING, **changes).state != state:
-            log.warning("Job %s: import result ignored, the job is %s", job_id, job.state.value)
+    def _finish_import(self, job_id: str, state: JobState, note: str, error: JobError | None, **changes: Any) -> bool:
+        job = self._book.get(job_id)
+        if job is None or self._book.update_if(job_id, _IMPORTING, state, note=note, error=error, **changes) is None:
+            log.warning("Job %s: import result ignored, the job is %s", job_id, job.state.value if job else "unknown")
             return False
         return True
 
@@ -333,24 +368,28 @@ class Runner:
         try:
             while True:
                 ticket = self._scheduler.take()
-                if ticket is None or ticket is RETIRE:
+                if ticket is RETIRE:
+                    with self._pool_lock:
+                        self._retiring -= 1
+                    return
+                if ticket is None:
                     return
                 run = self._book.run_of(ticket.job_id)
                 if run is None or run.cancel.is_set():
-                    self._scheduler.leave_flight(ticket.job_id)
+                    self._scheduler.leave_flight(ticket)
                     continue
                 execution: Execution | None = None
                 try:
                     if client is None or generation != self._client_generation:
                         client, generation = self._new_client(client)
-                    execution = Execution(ticket.job_id, run, client, self._book, self._scheduler, self.cache, self._settings)
-                    execution.execute(ticket.post)
+                    execution = Execution(ticket, run, client, self._book, self._scheduler, self.cache, self._settings)
+                    execution.execute()
                 except Stopped:
                     pass
                 except Exception as exc:  # noqa: BLE001 - a worker must survive any job's failure
                     self._crashed(ticket.job_id, run, exc)
                 finally:
-                    self._scheduler.leave_flight(ticket.job_id)
+                    self._scheduler.leave_flight(ticket)
                     retry_in = execution.retry_in if execution is not None else None
                     if retry_in is not None and not run.cancel.is_set():
                         self._scheduler.add(ticket.job_id, post=True, delay=retry_in, front=True)
@@ -379,7 +418,7 @@ class Runner:
             log.exception("Job %s: unexpected error in worker", job_id)
             error = JobError(f"Internal error: {exc!r}", suggestion="Retry; if it happens again, report it with the log.")
         try:
-            self._book.update(job_id, JobState.UNCERTAIN, note="", error=error, run=run, when=_SENDING)
-            self._book.update(job_id, JobState.FAILED, note="", error=error, run=run, when=_WORKING)
+            self._book.update_if(job_id, SENDING, JobState.UNCERTAIN, note="", error=error, run=run)
+            self._book.update_if(job_id, _WORKING, JobState.FAILED, note="", error=error, run=run)
         except Stopped:
             pass  # cancelled or shutting down meanwhile: that outcome stands

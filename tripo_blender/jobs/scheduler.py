@@ -25,9 +25,13 @@ from typing import Callable
 __all__ = ["Scheduler", "Ticket", "RETIRE"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ticket:
-    """One unit of work: ``post`` is True when the job must first send its POST."""
+    """One unit of work: ``post`` is True when the job must first send its POST.
+
+    Compared by identity: a job retried while its previous run is still finishing has two
+    tickets, and each run must release only its own in-flight slot.
+    """
 
     job_id: str
     post: bool
@@ -40,19 +44,18 @@ RETIRE = Ticket("", False)
 class Scheduler:
     """FIFO of waiting jobs, a cap on tasks in flight, and a global hold after a 429."""
 
-    def __init__(self, max_in_flight: int, max_waiting: int, clock: Callable[[], float] = time.monotonic) -> None:
-        if max_in_flight < 1 or max_waiting < 1:
-            raise ValueError("max_in_flight and max_waiting must be at least 1")
+    def __init__(self, max_in_flight: int, clock: Callable[[], float] = time.monotonic) -> None:
+        if max_in_flight < 1:
+            raise ValueError("max_in_flight must be at least 1")
         self._cond = threading.Condition()
         self._clock = clock
         self._waiting: deque[Ticket] = deque()
         self._not_before: dict[str, float] = {}
-        self._in_flight: set[str] = set()
+        self._in_flight: set[Ticket] = set()
         self._hold_until = 0.0
         self._retire = 0
         self._closed = False
         self.max_in_flight = max_in_flight
-        self.max_waiting = max_waiting
 
     # -- producers ---------------------------------------------------------------------------
     def add(self, job_id: str, *, post: bool, delay: float = 0.0, front: bool = False) -> None:
@@ -60,8 +63,6 @@ class Scheduler:
         with self._cond:
             if self._closed:
                 raise RuntimeError("the job runner is shut down")
-            if len(self._waiting) >= self.max_waiting:
-                raise OverflowError(f"too many jobs waiting ({self.max_waiting}); wait for some to finish")
             ticket = Ticket(job_id, post)
             if front:
                 self._waiting.appendleft(ticket)
@@ -81,21 +82,21 @@ class Scheduler:
                     return True
             return False
 
+    def is_busy(self, job_id: str) -> bool:
+        """True while a run of ``job_id`` waits here or holds an in-flight slot."""
+        with self._cond:
+            return any(t.job_id == job_id for t in (*self._waiting, *self._in_flight))
+
     def hold_posts(self, seconds: float) -> None:
         """The server refused a POST (429): send no POST for ``seconds``."""
         with self._cond:
             self._hold_until = max(self._hold_until, self._clock() + seconds)
 
-    def enter_flight(self, job_id: str) -> None:
-        """Count a task found on the server outside :meth:`take` (not normally needed)."""
+    def leave_flight(self, ticket: Ticket) -> None:
+        """The ticket's task finished on the server (or never came to exist): free its slot."""
         with self._cond:
-            self._in_flight.add(job_id)
-
-    def leave_flight(self, job_id: str) -> None:
-        """The job's task finished on the server (or never came to exist): free its slot."""
-        with self._cond:
-            if job_id in self._in_flight:
-                self._in_flight.discard(job_id)
+            if ticket in self._in_flight:
+                self._in_flight.discard(ticket)
                 self._cond.notify_all()
 
     def retire(self, count: int) -> None:
@@ -129,7 +130,7 @@ class Scheduler:
                 if ticket is not None:
                     self._waiting.remove(ticket)
                     self._not_before.pop(ticket.job_id, None)
-                    self._in_flight.add(ticket.job_id)
+                    self._in_flight.add(ticket)
                     return ticket
                 timeout = None if wake_at is None else max(0.0, wake_at - self._clock())
                 self._cond.wait(timeout)

@@ -26,16 +26,18 @@ from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
 from .model import BEST_MODEL_ORDER, NO_FILE_KINDS, THUMBNAIL_OUTPUT, Job, JobError, JobState, freeze, select_outputs, thaw
-from .scheduler import Scheduler
+from .scheduler import Scheduler, Ticket
 
-__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE"]
+__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
 CONNECTION_NOTE = "connection lost, retrying"
 SLOT_NOTE = "waiting for a free slot"
 _RATE_NOTE = "too many requests, waiting"
-_SENDING = frozenset({JobState.SUBMITTING})
+#: The one state whose outcome a worker records even after a cancel: the POST happened.
+SENDING = frozenset({JobState.SUBMITTING})
+_CANCELLED = frozenset({JobState.CANCELLED})
 _DOWNLOADABLE = BEST_MODEL_ORDER + (THUMBNAIL_OUTPUT,)
 
 # What the user should read for each final, unsuccessful task status (wire protocol §5.2).
@@ -104,7 +106,7 @@ class Execution:
 
     def __init__(
         self,
-        job_id: str,
+        ticket: Ticket,
         run: RunHandle,
         client: TripoClient,
         book: JobBook,
@@ -112,7 +114,8 @@ class Execution:
         cache: Cache,
         settings: WorkerSettings,
     ) -> None:
-        self.job_id = job_id
+        self.ticket = ticket
+        self.job_id = ticket.job_id
         self.run = run
         self.client = client
         self.book = book
@@ -131,13 +134,13 @@ class Execution:
             raise Stopped(self.job_id)
 
     # -- entry point -------------------------------------------------------------------------
-    def execute(self, post: bool) -> None:
+    def execute(self) -> None:
         """Carry the job as far as this run can: to FilesReady/done, failed, uncertain or pending.
 
         After a refused POST, :attr:`retry_in` says when to send again; the runner requeues the
         job once this run has released its in-flight slot.
         """
-        task_id = self._submit() if post else self.book.require(self.job_id).task_id
+        task_id = self._submit() if self.ticket.post else self.book.require(self.job_id).task_id
         if task_id is None:
             return
         task = self._follow(task_id)
@@ -160,7 +163,7 @@ class Execution:
             self._update(JobState.FAILED, note="not sent", error=JobError(f"{exc}. Nothing was sent; free disk space or check permissions, then retry."))
             return None
         if self.run.cancel.is_set():
-            self._unsend(job)
+            self._unsend()
         method = getattr(self.client, job.kind)
         try:
             task_id = str(method(**thaw(job.spec.params)))
@@ -184,7 +187,7 @@ class Execution:
         self._record_task(task_id)
         return task_id
 
-    def _unsend(self, job: Job) -> None:
+    def _unsend(self) -> None:
         """Stopped between the intent and the POST: nothing was sent, say so in the journal."""
         if self.run.shutdown:
             self.book.update(self.job_id, JobState.PENDING, note="not sent")
@@ -194,24 +197,24 @@ class Execution:
         """Record the outcome of a POST even if the user cancelled meanwhile (it happened)."""
         error = _error_from(exc)
         log.warning("Job %s: POST /task ended %s: %s", self.job_id, state.value, error.message)
-        job = self.book.update(self.job_id, state, note=note, error=error, when=_SENDING)
-        if job.state != state and state == JobState.UNCERTAIN:  # cancelled while sending: warn
-            self.book.update(self.job_id, note=f"cancelled; {note}", error=error)
+        settled = self.book.update_if(self.job_id, SENDING, state, note=note, error=error)
+        if settled is None and state == JobState.UNCERTAIN:  # cancelled while sending: warn
+            self.book.update_if(self.job_id, _CANCELLED, note=f"cancelled; {note}", error=error)
 
     def _refused(self, exc: TripoAPIError) -> None:
         """429: the server did nothing. Wait locally (honouring Retry-After) and send again."""
         delay = exc.retry_after if exc.retry_after is not None else self.settings.default_retry_after
         note = SLOT_NOTE if exc.code == 2000 else _RATE_NOTE
         self.scheduler.hold_posts(delay)
-        if self.book.update(self.job_id, JobState.PENDING, note=note, error=None, when=_SENDING).state == JobState.PENDING:
+        if self.book.update_if(self.job_id, SENDING, JobState.PENDING, note=note, error=None) is not None:
             self.retry_in = delay
 
     def _record_task(self, task_id: str) -> None:
         """The task exists (and is billed): its id goes into the journal whatever else happens."""
-        job = self.book.update(self.job_id, JobState.QUEUED, note="", task_id=task_id, task_status="queued", when=_SENDING)
-        if job.task_id != task_id:  # cancelled while sending: keep the id so a retry resumes for free
-            self.book.update(self.job_id, task_id=task_id, task_status="queued")
-        log.info("Job %s: task %s created", self.job_id, task_id)
+        recorded = self.book.update_if(self.job_id, SENDING, JobState.QUEUED, note="", task_id=task_id, task_status="queued")
+        if recorded is None:  # cancelled while sending: keep the id so a retry resumes for free
+            recorded = self.book.update_if(self.job_id, _CANCELLED, task_id=task_id, task_status="queued")
+        log.info("Job %s: task %s created%s", self.job_id, task_id, "" if recorded else " (job was retried meanwhile; id dropped)")
         if self.run.cancel.is_set():
             raise Stopped(self.job_id)
 
@@ -234,14 +237,14 @@ class Execution:
                     # 2001 (not found: another key?), 1002 (key revoked)…: polling cannot succeed
                     # as things are; the task id stays, so Retry resumes it for free.
                     self._update(JobState.FAILED, note="", error=_error_from(exc))
-                    self.scheduler.leave_flight(self.job_id)
+                    self.scheduler.leave_flight(self.ticket)
                     return None
                 log.warning("Job %s: polling task %s failed (%s); retrying in %.0f s", self.job_id, task_id, exc, delay)
                 self._update(note=CONNECTION_NOTE, error=_error_from(exc))
                 self._pause(delay)
                 delay = min(delay * 2, self.settings.reconnect_max)
                 continue
-            self.scheduler.leave_flight(self.job_id)
+            self.scheduler.leave_flight(self.ticket)
             self._update(
                 task_status=getattr(task.status, "value", str(task.status)),
                 consumed_credit=task.consumed_credit,
@@ -323,7 +326,7 @@ class Execution:
         The client downloads every model output it sees, so it is handed a copy of the task
         whose other model URLs are blanked: one model is fetched, not three variants.
         """
-        blank = {k: None for k in BEST_MODEL_ORDER if k not in keys}
+        blank: dict[str, Any] = {k: None for k in BEST_MODEL_ORDER if k not in keys}
         only = dataclasses.replace(task, output=dataclasses.replace(task.output, **blank))
         files: dict[str, str] = {}
         if any(k in BEST_MODEL_ORDER for k in keys):

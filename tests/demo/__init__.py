@@ -1,0 +1,1 @@
+"""Offline demo: ``python3 build.py demo`` runs this package in the bpy venv."""

@@ -1,0 +1,108 @@
+"""The journal: round trip, atomic replacement, newest revision wins, damage is contained."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tripo_blender.jobs import Job, JobSpec, JobState, Journal, JournalError
+from tripo_blender.jobs.model import advance
+
+
+def _job(job_id: str = "job1", created_at: float = 1.0) -> Job:
+    spec = JobSpec("text_to_model", {"prompt": "a red apple", "texture": True}, name="Apple", meta={"placement": "cursor"})
+    return Job(id=job_id, spec=spec, state=JobState.PENDING, created_at=created_at, updated_at=created_at)
+
+
+def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal")
+    job = advance(_job(), JobState.SUBMITTING, at=2.0, note="sending", attempts=1)
+    job = advance(job, JobState.QUEUED, at=3.0, note="", task_id="task-1", task_status="queued")
+    journal.save(job)
+    (loaded,) = Journal(tmp_path / "journal").load_all()
+    assert loaded == job
+    data = json.loads((tmp_path / "journal" / "job1.json").read_text())
+    assert data["format"] == 1
+    assert data["job"]["state"] == "queued" and data["job"]["task_id"] == "task-1"
+    assert data["job"]["spec"]["params"] == {"prompt": "a red apple", "texture": True}
+
+
+def test_load_orders_by_creation_and_skips_damaged_entries(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    journal = Journal(tmp_path)
+    journal.save(_job("b", created_at=5.0))
+    journal.save(_job("a", created_at=9.0))
+    (tmp_path / "broken.json").write_text("{not json")
+    (tmp_path / "wrongname.json").write_text((tmp_path / "a.json").read_text())
+    (tmp_path / "notes.txt").write_text("ignored")
+    jobs = Journal(tmp_path).load_all()
+    assert [j.id for j in jobs] == ["b", "a"]
+    assert (tmp_path / "broken.json").exists()  # left for inspection, never deleted
+    assert "broken.json" in caplog.text
+
+
+def test_an_older_snapshot_never_overwrites_a_newer_one(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    old = _job()
+    new = advance(old, JobState.SUBMITTING, at=2.0)
+    journal.save(new)
+    journal.save(old)  # a slower thread arrives late
+    assert Journal(tmp_path).load_all()[0].state == JobState.SUBMITTING
+
+
+def test_a_failed_replace_leaves_the_previous_record_and_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    journal = Journal(tmp_path)
+    journal.save(_job())
+    newer = advance(_job(), JobState.SUBMITTING, at=2.0)
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(JournalError, match="No space left"):
+        journal.save(newer)
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job1.json"]
+    assert Journal(tmp_path).load_all()[0].state == JobState.PENDING
+    journal.save(newer)  # the failed revision was not marked as written
+    assert Journal(tmp_path).load_all()[0].state == JobState.SUBMITTING
+
+
+def test_leftover_temp_files_from_a_crash_are_removed_on_load(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    journal.save(_job())
+    (tmp_path / ".tmp-abc.tmp").write_text('{"half": ')
+    assert [j.id for j in journal.load_all()] == ["job1"]
+    assert not (tmp_path / ".tmp-abc.tmp").exists()
+
+
+def test_concurrent_saves_of_many_jobs_all_land_intact(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    jobs = [_job(f"job{i}", created_at=float(i)) for i in range(20)]
+
+    def write(job: Job) -> None:
+        for n in range(5):
+            job = advance(job, at=float(n + 10), note=f"step {n}")
+            journal.save(job)
+
+    threads = [threading.Thread(target=write, args=(j,)) for j in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    loaded = Journal(tmp_path).load_all()
+    assert len(loaded) == 20
+    assert all(j.note == "step 4" for j in loaded)
+
+
+def test_remove_and_unsafe_ids(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    journal.save(_job())
+    journal.remove("job1")
+    journal.remove("job1")  # idempotent
+    assert journal.load_all() == []
+    with pytest.raises(ValueError):
+        journal.path_for("../escape")
