@@ -288,15 +288,19 @@ class TripoClient:
         compress: bool = False,
         generate_parts: bool = False,
         smart_low_poly: bool = False,
+        *,
+        geometry_quality: str | None = None,
     ) -> str:
         """Create a 3D model from a text prompt (1–1024 characters); returns the task id.
 
         Paid add-ons ``quad``/``smart_low_poly``/``generate_parts`` are sent only when True and are
         refused (ValueError) with a P1 model version; ``compress=True`` sends ``"geometry"``.
+        ``geometry_quality`` (keyword only; not in SDK 0.3.0) asks v3.x for "detailed" geometry.
         """
         body = payloads.text_to_model_body(
             prompt, negative_prompt, model_version, face_limit, texture, pbr, image_seed, model_seed,
             texture_seed, texture_quality, style, auto_size, quad, compress, generate_parts, smart_low_poly,
+            geometry_quality=geometry_quality,
         )
         return self._create(body)
 
@@ -318,6 +322,8 @@ class TripoClient:
         compress: bool = False,
         generate_parts: bool = False,
         smart_low_poly: bool = False,
+        *,
+        geometry_quality: str | None = None,
     ) -> str:
         """Create a 3D model from one image: a local path (uploaded first), an http(s) URL, or an
         upload token. Raises ValueError if no image is given, FileNotFoundError if a path is missing.
@@ -332,6 +338,7 @@ class TripoClient:
             return payloads.image_to_model_body(
                 file, model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality,
                 texture_alignment, style, auto_size, orientation, quad, compress, generate_parts, smart_low_poly,
+                geometry_quality=geometry_quality,
             )
 
         return self._create_with_images([ref], build)
@@ -353,6 +360,8 @@ class TripoClient:
         compress: bool = False,
         generate_parts: bool = False,
         smart_low_poly: bool = False,
+        *,
+        geometry_quality: str | None = None,
     ) -> str:
         """Create a 3D model from up to four views in the order **[front, left, back, right]**.
 
@@ -370,6 +379,7 @@ class TripoClient:
             return payloads.multiview_to_model_body(
                 files, model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality,
                 texture_alignment, auto_size, orientation, quad, compress, generate_parts, smart_low_poly,
+                geometry_quality=geometry_quality,
             )
 
         return self._create_with_images(refs, build)

@@ -107,6 +107,7 @@ NEGATIVE_PROMPT_MAX_CHARS = 1024
 MAX_ANIMATIONS = 5
 
 TEXTURE_QUALITIES = ("standard", "detailed", "extreme")
+GEOMETRY_QUALITIES = ("standard", "detailed")
 TEXTURE_ALIGNMENTS = ("original_image", "geometry")
 ORIENTATIONS = ("default", "align_image")
 OUT_FORMATS = ("glb", "fbx")
@@ -248,8 +249,13 @@ def _generation_fields(
     compress: bool,
     generate_parts: bool,
     smart_low_poly: bool,
+    geometry_quality: str | None = None,
 ) -> Body:
-    """Shared options of text/image/multiview generation, in the seed's parameter order."""
+    """Shared options of text/image/multiview generation, in the seed's parameter order.
+
+    ``geometry_quality`` is not in SDK 0.3.0 but the API has it (v3.x "Ultra", +20 credits);
+    like the other paid P1-incompatible options it is sent only when set.
+    """
     if model_version is not None:
         if not isinstance(model_version, str) or not model_version:
             raise ValueError("model_version must be a non-empty string such as 'v2.5-20250123'.")
@@ -278,6 +284,10 @@ def _generation_fields(
     for flag_name, flag in (("quad", quad), ("generate_parts", generate_parts), ("smart_low_poly", smart_low_poly)):
         if _bool(flag, flag_name) and p1:
             raise ValueError(f"{flag_name}=True is not supported by the P1 model version {model_version!r}.")
+    if geometry_quality is not None:
+        if p1:
+            raise ValueError(f"geometry_quality is not supported by the P1 model version {model_version!r}.")
+        body["geometry_quality"] = _choice(geometry_quality, "geometry_quality", GEOMETRY_QUALITIES)
     if quad:
         body["quad"] = True
     if _bool(compress, "compress"):
@@ -306,6 +316,8 @@ def text_to_model_body(
     compress: bool = False,
     generate_parts: bool = False,
     smart_low_poly: bool = False,
+    *,
+    geometry_quality: str | None = None,
 ) -> Body:
     body: Body = {"type": "text_to_model", "prompt": _text(prompt, "prompt", PROMPT_MAX_CHARS)}
     if negative_prompt:
@@ -326,6 +338,7 @@ def text_to_model_body(
         compress=compress,
         generate_parts=generate_parts,
         smart_low_poly=smart_low_poly,
+        geometry_quality=geometry_quality,
     )
 
 
@@ -346,6 +359,8 @@ def image_to_model_body(
     compress: bool = False,
     generate_parts: bool = False,
     smart_low_poly: bool = False,
+    *,
+    geometry_quality: str | None = None,
 ) -> Body:
     body: Body = {"type": "image_to_model", "file": dict(file)}
     return _generation_fields(
@@ -365,6 +380,7 @@ def image_to_model_body(
         compress=compress,
         generate_parts=generate_parts,
         smart_low_poly=smart_low_poly,
+        geometry_quality=geometry_quality,
     )
 
 
@@ -384,6 +400,8 @@ def multiview_to_model_body(
     compress: bool = False,
     generate_parts: bool = False,
     smart_low_poly: bool = False,
+    *,
+    geometry_quality: str | None = None,
 ) -> Body:
     """``files`` are file objects (or None) in [front, left, back, right] order; see :func:`multiview_slots`."""
     slots = multiview_slots(files)
@@ -404,6 +422,7 @@ def multiview_to_model_body(
         compress=compress,
         generate_parts=generate_parts,
         smart_low_poly=smart_low_poly,
+        geometry_quality=geometry_quality,
     )
 
 
