@@ -412,6 +412,8 @@ DEBIAN_PACKAGES = ("blender", "python3-numpy", "xvfb", "xauth", "libgl1-mesa-dri
 DEBIAN_ROOT_ENV = "TRIPO_DEBIAN_ROOT"      # another place for the root (e.g. a fresh one: a cold run)
 DEBIAN_MIRROR_ENV = "TRIPO_DEBIAN_MIRROR"  # overrides the mirror read from the host's apt sources
 DEBIAN_STAMP_NAME = ".tripo-debian-stamp"
+DEBIAN_MARKER_NAME = ".tripo-debian-root"  # "build.py made this folder": only such folders are deleted
+DEBIAN_RECIPE = 2  # bump when install_debian_packages changes, so existing roots are rebuilt
 DEBIAN_LOG = LOG_DIR / "debian-blender.log"
 HOST_APT_SOURCES = Path("/etc/apt")
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -429,8 +431,8 @@ def debian_root() -> Path:
 
 
 def debian_stamp() -> str:
-    """What defines the root: suite and package list (changing either rebuilds it)."""
-    return hashlib.sha256(" ".join((DEBIAN_SUITE, *DEBIAN_PACKAGES)).encode()).hexdigest()
+    """What defines the root: suite, package list and recipe (changing any of them rebuilds it)."""
+    return hashlib.sha256(" ".join((DEBIAN_SUITE, *DEBIAN_PACKAGES, str(DEBIAN_RECIPE))).encode()).hexdigest()
 
 
 def apt_source_uris(text: str) -> list[str]:
@@ -443,7 +445,7 @@ def apt_source_uris(text: str) -> list[str]:
         elif words[:1] == ["deb"]:
             rest = words[1:]
             if rest and rest[0].startswith("["):
-                rest = rest[next(i for i, w in enumerate(rest) if w.endswith("]")) + 1:]
+                rest = rest[next((i for i, w in enumerate(rest) if w.endswith("]")), len(rest)) + 1:]
             uris += rest[:1]
     return uris
 
@@ -456,7 +458,8 @@ def debian_mirror() -> str:
     uris = [uri for f in files if f.suffix in (".list", ".sources") and f.is_file()
             for uri in apt_source_uris(f.read_text(encoding="utf-8", errors="replace"))]
     for uri in uris:
-        if uri.rstrip("/").endswith("/debian"):  # not debian-security, not an Ubuntu archive
+        # .../debian/ or a snapshot's .../archive/debian/<date>/; not debian-security, not Ubuntu
+        if "debian" in uri.split("://", 1)[-1].split("/")[1:]:
             return uri
     raise BuildError(f"no Debian archive in the host's apt sources ({', '.join(uris) or 'none'}); "
                      f"set {DEBIAN_MIRROR_ENV}")
@@ -468,14 +471,19 @@ def chroot_command(root: Path, *args: str, env: dict[str, str] | None = None) ->
     return ["chroot", str(root), "/usr/bin/env", "-i", *(f"{k}={v}" for k, v in variables.items()), *args]
 
 
+def mount_points(table: str) -> list[Path]:
+    """The mount points listed in a ``/proc/self/mounts`` text (which escapes spaces as ``\\040``)."""
+    def unescape(field: str) -> str:
+        return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+    return [Path(unescape(line.split()[1])) for line in table.splitlines() if line.strip()]
+
+
 def mounts_under(root: Path) -> list[Path]:
     """Mount points at or below ``root``, deepest first (the order to unmount them in)."""
-    found, root = [], root.resolve()
-    for line in Path("/proc/self/mounts").read_text().splitlines():
-        # /proc/self/mounts escapes spaces and the like as octal (\040)
-        point = Path(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[1]))
-        if point == root or root in point.parents:
-            found.append(point)
+    root = root.resolve()
+    found = [point for point in mount_points(Path("/proc/self/mounts").read_text())
+             if point == root or root in point.parents]
     return sorted(found, key=lambda p: len(p.parts), reverse=True)
 
 
@@ -537,13 +545,28 @@ def install_debian_packages(root: Path) -> None:
     """Blender and the X tools into a fresh root, without recommends, then drop the .deb cache."""
     if Path("/etc/resolv.conf").is_file():
         shutil.copyfile("/etc/resolv.conf", root / "etc" / "resolv.conf")
-    # A throwaway root needs no fsync after every file: this halves dpkg's time.
+    # A throwaway root needs no fsync after every file dpkg unpacks.
     (root / "etc" / "dpkg" / "dpkg.cfg.d" / "unsafe-io").write_text("force-unsafe-io\n")
+    # Blender lists mounted volumes from /etc/mtab, which minbase does not create.
+    (root / "etc" / "mtab").unlink(missing_ok=True)
+    (root / "etc" / "mtab").symlink_to("../proc/self/mounts")
     apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
     with chroot_mounts(root):
         _run_logged(chroot_command(root, "apt-get", "install", "-y", "--no-install-recommends",
                                    *DEBIAN_PACKAGES, env=apt_env), DEBIAN_LOG)
         _run_logged(chroot_command(root, "apt-get", "clean"), DEBIAN_LOG)
+
+
+def remove_debian_root(root: Path) -> None:
+    """Delete an outdated or half-made root, but only one this file made (``$TRIPO_DEBIAN_ROOT`` could
+    point anywhere) and only once nothing is mounted in it (rmtree must never walk into /dev)."""
+    if not root.exists():
+        return
+    ours = (root / DEBIAN_MARKER_NAME).exists() or (root / DEBIAN_STAMP_NAME).exists()
+    if not ours and any(root.iterdir()):
+        raise BuildError(f"{root} is not empty and was not made by build.py; refusing to replace it")
+    unmount_all(root)
+    shutil.rmtree(root)
 
 
 def ensure_debian_root(root: Path) -> str:
@@ -558,8 +581,9 @@ def ensure_debian_root(root: Path) -> str:
     DEBIAN_LOG.write_text("", encoding="utf-8")
     debootstrap = ensure_debootstrap()
     mirror = debian_mirror()
-    unmount_all(root)  # rmtree must never descend into a bind-mounted /dev
-    shutil.rmtree(root, ignore_errors=True)
+    remove_debian_root(root)
+    root.mkdir(parents=True)
+    (root / DEBIAN_MARKER_NAME).touch()
     _run_logged([debootstrap, "--variant=minbase", DEBIAN_SUITE, str(root), mirror], DEBIAN_LOG)
     install_debian_packages(root)
     stamp.write_text(debian_stamp() + "\n")

@@ -13,11 +13,11 @@ from types import ModuleType
 
 import bpy
 
-from . import preferences
+from . import generate_ops, generate_panel, generate_props, job_list, preferences, preferences_ui, runtime
 
 log = logging.getLogger(__name__)
 
-_MODULES: tuple[ModuleType, ...] = (preferences,)
+_MODULES: tuple[ModuleType, ...] = (preferences, preferences_ui, job_list, runtime, generate_props, generate_ops, generate_panel)
 
 
 def _classes() -> list[type]:

@@ -1,18 +1,34 @@
-"""Add-on preferences: where the user puts the Tripo API key (and, for testing, another API URL).
+"""Add-on preferences: the Tripo API key, region, parallel jobs, download cache and import options.
 
 ``AddonPreferences.bl_idname`` must equal the add-on's *root* module name, which Blender chooses at
 install time (``bl_ext.user_default.tripo_blender``, ``bl_ext.<repo>.tripo_blender``…), so it is
 derived from ``__package__`` here rather than written down.
+
+Why a :class:`PreferencesSnapshot`: worker threads must never read ``bpy``, so the main thread copies
+what they need (plain strings and numbers) into a frozen object. The runtime takes a fresh
+snapshot whenever it hands out the runner or pumps, and compares it with the one in use, so a
+changed key, region or worker count takes effect without update callbacks (which would not see
+a changed environment variable anyway).
+
+The key lives only in Blender's user preferences (``userpref.blend``), never in a scene: a
+``.blend`` you share never carries it. The snapshot's ``repr`` leaves it out, so logging a
+snapshot cannot leak it.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 import bpy
 
+from ..client.config import REGIONS
+from .importer import ImportOptions
+
 ENV_API_KEY = "TRIPO_API_KEY"
 ENV_API_BASE_URL = "TRIPO_API_BASE_URL"
+DEFAULT_WORKERS = 3
+MAX_WORKERS = 8
 
 
 def _root_package(package: str | None) -> str:
@@ -33,6 +49,17 @@ def setting(value: str, env_var: str) -> str | None:
     return value.strip() or os.environ.get(env_var, "").strip() or None
 
 
+_REGION_ITEMS = [
+    ('GLOBAL', "Global", "api.tripo3d.ai: keys created on platform.tripo3d.ai"),
+    ('CHINA', "China", "api.tripo3d.com: keys created on platform.tripo3d.com"),
+]
+_SHADING_ITEMS = [
+    ('NORMALS', "Normals", "Keep the normals stored in the file (exact shading; slowest for big meshes)"),
+    ('SMOOTH', "Smooth", "Smooth shading everywhere (about 4x faster for big meshes)"),
+    ('FLAT', "Flat", "Flat shading everywhere"),
+]
+
+
 class TripoPreferences(bpy.types.AddonPreferences):
     """Preferences › Add-ons › Tripo 3D."""
 
@@ -42,6 +69,45 @@ class TripoPreferences(bpy.types.AddonPreferences):
         name="API Key",
         description=f"Your Tripo API key (tsk_…). Leave empty to use the {ENV_API_KEY} environment variable",
         subtype='PASSWORD',
+    )
+    region: bpy.props.EnumProperty(
+        name="Region",
+        description="Which Tripo server to use. A key only works in the region that issued it",
+        items=_REGION_ITEMS,
+        default='GLOBAL',
+    )
+    parallel_jobs: bpy.props.IntProperty(
+        name="Parallel Jobs",
+        description="How many jobs are sent, followed and downloaded at the same time",
+        default=DEFAULT_WORKERS,
+        min=1,
+        max=MAX_WORKERS,
+    )
+    cache_dir: bpy.props.StringProperty(
+        name="Download Folder",
+        description="Where downloaded results are kept (one folder per task). Empty: the add-on's user folder",
+        subtype='DIR_PATH',
+    )
+    gltf_shading: bpy.props.EnumProperty(
+        name="glTF Shading",
+        description="How imported glTF/GLB meshes are shaded",
+        items=_SHADING_ITEMS,
+        default='NORMALS',
+    )
+    merge_vertices: bpy.props.BoolProperty(
+        name="Merge Vertices",
+        description="Merge co-located vertices of glTF meshes (never those with different normals)",
+        default=False,
+    )
+    fbx_ignore_leaf_bones: bpy.props.BoolProperty(
+        name="FBX: Ignore Leaf Bones",
+        description="Drop the extra end bones many FBX rigs carry (Mixamo-style rigs want this)",
+        default=False,
+    )
+    fbx_automatic_bone_orientation: bpy.props.BoolProperty(
+        name="FBX: Automatic Bone Orientation",
+        description="Point FBX bones at their children instead of keeping the file's orientation",
+        default=False,
     )
     show_advanced: bpy.props.BoolProperty(
         name="Advanced",
@@ -55,8 +121,9 @@ class TripoPreferences(bpy.types.AddonPreferences):
     )
 
     def draw(self, context: bpy.types.Context) -> None:
-        """Key field, where the key comes from, and a collapsed advanced section."""
+        """Key and account, connection, downloads, import options, then a collapsed advanced section."""
         layout = self.layout
+        assert layout is not None
         layout.prop(self, "api_key")
         if self.api_key.strip():
             source = "Using the key entered above"
@@ -65,13 +132,28 @@ class TripoPreferences(bpy.types.AddonPreferences):
         else:
             source = f"No key yet: enter one above or set the {ENV_API_KEY} environment variable"
         layout.label(text=source, icon='INFO')
+        # The account and cache sections need the runtime, which itself imports this module
+        # (for the snapshot), so they are looked up when drawing rather than at import time.
+        from . import preferences_ui
+
+        preferences_ui.draw_account(layout)
+        layout.prop(self, "region")
+        layout.prop(self, "parallel_jobs")
+        preferences_ui.draw_cache(layout, self)
+
+        box = layout.box()
+        box.label(text="Import")
+        box.prop(self, "gltf_shading")
+        box.prop(self, "merge_vertices")
+        box.prop(self, "fbx_ignore_leaf_bones")
+        box.prop(self, "fbx_automatic_bone_orientation")
 
         layout.prop(self, "show_advanced", icon='TRIA_DOWN' if self.show_advanced else 'TRIA_RIGHT',
                     emboss=False)
         if self.show_advanced:
             box = layout.box()
             box.prop(self, "api_base_url")
-            box.label(text=f"Empty: {ENV_API_BASE_URL} if set, else Tripo's API")
+            box.label(text=f"Empty: {ENV_API_BASE_URL} if set, else the region's server")
 
 
 CLASSES: tuple[type, ...] = (TripoPreferences,)
@@ -82,3 +164,52 @@ def get_preferences(context: bpy.types.Context | None = None) -> TripoPreference
     preferences = (context or bpy.context).preferences
     addon = preferences.addons.get(ADDON_PACKAGE) if preferences is not None else None
     return addon.preferences if addon is not None else None
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Everything a worker needs to build a client: plain strings, never ``bpy``.
+
+    ``base_url`` None means "the region's server". The key is left out of ``repr`` so a log line
+    or a traceback showing this object never shows it.
+    """
+
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    region: str = "global"
+
+
+@dataclass(frozen=True)
+class PreferencesSnapshot:
+    """A main-thread copy of the preferences (see the module docstring for why)."""
+
+    connection: Connection = Connection()
+    workers: int = DEFAULT_WORKERS
+    cache_dir: str = ""  # "" = the add-on's user folder
+    import_options: ImportOptions = ImportOptions()
+
+
+def snapshot(context: bpy.types.Context | None = None) -> PreferencesSnapshot:
+    """Copy the effective settings (preference, else environment variable, else default).
+
+    Works while the add-on is not (yet) enabled too: then only the environment counts.
+    """
+    prefs = get_preferences(context)
+    if prefs is None:
+        return PreferencesSnapshot(Connection(setting("", ENV_API_KEY), setting("", ENV_API_BASE_URL)))
+    region = str(prefs.region).lower()
+    return PreferencesSnapshot(
+        connection=Connection(
+            api_key=setting(prefs.api_key, ENV_API_KEY),
+            base_url=setting(prefs.api_base_url, ENV_API_BASE_URL),
+            region=region if region in REGIONS else "global",
+        ),
+        workers=max(1, min(MAX_WORKERS, int(prefs.parallel_jobs))),
+        cache_dir=bpy.path.abspath(prefs.cache_dir).strip() if prefs.cache_dir.strip() else "",
+        import_options=ImportOptions(
+            gltf_shading=str(prefs.gltf_shading),
+            merge_vertices=bool(prefs.merge_vertices),
+            fbx_ignore_leaf_bones=bool(prefs.fbx_ignore_leaf_bones),
+            fbx_automatic_bone_orientation=bool(prefs.fbx_automatic_bone_orientation),
+        ),
+    )

@@ -3,7 +3,8 @@
 Nothing in this package imports ``bpy``; it runs and is tested in plain Python. The Blender
 layer uses only what is exported here:
 
-* :class:`Runner` — submit/cancel/retry/forget jobs, ``drain_events`` from a main-thread timer,
+* :class:`Runner` — submit/cancel/retry/forget jobs (``submit(spec, task_id=…)`` follows an
+  existing task without sending anything, kind :data:`FOLLOW_KIND`), ``drain_events`` from a main-thread timer,
   ``mark_imported``/``mark_import_failed`` after importing, ``resume``/``shutdown``;
 * :class:`JobSpec`, :class:`Job`, :class:`JobState`, :class:`JobError` — what a job is;
 * :class:`JobChanged`, :class:`FilesReady`, :class:`JobRemoved` — what the pump receives;
@@ -27,7 +28,7 @@ from __future__ import annotations
 from .cache import Cache, CacheEntry
 from .events import Event, FilesReady, JobChanged, JobRemoved
 from .journal import Journal, JournalError
-from .model import ACTIVE_STATES, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry, format_timeline
+from .model import ACTIVE_STATES, FOLLOW_KIND, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry, format_timeline
 from .pricing import estimate_cost
 from .runner import JobBusyError, OfflineError, Runner
 from .worker import WorkerSettings
@@ -44,6 +45,7 @@ __all__ = [
     "TimelineEntry",
     "format_timeline",
     "ACTIVE_STATES",
+    "FOLLOW_KIND",
     "TERMINAL_STATES",
     "TRANSITIONS",
     "Event",

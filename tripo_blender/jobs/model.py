@@ -28,6 +28,7 @@ __all__ = [
     "TRANSITIONS",
     "KINDS",
     "NO_FILE_KINDS",
+    "FOLLOW_KIND",
     "BEST_MODEL_ORDER",
     "THUMBNAIL_OUTPUT",
     "JobSpec",
@@ -121,6 +122,10 @@ KINDS = frozenset(
         "smart_lowpoly",
     }
 )
+#: The kind of a job that only *follows* a task created elsewhere (the website, another program,
+#: a lost journal): it has no client method, so it is never POSTed — :meth:`Runner.submit` takes
+#: it only together with the ``task_id`` to follow, and :meth:`Runner.retry` never resends it.
+FOLLOW_KIND = "import_task"
 #: Kinds whose result is data (``riggable``, ``rig_type``), not files: they end ``done`` with
 #: ``Job.result`` filled and never emit ``FilesReady``, so the pump has nothing to import.
 NO_FILE_KINDS = frozenset({"check_riggable"})
@@ -199,8 +204,8 @@ class JobSpec:
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown job kind {self.kind!r}; expected one of {sorted(KINDS)}")
+        if self.kind not in KINDS and self.kind != FOLLOW_KIND:
+            raise ValueError(f"unknown job kind {self.kind!r}; expected one of {sorted(KINDS | {FOLLOW_KIND})}")
         for what in ("params", "meta"):
             value = getattr(self, what)
             if not isinstance(value, Mapping):
@@ -330,6 +335,10 @@ class Job:
 
     @property
     def can_retry(self) -> bool:
+        """Failed, cancelled or uncertain — except a followed task the server reported failed:
+        this add-on never sent it, so it has nothing to send again."""
+        if self.spec.kind == FOLLOW_KIND and self.retry_resends:
+            return False
         return self.state in (JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN)
 
     def to_dict(self) -> dict[str, Any]:

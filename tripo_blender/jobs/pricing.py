@@ -37,6 +37,7 @@ _CONVERT_SURCHARGE_OPTIONS = (
 _FLAT: Mapping[str, int] = {
     "check_riggable": 0,
     "import_model": 0,
+    "import_task": 0,  # model.FOLLOW_KIND: follows an existing task, sends nothing
     "rig_model": 25,
     "mesh_segmentation": 40,
     "mesh_completion": 50,

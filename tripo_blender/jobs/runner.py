@@ -32,7 +32,7 @@ from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
 from .journal import Journal
-from .model import ACTIVE_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
+from .model import ACTIVE_STATES, FOLLOW_KIND, Job, JobError, JobSpec, JobState, TimelineEntry
 from .pricing import estimate_cost
 from .scheduler import RETIRE, Scheduler
 from .worker import SENDING, Execution, WorkerSettings
@@ -112,27 +112,46 @@ class Runner:
         self.resize(workers)
 
     # ------------------------------------------------------------------ main-thread API
-    def submit(self, spec: JobSpec) -> Job:
-        """Queue a new job and return its first snapshot (state ``pending``) at once."""
+    def submit(self, spec: JobSpec, *, task_id: str | None = None) -> Job:
+        """Queue a new job and return its first snapshot at once.
+
+        Without ``task_id`` the job starts ``pending`` and a worker sends its POST.
+
+        With ``task_id`` the job *follows a task that already exists* (made on the website, by
+        another program, or by a session whose journal is gone): it starts ``queued`` with that
+        id, a worker polls, downloads and emits :class:`FilesReady` exactly as for its own tasks,
+        and nothing is sent or charged (``estimated_cost`` 0). This is the same path a resumed
+        job takes, so no worker code is special. ``spec.kind`` is usually
+        :data:`~.model.FOLLOW_KIND` (which requires a ``task_id``).
+        """
         self._check_open()
         self._check_network()
+        if task_id is None and spec.kind == FOLLOW_KIND:
+            raise ValueError(f"a {FOLLOW_KIND!r} job follows an existing task: pass its task_id")
+        if task_id is not None:
+            self.cache.folder(task_id)  # ValueError for ids that are no Tripo task id (path tricks)
         if len(self._scheduler.waiting()) >= self._max_waiting:
             raise OverflowError(f"{self._max_waiting} jobs are already waiting to be sent; wait for some to finish")
         now = self._book.clock()
-        note = "waiting to be sent"
+        state, note = (JobState.PENDING, "waiting to be sent") if task_id is None else (JobState.QUEUED, "following an existing task")
         job = Job(
             id=uuid.uuid4().hex,
             spec=spec,
-            state=JobState.PENDING,
+            state=state,
             created_at=now,
             updated_at=now,
             note=note,
-            estimated_cost=estimate_cost(spec.kind, spec.params),
-            timeline=(TimelineEntry(now, JobState.PENDING, note),),
+            task_id=task_id,
+            task_status=None if task_id is None else "queued",
+            estimated_cost=estimate_cost(spec.kind, spec.params) if task_id is None else 0,
+            timeline=(TimelineEntry(now, state, note),),
         )
         self._book.add(job)
-        self._schedule(job.id, post=True)
-        log.info("Job %s submitted: %s %r (estimated %s credits)", job.id, spec.kind, job.name, job.estimated_cost)
+        self._schedule(job.id, post=task_id is None)
+        if task_id is None:
+            log.info("Job %s submitted: %s %r (estimated %s credits)", job.id, spec.kind, job.name, job.estimated_cost)
+        else:
+            log.info("Job %s follows existing task %s: %s %r", job.id, task_id, spec.kind, job.name)
         return job
 
     def jobs(self) -> list[Job]:
@@ -177,6 +196,9 @@ class Runner:
         """
         job = self._book.require(job_id)
         if not job.can_retry:
+            if job.state in (JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN):  # a followed task
+                raise ValueError(f"job {job_id} followed task {job.task_id}, which failed on Tripo; this add-on "
+                                 "did not create it, so there is no request to send again")
             raise ValueError(f"job {job_id} is {job.state.value}; only failed, cancelled or uncertain jobs can be retried")
         self._check_open()
         self._check_network()
@@ -298,6 +320,11 @@ class Runner:
             thread = threading.Thread(target=self._work, name=f"tripo-jobs-{self._thread_counter}", daemon=True)
             self._threads.append(thread)
             thread.start()
+
+    @property
+    def max_in_flight(self) -> int:
+        """How many tasks may be queued or running on the server at once (see :meth:`set_max_in_flight`)."""
+        return self._scheduler.max_in_flight
 
     def set_max_in_flight(self, value: int) -> None:
         """Change how many tasks may be queued or running on the server at once."""

@@ -1,0 +1,134 @@
+"""Fixtures and helpers for the runtime, pump, job list and preferences tests.
+
+Why a module of its own rather than conftest.py: these fixtures are specific to the runtime
+(they point it at the emulator and at a per-test storage folder); test modules import the ones
+they use, so what a test depends on stays visible in its file.
+
+Timers never fire in the ``bpy`` module, so tests play Blender's part: :func:`pump_until` calls
+the pump directly and, between ticks, *waits on the runner's event queue* — a condition, never
+a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any, Callable, Iterator
+from unittest.mock import MagicMock
+
+import bpy
+import pytest
+
+from tests.emulator import TEST_KEY, Emulator
+
+from .support import DEV_MODULE
+
+
+def addon_module(name: str) -> ModuleType:
+    """A submodule of the enabled dev add-on, e.g. ``addon_module("blender.runtime")``.
+
+    Tests use the add-on's own classes (``JobSpec``, ``Job``…), not ``tripo_blender.*`` from the
+    repository root: in Blender the package is ``bl_ext.tripo_dev.tripo_blender``, a different module.
+    """
+    return import_module(f"{DEV_MODULE}.{name}")
+
+
+def fast_settings() -> Any:
+    """Short pauses so retry paths run in test time; the logic is the same as with the defaults."""
+    return addon_module("jobs").WorkerSettings(poll_interval=0.05, default_retry_after=0.2, reconnect_min=0.05,
+                                               reconnect_max=0.2, download_attempts=2)
+
+
+def spec(prompt: str = "a cat", name: str = "Cat", **meta: Any) -> Any:
+    """A text-to-model job spec (the add-on's JobSpec class)."""
+    return addon_module("jobs").JobSpec(kind="text_to_model", params={"prompt": prompt}, name=name, meta=meta)
+
+
+def set_online_access(allowed: bool) -> None:
+    """What a user does in Preferences › System › Network (the bpy module starts with it off)."""
+    bpy.context.preferences.system.use_online_access = allowed
+
+
+@pytest.fixture
+def rt(addon: ModuleType, prefs: Any, tmp_path: Path) -> Iterator[Any]:
+    """The add-on's runtime with its storage in ``tmp_path`` and fast worker timing.
+
+    Online access starts *off* (as in a fresh Blender); the runtime is shut down afterwards so
+    no worker or timer outlives the test.
+    """
+    runtime = addon_module("blender.runtime").runtime
+    runtime.shutdown()
+    runtime.storage_root = tmp_path / "storage"
+    runtime.worker_settings = fast_settings()
+    set_online_access(False)
+    try:
+        yield runtime
+    finally:
+        runtime.shutdown()
+        runtime.storage_root = None
+        runtime.worker_settings = None
+        set_online_access(False)
+
+
+@pytest.fixture
+def online(rt: Any, prefs: Any, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    """Online access on, the preferences pointing at the emulator with its test key."""
+    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
+    monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
+    prefs.api_key = TEST_KEY
+    prefs.api_base_url = emulator.base_url
+    set_online_access(True)
+    return emulator
+
+
+def pump_until(runtime: Any, predicate: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:
+    """Pump like Blender's timer until ``predicate()`` holds; fail with the job list on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runtime.pump()
+        if predicate():
+            return
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            rows = [(j.name, j.state.value, j.note, j.error) for j in runtime.jobs()]
+            raise AssertionError(f"timed out waiting for {what}; jobs: {rows}")
+        runner = runtime._runner
+        if runner is not None:
+            runner.wait_for_events(min(remaining, 0.2))
+
+
+def pump_job(runtime: Any, job_id: str, *states: str, timeout: float = 30.0) -> Any:
+    """Pump until the job (as the UI sees it) is in one of ``states``; return that snapshot."""
+    def reached() -> bool:
+        job = runtime.job(job_id)
+        return job is not None and job.state.value in states
+
+    pump_until(runtime, reached, timeout, f"job {job_id} in {states}")
+    return runtime.job(job_id)
+
+
+def layout_spy() -> MagicMock:
+    """A UILayout stand-in that records every call (blender-notes §4: RNA functions as spec)."""
+    return MagicMock(spec=list(bpy.types.UILayout.bl_rna.functions.keys()))
+
+
+def draw_panel(panel_cls: type, context: Any = None) -> MagicMock:
+    """Run ``panel_cls.draw`` with a recording layout; returns the layout."""
+    layout = layout_spy()
+    panel_cls.draw(SimpleNamespace(layout=layout), context or bpy.context)
+    return layout
+
+
+def calls_named(layout: MagicMock, name: str) -> list[Any]:
+    """Every call of UILayout method ``name`` anywhere below ``layout`` (rows, boxes, columns)."""
+    return [c for c in layout.mock_calls if c[0] == name or c[0].endswith("." + name)]
+
+
+def label_texts(layout: MagicMock) -> list[str]:
+    return [c.kwargs.get("text", "") for c in calls_named(layout, "label")]
+
+
+def operator_ids(layout: MagicMock) -> list[str]:
+    return [c.args[0] for c in calls_named(layout, "operator")]

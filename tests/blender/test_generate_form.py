@@ -1,0 +1,380 @@
+"""The generate form without the network: rules, request building, costs, poll messages, drawing.
+
+Network-free on purpose: online access stays off here (Blender's default), so nothing in these
+tests can reach a server; the end-to-end runs against the emulator are in test_generate_ops.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+from types import ModuleType
+from typing import Any, Iterator
+from unittest.mock import MagicMock
+
+import bpy
+import pytest
+
+from .runtime_support import addon_module, calls_named, draw_panel, label_texts, rt  # noqa: F401 - fixtures
+
+
+def _module(name: str) -> ModuleType:
+    return addon_module(f"blender.{name}")
+
+
+@pytest.fixture
+def gf(addon: ModuleType) -> ModuleType:
+    """The bpy-free rules module."""
+    return _module("generate_form")
+
+
+@pytest.fixture
+def form(rt: Any, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A fresh scene form, offline (``rt``), with the panel's "first draw" balance request reset."""
+    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
+    monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
+    monkeypatch.setattr(_module("generate_panel")._BalanceRequest, "asked", False)
+    yield clean_scene.tripo_generate
+
+
+def _meshopt(monkeypatch: pytest.MonkeyPatch, supported: bool) -> None:
+    """Pretend the running Blender can (or cannot) import meshopt GLBs."""
+    for name in ("generate_ops", "generate_panel"):
+        monkeypatch.setattr(_module(name), "gltf_supports_meshopt", lambda: supported)
+
+
+def _client_has_geometry_quality() -> bool:
+    """Whether the client can send ``geometry_quality`` (the working tree's source, as the add-on's)."""
+    from tripo_blender.client import TripoClient
+
+    return "geometry_quality" in inspect.signature(TripoClient.text_to_model).parameters
+
+
+# --------------------------------------------------------------------------- rules (pure)
+
+BASE = {"prompt": "a cat"}
+
+
+@pytest.mark.parametrize(("mode", "values", "images", "expected"), [
+    ("TEXT", {"prompt": ""}, (), "Enter a prompt: describe the object to generate"),
+    ("TEXT", {"prompt": "   \n"}, (), "Enter a prompt: describe the object to generate"),
+    ("TEXT", {"prompt": "x" * 1025}, (), "The prompt is 1025 characters long; Tripo accepts at most 1024"),
+    ("TEXT", {**BASE, "negative_prompt": "n" * 1100}, (), "The negative prompt is 1100 characters long"),
+    ("IMAGE", {}, (False,), "Choose an image: a file or a Blender image"),
+    ("MULTIVIEW", {}, (False, True, True, False), "Multiview needs the front view"),
+    ("MULTIVIEW", {}, (True, False, False, False), "Multiview needs at least two views"),
+    ("MULTIVIEW", {"model_version": "Turbo-v1.0-20250506"}, (True, True),
+     "Model Turbo v1.0 cannot generate from multiview"),
+    ("TEXT", {**BASE, "model_version": "P1-20260311", "quad": True}, (),
+     "P1 does not support Quad Mesh: turn it off or choose another model version"),
+    ("TEXT", {**BASE, "model_version": "P1-20260311", "smart_low_poly": True, "generate_parts": True,
+              "texture": False, "pbr": False}, (), "P1 does not support Smart Low Poly, Generate Parts"),
+    ("TEXT", {**BASE, "generate_parts": True}, (), "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
+    ("TEXT", {**BASE, "generate_parts": True, "texture": False, "pbr": False, "quad": True}, (),
+     "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
+    ("IMAGE", {"orientation": "align_image", "texture": False, "pbr": False}, (True,),
+     "Orientation 'Align to Image' needs a textured model"),
+    ("TEXT", {**BASE, "auto_size": True, "texture": False, "pbr": False}, (), "Auto Size needs a textured model"),
+    ("TEXT", {**BASE, "model_version": "P1-20260311", "face_limit": 30}, (),
+     "Face limit 30 is out of range for model P1: 48–20,000"),
+    ("TEXT", {**BASE, "model_version": "Turbo-v1.0-20250506", "face_limit": 60_000}, (),
+     "Face limit 60,000 is out of range for model Turbo v1.0: 1–50,000"),
+    ("TEXT", {**BASE, "smart_low_poly": True, "face_limit": 50_000}, (),
+     "Face limit 50,000 is out of range with Smart Low Poly: 1,000–20,000"),
+    ("TEXT", {**BASE, "smart_low_poly": True, "quad": True, "face_limit": 15_000}, (),
+     "Face limit 15,000 is out of range with Smart Low Poly: 500–10,000"),
+    ("TEXT", {**BASE, "face_limit": 600_000}, (), "Face limit 600,000 is out of range for model v2.5: 1–500,000"),
+])
+def test_each_invalid_combination_has_a_reason(gf: ModuleType, mode: str, values: dict[str, Any],
+                                               images: tuple[bool, ...], expected: str) -> None:
+    found = gf.problems(mode, values, images)
+    assert found and found[0].startswith(expected), found
+
+
+@pytest.mark.parametrize(("mode", "values", "images"), [
+    ("TEXT", BASE, ()),
+    ("TEXT", {"prompt": "x" * 1024}, ()),
+    ("IMAGE", {"orientation": "align_image", "texture": False, "pbr": True}, (True,)),
+    ("MULTIVIEW", {"model_version": "P1-20260311"}, (True, False, False, True)),
+    ("TEXT", {**BASE, "generate_parts": True, "texture": False, "pbr": False}, ()),
+    ("TEXT", {**BASE, "model_version": "v3.0-20250812", "face_limit": 1_500_000}, ()),
+    ("TEXT", {**BASE, "smart_low_poly": True, "quad": True, "face_limit": 500}, ()),
+])
+def test_valid_combinations_have_no_problem(gf: ModuleType, mode: str, values: dict[str, Any],
+                                            images: tuple[bool, ...]) -> None:
+    assert gf.problems(mode, values, images) == []
+
+
+def test_compress_is_refused_when_this_blender_cannot_open_the_result(gf: ModuleType) -> None:
+    values = {**BASE, "compress": True}
+    assert gf.problems("TEXT", values, compress_supported=False, blender_version="4.2.23 LTS") == [
+        "Blender 4.2.23 LTS cannot open compressed (meshopt) GLBs; the result would be unusable"]
+    assert gf.problems("TEXT", values, compress_supported=True) == []
+
+
+def test_a_script_is_told_about_options_its_mode_cannot_carry(gf: ModuleType) -> None:
+    found = gf.problems("MULTIVIEW", {"style": "object:clay"}, (True, True), explicit={"style"})
+    assert found == ["Style is not available in multiview mode"]
+    found = gf.problems("TEXT", {**BASE, "geometry_quality": "detailed"}, explicit={"geometry_quality"})
+    assert found == ["Geometry Quality 'Detailed' needs a v3.x model version, not v2.5"]
+    found = gf.problems("TEXT", {**BASE, "texture": False, "pbr": False, "texture_quality": "detailed"},
+                        explicit={"texture", "pbr", "texture_quality"})
+    assert found == ["Texture Quality needs a textured model (turn on Texture or PBR)"]
+    found = gf.problems("TEXT", {**BASE, "model_version": "v3.1-20260211", "geometry_quality": "detailed"},
+                        explicit={"geometry_quality"})
+    assert found == ([] if _client_has_geometry_quality() else
+                     ["Geometry Quality cannot be sent: this add-on's Tripo client has no geometry_quality option"])
+    # the same leftovers in the panel's form are simply not sent
+    assert gf.problems("MULTIVIEW", {"style": "object:clay"}, (True, True)) == []
+    assert gf.problems("TEXT", {**BASE, "texture": False, "pbr": False, "texture_quality": "detailed"}) == []
+
+
+def test_text_request_sends_inputs_version_and_texture_flags_only(gf: ModuleType) -> None:
+    assert gf.build_params("TEXT", BASE) == ("text_to_model", {
+        "prompt": "a cat", "model_version": "v2.5-20250123", "texture": True, "pbr": True,
+        "texture_quality": "standard"})
+
+
+def test_changed_options_are_sent_and_pbr_implies_texture(gf: ModuleType) -> None:
+    kind, params = gf.build_params("TEXT", {
+        **BASE, "negative_prompt": "blurry", "texture": False, "pbr": True, "face_limit": 8000, "quad": True,
+        "auto_size": True, "style": "object:clay", "image_seed": 3, "model_seed": 4, "texture_seed": 0,
+        "orientation": "align_image", "texture_alignment": "geometry", "compress": True})
+    assert kind == "text_to_model"
+    assert params == {
+        "prompt": "a cat", "negative_prompt": "blurry", "model_version": "v2.5-20250123", "texture": True,
+        "pbr": True, "texture_quality": "standard", "face_limit": 8000, "quad": True, "auto_size": True,
+        "style": "object:clay", "image_seed": 3, "model_seed": 4, "compress": True}
+
+
+def test_untextured_request_leaves_texture_quality_out(gf: ModuleType) -> None:
+    _, params = gf.build_params("TEXT", {**BASE, "texture": False, "pbr": False, "texture_quality": "detailed",
+                                         "generate_parts": True})
+    assert params == {"prompt": "a cat", "model_version": "v2.5-20250123", "texture": False, "pbr": False,
+                      "generate_parts": True}
+
+
+def test_image_and_multiview_requests_carry_their_own_options(gf: ModuleType) -> None:
+    kind, params = gf.build_params("IMAGE", {"negative_prompt": "ignored", "image_seed": 9,
+                                             "orientation": "align_image", "texture_alignment": "geometry",
+                                             "style": "gold"}, ["/tmp/a.png"])
+    assert kind == "image_to_model"
+    assert params == {"image": "/tmp/a.png", "model_version": "v2.5-20250123", "texture": True, "pbr": True,
+                      "texture_quality": "standard", "orientation": "align_image",
+                      "texture_alignment": "geometry", "style": "gold"}
+    kind, params = gf.build_params("MULTIVIEW", {"style": "gold"}, ["/f.png", None, "/b.png"])
+    assert kind == "multiview_to_model"
+    assert params["images"] == ["/f.png", None, "/b.png", None]
+    assert "style" not in params
+
+
+def test_geometry_quality_is_sent_only_for_v3_and_only_if_the_client_can_send_it(gf: ModuleType) -> None:
+    _, v2 = gf.build_params("TEXT", {**BASE, "geometry_quality": "detailed"})
+    assert "geometry_quality" not in v2
+    _, v3 = gf.build_params("TEXT", {**BASE, "geometry_quality": "detailed", "model_version": "v3.1-20260211"})
+    assert ("geometry_quality" in v3) == _client_has_geometry_quality()
+
+
+@pytest.mark.parametrize(("mode", "values", "label"), [
+    ("TEXT", BASE, "Generate (≈ 20 credits)"),
+    ("TEXT", {**BASE, "texture": False, "pbr": False}, "Generate (≈ 10 credits)"),
+    ("TEXT", {**BASE, "texture": False, "pbr": True}, "Generate (≈ 20 credits)"),
+    ("IMAGE", {"texture_quality": "detailed"}, "Generate (≈ 40 credits)"),
+    ("MULTIVIEW", {"quad": True, "smart_low_poly": True}, "Generate (≈ 45 credits)"),
+    ("TEXT", {**BASE, "model_version": "P1-20260311"}, "Generate (≈ 40 credits)"),
+    ("IMAGE", {"model_version": "P1-20260311", "texture": False, "pbr": False}, "Generate (≈ 40 credits)"),
+    ("TEXT", {**BASE, "texture": False, "pbr": False, "generate_parts": True}, "Generate (≈ 30 credits)"),
+    ("TEXT", {**BASE, "texture_quality": "extreme"}, "Generate (price unknown)"),
+])
+def test_cost_label(gf: ModuleType, mode: str, values: dict[str, Any], label: str) -> None:
+    assert gf.generate_button_text(gf.estimate(mode, values)) == label
+
+
+@pytest.mark.parametrize(("mode", "prompt", "images", "name"), [
+    ("TEXT", "a small cat statue with a long tail and green eyes", (), "a small cat statue with a"),
+    ("TEXT", "  robot\n\nhead ", (), "robot head"),
+    ("TEXT", "x" * 60, (), "x" * 40),
+    ("IMAGE", "", ("/some/dir/rocket.jpg",), "rocket"),
+    ("IMAGE", "", ("C:\\pics\\shoe.webp",), "shoe"),
+    ("MULTIVIEW", "", ("Front Render", None), "Front Render"),
+])
+def test_job_name(gf: ModuleType, mode: str, prompt: str, images: tuple[str | None, ...], name: str) -> None:
+    assert gf.job_name(mode, prompt, images) == name
+
+
+# --------------------------------------------------------------------------- the panel button's poll
+
+
+def _set(pg: Any, **values: Any) -> None:
+    for name, value in values.items():
+        setattr(pg, name, value)
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({}, "Enter a prompt: describe the object to generate"),
+    ({"prompt": "y" * 1500}, "The prompt is 1500 characters long; Tripo accepts at most 1024"),
+    ({"mode": "IMAGE"}, "Choose an image: a file or a Blender image"),
+    ({"mode": "MULTIVIEW", "left_path": "/x/left.png"}, "Multiview needs the front view"),
+    ({"mode": "MULTIVIEW", "front_path": "/x/front.png"}, "Multiview needs at least two views"),
+    ({"prompt": "a cat", "model_version": "P1-20260311", "quad": True}, "P1 does not support Quad Mesh"),
+    ({"prompt": "a cat", "model_version": "P1-20260311", "smart_low_poly": True}, "P1 does not support Smart Low Poly"),
+    ({"prompt": "a cat", "model_version": "P1-20260311", "generate_parts": True, "texture": False, "pbr": False},
+     "P1 does not support Generate Parts"),
+    ({"prompt": "a cat", "generate_parts": True}, "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
+    ({"prompt": "a cat", "face_limit": 900_000}, "Face limit 900,000 is out of range for model v2.5"),
+])
+def test_generate_button_is_disabled_with_the_reason(form: Any, values: dict[str, Any], message: str) -> None:
+    ops = _module("generate_ops")
+    _set(form, **values)
+    assert not ops.TRIPO_OT_generate_form.poll(bpy.context)
+    with pytest.raises(RuntimeError, match=f"poll\\(\\) {message[:40]}"):
+        bpy.ops.tripo.generate_form()
+
+
+def test_generate_button_poll_passes_for_a_valid_form(form: Any) -> None:
+    form.prompt = "a cat"
+    assert _module("generate_ops").TRIPO_OT_generate_form.poll(bpy.context)
+
+
+def test_compress_guard_blocks_the_button_when_blender_cannot_import_meshopt(
+        form: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    form.prompt = "a cat"
+    form.compress = True
+    _meshopt(monkeypatch, False)
+    expected = f"Blender {bpy.app.version_string} cannot open compressed (meshopt) GLBs; the result would be unusable"
+    with pytest.raises(RuntimeError) as info:
+        bpy.ops.tripo.generate_form()
+    assert expected in str(info.value)
+    _meshopt(monkeypatch, True)
+    assert _module("generate_ops").TRIPO_OT_generate_form.poll(bpy.context)
+
+
+def test_compress_guard_matches_this_blenders_importer(form: Any) -> None:
+    """Blender ≤ 5.1 cannot import meshopt GLBs, so a compressed request is refused here."""
+    form.prompt = "a cat"
+    form.compress = True
+    supported = _module("importer").gltf_supports_meshopt()
+    assert _module("generate_ops").TRIPO_OT_generate_form.poll(bpy.context) is supported
+    if bpy.app.version < (5, 2, 0):
+        assert not supported
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _draw() -> MagicMock:
+    return draw_panel(_module("generate_panel").TRIPO_PT_generate)
+
+
+def _props(layout: MagicMock) -> list[str]:
+    return [c.args[1] for c in calls_named(layout, "prop")]
+
+
+def _button_text(layout: MagicMock) -> str:
+    (call,) = [c for c in calls_named(layout, "operator") if c.args[0] == "tripo.generate_form"]
+    return str(call.kwargs["text"])
+
+
+IMAGE_PROPS = {"image", "image_path"}
+VIEW_PROPS = {f"{v}_{kind}" for v in ("front", "left", "back", "right") for kind in ("image", "path")}
+ADVANCED = {"geometry_quality", "face_limit", "quad", "smart_low_poly", "generate_parts", "auto_size", "orientation",
+            "texture_alignment", "style", "image_seed", "model_seed", "texture_seed", "compress"}
+MAIN = {"mode", "model_version", "texture", "pbr", "texture_quality", "show_advanced"}
+
+
+@pytest.mark.parametrize(("mode", "inputs"), [
+    ("TEXT", {"prompt", "negative_prompt"}),
+    ("IMAGE", IMAGE_PROPS),
+    ("MULTIVIEW", VIEW_PROPS),
+])
+def test_panel_draws_the_inputs_of_each_mode_and_hides_advanced_options(form: Any, mode: str,
+                                                                       inputs: set[str]) -> None:
+    form.mode = mode
+    drawn = set(_props(_draw()))
+    assert drawn == MAIN | inputs
+    assert not drawn & ADVANCED
+    mode_row = [c for c in calls_named(_draw(), "prop") if c.args[1] == "mode"]
+    assert mode_row[0].kwargs.get("expand") is True
+
+
+@pytest.mark.parametrize(("mode", "version", "expected"), [
+    ("TEXT", "v2.5-20250123", ADVANCED - {"geometry_quality", "orientation", "texture_alignment"}),
+    ("IMAGE", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed"}),
+    ("MULTIVIEW", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed", "style"}),
+    ("IMAGE", "v3.0-20250812",
+     ADVANCED - {"image_seed"} - (set() if _client_has_geometry_quality() else {"geometry_quality"})),
+])
+def test_advanced_options_follow_mode_and_version(form: Any, mode: str, version: str, expected: set[str]) -> None:
+    form.mode = mode
+    form.model_version = version
+    form.show_advanced = True
+    assert set(_props(_draw())) & ADVANCED == expected
+
+
+@pytest.mark.parametrize(("values", "text"), [
+    ({"prompt": "a cat"}, "Generate (≈ 20 credits)"),
+    ({"prompt": "a cat", "texture_quality": "detailed", "quad": True}, "Generate (≈ 35 credits)"),
+    ({"mode": "IMAGE", "model_version": "P1-20260311"}, "Generate (≈ 50 credits)"),
+    ({"mode": "MULTIVIEW", "texture": False, "pbr": False}, "Generate (≈ 20 credits)"),
+    ({"prompt": "a cat", "texture_quality": "extreme"}, "Generate (price unknown)"),
+])
+def test_generate_button_shows_the_estimated_cost(form: Any, values: dict[str, Any], text: str) -> None:
+    _set(form, **values)
+    assert _button_text(_draw()) == text
+
+
+def test_panel_shows_why_the_form_cannot_be_sent(form: Any) -> None:
+    layout = _draw()
+    errors = [c for c in calls_named(layout, "label") if c.kwargs.get("icon") == "ERROR"]
+    assert errors and errors[0].kwargs["text"].startswith("Enter a prompt")
+    form.prompt = "a cat"
+    assert not [label for label in label_texts(_draw()) if label.startswith("Enter a prompt")]
+
+
+def test_panel_explains_that_compress_is_unusable_here(form: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _meshopt(monkeypatch, False)
+    form.show_advanced = True
+    assert "cannot import compressed GLBs" in " ".join(label_texts(_draw()))
+    _meshopt(monkeypatch, True)
+    assert "cannot import compressed GLBs" not in " ".join(label_texts(_draw()))
+
+
+def test_long_prompt_is_previewed_wrapped(form: Any) -> None:
+    form.prompt = "a weathered bronze statue of a cat sitting on a stack of old books, looking up"
+    labels = label_texts(_draw())
+    assert "a weathered bronze statue of a cat" in labels
+    assert "sitting on a stack of old books," in labels
+
+
+def test_first_draw_asks_for_the_balance_without_blocking(form: Any, rt: Any) -> None:
+    """Offline, the first draw's refresh records why the balance is unknown (nothing is sent)."""
+    runtime = rt
+    assert runtime.balance().error is None
+    labels = " ".join(label_texts(_draw()))
+    assert "Online access is disabled" in labels
+    assert "Allow Online Access" in (runtime.balance().error or "")
+    refresh = [c for c in calls_named(_draw(), "operator") if c.args[0] == "tripo.check_key"]
+    assert len(refresh) == 1
+
+
+def test_panel_is_registered_in_the_tripo_tab(addon: ModuleType) -> None:
+    panel = bpy.types.TRIPO_PT_generate
+    assert panel.bl_label == "Generate from prompt"
+    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ('VIEW_3D', 'UI', "Tripo")
+    assert panel.bl_order == 0
+
+
+def test_form_holds_no_secret(addon: ModuleType) -> None:
+    props = bpy.types.Scene.bl_rna.properties["tripo_generate"].fixed_type.properties
+    assert not [p.identifier for p in props if "key" in p.identifier or getattr(p, "subtype", "") == "PASSWORD"]
+
+
+def test_form_is_saved_with_the_blend_file(form: Any, tmp_path: Any) -> None:
+    """SKIP_SAVE (needed by the operator) must not stop the scene form from being saved."""
+    form.mode = 'IMAGE'
+    form.prompt = "kept across save and reload"
+    form.face_limit = 4321
+    path = str(tmp_path / "form.blend")
+    bpy.ops.wm.save_as_mainfile(filepath=path)
+    bpy.ops.wm.open_mainfile(filepath=path)
+    reloaded = bpy.context.scene.tripo_generate
+    assert (reloaded.mode, reloaded.prompt, reloaded.face_limit) == ('IMAGE', "kept across save and reload", 4321)

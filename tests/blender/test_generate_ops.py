@@ -1,0 +1,307 @@
+"""``bpy.ops.tripo.generate`` and the panel button, end to end against the emulator (real HTTP).
+
+Each test submits through the operator, then drives the runtime's pump by hand (timers never fire
+in the bpy module) until the job is finished, waiting on the runner's event queue between ticks,
+and checks both ends: the request the emulator received and the tagged objects in the scene.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import bpy
+import pytest
+
+from tests.emulator import TEST_KEY, Emulator
+
+from .runtime_support import addon_module, online, pump_job, rt, set_online_access  # noqa: F401 - fixtures
+from .support import ASSETS
+
+IMAGES = ASSETS / "images"
+
+
+@pytest.fixture(autouse=True)
+def _scene(clean_scene: Any) -> Any:
+    """Every test starts from an empty scene with a default form."""
+    return clean_scene
+
+
+def _the_job(rt: Any) -> Any:
+    (job,) = rt.jobs()
+    return job
+
+
+def _finish(rt: Any) -> Any:
+    """Pump until the submitted job ends (done/failed/cancelled) and return it."""
+    return pump_job(rt, _the_job(rt).id, "done", "failed", "cancelled")
+
+
+def _tagged(task_id: str) -> list[Any]:
+    return [ob for ob in bpy.context.scene.objects if ob.get("tripo_task_id") == task_id]
+
+
+def _body(emulator: Emulator) -> dict[str, Any]:
+    (post,) = emulator.requests_to("POST", "/task")
+    assert isinstance(post.json, dict)
+    return post.json
+
+
+def _uploads(emulator: Emulator) -> list[Any]:
+    return [r.files["file"] for r in emulator.requests_to("POST", "/upload")]
+
+
+def _root_location(objects: list[Any]) -> tuple[float, ...]:
+    roots = [ob for ob in objects if ob.parent is None]
+    return tuple(round(v, 4) for v in roots[0].matrix_world.translation)
+
+
+def _assert_done_in_scene(rt: Any, *, cursor: tuple[float, float, float] | None = None) -> Any:
+    job = _finish(rt)
+    assert job.state.value == "done", (job.note, job.error)
+    objects = _tagged(job.task_id)
+    assert objects, "the result was not imported as tagged objects"
+    if cursor is not None:
+        assert _root_location(objects) == cursor
+    return job
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_text_job_from_a_script_lands_tagged_at_the_submit_time_cursor(rt: Any, online: Emulator) -> None:
+    scene = bpy.context.scene
+    scene.cursor.location = (1.0, 2.0, 3.0)
+    result = bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue", negative_prompt="blurry",
+                                    model_version="v3.0-20250812", texture_quality="detailed", face_limit=5000,
+                                    model_seed=7, style="object:clay")
+    assert result == {'FINISHED'}
+    scene.cursor.location = (9.0, 9.0, 9.0)  # the artist moves on; the result goes where they asked
+    job = _assert_done_in_scene(rt, cursor=(1.0, 2.0, 3.0))
+    assert job.name == "a small cat statue"
+    assert job.estimated_cost == 30
+    assert dict(job.spec.meta) == {"mode": "TEXT", "location": (1.0, 2.0, 3.0)}
+    assert _body(online) == {
+        "type": "text_to_model", "prompt": "a small cat statue", "negative_prompt": "blurry",
+        "model_version": "v3.0-20250812", "face_limit": 5000, "texture": True, "pbr": True, "model_seed": 7,
+        "texture_quality": "detailed", "style": "object:clay", "auto_size": False}
+
+
+def test_script_arguments_override_the_form_and_the_rest_comes_from_it(rt: Any, online: Emulator) -> None:
+    form = bpy.context.scene.tripo_generate
+    form.mode = 'IMAGE'
+    form.prompt = "a dog"
+    form.face_limit = 1234
+    form.texture = False
+    form.pbr = False
+    result = bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue", face_limit=0)
+    assert result == {'FINISHED'}
+    _assert_done_in_scene(rt)
+    assert _body(online) == {
+        "type": "text_to_model", "prompt": "a small cat statue", "model_version": "v2.5-20250123",
+        "texture": False, "pbr": False, "auto_size": False}
+    assert (form.mode, form.prompt) == ('IMAGE', "a dog")  # a script call does not edit the panel
+
+
+def test_image_file_is_uploaded_with_its_real_type_and_options_are_sent(rt: Any, online: Emulator) -> None:
+    path = IMAGES / "coffee.webp"
+    result = bpy.ops.tripo.generate(mode='IMAGE', image_path=str(path), texture_alignment="geometry",
+                                    orientation="align_image")
+    assert result == {'FINISHED'}
+    job = _assert_done_in_scene(rt)
+    assert job.name == "coffee"
+    (upload,) = _uploads(online)
+    assert (upload.content_type, upload.data) == ("image/webp", path.read_bytes())
+    body = _body(online)
+    assert body["type"] == "image_to_model"
+    assert body["file"]["type"] == "webp" and set(body["file"]) == {"type", "file_token"}
+    assert (body["texture_alignment"], body["orientation"]) == ("geometry", "align_image")
+    assert str(path) not in str(body)
+
+
+def test_packed_image_from_the_panel_is_sent_byte_for_byte(rt: Any, online: Emulator, tmp_path: Path) -> None:
+    original = IMAGES / "rocket.jpg"
+    copy = tmp_path / "rocket.jpg"
+    shutil.copy(original, copy)
+    image = bpy.data.images.load(str(copy))
+    image.pack()
+    copy.unlink()  # only the packed copy is left
+    form = bpy.context.scene.tripo_generate
+    form.mode = 'IMAGE'
+    form.image = image
+    assert bpy.ops.tripo.generate_form() == {'FINISHED'}
+    job = _assert_done_in_scene(rt)
+    assert job.name == "rocket"
+    (upload,) = _uploads(online)
+    assert (upload.content_type, upload.data) == ("image/jpeg", original.read_bytes())
+    assert _body(online)["file"]["type"] == "jpeg"
+
+
+def test_generated_image_by_name_is_written_as_png(rt: Any, online: Emulator) -> None:
+    image = bpy.data.images.new("Swatch", 64, 32)
+    image.generated_type = 'COLOR_GRID'
+    assert bpy.ops.tripo.generate(mode='IMAGE', image_name="Swatch") == {'FINISHED'}
+    job = _assert_done_in_scene(rt)
+    assert job.name == "Swatch"
+    (upload,) = _uploads(online)
+    assert upload.content_type == "image/png"
+    assert upload.data.startswith(b"\x89PNG\r\n\x1a\n")
+    loaded = bpy.data.images.load(job.spec.params["image"])
+    assert tuple(loaded.size) == (64, 32)
+
+
+def test_edited_image_is_sent_with_its_unsaved_pixels(rt: Any, online: Emulator, tmp_path: Path) -> None:
+    copy = tmp_path / "rocket.jpg"
+    shutil.copy(IMAGES / "rocket.jpg", copy)
+    image = bpy.data.images.load(str(copy))
+    pixels = list(image.pixels)
+    pixels[0:4] = [1.0, 0.0, 0.0, 1.0]  # paint the first pixel red without saving
+    image.pixels[:] = pixels
+    assert bpy.ops.tripo.generate(mode='IMAGE', image_name=image.name) == {'FINISHED'}
+    job = _assert_done_in_scene(rt)
+    (upload,) = _uploads(online)
+    assert upload.content_type == "image/png"
+    sent = bpy.data.images.load(job.spec.params["image"])
+    assert [round(v, 3) for v in sent.pixels[0:4]] == [1.0, 0.0, 0.0, 1.0]
+
+
+def test_multiview_sends_front_left_back_right_with_empty_slots(rt: Any, online: Emulator) -> None:
+    bpy.data.images.new("Right view", 32, 32)
+    result = bpy.ops.tripo.generate(mode='MULTIVIEW', front_path=str(IMAGES / "rocket.jpg"),
+                                    back_path=str(IMAGES / "coffee.webp"), right_image_name="Right view",
+                                    texture_alignment="geometry")
+    assert result == {'FINISHED'}
+    job = _assert_done_in_scene(rt)
+    assert job.name == "rocket"
+    assert [u.content_type for u in _uploads(online)] == ["image/jpeg", "image/webp", "image/png"]
+    body = _body(online)
+    files = body["files"]
+    assert [f.get("type") for f in files] == ["jpeg", None, "webp", "png"]
+    assert files[1] == {}
+    assert all(set(f) == {"type", "file_token"} for i, f in enumerate(files) if i != 1)
+    assert body["texture_alignment"] == "geometry"
+    assert "style" not in body
+
+
+def test_multiview_from_the_panel_uses_the_forms_slots(rt: Any, online: Emulator) -> None:
+    form = bpy.context.scene.tripo_generate
+    form.mode = 'MULTIVIEW'
+    form.front_path = str(IMAGES / "rocket.jpg")
+    form.left_image = bpy.data.images.new("Left", 16, 16)
+    form.model_version = "P1-20260311"
+    assert bpy.ops.tripo.generate_form() == {'FINISHED'}
+    job = _assert_done_in_scene(rt)
+    assert job.estimated_cost == 50
+    body = _body(online)
+    assert [f.get("type") for f in body["files"]] == ["jpeg", "png", None, None]
+    assert body["model_version"] == "P1-20260311"
+    assert not {"quad", "smart_low_poly", "generate_parts", "geometry_quality"} & set(body)
+
+
+def test_environment_variables_alone_reach_the_server(rt: Any, emulator: Emulator,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Empty preferences: TRIPO_API_KEY and TRIPO_API_BASE_URL are enough."""
+    monkeypatch.setenv("TRIPO_API_KEY", TEST_KEY)
+    monkeypatch.setenv("TRIPO_API_BASE_URL", emulator.base_url)
+    set_online_access(True)
+    assert bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue") == {'FINISHED'}
+    _assert_done_in_scene(rt)
+    (post,) = emulator.requests_to("POST", "/task")
+    assert post.headers["authorization"] == f"Bearer {TEST_KEY}"
+
+
+# --------------------------------------------------------------------------- refusals: reported, nothing sent
+
+
+def _refused(match: str, **kwargs: Any) -> str:
+    """Call the operator expecting an ERROR report (Blender raises it to a script as RuntimeError)."""
+    with pytest.raises(RuntimeError) as info:
+        bpy.ops.tripo.generate(**kwargs)
+    message = str(info.value)
+    assert match in message, message
+    assert "Traceback" not in message
+    return message
+
+
+def test_offline_says_how_to_allow_online_access(rt: Any, online: Emulator) -> None:
+    set_online_access(False)
+    _refused("Allow Online Access", mode='TEXT', prompt="a cat")
+    assert online.requests == []
+    assert rt.jobs() == []
+
+
+def test_missing_key_says_where_to_set_it(rt: Any, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
+    monkeypatch.setenv("TRIPO_API_BASE_URL", emulator.base_url)
+    set_online_access(True)
+    message = _refused("TRIPO_API_KEY", mode='TEXT', prompt="a cat")
+    assert "Preferences" in message
+    assert emulator.requests == []
+
+
+def _big_file(path: Path) -> str:
+    with open(path, "wb") as fh:
+        fh.write(b"\xff\xd8\xff\xe0")
+        fh.truncate(21 * 1024 * 1024)
+    return str(path)
+
+
+@pytest.mark.parametrize(("match", "kwargs"), [
+    ("Enter a prompt", {"mode": 'TEXT', "prompt": "   "}),
+    ("Enter a prompt", {"mode": 'TEXT'}),
+    ("1025 characters long; Tripo accepts at most 1024", {"mode": 'TEXT', "prompt": "p" * 1025}),
+    ("Choose an image", {"mode": 'IMAGE'}),
+    ("does not exist", {"mode": 'IMAGE', "image_path": "/nonexistent/photo.png"}),
+    ("not a JPEG, PNG or WEBP image", {"mode": 'IMAGE', "image_path": "{tmp}/notes.png"}),
+    ("is empty", {"mode": 'IMAGE', "image_path": "{tmp}/empty.jpg"}),
+    ("Tripo accepts at most 20 MB", {"mode": 'IMAGE', "image_path": "{tmp}/huge.jpg"}),
+    ("There is no Blender image named 'Nope'", {"mode": 'IMAGE', "image_name": "Nope"}),
+    ("Give either image_path or image_name, not both", {"mode": 'IMAGE', "image_path": "{tmp}/notes.png",
+                                                        "image_name": "Nope"}),
+    ("Multiview needs the front view", {"mode": 'MULTIVIEW', "left_path": str(IMAGES / "rocket.jpg"),
+                                        "back_path": str(IMAGES / "coffee.webp")}),
+    ("Multiview needs at least two views", {"mode": 'MULTIVIEW', "front_path": str(IMAGES / "rocket.jpg")}),
+    ("P1 does not support Quad Mesh, Smart Low Poly", {"mode": 'TEXT', "prompt": "a cat",
+                                                       "model_version": "P1-20260311", "quad": True,
+                                                       "smart_low_poly": True}),
+    ("Generate Parts needs Texture, PBR and Quad Mesh turned off", {"mode": 'TEXT', "prompt": "a cat",
+                                                                    "generate_parts": True}),
+    ("Style is not available in multiview mode", {"mode": 'MULTIVIEW', "front_path": str(IMAGES / "rocket.jpg"),
+                                                  "left_path": str(IMAGES / "coffee.webp"), "style": "gold"}),
+    ("must not contain an API key", {"mode": 'TEXT', "prompt": "tsk_this_looks_like_a_key"}),
+])
+def test_bad_requests_are_reported_and_nothing_is_sent(rt: Any, online: Emulator, tmp_path: Path,
+                                                       match: str, kwargs: dict[str, Any]) -> None:
+    (tmp_path / "notes.png").write_text("not an image")
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    _big_file(tmp_path / "huge.jpg")
+    kwargs = {k: v.replace("{tmp}", str(tmp_path)) if isinstance(v, str) else v for k, v in kwargs.items()}
+    _refused(match, **kwargs)
+    assert online.requests == []
+    assert rt.jobs() == []
+
+
+def test_compressed_result_this_blender_cannot_open_is_never_bought(rt: Any, online: Emulator,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    ops = addon_module("blender.generate_ops")
+    monkeypatch.setattr(ops, "gltf_supports_meshopt", lambda: False)
+    _refused("cannot open compressed (meshopt) GLBs; the result would be unusable",
+             mode='TEXT', prompt="a cat", compress=True)
+    assert online.requests == []
+    monkeypatch.setattr(ops, "gltf_supports_meshopt", lambda: True)
+    assert bpy.ops.tripo.generate(mode='TEXT', prompt="a cat", compress=True) == {'FINISHED'}
+    job = _finish(rt)
+    assert _body(online)["compress"] == "geometry"
+    assert job.task_id
+
+
+def test_missing_datablock_file_is_explained(rt: Any, online: Emulator, tmp_path: Path) -> None:
+    copy = tmp_path / "gone.jpg"
+    shutil.copy(IMAGES / "rocket.jpg", copy)
+    image = bpy.data.images.load(str(copy))
+    os.remove(copy)
+    image.reload()
+    _refused("has no pixels: its file is missing", mode='IMAGE', image_name=image.name)
+    assert online.requests == []

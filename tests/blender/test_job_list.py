@@ -1,0 +1,258 @@
+"""The Jobs panel: what each job state draws, and what its buttons do.
+
+Drawing is checked with a recording layout (blender-notes §4); the operators run for real
+against the emulator where they act on jobs.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from unittest.mock import MagicMock
+
+import bpy
+import pytest
+
+from tests.emulator import TEST_KEY, Emulator
+
+from .runtime_support import (  # noqa: F401 - fixtures
+    addon_module,
+    calls_named,
+    draw_panel,
+    label_texts,
+    online,
+    operator_ids,
+    pump_job,
+    pump_until,
+    rt,
+    spec,
+)
+from .support import ASSETS
+
+
+@pytest.fixture
+def job_list(addon: Any) -> Any:
+    return addon_module("blender.job_list")
+
+
+def make_job(state: str, *, name: str = "Cat", created_at: float | None = None, **fields: Any) -> Any:
+    """A job snapshot as the engine would hand it to the pump (the add-on's own classes)."""
+    jobs = addon_module("jobs")
+    now = time.time() if created_at is None else created_at
+    return jobs.Job(id=fields.pop("id", f"job-{state}-{name}"), spec=spec(name=name), state=jobs.JobState(state),
+                    created_at=now, updated_at=now, revision=1, **fields)
+
+
+def _progress_calls(layout: MagicMock) -> list[dict[str, Any]]:
+    return [c.kwargs for c in calls_named(layout, "progress")]
+
+
+@pytest.mark.parametrize(("state", "fields", "factor", "text"), [
+    ("pending", {"note": "waiting for a free slot"}, 0.0, "Waiting for a free slot"),
+    ("submitting", {}, 0.0, "Sending to Tripo"),
+    ("queued", {"queue_position": 3, "task_id": "t1"}, 0.0, "Queued, position 3"),
+    ("running", {"progress": 40, "eta_seconds": 30, "task_id": "t1"}, 0.4, "Running 40%, about 30 s left"),
+    ("running", {"progress": 70, "eta_seconds": 150, "task_id": "t1", "note": "connection lost, retrying"}, 0.7,
+     "Running 70%, about 2 min 30 s left (connection lost, retrying)"),
+    ("downloading", {"progress": 100, "task_id": "t1"}, 1.0, "Downloading"),
+    ("importing", {"progress": 100, "task_id": "t1"}, 1.0, "Importing into the scene"),
+])
+def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, Any], factor: float,
+                                         text: str, job_list: Any) -> None:
+    rt._view.put(make_job(state, **fields))
+    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    assert _progress_calls(layout) == [{"factor": pytest.approx(factor), "type": 'BAR', "text": text}]
+    assert "Cat" in label_texts(layout) and "Text to model" in label_texts(layout)
+
+
+@pytest.mark.parametrize(("state", "expected", "absent"), [
+    ("pending", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove"}),
+    ("running", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove", "tripo.job_reimport"}),
+    ("importing", set(), {"tripo.job_cancel", "tripo.job_retry", "tripo.job_remove"}),
+    ("done", {"tripo.job_reimport", "tripo.job_open_folder", "tripo.job_remove"}, {"tripo.job_cancel", "tripo.job_retry"}),
+    ("failed", {"tripo.job_retry", "tripo.job_remove", "tripo.job_copy_error"}, {"tripo.job_cancel"}),
+    ("cancelled", {"tripo.job_retry", "tripo.job_remove"}, {"tripo.job_cancel", "tripo.job_reimport"}),
+    ("uncertain", {"tripo.job_retry", "tripo.job_remove", "tripo.job_copy_error"}, {"tripo.job_cancel"}),
+])
+def test_buttons_match_the_state(rt: Any, job_list: Any, state: str, expected: set[str], absent: set[str]) -> None:
+    error = addon_module("jobs").JobError("Something went wrong") if state in ("failed", "uncertain") else None
+    rt._view.put(make_job(state, task_id="t1", error=error))
+    ops = set(operator_ids(draw_panel(job_list.TRIPO_PT_jobs)))
+    assert expected <= ops, ops
+    assert not absent & ops, ops
+
+
+def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) -> None:
+    error = addon_module("jobs").JobError("You don't have enough credit to create this task", code=2010,
+                                          suggestion="Top up your credits", trace_id="trace-abc-123")
+    rt._view.put(make_job("failed", error=error))
+    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    text = " ".join(label_texts(layout))
+    assert "Failed" in label_texts(layout)
+    assert "You don't have enough credit to create this task" in text
+    assert "Suggestion: Top up your credits" in text
+    assert "trace id trace-abc-123" in text and "Code 2010" in text
+    assert "platform.tripo3d.ai" in text, "the add-on's own hint for 2010"
+    assert _progress_calls(layout) == []
+
+
+def test_uncertain_job_warns_about_charges(rt: Any, job_list: Any) -> None:
+    rt._view.put(make_job("uncertain", error=addon_module("jobs").JobError("The request timed out")))
+    texts = label_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert any("may have been sent and charged" in t for t in texts), texts
+
+
+def test_jobs_are_listed_newest_first(rt: Any, job_list: Any) -> None:
+    rt._view.put(make_job("done", name="Old", created_at=100.0))
+    rt._view.put(make_job("running", name="New", created_at=200.0, task_id="t2"))
+    names = [t for t in label_texts(draw_panel(job_list.TRIPO_PT_jobs)) if t in ("Old", "New")]
+    assert names == ["New", "Old"]
+
+
+def test_empty_list_and_offline_notice(rt: Any, job_list: Any) -> None:
+    texts = label_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert "No jobs yet" in texts
+    assert any("Online access is off" in t for t in texts), texts
+
+
+def test_done_job_shows_the_server_thumbnail(rt: Any, job_list: Any) -> None:
+    image = str(ASSETS / "images" / "rocket.jpg")
+    rt._view.put(make_job("done", task_id="t1", files={"rendered_image": image}))
+    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    assert len(calls_named(layout, "template_icon")) == 1
+    assert addon_module("blender.previews").has("job-done-Cat")
+
+
+def test_panel_sits_in_the_tripo_tab_below_generate(job_list: Any) -> None:
+    panel = job_list.TRIPO_PT_jobs
+    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ('VIEW_3D', 'UI', "Tripo")
+    assert panel.bl_order >= 10
+    assert panel.is_registered
+
+
+def test_cancel_message_is_honest_about_credits(job_list: Any) -> None:
+    with_task = job_list.cancel_message(make_job("running", task_id="t1"))
+    assert "cannot cancel" in with_task and "may still be charged" in with_task
+    assert "may still be charged" in job_list.cancel_message(make_job("submitting"))
+    assert "nothing was charged" in job_list.cancel_message(make_job("pending"))
+    description = bpy.ops.tripo.job_cancel.get_rna_type().description
+    assert "cannot cancel" in description and "charged" in description
+
+
+# ---------------------------------------------------------------------------- operators, for real
+def test_cancel_stops_waiting_and_polling(rt: Any, online: Emulator) -> None:
+    online.set_timing(run_seconds=600.0)
+    job = rt.submit(spec())
+    pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="task id")
+
+    assert bpy.ops.tripo.job_cancel(job_id=job.id) == {'FINISHED'}
+    assert rt.job(job.id).state.value == "cancelled"
+    assert "keeps running on Tripo" in rt.job(job.id).note
+    polls = len(online.requests_to("GET", "/task/"))
+    pump_until(rt, lambda: not rt.runner().has_active(), what="idle")
+    assert len(online.requests_to("GET", "/task/")) <= polls + 1  # at most one poll already on the wire
+    assert bpy.ops.tripo.job_cancel(job_id=job.id) == {'CANCELLED'}, "nothing left to stop (a warning)"
+
+
+def test_retry_from_a_script_runs_without_confirmation(rt: Any, online: Emulator, prefs: Any) -> None:
+    prefs.api_key = "tsk_not_known_to_the_server"
+    job = rt.submit(spec())
+    pump_job(rt, job.id, "failed")
+    prefs.api_key = TEST_KEY
+
+    def retried() -> bool:
+        try:
+            return bpy.ops.tripo.job_retry(job_id=job.id) == {'FINISHED'}
+        except RuntimeError as exc:  # an ERROR report: the failed run is still winding down
+            assert "still finishing" in str(exc), exc
+            return False
+
+    pump_until(rt, retried, what="retry accepted")
+    pump_job(rt, job.id, "done")
+    assert len(online.requests_to("POST", "/task")) == 2
+
+
+def test_paid_retry_asks_first_and_free_resume_does_not(rt: Any, job_list: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``invoke`` confirms only when a retry sends a new request (and says what it costs)."""
+    paid = make_job("failed", id="paid", estimated_cost=20)
+    free = make_job("cancelled", id="free", task_id="t1", task_status="running")
+    rt._view.put(paid)
+    rt._view.put(free)
+    wm = MagicMock()
+    wm.invoke_confirm.return_value = {'RUNNING_MODAL'}
+    context = SimpleNamespace(window_manager=wm)
+    executed: list[str] = []
+    monkeypatch.setattr(job_list.TRIPO_OT_job_retry, "execute", lambda self, ctx: executed.append(self.job_id) or {'FINISHED'})
+
+    operator = SimpleNamespace(job_id="paid", report=MagicMock(), execute=lambda ctx: job_list.TRIPO_OT_job_retry.execute(operator, ctx))
+    operator.job = lambda: job_list._JobOperator.job(operator)
+    assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {'RUNNING_MODAL'}
+    message = wm.invoke_confirm.call_args.kwargs["message"]
+    assert "about 20 credits" in message and executed == []
+
+    operator.job_id = "free"
+    wm.reset_mock()
+    assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {'FINISHED'}
+    wm.invoke_confirm.assert_not_called()
+    assert executed == ["free"]
+
+
+def test_reimport_open_folder_copy_and_remove(rt: Any, online: Emulator, clean_scene: Any, job_list: Any,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    job = rt.submit(spec())
+    done = pump_job(rt, job.id, "done")
+
+    assert bpy.ops.tripo.job_reimport(job_id=job.id) == {'FINISHED'}
+    assert {c.name for c in clean_scene.collection.children} == {"Cat", "Cat.001"}
+    assert all(ob["tripo_task_id"] == done.task_id for ob in bpy.data.collections["Cat.001"].objects)
+
+    opened: list[Path] = []
+    monkeypatch.setattr(job_list, "open_folder", opened.append)
+    assert bpy.ops.tripo.job_open_folder(job_id=job.id) == {'FINISHED'}
+    assert opened and opened[0].name == done.task_id
+    assert any(p.suffix == ".glb" for p in opened[0].iterdir())
+
+    assert bpy.ops.tripo.job_remove(job_id=job.id) == {'FINISHED'}
+    assert rt.job(job.id) is None
+    assert opened[0].is_dir(), "removing a job keeps its files"
+    with pytest.raises(RuntimeError, match="no longer in the list"):
+        bpy.ops.tripo.job_reimport(job_id=job.id)
+
+
+def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(rt: Any, online: Emulator, prefs: Any,
+                                                                    job_list: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad_key = "tsk_not_known_to_the_server"
+    prefs.api_key = bad_key
+    job = rt.submit(spec())
+    failed = pump_job(rt, job.id, "failed")
+    copied: list[str] = []
+    monkeypatch.setattr(job_list, "set_clipboard", lambda context, text: copied.append(text))
+
+    assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {'FINISHED'}
+    assert len(copied) == 1
+    assert failed.error.trace_id and failed.error.trace_id in copied[0]
+    assert "Authentication failed" in copied[0] and "Error code: 1002" in copied[0]
+    assert bad_key not in copied[0] and TEST_KEY not in copied[0]
+
+
+def test_import_failure_shows_on_the_row_and_retry_imports_without_a_new_charge(
+        rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    runtime_module = addon_module("blender.runtime")
+    ImportFailed = addon_module("blender.importer").ImportFailed
+    real_import = runtime_module.import_job
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ImportFailed("Blender could not import model.glb: test failure")
+
+    monkeypatch.setattr(runtime_module, "import_job", broken)
+    job = rt.submit(spec())
+    failed = pump_job(rt, job.id, "failed")
+    assert "test failure" in failed.error.message
+    assert not failed.retry_resends, "the task succeeded: retry must not pay again"
+
+    monkeypatch.setattr(runtime_module, "import_job", real_import)
+    assert bpy.ops.tripo.job_retry(job_id=job.id) == {'FINISHED'}
+    pump_job(rt, job.id, "done")
+    assert len(online.requests_to("POST", "/task")) == 1

@@ -1,0 +1,224 @@
+"""Preferences: defaults, where each setting comes from, Check Key, and the download cache."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import bpy
+import pytest
+
+from tests.emulator import TEST_KEY, Emulator
+
+from .runtime_support import (  # noqa: F401 - fixtures
+    addon_module,
+    calls_named,
+    label_texts,
+    layout_spy,
+    online,
+    operator_ids,
+    pump_job,
+    pump_until,
+    rt,
+    set_online_access,
+    spec,
+)
+
+
+@pytest.fixture
+def preferences(addon: Any) -> Any:
+    return addon_module("blender.preferences")
+
+
+@pytest.fixture
+def account(addon: Any) -> Any:
+    return addon_module("blender.account")
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
+    monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
+    return monkeypatch
+
+
+def test_defaults(prefs: Any, preferences: Any, clean_env: Any) -> None:
+    assert (prefs.api_key, prefs.api_base_url, prefs.region) == ("", "", 'GLOBAL')
+    assert prefs.parallel_jobs == 3
+    parallel = prefs.bl_rna.properties["parallel_jobs"]
+    assert (parallel.hard_min, parallel.hard_max) == (1, 8)
+    assert prefs.cache_dir == "" and prefs.bl_rna.properties["cache_dir"].subtype == 'DIR_PATH'
+    assert (prefs.gltf_shading, prefs.merge_vertices) == ('NORMALS', False)
+    assert (prefs.fbx_ignore_leaf_bones, prefs.fbx_automatic_bone_orientation) == (False, False)
+    snap = preferences.snapshot()
+    assert snap.connection == preferences.Connection(None, None, "global")
+    assert snap.import_options == addon_module("blender.importer").ImportOptions()
+
+
+def test_environment_fills_empty_preferences_and_preferences_win(prefs: Any, preferences: Any, clean_env: Any) -> None:
+    clean_env.setenv("TRIPO_API_KEY", "tsk_from_env")
+    clean_env.setenv("TRIPO_API_BASE_URL", "http://127.0.0.1:9/v2/openapi")
+    assert preferences.snapshot().connection == preferences.Connection("tsk_from_env", "http://127.0.0.1:9/v2/openapi")
+    prefs.api_key = "tsk_from_prefs"
+    prefs.api_base_url = "http://localhost:8/v2/openapi"
+    assert preferences.snapshot().connection == preferences.Connection("tsk_from_prefs", "http://localhost:8/v2/openapi")
+
+
+@pytest.mark.parametrize(("region", "base_url", "expected"), [
+    ('GLOBAL', "", "https://api.tripo3d.ai/v2/openapi"),
+    ('CHINA', "", "https://api.tripo3d.com/v2/openapi"),
+    ('CHINA', "http://127.0.0.1:5000/v2/openapi/", "http://127.0.0.1:5000/v2/openapi"),
+])
+def test_region_and_base_url_resolution(prefs: Any, preferences: Any, account: Any, clean_env: Any,
+                                        region: str, base_url: str, expected: str) -> None:
+    prefs.api_key = TEST_KEY
+    prefs.region = region
+    prefs.api_base_url = base_url
+    assert account.check_connection(preferences.snapshot().connection) == expected
+
+
+def test_plain_http_to_a_remote_host_is_refused_before_sending(prefs: Any, preferences: Any, account: Any,
+                                                               clean_env: Any) -> None:
+    prefs.api_key = TEST_KEY
+    prefs.api_base_url = "http://api.example.com/v2/openapi"
+    with pytest.raises(account.UserError, match="https"):
+        account.check_connection(preferences.snapshot().connection)
+
+
+def test_import_options_reach_the_snapshot(prefs: Any, preferences: Any) -> None:
+    prefs.gltf_shading = 'SMOOTH'
+    prefs.merge_vertices = True
+    prefs.fbx_ignore_leaf_bones = True
+    prefs.fbx_automatic_bone_orientation = True
+    options = preferences.snapshot().import_options
+    assert (options.gltf_shading, options.merge_vertices) == ('SMOOTH', True)
+    assert options.fbx_ignore_leaf_bones and options.fbx_automatic_bone_orientation
+
+
+def test_wrong_key_hint_names_the_other_region(account: Any, preferences: Any) -> None:
+    hint = account.code_hint(1002, preferences.Connection(TEST_KEY, None, "global"))
+    assert "Region to China" in hint and "api.tripo3d.ai" in hint
+    assert "Region to Global" in account.code_hint(1002, preferences.Connection(TEST_KEY, None, "china"))
+    assert TEST_KEY not in hint
+
+
+# ---------------------------------------------------------------------------- Check Key
+def test_check_key_shows_the_balance(rt: Any, online: Emulator) -> None:
+    assert bpy.ops.tripo.check_key() == {'FINISHED'}
+    assert rt.balance().checking
+    info = rt.wait_for_balance(10.0)
+    assert (info.balance, info.frozen, info.error) == (10_000.0, 0.0, None)
+    text, icon = addon_module("blender.preferences_ui").balance_text(info)
+    assert "10000 credits" in text and icon == 'CHECKMARK'
+    assert len(online.requests_to("GET", "/user/balance")) == 1
+
+
+def test_check_key_with_a_wrong_key_says_so(rt: Any, online: Emulator, prefs: Any) -> None:
+    prefs.api_key = "tsk_not_known_to_the_server"
+    bpy.ops.tripo.check_key()
+    info = rt.wait_for_balance(10.0)
+    assert info.balance is None
+    assert "error 1002" in info.error and "rejected the API key" in info.error
+    assert "tsk_not_known" not in info.error
+
+
+def test_check_key_without_online_access_sends_nothing(rt: Any, online: Emulator) -> None:
+    set_online_access(False)
+    with pytest.raises(RuntimeError, match="Allow Online Access"):  # the operator's ERROR report
+        bpy.ops.tripo.check_key()
+    assert "Allow Online Access" in rt.balance().error
+    assert online.requests == []
+
+
+@pytest.mark.parametrize(("key", "expected"), [("", "No Tripo API key"), ("tsk_", "incomplete")])
+def test_check_key_with_a_missing_or_malformed_key_sends_nothing(rt: Any, online: Emulator, prefs: Any,
+                                                                  key: str, expected: str) -> None:
+    prefs.api_key = key
+    with pytest.raises(RuntimeError, match=expected):
+        bpy.ops.tripo.check_key()
+    assert online.requests == []
+
+
+def test_no_network_is_told_apart_from_a_bad_key(rt: Any, online: Emulator, prefs: Any) -> None:
+    online.stop()
+    bpy.ops.tripo.check_key()
+    info = rt.wait_for_balance(30.0)
+    assert info.error.startswith("No connection to 127.0.0.1") and "network" in info.error
+
+
+def test_preferences_draw_every_section_without_the_key(rt: Any, online: Emulator, prefs: Any) -> None:
+    bpy.ops.tripo.check_key()
+    rt.wait_for_balance(10.0)
+    layout = layout_spy()
+    type(prefs).draw(SimpleNamespace(layout=layout, api_key=prefs.api_key, show_advanced=True, api_base_url=""),
+                     bpy.context)
+    props = [c.args[1] for c in calls_named(layout, "prop")]
+    for name in ("api_key", "region", "parallel_jobs", "cache_dir", "gltf_shading", "merge_vertices",
+                 "fbx_ignore_leaf_bones", "fbx_automatic_bone_orientation", "api_base_url"):
+        assert name in props, name
+    assert {"tripo.check_key", "tripo.cache_open", "tripo.cache_clear"} <= set(operator_ids(layout))
+    texts = label_texts(layout)
+    assert any("10000 credits" in t for t in texts), texts
+    assert any(str(rt.cache_dir()) in t for t in texts), texts
+    assert not any(TEST_KEY in t for t in texts)
+
+
+# ---------------------------------------------------------------------------- download cache
+def test_cache_folder_preference_is_used_for_downloads(rt: Any, online: Emulator, prefs: Any, tmp_path: Path) -> None:
+    prefs.cache_dir = str(tmp_path / "my downloads")
+    job = rt.submit(spec())
+    done = pump_job(rt, job.id, "done")
+    assert rt.cache_dir() == tmp_path / "my downloads"
+    assert all(Path(p).parent == tmp_path / "my downloads" / done.task_id for p in done.files.values())
+    assert rt.cache_size() == sum(Path(p).stat().st_size for p in done.files.values())
+
+
+def test_clear_keeps_folders_of_jobs_in_progress(rt: Any, online: Emulator) -> None:
+    online.set_timing(run_seconds=600.0)
+    finished_dir = rt.cache_dir() / "finished-task"
+    finished_dir.mkdir(parents=True)
+    (finished_dir / "model.glb").write_bytes(b"x" * 100)
+    job = rt.submit(spec())
+    pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="task id")
+    active_dir = rt.cache_dir() / rt.job(job.id).task_id
+    active_dir.mkdir()
+    (active_dir / "partial.glb").write_bytes(b"y" * 10)
+
+    assert bpy.ops.tripo.cache_clear() == {'FINISHED'}
+    assert not finished_dir.exists()
+    assert active_dir.is_dir()
+    assert rt.cache_size() == 10
+
+
+def test_clear_before_resume_keeps_last_session_jobs(rt: Any) -> None:
+    """With online access off the journal is not resumed, but clearing still respects it."""
+    jobs = addon_module("jobs")
+    now = time.time()
+    waiting = jobs.Job(id="lastsession1", spec=spec(), state=jobs.JobState.IMPORTING, created_at=now,
+                       updated_at=now, task_id="task-last-session", revision=5)
+    journal = rt.storage_root / "journal"
+    journal.mkdir(parents=True, exist_ok=True)
+    (journal / "lastsession1.json").write_text(json.dumps({"format": 1, "job": waiting.to_dict()}))
+    kept = rt.cache_dir() / "task-last-session"
+    kept.mkdir(parents=True)
+    gone = rt.cache_dir() / "task-old"
+    gone.mkdir()
+
+    rt.clear_cache()
+    assert kept.is_dir() and not gone.exists()
+
+
+def test_open_cache_folder(rt: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[Path] = []
+    monkeypatch.setattr(addon_module("blender.job_list"), "open_folder", opened.append)
+    assert bpy.ops.tripo.cache_open() == {'FINISHED'}
+    assert opened == [rt.cache_dir()] and opened[0].is_dir()
+
+
+def test_human_size(addon: Any) -> None:
+    human_size = addon_module("blender.preferences_ui").human_size
+    assert [human_size(n) for n in (0, 1023, 1536, 5 * 1024**2, 3 * 1024**4)] == [
+        "0 bytes", "1023 bytes", "1.5 KB", "5.0 MB", "3072.0 GB"]

@@ -1,0 +1,82 @@
+"""Following a task that already exists (``Runner.submit(spec, task_id=…)``): no POST, no charge.
+
+Used by the console's ``tripo.import_task(task_id)``: a task made on the website or by another
+program is polled, downloaded and handed to the pump like any job of this add-on.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+from tests.emulator import TEST_KEY, Emulator
+from tripo_blender.client import TripoClient
+from tripo_blender.jobs import FOLLOW_KIND, FilesReady, JobSpec, JobState, Runner
+
+from tests.jobs.conftest import Pump, is_glb, post_task_count
+
+
+def _task_made_elsewhere(emulator: Emulator, prompt: str = "a teapot") -> str:
+    with TripoClient(api_key=TEST_KEY, base_url=emulator.base_url) as client:
+        return client.text_to_model(prompt)
+
+
+def test_following_a_task_downloads_it_without_sending_anything(make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+    task_id = _task_made_elsewhere(emulator)
+    posts_before, balance_before = post_task_count(emulator), emulator.balance_of(TEST_KEY)
+    runner = make_runner()
+
+    job = runner.submit(JobSpec(FOLLOW_KIND, {"task_id": task_id}, name="Teapot"), task_id=task_id)
+
+    assert (job.state, job.task_id, job.estimated_cost, job.attempts) == (JobState.QUEUED, task_id, 0, 0)
+    pump = Pump(runner)
+    done = pump.until_state(job.id, JobState.DONE)
+    assert done.task_status == "success" and done.attempts == 0
+    ready = [e for e in pump.events if isinstance(e, FilesReady) and e.job_id == job.id]
+    assert len(ready) == 1 and is_glb(ready[0].files["pbr_model"])
+    assert post_task_count(emulator) == posts_before, "following a task must never POST"
+    assert emulator.balance_of(TEST_KEY) == balance_before
+    assert emulator.requests_to("GET", f"/task/{task_id}")
+
+
+def test_a_follow_job_needs_its_task_id(make_runner: Callable[..., Runner]) -> None:
+    runner = make_runner()
+    with pytest.raises(ValueError, match="task_id"):
+        runner.submit(JobSpec(FOLLOW_KIND, {}))
+    with pytest.raises(ValueError, match="unsafe task id"):
+        runner.submit(JobSpec(FOLLOW_KIND, {}), task_id="../../etc")
+    assert runner.jobs() == []
+
+
+def test_a_followed_task_that_failed_on_tripo_is_never_resent(make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+    emulator.set_outcome("failed", error_code=1001)
+    task_id = _task_made_elsewhere(emulator)
+    runner = make_runner()
+    job = runner.submit(JobSpec(FOLLOW_KIND, {"task_id": task_id}), task_id=task_id)
+
+    failed = Pump(runner).until_state(job.id, JobState.FAILED)
+
+    assert failed.error is not None and failed.error.code == 1001
+    assert not failed.can_retry
+    with pytest.raises(ValueError, match="did not create it"):
+        runner.retry(job.id)
+    assert post_task_count(emulator) == 1  # only the one made "elsewhere"
+
+
+def test_a_followed_task_resumes_after_a_restart(make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+    emulator.set_timing(run_seconds=3600)
+    task_id = _task_made_elsewhere(emulator)
+    first = make_runner()
+    job = first.submit(JobSpec(FOLLOW_KIND, {"task_id": task_id}), task_id=task_id)
+    Pump(first).until(lambda: emulator.requests_to("GET", f"/task/{task_id}") != [], what="first poll")
+    first.shutdown(timeout=10)
+
+    emulator.advance(3600)
+    second = make_runner()
+    loaded = second.resume()
+
+    assert [j.id for j in loaded] == [job.id]
+    done = Pump(second).until_state(job.id, JobState.DONE)
+    assert done.task_id == task_id
+    assert post_task_count(emulator) == 1

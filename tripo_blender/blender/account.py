@@ -1,0 +1,224 @@
+"""The Tripo account as the user sees it: is the key usable, how many credits are left, and why not.
+
+Why this module exists: "authentication failed" is the most common and least helpful message in
+add-ons like this one. A Tripo key fails for a handful of distinct reasons — none entered, a
+pasted value that is not a key, the key of the other region, no network, Blender's online access
+switched off — and each has a different fix. This module turns each into one sentence that says
+what happened and what to do, *before* any request whenever the reason is knowable locally.
+
+It is bpy-free on purpose (the balance request runs on a background thread, and the messages
+are unit-testable); the operators and drawing that use it live in :mod:`.preferences_ui`.
+No message here ever contains the key: they are built from codes and settings, and anything
+coming from the server goes through :func:`~..client.config.redact`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..client import Balance, TripoAPIError, TripoClient, TripoRequestError
+from ..client.config import redact, resolve_base_url, validate_api_key
+from .preferences import ENV_API_KEY, Connection
+
+__all__ = [
+    "UserError",
+    "BalanceInfo",
+    "BalanceChecker",
+    "ONLINE_ACCESS_OFF",
+    "NO_KEY",
+    "check_connection",
+    "code_hint",
+    "explain_error",
+    "make_client",
+]
+
+log = logging.getLogger(__name__)
+
+ONLINE_ACCESS_OFF = ("Online access is disabled, so nothing was sent. Enable Preferences › System › Network › "
+                     "Allow Online Access, then try again.")
+NO_KEY = (f"No Tripo API key. Enter it in Preferences › Add-ons › Tripo 3D (or set {ENV_API_KEY}); "
+          "create one at platform.tripo3d.ai.")
+#: Codes whose meaning depends on this add-on's settings, so the API's own suggestion is not enough.
+AUTH_FAILED = 1002
+NO_CREDIT = 2010
+
+
+class UserError(Exception):
+    """Something the user must fix; the message is safe to show in the UI (never the key)."""
+
+
+def check_connection(connection: Connection) -> str:
+    """Validate the key's shape and the server address *before* any request; return the base URL.
+
+    Raises :class:`UserError` saying what to change. Never sends anything.
+    """
+    if not connection.api_key:
+        raise UserError(NO_KEY)
+    try:
+        validate_api_key(connection.api_key)
+        return resolve_base_url(connection.base_url, connection.region, environ={})
+    except ValueError as exc:
+        # The client's messages never quote the key; redact anyway in case that ever changes.
+        raise UserError(f"{redact(str(exc))} Fix it in Preferences › Add-ons › Tripo 3D.") from None
+
+
+def make_client(connection: Connection, **options: Any) -> TripoClient:
+    """A client for ``connection`` (on any thread: it reads no bpy and no environment).
+
+    The environment was already folded into ``connection`` by the preferences snapshot, so the
+    client is told the exact server instead of looking at ``TRIPO_API_BASE_URL`` again.
+    """
+    base_url = resolve_base_url(connection.base_url, connection.region, environ={})
+    return TripoClient(api_key=connection.api_key, base_url=base_url, **options)
+
+
+def _server_name(connection: Connection) -> str:
+    try:
+        url = resolve_base_url(connection.base_url, connection.region, environ={})
+    except ValueError:
+        return "the configured server"
+    return urlsplit(url).hostname or url
+
+
+def code_hint(code: int | None, connection: Connection) -> str | None:
+    """Extra advice for API codes whose fix is in this add-on's settings (None: nothing to add)."""
+    if code == AUTH_FAILED:
+        if connection.base_url:
+            return (f"Tripo rejected the API key at {_server_name(connection)}. Check the key, and that this "
+                    "server (Preferences › Advanced › API Base URL) is the one that issued it.")
+        other = "China" if connection.region == "global" else "Global"
+        return (f"Tripo rejected the API key at {_server_name(connection)}. A key only works in the region "
+                f"that issued it: if yours is from the other platform, set Region to {other} in the "
+                "add-on preferences; otherwise create a new key.")
+    if code == NO_CREDIT:
+        return "Your Tripo account has too few credits for this request. Top up at platform.tripo3d.ai."
+    return None
+
+
+def explain_error(exc: BaseException, connection: Connection) -> str:
+    """One sentence for a failed request: what happened and what to do (never the key)."""
+    if isinstance(exc, TripoAPIError):
+        hint = code_hint(exc.code, connection)
+        base = f"{exc.message} (error {exc.code})."
+        if hint:
+            return f"{base} {hint}"
+        return f"{base} {exc.suggestion}" if exc.suggestion else base
+    if isinstance(exc, TripoRequestError):
+        if exc.status_code == 0:
+            text = f"No connection to {_server_name(connection)}: {exc.message}"
+            if "proxy" not in text:  # the client's connect/TLS messages already say what to check
+                text += " Check the network connection, proxy or firewall, then try again."
+            return text
+        return f"{_server_name(connection)} answered unexpectedly: {exc}. Try again later."
+    return redact(str(exc)) or type(exc).__name__
+
+
+@dataclass(frozen=True)
+class BalanceInfo:
+    """The last known state of the account, as the UI shows it.
+
+    ``balance``/``frozen`` are from the last successful check; ``error`` is the reason the last
+    check failed (None when it succeeded); ``checked_at`` is the wall-clock time of the last answer;
+    ``checking`` is True while a request is out.
+    """
+
+    balance: float | None = None
+    frozen: float | None = None
+    error: str | None = None
+    checked_at: float | None = None
+    checking: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.balance is not None
+
+
+class BalanceChecker:
+    """Fetches the balance on a background thread, one request at a time.
+
+    Why not on the main thread: a balance call is a network round trip with timeouts of
+    seconds; Blender would freeze meanwhile (the official add-on's complaint #3). The thread
+    only stores its result; the pump picks it up with :meth:`collect` on the main thread, so the
+    UI updates (and redraws) in one place.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._info = BalanceInfo()
+        self._thread: threading.Thread | None = None
+        self._finished: BalanceInfo | None = None
+
+    @property
+    def info(self) -> BalanceInfo:
+        with self._lock:
+            return self._info
+
+    @property
+    def busy(self) -> bool:
+        """True while a request is out or its answer waits to be collected."""
+        with self._lock:
+            return self._thread is not None or self._finished is not None
+
+    def start(self, connection: Connection) -> bool:
+        """Start a check with ``connection`` (validated by the caller); False if one is running."""
+        with self._lock:
+            if self._thread is not None:
+                return False
+            self._info = BalanceInfo(self._info.balance, self._info.frozen, self._info.error,
+                                     self._info.checked_at, checking=True)
+            self._thread = threading.Thread(target=self._run, args=(connection,), name="tripo-balance", daemon=True)
+            self._thread.start()
+        return True
+
+    def fail(self, message: str) -> None:
+        """Record a reason found without a request (no key, online access off…)."""
+        with self._lock:
+            self._info = BalanceInfo(error=message, checked_at=time.time(), checking=self._thread is not None)
+
+    def collect(self) -> bool:
+        """Main thread: adopt a finished check's answer. True when the shown info changed."""
+        with self._lock:
+            finished, self._finished = self._finished, None
+            if finished is None:
+                return False
+            self._info = finished
+            return True
+
+    def wait(self, timeout: float) -> bool:
+        """Block until the running check ends (scripts and tests; never the pump). True if idle."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def reset(self) -> None:
+        """Forget everything shown (the add-on is being disabled). A running check is abandoned."""
+        with self._lock:
+            self._info = BalanceInfo()
+            self._finished = None
+
+    def _run(self, connection: Connection) -> None:
+        """Worker body: never touches bpy; stores a :class:`BalanceInfo` for :meth:`collect`."""
+        result: BalanceInfo
+        try:
+            with make_client(connection, max_retries=1) as client:
+                balance: Balance = client.get_balance()
+            result = BalanceInfo(balance.balance, balance.frozen, None, time.time())
+            log.info("Tripo balance: %.0f credits (%.0f frozen)", balance.balance, balance.frozen)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message for the user
+            message = explain_error(exc, connection)
+            log.warning("Checking the Tripo key failed: %s", message)
+            with self._lock:
+                previous = self._info
+            result = BalanceInfo(previous.balance, previous.frozen, message, time.time())
+        with self._lock:
+            self._finished = result
+            self._thread = None
+

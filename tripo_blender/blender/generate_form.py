@@ -1,0 +1,439 @@
+"""The "Generate from prompt" form as plain data: option catalogue, validation and request building.
+
+Why a bpy-free module: the same rules serve four callers — the panel (what to draw, the cost on
+the button), the panel button's ``poll`` (why it is greyed out), the scriptable operator (what to
+report) and the tests — and they must never disagree. Everything here takes and returns plain
+Python values (``values`` is a mapping of the form's property names to their values), so it is
+tested without building a Blender UI and cannot touch ``bpy`` by accident.
+
+Rules (wire-protocol reference §4.2, pricing §6.5):
+
+* The prompt is required for text (1–1024 characters); the image for image mode; multiview
+  needs the front view plus at least one more, sent as [front, left, back, right].
+* P1 refuses ``quad``/``smart_low_poly``/``generate_parts`` (even when false: never sent);
+  ``generate_parts`` needs texture, PBR and quad off; PBR implies texture; orientation
+  "align to image" and auto size only work on textured models; detailed geometry exists only for
+  v3.x; face-limit ranges depend on the version and on smart low poly / quad.
+* ``compress`` returns a meshopt GLB that Blender ≤ 5.1 cannot import: refused when the running
+  Blender cannot open it, so nobody pays for an unusable file.
+* Options that do not apply to the chosen mode or version are neither drawn nor sent; a script
+  that sets one explicitly is told so (``explicit``).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import ntpath
+import os
+from dataclasses import dataclass
+from typing import Any, Collection, Mapping, Sequence
+
+from ..client import ModelStyle, TripoClient
+from ..client.payloads import NEGATIVE_PROMPT_MAX_CHARS, PROMPT_MAX_CHARS
+from ..jobs import estimate_cost
+
+__all__ = [
+    "MODES",
+    "MODE_KINDS",
+    "VIEWS",
+    "ModelVersion",
+    "MODEL_VERSIONS",
+    "DEFAULTS",
+    "LABELS",
+    "TEXTURE_QUALITY_ITEMS",
+    "GEOMETRY_QUALITY_ITEMS",
+    "ORIENTATION_ITEMS",
+    "TEXTURE_ALIGNMENT_ITEMS",
+    "STYLE_ITEMS",
+    "NO_STYLE",
+    "model_version",
+    "applies",
+    "is_textured",
+    "face_limit_range",
+    "problems",
+    "build_params",
+    "estimate",
+    "cost_phrase",
+    "generate_button_text",
+    "job_name",
+]
+
+MODES: tuple[str, ...] = ("TEXT", "IMAGE", "MULTIVIEW")
+#: The client method (= job kind) each mode calls.
+MODE_KINDS: Mapping[str, str] = {"TEXT": "text_to_model", "IMAGE": "image_to_model", "MULTIVIEW": "multiview_to_model"}
+#: Multiview slots in the order the API requires (wire reference §3.1).
+VIEWS: tuple[str, ...] = ("front", "left", "back", "right")
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """What the form needs to know about one model version.
+
+    ``max_faces`` is the documented face-limit ceiling (``None``: not documented, left to the
+    server); ``min_faces`` is P1's floor of 48; ``multiview`` says whether the version accepts
+    multiview input (the docs list P1, v3.x, v2.5 and v2.0).
+    """
+
+    id: str
+    label: str
+    description: str
+    family: str  # "P1", "H3", "H2", "Turbo" or "legacy"
+    max_faces: int | None
+    min_faces: int = 1
+    multiview: bool = True
+
+    @property
+    def is_p1(self) -> bool:
+        return self.family == "P1"
+
+
+_H3_MAX_FACES = 1_500_000
+_H3_DETAILED_MAX_FACES = 2_000_000
+
+MODEL_VERSIONS: tuple[ModelVersion, ...] = (
+    ModelVersion("v3.1-20260211", "v3.1", "H3.1: the newest general model", "H3", _H3_MAX_FACES),
+    ModelVersion("v3.0-20250812", "v3.0", "H3.0", "H3", _H3_MAX_FACES),
+    ModelVersion("v2.5-20250123", "v2.5", "H2.5: Tripo's default when no version is sent", "H2", 500_000),
+    ModelVersion("v2.0-20240919", "v2.0", "H2.0", "H2", 500_000),
+    ModelVersion("Turbo-v1.0-20250506", "Turbo v1.0", "Fast drafts (no multiview)", "Turbo", 50_000,
+                 multiview=False),
+    ModelVersion("v1.4-20240625", "v1.4", "Legacy model (no multiview)", "legacy", None, multiview=False),
+    ModelVersion("P1-20260311", "P1", "Low-poly model family: higher base price; no quad, smart low poly or parts",
+                 "P1", 20_000, min_faces=48),
+)
+_VERSIONS_BY_ID: Mapping[str, ModelVersion] = {v.id: v for v in MODEL_VERSIONS}
+
+NO_STYLE = "none"
+
+#: Form defaults. The Blender properties are declared from this table, so the panel, the
+#: operator and "was this option changed?" can never disagree. Seeds of 0 mean "random" (unset);
+#: a face limit of 0 means "let Tripo decide".
+DEFAULTS: Mapping[str, Any] = {
+    "mode": "TEXT",
+    "prompt": "",
+    "negative_prompt": "",
+    "model_version": "v2.5-20250123",
+    "texture": True,
+    "pbr": True,
+    "texture_quality": "standard",
+    "geometry_quality": "standard",
+    "face_limit": 0,
+    "quad": False,
+    "smart_low_poly": False,
+    "generate_parts": False,
+    "auto_size": False,
+    "orientation": "default",
+    "texture_alignment": "original_image",
+    "style": NO_STYLE,
+    "image_seed": 0,
+    "model_seed": 0,
+    "texture_seed": 0,
+    "compress": False,
+}
+
+#: Human names of the options, used in messages and as property names in the UI.
+LABELS: Mapping[str, str] = {
+    "mode": "Mode",
+    "prompt": "Prompt",
+    "negative_prompt": "Negative Prompt",
+    "model_version": "Model Version",
+    "texture": "Texture",
+    "pbr": "PBR",
+    "texture_quality": "Texture Quality",
+    "geometry_quality": "Geometry Quality",
+    "face_limit": "Face Limit",
+    "quad": "Quad Mesh",
+    "smart_low_poly": "Smart Low Poly",
+    "generate_parts": "Generate Parts",
+    "auto_size": "Auto Size",
+    "orientation": "Orientation",
+    "texture_alignment": "Texture Alignment",
+    "style": "Style",
+    "image_seed": "Image Seed",
+    "model_seed": "Model Seed",
+    "texture_seed": "Texture Seed",
+    "compress": "Compress Geometry",
+}
+
+# (identifier, name, description) triples: the shape Blender's EnumProperty wants. The
+# identifiers are the API's own values, so a script writes what the API documentation says.
+TEXTURE_QUALITY_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("standard", "Standard", "Standard texture resolution"),
+    ("detailed", "Detailed", "Sharper textures (+10 credits)"),
+    ("extreme", "Extreme", "Highest texture detail (price not published)"),
+)
+GEOMETRY_QUALITY_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("standard", "Standard", "Standard geometry"),
+    ("detailed", "Detailed", "v3.x \"Ultra\" geometry (+20 credits)"),
+)
+ORIENTATION_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("default", "Default", "Tripo's canonical orientation"),
+    ("align_image", "Align to Image", "Rotate the model to match the input image (textured models only)"),
+)
+TEXTURE_ALIGNMENT_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("original_image", "Original Image", "Prioritise fidelity to the input image"),
+    ("geometry", "Geometry", "Prioritise alignment with the generated geometry"),
+)
+_STYLE_NAMES: Mapping[ModelStyle, str] = {
+    ModelStyle.PERSON_TO_CARTOON: "Cartoon (people)",
+    ModelStyle.ANIMAL_VENOM: "Venom (animals)",
+    ModelStyle.OBJECT_CLAY: "Clay",
+    ModelStyle.OBJECT_STEAMPUNK: "Steampunk",
+    ModelStyle.OBJECT_CHRISTMAS: "Christmas",
+    ModelStyle.OBJECT_BARBIE: "Barbie",
+    ModelStyle.GOLD: "Gold",
+    ModelStyle.ANCIENT_BRONZE: "Ancient Bronze",
+}
+STYLE_ITEMS: tuple[tuple[str, str, str], ...] = (
+    (NO_STYLE, "None", "No style"),
+    *((style.value, _STYLE_NAMES.get(style, style.name.title()), f"Tripo style {style.value}") for style in ModelStyle),
+)
+
+# Which modes an option exists for (absent: every mode). Mirrors the client methods' signatures.
+_MODE_ONLY: Mapping[str, frozenset[str]] = {
+    "prompt": frozenset({"TEXT"}),
+    "negative_prompt": frozenset({"TEXT"}),
+    "image_seed": frozenset({"TEXT"}),
+    "style": frozenset({"TEXT", "IMAGE"}),
+    "orientation": frozenset({"IMAGE", "MULTIVIEW"}),
+    "texture_alignment": frozenset({"IMAGE", "MULTIVIEW"}),
+}
+_P1_REFUSED = ("quad", "smart_low_poly", "generate_parts")
+_SEEDS = ("image_seed", "model_seed", "texture_seed")
+_TEXTURED_ONLY_HINT = "needs a textured model (turn on Texture or PBR)"
+
+
+def model_version(version_id: str) -> ModelVersion:
+    """The catalogue entry of a version id; an unknown id gets a permissive generic entry."""
+    known = _VERSIONS_BY_ID.get(version_id)
+    if known is not None:
+        return known
+    family = "P1" if version_id.upper().startswith("P1-") else "unknown"
+    return ModelVersion(version_id, version_id, "", family, None)
+
+
+@functools.cache
+def _client_accepts(kind: str, option: str) -> bool:
+    """Whether the client method for ``kind`` takes ``option`` as a keyword.
+
+    Jobs call ``client.<kind>(**params)``; a keyword the client does not know would fail the job
+    after the user clicked. ``geometry_quality`` is the case in point: SDK 0.3.0's surface (which
+    the client mirrors) has no such argument, so the option only appears once the client grows it.
+    """
+    return option in inspect.signature(getattr(TripoClient, kind)).parameters
+
+
+def applies(name: str, mode: str, version_id: str) -> bool:
+    """Whether option ``name`` means anything for ``mode`` and the model version.
+
+    The panel draws only options that apply and :func:`build_params` sends only those, so a value
+    left over from another mode (a style chosen in text mode, say) never leaks into a request.
+    """
+    modes = _MODE_ONLY.get(name)
+    if modes is not None and mode not in modes:
+        return False
+    if name == "geometry_quality":
+        kind = MODE_KINDS.get(mode)
+        return kind is not None and model_version(version_id).family == "H3" and _client_accepts(kind, name)
+    return True
+
+
+def is_textured(values: Mapping[str, Any]) -> bool:
+    """PBR forces a texture on the server, so either flag means a textured (pricier) model."""
+    return bool(values["texture"]) or bool(values["pbr"])
+
+
+def face_limit_range(values: Mapping[str, Any]) -> tuple[int, int | None]:
+    """Allowed face-limit range (inclusive; ``None`` = no documented ceiling) for these options."""
+    version = model_version(values["model_version"])
+    if values["smart_low_poly"]:
+        return (500, 10_000) if values["quad"] else (1_000, 20_000)
+    if version.family == "H3" and values["geometry_quality"] == "detailed":
+        return version.min_faces, _H3_DETAILED_MAX_FACES
+    return version.min_faces, version.max_faces
+
+
+def _merged(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Defaults overlaid with ``values``, so callers may pass only what they know."""
+    return {**DEFAULTS, **values}
+
+
+def _input_problems(mode: str, values: Mapping[str, Any], images: Sequence[bool]) -> list[str]:
+    found: list[str] = []
+    if mode == "TEXT":
+        for name, limit in (("prompt", PROMPT_MAX_CHARS), ("negative_prompt", NEGATIVE_PROMPT_MAX_CHARS)):
+            text = str(values[name])
+            if len(text) > limit:
+                found.append(
+                    f"The {LABELS[name].lower()} is {len(text)} characters long; Tripo accepts at most {limit}")
+        if not str(values["prompt"]).strip():
+            found.insert(0, "Enter a prompt: describe the object to generate")
+    elif mode == "IMAGE":
+        if not (images and images[0]):
+            found.append("Choose an image: a file or a Blender image")
+    elif mode == "MULTIVIEW":
+        slots = list(images) + [False] * (len(VIEWS) - len(images))
+        if not slots[0]:
+            found.append("Multiview needs the front view: choose a file or a Blender image for Front")
+        elif sum(bool(s) for s in slots) < 2:
+            found.append("Multiview needs at least two views: the front plus left, back or right")
+    else:
+        found.append(f"Unknown mode {mode!r}; use one of {', '.join(MODES)}")
+    return found
+
+
+def _option_problems(
+    mode: str, values: Mapping[str, Any], *, compress_supported: bool, blender_version: str
+) -> list[str]:
+    found: list[str] = []
+    version = model_version(values["model_version"])
+    textured = is_textured(values)
+    if mode == "MULTIVIEW" and not version.multiview:
+        usable = ", ".join(v.label for v in MODEL_VERSIONS if v.multiview)
+        found.append(f"Model {version.label} cannot generate from multiview images; choose {usable}")
+    if version.is_p1:
+        refused = [LABELS[name] for name in _P1_REFUSED if values[name]]
+        if refused:
+            found.append(f"P1 does not support {', '.join(refused)}: turn it off or choose another model version")
+    if values["generate_parts"] and (textured or values["quad"]):
+        found.append("Generate Parts needs Texture, PBR and Quad Mesh turned off")
+    if values["orientation"] == "align_image" and applies("orientation", mode, version.id) and not textured:
+        found.append(f"Orientation 'Align to Image' {_TEXTURED_ONLY_HINT}")
+    if values["auto_size"] and not textured:
+        found.append(f"Auto Size {_TEXTURED_ONLY_HINT}")
+    face_limit = int(values["face_limit"])
+    if face_limit:
+        low, high = face_limit_range(values)
+        if face_limit < low or (high is not None and face_limit > high):
+            bounds = f"{low:,}–{high:,}" if high is not None else f"at least {low:,}"
+            context = "with Smart Low Poly" if values["smart_low_poly"] else f"for model {version.label}"
+            found.append(f"Face limit {face_limit:,} is out of range {context}: {bounds} (0 = automatic)")
+    if values["compress"] and not compress_supported:
+        found.append(
+            f"Blender {blender_version} cannot open compressed (meshopt) GLBs; the result would be unusable"
+        )
+    return found
+
+
+def _explicit_problems(mode: str, values: Mapping[str, Any], explicit: Collection[str]) -> list[str]:
+    """A script that sets an option the request cannot carry is told, not silently ignored."""
+    found: list[str] = []
+    version_id = values["model_version"]
+    if "texture_quality" in explicit and values["texture_quality"] != DEFAULTS["texture_quality"] \
+            and not is_textured(values):
+        found.append(f"Texture Quality {_TEXTURED_ONLY_HINT}")
+    for name in sorted(explicit):
+        if name not in DEFAULTS or applies(name, mode, version_id) or values[name] == DEFAULTS[name]:
+            continue
+        if name == "geometry_quality" and model_version(version_id).family == "H3":
+            found.append("Geometry Quality cannot be sent: this add-on's Tripo client has no geometry_quality option")
+        elif name == "geometry_quality":
+            label = model_version(version_id).label
+            found.append(f"Geometry Quality 'Detailed' needs a v3.x model version, not {label}")
+        else:
+            found.append(f"{LABELS[name]} is not available in {mode.lower()} mode")
+    return found
+
+
+def problems(
+    mode: str,
+    values: Mapping[str, Any],
+    images: Sequence[bool] = (),
+    *,
+    explicit: Collection[str] = (),
+    compress_supported: bool = True,
+    blender_version: str = "",
+) -> list[str]:
+    """Everything that stops this request from being sent, most important first ([] = ready).
+
+    ``images`` says which image slots are filled (one for image mode, [front, left, back, right]
+    for multiview); only presence is checked here, files are checked on submit.
+    ``explicit`` names options a script set on purpose. ``compress_supported`` is whether the
+    running Blender can import meshopt GLBs (:func:`importer.gltf_supports_meshopt`).
+    """
+    merged = _merged(values)
+    return [
+        *_input_problems(mode, merged, images),
+        *_option_problems(mode, merged, compress_supported=compress_supported, blender_version=blender_version),
+        *_explicit_problems(mode, merged, explicit),
+    ]
+
+
+def build_params(
+    mode: str, values: Mapping[str, Any], images: Sequence[str | None] = ()
+) -> tuple[str, dict[str, Any]]:
+    """``(kind, params)`` for :class:`JobSpec`: the client method and its keyword arguments.
+
+    ``images`` are local paths (one for image mode, four slots for multiview, ``None`` for an
+    empty view); without them the params still price correctly (:func:`estimate`).
+
+    What is sent: the inputs, ``model_version``, ``texture``/``pbr`` (always: they decide the
+    price, and PBR implies texture so ``texture`` is sent as true with PBR) and the texture
+    quality of textured models. Everything else only when it differs from the default: paid
+    add-ons (quad, smart low poly, generate parts) and ``compress`` are never sent as false,
+    seeds of 0 and face limit 0 mean "let Tripo choose", and options that do not apply to the
+    mode or version are left out.
+    """
+    merged = _merged(values)
+    kind = MODE_KINDS[mode]
+    version_id = str(merged["model_version"])
+    params: dict[str, Any] = {}
+    if mode == "TEXT":
+        params["prompt"] = merged["prompt"]
+        if str(merged["negative_prompt"]).strip():
+            params["negative_prompt"] = merged["negative_prompt"]
+    elif mode == "IMAGE" and images:
+        params["image"] = images[0]
+    elif mode == "MULTIVIEW" and images:
+        params["images"] = list(images) + [None] * (len(VIEWS) - len(images))
+    textured = is_textured(merged)
+    params.update(model_version=version_id, texture=textured, pbr=bool(merged["pbr"]))
+    if textured:
+        params["texture_quality"] = merged["texture_quality"]
+    for name in ("geometry_quality", "face_limit", "quad", "smart_low_poly", "generate_parts", "auto_size",
+                 "orientation", "texture_alignment", "style", *_SEEDS, "compress"):
+        value = merged[name]
+        if value != DEFAULTS[name] and applies(name, mode, version_id):
+            params[name] = value
+    return kind, params
+
+
+def estimate(mode: str, values: Mapping[str, Any]) -> int | None:
+    """Estimated credits for the form as it stands (``None``: the price is not published)."""
+    return estimate_cost(*build_params(mode, values))
+
+
+def cost_phrase(cost: int | None) -> str:
+    """``≈ 30 credits``, or ``price unknown`` — never 0 for a price nobody published."""
+    return "price unknown" if cost is None else f"≈ {cost} credits"
+
+
+def generate_button_text(cost: int | None) -> str:
+    """The Generate button's label: the price is part of the decision to click."""
+    return f"Generate ({cost_phrase(cost)})"
+
+
+_NAME_WORDS = 6
+_NAME_CHARS = 40
+
+
+def job_name(mode: str, prompt: str, image_names: Sequence[str | None] = ()) -> str:
+    """A short, recognisable job name: the prompt's first words, or the first image's name.
+
+    It becomes the job's title in the list and the imported collection's name, so it is cut at a
+    word boundary and kept short.
+    """
+    if mode == "TEXT":
+        name = ""
+        for word in prompt.split()[:_NAME_WORDS]:
+            candidate = f"{name} {word}".strip()
+            if len(candidate) > _NAME_CHARS:
+                break
+            name = candidate
+        return name or prompt.strip()[:_NAME_CHARS] or "Tripo model"
+    for image_name in image_names:
+        if image_name:
+            stem = os.path.splitext(ntpath.basename(image_name))[0]  # ntpath splits on / and \\
+            return stem[:_NAME_CHARS] or "Tripo model"
+    return "Tripo model"

@@ -1,0 +1,165 @@
+"""The "Generate from prompt" sidebar panel (View3D › Sidebar › Tripo).
+
+Drawing rules, and why:
+
+* ``draw`` never touches the network or the disk: it runs on every redraw. The balance comes from
+  :meth:`Runtime.balance` (a cached value); the first draw asks for a refresh once, which runs on
+  a background thread, and the small refresh button (``tripo.check_key``) asks again.
+* Only options that apply to the chosen mode and model version are drawn
+  (:func:`generate_form.applies`), so what is shown is what is sent. Options that conflict with
+  the version stay clickable but greyed, so a user can still turn them off; the reason is shown
+  above the button and as the button's disabled tooltip (``poll_message_set``).
+* Less common options sit behind "Advanced Options", closed by default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bpy
+
+from . import generate_form as form
+from .generate_ops import TRIPO_OT_generate_form, estimated_cost, form_request, form_values, request_problems
+from .generate_props import FORM_ATTR, TripoGenerateForm
+from .importer import gltf_supports_meshopt
+from .job_list import draw_wrapped
+from .preferences_ui import TRIPO_OT_check_key, balance_text
+from .runtime import runtime
+
+__all__ = ["TRIPO_PT_generate", "CLASSES"]
+
+#: Characters per line of wrapped text (the sidebar's usual width).
+_WRAP = 38
+#: A prompt longer than this is previewed only up to here.
+_PREVIEW_CHARS = 4 * _WRAP
+
+
+class _BalanceRequest:
+    """Remembers that the panel asked for the balance once this session (first draw)."""
+
+    asked = False
+
+
+def _draw_prompt(layout: Any, pg: TripoGenerateForm) -> None:
+    layout.prop(pg, "prompt", text="", icon='TEXT', placeholder="Describe the object")
+    text = " ".join(pg.prompt.split())
+    if len(text) > _WRAP:  # a one-line field hides most of a long prompt: preview it wrapped
+        preview = text if len(text) <= _PREVIEW_CHARS else f"{text[:_PREVIEW_CHARS]}… ({len(text)} characters)"
+        draw_wrapped(layout, preview, _WRAP)
+    layout.prop(pg, "negative_prompt", text="", icon='REMOVE', placeholder="Negative prompt (optional)")
+
+
+def _draw_image_slot(layout: Any, pg: TripoGenerateForm, pointer_prop: str, path_prop: str, label: str) -> None:
+    col = layout.column(align=True)
+    col.label(text=label)
+    col.prop(pg, pointer_prop, text="")
+    row = col.row()
+    row.active = getattr(pg, pointer_prop) is None  # the Blender image wins when both are set
+    row.prop(pg, path_prop, text="")
+
+
+def _draw_inputs(layout: Any, pg: TripoGenerateForm) -> None:
+    if pg.mode == "TEXT":
+        _draw_prompt(layout, pg)
+    elif pg.mode == "IMAGE":
+        _draw_image_slot(layout, pg, "image", "image_path", "Image (Blender image or file)")
+    else:
+        box = layout.box()
+        for view in form.VIEWS:
+            label = f"{view.title()}{' (required)' if view == 'front' else ''}"
+            _draw_image_slot(box, pg, f"{view}_image", f"{view}_path", label)
+
+
+def _draw_main_options(layout: Any, pg: TripoGenerateForm) -> None:
+    layout.prop(pg, "model_version")
+    row = layout.row(align=True)
+    sub = row.row(align=True)
+    sub.active = not pg.pbr  # PBR implies a texture
+    sub.prop(pg, "texture", toggle=True)
+    row.prop(pg, "pbr", toggle=True)
+    row = layout.row()
+    row.active = form.is_textured(form_values(pg))
+    row.prop(pg, "texture_quality")
+
+
+def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
+    mode, version_id = pg.mode, pg.model_version
+    p1 = form.model_version(version_id).is_p1
+    box = layout.box()
+    col = box.column()
+    if form.applies("geometry_quality", mode, version_id):
+        col.prop(pg, "geometry_quality")
+    col.prop(pg, "face_limit")
+    for name in ("quad", "smart_low_poly", "generate_parts"):
+        row = col.row()
+        row.active = not p1
+        row.prop(pg, name)
+    col.prop(pg, "auto_size")
+    for name in ("orientation", "texture_alignment", "style"):
+        if form.applies(name, mode, version_id):
+            col.prop(pg, name)
+    seeds = col.column(align=True)
+    for name in ("image_seed", "model_seed", "texture_seed"):
+        if form.applies(name, mode, version_id):
+            seeds.prop(pg, name)
+    row = col.row()
+    row.active = gltf_supports_meshopt()
+    row.prop(pg, "compress")
+    if not row.active:
+        col.label(text=f"Blender {bpy.app.version_string} cannot import compressed GLBs", icon='INFO')
+
+
+def _draw_balance(layout: Any) -> None:
+    info = runtime.balance()
+    if not _BalanceRequest.asked and not info.known and not info.checking and info.error is None:
+        _BalanceRequest.asked = True
+        runtime.refresh_balance()  # a background request (or the local reason it cannot go out)
+        info = runtime.balance()
+    text, icon = balance_text(info)
+    row = layout.row(align=True)
+    row.label(text="Account", icon='FUND')
+    row.operator(TRIPO_OT_check_key.bl_idname, text="", icon='FILE_REFRESH')
+    draw_wrapped(layout, text, _WRAP, icon=icon)
+
+
+class TRIPO_PT_generate(bpy.types.Panel):
+    """Generate a model from a prompt, an image or multiview images."""
+
+    bl_label = "Generate from prompt"
+    bl_idname = "TRIPO_PT_generate"
+    bl_space_type = 'VIEW_3D'
+    bl_region_type = 'UI'
+    bl_category = "Tripo"
+    bl_order = 0
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        scene = getattr(context, "scene", None)
+        return scene is not None and hasattr(scene, FORM_ATTR)
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        pg: TripoGenerateForm = getattr(context.scene, FORM_ATTR)
+        layout.row().prop(pg, "mode", expand=True)
+        _draw_inputs(layout, pg)
+        _draw_main_options(layout, pg)
+        if pg.quad:
+            layout.label(text="Quad meshes are delivered as FBX", icon='INFO')
+
+        layout.prop(pg, "show_advanced", icon='TRIA_DOWN' if pg.show_advanced else 'TRIA_RIGHT', emboss=False)
+        if pg.show_advanced:
+            _draw_advanced(layout, pg)
+
+        request = form_request(pg)
+        problems = request_problems(request)
+        if problems:
+            draw_wrapped(layout, problems[0], _WRAP, icon='ERROR')
+        row = layout.row()
+        row.scale_y = 1.5
+        row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(estimated_cost(request)),
+                     icon='PLAY')
+        _draw_balance(layout)
+
+
+CLASSES: tuple[type, ...] = (TRIPO_PT_generate,)

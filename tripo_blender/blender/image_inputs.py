@@ -1,0 +1,182 @@
+"""Image inputs of the generate form: a file path or a Blender image, turned into a file to upload.
+
+Why this exists: the job engine uploads *files* from a worker thread, and worker threads must not
+touch ``bpy``. A Blender image may have no usable file at all — packed into the .blend, generated,
+painted on since it was loaded, or in a format Tripo refuses (EXR, TIFF…) — so on the main
+thread, before submitting, such an image is written to a file the worker can read:
+
+* an unmodified image whose file on disk is JPEG/PNG/WEBP is sent as that file;
+* an unmodified packed JPEG/PNG/WEBP is written out byte for byte (no re-encoding, so no growth
+  towards the 20 MB limit and no quality loss);
+* anything else is rendered to an 8-bit PNG through ``Image.save_render`` with a throw-away scene
+  whose view transform is "Standard": that keeps unsaved paint strokes, converts float/linear
+  images to sRGB correctly, and behaves the same on 4.2 and 5.0 (``Image.save(save_copy=)`` exists
+  only from 5.0 and writes the image's own format; ``Image.copy()`` reloads the file and drops
+  unsaved edits — both checked on 4.2.23 and 5.0.1).
+
+Written files go to the add-on's user folder (``inputs/``), named by content hash: a resumed job
+still finds its file after a restart, and sending the same image twice does not pile up copies.
+Every file is then checked like a user-picked one (exists, not empty, ≤ 20 MB, really an image).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bpy
+
+from ..client.images import check_local_image, sniff_image_type
+from .preferences import ADDON_PACKAGE
+
+__all__ = ["ImageInputError", "ImageSlot", "prepare_image", "inputs_dir"]
+
+log = logging.getLogger(__name__)
+
+_EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp"}
+_SNIFF_BYTES = 16
+
+
+class ImageInputError(Exception):
+    """An image cannot be sent; the message says which one and what to do (safe for the UI)."""
+
+
+@dataclass(frozen=True)
+class ImageSlot:
+    """One image input as the user gave it: a Blender image (wins when set) or a file path."""
+
+    path: str = ""
+    image: bpy.types.Image | None = None
+
+    @property
+    def filled(self) -> bool:
+        return self.image is not None or bool(self.path.strip())
+
+    @property
+    def label(self) -> str | None:
+        """What to call the input (job names, messages): the image's or the file's name."""
+        if self.image is not None:
+            return str(self.image.name)
+        return os.path.basename(self.path.strip()) or None
+
+
+def inputs_dir() -> Path:
+    """Where written-out images live until their job has uploaded them.
+
+    The extension's user folder survives restarts (a resumed job needs its file); outside an
+    installed extension (``extension_path_user`` refuses) a temp folder is the fallback.
+    """
+    try:
+        folder = bpy.utils.extension_path_user(ADDON_PACKAGE, path="inputs", create=True)
+    except ValueError:
+        folder = os.path.join(tempfile.gettempdir(), "tripo_blender_inputs")
+        os.makedirs(folder, exist_ok=True)
+    return Path(folder)
+
+
+def _checked(path: str, what: str) -> str:
+    """Run the client's own file checks now, on the main thread, so the user hears about a bad
+    file at once instead of through a failed job."""
+    try:
+        check_local_image(path, what=what)
+    except (OSError, ValueError) as exc:
+        raise ImageInputError(str(exc)) from None
+    return path
+
+
+def _store(data: bytes, extension: str) -> str:
+    """Write ``data`` under a name derived from its content; return the path."""
+    target = inputs_dir() / f"{hashlib.sha256(data).hexdigest()[:24]}{extension}"
+    if not target.exists():
+        partial = target.with_suffix(target.suffix + ".part")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    return str(target)
+
+
+def _render_png(image: bpy.types.Image) -> str:
+    """Write the image's current pixels as an 8-bit sRGB PNG (see the module docstring)."""
+    scene = bpy.data.scenes.new("tripo image export")
+    fd, scratch = tempfile.mkstemp(suffix=".png", dir=inputs_dir())
+    os.close(fd)
+    try:
+        settings = scene.render.image_settings
+        if "media_type" in settings.bl_rna.properties:  # 5.0+: the media type gates file_format
+            setattr(settings, "media_type", 'IMAGE')  # absent from 4.2 (and its type stubs)
+        settings.file_format = 'PNG'
+        settings.color_mode = 'RGBA'
+        settings.color_depth = '8'
+        view = scene.view_settings
+        assert view is not None
+        # no Filmic/AgX look: the pixels as they are (the stubs' enum lists only 'NONE')
+        view.view_transform = 'Standard'  # type: ignore[assignment]
+        image.save_render(filepath=scratch, scene=scene)
+        data = Path(scratch).read_bytes()
+    except (RuntimeError, OSError) as exc:
+        raise ImageInputError(f"The image '{image.name}' could not be written as PNG: {exc}") from None
+    finally:
+        bpy.data.scenes.remove(scene)
+        Path(scratch).unlink(missing_ok=True)
+    return _store(data, ".png")
+
+
+def _own_file(image: bpy.types.Image) -> str | None:
+    """The image's file on disk when it can be sent unchanged, else None."""
+    if image.packed_file is not None or image.is_dirty or image.source != 'FILE':
+        return None
+    path = bpy.path.abspath(image.filepath, library=image.library)
+    try:
+        with open(path, "rb") as fh:
+            kind = sniff_image_type(fh.read(_SNIFF_BYTES))
+    except OSError:
+        return None
+    return path if kind is not None else None
+
+
+def _packed_bytes(image: bpy.types.Image) -> str | None:
+    """Write out an unmodified packed JPEG/PNG/WEBP exactly as stored; None if it is not one."""
+    packed = image.packed_file
+    if packed is None or image.is_dirty:
+        return None
+    raw: Any = packed.data  # bytes at run time (the stubs say str)
+    data = bytes(raw)
+    kind = sniff_image_type(data[:_SNIFF_BYTES])
+    return _store(data, _EXTENSIONS[kind]) if kind is not None else None
+
+
+def _image_file(image: bpy.types.Image, what: str) -> str:
+    if image.source not in {'FILE', 'GENERATED'}:
+        raise ImageInputError(
+            f"The {what} '{image.name}' is a {image.source.lower()} image; use a still image "
+            "(save a render to a file first)"
+        )
+    path = _own_file(image) or _packed_bytes(image)
+    if path is None:
+        width, height = image.size
+        if not (width and height):
+            raise ImageInputError(
+                f"The {what} '{image.name}' has no pixels: its file is missing "
+                f"({bpy.path.abspath(image.filepath) or 'no path'}) and it is not packed"
+            )
+        path = _render_png(image)
+        log.debug("wrote %s '%s' to %s", what, image.name, path)
+    return _checked(path, what)
+
+
+def prepare_image(slot: ImageSlot, what: str = "image") -> str:
+    """A local file path for ``slot`` that a worker can upload; raises :class:`ImageInputError`.
+
+    Main thread only (reads and may write Blender images). ``what`` names the input in messages
+    ("image", "front view image"…).
+    """
+    if slot.image is not None:
+        return _image_file(slot.image, what)
+    raw = slot.path.strip()
+    if not raw:
+        raise ImageInputError(f"No {what} chosen: pick a file or a Blender image")
+    return _checked(os.path.normpath(bpy.path.abspath(raw)), what)

@@ -1,0 +1,129 @@
+"""The parts of the preferences page that act: Check Key, the account line, the download cache.
+
+Kept apart from :mod:`.preferences` because they use the runtime, and the runtime reads the
+preferences (for its snapshot): this way neither imports the other at load time. The
+preferences' ``draw`` calls :func:`draw_account` and :func:`draw_cache`.
+
+* ``tripo.check_key`` asks for the balance on a background thread and returns at once. Reasons
+  knowable locally (online access off, no key, malformed key) are reported without a request.
+* ``tripo.cache_open`` / ``tripo.cache_clear``: downloads are visible and removable (a classic
+  complaint is hidden folders that only grow). Clearing never removes files of jobs in progress.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import bpy
+
+if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
+    from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
+
+from . import job_list
+from .account import BalanceInfo
+from .runtime import online_access, runtime
+
+__all__ = ["balance_text", "human_size", "draw_account", "draw_cache", "CLASSES"]
+
+
+def human_size(size: int) -> str:
+    """``1536`` -> ``1.5 KB`` (powers of 1024, as file browsers show)."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def balance_text(info: BalanceInfo) -> tuple[str, str]:
+    """The account line and its icon for ``info``."""
+    if info.checking:
+        return "Checking the key…", 'SORTTIME'
+    if info.error:
+        return info.error, 'ERROR'
+    if info.balance is not None:
+        held = f", {info.frozen:g} held for running tasks" if info.frozen else ""
+        when = time.strftime("%H:%M", time.localtime(info.checked_at)) if info.checked_at else ""
+        return f"Key OK: {info.balance:g} credits{held} (checked {when})", 'CHECKMARK'
+    return "Key not checked yet", 'INFO'
+
+
+def draw_account(layout: Any) -> None:
+    """Check Key button and the last answer (balance or the reason it failed)."""
+    if not online_access():
+        job_list.draw_wrapped(layout, "Online access is off: enable Preferences › System › Network › Allow "
+                              "Online Access, or the add-on cannot reach Tripo.", 60, icon='INTERNET_OFFLINE')
+    row = layout.row()
+    row.operator("tripo.check_key", icon='CHECKMARK')
+    text, icon = balance_text(runtime.balance())
+    job_list.draw_wrapped(layout, text, 80, icon=icon)
+
+
+def draw_cache(layout: Any, prefs: Any) -> None:
+    """Download folder, its size, Open and Clear."""
+    box = layout.box()
+    box.label(text="Downloads")
+    box.prop(prefs, "cache_dir")
+    folder = runtime.cache_dir()
+    box.label(text=f"{folder}: {human_size(runtime.cache_size())}", icon='FILE_FOLDER')
+    row = box.row(align=True)
+    row.operator("tripo.cache_open", icon='FILE_FOLDER')
+    row.operator("tripo.cache_clear", icon='TRASH')
+
+
+class TRIPO_OT_check_key(bpy.types.Operator):
+    bl_idname = "tripo.check_key"
+    bl_label = "Check Key"
+    bl_description = ("Ask Tripo for this key's balance, in the background. Nothing is sent when online access is "
+                      "off or the key is missing or malformed")
+    bl_options = {'INTERNAL'}
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        runtime.refresh_balance()
+        info = runtime.balance()
+        if info.checking:
+            self.report({'INFO'}, "Checking the Tripo key…")
+            return {'FINISHED'}
+        self.report({'ERROR'}, info.error or "The key could not be checked.")
+        return {'CANCELLED'}
+
+
+class TRIPO_OT_cache_open(bpy.types.Operator):
+    bl_idname = "tripo.cache_open"
+    bl_label = "Open"
+    bl_description = "Show the download folder in the file browser"
+    bl_options = {'INTERNAL'}
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        folder = runtime.cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        job_list.open_folder(folder)
+        return {'FINISHED'}
+
+
+class TRIPO_OT_cache_clear(bpy.types.Operator):
+    bl_idname = "tripo.cache_clear"
+    bl_label = "Clear"
+    bl_description = ("Delete downloaded results. Imported objects stay in your scenes; files of jobs still in "
+                      "progress are kept")
+    bl_options = {'INTERNAL'}
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        return job_list.window_manager(context).invoke_confirm(
+            self, event, title="Delete Downloaded Results?",
+            message=f"{human_size(runtime.cache_size())} in {runtime.cache_dir()}. Re-import will no longer work "
+                    "for cleared jobs.", confirm_text="Clear", icon='WARNING')
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        try:
+            freed = runtime.clear_cache()
+        except OSError as exc:
+            self.report({'ERROR'}, f"Could not clear the download folder: {exc}")
+            return {'CANCELLED'}
+        self.report({'INFO'}, f"Freed {human_size(freed)} of downloads.")
+        return {'FINISHED'}
+
+
+CLASSES: tuple[type, ...] = (TRIPO_OT_check_key, TRIPO_OT_cache_open, TRIPO_OT_cache_clear)

@@ -1,0 +1,168 @@
+"""Main-thread side of the job engine: the job list the UI draws, result imports, redraws.
+
+The :class:`~.runtime.Runtime` owns *when* things happen (its ``pump`` is the one
+``bpy.app.timers`` callback); this module holds *what* happens on each tick, as plain functions
+and one small class, so each piece is testable on its own:
+
+* :class:`JobView` — the snapshots the panels draw. Filled only from engine events, so drawing
+  never takes a lock or asks a worker anything, and a job looks the same in every panel.
+* :func:`import_job` — bring one job's downloaded files into the scene (also used by
+  "Re-import"), tagged with the task and job ids, at the place stored when it was submitted.
+* :func:`tag_redraw` — redraw the 3D views (and the preferences) only when something changed.
+* :func:`main_window_override` — timer callbacks run without a window in the context; some
+  operators (importers, ``undo_push``) behave better with one, so imports borrow a window.
+
+Nothing here waits on the network or on a worker; everything is bounded by the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import deque
+from typing import Any, Iterator, Mapping, Sequence
+
+import bpy
+
+from ..jobs import Event, FilesReady, Job, JobChanged, JobRemoved
+from ..jobs.model import BEST_MODEL_ORDER, THUMBNAIL_OUTPUT
+from . import previews
+from .importer import JOB_ID_PROP, TASK_ID_PROP, ImportFailed, ImportOptions, ImportResult, import_result
+
+__all__ = ["JobView", "import_job", "model_file", "placement", "tag_redraw", "main_window_override"]
+
+log = logging.getLogger(__name__)
+
+#: Areas whose content depends on job or account state.
+_REDRAW_AREAS = frozenset({'VIEW_3D', 'PREFERENCES'})
+
+
+class JobView:
+    """What the main thread knows about jobs: newest snapshot per job plus imports to do."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+        self.pending_imports: deque[FilesReady] = deque()
+
+    def jobs(self) -> list[Job]:
+        """Every job, newest first (the order the Jobs panel shows)."""
+        return sorted(self._jobs.values(), key=lambda j: (j.created_at, j.id), reverse=True)
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def put(self, job: Job) -> bool:
+        """Adopt ``job`` unless a newer revision is known; True when the view changed.
+
+        Operators put the runner's snapshot right after acting (so the row updates at once);
+        the event for the same change arrives later and must not roll it back.
+        """
+        current = self._jobs.get(job.id)
+        if current is not None and current.revision >= job.revision and current.state == job.state:
+            return False
+        if current is not None and current.revision > job.revision:
+            return False
+        self._jobs[job.id] = job
+        if THUMBNAIL_OUTPUT in job.files:
+            previews.ensure(job.id, job.files[THUMBNAIL_OUTPUT])
+        return True
+
+    def remove(self, job_id: str) -> bool:
+        previews.discard(job_id)
+        self.pending_imports = deque(e for e in self.pending_imports if e.job_id != job_id)
+        return self._jobs.pop(job_id, None) is not None
+
+    def apply(self, events: Sequence[Event]) -> bool:
+        """Apply engine events in order; True when anything visible changed."""
+        changed = False
+        for event in events:
+            if isinstance(event, JobChanged):
+                changed = self.put(event.job) or changed
+            elif isinstance(event, FilesReady):
+                changed = self.put(event.job) or changed
+                if not any(e.job_id == event.job_id for e in self.pending_imports):
+                    self.pending_imports.append(event)
+            elif isinstance(event, JobRemoved):
+                changed = self.remove(event.job_id) or changed
+        return changed
+
+    def clear(self) -> None:
+        for job_id in list(self._jobs):
+            self.remove(job_id)
+
+
+def model_file(files: Mapping[str, str]) -> str | None:
+    """The file to import among a job's downloads: the best model output, else any non-image."""
+    for key in BEST_MODEL_ORDER:
+        if key in files:
+            return files[key]
+    return next((path for key, path in sorted(files.items()) if key != THUMBNAIL_OUTPUT), None)
+
+
+def placement(job: Job) -> tuple[float, float, float] | None:
+    """Where the result goes: the 3D cursor as it was at submit time (``spec.meta["location"]``).
+
+    Why the submit-time cursor: generation takes minutes; the artist keeps working and moves the
+    cursor meanwhile. The result appearing where they were looking when they asked for it is
+    the predictable choice. A spec without a (valid) location lands at the current cursor.
+    """
+    value: Any = job.spec.meta.get("location")
+    if isinstance(value, (list, tuple)) and len(value) == 3 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return (float(value[0]), float(value[1]), float(value[2]))
+    return None
+
+
+def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> ImportResult:
+    """Import ``job``'s model file into a new collection named after the job.
+
+    Raises :class:`ImportFailed` when there is nothing importable or Blender refuses the file.
+    """
+    path = model_file(files)
+    if path is None:
+        raise ImportFailed("the job downloaded no model file to import")
+    tags = {JOB_ID_PROP: job.id}
+    if job.task_id:
+        tags[TASK_ID_PROP] = job.task_id
+    with main_window_override():
+        return import_result(path, name=job.name, tags=tags, location=placement(job), options=options,
+                             undo_message=f"Import Tripo result {job.name}")
+
+
+def _windows() -> list[bpy.types.Window]:
+    wm = getattr(bpy.context, "window_manager", None)
+    return list(wm.windows) if wm is not None else []
+
+
+@contextlib.contextmanager
+def main_window_override() -> Iterator[None]:
+    """Run the block with a window (and its 3D view, if any) in the context.
+
+    Timer callbacks get a context without a window; importers and ``ed.undo_push`` expect one.
+    In background mode (no windows) the block runs with the context as it is.
+    """
+    if bpy.context.window is not None:
+        yield
+        return
+    windows = _windows()
+    if not windows:
+        yield
+        return
+    window = windows[0]
+    areas = [a for a in window.screen.areas if a.type == 'VIEW_3D'] if window.screen else []
+    override: dict[str, Any] = {"window": window}
+    if areas:
+        override["area"] = areas[0]
+    with bpy.context.temp_override(**override):
+        yield
+
+
+def tag_redraw() -> None:
+    """Redraw every 3D view (Jobs panel) and preferences editor (balance) in all windows."""
+    for window in _windows():
+        screen = window.screen
+        if screen is None:
+            continue
+        for area in screen.areas:
+            if area.type in _REDRAW_AREAS:
+                area.tag_redraw()

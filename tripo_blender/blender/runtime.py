@@ -1,0 +1,485 @@
+"""The add-on's main-thread runtime: one job runner, one pump, one account check.
+
+Everything in the Blender layer that starts, follows or shows Tripo work goes through the
+:data:`runtime` singleton::
+
+    from .runtime import runtime, UserError
+    job = runtime.submit(JobSpec("text_to_model", {"prompt": "a cat"}, name="Cat"))  # UserError → report it
+    runtime.jobs()            # what the Jobs panel draws, newest first
+    runtime.balance()         # last known credits (never blocks); runtime.refresh_balance() updates it
+
+Rules, and why:
+
+* **Threads never touch bpy; the main thread never waits on the network.** The
+  :class:`~..jobs.Runner`'s workers do all requests. The runner is built here, lazily and on the
+  main thread, from a :class:`~.preferences.PreferencesSnapshot`; its client factory reads only a
+  frozen :class:`~.preferences.Connection` of plain strings.
+* **One pump.** :meth:`Runtime.pump` is the only ``bpy.app.timers`` callback (``persistent`` so
+  it survives loading a file). It drains engine events into the :class:`~.pump.JobView`, imports
+  at most one finished result per tick, applies the balance answer, redraws only when
+  something changed, and unregisters itself (returns None) when nothing is in progress.
+  Submitting, retrying or checking the key registers it again. It never raises and never does
+  network I/O. Tests call it directly: timers never fire in the ``bpy`` module.
+* **Online access is honoured.** With Blender's "Allow Online Access" off nothing is sent and
+  the user is told where to switch it on; the journal of the last session is not even read
+  (resuming would poll), until online access and a key are there.
+* **Paid work is never lost or repeated.** On enable the journal brings back unfinished jobs;
+  those with a task resume polling, those that may have been sent show as uncertain and are
+  only resent when the user confirms a retry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Mapping
+
+import bpy
+
+from ..client import TripoClient
+from ..jobs import ACTIVE_STATES, Cache, Job, JobBusyError, JobSpec, JobState, Journal, OfflineError, Runner, WorkerSettings
+from ..jobs.model import thaw
+from . import previews
+from .account import ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UserError, check_connection, make_client
+from .importer import ImportFailed, ImportResult
+from .preferences import ADDON_PACKAGE, Connection, PreferencesSnapshot, snapshot
+from .pump import JobView, import_job, tag_redraw
+
+__all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds between pump ticks while jobs are in progress (smooth progress bars, little work).
+ACTIVE_INTERVAL = 0.25
+#: Seconds to the next tick while results wait to be imported (one import per tick).
+IMPORT_INTERVAL = 0.01
+#: After an unexpected error in a tick: keep pumping, but do not flood the log.
+ERROR_INTERVAL = 2.0
+#: Events applied per tick: bounds the tick's work when many jobs change at once.
+EVENTS_PER_TICK = 64
+#: How long disabling the add-on waits for workers (they stop at their next cancel check).
+SHUTDOWN_TIMEOUT = 2.0
+_DATA_FALLBACK = "tripo_blender_data"
+
+
+def online_access() -> bool:
+    """Blender's "Allow Online Access" (``--offline-mode``/``--online-mode`` override it)."""
+    return bool(bpy.app.online_access)
+
+
+def extension_storage(name: str) -> Path:
+    """The add-on's writable folder ``name`` (created), surviving add-on updates.
+
+    An installed extension gets ``extension_path_user`` (the documented place). Loaded as a
+    legacy add-on that raises ValueError; then the user scripts folder, else the temp folder.
+    """
+    try:
+        return Path(bpy.utils.extension_path_user(ADDON_PACKAGE, path=name, create=True))
+    except ValueError:
+        pass
+    try:
+        path = bpy.utils.user_resource('SCRIPTS', path=os.path.join(_DATA_FALLBACK, name), create=True)
+    except (ValueError, OSError):
+        path = ""
+    if not path:
+        path = os.path.join(tempfile.gettempdir(), _DATA_FALLBACK, name)
+        os.makedirs(path, exist_ok=True)
+    return Path(path)
+
+
+class _ConnectionHolder:
+    """The runner's client factory: builds a client from the current :class:`Connection`.
+
+    Runs on worker threads, so it holds nothing but a frozen object of plain strings that the
+    main thread swaps when the preferences change (an atomic reference assignment).
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def __call__(self) -> TripoClient:
+        return make_client(self.connection)
+
+
+class Runtime:
+    """See the module docstring. One instance, :data:`runtime`, serves the whole add-on.
+
+    ``storage_root`` (tests, portable setups): when set, the journal and the default cache live
+    below it instead of the extension's user folder. ``worker_settings``: timing knobs handed to
+    the runner when it is created (tests shorten them).
+    """
+
+    def __init__(self) -> None:
+        self.storage_root: Path | None = None
+        self.worker_settings: WorkerSettings | None = None
+        self._runner: Runner | None = None
+        self._factory: _ConnectionHolder | None = None
+        self._view = JobView()
+        self._account = BalanceChecker()
+        self._resumed = False
+        self._cache_size: int | None = None
+        self._folders: dict[tuple[Path | None, str], Path] = {}
+        # bpy.app.timers identifies callbacks by object identity and a bound method is a new
+        # object on every attribute access: keep one, so is_registered/unregister find it.
+        self._timer = self.pump
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """On add-on enable: bring back the last session's jobs if that needs no question.
+
+        Only with online access and a well-formed key: resuming means polling, and a user who
+        switched online access off must not see requests go out.
+        """
+        if not online_access():
+            log.info("Online access is off: last session's Tripo jobs resume once it is allowed")
+            return
+        try:
+            check_connection(snapshot().connection)
+        except UserError:
+            log.info("No usable Tripo API key yet: last session's jobs resume once one is set")
+            return
+        self._ensure_resumed()
+
+    def shutdown(self) -> None:
+        """On add-on disable: stop the pump and the workers (briefly), free thumbnails.
+
+        Unfinished jobs stay in the journal and resume at the next enable; nothing is cancelled.
+        Leaves the runtime reusable: the next call to :meth:`runner` starts afresh.
+        """
+        if bpy.app.timers.is_registered(self._timer):
+            bpy.app.timers.unregister(self._timer)
+        runner, self._runner = self._runner, None
+        self._factory = None
+        if runner is not None:
+            runner.shutdown(timeout=SHUTDOWN_TIMEOUT)
+        self._view.clear()
+        previews.clear()
+        self._account.reset()
+        self._resumed = False
+        self._cache_size = None
+        self._folders.clear()
+
+    def runner(self) -> Runner:
+        """The job runner, created on first use from the current preferences.
+
+        Each call re-reads the preferences: a changed key, region or server makes the workers
+        build new clients, a changed worker count resizes the pool, a changed download folder
+        applies to the next downloads. Main thread only.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("the Tripo runtime must be used from Blender's main thread")
+        settings = snapshot()
+        if self._runner is None:
+            self._factory = _ConnectionHolder(settings.connection)
+            self._runner = Runner(
+                self._factory,
+                self._storage("journal"),
+                self._cache_root(settings),
+                workers=settings.workers,
+                network_allowed=online_access,
+                settings=self.worker_settings,
+            )
+        else:
+            self._sync(self._runner, settings)
+        return self._runner
+
+    def _sync(self, runner: Runner, settings: PreferencesSnapshot) -> None:
+        """Apply changed preferences to a running runner (cheap when nothing changed)."""
+        assert self._factory is not None
+        if settings.connection != self._factory.connection:
+            self._factory.connection = settings.connection
+            runner.reset_clients()
+            log.info("Tripo connection settings changed: workers reconnect before their next job")
+        if settings.workers != runner.workers:
+            runner.resize(settings.workers)
+        cache_root = self._cache_root(settings)
+        if runner.cache.root != cache_root:
+            runner.cache = Cache(cache_root)
+            self._cache_size = None
+
+    def _storage(self, name: str) -> Path:
+        """A data folder (created once; the pump asks every tick, so the answer is remembered)."""
+        key = (self.storage_root, name)
+        if key not in self._folders:
+            if self.storage_root is not None:
+                path = Path(self.storage_root) / name
+                path.mkdir(parents=True, exist_ok=True)
+            else:
+                path = extension_storage(name)
+            self._folders[key] = path
+        return self._folders[key]
+
+    def _cache_root(self, settings: PreferencesSnapshot) -> Path:
+        return Path(settings.cache_dir) if settings.cache_dir else self._storage("cache")
+
+    def _ensure_resumed(self) -> None:
+        """Load the journal once per session (see :meth:`Runner.resume` for what comes back)."""
+        if self._resumed:
+            return
+        runner = self.runner()
+        loaded = runner.resume()
+        self._resumed = True
+        if loaded:
+            log.info("Resumed %d Tripo job(s) from the last session", len(loaded))
+        self.ensure_timer()
+
+    def ensure_timer(self) -> None:
+        """Make sure the pump runs (it stops itself when idle)."""
+        if not bpy.app.timers.is_registered(self._timer):
+            bpy.app.timers.register(self._timer, first_interval=0.0, persistent=True)
+
+    # ------------------------------------------------------------------ job actions
+    def _ready(self) -> PreferencesSnapshot:
+        """Refuse early, with the fix, when a request could not go out (nothing is sent)."""
+        if not online_access():
+            raise UserError(ONLINE_ACCESS_OFF)
+        settings = snapshot()
+        check_connection(settings.connection)
+        return settings
+
+    def submit(self, spec: JobSpec, *, task_id: str | None = None) -> Job:
+        """Queue a job and return its first snapshot at once (the pump does the rest).
+
+        When ``spec.meta`` has no ``location``, the 3D cursor's current position is stored there:
+        the result lands where the artist was looking when they asked for it. Raises
+        :class:`UserError` when online access is off, the key is missing or malformed, or too
+        many jobs wait. ``task_id``: follow that existing task instead of sending a request
+        (see :meth:`Runner.submit`; the console's ``import_task``).
+        """
+        self._ready()
+        self._ensure_resumed()
+        try:
+            job = self.runner().submit(_with_location(spec), task_id=task_id)
+        except OfflineError:
+            raise UserError(ONLINE_ACCESS_OFF) from None
+        except OverflowError as exc:
+            raise UserError(str(exc)) from None
+        self._show(job)
+        return job
+
+    def retry(self, job_id: str) -> Job:
+        """Retry a failed, cancelled or uncertain job (a new paid request when
+        ``job.retry_resends``; the caller confirms that with the user)."""
+        self._ready()
+        try:
+            job = self.runner().retry(job_id)
+        except OfflineError:
+            raise UserError(ONLINE_ACCESS_OFF) from None
+        except JobBusyError:
+            raise UserError("This job is still finishing its previous attempt; try again in a moment.") from None
+        except (KeyError, ValueError) as exc:
+            raise UserError(_plain(exc)) from None
+        self._show(job)
+        return job
+
+    def cancel(self, job_id: str) -> Job | None:
+        """Stop working on a job locally; None when there was nothing to cancel.
+
+        The server task, if one exists, keeps running and may be charged: Tripo's API has no
+        cancel. The UI says so.
+        """
+        runner = self._runner
+        if runner is None or runner.job(job_id) is None or not runner.cancel(job_id):
+            return None
+        job = runner.job(job_id)
+        if job is not None:
+            self._show(job)
+        return job
+
+    def forget(self, job_id: str) -> bool:
+        """Remove a finished, failed, cancelled or uncertain job from the list (files stay)."""
+        runner = self._runner
+        if runner is None or not runner.forget(job_id):
+            return False
+        if self._view.remove(job_id):
+            tag_redraw()
+        self.ensure_timer()
+        return True
+
+    def reimport(self, job_id: str) -> ImportResult:
+        """Import a finished job's cached files again, as a new collection (no request)."""
+        job = self.job(job_id)
+        if job is None:
+            raise UserError("This job is no longer in the list.")
+        if job.state != JobState.DONE:
+            raise UserError(f"Only finished jobs can be imported again; this one is {job.state.value}.")
+        missing = [p for p in job.files.values() if not os.path.isfile(p)]
+        if not job.files or missing:
+            raise UserError("The downloaded files of this job were removed from the download folder "
+                            "(cache cleared?). Generate it again to get them back.")
+        try:
+            return import_job(job, job.files, snapshot().import_options)
+        except ImportFailed as exc:
+            raise UserError(str(exc)) from None
+
+    def jobs(self) -> list[Job]:
+        """Every job the pump has seen, newest first. Never creates the runner (safe in draw)."""
+        return self._view.jobs()
+
+    def job(self, job_id: str) -> Job | None:
+        return self._view.get(job_id)
+
+    def task_folder(self, job: Job) -> Path | None:
+        """The cache folder of ``job``'s task, if it has one on disk."""
+        if not job.task_id:
+            return None
+        try:
+            folder = Cache(self.cache_dir()).folder(job.task_id)
+        except ValueError:
+            return None
+        if folder.is_dir():
+            return folder
+        # the download folder may have changed since: the files say where they are
+        parents = {Path(p).parent for p in job.files.values()}
+        return next((p for p in parents if p.is_dir()), None)
+
+    def _show(self, job: Job) -> None:
+        """Show an operator's effect at once; the event that follows will not roll it back."""
+        if self._view.put(job):
+            tag_redraw()
+        self.ensure_timer()
+
+    # ------------------------------------------------------------------ download cache
+    def cache_dir(self) -> Path:
+        """The download folder in use (or that will be used)."""
+        if self._runner is not None:
+            return self._runner.cache.root
+        return self._cache_root(snapshot())
+
+    def cache_size(self) -> int:
+        """Bytes in the download folder, recomputed only after something could have changed it."""
+        if self._cache_size is None:
+            self._cache_size = Cache(self.cache_dir()).size()
+        return self._cache_size
+
+    def clear_cache(self) -> int:
+        """Delete downloaded files, never those of jobs still in progress; returns bytes freed.
+
+        Before the journal is resumed (online access off), jobs of the last session are looked
+        up in it too: their downloads must survive until they are imported.
+        """
+        jobs = self._runner.jobs() if self._runner is not None else []
+        if not self._resumed:
+            jobs += Journal(self._storage("journal")).load_all()
+        keep = {j.task_id for j in jobs if j.task_id and j.state in ACTIVE_STATES}
+        freed = Cache(self.cache_dir()).clear(keep)
+        self._cache_size = None
+        log.info("Cleared %d bytes of Tripo downloads (kept %d task folder(s) in use)", freed, len(keep))
+        return freed
+
+    # ------------------------------------------------------------------ account
+    def balance(self) -> BalanceInfo:
+        """The last known balance, or why it is unknown. Never blocks."""
+        return self._account.info
+
+    def refresh_balance(self) -> None:
+        """Ask for the balance on a background thread; the pump shows the answer.
+
+        When the request cannot go out (online access off, no or malformed key) the reason is
+        recorded at once and nothing is sent.
+        """
+        try:
+            settings = self._ready()
+        except UserError as exc:
+            self._account.fail(str(exc))
+            tag_redraw()
+            return
+        self._ensure_resumed()  # key and online access are there now: bring back last session's jobs
+        if self._account.start(settings.connection):
+            tag_redraw()
+        self.ensure_timer()
+
+    def wait_for_balance(self, timeout: float) -> BalanceInfo:
+        """Scripts and tests: wait for a running check, then apply it like the pump would."""
+        self._account.wait(timeout)
+        self.pump()
+        return self.balance()
+
+    # ------------------------------------------------------------------ the pump
+    def pump(self) -> float | None:
+        """THE timer callback: apply what the workers did, import, redraw. Never raises.
+
+        Returns the seconds until the next tick, or None (stop) when nothing is in progress.
+        """
+        try:
+            return self._tick()
+        except Exception:  # noqa: BLE001 - a raising timer would be dropped by Blender for good
+            log.exception("Tripo pump tick failed")
+            return ERROR_INTERVAL
+
+    def _tick(self) -> float | None:
+        changed = self._account.collect()
+        runner = self._runner
+        if runner is not None:
+            self._sync(runner, snapshot())
+            changed = self._view.apply(runner.drain_events(EVENTS_PER_TICK)) or changed
+            changed = self._import_next(runner) or changed
+        if changed:
+            tag_redraw()
+        if self._view.pending_imports:
+            return IMPORT_INTERVAL
+        if (runner is not None and runner.has_active()) or self._account.busy:
+            return ACTIVE_INTERVAL
+        return None
+
+    def _import_next(self, runner: Runner) -> bool:
+        """Import at most one downloaded result (bounded work per tick); True if one was tried."""
+        while self._view.pending_imports:
+            if bpy.context.scene is None:  # a file is loading: try again next tick
+                return False
+            ready = self._view.pending_imports.popleft()
+            job = runner.job(ready.job_id)
+            if job is None or job.state != JobState.IMPORTING:
+                continue  # cancelled, forgotten or already imported meanwhile
+            self._import(runner, job, ready.files)
+            return True
+        return False
+
+    def _import(self, runner: Runner, job: Job, files: Mapping[str, str]) -> None:
+        try:
+            result = import_job(job, files, snapshot().import_options)
+        except ImportFailed as exc:
+            log.warning("Job %s: import failed: %s", job.id, exc)
+            runner.mark_import_failed(job.id, str(exc))
+        except Exception as exc:  # noqa: BLE001 - an importer crash must fail the job, not the pump
+            log.exception("Job %s: unexpected error while importing", job.id)
+            runner.mark_import_failed(job.id, f"Blender could not import the result: {_plain(exc)}")
+        else:
+            runner.mark_imported(job.id, [ob.name for ob in result.objects])
+            if self._account.info.known:  # the user watches the balance: show what this cost
+                self.refresh_balance()
+        self._cache_size = None
+
+
+def _plain(exc: BaseException) -> str:
+    """An exception as a sentence (KeyError's repr quotes would look odd in a report)."""
+    return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+
+
+def _with_location(spec: JobSpec) -> JobSpec:
+    """``spec`` with the current 3D cursor as ``meta["location"]`` unless it already has one."""
+    scene = getattr(bpy.context, "scene", None)
+    if "location" in spec.meta or scene is None:
+        return spec
+    meta = thaw(spec.meta)
+    meta["location"] = [float(v) for v in scene.cursor.location]
+    return dataclasses.replace(spec, meta=meta)
+
+
+runtime = Runtime()
+
+CLASSES: tuple[type, ...] = ()
+
+
+def register_extra() -> None:
+    """Add-on enabled: resume the last session's jobs when possible."""
+    runtime.start()
+
+
+def unregister_extra() -> None:
+    """Add-on disabled: stop the pump and the workers (jobs resume next time)."""
+    runtime.shutdown()

@@ -1,0 +1,154 @@
+"""Which Tripo task an object came from, and the job spec that post-processes it.
+
+Post-processes (texture, rig, retarget, stylize, convert…) work on a *task*, not on geometry:
+Tripo re-uses the model it already has for ``original_model_task_id``. In the scene that task is
+known from the ``tripo_task_id`` tag the importer stamps on every object of a result, so an
+object — the result's root, any of its children, or a child the user parented under it — leads
+to its task. The spec then carries the shared ``JobSpec.meta`` conventions (CONTRACTS.md) so the
+pump can land the result where the source is: ``source_task_id``, ``source_object`` (a name hint;
+names change, the tag is looked up first), ``placement``, and for retargets ``presets`` and
+``target_armature``.
+
+Used by the console API (``tripo.rig(obj)``…) and meant for every other caller that starts a
+post-process from an object (the context menu), so the conventions live in one place.
+Main thread only (reads ``bpy.data``).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence, Union
+
+import bpy
+
+from ..client import TripoClient
+from ..jobs import JobSpec
+from .importer import objects_with_task, task_id_of
+from .placement import PLACEMENT_MODES
+
+__all__ = ["Source", "SourceRef", "source_of", "post_process_spec", "check_options", "SOURCE_PARAM",
+           "DEFAULT_PLACEMENT"]
+
+#: An object of a Tripo result, or the id of a task of this API key.
+SourceRef = Union[bpy.types.Object, str]
+#: The keyword that names the source task, per job kind (refine names its draft differently).
+SOURCE_PARAM: Mapping[str, str] = {"refine_model": "draft_model_task_id"}
+DEFAULT_PLACEMENT = "HIDE_SOURCE"
+_DEFAULT_SOURCE_PARAM = "original_model_task_id"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A post-process source: its task id, and (when it is in the scene) its objects.
+
+    ``root`` is the topmost object of the tagged result (what placement copies); ``armature`` the
+    armature of a rigged result (what a retarget animates), if any.
+    """
+
+    task_id: str
+    root: bpy.types.Object | None = None
+    armature: bpy.types.Object | None = None
+
+    @property
+    def label(self) -> str:
+        """A short name for job titles: the root's name, else the start of the task id."""
+        return str(self.root.name) if self.root is not None else f"task {self.task_id[:8]}"
+
+
+def _tagged_ancestor(ob: bpy.types.Object) -> bpy.types.Object | None:
+    """``ob`` or its nearest parent carrying a task tag (a user's child under a result counts)."""
+    current: bpy.types.Object | None = ob
+    while current is not None:
+        if task_id_of(current) is not None:
+            return current
+        current = current.parent
+    return None
+
+
+def _result_root(ob: bpy.types.Object, task_id: str) -> bpy.types.Object:
+    """The topmost ancestor of ``ob`` that belongs to the same result (same task tag)."""
+    root = ob
+    while root.parent is not None and task_id_of(root.parent) == task_id:
+        root = root.parent
+    return root
+
+
+def _armature_of(start: bpy.types.Object | None, root: bpy.types.Object | None,
+                 task_id: str) -> bpy.types.Object | None:
+    """The armature a retarget of this source animates: the object itself when it is one, else one
+    in the result's hierarchy, else any armature tagged with the task."""
+    if start is not None and start.type == 'ARMATURE':
+        return start
+    candidates = [root, *root.children_recursive] if root is not None else []
+    candidates += objects_with_task(task_id)
+    return next((ob for ob in candidates if ob is not None and ob.type == 'ARMATURE'), None)
+
+
+def source_of(target: SourceRef) -> Source:
+    """Resolve an object of a Tripo result (or a task id) to its :class:`Source`.
+
+    Raises ValueError when the object is no Tripo result (no ``tripo_task_id`` tag on it or its
+    parents) — the message says what to pass instead.
+    """
+    if isinstance(target, str):
+        task_id = target.strip()
+        if not task_id:
+            raise ValueError("The task id is empty: pass an object of a Tripo result or a task id")
+        tagged = objects_with_task(task_id)
+        root = _result_root(tagged[0], task_id) if tagged else None
+        return Source(task_id, root, _armature_of(None, root, task_id))
+    if not isinstance(target, bpy.types.Object):
+        raise TypeError(f"Expected a Blender object of a Tripo result or a task id string, not {type(target).__name__}")
+    tagged_ob = _tagged_ancestor(target)
+    if tagged_ob is None:
+        raise ValueError(f"'{target.name}' is not a Tripo result (neither it nor its parents carry a tripo_task_id); "
+                         "select an object imported by the Tripo add-on, or pass the task id")
+    tag = task_id_of(tagged_ob)
+    assert tag is not None
+    root = _result_root(tagged_ob, tag)
+    return Source(tag, root, _armature_of(target, root, tag))
+
+
+@functools.cache
+def _accepted(kind: str) -> tuple[str, ...]:
+    """Keyword arguments of the client method ``kind`` (what a job's params may hold)."""
+    return tuple(inspect.signature(getattr(TripoClient, kind)).parameters)[1:]  # without self
+
+
+def check_options(kind: str, options: Mapping[str, Any], *, caller: str) -> None:
+    """Refuse keywords the client method does not take, now rather than as a failed job later."""
+    accepted = _accepted(kind)
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise TypeError(f"{caller}() got unexpected option(s) {', '.join(unknown)}; "
+                        f"TripoClient.{kind} takes: {', '.join(accepted)}")
+
+
+def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | None = None, *,
+                      name: str, placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (),
+                      caller: str | None = None) -> JobSpec:
+    """The :class:`JobSpec` of post-process ``kind`` (a client method) applied to ``source``
+    (from :func:`source_of`).
+
+    ``options`` are the client method's other keyword arguments; ``presets`` (retarget) are also
+    recorded in ``meta`` so the landing can name the actions and find the armature. Raises
+    TypeError for an option the client method does not take, ValueError for an unknown placement.
+    """
+    if placement not in PLACEMENT_MODES:
+        raise ValueError(f"Unknown placement {placement!r}; use one of {', '.join(PLACEMENT_MODES)}")
+    source_param = SOURCE_PARAM.get(kind, _DEFAULT_SOURCE_PARAM)
+    params = dict(options or {})
+    if source_param in params:
+        raise TypeError(f"Pass the source object or task id as the first argument, not as {source_param}=")
+    check_options(kind, params, caller=caller or kind)
+    params[source_param] = source.task_id
+    meta: dict[str, Any] = {"source_task_id": source.task_id, "placement": placement}
+    if source.root is not None:
+        meta["source_object"] = source.root.name
+    if presets:
+        meta["presets"] = list(presets)
+        if source.armature is not None:
+            meta["target_armature"] = source.armature.name
+    return JobSpec(kind, params, name=name, meta=meta)

@@ -1,0 +1,719 @@
+"""Tripo from Blender's Python console and from scripts: ``import tripo_blender as tripo``.
+
+Every function does what a button of the add-on does and returns a :class:`Job` at once; the
+job runs on the add-on's workers exactly like one started from the sidebar (it is listed in the
+Jobs panel, resumes after a restart, lands at the 3D cursor). ``job.wait()`` blocks until the
+result is in the scene — it runs the add-on's main-thread work (imports) while it waits, so it
+also works in ``blender -b``, where timers never fire.
+
+A console session::
+
+    >>> import tripo_blender as tripo
+    >>> tripo.estimate_cost("text_to_model", prompt="a fox")
+    40
+    >>> fox = tripo.text_to_model("a low-poly fox", model_version="v2.5-20250123")
+    >>> fox
+    <tripo.Job 'a low-poly fox' text_to_model running 35% task 1ec04b…>
+    >>> fox.wait().objects                      # blocks; the model is now in the scene
+    [bpy.data.objects['tripo_pbr_model'], ...]
+    >>> rigged = tripo.rig(fox.objects[0]).wait()
+    >>> moves = tripo.retarget(rigged.armature, ["preset:walk", "preset:run"]).wait()
+    >>> [a.name for a in moves.actions]
+    ['run', 'walk']
+    >>> tripo.balance().balance
+    9875.0
+
+Headless (the add-on enabled in the user preferences; ``--online-mode`` because Blender starts
+offline without it)::
+
+    blender -b --online-mode --python make_fox.py
+
+Errors: options are checked before anything is sent (``TypeError``/``ValueError``); a missing
+key or online access switched off raise :class:`UserError` with the fix; ``wait()`` raises the
+job's :class:`~tripo_blender.client.TripoAPIError` (``.code`` 2010 = not enough credits…),
+:class:`JobFailed` for failures without an API code (download, import), or ``TimeoutError``
+(the job keeps running: call ``wait()`` again).
+
+Main thread only: every function reads or changes Blender data, so calling one from another
+thread raises RuntimeError instead of crashing Blender.
+"""
+
+from __future__ import annotations
+
+import logging
+import ntpath
+import os
+import sys
+import threading
+import time
+from typing import Any, Callable, Iterable, Mapping, Sequence, Union
+
+import bpy
+
+from .blender import generate_form as form
+from .blender.account import ONLINE_ACCESS_OFF, BalanceInfo, UserError, check_connection, make_client
+from .blender.generate_ops import GenerateRequest, request_problems
+from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
+from .blender.importer import JOB_ID_PROP
+from .blender.preferences import snapshot
+from .blender.runtime import ACTIVE_INTERVAL, online_access, runtime
+from .blender.sources import DEFAULT_PLACEMENT, SourceRef, check_options, post_process_spec, source_of
+from .client import TripoAPIError, TripoClient, TripoError
+from .client.images import is_upload_token
+from .jobs import FOLLOW_KIND, JobError, JobSpec, JobState
+from .jobs import Job as Snapshot
+from .jobs import estimate_cost as _estimate_cost
+
+__all__ = [
+    "Job", "JobFailed", "JobCancelled", "UserError",
+    "text_to_model", "image_to_model", "multiview_to_model",
+    "texture", "rig", "check_riggable", "retarget", "refine", "stylize", "convert", "segment", "complete",
+    "smart_lowpoly", "import_task", "batch", "jobs", "balance", "estimate_cost", "client",
+]
+
+#: A stable name (not ``__name__``, which is ``bl_ext.<repo>.…``) so users can configure it.
+LOGGER_NAME = "tripo_blender.console"
+log = logging.getLogger(LOGGER_NAME)
+
+#: An image input: a file path, an http(s) URL, an upload token, or a Blender image.
+ImageInput = Union[str, "os.PathLike[str]", bpy.types.Image]
+#: Longest single sleep while waiting: keeps timeouts exact and Ctrl+C responsive.
+_SLICE = 0.05
+_HANDLER_NAME = "tripo_blender.console"
+_SETTLED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})
+#: Console names of the post-processes → client method (``estimate_cost("rig")`` works too).
+_KIND_OF = {
+    "texture": "texture_model", "rig": "rig_model", "retarget": "retarget_animation", "refine": "refine_model",
+    "stylize": "stylize_model", "convert": "convert_model", "segment": "mesh_segmentation",
+    "complete": "mesh_completion", "import_task": FOLLOW_KIND,
+}
+#: Generation arguments given positionally (or as front=…), never through ``**options``.
+_INPUT_PARAMS = frozenset({"prompt", "image", "images"})
+
+
+class JobFailed(TripoError):
+    """A job ended without a result and without an API error code (download or import failure,
+    an uncertain request, the add-on stopped). The message says what happened and what to do."""
+
+
+class JobCancelled(JobFailed):
+    """The job was cancelled (from the Jobs panel or ``job.cancel()``)."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _require_main_thread(what: str) -> None:
+    """bpy is not thread-safe and the runtime lives on the main thread: refuse clearly."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError(f"tripo.{what} must be called from Blender's main thread (the Python console or a "
+                           "script), not from another thread: it reads and changes Blender data")
+
+
+def _pump_until(done: Callable[[], bool], timeout: float | None) -> bool:
+    """Run the add-on's pump until ``done()`` holds; False when ``timeout`` seconds passed first.
+
+    The pump is the same function Blender's timer calls: in ``blender -b`` timers never fire, so
+    this loop is what imports results there. In the interactive console the timer is registered
+    too, but timers only run between console commands, never during this call — both callers
+    run on the main thread, one after the other, so the pump is never entered twice at once.
+    Between ticks it sleeps the delay the pump asks for, in short slices (exact timeouts).
+    """
+    deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
+    while True:
+        delay = runtime.pump()
+        if done():
+            return True
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            return False
+        wake = now + (ACTIVE_INTERVAL if delay is None else delay)
+        if deadline is not None:
+            wake = min(wake, deadline)
+        while (left := wake - time.monotonic()) > 0:
+            time.sleep(min(left, _SLICE))
+
+
+def _error_from(job: Snapshot) -> TripoError:
+    """The exception ``wait()`` raises for a job that ended without its result.
+
+    Workers keep what a failure said (code, message, suggestion, trace id) in ``job.error``,
+    not the exception object, so the API error is re-created from it: ``except TripoAPIError as
+    e: e.code`` works in scripts exactly as with :class:`TripoClient`.
+    """
+    error = job.error or JobError("")
+    if job.state == JobState.FAILED and error.code is not None:
+        return TripoAPIError(error.code, error.message or f"job {job.name!r} failed", error.suggestion,
+                             trace_id=error.trace_id)
+    detail = f": {error.message}" if error.message else ""
+    if error.suggestion:
+        detail += f" {error.suggestion}"
+    if job.state == JobState.CANCELLED:
+        return JobCancelled(f"Job {job.name!r} was cancelled ({job.note or 'by you'}){detail}")
+    if job.state == JobState.UNCERTAIN:
+        return JobFailed(f"Job {job.name!r} may or may not have been sent (and charged){detail}. Check your tasks "
+                         "on platform.tripo3d.ai; retrying from the Jobs panel sends a new, paid request.")
+    if job.state == JobState.FAILED:
+        return JobFailed(f"Job {job.name!r} failed{detail}")
+    return JobFailed(f"Job {job.name!r} is no longer followed (the add-on was disabled while it was "
+                     f"{job.state.value}); it resumes when the add-on is enabled again.")
+
+
+class _ConsoleHandler(logging.StreamHandler):
+    """Writes to ``sys.stdout`` as it is *now*: Blender's Python console swaps ``sys.stdout`` for
+    each command, so a stream captured once would point at a finished command's buffer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name = _HANDLER_NAME
+        self.setFormatter(logging.Formatter("tripo: %(message)s"))
+
+    @property
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _ensure_console_output() -> None:
+    """Make the batch progress lines visible in the console / terminal.
+
+    Decision: progress goes through ``logging`` (logger ``tripo_blender.console``, INFO), never
+    ``print``, so it can be silenced or redirected like any log. Blender configures no logging
+    handler, which would swallow INFO; so unless the application configured logging itself (the
+    root logger has handlers), a handler printing to the current ``sys.stdout`` is added once.
+    """
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
+    if any(h.name == _HANDLER_NAME for h in log.handlers) or logging.getLogger().handlers:
+        return
+    log.addHandler(_ConsoleHandler())
+
+
+def _made_by(data: bpy.types.ID, job_id: str) -> bool:
+    """Whether ``data`` carries the importer's job tag for ``job_id``."""
+    try:
+        return bool(data[JOB_ID_PROP] == job_id)
+    except KeyError:
+        return False
+
+
+def _location(location: Sequence[float] | None) -> dict[str, Any]:
+    if location is None:
+        return {}
+    values = [float(v) for v in location]
+    if len(values) != 3:
+        raise ValueError(f"location must be three numbers (x, y, z), not {len(values)}")
+    return {"location": values}
+
+
+def _image_label(value: ImageInput) -> str | None:
+    """What to call an image input in a job name: its datablock or file name (URLs: the file part)."""
+    if isinstance(value, bpy.types.Image):
+        return str(value.name)
+    text = os.fspath(value).strip()
+    if is_upload_token(text):
+        return None
+    return ntpath.basename(text.split("?", 1)[0].rstrip("/")) or None
+
+
+def _image_input(value: ImageInput, what: str) -> str:
+    """A path, URL or token a worker can send. Blender images and local files go through the
+    generate panel's own preparation (packed/generated/edited images become files, every file is
+    checked now), so the console accepts exactly what the panel accepts, plus URLs and tokens."""
+    try:
+        if isinstance(value, bpy.types.Image):
+            return prepare_image(ImageSlot(image=value), what)
+        if not isinstance(value, (str, os.PathLike)):
+            raise TypeError(f"The {what} must be a file path, URL, upload token or bpy.types.Image, "
+                            f"not {type(value).__name__}")
+        text = os.fspath(value).strip()
+        if text.lower().startswith(("http://", "https://")) or is_upload_token(text):
+            return text
+        return prepare_image(ImageSlot(path=text), what)
+    except ImageInputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str, Any]:
+    """The generate form's values for these client keyword arguments (the rest: documented defaults).
+
+    The console speaks the client's language (``face_limit=None``, ``style=ModelStyle.GOLD``); the
+    form's rules speak the panel's (0 = automatic, ``"none"``). Translating lets both share one
+    validator and one request builder. Defaults are the documented ones, not the panel's current
+    values: a script must do the same thing whatever someone left in the sidebar.
+    """
+    misplaced = sorted(set(options) & _INPUT_PARAMS)
+    if misplaced:
+        raise TypeError(f"{caller}() takes its input as an argument, not as {', '.join(misplaced)}=")
+    check_options(kind, options, caller=caller)
+    values = dict(form.DEFAULTS)
+    for name, value in options.items():
+        value = getattr(value, "value", value)  # str enums → their wire value
+        values[name] = form.DEFAULTS[name] if value is None else value
+    return values
+
+
+def _slot(value: ImageInput | None) -> ImageSlot:
+    """The panel's view of an input, for its presence checks (URLs and tokens count as given)."""
+    if isinstance(value, bpy.types.Image):
+        return ImageSlot(image=value)
+    return ImageSlot(path="" if value is None else os.fspath(value))
+
+
+def _generation_spec(mode: str, images: Sequence[ImageInput | None], options: Mapping[str, Any], *,
+                     prompt: str = "", name: str | None, location: Sequence[float] | None, caller: str) -> JobSpec:
+    """Validate like the panel (same rules, same messages), prepare the images, build the spec:
+    one path for all three modes and for :func:`batch`."""
+    _require_main_thread(f"{caller}()")
+    kind = form.MODE_KINDS[mode]
+    values = _form_values(kind, options, caller)
+    values.update(mode=mode, prompt=prompt)
+    problems = request_problems(GenerateRequest(mode, values, tuple(_slot(v) for v in images), frozenset(options)))
+    if problems:
+        raise ValueError("; ".join(problems))
+    whats = ["image"] if mode == "IMAGE" else [f"{view} view image" for view in form.VIEWS]
+    paths = [None if v is None else _image_input(v, what) for v, what in zip(images, whats)]
+    kind, params = form.build_params(mode, values, paths)
+    labels = [None if v is None else _image_label(v) for v in images]
+    return JobSpec(kind, params, name=name or form.job_name(mode, prompt, labels),
+                   meta={"mode": mode, **_location(location)})
+
+
+def _start(spec: JobSpec, task_id: str | None = None) -> Job:
+    job = runtime.submit(spec, task_id=task_id)
+    log.debug("started %s job %s %r", spec.kind, job.id, job.name)
+    return Job(job)
+
+
+def _post(kind: str, verb: str, target: SourceRef, options: dict[str, Any], *, name: str | None,
+          placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (), suffix: str = "", caller: str) -> Job:
+    """Start post-process ``kind`` on ``target`` (an object of a Tripo result, or a task id).
+
+    The default job name is ``"<verb> <source name><suffix>"`` ("Rig Fox", "Animate Fox (walk)").
+    """
+    _require_main_thread(f"{caller}()")
+    source = source_of(target)
+    spec = post_process_spec(kind, source, options, name=name or f"{verb} {source.label}{suffix}",
+                             placement=placement, presets=presets, caller=caller)
+    return _start(spec)
+
+
+# --------------------------------------------------------------------------- the job handle
+
+
+class Job:
+    """A Tripo job started from Python, the sidebar or a menu — a live handle, not a copy.
+
+    Attributes read the newest snapshot the add-on's pump has applied (the same one the Jobs panel
+    draws), so they change while the job runs: ``state`` (a :class:`JobState`, compares equal to
+    ``"done"``…), ``progress`` (0–100), ``task_id``, ``error`` (``message``, ``code``,
+    ``suggestion``, ``trace_id``), ``files`` (output key → downloaded path), ``result`` (data
+    results such as ``riggable``), and, once it is done, the Blender data it made: ``objects``,
+    ``actions`` and ``armature``. Without :meth:`wait`, the pump only runs from Blender's timer
+    (interactive Blender); in ``blender -b`` call :meth:`wait`.
+    """
+
+    __slots__ = ("id", "_last")
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.id: str = snapshot.id
+        self._last = snapshot
+
+    # -- the snapshot ------------------------------------------------------------------------
+    @property
+    def snapshot(self) -> Snapshot:
+        """The newest engine snapshot (:class:`tripo_blender.jobs.Job`; immutable)."""
+        current = runtime.job(self.id)
+        if current is not None:
+            self._last = current
+        return self._last
+
+    @property
+    def name(self) -> str:
+        return self.snapshot.name
+
+    @property
+    def kind(self) -> str:
+        """The client method the job calls (``text_to_model``, ``rig_model``…)."""
+        return self.snapshot.kind
+
+    @property
+    def state(self) -> JobState:
+        return self.snapshot.state
+
+    @property
+    def progress(self) -> int:
+        return self.snapshot.progress
+
+    @property
+    def task_id(self) -> str | None:
+        return self.snapshot.task_id
+
+    @property
+    def error(self) -> JobError | None:
+        return self.snapshot.error
+
+    @property
+    def files(self) -> dict[str, str]:
+        return dict(self.snapshot.files)
+
+    @property
+    def result(self) -> dict[str, Any]:
+        """Data results (``check_riggable``: ``riggable``, ``rig_type``)."""
+        return {k: v for k, v in self.snapshot.result.items()}
+
+    @property
+    def estimated_cost(self) -> int | None:
+        return self.snapshot.estimated_cost
+
+    @property
+    def consumed_credit(self) -> float | None:
+        return self.snapshot.consumed_credit
+
+    @property
+    def done(self) -> bool:
+        return self.state == JobState.DONE
+
+    # -- what it made --------------------------------------------------------------------------
+    @property
+    def objects(self) -> list[bpy.types.Object]:
+        """The objects this job imported (tagged ``tripo_job_id``), roots first.
+
+        Found by the tag rather than by name: names change (renames, ``.001``), tags survive
+        save/reload. A retarget adds actions to an existing armature and keeps no objects of its
+        own: see :attr:`actions` and :attr:`armature`.
+        """
+        found = [ob for ob in bpy.data.objects if _made_by(ob, self.id)]
+        members = set(found)
+        return sorted(found, key=lambda ob: ob.parent in members)
+
+    @property
+    def actions(self) -> list[bpy.types.Action]:
+        """Animations this job landed (rig and retarget results), tagged ``tripo_job_id``."""
+        return [action for action in bpy.data.actions if _made_by(action, self.id)]
+
+    @property
+    def armature(self) -> bpy.types.Object | None:
+        """The armature of a rig result, or the one a retarget put its :attr:`actions` on."""
+        armature = next((ob for ob in self.objects if ob.type == 'ARMATURE'), None)
+        if armature is not None:
+            return armature
+        actions = set(self.actions)
+        if not actions:
+            return None
+        for ob in bpy.data.objects:
+            anim = ob.animation_data
+            if ob.type != 'ARMATURE' or anim is None:
+                continue
+            used = {anim.action} | {strip.action for track in anim.nla_tracks for strip in track.strips}
+            if used & actions:
+                return ob
+        return None
+
+    # -- actions -------------------------------------------------------------------------------
+    def cancel(self) -> bool:
+        """Stop following the job; False when it already ended. A task already on Tripo keeps
+        running there (the API cannot cancel it) and may still be charged."""
+        _require_main_thread("Job.cancel()")
+        return runtime.cancel(self.id) is not None
+
+    def _settled(self) -> bool:
+        current = runtime.job(self.id)
+        if current is None:  # forgotten, or the add-on stopped: nothing more will happen here
+            return True
+        self._last = current
+        return current.state in _SETTLED
+
+    def wait(self, timeout: float | None = None) -> Job:
+        """Block until the job is done and its result is in the scene; return the job.
+
+        Runs the add-on's main-thread work meanwhile (so it also works in ``blender -b``). Raises
+        :class:`~tripo_blender.client.TripoAPIError` (with ``.code``) when Tripo refused or failed
+        the task, :class:`JobFailed`/:class:`JobCancelled` otherwise, and ``TimeoutError`` after
+        ``timeout`` seconds — the job keeps running then; call ``wait()`` again.
+        """
+        _require_main_thread("Job.wait()")
+        if not _pump_until(self._settled, timeout):
+            raise TimeoutError(f"Job {self.name!r} is still {self.state.value} after {timeout:g} s; it keeps running "
+                               "(call wait() again, or see it in the Jobs panel)")
+        job = self._last
+        if job.state != JobState.DONE:
+            raise _error_from(job)
+        return self
+
+    def describe(self) -> str:
+        """One line: state, name and outcome (the batch progress line)."""
+        job = self.snapshot
+        if job.state == JobState.DONE:
+            made = f"{len(self.objects)} objects" if job.kind != "check_riggable" else f"result {dict(job.result)}"
+            return f"done: {job.name!r} → {made} (task {job.task_id})"
+        if job.state in _SETTLED:
+            return f"{job.state.value}: {job.name!r}: {_error_from(job)}"
+        return f"{job.state.value} {job.progress}%: {job.name!r}"
+
+    def __repr__(self) -> str:
+        job = self.snapshot
+        task = f" task {job.task_id[:6]}…" if job.task_id else ""
+        progress = f" {job.progress}%" if job.state == JobState.RUNNING else ""
+        return f"<tripo.Job {job.name!r} {job.kind} {job.state.value}{progress}{task}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Job) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+# --------------------------------------------------------------------------- generation
+
+
+def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[float] | None = None,
+                  **options: Any) -> Job:
+    """Generate a model from a text prompt; returns the :class:`Job` at once.
+
+    ``options`` are :meth:`TripoClient.text_to_model`'s keywords (``model_version``, ``texture``,
+    ``pbr``, ``face_limit``, ``style``, ``quad``…), with its documented defaults — not the panel's
+    current settings. They are checked like the panel checks them (P1 limits, face-limit ranges…)
+    before anything is sent. ``name`` titles the job and the result's collection; ``location``
+    is where the result lands (default: the 3D cursor now).
+    """
+    return _start(_generation_spec("TEXT", (), options, prompt=prompt, name=name, location=location,
+                                   caller="text_to_model"))
+
+
+def image_to_model(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
+                   **options: Any) -> Job:
+    """Generate a model from one image: a file path, an http(s) URL, an upload token, or a
+    ``bpy.types.Image`` (packed, generated or edited images are written to a PNG first).
+
+    ``options``: :meth:`TripoClient.image_to_model`'s keywords; see :func:`text_to_model`.
+    """
+    return _start(_generation_spec("IMAGE", (image,), options, name=name, location=location, caller="image_to_model"))
+
+
+def multiview_to_model(front: ImageInput, left: ImageInput | None = None, back: ImageInput | None = None,
+                       right: ImageInput | None = None, *, name: str | None = None,
+                       location: Sequence[float] | None = None, **options: Any) -> Job:
+    """Generate a model from views of one object: the front plus at least one more.
+
+    Each view is a path, URL, upload token or ``bpy.types.Image``. ``options``:
+    :meth:`TripoClient.multiview_to_model`'s keywords; see :func:`text_to_model`.
+    """
+    return _start(_generation_spec("MULTIVIEW", (front, left, back, right), options, name=name, location=location,
+                                   caller="multiview_to_model"))
+
+
+def import_task(task_id: str, *, name: str | None = None, location: Sequence[float] | None = None) -> Job:
+    """Bring an existing task of your API key into the scene (made on the website, by another
+    program, or lost from the job list): the add-on follows it — polls, downloads, imports —
+    without sending a request, so nothing is charged."""
+    _require_main_thread("import_task()")
+    if not isinstance(task_id, str) or not task_id.strip():
+        raise ValueError("import_task() needs the task id (a string from the Tripo website or API)")
+    task_id = task_id.strip()
+    spec = JobSpec(FOLLOW_KIND, {"task_id": task_id}, name=name or f"Task {task_id[:8]}", meta=_location(location))
+    return _start(spec, task_id=task_id)
+
+
+# --------------------------------------------------------------------------- post-processes
+
+
+def _images_in(options: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """``options`` with image-valued ones (``image_prompt``…) turned into sendable references."""
+    return {k: (_image_input(v, k.replace("_", " ")) if k in names and v is not None else v) for k, v in options.items()}
+
+
+def texture(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
+    """Re-texture a Tripo result (an object of it, or its task id).
+
+    ``options``: :meth:`TripoClient.texture_model`'s keywords (``text_prompt``, ``image_prompt``
+    and ``style_image`` may also be ``bpy.types.Image``). ``placement``: what happens to the
+    source when the result lands — ``"HIDE_SOURCE"`` (default), ``"KEEP_BOTH"`` or ``"REPLACE"``.
+    """
+    options = _images_in(options, ("image_prompt", "style_image"))
+    return _post("texture_model", "Texture", target, options, name=name, placement=placement, caller="texture")
+
+
+def rig(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
+    """Rig a Tripo result: the result lands as one armature with the skinned mesh, where the
+    source is. ``options``: ``out_format`` ("glb"/"fbx"), ``rig_type``, ``spec``."""
+    return _post("rig_model", "Rig", target, options, name=name, placement=placement, caller="rig")
+
+
+def check_riggable(target: SourceRef, *, name: str | None = None) -> Job:
+    """Ask Tripo whether a result can be rigged (free). After ``wait()``,
+    ``job.result == {"riggable": True, "rig_type": "biped"}`` or similar; nothing is imported."""
+    return _post("check_riggable", "Riggable?", target, {}, name=name, caller="check_riggable")
+
+
+def retarget(target: SourceRef, animations: str | Sequence[str], *, name: str | None = None,
+             **options: Any) -> Job:
+    """Animate a rigged result with preset animations (``"preset:walk"``, ``Animation.RUN``…, 1–5).
+
+    ``target`` is the rig result's armature (or any object of it, or the rig task's id). The
+    animations land on that armature as one action each, named after the preset (``walk``); no
+    second character is added. ``options``: ``out_format``, ``bake_animation``,
+    ``export_with_geometry``.
+    """
+    presets = [str(getattr(a, "value", a)) for a in ([animations] if isinstance(animations, str) else animations)]
+    if not 1 <= len(presets) <= 5:
+        raise ValueError(f"retarget() takes 1 to 5 animations, not {len(presets)}")
+    suffix = f" ({', '.join(p.removeprefix('preset:') for p in presets)})"
+    return _post("retarget_animation", "Animate", target, {"animation": presets, **options}, name=name,
+                 presets=presets, suffix=suffix, caller="retarget")
+
+
+def refine(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT) -> Job:
+    """Refine a draft model (Tripo accepts only drafts of models before v2.0)."""
+    return _post("refine_model", "Refine", target, {}, name=name, placement=placement, caller="refine")
+
+
+def stylize(target: SourceRef, style: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+            **options: Any) -> Job:
+    """Restyle a result: ``style`` is ``"lego"``, ``"voxel"``, ``"voronoi"`` or ``"minecraft"``
+    (or a :class:`~tripo_blender.client.PostStyle`); ``options``: ``block_size``."""
+    options = {"style": str(getattr(style, "value", style)), **options}
+    return _post("stylize_model", "Stylize", target, options, name=name, placement=placement, caller="stylize")
+
+
+def convert(target: SourceRef, format: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+            **options: Any) -> Job:
+    """Convert a result to ``format`` (GLTF, USDZ, FBX, OBJ, STL, 3MF) and import it;
+    ``options``: :meth:`TripoClient.convert_model`'s keywords (some cost extra credits)."""
+    return _post("convert_model", "Convert", target, {"format": format, **options}, name=name,
+                 placement=placement, caller="convert")
+
+
+def segment(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+            **options: Any) -> Job:
+    """Split a result into named parts (``mesh_segmentation``)."""
+    return _post("mesh_segmentation", "Segment", target, options, name=name, placement=placement, caller="segment")
+
+
+def complete(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+             **options: Any) -> Job:
+    """Complete the parts of a segmented result (``mesh_completion``; ``part_names`` to choose)."""
+    return _post("mesh_completion", "Complete", target, options, name=name, placement=placement, caller="complete")
+
+
+def smart_lowpoly(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+                  **options: Any) -> Job:
+    """Retopologise a result to a clean low-poly mesh (``face_limit``, ``quad``…)."""
+    return _post("smart_lowpoly", "Low poly", target, options, name=name, placement=placement,
+                 caller="smart_lowpoly")
+
+
+# --------------------------------------------------------------------------- many at once
+
+
+def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = None, **options: Any) -> list[Job]:
+    """Generate one model per prompt, at most ``parallel`` on Tripo at once; wait for all of them.
+
+    Every prompt is checked before the first is sent. While the batch runs, the add-on's job
+    runner keeps at most ``parallel`` of your tasks queued or running on Tripo (jobs of the
+    sidebar share the limit: Tripo's limit is per account); it is restored afterwards. The
+    number of jobs followed at once is also capped by Preferences › Parallel Jobs. A line per
+    finished job is logged (logger ``tripo_blender.console``, shown in the console). Failed jobs
+    do not stop the batch: check ``job.state``/``job.error`` of the returned jobs (prompt order).
+    ``TimeoutError`` after ``timeout`` seconds; the jobs keep running (``tripo.jobs()``).
+    """
+    _require_main_thread("batch()")
+    if isinstance(prompts, str):
+        raise TypeError("batch() takes a list of prompts; for one prompt use text_to_model()")
+    prompts = list(prompts)
+    if parallel < 1:
+        raise ValueError("parallel must be at least 1")
+    if not prompts:
+        return []
+    # every prompt is checked before the first is sent: one bad prompt or option spends nothing
+    specs = []
+    for number, prompt in enumerate(prompts, 1):
+        try:
+            specs.append(_generation_spec("TEXT", (), options, prompt=prompt, name=None, location=None, caller="batch"))
+        except ValueError as exc:
+            raise ValueError(f"prompt {number} ({prompt[:40]!r}): {exc}") from None
+    _ensure_console_output()
+    runner = runtime.runner()
+    if parallel > runner.workers:
+        log.info("parallel=%d is above Parallel Jobs (%d) in the add-on preferences: %d run at once",
+                 parallel, runner.workers, runner.workers)
+    previous = runner.max_in_flight
+    runner.set_max_in_flight(parallel)
+    try:
+        started = [_start(spec) for spec in specs]
+        _follow_batch(started, timeout)
+    finally:
+        runner.set_max_in_flight(previous)
+    return started
+
+
+def _follow_batch(jobs: Sequence[Job], timeout: float | None) -> None:
+    """Pump until every job settled, logging one line per job as it finishes."""
+    reported: set[str] = set()
+
+    def all_settled() -> bool:
+        for job in jobs:
+            if job.id not in reported and job._settled():
+                reported.add(job.id)
+                log.info("[%d/%d] %s", len(reported), len(jobs), job.describe())
+        return len(reported) == len(jobs)
+
+    if not _pump_until(all_settled, timeout):
+        raise TimeoutError(f"{len(jobs) - len(reported)} of {len(jobs)} batch jobs are still running after "
+                           f"{timeout:g} s; they keep running (see tripo.jobs() or the Jobs panel)")
+
+
+# --------------------------------------------------------------------------- account and jobs
+
+
+def jobs() -> list[Job]:
+    """Every job the add-on knows — from the console, the sidebar, menus, the last session —
+    newest first (the Jobs panel's list)."""
+    return [Job(snapshot) for snapshot in runtime.jobs()]
+
+
+def balance(*, refresh: bool = True, timeout: float = 30.0) -> BalanceInfo:
+    """Your Tripo credits: ``.balance`` and ``.frozen`` (reserved by running tasks).
+
+    ``refresh=True`` asks Tripo now (waiting up to ``timeout`` seconds); ``False`` returns the
+    last known value without a request. Raises :class:`UserError` when the check failed (no key,
+    offline, key refused) with the reason and the fix.
+    """
+    _require_main_thread("balance()")
+    if refresh:
+        runtime.refresh_balance()
+        if not _pump_until(lambda: not runtime.balance().checking, timeout):
+            raise TimeoutError(f"Tripo did not answer the balance request within {timeout:g} s")
+    info = runtime.balance()
+    if info.error:
+        raise UserError(info.error)
+    return info
+
+
+def estimate_cost(kind: str, **params: Any) -> int | None:
+    """Credits a request would cost, from Tripo's price list; ``None`` when no price is published.
+
+    ``kind`` is a client method (``"text_to_model"``, ``"rig_model"``…) or a console function
+    name (``"rig"``, ``"texture"``…); ``params`` its options, e.g.
+    ``estimate_cost("text_to_model", texture_quality="detailed")``.
+    """
+    return _estimate_cost(_KIND_OF.get(kind, kind), params)
+
+
+def client() -> TripoClient:
+    """A :class:`TripoClient` configured like the add-on (its key or ``TRIPO_API_KEY``, region and
+    server), for calls the console API does not wrap. Close it when done::
+
+        with tripo.client() as c:
+            print(c.get_task(task_id).status)
+
+    Its calls block the thread they run on; prefer the job functions in the UI.
+    """
+    if not online_access():
+        raise UserError(ONLINE_ACCESS_OFF)
+    connection = snapshot().connection
+    check_connection(connection)
+    return make_client(connection)
