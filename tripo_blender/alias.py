@@ -15,9 +15,12 @@ raises, and ``except TripoAPIError`` in a script would silently not catch it. Th
 every ``tripo_blender.<sub>`` with the module already loaded (or now imported) as
 ``bl_ext.<repository>.tripo_blender.<sub>``: one copy of each module, under two names.
 
-When another module called ``tripo_blender`` is already imported (a development checkout on
-``sys.path``, say) nothing is aliased — replacing a module somebody already uses would be worse —
-and a warning names the module to import instead.
+When another module called ``tripo_blender`` is already imported, nothing is aliased — replacing
+a different module somebody already uses would be worse — and a warning names the module to
+import instead. One exception: a plain import of *the same source files* (a developer's checkout
+on ``sys.path`` that is also the installed extension, by symlink) is the same package loaded
+twice; its modules are dropped from :data:`sys.modules` so that from now on there is one copy,
+the enabled add-on's (objects already imported from the old copy keep working).
 
 Stdlib only and bpy-free: it is installed by the package's ``register()``.
 """
@@ -29,6 +32,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import logging
+import os
 import sys
 from types import ModuleType
 from typing import Any, Sequence
@@ -92,6 +96,12 @@ def installed_for() -> str | None:
     return getattr(finders[0], "target", None) if finders else None
 
 
+def _same_source(a: ModuleType, b: ModuleType) -> bool:
+    """Whether two package modules were executed from the same ``__init__.py`` (symlinks resolved)."""
+    files = [getattr(m, "__file__", None) for m in (a, b)]
+    return all(files) and os.path.realpath(str(files[0])) == os.path.realpath(str(files[1]))
+
+
 def install(package: str) -> bool:
     """Make ``tripo_blender`` (and every ``tripo_blender.<sub>``) name the package ``package``.
 
@@ -102,7 +112,11 @@ def install(package: str) -> bool:
         return True
     module = sys.modules[package]
     existing = sys.modules.get(ALIAS)
-    if existing is not None and existing is not module:
+    if existing is not None and existing is not module and _same_source(existing, module):
+        for name in [n for n in sys.modules if n == ALIAS or n.startswith(ALIAS + ".")]:
+            del sys.modules[name]
+        log.info("%s was imported from the add-on's own source files; it now names the enabled add-on", ALIAS)
+    elif existing is not None and existing is not module:
         log.warning("Another module named %r is already imported (%s), so the Tripo add-on is not aliased "
                     "to it; in scripts use `import %s as tripo`.", ALIAS, getattr(existing, "__file__", "?"), package)
         return False

@@ -83,17 +83,17 @@ def run_job(prompt: str, timeout: float) -> Any:
 
     import bpy
 
-    runtime = importlib.import_module(f"{ADDON_MODULE}.blender.runtime")
-    before = {job.id for job in runtime.runner().jobs()}
+    runtime = importlib.import_module(f"{ADDON_MODULE}.blender.runtime").runtime
+    before = {job.id for job in runtime.jobs()}
     result = bpy.ops.tripo.generate(mode='TEXT', prompt=prompt)
     if "FINISHED" not in result:
         raise SystemExit(f"generate did not start: {result}")
-    job_id = next(job.id for job in runtime.runner().jobs() if job.id not in before)
+    job_id = next(job.id for job in runtime.jobs() if job.id not in before)
     deadline = time.monotonic() + timeout
     idle = threading.Event()
     while True:
         delay = runtime.pump()
-        job = runtime.runner().job(job_id)
+        job = runtime.job(job_id)
         if job is not None and job.state.is_terminal:
             return job
         if time.monotonic() > deadline:
@@ -146,14 +146,14 @@ def render_png(path: Path, samples: int) -> None:
 
 
 def print_report(job: Any, blend: Path, png: Path | None, objects: list[Any]) -> None:
-    start = job.timeline[0].time if job.timeline else job.created_at
+    import importlib
+
+    jobs = importlib.import_module(f"{ADDON_MODULE}.jobs")
     lines = [f"job {job.id}: {job.name!r} → {job.state.value}",
              f"  task id: {job.task_id}",
-             f"  estimated cost: {job.estimated_cost} credits"]
+             f"  credits: estimated {job.estimated_cost}, charged {job.consumed_credit}"]
     lines.append("  timeline:")
-    for entry in job.timeline:
-        note = f"  ({entry.note})" if entry.note else ""
-        lines.append(f"    +{entry.time - start:6.2f} s  {entry.state.value}{note}")
+    lines.extend(f"    {line}" for line in jobs.format_timeline(job))
     lines.append(f"  objects: {', '.join(ob.name for ob in objects)}")
     lines.append(f"saved {blend}")
     if png is not None:
