@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import threading
 
 from .server import TEST_KEY, Emulator
@@ -29,13 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(message)s")
     emulator = Emulator(queue_seconds=args.queue_seconds, run_seconds=args.run_seconds, url_ttl=args.url_ttl,
                         api_port=args.port, cdn_port=args.cdn_port)
+    # Explicit handlers, installed before anything is printed: Ctrl-C (or a test's SIGINT) at any
+    # moment after start-up then stops the servers cleanly instead of killing the process mid-line.
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     emulator.start()
     print(f"Tripo emulator listening\n  base URL: {emulator.base_url}\n  CDN:      {emulator.cdn_base}\n"
           f"  API key:  {TEST_KEY}\nPress Ctrl-C to stop.", flush=True)
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        stop.wait()
     finally:
         emulator.stop()
     return 0
