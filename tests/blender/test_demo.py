@@ -1,0 +1,38 @@
+"""``python3 build.py demo`` (tests/demo) produces a .blend with the model and a picture of it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import bpy
+
+from .support import ROOT
+
+
+def test_demo_saves_the_generated_model_and_renders_it(tmp_path: Path) -> None:
+    env = dict(os.environ, BLENDER_USER_RESOURCES=str(tmp_path / "user"))
+    env.pop("TRIPO_API_KEY", None)
+    done = subprocess.run([sys.executable, "-m", "tests.demo", "--out", str(tmp_path / "out"), "--samples", "2"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report = done.stdout
+    assert "→ done" in report
+    for state in ("submitting", "queued", "running", "downloading", "importing", "done"):
+        assert state in report, report
+    blend, png = tmp_path / "out" / "demo.blend", tmp_path / "out" / "demo.png"
+    assert blend.stat().st_size > 100_000
+    image = bpy.data.images.load(str(png))
+    try:
+        assert tuple(image.size) == (640, 480)
+        pixels = list(image.pixels[:])
+        reds = pixels[0::4]
+        # a flat background would give one value; the model adds many different ones
+        assert len({round(r, 2) for r in reds}) > 20
+    finally:
+        bpy.data.images.remove(image)
+    with bpy.data.libraries.load(str(blend)) as (data_from, _):
+        names = list(data_from.objects)
+    assert any(name.startswith("PortalFrame") for name in names), names
