@@ -1,0 +1,110 @@
+"""Small helpers shared by the benchmarks in ``bench/`` (not tests: pytest never collects them).
+
+Why a module of its own: every benchmark prints the same kind of table, compares against a
+baseline measured in the same run (so a slower or busier machine moves both sides) and makes
+the repository importable when run as ``python bench/<name>.py``. Stdlib only, so it works in
+both the client venv and the bpy venvs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `import tests.emulator` and `import tripo_blender` from a script run
+    sys.path.insert(0, str(ROOT))
+
+
+def median(values: Sequence[float]) -> float:
+    """Median, NaN for no values (a scenario that produced nothing shows as such, not as 0)."""
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0..1) by nearest rank: simple and exact on the samples we have."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def ratio(value: float, baseline: float) -> str:
+    """``value / baseline`` as text; a zero baseline cannot give a meaningful ratio."""
+    if baseline == 0 or baseline != baseline or value != value:
+        return "n/a"
+    return f"{value / baseline:.2f}x"
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """A plain, aligned text table (numbers right-aligned), easy to paste into a report."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    numeric = [all(_is_number(r[i]) for r in cells[1:]) if rows else False for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric)).rstrip()
+
+    if title:
+        print(title)
+    print(line(cells[0]))
+    print("  ".join("-" * w for w in widths))
+    for row in cells[1:]:
+        print(line(row))
+    print()
+
+
+def _is_number(text: str) -> bool:
+    text = text.rstrip("x%").replace(",", "")
+    try:
+        float(text)
+    except ValueError:
+        return text in ("n/a", "-", "")
+    return True
+
+
+# --------------------------------------------------------------------------- emulator process
+
+_SERVE = """
+import json, signal, sys, threading
+sys.path.insert(0, sys.argv[1])
+from tests.emulator import Emulator
+options = json.loads(sys.argv[2])
+stop = threading.Event()
+signal.signal(signal.SIGTERM, lambda *_: stop.set())
+with Emulator(**options) as emu:
+    print(emu.base_url, flush=True)
+    stop.wait()
+"""
+
+
+@contextmanager
+def emulator_process(**options: Any) -> Iterator[str]:
+    """Run the emulator in a child process and yield its base URL.
+
+    Why a process: in Blender the API is remote, so its serving threads must not compete for
+    the GIL with the main thread whose tick is being measured. ``options`` are
+    :class:`tests.emulator.Emulator` keyword arguments (the CLI does not expose all of them).
+    """
+    proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(ROOT), json.dumps(options)],
+                            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stdout is not None
+        base_url = proc.stdout.readline().strip()
+        if not base_url.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"the emulator process did not start (said {base_url!r})")
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
