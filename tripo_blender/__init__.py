@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-#: What ``tripo_blender.<name>`` resolves to from :mod:`.console` (kept equal to
-#: ``console.__all__`` by a test; listed here so no bpy import is needed to know them).
+#: What ``tripo_blender.<name>`` resolves to from :mod:`.console` (with ``jobs`` and ``client``,
+#: which are subpackages made callable by ``console.attach()``, this is ``console.__all__``; a test
+#: keeps them equal). Listed here so that no bpy import is needed to know them.
 _CONSOLE_NAMES = frozenset({
     "Job", "JobFailed", "JobCancelled", "UserError",
     "text_to_model", "image_to_model", "multiview_to_model",
     "texture", "rig", "check_riggable", "retarget", "refine", "stylize", "convert", "segment", "complete",
-    "smart_lowpoly", "import_task", "batch", "jobs", "balance", "estimate_cost", "client",
+    "smart_lowpoly", "import_task", "batch", "balance", "estimate_cost",
 })
 
 
@@ -46,16 +47,19 @@ def __dir__() -> list[str]:
 
 def register() -> None:
     """Register the add-on's classes with Blender (called by Blender when the extension is enabled),
-    then make it importable as plain ``tripo_blender`` for the console (see :mod:`.alias`)."""
-    from . import alias, blender
+    then set up the console API: ``tripo.jobs()``/``tripo.client()`` (see :mod:`.console`) and the
+    plain ``tripo_blender`` name (see :mod:`.alias`)."""
+    from . import alias, blender, console
 
     blender.register()
+    console.attach()
     alias.install(__name__)
 
 
 def unregister() -> None:
     """Unregister everything :func:`register` added, the ``tripo_blender`` alias first."""
-    from . import alias, blender
+    from . import alias, blender, console
 
     alias.remove()
+    console.detach()
     blender.unregister()

@@ -10,7 +10,7 @@ A console session::
 
     >>> import tripo_blender as tripo
     >>> tripo.estimate_cost("text_to_model", prompt="a fox")
-    40
+    20
     >>> fox = tripo.text_to_model("a low-poly fox", model_version="v2.5-20250123")
     >>> fox
     <tripo.Job 'a low-poly fox' text_to_model running 35% task 1ec04b…>
@@ -23,8 +23,8 @@ A console session::
     >>> tripo.balance().balance
     9875.0
 
-Headless (the add-on enabled in the user preferences; ``--online-mode`` because Blender starts
-offline without it)::
+Headless (the add-on enabled in the user preferences; ``--online-mode`` allows online access
+for this run even where the preferences leave it off, as new profiles do)::
 
     blender -b --online-mode --python make_fox.py
 
@@ -36,16 +36,23 @@ job's :class:`~tripo_blender.client.TripoAPIError` (``.code`` 2010 = not enough 
 
 Main thread only: every function reads or changes Blender data, so calling one from another
 thread raises RuntimeError instead of crashing Blender.
+
+``tripo.jobs`` and ``tripo.client`` are also the add-on's subpackages (the job engine and the
+HTTP client: ``tripo.client.TripoClient``, ``tripo.jobs.JobState``). Python gives a package's
+attribute to its subpackage, so while the add-on is enabled those two packages are made
+*callable* (:func:`attach`): ``tripo.jobs()`` and ``tripo.client()`` call the functions below.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import ntpath
 import os
 import sys
 import threading
 import time
+import types
 from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
 import bpy
@@ -54,6 +61,7 @@ from .blender import generate_form as form
 from .blender.account import ONLINE_ACCESS_OFF, BalanceInfo, UserError, check_connection, make_client
 from .blender.generate_ops import GenerateRequest, request_problems
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
+from .blender.import_task import follow_task_spec
 from .blender.importer import JOB_ID_PROP
 from .blender.preferences import snapshot
 from .blender.runtime import ACTIVE_INTERVAL, online_access, runtime
@@ -77,7 +85,7 @@ log = logging.getLogger(LOGGER_NAME)
 
 #: An image input: a file path, an http(s) URL, an upload token, or a Blender image.
 ImageInput = Union[str, "os.PathLike[str]", bpy.types.Image]
-#: Longest single sleep while waiting: keeps timeouts exact and Ctrl+C responsive.
+#: Longest single sleep while waiting (see _pump_until).
 _SLICE = 0.05
 _HANDLER_NAME = "tripo_blender.console"
 _SETTLED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})
@@ -115,9 +123,12 @@ def _pump_until(done: Callable[[], bool], timeout: float | None) -> bool:
 
     The pump is the same function Blender's timer calls: in ``blender -b`` timers never fire, so
     this loop is what imports results there. In the interactive console the timer is registered
-    too, but timers only run between console commands, never during this call — both callers
-    run on the main thread, one after the other, so the pump is never entered twice at once.
-    Between ticks it sleeps the delay the pump asks for, in short slices (exact timeouts).
+    too, but timers only run between console commands, never during this call: both callers run
+    on the main thread, one after the other. The one way in while a tick runs is code the tick
+    itself runs (a handler fired by an import that waits): the nested tick then only lands
+    *other* results, because each result is taken off the queue before it is imported (tested).
+    Between ticks it sleeps the delay the pump asks for, in short slices (exact timeouts, a
+    responsive Ctrl+C).
     """
     deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
     while True:
@@ -149,7 +160,7 @@ def _error_from(job: Snapshot) -> TripoError:
     if error.suggestion:
         detail += f" {error.suggestion}"
     if job.state == JobState.CANCELLED:
-        return JobCancelled(f"Job {job.name!r} was cancelled ({job.note or 'by you'}){detail}")
+        return JobCancelled(f"Job {job.name!r}: {job.note or 'cancelled'}{detail}")
     if job.state == JobState.UNCERTAIN:
         return JobFailed(f"Job {job.name!r} may or may not have been sent (and charged){detail}. Check your tasks "
                          "on platform.tripo3d.ai; retrying from the Jobs panel sends a new, paid request.")
@@ -249,6 +260,9 @@ def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str
     if misplaced:
         raise TypeError(f"{caller}() takes its input as an argument, not as {', '.join(misplaced)}=")
     check_options(kind, options, caller=caller)
+    unsupported = sorted(set(options) - set(form.DEFAULTS))
+    if unsupported:  # a client option the panel's rules do not know yet would be dropped silently
+        raise TypeError(f"{caller}() does not support {', '.join(unsupported)} yet; use tripo.client() directly")
     values = dict(form.DEFAULTS)
     for name, value in options.items():
         value = getattr(value, "value", value)  # str enums → their wire value
@@ -363,7 +377,7 @@ class Job:
     @property
     def result(self) -> dict[str, Any]:
         """Data results (``check_riggable``: ``riggable``, ``rig_type``)."""
-        return {k: v for k, v in self.snapshot.result.items()}
+        return dict(self.snapshot.result)
 
     @property
     def estimated_cost(self) -> int | None:
@@ -511,11 +525,12 @@ def import_task(task_id: str, *, name: str | None = None, location: Sequence[flo
     program, or lost from the job list): the add-on follows it — polls, downloads, imports —
     without sending a request, so nothing is charged."""
     _require_main_thread("import_task()")
-    if not isinstance(task_id, str) or not task_id.strip():
-        raise ValueError("import_task() needs the task id (a string from the Tripo website or API)")
-    task_id = task_id.strip()
-    spec = JobSpec(FOLLOW_KIND, {"task_id": task_id}, name=name or f"Task {task_id[:8]}", meta=_location(location))
-    return _start(spec, task_id=task_id)
+    if not isinstance(task_id, str):
+        raise TypeError(f"import_task() takes the task id as a string, not {type(task_id).__name__}")
+    spec = follow_task_spec(task_id, name)  # the same job as Tripo › Import by Task ID
+    if location is not None:
+        spec = dataclasses.replace(spec, meta={**spec.meta, **_location(location)})
+    return _start(spec, task_id=spec.params["task_id"])
 
 
 # --------------------------------------------------------------------------- post-processes
@@ -717,3 +732,39 @@ def client() -> TripoClient:
     connection = snapshot().connection
     check_connection(connection)
     return make_client(connection)
+
+
+# --------------------------------------------------------------------------- tripo.jobs() / tripo.client()
+
+#: Subpackage → the console function calling it runs (see the module docstring).
+_PACKAGE_CALLS: dict[str, Callable[..., Any]] = {}
+
+
+class _CallablePackage(types.ModuleType):
+    """A subpackage that is also a console function: ``tripo.jobs()``, ``tripo.client()``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        function = _PACKAGE_CALLS.get(self.__name__)
+        if function is None:
+            raise TypeError(f"'module' object {self.__name__!r} is not callable")
+        return function(*args, **kwargs)
+
+
+def attach() -> None:
+    """On add-on enable: make ``tripo.jobs`` and ``tripo.client`` callable (and nothing else changes:
+    they stay the same module objects, so ``from tripo_blender.jobs import JobState`` still works)."""
+    package = __name__.rpartition(".")[0]
+    for name, function in (("jobs", jobs), ("client", client)):
+        module = sys.modules[f"{package}.{name}"]
+        _PACKAGE_CALLS[module.__name__] = function
+        module.__class__ = _CallablePackage
+
+
+def detach() -> None:
+    """On add-on disable: the subpackages are plain modules again."""
+    for name in list(_PACKAGE_CALLS):
+        module = sys.modules.get(name)
+        if isinstance(module, _CallablePackage):
+            plain: Any = module  # the declared type of __class__ would refuse the base class
+            plain.__class__ = types.ModuleType
+        del _PACKAGE_CALLS[name]

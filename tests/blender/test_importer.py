@@ -98,7 +98,7 @@ def test_zip_with_path_escape_is_refused_and_writes_nothing_outside(importer: Mo
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("model.obj", "v 0 0 0\n")
         zf.writestr("../escaped.txt", "owned")
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(importer.ImportFailed, match="Refused the downloaded archive evil.zip.*outside"):
         importer.import_result(archive, name="Evil", tags=TAGS)
     assert not (tmp_path / "escaped.txt").exists()
     assert not (archive.parent / "evil").exists()

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
 from ..jobs import JobSpec
 from . import generate_form as form
 from .generate_props import FORM_ATTR, GenerateOptions, TripoGenerateForm
-from .image_inputs import ImageInputError, ImageSlot, prepare_image
+from .image_inputs import ImageInputError, ImageSlot, named_slot, prepare_image
 from .importer import gltf_supports_meshopt
 from .runtime import UserError, runtime
 
@@ -208,18 +208,8 @@ class TRIPO_OT_generate(GenerateOptions, bpy.types.Operator):
         specs = IMAGE_SLOTS[mode]
         if not any(props.is_property_set(s.path_prop) or props.is_property_set(s.name_prop) for s in specs):
             return form_slots(pg, mode)
-        slots = []
-        for s in specs:
-            path, image_name = getattr(self, s.path_prop), getattr(self, s.name_prop)
-            if path and image_name:
-                raise ImageInputError(f"Give either {s.path_prop} or {s.name_prop}, not both")
-            image = None
-            if image_name:
-                image = bpy.data.images.get(image_name)
-                if image is None:
-                    raise ImageInputError(f"There is no Blender image named '{image_name}' (for the {s.what})")
-            slots.append(ImageSlot(path, image))
-        return tuple(slots)
+        return tuple(named_slot(getattr(self, s.path_prop), getattr(self, s.name_prop), s.what,
+                                path_prop=s.path_prop, name_prop=s.name_prop) for s in specs)
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         pg = form_of(context)

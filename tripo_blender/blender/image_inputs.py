@@ -34,7 +34,7 @@ import bpy
 from ..client.images import check_local_image, sniff_image_type
 from .preferences import ADDON_PACKAGE
 
-__all__ = ["ImageInputError", "ImageSlot", "prepare_image", "inputs_dir"]
+__all__ = ["ImageInputError", "ImageSlot", "named_slot", "prepare_image", "inputs_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,23 @@ class ImageSlot:
         if self.image is not None:
             return str(self.image.name)
         return os.path.basename(self.path.strip()) or None
+
+
+def named_slot(path: str, image_name: str, what: str, *, path_prop: str, name_prop: str) -> ImageSlot:
+    """An input given to an operator as a file path *or* the name of a Blender image.
+
+    Operators cannot hold datablock pointers, so scripts and dialogs name the image; both at
+    once would be ambiguous and an unknown name a typo: either raises :class:`ImageInputError`
+    naming the operator properties (``path_prop``/``name_prop``) to fix.
+    """
+    if path and image_name:
+        raise ImageInputError(f"Give either {path_prop} or {name_prop}, not both")
+    image = None
+    if image_name:
+        image = bpy.data.images.get(image_name)
+        if image is None:
+            raise ImageInputError(f"There is no Blender image named '{image_name}' (for the {what})")
+    return ImageSlot(path, image)
 
 
 def inputs_dir() -> Path:

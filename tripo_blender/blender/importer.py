@@ -24,18 +24,22 @@ from __future__ import annotations
 
 import logging
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import bpy
 
-from ..jobs.archive import safe_extract_zip
+from ..jobs.archive import UnsafeArchiveError, safe_extract_zip
 
 log = logging.getLogger(__name__)
 
 TASK_ID_PROP = "tripo_task_id"
 JOB_ID_PROP = "tripo_job_id"
+#: The Tripo task type that made an object (``animate_rig``, ``mesh_segmentation``…): what the
+#: context menu offers depends on it (retarget needs a rig task, completion a segmentation task).
+TASK_TYPE_PROP = "tripo_task_type"
 #: Formats Blender can open, in order of preference when a folder holds several candidates.
 MODEL_SUFFIXES = (".glb", ".gltf", ".fbx", ".obj", ".usdz", ".usdc", ".usda", ".usd", ".stl")
 
@@ -86,30 +90,43 @@ def _supported_kwargs(op: Any, wanted: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in wanted.items() if operator_accepts(op, k)}
 
 
+def _importer(suffix: str, options: ImportOptions) -> tuple[Any, dict[str, Any]] | None:
+    """The import operator for a file suffix and the keywords we want for it (None: no importer)."""
+    if suffix in (".glb", ".gltf"):
+        return bpy.ops.import_scene.gltf, {"import_shading": options.gltf_shading,
+                                           "merge_vertices": options.merge_vertices, "disable_bone_shape": True}
+    if suffix == ".fbx":
+        return bpy.ops.import_scene.fbx, {"use_anim": True, "ignore_leaf_bones": options.fbx_ignore_leaf_bones,
+                                          "automatic_bone_orientation": options.fbx_automatic_bone_orientation}
+    if suffix == ".obj":
+        return bpy.ops.wm.obj_import, {}
+    if suffix == ".stl":
+        return bpy.ops.wm.stl_import, {}
+    if suffix in (".usdz", ".usdc", ".usda", ".usd"):
+        return bpy.ops.wm.usd_import, {}
+    return None
+
+
+def can_import(path: str | os.PathLike[str]) -> bool:
+    """Whether this Blender can import ``path`` (by suffix; a ZIP counts: its content decides).
+
+    Some results are only files to keep (3MF for printing, Minecraft ``.schem``): the pump saves
+    them and says where they are instead of failing the job.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".zip":
+        return True
+    found = _importer(suffix, ImportOptions())
+    return found is not None and operator_exists(found[0])
+
+
 def _run_importer(path: Path, options: ImportOptions) -> None:
     """Call the importer for ``path``'s format; raise :class:`ImportFailed` with a clear reason."""
     suffix = path.suffix.lower()
-    op: Any
-    kwargs: dict[str, Any]
-    if suffix in (".glb", ".gltf"):
-        op = bpy.ops.import_scene.gltf
-        kwargs = {"import_shading": options.gltf_shading, "merge_vertices": options.merge_vertices,
-                  "disable_bone_shape": True}
-    elif suffix == ".fbx":
-        op = bpy.ops.import_scene.fbx
-        kwargs = {"use_anim": True, "ignore_leaf_bones": options.fbx_ignore_leaf_bones,
-                  "automatic_bone_orientation": options.fbx_automatic_bone_orientation}
-    elif suffix == ".obj":
-        op = bpy.ops.wm.obj_import
-        kwargs = {}
-    elif suffix == ".stl":
-        op = bpy.ops.wm.stl_import
-        kwargs = {}
-    elif suffix in (".usdz", ".usdc", ".usda", ".usd"):
-        op = bpy.ops.wm.usd_import
-        kwargs = {}
-    else:
+    found = _importer(suffix, options)
+    if found is None:
         raise ImportFailed(f"Blender has no importer for '{suffix}' files; the file is in {path.parent}")
+    op, kwargs = found
     if not operator_exists(op):
         raise ImportFailed(f"This Blender build has no importer for '{suffix}' files; the file is in {path.parent}")
     try:
@@ -145,7 +162,13 @@ def resolve_model_path(path: str | os.PathLike[str]) -> Path:
         return p
     folder = p.with_suffix("")
     if not folder.is_dir():
-        safe_extract_zip(p, folder)
+        try:
+            safe_extract_zip(p, folder)
+        except UnsafeArchiveError as exc:
+            raise ImportFailed(f"Refused the downloaded archive {p.name}: {exc}. Nothing was extracted; "
+                               "the server's file may be damaged or hostile") from exc
+        except zipfile.BadZipFile as exc:
+            raise ImportFailed(f"The downloaded archive {p.name} is damaged ({exc}); retry the download") from exc
     return find_model_file(folder)
 
 
@@ -281,8 +304,16 @@ def objects_with_task(task_id: str) -> list[bpy.types.Object]:
 
 def task_id_of(ob: bpy.types.ID) -> str | None:
     """The Tripo task id stamped on ``ob`` by an import, if any."""
+    return string_tag(ob, TASK_ID_PROP)
+
+
+def string_tag(ob: bpy.types.ID, name: str) -> str | None:
+    """The string ID property ``name`` of ``ob`` (one of our tags), if it is there and a string.
+
+    Tags are plain custom properties a user can edit or delete, so anything else reads as absent.
+    """
     try:
-        value = ob[TASK_ID_PROP]
+        value = ob[name]
     except KeyError:
         return None
     return value if isinstance(value, str) else None

@@ -221,6 +221,8 @@ def draw_job(layout: Any, job: Job, width: int, connection: Connection) -> None:
     else:
         box.label(text=status.text)
     if job.state == JobState.DONE:
+        if job.note:  # how the result landed when not the obvious way (source gone, file only saved…)
+            draw_wrapped(box, job.note, width, icon='INFO')
         if previews.has(job.id):
             box.template_icon(icon_value=previews.icon_id(job.id), scale=_THUMBNAIL_SCALE)
         row = box.row(align=True)

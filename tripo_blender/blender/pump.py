@@ -6,8 +6,10 @@ and one small class, so each piece is testable on its own:
 
 * :class:`JobView` — the snapshots the panels draw. Filled only from engine events, so drawing
   never takes a lock or asks a worker anything, and a job looks the same in every panel.
-* :func:`import_job` — bring one job's downloaded files into the scene (also used by
-  "Re-import"), tagged with the task and job ids, at the place stored when it was submitted.
+* :func:`import_plain` — bring one job's downloaded files into the scene as a new collection
+  (generation results, followed tasks, "Re-import"), tagged with the task id, job id and task
+  type, at the place stored when it was submitted. Post-process results go through
+  :func:`.landing.import_job`, which builds on this one.
 * :func:`tag_redraw` — redraw the 3D views (and the preferences) only when something changed.
 * :func:`main_window_override` — timer callbacks run without a window in the context; some
   operators (importers, ``undo_push``) behave better with one, so imports borrow a window.
@@ -27,9 +29,11 @@ import bpy
 from ..jobs import Event, FilesReady, Job, JobChanged, JobRemoved
 from ..jobs.model import BEST_MODEL_ORDER, THUMBNAIL_OUTPUT
 from . import previews
-from .importer import JOB_ID_PROP, TASK_ID_PROP, ImportFailed, ImportOptions, ImportResult, import_result
+from .importer import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, import_result
+from .tags import TASK_TYPES
 
-__all__ = ["JobView", "import_job", "model_file", "placement", "tag_redraw", "main_window_override"]
+__all__ = ["JobView", "import_plain", "result_tags", "model_file", "placement", "tag_redraw",
+           "main_window_override"]
 
 log = logging.getLogger(__name__)
 
@@ -113,20 +117,33 @@ def placement(job: Job) -> tuple[float, float, float] | None:
     return None
 
 
-def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> ImportResult:
-    """Import ``job``'s model file into a new collection named after the job.
+def result_tags(job: Job) -> dict[str, str]:
+    """The tags every object of ``job``'s result gets: job id, task id, and the task type when
+    the add-on knows it (a followed task's type is not known)."""
+    tags = {JOB_ID_PROP: job.id}
+    if job.task_id:
+        tags[TASK_ID_PROP] = job.task_id
+    task_type = TASK_TYPES.get(job.kind)
+    if task_type:
+        tags[TASK_TYPE_PROP] = task_type
+    return tags
 
-    Raises :class:`ImportFailed` when there is nothing importable or Blender refuses the file.
+
+def import_plain(job: Job, files: Mapping[str, str], options: ImportOptions, *,
+                 tags: Mapping[str, str] | None = None, undo: bool = True) -> ImportResult:
+    """Import ``job``'s model file into a new collection named after the job, at its location.
+
+    ``tags`` default to :func:`result_tags`; ``undo=False`` when the caller does more as part of
+    the same user-visible step and pushes the undo step itself. Raises :class:`ImportFailed`
+    when there is nothing importable or Blender refuses the file.
     """
     path = model_file(files)
     if path is None:
         raise ImportFailed("the job downloaded no model file to import")
-    tags = {JOB_ID_PROP: job.id}
-    if job.task_id:
-        tags[TASK_ID_PROP] = job.task_id
     with main_window_override():
-        return import_result(path, name=job.name, tags=tags, location=placement(job), options=options,
-                             undo_message=f"Import Tripo result {job.name}")
+        return import_result(path, name=job.name, tags=result_tags(job) if tags is None else tags,
+                             location=placement(job), options=options,
+                             undo_message=f"Import Tripo result {job.name}" if undo else None)
 
 
 def _windows() -> list[bpy.types.Window]:

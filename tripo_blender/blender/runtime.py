@@ -47,7 +47,8 @@ from . import previews
 from .account import ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UserError, check_connection, make_client
 from .importer import ImportFailed, ImportResult
 from .preferences import ADDON_PACKAGE, Connection, PreferencesSnapshot, snapshot
-from .pump import JobView, import_job, tag_redraw
+from .landing import import_job
+from .pump import JobView, import_plain, tag_redraw
 
 __all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL"]
 
@@ -312,7 +313,7 @@ class Runtime:
             raise UserError("The downloaded files of this job were removed from the download folder "
                             "(cache cleared?). Generate it again to get them back.")
         try:
-            return import_job(job, job.files, snapshot().import_options)
+            return import_plain(job, job.files, snapshot().import_options)
         except ImportFailed as exc:
             raise UserError(str(exc)) from None
 
@@ -441,7 +442,7 @@ class Runtime:
 
     def _import(self, runner: Runner, job: Job, files: Mapping[str, str]) -> None:
         try:
-            result = import_job(job, files, snapshot().import_options)
+            landing = import_job(job, files, snapshot().import_options)
         except ImportFailed as exc:
             log.warning("Job %s: import failed: %s", job.id, exc)
             runner.mark_import_failed(job.id, str(exc))
@@ -449,7 +450,7 @@ class Runtime:
             log.exception("Job %s: unexpected error while importing", job.id)
             runner.mark_import_failed(job.id, f"Blender could not import the result: {_plain(exc)}")
         else:
-            runner.mark_imported(job.id, [ob.name for ob in result.objects])
+            runner.mark_imported(job.id, [ob.name for ob in landing.objects], note=landing.note)
             if self._account.info.known:  # the user watches the balance: show what this cost
                 self.refresh_balance()
         self._cache_size = None

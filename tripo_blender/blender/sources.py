@@ -53,8 +53,13 @@ class Source:
 
     @property
     def label(self) -> str:
-        """A short name for job titles: the root's name, else the start of the task id."""
-        return str(self.root.name) if self.root is not None else f"task {self.task_id[:8]}"
+        """A short name for job titles: the result's collection (named after the job that made it,
+        "Fox"), else the root's name, else the start of the task id."""
+        if self.root is None:
+            return f"task {self.task_id[:8]}"
+        masters = {scene.collection for scene in bpy.data.scenes}
+        named = [c for c in self.root.users_collection if c not in masters]
+        return str(named[0].name if named else self.root.name)
 
 
 def _tagged_ancestor(ob: bpy.types.Object) -> bpy.types.Object | None:

@@ -482,14 +482,19 @@ class TripoClient:
         out_format: str = "glb",
         bake_animation: bool = True,
         export_with_geometry: bool = False,
+        *,
+        animate_in_place: bool = False,
     ) -> str:
         """Apply preset animation(s) to a rigged model (``animate_retarget``).
 
         One animation (an :class:`Animation` or a plain ``"preset:…"`` string) is sent as
         ``animation``; a list (1–5, billed per animation) as ``animations``.
+        ``animate_in_place`` (keyword only; not in SDK 0.3.0) keeps the root where it is (no
+        travel), for game engines that move characters themselves; sent only when True.
         """
         return self._create(
-            payloads.retarget_animation_body(original_model_task_id, animation, out_format, bake_animation, export_with_geometry)
+            payloads.retarget_animation_body(original_model_task_id, animation, out_format, bake_animation,
+                                             export_with_geometry, animate_in_place=animate_in_place)
         )
 
     def mesh_segmentation(self, original_model_task_id: str, model_version: str | None = "v1.0-20250506") -> str:

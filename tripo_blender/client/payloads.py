@@ -576,7 +576,11 @@ def retarget_animation_body(
     out_format: str = "glb",
     bake_animation: bool = True,
     export_with_geometry: bool = False,
+    *,
+    animate_in_place: bool = False,
 ) -> Body:
+    """``animate_in_place`` (not in SDK 0.3.0; the API's default is false) is sent only when True,
+    so bodies without it stay byte-identical to the SDK's."""
     body: Body = {
         "type": "animate_retarget",
         "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
@@ -584,6 +588,8 @@ def retarget_animation_body(
         "bake_animation": _bool(bake_animation, "bake_animation"),
         "export_with_geometry": _bool(export_with_geometry, "export_with_geometry"),
     }
+    if _bool(animate_in_place, "animate_in_place"):
+        body["animate_in_place"] = True
     if isinstance(animation, (Animation, str)):
         body["animation"] = _animation_name(animation)
         return body

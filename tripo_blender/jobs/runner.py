@@ -237,9 +237,13 @@ class Runner:
         self._events.put(JobRemoved(job_id))
         return True
 
-    def mark_imported(self, job_id: str, object_names: Sequence[str]) -> bool:
-        """The pump imported a job's files: the job is ``done``. False if it was not importing."""
-        return self._finish_import(job_id, JobState.DONE, "", None, objects=tuple(object_names))
+    def mark_imported(self, job_id: str, object_names: Sequence[str], *, note: str = "") -> bool:
+        """The pump imported a job's files: the job is ``done``. False if it was not importing.
+
+        ``note`` tells the user how the result landed when it is not the obvious way (the source
+        object was gone, the file type has no importer and was only saved…).
+        """
+        return self._finish_import(job_id, JobState.DONE, note, None, objects=tuple(object_names))
 
     def mark_import_failed(self, job_id: str, message: str) -> bool:
         """The pump could not import the files: the job is ``failed`` with ``message``."""

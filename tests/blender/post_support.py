@@ -1,0 +1,104 @@
+"""Helpers for the context-menu and landing tests: make a Tripo result, select it, find jobs.
+
+Results are made the way a user makes them — a job through the add-on's runtime against the
+emulator, landed by the pump — so the objects carry exactly the tags a real session leaves.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import bpy
+
+from tests.emulator import Emulator
+
+from .runtime_support import addon_module, layout_spy, pump_job
+
+
+def objects_of(job: Any) -> list[Any]:
+    """The objects a finished job landed (its ``objects`` names), roots first."""
+    found = [bpy.data.objects[name] for name in job.objects]
+    return sorted(found, key=lambda ob: ob.parent in found)
+
+
+def root_of(job: Any) -> Any:
+    roots = [ob for ob in objects_of(job) if ob.parent not in objects_of(job)]
+    assert len(roots) == 1, [ob.name for ob in roots]
+    return roots[0]
+
+
+def make_result(rt: Any, kind: str = "text_to_model", name: str = "Fox", **params: Any) -> Any:
+    """Run one generation job to the end; returns its final snapshot."""
+    params.setdefault("prompt", "a small fox")
+    spec = addon_module("jobs").JobSpec(kind, params, name=name)
+    return pump_job(rt, rt.submit(spec).id, "done")
+
+
+def select(*objects: Any) -> None:
+    """Select exactly ``objects``; the first becomes active (as a click, then shift-clicks, do)."""
+    view_layer = bpy.context.view_layer
+    for ob in view_layer.objects:
+        ob.select_set(False)
+    for ob in objects:
+        ob.select_set(True)
+    view_layer.objects.active = objects[0] if objects else None
+
+
+def newest(rt: Any, kind: str) -> Any:
+    """The newest job of ``kind`` the runtime knows."""
+    return next(j for j in rt.jobs() if j.kind == kind)
+
+
+def finish(rt: Any, kind: str, state: str = "done") -> Any:
+    """Pump the newest job of ``kind`` to ``state`` and return it."""
+    return pump_job(rt, newest(rt, kind).id, state)
+
+
+def posted(emulator: Emulator, task_type: str) -> list[dict[str, Any]]:
+    """Bodies of the task-creating requests of ``task_type``, in order."""
+    return [r.json for r in emulator.requests_to("POST", "/task") if r.json and r.json.get("type") == task_type]
+
+
+def armatures() -> list[Any]:
+    return [ob for ob in bpy.data.objects if ob.type == 'ARMATURE']
+
+
+class DialogDouble:
+    """Stands in for a running operator while its ``draw`` builds the dialog.
+
+    Operator instances exist only inside Blender's own calls, and in background mode
+    ``INVOKE_DEFAULT`` skips ``invoke`` (there is no window), so dialogs cannot be opened for real.
+    This double gives ``draw`` what an instance has — property values (the RNA defaults, or those
+    given), ``properties``, ``layout`` — and the class's own methods, bound to itself.
+    """
+
+    def __init__(self, op_class: Any, layout: Any, **values: Any) -> None:
+        self._class = op_class
+        self.layout = layout
+        module, name = op_class.bl_idname.split(".")
+        rna = getattr(getattr(bpy.ops, module), name).get_rna_type()  # the operator's properties
+        self.properties = SimpleNamespace(bl_rna=rna, is_property_set=lambda name: name in values)
+        for prop in rna.properties:
+            if prop.identifier == "rna_type":
+                continue
+            if prop.type == 'POINTER':
+                continue
+            if prop.type == 'COLLECTION':
+                default: Any = []
+            elif prop.type == 'ENUM' and prop.is_enum_flag:
+                default = set(prop.default_flag)
+            else:
+                default = prop.default
+            setattr(self, prop.identifier, values.get(prop.identifier, default))
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._class, name)
+        return attr.__get__(self) if callable(attr) and hasattr(attr, "__get__") else attr
+
+
+def draw_dialog(op_class: Any, **values: Any) -> Any:
+    """Draw ``op_class``'s dialog for the current selection; returns the recording layout."""
+    layout = layout_spy()
+    op_class.draw(DialogDouble(op_class, layout, **values), bpy.context)
+    return layout

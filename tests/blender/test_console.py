@@ -1,0 +1,408 @@
+"""The console API (``import tripo_blender as tripo``) against the emulator, in real bpy.
+
+Nothing here calls the pump by hand: ``job.wait()`` and ``tripo.batch()`` must do it themselves,
+because in ``blender -b`` (and in the bpy module) timers never fire.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import runpy
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import addon_utils
+import bpy
+import pytest
+
+from tests.emulator import TEST_KEY, Emulator
+
+from .runtime_support import addon_module, draw_panel, label_texts, online, rt, set_online_access  # noqa: F401
+from .support import ASSETS, DEV_MODULE, enable_addon, reraise
+
+SCRIPTS = Path(__file__).resolve().parent / "scripts"
+PIPELINE = SCRIPTS / "console_pipeline.py"
+WAIT = 60.0  # generous: a failure shows as a TimeoutError naming the job's state
+
+
+@pytest.fixture
+def tripo(addon: ModuleType) -> ModuleType:
+    """``import tripo_blender as tripo``, as a user types it (after the add-on is enabled)."""
+    return importlib.import_module("tripo_blender")
+
+
+@pytest.fixture
+def ready(tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any) -> Emulator:
+    """A fresh runtime talking to the emulator, an empty scene; yields the emulator."""
+    return online
+
+
+def _posts(emulator: Emulator) -> list[Any]:
+    return emulator.requests_to("POST", "/task")
+
+
+def _tagged(task_id: str | None) -> list[Any]:
+    return [ob for ob in bpy.data.objects if ob.get("tripo_task_id") == task_id]
+
+
+# --------------------------------------------------------------------------- the name `tripo_blender`
+
+
+def test_plain_name_is_the_enabled_extension_one_copy_of_each_module(tripo: ModuleType) -> None:
+    assert tripo is sys.modules[DEV_MODULE]
+    client = importlib.import_module("tripo_blender.client")
+    assert client is importlib.import_module(f"{DEV_MODULE}.client")
+    from tripo_blender.client import TripoAPIError  # what a script catches is what the add-on raises
+
+    assert TripoAPIError is importlib.import_module(f"{DEV_MODULE}.client.errors").TripoAPIError
+    assert importlib.import_module("tripo_blender.jobs.model") is importlib.import_module(f"{DEV_MODULE}.jobs.model")
+    console = importlib.import_module("tripo_blender.console")
+    assert console is importlib.import_module(f"{DEV_MODULE}.console")
+    assert console.__spec__.name == f"{DEV_MODULE}.console", "the alias must not rewrite the module's spec"
+
+
+def test_alias_and_callable_packages_exist_only_while_enabled(tripo: ModuleType) -> None:
+    jobs_package = importlib.import_module(f"{DEV_MODULE}.jobs")
+    assert callable(tripo.jobs) and callable(tripo.client)
+    assert tripo.jobs.JobState.DONE == "done" and tripo.client.TripoClient  # still the subpackages
+    addon_utils.disable(DEV_MODULE, default_set=True, handle_error=reraise)
+    try:
+        assert "tripo_blender" not in sys.modules
+        assert not [n for n in sys.modules if n.startswith("tripo_blender.")]
+        assert not callable(jobs_package)
+        assert importlib.import_module(f"{DEV_MODULE}.alias").installed_for() is None
+    finally:
+        enable_addon(DEV_MODULE)
+    assert importlib.import_module("tripo_blender") is sys.modules[DEV_MODULE]
+    assert callable(importlib.import_module(f"{DEV_MODULE}.jobs"))
+
+
+def test_another_module_named_tripo_blender_is_left_alone(addon: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    addon_utils.disable(DEV_MODULE, default_set=True, handle_error=reraise)
+    other = ModuleType("tripo_blender")
+    sys.modules["tripo_blender"] = other
+    try:
+        with caplog.at_level(logging.WARNING):
+            enable_addon(DEV_MODULE)
+        assert sys.modules["tripo_blender"] is other
+        assert f"import {DEV_MODULE} as tripo" in caplog.text
+    finally:
+        addon_utils.disable(DEV_MODULE, default_set=True, handle_error=reraise)
+        if sys.modules.get("tripo_blender") is other:
+            del sys.modules["tripo_blender"]
+        enable_addon(DEV_MODULE)
+    assert importlib.import_module("tripo_blender") is sys.modules[DEV_MODULE]
+
+
+def test_the_package_lists_exactly_the_console_api_and_help_explains_it(tripo: ModuleType) -> None:
+    console = tripo.console
+    assert tripo._CONSOLE_NAMES | {"jobs", "client"} == set(console.__all__)
+    assert set(console.__all__) <= set(dir(tripo))
+    assert ">>> import tripo_blender as tripo" in (console.__doc__ or "")
+    assert "blender -b" in (console.__doc__ or "")
+    for name in console.__all__:
+        assert getattr(console, name).__doc__, f"{name} has no docstring for help()"
+    assert tripo.text_to_model is console.text_to_model
+
+
+# --------------------------------------------------------------------------- jobs, panel, wait
+
+
+def test_console_job_is_in_the_jobs_panel_and_lands_tagged(tripo: ModuleType, ready: Emulator) -> None:
+    bpy.context.scene.cursor.location = (2.0, 0.0, 1.0)
+    job = tripo.text_to_model("a ceramic cat", name="Cat")
+
+    assert job.state in ("pending", "submitting", "queued", "running")  # returned at once
+    panel = addon_module("blender.job_list").TRIPO_PT_jobs
+    assert "Cat" in label_texts(draw_panel(panel))
+    assert job in tripo.jobs()
+
+    assert job.wait(WAIT) is job
+    assert job.done and job.progress == 100 and job.error is None
+    objects = job.objects
+    assert objects and set(objects) == set(_tagged(job.task_id))
+    assert objects[0].parent is None and tuple(objects[0].location) == pytest.approx((2.0, 0.0, 1.0))
+    assert set(job.files) >= {"pbr_model"} and all(Path(p).is_file() for p in job.files.values())
+    assert "done" in repr(job) and "Cat" in repr(job)
+    assert [b.json["prompt"] for b in _posts(ready)] == ["a ceramic cat"]
+
+
+def test_operator_job_is_in_tripo_jobs(tripo: ModuleType, ready: Emulator) -> None:
+    assert bpy.ops.tripo.generate(mode='TEXT', prompt="a wooden dog") == {'FINISHED'}
+
+    (job,) = [j for j in tripo.jobs() if j.name == "a wooden dog"]
+    assert job.kind == "text_to_model"
+    assert job.wait(WAIT).objects
+
+
+def test_wait_times_out_and_the_job_finishes_later(tripo: ModuleType, ready: Emulator) -> None:
+    ready.set_timing(queue_seconds=3600)
+    job = tripo.text_to_model("a slow statue")
+
+    with pytest.raises(TimeoutError, match="keeps running"):
+        job.wait(timeout=0.5)
+    assert job.state in ("pending", "submitting", "queued")
+
+    ready.advance(3600)
+    assert job.wait(WAIT).done
+    assert job.objects
+    assert len(_posts(ready)) == 1
+
+
+def test_no_credit_raises_the_api_error_with_its_code(tripo: ModuleType, ready: Emulator, prefs: Any) -> None:
+    from tripo_blender.client import TripoAPIError
+
+    poor = "tsk_poor_account_key_0000000000"
+    ready.add_key(poor, balance=0)
+    prefs.api_key = poor
+    job = tripo.text_to_model("an expensive castle")
+
+    with pytest.raises(TripoAPIError) as raised:
+        job.wait(WAIT)
+    assert raised.value.code == 2010
+    assert job.state == "failed" and job.error is not None and job.error.code == 2010
+    assert job.objects == []
+
+
+def test_a_failed_task_raises_its_error_code(tripo: ModuleType, ready: Emulator) -> None:
+    ready.set_outcome("failed", error_code=1001)
+    job = tripo.text_to_model("a doomed vase")
+
+    with pytest.raises(tripo.client.TripoAPIError) as raised:
+        job.wait(WAIT)
+    assert raised.value.code == 1001 and "could not generate" in str(raised.value)
+
+
+def test_cancel_then_wait_raises_job_cancelled(tripo: ModuleType, ready: Emulator) -> None:
+    ready.set_timing(queue_seconds=3600)
+    job = tripo.text_to_model("a forgotten chair")
+    assert job.cancel() is True
+    with pytest.raises(tripo.JobCancelled):
+        job.wait(WAIT)
+    assert job.cancel() is False
+
+
+def test_wait_from_another_thread_is_refused(tripo: ModuleType, ready: Emulator) -> None:
+    job = tripo.text_to_model("a threaded lamp")
+    caught: list[BaseException] = []
+
+    def body() -> None:
+        try:
+            job.wait(1)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            caught.append(exc)
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    thread.join(10)
+    assert len(caught) == 1 and isinstance(caught[0], RuntimeError) and "main thread" in str(caught[0])
+    assert job.wait(WAIT).done  # the job itself was not disturbed
+
+
+def test_pump_entered_again_from_inside_an_import_imports_each_result_once(
+        tripo: ModuleType, ready: Emulator, rt: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A handler run by an import that waits (and so pumps) must not import anything twice."""
+    runtime_module = addon_module("blender.runtime")
+    real_import = runtime_module.import_job
+    nested: list[float | None] = []
+
+    def import_and_pump(*args: Any, **kwargs: Any) -> Any:
+        nested.append(rt.pump())
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(runtime_module, "import_job", import_and_pump)
+    first, second = tripo.text_to_model("a first cup"), tripo.text_to_model("a second cup")
+    first.wait(WAIT)
+    second.wait(WAIT)
+
+    assert nested, "the pump was re-entered"
+    assert len(first.objects) == len(second.objects) > 0
+    assert {c.name for c in bpy.data.collections} == {"a first cup", "a second cup"}
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def test_batch_of_twelve_keeps_to_three_in_flight(tripo: ModuleType, ready: Emulator, prefs: Any, rt: Any,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    prefs.parallel_jobs = 8  # more workers than the batch may use: the cap must come from the runner
+    ready.concurrency_limit = 3
+    ready.set_timing(run_seconds=0.4)
+    prompts = [f"a small statue number {n}" for n in range(12)]
+
+    with caplog.at_level(logging.INFO, logger="tripo_blender.console"):
+        jobs = tripo.batch(prompts, parallel=3)
+
+    assert [j.name for j in jobs] == prompts
+    assert [j.state for j in jobs] == ["done"] * 12, [(j.name, j.state, j.error) for j in jobs]
+    assert all(j.objects for j in jobs)
+    assert ready.max_in_flight <= 3
+    posts = _posts(ready)
+    assert len(posts) == 12 and {p.status for p in posts} == {200}, "a refused POST means the cap was exceeded"
+    assert rt.runner().max_in_flight == 10, "the runner's limit is restored after the batch"
+    lines = [r.getMessage() for r in caplog.records if r.name == "tripo_blender.console" and "/12]" in r.getMessage()]
+    assert [line.split("]")[0] for line in lines] == [f"[{n}/12" for n in range(1, 13)]
+    assert all("done: " in line for line in lines)
+
+
+def test_batch_checks_every_prompt_before_sending_any(tripo: ModuleType, ready: Emulator) -> None:
+    with pytest.raises(ValueError, match="prompt 2"):
+        tripo.batch(["a fine cup", "x" * 2000], parallel=2)
+    assert _posts(ready) == [] and tripo.jobs() == []
+
+
+def test_progress_lines_reach_the_console_without_logging_setup(tripo: ModuleType, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Blender configures no logging handler: the batch adds one that prints to the current stdout."""
+    console = tripo.console
+    logger = logging.getLogger("tripo_blender.console")
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(logger, "handlers", [])
+    level = logger.level
+    logger.setLevel(logging.NOTSET)
+    try:
+        console._ensure_console_output()
+        console._ensure_console_output()
+        assert len(logger.handlers) == 1
+        logger.info("[1/1] done: 'x'")
+    finally:
+        logger.setLevel(level)
+    assert capsys.readouterr().out == "tripo: [1/1] done: 'x'\n"
+
+
+# --------------------------------------------------------------------------- post-processes and friends
+
+
+def test_post_process_from_a_users_child_object_uses_the_results_task(tripo: ModuleType, ready: Emulator) -> None:
+    model = tripo.text_to_model("a stone bench", name="Bench").wait(WAIT)
+    root = model.objects[0]
+    helper = bpy.data.objects.new("my helper", None)  # the user's own object under the result
+    bpy.context.scene.collection.objects.link(helper)
+    helper.parent = root
+
+    job = tripo.texture(helper, text_prompt="mossy granite")
+
+    spec = job.snapshot.spec
+    assert spec.kind == "texture_model" and job.name == "Texture Bench"
+    assert spec.params["original_model_task_id"] == model.task_id
+    assert dict(spec.meta) | {"location": None} == {"source_task_id": model.task_id, "source_object": root.name,
+                                                  "placement": "HIDE_SOURCE", "location": None}
+    job.wait(WAIT)
+    body = _posts(ready)[-1].json
+    assert body["type"] == "texture_model" and body["original_model_task_id"] == model.task_id
+
+
+def test_post_process_arguments_are_checked_before_sending(tripo: ModuleType, ready: Emulator) -> None:
+    plain = bpy.data.objects.new("not from tripo", None)
+    with pytest.raises(ValueError, match="not a Tripo result"):
+        tripo.rig(plain)
+    with pytest.raises(TypeError, match="colour"):
+        tripo.rig("some-task-id", colour="red")
+    with pytest.raises(ValueError, match="placement"):
+        tripo.texture("some-task-id", placement="SOMEWHERE")
+    with pytest.raises(ValueError, match="1 to 5"):
+        tripo.retarget("some-task-id", [])
+    with pytest.raises(TypeError):
+        tripo.text_to_model("a cat", colour="red")
+    with pytest.raises(ValueError, match="P1 does not support"):
+        tripo.text_to_model("a cat", model_version="P1-20260311", quad=True)
+    with pytest.raises(ValueError, match="does not exist"):
+        tripo.image_to_model("/nonexistent/picture.png")
+    assert _posts(ready) == [] and tripo.jobs() == []
+
+
+def test_check_riggable_by_task_id_returns_data_not_objects(tripo: ModuleType, ready: Emulator) -> None:
+    model = tripo.text_to_model("a running fox").wait(WAIT)
+    job = tripo.check_riggable(model.task_id).wait(WAIT)
+    assert job.result == {"riggable": True, "rig_type": "quadruped"}
+    assert job.objects == [] and job.files == {}
+
+
+def test_import_task_follows_an_existing_task_without_posting(tripo: ModuleType, ready: Emulator) -> None:
+    with tripo.client() as client:
+        task_id = client.text_to_model("a vase made elsewhere")
+    assert len(_posts(ready)) == 1
+
+    job = tripo.import_task(f" {task_id} ", location=(0.0, 5.0, 0.0)).wait(WAIT)
+
+    assert job.kind == "import_task" and job.estimated_cost == 0 and job.task_id == task_id
+    assert job.objects and set(job.objects) == set(_tagged(task_id))
+    assert tuple(job.objects[0].location) == pytest.approx((0.0, 5.0, 0.0))
+    assert len(_posts(ready)) == 1, "following a task must not create another"
+
+
+def test_images_from_files_and_blender_are_uploaded(tripo: ModuleType, ready: Emulator) -> None:
+    generated = bpy.data.images.new("sketch", 16, 16)
+    job = tripo.image_to_model(generated)
+    assert job.name == "sketch"
+    views = tripo.multiview_to_model(ASSETS / "images" / "rocket.jpg", back=str(ASSETS / "images" / "coffee.webp"))
+    job.wait(WAIT)
+    views.wait(WAIT)
+
+    uploads = [r.files["file"] for r in ready.requests_to("POST", "/upload")]
+    assert sorted(u.content_type for u in uploads) == ["image/jpeg", "image/png", "image/webp"]
+    body = [p.json for p in _posts(ready) if p.json["type"] == "multiview_to_model"][0]
+    assert [bool(f) for f in body["files"]] == [True, False, True, False]
+
+
+def test_estimate_cost_accepts_console_and_client_names(tripo: ModuleType) -> None:
+    assert tripo.estimate_cost("rig") == tripo.estimate_cost("rig_model") == 25
+    assert tripo.estimate_cost("import_task") == 0
+    assert tripo.estimate_cost("text_to_model", texture_quality="detailed") == 10 + tripo.estimate_cost(
+        "text_to_model")
+    assert tripo.estimate_cost("stylize") is None  # price not published
+
+
+def test_balance_and_client_use_the_add_on_settings(tripo: ModuleType, ready: Emulator, prefs: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = ready.balance_of(TEST_KEY)[0]
+    assert tripo.balance().balance == expected
+    with tripo.client() as client:
+        assert client.get_balance().balance == expected
+
+    prefs.api_key = ""
+    with pytest.raises(tripo.UserError, match="No Tripo API key"):
+        tripo.balance()
+    with pytest.raises(tripo.UserError, match="No Tripo API key"):
+        tripo.client()
+    set_online_access(False)
+    prefs.api_key = TEST_KEY
+    with pytest.raises(tripo.UserError, match="Online access"):
+        tripo.client()
+    with pytest.raises(tripo.UserError, match="Online access"):
+        tripo.text_to_model("a cat")
+
+
+# --------------------------------------------------------------------------- text → rig → retarget
+
+
+def test_pipeline_script_in_process(tripo: ModuleType, ready: Emulator) -> None:
+    """text → rig → retarget: one armature (the rig's) with walk and run, the model hidden."""
+    result = runpy.run_path(str(PIPELINE))["main"]()
+    assert [kind for _, kind, state in result["jobs"]] == ["retarget_animation", "rig_model", "text_to_model"]
+    assert {state for _, _, state in result["jobs"]} == {"done"}
+    assert result["rig"]["armature"] in result["armatures"]
+    assert result["rig"]["parented_meshes"], "the rigged mesh hangs under the armature"
+    posted = [p.json for p in _posts(ready)]
+    assert [b["type"] for b in posted] == ["text_to_model", "animate_rig", "animate_retarget"]
+    assert posted[1]["original_model_task_id"] == result["model"]["task"]
+    assert posted[2]["original_model_task_id"] == result["rig"]["task"]
+    assert posted[2]["animations"] == ["preset:walk", "preset:run"]
+    assert_landed(result)
+
+
+def assert_landed(result: dict[str, Any]) -> None:
+    """The landing the console API promises for text → rig → retarget (shared with the script test)."""
+    armature = result["rig"]["armature"]
+    assert result["armatures"] == [armature], "a retarget adds no second character"
+    assert result["retarget"]["objects"] == []
+    assert result["retarget"]["armature"] == armature
+    assert result["retarget"]["actions"] == ["run", "walk"]
+    assert result["animation"][armature]["active"] == "walk"
+    assert sorted(a for track in result["animation"][armature]["tracks"] for a in track) == ["run", "walk"]
+    assert result["model"]["hidden"] == result["model"]["objects"], "the rig replaces the model on screen"
+

@@ -1,0 +1,277 @@
+"""The right-click "Tripo" menu: when it shows, which items are enabled, and why the others are not;
+"Import by Task ID" for models made elsewhere.
+
+Enabled/disabled states are the operators' own ``poll`` (a menu item is greyed out exactly when
+``bpy.ops.tripo.<item>.poll()`` is False, and its tooltip is the poll message, which Blender also
+puts into the RuntimeError a script gets). Menus are drawn with a recording layout.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import bpy
+import pytest
+
+from tests.emulator import TEST_KEY, Emulator
+from tripo_blender.client import TripoClient
+
+from .post_support import draw_dialog, finish, make_result, newest, root_of, select
+from .runtime_support import (  # noqa: F401 - fixtures
+    addon_module,
+    calls_named,
+    draw_panel,
+    label_texts,
+    layout_spy,
+    online,
+    pump_job,
+    pump_until,
+    rt,
+    set_online_access,
+)
+
+#: Every menu item: operator name → the job kind it sends.
+ITEMS = {
+    "texture": "texture_model", "rig": "rig_model", "retarget": "retarget_animation", "refine": "refine_model",
+    "stylize": "stylize_model", "convert": "convert_model", "segment": "mesh_segmentation",
+    "complete": "mesh_completion", "smart_lowpoly": "smart_lowpoly",
+}
+#: Items that apply to a freshly generated (unrigged, unsegmented) model.
+FOR_A_MODEL = {"texture", "rig", "refine", "stylize", "convert", "segment", "smart_lowpoly"}
+
+
+@pytest.fixture
+def menu(addon: Any) -> Any:
+    return addon_module("blender.context_menu")
+
+
+def poll_message(op_name: str) -> str | None:
+    """None when the item is enabled, else its poll message (what the greyed item's tooltip says)."""
+    op = getattr(bpy.ops.tripo, op_name)
+    if op.poll():
+        return None
+    with pytest.raises(RuntimeError) as info:
+        op()
+    return str(info.value)
+
+
+def states() -> dict[str, str | None]:
+    return {name: poll_message(name) for name in ITEMS}
+
+
+def test_items_for_a_tripo_model(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    fox = make_result(rt)
+    select(root_of(fox))
+    found = states()
+    assert {name for name, why in found.items() if why is None} == FOR_A_MODEL
+    assert "not rigged" in found["retarget"] and "Rig" in found["retarget"]
+    assert "segment this model first" in found["complete"]
+
+
+def test_a_child_of_a_tripo_result_counts_as_the_result(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    fox = make_result(rt)
+    mine = bpy.data.objects.new("My marker", None)
+    clean_scene.collection.objects.link(mine)
+    mine.parent = root_of(fox)
+    select(mine)
+    assert bpy.ops.tripo.texture.poll()
+
+
+def test_every_item_explains_a_non_tripo_object_and_no_selection(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    cube = bpy.data.objects.new("Cube", bpy.data.meshes.new("Cube"))
+    clean_scene.collection.objects.link(cube)
+    select(cube)
+    for name, why in states().items():
+        assert why is not None and "'Cube' is not a Tripo result" in why and "Import by Task ID" in why, name
+    select()
+    for name, why in states().items():
+        assert why is not None and "Select an object of a Tripo result first" in why, name
+
+
+def test_every_item_is_off_while_online_access_is_off(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    select(root_of(make_result(rt)))
+    set_online_access(False)
+    for name, why in states().items():
+        assert why is not None and "Online access" in why, name
+
+
+def test_a_source_task_that_is_not_done_disables_everything(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    """An object tagged with the task of a job still running (a followed task, say) cannot be processed."""
+    fox = make_result(rt)
+    online.set_timing(run_seconds=600.0)
+    running = rt.submit(addon_module("jobs").JobSpec("text_to_model", {"prompt": "a slow fox"}, name="Slow"))
+    pump_until(rt, lambda: rt.job(running.id).task_id is not None, what="task id")
+    root = root_of(fox)
+    for ob in [root, *root.children_recursive]:
+        ob["tripo_task_id"] = rt.job(running.id).task_id
+    select(root)
+    for name, why in states().items():
+        assert why is not None and ("still queued" in why or "still running" in why), (name, why)
+
+
+def test_retarget_needs_a_tripo_spec_rig(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    fox = make_result(rt)
+    select(root_of(fox))
+    bpy.ops.tripo.check_riggable()
+    finish(rt, "check_riggable")
+    assert bpy.ops.tripo.rig(spec="mixamo") == {'FINISHED'}
+    rigged = finish(rt, "rig_model")
+    select(root_of(rigged))
+    why = poll_message("retarget")
+    assert why is not None and "Mixamo spec" in why and "Tripo spec" in why
+    assert "does not work on a rig result" in (poll_message("texture") or "")
+    assert poll_message("stylize") is None and poll_message("convert") is None
+
+
+def test_complete_is_offered_on_a_segmentation_result_only(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    select(root_of(make_result(rt)))
+    assert bpy.ops.tripo.segment() == {'FINISHED'}
+    parts = finish(rt, "mesh_segmentation")
+    select(root_of(parts))
+    assert poll_message("complete") is None
+    assert "does not work on a segmentation result" in (poll_message("texture") or "")
+
+
+# --------------------------------------------------------------------------- the menu itself
+
+
+def test_context_menu_shows_the_tripo_submenu_only_for_tripo_objects(rt: Any, online: Emulator, clean_scene: Any,
+                                                                     menu: Any) -> None:
+    cube = bpy.data.objects.new("Cube", bpy.data.meshes.new("Cube"))
+    clean_scene.collection.objects.link(cube)
+    fox = root_of(make_result(rt))
+
+    def drawn() -> list[Any]:
+        layout = layout_spy()
+        menu.draw_context_menu(SimpleNamespace(layout=layout), bpy.context)
+        return [c.args[0] for c in calls_named(layout, "menu")]
+
+    select(fox)
+    assert drawn() == ["VIEW3D_MT_tripo"]
+    select(cube)
+    assert drawn() == []
+    select()
+    assert drawn() == []
+    assert menu.draw_context_menu in bpy.types.VIEW3D_MT_object_context_menu._dyn_ui_initialize()
+
+
+def test_submenu_lists_every_item_with_valid_icons(menu: Any) -> None:
+    layout = layout_spy()
+    menu.VIEW3D_MT_tripo.draw(SimpleNamespace(layout=layout), bpy.context)
+    calls = calls_named(layout, "operator")
+    assert [c.args[0] for c in calls] == [f"tripo.{name}" for name in ITEMS]
+    assert layout.operator_context == 'INVOKE_DEFAULT', "dialogs (options and cost) open before anything is sent"
+    icons = bpy.types.UILayout.bl_rna.functions["operator"].parameters["icon"].enum_items.keys()
+    assert all(c.kwargs["icon"] in icons for c in calls)
+    assert all(c.kwargs["text"] for c in calls)
+
+
+# --------------------------------------------------------------------------- import by task id
+
+
+def test_import_by_task_id_follows_an_existing_task_and_the_menu_works_on_it(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    with TripoClient(api_key=TEST_KEY, base_url=online.base_url) as client:  # made "elsewhere"
+        task_id = client.text_to_model("a lamp")
+    posts = len(online.requests_to("POST", "/task"))
+
+    bpy.context.window_manager.tripo_import_task_id = f"  {task_id} "
+    assert bpy.ops.tripo.import_task() == {'FINISHED'}
+    assert bpy.context.window_manager.tripo_import_task_id == "", "the field is cleared once followed"
+    job = pump_job(rt, newest(rt, "import_task").id, "done")
+    assert job.task_id == task_id
+    assert len(online.requests_to("POST", "/task")) == posts, "following a task sends no request"
+    root = root_of(job)
+    assert root["tripo_task_id"] == task_id and "tripo_task_type" not in root, "its type is not known"
+
+    select(root)
+    assert bpy.ops.tripo.texture.poll()
+    assert "not rigged" in (poll_message("retarget") or ""), "no armature: not rigged"
+
+
+def test_import_by_task_id_refuses_bad_input_and_offline(rt: Any, online: Emulator) -> None:
+    with pytest.raises(RuntimeError, match="Enter a task id"):
+        bpy.ops.tripo.import_task(task_id="   ")
+    with pytest.raises(RuntimeError):
+        bpy.ops.tripo.import_task(task_id="../../etc/passwd")
+    assert rt.jobs() == []
+    set_online_access(False)
+    with pytest.raises(RuntimeError, match="Online access"):
+        bpy.ops.tripo.import_task(task_id="1ec04b2e-0000-4000-8000-000000000000")
+
+
+def test_import_by_task_id_panel_has_the_field_and_the_button(addon: Any) -> None:
+    panel = addon_module("blender.import_task").TRIPO_PT_import_task
+    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ('VIEW_3D', 'UI', "Tripo")
+    layout = draw_panel(panel)
+    assert [c.args[1] for c in calls_named(layout, "prop")] == ["tripo_import_task_id"]
+    assert [c.args[0] for c in calls_named(layout, "operator")] == ["tripo.import_task"]
+
+
+# --------------------------------------------------------------------------- the dialogs
+
+
+def drawn_props(layout: Any) -> list[str]:
+    return [c.args[1] for c in calls_named(layout, "prop")]
+
+
+def test_rig_dialog_shows_the_check_answer_and_the_cost(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    ops = addon_module("blender.post_ops")
+    fox = make_result(rt)
+    select(root_of(fox))
+    bpy.ops.tripo.check_riggable()
+    finish(rt, "check_riggable")
+    layout = draw_dialog(ops.TRIPO_OT_rig)
+    texts = label_texts(layout)
+    assert "Riggable, detected rig type: quadruped" in texts
+    assert "Rig type sent: quadruped" in texts
+    assert "Estimated cost: ≈ 25 credits" in texts
+    assert "rig_anyway" not in drawn_props(layout), "nothing to override after a positive answer"
+
+    online.set_riggable(False)
+    rock = make_result(rt, name="Rock", prompt="a rock")
+    select(root_of(rock))
+    bpy.ops.tripo.check_riggable()
+    finish(rt, "check_riggable")
+    layout = draw_dialog(ops.TRIPO_OT_rig)
+    assert any("cannot be rigged" in t for t in label_texts(layout))
+    assert "rig_anyway" in drawn_props(layout)
+
+
+def test_dialogs_show_their_estimated_cost(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    ops = addon_module("blender.post_ops")
+    select(root_of(make_result(rt)))
+
+    def cost(op_class: Any, **values: Any) -> str:
+        return next(t for t in label_texts(draw_dialog(op_class, **values)) if t.startswith("Estimated cost"))
+
+    assert cost(ops.TRIPO_OT_texture) == "Estimated cost: ≈ 10 credits"
+    assert cost(ops.TRIPO_OT_texture, texture_quality="detailed") == "Estimated cost: ≈ 20 credits"
+    assert cost(ops.TRIPO_OT_convert, format="OBJ") == "Estimated cost: ≈ 5 credits"
+    assert cost(ops.TRIPO_OT_convert, format="OBJ", face_limit=5000) == "Estimated cost: ≈ 10 credits"
+    assert cost(ops.TRIPO_OT_stylize) == "Estimated cost: price unknown"
+    assert cost(ops.TRIPO_OT_smart_lowpoly) == "Estimated cost: ≈ 30 credits"
+    assert cost(ops.TRIPO_OT_complete) == "Estimated cost: ≈ 50 credits"
+    assert cost(ops.TRIPO_OT_retarget, presets={"preset:walk", "preset:run"}) == "Estimated cost: ≈ 20 credits"
+    retarget = label_texts(draw_dialog(ops.TRIPO_OT_retarget))
+    assert "Choose at least one animation" in retarget and not any(t.startswith("Estimated") for t in retarget)
+    texture = draw_dialog(ops.TRIPO_OT_texture)
+    assert {"text_prompt", "texture_quality", "texture_alignment", "texture_seed", "bake", "compress",
+            "placement"} <= set(drawn_props(texture))
+    assert [c.args[1] for c in calls_named(texture, "prop_search")] == ["image_name", "style_image_name"]
+
+
+def test_retarget_dialog_groups_presets_by_rig_type(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    ops = addon_module("blender.post_ops")
+    select(root_of(make_result(rt)))
+    bpy.ops.tripo.check_riggable()
+    finish(rt, "check_riggable")
+    bpy.ops.tripo.rig(rig_type="quadruped")
+    select(root_of(finish(rt, "rig_model")))
+    layout = draw_dialog(ops.TRIPO_OT_retarget)
+    groups = [t for t in label_texts(layout) if t.split(" ")[0] in {g for g, _ in ops.PRESET_GROUPS}
+              or t.startswith(tuple(g.title() for g, _ in ops.PRESET_GROUPS))]
+    assert groups[0] == "Quadruped (this rig)", "the rig's own presets first"
+    shown = [c.args[2] for c in calls_named(layout, "prop_enum")]
+    assert sorted(shown) == sorted(a.value for a in addon_module("client").Animation)

@@ -1,0 +1,380 @@
+"""The menu's operators against the emulator, and where their results land.
+
+Each test does what a user does — generate a model, select it, run a menu item — and checks the
+exact request Tripo received and the scene after the pump landed the result: rigs become one
+armature in the source's place, retargets add named, playing actions to that same armature,
+other post-processes take the source's place, files Blender cannot import are kept and reported.
+"""
+
+from __future__ import annotations
+
+import stat
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import bpy
+import pytest
+
+from tests.emulator import Emulator
+
+from .post_support import armatures, finish, make_result, newest, objects_of, posted, root_of, select
+from .runtime_support import addon_module, label_texts, layout_spy, online, pump_job, pump_until, rt  # noqa: F401
+from .support import ASSETS
+
+
+@pytest.fixture
+def fox(rt: Any, online: Emulator, clean_scene: Any) -> Any:
+    """A generated model, selected (the usual starting point of the menu)."""
+    job = make_result(rt)
+    select(root_of(job))
+    return job
+
+
+def assert_in_place_of(result: Any, source: Any) -> None:
+    """The result took the source's place: same collection and transform; the source is hidden."""
+    root, source_root = root_of(result), root_of(source)
+    bpy.context.view_layer.update()  # world matrices follow a changed parent/transform on evaluation
+    assert [v for r in root.matrix_world for v in r] == pytest.approx(
+        [v for r in source_root.matrix_world for v in r], abs=1e-5)
+    assert set(root.users_collection) == set(source_root.users_collection)
+    assert all(ob.hide_get() and ob.hide_render for ob in objects_of(source))
+    assert not any(ob.hide_get() for ob in objects_of(result))
+
+
+def tags_of(job: Any, kind_type: str) -> None:
+    for ob in objects_of(job):
+        assert ob["tripo_task_id"] == job.task_id and ob["tripo_job_id"] == job.id
+        assert ob["tripo_task_type"] == kind_type
+
+
+# --------------------------------------------------------------------------- texture
+
+
+def test_texture_with_a_text_prompt(rt: Any, online: Emulator, fox: Any) -> None:
+    root_of(fox).location = (3.0, 1.0, 0.0)
+    assert bpy.ops.tripo.texture(text_prompt="rusty metal", texture_quality="detailed", texture_seed=7) == {'FINISHED'}
+    job = newest(rt, "texture_model")
+    assert job.estimated_cost == 20
+    assert job.spec.meta["placement"] == "HIDE_SOURCE" and job.spec.meta["source_task_id"] == fox.task_id
+    done = finish(rt, "texture_model")
+    body = posted(online, "texture_model")[0]
+    assert body["original_model_task_id"] == fox.task_id
+    assert body["texture_prompt"] == {"text": "rusty metal"}
+    assert "text_prompt" not in body and "image_prompt" not in body
+    assert (body["texture_quality"], body["texture_seed"], body["bake"]) == ("detailed", 7, True)
+    assert "compress" not in body and "part_names" not in body
+    assert done.note == ""
+    tags_of(done, "texture_model")
+    assert_in_place_of(done, fox)
+
+
+def test_texture_with_a_blender_image_and_a_style_file(rt: Any, online: Emulator, fox: Any) -> None:
+    sketch = bpy.data.images.new("sketch", 8, 8)
+    style = ASSETS / "images" / "coffee.webp"
+    assert bpy.ops.tripo.texture(image_name=sketch.name, style_image_path=str(style)) == {'FINISHED'}
+    finish(rt, "texture_model")
+    prompt = posted(online, "texture_model")[0]["texture_prompt"]
+    assert set(prompt) == {"image", "style_image"}
+    assert prompt["image"]["type"] == "png" and prompt["image"]["file_token"]
+    assert prompt["style_image"]["type"] == "webp" and prompt["style_image"]["file_token"]
+    uploads = [r.files["file"].content_type for r in online.requests_to("POST", "/upload")]
+    assert sorted(uploads) == ["image/png", "image/webp"]
+
+
+def test_texture_refuses_unsendable_requests_before_sending(rt: Any, online: Emulator, fox: Any,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(RuntimeError, match="not both"):
+        bpy.ops.tripo.texture(text_prompt="red", image_path=str(ASSETS / "images" / "rocket.jpg"))
+    with pytest.raises(RuntimeError, match="no Blender image named 'nope'"):
+        bpy.ops.tripo.texture(image_name="nope")
+    monkeypatch.setattr(addon_module("blender.post_ops"), "gltf_supports_meshopt", lambda: False)
+    with pytest.raises(RuntimeError, match="cannot open compressed"):
+        bpy.ops.tripo.texture(compress=True)
+    assert not [j for j in rt.jobs() if j.kind == "texture_model"]
+
+
+# --------------------------------------------------------------------------- rig
+
+
+def check_answer(rt: Any) -> Any:
+    bpy.ops.tripo.check_riggable()
+    return finish(rt, "check_riggable")
+
+
+def test_negative_riggability_check_sends_no_rig_unless_confirmed(rt: Any, online: Emulator, fox: Any) -> None:
+    online.set_riggable(False)
+    with pytest.raises(RuntimeError, match="Checking first whether Tripo can rig"):
+        bpy.ops.tripo.rig()  # a script that never checked: the free check starts, nothing is paid
+    assert newest(rt, "check_riggable").estimated_cost == 0
+    check = finish(rt, "check_riggable")
+    assert dict(check.result) == {"riggable": False, "rig_type": "others"}
+
+    shown = addon_module("blender.post_process").rig_check(check)
+    assert shown.riggable is False and "cannot be rigged" in shown.text and "others" in shown.text
+    with pytest.raises(RuntimeError, match="cannot be rigged.*Nothing was sent.*Rig Anyway"):
+        bpy.ops.tripo.rig()
+    assert not [j for j in rt.jobs() if j.kind == "rig_model"], "a negative check stops the paid request"
+    assert posted(online, "animate_rig") == []
+
+    assert bpy.ops.tripo.rig(rig_anyway=True, rig_type="biped") == {'FINISHED'}
+    finish(rt, "rig_model")
+    assert [b["rig_type"] for b in posted(online, "animate_rig")] == ["biped"]
+
+
+def test_pending_check_blocks_the_rig_too(rt: Any, online: Emulator, fox: Any) -> None:
+    online.set_timing(run_seconds=600.0)
+    bpy.ops.tripo.check_riggable()
+    pump_until(rt, lambda: newest(rt, "check_riggable").task_id is not None, what="check sent")
+    shown = addon_module("blender.post_process").rig_check(newest(rt, "check_riggable"))
+    assert shown.pending and "Checking" in shown.text
+    with pytest.raises(RuntimeError, match="has not answered yet"):
+        bpy.ops.tripo.rig()
+    assert not [j for j in rt.jobs() if j.kind == "rig_model"]
+
+
+@pytest.mark.parametrize("out_format", ["glb", "fbx"])
+def test_rig_lands_as_one_armature_in_place_of_the_model(rt: Any, online: Emulator, fox: Any, out_format: str) -> None:
+    assert check_answer(rt).result["riggable"] is True
+    assert bpy.ops.tripo.rig(out_format=out_format) == {'FINISHED'}
+    rigged = finish(rt, "rig_model")
+    body = posted(online, "animate_rig")[0]
+    assert body["out_format"] == out_format and body["spec"] == "tripo"
+    assert body["rig_type"] == "quadruped", "the detected rig type is sent"
+
+    assert len(armatures()) == 1
+    armature = armatures()[0]
+    assert armature.name in rigged.objects
+    skinned = [ob for ob in objects_of(rigged) if ob.type == 'MESH']
+    assert skinned and all(ob.parent == armature for ob in skinned)
+    assert all(m.object == armature for ob in skinned for m in ob.modifiers if m.type == 'ARMATURE')
+    tags_of(rigged, "animate_rig")
+    assert (armature["tripo_rig_format"], armature["tripo_rig_spec"]) == (out_format, "tripo")
+    assert_in_place_of(rigged, fox)
+
+
+# --------------------------------------------------------------------------- retarget
+
+
+def rig(rt: Any, out_format: str = "glb") -> Any:
+    check_answer(rt)
+    bpy.ops.tripo.rig(out_format=out_format)
+    rigged = finish(rt, "rig_model")
+    select(armatures()[0])
+    return rigged
+
+
+def assert_plays(armature: Any, action: Any) -> None:
+    """With only ``action`` playing, some bone's pose differs between two of its frames."""
+    actions = addon_module("blender.actions")
+    slot = actions.bone_slots(action)[0]
+    actions.assign_action(armature, action, slot)
+    start, end = actions.action_frame_range(action)
+    bones = sorted(actions.moving_bones(action, slot) & {b.name for b in armature.data.bones})
+    armature.animation_data.use_nla = False
+    try:
+        assert any(actions.pose_differs(armature, b, start, (start + end) / 2) for b in bones[:8]), action.name
+    finally:
+        armature.animation_data.use_nla = True
+
+
+@pytest.mark.parametrize("out_format", ["glb", "fbx"])
+def test_retarget_adds_named_actions_to_the_same_armature(rt: Any, online: Emulator, fox: Any, out_format: str) -> None:
+    rig(rt, out_format)
+    armature = armatures()[0]
+    presets = {"preset:walk", "preset:run", "preset:idle"}
+    assert bpy.ops.tripo.retarget(presets=presets, animate_in_place=True) == {'FINISHED'}
+    job = newest(rt, "retarget_animation")
+    assert job.estimated_cost == 30
+    assert job.spec.meta["target_armature"] == armature.name
+    done = finish(rt, "retarget_animation")
+    body = posted(online, "animate_retarget")[0]
+    assert body["animations"] == ["preset:idle", "preset:walk", "preset:run"], "one request, catalogue order"
+    assert body["out_format"] == out_format, "the rig's own format by default"
+    assert body["animate_in_place"] is True
+
+    assert armatures() == [armature], "no second character"
+    assert done.objects == () and f"to {armature.name}" in done.note
+    tracks = {t.name: t for t in armature.animation_data.nla_tracks}
+    for name in ("idle", "walk", "run"):
+        action = bpy.data.actions[name]
+        assert tracks[name].strips[0].action == action
+        assert action["tripo_task_id"] == done.task_id
+        assert_plays(armature, action)
+
+    select(armature)
+    assert bpy.ops.tripo.retarget(presets={"preset:jump"}) == {'FINISHED'}
+    finish(rt, "retarget_animation")
+    assert armatures() == [armature], "a second retarget adds to the same armature"
+    assert {"idle", "walk", "run", "jump"} <= {t.name for t in armature.animation_data.nla_tracks}
+    assert len(posted(online, "animate_retarget")) == 2
+
+
+def test_retarget_refuses_none_or_too_many_presets(rt: Any, online: Emulator, fox: Any) -> None:
+    rig(rt)
+    with pytest.raises(RuntimeError, match="Choose at least one animation"):
+        bpy.ops.tripo.retarget()
+    six = {"preset:idle", "preset:walk", "preset:run", "preset:dive", "preset:climb", "preset:jump"}
+    with pytest.raises(RuntimeError, match="at most 5"):
+        bpy.ops.tripo.retarget(presets=six)
+    assert not [j for j in rt.jobs() if j.kind == "retarget_animation"]
+
+
+def test_retarget_on_a_deleted_armature_imports_a_character_and_says_so(rt: Any, online: Emulator, fox: Any) -> None:
+    rig(rt)
+    bpy.ops.tripo.retarget(presets={"preset:walk"})
+    for ob in list(bpy.data.objects):
+        if ob.type == 'ARMATURE':
+            bpy.data.objects.remove(ob, do_unlink=True)
+    done = finish(rt, "retarget_animation")
+    assert "character is gone" in done.note
+    assert len(armatures()) == 1 and armatures()[0].name in done.objects
+
+
+# --------------------------------------------------------------------------- other post-processes
+
+
+def test_stylize_refine_segment_complete_and_lowpoly_produce_tagged_results(rt: Any, online: Emulator,
+                                                                             clean_scene: Any) -> None:
+    model = make_result(rt)
+    select(root_of(model))
+    assert bpy.ops.tripo.stylize(style="voxel") == {'FINISHED'}
+    styled = finish(rt, "stylize_model")
+    tags_of(styled, "stylize_model")
+    assert_in_place_of(styled, model)
+    assert posted(online, "stylize_model")[0]["style"] == "voxel"
+
+    draft = make_result(rt, name="Draft", model_version="v1.4-20240625")
+    select(root_of(draft))
+    assert bpy.ops.tripo.refine(placement="KEEP_BOTH") == {'FINISHED'}
+    refined = finish(rt, "refine_model")
+    tags_of(refined, "refine_model")
+    assert posted(online, "refine_model")[0]["draft_model_task_id"] == draft.task_id
+    assert not any(ob.hide_get() for ob in objects_of(draft)), "KEEP_BOTH leaves the source visible"
+
+    statue = make_result(rt, name="Statue")  # the model is hidden under its stylized version now
+    select(root_of(statue))
+    assert bpy.ops.tripo.segment() == {'FINISHED'}
+    parts = finish(rt, "mesh_segmentation")
+    tags_of(parts, "mesh_segmentation")
+    names = sorted(ob["tripo_part_name"] for ob in objects_of(parts) if ob.type == 'MESH')
+    assert names == ["head", "left_arm", "legs", "right_arm", "torso"]
+    post_process = addon_module("blender.post_process")
+    source = addon_module("blender.sources").source_of(root_of(parts))
+    assert sorted(post_process.part_names(source)) == names, "the parts a later request may name"
+
+    select(root_of(parts))
+    assert bpy.ops.tripo.complete(part_names="head, legs") == {'FINISHED'}
+    completed = finish(rt, "mesh_completion")
+    tags_of(completed, "mesh_completion")
+    assert posted(online, "mesh_completion")[0]["part_names"] == ["head", "legs"]
+    assert_in_place_of(completed, parts)
+
+    select(root_of(completed))
+    with pytest.raises(RuntimeError, match="at most 10,000"):
+        bpy.ops.tripo.smart_lowpoly(face_limit=15000, quad=True)
+    assert bpy.ops.tripo.smart_lowpoly(face_limit=2000, quad=True) == {'FINISHED'}
+    low = finish(rt, "smart_lowpoly")
+    tags_of(low, "highpoly_to_lowpoly")
+    body = posted(online, "highpoly_to_lowpoly")[0]
+    assert (body["face_limit"], body["quad"], body["original_model_task_id"]) == (2000, True, completed.task_id)
+    assert Path(low.files["model"]).suffix == ".fbx", "quad results come as FBX (and import)"
+
+
+def test_convert_to_obj_imports_the_zip_with_its_texture(rt: Any, online: Emulator, fox: Any) -> None:
+    assert bpy.ops.tripo.convert(format="OBJ", texture_size=1024) == {'FINISHED'}
+    job = newest(rt, "convert_model")
+    assert job.estimated_cost == 10, "texture_size costs 5 extra"
+    done = finish(rt, "convert_model")
+    body = posted(online, "convert_model")[0]
+    assert (body["format"], body["texture_size"]) == ("OBJ", 1024)
+    assert not {"quad", "face_limit", "texture_format", "flatten_bottom"} & set(body), "no unasked surcharges"
+    tags_of(done, "convert_model")
+    meshes = [ob for ob in objects_of(done) if ob.type == 'MESH']
+    images = [n.image for ob in meshes for slot in ob.material_slots if slot.material and slot.material.node_tree
+              for n in slot.material.node_tree.nodes if n.type == 'TEX_IMAGE' and n.image]
+    assert images and all(image.size[0] > 0 for image in images), "the ZIP's texture is loaded"
+    assert_in_place_of(done, fox)
+
+
+@pytest.mark.parametrize(("operator", "options", "suffix"), [
+    ("convert", {"format": "3MF"}, ".3mf"),
+    ("stylize", {"style": "minecraft", "block_size": 64}, ".schem"),
+])
+def test_results_blender_cannot_import_are_kept_and_reported(rt: Any, online: Emulator, fox: Any, operator: str,
+                                                            options: dict[str, Any], suffix: str) -> None:
+    before = set(bpy.data.objects)
+    assert getattr(bpy.ops.tripo, operator)(**options) == {'FINISHED'}
+    done = finish(rt, "convert_model" if operator == "convert" else "stylize_model")
+    assert done.objects == () and set(bpy.data.objects) == before
+    saved = Path(done.files["model"])
+    assert saved.suffix == suffix and saved.is_file()
+    assert f"Saved {saved.name}" in done.note and str(saved.parent) in done.note
+    layout = layout_spy()
+    addon_module("blender.job_list").draw_job(layout, done, 200, addon_module("blender.preferences").snapshot().connection)
+    assert any(saved.name in text for text in label_texts(layout)), "the row shows where the file is"
+
+
+def test_source_deleted_meanwhile_lands_at_the_cursor_and_says_so(rt: Any, online: Emulator, fox: Any) -> None:
+    bpy.context.scene.cursor.location = (5.0, 0.0, 0.0)
+    assert bpy.ops.tripo.texture(text_prompt="gold") == {'FINISHED'}
+    for ob in objects_of(fox):
+        bpy.data.objects.remove(ob, do_unlink=True)
+    done = finish(rt, "texture_model")
+    assert "source object was deleted" in done.note
+    bpy.context.view_layer.update()
+    assert tuple(root_of(done).matrix_world.translation) == pytest.approx((5.0, 0.0, 0.0))
+
+
+def test_one_landing_is_one_undo_step(rt: Any, online: Emulator, fox: Any) -> None:
+    bpy.ops.ed.undo_push(message="before texture")
+    bpy.ops.tripo.texture(text_prompt="gold")
+    done = finish(rt, "texture_model")
+    landed = set(done.objects)
+    source_names = set(fox.objects)
+    bpy.ops.ed.undo()
+    names = {ob.name for ob in bpy.data.objects}
+    assert not landed & names, "the result is gone"
+    assert source_names <= names and not any(bpy.data.objects[n].hide_render for n in source_names), \
+        "and the source is visible again"
+
+
+# --------------------------------------------------------------------------- hostile archives
+
+
+def _hostile_zip(path: Path, entry: str) -> None:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("model.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+        if entry == "symlink":
+            info = zipfile.ZipInfo("link.obj")
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, "/etc/passwd")
+        else:
+            zf.writestr(entry, "owned")
+
+
+@pytest.mark.parametrize("entry", ["../../escaped.txt", "/tmp/tripo-absolute-escape.txt", "symlink"])
+def test_a_hostile_zip_from_the_server_fails_the_job_and_writes_nothing_outside(
+        rt: Any, online: Emulator, fox: Any, tmp_path: Path, entry: str) -> None:
+    """The downloaded OBJ ZIP is swapped for a hostile one before the pump imports it."""
+    files_ready = addon_module("jobs").FilesReady
+    runner = rt.runner()
+    assert bpy.ops.tripo.convert(format="OBJ") == {'FINISHED'}
+    events: list[Any] = []
+    deadline = time.monotonic() + 30.0
+    while not any(isinstance(e, files_ready) for e in events):  # what the pump would drain, without importing
+        assert time.monotonic() < deadline, "the converted file was not downloaded"
+        runner.wait_for_events(0.2)
+        events.extend(runner.drain_events())
+    archive = Path(next(e for e in events if isinstance(e, files_ready)).files["model"])
+    task_folder = archive.parent
+    _hostile_zip(archive, entry)
+    rt._view.apply(events)
+
+    failed = pump_job(rt, newest(rt, "convert_model").id, "failed")
+    assert "Refused the downloaded archive" in failed.error.message and "Nothing was extracted" in failed.error.message
+    outside = {p for p in task_folder.parent.parent.rglob("*")} - {p for p in task_folder.rglob("*")} - {task_folder}
+    assert not any(p.name.startswith(("escaped", "tripo-absolute-escape", "link")) for p in outside)
+    assert not Path("/tmp/tripo-absolute-escape.txt").exists()
+    assert sorted(p.name for p in task_folder.iterdir()) == [archive.name], "nothing extracted next to it either"

@@ -1,0 +1,57 @@
+"""The "Tripo" submenu of the 3D Viewport's object context menu (right click).
+
+It is drawn only for objects of a Tripo result (a ``tripo_task_id`` tag on the object or one of
+its parents): on anything else the items could never apply, and a menu full of greyed-out
+entries would only add noise to every right click. Inside, every item stays visible and is
+greyed out with the reason in its tooltip when it cannot apply (the operators' ``poll``), so
+the user learns *why* rather than wondering where an item went.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bpy
+
+from .post_ops import MENU_OPERATORS
+from .post_process import context_object, tripo_object
+
+__all__ = ["VIEW3D_MT_tripo", "draw_context_menu", "CLASSES", "register_extra", "unregister_extra"]
+
+
+class VIEW3D_MT_tripo(bpy.types.Menu):
+    """Tripo post-processes of the selected Tripo model."""
+
+    bl_idname = "VIEW3D_MT_tripo"
+    bl_label = "Tripo"
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        layout.operator_context = 'INVOKE_DEFAULT'  # the dialogs (options and cost) open first
+        for item in MENU_OPERATORS:
+            if item is None:
+                layout.separator()
+                continue
+            operator, text, icon = item
+            layout.operator(operator.bl_idname, text=text, icon=icon)
+
+
+def draw_context_menu(menu: Any, context: bpy.types.Context) -> None:
+    """Appended to ``VIEW3D_MT_object_context_menu``: the submenu, for Tripo objects only."""
+    if not tripo_object(context_object(context)):
+        return
+    layout = menu.layout
+    layout.separator()
+    layout.menu(VIEW3D_MT_tripo.bl_idname, icon='FUND')
+
+
+CLASSES: tuple[type, ...] = (VIEW3D_MT_tripo,)
+
+
+def register_extra() -> None:
+    bpy.types.VIEW3D_MT_object_context_menu.append(draw_context_menu)
+
+
+def unregister_extra() -> None:
+    bpy.types.VIEW3D_MT_object_context_menu.remove(draw_context_menu)

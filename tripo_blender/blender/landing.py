@@ -1,0 +1,185 @@
+"""The pump's import step: where a finished job's result goes in the scene.
+
+A result lands according to its kind (``job.spec.kind``) and the ``JobSpec.meta`` conventions
+(CONTRACTS.md):
+
+* **generation and followed tasks** (``text/image/multiview_to_model``, ``import_task``): a new
+  collection at ``meta.location`` (the 3D cursor when it was asked for) — :func:`.pump.import_plain`;
+* **rig** (``rig_model``): :func:`.rigging.land_rig` makes it one armature with its skinned mesh,
+  then it takes the source's place (:func:`.placement.place_like_source`, ``meta.placement``,
+  default ``HIDE_SOURCE``);
+* **retarget** (``retarget_animation``): the animations go onto the *existing* armature of the
+  rigged model (``meta.target_armature``, else found by the rig task's tag) with
+  :func:`.rigging.apply_retarget`; the file's copy of the character is deleted, so a model never
+  gets a second character and a later retarget adds more actions to the same armature;
+* **every other post-process** (texture, refine, stylize, convert, segment, complete, low poly):
+  the new model takes the source's place.
+
+Rules that hold for all of them, and why:
+
+* **One undo step per landing**: the pieces (import, rig set-up, placement) push none; the
+  landing pushes one at the end, so Ctrl+Z takes back exactly what appeared.
+* **A paid result is never thrown away**: when the source object was deleted meanwhile, or the
+  armature is gone, or the rig/retarget set-up refuses the file, the result is still imported
+  as it is (at the cursor) and the job's note says what happened.
+* **Files Blender cannot import** (3MF, Minecraft ``.schem``) end the job *done*, with the
+  file's path in the note (the row's Folder button shows it): the user asked for that file.
+* The result's objects carry the facts the context menu needs later (:mod:`.tags`): task type,
+  rig spec/format, part names.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence, cast
+
+import bpy
+
+from ..jobs import Job
+from .importer import ImportFailed, ImportOptions, ImportResult, can_import, push_undo, task_id_of
+from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_like_source
+from .pump import import_plain, main_window_override, model_file, result_tags
+from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, land_rig
+from .sources import DEFAULT_PLACEMENT, source_of
+from .tags import PART_NAME_PROP, has_parts, rig_tags, strip_duplicate_suffix
+
+__all__ = ["Landing", "import_job", "POST_PROCESS_KINDS"]
+
+log = logging.getLogger(__name__)
+
+#: Kinds whose result replaces (or animates) an object already in the scene.
+POST_PROCESS_KINDS = frozenset({
+    "texture_model", "refine_model", "rig_model", "retarget_animation", "stylize_model", "convert_model",
+    "mesh_segmentation", "mesh_completion", "smart_lowpoly",
+})
+
+
+@dataclass
+class Landing:
+    """What a landing left in the scene: the job's own objects and a note for the job row."""
+
+    objects: list[bpy.types.Object] = field(default_factory=list)
+    note: str = ""
+
+
+def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
+    """Land ``job``'s downloaded result in the scene (see the module docstring).
+
+    Raises :class:`ImportFailed` when there is nothing to import or Blender refuses the file
+    (nothing is left in the scene then).
+    """
+    path = model_file(files)
+    if path is None:
+        raise ImportFailed("the job downloaded no model file to import")
+    if not can_import(path):
+        where = Path(path)
+        log.info("Job %s: %s has no importer in this Blender; kept at %s", job.id, where.suffix, where)
+        return Landing(note=f"Saved {where.name} (Blender cannot import {where.suffix} files) in {where.parent}")
+    source_task = job.spec.meta.get("source_task_id")
+    if job.kind not in POST_PROCESS_KINDS or not isinstance(source_task, str) or not source_task:
+        result = import_plain(job, files, options, tags=_tags(job))
+        _tag_parts(job, result.objects)
+        return Landing(result.objects)
+    with main_window_override():
+        if job.kind == "retarget_animation":
+            landing = _land_retarget(job, files, options, source_task)
+        else:
+            landing = _land_post_process(job, files, options, source_task)
+        push_undo(f"Tripo: {job.name}")
+    if landing.note:
+        log.info("Job %s landed: %s", job.id, landing.note)
+    return landing
+
+
+def _tags(job: Job) -> dict[str, str]:
+    """The tags of ``job``'s objects: ids and task type, plus the rig facts of a rig result."""
+    tags = result_tags(job)
+    if job.kind == "rig_model":
+        tags.update(rig_tags(job.spec.params))
+    return tags
+
+
+def _tag_parts(job: Job, objects: Sequence[bpy.types.Object]) -> None:
+    """Stamp each mesh of a parts result with its part name (the importer named it after the node)."""
+    if not has_parts(job.kind, job.spec.params):
+        return
+    for ob in objects:
+        if ob.type == 'MESH':
+            ob[PART_NAME_PROP] = strip_duplicate_suffix(ob.name)
+
+
+def _import(job: Job, files: Mapping[str, str], options: ImportOptions) -> ImportResult:
+    """Import without an undo step of its own (the landing pushes one for everything)."""
+    result = import_plain(job, files, options, tags=_tags(job), undo=False)
+    _tag_parts(job, result.objects)
+    return result
+
+
+def _in_scene(ob: bpy.types.Object | None) -> bool:
+    """A deleted object may linger in ``bpy.data`` with no users until the file is saved."""
+    return ob is not None and bool(ob.users_scene)
+
+
+def _source_root(job: Job, source_task: str) -> bpy.types.Object | None:
+    """The root of the source result still in the scene: by the name hint if it still carries the
+    source's tag (names change), else by the tag alone; None when it is gone."""
+    hint = job.spec.meta.get("source_object")
+    named = bpy.data.objects.get(hint) if isinstance(hint, str) else None
+    if named is not None and task_id_of(named) == source_task and _in_scene(named):
+        return source_of(named).root
+    root = source_of(source_task).root
+    return root if _in_scene(root) else None
+
+
+def _placement_mode(job: Job) -> PlacementMode:
+    mode = job.spec.meta.get("placement", DEFAULT_PLACEMENT)
+    return cast(PlacementMode, mode if mode in PLACEMENT_MODES else DEFAULT_PLACEMENT)
+
+
+def _land_post_process(job: Job, files: Mapping[str, str], options: ImportOptions, source_task: str) -> Landing:
+    """Import, set up a rig if it is one, and put the result where its source is."""
+    source = _source_root(job, source_task)
+    result = _import(job, files, options)
+    notes: list[str] = []
+    if job.kind == "rig_model":
+        try:
+            land_rig(result)
+        except RigLandingFailed as exc:
+            notes.append(f"Imported as it is, not set up as a rig: {exc}.")
+    if source is None:
+        notes.append("The source object was deleted meanwhile: placed at the 3D cursor instead.")
+    else:
+        try:
+            place_like_source(result, source, _placement_mode(job))
+        except PlacementRefused as exc:
+            notes.append(f"Placed at the 3D cursor: {exc}.")
+    return Landing(result.objects, " ".join(notes))
+
+
+def _target_armature(job: Job, source_task: str) -> bpy.types.Object | None:
+    """The armature a retarget animates: ``meta.target_armature`` if it is still that rig's
+    armature, else the armature tagged with the rig task (the user may have renamed it)."""
+    name: Any = job.spec.meta.get("target_armature")
+    named = bpy.data.objects.get(name) if isinstance(name, str) else None
+    if named is not None and named.type == 'ARMATURE' and task_id_of(named) == source_task and _in_scene(named):
+        return named
+    armature = source_of(source_task).armature
+    return armature if _in_scene(armature) else None
+
+
+def _land_retarget(job: Job, files: Mapping[str, str], options: ImportOptions, source_task: str) -> Landing:
+    """Move the animations onto the rig's armature; keep the file as a character only if that fails."""
+    target = _target_armature(job, source_task)
+    result = _import(job, files, options)
+    if target is None:
+        return Landing(result.objects, "The rigged character is gone from the scene: imported the animated "
+                                       "model as a new character at the 3D cursor.")
+    presets = [str(p) for p in job.spec.meta.get("presets", ())]
+    try:
+        actions = apply_retarget(target, result, presets)
+    except RetargetFailed as exc:
+        return Landing(result.objects, f"Could not add the animations to {target.name} ({exc}): imported them "
+                                       "as a separate character at the 3D cursor.")
+    return Landing([], f"Added {', '.join(a.name for a in actions)} to {target.name}.")

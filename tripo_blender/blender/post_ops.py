@@ -1,0 +1,787 @@
+"""Operators of the right-click "Tripo" menu: texture, rig, retarget, refine, stylize, convert,
+segment, complete parts, smart low poly (and the free riggability check).
+
+Each works on the selected object's Tripo task (:mod:`.post_process` resolves it and explains
+in ``poll`` why an item cannot apply), opens a dialog with the request's options and its
+estimated cost, and hands a :class:`JobSpec` built by :func:`.sources.post_process_spec` — the
+same builder the console API uses, so ``JobSpec.meta`` follows one convention — to the runtime.
+Submitting returns at once; the pump lands the result later (:mod:`.landing`).
+
+Scripts call them like any operator (``bpy.ops.tripo.texture(text_prompt="rusty metal")``,
+``EXEC_DEFAULT``): every option is a property with the API's documented default (``SKIP_SAVE``,
+so a script never inherits what someone chose in a dialog). Problems are reported as
+``{'ERROR'}`` (a ``RuntimeError`` for a script) and nothing is sent.
+
+Why the Rig dialog runs the free riggability check first: a rig costs credits, and Tripo can
+tell beforehand (for free) whether it can rig the model and which skeleton it detects. A
+negative answer stops the request unless the user ticks "Rig anyway" (the check can be wrong).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+
+import bpy
+
+if TYPE_CHECKING:  # the stubs' literal sets of operator results and icons; absent from real bpy
+    from bpy.stub_internal.rna_enums import IconItems
+    from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
+
+from ..client import Animation, PostStyle, RigSpec, RigType
+from ..client.payloads import CONVERT_FORMATS, MAX_ANIMATIONS, TEXTURE_FORMATS
+from ..jobs import Job, JobSpec, estimate_cost
+from . import generate_form as form
+from .account import UserError
+from .image_inputs import ImageInputError, named_slot, prepare_image
+from .importer import gltf_supports_meshopt, string_tag
+from .job_list import draw_wrapped, window_manager
+from .post_process import LABELS, Target, Unavailable, part_names, rig_check, rig_check_job, target_of, unavailable
+from .runtime import runtime
+from .sources import DEFAULT_PLACEMENT, Source, post_process_spec
+from .tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
+
+__all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
+           "TRIPO_OT_refine", "TRIPO_OT_stylize", "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_complete",
+           "TRIPO_OT_smart_lowpoly", "MENU_OPERATORS", "PRESET_GROUPS", "start_rig_check", "CLASSES"]
+
+log = logging.getLogger(__name__)
+
+_SKIP = {'SKIP_SAVE'}
+_WRAP = 56
+_DIALOG_WIDTH = 380
+_PLACEMENT_ITEMS = (
+    ("HIDE_SOURCE", "Hide Source", "The result takes the source's place; the source is hidden (nothing is lost)"),
+    ("KEEP_BOTH", "Keep Both", "The result takes the source's place; the source stays visible"),
+    ("REPLACE", "Replace", "The result takes the source's place; the source's Tripo objects are deleted "
+                           "(objects you parented to it are kept)"),
+)
+_PART_NAMES_HELP = ("Scripts: comma-separated part names (empty: all parts). The dialog shows a checkbox per part "
+                    "instead")
+_SEED_HELP = "Same seed and options give the same result. 0 = random"
+
+
+class OptionError(Exception):
+    """An option value the request cannot carry; the message says what to change."""
+
+
+class TRIPO_PG_part(bpy.types.PropertyGroup):
+    """One part of a segmented model in a dialog: its Tripo name (``name``) and whether to use it."""
+
+    use: bpy.props.BoolProperty(name="Use", default=True, description="Include this part")
+
+
+def _preset_label(preset: Animation) -> str:
+    return preset.value.rsplit(":", 1)[-1].title()
+
+
+#: Presets by the rig type they are made for (the dialog's groups; biped presets first).
+PRESET_GROUPS: tuple[tuple[str, tuple[Animation, ...]], ...] = (
+    ("biped", tuple(a for a in Animation if a.value.count(":") == 1)),
+    ("quadruped", (Animation.QUADRUPED_WALK,)),
+    ("hexapod", (Animation.HEXAPOD_WALK,)),
+    ("octopod", (Animation.OCTOPOD_WALK,)),
+    ("serpentine", (Animation.SERPENTINE_MARCH,)),
+    ("aquatic", (Animation.AQUATIC_MARCH,)),
+)
+_PRESET_ITEMS = tuple((a.value, _preset_label(a), f"{group.title()} preset {a.value}")
+                      for group, presets in PRESET_GROUPS for a in presets)
+_PRESET_ORDER = [a.value for _, presets in PRESET_GROUPS for a in presets]
+
+
+def _cost_label(layout: Any, kind: str, params: dict[str, Any]) -> None:
+    """The estimated cost, last in every dialog (the decision to click depends on it)."""
+    layout.separator()
+    layout.label(text=f"Estimated cost: {form.cost_phrase(estimate_cost(kind, params))}", icon='FUND')
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+class _PostProcess(bpy.types.Operator):
+    """Shared part of the menu's operators (never registered itself)."""
+
+    bl_options = {'REGISTER'}  # no UNDO: sending changes nothing in the scene; the landing pushes its own step
+
+    kind: ClassVar[str]
+    #: First word of the job name ("Texture Fox").
+    verb: ClassVar[str]
+    #: False: a confirmation with the cost instead of an options dialog (no options to choose).
+    dialog: ClassVar[bool] = True
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        reason = unavailable(cls.kind, context)
+        if reason is not None:
+            cls.poll_message_set(reason)
+            return False
+        return True
+
+    # -- what subclasses provide ---------------------------------------------------------
+    def prepare(self, target: Target) -> None:
+        """Fill dialog defaults from the source (parts, rig format…) before the dialog opens."""
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        """The client keyword arguments (without the source id). ``final=False``: for the cost
+        label only (images are not prepared). Raises :class:`OptionError` for invalid values."""
+        return {}
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        """The dialog's option widgets (the cost and placement are drawn by :meth:`draw`)."""
+
+    def job_name(self, target: Target) -> str:
+        return f"{self.verb} {target.source.label}"
+
+    def preset_names(self) -> Sequence[str]:
+        """Retarget presets to record in ``meta`` (request order)."""
+        return ()
+
+    def outcome(self, target: Target) -> str:
+        return f"it takes the place of '{target.name}' when done"
+
+    # -- shared behaviour ------------------------------------------------------------------
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        try:
+            target = target_of(context)
+        except Unavailable as exc:
+            self.report({'ERROR'}, str(exc))
+            return {'CANCELLED'}
+        self.prepare(target)
+        title = f"{LABELS[self.kind]} '{target.name}'"
+        if self.dialog:
+            return window_manager(context).invoke_props_dialog(self, width=_DIALOG_WIDTH, title=title,
+                                                                  confirm_text=LABELS[self.kind])
+        cost = form.cost_phrase(estimate_cost(self.kind, self.request_options(target, final=False)))
+        return window_manager(context).invoke_confirm(self, event, title=title, message=f"Send to Tripo ({cost})?",
+                                                      confirm_text=LABELS[self.kind], icon='QUESTION')
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        try:
+            target = target_of(context)
+        except Unavailable as exc:
+            draw_wrapped(layout, str(exc), _WRAP, icon='ERROR')
+            return
+        self.draw_options(layout, target)
+        if "placement" in self.properties.bl_rna.properties:
+            layout.prop(self, "placement")
+        try:
+            params = self.request_options(target, final=False)
+        except OptionError as exc:
+            draw_wrapped(layout, str(exc), _WRAP, icon='ERROR')
+            return
+        _cost_label(layout, self.kind, params)
+
+    def job_spec(self, target: Target) -> JobSpec:
+        """The job to send (raises :class:`OptionError`, ImageInputError, ValueError, TypeError)."""
+        placement = str(getattr(self, "placement", DEFAULT_PLACEMENT))
+        return post_process_spec(self.kind, target.source, self.request_options(target, final=True),
+                                 name=self.job_name(target), placement=placement, presets=self.preset_names(),
+                                 caller=f"bpy.ops.{self.bl_idname}")
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        try:
+            target = target_of(context)
+            job = runtime.submit(self.job_spec(target))
+        except (Unavailable, OptionError, ImageInputError, UserError, ValueError, TypeError) as exc:
+            # UserError: online access off, no/bad key, too many jobs waiting — the message says what to do
+            self.report({'ERROR'}, str(exc))
+            return {'CANCELLED'}
+        log.info("submitted %s job %s %r for %s", self.kind, job.id, job.name, target.name)
+        self.report({'INFO'}, f"Sent '{job.name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
+                              f"{self.outcome(target)}")
+        return {'FINISHED'}
+
+
+class _Placed:
+    """Where a result lands relative to its source (every post-process except retarget)."""
+
+    placement: bpy.props.EnumProperty(name="Source", items=_PLACEMENT_ITEMS, default=DEFAULT_PLACEMENT,
+                                      options=_SKIP, description="What happens to the source when the result lands")
+
+
+class _Parts:
+    """The parts of a segmented source a request is limited to."""
+
+    part_names: bpy.props.StringProperty(name="Part Names", options=_SKIP, description=_PART_NAMES_HELP)
+    parts: bpy.props.CollectionProperty(type=TRIPO_PG_part, name="Parts", options=_SKIP)
+
+    def fill_parts(self, source: Source) -> None:
+        collection: Any = getattr(self, "parts")
+        collection.clear()
+        for name in part_names(source):
+            collection.add().name = name
+
+    def chosen_parts(self) -> list[str] | None:
+        """The parts to send; None = all of them (Tripo's default, so nothing is sent)."""
+        props: Any = getattr(self, "properties")
+        if props.is_property_set("part_names"):
+            return _names(getattr(self, "part_names")) or None
+        parts = list(getattr(self, "parts"))
+        chosen = [p.name for p in parts if p.use]
+        if parts and not chosen:
+            raise OptionError("Choose at least one part")
+        return chosen if len(chosen) < len(parts) else None
+
+    def draw_parts(self, layout: Any, what: str) -> None:
+        parts = list(getattr(self, "parts"))
+        if not parts:
+            return
+        box = layout.box()
+        box.label(text=f"Parts to {what}:")
+        flow = box.grid_flow(columns=2, even_columns=True)
+        for part in parts:
+            flow.prop(part, "use", text=part.name)
+
+
+# --------------------------------------------------------------------------- texture
+
+
+class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
+    """Give a Tripo model a new texture, from a text prompt, an image or a style image (costs credits)"""
+
+    bl_idname = "tripo.texture"
+    bl_label = "Texture"
+    kind = "texture_model"
+    verb = "Texture"
+
+    text_prompt: bpy.props.StringProperty(name="Text Prompt", options=_SKIP,
+                                          description="Describe the texture (or give an image prompt instead)")
+    image_path: bpy.props.StringProperty(name="Image File", subtype='FILE_PATH', options=_SKIP,
+                                         description="An image the texture should follow (JPEG, PNG or WEBP)")
+    image_name: bpy.props.StringProperty(name="Image", options=_SKIP,
+                                         description="A Blender image the texture should follow, instead of a file")
+    style_image_path: bpy.props.StringProperty(name="Style Image File", subtype='FILE_PATH', options=_SKIP,
+                                               description="An image whose style the texture takes (optional)")
+    style_image_name: bpy.props.StringProperty(name="Style Image", options=_SKIP,
+                                               description="A Blender image whose style the texture takes (optional)")
+    texture: bpy.props.BoolProperty(name="Texture", default=True, options=_SKIP,
+                                    description="Generate the base colour texture")
+    pbr: bpy.props.BoolProperty(name="PBR", default=True, options=_SKIP,
+                                description="Generate PBR materials (metallic, roughness, normal)")
+    texture_quality: bpy.props.EnumProperty(name="Quality", items=form.TEXTURE_QUALITY_ITEMS, default="standard",
+                                            options=_SKIP)
+    texture_alignment: bpy.props.EnumProperty(name="Alignment", items=form.TEXTURE_ALIGNMENT_ITEMS,
+                                              default="original_image", options=_SKIP)
+    texture_seed: bpy.props.IntProperty(name="Seed", default=0, min=0, max=2**31 - 1, options=_SKIP,
+                                        description=_SEED_HELP)
+    bake: bpy.props.BoolProperty(name="Bake", default=True, options=_SKIP,
+                                 description="Bake the texture into the model's UV layout")
+    compress: bpy.props.BoolProperty(name="Compress Geometry", default=False, options=_SKIP,
+                                     description="Meshopt-compressed GLB (needs a Blender that can import it)")
+
+    def prepare(self, target: Target) -> None:
+        self.fill_parts(target.source)
+
+    def _image(self, path_prop: str, name_prop: str, what: str, final: bool) -> str | None:
+        slot = named_slot(getattr(self, path_prop).strip(), getattr(self, name_prop).strip(), what,
+                          path_prop=path_prop, name_prop=name_prop)
+        if not slot.filled:
+            return None
+        return prepare_image(slot, what) if final else what  # the cost does not depend on the image
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        text = self.text_prompt.strip()
+        image = self._image("image_path", "image_name", "image prompt", final)
+        if text and image:
+            raise OptionError("Give a text prompt or an image prompt, not both")
+        if self.compress and not gltf_supports_meshopt():
+            raise OptionError(f"Blender {bpy.app.version_string} cannot open compressed (meshopt) GLBs; "
+                              "turn off Compress Geometry")
+        options: dict[str, Any] = {"texture": self.texture, "pbr": self.pbr, "texture_quality": self.texture_quality,
+                                   "texture_alignment": self.texture_alignment, "bake": self.bake}
+        if text:
+            options["text_prompt"] = text
+        if image:
+            options["image_prompt"] = image
+        style = self._image("style_image_path", "style_image_name", "style image", final)
+        if style:
+            options["style_image"] = style
+        if self.texture_seed:
+            options["texture_seed"] = self.texture_seed
+        if self.compress:
+            options["compress"] = True
+        parts = self.chosen_parts()
+        if parts:
+            options["part_names"] = parts
+        return options
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        col = layout.column()
+        col.prop(self, "text_prompt", text="", icon='TEXT', placeholder="Text prompt (optional)")
+        box = col.box()
+        box.label(text="Or an image prompt (Blender image or file):")
+        box.prop_search(self, "image_name", bpy.data, "images", text="")
+        row = box.row()
+        row.active = not self.image_name
+        row.prop(self, "image_path", text="")
+        box = col.box()
+        box.label(text="Style image (optional):")
+        box.prop_search(self, "style_image_name", bpy.data, "images", text="")
+        row = box.row()
+        row.active = not self.style_image_name
+        row.prop(self, "style_image_path", text="")
+        row = col.row(align=True)
+        row.prop(self, "texture", toggle=True)
+        row.prop(self, "pbr", toggle=True)
+        col.prop(self, "texture_quality")
+        col.prop(self, "texture_alignment")
+        col.prop(self, "texture_seed")
+        col.prop(self, "bake")
+        row = col.row()
+        row.active = gltf_supports_meshopt()
+        row.prop(self, "compress")
+        if not row.active:
+            col.label(text=f"Blender {bpy.app.version_string} cannot import compressed GLBs", icon='INFO')
+        self.draw_parts(col, "texture")
+
+
+# --------------------------------------------------------------------------- rig
+
+
+def start_rig_check(source: Source) -> Job:
+    """Start the free riggability check of ``source`` (raises UserError when it cannot be sent)."""
+    spec = post_process_spec("check_riggable", source, name=f"Riggable? {source.label}")
+    return runtime.submit(spec)
+
+
+class TRIPO_OT_check_riggable(_PostProcess):
+    """Ask Tripo whether this model can be rigged and which skeleton it detects (free)"""
+
+    bl_idname = "tripo.check_riggable"
+    bl_label = "Check Riggability"
+    kind = "check_riggable"
+    verb = "Riggable?"
+    dialog = False
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        return self.execute(context)  # free: nothing to confirm
+
+    def outcome(self, target: Target) -> str:
+        return "the answer shows in the Rig dialog and the Jobs panel"
+
+
+_DETECTED = "DETECTED"
+_RIG_TYPE_ITEMS = (
+    (_DETECTED, "Detected", "The rig type the riggability check found (Tripo's default, biped, without one)"),
+    *((t.value, t.value.title(), f"Rig as {t.value}") for t in RigType if t != RigType.OTHERS),
+)
+_RIG_SPEC_ITEMS = (
+    (RigSpec.TRIPO.value, "Tripo", "Tripo's skeleton; needed to retarget Tripo's preset animations"),
+    (RigSpec.MIXAMO.value, "Mixamo", "Mixamo bone names (for Mixamo animations); Tripo cannot retarget it"),
+)
+_OUT_FORMAT_ITEMS = (("glb", "GLB", "glTF binary"), ("fbx", "FBX", "Autodesk FBX"))
+
+
+class TRIPO_OT_rig(_Placed, _PostProcess):
+    """Rig a Tripo model with a skeleton (costs credits). Tripo's free riggability check runs first"""
+
+    bl_idname = "tripo.rig"
+    bl_label = "Rig"
+    kind = "rig_model"
+    verb = "Rig"
+
+    rig_type: bpy.props.EnumProperty(name="Rig Type", items=_RIG_TYPE_ITEMS, default=_DETECTED, options=_SKIP)
+    spec: bpy.props.EnumProperty(name="Spec", items=_RIG_SPEC_ITEMS, default=RigSpec.TRIPO.value, options=_SKIP,
+                                      description="Bone naming convention")
+    out_format: bpy.props.EnumProperty(name="Format", items=_OUT_FORMAT_ITEMS, default="glb", options=_SKIP)
+    rig_anyway: bpy.props.BoolProperty(
+        name="Rig Anyway", default=False, options=_SKIP,
+        description="Send the rig request even though the riggability check said no or has not answered "
+                    "(costs credits; the check can be wrong)")
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        try:
+            target = target_of(context)
+            if rig_check_job(target.source.task_id) is None:
+                start_rig_check(target.source)
+        except (Unavailable, UserError, ValueError) as exc:
+            self.report({'ERROR'}, str(exc))
+            return {'CANCELLED'}
+        return super().invoke(context, event)
+
+    def _detected(self, target: Target) -> str | None:
+        check = rig_check(rig_check_job(target.source.task_id))
+        return check.rig_type if check.rig_type in {t.value for t in RigType} - {RigType.OTHERS.value} else None
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        options: dict[str, Any] = {"out_format": self.out_format, "spec": self.spec}
+        rig_type = self._detected(target) if self.rig_type == _DETECTED else self.rig_type
+        if rig_type:
+            options["rig_type"] = rig_type
+        if final:
+            self._require_check(target)
+        return options
+
+    def _require_check(self, target: Target) -> None:
+        """Refuse to pay for a rig Tripo said it cannot do, unless the user said "rig anyway"."""
+        if self.rig_anyway:
+            return
+        job = rig_check_job(target.source.task_id)
+        check = rig_check(job)
+        if check.riggable is True:
+            return
+        if job is None:
+            start_rig_check(target.source)
+            raise OptionError(f"Checking first whether Tripo can rig '{target.name}' (free). Nothing was sent: "
+                              "rig again once the check answered, or choose Rig Anyway")
+        if check.pending:
+            raise OptionError("The riggability check has not answered yet. Nothing was sent: wait for it, or "
+                              "choose Rig Anyway")
+        if check.riggable is False:
+            raise OptionError(f"Tripo's check says '{target.name}' cannot be rigged (rig type: "
+                              f"{check.rig_type or 'unknown'}). Nothing was sent; choose Rig Anyway to try regardless")
+        raise OptionError(f"{check.text}. Nothing was sent; choose Rig Anyway to try regardless")
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        check = rig_check(rig_check_job(target.source.task_id))
+        draw_wrapped(layout, check.text, _WRAP, icon=check.icon)
+        col = layout.column()
+        col.prop(self, "rig_type")
+        if self.rig_type == _DETECTED:
+            detected = self._detected(target)
+            col.label(text=f"Rig type sent: {detected or 'none (Tripo uses biped)'}", icon='INFO')
+        col.prop(self, "spec")
+        col.prop(self, "out_format")
+        if check.riggable is not True:
+            col.prop(self, "rig_anyway")
+
+
+# --------------------------------------------------------------------------- retarget
+
+
+_SAME_AS_RIG = "AUTO"
+_RETARGET_FORMAT_ITEMS = (
+    (_SAME_AS_RIG, "Same as the Rig", "The rig's own format: the animations land on its skeleton"),
+    *_OUT_FORMAT_ITEMS,
+)
+
+
+class TRIPO_OT_retarget(_PostProcess):
+    """Animate a rigged Tripo model with preset animations (costs credits per animation). They are
+    added to the model's armature as named actions"""
+
+    bl_idname = "tripo.retarget"
+    bl_label = "Retarget Animations"
+    kind = "retarget_animation"
+    verb = "Animate"
+
+    presets: bpy.props.EnumProperty(name="Animations", items=_PRESET_ITEMS, options={'ENUM_FLAG', 'SKIP_SAVE'},
+                                    description=f"Preset animations to add (1 to {MAX_ANIMATIONS} per request)")
+    out_format: bpy.props.EnumProperty(name="Format", items=_RETARGET_FORMAT_ITEMS, default=_SAME_AS_RIG,
+                                       options=_SKIP)
+    animate_in_place: bpy.props.BoolProperty(name="In Place", default=False, options=_SKIP,
+                                             description="Keep the character on the spot (no travel)")
+    bake_animation: bpy.props.BoolProperty(name="Bake Animation", default=True, options=_SKIP,
+                                           description="Bake the animation onto the bones (GLB only)")
+
+    def preset_names(self) -> list[str]:
+        chosen = set(self.presets)  # an ENUM_FLAG property reads as a set: order comes from the catalogue
+        return [p for p in _PRESET_ORDER if p in chosen]
+
+    def _format(self, target: Target) -> str:
+        if self.out_format != _SAME_AS_RIG:
+            return str(self.out_format)
+        root = target.source.root
+        found = string_tag(root, RIG_FORMAT_PROP) if root is not None else None
+        return found if found in ("glb", "fbx") else "glb"
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        presets = self.preset_names()
+        if not presets:
+            raise OptionError("Choose at least one animation")
+        if len(presets) > MAX_ANIMATIONS:
+            raise OptionError(f"{len(presets)} animations chosen; Tripo retargets at most {MAX_ANIMATIONS} per "
+                              "request (each one is billed)")
+        return {"animation": presets, "out_format": self._format(target), "bake_animation": self.bake_animation,
+                "animate_in_place": self.animate_in_place}
+
+    def job_name(self, target: Target) -> str:
+        names = ", ".join(p.removeprefix("preset:") for p in self.preset_names())
+        return f"{self.verb} {target.source.label} ({names})"
+
+    def outcome(self, target: Target) -> str:
+        armature = target.source.armature
+        where = f"'{armature.name}'" if armature is not None else "the rigged model's armature"
+        return f"the animations are added to {where} when done"
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        root = target.source.root
+        rig_type = string_tag(root, RIG_TYPE_PROP) if root is not None else None
+        groups = sorted(PRESET_GROUPS, key=lambda g: g[0] != (rig_type or "biped"))  # the rig's own type first
+        for group, members in groups:
+            box = layout.box()
+            box.label(text=f"{group.title()}{' (this rig)' if group == rig_type else ''}")
+            flow = box.grid_flow(columns=4, even_columns=True)
+            for preset in members:
+                flow.prop_enum(self, "presets", preset.value)
+        layout.label(text=f"{len(self.preset_names())} chosen (1–{MAX_ANIMATIONS} per request)")
+        col = layout.column()
+        col.prop(self, "out_format")
+        col.prop(self, "animate_in_place")
+        col.prop(self, "bake_animation")
+
+
+# --------------------------------------------------------------------------- one-click post-processes
+
+
+class TRIPO_OT_refine(_Placed, _PostProcess):
+    """Refine a Tripo draft model (Tripo accepts drafts made before v2.0 only)"""
+
+    bl_idname = "tripo.refine"
+    bl_label = "Refine"
+    kind = "refine_model"
+    verb = "Refine"
+    dialog = False
+
+
+class TRIPO_OT_segment(_Placed, _PostProcess):
+    """Split a Tripo model into named parts (costs credits)"""
+
+    bl_idname = "tripo.segment"
+    bl_label = "Segment"
+    kind = "mesh_segmentation"
+    verb = "Segment"
+    dialog = False
+
+
+# --------------------------------------------------------------------------- stylize
+
+
+_STYLE_ITEMS = (
+    (PostStyle.LEGO.value, "LEGO", "Rebuild the model from bricks"),
+    (PostStyle.VOXEL.value, "Voxel", "Rebuild the model from cubes"),
+    (PostStyle.VORONOI.value, "Voronoi", "A Voronoi lattice"),
+    (PostStyle.MINECRAFT.value, "Minecraft", "A Minecraft schematic (.schem): saved, not imported"),
+)
+
+
+class TRIPO_OT_stylize(_Placed, _PostProcess):
+    """Restyle a Tripo model as LEGO, voxels, a Voronoi lattice or a Minecraft build"""
+
+    bl_idname = "tripo.stylize"
+    bl_label = "Stylize"
+    kind = "stylize_model"
+    verb = "Stylize"
+
+    style: bpy.props.EnumProperty(name="Style", items=_STYLE_ITEMS, default=PostStyle.LEGO.value, options=_SKIP)
+    block_size: bpy.props.IntProperty(name="Block Size", default=80, min=32, max=128, options=_SKIP,
+                                      description="Size of the Minecraft build in blocks")
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        return {"style": self.style, "block_size": self.block_size}
+
+    def job_name(self, target: Target) -> str:
+        return f"{self.verb} {target.source.label} ({self.style})"
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        layout.prop(self, "style")
+        if self.style == PostStyle.MINECRAFT.value:
+            layout.prop(self, "block_size")
+            draw_wrapped(layout, "Minecraft builds are .schem files: Blender cannot import them, so the file is saved "
+                         "and its folder shown on the job", _WRAP, icon='INFO')
+
+
+# --------------------------------------------------------------------------- convert
+
+
+_DEFAULT = "DEFAULT"
+_FORMAT_NOTES = {
+    "OBJ": "Arrives as a ZIP with its materials and textures; imported",
+    "STL": "Geometry only, no textures; imported",
+    "3MF": "For 3D printing, geometry only: saved, not imported (Blender has no 3MF importer)",
+    "USDZ": "Imported with Blender's USD importer",
+    "GLTF": "Imported as glTF",
+    "FBX": "Imported as FBX",
+}
+_CONVERT_FORMAT_ITEMS = tuple((f, f, _FORMAT_NOTES.get(f, f)) for f in CONVERT_FORMATS)
+_TEXTURE_FORMAT_ITEMS = (
+    (_DEFAULT, "Default", "Tripo's default: JPEG (PNG for FBX)"),
+    *((f, f.replace("_", " ").title(), f"{f} textures (+5 credits)") for f in TEXTURE_FORMATS),
+)
+_DEFAULT_FLATTEN_THRESHOLD = 0.01
+_SURCHARGE = " (+5 credits)"
+
+
+class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
+    """Convert a Tripo model to GLTF, USDZ, FBX, OBJ, STL or 3MF (costs credits). Formats Blender can
+    open are imported; others are saved and their folder shown"""
+
+    bl_idname = "tripo.convert"
+    bl_label = "Convert"
+    kind = "convert_model"
+    verb = "Convert"
+
+    format: bpy.props.EnumProperty(name="Format", items=_CONVERT_FORMAT_ITEMS, default="FBX", options=_SKIP)
+    quad: bpy.props.BoolProperty(name="Quad Mesh", default=False, options=_SKIP,
+                                 description="Remesh to quads" + _SURCHARGE)
+    force_symmetry: bpy.props.BoolProperty(name="Force Symmetry", default=False, options=_SKIP,
+                                           description="Symmetric quad remesh (quad only)")
+    face_limit: bpy.props.IntProperty(name="Face Limit", default=0, min=0, max=2_000_000, soft_max=200_000,
+                                      options=_SKIP, description="Maximum faces; 0 = Tripo's default (10,000, free)"
+                                      + "; any other value" + _SURCHARGE)
+    flatten_bottom: bpy.props.BoolProperty(name="Flatten Bottom", default=False, options=_SKIP,
+                                           description="Make the bottom flat so it stands" + _SURCHARGE)
+    flatten_bottom_threshold: bpy.props.FloatProperty(
+        name="Flatten Threshold", default=_DEFAULT_FLATTEN_THRESHOLD, min=0.0, soft_max=0.2, precision=3,
+        options=_SKIP, description="How much of the bottom is flattened")
+    texture_size: bpy.props.IntProperty(name="Texture Size", default=0, min=0, max=8192, options=_SKIP,
+                                        description="Texture resolution in pixels; 0 = Tripo's default (4096)"
+                                        + _SURCHARGE)
+    texture_format: bpy.props.EnumProperty(name="Texture Format", items=_TEXTURE_FORMAT_ITEMS, default=_DEFAULT,
+                                           options=_SKIP)
+    pivot_to_center_bottom: bpy.props.BoolProperty(name="Pivot to Bottom Center", default=False, options=_SKIP,
+                                                   description="Put the origin at the bottom centre" + _SURCHARGE)
+    with_animation: bpy.props.BoolProperty(name="With Animation", default=False, options=_SKIP,
+                                           description="Keep the animations of a rigged or animated model")
+    pack_uv: bpy.props.BoolProperty(name="Pack UVs", default=False, options=_SKIP,
+                                    description="Repack the UV islands")
+    bake: bpy.props.BoolProperty(name="Bake", default=True, options=_SKIP,
+                                 description="Bake the materials into textures")
+
+    def prepare(self, target: Target) -> None:
+        self.fill_parts(target.source)
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        options: dict[str, Any] = {"format": self.format, "with_animation": self.with_animation,
+                                   "pack_uv": self.pack_uv, "bake": self.bake}
+        # options that cost extra are sent only when they differ from Tripo's default
+        if self.quad:
+            options.update(quad=True, force_symmetry=self.force_symmetry)
+        if self.face_limit:
+            options["face_limit"] = self.face_limit
+        if self.flatten_bottom:
+            options["flatten_bottom"] = True
+            if abs(self.flatten_bottom_threshold - _DEFAULT_FLATTEN_THRESHOLD) > 1e-9:
+                options["flatten_bottom_threshold"] = self.flatten_bottom_threshold
+        if self.texture_size:
+            options["texture_size"] = self.texture_size
+        if self.texture_format != _DEFAULT:
+            options["texture_format"] = self.texture_format
+        if self.pivot_to_center_bottom:
+            options["pivot_to_center_bottom"] = True
+        parts = self.chosen_parts()
+        if parts:
+            options["part_names"] = parts
+        return options
+
+    def job_name(self, target: Target) -> str:
+        return f"{self.verb} {target.source.label} to {self.format}"
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        layout.prop(self, "format")
+        draw_wrapped(layout, _FORMAT_NOTES.get(str(self.format), ""), _WRAP, icon='INFO')
+        col = layout.column()
+        col.prop(self, "quad")
+        sub = col.row()
+        sub.active = self.quad
+        sub.prop(self, "force_symmetry")
+        col.prop(self, "face_limit")
+        col.prop(self, "flatten_bottom")
+        sub = col.row()
+        sub.active = self.flatten_bottom
+        sub.prop(self, "flatten_bottom_threshold")
+        col.prop(self, "texture_size")
+        col.prop(self, "texture_format")
+        col.prop(self, "pivot_to_center_bottom")
+        col.prop(self, "with_animation")
+        col.prop(self, "pack_uv")
+        col.prop(self, "bake")
+        self.draw_parts(col, "convert")
+
+
+# --------------------------------------------------------------------------- parts
+
+
+class TRIPO_OT_complete(_Parts, _Placed, _PostProcess):
+    """Complete the hidden geometry of a segmented Tripo model's parts (costs credits)"""
+
+    bl_idname = "tripo.complete"
+    bl_label = "Complete Parts"
+    kind = "mesh_completion"
+    verb = "Complete"
+
+    def prepare(self, target: Target) -> None:
+        self.fill_parts(target.source)
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        parts = self.chosen_parts()
+        return {"part_names": parts} if parts else {}
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        if not len(self.parts):
+            layout.label(text="All parts of the segmented model are completed", icon='INFO')
+        self.draw_parts(layout, "complete")
+
+
+_LOWPOLY_FACES = (500, 20_000)
+_LOWPOLY_QUAD_MAX = 10_000
+
+
+class TRIPO_OT_smart_lowpoly(_Parts, _Placed, _PostProcess):
+    """Retopologise a Tripo model into a clean low-poly mesh (costs credits)"""
+
+    bl_idname = "tripo.smart_lowpoly"
+    bl_label = "Smart Low Poly"
+    kind = "smart_lowpoly"
+    verb = "Low poly"
+
+    face_limit: bpy.props.IntProperty(name="Face Limit", default=4000, min=_LOWPOLY_FACES[0],
+                                      max=_LOWPOLY_FACES[1], options=_SKIP,
+                                      description=f"Target face count ({_LOWPOLY_FACES[0]:,}–{_LOWPOLY_FACES[1]:,}; "
+                                                  f"at most {_LOWPOLY_QUAD_MAX:,} with quads)")
+    quad: bpy.props.BoolProperty(name="Quad Mesh", default=False, options=_SKIP,
+                                 description="Quad topology (the result comes as FBX)")
+    bake: bpy.props.BoolProperty(name="Bake", default=True, options=_SKIP,
+                                 description="Bake the high-poly detail into the textures")
+
+    def prepare(self, target: Target) -> None:
+        self.fill_parts(target.source)
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        if self.quad and self.face_limit > _LOWPOLY_QUAD_MAX:
+            raise OptionError(f"With quads the face limit is at most {_LOWPOLY_QUAD_MAX:,}")
+        options: dict[str, Any] = {"face_limit": self.face_limit, "quad": self.quad, "bake": self.bake}
+        parts = self.chosen_parts()
+        if parts:
+            options["part_names"] = parts
+        return options
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        col = layout.column()
+        col.prop(self, "face_limit")
+        col.prop(self, "quad")
+        col.prop(self, "bake")
+        self.draw_parts(col, "simplify")
+
+
+#: The menu's items in order (None: a separator), with their menu texts and icons.
+MENU_OPERATORS: tuple[tuple[type[_PostProcess], str, IconItems] | None, ...] = (
+    (TRIPO_OT_texture, "Texture…", 'TEXTURE'),
+    (TRIPO_OT_rig, "Rig…", 'ARMATURE_DATA'),
+    (TRIPO_OT_retarget, "Retarget Animations…", 'ACTION'),
+    None,
+    (TRIPO_OT_refine, "Refine", 'MODIFIER'),
+    (TRIPO_OT_stylize, "Stylize…", 'BRUSH_DATA'),
+    (TRIPO_OT_convert, "Convert…", 'EXPORT'),
+    None,
+    (TRIPO_OT_segment, "Segment", 'MOD_EXPLODE'),
+    (TRIPO_OT_complete, "Complete Parts…", 'MOD_BUILD'),
+    (TRIPO_OT_smart_lowpoly, "Smart Low Poly…", 'MOD_DECIM'),
+)
+
+CLASSES: tuple[type, ...] = (
+    TRIPO_PG_part,
+    TRIPO_OT_texture,
+    TRIPO_OT_check_riggable,
+    TRIPO_OT_rig,
+    TRIPO_OT_retarget,
+    TRIPO_OT_refine,
+    TRIPO_OT_stylize,
+    TRIPO_OT_convert,
+    TRIPO_OT_segment,
+    TRIPO_OT_complete,
+    TRIPO_OT_smart_lowpoly,
+)

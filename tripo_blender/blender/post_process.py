@@ -1,0 +1,257 @@
+"""What the Tripo context menu may do with the selected object, and why not.
+
+A post-process (texture, rig, retarget, stylize, convert…) works on a Tripo *task*, found through
+the ``tripo_task_id`` tag of the object or one of its parents (:func:`.sources.source_of`). Whether
+Tripo accepts that task depends on what made it: retargeting needs a successful ``animate_rig``
+task of the Tripo spec, completion a segmentation, and so on (wire-protocol reference §4.1). The
+landing tags every object with its task type (``tripo_task_type``) and, for rigs, the spec and
+format, so the menu can grey out what Tripo would refuse — *before* anyone pays or waits — and
+say why (``poll_message_set``). A task of unknown type (followed with "Import by Task ID") gets
+the benefit of the doubt: Tripo answers for it, and retargeting falls back to "has an armature".
+
+Everything here reads the scene and the runtime's job list only; nothing is sent. One function,
+:func:`unavailable`, serves every operator's ``poll`` (the menu and scripts alike), so the menu
+and ``bpy.ops.tripo.<item>()`` can never disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import bpy
+
+from ..jobs import Job, JobState
+from .account import ONLINE_ACCESS_OFF
+from .importer import TASK_TYPE_PROP, string_tag, task_id_of
+from .runtime import online_access, runtime
+from .sources import Source, source_of
+from .tags import PART_NAME_PROP, RIG_SPEC_PROP, strip_duplicate_suffix
+
+__all__ = [
+    "SOURCE_TYPES", "LABELS", "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable",
+    "task_type_of", "part_names", "part_name_of", "rig_check_job", "RigCheck", "rig_check",
+]
+
+log = logging.getLogger(__name__)
+
+_GENERATED = frozenset({"text_to_model", "image_to_model", "multiview_to_model"})
+_EDITABLE = _GENERATED | {"texture_model", "refine_model", "import_model"}
+#: Source task types Tripo accepts per job kind (wire reference §4.1); absent = any model.
+SOURCE_TYPES: Mapping[str, frozenset[str]] = {
+    "texture_model": _GENERATED | {"texture_model", "import_model"},
+    "refine_model": _GENERATED,
+    "retarget_animation": frozenset({"animate_rig"}),
+    "stylize_model": _EDITABLE | {"animate_rig", "animate_retarget"},
+    "convert_model": _EDITABLE | {"animate_rig", "animate_retarget", "convert_model"},
+    "mesh_segmentation": _EDITABLE | {"highpoly_to_lowpoly"},
+    "mesh_completion": frozenset({"mesh_segmentation"}),
+    "smart_lowpoly": _EDITABLE | {"mesh_segmentation", "mesh_completion"},
+}
+
+#: Menu names of the post-processes (also used in messages and job names).
+LABELS: Mapping[str, str] = {
+    "texture_model": "Texture",
+    "refine_model": "Refine",
+    "check_riggable": "Riggability check",
+    "rig_model": "Rig",
+    "retarget_animation": "Retarget",
+    "stylize_model": "Stylize",
+    "convert_model": "Convert",
+    "mesh_segmentation": "Segment",
+    "mesh_completion": "Complete Parts",
+    "smart_lowpoly": "Smart Low Poly",
+}
+
+_TYPE_NAMES: Mapping[str, str] = {
+    "text_to_model": "text-to-model", "image_to_model": "image-to-model", "multiview_to_model": "multiview",
+    "texture_model": "texture", "refine_model": "refine", "import_model": "imported-model",
+    "animate_rig": "rig", "animate_retarget": "animation", "stylize_model": "stylize",
+    "convert_model": "convert", "mesh_segmentation": "segmentation", "mesh_completion": "completion",
+    "highpoly_to_lowpoly": "low-poly",
+}
+
+_MIXAMO = "mixamo"
+
+
+@dataclass(frozen=True)
+class Target:
+    """The object the menu acts on and the Tripo source it resolves to."""
+
+    object: bpy.types.Object
+    source: Source
+    task_type: str | None  # None: unknown (a task followed by id, or tags from an older version)
+
+    @property
+    def name(self) -> str:
+        return str(self.object.name)
+
+
+class Unavailable(Exception):
+    """Why the menu cannot act on the current selection (a sentence for the UI)."""
+
+
+def context_object(context: Any) -> bpy.types.Object | None:
+    """The object the menu acts on: the active object if selected, else the first selected one."""
+    selected = list(getattr(context, "selected_objects", None) or ())
+    active = getattr(context, "active_object", None)
+    if active is not None and active in selected:
+        return active
+    return selected[0] if selected else None
+
+
+def tripo_object(ob: bpy.types.Object | None) -> bool:
+    """Whether ``ob`` or one of its parents carries a Tripo task id (the menu is shown for it)."""
+    while ob is not None:
+        if task_id_of(ob) is not None:
+            return True
+        ob = ob.parent
+    return False
+
+
+def task_type_of(source: Source) -> str | None:
+    """The task type the landing stamped on the source's objects, if known."""
+    if source.root is not None:
+        found = string_tag(source.root, TASK_TYPE_PROP)
+        if found:
+            return found
+    return None
+
+
+def target_of(context: Any) -> Target:
+    """Resolve the selection to a :class:`Target`; raise :class:`Unavailable` with the reason."""
+    ob = context_object(context)
+    if ob is None:
+        raise Unavailable("Select an object of a Tripo result first")
+    if not tripo_object(ob):
+        raise Unavailable(f"'{ob.name}' is not a Tripo result (it has no Tripo task id); "
+                          "use Tripo › Import by Task ID to bring in a model made elsewhere")
+    source = source_of(ob)
+    return Target(ob, source, task_type_of(source))
+
+
+def _source_job_problem(task_id: str) -> str | None:
+    """A reason when the jobs this session knows for the source task are not successful.
+
+    An object carries a task id only once its result landed, so this is rare (a failed re-run,
+    a followed task still running); an unknown task (earlier session) is assumed fine.
+    """
+    known = [j for j in runtime.jobs() if j.task_id == task_id and j.kind != "check_riggable"]
+    if not known or any(j.state == JobState.DONE for j in known):
+        return None
+    job = known[0]
+    if job.state.is_active:
+        return f"The source task is still {job.state.value}: wait until it is done"
+    return f"The source task is {job.state.value}, not successful: its model cannot be processed"
+
+
+def _type_name(task_type: str) -> str:
+    return _TYPE_NAMES.get(task_type, task_type.replace("_", " "))
+
+
+def _kind_problem(kind: str, target: Target) -> str | None:
+    """Why Tripo would refuse ``kind`` on this target's task type (None: it should accept it)."""
+    task_type, name = target.task_type, target.name
+    if kind == "retarget_animation":
+        if task_type is None and target.source.armature is None:
+            return f"'{name}' is not rigged: use Tripo › Rig… first"
+        if task_type is not None and task_type != "animate_rig":
+            return f"'{name}' is not rigged (it is a {_type_name(task_type)} result): use Tripo › Rig… first"
+        spec = string_tag(target.source.root, RIG_SPEC_PROP) if target.source.root is not None else None
+        if spec == _MIXAMO:
+            return (f"'{name}' was rigged with the Mixamo spec, which Tripo cannot retarget; "
+                    "rig it again with the Tripo spec")
+        return None
+    allowed = SOURCE_TYPES.get(kind)
+    if task_type is None or allowed is None or task_type in allowed:
+        return None
+    if kind == "mesh_completion":
+        return "Complete Parts works on the result of Segment: segment this model first"
+    names = ", ".join(sorted(_type_name(t) for t in allowed))
+    return f"{LABELS[kind]} does not work on a {_type_name(task_type)} result (Tripo accepts: {names})"
+
+
+def unavailable(kind: str, context: Any) -> str | None:
+    """Why post-process ``kind`` cannot run on the context's selection now; None when it can.
+
+    Order: selection, Tripo object, online access, the source job's state, then what Tripo accepts
+    for this kind — the first reason that applies is the one the user can act on first.
+    """
+    try:
+        target = target_of(context)
+    except Unavailable as exc:
+        return str(exc)
+    if not online_access():
+        return ONLINE_ACCESS_OFF
+    return _source_job_problem(target.source.task_id) or _kind_problem(kind, target)
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def part_name_of(ob: bpy.types.Object) -> str:
+    """The part name an object of a parts result stands for (its tag, else its name sans ``.001``)."""
+    return string_tag(ob, PART_NAME_PROP) or strip_duplicate_suffix(ob.name)
+
+
+def part_names(source: Source) -> list[str]:
+    """Names of the parts of a segmented source, in hierarchy order ([] = not made of parts).
+
+    Only meshes the landing tagged as parts count: a model without parts may still consist of
+    several meshes, and Tripo would not know their names.
+    """
+    if source.root is None:
+        return []
+    found: list[str] = []
+    for ob in [source.root, *source.root.children_recursive]:
+        name = string_tag(ob, PART_NAME_PROP)
+        if ob.type == 'MESH' and name and name not in found:
+            found.append(name)
+    return found
+
+
+# --------------------------------------------------------------------------- rigging
+
+
+def rig_check_job(task_id: str) -> Job | None:
+    """The newest riggability check of ``task_id`` this session (any state), if one was started."""
+    for job in runtime.jobs():  # newest first
+        if job.kind == "check_riggable" and job.spec.params.get("original_model_task_id") == task_id:
+            return job
+    return None
+
+
+@dataclass(frozen=True)
+class RigCheck:
+    """The riggability check as the Rig dialog shows it.
+
+    ``riggable`` is True/False once Tripo answered, None while it runs or when it failed.
+    """
+
+    text: str
+    icon: str
+    riggable: bool | None
+    rig_type: str | None = None
+    pending: bool = False
+
+
+def rig_check(job: Job | None) -> RigCheck:
+    """Turn the check job (from :func:`rig_check_job`) into what the dialog says."""
+    if job is None:
+        return RigCheck("Riggability not checked yet", 'QUESTION', None)
+    if job.state.is_active:
+        return RigCheck("Checking whether Tripo can rig this model (free)…", 'TIME', None, pending=True)
+    if job.state != JobState.DONE:
+        why = job.error.message if job.error is not None else job.state.value
+        return RigCheck(f"The riggability check did not answer: {why}", 'ERROR', None)
+    riggable = job.result.get("riggable")
+    rig_type = job.result.get("rig_type") or job.result.get("topology")
+    rig_type = str(rig_type) if rig_type else None
+    if riggable is True:
+        detected = f", detected rig type: {rig_type}" if rig_type else ""
+        return RigCheck(f"Riggable{detected}", 'CHECKMARK', True, rig_type)
+    if riggable is False:
+        return RigCheck(f"Tripo's check says this model cannot be rigged (rig type: {rig_type or 'unknown'}). "
+                        "The check can be wrong; rigging anyway costs credits", 'ERROR', False, rig_type)
+    return RigCheck("The riggability check gave no answer", 'QUESTION', None)

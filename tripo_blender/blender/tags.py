@@ -1,0 +1,66 @@
+"""The facts a landed result carries on its objects, beyond its task and job ids.
+
+What the context menu may offer for an object depends on what made it (wire reference §4.1):
+retargeting needs a rig of the Tripo spec, completion a segmentation, a retarget must come back
+in the rig's format, completion and texturing may name parts. The job that made an object knows
+all this, the object alone does not — so the landing stamps it on the objects as ID custom
+properties (saved in the .blend, readable without the add-on, like the task id). No ``bpy``
+import here: these are names and pure functions shared by the pump's landing and the menu.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+__all__ = ["TASK_TYPES", "RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS",
+           "rig_tags", "has_parts", "strip_duplicate_suffix"]
+
+#: The wire task type each job kind creates (what Tripo's source-task rules speak of).
+TASK_TYPES: Mapping[str, str] = {
+    "text_to_model": "text_to_model",
+    "image_to_model": "image_to_model",
+    "multiview_to_model": "multiview_to_model",
+    "texture_model": "texture_model",
+    "refine_model": "refine_model",
+    "check_riggable": "animate_prerigcheck",
+    "rig_model": "animate_rig",
+    "retarget_animation": "animate_retarget",
+    "stylize_model": "stylize_model",
+    "convert_model": "convert_model",
+    "mesh_segmentation": "mesh_segmentation",
+    "mesh_completion": "mesh_completion",
+    "smart_lowpoly": "highpoly_to_lowpoly",
+}
+
+#: Tags of a rig result: its spec (Mixamo rigs cannot be retargeted), its format (a retarget
+#: must come back in the same format to land on this skeleton) and the rig type asked for.
+RIG_SPEC_PROP = "tripo_rig_spec"
+RIG_FORMAT_PROP = "tripo_rig_format"
+RIG_TYPE_PROP = "tripo_rig_type"
+#: On each mesh of a result made of named parts: the part's name as Tripo knows it. It survives
+#: the user renaming the object, and is free of Blender's ``.001`` suffixes.
+PART_NAME_PROP = "tripo_part_name"
+#: Job kinds whose result is made of named parts (generation only with ``generate_parts``).
+PARTS_KINDS = frozenset({"mesh_segmentation", "mesh_completion"})
+
+_DUPLICATE_SUFFIX = re.compile(r"\.\d{3,}$")
+
+
+def rig_tags(params: Mapping[str, Any]) -> dict[str, str]:
+    """The rig tags for a ``rig_model`` job's params (the server's defaults when not given)."""
+    return {
+        RIG_SPEC_PROP: str(params.get("spec") or "tripo"),
+        RIG_FORMAT_PROP: str(params.get("out_format") or "glb"),
+        RIG_TYPE_PROP: str(params.get("rig_type") or ""),
+    }
+
+
+def has_parts(kind: str, params: Mapping[str, Any]) -> bool:
+    """Whether the result of this job consists of named parts."""
+    return kind in PARTS_KINDS or params.get("generate_parts") is True
+
+
+def strip_duplicate_suffix(name: str) -> str:
+    """``head.001`` -> ``head``: the name an importer meant before Blender made it unique."""
+    return _DUPLICATE_SUFFIX.sub("", name)
