@@ -110,6 +110,15 @@ def test_a_source_task_that_is_not_done_disables_everything(rt: Any, online: Emu
         assert why is not None and ("still queued" in why or "still running" in why), (name, why)
 
 
+def test_refine_and_texture_follow_the_model_version(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    select(root_of(make_result(rt, model_version="v2.5-20250123")))
+    assert "drafts made before model v2.0" in (poll_message("refine") or "")
+    assert poll_message("texture") is None
+    select(root_of(make_result(rt, name="Draft", model_version="v1.4-20240625")))
+    assert poll_message("refine") is None
+    assert "cannot texture a v1.4-20240625 draft" in (poll_message("texture") or "")
+
+
 def test_retarget_needs_a_tripo_spec_rig(rt: Any, online: Emulator, clean_scene: Any) -> None:
     fox = make_result(rt)
     select(root_of(fox))

@@ -228,7 +228,7 @@ def test_retarget_on_a_deleted_armature_imports_a_character_and_says_so(rt: Any,
         if ob.type == 'ARMATURE':
             bpy.data.objects.remove(ob, do_unlink=True)
     done = finish(rt, "retarget_animation")
-    assert "character is gone" in done.note
+    assert "character is not in the scene" in done.note
     assert len(armatures()) == 1 and armatures()[0].name in done.objects
 
 
@@ -295,6 +295,17 @@ def test_convert_to_obj_imports_the_zip_with_its_texture(rt: Any, online: Emulat
     images = [n.image for ob in meshes for slot in ob.material_slots if slot.material and slot.material.node_tree
               for n in slot.material.node_tree.nodes if n.type == 'TEX_IMAGE' and n.image]
     assert images and all(image.size[0] > 0 for image in images), "the ZIP's texture is loaded"
+    assert_in_place_of(done, fox)
+
+
+@pytest.mark.parametrize(("format", "suffix"), [("GLTF", ".glb"), ("FBX", ".fbx"), ("STL", ".stl"), ("USDZ", ".usdz")])
+def test_convert_imports_every_format_blender_can_open(rt: Any, online: Emulator, fox: Any, format: str,
+                                                       suffix: str) -> None:
+    assert bpy.ops.tripo.convert(format=format) == {'FINISHED'}
+    done = finish(rt, "convert_model")
+    assert Path(done.files["model"]).suffix == suffix
+    assert any(ob.type == 'MESH' for ob in objects_of(done)) and done.note == ""
+    tags_of(done, "convert_model")
     assert_in_place_of(done, fox)
 
 

@@ -43,7 +43,7 @@ from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_l
 from .pump import import_plain, main_window_override, model_file, result_tags
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, land_rig
 from .sources import DEFAULT_PLACEMENT, source_of
-from .tags import PART_NAME_PROP, has_parts, rig_tags, strip_duplicate_suffix
+from .tags import PART_NAME_PROP, generation_tags, has_parts, rig_tags, strip_duplicate_suffix
 
 __all__ = ["Landing", "import_job", "POST_PROCESS_KINDS"]
 
@@ -94,8 +94,10 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
 
 
 def _tags(job: Job) -> dict[str, str]:
-    """The tags of ``job``'s objects: ids and task type, plus the rig facts of a rig result."""
+    """The tags of ``job``'s objects: ids and task type, the model version of a generation, the
+    rig facts of a rig result."""
     tags = result_tags(job)
+    tags.update(generation_tags(job.kind, job.spec.params))
     if job.kind == "rig_model":
         tags.update(rig_tags(job.spec.params))
     return tags
@@ -149,7 +151,8 @@ def _land_post_process(job: Job, files: Mapping[str, str], options: ImportOption
         except RigLandingFailed as exc:
             notes.append(f"Imported as it is, not set up as a rig: {exc}.")
     if source is None:
-        notes.append("The source object was deleted meanwhile: placed at the 3D cursor instead.")
+        if job.spec.meta.get("source_object"):  # else it was asked by task id, with no object in the scene
+            notes.append("The source object was deleted meanwhile: placed at the 3D cursor instead.")
     else:
         try:
             place_like_source(result, source, _placement_mode(job))
@@ -174,8 +177,8 @@ def _land_retarget(job: Job, files: Mapping[str, str], options: ImportOptions, s
     target = _target_armature(job, source_task)
     result = _import(job, files, options)
     if target is None:
-        return Landing(result.objects, "The rigged character is gone from the scene: imported the animated "
-                                       "model as a new character at the 3D cursor.")
+        return Landing(result.objects, "The rigged character is not in the scene (deleted meanwhile, or never "
+                                       "imported): imported the animated model as a new character at the 3D cursor.")
     presets = [str(p) for p in job.spec.meta.get("presets", ())]
     try:
         actions = apply_retarget(target, result, presets)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the stubs' literal sets of operator results and icons; abse
 
 from ..client import Animation, PostStyle, RigSpec, RigType
 from ..client.payloads import CONVERT_FORMATS, MAX_ANIMATIONS, TEXTURE_FORMATS
-from ..jobs import Job, JobSpec, estimate_cost
+from ..jobs import Job, JobSpec, JobState, estimate_cost
 from . import generate_form as form
 from .account import UserError
 from .image_inputs import ImageInputError, named_slot, prepare_image
@@ -43,7 +43,8 @@ from .tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
 
 __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
            "TRIPO_OT_refine", "TRIPO_OT_stylize", "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_complete",
-           "TRIPO_OT_smart_lowpoly", "MENU_OPERATORS", "PRESET_GROUPS", "start_rig_check", "CLASSES"]
+           "TRIPO_OT_smart_lowpoly", "MENU_OPERATORS", "PRESET_GROUPS", "start_rig_check", "ensure_rig_check",
+           "CLASSES"]
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ class _PostProcess(bpy.types.Operator):
             layout.prop(self, "placement")
         try:
             params = self.request_options(target, final=False)
-        except OptionError as exc:
+        except (OptionError, ImageInputError) as exc:
             draw_wrapped(layout, str(exc), _WRAP, icon='ERROR')
             return
         _cost_label(layout, self.kind, params)
@@ -347,6 +348,17 @@ def start_rig_check(source: Source) -> Job:
     return runtime.submit(spec)
 
 
+def ensure_rig_check(source: Source) -> tuple[Job, bool]:
+    """The check of ``source`` that is running or answered, else a new one; True if it was started now.
+
+    A check that failed (network, key…) is started again rather than shown as an answer.
+    """
+    job = rig_check_job(source.task_id)
+    if job is not None and (job.state.is_active or job.state == JobState.DONE):
+        return job, False
+    return start_rig_check(source), True
+
+
 class TRIPO_OT_check_riggable(_PostProcess):
     """Ask Tripo whether this model can be rigged and which skeleton it detects (free)"""
 
@@ -395,8 +407,7 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
         try:
             target = target_of(context)
-            if rig_check_job(target.source.task_id) is None:
-                start_rig_check(target.source)
+            ensure_rig_check(target.source)
         except (Unavailable, UserError, ValueError) as exc:
             self.report({'ERROR'}, str(exc))
             return {'CANCELLED'}
@@ -419,12 +430,11 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         """Refuse to pay for a rig Tripo said it cannot do, unless the user said "rig anyway"."""
         if self.rig_anyway:
             return
-        job = rig_check_job(target.source.task_id)
+        job, started = ensure_rig_check(target.source)
         check = rig_check(job)
         if check.riggable is True:
             return
-        if job is None:
-            start_rig_check(target.source)
+        if started:
             raise OptionError(f"Checking first whether Tripo can rig '{target.name}' (free). Nothing was sent: "
                               "rig again once the check answered, or choose Rig Anyway")
         if check.pending:

@@ -27,11 +27,11 @@ from .account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import online_access, runtime
 from .sources import Source, source_of
-from .tags import PART_NAME_PROP, RIG_SPEC_PROP, strip_duplicate_suffix
+from .tags import MODEL_VERSION_PROP, PART_NAME_PROP, RIG_SPEC_PROP, is_draft_version
 
 __all__ = [
     "SOURCE_TYPES", "LABELS", "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable",
-    "task_type_of", "part_names", "part_name_of", "rig_check_job", "RigCheck", "rig_check",
+    "task_type_of", "part_names", "rig_check_job", "RigCheck", "rig_check",
 ]
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def _source_job_problem(task_id: str) -> str | None:
     An object carries a task id only once its result landed, so this is rare (a failed re-run,
     a followed task still running); an unknown task (earlier session) is assumed fine.
     """
-    known = [j for j in runtime.jobs() if j.task_id == task_id and j.kind != "check_riggable"]
+    known = [j for j in runtime.jobs() if j.task_id == task_id]
     if not known or any(j.state == JobState.DONE for j in known):
         return None
     job = known[0]
@@ -163,6 +163,11 @@ def _kind_problem(kind: str, target: Target) -> str | None:
             return (f"'{name}' was rigged with the Mixamo spec, which Tripo cannot retarget; "
                     "rig it again with the Tripo spec")
         return None
+    version = string_tag(target.source.root, MODEL_VERSION_PROP) if target.source.root is not None else None
+    if version and kind == "refine_model" and not is_draft_version(version):
+        return f"Refine works only on drafts made before model v2.0; '{name}' was made with {version}"
+    if version and kind == "texture_model" and is_draft_version(version):
+        return f"Tripo cannot texture a {version} draft; refine it first"
     allowed = SOURCE_TYPES.get(kind)
     if task_type is None or allowed is None or task_type in allowed:
         return None
@@ -188,11 +193,6 @@ def unavailable(kind: str, context: Any) -> str | None:
 
 
 # --------------------------------------------------------------------------- parts
-
-
-def part_name_of(ob: bpy.types.Object) -> str:
-    """The part name an object of a parts result stands for (its tag, else its name sans ``.001``)."""
-    return string_tag(ob, PART_NAME_PROP) or strip_duplicate_suffix(ob.name)
 
 
 def part_names(source: Source) -> list[str]:

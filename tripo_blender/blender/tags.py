@@ -14,7 +14,8 @@ import re
 from typing import Any, Mapping
 
 __all__ = ["TASK_TYPES", "RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS",
-           "rig_tags", "has_parts", "strip_duplicate_suffix"]
+           "MODEL_VERSION_PROP", "GENERATION_KINDS", "rig_tags", "generation_tags", "is_draft_version", "has_parts",
+           "strip_duplicate_suffix"]
 
 #: The wire task type each job kind creates (what Tripo's source-task rules speak of).
 TASK_TYPES: Mapping[str, str] = {
@@ -41,6 +42,10 @@ RIG_TYPE_PROP = "tripo_rig_type"
 #: On each mesh of a result made of named parts: the part's name as Tripo knows it. It survives
 #: the user renaming the object, and is free of Blender's ``.001`` suffixes.
 PART_NAME_PROP = "tripo_part_name"
+#: On a generated model: the model version that made it. Refine accepts only drafts made before
+#: v2.0, texturing only models made with v2.0 or later (or Turbo) — the version tells which.
+MODEL_VERSION_PROP = "tripo_model_version"
+GENERATION_KINDS = frozenset({"text_to_model", "image_to_model", "multiview_to_model"})
 #: Job kinds whose result is made of named parts (generation only with ``generate_parts``).
 PARTS_KINDS = frozenset({"mesh_segmentation", "mesh_completion"})
 
@@ -54,6 +59,17 @@ def rig_tags(params: Mapping[str, Any]) -> dict[str, str]:
         RIG_FORMAT_PROP: str(params.get("out_format") or "glb"),
         RIG_TYPE_PROP: str(params.get("rig_type") or ""),
     }
+
+
+def generation_tags(kind: str, params: Mapping[str, Any]) -> dict[str, str]:
+    """The model-version tag of a generation (nothing when the version was left to the server)."""
+    version = params.get("model_version")
+    return {MODEL_VERSION_PROP: version} if kind in GENERATION_KINDS and isinstance(version, str) and version else {}
+
+
+def is_draft_version(version: str) -> bool:
+    """``v1.x`` models are drafts: refinable, but not texturable (wire reference §4.2)."""
+    return version.startswith("v1.")
 
 
 def has_parts(kind: str, params: Mapping[str, Any]) -> bool:
