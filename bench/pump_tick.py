@@ -67,27 +67,6 @@ STRESS_POLL = 0.1
 WORKERS = 8
 
 
-def enable_addon(scratch: Path) -> ModuleType:
-    """Load the working tree as a real extension (the recipe of ``tests/demo``)."""
-    import addon_utils
-    import bpy
-
-    repo_dir = scratch / "repo"
-    repo_dir.mkdir()
-    (repo_dir / "tripo_blender").symlink_to(ROOT / "tripo_blender", target_is_directory=True)
-    bpy.context.preferences.extensions.repos.new(
-        name="Tripo Bench", module=REPO_MODULE, custom_directory=str(repo_dir), source='USER')
-    bpy.context.preferences.system.use_online_access = True
-
-    def fail(exc: BaseException) -> None:
-        raise exc
-
-    module = addon_utils.enable(ADDON_MODULE, default_set=True, handle_error=fail)
-    if module is None:
-        raise SystemExit("could not enable the add-on")
-    return module
-
-
 def addon(name: str) -> ModuleType:
     return import_module(f"{ADDON_MODULE}.{name}")
 
@@ -226,12 +205,13 @@ def run(args: argparse.Namespace, counts: list[int], scratch: Path) -> int:
     os.environ["BLENDER_USER_RESOURCES"] = str(scratch / "user")  # before bpy: never touch the real setup
     import bpy
 
+    from tests.dev_extension import enable_working_tree
     from tests.emulator import TEST_KEY
 
     storage = scratch / "storage"
     with emulator_process(queue_seconds=0.0, run_seconds=RUN_SECONDS, concurrency_limit=1000,
                           balance=1e9) as base_url:
-        enable_addon(scratch)
+        enable_working_tree(REPO_MODULE, label="Tripo Bench")
         bpy.ops.wm.read_homefile(use_empty=True)
         prefs = bpy.context.preferences.addons[ADDON_MODULE].preferences
         prefs.api_key = TEST_KEY

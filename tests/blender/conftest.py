@@ -34,7 +34,9 @@ except ModuleNotFoundError as exc:  # plain-Python venv: these tests belong to t
 else:
     import addon_utils  # on sys.path only once bpy is imported
 
-    from .support import ADDON_ID, DEV_MODULE, DEV_REPO_MODULE, ROOT, addon_enabled, enable_addon, reraise
+    from tests.dev_extension import enable_working_tree
+
+    from .support import DEV_MODULE, DEV_REPO_MODULE, addon_enabled, enable_addon, reraise
 
     HAVE_BPY = True
 
@@ -59,17 +61,12 @@ def pytest_sessionfinish() -> None:
 @pytest.fixture(scope="session")
 def addon() -> Iterator[ModuleType]:
     """The working-tree add-on, enabled as the extension ``bl_ext.tripo_dev.tripo_blender``."""
-    repo_dir = Path(tempfile.mkdtemp(prefix="tripo-dev-repo-"))
-    (repo_dir / ADDON_ID).symlink_to(ROOT / ADDON_ID, target_is_directory=True)
-    repos = bpy.context.preferences.extensions.repos
-    repo = repos.new(name="Tripo Dev", module=DEV_REPO_MODULE, custom_directory=str(repo_dir), source='USER')
+    extension = enable_working_tree(DEV_REPO_MODULE, online=False)
+    assert extension.module_name == DEV_MODULE
     try:
-        yield enable_addon(DEV_MODULE)
+        yield extension.module
     finally:
-        if addon_enabled(DEV_MODULE):
-            addon_utils.disable(DEV_MODULE, default_set=True, handle_error=reraise)
-        repos.remove(repo)
-        shutil.rmtree(repo_dir, ignore_errors=True)
+        extension.remove()
 
 
 @pytest.fixture

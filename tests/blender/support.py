@@ -8,17 +8,14 @@ from types import ModuleType
 import addon_utils
 import bpy
 
+from tests.dev_extension import reraise
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSETS = ROOT / "tests" / "assets"
 ADDON_ID = "tripo_blender"
 DEV_REPO_MODULE = "tripo_dev"
 DEV_MODULE = f"bl_ext.{DEV_REPO_MODULE}.{ADDON_ID}"
 INSTALLED_MODULE = f"bl_ext.user_default.{ADDON_ID}"
-
-
-def reraise(exc: BaseException) -> None:
-    """``handle_error`` for addon_utils: the default only prints, which would hide the cause."""
-    raise exc
 
 
 def enable_addon(module: str) -> ModuleType:

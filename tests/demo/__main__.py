@@ -57,26 +57,6 @@ def start_backend(live: bool) -> Any:
     return emulator
 
 
-def enable_addon() -> Any:
-    """Load the working tree as a real extension (as Blender would after an install)."""
-    import addon_utils
-    import bpy
-
-    repo_dir = Path(tempfile.mkdtemp(prefix="tripo-demo-repo-"))
-    (repo_dir / "tripo_blender").symlink_to(ROOT / "tripo_blender", target_is_directory=True)
-    bpy.context.preferences.extensions.repos.new(
-        name="Tripo Demo", module="tripo_demo", custom_directory=str(repo_dir), source='USER')
-    bpy.context.preferences.system.use_online_access = True
-
-    def fail(exc: BaseException) -> None:
-        raise exc
-
-    module = addon_utils.enable(ADDON_MODULE, default_set=True, handle_error=fail)
-    if module is None:
-        raise SystemExit("could not enable the add-on")
-    return module
-
-
 def run_job(prompt: str, timeout: float) -> Any:
     """Submit through the operator and drive the pump until the job has finished."""
     import importlib
@@ -171,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import bpy
 
-        enable_addon()
+        from tests.dev_extension import enable_working_tree
+
+        enable_working_tree("tripo_demo", label="Tripo Demo")
         bpy.ops.wm.read_homefile(use_empty=True)
         job = run_job(args.prompt, args.timeout or (1200.0 if args.live else 120.0))
         objects = [ob for ob in bpy.data.objects if ob.get("tripo_job_id") == job.id]
