@@ -2,8 +2,9 @@
 
 Kept light and bpy-free on purpose: every suite imports it. It makes the repository root
 importable (``tests.emulator``, ``tripo_blender``) even without pytest's ``pythonpath`` setting,
-and provides the ``emulator`` fixture: a fresh, started emulator per test with zero task
-durations, stopped afterwards.
+provides the ``emulator`` fixture: a fresh, started emulator per test with zero task
+durations, stopped afterwards, and makes any connection beyond localhost fail
+(:mod:`tests.localhost_only`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.emulator import Emulator  # noqa: E402 - needs the sys.path entry above
+from tests import localhost_only  # noqa: E402 - needs the sys.path entry above
+from tests.emulator import Emulator  # noqa: E402
+
+localhost_only.install()
 
 
 @pytest.fixture
