@@ -1,11 +1,13 @@
-"""One visit of Debian's real Blender (in a chroot, under Xvfb) for the UI tests.
+"""Debian's real Blender (in a chroot) for the UI tests: one visit with a window, one headless run.
 
 ``build.py`` owns the Debian root (creation, stamp, mounts; see its "Debian's Blender" section).
 Here the session-scoped ``visit`` fixture builds the zip, starts the emulator on the host (the
 chroot shares the network, so 127.0.0.1 reaches it), starts Xvfb inside the root, runs
 ``scripts/drive_blender.py`` in Blender once, and hands the tests what it saw: the script's JSON,
-Blender's output, the screenshot (also kept in ``build/ui/`` for people to look at) and the
-emulator's request log. The tests only assert.
+Blender's output, the screenshots (also kept in ``build/ui/`` for people to look at) and the
+emulator's request log. The session-scoped ``headless`` fixture installs the zip with Blender's
+own command line and runs the README's headless script with ``blender -b --online-mode``
+against an emulator of its own. The tests only assert.
 """
 
 from __future__ import annotations
@@ -29,12 +31,18 @@ from tests.emulator import TEST_KEY, Emulator
 
 BUILD = load_build_module()
 SCRIPT = Path(__file__).resolve().parent / "scripts" / "drive_blender.py"
+PROBE = Path(__file__).resolve().parent / "scripts" / "headless_probe.py"
+README_SCRIPT = ROOT / "tests" / "blender" / "scripts" / "make_foxes.py"  # shown verbatim in the README
 OUT_DIR = ROOT / "build" / "ui"
 SCREEN = (1600, 1000)
 PROMPT = "a small cat statue"
 IMPORT_TIMEOUT = 90  # seconds the script waits for the add-on's pump to import the result
 BLENDER_TIMEOUT = 240  # seconds for the whole Blender run, startup and quit included
+HEADLESS_TIMEOUT = 180  # seconds for the headless script (three generations)
 XVFB_TIMEOUT = 30
+#: Screenshots the script takes: config key -> file name (in the run folder, then in build/ui/).
+SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "context_menu.png",
+               "animated_screenshot": "animated.png"}
 
 
 @dataclass
@@ -43,13 +51,26 @@ class Visit:
 
     result: dict[str, Any]
     log: str
-    screenshot: Path
-    screenshot_stats: dict[str, float]
+    out_dir: Path  # build/ui/: the screenshots by their SCREENSHOTS file names
+    screenshot_stats: dict[str, dict[str, float]]  # by file name, for each screenshot taken
     returncode: int
-    timings: dict[str, float]  # seconds: Debian root ready (created or reused), Blender run
+
+
+@dataclass
+class Headless:
+    """What ``blender -b --online-mode --python make_foxes.py`` did (copied out of the chroot)."""
+
+    install_returncode: int  # blender -c extension install-file
+    returncode: int
+    output: str  # the script run's stdout and stderr
+    report: dict[str, Any]  # headless_probe.py's JSON ({} if it never ran)
+    posts: list[dict[str, Any]]  # bodies of the POST /task requests the emulator received
+    work_files: list[str]  # what the script left in its working directory
+    saved_tasks: list[str] | None  # Tripo task ids of the objects in the saved foxes.blend, read back
 
 
 _visits: list[Visit] = []  # for the summary line build.py reads ("blender: …")
+_timings: dict[str, float] = {}  # seconds per phase, for the summary line
 
 
 def inside(root: Path, path: Path) -> str:
@@ -130,24 +151,43 @@ def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str) ->
         "prompt": PROMPT,
         "import_timeout": IMPORT_TIMEOUT,
         "result": inside(root, run_dir / "result.json"),
-        "screenshot": inside(root, run_dir / "screenshot.png"),
+        **{key: inside(root, run_dir / name) for key, name in SCREENSHOTS.items()},
     }
     (run_dir / "config.json").write_text(json.dumps(config, indent=2))
     shutil.copy(SCRIPT, run_dir / SCRIPT.name)
 
 
-def collect(run_dir: Path, root: Path, returncode: int, timings: dict[str, float]) -> Visit:
+def collect(run_dir: Path, root: Path, returncode: int) -> Visit:
     """Copy the run's artefacts to build/ui/ and read them."""
     result: dict[str, Any] = {}
     if (result_file := run_dir / "result.json").is_file():
         result = json.loads(result_file.read_text())
         shutil.copy(result_file, OUT_DIR / "result.json")
-    stats: dict[str, float] = {}
-    if (image := run_dir / "screenshot.png").is_file():
-        stats = screenshot_stats(root, image)
-        shutil.copy(image, OUT_DIR / "screenshot.png")
+    stats: dict[str, dict[str, float]] = {}
+    for name in SCREENSHOTS.values():
+        if (image := run_dir / name).is_file():
+            stats[name] = screenshot_stats(root, image)
+            shutil.copy(image, OUT_DIR / name)
     output = (OUT_DIR / "blender.log").read_text(errors="replace")
-    return Visit(result, output, OUT_DIR / "screenshot.png", stats, returncode, timings)
+    return Visit(result, output, OUT_DIR, stats, returncode)
+
+
+def enter_debian_root(stack: contextlib.ExitStack) -> Path:
+    """The Debian root, mounted until ``stack`` closes; skips the test when this machine cannot host it."""
+    started = time.monotonic()
+    try:
+        root: Path = stack.enter_context(BUILD.debian_blender())
+    except BUILD.Unavailable as exc:
+        pytest.skip(f"Debian's Blender cannot run here: {exc}")
+    _timings["debian root"] = _timings.get("debian root", 0.0) + time.monotonic() - started
+    return root
+
+
+def run_folder(stack: contextlib.ExitStack, root: Path, prefix: str) -> Path:
+    """A fresh folder inside the root's /tmp, deleted when ``stack`` closes."""
+    run_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=root / "tmp"))
+    stack.callback(shutil.rmtree, run_dir, ignore_errors=True)
+    return run_dir
 
 
 @pytest.fixture(scope="session")
@@ -160,26 +200,89 @@ def ui_emulator() -> Iterator[Emulator]:
 @pytest.fixture(scope="session")
 def visit(ui_emulator: Emulator) -> Iterator[Visit]:
     """Run Blender once; skip everything when this machine cannot host Debian's Blender."""
-    started = time.monotonic()
     with contextlib.ExitStack() as stack:
-        try:
-            root = stack.enter_context(BUILD.debian_blender())  # mounted until the block ends
-        except BUILD.Unavailable as exc:
-            pytest.skip(f"Debian's Blender cannot run here: {exc}")
-        timings = {"debian root": time.monotonic() - started}
+        root = enter_debian_root(stack)
         OUT_DIR.mkdir(parents=True, exist_ok=True)
-        for stale in ("blender.log", "result.json", "screenshot.png", "xvfb.log"):
+        for stale in ("blender.log", "result.json", "xvfb.log", *SCREENSHOTS.values()):
             (OUT_DIR / stale).unlink(missing_ok=True)
-        run_dir = Path(tempfile.mkdtemp(prefix="tripo-ui-", dir=root / "tmp"))
-        stack.callback(shutil.rmtree, run_dir, ignore_errors=True)
+        run_dir = run_folder(stack, root, "tripo-ui-")
         display = stack.enter_context(xvfb(root, OUT_DIR / "xvfb.log"))
         write_config(run_dir, root, ui_emulator, display)
         blender_started = time.monotonic()
         returncode = run_blender(root, run_dir, display, OUT_DIR / "blender.log")
-        timings["blender"] = time.monotonic() - blender_started
-        result = collect(run_dir, root, returncode, timings)
+        _timings["blender"] = time.monotonic() - blender_started
+        result = collect(run_dir, root, returncode)
     _visits.append(result)
     yield result
+
+
+def run_headless(root: Path, run_dir: Path, emulator: Emulator) -> Headless:
+    """Install the zip with Blender's command line, then run the README's script the README's way.
+
+    A fresh user profile: no key in the preferences and online access off, so the key, the
+    server and online access come only from the environment and ``--online-mode``.
+    """
+    for name in ("home", "tmp", "work"):
+        (run_dir / name).mkdir()
+    for script in (PROBE, README_SCRIPT):
+        shutil.copy(script, run_dir / script.name)
+    report = run_dir / "report.json"
+    env = {"HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
+           "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"), "TRIPO_API_KEY": TEST_KEY,
+           "TRIPO_API_BASE_URL": emulator.base_url, "TRIPO_UI_REPORT": inside(root, report)}
+    zip_path = inside(root, BUILD.build_zip(run_dir))
+    install = subprocess.run(BUILD.chroot_command(root, "blender", "--command", "extension", "install-file",
+                                                  "--repo", "user_default", "--enable", zip_path, env=env),
+                             capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
+    probe, user_script = inside(root, run_dir / PROBE.name), inside(root, run_dir / README_SCRIPT.name)
+    # env -C: the script saves foxes.blend in the working directory (chroot starts in /)
+    command = BUILD.chroot_command(root, "env", "-C", inside(root, run_dir / "work"), "blender", "-b",
+                                   "--online-mode", "--python-exit-code", "1", "--python", probe,
+                                   "--python", user_script, "--python", probe, env=env)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
+        returncode, output = done.returncode, done.stdout + done.stderr
+    except subprocess.TimeoutExpired as exc:
+        returncode, output = -1, f"{exc.stdout or ''}{exc.stderr or ''}\n[test] killed after {HEADLESS_TIMEOUT} s"
+    shown = " ".join(command).replace(TEST_KEY, "<TRIPO_API_KEY>")  # no key in logs, not even the emulator's
+    (OUT_DIR / "headless.log").write_text(f"$ {shown}\n{install.stdout}{install.stderr}\n{output}")
+    found: dict[str, Any] = json.loads(report.read_text()) if report.is_file() else {}
+    (OUT_DIR / "headless.json").write_text(json.dumps(found, indent=2))
+    saved = run_dir / "work" / "foxes.blend"
+    return Headless(install.returncode, returncode, output, found,
+                    [r.json for r in emulator.requests_to("POST", "/task")],
+                    sorted(p.name for p in (run_dir / "work").iterdir()),
+                    tagged_in_file(root, saved, env) if saved.is_file() else None)
+
+
+# Opens a .blend and prints its objects' Tripo task ids (no add-on needed: they are custom properties).
+_LIST_TAGGED = ("import bpy, json; print('TAGGED ' + json.dumps(sorted({str(ob['tripo_task_id']) "
+                "for ob in bpy.data.objects if 'tripo_task_id' in ob})))")
+
+
+def tagged_in_file(root: Path, blend: Path, env: dict[str, str]) -> list[str] | None:
+    """The Tripo task ids of the objects saved in ``blend``, read by another Blender (None: unreadable)."""
+    done = subprocess.run(BUILD.chroot_command(root, "blender", "-b", "--factory-startup", inside(root, blend),
+                                               "--python-expr", _LIST_TAGGED, env=env),
+                          capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("TAGGED ")]
+    return json.loads(lines[-1][len("TAGGED "):]) if lines else None
+
+
+@pytest.fixture(scope="session")
+def headless() -> Headless:
+    """``blender -b --online-mode --python make_foxes.py`` in Debian's Blender, once per session."""
+    with contextlib.ExitStack() as stack:
+        root = enter_debian_root(stack)
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        for stale in ("headless.log", "headless.json"):
+            (OUT_DIR / stale).unlink(missing_ok=True)
+        run_dir = run_folder(stack, root, "tripo-headless-")
+        emulator = stack.enter_context(Emulator(queue_seconds=0.0, run_seconds=0.0))
+        started = time.monotonic()
+        found = run_headless(root, run_dir, emulator)
+        _timings["headless"] = time.monotonic() - started
+    return found
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -187,5 +290,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for seen in _visits:
         version = seen.result.get("blender_version", "?")
         terminalreporter.write_line(f"blender: {version} (Debian {BUILD.DEBIAN_SUITE}, real window under Xvfb)")
-        terminalreporter.write_line("ui timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in seen.timings.items())
-                                    + f"; screenshot in {seen.screenshot.relative_to(ROOT)}")
+    if _timings:
+        terminalreporter.write_line("ui timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in _timings.items())
+                                    + f"; screenshots and logs in {OUT_DIR.relative_to(ROOT)}/")

@@ -1,7 +1,8 @@
 """The built zip in a real Blender with a window: Debian's Blender 4.3 under Xvfb (see conftest.py).
 
 What only a real Blender shows: timers fire (the PyPI bpy module never runs them), so the add-on's
-pump really imports results; the sidebar really draws; and Debian's Blender has no ``requests``,
+pump really imports results; the sidebar and the right-click menu really draw, opened by
+simulated mouse and keys through Blender's own keymap; and Debian's Blender has no ``requests``,
 so the add-on only works if the wheels bundled in the zip do. Needs root and Debian's package
 registry (``python3 build.py test`` creates the Debian root once); skipped otherwise.
 """
@@ -10,17 +11,31 @@ from __future__ import annotations
 
 import pytest
 
+from typing import Any
+
 from tests.emulator import TEST_KEY, Emulator
 
-from .conftest import SCREEN, Visit
+from .conftest import SCREEN, SCREENSHOTS, Visit
 
 # Fewer colours than this is a blank or nearly blank screen; Blender's UI alone has hundreds.
 MIN_SCREEN_COLOURS = 64
+# A bone matrix entry that changes by less than this between two frames counts as "not moving".
+MIN_MOTION = 1e-3
 
 
 def steps_of(visit: Visit) -> str:
     """The script's progress log, for assertion messages."""
     return "\n".join(f"  {seconds:6.2f} s  {name}" for seconds, name in visit.result.get("steps", []))
+
+
+def tasks_of_type(emulator: Emulator, task_type: str) -> list[str]:
+    """Ids of the tasks of one type the emulator created, in creation order."""
+    return [task_id for task_id, task in emulator.tasks.items() if task["type"] == task_type]
+
+
+def posts_of_type(emulator: Emulator, task_type: str) -> list[dict[str, Any]]:
+    """Bodies of the POST /task requests of one task type."""
+    return [r.json for r in emulator.requests_to("POST", "/task") if r.json and r.json.get("type") == task_type]
 
 
 def test_blender_ran_the_whole_visit(visit: Visit) -> None:
@@ -53,8 +68,8 @@ def test_sidebar_opens_on_the_tripo_tab(visit: Visit) -> None:
 def test_generate_is_imported_by_the_timer_driven_pump(visit: Visit, ui_emulator: Emulator) -> None:
     assert visit.result.get("has_generate"), "the installed add-on has no tripo.generate operator"
     assert "CANCELLED" not in visit.result["generate"], steps_of(visit)
-    assert len(ui_emulator.requests_to("POST", "/task")) == 1
-    created = list(ui_emulator.tasks)
+    assert len(posts_of_type(ui_emulator, "text_to_model")) == 1
+    created = tasks_of_type(ui_emulator, "text_to_model")
     imported = visit.result.get("imported", {})
     assert imported, steps_of(visit) + "\n" + "\n".join(visit.result.get("jobs", []))
     assert set(imported.values()) == set(created)
@@ -63,11 +78,83 @@ def test_generate_is_imported_by_the_timer_driven_pump(visit: Visit, ui_emulator
     assert not [r.path for r in downloads if "authorization" in r.headers]
 
 
-def test_screenshot_shows_a_drawn_screen(visit: Visit) -> None:
-    assert visit.screenshot.is_file(), steps_of(visit)
-    stats = visit.screenshot_stats
-    assert (stats["width"], stats["height"]) == SCREEN
-    assert stats["colours"] >= MIN_SCREEN_COLOURS, f"looks blank: {stats}"
+def test_screenshots_show_a_drawn_screen(visit: Visit) -> None:
+    for name in SCREENSHOTS.values():
+        assert (visit.out_dir / name).is_file(), f"{name} missing\n" + steps_of(visit)
+        stats = visit.screenshot_stats[name]
+        assert (stats["width"], stats["height"]) == SCREEN
+        assert stats["colours"] >= MIN_SCREEN_COLOURS, f"{name} looks blank: {stats}"
+
+
+def menu_items(visit: Visit) -> dict[str, dict[str, Any]]:
+    """The Tripo submenu's items as it drew them, by operator idname."""
+    menu = visit.result.get("context_menu")
+    assert menu, "the context menu step did not finish\n" + steps_of(visit)
+    return {item["operator"]: item for item in menu["items"]}
+
+
+def test_right_click_opens_the_tripo_submenu_for_the_model(visit: Visit) -> None:
+    """A simulated right-click over the 3D view opens the object context menu through Blender's
+    keymap, and the keyboard opens its last item, the Tripo submenu (screenshot context_menu.png)."""
+    menu = visit.result.get("context_menu")
+    assert menu, steps_of(visit)
+    assert menu["object_context_draws"] >= 1, "the right-click opened no object context menu"
+    assert menu["tripo_draws"] >= 1, "the Tripo submenu never drew"
+    assert menu["object"] == menu["selected"], "the submenu drew for another object than the selected root"
+    assert [item["text"].rstrip("…") for item in menu["items"]][:3] == ["Texture", "Rig", "Retarget Animations"]
+
+
+def test_tripo_submenu_greys_out_what_the_model_cannot_do_and_says_why(visit: Visit) -> None:
+    items = menu_items(visit)
+    enabled = sorted(idname for idname, item in items.items() if item["enabled"])
+    assert enabled == sorted(["tripo.texture", "tripo.rig", "tripo.stylize", "tripo.convert", "tripo.segment",
+                              "tripo.smart_lowpoly"])
+    # a freshly generated model is not rigged: Retarget is drawn greyed out, and says why
+    assert "not rigged" in items["tripo.retarget"]["reason"]
+    assert "Rig" in items["tripo.retarget"]["reason"]
+    # the sidebar generates with v2.5, which Tripo refines no more; parts need a segmentation first
+    assert "v2.0" in items["tripo.refine"]["reason"]
+    assert "Segment" in items["tripo.complete"]["reason"]
+    assert all(item["reason"] is None for item in items.values() if item["enabled"])
+
+
+def test_rig_after_the_free_check_lands_one_armature(visit: Visit, ui_emulator: Emulator) -> None:
+    result = visit.result
+    assert result.get("rigged"), steps_of(visit) + "\n" + "\n".join(result.get("jobs", []))
+    assert result["rig_check"]["riggable"] is True
+    assert result["rig"] == ["FINISHED"], "the rig was refused although the check said it can be rigged"
+    [check] = posts_of_type(ui_emulator, "animate_prerigcheck")
+    [rig] = posts_of_type(ui_emulator, "animate_rig")
+    [generated] = tasks_of_type(ui_emulator, "text_to_model")
+    assert check["original_model_task_id"] == rig["original_model_task_id"] == generated
+    assert rig.get("rig_type") == result["rig_check"]["rig_type"], "the detected rig type was not sent"
+    assert result["rigged"]["task_id"] == tasks_of_type(ui_emulator, "animate_rig")[0]
+    assert result["rigged"]["meshes"], "no mesh is parented to the armature"
+    # the rig takes the generated model's place; the model is hidden, not deleted
+    assert set(result["rigged"]["hidden_source"]) == set(result["imported"])
+
+
+def test_retarget_adds_walk_and_run_to_the_same_armature(visit: Visit, ui_emulator: Emulator) -> None:
+    result = visit.result
+    animated = result.get("animated")
+    assert animated, steps_of(visit) + "\n" + "\n".join(result.get("jobs", []))
+    assert result["retarget"] == ["FINISHED"]
+    [retarget] = posts_of_type(ui_emulator, "animate_retarget")
+    assert retarget["original_model_task_id"] == tasks_of_type(ui_emulator, "animate_rig")[0]
+    requested = retarget.get("animations") or [retarget.get("animation")]
+    assert sorted(requested) == ["preset:run", "preset:walk"]
+    assert animated["armatures"] == [result["rigged"]["armature"]], "the retarget left a second character"
+    assert sorted(animated["track_actions"]) == ["run", "walk"]
+    assert animated["active_action"] == "walk"
+    for name, motion in animated["motion"].items():
+        assert motion["keyed_bones"] > 0, f"{name} keys no bone"
+        assert motion["moved"] > MIN_MOTION, f"{name} does not move any bone between frames {motion['frames']}"
+
+
+def test_each_job_is_sent_once(visit: Visit, ui_emulator: Emulator) -> None:
+    """One POST per job: nothing is resent while the pump lands the results."""
+    types = sorted(r.json["type"] for r in ui_emulator.requests_to("POST", "/task") if r.json)
+    assert types == ["animate_prerigcheck", "animate_retarget", "animate_rig", "text_to_model"], steps_of(visit)
 
 
 def test_blender_output_has_no_traceback_and_no_key(visit: Visit) -> None:

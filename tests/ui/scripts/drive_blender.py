@@ -9,7 +9,14 @@ from the repository but this file and the built zip. It
 3. from a ``bpy.app.timers`` callback (timers only fire in a real Blender with an event loop):
    opens the sidebar on the Tripo tab, runs ``tripo.generate`` when the add-on has it, waits for
    the add-on's own timer-driven pump to import the result, screenshots the screen;
-4. writes what it saw to a JSON file and quits.
+4. right-clicks the imported model in the 3D view (simulated mouse and keys), opens the context
+   menu's Tripo submenu with the keyboard, records what the submenu drew (each item's operator
+   and whether it was enabled, in the menu's own context) and screenshots it; then closes it
+   with Escape and asks each greyed-out operator why (the poll message a script would get);
+5. checks riggability, rigs and retargets the model through the menu's operators and waits for
+   the timer-driven pump to land each result, then records the armature, its actions and
+   whether each action moves a bone; a last screenshot shows the animated character;
+6. writes what it saw to a JSON file and quits.
 
 The test asserts on the JSON; this script only observes and never decides pass or fail, so a
 failure here is recorded as an error in the JSON rather than raised into Blender's event loop.
@@ -33,6 +40,8 @@ ADDON = "bl_ext.user_default.tripo_blender"
 CATEGORY = "Tripo"
 TASK_ID_PROP = "tripo_task_id"
 TICK = 0.1  # seconds between driver ticks
+MENU_TIMEOUT = 10.0  # seconds a menu may take to appear after the simulated click or key
+RETARGET_PRESETS = ("preset:walk", "preset:run")
 
 CONFIG: dict[str, Any] = json.loads(Path(sys.argv[sys.argv.index("--") + 1]).read_text())
 STARTED = time.monotonic()
@@ -44,6 +53,7 @@ RESULT: dict[str, Any] = {
     "steps": [],
 }
 draws = {"ui": 0}  # UI-region redraws of the 3D view, counted by a draw handler
+menus: dict[str, Any] = {"object_context": 0, "tripo": 0, "tripo_items": None}  # filled while menus draw
 
 
 def step(name: str) -> None:
@@ -109,14 +119,48 @@ def redrawn(times: int = 2) -> Iterator[float]:
     RESULT["sidebar_draws"] = draws["ui"]
 
 
+def main_region() -> Any:
+    """The 3D view's main (WINDOW) region, where the model is drawn and right-clicked."""
+    _, area, _ = view3d()
+    return next(r for r in area.regions if r.type == 'WINDOW')
+
+
+def in_view3d() -> Any:
+    """A context override for operators a user would run with the mouse over the 3D view."""
+    window, area, _ = view3d()
+    return bpy.context.temp_override(window=window, area=area, region=main_region())
+
+
+def select_only(ob: Any) -> None:
+    """Make ``ob`` the only selected object and the active one (what a click on it does)."""
+    for other in bpy.context.view_layer.objects:
+        other.select_set(other == ob)
+    bpy.context.view_layer.objects.active = ob
+
+
+def press(key: str, **where: int) -> None:
+    """One simulated key or mouse button press and release (``--enable-event-simulate``)."""
+    window = bpy.context.window_manager.windows[0]
+    for value in ('PRESS', 'RELEASE'):
+        window.event_simulate(type=key, value=value, **where)
+
+
+def wait_for(what: str, done: Any, timeout: float) -> Iterator[float]:
+    """Tick until ``done()`` is true; TimeoutError naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            RESULT["jobs"] = job_states()
+            raise TimeoutError(f"{what}: not within {timeout} s")
+        yield TICK
+
+
 def close_splash() -> Iterator[float]:
     """A fresh profile opens with the splash (Quick Setup) over the view: Escape, as a user would.
 
     Needs ``--enable-event-simulate`` (which also makes Blender ignore the real, absent, input).
     """
-    window = bpy.context.window_manager.windows[0]
-    for value in ('PRESS', 'RELEASE'):
-        window.event_simulate(type='ESC', value=value)
+    press('ESC')
     yield TICK
     step("splash closed")
 
@@ -155,12 +199,7 @@ def generate() -> Iterator[float]:
         returned = bpy.ops.tripo.generate(mode='TEXT', prompt=CONFIG["prompt"])
     RESULT["generate"] = sorted(returned)
     step(f"tripo.generate returned {RESULT['generate']}")
-    deadline = time.monotonic() + CONFIG["import_timeout"]
-    while not tagged_objects():
-        if time.monotonic() > deadline:
-            RESULT["jobs"] = job_states()
-            raise TimeoutError(f"nothing imported within {CONFIG['import_timeout']} s")
-        yield TICK
+    yield from wait_for("the generated model's import", tagged_objects, CONFIG["import_timeout"])
     RESULT["imported"] = tagged_objects()
     step(f"imported {RESULT['imported']}")
     yield from frame_imported()
@@ -168,21 +207,216 @@ def generate() -> Iterator[float]:
 
 def frame_imported() -> Iterator[float]:
     """Point the view at the imported model, so the screenshot shows it."""
-    window, area, _ = view3d()
     for ob in bpy.context.view_layer.objects:
         ob.select_set(ob.name in RESULT["imported"])
-    main = next(r for r in area.regions if r.type == 'WINDOW')
-    with bpy.context.temp_override(window=window, area=area, region=main):
+    yield from frame_selected()
+
+
+def frame_selected() -> Iterator[float]:
+    """View Selected in the 3D view, and wait until the moved view is on screen."""
+    with in_view3d():
         bpy.ops.view3d.view_selected()
     yield 0.5  # the view moves smoothly
     yield from redrawn()
 
 
-def screenshot() -> None:
+def screenshot(key: str = "screenshot") -> None:
     """ImageMagick grabs the X screen (Blender's own screenshot operator gives black on 4.3)."""
-    subprocess.run(["import", "-window", "root", "-display", CONFIG["display"], CONFIG["screenshot"]],
+    subprocess.run(["import", "-window", "root", "-display", CONFIG["display"], CONFIG[key]],
                    check=True, timeout=60)
-    step("screenshot taken")
+    step(f"{key} taken")
+
+
+def tripo_menu_items() -> list[tuple[str, str]]:
+    """(operator idname, text) of the Tripo submenu's items, in the add-on's own order."""
+    post_ops = sys.modules[ADDON + ".blender.post_ops"]
+    return [(item[0].bl_idname, item[1]) for item in post_ops.MENU_OPERATORS if item is not None]
+
+
+def operator(idname: str) -> Any:
+    """``bpy.ops.<idname>`` from ``"tripo.rig"``."""
+    module, name = idname.split(".")
+    return getattr(getattr(bpy.ops, module), name)
+
+
+def count_object_context_menu(menu: Any, context: Any) -> None:
+    """Appended to the object context menu: counts its draws (it drew, so it was open)."""
+    menus["object_context"] += 1
+
+
+def record_tripo_menu(menu: Any, context: Any) -> None:
+    """Appended to the Tripo submenu: runs each time it draws, in the context its items are greyed
+    out in, and records each item's operator poll there (False = drawn greyed out)."""
+    menus["tripo"] += 1
+    selected = getattr(context, "active_object", None)
+    menus["tripo_items"] = {
+        "object": selected.name if selected is not None else None,
+        "items": [{"operator": idname, "text": text, "enabled": bool(operator(idname).poll())}
+                  for idname, text in tripo_menu_items()],
+    }
+
+
+def imported_root() -> Any:
+    """The root of the generated model: the tagged object whose parent carries no tag."""
+    tagged = [bpy.data.objects[name] for name in RESULT["imported"]]
+    return next(ob for ob in tagged if ob.parent is None or TASK_ID_PROP not in ob.parent)
+
+
+def poll_reason(idname: str) -> str | None:
+    """Why an operator cannot run, as a script calling it is told (None if it could run).
+
+    Only called for items the menu drew greyed out, so a poll that passes now sends nothing:
+    the operator is not called then.
+    """
+    op = operator(idname)
+    with in_view3d():
+        if op.poll():
+            return None
+        try:
+            op('EXEC_DEFAULT')
+        except RuntimeError as exc:
+            return str(exc)
+    return "called without error although its poll failed"
+
+
+def context_menu() -> Iterator[float]:
+    """Right-click the selected model in the 3D view, open the Tripo submenu with the keyboard,
+    screenshot it, close it with Escape. A real click and real keys: Blender's keymap opens the
+    menu, its menu code opens the submenu, exactly as for a user."""
+    root = imported_root()
+    select_only(root)
+    region = main_region()
+    where = {"x": region.x + region.width // 3, "y": region.y + region.height * 2 // 3}
+    bpy.context.window_manager.windows[0].event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
+    yield TICK
+    press('RIGHTMOUSE', **where)
+    yield from wait_for("the object context menu", lambda: menus["object_context"] > 0, MENU_TIMEOUT)
+    step(f"object context menu open ({menus['object_context']} draws)")
+    press('UP_ARROW')  # in a freshly opened menu: highlights the last item, Tripo's submenu
+    yield TICK
+    press('RET')  # opens the highlighted submenu
+    yield from wait_for("the Tripo submenu", lambda: menus["tripo"] > 0, MENU_TIMEOUT)
+    yield TICK  # the drawn frame reaches the screen
+    yield TICK
+    screenshot("context_menu_screenshot")
+    press('ESC')  # closes the submenu
+    yield TICK
+    press('ESC')  # closes the context menu
+    yield from redrawn()
+    found = menus["tripo_items"]
+    for item in found["items"]:
+        item["reason"] = None if item["enabled"] else poll_reason(item["operator"])
+    RESULT["context_menu"] = {"selected": root.name, "object_context_draws": menus["object_context"],
+                              "tripo_draws": menus["tripo"], **found}
+    step("context menu recorded and closed")
+
+
+def jobs_of(kind: str) -> list[Any]:
+    """The add-on's jobs of one kind (newest first), through the public console API."""
+    import tripo_blender as tripo  # the add-on's alias, present while it is enabled
+
+    return [job for job in tripo.jobs() if job.kind == kind]
+
+
+def settled(kind: str) -> bool:
+    """Whether the newest job of ``kind`` ended; raises when it ended in failure (nothing to wait for)."""
+    found = jobs_of(kind)
+    if not found or found[0].state.is_active:
+        return False
+    if not found[0].done:
+        raise RuntimeError(f"{kind} job ended {found[0].describe()}")
+    return True
+
+
+def run_operator(idname: str, **properties: Any) -> list[str]:
+    """Run one of the menu's operators as a script does (EXEC: no dialog), over the 3D view."""
+    with in_view3d():
+        returned = sorted(operator(idname)('EXEC_DEFAULT', **properties))
+    step(f"{idname} returned {returned}")
+    return returned
+
+
+def armatures() -> list[Any]:
+    """Armature objects in the scene (deleted ones may linger in bpy.data without users)."""
+    return [ob for ob in bpy.context.scene.objects if ob.type == 'ARMATURE']
+
+
+def keyed_bones(action: Any) -> list[str]:
+    """Bones an action has keys for, in F-curve order."""
+    found: list[str] = []
+    for fcurve in action.fcurves:
+        if fcurve.data_path.startswith('pose.bones["'):
+            name = fcurve.data_path.split('"')[1]
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def pose_motion(armature: Any, action: Any) -> dict[str, Any]:
+    """Play ``action`` on ``armature`` (as the active action, like picking it in the Action editor)
+    and measure how far its bones' pose moves between its first frame and a third of the way in."""
+    anim = armature.animation_data
+    scene = bpy.context.scene
+    start, end = action.frame_range
+    frames = (int(start), int(start + (end - start) / 3))
+    anim.action = action
+    poses = []
+    for frame in frames:
+        scene.frame_set(frame)
+        poses.append({b.name: [v for row in b.matrix for v in row] for b in armature.pose.bones})
+    moved = {name: max(abs(a - b) for a, b in zip(poses[0][name], poses[1][name])) for name in poses[0]}
+    bone = max(moved, key=lambda name: moved[name])
+    return {"frames": frames, "frame_range": [start, end], "keyed_bones": len(keyed_bones(action)),
+            "most_moved_bone": bone, "moved": moved[bone]}
+
+
+def rig_and_retarget() -> Iterator[float]:
+    """The menu's Rig and Retarget on the generated model, each landed by the timer-driven pump.
+
+    The riggability check (free) runs first, like the Rig dialog does; the rig is then sent
+    without "rig anyway", so it only goes through because the check's answer says it can.
+    """
+    timeout = CONFIG["import_timeout"]
+    select_only(imported_root())
+    RESULT["check_riggable"] = run_operator("tripo.check_riggable")
+    yield from wait_for("the riggability check", lambda: settled("check_riggable"), timeout)
+    RESULT["rig_check"] = jobs_of("check_riggable")[0].result
+    RESULT["rig"] = run_operator("tripo.rig")
+    yield from wait_for("the rig's armature", lambda: settled("rig_model") and armatures(), timeout)
+    armature = armatures()[0]
+    RESULT["rigged"] = {"armature": armature.name, "task_id": armature.get(TASK_ID_PROP),
+                        "meshes": sorted(ob.name for ob in armature.children if ob.type == 'MESH'),
+                        "hidden_source": [ob.name for ob in bpy.data.objects
+                                          if ob.name in RESULT["imported"] and not ob.visible_get()]}
+    step(f"rig landed: {RESULT['rigged']}")
+    select_only(armature)
+    RESULT["retarget"] = run_operator("tripo.retarget", presets=set(RETARGET_PRESETS))
+    yield from wait_for("the retarget", lambda: settled("retarget_animation"), timeout)
+    anim = armature.animation_data
+    landed = {
+        "armatures": [ob.name for ob in armatures()],
+        "active_action": anim.action.name if anim and anim.action else None,
+        "track_actions": [strip.action.name for track in anim.nla_tracks for strip in track.strips
+                          if strip.action] if anim else [],
+    }
+    active = anim.action if anim else None
+    landed["motion"] = {name: pose_motion(armature, bpy.data.actions[name]) for name in landed["track_actions"]}
+    anim.action = active
+    RESULT["animated"] = landed
+    step(f"retarget landed: {landed['track_actions']} on {landed['armatures']}")
+    yield from show_animated(armature, landed)
+
+
+def show_animated(armature: Any, landed: dict[str, Any]) -> Iterator[float]:
+    """Frame the animated character mid-stride and screenshot it (for people to look at)."""
+    walk = landed["motion"].get("walk")
+    if walk:
+        bpy.context.scene.frame_set(walk["frames"][1])
+    select_only(armature)
+    for child in armature.children:
+        child.select_set(True)  # frame the whole character, not just its bones
+    yield from frame_selected()
+    screenshot("animated_screenshot")
 
 
 def scenario() -> Iterator[float]:
@@ -195,6 +429,9 @@ def scenario() -> Iterator[float]:
         yield from generate()
     yield from redrawn()
     screenshot()
+    if RESULT.get("imported"):
+        yield from context_menu()
+        yield from rig_and_retarget()
 
 
 def quit_blender() -> None:
@@ -226,6 +463,8 @@ def main() -> None:
     bpy.types.SpaceView3D.draw_handler_add(lambda: draws.update(ui=draws["ui"] + 1), (), 'UI', 'POST_PIXEL')
     try:
         install_addon()
+        bpy.types.VIEW3D_MT_object_context_menu.append(count_object_context_menu)
+        bpy.types.VIEW3D_MT_tripo.append(record_tripo_menu)
     except Exception:  # noqa: BLE001
         RESULT["errors"].append(traceback.format_exc())
         save()
