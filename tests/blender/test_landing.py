@@ -36,8 +36,11 @@ def assert_in_place_of(result: Any, source: Any) -> None:
     """The result took the source's place: same collection and transform; the source is hidden."""
     root, source_root = root_of(result), root_of(source)
     bpy.context.view_layer.update()  # world matrices follow a changed parent/transform on evaluation
-    assert [v for r in root.matrix_world for v in r] == pytest.approx(
-        [v for r in source_root.matrix_world for v in r], abs=1e-5)
+    importer = addon_module("blender.importer")
+    # the source's placement without its file's own correction, applied to the result's file transform
+    expected = (source_root.matrix_world @ importer.file_matrix(source_root).inverted()
+                @ importer.file_matrix(root))
+    assert [v for r in root.matrix_world for v in r] == pytest.approx([v for r in expected for v in r], abs=1e-5)
     assert set(root.users_collection) == set(source_root.users_collection)
     assert all(ob.hide_get() and ob.hide_render for ob in objects_of(source))
     assert not any(ob.hide_get() for ob in objects_of(result))

@@ -74,17 +74,21 @@ def scene(mods: Any, clean_scene: Any) -> Any:
     s.props, s.holder, s.source, s.root, s.marker, s.mesh, s.cube, s.result = (
         props, holder, source, root, marker, mesh, cube, result)
     s.source_world = root.matrix_world.copy()
+    s.source_file = mods.importer.file_matrix(root)
     s.marker_world = marker.matrix_world.copy()
     s.source_names = [ob.name for ob in source.objects]
     s.source_data = [ob.data.name for ob in source.objects if ob.data is not None]
     return s
 
 
-def _assert_result_in_place(s: Any) -> None:
+def _assert_result_in_place(s: Any, importer: Any) -> None:
     bpy.context.view_layer.update()
     root = s.result.root
     assert root.parent == s.holder
-    assert _same(root.matrix_world, s.source_world)
+    # the user's change to the source (its world matrix without the file's own correction),
+    # applied to the result's own file transform
+    expected = s.source_world @ s.source_file.inverted() @ importer.file_matrix(root)
+    assert _same(root.matrix_world, expected)
     for ob in s.result.objects:
         assert list(ob.users_collection) == [s.props]
     assert "Texture job" not in bpy.data.collections
@@ -93,7 +97,7 @@ def _assert_result_in_place(s: Any) -> None:
 
 def test_hide_source_puts_the_result_in_place_and_hides_the_source(mods: Any, scene: Any) -> None:
     mods.placement.place_like_source(scene.result, scene.root, "HIDE_SOURCE")
-    _assert_result_in_place(scene)
+    _assert_result_in_place(scene, mods.importer)
     for name in [*scene.source_names, "Marker"]:
         ob = bpy.data.objects[name]
         assert ob.hide_get() and ob.hide_render
@@ -105,19 +109,20 @@ def test_result_follows_the_source_parent_afterwards(mods: Any, scene: Any) -> N
     mods.placement.place_like_source(scene.result, scene.root, "KEEP_BOTH")
     scene.holder.location.x += 5.0
     bpy.context.view_layer.update()
-    assert _same(scene.result.root.matrix_world, scene.root.matrix_world)
+    result_file = mods.importer.file_matrix(scene.result.root)
+    assert _same(scene.result.root.matrix_world, scene.root.matrix_world @ scene.source_file.inverted() @ result_file)
 
 
 def test_keep_both_leaves_the_source_visible(mods: Any, scene: Any) -> None:
     mods.placement.place_like_source(scene.result, scene.root, "KEEP_BOTH")
-    _assert_result_in_place(scene)
+    _assert_result_in_place(scene, mods.importer)
     assert all(not bpy.data.objects[n].hide_get() and not bpy.data.objects[n].hide_render
                for n in scene.source_names)
 
 
 def test_replace_deletes_only_the_tripo_source_and_keeps_the_users_objects(mods: Any, scene: Any) -> None:
     mods.placement.place_like_source(scene.result, scene.root, "REPLACE")
-    _assert_result_in_place(scene)
+    _assert_result_in_place(scene, mods.importer)
     for name in scene.source_names:
         assert name not in bpy.data.objects
     for name in scene.source_data:  # the source's now-unused mesh data went with it
@@ -194,3 +199,30 @@ def test_result_parented_to_a_bone_like_its_source(mods: Any, clean_scene: Any) 
     bpy.context.view_layer.update()
     assert (result.root.parent, result.root.parent_type, result.root.parent_bone) == (rig, "BONE", "hand")
     assert _same(result.root.matrix_world, source.root.matrix_world)
+
+
+def test_the_file_correction_of_the_source_is_not_copied_onto_the_result(mods: Any, clean_scene: Any) -> None:
+    """portal.glb's root carries a -90° X correction from its file; Fox.glb's root does not. A
+    result placed like the portal must stand upright, moved and turned as the user moved the portal."""
+    clean_scene.cursor.location = (0.0, 0.0, 0.0)
+    source = mods.importer.import_result(ASSETS / "portal.glb", name="Portal", tags=SOURCE_TAGS)
+    assert not _same(mods.importer.file_matrix(source.root), Matrix.Identity(4))  # the file's correction
+    user_move = Matrix.Translation((2.0, 0.0, 0.0)) @ Matrix.Rotation(0.5, 4, "Z")
+    source.root.matrix_world = user_move @ source.root.matrix_world
+    result = mods.importer.import_result(ASSETS / "Fox.glb", name="Rig", tags=RESULT_TAGS)
+    fox_file = mods.importer.file_matrix(result.root)
+    mods.placement.place_like_source(result, source.root, "KEEP_BOTH")
+    bpy.context.view_layer.update()
+    assert _same(result.root.matrix_world, user_move @ fox_file)
+
+
+def test_a_source_without_a_file_transform_is_copied_as_it_is(mods: Any, clean_scene: Any) -> None:
+    holder = bpy.data.objects.new("Made by hand", None)
+    clean_scene.collection.objects.link(holder)
+    holder["tripo_task_id"] = "task-elsewhere"
+    holder.location = (1.0, 2.0, 3.0)
+    holder.rotation_euler = Euler((0.2, 0.0, 0.0))
+    result = mods.importer.import_result(ASSETS / "Wuson.stl", name="Result", tags=RESULT_TAGS)
+    mods.placement.place_like_source(result, holder, "KEEP_BOTH")
+    bpy.context.view_layer.update()
+    assert _same(result.root.matrix_world, holder.matrix_world)

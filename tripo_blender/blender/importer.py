@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import bpy
+from mathutils import Matrix
 
 from ..jobs.archive import UnsafeArchiveError, safe_extract_zip
 
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 
 TASK_ID_PROP = "tripo_task_id"
 JOB_ID_PROP = "tripo_job_id"
+#: The root's transform as the file gave it (before placement at the cursor), row-major 16 floats.
+FILE_MATRIX_PROP = "tripo_file_matrix"
 #: The Tripo task type that made an object (``animate_rig``, ``mesh_segmentation``…): what the
 #: context menu offers depends on it (retarget needs a rig task, completion a segmentation task).
 TASK_TYPE_PROP = "tripo_task_type"
@@ -274,6 +277,7 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Mapping[str,
     root = _single_root(created, name, collection)
     if root not in created:
         created.append(root)
+    set_file_matrix(root, root.matrix_basis)
     cursor = scene.cursor.location
     where = tuple(location) if location is not None else (cursor.x, cursor.y, cursor.z)
     root.location = (root.location.x + where[0], root.location.y + where[1], root.location.z + where[2])
@@ -287,6 +291,28 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Mapping[str,
     log.info("imported %s: %d objects, %d actions into collection %r",
              model.name, len(created), len(actions), collection.name)
     return ImportResult(collection=collection, objects=created, root=root, actions=actions)
+
+
+def set_file_matrix(ob: bpy.types.Object, matrix: Matrix) -> None:
+    """Remember the transform the file itself gave ``ob`` (see :func:`file_matrix`)."""
+    ob[FILE_MATRIX_PROP] = [value for row in matrix for value in row]
+
+
+def file_matrix(ob: bpy.types.Object) -> Matrix | None:
+    """The transform the file gave a result's root at import, or None (not imported by us).
+
+    Files carry their own corrections (a glTF root rotated -90° about X, an FBX unit scale). A
+    post-process result that takes its source's place must get the *user's* change to the source
+    (``source.matrix_basis @ file_matrix(source).inverted()``) applied to its own file transform,
+    not the source's file correction: a rig file without the correction would land tipped over.
+    """
+    try:
+        values = list(ob[FILE_MATRIX_PROP])
+    except (KeyError, TypeError):
+        return None
+    if len(values) != 16:
+        return None
+    return Matrix([values[i:i + 4] for i in range(0, 16, 4)])
 
 
 def push_undo(message: str) -> None:

@@ -22,7 +22,7 @@ from typing import Iterable, Literal, get_args
 import bpy
 from mathutils import Matrix
 
-from .importer import ImportResult, push_undo, task_id_of
+from .importer import ImportResult, file_matrix, push_undo, task_id_of
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,11 @@ def _copy_placement(source: bpy.types.Object, target: bpy.types.Object) -> None:
     if source.parent_type == "BONE":
         target.parent_bone = source.parent_bone
     target.matrix_parent_inverse = source.matrix_parent_inverse.copy()
-    target.matrix_basis = source.matrix_basis.copy()
+    source_file, target_file = file_matrix(source), file_matrix(target)
+    if source_file is None or target_file is None:  # not both imported by us: copy as it is
+        target.matrix_basis = source.matrix_basis.copy()
+    else:  # the user's change to the source, applied to the result's own file transform
+        target.matrix_basis = source.matrix_basis @ source_file.inverted_safe() @ target_file
 
 
 def hide_objects(objects: Iterable[bpy.types.Object]) -> None:

@@ -49,7 +49,7 @@ from typing import Any, Iterable, Sequence
 import bpy
 
 from . import actions as act
-from .importer import JOB_ID_PROP, TASK_ID_PROP, ImportResult, push_undo
+from .importer import JOB_ID_PROP, TASK_ID_PROP, ImportResult, file_matrix, push_undo, set_file_matrix
 from .placement import delete_objects, parent_keep_world
 
 log = logging.getLogger(__name__)
@@ -310,6 +310,9 @@ def _fold_placement_empty(imported: ImportResult, armature: bpy.types.Object) ->
     root = imported.root
     if root is armature or root.type != "EMPTY" or list(root.children) != [armature]:
         return
+    grouping = file_matrix(root)
+    if grouping is not None:  # the armature becomes the root: it inherits the file transform
+        set_file_matrix(armature, grouping @ armature.matrix_local)
     parent_keep_world(armature, root.parent)
     imported.objects.remove(root)
     imported.root = armature
