@@ -295,7 +295,7 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Mapping[str,
 
 def set_file_matrix(ob: bpy.types.Object, matrix: Matrix) -> None:
     """Remember the transform the file itself gave ``ob`` (see :func:`file_matrix`)."""
-    ob[FILE_MATRIX_PROP] = [value for row in matrix for value in row]
+    ob[FILE_MATRIX_PROP] = [matrix[row][col] for row in range(4) for col in range(4)]
 
 
 def file_matrix(ob: bpy.types.Object) -> Matrix | None:
