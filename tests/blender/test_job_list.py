@@ -78,10 +78,29 @@ def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, 
 ])
 def test_buttons_match_the_state(rt: Any, job_list: Any, state: str, expected: set[str], absent: set[str]) -> None:
     error = addon_module("jobs").JobError("Something went wrong") if state in ("failed", "uncertain") else None
-    rt._view.put(make_job(state, task_id="t1", error=error))
+    files = {"pbr_model": str(ASSETS / "portal.glb")} if state == "done" else {}
+    rt._view.put(make_job(state, task_id="t1", error=error, files=files))
     ops = set(operator_ids(draw_panel(job_list.TRIPO_PT_jobs)))
     assert expected <= ops, ops
     assert not absent & ops, ops
+
+
+@pytest.mark.parametrize(("result", "expected"), [
+    ({"riggable": True, "rig_type": "biped"}, "Riggable, detected rig type: biped"),
+    ({"riggable": False, "rig_type": "others"}, "cannot be rigged"),
+])
+def test_riggability_answer_is_shown_and_no_file_buttons(rt: Any, job_list: Any, result: dict[str, Any],
+                                                          expected: str) -> None:
+    jobs = addon_module("jobs")
+    check = jobs.JobSpec(kind="check_riggable", params={"original_model_task_id": "t0"}, name="Riggable?")
+    now = time.time()
+    rt._view.put(jobs.Job(id="job-check", spec=check, state=jobs.JobState.DONE, created_at=now, updated_at=now,
+                          revision=1, task_id="t1", result=result))
+    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    assert expected in " ".join(label_texts(layout)), label_texts(layout)  # long answers wrap over labels
+    ops = set(operator_ids(layout))
+    assert not {"tripo.job_reimport", "tripo.job_open_folder"} & ops, ops
+    assert "tripo.job_remove" in ops
 
 
 def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) -> None:

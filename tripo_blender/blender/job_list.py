@@ -33,6 +33,7 @@ from ..jobs import Job, JobState
 from . import previews
 from .account import UserError, code_hint
 from .preferences import Connection, snapshot
+from .post_process import rig_check
 from .runtime import online_access, runtime
 
 __all__ = [
@@ -223,11 +224,15 @@ def draw_job(layout: Any, job: Job, width: int, connection: Connection) -> None:
     if job.state == JobState.DONE:
         if job.note:  # how the result landed when not the obvious way (source gone, file only saved…)
             draw_wrapped(box, job.note, width, icon='INFO')
+        if job.kind == "check_riggable":  # an answer, not a file: say it here as in the Rig dialog
+            check = rig_check(job)
+            draw_wrapped(box, check.text, width, icon=check.icon)
         if previews.has(job.id):
             box.template_icon(icon_value=previews.icon_id(job.id), scale=_THUMBNAIL_SCALE)
-        row = box.row(align=True)
-        _job_button(row, "tripo.job_reimport", job, 'IMPORT', "Re-import")
-        _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
+        if job.files:  # nothing to re-import or show for jobs that downloaded nothing
+            row = box.row(align=True)
+            _job_button(row, "tripo.job_reimport", job, 'IMPORT', "Re-import")
+            _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED):
         _draw_error(box, job, width, connection)
 
