@@ -45,7 +45,6 @@ attribute to its subpackage, so while the add-on is enabled those two packages a
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import ntpath
 import os
@@ -61,7 +60,7 @@ from .blender import generate_form as form
 from .blender.account import ONLINE_ACCESS_OFF, BalanceInfo, UserError, check_connection, make_client
 from .blender.generate_ops import GenerateRequest, request_problems
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
-from .blender.import_task import follow_task_spec
+from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
 from .blender.preferences import snapshot
 from .blender.runtime import ACTIVE_INTERVAL, online_access, runtime
@@ -296,8 +295,8 @@ def _generation_spec(mode: str, images: Sequence[ImageInput | None], options: Ma
                    meta={"mode": mode, **_location(location)})
 
 
-def _start(spec: JobSpec, task_id: str | None = None) -> Job:
-    job = runtime.submit(spec, task_id=task_id)
+def _start(spec: JobSpec) -> Job:
+    job = runtime.submit(spec)
     log.debug("started %s job %s %r", spec.kind, job.id, job.name)
     return Job(job)
 
@@ -525,12 +524,7 @@ def import_task(task_id: str, *, name: str | None = None, location: Sequence[flo
     program, or lost from the job list): the add-on follows it — polls, downloads, imports —
     without sending a request, so nothing is charged."""
     _require_main_thread("import_task()")
-    if not isinstance(task_id, str):
-        raise TypeError(f"import_task() takes the task id as a string, not {type(task_id).__name__}")
-    spec = follow_task_spec(task_id, name)  # the same job as Tripo › Import by Task ID
-    if location is not None:
-        spec = dataclasses.replace(spec, meta={**spec.meta, **_location(location)})
-    return _start(spec, task_id=spec.params["task_id"])
+    return Job(follow_task(task_id, name, meta=_location(location)))  # the same job as Tripo › Import by Task ID
 
 
 # --------------------------------------------------------------------------- post-processes

@@ -335,6 +335,22 @@ def test_import_task_follows_an_existing_task_without_posting(tripo: ModuleType,
     assert len(_posts(ready)) == 1, "following a task must not create another"
 
 
+def test_import_task_and_the_operator_make_the_same_job(tripo: ModuleType, ready: Emulator) -> None:
+    with tripo.client() as client:
+        task_id = client.text_to_model("a vase made elsewhere")
+    bpy.context.scene.cursor.location = (1.0, 2.0, 3.0)
+    from_console = tripo.import_task(task_id)
+    assert bpy.ops.tripo.import_task(task_id=f"{task_id}\n") == {'FINISHED'}
+    from_operator = next(j for j in tripo.jobs() if j != from_console)
+    assert from_console.snapshot.spec == from_operator.snapshot.spec
+    assert tuple(from_console.snapshot.spec.meta["location"]) == (1.0, 2.0, 3.0)
+    with pytest.raises(TypeError, match="must be a string"):
+        tripo.import_task(12345)
+    with pytest.raises(ValueError, match="Enter a task id"):
+        tripo.import_task("  ")
+    assert len(tripo.jobs()) == 2 and len(_posts(ready)) == 1
+
+
 def test_images_from_files_and_blender_are_uploaded(tripo: ModuleType, ready: Emulator) -> None:
     generated = bpy.data.images.new("sketch", 16, 16)
     job = tripo.image_to_model(generated)

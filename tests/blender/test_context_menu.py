@@ -9,15 +9,16 @@ puts into the RuntimeError a script gets). Menus are drawn with a recording layo
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Callable
 
 import bpy
 import pytest
 
 from tests.emulator import TEST_KEY, Emulator
+from tests.emulator.glb import PARTS
 from tripo_blender.client import TripoClient
 
-from .post_support import draw_dialog, finish, make_result, newest, root_of, select
+from .post_support import armatures, draw_dialog, finish, make_result, newest, objects_of, posted, root_of, select
 from .runtime_support import (  # noqa: F401 - fixtures
     addon_module,
     calls_named,
@@ -192,11 +193,71 @@ def test_import_by_task_id_follows_an_existing_task_and_the_menu_works_on_it(
     assert job.task_id == task_id
     assert len(online.requests_to("POST", "/task")) == posts, "following a task sends no request"
     root = root_of(job)
-    assert root["tripo_task_id"] == task_id and "tripo_task_type" not in root, "its type is not known"
+    assert job.task_type == "text_to_model", "the type the server reported"
+    assert root["tripo_task_id"] == task_id and root["tripo_task_type"] == "text_to_model"
 
     select(root)
     assert bpy.ops.tripo.texture.poll()
-    assert "not rigged" in (poll_message("retarget") or ""), "no armature: not rigged"
+    assert "not rigged" in (poll_message("retarget") or ""), "a text-to-model result: not rigged"
+
+
+def _made_elsewhere(emulator: Emulator, make: Callable[[TripoClient, str], str]) -> str:
+    """A task made with the client directly (as the website or another program would): ``make``
+    gets the client and a finished text-to-model task to post-process."""
+    with TripoClient(api_key=TEST_KEY, base_url=emulator.base_url) as client:
+        model = client.text_to_model("a fox made elsewhere")
+        client.wait_for_task(model, polling_interval=0.05)
+        return make(client, model)
+
+
+def _follow(rt: Any, task_id: str) -> Any:
+    assert bpy.ops.tripo.import_task(task_id=task_id) == {'FINISHED'}
+    return pump_job(rt, newest(rt, "import_task").id, "done")
+
+
+@pytest.mark.parametrize("out_format", ["glb", "fbx"])
+def test_a_followed_rig_task_is_known_as_a_rig_and_retarget_works_on_it(rt: Any, online: Emulator,
+                                                                        clean_scene: Any, out_format: str) -> None:
+    rig_task = _made_elsewhere(online, lambda client, model: client.rig_model(model, out_format=out_format))
+
+    job = _follow(rt, rig_task)
+
+    assert (job.kind, job.task_type) == ("import_task", "animate_rig")
+    objects = objects_of(job)
+    assert all(ob["tripo_task_type"] == "animate_rig" and ob["tripo_task_id"] == rig_task for ob in objects)
+    (armature,) = armatures()
+    assert armature in objects and armature["tripo_rig_format"] == out_format, "the file says the rig's format"
+    skinned = [ob for ob in objects if ob.type == 'MESH']
+    assert skinned and all(ob.parent == armature for ob in skinned), "set up as one armature, like our own rigs"
+
+    select(armature)
+    assert poll_message("retarget") is None, "Retarget is offered for a followed rig"
+    assert "does not work on a rig result" in (poll_message("texture") or "")
+    assert bpy.ops.tripo.retarget(presets={"preset:walk"}) == {'FINISHED'}
+    finish(rt, "retarget_animation")
+    (body,) = posted(online, "animate_retarget")
+    assert (body["original_model_task_id"], body["out_format"]) == (rig_task, out_format)
+    assert armatures() == [armature], "the animation lands on the followed rig, no second character"
+    assert "walk" in {t.name for t in armature.animation_data.nla_tracks}
+
+
+def test_a_followed_segmentation_offers_its_parts_to_complete(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    segmented = _made_elsewhere(online, lambda client, model: client.mesh_segmentation(model))
+
+    job = _follow(rt, segmented)
+
+    assert job.task_type == "mesh_segmentation"
+    assert all(ob["tripo_task_type"] == "mesh_segmentation" for ob in objects_of(job))
+    names = sorted(ob["tripo_part_name"] for ob in objects_of(job) if ob.type == 'MESH')
+    assert names == sorted(part[0] for part in PARTS)
+    source = addon_module("blender.sources").source_of(root_of(job))
+    assert sorted(addon_module("blender.post_process").part_names(source)) == names
+    select(root_of(job))
+    assert poll_message("complete") is None, "Complete is offered for a followed segmentation"
+    assert bpy.ops.tripo.complete(part_names="head, legs") == {'FINISHED'}
+    finish(rt, "mesh_completion")
+    (body,) = posted(online, "mesh_completion")
+    assert (body["original_model_task_id"], body["part_names"]) == (segmented, ["head", "legs"])
 
 
 def test_import_by_task_id_refuses_bad_input_and_offline(rt: Any, online: Emulator) -> None:

@@ -211,6 +211,70 @@ def test_clear_before_resume_keeps_last_session_jobs(rt: Any) -> None:
     assert kept.is_dir() and not gone.exists()
 
 
+def _image_job(rt: Any, name: str, generated_type: str) -> Any:
+    """An image-to-model job from a generated Blender image (written to the inputs folder)."""
+    image = bpy.data.images.new(name, 32, 32)
+    image.generated_type = generated_type
+    assert bpy.ops.tripo.generate(mode='IMAGE', image_name=name) == {'FINISHED'}
+    return next(j for j in rt.jobs() if j.name == name)
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
+def test_clear_also_removes_input_images_no_job_needs_and_counts_them(rt: Any, online: Emulator,
+                                                                       clean_scene: Any, prefs: Any) -> None:
+    done = pump_job(rt, _image_job(rt, "Grid", 'COLOR_GRID').id, "done")
+    online.set_timing(run_seconds=600.0)
+    running = pump_job(rt, _image_job(rt, "Blank", 'BLANK').id, "running")
+    used, needed = Path(done.spec.params["image"]), Path(running.spec.params["image"])
+    assert used.parent == needed.parent == rt.inputs_dir() == rt.storage_root / "inputs"
+    assert used != needed and used.is_file() and needed.is_file(), "kept after upload: a Retry may send it again"
+    stray = rt.inputs_dir() / "0123456789abcdef01234567.png.part"  # a write cut short by a crash
+    stray.write_bytes(b"s" * 7)
+    downloads = sum(_size(Path(p)) for p in done.files.values())
+
+    expected_inputs = _size(used) + _size(needed) + 7
+    assert rt.inputs_size() == expected_inputs
+    assert rt.cache_size() == downloads + expected_inputs, "the size shown includes the input images"
+    layout = layout_spy()
+    addon_module("blender.preferences_ui").draw_cache(layout, prefs)
+    human = addon_module("blender.preferences_ui").human_size
+    assert f"(including {human(expected_inputs)} of Blender images written for upload)" in label_texts(layout)
+
+    freed = downloads + _size(used) + 7
+    assert rt.clear_cache() == freed
+    assert not used.exists() and not stray.exists(), "nothing needs them any more"
+    assert needed.is_file(), "the running job's input stays"
+    assert rt.cache_size() == rt.inputs_size() == _size(needed)
+    assert bpy.ops.tripo.cache_clear() == {'FINISHED'}
+    assert needed.is_file(), "everything left is in use"
+
+
+def test_clear_keeps_inputs_of_jobs_that_may_send_them_again(rt: Any) -> None:
+    """Pending (last session, not resumed), failed-before-sending (Retry resends) and uncertain
+    jobs keep their input images; finished jobs do not."""
+    jobs = addon_module("jobs")
+    inputs = rt.inputs_dir()
+    now = time.time()
+    journal = rt.storage_root / "journal"
+    journal.mkdir(parents=True, exist_ok=True)
+    expected_kept = []
+    for number, (state, keep) in enumerate([("pending", True), ("failed", True), ("uncertain", True),
+                                            ("done", False)]):
+        image = inputs / f"{number:024d}.png"
+        image.write_bytes(b"i" * (number + 1))
+        job = jobs.Job(id=f"session{number}", spec=jobs.JobSpec("image_to_model", {"image": str(image)}),
+                       state=jobs.JobState(state), created_at=now, updated_at=now, revision=1)
+        (journal / f"{job.id}.json").write_text(json.dumps({"format": 1, "job": job.to_dict()}))
+        if keep:
+            expected_kept.append(image.name)
+
+    assert rt.clear_cache() == 4, "only the finished job's image (4 bytes) goes"
+    assert sorted(p.name for p in inputs.iterdir()) == expected_kept
+
+
 def test_open_cache_folder(rt: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[Path] = []
     monkeypatch.setattr(addon_module("blender.job_list"), "open_folder", opened.append)

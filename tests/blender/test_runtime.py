@@ -198,3 +198,31 @@ def test_resume_after_disable_enable_polls_and_never_posts_again(rt: Any, online
     assert _objects_of(job.id)
     assert done.task_id in online.tasks
     assert len(online.requests_to("POST", "/task")) == 1
+
+
+def test_online_access_switched_off_mid_job_pauses_it_until_it_is_back(rt: Any, online: Emulator,
+                                                                        clean_scene: Any) -> None:
+    """Workers never read bpy: the pump sees the switch on its next tick and pauses the runner.
+    While off nothing is sent (the worker waits at the gate, not between polls); switched back on,
+    the job finishes with the one POST it had sent."""
+    online.set_timing(queue_seconds=0.0, run_seconds=600.0)
+    job = rt.submit(spec())
+    pump_job(rt, job.id, "running")
+
+    set_online_access(False)
+    runner = rt.runner()
+    pump_until(rt, lambda: runner.held_by_pause == 1, what="the worker holds the job")
+    paused = rt.job(job.id)
+    assert paused.state.value == "running", "a paused job keeps its state"
+    assert paused.note == "paused: online access is off"
+    sent = len(online.requests)
+    online.advance(700.0)  # the task finishes on the server meanwhile
+    for _ in range(5):
+        assert rt.pump() is not None, "the pump keeps ticking to notice online access coming back"
+    assert len(online.requests) == sent and runner.held_by_pause == 1
+
+    set_online_access(True)
+    done = pump_job(rt, job.id, "done")
+    assert len(online.requests_to("POST", "/task")) == 1 and done.attempts == 1
+    assert _objects_of(job.id), "it landed"
+    assert runner.network_paused is None and runner.held_by_pause == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tripo_blender.jobs import Cache
+from tripo_blender.jobs import Cache, InputFiles, local_paths
 
 
 def _fill(cache: Cache, task_id: str, sizes: dict[str, int], mtime: float) -> Path:
@@ -49,3 +49,32 @@ def test_clear_keeps_active_tasks_and_reports_bytes(tmp_path: Path) -> None:
 def test_task_ids_cannot_escape_the_cache(tmp_path: Path, task_id: str) -> None:
     with pytest.raises(ValueError):
         Cache(tmp_path).folder(task_id)
+
+
+def test_local_paths_finds_every_string_of_nested_params() -> None:
+    params = {"prompt": "a cat", "images": ["/in/a.png", None, {"file": "/in/b.png"}], "texture": True, "seed": 3}
+    assert local_paths(params) == {"a cat", "/in/a.png", "/in/b.png"}
+    assert local_paths({}) == set()
+
+
+def test_input_files_size_and_clear_keep_only_named_files(tmp_path: Path) -> None:
+    inputs = InputFiles(tmp_path / "inputs")
+    assert inputs.files() == [] and inputs.size() == 0 and inputs.clear([]) == 0  # no folder yet
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "needed.png").write_bytes(b"n" * 30)
+    (folder / "done.png").write_bytes(b"d" * 20)
+    (folder / "left.png.part").write_bytes(b"p" * 5)  # a write interrupted by a crash
+    (folder / "sub").mkdir()  # not ours: left alone
+    (folder / "sub" / "x.png").write_bytes(b"x" * 7)
+    outside = tmp_path / "user.png"
+    outside.write_bytes(b"u" * 11)
+    (folder / "link.png").symlink_to(outside)
+    assert inputs.size() == 55
+
+    # paths as params hold them: absolute, maybe not normalised; relative strings (prompts) ignored
+    freed = inputs.clear([str(folder / "sub" / ".." / "needed.png"), "done.png", str(outside)])
+    assert freed == 25
+    assert sorted(p.name for p in folder.iterdir()) == ["link.png", "needed.png", "sub"]
+    assert outside.read_bytes() == b"u" * 11 and (folder / "sub" / "x.png").exists()
+    assert inputs.size() == 30

@@ -80,3 +80,44 @@ def test_a_followed_task_resumes_after_a_restart(make_runner: Callable[..., Runn
     done = Pump(second).until_state(job.id, JobState.DONE)
     assert done.task_id == task_id
     assert post_task_count(emulator) == 1
+
+
+def _rig_made_elsewhere(emulator: Emulator) -> str:
+    with TripoClient(api_key=TEST_KEY, base_url=emulator.base_url) as client:
+        model = client.text_to_model("a fox")
+        client.wait_for_task(model, polling_interval=0.05)
+        return client.rig_model(model)
+
+
+def test_a_followed_task_records_the_type_the_server_reports_and_keeps_it(
+        make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+    """The job's kind says only "import_task"; what made the task (a rig, here) comes from the
+    server and must survive a restart, since the landing and the context menu need it."""
+    task_id = _rig_made_elsewhere(emulator)
+    first = make_runner()
+    job = first.submit(JobSpec(FOLLOW_KIND, {"task_id": task_id}), task_id=task_id)
+    assert job.task_type is None, "not known before the first poll"
+
+    done = Pump(first).until_state(job.id, JobState.DONE)
+    assert (done.kind, done.task_type) == (FOLLOW_KIND, "animate_rig")
+    first.shutdown(timeout=10)
+
+    second = make_runner()
+    second.resume()
+    again = second.job(job.id)
+    assert again is not None and again.task_type == "animate_rig"
+
+
+def test_own_jobs_record_their_task_type_and_a_paid_retry_forgets_it(
+        make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+    source = _task_made_elsewhere(emulator)
+    emulator.set_outcome("failed", error_code=1001)  # the low-poly task fails on Tripo
+    runner = make_runner()
+    job = runner.submit(JobSpec("smart_lowpoly", {"original_model_task_id": source}))
+    pump = Pump(runner)
+    failed = pump.until_state(job.id, JobState.FAILED)
+    assert failed.task_type == "highpoly_to_lowpoly" and failed.retry_resends
+
+    retried = runner.retry(job.id)
+    assert retried.task_type is None and retried.task_id is None, "a new request makes a new task"
+    assert pump.until_state(job.id, JobState.DONE).task_type == "highpoly_to_lowpoly"

@@ -14,9 +14,12 @@ thread, before submitting, such an image is written to a file the worker can rea
   only from 5.0 and writes the image's own format; ``Image.copy()`` reloads the file and drops
   unsaved edits — both checked on 4.2.23 and 5.0.1).
 
-Written files go to the add-on's user folder (``inputs/``), named by content hash: a resumed job
-still finds its file after a restart, and sending the same image twice does not pile up copies.
-Every file is then checked like a user-picked one (exists, not empty, ≤ 20 MB, really an image).
+Written files go to the add-on's user folder (``inputs/``, :meth:`.runtime.Runtime.inputs_dir`),
+named by content hash: a resumed job still finds its file after a restart, and sending the same
+image twice does not pile up copies. They are not deleted when their job ends (a Retry may send
+it again); the preferences' "Clear" removes those no job needs any more and counts them in the
+size it shows (:meth:`.runtime.Runtime.clear_cache`). Every file is then checked like a
+user-picked one (exists, not empty, ≤ 20 MB, really an image).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any
 import bpy
 
 from ..client.images import check_local_image, sniff_image_type
-from .preferences import ADDON_PACKAGE
+from .runtime import runtime
 
 __all__ = ["ImageInputError", "ImageSlot", "named_slot", "prepare_image", "inputs_dir"]
 
@@ -83,17 +86,12 @@ def named_slot(path: str, image_name: str, what: str, *, path_prop: str, name_pr
 
 
 def inputs_dir() -> Path:
-    """Where written-out images live until their job has uploaded them.
+    """Where written-out images live until "Clear" finds no job that needs them.
 
-    The extension's user folder survives restarts (a resumed job needs its file); outside an
-    installed extension (``extension_path_user`` refuses) a temp folder is the fallback.
+    The extension's user folder survives restarts (a resumed job needs its file); the runtime
+    owns it, so it is cleared and sized with the downloads.
     """
-    try:
-        folder = bpy.utils.extension_path_user(ADDON_PACKAGE, path="inputs", create=True)
-    except ValueError:
-        folder = os.path.join(tempfile.gettempdir(), "tripo_blender_inputs")
-        os.makedirs(folder, exist_ok=True)
-    return Path(folder)
+    return runtime.inputs_dir()
 
 
 def _checked(path: str, what: str) -> str:

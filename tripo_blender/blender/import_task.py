@@ -3,14 +3,16 @@
 Why: a model made on Tripo's website, by another program, or in a session whose job list is
 gone has no ``tripo_task_id`` tag, so the context menu cannot post-process it. Following its
 task by id (``runtime.submit(spec, task_id=…)``: poll, download, import, nothing sent or charged)
-lands it like any generation — a new collection at the 3D cursor, tagged — and the menu works
-on it. The Tripo sidebar tab has a small section for it; scripts call ``bpy.ops.tripo.import_task``.
+lands it like any generation — a new collection at the 3D cursor, tagged with the task type the
+server reports — and the menu works on it. The Tripo sidebar tab has a small section for it;
+scripts call ``bpy.ops.tripo.import_task`` or the console's ``tripo.import_task`` — both go
+through :func:`follow_task`, so they make the same job.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 import bpy
 
@@ -22,7 +24,7 @@ from .account import ONLINE_ACCESS_OFF, UserError
 from .job_list import window_manager
 from .runtime import online_access, runtime
 
-__all__ = ["follow_task_spec", "TRIPO_OT_import_task", "TRIPO_PT_import_task", "WM_ATTR", "CLASSES",
+__all__ = ["follow_task_spec", "follow_task", "TRIPO_OT_import_task", "TRIPO_PT_import_task", "WM_ATTR", "CLASSES",
            "register_extra", "unregister_extra"]
 
 log = logging.getLogger(__name__)
@@ -31,18 +33,25 @@ log = logging.getLogger(__name__)
 WM_ATTR = "tripo_import_task_id"
 
 
-def follow_task_spec(task_id: str, name: str | None = None) -> JobSpec:
-    """The job that follows existing task ``task_id`` (raises ValueError for an empty id)."""
+def follow_task_spec(task_id: str, name: str | None = None, *, meta: Mapping[str, Any] | None = None) -> JobSpec:
+    """The job that follows existing task ``task_id`` (surrounding blanks are ignored: ids are
+    pasted). ``meta``: the JobSpec.meta conventions, e.g. ``{"location": [x, y, z]}`` (default:
+    the 3D cursor at submit time). Raises TypeError for a non-string, ValueError for an empty id."""
+    if not isinstance(task_id, str):
+        raise TypeError(f"the task id must be a string, not {type(task_id).__name__}")
     task_id = task_id.strip()
     if not task_id:
         raise ValueError("Enter a task id (from the Tripo website or the API)")
-    return JobSpec(FOLLOW_KIND, {"task_id": task_id}, name=name or f"Task {task_id[:8]}")
+    return JobSpec(FOLLOW_KIND, {"task_id": task_id}, name=name or f"Task {task_id[:8]}", meta=meta or {})
 
 
-def follow_task(task_id: str, name: str | None = None) -> Job:
-    """Follow ``task_id``; raises UserError/ValueError with a message for the UI."""
-    spec = follow_task_spec(task_id, name)
-    return runtime.submit(spec, task_id=spec.params["task_id"])
+def follow_task(task_id: str, name: str | None = None, *, meta: Mapping[str, Any] | None = None) -> Job:
+    """Follow ``task_id`` (see :func:`follow_task_spec`): nothing is sent or charged. Raises
+    UserError/ValueError with a message for the UI (TypeError for a non-string id)."""
+    spec = follow_task_spec(task_id, name, meta=meta)
+    job = runtime.submit(spec, task_id=spec.params["task_id"])
+    log.info("following task %s as job %s", job.task_id, job.id)
+    return job
 
 
 class TRIPO_OT_import_task(bpy.types.Operator):
@@ -75,7 +84,6 @@ class TRIPO_OT_import_task(bpy.types.Operator):
             return {'CANCELLED'}
         if from_panel:
             setattr(wm, WM_ATTR, "")
-        log.info("following task %s as job %s", job.task_id, job.id)
         self.report({'INFO'}, f"Following task {job.task_id}: it appears at the 3D cursor when done (no charge)")
         return {'FINISHED'}
 

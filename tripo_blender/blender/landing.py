@@ -4,7 +4,9 @@ A result lands according to its kind (``job.spec.kind``) and the ``JobSpec.meta`
 (CONTRACTS.md):
 
 * **generation and followed tasks** (``text/image/multiview_to_model``, ``import_task``): a new
-  collection at ``meta.location`` (the 3D cursor when it was asked for) — :func:`.pump.import_plain`;
+  collection at ``meta.location`` (the 3D cursor when it was asked for) — :func:`.pump.import_plain`.
+  A followed task is known by the type the server reported (``Job.task_type``): a followed rig is
+  set up like one of ours (:func:`.rigging.land_rig`), a followed segmentation gets part names;
 * **rig** (``rig_model``): :func:`.rigging.land_rig` makes it one armature with its skinned mesh,
   then it takes the source's place (:func:`.placement.place_like_source`, ``meta.placement``,
   default ``HIDE_SOURCE``);
@@ -43,7 +45,8 @@ from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_l
 from .pump import import_plain, main_window_override, model_file, result_tags
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, land_rig
 from .sources import DEFAULT_PLACEMENT, source_of
-from .tags import PART_NAME_PROP, generation_tags, has_parts, rig_tags, strip_duplicate_suffix
+from .tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, generation_tags, has_parts, result_task_type, rig_tags,
+                   strip_duplicate_suffix)
 
 __all__ = ["Landing", "import_job", "POST_PROCESS_KINDS"]
 
@@ -79,7 +82,12 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
         return Landing(note=f"Saved {where.name} (Blender cannot import {where.suffix} files) in {where.parent}")
     source_task = job.spec.meta.get("source_task_id")
     if job.kind not in POST_PROCESS_KINDS or not isinstance(source_task, str) or not source_task:
-        result = import_plain(job, files, options, tags=_tags(job))
+        if _task_type(job) == RIG_TASK_TYPE:  # a rig followed by task id: set up like one of ours
+            with main_window_override():
+                landing = _land_new_rig(job, files, options)
+                push_undo(f"Tripo: {job.name}")
+            return landing
+        result = import_plain(job, files, options, tags=_tags(job, files))
         _tag_parts(job, result.objects)
         return Landing(result.objects)
     with main_window_override():
@@ -93,19 +101,27 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
     return landing
 
 
-def _tags(job: Job) -> dict[str, str]:
+def _task_type(job: Job) -> str | None:
+    return result_task_type(job.kind, job.task_type)
+
+
+def _tags(job: Job, files: Mapping[str, str]) -> dict[str, str]:
     """The tags of ``job``'s objects: ids and task type, the model version of a generation, the
-    rig facts of a rig result."""
+    rig facts of a rig result (of a followed rig only its format: the file tells it)."""
     tags = result_tags(job)
     tags.update(generation_tags(job.kind, job.spec.params))
     if job.kind == "rig_model":
         tags.update(rig_tags(job.spec.params))
+    elif _task_type(job) == RIG_TASK_TYPE:
+        suffix = Path(model_file(files) or "").suffix.lower().lstrip(".")
+        if suffix in ("glb", "fbx"):  # a retarget must come back in the rig's format
+            tags[RIG_FORMAT_PROP] = suffix
     return tags
 
 
 def _tag_parts(job: Job, objects: Sequence[bpy.types.Object]) -> None:
     """Stamp each mesh of a parts result with its part name (the importer named it after the node)."""
-    if not has_parts(job.kind, job.spec.params):
+    if not has_parts(job.kind, job.spec.params, _task_type(job)):
         return
     for ob in objects:
         if ob.type == 'MESH':
@@ -114,7 +130,7 @@ def _tag_parts(job: Job, objects: Sequence[bpy.types.Object]) -> None:
 
 def _import(job: Job, files: Mapping[str, str], options: ImportOptions) -> ImportResult:
     """Import without an undo step of its own (the landing pushes one for everything)."""
-    result = import_plain(job, files, options, tags=_tags(job), undo=False)
+    result = import_plain(job, files, options, tags=_tags(job, files), undo=False)
     _tag_parts(job, result.objects)
     return result
 
@@ -138,6 +154,17 @@ def _source_root(job: Job, source_task: str) -> bpy.types.Object | None:
 def _placement_mode(job: Job) -> PlacementMode:
     mode = job.spec.meta.get("placement", DEFAULT_PLACEMENT)
     return cast(PlacementMode, mode if mode in PLACEMENT_MODES else DEFAULT_PLACEMENT)
+
+
+def _land_new_rig(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
+    """A rig with no source in the scene (followed by task id): a new collection at its location,
+    made one armature with its skinned meshes — what a retarget expects to animate later."""
+    result = _import(job, files, options)
+    try:
+        land_rig(result)
+    except RigLandingFailed as exc:
+        return Landing(result.objects, f"Imported as it is, not set up as a rig: {exc}.")
+    return Landing(result.objects)
 
 
 def _land_post_process(job: Job, files: Mapping[str, str], options: ImportOptions, source_task: str) -> Landing:

@@ -6,8 +6,9 @@ Tripo accepts that task depends on what made it: retargeting needs a successful 
 task of the Tripo spec, completion a segmentation, and so on (wire-protocol reference §4.1). The
 landing tags every object with its task type (``tripo_task_type``) and, for rigs, the spec and
 format, so the menu can grey out what Tripo would refuse — *before* anyone pays or waits — and
-say why (``poll_message_set``). A task of unknown type (followed with "Import by Task ID") gets
-the benefit of the doubt: Tripo answers for it, and retargeting falls back to "has an armature".
+say why (``poll_message_set``). A task followed with "Import by Task ID" is tagged with the type
+the server reported. One of unknown type (objects tagged by an older version) gets the benefit of
+the doubt: Tripo answers for it, and retargeting falls back to "has an armature".
 
 Everything here reads the scene and the runtime's job list only; nothing is sent. One function,
 :func:`unavailable`, serves every operator's ``poll`` (the menu and scripts alike), so the menu
@@ -81,7 +82,7 @@ class Target:
 
     object: bpy.types.Object
     source: Source
-    task_type: str | None  # None: unknown (a task followed by id, or tags from an older version)
+    task_type: str | None  # None: unknown (tags from an older version)
 
     @property
     def name(self) -> str:

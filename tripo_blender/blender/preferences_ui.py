@@ -7,7 +7,9 @@ preferences' ``draw`` calls :func:`draw_account` and :func:`draw_cache`.
 * ``tripo.check_key`` asks for the balance on a background thread and returns at once. Reasons
   knowable locally (online access off, no key, malformed key) are reported without a request.
 * ``tripo.cache_open`` / ``tripo.cache_clear``: downloads are visible and removable (a classic
-  complaint is hidden folders that only grow). Clearing never removes files of jobs in progress.
+  complaint is hidden folders that only grow). So are the images the add-on wrote for upload
+  (packed or painted Blender images): their size is included, and Clear removes them too.
+  Clearing never removes files of jobs in progress.
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ def draw_cache(layout: Any, prefs: Any) -> None:
     box.prop(prefs, "cache_dir")
     folder = runtime.cache_dir()
     box.label(text=f"{folder}: {human_size(runtime.cache_size())}", icon='FILE_FOLDER')
+    inputs = runtime.inputs_size()
+    if inputs:
+        box.label(text=f"(including {human_size(inputs)} of Blender images written for upload)")
     row = box.row(align=True)
     row.operator("tripo.cache_open", icon='FILE_FOLDER')
     row.operator("tripo.cache_clear", icon='TRASH')
@@ -106,8 +111,8 @@ class TRIPO_OT_cache_open(bpy.types.Operator):
 class TRIPO_OT_cache_clear(bpy.types.Operator):
     bl_idname = "tripo.cache_clear"
     bl_label = "Clear"
-    bl_description = ("Delete downloaded results. Imported objects stay in your scenes; files of jobs still in "
-                      "progress are kept")
+    bl_description = ("Delete downloaded results and the images written for upload. Imported objects stay in your "
+                      "scenes; files of jobs still in progress (or that Retry would send again) are kept")
     bl_options = {'INTERNAL'}
 
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:

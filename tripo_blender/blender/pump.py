@@ -30,7 +30,7 @@ from ..jobs import Event, FilesReady, Job, JobChanged, JobRemoved
 from ..jobs.model import BEST_MODEL_ORDER, THUMBNAIL_OUTPUT
 from . import previews
 from .importer import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, import_result
-from .tags import TASK_TYPES
+from .tags import result_task_type
 
 __all__ = ["JobView", "import_plain", "result_tags", "model_file", "placement", "tag_redraw",
            "main_window_override"]
@@ -118,12 +118,12 @@ def placement(job: Job) -> tuple[float, float, float] | None:
 
 
 def result_tags(job: Job) -> dict[str, str]:
-    """The tags every object of ``job``'s result gets: job id, task id, and the task type when
-    the add-on knows it (a followed task's type is not known)."""
+    """The tags every object of ``job``'s result gets: job id, task id, and the task type — as
+    the server reported it, else as the job's kind implies (a followed task has only the former)."""
     tags = {JOB_ID_PROP: job.id}
     if job.task_id:
         tags[TASK_ID_PROP] = job.task_id
-    task_type = TASK_TYPES.get(job.kind)
+    task_type = result_task_type(job.kind, job.task_type)
     if task_type:
         tags[TASK_TYPE_PROP] = task_type
     return tags

@@ -22,7 +22,10 @@ Rules, and why:
   network I/O. Tests call it directly: timers never fire in the ``bpy`` module.
 * **Online access is honoured.** With Blender's "Allow Online Access" off nothing is sent and
   the user is told where to switch it on; the journal of the last session is not even read
-  (resuming would poll), until online access and a key are there.
+  (resuming would poll), until online access and a key are there. Switched off while jobs run,
+  the pump (which reads the setting on every tick; workers never read ``bpy``) pauses the
+  runner's network (:meth:`~..jobs.Runner.pause_network`): the jobs keep their state, say
+  "paused: online access is off", and continue — without a second POST — once it is back on.
 * **Paid work is never lost or repeated.** On enable the journal brings back unfinished jobs;
   those with a task resume polling, those that may have been sent show as uncertain and are
   only resent when the user confirms a retry.
@@ -41,7 +44,8 @@ from typing import Mapping
 import bpy
 
 from ..client import TripoClient
-from ..jobs import ACTIVE_STATES, Cache, Job, JobBusyError, JobSpec, JobState, Journal, OfflineError, Runner, WorkerSettings
+from ..jobs import (ACTIVE_STATES, Cache, InputFiles, Job, JobBusyError, JobSpec, JobState, Journal, OfflineError, Runner,
+                    WorkerSettings, local_paths)
 from ..jobs.model import thaw
 from . import previews
 from .account import ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UserError, check_connection, make_client
@@ -50,7 +54,7 @@ from .preferences import ADDON_PACKAGE, Connection, PreferencesSnapshot, snapsho
 from .landing import import_job
 from .pump import JobView, import_plain, tag_redraw
 
-__all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL"]
+__all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,8 @@ EVENTS_PER_TICK = 64
 #: How long disabling the add-on waits for workers (they stop at their next cancel check).
 SHUTDOWN_TIMEOUT = 2.0
 _DATA_FALLBACK = "tripo_blender_data"
+#: Why the runner's network is paused while "Allow Online Access" is off (the jobs' note says it).
+OFFLINE_PAUSE = "online access is off"
 
 
 def online_access() -> bool:
@@ -122,7 +128,7 @@ class Runtime:
         self._view = JobView()
         self._account = BalanceChecker()
         self._resumed = False
-        self._cache_size: int | None = None
+        self._cache_size: tuple[int, int] | None = None  # (downloads, input images), see cache_size
         self._folders: dict[tuple[Path | None, str], Path] = {}
         # bpy.app.timers identifies callbacks by object identity and a bound method is a new
         # object on every attribute access: keep one, so is_registered/unregister find it.
@@ -184,13 +190,15 @@ class Runtime:
                 network_allowed=online_access,
                 settings=self.worker_settings,
             )
+            _sync_online_access(self._runner)
         else:
             self._sync(self._runner, settings)
         return self._runner
 
     def _sync(self, runner: Runner, settings: PreferencesSnapshot) -> None:
-        """Apply changed preferences to a running runner (cheap when nothing changed)."""
+        """Apply changed preferences (and online access) to a running runner (cheap when nothing changed)."""
         assert self._factory is not None
+        _sync_online_access(runner)
         if settings.connection != self._factory.connection:
             self._factory.connection = settings.connection
             runner.reset_clients()
@@ -216,6 +224,11 @@ class Runtime:
 
     def _cache_root(self, settings: PreferencesSnapshot) -> Path:
         return Path(settings.cache_dir) if settings.cache_dir else self._storage("cache")
+
+    def inputs_dir(self) -> Path:
+        """Where images prepared for upload are written (:mod:`.image_inputs`); next to the
+        journal, because a resumed job needs its file after a restart."""
+        return self._storage("inputs")
 
     def _ensure_resumed(self) -> None:
         """Load the journal once per session (see :meth:`Runner.resume` for what comes back)."""
@@ -253,6 +266,7 @@ class Runtime:
         """
         self._ready()
         self._ensure_resumed()
+        self._cache_size = None  # the caller may have written an input image for this job
         try:
             job = self.runner().submit(_with_location(spec), task_id=task_id)
         except OfflineError:
@@ -352,25 +366,42 @@ class Runtime:
         return self._cache_root(snapshot())
 
     def cache_size(self) -> int:
-        """Bytes in the download folder, recomputed only after something could have changed it."""
+        """Bytes the Clear button can free: downloads plus images written for upload
+        (:meth:`inputs_size`); recomputed only after something could have changed them."""
+        return sum(self._sizes())
+
+    def inputs_size(self) -> int:
+        """Bytes of images written for upload (part of :meth:`cache_size`)."""
+        return self._sizes()[1]
+
+    def _sizes(self) -> tuple[int, int]:
+        # drawn on every redraw of the preferences: walk the folders only after a change
         if self._cache_size is None:
-            self._cache_size = Cache(self.cache_dir()).size()
+            self._cache_size = (Cache(self.cache_dir()).size(), InputFiles(self.inputs_dir()).size())
         return self._cache_size
 
     def clear_cache(self) -> int:
-        """Delete downloaded files, never those of jobs still in progress; returns bytes freed.
+        """Delete downloaded files and images written for upload; returns bytes freed.
 
-        Before the journal is resumed (online access off), jobs of the last session are looked
-        up in it too: their downloads must survive until they are imported.
+        Never removes the downloads of jobs still in progress, nor an input image that a job in
+        progress, or one whose Retry would send its request again, names in its params. Before
+        the journal is resumed (online access off), jobs of the last session are looked up in it
+        too: their files must survive until they are imported or sent.
         """
         jobs = self._runner.jobs() if self._runner is not None else []
         if not self._resumed:
             jobs += Journal(self._storage("journal")).load_all()
         keep = {j.task_id for j in jobs if j.task_id and j.state in ACTIVE_STATES}
         freed = Cache(self.cache_dir()).clear(keep)
+        inputs: set[str] = set()
+        for job in jobs:
+            if _may_send_again(job):
+                inputs |= local_paths(job.spec.params)
+        freed_inputs = InputFiles(self.inputs_dir()).clear(inputs)
         self._cache_size = None
-        log.info("Cleared %d bytes of Tripo downloads (kept %d task folder(s) in use)", freed, len(keep))
-        return freed
+        log.info("Cleared %d bytes of Tripo downloads (kept %d task folder(s) in use) and %d bytes of input images",
+                 freed, len(keep), freed_inputs)
+        return freed + freed_inputs
 
     # ------------------------------------------------------------------ account
     def balance(self) -> BalanceInfo:
@@ -454,6 +485,21 @@ class Runtime:
             if self._account.info.known:  # the user watches the balance: show what this cost
                 self.refresh_balance()
         self._cache_size = None
+
+
+def _may_send_again(job: Job) -> bool:
+    """Whether ``job`` may still upload its input files: in progress, or its Retry resends."""
+    return job.state in ACTIVE_STATES or (job.can_retry and job.retry_resends)
+
+
+def _sync_online_access(runner: Runner) -> None:
+    """Pause or resume the runner's network to match "Allow Online Access" (read here, on the
+    main thread: workers never read ``bpy``)."""
+    allowed = online_access()
+    if not allowed and runner.network_paused is None:
+        runner.pause_network(OFFLINE_PAUSE)
+    elif allowed and runner.network_paused is not None:
+        runner.resume_network()
 
 
 def _plain(exc: BaseException) -> str:

@@ -14,8 +14,8 @@ import re
 from typing import Any, Mapping
 
 __all__ = ["TASK_TYPES", "RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS",
-           "MODEL_VERSION_PROP", "GENERATION_KINDS", "rig_tags", "generation_tags", "is_draft_version", "has_parts",
-           "strip_duplicate_suffix"]
+           "PARTS_TASK_TYPES", "RIG_TASK_TYPE", "MODEL_VERSION_PROP", "GENERATION_KINDS", "result_task_type", "rig_tags",
+           "generation_tags", "is_draft_version", "has_parts", "strip_duplicate_suffix"]
 
 #: The wire task type each job kind creates (what Tripo's source-task rules speak of).
 TASK_TYPES: Mapping[str, str] = {
@@ -48,8 +48,18 @@ MODEL_VERSION_PROP = "tripo_model_version"
 GENERATION_KINDS = frozenset({"text_to_model", "image_to_model", "multiview_to_model"})
 #: Job kinds whose result is made of named parts (generation only with ``generate_parts``).
 PARTS_KINDS = frozenset({"mesh_segmentation", "mesh_completion"})
+#: The same, as task types (what a task followed by id is known by).
+PARTS_TASK_TYPES = frozenset(TASK_TYPES[kind] for kind in PARTS_KINDS)
+#: The task type of a rig (what a retarget needs as its source).
+RIG_TASK_TYPE = TASK_TYPES["rig_model"]
 
 _DUPLICATE_SUFFIX = re.compile(r"\.\d{3,}$")
+
+
+def result_task_type(kind: str, reported: str | None) -> str | None:
+    """The task type of a job's result: what the server reported (``Job.task_type``), else what
+    the kind creates. A task followed by id (kind ``import_task``) is known only by the former."""
+    return reported or TASK_TYPES.get(kind)
 
 
 def rig_tags(params: Mapping[str, Any]) -> dict[str, str]:
@@ -72,9 +82,10 @@ def is_draft_version(version: str) -> bool:
     return version.startswith("v1.")
 
 
-def has_parts(kind: str, params: Mapping[str, Any]) -> bool:
-    """Whether the result of this job consists of named parts."""
-    return kind in PARTS_KINDS or params.get("generate_parts") is True
+def has_parts(kind: str, params: Mapping[str, Any], task_type: str | None = None) -> bool:
+    """Whether the result of this job consists of named parts (``task_type``: as reported by the
+    server, for a task followed by id)."""
+    return kind in PARTS_KINDS or task_type in PARTS_TASK_TYPES or params.get("generate_parts") is True
 
 
 def strip_duplicate_suffix(name: str) -> str:

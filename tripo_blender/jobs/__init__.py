@@ -5,11 +5,13 @@ layer uses only what is exported here:
 
 * :class:`Runner` — submit/cancel/retry/forget jobs (``submit(spec, task_id=…)`` follows an
   existing task without sending anything, kind :data:`FOLLOW_KIND`), ``drain_events`` from a main-thread timer,
-  ``mark_imported``/``mark_import_failed`` after importing, ``resume``/``shutdown``;
+  ``mark_imported``/``mark_import_failed`` after importing, ``resume``/``shutdown``,
+  ``pause_network``/``resume_network`` (online access switched off and on while jobs run);
 * :class:`JobSpec`, :class:`Job`, :class:`JobState`, :class:`JobError` — what a job is;
 * :class:`JobChanged`, :class:`FilesReady`, :class:`JobRemoved` — what the pump receives;
 * :func:`estimate_cost` — credits a request will cost (``None`` = unknown);
-* :class:`Cache` — the per-task download folders (list, size, clear).
+* :class:`Cache` — the per-task download folders (list, size, clear); :class:`InputFiles` —
+  files written for upload, removed when no unfinished job names them (``local_paths``).
 
 State machine (see :data:`TRANSITIONS`)::
 
@@ -25,7 +27,7 @@ Free checks (``check_riggable``) have no files: they go running → done with ``
 
 from __future__ import annotations
 
-from .cache import Cache, CacheEntry
+from .cache import Cache, CacheEntry, InputFiles, local_paths
 from .events import Event, FilesReady, JobChanged, JobRemoved
 from .journal import Journal, JournalError
 from .model import ACTIVE_STATES, FOLLOW_KIND, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry, format_timeline
@@ -56,5 +58,7 @@ __all__ = [
     "JournalError",
     "Cache",
     "CacheEntry",
+    "InputFiles",
+    "local_paths",
     "estimate_cost",
 ]

@@ -25,9 +25,12 @@ from .events import Event, EventQueue, JobChanged
 from .journal import Journal, JournalError
 from .model import Job, JobState, advance
 
-__all__ = ["JobBook", "RunHandle", "Stopped"]
+__all__ = ["JobBook", "RunHandle", "Stopped", "PAUSED_NOTE_PREFIX"]
 
 log = logging.getLogger("tripo_blender.jobs")
+
+#: How the note of a job held by a network pause starts ("paused: online access is off").
+PAUSED_NOTE_PREFIX = "paused: "
 
 # Fields that change on every poll: shown live, but not worth a disk write each time.
 _VOLATILE = frozenset({"progress", "eta_seconds", "queue_position", "updated_at", "revision"})
@@ -43,10 +46,20 @@ class RunHandle:
 
     ``shutdown`` distinguishes "the runner stops" (keep the journal as it is, resume next time)
     from "the user cancelled" (the job is ``cancelled``).
+
+    ``interrupt`` is what a worker's waits (between polls, before a retry) wait on: it is set
+    together with ``cancel`` and also while the network is paused, so one wait ends early for
+    either reason; the worker then tells them apart (``cancel``, :meth:`JobBook.network_pause`).
+    Only :class:`JobBook` sets or clears it.
     """
 
     cancel: threading.Event = field(default_factory=threading.Event)
     shutdown: bool = False
+    interrupt: threading.Event = field(default_factory=threading.Event)
+
+    def _stop(self) -> None:
+        self.cancel.set()
+        self.interrupt.set()
 
 
 def _needs_journal(old: Job, new: Job) -> bool:
@@ -58,11 +71,15 @@ class JobBook:
 
     def __init__(self, journal: Journal, events: EventQueue, clock: Callable[[], float] = time.time) -> None:
         self._lock = threading.Lock()
+        # notified when the network pause ends or a run is cancelled: what held workers wait for
+        self._network_changed = threading.Condition(self._lock)
         self.journal = journal
         self.events = events
         self.clock = clock
         self._jobs: dict[str, Job] = {}
         self._runs: dict[str, RunHandle] = {}
+        self._network_pause: str | None = None
+        self._held = 0  # workers waiting in hold_while_paused
 
     # -- reading -----------------------------------------------------------------------------
     def get(self, job_id: str) -> Job | None:
@@ -168,6 +185,8 @@ class JobBook:
         """A fresh handle for the next scheduled run of ``job_id``."""
         with self._lock:
             handle = RunHandle()
+            if self._network_pause is not None:
+                handle.interrupt.set()
             self._runs[job_id] = handle
             return handle
 
@@ -196,7 +215,8 @@ class JobBook:
                 return None
             handle = self._runs.pop(job_id, None)
             if handle is not None:
-                handle.cancel.set()
+                handle._stop()
+                self._network_changed.notify_all()
         return self.update_if(job_id, cancellable, JobState.CANCELLED, note=note)
 
     def stop_all_runs(self) -> None:
@@ -204,4 +224,73 @@ class JobBook:
         with self._lock:
             for handle in self._runs.values():
                 handle.shutdown = True
-                handle.cancel.set()
+                handle._stop()
+            self._network_changed.notify_all()
+
+    # -- network pause -----------------------------------------------------------------------
+    @property
+    def network_pause(self) -> str | None:
+        """Why no request may go out now (e.g. "online access is off"), or None."""
+        with self._lock:
+            return self._network_pause
+
+    @property
+    def held(self) -> int:
+        """How many workers are waiting in :meth:`hold_while_paused` right now."""
+        with self._lock:
+            return self._held
+
+    def pause_network(self, reason: str) -> bool:
+        """From now on workers send nothing: each stops at its next network step and waits.
+
+        Every run's ``interrupt`` is set, so a worker sleeping between polls wakes at once
+        instead of polling once more. False if the network was already paused.
+        """
+        with self._lock:
+            was = self._network_pause
+            self._network_pause = reason
+            for handle in self._runs.values():
+                handle.interrupt.set()
+        return was is None
+
+    def resume_network(self) -> bool:
+        """Let the held workers go on where they stopped. False if nothing was paused."""
+        with self._lock:
+            if self._network_pause is None:
+                return False
+            self._network_pause = None
+            for handle in self._runs.values():
+                if not handle.cancel.is_set():
+                    handle.interrupt.clear()
+            self._network_changed.notify_all()
+        return True
+
+    def hold_while_paused(self, job_id: str, run: RunHandle) -> None:
+        """Worker side: return at once when the network is allowed, else wait until it is.
+
+        While it waits, the job keeps its state and its note says why; when the pause ends the
+        note it had before comes back (the worker's next step replaces it soon anyway). Raises
+        :class:`Stopped` when the run is cancelled or the runner shuts down, paused or not.
+        """
+        with self._lock:
+            reason = self._network_pause
+            if reason is None and not run.cancel.is_set():
+                run.interrupt.clear()  # a handle that missed resume_network (no longer in _runs)
+        if reason is None:
+            if run.cancel.is_set():
+                raise Stopped(job_id)
+            return
+        before = self.require(job_id).note
+        if before.startswith(PAUSED_NOTE_PREFIX):
+            before = ""
+        with self._lock:
+            self._held += 1  # counted before the note's event, so whoever sees the note sees it held
+        try:
+            self.update(job_id, note=PAUSED_NOTE_PREFIX + reason, run=run)
+            with self._lock:
+                while self._network_pause is not None and not run.cancel.is_set():
+                    self._network_changed.wait()
+        finally:
+            with self._lock:
+                self._held -= 1
+        self.update(job_id, note=before, run=run)  # Stopped if cancelled meanwhile

@@ -1,4 +1,5 @@
-"""The download cache: one folder per task, ``<cache>/<task_id>/``, that users can see and clear.
+"""The download cache: one folder per task, ``<cache>/<task_id>/``, that users can see and clear;
+and the folder of files written for upload (:class:`InputFiles`).
 
 Why per task: a task's files (model, thumbnail, an unpacked OBJ zip) belong together, the
 folder name says which task made them (the imported objects carry the same id), and clearing
@@ -15,9 +16,9 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection
+from typing import Any, Collection, Iterable, Mapping
 
-__all__ = ["Cache", "CacheEntry"]
+__all__ = ["Cache", "CacheEntry", "InputFiles", "local_paths"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
@@ -105,4 +106,72 @@ class Cache:
                 freed += self.remove(entry.task_id)
             except OSError as exc:  # a file open elsewhere (Windows): keep going, report it
                 log.warning("Could not remove cached task %s: %s", entry.task_id, exc)
+        return freed
+
+
+def local_paths(params: Mapping[str, Any]) -> set[str]:
+    """Every string in a job's params (nested lists and dicts too): the local files it may upload
+    are among them. Which key holds an image differs per kind; walking them all cannot miss one."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(params)
+    return found
+
+
+class InputFiles:
+    """Files the add-on wrote so a worker can upload them (images packed in a .blend, generated
+    or painted on), flat in one folder.
+
+    They must outlive the session (a resumed job uploads its file after a restart), so nothing
+    deletes them when a job ends; instead "Clear cache" removes every file that no unfinished
+    job's params name (:meth:`clear`) and the cache size shown includes them (:meth:`size`).
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def files(self) -> list[Path]:
+        """The regular files directly in the folder (leftover ``.part`` files included)."""
+        if not self.root.is_dir():
+            return []
+        return [p for p in self.root.iterdir() if p.is_file() and not p.is_symlink()]
+
+    def size(self) -> int:
+        total = 0
+        for path in self.files():
+            try:
+                total += path.stat().st_size
+            except FileNotFoundError:
+                continue
+        return total
+
+    def clear(self, keep: Iterable[str]) -> int:
+        """Delete every file not named in ``keep`` (absolute paths, as the params hold them; other
+        strings are ignored); returns the bytes freed."""
+        kept = {os.path.normcase(os.path.realpath(p)) for p in keep if os.path.isabs(p)}  # prepared paths are absolute
+        freed = 0
+        for path in self.files():
+            if os.path.normcase(os.path.realpath(path)) in kept:
+                continue
+            try:
+                size = path.stat().st_size
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:  # open elsewhere (Windows): keep going, report it
+                log.warning("Could not remove input file %s: %s", path.name, exc)
+                continue
+            freed += size
+        if freed:
+            log.info("Removed %d bytes of images written for upload", freed)
         return freed

@@ -301,6 +301,9 @@ class Job:
     note: str = ""
     task_id: str | None = None
     task_status: str | None = None  # the server's last reported status string
+    # the task's type as the server reports it (``animate_rig``…): for a followed task the only
+    # way to know what made it (its kind is ``import_task``), and what the context menu needs
+    task_type: str | None = None
     progress: int = 0
     eta_seconds: int | None = None
     queue_position: int | None = None
@@ -350,6 +353,7 @@ class Job:
             "note": self.note,
             "task_id": self.task_id,
             "task_status": self.task_status,
+            "task_type": self.task_type,
             "progress": self.progress,
             "error": self.error.to_dict() if self.error else None,
             "files": dict(self.files),
@@ -377,6 +381,7 @@ class Job:
             note=str(data.get("note") or ""),
             task_id=data.get("task_id"),
             task_status=data.get("task_status"),
+            task_type=data.get("task_type"),
             progress=int(data.get("progress") or 0),
             error=JobError.from_dict(error) if error else None,
             files=freeze({str(k): str(v) for k, v in (data.get("files") or {}).items()}),

@@ -214,6 +214,7 @@ class Runner:
                 error=None,
                 task_id=None,
                 task_status=None,
+                task_type=None,
                 progress=0,
                 files={},
                 result={},
@@ -266,6 +267,11 @@ class Runner:
         for job in loaded:
             self._book.add(job, persist=False)
             self._restore(job)
+        self._continue_unfinished()
+        return loaded
+
+    def _continue_unfinished(self) -> None:
+        """Queue the jobs with a task that no worker follows (after a restart, or offline)."""
         online = self._network_allowed is None or self._network_allowed()
         for job in self._book.all():
             if job.state in (JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING) and not self._book.has_run(job.id):
@@ -274,7 +280,6 @@ class Runner:
                     self._schedule(job.id, post=False)
                 else:
                     self._book.update(job.id, note="offline: resumes when online access is allowed")
-        return loaded
 
     def _restore(self, job: Job) -> None:
         """Turn a journal state into what it means now that the previous session is gone."""
@@ -289,6 +294,38 @@ class Runner:
                 self._book.emit(FilesReady(job.id, job.files, job))
             else:
                 self._book.update(job.id, JobState.DOWNLOADING, note="files missing, downloading again")
+
+    # ------------------------------------------------------------------ network pause
+    def pause_network(self, reason: str) -> None:
+        """Send nothing more until :meth:`resume_network`: no POST, no poll, no download.
+
+        For Blender's "Allow Online Access" being switched off while jobs run. Workers read no
+        ``bpy``, so the pump (main thread) watches the setting and calls this. Returns at once:
+        each worker stops at its next network step (a wait between polls ends early; a
+        download in progress is abandoned) and waits there. Jobs keep their state; the note of
+        a held job says ``"paused: <reason>"``. A request already on the wire cannot be
+        recalled; its answer is still recorded. Idempotent.
+        """
+        if self._book.pause_network(reason):
+            log.info("Network paused (%s): jobs wait", reason)
+
+    def resume_network(self) -> None:
+        """End :meth:`pause_network`: held jobs continue where they stopped (a job paused before
+        its POST sends it now, once; a followed task is polled again). Idempotent."""
+        if self._book.resume_network():
+            log.info("Network allowed again: paused jobs continue")
+            if not self._closed:
+                self._continue_unfinished()
+
+    @property
+    def network_paused(self) -> str | None:
+        """The reason given to :meth:`pause_network` while paused, else None."""
+        return self._book.network_pause
+
+    @property
+    def held_by_pause(self) -> int:
+        """How many workers wait for the network pause to end (each holds one job)."""
+        return self._book.held
 
     # ------------------------------------------------------------------ pool management
     @property

@@ -10,6 +10,12 @@ Rules of this module (it runs on worker threads):
   retried with capped backoff, forever, with the job showing "connection lost, retrying".
 * Every change goes through :class:`~.book.JobBook` with this run's handle, so a cancel from
   the main thread stops the work at the next step.
+* Before every network step (the POST, each poll, each download attempt) the worker passes
+  :meth:`~.book.JobBook.hold_while_paused`: while the runner's network is paused (Blender's
+  "Allow Online Access" switched off) it waits there, the job keeping its state, and then goes
+  on where it stopped — a job paused before its POST sends it once, later; one paused while its
+  task runs polls again. Waits between polls end early for a pause (``RunHandle.interrupt``),
+  and a download in progress is abandoned and fetched again afterwards.
 """
 
 from __future__ import annotations
@@ -101,6 +107,10 @@ def _available_outputs(task: Task) -> list[str]:
     return [k for k in _DOWNLOADABLE if getattr(task.output, k, None)]
 
 
+class _NetworkPaused(Exception):
+    """A download noticed the network pause: abandon it (its temp file is discarded) and wait."""
+
+
 class Execution:
     """One run of one job on one worker thread (a fresh object per run)."""
 
@@ -129,9 +139,15 @@ class Execution:
         return self.book.update(self.job_id, state, run=self.run, **changes)
 
     def _pause(self, seconds: float) -> None:
-        """Sleep that a cancel or shutdown interrupts at once."""
-        if self.run.cancel.wait(seconds):
+        """Sleep that a cancel or shutdown interrupts at once (a network pause ends it too: the
+        next network step then waits in :meth:`_hold`)."""
+        self.run.interrupt.wait(seconds)
+        if self.run.cancel.is_set():
             raise Stopped(self.job_id)
+
+    def _hold(self) -> None:
+        """The gate before each network step: wait while the network is paused."""
+        self.book.hold_while_paused(self.job_id, self.run)
 
     # -- entry point -------------------------------------------------------------------------
     def execute(self) -> None:
@@ -154,16 +170,22 @@ class Execution:
     # -- 1. send -----------------------------------------------------------------------------
     def _submit(self) -> str | None:
         """Journal the intent, send the POST once, record the task id. None: no task to follow."""
-        job = self.book.require(self.job_id)
-        try:
-            job = self._update(
-                JobState.SUBMITTING, note="sending", error=None, attempts=job.attempts + 1, must_persist=True
-            )
-        except JournalError as exc:
-            self._update(JobState.FAILED, note="not sent", error=JobError(f"{exc}. Nothing was sent; free disk space or check permissions, then retry."))
-            return None
-        if self.run.cancel.is_set():
-            self._unsend()
+        while True:
+            self._hold()  # paused before the intent: the job simply stays pending
+            job = self.book.require(self.job_id)
+            try:
+                job = self._update(
+                    JobState.SUBMITTING, note="sending", error=None, attempts=job.attempts + 1, must_persist=True
+                )
+            except JournalError as exc:
+                self._update(JobState.FAILED, note="not sent", error=JobError(f"{exc}. Nothing was sent; free disk space or check permissions, then retry."))
+                return None
+            if self.run.cancel.is_set():
+                self._unsend()
+            if self.book.network_pause is None:
+                break
+            # paused while the intent was being written: nothing was sent, take it back and wait
+            self.book.update_if(self.job_id, SENDING, JobState.PENDING, note="waiting to be sent", attempts=job.attempts - 1)
         method = getattr(self.client, job.kind)
         try:
             task_id = str(method(**thaw(job.spec.params)))
@@ -223,15 +245,18 @@ class Execution:
         """Poll until the task is final. None when polling itself was refused for good."""
         delay = self.settings.reconnect_min
         while True:
+            self._hold()
             try:
                 task = self.client.wait_for_task(
                     task_id,
                     polling_interval=self.settings.poll_interval,
                     on_progress=self._on_progress,
-                    cancel_event=self.run.cancel,
+                    cancel_event=self.run.interrupt,  # a cancel or a network pause ends the wait
                 )
             except TaskWaitCancelled:
-                raise Stopped(self.job_id) from None
+                if self.run.cancel.is_set():
+                    raise Stopped(self.job_id) from None
+                continue  # the network was paused: _hold waits, then polling goes on
             except (TripoAPIError, TripoRequestError) as exc:
                 if isinstance(exc, TripoAPIError) and not exc.retryable:
                     # 2001 (not found: another key?), 1002 (key revoked)…: polling cannot succeed
@@ -247,6 +272,7 @@ class Execution:
             self.scheduler.leave_flight(self.ticket)
             self._update(
                 task_status=getattr(task.status, "value", str(task.status)),
+                task_type=task.type or None,
                 consumed_credit=task.consumed_credit,
                 result=_task_result(task),
             )
@@ -255,7 +281,8 @@ class Execution:
     def _on_progress(self, task: Task) -> None:
         """Mirror the server's view (status, progress, ETA, queue position) into the job."""
         status = getattr(task.status, "value", str(task.status))
-        changes: dict[str, Any] = {"task_status": status, "progress": task.progress, "note": "", "error": None}
+        changes: dict[str, Any] = {"task_status": status, "task_type": task.type or None, "progress": task.progress,
+                                   "note": "", "error": None}
         if status == "queued":
             queue = task.queuing_num
             self._update(JobState.QUEUED, queue_position=queue if queue is not None and queue >= 0 else None, eta_seconds=None, **changes)
@@ -292,12 +319,17 @@ class Execution:
     def _download(self, task: Task, keys: tuple[str, ...]) -> dict[str, str] | None:
         folder = self.cache.folder(task.task_id)
         delay = self.settings.reconnect_min
-        for attempt in range(1, self.settings.download_attempts + 1):
+        attempt, fresh_urls = 1, False
+        while attempt <= self.settings.download_attempts:
+            self._hold()
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                if attempt > 1:
+                if attempt > 1 or fresh_urls:
                     task = self.client.get_task(task.task_id)  # signed URLs expire: fetch fresh ones
                 return self._fetch(task, keys, str(folder))
+            except _NetworkPaused:
+                fresh_urls = True  # not a failed attempt; the URLs may expire during the pause
+                continue
             except (TripoAPIError, TripoRequestError) as exc:
                 error = _error_from(exc)
                 if attempt == self.settings.download_attempts or (isinstance(exc, TripoAPIError) and not exc.retryable):
@@ -311,6 +343,7 @@ class Execution:
                 self._update(note="download failed, retrying", error=error)
                 self._pause(delay)
                 delay = min(delay * 2, self.settings.reconnect_max)
+                attempt += 1
             except OSError as exc:  # disk full, permissions: retrying now will not help
                 self._update(
                     JobState.FAILED,
@@ -338,7 +371,9 @@ class Execution:
         return files
 
     def _on_bytes(self, done: int, total: int | None) -> None:
-        """Download progress: only a cancel check (byte counts are not worth an event each)."""
+        """Download progress: only a cancel and pause check (byte counts are not worth an event each)."""
         if self.run.cancel.is_set():
             raise Stopped(self.job_id)
+        if self.run.interrupt.is_set() and self.book.network_pause is not None:
+            raise _NetworkPaused()
 
