@@ -44,7 +44,11 @@ def test_text_to_model_wait_and_download(emulator: Emulator, monkeypatch: pytest
 
     files = _run(emulator, monkeypatch, scenario)
     assert set(files) == {"pbr_model"}
-    assert Path(files["pbr_model"]).read_bytes()[:4] == b"glTF"
+    downloaded = Path(files["pbr_model"]).read_bytes()
+    assert downloaded[:4] == b"glTF"
+    # byte for byte the asset that the bpy suites import into Blender 4.2 and 5.0
+    # (tests/blender/test_environment.py, test_importer.py): the SDK's download is a GLB Blender opens
+    assert downloaded == (Path(__file__).resolve().parents[1] / "assets" / "portal.glb").read_bytes()
     (post,) = emulator.requests_to("POST", "/task")
     assert post.json["type"] == "text_to_model" and post.json["prompt"] == "a small wooden chair"
     # SDK bug (wire protocol §8.7): its session-wide header sends the API key to the CDN too.
