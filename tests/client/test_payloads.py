@@ -32,10 +32,12 @@ def test_text_to_model_minimal_sends_seed_defaults_but_no_paid_flags() -> None:
 
 def test_text_to_model_all_options() -> None:
     body = p.text_to_model_body(
-        "a cat", negative_prompt="blurry", model_version="v3.0-20250812", face_limit=5000, texture=True,
-        pbr=False, image_seed=1, model_seed=2, texture_seed=3, texture_quality="detailed",
-        style=ModelStyle.OBJECT_CLAY, auto_size=True, quad=True, compress=True, generate_parts=True,
-        smart_low_poly=True,
+        "a cat", negative_prompt="blurry", image_seed=1, style=ModelStyle.OBJECT_CLAY,
+        options=p.GenerationOptions(
+            model_version="v3.0-20250812", face_limit=5000, texture=True, pbr=False, model_seed=2, texture_seed=3,
+            texture_quality="detailed", auto_size=True, quad=True, compress=True, generate_parts=True,
+            smart_low_poly=True,
+        ),
     )
     assert wire(body) == (
         b'{"type":"text_to_model","prompt":"a cat","negative_prompt":"blurry","model_version":"v3.0-20250812",'
@@ -46,28 +48,28 @@ def test_text_to_model_all_options() -> None:
 
 
 def test_text_to_model_unicode_prompt_is_utf8_not_escaped() -> None:
-    assert wire(p.text_to_model_body("一只猫", model_version=None, texture=None, pbr=None)) == (
+    assert wire(p.text_to_model_body("一只猫", options=p.GenerationOptions(model_version=None, texture=None, pbr=None))) == (
         '{"type":"text_to_model","prompt":"一只猫","texture_quality":"standard","auto_size":false}'.encode()
     )
 
 
 def test_standard_quality_left_out_when_untextured() -> None:
     # the server rejects texture_quality=standard with texture=false and pbr=false
-    body = p.text_to_model_body("a cat", texture=False, pbr=False)
+    body = p.text_to_model_body("a cat", options=p.GenerationOptions(texture=False, pbr=False))
     assert "texture_quality" not in body
     assert body["texture"] is False and body["pbr"] is False
-    assert p.text_to_model_body("a cat", texture=False, pbr=False, texture_quality="detailed")["texture_quality"] == "detailed"
+    assert p.text_to_model_body("a cat", options=p.GenerationOptions(texture=False, pbr=False, texture_quality="detailed"))["texture_quality"] == "detailed"
 
 
 def test_p1_never_sends_quad_lowpoly_parts() -> None:
-    body = p.text_to_model_body("a cat", model_version="P1-20260311")
+    body = p.text_to_model_body("a cat", options=p.GenerationOptions(model_version="P1-20260311"))
     assert wire(body) == (
         b'{"type":"text_to_model","prompt":"a cat","model_version":"P1-20260311","texture":true,"pbr":true,'
         b'"texture_quality":"standard","auto_size":false}'
     )
     for flag in ("quad", "smart_low_poly", "generate_parts"):
         with pytest.raises(ValueError, match=f"{flag}=True is not supported by the P1"):
-            p.text_to_model_body("a cat", model_version="P1-20260311", **{flag: True})
+            p.text_to_model_body("a cat", options=p.GenerationOptions(model_version="P1-20260311", **{flag: True}))
 
 
 @pytest.mark.parametrize(
@@ -105,7 +107,8 @@ def test_negative_prompt_validation() -> None:
 )
 def test_generation_option_validation(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        p.text_to_model_body("cat", **kwargs)
+        style = kwargs.pop("style", None)  # the one text-specific option in the table
+        p.text_to_model_body("cat", style=style, options=p.GenerationOptions(**kwargs))
 
 
 def test_style_accepts_plain_string_value() -> None:
@@ -125,7 +128,7 @@ def test_image_to_model_body() -> None:
 
 
 def test_multiview_body_has_four_slots_in_front_left_back_right_order() -> None:
-    body = p.multiview_to_model_body([TOKEN_FILE, None, URL_FILE], quad=True, compress=True)
+    body = p.multiview_to_model_body([TOKEN_FILE, None, URL_FILE], options=p.GenerationOptions(quad=True, compress=True))
     assert wire(body) == (
         b'{"type":"multiview_to_model","files":[{"type":"jpg","file_token":"' + TOKEN.encode() + b'"},{},'
         b'{"type":"png","url":"https://example.com/a.png"},{}],"model_version":"v2.5-20250123","texture":true,'

@@ -297,11 +297,12 @@ class TripoClient:
         refused (ValueError) with a P1 model version; ``compress=True`` sends ``"geometry"``.
         ``geometry_quality`` (keyword only; not in SDK 0.3.0) asks v3.x for "detailed" geometry.
         """
-        body = payloads.text_to_model_body(
-            prompt, negative_prompt, model_version, face_limit, texture, pbr, image_seed, model_seed,
-            texture_seed, texture_quality, style, auto_size, quad, compress, generate_parts, smart_low_poly,
-            geometry_quality=geometry_quality,
+        options = payloads.GenerationOptions(
+            model_version=model_version, face_limit=face_limit, texture=texture, pbr=pbr, model_seed=model_seed,
+            texture_seed=texture_seed, texture_quality=texture_quality, auto_size=auto_size, quad=quad, compress=compress,
+            generate_parts=generate_parts, smart_low_poly=smart_low_poly, geometry_quality=geometry_quality,
         )
+        body = payloads.text_to_model_body(prompt, negative_prompt, image_seed, style, options)
         return self._create(body)
 
     def image_to_model(
@@ -331,15 +332,16 @@ class TripoClient:
         if image is None:
             raise ValueError("image is required: a local file path, an http(s) URL or an upload token.")
         ref = classify_image(image, what="image")
+        options = payloads.GenerationOptions(
+            model_version=model_version, face_limit=face_limit, texture=texture, pbr=pbr, model_seed=model_seed,
+            texture_seed=texture_seed, texture_quality=texture_quality, auto_size=auto_size, quad=quad, compress=compress,
+            generate_parts=generate_parts, smart_low_poly=smart_low_poly, geometry_quality=geometry_quality,
+        )
 
         def build(files: list[FileObject | None]) -> Body:
             file = files[0]
             assert file is not None
-            return payloads.image_to_model_body(
-                file, model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality,
-                texture_alignment, style, auto_size, orientation, quad, compress, generate_parts, smart_low_poly,
-                geometry_quality=geometry_quality,
-            )
+            return payloads.image_to_model_body(file, texture_alignment, style, orientation, options)
 
         return self._create_with_images([ref], build)
 
@@ -374,13 +376,14 @@ class TripoClient:
             classify_image(img, what=f"{view} view image") if img is not None else None
             for img, view in zip(slots, _VIEW_NAMES)
         ]
+        options = payloads.GenerationOptions(
+            model_version=model_version, face_limit=face_limit, texture=texture, pbr=pbr, model_seed=model_seed,
+            texture_seed=texture_seed, texture_quality=texture_quality, auto_size=auto_size, quad=quad, compress=compress,
+            generate_parts=generate_parts, smart_low_poly=smart_low_poly, geometry_quality=geometry_quality,
+        )
 
         def build(files: list[FileObject | None]) -> Body:
-            return payloads.multiview_to_model_body(
-                files, model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality,
-                texture_alignment, auto_size, orientation, quad, compress, generate_parts, smart_low_poly,
-                geometry_quality=geometry_quality,
-            )
+            return payloads.multiview_to_model_body(files, texture_alignment, orientation, options)
 
         return self._create_with_images(refs, build)
 

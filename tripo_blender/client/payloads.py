@@ -47,6 +47,7 @@ order [front, left, back, right] with ``{}`` for an empty slot; ``smart_lowpoly`
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import math
@@ -69,6 +70,7 @@ __all__ = [
     "validate_task_id",
     "multiview_slots",
     "create_task_body",
+    "GenerationOptions",
     "text_to_model_body",
     "image_to_model_body",
     "multiview_to_model_body",
@@ -230,71 +232,88 @@ def multiview_slots(images: Sequence[T | None]) -> list[T | None]:
 # --------------------------------------------------------------------------- generation
 
 
-def _generation_fields(
-    body: Body,
-    *,
-    model_version: str | None,
-    face_limit: int | None,
-    texture: bool | None,
-    pbr: bool | None,
-    image_seed: int | None = None,
-    model_seed: int | None,
-    texture_seed: int | None,
-    texture_quality: str | None,
-    texture_alignment: str | None = None,
-    style: ModelStyle | str | None = None,
-    auto_size: bool,
-    orientation: str | None = None,
-    quad: bool,
-    compress: bool,
-    generate_parts: bool,
-    smart_low_poly: bool,
-    geometry_quality: str | None = None,
-) -> Body:
-    """Shared options of text/image/multiview generation, in the seed's parameter order.
+@dataclasses.dataclass(frozen=True)
+class GenerationOptions:
+    """The options every generation method (text/image/multiview) shares, with the seed's defaults.
+
+    One value instead of one parameter each, so the three ``*_body`` builders list only what is
+    specific to their task type and the public :class:`TripoClient` signatures stay the one place
+    where the parameters are spelled out. Options only some methods have (``image_seed``,
+    ``texture_alignment``, ``style``, ``orientation``) stay parameters of those builders: a field
+    here that one builder silently ignored would hide mistakes. Values are checked when the body
+    is built (``ValueError`` naming the field), not here, so bodies and errors are unchanged.
+    Frozen, so the builders can share one default instance safely.
 
     ``geometry_quality`` is not in SDK 0.3.0 but the API has it (v3.x "Ultra", +20 credits);
     like the other paid P1-incompatible options it is sent only when set.
     """
-    if model_version is not None:
-        if not isinstance(model_version, str) or not model_version:
+
+    model_version: str | None = "v2.5-20250123"
+    face_limit: int | None = None
+    texture: bool | None = True
+    pbr: bool | None = True
+    model_seed: int | None = None
+    texture_seed: int | None = None
+    texture_quality: str = "standard"
+    auto_size: bool = False
+    quad: bool = False
+    compress: bool = False
+    generate_parts: bool = False
+    smart_low_poly: bool = False
+    geometry_quality: str | None = None
+
+
+def _generation_fields(
+    body: Body,
+    options: GenerationOptions,
+    *,
+    image_seed: int | None = None,
+    texture_alignment: str | None = None,
+    style: ModelStyle | str | None = None,
+    orientation: str | None = None,
+) -> Body:
+    """Add the generation options to ``body`` in the seed's parameter order (bodies are compared
+    byte for byte); the keyword arguments are the options only some task types have."""
+    o = options
+    if o.model_version is not None:
+        if not isinstance(o.model_version, str) or not o.model_version:
             raise ValueError("model_version must be a non-empty string such as 'v2.5-20250123'.")
-        body["model_version"] = model_version
-    if face_limit is not None:
-        body["face_limit"] = _int(face_limit, "face_limit", minimum=1)
-    if texture is not None:
-        body["texture"] = _bool(texture, "texture")
-    if pbr is not None:
-        body["pbr"] = _bool(pbr, "pbr")
-    for seed_name, seed in (("image_seed", image_seed), ("model_seed", model_seed), ("texture_seed", texture_seed)):
+        body["model_version"] = o.model_version
+    if o.face_limit is not None:
+        body["face_limit"] = _int(o.face_limit, "face_limit", minimum=1)
+    if o.texture is not None:
+        body["texture"] = _bool(o.texture, "texture")
+    if o.pbr is not None:
+        body["pbr"] = _bool(o.pbr, "pbr")
+    for seed_name, seed in (("image_seed", image_seed), ("model_seed", o.model_seed), ("texture_seed", o.texture_seed)):
         if seed is not None:
             body[seed_name] = _int(seed, seed_name, minimum=0)
-    if texture_quality is not None:
-        quality = _choice(texture_quality, "texture_quality", TEXTURE_QUALITIES)
-        if not (quality == "standard" and texture is False and pbr is False):
+    if o.texture_quality is not None:
+        quality = _choice(o.texture_quality, "texture_quality", TEXTURE_QUALITIES)
+        if not (quality == "standard" and o.texture is False and o.pbr is False):
             body["texture_quality"] = quality
     if texture_alignment is not None:
         body["texture_alignment"] = _choice(texture_alignment, "texture_alignment", TEXTURE_ALIGNMENTS)
     if style is not None:
         body["style"] = _enum(style, "style", ModelStyle)
-    body["auto_size"] = _bool(auto_size, "auto_size")
+    body["auto_size"] = _bool(o.auto_size, "auto_size")
     if orientation is not None:
         body["orientation"] = _choice(orientation, "orientation", ORIENTATIONS)
-    p1 = is_p1(model_version)
-    for flag_name, flag in (("quad", quad), ("generate_parts", generate_parts), ("smart_low_poly", smart_low_poly)):
+    p1 = is_p1(o.model_version)
+    for flag_name, flag in (("quad", o.quad), ("generate_parts", o.generate_parts), ("smart_low_poly", o.smart_low_poly)):
         if _bool(flag, flag_name) and p1:
-            raise ValueError(f"{flag_name}=True is not supported by the P1 model version {model_version!r}.")
-    if geometry_quality is not None:
+            raise ValueError(f"{flag_name}=True is not supported by the P1 model version {o.model_version!r}.")
+    if o.geometry_quality is not None:
         if p1:
-            raise ValueError(f"geometry_quality is not supported by the P1 model version {model_version!r}.")
-        body["geometry_quality"] = _choice(geometry_quality, "geometry_quality", GEOMETRY_QUALITIES)
-    if quad:
+            raise ValueError(f"geometry_quality is not supported by the P1 model version {o.model_version!r}.")
+        body["geometry_quality"] = _choice(o.geometry_quality, "geometry_quality", GEOMETRY_QUALITIES)
+    if o.quad:
         body["quad"] = True
-    if _bool(compress, "compress"):
+    if _bool(o.compress, "compress"):
         body["compress"] = "geometry"
-    if generate_parts:
+    if o.generate_parts:
         body["generate_parts"] = True
-    if smart_low_poly:
+    if o.smart_low_poly:
         body["smart_low_poly"] = True
     return body
 
@@ -302,128 +321,37 @@ def _generation_fields(
 def text_to_model_body(
     prompt: str,
     negative_prompt: str | None = None,
-    model_version: str | None = "v2.5-20250123",
-    face_limit: int | None = None,
-    texture: bool | None = True,
-    pbr: bool | None = True,
     image_seed: int | None = None,
-    model_seed: int | None = None,
-    texture_seed: int | None = None,
-    texture_quality: str = "standard",
     style: ModelStyle | str | None = None,
-    auto_size: bool = False,
-    quad: bool = False,
-    compress: bool = False,
-    generate_parts: bool = False,
-    smart_low_poly: bool = False,
-    *,
-    geometry_quality: str | None = None,
+    options: GenerationOptions = GenerationOptions(),
 ) -> Body:
     body: Body = {"type": "text_to_model", "prompt": _text(prompt, "prompt", PROMPT_MAX_CHARS)}
     if negative_prompt:
         body["negative_prompt"] = _text(negative_prompt, "negative_prompt", NEGATIVE_PROMPT_MAX_CHARS)
-    return _generation_fields(
-        body,
-        model_version=model_version,
-        face_limit=face_limit,
-        texture=texture,
-        pbr=pbr,
-        image_seed=image_seed,
-        model_seed=model_seed,
-        texture_seed=texture_seed,
-        texture_quality=texture_quality,
-        style=style,
-        auto_size=auto_size,
-        quad=quad,
-        compress=compress,
-        generate_parts=generate_parts,
-        smart_low_poly=smart_low_poly,
-        geometry_quality=geometry_quality,
-    )
+    return _generation_fields(body, options, image_seed=image_seed, style=style)
 
 
 def image_to_model_body(
     file: FileObject,
-    model_version: str | None = "v2.5-20250123",
-    face_limit: int | None = None,
-    texture: bool | None = True,
-    pbr: bool | None = True,
-    model_seed: int | None = None,
-    texture_seed: int | None = None,
-    texture_quality: str = "standard",
     texture_alignment: str = "original_image",
     style: ModelStyle | str | None = None,
-    auto_size: bool = False,
     orientation: str = "default",
-    quad: bool = False,
-    compress: bool = False,
-    generate_parts: bool = False,
-    smart_low_poly: bool = False,
-    *,
-    geometry_quality: str | None = None,
+    options: GenerationOptions = GenerationOptions(),
 ) -> Body:
     body: Body = {"type": "image_to_model", "file": dict(file)}
-    return _generation_fields(
-        body,
-        model_version=model_version,
-        face_limit=face_limit,
-        texture=texture,
-        pbr=pbr,
-        model_seed=model_seed,
-        texture_seed=texture_seed,
-        texture_quality=texture_quality,
-        texture_alignment=texture_alignment,
-        style=style,
-        auto_size=auto_size,
-        orientation=orientation,
-        quad=quad,
-        compress=compress,
-        generate_parts=generate_parts,
-        smart_low_poly=smart_low_poly,
-        geometry_quality=geometry_quality,
-    )
+    return _generation_fields(body, options, texture_alignment=texture_alignment, style=style, orientation=orientation)
 
 
 def multiview_to_model_body(
     files: Sequence[FileObject | None],
-    model_version: str | None = "v2.5-20250123",
-    face_limit: int | None = None,
-    texture: bool | None = True,
-    pbr: bool | None = True,
-    model_seed: int | None = None,
-    texture_seed: int | None = None,
-    texture_quality: str = "standard",
     texture_alignment: str = "original_image",
-    auto_size: bool = False,
     orientation: str = "default",
-    quad: bool = False,
-    compress: bool = False,
-    generate_parts: bool = False,
-    smart_low_poly: bool = False,
-    *,
-    geometry_quality: str | None = None,
+    options: GenerationOptions = GenerationOptions(),
 ) -> Body:
     """``files`` are file objects (or None) in [front, left, back, right] order; see :func:`multiview_slots`."""
     slots = multiview_slots(files)
     body: Body = {"type": "multiview_to_model", "files": [dict(f) if f is not None else {} for f in slots]}
-    return _generation_fields(
-        body,
-        model_version=model_version,
-        face_limit=face_limit,
-        texture=texture,
-        pbr=pbr,
-        model_seed=model_seed,
-        texture_seed=texture_seed,
-        texture_quality=texture_quality,
-        texture_alignment=texture_alignment,
-        auto_size=auto_size,
-        orientation=orientation,
-        quad=quad,
-        compress=compress,
-        generate_parts=generate_parts,
-        smart_low_poly=smart_low_poly,
-        geometry_quality=geometry_quality,
-    )
+    return _generation_fields(body, options, texture_alignment=texture_alignment, orientation=orientation)
 
 
 # --------------------------------------------------------------------------- post-processing
