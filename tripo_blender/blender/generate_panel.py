@@ -71,7 +71,8 @@ def _draw_inputs(layout: Any, pg: TripoGenerateForm) -> None:
 
 
 def _draw_main_options(layout: Any, pg: TripoGenerateForm) -> None:
-    layout.prop(pg, "model_version")
+    # short labels: the sidebar is narrow, and "Model Version" / "Texture Quality" were cut to "Model V…"
+    layout.prop(pg, "model_version", text="Model")
     row = layout.row(align=True)
     sub = row.row(align=True)
     sub.active = not pg.pbr  # PBR implies a texture
@@ -79,7 +80,7 @@ def _draw_main_options(layout: Any, pg: TripoGenerateForm) -> None:
     row.prop(pg, "pbr", toggle=True)
     row = layout.row()
     row.active = form.is_textured(form_values(pg))
-    row.prop(pg, "texture_quality")
+    row.prop(pg, "texture_quality", text="Quality")
 
 
 def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
