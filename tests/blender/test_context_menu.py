@@ -241,6 +241,38 @@ def test_a_followed_rig_task_is_known_as_a_rig_and_retarget_works_on_it(rt: Any,
     assert "walk" in {t.name for t in armature.animation_data.nla_tracks}
 
 
+@pytest.mark.parametrize("spec", ["mixamo", "tripo"])
+def test_a_followed_rig_is_retargetable_only_with_the_tripo_spec(rt: Any, online: Emulator, clean_scene: Any,
+                                                                 spec: str) -> None:
+    """The spec of a rig made elsewhere is known only from the input the server echoes."""
+    rig_task = _made_elsewhere(online, lambda client, model: client.rig_model(model, spec=spec))
+
+    job = _follow(rt, rig_task)
+
+    assert dict(job.task_input) == {"spec": spec, "out_format": "glb"}
+    (armature,) = armatures()
+    assert armature["tripo_rig_spec"] == spec
+    select(armature)
+    why = poll_message("retarget")
+    if spec == "mixamo":
+        assert why is not None and "Mixamo spec" in why and "Tripo spec" in why
+    else:
+        assert why is None, "a followed Tripo-spec rig can be retargeted"
+
+
+def test_a_followed_draft_is_known_by_its_model_version(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    with TripoClient(api_key=TEST_KEY, base_url=online.base_url) as client:  # made "elsewhere"
+        task_id = client.text_to_model("a draft lamp", model_version="v1.4-20240625")
+
+    job = _follow(rt, task_id)
+
+    root = root_of(job)
+    assert root["tripo_model_version"] == "v1.4-20240625"
+    select(root)
+    assert poll_message("refine") is None
+    assert "cannot texture a v1.4-20240625 draft" in (poll_message("texture") or "")
+
+
 def test_a_followed_segmentation_offers_its_parts_to_complete(rt: Any, online: Emulator, clean_scene: Any) -> None:
     segmented = _made_elsewhere(online, lambda client, model: client.mesh_segmentation(model))
 

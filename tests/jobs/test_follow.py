@@ -121,3 +121,34 @@ def test_own_jobs_record_their_task_type_and_a_paid_retry_forgets_it(
     retried = runner.retry(job.id)
     assert retried.task_type is None and retried.task_id is None, "a new request makes a new task"
     assert pump.until_state(job.id, JobState.DONE).task_type == "highpoly_to_lowpoly"
+
+
+@pytest.mark.parametrize("spec", ["mixamo", "tripo"])
+def test_a_followed_task_keeps_the_facts_of_its_input_the_server_echoes(
+        make_runner: Callable[..., Runner], emulator: Emulator, spec: str) -> None:
+    """A followed rig's spec (a Mixamo rig cannot be retargeted) is known only from the server's
+    echo of its input: it is recorded, whitelisted, and survives a restart."""
+    with TripoClient(api_key=TEST_KEY, base_url=emulator.base_url) as client:
+        model = client.text_to_model("a fox", model_version="v2.5-20250123")
+        client.wait_for_task(model, polling_interval=0.05)
+        rig = client.rig_model(model, out_format="fbx", spec=spec)
+    first = make_runner()
+    followed_rig = first.submit(JobSpec(FOLLOW_KIND, {"task_id": rig}), task_id=rig)
+    followed_model = first.submit(JobSpec(FOLLOW_KIND, {"task_id": model}), task_id=model)
+    pump = Pump(first)
+    assert dict(pump.until_state(followed_rig.id, JobState.DONE).task_input) == {"spec": spec, "out_format": "fbx"}
+    done_model = pump.until_state(followed_model.id, JobState.DONE)
+    assert dict(done_model.task_input) == {"model_version": "v2.5-20250123"}, "no prompt: only the whitelist"
+    first.shutdown(timeout=10)
+
+    second = make_runner()
+    second.resume()
+    again = second.job(followed_rig.id)
+    assert again is not None and dict(again.task_input) == {"spec": spec, "out_format": "fbx"}
+
+
+def test_own_jobs_do_not_record_the_echoed_input(make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+    runner = make_runner()
+    job = runner.submit(JobSpec("text_to_model", {"prompt": "a cat", "model_version": "v2.5-20250123"}))
+    done = Pump(runner).until_state(job.id, JobState.DONE)
+    assert dict(done.task_input) == {}, "their own params say it already"

@@ -106,3 +106,25 @@ def test_remove_and_unsafe_ids(tmp_path: Path) -> None:
     assert journal.load_all() == []
     with pytest.raises(ValueError):
         journal.path_for("../escape")
+
+
+def test_a_followed_tasks_echoed_input_round_trips(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    job = _job()
+    job = advance(job, JobState.SUBMITTING, at=2.0, attempts=1)
+    job = advance(job, JobState.QUEUED, at=3.0, task_id="task-1", task_type="animate_rig",
+                  task_input={"spec": "mixamo", "out_format": "fbx", "prompt": "not kept", "rig_type": 7})
+    assert dict(job.task_input) == {"spec": "mixamo", "out_format": "fbx"}, "only the whitelisted short strings"
+    journal.save(job)
+    (loaded,) = Journal(tmp_path).load_all()
+    assert loaded == job and dict(loaded.task_input) == {"spec": "mixamo", "out_format": "fbx"}
+    assert json.loads((tmp_path / "job1.json").read_text())["job"]["task_input"] == {"spec": "mixamo", "out_format": "fbx"}
+
+
+def test_an_entry_written_before_task_input_existed_still_loads(tmp_path: Path) -> None:
+    record = Job(id="old1", spec=JobSpec("import_task", {"task_id": "t-1"}), state=JobState.DONE, created_at=1.0,
+                 updated_at=2.0, task_id="t-1", task_type="animate_rig").to_dict()
+    del record["task_input"]
+    (tmp_path / "old1.json").write_text(json.dumps({"format": 1, "job": record}))
+    (loaded,) = Journal(tmp_path).load_all()
+    assert (loaded.id, loaded.task_type, dict(loaded.task_input)) == ("old1", "animate_rig", {})

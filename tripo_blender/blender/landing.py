@@ -39,14 +39,14 @@ from typing import Any, Mapping, Sequence, cast
 
 import bpy
 
-from ..jobs import Job
+from ..jobs import FOLLOW_KIND, Job
 from .importer import ImportFailed, ImportOptions, ImportResult, can_import, push_undo, task_id_of
 from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_like_source
 from .pump import import_plain, main_window_override, model_file, result_tags
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, land_rig
 from .sources import DEFAULT_PLACEMENT, source_of
-from .tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, generation_tags, has_parts, result_task_type, rig_tags,
-                   strip_duplicate_suffix)
+from .tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, followed_tags, generation_tags, has_parts,
+                   result_task_type, rig_tags, strip_duplicate_suffix)
 
 __all__ = ["Landing", "import_job", "POST_PROCESS_KINDS"]
 
@@ -107,9 +107,12 @@ def _task_type(job: Job) -> str | None:
 
 def _tags(job: Job, files: Mapping[str, str]) -> dict[str, str]:
     """The tags of ``job``'s objects: ids and task type, the model version of a generation, the
-    rig facts of a rig result (of a followed rig only its format: the file tells it)."""
+    rig facts of a rig result — of a followed task what the server echoed of its input
+    (``Job.task_input``), and of a followed rig the format its file has."""
     tags = result_tags(job)
     tags.update(generation_tags(job.kind, job.spec.params))
+    if job.kind == FOLLOW_KIND:
+        tags.update(followed_tags(_task_type(job), job.task_input))
     if job.kind == "rig_model":
         tags.update(rig_tags(job.spec.params))
     elif _task_type(job) == RIG_TASK_TYPE:

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 __all__ = ["TASK_TYPES", "RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS",
            "PARTS_TASK_TYPES", "RIG_TASK_TYPE", "MODEL_VERSION_PROP", "GENERATION_KINDS", "result_task_type", "rig_tags",
-           "generation_tags", "is_draft_version", "has_parts", "strip_duplicate_suffix"]
+           "generation_tags", "followed_tags", "is_draft_version", "has_parts", "strip_duplicate_suffix"]
 
 #: The wire task type each job kind creates (what Tripo's source-task rules speak of).
 TASK_TYPES: Mapping[str, str] = {
@@ -75,6 +75,16 @@ def generation_tags(kind: str, params: Mapping[str, Any]) -> dict[str, str]:
     """The model-version tag of a generation (nothing when the version was left to the server)."""
     version = params.get("model_version")
     return {MODEL_VERSION_PROP: version} if kind in GENERATION_KINDS and isinstance(version, str) and version else {}
+
+
+def followed_tags(task_type: str | None, task_input: Mapping[str, Any]) -> dict[str, str]:
+    """The tags of a task followed by id, from what the server echoed of its input
+    (``Job.task_input``): a rig's spec, format and type, a generation's model version. Only what
+    the server said: a missing fact stays untagged rather than guessed."""
+    if task_type == RIG_TASK_TYPE:
+        names = {"spec": RIG_SPEC_PROP, "out_format": RIG_FORMAT_PROP, "rig_type": RIG_TYPE_PROP}
+        return {prop: value for key, prop in names.items() if isinstance(value := task_input.get(key), str) and value}
+    return generation_tags(task_type or "", task_input)
 
 
 def is_draft_version(version: str) -> bool:

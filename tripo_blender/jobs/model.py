@@ -31,6 +31,8 @@ __all__ = [
     "FOLLOW_KIND",
     "BEST_MODEL_ORDER",
     "THUMBNAIL_OUTPUT",
+    "FOLLOWED_INPUT_KEYS",
+    "followed_input",
     "JobSpec",
     "JobError",
     "TimelineEntry",
@@ -132,6 +134,10 @@ NO_FILE_KINDS = frozenset({"check_riggable"})
 #: The model output every Tripo client downloads by default, best first (wire protocol §5.3).
 BEST_MODEL_ORDER: tuple[str, ...] = ("pbr_model", "model", "base_model")
 THUMBNAIL_OUTPUT = "rendered_image"
+#: What a followed task's ``Job.task_input`` keeps of the input the server echoes: a whitelist of
+#: short facts, so prompts, image tokens or URLs never land in the journal from someone else's task.
+FOLLOWED_INPUT_KEYS: tuple[str, ...] = ("spec", "model_version", "out_format", "rig_type")
+_MAX_INPUT_TEXT = 64
 
 #: Names and values that would mean a credential slipped into params/meta (Tripo keys are tsk_…).
 _SECRET_NAMES = frozenset({"api_key", "apikey", "authorization", "password", "secret", "token_secret"})
@@ -154,6 +160,16 @@ def freeze(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(freeze(v) for v in value)
     return value
+
+
+def followed_input(data: Any) -> dict[str, str]:
+    """The :data:`FOLLOWED_INPUT_KEYS` of a task's echoed ``input`` whose values are short,
+    non-empty strings (anything else the server sends is dropped, as is anything that is not a
+    mapping)."""
+    if not isinstance(data, Mapping):
+        return {}
+    return {key: value for key in FOLLOWED_INPUT_KEYS
+            if isinstance(value := data.get(key), str) and value and len(value) <= _MAX_INPUT_TEXT}
 
 
 def thaw(value: Any) -> Any:
@@ -304,6 +320,9 @@ class Job:
     # the task's type as the server reports it (``animate_rig``…): for a followed task the only
     # way to know what made it (its kind is ``import_task``), and what the context menu needs
     task_type: str | None = None
+    # for a followed task: the few facts of the input the server echoed (FOLLOWED_INPUT_KEYS: the
+    # rig's spec, the model version…) that the landing and the menu cannot learn from its kind
+    task_input: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     progress: int = 0
     eta_seconds: int | None = None
     queue_position: int | None = None
@@ -354,6 +373,7 @@ class Job:
             "task_id": self.task_id,
             "task_status": self.task_status,
             "task_type": self.task_type,
+            "task_input": thaw(self.task_input),
             "progress": self.progress,
             "error": self.error.to_dict() if self.error else None,
             "files": dict(self.files),
@@ -382,6 +402,7 @@ class Job:
             task_id=data.get("task_id"),
             task_status=data.get("task_status"),
             task_type=data.get("task_type"),
+            task_input=freeze(followed_input(data.get("task_input") or {})),
             progress=int(data.get("progress") or 0),
             error=JobError.from_dict(error) if error else None,
             files=freeze({str(k): str(v) for k, v in (data.get("files") or {}).items()}),
@@ -410,6 +431,8 @@ def advance(job: Job, state: JobState | None = None, *, at: float, note: str | N
         changes["files"] = freeze(dict(changes["files"]))
     if "result" in changes:
         changes["result"] = freeze(thaw(changes["result"]))
+    if "task_input" in changes:
+        changes["task_input"] = freeze(followed_input(changes["task_input"]))
     if "objects" in changes:
         changes["objects"] = tuple(changes["objects"])
     candidate = replace(job, state=new_state, note=new_note, **changes)

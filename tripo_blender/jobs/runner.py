@@ -32,7 +32,7 @@ from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
 from .journal import Journal
-from .model import ACTIVE_STATES, FOLLOW_KIND, Job, JobError, JobSpec, JobState, TimelineEntry
+from .model import ACTIVE_STATES, FOLLOW_KIND, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
 from .pricing import estimate_cost
 from .scheduler import RETIRE, Scheduler
 from .worker import SENDING, Execution, WorkerSettings
@@ -215,6 +215,7 @@ class Runner:
                 task_id=None,
                 task_status=None,
                 task_type=None,
+                task_input={},
                 progress=0,
                 files={},
                 result={},
@@ -257,18 +258,39 @@ class Runner:
         * with a task id, still in progress → polling resumes on a worker (never a second POST);
         * still ``submitting`` → ``uncertain`` (the POST may have been charged);
         * ``pending`` (never sent) → ``cancelled``, so a restart never spends credits unasked;
-        * ``importing`` with its files on disk → a fresh :class:`FilesReady` for the pump.
+        * ``importing`` with its files on disk → a fresh :class:`FilesReady` for the pump;
+        * finished (done, failed, cancelled) longer ago than ``WorkerSettings.journal_retention``
+          → dropped from the journal (not loaded). Uncertain jobs are never dropped: they wait
+          for the user's decision.
 
         Safe to call again (e.g. when online access is switched on): known jobs are kept and
         only unfinished jobs without a worker are queued. Returns the jobs it loaded.
         """
         self._check_open()
-        loaded = [job for job in self._book.journal.load_all() if self._book.get(job.id) is None]
+        loaded = self._prune([job for job in self._book.journal.load_all() if self._book.get(job.id) is None])
         for job in loaded:
             self._book.add(job, persist=False)
             self._restore(job)
         self._continue_unfinished()
         return loaded
+
+    def _prune(self, jobs: list[Job]) -> list[Job]:
+        """Remove from the journal the finished jobs older than the retention; the others."""
+        retention = self._settings.journal_retention
+        if retention is None:
+            return jobs
+        cutoff = self._book.clock() - retention
+        kept: list[Job] = []
+        pruned = 0
+        for job in jobs:
+            if job.state in TERMINAL_STATES and job.updated_at < cutoff:
+                self._book.journal.remove(job.id)
+                pruned += 1
+            else:
+                kept.append(job)
+        if pruned:
+            log.info("Journal: dropped %d finished job(s) older than %.0f days", pruned, retention / 86400)
+        return kept
 
     def _continue_unfinished(self) -> None:
         """Queue the jobs with a task that no worker follows (after a restart, or offline)."""

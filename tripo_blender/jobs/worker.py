@@ -31,7 +31,8 @@ from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
-from .model import BEST_MODEL_ORDER, NO_FILE_KINDS, THUMBNAIL_OUTPUT, Job, JobError, JobState, freeze, select_outputs, thaw
+from .model import (BEST_MODEL_ORDER, FOLLOW_KIND, NO_FILE_KINDS, THUMBNAIL_OUTPUT, Job, JobError, JobState, followed_input,
+                    freeze, select_outputs, thaw)
 from .scheduler import Scheduler, Ticket
 
 __all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING"]
@@ -68,6 +69,9 @@ class WorkerSettings:
     reconnect_min: float = 2.0  # first pause after a failed poll; doubles up to reconnect_max
     reconnect_max: float = 60.0
     download_attempts: int = 3  # fresh URLs are fetched before each new attempt
+    # how long the journal keeps a finished (done, failed, cancelled) job, counted from its last
+    # change; older ones are dropped by Runner.resume. None keeps them all. Uncertain jobs stay.
+    journal_retention: float | None = 30 * 24 * 3600.0
 
 
 def _error_from(exc: BaseException) -> JobError:
@@ -270,9 +274,13 @@ class Execution:
                 delay = min(delay * 2, self.settings.reconnect_max)
                 continue
             self.scheduler.leave_flight(self.ticket)
+            followed: dict[str, Any] = {}
+            if self.book.require(self.job_id).kind == FOLLOW_KIND:  # own jobs know their params
+                followed["task_input"] = followed_input(task.input)
             self._update(
                 task_status=getattr(task.status, "value", str(task.status)),
                 task_type=task.type or None,
+                **followed,
                 consumed_credit=task.consumed_credit,
                 result=_task_result(task),
             )

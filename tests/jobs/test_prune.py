@@ -1,0 +1,68 @@
+"""Journal pruning on :meth:`Runner.resume`: finished jobs older than the retention are dropped,
+jobs that still need someone (uncertain, or just restored) never are.
+
+The entries are written with old timestamps straight into the journal, as a past session would
+have left them: no clock is waited on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from tripo_blender.jobs import FOLLOW_KIND, Job, JobSpec, JobState, Journal, Runner
+
+from tests.jobs.conftest import FAST
+
+DAY = 24 * 3600.0
+
+
+def _entry(journal: Journal, job_id: str, state: JobState, age_days: float, **changes: object) -> None:
+    at = time.time() - age_days * DAY
+    spec = JobSpec(FOLLOW_KIND, {"task_id": f"t-{job_id}"}) if "task_id" in changes else JobSpec("text_to_model", {"prompt": job_id})
+    job = Job(id=job_id, spec=spec, state=state, created_at=at - 60, updated_at=at, revision=3)
+    journal.save(dataclasses.replace(job, **changes))  # type: ignore[arg-type]
+
+
+def _journal_ids(tmp_path: Path) -> set[str]:
+    return {p.stem for p in (tmp_path / "journal").glob("*.json")}
+
+
+def test_resume_drops_old_finished_jobs_and_keeps_the_rest(make_runner: Callable[..., Runner], tmp_path: Path,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    journal = Journal(tmp_path / "journal")
+    _entry(journal, "old-done", JobState.DONE, 45, task_id="a1")
+    _entry(journal, "old-failed", JobState.FAILED, 31)
+    _entry(journal, "old-cancelled", JobState.CANCELLED, 400)
+    _entry(journal, "old-uncertain", JobState.UNCERTAIN, 400)  # waits for a human decision
+    _entry(journal, "old-submitting", JobState.SUBMITTING, 400)  # becomes uncertain: kept
+    _entry(journal, "recent-done", JobState.DONE, 29, task_id="a2")
+
+    with caplog.at_level(logging.INFO, logger="tripo_blender.jobs"):
+        loaded = make_runner().resume()
+
+    kept = {"old-uncertain", "old-submitting", "recent-done"}
+    assert {j.id for j in loaded} == kept
+    assert _journal_ids(tmp_path) == kept, "the pruned entries are gone from disk"
+    assert any("dropped 3 finished job(s) older than 30 days" in r.getMessage() for r in caplog.records)
+
+
+def test_the_retention_is_a_setting_and_none_keeps_everything(make_runner: Callable[..., Runner], tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    journal = Journal(tmp_path / "journal")
+    _entry(journal, "ten-days", JobState.DONE, 10, task_id="b1")
+    _entry(journal, "two-days", JobState.FAILED, 2)
+
+    with caplog.at_level(logging.INFO, logger="tripo_blender.jobs"):
+        assert {j.id for j in make_runner(settings=dataclasses.replace(FAST, journal_retention=None)).resume()} == {
+            "ten-days", "two-days"}
+    assert not any("dropped" in r.getMessage() for r in caplog.records), "nothing pruned: nothing logged"
+
+    week = make_runner(settings=dataclasses.replace(FAST, journal_retention=7 * DAY))
+    assert {j.id for j in week.resume()} == {"two-days"}
+    assert _journal_ids(tmp_path) == {"two-days"}
