@@ -296,6 +296,21 @@ class _JobOperator(bpy.types.Operator):
             self.report({'ERROR'}, "This job is no longer in the list.")
         return job
 
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        """Find the row's job, run :meth:`act`, and turn a :class:`UserError` into an error report."""
+        job = self.job()
+        if job is None:
+            return {'CANCELLED'}
+        try:
+            return self.act(context, job)
+        except UserError as exc:
+            self.report({'ERROR'}, str(exc))
+            return {'CANCELLED'}
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        """What the operator does with its job (subclasses)."""
+        raise NotImplementedError
+
 
 class TRIPO_OT_job_cancel(_JobOperator):
     bl_idname = "tripo.job_cancel"
@@ -303,10 +318,7 @@ class TRIPO_OT_job_cancel(_JobOperator):
     bl_description = ("Stop waiting for this job in Blender. Tripo cannot cancel a task on its server: it keeps "
                       "running there and its credits may still be charged")
 
-    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         if runtime.cancel(job.id) is None:
             self.report({'WARNING'}, f"Nothing to stop: \"{job.name}\" is {job.state.value}.")
             return {'CANCELLED'}
@@ -339,16 +351,9 @@ class TRIPO_OT_job_retry(_JobOperator):
                 confirm_text="Retry", icon='WARNING')
         return self.execute(context)
 
-    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         resends = job.retry_resends
-        try:
-            runtime.retry(job.id)
-        except UserError as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+        runtime.retry(job.id)
         what = "sent again" if resends else "resumed (no new charge)"
         self.report({'INFO'}, f"\"{job.name}\" {what}.")
         return {'FINISHED'}
@@ -359,15 +364,8 @@ class TRIPO_OT_job_reimport(_JobOperator):
     bl_label = "Re-import"
     bl_description = "Import this job's downloaded result again as a new collection (no request, no cost)"
 
-    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
-        try:
-            result = runtime.reimport(job.id)
-        except UserError as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        result = runtime.reimport(job.id)
         self.report({'INFO'}, f"Imported \"{job.name}\" again into collection \"{result.collection.name}\".")
         return {'FINISHED'}
 
@@ -377,10 +375,7 @@ class TRIPO_OT_job_open_folder(_JobOperator):
     bl_label = "Open Folder"
     bl_description = "Show this job's downloaded files in the file browser"
 
-    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         folder = runtime.task_folder(job)
         if folder is None:
             self.report({'ERROR'}, "This job has no downloaded files (not downloaded yet, or the cache was cleared).")
@@ -394,10 +389,7 @@ class TRIPO_OT_job_remove(_JobOperator):
     bl_label = "Remove"
     bl_description = "Remove this job from the list. Imported objects and downloaded files stay"
 
-    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         if not runtime.forget(job.id):
             self.report({'WARNING'}, f"\"{job.name}\" is still in progress: stop waiting for it first.")
             return {'CANCELLED'}
@@ -409,10 +401,7 @@ class TRIPO_OT_job_copy_error(_JobOperator):
     bl_label = "Copy Error Details"
     bl_description = "Copy the error, Tripo's suggestion, the trace id and the task id (never the API key)"
 
-    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         set_clipboard(context, error_report(job, snapshot(context).connection))
         self.report({'INFO'}, "Error details copied to the clipboard.")
         return {'FINISHED'}
