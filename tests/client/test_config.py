@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from tripo_blender.client import CHINA_BASE_URL, GLOBAL_BASE_URL, TripoAPIError, TripoClient, TripoRequestError
-from tripo_blender.client.config import get_logger, redact, resolve_api_key, resolve_base_url
+from tripo_blender.client.config import get_logger, migrate_base_url, redact, resolve_api_key, resolve_base_url
 
 GOOD = "tsk_AbCdEf0123456789_secret"
 
@@ -51,23 +51,50 @@ def test_key_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_base_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert resolve_base_url(None) == GLOBAL_BASE_URL == "https://api.tripo3d.ai/v2/openapi"
-    assert resolve_base_url(None, "china") == CHINA_BASE_URL == "https://api.tripo3d.com/v2/openapi"
+    assert resolve_base_url(None) == GLOBAL_BASE_URL == "https://openapi.tripo3d.ai"
+    assert resolve_base_url(None, "china") == CHINA_BASE_URL == "https://openapi.tripo3d.com"
     assert resolve_base_url(None, "China") == CHINA_BASE_URL
-    monkeypatch.setenv("TRIPO_API_BASE_URL", "https://proxy.example/v2/openapi/")
-    assert resolve_base_url(None, "china") == "https://proxy.example/v2/openapi"
-    assert resolve_base_url("http://127.0.0.1:8080/v2/openapi", "china") == "http://127.0.0.1:8080/v2/openapi"
+    monkeypatch.setenv("TRIPO_API_BASE_URL", "https://proxy.example/tripo/")
+    assert resolve_base_url(None, "china") == "https://proxy.example/tripo"
+    assert resolve_base_url("http://127.0.0.1:8080", "china") == "http://127.0.0.1:8080"
     with pytest.raises(ValueError, match="Unknown region"):
         resolve_base_url(None, "mars", environ={})
 
 
 @pytest.mark.parametrize(
+    ("saved", "migrated"),
+    [
+        ("https://api.tripo3d.ai/v2/openapi", "https://openapi.tripo3d.ai"),
+        ("https://api.tripo3d.com/v2/openapi/", "https://openapi.tripo3d.com"),
+        ("http://127.0.0.1:8123/v2/openapi", "http://127.0.0.1:8123"),
+        ("https://api.tripo3d.ai", "https://openapi.tripo3d.ai"),
+        ("https://proxy.example/tripo/v2/openapi", "https://proxy.example/tripo"),
+        ("https://openapi.tripo3d.ai/v3", "https://openapi.tripo3d.ai"),
+    ],
+)
+def test_v2_era_base_urls_are_migrated_with_one_warning(saved: str, migrated: str,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    assert migrate_base_url(saved) == migrated
+    with caplog.at_level(logging.WARNING, logger="tripo_blender.client"):
+        assert resolve_base_url(saved) == migrated
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Tripo base URL {saved} is for the retired v2 API; using {migrated} (apiv3)"]
+
+
+def test_current_base_urls_are_kept_as_they_are(caplog: pytest.LogCaptureFixture) -> None:
+    for url in ("https://openapi.tripo3d.ai", "http://127.0.0.1:8123", "https://proxy.example/tripo"):
+        assert migrate_base_url(url) == url
+        assert resolve_base_url(url) == url
+    assert not caplog.records
+
+
+@pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("http://api.example.com/v2/openapi", "unencrypted"),
+        ("http://api.example.com", "unencrypted"),
         ("ftp://api.example.com", "http\\(s\\) URL"),
-        ("api.tripo3d.ai/v2/openapi", "http\\(s\\) URL"),
-        ("https://api.example.com/v2?x=1", "query string"),
+        ("openapi.tripo3d.ai", "http\\(s\\) URL"),
+        ("https://api.example.com/x?x=1", "query string"),
     ],
 )
 def test_bad_base_urls(url: str, message: str) -> None:
@@ -76,7 +103,7 @@ def test_bad_base_urls(url: str, message: str) -> None:
 
 
 def test_loopback_http_allowed() -> None:
-    for url in ("http://localhost:1/v2/openapi", "http://[::1]:1/v2/openapi", "http://127.0.0.2:5/x"):
+    for url in ("http://localhost:1", "http://[::1]:1", "http://127.0.0.2:5/x"):
         assert resolve_base_url(url) == url
 
 
@@ -93,7 +120,7 @@ def test_client_picks_region_url_and_keeps_tls_verification() -> None:
 
 
 def test_client_repr_and_attributes_do_not_expose_key() -> None:
-    client = TripoClient(api_key=GOOD, base_url="http://127.0.0.1:9/v2/openapi")
+    client = TripoClient(api_key=GOOD, base_url="http://127.0.0.1:9")
     try:
         assert GOOD not in repr(client)
         assert GOOD not in repr(vars(client))
@@ -111,9 +138,10 @@ def test_redact() -> None:
 
 
 def test_errors_redact_keys_echoed_by_a_server() -> None:
-    err = TripoAPIError(1002, f"bad key {GOOD}", f"check {GOOD}", status_code=401, trace_id="t-1")
+    err = TripoAPIError(2, f"bad key {GOOD}", f"check {GOOD}", status_code=401, trace_id="t-1", request_id="req-9")
     assert GOOD not in str(err) and GOOD not in err.message and GOOD not in (err.suggestion or "")
-    assert str(err) == "[1002] bad key tsk_*** Suggestion: check tsk_*** (HTTP 401, trace id t-1)"
+    assert str(err) == "[2] bad key tsk_*** Suggestion: check tsk_*** (HTTP 401, request id req-9, trace id t-1)"
+    assert err.auth_failed and not err.retryable
     req = TripoRequestError(502, f"<html>{GOOD}</html>", trace_id="t-2")
     assert str(req) == "HTTP 502: <html>tsk_***</html> (trace id t-2)"
 

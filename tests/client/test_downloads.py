@@ -66,11 +66,11 @@ def test_progress_is_reported_up_to_content_length(client: TripoClient, emulator
 
 
 def test_expired_url_is_refreshed_once(client: TripoClient, emulator: Emulator, done_task: Task, out: Path) -> None:
-    gets_before = len(emulator.requests_to("GET", "/task/"))
+    gets_before = len(emulator.requests_to("GET", "/v3/tasks/"))
     emulator.expire_urls()
     paths = client.download_task_models(done_task, str(out))
     assert Path(paths["pbr_model"]).read_bytes()[:4] == b"glTF"
-    assert len(emulator.requests_to("GET", "/task/")) == gets_before + 1
+    assert len(emulator.requests_to("GET", "/v3/tasks/")) == gets_before + 1
     assert [r.status for r in emulator.cdn_requests] == [403, 200]
     assert emulator.cdn_requests[0].query["auth_key"] != emulator.cdn_requests[1].query["auth_key"]
 
@@ -78,13 +78,13 @@ def test_expired_url_is_refreshed_once(client: TripoClient, emulator: Emulator, 
 def test_url_still_refused_after_refresh_gives_typed_error_and_no_files(
     client: TripoClient, emulator: Emulator, done_task: Task, out: Path
 ) -> None:
-    gets_before = len(emulator.requests_to("GET", "/task/"))
+    gets_before = len(emulator.requests_to("GET", "/v3/tasks/"))
     emulator.inject("CDN", times=None, status=403, code=1005)
     with pytest.raises(DownloadURLExpired) as info:
         client.download_task_models(done_task, str(out))
     assert isinstance(info.value, DownloadError) and isinstance(info.value, TripoRequestError)
     assert info.value.status_code == 403
-    assert len(emulator.requests_to("GET", "/task/")) == gets_before + 1  # exactly one refresh
+    assert len(emulator.requests_to("GET", "/v3/tasks/")) == gets_before + 1  # exactly one refresh
     assert len(emulator.cdn_requests) == 2
     assert listing(out) == []
 
@@ -126,11 +126,11 @@ def test_all_or_nothing_when_a_later_file_fails(client: TripoClient, emulator: E
     assert good
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    broken = f"http://127.0.0.1:{sock.getsockname()[1]}/x/tripo_pbr_model_{done_task.task_id}.glb"
+    broken = f"http://127.0.0.1:{sock.getsockname()[1]}/x/rendered_{done_task.task_id}.png"
     sock.close()  # nothing listens there: connection refused on every attempt
-    two = dataclasses.replace(done_task, output=TaskOutput(model=good, pbr_model=broken))
+    two = dataclasses.replace(done_task, output=TaskOutput(model_url=good, rendered_image=broken))
     with pytest.raises(DownloadError, match="could not connect"):
-        client.download_task_models(two, str(out))
+        client.download_outputs(two, str(out))
     assert [r.status for r in emulator.cdn_requests] == [200]  # the first file was fetched ...
     assert listing(out) == []  # ... but not published
 
@@ -200,4 +200,5 @@ def test_glb_without_magic_is_rejected(client: TripoClient, bad_cdn: str, out: P
         client.download_task_models(task, str(out))
     assert listing(out) == []
     good = dataclasses.replace(task, output=TaskOutput(model=f"{bad_cdn}/t/model_T1.glb"))
-    assert client.download_task_models(good, str(out)) == {"model": str(out / "model_T1.glb")}
+    assert client.download_task_models(good, str(out)) == {"model": str(out / "model_T1.glb"),
+                                                            "pbr_model": str(out / "model_T1.glb")}

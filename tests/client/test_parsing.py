@@ -7,7 +7,8 @@ import email.utils
 import pytest
 
 from tripo_blender.client import (
-    Balance, RigType, Task, TaskOutput, TaskStatus, TERMINAL_STATUSES, TripoAPIError, TripoRequestError,
+    Balance, BatchTaskResult, PresignedUpload, RigType, Task, TaskOutput, TaskStatus, TaskUsageItem, TERMINAL_STATUSES,
+    TripoAPIError, TripoRequestError,
 )
 from tripo_blender.client import download as dl
 from tripo_blender.client.transport import parse_api_response, parse_retry_after
@@ -16,13 +17,20 @@ TRACE = {"X-Tripo-Trace-ID": "9f1c", "Content-Type": "application/json"}
 
 
 def test_success_envelope() -> None:
-    result = parse_api_response(200, TRACE, b'{"code":0,"data":{"task_id":"abc"}}')
+    result = parse_api_response(200, TRACE, b'{"code":0,"status":"success","data":{"task_id":"abc"}}')
     assert (result.data, result.trace_id, result.status_code) == ({"task_id": "abc"}, "9f1c", 200)
+    assert parse_api_response(200, TRACE, b"").data == {}  # an empty success reads as {} (as the SDK does)
+
+
+def test_status_error_fails_even_with_code_zero() -> None:
+    with pytest.raises(TripoAPIError) as info:
+        parse_api_response(200, TRACE, b'{"code":0,"status":"error","message":"odd","request_id":"req-1"}')
+    assert (info.value.message, info.value.request_id) == ("odd", "req-1")
 
 
 @pytest.mark.parametrize(
     ("status", "code", "suggestion"),
-    [(401, 1002, "Check your API key"), (404, 2001, None), (403, 2010, "Top up your credits"), (200, 2002, "See docs")],
+    [(401, 2, "Check your API key"), (404, 2001, None), (403, 2010, "Top up your credits"), (200, 2010, "See docs")],
 )
 def test_error_envelopes_become_api_errors_with_all_fields(status: int, code: int, suggestion: str | None) -> None:
     body = {"code": code, "message": "went wrong"}
@@ -83,43 +91,71 @@ def test_parse_retry_after() -> None:
 # --------------------------------------------------------------------------- models
 
 
-def test_task_parses_real_success_example_and_keeps_extras() -> None:
-    data = {
-        "task_id": "6a41962f", "type": "image_to_model", "status": "success",
-        "input": {"model_version": "v1.4-20240625"},
-        "output": {"model": "https://cdn.test/m.glb?auth_key=1", "rendered_image": "https://cdn.test/r.webp",
-                   "riggable": True, "rig_type": "biped", "generate_multiview_image": {"front_view_url": "u"}},
-        "progress": 100, "create_time": 1735203566, "thumbnail": "https://cdn.test/r.webp",
-        "queuing_num": -1, "running_left_time": -1, "consumed_credit": 30, "result": {"model": {"url": "u"}},
+def test_task_parses_the_apiv3_object_and_keeps_the_seed_names() -> None:
+    data = {  # the official SDK's own fixture (its tests/test_models.py)
+        "task_id": "6ffdb041-55c6-4a16-8985-7cc3268a545b", "type": "text_to_model", "status": "success",
+        "progress": 100, "input": {"prompt": "a cat"},
+        "output": {"model_url": "https://cdn.example.com/a/tripo_pbr_model.glb?sig=1",
+                   "rendered_image_url": "https://cdn.example.com/a/rendered.webp?sig=1"},
+        "created_at": "2026-10-15T00:00:00Z", "completed_at": "2026-10-15T00:01:00Z", "credits_consumed": 30,
+        "error_code": None, "error_message": None,
     }
     task = Task.from_dict(data, trace_id="tr")
-    assert task.status is TaskStatus.SUCCESS
-    assert task.output.model == "https://cdn.test/m.glb?auth_key=1"
-    assert task.output.rig_type is RigType.BIPED and task.output.riggable is True
-    assert task.output.extra == {"generate_multiview_image": {"front_view_url": "u"}}
-    assert (task.consumed_credit, task.thumbnail, task.trace_id, task.running_left_time) == (30.0, "https://cdn.test/r.webp", "tr", -1)
-    assert task.raw["result"] == {"model": {"url": "u"}}
-    assert task.created_at.year == 2024
+    assert task.status is TaskStatus.SUCCESS and task.progress == 100
+    url = "https://cdn.example.com/a/tripo_pbr_model.glb?sig=1"
+    assert (task.output.model_url, task.output.model, task.output.pbr_model) == (url, url, url)
+    assert task.output.rendered_image == task.output.rendered_image_url == "https://cdn.example.com/a/rendered.webp?sig=1"
+    assert task.output.files() == {"model": url, "rendered_image": "https://cdn.example.com/a/rendered.webp?sig=1"}
+    assert task.create_time == 1_792_022_400 and task.completed_at == "2026-10-15T00:01:00Z"
+    assert (task.credits_consumed, task.trace_id, task.error_msg, task.running_left_time) == (30.0, "tr", None, None)
+
+
+def test_outputs_of_the_other_routes() -> None:
+    views = {f"{v}_view_url": f"https://cdn.test/{v}.png" for v in ("front", "left", "back", "right")}
+    out = TaskOutput.from_dict({"generate_multiview_image": views, "generated_image_url": "https://cdn.test/g.png",
+                                "uv_render_url": "https://cdn.test/uv.png", "model_url": "https://cdn.test/m.glb",
+                                "riggable": True, "topology": "quadruped", "size": "1024x1024"})
+    assert out.front_view_url == "https://cdn.test/front.png" and out.image == "https://cdn.test/g.png"
+    assert out.rig_type is RigType.QUADRUPED and out.riggable is True and out.topology == "quadruped"
+    assert list(out.files()) == ["model", "generated_image", "front_view", "left_view", "back_view", "right_view",
+                                 "uv_render"]
+    assert out.extra == {"size": "1024x1024"}
 
 
 def test_task_tolerates_missing_fields_and_unknown_status() -> None:
     task = Task.from_dict({"task_id": "t", "status": "completed"})
-    assert task.status is TaskStatus.UNKNOWN and task.status.is_terminal
+    assert task.status is TaskStatus.UNKNOWN and not task.status.is_terminal  # one odd answer ends nothing
     assert (task.type, task.input, task.output, task.progress, task.create_time) == ("", {}, TaskOutput(), 0, 0)
     assert Task.from_dict(None).status is TaskStatus.UNKNOWN
-    failed = Task.from_dict({"status": "failed", "error_code": 1001, "error_message": "boom", "progress": "100"})
-    assert (failed.error_code, failed.error_msg, failed.progress) == (1001, "boom", 100)
-    odd = TaskOutput.from_dict({"rig_type": "centipede", "riggable": "yes", "model": 5})
+    failed = Task.from_dict({"status": "failed", "error_code": 2008, "error_message": "moderated", "progress": "100",
+                             "credits_consumed": "0.00", "created_at": "garbage"})
+    assert (failed.error_code, failed.error_msg, failed.error_message, failed.progress) == (2008, "moderated", "moderated", 100)
+    assert (failed.credits_consumed, failed.create_time) == (0.0, 0)
+    odd = TaskOutput.from_dict({"rig_type": "centipede", "riggable": "yes", "model_url": 5})
     assert odd.rig_type is None and odd.extra == {"rig_type": "centipede"} and odd.riggable is None and odd.model is None
 
 
 def test_terminal_statuses() -> None:
-    assert {s.value for s in TERMINAL_STATUSES} == {"success", "failed", "banned", "expired", "cancelled", "unknown"}
+    assert {s.value for s in TERMINAL_STATUSES} == {"success", "failed", "banned", "expired", "cancelled"}
     assert TaskStatus.SUCCESS == "success"
 
 
+def test_batch_usage_and_presign_results() -> None:
+    batch = BatchTaskResult.from_dict({"tasks": {"a": {"task_id": "a", "status": "running", "progress": 40},
+                                                 "b": "garbage"}, "missed": ["z"]})
+    assert list(batch.tasks) == ["a"] and batch.tasks["a"].progress == 40 and batch.missed == ["z"]
+    assert BatchTaskResult.from_dict(None) == BatchTaskResult({}, [])
+    row = TaskUsageItem.from_dict({"task_id": "a", "type": "text_to_model", "status": "success",
+                                   "created_at": "2026-12-01T10:00:00Z", "credits_consumed": "20.5"})
+    assert (row.task_id, row.type, row.credits_consumed) == ("a", "text_to_model", 20.5)
+    assert PresignedUpload.from_dict({"upload_url": "https://s3/x", "file_token": "file_1", "expires_in": 1800}) == \
+        PresignedUpload("file_1", "https://s3/x", 1800)
+    assert PresignedUpload.from_dict({"presigned_url": "https://s3/y", "file_token": "file_2"}).upload_url == "https://s3/y"
+
+
 def test_balance() -> None:
-    assert Balance.from_dict({"balance": 100, "frozen": "10.5"}) == Balance(100.0, 10.5)
+    assert Balance.from_dict({"balance": "47725.00", "frozen": "10.5"}) == Balance(47725.0, 10.5)
+    assert Balance.from_dict({"balance": 100, "frozen": None}) == Balance(100.0, 0.0)
     assert Balance.from_dict({}) == Balance(0.0, 0.0)
 
 

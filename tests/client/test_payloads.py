@@ -1,322 +1,283 @@
-"""Request bodies, byte for byte, as the server expects them (wire notes §4), and argument checks.
+"""The pure request builders: routes, exact bodies, and what is refused before anything is sent.
 
-Each expected body is written out literally so a change in what goes over the wire shows up here.
+The expected bodies are the ones the official SDK 1.0.0's own tests pin (its sdist's
+``tests/test_client.py``), so our wire format matches the reference implementation field for
+field; ``test_sdk_parity.py`` then checks the same on the emulator for every method.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tripo_blender.client import Animation, ModelStyle, PostStyle, RigSpec, RigType
+from tripo_blender.client import Animation, RigSpec, RigType, TripoValidationError
 from tripo_blender.client import payloads as p
+from tripo_blender.client.payloads import GenerationOptions
 
-TID = "1ec04ced-4b87-44f6-a296-beee80777941"
-TOKEN = "ce85f375-3ccc-440b-b847-571588872ec2"
-URL_FILE = {"type": "png", "url": "https://example.com/a.png"}
-TOKEN_FILE = {"type": "jpg", "file_token": TOKEN}
+TASK = "11111111-2222-3333-4444-555555555555"
 
 
-def wire(body: dict) -> bytes:
-    return p.encode_body(body)
+def test_every_route_is_an_apiv3_route() -> None:
+    assert all(route.startswith("/v3/") for route in p.ROUTES.values())
+    assert p.ROUTES["highpoly_to_lowpoly"] == "/v3/mesh/decimate"
+    assert p.ROUTES["animate_prerigcheck"] == "/v3/animations/rig-check"
+
+
+def test_encode_body_is_compact_utf8_and_refuses_nan() -> None:
+    assert p.encode_body({"prompt": "chaise à bascule", "face_limit": 5}) == \
+        '{"prompt":"chaise à bascule","face_limit":5}'.encode()
+    with pytest.raises(ValueError, match="JSON"):
+        p.encode_body({"x": float("nan")})
 
 
 # --------------------------------------------------------------------------- generation
 
 
-def test_text_to_model_minimal_sends_seed_defaults_but_no_paid_flags() -> None:
-    assert wire(p.text_to_model_body("a cat")) == (
-        b'{"type":"text_to_model","prompt":"a cat","model_version":"v2.5-20250123","texture":true,'
-        b'"pbr":true,"texture_quality":"standard","auto_size":false}'
-    )
+def test_text_to_model_sends_the_model_and_only_what_differs_from_the_defaults() -> None:
+    request = p.text_to_model_request("a cat")
+    assert request.route == "/v3/generation/text-to-model"
+    assert request.body == {"prompt": "a cat", "model": "v2.5-20250123"}
 
 
-def test_text_to_model_all_options() -> None:
-    body = p.text_to_model_body(
-        "a cat", negative_prompt="blurry", image_seed=1, style=ModelStyle.OBJECT_CLAY,
-        options=p.GenerationOptions(
-            model_version="v3.0-20250812", face_limit=5000, texture=True, pbr=False, model_seed=2, texture_seed=3,
-            texture_quality="detailed", auto_size=True, quad=True, compress=True, generate_parts=True,
-            smart_low_poly=True,
-        ),
-    )
-    assert wire(body) == (
-        b'{"type":"text_to_model","prompt":"a cat","negative_prompt":"blurry","model_version":"v3.0-20250812",'
-        b'"face_limit":5000,"texture":true,"pbr":false,"image_seed":1,"model_seed":2,"texture_seed":3,'
-        b'"texture_quality":"detailed","style":"object:clay","auto_size":true,"quad":true,"compress":"geometry",'
-        b'"generate_parts":true,"smart_low_poly":true}'
-    )
+def test_text_to_model_with_every_option() -> None:
+    options = GenerationOptions(model_version="v3.1-20260211", face_limit=1000, texture=False, pbr=True,
+                                model_seed=2, texture_seed=3, texture_quality="detailed", auto_size=True, quad=True,
+                                compress=True, generate_parts=True, smart_low_poly=False, export_orientation="-y")
+    body = p.text_to_model_request("a cat", "blur", 1, None, options).body
+    assert body == {
+        "prompt": "a cat", "model": "v3.1-20260211", "negative_prompt": "blur", "face_limit": 1000,
+        "texture": False, "image_seed": 1, "model_seed": 2, "texture_seed": 3, "texture_quality": "detailed",
+        "auto_size": True, "quad": True, "generate_parts": True, "compress": "geometry", "export_orientation": "-y",
+    }
 
 
-def test_text_to_model_unicode_prompt_is_utf8_not_escaped() -> None:
-    assert wire(p.text_to_model_body("一只猫", options=p.GenerationOptions(model_version=None, texture=None, pbr=None))) == (
-        '{"type":"text_to_model","prompt":"一只猫","texture_quality":"standard","auto_size":false}'.encode()
-    )
+def test_defaults_passed_explicitly_are_not_sent() -> None:
+    options = GenerationOptions(texture=True, pbr=True, texture_quality="standard", geometry_quality="standard",
+                                auto_size=False, quad=False, compress=False, export_uv=True)
+    assert p.text_to_model_request("a cat", options=options).body == {"prompt": "a cat", "model": "v2.5-20250123"}
 
 
-def test_standard_quality_left_out_when_untextured() -> None:
-    # the server rejects texture_quality=standard with texture=false and pbr=false
-    body = p.text_to_model_body("a cat", options=p.GenerationOptions(texture=False, pbr=False))
-    assert "texture_quality" not in body
-    assert body["texture"] is False and body["pbr"] is False
-    assert p.text_to_model_body("a cat", options=p.GenerationOptions(texture=False, pbr=False, texture_quality="detailed"))["texture_quality"] == "detailed"
+def test_none_version_means_the_clients_default_because_apiv3_requires_one() -> None:
+    assert p.text_to_model_request("a cat", options=GenerationOptions(model_version=None)).body["model"] == "v2.5-20250123"
 
 
-def test_p1_never_sends_quad_lowpoly_parts() -> None:
-    body = p.text_to_model_body("a cat", options=p.GenerationOptions(model_version="P1-20260311"))
-    assert wire(body) == (
-        b'{"type":"text_to_model","prompt":"a cat","model_version":"P1-20260311","texture":true,"pbr":true,'
-        b'"texture_quality":"standard","auto_size":false}'
-    )
-    for flag in ("quad", "smart_low_poly", "generate_parts"):
-        with pytest.raises(ValueError, match=f"{flag}=True is not supported by the P1"):
-            p.text_to_model_body("a cat", options=p.GenerationOptions(model_version="P1-20260311", **{flag: True}))
+def test_generation_styles_are_refused() -> None:
+    with pytest.raises(ValueError, match="style is not available"):
+        p.text_to_model_request("a cat", style="object:clay")
 
 
-@pytest.mark.parametrize(
-    ("prompt", "message"),
-    [("", "prompt is empty"), ("   ", "prompt is empty"), ("x" * 1025, "1025 characters long; Tripo accepts at most 1024"), (None, "must be a string")],
-)
-def test_prompt_validation(prompt: object, message: str) -> None:
+@pytest.mark.parametrize("version", ["P1-20260311", "P2-20260801"])
+@pytest.mark.parametrize("option", ["quad", "smart_low_poly", "generate_parts"])
+def test_p_series_refuses_paid_options(version: str, option: str) -> None:
+    with pytest.raises(ValueError, match="P-series"):
+        p.text_to_model_request("a cat", options=GenerationOptions(model_version=version, **{option: True}))
+
+
+def test_p_series_refuses_detailed_geometry_and_sends_none_of_the_flags() -> None:
+    with pytest.raises(ValueError, match="geometry_quality"):
+        p.text_to_model_request("a cat", options=GenerationOptions(model_version="P1-20260311",
+                                                                   geometry_quality="detailed"))
+    body = p.text_to_model_request("a cat", options=GenerationOptions(model_version="P1-20260311")).body
+    assert body == {"prompt": "a cat", "model": "P1-20260311"}
+
+
+@pytest.mark.parametrize(("prompt", "message"), [("", "empty"), ("   ", "empty"), ("x" * 1025, "1025 characters"),
+                                                 (None, "must be a string")])
+def test_bad_prompts(prompt: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        p.text_to_model_body(prompt)  # type: ignore[arg-type]
+        p.text_to_model_request(prompt)  # type: ignore[arg-type]
 
 
-def test_prompt_at_limit_is_accepted() -> None:
-    assert len(p.text_to_model_body("x" * 1024)["prompt"]) == 1024
+@pytest.mark.parametrize("seed", [-1, 2**31, True, 1.5])
+def test_seeds_are_checked(seed: object) -> None:
+    with pytest.raises(ValueError, match="model_seed"):
+        p.text_to_model_request("a cat", options=GenerationOptions(model_seed=seed))  # type: ignore[arg-type]
 
 
-def test_negative_prompt_validation() -> None:
-    with pytest.raises(ValueError, match="negative_prompt is 1025 characters"):
-        p.text_to_model_body("cat", negative_prompt="n" * 1025)
-    assert "negative_prompt" not in p.text_to_model_body("cat", negative_prompt="")
+def test_image_to_model_bodies() -> None:
+    assert p.image_to_model_request("https://x/a.png").body == {"input": "https://x/a.png", "model": "v2.5-20250123"}
+    body = p.image_to_model_request(TASK, "geometry", None, "align_image", GenerationOptions(model_version="P2-20260801"),
+                                    enable_image_autofix=True).body
+    assert body == {"input": TASK, "model": "P2-20260801", "texture_alignment": "geometry",
+                    "orientation": "align_image", "enable_image_autofix": True}
+    assert p.image_to_model_request("https://x/a.png").route == "/v3/generation/image-to-model"
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"face_limit": 0}, "face_limit must be at least 1"),
-        ({"face_limit": 10.5}, "face_limit must be an integer"),
-        ({"face_limit": True}, "face_limit must be an integer"),
-        ({"texture_quality": "ultra"}, "texture_quality must be one of"),
-        ({"style": "cubist"}, "style must be one of"),
-        ({"texture": "yes"}, "texture must be True or False"),
-        ({"model_seed": -1}, "model_seed must be at least 0"),
-        ({"model_version": ""}, "model_version must be a non-empty string"),
-        ({"compress": 1}, "compress must be True or False"),
-    ],
-)
-def test_generation_option_validation(kwargs: dict, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        style = kwargs.pop("style", None)  # the one text-specific option in the table
-        p.text_to_model_body("cat", style=style, options=p.GenerationOptions(**kwargs))
+def test_multiview_slots_and_task_reuse() -> None:
+    request = p.multiview_to_model_request(["file_front", None, "https://x/back.png"],
+                                           options=GenerationOptions(model_version="v3.0-20250812"))
+    assert request.route == "/v3/generation/multiview-to-model"
+    assert request.body == {"inputs": ["file_front", None, "https://x/back.png", None], "model": "v3.0-20250812"}
+    assert p.multiview_to_model_request(TASK).body == {"inputs": [{"task_id": TASK}], "model": "v2.5-20250123"}
+    with pytest.raises(ValueError, match="front view"):
+        p.multiview_to_model_request([None, "file_left"])
+    with pytest.raises(ValueError, match="at least 2 views"):
+        p.multiview_to_model_request(["file_front"])
 
 
-def test_style_accepts_plain_string_value() -> None:
-    assert p.text_to_model_body("cat", style="gold")["style"] == "gold"
-
-
-def test_image_to_model_body() -> None:
-    assert wire(p.image_to_model_body(URL_FILE)) == (
-        b'{"type":"image_to_model","file":{"type":"png","url":"https://example.com/a.png"},'
-        b'"model_version":"v2.5-20250123","texture":true,"pbr":true,"texture_quality":"standard",'
-        b'"texture_alignment":"original_image","auto_size":false,"orientation":"default"}'
-    )
-    with pytest.raises(ValueError, match="orientation must be one of"):
-        p.image_to_model_body(URL_FILE, orientation="sideways")
-    with pytest.raises(ValueError, match="texture_alignment must be one of"):
-        p.image_to_model_body(URL_FILE, texture_alignment="uv")
-
-
-def test_multiview_body_has_four_slots_in_front_left_back_right_order() -> None:
-    body = p.multiview_to_model_body([TOKEN_FILE, None, URL_FILE], options=p.GenerationOptions(quad=True, compress=True))
-    assert wire(body) == (
-        b'{"type":"multiview_to_model","files":[{"type":"jpg","file_token":"' + TOKEN.encode() + b'"},{},'
-        b'{"type":"png","url":"https://example.com/a.png"},{}],"model_version":"v2.5-20250123","texture":true,'
-        b'"pbr":true,"texture_quality":"standard","texture_alignment":"original_image","auto_size":false,'
-        b'"orientation":"default","quad":true,"compress":"geometry"}'
-    )
-
-
-@pytest.mark.parametrize(
-    ("images", "message"),
-    [
-        ([None, "a", "b", "c"], "front view"),
-        (["a"], "at least 2 views"),
-        (["a", None, None, None], "at least 2 views"),
-        (["a", "b", "c", "d", "e"], "at most 4"),
-        ("front.png", "must be a list"),
-    ],
-)
-def test_multiview_slot_rules(images: object, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        p.multiview_slots(images)  # type: ignore[arg-type]
-
-
-def test_multiview_slots_pad_short_lists() -> None:
-    assert p.multiview_slots(["f", "l"]) == ["f", "l", None, None]
+def test_text_to_image_and_multiview_images() -> None:
+    request = p.text_to_image_request("a cat", model="seedream_v4", size="1024x1024")
+    assert (request.route, request.body) == ("/v3/generation/text-to-image",
+                                             {"prompt": "a cat", "model": "seedream_v4", "size": "1024x1024"})
+    assert len(p.text_to_image_request("x" * 1800).body["prompt"]) == 1800
+    request = p.image_to_multiview_request("https://x/a.png")
+    assert (request.route, request.body) == ("/v3/generation/image-to-multiview", {"input": "https://x/a.png"})
 
 
 # --------------------------------------------------------------------------- post-processing
 
 
-def test_convert_model_sends_no_surcharge_options_unless_passed() -> None:
-    assert wire(p.convert_model_body(TID, "fbx")) == (
-        b'{"type":"convert_model","original_model_task_id":"' + TID.encode() + b'","format":"FBX",'
-        b'"force_symmetry":false,"with_animation":false,"pack_uv":false,"bake":true}'
-    )
-
-
-def test_convert_model_sends_explicit_options_even_if_equal_to_documented_default() -> None:
-    body = p.convert_model_body(
-        TID, "GLTF", quad=False, face_limit=10000, flatten_bottom=True, flatten_bottom_threshold=0.01,
-        texture_size=2048, texture_format="png", pivot_to_center_bottom=True, with_animation=True,
-        pack_uv=True, bake=False, part_names=["head"],
-    )
-    assert wire(body) == (
-        b'{"type":"convert_model","original_model_task_id":"' + TID.encode() + b'","format":"GLTF","quad":false,'
-        b'"force_symmetry":false,"face_limit":10000,"flatten_bottom":true,"flatten_bottom_threshold":0.01,'
-        b'"texture_size":2048,"texture_format":"PNG","pivot_to_center_bottom":true,"with_animation":true,'
-        b'"pack_uv":true,"bake":false,"part_names":["head"]}'
-    )
-
-
-def test_convert_model_validation() -> None:
-    with pytest.raises(ValueError, match="format must be one of"):
-        p.convert_model_body(TID, "blend")
-    with pytest.raises(ValueError, match="texture_format must be one of"):
-        p.convert_model_body(TID, "FBX", texture_format="GIF")
-    with pytest.raises(ValueError, match="part_names is empty"):
-        p.convert_model_body(TID, "FBX", part_names=[])
-    with pytest.raises(ValueError, match="flatten_bottom_threshold must be a finite number"):
-        p.convert_model_body(TID, "FBX", flatten_bottom_threshold=float("nan"))
-    assert repr(p.UNSET) == "<server default>"
-
-
-def test_stylize_body() -> None:
-    assert wire(p.stylize_model_body(TID, PostStyle.MINECRAFT, 64)) == (
-        b'{"type":"stylize_model","original_model_task_id":"' + TID.encode() + b'","style":"minecraft","block_size":64}'
-    )
-    assert p.stylize_model_body(TID, "lego")["block_size"] == 80
-    with pytest.raises(ValueError, match="block_size must be at most 128"):
-        p.stylize_model_body(TID, PostStyle.LEGO, 129)
-    with pytest.raises(ValueError, match="style must be one of"):
-        p.stylize_model_body(TID, "origami")
-
-
-def test_texture_model_nests_prompts_in_texture_prompt() -> None:
-    body = p.texture_model_body(TID, text_prompt="red brick", style_image=TOKEN_FILE, part_names=["a"], compress=True)
-    assert wire(body) == (
-        b'{"type":"texture_model","original_model_task_id":"' + TID.encode() + b'","texture":true,"pbr":true,'
-        b'"texture_quality":"standard","texture_alignment":"original_image","part_names":["a"],'
-        b'"compress":"geometry","bake":true,"texture_prompt":{"text":"red brick","style_image":'
-        b'{"type":"jpg","file_token":"' + TOKEN.encode() + b'"}}}'
-    )
-    image_body = p.texture_model_body(TID, image_prompt=URL_FILE)
-    assert image_body["texture_prompt"] == {"image": URL_FILE}
-    for key in ("text_prompt", "image_prompt", "style_image"):
-        assert key not in image_body
-
-
-def test_texture_model_without_prompt_and_validation() -> None:
-    body = p.texture_model_body(TID, texture_quality=None, model_seed=4, texture_seed=5)
-    assert wire(body) == (
-        b'{"type":"texture_model","original_model_task_id":"' + TID.encode() + b'","texture":true,"pbr":true,'
-        b'"model_seed":4,"texture_seed":5,"texture_alignment":"original_image","bake":true}'
-    )
-    with pytest.raises(ValueError, match="either text_prompt or image_prompt"):
-        p.texture_model_body(TID, text_prompt="x", image_prompt=URL_FILE)
-    with pytest.raises(ValueError, match="text_prompt is empty"):
-        p.texture_model_body(TID, text_prompt=" ")
-
-
-def test_simple_task_types() -> None:
-    assert wire(p.refine_model_body(TID)) == b'{"type":"refine_model","draft_model_task_id":"' + TID.encode() + b'"}'
-    assert wire(p.check_riggable_body(TID)) == (
-        b'{"type":"animate_prerigcheck","original_model_task_id":"' + TID.encode() + b'"}'
-    )
-    assert wire(p.mesh_segmentation_body(TID)) == (
-        b'{"type":"mesh_segmentation","original_model_task_id":"' + TID.encode() + b'","model_version":"v1.0-20250506"}'
-    )
-    assert wire(p.mesh_completion_body(TID, part_names=["arm", "leg"])) == (
-        b'{"type":"mesh_completion","original_model_task_id":"' + TID.encode() + b'","model_version":"v1.0-20250506",'
-        b'"part_names":["arm","leg"]}'
-    )
-    assert wire(p.smart_lowpoly_body(TID)) == (
-        b'{"type":"highpoly_to_lowpoly","original_model_task_id":"' + TID.encode() + b'","model_version":"P-v1.0-20250506",'
-        b'"quad":false,"face_limit":4000,"bake":true}'
-    )
-    assert wire(p.smart_lowpoly_body(TID, model_version=None, quad=True, part_names=["a"], face_limit=None, bake=False)) == (
-        b'{"type":"highpoly_to_lowpoly","original_model_task_id":"' + TID.encode() + b'","quad":true,'
-        b'"part_names":["a"],"bake":false}'
-    )
-
-
-def test_rig_model_sends_rig_type_and_spec_only_when_given_and_never_null() -> None:
-    assert wire(p.rig_model_body(TID)) == (
-        b'{"type":"animate_rig","original_model_task_id":"' + TID.encode() + b'","out_format":"glb"}'
-    )
-    assert wire(p.rig_model_body(TID, "fbx", RigType.QUADRUPED, RigSpec.MIXAMO)) == (
-        b'{"type":"animate_rig","original_model_task_id":"' + TID.encode() + b'","out_format":"fbx",'
-        b'"rig_type":"quadruped","spec":"mixamo"}'
-    )
-    assert p.rig_model_body(TID, spec="tripo") == {
-        "type": "animate_rig", "original_model_task_id": TID, "out_format": "glb", "spec": "tripo",
+def test_texture_model_bodies() -> None:
+    request = p.texture_model_request(TASK)
+    assert (request.route, request.body) == ("/v3/models/texture", {"input": TASK, "model": "v2.5-20250123"})
+    body = p.texture_model_request(TASK, True, False, None, 42, "fast", "geometry", ["a", "b"], True, False, None,
+                                   "file_uploaded", "https://x/style.png", "v3.5-20260815", delight=True).body
+    assert body == {
+        "input": TASK, "model": "v3.5-20260815", "pbr": False, "texture_seed": 42, "texture_quality": "fast",
+        "texture_alignment": "geometry", "part_names": ["a", "b"], "bake": False, "compress": "geometry",
+        "texture_prompt": {"image": "file_uploaded", "style_image": "https://x/style.png"}, "delight": True,
     }
-    with pytest.raises(ValueError, match="out_format must be one of glb, fbx"):
-        p.rig_model_body(TID, "obj")
-    with pytest.raises(ValueError, match="rig_type must be one of"):
-        p.rig_model_body(TID, rig_type="centipede")
+    assert p.texture_model_request(TASK, text_prompt="wood").body["texture_prompt"] == {"text": "wood"}
 
 
-def test_retarget_single_enum_plain_string_and_list() -> None:
-    prefix = b'{"type":"animate_retarget","original_model_task_id":"' + TID.encode() + b'","out_format":"glb","bake_animation":true,"export_with_geometry":false,'
-    assert wire(p.retarget_animation_body(TID, Animation.WALK)) == prefix + b'"animation":"preset:walk"}'
-    # SDK 0.3.0 silently dropped plain strings
-    assert wire(p.retarget_animation_body(TID, "preset:biped:wave")) == prefix + b'"animation":"preset:biped:wave"}'
-    assert wire(p.retarget_animation_body(TID, [Animation.WALK, "preset:run"])) == (
-        prefix + b'"animations":["preset:walk","preset:run"]}'
-    )
+def test_texture_v35_options_need_v35_and_prompts_are_exclusive() -> None:
+    """The official SDK would send a text *and* an image prompt; apiv3 takes one of them, so the
+    client refuses before anything is sent (or paid)."""
+    with pytest.raises(ValueError, match="fast"):
+        p.texture_model_request(TASK, texture_quality="fast")
+    with pytest.raises(ValueError, match="delight"):
+        p.texture_model_request(TASK, model_version="v3.0-20250812", delight=True)
+    with pytest.raises(ValueError, match="not both"):
+        p.texture_model_request(TASK, text_prompt="wood", image_prompt="file_x")
 
 
-@pytest.mark.parametrize(
-    ("animation", "message"),
-    [
-        ([], "empty list"),
-        ([Animation.WALK, Animation.RUN, Animation.IDLE, Animation.JUMP, Animation.FALL, Animation.TURN], "at most 5"),
-        ([Animation.WALK, "preset:walk"], "duplicates"),
-        ("", "preset name"),
-        (["preset:walk", 3], "preset name"),
-        (7, "preset name"),
-    ],
-)
-def test_retarget_validation(animation: object, message: str) -> None:
+def test_convert_sends_only_options_that_differ() -> None:
+    request = p.convert_model_request(TASK, "fbx", face_limit=-1, texture_format="PNG", with_animation=True,
+                                      fbx_preset="mixamo", export_orientation="+x")
+    assert (request.route, request.body) == ("/v3/models/convert", {"input": TASK, "format": "FBX",
+                                                                    "texture_format": "PNG", "fbx_preset": "mixamo"})
+    assert p.convert_model_request(TASK, "OBJ", face_limit=5000, with_animation=False).body == \
+        {"input": TASK, "format": "OBJ", "face_limit": 5000, "with_animation": False}
+    assert p.convert_model_request(TASK, "USDZ", scale_factor=2.0, animate_in_place=True).body == \
+        {"input": TASK, "format": "USDZ", "scale_factor": 2.0, "animate_in_place": True}
+    with pytest.raises(ValueError, match="format must be one of"):
+        p.convert_model_request(TASK, "BLEND")
+
+
+def test_import_and_rig_check() -> None:
+    assert p.import_model_request("file_abc") == p.Request("/v3/models/import", {"input": "file_abc"})
+    assert p.check_riggable_request(TASK) == p.Request("/v3/animations/rig-check", {"input": TASK})
+
+
+def test_rig_model_bodies_and_legacy_version() -> None:
+    assert p.rig_model_request(TASK).body == {"input": TASK, "model": "v1.0-20240301"}
+    # the caller asked for the retired v2.0: sent as v2.5, as the SDK (and v2 itself) did
+    body = p.rig_model_request(TASK, "fbx", "quadruped", "mixamo", "v2.0-20250506").body
+    assert body == {"input": TASK, "model": "v2.5-20260210", "out_format": "fbx", "rig_type": "quadruped",
+                    "spec": "mixamo"}
+    body = p.rig_model_request(TASK, "glb", RigType.OTHERS, RigSpec.VRM, "v3.0-20260909").body
+    assert body == {"input": TASK, "model": "v3.0-20260909", "rig_type": "others", "spec": "vrm"}
+    assert p.rig_model_request(TASK, rig_type="biped", spec="tripo").body == {"input": TASK, "model": "v1.0-20240301"}
+
+
+@pytest.mark.parametrize(("rig_type", "spec"), [("quadruped", None), (None, "unity"), (None, "vrm")])
+def test_rig_v10_rigs_bipeds_with_the_classic_specs_only(rig_type: str | None, spec: str | None) -> None:
+    with pytest.raises(ValueError, match="bipeds only"):
+        p.rig_model_request(TASK, rig_type=rig_type, spec=spec)
+
+
+def test_retarget_bodies() -> None:
+    request = p.retarget_animation_request(TASK, "preset:walk", "glb", True, False)
+    assert (request.route, request.body) == ("/v3/animations/retarget", {"input": TASK, "animation": "preset:walk"})
+    body = p.retarget_animation_request(TASK, [Animation.RUN, "preset:jump"], "fbx", export_with_geometry=True).body
+    assert body == {"input": TASK, "animations": ["preset:run", "preset:jump"], "out_format": "fbx",
+                    "export_with_geometry": True}
+    assert p.retarget_animation_request(TASK, "preset:idle", animate_in_place=True).body == \
+        {"input": TASK, "animation": "preset:idle", "animate_in_place": True}
+
+
+def test_bake_animation_false_is_logged_and_not_sent(caplog: pytest.LogCaptureFixture) -> None:
+    body = p.retarget_animation_request(TASK, "preset:idle", bake_animation=False).body
+    assert "bake_animation" not in body
+    assert "bake_animation=False is ignored" in caplog.text
+
+
+@pytest.mark.parametrize(("animations", "message"), [
+    ([], "empty list"), (["preset:walk"] * 2, "duplicates"), ([f"preset:a{i}" for i in range(6)], "at most 5"),
+    (["walk"], "preset name"), ("preset:moon walk", "preset name"),
+])
+def test_retarget_refuses_bad_animation_lists(animations: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        p.retarget_animation_body(TID, animation)  # type: ignore[arg-type]
+        p.retarget_animation_request(TASK, animations)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("bad", ["", "../user/balance", "a/b", "..", "id with space", 12])
-def test_task_ids_are_checked(bad: object) -> None:
-    with pytest.raises(ValueError):
-        p.validate_task_id(bad)
-    with pytest.raises(ValueError):
-        p.refine_model_body(bad)  # type: ignore[arg-type]
+def test_segmentation_and_completion_bodies() -> None:
+    request = p.mesh_segmentation_request(TASK)
+    assert (request.route, request.body) == ("/v3/mesh/segment", {"input": TASK, "model": "v1.0-20250506"})
+    body = p.mesh_segmentation_request(TASK, "v2.0-20260430", "detailed", "file_uploaded", False).body
+    assert body == {"input": TASK, "model": "v2.0-20260430", "segmentation_granularity": "detailed",
+                    "ref_image": "file_uploaded", "split_by_connectivity": False}
+    with pytest.raises(ValueError, match="v2.0-20260430"):
+        p.mesh_segmentation_request(TASK, segmentation_granularity="simple")
+    request = p.mesh_completion_request(TASK)
+    assert (request.route, request.body) == ("/v3/mesh/complete", {"input": TASK, "model": "v1.0-20250506"})
+    assert p.mesh_completion_request(TASK, part_names=["arm"], completion_mode="quick_cap").body == \
+        {"input": TASK, "model": "v1.0-20250506", "part_names": ["arm"], "completion_mode": "quick_cap"}
 
 
-def test_create_task_body_checks() -> None:
-    assert p.create_task_body({"type": "text_to_model", "prompt": "x"}) == {"type": "text_to_model", "prompt": "x"}
-    with pytest.raises(ValueError, match="non-empty string 'type'"):
-        p.create_task_body({"prompt": "x"})
-    with pytest.raises(ValueError, match="cannot be sent as JSON"):
-        p.create_task_body({"type": "x", "v": float("inf")})
-    with pytest.raises(ValueError, match="cannot be sent as JSON"):
-        p.create_task_body({"type": "x", "v": object()})
+def test_smart_lowpoly_bodies_and_legacy_versions() -> None:
+    request = p.smart_lowpoly_request(TASK)
+    assert (request.route, request.body) == ("/v3/mesh/decimate", {"input": TASK})
+    assert p.smart_lowpoly_request(TASK, "P-v2.0-20251225", False, None, 10000, True).body == \
+        {"input": TASK, "model": "v2.0", "face_limit": 10000}
+    for legacy, sent in (("P-v2.0-20251226", "v2.0"), ("P-v3.0-20260909", "v3.0"), ("P-v1.0-20250506", "v1.0")):
+        assert p.smart_lowpoly_request(TASK, legacy).body["model"] == sent
+    assert p.smart_lowpoly_request(TASK, "v3.0", True, smart_uv=True, bake=False).body == \
+        {"input": TASK, "model": "v3.0", "quad": True, "bake": False, "smart_uv": True}
+    with pytest.raises(ValueError, match="smart_uv"):
+        p.smart_lowpoly_request(TASK, "v2.0", smart_uv=True)
 
 
-def test_no_body_ever_contains_null() -> None:
-    bodies = [
-        p.text_to_model_body("cat"), p.image_to_model_body(URL_FILE), p.multiview_to_model_body([URL_FILE, URL_FILE]),
-        p.convert_model_body(TID, "FBX"), p.texture_model_body(TID), p.rig_model_body(TID),
-        p.retarget_animation_body(TID, Animation.RUN), p.mesh_completion_body(TID), p.smart_lowpoly_body(TID),
-    ]
-    for body in bodies:
-        assert b"null" not in wire(body)
+def test_mesh_uv() -> None:
+    request = p.mesh_uv_request(TASK, export_orientation="+y")
+    assert (request.route, request.body) == ("/v3/mesh/uv", {"input": TASK, "export_orientation": "+y"})
+
+
+# --------------------------------------------------------------------------- raw and retired
+
+
+def test_create_task_routes_a_v2_style_body_by_type() -> None:
+    request = p.create_task_request({"type": "animate_rig", "original_model_task_id": TASK})
+    assert (request.route, request.body) == ("/v3/animations/rig", {"original_model_task_id": TASK})
+
+
+@pytest.mark.parametrize("task_type", ["refine_model", "stylize_model"])
+def test_retired_types_are_refused_with_the_reason(task_type: str) -> None:
+    with pytest.raises(TripoValidationError, match="retired") as info:
+        p.create_task_request({"type": task_type, "original_model_task_id": TASK})
+    assert isinstance(info.value, ValueError) and "No request was sent" in str(info.value)
+
+
+def test_unknown_types_are_refused() -> None:
+    with pytest.raises(TripoValidationError, match="no task type 'text_to_motion'"):
+        p.create_task_request({"type": "text_to_motion"})
+    with pytest.raises(ValueError, match="'type'"):
+        p.create_task_request({"prompt": "x"})
+
+
+def test_list_tasks_takes_one_to_a_hundred_ids() -> None:
+    assert p.list_tasks_body([TASK, "b"]) == {"task_ids": [TASK, "b"]}
+    with pytest.raises(ValueError, match="empty"):
+        p.list_tasks_body([])
+    with pytest.raises(ValueError, match="at most 100"):
+        p.list_tasks_body([f"t{i}" for i in range(101)])
+    with pytest.raises(ValueError, match="task id"):
+        p.list_tasks_body(["../etc"])
+
+
+def test_no_body_ever_carries_a_json_null_except_an_empty_view() -> None:
+    bodies = [p.text_to_model_request("a", None, None, None).body, p.rig_model_request(TASK, None, None, None).body,
+              p.retarget_animation_request(TASK, "preset:run", None, None, None).body,
+              p.convert_model_request(TASK, "FBX", *([None] * 12)).body]
+    assert all("null" not in json.dumps(body) for body in bodies)

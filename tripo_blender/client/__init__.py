@@ -1,19 +1,21 @@
-"""Synchronous client for the Tripo 3D v2 API — the surface of the official SDK 0.3.0, fixed.
+"""Synchronous client for Tripo's apiv3 — the surface of the official SDK (0.3.0's methods, enums,
+dataclasses and errors, as 1.0.0 kept them), without its bugs.
 
 Importable with nothing but ``requests`` (no Blender). Only relative imports inside this package:
 it ships inside a Blender extension, where the top-level package name is ``bl_ext.<repo>.…``.
 
-Modules: :mod:`.config` (URLs, key checks, redaction), :mod:`.enums`, :mod:`.models`,
-:mod:`.errors`, :mod:`.images` (path/URL/token and sniffing), :mod:`.payloads` (pure request
-builders and the "which fields are sent" rule), :mod:`.transport` (session, timeouts, retries),
-:mod:`.polling` (wait schedule), :mod:`.download` (verified atomic downloads),
-:mod:`.client` (``TripoClient``).
+Modules: :mod:`.config` (hosts, key checks, redaction, migration of v2-era base URLs),
+:mod:`.enums`, :mod:`.models`, :mod:`.errors`, :mod:`.inputs` (path / URL / file token / task id,
+checked before sending), :mod:`.versions` (model versions per route, legacy rewrites),
+:mod:`.payloads` (pure request builders, the apiv3 routes and the "which fields are sent" rule),
+:mod:`.transport` (session, timeouts, retries), :mod:`.polling` (wait schedule), :mod:`.download`
+(verified atomic downloads), :mod:`.client` (``TripoClient``).
 """
 
 from __future__ import annotations
 
 from .client import TripoClient
-from .config import CHINA_BASE_URL, GLOBAL_BASE_URL, redact
+from .config import CHINA_BASE_URL, GLOBAL_BASE_URL, migrate_base_url, redact
 from .download import DownloadURLExpired
 from .enums import TERMINAL_STATUSES, Animation, ModelStyle, PostStyle, RigSpec, RigType, TaskStatus
 from .errors import (
@@ -22,10 +24,11 @@ from .errors import (
     TaskWaitTimeout,
     TripoAPIError,
     TripoError,
+    TripoPollTimeoutError,
     TripoRequestError,
+    TripoValidationError,
 )
-from .models import Balance, Task, TaskOutput
-from .payloads import UNSET
+from .models import Balance, BatchTaskResult, PresignedUpload, Task, TaskOutput, TaskUsageItem
 
 __all__ = [
     "TripoClient",
@@ -39,15 +42,20 @@ __all__ = [
     "Task",
     "TaskOutput",
     "Balance",
+    "BatchTaskResult",
+    "TaskUsageItem",
+    "PresignedUpload",
     "TripoError",
     "TripoRequestError",
     "TripoAPIError",
+    "TripoValidationError",
     "DownloadError",
     "DownloadURLExpired",
     "TaskWaitCancelled",
     "TaskWaitTimeout",
-    "UNSET",
+    "TripoPollTimeoutError",
     "GLOBAL_BASE_URL",
     "CHINA_BASE_URL",
+    "migrate_base_url",
     "redact",
 ]

@@ -1,18 +1,26 @@
-"""``TripoClient``: the seed's API (SDK 0.3.0 reference), synchronous, on top of :mod:`.transport`.
+"""``TripoClient``: the seed's API (SDK 0.3.0 reference), synchronous, speaking Tripo's apiv3.
 
-Every method of the seed exists here with the same name, parameters and defaults, but blocks
+Every method of the seed exists here with the same name, parameters and defaults (where apiv3
+changed a default, the official SDK 1.0.0's is used and the docstring says so), but blocks
 instead of being a coroutine: the add-on calls it from worker threads, never from Blender's main
-thread. Request bodies are built by the pure functions in :mod:`.payloads` (see its docstring for
-exactly which fields are sent), image arguments are classified and checked by :mod:`.images`
-*before* anything goes over the network, and downloads go through :mod:`.download`.
+thread. The parameters the official SDK 1.0.0 added to a seed method are here too, keyword-only
+where the seed's positional order would otherwise change. apiv3's own additions are methods of
+their own: ``import_model``, ``mesh_uv``, ``text_to_image``, ``image_to_multiview``,
+``list_tasks``, ``get_usage``, ``presign_upload``, ``download_outputs``. ``refine_model`` and
+``stylize_model`` refuse (Tripo retired them) and send nothing.
+
+Requests are built by the pure functions in :mod:`.payloads` (see its docstring for exactly
+which fields are sent), inputs are classified and checked by :mod:`.inputs` *before* anything
+goes over the network — the whole request is validated with placeholder tokens before the first
+upload — and downloads go through :mod:`.download`.
 
 Thread safety: one client may be shared by many threads. Its only mutable state is the
 transport's "closed" flag (behind a lock); the ``requests.Session`` is used read-only.
 
-Multiview uploads run one after another, deliberately: uploads are bandwidth-bound (four parallel
-uploads over one uplink finish no sooner than four sequential ones), the caller (the jobs layer)
-already runs work on a bounded worker pool so hidden extra threads would defeat its limits, and
-sequential uploads stop at the first failure instead of wasting the others.
+Uploads run one after another, deliberately: they are bandwidth-bound (four parallel uploads over
+one uplink finish no sooner than four sequential ones), the jobs layer already runs work on a
+bounded worker pool so hidden extra threads would defeat its limits, and sequential uploads stop
+at the first failure instead of wasting the others.
 """
 
 from __future__ import annotations
@@ -27,13 +35,14 @@ from typing import Any
 
 import requests
 
-from . import download, payloads
+from . import download, payloads, versions
 from .config import GLOBAL_BASE_URL, get_logger, resolve_api_key, resolve_base_url
 from .enums import Animation, ModelStyle, PostStyle, RigSpec, RigType, TaskStatus
 from .errors import DownloadError, TaskWaitCancelled, TaskWaitTimeout, TripoRequestError
-from .images import ImageRef, check_local_image, classify_image, upload_filename
-from .models import Balance, Task
-from .payloads import UNSET, Body, FileObject, Unset
+from .inputs import (MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_image, classify_model, classify_upload,
+                     upload_filename)
+from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskUsageItem
+from .payloads import GenerationOptions, Request
 from .polling import PollSchedule
 from .transport import RetryMode, Transport
 
@@ -41,20 +50,22 @@ __all__ = ["TripoClient"]
 
 log = get_logger()
 
-MODEL_KEYS = ("model", "base_model", "pbr_model")
-_VIEW_NAMES = ("front", "left", "back", "right")
+_IMAGE_OUTPUTS = frozenset({"rendered_image", "generated_image", "uv_render", "depth_image",
+                            *(f"{view}_view" for view in VIEW_NAMES)})
 
 
 class TripoClient:
-    """Synchronous client for the Tripo 3D v2 API.
+    """Synchronous client for Tripo's apiv3.
 
     ``TripoClient(api_key=None, base_url=None, *, region="global", connect_timeout=10,
     read_timeout=60, max_retries=4, session=None, sleep=None)``
 
     * ``api_key``: a ``tsk_…`` key; defaults to ``$TRIPO_API_KEY``. Checked here (ValueError),
       before any request; never logged or echoed.
-    * ``base_url``: defaults to ``$TRIPO_API_BASE_URL``, else the ``region``'s URL (``"global"`` or
-      ``"china"``; a key only works in the region that issued it).
+    * ``base_url``: the apiv3 host root (the client appends ``/v3/…``); defaults to
+      ``$TRIPO_API_BASE_URL``, else the ``region``'s host (``"global"`` → openapi.tripo3d.ai,
+      ``"china"`` → openapi.tripo3d.com; a key only works in the region that issued it). A URL
+      saved for the retired v2 API is migrated, with a warning.
     * ``connect_timeout``/``read_timeout``: seconds, applied to every request (read timeout = longest
       silence on the socket, not total transfer time).
     * ``max_retries``: extra attempts for failures that are safe to retry (see :mod:`.transport`).
@@ -66,10 +77,16 @@ class TripoClient:
     """
 
     BASE_URL = GLOBAL_BASE_URL
+    #: Files up to this size are uploaded in one multipart request; larger ones (up to the API's
+    #: 150 MB cap) through a presigned PUT. A class attribute, as in the official SDK.
+    MULTIPART_MAX_BYTES = MULTIPART_MAX_BYTES
     #: Limits of the adaptive wait schedule (see :mod:`.polling`); ``wait_for_task`` replaces only
     #: its ``base_interval`` with ``polling_interval``. Tune per instance for special needs (tests
     #: use tiny intervals against the emulator).
     poll_schedule: PollSchedule = PollSchedule()
+    #: How many polls in a row may report a status this client does not know before
+    #: ``wait_for_task`` returns the task as it is (status ``unknown``) instead of polling on.
+    unknown_status_limit = 5
 
     def __init__(
         self,
@@ -112,35 +129,71 @@ class TripoClient:
     ) -> None:
         self.close()
 
-    # ------------------------------------------------------------------ common methods
+    # ------------------------------------------------------------------ files
 
-    def upload_file(self, file_path: str) -> str:
-        """Upload a local JPEG/PNG/WEBP image (``POST /upload``) and return its image token.
+    def upload_file(self, file_path: str | os.PathLike[str]) -> str:
+        """Upload a local image (JPEG/PNG/WEBP, ≤ 20 MB) or model (GLB/glTF/FBX/OBJ/STL, ≤ 150 MB)
+        and return its ``file_…`` token.
 
-        The file is checked first (exists, non-empty, ≤ 20 MB, really an image by content); the
-        multipart part ``file`` carries a sanitised name with the real extension and content type.
-        Raises FileNotFoundError/ValueError (before sending), TripoAPIError, TripoRequestError.
+        The file is checked first (exists, non-empty, within the caps, really what it claims by
+        content). Up to :attr:`MULTIPART_MAX_BYTES` it goes in one ``POST /v3/files``; larger files
+        through ``POST /v3/files/presign`` and a ``PUT`` that carries no API key. Raises
+        FileNotFoundError/ValueError (before sending), TripoAPIError, TripoRequestError.
         """
-        return self._upload(check_local_image(file_path, what="file"))
+        return self._upload(classify_upload(file_path))
+
+    def presign_upload(self, format: str) -> PresignedUpload:
+        """Ask for a presigned upload URL for a file of ``format`` (``glb``, ``png``…)."""
+        fmt = str(format).strip().lstrip(".").lower()
+        if not fmt.isalnum():
+            raise ValueError(f"format must be a file extension such as 'glb', got {format!r}.")
+        result = self._transport.api_request("POST", "/v3/files/presign", body=payloads.encode_body({"format": fmt}))
+        presigned = PresignedUpload.from_dict(result.data)
+        if not presigned.upload_url or not presigned.file_token:
+            raise TripoRequestError(result.status_code, "The presign answer has no upload URL or file token.",
+                                    trace_id=result.trace_id)
+        return presigned
+
+    # ------------------------------------------------------------------ tasks and account
 
     def create_task(self, task_data: dict[str, Any]) -> str:
-        """Create a task from a raw body (must have a ``type``); return its id.
+        """Create a task from a raw v2-style body (``{"type": …, …}``); return its id.
 
-        ``POST /task`` is sent once. It is resent only if the server provably did not receive it
+        The ``type`` picks the apiv3 route; the other fields are sent as they are. Retired types
+        (refine, stylize) and types apiv3 has no route for raise before anything is sent. The
+        POST is sent once; it is resent only if the server provably did not receive it
         (connection never established) or refused it with HTTP 429 code 1007/2000. If it may have
         arrived (read timeout, dropped connection) a ``TripoRequestError`` with
         ``may_have_reached_server=True`` is raised: a task may exist and be billed.
         """
-        return self._create(payloads.create_task_body(task_data))
+        return self._create(payloads.create_task_request(task_data))
 
-    def get_task(self, task_id: str) -> Task:
-        """Fetch the current state of a task (``GET /task/{id}``), retried on transient failures."""
-        return self._get_task(task_id)
+    def get_task(self, task_id: str, *, step: int | None = None) -> Task:
+        """The current state of a task (``GET /v3/tasks/{id}``), retried on transient failures.
+        ``step=1`` asks for the pipeline step details (kept in ``Task.raw``)."""
+        return self._get_task(task_id, step=step)
+
+    def list_tasks(self, task_ids: Sequence[str]) -> BatchTaskResult:
+        """Many tasks in one request (``POST /v3/tasks/list``, 1–100 ids): the tasks by id, and the
+        ids the service does not know (``missed``). Creates nothing, so it is retried like a read."""
+        body = payloads.list_tasks_body(task_ids)
+        result = self._transport.api_request("POST", "/v3/tasks/list", body=payloads.encode_body(body))
+        return BatchTaskResult.from_dict(result.data, trace_id=result.trace_id)
+
+    get_tasks = list_tasks
 
     def get_balance(self) -> Balance:
-        """Credits of the key's account (``GET /user/balance``)."""
-        result = self._transport.api_request("GET", "/user/balance")
+        """Credits of the key's account (``GET /v3/account/balance``)."""
+        result = self._transport.api_request("GET", "/v3/account/balance")
         return Balance.from_dict(result.data)
+
+    def get_usage(self, limit: int = 50, offset: int = 0) -> list[TaskUsageItem]:
+        """Recent tasks and what each cost (``GET /v3/account/usage``; ``limit`` 1–200)."""
+        limit = payloads._int(limit, "limit", minimum=1, maximum=200)
+        offset = payloads._int(offset, "offset", minimum=0)
+        result = self._transport.api_request("GET", "/v3/account/usage", params={"limit": limit, "offset": offset})
+        rows = result.data.get("items") if isinstance(result.data, dict) else result.data
+        return [TaskUsageItem.from_dict(row) for row in rows or () if isinstance(row, dict)]
 
     def wait_for_task(
         self,
@@ -154,11 +207,11 @@ class TripoClient:
     ) -> Task:
         """Poll a task until it reaches a final status and return it.
 
-        Every final status ends the wait: success, failed, banned, expired, cancelled and unknown
-        (including statuses this client does not recognise). The schedule is ETA-aware (see
-        :mod:`.polling`): ``polling_interval`` is the starting interval when the server gives no
-        estimate; with an estimate, polls converge on the expected finish so a finished task is
-        seen within about a second.
+        Every final status ends the wait: success, failed, cancelled (and the seed's banned and
+        expired). A status this client does not recognise ends it only after
+        :attr:`unknown_status_limit` polls in a row, so one odd answer does not end a paid task.
+        The schedule is adaptive (see :mod:`.polling`): ``polling_interval`` is the starting
+        interval; with an ETA from the server, polls converge on the expected finish.
 
         ``timeout`` (seconds, None = forever) is honoured precisely: no sleep or retry runs past it,
         and :class:`TaskWaitTimeout` (a ``TimeoutError``) is raised. ``on_progress(task)`` is called
@@ -177,6 +230,7 @@ class TripoClient:
         deadline = start + timeout if timeout is not None else None
         last: Task | None = None
         blind_polls = 0
+        unknown_polls = 0
 
         def pause(seconds: float) -> None:
             # back-off between retries of one poll: interruptible like the wait between polls
@@ -193,9 +247,10 @@ class TripoClient:
             except TimeoutError as exc:
                 raise TaskWaitTimeout(task_id, float(timeout or 0.0), last) from exc.__cause__
             last = task
+            unknown_polls = unknown_polls + 1 if task.status is TaskStatus.UNKNOWN else 0
             if on_progress is not None:
                 on_progress(task)
-            if task.status.is_terminal:
+            if task.status.is_terminal or unknown_polls >= self.unknown_status_limit:
                 if verbose:
                     print(f"Task {task_id} {task.status.value} in {time.monotonic() - start:.1f} seconds")
                 return task
@@ -214,6 +269,8 @@ class TripoClient:
             if waiter.wait(delay) and cancel_event is not None:
                 raise TaskWaitCancelled(task_id, last)
 
+    # ------------------------------------------------------------------ downloads
+
     def download_task_models(
         self,
         task: Task,
@@ -221,27 +278,24 @@ class TripoClient:
         *,
         on_progress: download.ProgressCallback | None = None,
     ) -> dict[str, str]:
-        """Download the model files of a successful task into ``output_dir``.
+        """Download the model file of a successful task into ``output_dir``.
 
-        Returns ``{"model" | "base_model" | "pbr_model": path}`` for each output the task has.
-        All-or-nothing: files are streamed to hidden temp files, verified (size, GLB magic) and
-        only then renamed into place; on failure nothing of this call is left behind and a
-        ``DownloadError`` (a ``TripoRequestError``) is raised. If the CDN answers 403 (expired
-        signed URL), the task is fetched once more for fresh URLs and the download retried.
-        ``on_progress(done_bytes, total_bytes_or_None)`` is called per chunk of the current file.
+        Returns ``{"model": path, "pbr_model": path}`` (apiv3 has one model file; ``pbr_model``
+        names it too, so code written for v2 keeps working), plus ``base_model`` if the task has
+        a distinct one. All-or-nothing: files are streamed to hidden temp files, verified (size,
+        GLB magic) and only then renamed into place; on failure nothing of this call is left
+        behind and a ``DownloadError`` (a ``TripoRequestError``) is raised. If the CDN answers
+        403 (expired signed URL), the task is fetched once more for fresh URLs and the download
+        retried. ``on_progress(done_bytes, total_bytes_or_None)`` is called per chunk.
 
         Raises ValueError if the task did not succeed, FileNotFoundError if ``output_dir`` is
         missing.
         """
-        self._check_download_target(task, output_dir)
-        keys = [k for k in MODEL_KEYS if getattr(task.output, k)]
-        taken: set[str] = set()
-        targets: dict[str, str] = {}
-        for key in keys:
-            name = download.filename_from_url(getattr(task.output, key), task_id=task.task_id, key=key, default_ext=".glb")
-            targets[key] = os.path.join(output_dir, download.unique_name(name, key, taken))
-        self._download_outputs(task, targets, output_dir, on_progress)
-        return targets
+        files = self.download_outputs(task, output_dir, [k for k in ("model", "base_model") if k in task.output.files()],
+                                      on_progress=on_progress)
+        if "model" in files:
+            files["pbr_model"] = files["model"]
+        return files
 
     def download_rendered_image(
         self,
@@ -257,16 +311,41 @@ class TripoClient:
         :meth:`download_task_models`.
         """
         self._check_download_target(task, output_dir)
-        url = task.output.rendered_image
-        if not url:
+        if not task.output.rendered_image:
             return None
-        if filename is not None:
-            name = download.check_plain_filename(filename)
-        else:
-            name = download.filename_from_url(url, task_id=task.task_id, key="rendered_image", default_ext=".jpg")
-        dest = os.path.join(output_dir, name)
-        self._download_outputs(task, {"rendered_image": dest}, output_dir, on_progress)
-        return dest
+        names = {"rendered_image": download.check_plain_filename(filename)} if filename is not None else None
+        return self.download_outputs(task, output_dir, ["rendered_image"], names=names,
+                                     on_progress=on_progress)["rendered_image"]
+
+    def download_outputs(
+        self,
+        task: Task,
+        output_dir: str,
+        keys: Sequence[str] | None = None,
+        *,
+        names: dict[str, str] | None = None,
+        on_progress: download.ProgressCallback | None = None,
+    ) -> dict[str, str]:
+        """Download outputs of a successful task: ``{key: path}`` for ``keys`` (default: every
+        file the task has, see :meth:`TaskOutput.files`: ``model``, ``rendered_image``,
+        ``generated_image``, ``front_view``…, ``uv_render``…). Same all-or-nothing guarantees as
+        :meth:`download_task_models`; a key the task lacks is a ValueError."""
+        self._check_download_target(task, output_dir)
+        available = task.output.files()
+        wanted = list(available) if keys is None else list(keys)
+        missing = [k for k in wanted if k not in available]
+        if missing:
+            raise ValueError(f"Task {task.task_id} has no {', '.join(missing)} output "
+                             f"(it has: {', '.join(available) or 'none'}).")
+        taken: set[str] = set()
+        targets: dict[str, str] = {}
+        for key in wanted:
+            default_ext = ".jpg" if key in _IMAGE_OUTPUTS else ".mp4" if key == "rendered_video" else ".glb"
+            name = (names or {}).get(key) or download.filename_from_url(
+                available[key], task_id=task.task_id, key=key, default_ext=default_ext)
+            targets[key] = os.path.join(output_dir, download.unique_name(name, key, taken))
+        self._download_outputs(task, targets, output_dir, on_progress)
+        return targets
 
     # ------------------------------------------------------------------ generation
 
@@ -274,304 +353,397 @@ class TripoClient:
         self,
         prompt: str,
         negative_prompt: str | None = None,
-        model_version: str | None = "v2.5-20250123",
+        model_version: str | None = versions.GENERATION_DEFAULT,
         face_limit: int | None = None,
         texture: bool | None = True,
         pbr: bool | None = True,
         image_seed: int | None = None,
         model_seed: int | None = None,
         texture_seed: int | None = None,
-        texture_quality: str = "standard",
+        texture_quality: str | None = "standard",
         style: ModelStyle | None = None,
-        auto_size: bool = False,
-        quad: bool = False,
-        compress: bool = False,
-        generate_parts: bool = False,
-        smart_low_poly: bool = False,
+        auto_size: bool | None = False,
+        quad: bool | None = False,
+        compress: bool | None = False,
+        generate_parts: bool | None = False,
+        smart_low_poly: bool | None = False,
         *,
-        geometry_quality: str | None = None,
+        geometry_quality: str | None = "standard",
+        export_uv: bool | None = True,
+        export_orientation: str | None = None,
     ) -> str:
-        """Create a 3D model from a text prompt (1–1024 characters); returns the task id.
+        """Create a 3D model from a text prompt (``POST /v3/generation/text-to-model``).
 
-        Paid add-ons ``quad``/``smart_low_poly``/``generate_parts`` are sent only when True and are
-        refused (ValueError) with a P1 model version; ``compress=True`` sends ``"geometry"``.
-        ``geometry_quality`` (keyword only; not in SDK 0.3.0) asks v3.x for "detailed" geometry.
+        ``model_version``: ``v3.1-20260211``, ``v3.0-20250812``, ``v2.5-20250123`` (default),
+        ``P1-20260311`` or ``P2-20260801`` (see :mod:`.versions`). ``style`` no longer exists on
+        apiv3: passing one raises ValueError. Keyword-only (apiv3 / SDK 1.0.0): ``geometry_quality``
+        (``detailed`` = Ultra on v3.x), ``export_uv``, ``export_orientation`` (``+x``…).
         """
-        options = payloads.GenerationOptions(
-            model_version=model_version, face_limit=face_limit, texture=texture, pbr=pbr, model_seed=model_seed,
-            texture_seed=texture_seed, texture_quality=texture_quality, auto_size=auto_size, quad=quad, compress=compress,
-            generate_parts=generate_parts, smart_low_poly=smart_low_poly, geometry_quality=geometry_quality,
+        options = GenerationOptions(
+            model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality, auto_size, quad,
+            compress, generate_parts, smart_low_poly, geometry_quality, export_uv, export_orientation,
         )
-        body = payloads.text_to_model_body(prompt, negative_prompt, image_seed, style, options)
-        return self._create(body)
+        return self._create(payloads.text_to_model_request(prompt, negative_prompt, image_seed, style, options))
 
     def image_to_model(
         self,
-        image: str | None = None,
-        model_version: str | None = "v2.5-20250123",
+        image: str | os.PathLike[str],
+        model_version: str | None = versions.GENERATION_DEFAULT,
         face_limit: int | None = None,
         texture: bool | None = True,
         pbr: bool | None = True,
         model_seed: int | None = None,
         texture_seed: int | None = None,
-        texture_quality: str = "standard",
-        texture_alignment: str = "original_image",
+        texture_quality: str | None = "standard",
+        texture_alignment: str | None = "original_image",
         style: ModelStyle | None = None,
-        auto_size: bool = False,
-        orientation: str = "default",
-        quad: bool = False,
-        compress: bool = False,
-        generate_parts: bool = False,
-        smart_low_poly: bool = False,
+        auto_size: bool | None = False,
+        orientation: str | None = "default",
+        quad: bool | None = False,
+        compress: bool | None = False,
+        generate_parts: bool | None = False,
+        smart_low_poly: bool | None = False,
         *,
-        geometry_quality: str | None = None,
+        geometry_quality: str | None = "standard",
+        enable_image_autofix: bool | None = False,
+        export_uv: bool | None = True,
+        export_orientation: str | None = None,
     ) -> str:
-        """Create a 3D model from one image: a local path (uploaded first), an http(s) URL, or an
-        upload token. Raises ValueError if no image is given, FileNotFoundError if a path is missing.
-        """
+        """Create a 3D model from one image: a local path (uploaded first), an http(s) URL, a
+        ``file_…`` token, or the id of a text-to-image task. Raises ValueError if no image is
+        given, FileNotFoundError if a path is missing."""
         if image is None:
-            raise ValueError("image is required: a local file path, an http(s) URL or an upload token.")
-        ref = classify_image(image, what="image")
-        options = payloads.GenerationOptions(
-            model_version=model_version, face_limit=face_limit, texture=texture, pbr=pbr, model_seed=model_seed,
-            texture_seed=texture_seed, texture_quality=texture_quality, auto_size=auto_size, quad=quad, compress=compress,
-            generate_parts=generate_parts, smart_low_poly=smart_low_poly, geometry_quality=geometry_quality,
+            raise ValueError("image is required: a local file path, an http(s) URL, a file token or a task id.")
+        options = GenerationOptions(
+            model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality, auto_size, quad,
+            compress, generate_parts, smart_low_poly, geometry_quality, export_uv, export_orientation,
         )
-
-        def build(files: list[FileObject | None]) -> Body:
-            file = files[0]
-            assert file is not None
-            return payloads.image_to_model_body(file, texture_alignment, style, orientation, options)
-
-        return self._create_with_images([ref], build)
+        ref = classify_image(image, what="image")
+        return self._create_with_inputs(
+            [ref], lambda inputs: payloads.image_to_model_request(
+                _given(inputs[0]), texture_alignment, style, orientation, options, enable_image_autofix))
 
     def multiview_to_model(
         self,
-        images: list[str],
-        model_version: str | None = "v2.5-20250123",
+        images: Sequence[str | os.PathLike[str] | None] | str,
+        model_version: str | None = versions.GENERATION_DEFAULT,
         face_limit: int | None = None,
         texture: bool | None = True,
         pbr: bool | None = True,
         model_seed: int | None = None,
         texture_seed: int | None = None,
-        texture_quality: str = "standard",
-        texture_alignment: str = "original_image",
-        auto_size: bool = False,
-        orientation: str = "default",
-        quad: bool = False,
-        compress: bool = False,
-        generate_parts: bool = False,
-        smart_low_poly: bool = False,
+        texture_quality: str | None = "standard",
+        texture_alignment: str | None = "original_image",
+        auto_size: bool | None = False,
+        orientation: str | None = "default",
+        quad: bool | None = False,
+        compress: bool | None = False,
+        generate_parts: bool | None = False,
+        smart_low_poly: bool | None = False,
         *,
-        geometry_quality: str | None = None,
+        geometry_quality: str | None = "standard",
+        export_uv: bool | None = True,
+        export_orientation: str | None = None,
     ) -> str:
         """Create a 3D model from up to four views in the order **[front, left, back, right]**.
 
         Use None for a missing view (front is required, at least two views); a shorter list is
-        padded with empty slots. Each image may be a path, URL or token; all local files are
-        checked before the first upload.
+        padded with empty slots. Each image may be a path, URL or file token; all local files
+        are checked before the first upload. A plain string instead of a list is the id of an
+        image-to-multiview task whose four views are used.
         """
-        slots = payloads.multiview_slots(images)
-        refs = [
-            classify_image(img, what=f"{view} view image") if img is not None else None
-            for img, view in zip(slots, _VIEW_NAMES)
-        ]
-        options = payloads.GenerationOptions(
-            model_version=model_version, face_limit=face_limit, texture=texture, pbr=pbr, model_seed=model_seed,
-            texture_seed=texture_seed, texture_quality=texture_quality, auto_size=auto_size, quad=quad, compress=compress,
-            generate_parts=generate_parts, smart_low_poly=smart_low_poly, geometry_quality=geometry_quality,
+        options = GenerationOptions(
+            model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality, auto_size, quad,
+            compress, generate_parts, smart_low_poly, geometry_quality, export_uv, export_orientation,
         )
+        if isinstance(images, str):
+            return self._create(payloads.multiview_to_model_request(images, texture_alignment, orientation, options))
+        slots = payloads.multiview_slots(images)
+        refs = [classify_image(img, what=f"{view} view image") if img is not None else None
+                for img, view in zip(slots, VIEW_NAMES)]
+        return self._create_with_inputs(
+            refs, lambda inputs: payloads.multiview_to_model_request(inputs, texture_alignment, orientation, options))
 
-        def build(files: list[FileObject | None]) -> Body:
-            return payloads.multiview_to_model_body(files, texture_alignment, orientation, options)
+    def text_to_image(
+        self,
+        prompt: str,
+        negative_prompt: str | None = None,
+        *,
+        model: str | None = None,
+        size: str | None = None,
+        aspect_ratio: str | None = None,
+        output_format: str | None = None,
+    ) -> str:
+        """A concept image from text (``POST /v3/generation/text-to-image``); the finished task's
+        ``output.generated_image`` is its URL, and its id can be the ``image`` of
+        :meth:`image_to_model`. ``model`` is an image model (server default ``seedream_v4``)."""
+        return self._create(payloads.text_to_image_request(
+            prompt, negative_prompt, model=model, size=size, aspect_ratio=aspect_ratio, output_format=output_format))
 
-        return self._create_with_images(refs, build)
+    def image_to_multiview(self, image: str | os.PathLike[str]) -> str:
+        """Front, left, back and right views of one image (``POST /v3/generation/image-to-multiview``);
+        pass the task id to :meth:`multiview_to_model` to make a model from them."""
+        ref = classify_image(image, what="image")
+        return self._create_with_inputs([ref], lambda inputs: payloads.image_to_multiview_request(_given(inputs[0])))
+
+    generate_multiview_image = image_to_multiview
 
     # ------------------------------------------------------------------ post-processing
+
+    def texture_model(
+        self,
+        original_model_task_id: str,
+        texture: bool | None = True,
+        pbr: bool | None = True,
+        model_seed: int | None = None,
+        texture_seed: int | None = None,
+        texture_quality: str | None = "standard",
+        texture_alignment: str | None = "original_image",
+        part_names: list[str] | None = None,
+        compress: bool | None = False,
+        bake: bool | None = True,
+        text_prompt: str | None = None,
+        image_prompt: str | os.PathLike[str] | None = None,
+        style_image: str | os.PathLike[str] | None = None,
+        model_version: str | None = versions.TEXTURE_DEFAULT,
+        *,
+        delight: bool | None = None,
+    ) -> str:
+        """Generate a new texture for a model (``POST /v3/models/texture``).
+
+        The source is a task id, or a model file token, URL or local file (uploaded). Prompts
+        go into ``texture_prompt`` as the server expects (SDK 0.3.0 sent them at top level,
+        where they were ignored); images may be paths, URLs or tokens. ``model_version``:
+        ``v2.5-20250123`` (default, as the official SDK), ``v3.0-20250812`` or ``v3.5-20260815``,
+        which adds ``texture_quality="fast"`` and ``delight`` (removes baked-in lighting).
+        """
+        refs = [
+            classify_model(original_model_task_id),
+            classify_image(image_prompt, what="image_prompt") if image_prompt is not None else None,
+            classify_image(style_image, what="style_image") if style_image is not None else None,
+        ]
+        return self._create_with_inputs(refs, lambda inputs: payloads.texture_model_request(
+            _given(inputs[0]), texture, pbr, model_seed, texture_seed, texture_quality, texture_alignment, part_names,
+            compress, bake, text_prompt, inputs[1], inputs[2], model_version, delight=delight))
 
     def convert_model(
         self,
         original_model_task_id: str,
         format: str,
-        quad: bool | Unset = UNSET,
-        force_symmetry: bool = False,
-        face_limit: int | Unset = UNSET,
-        flatten_bottom: bool | Unset = UNSET,
-        flatten_bottom_threshold: float | Unset = UNSET,
-        texture_size: int | Unset = UNSET,
-        texture_format: str | Unset = UNSET,
-        pivot_to_center_bottom: bool | Unset = UNSET,
-        with_animation: bool = False,
-        pack_uv: bool = False,
-        bake: bool = True,
+        quad: bool | None = False,
+        force_symmetry: bool | None = False,
+        face_limit: int | None = None,
+        flatten_bottom: bool | None = False,
+        flatten_bottom_threshold: float | None = 0.01,
+        texture_size: int | None = 4096,
+        texture_format: str | None = "JPEG",
+        pivot_to_center_bottom: bool | None = False,
+        with_animation: bool | None = True,
+        pack_uv: bool | None = False,
+        bake: bool | None = True,
         part_names: list[str] | None = None,
+        *,
+        scale_factor: float | None = 1.0,
+        export_vertex_colors: bool | None = False,
+        fbx_preset: str | None = "blender",
+        export_orientation: str | None = "+x",
+        animate_in_place: bool | None = False,
     ) -> str:
-        """Convert a model to GLTF, USDZ, FBX, OBJ, STL or 3MF.
+        """Convert a model to GLTF, USDZ, FBX, OBJ, STL or 3MF (``POST /v3/models/convert``).
 
-        Documented defaults: quad False, force_symmetry False, face_limit 10000, flatten_bottom
-        False, flatten_bottom_threshold 0.01, texture_size 4096, texture_format "JPEG",
-        pivot_to_center_bottom False, with_animation False, pack_uv False, bake True.
-        Setting quad, face_limit, flatten_bottom(_threshold), texture_size, texture_format or
-        pivot_to_center_bottom costs 5 extra credits, so those are sent *only if you pass them*;
-        left out, the server applies the defaults above for free.
+        Only options that differ from Tripo's defaults are sent: any of them makes the task a
+        "complex convert", which costs more. apiv3's defaults, used here as in the official SDK:
+        ``face_limit`` None (keep the model's; ≤ 0 also means keep), ``with_animation`` True
+        (the seed said False; the service animates by default). Keyword-only additions of apiv3:
+        ``scale_factor``, ``export_vertex_colors`` (OBJ/GLTF), ``fbx_preset`` (``blender``,
+        ``3dsmax``, ``mixamo``), ``export_orientation``, ``animate_in_place``.
         """
-        body = payloads.convert_model_body(
-            original_model_task_id, format, quad, force_symmetry, face_limit, flatten_bottom,
-            flatten_bottom_threshold, texture_size, texture_format, pivot_to_center_bottom, with_animation,
-            pack_uv, bake, part_names,
-        )
-        return self._create(body)
+        return self._create_on_source(original_model_task_id, lambda source: payloads.convert_model_request(
+            source, format, quad, force_symmetry, face_limit, flatten_bottom, flatten_bottom_threshold, texture_size,
+            texture_format, pivot_to_center_bottom, with_animation, pack_uv, bake, part_names,
+            scale_factor=scale_factor, export_vertex_colors=export_vertex_colors, fbx_preset=fbx_preset,
+            export_orientation=export_orientation, animate_in_place=animate_in_place,
+        ))
 
-    def stylize_model(self, original_model_task_id: str, style: PostStyle, block_size: int = 80) -> str:
-        """Apply a post-processing style (lego, voxel, voronoi, minecraft); block_size 32–128."""
-        return self._create(payloads.stylize_model_body(original_model_task_id, style, block_size))
-
-    def texture_model(
-        self,
-        original_model_task_id: str,
-        texture: bool = True,
-        pbr: bool = True,
-        model_seed: int | None = None,
-        texture_seed: int | None = None,
-        texture_quality: str | None = "standard",
-        texture_alignment: str = "original_image",
-        part_names: list[str] | None = None,
-        compress: bool = False,
-        bake: bool = True,
-        text_prompt: str | None = None,
-        image_prompt: str | None = None,
-        style_image: str | None = None,
-    ) -> str:
-        """Generate a new texture for a model. ``text_prompt`` or ``image_prompt`` (not both) and an
-        optional ``style_image`` go into ``texture_prompt`` as the server expects (SDK 0.3.0 sent
-        them at top level, where they were ignored). Images may be paths, URLs or tokens."""
-        refs = [
-            classify_image(image_prompt, what="image_prompt") if image_prompt is not None else None,
-            classify_image(style_image, what="style_image") if style_image is not None else None,
-        ]
-
-        def build(files: list[FileObject | None]) -> Body:
-            return payloads.texture_model_body(
-                original_model_task_id, texture, pbr, model_seed, texture_seed, texture_quality,
-                texture_alignment, part_names, compress, bake, text_prompt, files[0], files[1],
-            )
-
-        return self._create_with_images(refs, build)
-
-    def refine_model(self, draft_model_task_id: str) -> str:
-        """Refine a draft model (only pre-v2.0 drafts are accepted by the server)."""
-        return self._create(payloads.refine_model_body(draft_model_task_id))
+    def import_model(self, file: str | os.PathLike[str]) -> str:
+        """Make a task of your own model (``POST /v3/models/import``): a local GLB/glTF/FBX/OBJ/STL
+        (uploaded first), a model URL or a file token. Every post-process accepts its task id."""
+        ref = classify_model(file, what="file")
+        if ref.kind == "task":
+            raise ValueError(f"import_model takes a model file, URL or file token, not a task id: {file!r}")
+        return self._create_with_inputs([ref], lambda inputs: payloads.import_model_request(_given(inputs[0])))
 
     def check_riggable(self, original_model_task_id: str) -> str:
-        """Start a free pre-rig check (``animate_prerigcheck``); the result task's
+        """Start the free riggability check (``POST /v3/animations/rig-check``); the result task's
         ``output.riggable``/``output.rig_type`` tell whether and how the model can be rigged."""
-        return self._create(payloads.check_riggable_body(original_model_task_id))
+        return self._create_on_source(original_model_task_id, payloads.check_riggable_request)
+
+    rig_check = check_riggable
 
     def rig_model(
         self,
         original_model_task_id: str,
-        out_format: str = "glb",
-        rig_type: RigType | None = None,
-        spec: RigSpec | None = None,
+        out_format: str | None = "glb",
+        rig_type: RigType | str | None = None,
+        spec: RigSpec | str | None = None,
+        model_version: str | None = versions.RIG_DEFAULT,
     ) -> str:
-        """Rig a model (``animate_rig``). ``out_format`` "glb" or "fbx" (else ValueError);
-        ``rig_type``/``spec`` are sent only when given (the server defaults to biped/tripo)."""
-        return self._create(payloads.rig_model_body(original_model_task_id, out_format, rig_type, spec))
+        """Rig a model (``POST /v3/animations/rig``). ``out_format`` "glb" or "fbx"; ``rig_type``
+        and ``spec`` are sent only when they differ from the server's biped / tripo.
+
+        ``model_version`` (as in the official SDK): ``v1.0-20240301`` (default; bipeds with the
+        Tripo, Mixamo or ActorCore skeleton), ``v2.5-20260210`` or ``v3.0-20260909`` (every rig
+        type and the Unity, Unreal and VRM specs). The retired ``v2.0-20250506`` is sent as
+        ``v2.5-20260210``, as v2 did.
+        """
+        return self._create_on_source(original_model_task_id, lambda source: payloads.rig_model_request(
+            source, out_format, rig_type, spec, model_version))
 
     def retarget_animation(
         self,
         original_model_task_id: str,
         animation: Animation | str | list[Animation | str],
-        out_format: str = "glb",
-        bake_animation: bool = True,
-        export_with_geometry: bool = False,
+        out_format: str | None = "glb",
+        bake_animation: bool | None = True,
+        export_with_geometry: bool | None = False,
         *,
-        animate_in_place: bool = False,
+        animate_in_place: bool | None = False,
     ) -> str:
-        """Apply preset animation(s) to a rigged model (``animate_retarget``).
+        """Apply preset animation(s) to a rigged model (``POST /v3/animations/retarget``).
 
         One animation (an :class:`Animation` or a plain ``"preset:…"`` string) is sent as
-        ``animation``; a list (1–5, billed per animation) as ``animations``.
-        ``animate_in_place`` (keyword only; not in SDK 0.3.0) keeps the root where it is (no
-        travel), for game engines that move characters themselves; sent only when True.
+        ``animation``; a list (1–5, billed per animation) as ``animations``. The source must be
+        a rig task. ``bake_animation`` is accepted for the seed's callers, but apiv3 no longer
+        has it: it is not sent. ``animate_in_place`` keeps the root where it is (no travel).
         """
-        return self._create(
-            payloads.retarget_animation_body(original_model_task_id, animation, out_format, bake_animation,
-                                             export_with_geometry, animate_in_place=animate_in_place)
-        )
+        return self._create_on_source(original_model_task_id, lambda source: payloads.retarget_animation_request(
+            source, animation, out_format, bake_animation, export_with_geometry, animate_in_place=animate_in_place,
+        ), task_only=True)
 
-    def mesh_segmentation(self, original_model_task_id: str, model_version: str | None = "v1.0-20250506") -> str:
-        """Split a model into named parts."""
-        return self._create(payloads.mesh_segmentation_body(original_model_task_id, model_version))
+    def mesh_segmentation(
+        self,
+        original_model_task_id: str,
+        model_version: str | None = versions.SEGMENTATION_DEFAULT,
+        segmentation_granularity: str | None = None,
+        ref_image: str | os.PathLike[str] | None = None,
+        split_by_connectivity: bool | None = None,
+    ) -> str:
+        """Split a model into named parts (``POST /v3/mesh/segment``). ``v2.0-20260430`` adds
+        ``segmentation_granularity`` (simple, balanced, detailed), a reference image and
+        ``split_by_connectivity``."""
+        refs = [classify_model(original_model_task_id),
+                classify_image(ref_image, what="ref_image") if ref_image is not None else None]
+        return self._create_with_inputs(refs, lambda inputs: payloads.mesh_segmentation_request(
+            _given(inputs[0]), model_version, segmentation_granularity, inputs[1], split_by_connectivity))
 
     def mesh_completion(
         self,
         original_model_task_id: str,
-        model_version: str | None = "v1.0-20250506",
+        model_version: str | None = versions.COMPLETION_DEFAULT,
         part_names: list[str] | None = None,
+        completion_mode: str | None = None,
     ) -> str:
-        """Complete the parts of a segmentation task (all parts when ``part_names`` is None)."""
-        return self._create(payloads.mesh_completion_body(original_model_task_id, model_version, part_names))
+        """Complete the parts of a segmentation task (all parts when ``part_names`` is None);
+        ``completion_mode``: ``ai_completion`` or ``quick_cap``."""
+        return self._create_on_source(original_model_task_id, lambda source: payloads.mesh_completion_request(
+            source, model_version, part_names, completion_mode), task_only=True)
 
     def smart_lowpoly(
         self,
         original_model_task_id: str,
-        model_version: str | None = "P-v1.0-20250506",
-        quad: bool = False,
+        model_version: str | None = None,
+        quad: bool | None = False,
         part_names: list[str] | None = None,
-        face_limit: int | None = 4000,
-        bake: bool = True,
+        face_limit: int | None = None,
+        bake: bool | None = True,
+        smart_uv: bool | None = None,
     ) -> str:
-        """Retopologise to a low-poly model (wire type ``highpoly_to_lowpoly``)."""
-        return self._create(
-            payloads.smart_lowpoly_body(original_model_task_id, model_version, quad, part_names, face_limit, bake)
-        )
+        """Retopologise to a low-poly model (``POST /v3/mesh/decimate``).
+
+        As in the official SDK, ``model_version`` and ``face_limit`` default to the server's
+        (v2.0, smart low poly; an adaptive face count). ``v1.0`` is plain decimation, ``v3.0``
+        adds ``smart_uv``. v2's ``P-v…`` versions are rewritten (``P-v2.0-20251225`` → ``v2.0``).
+        """
+        return self._create_on_source(original_model_task_id, lambda source: payloads.smart_lowpoly_request(
+            source, model_version, quad, part_names, face_limit, bake, smart_uv))
+
+    def mesh_uv(self, original_model_task_id: str, model_version: str | None = None, *,
+                export_orientation: str | None = None) -> str:
+        """Smart UV unwrap (``POST /v3/mesh/uv``): the result has ``model_url`` and a UV atlas
+        preview (``output.uv_render_url``). The mesh should have at most 80,000 triangles."""
+        return self._create_on_source(original_model_task_id, lambda source: payloads.mesh_uv_request(
+            source, model_version, export_orientation=export_orientation))
+
+    def refine_model(self, draft_model_task_id: str) -> str:
+        """Retired by Tripo with v2: always raises :class:`TripoValidationError`; nothing is sent.
+        Generate with a v3.x model version instead of refining a draft."""
+        raise payloads.retired("refine_model")
+
+    def stylize_model(self, original_model_task_id: str, style: PostStyle | str, block_size: int = 80) -> str:
+        """Retired by Tripo with v2: always raises :class:`TripoValidationError`; nothing is sent."""
+        raise payloads.retired("stylize_model")
 
     # ------------------------------------------------------------------ internals
 
-    def _create(self, body: Body) -> str:
-        result = self._transport.api_request("POST", "/task", body=payloads.encode_body(body), mode=RetryMode.CREATE)
+    def _create(self, request: Request) -> str:
+        result = self._transport.api_request("POST", request.route, body=payloads.encode_body(request.body),
+                                             mode=RetryMode.CREATE)
         data = result.data
         task_id = data.get("task_id") if isinstance(data, dict) else None
         if not isinstance(task_id, str) or not task_id:
             raise TripoRequestError(
                 result.status_code,
-                "POST /task succeeded but the answer has no task_id; a task may have been created.",
+                f"POST {request.route} succeeded but the answer has no task_id; a task may have been created.",
                 trace_id=result.trace_id,
                 may_have_reached_server=True,
             )
-        log.info("Created %s task %s (trace id %s)", body.get("type"), task_id, result.trace_id)
+        log.info("Created task %s at %s (trace id %s)", task_id, request.route, result.trace_id)
         return task_id
 
+    def _create_on_source(self, source: str | os.PathLike[str], build: Callable[[str], Request], *,
+                          task_only: bool = False) -> str:
+        """A post-process of one source: a task id or, unless ``task_only`` (retarget needs a rig
+        task, completion a segmentation), a model file token, URL or local file (uploaded)."""
+        ref = classify_model(source)
+        if task_only and ref.kind != "task":
+            raise ValueError(f"original_model_task_id must be the id of a Tripo task here, not a {ref.kind}: {source!r}.")
+        return self._create_with_inputs([ref], lambda inputs: build(_given(inputs[0])))
+
     def _get_task(
-        self, task_id: str, *, deadline: float | None = None, pause: Callable[[float], None] | None = None
+        self, task_id: str, *, step: int | None = None, deadline: float | None = None,
+        pause: Callable[[float], None] | None = None,
     ) -> Task:
         payloads.validate_task_id(task_id)
-        result = self._transport.api_request("GET", f"/task/{task_id}", deadline=deadline, pause=pause)
+        params = {"step": payloads._int(step, "step", minimum=0)} if step is not None else None
+        result = self._transport.api_request("GET", f"/v3/tasks/{task_id}", params=params, deadline=deadline,
+                                             pause=pause)
         return Task.from_dict(result.data, trace_id=result.trace_id)
 
-    def _upload(self, ref: ImageRef) -> str:
-        result = self._transport.api_request(
-            "POST", "/upload", upload=(upload_filename(ref), ref.value, ref.content_type)
-        )
-        data = result.data if isinstance(result.data, dict) else {}
-        token = data.get("image_token") or data.get("file_token")
-        if not isinstance(token, str) or not token:
-            raise TripoRequestError(result.status_code, "The upload succeeded but returned no image_token.", trace_id=result.trace_id)
-        log.debug("Uploaded %s (%d bytes) as %s", upload_filename(ref), ref.size or 0, token)
+    def _upload(self, ref: InputRef) -> str:
+        assert ref.kind == "path" and ref.size is not None
+        name = upload_filename(ref)
+        if ref.size > self.MULTIPART_MAX_BYTES:
+            presigned = self.presign_upload(ref.file_type or "bin")
+            self._transport.put_file(presigned.upload_url, ref.value, ref.content_type)
+            token = presigned.file_token
+        else:
+            result = self._transport.api_request("POST", "/v3/files", upload=(name, ref.value, ref.content_type))
+            data = result.data if isinstance(result.data, dict) else {}
+            returned = data.get("file_token")
+            if not isinstance(returned, str) or not returned:
+                raise TripoRequestError(result.status_code, "The upload succeeded but returned no file_token.",
+                                        trace_id=result.trace_id)
+            token = returned
+        log.debug("Uploaded %s (%d bytes) as %s", name, ref.size, token)
         return token
 
-    def _file_object(self, ref: ImageRef) -> FileObject:
-        return ref.file_object(self._upload(ref) if ref.kind == "path" else None)
-
-    def _create_with_images(
-        self, refs: Sequence[ImageRef | None], build: Callable[[list[FileObject | None]], Body]
-    ) -> str:
+    def _create_with_inputs(self, refs: Sequence[InputRef | None],
+                            build: Callable[[list[str | None]], Request]) -> str:
         """Validate the whole request (with placeholder tokens) before uploading anything, then
-        upload local files one by one and send the real body."""
-        build([r.placeholder_object() if r is not None else None for r in refs])
-        files = [self._file_object(r) if r is not None else None for r in refs]
-        return self._create(build(files))
+        upload local files one by one and send the real request."""
+        build([r.wire(PLACEHOLDER_TOKEN) if r is not None else None for r in refs])
+        inputs = [(r.wire(self._upload(r)) if r.kind == "path" else r.wire()) if r is not None else None for r in refs]
+        return self._create(build(inputs))
 
     @staticmethod
     def _check_download_target(task: Task, output_dir: str) -> None:
@@ -599,16 +771,15 @@ class TripoClient:
                 staged.append((tmp, dest))
                 expect_glb = dest.lower().endswith(".glb")
                 try:
-                    download.fetch_to_file(
-                        self._transport, getattr(current.output, key), tmp, expect_glb=expect_glb, on_progress=on_progress
-                    )
+                    download.fetch_to_file(self._transport, current.output.files()[key], tmp, expect_glb=expect_glb,
+                                           on_progress=on_progress)
                 except download.DownloadURLExpired:
                     if refreshed:
                         raise
                     log.info("Signed URL of task %s expired; fetching fresh URLs", task.task_id)
                     current = self._get_task(task.task_id)
                     refreshed = True
-                    url = getattr(current.output, key)
+                    url = current.output.files().get(key)
                     if not url:
                         raise DownloadError(403, f"The URL for {key} expired and the refreshed task has no {key}.") from None
                     download.fetch_to_file(self._transport, url, tmp, expect_glb=expect_glb, on_progress=on_progress)
@@ -616,6 +787,12 @@ class TripoClient:
         except BaseException:
             download.discard(tmp for tmp, _ in staged)
             raise
+
+
+def _given(value: str | None) -> str:
+    """An input that was required, as its wire string (the builders reject a missing one)."""
+    assert value is not None
+    return value
 
 
 def _print_progress(task_id: str, task: Task) -> None:

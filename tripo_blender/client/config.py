@@ -11,10 +11,14 @@ Rules enforced here:
 * A key that is missing, does not start with ``tsk_``, or contains whitespace or non-printable
   characters is rejected with :class:`ValueError` *before any request is made*. The message says
   what is wrong and what to do, and never repeats the key (not even a prefix of it).
-* The base URL comes from the ``base_url`` argument, else ``TRIPO_API_BASE_URL``, else the region
-  (``"global"`` → ``https://api.tripo3d.ai/v2/openapi``, ``"china"`` →
-  ``https://api.tripo3d.com/v2/openapi``). A key is only valid in the region that issued it, so
-  picking the wrong region shows up as HTTP 401 / code 1002.
+* The base URL is the apiv3 *host root*; the client appends ``/v3/…``. It comes from the
+  ``base_url`` argument, else ``TRIPO_API_BASE_URL``, else the region (``"global"`` →
+  ``https://openapi.tripo3d.ai``, ``"china"`` → ``https://openapi.tripo3d.com``). A key is only
+  valid in the region that issued it, so picking the wrong region shows up as HTTP 401.
+* A base URL saved for the retired v2 API (ending in the v2 path, or on the old ``api.`` hosts)
+  or one that already ends in ``/v3`` is rewritten to the apiv3 host root by
+  :func:`migrate_base_url`, with one log line: keeping it would send every request to a server
+  that no longer answers (Tripo shut v2 down on 2026-10-31).
 * Plain ``http://`` is only accepted for loopback hosts (the local emulator): anything else would
   send the key in clear text.
 """
@@ -26,7 +30,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 __all__ = [
     "GLOBAL_BASE_URL",
@@ -40,21 +44,25 @@ __all__ = [
     "resolve_api_key",
     "validate_api_key",
     "resolve_base_url",
+    "migrate_base_url",
     "redact",
     "RedactingFilter",
     "get_logger",
 ]
 
-GLOBAL_BASE_URL = "https://api.tripo3d.ai/v2/openapi"
-CHINA_BASE_URL = "https://api.tripo3d.com/v2/openapi"
+GLOBAL_BASE_URL = "https://openapi.tripo3d.ai"
+CHINA_BASE_URL = "https://openapi.tripo3d.com"
 REGIONS: Mapping[str, str] = {"global": GLOBAL_BASE_URL, "china": CHINA_BASE_URL}
+#: The hosts of the retired v2 API and their apiv3 successors.
+_LEGACY_HOSTS: Mapping[str, str] = {"api.tripo3d.ai": "openapi.tripo3d.ai", "api.tripo3d.com": "openapi.tripo3d.com"}
+_LEGACY_PATH = "/v2/openapi"
 
 ENV_API_KEY = "TRIPO_API_KEY"
 ENV_BASE_URL = "TRIPO_API_BASE_URL"
 KEY_PREFIX = "tsk_"
 
 LOGGER_NAME = "tripo_blender.client"
-USER_AGENT = "tripo_blender-client/1.0"
+USER_AGENT = "tripo-blender/0.2.0"
 
 # Anything that looks like a Tripo secret key, or the value of a bearer header. The character class
 # stops at characters that cannot be part of a key so surrounding punctuation survives.
@@ -143,12 +151,38 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def migrate_base_url(url: str) -> str:
+    """The apiv3 host root for a base URL saved before apiv3; ``url`` itself when it needs nothing.
+
+    ``https://api.tripo3d.ai/v2/openapi`` → ``https://openapi.tripo3d.ai`` (China likewise), a
+    local emulator's ``http://127.0.0.1:8123/v2/openapi`` → ``http://127.0.0.1:8123``, and a URL
+    ending in ``/v3`` loses it (the client appends ``/v3/…`` itself). Pure: callers log the change.
+    """
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    for suffix in (_LEGACY_PATH, "/v3"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+    host = parts.netloc
+    if parts.hostname is not None and parts.hostname in _LEGACY_HOSTS:
+        host = host.replace(parts.hostname, _LEGACY_HOSTS[parts.hostname])
+    migrated = urlunsplit((parts.scheme, host, path, parts.query, parts.fragment))
+    return migrated if migrated != url.strip().rstrip("/") else url
+
+
 def resolve_base_url(
     base_url: str | None, region: str = "global", environ: Mapping[str, str] | None = None
 ) -> str:
-    """Pick and validate the API base URL (argument > ``TRIPO_API_BASE_URL`` > region)."""
+    """Pick and validate the API base URL (argument > ``TRIPO_API_BASE_URL`` > region).
+
+    A pre-apiv3 value is migrated (:func:`migrate_base_url`) with a warning naming both URLs.
+    """
     env = os.environ if environ is None else environ
     url = base_url or env.get(ENV_BASE_URL) or ""
+    migrated = migrate_base_url(url) if url else url
+    if migrated != url:
+        get_logger().warning("Tripo base URL %s is for the retired v2 API; using %s (apiv3)", url, migrated)
+        url = migrated
     if not url:
         key = (region or "").strip().lower()
         if key not in REGIONS:

@@ -34,7 +34,9 @@ class Animation(str, Enum):
 
 
 class ModelStyle(str, Enum):
-    """Styles applied during generation (``style`` of text/image_to_model)."""
+    """Styles of the seed's generation methods. apiv3 has no generation styles: passing one to
+    ``text_to_model``/``image_to_model`` is refused before anything is sent (kept so scripts
+    written against the seed still import)."""
 
     PERSON_TO_CARTOON = "person:person2cartoon"
     ANIMAL_VENOM = "animal:venom"
@@ -47,7 +49,8 @@ class ModelStyle(str, Enum):
 
 
 class PostStyle(str, Enum):
-    """Post-processing styles for :meth:`TripoClient.stylize_model`."""
+    """Styles of the seed's ``stylize_model``, which Tripo retired with v2 (the method refuses
+    and sends nothing; the enum stays so scripts written against the seed still import)."""
 
     LEGO = "lego"
     VOXEL = "voxel"
@@ -69,18 +72,25 @@ class RigType(str, Enum):
 
 
 class RigSpec(str, Enum):
-    """Bone naming conventions for :meth:`TripoClient.rig_model`."""
+    """Bone naming conventions for :meth:`TripoClient.rig_model`. ``unity``, ``unreal`` and ``vrm``
+    need rig model v2.5 or v3.0."""
 
     MIXAMO = "mixamo"
     TRIPO = "tripo"
+    ACTORCORE = "actorcore"
+    UNITY = "unity"
+    UNREAL = "unreal"
+    VRM = "vrm"
 
 
 class TaskStatus(str, Enum):
-    """Task states. Everything except QUEUED and RUNNING is final (the docs call them "finalized").
+    """Task states. apiv3 sends five (queued, running, success, failed, cancelled; moderation and
+    queue expiry arrive as ``failed`` with codes 2008/2018); ``banned`` and ``expired`` stay from
+    the seed and are final if a server still sends them.
 
-    UNKNOWN is final too: the server uses it for system-level problems, and the client also maps any
-    status string it does not recognise to it, so a waiting loop can never spin forever on a new
-    or misspelt status (SDK 0.3.0 did, §8 #4 of the wire notes).
+    UNKNOWN (any status string this client does not recognise, or none) is *not* final: one odd
+    answer must not end a paid task. ``wait_for_task`` bounds how long it keeps polling a task
+    that stays unknown, so a waiting loop can never spin forever either (SDK 0.3.0 did).
     """
 
     QUEUED = "queued"
@@ -95,7 +105,7 @@ class TaskStatus(str, Enum):
     @property
     def is_terminal(self) -> bool:
         """True when the task will not change any more."""
-        return self not in (TaskStatus.QUEUED, TaskStatus.RUNNING)
+        return self not in (TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.UNKNOWN)
 
 
 TERMINAL_STATUSES = frozenset(s for s in TaskStatus if s.is_terminal)

@@ -8,13 +8,16 @@ Hierarchy (everything the client raises on purpose, except argument errors, is a
     │   │                      arrived at all. ``may_have_reached_server`` tells a caller whether a
     │   │                      POST /task might have created (and billed) a task anyway.
     │   └── DownloadError      a model/image download failed (nothing was left on disk)
-    ├── TripoAPIError          the API answered with its JSON error envelope (``code`` != 0):
-    │                          carries ``code``, ``message``, ``suggestion``, ``status_code`` and
-    │                          the ``X-Tripo-Trace-ID`` to quote to Tripo support
+    ├── TripoAPIError          the API answered with its JSON error envelope (``code`` != 0 or
+    │                          ``status`` "error"): carries ``code``, ``message``, ``suggestion``,
+    │                          ``status_code``, ``request_id`` and the trace id to quote to support
+    ├── TripoValidationError   (also a ``ValueError``) a request this client refuses to send: a
+    │                          capability Tripo retired (refine, stylize), an unknown task type
     └── TaskWaitCancelled      ``wait_for_task`` stopped because its ``cancel_event`` was set
 
 ``wait_for_task`` raises :class:`TaskWaitTimeout`, a subclass of the built-in ``TimeoutError`` (not a
-``TripoError``: running out of patience is the caller's decision, not an API failure).
+``TripoError``: running out of patience is the caller's decision, not an API failure). The official
+SDK 1.0.0 calls it ``TripoPollTimeoutError``; that name is an alias here.
 
 Invalid arguments raise ``ValueError``/``FileNotFoundError`` before anything is sent.
 
@@ -36,8 +39,11 @@ __all__ = [
     "TripoRequestError",
     "DownloadError",
     "TripoAPIError",
+    "TripoValidationError",
     "TaskWaitCancelled",
     "TaskWaitTimeout",
+    "TripoPollTimeoutError",
+    "AUTH_FAILED_CODES",
     "RETRYABLE_API_CODES",
     "RATE_LIMIT_CODES",
 ]
@@ -46,6 +52,9 @@ __all__ = [
 RATE_LIMIT_CODES = frozenset({1007, 2000})
 #: API codes for which retrying the same request later can succeed (wire notes §6.1).
 RETRYABLE_API_CODES = frozenset({1000, 1001, 1007, 2000, 2014})
+#: Codes of a refused key (apiv3 answers HTTP 401 with code 2; some deployments still use v2's
+#: 1002). Tell them by HTTP 401 first: that also covers a key used in the wrong region.
+AUTH_FAILED_CODES = frozenset({2, 1002})
 
 
 class TripoError(Exception):
@@ -98,7 +107,8 @@ class TripoAPIError(TripoError):
     """The API answered with an error envelope ``{"code": …, "message": …, "suggestion": …}``.
 
     ``retry_after`` holds the parsed ``Retry-After`` header (seconds) when the server sent one,
-    so a job queue can reschedule a 429/2000 instead of failing.
+    so a job queue can reschedule a 429/2000 instead of failing. ``request_id`` is apiv3's id of
+    the failed request (quote it to support, with the trace id).
     """
 
     def __init__(
@@ -110,18 +120,25 @@ class TripoAPIError(TripoError):
         status_code: int | None = None,
         trace_id: str | None = None,
         retry_after: float | None = None,
+        request_id: str | None = None,
     ) -> None:
         self.code = code
         self.suggestion = redact(suggestion) if suggestion else suggestion
         self.status_code = status_code
         self.trace_id = trace_id
         self.retry_after = retry_after
+        self.request_id = redact(request_id) if request_id else request_id
         super().__init__(message)
 
     @property
     def retryable(self) -> bool:
         """True when the same request may succeed later (rate limits, transient server errors)."""
         return self.code in RETRYABLE_API_CODES
+
+    @property
+    def auth_failed(self) -> bool:
+        """The key was refused: wrong, revoked, or issued for the other region."""
+        return self.status_code == 401 or self.code in AUTH_FAILED_CODES
 
     def __str__(self) -> str:
         text = f"[{self.code}] {self.message}"
@@ -130,6 +147,8 @@ class TripoAPIError(TripoError):
         extra = []
         if self.status_code:
             extra.append(f"HTTP {self.status_code}")
+        if self.request_id:
+            extra.append(f"request id {self.request_id}")
         if self.trace_id:
             extra.append(f"trace id {self.trace_id}")
         if extra:
@@ -137,9 +156,14 @@ class TripoAPIError(TripoError):
         return text
 
 
+class TripoValidationError(TripoError, ValueError):
+    """A request this client refuses to send, such as a capability Tripo has retired. Nothing was
+    sent. A ``ValueError`` too, so ``except ValueError`` around argument checks still catches it."""
+
+
 class TaskWaitCancelled(TripoError):
     """``wait_for_task`` was cancelled through its ``cancel_event``. The task itself keeps running
-    on the server (V2 has no cancel endpoint); ``last_task`` is the last state seen, if any."""
+    on the server (apiv3 has no cancel endpoint); ``last_task`` is the last state seen, if any."""
 
     def __init__(self, task_id: str, last_task: Task | None = None) -> None:
         self.task_id = task_id
@@ -159,3 +183,7 @@ class TaskWaitTimeout(TimeoutError):
         if last_task is not None:
             state = f" (last status {last_task.status.value}, progress {last_task.progress}%)"
         super().__init__(f"Task {task_id} did not finish within {timeout:g} seconds{state}.")
+
+
+#: The official SDK 1.0.0's name for :class:`TaskWaitTimeout`.
+TripoPollTimeoutError = TaskWaitTimeout

@@ -1,11 +1,17 @@
-"""Data models ``Task``, ``TaskOutput`` and ``Balance`` with *tolerant* parsing.
+"""Data models ``Task``, ``TaskOutput``, ``Balance`` (the seed's) and apiv3's ``BatchTaskResult``,
+``TaskUsageItem`` and ``PresignedUpload``, with *tolerant* parsing.
 
-Why tolerant: the server adds output keys and statuses over time, and the docs warn that
-``output`` may carry undocumented keys. SDK 0.3.0 raised ``KeyError`` on a missing field and
-``ValueError`` on an unknown status (§8 #4, #14), which turns an API addition into a crash in the
-middle of a paid job. Here a missing field gets a neutral default, an unknown status becomes
-``TaskStatus.UNKNOWN`` (which is terminal), values of the wrong type are ignored, and extra output
-keys are kept in ``TaskOutput.extra``; the whole raw dict stays in ``Task.raw``.
+Why tolerant: the server adds output keys and statuses over time, and apiv3 renamed fields
+(``created_at`` instead of ``create_time``, ``credits_consumed``, ``error_message``, ``*_url``
+outputs). SDK 0.3.0 raised ``KeyError`` on a missing field and ``ValueError`` on an unknown
+status, which turns an API change into a crash in the middle of a paid job. Here a missing field
+gets a neutral default, an unknown status becomes ``TaskStatus.UNKNOWN``, values of the wrong type
+are ignored, and extra output keys are kept in ``TaskOutput.extra``; the whole raw dict stays in
+``Task.raw``.
+
+The seed's output fields keep working on apiv3, as in the official SDK 1.0.0: apiv3 returns one
+``model_url``, which ``model`` and ``pbr_model`` both name; ``rendered_image`` is
+``rendered_image_url``. :meth:`TaskOutput.files` lists each downloadable file once.
 """
 
 from __future__ import annotations
@@ -17,9 +23,26 @@ from typing import Any
 from .config import get_logger
 from .enums import RigType, TaskStatus
 
-__all__ = ["Task", "TaskOutput", "Balance", "parse_status"]
+__all__ = [
+    "Task", "TaskOutput", "Balance", "BatchTaskResult", "TaskUsageItem", "PresignedUpload", "parse_status",
+    "FILE_OUTPUTS", "VIEW_NAMES",
+]
 
 log = get_logger()
+
+VIEW_NAMES = ("front", "left", "back", "right")
+#: Downloadable outputs in the order :meth:`TaskOutput.files` lists them: the key it uses, and
+#: the attribute holding the URL.
+FILE_OUTPUTS: tuple[tuple[str, str], ...] = (
+    ("model", "model_url"),
+    ("base_model", "base_model"),
+    ("rendered_image", "rendered_image"),
+    ("generated_image", "generated_image"),
+    *((f"{view}_view", f"{view}_view_url") for view in VIEW_NAMES),
+    ("uv_render", "uv_render_url"),
+    ("depth_image", "depth_image_url"),
+    ("rendered_video", "rendered_video_url"),
+)
 
 
 def _int(value: Any, default: int | None = None) -> int | None:
@@ -55,6 +78,30 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _first(data: dict[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        found = _str(data.get(key))
+        if found:
+            return found
+    return None
+
+
+def _epoch(value: Any) -> int:
+    """Unix seconds from an apiv3 ISO-8601 time (``2026-10-15T00:00:00Z``) or a v2 number; 0 if neither."""
+    number = _int(value)
+    if number is not None:
+        return number
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return 0
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        return int(parsed.timestamp())
+    return 0
+
+
 def parse_status(value: Any) -> TaskStatus:
     """Map a wire status to :class:`TaskStatus`; anything unrecognised becomes UNKNOWN."""
     if isinstance(value, str):
@@ -62,11 +109,16 @@ def parse_status(value: Any) -> TaskStatus:
             return TaskStatus(value.strip().lower())
         except ValueError:
             pass
-    log.warning("Unrecognised task status %r; treating it as 'unknown' (final).", value)
+    log.warning("Unrecognised task status %r; treating it as 'unknown'.", value)
     return TaskStatus.UNKNOWN
 
 
-_OUTPUT_FIELDS = ("model", "base_model", "pbr_model", "rendered_image", "riggable", "rig_type", "generated_image", "topology")
+_OUTPUT_KEYS = frozenset({
+    "model", "model_url", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
+    "rendered_image_url", "riggable", "rig_type", "topology", "generated_image", "generated_image_url", "image",
+    "image_url", "generate_multiview_image", "uv_render_url", "depth_image_url", "rendered_video_url",
+    *(f"{view}_view_url" for view in VIEW_NAMES),
+})
 
 
 @dataclass
@@ -83,43 +135,87 @@ class TaskOutput:
     rig_type: RigType | None = None
     generated_image: str | None = None
     topology: str | None = None
+    # apiv3 names (the seed's fields above are aliases of these where they overlap)
+    model_url: str | None = None
+    rendered_image_url: str | None = None
+    generated_image_url: str | None = None
+    front_view_url: str | None = None
+    left_view_url: str | None = None
+    back_view_url: str | None = None
+    right_view_url: str | None = None
+    uv_render_url: str | None = None
+    depth_image_url: str | None = None
+    rendered_video_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def image(self) -> str | None:
+        """The official SDK 1.0.0's name for the generated image."""
+        return self.generated_image
+
+    def files(self) -> dict[str, str]:
+        """Every downloadable output, ``{key: url}`` in :data:`FILE_OUTPUTS` order, each URL once
+        (``model``/``pbr_model`` are one file on apiv3; a ``base_model`` equal to it is left out).
+        An output built by hand with only the seed's names (``TaskOutput(pbr_model=…)``) counts too."""
+        found: dict[str, str] = {}
+        for key, attribute in FILE_OUTPUTS:
+            url = getattr(self, attribute)
+            if key == "model":
+                url = url or self.model or self.pbr_model
+            elif key == "rendered_image":
+                url = url or self.rendered_image_url
+            if url and url not in found.values():
+                found[key] = url
+        return found
 
     @classmethod
     def from_dict(cls, data: Any) -> TaskOutput:
         if not isinstance(data, dict):
             return cls()
-        extra = {k: v for k, v in data.items() if k not in _OUTPUT_FIELDS}
+        extra = {k: v for k, v in data.items() if k not in _OUTPUT_KEYS}
+        views = data.get("generate_multiview_image")
+        views = views if isinstance(views, dict) else {}
+        raw_rig = _str(data.get("rig_type")) or _str(data.get("topology"))
         rig_type: RigType | None = None
-        raw_rig = data.get("rig_type")
-        if isinstance(raw_rig, str):
+        if raw_rig is not None:
             try:
                 rig_type = RigType(raw_rig)
             except ValueError:
                 extra["rig_type"] = raw_rig  # keep a value we cannot type rather than drop it
         riggable = data.get("riggable")
+        model_url = _first(data, "model_url", "pbr_model_url", "model", "pbr_model")
+        rendered = _first(data, "rendered_image_url", "rendered_image")
+        image = _first(data, "generated_image_url", "generated_image", "image_url", "image")
         return cls(
-            model=_str(data.get("model")),
-            base_model=_str(data.get("base_model")),
-            pbr_model=_str(data.get("pbr_model")),
-            rendered_image=_str(data.get("rendered_image")),
+            model=_first(data, "model", "model_url", "pbr_model_url"),
+            base_model=_first(data, "base_model", "base_model_url"),
+            pbr_model=_first(data, "pbr_model", "pbr_model_url", "model_url"),
+            rendered_image=rendered,
             riggable=riggable if isinstance(riggable, bool) else None,
             rig_type=rig_type,
-            generated_image=_str(data.get("generated_image")),
+            generated_image=image,
             topology=_str(data.get("topology")),
+            model_url=model_url,
+            rendered_image_url=rendered,
+            generated_image_url=image,
+            **{f"{view}_view_url": _str(views.get(f"{view}_view_url")) or _str(data.get(f"{view}_view_url"))
+               for view in VIEW_NAMES},
+            uv_render_url=_str(data.get("uv_render_url")),
+            depth_image_url=_str(data.get("depth_image_url")),
+            rendered_video_url=_str(data.get("rendered_video_url")),
             extra=extra,
         )
 
 
 @dataclass
 class Task:
-    """A task as returned by ``GET /task/{id}``.
+    """A task as returned by ``GET /v3/tasks/{id}``.
 
-    Seed fields first (same order and meaning as SDK 0.3.0), then additions: ``consumed_credit``
-    (what the task really cost; 0 for failed tasks), ``thumbnail``, ``trace_id`` (of the response
-    this object was parsed from) and ``raw`` (the untouched ``data`` dict).
-    ``running_left_time``/``queuing_num`` are passed through as sent; the server uses -1 for
-    "not applicable".
+    Seed fields first (same order and meaning as SDK 0.3.0; ``create_time`` is computed from
+    apiv3's ISO ``created_at``), then additions: ``completed_at`` (ISO text, once final),
+    ``credits_consumed`` (what the task really cost; 0 for failed tasks; may be fractional),
+    ``trace_id`` (of the response this object was parsed from) and ``raw`` (the untouched
+    ``data`` dict). ``running_left_time``/``queuing_num`` are optional on apiv3 (usually absent).
     """
 
     task_id: str
@@ -133,8 +229,8 @@ class Task:
     queuing_num: int | None = None
     error_code: int | None = None
     error_msg: str | None = None
-    consumed_credit: float | None = None
-    thumbnail: str | None = None
+    completed_at: str | None = None
+    credits_consumed: float | None = None
     trace_id: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -143,12 +239,17 @@ class Task:
         """The creation time as a (local, naive) datetime, like the SDK."""
         return datetime.datetime.fromtimestamp(self.create_time)
 
+    @property
+    def error_message(self) -> str | None:
+        """apiv3's name for :attr:`error_msg`."""
+        return self.error_msg
+
     @classmethod
     def from_dict(cls, data: Any, trace_id: str | None = None) -> Task:
         if not isinstance(data, dict):
             data = {}
         inp = data.get("input")
-        error_msg = _str(data.get("error_msg")) or _str(data.get("error_message"))
+        created = data.get("create_time")
         return cls(
             task_id=str(data.get("task_id") or ""),
             type=str(data.get("type") or ""),
@@ -156,13 +257,13 @@ class Task:
             input=inp if isinstance(inp, dict) else {},
             output=TaskOutput.from_dict(data.get("output")),
             progress=max(0, min(100, _int(data.get("progress"), 0) or 0)),
-            create_time=_int(data.get("create_time"), 0) or 0,
+            create_time=_epoch(created if created is not None else data.get("created_at")),
             running_left_time=_int(data.get("running_left_time")),
             queuing_num=_int(data.get("queuing_num")),
             error_code=_int(data.get("error_code")),
-            error_msg=error_msg,
-            consumed_credit=_float(data.get("consumed_credit")),
-            thumbnail=_str(data.get("thumbnail")),
+            error_msg=_str(data.get("error_message")) or _str(data.get("error_msg")),
+            completed_at=_str(data.get("completed_at")),
+            credits_consumed=_float(data.get("credits_consumed"), _float(data.get("consumed_credit"))),
             trace_id=trace_id,
             raw=data,
         )
@@ -170,7 +271,8 @@ class Task:
 
 @dataclass
 class Balance:
-    """Credits: ``balance`` is spendable, ``frozen`` is held for tasks still running."""
+    """Credits: ``balance`` is spendable, ``frozen`` is held for tasks still running. apiv3 may send
+    either as a decimal string (``"47725.00"``) and ``frozen`` as null."""
 
     balance: float
     frozen: float
@@ -180,3 +282,59 @@ class Balance:
         if not isinstance(data, dict):
             data = {}
         return cls(balance=_float(data.get("balance"), 0.0) or 0.0, frozen=_float(data.get("frozen"), 0.0) or 0.0)
+
+
+@dataclass
+class BatchTaskResult:
+    """``POST /v3/tasks/list``: the tasks the service knows, by id, and the ids it does not
+    (``missed``: wrong id, another key's task, or past Tripo's retention)."""
+
+    tasks: dict[str, Task]
+    missed: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: Any, trace_id: str | None = None) -> BatchTaskResult:
+        if not isinstance(data, dict):
+            data = {}
+        raw_tasks = data.get("tasks")
+        tasks = {str(task_id): Task.from_dict(payload, trace_id)
+                 for task_id, payload in (raw_tasks.items() if isinstance(raw_tasks, dict) else ())
+                 if isinstance(payload, dict)}
+        missed = data.get("missed")
+        return cls(tasks=tasks, missed=[str(m) for m in missed] if isinstance(missed, list) else [])
+
+
+@dataclass
+class TaskUsageItem:
+    """One row of ``GET /v3/account/usage``: a task and what it cost."""
+
+    task_id: str
+    type: str | None = None
+    status: str | None = None
+    created_at: str | None = None
+    credits_consumed: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: Any) -> TaskUsageItem:
+        if not isinstance(data, dict):
+            data = {}
+        return cls(task_id=str(data.get("task_id") or ""), type=_str(data.get("type")),
+                   status=_str(data.get("status")), created_at=_str(data.get("created_at")),
+                   credits_consumed=_float(data.get("credits_consumed")))
+
+
+@dataclass
+class PresignedUpload:
+    """``POST /v3/files/presign``: where to ``PUT`` the bytes, and the token to use afterwards."""
+
+    file_token: str
+    upload_url: str
+    expires_in: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: Any) -> PresignedUpload:
+        if not isinstance(data, dict):
+            data = {}
+        return cls(file_token=_first(data, "file_token") or "",
+                   upload_url=_first(data, "presigned_url", "upload_url") or "",
+                   expires_in=_int(data.get("expires_in")))

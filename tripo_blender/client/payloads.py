@@ -1,123 +1,164 @@
-"""Pure builders for ``POST /task`` bodies — one per client method, no I/O, testable byte for byte.
+"""Pure builders of apiv3 requests — one per client method, no I/O, testable byte for byte.
 
 Each builder validates its arguments (raising ``ValueError`` with a message that names the
-parameter) and returns a plain ``dict`` in the exact shape the *server* expects (wire notes §4),
-which is not always what SDK 0.3.0 sent. :func:`encode_body` turns it into the bytes on the wire.
+parameter) and returns a :class:`Request`: the apiv3 route and the JSON body the *server*
+expects. Inputs arrive already resolved to wire strings (URL, ``file_…`` token or task id; see
+:mod:`.inputs`), so a builder can also run with placeholders to validate a request before any
+upload. :func:`encode_body` turns a body into the bytes on the wire.
 
-Which fields are sent — the rule
-================================
+Which fields are sent — the rule (the official SDK 1.0.0's, so our bodies equal its bodies)
+==========================================================================================
 
-1. **Required fields are always sent** (``type``, ``prompt``, ``file``/``files``, task ids, …).
-2. **``None`` means "not set" and is never sent.** No JSON ``null`` ever goes out (SDK 0.3.0 sent
-   ``"spec": null``). Empty strings for optional text (``negative_prompt``) count as not set.
-3. **A parameter with a non-None default is sent with its value**, including when the caller left
-   it at the default: the seed's documented defaults are part of the contract, and sending them
-   keeps the result stable if Tripo changes a server-side default. Example: ``export_with_geometry``
-   (seed default False, docs say the server defaults to true) and ``with_animation`` of
-   ``convert_model`` (seed False, docs true) must be sent for the seed's behaviour to hold.
-4. **Exceptions — fields whose mere presence costs credits or changes the request — are sent only
-   when the caller asked for them:**
+1. **Required fields are always sent**: the prompt or ``input``/``inputs``, ``format``, the
+   animation, and ``model`` on the routes where apiv3 requires it or the seed method has a
+   default version (generation, texture, rig, segmentation, completion).
+2. **Everything else is sent only when it differs from the documented default** (the default in
+   the method's signature, which is the server's). ``None`` is never sent; no JSON ``null``
+   ever goes out except for an empty multiview slot. Leaving a field out lets the server apply
+   its default, and on ``convert`` any non-default option moves the task into the "complex
+   convert" price tier, so an unchanged option must not look like a choice.
+3. ``compress=True`` becomes ``"compress": "geometry"`` (the wire type is a string).
+4. P-series versions (``P1-…``, ``P2-…``) reject ``quad``, ``smart_low_poly``, ``generate_parts``
+   and ``geometry_quality`` even when false: asking for one with them is a ``ValueError``.
+5. Options apiv3 no longer has are refused, never silently dropped: a generation ``style``,
+   retarget's ``bake_animation=False`` is logged (the service ignores it, as the SDK warns).
+6. Retired model versions are rewritten (:mod:`.versions`), with a log line.
 
-   * ``convert_model``: ``quad``, ``face_limit``, ``flatten_bottom``, ``flatten_bottom_threshold``,
-     ``texture_size``, ``texture_format`` and ``pivot_to_center_bottom`` each add a 5-credit
-     surcharge "when set" (pricing, §6.5), and it is unknown whether an explicit default counts.
-     They default to the sentinel :data:`UNSET` and are sent only if the caller passed them
-     (any value, even one equal to the documented default: an explicit choice is honoured).
-     The documented defaults (quad False, face_limit 10000, flatten_bottom False, threshold 0.01,
-     texture_size 4096, texture_format "JPEG", pivot False) are what the server applies when the
-     field is absent. The other convert options (``force_symmetry``, ``with_animation``,
-     ``pack_uv``, ``bake``) carry no surcharge and follow rule 3.
-   * Generation (text/image/multiview): ``quad``, ``smart_low_poly`` and ``generate_parts`` are
-     paid add-ons whose API default is false; they are sent only when True. ``compress=True``
-     becomes ``"compress": "geometry"`` (the wire type is a string); False is not sent.
-   * P1 model versions (``P1-…``) reject ``quad``/``smart_low_poly``/``generate_parts`` even when
-     false, so they are never sent for P1, and asking for one of them with P1 is a ValueError.
-   * ``texture_quality="standard"`` (the API default) is rejected by the server when both
-     ``texture`` and ``pbr`` are False, so in exactly that combination the default is left out.
-     ``"detailed"``/``"extreme"`` are always sent.
-
-Other shape rules: ``texture_model`` prompts go inside ``texture_prompt`` as
-``{"text" | "image", "style_image"}``; ``rig_model`` sends ``rig_type``/``spec`` only when given;
-``retarget_animation`` sends ``animation`` for one (enum or plain string) and ``animations`` for a
-list (1–5, no duplicates: each one is billed); multiview ``files`` are exactly four slots in the
-order [front, left, back, right] with ``{}`` for an empty slot; ``smart_lowpoly`` is wire type
-``highpoly_to_lowpoly``, ``check_riggable`` ``animate_prerigcheck``, ``rig_model`` ``animate_rig``,
-``retarget_animation`` ``animate_retarget``.
+Shape rules: ``texture_model`` prompts go inside ``texture_prompt`` as ``{"text" | "image",
+"style_image"}``; ``retarget_animation`` sends ``animation`` for one (enum or plain string) and
+``animations`` for a list (1–5, no duplicates: each one is billed); multiview ``inputs`` are
+exactly four slots [front, left, back, right] with ``null`` for an empty one, or
+``[{"task_id": …}]`` to reuse the views of an image-to-multiview task.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, TypeVar, Union
+from dataclasses import dataclass
+from typing import Any, TypeVar, Union
 
-from .enums import Animation, ModelStyle, PostStyle, RigSpec, RigType
+from . import versions
+from .config import get_logger
+from .enums import Animation, ModelStyle, RigSpec, RigType
+from .errors import TripoValidationError
 
 __all__ = [
-    "UNSET",
-    "Unset",
     "Body",
-    "FileObject",
+    "Request",
+    "ROUTES",
+    "RETIRED_TYPES",
     "PROMPT_MAX_CHARS",
     "NEGATIVE_PROMPT_MAX_CHARS",
+    "IMAGE_PROMPT_MAX_CHARS",
     "MAX_ANIMATIONS",
+    "MAX_TASK_IDS",
+    "SEED_MAX",
+    "CONVERT_FORMATS",
+    "TEXTURE_FORMATS",
+    "TEXTURE_QUALITIES",
+    "GEOMETRY_QUALITIES",
+    "ORIENTATIONS",
+    "FBX_PRESETS",
+    "SEGMENTATION_GRANULARITIES",
+    "COMPLETION_MODES",
     "encode_body",
-    "is_p1",
+    "retired",
     "validate_task_id",
     "multiview_slots",
-    "create_task_body",
     "GenerationOptions",
-    "text_to_model_body",
-    "image_to_model_body",
-    "multiview_to_model_body",
-    "convert_model_body",
-    "stylize_model_body",
-    "texture_model_body",
-    "refine_model_body",
-    "check_riggable_body",
-    "rig_model_body",
-    "retarget_animation_body",
-    "mesh_segmentation_body",
-    "mesh_completion_body",
-    "smart_lowpoly_body",
+    "create_task_request",
+    "text_to_model_request",
+    "image_to_model_request",
+    "multiview_to_model_request",
+    "texture_model_request",
+    "convert_model_request",
+    "import_model_request",
+    "check_riggable_request",
+    "rig_model_request",
+    "retarget_animation_request",
+    "mesh_segmentation_request",
+    "mesh_completion_request",
+    "smart_lowpoly_request",
+    "mesh_uv_request",
+    "text_to_image_request",
+    "image_to_multiview_request",
+    "list_tasks_body",
+    "AnimationArg",
 ]
 
+log = get_logger()
+
 Body = dict[str, Any]
-FileObject = dict[str, Any]
 T = TypeVar("T")
 
-
-class Unset(enum.Enum):
-    """Type of :data:`UNSET`: "the caller did not pass this; let the server apply its default"."""
-
-    UNSET = "UNSET"
-
-    def __repr__(self) -> str:
-        return "<server default>"
-
-
-UNSET: Final = Unset.UNSET
+#: apiv3 route of each task type (v2's ``type`` names, which apiv3 still reports on tasks).
+#: ``create_task`` routes a hand-written body by its ``type`` through this table.
+ROUTES: Mapping[str, str] = {
+    "text_to_model": "/v3/generation/text-to-model",
+    "image_to_model": "/v3/generation/image-to-model",
+    "multiview_to_model": "/v3/generation/multiview-to-model",
+    "text_to_image": "/v3/generation/text-to-image",
+    "generate_image": "/v3/generation/image-to-image",
+    "generate_multiview_image": "/v3/generation/image-to-multiview",
+    "edit_multiview_image": "/v3/generation/edit-multiview",
+    "image_to_splat": "/v3/generation/image-to-splat",
+    "image_to_depth": "/v3/generation/image-to-depth",
+    "texture_model": "/v3/models/texture",
+    "convert_model": "/v3/models/convert",
+    "import_model": "/v3/models/import",
+    "animate_prerigcheck": "/v3/animations/rig-check",
+    "animate_rig": "/v3/animations/rig",
+    "animate_retarget": "/v3/animations/retarget",
+    "mesh_segmentation": "/v3/mesh/segment",
+    "mesh_completion": "/v3/mesh/complete",
+    "highpoly_to_lowpoly": "/v3/mesh/decimate",
+    "mesh_uv": "/v3/mesh/uv",
+}
+#: Capabilities Tripo retired with v2 (refine: generate with a v3.x model instead).
+RETIRED_TYPES = frozenset({"refine_model", "stylize_model"})
 
 PROMPT_MAX_CHARS = 1024
-# The docs page says 255, both official schemas say 1024. Only the bound every source agrees is
-# too long is enforced here; 256..1024 is left for the server to judge.
+# The docs page says 255, the schemas 1024; only what every source agrees is too long is refused.
 NEGATIVE_PROMPT_MAX_CHARS = 1024
+#: Text-to-image prompts may be longer (wire reference §3.3).
+IMAGE_PROMPT_MAX_CHARS = 1800
 MAX_ANIMATIONS = 5
+MAX_TASK_IDS = 100
+SEED_MAX = 2**31 - 1
 
 TEXTURE_QUALITIES = ("standard", "detailed", "extreme")
+#: ``fast`` exists only for texture v3.5.
+TEXTURE_MODEL_QUALITIES = (*TEXTURE_QUALITIES, "fast")
 GEOMETRY_QUALITIES = ("standard", "detailed")
 TEXTURE_ALIGNMENTS = ("original_image", "geometry")
 ORIENTATIONS = ("default", "align_image")
+EXPORT_ORIENTATIONS = ("+x", "-x", "+y", "-y")
 OUT_FORMATS = ("glb", "fbx")
 CONVERT_FORMATS = ("GLTF", "USDZ", "FBX", "OBJ", "STL", "3MF")
 TEXTURE_FORMATS = ("BMP", "DPX", "HDR", "JPEG", "OPEN_EXR", "PNG", "TARGA", "TIFF", "WEBP")
-BLOCK_SIZE_RANGE = (32, 128)
+FBX_PRESETS = ("blender", "3dsmax", "mixamo")
+SEGMENTATION_GRANULARITIES = ("simple", "balanced", "detailed")
+COMPLETION_MODES = ("ai_completion", "quick_cap")
 
 _TASK_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+_RETIRED_TEXT = ("{name} is no longer supported: Tripo retired this capability with its v2 API "
+                 "(shut down on 2026-10-31). No request was sent.{hint}")
+_RETIRED_HINTS = {
+    "refine_model": " Generate with a newer model version (v3.0 or v3.1) instead of refining a draft.",
+    "stylize_model": "",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One apiv3 call: ``POST <route>`` with ``body``."""
+
+    route: str
+    body: Body
 
 
 # --------------------------------------------------------------------------- encoding
@@ -128,8 +169,13 @@ def encode_body(body: Mapping[str, Any]) -> bytes:
     try:
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"The task data cannot be sent as JSON: {exc}") from None
+        raise ValueError(f"The request cannot be sent as JSON: {exc}") from None
     return text.encode("utf-8")
+
+
+def retired(name: str) -> TripoValidationError:
+    """The error for a capability Tripo retired (``refine_model``, ``stylize_model``)."""
+    return TripoValidationError(_RETIRED_TEXT.format(name=name, hint=_RETIRED_HINTS.get(name, "")))
 
 
 # --------------------------------------------------------------------------- validators
@@ -141,6 +187,13 @@ def validate_task_id(value: Any, name: str = "task_id") -> str:
         raise ValueError(f"{name} must be a non-empty task id string.")
     if _TASK_ID_RE.fullmatch(value) is None:
         raise ValueError(f"{name} does not look like a Tripo task id: {value!r}")
+    return value
+
+
+def _input(value: Any, name: str) -> str:
+    """A resolved input string (URL, file token or task id); see :mod:`.inputs`."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a task id, file token or URL.")
     return value
 
 
@@ -193,24 +246,55 @@ def _enum(value: Any, name: str, enum_cls: type[enum.Enum]) -> str:
     return _choice(value, name, [str(m.value) for m in enum_cls])
 
 
+def _version(value: Any, name: str = "model_version") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string such as {versions.GENERATION_DEFAULT!r}.")
+    return value
+
+
+def _rewritten(task_type: str, version: str) -> str:
+    sent = versions.rewrite(task_type, version)
+    if sent != version:
+        log.warning("Model version %s is retired on apiv3; sending %s instead (as v2 did)", version, sent)
+    return sent
+
+
 def _part_names(value: Any) -> list[str]:
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise ValueError("part_names must be a list of part name strings.")
     names = list(value)
-    if not names:
-        raise ValueError("part_names is empty; pass None to mean all parts.")
     for n in names:
         if not isinstance(n, str) or not n:
             raise ValueError("part_names must contain non-empty strings only.")
     return names
 
 
-def is_p1(model_version: str | None) -> bool:
-    """True for the P1 model family, which rejects quad/smart_low_poly/generate_parts."""
-    return isinstance(model_version, str) and model_version.upper().startswith("P1-")
+def _seed(body: Body, name: str, value: Any) -> None:
+    if value is not None:
+        body[name] = _int(value, name, minimum=0, maximum=SEED_MAX)
 
 
-def multiview_slots(images: Sequence[T | None]) -> list[T | None]:
+def _flag(body: Body, name: str, value: Any, default: bool) -> None:
+    """Send a boolean only when it differs from its default (``None`` = not set)."""
+    if value is not None and _bool(value, name) != default:
+        body[name] = value
+
+
+def _option(body: Body, name: str, value: Any, default: str | None, choices: Sequence[str], *,
+            upper: bool = False) -> None:
+    """Send a choice only when it differs from its default (``None`` = not set)."""
+    if value is not None:
+        chosen = _choice(value, name, choices, upper=upper)
+        if chosen != default:
+            body[name] = chosen
+
+
+def _compress(body: Body, value: Any) -> None:
+    if value is not None and _bool(value, "compress"):
+        body["compress"] = "geometry"
+
+
+def multiview_slots(images: Sequence[T]) -> list[T | None]:
     """Normalise multiview input to exactly four slots [front, left, back, right].
 
     A shorter list is padded with empty slots at the end. Front is mandatory and the docs ask for
@@ -218,385 +302,458 @@ def multiview_slots(images: Sequence[T | None]) -> list[T | None]:
     """
     if isinstance(images, (str, bytes)) or not isinstance(images, Sequence):
         raise ValueError("images must be a list of up to 4 images in the order [front, left, back, right].")
-    slots = list(images)
+    slots: list[T | None] = list(images)
     if len(slots) > 4:
         raise ValueError(f"images has {len(slots)} entries; multiview takes at most 4: [front, left, back, right].")
     slots += [None] * (4 - len(slots))
     if slots[0] is None:
         raise ValueError("The front view (images[0]) is required for multiview_to_model.")
     if sum(s is not None for s in slots) < 2:
-        raise ValueError("multiview_to_model needs at least 2 views (front plus left, back or right); use image_to_model for one image.")
+        raise ValueError("multiview_to_model needs at least 2 views (front plus left, back or right); "
+                         "use image_to_model for one image.")
     return slots
 
 
 # --------------------------------------------------------------------------- generation
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class GenerationOptions:
     """The options every generation method (text/image/multiview) shares, with the seed's defaults.
 
-    One value instead of one parameter each, so the three ``*_body`` builders list only what is
-    specific to their task type and the public :class:`TripoClient` signatures stay the one place
-    where the parameters are spelled out. Options only some methods have (``image_seed``,
-    ``texture_alignment``, ``style``, ``orientation``) stay parameters of those builders: a field
-    here that one builder silently ignored would hide mistakes. Values are checked when the body
-    is built (``ValueError`` naming the field), not here, so bodies and errors are unchanged.
-    Frozen, so the builders can share one default instance safely.
-
-    ``geometry_quality`` is not in SDK 0.3.0 but the API has it (v3.x "Ultra", +20 credits);
-    like the other paid P1-incompatible options it is sent only when set.
+    One value instead of one parameter each, so the three builders list only what is specific to
+    their route and the public :class:`TripoClient` signatures stay the one place where the
+    parameters are spelled out. Values are checked when the body is built (``ValueError`` naming
+    the field). ``geometry_quality``, ``export_uv`` and ``export_orientation`` are apiv3's
+    additions (the official SDK 1.0.0 has the first two as parameters, the last as an extra).
     """
 
-    model_version: str | None = "v2.5-20250123"
+    model_version: str | None = versions.GENERATION_DEFAULT
     face_limit: int | None = None
     texture: bool | None = True
     pbr: bool | None = True
     model_seed: int | None = None
     texture_seed: int | None = None
-    texture_quality: str = "standard"
-    auto_size: bool = False
-    quad: bool = False
-    compress: bool = False
-    generate_parts: bool = False
-    smart_low_poly: bool = False
-    geometry_quality: str | None = None
+    texture_quality: str | None = "standard"
+    auto_size: bool | None = False
+    quad: bool | None = False
+    compress: bool | None = False
+    generate_parts: bool | None = False
+    smart_low_poly: bool | None = False
+    geometry_quality: str | None = "standard"
+    export_uv: bool | None = True
+    export_orientation: str | None = None
+
+    @property
+    def version(self) -> str:
+        """The version sent: apiv3 requires one, so ``None`` means the client's default."""
+        return versions.GENERATION_DEFAULT if self.model_version is None else _version(self.model_version)
 
 
-def _generation_fields(
-    body: Body,
-    options: GenerationOptions,
-    *,
-    image_seed: int | None = None,
-    texture_alignment: str | None = None,
-    style: ModelStyle | str | None = None,
-    orientation: str | None = None,
-) -> Body:
-    """Add the generation options to ``body`` in the seed's parameter order (bodies are compared
-    byte for byte); the keyword arguments are the options only some task types have."""
+def _generation_body(head: Body, options: GenerationOptions, *, negative_prompt: str | None = None,
+                     image_seed: int | None = None, texture_alignment: str | None = None,
+                     orientation: str | None = None, enable_image_autofix: bool | None = None) -> Body:
+    """``head`` (the route's input) + ``model`` + the options that differ from their defaults,
+    in the official SDK's order (so our bodies read like its bodies)."""
     o = options
-    if o.model_version is not None:
-        if not isinstance(o.model_version, str) or not o.model_version:
-            raise ValueError("model_version must be a non-empty string such as 'v2.5-20250123'.")
-        body["model_version"] = o.model_version
+    version = o.version
+    body: Body = {**head, "model": version}
+    if negative_prompt:
+        body["negative_prompt"] = _text(negative_prompt, "negative_prompt", NEGATIVE_PROMPT_MAX_CHARS)
     if o.face_limit is not None:
         body["face_limit"] = _int(o.face_limit, "face_limit", minimum=1)
-    if o.texture is not None:
-        body["texture"] = _bool(o.texture, "texture")
-    if o.pbr is not None:
-        body["pbr"] = _bool(o.pbr, "pbr")
-    for seed_name, seed in (("image_seed", image_seed), ("model_seed", o.model_seed), ("texture_seed", o.texture_seed)):
-        if seed is not None:
-            body[seed_name] = _int(seed, seed_name, minimum=0)
-    if o.texture_quality is not None:
-        quality = _choice(o.texture_quality, "texture_quality", TEXTURE_QUALITIES)
-        if not (quality == "standard" and o.texture is False and o.pbr is False):
-            body["texture_quality"] = quality
-    if texture_alignment is not None:
-        body["texture_alignment"] = _choice(texture_alignment, "texture_alignment", TEXTURE_ALIGNMENTS)
-    if style is not None:
-        body["style"] = _enum(style, "style", ModelStyle)
-    body["auto_size"] = _bool(o.auto_size, "auto_size")
-    if orientation is not None:
-        body["orientation"] = _choice(orientation, "orientation", ORIENTATIONS)
-    p1 = is_p1(o.model_version)
-    for flag_name, flag in (("quad", o.quad), ("generate_parts", o.generate_parts), ("smart_low_poly", o.smart_low_poly)):
-        if _bool(flag, flag_name) and p1:
-            raise ValueError(f"{flag_name}=True is not supported by the P1 model version {o.model_version!r}.")
-    if o.geometry_quality is not None:
-        if p1:
-            raise ValueError(f"geometry_quality is not supported by the P1 model version {o.model_version!r}.")
-        body["geometry_quality"] = _choice(o.geometry_quality, "geometry_quality", GEOMETRY_QUALITIES)
-    if o.quad:
-        body["quad"] = True
-    if _bool(o.compress, "compress"):
-        body["compress"] = "geometry"
-    if o.generate_parts:
-        body["generate_parts"] = True
-    if o.smart_low_poly:
-        body["smart_low_poly"] = True
+    _flag(body, "texture", o.texture, True)
+    _flag(body, "pbr", o.pbr, True)
+    _seed(body, "image_seed", image_seed)
+    _seed(body, "model_seed", o.model_seed)
+    _seed(body, "texture_seed", o.texture_seed)
+    _option(body, "texture_quality", o.texture_quality, "standard", TEXTURE_QUALITIES)
+    p_series = versions.is_p_series(version)
+    if o.geometry_quality is not None and _choice(o.geometry_quality, "geometry_quality", GEOMETRY_QUALITIES) != "standard":
+        if p_series:
+            raise ValueError(f"geometry_quality is not supported by the P-series model version {version!r}.")
+        body["geometry_quality"] = o.geometry_quality
+    _option(body, "texture_alignment", texture_alignment, "original_image", TEXTURE_ALIGNMENTS)
+    _flag(body, "auto_size", o.auto_size, False)
+    _option(body, "orientation", orientation, "default", ORIENTATIONS)
+    for flag_name, flag in (("quad", o.quad), ("generate_parts", o.generate_parts),
+                            ("smart_low_poly", o.smart_low_poly)):
+        if flag is not None and _bool(flag, flag_name) and p_series:
+            raise ValueError(f"{flag_name}=True is not supported by the P-series model version {version!r}.")
+        _flag(body, flag_name, flag, False)
+    _flag(body, "enable_image_autofix", enable_image_autofix, False)
+    _flag(body, "export_uv", o.export_uv, True)
+    _compress(body, o.compress)
+    _option(body, "export_orientation", o.export_orientation, None, EXPORT_ORIENTATIONS)
     return body
 
 
-def text_to_model_body(
+def _no_style(style: ModelStyle | str | None) -> None:
+    if style is not None:
+        raise ValueError("style is not available on Tripo's apiv3 (generation styles were retired with v2); "
+                         "describe the style in the prompt instead. Nothing was sent.")
+
+
+def text_to_model_request(
     prompt: str,
     negative_prompt: str | None = None,
     image_seed: int | None = None,
     style: ModelStyle | str | None = None,
     options: GenerationOptions = GenerationOptions(),
-) -> Body:
-    body: Body = {"type": "text_to_model", "prompt": _text(prompt, "prompt", PROMPT_MAX_CHARS)}
+) -> Request:
+    _no_style(style)
+    body = _generation_body({"prompt": _text(prompt, "prompt", PROMPT_MAX_CHARS)}, options,
+                            negative_prompt=negative_prompt, image_seed=image_seed)
+    return Request(ROUTES["text_to_model"], body)
+
+
+def image_to_model_request(
+    image: str,
+    texture_alignment: str | None = "original_image",
+    style: ModelStyle | str | None = None,
+    orientation: str | None = "default",
+    options: GenerationOptions = GenerationOptions(),
+    enable_image_autofix: bool | None = False,
+) -> Request:
+    """``image`` is a resolved input string (URL, file token, or an image task's id)."""
+    _no_style(style)
+    body = _generation_body({"input": _input(image, "image")}, options, texture_alignment=texture_alignment,
+                            orientation=orientation, enable_image_autofix=enable_image_autofix)
+    return Request(ROUTES["image_to_model"], body)
+
+
+def multiview_to_model_request(
+    images: Sequence[str | None] | str,
+    texture_alignment: str | None = "original_image",
+    orientation: str | None = "default",
+    options: GenerationOptions = GenerationOptions(),
+) -> Request:
+    """``images``: resolved input strings (or None) in [front, left, back, right] order, or the id
+    of an image-to-multiview task whose four views are reused."""
+    inputs: list[Any]
+    if isinstance(images, str):
+        inputs = [{"task_id": validate_task_id(images, "images")}]
+    else:
+        inputs = [_input(v, "image") if v is not None else None for v in multiview_slots(images)]
+    body = _generation_body({"inputs": inputs}, options, texture_alignment=texture_alignment, orientation=orientation)
+    return Request(ROUTES["multiview_to_model"], body)
+
+
+def text_to_image_request(prompt: str, negative_prompt: str | None = None, *, model: str | None = None,
+                          size: str | None = None, aspect_ratio: str | None = None,
+                          output_format: str | None = None) -> Request:
+    """A concept image from text. ``model`` is an image model (``seedream_v4``, the server's
+    default, ``banana``, ``chat_image_1``…), never a 3D version."""
+    body: Body = {"prompt": _text(prompt, "prompt", IMAGE_PROMPT_MAX_CHARS)}
     if negative_prompt:
         body["negative_prompt"] = _text(negative_prompt, "negative_prompt", NEGATIVE_PROMPT_MAX_CHARS)
-    return _generation_fields(body, options, image_seed=image_seed, style=style)
+    for name, value in (("model", model), ("size", size), ("aspect_ratio", aspect_ratio)):
+        if value is not None:
+            body[name] = _version(value, name)
+    _option(body, "output_format", output_format, None, ("png", "jpeg"))
+    return Request(ROUTES["text_to_image"], body)
 
 
-def image_to_model_body(
-    file: FileObject,
-    texture_alignment: str = "original_image",
-    style: ModelStyle | str | None = None,
-    orientation: str = "default",
-    options: GenerationOptions = GenerationOptions(),
-) -> Body:
-    body: Body = {"type": "image_to_model", "file": dict(file)}
-    return _generation_fields(body, options, texture_alignment=texture_alignment, style=style, orientation=orientation)
-
-
-def multiview_to_model_body(
-    files: Sequence[FileObject | None],
-    texture_alignment: str = "original_image",
-    orientation: str = "default",
-    options: GenerationOptions = GenerationOptions(),
-) -> Body:
-    """``files`` are file objects (or None) in [front, left, back, right] order; see :func:`multiview_slots`."""
-    slots = multiview_slots(files)
-    body: Body = {"type": "multiview_to_model", "files": [dict(f) if f is not None else {} for f in slots]}
-    return _generation_fields(body, options, texture_alignment=texture_alignment, orientation=orientation)
+def image_to_multiview_request(image: str) -> Request:
+    """Front, left, back and right views of one image (an input string)."""
+    return Request(ROUTES["generate_multiview_image"], {"input": _input(image, "image")})
 
 
 # --------------------------------------------------------------------------- post-processing
 
 
-def convert_model_body(
-    original_model_task_id: str,
-    format: str,
-    quad: bool | Unset = UNSET,
-    force_symmetry: bool = False,
-    face_limit: int | Unset = UNSET,
-    flatten_bottom: bool | Unset = UNSET,
-    flatten_bottom_threshold: float | Unset = UNSET,
-    texture_size: int | Unset = UNSET,
-    texture_format: str | Unset = UNSET,
-    pivot_to_center_bottom: bool | Unset = UNSET,
-    with_animation: bool = False,
-    pack_uv: bool = False,
-    bake: bool = True,
-    part_names: list[str] | None = None,
-) -> Body:
-    """See the module docstring, rule 4: surcharge options are sent only when passed."""
-    body: Body = {
-        "type": "convert_model",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-        "format": _choice(format, "format", CONVERT_FORMATS, upper=True),
-    }
-    if quad is not UNSET:
-        body["quad"] = _bool(quad, "quad")
-    body["force_symmetry"] = _bool(force_symmetry, "force_symmetry")
-    if face_limit is not UNSET:
-        body["face_limit"] = _int(face_limit, "face_limit", minimum=1)
-    if flatten_bottom is not UNSET:
-        body["flatten_bottom"] = _bool(flatten_bottom, "flatten_bottom")
-    if flatten_bottom_threshold is not UNSET:
-        body["flatten_bottom_threshold"] = _number(flatten_bottom_threshold, "flatten_bottom_threshold", minimum=0)
-    if texture_size is not UNSET:
-        body["texture_size"] = _int(texture_size, "texture_size", minimum=1)
-    if texture_format is not UNSET:
-        body["texture_format"] = _choice(texture_format, "texture_format", TEXTURE_FORMATS, upper=True)
-    if pivot_to_center_bottom is not UNSET:
-        body["pivot_to_center_bottom"] = _bool(pivot_to_center_bottom, "pivot_to_center_bottom")
-    body["with_animation"] = _bool(with_animation, "with_animation")
-    body["pack_uv"] = _bool(pack_uv, "pack_uv")
-    body["bake"] = _bool(bake, "bake")
-    if part_names is not None:
-        body["part_names"] = _part_names(part_names)
-    return body
-
-
-def stylize_model_body(original_model_task_id: str, style: PostStyle | str, block_size: int = 80) -> Body:
-    lo, hi = BLOCK_SIZE_RANGE
-    return {
-        "type": "stylize_model",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-        "style": _enum(style, "style", PostStyle),
-        "block_size": _int(block_size, "block_size", minimum=lo, maximum=hi),
-    }
-
-
-def texture_model_body(
-    original_model_task_id: str,
-    texture: bool = True,
-    pbr: bool = True,
+def texture_model_request(
+    source: str,
+    texture: bool | None = True,
+    pbr: bool | None = True,
     model_seed: int | None = None,
     texture_seed: int | None = None,
     texture_quality: str | None = "standard",
-    texture_alignment: str = "original_image",
-    part_names: list[str] | None = None,
-    compress: bool = False,
-    bake: bool = True,
+    texture_alignment: str | None = "original_image",
+    part_names: Sequence[str] | None = None,
+    compress: bool | None = False,
+    bake: bool | None = True,
     text_prompt: str | None = None,
-    image_prompt: FileObject | None = None,
-    style_image: FileObject | None = None,
-) -> Body:
-    """``image_prompt``/``style_image`` are file objects. Prompts are nested in ``texture_prompt``."""
-    if text_prompt is not None and image_prompt is not None:
+    image_prompt: str | None = None,
+    style_image: str | None = None,
+    model_version: str | None = versions.TEXTURE_DEFAULT,
+    *,
+    delight: bool | None = None,
+) -> Request:
+    """``image_prompt``/``style_image`` are resolved input strings; prompts go in ``texture_prompt``."""
+    if text_prompt and image_prompt is not None:
         raise ValueError("Pass either text_prompt or image_prompt to texture_model, not both.")
-    body: Body = {
-        "type": "texture_model",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-        "texture": _bool(texture, "texture"),
-        "pbr": _bool(pbr, "pbr"),
-    }
-    if model_seed is not None:
-        body["model_seed"] = _int(model_seed, "model_seed", minimum=0)
-    if texture_seed is not None:
-        body["texture_seed"] = _int(texture_seed, "texture_seed", minimum=0)
-    if texture_quality is not None:
-        quality = _choice(texture_quality, "texture_quality", TEXTURE_QUALITIES)
-        if not (quality == "standard" and texture is False and pbr is False):
-            body["texture_quality"] = quality
-    body["texture_alignment"] = _choice(texture_alignment, "texture_alignment", TEXTURE_ALIGNMENTS)
-    if part_names is not None:
+    body: Body = {"input": _input(source, "original_model_task_id")}
+    version = None if model_version is None else _version(model_version)
+    if version is not None:
+        body["model"] = version
+    v35 = version == versions.TEXTURE_V35
+    _flag(body, "texture", texture, True)
+    _flag(body, "pbr", pbr, True)
+    _seed(body, "model_seed", model_seed)
+    _seed(body, "texture_seed", texture_seed)
+    if texture_quality == "fast" and not v35:
+        raise ValueError(f"texture_quality='fast' needs model_version={versions.TEXTURE_V35!r}.")
+    _option(body, "texture_quality", texture_quality, "standard", TEXTURE_MODEL_QUALITIES)
+    _option(body, "texture_alignment", texture_alignment, "original_image", TEXTURE_ALIGNMENTS)
+    if part_names:
         body["part_names"] = _part_names(part_names)
-    if _bool(compress, "compress"):
-        body["compress"] = "geometry"
-    body["bake"] = _bool(bake, "bake")
+    _flag(body, "bake", bake, True)
+    _compress(body, compress)
     prompt: Body = {}
-    if text_prompt is not None:
+    if text_prompt:
         prompt["text"] = _text(text_prompt, "text_prompt", PROMPT_MAX_CHARS)
     if image_prompt is not None:
-        prompt["image"] = dict(image_prompt)
+        prompt["image"] = _input(image_prompt, "image_prompt")
     if style_image is not None:
-        prompt["style_image"] = dict(style_image)
+        prompt["style_image"] = _input(style_image, "style_image")
     if prompt:
         body["texture_prompt"] = prompt
-    return body
+    if delight is not None and _bool(delight, "delight"):
+        if not v35:
+            raise ValueError(f"delight needs model_version={versions.TEXTURE_V35!r}.")
+        body["delight"] = True
+    return Request(ROUTES["texture_model"], body)
 
 
-def refine_model_body(draft_model_task_id: str) -> Body:
-    return {"type": "refine_model", "draft_model_task_id": validate_task_id(draft_model_task_id, "draft_model_task_id")}
+def convert_model_request(
+    source: str,
+    format: str,
+    quad: bool | None = False,
+    force_symmetry: bool | None = False,
+    face_limit: int | None = None,
+    flatten_bottom: bool | None = False,
+    flatten_bottom_threshold: float | None = 0.01,
+    texture_size: int | None = 4096,
+    texture_format: str | None = "JPEG",
+    pivot_to_center_bottom: bool | None = False,
+    with_animation: bool | None = True,
+    pack_uv: bool | None = False,
+    bake: bool | None = True,
+    part_names: Sequence[str] | None = None,
+    *,
+    scale_factor: float | None = 1.0,
+    export_vertex_colors: bool | None = False,
+    fbx_preset: str | None = "blender",
+    export_orientation: str | None = "+x",
+    animate_in_place: bool | None = False,
+) -> Request:
+    """Only options that differ from Tripo's defaults are sent (any of them makes the task a
+    "complex convert", which costs more); ``face_limit <= 0`` means "keep" and is not sent."""
+    body: Body = {"input": _input(source, "original_model_task_id"),
+                  "format": _choice(format, "format", CONVERT_FORMATS, upper=True)}
+    _flag(body, "quad", quad, False)
+    _flag(body, "force_symmetry", force_symmetry, False)
+    if face_limit is not None and _int(face_limit, "face_limit") > 0:
+        body["face_limit"] = face_limit
+    _flag(body, "flatten_bottom", flatten_bottom, False)
+    if flatten_bottom_threshold is not None and _number(flatten_bottom_threshold, "flatten_bottom_threshold", 0) != 0.01:
+        body["flatten_bottom_threshold"] = flatten_bottom_threshold
+    if texture_size is not None and _int(texture_size, "texture_size", minimum=1) != 4096:
+        body["texture_size"] = texture_size
+    _option(body, "texture_format", texture_format, "JPEG", TEXTURE_FORMATS, upper=True)
+    if scale_factor is not None and _number(scale_factor, "scale_factor") != 1.0:
+        if scale_factor <= 0:
+            raise ValueError(f"scale_factor must be positive, got {scale_factor}.")
+        body["scale_factor"] = scale_factor
+    _flag(body, "pivot_to_center_bottom", pivot_to_center_bottom, False)
+    _flag(body, "with_animation", with_animation, True)
+    _flag(body, "pack_uv", pack_uv, False)
+    _flag(body, "bake", bake, True)
+    if part_names:
+        body["part_names"] = _part_names(part_names)
+    _flag(body, "export_vertex_colors", export_vertex_colors, False)
+    _option(body, "fbx_preset", fbx_preset, "blender", FBX_PRESETS)
+    _option(body, "export_orientation", export_orientation, "+x", EXPORT_ORIENTATIONS)
+    _flag(body, "animate_in_place", animate_in_place, False)
+    return Request(ROUTES["convert_model"], body)
 
 
-def check_riggable_body(original_model_task_id: str) -> Body:
-    return {
-        "type": "animate_prerigcheck",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-    }
+def import_model_request(file: str) -> Request:
+    """Turn an uploaded model (file token) or a model URL into a task other routes accept."""
+    return Request(ROUTES["import_model"], {"input": _input(file, "file")})
 
 
-def rig_model_body(
-    original_model_task_id: str,
-    out_format: str = "glb",
+def check_riggable_request(source: str) -> Request:
+    return Request(ROUTES["animate_prerigcheck"], {"input": _input(source, "original_model_task_id")})
+
+
+def rig_model_request(
+    source: str,
+    out_format: str | None = "glb",
     rig_type: RigType | str | None = None,
     spec: RigSpec | str | None = None,
-) -> Body:
-    body: Body = {
-        "type": "animate_rig",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-        "out_format": _choice(out_format, "out_format", OUT_FORMATS),
-    }
-    if rig_type is not None:
-        body["rig_type"] = _enum(rig_type, "rig_type", RigType)
-    if spec is not None:
-        body["spec"] = _enum(spec, "spec", RigSpec)
-    return body
+    model_version: str | None = versions.RIG_DEFAULT,
+) -> Request:
+    """``model`` is always sent (the SDK's default v1.0 when None); rig type, spec and format only
+    when they differ from the server's biped / tripo / glb. v1.0 rigs bipeds with the Tripo,
+    Mixamo or ActorCore skeleton only: other types and specs need v2.5 or v3.0."""
+    version = _rewritten("animate_rig", _version(model_version or versions.RIG_DEFAULT))
+    body: Body = {"input": _input(source, "original_model_task_id"), "model": version}
+    _option(body, "out_format", out_format, "glb", OUT_FORMATS)
+    _option(body, "rig_type", rig_type, RigType.BIPED.value, [t.value for t in RigType])
+    _option(body, "spec", spec, RigSpec.TRIPO.value, [s.value for s in RigSpec])
+    if version == versions.RIG_DEFAULT:
+        needs = [f"rig_type={body['rig_type']!r}"] if "rig_type" in body else []
+        if body.get("spec") in (RigSpec.UNITY.value, RigSpec.UNREAL.value, RigSpec.VRM.value):
+            needs.append(f"spec={body['spec']!r}")
+        if needs:
+            raise ValueError(f"Rig model {version} rigs bipeds only; {' and '.join(needs)} needs "
+                             f"model_version={versions.RIG_ALL_TYPES[1]!r} or {versions.RIG_ALL_TYPES[0]!r}.")
+    return Request(ROUTES["animate_rig"], body)
 
 
 def _animation_name(value: Any) -> str:
     raw = value.value if isinstance(value, Animation) else value
-    if not isinstance(raw, str) or not raw.strip() or any(ch.isspace() for ch in raw):
+    if not isinstance(raw, str) or not raw.startswith("preset:") or any(ch.isspace() for ch in raw):
         raise ValueError(f"Each animation must be an Animation or a preset name like 'preset:walk', got {value!r}.")
     return raw
 
 
-def retarget_animation_body(
-    original_model_task_id: str,
+def retarget_animation_request(
+    source: str,
     animation: Animation | str | Sequence[Animation | str],
-    out_format: str = "glb",
-    bake_animation: bool = True,
-    export_with_geometry: bool = False,
+    out_format: str | None = "glb",
+    bake_animation: bool | None = True,
+    export_with_geometry: bool | None = False,
     *,
-    animate_in_place: bool = False,
-) -> Body:
-    """``animate_in_place`` (not in SDK 0.3.0; the API's default is false) is sent only when True,
-    so bodies without it stay byte-identical to the SDK's."""
-    body: Body = {
-        "type": "animate_retarget",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-        "out_format": _choice(out_format, "out_format", OUT_FORMATS),
-        "bake_animation": _bool(bake_animation, "bake_animation"),
-        "export_with_geometry": _bool(export_with_geometry, "export_with_geometry"),
-    }
-    if _bool(animate_in_place, "animate_in_place"):
-        body["animate_in_place"] = True
+    animate_in_place: bool | None = False,
+) -> Request:
+    """One animation goes as ``animation``, a list (1–5, each billed) as ``animations``.
+    ``bake_animation`` is not part of apiv3: False is logged and not sent (as the SDK does)."""
+    body: Body = {"input": _input(source, "original_model_task_id")}
     if isinstance(animation, (Animation, str)):
         body["animation"] = _animation_name(animation)
-        return body
-    if not isinstance(animation, Sequence):
+    elif isinstance(animation, Sequence):
+        names = [_animation_name(a) for a in animation]
+        if not names:
+            raise ValueError("animation is an empty list; pass at least one animation.")
+        if len(names) > MAX_ANIMATIONS:
+            raise ValueError(f"{len(names)} animations requested; Tripo retargets at most {MAX_ANIMATIONS} per task.")
+        if len(set(names)) != len(names):
+            raise ValueError("The animation list contains duplicates (each one is billed); remove them.")
+        body["animations"] = names
+    else:
         raise ValueError("animation must be an Animation, a preset name, or a list of them.")
-    names = [_animation_name(a) for a in animation]
-    if not names:
-        raise ValueError("animation is an empty list; pass at least one animation.")
-    if len(names) > MAX_ANIMATIONS:
-        raise ValueError(f"{len(names)} animations requested; Tripo retargets at most {MAX_ANIMATIONS} per task.")
-    if len(set(names)) != len(names):
-        raise ValueError("The animation list contains duplicates (each one is billed); remove them.")
-    body["animations"] = names
-    return body
+    _option(body, "out_format", out_format, "glb", OUT_FORMATS)
+    if bake_animation is not None and not _bool(bake_animation, "bake_animation"):
+        log.warning("bake_animation=False is ignored: apiv3 no longer has this option")
+    _flag(body, "export_with_geometry", export_with_geometry, False)
+    _flag(body, "animate_in_place", animate_in_place, False)
+    return Request(ROUTES["animate_retarget"], body)
 
 
-def mesh_segmentation_body(original_model_task_id: str, model_version: str | None = "v1.0-20250506") -> Body:
-    body: Body = {
-        "type": "mesh_segmentation",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-    }
-    _model_version(body, model_version)
-    return body
+def mesh_segmentation_request(
+    source: str,
+    model_version: str | None = versions.SEGMENTATION_DEFAULT,
+    segmentation_granularity: str | None = None,
+    ref_image: str | None = None,
+    split_by_connectivity: bool | None = None,
+) -> Request:
+    """The granularity, reference image and connectivity options exist for v2.0 only."""
+    body: Body = {"input": _input(source, "original_model_task_id")}
+    if model_version is not None:
+        body["model"] = _version(model_version)
+    v2_options = [n for n, v in (("segmentation_granularity", segmentation_granularity), ("ref_image", ref_image),
+                                 ("split_by_connectivity", split_by_connectivity)) if v is not None]
+    if v2_options and body.get("model") != versions.SEGMENTATION_V2:
+        raise ValueError(f"{', '.join(v2_options)} need model_version={versions.SEGMENTATION_V2!r}.")
+    if segmentation_granularity:
+        body["segmentation_granularity"] = _choice(segmentation_granularity, "segmentation_granularity",
+                                                   SEGMENTATION_GRANULARITIES)
+    if ref_image is not None:
+        body["ref_image"] = _input(ref_image, "ref_image")
+    if split_by_connectivity is not None:
+        body["split_by_connectivity"] = _bool(split_by_connectivity, "split_by_connectivity")
+    return Request(ROUTES["mesh_segmentation"], body)
 
 
-def mesh_completion_body(
-    original_model_task_id: str,
-    model_version: str | None = "v1.0-20250506",
-    part_names: list[str] | None = None,
-) -> Body:
-    body: Body = {
-        "type": "mesh_completion",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-    }
-    _model_version(body, model_version)
-    if part_names is not None:
+def mesh_completion_request(
+    source: str,
+    model_version: str | None = versions.COMPLETION_DEFAULT,
+    part_names: Sequence[str] | None = None,
+    completion_mode: str | None = None,
+) -> Request:
+    """Complete the parts of a segmentation task (all parts when ``part_names`` is empty)."""
+    body: Body = {"input": _input(source, "original_model_task_id")}
+    if model_version is not None:
+        body["model"] = _version(model_version)
+    if part_names:
         body["part_names"] = _part_names(part_names)
-    return body
+    if completion_mode is not None:
+        body["completion_mode"] = _choice(completion_mode, "completion_mode", COMPLETION_MODES)
+    return Request(ROUTES["mesh_completion"], body)
 
 
-def smart_lowpoly_body(
-    original_model_task_id: str,
-    model_version: str | None = "P-v1.0-20250506",
-    quad: bool = False,
-    part_names: list[str] | None = None,
-    face_limit: int | None = 4000,
-    bake: bool = True,
-) -> Body:
-    body: Body = {
-        "type": "highpoly_to_lowpoly",
-        "original_model_task_id": validate_task_id(original_model_task_id, "original_model_task_id"),
-    }
-    _model_version(body, model_version)
-    body["quad"] = _bool(quad, "quad")
-    if part_names is not None:
-        body["part_names"] = _part_names(part_names)
+def smart_lowpoly_request(
+    source: str,
+    model_version: str | None = None,
+    quad: bool | None = False,
+    part_names: Sequence[str] | None = None,
+    face_limit: int | None = None,
+    bake: bool | None = True,
+    smart_uv: bool | None = None,
+) -> Request:
+    """``/v3/mesh/decimate``; no version = the server's v2.0; ``smart_uv`` needs v3.0."""
+    body: Body = {"input": _input(source, "original_model_task_id")}
+    if model_version is not None:
+        body["model"] = _rewritten("highpoly_to_lowpoly", _version(model_version))
     if face_limit is not None:
         body["face_limit"] = _int(face_limit, "face_limit", minimum=1)
-    body["bake"] = _bool(bake, "bake")
-    return body
+    _flag(body, "quad", quad, False)
+    _flag(body, "bake", bake, True)
+    if part_names:
+        body["part_names"] = _part_names(part_names)
+    if smart_uv is not None:
+        if _bool(smart_uv, "smart_uv") and body.get("model") != versions.DECIMATE_SMART_UV:
+            raise ValueError(f"smart_uv needs model_version={versions.DECIMATE_SMART_UV!r}.")
+        body["smart_uv"] = smart_uv
+    return Request(ROUTES["highpoly_to_lowpoly"], body)
 
 
-def _model_version(body: Body, model_version: str | None) -> None:
+def mesh_uv_request(source: str, model_version: str | None = None, *, export_orientation: str | None = None) -> Request:
+    """Smart UV unwrap (the mesh should have at most 80,000 triangles: decimate first)."""
+    body: Body = {"input": _input(source, "original_model_task_id")}
     if model_version is not None:
-        if not isinstance(model_version, str) or not model_version:
-            raise ValueError("model_version must be a non-empty string.")
-        body["model_version"] = model_version
+        body["model"] = _version(model_version)
+    _option(body, "export_orientation", export_orientation, None, EXPORT_ORIENTATIONS)
+    return Request(ROUTES["mesh_uv"], body)
 
 
-def create_task_body(task_data: Mapping[str, Any]) -> Body:
-    """Check a hand-written body for :meth:`TripoClient.create_task` (a ``type`` string, valid JSON)."""
+# --------------------------------------------------------------------------- tasks
+
+
+def create_task_request(task_data: Mapping[str, Any]) -> Request:
+    """Route a hand-written v2-style body by its ``type``; the rest goes as it is.
+
+    Retired types (refine, stylize) and types apiv3 has no route for are refused, nothing sent.
+    """
     if not isinstance(task_data, Mapping):
         raise ValueError("task_data must be a dict with at least a 'type' key.")
-    task_type = task_data.get("type")
+    body = dict(task_data)
+    task_type = body.pop("type", None)
     if not isinstance(task_type, str) or not task_type:
         raise ValueError("task_data needs a non-empty string 'type' (for example 'text_to_model').")
-    body = dict(task_data)
+    if task_type in RETIRED_TYPES:
+        raise retired(task_type)
+    route = ROUTES.get(task_type)
+    if route is None:
+        raise TripoValidationError(f"Tripo's apiv3 has no task type {task_type!r}; known types: "
+                                   f"{', '.join(sorted(ROUTES))}. No request was sent.")
     encode_body(body)  # fail early on values JSON cannot carry
-    return body
+    return Request(route, body)
+
+
+def list_tasks_body(task_ids: Sequence[str]) -> Body:
+    """``POST /v3/tasks/list`` takes 1–100 task ids."""
+    if isinstance(task_ids, str) or not isinstance(task_ids, Sequence):
+        raise ValueError("task_ids must be a list of task id strings.")
+    ids = [validate_task_id(t) for t in task_ids]
+    if not ids:
+        raise ValueError("task_ids is empty; pass at least one task id.")
+    if len(ids) > MAX_TASK_IDS:
+        raise ValueError(f"{len(ids)} task ids given; Tripo lists at most {MAX_TASK_IDS} per request.")
+    return {"task_ids": ids}
 
 
 # Public alias used in type hints of the client: what ``retarget_animation`` accepts.

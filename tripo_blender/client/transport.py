@@ -14,7 +14,7 @@ Rules, and why:
   when it sent one. Which failures are retried depends on whether resending is safe:
 
   ============================  ==============================  =================================
-  failure                       GET / upload / download          POST /task (not idempotent)
+  failure                       GET / list / upload / download   creation POST (not idempotent)
   ============================  ==============================  =================================
   connect error / timeout       retry                            retry (request never left)
   read timeout, dropped conn    retry                            **raise**, may_have_reached_server
@@ -25,12 +25,16 @@ Rules, and why:
   TLS failure                   raise (verification stays on)    raise
   ============================  ==============================  =================================
 
-  A POST /task that may have reached the server is never resent: V2 has no idempotency key, so a
-  resend can create and bill a second task (§6.3).
+  A creation POST that may have reached the server is never resent: apiv3 has no idempotency
+  key, so a resend can create and bill a second task (wire reference §1.5). ``POST /v3/tasks/list``
+  and the upload calls create nothing billable, so they are retried like reads.
 * **Errors are typed**: a Tripo JSON envelope becomes :class:`TripoAPIError` (code, message,
-  suggestion, HTTP status, trace id) whatever the HTTP status — including 200 with ``code != 0``;
-  anything else (an HTML 502 from a proxy, garbage, no answer) becomes :class:`TripoRequestError`
-  with the status and a short, redacted snippet.
+  suggestion, HTTP status, request id, trace id) whatever the HTTP status — including 200 with
+  ``code != 0`` or ``status: "error"``; anything else (an HTML 502 from a proxy, garbage, no
+  answer) becomes :class:`TripoRequestError` with the status and a short, redacted snippet.
+* **Tracing**: every attempt sends a fresh ``X-Tripo-Trace-ID`` (as the official SDK does); the
+  error or result carries the id the response echoed, else the one sent, for support.
+* **Presigned uploads** (``PUT`` to a storage URL) carry no ``Authorization`` (:class:`NoAuth`).
 * The sleep function is injectable so tests can record back-off delays instead of waiting.
 """
 
@@ -40,10 +44,12 @@ import email.utils
 import enum
 import itertools
 import json
+import os
 import random
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
@@ -82,7 +88,7 @@ class RetryMode(enum.Enum):
     """How freely a request may be resent."""
 
     SAFE = "safe"  # GET, upload, download: resending is harmless
-    CREATE = "create"  # POST /task: resend only if the server provably did not take the request
+    CREATE = "create"  # creation POST: resend only if the server provably did not take the request
 
 
 @dataclass(frozen=True)
@@ -190,19 +196,24 @@ def parse_api_response(
     if isinstance(payload, dict) and _code(payload.get("code")) is not None:
         code = _code(payload.get("code"))
         assert code is not None
-        if code == 0 and status < 400:
-            return ApiResult(payload.get("data"), trace_id, status)
-        if code != 0:
+        failed = code != 0 or payload.get("status") == "error"
+        if not failed and status < 400:
+            return ApiResult(payload["data"] if "data" in payload else payload, trace_id, status)
+        if failed:
             message = payload.get("message") or payload.get("msg") or f"HTTP {status} {reason}".strip()
             suggestion = payload.get("suggestion")
+            request_id = payload.get("request_id")
             raise TripoAPIError(
-                code,
+                code if code != 0 else -1,
                 str(message),
                 str(suggestion) if suggestion else None,
                 status_code=status,
                 trace_id=trace_id,
                 retry_after=parse_retry_after(headers.get("Retry-After")),
+                request_id=str(request_id) if request_id else None,
             )
+    if status < 300 and not content:
+        return ApiResult({}, trace_id, status)  # an empty success (the official SDK reads it as {})
     ctype = headers.get("Content-Type", "no content type")
     where = urlsplit(url).netloc if url else "the API"
     if status >= 400:
@@ -412,20 +423,21 @@ class Transport:
         *,
         body: bytes | None = None,
         upload: tuple[str, str, str] | None = None,
+        params: Mapping[str, str | int] | None = None,
         mode: RetryMode = RetryMode.SAFE,
         deadline: float | None = None,
         pause: Callable[[float], None] | None = None,
     ) -> ApiResult:
         """One API call with retries. ``body`` is JSON bytes; ``upload`` is
         ``(filename, local_path, content_type)`` sent as the multipart part ``file`` (the file is
-        reopened for every attempt)."""
+        reopened for every attempt); ``params`` is the query string."""
         url = self.base_url + path
         what = f"{method} {path}"
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
 
         def attempt(timeouts: Timeouts) -> ApiResult:
+            headers = {"User-Agent": USER_AGENT, "Accept": "application/json", TRACE_HEADER: str(uuid.uuid4())}
+            if body is not None:
+                headers["Content-Type"] = "application/json"
             started = time.monotonic()
             try:
                 if upload is not None:
@@ -437,15 +449,17 @@ class Transport:
                     with fh:
                         resp = self.session.request(
                             method, url, files={"file": (filename, fh, content_type)}, headers=headers,
-                            auth=self._auth, timeout=timeouts, allow_redirects=False,
+                            params=params, auth=self._auth, timeout=timeouts, allow_redirects=False,
                         )
                 else:
                     resp = self.session.request(
-                        method, url, data=body, headers=headers, auth=self._auth, timeout=timeouts,
-                        allow_redirects=False,
+                        method, url, data=body, headers=headers, params=params, auth=self._auth,
+                        timeout=timeouts, allow_redirects=False,
                     )
             except requests.RequestException as exc:
                 raise classify_exception(exc, what=what, url=url) from exc
+            if TRACE_HEADER not in resp.headers:
+                resp.headers[TRACE_HEADER] = headers[TRACE_HEADER]
             log.debug(
                 "%s -> HTTP %s in %.0f ms (trace id %s)", what, resp.status_code,
                 (time.monotonic() - started) * 1000, resp.headers.get(TRACE_HEADER),
@@ -471,6 +485,37 @@ class Transport:
             raise AttemptFailed(err, transient=transient, not_processed=not_processed, retry_after=retry_after) from None
         except TripoRequestError as err:
             raise AttemptFailed(err, transient=status == 429 or status >= 500, retry_after=retry_after) from None
+
+    # -- presigned uploads
+
+    def put_file(self, url: str, local_path: str, content_type: str) -> None:
+        """``PUT`` a file's bytes to a presigned storage URL: no ``Authorization`` (the URL is the
+        credential), ``Content-Length`` from the file, retried like a read (same bytes, same URL)."""
+        what = f"PUT {urlsplit(url).netloc}"
+
+        def attempt(timeouts: Timeouts) -> None:
+            try:
+                with open(local_path, "rb") as fh:
+                    size = os.fstat(fh.fileno()).st_size
+                    resp = self.session.put(
+                        url, data=fh, timeout=timeouts, auth=self._no_auth, allow_redirects=False,
+                        headers={"User-Agent": USER_AGENT, "Content-Type": content_type, "Content-Length": str(size)},
+                    )
+            except OSError as exc:
+                raise AttemptFailed(TripoRequestError(0, f"Could not read the file to upload: {exc.strerror or exc}"),
+                                    transient=False) from exc
+            except requests.RequestException as exc:
+                raise classify_exception(exc, what=what, url=url, mention_processing=False) from exc
+            with resp:
+                if resp.status_code < 300:
+                    return
+                err = TripoRequestError(
+                    resp.status_code, f"The upload storage answered HTTP {resp.status_code} {resp.reason or ''}: "
+                    f"{_snippet(resp.content)}", url=url)
+                transient = resp.status_code == 429 or resp.status_code >= 500
+                raise AttemptFailed(err, transient=transient, retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+
+        self.run(attempt, mode=RetryMode.SAFE, what=what)
 
     # -- downloads
 

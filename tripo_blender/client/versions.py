@@ -1,0 +1,82 @@
+"""Model versions per apiv3 route: what the service accepts, its defaults, and the legacy rewrites.
+
+One table, because the client (rewrites), the generate form and the right-click dialogs (their
+menus) and the docs must agree. The allow-lists are the ones the official SDK 1.0.0 copied from
+the apiv3 validators (its ``tests/test_legacy_comfyui_contract.py``; wire reference §6). The
+client does *not* refuse a version missing here — Tripo adds versions, and the server answers
+1004 (nothing charged) for one it does not take — but it rewrites the retired versions apiv3
+rejects, exactly as the official SDK does and as v2 did silently:
+
+==========================  ====================  ======================================
+route                       sent as               because
+==========================  ====================  ======================================
+``/v3/animations/rig``      ``v2.0-20250506``     → ``v2.5-20260210`` (v2 rewrote it the same way)
+``/v3/mesh/decimate``       ``P-v1.0-20250506``   → ``v1.0``
+``/v3/mesh/decimate``       ``P-v2.0-20251225``   → ``v2.0``
+``/v3/mesh/decimate``       ``P-v2.0-20251226``   → ``v2.0``
+``/v3/mesh/decimate``       ``P-v3.0-20260909``   → ``v3.0``
+==========================  ====================  ======================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = [
+    "GENERATION", "TEXTURE", "RIG", "SEGMENTATION", "COMPLETION", "DECIMATE",
+    "GENERATION_DEFAULT", "TEXTURE_DEFAULT", "RIG_DEFAULT", "SEGMENTATION_DEFAULT", "COMPLETION_DEFAULT",
+    "TEXTURE_V35", "RIG_ALL_TYPES", "SEGMENTATION_V2", "DECIMATE_SMART_UV", "LEGACY_REWRITES",
+    "is_p_series", "rewrite",
+]
+
+#: Generation (text, image and multiview to model), newest first; P1/P2 are the P series.
+GENERATION = ("v3.1-20260211", "v3.0-20250812", "v2.5-20250123", "P1-20260311", "P2-20260801")
+#: What the client sends when the caller gives none (the seed's and the official SDK's default;
+#: apiv3 requires a version on these routes).
+GENERATION_DEFAULT = "v2.5-20250123"
+
+TEXTURE = ("v3.5-20260815", "v3.0-20250812", "v2.5-20250123")
+#: The client's default (the SDK's); the *server's* default when none is sent is v3.0.
+TEXTURE_DEFAULT = "v2.5-20250123"
+#: The texture version that adds ``texture_quality="fast"`` and ``delight``.
+TEXTURE_V35 = "v3.5-20260815"
+
+RIG = ("v3.0-20260909", "v2.5-20260210", "v1.0-20240301")
+RIG_DEFAULT = "v1.0-20240301"
+#: Rig versions that take every rig type and the unity / unreal / vrm specs (v1.0 rigs bipeds).
+RIG_ALL_TYPES = ("v3.0-20260909", "v2.5-20260210")
+
+SEGMENTATION = ("v2.0-20260430", "v1.0-20250506")
+SEGMENTATION_DEFAULT = "v1.0-20250506"
+#: The segmentation version with granularity, connectivity and a reference image.
+SEGMENTATION_V2 = "v2.0-20260430"
+
+COMPLETION = ("v1.0-20250506",)
+COMPLETION_DEFAULT = "v1.0-20250506"
+
+#: Decimate (smart low poly). None sent = the server's default, v2.0 (smart low poly).
+DECIMATE = ("v3.0", "v2.0", "v1.0")
+#: The decimate version that can also unwrap UVs (``smart_uv``).
+DECIMATE_SMART_UV = "v3.0"
+
+#: Retired versions apiv3 rejects, by task type, and what the client sends instead.
+LEGACY_REWRITES: Mapping[str, Mapping[str, str]] = {
+    "animate_rig": {"v2.0-20250506": "v2.5-20260210"},
+    "highpoly_to_lowpoly": {
+        "P-v1.0-20250506": "v1.0",
+        "P-v2.0-20251225": "v2.0",
+        "P-v2.0-20251226": "v2.0",
+        "P-v3.0-20260909": "v3.0",
+    },
+}
+
+
+def is_p_series(version: str | None) -> bool:
+    """P1/P2 generation versions: they refuse quad, smart_low_poly, generate_parts and
+    geometry_quality even when false, and take face limits up to 20,000 only."""
+    return isinstance(version, str) and version.upper().startswith(("P1-", "P2-"))
+
+
+def rewrite(task_type: str, version: str) -> str:
+    """The version to send for ``version`` on ``task_type``'s route (itself unless retired)."""
+    return LEGACY_REWRITES.get(task_type, {}).get(version, version)
