@@ -1,70 +1,84 @@
-"""The ``/v2/openapi`` routes: auth, tasks, uploads, STS, balance (wire protocol §1-§7).
+"""The apiv3 routes: auth, task creation, tasks, account, files (wire reference §1-§4).
 
 Why here and not in the HTTP handler: routes take a :class:`.recording.Recorded` request and
 return a :class:`.responses.Response`, so they are plain functions of the emulator state and
 the HTTP layer stays a thin, fault-injecting pipe.
+
+Routing order: an unknown path is 404/4001 and a known path with the wrong method 405/1003,
+whoever asks; then the key is checked (401/2); then the route runs. Everything lives under
+``/v3/`` on the host root; no route of the retired v2 API is served (they are all 404/4001).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from . import outputs, pricing, responses
-from .cdn import ACCOUNT_DIR, UrlSigner, asset_path
+from .cdn import UrlSigner, asset_path
 from .errors import ApiError
-from .formats import image_kind, model_kind
+from .formats import file_kind
 from .outputs import Asset, Outputs
+from .presign import FORMATS, PutSigner
 from .recording import Recorded
 from .responses import Response
-from .state import Account, Store, StoredFile, TaskRecord
+from .routes import CREATION_ROUTES, RETIRED_ROUTES
+from .state import PRESIGN_TTL, Account, Store, TaskRecord, iso
 from .validation import parse_body, validate
 
-API_PREFIX = "/v2/openapi"
-BUCKET = "tripo-data"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-STS_FORMATS = frozenset({"webp", "jpeg", "png", "glb", "obj", "fbx", "stl"})
-_TASK_PATH = re.compile(r"^/task/([^/]+)$")
+Handler = Callable[[Account, Recorded], Response]
+
+_TASK_PATH = re.compile(r"^/v3/tasks/([^/]+)$")
+MAX_LIST_IDS = 100
+MAX_USAGE_LIMIT = 200
+DEFAULT_USAGE_LIMIT = 50
+
+
+def size_text(size: int) -> str:
+    """``150 MB`` for whole mebibytes, else ``<n> bytes``: how error messages name the upload cap."""
+    mib = 1024 * 1024
+    return f"{size // mib} MB" if size % mib == 0 else f"{size} bytes"
 
 
 class Api:
     """Answers API requests from :class:`.state.Store`; signs output URLs with :class:`.cdn.UrlSigner`."""
 
-    def __init__(self, store: Store, signer: UrlSigner) -> None:
+    def __init__(self, store: Store, signer: UrlSigner, put_signer: PutSigner) -> None:
         self.store = store
         self.signer = signer
+        self.put_signer = put_signer
         self.cdn_base = ""  # set once the CDN server is listening
-        self.s3_host = ""  # "127.0.0.1:<api port>": STS uploads PUT back to the API server
-        self._routes: dict[tuple[str, str], Callable[[Account, Recorded], Response]] = {
-            ("POST", "/task"): self._create_task,
-            ("POST", "/upload"): self._upload,
-            ("POST", "/upload/sts"): self._upload,
-            ("POST", "/upload/sts/token"): self._sts_token,
-            ("GET", "/user/balance"): self._balance,
+        self._routes: dict[str, dict[str, Handler]] = {
+            "/v3/tasks/list": {"POST": self._list_tasks},
+            "/v3/account/balance": {"GET": self._balance},
+            "/v3/account/usage": {"GET": self._usage},
+            "/v3/files": {"POST": self._upload},
+            "/v3/files/presign": {"POST": self._presign},
         }
+        for path, task_type in CREATION_ROUTES.items():
+            self._routes[path] = {"POST": self._creator(task_type)}
+        for path in RETIRED_ROUTES:
+            self._routes[path] = {"POST": self._retired}
 
     # ------------------------------------------------------------------ dispatch
 
-    def handle(self, rec: Recorded, raw_path: str) -> Response:
+    def handle(self, rec: Recorded) -> Response:
         """Route one request; every failure becomes the JSON error envelope of its code."""
         try:
-            if not raw_path.startswith(API_PREFIX + "/"):
-                if rec.method == "PUT" and raw_path.startswith(f"/{BUCKET}/"):
-                    return self._put_object(rec, raw_path)
-                raise ApiError(9404, raw_path)
-            account = self._authenticate(rec)
             task_match = _TASK_PATH.match(rec.path)
-            if rec.method == "GET" and task_match:
-                return self._get_task(account, task_match.group(1))
-            route = self._routes.get((rec.method, rec.path))
-            if route is None:
-                raise ApiError(9404, f"{rec.method} {rec.path}")
-            return route(account, rec)
+            methods = self._routes.get(rec.path)
+            if methods is None and task_match:
+                methods = {"GET": lambda account, _rec: self._get_task(account, task_match.group(1))}
+            if methods is None:
+                raise ApiError(4001, f"{rec.method} {rec.path}")
+            handler = methods.get(rec.method)
+            if handler is None:
+                error = responses.error(ApiError(1003, f"{rec.method} is not allowed on {rec.path}", http_status=405))
+                error.headers["Allow"] = ", ".join(sorted(methods))
+                return error
+            return handler(self._authenticate(rec), rec)
         except ApiError as exc:
             return responses.error(exc)
 
@@ -72,124 +86,153 @@ class Api:
         scheme, _, key = rec.headers.get("authorization", "").partition(" ")
         account = self.store.account(key.strip()) if scheme.lower() == "bearer" else None
         if account is None:
-            raise ApiError(1002)
+            raise ApiError(2)
         return account
+
+    # ------------------------------------------------------------------ task creation
+
+    def _creator(self, task_type: str) -> Handler:
+        return lambda account, rec: self._create(task_type, account, rec)
+
+    def _create(self, task_type: str, account: Account, rec: Recorded) -> Response:
+        with self.store.lock:
+            checked = validate(task_type, rec.body, account, self.store)
+            task_id = str(uuid.uuid4())
+            hints = outputs.hints_for(checked.effective, checked.files, checked.sources)
+            ctx = outputs.Context(task_id, task_type, checked.effective, checked.source, checked.files, hints,
+                                  self.store.riggable, self.store.rig_type)
+            self.store.create_task(task_id, account.key, task_type, checked.body,
+                                   pricing.charge(task_type, checked.effective), checked.source, outputs.build(ctx),
+                                   hints)
+        return responses.ok({"task_id": task_id, "type": task_type, "status": "queued"})
+
+    def _retired(self, account: Account, rec: Recorded) -> Response:
+        raise ApiError(2016, f"{rec.path} has been retired")
 
     # ------------------------------------------------------------------ tasks
 
-    def _create_task(self, account: Account, rec: Recorded) -> Response:
-        with self.store.lock:
-            checked = validate(rec.body, account, self.store)
-            task_id = str(uuid.uuid4())
-            hints = outputs.hints_for(checked.body, checked.files, checked.source)
-            ctx = outputs.Context(task_id, checked.body, checked.source, checked.files, hints,
-                                  self.store.riggable, self.store.rig_type)
-            self.store.create_task(task_id, account.key, checked.body, pricing.charge(checked.body),
-                                   checked.source, outputs.build(ctx), hints)
-        return responses.ok({"task_id": task_id})
-
     def _get_task(self, account: Account, task_id: str) -> Response:
-        return responses.ok(self.task_view(self.store.owned_task(account.key, task_id)))
+        return responses.ok(self.task_view(self.store.known_task(account.key, task_id)))
+
+    def _list_tasks(self, account: Account, rec: Recorded) -> Response:
+        ids = parse_body(rec.body).get("task_ids")
+        if not isinstance(ids, list) or not 0 < len(ids) <= MAX_LIST_IDS or not all(isinstance(i, str) for i in ids):
+            raise ApiError(1004, f"task_ids must be a list of 1 to {MAX_LIST_IDS} task ids")
+        tasks: dict[str, Any] = {}
+        missed: list[str] = []
+        with self.store.lock:
+            for task_id in ids:
+                try:
+                    tasks[task_id] = self.task_view(self.store.known_task(account.key, task_id))
+                except ApiError:
+                    if task_id not in missed:
+                        missed.append(task_id)
+        return responses.ok({"tasks": tasks, "missed": missed})
 
     def task_view(self, task: TaskRecord) -> dict[str, Any]:
-        """The task object of §5.1, with freshly signed output URLs once it succeeded."""
-        self.store.settle_due()
-        phase = self.store.phase(task)
+        """The task object of §4.1, with freshly signed output URLs once it succeeded."""
+        with self.store.lock:
+            self.store.settle_due()
+            phase = self.store.phase(task)
+            eta = self.store.eta
         view: dict[str, Any] = {
             "task_id": task.task_id,
             "type": task.type,
             "status": phase.status,
+            "progress": phase.progress,
             "input": task.input,
             "output": {},
-            "progress": phase.progress,
-            "create_time": int(task.created),
-            "running_left_time": phase.running_left_time,
-            "queuing_num": phase.queuing_num,
-            "consumed_credit": task.consumed_credit,
-            "result": {},
+            "created_at": iso(task.created),
         }
+        if eta and phase.queuing_num is not None:
+            view["queuing_num"] = phase.queuing_num
+        if eta and phase.running_left_time is not None:
+            view["running_left_time"] = phase.running_left_time
+        if phase.terminal:
+            view["completed_at"] = iso(task.completed)
+            view["credits_consumed"] = task.credits_consumed
         if phase.status == "success":
-            view["output"], view["result"] = self._signed_outputs(task, task.outputs)
-            if "rendered_image" in view["output"]:
-                view["thumbnail"] = view["output"]["rendered_image"]
+            view["output"] = self._signed_outputs(task, task.outputs)
         elif phase.status == "failed":
             view["error_code"] = task.outcome.error_code
-            view["error_msg"] = task.outcome.error_msg
+            view["error_message"] = task.outcome.error_message
         return view
 
-    def _signed_outputs(self, task: TaskRecord, outs: Outputs) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _signed_outputs(self, task: TaskRecord, outs: Outputs) -> dict[str, Any]:
+        """Every Asset becomes a signed CDN URL; an asset listed twice gets the same URL both times."""
+        urls: dict[str, str] = {}
+
+        def url(asset: Asset) -> str:
+            if asset.filename not in urls:
+                urls[asset.filename] = self.cdn_base + self.signer.sign(asset_path(task, asset))
+            return urls[asset.filename]
+
         output: dict[str, Any] = {}
-        result: dict[str, Any] = {}
         for key, value in outs.items():
             if isinstance(value, Asset):
-                output[key] = self._url(task, value)
-                result[key] = {"url": output[key], "type": value.ext}
+                output[key] = url(value)
             elif isinstance(value, dict):
-                output[key] = {name: self._url(task, asset) for name, asset in value.items()}
+                output[key] = {name: url(asset) for name, asset in value.items()}
             else:
                 output[key] = value
-        return output, result
+        return output
 
-    def _url(self, task: TaskRecord, asset: Asset) -> str:
-        return self.cdn_base + self.signer.sign(asset_path(task, asset))
-
-    # ------------------------------------------------------------------ uploads
-
-    def _upload(self, account: Account, rec: Recorded) -> Response:
-        part = rec.files.get("file")
-        if part is None:
-            if not rec.headers.get("content-type", "").startswith("multipart/form-data"):
-                raise ApiError(1003, "expected multipart/form-data")
-            raise ApiError(1004, "missing multipart part 'file'")
-        if not part.data:
-            raise ApiError(2003)
-        if len(part.data) > MAX_UPLOAD_BYTES:
-            raise ApiError(1004, "file larger than 20 MB")
-        kind = image_kind(part.data)
-        if kind is None:
-            raise ApiError(2004)
-        token = self.store.add_upload(account.key, part.filename or "upload", part.data, kind)
-        return responses.ok({"image_token": token})
-
-    def _sts_token(self, account: Account, rec: Recorded) -> Response:
-        fmt = parse_body(rec.body).get("format")
-        if fmt not in STS_FORMATS:
-            raise ApiError(1004, f"format must be one of {sorted(STS_FORMATS)}")
-        day = time.strftime("%Y%m%d", time.gmtime(self.store.clock.now()))
-        object_key = f"{ACCOUNT_DIR}/{day}/{uuid.uuid4()}/input.{fmt}"
-        session_token = secrets.token_urlsafe(24)
-        with self.store.lock:
-            account.objects[(BUCKET, object_key)] = StoredFile(
-                f"input.{fmt}", self.store.clock.now(), session_token=session_token)
-        return responses.ok({
-            "s3_host": self.s3_host,
-            "resource_bucket": BUCKET,
-            "resource_uri": object_key,
-            "session_token": session_token,
-            "sts_ak": "ASIA" + secrets.token_hex(8).upper(),
-            "sts_sk": secrets.token_urlsafe(30),
-        })
-
-    def _put_object(self, rec: Recorded, raw_path: str) -> Response:
-        """S3-style path-addressed PUT of an STS object; the key must come from /upload/sts/token.
-
-        The AWS signature is not verified; a ``x-amz-security-token`` header, when sent, must
-        be the session token issued with that key.
-        """
-        object_key = raw_path[len(BUCKET) + 2 :].split("?", 1)[0]
-        stored = self.store.find_object(BUCKET, object_key)
-        sent_token = rec.headers.get("x-amz-security-token")
-        if stored is None or (sent_token is not None and sent_token != stored.session_token):
-            body = b"<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code></Error>"
-            return Response(403, body, "application/xml")
-        with self.store.lock:
-            stored.data = rec.body
-            stored.kind = image_kind(rec.body) or model_kind(rec.body)
-        etag = '"' + hashlib.md5(rec.body, usedforsecurity=False).hexdigest() + '"'  # S3 ETag = MD5
-        return Response(200, b"", "application/xml", {"ETag": etag})
-
-    # ------------------------------------------------------------------ balance
+    # ------------------------------------------------------------------ account
 
     def _balance(self, account: Account, rec: Recorded) -> Response:
         balance, frozen = self.store.balance_of(account.key)
         return responses.ok({"balance": balance, "frozen": frozen})
+
+    def _usage(self, account: Account, rec: Recorded) -> Response:
+        limit = _query_int(rec.query, "limit", DEFAULT_USAGE_LIMIT, 1, MAX_USAGE_LIMIT)
+        offset = _query_int(rec.query, "offset", 0, 0, None)
+        with self.store.lock:
+            self.store.settle_due()
+            own = [t for t in self.store.tasks.values() if t.key == account.key]
+            newest_first = list(reversed(own))  # creation order, reversed (ties keep their order)
+            rows = [{"task_id": t.task_id, "type": t.type, "status": self.store.phase(t).status,
+                     "created_at": iso(t.created), "credits_consumed": t.credits_consumed}
+                    for t in newest_first[offset : offset + limit]]
+        return responses.ok(rows)
+
+    # ------------------------------------------------------------------ files
+
+    def _upload(self, account: Account, rec: Recorded) -> Response:
+        if not rec.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise ApiError(1003, "expected multipart/form-data", http_status=415)
+        part = rec.files.get("file")
+        if part is None:
+            raise ApiError(1004, "missing multipart part 'file'")
+        if not part.data:
+            raise ApiError(1004, "the file is empty")
+        cap = self.store.upload_cap
+        if len(part.data) > cap:
+            raise ApiError(1004, f"the file is larger than the {size_text(cap)} upload limit")
+        kind = file_kind(part.data)
+        if kind is None:
+            raise ApiError(1004, "unsupported file type: upload a JPEG/PNG/WEBP image or a GLB/GLTF/FBX/OBJ/STL model")
+        stored = self.store.add_upload(account.key, part.filename or "upload", part.data, kind)
+        return responses.ok({"file_token": stored.token})
+
+    def _presign(self, account: Account, rec: Recorded) -> Response:
+        fmt = parse_body(rec.body).get("format")
+        if fmt not in FORMATS:
+            raise ApiError(1004, f"format must be one of {', '.join(sorted(FORMATS))}")
+        stored = self.store.add_presign_slot(account.key, fmt)
+        url = self.cdn_base + self.put_signer.url_path(stored)
+        return responses.ok({"presigned_url": url, "upload_url": url, "file_token": stored.token,
+                             "expires_in": PRESIGN_TTL})
+
+
+def _query_int(query: dict[str, str], name: str, default: int, low: int, high: int | None) -> int:
+    """An integer query parameter within [low, high]; anything else is 1004."""
+    raw = query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(1004, f"{name} must be an integer") from None
+    if value < low or (high is not None and value > high):
+        raise ApiError(1004, f"{name} must be between {low} and {high}" if high is not None else f"{name} >= {low}")
+    return value

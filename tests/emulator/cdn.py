@@ -1,11 +1,13 @@
 """The download host: signed, expiring output URLs and the route that serves them.
 
 Why a separate host/port with its own signing: the real outputs live on a CDN that needs no
-API key, and its URLs expire (docs: five minutes). Serving them from another port lets tests
-catch a client that sends ``Authorization`` to the CDN, and the signature/expiry lets them
-exercise the "403 -> re-GET the task for fresh URLs" path (:meth:`UrlSigner.expire_all`).
-URLs look like the Baidu-CDN shape seen in the wild:
+API key, and its URLs expire (sources say between five minutes and a day). Serving them from
+another port lets tests catch a client that sends its API key there: any request carrying
+``Authorization`` is refused with 403 (and recorded), so a key leak fails the test that caused
+it. The signature/expiry lets tests exercise the "403 -> re-GET the task for fresh URLs" path
+(:meth:`UrlSigner.expire_all`). URLs have the shape
 ``/tcli_emulator/<YYYYMMDD>/<task_id>/<file>?auth_key=<expiry>-<rand>-0-<hmac>``.
+The same host also takes presigned PUT uploads (:mod:`.presign`).
 """
 
 from __future__ import annotations
@@ -76,8 +78,10 @@ def _text(status: int, message: str) -> Response:
     return Response(status, message.encode("utf-8"), "text/plain; charset=utf-8")
 
 
-def serve(store: Store, signer: UrlSigner, path: str, query: dict[str, str], range_header: str | None) -> Response:
-    """Answer a CDN GET/HEAD: 403 for a bad/expired signature, 404 for unknown files, 200/206 otherwise."""
+def serve(store: Store, signer: UrlSigner, path: str, query: dict[str, str], headers: dict[str, str]) -> Response:
+    """Answer a CDN GET/HEAD: 403 for an API key or a bad/expired signature, 404 for unknown files, else 200/206."""
+    if "authorization" in headers:
+        return _text(403, "Forbidden: signed URLs must be fetched without an Authorization header")
     parts = path.split("/")
     if len(parts) != 5 or parts[1] != ACCOUNT_DIR:
         return _text(404, "Not Found")
@@ -88,7 +92,7 @@ def serve(store: Store, signer: UrlSigner, path: str, query: dict[str, str], ran
         asset = assets_of(task.outputs).get(parts[4]) if task is not None else None
         if task is None or asset is None or store.phase(task).status != "success":
             return _text(404, "Not Found")
-    return _ranged(asset, range_header)
+    return _ranged(asset, headers.get("range"))
 
 
 def _ranged(asset: Asset, range_header: str | None) -> Response:

@@ -1,7 +1,8 @@
-"""A tiny PNG encoder (stdlib zlib + struct) for the ``rendered_image`` thumbnails.
+"""A tiny PNG encoder (stdlib zlib + struct) for every image output.
 
-Why generate instead of shipping a file: the thumbnail only has to be a real, decodable image;
-a 64x64 gradient costs a few hundred bytes and needs no licence entry.
+Renders (``rendered_image_url``), generated images, multiview views, depth maps and UV atlas
+previews. Why generate instead of shipping files: they only have to be real, decodable images;
+a small gradient costs a few hundred bytes and needs no licence entry.
 """
 
 from __future__ import annotations

@@ -1,10 +1,15 @@
-"""Which files each task type returns (wire protocol §5.3), built from real assets.
+"""Which files each task type returns (wire reference §4.3), built from real assets.
 
 Why real files: the add-on downloads and imports whatever the API returns, so the emulator
 serves genuine GLB/FBX/OBJ/STL/ZIP bytes that match the request (textured vs. base model,
 rigged, retargeted with animations named after the presets, segmented into named parts,
-converted to the asked format). Assets come from ``tests/assets`` (see its LICENSES.md);
-the rest is generated. Everything is cached: bytes are immutable and shared between tasks.
+converted to the asked format, the uploaded file itself for an import). Assets come from
+``tests/assets`` (see its LICENSES.md); the rest is generated. Everything is cached: bytes are
+immutable and shared between tasks.
+
+apiv3 collapses every model output into one ``model_url`` (its extension says the format);
+model generation and texturing add a ``rendered_image_url``; multiview images come both nested
+under ``generate_multiview_image`` and as the four top-level ``*_view_url`` keys.
 """
 
 from __future__ import annotations
@@ -16,20 +21,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import archives, fbx, glb, images, schem
+from . import archives, fbx, glb, images, splat
 from .formats import content_type
 from .state import StoredFile, TaskRecord
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
-
-#: Every task type whose output includes a 3D model (valid sources for rigging etc.).
-MODEL_TYPES = frozenset({
-    "text_to_model", "image_to_model", "multiview_to_model", "refine_model", "texture_model",
-    "import_model", "stylize_model", "convert_model", "mesh_segmentation", "mesh_completion",
-    "highpoly_to_lowpoly", "animate_rig", "animate_retarget",
-})
-RIG_TYPES = ("biped", "quadruped", "hexapod", "octopod", "avian", "serpentine", "aquatic", "others")
-DEFAULT_GENERATION_VERSION = "v2.5-20250123"
 
 
 @dataclass(frozen=True)
@@ -54,10 +50,11 @@ Outputs = dict[str, OutputValue]
 
 @dataclass(frozen=True)
 class Context:
-    """What an output builder may look at: the request, its source task, resolved inputs, knobs."""
+    """What an output builder may look at: the request, its source task, resolved uploads, knobs."""
 
     task_id: str
-    body: dict[str, Any]
+    task_type: str
+    body: dict[str, Any]  # with original_model_task_id read as input
     source: TaskRecord | None
     files: tuple[StoredFile, ...]
     hints: str
@@ -99,11 +96,11 @@ def _retarget_glb(names: tuple[str, ...]) -> bytes:
 
 _cube = cache(glb.cube)
 _segmented = cache(glb.segmented)
-_thumbnail = cache(images.png)
+_picture = cache(images.png)
 _obj_bundle = cache(lambda: archives.obj_bundle(ASSETS_DIR / "obj_cow"))
 _usdz = cache(archives.usdz)
 _three_mf = cache(archives.three_mf)
-_schematic = cache(schem.schematic)
+_splat = cache(splat.ply)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -138,24 +135,12 @@ def _chain(task: TaskRecord | None) -> list[TaskRecord]:
     return found
 
 
-def _model_asset(outputs: Any) -> Asset | None:
-    """The first downloadable 3D model among a task's outputs (pbr_model -> model -> base_model)."""
-    for key in ("pbr_model", "model", "base_model"):
-        value = outputs.get(key)
-        if isinstance(value, Asset):
-            return value
-    return None
+def _with_render(ctx: Context, model: Asset) -> Outputs:
+    return {"model_url": model, "rendered_image_url": Asset(ctx.name("rendered_image", "png"), _picture())}
 
 
-def _with_thumbnail(key: str, asset: Asset) -> Outputs:
-    return {key: asset, "rendered_image": Asset("rendered_image.png", _thumbnail())}
-
-
-def _textured_key(body: dict[str, Any]) -> str:
-    """``pbr_model`` unless pbr=false; then ``model`` when textured, else ``base_model``."""
-    if body.get("pbr", True) is not False:
-        return "pbr_model"
-    return "model" if body.get("texture", True) is not False else "base_model"
+def _image(ctx: Context, stem: str, tint: tuple[int, int, int] = (90, 140, 220)) -> Asset:
+    return Asset(ctx.name(stem, "png"), _picture(256, 256, tint))
 
 
 # --------------------------------------------------------------------------- per task type
@@ -163,41 +148,36 @@ def _textured_key(body: dict[str, Any]) -> str:
 
 def _generation(ctx: Context) -> Outputs:
     body = ctx.body
-    version = str(body.get("model_version", DEFAULT_GENERATION_VERSION))
-    key = _textured_key(body)
-    stem = f"tripo_{key}"
-    if version.startswith("v1."):  # v1.x drafts came back as `model` named tripo_draft_*
-        key, stem = "model", "tripo_draft"
-    if body.get("quad") is True:
-        return _with_thumbnail(key, Asset(ctx.name(stem, "fbx"), _static_fbx()))
+    if body.get("pbr", True) is not False:
+        stem, data = "tripo_pbr_model", asset_bytes("portal.glb")
+    elif body.get("texture", True) is not False:
+        stem, data = "tripo_model", asset_bytes("portal.glb")
+    else:
+        stem, data = "tripo_base_model", _cube()
+    if body.get("quad") is True:  # quad topology comes as FBX
+        return _with_render(ctx, Asset(ctx.name(stem, "fbx"), _static_fbx()))
     if body.get("generate_parts") is True:
         data = _segmented()
-    else:
-        data = asset_bytes("portal.glb") if key != "base_model" else _cube()
-    return _with_thumbnail(key, Asset(ctx.name(stem, "glb"), data))
+    return _with_render(ctx, Asset(ctx.name(stem, "glb"), data))
 
 
 def _texture(ctx: Context) -> Outputs:
-    key = "pbr_model" if ctx.body.get("pbr", True) is not False else "model"
-    return _with_thumbnail(key, Asset(ctx.name(f"tripo_{key}", "glb"), asset_bytes("portal.glb")))
-
-
-def _refine(ctx: Context) -> Outputs:
-    return _with_thumbnail("model", Asset(ctx.name("tripo_refine", "glb"), asset_bytes("portal.glb")))
+    stem = "tripo_pbr_model" if ctx.body.get("pbr", True) is not False else "tripo_model"
+    return _with_render(ctx, Asset(ctx.name(stem, "glb"), asset_bytes("portal.glb")))
 
 
 def _import(ctx: Context) -> Outputs:
     uploaded = ctx.files[0] if ctx.files else None
-    data = uploaded.data if uploaded is not None and uploaded.data else asset_bytes("portal.glb")
-    ext = uploaded.kind if uploaded is not None and uploaded.kind else "glb"
-    return {"model": Asset(ctx.name("tripo_import", ext), data)}
+    if uploaded is None or not uploaded.data or not uploaded.kind:  # a URL: the emulator never fetches it
+        return {"model_url": Asset(ctx.name("tripo_import", "glb"), asset_bytes("portal.glb"))}
+    return {"model_url": Asset(ctx.name("tripo_import", uploaded.kind), uploaded.data)}
 
 
-def _prerigcheck(ctx: Context) -> Outputs:
+def _rig_check(ctx: Context) -> Outputs:
     riggable = ctx.riggable if ctx.riggable is not None else not re.search(r"\brocks?\b|\bstones?\b", ctx.hints)
-    if not riggable:
-        return {"riggable": False, "rig_type": "others"}
-    return {"riggable": True, "rig_type": ctx.rig_type or _guess_rig_type(ctx.hints)}
+    rig_type = (ctx.rig_type or _guess_rig_type(ctx.hints)) if riggable else "others"
+    # sources disagree on the key (rig_type vs topology, wire reference §9.2): send both
+    return {"riggable": riggable, "rig_type": rig_type, "topology": rig_type}
 
 
 def _guess_rig_type(hints: str) -> str:
@@ -216,21 +196,21 @@ def _guess_rig_type(hints: str) -> str:
 
 def _rig(ctx: Context) -> Outputs:
     if ctx.body.get("out_format") == "fbx":
-        return {"model": Asset(ctx.name("tripo_rig", "fbx"), _skeleton_takes(()))}
-    return {"model": Asset(ctx.name("tripo_rig", "glb"), _rigged_glb())}
+        return {"model_url": Asset(ctx.name("tripo_rig", "fbx"), _skeleton_takes(()))}
+    return {"model_url": Asset(ctx.name("tripo_rig", "glb"), _rigged_glb())}
 
 
 def _retarget(ctx: Context) -> Outputs:
+    """One model with every requested animation (named after its preset), whatever their number."""
     names = tuple(animation_name(p) for p in requested_presets(ctx.body))
     if ctx.body.get("out_format") == "fbx":
-        return {"model": Asset(ctx.name("tripo_retarget", "fbx"), _skeleton_takes(names))}
-    return {"model": Asset(ctx.name("tripo_retarget", "glb"), _retarget_glb(names))}
+        return {"model_url": Asset(ctx.name("tripo_retarget", "fbx"), _skeleton_takes(names))}
+    return {"model_url": Asset(ctx.name("tripo_retarget", "glb"), _retarget_glb(names))}
 
 
-def _stylize(ctx: Context) -> Outputs:
-    if ctx.body.get("style") == "minecraft":
-        return {"model": Asset(ctx.name("tripo_stylize", "schem"), _schematic())}
-    return {"model": Asset(ctx.name("tripo_stylize", "glb"), _cube("stylized_model"))}
+def _model_asset(task: TaskRecord | None) -> Asset | None:
+    value = task.outputs.get("model_url") if task is not None else None
+    return value if isinstance(value, Asset) else None
 
 
 def _convert(ctx: Context) -> Outputs:
@@ -238,11 +218,11 @@ def _convert(ctx: Context) -> Outputs:
     base = next((t for t in _chain(ctx.source) if t.type != "convert_model"), None)
     stem = "tripo_convert"
     if fmt == "FBX":
-        return {"model": Asset(ctx.name(stem, "fbx"), _fbx_of(base, ctx.body.get("with_animation", True)))}
+        return {"model_url": Asset(ctx.name(stem, "fbx"), _fbx_of(base, ctx.body.get("with_animation", True)))}
     if fmt == "GLTF":
-        source_glb = _model_asset(base.outputs) if base is not None else None
+        source_glb = _model_asset(base)
         data = source_glb.data if source_glb is not None and source_glb.ext == "glb" else asset_bytes("portal.glb")
-        return {"model": Asset(ctx.name(stem, "glb"), data)}
+        return {"model_url": Asset(ctx.name(stem, "glb"), data)}
     makers: dict[str, tuple[str, Callable[[], bytes]]] = {
         "OBJ": ("zip", _obj_bundle),
         "STL": ("stl", lambda: asset_bytes("Wuson.stl")),
@@ -250,7 +230,7 @@ def _convert(ctx: Context) -> Outputs:
         "3MF": ("3mf", _three_mf),
     }
     ext, make = makers[fmt]
-    return {"model": Asset(ctx.name(stem, ext), make())}
+    return {"model_url": Asset(ctx.name(stem, ext), make())}
 
 
 def _fbx_of(base: TaskRecord | None, with_animation: Any) -> bytes:
@@ -263,73 +243,88 @@ def _fbx_of(base: TaskRecord | None, with_animation: Any) -> bytes:
 
 
 def _segmentation(ctx: Context) -> Outputs:
-    stem = "tripo_segmentation" if ctx.body["type"] == "mesh_segmentation" else "tripo_completion"
-    return {"model": Asset(ctx.name(stem, "glb"), _segmented())}
+    stem = "tripo_segmentation" if ctx.task_type == "mesh_segmentation" else "tripo_completion"
+    return {"model_url": Asset(ctx.name(stem, "glb"), _segmented())}
 
 
-def _lowpoly(ctx: Context) -> Outputs:
+def _decimate(ctx: Context) -> Outputs:
     if ctx.body.get("quad") is True:
-        return {"model": Asset(ctx.name("tripo_lowpoly", "fbx"), _static_fbx())}
-    return {"model": Asset(ctx.name("tripo_lowpoly", "glb"), asset_bytes("portal.glb"))}
+        return {"model_url": Asset(ctx.name("tripo_lowpoly", "fbx"), _static_fbx())}
+    return {"model_url": Asset(ctx.name("tripo_lowpoly", "glb"), asset_bytes("portal.glb"))}
 
 
-def _image(ctx: Context) -> Outputs:
-    return {"generated_image": Asset(ctx.name("tripo_image", "png"), _thumbnail(256, 256))}
+def _uv(ctx: Context) -> Outputs:
+    return {"model_url": Asset(ctx.name("tripo_uv", "glb"), asset_bytes("portal.glb")),
+            "uv_render_url": _image(ctx, "tripo_uv_render", (230, 230, 230))}
+
+
+def _generated_image(ctx: Context) -> Outputs:
+    return {"generated_image_url": _image(ctx, "tripo_image")}
 
 
 _VIEW_TINTS = {"front": (200, 90, 90), "left": (90, 200, 90), "back": (90, 90, 200), "right": (200, 200, 90)}
 
 
 def _multiview_images(ctx: Context) -> Outputs:
-    views = {f"{view}_view_url": Asset(ctx.name(f"tripo_{view}_view", "png"), _thumbnail(256, 256, tint))
-             for view, tint in _VIEW_TINTS.items()}
-    return {"generate_multiview_image": views}
+    views = {f"{view}_view_url": _image(ctx, f"tripo_{view}_view", tint) for view, tint in _VIEW_TINTS.items()}
+    return {"generate_multiview_image": views, **views}
+
+
+def _splat_output(ctx: Context) -> Outputs:
+    return {"splat_url": Asset(ctx.name("tripo_splat", "ply"), _splat())}
+
+
+def _depth(ctx: Context) -> Outputs:
+    tint = (255, 160, 60) if ctx.body.get("kind") == "color" else (200, 200, 200)
+    return {"depth_image_url": _image(ctx, "tripo_depth", tint)}
 
 
 BUILDERS: dict[str, Callable[[Context], Outputs]] = {
     "text_to_model": _generation,
     "image_to_model": _generation,
     "multiview_to_model": _generation,
-    "refine_model": _refine,
     "texture_model": _texture,
     "import_model": _import,
-    "animate_prerigcheck": _prerigcheck,
+    "animate_prerigcheck": _rig_check,
     "animate_rig": _rig,
     "animate_retarget": _retarget,
-    "stylize_model": _stylize,
     "convert_model": _convert,
     "mesh_segmentation": _segmentation,
     "mesh_completion": _segmentation,
-    "highpoly_to_lowpoly": _lowpoly,
-    "text_to_image": _image,
-    "generate_image": _image,
+    "highpoly_to_lowpoly": _decimate,
+    "mesh_uv": _uv,
+    "text_to_image": _generated_image,
+    "generate_image": _generated_image,
     "generate_multiview_image": _multiview_images,
     "edit_multiview_image": _multiview_images,
+    "image_to_splat": _splat_output,
+    "image_to_depth": _depth,
 }
 
 
 def build(ctx: Context) -> Outputs:
-    """The ``output`` of a successful task of ``ctx.body["type"]`` (assets not yet signed)."""
-    return BUILDERS[ctx.body["type"]](ctx)
+    """The ``output`` of a successful task of ``ctx.task_type`` (assets not yet signed)."""
+    return BUILDERS[ctx.task_type](ctx)
 
 
-def hints_for(body: dict[str, Any], files: tuple[StoredFile, ...], source: TaskRecord | None) -> str:
-    """Lower-case text describing what the task is about: prompts, URLs and file names, source chain included."""
-    parts: list[str] = [source.hints] if source is not None else []
+def hints_for(body: dict[str, Any], files: tuple[StoredFile, ...], sources: tuple[TaskRecord, ...]) -> str:
+    """Lower-case text describing what the task is about: prompts, URLs and file names, sources included."""
+    parts: list[str] = [source.hints for source in sources]
     texture_prompt = body.get("texture_prompt")
     for text in (body.get("prompt"), texture_prompt.get("text") if isinstance(texture_prompt, dict) else None):
         if isinstance(text, str):
             parts.append(text)
-    parts += [f.filename for f in files]
+    parts += [f.name for f in files]
     parts += _urls(body)
     return " ".join(parts).lower()
 
 
 def _urls(value: Any) -> list[str]:
-    """Every ``url`` string inside a request body (file objects may be nested)."""
+    """Every http(s) input string inside a request body (inputs may be nested)."""
+    if isinstance(value, str):
+        return [value] if value.startswith(("http://", "https://")) else []
     if isinstance(value, dict):
-        own = [value["url"]] if isinstance(value.get("url"), str) else []
-        return own + [u for v in value.values() for u in _urls(v)]
+        return [u for v in value.values() for u in _urls(v)]
     if isinstance(value, list):
         return [u for v in value for u in _urls(v)]
     return []

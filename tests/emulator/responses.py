@@ -22,8 +22,8 @@ class Response:
 
 
 def ok(data: Any) -> Response:
-    """The success envelope ``{"code": 0, "data": ...}``."""
-    return Response(200, json.dumps({"code": 0, "data": data}).encode("utf-8"))
+    """The apiv3 success envelope ``{"code": 0, "status": "success", "data": ...}``."""
+    return Response(200, json.dumps({"code": 0, "status": "success", "data": data}).encode("utf-8"))
 
 
 def error(exc: ApiError) -> Response:
@@ -37,3 +37,10 @@ def html_error(status: int, reason: str) -> Response:
     page = (f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
             f"<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
     return Response(status, page.encode("ascii"), "text/html")
+
+
+def s3_error(status: int, code: str, message: str) -> Response:
+    """An object-storage error document, as a presigned PUT gets it (XML, not the API envelope)."""
+    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+            f"<Message>{message}</Message></Error>")
+    return Response(status, body.encode("utf-8"), "application/xml")

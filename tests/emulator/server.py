@@ -1,7 +1,8 @@
 """HTTP plumbing (two stdlib servers) and :class:`Emulator`, the control API tests use.
 
 Why two servers: output files are served by a separate "CDN" server on another port, like the
-real service's CDN host, so tests can prove the client never sends its API key there.
+real service's CDN host, which also takes presigned PUT uploads; so tests can prove the client
+never sends its API key there (that server refuses any ``Authorization`` header).
 Why stdlib only: the emulator must run under any Python, including Blender's bundled one.
 Both servers speak HTTP/1.1 with Content-Length (keep-alive friendly), run in daemon threads,
 and :meth:`Emulator.stop` closes the listening sockets *and* any open keep-alive connection.
@@ -20,9 +21,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import cdn
-from .api import API_PREFIX, Api
-from .errors import ApiError
+from . import cdn, presign
+from .api import Api
+from .errors import TASK_FAILURES, ApiError
 from .faults import Fault, FaultBook
 from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
@@ -107,14 +108,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
-    def _record(self, body: bytes) -> tuple[Recorded, str]:
+    def _record(self, body: bytes) -> Recorded:
         split = urlsplit(self.path)
-        raw_path = split.path
-        under_api = self.server.kind == "api" and raw_path.startswith(API_PREFIX + "/")
-        path = raw_path[len(API_PREFIX) :] if under_api else raw_path
         headers = {k.lower(): v for k, v in self.headers.items()}
         content_type = headers.get("content-type", "")
-        rec = Recorded(self.command, path, dict(parse_qsl(split.query, keep_blank_values=True)), headers,
+        rec = Recorded(self.command, split.path, dict(parse_qsl(split.query, keep_blank_values=True)), headers,
                        json=decode_json(content_type, body), body=body)
         if content_type.startswith("multipart/form-data"):
             try:
@@ -122,14 +120,14 @@ class _Handler(BaseHTTPRequestHandler):
             except MultipartError as exc:
                 logger.debug("bad multipart body: %s", exc)
         self.server.emulator._log_request(self.server.kind, rec)
-        return rec, raw_path
+        return rec
 
     # ------------------------------------------------------------------ answer
 
     def _dispatch(self) -> None:
         emulator = self.server.emulator
         kind = self.server.kind
-        rec, raw_path = self._record(self._read_body())
+        rec = self._record(self._read_body())
         fault = emulator._faults.take(kind, rec.method, rec.path)
         if fault is not None and not fault.processes_request:
             emulator._pause(fault.delay)
@@ -138,9 +136,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             response = _fault_response(fault)
         else:
-            response = emulator._answer(kind, rec, raw_path)
+            response = emulator._answer(kind, rec)
         if kind == "api" and not (fault is not None and fault.non_json and not fault.processes_request):
-            response.headers[TRACE_HEADER] = str(uuid.uuid4())
+            # the client's trace id is carried through when it sent one, so both logs match
+            response.headers[TRACE_HEADER] = rec.headers.get(TRACE_HEADER.lower()) or str(uuid.uuid4())
         rec.status = response.status
         if fault is not None and fault.processes_request:
             emulator._pause(fault.delay)
@@ -187,21 +186,28 @@ def _fault_response(fault: Fault) -> Response:
 
 
 class Emulator:
-    """An offline Tripo v2 API: real HTTP on 127.0.0.1, controllable from the test.
+    """An offline Tripo apiv3 service: real HTTP on 127.0.0.1, controllable from the test.
 
     Durations are read from an injectable clock (``clock=`` a ``time.time``-like callable)
     plus an offset moved by :meth:`advance`, so tests never sleep to wait for a task.
+    ``eta`` adds ``running_left_time``/``queuing_num`` to task objects (apiv3 dropped them; some
+    deployments may still send them). Tasks older than ``task_retention`` seconds are forgotten
+    (404/2001). Uploads above ``upload_cap`` bytes are refused.
     """
 
     def __init__(self, queue_seconds: float = 0.0, run_seconds: float = 0.0, url_ttl: float = 300.0,
                  concurrency_limit: int = 10, balance: float = 10_000.0, retry_after: int = 1, *,
-                 clock: Callable[[], float] | None = None, api_port: int = 0, cdn_port: int = 0) -> None:
+                 clock: Callable[[], float] | None = None, api_port: int = 0, cdn_port: int = 0,
+                 eta: bool = False, task_retention: float = 7 * 24 * 3600.0,
+                 upload_cap: int = 150 * 1024 * 1024) -> None:
         self.clock = Clock(clock)
         self._store = Store(self.clock, queue_seconds=queue_seconds, run_seconds=run_seconds,
-                            concurrency_limit=concurrency_limit, retry_after=retry_after)
+                            concurrency_limit=concurrency_limit, retry_after=retry_after,
+                            task_retention=task_retention, upload_cap=upload_cap, eta=eta)
         self._store.add_key(TEST_KEY, balance)
         self._signer = cdn.UrlSigner(self.clock, url_ttl)
-        self._api = Api(self._store, self._signer)
+        self._put_signer = presign.PutSigner()
+        self._api = Api(self._store, self._signer, self._put_signer)
         self._faults = FaultBook()
         self._ports = (api_port, cdn_port)
         self._servers: list[_Server] = []
@@ -227,7 +233,6 @@ class Emulator:
             self._threads.append(thread)
         self._bound = (int(self._servers[0].server_address[1]), int(self._servers[1].server_address[1]))
         self._api.cdn_base = self.cdn_base
-        self._api.s3_host = f"127.0.0.1:{self.api_port}"
         logger.info("Tripo emulator API at %s, CDN at %s", self.base_url, self.cdn_base)
         return self
 
@@ -269,8 +274,8 @@ class Emulator:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:<api_port>/v2/openapi``"""
-        return f"http://127.0.0.1:{self.api_port}{API_PREFIX}"
+        """``http://127.0.0.1:<api_port>``: the host root; clients append ``/v3/...``."""
+        return f"http://127.0.0.1:{self.api_port}"
 
     @property
     def cdn_base(self) -> str:
@@ -283,13 +288,17 @@ class Emulator:
         with self._log_lock:
             (self._requests if kind == "api" else self._cdn_requests).append(rec)
 
-    def _answer(self, kind: str, rec: Recorded, raw_path: str) -> Response:
+    def _answer(self, kind: str, rec: Recorded) -> Response:
         try:
             if kind == "api":
-                return self._api.handle(rec, raw_path)
-            return cdn.serve(self._store, self._signer, raw_path, rec.query, rec.headers.get("range"))
+                return self._api.handle(rec)
+            if rec.method == "PUT" and presign.is_upload_path(rec.path):
+                return presign.receive(self._store, self._put_signer, rec)
+            if rec.method in ("GET", "HEAD"):
+                return cdn.serve(self._store, self._signer, rec.path, rec.query, rec.headers)
+            return Response(405, b"Method Not Allowed", "text/plain; charset=utf-8", {"Allow": "GET, HEAD, PUT"})
         except Exception:  # an emulator bug must surface as a visible 500, not as a hung client
-            logger.exception("emulator failed to answer %s %s", rec.method, raw_path)
+            logger.exception("emulator failed to answer %s %s", rec.method, rec.path)
             return error(ApiError(1000, "emulator bug, see the log"))
 
     def _pause(self, seconds: float) -> None:
@@ -301,29 +310,30 @@ class Emulator:
 
     @property
     def requests(self) -> list[Recorded]:
-        """Every API request in arrival order (a snapshot)."""
+        """Every API request in arrival order (a snapshot); paths are full (``/v3/...``)."""
         with self._log_lock:
             return list(self._requests)
 
     @property
     def cdn_requests(self) -> list[Recorded]:
-        """Every CDN request in arrival order (a snapshot), ``authorization`` header included if sent."""
+        """Every CDN request (downloads and presigned PUTs) in arrival order, ``authorization`` included if sent."""
         with self._log_lock:
             return list(self._cdn_requests)
 
     def requests_to(self, method: str, path: str) -> list[Recorded]:
-        """API requests with this method and path; a path ending in ``/`` matches as a prefix."""
+        """API requests with this method and full path; a path ending in ``/`` matches as a prefix."""
         return [r for r in self.requests if r.method == method.upper()
                 and (r.path == path or (path.endswith("/") and r.path.startswith(path)))]
 
     @property
     def tasks(self) -> dict[str, dict[str, Any]]:
-        """Every task created so far, as GET /task/{id} would show it now (by id, creation order)."""
+        """Every task the service still knows, as GET /v3/tasks/{id} would show it now (by id, creation order)."""
         with self._store.lock:
-            return {task_id: self._api.task_view(task) for task_id, task in self._store.tasks.items()}
+            return {task_id: self._api.task_view(task) for task_id, task in self._store.tasks.items()
+                    if not self._store.is_forgotten(task)}
 
     def task_key(self, task_id: str) -> str:
-        """The API key that created a task."""
+        """The API key that created a task (forgotten or not)."""
         return self._store.tasks[task_id].key
 
     def balance_of(self, key: str = TEST_KEY) -> tuple[float, float]:
@@ -336,20 +346,40 @@ class Emulator:
         with self._store.lock:
             return max((a.max_in_flight for a in self._store.accounts.values()), default=0)
 
+    def uploaded(self, file_token: str) -> bytes:
+        """The bytes a client uploaded under ``file_token`` (via /v3/files, or presign + PUT).
+
+        Raises KeyError for an unknown token, or a presigned one whose PUT has not arrived.
+        """
+        stored = self._store.find_upload(file_token)
+        if stored is None or stored.data is None:
+            raise KeyError(file_token)
+        return stored.data
+
+    def upload_name(self, file_token: str) -> str:
+        """The multipart filename of an upload, or the ``format`` asked for by presign. KeyError if unknown."""
+        stored = self._store.find_upload(file_token)
+        if stored is None:
+            raise KeyError(file_token)
+        return stored.name
+
     # ------------------------------------------------------------------ control
 
     def add_key(self, key: str, balance: float = 10_000.0) -> None:
         """Accept another API key (tasks and uploads are private to each key)."""
         self._store.add_key(key, balance)
 
-    def inject(self, route: str = "POST /task", times: int | None = 1, *, status: int = 500, code: int = 1000,
+    def inject(self, route: str, times: int | None = 1, *, status: int = 500, code: int = 1000,
                message: str | None = None, suggestion: str | None = None, retry_after: int | None = None,
                non_json: bool = False, delay: float = 0.0, drop: bool = False, truncate: bool = False,
                after: bool = False) -> None:
         """Spoil the next ``times`` requests matching ``route`` (see :class:`.faults.Fault`).
 
-        ``route`` is ``"METHOD /path-prefix"`` on the API (path relative to ``/v2/openapi``)
-        or ``"CDN"``. ``times=None`` arms the fault until :meth:`clear_faults`.
+        ``route`` is ``"METHOD /full/path-prefix"`` on the API (``"POST /v3/generation/"``,
+        ``"GET /v3/tasks/"``...) or ``"CDN"`` (downloads and presigned PUTs). ``status=200`` with
+        a non-zero ``code`` gives the "200 with an error envelope" answer. ``after=True`` lets
+        the request be processed (a task is created and billed) before the fault spoils the
+        answer. ``times=None`` arms the fault until :meth:`clear_faults`.
         """
         self._faults.arm(Fault(route, times, status, code, message, suggestion, retry_after, non_json,
                                delay, drop, truncate, after))
@@ -358,22 +388,37 @@ class Emulator:
         self._faults.clear()
 
     def set_outcome(self, status: str = "failed", error_code: int = 1001, times: int = 1, *,
-                    error_msg: str | None = None) -> None:
-        """The next ``times`` created tasks end with ``status`` instead of success."""
+                    error_message: str | None = None) -> None:
+        """The next ``times`` created tasks end ``failed`` (with that code) or ``cancelled``, not ``success``.
+
+        apiv3 has no other final statuses: content moderation is ``failed`` with 2008, a task that
+        expired in the queue ``failed`` with 2018. Failed and cancelled tasks are refunded.
+        """
         if status not in OUTCOMES:
             raise ValueError(f"status must be one of {sorted(OUTCOMES)}")
-        outcome = (Outcome(status, error_code, error_msg or "Task failed (emulated)") if status == "failed"
-                   else Outcome(status))
+        if status == "failed":
+            message = error_message or TASK_FAILURES.get(error_code, "Task failed (emulated)")
+            outcome = Outcome(status, error_code, message)
+        else:
+            outcome = Outcome(status)
         with self._store.lock:
             self._store.outcomes.extend([outcome] * times)
 
     def set_riggable(self, riggable: bool | None, rig_type: str | None = None) -> None:
-        """Force animate_prerigcheck's answer for tasks created afterwards (None: guess from the prompt)."""
+        """Force rig-check's answer for tasks created afterwards (None: guess from the prompt)."""
         with self._store.lock:
             self._store.riggable, self._store.rig_type = riggable, rig_type
 
+    def forget_task(self, task_id: str) -> None:
+        """The service no longer knows the task (past retention, or a v2-era id).
+
+        GET answers 404/2001, ``/v3/tasks/list`` lists it in ``missed``, and using it as the
+        input of another task is 2001.
+        """
+        self._store.forget(task_id)
+
     def expire_urls(self) -> None:
-        """Every signed URL issued so far is now expired: the CDN answers 403 until the task is re-read."""
+        """Every download URL issued so far is now expired: the CDN answers 403 until the task is re-read."""
         self._signer.expire_all()
 
     def set_timing(self, queue_seconds: float | None = None, run_seconds: float | None = None) -> None:
@@ -385,8 +430,35 @@ class Emulator:
                 self._store.run_seconds = run_seconds
 
     def advance(self, seconds: float) -> None:
-        """Move the emulator's clock forward (tasks progress, URLs and tokens expire)."""
+        """Move the emulator's clock forward (tasks progress, URLs and tokens expire, old tasks are forgotten)."""
         self.clock.advance(seconds)
+
+    @property
+    def eta(self) -> bool:
+        """Whether task objects carry ``running_left_time`` (running) and ``queuing_num`` (queued)."""
+        return self._store.eta
+
+    @eta.setter
+    def eta(self, on: bool) -> None:
+        self._store.eta = on
+
+    @property
+    def task_retention(self) -> float:
+        """Seconds after creation (emulator clock) after which a task is forgotten."""
+        return self._store.task_retention
+
+    @task_retention.setter
+    def task_retention(self, seconds: float) -> None:
+        self._store.task_retention = seconds
+
+    @property
+    def upload_cap(self) -> int:
+        """Largest accepted upload in bytes, for /v3/files (1004 above) and presigned PUTs (413 above)."""
+        return self._store.upload_cap
+
+    @upload_cap.setter
+    def upload_cap(self, size: int) -> None:
+        self._store.upload_cap = size
 
     @property
     def url_ttl(self) -> float:

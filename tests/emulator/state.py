@@ -1,10 +1,12 @@
 """Keys, balances, uploads and tasks, and the time-driven task state machine.
 
 Why lazy and clock-driven: a task's status is *computed* from its age on every read
-(``queued`` -> ``running`` -> terminal) instead of being advanced by a background thread, so
-tests control time exactly through :class:`Clock` (``advance()``) and never sleep to
-synchronise. Side effects of reaching a terminal state (settling or refunding frozen credits)
-happen the first time anyone looks (:meth:`Store.settle_due`), which is observably the same.
+(``queued`` -> ``running`` -> ``success``/``failed``/``cancelled``) instead of being advanced by
+a background thread, so tests control time exactly through :class:`Clock` (``advance()``) and
+never sleep to synchronise. Side effects of reaching a terminal state (settling or refunding
+held credits) happen the first time anyone looks (:meth:`Store.settle_due`), which is observably
+the same. Forgetting works the same way: a task older than the retention period is simply no
+longer found (404/2001), like a task id from the v2 era.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ from .errors import ApiError
 if TYPE_CHECKING:
     from .outputs import Outputs
 
-TERMINAL = frozenset({"success", "failed", "banned", "expired", "cancelled", "unknown"})
+#: apiv3 has five statuses; these three are final.
+TERMINAL = frozenset({"success", "failed", "cancelled"})
+#: What :meth:`.server.Emulator.set_outcome` may force instead of success.
 OUTCOMES = TERMINAL - {"success"}
-#: Direct-upload tokens stay usable this long (the docs say about 24 h).
+#: Uploaded files stay usable this long (an expired file_token answers 1004, like an unknown one).
 UPLOAD_TTL = 24 * 3600.0
+#: Lifetime of a presigned PUT URL (``expires_in`` of POST /v3/files/presign; 30 min per the docs).
+PRESIGN_TTL = 1800
 
 
 class Clock:
@@ -46,46 +52,52 @@ class Clock:
             self._offset += seconds
 
 
+def iso(timestamp: float) -> str:
+    """ISO 8601 UTC with a ``Z``, whole seconds: the format of ``created_at``/``completed_at``."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
 @dataclass
 class StoredFile:
-    """An uploaded input: a direct upload (``image_token``) or an STS object (``data`` None until PUT)."""
+    """An uploaded input: from ``/v3/files`` (bytes at once) or a presign slot (bytes once PUT)."""
 
-    filename: str
+    token: str
+    key: str
+    name: str  # the multipart filename, or the format asked for by presign
     created: float
     data: bytes | None = None
-    kind: str | None = None
-    session_token: str = ""
+    kind: str | None = None  # what the bytes are (formats.file_kind), None if unrecognised
+    put_deadline: float = 0.0  # presign only: the PUT URL stops working at this time
 
 
 @dataclass
 class Account:
-    """One API key: its credits and the inputs it uploaded (tokens are per key)."""
+    """One API key: its credits and the files it uploaded (tokens are private to a key)."""
 
     key: str
     balance: float
     frozen: float = 0.0
     uploads: dict[str, StoredFile] = field(default_factory=dict)
-    objects: dict[tuple[str, str], StoredFile] = field(default_factory=dict)
     max_in_flight: int = 0
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """How a task ends; ``error_code``/``error_msg`` only matter for ``failed``."""
+    """How a task ends; ``error_code``/``error_message`` only matter for ``failed``."""
 
     status: str = "success"
     error_code: int | None = None
-    error_msg: str | None = None
+    error_message: str | None = None
 
 
 @dataclass(frozen=True)
 class Phase:
-    """A task's status at one instant, with the progress fields the API reports."""
+    """A task's status at one instant, with the progress figures the API may report."""
 
     status: str
     progress: int
-    running_left_time: int
-    queuing_num: int
+    running_left_time: int | None = None  # seconds, while running
+    queuing_num: int | None = None  # tasks of the same key queued ahead, while queued
 
     @property
     def terminal(self) -> bool:
@@ -94,33 +106,39 @@ class Phase:
 
 @dataclass
 class TaskRecord:
-    """A created task. Everything needed to answer GET /task/{id} at any later time."""
+    """A created task: everything needed to answer GET /v3/tasks/{id} at any later time."""
 
     task_id: str
     key: str
     type: str
-    input: dict[str, Any]
+    input: dict[str, Any]  # the request body as sent (echoed by the task object)
     created: float
     queue_seconds: float
     run_seconds: float
     price: float
     outcome: Outcome
-    source: TaskRecord | None
+    source: TaskRecord | None  # the task this one builds on, if its input was a task id
     outputs: Outputs
     hints: str = ""  # lower-case prompt/file-name text, for output heuristics ("rock" -> not riggable)
     settled: bool = False
-    consumed_credit: float = 0.0
+    credits_consumed: float = 0.0
+    forgotten: bool = False
+
+    @property
+    def completed(self) -> float:
+        """When the task reaches its terminal status."""
+        return self.created + self.queue_seconds + self.run_seconds
 
     def phase_at(self, now: float, queue_position: int = 0) -> Phase:
         """Status from age: queued for ``queue_seconds``, running for ``run_seconds``, then terminal."""
         age = now - self.created
         if age < self.queue_seconds:
-            return Phase("queued", 0, -1, queue_position)
+            return Phase("queued", 0, queuing_num=queue_position)
         ran = age - self.queue_seconds
         if ran < self.run_seconds:
             progress = min(99, int(100 * ran / self.run_seconds))
-            return Phase("running", progress, max(1, math.ceil(self.run_seconds - ran)), -1)
-        return Phase(self.outcome.status, 100, -1, -1)
+            return Phase("running", progress, running_left_time=max(1, math.ceil(self.run_seconds - ran)))
+        return Phase(self.outcome.status, 100)
 
 
 class Store:
@@ -130,8 +148,8 @@ class Store:
     lock, so parallel POSTs cannot overshoot the concurrency limit or the balance.
     """
 
-    def __init__(self, clock: Clock, *, queue_seconds: float, run_seconds: float,
-                 concurrency_limit: int, retry_after: int) -> None:
+    def __init__(self, clock: Clock, *, queue_seconds: float, run_seconds: float, concurrency_limit: int,
+                 retry_after: int, task_retention: float, upload_cap: int, eta: bool) -> None:
         self.clock = clock
         self.lock = threading.RLock()
         self.accounts: dict[str, Account] = {}
@@ -140,6 +158,9 @@ class Store:
         self.run_seconds = run_seconds
         self.concurrency_limit = concurrency_limit
         self.retry_after = retry_after
+        self.task_retention = task_retention
+        self.upload_cap = upload_cap
+        self.eta = eta
         self.outcomes: deque[Outcome] = deque()
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
         self.rig_type: str | None = None
@@ -177,7 +198,7 @@ class Store:
             return task.phase_at(now, ahead)
 
     def settle_due(self) -> None:
-        """Settle (success) or refund (any other end) every task that has reached its end."""
+        """Settle (success) or refund (failed, cancelled) every task that has reached its end."""
         with self.lock:
             now = self.clock.now()
             for task in self.tasks.values():
@@ -188,7 +209,7 @@ class Store:
         account = self.accounts[task.key]
         account.frozen -= task.price
         if task.outcome.status == "success":
-            task.consumed_credit = task.price
+            task.credits_consumed = task.price
         else:
             account.balance += task.price
         task.settled = True
@@ -199,21 +220,32 @@ class Store:
             now = self.clock.now()
             return sum(1 for t in self.tasks.values() if t.key == key and not t.phase_at(now).terminal)
 
-    def owned_task(self, key: str, task_id: Any) -> TaskRecord:
-        """The task if it exists *and* belongs to ``key``; otherwise 2001 (same answer either way)."""
+    def is_forgotten(self, task: TaskRecord) -> bool:
+        """Forgotten on purpose (:meth:`forget`) or older than the retention period."""
+        return task.forgotten or self.clock.now() - task.created > self.task_retention
+
+    def known_task(self, key: str, task_id: Any) -> TaskRecord:
+        """The task if it exists, belongs to ``key`` and is still retained; otherwise 404/2001.
+
+        The answer is the same in all three cases, so a key cannot probe another key's ids.
+        """
         with self.lock:
             task = self.tasks.get(task_id) if isinstance(task_id, str) else None
-            if task is None or task.key != key:
+            if task is None or task.key != key or self.is_forgotten(task):
                 raise ApiError(2001, f"task {task_id!r}")
             return task
+
+    def forget(self, task_id: str) -> None:
+        with self.lock:
+            self.tasks[task_id].forgotten = True
 
     def next_outcome(self) -> Outcome:
         with self.lock:
             return self.outcomes.popleft() if self.outcomes else Outcome()
 
-    def create_task(self, task_id: str, key: str, body: dict[str, Any], price: float,
+    def create_task(self, task_id: str, key: str, task_type: str, body: dict[str, Any], price: float,
                     source: TaskRecord | None, outputs: Outputs, hints: str) -> TaskRecord:
-        """Check concurrency (429/2000) then credits (403/2010), freeze the price, store the task."""
+        """Check concurrency (429/2000) then credits (403/2010), hold the price, store the task."""
         with self.lock:
             self.settle_due()
             account = self.accounts[key]
@@ -224,9 +256,9 @@ class Store:
             account.balance -= price
             account.frozen += price
             task = TaskRecord(
-                task_id=task_id, key=key, type=str(body["type"]), input=body,
-                created=self.clock.now(), queue_seconds=self.queue_seconds, run_seconds=self.run_seconds,
-                price=price, outcome=self.next_outcome(), source=source, outputs=outputs, hints=hints,
+                task_id=task_id, key=key, type=task_type, input=body, created=self.clock.now(),
+                queue_seconds=self.queue_seconds, run_seconds=self.run_seconds, price=price,
+                outcome=self.next_outcome(), source=source, outputs=outputs, hints=hints,
             )
             self.tasks[task.task_id] = task
             account.max_in_flight = max(account.max_in_flight, self.in_flight(key))
@@ -234,26 +266,38 @@ class Store:
 
     # ------------------------------------------------------------------ uploads
 
-    def add_upload(self, key: str, filename: str, data: bytes, kind: str) -> str:
-        """Store a direct upload; returns its ``image_token``."""
+    @staticmethod
+    def new_token() -> str:
+        return f"file_{uuid.uuid4().hex}"
+
+    def add_upload(self, key: str, name: str, data: bytes, kind: str) -> StoredFile:
+        """Store a file uploaded through /v3/files; usable at once."""
         with self.lock:
-            token = str(uuid.uuid4())
-            self.accounts[key].uploads[token] = StoredFile(filename, self.clock.now(), data, kind)
-            return token
+            stored = StoredFile(self.new_token(), key, name, self.clock.now(), data, kind)
+            self.accounts[key].uploads[stored.token] = stored
+            return stored
+
+    def add_presign_slot(self, key: str, fmt: str) -> StoredFile:
+        """Reserve a file_token whose bytes arrive later by a presigned PUT."""
+        with self.lock:
+            now = self.clock.now()
+            stored = StoredFile(self.new_token(), key, fmt, now, put_deadline=now + PRESIGN_TTL)
+            self.accounts[key].uploads[stored.token] = stored
+            return stored
 
     def upload(self, key: str, token: str) -> StoredFile | None:
-        """A direct upload of ``key`` that has not expired."""
+        """A file of ``key`` that has arrived and has not expired; None otherwise."""
         with self.lock:
             stored = self.accounts[key].uploads.get(token)
-            if stored is None or self.clock.now() - stored.created > UPLOAD_TTL:
+            if stored is None or stored.data is None or self.clock.now() - stored.created > UPLOAD_TTL:
                 return None
             return stored
 
-    def find_object(self, bucket: str, object_key: str) -> StoredFile | None:
-        """An STS object slot by location, whichever key asked for it (the S3 PUT has no API key)."""
+    def find_upload(self, token: str) -> StoredFile | None:
+        """Any key's file by token, arrived or not (the presigned PUT carries no API key)."""
         with self.lock:
             for account in self.accounts.values():
-                stored = account.objects.get((bucket, object_key))
+                stored = account.uploads.get(token)
                 if stored is not None:
                     return stored
             return None

@@ -1,4 +1,4 @@
-"""The download host: signed expiring URLs, 403s, Range, Content-Length, request recording."""
+"""The download host: signed expiring URLs, no API key allowed, 403s, Range, Content-Length, recording."""
 
 from __future__ import annotations
 
@@ -10,19 +10,17 @@ import requests
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .helpers import Caller
-
-CAT = {"type": "text_to_model", "prompt": "a cat"}
+from .helpers import CAT, T2M, Caller
 
 
 @pytest.fixture
 def model_url(api: Caller) -> str:
-    return str(api.finished(CAT)["output"]["pbr_model"])
+    return str(api.finished(T2M, CAT)["output"]["model_url"])
 
 
 def test_url_shape(emulator: Emulator, api: Caller) -> None:
-    task = api.finished(CAT)
-    url = urlsplit(task["output"]["pbr_model"])
+    task = api.finished(T2M, CAT)
+    url = urlsplit(task["output"]["model_url"])
     task_id = task["task_id"]
     assert f"{url.scheme}://{url.netloc}" == emulator.cdn_base
     parts = url.path.split("/")
@@ -40,21 +38,24 @@ def test_download_needs_no_key_and_has_exact_length(emulator: Emulator, api: Cal
     assert response.content[:4] == b"glTF"
     assert "X-Tripo-Trace-ID" not in response.headers
     (rec,) = emulator.cdn_requests
-    assert "authorization" not in rec.headers
+    assert "authorization" not in rec.headers and rec.status == 200
 
 
-def test_cdn_records_a_leaked_authorization_header(emulator: Emulator, api: Caller, model_url: str) -> None:
-    api.session.get(model_url, timeout=10)  # the session carries the API key, like the official SDK
-    assert emulator.cdn_requests[-1].headers["authorization"] == f"Bearer {TEST_KEY}"
+def test_a_download_with_the_api_key_is_refused_and_recorded(emulator: Emulator, api: Caller, model_url: str) -> None:
+    response = api.session.get(model_url, timeout=10)  # the session carries the API key
+    assert response.status_code == 403 and "Authorization" in response.text
+    (rec,) = emulator.cdn_requests
+    assert rec.headers["authorization"] == f"Bearer {TEST_KEY}" and rec.status == 403
     assert not any(r.path.startswith("/tcli_emulator") for r in emulator.requests)
+    assert api.download(model_url).status_code == 200  # the URL itself is fine
 
 
 def test_expired_by_time_is_403_and_a_fresh_read_gives_working_urls(emulator: Emulator, api: Caller) -> None:
-    task = api.finished(CAT)
+    task = api.finished(T2M, CAT)
     emulator.advance(301)
-    assert api.download(task["output"]["pbr_model"]).status_code == 403
-    fresh = api.task(task["task_id"])["output"]["pbr_model"]
-    assert fresh != task["output"]["pbr_model"]
+    assert api.download(task["output"]["model_url"]).status_code == 403
+    fresh = api.task(task["task_id"])["output"]["model_url"]
+    assert fresh != task["output"]["model_url"]
     assert api.download(fresh).status_code == 200
 
 
@@ -66,11 +67,13 @@ def test_expire_urls_revokes_everything_issued_so_far(emulator: Emulator, api: C
 def test_url_ttl_is_configurable() -> None:
     with Emulator(url_ttl=5.0) as emu:
         caller = Caller(emu)
-        url = caller.finished(CAT)["output"]["pbr_model"]
+        url = caller.finished(T2M, CAT)["output"]["model_url"]
         emu.advance(4)
         assert caller.download(url).status_code == 200
         emu.advance(2)
         assert caller.download(url).status_code == 403
+        emu.url_ttl = 60
+        assert emu.url_ttl == 60
         caller.close()
 
 
@@ -84,8 +87,10 @@ def test_tampered_signature_is_403(api: Caller, model_url: str, tamper: Callable
     assert api.download(tamper(model_url)).status_code == 403
 
 
-def test_unknown_path_is_404(emulator: Emulator, api: Caller) -> None:
+def test_unknown_path_is_404_and_other_methods_405(emulator: Emulator, api: Caller, model_url: str) -> None:
     assert api.download(emulator.cdn_base + "/elsewhere").status_code == 404
+    assert requests.post(model_url, timeout=10).status_code == 405
+    assert requests.put(model_url, data=b"x", timeout=10).status_code == 405
 
 
 def test_range_requests(api: Caller, model_url: str) -> None:
@@ -107,6 +112,6 @@ def test_head_gives_length_without_body(api: Caller, model_url: str) -> None:
 
 
 def test_outputs_of_unfinished_tasks_are_not_listed(timed: Emulator, timed_api: Caller) -> None:
-    task_id = timed_api.create(CAT)
+    task_id = timed_api.create(T2M, CAT)
     assert timed_api.task(task_id)["output"] == {}
     assert timed.tasks[task_id]["output"] == {}

@@ -1,4 +1,4 @@
-"""The file helpers on their own: FBX round trip and take editing, GLB writing, sniffing, PNG, multipart."""
+"""The file helpers on their own: FBX round trip and take editing, GLB writing, sniffing, PNG, PLY, multipart."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import zlib
 import pytest
 import requests
 
-from tests.emulator import fbx, glb
-from tests.emulator.formats import image_kind, model_kind
+from tests.emulator import fbx, glb, splat
+from tests.emulator.formats import file_kind, image_kind, model_kind
 from tests.emulator.images import png
 from tests.emulator.outputs import asset_bytes
 from tests.emulator.recording import parse_multipart
@@ -119,6 +119,29 @@ def test_image_sniffing(name: str, kind: str) -> None:
 def test_model_sniffing(name: str, kind: str) -> None:
     assert model_kind(asset_bytes(name)) == kind
     assert image_kind(asset_bytes(name)) is None
+    assert file_kind(asset_bytes(name)) == kind
+
+
+@pytest.mark.parametrize(("data", "kind"), [
+    (b' {"asset": {"version": "2.0"}, "nodes": []}', "gltf"),
+    (b'{"asset": "2.0"}', None),
+    (b'{"scenes": []}', None),
+    (b"{not json", None),
+    (b"GIF89a", None),
+    (b"", None),
+])
+def test_gltf_and_unknown_sniffing(data: bytes, kind: str | None) -> None:
+    assert file_kind(data) == kind
+
+
+def test_splat_ply_header_matches_its_body() -> None:
+    data = splat.ply()
+    header, _, body = data.partition(b"end_header\n")
+    lines = header.decode("ascii").splitlines()
+    assert lines[:3] == ["ply", "format binary_little_endian 1.0", "element vertex 8"]
+    properties = [line.split()[-1] for line in lines if line.startswith("property float ")]
+    assert properties[:3] == ["x", "y", "z"] and "opacity" in properties and properties[-1] == "rot_3"
+    assert len(body) == 8 * 4 * len(properties)
 
 
 def test_png_is_decodable() -> None:

@@ -1,141 +1,150 @@
-"""Every task type returns the right output keys with real, well-formed files."""
+"""Every task type returns the apiv3 output keys with real, well-formed files."""
 
 from __future__ import annotations
 
-import gzip
 import io
+import struct
 import zipfile
 from typing import Any
 
 import pytest
 
 from tests.emulator import Emulator, fbx, glb
+from tests.emulator.outputs import asset_bytes
 
-from .helpers import Caller
+from .helpers import (COMPLETE, CONVERT, DECIMATE, DEPTH, EDIT_MV, FOX, I2I, I2M, I2MV, IMAGE_URL, IMPORT, MV2M,
+                      RETARGET, RIG, RIG_CHECK, SEGMENT, SPLAT, T2I, T2M, TEXTURE, UV, V25, Caller)
+from .test_uploads import GLTF
 
 Task = dict[str, Any]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
 def model(api: Caller) -> str:
-    return api.create({"type": "text_to_model", "prompt": "a knight"})
+    return api.model()
 
 
 @pytest.fixture
 def rig(api: Caller, model: str) -> str:
-    return api.create({"type": "animate_rig", "original_model_task_id": model})
+    return api.create(RIG, {"input": model})
 
 
-def _get(api: Caller, task: Task, key: str = "model") -> bytes:
+def _get(api: Caller, task: Task, key: str = "model_url") -> bytes:
     response = api.download(task["output"][key])
     assert response.status_code == 200
     return response.content
 
 
-def _ext(task: Task, key: str = "model") -> str:
+def _ext(task: Task, key: str = "model_url") -> str:
     return str(task["output"][key].split("?")[0].rsplit(".", 1)[-1])
 
 
-@pytest.mark.parametrize(("fields", "key", "magic"), [
-    ({}, "pbr_model", b"glTF"),
-    ({"pbr": False}, "model", b"glTF"),
-    ({"texture": False, "pbr": False}, "base_model", b"glTF"),
-    ({"quad": True}, "pbr_model", b"Kaydara FBX Binary"),
-    ({"model_version": "v1.4-20240625"}, "model", b"glTF"),
+@pytest.mark.parametrize(("fields", "stem", "magic"), [
+    ({}, "tripo_pbr_model", b"glTF"),
+    ({"pbr": False}, "tripo_model", b"glTF"),
+    ({"texture": False, "pbr": False}, "tripo_base_model", b"glTF"),
+    ({"quad": True}, "tripo_pbr_model", b"Kaydara FBX Binary"),
+    ({"model": "v1.4-20240625"}, "tripo_pbr_model", b"glTF"),
 ])
-def test_generation_output_keys(api: Caller, fields: dict[str, Any], key: str, magic: bytes) -> None:
-    task = api.finished({"type": "text_to_model", "prompt": "a cat", **fields})
-    assert set(task["output"]) == {key, "rendered_image"}
-    assert _get(api, task, key).startswith(magic)
-    assert _get(api, task, "rendered_image").startswith(b"\x89PNG")
-    assert task["result"][key]["type"] == ("fbx" if fields.get("quad") else "glb")
+def test_generation_outputs(api: Caller, fields: dict[str, Any], stem: str, magic: bytes) -> None:
+    task = api.finished(T2M, {"prompt": "a cat", "model": V25, **fields})
+    assert set(task["output"]) == {"model_url", "rendered_image_url"}
+    assert _get(api, task).startswith(magic)
+    assert _ext(task) == ("fbx" if fields.get("quad") else "glb")
+    assert task["output"]["model_url"].split("?")[0].endswith(f"/{stem}_{task['task_id']}.{_ext(task)}")
+    assert _get(api, task, "rendered_image_url").startswith(PNG_MAGIC)
 
 
-def test_textured_and_base_models_differ(api: Caller) -> None:
-    textured = glb.read(_get(api, api.finished({"type": "text_to_model", "prompt": "a"}), "pbr_model"))[0]
-    base = glb.read(_get(api, api.finished({"type": "text_to_model", "prompt": "a", "texture": False, "pbr": False}),
-                         "base_model"))[0]
-    assert textured.get("images") and not base.get("images")
+def test_textured_is_the_portal_asset_and_untextured_a_bare_cube(api: Caller) -> None:
+    textured = _get(api, api.finished(T2M, {"prompt": "a", "model": V25}))
+    base = _get(api, api.finished(T2M, {"prompt": "a", "model": V25, "texture": False, "pbr": False}))
+    assert textured == asset_bytes("portal.glb")
+    assert glb.read(textured)[0].get("images") and not glb.read(base)[0].get("images")
 
 
 def test_image_and_multiview_generation(api: Caller) -> None:
-    url = {"type": "jpg", "url": "https://example.com/a.jpg"}
-    for body in ({"type": "image_to_model", "file": url},
-                 {"type": "multiview_to_model", "files": [url, {}, url, {}]}):
-        assert _get(api, api.finished(body), "pbr_model")[:4] == b"glTF"
+    views = api.create(I2MV, {"input": IMAGE_URL})
+    for path, body in ((I2M, {"input": IMAGE_URL, "model": V25}),
+                       (MV2M, {"inputs": [IMAGE_URL, None, IMAGE_URL, None], "model": V25}),
+                       (MV2M, {"inputs": [{"task_id": views}], "model": V25})):
+        assert _get(api, api.finished(path, body))[:4] == b"glTF"
 
 
 def test_generate_parts_gives_named_parts(api: Caller) -> None:
-    task = api.finished({"type": "text_to_model", "prompt": "robot", "texture": False, "pbr": False,
-                         "generate_parts": True})
-    assert len(glb.node_names(_get(api, task, "base_model"))) > 1
+    task = api.finished(T2M, {"prompt": "robot", "model": V25, "texture": False, "pbr": False,
+                              "generate_parts": True})
+    assert len(glb.node_names(_get(api, task))) > 1
 
 
 def test_texture_model(api: Caller, model: str) -> None:
-    task = api.finished({"type": "texture_model", "original_model_task_id": model,
-                         "texture_prompt": {"text": "gold"}})
-    assert set(task["output"]) == {"pbr_model", "rendered_image"}
-    plain = api.finished({"type": "texture_model", "original_model_task_id": model, "pbr": False})
-    assert "model" in plain["output"]
+    task = api.finished(TEXTURE, {"input": model, "texture_prompt": {"text": "gold"}})
+    assert set(task["output"]) == {"model_url", "rendered_image_url"}
+    assert _get(api, task)[:4] == b"glTF"
 
 
-def test_prerigcheck_guesses_and_can_be_forced(emulator: Emulator, api: Caller) -> None:
+def test_rig_check_guesses_and_can_be_forced(emulator: Emulator, api: Caller) -> None:
     def check(prompt: str) -> Task:
-        source = api.create({"type": "text_to_model", "prompt": prompt})
-        output: Task = api.finished({"type": "animate_prerigcheck", "original_model_task_id": source})["output"]
+        output: Task = api.finished(RIG_CHECK, {"input": api.model(prompt)})["output"]
         return output
 
-    assert check("a knight in armour") == {"riggable": True, "rig_type": "biped"}
-    assert check("a red fox") == {"riggable": True, "rig_type": "quadruped"}
-    assert check("a mossy rock") == {"riggable": False, "rig_type": "others"}
+    # both keys: sources disagree on which one apiv3 uses (wire reference §9.2)
+    assert check("a knight in armour") == {"riggable": True, "rig_type": "biped", "topology": "biped"}
+    assert check("a red fox") == {"riggable": True, "rig_type": "quadruped", "topology": "quadruped"}
+    assert check("a mossy rock") == {"riggable": False, "rig_type": "others", "topology": "others"}
     assert check("a rocket")["riggable"] is True  # "rock" as a word only
     emulator.set_riggable(False)
     assert check("a knight")["riggable"] is False
     emulator.set_riggable(True, "avian")
-    assert check("a mossy rock") == {"riggable": True, "rig_type": "avian"}
+    assert check("a mossy rock") == {"riggable": True, "rig_type": "avian", "topology": "avian"}
+
+
+def test_rig_check_of_an_upload_guesses_from_its_name(api: Caller) -> None:
+    task = api.finished(RIG_CHECK, {"input": api.token(FOX, "Fox.glb")})
+    assert task["output"]["rig_type"] == "quadruped"
 
 
 def test_rig_glb_is_rigged_without_animations(api: Caller, rig: str) -> None:
     task = api.task(rig)
-    assert set(task["output"]) == {"model"} and _ext(task) == "glb"
+    assert set(task["output"]) == {"model_url"} and _ext(task) == "glb"
     doc, _ = glb.read(_get(api, task))
     assert doc["skins"] and "animations" not in doc
 
 
 def test_rig_fbx_has_no_takes(api: Caller, model: str) -> None:
-    task = api.finished({"type": "animate_rig", "original_model_task_id": model, "out_format": "fbx"})
+    task = api.finished(RIG, {"input": model, "out_format": "fbx"})
     data = _get(api, task)
     assert _ext(task) == "fbx" and data.startswith(fbx.MAGIC)
     assert fbx.take_names(data) == []
 
 
-def test_retarget_glb_animations_are_named_after_presets(api: Caller, rig: str) -> None:
+def test_retarget_glb_has_every_animation_named_after_its_preset(api: Caller, rig: str) -> None:
     presets = ["preset:walk", "preset:quadruped:walk", "preset:run", "preset:idle", "preset:biped:wave"]
-    task = api.finished({"type": "animate_retarget", "original_model_task_id": rig, "animations": presets})
+    task = api.finished(RETARGET, {"input": rig, "animations": presets})
+    assert set(task["output"]) == {"model_url"} and _ext(task) == "glb"  # one file with all of them
     data = _get(api, task)
-    assert _ext(task) == "glb"
     assert glb.animation_names(data) == ["walk", "quadruped_walk", "run", "idle", "biped_wave"]
     doc, _ = glb.read(data)
     assert all(a["channels"] and a["samplers"] for a in doc["animations"])
 
 
-def test_retarget_single_animation_string(api: Caller, rig: str) -> None:
-    task = api.finished({"type": "animate_retarget", "original_model_task_id": rig, "animation": "preset:jump"})
+def test_retarget_single_animation(api: Caller, rig: str) -> None:
+    task = api.finished(RETARGET, {"input": rig, "animation": "preset:jump"})
     assert glb.animation_names(_get(api, task)) == ["jump"]
 
 
 def test_retarget_fbx_takes_are_named_after_presets(api: Caller, rig: str) -> None:
-    task = api.finished({"type": "animate_retarget", "original_model_task_id": rig, "out_format": "fbx",
-                         "animations": ["preset:walk", "preset:hexapod:walk"]})
+    task = api.finished(RETARGET, {"input": rig, "out_format": "fbx",
+                                   "animations": ["preset:walk", "preset:hexapod:walk"]})
     assert _ext(task) == "fbx"
     assert fbx.take_names(_get(api, task)) == ["walk", "hexapod_walk"]
 
 
 @pytest.mark.parametrize(("fmt", "ext"), [("GLTF", "glb"), ("FBX", "fbx"), ("OBJ", "zip"), ("STL", "stl"),
-                                          ("USDZ", "usdz"), ("3MF", "3mf")])
+                                          ("USDZ", "usdz"), ("3MF", "3mf"), ("obj", "zip")])
 def test_convert_formats(api: Caller, model: str, fmt: str, ext: str) -> None:
-    task = api.finished({"type": "convert_model", "original_model_task_id": model, "format": fmt})
-    assert _ext(task) == ext
+    task = api.finished(CONVERT, {"input": model, "format": fmt})
+    assert set(task["output"]) == {"model_url"} and _ext(task) == ext
     data = _get(api, task)
     if ext in ("zip", "usdz", "3mf"):
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
@@ -151,51 +160,93 @@ def test_convert_formats(api: Caller, model: str, fmt: str, ext: str) -> None:
 
 
 def test_convert_of_a_retarget_keeps_its_animations(api: Caller, rig: str) -> None:
-    retarget = api.create({"type": "animate_retarget", "original_model_task_id": rig, "animation": "preset:run"})
-    as_fbx = api.finished({"type": "convert_model", "original_model_task_id": retarget, "format": "FBX"})
+    retarget = api.create(RETARGET, {"input": rig, "animation": "preset:run"})
+    as_fbx = api.finished(CONVERT, {"input": retarget, "format": "FBX"})
     assert fbx.take_names(_get(api, as_fbx)) == ["run"]
-    as_gltf = api.finished({"type": "convert_model", "original_model_task_id": retarget, "format": "GLTF"})
+    as_gltf = api.finished(CONVERT, {"original_model_task_id": retarget, "format": "GLTF"})
     assert glb.animation_names(_get(api, as_gltf)) == ["run"]
+    still = api.finished(CONVERT, {"input": retarget, "format": "FBX", "with_animation": False})
+    assert fbx.take_names(_get(api, still)) == []
 
 
 def test_obj_zip_references_resolve(api: Caller, model: str) -> None:
-    task = api.finished({"type": "convert_model", "original_model_task_id": model, "format": "OBJ"})
+    task = api.finished(CONVERT, {"input": model, "format": "OBJ"})
     archive = zipfile.ZipFile(io.BytesIO(_get(api, task)))
     assert "mtllib cow.mtl" in archive.read("cow.obj").decode()
     assert "map_Kd cow_texture.png" in archive.read("cow.mtl").decode()
-    assert archive.read("cow_texture.png").startswith(b"\x89PNG")
+    assert archive.read("cow_texture.png").startswith(PNG_MAGIC)
 
 
-def test_stylize(api: Caller, model: str) -> None:
-    minecraft = api.finished({"type": "stylize_model", "original_model_task_id": model, "style": "minecraft"})
-    assert _ext(minecraft) == "schem"
-    nbt = gzip.decompress(_get(api, minecraft))
-    assert nbt[0] == 10 and b"Schematic" in nbt[:12] and b"BlockData" in nbt
-    lego = api.finished({"type": "stylize_model", "original_model_task_id": model, "style": "lego"})
-    assert _get(api, lego)[:4] == b"glTF"
+@pytest.mark.parametrize(("data", "filename", "ext"), [(FOX, "Fox.glb", "glb"), (GLTF, "a.gltf", "gltf"),
+                                                       (asset_bytes("Wuson.stl"), "w.stl", "stl")])
+def test_import_returns_the_uploaded_file_with_its_extension(api: Caller, data: bytes, filename: str,
+                                                             ext: str) -> None:
+    task = api.finished(IMPORT, {"input": api.token(data, filename)})
+    assert set(task["output"]) == {"model_url"} and _ext(task) == ext
+    assert _get(api, task) == data
+
+
+def test_import_of_a_url_returns_a_glb(api: Caller) -> None:
+    task = api.finished(IMPORT, {"input": "https://example.com/m.glb"})
+    assert _get(api, task)[:4] == b"glTF"
 
 
 def test_segmentation_and_completion_have_named_parts(api: Caller, model: str) -> None:
-    segmented = api.finished({"type": "mesh_segmentation", "original_model_task_id": model})
+    segmented = api.finished(SEGMENT, {"input": model})
     names = glb.node_names(_get(api, segmented))
     assert names == list(glb.node_names(glb.segmented())) and len(names) >= 4
     assert all(names) and len(set(names)) == len(names)
-    completed = api.finished({"type": "mesh_completion", "original_model_task_id": segmented["task_id"],
-                              "part_names": names[:2]})
+    completed = api.finished(COMPLETE, {"input": segmented["task_id"], "part_names": names[:2]})
     assert glb.node_names(_get(api, completed)) == names
 
 
-def test_lowpoly(api: Caller, model: str) -> None:
-    plain = api.finished({"type": "highpoly_to_lowpoly", "original_model_task_id": model})
+def test_decimate(api: Caller, model: str) -> None:
+    plain = api.finished(DECIMATE, {"input": model})
     assert _get(api, plain)[:4] == b"glTF"
-    quad = api.finished({"type": "highpoly_to_lowpoly", "original_model_task_id": model, "quad": True})
+    quad = api.finished(DECIMATE, {"input": model, "quad": True})
     assert _get(api, quad).startswith(fbx.MAGIC)
 
 
+def test_mesh_uv_has_a_model_and_an_atlas_preview(api: Caller, model: str) -> None:
+    task = api.finished(UV, {"input": model})
+    assert set(task["output"]) == {"model_url", "uv_render_url"}
+    assert _get(api, task)[:4] == b"glTF" and _get(api, task, "uv_render_url").startswith(PNG_MAGIC)
+
+
 def test_image_tasks(api: Caller) -> None:
-    image = api.finished({"type": "text_to_image", "prompt": "a cat"})
-    assert _get(api, image, "generated_image").startswith(b"\x89PNG")
-    views = api.finished({"type": "generate_multiview_image", "file": {"type": "jpg", "url": "https://x/a.jpg"}})
-    urls = views["output"]["generate_multiview_image"]
-    assert set(urls) == {"front_view_url", "left_view_url", "back_view_url", "right_view_url"}
-    assert api.download(urls["back_view_url"]).content.startswith(b"\x89PNG")
+    for path, body in ((T2I, {"prompt": "a cat"}), (I2I, {"input": IMAGE_URL, "prompt": "red"})):
+        task = api.finished(path, body)
+        assert set(task["output"]) == {"generated_image_url"}
+        assert _get(api, task, "generated_image_url").startswith(PNG_MAGIC)
+
+
+def test_multiview_views_come_nested_and_at_top_level(api: Caller) -> None:
+    views = api.finished(I2MV, {"input": IMAGE_URL})
+    keys = {"front_view_url", "left_view_url", "back_view_url", "right_view_url"}
+    assert set(views["output"]) == keys | {"generate_multiview_image"}
+    nested = views["output"]["generate_multiview_image"]
+    assert set(nested) == keys and all(views["output"][k] == nested[k] for k in keys)  # one URL per file
+    assert len(set(nested.values())) == 4
+    assert api.download(nested["back_view_url"]).content.startswith(PNG_MAGIC)
+    edited = api.finished(EDIT_MV, {"input": views["task_id"], "prompts": [{"view": "left", "prompt": "blue"}]})
+    assert set(edited["output"]) == keys | {"generate_multiview_image"}
+
+
+def test_splat_is_a_gaussian_ply(api: Caller) -> None:
+    task = api.finished(SPLAT, {"input": IMAGE_URL})
+    assert set(task["output"]) == {"splat_url"} and _ext(task, "splat_url") == "ply"
+    data = _get(api, task, "splat_url")
+    header, _, body = data.partition(b"end_header\n")
+    lines = header.decode().splitlines()
+    count = int(next(line for line in lines if line.startswith("element vertex")).split()[-1])
+    properties = [line for line in lines if line.startswith("property float")]
+    assert lines[1] == "format binary_little_endian 1.0" and "property float opacity" in lines
+    assert len(body) == count * 4 * len(properties)
+    assert struct.unpack_from("<3f", body) == (-0.5, -0.5, -0.5)
+
+
+@pytest.mark.parametrize("kind", ["gray", "color"])
+def test_depth_is_an_image(api: Caller, kind: str) -> None:
+    task = api.finished(DEPTH, {"input": IMAGE_URL, "kind": kind})
+    assert set(task["output"]) == {"depth_image_url"}
+    assert _get(api, task, "depth_image_url").startswith(PNG_MAGIC)
