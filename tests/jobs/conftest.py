@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from tests.emulator import TEST_KEY, Emulator
+from tests.emulator import TEST_KEY, Emulator, Recorded
 from tripo_blender.client import TripoClient
 from tripo_blender.jobs import Event, FilesReady, Job, JobChanged, JobState, Runner, WorkerSettings
 
@@ -114,5 +114,16 @@ def journal_files(tmp_path: Path) -> dict[str, str]:
     return {p.name: p.read_text() for p in sorted((tmp_path / "journal").glob("*.json"))}
 
 
+#: Paths of apiv3 requests that create nothing (the rest of the POSTs under /v3/ create a task).
+_NOT_CREATING = ("/v3/tasks/list", "/v3/files", "/v3/files/presign")
+
+
 def post_task_count(emulator: Emulator) -> int:
-    return len(emulator.requests_to("POST", "/task"))
+    """Creation POSTs the emulator received (the requests that can cost credits)."""
+    return len([r for r in emulator.requests_to("POST", "/v3/") if r.path not in _NOT_CREATING])
+
+
+def polls_of(emulator: Emulator, task_id: str | None = None) -> list[Recorded]:
+    """Task-list requests (the runner's only way of polling), those naming ``task_id`` if given."""
+    return [r for r in emulator.requests_to("POST", "/v3/tasks/list")
+            if task_id is None or task_id in ((r.json or {}).get("task_ids") or ())]

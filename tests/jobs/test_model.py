@@ -68,10 +68,11 @@ def test_outputs_must_be_a_sequence_of_keys() -> None:
 
 
 # -- outputs -----------------------------------------------------------------------------------
-def test_default_outputs_pick_one_model_best_first_plus_the_thumbnail() -> None:
+def test_default_outputs_pick_one_model_plus_the_thumbnail() -> None:
     spec = JobSpec("text_to_model", {"prompt": "x"})
-    assert select_outputs(spec, ["base_model", "model", "pbr_model", "rendered_image"]) == ("pbr_model", "rendered_image")
-    assert select_outputs(spec, ["base_model", "model"]) == ("model",)
+    assert select_outputs(spec, ["model", "rendered_image"]) == ("model", "rendered_image")
+    assert select_outputs(spec, ["base_model", "model", "pbr_model", "rendered_image"]) == ("model", "rendered_image")
+    assert select_outputs(spec, ["pbr_model", "base_model"]) == ("pbr_model",)
     assert select_outputs(spec, ["rendered_image", "base_model"]) == ("base_model", "rendered_image")
     assert select_outputs(spec, []) == ()
 
@@ -166,3 +167,33 @@ def test_retry_resends_only_when_no_usable_task_exists() -> None:
     assert _job(JobState.FAILED, task_id="t", task_status="failed").retry_resends  # the server failed it
     assert not _job(JobState.FAILED, task_id="t", task_status="success").retry_resends  # download failed
     assert not _job(JobState.CANCELLED, task_id="t", task_status="running").retry_resends  # local wait stopped
+
+
+# -- apiv3: journals of the v2 era, retired kinds, tasks the service forgot -------------------------
+def test_a_journal_entry_without_an_api_field_was_written_for_v2() -> None:
+    job = _job(JobState.RUNNING, task_id="t-1")
+    data = job.to_dict()
+    assert data["api"] == 3 and Job.from_dict(data).api_version == 3
+    del data["api"]  # what add-on 0.1 wrote
+    assert Job.from_dict(data).api_version == 2
+
+
+def test_retired_kinds_load_from_a_journal_but_cannot_be_retried() -> None:
+    spec = JobSpec("refine_model", {"draft_model_task_id": "t"}, name="Refine Fox")
+    job = advance(Job(id="j", spec=spec, state=JobState.PENDING, created_at=1.0, updated_at=1.0),
+                  JobState.CANCELLED, at=2.0)
+    assert Job.from_dict(json.loads(json.dumps(job.to_dict()))).spec.kind == "refine_model"
+    assert not job.can_retry
+
+
+def test_a_task_the_service_no_longer_knows_is_gone() -> None:
+    from tripo_blender.jobs import JobError
+
+    gone = advance(_job(JobState.RUNNING, task_id="t-1", task_status="running"), JobState.FAILED, at=3.0,
+                   error=JobError("Tripo no longer knows task t-1", 2001))
+    assert gone.task_gone and gone.can_retry and not gone.retry_resends  # another key's? looking again is free
+    v2_era = Job.from_dict({k: v for k, v in gone.to_dict().items() if k != "api"})
+    assert v2_era.task_gone and not v2_era.can_retry  # apiv3 never knows a v2 task
+    refused = advance(_job(JobState.RUNNING, task_id="t-1", task_status="running"), JobState.FAILED, at=3.0,
+                      error=JobError("Authentication failed", 2))
+    assert not refused.task_gone and refused.can_retry

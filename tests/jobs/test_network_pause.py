@@ -169,11 +169,11 @@ def test_a_download_interrupted_by_the_pause_is_fetched_again_afterwards(make_ru
     class PausingMidDownload(TripoClient):
         paused = False
 
-        def download_task_models(self, task: Task, output_dir: str, **kwargs: Any) -> dict[str, str]:
+        def download_outputs(self, task: Task, output_dir: str, *args: Any, **kwargs: Any) -> dict[str, str]:
             if not PausingMidDownload.paused:
                 PausingMidDownload.paused = True
                 runners[0].pause_network(REASON)  # the user switches online access off right now
-            return super().download_task_models(task, output_dir, **kwargs)
+            return super().download_outputs(task, output_dir, *args, **kwargs)
 
     runner = make_runner(client_class=PausingMidDownload)
     runners.append(runner)
@@ -194,5 +194,5 @@ def test_a_download_interrupted_by_the_pause_is_fetched_again_afterwards(make_ru
 
     runner.resume_network()
     done = pump.until_state(job.id, JobState.DONE)
-    assert is_glb(done.files["pbr_model"])
+    assert is_glb(done.files["model"])
     assert post_task_count(emulator) == 1

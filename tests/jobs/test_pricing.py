@@ -1,11 +1,11 @@
-"""estimate_cost against Tripo's published price list (wire protocol §6.5)."""
+"""estimate_cost against Tripo's apiv3 prices (wire reference §8.1)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tripo_blender.jobs import estimate_cost
-from tripo_blender.jobs.model import KINDS
+from tripo_blender.jobs import KINDS
 
 P1 = "P1-20260311"
 
@@ -49,6 +49,15 @@ P1 = "P1-20260311"
         ("convert_model", {"original_model_task_id": "t", "format": "OBJ", "face_limit": 5000}, 10),
         ("convert_model", {"original_model_task_id": "t", "format": "USDZ", "scale_factor": 2.0}, 10),
         ("convert_model", {"original_model_task_id": "t", "format": "FBX", "face_limit": None}, 5),
+        ("convert_model", {"original_model_task_id": "t", "format": "FBX", "with_animation": True}, 5),
+        ("convert_model", {"original_model_task_id": "t", "format": "FBX", "with_animation": False}, 10),
+        ("convert_model", {"original_model_task_id": "t", "format": "FBX", "fbx_preset": "mixamo"}, 10),
+        # extreme textures (+20) and the texture versions with a price
+        ("text_to_model", {"prompt": "a cat", "texture_quality": "extreme"}, 40),
+        ("texture_model", {"original_model_task_id": "t", "texture_quality": "extreme"}, 30),
+        ("texture_model", {"original_model_task_id": "t", "model_version": "v3.0-20250812"}, 10),
+        ("rig_model", {"original_model_task_id": "t", "model_version": "v2.5-20260210", "rig_type": "quadruped"}, 25),
+        ("import_task", {}, 0),
     ],
 )
 def test_published_prices(kind: str, params: dict, credits: int) -> None:
@@ -58,13 +67,16 @@ def test_published_prices(kind: str, params: dict, credits: int) -> None:
 @pytest.mark.parametrize(
     ("kind", "params"),
     [
-        ("stylize_model", {"original_model_task_id": "t", "style": "lego"}),
-        ("refine_model", {"draft_model_task_id": "t"}),
+        ("stylize_model", {"original_model_task_id": "t", "style": "lego"}),  # retired
+        ("refine_model", {"draft_model_task_id": "t"}),  # retired
         ("no_such_method", {}),
-        # options the price list gives no figure for
-        ("text_to_model", {"prompt": "a cat", "texture_quality": "extreme"}),
-        ("texture_model", {"original_model_task_id": "t", "texture_quality": "extreme"}),
+        # versions and options no source gives a figure for
         ("text_to_model", {"prompt": "a cat", "model_version": P1, "texture_quality": "detailed"}),
+        ("text_to_model", {"prompt": "a cat", "model_version": "P2-20260801"}),
+        ("texture_model", {"original_model_task_id": "t", "model_version": "v3.5-20260815"}),
+        ("rig_model", {"original_model_task_id": "t", "model_version": "v3.0-20260909"}),
+        # a convert the client would refuse has no price
+        ("convert_model", {"original_model_task_id": "t", "format": "BLEND"}),
         # a retarget without any animation is invalid: no price rather than "free"
         ("retarget_animation", {"original_model_task_id": "t", "animation": []}),
     ],

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 
 from tests.emulator import TEST_KEY, Emulator
-from tests.jobs.conftest import FAST, Pump, is_glb, journal_files, post_task_count
+from tests.jobs.conftest import FAST, Pump, is_glb, journal_files, polls_of, post_task_count
 from tripo_blender.client import TripoClient
 from tripo_blender.jobs import FilesReady, JobRemoved, JobSpec, JobState, Journal, OfflineError, Runner, estimate_cost
 
@@ -36,14 +36,14 @@ def test_text_job_goes_all_the_way_to_done(tmp_path: Path, emulator: Emulator, m
     assert timeline.index(JobState.SUBMITTING) < timeline.index(JobState.QUEUED) < timeline.index(JobState.IMPORTING)
     # the file the pump imported is a real GLB inside <cache>/<task_id>/
     files = pump.imported[job.id]
-    assert set(files) == {"pbr_model", "rendered_image"}
-    assert is_glb(files["pbr_model"])
-    assert Path(files["pbr_model"]).parent == tmp_path / "cache" / done.task_id
+    assert set(files) == {"model", "rendered_image"}
+    assert is_glb(files["model"])
+    assert Path(files["model"]).parent == tmp_path / "cache" / done.task_id
     assert done.objects == (f"Object.{job.id[:6]}",)
     assert done.progress == 100 and done.task_status == "success"
     # one POST; the real charge equals the estimate shown before spending
     assert post_task_count(emulator) == 1 and list(emulator.tasks) == [done.task_id]
-    assert done.consumed_credit == estimate_cost("text_to_model", TEXT.params) == emulator.tasks[done.task_id]["consumed_credit"]
+    assert done.consumed_credit == estimate_cost("text_to_model", TEXT.params) == emulator.tasks[done.task_id]["credits_consumed"]
     # exactly one model variant was downloaded (not base + pbr + model)
     model_downloads = [r for r in emulator.cdn_requests if r.path.endswith(".glb")]
     assert len(model_downloads) == 1
@@ -76,7 +76,7 @@ def test_intent_is_on_disk_before_the_paid_post(tmp_path: Path, emulator: Emulat
 
 
 def test_timeout_after_sending_is_uncertain_and_never_resent(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
-    emulator.inject("POST /task", after=True, delay=3.0)  # the task is created; the answer comes late
+    emulator.inject("POST /v3/generation/", after=True, delay=3.0)  # the task is created; the answer comes late
     runner = make_runner(read_timeout=0.5)
     pump = Pump(runner)
     job = runner.submit(TEXT)
@@ -139,14 +139,14 @@ def test_restart_mid_job_resumes_polling_without_a_second_post(tmp_path: Path, e
     assert saved.state == JobState.RUNNING and saved.task_id == running.task_id
 
     emulator.advance(2000)  # the task finished while Blender was closed
-    gets_before = len(emulator.requests_to("GET", f"/task/{running.task_id}"))
+    gets_before = len(polls_of(emulator, running.task_id))
     second = make_runner()
     (loaded,) = second.resume()
     assert loaded.id == job.id
     done = Pump(second).until_state(job.id, JobState.DONE)
     assert done.task_id == running.task_id
     assert post_task_count(emulator) == 1 and len(emulator.tasks) == 1
-    assert len(emulator.requests_to("GET", f"/task/{running.task_id}")) > gets_before
+    assert len(polls_of(emulator, running.task_id)) > gets_before
     assert [e.note for e in done.timeline if e.note == "resumed"] == ["resumed"]
 
 
@@ -186,7 +186,7 @@ def test_twelve_jobs_with_a_limit_of_three(emulator: Emulator, make_runner: Make
     assert emulator.max_in_flight <= 3
     assert len(emulator.tasks) == 12  # every job created exactly one task
     assert {pump.job(j.id).task_id for j in jobs} == set(emulator.tasks)
-    refused = [r for r in emulator.requests_to("POST", "/task") if r.status == 429]
+    refused = [r for r in [r for r in emulator.requests_to("POST", "/v3/generation/")] if r.status == 429]
     if server_limit_reached:
         assert refused, "the scenario should have made the server refuse"
         waited = [j for j in jobs if any(e.note == "waiting for a free slot" for e in pump.job(j.id).timeline)]
@@ -212,7 +212,7 @@ def test_not_enough_credit_fails_with_code_and_suggestion(tmp_path: Path) -> Non
 
 def test_failed_task_reports_the_servers_error(emulator: Emulator, make_runner: MakeRunner) -> None:
     emulator.set_outcome("failed", error_code=1001)
-    emulator.set_outcome("banned")
+    emulator.set_outcome("failed", error_code=2008)  # apiv3's moderation: failed with 2008
     runner = make_runner()
     pump = Pump(runner)
     failed = runner.submit(TEXT)
@@ -220,7 +220,7 @@ def test_failed_task_reports_the_servers_error(emulator: Emulator, make_runner: 
     pump.until(lambda: all(pump.job(j.id).state == JobState.FAILED for j in (failed, banned)), what="both failed")
     f, b = pump.job(failed.id), pump.job(banned.id)
     assert f.error.code == 1001 and "could not generate" in f.error.message  # type: ignore[union-attr]
-    assert "content policy" in b.error.message and b.task_status == "banned"  # type: ignore[union-attr]
+    assert b.error.code == 2008 and "content policy" in b.error.message  # type: ignore[union-attr]
     assert f.retry_resends and b.retry_resends  # the task failed: a retry is a new request
     assert not [e for e in pump.events if isinstance(e, FilesReady)]
 
@@ -238,14 +238,14 @@ def test_cancel_stops_waiting_and_stays_cancelled(tmp_path: Path, emulator: Emul
     assert not runner.has_active()
     assert not runner.cancel(job.id)  # nothing left to cancel
     runner.shutdown()  # returns promptly: the worker's wait was interrupted
-    gets = len(emulator.requests_to("GET", "/task/"))
+    gets = len(polls_of(emulator))
 
     again = make_runner()
     again.resume()
     assert again.job(job.id).state == JobState.CANCELLED  # type: ignore[union-attr]
     assert not again.job(job.id).retry_resends  # type: ignore[union-attr]
     again.shutdown()
-    assert len(emulator.requests_to("GET", "/task/")) == gets  # it did not resume
+    assert len(polls_of(emulator)) == gets  # it did not resume
 
     # Retry of a cancelled job whose task still exists resumes it for free
     emulator.advance(2000)
@@ -272,7 +272,7 @@ def test_cancel_before_sending_sends_nothing(emulator: Emulator, make_runner: Ma
 
 
 def test_connection_lost_while_polling_is_retried_not_given_up(emulator: Emulator, make_runner: MakeRunner) -> None:
-    emulator.inject("GET /task/", times=3, drop=True)
+    emulator.inject("POST /v3/tasks/list", times=3, drop=True)
     runner = make_runner(max_retries=0)
     pump = Pump(runner)
     job = runner.submit(TEXT)
@@ -293,7 +293,7 @@ def test_download_failure_then_free_retry(emulator: Emulator, make_runner: MakeR
     emulator.clear_faults()
     runner.retry(job.id)
     done = pump.until_state(job.id, JobState.DONE)
-    assert is_glb(done.files["pbr_model"])
+    assert is_glb(done.files["model"])
     assert post_task_count(emulator) == 1
 
 
@@ -320,7 +320,7 @@ def test_free_check_ends_done_with_a_result_and_no_files(emulator: Emulator, mak
     assert check.estimated_cost == 0
     done = pump.until_state(check.id, JobState.DONE, JobState.FAILED)
     assert done.state == JobState.DONE
-    assert dict(done.result) == {"riggable": True, "rig_type": "biped"}
+    assert dict(done.result) == {"riggable": True, "rig_type": "biped", "topology": "biped"}
     assert dict(done.files) == {}
     assert not [e for e in pump.events if isinstance(e, FilesReady) and e.job_id == check.id]
 
@@ -342,7 +342,7 @@ def test_import_failure_is_reported_and_retry_reimports_without_a_new_task(emula
 
 def test_journal_and_logs_never_contain_the_key(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("DEBUG")
-    emulator.inject("POST /task", after=True, delay=2.0)
+    emulator.inject("POST /v3/generation/", after=True, delay=2.0)
     runner = make_runner(read_timeout=0.5)
     pump = Pump(runner)
     first, second = runner.submit(TEXT), runner.submit(TEXT)

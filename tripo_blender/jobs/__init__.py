@@ -9,6 +9,8 @@ layer uses only what is exported here:
   ``pause_network``/``resume_network`` (online access switched off and on while jobs run);
 * :class:`JobSpec`, :class:`Job`, :class:`JobState`, :class:`JobError` — what a job is;
 * :class:`JobChanged`, :class:`FilesReady`, :class:`JobRemoved` — what the pump receives;
+* :data:`KINDS` (:class:`Kind` records, :func:`kind_of`) — every fact about each kind of job: its
+  client method, task type, accepted sources, outputs, landing, price, menu and console names;
 * :func:`estimate_cost` — credits a request will cost (``None`` = unknown);
 * :class:`Cache` — the per-task download folders (list, size, clear); :class:`InputFiles` —
   files written for upload, removed when no unfinished job names them (``local_paths``).
@@ -30,8 +32,8 @@ from __future__ import annotations
 from .cache import Cache, CacheEntry, InputFiles, local_paths
 from .events import Event, FilesReady, JobChanged, JobRemoved
 from .journal import Journal, JournalError
-from .model import ACTIVE_STATES, FOLLOW_KIND, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry, format_timeline
-from .pricing import estimate_cost
+from .kinds import FOLLOW_KIND, KINDS, RETIRED_KINDS, Kind, Landing, estimate_cost, kind_of
+from .model import ACTIVE_STATES, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry, format_timeline
 from .runner import JobBusyError, OfflineError, Runner
 from .worker import WorkerSettings
 
@@ -48,6 +50,11 @@ __all__ = [
     "format_timeline",
     "ACTIVE_STATES",
     "FOLLOW_KIND",
+    "KINDS",
+    "RETIRED_KINDS",
+    "Kind",
+    "Landing",
+    "kind_of",
     "TERMINAL_STATES",
     "TRANSITIONS",
     "Event",

@@ -24,6 +24,7 @@ from typing import Any, Callable, Container
 from .events import Event, EventQueue, JobChanged
 from .journal import Journal, JournalError
 from .model import Job, JobState, advance
+from .watcher import Signal
 
 __all__ = ["JobBook", "RunHandle", "Stopped", "PAUSED_NOTE_PREFIX"]
 
@@ -50,12 +51,13 @@ class RunHandle:
     ``interrupt`` is what a worker's waits (between polls, before a retry) wait on: it is set
     together with ``cancel`` and also while the network is paused, so one wait ends early for
     either reason; the worker then tells them apart (``cancel``, :meth:`JobBook.network_pause`).
-    Only :class:`JobBook` sets or clears it.
+    Only :class:`JobBook` sets or clears it. A :class:`~.watcher.Signal`, so a wait for the task
+    watcher's next answer ends on it too.
     """
 
     cancel: threading.Event = field(default_factory=threading.Event)
     shutdown: bool = False
-    interrupt: threading.Event = field(default_factory=threading.Event)
+    interrupt: Signal = field(default_factory=Signal)
 
     def _stop(self) -> None:
         self.cancel.set()

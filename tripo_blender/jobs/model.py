@@ -21,16 +21,18 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
+from .kinds import FOLLOW_KIND, KINDS, MODEL_OUTPUTS, RETIRED_KINDS, THUMBNAIL_OUTPUT
+
+#: The API's code for "no such task": a wrong id, another key's task, or one past Tripo's task
+#: retention (about 7 days) — or one made on the retired v2 API.
+TASK_UNKNOWN_CODE = 2001
+
 __all__ = [
     "JobState",
     "ACTIVE_STATES",
     "TERMINAL_STATES",
     "TRANSITIONS",
-    "KINDS",
-    "NO_FILE_KINDS",
-    "FOLLOW_KIND",
-    "BEST_MODEL_ORDER",
-    "THUMBNAIL_OUTPUT",
+    "API_VERSION",
     "FOLLOWED_INPUT_KEYS",
     "followed_input",
     "JobSpec",
@@ -57,7 +59,7 @@ class JobState(str, Enum):
     IMPORTING = "importing"  # files are on disk; Blender's main thread imports them
     DONE = "done"
     FAILED = "failed"
-    CANCELLED = "cancelled"  # stopped locally (V2 cannot cancel a server task)
+    CANCELLED = "cancelled"  # stopped locally (apiv3 cannot cancel a server task)
     UNCERTAIN = "uncertain"  # the POST may have created a task: never resent automatically
 
     @property
@@ -105,38 +107,12 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
     }
 )
 
-#: Client methods a job may call. A whitelist, so a spec read back from disk can never make a
-#: worker call ``close`` or ``create_task`` with arbitrary data.
-KINDS = frozenset(
-    {
-        "text_to_model",
-        "image_to_model",
-        "multiview_to_model",
-        "texture_model",
-        "refine_model",
-        "check_riggable",
-        "rig_model",
-        "retarget_animation",
-        "stylize_model",
-        "convert_model",
-        "mesh_segmentation",
-        "mesh_completion",
-        "smart_lowpoly",
-    }
-)
-#: The kind of a job that only *follows* a task created elsewhere (the website, another program,
-#: a lost journal): it has no client method, so it is never POSTed — :meth:`Runner.submit` takes
-#: it only together with the ``task_id`` to follow, and :meth:`Runner.retry` never resends it.
-FOLLOW_KIND = "import_task"
-#: Kinds whose result is data (``riggable``, ``rig_type``), not files: they end ``done`` with
-#: ``Job.result`` filled and never emit ``FilesReady``, so the pump has nothing to import.
-NO_FILE_KINDS = frozenset({"check_riggable"})
-#: The model output every Tripo client downloads by default, best first (wire protocol §5.3).
-BEST_MODEL_ORDER: tuple[str, ...] = ("pbr_model", "model", "base_model")
-THUMBNAIL_OUTPUT = "rendered_image"
+#: The Tripo API generation a job was made with. Journals written before apiv3 (add-on 0.1) have
+#: no such field: their tasks live on the retired v2 API.
+API_VERSION = 3
 #: What a followed task's ``Job.task_input`` keeps of the input the server echoes: a whitelist of
 #: short facts, so prompts, image tokens or URLs never land in the journal from someone else's task.
-FOLLOWED_INPUT_KEYS: tuple[str, ...] = ("spec", "model_version", "out_format", "rig_type")
+FOLLOWED_INPUT_KEYS: tuple[str, ...] = ("spec", "model", "model_version", "out_format", "rig_type")
 _MAX_INPUT_TEXT = 64
 
 #: Names and values that would mean a credential slipped into params/meta (Tripo keys are tsk_…).
@@ -208,8 +184,8 @@ class JobSpec:
     """What to ask Tripo for. Everything in it is persisted in the journal, so: no secrets.
 
     ``kind`` is the client method name and ``params`` its keyword arguments (images as local
-    paths, URLs or upload tokens). ``outputs`` lists the output keys to download; ``None``
-    means "the best model (pbr_model → model → base_model) plus rendered_image as thumbnail".
+    paths, URLs, file tokens or task ids). ``outputs`` lists the output keys to download;
+    ``None`` means the kind's own (:attr:`~.kinds.Kind.outputs`: the model and its thumbnail).
     ``meta`` is free-form for the Blender layer (target object, placement, import options).
     """
 
@@ -220,8 +196,8 @@ class JobSpec:
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS and self.kind != FOLLOW_KIND:
-            raise ValueError(f"unknown job kind {self.kind!r}; expected one of {sorted(KINDS | {FOLLOW_KIND})}")
+        if self.kind not in KINDS and self.kind not in RETIRED_KINDS:
+            raise ValueError(f"unknown job kind {self.kind!r}; expected one of {sorted(KINDS)}")
         for what in ("params", "meta"):
             value = getattr(self, what)
             if not isinstance(value, Mapping):
@@ -332,9 +308,10 @@ class Job:
     objects: tuple[str, ...] = ()
     estimated_cost: int | None = None
     consumed_credit: float | None = None
-    attempts: int = 0  # how many POST /task were sent for this job
+    attempts: int = 0  # how many creation POSTs were sent for this job
     timeline: tuple[TimelineEntry, ...] = ()
     revision: int = 0
+    api_version: int = API_VERSION  # 2: loaded from a journal written for the retired v2 API
 
     @property
     def kind(self) -> str:
@@ -356,10 +333,20 @@ class Job:
         return self.task_status not in (None, "queued", "running", "success")
 
     @property
+    def task_gone(self) -> bool:
+        """The service no longer knows this job's task (v2-era, or past Tripo's retention): its
+        result cannot be fetched, and following it again would only ask once more."""
+        return self.task_id is not None and self.error is not None and self.error.code == TASK_UNKNOWN_CODE
+
+    @property
     def can_retry(self) -> bool:
-        """Failed, cancelled or uncertain — except a followed task the server reported failed:
-        this add-on never sent it, so it has nothing to send again."""
+        """Failed, cancelled or uncertain — except a followed task the server reported failed
+        (this add-on never sent it, so it has nothing to send again), a kind Tripo retired, and
+        a task made on the retired v2 API, which apiv3 can never know. (An apiv3 task the service
+        does not know may belong to another API key: Retry looks again, for free.)"""
         if self.spec.kind == FOLLOW_KIND and self.retry_resends:
+            return False
+        if (self.task_gone and self.api_version < API_VERSION) or self.spec.kind in RETIRED_KINDS:
             return False
         return self.state in (JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN)
 
@@ -386,6 +373,7 @@ class Job:
             "updated_at": self.updated_at,
             "timeline": [e.to_list() for e in self.timeline],
             "revision": self.revision,
+            "api": self.api_version,
         }
 
     @classmethod
@@ -413,6 +401,7 @@ class Job:
             attempts=int(data.get("attempts") or 0),
             timeline=tuple(TimelineEntry.from_list(e) for e in data.get("timeline") or ()),
             revision=int(data.get("revision") or 0),
+            api_version=int(data.get("api") or 2),
         )
 
 
@@ -447,18 +436,19 @@ def advance(job: Job, state: JobState | None = None, *, at: float, note: str | N
 def select_outputs(spec: JobSpec, available: Iterable[str]) -> tuple[str, ...]:
     """Which output keys of a finished task to download, in order.
 
-    ``available`` are the keys the task really has (with a URL). The default picks one model
-    (best first) plus the thumbnail: downloading base_model *and* pbr_model of the same mesh
-    doubles traffic and disk use for nothing.
+    ``available`` are the keys the task really has (with a URL). The default is the kind's own
+    outputs (:attr:`~.kinds.Kind.outputs`), of which a model is one (the first the task has) and
+    the rest each as present: never two variants of one mesh.
     """
-    present = [k for k in available]
-    if spec.kind in NO_FILE_KINDS:
-        return ()
+    present = list(available)
     if spec.outputs is not None:
         return tuple(k for k in spec.outputs if k in present)
-    chosen = [k for k in BEST_MODEL_ORDER if k in present][:1]
-    if THUMBNAIL_OUTPUT in present:
-        chosen.append(THUMBNAIL_OUTPUT)
+    record = KINDS.get(spec.kind)
+    wanted = record.outputs if record is not None else (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT)
+    chosen: list[str] = []
+    if any(k in MODEL_OUTPUTS for k in wanted):
+        chosen += [k for k in MODEL_OUTPUTS if k in present][:1]
+    chosen += [k for k in wanted if k not in MODEL_OUTPUTS and k in present]
     return tuple(chosen)
 
 

@@ -32,9 +32,10 @@ from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
 from .journal import Journal
-from .model import ACTIVE_STATES, FOLLOW_KIND, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
-from .pricing import estimate_cost
+from .kinds import FOLLOW_KIND, estimate_cost
+from .model import ACTIVE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
 from .scheduler import RETIRE, Scheduler
+from .watcher import TaskWatcher
 from .worker import SENDING, Execution, WorkerSettings
 
 __all__ = ["Runner", "OfflineError", "JobBusyError"]
@@ -100,6 +101,7 @@ class Runner:
         self._events = EventQueue()
         self._book = JobBook(Journal(journal_dir), self._events)
         self._scheduler = Scheduler(max_in_flight)
+        self._watcher = TaskWatcher(client_factory)
         self._max_waiting = max_waiting
         self.cache = Cache(cache_dir)
         self._pool_lock = threading.Lock()
@@ -175,7 +177,7 @@ class Runner:
         return len(self._events) > 0 or any(j.state in ACTIVE_STATES for j in self._book.all())
 
     def cancel(self, job_id: str) -> bool:
-        """Stop working on a job. The server task (if any) keeps running: V2 cannot cancel it.
+        """Stop working on a job. The server task (if any) keeps running: apiv3 cannot cancel it.
 
         Returns False when there is nothing to cancel (finished, or its files are being
         imported). The journal keeps the job as ``cancelled`` so it does not resume.
@@ -397,6 +399,12 @@ class Runner:
         """Workers build a new client (from the factory) before their next job: key changed."""
         with self._pool_lock:
             self._client_generation += 1
+        self._watcher.reset_client()
+
+    @property
+    def poll_rounds(self) -> int:
+        """How many task-list requests the watcher has sent (one per round, for all jobs)."""
+        return self._watcher.rounds
 
     def clear_cache(self) -> int:
         """Delete cached downloads except those of jobs still in progress; bytes freed."""
@@ -415,12 +423,17 @@ class Runner:
         self._book.stop_all_runs()
         self._scheduler.close()
         deadline = None if timeout is None else time.monotonic() + timeout
+
+        def left() -> float | None:
+            return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+        self._watcher.close(timeout=left())
         with self._pool_lock:
             threads = list(self._threads)
         for thread in threads:
             if thread is threading.current_thread():
                 continue
-            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+            thread.join(left())
         log.info("Job runner stopped (%d worker threads)", len(threads))
 
     def __enter__(self) -> Runner:
@@ -472,7 +485,8 @@ class Runner:
                 try:
                     if client is None or generation != self._client_generation:
                         client, generation = self._new_client(client)
-                    execution = Execution(ticket, run, client, self._book, self._scheduler, self.cache, self._settings)
+                    execution = Execution(ticket, run, client, self._book, self._scheduler, self.cache, self._settings,
+                                          self._watcher)
                     execution.execute()
                 except Stopped:
                     pass

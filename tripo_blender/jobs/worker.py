@@ -3,11 +3,15 @@
 Rules of this module (it runs on worker threads):
 
 * It MUST NOT import or touch ``bpy``. Results reach Blender only as events.
-* ``POST /task`` is sent at most once per run, and only after the intent is in the journal.
+* The creation POST is sent at most once per run, and only after the intent is in the journal.
   A refusal (429/1007/2000) is the only failure that is resent automatically: the server said
   it did nothing. A timeout after sending makes the job ``uncertain``; nothing resends it.
 * A task that exists is never given up silently: connection problems while polling are
   retried with capped backoff, forever, with the job showing "connection lost, retrying".
+  Polling itself is done for all jobs at once by the runner's :class:`~.watcher.TaskWatcher`
+  (one ``POST /v3/tasks/list`` per round); a worker waits there for its task's next state.
+* A task the service no longer knows (2001: made on the retired v2 API, or past Tripo's task
+  retention of about 7 days) fails with a row that says so; nothing is sent again.
 * Every change goes through :class:`~.book.JobBook` with this run's handle, so a cancel from
   the main thread stops the work at the next step.
 * Before every network step (the POST, each poll, each download attempt) the worker passes
@@ -20,7 +24,6 @@ Rules of this module (it runs on worker threads):
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -31,9 +34,10 @@ from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
-from .model import (BEST_MODEL_ORDER, FOLLOW_KIND, NO_FILE_KINDS, THUMBNAIL_OUTPUT, Job, JobError, JobState, followed_input,
-                    freeze, select_outputs, thaw)
+from .kinds import FOLLOW_KIND, KINDS
+from .model import TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze, select_outputs, thaw
 from .scheduler import Scheduler, Ticket
+from .watcher import TaskWatcher
 
 __all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING"]
 
@@ -45,9 +49,8 @@ _RATE_NOTE = "too many requests, waiting"
 #: The one state whose outcome a worker records even after a cancel: the POST happened.
 SENDING = frozenset({JobState.SUBMITTING})
 _CANCELLED = frozenset({JobState.CANCELLED})
-_DOWNLOADABLE = BEST_MODEL_ORDER + (THUMBNAIL_OUTPUT,)
 
-# What the user should read for each final, unsuccessful task status (wire protocol §5.2).
+# What the user should read for each final, unsuccessful task status (wire reference §4.2).
 _STATUS_TEXT: Mapping[str, tuple[str, str]] = {
     "failed": ("Tripo could not generate this task.", "Failed tasks are refunded. Try again or change the input."),
     "banned": ("Tripo rejected the result under its content policy.", "Change the prompt or image and try again."),
@@ -83,12 +86,37 @@ def _error_from(exc: BaseException) -> JobError:
     return JobError(str(exc) or type(exc).__name__)
 
 
+#: apiv3 reports moderation and queue expiry as ``failed`` with these codes (v2 had statuses).
+_FAILURE_CODES: Mapping[int, str] = {2008: "banned", 2018: "expired"}
+
+
 def _task_error(task: Task) -> JobError:
     status = getattr(task.status, "value", str(task.status))
+    if status == "failed" and task.error_code is not None:
+        status = _FAILURE_CODES.get(task.error_code, status)
     text, suggestion = _STATUS_TEXT.get(status, _STATUS_TEXT["unknown"])
     if task.error_msg:
         text = f"{text} {task.error_msg}"
     return JobError(text, task.error_code, suggestion, task.trace_id)
+
+
+def _is_post_process(kind: str) -> bool:
+    record = KINDS.get(kind)
+    return record is not None and record.post_process
+
+
+def _gone_error(job: Job, exc: TripoAPIError) -> JobError:
+    """What a job whose task the service no longer knows says, by the API it was made on."""
+    if job.api_version < 3:
+        return JobError(
+            f"Task {job.task_id} was created on Tripo's retired v2 API (shut down on 2026-10-31); its result "
+            "is no longer available.", exc.code,
+            "Remove this job. Nothing was sent again and nothing more is charged.", exc.trace_id)
+    return JobError(
+        f"Tripo no longer knows task {job.task_id}: tasks are kept about 7 days, so its result can no longer "
+        "be fetched (or the task belongs to another API key).", exc.code,
+        "Remove this job; nothing more is charged. If you changed the API key, switch back and Retry: it only "
+        "looks for the task again, for free.", exc.trace_id)
 
 
 def _task_result(task: Task) -> dict[str, Any]:
@@ -103,12 +131,6 @@ def _task_result(task: Task) -> dict[str, Any]:
         if not (isinstance(value, str) and value.startswith(("http://", "https://"))):
             data[key] = value
     return data
-
-
-def _available_outputs(task: Task) -> list[str]:
-    """Keys of the outputs of ``task`` this engine can download (the client's model keys and
-    the rendered image)."""
-    return [k for k in _DOWNLOADABLE if getattr(task.output, k, None)]
 
 
 class _NetworkPaused(Exception):
@@ -127,6 +149,7 @@ class Execution:
         scheduler: Scheduler,
         cache: Cache,
         settings: WorkerSettings,
+        watcher: TaskWatcher,
     ) -> None:
         self.ticket = ticket
         self.job_id = ticket.job_id
@@ -136,6 +159,7 @@ class Execution:
         self.scheduler = scheduler
         self.cache = cache
         self.settings = settings
+        self.watcher = watcher
         self.retry_in: float | None = None  # set when the server refused the POST (429)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -194,7 +218,16 @@ class Execution:
         try:
             task_id = str(method(**thaw(job.spec.params)))
         except TripoAPIError as exc:
-            self._refused(exc) if exc.code in RATE_LIMIT_CODES else self._settle(JobState.FAILED, "", exc)
+            if exc.code in RATE_LIMIT_CODES:
+                self._refused(exc)
+            elif exc.code == TASK_UNKNOWN_CODE and _is_post_process(job.kind):
+                self._settle(JobState.FAILED, "", exc, error=JobError(
+                    "Tripo no longer knows the source task: tasks are kept about 7 days, so this result can no "
+                    "longer be processed on Tripo's side.", exc.code,
+                    "Nothing was charged. Generate the model again (or, soon, let the add-on upload it).",
+                    exc.trace_id))
+            else:
+                self._settle(JobState.FAILED, "", exc)
             return None
         except TripoRequestError as exc:
             if exc.may_have_reached_server:
@@ -219,10 +252,10 @@ class Execution:
             self.book.update(self.job_id, JobState.PENDING, note="not sent")
         raise Stopped(self.job_id)
 
-    def _settle(self, state: JobState, note: str, exc: BaseException) -> None:
+    def _settle(self, state: JobState, note: str, exc: BaseException, *, error: JobError | None = None) -> None:
         """Record the outcome of a POST even if the user cancelled meanwhile (it happened)."""
-        error = _error_from(exc)
-        log.warning("Job %s: POST /task ended %s: %s", self.job_id, state.value, error.message)
+        error = error or _error_from(exc)
+        log.warning("Job %s: the creation POST ended %s: %s", self.job_id, state.value, error.message)
         settled = self.book.update_if(self.job_id, SENDING, state, note=note, error=error)
         if settled is None and state == JobState.UNCERTAIN:  # cancelled while sending: warn
             self.book.update_if(self.job_id, _CANCELLED, note=f"cancelled; {note}", error=error)
@@ -251,11 +284,11 @@ class Execution:
         while True:
             self._hold()
             try:
-                task = self.client.wait_for_task(
+                task = self.watcher.wait(
                     task_id,
                     polling_interval=self.settings.poll_interval,
                     on_progress=self._on_progress,
-                    cancel_event=self.run.interrupt,  # a cancel or a network pause ends the wait
+                    interrupt=self.run.interrupt,  # a cancel or a network pause ends the wait
                 )
             except TaskWaitCancelled:
                 if self.run.cancel.is_set():
@@ -263,9 +296,12 @@ class Execution:
                 continue  # the network was paused: _hold waits, then polling goes on
             except (TripoAPIError, TripoRequestError) as exc:
                 if isinstance(exc, TripoAPIError) and not exc.retryable:
-                    # 2001 (not found: another key?), 1002 (key revoked)…: polling cannot succeed
-                    # as things are; the task id stays, so Retry resumes it for free.
-                    self._update(JobState.FAILED, note="", error=_error_from(exc))
+                    # 2001 (unknown: v2-era, past retention, another key's), 401 (key revoked)…:
+                    # polling cannot succeed as things are. The task id stays: nothing is resent.
+                    job = self.book.require(self.job_id)
+                    gone = exc.code == TASK_UNKNOWN_CODE
+                    self._update(JobState.FAILED, note="no longer on Tripo" if gone else "",
+                                 error=_gone_error(job, exc) if gone else _error_from(exc))
                     self.scheduler.leave_flight(self.ticket)
                     return None
                 log.warning("Job %s: polling task %s failed (%s); retrying in %.0f s", self.job_id, task_id, exc, delay)
@@ -281,7 +317,7 @@ class Execution:
                 task_status=getattr(task.status, "value", str(task.status)),
                 task_type=task.type or None,
                 **followed,
-                consumed_credit=task.consumed_credit,
+                consumed_credit=task.credits_consumed,
                 result=_task_result(task),
             )
             return task
@@ -302,9 +338,10 @@ class Execution:
     def _deliver(self, task: Task) -> None:
         """Download the chosen outputs into the task's cache folder and hand them to the pump."""
         job = self.book.require(self.job_id)
-        keys = select_outputs(job.spec, _available_outputs(task))
+        keys = select_outputs(job.spec, task.output.files())
         if not keys:
-            if job.kind in NO_FILE_KINDS:
+            record = KINDS.get(job.kind)
+            if record is not None and not record.has_files:
                 self._update(JobState.DONE, note="", progress=100, eta_seconds=None, queue_position=None)
             else:
                 self._update(
@@ -312,7 +349,7 @@ class Execution:
                     note="",
                     error=JobError(
                         "The task finished but has none of the requested outputs to download.",
-                        suggestion=f"Outputs present: {', '.join(_available_outputs(task)) or 'none'}.",
+                        suggestion=f"Outputs present: {', '.join(task.output.files()) or 'none'}.",
                         trace_id=task.trace_id,
                     ),
                 )
@@ -362,21 +399,8 @@ class Execution:
         return None
 
     def _fetch(self, task: Task, keys: tuple[str, ...], folder: str) -> dict[str, str]:
-        """Download ``keys`` of ``task`` into ``folder``; output key → local path.
-
-        The client downloads every model output it sees, so it is handed a copy of the task
-        whose other model URLs are blanked: one model is fetched, not three variants.
-        """
-        blank: dict[str, Any] = {k: None for k in BEST_MODEL_ORDER if k not in keys}
-        only = dataclasses.replace(task, output=dataclasses.replace(task.output, **blank))
-        files: dict[str, str] = {}
-        if any(k in BEST_MODEL_ORDER for k in keys):
-            files.update(self.client.download_task_models(only, folder, on_progress=self._on_bytes))
-        if THUMBNAIL_OUTPUT in keys:
-            image = self.client.download_rendered_image(only, folder, on_progress=self._on_bytes)
-            if image is not None:
-                files[THUMBNAIL_OUTPUT] = image
-        return files
+        """Download ``keys`` of ``task`` into ``folder`` (all or nothing); output key → local path."""
+        return self.client.download_outputs(task, folder, keys, on_progress=self._on_bytes)
 
     def _on_bytes(self, done: int, total: int | None) -> None:
         """Download progress: only a cancel and pause check (byte counts are not worth an event each)."""
