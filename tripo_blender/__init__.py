@@ -4,9 +4,9 @@ This file must stay importable without Blender: ``from tripo_blender.client impo
 works in any Python that has ``requests``. Everything that needs ``bpy`` lives in
 ``tripo_blender.blender`` and is imported only when Blender registers the add-on.
 
-In Blender (add-on enabled) the package is also the console API, ``import tripo_blender as
-tripo``: ``tripo.text_to_model(...)``, ``tripo.jobs()``… (see :mod:`tripo_blender.console`, or
-``help(tripo.console)``). Those names are imported on first use by :func:`__getattr__`, so
+In Blender (add-on enabled) the package is also the console API to Tripo's apiv3, ``import
+tripo_blender as tripo``: ``tripo.text_to_model(...)``, ``tripo.jobs()``… (see
+:mod:`tripo_blender.console`, or ``help(tripo.console)``). Those names are imported on first use by :func:`__getattr__`, so
 importing the package itself never needs ``bpy``.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 _CONSOLE_NAMES = frozenset({
     "Job", "JobFailed", "JobCancelled", "UserError",
     "text_to_model", "image_to_model", "multiview_to_model",
-    "texture", "rig", "check_riggable", "retarget", "refine", "stylize", "convert", "segment", "complete",
+    "texture", "rig", "check_riggable", "retarget", "convert", "segment", "complete",
     "smart_lowpoly", "import_task", "batch", "balance", "estimate_cost",
 })
 

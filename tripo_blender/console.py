@@ -1,10 +1,10 @@
 """Tripo from Blender's Python console and from scripts: ``import tripo_blender as tripo``.
 
 Every function does what a button of the add-on does and returns a :class:`Job` at once; the
-job runs on the add-on's workers exactly like one started from the sidebar (it is listed in the
-Jobs panel, resumes after a restart, lands at the 3D cursor). ``job.wait()`` blocks until the
-result is in the scene — it runs the add-on's main-thread work (imports) while it waits, so it
-also works in ``blender -b``, where timers never fire.
+job runs on the add-on's workers exactly like one started from the sidebar, against Tripo's
+apiv3 (it is listed in the Jobs panel, resumes after a restart, lands at the 3D cursor).
+``job.wait()`` blocks until the result is in the scene — it runs the add-on's main-thread work
+(imports) while it waits, so it also works in ``blender -b``, where timers never fire.
 
 A console session::
 
@@ -15,7 +15,7 @@ A console session::
     >>> fox
     <tripo.Job 'a low-poly fox' text_to_model running 35% task 1ec04b…>
     >>> fox.wait().objects                      # blocks; the model is now in the scene
-    [bpy.data.objects['tripo_pbr_model'], ...]
+    [bpy.data.objects['RootNode'], ...]
     >>> rigged = tripo.rig(fox.objects[0]).wait()
     >>> moves = tripo.retarget(rigged.armature, ["preset:walk", "preset:run"]).wait()
     >>> [a.name for a in moves.actions]
@@ -27,6 +27,10 @@ Headless (the add-on enabled in the user preferences; ``--online-mode`` allows o
 for this run even where the preferences leave it off, as new profiles do)::
 
     blender -b --online-mode --python make_fox.py
+
+Options are the keyword arguments of the matching :class:`~tripo_blender.client.TripoClient`
+method (``rig`` → ``rig_model``: ``model_version``, ``spec``, ``rig_type``…), with its
+defaults. Tripo retired Refine and Stylize with its v2 API; they are gone from here too.
 
 Errors: options are checked before anything is sent (``TypeError``/``ValueError``); a missing
 key or online access switched off raise :class:`UserError` with the fix; ``wait()`` raises the
@@ -66,15 +70,17 @@ from .blender.preferences import snapshot
 from .blender.runtime import ACTIVE_INTERVAL, online_access, runtime
 from .blender.sources import DEFAULT_PLACEMENT, SourceRef, check_options, post_process_spec, source_of
 from .client import TripoAPIError, TripoClient, TripoError
-from .client.images import is_upload_token
-from .jobs import FOLLOW_KIND, JobError, JobSpec, JobState
+from .client.inputs import is_file_token, is_uuid
+from .jobs import JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
+from .jobs import kind_of
+from .jobs.kinds import by_console_name
 
 __all__ = [
     "Job", "JobFailed", "JobCancelled", "UserError",
     "text_to_model", "image_to_model", "multiview_to_model",
-    "texture", "rig", "check_riggable", "retarget", "refine", "stylize", "convert", "segment", "complete",
+    "texture", "rig", "check_riggable", "retarget", "convert", "segment", "complete",
     "smart_lowpoly", "import_task", "batch", "jobs", "balance", "estimate_cost", "client",
 ]
 
@@ -82,18 +88,13 @@ __all__ = [
 LOGGER_NAME = "tripo_blender.console"
 log = logging.getLogger(LOGGER_NAME)
 
-#: An image input: a file path, an http(s) URL, an upload token, or a Blender image.
+#: An image input: a file path, an http(s) URL, a ``file_…`` upload token, a task id (of a
+#: text-to-image task), or a Blender image.
 ImageInput = Union[str, "os.PathLike[str]", bpy.types.Image]
 #: Longest single sleep while waiting (see _pump_until).
 _SLICE = 0.05
 _HANDLER_NAME = "tripo_blender.console"
 _SETTLED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})
-#: Console names of the post-processes → client method (``estimate_cost("rig")`` works too).
-_KIND_OF = {
-    "texture": "texture_model", "rig": "rig_model", "retarget": "retarget_animation", "refine": "refine_model",
-    "stylize": "stylize_model", "convert": "convert_model", "segment": "mesh_segmentation",
-    "complete": "mesh_completion", "import_task": FOLLOW_KIND,
-}
 #: Generation arguments given positionally (or as front=…), never through ``**options``.
 _INPUT_PARAMS = frozenset({"prompt", "image", "images"})
 
@@ -219,28 +220,36 @@ def _location(location: Sequence[float] | None) -> dict[str, Any]:
     return {"location": values}
 
 
+def _is_reference(text: str) -> bool:
+    """An input the service resolves itself: an http(s) URL, a ``file_…`` token, a task id (a file
+    of that name wins, as in the client)."""
+    return (text.lower().startswith(("http://", "https://")) or is_file_token(text)
+            or (is_uuid(text) and not os.path.isfile(text)))
+
+
 def _image_label(value: ImageInput) -> str | None:
     """What to call an image input in a job name: its datablock or file name (URLs: the file part)."""
     if isinstance(value, bpy.types.Image):
         return str(value.name)
     text = os.fspath(value).strip()
-    if is_upload_token(text):
+    if is_file_token(text) or is_uuid(text):
         return None
     return ntpath.basename(text.split("?", 1)[0].rstrip("/")) or None
 
 
 def _image_input(value: ImageInput, what: str) -> str:
-    """A path, URL or token a worker can send. Blender images and local files go through the
-    generate panel's own preparation (packed/generated/edited images become files, every file is
-    checked now), so the console accepts exactly what the panel accepts, plus URLs and tokens."""
+    """A path, URL, token or task id a worker can send. Blender images and local files go through
+    the generate panel's own preparation (packed/generated/edited images become files, every file
+    is checked now), so the console accepts exactly what the panel accepts, plus URLs, ``file_…``
+    tokens and task ids (:func:`_is_reference`)."""
     try:
         if isinstance(value, bpy.types.Image):
             return prepare_image(ImageSlot(image=value), what)
         if not isinstance(value, (str, os.PathLike)):
-            raise TypeError(f"The {what} must be a file path, URL, upload token or bpy.types.Image, "
+            raise TypeError(f"The {what} must be a file path, URL, file token, task id or bpy.types.Image, "
                             f"not {type(value).__name__}")
         text = os.fspath(value).strip()
-        if text.lower().startswith(("http://", "https://")) or is_upload_token(text):
+        if isinstance(value, str) and _is_reference(text):
             return text
         return prepare_image(ImageSlot(path=text), what)
     except ImageInputError as exc:
@@ -250,15 +259,21 @@ def _image_input(value: ImageInput, what: str) -> str:
 def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str, Any]:
     """The generate form's values for these client keyword arguments (the rest: documented defaults).
 
-    The console speaks the client's language (``face_limit=None``, ``style=ModelStyle.GOLD``); the
-    form's rules speak the panel's (0 = automatic, ``"none"``). Translating lets both share one
-    validator and one request builder. Defaults are the documented ones, not the panel's current
-    values: a script must do the same thing whatever someone left in the sidebar.
+    The console speaks the client's language (``face_limit=None``, ``export_orientation=None``);
+    the form's rules speak the panel's (0 = automatic, ``"default"``). Translating lets both share
+    one validator and one request builder. Defaults are the documented ones, not the panel's
+    current values: a script must do the same thing whatever someone left in the sidebar. An
+    option apiv3 retired (``style``) is refused with the reason, as the client would refuse it.
     """
     misplaced = sorted(set(options) & _INPUT_PARAMS)
     if misplaced:
         raise TypeError(f"{caller}() takes its input as an argument, not as {', '.join(misplaced)}=")
     check_options(kind, options, caller=caller)
+    retired = [form.RETIRED_OPTIONS[name] for name, value in options.items()
+               if name in form.RETIRED_OPTIONS and value is not None]
+    if retired:
+        raise ValueError("; ".join(retired))
+    options = {name: value for name, value in options.items() if name not in form.RETIRED_OPTIONS}
     unsupported = sorted(set(options) - set(form.DEFAULTS))
     if unsupported:  # a client option the panel's rules do not know yet would be dropped silently
         raise TypeError(f"{caller}() does not support {', '.join(unsupported)} yet; use tripo.client() directly")
@@ -301,15 +316,18 @@ def _start(spec: JobSpec) -> Job:
     return Job(job)
 
 
-def _post(kind: str, verb: str, target: SourceRef, options: dict[str, Any], *, name: str | None,
-          placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (), suffix: str = "", caller: str) -> Job:
+def _post(kind: str, target: SourceRef, options: dict[str, Any], *, name: str | None,
+          placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (), suffix: str = "") -> Job:
     """Start post-process ``kind`` on ``target`` (an object of a Tripo result, or a task id).
 
-    The default job name is ``"<verb> <source name><suffix>"`` ("Rig Fox", "Animate Fox (walk)").
+    The default job name is ``"<verb> <source name><suffix>"`` ("Rig Fox", "Animate Fox (walk)"),
+    the verb being the kind's (:mod:`.jobs.kinds`); messages name the console function.
     """
+    record = kind_of(kind)
+    caller = record.console or kind
     _require_main_thread(f"{caller}()")
     source = source_of(target)
-    spec = post_process_spec(kind, source, options, name=name or f"{verb} {source.label}{suffix}",
+    spec = post_process_spec(kind, source, options, name=name or f"{record.verb} {source.label}{suffix}",
                              placement=placement, presets=presets, caller=caller)
     return _start(spec)
 
@@ -488,9 +506,9 @@ def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[fl
     """Generate a model from a text prompt; returns the :class:`Job` at once.
 
     ``options`` are :meth:`TripoClient.text_to_model`'s keywords (``model_version``, ``texture``,
-    ``pbr``, ``face_limit``, ``style``, ``quad``…), with its documented defaults — not the panel's
-    current settings. They are checked like the panel checks them (P1 limits, face-limit ranges…)
-    before anything is sent. ``name`` titles the job and the result's collection; ``location``
+    ``pbr``, ``face_limit``, ``geometry_quality``, ``quad``, ``export_orientation``…), with its
+    documented defaults — not the panel's current settings. They are checked like the panel
+    checks them (the P series' refusals, face-limit ranges…) before anything is sent. ``name`` titles the job and the result's collection; ``location``
     is where the result lands (default: the 3D cursor now).
     """
     return _start(_generation_spec("TEXT", (), options, prompt=prompt, name=name, location=location,
@@ -499,10 +517,12 @@ def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[fl
 
 def image_to_model(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
                    **options: Any) -> Job:
-    """Generate a model from one image: a file path, an http(s) URL, an upload token, or a
-    ``bpy.types.Image`` (packed, generated or edited images are written to a PNG first).
+    """Generate a model from one image: a file path, an http(s) URL, a ``file_…`` upload token, the
+    id of a text-to-image task, or a ``bpy.types.Image`` (packed, generated or edited images are
+    written to a PNG first).
 
-    ``options``: :meth:`TripoClient.image_to_model`'s keywords; see :func:`text_to_model`.
+    ``options``: :meth:`TripoClient.image_to_model`'s keywords (``enable_image_autofix``…); see
+    :func:`text_to_model`.
     """
     return _start(_generation_spec("IMAGE", (image,), options, name=name, location=location, caller="image_to_model"))
 
@@ -512,7 +532,7 @@ def multiview_to_model(front: ImageInput, left: ImageInput | None = None, back: 
                        location: Sequence[float] | None = None, **options: Any) -> Job:
     """Generate a model from views of one object: the front plus at least one more.
 
-    Each view is a path, URL, upload token or ``bpy.types.Image``. ``options``:
+    Each view is a path, URL, ``file_…`` upload token or ``bpy.types.Image``. ``options``:
     :meth:`TripoClient.multiview_to_model`'s keywords; see :func:`text_to_model`.
     """
     return _start(_generation_spec("MULTIVIEW", (front, left, back, right), options, name=name, location=location,
@@ -538,24 +558,30 @@ def _images_in(options: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
 def texture(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
     """Re-texture a Tripo result (an object of it, or its task id).
 
-    ``options``: :meth:`TripoClient.texture_model`'s keywords (``text_prompt``, ``image_prompt``
-    and ``style_image`` may also be ``bpy.types.Image``). ``placement``: what happens to the
-    source when the result lands — ``"HIDE_SOURCE"`` (default), ``"KEEP_BOTH"`` or ``"REPLACE"``.
+    ``options``: :meth:`TripoClient.texture_model`'s keywords — ``text_prompt``, ``image_prompt``
+    and ``style_image`` (these two may also be ``bpy.types.Image``), ``model_version``
+    (``v2.5-20250123`` by default, ``v3.0-20250812``, or ``v3.5-20260815`` for ``delight=True`` and
+    ``texture_quality="fast"``)… ``placement``: what happens to the source when the result lands —
+    ``"HIDE_SOURCE"`` (default), ``"KEEP_BOTH"`` or ``"REPLACE"``.
     """
     options = _images_in(options, ("image_prompt", "style_image"))
-    return _post("texture_model", "Texture", target, options, name=name, placement=placement, caller="texture")
+    return _post("texture_model", target, options, name=name, placement=placement)
 
 
 def rig(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
     """Rig a Tripo result: the result lands as one armature with the skinned mesh, where the
-    source is. ``options``: ``out_format`` ("glb"/"fbx"), ``rig_type``, ``spec``."""
-    return _post("rig_model", "Rig", target, options, name=name, placement=placement, caller="rig")
+    source is. ``options``: ``out_format`` ("glb"/"fbx"), ``rig_type``, ``spec`` (``tripo``,
+    ``mixamo``, ``actorcore``, ``unity``, ``unreal``, ``vrm``) and ``model_version``: rig model
+    ``v1.0-20240301`` (the default) rigs bipeds with the tripo, mixamo or actorcore spec only;
+    ``v2.5-20260210`` and ``v3.0-20260909`` rig every type and spec."""
+    return _post("rig_model", target, options, name=name, placement=placement)
 
 
 def check_riggable(target: SourceRef, *, name: str | None = None) -> Job:
-    """Ask Tripo whether a result can be rigged (free). After ``wait()``,
-    ``job.result == {"riggable": True, "rig_type": "biped"}`` or similar; nothing is imported."""
-    return _post("check_riggable", "Riggable?", target, {}, name=name, caller="check_riggable")
+    """Ask Tripo whether a result can be rigged (free). After ``wait()``, ``job.result`` says
+    ``riggable`` (True/False) and the detected skeleton as ``rig_type`` and/or ``topology``
+    (e.g. ``"biped"``); nothing is imported."""
+    return _post("check_riggable", target, {}, name=name)
 
 
 def retarget(target: SourceRef, animations: str | Sequence[str], *, name: str | None = None,
@@ -564,55 +590,48 @@ def retarget(target: SourceRef, animations: str | Sequence[str], *, name: str | 
 
     ``target`` is the rig result's armature (or any object of it, or the rig task's id). The
     animations land on that armature as one action each, named after the preset (``walk``); no
-    second character is added. ``options``: ``out_format``, ``bake_animation``,
-    ``export_with_geometry``.
+    second character is added. ``options``: ``out_format``, ``export_with_geometry``,
+    ``animate_in_place``.
     """
     presets = [str(getattr(a, "value", a)) for a in ([animations] if isinstance(animations, str) else animations)]
     if not 1 <= len(presets) <= 5:
         raise ValueError(f"retarget() takes 1 to 5 animations, not {len(presets)}")
     suffix = f" ({', '.join(p.removeprefix('preset:') for p in presets)})"
-    return _post("retarget_animation", "Animate", target, {"animation": presets, **options}, name=name,
-                 presets=presets, suffix=suffix, caller="retarget")
-
-
-def refine(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT) -> Job:
-    """Refine a draft model (Tripo accepts only drafts of models before v2.0)."""
-    return _post("refine_model", "Refine", target, {}, name=name, placement=placement, caller="refine")
-
-
-def stylize(target: SourceRef, style: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
-            **options: Any) -> Job:
-    """Restyle a result: ``style`` is ``"lego"``, ``"voxel"``, ``"voronoi"`` or ``"minecraft"``
-    (or a :class:`~tripo_blender.client.PostStyle`); ``options``: ``block_size``."""
-    options = {"style": str(getattr(style, "value", style)), **options}
-    return _post("stylize_model", "Stylize", target, options, name=name, placement=placement, caller="stylize")
+    return _post("retarget_animation", target, {"animation": presets, **options}, name=name, presets=presets,
+                 suffix=suffix)
 
 
 def convert(target: SourceRef, format: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
             **options: Any) -> Job:
-    """Convert a result to ``format`` (GLTF, USDZ, FBX, OBJ, STL, 3MF) and import it;
-    ``options``: :meth:`TripoClient.convert_model`'s keywords (some cost extra credits)."""
-    return _post("convert_model", "Convert", target, {"format": format, **options}, name=name,
-                 placement=placement, caller="convert")
+    """Convert a result to ``format`` (GLTF, USDZ, FBX, OBJ, STL, 3MF) and import it when Blender
+    can; ``options``: :meth:`TripoClient.convert_model`'s keywords (``face_limit``,
+    ``fbx_preset``, ``scale_factor``, ``export_orientation``…; any that differs from Tripo's
+    default makes it a pricier "complex convert")."""
+    return _post("convert_model", target, {"format": format, **options}, name=name, placement=placement)
 
 
 def segment(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
             **options: Any) -> Job:
-    """Split a result into named parts (``mesh_segmentation``)."""
-    return _post("mesh_segmentation", "Segment", target, options, name=name, placement=placement, caller="segment")
+    """Split a result into named parts. ``options``: ``model_version`` (``v1.0-20250506`` by
+    default; ``v2.0-20260430`` adds ``segmentation_granularity``, ``split_by_connectivity`` and
+    ``ref_image``, a path, URL, token or ``bpy.types.Image``)."""
+    options = _images_in(options, ("ref_image",))
+    return _post("mesh_segmentation", target, options, name=name, placement=placement)
 
 
 def complete(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
              **options: Any) -> Job:
-    """Complete the parts of a segmented result (``mesh_completion``; ``part_names`` to choose)."""
-    return _post("mesh_completion", "Complete", target, options, name=name, placement=placement, caller="complete")
+    """Complete the parts of a segmented result; ``options``: ``part_names`` (default: all) and
+    ``completion_mode`` (``"ai_completion"`` or ``"quick_cap"``)."""
+    return _post("mesh_completion", target, options, name=name, placement=placement)
 
 
 def smart_lowpoly(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
                   **options: Any) -> Job:
-    """Retopologise a result to a clean low-poly mesh (``face_limit``, ``quad``…)."""
-    return _post("smart_lowpoly", "Low poly", target, options, name=name, placement=placement,
-                 caller="smart_lowpoly")
+    """Retopologise a result to a clean low-poly mesh; ``options``: ``model_version`` (``v1.0``,
+    ``v2.0`` — Tripo's default — or ``v3.0``, which adds ``smart_uv``), ``face_limit`` (Tripo
+    decides when not given), ``quad``, ``bake``, ``part_names``."""
+    return _post("smart_lowpoly", target, options, name=name, placement=placement)
 
 
 # --------------------------------------------------------------------------- many at once
@@ -709,7 +728,8 @@ def estimate_cost(kind: str, **params: Any) -> int | None:
     name (``"rig"``, ``"texture"``…); ``params`` its options, e.g.
     ``estimate_cost("text_to_model", texture_quality="detailed")``.
     """
-    return _estimate_cost(_KIND_OF.get(kind, kind), params)
+    record = by_console_name(kind)
+    return _estimate_cost(record.name if record is not None else kind, params)
 
 
 def client() -> TripoClient:

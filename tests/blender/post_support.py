@@ -13,7 +13,7 @@ import bpy
 
 from tests.emulator import Emulator
 
-from .runtime_support import addon_module, layout_spy, pump_job
+from .runtime_support import addon_module, created, layout_spy, pump_job
 
 
 def objects_of(job: Any) -> list[Any]:
@@ -56,8 +56,8 @@ def finish(rt: Any, kind: str, state: str = "done") -> Any:
 
 
 def posted(emulator: Emulator, task_type: str) -> list[dict[str, Any]]:
-    """Bodies of the task-creating requests of ``task_type``, in order."""
-    return [r.json for r in emulator.requests_to("POST", "/task") if r.json and r.json.get("type") == task_type]
+    """Bodies of the task-creating requests of ``task_type`` (its apiv3 route), in order."""
+    return [r.json for r in created(emulator, task_type) if isinstance(r.json, dict)]
 
 
 def armatures() -> list[Any]:

@@ -21,7 +21,8 @@ from unittest.mock import MagicMock
 import bpy
 import pytest
 
-from tests.emulator import TEST_KEY, Emulator
+from tests.emulator import TEST_KEY, Emulator, Recorded
+from tripo_blender.client.payloads import ROUTES
 
 from .support import DEV_MODULE
 
@@ -44,6 +45,18 @@ def fast_settings() -> Any:
 def spec(prompt: str = "a cat", name: str = "Cat", **meta: Any) -> Any:
     """A text-to-model job spec (the add-on's JobSpec class)."""
     return addon_module("jobs").JobSpec(kind="text_to_model", params={"prompt": prompt}, name=name, meta=meta)
+
+
+def created(emulator: Emulator, task_type: str | None = None) -> list[Recorded]:
+    """The task-creating requests the emulator received, in order: every apiv3 creation route, or
+    only the route of ``task_type`` (``"animate_rig"`` → ``POST /v3/animations/rig``)."""
+    routes = {ROUTES[task_type]} if task_type else set(ROUTES.values())
+    return [r for r in emulator.requests if r.method == "POST" and r.path in routes]
+
+
+def uploads(emulator: Emulator) -> list[Any]:
+    """The files uploaded with ``POST /v3/files`` (multipart part ``file``), in order."""
+    return [r.files["file"] for r in emulator.requests_to("POST", "/v3/files")]
 
 
 def set_online_access(allowed: bool) -> None:

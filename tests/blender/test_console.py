@@ -21,7 +21,8 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import addon_module, draw_panel, label_texts, online, rt, set_online_access  # noqa: F401
+from .runtime_support import (addon_module, created, draw_panel, label_texts, online, rt,  # noqa: F401
+                              set_online_access, uploads)
 from .support import ASSETS, DEV_MODULE, enable_addon, reraise
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
@@ -42,7 +43,7 @@ def ready(tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any) -> Emu
 
 
 def _posts(emulator: Emulator) -> list[Any]:
-    return emulator.requests_to("POST", "/task")
+    return created(emulator)
 
 
 def _tagged(task_id: str | None) -> list[Any]:
@@ -126,7 +127,7 @@ def test_console_job_is_in_the_jobs_panel_and_lands_tagged(tripo: ModuleType, re
     objects = job.objects
     assert objects and set(objects) == set(_tagged(job.task_id))
     assert objects[0].parent is None and tuple(objects[0].location) == pytest.approx((2.0, 0.0, 1.0))
-    assert set(job.files) >= {"pbr_model"} and all(Path(p).is_file() for p in job.files.values())
+    assert set(job.files) >= {"model"} and all(Path(p).is_file() for p in job.files.values())
     assert "done" in repr(job) and "Cat" in repr(job)
     assert [b.json["prompt"] for b in _posts(ready)] == ["a ceramic cat"]
 
@@ -292,8 +293,8 @@ def test_post_process_from_a_users_child_object_uses_the_results_task(tripo: Mod
     assert dict(spec.meta) | {"location": None} == {"source_task_id": model.task_id, "source_object": root.name,
                                                   "placement": "HIDE_SOURCE", "location": None}
     job.wait(WAIT)
-    body = _posts(ready)[-1].json
-    assert body["type"] == "texture_model" and body["original_model_task_id"] == model.task_id
+    (body,) = [r.json for r in created(ready, "texture_model")]
+    assert body["input"] == model.task_id
 
 
 def test_post_process_arguments_are_checked_before_sending(tripo: ModuleType, ready: Emulator) -> None:
@@ -310,15 +311,49 @@ def test_post_process_arguments_are_checked_before_sending(tripo: ModuleType, re
         tripo.text_to_model("a cat", colour="red")
     with pytest.raises(ValueError, match="P1 does not support"):
         tripo.text_to_model("a cat", model_version="P1-20260311", quad=True)
+    with pytest.raises(ValueError, match="P2 does not support Geometry Quality"):
+        tripo.text_to_model("a cat", model_version="P2-20260801", geometry_quality="detailed")
+    with pytest.raises(ValueError, match="Generation styles no longer exist"):
+        tripo.text_to_model("a cat", style="gold")
+    with pytest.raises(ValueError, match="rigs bipeds only"):
+        tripo.rig("some-task-id", rig_type="quadruped")  # rig model v1.0, the client's default
+    with pytest.raises(ValueError, match="delight needs"):
+        tripo.texture("some-task-id", delight=True)
     with pytest.raises(ValueError, match="does not exist"):
         tripo.image_to_model("/nonexistent/picture.png")
     assert _posts(ready) == [] and tripo.jobs() == []
 
 
+def test_refine_and_stylize_are_gone(tripo: ModuleType) -> None:
+    """Tripo retired both with its v2 API: the console no longer offers them."""
+    for name in ("refine", "stylize"):
+        assert not hasattr(tripo, name) and name not in dir(tripo) and name not in tripo.console.__all__
+        with pytest.raises(AttributeError):
+            getattr(tripo.console, name)
+    assert tripo.estimate_cost("stylize") is None
+
+
+def test_options_new_in_apiv3_reach_tripo(tripo: ModuleType, ready: Emulator) -> None:
+    cat = tripo.text_to_model("a cat", model_version="v3.1-20260211", geometry_quality="detailed",
+                              export_orientation="-y", export_uv=False).wait(WAIT)
+    body = created(ready, "text_to_model")[0].json
+    assert (body["model"], body["geometry_quality"], body["export_orientation"], body["export_uv"]) == (
+        "v3.1-20260211", "detailed", "-y", False)
+    tripo.image_to_model(ASSETS / "images" / "rocket.jpg", enable_image_autofix=True,
+                         model_version="P2-20260801").wait(WAIT)
+    body = created(ready, "image_to_model")[0].json
+    assert (body["model"], body["enable_image_autofix"]) == ("P2-20260801", True)
+    assert not {"quad", "smart_low_poly", "generate_parts", "geometry_quality"} & set(body)
+    tripo.smart_lowpoly(cat.objects[0], model_version="v3.0", smart_uv=True).wait(WAIT)
+    (body,) = [r.json for r in created(ready, "highpoly_to_lowpoly")]
+    assert (body["input"], body["model"], body["smart_uv"]) == (cat.task_id, "v3.0", True)
+
+
 def test_check_riggable_by_task_id_returns_data_not_objects(tripo: ModuleType, ready: Emulator) -> None:
     model = tripo.text_to_model("a running fox").wait(WAIT)
     job = tripo.check_riggable(model.task_id).wait(WAIT)
-    assert job.result == {"riggable": True, "rig_type": "quadruped"}
+    assert job.result["riggable"] is True
+    assert "quadruped" in (job.result.get("rig_type"), job.result.get("topology")), job.result
     assert job.objects == [] and job.files == {}
 
 
@@ -359,10 +394,10 @@ def test_images_from_files_and_blender_are_uploaded(tripo: ModuleType, ready: Em
     job.wait(WAIT)
     views.wait(WAIT)
 
-    uploads = [r.files["file"] for r in ready.requests_to("POST", "/upload")]
-    assert sorted(u.content_type for u in uploads) == ["image/jpeg", "image/png", "image/webp"]
-    body = [p.json for p in _posts(ready) if p.json["type"] == "multiview_to_model"][0]
-    assert [bool(f) for f in body["files"]] == [True, False, True, False]
+    assert sorted(u.content_type for u in uploads(ready)) == ["image/jpeg", "image/png", "image/webp"]
+    (body,) = [r.json for r in created(ready, "multiview_to_model")]
+    assert [bool(f) for f in body["inputs"]] == [True, False, True, False]
+    assert all(f.startswith("file_") for f in body["inputs"] if f)
 
 
 def test_estimate_cost_accepts_console_and_client_names(tripo: ModuleType) -> None:
@@ -370,7 +405,7 @@ def test_estimate_cost_accepts_console_and_client_names(tripo: ModuleType) -> No
     assert tripo.estimate_cost("import_task") == 0
     assert tripo.estimate_cost("text_to_model", texture_quality="detailed") == 10 + tripo.estimate_cost(
         "text_to_model")
-    assert tripo.estimate_cost("stylize") is None  # price not published
+    assert tripo.estimate_cost("texture", model_version="v3.5-20260815") is None  # price not published
 
 
 def test_balance_and_client_use_the_add_on_settings(tripo: ModuleType, ready: Emulator, prefs: Any,
@@ -403,11 +438,12 @@ def test_pipeline_script_in_process(tripo: ModuleType, ready: Emulator) -> None:
     assert {state for _, _, state in result["jobs"]} == {"done"}
     assert result["rig"]["armature"] in result["armatures"]
     assert result["rig"]["parented_meshes"], "the rigged mesh hangs under the armature"
-    posted = [p.json for p in _posts(ready)]
-    assert [b["type"] for b in posted] == ["text_to_model", "animate_rig", "animate_retarget"]
-    assert posted[1]["original_model_task_id"] == result["model"]["task"]
-    assert posted[2]["original_model_task_id"] == result["rig"]["task"]
-    assert posted[2]["animations"] == ["preset:walk", "preset:run"]
+    posted = [(p.path, p.json) for p in _posts(ready)]
+    assert [path for path, _ in posted] == ["/v3/generation/text-to-model", "/v3/animations/rig",
+                                            "/v3/animations/retarget"]
+    assert posted[1][1]["input"] == result["model"]["task"]
+    assert posted[2][1]["input"] == result["rig"]["task"]
+    assert posted[2][1]["animations"] == ["preset:walk", "preset:run"]
     assert_landed(result)
 
 

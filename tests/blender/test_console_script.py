@@ -21,6 +21,7 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
+from .runtime_support import created
 from .support import ADDON_ID, ROOT
 from .test_console import PIPELINE, SCRIPTS, assert_landed
 
@@ -45,7 +46,7 @@ def script_run(tmp_path: Path) -> dict[str, Any]:
     """Run the pipeline script in a new process; what it printed and what the emulator saw."""
     with Emulator() as emulator:
         proc = run_headless(PIPELINE, tmp_path, emulator)
-        posts = [r.json for r in emulator.requests_to("POST", "/task")]
+        posts = [(r.path, r.json) for r in created(emulator)]
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     return {"proc": proc, "posts": posts, "result": json.loads(lines[-1][len("RESULT "):]) if lines else None}
 
@@ -62,9 +63,10 @@ def test_headless_script_runs_text_rig_retarget(script_run: dict[str, Any]) -> N
     assert {state for _, _, state in result["jobs"]} == {"done"}
     assert result["model"]["objects"] and result["rig"]["parented_meshes"]
     posts = script_run["posts"]
-    assert [p["type"] for p in posts] == ["text_to_model", "animate_rig", "animate_retarget"]
-    assert posts[1]["original_model_task_id"] == result["model"]["task"]
-    assert posts[2]["original_model_task_id"] == result["rig"]["task"]
+    assert [path for path, _ in posts] == ["/v3/generation/text-to-model", "/v3/animations/rig",
+                                           "/v3/animations/retarget"]
+    assert posts[1][1]["input"] == result["model"]["task"]
+    assert posts[2][1]["input"] == result["rig"]["task"]
     assert_landed(result)
     proc = script_run["proc"]
     assert TEST_KEY not in proc.stdout + proc.stderr
@@ -76,7 +78,7 @@ def test_readme_headless_script_runs_as_documented(tmp_path: Path) -> None:
     assert f"```python\n{script.read_text()}```" in (ROOT / "README.md").read_text(), "README and script differ"
     with Emulator() as emulator:
         proc = run_headless(script, tmp_path, emulator)
-        posted = sorted(r.json["prompt"] for r in emulator.requests_to("POST", "/task"))
+        posted = sorted(r.json["prompt"] for r in created(emulator, "text_to_model"))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert posted == ["a grey fox", "a red fox", "an arctic fox"]
     assert [line.split(" ->")[0] for line in proc.stdout.splitlines() if " -> [" in line] == \

@@ -8,6 +8,7 @@ puts into the RuntimeError a script gets). Menus are drawn with a recording layo
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 from typing import Any, Callable
 
@@ -22,6 +23,7 @@ from .post_support import armatures, draw_dialog, finish, make_result, newest, o
 from .runtime_support import (  # noqa: F401 - fixtures
     addon_module,
     calls_named,
+    created,
     draw_panel,
     label_texts,
     layout_spy,
@@ -34,12 +36,12 @@ from .runtime_support import (  # noqa: F401 - fixtures
 
 #: Every menu item: operator name → the job kind it sends.
 ITEMS = {
-    "texture": "texture_model", "rig": "rig_model", "retarget": "retarget_animation", "refine": "refine_model",
-    "stylize": "stylize_model", "convert": "convert_model", "segment": "mesh_segmentation",
-    "complete": "mesh_completion", "smart_lowpoly": "smart_lowpoly",
+    "texture": "texture_model", "rig": "rig_model", "retarget": "retarget_animation", "convert": "convert_model",
+    "segment": "mesh_segmentation", "complete": "mesh_completion", "smart_lowpoly": "smart_lowpoly",
 }
 #: Items that apply to a freshly generated (unrigged, unsegmented) model.
-FOR_A_MODEL = {"texture", "rig", "refine", "stylize", "convert", "segment", "smart_lowpoly"}
+FOR_A_MODEL = {"texture", "rig", "convert", "segment", "smart_lowpoly"}
+DAY = 24 * 3600
 
 
 @pytest.fixture
@@ -111,13 +113,41 @@ def test_a_source_task_that_is_not_done_disables_everything(rt: Any, online: Emu
         assert why is not None and ("still queued" in why or "still running" in why), (name, why)
 
 
-def test_refine_and_texture_follow_the_model_version(rt: Any, online: Emulator, clean_scene: Any) -> None:
-    select(root_of(make_result(rt, model_version="v2.5-20250123")))
-    assert "drafts made before model v2.0" in (poll_message("refine") or "")
-    assert poll_message("texture") is None
-    select(root_of(make_result(rt, name="Draft", model_version="v1.4-20240625")))
-    assert poll_message("refine") is None
-    assert "cannot texture a v1.4-20240625 draft" in (poll_message("texture") or "")
+def test_a_result_is_stamped_with_when_its_task_was_made(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    before = time.time()
+    fox = make_result(rt, model_version="v3.1-20260211")
+    root = root_of(fox)
+    assert all(before - 1 <= ob["tripo_task_created"] <= time.time() for ob in objects_of(fox))
+    assert root["tripo_model_version"] == "v3.1-20260211"
+
+
+def test_a_source_older_than_seven_days_is_explained_before_anyone_pays(rt: Any, online: Emulator,
+                                                                        clean_scene: Any) -> None:
+    fox = make_result(rt)
+    root = root_of(fox)
+    select(root)
+    root["tripo_task_created"] = int(time.time() - 6 * DAY)
+    assert poll_message("texture") is None, "six days old: still on Tripo"
+    root["tripo_task_created"] = int(time.time() - 8 * DAY)
+    for name, why in states().items():
+        assert why is not None and "8 days old" in why and "expired on Tripo's side" in why, (name, why)
+        assert "Uploading the local mesh" in why, "the way out that is coming"
+    assert bpy.ops.tripo.check_riggable.poll() is False, "not even the free check is sent"
+    del root["tripo_task_created"]
+    assert poll_message("texture") is None, "no stamp (an older add-on, a followed task): the benefit of the doubt"
+    assert created(online, "texture_model") == []
+
+
+def test_refine_and_stylize_are_gone_from_the_menu(menu: Any) -> None:
+    """Tripo retired both with its v2 API."""
+    layout = layout_spy()
+    menu.VIEW3D_MT_tripo.draw(SimpleNamespace(layout=layout), bpy.context)
+    texts = [c.kwargs["text"] for c in calls_named(layout, "operator")]
+    assert not [t for t in texts if "Refine" in t or "Stylize" in t], texts
+    assert not hasattr(bpy.types, "TRIPO_OT_refine") and not hasattr(bpy.types, "TRIPO_OT_stylize")
+    for name in ("refine", "stylize"):
+        with pytest.raises(KeyError):  # how bpy.ops says "no such operator"
+            getattr(bpy.ops.tripo, name).get_rna_type()
 
 
 def test_retarget_needs_a_tripo_spec_rig(rt: Any, online: Emulator, clean_scene: Any) -> None:
@@ -131,7 +161,7 @@ def test_retarget_needs_a_tripo_spec_rig(rt: Any, online: Emulator, clean_scene:
     why = poll_message("retarget")
     assert why is not None and "Mixamo spec" in why and "Tripo spec" in why
     assert "does not work on a rig result" in (poll_message("texture") or "")
-    assert poll_message("stylize") is None and poll_message("convert") is None
+    assert poll_message("convert") is None
 
 
 def test_complete_is_offered_on_a_segmentation_result_only(rt: Any, online: Emulator, clean_scene: Any) -> None:
@@ -140,7 +170,7 @@ def test_complete_is_offered_on_a_segmentation_result_only(rt: Any, online: Emul
     parts = finish(rt, "mesh_segmentation")
     select(root_of(parts))
     assert poll_message("complete") is None
-    assert "does not work on a segmentation result" in (poll_message("texture") or "")
+    assert "does not work on a segment result" in (poll_message("texture") or "")
 
 
 # --------------------------------------------------------------------------- the menu itself
@@ -184,17 +214,18 @@ def test_import_by_task_id_follows_an_existing_task_and_the_menu_works_on_it(
         rt: Any, online: Emulator, clean_scene: Any) -> None:
     with TripoClient(api_key=TEST_KEY, base_url=online.base_url) as client:  # made "elsewhere"
         task_id = client.text_to_model("a lamp")
-    posts = len(online.requests_to("POST", "/task"))
+    posts = len(created(online))
 
     bpy.context.window_manager.tripo_import_task_id = f"  {task_id} "
     assert bpy.ops.tripo.import_task() == {'FINISHED'}
     assert bpy.context.window_manager.tripo_import_task_id == "", "the field is cleared once followed"
     job = pump_job(rt, newest(rt, "import_task").id, "done")
     assert job.task_id == task_id
-    assert len(online.requests_to("POST", "/task")) == posts, "following a task sends no request"
+    assert len(created(online)) == posts, "following a task sends no request"
     root = root_of(job)
     assert job.task_type == "text_to_model", "the type the server reported"
     assert root["tripo_task_id"] == task_id and root["tripo_task_type"] == "text_to_model"
+    assert "tripo_task_created" not in root, "made elsewhere, at a time the add-on does not know"
 
     select(root)
     assert bpy.ops.tripo.texture.poll()
@@ -236,7 +267,7 @@ def test_a_followed_rig_task_is_known_as_a_rig_and_retarget_works_on_it(rt: Any,
     assert bpy.ops.tripo.retarget(presets={"preset:walk"}) == {'FINISHED'}
     finish(rt, "retarget_animation")
     (body,) = posted(online, "animate_retarget")
-    assert (body["original_model_task_id"], body["out_format"]) == (rig_task, out_format)
+    assert (body["input"], body.get("out_format", "glb")) == (rig_task, out_format)
     assert armatures() == [armature], "the animation lands on the followed rig, no second character"
     assert "walk" in {t.name for t in armature.animation_data.nla_tracks}
 
@@ -249,9 +280,10 @@ def test_a_followed_rig_is_retargetable_only_with_the_tripo_spec(rt: Any, online
 
     job = _follow(rt, rig_task)
 
-    assert dict(job.task_input) == {"spec": spec, "out_format": "glb"}
+    echoed = {"model": "v1.0-20240301", **({"spec": spec} if spec != "tripo" else {})}
+    assert dict(job.task_input) == echoed, "apiv3 echoes what was sent: the Tripo spec is the default"
     (armature,) = armatures()
-    assert armature["tripo_rig_spec"] == spec
+    assert armature.get("tripo_rig_spec") == (spec if spec != "tripo" else None)
     select(armature)
     why = poll_message("retarget")
     if spec == "mixamo":
@@ -260,17 +292,18 @@ def test_a_followed_rig_is_retargetable_only_with_the_tripo_spec(rt: Any, online
         assert why is None, "a followed Tripo-spec rig can be retargeted"
 
 
-def test_a_followed_draft_is_known_by_its_model_version(rt: Any, online: Emulator, clean_scene: Any) -> None:
+def test_a_followed_generation_is_known_by_its_model_version(rt: Any, online: Emulator, clean_scene: Any) -> None:
     with TripoClient(api_key=TEST_KEY, base_url=online.base_url) as client:  # made "elsewhere"
-        task_id = client.text_to_model("a draft lamp", model_version="v1.4-20240625")
+        task_id = client.text_to_model("a lamp", model_version="P1-20260311")
 
     job = _follow(rt, task_id)
 
+    assert job.task_input["model"] == "P1-20260311", "apiv3 echoes the version as 'model'"
     root = root_of(job)
-    assert root["tripo_model_version"] == "v1.4-20240625"
-    select(root)
-    assert poll_message("refine") is None
-    assert "cannot texture a v1.4-20240625 draft" in (poll_message("texture") or "")
+    assert root["tripo_model_version"] == "P1-20260311"
+    tags = addon_module("blender.tags")
+    assert tags.followed_tags("text_to_model", {"model_version": "v2.5-20250123"}) == {
+        "tripo_model_version": "v2.5-20250123"}, "a v2-era journal's echo says model_version"
 
 
 def test_a_followed_segmentation_offers_its_parts_to_complete(rt: Any, online: Emulator, clean_scene: Any) -> None:
@@ -289,7 +322,7 @@ def test_a_followed_segmentation_offers_its_parts_to_complete(rt: Any, online: E
     assert bpy.ops.tripo.complete(part_names="head, legs") == {'FINISHED'}
     finish(rt, "mesh_completion")
     (body,) = posted(online, "mesh_completion")
-    assert (body["original_model_task_id"], body["part_names"]) == (segmented, ["head", "legs"])
+    assert (body["input"], body["part_names"]) == (segmented, ["head", "legs"])
 
 
 def test_import_by_task_id_refuses_bad_input_and_offline(rt: Any, online: Emulator) -> None:
@@ -328,7 +361,14 @@ def test_rig_dialog_shows_the_check_answer_and_the_cost(rt: Any, online: Emulato
     texts = label_texts(layout)
     assert "Riggable, detected rig type: quadruped" in texts
     assert "Rig type sent: quadruped" in texts
+    assert "Model sent: v2.5 (Auto)" in texts, "rig model v1.0 rigs bipeds only"
     assert "Estimated cost: ≈ 25 credits" in texts
+    biped = label_texts(draw_dialog(ops.TRIPO_OT_rig, rig_type="biped"))
+    assert "Model sent: v1.0 (Auto)" in biped
+    assert "Model sent: v2.5 (Auto)" in label_texts(draw_dialog(ops.TRIPO_OT_rig, rig_type="biped", spec="unity"))
+    refused = " ".join(label_texts(draw_dialog(ops.TRIPO_OT_rig, model_version="v1.0-20240301")))
+    assert "rigs bipeds with the Tripo, Mixamo or ActorCore skeleton only" in refused
+    assert {"rig_type", "spec", "model_version", "out_format", "placement"} <= set(drawn_props(layout))
     assert "rig_anyway" not in drawn_props(layout), "nothing to override after a positive answer"
 
     online.set_riggable(False)
@@ -350,17 +390,21 @@ def test_dialogs_show_their_estimated_cost(rt: Any, online: Emulator, clean_scen
 
     assert cost(ops.TRIPO_OT_texture) == "Estimated cost: ≈ 10 credits"
     assert cost(ops.TRIPO_OT_texture, texture_quality="detailed") == "Estimated cost: ≈ 20 credits"
+    assert cost(ops.TRIPO_OT_texture, model_version="v3.5-20260815") == "Estimated cost: price unknown"
     assert cost(ops.TRIPO_OT_convert, format="OBJ") == "Estimated cost: ≈ 5 credits"
     assert cost(ops.TRIPO_OT_convert, format="OBJ", face_limit=5000) == "Estimated cost: ≈ 10 credits"
-    assert cost(ops.TRIPO_OT_stylize) == "Estimated cost: price unknown"
+    assert cost(ops.TRIPO_OT_convert, format="FBX", fbx_preset="mixamo") == "Estimated cost: ≈ 10 credits"
+    assert cost(ops.TRIPO_OT_convert, format="OBJ", fbx_preset="mixamo") == "Estimated cost: ≈ 5 credits", \
+        "the FBX preset is not sent for other formats"
+    assert cost(ops.TRIPO_OT_segment) == "Estimated cost: ≈ 40 credits"
     assert cost(ops.TRIPO_OT_smart_lowpoly) == "Estimated cost: ≈ 30 credits"
     assert cost(ops.TRIPO_OT_complete) == "Estimated cost: ≈ 50 credits"
     assert cost(ops.TRIPO_OT_retarget, presets={"preset:walk", "preset:run"}) == "Estimated cost: ≈ 20 credits"
     retarget = label_texts(draw_dialog(ops.TRIPO_OT_retarget))
     assert "Choose at least one animation" in retarget and not any(t.startswith("Estimated") for t in retarget)
     texture = draw_dialog(ops.TRIPO_OT_texture)
-    assert {"text_prompt", "texture_quality", "texture_alignment", "texture_seed", "bake", "compress",
-            "placement"} <= set(drawn_props(texture))
+    assert {"text_prompt", "model_version", "texture_quality", "delight", "texture_alignment", "texture_seed", "bake",
+            "compress", "placement"} <= set(drawn_props(texture))
     assert [c.args[1] for c in calls_named(texture, "prop_search")] == ["image_name", "style_image_name"]
 
 
@@ -377,3 +421,41 @@ def test_retarget_dialog_groups_presets_by_rig_type(rt: Any, online: Emulator, c
     assert groups[0] == "Quadruped (this rig)", "the rig's own presets first"
     shown = [c.args[2] for c in calls_named(layout, "prop_enum")]
     assert sorted(shown) == sorted(a.value for a in addon_module("client").Animation)
+
+
+@pytest.mark.parametrize(("op_name", "option", "reason", "refusal", "version"), [
+    ("TRIPO_OT_texture", "delight", "Delight and the Fast quality need texture model v3.5",
+     "Delight needs texture model v3.5", "v3.5-20260815"),
+    ("TRIPO_OT_segment", "split_by_connectivity", "Granularity and Split by Connectivity need segmentation model v2.0",
+     "Granularity and Split by Connectivity need segmentation model v2.0", "v2.0-20260430"),
+    ("TRIPO_OT_smart_lowpoly", "smart_uv", "Smart UV needs low-poly model v3.0", "Smart UV needs low-poly model v3.0",
+     "v3.0"),
+])
+def test_an_option_of_one_model_version_says_which_version_it_needs(rt: Any, online: Emulator, clean_scene: Any,
+                                                                    op_name: str, option: str, reason: str,
+                                                                    refusal: str, version: str) -> None:
+    """Drawn for every version (greyed for the others), with the reason; refused if set anyway."""
+    op_class = getattr(addon_module("blender.post_ops"), op_name)
+    select(root_of(make_result(rt)))
+    layout = draw_dialog(op_class)
+    assert option in drawn_props(layout)
+    assert reason in " ".join(label_texts(layout))
+    chosen = draw_dialog(op_class, model_version=version)
+    assert option in drawn_props(chosen) and reason not in " ".join(label_texts(chosen))
+    refused = draw_dialog(op_class, **{option: True})
+    texts = label_texts(refused)
+    assert any(c.kwargs.get("icon") == "ERROR" for c in calls_named(refused, "label")), texts
+    assert refusal in " ".join(texts) and not any(t.startswith("Estimated cost") for t in texts), texts
+
+
+def test_convert_and_complete_dialogs_offer_the_apiv3_options(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    ops = addon_module("blender.post_ops")
+    select(root_of(make_result(rt)))
+    convert = draw_dialog(ops.TRIPO_OT_convert)
+    assert {"fbx_preset", "export_orientation", "scale_factor", "export_vertex_colors", "animate_in_place",
+            "with_animation", "face_limit"} <= set(drawn_props(convert))
+    assert bpy.ops.tripo.convert.get_rna_type().properties["with_animation"].default is True
+    assert "Vertex colors apply to OBJ and GLTF only" in label_texts(convert), "FBX is the default format"
+    assert "The FBX preset applies to FBX only" in label_texts(draw_dialog(ops.TRIPO_OT_convert, format="OBJ"))
+    assert "completion_mode" in drawn_props(draw_dialog(ops.TRIPO_OT_complete))
+    assert "bake_animation" not in bpy.ops.tripo.retarget.get_rna_type().properties.keys()

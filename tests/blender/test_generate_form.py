@@ -6,7 +6,6 @@ tests can reach a server; the end-to-end runs against the emulator are in test_g
 
 from __future__ import annotations
 
-import inspect
 from types import ModuleType
 from typing import Any, Iterator
 from unittest.mock import MagicMock
@@ -42,13 +41,6 @@ def _meshopt(monkeypatch: pytest.MonkeyPatch, supported: bool) -> None:
         monkeypatch.setattr(_module(name), "gltf_supports_meshopt", lambda: supported)
 
 
-def _client_has_geometry_quality() -> bool:
-    """Whether the client can send ``geometry_quality`` (the working tree's source, as the add-on's)."""
-    from tripo_blender.client import TripoClient
-
-    return "geometry_quality" in inspect.signature(TripoClient.text_to_model).parameters
-
-
 # --------------------------------------------------------------------------- rules (pure)
 
 BASE = {"prompt": "a cat"}
@@ -62,12 +54,13 @@ BASE = {"prompt": "a cat"}
     ("IMAGE", {}, (False,), "Choose an image: a file or a Blender image"),
     ("MULTIVIEW", {}, (False, True, True, False), "Multiview needs the front view"),
     ("MULTIVIEW", {}, (True, False, False, False), "Multiview needs at least two views"),
-    ("MULTIVIEW", {"model_version": "Turbo-v1.0-20250506"}, (True, True),
-     "Model Turbo v1.0 cannot generate from multiview"),
     ("TEXT", {**BASE, "model_version": "P1-20260311", "quad": True}, (),
      "P1 does not support Quad Mesh: turn it off or choose another model version"),
     ("TEXT", {**BASE, "model_version": "P1-20260311", "smart_low_poly": True, "generate_parts": True,
               "texture": False, "pbr": False}, (), "P1 does not support Smart Low Poly, Generate Parts"),
+    ("TEXT", {**BASE, "model_version": "P2-20260801", "geometry_quality": "detailed"}, (),
+     "P2 does not support Geometry Quality: turn it off or choose another model version"),
+    ("IMAGE", {"model_version": "P2-20260801", "quad": True}, (True,), "P2 does not support Quad Mesh"),
     ("TEXT", {**BASE, "generate_parts": True}, (), "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
     ("TEXT", {**BASE, "generate_parts": True, "texture": False, "pbr": False, "quad": True}, (),
      "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
@@ -76,8 +69,14 @@ BASE = {"prompt": "a cat"}
     ("TEXT", {**BASE, "auto_size": True, "texture": False, "pbr": False}, (), "Auto Size needs a textured model"),
     ("TEXT", {**BASE, "model_version": "P1-20260311", "face_limit": 30}, (),
      "Face limit 30 is out of range for model P1: 48–20,000"),
-    ("TEXT", {**BASE, "model_version": "Turbo-v1.0-20250506", "face_limit": 60_000}, (),
-     "Face limit 60,000 is out of range for model Turbo v1.0: 1–50,000"),
+    ("TEXT", {**BASE, "model_version": "P2-20260801", "face_limit": 30_000}, (),
+     "Face limit 30,000 is out of range for model P2: 48–20,000"),
+    ("TEXT", {**BASE, "model_version": "v3.0-20250812", "face_limit": 1_200_000}, (),
+     "Face limit 1,200,000 is out of range for model v3.0: 1–1,000,000"),
+    ("TEXT", {**BASE, "model_version": "v3.1-20260211", "face_limit": 1_600_000}, (),
+     "Face limit 1,600,000 is out of range for model v3.1: 1–1,500,000"),
+    ("TEXT", {**BASE, "quad": True, "face_limit": 200_000}, (),
+     "Face limit 200,000 is out of range for model v2.5 with Quad Mesh: 1–150,000"),
     ("TEXT", {**BASE, "smart_low_poly": True, "face_limit": 50_000}, (),
      "Face limit 50,000 is out of range with Smart Low Poly: 1,000–20,000"),
     ("TEXT", {**BASE, "smart_low_poly": True, "quad": True, "face_limit": 15_000}, (),
@@ -95,8 +94,10 @@ def test_each_invalid_combination_has_a_reason(gf: ModuleType, mode: str, values
     ("TEXT", {"prompt": "x" * 1024}, ()),
     ("IMAGE", {"orientation": "align_image", "texture": False, "pbr": True}, (True,)),
     ("MULTIVIEW", {"model_version": "P1-20260311"}, (True, False, False, True)),
+    ("MULTIVIEW", {"model_version": "P2-20260801", "face_limit": 20_000}, (True, True)),
     ("TEXT", {**BASE, "generate_parts": True, "texture": False, "pbr": False}, ()),
-    ("TEXT", {**BASE, "model_version": "v3.0-20250812", "face_limit": 1_500_000}, ()),
+    ("TEXT", {**BASE, "model_version": "v3.1-20260211", "face_limit": 1_500_000}, ()),
+    ("IMAGE", {"enable_image_autofix": True, "export_orientation": "-y", "export_uv": False}, (True,)),
     ("TEXT", {**BASE, "smart_low_poly": True, "quad": True, "face_limit": 500}, ()),
 ])
 def test_valid_combinations_have_no_problem(gf: ModuleType, mode: str, values: dict[str, Any],
@@ -111,9 +112,18 @@ def test_compress_is_refused_when_this_blender_cannot_open_the_result(gf: Module
     assert gf.problems("TEXT", values, compress_supported=True) == []
 
 
+def test_the_versions_are_the_clients_own(gf: ModuleType) -> None:
+    versions = addon_module("client.versions")
+    assert [v.id for v in gf.MODEL_VERSIONS] == list(versions.GENERATION)
+    assert [v.label for v in gf.MODEL_VERSIONS] == ["v3.1", "v3.0", "v2.5", "P1", "P2"]
+    assert gf.DEFAULTS["model_version"] == "v2.5-20250123"
+    assert [v.id for v in gf.MODEL_VERSIONS if v.is_p_series] == ["P1-20260311", "P2-20260801"]
+    assert "style" not in gf.DEFAULTS
+
+
 def test_a_script_is_told_about_options_its_mode_cannot_carry(gf: ModuleType) -> None:
-    found = gf.problems("MULTIVIEW", {"style": "object:clay"}, (True, True), explicit={"style"})
-    assert found == ["Style is not available in multiview mode"]
+    found = gf.problems("MULTIVIEW", {"enable_image_autofix": True}, (True, True), explicit={"enable_image_autofix"})
+    assert found == ["Auto-fix Image is not available in multiview mode"]
     found = gf.problems("TEXT", {**BASE, "geometry_quality": "detailed"}, explicit={"geometry_quality"})
     assert found == ["Geometry Quality 'Detailed' needs a v3.x model version, not v2.5"]
     found = gf.problems("TEXT", {**BASE, "texture": False, "pbr": False, "texture_quality": "detailed"},
@@ -121,10 +131,9 @@ def test_a_script_is_told_about_options_its_mode_cannot_carry(gf: ModuleType) ->
     assert found == ["Texture Quality needs a textured model (turn on Texture or PBR)"]
     found = gf.problems("TEXT", {**BASE, "model_version": "v3.1-20260211", "geometry_quality": "detailed"},
                         explicit={"geometry_quality"})
-    assert found == ([] if _client_has_geometry_quality() else
-                     ["Geometry Quality cannot be sent: this add-on's Tripo client has no geometry_quality option"])
+    assert found == []
     # the same leftovers in the panel's form are simply not sent
-    assert gf.problems("MULTIVIEW", {"style": "object:clay"}, (True, True)) == []
+    assert gf.problems("MULTIVIEW", {"enable_image_autofix": True}, (True, True)) == []
     assert gf.problems("TEXT", {**BASE, "texture": False, "pbr": False, "texture_quality": "detailed"}) == []
 
 
@@ -137,13 +146,14 @@ def test_text_request_sends_inputs_version_and_texture_flags_only(gf: ModuleType
 def test_changed_options_are_sent_and_pbr_implies_texture(gf: ModuleType) -> None:
     kind, params = gf.build_params("TEXT", {
         **BASE, "negative_prompt": "blurry", "texture": False, "pbr": True, "face_limit": 8000, "quad": True,
-        "auto_size": True, "style": "object:clay", "image_seed": 3, "model_seed": 4, "texture_seed": 0,
-        "orientation": "align_image", "texture_alignment": "geometry", "compress": True})
+        "auto_size": True, "image_seed": 3, "model_seed": 4, "texture_seed": 0, "export_orientation": "+y",
+        "export_uv": False, "orientation": "align_image", "texture_alignment": "geometry",
+        "enable_image_autofix": True, "compress": True})
     assert kind == "text_to_model"
     assert params == {
         "prompt": "a cat", "negative_prompt": "blurry", "model_version": "v2.5-20250123", "texture": True,
         "pbr": True, "texture_quality": "standard", "face_limit": 8000, "quad": True, "auto_size": True,
-        "style": "object:clay", "image_seed": 3, "model_seed": 4, "compress": True}
+        "export_orientation": "+y", "export_uv": False, "image_seed": 3, "model_seed": 4, "compress": True}
 
 
 def test_untextured_request_leaves_texture_quality_out(gf: ModuleType) -> None:
@@ -156,22 +166,30 @@ def test_untextured_request_leaves_texture_quality_out(gf: ModuleType) -> None:
 def test_image_and_multiview_requests_carry_their_own_options(gf: ModuleType) -> None:
     kind, params = gf.build_params("IMAGE", {"negative_prompt": "ignored", "image_seed": 9,
                                              "orientation": "align_image", "texture_alignment": "geometry",
-                                             "style": "gold"}, ["/tmp/a.png"])
+                                             "enable_image_autofix": True}, ["/tmp/a.png"])
     assert kind == "image_to_model"
     assert params == {"image": "/tmp/a.png", "model_version": "v2.5-20250123", "texture": True, "pbr": True,
                       "texture_quality": "standard", "orientation": "align_image",
-                      "texture_alignment": "geometry", "style": "gold"}
-    kind, params = gf.build_params("MULTIVIEW", {"style": "gold"}, ["/f.png", None, "/b.png"])
+                      "texture_alignment": "geometry", "enable_image_autofix": True}
+    kind, params = gf.build_params("MULTIVIEW", {"enable_image_autofix": True}, ["/f.png", None, "/b.png"])
     assert kind == "multiview_to_model"
     assert params["images"] == ["/f.png", None, "/b.png", None]
-    assert "style" not in params
+    assert "enable_image_autofix" not in params
 
 
-def test_geometry_quality_is_sent_only_for_v3_and_only_if_the_client_can_send_it(gf: ModuleType) -> None:
+def test_geometry_quality_is_sent_only_for_v3(gf: ModuleType) -> None:
     _, v2 = gf.build_params("TEXT", {**BASE, "geometry_quality": "detailed"})
     assert "geometry_quality" not in v2
     _, v3 = gf.build_params("TEXT", {**BASE, "geometry_quality": "detailed", "model_version": "v3.1-20260211"})
-    assert ("geometry_quality" in v3) == _client_has_geometry_quality()
+    assert v3["geometry_quality"] == "detailed"
+
+
+@pytest.mark.parametrize("version", ["P1-20260311", "P2-20260801"])
+def test_the_p_series_never_sends_what_it_refuses(gf: ModuleType, version: str) -> None:
+    """Even as false: the service rejects the keys themselves."""
+    _, params = gf.build_params("TEXT", {**BASE, "model_version": version, "quad": False, "smart_low_poly": False,
+                                         "generate_parts": False, "geometry_quality": "standard"})
+    assert not set(gf.P_SERIES_REFUSED) & set(params)
 
 
 @pytest.mark.parametrize(("mode", "values", "label"), [
@@ -181,9 +199,11 @@ def test_geometry_quality_is_sent_only_for_v3_and_only_if_the_client_can_send_it
     ("IMAGE", {"texture_quality": "detailed"}, "Generate (≈ 40 credits)"),
     ("MULTIVIEW", {"quad": True, "smart_low_poly": True}, "Generate (≈ 45 credits)"),
     ("TEXT", {**BASE, "model_version": "P1-20260311"}, "Generate (≈ 40 credits)"),
+    ("TEXT", {**BASE, "model_version": "P2-20260801"}, "Generate (price unknown)"),
+    ("TEXT", {**BASE, "model_version": "v3.1-20260211", "geometry_quality": "detailed"}, "Generate (≈ 40 credits)"),
     ("IMAGE", {"model_version": "P1-20260311", "texture": False, "pbr": False}, "Generate (≈ 40 credits)"),
     ("TEXT", {**BASE, "texture": False, "pbr": False, "generate_parts": True}, "Generate (≈ 30 credits)"),
-    ("TEXT", {**BASE, "texture_quality": "extreme"}, "Generate (price unknown)"),
+    ("TEXT", {**BASE, "texture_quality": "extreme"}, "Generate (≈ 40 credits)"),
 ])
 def test_cost_label(gf: ModuleType, mode: str, values: dict[str, Any], label: str) -> None:
     assert gf.generate_button_text(gf.estimate(mode, values)) == label
@@ -219,6 +239,8 @@ def _set(pg: Any, **values: Any) -> None:
     ({"prompt": "a cat", "model_version": "P1-20260311", "smart_low_poly": True}, "P1 does not support Smart Low Poly"),
     ({"prompt": "a cat", "model_version": "P1-20260311", "generate_parts": True, "texture": False, "pbr": False},
      "P1 does not support Generate Parts"),
+    ({"prompt": "a cat", "model_version": "P2-20260801", "geometry_quality": "detailed"},
+     "P2 does not support Geometry Quality"),
     ({"prompt": "a cat", "generate_parts": True}, "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
     ({"prompt": "a cat", "face_limit": 900_000}, "Face limit 900,000 is out of range for model v2.5"),
 ])
@@ -277,13 +299,14 @@ def _button_text(layout: MagicMock) -> str:
 IMAGE_PROPS = {"image", "image_path"}
 VIEW_PROPS = {f"{v}_{kind}" for v in ("front", "left", "back", "right") for kind in ("image", "path")}
 ADVANCED = {"geometry_quality", "face_limit", "quad", "smart_low_poly", "generate_parts", "auto_size", "orientation",
-            "texture_alignment", "style", "image_seed", "model_seed", "texture_seed", "compress"}
+            "texture_alignment", "export_orientation", "export_uv", "image_seed", "model_seed", "texture_seed",
+            "compress"}
 MAIN = {"mode", "model_version", "texture", "pbr", "texture_quality", "show_advanced"}
 
 
 @pytest.mark.parametrize(("mode", "inputs"), [
     ("TEXT", {"prompt", "negative_prompt"}),
-    ("IMAGE", IMAGE_PROPS),
+    ("IMAGE", IMAGE_PROPS | {"enable_image_autofix"}),
     ("MULTIVIEW", VIEW_PROPS),
 ])
 def test_panel_draws_the_inputs_of_each_mode_and_hides_advanced_options(form: Any, mode: str,
@@ -299,9 +322,9 @@ def test_panel_draws_the_inputs_of_each_mode_and_hides_advanced_options(form: An
 @pytest.mark.parametrize(("mode", "version", "expected"), [
     ("TEXT", "v2.5-20250123", ADVANCED - {"geometry_quality", "orientation", "texture_alignment"}),
     ("IMAGE", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed"}),
-    ("MULTIVIEW", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed", "style"}),
-    ("IMAGE", "v3.0-20250812",
-     ADVANCED - {"image_seed"} - (set() if _client_has_geometry_quality() else {"geometry_quality"})),
+    ("MULTIVIEW", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed"}),
+    ("IMAGE", "v3.0-20250812", ADVANCED - {"image_seed"}),
+    ("TEXT", "P1-20260311", ADVANCED - {"orientation", "texture_alignment"}),
 ])
 def test_advanced_options_follow_mode_and_version(form: Any, mode: str, version: str, expected: set[str]) -> None:
     form.mode = mode
@@ -310,12 +333,27 @@ def test_advanced_options_follow_mode_and_version(form: Any, mode: str, version:
     assert set(_props(_draw())) & ADVANCED == expected
 
 
+def test_the_p_series_greys_out_what_it_refuses_and_says_why(form: Any) -> None:
+    form.model_version = "P2-20260801"
+    form.show_advanced = True
+    form.quad = True  # left on from another version: still there to turn off
+    layout = _draw()
+    assert {"quad", "smart_low_poly", "generate_parts", "geometry_quality"} <= set(_props(layout))
+    text = " ".join(label_texts(layout))
+    assert "P2 does not support Quad Mesh, Smart Low Poly, Generate Parts, Geometry Quality" in text
+    form.prompt = "a cat"
+    with pytest.raises(RuntimeError, match="P2 does not support Quad Mesh"):
+        bpy.ops.tripo.generate_form()
+    form.model_version = "v3.1-20260211"
+    assert "does not support" not in " ".join(label_texts(_draw()))
+
+
 @pytest.mark.parametrize(("values", "text"), [
     ({"prompt": "a cat"}, "Generate (≈ 20 credits)"),
     ({"prompt": "a cat", "texture_quality": "detailed", "quad": True}, "Generate (≈ 35 credits)"),
     ({"mode": "IMAGE", "model_version": "P1-20260311"}, "Generate (≈ 50 credits)"),
     ({"mode": "MULTIVIEW", "texture": False, "pbr": False}, "Generate (≈ 20 credits)"),
-    ({"prompt": "a cat", "texture_quality": "extreme"}, "Generate (price unknown)"),
+    ({"prompt": "a cat", "model_version": "P2-20260801"}, "Generate (price unknown)"),
 ])
 def test_generate_button_shows_the_estimated_cost(form: Any, values: dict[str, Any], text: str) -> None:
     _set(form, **values)

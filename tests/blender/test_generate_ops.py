@@ -17,7 +17,8 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import addon_module, online, pump_job, rt, set_online_access  # noqa: F401 - fixtures
+from .runtime_support import (addon_module, created, online, pump_job, rt, set_online_access,  # noqa: F401
+                              uploads)
 from .support import ASSETS
 
 IMAGES = ASSETS / "images"
@@ -44,13 +45,13 @@ def _tagged(task_id: str) -> list[Any]:
 
 
 def _body(emulator: Emulator) -> dict[str, Any]:
-    (post,) = emulator.requests_to("POST", "/task")
+    (post,) = created(emulator)
     assert isinstance(post.json, dict)
     return post.json
 
 
 def _uploads(emulator: Emulator) -> list[Any]:
-    return [r.files["file"] for r in emulator.requests_to("POST", "/upload")]
+    return uploads(emulator)
 
 
 def _root_location(objects: list[Any]) -> tuple[float, ...]:
@@ -76,17 +77,17 @@ def test_text_job_from_a_script_lands_tagged_at_the_submit_time_cursor(rt: Any, 
     scene.cursor.location = (1.0, 2.0, 3.0)
     result = bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue", negative_prompt="blurry",
                                     model_version="v3.0-20250812", texture_quality="detailed", face_limit=5000,
-                                    model_seed=7, style="object:clay")
+                                    model_seed=7, geometry_quality="detailed", export_orientation="-x")
     assert result == {'FINISHED'}
     scene.cursor.location = (9.0, 9.0, 9.0)  # the artist moves on; the result goes where they asked
     job = _assert_done_in_scene(rt, cursor=(1.0, 2.0, 3.0))
     assert job.name == "a small cat statue"
-    assert job.estimated_cost == 30
+    assert job.estimated_cost == 50
     assert dict(job.spec.meta) == {"mode": "TEXT", "location": (1.0, 2.0, 3.0)}
+    assert created(online)[0].path == "/v3/generation/text-to-model"
     assert _body(online) == {
-        "type": "text_to_model", "prompt": "a small cat statue", "negative_prompt": "blurry",
-        "model_version": "v3.0-20250812", "face_limit": 5000, "texture": True, "pbr": True, "model_seed": 7,
-        "texture_quality": "detailed", "style": "object:clay", "auto_size": False}
+        "prompt": "a small cat statue", "model": "v3.0-20250812", "negative_prompt": "blurry", "face_limit": 5000,
+        "model_seed": 7, "texture_quality": "detailed", "geometry_quality": "detailed", "export_orientation": "-x"}
 
 
 def test_script_arguments_override_the_form_and_the_rest_comes_from_it(rt: Any, online: Emulator) -> None:
@@ -99,25 +100,25 @@ def test_script_arguments_override_the_form_and_the_rest_comes_from_it(rt: Any, 
     result = bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue", face_limit=0)
     assert result == {'FINISHED'}
     _assert_done_in_scene(rt)
-    assert _body(online) == {
-        "type": "text_to_model", "prompt": "a small cat statue", "model_version": "v2.5-20250123",
-        "texture": False, "pbr": False, "auto_size": False}
+    assert _body(online) == {"prompt": "a small cat statue", "model": "v2.5-20250123", "texture": False,
+                             "pbr": False}
     assert (form.mode, form.prompt) == ('IMAGE', "a dog")  # a script call does not edit the panel
 
 
 def test_image_file_is_uploaded_with_its_real_type_and_options_are_sent(rt: Any, online: Emulator) -> None:
     path = IMAGES / "coffee.webp"
     result = bpy.ops.tripo.generate(mode='IMAGE', image_path=str(path), texture_alignment="geometry",
-                                    orientation="align_image")
+                                    orientation="align_image", enable_image_autofix=True)
     assert result == {'FINISHED'}
     job = _assert_done_in_scene(rt)
     assert job.name == "coffee"
     (upload,) = _uploads(online)
     assert (upload.content_type, upload.data) == ("image/webp", path.read_bytes())
+    assert created(online)[0].path == "/v3/generation/image-to-model"
     body = _body(online)
-    assert body["type"] == "image_to_model"
-    assert body["file"]["type"] == "webp" and set(body["file"]) == {"type", "file_token"}
+    assert body["input"].startswith("file_") and online.uploaded(body["input"]) == path.read_bytes()
     assert (body["texture_alignment"], body["orientation"]) == ("geometry", "align_image")
+    assert body["enable_image_autofix"] is True
     assert str(path) not in str(body)
 
 
@@ -136,7 +137,7 @@ def test_packed_image_from_the_panel_is_sent_byte_for_byte(rt: Any, online: Emul
     assert job.name == "rocket"
     (upload,) = _uploads(online)
     assert (upload.content_type, upload.data) == ("image/jpeg", original.read_bytes())
-    assert _body(online)["file"]["type"] == "jpeg"
+    assert online.uploaded(_body(online)["input"]) == original.read_bytes()
 
 
 def test_generated_image_by_name_is_written_as_png(rt: Any, online: Emulator) -> None:
@@ -177,12 +178,9 @@ def test_multiview_sends_front_left_back_right_with_empty_slots(rt: Any, online:
     assert job.name == "rocket"
     assert [u.content_type for u in _uploads(online)] == ["image/jpeg", "image/webp", "image/png"]
     body = _body(online)
-    files = body["files"]
-    assert [f.get("type") for f in files] == ["jpeg", None, "webp", "png"]
-    assert files[1] == {}
-    assert all(set(f) == {"type", "file_token"} for i, f in enumerate(files) if i != 1)
+    inputs = body["inputs"]
+    assert [online.upload_name(t).rsplit(".", 1)[-1] if t else None for t in inputs] == ["jpg", None, "webp", "png"]
     assert body["texture_alignment"] == "geometry"
-    assert "style" not in body
 
 
 def test_multiview_from_the_panel_uses_the_forms_slots(rt: Any, online: Emulator) -> None:
@@ -195,8 +193,9 @@ def test_multiview_from_the_panel_uses_the_forms_slots(rt: Any, online: Emulator
     job = _assert_done_in_scene(rt)
     assert job.estimated_cost == 50
     body = _body(online)
-    assert [f.get("type") for f in body["files"]] == ["jpeg", "png", None, None]
-    assert body["model_version"] == "P1-20260311"
+    assert [online.upload_name(t).rsplit(".", 1)[-1] if t else None for t in body["inputs"]] == ["jpg", "png", None,
+                                                                                                 None]
+    assert body["model"] == "P1-20260311"
     assert not {"quad", "smart_low_poly", "generate_parts", "geometry_quality"} & set(body)
 
 
@@ -208,7 +207,7 @@ def test_environment_variables_alone_reach_the_server(rt: Any, emulator: Emulato
     set_online_access(True)
     assert bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue") == {'FINISHED'}
     _assert_done_in_scene(rt)
-    (post,) = emulator.requests_to("POST", "/task")
+    (post,) = created(emulator)
     assert post.headers["authorization"] == f"Bearer {TEST_KEY}"
 
 
@@ -268,8 +267,12 @@ def _big_file(path: Path) -> str:
                                                        "smart_low_poly": True}),
     ("Generate Parts needs Texture, PBR and Quad Mesh turned off", {"mode": 'TEXT', "prompt": "a cat",
                                                                     "generate_parts": True}),
-    ("Style is not available in multiview mode", {"mode": 'MULTIVIEW', "front_path": str(IMAGES / "rocket.jpg"),
-                                                  "left_path": str(IMAGES / "coffee.webp"), "style": "gold"}),
+    ("Auto-fix Image is not available in multiview mode", {"mode": 'MULTIVIEW',
+                                                          "front_path": str(IMAGES / "rocket.jpg"),
+                                                          "left_path": str(IMAGES / "coffee.webp"),
+                                                          "enable_image_autofix": True}),
+    ("P2 does not support Geometry Quality", {"mode": 'TEXT', "prompt": "a cat", "model_version": "P2-20260801",
+                                             "geometry_quality": "detailed"}),
     ("must not contain an API key", {"mode": 'TEXT', "prompt": "tsk_this_looks_like_a_key"}),
 ])
 def test_bad_requests_are_reported_and_nothing_is_sent(rt: Any, online: Emulator, tmp_path: Path,

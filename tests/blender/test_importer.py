@@ -156,7 +156,7 @@ def test_meshopt_probe_answers_for_this_blender(importer: ModuleType) -> None:
 
 
 def test_unknown_format_is_explained(importer: ModuleType, clean_scene: Any, tmp_path: Path) -> None:
-    odd = tmp_path / "model.schem"
-    odd.write_bytes(b"\x0a\x00")
-    with pytest.raises(importer.ImportFailed, match="no importer for '.schem'"):
+    odd = tmp_path / "model.3mf"
+    odd.write_bytes(b"PK\x03\x04")
+    with pytest.raises(importer.ImportFailed, match="no importer for '.3mf'"):
         importer.import_result(odd, name="Odd", tags=TAGS)

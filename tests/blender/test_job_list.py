@@ -6,6 +6,7 @@ against the emulator where they act on jobs.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ from tests.emulator import TEST_KEY, Emulator
 from .runtime_support import (  # noqa: F401 - fixtures
     addon_module,
     calls_named,
+    created,
     draw_panel,
     label_texts,
     online,
@@ -64,7 +66,7 @@ def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, 
     rt._view.put(make_job(state, **fields))
     layout = draw_panel(job_list.TRIPO_PT_jobs)
     assert _progress_calls(layout) == [{"factor": pytest.approx(factor), "type": 'BAR', "text": text}]
-    assert "Cat" in label_texts(layout) and "Text to model" in label_texts(layout)
+    assert "Cat" in label_texts(layout) and "Text to Model" in label_texts(layout)
 
 
 @pytest.mark.parametrize(("state", "expected", "absent"), [
@@ -78,7 +80,7 @@ def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, 
 ])
 def test_buttons_match_the_state(rt: Any, job_list: Any, state: str, expected: set[str], absent: set[str]) -> None:
     error = addon_module("jobs").JobError("Something went wrong") if state in ("failed", "uncertain") else None
-    files = {"pbr_model": str(ASSETS / "portal.glb")} if state == "done" else {}
+    files = {"model": str(ASSETS / "portal.glb")} if state == "done" else {}
     rt._view.put(make_job(state, task_id="t1", error=error, files=files))
     ops = set(operator_ids(draw_panel(job_list.TRIPO_PT_jobs)))
     assert expected <= ops, ops
@@ -169,9 +171,13 @@ def test_cancel_stops_waiting_and_polling(rt: Any, online: Emulator) -> None:
     assert bpy.ops.tripo.job_cancel(job_id=job.id) == {'FINISHED'}
     assert rt.job(job.id).state.value == "cancelled"
     assert "keeps running on Tripo" in rt.job(job.id).note
-    polls = len(online.requests_to("GET", "/task/"))
+    def polls() -> int:  # single reads and the watcher's batched ones
+        return len(online.requests_to("GET", "/v3/tasks/")) + len(online.requests_to("POST", "/v3/tasks/list"))
+
+    before = polls()
     pump_until(rt, lambda: not rt.runner().has_active(), what="idle")
-    assert len(online.requests_to("GET", "/task/")) <= polls + 1  # at most one poll already on the wire
+    online.advance(60.0)
+    assert polls() <= before + 1  # at most one poll already on the wire
     assert bpy.ops.tripo.job_cancel(job_id=job.id) == {'CANCELLED'}, "nothing left to stop (a warning)"
 
 
@@ -190,7 +196,7 @@ def test_retry_from_a_script_runs_without_confirmation(rt: Any, online: Emulator
 
     pump_until(rt, retried, what="retry accepted")
     pump_job(rt, job.id, "done")
-    assert len(online.requests_to("POST", "/task")) == 2
+    assert [r.status for r in created(online)] == [401, 200], "refused with the wrong key, sent again with the right one"
 
 
 def test_paid_retry_asks_first_and_free_resume_does_not(rt: Any, job_list: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -252,7 +258,7 @@ def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(rt: Any, onl
     assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {'FINISHED'}
     assert len(copied) == 1
     assert failed.error.trace_id and failed.error.trace_id in copied[0]
-    assert "Authentication failed" in copied[0] and "Error code: 1002" in copied[0]
+    assert "Error code: 2" in copied[0] and "rejected the API key" in copied[0]
     assert bad_key not in copied[0] and TEST_KEY not in copied[0]
 
 
@@ -274,4 +280,66 @@ def test_import_failure_shows_on_the_row_and_retry_imports_without_a_new_charge(
     monkeypatch.setattr(runtime_module, "import_job", real_import)
     assert bpy.ops.tripo.job_retry(job_id=job.id) == {'FINISHED'}
     pump_job(rt, job.id, "done")
-    assert len(online.requests_to("POST", "/task")) == 1
+    assert len(created(online)) == 1
+
+
+# ---------------------------------------------------------------------------- jobs Tripo can no longer serve
+def _journal_entry(rt: Any, job: Any, *, v2: bool) -> None:
+    """A job as a journal of this add-on wrote it: one written before apiv3 has no ``api`` field."""
+    data = job.to_dict()
+    if v2:
+        del data["api"]
+    journal = rt.storage_root / "journal"
+    journal.mkdir(parents=True, exist_ok=True)
+    (journal / f"{job.id}.json").write_text(json.dumps({"format": 1, "job": data}))
+
+
+def test_a_v2_era_job_shows_the_retired_api_and_offers_remove_not_retry(rt: Any, online: Emulator,
+                                                                        job_list: Any) -> None:
+    """A job still running when the add-on last spoke v2: its task id means nothing to apiv3."""
+    v2_task = "1ec04b2e-0000-4000-8000-00000000dead"  # unknown to apiv3, like every v2 task: 2001
+    _journal_entry(rt, make_job("running", id="v2job", task_id=v2_task, progress=40), v2=True)
+
+    rt.start()  # the add-on is enabled with a key and online access: the journal resumes
+    failed = pump_job(rt, "v2job", "failed")
+    assert failed.api_version == 2 and failed.task_gone and not failed.can_retry
+    assert failed.error.code == 2001
+    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    text = " ".join(label_texts(layout))
+    assert "retired v2 API" in text and "no longer available" in text, text
+    assert failed.error.message in text, "the sentence in full"
+    ops = set(operator_ids(layout))
+    assert "tripo.job_remove" in ops and "tripo.job_retry" not in ops, ops
+    assert created(online) == [], "nothing is sent again"
+    assert bpy.ops.tripo.job_remove(job_id="v2job") == {'FINISHED'} and rt.job("v2job") is None
+    assert not (rt.storage_root / "journal" / "v2job.json").exists()
+
+
+def test_a_job_tripo_forgot_after_seven_days_says_so(rt: Any, online: Emulator, job_list: Any) -> None:
+    online.set_timing(run_seconds=600.0)
+    job = rt.submit(spec())
+    pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="task id")
+    online.forget_task(rt.job(job.id).task_id)
+    failed = pump_job(rt, job.id, "failed")
+    assert failed.task_gone and failed.can_retry and not failed.retry_resends
+    text = " ".join(label_texts(draw_panel(job_list.TRIPO_PT_jobs)))
+    assert "about 7 days" in text and "Failed (no longer on Tripo)" in text, text
+    ops = set(operator_ids(draw_panel(job_list.TRIPO_PT_jobs)))
+    assert "tripo.job_remove" in ops and "tripo.job_retry" in ops  # a free look again (another key?)
+
+
+@pytest.mark.parametrize(("kind", "label"), [("refine_model", "Refine"), ("stylize_model", "Stylize")])
+def test_a_job_of_a_retired_kind_draws_and_offers_remove_not_retry(rt: Any, job_list: Any, kind: str,
+                                                                   label: str) -> None:
+    jobs = addon_module("jobs")
+    now = time.time()
+    error = jobs.JobError("Tripo retired this capability with its v2 API.", code=2016)
+    retired = jobs.Job(id=f"old-{kind}", spec=jobs.JobSpec(kind, {"original_model_task_id": "t0"}, name="Old fox"),
+                       state=jobs.JobState.FAILED, created_at=now, updated_at=now, revision=1, error=error)
+    rt._view.put(retired)
+    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    texts = label_texts(layout)
+    assert "Old fox" in texts and f"{label} (retired by Tripo)" in texts and "Failed" in texts
+    assert "Tripo retired this capability with its v2 API." in " ".join(texts)
+    ops = set(operator_ids(layout))
+    assert "tripo.job_remove" in ops and "tripo.job_retry" not in ops

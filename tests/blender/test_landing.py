@@ -20,7 +20,8 @@ import pytest
 from tests.emulator import Emulator
 
 from .post_support import armatures, finish, make_result, newest, objects_of, posted, root_of, select
-from .runtime_support import addon_module, label_texts, layout_spy, online, pump_job, pump_until, rt  # noqa: F401
+from .runtime_support import (addon_module, label_texts, layout_spy, online, pump_job, pump_until, rt,  # noqa: F401
+                              uploads)
 from .support import ASSETS
 
 
@@ -63,11 +64,12 @@ def test_texture_with_a_text_prompt(rt: Any, online: Emulator, fox: Any) -> None
     assert job.spec.meta["placement"] == "HIDE_SOURCE" and job.spec.meta["source_task_id"] == fox.task_id
     done = finish(rt, "texture_model")
     body = posted(online, "texture_model")[0]
-    assert body["original_model_task_id"] == fox.task_id
+    assert body["input"] == fox.task_id
+    assert body["model"] == "v3.0-20250812", "the dialog starts at Tripo's own default"
     assert body["texture_prompt"] == {"text": "rusty metal"}
     assert "text_prompt" not in body and "image_prompt" not in body
-    assert (body["texture_quality"], body["texture_seed"], body["bake"]) == ("detailed", 7, True)
-    assert "compress" not in body and "part_names" not in body
+    assert (body["texture_quality"], body["texture_seed"]) == ("detailed", 7)
+    assert not {"compress", "part_names", "bake", "delight"} & set(body), "defaults are not sent"
     assert done.note == ""
     tags_of(done, "texture_model")
     assert_in_place_of(done, fox)
@@ -80,10 +82,25 @@ def test_texture_with_a_blender_image_and_a_style_file(rt: Any, online: Emulator
     finish(rt, "texture_model")
     prompt = posted(online, "texture_model")[0]["texture_prompt"]
     assert set(prompt) == {"image", "style_image"}
-    assert prompt["image"]["type"] == "png" and prompt["image"]["file_token"]
-    assert prompt["style_image"]["type"] == "webp" and prompt["style_image"]["file_token"]
-    uploads = [r.files["file"].content_type for r in online.requests_to("POST", "/upload")]
-    assert sorted(uploads) == ["image/png", "image/webp"]
+    assert all(token.startswith("file_") for token in prompt.values()), prompt
+    assert online.upload_name(prompt["image"]).endswith(".png")
+    assert online.uploaded(prompt["style_image"]) == style.read_bytes()
+    assert sorted(u.content_type for u in uploads(online)) == ["image/png", "image/webp"]
+
+
+def test_texture_v35_with_delight_and_the_fast_quality(rt: Any, online: Emulator, fox: Any) -> None:
+    with pytest.raises(RuntimeError, match="Delight needs texture model v3.5"):
+        bpy.ops.tripo.texture(delight=True)
+    with pytest.raises(RuntimeError, match="The Fast quality needs texture model v3.5"):
+        bpy.ops.tripo.texture(texture_quality="fast", model_version="v2.5-20250123")
+    assert posted(online, "texture_model") == [], "refused before anything was sent"
+
+    assert bpy.ops.tripo.texture(model_version="v3.5-20260815", delight=True, texture_quality="fast") == {'FINISHED'}
+    assert newest(rt, "texture_model").estimated_cost is None, "texture v3.5 has no published price"
+    done = finish(rt, "texture_model")
+    (body,) = posted(online, "texture_model")
+    assert (body["model"], body["delight"], body["texture_quality"]) == ("v3.5-20260815", True, "fast")
+    tags_of(done, "texture_model")
 
 
 def test_texture_refuses_unsendable_requests_before_sending(rt: Any, online: Emulator, fox: Any,
@@ -112,7 +129,7 @@ def test_negative_riggability_check_sends_no_rig_unless_confirmed(rt: Any, onlin
         bpy.ops.tripo.rig()  # a script that never checked: the free check starts, nothing is paid
     assert newest(rt, "check_riggable").estimated_cost == 0
     check = finish(rt, "check_riggable")
-    assert dict(check.result) == {"riggable": False, "rig_type": "others"}
+    assert check.result["riggable"] is False
 
     shown = addon_module("blender.post_process").rig_check(check)
     assert shown.riggable is False and "cannot be rigged" in shown.text and "others" in shown.text
@@ -123,7 +140,9 @@ def test_negative_riggability_check_sends_no_rig_unless_confirmed(rt: Any, onlin
 
     assert bpy.ops.tripo.rig(rig_anyway=True, rig_type="biped") == {'FINISHED'}
     finish(rt, "rig_model")
-    assert [b["rig_type"] for b in posted(online, "animate_rig")] == ["biped"]
+    (body,) = posted(online, "animate_rig")
+    assert body["model"] == "v1.0-20240301", "Auto: a biped with the Tripo spec is rig model v1.0's"
+    assert "rig_type" not in body and "spec" not in body, "biped and tripo are Tripo's defaults"
 
 
 def test_pending_check_blocks_the_rig_too(rt: Any, online: Emulator, fox: Any) -> None:
@@ -143,8 +162,9 @@ def test_rig_lands_as_one_armature_in_place_of_the_model(rt: Any, online: Emulat
     assert bpy.ops.tripo.rig(out_format=out_format) == {'FINISHED'}
     rigged = finish(rt, "rig_model")
     body = posted(online, "animate_rig")[0]
-    assert body["out_format"] == out_format and body["spec"] == "tripo"
+    assert body.get("out_format", "glb") == out_format and "spec" not in body, "glb and tripo: the defaults"
     assert body["rig_type"] == "quadruped", "the detected rig type is sent"
+    assert body["model"] == "v2.5-20260210", "Auto: rig model v1.0 rigs bipeds only, so a quadruped gets v2.5"
 
     assert len(armatures()) == 1
     armature = armatures()[0]
@@ -194,8 +214,9 @@ def test_retarget_adds_named_actions_to_the_same_armature(rt: Any, online: Emula
     done = finish(rt, "retarget_animation")
     body = posted(online, "animate_retarget")[0]
     assert body["animations"] == ["preset:idle", "preset:walk", "preset:run"], "one request, catalogue order"
-    assert body["out_format"] == out_format, "the rig's own format by default"
+    assert body.get("out_format", "glb") == out_format, "the rig's own format by default"
     assert body["animate_in_place"] is True
+    assert "bake_animation" not in body, "apiv3 has no such option"
 
     assert armatures() == [armature], "no second character"
     assert done.objects == () and f"to {armature.name}" in done.note
@@ -238,40 +259,27 @@ def test_retarget_on_a_deleted_armature_imports_a_character_and_says_so(rt: Any,
 # --------------------------------------------------------------------------- other post-processes
 
 
-def test_stylize_refine_segment_complete_and_lowpoly_produce_tagged_results(rt: Any, online: Emulator,
-                                                                             clean_scene: Any) -> None:
-    model = make_result(rt)
-    select(root_of(model))
-    assert bpy.ops.tripo.stylize(style="voxel") == {'FINISHED'}
-    styled = finish(rt, "stylize_model")
-    tags_of(styled, "stylize_model")
-    assert_in_place_of(styled, model)
-    assert posted(online, "stylize_model")[0]["style"] == "voxel"
-
-    draft = make_result(rt, name="Draft", model_version="v1.4-20240625")
-    select(root_of(draft))
-    assert bpy.ops.tripo.refine(placement="KEEP_BOTH") == {'FINISHED'}
-    refined = finish(rt, "refine_model")
-    tags_of(refined, "refine_model")
-    assert posted(online, "refine_model")[0]["draft_model_task_id"] == draft.task_id
-    assert not any(ob.hide_get() for ob in objects_of(draft)), "KEEP_BOTH leaves the source visible"
-
-    statue = make_result(rt, name="Statue")  # the model is hidden under its stylized version now
+def test_segment_complete_and_lowpoly_produce_tagged_results(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    statue = make_result(rt, name="Statue")
     select(root_of(statue))
     assert bpy.ops.tripo.segment() == {'FINISHED'}
     parts = finish(rt, "mesh_segmentation")
     tags_of(parts, "mesh_segmentation")
+    (body,) = posted(online, "mesh_segmentation")
+    assert body == {"input": statue.task_id, "model": "v1.0-20250506"}
     names = sorted(ob["tripo_part_name"] for ob in objects_of(parts) if ob.type == 'MESH')
     assert names == ["head", "left_arm", "legs", "right_arm", "torso"]
     post_process = addon_module("blender.post_process")
     source = addon_module("blender.sources").source_of(root_of(parts))
     assert sorted(post_process.part_names(source)) == names, "the parts a later request may name"
+    assert_in_place_of(parts, statue)
 
     select(root_of(parts))
-    assert bpy.ops.tripo.complete(part_names="head, legs") == {'FINISHED'}
+    assert bpy.ops.tripo.complete(part_names="head, legs", completion_mode="quick_cap") == {'FINISHED'}
     completed = finish(rt, "mesh_completion")
     tags_of(completed, "mesh_completion")
-    assert posted(online, "mesh_completion")[0]["part_names"] == ["head", "legs"]
+    (body,) = posted(online, "mesh_completion")
+    assert (body["part_names"], body["completion_mode"]) == (["head", "legs"], "quick_cap")
     assert_in_place_of(completed, parts)
 
     select(root_of(completed))
@@ -280,9 +288,59 @@ def test_stylize_refine_segment_complete_and_lowpoly_produce_tagged_results(rt: 
     assert bpy.ops.tripo.smart_lowpoly(face_limit=2000, quad=True) == {'FINISHED'}
     low = finish(rt, "smart_lowpoly")
     tags_of(low, "highpoly_to_lowpoly")
-    body = posted(online, "highpoly_to_lowpoly")[0]
-    assert (body["face_limit"], body["quad"], body["original_model_task_id"]) == (2000, True, completed.task_id)
+    (body,) = posted(online, "highpoly_to_lowpoly")
+    assert body == {"input": completed.task_id, "model": "v2.0", "face_limit": 2000, "quad": True}
     assert Path(low.files["model"]).suffix == ".fbx", "quad results come as FBX (and import)"
+
+
+def test_segmentation_v2_options_reach_tripo(rt: Any, online: Emulator, fox: Any) -> None:
+    with pytest.raises(RuntimeError, match="need segmentation model v2.0"):
+        bpy.ops.tripo.segment(segmentation_granularity="detailed")
+    assert bpy.ops.tripo.segment(model_version="v2.0-20260430", segmentation_granularity="detailed",
+                                 split_by_connectivity=True) == {'FINISHED'}
+    parts = finish(rt, "mesh_segmentation")
+    (body,) = posted(online, "mesh_segmentation")
+    assert body == {"input": fox.task_id, "model": "v2.0-20260430", "segmentation_granularity": "detailed",
+                    "split_by_connectivity": True}
+    tags_of(parts, "mesh_segmentation")
+
+
+def test_lowpoly_v3_with_smart_uv_and_tripos_own_face_count(rt: Any, online: Emulator, fox: Any) -> None:
+    with pytest.raises(RuntimeError, match="Smart UV needs low-poly model v3.0"):
+        bpy.ops.tripo.smart_lowpoly(smart_uv=True)
+    with pytest.raises(RuntimeError, match="at least 500"):
+        bpy.ops.tripo.smart_lowpoly(face_limit=100)
+    assert bpy.ops.tripo.smart_lowpoly(model_version="v3.0", smart_uv=True, bake=False) == {'FINISHED'}
+    low = finish(rt, "smart_lowpoly")
+    (body,) = posted(online, "highpoly_to_lowpoly")
+    assert body == {"input": fox.task_id, "model": "v3.0", "smart_uv": True, "bake": False}, \
+        "no face_limit: Tripo decides"
+    tags_of(low, "highpoly_to_lowpoly")
+
+
+@pytest.mark.parametrize(("options", "rig_type", "model"), [
+    ({"spec": "unity"}, "quadruped", "v2.5-20260210"),
+    ({"rig_type": "biped", "spec": "vrm"}, None, "v2.5-20260210"),
+    ({"rig_type": "biped", "spec": "actorcore"}, None, "v1.0-20240301"),
+    ({"model_version": "v3.0-20260909"}, "quadruped", "v3.0-20260909"),
+])
+def test_rig_model_version_and_specs_reach_tripo(rt: Any, online: Emulator, fox: Any, options: dict[str, Any],
+                                                 rig_type: str | None, model: str) -> None:
+    check_answer(rt)  # the fox is detected as a quadruped
+    assert bpy.ops.tripo.rig(**options) == {'FINISHED'}
+    finish(rt, "rig_model")
+    (body,) = posted(online, "animate_rig")
+    assert (body.get("rig_type"), body["model"], body.get("spec", "tripo")) == (rig_type, model,
+                                                                                 options.get("spec", "tripo"))
+
+
+def test_rig_model_v1_refuses_what_it_cannot_rig(rt: Any, online: Emulator, fox: Any) -> None:
+    check_answer(rt)
+    with pytest.raises(RuntimeError, match="rigs bipeds with the Tripo, Mixamo or ActorCore skeleton only"):
+        bpy.ops.tripo.rig(model_version="v1.0-20240301")  # the detected quadruped
+    with pytest.raises(RuntimeError, match="rigs bipeds with the Tripo, Mixamo or ActorCore skeleton only"):
+        bpy.ops.tripo.rig(model_version="v1.0-20240301", rig_type="biped", spec="unreal")
+    assert posted(online, "animate_rig") == []
 
 
 def test_convert_to_obj_imports_the_zip_with_its_texture(rt: Any, online: Emulator, fox: Any) -> None:
@@ -291,8 +349,7 @@ def test_convert_to_obj_imports_the_zip_with_its_texture(rt: Any, online: Emulat
     assert job.estimated_cost == 10, "texture_size costs 5 extra"
     done = finish(rt, "convert_model")
     body = posted(online, "convert_model")[0]
-    assert (body["format"], body["texture_size"]) == ("OBJ", 1024)
-    assert not {"quad", "face_limit", "texture_format", "flatten_bottom"} & set(body), "no unasked surcharges"
+    assert body == {"input": fox.task_id, "format": "OBJ", "texture_size": 1024}, "no unasked surcharges"
     tags_of(done, "convert_model")
     meshes = [ob for ob in objects_of(done) if ob.type == 'MESH']
     images = [n.image for ob in meshes for slot in ob.material_slots if slot.material and slot.material.node_tree
@@ -312,18 +369,32 @@ def test_convert_imports_every_format_blender_can_open(rt: Any, online: Emulator
     assert_in_place_of(done, fox)
 
 
-@pytest.mark.parametrize(("operator", "options", "suffix"), [
-    ("convert", {"format": "3MF"}, ".3mf"),
-    ("stylize", {"style": "minecraft", "block_size": 64}, ".schem"),
-])
-def test_results_blender_cannot_import_are_kept_and_reported(rt: Any, online: Emulator, fox: Any, operator: str,
-                                                            options: dict[str, Any], suffix: str) -> None:
+def test_convert_options_of_apiv3_reach_tripo(rt: Any, online: Emulator, fox: Any) -> None:
+    assert bpy.ops.tripo.convert(format="FBX", fbx_preset="mixamo", export_orientation="-y", scale_factor=0.01,
+                                 animate_in_place=True, with_animation=False, export_vertex_colors=True,
+                                 face_limit=0) == {'FINISHED'}
+    assert newest(rt, "convert_model").estimated_cost == 10, "a complex convert"
+    done = finish(rt, "convert_model")
+    (body,) = posted(online, "convert_model")
+    assert body == {"input": fox.task_id, "format": "FBX", "fbx_preset": "mixamo", "export_orientation": "-y",
+                    "scale_factor": 0.01, "animate_in_place": True, "with_animation": False}, \
+        "face limit 0 keeps the model's; vertex colors are not an FBX option"
+    tags_of(done, "convert_model")
+
+    select(root_of(done))  # a converted model converts again
+    assert bpy.ops.tripo.convert(format="OBJ", export_vertex_colors=True, fbx_preset="3dsmax") == {'FINISHED'}
+    finish(rt, "convert_model")
+    assert posted(online, "convert_model")[1] == {"input": done.task_id, "format": "OBJ",
+                                                  "export_vertex_colors": True}, "the FBX preset is FBX's only"
+
+
+def test_results_blender_cannot_import_are_kept_and_reported(rt: Any, online: Emulator, fox: Any) -> None:
     before = set(bpy.data.objects)
-    assert getattr(bpy.ops.tripo, operator)(**options) == {'FINISHED'}
-    done = finish(rt, "convert_model" if operator == "convert" else "stylize_model")
+    assert bpy.ops.tripo.convert(format="3MF") == {'FINISHED'}
+    done = finish(rt, "convert_model")
     assert done.objects == () and set(bpy.data.objects) == before
     saved = Path(done.files["model"])
-    assert saved.suffix == suffix and saved.is_file()
+    assert saved.suffix == ".3mf" and saved.is_file()
     assert f"Saved {saved.name}" in done.note and str(saved.parent) in done.note
     layout = layout_spy()
     addon_module("blender.job_list").draw_job(layout, done, 200, addon_module("blender.preferences").snapshot().connection)

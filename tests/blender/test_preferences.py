@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import addon_utils
 import bpy
 import pytest
 
@@ -26,6 +28,7 @@ from .runtime_support import (  # noqa: F401 - fixtures
     set_online_access,
     spec,
 )
+from .support import DEV_MODULE, enable_addon, reraise
 
 
 @pytest.fixture
@@ -60,17 +63,17 @@ def test_defaults(prefs: Any, preferences: Any, clean_env: Any) -> None:
 
 def test_environment_fills_empty_preferences_and_preferences_win(prefs: Any, preferences: Any, clean_env: Any) -> None:
     clean_env.setenv("TRIPO_API_KEY", "tsk_from_env")
-    clean_env.setenv("TRIPO_API_BASE_URL", "http://127.0.0.1:9/v2/openapi")
-    assert preferences.snapshot().connection == preferences.Connection("tsk_from_env", "http://127.0.0.1:9/v2/openapi")
+    clean_env.setenv("TRIPO_API_BASE_URL", "http://127.0.0.1:9")
+    assert preferences.snapshot().connection == preferences.Connection("tsk_from_env", "http://127.0.0.1:9")
     prefs.api_key = "tsk_from_prefs"
-    prefs.api_base_url = "http://localhost:8/v2/openapi"
-    assert preferences.snapshot().connection == preferences.Connection("tsk_from_prefs", "http://localhost:8/v2/openapi")
+    prefs.api_base_url = "http://localhost:8"
+    assert preferences.snapshot().connection == preferences.Connection("tsk_from_prefs", "http://localhost:8")
 
 
 @pytest.mark.parametrize(("region", "base_url", "expected"), [
-    ('GLOBAL', "", "https://api.tripo3d.ai/v2/openapi"),
-    ('CHINA', "", "https://api.tripo3d.com/v2/openapi"),
-    ('CHINA', "http://127.0.0.1:5000/v2/openapi/", "http://127.0.0.1:5000/v2/openapi"),
+    ('GLOBAL', "", "https://openapi.tripo3d.ai"),
+    ('CHINA', "", "https://openapi.tripo3d.com"),
+    ('CHINA', "http://127.0.0.1:5000/", "http://127.0.0.1:5000"),
 ])
 def test_region_and_base_url_resolution(prefs: Any, preferences: Any, account: Any, clean_env: Any,
                                         region: str, base_url: str, expected: str) -> None:
@@ -83,7 +86,7 @@ def test_region_and_base_url_resolution(prefs: Any, preferences: Any, account: A
 def test_plain_http_to_a_remote_host_is_refused_before_sending(prefs: Any, preferences: Any, account: Any,
                                                                clean_env: Any) -> None:
     prefs.api_key = TEST_KEY
-    prefs.api_base_url = "http://api.example.com/v2/openapi"
+    prefs.api_base_url = "http://api.example.com"
     with pytest.raises(account.UserError, match="https"):
         account.check_connection(preferences.snapshot().connection)
 
@@ -98,11 +101,68 @@ def test_import_options_reach_the_snapshot(prefs: Any, preferences: Any) -> None
     assert options.fbx_ignore_leaf_bones and options.fbx_automatic_bone_orientation
 
 
-def test_wrong_key_hint_names_the_other_region(account: Any, preferences: Any) -> None:
-    hint = account.code_hint(1002, preferences.Connection(TEST_KEY, None, "global"))
-    assert "Region to China" in hint and "api.tripo3d.ai" in hint
-    assert "Region to Global" in account.code_hint(1002, preferences.Connection(TEST_KEY, None, "china"))
+@pytest.mark.parametrize("code", [2, 1002])
+def test_wrong_key_hint_names_the_other_region(account: Any, preferences: Any, code: int) -> None:
+    """apiv3 refuses a key with HTTP 401 and code 2 (older deployments: 1002)."""
+    hint = account.code_hint(code, preferences.Connection(TEST_KEY, None, "global"))
+    assert "Region to China" in hint and "openapi.tripo3d.ai" in hint
+    assert "Region to Global" in account.code_hint(code, preferences.Connection(TEST_KEY, None, "china"))
     assert TEST_KEY not in hint
+
+
+def test_region_items_name_the_apiv3_hosts(prefs: Any) -> None:
+    items = {item.identifier: item.description for item in prefs.bl_rna.properties["region"].enum_items}
+    assert items["GLOBAL"].startswith("openapi.tripo3d.ai") and items["CHINA"].startswith("openapi.tripo3d.com")
+
+
+# ---------------------------------------------------------------------------- a URL saved before apiv3
+def _reload_addon() -> None:
+    """What Blender does at start-up with an enabled add-on: register it with its saved preferences
+    (``default_set=False`` keeps them, as quitting Blender does)."""
+    addon_utils.disable(DEV_MODULE, default_set=False, handle_error=reraise)
+    enable_addon(DEV_MODULE)
+
+
+def test_a_v2_base_url_saved_before_apiv3_is_migrated_once_when_the_addon_loads(
+        rt: Any, emulator: Emulator, prefs: Any, clean_env: Any, caplog: pytest.LogCaptureFixture) -> None:
+    prefs.api_key = TEST_KEY
+    prefs.api_base_url = f"{emulator.base_url}/v2/openapi"  # what the add-on's v2 version had the user enter
+    with caplog.at_level(logging.INFO):
+        _reload_addon()
+    saved = bpy.context.preferences.addons[DEV_MODULE].preferences
+    assert saved.api_base_url == emulator.base_url, "written back as the apiv3 host root"
+    lines = [r.getMessage() for r in caplog.records if "/v2/openapi" in r.getMessage()]
+    assert len(lines) == 1 and emulator.base_url in lines[0], lines
+
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        _reload_addon()  # the next start has nothing left to migrate
+        set_online_access(True)
+        bpy.ops.tripo.check_key()
+        info = rt.wait_for_balance(10.0)
+    assert info.error is None and info.balance == emulator.balance_of(TEST_KEY)[0], "the add-on reaches the server"
+    assert not [r for r in caplog.records if "/v2/openapi" in r.getMessage()], "logged once, not at every request"
+    assert emulator.requests_to("GET", "/v3/account/balance")
+
+
+def test_an_old_tripo_host_is_migrated_and_an_apiv3_url_is_left_alone(prefs: Any, preferences: Any) -> None:
+    prefs.api_base_url = "https://api.tripo3d.com/v2/openapi"
+    assert preferences.migrate_saved_base_url(prefs) == "https://openapi.tripo3d.com"
+    assert prefs.api_base_url == "https://openapi.tripo3d.com"
+    assert preferences.migrate_saved_base_url(prefs) is None
+    prefs.api_base_url = ""
+    assert preferences.migrate_saved_base_url(prefs) is None and prefs.api_base_url == ""
+
+
+def test_a_v2_environment_url_goes_through_the_clients_migration(rt: Any, emulator: Emulator, prefs: Any,
+                                                                  clean_env: Any) -> None:
+    clean_env.setenv("TRIPO_API_KEY", TEST_KEY)
+    clean_env.setenv("TRIPO_API_BASE_URL", f"{emulator.base_url}/v2/openapi")
+    set_online_access(True)
+    bpy.ops.tripo.check_key()
+    info = rt.wait_for_balance(10.0)
+    assert info.error is None, info.error
+    assert prefs.api_base_url == "", "the environment is not the preferences: nothing is written"
 
 
 # ---------------------------------------------------------------------------- Check Key
@@ -113,7 +173,7 @@ def test_check_key_shows_the_balance(rt: Any, online: Emulator) -> None:
     assert (info.balance, info.frozen, info.error) == (10_000.0, 0.0, None)
     text, icon = addon_module("blender.preferences_ui").balance_text(info)
     assert "10000 credits" in text and icon == 'CHECKMARK'
-    assert len(online.requests_to("GET", "/user/balance")) == 1
+    assert len(online.requests_to("GET", "/v3/account/balance")) == 1
 
 
 def test_check_key_with_a_wrong_key_says_so(rt: Any, online: Emulator, prefs: Any) -> None:
@@ -121,7 +181,7 @@ def test_check_key_with_a_wrong_key_says_so(rt: Any, online: Emulator, prefs: An
     bpy.ops.tripo.check_key()
     info = rt.wait_for_balance(10.0)
     assert info.balance is None
-    assert "error 1002" in info.error and "rejected the API key" in info.error
+    assert "(error 2)" in info.error and "rejected the API key" in info.error, "HTTP 401: apiv3's code 2"
     assert "tsk_not_known" not in info.error
 
 

@@ -18,7 +18,8 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import addon_module, online, pump_job, pump_until, rt, set_online_access, spec  # noqa: F401
+from .runtime_support import (addon_module, created, online, pump_job, pump_until, rt,  # noqa: F401
+                              set_online_access, spec)
 from .support import DEV_MODULE, enable_addon, reraise
 
 
@@ -45,7 +46,7 @@ def test_submit_pump_imports_tagged_objects_where_the_cursor_was(rt: Any, online
     assert bpy.context.view_layer.objects.active == roots[0]
     assert all(ob.select_get() for ob in objects)
     assert sorted(done.objects) == sorted(ob.name for ob in objects)
-    assert len(online.requests_to("POST", "/task")) == 1
+    assert len(created(online)) == 1
     assert rt.pump() is None, "an idle pump unregisters itself"
 
 
@@ -70,7 +71,7 @@ def test_pump_does_no_network_io_on_the_main_thread(rt: Any, online: Emulator, c
 
     assert done.objects
     assert rt.balance().balance is not None, rt.balance()
-    assert online.requests_to("GET", "/user/balance")
+    assert online.requests_to("GET", "/v3/account/balance")
 
 
 def test_online_access_off_sends_nothing(rt: Any, prefs: Any, emulator: Emulator) -> None:
@@ -107,9 +108,9 @@ def test_wrong_key_fails_the_job_with_a_region_hint(rt: Any, online: Emulator, p
     prefs.api_key = "tsk_not_known_to_the_server"
     job = rt.submit(spec())
     failed = pump_job(rt, job.id, "failed")
-    assert failed.error.code == 1002
+    assert failed.error.code == 2, "apiv3 refuses a key with HTTP 401, code 2"
     report = addon_module("blender.job_list").error_report(failed, addon_module("blender.preferences").snapshot().connection)
-    assert "Authentication failed" in report
+    assert "Error code: 2" in report
     assert "rejected the API key" in report and "tsk_not_known" not in report
 
 
@@ -143,7 +144,7 @@ def test_changed_key_takes_effect_on_retry(rt: Any, online: Emulator, prefs: Any
     prefs.api_key = TEST_KEY
     pump_until(rt, lambda: _retried(rt, job.id), what="retry accepted")
     pump_job(rt, job.id, "done")
-    posts = online.requests_to("POST", "/task")
+    posts = created(online)
     assert [p.headers["authorization"] for p in posts] == ["Bearer tsk_not_known_to_the_server", f"Bearer {TEST_KEY}"]
 
 
@@ -197,7 +198,7 @@ def test_resume_after_disable_enable_polls_and_never_posts_again(rt: Any, online
     assert "resumed" in [entry.note for entry in done.timeline]
     assert _objects_of(job.id)
     assert done.task_id in online.tasks
-    assert len(online.requests_to("POST", "/task")) == 1
+    assert len(created(online)) == 1
 
 
 def test_online_access_switched_off_mid_job_pauses_it_until_it_is_back(rt: Any, online: Emulator,
@@ -223,6 +224,6 @@ def test_online_access_switched_off_mid_job_pauses_it_until_it_is_back(rt: Any, 
 
     set_online_access(True)
     done = pump_job(rt, job.id, "done")
-    assert len(online.requests_to("POST", "/task")) == 1 and done.attempts == 1
+    assert len(created(online)) == 1 and done.attempts == 1
     assert _objects_of(job.id), "it landed"
     assert runner.network_paused is None and runner.held_by_pause == 0

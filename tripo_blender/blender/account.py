@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..client import Balance, TripoAPIError, TripoClient, TripoRequestError
-from ..client.config import redact, resolve_base_url, validate_api_key
+from ..client.config import migrate_base_url, redact, resolve_base_url, validate_api_key
+from ..client.errors import AUTH_FAILED_CODES
 from .preferences import ENV_API_KEY, Connection
 
 __all__ = [
@@ -43,8 +44,8 @@ ONLINE_ACCESS_OFF = ("Online access is disabled, so nothing was sent. Enable Pre
                      "Allow Online Access, then try again.")
 NO_KEY = (f"No Tripo API key. Enter it in Preferences › Add-ons › Tripo 3D (or set {ENV_API_KEY}); "
           "create one at platform.tripo3d.ai.")
-#: Codes whose meaning depends on this add-on's settings, so the API's own suggestion is not enough.
-AUTH_FAILED = 1002
+#: Codes whose meaning depends on this add-on's settings, so the API's own suggestion is not enough:
+#: a refused key (HTTP 401: apiv3 says code 2, older deployments 1002) and too few credits.
 NO_CREDIT = 2010
 
 
@@ -78,16 +79,24 @@ def make_client(connection: Connection, **options: Any) -> TripoClient:
 
 
 def _server_name(connection: Connection) -> str:
+    """The host requests go to, for messages. Drawn on every redraw of an error row, so a
+    pre-apiv3 URL from the environment is migrated quietly here (the client logs it when it
+    connects)."""
+    base_url = migrate_base_url(connection.base_url) if connection.base_url else None
     try:
-        url = resolve_base_url(connection.base_url, connection.region, environ={})
+        url = resolve_base_url(base_url, connection.region, environ={})
     except ValueError:
         return "the configured server"
     return urlsplit(url).hostname or url
 
 
-def code_hint(code: int | None, connection: Connection) -> str | None:
-    """Extra advice for API codes whose fix is in this add-on's settings (None: nothing to add)."""
-    if code == AUTH_FAILED:
+def code_hint(code: int | None, connection: Connection, *, auth_failed: bool = False) -> str | None:
+    """Extra advice for API codes whose fix is in this add-on's settings (None: nothing to add).
+
+    ``auth_failed``: the server refused the key (HTTP 401, :attr:`TripoAPIError.auth_failed`),
+    whatever code came with it; a job's stored error keeps only the code, which then decides.
+    """
+    if auth_failed or code in AUTH_FAILED_CODES:
         if connection.base_url:
             return (f"Tripo rejected the API key at {_server_name(connection)}. Check the key, and that this "
                     "server (Preferences › Advanced › API Base URL) is the one that issued it.")
@@ -103,7 +112,7 @@ def code_hint(code: int | None, connection: Connection) -> str | None:
 def explain_error(exc: BaseException, connection: Connection) -> str:
     """One sentence for a failed request: what happened and what to do (never the key)."""
     if isinstance(exc, TripoAPIError):
-        hint = code_hint(exc.code, connection)
+        hint = code_hint(exc.code, connection, auth_failed=exc.auth_failed)
         base = f"{exc.message} (error {exc.code})."
         if hint:
             return f"{base} {hint}"

@@ -6,30 +6,31 @@ report) and the tests — and they must never disagree. Everything here takes an
 Python values (``values`` is a mapping of the form's property names to their values), so it is
 tested without building a Blender UI and cannot touch ``bpy`` by accident.
 
-Rules (wire-protocol reference §4.2, pricing §6.5):
+Rules (apiv3 wire reference §3.2, §6.1; prices §8.1):
 
 * The prompt is required for text (1–1024 characters); the image for image mode; multiview
   needs the front view plus at least one more, sent as [front, left, back, right].
-* P1 refuses ``quad``/``smart_low_poly``/``generate_parts`` (even when false: never sent);
-  ``generate_parts`` needs texture, PBR and quad off; PBR implies texture; orientation
-  "align to image" and auto size only work on textured models; detailed geometry exists only for
-  v3.x; face-limit ranges depend on the version and on smart low poly / quad.
+* The model versions are exactly :data:`..client.versions.GENERATION`. The P series (P1, P2)
+  refuses quad, smart low poly, parts and detailed geometry — even when false, so they are never
+  sent — and takes face limits of 48–20,000; ``generate_parts`` needs texture, PBR and quad off;
+  PBR implies texture; orientation "align to image" and auto size only work on textured models;
+  detailed geometry exists only for v3.x; face-limit ceilings depend on the version (v3.1 1.5 M,
+  v3.0 1 M, v2.5 500 k), on quad (150 k) and on smart low poly.
 * ``compress`` returns a meshopt GLB that Blender ≤ 5.1 cannot import: refused when the running
   Blender cannot open it, so nobody pays for an unusable file.
 * Options that do not apply to the chosen mode or version are neither drawn nor sent; a script
-  that sets one explicitly is told so (``explicit``).
+  that sets one explicitly is told so (``explicit``). Generation styles are gone from apiv3: a
+  script asking for one is told so rather than silently ignored.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import ntpath
 import os
 from dataclasses import dataclass
 from typing import Any, Collection, Mapping, Sequence
 
-from ..client import ModelStyle, TripoClient
+from ..client import versions
 from ..client.payloads import NEGATIVE_PROMPT_MAX_CHARS, PROMPT_MAX_CHARS
 from ..jobs import estimate_cost
 
@@ -41,14 +42,17 @@ __all__ = [
     "MODEL_VERSIONS",
     "DEFAULTS",
     "LABELS",
+    "RETIRED_OPTIONS",
+    "P_SERIES_REFUSED",
     "TEXTURE_QUALITY_ITEMS",
     "GEOMETRY_QUALITY_ITEMS",
     "ORIENTATION_ITEMS",
     "TEXTURE_ALIGNMENT_ITEMS",
-    "STYLE_ITEMS",
-    "NO_STYLE",
+    "EXPORT_ORIENTATION_ITEMS",
+    "NO_EXPORT_ORIENTATION",
     "model_version",
     "applies",
+    "refused_options",
     "is_textured",
     "face_limit_range",
     "problems",
@@ -62,7 +66,7 @@ __all__ = [
 MODES: tuple[str, ...] = ("TEXT", "IMAGE", "MULTIVIEW")
 #: The client method (= job kind) each mode calls.
 MODE_KINDS: Mapping[str, str] = {"TEXT": "text_to_model", "IMAGE": "image_to_model", "MULTIVIEW": "multiview_to_model"}
-#: Multiview slots in the order the API requires (wire reference §3.1).
+#: Multiview slots in the order the API requires (wire reference §3.2).
 VIEWS: tuple[str, ...] = ("front", "left", "back", "right")
 
 
@@ -71,40 +75,56 @@ class ModelVersion:
     """What the form needs to know about one model version.
 
     ``max_faces`` is the documented face-limit ceiling (``None``: not documented, left to the
-    server); ``min_faces`` is P1's floor of 48; ``multiview`` says whether the version accepts
-    multiview input (the docs list P1, v3.x, v2.5 and v2.0).
+    server); ``min_faces`` is the P series' floor of 48; ``multiview`` says whether the version
+    accepts multiview input (every apiv3 generation version does).
     """
 
     id: str
     label: str
     description: str
-    family: str  # "P1", "H3", "H2", "Turbo" or "legacy"
+    family: str  # "P" (P1, P2), "H3" (v3.x), "H2" (v2.5) or "unknown"
     max_faces: int | None
     min_faces: int = 1
     multiview: bool = True
 
     @property
-    def is_p1(self) -> bool:
-        return self.family == "P1"
+    def is_p_series(self) -> bool:
+        return self.family == "P"
 
 
-_H3_MAX_FACES = 1_500_000
-_H3_DETAILED_MAX_FACES = 2_000_000
+_P_SERIES_FACES = (48, 20_000)
+_QUAD_MAX_FACES = 150_000
+#: What the form knows of each version of :data:`versions.GENERATION` beyond its id: label,
+#: description, family and face-limit ceiling (wire reference §3.2, §6.1).
+_KNOWN: Mapping[str, tuple[str, str, str, int | None]] = {
+    "v3.1-20260211": ("v3.1", "H3.1: the newest general model", "H3", 1_500_000),
+    "v3.0-20250812": ("v3.0", "H3.0", "H3", 1_000_000),
+    "v2.5-20250123": ("v2.5", "H2.5: the SDK's default", "H2", 500_000),
+    "P1-20260311": ("P1", "Low-poly model family: higher base price; no quad, smart low poly, parts or detailed "
+                          "geometry", "P", _P_SERIES_FACES[1]),
+    "P2-20260801": ("P2", "Low-poly model family, preview: price not published; no quad, smart low poly, parts or "
+                          "detailed geometry", "P", _P_SERIES_FACES[1]),
+}
 
-MODEL_VERSIONS: tuple[ModelVersion, ...] = (
-    ModelVersion("v3.1-20260211", "v3.1", "H3.1: the newest general model", "H3", _H3_MAX_FACES),
-    ModelVersion("v3.0-20250812", "v3.0", "H3.0", "H3", _H3_MAX_FACES),
-    ModelVersion("v2.5-20250123", "v2.5", "H2.5: Tripo's default when no version is sent", "H2", 500_000),
-    ModelVersion("v2.0-20240919", "v2.0", "H2.0", "H2", 500_000),
-    ModelVersion("Turbo-v1.0-20250506", "Turbo v1.0", "Fast drafts (no multiview)", "Turbo", 50_000,
-                 multiview=False),
-    ModelVersion("v1.4-20240625", "v1.4", "Legacy model (no multiview)", "legacy", None, multiview=False),
-    ModelVersion("P1-20260311", "P1", "Low-poly model family: higher base price; no quad, smart low poly or parts",
-                 "P1", 20_000, min_faces=48),
-)
+
+def _describe(version_id: str) -> ModelVersion:
+    """The catalogue entry of a version id; one the form has no facts on gets a permissive entry
+    (a P-series id still gets the P-series rules)."""
+    known = _KNOWN.get(version_id)
+    if known is not None:
+        label, description, family, max_faces = known
+        return ModelVersion(version_id, label, description, family, max_faces,
+                            _P_SERIES_FACES[0] if family == "P" else 1)
+    if versions.is_p_series(version_id):
+        return ModelVersion(version_id, version_id, "", "P", _P_SERIES_FACES[1], _P_SERIES_FACES[0])
+    return ModelVersion(version_id, version_id, "", "unknown", None)
+
+
+MODEL_VERSIONS: tuple[ModelVersion, ...] = tuple(_describe(v) for v in versions.GENERATION)
 _VERSIONS_BY_ID: Mapping[str, ModelVersion] = {v.id: v for v in MODEL_VERSIONS}
 
-NO_STYLE = "none"
+#: ``export_orientation`` left to Tripo (the client's None: nothing sent).
+NO_EXPORT_ORIENTATION = "default"
 
 #: Form defaults. The Blender properties are declared from this table, so the panel, the
 #: operator and "was this option changed?" can never disagree. Seeds of 0 mean "random" (unset);
@@ -113,7 +133,7 @@ DEFAULTS: Mapping[str, Any] = {
     "mode": "TEXT",
     "prompt": "",
     "negative_prompt": "",
-    "model_version": "v2.5-20250123",
+    "model_version": versions.GENERATION_DEFAULT,
     "texture": True,
     "pbr": True,
     "texture_quality": "standard",
@@ -125,7 +145,9 @@ DEFAULTS: Mapping[str, Any] = {
     "auto_size": False,
     "orientation": "default",
     "texture_alignment": "original_image",
-    "style": NO_STYLE,
+    "enable_image_autofix": False,
+    "export_orientation": NO_EXPORT_ORIENTATION,
+    "export_uv": True,
     "image_seed": 0,
     "model_seed": 0,
     "texture_seed": 0,
@@ -149,11 +171,19 @@ LABELS: Mapping[str, str] = {
     "auto_size": "Auto Size",
     "orientation": "Orientation",
     "texture_alignment": "Texture Alignment",
-    "style": "Style",
+    "enable_image_autofix": "Auto-fix Image",
+    "export_orientation": "Facing",
+    "export_uv": "UV Unwrap",
     "image_seed": "Image Seed",
     "model_seed": "Model Seed",
     "texture_seed": "Texture Seed",
     "compress": "Compress Geometry",
+}
+
+#: Client options apiv3 no longer has, and what a script that asks for one is told.
+RETIRED_OPTIONS: Mapping[str, str] = {
+    "style": "Generation styles no longer exist on Tripo's apiv3 (they were retired with v2): describe the style "
+             "in the prompt instead",
 }
 
 # (identifier, name, description) triples: the shape Blender's EnumProperty wants. The
@@ -161,7 +191,7 @@ LABELS: Mapping[str, str] = {
 TEXTURE_QUALITY_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("standard", "Standard", "Standard texture resolution"),
     ("detailed", "Detailed", "Sharper textures (+10 credits)"),
-    ("extreme", "Extreme", "Highest texture detail (price not published)"),
+    ("extreme", "Extreme", "Highest texture detail (+20 credits)"),
 )
 GEOMETRY_QUALITY_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("standard", "Standard", "Standard geometry"),
@@ -175,19 +205,9 @@ TEXTURE_ALIGNMENT_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("original_image", "Original Image", "Prioritise fidelity to the input image"),
     ("geometry", "Geometry", "Prioritise alignment with the generated geometry"),
 )
-_STYLE_NAMES: Mapping[ModelStyle, str] = {
-    ModelStyle.PERSON_TO_CARTOON: "Cartoon (people)",
-    ModelStyle.ANIMAL_VENOM: "Venom (animals)",
-    ModelStyle.OBJECT_CLAY: "Clay",
-    ModelStyle.OBJECT_STEAMPUNK: "Steampunk",
-    ModelStyle.OBJECT_CHRISTMAS: "Christmas",
-    ModelStyle.OBJECT_BARBIE: "Barbie",
-    ModelStyle.GOLD: "Gold",
-    ModelStyle.ANCIENT_BRONZE: "Ancient Bronze",
-}
-STYLE_ITEMS: tuple[tuple[str, str, str], ...] = (
-    (NO_STYLE, "None", "No style"),
-    *((style.value, _STYLE_NAMES.get(style, style.name.title()), f"Tripo style {style.value}") for style in ModelStyle),
+EXPORT_ORIENTATION_ITEMS: tuple[tuple[str, str, str], ...] = (
+    (NO_EXPORT_ORIENTATION, "Default", "Tripo's default facing"),
+    *((axis, axis.upper(), f"The model faces {axis.upper()} in the file") for axis in ("+x", "-x", "+y", "-y")),
 )
 
 # Which modes an option exists for (absent: every mode). Mirrors the client methods' signatures.
@@ -195,48 +215,42 @@ _MODE_ONLY: Mapping[str, frozenset[str]] = {
     "prompt": frozenset({"TEXT"}),
     "negative_prompt": frozenset({"TEXT"}),
     "image_seed": frozenset({"TEXT"}),
-    "style": frozenset({"TEXT", "IMAGE"}),
     "orientation": frozenset({"IMAGE", "MULTIVIEW"}),
     "texture_alignment": frozenset({"IMAGE", "MULTIVIEW"}),
+    "enable_image_autofix": frozenset({"IMAGE"}),
 }
-_P1_REFUSED = ("quad", "smart_low_poly", "generate_parts")
+#: What the P series refuses (wire reference §3.2): never sent with a P1/P2 version.
+P_SERIES_REFUSED = ("quad", "smart_low_poly", "generate_parts", "geometry_quality")
 _SEEDS = ("image_seed", "model_seed", "texture_seed")
 _TEXTURED_ONLY_HINT = "needs a textured model (turn on Texture or PBR)"
 
 
 def model_version(version_id: str) -> ModelVersion:
-    """The catalogue entry of a version id; an unknown id gets a permissive generic entry."""
-    known = _VERSIONS_BY_ID.get(version_id)
-    if known is not None:
-        return known
-    family = "P1" if version_id.upper().startswith("P1-") else "unknown"
-    return ModelVersion(version_id, version_id, "", family, None)
-
-
-@functools.cache
-def _client_accepts(kind: str, option: str) -> bool:
-    """Whether the client method for ``kind`` takes ``option`` as a keyword.
-
-    Jobs call ``client.<kind>(**params)``; a keyword the client does not know would fail the job
-    after the user clicked. ``geometry_quality`` is the case in point: SDK 0.3.0's surface (which
-    the client mirrors) has no such argument, so the option only appears once the client grows it.
-    """
-    return option in inspect.signature(getattr(TripoClient, kind)).parameters
+    """The catalogue entry of a version id (see :func:`_describe` for ids the form does not list)."""
+    return _VERSIONS_BY_ID.get(version_id) or _describe(version_id)
 
 
 def applies(name: str, mode: str, version_id: str) -> bool:
     """Whether option ``name`` means anything for ``mode`` and the model version.
 
-    The panel draws only options that apply and :func:`build_params` sends only those, so a value
-    left over from another mode (a style chosen in text mode, say) never leaks into a request.
+    The panel draws only options that apply (the P series' refused options greyed out, with the
+    reason) and :func:`build_params` sends only those, so a value left over from another mode or
+    version never leaks into a request.
     """
     modes = _MODE_ONLY.get(name)
     if modes is not None and mode not in modes:
         return False
+    version = model_version(version_id)
+    if version.is_p_series and name in P_SERIES_REFUSED:
+        return False
     if name == "geometry_quality":
-        kind = MODE_KINDS.get(mode)
-        return kind is not None and model_version(version_id).family == "H3" and _client_accepts(kind, name)
+        return version.family == "H3"
     return True
+
+
+def refused_options(version_id: str) -> tuple[str, ...]:
+    """The options ``version_id`` refuses outright (the P series'), for the panel to grey out."""
+    return P_SERIES_REFUSED if model_version(version_id).is_p_series else ()
 
 
 def is_textured(values: Mapping[str, Any]) -> bool:
@@ -247,11 +261,12 @@ def is_textured(values: Mapping[str, Any]) -> bool:
 def face_limit_range(values: Mapping[str, Any]) -> tuple[int, int | None]:
     """Allowed face-limit range (inclusive; ``None`` = no documented ceiling) for these options."""
     version = model_version(values["model_version"])
-    if values["smart_low_poly"]:
+    if values["smart_low_poly"] and not version.is_p_series:
         return (500, 10_000) if values["quad"] else (1_000, 20_000)
-    if version.family == "H3" and values["geometry_quality"] == "detailed":
-        return version.min_faces, _H3_DETAILED_MAX_FACES
-    return version.min_faces, version.max_faces
+    high = version.max_faces
+    if values["quad"] and not version.is_p_series:
+        high = _QUAD_MAX_FACES if high is None else min(high, _QUAD_MAX_FACES)
+    return version.min_faces, high
 
 
 def _merged(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -292,10 +307,10 @@ def _option_problems(
     if mode == "MULTIVIEW" and not version.multiview:
         usable = ", ".join(v.label for v in MODEL_VERSIONS if v.multiview)
         found.append(f"Model {version.label} cannot generate from multiview images; choose {usable}")
-    if version.is_p1:
-        refused = [LABELS[name] for name in _P1_REFUSED if values[name]]
-        if refused:
-            found.append(f"P1 does not support {', '.join(refused)}: turn it off or choose another model version")
+    refused = [LABELS[name] for name in refused_options(version.id) if values[name] != DEFAULTS[name]]
+    if refused:
+        found.append(f"{version.label} does not support {', '.join(refused)}: turn it off or choose another "
+                     "model version")
     if values["generate_parts"] and (textured or values["quad"]):
         found.append("Generate Parts needs Texture, PBR and Quad Mesh turned off")
     if values["orientation"] == "align_image" and applies("orientation", mode, version.id) and not textured:
@@ -307,7 +322,8 @@ def _option_problems(
         low, high = face_limit_range(values)
         if face_limit < low or (high is not None and face_limit > high):
             bounds = f"{low:,}–{high:,}" if high is not None else f"at least {low:,}"
-            context = "with Smart Low Poly" if values["smart_low_poly"] else f"for model {version.label}"
+            context = "with Smart Low Poly" if values["smart_low_poly"] and not version.is_p_series \
+                else f"for model {version.label}{' with Quad Mesh' if values['quad'] else ''}"
             found.append(f"Face limit {face_limit:,} is out of range {context}: {bounds} (0 = automatic)")
     if values["compress"] and not compress_supported:
         found.append(
@@ -324,11 +340,10 @@ def _explicit_problems(mode: str, values: Mapping[str, Any], explicit: Collectio
             and not is_textured(values):
         found.append(f"Texture Quality {_TEXTURED_ONLY_HINT}")
     for name in sorted(explicit):
-        if name not in DEFAULTS or applies(name, mode, version_id) or values[name] == DEFAULTS[name]:
+        if name not in DEFAULTS or applies(name, mode, version_id) or values[name] == DEFAULTS[name] \
+                or name in refused_options(version_id):  # the P series' refusals are reported as such
             continue
-        if name == "geometry_quality" and model_version(version_id).family == "H3":
-            found.append("Geometry Quality cannot be sent: this add-on's Tripo client has no geometry_quality option")
-        elif name == "geometry_quality":
+        if name == "geometry_quality":
             label = model_version(version_id).label
             found.append(f"Geometry Quality 'Detailed' needs a v3.x model version, not {label}")
         else:
@@ -372,8 +387,8 @@ def build_params(
     price, and PBR implies texture so ``texture`` is sent as true with PBR) and the texture
     quality of textured models. Everything else only when it differs from the default: paid
     add-ons (quad, smart low poly, generate parts) and ``compress`` are never sent as false,
-    seeds of 0 and face limit 0 mean "let Tripo choose", and options that do not apply to the
-    mode or version are left out.
+    seeds of 0, face limit 0 and the default facing mean "let Tripo choose", and options that do
+    not apply to the mode or version (the P series' refusals among them) are left out.
     """
     merged = _merged(values)
     kind = MODE_KINDS[mode]
@@ -392,7 +407,8 @@ def build_params(
     if textured:
         params["texture_quality"] = merged["texture_quality"]
     for name in ("geometry_quality", "face_limit", "quad", "smart_low_poly", "generate_parts", "auto_size",
-                 "orientation", "texture_alignment", "style", *_SEEDS, "compress"):
+                 "orientation", "texture_alignment", "enable_image_autofix", "export_orientation", "export_uv",
+                 *_SEEDS, "compress"):
         value = merged[name]
         if value != DEFAULTS[name] and applies(name, mode, version_id):
             params[name] = value

@@ -6,9 +6,10 @@ Drawing rules, and why:
   :meth:`Runtime.balance` (a cached value); the first draw asks for a refresh once, which runs on
   a background thread, and the small refresh button (``tripo.check_key``) asks again.
 * Only options that apply to the chosen mode and model version are drawn
-  (:func:`generate_form.applies`), so what is shown is what is sent. Options that conflict with
-  the version stay clickable but greyed, so a user can still turn them off; the reason is shown
-  above the button and as the button's disabled tooltip (``poll_message_set``).
+  (:func:`generate_form.applies`), so what is shown is what is sent. Options the version refuses
+  (the P series: quad, smart low poly, parts, detailed geometry) are drawn greyed with the reason
+  and stay clickable, so a user can still turn them off; a conflict is shown above the button and
+  as the button's disabled tooltip (``poll_message_set``).
 * Less common options sit behind "Advanced Options", closed by default.
 """
 
@@ -63,6 +64,7 @@ def _draw_inputs(layout: Any, pg: TripoGenerateForm) -> None:
         _draw_prompt(layout, pg)
     elif pg.mode == "IMAGE":
         _draw_image_slot(layout, pg, "image", "image_path", "Image (Blender image or file)")
+        layout.prop(pg, "enable_image_autofix")
     else:
         box = layout.box()
         for view in form.VIEWS:
@@ -83,20 +85,33 @@ def _draw_main_options(layout: Any, pg: TripoGenerateForm) -> None:
     row.prop(pg, "texture_quality", text="Quality")
 
 
+def _draw_refused(layout: Any, pg: TripoGenerateForm, refused: tuple[str, ...]) -> None:
+    """The options the chosen version refuses (the P series): greyed out, with the reason. They
+    stay clickable, so a value left on from another version can still be turned off."""
+    col = layout.column()
+    col.active = False
+    for name in refused:
+        col.prop(pg, name)
+    version = form.model_version(pg.model_version)
+    names = ", ".join(form.LABELS[name] for name in refused)
+    draw_wrapped(layout, f"{version.label} does not support {names}", _WRAP, icon='INFO')
+
+
 def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
     mode, version_id = pg.mode, pg.model_version
-    p1 = form.model_version(version_id).is_p1
+    refused = form.refused_options(version_id)
     box = layout.box()
     col = box.column()
     if form.applies("geometry_quality", mode, version_id):
         col.prop(pg, "geometry_quality")
     col.prop(pg, "face_limit")
     for name in ("quad", "smart_low_poly", "generate_parts"):
-        row = col.row()
-        row.active = not p1
-        row.prop(pg, name)
+        if name not in refused:
+            col.prop(pg, name)
+    if refused:
+        _draw_refused(col, pg, refused)
     col.prop(pg, "auto_size")
-    for name in ("orientation", "texture_alignment", "style"):
+    for name in ("orientation", "texture_alignment", "export_orientation", "export_uv"):
         if form.applies(name, mode, version_id):
             col.prop(pg, name)
     seeds = col.column(align=True)

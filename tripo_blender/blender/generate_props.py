@@ -74,26 +74,36 @@ class GenerateOptions:
                                             default=_D["texture_quality"], options=_SKIP)
     geometry_quality: bpy.props.EnumProperty(name=_L["geometry_quality"], items=form.GEOMETRY_QUALITY_ITEMS,
                                              default=_D["geometry_quality"], options=_SKIP,
-                                             description="v3.x models only")
+                                             description="v3.x models only (not the P series)")
     face_limit: bpy.props.IntProperty(name=_L["face_limit"], default=_D["face_limit"], min=0, max=2_000_000,
                                       soft_max=500_000, options=_SKIP,
                                       description="Maximum number of faces. 0 = automatic")
     quad: bpy.props.BoolProperty(name=_L["quad"], default=_D["quad"], options=_SKIP,
-                                 description="Quad topology; the result comes as FBX (+5 credits)")
+                                 description="Quad topology, at most 150,000 faces; the result comes as FBX "
+                                             "(+5 credits; not the P series)")
     smart_low_poly: bpy.props.BoolProperty(
         name=_L["smart_low_poly"], default=_D["smart_low_poly"], options=_SKIP,
-        description="Hand-made-style low-poly topology (+10 credits; may fail on complex input)")
+        description="Hand-made-style low-poly topology (+10 credits; may fail on complex input; not the P series)")
     generate_parts: bpy.props.BoolProperty(
         name=_L["generate_parts"], default=_D["generate_parts"], options=_SKIP,
-        description="Split the model into editable parts (+20 credits; needs Texture, PBR and Quad off)")
+        description="Split the model into editable parts (+20 credits; needs Texture, PBR and Quad off; not the "
+                    "P series)")
     auto_size: bpy.props.BoolProperty(name=_L["auto_size"], default=_D["auto_size"], options=_SKIP,
                                       description="Scale the model to real-world metres (textured models only)")
     orientation: bpy.props.EnumProperty(name=_L["orientation"], items=form.ORIENTATION_ITEMS,
                                         default=_D["orientation"], options=_SKIP)
     texture_alignment: bpy.props.EnumProperty(name=_L["texture_alignment"], items=form.TEXTURE_ALIGNMENT_ITEMS,
                                               default=_D["texture_alignment"], options=_SKIP)
-    style: bpy.props.EnumProperty(name=_L["style"], items=form.STYLE_ITEMS, default=_D["style"], options=_SKIP,
-                                  description="A style applied while generating")
+    enable_image_autofix: bpy.props.BoolProperty(
+        name=_L["enable_image_autofix"], default=_D["enable_image_autofix"], options=_SKIP,
+        description="Let Tripo clean up the input image first (crop, background, lighting) when it would "
+                    "otherwise give a poor model")
+    export_orientation: bpy.props.EnumProperty(name=_L["export_orientation"], items=form.EXPORT_ORIENTATION_ITEMS,
+                                               default=_D["export_orientation"], options=_SKIP,
+                                               description="The direction the model faces in the file")
+    export_uv: bpy.props.BoolProperty(name=_L["export_uv"], default=_D["export_uv"], options=_SKIP,
+                                      description="Unwrap UVs (off: no UV layout, for untextured models you "
+                                                  "will unwrap yourself)")
     image_seed: bpy.props.IntProperty(name=_L["image_seed"], default=_D["image_seed"], min=0, max=2**31 - 1,
                                       options=_SKIP, description=_SEED_HELP)
     model_seed: bpy.props.IntProperty(name=_L["model_seed"], default=_D["model_seed"], min=0, max=2**31 - 1,

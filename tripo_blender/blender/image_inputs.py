@@ -34,7 +34,7 @@ from typing import Any
 
 import bpy
 
-from ..client.images import check_local_image, sniff_image_type
+from ..client.inputs import check_local_image, sniff_image_type
 from .runtime import runtime
 
 __all__ = ["ImageInputError", "ImageSlot", "named_slot", "prepare_image", "inputs_dir"]

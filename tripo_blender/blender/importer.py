@@ -43,6 +43,8 @@ FILE_MATRIX_PROP = "tripo_file_matrix"
 #: The Tripo task type that made an object (``animate_rig``, ``mesh_segmentation``…): what the
 #: context menu offers depends on it (retarget needs a rig task, completion a segmentation task).
 TASK_TYPE_PROP = "tripo_task_type"
+#: Tag values stamped on a result's objects and collection: strings (ids, types), or ints (times).
+Tags = Mapping[str, "str | int"]
 #: Formats Blender can open, in order of preference when a folder holds several candidates.
 MODEL_SUFFIXES = (".glb", ".gltf", ".fbx", ".obj", ".usdz", ".usdc", ".usda", ".usd", ".stl")
 
@@ -113,8 +115,8 @@ def _importer(suffix: str, options: ImportOptions) -> tuple[Any, dict[str, Any]]
 def can_import(path: str | os.PathLike[str]) -> bool:
     """Whether this Blender can import ``path`` (by suffix; a ZIP counts: its content decides).
 
-    Some results are only files to keep (3MF for printing, Minecraft ``.schem``): the pump saves
-    them and says where they are instead of failing the job.
+    Some results are only files to keep (3MF for printing): the pump saves them and says where
+    they are instead of failing the job.
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".zip":
@@ -219,7 +221,7 @@ def _single_root(objects: Sequence[bpy.types.Object], name: str,
     return root
 
 
-def tag_objects(objects: Iterable[bpy.types.Object], tags: Mapping[str, str]) -> None:
+def tag_objects(objects: Iterable[bpy.types.Object], tags: Tags) -> None:
     """Stamp objects with Tripo ids (ID properties: saved in the .blend, readable without the add-on)."""
     for ob in objects:
         for key, value in tags.items():
@@ -246,7 +248,7 @@ def _select_only(objects: Sequence[bpy.types.Object], active: bpy.types.Object) 
         view_layer.objects.active = active
 
 
-def import_result(path: str | os.PathLike[str], *, name: str, tags: Mapping[str, str],
+def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
                   location: Sequence[float] | None = None,
                   parent_collection: bpy.types.Collection | None = None,
                   options: ImportOptions = ImportOptions(),

@@ -10,6 +10,12 @@ the ETA or the queue position while it runs; the server's thumbnail when done; t
   new paid request) and **Remove** (``tripo.job_remove``: forget the row, keep the files);
 * done → **Re-import**, **Open folder**, **Remove**; failed → **Copy error details**.
 
+Some jobs cannot be retried at all (``Job.can_retry``), and then offer only Remove: a job whose
+task was made on the retired v2 API (``Job.task_gone`` with ``api_version`` 2), whose row says
+so in full, and a job of a kind Tripo retired with v2 (Refine, Stylize), which a journal of an
+earlier version may still hold. An apiv3 task Tripo no longer knows (older than its retention of
+about 7 days, or another key's) says so too; its Retry only looks again, for free.
+
 The panel draws only what :meth:`Runtime.jobs` holds (snapshots applied by the pump): drawing
 never waits, never touches the disk beyond the preview cache, never creates the runner.
 Row texts come from :func:`row_status`, a pure function, so tests check them without a UI.
@@ -29,7 +35,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from ..client.config import redact
-from ..jobs import Job, JobState
+from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
 from . import previews
 from .account import UserError, code_hint
 from .preferences import Connection, snapshot
@@ -82,7 +88,13 @@ class RowStatus:
 
 
 def kind_label(kind: str) -> str:
-    """``text_to_model`` -> ``Text to model``."""
+    """The kind's name in the menus (``text_to_model`` -> ``Text to Model``); a kind Tripo retired
+    says so, and a kind this version does not know is shown by its own name."""
+    record = KINDS.get(kind)
+    if record is not None:
+        return record.label
+    if kind in RETIRED_KINDS:
+        return f"{RETIRED_KINDS[kind]} (retired by Tripo)"
     return kind.replace("_", " ").capitalize()
 
 
@@ -126,7 +138,7 @@ def row_status(job: Job) -> RowStatus:
         credits = f", {job.consumed_credit:g} credits" if job.consumed_credit else ""
         return RowStatus(f"Done{credits}", None, icon)
     if state == JobState.FAILED:
-        return RowStatus("Failed", None, icon)
+        return RowStatus(_with_note("Failed", job), None, icon)
     if state == JobState.CANCELLED:
         return RowStatus(_with_note("Cancelled", job), None, icon)
     return RowStatus("Uncertain: may have been sent and charged", None, icon)

@@ -1,21 +1,22 @@
 """The pump's import step: where a finished job's result goes in the scene.
 
-A result lands according to its kind (``job.spec.kind``) and the ``JobSpec.meta`` conventions
-(CONTRACTS.md):
+A result lands according to its kind's :class:`~..jobs.kinds.Landing` (``KINDS[job.kind].landing``)
+and the ``JobSpec.meta`` conventions (README, "Conventions the layers share"):
 
-* **generation and followed tasks** (``text/image/multiview_to_model``, ``import_task``): a new
-  collection at ``meta.location`` (the 3D cursor when it was asked for) — :func:`.pump.import_plain`.
-  A followed task is known by the type the server reported (``Job.task_type``): a followed rig is
-  set up like one of ours (:func:`.rigging.land_rig`), a followed segmentation gets part names;
-* **rig** (``rig_model``): :func:`.rigging.land_rig` makes it one armature with its skinned mesh,
+* **NEW** — generations and followed tasks (``text/image/multiview_to_model``, ``import_task``): a
+  new collection at ``meta.location`` (the 3D cursor when it was asked for) —
+  :func:`.pump.import_plain`. A followed task is known by the type the server reported
+  (``Job.task_type``): a followed rig is set up like one of ours (:func:`.rigging.land_rig`), a
+  followed segmentation gets part names;
+* **RIG** (``rig_model``): :func:`.rigging.land_rig` makes it one armature with its skinned mesh,
   then it takes the source's place (:func:`.placement.place_like_source`, ``meta.placement``,
   default ``HIDE_SOURCE``);
-* **retarget** (``retarget_animation``): the animations go onto the *existing* armature of the
+* **RETARGET** (``retarget_animation``): the animations go onto the *existing* armature of the
   rigged model (``meta.target_armature``, else found by the rig task's tag) with
   :func:`.rigging.apply_retarget`; the file's copy of the character is deleted, so a model never
   gets a second character and a later retarget adds more actions to the same armature;
-* **every other post-process** (texture, refine, stylize, convert, segment, complete, low poly):
-  the new model takes the source's place.
+* **REPLACE** — every other post-process (texture, convert, segment, complete, low poly, and the
+  retired refine/stylize of journals written before apiv3): the new model takes the source's place.
 
 Rules that hold for all of them, and why:
 
@@ -24,10 +25,10 @@ Rules that hold for all of them, and why:
 * **A paid result is never thrown away**: when the source object was deleted meanwhile, or the
   armature is gone, or the rig/retarget set-up refuses the file, the result is still imported
   as it is (at the cursor) and the job's note says what happened.
-* **Files Blender cannot import** (3MF, Minecraft ``.schem``) end the job *done*, with the
-  file's path in the note (the row's Folder button shows it): the user asked for that file.
+* **Files Blender cannot import** (3MF) end the job *done*, with the file's path in the note
+  (the row's Folder button shows it): the user asked for that file.
 * The result's objects carry the facts the context menu needs later (:mod:`.tags`): task type,
-  rig spec/format, part names.
+  creation time, rig spec/format, part names, model version.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ from typing import Any, Mapping, Sequence, cast
 
 import bpy
 
-from ..jobs import FOLLOW_KIND, Job
+from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job
+from ..jobs import Landing as Arrival
+from ..jobs.kinds import KINDS
 from .importer import ImportFailed, ImportOptions, ImportResult, can_import, push_undo, task_id_of
 from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_like_source
 from .pump import import_plain, main_window_override, model_file, result_tags
@@ -48,15 +51,9 @@ from .sources import DEFAULT_PLACEMENT, source_of
 from .tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, followed_tags, generation_tags, has_parts,
                    result_task_type, rig_tags, strip_duplicate_suffix)
 
-__all__ = ["Landing", "import_job", "POST_PROCESS_KINDS"]
+__all__ = ["Landing", "import_job", "arrival_of"]
 
 log = logging.getLogger(__name__)
-
-#: Kinds whose result replaces (or animates) an object already in the scene.
-POST_PROCESS_KINDS = frozenset({
-    "texture_model", "refine_model", "rig_model", "retarget_animation", "stylize_model", "convert_model",
-    "mesh_segmentation", "mesh_completion", "smart_lowpoly",
-})
 
 
 @dataclass
@@ -81,7 +78,8 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
         log.info("Job %s: %s has no importer in this Blender; kept at %s", job.id, where.suffix, where)
         return Landing(note=f"Saved {where.name} (Blender cannot import {where.suffix} files) in {where.parent}")
     source_task = job.spec.meta.get("source_task_id")
-    if job.kind not in POST_PROCESS_KINDS or not isinstance(source_task, str) or not source_task:
+    arrival = arrival_of(job.kind)
+    if arrival in (Arrival.NEW, Arrival.NONE) or not isinstance(source_task, str) or not source_task:
         if _task_type(job) == RIG_TASK_TYPE:  # a rig followed by task id: set up like one of ours
             with main_window_override():
                 landing = _land_new_rig(job, files, options)
@@ -91,7 +89,7 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
         _tag_parts(job, result.objects)
         return Landing(result.objects)
     with main_window_override():
-        if job.kind == "retarget_animation":
+        if arrival == Arrival.RETARGET:
             landing = _land_retarget(job, files, options, source_task)
         else:
             landing = _land_post_process(job, files, options, source_task)
@@ -101,11 +99,20 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
     return landing
 
 
+def arrival_of(kind: str) -> Arrival:
+    """How a result of ``kind`` reaches the scene; a kind Tripo retired (a journal written before
+    apiv3) landed like the other post-processes, in its source's place."""
+    record = KINDS.get(kind)
+    if record is not None:
+        return record.landing
+    return Arrival.REPLACE if kind in RETIRED_KINDS else Arrival.NEW
+
+
 def _task_type(job: Job) -> str | None:
     return result_task_type(job.kind, job.task_type)
 
 
-def _tags(job: Job, files: Mapping[str, str]) -> dict[str, str]:
+def _tags(job: Job, files: Mapping[str, str]) -> dict[str, str | int]:
     """The tags of ``job``'s objects: ids and task type, the model version of a generation, the
     rig facts of a rig result — of a followed task what the server echoed of its input
     (``Job.task_input``), and of a followed rig the format its file has."""
@@ -113,7 +120,7 @@ def _tags(job: Job, files: Mapping[str, str]) -> dict[str, str]:
     tags.update(generation_tags(job.kind, job.spec.params))
     if job.kind == FOLLOW_KIND:
         tags.update(followed_tags(_task_type(job), job.task_input))
-    if job.kind == "rig_model":
+    if arrival_of(job.kind) == Arrival.RIG:
         tags.update(rig_tags(job.spec.params))
     elif _task_type(job) == RIG_TASK_TYPE:
         suffix = Path(model_file(files) or "").suffix.lower().lstrip(".")
@@ -175,7 +182,7 @@ def _land_post_process(job: Job, files: Mapping[str, str], options: ImportOption
     source = _source_root(job, source_task)
     result = _import(job, files, options)
     notes: list[str] = []
-    if job.kind == "rig_model":
+    if arrival_of(job.kind) == Arrival.RIG:
         try:
             land_rig(result)
         except RigLandingFailed as exc:

@@ -1,4 +1,4 @@
-"""Put a post-processed result (texture, refine, stylize, convert…) where its source object is.
+"""Put a post-processed result (texture, rig, convert, segment…) where its source object is.
 
 A post-process produces a *new* model for an object that is already in the scene. The user
 expects it to show up in the same place: same parent, same transform, same collection(s), and

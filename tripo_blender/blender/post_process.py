@@ -1,14 +1,17 @@
 """What the Tripo context menu may do with the selected object, and why not.
 
-A post-process (texture, rig, retarget, stylize, convert…) works on a Tripo *task*, found through
-the ``tripo_task_id`` tag of the object or one of its parents (:func:`.sources.source_of`). Whether
+A post-process (texture, rig, retarget, convert…) works on a Tripo *task*, found through the
+``tripo_task_id`` tag of the object or one of its parents (:func:`.sources.source_of`). Whether
 Tripo accepts that task depends on what made it: retargeting needs a successful ``animate_rig``
-task of the Tripo spec, completion a segmentation, and so on (wire-protocol reference §4.1). The
-landing tags every object with its task type (``tripo_task_type``) and, for rigs, the spec and
-format, so the menu can grey out what Tripo would refuse — *before* anyone pays or waits — and
+task of the Tripo spec, completion a segmentation, and so on (``Kind.accepts`` in
+:mod:`..jobs.kinds`). And Tripo keeps task records about 7 days: an older task is no longer
+known (2001), so it cannot be post-processed at all. The landing tags every object with its task
+type (``tripo_task_type``), its creation time (``tripo_task_created``) and, for rigs, the spec
+and format, so the menu can grey out what Tripo would refuse — *before* anyone pays or waits — and
 say why (``poll_message_set``). A task followed with "Import by Task ID" is tagged with the type
-the server reported. One of unknown type (objects tagged by an older version) gets the benefit of
-the doubt: Tripo answers for it, and retargeting falls back to "has an armature".
+the server reported. One of unknown type or age (objects tagged by an older version, or a task
+followed by id) gets the benefit of the doubt: Tripo answers for it, and retargeting falls back to
+"has an armature".
 
 Everything here reads the scene and the runtime's job list only; nothing is sent. One function,
 :func:`unavailable`, serves every operator's ``poll`` (the menu and scripts alike), so the menu
@@ -19,61 +22,30 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import bpy
 
+from ..client import RigSpec, RigType, versions
 from ..jobs import Job, JobState
+from ..jobs.kinds import SOURCE_PARAM, by_task_type, kind_of
 from .account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import online_access, runtime
 from .sources import Source, source_of
-from .tags import MODEL_VERSION_PROP, PART_NAME_PROP, RIG_SPEC_PROP, is_draft_version
+from .tags import PART_NAME_PROP, RIG_SPEC_PROP, TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 
 __all__ = [
-    "SOURCE_TYPES", "LABELS", "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable",
-    "task_type_of", "part_names", "rig_check_job", "RigCheck", "rig_check",
+    "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable", "expired_reason",
+    "task_type_of", "part_names", "rig_check_job", "RigCheck", "rig_check", "rig_v1_fits", "auto_rig_version",
+    "version_label",
 ]
 
 log = logging.getLogger(__name__)
 
-_GENERATED = frozenset({"text_to_model", "image_to_model", "multiview_to_model"})
-_EDITABLE = _GENERATED | {"texture_model", "refine_model", "import_model"}
-#: Source task types Tripo accepts per job kind (wire reference §4.1); absent = any model.
-SOURCE_TYPES: Mapping[str, frozenset[str]] = {
-    "texture_model": _GENERATED | {"texture_model", "import_model"},
-    "refine_model": _GENERATED,
-    "retarget_animation": frozenset({"animate_rig"}),
-    "stylize_model": _EDITABLE | {"animate_rig", "animate_retarget"},
-    "convert_model": _EDITABLE | {"animate_rig", "animate_retarget", "convert_model"},
-    "mesh_segmentation": _EDITABLE | {"highpoly_to_lowpoly"},
-    "mesh_completion": frozenset({"mesh_segmentation"}),
-    "smart_lowpoly": _EDITABLE | {"mesh_segmentation", "mesh_completion"},
-}
-
-#: Menu names of the post-processes (also used in messages and job names).
-LABELS: Mapping[str, str] = {
-    "texture_model": "Texture",
-    "refine_model": "Refine",
-    "check_riggable": "Riggability check",
-    "rig_model": "Rig",
-    "retarget_animation": "Retarget",
-    "stylize_model": "Stylize",
-    "convert_model": "Convert",
-    "mesh_segmentation": "Segment",
-    "mesh_completion": "Complete Parts",
-    "smart_lowpoly": "Smart Low Poly",
-}
-
-_TYPE_NAMES: Mapping[str, str] = {
-    "text_to_model": "text-to-model", "image_to_model": "image-to-model", "multiview_to_model": "multiview",
-    "texture_model": "texture", "refine_model": "refine", "import_model": "imported-model",
-    "animate_rig": "rig", "animate_retarget": "animation", "stylize_model": "stylize",
-    "convert_model": "convert", "mesh_segmentation": "segmentation", "mesh_completion": "completion",
-    "highpoly_to_lowpoly": "low-poly",
-}
-
-_MIXAMO = "mixamo"
+_MIXAMO = RigSpec.MIXAMO.value
+#: Specs rig model v1.0 can make (for bipeds); every other spec or rig type needs v2.5 or newer.
+_V1_SPECS = frozenset({RigSpec.TRIPO.value, RigSpec.MIXAMO.value, RigSpec.ACTORCORE.value})
 
 
 @dataclass(frozen=True)
@@ -147,42 +119,64 @@ def _source_job_problem(task_id: str) -> str | None:
     return f"The source task is {job.state.value}, not successful: its model cannot be processed"
 
 
+def _label(task_type: str) -> str:
+    """The menu's name of what makes ``task_type`` ("Rig"; an unknown type by its own name)."""
+    record = by_task_type(task_type)
+    return record.label if record is not None else task_type.replace("_", " ")
+
+
 def _type_name(task_type: str) -> str:
-    return _TYPE_NAMES.get(task_type, task_type.replace("_", " "))
+    """What to call the result of a task type in a sentence ("a rig result")."""
+    name = _label(task_type).lower()
+    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name} result"
+
+
+def expired_reason(source: Source, now: float | None = None) -> str | None:
+    """Why the source's task can no longer be post-processed: Tripo forgot it (None: it may not
+    have). Objects without a creation stamp get the benefit of the doubt."""
+    if source.root is None:
+        return None
+    try:
+        created = source.root[TASK_CREATED_PROP]
+    except KeyError:
+        return None
+    age = task_age_days(created, now)
+    if age is None or age <= TASK_RETENTION_DAYS:
+        return None
+    return (f"This model's Tripo task is {int(age)} days old and has expired on Tripo's side (Tripo keeps tasks "
+            f"about {TASK_RETENTION_DAYS} days), so Tripo cannot post-process it any more. Uploading the local "
+            "mesh instead will come with a later version of the add-on")
 
 
 def _kind_problem(kind: str, target: Target) -> str | None:
     """Why Tripo would refuse ``kind`` on this target's task type (None: it should accept it)."""
     task_type, name = target.task_type, target.name
+    record = kind_of(kind)
     if kind == "retarget_animation":
         if task_type is None and target.source.armature is None:
             return f"'{name}' is not rigged: use Tripo › Rig… first"
-        if task_type is not None and task_type != "animate_rig":
-            return f"'{name}' is not rigged (it is a {_type_name(task_type)} result): use Tripo › Rig… first"
+        if task_type is not None and task_type not in (record.accepts or ()):
+            return f"'{name}' is not rigged (it is {_type_name(task_type)}): use Tripo › Rig… first"
         spec = string_tag(target.source.root, RIG_SPEC_PROP) if target.source.root is not None else None
         if spec == _MIXAMO:
             return (f"'{name}' was rigged with the Mixamo spec, which Tripo cannot retarget; "
                     "rig it again with the Tripo spec")
         return None
-    version = string_tag(target.source.root, MODEL_VERSION_PROP) if target.source.root is not None else None
-    if version and kind == "refine_model" and not is_draft_version(version):
-        return f"Refine works only on drafts made before model v2.0; '{name}' was made with {version}"
-    if version and kind == "texture_model" and is_draft_version(version):
-        return f"Tripo cannot texture a {version} draft; refine it first"
-    allowed = SOURCE_TYPES.get(kind)
+    allowed = record.accepts
     if task_type is None or allowed is None or task_type in allowed:
         return None
     if kind == "mesh_completion":
         return "Complete Parts works on the result of Segment: segment this model first"
-    names = ", ".join(sorted(_type_name(t) for t in allowed))
-    return f"{LABELS[kind]} does not work on a {_type_name(task_type)} result (Tripo accepts: {names})"
+    names = ", ".join(sorted(_label(t) for t in allowed))
+    return f"{record.label} does not work on {_type_name(task_type)} (Tripo accepts results of: {names})"
 
 
 def unavailable(kind: str, context: Any) -> str | None:
     """Why post-process ``kind`` cannot run on the context's selection now; None when it can.
 
-    Order: selection, Tripo object, online access, the source job's state, then what Tripo accepts
-    for this kind — the first reason that applies is the one the user can act on first.
+    Order: selection, Tripo object, online access, the source job's state, the source task's
+    age, then what Tripo accepts for this kind — the first reason that applies is the one the
+    user can act on first.
     """
     try:
         target = target_of(context)
@@ -190,7 +184,8 @@ def unavailable(kind: str, context: Any) -> str | None:
         return str(exc)
     if not online_access():
         return ONLINE_ACCESS_OFF
-    return _source_job_problem(target.source.task_id) or _kind_problem(kind, target)
+    return (_source_job_problem(target.source.task_id) or expired_reason(target.source)
+            or _kind_problem(kind, target))
 
 
 # --------------------------------------------------------------------------- parts
@@ -218,7 +213,7 @@ def part_names(source: Source) -> list[str]:
 def rig_check_job(task_id: str) -> Job | None:
     """The newest riggability check of ``task_id`` this session (any state), if one was started."""
     for job in runtime.jobs():  # newest first
-        if job.kind == "check_riggable" and job.spec.params.get("original_model_task_id") == task_id:
+        if job.kind == "check_riggable" and job.spec.params.get(SOURCE_PARAM) == task_id:
             return job
     return None
 
@@ -256,3 +251,24 @@ def rig_check(job: Job | None) -> RigCheck:
         return RigCheck(f"Tripo's check says this model cannot be rigged (rig type: {rig_type or 'unknown'}). "
                         "The check can be wrong; rigging anyway costs credits", 'ERROR', False, rig_type)
     return RigCheck("The riggability check gave no answer", 'QUESTION', None)
+
+
+def version_label(version: str) -> str:
+    """``v2.5-20260210`` -> ``v2.5`` (menus are narrow; the full id is in the tooltip)."""
+    return version.split("-", 1)[0]
+
+
+def rig_v1_fits(rig_type: str | None, spec: str) -> bool:
+    """Whether rig model v1.0 can make this rig: a biped (no rig type: Tripo's biped) with the
+    Tripo, Mixamo or ActorCore skeleton."""
+    return (rig_type or RigType.BIPED.value) == RigType.BIPED.value and spec in _V1_SPECS
+
+
+def auto_rig_version(rig_type: str | None, spec: str) -> str:
+    """The rig model the Rig dialog's "Auto" sends: v1.0 (Tripo's default, about 100 biped
+    presets) for the rigs it makes (:func:`rig_v1_fits`), else v2.5, which rigs every type and
+    spec (v3.0, the newest, is chosen explicitly)."""
+    if rig_v1_fits(rig_type, spec):
+        return versions.RIG_DEFAULT
+    # TODO(lead): a named constant in client.versions for v2.5-20260210 (RIG_ALL_TYPES[1] here and in payloads)
+    return versions.RIG_ALL_TYPES[1]

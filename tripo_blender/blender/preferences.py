@@ -13,17 +13,27 @@ a changed environment variable anyway).
 The key lives only in Blender's user preferences (``userpref.blend``), never in a scene: a
 ``.blend`` you share never carries it. The snapshot's ``repr`` leaves it out, so logging a
 snapshot cannot leak it.
+
+The API Base URL is the apiv3 *host root* (the client appends ``/v3/…``). A value saved before
+apiv3 — Tripo's v2 address (``…/v2/openapi``, the old ``api.tripo3d.ai`` host) or an emulator's
+``http://127.0.0.1:PORT/v2/openapi`` — would send every request to a server that no longer
+answers, so :func:`migrate_saved_base_url` rewrites it once when the add-on loads its
+preferences (``register_extra``), with one log line, and the new value is saved with the
+preferences. ``TRIPO_API_BASE_URL`` is not ours to rewrite: the client migrates it itself.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 
 import bpy
 
-from ..client.config import REGIONS
+from ..client.config import CHINA_BASE_URL, GLOBAL_BASE_URL, REGIONS, migrate_base_url
 from .importer import ImportOptions
+
+log = logging.getLogger(__name__)
 
 ENV_API_KEY = "TRIPO_API_KEY"
 ENV_API_BASE_URL = "TRIPO_API_BASE_URL"
@@ -49,9 +59,13 @@ def setting(value: str, env_var: str) -> str | None:
     return value.strip() or os.environ.get(env_var, "").strip() or None
 
 
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1]
+
+
 _REGION_ITEMS = [
-    ('GLOBAL', "Global", "api.tripo3d.ai: keys created on platform.tripo3d.ai"),
-    ('CHINA', "China", "api.tripo3d.com: keys created on platform.tripo3d.com"),
+    ('GLOBAL', "Global", f"{_host(GLOBAL_BASE_URL)}: keys created on platform.tripo3d.ai"),
+    ('CHINA', "China", f"{_host(CHINA_BASE_URL)}: keys created on platform.tripo3d.com"),
 ]
 _SHADING_ITEMS = [
     ('NORMALS', "Normals", "Keep the normals stored in the file (exact shading; slowest for big meshes)"),
@@ -116,8 +130,9 @@ class TripoPreferences(bpy.types.AddonPreferences):
     )
     api_base_url: bpy.props.StringProperty(
         name="API Base URL",
-        description=(f"Leave empty for Tripo's own API. Set it (or {ENV_API_BASE_URL}) to talk to another "
-                     "server, e.g. the local emulator started by `python3 build.py emulator`"),
+        description=(f"Leave empty for Tripo's own API. Set it (or {ENV_API_BASE_URL}) to another apiv3 server's "
+                     "address without /v3, e.g. http://127.0.0.1:8123 for the local emulator started by "
+                     "`python3 build.py emulator`"),
     )
 
     def draw(self, context: bpy.types.Context) -> None:
@@ -157,6 +172,31 @@ class TripoPreferences(bpy.types.AddonPreferences):
 
 
 CLASSES: tuple[type, ...] = (TripoPreferences,)
+
+
+def migrate_saved_base_url(prefs: TripoPreferences | None = None) -> str | None:
+    """Rewrite a saved pre-apiv3 API Base URL to its apiv3 host root; return the new value, or
+    None when there was nothing to change. Logs one line and marks the preferences changed, so
+    Blender saves the new value (the old one could never work again)."""
+    prefs = prefs if prefs is not None else get_preferences()
+    saved = prefs.api_base_url.strip() if prefs is not None else ""
+    if prefs is None or not saved:
+        return None
+    migrated = migrate_base_url(saved)
+    if migrated == saved:
+        return None
+    prefs.api_base_url = migrated
+    user_preferences = bpy.context.preferences
+    if user_preferences is not None:
+        user_preferences.is_dirty = True
+    log.warning("Tripo add-on: the saved API Base URL %s was for Tripo's retired v2 API; it is now %s (apiv3)",
+                saved, migrated)
+    return migrated
+
+
+def register_extra() -> None:
+    """The add-on loaded its preferences: bring a pre-apiv3 API Base URL up to date."""
+    migrate_saved_base_url()
 
 
 def get_preferences(context: bpy.types.Context | None = None) -> TripoPreferences | None:

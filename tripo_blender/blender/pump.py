@@ -27,10 +27,11 @@ from typing import Any, Iterator, Mapping, Sequence
 import bpy
 
 from ..jobs import Event, FilesReady, Job, JobChanged, JobRemoved
-from ..jobs.model import BEST_MODEL_ORDER, THUMBNAIL_OUTPUT
+from ..jobs.kinds import MODEL_OUTPUTS, THUMBNAIL_OUTPUT
 from . import previews
-from .importer import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, import_result
-from .tags import result_task_type
+from .importer import (JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, Tags,
+                       import_result)
+from .tags import created_tags, result_task_type
 
 __all__ = ["JobView", "import_plain", "result_tags", "model_file", "placement", "tag_redraw",
            "main_window_override"]
@@ -96,8 +97,9 @@ class JobView:
 
 
 def model_file(files: Mapping[str, str]) -> str | None:
-    """The file to import among a job's downloads: the best model output, else any non-image."""
-    for key in BEST_MODEL_ORDER:
+    """The file to import among a job's downloads: the model (apiv3 has one; journals of v2-era
+    jobs may name ``pbr_model`` or ``base_model``), else any non-image."""
+    for key in MODEL_OUTPUTS:
         if key in files:
             return files[key]
     return next((path for key, path in sorted(files.items()) if key != THUMBNAIL_OUTPUT), None)
@@ -117,20 +119,24 @@ def placement(job: Job) -> tuple[float, float, float] | None:
     return None
 
 
-def result_tags(job: Job) -> dict[str, str]:
-    """The tags every object of ``job``'s result gets: job id, task id, and the task type — as
-    the server reported it, else as the job's kind implies (a followed task has only the former)."""
-    tags = {JOB_ID_PROP: job.id}
+def result_tags(job: Job) -> dict[str, str | int]:
+    """The tags every object of ``job``'s result gets: job id, task id, the task type — as the
+    server reported it, else as the job's kind implies (a followed task has only the former) —
+    and when the task was made (:data:`.tags.TASK_CREATED_PROP`: Tripo forgets tasks after
+    about 7 days, and the menu must know before anyone pays)."""
+    tags: dict[str, str | int] = {JOB_ID_PROP: job.id}
     if job.task_id:
         tags[TASK_ID_PROP] = job.task_id
     task_type = result_task_type(job.kind, job.task_type)
     if task_type:
         tags[TASK_TYPE_PROP] = task_type
+    if job.task_id:
+        tags.update(created_tags(job.kind, job.created_at))
     return tags
 
 
 def import_plain(job: Job, files: Mapping[str, str], options: ImportOptions, *,
-                 tags: Mapping[str, str] | None = None, undo: bool = True) -> ImportResult:
+                 tags: Tags | None = None, undo: bool = True) -> ImportResult:
     """Import ``job``'s model file into a new collection named after the job, at its location.
 
     ``tags`` default to :func:`result_tags`; ``undo=False`` when the caller does more as part of

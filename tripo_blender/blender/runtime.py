@@ -38,6 +38,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Mapping
 
@@ -69,6 +70,7 @@ EVENTS_PER_TICK = 64
 #: How long disabling the add-on waits for workers (they stop at their next cancel check).
 SHUTDOWN_TIMEOUT = 2.0
 _DATA_FALLBACK = "tripo_blender_data"
+#: Names of the job engine's threads (workers ``tripo-jobs-N``, the ``tripo-task-watcher``).
 #: Why the runner's network is paused while "Allow Online Access" is off (the jobs' note says it).
 OFFLINE_PAUSE = "online access is off"
 

@@ -1,13 +1,19 @@
 """Which Tripo task an object came from, and the job spec that post-processes it.
 
-Post-processes (texture, rig, retarget, stylize, convert…) work on a *task*, not on geometry:
-Tripo re-uses the model it already has for ``original_model_task_id``. In the scene that task is
-known from the ``tripo_task_id`` tag the importer stamps on every object of a result, so an
-object — the result's root, any of its children, or a child the user parented under it — leads
-to its task. The spec then carries the shared ``JobSpec.meta`` conventions (CONTRACTS.md) so the
-pump can land the result where the source is: ``source_task_id``, ``source_object`` (a name hint;
-names change, the tag is looked up first), ``placement``, and for retargets ``presets`` and
-``target_armature``.
+Post-processes (texture, rig, retarget, convert…) work on a *task*, not on geometry: Tripo
+re-uses the model it already has for the source task (the client's ``original_model_task_id``,
+apiv3's ``input``). In the scene that task is known from the ``tripo_task_id`` tag the importer
+stamps on every object of a result, so an object — the result's root, any of its children, or a
+child the user parented under it — leads to its task. The spec then carries the shared
+``JobSpec.meta`` conventions (README) so the pump can land the result where the source is:
+``source_task_id``, ``source_object`` (a name hint; names change, the tag is looked up first),
+``placement``, and for retargets ``presets`` and ``target_armature``.
+
+Options are checked twice before anything is sent: their *names* against the client method's
+signature (TypeError, as calling the method would), their *values* by building the request with
+the client's own payload builder and a placeholder source (ValueError with the client's message:
+a quadruped rig with rig model v1.0, ``delight`` without texture v3.5…). The job would otherwise
+fail on a worker after the user clicked.
 
 Used by the console API (``tripo.rig(obj)``…) and meant for every other caller that starts a
 post-process from an object (the context menu), so the conventions live in one place.
@@ -23,20 +29,22 @@ from typing import Any, Mapping, Sequence, Union
 
 import bpy
 
-from ..client import TripoClient
+from ..client import TripoClient, payloads
+from ..client.inputs import PLACEHOLDER_TOKEN
 from ..jobs import JobSpec
+from ..jobs.kinds import SOURCE_PARAM
 from .importer import objects_with_task, task_id_of
 from .placement import PLACEMENT_MODES
 
-__all__ = ["Source", "SourceRef", "source_of", "post_process_spec", "check_options", "SOURCE_PARAM",
+__all__ = ["Source", "SourceRef", "source_of", "post_process_spec", "check_options", "check_values",
            "DEFAULT_PLACEMENT"]
 
 #: An object of a Tripo result, or the id of a task of this API key.
 SourceRef = Union[bpy.types.Object, str]
-#: The keyword that names the source task, per job kind (refine names its draft differently).
-SOURCE_PARAM: Mapping[str, str] = {"refine_model": "draft_model_task_id"}
 DEFAULT_PLACEMENT = "HIDE_SOURCE"
-_DEFAULT_SOURCE_PARAM = "original_model_task_id"
+#: Post-process options that take an image (a path, URL, token or task id until the worker
+#: uploads it): a placeholder stands in for them while the values are checked.
+_IMAGE_OPTIONS = frozenset({"image_prompt", "style_image", "ref_image"})
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,22 @@ def check_options(kind: str, options: Mapping[str, Any], *, caller: str) -> None
                         f"TripoClient.{kind} takes: {', '.join(accepted)}")
 
 
+def check_values(kind: str, options: Mapping[str, Any]) -> None:
+    """Refuse option values the client would refuse (ValueError with its message), without
+    sending anything: the request is built by the client's payload builder for ``kind`` with
+    placeholders for the source and any image. Kinds without a builder are not checked."""
+    # TODO(lead): Runner.submit could do this for every caller (the client's builders are pure).
+    builder = getattr(payloads, f"{kind}_request", None)
+    if builder is None:
+        return
+    values = {name: PLACEHOLDER_TOKEN if name in _IMAGE_OPTIONS and value is not None else value
+              for name, value in options.items()}
+    try:
+        builder(PLACEHOLDER_TOKEN, **values)
+    except TypeError as exc:  # a missing required option (format, animation): say it like the method would
+        raise TypeError(str(exc).replace(f"{kind}_request()", f"{kind}()")) from None
+
+
 def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | None = None, *,
                       name: str, placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (),
                       caller: str | None = None) -> JobSpec:
@@ -139,16 +163,17 @@ def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | No
 
     ``options`` are the client method's other keyword arguments; ``presets`` (retarget) are also
     recorded in ``meta`` so the landing can name the actions and find the armature. Raises
-    TypeError for an option the client method does not take, ValueError for an unknown placement.
+    TypeError for an option the client method does not take, ValueError for a value it would
+    refuse (:func:`check_values`) or an unknown placement.
     """
     if placement not in PLACEMENT_MODES:
         raise ValueError(f"Unknown placement {placement!r}; use one of {', '.join(PLACEMENT_MODES)}")
-    source_param = SOURCE_PARAM.get(kind, _DEFAULT_SOURCE_PARAM)
     params = dict(options or {})
-    if source_param in params:
-        raise TypeError(f"Pass the source object or task id as the first argument, not as {source_param}=")
+    if SOURCE_PARAM in params:
+        raise TypeError(f"Pass the source object or task id as the first argument, not as {SOURCE_PARAM}=")
     check_options(kind, params, caller=caller or kind)
-    params[source_param] = source.task_id
+    check_values(kind, params)
+    params[SOURCE_PARAM] = source.task_id
     meta: dict[str, Any] = {"source_task_id": source.task_id, "placement": placement}
     if source.root is not None:
         meta["source_object"] = source.root.name

@@ -1,38 +1,27 @@
 """The facts a landed result carries on its objects, beyond its task and job ids.
 
-What the context menu may offer for an object depends on what made it (wire reference §4.1):
-retargeting needs a rig of the Tripo spec, completion a segmentation, a retarget must come back
-in the rig's format, completion and texturing may name parts. The job that made an object knows
-all this, the object alone does not — so the landing stamps it on the objects as ID custom
-properties (saved in the .blend, readable without the add-on, like the task id). No ``bpy``
-import here: these are names and pure functions shared by the pump's landing and the menu.
+What the context menu may offer for an object depends on what made it (the source-task rules
+of :data:`..jobs.kinds.KINDS`): retargeting needs a rig of the Tripo spec, completion a
+segmentation, a retarget must come back in the rig's format, completion and texturing may name
+parts, and nothing can be post-processed once Tripo forgot the task (it keeps task records about
+7 days). The job that made an object knows all this, the object alone does not — so the landing
+stamps it on the objects as ID custom properties (saved in the .blend, readable without the
+add-on, like the task id). No ``bpy`` import here: these are names and pure functions shared by
+the pump's landing and the menu.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Mapping
 
-__all__ = ["TASK_TYPES", "RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS",
-           "PARTS_TASK_TYPES", "RIG_TASK_TYPE", "MODEL_VERSION_PROP", "GENERATION_KINDS", "result_task_type", "rig_tags",
-           "generation_tags", "followed_tags", "is_draft_version", "has_parts", "strip_duplicate_suffix"]
+from ..jobs.kinds import FOLLOW_KIND, GENERATED_TYPES, KINDS
 
-#: The wire task type each job kind creates (what Tripo's source-task rules speak of).
-TASK_TYPES: Mapping[str, str] = {
-    "text_to_model": "text_to_model",
-    "image_to_model": "image_to_model",
-    "multiview_to_model": "multiview_to_model",
-    "texture_model": "texture_model",
-    "refine_model": "refine_model",
-    "check_riggable": "animate_prerigcheck",
-    "rig_model": "animate_rig",
-    "retarget_animation": "animate_retarget",
-    "stylize_model": "stylize_model",
-    "convert_model": "convert_model",
-    "mesh_segmentation": "mesh_segmentation",
-    "mesh_completion": "mesh_completion",
-    "smart_lowpoly": "highpoly_to_lowpoly",
-}
+__all__ = ["RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS", "PARTS_TASK_TYPES",
+           "RIG_TASK_TYPE", "MODEL_VERSION_PROP", "TASK_CREATED_PROP", "TASK_RETENTION_DAYS", "result_task_type",
+           "rig_tags", "generation_tags", "followed_tags", "created_tags", "task_age_days", "has_parts",
+           "strip_duplicate_suffix"]
 
 #: Tags of a rig result: its spec (Mixamo rigs cannot be retargeted), its format (a retarget
 #: must come back in the same format to land on this skeleton) and the rig type asked for.
@@ -42,16 +31,25 @@ RIG_TYPE_PROP = "tripo_rig_type"
 #: On each mesh of a result made of named parts: the part's name as Tripo knows it. It survives
 #: the user renaming the object, and is free of Blender's ``.001`` suffixes.
 PART_NAME_PROP = "tripo_part_name"
-#: On a generated model: the model version that made it. Refine accepts only drafts made before
-#: v2.0, texturing only models made with v2.0 or later (or Turbo) — the version tells which.
+#: On a generated model: the model version that made it (what the model was made with is worth
+#: knowing when choosing what to do next; a followed task's echoed input says it too).
 MODEL_VERSION_PROP = "tripo_model_version"
-GENERATION_KINDS = frozenset({"text_to_model", "image_to_model", "multiview_to_model"})
+#: Unix seconds when the job that made the result's task was created. Tripo keeps task records
+#: about :data:`TASK_RETENTION_DAYS` days; after that a post-process of the task is refused
+#: (2001), so the menu says so before anyone waits or pays.
+TASK_CREATED_PROP = "tripo_task_created"
+# TODO(lead): a retention constant in jobs.kinds (the worker's messages say "about 7 days" too).
+TASK_RETENTION_DAYS = 7
 #: Job kinds whose result is made of named parts (generation only with ``generate_parts``).
 PARTS_KINDS = frozenset({"mesh_segmentation", "mesh_completion"})
 #: The same, as task types (what a task followed by id is known by).
-PARTS_TASK_TYPES = frozenset(TASK_TYPES[kind] for kind in PARTS_KINDS)
+PARTS_TASK_TYPES = frozenset(KINDS[kind].wire_type for kind in PARTS_KINDS)
 #: The task type of a rig (what a retarget needs as its source).
-RIG_TASK_TYPE = TASK_TYPES["rig_model"]
+RIG_TASK_TYPE = KINDS["rig_model"].wire_type
+#: Keys under which a task's echoed input names its model version: apiv3's ``model``, and the
+#: v2-era ``model_version`` (journals of earlier versions).
+_VERSION_INPUT_KEYS = ("model", "model_version")
+_DAY = 24 * 3600.0
 
 _DUPLICATE_SUFFIX = re.compile(r"\.\d{3,}$")
 
@@ -59,7 +57,10 @@ _DUPLICATE_SUFFIX = re.compile(r"\.\d{3,}$")
 def result_task_type(kind: str, reported: str | None) -> str | None:
     """The task type of a job's result: what the server reported (``Job.task_type``), else what
     the kind creates. A task followed by id (kind ``import_task``) is known only by the former."""
-    return reported or TASK_TYPES.get(kind)
+    record = KINDS.get(kind)
+    if reported or record is None or kind == FOLLOW_KIND:
+        return reported or None
+    return record.wire_type
 
 
 def rig_tags(params: Mapping[str, Any]) -> dict[str, str]:
@@ -71,10 +72,21 @@ def rig_tags(params: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def generation_tags(kind: str, params: Mapping[str, Any]) -> dict[str, str]:
-    """The model-version tag of a generation (nothing when the version was left to the server)."""
-    version = params.get("model_version")
-    return {MODEL_VERSION_PROP: version} if kind in GENERATION_KINDS and isinstance(version, str) and version else {}
+def _version_of(values: Mapping[str, Any]) -> str | None:
+    for key in _VERSION_INPUT_KEYS:
+        value = values.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def generation_tags(task_type: str, params: Mapping[str, Any]) -> dict[str, str]:
+    """The model-version tag of a generation (nothing when the version was left to the server).
+
+    ``params`` are a job's client arguments (``model_version``) or a task's echoed input
+    (``model`` on apiv3)."""
+    version = _version_of(params)
+    return {MODEL_VERSION_PROP: version} if task_type in GENERATED_TYPES and version else {}
 
 
 def followed_tags(task_type: str | None, task_input: Mapping[str, Any]) -> dict[str, str]:
@@ -87,9 +99,19 @@ def followed_tags(task_type: str | None, task_input: Mapping[str, Any]) -> dict[
     return generation_tags(task_type or "", task_input)
 
 
-def is_draft_version(version: str) -> bool:
-    """``v1.x`` models are drafts: refinable, but not texturable (wire reference §4.2)."""
-    return version.startswith("v1.")
+def created_tags(kind: str, created_at: float) -> dict[str, int]:
+    """The creation stamp of a job's result (:data:`TASK_CREATED_PROP`). A task followed by id
+    was created elsewhere, at a time the job does not know: it stays unstamped (the menu then
+    gives it the benefit of the doubt) rather than claiming to be younger than it is."""
+    # TODO(lead): with the task's own created_at on Job (Task.create_time), followed tasks could be stamped too.
+    return {} if kind == FOLLOW_KIND else {TASK_CREATED_PROP: int(created_at)}
+
+
+def task_age_days(created: Any, now: float | None = None) -> float | None:
+    """Days since a :data:`TASK_CREATED_PROP` stamp; None for a missing or unreadable stamp."""
+    if isinstance(created, bool) or not isinstance(created, (int, float)) or created <= 0:
+        return None
+    return ((time.time() if now is None else now) - float(created)) / _DAY
 
 
 def has_parts(kind: str, params: Mapping[str, Any], task_type: str | None = None) -> bool:
