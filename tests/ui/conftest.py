@@ -64,7 +64,7 @@ class Headless:
     returncode: int
     output: str  # the script run's stdout and stderr
     report: dict[str, Any]  # headless_probe.py's JSON ({} if it never ran)
-    posts: list[dict[str, Any]]  # bodies of the POST /task requests the emulator received
+    posts: list[dict[str, Any]]  # bodies of the text-to-model requests the emulator received
     work_files: list[str]  # what the script left in its working directory
     saved_tasks: list[str] | None  # Tripo task ids of the objects in the saved foxes.blend, read back
 
@@ -250,7 +250,7 @@ def run_headless(root: Path, run_dir: Path, emulator: Emulator) -> Headless:
     (OUT_DIR / "headless.json").write_text(json.dumps(found, indent=2))
     saved = run_dir / "work" / "foxes.blend"
     return Headless(install.returncode, returncode, output, found,
-                    [r.json for r in emulator.requests_to("POST", "/task")],
+                    [r.json for r in emulator.requests_to("POST", "/v3/generation/text-to-model")],
                     sorted(p.name for p in (run_dir / "work").iterdir()),
                     tagged_in_file(root, saved, env) if saved.is_file() else None)
 

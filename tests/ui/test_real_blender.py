@@ -33,9 +33,14 @@ def tasks_of_type(emulator: Emulator, task_type: str) -> list[str]:
     return [task_id for task_id, task in emulator.tasks.items() if task["type"] == task_type]
 
 
+#: The apiv3 route of each task type the visit creates.
+ROUTES = {"text_to_model": "/v3/generation/text-to-model", "animate_prerigcheck": "/v3/animations/rig-check",
+          "animate_rig": "/v3/animations/rig", "animate_retarget": "/v3/animations/retarget"}
+
+
 def posts_of_type(emulator: Emulator, task_type: str) -> list[dict[str, Any]]:
-    """Bodies of the POST /task requests of one task type."""
-    return [r.json for r in emulator.requests_to("POST", "/task") if r.json and r.json.get("type") == task_type]
+    """Bodies of the creation requests of one task type (apiv3: one route per type)."""
+    return [r.json for r in emulator.requests_to("POST", ROUTES[task_type]) if r.json]
 
 
 def test_blender_ran_the_whole_visit(visit: Visit) -> None:
@@ -107,13 +112,13 @@ def test_right_click_opens_the_tripo_submenu_for_the_model(visit: Visit) -> None
 def test_tripo_submenu_greys_out_what_the_model_cannot_do_and_says_why(visit: Visit) -> None:
     items = menu_items(visit)
     enabled = sorted(idname for idname, item in items.items() if item["enabled"])
-    assert enabled == sorted(["tripo.texture", "tripo.rig", "tripo.stylize", "tripo.convert", "tripo.segment",
-                              "tripo.smart_lowpoly"])
+    assert enabled == sorted(["tripo.texture", "tripo.rig", "tripo.convert", "tripo.segment", "tripo.smart_lowpoly"])
+    # Tripo retired refine and stylize with v2: the menu no longer offers them
+    assert "tripo.refine" not in items and "tripo.stylize" not in items
     # a freshly generated model is not rigged: Retarget is drawn greyed out, and says why
     assert "not rigged" in items["tripo.retarget"]["reason"]
     assert "Rig" in items["tripo.retarget"]["reason"]
-    # the sidebar generates with v2.5, which Tripo refines no more; parts need a segmentation first
-    assert "v2.0" in items["tripo.refine"]["reason"]
+    # parts need a segmentation first
     assert "Segment" in items["tripo.complete"]["reason"]
     assert all(item["reason"] is None for item in items.values() if item["enabled"])
 
@@ -126,8 +131,9 @@ def test_rig_after_the_free_check_lands_one_armature(visit: Visit, ui_emulator: 
     [check] = posts_of_type(ui_emulator, "animate_prerigcheck")
     [rig] = posts_of_type(ui_emulator, "animate_rig")
     [generated] = tasks_of_type(ui_emulator, "text_to_model")
-    assert check["original_model_task_id"] == rig["original_model_task_id"] == generated
-    assert rig.get("rig_type") == result["rig_check"]["rig_type"], "the detected rig type was not sent"
+    assert check["input"] == rig["input"] == generated
+    # the detected rig type is sent (biped is the server's default, so it goes unsaid)
+    assert rig.get("rig_type", "biped") == result["rig_check"]["rig_type"], "the detected rig type was not sent"
     assert result["rigged"]["task_id"] == tasks_of_type(ui_emulator, "animate_rig")[0]
     assert result["rigged"]["meshes"], "no mesh is parented to the armature"
     # the rig takes the generated model's place; the model is hidden, not deleted
@@ -140,7 +146,7 @@ def test_retarget_adds_walk_and_run_to_the_same_armature(visit: Visit, ui_emulat
     assert animated, steps_of(visit) + "\n" + "\n".join(result.get("jobs", []))
     assert result["retarget"] == ["FINISHED"]
     [retarget] = posts_of_type(ui_emulator, "animate_retarget")
-    assert retarget["original_model_task_id"] == tasks_of_type(ui_emulator, "animate_rig")[0]
+    assert retarget["input"] == tasks_of_type(ui_emulator, "animate_rig")[0]
     requested = retarget.get("animations") or [retarget.get("animation")]
     assert sorted(requested) == ["preset:run", "preset:walk"]
     assert animated["armatures"] == [result["rigged"]["armature"]], "the retarget left a second character"
@@ -153,8 +159,8 @@ def test_retarget_adds_walk_and_run_to_the_same_armature(visit: Visit, ui_emulat
 
 def test_each_job_is_sent_once(visit: Visit, ui_emulator: Emulator) -> None:
     """One POST per job: nothing is resent while the pump lands the results."""
-    types = sorted(r.json["type"] for r in ui_emulator.requests_to("POST", "/task") if r.json)
-    assert types == ["animate_prerigcheck", "animate_retarget", "animate_rig", "text_to_model"], steps_of(visit)
+    creating = [r.path for r in ui_emulator.requests_to("POST", "/v3/") if r.path not in ("/v3/tasks/list", "/v3/files")]
+    assert sorted(creating) == sorted(ROUTES.values()), steps_of(visit)
 
 
 def test_blender_output_has_no_traceback_and_no_key(visit: Visit) -> None:
