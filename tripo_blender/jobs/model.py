@@ -52,7 +52,7 @@ class JobState(str, Enum):
     """Where a job is. The values are stored in the journal: never rename one."""
 
     PENDING = "pending"  # waiting locally: for a worker, a free server slot, or Retry-After
-    SUBMITTING = "submitting"  # the intent is journaled; POST /task is (about to be) in flight
+    SUBMITTING = "submitting"  # the intent is journaled; the creation POST is (about to be) in flight
     QUEUED = "queued"  # the task exists on the server and waits in its queue
     RUNNING = "running"  # the server is generating
     DOWNLOADING = "downloading"  # the task succeeded; files stream into the cache
