@@ -1,6 +1,6 @@
-"""Memory and time of downloading one large model: our client vs the official SDK 0.3.0.
+"""Memory and time of downloading one large model: our client vs the official SDK 1.0.0.
 
-Run with the client venv (it has the SDK, tripo3d 0.3.0 with aiohttp, as the baseline)::
+Run with the client venv (it has the SDK, tripo3d 1.0.0 with aiohttp, as the baseline)::
 
     .venv/client/bin/python bench/download_memory.py [--size-mb 100] [--rounds 7]
 
@@ -82,15 +82,11 @@ def publish_large_task(base_url: str, key: str, data: bytes) -> str:
     import requests
 
     auth = {"Authorization": f"Bearer {key}"}
-    token = requests.post(f"{base_url}/upload/sts/token", json={"format": "glb"}, headers=auth, timeout=30)
-    token.raise_for_status()
-    sts = token.json()["data"]
-    put = requests.put(f"http://{sts['s3_host']}/{sts['resource_bucket']}/{sts['resource_uri']}", data=data,
-                       headers={"x-amz-security-token": sts["session_token"]}, timeout=120)
-    put.raise_for_status()
-    body: dict[str, Any] = {"type": "import_model",
-            "file": {"type": "glb", "object": {"bucket": sts["resource_bucket"], "key": sts["resource_uri"]}}}
-    created = requests.post(f"{base_url}/task", json=body, headers=auth, timeout=30)
+    presigned = requests.post(f"{base_url}/v3/files/presign", json={"format": "glb"}, headers=auth, timeout=30)
+    presigned.raise_for_status()
+    slot = presigned.json()["data"]
+    requests.put(slot["presigned_url"], data=data, timeout=120).raise_for_status()
+    created = requests.post(f"{base_url}/v3/models/import", json={"input": slot["file_token"]}, headers=auth, timeout=30)
     created.raise_for_status()
     return str(created.json()["data"]["task_id"])
 
@@ -186,11 +182,11 @@ def child(contender: str, base_url: str, task_id: str, out: str, trace: bool) ->
 
     meter = Meter(trace)
     if contender == "sdk":
+        os.environ.setdefault("TRIPO_DISABLE_GEO_DETECTION", "1")  # no network probe on import
         import tripo3d
 
         async def sdk() -> dict[str, float]:
-            cls = type("EmulatorSdkClient", (tripo3d.TripoClient,), {"BASE_URL": base_url})
-            async with cls(api_key=TEST_KEY) as client:
+            async with tripo3d.TripoClient(api_key=TEST_KEY, v3_base_url=base_url) as client:
                 task = await client.get_task(task_id)
                 meter.start()
                 await client.download_task_models(task, out)
@@ -200,7 +196,7 @@ def child(contender: str, base_url: str, task_id: str, out: str, trace: bool) ->
     else:
         with TripoClient(api_key=TEST_KEY, base_url=base_url) as client:
             task = client.get_task(task_id)
-            url = task.output.model or ""
+            url = task.output.model_url or ""
             if contender == "ours-nofsync":  # diagnostic: what durability costs (this child only)
                 os.fsync = lambda fd: None
             meter.start()
@@ -250,7 +246,7 @@ def main() -> int:
     figures = {c: {k: median([r[k] for r in runs[c]]) for k in ("wall", "cpu", "peak_kib")} for c in CONTENDERS}
     sdk = figures["sdk"]
     names = {"ours": "ours (TripoClient)", "ours-nofsync": "ours, fsync skipped (diagnostic)",
-             "sdk": "SDK 0.3.0 + aiohttp (baseline)",
+             "sdk": "SDK 1.0.0 + aiohttp (baseline)",
              "floor": "urllib copyfileobj (floor)", "buffered": "urllib read() (buffered)"}
     rows = []
     for c in CONTENDERS:
@@ -266,7 +262,7 @@ def main() -> int:
               f"(median of {args.rounds}; traced: 1 run each)",
     )
     print(f"CDN requests: {cdn_gets}, of which carried an Authorization header: {auth_to_cdn} "
-          f"(the SDK sends the API key to the CDN: wire protocol §8 row 7)")
+          "(the emulator's CDN refuses any; SDK 0.3.0 sent the key there, 1.0.0 no longer does)")
     return 0
 
 
