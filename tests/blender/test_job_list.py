@@ -6,6 +6,7 @@ against the emulator where they act on jobs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -36,7 +37,31 @@ from .support import ASSETS
 
 @pytest.fixture
 def job_list(addon: Any) -> Any:
-    return addon_module("blender.job_list")
+    """The Jobs panel module, its view (filter, page, open rows) as a new session has it."""
+    module = addon_module("blender.job_list")
+    module.VIEW.filter, module.VIEW.page = "ALL", 0
+    module.VIEW.expanded.clear()
+    module.VIEW.shown.clear()
+    return module
+
+
+def draw_open(job_list: Any, *job_ids: str) -> MagicMock:
+    """Draw the panel with these rows opened, as a click on their disclosure triangle does."""
+    for job_id in job_ids:
+        assert bpy.ops.tripo.job_expand(job_id=job_id) == {'FINISHED'}
+    return draw_panel(job_list.TRIPO_PT_jobs)
+
+
+def wide_sidebar(width: int = 800) -> SimpleNamespace:
+    """A draw context whose sidebar is ``width`` pixels wide (the wording tests' texts all fit)."""
+    return SimpleNamespace(region=SimpleNamespace(width=width), preferences=bpy.context.preferences,
+                           window_manager=bpy.context.window_manager)
+
+
+def drawn_texts(layout: MagicMock) -> list[str]:
+    """Every text the panel shows: labels, button texts and progress-bar texts."""
+    return [c.kwargs.get("text", "") for c in layout.mock_calls
+            if c[0].split(".")[-1] in ("label", "operator", "progress")]
 
 
 def make_job(state: str, *, name: str = "Cat", created_at: float | None = None, **fields: Any) -> Any:
@@ -54,7 +79,8 @@ def _progress_calls(layout: MagicMock) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(("state", "fields", "factor", "text"), [
     ("pending", {"note": "waiting for a free slot"}, 0.0, "Waiting for a free slot"),
     ("submitting", {}, 0.0, "Sending to Tripo"),
-    ("queued", {"queue_position": 3, "task_id": "t1"}, 0.0, "Queued, position 3"),
+    ("queued", {"queue_position": 3, "task_id": "t1"}, 0.0, "Queued, 4th in line"),
+    ("queued", {"queue_position": 0, "task_id": "t1"}, 0.0, "Queued, next in line"),
     ("running", {"progress": 40, "eta_seconds": 30, "task_id": "t1"}, 0.4, "Running 40%, about 30 s left"),
     ("running", {"progress": 70, "eta_seconds": 150, "task_id": "t1", "note": "connection lost, retrying"}, 0.7,
      "Running 70%, about 2 min 30 s left (connection lost, retrying)"),
@@ -64,9 +90,10 @@ def _progress_calls(layout: MagicMock) -> list[dict[str, Any]]:
 def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, Any], factor: float,
                                          text: str, job_list: Any) -> None:
     rt._view.put(make_job(state, **fields))
-    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
     assert _progress_calls(layout) == [{"factor": pytest.approx(factor), "type": 'BAR', "text": text}]
-    assert "Cat" in label_texts(layout) and "Text to Model" in label_texts(layout)
+    assert "Cat" in label_texts(layout)
+    assert "Text to Model" in label_texts(draw_open(job_list, f"job-{state}-Cat")), "the kind, when opened"
 
 
 @pytest.mark.parametrize(("state", "expected", "absent"), [
@@ -82,7 +109,7 @@ def test_buttons_match_the_state(rt: Any, job_list: Any, state: str, expected: s
     error = addon_module("jobs").JobError("Something went wrong") if state in ("failed", "uncertain") else None
     files = {"model": str(ASSETS / "portal.glb")} if state == "done" else {}
     rt._view.put(make_job(state, task_id="t1", error=error, files=files))
-    ops = set(operator_ids(draw_panel(job_list.TRIPO_PT_jobs)))
+    ops = set(operator_ids(draw_open(job_list, f"job-{state}-Cat")))
     assert expected <= ops, ops
     assert not absent & ops, ops
 
@@ -98,7 +125,7 @@ def test_riggability_answer_is_shown_and_no_file_buttons(rt: Any, job_list: Any,
     now = time.time()
     rt._view.put(jobs.Job(id="job-check", spec=check, state=jobs.JobState.DONE, created_at=now, updated_at=now,
                           revision=1, task_id="t1", result=result))
-    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    layout = draw_open(job_list, "job-check")
     assert expected in " ".join(label_texts(layout)), label_texts(layout)  # long answers wrap over labels
     ops = set(operator_ids(layout))
     assert not {"tripo.job_reimport", "tripo.job_open_folder"} & ops, ops
@@ -109,7 +136,9 @@ def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) 
     error = addon_module("jobs").JobError("You don't have enough credit to create this task", code=2010,
                                           suggestion="Top up your credits", trace_id="trace-abc-123")
     rt._view.put(make_job("failed", error=error))
-    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    closed = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert any(t.startswith("You don't have enough credit") for t in closed), "the reason, even when closed"
+    layout = draw_open(job_list, "job-failed-Cat")
     text = " ".join(label_texts(layout))
     assert "Failed" in label_texts(layout)
     assert "You don't have enough credit to create this task" in text
@@ -121,8 +150,8 @@ def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) 
 
 def test_uncertain_job_warns_about_charges(rt: Any, job_list: Any) -> None:
     rt._view.put(make_job("uncertain", error=addon_module("jobs").JobError("The request timed out")))
-    texts = label_texts(draw_panel(job_list.TRIPO_PT_jobs))
-    assert any("may have been sent and charged" in t for t in texts), texts
+    texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert "Uncertain: may have been charged" in texts, texts
 
 
 def test_jobs_are_listed_newest_first(rt: Any, job_list: Any) -> None:
@@ -141,7 +170,8 @@ def test_empty_list_and_offline_notice(rt: Any, job_list: Any) -> None:
 def test_done_job_shows_the_server_thumbnail(rt: Any, job_list: Any) -> None:
     image = str(ASSETS / "images" / "rocket.jpg")
     rt._view.put(make_job("done", task_id="t1", files={"rendered_image": image}))
-    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    assert calls_named(draw_panel(job_list.TRIPO_PT_jobs), "template_icon") == [], "thumbnails on demand"
+    layout = draw_open(job_list, "job-done-Cat")
     assert len(calls_named(layout, "template_icon")) == 1
     assert addon_module("blender.previews").has("job-done-Cat")
 
@@ -304,10 +334,10 @@ def test_a_v2_era_job_shows_the_retired_api_and_offers_remove_not_retry(rt: Any,
     failed = pump_job(rt, "v2job", "failed")
     assert failed.api_version == 2 and failed.task_gone and not failed.can_retry
     assert failed.error.code == 2001
-    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    layout = draw_open(job_list, "v2job")
     text = " ".join(label_texts(layout))
     assert "retired v2 API" in text and "no longer available" in text, text
-    assert failed.error.message in text, "the sentence in full"
+    assert "".join(failed.error.message.split()) in "".join(text.split()), "the sentence in full"
     ops = set(operator_ids(layout))
     assert "tripo.job_remove" in ops and "tripo.job_retry" not in ops, ops
     assert created(online) == [], "nothing is sent again"
@@ -322,7 +352,7 @@ def test_a_job_tripo_forgot_after_seven_days_says_so(rt: Any, online: Emulator, 
     online.forget_task(rt.job(job.id).task_id)
     failed = pump_job(rt, job.id, "failed")
     assert failed.task_gone and failed.can_retry and not failed.retry_resends
-    text = " ".join(label_texts(draw_panel(job_list.TRIPO_PT_jobs)))
+    text = " ".join(label_texts(draw_open(job_list, job.id)))
     assert "about 7 days" in text and "Failed (no longer on Tripo)" in text, text
     ops = set(operator_ids(draw_panel(job_list.TRIPO_PT_jobs)))
     assert "tripo.job_remove" in ops and "tripo.job_retry" in ops  # a free look again (another key?)
@@ -337,9 +367,116 @@ def test_a_job_of_a_retired_kind_draws_and_offers_remove_not_retry(rt: Any, job_
     retired = jobs.Job(id=f"old-{kind}", spec=jobs.JobSpec(kind, {"original_model_task_id": "t0"}, name="Old fox"),
                        state=jobs.JobState.FAILED, created_at=now, updated_at=now, revision=1, error=error)
     rt._view.put(retired)
-    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    layout = draw_open(job_list, f"old-{kind}")
     texts = label_texts(layout)
     assert "Old fox" in texts and f"{label} (retired by Tripo)" in texts and "Failed" in texts
     assert "Tripo retired this capability with its v2 API." in " ".join(texts)
     ops = set(operator_ids(layout))
     assert "tripo.job_remove" in ops and "tripo.job_retry" not in ops
+
+
+# ---------------------------------------------------------------------------- a panel that scales
+def _row_names(layout: MagicMock) -> list[str]:
+    """The job names drawn: each row starts with its disclosure triangle, then the name label."""
+    calls = [c for c in layout.mock_calls if c[0].split(".")[-1] in ("operator", "label")]
+    return [calls[i + 1].kwargs["text"] for i, c in enumerate(calls[:-1])
+            if c[0].endswith("operator") and c.args[0] == "tripo.job_expand" and c.kwargs.get("text") == ""]
+
+
+def test_many_jobs_draw_one_page_of_compact_rows(rt: Any, job_list: Any) -> None:
+    for index in range(30):
+        rt._view.put(make_job("done", name=f"Model {index:02d}", id=f"job-{index:02d}", created_at=1000.0 + index,
+                              files={"model": str(ASSETS / "portal.glb")}))
+    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    assert _row_names(layout) == [f"Model {i:02d}" for i in range(29, 19, -1)], "newest first, one page"
+    assert len(_row_names(layout)) == job_list.PAGE_SIZE
+    assert "1–10 of 30" in label_texts(layout)
+    assert calls_named(layout, "template_icon") == [] and "tripo.job_reimport" not in operator_ids(layout)
+
+    assert bpy.ops.tripo.jobs_page(step=1) == {'FINISHED'}
+    assert bpy.ops.tripo.jobs_page(step=1) == {'FINISHED'}
+    assert bpy.ops.tripo.jobs_page(step=1) == {'FINISHED'}  # past the end: stays on the last page
+    layout = draw_panel(job_list.TRIPO_PT_jobs)
+    assert _row_names(layout) == [f"Model {i:02d}" for i in range(9, -1, -1)]
+    assert "21–30 of 30" in label_texts(layout)
+
+
+def test_filter_by_state(rt: Any, job_list: Any) -> None:
+    rt._view.put(make_job("done", name="Done one"))
+    rt._view.put(make_job("failed", name="Failed one", error=addon_module("jobs").JobError("no")))
+    rt._view.put(make_job("cancelled", name="Cancelled one"))
+    rt._view.put(make_job("uncertain", name="Uncertain one"))
+    rt._view.put(make_job("running", name="Running one", task_id="t1"))
+
+    def names(state: str) -> set[str]:
+        assert bpy.ops.tripo.jobs_filter(state=state) == {'FINISHED'}
+        return set(_row_names(draw_panel(job_list.TRIPO_PT_jobs)))
+
+    assert names("ACTIVE") == {"Running one"}
+    assert names("DONE") == {"Done one"}
+    assert names("FAILED") == {"Failed one", "Cancelled one", "Uncertain one"}
+    assert len(names("ALL")) == 5
+
+
+def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emulator, clean_scene: Any,
+                                                            job_list: Any) -> None:
+    done = pump_job(rt, rt.submit(spec(name="Done one")).id, "done")
+    online.set_timing(run_seconds=600.0)
+    running = rt.submit(spec(name="Running one"))
+    stopped = rt.submit(spec(name="Stopped one"))
+    pump_until(rt, lambda: rt.job(stopped.id).task_id is not None, what="task id")
+    rt.cancel(stopped.id)
+    pump_job(rt, stopped.id, "cancelled")
+    folder = rt.task_folder(done)
+    assert folder is not None and folder.is_dir()
+
+    assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
+    assert [job.name for job in rt.jobs()] == ["Running one"]
+    assert folder.is_dir(), "clearing the list keeps the downloaded files"
+    assert any(ob.get("tripo_task_id") == done.task_id for ob in bpy.data.objects), "and the imported objects"
+    assert "tripo.jobs_clear_finished" not in operator_ids(draw_panel(job_list.TRIPO_PT_jobs))
+    assert rt.job(running.id).state.is_active
+
+
+def test_reimport_is_offered_only_for_files_blender_can_open(rt: Any, job_list: Any, tmp_path: Path) -> None:
+    odd = tmp_path / "model.3mf"
+    odd.write_bytes(b"not a format this Blender imports")
+    rt._view.put(make_job("done", name="Odd", id="odd", files={"model": str(odd)}))
+    ops = operator_ids(draw_open(job_list, "odd"))
+    assert "tripo.job_reimport" not in ops and "tripo.job_open_folder" in ops
+
+
+def test_progress_moves_between_polls_without_an_eta(job_list: Any) -> None:
+    jobs = addon_module("jobs")
+    start = 1000.0
+    running = make_job("running", task_id="t1", progress=20, created_at=start - 5,
+                       timeline=(jobs.TimelineEntry(start - 5, jobs.JobState.QUEUED),
+                                 jobs.TimelineEntry(start, jobs.JobState.RUNNING)))
+    running = dataclasses.replace(running, updated_at=start + 10)
+    # 20 % took 10 s: five seconds after that answer the bar shows 30 %, with the time so far
+    status = job_list.row_status(running, now=start + 15)
+    assert status.text == "Running 30%, 15 s so far" and status.factor == pytest.approx(0.30)
+    assert job_list.row_status(running, now=start + 10_000).factor == pytest.approx(0.99), "never claims done"
+    # on screen it never goes back, even when the next answer is behind the guess
+    assert job_list.VIEW.progress(running, start + 15) == pytest.approx(30.0)
+    slower = dataclasses.replace(running, progress=25, updated_at=start + 16)
+    assert job_list.VIEW.progress(slower, start + 16) == pytest.approx(30.0)
+    # nothing to extrapolate from yet: the server's value and the elapsed time
+    fresh = dataclasses.replace(running, progress=0)
+    assert job_list.row_status(fresh, now=start + 65).text == "Running 0%, 1 min 05 s so far"
+
+
+def test_a_long_line_is_shortened_to_fit_and_its_tooltip_says_it_all(rt: Any, job_list: Any) -> None:
+    note = ("the result was saved to /home/artist/.config/blender/4.2/extensions/.user/user_default/"
+            "tripo_blender/cache/0edda99d-1234/model.glb because the importer failed")
+    rt._view.put(make_job("failed", name="A rather long prompt for a tiny dragon figurine", note=note, id="long",
+                          error=addon_module("jobs").JobError("Blender could not import model.glb")))
+    narrow = wide_sidebar(280)
+    layout = draw_panel(job_list.TRIPO_PT_jobs, narrow)
+    measure = job_list.measure_for(narrow)
+    texts = [t for t in drawn_texts(layout) if t]
+    assert all(measure.width(t) <= measure.room for t in texts), texts
+    assert not any("…" in t for t in texts), "shortened lines end with (more), never Blender's cut mark"
+    assert any(t.endswith("(more)") for t in texts), texts
+    tooltip = job_list.TRIPO_OT_job_expand.description(bpy.context, SimpleNamespace(job_id="long"))
+    assert note in tooltip and "Blender could not import model.glb" in tooltip

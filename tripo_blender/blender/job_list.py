@@ -1,14 +1,21 @@
 """The Jobs panel (View3D › Sidebar › Tripo) and the operators on its rows.
 
-One box per job, newest first: name, type and state; a progress bar with the server's progress,
-the ETA or the queue position while it runs; the server's thumbnail when done; the full error
-(with Tripo's suggestion and the trace id support asks for) when it failed. Buttons per state:
+Compact rows, newest first, one page at a time: a row is the job's name with its state icon and
+its buttons, and under it a progress bar (active) or one status line. A disclosure triangle opens
+the row: the kind, the note in full, the server's thumbnail, Re-import / Folder, the full error
+(with Tripo's suggestion and the trace id support asks for). Why compact and paged: a box with a
+big thumbnail per job made a dozen jobs a long scroll, and drawing 500 of them cost 20 ms on every
+redraw of the sidebar; a page of :data:`PAGE_SIZE` rows costs the same however long the list is.
+Above the rows: a filter by state (all / active / done / failed) and "Clear Finished".
+
+Buttons per state:
 
 * active → **Stop waiting** (``tripo.job_cancel``). Tripo's API cannot cancel a task, so the
   tooltip and the report say plainly that the server task keeps running and may be charged;
 * failed / cancelled / uncertain → **Retry** (``tripo.job_retry``; asks first when it sends a
   new paid request) and **Remove** (``tripo.job_remove``: forget the row, keep the files);
-* done → **Re-import**, **Open folder**, **Remove**; failed → **Copy error details**.
+* done → **Re-import** (only where this Blender can open the file), **Open folder**, **Remove**;
+  failed → **Copy error details**.
 
 Some jobs cannot be retried at all (``Job.can_retry``), and then offer only Remove: a job whose
 task was made on the retired v2 API (``Job.task_gone`` with ``api_version`` 2), whose row says
@@ -16,16 +23,24 @@ so in full, and a job of a kind Tripo retired with v2 (Refine, Stylize), which a
 earlier version may still hold. An apiv3 task Tripo no longer knows (older than its retention of
 about 7 days, or another key's) says so too; its Retry only looks again, for free.
 
+Progress moves between polls: apiv3 sends no ETA, and a real task reports progress in jumps, so
+a bar that only shows the last value reads as a hang. :func:`shown_progress` extrapolates from
+the progress the job reached and how long it took (no extra requests), never past 99 % and never
+backwards on screen; the text says the server's ETA only when there is one, else the time so far.
+
 The panel draws only what :meth:`Runtime.jobs` holds (snapshots applied by the pump): drawing
 never waits, never touches the disk beyond the preview cache, never creates the runner.
-Row texts come from :func:`row_status`, a pure function, so tests check them without a UI.
+Row texts come from :func:`row_status`, a pure function, so tests check them without a UI;
+every line is fitted to the sidebar's measured width (:mod:`.text_fit`), a shortened one keeps
+its whole text in the tooltip and in Copy Details.
 """
 
 from __future__ import annotations
 
 import logging
 import textwrap
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,13 +53,23 @@ from ..client.config import redact
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
 from . import previews
 from .account import UserError, code_hint
+from .importer import can_import
 from .preferences import Connection, snapshot
 from .post_process import rig_check
+from .pump import tag_redraw
 from .runtime import online_access, runtime
+from .text_fit import Measure, draw_text, measure_for, shorten
 
 __all__ = [
     "RowStatus",
     "row_status",
+    "shown_progress",
+    "queue_text",
+    "full_text",
+    "can_reimport",
+    "PanelView",
+    "VIEW",
+    "PAGE_SIZE",
     "kind_label",
     "error_report",
     "cancel_message",
@@ -76,6 +101,51 @@ _ICONS = {
 }
 _THUMBNAIL_SCALE = 6.0
 _DEFAULT_WRAP = 40
+#: Rows drawn at once: the panel's cost and height stay the same however many jobs there are.
+PAGE_SIZE = 10
+#: The state filter: key, button text, the states it shows.
+FILTERS: dict[str, tuple[str, frozenset[JobState]]] = {
+    "ALL": ("All", frozenset(JobState)),
+    "ACTIVE": ("Active", frozenset(s for s in JobState if s.is_active)),
+    "DONE": ("Done", frozenset({JobState.DONE})),
+    "FAILED": ("Failed", frozenset({JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})),
+}
+#: What "Clear Finished" removes. Not "uncertain": that one waits for the artist's decision.
+FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+_MAX_GUESS = 99.0  # extrapolated progress never claims the task is done
+_BUTTON = 24  # one icon button beside a row's name, in pixels at UI scale 1
+
+
+@dataclass
+class PanelView:
+    """How the Jobs panel is looked at in this session (filter, page, open rows): not saved."""
+
+    filter: str = "ALL"
+    page: int = 0
+    expanded: set[str] = field(default_factory=set)
+    shown: dict[str, float] = field(default_factory=dict)  # progress drawn so far: never backwards
+
+    def page_of(self, jobs: list[Job]) -> tuple[list[Job], int, int]:
+        """The rows of the current page among ``jobs`` (filtered), the page index and the count."""
+        states = FILTERS.get(self.filter, FILTERS["ALL"])[1]
+        picked = [job for job in jobs if job.state in states]
+        pages = max(1, -(-len(picked) // PAGE_SIZE))
+        self.page = max(0, min(self.page, pages - 1))
+        start = self.page * PAGE_SIZE
+        return picked[start:start + PAGE_SIZE], self.page, pages
+
+    def progress(self, job: Job, now: float) -> float:
+        """:func:`shown_progress`, kept from going backwards on screen while the job runs."""
+        if job.state != JobState.RUNNING:
+            self.shown.pop(job.id, None)
+            return float(job.progress)
+        value = max(shown_progress(job, now), self.shown.get(job.id, 0.0))
+        self.shown[job.id] = value
+        return value
+
+
+#: The panel's view state (module-level: one sidebar state per Blender session, like a filter box).
+VIEW = PanelView()
 
 
 @dataclass(frozen=True)
@@ -114,22 +184,66 @@ def _with_note(text: str, job: Job) -> str:
     return f"{text} ({job.note})" if job.note else text
 
 
-def row_status(job: Job) -> RowStatus:
-    """The status line of ``job``'s row (see the module docstring)."""
+def ordinal(number: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``22nd``…"""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def queue_text(position: int | None) -> str:
+    """The queue position in words: Tripo counts the tasks ahead, so 0 is "next in line"."""
+    if position is None:
+        return "Queued"
+    if position <= 0:
+        return "Queued, next in line"
+    return f"Queued, {ordinal(position + 1)} in line"
+
+
+def entered(job: Job, state: JobState) -> float | None:
+    """When ``job`` last entered ``state`` (its timeline), or None."""
+    for entry in reversed(job.timeline):
+        if entry.state == state:
+            return entry.at
+    return None
+
+
+def shown_progress(job: Job, now: float) -> float:
+    """The running job's progress to draw at ``now``: the server's last value, carried forward
+    at the rate it took to get there (progress ÷ time since running began), never past 99 %.
+
+    Why no extra request: the rate is all the information a poll would add between two
+    answers, and a bar that stands still for half a minute reads as a hang.
+    """
+    progress = float(max(0, min(100, job.progress)))
+    started = entered(job, JobState.RUNNING)
+    if job.state != JobState.RUNNING or started is None or progress <= 0 or job.updated_at <= started:
+        return progress
+    rate = progress / (job.updated_at - started)
+    return max(progress, min(_MAX_GUESS, progress + rate * max(0.0, now - job.updated_at)))
+
+
+def row_status(job: Job, now: float | None = None, progress: float | None = None) -> RowStatus:
+    """The status line of ``job``'s row at ``now`` (see the module docstring); ``progress`` is
+    what the bar shows while running (default: :func:`shown_progress`)."""
     state, icon = job.state, _ICONS[job.state]
-    progress = max(0, min(100, job.progress)) / 100.0
+    now = time.time() if now is None else now
     if state == JobState.PENDING:
         return RowStatus(_sentence(job.note or "waiting to be sent"), 0.0, icon)
     if state == JobState.SUBMITTING:
         return RowStatus("Sending to Tripo", 0.0, icon)
     if state == JobState.QUEUED:
-        text = "Queued" if job.queue_position is None else f"Queued, position {job.queue_position}"
-        return RowStatus(_with_note(text, job), progress, icon)
+        return RowStatus(_with_note(queue_text(job.queue_position), job), max(0, min(100, job.progress)) / 100.0,
+                         icon)
     if state == JobState.RUNNING:
-        text = f"Running {job.progress}%"
+        shown = shown_progress(job, now) if progress is None else progress
+        text = f"Running {int(shown)}%"
         if job.eta_seconds is not None:
             text += f", about {_duration(job.eta_seconds)} left"
-        return RowStatus(_with_note(text, job), progress, icon)
+        else:
+            started = entered(job, JobState.RUNNING)
+            if started is not None and now > started:
+                text += f", {_duration(int(now - started))} so far"
+        return RowStatus(_with_note(text, job), shown / 100.0, icon)
     if state == JobState.DOWNLOADING:
         return RowStatus(_with_note("Downloading", job), 1.0, icon)
     if state == JobState.IMPORTING:
@@ -141,7 +255,7 @@ def row_status(job: Job) -> RowStatus:
         return RowStatus(_with_note("Failed", job), None, icon)
     if state == JobState.CANCELLED:
         return RowStatus(_with_note("Cancelled", job), None, icon)
-    return RowStatus("Uncertain: may have been sent and charged", None, icon)
+    return RowStatus("Uncertain: may have been charged", None, icon)
 
 
 def cancel_message(job: Job) -> str:
@@ -196,7 +310,8 @@ def open_folder(path: Path) -> None:
 
 
 def _wrap_width(context: Any) -> int:
-    """Characters per label line for the sidebar's current width (labels do not wrap by themselves)."""
+    """Characters per label line for the sidebar's current width (dialogs that still count
+    characters; the Jobs panel measures with :mod:`.text_fit`)."""
     region = getattr(context, "region", None)
     width = getattr(region, "width", 0) if region is not None else 0
     if not width:
@@ -216,57 +331,141 @@ def _job_button(layout: Any, idname: str, job: Job, icon: str, text: str = "") -
     layout.operator(idname, text=text, icon=icon).job_id = job.id
 
 
-def draw_job(layout: Any, job: Job, width: int, connection: Connection) -> None:
-    """One job's box (see the module docstring)."""
-    box = layout.box()
-    status = row_status(job)
-    head = box.row(align=True)
-    head.label(text=job.name, icon=status.icon)
+def can_reimport(job: Job) -> bool:
+    """Whether Re-import can work: the job downloaded a file this Blender has an importer for."""
+    return any(can_import(path) for path in job.files.values())
+
+
+def full_text(job: Job) -> str:
+    """Everything a row says, unshortened: the tooltip of a shortened row and its details."""
+    parts = [f"{job.name} ({kind_label(job.kind)})", row_status(job).text]
+    if job.note and job.note not in parts[1]:
+        parts.append(job.note)
+    if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED):
+        parts.append(job.error.message)
+    return redact(". ".join(p.rstrip(".") for p in parts if p) + ".")
+
+
+def _buttons(job: Job) -> list[tuple[str, str]]:
+    """The icon buttons beside a row's name (operator, icon), by state."""
+    found = []
     if job.state in CANCELLABLE:
-        _job_button(head, "tripo.job_cancel", job, 'X')
+        found.append(("tripo.job_cancel", 'X'))
     if job.can_retry:
-        _job_button(head, "tripo.job_retry", job, 'FILE_REFRESH')
+        found.append(("tripo.job_retry", 'FILE_REFRESH'))
     if not job.state.is_active:
-        _job_button(head, "tripo.job_remove", job, 'TRASH')
-    box.label(text=kind_label(job.kind))
+        found.append(("tripo.job_remove", 'TRASH'))
+    return found
+
+
+def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connection, *,
+             expanded: bool | None = None, now: float | None = None) -> None:
+    """One job's row: compact (name, buttons, status line), and its details when ``expanded``
+    (default: as the panel's :data:`VIEW` says). ``measure`` may be a character count (old callers)."""
+    if isinstance(measure, int):
+        measure = Measure(room=measure * 7.0, font_px=11.0, scale=1.0)
+    expanded = job.id in VIEW.expanded if expanded is None else expanded
+    now = time.time() if now is None else now
+    status = row_status(job, now, VIEW.progress(job, now))
+    buttons = _buttons(job)
+    column = layout.column(align=True)
+    head = column.row(align=True)
+    toggle = head.operator("tripo.job_expand", text="", emboss=False,
+                           icon='DISCLOSURE_TRI_DOWN' if expanded else 'DISCLOSURE_TRI_RIGHT')
+    toggle.job_id = job.id
+    head.label(text=shorten(job.name, measure.less(_BUTTON * (len(buttons) + 1)), icons=1), icon=status.icon)
+    for idname, icon in buttons:
+        _job_button(head, idname, job, icon)
+    line = measure.less(_BUTTON)
     if status.factor is not None:
-        box.progress(factor=status.factor, type='BAR', text=status.text)
+        column.progress(factor=status.factor, type='BAR', text=shorten(status.text, line))
     else:
-        box.label(text=status.text)
+        _draw_line(column, job, status.text, line)
+    if job.state == JobState.DONE and job.note and not expanded:  # how it landed, when not the obvious way
+        _draw_line(column, job, job.note, line, icon='INFO')
+    if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED) \
+            and not expanded:
+        _draw_line(column, job, redact(error_line(job)), line, icon='ERROR')
+    if expanded:
+        _draw_details(layout.box(), job, measure, connection)
+
+
+def error_line(job: Job) -> str:
+    """A failed row's one-line reason when closed (the whole error shows when opened)."""
+    assert job.error is not None
+    return job.error.message
+
+
+def _draw_line(layout: Any, job: Job, text: str, measure: Measure, icon: str = 'NONE') -> None:
+    """One line of a row; when it had to be shortened, it opens the row and its tooltip says it all."""
+    short = shorten(text, measure, icons=0 if icon == 'NONE' else 1)
+    if short == " ".join(text.split()):
+        layout.label(text=short, icon=icon)
+        return
+    op = layout.operator("tripo.job_expand", text=short, icon=icon, emboss=False)
+    op.job_id = job.id
+
+
+def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) -> None:
+    """What an open row adds: kind, note, the rig check's answer, thumbnail, files, the error."""
+    box.label(text=kind_label(job.kind))
+    if job.note:
+        draw_text(box, job.note, measure, icon='INFO')
     if job.state == JobState.DONE:
-        if job.note:  # how the result landed when not the obvious way (source gone, file only saved…)
-            draw_wrapped(box, job.note, width, icon='INFO')
         if job.kind == "check_riggable":  # an answer, not a file: say it here as in the Rig dialog
             check = rig_check(job)
-            draw_wrapped(box, check.text, width, icon=check.icon)
+            draw_text(box, check.text, measure, icon=check.icon)
         if previews.has(job.id):
             box.template_icon(icon_value=previews.icon_id(job.id), scale=_THUMBNAIL_SCALE)
         if job.files:  # nothing to re-import or show for jobs that downloaded nothing
             row = box.row(align=True)
-            _job_button(row, "tripo.job_reimport", job, 'IMPORT', "Re-import")
+            if can_reimport(job):
+                _job_button(row, "tripo.job_reimport", job, 'IMPORT', "Re-import")
             _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED):
-        _draw_error(box, job, width, connection)
+        _draw_error(box, job, measure, connection)
 
 
-def _draw_error(box: Any, job: Job, width: int, connection: Connection) -> None:
+def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) -> None:
     error = job.error
     assert error is not None
-    draw_wrapped(box, redact(error.message), width, icon='ERROR')
+    draw_text(box, redact(error.message), measure, icon='ERROR')
     if error.suggestion:
-        draw_wrapped(box, redact(f"Suggestion: {error.suggestion}"), width)
+        draw_text(box, redact(f"Suggestion: {error.suggestion}"), measure)
     hint = code_hint(error.code, connection)
     if hint:
-        draw_wrapped(box, hint, width)
+        draw_text(box, hint, measure)
     details = [f"code {error.code}"] if error.code is not None else []
     if error.trace_id:
         details.append(f"trace id {error.trace_id}")
     if details:
-        draw_wrapped(box, _sentence(", ".join(details)), width)
+        draw_text(box, _sentence(", ".join(details)), measure)
     row = box.row(align=True)
     _job_button(row, "tripo.job_copy_error", job, 'COPYDOWN', "Copy Details")
     if job.files:
         _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
+
+
+def _draw_filters(layout: Any, jobs: list[Job]) -> None:
+    row = layout.row(align=True)
+    for key, (text, _states) in FILTERS.items():
+        row.operator("tripo.jobs_filter", text=text, depress=VIEW.filter == key).state = key
+    if any(job.state in FINISHED for job in jobs):
+        layout.operator("tripo.jobs_clear_finished", icon='TRASH')
+
+
+def _draw_pages(layout: Any, page: int, pages: int, total: int) -> None:
+    if pages <= 1:
+        return
+    row = layout.row(align=True)
+    back = row.row(align=True)
+    back.enabled = page > 0
+    back.operator("tripo.jobs_page", text="", icon='TRIA_LEFT').step = -1
+    first = page * PAGE_SIZE + 1
+    row.label(text=f"{first}–{min(total, first + PAGE_SIZE - 1)} of {total}")
+    forward = row.row(align=True)
+    forward.enabled = page < pages - 1
+    forward.operator("tripo.jobs_page", text="", icon='TRIA_RIGHT').step = 1
 
 
 class TRIPO_PT_jobs(bpy.types.Panel):
@@ -282,17 +481,87 @@ class TRIPO_PT_jobs(bpy.types.Panel):
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
+        measure = measure_for(context)
         if not online_access():
-            draw_wrapped(layout, "Online access is off: enable Preferences › System › Network › Allow Online "
-                         "Access to send jobs.", _wrap_width(context), icon='INTERNET_OFFLINE')
+            draw_text(layout, "Online access is off: enable Preferences › System › Network › Allow Online "
+                      "Access to send jobs.", measure, icon='INTERNET_OFFLINE')
         jobs = runtime.jobs()
         if not jobs:
             layout.label(text="No jobs yet", icon='INFO')
             return
-        width = _wrap_width(context)
+        _draw_filters(layout, jobs)
+        rows, page, pages = VIEW.page_of(jobs)
+        if not rows:
+            layout.label(text=f"No {FILTERS[VIEW.filter][0].lower()} jobs", icon='INFO')
         connection = snapshot(context).connection
-        for job in jobs:
-            draw_job(layout, job, width, connection)
+        now = time.time()
+        for job in rows:
+            draw_job(layout, job, measure, connection, now=now)
+        total = sum(1 for job in jobs if job.state in FILTERS.get(VIEW.filter, FILTERS["ALL"])[1])
+        _draw_pages(layout, page, pages, total)
+
+
+class TRIPO_OT_job_expand(bpy.types.Operator):
+    bl_idname = "tripo.job_expand"
+    bl_label = "Show or Hide Details"
+    bl_options = {'INTERNAL'}
+
+    job_id: bpy.props.StringProperty(name="Job", options={'HIDDEN', 'SKIP_SAVE'})
+
+    @classmethod
+    def description(cls, context: bpy.types.Context, properties: Any) -> str:
+        """The row's whole text, so a shortened line can always be read in full."""
+        job = runtime.job(properties.job_id)
+        return full_text(job) if job is not None else "Show or hide this job's details"
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        VIEW.expanded ^= {self.job_id}
+        tag_redraw()
+        return {'FINISHED'}
+
+
+class TRIPO_OT_jobs_filter(bpy.types.Operator):
+    bl_idname = "tripo.jobs_filter"
+    bl_label = "Show Jobs"
+    bl_description = "Show only the jobs in this state"
+    bl_options = {'INTERNAL'}
+
+    state: bpy.props.EnumProperty(items=[(key, text, "") for key, (text, _s) in FILTERS.items()],
+                                  options={'SKIP_SAVE'})
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        VIEW.filter, VIEW.page = self.state, 0
+        tag_redraw()
+        return {'FINISHED'}
+
+
+class TRIPO_OT_jobs_page(bpy.types.Operator):
+    bl_idname = "tripo.jobs_page"
+    bl_label = "Turn Page"
+    bl_description = "Show the previous or next page of jobs"
+    bl_options = {'INTERNAL'}
+
+    step: bpy.props.IntProperty(default=1, options={'SKIP_SAVE'})
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        VIEW.page = max(0, VIEW.page + self.step)  # the next draw clamps it to the last page
+        tag_redraw()
+        return {'FINISHED'}
+
+
+class TRIPO_OT_jobs_clear_finished(bpy.types.Operator):
+    bl_idname = "tripo.jobs_clear_finished"
+    bl_label = "Clear Finished"
+    bl_description = ("Remove done, failed and cancelled jobs from the list. Imported objects and downloaded "
+                      "files stay; uncertain jobs stay until you decide")
+    bl_options = {'INTERNAL'}
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        removed = sum(1 for job in runtime.jobs() if job.state in FINISHED and runtime.forget(job.id))
+        VIEW.expanded &= {job.id for job in runtime.jobs()}
+        self.report({'INFO'}, f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list.")
+        tag_redraw()
+        return {'FINISHED'}
 
 
 class _JobOperator(bpy.types.Operator):
@@ -421,6 +690,10 @@ class TRIPO_OT_job_copy_error(_JobOperator):
 
 CLASSES: tuple[type, ...] = (
     TRIPO_PT_jobs,
+    TRIPO_OT_job_expand,
+    TRIPO_OT_jobs_filter,
+    TRIPO_OT_jobs_page,
+    TRIPO_OT_jobs_clear_finished,
     TRIPO_OT_job_cancel,
     TRIPO_OT_job_retry,
     TRIPO_OT_job_reimport,

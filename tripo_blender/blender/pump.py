@@ -181,11 +181,15 @@ def main_window_override() -> Iterator[None]:
 
 
 def tag_redraw() -> None:
-    """Redraw every 3D view (Jobs panel) and preferences editor (balance) in all windows."""
+    """Redraw the 3D views' sidebars (Tripo tab) and the preferences editor (balance) in all windows."""
     for window in _windows():
         screen = window.screen
         if screen is None:
             continue
         for area in screen.areas:
-            if area.type in _REDRAW_AREAS:
+            if area.type == 'VIEW_3D':  # only the sidebar: redrawing the viewport itself costs a frame
+                for region in area.regions:
+                    if region.type == 'UI':
+                        region.tag_redraw()
+            elif area.type in _REDRAW_AREAS:
                 area.tag_redraw()

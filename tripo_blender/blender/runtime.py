@@ -452,11 +452,12 @@ class Runtime:
             self._sync(runner, snapshot())
             changed = self._view.apply(runner.drain_events(EVENTS_PER_TICK)) or changed
             changed = self._import_next(runner) or changed
-        if changed:
+        active = runner is not None and runner.has_active()
+        if changed or active:  # while a job runs its bar moves between polls (job_list.shown_progress)
             tag_redraw()
         if self._view.pending_imports:
             return IMPORT_INTERVAL
-        if (runner is not None and runner.has_active()) or self._account.busy:
+        if active or self._account.busy:
             return ACTIVE_INTERVAL
         return None
 
