@@ -819,6 +819,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
                           check=False).returncode
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Every speed promise against its baseline (``bench/run.py``: one table, bench/results.json)."""
+    ensure_venvs([CLIENT, BPY_50])
+    return subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), *args.extra], cwd=ROOT,
+                          check=False).returncode
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The command line; unknown options of ``test`` are passed to pytest, of ``emulator``/``demo`` on."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -845,10 +852,12 @@ def make_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", add_help=False,
                           help="the main job offline: a prompt becomes demo-out/demo.blend + demo.png")
     demo.set_defaults(func=cmd_demo)
+    bench = sub.add_parser("bench", add_help=False, help="run the benchmarks (bench/run.py; arguments passed on)")
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 
-PASSTHROUGH_COMMANDS = {"test", "emulator", "demo"}
+PASSTHROUGH_COMMANDS = {"test", "emulator", "demo", "bench"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,7 +6,7 @@ Run with the client venv (it has the SDK, tripo3d 1.0.0 with aiohttp, as the bas
 
 Why this benchmark: the official add-on's downloads buffer whole files in memory (wire protocol
 §8 row 8; anchors: "Blender freezes"), and a 100 MB model inside Blender's process is real
-pressure. Our client streams 256 KiB chunks into a temporary file, checks the size and the GLB
+pressure. Our client streams 1 MiB chunks into a temporary file, checks the size and the GLB
 magic, fsyncs and renames it into place (``tripo_blender/client/download.py``). The SDK, when
 ``aiohttp`` is installed (as here), streams 1 MiB chunks straight into the target file.
 
@@ -91,17 +91,39 @@ def publish_large_task(base_url: str, key: str, data: bytes) -> str:
     return str(created.json()["data"]["task_id"])
 
 
+def model_url(base_url: str, task_id: str) -> str:
+    """A freshly signed URL of the task's model (for curl, which cannot read the task itself)."""
+    from tests.emulator import TEST_KEY
+    from tripo_blender.client import TripoClient
+
+    with TripoClient(api_key=TEST_KEY, base_url=base_url) as client:
+        return client.get_task(task_id).output.model_url or ""
+
+
+def run_curl(url: str, out: str) -> dict[str, float]:
+    """``curl -o``: the throughput reference (wall time includes curl's own start, ~5 ms)."""
+    started = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(["curl", "-sSf", "-o", os.path.join(out, "model.glb"), url], check=True, timeout=600)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": time.perf_counter() - started, "cpu": after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime,
+            "peak_kib": float("nan"), "traced_mib": float("nan")}
+
+
 def run_child(contender: str, base_url: str, task_id: str, expected: int, trace: bool) -> dict[str, float]:
-    """One download in a fresh interpreter; checks the file it wrote has the right size."""
+    """One download in a fresh interpreter (curl: curl itself); checks the file has the right size."""
     out = tempfile.mkdtemp(prefix="tripo-bench-dl-")
     try:
-        cmd = [sys.executable, __file__, "--child", contender, base_url, task_id, out]
-        if trace:
-            cmd.append("--trace")
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            raise RuntimeError(f"{contender} child failed:\n{done.stderr}")
-        figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+        if contender == "curl":
+            figures = run_curl(model_url(base_url, task_id), out)
+        else:
+            cmd = [sys.executable, __file__, "--child", contender, base_url, task_id, out]
+            if trace:
+                cmd.append("--trace")
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            if done.returncode != 0:
+                raise RuntimeError(f"{contender} child failed:\n{done.stderr}")
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
         sizes = [p.stat().st_size for p in Path(out).iterdir()]
         if sizes != [expected]:
             raise RuntimeError(f"{contender}: expected one file of {expected} bytes, found {sizes}")
@@ -216,34 +238,58 @@ def child(contender: str, base_url: str, task_id: str, out: str, trace: bool) ->
 # --------------------------------------------------------------------------- parent: report
 
 
+def measure(size: int, rounds: int, contenders: tuple[str, ...], trace: bool = True
+            ) -> tuple[dict[str, dict[str, float]], dict[str, float], int, int]:
+    """Median figures per contender over ``rounds`` (orders rotate), the traced peaks, the CDN
+    requests and how many of them carried an Authorization header."""
+    from tests.emulator import TEST_KEY, Emulator
+
+    data = make_glb(size)
+    with Emulator(run_seconds=0.0, url_ttl=3600.0, upload_cap=size + MIB) as emu:
+        task_id = publish_large_task(emu.base_url, TEST_KEY, data)
+        size = len(data)  # the GLB header and chunk headers add a few bytes
+        del data
+        runs: dict[str, list[dict[str, float]]] = {c: [] for c in contenders}
+        for round_no in range(rounds):
+            shift = round_no % len(contenders)
+            for contender in contenders[shift:] + contenders[:shift]:  # nobody always goes first
+                runs[contender].append(run_child(contender, emu.base_url, task_id, size, trace=False))
+        traced = {c: run_child(c, emu.base_url, task_id, size, trace=True)["traced_mib"] if trace else float("nan")
+                  for c in contenders}
+        auth_to_cdn = sum(1 for r in emu.cdn_requests if "authorization" in r.headers)
+        cdn_gets = len(emu.cdn_requests)
+    figures = {c: {k: median([r[k] for r in runs[c]]) for k in ("wall", "cpu", "peak_kib")} for c in contenders}
+    return figures, traced, cdn_gets, auth_to_cdn
+
+
+def row3(size_mb: int = 256, rounds: int = 3) -> dict[str, Any]:
+    """Row 3: ours vs ``curl -o`` (throughput) and the SDK (RSS growth) on one ``size_mb`` file."""
+    figures, _, _, _ = measure(size_mb * MIB, rounds, ("ours", "sdk", "curl"), trace=False)
+    mib_s = {c: size_mb / f["wall"] for c, f in figures.items()}
+    return {"size_mib": size_mb, "rounds": rounds, "mib_per_s": mib_s,
+            "rss_growth_mib": {c: f["peak_kib"] / 1024 for c, f in figures.items() if c != "curl"},
+            "vs_curl": mib_s["ours"] / mib_s["curl"]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=100, help="size of the model file in MiB (default 100)")
     parser.add_argument("--rounds", type=int, default=7, help="downloads per contender (default 7)")
     parser.add_argument("--child", nargs=4, metavar=("CONTENDER", "BASE_URL", "TASK_ID", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--row3", action="store_true",
+                        help="only row 3 of build.py bench (ours, SDK, curl; --size-mb default 256) as a JSON line")
     args = parser.parse_args()
     if args.child:
         contender, base_url, task_id, out = args.child
         return child(contender, base_url, task_id, out, trace=args.trace)
     logging.basicConfig(level=logging.WARNING)
+    if args.row3:
+        print(json.dumps(row3(args.size_mb, args.rounds)))
+        return 0
 
-    from tests.emulator import TEST_KEY, Emulator
-
-    data = make_glb(args.size_mb * MIB)
-    with Emulator(run_seconds=0.0, url_ttl=3600.0) as emu:
-        task_id = publish_large_task(emu.base_url, TEST_KEY, data)
-        runs: dict[str, list[dict[str, float]]] = {c: [] for c in CONTENDERS}
-        for round_no in range(args.rounds):
-            shift = round_no % len(CONTENDERS)
-            order = CONTENDERS[shift:] + CONTENDERS[:shift]  # nobody always goes first
-            for contender in order:
-                runs[contender].append(run_child(contender, emu.base_url, task_id, len(data), trace=False))
-        traced = {c: run_child(c, emu.base_url, task_id, len(data), trace=True)["traced_mib"] for c in CONTENDERS}
-        auth_to_cdn = sum(1 for r in emu.cdn_requests if "authorization" in r.headers)
-        cdn_gets = len(emu.cdn_requests)
-
-    figures = {c: {k: median([r[k] for r in runs[c]]) for k in ("wall", "cpu", "peak_kib")} for c in CONTENDERS}
+    data_len = args.size_mb * MIB
+    figures, traced, cdn_gets, auth_to_cdn = measure(data_len, args.rounds, CONTENDERS)
     sdk = figures["sdk"]
     names = {"ours": "ours (TripoClient)", "ours-nofsync": "ours, fsync skipped (diagnostic)",
              "sdk": "SDK 1.0.0 + aiohttp (baseline)",
@@ -254,11 +300,11 @@ def main() -> int:
         rows.append([names[c], f"{f['peak_kib']:.0f}", ratio(f["peak_kib"], sdk["peak_kib"]),
                      f"{traced[c]:.2f}", ratio(traced[c], traced["sdk"]),
                      f"{f['wall']:.3f}", ratio(f["wall"], sdk["wall"]), f"{f['cpu']:.3f}", ratio(f["cpu"], sdk["cpu"]),
-                     f"{len(data) / MIB / f['wall']:.0f}"])
+                     f"{data_len / MIB / f['wall']:.0f}"])
     print_table(
         ["download", "RSS peak KiB", "vs SDK", "traced MiB", "vs SDK", "wall s", "vs SDK", "cpu s", "vs SDK", "MiB/s"],
         rows,
-        title=f"one {len(data) / MIB:.0f} MiB GLB from the emulator's CDN, each in a fresh process "
+        title=f"one {data_len / MIB:.0f} MiB GLB from the emulator's CDN, each in a fresh process "
               f"(median of {args.rounds}; traced: 1 run each)",
     )
     print(f"CDN requests: {cdn_gets}, of which carried an Authorization header: {auth_to_cdn} "

@@ -45,6 +45,7 @@ main thread's time spent in the pump while jobs run).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import shutil
@@ -189,6 +190,7 @@ def main() -> int:
     parser.add_argument("--pace", type=float, default=0.05, help="seconds between steady ticks (default 0.05)")
     parser.add_argument("--idle-ticks", type=int, default=5, help="ticks after an idle pause, per N (default 5)")
     parser.add_argument("--idle-wait", type=float, default=2.0, help="seconds of that pause (default 2)")
+    parser.add_argument("--json", action="store_true", help="print paced p50/p99/max per N as one JSON line at the end")
     args = parser.parse_args()
     counts = [int(n) for n in args.jobs.split(",")]
     logging.basicConfig(level=logging.WARNING)
@@ -228,9 +230,12 @@ def run(args: argparse.Namespace, counts: list[int], scratch: Path) -> int:
         base_paced = median(baseline_seconds(args.ticks, args.pace))
         base_hot = median(baseline_seconds(args.ticks, 0.0))
         paced_rows, bound_rows = [], []
+        figures: dict[str, Any] = {"blender": bpy.app.version_string, "baseline_paced_ms": base_paced * 1e3, "jobs": {}}
         for jobs in counts:
             m = measure(runtime, jobs, storage, args)
             med, hot_med = median(m.steady.seconds), median(m.hot.seconds)
+            figures["jobs"][str(jobs)] = {"p50_ms": med * 1e3, "p99_ms": percentile(m.steady.seconds, 0.99) * 1e3,
+                                          "max_ms": max(m.steady.seconds) * 1e3}
             paced_rows.append([
                 f"{jobs}", f"{m.running}", f"{med * 1e6:.0f}", f"{percentile(m.steady.seconds, 0.95) * 1e6:.0f}",
                 f"{max(m.steady.seconds) * 1e6:.0f}", f"{sum(m.steady.events) / len(m.steady.events):.1f}",
@@ -260,6 +265,8 @@ def run(args: argparse.Namespace, counts: list[int], scratch: Path) -> int:
         title=f"back to back ({args.ticks} ticks), the first tick after submitting the N jobs (1 sample), "
               f"ticks after {args.idle_wait:g} s without ticks (median of {args.idle_ticks})",
     )
+    if args.json:
+        print(json.dumps(figures))
     return 0
 
 

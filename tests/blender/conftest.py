@@ -23,6 +23,9 @@ import pytest
 
 _USER_RESOURCES = tempfile.mkdtemp(prefix="tripo-blender-user-")
 os.environ["BLENDER_USER_RESOURCES"] = _USER_RESOURCES
+# imports push their undo step as in Blender's UI (background mode skips it: importer.push_undo);
+# test_undo_in_background.py checks the skip itself
+os.environ["TRIPO_UNDO_IN_BACKGROUND"] = "1"
 
 try:
     import bpy

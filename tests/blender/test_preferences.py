@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -52,7 +53,7 @@ def test_defaults(prefs: Any, preferences: Any, clean_env: Any) -> None:
     assert (prefs.api_key, prefs.api_base_url, prefs.region) == ("", "", 'GLOBAL')
     assert prefs.parallel_jobs == 3
     parallel = prefs.bl_rna.properties["parallel_jobs"]
-    assert (parallel.hard_min, parallel.hard_max) == (1, 8)
+    assert (parallel.hard_min, parallel.hard_max) == (1, 10)
     assert prefs.cache_dir == "" and prefs.bl_rna.properties["cache_dir"].subtype == 'DIR_PATH'
     assert (prefs.gltf_shading, prefs.merge_vertices) == ('NORMALS', False)
     assert (prefs.fbx_ignore_leaf_bones, prefs.fbx_automatic_bone_orientation) == (False, False)
@@ -340,6 +341,44 @@ def test_open_cache_folder(rt: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(addon_module("blender.job_list"), "open_folder", opened.append)
     assert bpy.ops.tripo.cache_open() == {'FINISHED'}
     assert opened == [rt.cache_dir()] and opened[0].is_dir()
+
+
+def _path_with(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Let ``folder`` be the only place programs are found (a desktop with or without a file manager)."""
+    folder.mkdir(exist_ok=True)
+    monkeypatch.setenv("PATH", str(folder))
+
+
+def test_open_folder_without_a_file_manager_says_so(rt: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _path_with(monkeypatch, tmp_path / "bin")
+    with pytest.raises(RuntimeError) as caught:
+        bpy.ops.tripo.cache_open()
+    message = str(caught.value)
+    assert "No file manager" in message and "xdg-open" in message and str(rt.cache_dir()) in message, message
+    assert "Traceback" not in message
+
+
+def test_open_folder_starts_the_file_manager(rt: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bin_dir, seen, mv = tmp_path / "bin", tmp_path / "seen.txt", shutil.which("mv")
+    _path_with(monkeypatch, bin_dir)
+    script = bin_dir / "xdg-open"  # writes the folder it was asked to show, atomically (mv)
+    script.write_text(f"#!/bin/sh\nprintf '%s' \"$1\" > {seen}.part && {mv} {seen}.part {seen}\n")
+    script.chmod(0o755)
+    assert bpy.ops.tripo.cache_open() == {'FINISHED'}
+    deadline = time.monotonic() + 10.0  # the opener is a separate process: wait for its output file
+    while not seen.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert seen.read_text() == str(rt.cache_dir())
+
+
+@pytest.mark.parametrize("base_url", ["", "http://127.0.0.1:9"])
+def test_region_says_a_custom_base_url_wins(prefs: Any, clean_env: Any, base_url: str) -> None:
+    layout = layout_spy()
+    type(prefs).draw(SimpleNamespace(layout=layout, api_key="", show_advanced=False, api_base_url=base_url),
+                     bpy.context)
+    hint = [t for t in label_texts(layout) if "wins over Region" in t]
+    assert bool(hint) == bool(base_url), label_texts(layout)
+    assert "wins over this" in prefs.bl_rna.properties["region"].description
 
 
 def test_human_size(addon: Any) -> None:

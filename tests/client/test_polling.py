@@ -28,7 +28,7 @@ def test_eta_halves_towards_finish() -> None:
 
 @pytest.mark.parametrize("eta", [3, 2, 1])
 def test_never_more_than_a_second_when_eta_says_almost_done(eta: int) -> None:
-    assert 0.5 <= delay(eta=eta) <= 1.0
+    assert S.dense_interval <= delay(eta=eta) <= 1.0
 
 
 def test_overdue_or_nearly_complete_without_eta_polls_every_second() -> None:
@@ -86,3 +86,54 @@ def test_has_eta_and_invalid_interval() -> None:
     assert not PollSchedule.has_eta(QUEUED, 10)
     with pytest.raises(ValueError, match="polling_interval must be a positive"):
         PollSchedule(base_interval=0)
+
+
+# --------------------------------------------------------------------------- no ETA: progress rate
+
+from tripo_blender.client.polling import ProgressEstimator  # noqa: E402
+
+
+def test_estimator_needs_two_progress_values_and_predicts_a_linear_finish() -> None:
+    est = ProgressEstimator()
+    est.observe(0.0, RUNNING, 0)
+    assert est.left(0.0) is None, "one look gives no rate"
+    est.observe(2.0, RUNNING, 10)  # 5 %/s: finishes at 20 s
+    assert est.left(2.0) == pytest.approx(18.0)
+    est.observe(3.0, QUEUED, 0)
+    assert est.left(3.0) is None, "re-queued: the old rate means nothing"
+
+
+def test_estimator_follows_progress_that_slows_down() -> None:
+    est = ProgressEstimator()
+    for t, p in [(0.0, 0), (10.0, 80), (20.0, 90)]:  # 8 %/s, then 1 %/s
+        est.observe(t, RUNNING, p)
+    assert est.left(20.0) == pytest.approx(10.0), "the latest rate, not the average"
+
+
+def test_predicted_finish_is_approached_by_halving_then_polled_densely() -> None:
+    assert delay(eta=None, progress=10) == 2.0, "no rate yet: the blind schedule"
+    assert S.next_delay(status=RUNNING, running_left_time=None, progress=10, blind_polls=1,
+                        predicted_left=40.0) == 10.0, "far: capped"
+    assert S.next_delay(status=RUNNING, running_left_time=None, progress=50, blind_polls=1,
+                        predicted_left=8.0) == 4.0, "half the way"
+    assert S.next_delay(status=RUNNING, running_left_time=None, progress=90, blind_polls=1,
+                        predicted_left=1.5) == 1.5, "near: at the predicted finish"
+    overdue = [S.next_delay(status=RUNNING, running_left_time=None, progress=99, blind_polls=1, predicted_left=-o)
+               for o in (0.0, 0.5, 1.0, 30.0)]
+    assert overdue == sorted(overdue) and overdue[0] == S.dense_interval and overdue[-1] == S.near_done_interval
+
+
+@pytest.mark.parametrize("run", [3.4, 7.9, 21.3, 59.6])
+def test_simulated_run_without_eta_notices_finish_within_a_second_with_few_polls(run: float) -> None:
+    """Drive the schedule and the estimator against a linear task that reports no ETA (apiv3)."""
+    est = ProgressEstimator()
+    t, polls, blind = 0.0, 0, 0
+    while t < run:
+        polls += 1
+        progress = min(99, int(100 * t / run))
+        est.observe(t, RUNNING, progress)
+        t += S.next_delay(status=RUNNING, running_left_time=None, progress=progress, blind_polls=blind,
+                          predicted_left=est.left(t))
+        blind += 1
+    assert t - run <= 1.0
+    assert polls <= max(4, run / 2), "dense polls only near the end"

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 ENV_API_KEY = "TRIPO_API_KEY"
 ENV_API_BASE_URL = "TRIPO_API_BASE_URL"
 DEFAULT_WORKERS = 3
-MAX_WORKERS = 8
+MAX_WORKERS = 10  # Tripo's concurrency pool for generation tasks: more would only wait in its queue
 
 
 def _root_package(package: str | None) -> str:
@@ -86,7 +86,8 @@ class TripoPreferences(bpy.types.AddonPreferences):
     )
     region: bpy.props.EnumProperty(
         name="Region",
-        description="Which Tripo server to use. A key only works in the region that issued it",
+        description=("Which Tripo server to use. A key only works in the region that issued it. "
+                     f"A custom API Base URL (Advanced, or {ENV_API_BASE_URL}) wins over this"),
         items=_REGION_ITEMS,
         default='GLOBAL',
     )
@@ -132,7 +133,7 @@ class TripoPreferences(bpy.types.AddonPreferences):
         name="API Base URL",
         description=(f"Leave empty for Tripo's own API. Set it (or {ENV_API_BASE_URL}) to another apiv3 server's "
                      "address without /v3, e.g. http://127.0.0.1:8123 for the local emulator started by "
-                     "`python3 build.py emulator`"),
+                     "`python3 build.py emulator`. When set, it wins over Region"),
     )
 
     def draw(self, context: bpy.types.Context) -> None:
@@ -153,6 +154,9 @@ class TripoPreferences(bpy.types.AddonPreferences):
 
         preferences_ui.draw_account(layout)
         layout.prop(self, "region")
+        if self.api_base_url.strip() or os.environ.get(ENV_API_BASE_URL, "").strip():
+            # Say which wins: a custom base URL (here or in the environment) replaces the region's server.
+            layout.label(text="A custom API Base URL is set (Advanced): it wins over Region", icon='INFO')
         layout.prop(self, "parallel_jobs")
         preferences_ui.draw_cache(layout, self)
 

@@ -1,0 +1,157 @@
+"""``python3 build.py bench``: every speed promise against its baseline, in one run, one table.
+
+Stdlib only: this driver runs each benchmark in the venv it needs (``.venv/client`` for the
+client and job engine, ``.venv/bpy-5.0`` for Blender), one after the other (they time real
+work; on a small machine two at once slow each other down), collects their JSON figures, prints
+one six-row table and writes ``bench/results.json``. ``--smoke`` runs a tiny version of each
+(seconds, not minutes): the test suite uses it to keep every benchmark runnable.
+
+| # | script | venv |
+|---|---|---|
+| 1, 2 | ``completion.py`` (wait_for_task vs SDK 1.0.0; job engine at 1/10/50 jobs) | client |
+| 3 | ``download_memory.py --row3`` (256 MiB vs curl and the SDK) | client |
+| 4 | ``import_pipeline.py`` (our landing vs raw importer) | bpy-5.0 |
+| 5 | ``pump_tick.py`` (pump tick) and ``blender_rows.py`` (panel draw) | bpy-5.0 |
+| 6 | ``blender_rows.py`` (idle ticks, enable time) | bpy-5.0 |
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CLIENT = ROOT / ".venv" / "client" / "bin" / "python"
+BPY = ROOT / ".venv" / "bpy-5.0" / "bin" / "python"
+RESULTS = HERE / "results.json"
+
+
+def figures_of(python: Path, script: str, *args: str) -> Any:
+    """Run one benchmark; its last stdout line is its JSON figures (the rest is shown as it runs)."""
+    cmd = [str(python), str(HERE / script), *args]
+    print(f"$ {' '.join(cmd[1:])}", flush=True)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    last = ""
+    for line in proc.stdout:
+        if line.strip():
+            last = line
+        if not line.startswith("{"):
+            print(line, end="", flush=True)
+    if proc.wait() != 0:
+        raise SystemExit(f"{script} failed (exit {proc.returncode})")
+    return json.loads(last)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+
+
+def collect(smoke: bool) -> dict[str, Any]:
+    flag = ["--smoke"] if smoke else []
+    out: dict[str, Any] = {}
+    out.update(figures_of(CLIENT, "completion.py", "--json", *flag))
+    out["row3"] = figures_of(CLIENT, "download_memory.py", "--row3",
+                             *(["--size-mb", "8", "--rounds", "1"] if smoke else ["--size-mb", "256", "--rounds", "3"]))
+    out["row4"] = figures_of(BPY, "import_pipeline.py", "--json", *flag)
+    out["row5_tick"] = figures_of(BPY, "pump_tick.py", "--json", *(
+        ["--jobs", "0,2", "--ticks", "5", "--idle-ticks", "1", "--idle-wait", "0.1"] if smoke
+        else ["--jobs", "0,10,100", "--ticks", "200", "--idle-ticks", "3"]))
+    out["rows56"] = figures_of(BPY, "blender_rows.py", "--json", *flag)
+    return out
+
+
+def _f(value: float, unit: str = "", digits: int = 2) -> str:
+    return f"{value:.{digits}f}{unit}"
+
+
+def table(r: dict[str, Any]) -> list[list[str]]:
+    """The six rows: what, ours, baseline, target, met."""
+    rows = []
+    modes = r["row1"]["modes"]
+    no_eta = [m for name, m in modes.items() if name.startswith("no ETA")]
+    eta = modes["with ETA"]
+    worst = max(m["ours"]["p95"] for m in no_eta)
+    tpr = min(m["ours"]["task_s_per_request"] for m in [*no_eta, eta])
+    rows.append(["1 wait_for_task finish->noticed",
+                 f"p95 {_f(worst, ' s')} no ETA, {_f(eta['ours']['p95'], ' s')} ETA; {_f(tpr)} task-s/req",
+                 f"SDK p95 {_f(max(m['sdk']['p95'] for m in no_eta), ' s')} no ETA, {_f(eta['sdk']['p95'], ' s')} ETA",
+                 "p95 <= 1.0 / 0.5 s; >= 1 task-s/req",
+                 str(worst <= 1.0 and eta["ours"]["p95"] <= 0.5 and tpr >= 1.0)])
+    cases = r["row2"]["cases"]
+    ten = next((c for c in cases if c["jobs"] == 10), cases[-1])
+    rows.append(["2 job engine, 1/10/50 jobs",
+                 "p95 " + "/".join(_f(c["p95"]) for c in cases) + f" s; {_f(ten['requests_per_task_second'], '', 3)} req/task-s @{ten['jobs']}",
+                 f"row 1 p95 {_f(worst, ' s')}", "p95 <= 1.0 s; <= 0.2 req/task-s @10",
+                 str(all(c["p95"] <= 1.0 for c in cases) and ten["requests_per_task_second"] <= 0.2)])
+    d = r["row3"]
+    rows.append([f"3 download {d['size_mib']} MiB",
+                 f"{d['mib_per_s']['ours']:.0f} MiB/s ({d['vs_curl']:.2f}x curl), +{d['rss_growth_mib']['ours']:.1f} MiB RSS",
+                 f"curl {d['mib_per_s']['curl']:.0f} MiB/s; SDK +{d['rss_growth_mib']['sdk']:.1f} MiB RSS",
+                 ">= 0.9x curl; <= 32 MB RSS", str(d["vs_curl"] >= 0.9 and d["rss_growth_mib"]["ours"] <= 32)])
+    imp = r["row4"]["assets"]
+    worst_ratio = max(a["ratio"] for a in imp.values())
+    rows.append(["4 import pipeline per asset",
+                 ", ".join(f"{name} {a['ratio']:.2f}x" for name, a in imp.items()),
+                 "raw import_scene." + "/".join(sorted({a['raw_op'] for a in imp.values()})), "<= 1.10x raw",
+                 str(worst_ratio <= 1.10)])
+    tick = r["row5_tick"]["jobs"]
+    draw = r["rows56"]["draw"]
+    top = max(draw, key=int)
+    worst_tick = max(t["p99_ms"] for t in tick.values())
+    rows.append(["5 pump tick p99 / draw() @" + top,
+                 f"tick p99 {_f(worst_tick, ' ms', 3)} (max {_f(max(t['max_ms'] for t in tick.values()), ' ms', 2)}); "
+                 f"draw {_f(draw[top]['p50_ms'], ' ms', 3)}",
+                 f"empty loop {_f(r['row5_tick']['baseline_paced_ms'], ' ms', 3)}; empty panel {_f(draw['0']['p50_ms'], ' ms', 3)}",
+                 "p99 tick <= 4 ms; draw <= 2 ms @500", str(worst_tick <= 4 and draw[top]["p50_ms"] <= 2)])
+    idle, enable = r["rows56"]["idle"], r["rows56"]["enable"]
+    rows.append(["6 idle ticks / enable",
+                 f"{idle['ticks_per_s']:g} ticks/s idle; enable {enable['enable_s'] * 1e3:.0f} ms "
+                 f"(first {enable['cold_enable_s'] * 1e3:.0f} ms)",
+                 f"import bpy {enable['import_bpy_s'] * 1e3:.0f} ms", "0 ticks/s; enable <= 150 ms",
+                 str(idle["ticks_per_s"] == 0 and enable["enable_s"] <= 0.150)])
+    return rows
+
+
+def print_rows(rows: list[list[str]]) -> None:
+    headers = ["row", "ours", "baseline (same run)", "target", "met"]
+    widths = [max(len(x[i]) for x in [headers, *rows]) for i in range(len(headers))]
+    for line in [headers, ["-" * w for w in widths], *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run of each benchmark (the test suite's)")
+    parser.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default bench/results.json)")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    figures = collect(args.smoke)
+    rows = table(figures)
+    elapsed = time.monotonic() - started
+    print(f"\npython3 build.py bench{' --smoke' if args.smoke else ''}: {machine()}; {elapsed:.0f} s")
+    print_rows(rows)
+    Path(args.out).write_text(json.dumps({"machine": machine(), "smoke": args.smoke, "seconds": elapsed,
+                                          "table": rows, "figures": figures}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""``tripo.batch(parallel=10)`` really runs 10 at once (Tripo's pool for generations).
+
+Why a test of its own: Parallel Jobs in the preferences defaults to 3, and the pump re-applies
+it every tick, so a batch asking for 10 used to run 3 at a time (100 jobs took 3.5x the ideal).
+The batch now raises the worker count for its duration, lowers a request above the pool with a
+warning, and restores both afterwards.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.emulator import Emulator
+
+from .runtime_support import created, online, rt  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def tripo(addon: ModuleType) -> ModuleType:
+    return importlib.import_module("tripo_blender")
+
+
+def test_batch_of_ten_reaches_the_pool_with_default_preferences(tripo: ModuleType, rt: Any, online: Emulator,
+                                                                 prefs: Any, clean_scene: Any,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    assert prefs.parallel_jobs == 3
+    online.set_timing(run_seconds=1.5)
+    prompts = [f"a small statue number {n}" for n in range(12)]
+
+    with caplog.at_level(logging.WARNING, logger="tripo_blender.console"):
+        jobs = tripo.batch(prompts, parallel=12)
+
+    assert [j.state for j in jobs] == ["done"] * 12, [(j.name, j.state, j.error) for j in jobs]
+    assert online.max_in_flight == 10, "ten tasks on Tripo at once, not Parallel Jobs' three"
+    assert len(created(online)) == 12
+    assert any("lowered to 10" in r.getMessage() for r in caplog.records), "the console says it lowered 12"
+    assert rt.runner().workers == 3, "Parallel Jobs applies again after the batch"
+    assert rt.min_workers == 0

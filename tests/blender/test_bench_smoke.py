@@ -1,0 +1,42 @@
+"""Smoke runs of the Blender-side benchmarks (rows 4-6 of ``python3 build.py bench``).
+
+Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
+interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,
+never for speed. Row 6's idle figure is the exception: no active job must mean no timer.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def figures(script: str, *args: str) -> Any:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args, "--json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_import_row_times_every_asset_against_the_raw_importer() -> None:
+    assets = figures("import_pipeline.py", "--smoke")["assets"]
+    assert len(assets) == 4
+    assert all(a["ours_s"] > 0 and a["raw_s"] > 0 for a in assets.values())
+
+
+def test_pump_tick_row_reports_percentiles_per_job_count() -> None:
+    result = figures("pump_tick.py", "--jobs", "0,2", "--ticks", "3", "--idle-ticks", "1", "--idle-wait", "0.05")
+    assert set(result["jobs"]) == {"0", "2"}
+    assert all(0 < j["p50_ms"] <= j["max_ms"] for j in result["jobs"].values())
+
+
+def test_panel_and_idle_rows() -> None:
+    result = figures("blender_rows.py", "--smoke")
+    assert set(result["draw"]) == {"0", "10"}
+    assert result["idle"]["ticks_per_s"] == 0 and not result["idle"]["timer_registered"]
+    assert result["enable"]["enable_s"] > 0
