@@ -66,7 +66,7 @@ from .blender.generate_ops import GenerateRequest, request_problems
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
-from .blender.preferences import snapshot
+from .blender.preferences import MAX_WORKERS, snapshot
 from .blender.runtime import ACTIVE_INTERVAL, online_access, runtime
 from .blender.sources import DEFAULT_PLACEMENT, SourceRef, check_options, post_process_spec, source_of
 from .client import TripoAPIError, TripoClient, TripoError
@@ -163,7 +163,7 @@ def _error_from(job: Snapshot) -> TripoError:
         return JobCancelled(f"Job {job.name!r}: {job.note or 'cancelled'}{detail}")
     if job.state == JobState.UNCERTAIN:
         return JobFailed(f"Job {job.name!r} may or may not have been sent (and charged){detail}. Check your tasks "
-                         "on platform.tripo3d.ai; retrying from the Jobs panel sends a new, paid request.")
+                         "on platform.tripo3d.ai; Retry in the Jobs panel first asks Tripo whether it exists (free).")
     if job.state == JobState.FAILED:
         return JobFailed(f"Job {job.name!r} failed{detail}")
     return JobFailed(f"Job {job.name!r} is no longer followed (the add-on was disabled while it was "
@@ -511,6 +511,8 @@ def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[fl
     checks them (the P series' refusals, face-limit ranges…) before anything is sent. ``name`` titles the job and the result's collection; ``location``
     is where the result lands (default: the 3D cursor now).
     """
+    if not isinstance(prompt, str):  # None or a number: a TypeError here, not an AttributeError later
+        raise TypeError(f"text_to_model() prompt must be a string, not {type(prompt).__name__}")
     return _start(_generation_spec("TEXT", (), options, prompt=prompt, name=name, location=location,
                                    caller="text_to_model"))
 
@@ -642,8 +644,10 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
 
     Every prompt is checked before the first is sent. While the batch runs, the add-on's job
     runner keeps at most ``parallel`` of your tasks queued or running on Tripo (jobs of the
-    sidebar share the limit: Tripo's limit is per account); it is restored afterwards. The
-    number of jobs followed at once is also capped by Preferences › Parallel Jobs. A line per
+    sidebar share the limit: Tripo's limit is per account); it is restored afterwards. For the
+    batch the add-on follows at least ``parallel`` jobs at once even when Preferences › Parallel
+    Jobs is lower; ``parallel`` above Tripo's pool for generations (10) is lowered to it, with a
+    warning in the console. A line per
     finished job is logged (logger ``tripo_blender.console``, shown in the console). Failed jobs
     do not stop the batch: check ``job.state``/``job.error`` of the returned jobs (prompt order).
     ``TimeoutError`` after ``timeout`` seconds; the jobs keep running (``tripo.jobs()``).
@@ -664,17 +668,21 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
         except ValueError as exc:
             raise ValueError(f"prompt {number} ({prompt[:40]!r}): {exc}") from None
     _ensure_console_output()
+    if parallel > MAX_WORKERS:
+        log.warning("parallel=%d is above Tripo's concurrency pool for generations (%d): lowered to %d",
+                    parallel, MAX_WORKERS, MAX_WORKERS)
+        parallel = MAX_WORKERS
     runner = runtime.runner()
-    if parallel > runner.workers:
-        log.info("parallel=%d is above Parallel Jobs (%d) in the add-on preferences: %d run at once",
-                 parallel, runner.workers, runner.workers)
-    previous = runner.max_in_flight
+    previous, floor = runner.max_in_flight, runtime.min_workers
+    runtime.min_workers = parallel  # Parallel Jobs in the preferences may be lower: the batch asked
     runner.set_max_in_flight(parallel)
     try:
+        runtime.runner()  # applies the worker floor now, before the first job waits for a worker
         started = [_start(spec) for spec in specs]
         _follow_batch(started, timeout)
     finally:
         runner.set_max_in_flight(previous)
+        runtime.min_workers = floor
     return started
 
 

@@ -448,6 +448,21 @@ def test_an_option_of_one_model_version_says_which_version_it_needs(rt: Any, onl
     assert refusal in " ".join(texts) and not any(t.startswith("Estimated cost") for t in texts), texts
 
 
+def test_convert_promises_an_import_only_where_this_blender_has_the_importer(rt: Any, online: Emulator,
+                                                                            clean_scene: Any) -> None:
+    ops = addon_module("blender.post_ops")
+    select(root_of(make_result(rt)))
+
+    def note(fmt: str) -> str:
+        return " ".join(label_texts(draw_dialog(ops.TRIPO_OT_convert, format=fmt)))
+
+    assert "saved, not imported (this Blender has no 3MF importer)" in note("3MF")
+    assert "FBX with its textures: imported when it is done" in note("FBX")
+    has_usd = hasattr(bpy.types, "WM_OT_usd_import") or "usd_import" in dir(bpy.ops.wm)
+    usdz = note("USDZ")
+    assert ("imported when it is done" in usdz) == has_usd and ("not imported" in usdz) != has_usd, usdz
+
+
 def test_convert_and_complete_dialogs_offer_the_apiv3_options(rt: Any, online: Emulator, clean_scene: Any) -> None:
     ops = addon_module("blender.post_ops")
     select(root_of(make_result(rt)))

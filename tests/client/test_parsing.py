@@ -57,7 +57,9 @@ def test_html_502_from_a_proxy_becomes_request_error_with_snippet() -> None:
         parse_api_response(502, {"Content-Type": "text/html"}, html, reason="Bad Gateway")
     err = info.value
     assert err.status_code == 502
-    assert "502 Bad Gateway 502 Bad Gateway nginx" in err.message
+    # One readable sentence: the page's title, whose page it is, and what to do (not the raw page text).
+    assert "a web page titled “502 Bad Gateway” from nginx instead of the API" in err.message, err.message
+    assert "try again" in err.message and "502 Bad Gateway 502 Bad Gateway" not in err.message
     assert "<h1>" not in err.message
     assert "text/html" in err.message
     assert err.may_have_reached_server

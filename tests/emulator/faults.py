@@ -8,6 +8,7 @@ reached the server but whose answer never came back). Tests arm a fault with
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 
@@ -36,10 +37,37 @@ class Fault:
     drop: bool = False
     truncate: bool = False
     after: bool = False
+    #: seconds between 1 KiB pieces of the answer's body (a trickling CDN); 0 sends it at once
+    trickle: float = 0.0
+    #: spoil a real HTTP-200 answer's JSON: ``"null-data"`` (``data: null``) or ``"no-status"``
+    #: (every task of a task answer loses its ``status``) — a buggy server or proxy
+    malform: str | None = None
+    #: the trace-id header of the answer, as a hostile server or proxy may set it (e.g. the key)
+    trace_id: str | None = None
 
     @property
     def processes_request(self) -> bool:
-        return self.after or self.truncate
+        return self.after or self.truncate or self.trickle > 0 or self.malform is not None
+
+    def spoil(self, body: bytes) -> bytes:
+        """The answer's JSON body after :attr:`malform` (unchanged when there is nothing to spoil)."""
+        if self.malform is None:
+            return body
+        try:
+            envelope = json.loads(body)
+        except ValueError:
+            return body
+        if self.malform == "null-data":
+            envelope["data"] = None
+        elif self.malform == "no-status":
+            data = envelope.get("data")
+            tasks = data.get("tasks") if isinstance(data, dict) else None
+            for task in (tasks.values() if isinstance(tasks, dict) else [data] if isinstance(data, dict) else []):
+                if isinstance(task, dict):
+                    task.pop("status", None)
+        else:
+            raise ValueError(f"unknown malform {self.malform!r}")
+        return json.dumps(envelope).encode("utf-8")
 
     def matches(self, server: str, method: str, path: str) -> bool:
         """``"CDN"`` matches every CDN request; ``"METHOD /prefix"`` API requests by method and path prefix."""

@@ -15,7 +15,7 @@ import logging
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -27,7 +27,7 @@ from .errors import TASK_FAILURES, ApiError
 from .faults import Fault, FaultBook
 from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
-from .state import OUTCOMES, Clock, Outcome, Store
+from .state import OUTCOMES, PROGRESS_CURVES, Clock, Outcome, Store
 
 logger = logging.getLogger(__name__)
 
@@ -140,16 +140,20 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "api" and not (fault is not None and fault.non_json and not fault.processes_request):
             # the client's trace id is carried through when it sent one, so both logs match
             response.headers[TRACE_HEADER] = rec.headers.get(TRACE_HEADER.lower()) or str(uuid.uuid4())
+            if fault is not None and fault.trace_id is not None:
+                response.headers[TRACE_HEADER] = fault.trace_id
         rec.status = response.status
         if fault is not None and fault.processes_request:
+            response.body = fault.spoil(response.body)
             emulator._pause(fault.delay)
             if fault.drop:
                 rec.status = 0
                 self._drop()
                 return
-        self._send(response, truncate=fault is not None and fault.truncate)
+        self._send(response, truncate=fault is not None and fault.truncate,
+                   trickle=fault.trickle if fault is not None else 0.0)
 
-    def _send(self, response: Response, truncate: bool) -> None:
+    def _send(self, response: Response, truncate: bool, trickle: float = 0.0) -> None:
         try:
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
@@ -159,7 +163,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if self.command == "HEAD":
                 return
-            self.wfile.write(response.body[: len(response.body) // 2] if truncate else response.body)
+            body = response.body[: len(response.body) // 2] if truncate else response.body
+            if trickle > 0:  # a slow CDN: 1 KiB pieces, ``trickle`` seconds apart
+                for start in range(0, len(body), 1024):
+                    self.wfile.write(body[start : start + 1024])
+                    self.wfile.flush()
+                    self.server.emulator._pause(trickle)
+            else:
+                self.wfile.write(body)
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError) as exc:
             logger.debug("client went away: %s", exc)
@@ -199,11 +210,12 @@ class Emulator:
                  concurrency_limit: int = 10, balance: float = 10_000.0, retry_after: int = 1, *,
                  clock: Callable[[], float] | None = None, api_port: int = 0, cdn_port: int = 0,
                  eta: bool = False, task_retention: float = 7 * 24 * 3600.0,
-                 upload_cap: int = 150 * 1024 * 1024) -> None:
+                 upload_cap: int = 150 * 1024 * 1024, progress_curve: str = "linear") -> None:
         self.clock = Clock(clock)
         self._store = Store(self.clock, queue_seconds=queue_seconds, run_seconds=run_seconds,
                             concurrency_limit=concurrency_limit, retry_after=retry_after,
                             task_retention=task_retention, upload_cap=upload_cap, eta=eta)
+        self.progress_curve = progress_curve
         self._store.add_key(TEST_KEY, balance)
         self._signer = cdn.UrlSigner(self.clock, url_ttl)
         self._put_signer = presign.PutSigner()
@@ -332,6 +344,12 @@ class Emulator:
             return {task_id: self._api.task_view(task) for task_id, task in self._store.tasks.items()
                     if not self._store.is_forgotten(task)}
 
+    def task_times(self, task_id: str) -> tuple[float, float]:
+        """(created, completed) of a task on the emulator's clock (completed: when it turns terminal)."""
+        with self._store.lock:
+            task = self._store.tasks[task_id]
+            return task.created, task.completed
+
     def task_key(self, task_id: str) -> str:
         """The API key that created a task (forgotten or not)."""
         return self._store.tasks[task_id].key
@@ -372,7 +390,8 @@ class Emulator:
     def inject(self, route: str, times: int | None = 1, *, status: int = 500, code: int = 1000,
                message: str | None = None, suggestion: str | None = None, retry_after: int | None = None,
                non_json: bool = False, delay: float = 0.0, drop: bool = False, truncate: bool = False,
-               after: bool = False) -> None:
+               after: bool = False, trickle: float = 0.0, malform: str | None = None,
+               trace_id: str | None = None) -> None:
         """Spoil the next ``times`` requests matching ``route`` (see :class:`.faults.Fault`).
 
         ``route`` is ``"METHOD /full/path-prefix"`` on the API (``"POST /v3/generation/"``,
@@ -382,7 +401,7 @@ class Emulator:
         answer. ``times=None`` arms the fault until :meth:`clear_faults`.
         """
         self._faults.arm(Fault(route, times, status, code, message, suggestion, retry_after, non_json,
-                               delay, drop, truncate, after))
+                               delay, drop, truncate, after, trickle, malform, trace_id))
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -429,6 +448,12 @@ class Emulator:
             if run_seconds is not None:
                 self._store.run_seconds = run_seconds
 
+    def plan_runs(self, run_seconds: Iterable[float]) -> None:
+        """Run times of the next tasks created, in creation order (then ``run_seconds`` again):
+        many concurrent tasks of different lengths from one emulator (benchmarks)."""
+        with self._store.lock:
+            self._store.run_plan.extend(float(s) for s in run_seconds)
+
     def advance(self, seconds: float) -> None:
         """Move the emulator's clock forward (tasks progress, URLs and tokens expire, old tasks are forgotten)."""
         self.clock.advance(seconds)
@@ -441,6 +466,17 @@ class Emulator:
     @eta.setter
     def eta(self, on: bool) -> None:
         self._store.eta = on
+
+    @property
+    def progress_curve(self) -> str:
+        """How running tasks' progress moves with time: a key of ``state.PROGRESS_CURVES``."""
+        return self._store.progress_curve
+
+    @progress_curve.setter
+    def progress_curve(self, name: str) -> None:
+        if name not in PROGRESS_CURVES:
+            raise ValueError(f"progress_curve must be one of {sorted(PROGRESS_CURVES)}, not {name!r}")
+        self._store.progress_curve = name
 
     @property
     def task_retention(self) -> float:

@@ -129,16 +129,28 @@ class TaskRecord:
         """When the task reaches its terminal status."""
         return self.created + self.queue_seconds + self.run_seconds
 
-    def phase_at(self, now: float, queue_position: int = 0) -> Phase:
-        """Status from age: queued for ``queue_seconds``, running for ``run_seconds``, then terminal."""
+    def phase_at(self, now: float, queue_position: int = 0, curve: str = "linear") -> Phase:
+        """Status from age: queued for ``queue_seconds``, running for ``run_seconds``, then terminal.
+        ``curve`` names how progress moves with the time run (:data:`PROGRESS_CURVES`)."""
         age = now - self.created
         if age < self.queue_seconds:
             return Phase("queued", 0, queuing_num=queue_position)
         ran = age - self.queue_seconds
         if ran < self.run_seconds:
-            progress = min(99, int(100 * ran / self.run_seconds))
+            progress = min(99, int(100 * PROGRESS_CURVES[curve](ran / self.run_seconds)))
             return Phase("running", progress, running_left_time=max(1, math.ceil(self.run_seconds - ran)))
         return Phase(self.outcome.status, 100)
+
+
+# How a running task's progress (0..1) moves with the fraction of its run time spent. Real
+# services do not move linearly: "ease" is slow at both ends (smoothstep), "front" fast early and
+# slow late, "steps" jumps in 20-point stages. Progress-rate estimators must cope with all.
+PROGRESS_CURVES: dict[str, Callable[[float], float]] = {
+    "linear": lambda x: x,
+    "ease": lambda x: x * x * (3 - 2 * x),
+    "front": lambda x: 1 - (1 - x) ** 2,
+    "steps": lambda x: math.floor(x * 5) / 5,
+}
 
 
 class Store:
@@ -161,6 +173,8 @@ class Store:
         self.task_retention = task_retention
         self.upload_cap = upload_cap
         self.eta = eta
+        self.progress_curve = "linear"  # a key of PROGRESS_CURVES
+        self.run_plan: deque[float] = deque()  # run times of the next tasks, in creation order
         self.outcomes: deque[Outcome] = deque()
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
         self.rig_type: str | None = None
@@ -188,14 +202,14 @@ class Store:
         """The task's phase now; a queued task's ``queuing_num`` counts earlier queued tasks of its key."""
         with self.lock:
             now = self.clock.now() if now is None else now
-            phase = task.phase_at(now)
+            phase = task.phase_at(now, curve=self.progress_curve)
             if phase.status != "queued":
                 return phase
             ahead = sum(
                 1 for other in self.tasks.values()
                 if other.key == task.key and other.created < task.created and other.phase_at(now).status == "queued"
             )
-            return task.phase_at(now, ahead)
+            return task.phase_at(now, ahead, self.progress_curve)
 
     def settle_due(self) -> None:
         """Settle (success) or refund (failed, cancelled) every task that has reached its end."""
@@ -257,7 +271,8 @@ class Store:
             account.frozen += price
             task = TaskRecord(
                 task_id=task_id, key=key, type=task_type, input=body, created=self.clock.now(),
-                queue_seconds=self.queue_seconds, run_seconds=self.run_seconds, price=price,
+                queue_seconds=self.queue_seconds,
+                run_seconds=self.run_plan.popleft() if self.run_plan else self.run_seconds, price=price,
                 outcome=self.next_outcome(), source=source, outputs=outputs, hints=hints,
             )
             self.tasks[task.task_id] = task

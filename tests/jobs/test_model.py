@@ -93,8 +93,9 @@ def test_states_partition_into_active_terminal_and_uncertain() -> None:
 
 def test_done_is_final_and_uncertain_never_goes_straight_back_to_sending() -> None:
     assert TRANSITIONS[JobState.DONE] == frozenset()
-    # an uncertain job can only be retried through "pending" (an explicit retry) or dismissed
-    assert TRANSITIONS[JobState.UNCERTAIN] == {JobState.PENDING, JobState.CANCELLED}
+    # an uncertain job is never sent again directly: Retry asks Tripo, then follows the task it
+    # found (queued) or fails as "not created" (only a further, confirmed Retry sends); or dismissed
+    assert TRANSITIONS[JobState.UNCERTAIN] == {JobState.QUEUED, JobState.FAILED, JobState.CANCELLED}
     # a job with files being imported belongs to the pump: it cannot be cancelled by a worker
     assert JobState.CANCELLED not in TRANSITIONS[JobState.IMPORTING]
 
@@ -124,7 +125,7 @@ def test_happy_path_builds_a_timeline_and_revisions() -> None:
     [
         (JobState.DONE, JobState.PENDING),
         (JobState.UNCERTAIN, JobState.SUBMITTING),
-        (JobState.UNCERTAIN, JobState.QUEUED),
+        (JobState.UNCERTAIN, JobState.PENDING),
         (JobState.PENDING, JobState.DONE),
         (JobState.IMPORTING, JobState.CANCELLED),
         (JobState.CANCELLED, JobState.RUNNING),
@@ -163,7 +164,7 @@ def test_job_round_trips_through_json() -> None:
 
 
 def test_retry_resends_only_when_no_usable_task_exists() -> None:
-    assert _job(JobState.UNCERTAIN).retry_resends  # no task id known
+    assert not _job(JobState.UNCERTAIN).retry_resends  # Retry asks Tripo first (free)
     assert _job(JobState.FAILED, task_id="t", task_status="failed").retry_resends  # the server failed it
     assert not _job(JobState.FAILED, task_id="t", task_status="success").retry_resends  # download failed
     assert not _job(JobState.CANCELLED, task_id="t", task_status="running").retry_resends  # local wait stopped

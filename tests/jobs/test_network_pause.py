@@ -170,10 +170,16 @@ def test_a_download_interrupted_by_the_pause_is_fetched_again_afterwards(make_ru
         paused = False
 
         def download_outputs(self, task: Task, output_dir: str, *args: Any, **kwargs: Any) -> dict[str, str]:
-            if not PausingMidDownload.paused:
-                PausingMidDownload.paused = True
-                runners[0].pause_network(REASON)  # the user switches online access off right now
-            return super().download_outputs(task, output_dir, *args, **kwargs)
+            on_progress = kwargs.pop("on_progress", None)
+
+            def progress(done: int, total: int | None) -> None:
+                if not PausingMidDownload.paused:  # bytes are streaming in
+                    PausingMidDownload.paused = True
+                    runners[0].pause_network(REASON)  # the user switches online access off right now
+                if on_progress is not None:
+                    on_progress(done, total)
+
+            return super().download_outputs(task, output_dir, *args, on_progress=progress, **kwargs)
 
     runner = make_runner(client_class=PausingMidDownload)
     runners.append(runner)

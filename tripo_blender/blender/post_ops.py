@@ -41,7 +41,7 @@ from ..jobs import Job, JobSpec, JobState, estimate_cost, kind_of
 from . import generate_form as form
 from .account import UserError
 from .image_inputs import ImageInputError, named_slot, prepare_image
-from .importer import gltf_supports_meshopt, string_tag
+from .importer import can_import, gltf_supports_meshopt, string_tag
 from .job_list import draw_wrapped, window_manager
 from .post_process import (Target, Unavailable, auto_rig_version, part_names, rig_check, rig_check_job, rig_v1_fits,
                            target_of, unavailable, version_label)
@@ -627,15 +627,27 @@ class TRIPO_OT_retarget(_PostProcess):
 # --------------------------------------------------------------------------- convert
 
 
+# What each format is; whether it is imported is decided per Blender by :func:`_format_note`
+# (a Blender built without the USD importer must not be promised an import).
 _FORMAT_NOTES = {
-    "OBJ": "Arrives as a ZIP with its materials and textures; imported",
-    "STL": "Geometry only, no textures; imported",
-    "3MF": "For 3D printing, geometry only: saved, not imported (Blender has no 3MF importer)",
-    "USDZ": "Imported with Blender's USD importer",
-    "GLTF": "Imported as glTF",
-    "FBX": "Imported as FBX",
+    "OBJ": "Arrives as a ZIP with its materials and textures",
+    "STL": "Geometry only, no textures",
+    "3MF": "For 3D printing, geometry only",
+    "USDZ": "USD, packed with its textures",
+    "GLTF": "glTF binary with its textures",
+    "FBX": "FBX with its textures",
 }
-_CONVERT_FORMAT_ITEMS = tuple((f, f, _FORMAT_NOTES.get(f, f)) for f in CONVERT_FORMATS)
+_FORMAT_SUFFIXES = {"OBJ": ".obj", "STL": ".stl", "3MF": ".3mf", "USDZ": ".usdz", "GLTF": ".glb", "FBX": ".fbx"}
+_CONVERT_FORMAT_ITEMS = tuple((f, f, _FORMAT_NOTES.get(f, f) + "; imported where this Blender has an importer for "
+                               "it, else saved and its folder shown") for f in CONVERT_FORMATS)
+
+
+def _format_note(fmt: str) -> str:
+    """The format's note plus what *this* Blender will do with the result (import or only save)."""
+    note = _FORMAT_NOTES.get(fmt, fmt)
+    if can_import("result" + _FORMAT_SUFFIXES.get(fmt, "." + fmt.lower())):
+        return f"{note}: imported when it is done"
+    return f"{note}: saved, not imported (this Blender has no {fmt} importer); the folder is shown"
 _SURCHARGE = " (a changed option costs 5 credits more)"
 _TEXTURE_FORMAT_ITEMS = (
     (_DEFAULT, "Default", "Tripo's default: JPEG"),
@@ -737,7 +749,7 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
 
     def draw_options(self, layout: Any, target: Target) -> None:
         layout.prop(self, "format")
-        draw_wrapped(layout, _FORMAT_NOTES.get(str(self.format), ""), _WRAP, icon='INFO')
+        draw_wrapped(layout, _format_note(str(self.format)), _WRAP, icon='INFO')
         col = layout.column()
         _only_for(col, self.format == "FBX", "The FBX preset applies to FBX only", (self, "fbx_preset"))
         col.prop(self, "quad")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from . import job_list
-from .account import BalanceInfo
+from .account import BalanceInfo, UserError
 from .runtime import online_access, runtime
 
 __all__ = ["balance_text", "human_size", "draw_account", "draw_cache", "CLASSES"]
@@ -104,7 +104,11 @@ class TRIPO_OT_cache_open(bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         folder = runtime.cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        job_list.open_folder(folder)
+        try:
+            job_list.open_folder(folder)
+        except UserError as exc:
+            self.report({'ERROR'}, str(exc))
+            return {'CANCELLED'}
         return {'FINISHED'}
 
 

@@ -47,7 +47,13 @@ class JobView:
 
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
+        self._active: set[str] = set()  # ids of jobs in an active state: the pump asks every tick
         self.pending_imports: deque[FilesReady] = deque()
+
+    @property
+    def has_active(self) -> bool:
+        """Whether a job shown is still in progress (O(1): kept up to date by put/remove)."""
+        return bool(self._active)
 
     def jobs(self) -> list[Job]:
         """Every job, newest first (the order the Jobs panel shows)."""
@@ -68,6 +74,10 @@ class JobView:
         if current is not None and current.revision > job.revision:
             return False
         self._jobs[job.id] = job
+        if job.state.is_active:
+            self._active.add(job.id)
+        else:
+            self._active.discard(job.id)
         if THUMBNAIL_OUTPUT in job.files:
             previews.ensure(job.id, job.files[THUMBNAIL_OUTPUT])
         return True
@@ -75,6 +85,7 @@ class JobView:
     def remove(self, job_id: str) -> bool:
         previews.discard(job_id)
         self.pending_imports = deque(e for e in self.pending_imports if e.job_id != job_id)
+        self._active.discard(job_id)
         return self._jobs.pop(job_id, None) is not None
 
     def apply(self, events: Sequence[Event]) -> bool:

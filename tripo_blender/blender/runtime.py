@@ -125,6 +125,9 @@ class Runtime:
     def __init__(self) -> None:
         self.storage_root: Path | None = None
         self.worker_settings: WorkerSettings | None = None
+        # a floor under Preferences › Parallel Jobs while a console batch() asks for more (the
+        # pump re-applies the preference every tick, so a plain resize would be undone at once)
+        self.min_workers = 0
         self._runner: Runner | None = None
         self._factory: _ConnectionHolder | None = None
         self._view = JobView()
@@ -188,7 +191,7 @@ class Runtime:
                 self._factory,
                 self._storage("journal"),
                 self._cache_root(settings),
-                workers=settings.workers,
+                workers=max(settings.workers, self.min_workers),
                 network_allowed=online_access,
                 settings=self.worker_settings,
             )
@@ -205,8 +208,9 @@ class Runtime:
             self._factory.connection = settings.connection
             runner.reset_clients()
             log.info("Tripo connection settings changed: workers reconnect before their next job")
-        if settings.workers != runner.workers:
-            runner.resize(settings.workers)
+        workers = max(settings.workers, self.min_workers)
+        if workers != runner.workers:
+            runner.resize(workers)
         cache_root = self._cache_root(settings)
         if runner.cache.root != cache_root:
             runner.cache = Cache(cache_root)
@@ -452,7 +456,9 @@ class Runtime:
             self._sync(runner, snapshot())
             changed = self._view.apply(runner.drain_events(EVENTS_PER_TICK)) or changed
             changed = self._import_next(runner) or changed
-        active = runner is not None and runner.has_active()
+        # the view's own count first: the engine's check walks every job, so it only runs when
+        # the view has no active job left (to confirm before the timer stops)
+        active = runner is not None and (self._view.has_active or runner.has_active())
         if changed or active:  # while a job runs its bar moves between polls (job_list.shown_progress)
             tag_redraw()
         if self._view.pending_imports:
@@ -492,7 +498,7 @@ class Runtime:
 
 def _may_send_again(job: Job) -> bool:
     """Whether ``job`` may still upload its input files: in progress, or its Retry resends."""
-    return job.state in ACTIVE_STATES or (job.can_retry and job.retry_resends)
+    return job.state in ACTIVE_STATES or job.may_send_again
 
 
 def _sync_online_access(runner: Runner) -> None:

@@ -43,7 +43,7 @@ from .inputs import (MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_
                      upload_filename)
 from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskUsageItem
 from .payloads import GenerationOptions, Request
-from .polling import PollSchedule
+from .polling import PollSchedule, ProgressEstimator
 from .transport import RetryMode, Transport
 
 __all__ = ["TripoClient"]
@@ -231,6 +231,7 @@ class TripoClient:
         last: Task | None = None
         blind_polls = 0
         unknown_polls = 0
+        estimator = ProgressEstimator()
 
         def pause(seconds: float) -> None:
             # back-off between retries of one poll: interruptible like the wait between polls
@@ -256,13 +257,16 @@ class TripoClient:
                 return task
             if verbose:
                 _print_progress(task_id, task)
-            remaining = None if deadline is None else deadline - time.monotonic()
+            now = time.monotonic()
+            estimator.observe(now, task.status, task.progress)
+            remaining = None if deadline is None else deadline - now
             delay = schedule.next_delay(
                 status=task.status,
                 running_left_time=task.running_left_time,
                 progress=task.progress,
                 blind_polls=blind_polls,
                 remaining=remaining,
+                predicted_left=estimator.left(now),
             )
             blind_polls = 0 if schedule.has_eta(task.status, task.running_left_time) else blind_polls + 1
             log.debug("Task %s is %s (%d%%); next poll in %.2f s", task_id, task.status.value, task.progress, delay)

@@ -64,12 +64,25 @@ KEY_PREFIX = "tsk_"
 LOGGER_NAME = "tripo_blender.client"
 USER_AGENT = "tripo-blender/0.2.0"
 
-# Anything that looks like a Tripo secret key, or the value of a bearer header. The character class
-# stops at characters that cannot be part of a key so surrounding punctuation survives.
+# Anything that looks like a Tripo secret key (also URL-encoded: ``tsk%5F…``), or the value of a
+# bearer header. The character class stops at characters that cannot be part of a generated key so
+# surrounding punctuation survives; "tsk_" followed by fewer than four key characters is a word
+# about keys (``must start with 'tsk_'``), not a key. The keys actually in use are known too
+# (:func:`remember_secret`): they are removed whole, whatever characters they contain.
+_KEY_CHARS = r"[^\s\"'&;,<>()\[\]{}]"
 _SECRET_PATTERNS = (
-    re.compile(r"tsk_[^\s\"'&;,<>()\[\]{}]*"),
+    re.compile(rf"(?i)tsk(?:_|%5f)(?={_KEY_CHARS}{{4}}){_KEY_CHARS}*"),
     re.compile(r"(?i)(bearer\s+)[^\s\"'&;,<>]+"),
 )
+_KNOWN_SECRETS: set[str] = set()
+
+
+def remember_secret(key: str) -> None:
+    """Redact this exact key (and its URL-encoded form) from now on, even with punctuation in it."""
+    if len(key) > len(KEY_PREFIX) + 3:
+        from urllib.parse import quote
+
+        _KNOWN_SECRETS.update({key, quote(key, safe=""), quote(key)})
 
 
 def redact(text: str) -> str:
@@ -78,6 +91,9 @@ def redact(text: str) -> str:
     Used by every exception message and every log record of the client, so a key can never leak
     through ``str(error)`` or a log file even if a server or proxy echoes it back.
     """
+    for secret in sorted(_KNOWN_SECRETS, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, "tsk_***")
     text = _SECRET_PATTERNS[0].sub("tsk_***", text)
     return _SECRET_PATTERNS[1].sub(lambda m: m.group(1) + "***", text)
 

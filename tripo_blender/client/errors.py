@@ -88,7 +88,7 @@ class TripoRequestError(TripoError):
         url: str | None = None,
     ) -> None:
         self.status_code = status_code
-        self.trace_id = trace_id
+        self.trace_id = redact(trace_id) if trace_id else trace_id  # a header the server chose
         self.may_have_reached_server = may_have_reached_server
         self.url = url
         super().__init__(message)
@@ -125,7 +125,7 @@ class TripoAPIError(TripoError):
         self.code = code
         self.suggestion = redact(suggestion) if suggestion else suggestion
         self.status_code = status_code
-        self.trace_id = trace_id
+        self.trace_id = redact(trace_id) if trace_id else trace_id  # a header the server chose
         self.retry_after = retry_after
         self.request_id = redact(request_id) if request_id else request_id
         super().__init__(message)

@@ -40,6 +40,7 @@ Rules, and why:
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import enum
 import itertools
@@ -50,7 +51,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any, TypeVar
@@ -61,11 +62,14 @@ from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from .config import USER_AGENT, get_logger, redact
+from .config import USER_AGENT, get_logger, redact, remember_secret
 from .errors import RATE_LIMIT_CODES, RETRYABLE_API_CODES, TripoAPIError, TripoError, TripoRequestError
 
 __all__ = [
     "Transport",
+    "SendGuard",
+    "guarded",
+    "current_guard",
     "RetryMode",
     "ApiResult",
     "AttemptFailed",
@@ -119,6 +123,7 @@ class BearerAuth(AuthBase):
 
     def __init__(self, api_key: str) -> None:
         self._header = f"Bearer {api_key}"
+        remember_secret(api_key)  # redact() removes this key whole, punctuation and all
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         r.headers["Authorization"] = self._header
@@ -174,6 +179,31 @@ def _snippet(content: bytes, limit: int = 200) -> str:
     return redact(text) or "(empty body)"
 
 
+_TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _html_summary(content: bytes, status: int, headers: Mapping[str, str]) -> str | None:
+    """One readable clause for an HTML error page (a proxy's "502 Bad Gateway … nginx"), or None.
+
+    Why: the raw page text repeats its title and trails the proxy's name, and means nothing to a
+    user; what helps is "a web page, not the API, and whose" plus what to do about it."""
+    if "html" not in headers.get("Content-Type", "").lower() and not content.lstrip()[:1] == b"<":
+        return None
+    title = _TITLE_RE.search(content[:4096])
+    if title is None and b"<html" not in content[:1024].lower():
+        return None  # XML (object storage) or other markup: the snippet says more
+    heading = _snippet(title.group(1), limit=80) if title else ""
+    text = _snippet(content)
+    rest = text.replace(heading, "").strip() if heading else ""
+    server = headers.get("Server") or (rest if rest and len(rest) <= 30 else "")
+    page = f'a web page{f" titled “{heading}”" if heading else ""}{f" from {redact(server)}" if server else ""}'
+    if status >= 500:
+        advice = "a proxy or gateway in front of the API failed; try again in a moment"
+    else:
+        advice = "the address may not be a Tripo apiv3 server (check API Base URL)"
+    return f"{page} instead of the API: {advice}"
+
+
 def _code(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
@@ -217,7 +247,8 @@ def parse_api_response(
     ctype = headers.get("Content-Type", "no content type")
     where = urlsplit(url).netloc if url else "the API"
     if status >= 400:
-        message = f"{where} answered HTTP {status} {reason} with a non-Tripo response ({ctype}): {_snippet(content)}"
+        body = _html_summary(content, status, headers) or _snippet(content)
+        message = f"{where} answered HTTP {status} {reason} with a non-Tripo response ({ctype}): {body}"
     elif payload is None:
         message = f"{where} answered HTTP {status} with a body that is not JSON ({ctype}): {_snippet(content)}"
     else:
@@ -285,6 +316,41 @@ def classify_exception(
         return AttemptFailed(err, transient=True)
     err = error_cls(0, f"{what}: request to {host} failed: {type(exc).__name__}: {exc}", url=url)
     return AttemptFailed(err, transient=False)
+
+
+# --------------------------------------------------------------------------- send guard
+
+_guards = threading.local()
+
+
+@dataclass(frozen=True)
+class SendGuard:
+    """What a caller (the job engine's worker) wants checked around every request of its thread.
+
+    ``check`` runs right before each attempt leaves (the first one and every retry) and raises to
+    stop it: a cancel or a network pause must stop a POST still in its 429 back-off, not after
+    the back-off sent it. ``wait`` replaces the back-off sleep so a cancel can cut it short.
+    Thread-local: each worker thread guards only its own requests.
+    """
+
+    check: Callable[[], None]
+    wait: Callable[[float], None]
+
+
+@contextlib.contextmanager
+def guarded(guard: SendGuard) -> Iterator[None]:
+    """Apply ``guard`` to every request this thread sends inside the ``with`` block."""
+    previous = getattr(_guards, "value", None)
+    _guards.value = guard
+    try:
+        yield
+    finally:
+        _guards.value = previous
+
+
+def current_guard() -> SendGuard | None:
+    """The guard of the calling thread, if any (downloads check it between reads too)."""
+    return getattr(_guards, "value", None)
 
 
 # --------------------------------------------------------------------------- transport
@@ -395,9 +461,12 @@ class Transport:
         a cancel event interrupts).
         """
         last: AttemptFailed | None = None
+        guard = current_guard()
         for n in itertools.count():
             self._ensure_open()
             timeouts = self._timeouts(deadline, last, what)
+            if guard is not None:
+                guard.check()  # right before the request leaves: cancel/pause win over a retry
             try:
                 return attempt(timeouts)
             except AttemptFailed as failure:
@@ -410,7 +479,7 @@ class Transport:
                 if deadline is not None and self._clock() + delay >= deadline:
                     raise TimeoutError(f"{what}: deadline reached while retrying") from failure.error
                 log.warning("%s failed (%s); retry %d of %d in %.2f s", what, failure.error, n + 1, self.max_retries, delay)
-                (pause or self._sleep)(delay)
+                (pause or (guard.wait if guard is not None else None) or self._sleep)(delay)
                 last = failure
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -15,7 +15,6 @@ waits for the disk; the journal itself keeps the newest revision when writes cro
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,11 +23,12 @@ from typing import Any, Callable, Container
 from .events import Event, EventQueue, JobChanged
 from .journal import Journal, JournalError
 from .model import Job, JobState, advance
+from .redaction import protect_logger, scrub_changes
 from .watcher import Signal
 
 __all__ = ["JobBook", "RunHandle", "Stopped", "PAUSED_NOTE_PREFIX"]
 
-log = logging.getLogger("tripo_blender.jobs")
+log = protect_logger("tripo_blender.jobs")  # the one logger of this package: a key never reaches a log line
 
 #: How the note of a job held by a network pause starts ("paused: online access is off").
 PAUSED_NOTE_PREFIX = "paused: "
@@ -160,6 +160,7 @@ class JobBook:
             old = self._jobs[job_id]
             if when is not None and old.state not in when:
                 return None
+            note, changes = scrub_changes(note, changes)  # server-sent values: no key gets past
             new = advance(old, state, at=self.clock(), note=note, **changes)
             if new is old:
                 return old

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Job
+from .owner import Session
 
 __all__ = ["Journal", "JournalError", "FORMAT", "atomic_write_text"]
 
@@ -79,6 +80,8 @@ class Journal:
         self.directory = Path(directory)
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}  # job id -> revision on disk
+        self.session = Session(self.directory)  # entries carry their owner (see .owner)
+        self.foreign = 0  # entries of a live other session skipped by the last load_all
 
     def path_for(self, job_id: str) -> Path:
         if not job_id or any(c in job_id for c in "/\\:") or job_id.startswith("."):
@@ -90,7 +93,8 @@ class Journal:
 
         Raises :class:`JournalError` when the disk refuses (full, read-only, permissions).
         """
-        text = json.dumps({"format": FORMAT, "job": job.to_dict()}, ensure_ascii=False, indent=1, allow_nan=False)
+        text = json.dumps({"format": FORMAT, "owner": self.session.id, "job": job.to_dict()},
+                          ensure_ascii=False, indent=1, allow_nan=False)
         with self._lock:
             if self._written.get(job.id, -1) >= job.revision:
                 return
@@ -110,36 +114,52 @@ class Journal:
             except FileNotFoundError:
                 pass
 
-    def load_all(self) -> list[Job]:
+    def load(self, job_id: str) -> Job | None:
+        """The record of one job as it is on disk now (None: no readable record)."""
+        path = self.path_for(job_id)
+        return self._read(path) if path.is_file() else None
+
+    def load_all(self, *, skip_foreign: bool = False) -> list[Job]:
         """Every readable job record, oldest first. Damaged files are logged and left in place.
 
         Leftover temp files (a crash during a write) are deleted: the complete previous record
-        is still there, because the rename never happened.
+        is still there, because the rename never happened. ``skip_foreign`` (the runner's
+        resume): leave out the entries of another live Blender session (:mod:`.owner`).
         """
         if not self.directory.is_dir():
             return []
         jobs: list[Job] = []
+        self.foreign = 0
         for path in sorted(self.directory.iterdir()):
             if path.name.startswith(_TMP_PREFIX):
                 path.unlink(missing_ok=True)
                 continue
             if path.suffix != _SUFFIX:
                 continue
-            job = self._read(path)
+            job = self._read(path, self.session if skip_foreign else None)
             if job is not None:
                 jobs.append(job)
+        if self.foreign:
+            log.info("Journal: %d job(s) belong to another running Blender session; left to it", self.foreign)
         with self._lock:
             for job in jobs:
                 self._written[job.id] = max(self._written.get(job.id, -1), job.revision)
         jobs.sort(key=lambda j: (j.created_at, j.id))
         return jobs
 
-    @staticmethod
-    def _read(path: Path) -> Job | None:
+    def release(self) -> None:
+        """This session ends: its unfinished entries may be taken over by the next one."""
+        self.session.release()
+
+    def _read(self, path: Path, session: Session | None = None) -> Job | None:
+        """The entry at ``path``; None when damaged, or (with ``session``) owned by a live other session."""
         try:
             data: Any = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError(f"unsupported journal format {data.get('format') if isinstance(data, dict) else data!r}")
+            if session is not None and not session.owns_or_may_take(data.get("owner")):
+                self.foreign += 1
+                return None
             job = Job.from_dict(data["job"])
             if path.stem != job.id:
                 raise ValueError("file name and job id differ")

@@ -102,8 +102,12 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
         _S.DONE: frozenset(),
         # retry: PENDING sends a new POST (costs credits); QUEUED resumes an existing task (free)
         _S.FAILED: frozenset({_S.PENDING, _S.QUEUED}),
-        _S.CANCELLED: frozenset({_S.PENDING, _S.QUEUED}),
-        _S.UNCERTAIN: frozenset({_S.PENDING, _S.CANCELLED}),
+        # UNCERTAIN: cancelled while its POST was on the wire and the answer never came
+        _S.CANCELLED: frozenset({_S.PENDING, _S.QUEUED, _S.UNCERTAIN}),
+        # retry of an uncertain job asks Tripo first: QUEUED when the task exists (free), FAILED
+        # when the service says it does not (only a further, confirmed Retry then sends: never
+        # straight back to PENDING, so no path resends a POST that may have been charged)
+        _S.UNCERTAIN: frozenset({_S.QUEUED, _S.FAILED, _S.CANCELLED}),
     }
 )
 
@@ -117,8 +121,14 @@ _MAX_INPUT_TEXT = 64
 
 #: Names and values that would mean a credential slipped into params/meta (Tripo keys are tsk_…).
 _SECRET_NAMES = frozenset({"api_key", "apikey", "authorization", "password", "secret", "token_secret"})
-_SECRET_VALUE = re.compile(r"^\s*(Bearer\s+)?tsk_", re.IGNORECASE)
+#: A key: a value that is one ``tsk_…`` token or a bearer header, or a ``tsk_`` token of at least 12
+#: more characters anywhere in it. A prompt that merely begins with "tsk_" ("tsk_bot warrior") is a prompt.
+_SECRET_VALUE = re.compile(r"^\s*(Bearer\s+\S|tsk_\S*\s*$)|(?<!\S)tsk_\S{12,}", re.IGNORECASE)
 _MAX_TIMELINE = 200
+
+
+#: The note of a job whose uncertain POST Tripo says created nothing (only then may Retry resend).
+NOT_CREATED_NOTE = "not created on Tripo"
 
 
 class InvalidTransition(ValueError):
@@ -157,10 +167,29 @@ def thaw(value: Any) -> Any:
     return value
 
 
+def _unsavable(what: str, exc: UnicodeEncodeError) -> str:
+    return (f"{what} contains text that cannot be saved (a lone surrogate or a file name that is not UTF-8: "
+            f"{exc.object[exc.start:exc.end]!r}); nothing was sent. Retype the text or rename the file.")
+
+
+def _utf8(text: str, what: str) -> None:
+    """The journal is UTF-8: text it cannot write must be refused before the job exists, or a
+    ghost job would wait "to be sent" forever (UnicodeEncodeError after it was added)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(_unsavable(what, exc)) from None
+
+
 def _json_normalised(value: Any, what: str) -> Any:
     """Round-trip through JSON so what runs now is exactly what a resumed job would run."""
     try:
-        return json.loads(json.dumps(thaw(value), allow_nan=False))
+        text = json.dumps(thaw(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be JSON-serialisable (str, number, bool, list, dict): {exc}") from None
+    _utf8(text, what)
+    try:
+        return json.loads(text)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{what} must be JSON-serialisable (str, number, bool, list, dict): {exc}") from None
 
@@ -169,7 +198,7 @@ def _reject_secrets(value: Any, what: str, key: str = "") -> None:
     """Refuse credentials in data that is written to disk and shown in the UI."""
     if key.lower() in _SECRET_NAMES:
         raise ValueError(f"{what} must not contain credentials (found {key!r})")
-    if isinstance(value, str) and _SECRET_VALUE.match(value):
+    if isinstance(value, str) and _SECRET_VALUE.search(value):
         raise ValueError(f"{what} must not contain an API key")
     if isinstance(value, Mapping):
         for k, v in value.items():
@@ -211,6 +240,7 @@ class JobSpec:
             object.__setattr__(self, "outputs", tuple(self.outputs))
         if not isinstance(self.name, str):
             raise ValueError("name must be a string")
+        _utf8(self.name, "name")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (used by the journal)."""
@@ -328,9 +358,32 @@ class Job:
         A job with a task the server did not report as failed is resumed instead (free): the
         download failed, the user cancelled the local wait, or polling was refused.
         """
+        if self.state == JobState.UNCERTAIN or self.post_unsure:
+            return False  # Retry first asks Tripo whether the task exists (jobs.verify): free
         if self.task_id is None:
             return True
         return self.task_status not in (None, "queued", "running", "success")
+
+    @property
+    def post_unsure(self) -> bool:
+        """Its last creation POST may have created a task nobody has looked for yet: the job went
+        ``uncertain`` after that POST and Tripo has not said "not created" since. Stays true when
+        the uncertain job was then cancelled (dismissed): its Retry must still ask Tripo first."""
+        if self.task_id is not None:
+            return False
+        verdict = None
+        for entry in self.timeline:
+            if entry.state == JobState.SUBMITTING:
+                verdict = None
+            elif entry.state == JobState.UNCERTAIN or entry.note == NOT_CREATED_NOTE:
+                verdict = entry
+        return verdict is not None and verdict.state == JobState.UNCERTAIN
+
+    @property
+    def may_send_again(self) -> bool:
+        """Could a (confirmed) Retry ever send this job's POST again? Then its inputs must stay.
+        An uncertain job too: when Tripo says its first POST created nothing, a Retry resends."""
+        return self.can_retry and (self.retry_resends or self.state == JobState.UNCERTAIN or self.post_unsure)
 
     @property
     def task_gone(self) -> bool:

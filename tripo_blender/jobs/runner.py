@@ -36,7 +36,8 @@ from .kinds import FOLLOW_KIND, estimate_cost
 from .model import ACTIVE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
 from .scheduler import RETIRE, Scheduler
 from .watcher import TaskWatcher
-from .worker import SENDING, Execution, WorkerSettings
+from . import verify
+from .worker import SENDING, VERIFY_NOTE, Execution, WorkerSettings
 
 __all__ = ["Runner", "OfflineError", "JobBusyError"]
 
@@ -46,7 +47,8 @@ _NOT_SENT_NOTE = "not sent before the add-on stopped; Retry sends it"
 _UNCERTAIN_AFTER_CRASH = JobError(
     "The add-on stopped while this request was being sent, so Tripo may or may not have created "
     "(and charged) the task.",
-    suggestion="Check your task list on platform.tripo3d.ai before retrying: a retry sends a new, paid request.",
+    suggestion="Retry first asks Tripo whether the task exists and follows it for free; only if Tripo has none "
+               "does a further Retry send a new, paid request.",
 )
 
 
@@ -100,6 +102,10 @@ class Runner:
         self._settings = settings or WorkerSettings()
         self._events = EventQueue()
         self._book = JobBook(Journal(journal_dir), self._events)
+        try:  # entries of a live runner are not another session's to take (see .owner)
+            self._book.journal.session.claim()
+        except OSError as exc:  # an unwritable journal fails each job with a reason, later
+            log.warning("Journal: could not write the session lock: %s", exc)
         self._scheduler = Scheduler(max_in_flight)
         self._watcher = TaskWatcher(client_factory)
         self._max_waiting = max_waiting
@@ -174,7 +180,8 @@ class Runner:
 
     def has_active(self) -> bool:
         """True while any job is in progress or events wait: the pump keeps ticking."""
-        return len(self._events) > 0 or any(j.state in ACTIVE_STATES for j in self._book.all())
+        return len(self._events) > 0 or any(j.state in ACTIVE_STATES or self._book.has_run(j.id)
+                                            for j in self._book.all())
 
     def cancel(self, job_id: str) -> bool:
         """Stop working on a job. The server task (if any) keeps running: apiv3 cannot cancel it.
@@ -208,6 +215,8 @@ class Runner:
             # e.g. cancelled while its POST was on the wire: wait for that answer, or a retry
             # could pay twice for a task that is about to be recorded
             raise JobBusyError(f"job {job_id} is still finishing its previous attempt; try again in a moment")
+        if job.state == JobState.UNCERTAIN or job.post_unsure:
+            return self._verify_uncertain(job)
         if job.retry_resends:
             job = self._book.update(
                 job_id,
@@ -227,6 +236,22 @@ class Runner:
         else:
             job = self._book.update(job_id, JobState.QUEUED, note="resuming", error=None)
         self._schedule(job_id, post=job.task_id is None)
+        return job
+
+    def _verify_uncertain(self, job: Job) -> Job:
+        """Retry of an uncertain job never resends: the journal on disk may already hold the task
+        id (another run recorded it after this session loaded the job); else a worker asks Tripo
+        (:mod:`.verify`) and follows the task it finds, or fails the job as "not created" — only a
+        further, confirmed Retry of that sends a new POST."""
+        if job.state != JobState.UNCERTAIN:  # dismissed (cancelled) while uncertain: still unsure
+            job = self._book.update(job.id, JobState.UNCERTAIN, note=VERIFY_NOTE)
+        task_id = verify.journal_task_id(self._book.journal, job.id)
+        if task_id is not None:
+            job = self._book.update(job.id, JobState.QUEUED, note="found the task sent before; resuming (free)",
+                                    error=None, task_id=task_id, task_status="queued")
+        else:
+            job = self._book.update(job.id, note=VERIFY_NOTE)
+        self._schedule(job.id, post=False)
         return job
 
     def forget(self, job_id: str) -> bool:
@@ -269,7 +294,8 @@ class Runner:
         only unfinished jobs without a worker are queued. Returns the jobs it loaded.
         """
         self._check_open()
-        loaded = self._prune([job for job in self._book.journal.load_all() if self._book.get(job.id) is None])
+        loaded = self._prune([job for job in self._book.journal.load_all(skip_foreign=True)
+                              if self._book.get(job.id) is None])
         for job in loaded:
             self._book.add(job, persist=False)
             self._restore(job)
@@ -391,6 +417,11 @@ class Runner:
         """How many tasks may be queued or running on the server at once (see :meth:`set_max_in_flight`)."""
         return self._scheduler.max_in_flight
 
+    @property
+    def in_flight(self) -> int:
+        """Jobs whose POST is being sent or whose task is on the server and not yet seen final."""
+        return self._scheduler.in_flight
+
     def set_max_in_flight(self, value: int) -> None:
         """Change how many tasks may be queued or running on the server at once."""
         self._scheduler.set_max_in_flight(value)
@@ -434,6 +465,7 @@ class Runner:
             if thread is threading.current_thread():
                 continue
             thread.join(left())
+        self._book.journal.release()  # the next session may take over what is unfinished
         log.info("Job runner stopped (%d worker threads)", len(threads))
 
     def __enter__(self) -> Runner:

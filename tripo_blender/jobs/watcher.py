@@ -29,12 +29,15 @@ from dataclasses import dataclass, field
 
 from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoError, TripoRequestError
 from ..client.payloads import MAX_TASK_IDS
-from ..client.polling import PollSchedule
+from ..client.polling import PollSchedule, ProgressEstimator
 from .model import TASK_UNKNOWN_CODE
 
 __all__ = ["Signal", "TaskWatcher"]
 
 log = logging.getLogger("tripo_blender.jobs")
+
+#: Seconds a new wait's first poll may be put off so that tasks created together share a round.
+FIRST_LOOK_DELAY = 0.5
 
 
 class Signal(threading.Event):
@@ -83,6 +86,7 @@ class _Watch:
     blind_polls: int = 0
     unknown_polls: int = 0
     final: bool = False
+    estimator: ProgressEstimator = field(default_factory=ProgressEstimator)
 
 
 class TaskWatcher:
@@ -110,7 +114,9 @@ class TaskWatcher:
         :class:`TripoAPIError` when the service does not know the task.
         """
         schedule = dataclasses.replace(TripoClient.poll_schedule, base_interval=float(polling_interval))
-        watch = _Watch(task_id, self._clock(), schedule)
+        # the first look waits a moment (at most FIRST_LOOK_DELAY): jobs sent together then share
+        # their first round instead of costing one request each
+        watch = _Watch(task_id, self._clock() + min(FIRST_LOOK_DELAY, schedule.base_interval / 4), schedule)
         with self._cond:
             if self._closed:
                 raise TaskWaitCancelled(task_id)
@@ -217,10 +223,15 @@ class TaskWatcher:
         with self._cond:
             for watch in watches:
                 task = result.tasks.get(watch.task_id)
-                if task is None:
+                if task is None and watch.task_id in result.missed:
                     watch.error = TripoAPIError(
                         TASK_UNKNOWN_CODE, f"Tripo does not know task {watch.task_id} (any more).",
                         status_code=404, trace_id=None)
+                elif task is None or not task.raw.get("status"):
+                    # a malformed answer (``data: null``, a task without ``status``) says nothing
+                    # about the task: transient, like a lost connection — never "unknown" or final
+                    watch.error = TripoRequestError(0, f"Tripo's answer about task {watch.task_id} was malformed "
+                                                       "(no task or no status); asking again")
                 else:
                     self._update(watch, task, now)
                 watch.ready.set()
@@ -230,8 +241,10 @@ class TaskWatcher:
         watch.seq += 1
         watch.unknown_polls = watch.unknown_polls + 1 if task.status is TaskStatus.UNKNOWN else 0
         watch.final = task.status.is_terminal or watch.unknown_polls >= self._unknown_limit
+        watch.estimator.observe(now, task.status, task.progress)
         delay = watch.schedule.next_delay(status=task.status, running_left_time=task.running_left_time,
-                                          progress=task.progress, blind_polls=watch.blind_polls)
+                                          progress=task.progress, blind_polls=watch.blind_polls,
+                                          predicted_left=watch.estimator.left(now))
         has_eta = watch.schedule.has_eta(task.status, task.running_left_time)
         watch.blind_polls = 0 if has_eta else watch.blind_polls + 1
         watch.due = now + delay

@@ -24,26 +24,33 @@ Rules of this module (it runs on worker threads):
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError
 from ..client.errors import RATE_LIMIT_CODES
+from ..client.transport import SendGuard, guarded
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
 from .kinds import FOLLOW_KIND, KINDS
-from .model import TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze, select_outputs, thaw
+from .model import NOT_CREATED_NOTE, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze, select_outputs, thaw
 from .scheduler import Scheduler, Ticket
+from .verify import find_created_task
 from .watcher import TaskWatcher
 
-__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING"]
+__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING", "VERIFY_NOTE", "NOT_CREATED_NOTE"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
 CONNECTION_NOTE = "connection lost, retrying"
+STALLED_NOTE = "no answer from Tripo; gave up waiting"
+VERIFY_NOTE = "asking Tripo whether the task exists"
 SLOT_NOTE = "waiting for a free slot"
 _RATE_NOTE = "too many requests, waiting"
 #: The one state whose outcome a worker records even after a cancel: the POST happened.
@@ -69,8 +76,12 @@ class WorkerSettings:
 
     poll_interval: float = 2.0  # base interval handed to wait_for_task (it adapts to the ETA)
     default_retry_after: float = 5.0  # when a 429 carries no Retry-After
+    max_retry_after: float = 300.0  # the longest a 429's Retry-After holds the POSTs back
     reconnect_min: float = 2.0  # first pause after a failed poll; doubles up to reconnect_max
     reconnect_max: float = 60.0
+    # give a task up (failed, task id kept: Retry follows it again for free) after this many
+    # seconds without one usable poll answer (connection lost, 5xx, malformed answers)
+    stall_limit: float = 1800.0
     download_attempts: int = 3  # fresh URLs are fetched before each new attempt
     # how long the journal keeps a finished (done, failed, cancelled) job, counted from its last
     # change; older ones are dropped by Runner.resume. None keeps them all. Uncertain jobs stay.
@@ -133,6 +144,15 @@ def _task_result(task: Task) -> dict[str, Any]:
     return data
 
 
+def _drop_partial_files(folder: Path) -> None:
+    """Remove the client's hidden temp files (``.tripo-*.part``) a killed session left in a task's
+    folder; one worker at a time downloads a task, so none of them is in use."""
+    if folder.is_dir():
+        for part in folder.glob(".tripo-*.part"):
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+
 class _NetworkPaused(Exception):
     """A download noticed the network pause: abandon it (its temp file is discarded) and wait."""
 
@@ -161,6 +181,7 @@ class Execution:
         self.settings = settings
         self.watcher = watcher
         self.retry_in: float | None = None  # set when the server refused the POST (429)
+        self._last_answer = time.monotonic()  # the last usable poll answer (stall bound)
 
     # -- helpers -----------------------------------------------------------------------------
     def _update(self, state: JobState | None = None, **changes: Any) -> Job:
@@ -183,8 +204,31 @@ class Execution:
 
         After a refused POST, :attr:`retry_in` says when to send again; the runner requeues the
         job once this run has released its in-flight slot.
+
+        Every request of this run passes :meth:`_gate` right before it leaves, and the client's
+        retry back-offs (a 429's ``Retry-After``, a 503) wait on the run's interrupt: a cancel or
+        a network pause stops a request still waiting to be resent, not after it was resent.
         """
-        task_id = self._submit() if self.ticket.post else self.book.require(self.job_id).task_id
+        with guarded(SendGuard(self._gate, self._backoff)):
+            self._execute()
+
+    def _gate(self) -> None:
+        """Raised out of the client before a request leaves: cancelled, or the network paused."""
+        if self.run.cancel.is_set():
+            raise Stopped(self.job_id)
+        if self.book.network_pause is not None:
+            raise _NetworkPaused()
+
+    def _backoff(self, seconds: float) -> None:
+        """The client's retry back-off: a cancel or a network pause ends it at once."""
+        self.run.interrupt.wait(seconds)
+
+    def _execute(self) -> None:
+        if self.ticket.post:
+            task_id = self._submit()
+        else:
+            job = self.book.require(self.job_id)
+            task_id = self._verify(job) if job.state == JobState.UNCERTAIN and job.task_id is None else job.task_id
         if task_id is None:
             return
         task = self._follow(task_id)
@@ -217,6 +261,9 @@ class Execution:
         method = getattr(self.client, job.kind)
         try:
             task_id = str(method(**thaw(job.spec.params)))
+        except (Stopped, _NetworkPaused) as stop:
+            # the gate stopped a resend: every earlier attempt was refused (429: nothing created)
+            return self._stopped_before_resend(job, stop)
         except TripoAPIError as exc:
             if exc.code in RATE_LIMIT_CODES:
                 self._refused(exc)
@@ -246,6 +293,36 @@ class Execution:
         self._record_task(task_id)
         return task_id
 
+    def _verify(self, job: Job) -> str | None:
+        """Retry of an uncertain job: find the task its POST created (free), or say there is none.
+
+        Could not ask (network, server error): the job stays uncertain, nothing is sent."""
+        self._hold()
+        claimed = {j.task_id for j in self.book.all() if j.task_id}
+        try:
+            task_id = find_created_task(self.client, job, claimed)
+        except (TripoAPIError, TripoRequestError) as exc:
+            self._update(note="could not ask Tripo whether the task exists; Retry asks again", error=_error_from(exc))
+            return None
+        if task_id is None:
+            self._update(JobState.FAILED, note=NOT_CREATED_NOTE, error=JobError(
+                "Tripo has no task from this request: it was not created and not charged.",
+                suggestion="Retry sends it again (a new, paid request)."))
+            return None
+        log.info("Job %s: the uncertain request did create task %s; following it (no new charge)", self.job_id, task_id)
+        self._update(JobState.QUEUED, note="found on Tripo; resuming (free)", error=None, task_id=task_id, task_status="queued")
+        return task_id
+
+    def _stopped_before_resend(self, job: Job, stop: Exception) -> str | None:
+        """A cancel or pause reached the POST in its back-off: the server had refused every
+        attempt (only refusals are resent), so nothing was created. Cancelled: stop. Paused: the
+        job waits as ``pending`` and sends once the network is back."""
+        if isinstance(stop, Stopped):
+            self._unsend()
+        self.book.update_if(self.job_id, SENDING, JobState.PENDING, note="waiting to be sent", attempts=job.attempts - 1)
+        self.retry_in = 0.0
+        return None
+
     def _unsend(self) -> None:
         """Stopped between the intent and the POST: nothing was sent, say so in the journal."""
         if self.run.shutdown:
@@ -257,13 +334,17 @@ class Execution:
         error = error or _error_from(exc)
         log.warning("Job %s: the creation POST ended %s: %s", self.job_id, state.value, error.message)
         settled = self.book.update_if(self.job_id, SENDING, state, note=note, error=error)
-        if settled is None and state == JobState.UNCERTAIN:  # cancelled while sending: warn
-            self.book.update_if(self.job_id, _CANCELLED, note=f"cancelled; {note}", error=error)
+        if settled is None and state == JobState.UNCERTAIN:
+            # cancelled while sending, and the POST may have created a task: the job is uncertain,
+            # so its Retry asks Tripo first instead of paying again
+            self.book.update_if(self.job_id, _CANCELLED, JobState.UNCERTAIN, note=f"cancelled; {note}", error=error)
 
     def _refused(self, exc: TripoAPIError) -> None:
         """429: the server did nothing. Wait locally (honouring Retry-After) and send again."""
         delay = exc.retry_after if exc.retry_after is not None else self.settings.default_retry_after
-        note = SLOT_NOTE if exc.code == 2000 else _RATE_NOTE
+        # a hostile or buggy Retry-After (a day) must not hold every POST of every job that long
+        delay = max(0.0, min(delay, self.settings.max_retry_after))
+        note = f"{SLOT_NOTE if exc.code == 2000 else _RATE_NOTE} (about {max(1, round(delay))} s)"
         self.scheduler.hold_posts(delay)
         if self.book.update_if(self.job_id, SENDING, JobState.PENDING, note=note, error=None) is not None:
             self.retry_in = delay
@@ -279,8 +360,11 @@ class Execution:
 
     # -- 2. follow ---------------------------------------------------------------------------
     def _follow(self, task_id: str) -> Task | None:
-        """Poll until the task is final. None when polling itself was refused for good."""
+        """Poll until the task is final. None when polling itself was refused for good, or when
+        no usable answer came for ``WorkerSettings.stall_limit`` seconds: then the job fails with
+        a row that says so and keeps its task id, so Retry follows the task again (free)."""
         delay = self.settings.reconnect_min
+        self._last_answer = time.monotonic()
         while True:
             self._hold()
             try:
@@ -304,6 +388,16 @@ class Execution:
                                  error=_gone_error(job, exc) if gone else _error_from(exc))
                     self.scheduler.leave_flight(self.ticket)
                     return None
+                silent = time.monotonic() - self._last_answer
+                if silent >= self.settings.stall_limit:
+                    log.warning("Job %s: no usable answer about task %s for %.0f s; giving up", self.job_id, task_id, silent)
+                    error = _error_from(exc)
+                    self._update(JobState.FAILED, note=STALLED_NOTE, error=JobError(
+                        f"Tripo gave no usable answer about this task for {silent / 60:.0f} minutes ({error.message}).",
+                        error.code, "The task id is kept: Retry follows the same task again, without a new charge.",
+                        error.trace_id))
+                    self.scheduler.leave_flight(self.ticket)
+                    return None
                 log.warning("Job %s: polling task %s failed (%s); retrying in %.0f s", self.job_id, task_id, exc, delay)
                 self._update(note=CONNECTION_NOTE, error=_error_from(exc))
                 self._pause(delay)
@@ -324,6 +418,7 @@ class Execution:
 
     def _on_progress(self, task: Task) -> None:
         """Mirror the server's view (status, progress, ETA, queue position) into the job."""
+        self._last_answer = time.monotonic()
         status = getattr(task.status, "value", str(task.status))
         changes: dict[str, Any] = {"task_status": status, "task_type": task.type or None, "progress": task.progress,
                                    "note": "", "error": None}
@@ -363,6 +458,7 @@ class Execution:
 
     def _download(self, task: Task, keys: tuple[str, ...]) -> dict[str, str] | None:
         folder = self.cache.folder(task.task_id)
+        _drop_partial_files(folder)  # left by a crash mid-download: this run fetches them again
         delay = self.settings.reconnect_min
         attempt, fresh_urls = 1, False
         while attempt <= self.settings.download_attempts:

@@ -1,0 +1,38 @@
+"""A second Blender session, played by a real process: a runner on a shared journal folder.
+
+Run as ``python -m tests.jobs.session_proc BASE_URL JOURNAL CACHE [STATE]``. It submits one text
+job, prints ``<STATE> <job id> <task id>`` once the job reaches STATE (default ``running``; with
+``downloading`` also once its temp file exists), then idles until it is killed (the tests kill it
+with SIGKILL: a crash, no clean shutdown, its session lock stays behind).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from tests.emulator import TEST_KEY
+from tripo_blender.client import TripoClient
+from tripo_blender.jobs import JobSpec, JobState, Runner, WorkerSettings
+
+
+def main(base_url: str, journal: str, cache: str, state: str = "running") -> None:
+    wanted = JobState(state)
+    runner = Runner(lambda: TripoClient(api_key=TEST_KEY, base_url=base_url), journal, cache,
+                    settings=WorkerSettings(poll_interval=0.05, reconnect_min=0.05, reconnect_max=0.2))
+    job = runner.submit(JobSpec("text_to_model", {"prompt": "a chair from the other session"}, name="Other"))
+    while True:
+        runner.wait_for_events(0.05)
+        runner.drain_events()
+        current = runner.job(job.id)
+        if current is not None and current.state == wanted and current.task_id:
+            if wanted == JobState.DOWNLOADING and not list(runner.cache.folder(current.task_id).glob("*.part")):
+                continue
+            print(f"{state.upper()} {job.id} {current.task_id}", flush=True)
+            break
+    while True:  # keep the session alive (its worker keeps polling) until killed
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])
