@@ -456,5 +456,6 @@ def assert_landed(result: dict[str, Any]) -> None:
     assert result["retarget"]["actions"] == ["run", "walk"]
     assert result["animation"][armature]["active"] == "walk"
     assert sorted(a for track in result["animation"][armature]["tracks"] for a in track) == ["run", "walk"]
+    assert result["animation"][armature]["playing"] == [["walk"]], "only the active action's track plays"
     assert result["model"]["hidden"] == result["model"]["objects"], "the rig replaces the model on screen"
 

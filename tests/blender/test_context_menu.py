@@ -200,7 +200,7 @@ def test_submenu_lists_every_item_with_valid_icons(menu: Any) -> None:
     layout = layout_spy()
     menu.VIEW3D_MT_tripo.draw(SimpleNamespace(layout=layout), bpy.context)
     calls = calls_named(layout, "operator")
-    assert [c.args[0] for c in calls] == [f"tripo.{name}" for name in ITEMS]
+    assert [c.args[0] for c in calls] == [f"tripo.{name}" for name in ITEMS] + ["tripo.fit_frame_range"]
     assert layout.operator_context == 'INVOKE_DEFAULT', "dialogs (options and cost) open before anything is sent"
     icons = bpy.types.UILayout.bl_rna.functions["operator"].parameters["icon"].enum_items.keys()
     assert all(c.kwargs["icon"] in icons for c in calls)
@@ -386,11 +386,16 @@ def test_dialogs_show_their_estimated_cost(rt: Any, online: Emulator, clean_scen
     select(root_of(make_result(rt)))
 
     def cost(op_class: Any, **values: Any) -> str:
-        return next(t for t in label_texts(draw_dialog(op_class, **values)) if t.startswith("Estimated cost"))
+        texts = label_texts(draw_dialog(op_class, **values))
+        start = next(i for i, t in enumerate(texts) if t.startswith("Estimated cost"))
+        return " ".join(texts[start:])  # the cost line is wrapped last in every dialog
 
     assert cost(ops.TRIPO_OT_texture) == "Estimated cost: ≈ 10 credits"
     assert cost(ops.TRIPO_OT_texture, texture_quality="detailed") == "Estimated cost: ≈ 20 credits"
-    assert cost(ops.TRIPO_OT_texture, model_version="v3.5-20260815") == "Estimated cost: price unknown"
+    assert cost(ops.TRIPO_OT_texture, model_version="v3.5-20260815") == (
+        "Estimated cost: price unknown: Tripo publishes no price for model v3.5; the row shows the charge when it "
+        "is done"), "the exact reason, not a bare \"price unknown\""
+    assert cost(ops.TRIPO_OT_rig) == "Estimated cost: ≈ 25 credits"
     assert cost(ops.TRIPO_OT_convert, format="OBJ") == "Estimated cost: ≈ 5 credits"
     assert cost(ops.TRIPO_OT_convert, format="OBJ", face_limit=5000) == "Estimated cost: ≈ 10 credits"
     assert cost(ops.TRIPO_OT_convert, format="FBX", fbx_preset="mixamo") == "Estimated cost: ≈ 10 credits"

@@ -13,7 +13,8 @@ from unittest.mock import MagicMock
 import bpy
 import pytest
 
-from .runtime_support import addon_module, calls_named, draw_panel, label_texts, rt  # noqa: F401 - fixtures
+from .runtime_support import (addon_module, calls_named, draw_panel, label_texts, online, pump_job,  # noqa: F401
+                              rt, spec)
 
 
 def _module(name: str) -> ModuleType:
@@ -209,6 +210,22 @@ def test_cost_label(gf: ModuleType, mode: str, values: dict[str, Any], label: st
     assert gf.generate_button_text(gf.estimate(mode, values)) == label
 
 
+@pytest.mark.parametrize(("kind", "params", "text"), [
+    ("text_to_model", {"model_version": "P2-20260801"},
+     "price unknown: Tripo publishes no price for model P2; the row shows the charge when it is done"),
+    ("texture_model", {"texture_quality": "fast"},
+     "price unknown: Tripo publishes no price for the Fast texture quality; the row shows the charge when it is done"),
+    ("rig_model", {"model_version": "v3.0-20260909"},
+     "price unknown: Tripo publishes no price for model v3.0; the row shows the charge when it is done"),
+    ("check_riggable", {}, "free"),
+    ("import_task", {}, "free"),
+    ("mesh_segmentation", {}, "≈ 40 credits"),
+])
+def test_cost_text_says_free_or_the_exact_reason(gf: ModuleType, kind: str, params: dict[str, Any],
+                                                 text: str) -> None:
+    assert gf.cost_text(kind, params) == text
+
+
 @pytest.mark.parametrize(("mode", "prompt", "images", "name"), [
     ("TEXT", "a small cat statue with a long tail and green eyes", (), "a small cat statue with a"),
     ("TEXT", "  robot\n\nhead ", (), "robot head"),
@@ -379,8 +396,11 @@ def test_panel_explains_that_compress_is_unusable_here(form: Any, monkeypatch: p
 def test_long_prompt_is_previewed_wrapped(form: Any) -> None:
     form.prompt = "a weathered bronze statue of a cat sitting on a stack of old books, looking up"
     labels = label_texts(_draw())
-    assert "a weathered bronze statue of a cat" in labels
-    assert "sitting on a stack of old books," in labels
+    fit = addon_module("blender.text_fit")
+    measure = fit.measure_for(bpy.context)
+    assert " ".join(labels[:2]) == form.prompt, labels
+    assert all(measure.fits(text) for text in labels), "every line fits the measured sidebar width"
+    assert not any("…" in text for text in labels), labels
 
 
 def test_first_draw_asks_for_the_balance_without_blocking(form: Any, rt: Any) -> None:
@@ -416,3 +436,32 @@ def test_form_is_saved_with_the_blend_file(form: Any, tmp_path: Any) -> None:
     bpy.ops.wm.open_mainfile(filepath=path)
     reloaded = bpy.context.scene.tripo_generate
     assert (reloaded.mode, reloaded.prompt, reloaded.face_limit) == ('IMAGE', "kept across save and reload", 4321)
+
+
+def test_image_slot_shows_a_thumbnail_of_the_chosen_image(form: Any) -> None:
+    form.mode = "IMAGE"
+    assert not calls_named(_draw(), "template_icon"), "no image, no thumbnail"
+    image = bpy.data.images.new("tripo-thumb-test", 8, 8)
+    try:
+        form.image = image
+        icons = [c.kwargs["icon_value"] for c in calls_named(_draw(), "template_icon")]
+        assert image.preview is not None and icons == [image.preview.icon_id], icons  # id 0 without a GPU
+    finally:
+        form.image = None
+        bpy.data.images.remove(image)
+
+
+def test_balance_line_shows_credits_held_while_a_job_runs(form: Any, rt: Any, online: Any) -> None:
+    """Tripo freezes a task's price at creation: the line asks again and says what is held."""
+    online.set_timing(queue_seconds=0.0, run_seconds=600.0)
+    _module("generate_panel")._BalanceRequest.charged = frozenset()
+    bpy.ops.tripo.check_key()
+    assert rt.wait_for_balance(10.0).frozen == 0
+    _draw()
+    job = rt.submit(spec())
+    pump_job(rt, job.id, "running")
+    _draw()  # the set of charged jobs changed: a background refresh goes out
+    info = rt.wait_for_balance(10.0)
+    assert info.frozen == online.balance_of()[1] > 0, info
+    text = " ".join(label_texts(_draw()))
+    assert f"{info.frozen:g} held for running tasks" in text, text

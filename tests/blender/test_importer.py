@@ -150,9 +150,34 @@ def test_tags_survive_save_and_reload(importer: ModuleType, clean_scene: Any, tm
 
 def test_meshopt_probe_answers_for_this_blender(importer: ModuleType) -> None:
     # Blender <= 5.1 cannot read EXT_meshopt_compression (blender-notes §5)
+    answer = importer.gltf_supports_meshopt()  # the real probe first: the answer is cached
     if bpy.app.version < (5, 2, 0):
-        assert importer.gltf_supports_meshopt() is False
-    assert importer.gltf_supports_meshopt(lambda: True) is importer.gltf_supports_meshopt()  # cached
+        assert answer is False
+    assert importer.gltf_supports_meshopt(lambda: not answer) is answer  # cached, not asked again
+
+
+def test_meshopt_probe_tells_the_truth_about_a_real_meshopt_glb(importer: ModuleType, clean_scene: Any) -> None:
+    """Compress is offered exactly where a meshopt GLB really imports, and hidden with a reason elsewhere.
+
+    ``Fox.meshopt.glb`` requires ``EXT_meshopt_compression``. 5.2+ importers list the extension,
+    but builds without the decoder library (the PyPI wheels, Debian's 5.2.2) fail the import:
+    the probe must say no there, with that reason.
+    """
+    supported = importer.gltf_supports_meshopt()
+    try:
+        result = bpy.ops.import_scene.gltf(filepath=str(ASSETS / "Fox.meshopt.glb"))
+    except RuntimeError:
+        result = {'CANCELLED'}
+    meshes = [ob for ob in clean_scene.objects if ob.type == 'MESH']
+    imported = result == {'FINISHED'} and bool(meshes) and len(meshes[0].data.polygons) > 100
+    assert imported is supported, (bpy.app.version_string, result)
+    reason = importer.meshopt_unavailable_reason()
+    if supported:
+        assert reason is None
+    elif bpy.app.version >= (5, 2, 0):
+        assert reason == "this build of Blender lacks the meshopt decoder library"
+    else:
+        assert reason == "its glTF importer does not support meshopt compression"
 
 
 def test_unknown_format_is_explained(importer: ModuleType, clean_scene: Any, tmp_path: Path) -> None:
@@ -160,3 +185,14 @@ def test_unknown_format_is_explained(importer: ModuleType, clean_scene: Any, tmp
     odd.write_bytes(b"PK\x03\x04")
     with pytest.raises(importer.ImportFailed, match="no importer for '.3mf'"):
         importer.import_result(odd, name="Odd", tags=TAGS)
+
+
+def test_gltf_importer_chatter_stays_out_of_the_console_only_for_our_imports(
+        importer: ModuleType, clean_scene: Any, capfd: pytest.CaptureFixture[str]) -> None:
+    importer.import_result(ASSETS / "Fox.glb", name="Fox job", tags=TAGS)
+    ours = capfd.readouterr()
+    assert "INFO:" not in ours.out + ours.err, ours.out
+
+    bpy.ops.import_scene.gltf(filepath=str(ASSETS / "Fox.glb"))  # the artist's own File › Import
+    theirs = capfd.readouterr()
+    assert "glTF import finished" in theirs.out + theirs.err, "the filter must not outlive our import"

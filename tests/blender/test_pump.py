@@ -177,3 +177,31 @@ def test_import_borrows_a_window_when_the_timer_context_has_none(rt: Any, online
     assert len(seen) == 1
     window, area_type = seen[0]
     assert window is not None and area_type == 'VIEW_3D'
+
+
+def test_a_result_waits_while_the_artist_sculpts_and_lands_after(rt: Any, online: Emulator, clean_scene: Any,
+                                                                  addon: Any) -> None:
+    """Landing selects and activates objects: in Sculpt Mode it must wait, leaving everything as it was."""
+    landing = addon_module("blender.landing")
+    bpy.ops.mesh.primitive_cube_add()
+    cube = bpy.context.view_layer.objects.active
+    bpy.ops.object.mode_set(mode='SCULPT')
+    objects_before = set(bpy.data.objects)
+
+    job = rt.submit(spec(name="Cat"))
+    pump_job(rt, job.id, "importing")
+    for _ in range(5):  # several more ticks: the result is ready and still waits
+        rt.pump()
+
+    assert rt.job(job.id).state.value == "importing"
+    assert landing.waiting_for_object_mode() == "ready — lands when you leave Sculpt Mode"
+    assert bpy.context.mode == 'SCULPT'
+    assert bpy.context.view_layer.objects.active == cube
+    assert [ob for ob in bpy.data.objects if ob.select_get()] == [cube]
+    assert set(bpy.data.objects) == objects_before
+
+    bpy.ops.object.mode_set(mode='OBJECT')
+    assert landing.waiting_for_object_mode() is None
+    done = pump_job(rt, job.id, "done", "failed")
+    assert done.state.value == "done", done.error
+    assert set(bpy.data.objects) > objects_before

@@ -135,12 +135,13 @@ def pose_with(mods: Any, armature: Any, action: Any, bone: str, frame: float) ->
         armature.animation_data.use_nla = True
 
 
-def assert_stacked(mods: Any, armature: Any, names: list[str]) -> None:
-    """One unmuted track per action, named after it, one strip starting at frame 1."""
+def assert_stacked(mods: Any, armature: Any, names: list[str], playing: tuple[str, ...] = ()) -> None:
+    """One track per action, named after it, one strip starting at frame 1; only ``playing``
+    (by default the first of ``names``, the active one) unmuted."""
     tracks = {t.name: t for t in armature.animation_data.nla_tracks}
     for name in names:
         track = tracks[name]
-        assert not track.mute
+        assert track.mute == (name not in (playing or (names[0],))), name
         assert len(track.strips) == 1
         strip = track.strips[0]
         assert strip.action == bpy.data.actions[name]
@@ -157,8 +158,8 @@ def assert_active(mods: Any, armature: Any, name: str) -> None:
         # named after the armature, so Blender's automatic slot choice finds it when switching actions
         assert anim.action_slot.name_display == armature.name
     scene = bpy.context.scene
-    start, end = mods.actions.action_frame_range(anim.action)
-    assert (scene.frame_start, scene.frame_end) == (1, math.ceil(end - 1e-6))
+    start, _ = mods.actions.action_frame_range(anim.action)
+    assert (scene.frame_start, scene.frame_end) == (1, 250)  # the home file's range, left alone
     assert start == pytest.approx(1.0)
 
 
@@ -272,6 +273,23 @@ def test_glb_retarget_of_three_presets_lands_on_the_existing_armature(mods: Any,
     assert mods.actions.bone_matrix_at(armature, bone, 6.0) == poses[0]
 
 
+def test_retarget_leaves_the_frame_range_unless_asked(mods: Any, clean_scene: Any, tmp_path: Path) -> None:
+    armature = landed_rig(mods, rig_glb(tmp_path))
+    scene = bpy.context.scene
+    scene.frame_start, scene.frame_end, scene.frame_current = 10, 400, 300
+    res = import_retarget(mods, retarget_glb(tmp_path, [("walk", "Walk"), ("run", "Run")]))
+
+    mods.rigging.apply_retarget(armature, res, PRESETS)
+
+    assert (scene.frame_start, scene.frame_end, scene.frame_current) == (10, 400, 300)
+    walk = bpy.data.actions["walk"]
+    mods.rigging.land_actions(armature, [], [], fit_frame_range=True)  # nothing to land: still untouched
+    assert (scene.frame_start, scene.frame_end) == (10, 400)
+    mods.actions.fit_scene_to_action(scene, walk)  # the one-click "Fit" the artist may ask for
+    start, end = mods.actions.action_frame_range(walk)
+    assert (scene.frame_start, scene.frame_end) == (math.floor(start + 1e-6), math.ceil(end - 1e-6))
+
+
 def test_a_second_retarget_adds_actions_to_the_same_armature(mods: Any, clean_scene: Any, tmp_path: Path) -> None:
     armature = landed_rig(mods, rig_glb(tmp_path))
     first = import_retarget(mods, retarget_glb(tmp_path, [("walk", "Walk"), ("run", "Run"), ("idle", "Survey")]))
@@ -289,7 +307,7 @@ def test_a_second_retarget_adds_actions_to_the_same_armature(mods: Any, clean_sc
     assert armatures_in_scene() == [armature]
     assert len(bpy.data.armatures) == 1 and len(bpy.data.meshes) == 1
     assert len(armature.animation_data.nla_tracks) == 5
-    assert_stacked(mods, armature, ["walk", "run", "idle", "walk.001", "jump"])
+    assert_stacked(mods, armature, ["walk", "run", "idle", "walk.001", "jump"], playing=("walk", "walk.001"))
     assert_active(mods, armature, "walk.001")
     assert_moves(mods, armature, bpy.data.actions["jump"])
 
@@ -457,3 +475,19 @@ def test_emulator_rig_then_retarget_end_to_end(mods: Any, clean_scene: Any, tmp_
     assert_active(mods, armature, "walk")
     for action in landed:
         assert_moves(mods, armature, action)
+
+
+def test_fit_frame_range_operator_fits_only_when_asked(mods: Any, clean_scene: Any, tmp_path: Path) -> None:
+    armature = landed_rig(mods, rig_glb(tmp_path))
+    res = import_retarget(mods, retarget_glb(tmp_path, [("walk", "Walk")]))
+    mods.rigging.apply_retarget(armature, res, PRESETS)
+    scene = bpy.context.scene
+    assert (scene.frame_start, scene.frame_end) == (1, 250)
+    bpy.context.view_layer.objects.active = armature
+
+    assert bpy.ops.tripo.fit_frame_range() == {'FINISHED'}
+
+    start, end = mods.actions.action_frame_range(bpy.data.actions["walk"])
+    assert (scene.frame_start, scene.frame_end) == (math.floor(start + 1e-6), math.ceil(end - 1e-6)) != (1, 250)
+    bpy.context.view_layer.objects.active = None
+    assert not bpy.ops.tripo.fit_frame_range.poll()  # greyed with a reason, never a traceback

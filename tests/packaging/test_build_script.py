@@ -107,8 +107,11 @@ def test_missing_wheel_fails_with_the_file_name(build: ModuleType, offline_wheel
 def test_unfiltered_runs_must_collect_tests(build: ModuleType) -> None:
     """An empty pytest run only passes when the developer's own filter emptied it."""
     unfiltered = build.select_steps({"client", "bpy", "types"}, [], fast=False)
-    assert [s.name for s in unfiltered] == ["client", "bpy-4.2", "bpy-5.0", "types"]
+    assert [s.name for s in unfiltered] == ["client", "bpy-4.2", "bpy-5.0", "bpy-5.3", "bpy-4.5-smoke",
+                                            "bpy-5.1-smoke", "bpy-5.2-smoke", "types"]
     assert not any(s.no_tests_ok for s in unfiltered)
+    smoke = next(s for s in unfiltered if s.name == "bpy-4.5-smoke")
+    assert smoke.args[smoke.args.index("-k") + 1] == build.SMOKE_K
     filtered = build.select_steps({"client"}, ["-k", "manifest"], fast=False)
     assert [s.no_tests_ok for s in filtered] == [True]
 
@@ -170,3 +173,17 @@ def test_venv_without_stamp_is_adopted(build: ModuleType, venv_sandbox: list[lis
     assert build.ensure_venv(venv) == "adopted"
     assert _actions(venv_sandbox) == ["pip"]
     assert build.ensure_venv(venv) == "up to date"
+
+
+def test_missing_python_313_is_a_skip_with_how_to(build: ModuleType, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """bpy 5.1+ need CPython 3.13: found under PYENV_ROOT when it is not on PATH, else a reason."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    assert build.find_python((3, 13)) is None or sys.version_info[:2] == (3, 13)
+    assert "pyenv install 3.13" in build.missing_python_reason((3, 13))
+    fake = tmp_path / "pyenv/versions/3.13.1/bin/python3.13"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("")
+    if sys.version_info[:2] != (3, 13):
+        assert build.find_python((3, 13)) == str(fake)

@@ -13,6 +13,7 @@ from typing import Any
 
 import bpy
 
+from .frame_range import TRIPO_OT_fit_frame_range
 from .post_ops import MENU_OPERATORS
 from .post_process import context_object, tripo_object
 
@@ -35,6 +36,8 @@ class VIEW3D_MT_tripo(bpy.types.Menu):
                 continue
             operator, text, icon = item
             layout.operator(operator.bl_idname, text=text, icon=icon)
+        layout.separator()  # not a Tripo request: the scene range changes only when asked
+        layout.operator(TRIPO_OT_fit_frame_range.bl_idname, text="Fit Frame Range to Animation", icon='PREVIEW_RANGE')
 
 
 def draw_context_menu(menu: Any, context: bpy.types.Context) -> None:

@@ -59,6 +59,8 @@ __all__ = [
     "build_params",
     "estimate",
     "cost_phrase",
+    "cost_text",
+    "unknown_price_reason",
     "generate_button_text",
     "job_name",
 ]
@@ -421,8 +423,40 @@ def estimate(mode: str, values: Mapping[str, Any]) -> int | None:
 
 
 def cost_phrase(cost: int | None) -> str:
-    """``≈ 30 credits``, or ``price unknown`` — never 0 for a price nobody published."""
-    return "price unknown" if cost is None else f"≈ {cost} credits"
+    """``≈ 30 credits``, ``free`` (a check, an import), or ``price unknown`` — never 0 for a price
+    nobody published (:func:`unknown_price_reason` says why, where there is room for it)."""
+    if cost is None:
+        return "price unknown"
+    return "free" if cost == 0 else f"≈ {cost} credits"
+
+
+def unknown_price_reason(kind: str, params: Mapping[str, Any]) -> str:
+    """Why the price of ``kind`` with ``params`` cannot be known before sending it, exactly.
+
+    Why: "price unknown" alone reads like a bug, and the row later shows what was charged; the
+    user deciding whether to click needs to know which choice has no published price (and how
+    to get one: pick another model version or quality)."""
+    version = str(params.get("model_version") or "")
+    quality = str(getattr(params.get("texture_quality"), "value", params.get("texture_quality")) or "")
+    if kind in MODE_KINDS.values() and version and versions.is_p_series(version) and not version.startswith("P1-"):
+        what = f"model {version.split('-')[0]}"
+    elif kind in MODE_KINDS.values() and version.startswith("P1-"):
+        what = "P1 with the chosen options"
+    elif quality and quality not in ("standard", "detailed", "extreme"):
+        what = f"the {quality.title()} texture quality"
+    elif version:
+        what = f"model {version.split('-')[0]}"
+    elif kind == "retarget_animation":
+        return "choose at least one animation"
+    else:
+        what = "these options"
+    return f"Tripo publishes no price for {what}; the row shows the charge when it is done"
+
+
+def cost_text(kind: str, params: Mapping[str, Any]) -> str:
+    """The full cost line of a dialog: the estimate, "free", or "price unknown: <exact reason>"."""
+    cost = estimate_cost(kind, params)
+    return f"price unknown: {unknown_price_reason(kind, params)}" if cost is None else cost_phrase(cost)
 
 
 def generate_button_text(cost: int | None) -> str:

@@ -19,15 +19,19 @@ from typing import Any
 
 import bpy
 
+from ..jobs import JobState
 from . import generate_form as form
 from .generate_ops import TRIPO_OT_generate_form, estimated_cost, form_request, form_values, request_problems
 from .generate_props import FORM_ATTR, TripoGenerateForm
 from .importer import gltf_supports_meshopt
-from .job_list import draw_wrapped
+from .text_fit import draw_text, measure_for
 from .preferences_ui import TRIPO_OT_check_key, balance_text
 from .runtime import runtime
 
 __all__ = ["TRIPO_PT_generate", "CLASSES"]
+
+#: States in which a job's task holds frozen credits on Tripo.
+_FROZEN_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
 
 #: Characters per line of wrapped text (the sidebar's usual width).
 _WRAP = 38
@@ -36,17 +40,33 @@ _PREVIEW_CHARS = 4 * _WRAP
 
 
 class _BalanceRequest:
-    """Remembers that the panel asked for the balance once this session (first draw)."""
+    """Remembers that the panel asked for the balance once this session (first draw), and which
+    jobs had a task on Tripo at the last ask.
+
+    Why the second: Tripo freezes a task's credits when it is created and settles them when it
+    ends, so a balance read before that is stale; asking again whenever that set changes makes
+    the line show what is held while jobs run and what was charged after (one background GET)."""
 
     asked = False
+    charged: frozenset[str] = frozenset()
+
+
+def _charged_jobs() -> frozenset[str]:
+    """Ids of the jobs whose task exists on Tripo and still runs there (credits frozen)."""
+    return frozenset(j.id for j in runtime.jobs() if j.task_id and j.state in _FROZEN_STATES)
+
+
+def _fit(layout: Any, text: str, icon: str = 'NONE') -> None:
+    """Draw ``text`` wrapped to the sidebar's measured width (never cut off with "…")."""
+    draw_text(layout, text, measure_for(bpy.context), icon=icon)
 
 
 def _draw_prompt(layout: Any, pg: TripoGenerateForm) -> None:
     layout.prop(pg, "prompt", text="", icon='TEXT', placeholder="Describe the object")
     text = " ".join(pg.prompt.split())
     if len(text) > _WRAP:  # a one-line field hides most of a long prompt: preview it wrapped
-        preview = text if len(text) <= _PREVIEW_CHARS else f"{text[:_PREVIEW_CHARS]}… ({len(text)} characters)"
-        draw_wrapped(layout, preview, _WRAP)
+        preview = text if len(text) <= _PREVIEW_CHARS else f"{text[:_PREVIEW_CHARS]} (more: {len(text)} characters)"
+        _fit(layout, preview)
     layout.prop(pg, "negative_prompt", text="", icon='REMOVE', placeholder="Negative prompt (optional)")
 
 
@@ -54,6 +74,10 @@ def _draw_image_slot(layout: Any, pg: TripoGenerateForm, pointer_prop: str, path
     col = layout.column(align=True)
     col.label(text=label)
     col.prop(pg, pointer_prop, text="")
+    image = getattr(pg, pointer_prop)
+    if image is not None:  # a thumbnail: the name alone does not say it is the right picture
+        image.preview_ensure()
+        col.template_icon(icon_value=image.preview.icon_id, scale=4.0)
     row = col.row()
     row.active = getattr(pg, pointer_prop) is None  # the Blender image wins when both are set
     row.prop(pg, path_prop, text="")
@@ -94,7 +118,7 @@ def _draw_refused(layout: Any, pg: TripoGenerateForm, refused: tuple[str, ...]) 
         col.prop(pg, name)
     version = form.model_version(pg.model_version)
     names = ", ".join(form.LABELS[name] for name in refused)
-    draw_wrapped(layout, f"{version.label} does not support {names}", _WRAP, icon='INFO')
+    _fit(layout, f"{version.label} does not support {names}", icon='INFO')
 
 
 def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
@@ -122,7 +146,7 @@ def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
     row.active = gltf_supports_meshopt()
     row.prop(pg, "compress")
     if not row.active:
-        col.label(text=f"Blender {bpy.app.version_string} cannot import compressed GLBs", icon='INFO')
+        _fit(col, f"Blender {bpy.app.version_string} cannot import compressed GLBs", icon='INFO')
 
 
 def _draw_balance(layout: Any) -> None:
@@ -131,11 +155,16 @@ def _draw_balance(layout: Any) -> None:
         _BalanceRequest.asked = True
         runtime.refresh_balance()  # a background request (or the local reason it cannot go out)
         info = runtime.balance()
+    charged = _charged_jobs()
+    if charged != _BalanceRequest.charged and info.known and not info.checking:
+        _BalanceRequest.charged = charged
+        runtime.refresh_balance()
+        info = runtime.balance()
     text, icon = balance_text(info)
     row = layout.row(align=True)
     row.label(text="Account", icon='FUND')
     row.operator(TRIPO_OT_check_key.bl_idname, text="", icon='FILE_REFRESH')
-    draw_wrapped(layout, text, _WRAP, icon=icon)
+    _fit(layout, text, icon=icon)
 
 
 class TRIPO_PT_generate(bpy.types.Panel):
@@ -161,7 +190,7 @@ class TRIPO_PT_generate(bpy.types.Panel):
         _draw_inputs(layout, pg)
         _draw_main_options(layout, pg)
         if pg.quad:
-            layout.label(text="Quad meshes are delivered as FBX", icon='INFO')
+            _fit(layout, "Quad meshes are delivered as FBX", icon='INFO')
 
         layout.prop(pg, "show_advanced", icon='TRIA_DOWN' if pg.show_advanced else 'TRIA_RIGHT', emboss=False)
         if pg.show_advanced:
@@ -170,11 +199,13 @@ class TRIPO_PT_generate(bpy.types.Panel):
         request = form_request(pg)
         problems = request_problems(request)
         if problems:
-            draw_wrapped(layout, problems[0], _WRAP, icon='ERROR')
+            _fit(layout, problems[0], icon='ERROR')
         row = layout.row()
         row.scale_y = 1.5
-        row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(estimated_cost(request)),
-                     icon='PLAY')
+        cost = estimated_cost(request)
+        row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(cost), icon='PLAY')
+        if cost is None:  # the button has no room for the reason: say it below
+            _fit(layout, form.unknown_price_reason(*form.build_params(request.mode, request.values)), icon='INFO')
         _draw_balance(layout)
 
 

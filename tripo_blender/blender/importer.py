@@ -25,9 +25,10 @@ from __future__ import annotations
 import logging
 import os
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import bpy
 from mathutils import Matrix
@@ -125,6 +126,35 @@ def can_import(path: str | os.PathLike[str]) -> bool:
     return found is not None and operator_exists(found[0])
 
 
+#: Loggers of Blender's bundled importers that print INFO lines ("Data are loaded, start creating
+#: Blender stuff", "glTF import finished in …") to the console on every import.
+_CHATTY_LOGGERS = ("glTFImporter",)
+
+
+def _warnings_and_up(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
+
+
+@contextmanager
+def _quiet_importers() -> Iterator[None]:
+    """Keep the importers' INFO chatter out of the console while one of our imports runs.
+
+    Why a filter and not a level: the glTF importer sets its logger's level itself on every run
+    (from ``bpy.app.debug_value``), so a level set here would be overwritten. A logger filter is
+    left alone, drops only records below WARNING (the importer's warnings and errors still show),
+    and is removed afterwards, so the artist's own File › Import stays exactly as chatty as before.
+    The add-on's own log lines are not affected.
+    """
+    loggers = [logging.getLogger(name) for name in _CHATTY_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(_warnings_and_up)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(_warnings_and_up)
+
+
 def _run_importer(path: Path, options: ImportOptions) -> None:
     """Call the importer for ``path``'s format; raise :class:`ImportFailed` with a clear reason."""
     suffix = path.suffix.lower()
@@ -135,7 +165,8 @@ def _run_importer(path: Path, options: ImportOptions) -> None:
     if not operator_exists(op):
         raise ImportFailed(f"This Blender build has no importer for '{suffix}' files; the file is in {path.parent}")
     try:
-        result = op(filepath=str(path), **_supported_kwargs(op, kwargs))
+        with _quiet_importers():
+            result = op(filepath=str(path), **_supported_kwargs(op, kwargs))
     except (RuntimeError, TypeError) as exc:  # operators report failure as RuntimeError
         raise ImportFailed(f"Blender could not import {path.name}: {_first_line(exc)}") from exc
     if "FINISHED" not in result:
@@ -356,14 +387,17 @@ def string_tag(ob: bpy.types.ID, name: str) -> str | None:
 
 
 _MESHOPT_SUPPORT: bool | None = None
+_MESHOPT_REASON: str | None = None
 
 
 def gltf_supports_meshopt(probe: Callable[[], bool] | None = None) -> bool:
     """Whether this Blender's glTF importer can open meshopt-compressed GLBs (Tripo's ``compress``).
 
-    Blender ≤ 5.1 refuses ``EXT_meshopt_compression``. We ask the importer itself, once, by
-    checking the list of extensions its reader manages, so a later Blender that gains support
-    is recognised without an add-on update.
+    Blender ≤ 5.1 refuses ``EXT_meshopt_compression``; 5.2+ lists it, but some builds (the PyPI
+    ``bpy`` wheels, Debian's package) ship without the decoder library, and the import then fails
+    with "Meshopt decoder library not found". So we ask what the importer can really do, once:
+    it must manage the extension *and* its decoder library must load (the way the importer loads
+    it). A later Blender that gains support is recognised without an add-on update.
     """
     global _MESHOPT_SUPPORT
     if _MESHOPT_SUPPORT is None:
@@ -371,14 +405,52 @@ def gltf_supports_meshopt(probe: Callable[[], bool] | None = None) -> bool:
     return _MESHOPT_SUPPORT
 
 
+def meshopt_unavailable_reason() -> str | None:
+    """Why compressed GLBs cannot be imported here (for the UI), or ``None`` when they can."""
+    if gltf_supports_meshopt():
+        return None
+    return _MESHOPT_REASON or "this Blender's glTF importer cannot open meshopt GLBs"
+
+
 def _probe_meshopt() -> bool:
+    global _MESHOPT_REASON
     try:
         from io_scene_gltf2.io.imp import gltf2_io_gltf  # type: ignore[import-not-found]
     except ImportError:
+        _MESHOPT_REASON = "the glTF importer is not available"
         return False
     settings = {"import_user_extensions": [], "loglevel": logging.CRITICAL}
     try:
         reader = gltf2_io_gltf.glTFImporter("", settings)
     except (TypeError, KeyError, AttributeError):
+        _MESHOPT_REASON = "the glTF importer could not be asked"
         return False
-    return "EXT_meshopt_compression" in getattr(reader, "extensions_managed", [])
+    if "EXT_meshopt_compression" not in getattr(reader, "extensions_managed", []):
+        _MESHOPT_REASON = "its glTF importer does not support meshopt compression"
+        return False
+    return _meshopt_decoder_loads()
+
+
+def _meshopt_decoder_loads() -> bool:
+    """Whether the importer's meshopt decoder library is present and loadable (5.2+ importers).
+
+    Mirrors ``MeshoptDecoder.load_library`` (io_scene_gltf2/io/imp/gltf2_io_binary_meshopt.py):
+    find the ``bf_intern_meshopt_bridge`` library, then ``ctypes.CDLL`` it. Loading is cheap and
+    has no side effect beyond mapping the library, which the importer would do anyway.
+    """
+    global _MESHOPT_REASON
+    import ctypes
+
+    try:
+        from io_scene_gltf2.io.imp.gltf2_io_binary_meshopt import MeshoptDecoder  # type: ignore[import-not-found]
+    except ImportError:
+        # An importer that manages the extension without this module decodes some other way.
+        return True
+    try:
+        path = MeshoptDecoder.find_library()
+        ctypes.CDLL(str(path.resolve()))
+    except Exception as exc:  # the importer's own ImportError, OSError from ctypes, …
+        log.info("meshopt decoder unavailable: %s", exc)
+        _MESHOPT_REASON = "this build of Blender lacks the meshopt decoder library"
+        return False
+    return True

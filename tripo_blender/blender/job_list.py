@@ -53,6 +53,7 @@ from ..client.config import redact
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
 from . import previews
 from .account import UserError, code_hint
+from . import file_manager
 from .importer import can_import
 from .preferences import Connection, snapshot
 from .post_process import rig_check
@@ -305,8 +306,9 @@ def set_clipboard(context: bpy.types.Context, text: str) -> None:
 
 
 def open_folder(path: Path) -> None:
-    """Show ``path`` in the system's file browser (shared by the job and cache operators)."""
-    bpy.ops.wm.path_open(filepath=str(path))
+    """Show ``path`` in the system's file browser (shared by the job and cache operators);
+    raises :class:`UserError` saying what went wrong (see :mod:`.file_manager`)."""
+    file_manager.open_folder(path)
 
 
 def _wrap_width(context: Any) -> int:

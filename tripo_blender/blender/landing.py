@@ -51,9 +51,31 @@ from .sources import DEFAULT_PLACEMENT, source_of
 from .tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, followed_tags, generation_tags, has_parts,
                    result_task_type, rig_tags, strip_duplicate_suffix)
 
-__all__ = ["Landing", "import_job", "arrival_of"]
+__all__ = ["Landing", "import_job", "arrival_of", "waiting_for_object_mode"]
 
 log = logging.getLogger(__name__)
+
+#: ``context.mode`` prefixes -> the mode's name as Blender's header says it.
+_MODE_NAMES: tuple[tuple[str, str], ...] = (
+    ("EDIT", "Edit Mode"), ("SCULPT", "Sculpt Mode"), ("POSE", "Pose Mode"), ("PAINT_WEIGHT", "Weight Paint"),
+    ("PAINT_VERTEX", "Vertex Paint"), ("PAINT_TEXTURE", "Texture Paint"), ("PARTICLE", "Particle Edit"),
+)
+
+
+def waiting_for_object_mode(context: bpy.types.Context | None = None) -> str | None:
+    """Why a finished result may not land now ("ready — lands when you leave Sculpt Mode"), or None.
+
+    Why: landing links objects, selects them and makes the root active; doing that while the
+    artist sculpts, edits or poses would switch them out of their mode (or fight it) behind their
+    back. So outside Object Mode a downloaded result waits, untouched, and lands on the first
+    pump tick after they leave the mode. The pump asks this before every landing; the Jobs row
+    can show the same sentence.
+    """
+    mode = str(getattr(context or bpy.context, "mode", "OBJECT") or "OBJECT")
+    if mode == "OBJECT":
+        return None
+    name = next((label for prefix, label in _MODE_NAMES if mode.startswith(prefix)), mode.replace("_", " ").title())
+    return f"ready — lands when you leave {name}"
 
 
 @dataclass

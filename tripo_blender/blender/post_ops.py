@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the stubs' literal sets of operator results and icons; abse
 from ..client import Animation, RigSpec, RigType, versions
 from ..client.payloads import (CONVERT_FORMATS, EXPORT_ORIENTATIONS, FBX_PRESETS, MAX_ANIMATIONS,
                                SEGMENTATION_GRANULARITIES, TEXTURE_FORMATS)
-from ..jobs import Job, JobSpec, JobState, estimate_cost, kind_of
+from ..jobs import Job, JobSpec, JobState, kind_of
 from . import generate_form as form
 from .account import UserError
 from .image_inputs import ImageInputError, named_slot, prepare_image
@@ -113,7 +113,7 @@ def _needs(option: str, version: str, what: str, *, plural: bool = False) -> str
 def _cost_label(layout: Any, kind: str, params: dict[str, Any]) -> None:
     """The estimated cost, last in every dialog (the decision to click depends on it)."""
     layout.separator()
-    layout.label(text=f"Estimated cost: {form.cost_phrase(estimate_cost(kind, params))}", icon='FUND')
+    draw_wrapped(layout, f"Estimated cost: {form.cost_text(kind, params)}", _WRAP, icon='FUND')
 
 
 def _names(text: str) -> list[str]:
@@ -182,7 +182,7 @@ class _PostProcess(bpy.types.Operator):
         if self.dialog:
             return window_manager(context).invoke_props_dialog(self, width=_DIALOG_WIDTH, title=title,
                                                                   confirm_text=label)
-        cost = form.cost_phrase(estimate_cost(self.kind, self.request_options(target, final=False)))
+        cost = form.cost_text(self.kind, self.request_options(target, final=False))
         return window_manager(context).invoke_confirm(self, event, title=title, message=f"Send to Tripo ({cost})?",
                                                       confirm_text=label, icon='QUESTION')
 

@@ -14,8 +14,8 @@ Main thread only; bpy only. Two entry points:
     The retarget file holds a *copy* of the model with one animation per requested preset. The
     user already has that model (rigged earlier), so the animations are moved to the user's
     armature and the copy is deleted. One action per animation, named after its preset
-    (``preset:walk`` -> ``walk``), each in its own unmuted NLA track, the first one active, the
-    scene range fitted to it. A later retarget on the same armature *adds* actions ("walk"
+    (``preset:walk`` -> ``walk``), each in its own NLA track, the first one active and the others
+    muted; the scene's frame range is left as the artist set it. A later retarget on the same armature *adds* actions ("walk"
     again becomes "walk.001"): the user's actions are never replaced or deleted.
 
 Conventions shared by both (and why):
@@ -234,10 +234,13 @@ def _keep_current_action(target: bpy.types.Object) -> None:
 
 def land_actions(target: bpy.types.Object, animations: Sequence[SourceAnimation], names: Sequence[str], *,
                  tags: dict[str, Any] | None = None, scene: bpy.types.Scene | None = None,
-                 drop_other_slots: bool = True) -> list[bpy.types.Action]:
+                 drop_other_slots: bool = True, fit_frame_range: bool = False) -> list[bpy.types.Action]:
     """Put ``animations`` on ``target`` as named, stacked, fake-user actions; the first becomes active.
 
-    Tracks are added on top of the existing ones, the first animation topmost.
+    Tracks are added on top of the existing ones, the first animation topmost. Only the active
+    action's track plays: the others are muted, so the character shows one motion rather than
+    a blend of all of them (unmute a track in the NLA editor to mix). The scene's frame range is
+    the artist's: it is fitted to the active action only when ``fit_frame_range`` asks for it.
     ``drop_other_slots`` (4.4+) removes the slots that animated other objects of the source file
     (e.g. its mesh's shape keys); keep them when those objects stay in the scene.
     """
@@ -246,12 +249,14 @@ def land_actions(target: bpy.types.Object, animations: Sequence[SourceAnimation]
     for anim in animations:
         _prepare(anim, target, tags or {}, drop_other_slots)
     _rename_all(animations, names)
-    for anim in reversed(animations):
-        act.push_to_nla(target, anim.action, anim.slot, start=START_FRAME)
-    _keep_current_action(target)
     first = animations[0]
+    for anim in reversed(animations):
+        track = act.push_to_nla(target, anim.action, anim.slot, start=START_FRAME)
+        track.mute = anim is not first
+    _keep_current_action(target)
     act.assign_action(target, first.action, first.slot)
-    act.fit_scene_to_action(act.context_scene(scene), first.action)
+    if fit_frame_range:
+        act.fit_scene_to_action(act.context_scene(scene), first.action)
     return [anim.action for anim in animations]
 
 

@@ -52,7 +52,7 @@ from . import previews
 from .account import ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UserError, check_connection, make_client
 from .importer import ImportFailed, ImportResult
 from .preferences import ADDON_PACKAGE, Connection, PreferencesSnapshot, snapshot
-from .landing import import_job
+from .landing import import_job, waiting_for_object_mode
 from .pump import JobView, import_plain, tag_redraw
 
 __all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE"]
@@ -471,6 +471,8 @@ class Runtime:
         """Import at most one downloaded result (bounded work per tick); True if one was tried."""
         while self._view.pending_imports:
             if bpy.context.scene is None:  # a file is loading: try again next tick
+                return False
+            if waiting_for_object_mode() is not None:  # the artist sculpts/edits/poses: land later
                 return False
             ready = self._view.pending_imports.popleft()
             job = runner.job(ready.job_id)

@@ -27,10 +27,11 @@ TIMEOUT = 120.0
 def _animation_of(ob: Any) -> dict[str, Any]:
     anim = ob.animation_data
     if anim is None:
-        return {"active": None, "tracks": []}
+        return {"active": None, "tracks": [], "playing": []}
     return {
         "active": anim.action.name if anim.action else None,
-        "tracks": [[s.action.name for s in t.strips if s.action] for t in anim.nla_tracks if not t.mute],
+        "tracks": [[s.action.name for s in t.strips if s.action] for t in anim.nla_tracks],
+        "playing": [[s.action.name for s in t.strips if s.action] for t in anim.nla_tracks if not t.mute],
     }
 
 
