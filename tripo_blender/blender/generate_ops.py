@@ -31,7 +31,7 @@ from ..jobs import JobSpec
 from . import generate_form as form
 from .generate_props import FORM_ATTR, GenerateOptions, TripoGenerateForm
 from .image_inputs import ImageInputError, ImageSlot, named_slot, prepare_image
-from .importer import gltf_supports_meshopt
+from .importer import gltf_supports_meshopt, meshopt_unavailable_reason
 from .runtime import UserError, runtime
 
 __all__ = ["GenerateRequest", "TRIPO_OT_generate", "TRIPO_OT_generate_form", "CLASSES", "IMAGE_SLOTS", "form_of",
@@ -102,7 +102,8 @@ def request_problems(request: GenerateRequest) -> list[str]:
         [slot.filled for slot in request.slots],
         explicit=request.explicit,
         compress_supported=gltf_supports_meshopt(),
-        blender_version=bpy.app.version_string,
+        # the version with the probe's reason: "Blender 5.2.4 (this build … lacks the decoder library)"
+        blender_version=f"{bpy.app.version_string} ({meshopt_unavailable_reason() or 'no meshopt'})",
     )
 
 

@@ -23,7 +23,7 @@ from ..jobs import JobState
 from . import generate_form as form
 from .generate_ops import TRIPO_OT_generate_form, estimated_cost, form_request, form_values, request_problems
 from .generate_props import FORM_ATTR, TripoGenerateForm
-from .importer import gltf_supports_meshopt
+from .importer import gltf_supports_meshopt, meshopt_unavailable_reason
 from .text_fit import draw_text, measure_for
 from .preferences_ui import TRIPO_OT_check_key, balance_text
 from .runtime import runtime
@@ -146,7 +146,7 @@ def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
     row.active = gltf_supports_meshopt()
     row.prop(pg, "compress")
     if not row.active:
-        _fit(col, f"Blender {bpy.app.version_string} cannot import compressed GLBs", icon='INFO')
+        _fit(col, f"No Compress: {meshopt_unavailable_reason()}", icon='INFO')
 
 
 def _draw_balance(layout: Any) -> None:

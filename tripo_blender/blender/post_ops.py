@@ -41,7 +41,7 @@ from ..jobs import Job, JobSpec, JobState, kind_of
 from . import generate_form as form
 from .account import UserError
 from .image_inputs import ImageInputError, named_slot, prepare_image
-from .importer import can_import, gltf_supports_meshopt, string_tag
+from .importer import can_import, gltf_supports_meshopt, meshopt_unavailable_reason, string_tag
 from .job_list import draw_wrapped, window_manager
 from .post_process import (Target, Unavailable, auto_rig_version, part_names, rig_check, rig_check_job, rig_v1_fits,
                            target_of, unavailable, version_label)
@@ -345,8 +345,8 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
         if text and image:
             raise OptionError("Give a text prompt or an image prompt, not both")
         if self.compress and not gltf_supports_meshopt():
-            raise OptionError(f"Blender {bpy.app.version_string} cannot open compressed (meshopt) GLBs; "
-                              "turn off Compress Geometry")
+            raise OptionError(f"Blender {bpy.app.version_string} cannot open compressed (meshopt) GLBs "
+                              f"({meshopt_unavailable_reason()}); turn off Compress Geometry")
         problem = self._v35_problem()
         if problem:
             raise OptionError(problem)
@@ -399,7 +399,7 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
         row.active = gltf_supports_meshopt()
         row.prop(self, "compress")
         if not row.active:
-            col.label(text=f"Blender {bpy.app.version_string} cannot import compressed GLBs", icon='INFO')
+            col.label(text=f"No Compress: {meshopt_unavailable_reason()}", icon='INFO')
         self.draw_parts(col, "texture")
 
 

@@ -341,10 +341,20 @@ def armatures() -> list[Any]:
     return [ob for ob in bpy.context.scene.objects if ob.type == 'ARMATURE']
 
 
+def all_fcurves(action: Any) -> list[Any]:
+    """Every F-curve of ``action``: ``Action.fcurves`` up to 4.x, removed in 5.0, where they live
+    in layers → strips → channelbags (4.4+). Written out here, not taken from the add-on's
+    ``actions.py``, so the visit checks the add-on's result with code of its own."""
+    if hasattr(action, "fcurves"):  # 4.x (on 4.4+ a proxy for the first slot, which is all we key)
+        return list(action.fcurves)
+    return [fcurve for layer in action.layers for strip in layer.strips
+            for bag in strip.channelbags for fcurve in bag.fcurves]
+
+
 def keyed_bones(action: Any) -> list[str]:
     """Bones an action has keys for, in F-curve order."""
     found: list[str] = []
-    for fcurve in action.fcurves:
+    for fcurve in all_fcurves(action):
         if fcurve.data_path.startswith('pose.bones["'):
             name = fcurve.data_path.split('"')[1]
             if name not in found:
