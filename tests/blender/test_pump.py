@@ -13,7 +13,8 @@ import pytest
 
 from tests.emulator import Emulator
 
-from .runtime_support import addon_module, created, online, pump_job, pump_until, rt, spec  # noqa: F401 - fixtures
+from .runtime_support import (addon_module, created, draw_panel, online, pump_job, pump_until, rt,  # noqa: F401
+                              spec)
 
 
 @pytest.fixture
@@ -194,7 +195,10 @@ def test_a_result_waits_while_the_artist_sculpts_and_lands_after(rt: Any, online
         rt.pump()
 
     assert rt.job(job.id).state.value == "importing"
-    assert landing.waiting_for_object_mode() == "ready — lands when you leave Sculpt Mode"
+    assert landing.waiting_for_object_mode() == "ready, lands after Sculpt Mode"
+    layout = draw_panel(addon_module("blender.job_list").TRIPO_PT_jobs)
+    row = " ".join(c.kwargs.get("text", "") for c in layout.mock_calls if c[0].split(".")[-1] in ("label", "operator"))
+    assert "Ready, lands after Sculpt Mode" in row, f"the Jobs row says why it waits, in full: {row}"
     assert bpy.context.mode == 'SCULPT'
     assert bpy.context.view_layer.objects.active == cube
     assert [ob for ob in bpy.data.objects if ob.select_get()] == [cube]

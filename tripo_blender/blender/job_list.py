@@ -55,6 +55,7 @@ from . import previews
 from .account import UserError, code_hint
 from . import file_manager
 from .importer import can_import
+from .landing import waiting_for_object_mode
 from .preferences import Connection, snapshot
 from .post_process import rig_check
 from .pump import tag_redraw
@@ -369,6 +370,10 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
     expanded = job.id in VIEW.expanded if expanded is None else expanded
     now = time.time() if now is None else now
     status = row_status(job, now, VIEW.progress(job, now))
+    if job.state == JobState.IMPORTING:  # the pump holds results back outside Object Mode: say so
+        waiting = waiting_for_object_mode()
+        if waiting:
+            status = RowStatus(_sentence(waiting), None, 'TIME')
     buttons = _buttons(job)
     column = layout.column(align=True)
     head = column.row(align=True)

@@ -63,7 +63,7 @@ _MODE_NAMES: tuple[tuple[str, str], ...] = (
 
 
 def waiting_for_object_mode(context: bpy.types.Context | None = None) -> str | None:
-    """Why a finished result may not land now ("ready — lands when you leave Sculpt Mode"), or None.
+    """Why a finished result may not land now ("ready, lands after Sculpt Mode": short enough for the Jobs row), or None.
 
     Why: landing links objects, selects them and makes the root active; doing that while the
     artist sculpts, edits or poses would switch them out of their mode (or fight it) behind their
@@ -75,7 +75,7 @@ def waiting_for_object_mode(context: bpy.types.Context | None = None) -> str | N
     if mode == "OBJECT":
         return None
     name = next((label for prefix, label in _MODE_NAMES if mode.startswith(prefix)), mode.replace("_", " ").title())
-    return f"ready — lands when you leave {name}"
+    return f"ready, lands after {name}"
 
 
 @dataclass
