@@ -63,13 +63,13 @@ _MODE_NAMES: tuple[tuple[str, str], ...] = (
 
 
 def waiting_for_object_mode(context: bpy.types.Context | None = None) -> str | None:
-    """Why a finished result may not land now ("ready, lands after Sculpt Mode": short enough for the Jobs row), or None.
+    """Why a finished result may not land now ("ready, lands after Sculpt Mode"), or None.
 
     Why: landing links objects, selects them and makes the root active; doing that while the
     artist sculpts, edits or poses would switch them out of their mode (or fight it) behind their
     back. So outside Object Mode a downloaded result waits, untouched, and lands on the first
     pump tick after they leave the mode. The pump asks this before every landing; the Jobs row
-    can show the same sentence.
+    shows the same sentence, so it is kept short enough for the sidebar's default width.
     """
     mode = str(getattr(context or bpy.context, "mode", "OBJECT") or "OBJECT")
     if mode == "OBJECT":
