@@ -8,6 +8,8 @@ other post-processes take the source's place, files Blender cannot import are ke
 
 from __future__ import annotations
 
+import math
+
 import stat
 import time
 import zipfile
@@ -233,6 +235,24 @@ def test_retarget_adds_named_actions_to_the_same_armature(rt: Any, online: Emula
     assert armatures() == [armature], "a second retarget adds to the same armature"
     assert {"idle", "walk", "run", "jump"} <= {t.name for t in armature.animation_data.nla_tracks}
     assert len(posted(online, "animate_retarget")) == 2
+
+
+def test_retarget_changes_the_frame_range_only_when_the_artist_asks(rt: Any, online: Emulator, fox: Any) -> None:
+    rig(rt)
+    armature = armatures()[0]
+    scene = bpy.context.scene
+    scene.frame_start, scene.frame_end = 10, 400
+    assert bpy.ops.tripo.retarget(presets={"preset:walk"}) == {'FINISHED'}
+    finish(rt, "retarget_animation")
+    assert (scene.frame_start, scene.frame_end) == (10, 400), "left as the artist set it"
+
+    select(armature)
+    assert bpy.ops.tripo.retarget(presets={"preset:run"}, fit_frame_range=True) == {'FINISHED'}
+    assert newest(rt, "retarget_animation").spec.meta["fit_frame_range"] is True
+    finish(rt, "retarget_animation")
+    start, end = addon_module("blender.actions").action_frame_range(bpy.data.actions["run"])
+    assert (scene.frame_start, scene.frame_end) == (math.floor(start + 1e-6), math.ceil(end - 1e-6)), \
+        "asked for: the range of the new active action"
 
 
 def test_retarget_refuses_none_or_too_many_presets(rt: Any, online: Emulator, fox: Any) -> None:

@@ -240,7 +240,8 @@ def _land_retarget(job: Job, files: Mapping[str, str], options: ImportOptions, s
                                        "imported): imported the animated model as a new character at the 3D cursor.")
     presets = [str(p) for p in job.spec.meta.get("presets", ())]
     try:
-        actions = apply_retarget(target, result, presets)
+        actions = apply_retarget(target, result, presets,
+                                 fit_frame_range=bool(job.spec.meta.get("fit_frame_range", False)))
     except RetargetFailed as exc:
         return Landing(result.objects, f"Could not add the animations to {target.name} ({exc}): imported them "
                                        "as a separate character at the 3D cursor.")

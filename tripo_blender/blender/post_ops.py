@@ -166,6 +166,10 @@ class _PostProcess(bpy.types.Operator):
         """Retarget presets to record in ``meta`` (request order)."""
         return ()
 
+    def fits_frame_range(self) -> bool:
+        """Whether the landing may change the scene's frame range (only when the artist asks)."""
+        return False
+
     def outcome(self, target: Target) -> str:
         return f"it takes the place of '{target.name}' when done"
 
@@ -209,7 +213,7 @@ class _PostProcess(bpy.types.Operator):
         placement = str(getattr(self, "placement", DEFAULT_PLACEMENT))
         return post_process_spec(self.kind, target.source, self.request_options(target, final=True),
                                  name=self.job_name(target), placement=placement, presets=self.preset_names(),
-                                 caller=f"bpy.ops.{self.bl_idname}")
+                                 fit_frame_range=self.fits_frame_range(), caller=f"bpy.ops.{self.bl_idname}")
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         try:
@@ -578,6 +582,13 @@ class TRIPO_OT_retarget(_PostProcess):
                                        options=_SKIP)
     animate_in_place: bpy.props.BoolProperty(name="In Place", default=False, options=_SKIP,
                                              description="Keep the character on the spot (no travel)")
+    fit_frame_range: bpy.props.BoolProperty(
+        name="Fit Frame Range", default=False, options=_SKIP,
+        description="Set the scene's start and end frames to the first animation's length when it lands "
+                    "(off: the frame range stays as you set it)")
+
+    def fits_frame_range(self) -> bool:
+        return bool(self.fit_frame_range)
 
     def preset_names(self) -> list[str]:
         chosen = set(self.presets)  # an ENUM_FLAG property reads as a set: order comes from the catalogue
@@ -622,6 +633,7 @@ class TRIPO_OT_retarget(_PostProcess):
         col = layout.column()
         col.prop(self, "out_format")
         col.prop(self, "animate_in_place")
+        col.prop(self, "fit_frame_range")
 
 
 # --------------------------------------------------------------------------- convert

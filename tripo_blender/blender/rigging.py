@@ -391,8 +391,8 @@ def _discard_import(imported: ImportResult, kept: Sequence[bpy.types.Action]) ->
 
 
 def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult, preset_names: Sequence[str], *,
-                   scene: bpy.types.Scene | None = None,
-                   undo_message: str | None = None) -> list[bpy.types.Action]:
+                   scene: bpy.types.Scene | None = None, undo_message: str | None = None,
+                   fit_frame_range: bool = False) -> list[bpy.types.Action]:
     """Move the animations of a retarget import onto ``target_armature``; delete the import.
 
     Returns the new actions in file order, the first one active. Raises :class:`RetargetFailed`
@@ -408,7 +408,8 @@ def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult, pr
         raise RetargetFailed("the retarget result contains no skeletal animation")
     _check_same_rig(target_armature, animations)
     names = assign_preset_names([a.name for a in animations], preset_names)
-    landed = land_actions(target_armature, animations, names, tags=_tags_of(imported), scene=scene)
+    landed = land_actions(target_armature, animations, names, tags=_tags_of(imported), scene=scene,
+                          fit_frame_range=fit_frame_range)
     _discard_import(imported, landed)
     if undo_message:
         push_undo(undo_message)

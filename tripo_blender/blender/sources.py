@@ -157,12 +157,13 @@ def check_values(kind: str, options: Mapping[str, Any]) -> None:
 
 def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | None = None, *,
                       name: str, placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (),
-                      caller: str | None = None) -> JobSpec:
+                      fit_frame_range: bool = False, caller: str | None = None) -> JobSpec:
     """The :class:`JobSpec` of post-process ``kind`` (a client method) applied to ``source``
     (from :func:`source_of`).
 
     ``options`` are the client method's other keyword arguments; ``presets`` (retarget) are also
-    recorded in ``meta`` so the landing can name the actions and find the armature. Raises
+    recorded in ``meta`` so the landing can name the actions and find the armature, with
+    ``fit_frame_range`` (the artist asked the scene's range to follow the new active action). Raises
     TypeError for an option the client method does not take, ValueError for a value it would
     refuse (:func:`check_values`) or an unknown placement.
     """
@@ -179,6 +180,8 @@ def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | No
         meta["source_object"] = source.root.name
     if presets:
         meta["presets"] = list(presets)
+        if fit_frame_range:
+            meta["fit_frame_range"] = True
         if source.armature is not None:
             meta["target_armature"] = source.armature.name
     return JobSpec(kind, params, name=name, meta=meta)
