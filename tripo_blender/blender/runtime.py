@@ -143,17 +143,20 @@ class Runtime:
     def start(self) -> None:
         """On add-on enable: bring back the last session's jobs if that needs no question.
 
-        Only with online access and a well-formed key: resuming means polling, and a user who
-        switched online access off must not see requests go out.
+        Only with a well-formed key (without one, polling could only fail). With online access
+        off the jobs are still read from the journal and listed ("offline: resumes when online
+        access is allowed"), and the runner's network is paused before any worker starts, so no
+        request goes out; the pump resumes them the moment online access is allowed
+        (:func:`_sync_online_access`).
+        Reading the journal is local: a user who switched online access off loses sight of no job.
         """
-        if not online_access():
-            log.info("Online access is off: last session's Tripo jobs resume once it is allowed")
-            return
         try:
             check_connection(snapshot().connection)
         except UserError:
             log.info("No usable Tripo API key yet: last session's jobs resume once one is set")
             return
+        if not online_access():
+            log.info("Online access is off: last session's Tripo jobs are listed and resume once it is allowed")
         self._ensure_resumed()
 
     def shutdown(self) -> None:
