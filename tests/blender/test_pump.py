@@ -14,7 +14,7 @@ import pytest
 from tests.emulator import Emulator
 
 from .runtime_support import (addon_module, created, draw_panel, online, pump_job, pump_until, rt,  # noqa: F401
-                              set_online_access, spec)
+                              spec)
 
 
 @pytest.fixture
@@ -147,35 +147,6 @@ def test_uncertain_job_from_the_journal_is_shown_and_never_resent(rt: Any, onlin
     assert job.state.value == "uncertain"
     assert not job.retry_resends  # Retry first asks Tripo whether the task exists (free)
     assert created(online) == []
-
-
-def test_restart_with_online_access_off_lists_jobs_and_resumes_when_allowed(rt: Any, prefs: Any,
-                                                                            emulator: Emulator) -> None:
-    """Blender restarted with Allow Online Access off: the unfinished job is listed, nothing is
-    sent, and switching online access on resumes it (without a new creation POST)."""
-    from tests.emulator import TEST_KEY
-
-    prefs.api_key = TEST_KEY
-    prefs.api_base_url = emulator.base_url
-    set_online_access(True)
-    job = rt.submit(spec(name="Before restart"))
-    pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="task id")
-    rt.shutdown()  # Blender quits; the journal keeps the job
-    set_online_access(False)
-    before = len(emulator.requests)
-
-    rt.start()
-    for _ in range(5):
-        rt.pump()
-    listed = rt.job(job.id)
-    assert listed is not None, "the last session's job is listed while offline"
-    assert "resumes when online access is allowed" in listed.note, listed
-    assert len(emulator.requests) == before, "nothing is sent while online access is off"
-
-    set_online_access(True)
-    done = pump_job(rt, job.id, "done", "failed")
-    assert done.state.value == "done", done.error
-    assert len(created(emulator)) == 1, "resumed, not sent again"
 
 
 def test_import_borrows_a_window_when_the_timer_context_has_none(rt: Any, online: Emulator, clean_scene: Any,
