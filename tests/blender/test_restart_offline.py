@@ -14,8 +14,10 @@ RELIABILITY_AREA = "Lost or half work"
 
 def test_restart_with_online_access_off_lists_jobs_and_resumes_when_allowed(rt: Any, prefs: Any,
                                                                             emulator: Emulator) -> None:
-    """Blender restarted with Allow Online Access off: the unfinished job is listed, nothing is
-    sent, and switching online access on resumes it (without a new creation POST)."""
+    """Restart with online access off: the job is listed, nothing is sent, it resumes when allowed.
+
+    Resuming creates no second task: the journal's task id is followed.
+    """
     from tests.emulator import TEST_KEY
 
     prefs.api_key = TEST_KEY
