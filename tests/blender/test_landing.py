@@ -255,6 +255,29 @@ def test_retarget_changes_the_frame_range_only_when_the_artist_asks(rt: Any, onl
         "asked for: the range of the new active action"
 
 
+def test_reimport_of_a_rig_and_a_retarget_lands_as_the_first_time(rt: Any, online: Emulator, fox: Any) -> None:
+    """Re-import takes the landing path of a new result: one armature with its skinned mesh,
+    tagged so the menu offers Retarget; a retarget's actions go onto the armature again."""
+    rigged = rig(rt)
+    first = armatures()[0]
+    assert bpy.ops.tripo.job_reimport(job_id=rigged.id) == {'FINISHED'}
+    second = next(ob for ob in armatures() if ob != first)
+    skinned = [ob for ob in second.children if ob.type == 'MESH']
+    assert skinned and all(any(m.type == 'ARMATURE' and m.object == second for m in ob.modifiers) for ob in skinned)
+    assert second.get("tripo_task_id") == rigged.task_id
+    select(second)
+    assert bpy.ops.tripo.retarget.poll(), "the re-imported rig is a rig to the menu too: Retarget is enabled"
+
+    select(first)
+    assert bpy.ops.tripo.retarget(presets={"preset:walk"}) == {'FINISHED'}
+    retargeted = finish(rt, "retarget_animation")
+    tracks_before = len(first.animation_data.nla_tracks)
+    objects_before = set(bpy.data.objects)
+    assert bpy.ops.tripo.job_reimport(job_id=retargeted.id) == {'FINISHED'}
+    assert len(first.animation_data.nla_tracks) == tracks_before + 1, "the walk again, on the same armature"
+    assert set(bpy.data.objects) == objects_before, "no second character"
+
+
 def test_retarget_refuses_none_or_too_many_presets(rt: Any, online: Emulator, fox: Any) -> None:
     rig(rt)
     with pytest.raises(RuntimeError, match="Choose at least one animation"):

@@ -653,8 +653,10 @@ class TRIPO_OT_job_reimport(_JobOperator):
     bl_description = "Import this job's downloaded result again as a new collection (no request, no cost)"
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
-        result = runtime.reimport(job.id)
-        self.report({'INFO'}, f"Imported \"{job.name}\" again into collection \"{result.collection.name}\".")
+        landing = runtime.reimport(job.id)
+        where = {ob.users_collection[0].name for ob in landing.objects if ob.users_collection}
+        into = f" into collection \"{sorted(where)[0]}\"" if len(where) == 1 else ""
+        self.report({'INFO'}, f"Imported \"{job.name}\" again{into}." + (f" {landing.note}" if landing.note else ""))
         return {'FINISHED'}
 
 

@@ -50,10 +50,10 @@ from ..jobs import (ACTIVE_STATES, Cache, InputFiles, Job, JobBusyError, JobSpec
 from ..jobs.model import thaw
 from . import previews
 from .account import ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UserError, check_connection, make_client
-from .importer import ImportFailed, ImportResult
+from .importer import ImportFailed
 from .preferences import ADDON_PACKAGE, Connection, PreferencesSnapshot, snapshot
-from .landing import import_job, waiting_for_object_mode
-from .pump import JobView, import_plain, tag_redraw
+from .landing import Landing, import_job, waiting_for_object_mode
+from .pump import JobView, tag_redraw
 
 __all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE"]
 
@@ -324,8 +324,11 @@ class Runtime:
         self.ensure_timer()
         return True
 
-    def reimport(self, job_id: str) -> ImportResult:
-        """Import a finished job's cached files again, as a new collection (no request)."""
+    def reimport(self, job_id: str) -> Landing:
+        """Land a finished job's cached files again (no request), by the same path as its first
+        landing (:func:`landing.import_job`): a rig arrives as one armature with its skinned mesh
+        and the tags the right-click menu reads, a retarget adds its actions to the armature, a
+        post-process takes its source's place again."""
         job = self.job(job_id)
         if job is None:
             raise UserError("This job is no longer in the list.")
@@ -336,7 +339,7 @@ class Runtime:
             raise UserError("The downloaded files of this job were removed from the download folder "
                             "(cache cleared?). Generate it again to get them back.")
         try:
-            return import_plain(job, job.files, snapshot().import_options)
+            return import_job(job, job.files, snapshot().import_options)
         except ImportFailed as exc:
             raise UserError(str(exc)) from None
 
