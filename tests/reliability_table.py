@@ -37,6 +37,32 @@ class Row:
     text: str
 
 
+def _string_keys(node: ast.expr | None) -> list[str]:
+    """The string items of a literal list/tuple, or the string keys of a literal dict."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = node.elts
+    elif isinstance(node, ast.Dict):
+        items = [k for k in node.keys if k is not None]
+    else:
+        return []
+    return [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+
+
+def _cases(test: ast.FunctionDef, named: dict[str, ast.expr]) -> list[str]:
+    """The parameter cases of a test with one string parameter (``@pytest.mark.parametrize("case",
+    [...])`` or ``list(CASES)`` of a module-level dict): each is a row's fault or bad input."""
+    for dec in test.decorator_list:
+        if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and dec.func.attr == "parametrize"
+                and len(dec.args) == 2 and isinstance(dec.args[0], ast.Constant) and "," not in str(dec.args[0].value)):
+            continue
+        values = dec.args[1]
+        if isinstance(values, ast.Call) and isinstance(values.func, ast.Name) and values.func.id == "list" \
+                and values.args and isinstance(values.args[0], ast.Name):
+            return _string_keys(named.get(values.args[0].id))
+        return _string_keys(values)
+    return []
+
+
 def rows() -> list[Row]:
     """Every reliability test, by area and file order (from the source: no import, no run)."""
     found: list[Row] = []
@@ -47,10 +73,16 @@ def rows() -> list[Row]:
                      and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)), None)
         if area is None:
             continue
+        named = {t.id: node.value for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                 if isinstance(t, ast.Name) and node.value is not None}
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
                 doc = ast.get_docstring(node)
                 text = doc.strip().splitlines()[0] if doc else node.name[len("test_"):].replace("_", " ")
+                cases = _cases(node, named)
+                if cases:
+                    text += ": " + "; ".join(cases)
                 found.append(Row(area, path.relative_to(ROOT).as_posix(), node.name, text))
     return sorted(found, key=lambda r: AREAS.index(r.area) if r.area in AREAS else len(AREAS))
 

@@ -70,12 +70,14 @@ from .blender.preferences import MAX_WORKERS, snapshot
 from .blender.runtime import ACTIVE_INTERVAL, online_access, runtime
 from .blender.sources import DEFAULT_PLACEMENT, SourceRef, check_options, post_process_spec, source_of
 from .client import TripoAPIError, TripoClient, TripoError
+from .client.dry_run import check_call, check_known
 from .client.inputs import is_file_token, is_uuid
-from .jobs import JobError, JobSpec, JobState
+from .jobs import FOLLOW_KIND, JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
 from .jobs import kind_of
 from .jobs.kinds import by_console_name
+from .jobs.model import thaw
 
 __all__ = [
     "Job", "JobFailed", "JobCancelled", "UserError",
@@ -256,6 +258,18 @@ def _image_input(value: ImageInput, what: str) -> str:
         raise ValueError(str(exc)) from None
 
 
+_TYPE_WORDS = {bool: "True or False", int: "a whole number", float: "a number", str: "a string"}
+
+
+def _same_type(value: Any, default: Any) -> bool:
+    """Whether ``value`` may stand where the form's ``default`` stands (bool is no number here)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, int) if isinstance(default, int) else isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
 def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str, Any]:
     """The generate form's values for these client keyword arguments (the rest: documented defaults).
 
@@ -280,6 +294,9 @@ def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str
     values = dict(form.DEFAULTS)
     for name, value in options.items():
         value = getattr(value, "value", value)  # str enums → their wire value
+        if value is not None and not _same_type(value, form.DEFAULTS[name]):
+            raise TypeError(f"{caller}() {name} must be {_TYPE_WORDS[type(form.DEFAULTS[name])]}, "
+                            f"not {type(value).__name__} ({value!r})")
         values[name] = form.DEFAULTS[name] if value is None else value
     return values
 
@@ -311,6 +328,12 @@ def _generation_spec(mode: str, images: Sequence[ImageInput | None], options: Ma
 
 
 def _start(spec: JobSpec) -> Job:
+    """Submit ``spec`` after the client's own argument checks: bad arguments raise here, at the
+    call, with nothing sent (a worker would only find them later, as a failed job)."""
+    if spec.kind != FOLLOW_KIND:
+        params = thaw(spec.params)
+        check_known(spec.kind, params)
+        check_call(spec.kind, params)
     job = runtime.submit(spec)
     log.debug("started %s job %s %r", spec.kind, job.id, job.name)
     return Job(job)

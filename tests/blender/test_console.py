@@ -387,7 +387,7 @@ def test_import_task_and_the_operator_make_the_same_job(tripo: ModuleType, ready
 
 
 def test_images_from_files_and_blender_are_uploaded(tripo: ModuleType, ready: Emulator) -> None:
-    generated = bpy.data.images.new("sketch", 16, 16)
+    generated = bpy.data.images.new("sketch", 32, 32)
     job = tripo.image_to_model(generated)
     assert job.name == "sketch"
     views = tripo.multiview_to_model(ASSETS / "images" / "rocket.jpg", back=str(ASSETS / "images" / "coffee.webp"))

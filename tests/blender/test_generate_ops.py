@@ -187,7 +187,7 @@ def test_multiview_from_the_panel_uses_the_forms_slots(rt: Any, online: Emulator
     form = bpy.context.scene.tripo_generate
     form.mode = 'MULTIVIEW'
     form.front_path = str(IMAGES / "rocket.jpg")
-    form.left_image = bpy.data.images.new("Left", 16, 16)
+    form.left_image = bpy.data.images.new("Left", 32, 32)
     form.model_version = "P1-20260311"
     assert bpy.ops.tripo.generate_form() == {'FINISHED'}
     job = _assert_done_in_scene(rt)

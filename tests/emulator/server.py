@@ -428,6 +428,16 @@ class Emulator:
         with self._store.lock:
             self._store.riggable, self._store.rig_type = riggable, rig_type
 
+    def echo_input(self, task_id: str, **fields: Any) -> None:
+        """From now on the task's echoed ``input`` carries ``fields`` (a hostile or buggy server)."""
+        with self._store.lock:
+            self._store.tasks[task_id].input.update(fields)
+
+    def serve_model(self, data: bytes, ext: str) -> None:
+        """The next task created gets ``data`` as its ``model_url`` file (e.g. a hostile ZIP)."""
+        with self._store.lock:
+            self._store.model_override = (ext, data)
+
     def forget_task(self, task_id: str) -> None:
         """The service no longer knows the task (past retention, or a v2-era id).
 

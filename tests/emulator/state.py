@@ -177,6 +177,7 @@ class Store:
         self.run_plan: deque[float] = deque()  # run times of the next tasks, in creation order
         self.outcomes: deque[Outcome] = deque()
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
+        self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
         self.rig_type: str | None = None
 
     # ------------------------------------------------------------------ keys and balances

@@ -3,9 +3,12 @@ created nothing and the user then confirmed a Retry. Real emulator over HTTP, re
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Callable
+
+import pytest
 
 from tests.emulator import Emulator
 from tests.jobs.conftest import Pump, post_task_count
@@ -153,6 +156,22 @@ def test_online_access_off_stops_a_trickling_download_at_once(emulator: Emulator
     runner.resume_network()
     done = pump.until_state(job.id, JobState.DONE)
     assert done.files and len(emulator.tasks) == 1
+
+
+def test_online_access_off_during_a_download_retry_after_a_503_holds_the_download(
+        emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="tripo_blender.client")
+    emulator.inject("CDN", status=503, retry_after=30)  # the file server is busy: come back in 30 s
+    runner = make_runner()
+    pump = Pump(runner)
+    job = runner.submit(TEXT)
+    pump.until(lambda: "retry 1 of 4 in 30" in caplog.text, what="the refused download and its 30 s wait")
+    runner.pause_network("online access is off")
+    pump.until(lambda: runner.held_by_pause == 1, timeout=3.0, what="the worker to stop waiting and hold")
+    assert len(emulator.cdn_requests) == 1, "no download retry leaves while online access is off"
+    runner.resume_network()
+    done = pump.until_state(job.id, JobState.DONE, timeout=10.0)
+    assert done.files and len(emulator.cdn_requests) >= 2 and post_task_count(emulator) == 1
 
 
 def _running(emulator: Emulator, make_runner: MakeRunner, **kwargs: object) -> tuple[Runner, Pump, str]:

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import bpy
 from mathutils import Matrix
 
-from ..jobs.archive import UnsafeArchiveError, safe_extract_zip
+from ..jobs.archive import UnsafeArchiveError, refusal, unpack
 
 log = logging.getLogger(__name__)
 
@@ -196,15 +196,11 @@ def resolve_model_path(path: str | os.PathLike[str]) -> Path:
         raise ImportFailed(f"the downloaded file {p} is missing; re-download the result")
     if p.suffix.lower() != ".zip":
         return p
-    folder = p.with_suffix("")
-    if not folder.is_dir():
-        try:
-            safe_extract_zip(p, folder)
-        except UnsafeArchiveError as exc:
-            raise ImportFailed(f"Refused the downloaded archive {p.name}: {exc}. Nothing was extracted; "
-                               "the server's file may be damaged or hostile") from exc
-        except zipfile.BadZipFile as exc:
-            raise ImportFailed(f"The downloaded archive {p.name} is damaged ({exc}); retry the download") from exc
+    try:
+        folder = unpack(p)  # normally done by the job's worker already; a Re-import of an old cache
+    except (UnsafeArchiveError, zipfile.BadZipFile) as exc:
+        raise ImportFailed(refusal(p.name, exc) + " Re-import or Retry downloads it again.") from exc
+    assert folder is not None  # a .zip suffix
     return find_model_file(folder)
 
 

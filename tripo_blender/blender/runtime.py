@@ -67,8 +67,14 @@ IMPORT_INTERVAL = 0.01
 ERROR_INTERVAL = 2.0
 #: Events applied per tick: bounds the tick's work when many jobs change at once.
 EVENTS_PER_TICK = 64
-#: How long disabling the add-on waits for workers (they stop at their next cancel check).
-SHUTDOWN_TIMEOUT = 2.0
+#: How long disabling the add-on (or quitting Blender, which disables every add-on) waits for
+#: the job engine's threads. Idle threads end within milliseconds and are joined, so a host that
+#: finalises Python right after (``blender -b``) finds none alive. A thread waiting for an answer
+#: on the wire is *not* waited for: that froze Blender's window for the whole budget (2 s). It is a
+#: daemon that still records the answer (a task id) in the journal if it comes; if it never does,
+#: the next session shows the job "uncertain" and its Retry asks Tripo before paying
+#: (:mod:`..jobs.verify`).
+SHUTDOWN_TIMEOUT = 0.1
 _DATA_FALLBACK = "tripo_blender_data"
 #: Names of the job engine's threads (workers ``tripo-jobs-N``, the ``tripo-task-watcher``).
 #: Why the runner's network is paused while "Allow Online Access" is off (the jobs' note says it).

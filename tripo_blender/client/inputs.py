@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from .image_size import pixel_size, side_problem
+
 __all__ = [
     "MAX_IMAGE_BYTES",
     "MAX_UPLOAD_BYTES",
@@ -154,8 +156,8 @@ def _too_big(size: int, limit: int, what: str, path: str, advice: str) -> ValueE
 def check_local_image(path: str | os.PathLike[str], *, what: str = "image") -> InputRef:
     """Validate a local image file without sending anything.
 
-    Raises FileNotFoundError (missing), ValueError (not a regular file, empty, over 20 MB, or not
-    JPEG/PNG/WEBP by content).
+    Raises FileNotFoundError (missing), ValueError (not a regular file, empty, over 20 MB, not
+    JPEG/PNG/WEBP by content, or under 20 / over 6000 pixels a side).
     """
     fspath = os.fspath(path)
     st = _stat_regular(fspath, what)
@@ -166,6 +168,9 @@ def check_local_image(path: str | os.PathLike[str], *, what: str = "image") -> I
     file_type = sniff_image_type(head)
     if file_type is None:
         raise ValueError(f"The {what} file is {_describe_unsupported(head)}; Tripo accepts JPEG, PNG or WEBP: {fspath}")
+    problem = side_problem(pixel_size(fspath, file_type))
+    if problem is not None:
+        raise ValueError(f"The {what} is {problem}: {fspath}")
     return InputRef("path", os.path.abspath(fspath), file_type, st.st_size)
 
 

@@ -26,7 +26,7 @@ __all__ = [
     "GENERATION", "TEXTURE", "RIG", "SEGMENTATION", "COMPLETION", "DECIMATE",
     "GENERATION_DEFAULT", "TEXTURE_DEFAULT", "RIG_DEFAULT", "SEGMENTATION_DEFAULT", "COMPLETION_DEFAULT",
     "TEXTURE_V35", "RIG_ALL_TYPES", "SEGMENTATION_V2", "DECIMATE_SMART_UV", "LEGACY_REWRITES",
-    "is_p_series", "rewrite",
+    "BY_METHOD", "is_p_series", "rewrite",
 ]
 
 #: Generation (text, image and multiview to model), newest first; P1/P2 are the P series.
@@ -68,6 +68,15 @@ LEGACY_REWRITES: Mapping[str, Mapping[str, str]] = {
         "P-v2.0-20251226": "v2.0",
         "P-v3.0-20260909": "v3.0",
     },
+}
+
+
+#: The versions above by client method: what the console's stricter check accepts (the client
+#: itself sends any version, so a version newer than this add-on stays usable from ``client()``).
+BY_METHOD: Mapping[str, tuple[str, ...]] = {
+    "text_to_model": GENERATION, "image_to_model": GENERATION, "multiview_to_model": GENERATION,
+    "texture_model": TEXTURE, "rig_model": RIG, "mesh_segmentation": SEGMENTATION,
+    "mesh_completion": COMPLETION, "smart_lowpoly": DECIMATE,
 }
 
 

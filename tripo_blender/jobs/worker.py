@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+import zipfile
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -34,6 +35,7 @@ from typing import Any, Mapping
 from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError
 from ..client.errors import RATE_LIMIT_CODES
 from ..client.transport import SendGuard, guarded
+from .archive import UnsafeArchiveError, refusal, unpack
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
@@ -451,7 +453,7 @@ class Execution:
             return
         self._update(JobState.DOWNLOADING, note="", progress=100, eta_seconds=None, queue_position=None)
         files = self._download(task, keys)
-        if files is None:
+        if files is None or not self._unpack(files):
             return
         job = self._update(JobState.IMPORTING, note="", files=files, error=None)
         self.book.emit(FilesReady(self.job_id, freeze(files), job))
@@ -493,6 +495,28 @@ class Execution:
                 )
                 return None
         return None
+
+    def _unpack(self, files: Mapping[str, str]) -> bool:
+        """Unpack downloaded ZIPs here, in the worker: inflating in the pump's tick froze Blender.
+
+        A refused or damaged archive fails the job and is deleted, so Retry downloads it again
+        (no new charge); nothing of it stays extracted.
+        """
+        for path in files.values():
+            name = Path(path).name
+            try:
+                unpack(path)
+                continue
+            except (UnsafeArchiveError, zipfile.BadZipFile) as exc:
+                error = JobError(refusal(name, exc), suggestion="Retry downloads it again without a new charge.")
+            except OSError as exc:
+                error = JobError(f"Could not unpack {name}: {exc}",
+                                 suggestion="Free disk space or change the cache folder, then Retry (no new charge).")
+            log.warning("Job %s: %s", self.job_id, error.message)
+            Path(path).unlink(missing_ok=True)
+            self._update(JobState.FAILED, note="download failed", error=error)
+            return False
+        return True
 
     def _fetch(self, task: Task, keys: tuple[str, ...], folder: str) -> dict[str, str]:
         """Download ``keys`` of ``task`` into ``folder`` (all or nothing); output key → local path."""
