@@ -56,3 +56,11 @@ def test_the_jobs_logger_redacts_what_it_is_given(caplog: pytest.LogCaptureFixtu
     caplog.set_level(logging.INFO, logger="tripo_blender.jobs")
     logging.getLogger("tripo_blender.jobs").warning("echoed %s", TEST_KEY)
     assert SECRET not in caplog.text and "tsk_***" in caplog.text
+
+
+def test_a_key_pasted_with_a_trailing_newline_is_refused_before_anything_is_sent(emulator: Emulator) -> None:
+    from tripo_blender.client import TripoClient
+
+    with pytest.raises(ValueError, match="contains whitespace") as info:
+        TripoClient(api_key=TEST_KEY + "\n", base_url=emulator.base_url)
+    assert SECRET not in str(info.value) and emulator.requests == []
