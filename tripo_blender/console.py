@@ -66,7 +66,7 @@ from .blender.generate_ops import GenerateRequest, request_problems
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
-from .blender.preferences import MAX_WORKERS, snapshot
+from .blender.settings import snapshot
 from .blender.runtime import ACTIVE_INTERVAL, online_access, runtime
 from .blender.sources import DEFAULT_PLACEMENT, SourceRef, check_options, post_process_spec, source_of
 from .client import TripoAPIError, TripoClient, TripoError
@@ -78,6 +78,7 @@ from .jobs import estimate_cost as _estimate_cost
 from .jobs import kind_of
 from .jobs.kinds import by_console_name
 from .jobs.model import thaw
+from .rules.settings import MAX_WORKERS
 
 __all__ = [
     "Job", "JobFailed", "JobCancelled", "UserError",

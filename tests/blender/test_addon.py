@@ -54,7 +54,7 @@ def test_preference_wins_over_environment(addon: ModuleType, monkeypatch: pytest
                                           pref: str, env: str | None, expected: str | None) -> None:
     from importlib import import_module
 
-    preferences = import_module(f"{DEV_MODULE}.blender.preferences")
+    preferences = import_module(f"{DEV_MODULE}.rules.settings")
     if env is None:
         monkeypatch.delenv(preferences.ENV_API_KEY, raising=False)
     else:

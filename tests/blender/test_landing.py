@@ -438,7 +438,7 @@ def test_results_blender_cannot_import_are_kept_and_reported(rt: Any, online: Em
     assert saved.suffix == ".3mf" and saved.is_file()
     assert f"Saved {saved.name}" in done.note and str(saved.parent) in done.note
     layout = layout_spy()
-    addon_module("blender.job_list").draw_job(layout, done, 200, addon_module("blender.preferences").snapshot().connection)
+    addon_module("blender.job_list").draw_job(layout, done, 200, addon_module("blender.settings").snapshot().connection)
     assert any(saved.name in text for text in label_texts(layout)), "the row shows where the file is"
 
 

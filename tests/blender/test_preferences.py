@@ -38,6 +38,18 @@ def preferences(addon: Any) -> Any:
 
 
 @pytest.fixture
+def settings(addon: Any) -> Any:
+    """Reading the preferences into a snapshot (``blender/settings.py``)."""
+    return addon_module("blender.settings")
+
+
+@pytest.fixture
+def rules(addon: Any) -> Any:
+    """The settings as plain values (``rules/settings.py``)."""
+    return addon_module("rules.settings")
+
+
+@pytest.fixture
 def account(addon: Any) -> Any:
     return addon_module("blender.account")
 
@@ -49,7 +61,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_defaults(prefs: Any, preferences: Any, clean_env: Any) -> None:
+def test_defaults(prefs: Any, clean_env: Any, settings: Any, rules: Any) -> None:
     assert (prefs.api_key, prefs.api_base_url, prefs.region) == ("", "", 'GLOBAL')
     assert prefs.parallel_jobs == 3
     parallel = prefs.bl_rna.properties["parallel_jobs"]
@@ -57,18 +69,18 @@ def test_defaults(prefs: Any, preferences: Any, clean_env: Any) -> None:
     assert prefs.cache_dir == "" and prefs.bl_rna.properties["cache_dir"].subtype == 'DIR_PATH'
     assert (prefs.gltf_shading, prefs.merge_vertices) == ('NORMALS', False)
     assert (prefs.fbx_ignore_leaf_bones, prefs.fbx_automatic_bone_orientation) == (False, False)
-    snap = preferences.snapshot()
-    assert snap.connection == preferences.Connection(None, None, "global")
+    snap = settings.snapshot()
+    assert snap.connection == rules.Connection(None, None, "global")
     assert snap.import_options == addon_module("blender.importer").ImportOptions()
 
 
-def test_environment_fills_empty_preferences_and_preferences_win(prefs: Any, preferences: Any, clean_env: Any) -> None:
+def test_environment_fills_empty_preferences_and_preferences_win(prefs: Any, clean_env: Any, settings: Any, rules: Any) -> None:
     clean_env.setenv("TRIPO_API_KEY", "tsk_from_env")
     clean_env.setenv("TRIPO_API_BASE_URL", "http://127.0.0.1:9")
-    assert preferences.snapshot().connection == preferences.Connection("tsk_from_env", "http://127.0.0.1:9")
+    assert settings.snapshot().connection == rules.Connection("tsk_from_env", "http://127.0.0.1:9")
     prefs.api_key = "tsk_from_prefs"
     prefs.api_base_url = "http://localhost:8"
-    assert preferences.snapshot().connection == preferences.Connection("tsk_from_prefs", "http://localhost:8")
+    assert settings.snapshot().connection == rules.Connection("tsk_from_prefs", "http://localhost:8")
 
 
 @pytest.mark.parametrize(("region", "base_url", "expected"), [
@@ -76,38 +88,38 @@ def test_environment_fills_empty_preferences_and_preferences_win(prefs: Any, pre
     ('CHINA', "", "https://openapi.tripo3d.com"),
     ('CHINA', "http://127.0.0.1:5000/", "http://127.0.0.1:5000"),
 ])
-def test_region_and_base_url_resolution(prefs: Any, preferences: Any, account: Any, clean_env: Any,
-                                        region: str, base_url: str, expected: str) -> None:
+def test_region_and_base_url_resolution(prefs: Any, account: Any, clean_env: Any,
+                                        region: str, base_url: str, expected: str, settings: Any) -> None:
     prefs.api_key = TEST_KEY
     prefs.region = region
     prefs.api_base_url = base_url
-    assert account.check_connection(preferences.snapshot().connection) == expected
+    assert account.check_connection(settings.snapshot().connection) == expected
 
 
-def test_plain_http_to_a_remote_host_is_refused_before_sending(prefs: Any, preferences: Any, account: Any,
-                                                               clean_env: Any) -> None:
+def test_plain_http_to_a_remote_host_is_refused_before_sending(prefs: Any, account: Any,
+                                                               clean_env: Any, settings: Any) -> None:
     prefs.api_key = TEST_KEY
     prefs.api_base_url = "http://api.example.com"
     with pytest.raises(account.UserError, match="https"):
-        account.check_connection(preferences.snapshot().connection)
+        account.check_connection(settings.snapshot().connection)
 
 
-def test_import_options_reach_the_snapshot(prefs: Any, preferences: Any) -> None:
+def test_import_options_reach_the_snapshot(prefs: Any, settings: Any) -> None:
     prefs.gltf_shading = 'SMOOTH'
     prefs.merge_vertices = True
     prefs.fbx_ignore_leaf_bones = True
     prefs.fbx_automatic_bone_orientation = True
-    options = preferences.snapshot().import_options
+    options = settings.snapshot().import_options
     assert (options.gltf_shading, options.merge_vertices) == ('SMOOTH', True)
     assert options.fbx_ignore_leaf_bones and options.fbx_automatic_bone_orientation
 
 
 @pytest.mark.parametrize("code", [2, 1002])
-def test_wrong_key_hint_names_the_other_region(account: Any, preferences: Any, code: int) -> None:
+def test_wrong_key_hint_names_the_other_region(account: Any, code: int, rules: Any) -> None:
     """apiv3 refuses a key with HTTP 401 and code 2 (older deployments: 1002)."""
-    hint = account.code_hint(code, preferences.Connection(TEST_KEY, None, "global"))
+    hint = account.code_hint(code, rules.Connection(TEST_KEY, None, "global"))
     assert "Region to China" in hint and "openapi.tripo3d.ai" in hint
-    assert "Region to Global" in account.code_hint(code, preferences.Connection(TEST_KEY, None, "china"))
+    assert "Region to Global" in account.code_hint(code, rules.Connection(TEST_KEY, None, "china"))
     assert TEST_KEY not in hint
 
 

@@ -109,7 +109,7 @@ def test_wrong_key_fails_the_job_with_a_region_hint(rt: Any, online: Emulator, p
     job = rt.submit(spec())
     failed = pump_job(rt, job.id, "failed")
     assert failed.error.code == 2, "apiv3 refuses a key with HTTP 401, code 2"
-    report = addon_module("blender.job_list").error_report(failed, addon_module("blender.preferences").snapshot().connection)
+    report = addon_module("blender.job_list").error_report(failed, addon_module("blender.settings").snapshot().connection)
     assert "Error code: 2" in report
     assert "rejected the API key" in report and "tsk_not_known" not in report
 
@@ -122,7 +122,7 @@ def test_no_credit_fails_the_job_and_says_top_up(rt: Any, online: Emulator, pref
     failed = pump_job(rt, job.id, "failed")
     assert failed.error.code == 2010
     assert online.tasks == {}, "nothing was created"
-    report = addon_module("blender.job_list").error_report(failed, addon_module("blender.preferences").snapshot().connection)
+    report = addon_module("blender.job_list").error_report(failed, addon_module("blender.settings").snapshot().connection)
     assert "Top up" in report and poor not in report
 
 
@@ -172,7 +172,7 @@ def test_key_never_lands_in_blend_journal_or_logs(rt: Any, online: Emulator, cle
     assert all(secret not in path.read_bytes() for path in journal)
     assert caplog.records, "the flow logs something"
     assert TEST_KEY not in caplog.text
-    assert TEST_KEY not in repr(addon_module("blender.preferences").snapshot())
+    assert TEST_KEY not in repr(addon_module("blender.settings").snapshot())
 
 
 def test_resume_after_disable_enable_polls_and_never_posts_again(rt: Any, online: Emulator, clean_scene: Any,

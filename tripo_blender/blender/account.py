@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from ..client import Balance, TripoAPIError, TripoClient, TripoRequestError
 from ..client.config import migrate_base_url, redact, resolve_base_url, validate_api_key
 from ..client.errors import AUTH_FAILED_CODES
-from .preferences import ENV_API_KEY, Connection
+from ..rules.settings import ENV_API_KEY, Connection
 
 __all__ = [
     "UserError",

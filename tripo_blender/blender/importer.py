@@ -34,6 +34,7 @@ import bpy
 from mathutils import Matrix
 
 from ..jobs.archive import UnsafeArchiveError, refusal, unpack
+from ..rules.settings import ImportOptions
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +53,6 @@ MODEL_SUFFIXES = (".glb", ".gltf", ".fbx", ".obj", ".usdz", ".usdc", ".usda", ".
 
 class ImportFailed(RuntimeError):
     """A result file could not be imported; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """User-facing importer settings (mirrored in the add-on preferences)."""
-
-    gltf_shading: str = "NORMALS"
-    merge_vertices: bool = False
-    fbx_ignore_leaf_bones: bool = False
-    fbx_automatic_bone_orientation: bool = False
 
 
 @dataclass

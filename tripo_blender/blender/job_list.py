@@ -56,7 +56,8 @@ from .account import UserError, code_hint
 from . import file_manager
 from .importer import can_import
 from .landing import waiting_for_object_mode
-from .preferences import Connection, snapshot
+from ..rules.settings import Connection
+from .settings import snapshot
 from .post_process import rig_check
 from .pump import tag_redraw
 from .runtime import online_access, runtime

@@ -1,18 +1,12 @@
 """Add-on preferences: the Tripo API key, region, parallel jobs, download cache and import options.
 
-``AddonPreferences.bl_idname`` must equal the add-on's *root* module name, which Blender chooses at
-install time (``bl_ext.user_default.tripo_blender``, ``bl_ext.<repo>.tripo_blender``…), so it is
-derived from ``__package__`` here rather than written down.
-
-Why a :class:`PreferencesSnapshot`: worker threads must never read ``bpy``, so the main thread copies
-what they need (plain strings and numbers) into a frozen object. The runtime takes a fresh
-snapshot whenever it hands out the runner or pumps, and compares it with the one in use, so a
-changed key, region or worker count takes effect without update callbacks (which would not see
-a changed environment variable anyway).
+What the settings *are* (plain values workers may read) is :mod:`..rules.settings`; copying them
+out of Blender on the main thread is :mod:`.settings`. This module is the
+``AddonPreferences`` class: the properties and their drawing (the account and cache sections
+come from :mod:`.preferences_ui`).
 
 The key lives only in Blender's user preferences (``userpref.blend``), never in a scene: a
-``.blend`` you share never carries it. The snapshot's ``repr`` leaves it out, so logging a
-snapshot cannot leak it.
+``.blend`` you share never carries it.
 
 The API Base URL is the apiv3 *host root* (the client appends ``/v3/…``). A value saved before
 apiv3 — Tripo's v2 address (``…/v2/openapi``, the old ``api.tripo3d.ai`` host) or an emulator's
@@ -26,38 +20,15 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
 
 import bpy
 
-from ..client.config import CHINA_BASE_URL, GLOBAL_BASE_URL, REGIONS, migrate_base_url
-from .importer import ImportOptions
+from ..client.config import CHINA_BASE_URL, GLOBAL_BASE_URL, migrate_base_url
+from ..rules.settings import DEFAULT_WORKERS, ENV_API_BASE_URL, ENV_API_KEY, MAX_WORKERS, setting
+from . import preferences_ui
+from .settings import ADDON_PACKAGE, get_preferences
 
 log = logging.getLogger(__name__)
-
-ENV_API_KEY = "TRIPO_API_KEY"
-ENV_API_BASE_URL = "TRIPO_API_BASE_URL"
-DEFAULT_WORKERS = 3
-MAX_WORKERS = 10  # Tripo's concurrency pool for generation tasks: more would only wait in its queue
-
-
-def _root_package(package: str | None) -> str:
-    """``bl_ext.user_default.tripo_blender.blender`` -> ``bl_ext.user_default.tripo_blender``."""
-    if not package or "." not in package:
-        raise ImportError("tripo_blender.blender must be imported as a subpackage of the add-on")
-    return package.rpartition(".")[0]
-
-
-ADDON_PACKAGE = _root_package(__package__)
-
-
-def setting(value: str, env_var: str) -> str | None:
-    """The effective value of a preference that an environment variable may supply instead.
-
-    The preference wins when set, so a user can override a shell-wide variable for one Blender.
-    """
-    return value.strip() or os.environ.get(env_var, "").strip() or None
-
 
 def _host(url: str) -> str:
     return url.split("://", 1)[-1]
@@ -148,10 +119,6 @@ class TripoPreferences(bpy.types.AddonPreferences):
         else:
             source = f"No key yet: enter one above or set the {ENV_API_KEY} environment variable"
         layout.label(text=source, icon='INFO')
-        # The account and cache sections need the runtime, which itself imports this module
-        # (for the snapshot), so they are looked up when drawing rather than at import time.
-        from . import preferences_ui
-
         preferences_ui.draw_account(layout)
         layout.prop(self, "region")
         if self.api_base_url.strip() or os.environ.get(ENV_API_BASE_URL, "").strip():
@@ -201,59 +168,3 @@ def migrate_saved_base_url(prefs: TripoPreferences | None = None) -> str | None:
 def register_extra() -> None:
     """The add-on loaded its preferences: bring a pre-apiv3 API Base URL up to date."""
     migrate_saved_base_url()
-
-
-def get_preferences(context: bpy.types.Context | None = None) -> TripoPreferences | None:
-    """This add-on's preferences, or None while it is not enabled (e.g. during unregister)."""
-    preferences = (context or bpy.context).preferences
-    addon = preferences.addons.get(ADDON_PACKAGE) if preferences is not None else None
-    return addon.preferences if addon is not None else None
-
-
-@dataclass(frozen=True)
-class Connection:
-    """Everything a worker needs to build a client: plain strings, never ``bpy``.
-
-    ``base_url`` None means "the region's server". The key is left out of ``repr`` so a log line
-    or a traceback showing this object never shows it.
-    """
-
-    api_key: str | None = field(default=None, repr=False)
-    base_url: str | None = None
-    region: str = "global"
-
-
-@dataclass(frozen=True)
-class PreferencesSnapshot:
-    """A main-thread copy of the preferences (see the module docstring for why)."""
-
-    connection: Connection = Connection()
-    workers: int = DEFAULT_WORKERS
-    cache_dir: str = ""  # "" = the add-on's user folder
-    import_options: ImportOptions = ImportOptions()
-
-
-def snapshot(context: bpy.types.Context | None = None) -> PreferencesSnapshot:
-    """Copy the effective settings (preference, else environment variable, else default).
-
-    Works while the add-on is not (yet) enabled too: then only the environment counts.
-    """
-    prefs = get_preferences(context)
-    if prefs is None:
-        return PreferencesSnapshot(Connection(setting("", ENV_API_KEY), setting("", ENV_API_BASE_URL)))
-    region = str(prefs.region).lower()
-    return PreferencesSnapshot(
-        connection=Connection(
-            api_key=setting(prefs.api_key, ENV_API_KEY),
-            base_url=setting(prefs.api_base_url, ENV_API_BASE_URL),
-            region=region if region in REGIONS else "global",
-        ),
-        workers=max(1, min(MAX_WORKERS, int(prefs.parallel_jobs))),
-        cache_dir=bpy.path.abspath(prefs.cache_dir).strip() if prefs.cache_dir.strip() else "",
-        import_options=ImportOptions(
-            gltf_shading=str(prefs.gltf_shading),
-            merge_vertices=bool(prefs.merge_vertices),
-            fbx_ignore_leaf_bones=bool(prefs.fbx_ignore_leaf_bones),
-            fbx_automatic_bone_orientation=bool(prefs.fbx_automatic_bone_orientation),
-        ),
-    )

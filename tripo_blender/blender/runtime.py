@@ -51,7 +51,8 @@ from ..jobs.model import thaw
 from . import previews
 from .account import ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UserError, check_connection, make_client
 from .importer import ImportFailed
-from .preferences import ADDON_PACKAGE, Connection, PreferencesSnapshot, snapshot
+from ..rules.settings import Connection, PreferencesSnapshot
+from .settings import ADDON_PACKAGE, snapshot
 from .landing import Landing, import_job, waiting_for_object_mode
 from .pump import JobView, tag_redraw
 
