@@ -61,13 +61,12 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 import bpy
 
 from .blender import generate_form as form
-from .blender.account import ONLINE_ACCESS_OFF, BalanceInfo, UserError, check_connection, make_client
+from .blender.account import BalanceInfo, UserError
 from .blender.generate_ops import GenerateRequest, request_problems
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
-from .blender.settings import snapshot
-from .blender.runtime import ACTIVE_INTERVAL, online_access, runtime
+from .blender.runtime import ACTIVE_INTERVAL, runtime
 from .blender.sources import DEFAULT_PLACEMENT, SourceRef, check_options, post_process_spec, source_of
 from .client import TripoAPIError, TripoClient, TripoError
 from .client.dry_run import check_call, check_known
@@ -666,15 +665,16 @@ def smart_lowpoly(target: SourceRef, *, name: str | None = None, placement: str 
 def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = None, **options: Any) -> list[Job]:
     """Generate one model per prompt, at most ``parallel`` on Tripo at once; wait for all of them.
 
-    Every prompt is checked before the first is sent. While the batch runs, the add-on's job
-    runner keeps at most ``parallel`` of your tasks queued or running on Tripo (jobs of the
-    sidebar share the limit: Tripo's limit is per account); it is restored afterwards. For the
-    batch the add-on follows at least ``parallel`` jobs at once even when Preferences › Parallel
-    Jobs is lower; ``parallel`` above Tripo's pool for generations (10) is lowered to it, with a
-    warning in the console. A line per
-    finished job is logged (logger ``tripo_blender.console``, shown in the console). Failed jobs
-    do not stop the batch: check ``job.state``/``job.error`` of the returned jobs (prompt order).
-    ``TimeoutError`` after ``timeout`` seconds; the jobs keep running (``tripo.jobs()``).
+    Every prompt is checked before the first is sent. The batch limits *itself*: it sends its next
+    prompt when one of its ``parallel`` jobs has left Tripo's queue, so jobs started from the
+    sidebar meanwhile are not held back by it (Tripo's own limit still counts every task of the
+    account). For the batch the add-on follows at least ``parallel`` jobs at once even when
+    Preferences › Parallel Jobs is lower; ``parallel`` above Tripo's pool for generations (10) is
+    lowered to it, with a warning in the console. A line per finished job is logged (logger
+    ``tripo_blender.console``, shown in the console). Failed jobs do not stop the batch: check
+    ``job.state``/``job.error`` of the returned jobs (prompt order). ``TimeoutError`` after
+    ``timeout`` seconds: the jobs sent keep running (``tripo.jobs()``); prompts not sent yet are
+    not sent (nothing is charged for them).
     """
     _require_main_thread("batch()")
     if isinstance(prompts, str):
@@ -691,39 +691,44 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
             specs.append(_generation_spec("TEXT", (), options, prompt=prompt, name=None, location=None, caller="batch"))
         except ValueError as exc:
             raise ValueError(f"prompt {number} ({prompt[:40]!r}): {exc}") from None
+    for spec in specs:
+        params = thaw(spec.params)
+        check_known(spec.kind, params)
+        check_call(spec.kind, params)
     _ensure_console_output()
     if parallel > MAX_WORKERS:
         log.warning("parallel=%d is above Tripo's concurrency pool for generations (%d): lowered to %d",
                     parallel, MAX_WORKERS, MAX_WORKERS)
         parallel = MAX_WORKERS
-    runner = runtime.runner()
-    previous, floor = runner.max_in_flight, runtime.min_workers
-    runtime.min_workers = parallel  # Parallel Jobs in the preferences may be lower: the batch asked
-    runner.set_max_in_flight(parallel)
-    try:
-        runtime.runner()  # applies the worker floor now, before the first job waits for a worker
-        started = [_start(spec) for spec in specs]
-        _follow_batch(started, timeout)
-    finally:
-        runner.set_max_in_flight(previous)
-        runtime.min_workers = floor
-    return started
+    with runtime.workers_at_least(parallel):  # Parallel Jobs in the preferences may be lower
+        return _run_batch(specs, parallel, timeout)
 
 
-def _follow_batch(jobs: Sequence[Job], timeout: float | None) -> None:
-    """Pump until every job settled, logging one line per job as it finishes."""
+#: A batch job still counts against the batch's ``parallel`` in these states (on Tripo or on its way).
+_ON_TRIPO = frozenset({JobState.PENDING, JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING})
+
+
+def _run_batch(specs: Sequence[JobSpec], parallel: int, timeout: float | None) -> list[Job]:
+    """Send the specs, at most ``parallel`` on Tripo at once; pump until every job settled,
+    logging one line per job as it finishes."""
+    waiting = list(specs)
+    started: list[Job] = []
     reported: set[str] = set()
 
-    def all_settled() -> bool:
-        for job in jobs:
+    def step() -> bool:
+        while waiting and sum(job.state in _ON_TRIPO for job in started) < parallel:
+            started.append(_start(waiting.pop(0)))
+        for job in started:
             if job.id not in reported and job._settled():
                 reported.add(job.id)
-                log.info("[%d/%d] %s", len(reported), len(jobs), job.describe())
-        return len(reported) == len(jobs)
+                log.info("[%d/%d] %s", len(reported), len(specs), job.describe())
+        return not waiting and len(reported) == len(started)
 
-    if not _pump_until(all_settled, timeout):
-        raise TimeoutError(f"{len(jobs) - len(reported)} of {len(jobs)} batch jobs are still running after "
-                           f"{timeout:g} s; they keep running (see tripo.jobs() or the Jobs panel)")
+    if not _pump_until(step, timeout):
+        raise TimeoutError(f"{len(specs) - len(reported)} of {len(specs)} batch jobs are not finished after "
+                           f"{timeout:g} s: {len(started) - len(reported)} keep running (see tripo.jobs() or the "
+                           f"Jobs panel), {len(waiting)} were not sent (nothing charged for them)")
+    return started
 
 
 # --------------------------------------------------------------------------- account and jobs
@@ -773,11 +778,7 @@ def client() -> TripoClient:
 
     Its calls block the thread they run on; prefer the job functions in the UI.
     """
-    if not online_access():
-        raise UserError(ONLINE_ACCESS_OFF)
-    connection = snapshot().connection
-    check_connection(connection)
-    return make_client(connection)
+    return runtime.client()
 
 
 # --------------------------------------------------------------------------- tripo.jobs() / tripo.client()

@@ -41,3 +41,20 @@ def test_batch_of_ten_reaches_the_pool_with_default_preferences(tripo: ModuleTyp
     assert any("lowered to 10" in r.getMessage() for r in caplog.records), "the console says it lowered 12"
     assert rt.runner().workers == 3, "Parallel Jobs applies again after the batch"
     assert rt.min_workers == 0
+
+
+def test_a_batch_limits_itself_not_the_jobs_already_running(tripo: ModuleType, rt: Any, online: Emulator,
+                                                            clean_scene: Any) -> None:
+    """Sidebar jobs on Tripo when a batch starts neither hold it back nor are counted in its limit."""
+    from .runtime_support import pump_until, spec
+
+    online.set_timing(run_seconds=1.0)
+    sidebar = [rt.submit(spec(f"a lamp {n}", name=f"Lamp {n}")) for n in range(2)]
+    pump_until(rt, lambda: all(rt.job(j.id).state.value == "running" for j in sidebar), what="the sidebar jobs on Tripo")
+
+    jobs = tripo.batch(["a small statue", "a tall statue"], parallel=1)
+
+    assert [j.state for j in jobs] == ["done", "done"], [(j.name, j.error) for j in jobs]
+    first, second = (online.task_times(j.task_id) for j in jobs)
+    assert second[0] >= first[1], "the batch kept to one of its own at a time"
+    assert online.max_in_flight == 3, "its first job went to Tripo beside the two sidebar jobs, not after them"

@@ -39,8 +39,9 @@ import os
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import bpy
 
@@ -270,6 +271,24 @@ class Runtime:
         settings = snapshot()
         check_connection(settings.connection)
         return settings
+
+    def client(self) -> TripoClient:
+        """A new client configured like the jobs' (for calls the console does not wrap); refuses
+        early, with the fix, when a request could not go out."""
+        return make_client(self._ready().connection)
+
+    @contextmanager
+    def workers_at_least(self, count: int) -> Iterator[None]:
+        """While inside, follow at least ``count`` jobs at once whatever Parallel Jobs says (a
+        console batch asked for it); the preference applies again afterwards."""
+        previous, self.min_workers = self.min_workers, max(self.min_workers, count)
+        try:
+            self.runner()  # applied now, before the first job waits for a worker
+            yield
+        finally:
+            self.min_workers = previous
+            if self._runner is not None:
+                self.runner()
 
     def submit(self, spec: JobSpec, *, task_id: str | None = None) -> Job:
         """Queue a job and return its first snapshot at once (the pump does the rest).
