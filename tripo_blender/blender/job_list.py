@@ -87,9 +87,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: States in which "Stop waiting" does something (importing belongs to Blender and is quick).
-CANCELLABLE = frozenset({JobState.PENDING, JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING,
-                         JobState.DOWNLOADING})
 _ICONS = {
     JobState.PENDING: 'TIME',
     JobState.SUBMITTING: 'EXPORT',
@@ -353,7 +350,7 @@ def full_text(job: Job) -> str:
 def _buttons(job: Job) -> list[tuple[str, str]]:
     """The icon buttons beside a row's name (operator, icon), by state."""
     found = []
-    if job.state in CANCELLABLE:
+    if job.state.is_cancellable and job.state.is_active:  # an uncertain row offers Remove instead
         found.append(("tripo.job_cancel", 'X'))
     if job.can_retry:
         found.append(("tripo.job_retry", 'FILE_REFRESH'))

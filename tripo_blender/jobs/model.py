@@ -31,6 +31,7 @@ __all__ = [
     "JobState",
     "ACTIVE_STATES",
     "TERMINAL_STATES",
+    "CANCELLABLE_STATES",
     "TRANSITIONS",
     "API_VERSION",
     "FOLLOWED_INPUT_KEYS",
@@ -72,6 +73,13 @@ class JobState(str, Enum):
         """True when nothing more will happen unless the user asks for a retry."""
         return self in TERMINAL_STATES
 
+    @property
+    def is_cancellable(self) -> bool:
+        """True when Cancel means something: a worker owns the job (it stops at its next check),
+        the POST is on its way, or the job is uncertain (Cancel dismisses it; a later Retry still
+        asks Tripo before paying). Importing belongs to the pump and is quick; finished jobs are final."""
+        return self in CANCELLABLE_STATES
+
 
 ACTIVE_STATES = frozenset(
     {
@@ -85,6 +93,7 @@ ACTIVE_STATES = frozenset(
 )
 #: ``uncertain`` is deliberately neither active nor terminal: it waits for a human decision.
 TERMINAL_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+CANCELLABLE_STATES = (ACTIVE_STATES - {JobState.IMPORTING}) | {JobState.UNCERTAIN}
 
 _S = JobState
 #: Allowed moves. A state may always "move" to itself (to change its note or progress).

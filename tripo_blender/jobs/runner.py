@@ -33,7 +33,7 @@ from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
 from .journal import Journal
 from .kinds import FOLLOW_KIND, estimate_cost
-from .model import ACTIVE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
+from .model import ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
 from .scheduler import RETIRE, Scheduler
 from .watcher import TaskWatcher
 from . import verify
@@ -55,8 +55,6 @@ _UNCERTAIN_AFTER_CRASH = JobError(
 _IMPORTING = frozenset({JobState.IMPORTING})
 #: States in which a worker owns the job (importing belongs to the pump).
 _WORKING = frozenset({JobState.PENDING, JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING})
-#: Importing belongs to the pump (it is quick and on the main thread); finished jobs are final.
-_CANCELLABLE = _WORKING | {JobState.SUBMITTING, JobState.UNCERTAIN}
 
 
 class JobBusyError(RuntimeError):
@@ -191,7 +189,7 @@ class Runner:
         """
         job = self._book.require(job_id)
         note = "cancelled by you; the task keeps running on Tripo" if job.task_id else "cancelled by you"
-        if self._book.cancel(job_id, note, _CANCELLABLE) is None:
+        if self._book.cancel(job_id, note, CANCELLABLE_STATES) is None:
             return False
         self._scheduler.discard(job_id)
         return True
