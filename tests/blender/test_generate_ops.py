@@ -293,11 +293,23 @@ def test_compressed_result_this_blender_cannot_open_is_never_bought(rt: Any, onl
     _refused("cannot open compressed (meshopt) GLBs; the result would be unusable",
              mode='TEXT', prompt="a cat", compress=True)
     assert online.requests == []
-    monkeypatch.setattr(ops, "gltf_supports_meshopt", lambda: True)
+
+
+def test_compress_is_offered_exactly_where_the_compressed_result_lands(rt: Any, online: Emulator,
+                                                                       clean_scene: Any) -> None:
+    """The real probe decides, per Blender build: with the meshopt decoder (a 5.2+ importer and its
+    library) the compressed result is bought and lands; without it, nothing is bought, and why."""
+    supported = addon_module("blender.importer").gltf_supports_meshopt()
+    if not supported:
+        _refused("cannot open compressed (meshopt) GLBs", mode='TEXT', prompt="a cat", compress=True)
+        assert online.requests == [], f"Blender {bpy.app.version_string}: nothing bought"
+        return
     assert bpy.ops.tripo.generate(mode='TEXT', prompt="a cat", compress=True) == {'FINISHED'}
     job = _finish(rt)
     assert _body(online)["compress"] == "geometry"
-    assert job.task_id
+    assert job.state.value == "done", job.error
+    meshes = [ob for ob in _tagged(job.task_id) if ob.type == 'MESH']
+    assert meshes and len(meshes[0].data.polygons) > 100, "the meshopt-compressed fox landed"
 
 
 def test_missing_datablock_file_is_explained(rt: Any, online: Emulator, tmp_path: Path) -> None:

@@ -158,6 +158,8 @@ def _generation(ctx: Context) -> Outputs:
         return _with_render(ctx, Asset(ctx.name(stem, "fbx"), _static_fbx()))
     if body.get("generate_parts") is True:
         data = _segmented()
+    if body.get("compress") == "geometry":  # Tripo's compress: a meshopt-compressed GLB (gltfpack -c)
+        data = asset_bytes("Fox.meshopt.glb")
     return _with_render(ctx, Asset(ctx.name(stem, "glb"), data))
 
 
