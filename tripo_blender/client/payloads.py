@@ -95,28 +95,48 @@ log = get_logger()
 Body = dict[str, Any]
 T = TypeVar("T")
 
-#: apiv3 route of each task type (v2's ``type`` names, which apiv3 still reports on tasks).
+#: apiv3 route of each task type (v2's ``type`` names, which apiv3 still reports on tasks). The
+#: request builders below use the constants, so a task type's name is written once here.
+TEXT_TO_MODEL_ROUTE = "/v3/generation/text-to-model"
+IMAGE_TO_MODEL_ROUTE = "/v3/generation/image-to-model"
+MULTIVIEW_TO_MODEL_ROUTE = "/v3/generation/multiview-to-model"
+TEXT_TO_IMAGE_ROUTE = "/v3/generation/text-to-image"
+GENERATE_IMAGE_ROUTE = "/v3/generation/image-to-image"
+GENERATE_MULTIVIEW_IMAGE_ROUTE = "/v3/generation/image-to-multiview"
+EDIT_MULTIVIEW_IMAGE_ROUTE = "/v3/generation/edit-multiview"
+IMAGE_TO_SPLAT_ROUTE = "/v3/generation/image-to-splat"
+IMAGE_TO_DEPTH_ROUTE = "/v3/generation/image-to-depth"
+TEXTURE_MODEL_ROUTE = "/v3/models/texture"
+CONVERT_MODEL_ROUTE = "/v3/models/convert"
+IMPORT_MODEL_ROUTE = "/v3/models/import"
+ANIMATE_PRERIGCHECK_ROUTE = "/v3/animations/rig-check"
+ANIMATE_RIG_ROUTE = "/v3/animations/rig"
+ANIMATE_RETARGET_ROUTE = "/v3/animations/retarget"
+MESH_SEGMENTATION_ROUTE = "/v3/mesh/segment"
+MESH_COMPLETION_ROUTE = "/v3/mesh/complete"
+HIGHPOLY_TO_LOWPOLY_ROUTE = "/v3/mesh/decimate"
+MESH_UV_ROUTE = "/v3/mesh/uv"
 #: ``create_task`` routes a hand-written body by its ``type`` through this table.
 ROUTES: Mapping[str, str] = {
-    "text_to_model": "/v3/generation/text-to-model",
-    "image_to_model": "/v3/generation/image-to-model",
-    "multiview_to_model": "/v3/generation/multiview-to-model",
-    "text_to_image": "/v3/generation/text-to-image",
-    "generate_image": "/v3/generation/image-to-image",
-    "generate_multiview_image": "/v3/generation/image-to-multiview",
-    "edit_multiview_image": "/v3/generation/edit-multiview",
-    "image_to_splat": "/v3/generation/image-to-splat",
-    "image_to_depth": "/v3/generation/image-to-depth",
-    "texture_model": "/v3/models/texture",
-    "convert_model": "/v3/models/convert",
-    "import_model": "/v3/models/import",
-    "animate_prerigcheck": "/v3/animations/rig-check",
-    "animate_rig": "/v3/animations/rig",
-    "animate_retarget": "/v3/animations/retarget",
-    "mesh_segmentation": "/v3/mesh/segment",
-    "mesh_completion": "/v3/mesh/complete",
-    "highpoly_to_lowpoly": "/v3/mesh/decimate",
-    "mesh_uv": "/v3/mesh/uv",
+    "text_to_model": TEXT_TO_MODEL_ROUTE,
+    "image_to_model": IMAGE_TO_MODEL_ROUTE,
+    "multiview_to_model": MULTIVIEW_TO_MODEL_ROUTE,
+    "text_to_image": TEXT_TO_IMAGE_ROUTE,
+    "generate_image": GENERATE_IMAGE_ROUTE,
+    "generate_multiview_image": GENERATE_MULTIVIEW_IMAGE_ROUTE,
+    "edit_multiview_image": EDIT_MULTIVIEW_IMAGE_ROUTE,
+    "image_to_splat": IMAGE_TO_SPLAT_ROUTE,
+    "image_to_depth": IMAGE_TO_DEPTH_ROUTE,
+    "texture_model": TEXTURE_MODEL_ROUTE,
+    "convert_model": CONVERT_MODEL_ROUTE,
+    "import_model": IMPORT_MODEL_ROUTE,
+    "animate_prerigcheck": ANIMATE_PRERIGCHECK_ROUTE,
+    "animate_rig": ANIMATE_RIG_ROUTE,
+    "animate_retarget": ANIMATE_RETARGET_ROUTE,
+    "mesh_segmentation": MESH_SEGMENTATION_ROUTE,
+    "mesh_completion": MESH_COMPLETION_ROUTE,
+    "highpoly_to_lowpoly": HIGHPOLY_TO_LOWPOLY_ROUTE,
+    "mesh_uv": MESH_UV_ROUTE,
 }
 #: Capabilities Tripo retired with v2 (refine: generate with a v3.x model instead).
 RETIRED_TYPES = frozenset({"refine_model", "stylize_model"})
@@ -404,7 +424,7 @@ def text_to_model_request(
     _no_style(style)
     body = _generation_body({"prompt": _text(prompt, "prompt", PROMPT_MAX_CHARS)}, options,
                             negative_prompt=negative_prompt, image_seed=image_seed)
-    return Request(ROUTES["text_to_model"], body)
+    return Request(TEXT_TO_MODEL_ROUTE, body)
 
 
 def image_to_model_request(
@@ -419,7 +439,7 @@ def image_to_model_request(
     _no_style(style)
     body = _generation_body({"input": _input(image, "image")}, options, texture_alignment=texture_alignment,
                             orientation=orientation, enable_image_autofix=enable_image_autofix)
-    return Request(ROUTES["image_to_model"], body)
+    return Request(IMAGE_TO_MODEL_ROUTE, body)
 
 
 def multiview_to_model_request(
@@ -436,7 +456,7 @@ def multiview_to_model_request(
     else:
         inputs = [_input(v, "image") if v is not None else None for v in multiview_slots(images)]
     body = _generation_body({"inputs": inputs}, options, texture_alignment=texture_alignment, orientation=orientation)
-    return Request(ROUTES["multiview_to_model"], body)
+    return Request(MULTIVIEW_TO_MODEL_ROUTE, body)
 
 
 def text_to_image_request(prompt: str, negative_prompt: str | None = None, *, model: str | None = None,
@@ -451,12 +471,12 @@ def text_to_image_request(prompt: str, negative_prompt: str | None = None, *, mo
         if value is not None:
             body[name] = _version(value, name)
     _option(body, "output_format", output_format, None, ("png", "jpeg"))
-    return Request(ROUTES["text_to_image"], body)
+    return Request(TEXT_TO_IMAGE_ROUTE, body)
 
 
 def image_to_multiview_request(image: str) -> Request:
     """Front, left, back and right views of one image (an input string)."""
-    return Request(ROUTES["generate_multiview_image"], {"input": _input(image, "image")})
+    return Request(GENERATE_MULTIVIEW_IMAGE_ROUTE, {"input": _input(image, "image")})
 
 
 # --------------------------------------------------------------------------- post-processing
@@ -513,7 +533,7 @@ def texture_model_request(
         if not v35:
             raise ValueError(f"delight needs model_version={versions.TEXTURE_V35!r}.")
         body["delight"] = True
-    return Request(ROUTES["texture_model"], body)
+    return Request(TEXTURE_MODEL_ROUTE, body)
 
 
 def convert_model_request(
@@ -566,16 +586,16 @@ def convert_model_request(
     _option(body, "fbx_preset", fbx_preset, "blender", FBX_PRESETS)
     _option(body, "export_orientation", export_orientation, "+x", EXPORT_ORIENTATIONS)
     _flag(body, "animate_in_place", animate_in_place, False)
-    return Request(ROUTES["convert_model"], body)
+    return Request(CONVERT_MODEL_ROUTE, body)
 
 
 def import_model_request(file: str) -> Request:
     """Turn an uploaded model (file token) or a model URL into a task other routes accept."""
-    return Request(ROUTES["import_model"], {"input": _input(file, "file")})
+    return Request(IMPORT_MODEL_ROUTE, {"input": _input(file, "file")})
 
 
 def check_riggable_request(source: str) -> Request:
-    return Request(ROUTES["animate_prerigcheck"], {"input": _input(source, "original_model_task_id")})
+    return Request(ANIMATE_PRERIGCHECK_ROUTE, {"input": _input(source, "original_model_task_id")})
 
 
 def rig_model_request(
@@ -600,7 +620,7 @@ def rig_model_request(
         if needs:
             raise ValueError(f"Rig model {version} rigs bipeds only; {' and '.join(needs)} needs "
                              f"model_version={versions.RIG_ALL_TYPES[1]!r} or {versions.RIG_ALL_TYPES[0]!r}.")
-    return Request(ROUTES["animate_rig"], body)
+    return Request(ANIMATE_RIG_ROUTE, body)
 
 
 def _animation_name(value: Any) -> str:
@@ -640,7 +660,7 @@ def retarget_animation_request(
         log.warning("bake_animation=False is ignored: apiv3 no longer has this option")
     _flag(body, "export_with_geometry", export_with_geometry, False)
     _flag(body, "animate_in_place", animate_in_place, False)
-    return Request(ROUTES["animate_retarget"], body)
+    return Request(ANIMATE_RETARGET_ROUTE, body)
 
 
 def mesh_segmentation_request(
@@ -665,7 +685,7 @@ def mesh_segmentation_request(
         body["ref_image"] = _input(ref_image, "ref_image")
     if split_by_connectivity is not None:
         body["split_by_connectivity"] = _bool(split_by_connectivity, "split_by_connectivity")
-    return Request(ROUTES["mesh_segmentation"], body)
+    return Request(MESH_SEGMENTATION_ROUTE, body)
 
 
 def mesh_completion_request(
@@ -682,7 +702,7 @@ def mesh_completion_request(
         body["part_names"] = _part_names(part_names)
     if completion_mode is not None:
         body["completion_mode"] = _choice(completion_mode, "completion_mode", COMPLETION_MODES)
-    return Request(ROUTES["mesh_completion"], body)
+    return Request(MESH_COMPLETION_ROUTE, body)
 
 
 def smart_lowpoly_request(
@@ -708,7 +728,7 @@ def smart_lowpoly_request(
         if _bool(smart_uv, "smart_uv") and body.get("model") != versions.DECIMATE_SMART_UV:
             raise ValueError(f"smart_uv needs model_version={versions.DECIMATE_SMART_UV!r}.")
         body["smart_uv"] = smart_uv
-    return Request(ROUTES["highpoly_to_lowpoly"], body)
+    return Request(HIGHPOLY_TO_LOWPOLY_ROUTE, body)
 
 
 def mesh_uv_request(source: str, model_version: str | None = None, *, export_orientation: str | None = None) -> Request:
@@ -717,7 +737,7 @@ def mesh_uv_request(source: str, model_version: str | None = None, *, export_ori
     if model_version is not None:
         body["model"] = _version(model_version)
     _option(body, "export_orientation", export_orientation, None, EXPORT_ORIENTATIONS)
-    return Request(ROUTES["mesh_uv"], body)
+    return Request(MESH_UV_ROUTE, body)
 
 
 # --------------------------------------------------------------------------- tasks
