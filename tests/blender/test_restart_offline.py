@@ -23,6 +23,7 @@ def test_restart_with_online_access_off_lists_jobs_and_resumes_when_allowed(rt: 
     prefs.api_key = TEST_KEY
     prefs.api_base_url = emulator.base_url
     set_online_access(True)
+    emulator.set_timing(run_seconds=3600)  # still running on Tripo when Blender quits, however slow this machine
     job = rt.submit(spec(name="Before restart"))
     pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="task id")
     rt.shutdown()  # Blender quits; the journal keeps the job
@@ -38,6 +39,7 @@ def test_restart_with_online_access_off_lists_jobs_and_resumes_when_allowed(rt: 
     assert len(emulator.requests) == before, "nothing is sent while online access is off"
 
     set_online_access(True)
+    emulator.advance(3600)  # the task finishes on Tripo meanwhile
     done = pump_job(rt, job.id, "done", "failed")
     assert done.state.value == "done", done.error
     assert len(created(emulator)) == 1, "resumed, not sent again"
