@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
 from . import job_list
 from .account import BalanceInfo, UserError
 from .runtime import online_access, runtime
+from .text_fit import draw_text, measure_for
 
 __all__ = ["balance_text", "human_size", "draw_account", "draw_cache", "CLASSES"]
 
@@ -53,14 +54,16 @@ def balance_text(info: BalanceInfo) -> tuple[str, str]:
 
 
 def draw_account(layout: Any) -> None:
-    """Check Key button and the last answer (balance or the reason it failed)."""
+    """Check Key button and the last answer (balance or the reason it failed), wrapped to the
+    Preferences window's real width."""
+    measure = measure_for(bpy.context)
     if not online_access():
-        job_list.draw_wrapped(layout, "Online access is off: enable Preferences › System › Network › Allow "
-                              "Online Access, or the add-on cannot reach Tripo.", 60, icon='INTERNET_OFFLINE')
+        draw_text(layout, "Online access is off: enable Preferences › System › Network › Allow "
+                  "Online Access, or the add-on cannot reach Tripo.", measure, icon='INTERNET_OFFLINE')
     row = layout.row()
     row.operator("tripo.check_key", icon='CHECKMARK')
     text, icon = balance_text(runtime.balance())
-    job_list.draw_wrapped(layout, text, 80, icon=icon)
+    draw_text(layout, text, measure, icon=icon)
 
 
 def draw_cache(layout: Any, prefs: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import blf
 
-__all__ = ["Measure", "measure_for", "wrap", "shorten", "draw_text", "MORE", "DEFAULT_WIDTH"]
+__all__ = ["Measure", "measure_for", "dialog_measure", "wrap", "shorten", "draw_text", "MORE", "DEFAULT_WIDTH"]
 
 #: What a shortened line ends with (see the module docstring).
 MORE = " (more)"
@@ -67,6 +67,14 @@ def measure_for(context: Any) -> Measure:
     region = getattr(context, "region", None)
     width = float(getattr(region, "width", 0) or 0) or DEFAULT_WIDTH * scale
     return Measure(room=max(40.0, width - _PANEL_MARGIN * scale), font_px=points * scale, scale=scale)
+
+
+def dialog_measure(width: int, context: Any = None) -> Measure:
+    """The :class:`Measure` of a dialog opened ``width`` pixels wide (``invoke_props_dialog``
+    takes the width at UI scale 1; Blender scales it, and the text, by the UI scale)."""
+    measure = measure_for(context)
+    return Measure(room=max(40.0, (width - _PANEL_MARGIN) * measure.scale), font_px=measure.font_px,
+                   scale=measure.scale)
 
 
 def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
