@@ -4,30 +4,29 @@ This file must stay importable without Blender: ``from tripo_blender.client impo
 works in any Python that has ``requests``. Everything that needs ``bpy`` lives in
 ``tripo_blender.blender`` and is imported only when Blender registers the add-on.
 
-In Blender (add-on enabled) the package is also the console API to Tripo's apiv3, ``import
-tripo_blender as tripo``: ``tripo.text_to_model(...)``, ``tripo.jobs()``… (see
-:mod:`tripo_blender.console`, or ``help(tripo.console)``). Those names are imported on first use by :func:`__getattr__`, so
-importing the package itself never needs ``bpy``.
+In Blender (add-on enabled) the package is also the console API to Tripo's apiv3: ``tripo`` in
+Blender's Python console (:mod:`.blender.console_name`), ``from bl_ext.user_default import
+tripo_blender as tripo`` in scripts (Blender's name for the installed extension; never a
+top-level ``tripo_blender``, which the extension policy forbids): ``tripo.text_to_model(...)``,
+``tripo.jobs()``… (see :mod:`tripo_blender.console`, or ``help(tripo.console)``). Those names are
+imported on first use by :func:`__getattr__`, so importing the package itself never needs ``bpy``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-#: What ``tripo_blender.<name>`` resolves to from :mod:`.console` (with ``jobs`` and ``client``,
-#: which are subpackages made callable by ``console.attach()``, this is ``console.__all__``; a test
-#: keeps them equal). Listed here so that no bpy import is needed to know them.
-_CONSOLE_NAMES = frozenset({
-    "Job", "JobFailed", "JobCancelled", "UserError",
-    "text_to_model", "image_to_model", "multiview_to_model",
-    "texture", "rig", "check_riggable", "retarget", "convert", "segment", "complete",
-    "smart_lowpoly", "import_task", "batch", "balance", "estimate_cost",
-})
+def _console_names() -> frozenset[str]:
+    """What ``tripo_blender.<name>`` resolves to from :mod:`.console` (its ``__all__`` without the
+    callable subpackages ``jobs``/``client``): :mod:`.rules.console_api`, which needs no bpy."""
+    from .rules.console_api import CONSOLE_NAMES
+
+    return frozenset(CONSOLE_NAMES)
 
 
 def __getattr__(name: str) -> Any:
     """Lazy re-export of the console API (PEP 562): ``bpy`` is imported only when it is used."""
-    if name not in _CONSOLE_NAMES:
+    if name not in _console_names():
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     try:
         from . import console
@@ -42,24 +41,29 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _CONSOLE_NAMES)
+    return sorted(set(globals()) | _console_names())
 
 
 def register() -> None:
     """Register the add-on's classes with Blender (called by Blender when the extension is enabled),
     then set up the console API: ``tripo.jobs()``/``tripo.client()`` (see :mod:`.console`) and the
-    plain ``tripo_blender`` name (see :mod:`.alias`)."""
-    from . import alias, blender, console
+    name ``tripo`` in the Python console (see :mod:`.blender.console_name`)."""
+    import sys
+
+    from . import blender, console
+    from .blender import console_name
 
     blender.register()
     console.attach()
-    alias.install(__name__)
+    console_name.install(sys.modules[__name__])
 
 
 def unregister() -> None:
-    """Unregister everything :func:`register` added, the ``tripo_blender`` alias first."""
-    from . import alias, blender, console
+    """Unregister everything :func:`register` added, the console's ``tripo`` name first."""
+    from . import blender, console
+    from .blender import console_name, rig_dialog
 
-    alias.remove()
+    console_name.remove()
+    rig_dialog.stop()
     console.detach()
     blender.unregister()

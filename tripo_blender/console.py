@@ -1,4 +1,4 @@
-"""Tripo from Blender's Python console and from scripts: ``import tripo_blender as tripo``.
+"""Tripo from Blender's Python console (the name ``tripo``) and from scripts (see below).
 
 Every function does what a button of the add-on does and returns a :class:`Job` at once; the
 job runs on the add-on's workers exactly like one started from the sidebar, against Tripo's
@@ -6,24 +6,25 @@ apiv3 (it is listed in the Jobs panel, resumes after a restart, lands at the 3D 
 ``job.wait()`` blocks until the result is in the scene — it runs the add-on's main-thread work
 (imports) while it waits, so it also works in ``blender -b``, where timers never fire.
 
-A console session::
+A console session (``tripo`` is there while the add-on is enabled, :mod:`.blender.console_name`)::
 
-    >>> import tripo_blender as tripo
     >>> tripo.estimate_cost("text_to_model", prompt="a fox")
     20
     >>> fox = tripo.text_to_model("a low-poly fox", model_version="v2.5-20250123")
     >>> fox
     <tripo.Job 'a low-poly fox' text_to_model running 35% task 1ec04b…>
     >>> fox.wait().objects                      # blocks; the model is now in the scene
-    [bpy.data.objects['RootNode'], ...]
+    [bpy.data.objects['a low-poly fox'], ...]
     >>> rigged = tripo.rig(fox.objects[0]).wait()
     >>> moves = tripo.retarget(rigged.armature, ["preset:walk", "preset:run"]).wait()
     >>> [a.name for a in moves.actions]
-    ['run', 'walk']
+    ['a low-poly fox – run', 'a low-poly fox – walk']
     >>> tripo.balance().balance
     9875.0
 
-Headless (the add-on enabled in the user preferences; ``--online-mode`` allows online access
+A script imports the add-on by its extension name, ``from bl_ext.user_default import
+tripo_blender as tripo`` (``user_default``: the repository it was installed into; the README has
+a repository-agnostic line). Headless (the add-on enabled in the user preferences; ``--online-mode`` allows online access
 for this run even where the preferences leave it off, as new profiles do)::
 
     blender -b --online-mode --python make_fox.py
@@ -56,35 +57,31 @@ import sys
 import threading
 import time
 import types
-from typing import Any, Callable, Iterable, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Sequence, Union, cast
 
 import bpy
 
-from .blender import generate_form as form
 from .blender.account import BalanceInfo, UserError
-from .blender.generate_ops import GenerateRequest, request_problems
+from .blender import generation
+from .blender.concept_images import images_of
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
 from .blender.runtime import ACTIVE_INTERVAL, runtime
-from .blender.sources import DEFAULT_PLACEMENT, SourceRef, check_options, post_process_spec, source_of
+from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of
 from .client import TripoAPIError, TripoClient, TripoError
-from .client.dry_run import check_call, check_known
 from .client.inputs import is_file_token, is_uuid
-from .jobs import FOLLOW_KIND, JobError, JobSpec, JobState
+from .jobs import JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
 from .jobs import kind_of
-from .jobs.kinds import by_console_name
-from .jobs.model import thaw
+from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE,
+                          TEXTURE, by_console_name)
+from .rules import generate as form
+from .rules.console_api import CONSOLE_NAMES, SUBPACKAGE_CALLS
 from .rules.settings import MAX_WORKERS
 
-__all__ = [
-    "Job", "JobFailed", "JobCancelled", "UserError",
-    "text_to_model", "image_to_model", "multiview_to_model",
-    "texture", "rig", "check_riggable", "retarget", "convert", "segment", "complete",
-    "smart_lowpoly", "import_task", "batch", "jobs", "balance", "estimate_cost", "client",
-]
+__all__ = [*CONSOLE_NAMES, *SUBPACKAGE_CALLS]  # noqa: PLE0604 - the list is the kinds table's (rules.console_api)
 
 #: A stable name (not ``__name__``, which is ``bl_ext.<repo>.…``) so users can configure it.
 LOGGER_NAME = "tripo_blender.console"
@@ -310,38 +307,53 @@ def _slot(value: ImageInput | None) -> ImageSlot:
 
 def _generation_spec(mode: str, images: Sequence[ImageInput | None], options: Mapping[str, Any], *,
                      prompt: str = "", name: str | None, location: Sequence[float] | None, caller: str) -> JobSpec:
-    """Validate like the panel (same rules, same messages), prepare the images, build the spec:
-    one path for all three modes and for :func:`batch`."""
+    """Validate like the panel (same rules, same messages), prepare the images, build the spec —
+    the sidebar's own generation service (:mod:`.blender.generation`), for all three modes and for
+    :func:`batch`; the console only speaks its own language (client keywords in, ValueError out)
+    and also sends URLs, ``file_…`` tokens and task ids as they are."""
     _require_main_thread(f"{caller}()")
     kind = form.MODE_KINDS[mode]
     values = _form_values(kind, options, caller)
     values.update(mode=mode, prompt=prompt)
-    problems = request_problems(GenerateRequest(mode, values, tuple(_slot(v) for v in images), frozenset(options)))
-    if problems:
-        raise ValueError("; ".join(problems))
-    whats = ["image"] if mode == "IMAGE" else [f"{view} view image" for view in form.VIEWS]
-    paths = [None if v is None else _image_input(v, what) for v, what in zip(images, whats)]
-    kind, params = form.build_params(mode, values, paths)
+    where = _location(location).get("location")
+    request = generation.GenerateRequest(mode, values, tuple(_slot(v) for v in images), frozenset(options))
+
+    def prepare(index: int, what: str) -> str:
+        value = images[index]
+        assert value is not None  # the service prepares filled inputs only
+        return _image_input(value, what)
+
     labels = [None if v is None else _image_label(v) for v in images]
-    return JobSpec(kind, params, name=name or form.job_name(mode, prompt, labels),
-                   meta={"mode": mode, **_location(location)})
+    try:
+        return generation.generation_spec(request, prepare, labels=labels, name=name, location=where)
+    except generation.GenerationRefused as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _start(spec: JobSpec) -> Job:
     """Submit ``spec`` after the client's own argument checks: bad arguments raise here, at the
     call, with nothing sent (a worker would only find them later, as a failed job)."""
-    if spec.kind != FOLLOW_KIND:
-        params = thaw(spec.params)
-        check_known(spec.kind, params)
-        check_call(spec.kind, params)
-    job = runtime.submit(spec)
-    log.debug("started %s job %s %r", spec.kind, job.id, job.name)
-    return Job(job)
+    return Job(generation.submit(spec))
 
 
-def _post(kind: str, target: SourceRef, options: dict[str, Any], *, name: str | None,
+#: What a post-process starts from: an object of a Tripo result or any mesh (uploaded first), a
+#: task id, or several meshes (one file, placed where the first one is).
+Targets = Union[SourceRef, Sequence[bpy.types.Object]]
+
+
+def _source(target: Targets) -> Source:
+    """The source of ``target``; a list or tuple of objects is one local source (first = active)."""
+    if isinstance(target, (list, tuple)):
+        if not target:
+            raise ValueError("No objects given: pass a mesh object, several of them, or a task id")
+        return source_of(target[0], list(target))
+    return source_of(cast(SourceRef, target))
+
+
+def _post(kind: str, target: Targets, options: dict[str, Any], *, name: str | None,
           placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (), suffix: str = "") -> Job:
-    """Start post-process ``kind`` on ``target`` (an object of a Tripo result, or a task id).
+    """Start post-process ``kind`` on ``target`` (an object of a Tripo result or any mesh, several
+    meshes, or a task id).
 
     The default job name is ``"<verb> <source name><suffix>"`` ("Rig Fox", "Animate Fox (walk)"),
     the verb being the kind's (:mod:`.jobs.kinds`); messages name the console function.
@@ -349,9 +361,9 @@ def _post(kind: str, target: SourceRef, options: dict[str, Any], *, name: str | 
     record = kind_of(kind)
     caller = record.console or kind
     _require_main_thread(f"{caller}()")
-    source = source_of(target)
+    source = _source(target)
     spec = post_process_spec(kind, source, options, name=name or f"{record.verb} {source.label}{suffix}",
-                             placement=placement, presets=presets, caller=caller)
+                             placement=placement, presets=presets, caller=caller, history=runtime.jobs())
     return _start(spec)
 
 
@@ -445,6 +457,17 @@ class Job:
         return sorted(found, key=lambda ob: ob.parent in members)
 
     @property
+    def images(self) -> list[bpy.types.Image]:
+        """The Blender images an image job landed (:func:`text_to_image`: one), tagged ``tripo_job_id``."""
+        return images_of(self.id)
+
+    @property
+    def image(self) -> bpy.types.Image | None:
+        """The concept image of a :func:`text_to_image` job once it is done (None before)."""
+        found = self.images
+        return found[0] if found else None
+
+    @property
     def actions(self) -> list[bpy.types.Action]:
         """Animations this job landed (rig and retarget results), tagged ``tripo_job_id``."""
         return [action for action in bpy.data.actions if _made_by(action, self.id)]
@@ -502,7 +525,9 @@ class Job:
         """One line: state, name and outcome (the batch progress line)."""
         job = self.snapshot
         if job.state == JobState.DONE:
-            made = f"{len(self.objects)} objects" if job.kind != "check_riggable" else f"result {dict(job.result)}"
+            made = f"{len(self.objects)} objects" if job.kind != CHECK_RIGGABLE.name else f"result {dict(job.result)}"
+            if self.images:  # text_to_image: the concept image, not objects
+                made = ", ".join(f"image {image.name!r}" for image in self.images)
             return f"done: {job.name!r} → {made} (task {job.task_id})"
         if job.state in _SETTLED:
             return f"{job.state.value}: {job.name!r}: {_error_from(job)}"
@@ -572,6 +597,26 @@ def import_task(task_id: str, *, name: str | None = None, location: Sequence[flo
     return Job(follow_task(task_id, name, meta=_location(location)))  # the same job as Tripo › Import by Task ID
 
 
+def text_to_image(prompt: str, *, name: str | None = None, **options: Any) -> Job:
+    """A concept image from a text prompt (≈ 5 credits), as the panel's "Image First" makes it;
+    returns the :class:`Job` at once. ``job.wait().image`` is the ``bpy.types.Image`` (named after
+    the prompt, packed into the file); ``job.task_id`` can then be the image of
+    :func:`image_to_model`, which makes the model without uploading anything again.
+
+    ``options``: :meth:`TripoClient.text_to_image`'s keywords (``negative_prompt``, ``model`` — an
+    image model such as ``seedream_v4`` —, ``size``, ``aspect_ratio``, ``output_format``).
+    """
+    if not isinstance(prompt, str):
+        raise TypeError(f"text_to_image() prompt must be a string, not {type(prompt).__name__}")
+    _require_main_thread("text_to_image()")
+    problems = form.image_first_problems("TEXT", {"prompt": prompt,
+                                                  "negative_prompt": options.get("negative_prompt") or ""})
+    if problems:
+        raise ValueError("; ".join(problems))
+    params = {"prompt": prompt, **{k: v for k, v in options.items() if v is not None}}
+    return _start(JobSpec(TEXT_TO_IMAGE.name, params, name=name or form.job_name("TEXT", prompt)))
+
+
 # --------------------------------------------------------------------------- post-processes
 
 
@@ -580,8 +625,9 @@ def _images_in(options: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {k: (_image_input(v, k.replace("_", " ")) if k in names and v is not None else v) for k, v in options.items()}
 
 
-def texture(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
-    """Re-texture a Tripo result (an object of it, or its task id).
+def texture(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
+    """Re-texture a Tripo result (an object of it, or its task id) or any mesh object(s) — a mesh
+    of your own is exported (modifiers applied) and uploaded first, once while it is unchanged.
 
     ``options``: :meth:`TripoClient.texture_model`'s keywords — ``text_prompt``, ``image_prompt``
     and ``style_image`` (these two may also be ``bpy.types.Image``), ``model_version``
@@ -590,30 +636,31 @@ def texture(target: SourceRef, *, name: str | None = None, placement: str = DEFA
     ``"HIDE_SOURCE"`` (default), ``"KEEP_BOTH"`` or ``"REPLACE"``.
     """
     options = _images_in(options, ("image_prompt", "style_image"))
-    return _post("texture_model", target, options, name=name, placement=placement)
+    return _post(TEXTURE.name, target, options, name=name, placement=placement)
 
 
-def rig(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
-    """Rig a Tripo result: the result lands as one armature with the skinned mesh, where the
+def rig(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
+    """Rig a Tripo result or any mesh (uploaded first): the result lands as one armature with the skinned mesh, where the
     source is. ``options``: ``out_format`` ("glb"/"fbx"), ``rig_type``, ``spec`` (``tripo``,
     ``mixamo``, ``actorcore``, ``unity``, ``unreal``, ``vrm``) and ``model_version``: rig model
     ``v1.0-20240301`` (the default) rigs bipeds with the tripo, mixamo or actorcore spec only;
     ``v2.5-20260210`` and ``v3.0-20260909`` rig every type and spec."""
-    return _post("rig_model", target, options, name=name, placement=placement)
+    return _post(RIG.name, target, options, name=name, placement=placement)
 
 
-def check_riggable(target: SourceRef, *, name: str | None = None) -> Job:
+def check_riggable(target: Targets, *, name: str | None = None) -> Job:
     """Ask Tripo whether a result can be rigged (free). After ``wait()``, ``job.result`` says
     ``riggable`` (True/False) and the detected skeleton as ``rig_type`` and/or ``topology``
     (e.g. ``"biped"``); nothing is imported."""
-    return _post("check_riggable", target, {}, name=name)
+    return _post(CHECK_RIGGABLE.name, target, {}, name=name)
 
 
-def retarget(target: SourceRef, animations: str | Sequence[str], *, name: str | None = None,
+def retarget(target: Targets, animations: str | Sequence[str], *, name: str | None = None,
              **options: Any) -> Job:
     """Animate a rigged result with preset animations (``"preset:walk"``, ``Animation.RUN``…, 1–5).
 
-    ``target`` is the rig result's armature (or any object of it, or the rig task's id). The
+    ``target`` is the rig result's armature (or any object of it, or the rig task's id; a mesh of
+    your own is rigged with :func:`rig` first, then its rig result is retargeted). The
     animations land on that armature as one action each, named after the preset (``walk``); no
     second character is added. ``options``: ``out_format``, ``export_with_geometry``,
     ``animate_in_place``.
@@ -622,41 +669,49 @@ def retarget(target: SourceRef, animations: str | Sequence[str], *, name: str | 
     if not 1 <= len(presets) <= 5:
         raise ValueError(f"retarget() takes 1 to 5 animations, not {len(presets)}")
     suffix = f" ({', '.join(p.removeprefix('preset:') for p in presets)})"
-    return _post("retarget_animation", target, {"animation": presets, **options}, name=name, presets=presets,
+    return _post(RETARGET.name, target, {"animation": presets, **options}, name=name, presets=presets,
                  suffix=suffix)
 
 
-def convert(target: SourceRef, format: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+def convert(target: Targets, format: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
             **options: Any) -> Job:
     """Convert a result to ``format`` (GLTF, USDZ, FBX, OBJ, STL, 3MF) and import it when Blender
     can; ``options``: :meth:`TripoClient.convert_model`'s keywords (``face_limit``,
     ``fbx_preset``, ``scale_factor``, ``export_orientation``…; any that differs from Tripo's
     default makes it a pricier "complex convert")."""
-    return _post("convert_model", target, {"format": format, **options}, name=name, placement=placement)
+    return _post(CONVERT.name, target, {"format": format, **options}, name=name, placement=placement)
 
 
-def segment(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+def segment(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
             **options: Any) -> Job:
     """Split a result into named parts. ``options``: ``model_version`` (``v1.0-20250506`` by
     default; ``v2.0-20260430`` adds ``segmentation_granularity``, ``split_by_connectivity`` and
     ``ref_image``, a path, URL, token or ``bpy.types.Image``)."""
     options = _images_in(options, ("ref_image",))
-    return _post("mesh_segmentation", target, options, name=name, placement=placement)
+    return _post(SEGMENT.name, target, options, name=name, placement=placement)
 
 
-def complete(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+def complete(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
              **options: Any) -> Job:
     """Complete the parts of a segmented result; ``options``: ``part_names`` (default: all) and
     ``completion_mode`` (``"ai_completion"`` or ``"quick_cap"``)."""
-    return _post("mesh_completion", target, options, name=name, placement=placement)
+    return _post(COMPLETE.name, target, options, name=name, placement=placement)
 
 
-def smart_lowpoly(target: SourceRef, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+def smart_lowpoly(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
                   **options: Any) -> Job:
     """Retopologise a result to a clean low-poly mesh; ``options``: ``model_version`` (``v1.0``,
     ``v2.0`` — Tripo's default — or ``v3.0``, which adds ``smart_uv``), ``face_limit`` (Tripo
     decides when not given), ``quad``, ``bake``, ``part_names``."""
-    return _post("smart_lowpoly", target, options, name=name, placement=placement)
+    return _post(LOWPOLY.name, target, options, name=name, placement=placement)
+
+
+def smart_uv(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+             **options: Any) -> Job:
+    """Unwrap clean UVs with Tripo's Smart UV (at most 80,000 triangles, modifiers applied); the
+    unwrapped model lands in the source's place. Works on a Tripo result or any mesh (uploaded and
+    imported on Tripo first). ``options``: ``model_version``, ``export_orientation``."""
+    return _post(SMART_UV.name, target, options, name=name, placement=placement)
 
 
 # --------------------------------------------------------------------------- many at once
@@ -692,9 +747,7 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
         except ValueError as exc:
             raise ValueError(f"prompt {number} ({prompt[:40]!r}): {exc}") from None
     for spec in specs:
-        params = thaw(spec.params)
-        check_known(spec.kind, params)
-        check_call(spec.kind, params)
+        generation.check(spec)
     _ensure_console_output()
     if parallel > MAX_WORKERS:
         log.warning("parallel=%d is above Tripo's concurrency pool for generations (%d): lowered to %d",

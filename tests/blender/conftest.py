@@ -56,9 +56,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("package") is not None)
 
 
-def pytest_sessionfinish() -> None:
-    """Remove the temporary Blender user folder (extensions, config, caches)."""
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the temporary Blender user folder (extensions, config, caches); remember the status."""
     shutil.rmtree(_USER_RESOURCES, ignore_errors=True)
+    session.config._tripo_exitstatus = exitstatus  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """bpy 4.2 only: leave the process before its C++ static destructors run.
+
+    Why: after any glTF *export* (Blender's own exporter, e.g. ``bpy.ops.export_scene.gltf`` on a
+    fresh scene, no add-on involved) the PyPI ``bpy`` 4.2 module crashes at process exit:
+    ``SpaceType::~SpaceType`` → ``bpy_class_free`` → ``PyGILState_Ensure`` on an interpreter that is
+    already finalised (SIGSEGV; gdb backtrace). 4.5 and later free their space types first. Real
+    Blender 4.2 frees them in ``WM_exit`` before Python ends, so artists never meet it; the test run
+    did (exit code 139 after every test had passed). By the time this hook runs, every result is
+    reported, so leaving with pytest's own exit status hides nothing.
+    """
+    if HAVE_BPY and bpy.app.version < (4, 3, 0):
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        status = getattr(config, "_tripo_exitstatus", None)
+        os._exit(int(status) if status is not None else 0)
 
 
 @pytest.fixture(scope="session")

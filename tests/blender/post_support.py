@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import bpy
+import pytest
 
 from tests.emulator import Emulator
 
@@ -102,3 +103,13 @@ def draw_dialog(op_class: Any, **values: Any) -> Any:
     layout = layout_spy()
     op_class.draw(DialogDouble(op_class, layout, **values), bpy.context)
     return layout
+
+
+def poll_message(op_name: str) -> str | None:
+    """None when the item is enabled, else its poll message (what the greyed item's tooltip says)."""
+    op = getattr(bpy.ops.tripo, op_name)
+    if op.poll():
+        return None
+    with pytest.raises(RuntimeError) as info:
+        op()
+    return str(info.value)

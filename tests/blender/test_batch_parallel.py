@@ -18,11 +18,12 @@ import pytest
 from tests.emulator import Emulator
 
 from .runtime_support import created, online, rt  # noqa: F401 - fixtures
+from .support import DEV_MODULE
 
 
 @pytest.fixture
 def tripo(addon: ModuleType) -> ModuleType:
-    return importlib.import_module("tripo_blender")
+    return importlib.import_module(DEV_MODULE)  # the console's `tripo`
 
 
 def test_batch_of_ten_reaches_the_pool_with_default_preferences(tripo: ModuleType, rt: Any, online: Emulator,

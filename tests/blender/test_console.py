@@ -1,4 +1,4 @@
-"""The console API (``import tripo_blender as tripo``) against the emulator, in real bpy.
+"""The console API (``tripo`` in Blender's Python console) against the emulator, in real bpy.
 
 Nothing here calls the pump by hand: ``job.wait()`` and ``tripo.batch()`` must do it themselves,
 because in ``blender -b`` (and in the bpy module) timers never fire.
@@ -30,10 +30,18 @@ PIPELINE = SCRIPTS / "console_pipeline.py"
 WAIT = 60.0  # generous: a failure shows as a TimeoutError naming the job's state
 
 
+def open_console(key: str = "tripo-test") -> Any:
+    """A Python console as Blender's console editor gets one (its module's ``get_console``)."""
+    module = importlib.import_module(f"{DEV_MODULE}.blender.console_name").console_module()
+    assert module is not None, "Blender's Python console module is missing"
+    return module.get_console(key)[0]
+
+
 @pytest.fixture
 def tripo(addon: ModuleType) -> ModuleType:
-    """``import tripo_blender as tripo``, as a user types it (after the add-on is enabled)."""
-    return importlib.import_module("tripo_blender")
+    """``tripo`` as a user types it in Blender's Python console (after the add-on is enabled)."""
+    found: ModuleType = open_console().locals["tripo"]
+    return found
 
 
 @pytest.fixture
@@ -50,60 +58,53 @@ def _tagged(task_id: str | None) -> list[Any]:
     return [ob for ob in bpy.data.objects if ob.get("tripo_task_id") == task_id]
 
 
-# --------------------------------------------------------------------------- the name `tripo_blender`
+# --------------------------------------------------------------------------- the console's `tripo`
 
 
-def test_plain_name_is_the_enabled_extension_one_copy_of_each_module(tripo: ModuleType) -> None:
+def test_the_console_has_tripo_without_an_import_and_no_top_level_module(tripo: ModuleType) -> None:
     assert tripo is sys.modules[DEV_MODULE]
-    client = importlib.import_module("tripo_blender.client")
-    assert client is importlib.import_module(f"{DEV_MODULE}.client")
-    from tripo_blender.client import TripoAPIError  # what a script catches is what the add-on raises
-
-    assert TripoAPIError is importlib.import_module(f"{DEV_MODULE}.client.errors").TripoAPIError
-    assert importlib.import_module("tripo_blender.jobs.model") is importlib.import_module(f"{DEV_MODULE}.jobs.model")
-    console = importlib.import_module("tripo_blender.console")
-    assert console is importlib.import_module(f"{DEV_MODULE}.console")
-    assert console.__spec__.name == f"{DEV_MODULE}.console", "the alias must not rewrite the module's spec"
+    console = open_console("typed")
+    console.push("found = tripo.jobs.JobState.DONE, tripo.__name__")  # what a user types, run by the console
+    assert console.locals["found"] == ("done", DEV_MODULE)
+    assert tripo.client.TripoAPIError is importlib.import_module(f"{DEV_MODULE}.client.errors").TripoAPIError
+    assert "tripo_blender" not in sys.modules or sys.modules["tripo_blender"] is not tripo, \
+        "a top-level module name is what Blender's extension policy forbids"
 
 
-def test_alias_and_callable_packages_exist_only_while_enabled(tripo: ModuleType) -> None:
+def test_console_name_and_callable_packages_exist_only_while_enabled(tripo: ModuleType) -> None:
     jobs_package = importlib.import_module(f"{DEV_MODULE}.jobs")
+    console_name = importlib.import_module(f"{DEV_MODULE}.blender.console_name")
+    opened = open_console("open while disabling")
     assert callable(tripo.jobs) and callable(tripo.client)
     assert tripo.jobs.JobState.DONE == "done" and tripo.client.TripoClient  # still the subpackages
     addon_utils.disable(DEV_MODULE, default_set=True, handle_error=reraise)
     try:
-        assert "tripo_blender" not in sys.modules
-        assert not [n for n in sys.modules if n.startswith("tripo_blender.")]
+        assert "tripo" not in opened.locals, "a disabled add-on must not keep answering to the name"
+        assert "tripo" not in open_console("opened while disabled").locals
+        assert type(console_name.console_module().get_console).__name__ == "function", "Blender's own again"
         assert not callable(jobs_package)
-        assert importlib.import_module(f"{DEV_MODULE}.alias").installed_for() is None
     finally:
         enable_addon(DEV_MODULE)
-    assert importlib.import_module("tripo_blender") is sys.modules[DEV_MODULE]
+    assert opened.locals["tripo"] is sys.modules[DEV_MODULE]
+    assert open_console("opened after enabling").locals["tripo"] is sys.modules[DEV_MODULE]
     assert callable(importlib.import_module(f"{DEV_MODULE}.jobs"))
 
 
-def test_another_module_named_tripo_blender_is_left_alone(addon: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_tripo_the_user_assigned_is_left_alone(addon: ModuleType) -> None:
+    console = open_console("own tripo")
+    console.push("tripo = 'my own'")
     addon_utils.disable(DEV_MODULE, default_set=True, handle_error=reraise)
-    other = ModuleType("tripo_blender")
-    sys.modules["tripo_blender"] = other
-    try:
-        with caplog.at_level(logging.WARNING):
-            enable_addon(DEV_MODULE)
-        assert sys.modules["tripo_blender"] is other
-        assert f"import {DEV_MODULE} as tripo" in caplog.text
-    finally:
-        addon_utils.disable(DEV_MODULE, default_set=True, handle_error=reraise)
-        if sys.modules.get("tripo_blender") is other:
-            del sys.modules["tripo_blender"]
-        enable_addon(DEV_MODULE)
-    assert importlib.import_module("tripo_blender") is sys.modules[DEV_MODULE]
+    enable_addon(DEV_MODULE)
+    assert console.locals["tripo"] == "my own"
 
 
 def test_the_package_lists_exactly_the_console_api_and_help_explains_it(tripo: ModuleType) -> None:
     console = tripo.console
-    assert tripo._CONSOLE_NAMES | {"jobs", "client"} == set(console.__all__)
+    assert tripo._console_names() | {"jobs", "client"} == set(console.__all__)
+    assert all(callable(getattr(console, name)) for name in console.__all__), "every name is a function or class"
     assert set(console.__all__) <= set(dir(tripo))
-    assert ">>> import tripo_blender as tripo" in (console.__doc__ or "")
+    assert ">>> tripo.estimate_cost(" in (console.__doc__ or "")
+    assert "bl_ext.user_default" in (console.__doc__ or "")  # how a script imports it
     assert "blender -b" in (console.__doc__ or "")
     for name in console.__all__:
         assert getattr(console, name).__doc__, f"{name} has no docstring for help()"
@@ -155,7 +156,7 @@ def test_wait_times_out_and_the_job_finishes_later(tripo: ModuleType, ready: Emu
 
 
 def test_no_credit_raises_the_api_error_with_its_code(tripo: ModuleType, ready: Emulator, prefs: Any) -> None:
-    from tripo_blender.client import TripoAPIError
+    TripoAPIError = tripo.client.TripoAPIError  # what a script catches is what the add-on raises
 
     poor = "tsk_poor_account_key_0000000000"
     ready.add_key(poor, balance=0)
@@ -453,9 +454,10 @@ def assert_landed(result: dict[str, Any]) -> None:
     assert result["armatures"] == [armature], "a retarget adds no second character"
     assert result["retarget"]["objects"] == []
     assert result["retarget"]["armature"] == armature
-    assert result["retarget"]["actions"] == ["run", "walk"]
-    assert result["animation"][armature]["active"] == "walk"
-    assert sorted(a for track in result["animation"][armature]["tracks"] for a in track) == ["run", "walk"]
-    assert result["animation"][armature]["playing"] == [["walk"]], "only the active action's track plays"
+    assert armature == "Fox (rigged)", "the rig is named after the character and the step"
+    assert result["retarget"]["actions"] == ["Fox – run", "Fox – walk"], "actions say whose they are"
+    assert result["animation"][armature]["active"] == "Fox – walk"
+    assert sorted(a for track in result["animation"][armature]["tracks"] for a in track) == ["Fox – run", "Fox – walk"]
+    assert result["animation"][armature]["playing"] == [["Fox – walk"]], "only the active action's track plays"
     assert result["model"]["hidden"] == result["model"]["objects"], "the rig replaces the model on screen"
 

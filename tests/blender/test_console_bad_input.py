@@ -11,13 +11,14 @@ import pytest
 from tests.emulator import Emulator
 
 from .runtime_support import online, rt  # noqa: F401 - fixtures
+from .support import DEV_MODULE
 
 RELIABILITY_AREA = "Bad input"
 
 
 @pytest.fixture
 def tripo(addon: ModuleType) -> ModuleType:
-    return importlib.import_module("tripo_blender")
+    return importlib.import_module(DEV_MODULE)  # the console's `tripo`
 
 
 @pytest.mark.parametrize("prompt", [None, 42])

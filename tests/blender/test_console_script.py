@@ -2,8 +2,9 @@
 
 The ``bpy`` module plays ``blender -b --online-mode --python console_pipeline.py``: a fresh Blender
 process with its own user folders (``BLENDER_USER_RESOURCES``), the add-on installed in an
-extension repository that is *not* the test suite's (``studio_tools``: the script's plain
-``import tripo_blender`` must not care), the key and server only in the environment
+extension repository that is *not* the test suite's (``studio_tools``: the pipeline script's
+repository-agnostic import must not care; the README's ``make_foxes.py`` imports
+``bl_ext.user_default.tripo_blender``, so it runs in Blender's own ``user_default``), the key and server only in the environment
 (``TRIPO_API_KEY``/``TRIPO_API_BASE_URL``), against an emulator this test starts. No timer ever
 fires in that process: only ``Job.wait()`` moves the jobs along.
 """
@@ -29,7 +30,8 @@ REPO_MODULE = "studio_tools"
 SCRIPT_TIMEOUT = 300
 
 
-def run_headless(script: Path, tmp: Path, emulator: Emulator) -> subprocess.CompletedProcess[str]:
+def run_headless(script: Path, tmp: Path, emulator: Emulator,
+                 repo_module: str = REPO_MODULE) -> subprocess.CompletedProcess[str]:
     """``blender -b --online-mode --python script`` played by the bpy module, in ``tmp``."""
     repo = tmp / "repo"
     repo.mkdir()
@@ -37,7 +39,7 @@ def run_headless(script: Path, tmp: Path, emulator: Emulator) -> subprocess.Comp
     env = {**os.environ, "BLENDER_USER_RESOURCES": str(tmp / "user"), "TRIPO_API_KEY": TEST_KEY,
            "TRIPO_API_BASE_URL": emulator.base_url}
     env.pop("PYTHONPATH", None)  # the add-on must come from the extension repository, nowhere else
-    return subprocess.run([sys.executable, str(SCRIPTS / "run_as_blender.py"), REPO_MODULE, str(repo), str(script)],
+    return subprocess.run([sys.executable, str(SCRIPTS / "run_as_blender.py"), repo_module, str(repo), str(script)],
                           cwd=tmp, env=env, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT)
 
 
@@ -77,7 +79,7 @@ def test_readme_headless_script_runs_as_documented(tmp_path: Path) -> None:
     script = SCRIPTS / "make_foxes.py"
     assert f"```python\n{script.read_text()}```" in (ROOT / "README.md").read_text(), "README and script differ"
     with Emulator() as emulator:
-        proc = run_headless(script, tmp_path, emulator)
+        proc = run_headless(script, tmp_path, emulator, "user_default")
         posted = sorted(r.json["prompt"] for r in created(emulator, "text_to_model"))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert posted == ["a grey fox", "a red fox", "an arctic fox"]

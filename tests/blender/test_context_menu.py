@@ -19,7 +19,8 @@ from tests.emulator import TEST_KEY, Emulator
 from tests.emulator.glb import PARTS
 from tripo_blender.client import TripoClient
 
-from .post_support import armatures, draw_dialog, finish, make_result, newest, objects_of, posted, root_of, select
+from .post_support import (armatures, draw_dialog, finish, make_result, newest, objects_of, poll_message, posted,
+                           root_of, select)
 from .runtime_support import (  # noqa: F401 - fixtures
     addon_module,
     calls_named,
@@ -38,25 +39,16 @@ from .runtime_support import (  # noqa: F401 - fixtures
 ITEMS = {
     "texture": "texture_model", "rig": "rig_model", "retarget": "retarget_animation", "convert": "convert_model",
     "segment": "mesh_segmentation", "complete": "mesh_completion", "smart_lowpoly": "smart_lowpoly",
+    "smart_uv": "mesh_uv",
 }
 #: Items that apply to a freshly generated (unrigged, unsegmented) model.
-FOR_A_MODEL = {"texture", "rig", "convert", "segment", "smart_lowpoly"}
+FOR_A_MODEL = {"texture", "rig", "convert", "segment", "smart_lowpoly", "smart_uv"}
 DAY = 24 * 3600
 
 
 @pytest.fixture
 def menu(addon: Any) -> Any:
     return addon_module("blender.context_menu")
-
-
-def poll_message(op_name: str) -> str | None:
-    """None when the item is enabled, else its poll message (what the greyed item's tooltip says)."""
-    op = getattr(bpy.ops.tripo, op_name)
-    if op.poll():
-        return None
-    with pytest.raises(RuntimeError) as info:
-        op()
-    return str(info.value)
 
 
 def states() -> dict[str, str | None]:
@@ -176,10 +168,12 @@ def test_complete_is_offered_on_a_segmentation_result_only(rt: Any, online: Emul
 # --------------------------------------------------------------------------- the menu itself
 
 
-def test_context_menu_shows_the_tripo_submenu_only_for_tripo_objects(rt: Any, online: Emulator, clean_scene: Any,
-                                                                     menu: Any) -> None:
+def test_context_menu_shows_the_tripo_submenu_for_tripo_objects_and_meshes(rt: Any, online: Emulator,
+                                                                           clean_scene: Any, menu: Any) -> None:
     cube = bpy.data.objects.new("Cube", bpy.data.meshes.new("Cube"))
     clean_scene.collection.objects.link(cube)
+    lamp = bpy.data.objects.new("Lamp", bpy.data.lights.new("Lamp", 'POINT'))
+    clean_scene.collection.objects.link(lamp)
     fox = root_of(make_result(rt))
 
     def drawn() -> list[Any]:
@@ -189,7 +183,9 @@ def test_context_menu_shows_the_tripo_submenu_only_for_tripo_objects(rt: Any, on
 
     select(fox)
     assert drawn() == ["VIEW3D_MT_tripo"]
-    select(cube)
+    select(cube)  # any mesh (issue 11): uploaded; a mesh without faces says why in the greyed items
+    assert drawn() == ["VIEW3D_MT_tripo"]
+    select(lamp)
     assert drawn() == []
     select()
     assert drawn() == []
@@ -269,7 +265,7 @@ def test_a_followed_rig_task_is_known_as_a_rig_and_retarget_works_on_it(rt: Any,
     (body,) = posted(online, "animate_retarget")
     assert (body["input"], body.get("out_format", "glb")) == (rig_task, out_format)
     assert armatures() == [armature], "the animation lands on the followed rig, no second character"
-    assert "walk" in {t.name for t in armature.animation_data.nla_tracks}
+    assert f"Tripo {rig_task[:8]} – walk" in {t.name for t in armature.animation_data.nla_tracks}
 
 
 @pytest.mark.parametrize("spec", ["mixamo", "tripo"])

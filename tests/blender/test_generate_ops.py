@@ -7,6 +7,7 @@ and checks both ends: the request the emulator received and the tagged objects i
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -17,9 +18,11 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
+from tests.client.imagedata import png_bytes
+
 from .runtime_support import (addon_module, created, online, pump_job, rt, set_online_access,  # noqa: F401
                               uploads)
-from .support import ASSETS
+from .support import ASSETS, DEV_MODULE
 
 IMAGES = ASSETS / "images"
 
@@ -288,8 +291,7 @@ def test_bad_requests_are_reported_and_nothing_is_sent(rt: Any, online: Emulator
 
 def test_compressed_result_this_blender_cannot_open_is_never_bought(rt: Any, online: Emulator,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    ops = addon_module("blender.generate_ops")
-    monkeypatch.setattr(ops, "gltf_supports_meshopt", lambda: False)
+    monkeypatch.setattr(addon_module("blender.generation"), "gltf_supports_meshopt", lambda: False)
     _refused("cannot open compressed (meshopt) GLBs; the result would be unusable",
              mode='TEXT', prompt="a cat", compress=True)
     assert online.requests == []
@@ -320,3 +322,66 @@ def test_missing_datablock_file_is_explained(rt: Any, online: Emulator, tmp_path
     image.reload()
     _refused("has no pixels: its file is missing", mode='IMAGE', image_name=image.name)
     assert online.requests == []
+
+
+#: What Tripo says about an image's size (tripo_blender.client.image_size.side_problem), wherever it is found.
+_SIZE_SENTENCE = "{w}×{h} pixels; Tripo accepts 20 to 6000 pixels a side. Resize it"
+
+
+@pytest.mark.parametrize(("width", "height"), [(10, 64), (6001, 24)])
+def test_a_blender_image_of_a_size_tripo_refuses_is_refused_before_anything_is_written_or_sent(
+        rt: Any, online: Emulator, width: int, height: int) -> None:
+    """Its size is known without a file: refused with the console's own sentence, no PNG written."""
+    image = bpy.data.images.new("Odd Size", width, height)
+    form = bpy.context.scene.tripo_generate
+    form.mode = 'IMAGE'
+    form.image = image
+    written_before = sorted(rt.inputs_dir().iterdir())
+    with pytest.raises(RuntimeError) as info:
+        bpy.ops.tripo.generate_form()
+    sentence = f"The image 'Odd Size' is {_SIZE_SENTENCE.format(w=width, h=height)}"
+    assert sentence in str(info.value), str(info.value)
+    with pytest.raises(ValueError) as console:
+        importlib.import_module(DEV_MODULE).image_to_model(image)
+    assert str(console.value) == sentence, "the console says exactly the same"
+    assert sorted(rt.inputs_dir().iterdir()) == written_before, "nothing was rendered to a file"
+    assert online.requests == [] and rt.jobs() == []
+
+
+def test_an_image_file_of_a_size_tripo_refuses_is_refused_like_the_console_refuses_it(
+        rt: Any, online: Emulator, tmp_path: Path) -> None:
+    path = tmp_path / "icon.png"
+    path.write_bytes(png_bytes(12, 12))
+    form = bpy.context.scene.tripo_generate
+    form.mode = 'MULTIVIEW'
+    form.front_path = str(IMAGES / "rocket.jpg")
+    form.left_path = str(path)
+    with pytest.raises(RuntimeError) as info:
+        bpy.ops.tripo.generate_form()
+    sentence = f"The left view image is {_SIZE_SENTENCE.format(w=12, h=12)}: {path}"
+    assert sentence in str(info.value), str(info.value)
+    with pytest.raises(ValueError) as console:
+        importlib.import_module(DEV_MODULE).multiview_to_model(str(IMAGES / "rocket.jpg"), str(path))
+    assert str(console.value) == sentence
+    assert online.requests == [] and rt.jobs() == []
+
+
+def test_the_panel_and_the_console_make_the_same_job_from_the_same_input(rt: Any, online: Emulator) -> None:
+    """One generation service: the same checks, the same prepared image (a packed-less generated
+    image written once, by content), the same params and the same name, whichever way it is sent."""
+    image = bpy.data.images.new("Swatch", 64, 32)
+    image.generated_type = 'COLOR_GRID'
+    options = {"model_version": "v3.0-20250812", "geometry_quality": "detailed", "face_limit": 5000,
+               "texture_quality": "detailed", "orientation": "align_image"}
+    form = bpy.context.scene.tripo_generate
+    form.mode = 'IMAGE'
+    form.image = image
+    for name, value in options.items():
+        setattr(form, name, value)
+    assert bpy.ops.tripo.generate_form() == {'FINISHED'}
+    console = importlib.import_module(DEV_MODULE).image_to_model(image, **options)
+    (panel,) = [job for job in rt.jobs() if job.id != console.id]
+    sent = console.snapshot
+    assert (sent.kind, sent.name, dict(sent.spec.params)) == (panel.kind, panel.name, dict(panel.spec.params))
+    assert sent.spec.params["image"].startswith(str(rt.inputs_dir())), "the image went the same way: one file"
+    assert sent.estimated_cost == panel.estimated_cost

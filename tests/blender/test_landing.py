@@ -221,7 +221,7 @@ def test_retarget_adds_named_actions_to_the_same_armature(rt: Any, online: Emula
     assert armatures() == [armature], "no second character"
     assert done.objects == () and f"to {armature.name}" in done.note
     tracks = {t.name: t for t in armature.animation_data.nla_tracks}
-    for name in ("idle", "walk", "run"):
+    for name in ("Fox – idle", "Fox – walk", "Fox – run"):  # the character's name with the animation's
         action = bpy.data.actions[name]
         assert tracks[name].strips[0].action == action
         assert action["tripo_task_id"] == done.task_id
@@ -231,7 +231,7 @@ def test_retarget_adds_named_actions_to_the_same_armature(rt: Any, online: Emula
     assert bpy.ops.tripo.retarget(presets={"preset:jump"}) == {'FINISHED'}
     finish(rt, "retarget_animation")
     assert armatures() == [armature], "a second retarget adds to the same armature"
-    assert {"idle", "walk", "run", "jump"} <= {t.name for t in armature.animation_data.nla_tracks}
+    assert {"Fox – idle", "Fox – walk", "Fox – run", "Fox – jump"} <= {t.name for t in armature.animation_data.nla_tracks}
     assert len(posted(online, "animate_retarget")) == 2
 
 
@@ -248,7 +248,7 @@ def test_retarget_changes_the_frame_range_only_when_the_artist_asks(rt: Any, onl
     assert bpy.ops.tripo.retarget(presets={"preset:run"}, fit_frame_range=True) == {'FINISHED'}
     assert newest(rt, "retarget_animation").spec.meta["fit_frame_range"] is True
     finish(rt, "retarget_animation")
-    start, end = addon_module("blender.actions").action_frame_range(bpy.data.actions["run"])
+    start, end = addon_module("blender.actions").action_frame_range(bpy.data.actions["Fox – run"])
     assert (scene.frame_start, scene.frame_end) == (math.floor(start + 1e-6), math.ceil(end - 1e-6)), \
         "asked for: the range of the new active action"
 

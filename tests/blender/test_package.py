@@ -16,7 +16,7 @@ from typing import Iterator
 import bpy
 import pytest
 
-from tests.buildpy import load_build_module
+from tools.package import build_zip
 
 from .support import INSTALLED_MODULE, ROOT, addon_enabled
 
@@ -32,8 +32,8 @@ def manifest() -> dict:
 
 @pytest.fixture(scope="module")
 def built_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built by build.py's own function (wheels come from its cache, filled by `build.py build`)."""
-    return load_build_module().build_zip(tmp_path_factory.mktemp("dist"))
+    """Built by ``build``'s own function (tools.package) (wheels come from its cache, filled by `build.py build`)."""
+    return build_zip(tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture

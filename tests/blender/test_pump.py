@@ -152,7 +152,7 @@ def test_uncertain_job_from_the_journal_is_shown_and_never_resent(rt: Any, onlin
 def test_import_borrows_a_window_when_the_timer_context_has_none(rt: Any, online: Emulator, clean_scene: Any,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Real timer callbacks run without a window in the context; the import gets one (and a 3D view)."""
-    pump_module = addon_module("blender.pump")
+    pump_module = addon_module("blender.landing")
     real_import = pump_module.import_result
     seen: list[tuple[Any, Any]] = []
 

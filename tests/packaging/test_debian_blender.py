@@ -1,4 +1,4 @@
-"""build.py's helpers for the ``ui`` step (Debian's Blender in a chroot), without root or network.
+"""The helpers of the ``ui`` steps (``tools.debian_root``) (Debian's Blender in a chroot), without root or network.
 
 The step itself runs in tests/ui; these check the parts that decide *where* things come from and
 *what* gets unmounted, which must be right on machines the author never saw.
@@ -7,11 +7,10 @@ The step itself runs in tests/ui; these check the parts that decide *where* thin
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.buildpy import load_build_module
+from tools import debian_root, paths, steps
 
 BOOKWORM_DEB822 = """\
 Types: deb
@@ -26,79 +25,98 @@ Suites: bookworm-security
 """
 
 
-@pytest.fixture(scope="module")
-def build() -> ModuleType:
-    return load_build_module()
-
 
 @pytest.fixture
-def apt_dir(build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def apt_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty stand-in for /etc/apt; no mirror override from the environment."""
     (tmp_path / "sources.list.d").mkdir()
-    monkeypatch.setattr(build, "HOST_APT_SOURCES", tmp_path)
-    monkeypatch.delenv(build.DEBIAN_MIRROR_ENV, raising=False)
+    monkeypatch.setattr(debian_root, "HOST_APT_SOURCES", tmp_path)
+    monkeypatch.delenv(debian_root.DEBIAN_MIRROR_ENV, raising=False)
     return tmp_path
 
 
-def test_apt_source_uris_reads_both_formats(build: ModuleType) -> None:
+def test_apt_source_uris_reads_both_formats() -> None:
     one_line = ("# deb http://commented.example/debian trixie main\n"
                 "deb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian bookworm main\n"
                 "deb-src http://src.example/debian bookworm main\n")
-    assert build.apt_source_uris(one_line) == ["http://mirror.example/debian"]
-    assert build.apt_source_uris(BOOKWORM_DEB822) == ["http://deb.debian.org/debian",
+    assert debian_root.apt_source_uris(one_line) == ["http://mirror.example/debian"]
+    assert debian_root.apt_source_uris(BOOKWORM_DEB822) == ["http://deb.debian.org/debian",
                                                       "http://deb.debian.org/debian-security"]
 
 
-def test_mirror_is_the_hosts_debian_archive_not_security(build: ModuleType, apt_dir: Path) -> None:
+def test_mirror_is_the_hosts_debian_archive_not_security(apt_dir: Path) -> None:
     (apt_dir / "sources.list.d" / "debian.sources").write_text(BOOKWORM_DEB822)
-    assert build.debian_mirror() == "http://deb.debian.org/debian"
+    assert debian_root.debian_mirror() == "http://deb.debian.org/debian"
 
 
-def test_snapshot_archives_count_as_debian(build: ModuleType, apt_dir: Path) -> None:
+def test_snapshot_archives_count_as_debian(apt_dir: Path) -> None:
     (apt_dir / "sources.list").write_text(
         "deb http://security.example/debian-security bookworm-security main\n"
         "deb http://snapshot.debian.org/archive/debian/20250520T000000Z/ bookworm main\n")
-    assert build.debian_mirror() == "http://snapshot.debian.org/archive/debian/20250520T000000Z/"
+    assert debian_root.debian_mirror() == "http://snapshot.debian.org/archive/debian/20250520T000000Z/"
 
 
-def test_no_debian_archive_is_an_error_naming_the_override(build: ModuleType, apt_dir: Path) -> None:
+def test_no_debian_archive_is_an_error_naming_the_override(apt_dir: Path) -> None:
     (apt_dir / "sources.list").write_text("deb http://archive.ubuntu.com/ubuntu noble main\n")
-    with pytest.raises(build.BuildError, match=build.DEBIAN_MIRROR_ENV):
-        build.debian_mirror()
+    with pytest.raises(paths.BuildError, match=debian_root.DEBIAN_MIRROR_ENV):
+        debian_root.debian_mirror()
 
 
-def test_mirror_override_wins(build: ModuleType, apt_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_mirror_override_wins(apt_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (apt_dir / "sources.list.d" / "debian.sources").write_text(BOOKWORM_DEB822)
-    monkeypatch.setenv(build.DEBIAN_MIRROR_ENV, "http://local.example/debian")
-    assert build.debian_mirror() == "http://local.example/debian"
+    monkeypatch.setenv(debian_root.DEBIAN_MIRROR_ENV, "http://local.example/debian")
+    assert debian_root.debian_mirror() == "http://local.example/debian"
 
 
-def test_mount_points_unescape_spaces(build: ModuleType) -> None:
+def test_mount_points_unescape_spaces() -> None:
     table = ("proc /proc proc rw 0 0\n"
              "proc /srv/my\\040root/proc proc rw,relatime 0 0\n")
-    assert build.mount_points(table) == [Path("/proc"), Path("/srv/my root/proc")]
+    assert debian_root.mount_points(table) == [Path("/proc"), Path("/srv/my root/proc")]
 
 
-def test_chroot_command_does_not_leak_the_host_environment(build: ModuleType, monkeypatch: pytest.MonkeyPatch,
+def test_chroot_command_does_not_leak_the_host_environment(monkeypatch: pytest.MonkeyPatch,
                                                           tmp_path: Path) -> None:
     monkeypatch.setenv("TRIPO_API_KEY", "tsk_secret")
-    command = build.chroot_command(tmp_path, "blender", "-v", env={"DISPLAY": ":3"})
+    command = debian_root.chroot_command(tmp_path, "blender", "-v", env={"DISPLAY": ":3"})
     assert command[:4] == ["chroot", str(tmp_path), "/usr/bin/env", "-i"]
     assert "DISPLAY=:3" in command and command[-2:] == ["blender", "-v"]
     assert not [arg for arg in command if "tsk_secret" in arg]
 
 
-def test_ui_step_runs_first_by_default_and_not_in_fast_mode(build: ModuleType) -> None:
-    everything = build.select_steps(set(build.STEP_GROUPS), [], fast=False)
-    assert everything[0].name == "ui" and "tests/ui" in everything[0].args
+def test_one_ui_step_per_debian_release_first_by_default_and_not_in_fast_mode() -> None:
+    everything = steps.select_steps(set(steps.STEP_GROUPS), [], fast=False)
+    ui = everything[:len(debian_root.RELEASES)]
+    assert [step.name for step in ui] == ["ui-4.3", "ui-5.2"]
+    assert [step.env[steps.UI_RELEASE_ENV] for step in ui] == ["trixie", "sid"]
+    assert all("tests/ui" in step.args for step in ui)
     client = next(step for step in everything if step.name == "client")
     assert "--ignore=tests/ui" in client.args
-    assert "ui" not in [step.name for step in build.select_steps(set(build.STEP_GROUPS), [], fast=True)]
+    fast = steps.select_steps(set(steps.STEP_GROUPS), [], fast=True)
+    assert not [step.name for step in fast if step.name.startswith("ui")]
 
 
-def test_skips_without_root(build: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(build.os, "geteuid", lambda: 1000)
-    with pytest.raises(build.Unavailable, match="root"):
-        with build.debian_blender(tmp_path / "root"):
+def test_releases_share_one_builder_and_differ_only_in_their_record(tmp_path: Path) -> None:
+    """sid's expired Release files are accepted through apt.conf.d; trixie's root gets no such file."""
+    for release in debian_root.RELEASES:
+        root = tmp_path / release.suite
+        (root / "etc" / "dpkg" / "dpkg.cfg.d").mkdir(parents=True)
+        (root / "etc" / "apt" / "apt.conf.d").mkdir(parents=True)
+        debian_root.prepare_root_files(root, release)
+        assert (root / "etc" / "mtab").readlink() == Path("../proc/self/mounts")
+    conf = tmp_path / "sid" / "etc" / "apt" / "apt.conf.d" / debian_root.APT_CONF_NAME
+    assert 'Acquire::Check-Valid-Until "false";' in conf.read_text()
+    assert not (tmp_path / "trixie" / "etc" / "apt" / "apt.conf.d" / debian_root.APT_CONF_NAME).exists()
+    assert {"python3-cattr", "python3-requests"} <= set(debian_root.SID.packages)
+    assert len({release.stamp() for release in debian_root.RELEASES}) == len(debian_root.RELEASES)
+    assert len({release.root() for release in debian_root.RELEASES}) == len(debian_root.RELEASES)
+    assert debian_root.release_named("5.2") is debian_root.release_named("sid") is debian_root.SID
+    with pytest.raises(paths.BuildError, match="trixie"):
+        debian_root.release_named("bookworm")
+
+
+def test_skips_without_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(debian_root.os, "geteuid", lambda: 1000)
+    with pytest.raises(debian_root.Unavailable, match="root"):
+        with debian_root.debian_blender(tmp_path / "root"):
             pass
     assert not (tmp_path / "root").exists()

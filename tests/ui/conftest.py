@@ -1,6 +1,9 @@
 """Debian's real Blender (in a chroot) for the UI tests: one visit with a window, one headless run.
 
-``build.py`` owns the Debian root (creation, stamp, mounts; see its "Debian's Blender" section).
+One run of tests/ui uses one Debian release's Blender: ``$TRIPO_UI_DEBIAN`` names it (``trixie``,
+the default, Blender 4.3; ``sid``, Blender 5.2), and ``build.py test`` runs tests/ui once per
+release (steps ``ui-4.3`` and ``ui-5.2``). ``tools.debian_root`` owns the roots (creation, stamp,
+mounts). Artefacts go to ``build/ui/<Blender series>/``.
 Here the session-scoped ``visit`` fixture builds the zip, starts the emulator on the host (the
 chroot shares the network, so 127.0.0.1 reaches it), starts Xvfb inside the root, runs
 ``scripts/drive_blender.py`` in Blender once, and hands the tests what it saw: the script's JSON,
@@ -26,23 +29,37 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.buildpy import ROOT, load_build_module
 from tests.emulator import TEST_KEY, Emulator
+from tools import debian_root
+from tools.debian_root import chroot_command
+from tools.package import build_zip
+from tools.paths import ROOT
+from tools.steps import UI_RELEASE_ENV
 
-BUILD = load_build_module()
+#: The Debian release whose Blender this run visits.
+RELEASE = debian_root.release_named(os.environ.get(UI_RELEASE_ENV) or debian_root.TRIXIE.suite)
+#: sid's Blender imports ``requests`` at startup (its own code), so Debian's copy is installed
+#: there (see ``tools.debian_root.SID``) and is already loaded when the add-on starts.
+SYSTEM_REQUESTS = "python3-requests" in RELEASE.packages
 SCRIPT = Path(__file__).resolve().parent / "scripts" / "drive_blender.py"
 PROBE = Path(__file__).resolve().parent / "scripts" / "headless_probe.py"
 README_SCRIPT = ROOT / "tests" / "blender" / "scripts" / "make_foxes.py"  # shown verbatim in the README
-OUT_DIR = ROOT / "build" / "ui"
+OUT_DIR = ROOT / "build" / "ui" / RELEASE.blender  # one folder per window
 SCREEN = (1600, 1000)
 PROMPT = "a small cat statue"
 IMPORT_TIMEOUT = 90  # seconds the script waits for the add-on's pump to import the result
 BLENDER_TIMEOUT = 240  # seconds for the whole Blender run, startup and quit included
 HEADLESS_TIMEOUT = 180  # seconds for the headless script (three generations)
 XVFB_TIMEOUT = 30
-#: Screenshots the script takes: config key -> file name (in the run folder, then in build/ui/).
+#: Screenshots the script takes: config key -> file name (in the run folder, then in OUT_DIR).
 SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "context_menu.png",
                "animated_screenshot": "animated.png"}
+#: Screenshots of one region each (config key -> file name): the sidebar at its default width,
+#: the Outliner after a generation and a texture, the sidebar scrolled to a Jobs panel of 30 jobs.
+CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
+         "jobs_screenshot": "jobs.png"}
+JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
+JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 
 
 @dataclass
@@ -51,8 +68,8 @@ class Visit:
 
     result: dict[str, Any]
     log: str
-    out_dir: Path  # build/ui/: the screenshots by their SCREENSHOTS file names
-    screenshot_stats: dict[str, dict[str, float]]  # by file name, for each screenshot taken
+    out_dir: Path  # build/ui/<series>/: the screenshots by their SCREENSHOTS and CROPS file names
+    screenshot_stats: dict[str, dict[str, float]]  # by file name, for each screenshot (and crop) taken
     returncode: int
 
 
@@ -95,8 +112,8 @@ def xvfb(root: Path, log_path: Path) -> Iterator[str]:
     """Xvfb inside ``root`` on a free display (it picks one and reports it via -displayfd)."""
     read_fd, write_fd = os.pipe()
     width, height = SCREEN
-    command = BUILD.chroot_command(root, "Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp",
-                                   "-screen", "0", f"{width}x{height}x24")
+    command = chroot_command(root, "Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp",
+                             "-screen", "0", f"{width}x{height}x24")
     with log_path.open("w") as log_file:
         server = subprocess.Popen(command, pass_fds=(write_fd,), stdout=log_file, stderr=subprocess.STDOUT)
     os.close(write_fd)
@@ -119,7 +136,7 @@ def run_blender(root: Path, run_dir: Path, display: str, log_path: Path) -> int:
         (run_dir / name).mkdir()
     env = {"DISPLAY": display, "HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
            "BLENDER_USER_RESOURCES": inside(root, run_dir / "user")}
-    command = BUILD.chroot_command(
+    command = chroot_command(
         root, "blender", "--factory-startup", "--enable-event-simulate", "--window-geometry", "0", "0", str(width), str(height),
         "--python-exit-code", "1", "--python", inside(root, run_dir / SCRIPT.name),
         "--", inside(root, run_dir / "config.json"), env=env)
@@ -135,23 +152,25 @@ def run_blender(root: Path, run_dir: Path, display: str, log_path: Path) -> int:
 def screenshot_stats(root: Path, image: Path) -> dict[str, float]:
     """Size, number of distinct colours and their spread, by ImageMagick inside the root."""
     fields = "%w %h %k %[fx:standard_deviation]"
-    done = subprocess.run(BUILD.chroot_command(root, "identify", "-format", fields, inside(root, image)),
+    done = subprocess.run(chroot_command(root, "identify", "-format", fields, inside(root, image)),
                           capture_output=True, text=True, check=True)
     width, height, colours, deviation = done.stdout.split()
     return {"width": int(width), "height": int(height), "colours": int(colours), "deviation": float(deviation)}
 
 
-def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str) -> None:
+def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str, jobs_emulator: Emulator) -> None:
     """What the script needs to know (paths as seen inside the chroot)."""
     config = {
-        "zip": inside(root, BUILD.build_zip(run_dir)),
+        "zip": inside(root, build_zip(run_dir)),
         "api_key": TEST_KEY,
         "api_base_url": emulator.base_url,
+        "jobs_api_base_url": jobs_emulator.base_url,
+        "jobs_wanted": JOBS_WANTED,
         "display": display,
         "prompt": PROMPT,
         "import_timeout": IMPORT_TIMEOUT,
         "result": inside(root, run_dir / "result.json"),
-        **{key: inside(root, run_dir / name) for key, name in SCREENSHOTS.items()},
+        **{key: inside(root, run_dir / name) for key, name in (SCREENSHOTS | CROPS).items()},
     }
     (run_dir / "config.json").write_text(json.dumps(config, indent=2))
     shutil.copy(SCRIPT, run_dir / SCRIPT.name)
@@ -164,7 +183,7 @@ def collect(run_dir: Path, root: Path, returncode: int) -> Visit:
         result = json.loads(result_file.read_text())
         shutil.copy(result_file, OUT_DIR / "result.json")
     stats: dict[str, dict[str, float]] = {}
-    for name in SCREENSHOTS.values():
+    for name in (SCREENSHOTS | CROPS).values():
         if (image := run_dir / name).is_file():
             stats[name] = screenshot_stats(root, image)
             shutil.copy(image, OUT_DIR / name)
@@ -176,9 +195,9 @@ def enter_debian_root(stack: contextlib.ExitStack) -> Path:
     """The Debian root, mounted until ``stack`` closes; skips the test when this machine cannot host it."""
     started = time.monotonic()
     try:
-        root: Path = stack.enter_context(BUILD.debian_blender())
-    except BUILD.Unavailable as exc:
-        pytest.skip(f"Debian's Blender cannot run here: {exc}")
+        root: Path = stack.enter_context(debian_root.debian_blender(release=RELEASE))
+    except debian_root.Unavailable as exc:
+        pytest.skip(f"Debian {RELEASE.suite}'s Blender cannot run here: {exc}")
     _timings["debian root"] = _timings.get("debian root", 0.0) + time.monotonic() - started
     return root
 
@@ -198,16 +217,25 @@ def ui_emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture(scope="session")
-def visit(ui_emulator: Emulator) -> Iterator[Visit]:
+def jobs_emulator() -> Iterator[Emulator]:
+    """A second emulator for the visit's last part, the Jobs panel filled to 30 jobs (so the first
+    one's log holds only the visit's own requests); its first few tasks fail."""
+    with Emulator(queue_seconds=0.0, run_seconds=0.0) as emu:
+        emu.set_outcome("failed", times=JOBS_FAILING)
+        yield emu
+
+
+@pytest.fixture(scope="session")
+def visit(ui_emulator: Emulator, jobs_emulator: Emulator) -> Iterator[Visit]:
     """Run Blender once; skip everything when this machine cannot host Debian's Blender."""
     with contextlib.ExitStack() as stack:
         root = enter_debian_root(stack)
         OUT_DIR.mkdir(parents=True, exist_ok=True)
-        for stale in ("blender.log", "result.json", "xvfb.log", *SCREENSHOTS.values()):
+        for stale in ("blender.log", "result.json", "xvfb.log", *SCREENSHOTS.values(), *CROPS.values()):
             (OUT_DIR / stale).unlink(missing_ok=True)
         run_dir = run_folder(stack, root, "tripo-ui-")
         display = stack.enter_context(xvfb(root, OUT_DIR / "xvfb.log"))
-        write_config(run_dir, root, ui_emulator, display)
+        write_config(run_dir, root, ui_emulator, display, jobs_emulator)
         blender_started = time.monotonic()
         returncode = run_blender(root, run_dir, display, OUT_DIR / "blender.log")
         _timings["blender"] = time.monotonic() - blender_started
@@ -230,15 +258,15 @@ def run_headless(root: Path, run_dir: Path, emulator: Emulator) -> Headless:
     env = {"HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
            "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"), "TRIPO_API_KEY": TEST_KEY,
            "TRIPO_API_BASE_URL": emulator.base_url, "TRIPO_UI_REPORT": inside(root, report)}
-    zip_path = inside(root, BUILD.build_zip(run_dir))
-    install = subprocess.run(BUILD.chroot_command(root, "blender", "--command", "extension", "install-file",
-                                                  "--repo", "user_default", "--enable", zip_path, env=env),
+    zip_path = inside(root, build_zip(run_dir))
+    install = subprocess.run(chroot_command(root, "blender", "--command", "extension", "install-file",
+                                            "--repo", "user_default", "--enable", zip_path, env=env),
                              capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
     probe, user_script = inside(root, run_dir / PROBE.name), inside(root, run_dir / README_SCRIPT.name)
     # env -C: the script saves foxes.blend in the working directory (chroot starts in /)
-    command = BUILD.chroot_command(root, "env", "-C", inside(root, run_dir / "work"), "blender", "-b",
-                                   "--online-mode", "--python-exit-code", "1", "--python", probe,
-                                   "--python", user_script, "--python", probe, env=env)
+    command = chroot_command(root, "env", "-C", inside(root, run_dir / "work"), "blender", "-b",
+                             "--online-mode", "--python-exit-code", "1", "--python", probe,
+                             "--python", user_script, "--python", probe, env=env)
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
         returncode, output = done.returncode, done.stdout + done.stderr
@@ -262,8 +290,8 @@ _LIST_TAGGED = ("import bpy, json; print('TAGGED ' + json.dumps(sorted({str(ob['
 
 def tagged_in_file(root: Path, blend: Path, env: dict[str, str]) -> list[str] | None:
     """The Tripo task ids of the objects saved in ``blend``, read by another Blender (None: unreadable)."""
-    done = subprocess.run(BUILD.chroot_command(root, "blender", "-b", "--factory-startup", inside(root, blend),
-                                               "--python-expr", _LIST_TAGGED, env=env),
+    done = subprocess.run(chroot_command(root, "blender", "-b", "--factory-startup", inside(root, blend),
+                                         "--python-expr", _LIST_TAGGED, env=env),
                           capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
     lines = [line for line in done.stdout.splitlines() if line.startswith("TAGGED ")]
     return json.loads(lines[-1][len("TAGGED "):]) if lines else None
@@ -289,7 +317,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The Blender that ran, in the form build.py's summary picks up."""
     for seen in _visits:
         version = seen.result.get("blender_version", "?")
-        terminalreporter.write_line(f"blender: {version} (Debian {BUILD.DEBIAN_SUITE}, real window under Xvfb)")
+        terminalreporter.write_line(f"blender: {version} (Debian {RELEASE.suite}, real window under Xvfb)")
     if _timings:
         terminalreporter.write_line("ui timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in _timings.items())
                                     + f"; screenshots and logs in {OUT_DIR.relative_to(ROOT)}/")

@@ -1,9 +1,10 @@
-"""The built zip in a real Blender with a window: Debian's Blender 4.3 under Xvfb (see conftest.py).
+"""The built zip in a real Blender with a window: Debian's Blender under Xvfb, trixie's 4.3 or sid's 5.2
+(``$TRIPO_UI_DEBIAN``; see conftest.py). The same visit on both.
 
 What only a real Blender shows: timers fire (the PyPI bpy module never runs them), so the add-on's
 pump really imports results; the sidebar and the right-click menu really draw, opened by
-simulated mouse and keys through Blender's own keymap; and Debian's Blender has no ``requests``,
-so the add-on only works if the wheels bundled in the zip do. Needs root and Debian's package
+simulated mouse and keys through Blender's own keymap; and trixie's Blender has no ``requests``,
+so there the add-on only works if the wheels bundled in the zip do. Needs root and Debian's package
 registry (``python3 build.py test`` creates the Debian root once); skipped otherwise.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .conftest import SCREEN, SCREENSHOTS, Visit
+from .conftest import CROPS, JOBS_FAILING, JOBS_WANTED, RELEASE, SCREEN, SCREENSHOTS, SYSTEM_REQUESTS, Visit
 
 # Fewer colours than this is a blank or nearly blank screen; Blender's UI alone has hundreds.
 MIN_SCREEN_COLOURS = 64
@@ -35,12 +36,18 @@ def tasks_of_type(emulator: Emulator, task_type: str) -> list[str]:
 
 #: The apiv3 route of each task type the visit creates.
 ROUTES = {"text_to_model": "/v3/generation/text-to-model", "animate_prerigcheck": "/v3/animations/rig-check",
-          "animate_rig": "/v3/animations/rig", "animate_retarget": "/v3/animations/retarget"}
+          "animate_rig": "/v3/animations/rig", "animate_retarget": "/v3/animations/retarget",
+          "texture_model": "/v3/models/texture"}
 
 
 def posts_of_type(emulator: Emulator, task_type: str) -> list[dict[str, Any]]:
     """Bodies of the creation requests of one task type (apiv3: one route per type)."""
     return [r.json for r in emulator.requests_to("POST", ROUTES[task_type]) if r.json]
+
+
+def preset_of(action: str) -> str:
+    """The preset an action was retargeted from: actions are named "<character> – walk"."""
+    return action.rsplit(" – ", 1)[-1]
 
 
 def test_blender_ran_the_whole_visit(visit: Visit) -> None:
@@ -49,15 +56,29 @@ def test_blender_ran_the_whole_visit(visit: Visit) -> None:
     assert visit.returncode == 0, visit.log[-3000:]
 
 
-def test_zip_installs_and_enables_without_system_requests(visit: Visit) -> None:
+def test_zip_installs_and_enables_with_its_bundled_wheels(visit: Visit) -> None:
     result = visit.result
-    assert result.get("system_requests") is False, "Debian's Blender has requests: this proves nothing about the wheels"
     assert result.get("install") == ["FINISHED"], "\n".join(result.get("errors", []))
     assert result["addon_enabled"]
     assert "/extensions/user_default/tripo_blender/" in result["addon_file"]
     # Blender installs an extension's wheels into the shared extensions/.local site-packages.
-    assert "/extensions/.local/" in result["requests_file"]
+    assert result["bundled_requests"], "the zip's requests wheel was not installed"
     assert result["online_access"] is True
+    if SYSTEM_REQUESTS:
+        # sid: Blender's own startup has imported Debian's requests already; the add-on shares it
+        assert result.get("system_requests") is True
+    else:
+        # trixie: no requests but the zip's, so the add-on works only if the bundled wheels do
+        assert result.get("system_requests") is False, "Debian's Blender has requests: this proves nothing"
+        assert "/extensions/.local/" in result["requests_file"]
+
+
+def test_window_runs_the_blender_its_row_names(visit: Visit) -> None:
+    """The step is called ui-<series> (build/ui/<series>/): when Debian moves the release to another
+    Blender, this says so, and ``tools.debian_root`` gets the new series."""
+    version = visit.result.get("blender_version", "")
+    assert version.split(".")[:2] == RELEASE.blender.split("."), (
+        f"Debian {RELEASE.suite} now ships Blender {version}, not {RELEASE.blender}: update tools/debian_root.py")
 
 
 def test_timers_fire(visit: Visit) -> None:
@@ -91,6 +112,17 @@ def test_screenshots_show_a_drawn_screen(visit: Visit) -> None:
         assert stats["colours"] >= MIN_SCREEN_COLOURS, f"{name} looks blank: {stats}"
 
 
+def test_region_screenshots_show_their_region(visit: Visit) -> None:
+    """sidebar.png (default width), outliner.png (after a generation and a texture), jobs.png (30 jobs):
+    each the size of its region as Blender reported it, and not blank."""
+    for key, name in CROPS.items():
+        assert (visit.out_dir / name).is_file(), f"{name} missing\n" + steps_of(visit)
+        stats = visit.screenshot_stats[name]
+        _, _, width, height = visit.result["crops"][key]
+        assert (stats["width"], stats["height"]) == (width, height)
+        assert stats["colours"] >= MIN_SCREEN_COLOURS, f"{name} looks blank: {stats}"
+
+
 def menu_items(visit: Visit) -> dict[str, dict[str, Any]]:
     """The Tripo submenu's items as it drew them, by operator idname."""
     menu = visit.result.get("context_menu")
@@ -112,7 +144,8 @@ def test_right_click_opens_the_tripo_submenu_for_the_model(visit: Visit) -> None
 def test_tripo_submenu_greys_out_what_the_model_cannot_do_and_says_why(visit: Visit) -> None:
     items = menu_items(visit)
     enabled = sorted(idname for idname, item in items.items() if item["enabled"])
-    assert enabled == sorted(["tripo.texture", "tripo.rig", "tripo.convert", "tripo.segment", "tripo.smart_lowpoly"])
+    assert enabled == sorted(["tripo.texture", "tripo.rig", "tripo.convert", "tripo.segment", "tripo.smart_lowpoly",
+                              "tripo.smart_uv"])
     # Tripo retired refine and stylize with v2: the menu no longer offers them
     assert "tripo.refine" not in items and "tripo.stylize" not in items
     # a freshly generated model is not rigged: Retarget is drawn greyed out, and says why
@@ -150,8 +183,8 @@ def test_retarget_adds_walk_and_run_to_the_same_armature(visit: Visit, ui_emulat
     requested = retarget.get("animations") or [retarget.get("animation")]
     assert sorted(requested) == ["preset:run", "preset:walk"]
     assert animated["armatures"] == [result["rigged"]["armature"]], "the retarget left a second character"
-    assert sorted(animated["track_actions"]) == ["run", "walk"]
-    assert animated["active_action"] == "walk"
+    assert sorted(map(preset_of, animated["track_actions"])) == ["run", "walk"]
+    assert preset_of(animated["active_action"]) == "walk"
     for name, motion in animated["motion"].items():
         assert motion["keyed_bones"] > 0, f"{name} keys no bone"
         assert motion["moved"] > MIN_MOTION, f"{name} does not move any bone between frames {motion['frames']}"
@@ -166,3 +199,23 @@ def test_each_job_is_sent_once(visit: Visit, ui_emulator: Emulator) -> None:
 def test_blender_output_has_no_traceback_and_no_key(visit: Visit) -> None:
     assert "Traceback" not in visit.log, visit.log[-3000:]
     assert TEST_KEY not in visit.log
+
+
+def test_texture_lands_in_the_models_place(visit: Visit, ui_emulator: Emulator) -> None:
+    result = visit.result
+    textured = result.get("textured")
+    assert textured, steps_of(visit) + "\n" + "\n".join(result.get("jobs", []))
+    assert result["texture"] == ["FINISHED"]
+    [texture] = posts_of_type(ui_emulator, "texture_model")
+    assert texture["input"] == tasks_of_type(ui_emulator, "text_to_model")[0]
+    assert textured["task_id"] == tasks_of_type(ui_emulator, "texture_model")[0]
+    assert len(textured["roots"]) == 1 and textured["source_hidden"]
+
+
+def test_jobs_panel_fills_to_thirty_jobs(visit: Visit, jobs_emulator: Emulator) -> None:
+    panel = visit.result.get("jobs_panel")
+    assert panel, steps_of(visit) + "\n" + "\n".join(visit.result.get("jobs", []))
+    assert panel["jobs"] == JOBS_WANTED
+    assert len(jobs_emulator.requests_to("POST", ROUTES["text_to_model"])) == panel["started"]
+    assert panel["states"].get("failed") == JOBS_FAILING
+    assert panel["states"].get("done") == JOBS_WANTED - JOBS_FAILING

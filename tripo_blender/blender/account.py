@@ -14,22 +14,28 @@ coming from the server goes through :func:`~..client.config.redact`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from ..client import Balance, TripoAPIError, TripoClient, TripoRequestError
+from ..client.models import TaskUsageItem
 from ..client.config import migrate_base_url, redact, resolve_base_url, validate_api_key
 from ..client.errors import AUTH_FAILED_CODES
+from ..rules.errors import UserError
 from ..rules.settings import ENV_API_KEY, Connection
 
 __all__ = [
     "UserError",
     "BalanceInfo",
     "BalanceChecker",
+    "UsageInfo",
+    "UsageChecker",
+    "USAGE_ROWS",
     "ONLINE_ACCESS_OFF",
     "NO_KEY",
     "check_connection",
@@ -47,10 +53,6 @@ NO_KEY = (f"No Tripo API key. Enter it in Preferences › Add-ons › Tripo 3D (
 #: Codes whose meaning depends on this add-on's settings, so the API's own suggestion is not enough:
 #: a refused key (HTTP 401: apiv3 says code 2, older deployments 1002) and too few credits.
 NO_CREDIT = 2010
-
-
-class UserError(Exception):
-    """Something the user must fix; the message is safe to show in the UI (never the key)."""
 
 
 def check_connection(connection: Connection) -> str:
@@ -147,23 +149,59 @@ class BalanceInfo:
         return self.balance is not None
 
 
-class BalanceChecker:
-    """Fetches the balance on a background thread, one request at a time.
+@dataclass(frozen=True)
+class UsageInfo:
+    """The account's recent tasks as the usage popup shows them (``GET /v3/account/usage``).
 
-    Why not on the main thread: a balance call is a network round trip with timeouts of
-    seconds; Blender would freeze meanwhile (the official add-on's complaint #3). The thread
-    only stores its result; the pump picks it up with :meth:`collect` on the main thread, so the
-    UI updates (and redraws) in one place.
+    ``rows`` are from the last successful request (None: never fetched); ``error`` and
+    ``checking`` mean what they mean on :class:`BalanceInfo`.
     """
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._info = BalanceInfo()
-        self._thread: threading.Thread | None = None
-        self._finished: BalanceInfo | None = None
+    rows: tuple[TaskUsageItem, ...] | None = None
+    error: str | None = None
+    checked_at: float | None = None
+    checking: bool = False
 
+
+InfoT = TypeVar("InfoT", BalanceInfo, UsageInfo)
+
+
+class _BackgroundCheck(Generic[InfoT]):
+    """One account request at a time on a background thread, its answer applied by the pump.
+
+    Why not on the main thread: an account call is a network round trip with timeouts of
+    seconds; Blender would freeze meanwhile (the official add-on's complaint #3). The thread
+    only stores its result; the pump picks it up with :meth:`collect` on the main thread, so the
+    UI updates (and redraws) in one place. Subclasses say what to fetch and how an answer, a
+    failure and "asking…" look (:meth:`_fetch`, :meth:`_failed`, :meth:`_asking`).
+    """
+
+    _thread_name = "tripo-account"
+    _what = "Asking Tripo about the account"  # for the log: "<what> failed: <reason>"
+
+    def __init__(self, empty: InfoT) -> None:
+        self._empty: InfoT = empty
+        self._lock = threading.Lock()
+        self._info: InfoT = empty
+        self._thread: threading.Thread | None = None
+        self._finished: InfoT | None = None
+
+    # -- hooks ---------------------------------------------------------------------------------
+    def _fetch(self, client: TripoClient) -> InfoT:
+        """Worker thread: the request and its answer (raises on failure)."""
+        raise NotImplementedError
+
+    def _failed(self, previous: InfoT, message: str, at: float) -> InfoT:
+        """What to show after a failure (keeping what the last answer showed)."""
+        return dataclasses.replace(previous, error=message, checked_at=at, checking=False)
+
+    @staticmethod
+    def _asking(info: InfoT, checking: bool) -> InfoT:
+        return dataclasses.replace(info, checking=checking)
+
+    # -- the check -----------------------------------------------------------------------------
     @property
-    def info(self) -> BalanceInfo:
+    def info(self) -> InfoT:
         with self._lock:
             return self._info
 
@@ -178,16 +216,15 @@ class BalanceChecker:
         with self._lock:
             if self._thread is not None:
                 return False
-            self._info = BalanceInfo(self._info.balance, self._info.frozen, self._info.error,
-                                     self._info.checked_at, checking=True)
-            self._thread = threading.Thread(target=self._run, args=(connection,), name="tripo-balance", daemon=True)
+            self._info = self._asking(self._info, True)
+            self._thread = threading.Thread(target=self._run, args=(connection,), name=self._thread_name, daemon=True)
             self._thread.start()
         return True
 
     def fail(self, message: str) -> None:
         """Record a reason found without a request (no key, online access off…)."""
         with self._lock:
-            self._info = BalanceInfo(error=message, checked_at=time.time(), checking=self._thread is not None)
+            self._info = self._asking(self._failed(self._empty, message, time.time()), self._thread is not None)
 
     def collect(self) -> bool:
         """Main thread: adopt a finished check's answer. True when the shown info changed."""
@@ -210,24 +247,55 @@ class BalanceChecker:
     def reset(self) -> None:
         """Forget everything shown (the add-on is being disabled). A running check is abandoned."""
         with self._lock:
-            self._info = BalanceInfo()
+            self._info = self._empty
             self._finished = None
 
     def _run(self, connection: Connection) -> None:
-        """Worker body: never touches bpy; stores a :class:`BalanceInfo` for :meth:`collect`."""
-        result: BalanceInfo
+        """Worker body: never touches bpy; stores the answer for :meth:`collect`."""
+        result: InfoT
         try:
             with make_client(connection, max_retries=1) as client:
-                balance: Balance = client.get_balance()
-            result = BalanceInfo(balance.balance, balance.frozen, None, time.time())
-            log.info("Tripo balance: %.0f credits (%.0f frozen)", balance.balance, balance.frozen)
+                result = self._fetch(client)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message for the user
             message = explain_error(exc, connection)
-            log.warning("Checking the Tripo key failed: %s", message)
+            log.warning("%s failed: %s", self._what, message)
             with self._lock:
                 previous = self._info
-            result = BalanceInfo(previous.balance, previous.frozen, message, time.time())
+            result = self._failed(previous, message, time.time())
         with self._lock:
             self._finished = result
             self._thread = None
 
+
+class BalanceChecker(_BackgroundCheck[BalanceInfo]):
+    """Fetches the balance (the Check Key button, the panel's Account line)."""
+
+    _thread_name = "tripo-balance"
+    _what = "Checking the Tripo key"
+
+    def __init__(self) -> None:
+        super().__init__(BalanceInfo())
+
+    def _fetch(self, client: TripoClient) -> BalanceInfo:
+        balance: Balance = client.get_balance()
+        log.info("Tripo balance: %.0f credits (%.0f frozen)", balance.balance, balance.frozen)
+        return BalanceInfo(balance.balance, balance.frozen, None, time.time())
+
+
+#: Rows the usage popup asks for (the newest tasks first).
+USAGE_ROWS = 20
+
+
+class UsageChecker(_BackgroundCheck[UsageInfo]):
+    """Fetches the account's recent tasks for the usage popup (opened from the Account line)."""
+
+    _thread_name = "tripo-usage"
+    _what = "Fetching the recent Tripo usage"
+
+    def __init__(self) -> None:
+        super().__init__(UsageInfo())
+
+    def _fetch(self, client: TripoClient) -> UsageInfo:
+        rows = tuple(client.get_usage(limit=USAGE_ROWS))
+        log.info("Tripo usage: %d recent task(s)", len(rows))
+        return UsageInfo(rows, None, time.time())

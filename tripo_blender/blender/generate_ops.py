@@ -12,32 +12,29 @@ work, and a failing ``poll`` would stop it before its arguments were even looked
   the caller set win, the rest come from the scene form. It validates in ``execute`` and reports
   problems (``{'ERROR'}`` report, ``{'CANCELLED'}``) instead of raising.
 
-Both end in :func:`submit_request`, which returns at once after handing the job to the runtime
+Both end in :func:`submit_request`, which sends the request through the generation service the
+console uses too (:mod:`.generation`) and returns at once after handing the job to the runtime
 (the pump imports the result later, at the 3D cursor position stored now).
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
 
 import bpy
 
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
-from ..jobs import JobSpec
-from . import generate_form as form
+from ..rules import generate as form
+from ..rules.errors import UserError
 from .generate_props import FORM_ATTR, GenerateOptions, TripoGenerateForm
-from .image_inputs import ImageInputError, ImageSlot, named_slot, prepare_image
-from .importer import gltf_supports_meshopt, meshopt_unavailable_reason
-from .runtime import UserError, runtime
+from .generation import GenerateRequest, generation_spec, request_problems, submit
+from .image_inputs import ImageInputError, ImageSlot, named_slot
 
-__all__ = ["GenerateRequest", "TRIPO_OT_generate", "TRIPO_OT_generate_form", "CLASSES", "IMAGE_SLOTS", "form_of",
-           "form_values", "form_slots", "form_request", "request_problems", "estimated_cost", "submit_request"]
-
-log = logging.getLogger(__name__)
+__all__ = ["TRIPO_OT_generate", "TRIPO_OT_generate_form", "CLASSES", "IMAGE_SLOTS", "form_of", "form_values",
+           "form_slots", "form_request", "submit_request"]
 
 
 @dataclass(frozen=True)
@@ -57,19 +54,10 @@ class _SlotProps:
 #: The image inputs of each mode, in request order (multiview: front, left, back, right).
 IMAGE_SLOTS: dict[str, tuple[_SlotProps, ...]] = {
     "TEXT": (),
-    "IMAGE": (_SlotProps("image", "image_path", "image"),),
-    "MULTIVIEW": tuple(_SlotProps(f"{view} view image", f"{view}_path", f"{view}_image") for view in form.VIEWS),
+    "IMAGE": (_SlotProps(form.input_names("IMAGE")[0], "image_path", "image"),),
+    "MULTIVIEW": tuple(_SlotProps(what, f"{view}_path", f"{view}_image")
+                       for view, what in zip(form.VIEWS, form.input_names("MULTIVIEW"))),
 }
-
-
-@dataclass(frozen=True)
-class GenerateRequest:
-    """A fully merged request: mode, option values, image inputs, and the options set explicitly."""
-
-    mode: str
-    values: dict[str, Any]
-    slots: tuple[ImageSlot, ...] = ()
-    explicit: frozenset[str] = field(default_factory=frozenset)
 
 
 def form_of(context: bpy.types.Context) -> TripoGenerateForm | None:
@@ -78,8 +66,21 @@ def form_of(context: bpy.types.Context) -> TripoGenerateForm | None:
     return getattr(scene, FORM_ATTR, None) if scene is not None else None
 
 
+def poll_form(op_class: Any, context: bpy.types.Context, problems: Callable[[TripoGenerateForm], list[str]]) -> bool:
+    """A form button's ``poll``: greyed, with the first problem as its tooltip, while ``problems``
+    finds any (shared by Generate, Image First and Make Model)."""
+    pg = form_of(context)
+    if pg is None:
+        return False
+    found = problems(pg)
+    if found:
+        op_class.poll_message_set(found[0])
+        return False
+    return True
+
+
 def form_values(pg: TripoGenerateForm) -> dict[str, Any]:
-    """The form's option values by name (the mapping :mod:`.generate_form` works on)."""
+    """The form's option values by name (the mapping :mod:`..rules.generate` works on)."""
     return {name: getattr(pg, name) for name in form.DEFAULTS}
 
 
@@ -94,55 +95,22 @@ def form_request(pg: TripoGenerateForm) -> GenerateRequest:
     return GenerateRequest(mode, form_values(pg), form_slots(pg, mode))
 
 
-def request_problems(request: GenerateRequest) -> list[str]:
-    """What stops ``request`` from being sent ([] = ready), including the compress guard."""
-    return form.problems(
-        request.mode,
-        request.values,
-        [slot.filled for slot in request.slots],
-        explicit=request.explicit,
-        compress_supported=gltf_supports_meshopt(),
-        # the version with the probe's reason: "Blender 5.2.4 (this build … lacks the decoder library)"
-        blender_version=f"{bpy.app.version_string} ({meshopt_unavailable_reason() or 'no meshopt'})",
-    )
-
-
-def estimated_cost(request: GenerateRequest) -> int | None:
-    """Credits the request will cost, as the button shows it (None: price not published)."""
-    return form.estimate(request.mode, request.values)
-
-
 def submit_request(op: bpy.types.Operator, context: bpy.types.Context,
                    request: GenerateRequest) -> set[OperatorReturn]:
-    """Validate, prepare images, and hand the job to the runtime. Never raises for user errors:
-    every problem becomes an ``{'ERROR'}`` report and ``{'CANCELLED'}``."""
-    found = request_problems(request)
-    if found:
-        op.report({'ERROR'}, "; ".join(found))
-        return {'CANCELLED'}
-    slot_props = IMAGE_SLOTS[request.mode]
-    try:
-        paths = [prepare_image(slot, props.what) if slot.filled else None
-                 for slot, props in zip(request.slots, slot_props)]
-    except ImageInputError as exc:
-        op.report({'ERROR'}, str(exc))
-        return {'CANCELLED'}
-    kind, params = form.build_params(request.mode, request.values, paths)
-    name = form.job_name(request.mode, str(request.values["prompt"]), [slot.label for slot in request.slots])
+    """Send ``request`` through the generation service. Never raises for user errors: every
+    problem becomes an ``{'ERROR'}`` report and ``{'CANCELLED'}``."""
     scene = context.scene
     assert scene is not None  # both operators' poll
-    cursor = scene.cursor.location
-    meta = {"mode": request.mode, "location": [cursor.x, cursor.y, cursor.z]}
+    cursor = scene.cursor.location  # where it lands: the cursor now, not when the result arrives
     try:
-        spec = JobSpec(kind, params, name=name, meta=meta)
-        job = runtime.submit(spec)
-    except (UserError, ValueError) as exc:
-        # UserError: online access off, no/invalid key, too many jobs waiting (the message says
-        # what to do); ValueError: e.g. a prompt that looks like an API key (specs refuse secrets).
+        job = submit(generation_spec(request, location=(cursor.x, cursor.y, cursor.z)))
+    except (UserError, ValueError, TypeError) as exc:
+        # UserError: the form's problems, an unusable image, online access off, no/invalid key, too
+        # many jobs waiting (the message says what to do); ValueError: e.g. a prompt that looks
+        # like an API key (specs refuse secrets); TypeError: the client's own argument checks.
         op.report({'ERROR'}, str(exc))
         return {'CANCELLED'}
-    log.info("submitted %s job %s %r", kind, job.id, name)
-    op.report({'INFO'}, f"Sent '{name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
+    op.report({'INFO'}, f"Sent '{job.name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
                         "it appears at the 3D cursor when done")
     return {'FINISHED'}
 
@@ -156,14 +124,7 @@ class TRIPO_OT_generate_form(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
-        pg = form_of(context)
-        if pg is None:
-            return False
-        found = request_problems(form_request(pg))
-        if found:
-            cls.poll_message_set(found[0])
-            return False
-        return True
+        return poll_form(cls, context, lambda pg: request_problems(form_request(pg)))
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         pg = form_of(context)

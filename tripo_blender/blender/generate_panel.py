@@ -6,26 +6,37 @@ Drawing rules, and why:
   :meth:`Runtime.balance` (a cached value); the first draw asks for a refresh once, which runs on
   a background thread, and the small refresh button (``tripo.check_key``) asks again.
 * Only options that apply to the chosen mode and model version are drawn
-  (:func:`generate_form.applies`), so what is shown is what is sent. Options the version refuses
+  (:func:`..rules.generate.applies`), so what is shown is what is sent. Options the version refuses
   (the P series: quad, smart low poly, parts, detailed geometry) are drawn greyed with the reason
   and stay clickable, so a user can still turn them off; a conflict is shown above the button and
   as the button's disabled tooltip (``poll_message_set``).
 * Less common options sit behind "Advanced Options", closed by default.
+* "Image First" (text) and "Views From One Image" (multiview) replace the Generate button with the
+  step's button, the step's images once they are in (:mod:`.image_first`) and "Make Model"; the
+  options drawn are then those of the model request (image → model for a concept image).
+* The Account line's clock button opens the recent usage (:mod:`.usage_popup`).
+* An image slot shows a thumbnail of what it holds, a Blender image (its own preview) or a file
+  (loaded once into the add-on's preview collection, :mod:`.previews`): the name alone does not
+  say it is the right picture.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import bpy
 
-from ..jobs import JobState
-from . import generate_form as form
-from .generate_ops import TRIPO_OT_generate_form, estimated_cost, form_request, form_values, request_problems
+from ..jobs import Job, JobState
+from ..rules import generate as form
+from . import image_first, previews
+from .generate_ops import TRIPO_OT_generate_form, form_request, form_values
 from .generate_props import FORM_ATTR, TripoGenerateForm
+from .generation import estimated_cost, request_problems
 from .importer import gltf_supports_meshopt, meshopt_unavailable_reason
 from .text_fit import draw_text, measure_for
 from .preferences_ui import TRIPO_OT_check_key, balance_text
+from .usage_popup import TRIPO_OT_show_usage
 from .runtime import runtime
 
 __all__ = ["TRIPO_PT_generate", "CLASSES"]
@@ -70,14 +81,40 @@ def _draw_prompt(layout: Any, pg: TripoGenerateForm) -> None:
     layout.prop(pg, "negative_prompt", text="", icon='REMOVE', placeholder="Negative prompt (optional)")
 
 
+class _FileThumbnails:
+    """Files whose thumbnail could not be loaded this session, so a redraw touches the disk at most
+    once per path: a missing file is not looked for again on every draw (a loaded one is in
+    :mod:`.previews`, which is emptied when the add-on is disabled)."""
+
+    missing: set[str] = set()
+
+
+def _file_thumbnail(path: str) -> int | None:
+    """The icon id of the file at ``path`` (relative to the .blend like Blender's own paths), or
+    None when there is no file to show. Keys are ``file:<path>``: never a job id."""
+    raw = path.strip()
+    if not raw:
+        return None
+    full = os.path.normpath(bpy.path.abspath(raw))
+    key = f"file:{full}"
+    if previews.has(key):
+        return previews.icon_id(key)
+    if key in _FileThumbnails.missing or not previews.ensure(key, full):
+        _FileThumbnails.missing.add(key)
+        return None
+    return previews.icon_id(key)
+
+
 def _draw_image_slot(layout: Any, pg: TripoGenerateForm, pointer_prop: str, path_prop: str, label: str) -> None:
     col = layout.column(align=True)
     col.label(text=label)
     col.prop(pg, pointer_prop, text="")
     image = getattr(pg, pointer_prop)
-    if image is not None:  # a thumbnail: the name alone does not say it is the right picture
+    if image is not None:  # the Blender image wins when both are set: its own preview
         image.preview_ensure()
         col.template_icon(icon_value=image.preview.icon_id, scale=4.0)
+    elif (icon := _file_thumbnail(getattr(pg, path_prop))) is not None:
+        col.template_icon(icon_value=icon, scale=4.0)
     row = col.row()
     row.active = getattr(pg, pointer_prop) is None  # the Blender image wins when both are set
     row.prop(pg, path_prop, text="")
@@ -89,6 +126,8 @@ def _draw_inputs(layout: Any, pg: TripoGenerateForm) -> None:
     elif pg.mode == "IMAGE":
         _draw_image_slot(layout, pg, "image", "image_path", "Image (Blender image or file)")
         layout.prop(pg, "enable_image_autofix")
+    elif image_first.active(pg):  # multiview from one image: the views are made, then shown below
+        _draw_image_slot(layout, pg, "image", "image_path", "Image to make the four views from")
     else:
         box = layout.box()
         for view in form.VIEWS:
@@ -122,7 +161,7 @@ def _draw_refused(layout: Any, pg: TripoGenerateForm, refused: tuple[str, ...]) 
 
 
 def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
-    mode, version_id = pg.mode, pg.model_version
+    mode, version_id = image_first.model_mode(pg), pg.model_version  # what the model request carries
     refused = form.refused_options(version_id)
     box = layout.box()
     col = box.column()
@@ -163,8 +202,75 @@ def _draw_balance(layout: Any) -> None:
     text, icon = balance_text(info)
     row = layout.row(align=True)
     row.label(text="Account", icon='FUND')
+    row.operator(TRIPO_OT_show_usage.bl_idname, text="", icon='TIME')
     row.operator(TRIPO_OT_check_key.bl_idname, text="", icon='FILE_REFRESH')
     _fit(layout, text, icon=icon)
+
+
+def _draw_generate(layout: Any, pg: TripoGenerateForm) -> None:
+    request = form_request(pg)
+    problems = request_problems(request)
+    if problems:
+        _fit(layout, problems[0], icon='ERROR')
+    row = layout.row()
+    row.scale_y = 1.5
+    cost = estimated_cost(request)
+    row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(cost), icon='PLAY')
+    if cost is None:  # the button has no room for the reason: say it below
+        _fit(layout, form.unknown_price_reason(*form.build_params(request.mode, request.values)), icon='INFO')
+
+
+def _draw_step_state(layout: Any, job: Job) -> None:
+    """A step still running or failed: its state in words (the images come when it is done)."""
+    if job.state.is_active:
+        progress = f" {job.progress}%" if job.state == JobState.RUNNING else ""
+        _fit(layout, f"{job.name}: {job.state.value}{progress}", icon='SORTTIME')
+    elif job.state != JobState.DONE:
+        reason = job.error.message if job.error is not None else job.note or job.state.value
+        _fit(layout, f"{job.name}: {reason}", icon='ERROR')
+
+
+def _draw_step_images(layout: Any, images: list[bpy.types.Image]) -> None:
+    """The concept image large, or the four views two by two, each with its name."""
+    box = layout.box()
+    grid = box.grid_flow(columns=1 if len(images) == 1 else 2, even_columns=True, align=True)
+    for image in images:
+        preview = image.preview_ensure() or image.preview
+        cell = grid.column(align=True)
+        cell.template_icon(icon_value=preview.icon_id if preview is not None else 0,
+                           scale=8.0 if len(images) == 1 else 4.0)
+        cell.label(text=image.name, icon='IMAGE_DATA')
+
+
+def _draw_image_first(layout: Any, pg: TripoGenerateForm) -> None:
+    """The step's button (price on it), the step's state or its images, then "Make Model"."""
+    problems = image_first.step_problems(pg)
+    if problems:
+        _fit(layout, problems[0], icon='ERROR')
+    layout.operator(image_first.TRIPO_OT_image_first.bl_idname, text=image_first.step_button_text(pg),
+                    icon='IMAGE_DATA')
+    job = image_first.step_job(pg)
+    images = image_first.step_images(pg)  # also once the job left the Jobs list: the images say their task
+    if job is None and not images:
+        return
+    if job is not None:
+        _draw_step_state(layout, job)
+        if job.state != JobState.DONE:
+            return
+    if images:
+        _draw_step_images(layout, images)
+    else:
+        _fit(layout, "The image was removed from this file; Make Model still uses Tripo's copy", icon='INFO')
+    if image_first.model_mode(pg) == "IMAGE":  # the model is image → model: its own option, drawn where it applies
+        layout.prop(pg, "enable_image_autofix")
+    found = image_first.model_problems(pg)
+    if found:
+        _fit(layout, found[0], icon='ERROR')
+    row = layout.row()
+    row.scale_y = 1.5
+    cost = image_first.model_cost(pg)
+    row.operator(image_first.TRIPO_OT_image_first_model.bl_idname, text=f"Make Model ({form.cost_phrase(cost)})",
+                 icon='PLAY')
 
 
 class TRIPO_PT_generate(bpy.types.Panel):
@@ -188,6 +294,8 @@ class TRIPO_PT_generate(bpy.types.Panel):
         pg: TripoGenerateForm = getattr(context.scene, FORM_ATTR)
         layout.row().prop(pg, "mode", expand=True)
         _draw_inputs(layout, pg)
+        if image_first.offered(pg.mode):
+            layout.prop(pg, image_first.toggle_prop(pg.mode))
         _draw_main_options(layout, pg)
         if pg.quad:
             _fit(layout, "Quad meshes are delivered as FBX", icon='INFO')
@@ -196,16 +304,10 @@ class TRIPO_PT_generate(bpy.types.Panel):
         if pg.show_advanced:
             _draw_advanced(layout, pg)
 
-        request = form_request(pg)
-        problems = request_problems(request)
-        if problems:
-            _fit(layout, problems[0], icon='ERROR')
-        row = layout.row()
-        row.scale_y = 1.5
-        cost = estimated_cost(request)
-        row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(cost), icon='PLAY')
-        if cost is None:  # the button has no room for the reason: say it below
-            _fit(layout, form.unknown_price_reason(*form.build_params(request.mode, request.values)), icon='INFO')
+        if image_first.active(pg):
+            _draw_image_first(layout, pg)
+        else:
+            _draw_generate(layout, pg)
         _draw_balance(layout)
 
 

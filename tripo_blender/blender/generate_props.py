@@ -2,7 +2,7 @@
 
 The scene form (``Scene.tripo_generate``) and the scriptable operator ``tripo.generate`` carry the
 same options through one mixin, :class:`GenerateOptions`, whose names, defaults and choices come
-from :mod:`.generate_form`, so the two cannot drift apart. The form is saved in the .blend and
+from :mod:`..rules.generate`, so the two cannot drift apart. The form is saved in the .blend and
 therefore holds no secret: the API key lives only in the add-on preferences.
 
 Differences between the two on purpose:
@@ -21,7 +21,7 @@ from __future__ import annotations
 import bpy
 
 from ..client.payloads import PROMPT_MAX_CHARS
-from . import generate_form as form
+from ..rules import generate as form
 
 __all__ = ["GenerateOptions", "TripoGenerateForm", "FORM_ATTR", "CLASSES", "register_extra", "unregister_extra"]
 
@@ -132,6 +132,20 @@ class TripoGenerateForm(GenerateOptions, bpy.types.PropertyGroup):
                                            description=f"{_RIGHT_HELP}. {_DATABLOCK_HELP}")
     show_advanced: bpy.props.BoolProperty(name="Advanced Options", default=False,
                                           description="Show the less common generation options")
+    # "Image first" (see .image_first): the step's switch per mode, and the id of its latest job
+    # (a job id, no secret; saved so the panel still shows the image after reopening the file)
+    image_first: bpy.props.BoolProperty(
+        name="Image First", default=False,
+        description="Make a concept image from the prompt first (≈ 5 credits each) and regenerate it until it is "
+                    "right; then make the model from it")
+    views_from_image: bpy.props.BoolProperty(
+        name="Views From One Image", default=False,
+        description="Make the front, left, back and right views from one image first (≈ 10 credits) and look at "
+                    "them; then make the model from them")
+    concept_job: bpy.props.StringProperty(name="Concept Image Job", options={'HIDDEN'},
+                                          description="The job of the latest concept image")
+    views_job: bpy.props.StringProperty(name="Four Views Job", options={'HIDDEN'},
+                                        description="The job of the latest four views")
 
 
 CLASSES: tuple[type, ...] = (TripoGenerateForm,)

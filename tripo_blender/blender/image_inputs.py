@@ -14,12 +14,17 @@ thread, before submitting, such an image is written to a file the worker can rea
   only from 5.0 and writes the image's own format; ``Image.copy()`` reloads the file and drops
   unsaved edits — both checked on 4.2.23 and 5.0.1).
 
+A concept image the add-on landed (:mod:`.concept_images`) can skip all of this: its text-to-image
+task id stands for it where Tripo takes one (image → model), see :func:`concept_task`.
+
 Written files go to the add-on's user folder (``inputs/``, :meth:`.runtime.Runtime.inputs_dir`),
 named by content hash: a resumed job still finds its file after a restart, and sending the same
 image twice does not pile up copies. They are not deleted when their job ends (a Retry may send
 it again); the preferences' "Clear" removes those no job needs any more and counts them in the
 size it shows (:meth:`.runtime.Runtime.clear_cache`). Every file is then checked like a
-user-picked one (exists, not empty, ≤ 20 MB, really an image).
+user-picked one (exists, not empty, ≤ 20 MB, really an image, 20–6000 pixels a side). A
+Blender image's size is known without any file (``Image.size``), so one Tripo would refuse is
+refused before anything is written, with the sentence the client gives for a file.
 """
 
 from __future__ import annotations
@@ -34,10 +39,15 @@ from typing import Any
 
 import bpy
 
+from ..client.image_size import side_problem
 from ..client.inputs import check_local_image, sniff_image_type
+from ..jobs.kinds import KINDS
+from ..rules.errors import UserError
+from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import runtime
+from .tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 
-__all__ = ["ImageInputError", "ImageSlot", "named_slot", "prepare_image", "inputs_dir"]
+__all__ = ["ImageInputError", "ImageSlot", "named_slot", "prepare_image", "inputs_dir", "concept_task"]
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +55,7 @@ _EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp"}
 _SNIFF_BYTES = 16
 
 
-class ImageInputError(Exception):
+class ImageInputError(UserError):
     """An image cannot be sent; the message says which one and what to do (safe for the UI)."""
 
 
@@ -170,9 +180,12 @@ def _image_file(image: bpy.types.Image, what: str) -> str:
             f"The {what} '{image.name}' is a {image.source.lower()} image; use a still image "
             "(save a render to a file first)"
         )
+    width, height = image.size
+    problem = side_problem((width, height)) if width and height else None
+    if problem is not None:  # known without reading or writing a file: refused before any work
+        raise ImageInputError(f"The {what} '{image.name}' is {problem}")
     path = _own_file(image) or _packed_bytes(image)
     if path is None:
-        width, height = image.size
         if not (width and height):
             raise ImageInputError(
                 f"The {what} '{image.name}' has no pixels: its file is missing "
@@ -195,3 +208,26 @@ def prepare_image(slot: ImageSlot, what: str = "image") -> str:
     if not raw:
         raise ImageInputError(f"No {what} chosen: pick a file or a Blender image")
     return _checked(os.path.normpath(bpy.path.abspath(raw)), what)
+
+
+#: The task type of a concept image (``text_to_image``): image → model takes its id as the image.
+_CONCEPT_TYPE = KINDS["text_to_image"].wire_type
+#: Days a concept image's task is trusted to still exist on Tripo (a day short of its retention).
+_REUSE_DAYS = TASK_RETENTION_DAYS - 1
+
+
+def concept_task(image: bpy.types.Image | None) -> str | None:
+    """The text-to-image task a concept image came from, when its id can stand for the picture:
+    Tripo reuses the task's output, so nothing is uploaded (wire reference §2.1).
+
+    None for any other image, for a concept image painted on since it landed (its pixels are no
+    longer the task's), and for one whose task Tripo may have forgotten (it keeps tasks about
+    :data:`.tags.TASK_RETENTION_DAYS` days): those are sent as files like any image.
+    """
+    if image is None or image.is_dirty or string_tag(image, TASK_TYPE_PROP) != _CONCEPT_TYPE:
+        return None
+    try:
+        age = task_age_days(image[TASK_CREATED_PROP])
+    except KeyError:
+        return None
+    return task_id_of(image) if age is not None and age <= _REUSE_DAYS else None

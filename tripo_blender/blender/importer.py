@@ -10,6 +10,11 @@ Main thread only. The rules this module enforces, and why:
   active collection; 4.5+ can select created objects, 4.2 cannot).
 * glTF rigs bring a hidden "Icosphere" bone shape: we ask the importer not to make it
   (``disable_bone_shape``) and delete any such helper that still appears.
+* The importers' **grouping nodes that carry nothing** (an Empty with the identity transform, no
+  animation or constraint: glTF's "RootNode (model correction matrix)") are folded away, their
+  children keeping their place; the root rotates in Euler XYZ, the mode an artist types angles
+  in (the glTF importer leaves quaternions). The file's names stay until the landing, which knows
+  what the result is, names it (:mod:`.naming`): the importers' action names refer to them.
 * The result is **placed at the 3D cursor by moving its root(s) only**: children keep their
   local transforms, so an armature and its skinned mesh are never rotated twice (the official
   add-on's bug). Several roots get a common Empty parent so the result moves as one.
@@ -222,6 +227,45 @@ def _move_to_collection(objects: Sequence[bpy.types.Object], collection: bpy.typ
             collection.objects.link(ob)
 
 
+def _is_bare_empty(ob: bpy.types.Object) -> bool:
+    """An Empty that only groups: identity transform, object parenting, no animation or constraint."""
+    return (ob.type == "EMPTY" and ob.parent_type == "OBJECT" and not ob.constraints
+            and ob.animation_data is None and ob.instance_type == "NONE"
+            and all(abs(ob.matrix_basis[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4)))
+
+
+def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object]:
+    """Remove the bare grouping Empties of an import; their children keep their world transform.
+
+    A child's world matrix is ``parent.world @ empty.parent_inverse @ empty.basis @
+    child.parent_inverse @ child.basis`` with ``empty.basis`` the identity, so moving the child up
+    only has to fold the Empty's parent inverse into the child's (no scene evaluation needed). A
+    root Empty is folded only when it has one child (that child becomes the root); with several
+    it is the grouping the result needs anyway. Leaf Empties are left alone: they may be markers.
+    """
+    members = set(objects)
+    removed: set[int] = set()  # id() of the wrappers: a removed object can no longer be hashed
+    for ob in list(objects):
+        children = [c for c in ob.children if c in members]
+        if not _is_bare_empty(ob) or not children or (ob.parent not in members and len(children) > 1):
+            continue
+        parent = ob.parent if ob.parent in members else None
+        for child in children:
+            if parent is None:
+                basis = child.matrix_parent_inverse @ child.matrix_basis
+                child.parent = None
+                child.matrix_parent_inverse = Matrix.Identity(4)
+                child.matrix_basis = basis
+            else:
+                inverse = ob.matrix_parent_inverse @ child.matrix_parent_inverse
+                child.parent = parent
+                child.matrix_parent_inverse = inverse
+        members.discard(ob)
+        removed.add(id(ob))
+        bpy.data.objects.remove(ob, do_unlink=True)
+    return [ob for ob in objects if id(ob) not in removed]
+
+
 def _single_root(objects: Sequence[bpy.types.Object], name: str,
                  collection: bpy.types.Collection) -> bpy.types.Object:
     """Return the one root of the imported hierarchy, adding an Empty parent if there are several."""
@@ -294,9 +338,13 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
         bpy.data.collections.remove(collection)
         raise ImportFailed(f"{model.name} contains no objects")
     _move_to_collection(created, collection)
+    if len(folded := _fold_bare_empties(created)) < len(created):
+        created = folded
+        _context_scene()[1].update()  # the view layer still lists the removed Empties until then
     root = _single_root(created, name, collection)
     if root not in created:
         created.append(root)
+    root.rotation_mode = "XYZ"  # converts the rotation: the matrix stays as it is
     set_file_matrix(root, root.matrix_basis)
     cursor = scene.cursor.location
     where = tuple(location) if location is not None else (cursor.x, cursor.y, cursor.z)

@@ -15,7 +15,9 @@ Buttons per state:
 * failed / cancelled / uncertain → **Retry** (``tripo.job_retry``; asks first when it sends a
   new paid request) and **Remove** (``tripo.job_remove``: forget the row, keep the files);
 * done → **Re-import** (only where this Blender can open the file), **Open folder**, **Remove**;
-  failed → **Copy error details**.
+  failed → **Copy error details**;
+* ready but waiting for Object Mode (:func:`.landing.waiting_for_object_mode`) → **Land Now**
+  (``tripo.job_land_now``): the artist asks to leave their mode, the only time the add-on does.
 
 Some jobs cannot be retried at all (``Job.can_retry``), and then offer only Remove: a job whose
 task was made on the retired v2 API (``Job.task_gone`` with ``api_version`` 2), whose row says
@@ -51,6 +53,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
 
 from ..client.config import redact
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
+from ..jobs.kinds import CHECK_RIGGABLE
 from . import previews
 from .account import UserError, code_hint
 from . import file_manager
@@ -59,7 +62,7 @@ from .landing import waiting_for_object_mode
 from ..rules.settings import Connection
 from .settings import snapshot
 from .post_process import rig_check
-from .pump import tag_redraw
+from .windows import tag_redraw
 from .runtime import online_access, runtime
 from .text_fit import Measure, draw_text, measure_for, shorten
 
@@ -164,7 +167,7 @@ def kind_label(kind: str) -> str:
     if record is not None:
         return record.label
     if kind in RETIRED_KINDS:
-        return f"{RETIRED_KINDS[kind]} (retired by Tripo)"
+        return f"{RETIRED_KINDS[kind].label} (retired by Tripo)"
     return kind.replace("_", " ").capitalize()
 
 
@@ -368,10 +371,9 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
     expanded = job.id in VIEW.expanded if expanded is None else expanded
     now = time.time() if now is None else now
     status = row_status(job, now, VIEW.progress(job, now))
-    if job.state == JobState.IMPORTING:  # the pump holds results back outside Object Mode: say so
-        waiting = waiting_for_object_mode()
-        if waiting:
-            status = RowStatus(_sentence(waiting), None, 'TIME')
+    waiting = waiting_for_object_mode() if job.state == JobState.IMPORTING else None
+    if waiting:  # the pump holds results back outside Object Mode: say so, and offer Land Now
+        status = RowStatus(_sentence(waiting), None, 'TIME')
     buttons = _buttons(job)
     column = layout.column(align=True)
     head = column.row(align=True)
@@ -386,6 +388,8 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
         column.progress(factor=status.factor, type='BAR', text=shorten(status.text, line))
     else:
         _draw_line(column, job, status.text, line)
+    if waiting:
+        _job_button(column, TRIPO_OT_job_land_now.bl_idname, job, 'IMPORT', "Land Now")
     if job.state == JobState.DONE and job.note and not expanded:  # how it landed, when not the obvious way
         _draw_line(column, job, job.note, line, icon='INFO')
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED) \
@@ -417,7 +421,7 @@ def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) 
     if job.note:
         draw_text(box, job.note, measure, icon='INFO')
     if job.state == JobState.DONE:
-        if job.kind == "check_riggable":  # an answer, not a file: say it here as in the Rig dialog
+        if job.kind == CHECK_RIGGABLE.name:  # an answer, not a file: say it here as in the Rig dialog
             check = rig_check(job)
             draw_text(box, check.text, measure, icon=check.icon)
         if previews.has(job.id):
@@ -658,6 +662,39 @@ class TRIPO_OT_job_reimport(_JobOperator):
         return {'FINISHED'}
 
 
+class TRIPO_OT_job_land_now(_JobOperator):
+    bl_idname = "tripo.job_land_now"
+    bl_label = "Land Now"
+    bl_description = ("Switch to Object Mode and land this result now (results wait while you edit, sculpt, "
+                      "paint or pose, so your mode never changes without you)")
+
+    #: Pump ticks Land Now may run: each lands at most one result (those queued before this one first).
+    MAX_TICKS = 100
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        """The artist asked: leave the mode (the only time the add-on changes it), then land what
+        is ready now instead of waiting for the timer. A result whose files the worker is still
+        preparing lands on the pump's next tick: nothing here waits for a thread."""
+        if job.state != JobState.IMPORTING:
+            self.report({'WARNING'}, f"\"{job.name}\" is not waiting to land ({job.state.value}).")
+            return {'CANCELLED'}
+        if waiting_for_object_mode(context) is not None:
+            try:
+                bpy.ops.object.mode_set(mode='OBJECT')
+            except RuntimeError as exc:
+                self.report({'ERROR'}, f"Could not switch to Object Mode: {str(exc).strip().splitlines()[-1]}")
+                return {'CANCELLED'}
+        for _ in range(self.MAX_TICKS):
+            runtime.pump()
+            landed = runtime.job(job.id)
+            if landed is None or landed.state != JobState.IMPORTING:
+                break
+        else:
+            runtime.ensure_timer()
+            self.report({'INFO'}, f"\"{job.name}\" lands in a moment.")
+        return {'FINISHED'}
+
+
 class TRIPO_OT_job_open_folder(_JobOperator):
     bl_idname = "tripo.job_open_folder"
     bl_label = "Open Folder"
@@ -704,6 +741,7 @@ CLASSES: tuple[type, ...] = (
     TRIPO_OT_job_cancel,
     TRIPO_OT_job_retry,
     TRIPO_OT_job_reimport,
+    TRIPO_OT_job_land_now,
     TRIPO_OT_job_open_folder,
     TRIPO_OT_job_remove,
     TRIPO_OT_job_copy_error,

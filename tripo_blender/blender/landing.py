@@ -5,7 +5,7 @@ and the ``JobSpec.meta`` conventions (README, "Conventions the layers share"):
 
 * **NEW** — generations and followed tasks (``text/image/multiview_to_model``, ``import_task``): a
   new collection at ``meta.location`` (the 3D cursor when it was asked for) —
-  :func:`.pump.import_plain`. A followed task is known by the type the server reported
+  :func:`import_plain`. A followed task is known by the type the server reported
   (``Job.task_type``): a followed rig is set up like one of ours (:func:`.rigging.land_rig`), a
   followed segmentation gets part names;
 * **RIG** (``rig_model``): :func:`.rigging.land_rig` makes it one armature with its skinned mesh,
@@ -15,6 +15,8 @@ and the ``JobSpec.meta`` conventions (README, "Conventions the layers share"):
   rigged model (``meta.target_armature``, else found by the rig task's tag) with
   :func:`.rigging.apply_retarget`; the file's copy of the character is deleted, so a model never
   gets a second character and a later retarget adds more actions to the same armature;
+* **IMAGE** (``text_to_image``, ``image_to_multiview``: the generate panel's "Image first"): Blender
+  images, no object (:mod:`.concept_images`);
 * **REPLACE** — every other post-process (texture, convert, segment, complete, low poly, and the
   retired refine/stylize of journals written before apiv3): the new model takes the source's place.
 
@@ -29,6 +31,9 @@ Rules that hold for all of them, and why:
   (the row's Folder button shows it): the user asked for that file.
 * The result's objects carry the facts the context menu needs later (:mod:`.tags`): task type,
   creation time, rig spec/format, part names, model version.
+* **Named for what it is** (:mod:`.naming`): the root after the job's character and the step
+  ("a small cat statue", "Knight (textured)", "Knight (rigged)", "Knight (FBX)", "Knight parts"),
+  actions "Knight – walk"; the names are given before the undo step is pushed.
 """
 
 from __future__ import annotations
@@ -42,18 +47,82 @@ import bpy
 
 from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job
 from ..jobs import Landing as Arrival
-from ..jobs.kinds import KINDS
-from .importer import ImportFailed, ImportOptions, ImportResult, can_import, push_undo, task_id_of
+from ..jobs.kinds import KINDS, MODEL_OUTPUTS, THUMBNAIL_OUTPUT
+from .importer import (JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, Tags,
+                       can_import, import_result, push_undo, task_id_of)
+from .naming import character_of, followed_character, followed_result_name, name_result, result_name
+from .concept_images import land_images
 from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_like_source
-from .pump import import_plain, main_window_override, model_file, result_tags
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, land_rig
 from .sources import DEFAULT_PLACEMENT, source_of
-from .tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, followed_tags, generation_tags, has_parts,
-                   result_task_type, rig_tags, strip_duplicate_suffix)
+from .uploads import SOURCE_UID_META, object_with_uid, remember
+from .tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, created_tags, followed_tags, generation_tags,
+                   has_parts, result_task_type, rig_tags, strip_duplicate_suffix)
+from .windows import main_window_override
 
-__all__ = ["Landing", "import_job", "arrival_of", "waiting_for_object_mode"]
+__all__ = ["Landing", "import_job", "import_plain", "arrival_of", "waiting_for_object_mode", "model_file",
+           "result_tags", "placement"]
 
 log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- plain imports (NEW)
+
+
+def model_file(files: Mapping[str, str]) -> str | None:
+    """The file to import among a job's downloads: the model (apiv3 has one; journals of v2-era
+    jobs may name ``pbr_model`` or ``base_model``), else any non-image."""
+    for key in MODEL_OUTPUTS:
+        if key in files:
+            return files[key]
+    return next((path for key, path in sorted(files.items()) if key != THUMBNAIL_OUTPUT), None)
+
+
+def placement(job: Job) -> tuple[float, float, float] | None:
+    """Where the result goes: the 3D cursor as it was at submit time (``spec.meta["location"]``).
+
+    Why the submit-time cursor: generation takes minutes; the artist keeps working and moves the
+    cursor meanwhile. The result appearing where they were looking when they asked for it is
+    the predictable choice. A spec without a (valid) location lands at the current cursor.
+    """
+    value: Any = job.spec.meta.get("location")
+    if isinstance(value, (list, tuple)) and len(value) == 3 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return (float(value[0]), float(value[1]), float(value[2]))
+    return None
+
+
+def result_tags(job: Job) -> dict[str, str | int]:
+    """The tags every object of ``job``'s result gets: job id, task id, the task type — as the
+    server reported it, else as the job's kind implies (a followed task has only the former) —
+    and when the task was made (:data:`.tags.TASK_CREATED_PROP`: Tripo forgets tasks after
+    about 7 days, and the menu must know before anyone pays)."""
+    tags: dict[str, str | int] = {JOB_ID_PROP: job.id}
+    if job.task_id:
+        tags[TASK_ID_PROP] = job.task_id
+    task_type = result_task_type(job.kind, job.task_type)
+    if task_type:
+        tags[TASK_TYPE_PROP] = task_type
+    if job.task_id:
+        tags.update(created_tags(job.kind, job.created_at))
+    return tags
+
+
+def import_plain(job: Job, files: Mapping[str, str], options: ImportOptions, *,
+                 tags: Tags | None = None, undo: bool = True) -> ImportResult:
+    """Import ``job``'s model file into a new collection named after the job, at its location.
+
+    ``tags`` default to :func:`result_tags`; ``undo=False`` when the caller does more as part of
+    the same user-visible step and pushes the undo step itself. Raises :class:`ImportFailed`
+    when there is nothing importable or Blender refuses the file.
+    """
+    path = model_file(files)
+    if path is None:
+        raise ImportFailed("the job downloaded no model file to import")
+    with main_window_override():
+        return import_result(path, name=job.name, tags=result_tags(job) if tags is None else tags,
+                             location=placement(job), options=options,
+                             undo_message=f"Import Tripo result {job.name}" if undo else None)
 
 #: ``context.mode`` prefixes -> the mode's name as Blender's header says it.
 _MODE_NAMES: tuple[tuple[str, str], ...] = (
@@ -86,12 +155,21 @@ class Landing:
     note: str = ""
 
 
+#: The source "task" of a job made from a mesh of the user's (it has none; ``meta.source_mesh_uid`` finds it).
+LOCAL_SOURCE = "local mesh"
+
+
 def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
     """Land ``job``'s downloaded result in the scene (see the module docstring).
 
     Raises :class:`ImportFailed` when there is nothing to import or Blender refuses the file
     (nothing is left in the scene then).
     """
+    if arrival_of(job.kind) == Arrival.IMAGE:  # "Image first": Blender images for the panel, no object
+        images = land_images(job, files)
+        with main_window_override():
+            push_undo(f"Tripo: {job.name}")
+        return Landing(note=f"Image{'s' if len(images) > 1 else ''} {', '.join(i.name for i in images)}")
     path = model_file(files)
     if path is None:
         raise ImportFailed("the job downloaded no model file to import")
@@ -101,14 +179,19 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
         return Landing(note=f"Saved {where.name} (Blender cannot import {where.suffix} files) in {where.parent}")
     source_task = job.spec.meta.get("source_task_id")
     arrival = arrival_of(job.kind)
+    if isinstance(job.spec.meta.get(SOURCE_UID_META), str):  # made from a mesh of the user's (no task)
+        source_task = source_task or LOCAL_SOURCE
     if arrival in (Arrival.NEW, Arrival.NONE) or not isinstance(source_task, str) or not source_task:
         if _task_type(job) == RIG_TASK_TYPE:  # a rig followed by task id: set up like one of ours
             with main_window_override():
                 landing = _land_new_rig(job, files, options)
                 push_undo(f"Tripo: {job.name}")
             return landing
-        result = import_plain(job, files, options, tags=_tags(job, files))
+        result = import_plain(job, files, options, tags=_tags(job, files), undo=False)
         _tag_parts(job, result.objects)
+        _name_new(job, result)
+        with main_window_override():
+            push_undo(f"Import Tripo result {job.name}")
         return Landing(result.objects)
     with main_window_override():
         if arrival == Arrival.RETARGET:
@@ -167,6 +250,24 @@ def _import(job: Job, files: Mapping[str, str], options: ImportOptions) -> Impor
     return result
 
 
+def _name_new(job: Job, result: ImportResult) -> None:
+    """A generation is named after its job; a followed task after the task (:mod:`.naming`)."""
+    if job.kind == FOLLOW_KIND:
+        character = followed_character(job.name, job.task_id, _task_type(job))
+        name = followed_result_name(character, _task_type(job))
+    else:
+        character = name = job.name
+    name_result(result.root, result.objects, name, character, result.collection)
+
+
+def _name_step(job: Job, result: ImportResult, source: bpy.types.Object | None) -> None:
+    """A post-process result is named after the source's character and the step ("Knight (rigged)")."""
+    hint = job.spec.meta.get("source_object")
+    character = character_of(source, hint if isinstance(hint, str) and hint else job.name)
+    name_result(result.root, result.objects, result_name(job.kind, character, job.spec.params), character,
+                result.collection)
+
+
 def _in_scene(ob: bpy.types.Object | None) -> bool:
     """A deleted object may linger in ``bpy.data`` with no users until the file is saved."""
     return ob is not None and bool(ob.users_scene)
@@ -176,6 +277,11 @@ def _source_root(job: Job, source_task: str) -> bpy.types.Object | None:
     """The root of the source result still in the scene: by the name hint if it still carries the
     source's tag (names change), else by the tag alone; None when it is gone."""
     hint = job.spec.meta.get("source_object")
+    if source_task == LOCAL_SOURCE:  # a mesh of the user's: found by its uid (names change)
+        local = object_with_uid(str(job.spec.meta.get(SOURCE_UID_META)), hint if isinstance(hint, str) else None)
+        if local is not None:
+            remember(job, local)  # what was uploaded, so the next operation on it can skip the upload
+        return local if _in_scene(local) else None
     named = bpy.data.objects.get(hint) if isinstance(hint, str) else None
     if named is not None and task_id_of(named) == source_task and _in_scene(named):
         return source_of(named).root
@@ -195,7 +301,9 @@ def _land_new_rig(job: Job, files: Mapping[str, str], options: ImportOptions) ->
     try:
         land_rig(result)
     except RigLandingFailed as exc:
+        _name_new(job, result)
         return Landing(result.objects, f"Imported as it is, not set up as a rig: {exc}.")
+    _name_new(job, result)
     return Landing(result.objects)
 
 
@@ -209,6 +317,7 @@ def _land_post_process(job: Job, files: Mapping[str, str], options: ImportOption
             land_rig(result)
         except RigLandingFailed as exc:
             notes.append(f"Imported as it is, not set up as a rig: {exc}.")
+    _name_step(job, result, source)
     if source is None:
         if job.spec.meta.get("source_object"):  # else it was asked by task id, with no object in the scene
             notes.append("The source object was deleted meanwhile: placed at the 3D cursor instead.")
@@ -231,18 +340,29 @@ def _target_armature(job: Job, source_task: str) -> bpy.types.Object | None:
     return armature if _in_scene(armature) else None
 
 
+def _root_of(ob: bpy.types.Object) -> bpy.types.Object:
+    """The top of ``ob``'s result (a rig's armature is normally the root itself)."""
+    try:
+        root = source_of(ob).root
+    except ValueError:  # its tags were removed by hand
+        return ob
+    return root if root is not None else ob
+
+
 def _land_retarget(job: Job, files: Mapping[str, str], options: ImportOptions, source_task: str) -> Landing:
     """Move the animations onto the rig's armature; keep the file as a character only if that fails."""
     target = _target_armature(job, source_task)
     result = _import(job, files, options)
     if target is None:
+        _name_step(job, result, None)
         return Landing(result.objects, "The rigged character is not in the scene (deleted meanwhile, or never "
                                        "imported): imported the animated model as a new character at the 3D cursor.")
     presets = [str(p) for p in job.spec.meta.get("presets", ())]
     try:
-        actions = apply_retarget(target, result, presets,
+        actions = apply_retarget(target, result, presets, character=character_of(_root_of(target), target.name),
                                  fit_frame_range=bool(job.spec.meta.get("fit_frame_range", False)))
     except RetargetFailed as exc:
+        _name_step(job, result, target)
         return Landing(result.objects, f"Could not add the animations to {target.name} ({exc}): imported them "
                                        "as a separate character at the 3D cursor.")
     return Landing([], f"Added {', '.join(a.name for a in actions)} to {target.name}.")

@@ -1,8 +1,9 @@
 """Operators of the right-click "Tripo" menu: texture, rig, retarget, convert, segment, complete
-parts, smart low poly (and the free riggability check).
+parts, smart low poly, Smart UV (and the free riggability check).
 
-Each works on the selected object's Tripo task (:mod:`.post_process` resolves it and explains
-in ``poll`` why an item cannot apply), opens a dialog with the request's options and its
+Each works on the selected object's Tripo task — or on any selected mesh, which the job uploads
+first (:mod:`.sources`, :mod:`.mesh_export`; every dialog says so) — (:mod:`.post_process`
+resolves it and explains in ``poll`` why an item cannot apply), opens a dialog with the request's options and its
 estimated cost, and hands a :class:`JobSpec` built by :func:`.sources.post_process_spec` — the
 same builder the console API uses, so ``JobSpec.meta`` follows one convention and option values
 are checked by the client's own rules — to the runtime. Submitting returns at once; the pump
@@ -38,19 +39,23 @@ from ..client import Animation, RigSpec, RigType, versions
 from ..client.payloads import (CONVERT_FORMATS, EXPORT_ORIENTATIONS, FBX_PRESETS, MAX_ANIMATIONS,
                                SEGMENTATION_GRANULARITIES, TEXTURE_FORMATS)
 from ..jobs import Job, JobSpec, JobState, kind_of
-from . import generate_form as form
+from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, RIG, SEGMENT, SMART_UV, TEXTURE
+from ..rules import generate as form
 from .account import UserError
-from .image_inputs import ImageInputError, named_slot, prepare_image
+from .image_inputs import named_slot, prepare_image
 from .importer import can_import, gltf_supports_meshopt, meshopt_unavailable_reason, string_tag
 from .job_list import draw_wrapped, window_manager
+from .mesh_export import UV_MAX_TRIANGLES, triangle_count
 from .post_process import (Target, Unavailable, auto_rig_version, part_names, rig_check, rig_check_job, rig_v1_fits,
                            target_of, unavailable, version_label)
+from .rig_dialog import draw_rig_button
 from .runtime import runtime
 from .sources import DEFAULT_PLACEMENT, Source, post_process_spec
 from .tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
 
 __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
-           "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_complete", "TRIPO_OT_smart_lowpoly", "MENU_OPERATORS",
+           "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_complete", "TRIPO_OT_smart_lowpoly", "TRIPO_OT_smart_uv",
+           "MENU_OPERATORS",
            "PRESET_GROUPS", "TEXTURE_DIALOG_VERSION", "LOWPOLY_DIALOG_VERSION", "start_rig_check", "ensure_rig_check",
            "CLASSES"]
 
@@ -71,7 +76,7 @@ _PART_NAMES_HELP = ("Scripts: comma-separated part names (empty: all parts). The
 _SEED_HELP = "Same seed and options give the same result. 0 = random"
 
 
-class OptionError(Exception):
+class OptionError(UserError):
     """An option value the request cannot carry; the message says what to change."""
 
 
@@ -128,6 +133,14 @@ def _only_for(layout: Any, available: bool, reason: str, *props: tuple[Any, str]
         col.prop(owner, name)
     if not available:
         draw_wrapped(layout, reason, _WRAP, icon='INFO')
+
+
+def _local_note(source: Source) -> str:
+    """What happens to a mesh of the user's before the request (shown in every dialog)."""
+    count = len(source.meshes)
+    what = f"'{source.label}'" if count == 1 else f"'{source.label}' and {count - 1} more mesh{'es' if count > 2 else ''}"
+    return (f"{what} ({triangle_count(source.meshes):,} triangles, modifiers applied) is exported and uploaded "
+            "to Tripo first; an unchanged mesh is not uploaded again")
 
 
 class _PostProcess(bpy.types.Operator):
@@ -198,29 +211,34 @@ class _PostProcess(bpy.types.Operator):
         except Unavailable as exc:
             draw_wrapped(layout, str(exc), _WRAP, icon='ERROR')
             return
+        if target.source.is_local:
+            draw_wrapped(layout, _local_note(target.source), _WRAP, icon='EXPORT')
         self.draw_options(layout, target)
         if "placement" in self.properties.bl_rna.properties:
             layout.prop(self, "placement")
         try:
             params = self.request_options(target, final=False)
-        except (OptionError, ImageInputError) as exc:
+        except UserError as exc:  # an option or image the request cannot carry
             draw_wrapped(layout, str(exc), _WRAP, icon='ERROR')
             return
         _cost_label(layout, self.kind, params)
 
     def job_spec(self, target: Target) -> JobSpec:
-        """The job to send (raises :class:`OptionError`, ImageInputError, ValueError, TypeError)."""
+        """The job to send; raises a :class:`UserError` (an option or image it cannot carry) or the
+        client's ValueError/TypeError."""
         placement = str(getattr(self, "placement", DEFAULT_PLACEMENT))
         return post_process_spec(self.kind, target.source, self.request_options(target, final=True),
                                  name=self.job_name(target), placement=placement, presets=self.preset_names(),
-                                 fit_frame_range=self.fits_frame_range(), caller=f"bpy.ops.{self.bl_idname}")
+                                 fit_frame_range=self.fits_frame_range(), caller=f"bpy.ops.{self.bl_idname}",
+                                 history=runtime.jobs())
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         try:
             target = target_of(context)
             job = runtime.submit(self.job_spec(target))
-        except (Unavailable, OptionError, ImageInputError, UserError, ValueError, TypeError) as exc:
-            # UserError: online access off, no/bad key, too many jobs waiting — the message says what to do
+        except (UserError, ValueError, TypeError) as exc:
+            # UserError: nothing applies, an option or image it cannot carry, online access off, no/bad
+            # key, too many jobs waiting — the message says what to do; ValueError/TypeError: the client's checks
             self.report({'ERROR'}, str(exc))
             return {'CANCELLED'}
         log.info("submitted %s job %s %r for %s", self.kind, job.id, job.name, target.name)
@@ -291,7 +309,7 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
 
     bl_idname = "tripo.texture"
     bl_label = "Texture"
-    kind = "texture_model"
+    kind = TEXTURE.name
 
     text_prompt: bpy.props.StringProperty(name="Text Prompt", options=_SKIP,
                                           description="Describe the texture (or give an image prompt instead)")
@@ -412,7 +430,8 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
 
 def start_rig_check(source: Source) -> Job:
     """Start the free riggability check of ``source`` (raises UserError when it cannot be sent)."""
-    spec = post_process_spec("check_riggable", source, name=f"{kind_of('check_riggable').verb} {source.label}")
+    spec = post_process_spec(CHECK_RIGGABLE.name, source, name=f"{CHECK_RIGGABLE.verb} {source.label}",
+                             history=runtime.jobs())
     return runtime.submit(spec)
 
 
@@ -421,7 +440,7 @@ def ensure_rig_check(source: Source) -> tuple[Job, bool]:
 
     A check that failed (network, key…) is started again rather than shown as an answer.
     """
-    job = rig_check_job(source.task_id)
+    job = rig_check_job(source)
     if job is not None and (job.state.is_active or job.state == JobState.DONE):
         return job, False
     return start_rig_check(source), True
@@ -432,7 +451,7 @@ class TRIPO_OT_check_riggable(_PostProcess):
 
     bl_idname = "tripo.check_riggable"
     bl_label = "Check Riggability"
-    kind = "check_riggable"
+    kind = CHECK_RIGGABLE.name
     dialog = False
 
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
@@ -473,7 +492,7 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
 
     bl_idname = "tripo.rig"
     bl_label = "Rig"
-    kind = "rig_model"
+    kind = RIG.name
 
     rig_type: bpy.props.EnumProperty(name="Rig Type", items=_RIG_TYPE_ITEMS, default=_DETECTED, options=_SKIP)
     spec: bpy.props.EnumProperty(name="Spec", items=_RIG_SPEC_ITEMS, default=RigSpec.TRIPO.value, options=_SKIP,
@@ -490,13 +509,13 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         try:
             target = target_of(context)
             ensure_rig_check(target.source)
-        except (Unavailable, UserError, ValueError) as exc:
+        except (UserError, ValueError) as exc:
             self.report({'ERROR'}, str(exc))
             return {'CANCELLED'}
         return super().invoke(context, event)
 
     def _detected(self, target: Target) -> str | None:
-        check = rig_check(rig_check_job(target.source.task_id))
+        check = rig_check(rig_check_job(target.source))
         return check.rig_type if check.rig_type in {t.value for t in RigType} - {RigType.OTHERS.value} else None
 
     def _rig_type(self, target: Target) -> str | None:
@@ -542,7 +561,7 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         raise OptionError(f"{check.text}. Nothing was sent; choose Rig Anyway to try regardless")
 
     def draw_options(self, layout: Any, target: Target) -> None:
-        check = rig_check(rig_check_job(target.source.task_id))
+        check = rig_check(rig_check_job(target.source))
         draw_wrapped(layout, check.text, _WRAP, icon=check.icon)
         col = layout.column()
         col.prop(self, "rig_type")
@@ -556,6 +575,20 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         col.prop(self, "out_format")
         if check.riggable is not True:
             col.prop(self, "rig_anyway")
+
+    def draw(self, context: bpy.types.Context) -> None:
+        """The shared dialog, then the Rig button greyed until the free check says yes (:mod:`.rig_dialog`)."""
+        _PostProcess.draw(self, context)
+        try:
+            source = target_of(context).source
+        except Unavailable:
+            return
+        check = rig_check(rig_check_job(source))
+        draw_rig_button(self.layout, riggable=check.riggable, pending=check.pending, rig_anyway=self.rig_anyway,
+                        waiting=lambda: rig_check(rig_check_job(source)).pending)
+
+    def check(self, context: bpy.types.Context) -> bool:
+        return True  # redraw when Rig Anyway is ticked: the Rig button turns on
 
 
 # --------------------------------------------------------------------------- retarget
@@ -574,7 +607,7 @@ class TRIPO_OT_retarget(_PostProcess):
 
     bl_idname = "tripo.retarget"
     bl_label = "Retarget Animations"
-    kind = "retarget_animation"
+    kind = RETARGET.name
 
     presets: bpy.props.EnumProperty(name="Animations", items=_PRESET_ITEMS, options={'ENUM_FLAG', 'SKIP_SAVE'},
                                     description=f"Preset animations to add (1 to {MAX_ANIMATIONS} per request)")
@@ -685,7 +718,7 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
 
     bl_idname = "tripo.convert"
     bl_label = "Convert"
-    kind = "convert_model"
+    kind = CONVERT.name
 
     format: bpy.props.EnumProperty(name="Format", items=_CONVERT_FORMAT_ITEMS, default="FBX", options=_SKIP)
     fbx_preset: bpy.props.EnumProperty(name="FBX Preset", items=_FBX_PRESET_ITEMS, default=FBX_PRESETS[0],
@@ -807,7 +840,7 @@ class TRIPO_OT_segment(_Placed, _PostProcess):
 
     bl_idname = "tripo.segment"
     bl_label = "Segment"
-    kind = "mesh_segmentation"
+    kind = SEGMENT.name
 
     model_version: bpy.props.EnumProperty(name="Model", items=_SEGMENT_VERSION_ITEMS,
                                           default=versions.SEGMENTATION_DEFAULT, options=_SKIP,
@@ -854,7 +887,7 @@ class TRIPO_OT_complete(_Parts, _Placed, _PostProcess):
 
     bl_idname = "tripo.complete"
     bl_label = "Complete Parts"
-    kind = "mesh_completion"
+    kind = COMPLETE.name
 
     completion_mode: bpy.props.EnumProperty(name="Mode", items=_COMPLETION_MODE_ITEMS, default=_DEFAULT,
                                             options=_SKIP, description="How the parts are completed")
@@ -897,7 +930,7 @@ class TRIPO_OT_smart_lowpoly(_Parts, _Placed, _PostProcess):
 
     bl_idname = "tripo.smart_lowpoly"
     bl_label = "Smart Low Poly"
-    kind = "smart_lowpoly"
+    kind = LOWPOLY.name
 
     model_version: bpy.props.EnumProperty(name="Model", items=_LOWPOLY_VERSION_ITEMS, default=LOWPOLY_DIALOG_VERSION,
                                           options=_SKIP, description="Tripo low-poly model to use")
@@ -943,6 +976,22 @@ class TRIPO_OT_smart_lowpoly(_Parts, _Placed, _PostProcess):
         self.draw_parts(col, "simplify")
 
 
+# --------------------------------------------------------------------------- smart uv
+
+
+class TRIPO_OT_smart_uv(_Placed, _PostProcess):
+    """Unwrap clean UVs with Tripo's Smart UV (meshes up to 80,000 triangles); the result takes the
+    model's place. Works on Tripo results and on any mesh (uploaded first)"""
+
+    bl_idname = "tripo.smart_uv"
+    bl_label = "Smart UV"
+    kind = SMART_UV.name
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        draw_wrapped(layout, f"Tripo unwraps '{target.name}' (at most {UV_MAX_TRIANGLES:,} triangles); the "
+                             "unwrapped model takes its place.", _WRAP, icon='UV')
+
+
 #: The menu's items in order (None: a separator), with their menu texts and icons.
 MENU_OPERATORS: tuple[tuple[type[_PostProcess], str, IconItems] | None, ...] = (
     (TRIPO_OT_texture, "Texture…", 'TEXTURE'),
@@ -954,6 +1003,7 @@ MENU_OPERATORS: tuple[tuple[type[_PostProcess], str, IconItems] | None, ...] = (
     (TRIPO_OT_segment, "Segment…", 'MOD_EXPLODE'),
     (TRIPO_OT_complete, "Complete Parts…", 'MOD_BUILD'),
     (TRIPO_OT_smart_lowpoly, "Smart Low Poly…", 'MOD_DECIM'),
+    (TRIPO_OT_smart_uv, "Smart UV…", 'UV'),
 )
 
 CLASSES: tuple[type, ...] = (
@@ -966,4 +1016,5 @@ CLASSES: tuple[type, ...] = (
     TRIPO_OT_segment,
     TRIPO_OT_complete,
     TRIPO_OT_smart_lowpoly,
+    TRIPO_OT_smart_uv,
 )

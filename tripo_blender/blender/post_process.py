@@ -13,6 +13,11 @@ the server reported. One of unknown type or age (objects tagged by an older vers
 followed by id) gets the benefit of the doubt: Tripo answers for it, and retargeting falls back to
 "has an armature".
 
+Any other mesh is a *local* source (issue 11): the same items apply, its file is uploaded by the
+job (:mod:`.sources`); what cannot start from a mesh of one's own (retarget, complete parts), an
+armature, an empty, a mesh without faces and Smart UV over its triangle cap are greyed out with
+the reason.
+
 Everything here reads the scene and the runtime's job list only; nothing is sent. One function,
 :func:`unavailable`, serves every operator's ``poll`` (the menu and scripts alike), so the menu
 and ``bpy.ops.tripo.<item>()`` can never disagree.
@@ -28,11 +33,13 @@ import bpy
 
 from ..client import RigSpec, RigType, versions
 from ..jobs import Job, JobState
-from ..jobs.kinds import SOURCE_PARAM, by_task_type, kind_of
+from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, RETARGET, SEGMENT, SOURCE_PARAM, by_task_type, kind_of
+from ..rules.errors import UserError
 from .account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import online_access, runtime
-from .sources import Source, source_of
+from .sources import Source, local_problem, source_of, uv_problem
+from .uploads import MESH_UID_PROP, SOURCE_UID_META
 from .tags import PART_NAME_PROP, RIG_SPEC_PROP, TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 
 __all__ = [
@@ -61,7 +68,7 @@ class Target:
         return str(self.object.name)
 
 
-class Unavailable(Exception):
+class Unavailable(UserError):
     """Why the menu cannot act on the current selection (a sentence for the UI)."""
 
 
@@ -97,11 +104,11 @@ def target_of(context: Any) -> Target:
     ob = context_object(context)
     if ob is None:
         raise Unavailable("Select an object of a Tripo result first")
-    if not tripo_object(ob):
-        raise Unavailable(f"'{ob.name}' is not a Tripo result (it has no Tripo task id); "
-                          "use Tripo › Import by Task ID to bring in a model made elsewhere")
-    source = source_of(ob)
-    return Target(ob, source, task_type_of(source))
+    try:
+        source = source_of(ob, list(getattr(context, "selected_objects", None) or ()))
+    except ValueError as exc:  # neither a Tripo result nor a mesh with faces: the reason
+        raise Unavailable(str(exc)) from None
+    return Target(ob, source, None if source.is_local else task_type_of(source))
 
 
 def _source_job_problem(task_id: str) -> str | None:
@@ -152,7 +159,7 @@ def _kind_problem(kind: str, target: Target) -> str | None:
     """Why Tripo would refuse ``kind`` on this target's task type (None: it should accept it)."""
     task_type, name = target.task_type, target.name
     record = kind_of(kind)
-    if kind == "retarget_animation":
+    if kind == RETARGET.name:
         if task_type is None and target.source.armature is None:
             return f"'{name}' is not rigged: use Tripo › Rig… first"
         if task_type is not None and task_type not in (record.accepts or ()):
@@ -165,8 +172,8 @@ def _kind_problem(kind: str, target: Target) -> str | None:
     allowed = record.accepts
     if task_type is None or allowed is None or task_type in allowed:
         return None
-    if kind == "mesh_completion":
-        return "Complete Parts works on the result of Segment: segment this model first"
+    if kind == COMPLETE.name:
+        return f"{COMPLETE.label} works on the result of {SEGMENT.label}: segment this model first"
     names = ", ".join(sorted(_label(t) for t in allowed))
     return f"{record.label} does not work on {_type_name(task_type)} (Tripo accepts results of: {names})"
 
@@ -184,8 +191,10 @@ def unavailable(kind: str, context: Any) -> str | None:
         return str(exc)
     if not online_access():
         return ONLINE_ACCESS_OFF
+    if target.source.is_local:
+        return local_problem(kind, target.source)
     return (_source_job_problem(target.source.task_id) or expired_reason(target.source)
-            or _kind_problem(kind, target))
+            or _kind_problem(kind, target) or uv_problem(kind, target.source))
 
 
 # --------------------------------------------------------------------------- parts
@@ -210,10 +219,17 @@ def part_names(source: Source) -> list[str]:
 # --------------------------------------------------------------------------- rigging
 
 
-def rig_check_job(task_id: str) -> Job | None:
-    """The newest riggability check of ``task_id`` this session (any state), if one was started."""
+def rig_check_job(source: Source) -> Job | None:
+    """The newest riggability check of ``source`` this session (any state), if one was started.
+    A local mesh's check is found by the object's uid (its job's source is a file, then a token)."""
+    uid = string_tag(source.root, MESH_UID_PROP) if source.is_local and source.root is not None else None
     for job in runtime.jobs():  # newest first
-        if job.kind == "check_riggable" and job.spec.params.get(SOURCE_PARAM) == task_id:
+        if job.kind != CHECK_RIGGABLE.name:
+            continue
+        if source.is_local:
+            if uid is not None and job.spec.meta.get(SOURCE_UID_META) == uid:
+                return job
+        elif job.spec.params.get(SOURCE_PARAM) == source.task_id:
             return job
     return None
 

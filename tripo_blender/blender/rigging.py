@@ -14,7 +14,8 @@ Main thread only; bpy only. Two entry points:
     The retarget file holds a *copy* of the model with one animation per requested preset. The
     user already has that model (rigged earlier), so the animations are moved to the user's
     armature and the copy is deleted. One action per animation, named after its preset
-    (``preset:walk`` -> ``walk``), each in its own NLA track, the first one active and the others
+    (``preset:walk`` -> ``walk``; the landing passes the character: "Knight – walk", so actions
+    of several characters stay apart in the Action editor), each in its own NLA track, the first one active and the others
     muted; the scene's frame range is left as the artist set it. A later retarget on the same armature *adds* actions ("walk"
     again becomes "walk.001"): the user's actions are never replaced or deleted.
 
@@ -51,6 +52,7 @@ import bpy
 from . import actions as act
 from .importer import JOB_ID_PROP, TASK_ID_PROP, ImportResult, file_matrix, push_undo, set_file_matrix
 from .placement import delete_objects, parent_keep_world
+from .naming import action_name
 
 log = logging.getLogger(__name__)
 
@@ -392,10 +394,11 @@ def _discard_import(imported: ImportResult, kept: Sequence[bpy.types.Action]) ->
 
 def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult, preset_names: Sequence[str], *,
                    scene: bpy.types.Scene | None = None, undo_message: str | None = None,
-                   fit_frame_range: bool = False) -> list[bpy.types.Action]:
+                   fit_frame_range: bool = False, character: str | None = None) -> list[bpy.types.Action]:
     """Move the animations of a retarget import onto ``target_armature``; delete the import.
 
-    Returns the new actions in file order, the first one active. Raises :class:`RetargetFailed`
+    Returns the new actions in file order, the first one active. With ``character`` the actions
+    are named "<character> – walk" (:func:`.naming.action_name`), else after the presets alone. Raises :class:`RetargetFailed`
     (with the import left untouched in its collection, so nothing is lost) when the file holds
     no skeletal animation or animates bones the armature does not have.
     """
@@ -408,6 +411,8 @@ def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult, pr
         raise RetargetFailed("the retarget result contains no skeletal animation")
     _check_same_rig(target_armature, animations)
     names = assign_preset_names([a.name for a in animations], preset_names)
+    if character:
+        names = [action_name(character, name) for name in names]
     landed = land_actions(target_armature, animations, names, tags=_tags_of(imported), scene=scene,
                           fit_frame_range=fit_frame_range)
     _discard_import(imported, landed)

@@ -15,7 +15,7 @@ Rules, and why:
   main thread, from a :class:`~.preferences.PreferencesSnapshot`; its client factory reads only a
   frozen :class:`~.preferences.Connection` of plain strings.
 * **One pump.** :meth:`Runtime.pump` is the only ``bpy.app.timers`` callback (``persistent`` so
-  it survives loading a file). It drains engine events into the :class:`~.pump.JobView`, imports
+  it survives loading a file). It drains engine events into the :class:`~.job_view.JobView`, imports
   at most one finished result per tick, applies the balance answer, redraws only when
   something changed, and unregisters itself (returns None) when nothing is in progress.
   Submitting, retrying or checking the key registers it again. It never raises and never does
@@ -41,7 +41,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 import bpy
 
@@ -50,12 +50,14 @@ from ..jobs import (ACTIVE_STATES, Cache, InputFiles, Job, JobBusyError, JobSpec
                     WorkerSettings, local_paths)
 from ..jobs.model import thaw
 from . import previews
-from .account import ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UserError, check_connection, make_client
+from .account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
+                      check_connection, make_client)
 from .importer import ImportFailed
 from ..rules.settings import Connection, PreferencesSnapshot
 from .settings import ADDON_PACKAGE, snapshot
 from .landing import Landing, import_job, waiting_for_object_mode
-from .pump import JobView, tag_redraw
+from .job_view import JobView
+from .windows import tag_redraw
 
 __all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE"]
 
@@ -140,6 +142,9 @@ class Runtime:
         self._factory: _ConnectionHolder | None = None
         self._view = JobView()
         self._account = BalanceChecker()
+        self._usage = UsageChecker()  # the Account line's recent-usage popup
+        #: Called on the main thread when a usage answer was applied (the open popup rebuilds itself).
+        self.usage_listener: Callable[[], None] | None = None
         self._resumed = False
         self._cache_size: tuple[int, int] | None = None  # (downloads, input images), see cache_size
         self._folders: dict[tuple[Path | None, str], Path] = {}
@@ -182,6 +187,7 @@ class Runtime:
         self._view.clear()
         previews.clear()
         self._account.reset()
+        self._usage.reset()
         self._resumed = False
         self._cache_size = None
         self._folders.clear()
@@ -452,16 +458,36 @@ class Runtime:
         When the request cannot go out (online access off, no or malformed key) the reason is
         recorded at once and nothing is sent.
         """
+        if self._start_check(self._account):
+            self._ensure_resumed()  # key and online access are there now: bring back last session's jobs
+
+    def usage(self) -> UsageInfo:
+        """The account's recent tasks as last fetched (the usage popup). Never blocks."""
+        return self._usage.info
+
+    def refresh_usage(self) -> None:
+        """Ask for the recent usage on a background thread; the pump applies the answer (or the
+        local reason nothing could be sent, at once)."""
+        self._start_check(self._usage)
+
+    def wait_for_usage(self, timeout: float) -> UsageInfo:
+        """Scripts and tests: wait for a running usage request, then apply it like the pump would."""
+        self._usage.wait(timeout)
+        self.pump()
+        return self.usage()
+
+    def _start_check(self, checker: BalanceChecker | UsageChecker) -> bool:
+        """Start an account request on its thread; False (the reason recorded) when none can go out."""
         try:
             settings = self._ready()
         except UserError as exc:
-            self._account.fail(str(exc))
+            checker.fail(str(exc))
             tag_redraw()
-            return
-        self._ensure_resumed()  # key and online access are there now: bring back last session's jobs
-        if self._account.start(settings.connection):
+            return False
+        if checker.start(settings.connection):
             tag_redraw()
         self.ensure_timer()
+        return True
 
     def wait_for_balance(self, timeout: float) -> BalanceInfo:
         """Scripts and tests: wait for a running check, then apply it like the pump would."""
@@ -483,6 +509,10 @@ class Runtime:
 
     def _tick(self) -> float | None:
         changed = self._account.collect()
+        if self._usage.collect():
+            changed = True
+            if self.usage_listener is not None:
+                self.usage_listener()
         runner = self._runner
         if runner is not None:
             self._sync(runner, snapshot())
@@ -495,7 +525,7 @@ class Runtime:
             tag_redraw()
         if self._view.pending_imports:
             return IMPORT_INTERVAL
-        if active or self._account.busy:
+        if active or self._account.busy or self._usage.busy:
             return ACTIVE_INTERVAL
         return None
 

@@ -15,6 +15,14 @@ the client's own payload builder and a placeholder source (ValueError with the c
 a quadruped rig with rig model v1.0, ``delight`` without texture v3.5…). The job would otherwise
 fail on a worker after the user clicked.
 
+A mesh that is no Tripo result (made in Blender, imported from elsewhere) is a *local* source
+(``Source.task_id`` empty): the spec then carries the exported GLB's path as its source and an
+upload plan in ``meta["mesh_upload"]`` (what :mod:`..jobs.mesh_upload` uploads, or reuses when the
+mesh is unchanged), and ``meta["source_mesh_uid"]`` for the landing to find the object again.
+Several selected meshes go into one file, placed relative to the active one. Armatures, empties,
+meshes without faces, a file over Tripo's upload cap and (Smart UV) a mesh over 80,000 triangles
+are refused with the reason, before anything is sent.
+
 Used by the console API (``tripo.rig(obj)``…) and meant for every other caller that starts a
 post-process from an object (the context menu), so the conventions live in one place.
 Main thread only (reads ``bpy.data``).
@@ -25,19 +33,23 @@ from __future__ import annotations
 import functools
 import inspect
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence, Union
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence, Union
 
 import bpy
 
 from ..client import TripoClient, payloads
 from ..client.inputs import PLACEHOLDER_TOKEN
-from ..jobs import JobSpec
-from ..jobs.kinds import SOURCE_PARAM
+from ..jobs import Job, JobSpec
+from ..jobs.kinds import RETARGET, SMART_UV, SOURCE_PARAM, TASK_ONLY_KINDS, kind_of
+from ..jobs.mesh_upload import PLAN_KEY
 from .importer import objects_with_task, task_id_of
+from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportable, refusal, size_problem, triangle_count
 from .placement import PLACEMENT_MODES
+from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 
-__all__ = ["Source", "SourceRef", "source_of", "post_process_spec", "check_options", "check_values",
-           "DEFAULT_PLACEMENT"]
+__all__ = ["Source", "SourceRef", "source_of", "local_problem", "post_process_spec", "check_options", "check_values",
+           "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
 
 #: An object of a Tripo result, or the id of a task of this API key.
 SourceRef = Union[bpy.types.Object, str]
@@ -45,6 +57,8 @@ DEFAULT_PLACEMENT = "HIDE_SOURCE"
 #: Post-process options that take an image (a path, URL, token or task id until the worker
 #: uploads it): a placeholder stands in for them while the values are checked.
 _IMAGE_OPTIONS = frozenset({"image_prompt", "style_image", "ref_image"})
+#: Smart UV: the one post-process with a documented triangle cap on its input.
+UV_KIND = SMART_UV.name
 
 
 @dataclass(frozen=True)
@@ -52,12 +66,20 @@ class Source:
     """A post-process source: its task id, and (when it is in the scene) its objects.
 
     ``root`` is the topmost object of the tagged result (what placement copies); ``armature`` the
-    armature of a rigged result (what a retarget animates), if any.
+    armature of a rigged result (what a retarget animates), if any. A *local* source (a mesh
+    that is no Tripo result) has no task id; ``root`` is the active mesh, ``meshes`` every
+    selected mesh that goes into the uploaded file.
     """
 
     task_id: str
     root: bpy.types.Object | None = None
     armature: bpy.types.Object | None = None
+    meshes: tuple[bpy.types.Object, ...] = ()
+
+    @property
+    def is_local(self) -> bool:
+        """True for a mesh that reaches Tripo by upload (no task of its own)."""
+        return not self.task_id
 
     @property
     def label(self) -> str:
@@ -65,6 +87,8 @@ class Source:
         "Fox"), else the root's name, else the start of the task id."""
         if self.root is None:
             return f"task {self.task_id[:8]}"
+        if self.is_local:
+            return str(self.root.name)
         masters = {scene.collection for scene in bpy.data.scenes}
         named = [c for c in self.root.users_collection if c not in masters]
         return str(named[0].name if named else self.root.name)
@@ -99,11 +123,22 @@ def _armature_of(start: bpy.types.Object | None, root: bpy.types.Object | None,
     return next((ob for ob in candidates if ob is not None and ob.type == 'ARMATURE'), None)
 
 
-def source_of(target: SourceRef) -> Source:
-    """Resolve an object of a Tripo result (or a task id) to its :class:`Source`.
+def _local_source(ob: bpy.types.Object, selection: Sequence[bpy.types.Object]) -> Source:
+    """``ob`` (no Tripo result) as a local source with the other selected meshes; ValueError why not."""
+    why = refusal(ob)
+    if why is not None:
+        raise ValueError(f"'{ob.name}' is not a Tripo result, and {why}. Select a mesh with faces, or use "
+                         "Tripo › Import by Task ID to bring in a model made elsewhere")
+    others = [o for o in exportable(selection) if o is not ob]
+    return Source("", ob, None, (ob, *others))
 
-    Raises ValueError when the object is no Tripo result (no ``tripo_task_id`` tag on it or its
-    parents) — the message says what to pass instead.
+
+def source_of(target: SourceRef, selection: Sequence[bpy.types.Object] = ()) -> Source:
+    """Resolve an object of a Tripo result (or a task id) to its :class:`Source`; any other mesh
+    to a local source (with the other meshes of ``selection``, the file's content).
+
+    Raises ValueError when the object is neither a Tripo result nor a mesh with faces — the
+    message says why and what to pass instead.
     """
     if isinstance(target, str):
         task_id = target.strip()
@@ -116,8 +151,7 @@ def source_of(target: SourceRef) -> Source:
         raise TypeError(f"Expected a Blender object of a Tripo result or a task id string, not {type(target).__name__}")
     tagged_ob = _tagged_ancestor(target)
     if tagged_ob is None:
-        raise ValueError(f"'{target.name}' is not a Tripo result (neither it nor its parents carry a tripo_task_id); "
-                         "select an object imported by the Tripo add-on, or pass the task id")
+        return _local_source(target, selection)
     tag = task_id_of(tagged_ob)
     assert tag is not None
     root = _result_root(tagged_ob, tag)
@@ -157,13 +191,16 @@ def check_values(kind: str, options: Mapping[str, Any]) -> None:
 
 def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | None = None, *,
                       name: str, placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (),
-                      fit_frame_range: bool = False, caller: str | None = None) -> JobSpec:
+                      fit_frame_range: bool = False, caller: str | None = None,
+                      history: Iterable[Job] = ()) -> JobSpec:
     """The :class:`JobSpec` of post-process ``kind`` (a client method) applied to ``source``
     (from :func:`source_of`).
 
     ``options`` are the client method's other keyword arguments; ``presets`` (retarget) are also
     recorded in ``meta`` so the landing can name the actions and find the armature, with
-    ``fit_frame_range`` (the artist asked the scene's range to follow the new active action). Raises
+    ``fit_frame_range`` (the artist asked the scene's range to follow the new active action).
+    ``history``: the session's jobs (``runtime.jobs()``); for a local mesh, what earlier ones
+    uploaded is stored on it first, so an unchanged mesh is not uploaded again. Raises
     TypeError for an option the client method does not take, ValueError for a value it would
     refuse (:func:`check_values`) or an unknown placement.
     """
@@ -174,6 +211,14 @@ def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | No
         raise TypeError(f"Pass the source object or task id as the first argument, not as {SOURCE_PARAM}=")
     check_options(kind, params, caller=caller or kind)
     check_values(kind, params)
+    if source.is_local:
+        problem = local_problem(kind, source)
+        if problem is None and placement == "REPLACE":
+            problem = (f"'{source.label}' is your own mesh, not a Tripo result: Replace would delete it. Choose "
+                       "Hide Source or Keep Both")
+        if problem is not None:
+            raise ValueError(problem)
+        return _local_spec(kind, source, params, name=name, placement=placement, history=history)
     params[SOURCE_PARAM] = source.task_id
     meta: dict[str, Any] = {"source_task_id": source.task_id, "placement": placement}
     if source.root is not None:
@@ -184,4 +229,52 @@ def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | No
             meta["fit_frame_range"] = True
         if source.armature is not None:
             meta["target_armature"] = source.armature.name
+    return JobSpec(kind, params, name=name, meta=meta)
+
+
+def local_problem(kind: str, source: Source) -> str | None:
+    """Why post-process ``kind`` cannot start from the local mesh ``source`` (None: it can).
+    Cheap enough for a menu's ``poll``: nothing is exported."""
+    name = source.root.name if source.root is not None else "The selection"
+    if kind in TASK_ONLY_KINDS:
+        if kind == RETARGET.name:
+            return f"'{name}' is not rigged by Tripo: use Tripo › Rig… first, then retarget the rigged result"
+        return f"{kind_of(kind).label} works on the result of a Tripo step (Segment), not on a mesh of your own"
+    return uv_problem(kind, source)
+
+
+def uv_problem(kind: str, source: Source) -> str | None:
+    """Smart UV's triangle cap (80,000), for a local mesh or a Tripo result in the scene."""
+    if kind != UV_KIND or source.root is None:
+        return None
+    meshes = source.meshes or [ob for ob in (source.root, *source.root.children_recursive) if ob.type == 'MESH']
+    triangles = triangle_count(meshes)
+    if triangles <= UV_MAX_TRIANGLES:
+        return None
+    return (f"'{source.root.name}' has {triangles:,} triangles (modifiers applied); Smart UV takes at most "
+            f"{UV_MAX_TRIANGLES:,}. Decimate it first (Tripo › Smart Low Poly, or a Decimate modifier)")
+
+
+def _local_spec(kind: str, source: Source, params: dict[str, Any], *, name: str, placement: str,
+                history: Iterable[Job]) -> JobSpec:
+    """The spec of a post-process of a local mesh: the mesh is exported now (main thread, quick);
+    the job's worker uploads it or reuses its earlier upload (:mod:`..jobs.mesh_upload`)."""
+    root = source.root
+    assert root is not None
+    uid = mesh_uid(root)
+    remember_all(history, root)  # uploads of earlier jobs, so an unchanged mesh is not sent again
+    try:
+        exported = export_meshes(source.meshes, root)
+    except ExportFailed as exc:
+        raise ValueError(str(exc)) from None
+    problem = size_problem(exported.size)
+    if problem is not None:
+        Path(exported.path).unlink(missing_ok=True)
+        raise ValueError(problem)
+    params[SOURCE_PARAM] = exported.path
+    meta: dict[str, Any] = {
+        "source_task_id": "", "source_object": root.name, SOURCE_UID_META: uid, "placement": placement,
+        PLAN_KEY: {"path": exported.path, "size": exported.size, "triangles": exported.triangles,
+                   "objects": list(exported.objects), "known": known_upload(root)},
+    }
     return JobSpec(kind, params, name=name, meta=meta)

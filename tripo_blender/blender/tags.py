@@ -16,7 +16,7 @@ import re
 import time
 from typing import Any, Mapping
 
-from ..jobs.kinds import FOLLOW_KIND, GENERATED_TYPES, KINDS
+from ..jobs.kinds import FOLLOW_KIND, GENERATED_TYPES, KINDS, PARTS_KINDS, RIG
 
 __all__ = ["RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS", "PARTS_TASK_TYPES",
            "RIG_TASK_TYPE", "MODEL_VERSION_PROP", "TASK_CREATED_PROP", "TASK_RETENTION_DAYS", "result_task_type",
@@ -40,12 +40,10 @@ MODEL_VERSION_PROP = "tripo_model_version"
 TASK_CREATED_PROP = "tripo_task_created"
 # TODO(lead): a retention constant in jobs.kinds (the worker's messages say "about 7 days" too).
 TASK_RETENTION_DAYS = 7
-#: Job kinds whose result is made of named parts (generation only with ``generate_parts``).
-PARTS_KINDS = frozenset({"mesh_segmentation", "mesh_completion"})
 #: The same, as task types (what a task followed by id is known by).
 PARTS_TASK_TYPES = frozenset(KINDS[kind].wire_type for kind in PARTS_KINDS)
 #: The task type of a rig (what a retarget needs as its source).
-RIG_TASK_TYPE = KINDS["rig_model"].wire_type
+RIG_TASK_TYPE = RIG.wire_type
 #: Keys under which a task's echoed input names its model version: apiv3's ``model``, and the
 #: v2-era ``model_version`` (journals of earlier versions).
 _VERSION_INPUT_KEYS = ("model", "model_version")

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Sequence
 
-from . import versions
 from .client import TripoClient
-from .enums import Animation
 from .inputs import PLACEHOLDER_TOKEN, InputRef
 from .payloads import Request
 
-__all__ = ["check_call", "check_known"]
+__all__ = ["check_call"]
 
 
 class _Built(Exception):
@@ -62,26 +60,3 @@ def check_call(method: str, params: Mapping[str, Any]) -> None:
     except _Built:
         return
 
-
-def check_known(method: str, params: Mapping[str, Any]) -> None:
-    """Refuse a model version or preset animation this add-on does not know (ValueError).
-
-    Stricter than the client on purpose: in a script, ``"v3.5"`` for ``"v3.5-20260815"`` or
-    ``"preset:moonwalk"`` is a typo far more often than a release newer than the add-on, and the
-    typo would only come back later as a failed job. ``tripo.client()`` still sends anything.
-    """
-    version = params.get("model_version")
-    known = versions.BY_METHOD.get(method)
-    retired = versions.LEGACY_REWRITES
-    if version is not None and known is not None and version not in known \
-            and not any(version in table for table in retired.values()):
-        raise ValueError(f"model_version {version!r} is not a {method} version this add-on knows "
-                         f"({', '.join(known)}); a newer one can be sent with tripo.client().{method}(...)")
-    animations = params.get("animation")
-    if method == "retarget_animation" and animations is not None:
-        presets = {a.value for a in Animation}
-        unknown = [str(getattr(a, "value", a)) for a in (animations if isinstance(animations, list) else [animations])
-                   if str(getattr(a, "value", a)) not in presets]
-        if unknown:
-            raise ValueError(f"unknown preset animation {', '.join(map(repr, unknown))}; presets are "
-                             f"{', '.join(sorted(presets))} (tripo_blender.client.Animation)")

@@ -272,8 +272,8 @@ def _version(value: Any, name: str = "model_version") -> str:
     return value
 
 
-def _rewritten(task_type: str, version: str) -> str:
-    sent = versions.rewrite(task_type, version)
+def _rewritten(rewrites: Mapping[str, str], version: str) -> str:
+    sent = versions.rewrite(rewrites, version)
     if sent != version:
         log.warning("Model version %s is retired on apiv3; sending %s instead (as v2 did)", version, sent)
     return sent
@@ -608,7 +608,7 @@ def rig_model_request(
     """``model`` is always sent (the SDK's default v1.0 when None); rig type, spec and format only
     when they differ from the server's biped / tripo / glb. v1.0 rigs bipeds with the Tripo,
     Mixamo or ActorCore skeleton only: other types and specs need v2.5 or v3.0."""
-    version = _rewritten("animate_rig", _version(model_version or versions.RIG_DEFAULT))
+    version = _rewritten(versions.RIG_REWRITES, _version(model_version or versions.RIG_DEFAULT))
     body: Body = {"input": _input(source, "original_model_task_id"), "model": version}
     _option(body, "out_format", out_format, "glb", OUT_FORMATS)
     _option(body, "rig_type", rig_type, RigType.BIPED.value, [t.value for t in RigType])
@@ -717,7 +717,7 @@ def smart_lowpoly_request(
     """``/v3/mesh/decimate``; no version = the server's v2.0; ``smart_uv`` needs v3.0."""
     body: Body = {"input": _input(source, "original_model_task_id")}
     if model_version is not None:
-        body["model"] = _rewritten("highpoly_to_lowpoly", _version(model_version))
+        body["model"] = _rewritten(versions.DECIMATE_REWRITES, _version(model_version))
     if face_limit is not None:
         body["face_limit"] = _int(face_limit, "face_limit", minimum=1)
     _flag(body, "quad", quad, False)

@@ -25,8 +25,8 @@ from collections.abc import Mapping
 __all__ = [
     "GENERATION", "TEXTURE", "RIG", "SEGMENTATION", "COMPLETION", "DECIMATE",
     "GENERATION_DEFAULT", "TEXTURE_DEFAULT", "RIG_DEFAULT", "SEGMENTATION_DEFAULT", "COMPLETION_DEFAULT",
-    "TEXTURE_V35", "RIG_ALL_TYPES", "SEGMENTATION_V2", "DECIMATE_SMART_UV", "LEGACY_REWRITES",
-    "BY_METHOD", "is_p_series", "rewrite",
+    "TEXTURE_V35", "RIG_ALL_TYPES", "SEGMENTATION_V2", "DECIMATE_SMART_UV", "RIG_REWRITES",
+    "DECIMATE_REWRITES", "RETIRED", "is_p_series", "rewrite",
 ]
 
 #: Generation (text, image and multiview to model), newest first; P1/P2 are the P series.
@@ -59,25 +59,17 @@ DECIMATE = ("v3.0", "v2.0", "v1.0")
 #: The decimate version that can also unwrap UVs (``smart_uv``).
 DECIMATE_SMART_UV = "v3.0"
 
-#: Retired versions apiv3 rejects, by task type, and what the client sends instead.
-LEGACY_REWRITES: Mapping[str, Mapping[str, str]] = {
-    "animate_rig": {"v2.0-20250506": "v2.5-20260210"},
-    "highpoly_to_lowpoly": {
-        "P-v1.0-20250506": "v1.0",
-        "P-v2.0-20251225": "v2.0",
-        "P-v2.0-20251226": "v2.0",
-        "P-v3.0-20260909": "v3.0",
-    },
+#: Retired versions apiv3 rejects on the rig route, and what the client sends instead.
+RIG_REWRITES: Mapping[str, str] = {"v2.0-20250506": "v2.5-20260210"}
+#: Retired versions apiv3 rejects on the decimate (smart low poly) route, and what is sent instead.
+DECIMATE_REWRITES: Mapping[str, str] = {
+    "P-v1.0-20250506": "v1.0",
+    "P-v2.0-20251225": "v2.0",
+    "P-v2.0-20251226": "v2.0",
+    "P-v3.0-20260909": "v3.0",
 }
-
-
-#: The versions above by client method: what the console's stricter check accepts (the client
-#: itself sends any version, so a version newer than this add-on stays usable from ``client()``).
-BY_METHOD: Mapping[str, tuple[str, ...]] = {
-    "text_to_model": GENERATION, "image_to_model": GENERATION, "multiview_to_model": GENERATION,
-    "texture_model": TEXTURE, "rig_model": RIG, "mesh_segmentation": SEGMENTATION,
-    "mesh_completion": COMPLETION, "smart_lowpoly": DECIMATE,
-}
+#: Every retired version the client still accepts (and rewrites).
+RETIRED = frozenset(RIG_REWRITES) | frozenset(DECIMATE_REWRITES)
 
 
 def is_p_series(version: str | None) -> bool:
@@ -86,6 +78,6 @@ def is_p_series(version: str | None) -> bool:
     return isinstance(version, str) and version.upper().startswith(("P1-", "P2-"))
 
 
-def rewrite(task_type: str, version: str) -> str:
-    """The version to send for ``version`` on ``task_type``'s route (itself unless retired)."""
-    return LEGACY_REWRITES.get(task_type, {}).get(version, version)
+def rewrite(rewrites: Mapping[str, str], version: str) -> str:
+    """The version to send for ``version`` on a route with these ``rewrites`` (itself unless retired)."""
+    return rewrites.get(version, version)

@@ -15,11 +15,17 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from ..client import versions as model_versions
+from ..client.enums import Animation
 from . import pricing
 
 __all__ = [
     "Landing", "Kind", "KINDS", "FOLLOW_KIND", "RETIRED_KINDS", "SOURCE_PARAM", "MODEL_OUTPUTS", "THUMBNAIL_OUTPUT",
-    "GENERATED_TYPES", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
+    "VIEW_OUTPUTS",
+    "GENERATED_TYPES", "FILE_TOKEN_KINDS", "TASK_ONLY_KINDS", "PARTS_KINDS", "IMPORTED_TYPE", "Retired",
+    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_MULTIVIEW", "TEXTURE",
+    "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT", "COMPLETE", "LOWPOLY", "SMART_UV", "FOLLOW",
+    "check_known", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
 ]
 
 #: The parameter naming the source of every post-process (the seed's name; apiv3 calls it ``input``).
@@ -41,6 +47,7 @@ class Landing(str, enum.Enum):
     REPLACE = "replace"  # takes its source's place
     RIG = "rig"  # one armature with its skinned mesh, in its source's place
     RETARGET = "retarget"  # actions on the source rig's armature
+    IMAGE = "image"  # Blender images (the generate panel's concept image / four views), no object
     NONE = "none"  # data only (``Job.result``), no file
 
 
@@ -49,8 +56,9 @@ class Kind:
     """What the add-on knows about one kind of job.
 
     ``task_type``: what the service calls the task (``Task.type``; the key of Tripo's
-    source-task rules). ``accepts``: source task types Tripo takes (None: any model; only for
-    post-processes). ``console``: the name of the console function (None: not offered there).
+    source-task rules). ``console``: the name of the console function (None: not offered there).
+    The module names each record (``TEXTURE``, ``RIG``…): code that means one kind uses the record,
+    so a kind's name is written once.
     """
 
     name: str
@@ -61,8 +69,13 @@ class Kind:
     task_type: str | None = None
     console: str | None = None
     post_process: bool = False
-    accepts: frozenset[str] | None = None
     outputs: tuple[str, ...] = (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT)
+    versions: tuple[str, ...] = ()  # model versions this add-on knows for the kind (the console's check)
+    step_name: str = ""  # the result's name from its character's ("{} (rigged)"); "" = the character's
+    takes_file: bool = False  # its route takes an uploaded model's file token as the source
+    task_only: bool = False  # its source must be a specific earlier Tripo task (never a local mesh)
+    makes_model: bool = False  # its result is "a model" to every post-process
+    has_parts: bool = False  # its result is named parts
 
     @property
     def wire_type(self) -> str:
@@ -73,58 +86,149 @@ class Kind:
     def has_files(self) -> bool:
         return bool(self.outputs)
 
+    @property
+    def accepts(self) -> frozenset[str] | None:
+        """Source task types Tripo takes (None: any model; only for post-processes)."""
+        return _ACCEPTS.get(self.name)
+
 
 def _generation(name: str, label: str, h_series: tuple[int, int], p1: tuple[int, int]) -> Kind:
-    return Kind(name, label, label, Landing.NEW, pricing.generation(h_series, p1), console=name)
+    return Kind(name, label, label, Landing.NEW, pricing.generation(h_series, p1), console=name,
+                versions=model_versions.GENERATION, makes_model=True)
 
 
 # prices (untextured, textured) of the H series and of P1 (wire reference §8.1)
-_GENERATIONS = (
-    _generation("text_to_model", "Text to Model", (10, 20), (30, 40)),
-    _generation("image_to_model", "Image to Model", (20, 30), (40, 50)),
-    _generation("multiview_to_model", "Multiview to Model", (20, 30), (40, 50)),
-)
-_GENERATED = frozenset(k.name for k in _GENERATIONS)
-#: Task types that are "a model" to every post-process: a generation, a texture, an import.
-_MODELS = _GENERATED | {"texture_model", "import_model"}
+TEXT_TO_MODEL = _generation("text_to_model", "Text to Model", (10, 20), (30, 40))
+IMAGE_TO_MODEL = _generation("image_to_model", "Image to Model", (20, 30), (40, 50))
+MULTIVIEW_TO_MODEL = _generation("multiview_to_model", "Multiview to Model", (20, 30), (40, 50))
+_GENERATIONS = (TEXT_TO_MODEL, IMAGE_TO_MODEL, MULTIVIEW_TO_MODEL)
+
+#: The four views of an image-to-multiview task, as :meth:`TaskOutput.files` names them, in the
+#: order multiview-to-model takes them (front, left, back, right).
+VIEW_OUTPUTS: tuple[str, ...] = ("front_view", "left_view", "back_view", "right_view")
+#: "Image first" (the generate panel): a concept image, or four views of one image, made and shown
+#: before a model is paid for. Their task id is then the model's input (no second upload).
+# prices: text-to-image 5, image-to-multiview 10 (wire reference §8.1, v2 figures)
+def _image(name: str, label: str, verb: str, price: pricing.Rule, outputs: tuple[str, ...], *,
+           task_type: str | None = None, in_console: bool) -> Kind:
+    return Kind(name, label, verb, Landing.IMAGE, price, task_type, console=name if in_console else None,
+                outputs=outputs)
+
+
+TEXT_TO_IMAGE = _image("text_to_image", "Text to Image", "Image", pricing.flat(5), ("generated_image",),
+                       in_console=True)
+# no console function: the panel's "Views From One Image" (a script uses the client)
+IMAGE_TO_MULTIVIEW = _image("image_to_multiview", "Four Views", "Views", pricing.flat(10), VIEW_OUTPUTS,
+                            task_type="generate_multiview_image", in_console=False)
+#: The task type of an uploaded model turned into a task (``TripoClient.import_model``): "a model"
+#: to every post-process. No job has this kind: a mesh of the user's is imported by the upload
+#: step of the post-process that needs it (``jobs/mesh_upload.py``).
+IMPORTED_TYPE = "import_model"
 
 
 def _post(name: str, label: str, verb: str, console: str, landing: Landing, price: pricing.Rule, *,
-          task_type: str | None = None, accepts: frozenset[str] | None = None,
-          outputs: tuple[str, ...] = (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT)) -> Kind:
-    return Kind(name, label, verb, landing, price, task_type, console, True, accepts, outputs)
+          task_type: str | None = None, outputs: tuple[str, ...] = (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT),
+          versions: tuple[str, ...] = (), step_name: str = "", takes_file: bool = False,
+          task_only: bool = False, makes_model: bool = False, has_parts: bool = False) -> Kind:
+    return Kind(name, label, verb, landing, price, task_type, console, True, outputs, versions,
+                step_name=step_name, takes_file=takes_file, task_only=task_only, makes_model=makes_model,
+                has_parts=has_parts)
 
 
-_ALL: tuple[Kind, ...] = (
-    *_GENERATIONS,
-    _post("texture_model", "Texture", "Texture", "texture", Landing.REPLACE, pricing.texture,
-          accepts=_MODELS),
-    _post("check_riggable", "Riggability check", "Riggable?", "check_riggable", Landing.NONE, pricing.flat(0),
-          task_type="animate_prerigcheck", outputs=()),
-    _post("rig_model", "Rig", "Rig", "rig", Landing.RIG, pricing.rig, task_type="animate_rig"),
-    _post("retarget_animation", "Retarget", "Animate", "retarget", Landing.RETARGET, pricing.retarget,
-          task_type="animate_retarget", accepts=frozenset({"animate_rig"})),
-    _post("convert_model", "Convert", "Convert", "convert", Landing.REPLACE, pricing.convert,
-          accepts=_MODELS | {"animate_rig", "animate_retarget", "convert_model"}),
-    _post("mesh_segmentation", "Segment", "Segment", "segment", Landing.REPLACE, pricing.flat(40),
-          accepts=_MODELS | {"highpoly_to_lowpoly"}),
-    _post("mesh_completion", "Complete Parts", "Complete", "complete", Landing.REPLACE, pricing.flat(50),
-          accepts=frozenset({"mesh_segmentation"})),
-    _post("smart_lowpoly", "Smart Low Poly", "Low poly", "smart_lowpoly", Landing.REPLACE, pricing.flat(30),
-          task_type="highpoly_to_lowpoly", accepts=_MODELS | {"mesh_segmentation", "mesh_completion"}),
-    Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND),
-)
+TEXTURE = _post("texture_model", "Texture", "Texture", "texture", Landing.REPLACE, pricing.texture,
+                versions=model_versions.TEXTURE, step_name="{} (textured)", takes_file=True, makes_model=True)
+CHECK_RIGGABLE = _post("check_riggable", "Riggability check", "Riggable?", "check_riggable", Landing.NONE,
+                       pricing.flat(0), task_type="animate_prerigcheck", outputs=(), takes_file=True)
+RIG = _post("rig_model", "Rig", "Rig", "rig", Landing.RIG, pricing.rig, task_type="animate_rig",
+            versions=model_versions.RIG, step_name="{} (rigged)", takes_file=True)
+# step name only when the rig was gone: the animation then lands as a character of its own
+RETARGET = _post("retarget_animation", "Retarget", "Animate", "retarget", Landing.RETARGET, pricing.retarget,
+                 task_type="animate_retarget", step_name="{} (animated)", task_only=True)
+CONVERT = _post("convert_model", "Convert", "Convert", "convert", Landing.REPLACE, pricing.convert,
+                step_name="{} ({format})", takes_file=True)
+SEGMENT = _post("mesh_segmentation", "Segment", "Segment", "segment", Landing.REPLACE, pricing.flat(40),
+                versions=model_versions.SEGMENTATION, step_name="{} parts", takes_file=True, has_parts=True)
+COMPLETE = _post("mesh_completion", "Complete Parts", "Complete", "complete", Landing.REPLACE, pricing.flat(50),
+                 versions=model_versions.COMPLETION, step_name="{} parts (completed)", task_only=True,
+                 has_parts=True)
+LOWPOLY = _post("smart_lowpoly", "Smart Low Poly", "Low poly", "smart_lowpoly", Landing.REPLACE, pricing.flat(30),
+                task_type="highpoly_to_lowpoly", versions=model_versions.DECIMATE, step_name="{} (low poly)")
+# price unpublished: the dialogs say "price unknown" rather than a guess
+SMART_UV = _post("mesh_uv", "Smart UV", "UV", "smart_uv", Landing.REPLACE, pricing.unknown,
+                 outputs=(MODEL_OUTPUTS[0],), step_name="{} (UV)")
+FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND)
+
+#: Task types that are "a model" to every post-process: a generation, a texture, an import.
+_MODELS = frozenset(k.wire_type for k in (*_GENERATIONS, TEXTURE) if k.makes_model) | {IMPORTED_TYPE}
+#: The source task types Tripo takes for each post-process (wire reference §3.4-3.8); a kind not
+#: listed takes any model.
+_ACCEPTS: Mapping[str, frozenset[str]] = {
+    TEXTURE.name: _MODELS,
+    RETARGET.name: frozenset({RIG.wire_type}),
+    CONVERT.name: _MODELS | {RIG.wire_type, RETARGET.wire_type, CONVERT.wire_type},
+    SEGMENT.name: _MODELS | {LOWPOLY.wire_type},
+    COMPLETE.name: frozenset({SEGMENT.wire_type}),
+    LOWPOLY.name: _MODELS | {SEGMENT.wire_type, COMPLETE.wire_type},
+    SMART_UV.name: _MODELS | {LOWPOLY.wire_type, SEGMENT.wire_type, COMPLETE.wire_type},
+}
+
+_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, TEXTURE, CHECK_RIGGABLE, RIG, RETARGET,
+                          CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
 
 #: Every kind a job may have, by name. A whitelist: a spec read back from disk can never make a
 #: worker call ``close`` or ``create_task`` with arbitrary data.
 KINDS: Mapping[str, Kind] = MappingProxyType({kind.name: kind for kind in _ALL})
+
+
+@dataclass(frozen=True)
+class Retired:
+    """A kind Tripo retired with v2: its label, and what its result was called."""
+
+    label: str
+    step_name: str
+
+
 #: Kinds Tripo retired with v2: journals of earlier versions may still name them. Such jobs load
 #: and show, but nothing can send them again (the client refuses).
-RETIRED_KINDS: Mapping[str, str] = MappingProxyType({
-    "refine_model": "Refine", "stylize_model": "Stylize",
+RETIRED_KINDS: Mapping[str, Retired] = MappingProxyType({
+    "refine_model": Retired("Refine", "{} (refined)"), "stylize_model": Retired("Stylize", "{} (stylized)"),
 })
+#: Post-processes whose route takes an uploaded model's ``file_token`` as its input (wire reference
+#: §3.4-3.6); the others need a task, so a local mesh becomes an ``import_model`` task first.
+FILE_TOKEN_KINDS = frozenset(k.name for k in _ALL if k.takes_file)
+#: Post-processes of a result Tripo made of a *specific* earlier task (a rig, a segmentation):
+#: a local mesh can never be their source.
+TASK_ONLY_KINDS = frozenset(k.name for k in _ALL if k.task_only)
+#: Kinds whose results are named parts (the menu's Complete Parts needs them).
+PARTS_KINDS = frozenset(k.name for k in _ALL if k.has_parts)
 #: Task types of the generations (what "made from scratch" means for the menu's rules).
-GENERATED_TYPES = _GENERATED
+GENERATED_TYPES = frozenset(k.name for k in _GENERATIONS)
+
+
+def check_known(name: str, params: Mapping[str, Any]) -> None:
+    """Refuse a model version or preset animation this add-on does not know for kind ``name``
+    (ValueError naming the ones it knows).
+
+    Stricter than the client on purpose: in a script, ``"v3.5"`` for ``"v3.5-20260815"`` or
+    ``"preset:moonwalk"`` is a typo far more often than a release newer than the add-on, and the
+    typo would only come back later as a failed job. ``tripo.client()`` still sends anything.
+    """
+    record = KINDS.get(name)
+    if record is None:
+        return
+    version = params.get("model_version")
+    if version is not None and record.versions and version not in record.versions \
+            and version not in model_versions.RETIRED:
+        raise ValueError(f"model_version {version!r} is not a {name} version this add-on knows "
+                         f"({', '.join(record.versions)}); a newer one can be sent with tripo.client().{name}(...)")
+    animations = params.get("animation")
+    if record.landing is Landing.RETARGET and animations is not None:
+        presets = {a.value for a in Animation}
+        given = [str(getattr(a, "value", a)) for a in (animations if isinstance(animations, list) else [animations])]
+        unknown = [a for a in given if a not in presets]
+        if unknown:
+            raise ValueError(f"unknown preset animation {', '.join(map(repr, unknown))}; presets are "
+                             f"{', '.join(sorted(presets))} (tripo_blender.client.Animation)")
 
 
 def kind_of(name: str) -> Kind:

@@ -20,6 +20,7 @@ Typical use (the Blender layer passes ``bpy.utils.extension_path_user(...)`` fol
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -33,6 +34,7 @@ from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
 from .journal import Journal
 from .kinds import FOLLOW_KIND, estimate_cost
+from .mesh_upload import kept_upload
 from .model import ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
 from .scheduler import RETIRE, Scheduler
 from .watcher import TaskWatcher
@@ -44,6 +46,25 @@ __all__ = ["Runner", "OfflineError", "JobBusyError"]
 log = logging.getLogger("tripo_blender.jobs")
 
 _NOT_SENT_NOTE = "not sent before the add-on stopped; Retry sends it"
+#: How long the interpreter's exit waits for threads a shutdown left waiting on the network.
+EXIT_JOIN_SECONDS = 5.0
+#: Threads :meth:`Runner.shutdown` did not wait for (a request on the wire); joined at exit.
+_ABANDONED: list[threading.Thread] = []
+
+
+@atexit.register
+def _join_abandoned() -> None:
+    """At interpreter exit, wait (boundedly) for the threads a shutdown left on the wire.
+
+    Why: disabling the add-on must not freeze Blender, so :meth:`Runner.shutdown` returns without
+    waiting for a request already on the wire. But a thread still alive while Python finalises
+    crashed bpy 4.2 (``blender -b`` at the end of a script, a test run's exit). By the time
+    ``atexit`` runs, Blender's window is gone: waiting here freezes nothing the artist sees.
+    """
+    deadline = time.monotonic() + EXIT_JOIN_SECONDS
+    for thread in _ABANDONED:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    _ABANDONED.clear()
 _UNCERTAIN_AFTER_CRASH = JobError(
     "The add-on stopped while this request was being sent, so Tripo may or may not have created "
     "(and charged) the task.",
@@ -227,7 +248,7 @@ class Runner:
                 task_input={},
                 progress=0,
                 files={},
-                result={},
+                result=kept_upload(job.result),  # a local mesh's upload is not sent again
                 objects=(),
                 consumed_credit=None,
             )
@@ -463,6 +484,7 @@ class Runner:
             if thread is threading.current_thread():
                 continue
             thread.join(left())
+        _ABANDONED[:] = [t for t in (*_ABANDONED, *threads, *self._watcher.threads()) if t.is_alive()]
         self._book.journal.release()  # the next session may take over what is unfinished
         log.info("Job runner stopped (%d worker threads)", len(threads))
 

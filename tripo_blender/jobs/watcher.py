@@ -170,6 +170,10 @@ class TaskWatcher:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
+    def threads(self) -> list[threading.Thread]:
+        """The poller thread, if one was started (for the runner's exit bookkeeping)."""
+        return [self._thread] if self._thread is not None else []
+
     # -- poller side -------------------------------------------------------------------------
     def _start(self) -> None:
         if self._thread is None or not self._thread.is_alive():

@@ -41,6 +41,7 @@ from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
 from .kinds import FOLLOW_KIND, KINDS
+from .mesh_upload import MeshSourceStep, kept_upload
 from .model import NOT_CREATED_NOTE, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze, select_outputs, thaw
 from .scheduler import Scheduler, Ticket
 from .verify import find_created_task
@@ -227,6 +228,8 @@ class Execution:
 
     def _execute(self) -> None:
         if self.ticket.post:
+            if not self._prepare_source():
+                return
             task_id = self._submit()
         else:
             job = self.book.require(self.job_id)
@@ -240,6 +243,29 @@ class Execution:
             self._update(JobState.FAILED, note="", error=_task_error(task))
             return
         self._deliver(task)
+
+    # -- 0. a local mesh as the source ---------------------------------------------------------
+    def _prepare_source(self) -> bool:
+        """Upload a local mesh (or reuse its upload) before the POST (:mod:`.mesh_upload`).
+        False: the job failed there and nothing paid was sent. A network pause mid-upload waits,
+        then starts the step again (the gate stops a request before it leaves)."""
+        step = MeshSourceStep(self.client, self._update, self._hold, self._wait_final)
+        while True:
+            try:
+                return step.run(self.book.require(self.job_id))
+            except _NetworkPaused:
+                self._hold()
+
+    def _wait_final(self, task_id: str) -> Task:
+        """Block until ``task_id`` is final (an intermediate task: no progress mirrored)."""
+        while True:
+            self._hold()
+            try:
+                return self.watcher.wait(task_id, polling_interval=self.settings.poll_interval,
+                                         interrupt=self.run.interrupt)
+            except TaskWaitCancelled:
+                if self.run.cancel.is_set():
+                    raise Stopped(self.job_id) from None
 
     # -- 1. send -----------------------------------------------------------------------------
     def _submit(self) -> str | None:
@@ -407,14 +433,16 @@ class Execution:
                 continue
             self.scheduler.leave_flight(self.ticket)
             followed: dict[str, Any] = {}
-            if self.book.require(self.job_id).kind == FOLLOW_KIND:  # own jobs know their params
+            current = self.book.require(self.job_id)
+            if current.kind == FOLLOW_KIND:  # own jobs know their params
                 followed["task_input"] = followed_input(task.input)
+            kept = kept_upload(current.result)  # the main thread stores it on the mesh
             self._update(
                 task_status=getattr(task.status, "value", str(task.status)),
                 task_type=task.type or None,
                 **followed,
                 consumed_credit=task.credits_consumed,
-                result=_task_result(task),
+                result={**kept, **_task_result(task)},
             )
             return task
 

@@ -2,7 +2,7 @@ import os
 
 import bpy
 
-import tripo_blender as tripo
+from bl_ext.user_default import tripo_blender as tripo
 
 for job in tripo.batch(["a red fox", "a grey fox", "an arctic fox"], parallel=3):
     if job.done:

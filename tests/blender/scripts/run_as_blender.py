@@ -2,7 +2,7 @@
 
 Usage: ``python run_as_blender.py REPO_MODULE REPO_DIR SCRIPT``. Does what a user's Blender has
 already done before their script runs: the extension sits in a user repository (module name
-``REPO_MODULE``, folder ``REPO_DIR``) and is enabled, and online access is allowed. Then SCRIPT
+``REPO_MODULE``, a new one or Blender's own ``user_default``; folder ``REPO_DIR``) and is enabled, and online access is allowed. Then SCRIPT
 runs as ``__main__``, exactly like ``--python``. ``BLENDER_USER_RESOURCES`` (set by the caller)
 keeps the run away from the real user's Blender folders.
 """
@@ -23,8 +23,13 @@ def reraise(exc: BaseException) -> None:
 
 def main() -> None:
     repo_module, repo_dir, script = sys.argv[1:4]
-    bpy.context.preferences.extensions.repos.new(name=repo_module, module=repo_module, custom_directory=repo_dir,
-                                                 source='USER')
+    repos = bpy.context.preferences.extensions.repos
+    existing = next((repo for repo in repos if repo.module == repo_module), None)
+    if existing is not None:  # Blender's own "user_default", which a fresh profile already has
+        existing.custom_directory = repo_dir
+        existing.use_custom_directory = True
+    else:
+        repos.new(name=repo_module, module=repo_module, custom_directory=repo_dir, source='USER')
     addon_utils.enable(f"bl_ext.{repo_module}.tripo_blender", default_set=True, handle_error=reraise)
     bpy.context.preferences.system.use_online_access = True  # what --online-mode does
     sys.argv = [script]

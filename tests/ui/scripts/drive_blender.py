@@ -1,6 +1,6 @@
 """Drive a real Blender like a user would; run by tests/ui/test_real_blender.py.
 
-This file runs INSIDE Debian's Blender (4.3, Python 3.13) in a chroot, started as
+This file runs INSIDE Debian's Blender (trixie's 4.3 or sid's 5.2) in a chroot, started as
 ``blender --factory-startup --python drive_blender.py -- <config.json>``: no pytest and nothing
 from the repository but this file and the built zip. It
 
@@ -15,8 +15,12 @@ from the repository but this file and the built zip. It
    with Escape and asks each greyed-out operator why (the poll message a script would get);
 5. checks riggability, rigs and retargets the model through the menu's operators and waits for
    the timer-driven pump to land each result, then records the armature, its actions and
-   whether each action moves a bone; a last screenshot shows the animated character;
-6. writes what it saw to a JSON file and quits.
+   whether each action moves a bone; a screenshot shows the animated character;
+6. textures the generated model through the menu's operator and crops the Outliner once the
+   textured result has landed (what each result is called, as the artist reads it);
+7. points the add-on at a second emulator and starts jobs from the console until the Jobs panel
+   holds 30 (some fail: the emulator is told to), then crops the sidebar, scrolled to the panel;
+8. writes what it saw to a JSON file and quits.
 
 The test asserts on the JSON; this script only observes and never decides pass or fail, so a
 failure here is recorded as an error in the JSON rather than raised into Blender's event loop.
@@ -42,6 +46,7 @@ TASK_ID_PROP = "tripo_task_id"
 TICK = 0.1  # seconds between driver ticks
 MENU_TIMEOUT = 10.0  # seconds a menu may take to appear after the simulated click or key
 RETARGET_PRESETS = ("preset:walk", "preset:run")
+OUTLINER_GROWTH = (200, 400)  # pixels the Outliner is made wider and taller by for its screenshot
 
 CONFIG: dict[str, Any] = json.loads(Path(sys.argv[sys.argv.index("--") + 1]).read_text())
 STARTED = time.monotonic()
@@ -89,9 +94,12 @@ def install_addon() -> None:
     RESULT["install"] = sorted(installed)
     RESULT["addon_enabled"] = ADDON in prefs.addons
     RESULT["addon_file"] = getattr(sys.modules.get(ADDON), "__file__", None)
-    import requests  # only importable now, from the wheels the zip brought
+    import requests  # on Debian trixie only importable now, from the wheels the zip brought
 
     RESULT["requests_file"] = requests.__file__
+    extensions = Path(bpy.utils.user_resource('EXTENSIONS'))
+    RESULT["bundled_requests"] = sorted(
+        str(p) for p in extensions.glob(".local/lib/python*/site-packages/requests/__init__.py"))
     addon_prefs = prefs.addons[ADDON].preferences
     addon_prefs.api_key = CONFIG["api_key"]
     addon_prefs.api_base_url = CONFIG["api_base_url"]
@@ -227,6 +235,26 @@ def screenshot(key: str = "screenshot") -> None:
     step(f"{key} taken")
 
 
+def region_box(area_type: str, region_type: str = 'WINDOW') -> tuple[int, int, int, int]:
+    """(x, y from the top, width, height) of a region on the X screen: where to crop a screenshot.
+
+    Blender counts region positions from the window's bottom left; X from the screen's top left.
+    """
+    window = bpy.context.window_manager.windows[0]
+    area = next(a for a in window.screen.areas if a.type == area_type)
+    region = next(r for r in area.regions if r.type == region_type)
+    return region.x, window.y + window.height - region.y - region.height, region.width, region.height
+
+
+def cropped_screenshot(key: str, area_type: str, region_type: str = 'WINDOW') -> None:
+    """A screenshot of one region only (the sidebar, the Outliner), for a person to read."""
+    x, y, width, height = region_box(area_type, region_type)
+    subprocess.run(["import", "-window", "root", "-display", CONFIG["display"],
+                    "-crop", f"{width}x{height}+{x}+{y}", "+repage", CONFIG[key]], check=True, timeout=60)
+    RESULT.setdefault("crops", {})[key] = [x, y, width, height]
+    step(f"{key} taken ({width}x{height} at {x},{y})")
+
+
 def tripo_menu_items() -> list[tuple[str, str]]:
     """(operator idname, text) of the Tripo submenu's items, in the add-on's own order."""
     post_ops = sys.modules[ADDON + ".blender.post_ops"]
@@ -313,7 +341,7 @@ def context_menu() -> Iterator[float]:
 
 def jobs_of(kind: str) -> list[Any]:
     """The add-on's jobs of one kind (newest first), through the public console API."""
-    import tripo_blender as tripo  # the add-on's alias, present while it is enabled
+    from bl_ext.user_default import tripo_blender as tripo  # the README's import for scripts
 
     return [job for job in tripo.jobs() if job.kind == kind]
 
@@ -419,7 +447,8 @@ def rig_and_retarget() -> Iterator[float]:
 
 def show_animated(armature: Any, landed: dict[str, Any]) -> Iterator[float]:
     """Frame the animated character mid-stride and screenshot it (for people to look at)."""
-    walk = landed["motion"].get("walk")
+    # actions are named "<character> – walk"
+    walk = next((motion for name, motion in landed["motion"].items() if name.endswith("walk")), None)
     if walk:
         bpy.context.scene.frame_set(walk["frames"][1])
     select_only(armature)
@@ -427,6 +456,65 @@ def show_animated(armature: Any, landed: dict[str, Any]) -> Iterator[float]:
         child.select_set(True)  # frame the whole character, not just its bones
     yield from frame_selected()
     screenshot("animated_screenshot")
+
+
+def texture() -> Iterator[float]:
+    """Texture the generated model (shown again: the rig had taken its place) from the menu's
+    operator, and crop the Outliner once the result has landed."""
+    timeout = CONFIG["import_timeout"]
+    root = imported_root()
+    root.hide_set(False)
+    select_only(root)
+    RESULT["texture"] = run_operator("tripo.texture")
+    yield from wait_for("the textured model", lambda: settled("texture_model"), timeout)
+    job = jobs_of("texture_model")[0]
+    landed = [ob for ob in job.objects if ob.parent is None or ob.parent not in job.objects]
+    RESULT["textured"] = {"task_id": job.task_id, "roots": [ob.name for ob in landed],
+                          "source_hidden": not root.visible_get()}
+    step(f"texture landed: {RESULT['textured']}")
+    select_only(landed[0])
+    window = bpy.context.window_manager.windows[0]
+    outliner = next(a for a in window.screen.areas if a.type == 'OUTLINER')
+    # The default layout's Outliner is a narrow strip above the Properties editor: drag its left
+    # and bottom edges (as a user would), so the results and their names fit.
+    with bpy.context.temp_override(window=window, screen=window.screen, area=outliner):
+        bpy.ops.screen.area_move(x=outliner.x + outliner.width // 2, y=outliner.y, delta=-OUTLINER_GROWTH[1])
+        bpy.ops.screen.area_move(x=outliner.x, y=outliner.y + outliner.height // 2, delta=-OUTLINER_GROWTH[0])
+    region = next(r for r in outliner.regions if r.type == 'WINDOW')
+    with bpy.context.temp_override(window=window, area=outliner, region=region):
+        bpy.ops.outliner.show_hierarchy()  # each object's hierarchy open, nothing else (no data-blocks)
+        bpy.ops.outliner.show_active()
+    yield from redrawn()
+    cropped_screenshot("outliner_screenshot", 'OUTLINER')
+
+
+def thirty_jobs() -> Iterator[float]:
+    """Fill the Jobs panel to 30 jobs from the console, against a second emulator (the first one's
+    request log stays the visit's), wait until they settle and crop the sidebar at the panel."""
+    from bl_ext.user_default import tripo_blender as tripo
+
+    prefs = bpy.context.preferences.addons[ADDON].preferences
+    prefs.api_base_url = CONFIG["jobs_api_base_url"]
+    prefs.parallel_jobs = 8
+    started = []
+    for number in range(CONFIG["jobs_wanted"] - len(tripo.jobs())):
+        started.append(tripo.text_to_model(f"test prop {number + 1:02d}"))
+    yield from wait_for("the 30 jobs", lambda: not [job for job in started if job.state.is_active],
+                        CONFIG["import_timeout"])
+    states: dict[str, int] = {}
+    for job in tripo.jobs():
+        states[job.state.value] = states.get(job.state.value, 0) + 1
+    RESULT["jobs_panel"] = {"started": len(started), "jobs": len(tripo.jobs()), "states": states}
+    step(f"jobs settled: {RESULT['jobs_panel']}")
+    _, area, sidebar = view3d()
+    where = {"x": sidebar.x + sidebar.width // 2, "y": sidebar.y + sidebar.height // 2}
+    window = bpy.context.window_manager.windows[0]
+    window.event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
+    yield TICK
+    for _ in range(40):  # the mouse wheel over the sidebar scrolls down to the Jobs panel
+        window.event_simulate(type='WHEELDOWNMOUSE', value='PRESS', **where)
+    yield from redrawn()
+    cropped_screenshot("jobs_screenshot", 'VIEW_3D', 'UI')
 
 
 def scenario() -> Iterator[float]:
@@ -439,9 +527,14 @@ def scenario() -> Iterator[float]:
         yield from generate()
     yield from redrawn()
     screenshot()
+    _, _, sidebar = view3d()
+    RESULT["sidebar"] = {"width": sidebar.width, "ui_scale": bpy.context.preferences.view.ui_scale}
+    cropped_screenshot("sidebar_screenshot", 'VIEW_3D', 'UI')  # the default width: nothing cut off
     if RESULT.get("imported"):
         yield from context_menu()
         yield from rig_and_retarget()
+        yield from texture()
+        yield from thirty_jobs()
 
 
 def quit_blender() -> None:

@@ -42,7 +42,7 @@ def start() -> None:
 
 def report() -> dict[str, Any]:
     """After the user's script: the scene it left, its jobs, and the timer count."""
-    import tripo_blender as tripo
+    from bl_ext.user_default import tripo_blender as tripo
 
     tagged: dict[str, list[str]] = {}
     for ob in bpy.data.objects:

@@ -1,10 +1,12 @@
 """The "Generate from prompt" form as plain data: option catalogue, validation and request building.
 
-Why a bpy-free module: the same rules serve four callers — the panel (what to draw, the cost on
-the button), the panel button's ``poll`` (why it is greyed out), the scriptable operator (what to
-report) and the tests — and they must never disagree. Everything here takes and returns plain
-Python values (``values`` is a mapping of the form's property names to their values), so it is
-tested without building a Blender UI and cannot touch ``bpy`` by accident.
+Why a bpy-free module, outside the ``blender`` package: the same rules serve five callers — the
+panel (what to draw, the cost on the button), the panel button's ``poll`` (why it is greyed out),
+the scriptable operator (what to report), the console (``tripo.text_to_model``…) and the tests —
+and they must never disagree. Everything here takes and returns plain Python values (``values``
+is a mapping of the form's property names to their values), so it is imported and tested without
+Blender (``tests/client/test_generate_rules.py``) and cannot touch ``bpy`` by accident. What needs
+Blender (the form's properties, image slots, the compress probe) stays in ``blender/``.
 
 Rules (apiv3 wire reference §3.2, §6.1; prices §8.1):
 
@@ -18,6 +20,9 @@ Rules (apiv3 wire reference §3.2, §6.1; prices §8.1):
   v3.0 1 M, v2.5 500 k), on quad (150 k) and on smart low poly.
 * ``compress`` returns a meshopt GLB that Blender ≤ 5.1 cannot import: refused when the running
   Blender cannot open it, so nobody pays for an unusable file.
+* "Image first" (:data:`IMAGE_FIRST_KINDS`): text mode may make a concept image first, multiview
+  mode four views of one image; the model is then made from that *task* (its id is the input, no
+  second upload), so its options are those of image mode (text) or multiview mode.
 * Options that do not apply to the chosen mode or version are neither drawn nor sent; a script
   that sets one explicitly is told so (``explicit``). Generation styles are gone from apiv3: a
   script asking for one is told so rather than silently ignored.
@@ -38,6 +43,7 @@ __all__ = [
     "MODES",
     "MODE_KINDS",
     "VIEWS",
+    "input_names",
     "ModelVersion",
     "MODEL_VERSIONS",
     "DEFAULTS",
@@ -63,6 +69,11 @@ __all__ = [
     "unknown_price_reason",
     "generate_button_text",
     "job_name",
+    "IMAGE_FIRST_KINDS",
+    "model_mode",
+    "image_first_problems",
+    "image_first_params",
+    "params_from_task",
 ]
 
 MODES: tuple[str, ...] = ("TEXT", "IMAGE", "MULTIVIEW")
@@ -70,6 +81,12 @@ MODES: tuple[str, ...] = ("TEXT", "IMAGE", "MULTIVIEW")
 MODE_KINDS: Mapping[str, str] = {"TEXT": "text_to_model", "IMAGE": "image_to_model", "MULTIVIEW": "multiview_to_model"}
 #: Multiview slots in the order the API requires (wire reference §3.2).
 VIEWS: tuple[str, ...] = ("front", "left", "back", "right")
+
+
+def input_names(mode: str) -> tuple[str, ...]:
+    """What each image input of ``mode`` is called in messages, in request order ("image", or
+    "front view image"… for multiview): the panel and the console name them alike."""
+    return {"IMAGE": ("image",), "MULTIVIEW": tuple(f"{view} view image" for view in VIEWS)}.get(mode, ())
 
 
 @dataclass(frozen=True)
@@ -487,3 +504,46 @@ def job_name(mode: str, prompt: str, image_names: Sequence[str | None] = ()) -> 
             stem = os.path.splitext(ntpath.basename(image_name))[0]  # ntpath splits on / and \\
             return stem[:_NAME_CHARS] or "Tripo model"
     return "Tripo model"
+
+
+#: "Image first": the job that makes what the model is then made from, per form mode.
+IMAGE_FIRST_KINDS: Mapping[str, str] = {"TEXT": "text_to_image", "MULTIVIEW": "image_to_multiview"}
+
+
+def model_mode(mode: str, image_first: bool) -> str:
+    """The mode whose options the model takes: a model made from a concept image is an image → model
+    request (orientation, texture alignment, auto-fix apply), whatever the form's mode says."""
+    return "IMAGE" if mode == "TEXT" and image_first else mode
+
+
+def image_first_problems(mode: str, values: Mapping[str, Any], has_image: bool = False) -> list[str]:
+    """What stops the image-first step (concept image, four views) from being sent ([] = ready)."""
+    if mode == "TEXT":
+        return _input_problems("TEXT", _merged(values), ())
+    if mode == "MULTIVIEW":
+        return [] if has_image else ["Choose the image to turn into four views: a file or a Blender image"]
+    return [f"Image first is for text and multiview modes, not {mode.lower()}"]
+
+
+def image_first_params(mode: str, values: Mapping[str, Any], image: str | None = None) -> tuple[str, dict[str, Any]]:
+    """``(kind, params)`` of the image-first step: the prompt (text) or the one image (multiview;
+    a local path the worker uploads, or a task id)."""
+    kind = IMAGE_FIRST_KINDS[mode]
+    if mode == "MULTIVIEW":
+        return kind, {"image": image}
+    merged = _merged(values)
+    params: dict[str, Any] = {"prompt": merged["prompt"]}
+    if str(merged["negative_prompt"]).strip():
+        params["negative_prompt"] = merged["negative_prompt"]
+    return kind, params
+
+
+def params_from_task(mode: str, values: Mapping[str, Any], task_id: str) -> tuple[str, dict[str, Any]]:
+    """``(kind, params)`` of the model made from an image-first task: image → model with the
+    concept image's task id as its image, or multiview → model with the four views' task id
+    (the client sends ``inputs: [{"task_id": …}]``). Nothing is uploaded again."""
+    if mode == "TEXT":
+        return build_params("IMAGE", values, [task_id])
+    kind, params = build_params("MULTIVIEW", values)
+    params["images"] = task_id
+    return kind, params

@@ -1,0 +1,261 @@
+""""Image first" in the generate panel: see the picture before paying for the model.
+
+Two paths, one mechanism:
+
+* **Text mode, Image First**: ``text_to_image`` makes a concept image from the prompt; it appears
+  in the panel and as a Blender image named after the prompt. The artist regenerates until it is
+  right (each one a paid job, its price on the button), then **Make Model** runs image → model
+  with the concept image's *task id* as the image.
+* **Multiview mode, Views From One Image**: ``image_to_multiview`` turns one image (a file or a
+  Blender image, uploaded once) into front, left, back and right; they appear in the panel, then
+  **Make Model** runs multiview → model with the views' task id (``inputs: [{"task_id": …}]``).
+
+Why a task id and not the downloaded picture: Tripo already holds the image; passing the task on
+costs no upload and no re-encoding (wire reference §2.1, §3.2). The picture is downloaded only so
+the artist can look at it (:mod:`.concept_images`).
+
+The form remembers the latest step's job id (``concept_job`` / ``views_job``), so the panel
+finds the job (:meth:`.runtime.Runtime.job`) and its images (by tag) on every redraw without
+storing any datablock pointer. A step is never sent twice at once: while one runs, the step's
+button is greyed out with the reason (each attempt costs credits).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import bpy
+
+if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
+    from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
+
+from ..jobs import Job, JobSpec, JobState, estimate_cost
+from ..rules import generate as form
+from .concept_images import images_of
+from .importer import task_id_of
+from .generate_ops import form_of, form_values, poll_form
+from .generate_props import TripoGenerateForm
+from .generation import GenerateRequest, request_problems, submit
+from .image_inputs import ImageInputError, ImageSlot, prepare_image
+from .runtime import UserError, runtime
+from .tags import strip_duplicate_suffix
+
+__all__ = ["offered", "active", "toggle_prop", "model_mode", "step_job", "step_problems", "step_cost",
+           "step_button_text", "step_images", "model_problems", "model_request", "model_cost", "TRIPO_OT_image_first",
+           "TRIPO_OT_image_first_model", "CLASSES"]
+
+log = logging.getLogger(__name__)
+
+#: Per mode: the form's switch, the property holding the latest job id, what the step makes.
+_TOGGLES = {"TEXT": "image_first", "MULTIVIEW": "views_from_image"}
+_JOB_PROPS = {"TEXT": "concept_job", "MULTIVIEW": "views_job"}
+_WHAT = {"TEXT": "concept image", "MULTIVIEW": "four views"}
+
+
+def offered(mode: str) -> bool:
+    """Whether the mode has an image-first step (text, multiview)."""
+    return mode in _TOGGLES
+
+
+def toggle_prop(mode: str) -> str:
+    return _TOGGLES[mode]
+
+
+def active(pg: TripoGenerateForm) -> bool:
+    """Whether the form works image first now (its mode offers it and its switch is on)."""
+    mode = str(pg.mode)
+    return offered(mode) and bool(getattr(pg, _TOGGLES[mode]))
+
+
+def model_mode(pg: TripoGenerateForm) -> str:
+    """The mode whose options the model takes (a concept image's model is image → model)."""
+    return form.model_mode(str(pg.mode), active(pg))
+
+
+def _step_id(pg: TripoGenerateForm) -> str:
+    mode = str(pg.mode)
+    return str(getattr(pg, _JOB_PROPS[mode], "")) if offered(mode) else ""
+
+
+def step_job(pg: TripoGenerateForm) -> Job | None:
+    """The latest image-first job of the form's mode, as the pump last saw it (None: none yet,
+    or removed from the Jobs list)."""
+    job_id = _step_id(pg)
+    return runtime.job(job_id) if job_id else None
+
+
+def step_images(pg: TripoGenerateForm) -> list[bpy.types.Image]:
+    """The images the latest step landed (one concept image, or front/left/back/right). They stay
+    usable when the job left the Jobs list ("Clear Finished", a reopened file): the images carry
+    the job and task ids."""
+    job_id = _step_id(pg)
+    job = runtime.job(job_id) if job_id else None
+    if not job_id or (job is not None and job.state != JobState.DONE):
+        return []
+    return images_of(job_id)
+
+
+def _source_slot(pg: TripoGenerateForm) -> ImageSlot:
+    """The one image the four views are made from: the image-mode slot (a Blender image wins)."""
+    return ImageSlot(str(pg.image_path), pg.image)
+
+
+def step_problems(pg: TripoGenerateForm) -> list[str]:
+    """What stops the step from being sent now ([] = ready)."""
+    mode = str(pg.mode)
+    found = form.image_first_problems(mode, form_values(pg), _source_slot(pg).filled)
+    job = step_job(pg)
+    if job is not None and job.state.is_active:
+        found.append(f"The {_WHAT[mode]} is still being made: wait for it (each attempt costs credits)")
+    return found
+
+
+def step_cost(pg: TripoGenerateForm) -> int | None:
+    return estimate_cost(*form.image_first_params(str(pg.mode), form_values(pg)))
+
+
+def step_button_text(pg: TripoGenerateForm) -> str:
+    """"Generate Image (≈ 5 credits)", then "Regenerate Image (≈ 5 credits)" once there is one."""
+    again = bool(_step_id(pg))
+    verb = {"TEXT": ("Generate Image", "Regenerate Image"), "MULTIVIEW": ("Make Four Views", "Remake Views")}
+    return f"{verb[str(pg.mode)][again]} ({form.cost_phrase(step_cost(pg))})"
+
+
+def _done_task(pg: TripoGenerateForm) -> tuple[str | None, list[str]]:
+    """The finished step's task id (from the job, or from its images' tag once the job left the
+    list), or the reason there is none."""
+    job = step_job(pg)
+    what = _WHAT.get(str(pg.mode), "image")
+    if job is None:
+        tagged = [task_id_of(image) for image in step_images(pg)]
+        task_id = next((t for t in tagged if t), None)
+        return (task_id, []) if task_id else (None, [f"Make the {what} first"])
+    if job.state != JobState.DONE or not job.task_id:
+        return None, [f"The {what} is not ready yet" if job.state.is_active else f"The {what} failed: make it again"]
+    return job.task_id, []
+
+
+def _model_name(pg: TripoGenerateForm) -> str:
+    """The model's name: the step's (the prompt's first words, or the source image's name)."""
+    job = step_job(pg)
+    images = step_images(pg)
+    name = job.name if job is not None else (strip_duplicate_suffix(str(images[0].name)) if images else "Tripo model")
+    for suffix in (" views",) + tuple(f" views {view}" for view in form.VIEWS):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def model_request(pg: TripoGenerateForm) -> tuple[str, dict[str, Any]] | None:
+    """``(kind, params)`` of the model from the step's task, or None while there is no finished step."""
+    task_id, _ = _done_task(pg)
+    return form.params_from_task(str(pg.mode), form_values(pg), task_id) if task_id else None
+
+
+def model_problems(pg: TripoGenerateForm) -> list[str]:
+    """What stops "Make Model": no finished step, or the model options (checked like Generate's)."""
+    task_id, found = _done_task(pg)
+    mode = model_mode(pg)
+    given = (ImageSlot(path=task_id or "the image-first task"),) * (1 if mode == "IMAGE" else len(form.VIEWS))
+    return found + request_problems(GenerateRequest(mode, form_values(pg), given))
+
+
+def model_cost(pg: TripoGenerateForm) -> int | None:
+    request = model_request(pg)
+    return estimate_cost(*request) if request is not None else form.estimate(model_mode(pg), form_values(pg))
+
+
+def _cursor(context: bpy.types.Context) -> list[float]:
+    scene = context.scene
+    assert scene is not None  # the operators' poll
+    cursor = scene.cursor.location
+    return [float(cursor.x), float(cursor.y), float(cursor.z)]
+
+
+def _submit(op: bpy.types.Operator, spec: JobSpec) -> Job | None:
+    """Send ``spec`` like every generation (:func:`.generation.submit`); None after reporting why not."""
+    try:
+        return submit(spec)
+    except (UserError, ValueError, TypeError) as exc:  # offline, no key, a prompt that looks like a key…
+        op.report({'ERROR'}, str(exc))
+        return None
+
+
+class TRIPO_OT_image_first(bpy.types.Operator):
+    """Make the concept image (text mode) or the four views (multiview mode) before the model.
+    Costs credits: the price is on the button"""
+
+    bl_idname = "tripo.image_first"
+    bl_label = "Image First"
+    bl_options = {'REGISTER'}
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        pg = form_of(context)
+        return pg is not None and offered(str(pg.mode)) and poll_form(cls, context, step_problems)
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        pg = form_of(context)
+        assert pg is not None  # poll
+        mode = str(pg.mode)
+        found = step_problems(pg)
+        if found:
+            self.report({'ERROR'}, "; ".join(found))
+            return {'CANCELLED'}
+        values = form_values(pg)
+        if mode == "MULTIVIEW":
+            slot = _source_slot(pg)
+            try:
+                path = prepare_image(slot, "image")
+            except ImageInputError as exc:
+                self.report({'ERROR'}, str(exc))
+                return {'CANCELLED'}
+            kind, params = form.image_first_params(mode, values, path)
+            name = f"{form.job_name('IMAGE', '', [slot.label])} views"
+        else:
+            kind, params = form.image_first_params(mode, values)
+            name = form.job_name("TEXT", str(values["prompt"]))
+        job = _submit(self, JobSpec(kind, params, name=name, meta={"image_first": mode}))
+        if job is None:
+            return {'CANCELLED'}
+        setattr(pg, _JOB_PROPS[mode], job.id)
+        self.report({'INFO'}, f"Making the {_WHAT[mode]} '{name}' ({form.cost_phrase(job.estimated_cost)}); "
+                              "it appears in the panel")
+        return {'FINISHED'}
+
+
+class TRIPO_OT_image_first_model(bpy.types.Operator):
+    """Make the model from the image(s) above: Tripo reuses them, nothing is uploaded again.
+    Costs credits: the price is on the button"""
+
+    bl_idname = "tripo.image_first_model"
+    bl_label = "Make Model"
+    bl_options = {'REGISTER'}
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        pg = form_of(context)
+        return pg is not None and offered(str(pg.mode)) and poll_form(cls, context, model_problems)
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        pg = form_of(context)
+        assert pg is not None  # poll
+        found = model_problems(pg)
+        task_id, _ = _done_task(pg)
+        if found or task_id is None:
+            self.report({'ERROR'}, "; ".join(found) or "Make the image first")
+            return {'CANCELLED'}
+        kind, params = form.params_from_task(str(pg.mode), form_values(pg), task_id)
+        name = _model_name(pg)
+        meta = {"mode": model_mode(pg), "location": _cursor(context), "image_task_id": task_id}
+        job = _submit(self, JobSpec(kind, params, name=name, meta=meta))
+        if job is None:
+            return {'CANCELLED'}
+        log.info("submitted %s job %s from task %s", kind, job.id, task_id)
+        self.report({'INFO'}, f"Sent '{name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
+                              "it appears at the 3D cursor when done")
+        return {'FINISHED'}
+
+
+CLASSES: tuple[type, ...] = (TRIPO_OT_image_first, TRIPO_OT_image_first_model)

@@ -1,0 +1,125 @@
+"""Names a landed result gets: what an artist reads in the Outliner.
+
+Why: the files Tripo returns name their nodes after whatever made them ("RootNode (gltf
+orientation matrix)", "tripo_node_<uuid>", "Cylinder"), and every later result of the same
+character re-imports the same names with ".001". In the Outliner that reads as noise; the job
+the artist started is what identifies a result. So the root of every result is named after its
+job's *character* — the name of the generation it descends from ("a small cat statue", or the
+name given to the job) — with what the step did: "Knight (textured)", "Knight (rigged)",
+"Knight (FBX)", "Knight parts"; actions are "Knight – walk".
+
+The character's name is stamped on the root (:data:`CHARACTER_PROP`), so a chain of steps keeps
+it ("Knight (rigged)", not "Knight (textured) (rigged)") even after the collection is renamed.
+Objects, meshes and materials named by the file keep a name that means something (part names of
+a segmentation are the parts' names to Tripo); generic ones (uuids, "Material") and data blocks
+are named after what they belong to. No side effects beyond renaming.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+import bpy
+
+from ..jobs import FOLLOW_KIND
+from ..jobs.kinds import KINDS, RETIRED_KINDS, by_task_type
+from .importer import string_tag
+
+__all__ = ["CHARACTER_PROP", "result_name", "character_of", "followed_character", "followed_result_name",
+           "action_name", "name_result"]
+
+#: On a result's root and its collection: the character the result belongs to ("Knight").
+CHARACTER_PROP = "tripo_character"
+
+_DUPLICATE_SUFFIX = re.compile(r"\.\d{3,}$")
+#: Names a file gives that say nothing: Tripo's ids, uuids, Blender's and exporters' defaults.
+_GENERIC = re.compile(r"^(tripo_\w*?_?[0-9a-f]{8}[-0-9a-f]*|[0-9a-f]{8}-?[-0-9a-f]{8,}|material|mesh|node|object|"
+                      r"default(_?material)?|untitled|root(node)?|scene)$", re.IGNORECASE)
+
+
+def result_name(kind: str, character: str, params: Mapping[str, Any] | None = None) -> str:
+    """The root's name for a result of ``kind`` made from ``character``; a generation, a followed
+    task and any kind without a step name are named after the character itself."""
+    record = KINDS.get(kind)
+    retired = RETIRED_KINDS.get(kind)
+    pattern = (record.step_name if record is not None else retired.step_name if retired is not None else "") or "{}"
+    fmt = str((params or {}).get("format") or "model").upper()
+    return pattern.format(character, format=fmt)
+
+
+def _clean(name: str) -> str:
+    return _DUPLICATE_SUFFIX.sub("", name.strip())
+
+
+def character_of(root: bpy.types.Object | None, fallback: str) -> str:
+    """The character ``root`` belongs to: its stamp, else its own name (a result landed before
+    this version, or an object the user made), else ``fallback``."""
+    if root is None:
+        return fallback
+    stamped = string_tag(root, CHARACTER_PROP)
+    if stamped and stamped.strip():
+        return stamped
+    return _clean(root.name) or fallback
+
+
+def followed_character(job_name: str, task_id: str | None, task_type: str | None) -> str:
+    """The character of a task followed by id: the job's name when someone gave one, else "Tripo"
+    with the task's short id ("Tripo 0edda99d"; its kind is said by the step, e.g. "(rigged)")."""
+    short = (task_id or "")[:8]
+    if job_name and job_name != f"Task {short}":
+        return job_name
+    return f"Tripo {short}".strip()
+
+
+def followed_result_name(character: str, task_type: str | None) -> str:
+    """A followed task's root name: the character with the step its task type did."""
+    kind = by_task_type(task_type)
+    return result_name(kind.name if kind is not None else FOLLOW_KIND, character)
+
+
+def action_name(character: str, animation: str) -> str:
+    """``Knight – walk``: the character's name with the animation's."""
+    return f"{character} – {animation}"
+
+
+def _rename_materials(objects: Iterable[bpy.types.Object], name: str) -> None:
+    """Materials only this result uses: "<result> – <file's name>", or "<result> material"."""
+    ours = set(objects)
+    seen: list[bpy.types.Material] = []
+    for ob in ours:
+        for slot in getattr(ob, "material_slots", ()):
+            material = slot.material
+            if material is not None and material not in seen:
+                seen.append(material)
+    generic = [m for m in seen if _GENERIC.match(_clean(m.name))]
+    for material in seen:
+        users = {ob for ob in bpy.data.objects if any(s.material == material for s in ob.material_slots)}
+        if not users <= ours:  # shared with something else in the file: not ours to rename
+            continue
+        if material in generic:
+            number = f" {generic.index(material) + 1}" if len(generic) > 1 else ""
+            material.name = f"{name} material{number}"
+        else:
+            material.name = f"{name} – {_clean(material.name)}"
+
+
+def name_result(root: bpy.types.Object, objects: Iterable[bpy.types.Object], name: str, character: str,
+                collection: bpy.types.Collection | None = None) -> None:
+    """Name a landed result: its root (and collection) ``name``, stamped with ``character``;
+    generic object names after the result, each object's data after its object, materials as
+    :func:`_rename_materials` says."""
+    objects = list(objects)
+    root.name = name
+    root[CHARACTER_PROP] = character
+    if collection is not None:
+        collection.name = name
+        collection[CHARACTER_PROP] = character
+    others = [ob for ob in objects if ob is not root and _GENERIC.match(_clean(ob.name))]
+    for index, ob in enumerate(others, 1):
+        ob.name = f"{name} {ob.type.lower()}{f' {index}' if len(others) > 1 else ''}"
+    for ob in objects:
+        data = ob.data
+        if data is not None and data.users == 1:
+            data.name = ob.name
+    _rename_materials(objects, name)

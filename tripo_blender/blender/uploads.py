@@ -1,0 +1,138 @@
+"""What Tripo already has of a local mesh: its upload, remembered on the object.
+
+A mesh the artist made in Blender reaches Tripo as an uploaded GLB (``jobs/mesh_upload.py``).
+A second operation on the same, unchanged mesh should not upload it again: the job's worker
+reuses the earlier ``file_token`` (or ``import_model`` task) when the new export hashes the same.
+What it needs to know is kept on the source object as ID custom properties — saved with the
+.blend, like the task tags, and holding no secret (a file token is only usable with the key that
+made it):
+
+* ``tripo_upload_hash``: SHA-256 of the exported file that was uploaded;
+* ``tripo_upload_token``: its ``file_token``; ``tripo_upload_task``: its ``import_model`` task;
+* ``tripo_upload_time``: when (Unix seconds) — the service forgets both after a while, so old
+  ones are not offered (:data:`TOKEN_REUSE_SECONDS`, :data:`..tags.TASK_RETENTION_DAYS`).
+
+The worker reports what it did in ``Job.result["upload"]``; :func:`remember` copies it onto the
+object (the newest upload wins). Each source object also gets a stable id (``tripo_mesh_uid``)
+so a job finds its object again after a rename. Main thread only.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Iterable, Mapping
+
+import bpy
+
+from ..jobs import Job
+from ..jobs.mesh_upload import RESULT_KEY
+from .tags import TASK_RETENTION_DAYS
+
+__all__ = ["MESH_UID_PROP", "HASH_PROP", "TOKEN_PROP", "TASK_PROP", "TIME_PROP", "TOKEN_REUSE_SECONDS",
+           "SOURCE_UID_META", "mesh_uid", "object_with_uid", "remember", "remember_all", "known_upload"]
+
+MESH_UID_PROP = "tripo_mesh_uid"
+HASH_PROP = "tripo_upload_hash"
+TOKEN_PROP = "tripo_upload_token"
+TASK_PROP = "tripo_upload_task"
+TIME_PROP = "tripo_upload_time"
+#: ``JobSpec.meta`` key: the uid of the local mesh a job was made from (its landing place).
+SOURCE_UID_META = "source_mesh_uid"
+# TODO(lead): Tripo documents no file-token lifetime; a day is what we reuse one for (tasks: ~7 days).
+TOKEN_REUSE_SECONDS = 24 * 3600.0
+_TASK_REUSE_SECONDS = (TASK_RETENTION_DAYS - 1) * 24 * 3600.0
+
+
+def _prop(ob: bpy.types.ID, name: str) -> Any:
+    """A custom property's value, None when absent (they are plain properties a user may delete)."""
+    try:
+        return ob[name]
+    except KeyError:
+        return None
+
+
+def _time(ob: bpy.types.ID) -> float:
+    value = _prop(ob, TIME_PROP)
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+def mesh_uid(ob: bpy.types.Object) -> str:
+    """The object's stable id for Tripo jobs, stamped on first use."""
+    found = _prop(ob, MESH_UID_PROP)
+    if isinstance(found, str) and found:
+        return found
+    uid = uuid.uuid4().hex
+    ob[MESH_UID_PROP] = uid
+    return uid
+
+
+def object_with_uid(uid: str, hint: str | None = None) -> bpy.types.Object | None:
+    """The object stamped ``uid`` (by the name hint first: names change, the uid does not).
+
+    The stamp is written when the job is sent, outside any undo step, so an undo may take it off
+    again: the named object without any stamp is then the one (rather than the 3D cursor)."""
+    named = bpy.data.objects.get(hint) if hint else None
+    if named is not None and _prop(named, MESH_UID_PROP) == uid:
+        return named
+    found = next((ob for ob in bpy.data.objects if _prop(ob, MESH_UID_PROP) == uid), None)
+    if found is None and named is not None and _prop(named, MESH_UID_PROP) is None:
+        return named
+    return found
+
+
+def _record(job: Job) -> Mapping[str, Any] | None:
+    record = job.result.get(RESULT_KEY)
+    return record if isinstance(record, Mapping) and isinstance(record.get("hash"), str) else None
+
+
+def remember(job: Job, ob: bpy.types.Object | None = None) -> bool:
+    """Store what ``job``'s worker uploaded on its source object (if newer than what it has)."""
+    record = _record(job)
+    uid = job.spec.meta.get(SOURCE_UID_META)
+    if record is None or not isinstance(uid, str):
+        return False
+    if ob is None:
+        hint = job.spec.meta.get("source_object")
+        ob = object_with_uid(uid, hint if isinstance(hint, str) else None)
+    if ob is None:
+        return False
+    at = float(record.get("at") or 0.0)
+    if _prop(ob, HASH_PROP) != record["hash"]:
+        if _time(ob) > at:
+            return False  # an older upload of another version of the mesh
+        for prop in (TOKEN_PROP, TASK_PROP):
+            if _prop(ob, prop) is not None:
+                del ob[prop]
+    ob[HASH_PROP] = record["hash"]
+    ob[TIME_PROP] = at
+    for key, prop in (("file_token", TOKEN_PROP), ("import_task_id", TASK_PROP)):
+        value = record.get(key)
+        if isinstance(value, str) and value:
+            ob[prop] = value
+    return True
+
+
+def remember_all(jobs: Iterable[Job], ob: bpy.types.Object) -> None:
+    """Store the uploads of ``jobs`` made from ``ob`` on it, oldest first (so the newest wins)."""
+    uid = _prop(ob, MESH_UID_PROP)
+    if not uid:
+        return
+    mine = [j for j in jobs if j.spec.meta.get(SOURCE_UID_META) == uid and _record(j) is not None]
+    for job in sorted(mine, key=lambda j: float((_record(j) or {}).get("at") or 0.0)):
+        remember(job, ob)
+
+
+def known_upload(ob: bpy.types.Object, now: float | None = None) -> dict[str, Any]:
+    """What the worker may reuse for ``ob``: the hash, and the token / import task still fresh."""
+    digest = _prop(ob, HASH_PROP)
+    if not isinstance(digest, str) or not digest:
+        return {}
+    age = (time.time() if now is None else now) - _time(ob)
+    known: dict[str, Any] = {"hash": digest, "at": _time(ob)}
+    token, task = _prop(ob, TOKEN_PROP), _prop(ob, TASK_PROP)
+    if isinstance(token, str) and token and age < TOKEN_REUSE_SECONDS:
+        known["file_token"] = token
+    if isinstance(task, str) and task and age < _TASK_REUSE_SECONDS:
+        known["import_task_id"] = task
+    return known

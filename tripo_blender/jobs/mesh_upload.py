@@ -1,0 +1,203 @@
+"""The first steps of a post-process of a *local* mesh: upload it, or reuse its earlier upload.
+
+Why here, in the job: a mesh the artist made in Blender has no Tripo task, so before the paid
+request can name its source the exported GLB must reach Tripo — as a ``file_token`` for the routes
+that take one (:data:`.kinds.FILE_TOKEN_KINDS`), or as an ``import_model`` task for the others.
+That is network work, so it runs on the job's worker thread, and it is part of the *same* job: its
+row says "Uploading 12 MB…", then the operation, and a cancel stops it like any other step.
+Blender only exported the file (``blender/mesh_export.py``); hashing happens here too, off the
+main thread.
+
+A second operation on the same, unchanged mesh must not upload it again. The main thread passes
+what it knows from earlier uploads of this object (``known``: the file hash, its token and import
+task, as stored on the object); when the new export hashes the same, they are reused. What this
+step did is left in ``Job.result["upload"]`` for the main thread to store on the object.
+
+Once the source is known the spec is rewritten (``params`` carry the token or task id, the plan
+is marked ``ready``) and journaled before the paid POST, so a resumed or retried job never
+uploads or imports again. The ``import_model`` request (free on Tripo) is journaled as an intent
+first; if it may have reached Tripo without an answer, the job fails saying so — the paid request
+was not sent, so a Retry costs nothing but a second, free import.
+
+No ``bpy`` here (worker threads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from ..client import Task, TaskStatus, TripoAPIError, TripoClient, TripoRequestError
+from .journal import JournalError
+from .kinds import FILE_TOKEN_KINDS, SOURCE_PARAM
+from .model import Job, JobError, JobSpec, JobState, thaw
+
+__all__ = ["PLAN_KEY", "RESULT_KEY", "MeshPlan", "plan_of", "file_sha256", "upload_note", "kept_upload",
+           "MeshSourceStep"]
+
+log = logging.getLogger("tripo_blender.jobs")
+
+#: ``JobSpec.meta`` key of the plan (written by the Blender layer at submission).
+PLAN_KEY = "mesh_upload"
+#: ``Job.result`` key of what the step did (``hash``, ``file_token``, ``import_task_id``, ``at``).
+RESULT_KEY = "upload"
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class MeshPlan:
+    """What the Blender layer asked for: the exported file, and what it knew of earlier uploads."""
+
+    path: str
+    size: int
+    ready: bool
+    known: Mapping[str, Any]
+
+    def reusable(self, digest: str, what: str) -> str | None:
+        """The earlier ``file_token`` / ``import_task_id`` of this very file, if there is one."""
+        if self.known.get("hash") != digest:
+            return None
+        value = self.known.get(what)
+        return value if isinstance(value, str) and value else None
+
+
+def plan_of(spec: JobSpec) -> MeshPlan | None:
+    """The upload plan of ``spec`` (None: its source is a Tripo task, nothing to upload)."""
+    raw = spec.meta.get(PLAN_KEY)
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("path"), str):
+        return None
+    known = raw.get("known")
+    return MeshPlan(str(raw["path"]), int(raw.get("size") or 0), bool(raw.get("ready")),
+                    known if isinstance(known, Mapping) else {})
+
+
+def kept_upload(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a job's result that outlives a retry or a new poll answer: its upload record."""
+    return {RESULT_KEY: result[RESULT_KEY]} if RESULT_KEY in result else {}
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file, read in chunks (an export can be 150 MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def upload_note(size: int) -> str:
+    """The row's note while the mesh uploads ("Uploading 12 MB…")."""
+    mb = size / (1024 * 1024)  # the unit of Tripo's caps (50 MB multipart, 150 MB per model)
+    return f"Uploading {mb:.0f} MB…" if mb >= 1 else f"Uploading {max(1, round(size / 1024))} kB…"
+
+
+class MeshSourceStep:
+    """Turn a job's local mesh into a Tripo source before its paid POST (one run of one job).
+
+    ``update`` changes the job (the worker's run-bound update), ``hold`` waits while the network
+    is paused, ``wait_task`` blocks until a task is final (the worker's watcher).
+    """
+
+    def __init__(self, client: TripoClient, update: Callable[..., Job], hold: Callable[[], None],
+                 wait_task: Callable[[str], Task]) -> None:
+        self.client = client
+        self.update = update
+        self.hold = hold
+        self.wait_task = wait_task
+
+    def run(self, job: Job) -> bool:
+        """True when the job may go on to its POST (nothing to do, or the source is ready)."""
+        plan = plan_of(job.spec)
+        if plan is None or plan.ready:
+            return True
+        earlier = job.result.get(RESULT_KEY)  # an upload of this job's own earlier attempt (paused, failed)
+        if isinstance(earlier, Mapping) and earlier.get("file_token"):
+            # its token, not its import task: that may be the one that failed
+            plan = replace(plan, known={k: earlier[k] for k in ("hash", "file_token", "at") if k in earlier})
+        try:
+            source, record = self._source(job, plan)
+        except FileNotFoundError:
+            return self._fail("The exported mesh is gone from the temporary folder.",
+                              "Nothing was sent. Run the operation again from the menu.")
+        except (TripoAPIError, TripoRequestError) as exc:
+            message = exc.message if isinstance(exc, TripoAPIError) else str(exc)
+            return self._fail(f"Could not upload the mesh to Tripo: {message}",
+                              "Nothing paid was sent. Retry uploads it again.",
+                              getattr(exc, "code", None), getattr(exc, "trace_id", None))
+        except _ImportFailed as exc:
+            return self._fail(str(exc), "Nothing paid was sent. Retry uploads and imports the mesh again.")
+        except JournalError as exc:
+            return self._fail(f"{exc}.", "Nothing paid was sent; free disk space or check permissions, then retry.")
+        except (ValueError, OSError) as exc:  # the client's local checks (size, type) or a read error
+            return self._fail(f"The exported mesh cannot be uploaded: {exc}", "Nothing was sent.")
+        params = dict(thaw(job.spec.params))
+        params[SOURCE_PARAM] = source
+        meta = dict(thaw(job.spec.meta))
+        meta[PLAN_KEY] = {**meta[PLAN_KEY], "ready": True}
+        result = {**thaw(job.result), RESULT_KEY: record}
+        try:
+            self.update(note="", spec=replace(job.spec, params=params, meta=meta), result=result, must_persist=True)
+        except JournalError as exc:
+            return self._fail(f"{exc}.", "Nothing paid was sent; free disk space or check permissions, then retry.")
+        Path(plan.path).unlink(missing_ok=True)  # Tripo has it now; the journaled spec no longer names it
+        return True
+
+    def _fail(self, message: str, suggestion: str, code: int | None = None, trace_id: str | None = None) -> bool:
+        self.update(JobState.FAILED, note="not sent", error=JobError(message, code, suggestion, trace_id))
+        return False
+
+    def _source(self, job: Job, plan: MeshPlan) -> tuple[str, dict[str, Any]]:
+        """The string the POST names as its source, and the record for ``Job.result``."""
+        self.update(note="Checking the exported mesh…")
+        digest = file_sha256(plan.path)
+        record: dict[str, Any] = {"hash": digest, "at": time.time()}
+        needs_task = job.kind not in FILE_TOKEN_KINDS
+        imported = plan.reusable(digest, "import_task_id") if needs_task else None
+        if imported is not None:
+            log.info("Job %s: the mesh is unchanged; reusing import task %s", job.id, imported)
+            return imported, {**record, "import_task_id": imported, "at": plan.known.get("at", record["at"]),
+                              **({"file_token": token} if (token := plan.reusable(digest, "file_token")) else {})}
+        token = plan.reusable(digest, "file_token")
+        if token is None:
+            self.hold()
+            self.update(note=upload_note(plan.size or Path(plan.path).stat().st_size))
+            token = self.client.upload_file(plan.path)
+            log.info("Job %s: uploaded the mesh (%s) as %s", job.id, digest[:12], token)
+        else:
+            log.info("Job %s: the mesh is unchanged; reusing its upload %s", job.id, token)
+            record["at"] = plan.known.get("at", record["at"])
+        record["file_token"] = token
+        if not needs_task:
+            return token, record
+        task_id = self._import(job, token, record)
+        record["import_task_id"] = task_id  # its age is counted from the upload: the cautious side
+        return task_id, record
+
+    def _import(self, job: Job, token: str, record: dict[str, Any]) -> str:
+        """An ``import_model`` task of the uploaded file, waited for until it succeeded."""
+        self.hold()
+        # the intent first: the upload is kept whatever happens to the import request
+        self.update(note="Importing the mesh on Tripo…", result={**thaw(job.result), RESULT_KEY: record},
+                    must_persist=True)
+        try:
+            task_id = self.client.import_model(token)
+        except TripoRequestError as exc:
+            if exc.may_have_reached_server:
+                raise _ImportFailed(f"The import request may have reached Tripo but got no answer ({exc}).") from exc
+            raise
+        self.update(note="Importing the mesh on Tripo…", result={**thaw(job.result), RESULT_KEY: {
+            **record, "import_task_id": task_id}})
+        task = self.wait_task(task_id)
+        if task.status != TaskStatus.SUCCESS:
+            status = getattr(task.status, "value", str(task.status))
+            raise _ImportFailed(f"Tripo could not import the mesh (task {task_id} {status}"
+                                f"{': ' + task.error_msg if task.error_msg else ''}).")
+        return task_id
+
+
+class _ImportFailed(Exception):
+    """The ``import_model`` step did not give a usable task (the message says why)."""
