@@ -8,8 +8,8 @@ apiv3 (it is listed in the Jobs panel, resumes after a restart, lands at the 3D 
 
 A console session (``tripo`` is there while the add-on is enabled, :mod:`.blender.console_name`)::
 
-    >>> tripo.estimate_cost("text_to_model", prompt="a fox")
-    20
+    >>> tripo.estimate_cost("rig")                  # a console function or a kind
+    25
     >>> fox = tripo.text_to_model("a low-poly fox", model_version="v2.5-20250123")
     >>> fox
     <tripo.Job 'a low-poly fox' text_to_model running 35% task 1ec04b…>
@@ -61,7 +61,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, Union, cast
 
 import bpy
 
-from .blender.account import BalanceInfo, UserError
+from .rules.account import BalanceInfo, UserError
 from .blender import generation
 from .blender.concept_images import images_of
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
@@ -75,8 +75,8 @@ from .jobs import JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
 from .jobs import kind_of
-from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE,
-                          TEXTURE, by_console_name)
+from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_MODEL, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG,
+                          SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, by_console_name)
 from .rules import generate as form
 from .rules.console_api import CONSOLE_NAMES, SUBPACKAGE_CALLS
 from .rules.settings import MAX_WORKERS
@@ -562,7 +562,7 @@ def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[fl
     if not isinstance(prompt, str):  # None or a number: a TypeError here, not an AttributeError later
         raise TypeError(f"text_to_model() prompt must be a string, not {type(prompt).__name__}")
     return _start(_generation_spec("TEXT", (), options, prompt=prompt, name=name, location=location,
-                                   caller="text_to_model"))
+                                   caller=TEXT_TO_MODEL.name))
 
 
 def image_to_model(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
@@ -574,7 +574,7 @@ def image_to_model(image: ImageInput, *, name: str | None = None, location: Sequ
     ``options``: :meth:`TripoClient.image_to_model`'s keywords (``enable_image_autofix``…); see
     :func:`text_to_model`.
     """
-    return _start(_generation_spec("IMAGE", (image,), options, name=name, location=location, caller="image_to_model"))
+    return _start(_generation_spec("IMAGE", (image,), options, name=name, location=location, caller=IMAGE_TO_MODEL.name))
 
 
 def multiview_to_model(front: ImageInput, left: ImageInput | None = None, back: ImageInput | None = None,
@@ -586,7 +586,7 @@ def multiview_to_model(front: ImageInput, left: ImageInput | None = None, back: 
     :meth:`TripoClient.multiview_to_model`'s keywords; see :func:`text_to_model`.
     """
     return _start(_generation_spec("MULTIVIEW", (front, left, back, right), options, name=name, location=location,
-                                   caller="multiview_to_model"))
+                                   caller=MULTIVIEW_TO_MODEL.name))
 
 
 def import_task(task_id: str, *, name: str | None = None, location: Sequence[float] | None = None) -> Job:
@@ -814,9 +814,8 @@ def balance(*, refresh: bool = True, timeout: float = 30.0) -> BalanceInfo:
 def estimate_cost(kind: str, **params: Any) -> int | None:
     """Credits a request would cost, from Tripo's price list; ``None`` when no price is published.
 
-    ``kind`` is a client method (``"text_to_model"``, ``"rig_model"``…) or a console function
-    name (``"rig"``, ``"texture"``…); ``params`` its options, e.g.
-    ``estimate_cost("text_to_model", texture_quality="detailed")``.
+    ``kind`` is a client method (``"rig_model"``…) or a console function name (``"rig"``,
+    ``"texture"``…); ``params`` its options, e.g. ``estimate_cost("texture", texture_quality="detailed")``.
     """
     record = by_console_name(kind)
     return _estimate_cost(record.name if record is not None else kind, params)

@@ -297,7 +297,7 @@ def test_a_followed_generation_is_known_by_its_model_version(rt: Any, online: Em
     assert job.task_input["model"] == "P1-20260311", "apiv3 echoes the version as 'model'"
     root = root_of(job)
     assert root["tripo_model_version"] == "P1-20260311"
-    tags = addon_module("blender.tags")
+    tags = addon_module("rules.tags")
     assert tags.followed_tags("text_to_model", {"model_version": "v2.5-20250123"}) == {
         "tripo_model_version": "v2.5-20250123"}, "a v2-era journal's echo says model_version"
 

@@ -51,7 +51,7 @@ def rules(addon: Any) -> Any:
 
 @pytest.fixture
 def account(addon: Any) -> Any:
-    return addon_module("blender.account")
+    return addon_module("rules.account")
 
 
 @pytest.fixture

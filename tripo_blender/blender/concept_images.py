@@ -30,7 +30,7 @@ import bpy
 from ..jobs import Job
 from ..jobs.kinds import KINDS, VIEW_OUTPUTS
 from .importer import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, string_tag
-from .tags import created_tags, result_task_type
+from ..rules.tags import created_tags, result_task_type
 
 __all__ = ["VIEW_PROP", "land_images", "images_of", "view_name"]
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .account import UserError
+from ..rules.account import UserError
 
 __all__ = ["opener", "open_folder"]
 

@@ -44,10 +44,8 @@ __all__ = ["TRIPO_PT_generate", "CLASSES"]
 #: States in which a job's task holds frozen credits on Tripo.
 _FROZEN_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
 
-#: Characters per line of wrapped text (the sidebar's usual width).
-_WRAP = 38
-#: A prompt longer than this is previewed only up to here.
-_PREVIEW_CHARS = 4 * _WRAP
+#: A prompt longer than this is previewed only up to here (about four lines of the sidebar).
+_PREVIEW_CHARS = 150
 
 
 class _BalanceRequest:
@@ -75,7 +73,7 @@ def _fit(layout: Any, text: str, icon: str = 'NONE') -> None:
 def _draw_prompt(layout: Any, pg: TripoGenerateForm) -> None:
     layout.prop(pg, "prompt", text="", icon='TEXT', placeholder="Describe the object")
     text = " ".join(pg.prompt.split())
-    if len(text) > _WRAP:  # a one-line field hides most of a long prompt: preview it wrapped
+    if not measure_for(bpy.context).fits(text, icons=1):  # the one-line field hides the rest: preview it wrapped
         preview = text if len(text) <= _PREVIEW_CHARS else f"{text[:_PREVIEW_CHARS]} (more: {len(text)} characters)"
         _fit(layout, preview)
     layout.prop(pg, "negative_prompt", text="", icon='REMOVE', placeholder="Negative prompt (optional)")

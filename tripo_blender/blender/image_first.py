@@ -39,7 +39,7 @@ from .generate_props import TripoGenerateForm
 from .generation import GenerateRequest, request_problems, submit
 from .image_inputs import ImageInputError, ImageSlot, prepare_image
 from .runtime import UserError, runtime
-from .tags import strip_duplicate_suffix
+from ..rules.tags import strip_duplicate_suffix
 
 __all__ = ["offered", "active", "toggle_prop", "model_mode", "step_job", "step_problems", "step_cost",
            "step_button_text", "step_images", "model_problems", "model_request", "model_cost", "TRIPO_OT_image_first",

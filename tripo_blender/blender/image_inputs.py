@@ -41,11 +41,11 @@ import bpy
 
 from ..client.image_size import side_problem
 from ..client.inputs import check_local_image, sniff_image_type
-from ..jobs.kinds import KINDS
+from ..jobs.kinds import TEXT_TO_IMAGE
 from ..rules.errors import UserError
 from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import runtime
-from .tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
+from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 
 __all__ = ["ImageInputError", "ImageSlot", "named_slot", "prepare_image", "inputs_dir", "concept_task"]
 
@@ -211,7 +211,7 @@ def prepare_image(slot: ImageSlot, what: str = "image") -> str:
 
 
 #: The task type of a concept image (``text_to_image``): image → model takes its id as the image.
-_CONCEPT_TYPE = KINDS["text_to_image"].wire_type
+_CONCEPT_TYPE = TEXT_TO_IMAGE.wire_type
 #: Days a concept image's task is trusted to still exist on Tripo (a day short of its retention).
 _REUSE_DAYS = TASK_RETENTION_DAYS - 1
 
@@ -222,7 +222,7 @@ def concept_task(image: bpy.types.Image | None) -> str | None:
 
     None for any other image, for a concept image painted on since it landed (its pixels are no
     longer the task's), and for one whose task Tripo may have forgotten (it keeps tasks about
-    :data:`.tags.TASK_RETENTION_DAYS` days): those are sent as files like any image.
+    :data:`..rules.tags.TASK_RETENTION_DAYS` days): those are sent as files like any image.
     """
     if image is None or image.is_dirty or string_tag(image, TASK_TYPE_PROP) != _CONCEPT_TYPE:
         return None

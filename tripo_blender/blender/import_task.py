@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from ..jobs import FOLLOW_KIND, Job, JobSpec
-from .account import ONLINE_ACCESS_OFF, UserError
+from ..rules.account import ONLINE_ACCESS_OFF, UserError
 from .job_list import window_manager
 from .runtime import online_access, runtime
 

@@ -40,7 +40,6 @@ its whole text in the tooltip and in Copy Details.
 from __future__ import annotations
 
 import logging
-import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +54,7 @@ from ..client.config import redact
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE
 from . import previews
-from .account import UserError, code_hint
+from ..rules.account import UserError, code_hint
 from . import file_manager
 from .importer import can_import
 from .landing import waiting_for_object_mode
@@ -81,7 +80,6 @@ __all__ = [
     "cancel_message",
     "retry_warning",
     "draw_job",
-    "draw_wrapped",
     "window_manager",
     "set_clipboard",
     "open_folder",
@@ -103,7 +101,6 @@ _ICONS = {
     JobState.UNCERTAIN: 'QUESTION',
 }
 _THUMBNAIL_SCALE = 6.0
-_DEFAULT_WRAP = 40
 #: Rows drawn at once: the panel's cost and height stay the same however many jobs there are.
 PAGE_SIZE = 10
 #: The state filter: key, button text, the states it shows.
@@ -311,24 +308,6 @@ def open_folder(path: Path) -> None:
     """Show ``path`` in the system's file browser (shared by the job and cache operators);
     raises :class:`UserError` saying what went wrong (see :mod:`.file_manager`)."""
     file_manager.open_folder(path)
-
-
-def _wrap_width(context: Any) -> int:
-    """Characters per label line for the sidebar's current width (dialogs that still count
-    characters; the Jobs panel measures with :mod:`.text_fit`)."""
-    region = getattr(context, "region", None)
-    width = getattr(region, "width", 0) if region is not None else 0
-    if not width:
-        return _DEFAULT_WRAP
-    scale = context.preferences.system.ui_scale if context.preferences else 1.0
-    return max(20, int(width / (7.0 * scale)))
-
-
-def draw_wrapped(layout: Any, text: str, width: int, icon: str = 'NONE') -> None:
-    """Draw ``text`` as several labels no wider than ``width`` characters (first with ``icon``)."""
-    column = layout.column(align=True)
-    for index, line in enumerate(textwrap.wrap(text, width) or [""]):
-        column.label(text=line, icon=icon if index == 0 else 'BLANK1' if icon != 'NONE' else 'NONE')
 
 
 def _job_button(layout: Any, idname: str, job: Job, icon: str, text: str = "") -> None:

@@ -29,7 +29,7 @@ Rules that hold for all of them, and why:
   as it is (at the cursor) and the job's note says what happened.
 * **Files Blender cannot import** (3MF) end the job *done*, with the file's path in the note
   (the row's Folder button shows it): the user asked for that file.
-* The result's objects carry the facts the context menu needs later (:mod:`.tags`): task type,
+* The result's objects carry the facts the context menu needs later (:mod:`..rules.tags`): task type,
   creation time, rig spec/format, part names, model version.
 * **Named for what it is** (:mod:`.naming`): the root after the job's character and the step
   ("a small cat statue", "Knight (textured)", "Knight (rigged)", "Knight (FBX)", "Knight parts"),
@@ -56,7 +56,7 @@ from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_l
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, land_rig
 from .sources import DEFAULT_PLACEMENT, source_of
 from .uploads import SOURCE_UID_META, object_with_uid, remember
-from .tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, created_tags, followed_tags, generation_tags,
+from ..rules.tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, created_tags, followed_tags, generation_tags,
                    has_parts, result_task_type, rig_tags, strip_duplicate_suffix)
 from .windows import main_window_override
 
@@ -95,7 +95,7 @@ def placement(job: Job) -> tuple[float, float, float] | None:
 def result_tags(job: Job) -> dict[str, str | int]:
     """The tags every object of ``job``'s result gets: job id, task id, the task type — as the
     server reported it, else as the job's kind implies (a followed task has only the former) —
-    and when the task was made (:data:`.tags.TASK_CREATED_PROP`: Tripo forgets tasks after
+    and when the task was made (:data:`..rules.tags.TASK_CREATED_PROP`: Tripo forgets tasks after
     about 7 days, and the menu must know before anyone pays)."""
     tags: dict[str, str | int] = {JOB_ID_PROP: job.id}
     if job.task_id:

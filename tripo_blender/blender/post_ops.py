@@ -41,17 +41,18 @@ from ..client.payloads import (CONVERT_FORMATS, EXPORT_ORIENTATIONS, FBX_PRESETS
 from ..jobs import Job, JobSpec, JobState, kind_of
 from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, RIG, SEGMENT, SMART_UV, TEXTURE
 from ..rules import generate as form
-from .account import UserError
+from ..rules.account import UserError
 from .image_inputs import named_slot, prepare_image
 from .importer import can_import, gltf_supports_meshopt, meshopt_unavailable_reason, string_tag
-from .job_list import draw_wrapped, window_manager
+from .job_list import window_manager
+from .text_fit import dialog_measure, draw_text
 from .mesh_export import UV_MAX_TRIANGLES, triangle_count
 from .post_process import (Target, Unavailable, auto_rig_version, part_names, rig_check, rig_check_job, rig_v1_fits,
                            target_of, unavailable, version_label)
 from .rig_dialog import draw_rig_button
 from .runtime import runtime
 from .sources import DEFAULT_PLACEMENT, Source, post_process_spec
-from .tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
+from ..rules.tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
 
 __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
            "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_complete", "TRIPO_OT_smart_lowpoly", "TRIPO_OT_smart_uv",
@@ -62,7 +63,6 @@ __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIP
 log = logging.getLogger(__name__)
 
 _SKIP = {'SKIP_SAVE'}
-_WRAP = 56
 _DIALOG_WIDTH = 380
 _DEFAULT = "DEFAULT"
 _PLACEMENT_ITEMS = (
@@ -74,6 +74,12 @@ _PLACEMENT_ITEMS = (
 _PART_NAMES_HELP = ("Scripts: comma-separated part names (empty: all parts). The dialog shows a checkbox per part "
                     "instead")
 _SEED_HELP = "Same seed and options give the same result. 0 = random"
+
+
+def _fit(layout: Any, text: str, icon: str = 'NONE') -> None:
+    """Draw ``text`` in a dialog, wrapped to the dialog's measured width at the UI scale (never
+    cut off with "…")."""
+    draw_text(layout, text, dialog_measure(_DIALOG_WIDTH, bpy.context), icon=icon)
 
 
 class OptionError(UserError):
@@ -118,7 +124,7 @@ def _needs(option: str, version: str, what: str, *, plural: bool = False) -> str
 def _cost_label(layout: Any, kind: str, params: dict[str, Any]) -> None:
     """The estimated cost, last in every dialog (the decision to click depends on it)."""
     layout.separator()
-    draw_wrapped(layout, f"Estimated cost: {form.cost_text(kind, params)}", _WRAP, icon='FUND')
+    _fit(layout, f"Estimated cost: {form.cost_text(kind, params)}", icon='FUND')
 
 
 def _names(text: str) -> list[str]:
@@ -132,7 +138,7 @@ def _only_for(layout: Any, available: bool, reason: str, *props: tuple[Any, str]
     for owner, name in props:
         col.prop(owner, name)
     if not available:
-        draw_wrapped(layout, reason, _WRAP, icon='INFO')
+        _fit(layout, reason, icon='INFO')
 
 
 def _local_note(source: Source) -> str:
@@ -209,17 +215,17 @@ class _PostProcess(bpy.types.Operator):
         try:
             target = target_of(context)
         except Unavailable as exc:
-            draw_wrapped(layout, str(exc), _WRAP, icon='ERROR')
+            _fit(layout, str(exc), icon='ERROR')
             return
         if target.source.is_local:
-            draw_wrapped(layout, _local_note(target.source), _WRAP, icon='EXPORT')
+            _fit(layout, _local_note(target.source), icon='EXPORT')
         self.draw_options(layout, target)
         if "placement" in self.properties.bl_rna.properties:
             layout.prop(self, "placement")
         try:
             params = self.request_options(target, final=False)
         except UserError as exc:  # an option or image the request cannot carry
-            draw_wrapped(layout, str(exc), _WRAP, icon='ERROR')
+            _fit(layout, str(exc), icon='ERROR')
             return
         _cost_label(layout, self.kind, params)
 
@@ -562,7 +568,7 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
 
     def draw_options(self, layout: Any, target: Target) -> None:
         check = rig_check(rig_check_job(target.source))
-        draw_wrapped(layout, check.text, _WRAP, icon=check.icon)
+        _fit(layout, check.text, icon=check.icon)
         col = layout.column()
         col.prop(self, "rig_type")
         rig_type = self._rig_type(target)
@@ -794,7 +800,7 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
 
     def draw_options(self, layout: Any, target: Target) -> None:
         layout.prop(self, "format")
-        draw_wrapped(layout, _format_note(str(self.format)), _WRAP, icon='INFO')
+        _fit(layout, _format_note(str(self.format)), icon='INFO')
         col = layout.column()
         _only_for(col, self.format == "FBX", "The FBX preset applies to FBX only", (self, "fbx_preset"))
         col.prop(self, "quad")
@@ -988,8 +994,8 @@ class TRIPO_OT_smart_uv(_Placed, _PostProcess):
     kind = SMART_UV.name
 
     def draw_options(self, layout: Any, target: Target) -> None:
-        draw_wrapped(layout, f"Tripo unwraps '{target.name}' (at most {UV_MAX_TRIANGLES:,} triangles); the "
-                             "unwrapped model takes its place.", _WRAP, icon='UV')
+        _fit(layout, f"Tripo unwraps '{target.name}' (at most {UV_MAX_TRIANGLES:,} triangles); the "
+                             "unwrapped model takes its place.", icon='UV')
 
 
 #: The menu's items in order (None: a separator), with their menu texts and icons.

@@ -35,12 +35,12 @@ from ..client import RigSpec, RigType, versions
 from ..jobs import Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, RETARGET, SEGMENT, SOURCE_PARAM, by_task_type, kind_of
 from ..rules.errors import UserError
-from .account import ONLINE_ACCESS_OFF
+from ..rules.account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import online_access, runtime
 from .sources import Source, local_problem, source_of, uv_problem
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
-from .tags import PART_NAME_PROP, RIG_SPEC_PROP, TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
+from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP, TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 
 __all__ = [
     "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable", "expired_reason",

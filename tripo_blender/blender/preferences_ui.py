@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from . import job_list
-from .account import BalanceInfo, UserError
+from ..rules.account import BalanceInfo, UserError
 from .runtime import online_access, runtime
 from .text_fit import draw_text, measure_for
 

@@ -4,7 +4,7 @@ Everything in the Blender layer that starts, follows or shows Tripo work goes th
 :data:`runtime` singleton::
 
     from .runtime import runtime, UserError
-    job = runtime.submit(JobSpec("text_to_model", {"prompt": "a cat"}, name="Cat"))  # UserError → report it
+    job = runtime.submit(JobSpec(TEXT_TO_MODEL.name, {"prompt": "a cat"}, name="Cat"))  # UserError → report it
     runtime.jobs()            # what the Jobs panel draws, newest first
     runtime.balance()         # last known credits (never blocks); runtime.refresh_balance() updates it
 
@@ -50,7 +50,7 @@ from ..jobs import (ACTIVE_STATES, Cache, InputFiles, Job, JobBusyError, JobSpec
                     WorkerSettings, local_paths)
 from ..jobs.model import thaw
 from . import previews
-from .account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
+from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
                       check_connection, make_client)
 from .importer import ImportFailed
 from ..rules.settings import Connection, PreferencesSnapshot

@@ -10,7 +10,7 @@ made it):
 * ``tripo_upload_hash``: SHA-256 of the exported file that was uploaded;
 * ``tripo_upload_token``: its ``file_token``; ``tripo_upload_task``: its ``import_model`` task;
 * ``tripo_upload_time``: when (Unix seconds) — the service forgets both after a while, so old
-  ones are not offered (:data:`TOKEN_REUSE_SECONDS`, :data:`..tags.TASK_RETENTION_DAYS`).
+  ones are not offered (:data:`TOKEN_REUSE_SECONDS`, :data:`..rules.tags.TASK_RETENTION_DAYS`).
 
 The worker reports what it did in ``Job.result["upload"]``; :func:`remember` copies it onto the
 object (the newest upload wins). Each source object also gets a stable id (``tripo_mesh_uid``)
@@ -27,7 +27,7 @@ import bpy
 
 from ..jobs import Job
 from ..jobs.mesh_upload import RESULT_KEY
-from .tags import TASK_RETENTION_DAYS
+from ..rules.tags import TASK_RETENTION_DAYS
 
 __all__ = ["MESH_UID_PROP", "HASH_PROP", "TOKEN_PROP", "TASK_PROP", "TIME_PROP", "TOKEN_REUSE_SECONDS",
            "SOURCE_UID_META", "mesh_uid", "object_with_uid", "remember", "remember_all", "known_upload"]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
 
 from ..client.models import TaskUsageItem
 from ..jobs.kinds import by_task_type
-from .account import UsageInfo
+from ..rules.account import UsageInfo
 from .runtime import runtime
 
 __all__ = ["LOADING", "EMPTY", "usage_row", "draw_usage", "refresh_open_popup", "TRIPO_OT_show_usage", "CLASSES",

@@ -681,11 +681,11 @@ class TripoClient:
     def refine_model(self, draft_model_task_id: str) -> str:
         """Retired by Tripo with v2: always raises :class:`TripoValidationError`; nothing is sent.
         Generate with a v3.x model version instead of refining a draft."""
-        raise payloads.retired("refine_model")
+        raise payloads.retired(self.refine_model.__name__)
 
     def stylize_model(self, original_model_task_id: str, style: PostStyle | str, block_size: int = 80) -> str:
         """Retired by Tripo with v2: always raises :class:`TripoValidationError`; nothing is sent."""
-        raise payloads.retired("stylize_model")
+        raise payloads.retired(self.stylize_model.__name__)
 
     # ------------------------------------------------------------------ internals
 

@@ -113,10 +113,12 @@ def parse_status(value: Any) -> TaskStatus:
     return TaskStatus.UNKNOWN
 
 
+#: The output field of an image-to-multiview task holding the four views (named like its task type).
+_VIEWS_KEY = "generate_multiview_image"
 _OUTPUT_KEYS = frozenset({
     "model", "model_url", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
     "rendered_image_url", "riggable", "rig_type", "topology", "generated_image", "generated_image_url", "image",
-    "image_url", "generate_multiview_image", "uv_render_url", "depth_image_url", "rendered_video_url",
+    "image_url", _VIEWS_KEY, "uv_render_url", "depth_image_url", "rendered_video_url",
     *(f"{view}_view_url" for view in VIEW_NAMES),
 })
 
@@ -173,7 +175,7 @@ class TaskOutput:
         if not isinstance(data, dict):
             return cls()
         extra = {k: v for k, v in data.items() if k not in _OUTPUT_KEYS}
-        views = data.get("generate_multiview_image")
+        views = data.get(_VIEWS_KEY)
         views = views if isinstance(views, dict) else {}
         raw_rig = _str(data.get("rig_type")) or _str(data.get("topology"))
         rig_type: RigType | None = None

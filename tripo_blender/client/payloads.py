@@ -138,8 +138,6 @@ ROUTES: Mapping[str, str] = {
     "highpoly_to_lowpoly": HIGHPOLY_TO_LOWPOLY_ROUTE,
     "mesh_uv": MESH_UV_ROUTE,
 }
-#: Capabilities Tripo retired with v2 (refine: generate with a v3.x model instead).
-RETIRED_TYPES = frozenset({"refine_model", "stylize_model"})
 
 PROMPT_MAX_CHARS = 1024
 # The docs page says 255, the schemas 1024; only what every source agrees is too long is refused.
@@ -171,6 +169,8 @@ _RETIRED_HINTS = {
     "refine_model": " Generate with a newer model version (v3.0 or v3.1) instead of refining a draft.",
     "stylize_model": "",
 }
+#: Capabilities Tripo retired with v2 (refine: generate with a v3.x model instead).
+RETIRED_TYPES = frozenset(_RETIRED_HINTS)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ Typical use (the Blender layer passes ``bpy.utils.extension_path_user(...)`` fol
 
     runner = Runner(make_client, journal_dir, cache_dir)
     runner.resume()                                   # bring back jobs of the last session
-    job = runner.submit(JobSpec("text_to_model", {"prompt": "a cat"}, name="Cat"))
+    job = runner.submit(JobSpec(TEXT_TO_MODEL.name, {"prompt": "a cat"}, name="Cat"))
     for event in runner.drain_events(16): ...         # on every pump tick
 """
 

@@ -38,6 +38,7 @@ from typing import Any, Collection, Mapping, Sequence
 from ..client import versions
 from ..client.payloads import NEGATIVE_PROMPT_MAX_CHARS, PROMPT_MAX_CHARS
 from ..jobs import estimate_cost
+from ..jobs.kinds import IMAGE_TO_MODEL, IMAGE_TO_MULTIVIEW, MULTIVIEW_TO_MODEL, TEXT_TO_IMAGE, TEXT_TO_MODEL
 
 __all__ = [
     "MODES",
@@ -78,7 +79,8 @@ __all__ = [
 
 MODES: tuple[str, ...] = ("TEXT", "IMAGE", "MULTIVIEW")
 #: The client method (= job kind) each mode calls.
-MODE_KINDS: Mapping[str, str] = {"TEXT": "text_to_model", "IMAGE": "image_to_model", "MULTIVIEW": "multiview_to_model"}
+MODE_KINDS: Mapping[str, str] = {"TEXT": TEXT_TO_MODEL.name, "IMAGE": IMAGE_TO_MODEL.name,
+                                 "MULTIVIEW": MULTIVIEW_TO_MODEL.name}
 #: Multiview slots in the order the API requires (wire reference §3.2).
 VIEWS: tuple[str, ...] = ("front", "left", "back", "right")
 
@@ -507,7 +509,7 @@ def job_name(mode: str, prompt: str, image_names: Sequence[str | None] = ()) -> 
 
 
 #: "Image first": the job that makes what the model is then made from, per form mode.
-IMAGE_FIRST_KINDS: Mapping[str, str] = {"TEXT": "text_to_image", "MULTIVIEW": "image_to_multiview"}
+IMAGE_FIRST_KINDS: Mapping[str, str] = {"TEXT": TEXT_TO_IMAGE.name, "MULTIVIEW": IMAGE_TO_MULTIVIEW.name}
 
 
 def model_mode(mode: str, image_first: bool) -> str:

@@ -7,7 +7,7 @@ switched off — and each has a different fix. This module turns each into one s
 what happened and what to do, *before* any request whenever the reason is knowable locally.
 
 It is bpy-free on purpose (the balance request runs on a background thread, and the messages
-are unit-testable); the operators and drawing that use it live in :mod:`.preferences_ui`.
+are unit-testable); the operators and drawing that use it live in :mod:`..blender.preferences_ui`.
 No message here ever contains the key: they are built from codes and settings, and anything
 coming from the server goes through :func:`~..client.config.redact`.
 """
@@ -26,8 +26,8 @@ from ..client import Balance, TripoAPIError, TripoClient, TripoRequestError
 from ..client.models import TaskUsageItem
 from ..client.config import migrate_base_url, redact, resolve_base_url, validate_api_key
 from ..client.errors import AUTH_FAILED_CODES
-from ..rules.errors import UserError
-from ..rules.settings import ENV_API_KEY, Connection
+from .errors import UserError
+from .settings import ENV_API_KEY, Connection
 
 __all__ = [
     "UserError",
