@@ -53,11 +53,12 @@ HEADLESS_TIMEOUT = 180  # seconds for the headless script (three generations)
 XVFB_TIMEOUT = 30
 #: Screenshots the script takes: config key -> file name (in the run folder, then in OUT_DIR).
 SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "context_menu.png",
-               "animated_screenshot": "animated.png"}
+               "animated_screenshot": "animated.png", "plain_context_menu_screenshot": "plain_context_menu.png",
+               "plain_mesh_screenshot": "plain_mesh.png"}
 #: Screenshots of one region each (config key -> file name): the sidebar at its default width,
 #: the Outliner after a generation and a texture, the sidebar scrolled to a Jobs panel of 30 jobs.
 CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
-         "jobs_screenshot": "jobs.png"}
+         "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png"}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 

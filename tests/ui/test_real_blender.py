@@ -37,7 +37,10 @@ def tasks_of_type(emulator: Emulator, task_type: str) -> list[str]:
 #: The apiv3 route of each task type the visit creates.
 ROUTES = {"text_to_model": "/v3/generation/text-to-model", "animate_prerigcheck": "/v3/animations/rig-check",
           "animate_rig": "/v3/animations/rig", "animate_retarget": "/v3/animations/retarget",
-          "texture_model": "/v3/models/texture"}
+          "texture_model": "/v3/models/texture", "text_to_image": "/v3/generation/text-to-image"}
+#: Creation requests the visit makes, per task type: texture twice (the generated model, then a
+#: plain Blender mesh), everything else once.
+SENT = {**{task_type: 1 for task_type in ROUTES}, "texture_model": 2}
 
 
 def posts_of_type(emulator: Emulator, task_type: str) -> list[dict[str, Any]]:
@@ -193,7 +196,8 @@ def test_retarget_adds_walk_and_run_to_the_same_armature(visit: Visit, ui_emulat
 def test_each_job_is_sent_once(visit: Visit, ui_emulator: Emulator) -> None:
     """One POST per job: nothing is resent while the pump lands the results."""
     creating = [r.path for r in ui_emulator.requests_to("POST", "/v3/") if r.path not in ("/v3/tasks/list", "/v3/files")]
-    assert sorted(creating) == sorted(ROUTES.values()), steps_of(visit)
+    expected = [route for task_type, route in ROUTES.items() for _ in range(SENT[task_type])]
+    assert sorted(creating) == sorted(expected), steps_of(visit)
 
 
 def test_blender_output_has_no_traceback_and_no_key(visit: Visit) -> None:
@@ -206,7 +210,7 @@ def test_texture_lands_in_the_models_place(visit: Visit, ui_emulator: Emulator) 
     textured = result.get("textured")
     assert textured, steps_of(visit) + "\n" + "\n".join(result.get("jobs", []))
     assert result["texture"] == ["FINISHED"]
-    [texture] = posts_of_type(ui_emulator, "texture_model")
+    texture = posts_of_type(ui_emulator, "texture_model")[0]
     assert texture["input"] == tasks_of_type(ui_emulator, "text_to_model")[0]
     assert textured["task_id"] == tasks_of_type(ui_emulator, "texture_model")[0]
     assert len(textured["roots"]) == 1 and textured["source_hidden"]
@@ -219,3 +223,29 @@ def test_jobs_panel_fills_to_thirty_jobs(visit: Visit, jobs_emulator: Emulator) 
     assert len(jobs_emulator.requests_to("POST", ROUTES["text_to_model"])) == panel["started"]
     assert panel["states"].get("failed") == JOBS_FAILING
     assert panel["states"].get("done") == JOBS_WANTED - JOBS_FAILING
+
+
+def test_a_plain_blender_mesh_is_right_clicked_and_textured_through_the_timers(visit: Visit,
+                                                                              ui_emulator: Emulator) -> None:
+    """A monkey made in Blender (no Tripo tag): its Tripo submenu offers Texture (plain_context_menu.png),
+    the mesh is uploaded once as a GLB and textured from its file token, and the result lands in
+    the monkey's place, the monkey hidden (plain_mesh.png)."""
+    items = {item["operator"]: item for item in (visit.result.get("plain_context_menu") or {}).get("items", [])}
+    assert items.get("tripo.texture", {}).get("enabled"), steps_of(visit)
+    textured = visit.result.get("plain_textured")
+    assert textured, steps_of(visit) + "\n" + "\n".join(visit.result.get("jobs", []))
+    assert visit.result["plain_texture"] == ["FINISHED"]
+    [upload] = ui_emulator.requests_to("POST", "/v3/files")
+    token = posts_of_type(ui_emulator, "texture_model")[1]["input"]
+    assert str(token).startswith("file_") and upload.files["file"]
+    assert textured["task_id"] == tasks_of_type(ui_emulator, "texture_model")[1]
+    assert len(textured["roots"]) == 1 and textured["source_hidden"] and textured["same_place"]
+
+
+def test_image_first_shows_the_concept_image_in_the_panel(visit: Visit, ui_emulator: Emulator) -> None:
+    """Image First makes one concept image (a Blender image the panel shows: concept.png)."""
+    concept = visit.result.get("concept_image")
+    assert concept, steps_of(visit)
+    assert visit.result["concept"] == ["FINISHED"]
+    assert concept["task_id"] == tasks_of_type(ui_emulator, "text_to_image")[0]
+    assert len(concept["images"]) == 1

@@ -18,9 +18,12 @@ from the repository but this file and the built zip. It
    whether each action moves a bone; a screenshot shows the animated character;
 6. textures the generated model through the menu's operator and crops the Outliner once the
    textured result has landed (what each result is called, as the artist reads it);
-7. points the add-on at a second emulator and starts jobs from the console until the Jobs panel
+7. adds a plain Blender mesh (no Tripo tag), right-clicks it and textures it: the add-on exports
+   and uploads it and the timers land the result in its place (screenshots of both); then makes a
+   concept image with Image First and crops the sidebar showing it;
+8. points the add-on at a second emulator and starts jobs from the console until the Jobs panel
    holds 30 (some fail: the emulator is told to), then crops the sidebar, scrolled to the panel;
-8. writes what it saw to a JSON file and quits.
+9. writes what it saw to a JSON file and quits.
 
 The test asserts on the JSON; this script only observes and never decides pass or fail, so a
 failure here is recorded as an error in the JSON rather than raised into Blender's event loop.
@@ -307,12 +310,14 @@ def poll_reason(idname: str) -> str | None:
     return "called without error although its poll failed"
 
 
-def context_menu() -> Iterator[float]:
+def context_menu(root: Any = None, key: str = "context_menu") -> Iterator[float]:
     """Right-click the selected model in the 3D view, open the Tripo submenu with the keyboard,
     screenshot it, close it with Escape. A real click and real keys: Blender's keymap opens the
-    menu, its menu code opens the submenu, exactly as for a user."""
-    root = imported_root()
+    menu, its menu code opens the submenu, exactly as for a user. ``root``: the generated model
+    unless given; ``key``: where the result and the screenshot go."""
+    root = imported_root() if root is None else root
     select_only(root)
+    menus.update(object_context=0, tripo=0, tripo_items=None)
     region = main_region()
     where = {"x": region.x + region.width // 3, "y": region.y + region.height * 2 // 3}
     bpy.context.window_manager.windows[0].event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
@@ -326,7 +331,7 @@ def context_menu() -> Iterator[float]:
     yield from wait_for("the Tripo submenu", lambda: menus["tripo"] > 0, MENU_TIMEOUT)
     yield TICK  # the drawn frame reaches the screen
     yield TICK
-    screenshot("context_menu_screenshot")
+    screenshot(f"{key}_screenshot")
     press('ESC')  # closes the submenu
     yield TICK
     press('ESC')  # closes the context menu
@@ -334,7 +339,7 @@ def context_menu() -> Iterator[float]:
     found = menus["tripo_items"]
     for item in found["items"]:
         item["reason"] = None if item["enabled"] else poll_reason(item["operator"])
-    RESULT["context_menu"] = {"selected": root.name, "object_context_draws": menus["object_context"],
+    RESULT[key] = {"selected": root.name, "object_context_draws": menus["object_context"],
                               "tripo_draws": menus["tripo"], **found}
     step("context menu recorded and closed")
 
@@ -488,6 +493,55 @@ def texture() -> Iterator[float]:
     cropped_screenshot("outliner_screenshot", 'OUTLINER')
 
 
+def plain_mesh_texture() -> Iterator[float]:
+    """Add a plain Blender mesh (a monkey with a Subdivision modifier, no Tripo tag), right-click
+    it, and texture it from the menu's operator: the add-on exports and uploads it, and the real
+    timers land the result in its place."""
+    before = len(jobs_of("texture_model"))
+    with in_view3d():
+        bpy.ops.mesh.primitive_monkey_add(location=(3.0, 0.0, 0.0))
+    monkey = bpy.context.view_layer.objects.active
+    monkey.name = "Suzanne"
+    monkey.modifiers.new("Subdivision", 'SUBSURF').levels = 1
+    yield from context_menu(monkey, "plain_context_menu")
+    select_only(monkey)
+    RESULT["plain_texture"] = run_operator("tripo.texture")
+    yield from wait_for("the textured monkey", lambda: len(jobs_of("texture_model")) > before
+                        and settled("texture_model"), CONFIG["import_timeout"])
+    job = jobs_of("texture_model")[0]
+    landed = [ob for ob in job.objects if ob.parent is None or ob.parent not in job.objects]
+    RESULT["plain_textured"] = {"task_id": job.task_id, "source": monkey.name, "roots": [ob.name for ob in landed],
+                                "source_hidden": not monkey.visible_get(),
+                                "same_place": [round(v, 3) for v in landed[0].matrix_world.translation]
+                                == [round(v, 3) for v in monkey.matrix_world.translation]}
+    step(f"plain mesh textured: {RESULT['plain_textured']}")
+    select_only(landed[0])
+    yield from frame_selected()
+    screenshot("plain_mesh_screenshot")
+
+
+def concept_image() -> Iterator[float]:
+    """Image First in the sidebar: make the concept image from the prompt and crop the sidebar,
+    scrolled back to the top, once the image is shown in the panel."""
+    form = getattr(bpy.context.scene, "tripo_generate")
+    form.mode, form.prompt, form.image_first = 'TEXT', CONFIG["prompt"], True
+    RESULT["concept"] = run_operator("tripo.image_first")
+    yield from wait_for("the concept image", lambda: settled("text_to_image"), CONFIG["import_timeout"])
+    job = jobs_of("text_to_image")[0]
+    images = [image.name for image in bpy.data.images if image.get("tripo_job_id") == job.id]
+    RESULT["concept_image"] = {"task_id": job.task_id, "images": images}
+    step(f"concept image landed: {RESULT['concept_image']}")
+    _, area, sidebar = view3d()
+    where = {"x": sidebar.x + sidebar.width // 2, "y": sidebar.y + sidebar.height // 2}
+    window = bpy.context.window_manager.windows[0]
+    window.event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
+    yield TICK
+    for _ in range(40):  # back to the top of the sidebar, where the form is
+        window.event_simulate(type='WHEELUPMOUSE', value='PRESS', **where)
+    yield from redrawn()
+    cropped_screenshot("concept_screenshot", 'VIEW_3D', 'UI')
+
+
 def thirty_jobs() -> Iterator[float]:
     """Fill the Jobs panel to 30 jobs from the console, against a second emulator (the first one's
     request log stays the visit's), wait until they settle and crop the sidebar at the panel."""
@@ -534,6 +588,8 @@ def scenario() -> Iterator[float]:
         yield from context_menu()
         yield from rig_and_retarget()
         yield from texture()
+        yield from plain_mesh_texture()
+        yield from concept_image()
         yield from thirty_jobs()
 
 
