@@ -32,6 +32,7 @@ from ..rules.errors import UserError
 from .generate_props import FORM_ATTR, GenerateOptions, TripoGenerateForm
 from .generation import GenerateRequest, generation_spec, request_problems, submit
 from .image_inputs import ImageInputError, ImageSlot, named_slot
+from .importer import cursor_location
 
 __all__ = ["TRIPO_OT_generate", "TRIPO_OT_generate_form", "CLASSES", "IMAGE_SLOTS", "form_of", "form_values",
            "form_slots", "form_request", "submit_request"]
@@ -99,11 +100,8 @@ def submit_request(op: bpy.types.Operator, context: bpy.types.Context,
                    request: GenerateRequest) -> set[OperatorReturn]:
     """Send ``request`` through the generation service. Never raises for user errors: every
     problem becomes an ``{'ERROR'}`` report and ``{'CANCELLED'}``."""
-    scene = context.scene
-    assert scene is not None  # both operators' poll
-    cursor = scene.cursor.location  # where it lands: the cursor now, not when the result arrives
-    try:
-        job = submit(generation_spec(request, location=(cursor.x, cursor.y, cursor.z)))
+    try:  # where it lands: the cursor now, not when the result arrives
+        job = submit(generation_spec(request, location=cursor_location(context.scene)))
     except (UserError, ValueError, TypeError) as exc:
         # UserError: the form's problems, an unusable image, online access off, no/invalid key, too
         # many jobs waiting (the message says what to do); ValueError: e.g. a prompt that looks

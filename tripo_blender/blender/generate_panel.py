@@ -33,7 +33,7 @@ from . import image_first, previews
 from .generate_ops import TRIPO_OT_generate_form, form_request, form_values
 from .generate_props import FORM_ATTR, TripoGenerateForm
 from .generation import estimated_cost, request_problems
-from .importer import gltf_supports_meshopt, meshopt_unavailable_reason
+from .importer import compress_note, gltf_supports_meshopt
 from .text_fit import draw_text, measure_for
 from .preferences_ui import TRIPO_OT_check_key, balance_text
 from .usage_popup import TRIPO_OT_show_usage
@@ -183,7 +183,7 @@ def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
     row.active = gltf_supports_meshopt()
     row.prop(pg, "compress")
     if not row.active:
-        _fit(col, f"No Compress: {meshopt_unavailable_reason()}", icon='INFO')
+        _fit(col, compress_note(), icon='INFO')
 
 
 def _draw_balance(layout: Any) -> None:

@@ -24,8 +24,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-import bpy
-
 from ..client.dry_run import check_call
 from ..jobs import FOLLOW_KIND, Job, JobSpec
 from ..jobs.kinds import check_known
@@ -33,7 +31,7 @@ from ..jobs.model import thaw
 from ..rules import generate as form
 from ..rules.errors import UserError
 from .image_inputs import ImageSlot, concept_task, prepare_image
-from .importer import gltf_supports_meshopt, meshopt_unavailable_reason
+from .importer import blender_and_meshopt, gltf_supports_meshopt
 from .runtime import runtime
 
 __all__ = ["GenerateRequest", "GenerationRefused", "Prepare", "request_problems", "estimated_cost", "panel_input",
@@ -68,8 +66,7 @@ def request_problems(request: GenerateRequest) -> list[str]:
         [slot.filled for slot in request.slots],
         explicit=request.explicit,
         compress_supported=gltf_supports_meshopt(),
-        # the version with the probe's reason: "Blender 5.2.4 (this build … lacks the decoder library)"
-        blender_version=f"{bpy.app.version_string} ({meshopt_unavailable_reason() or 'no meshopt'})",
+        blender_version=blender_and_meshopt(),
     )
 
 

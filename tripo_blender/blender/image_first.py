@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
 from ..jobs import Job, JobSpec, JobState, estimate_cost
 from ..rules import generate as form
 from .concept_images import images_of
-from .importer import task_id_of
+from .importer import cursor_location, task_id_of
 from .generate_ops import form_of, form_values, poll_form
 from .generate_props import TripoGenerateForm
 from .generation import GenerateRequest, request_problems, submit
@@ -167,10 +167,7 @@ def model_cost(pg: TripoGenerateForm) -> int | None:
 
 
 def _cursor(context: bpy.types.Context) -> list[float]:
-    scene = context.scene
-    assert scene is not None  # the operators' poll
-    cursor = scene.cursor.location
-    return [float(cursor.x), float(cursor.y), float(cursor.z)]
+    return list(cursor_location(context.scene))
 
 
 def _submit(op: bpy.types.Operator, spec: JobSpec) -> Job | None:

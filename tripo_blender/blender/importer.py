@@ -290,6 +290,16 @@ def tag_objects(objects: Iterable[bpy.types.Object], tags: Tags) -> None:
             ob[key] = value
 
 
+def cursor_location(scene: bpy.types.Scene | None = None) -> tuple[float, float, float]:
+    """Where a result lands by default: the 3D cursor (of ``scene``, else the current one) — the
+    one place that decides it, read when the job is asked for (see :func:`.landing.placement`)."""
+    scene = scene if scene is not None else bpy.context.scene
+    if scene is None:
+        return (0.0, 0.0, 0.0)
+    cursor = scene.cursor.location
+    return (float(cursor.x), float(cursor.y), float(cursor.z))
+
+
 def _context_scene() -> tuple[bpy.types.Scene, bpy.types.ViewLayer]:
     """The scene and view layer an import goes into (there is always one outside file loading)."""
     scene, view_layer = bpy.context.scene, bpy.context.view_layer
@@ -346,8 +356,7 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
         created.append(root)
     root.rotation_mode = "XYZ"  # converts the rotation: the matrix stays as it is
     set_file_matrix(root, root.matrix_basis)
-    cursor = scene.cursor.location
-    where = tuple(location) if location is not None else (cursor.x, cursor.y, cursor.z)
+    where = tuple(location) if location is not None else cursor_location(scene)
     root.location = (root.location.x + where[0], root.location.y + where[1], root.location.z + where[2])
     tag_objects(created, tags)
     for key, value in tags.items():
@@ -445,6 +454,17 @@ def meshopt_unavailable_reason() -> str | None:
     if gltf_supports_meshopt():
         return None
     return _MESHOPT_REASON or "this Blender's glTF importer cannot open meshopt GLBs"
+
+
+def blender_and_meshopt() -> str:
+    """This Blender's version with the meshopt probe's reason, for messages that refuse Compress:
+    "5.2.4 (this build of Blender lacks the meshopt decoder library)"."""
+    return f"{bpy.app.version_string} ({meshopt_unavailable_reason() or 'no meshopt'})"
+
+
+def compress_note() -> str:
+    """The line drawn where Compress is greyed out: why it is not offered here."""
+    return f"No Compress: {meshopt_unavailable_reason()}"
 
 
 def _probe_meshopt() -> bool:

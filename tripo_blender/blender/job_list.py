@@ -54,7 +54,7 @@ from ..client.config import redact
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE
 from . import previews
-from ..rules.account import UserError, code_hint
+from ..rules.account import OFFLINE_HINT, UserError, code_hint
 from . import file_manager
 from .importer import can_import
 from .landing import waiting_for_object_mode
@@ -471,8 +471,7 @@ class TRIPO_PT_jobs(bpy.types.Panel):
         assert layout is not None
         measure = measure_for(context)
         if not online_access():
-            draw_text(layout, "Online access is off: enable Preferences › System › Network › Allow Online "
-                      "Access to send jobs.", measure, icon='INTERNET_OFFLINE')
+            draw_text(layout, OFFLINE_HINT, measure, icon='INTERNET_OFFLINE')
         jobs = runtime.jobs()
         if not jobs:
             layout.label(text="No jobs yet", icon='INFO')

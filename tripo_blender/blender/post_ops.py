@@ -43,7 +43,7 @@ from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, R
 from ..rules import generate as form
 from ..rules.account import UserError
 from .image_inputs import named_slot, prepare_image
-from .importer import can_import, gltf_supports_meshopt, meshopt_unavailable_reason, string_tag
+from .importer import blender_and_meshopt, can_import, compress_note, gltf_supports_meshopt, string_tag
 from .job_list import window_manager
 from .text_fit import dialog_measure, draw_text
 from .mesh_export import UV_MAX_TRIANGLES, triangle_count
@@ -373,8 +373,7 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
         if text and image:
             raise OptionError("Give a text prompt or an image prompt, not both")
         if self.compress and not gltf_supports_meshopt():
-            raise OptionError(f"Blender {bpy.app.version_string} cannot open compressed (meshopt) GLBs "
-                              f"({meshopt_unavailable_reason()}); turn off Compress Geometry")
+            raise OptionError(f"{form.compress_problem(blender_and_meshopt())}: turn off Compress Geometry")
         problem = self._v35_problem()
         if problem:
             raise OptionError(problem)
@@ -427,7 +426,7 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
         row.active = gltf_supports_meshopt()
         row.prop(self, "compress")
         if not row.active:
-            col.label(text=f"No Compress: {meshopt_unavailable_reason()}", icon='INFO')
+            col.label(text=compress_note(), icon='INFO')
         self.draw_parts(col, "texture")
 
 

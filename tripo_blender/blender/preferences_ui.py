@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from . import job_list
-from ..rules.account import BalanceInfo, UserError
+from ..rules.account import OFFLINE_HINT, BalanceInfo, UserError
 from .runtime import online_access, runtime
 from .text_fit import draw_text, measure_for
 
@@ -58,8 +58,7 @@ def draw_account(layout: Any) -> None:
     Preferences window's real width."""
     measure = measure_for(bpy.context)
     if not online_access():
-        draw_text(layout, "Online access is off: enable Preferences › System › Network › Allow "
-                  "Online Access, or the add-on cannot reach Tripo.", measure, icon='INTERNET_OFFLINE')
+        draw_text(layout, OFFLINE_HINT, measure, icon='INTERNET_OFFLINE')
     row = layout.row()
     row.operator("tripo.check_key", icon='CHECKMARK')
     text, icon = balance_text(runtime.balance())

@@ -52,7 +52,7 @@ from ..jobs.model import thaw
 from . import previews
 from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
                       check_connection, make_client)
-from .importer import ImportFailed
+from .importer import ImportFailed, cursor_location
 from ..rules.settings import Connection, PreferencesSnapshot
 from .settings import ADDON_PACKAGE, snapshot
 from .landing import Landing, import_job, waiting_for_object_mode
@@ -582,11 +582,10 @@ def _plain(exc: BaseException) -> str:
 
 def _with_location(spec: JobSpec) -> JobSpec:
     """``spec`` with the current 3D cursor as ``meta["location"]`` unless it already has one."""
-    scene = getattr(bpy.context, "scene", None)
-    if "location" in spec.meta or scene is None:
+    if "location" in spec.meta or getattr(bpy.context, "scene", None) is None:
         return spec
     meta = thaw(spec.meta)
-    meta["location"] = [float(v) for v in scene.cursor.location]
+    meta["location"] = list(cursor_location())
     return dataclasses.replace(spec, meta=meta)
 
 

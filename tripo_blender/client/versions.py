@@ -26,7 +26,7 @@ __all__ = [
     "GENERATION", "TEXTURE", "RIG", "SEGMENTATION", "COMPLETION", "DECIMATE",
     "GENERATION_DEFAULT", "TEXTURE_DEFAULT", "RIG_DEFAULT", "SEGMENTATION_DEFAULT", "COMPLETION_DEFAULT",
     "TEXTURE_V35", "RIG_ALL_TYPES", "SEGMENTATION_V2", "DECIMATE_SMART_UV", "RIG_REWRITES",
-    "DECIMATE_REWRITES", "RETIRED", "is_p_series", "rewrite",
+    "DECIMATE_REWRITES", "RETIRED", "is_p1", "is_p_series", "rewrite",
 ]
 
 #: Generation (text, image and multiview to model), newest first; P1/P2 are the P series.
@@ -72,10 +72,15 @@ DECIMATE_REWRITES: Mapping[str, str] = {
 RETIRED = frozenset(RIG_REWRITES) | frozenset(DECIMATE_REWRITES)
 
 
+def is_p1(version: str | None) -> bool:
+    """The P1 generation version (its own price list; P2 is not priced yet)."""
+    return isinstance(version, str) and version.upper().startswith("P1-")
+
+
 def is_p_series(version: str | None) -> bool:
     """P1/P2 generation versions: they refuse quad, smart_low_poly, generate_parts and
     geometry_quality even when false, and take face limits up to 20,000 only."""
-    return isinstance(version, str) and version.upper().startswith(("P1-", "P2-"))
+    return is_p1(version) or (isinstance(version, str) and version.upper().startswith("P2-"))
 
 
 def rewrite(rewrites: Mapping[str, str], version: str) -> str:

@@ -22,7 +22,6 @@ __all__ = ["Rule", "generation", "texture", "retarget", "convert", "flat", "unkn
 
 Rule = Callable[[Mapping[str, Any]], "int | None"]
 
-_P1_PREFIX = "P1-"
 _QUALITY_SURCHARGE: Mapping[str, int] = {"standard": 0, "detailed": 10, "extreme": 20}
 _GENERATION_SURCHARGES: Mapping[str, int] = {"smart_low_poly": 10, "quad": 5, "generate_parts": 20}
 _UNPRICED_RIG = frozenset({"v3.0-20260909"})
@@ -50,7 +49,7 @@ def generation(h_series: tuple[int, int], p1: tuple[int, int]) -> Rule:
         if _value(params.get("geometry_quality")) == "detailed":
             surcharge += 20
         quality = _quality(params) if textured else 0
-        if version.startswith(_P1_PREFIX):
+        if versions.is_p1(version):
             # P1 has a flat price; it refuses the paid options and a quality surcharge is unpublished
             return None if quality != 0 or surcharge else (p1_textured if textured else p1_untextured)
         if versions.is_p_series(version) or quality is None:

@@ -46,6 +46,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: What the panels say while online access is off (before anything is tried).
+OFFLINE_HINT = ("Online access is off: enable Preferences › System › Network › Allow Online Access, or the "
+                "add-on cannot reach Tripo.")
 ONLINE_ACCESS_OFF = ("Online access is disabled, so nothing was sent. Enable Preferences › System › Network › "
                      "Allow Online Access, then try again.")
 NO_KEY = (f"No Tripo API key. Enter it in Preferences › Add-ons › Tripo 3D (or set {ENV_API_KEY}); "

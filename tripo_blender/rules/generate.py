@@ -347,10 +347,13 @@ def _option_problems(
                 else f"for model {version.label}{' with Quad Mesh' if values['quad'] else ''}"
             found.append(f"Face limit {face_limit:,} is out of range {context}: {bounds} (0 = automatic)")
     if values["compress"] and not compress_supported:
-        found.append(
-            f"Blender {blender_version} cannot open compressed (meshopt) GLBs; the result would be unusable"
-        )
+        found.append(compress_problem(blender_version))
     return found
+
+
+def compress_problem(blender: str) -> str:
+    """Why Compress is refused: ``blender`` is this Blender's version with the probe's reason."""
+    return f"Blender {blender} cannot open compressed (meshopt) GLBs; the result would be unusable"
 
 
 def _explicit_problems(mode: str, values: Mapping[str, Any], explicit: Collection[str]) -> list[str]:
@@ -457,9 +460,9 @@ def unknown_price_reason(kind: str, params: Mapping[str, Any]) -> str:
     to get one: pick another model version or quality)."""
     version = str(params.get("model_version") or "")
     quality = str(getattr(params.get("texture_quality"), "value", params.get("texture_quality")) or "")
-    if kind in MODE_KINDS.values() and version and versions.is_p_series(version) and not version.startswith("P1-"):
+    if kind in MODE_KINDS.values() and version and versions.is_p_series(version) and not versions.is_p1(version):
         what = f"model {version.split('-')[0]}"
-    elif kind in MODE_KINDS.values() and version.startswith("P1-"):
+    elif kind in MODE_KINDS.values() and versions.is_p1(version):
         what = "P1 with the chosen options"
     elif quality and quality not in ("standard", "detailed", "extreme"):
         what = f"the {quality.title()} texture quality"
