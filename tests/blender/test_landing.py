@@ -9,15 +9,13 @@ other post-processes take the source's place, files Blender cannot import are ke
 from __future__ import annotations
 
 import math
-import stat
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import bpy
 import pytest
 
-from tests.emulator import Emulator
+from tests.emulator import Emulator, archives
 
 from .post_support import armatures, finish, make_result, newest, objects_of, posted, root_of, select
 from .runtime_support import (addon_module, label_texts, layout_spy, online, pump_job, pump_until, rt,  # noqa: F401
@@ -469,24 +467,11 @@ def test_one_landing_is_one_undo_step(rt: Any, online: Emulator, fox: Any) -> No
 # --------------------------------------------------------------------------- hostile archives
 
 
-def _hostile_zip(path: Path, entry: str) -> None:
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("model.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
-        if entry == "symlink":
-            info = zipfile.ZipInfo("link.obj")
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            zf.writestr(info, "/etc/passwd")
-        else:
-            zf.writestr(entry, "owned")
-
-
 @pytest.mark.parametrize("entry", ["../../escaped.txt", "/tmp/tripo-absolute-escape.txt", "symlink"])
 def test_a_hostile_zip_from_the_server_fails_the_job_and_writes_nothing_outside(
-        rt: Any, online: Emulator, fox: Any, tmp_path: Path, entry: str) -> None:
+        rt: Any, online: Emulator, fox: Any, entry: str) -> None:
     """The server answers Convert › OBJ with a hostile ZIP: refused before Blender sees it."""
-    archive = tmp_path / "hostile.zip"
-    _hostile_zip(archive, entry)
-    online.serve_model(archive.read_bytes(), "zip")
+    online.serve_model(archives.hostile(entry), "zip")
     before = {ob.name for ob in bpy.data.objects}
     assert bpy.ops.tripo.convert(format="OBJ") == {'FINISHED'}
 

@@ -5,26 +5,14 @@ resumes the paid task instead of paying again (real bpy, the emulator)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 from tests.emulator import Emulator
+from tests.jobs.conftest import task_id_on_disk
 
-from .runtime_support import addon_module, created, online, pump_job, pump_until, rt, spec  # noqa: F401
+from .runtime_support import created, online, pump_job, pump_until, rt, spec  # noqa: F401
 
 RELIABILITY_AREA = "Lost or half work"
-
-
-def _task_id_on_disk(journal_dir: Path, job_id: str, timeout: float = 20.0) -> str:
-    """Wait for the old session's worker to write the task id (a condition, not a nap)."""
-    journal = addon_module("jobs").Journal(journal_dir)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        saved = journal.load(job_id)
-        if saved is not None and saved.task_id:
-            return str(saved.task_id)
-        time.sleep(0.02)
-    raise AssertionError("the answer that came after the disable never reached the journal")
 
 
 def test_disable_while_a_post_is_on_the_wire_returns_at_once_and_keeps_the_task(rt: Any, online: Emulator) -> None:
@@ -37,7 +25,7 @@ def test_disable_while_a_post_is_on_the_wire_returns_at_once_and_keeps_the_task(
     froze = time.monotonic() - started
     assert froze < 0.5, f"disabling the add-on froze Blender for {froze:.2f} s"
 
-    task_id = _task_id_on_disk(rt.storage_root / "journal", job.id)
+    task_id = task_id_on_disk(rt.storage_root / "journal", job.id)
     rt.start()  # enabled again
     listed = pump_job(rt, job.id, "uncertain", "queued", "running", "done")
     if listed.state.value == "uncertain":

@@ -8,6 +8,7 @@ generated cube as the GLB base model (see :mod:`.geometry`).
 from __future__ import annotations
 
 import io
+import stat
 import zipfile
 from pathlib import Path
 
@@ -83,3 +84,21 @@ def three_mf() -> bytes:
         ("_rels/.rels", rels.encode()),
         ("3D/3dmodel.model", model.encode()),
     ])
+
+
+def hostile(entry: str) -> bytes:
+    """An OBJ bundle a hostile or broken server might send: a valid ``model.obj`` plus ``entry`` —
+    a path that climbs out (``../../x``), an absolute path, ``"symlink"`` (a link to /etc/passwd)
+    or ``"bomb"`` (64 MiB of zeros that pack to about 64 KiB). Served with ``Emulator.serve_model``."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("model.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+        if entry == "bomb":
+            zf.writestr("textures.bin", bytes(64 * 1024 * 1024))
+        elif entry == "symlink":
+            info = zipfile.ZipInfo("link.obj")
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, "/etc/passwd")
+        else:
+            zf.writestr(entry, "owned")
+    return buf.getvalue()

@@ -16,7 +16,7 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator, Recorded
 from tripo_blender.client import TripoClient
-from tripo_blender.jobs import Event, FilesReady, Job, JobChanged, JobState, Runner, WorkerSettings
+from tripo_blender.jobs import Event, FilesReady, Job, JobChanged, JobState, Journal, Runner, WorkerSettings
 
 #: Short pauses so retry paths run in test time; the logic is the same as with the defaults.
 FAST = WorkerSettings(poll_interval=0.05, default_retry_after=0.2, reconnect_min=0.05, reconnect_max=0.2, download_attempts=3)
@@ -116,6 +116,18 @@ def journal_files(tmp_path: Path) -> dict[str, str]:
 
 #: Paths of apiv3 requests that create nothing (the rest of the POSTs under /v3/ create a task).
 _NOT_CREATING = ("/v3/tasks/list", "/v3/files", "/v3/files/presign")
+
+
+def task_id_on_disk(journal_dir: Path, job_id: str, timeout: float = 20.0) -> str:
+    """Wait for a worker of another runner (or of an add-on that was disabled meanwhile) to write
+    the job's task id into the journal on disk — a condition, not a nap."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        saved = Journal(journal_dir).load(job_id)
+        if saved is not None and saved.task_id:
+            return saved.task_id
+        time.sleep(0.02)
+    raise AssertionError("no runner recorded the task id in the journal")
 
 
 def post_task_count(emulator: Emulator) -> int:

@@ -3,15 +3,12 @@ and a hostile or bomb archive fails the job with nothing extracted (real runner,
 
 from __future__ import annotations
 
-import io
-import stat
-import zipfile
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from tests.emulator import Emulator
+from tests.emulator import Emulator, archives
 from tests.jobs.conftest import Pump
 from tripo_blender.jobs import FilesReady, JobSpec, JobState, Runner
 from tripo_blender.jobs.archive import MAX_RATIO
@@ -26,21 +23,6 @@ def _converted(runner: Runner, pump: Pump) -> str:
     first = runner.submit(JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair"))
     task_id = pump.until_state(first.id, JobState.DONE).task_id
     return runner.submit(JobSpec("convert_model", {"original_model_task_id": task_id, "format": "OBJ"}, name="Chair (OBJ)")).id
-
-
-def _zip(entry: str) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("model.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
-        if entry == "bomb":
-            zf.writestr("textures.bin", bytes(64 * 1024 * 1024))  # 64 MiB of zeros pack to ~64 KiB
-        elif entry == "symlink":
-            info = zipfile.ZipInfo("link.obj")
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            zf.writestr(info, "/etc/passwd")
-        else:
-            zf.writestr(entry, "owned")
-    return buf.getvalue()
 
 
 def test_an_obj_zip_is_unpacked_by_the_worker_before_blender_sees_it(emulator: Emulator, make_runner: MakeRunner) -> None:
@@ -63,7 +45,7 @@ def test_a_hostile_or_bomb_zip_fails_the_job_and_nothing_is_extracted(
     pump = Pump(runner)
     first = runner.submit(JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair"))
     task_id = pump.until_state(first.id, JobState.DONE).task_id
-    emulator.serve_model(_zip(entry), "zip")
+    emulator.serve_model(archives.hostile(entry), "zip")
     job = runner.submit(JobSpec("convert_model", {"original_model_task_id": task_id, "format": "OBJ"}, name="Chair (OBJ)"))
 
     failed = pump.until_state(job.id, JobState.FAILED, JobState.DONE)

@@ -4,31 +4,19 @@ created nothing and the user then confirmed a Retry. Real emulator over HTTP, re
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from tests.emulator import Emulator
-from tests.jobs.conftest import Pump, post_task_count
-from tripo_blender.jobs import JobSpec, JobState, Journal, Runner
+from tests.jobs.conftest import Pump, post_task_count, task_id_on_disk
+from tripo_blender.jobs import JobSpec, JobState, Runner
 
 RELIABILITY_AREA = "Money"
 
 MakeRunner = Callable[..., Runner]
 TEXT = JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair")
-
-
-def _until_on_disk(journal_dir: Path, job_id: str, timeout: float = 20.0) -> str:
-    """Wait for another runner's worker to write the task id into the journal (condition, not a nap)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        saved = Journal(journal_dir).load(job_id)
-        if saved is not None and saved.task_id:
-            return saved.task_id
-        time.sleep(0.02)
-    raise AssertionError("the first runner never recorded the task id")
 
 
 def test_retry_after_disable_enable_mid_post_resumes_the_task_the_journal_got(
@@ -41,7 +29,7 @@ def test_retry_after_disable_enable_mid_post_resumes_the_task_the_journal_got(
     second = make_runner()  # enabled again, same journal
     second.resume()
     assert Pump(second).job(job.id).state == JobState.UNCERTAIN
-    task_id = _until_on_disk(tmp_path / "journal", job.id)
+    task_id = task_id_on_disk(tmp_path / "journal", job.id)
     retried = second.retry(job.id)
     assert retried.state == JobState.QUEUED and retried.task_id == task_id
     done = Pump(second).until_state(job.id, JobState.DONE)

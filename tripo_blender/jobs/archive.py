@@ -22,7 +22,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-__all__ = ["UnsafeArchiveError", "safe_extract_zip", "unpack", "unpacked_folder", "refusal",
+__all__ = ["UnsafeArchiveError", "safe_extract_zip", "unpack", "refusal",
            "MAX_UNPACKED_BYTES", "MAX_RATIO"]
 
 #: A conversion result is a few hundred MB at most; anything bigger is treated as a zip bomb.
@@ -38,7 +38,8 @@ class UnsafeArchiveError(ValueError):
 
 
 def _check_entry(info: zipfile.ZipInfo) -> PurePosixPath:
-    """Return the entry's relative path, or raise if it is absolute, climbs out, or is a link."""
+    """Return the entry's relative path, or raise if it is absolute, climbs out, is a link, or
+    inflates far beyond its packed size (a zip bomb)."""
     name = info.filename.replace("\\", "/")
     path = PurePosixPath(name)
     mode = info.external_attr >> 16
@@ -48,6 +49,10 @@ def _check_entry(info: zipfile.ZipInfo) -> PurePosixPath:
         raise UnsafeArchiveError(f"archive entry {name!r} has an absolute path")
     if any(part == ".." for part in path.parts):
         raise UnsafeArchiveError(f"archive entry {name!r} points outside its folder")
+    packed = max(info.compress_size, 1)
+    if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * packed:
+        raise UnsafeArchiveError(f"archive entry {name!r} unpacks {info.file_size // packed} times its packed size "
+                                 "(a zip bomb?)")
     return path
 
 
@@ -67,10 +72,6 @@ def safe_extract_zip(archive: str | os.PathLike[str], destination: str | os.Path
         total = sum(info.file_size for info in infos)
         if total > MAX_UNPACKED_BYTES:
             raise UnsafeArchiveError(f"archive unpacks to {total} bytes, more than allowed")
-        for info in infos:
-            if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise UnsafeArchiveError(f"archive entry {info.filename!r} unpacks {info.file_size // max(info.compress_size, 1)}"
-                                         f" times its packed size (a zip bomb?)")
         dest.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".unzip-", dir=dest.parent))
         try:
@@ -91,11 +92,6 @@ def safe_extract_zip(archive: str | os.PathLike[str], destination: str | os.Path
     return written
 
 
-def unpacked_folder(archive: str | os.PathLike[str]) -> Path:
-    """Where the ZIP ``archive`` is (or will be) unpacked: beside it, named after it."""
-    return Path(archive).with_suffix("")
-
-
 def unpack(path: str | os.PathLike[str]) -> Path | None:
     """Unpack the downloaded ``path`` beside itself if it is a ZIP (once); its folder, or None.
 
@@ -104,7 +100,7 @@ def unpack(path: str | os.PathLike[str]) -> Path | None:
     """
     if Path(path).suffix.lower() != ".zip":
         return None
-    folder = unpacked_folder(path)
+    folder = Path(path).with_suffix("")  # beside the archive, named after it
     if not folder.is_dir():
         safe_extract_zip(path, folder)
     return folder

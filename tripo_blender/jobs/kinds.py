@@ -158,8 +158,11 @@ SMART_UV = _post("mesh_uv", "Smart UV", "UV", "smart_uv", Landing.REPLACE, prici
                  outputs=(MODEL_OUTPUTS[0],), step_name="{} (UV)")
 FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND)
 
+_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, TEXTURE, CHECK_RIGGABLE, RIG, RETARGET,
+                          CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
+
 #: Task types that are "a model" to every post-process: a generation, a texture, an import.
-_MODELS = frozenset(k.wire_type for k in (*_GENERATIONS, TEXTURE) if k.makes_model) | {IMPORTED_TYPE}
+_MODELS = frozenset(k.wire_type for k in _ALL if k.makes_model) | {IMPORTED_TYPE}
 #: The source task types Tripo takes for each post-process (wire reference §3.4-3.8); a kind not
 #: listed takes any model.
 _ACCEPTS: Mapping[str, frozenset[str]] = {
@@ -171,9 +174,6 @@ _ACCEPTS: Mapping[str, frozenset[str]] = {
     LOWPOLY.name: _MODELS | {SEGMENT.wire_type, COMPLETE.wire_type},
     SMART_UV.name: _MODELS | {LOWPOLY.wire_type, SEGMENT.wire_type, COMPLETE.wire_type},
 }
-
-_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, TEXTURE, CHECK_RIGGABLE, RIG, RETARGET,
-                          CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
 
 #: Every kind a job may have, by name. A whitelist: a spec read back from disk can never make a
 #: worker call ``close`` or ``create_task`` with arbitrary data.

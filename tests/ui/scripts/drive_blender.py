@@ -520,6 +520,19 @@ def plain_mesh_texture() -> Iterator[float]:
     screenshot("plain_mesh_screenshot")
 
 
+def scroll_sidebar(wheel: str) -> Iterator[float]:
+    """Move the mouse over the sidebar and turn its wheel (``WHEELUPMOUSE``/``WHEELDOWNMOUSE``)
+    far enough to reach the top or the bottom, as a user scrolls it."""
+    _, _, sidebar = view3d()
+    where = {"x": sidebar.x + sidebar.width // 2, "y": sidebar.y + sidebar.height // 2}
+    window = bpy.context.window_manager.windows[0]
+    window.event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
+    yield TICK
+    for _ in range(40):
+        window.event_simulate(type=wheel, value='PRESS', **where)
+    yield from redrawn()
+
+
 def concept_image() -> Iterator[float]:
     """Image First in the sidebar: make the concept image from the prompt and crop the sidebar,
     scrolled back to the top, once the image is shown in the panel."""
@@ -531,14 +544,7 @@ def concept_image() -> Iterator[float]:
     images = [image.name for image in bpy.data.images if image.get("tripo_job_id") == job.id]
     RESULT["concept_image"] = {"task_id": job.task_id, "images": images}
     step(f"concept image landed: {RESULT['concept_image']}")
-    _, area, sidebar = view3d()
-    where = {"x": sidebar.x + sidebar.width // 2, "y": sidebar.y + sidebar.height // 2}
-    window = bpy.context.window_manager.windows[0]
-    window.event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
-    yield TICK
-    for _ in range(40):  # back to the top of the sidebar, where the form is
-        window.event_simulate(type='WHEELUPMOUSE', value='PRESS', **where)
-    yield from redrawn()
+    yield from scroll_sidebar('WHEELUPMOUSE')  # back to the top of the sidebar, where the form is
     cropped_screenshot("concept_screenshot", 'VIEW_3D', 'UI')
 
 
@@ -560,14 +566,7 @@ def thirty_jobs() -> Iterator[float]:
         states[job.state.value] = states.get(job.state.value, 0) + 1
     RESULT["jobs_panel"] = {"started": len(started), "jobs": len(tripo.jobs()), "states": states}
     step(f"jobs settled: {RESULT['jobs_panel']}")
-    _, area, sidebar = view3d()
-    where = {"x": sidebar.x + sidebar.width // 2, "y": sidebar.y + sidebar.height // 2}
-    window = bpy.context.window_manager.windows[0]
-    window.event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
-    yield TICK
-    for _ in range(40):  # the mouse wheel over the sidebar scrolls down to the Jobs panel
-        window.event_simulate(type='WHEELDOWNMOUSE', value='PRESS', **where)
-    yield from redrawn()
+    yield from scroll_sidebar('WHEELDOWNMOUSE')  # down to the Jobs panel
     cropped_screenshot("jobs_screenshot", 'VIEW_3D', 'UI')
 
 
