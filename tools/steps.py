@@ -33,6 +33,7 @@ class StepResult:
     status: str  # PASS, FAIL, SKIP (cannot run here), NONE (nothing selected by a filter)
     seconds: float
     detail: str = ""
+    failures: list[str] = field(default_factory=list)  # pytest's "FAILED test - reason" lines
 
 
 @dataclass
@@ -62,6 +63,8 @@ SMOKE_K = "test_addon or test_environment or test_importer or test_generate_ops 
 PYTEST_SUMMARY_RE = re.compile(r"^=+ (.*\d+ (?:passed|failed|error|errors|skipped|deselected).*) =+$", re.M)
 BLENDER_HEADER_RE = re.compile(r"^blender: (.+)$", re.M)
 MYPY_SUMMARY_RE = re.compile(r"^(Success: .*|Found \d+ errors? .*)$", re.M)
+FAILED_RE = re.compile(r"^(?:FAILED|ERROR) .*$", re.M)
+SHOWN_FAILURES = 10
 
 
 def pytest_summary(output: str) -> str:
@@ -130,7 +133,8 @@ def run_step(step: Step) -> StepResult:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / f"{step.name}.log"
     cmd = [str(step.venv.python), *step.args]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **step.env}
+    # pytest cuts its "FAILED test - reason" lines to the terminal's width (80 in a pipe)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", **step.env}
     started = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log_file:
         shown_env = "".join(f"{k}={v} " for k, v in step.env.items())
@@ -150,7 +154,9 @@ def run_step(step: Step) -> StepResult:
         status = "NONE" if step.no_tests_ok else "FAIL"
         return StepResult(step.name, status, seconds, "no tests collected/selected")
     detail = step.summarize(output) or f"exit code {rc}"
-    return StepResult(step.name, "PASS" if rc == 0 else "FAIL", seconds, detail)
+    # The failing tests' names under the row: a CI log that keeps only its tail still says which.
+    failures = FAILED_RE.findall(output)[:SHOWN_FAILURES] if rc != 0 and step.pytest else []
+    return StepResult(step.name, "PASS" if rc == 0 else "FAIL", seconds, detail, failures)
 
 
 def timed(name: str, action: Callable[[], str]) -> StepResult:
@@ -169,7 +175,10 @@ def print_summary(results: Sequence[StepResult], total_seconds: float) -> None:
     print("\n" + "=" * 30 + " summary " + "=" * 30)
     for result in results:
         print(f"  {result.status:<4}  {result.name:<13} {result.seconds:6.1f} s  {result.detail}")
-    print(f"  total {total_seconds:.1f} s; logs in {LOG_DIR.relative_to(ROOT)}/")
+        for failure in result.failures:
+            print(f"          {failure[:300]}")
+    logs = LOG_DIR.relative_to(ROOT) if LOG_DIR.is_relative_to(ROOT) else LOG_DIR
+    print(f"  total {total_seconds:.1f} s; logs in {logs}/")
 
 
 def parse_only(values: Sequence[str] | None) -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -110,6 +111,24 @@ def test_unfiltered_runs_must_collect_tests() -> None:
     assert smoke.args[smoke.args.index("-k") + 1] == steps.SMOKE_K
     filtered = steps.select_steps({"client"}, ["-k", "manifest"], fast=False)
     assert [s.no_tests_ok for s in filtered] == [True]
+
+
+def test_a_failing_step_names_its_failing_tests_under_its_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """CI keeps only the tail of the output: the summary itself must say which test failed and why."""
+    monkeypatch.setattr(steps, "LOG_DIR", tmp_path / "logs")
+    sample = tmp_path / "test_sample.py"
+    sample.write_text("def test_right():\n    assert 1 + 1 == 2\n\n"
+                      "def test_wrong():\n    assert 1 + 1 == 3, 'arithmetic broke'\n")
+    python = SimpleNamespace(python=Path(sys.executable))
+    step = steps.Step("sample", python, ["-m", "pytest", "-p", "no:cacheprovider", "-ra", str(sample)],  # type: ignore[arg-type]
+                      steps.pytest_summary)
+    result = steps.run_step(step)
+    steps.print_summary([result], result.seconds)
+    table = capsys.readouterr().out.split(" summary ")[-1]
+    assert result.status == "FAIL" and "1 failed, 1 passed" in table
+    assert "test_sample.py::test_wrong - AssertionError: arithmetic broke" in table
+    assert "test_right" not in table
 
 
 def test_fast_runs_newest_blender_without_packaging() -> None:
