@@ -68,7 +68,8 @@ from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
 from .blender.runtime import ACTIVE_INTERVAL, runtime
-from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of
+from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, forgotten_tasks, post_process_spec,
+                             source_of, usable_source)
 from .client import TripoAPIError, TripoClient, TripoError
 from .client.inputs import is_file_token, is_uuid
 from .jobs import JobError, JobSpec, JobState
@@ -346,8 +347,10 @@ def _source(target: Targets) -> Source:
     if isinstance(target, (list, tuple)):
         if not target:
             raise ValueError("No objects given: pass a mesh object, several of them, or a task id")
-        return source_of(target[0], list(target))
-    return source_of(cast(SourceRef, target))
+        found = source_of(target[0], list(target))
+    else:
+        found = source_of(cast(SourceRef, target))
+    return usable_source(found, forgotten_tasks(runtime.jobs()))  # an expired result goes up as a mesh
 
 
 def _post(kind: str, target: Targets, options: dict[str, Any], *, name: str | None,

@@ -113,18 +113,23 @@ def test_a_result_is_stamped_with_when_its_task_was_made(rt: Any, online: Emulat
     assert root["tripo_model_version"] == "v3.1-20260211"
 
 
-def test_a_source_older_than_seven_days_is_explained_before_anyone_pays(rt: Any, online: Emulator,
-                                                                        clean_scene: Any) -> None:
+def test_a_source_older_than_seven_days_goes_up_as_a_mesh_and_says_so_before_anyone_pays(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    """Landing and uploads: tests/blender/test_expired_source.py."""
     fox = make_result(rt)
     root = root_of(fox)
     select(root)
     root["tripo_task_created"] = int(time.time() - 6 * DAY)
     assert poll_message("texture") is None, "six days old: still on Tripo"
+    assert "upload" not in " ".join(label_texts(draw_dialog(addon_module("blender.post_ops").TRIPO_OT_texture))), "sent as its task"
     root["tripo_task_created"] = int(time.time() - 8 * DAY)
-    for name, why in states().items():
-        assert why is not None and "8 days old" in why and "expired on Tripo's side" in why, (name, why)
-        assert "Uploading the local mesh" in why, "the way out that is coming"
-    assert bpy.ops.tripo.check_riggable.poll() is False, "not even the free check is sent"
+    found = states()
+    assert {name for name, why in found.items() if why is None} == FOR_A_MODEL, "Tripo accepts its mesh"
+    for name in set(ITEMS) - FOR_A_MODEL:
+        assert "8 days old" in found[name] and "expired on Tripo's side" in found[name], (name, found[name])
+    note = " ".join(label_texts(draw_dialog(addon_module("blender.post_ops").TRIPO_OT_texture)))
+    assert "8 days old" in note and "exported and uploaded" in note, note
+    assert bpy.ops.tripo.check_riggable.poll(), "the free check goes up with the mesh too"
     del root["tripo_task_created"]
     assert poll_message("texture") is None, "no stamp (an older add-on, a followed task): the benefit of the doubt"
     assert created(online, "texture_model") == []

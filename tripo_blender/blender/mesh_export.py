@@ -120,10 +120,12 @@ def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
                   depsgraph: Any | None = None) -> ExportedMesh:
     """Write ``objects`` (evaluated, relative to ``active``) to a new temporary GLB.
 
+    ``active`` is the frame the file is written in; it is one of the meshes, except for a Tripo
+    result gone up as a mesh (its root may be an empty over the meshes: ``sources.usable_source``).
     Raises :class:`ExportFailed` when nothing can be exported or the exporter fails.
     """
     chosen = exportable(objects, depsgraph)
-    if active not in chosen:
+    if not chosen or (active not in chosen and active.type == 'MESH'):
         raise ExportFailed(f"'{active.name}' cannot be sent: {refusal(active, depsgraph) or 'it is not selected'}")
     if depsgraph is None:
         depsgraph = bpy.context.evaluated_depsgraph_get()
@@ -134,7 +136,7 @@ def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
     triangles = 0
     try:
         frame = active.matrix_world.inverted_safe()
-        for index, ob in enumerate([active, *(o for o in chosen if o is not active)]):
+        for index, ob in enumerate([*(o for o in chosen if o is active), *(o for o in chosen if o is not active)]):
             mesh = bpy.data.meshes.new_from_object(ob.evaluated_get(depsgraph), preserve_all_data_layers=True,
                                                    depsgraph=depsgraph)
             mesh.name = f"{_TEMP_NAME}_{index}"

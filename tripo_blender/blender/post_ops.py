@@ -51,7 +51,7 @@ from .post_process import (Target, Unavailable, auto_rig_version, part_names, ri
                            target_of, unavailable, version_label)
 from .rig_dialog import draw_rig_button
 from .runtime import runtime
-from .sources import DEFAULT_PLACEMENT, Source, post_process_spec
+from .sources import DEFAULT_PLACEMENT, Source, expiry_text, post_process_spec
 from ..rules.tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
 
 __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
@@ -144,9 +144,12 @@ def _only_for(layout: Any, available: bool, reason: str, *props: tuple[Any, str]
 def _local_note(source: Source) -> str:
     """What happens to a mesh of the user's before the request (shown in every dialog)."""
     count = len(source.meshes)
+    triangles = f"{triangle_count(source.meshes):,} triangles, modifiers applied"
+    if source.expired_task:
+        return (f"'{source.label}': {expiry_text(source)}, so its mesh ({triangles}) is exported and uploaded "
+                "to Tripo first; an unchanged mesh is not uploaded again")
     what = f"'{source.label}'" if count == 1 else f"'{source.label}' and {count - 1} more mesh{'es' if count > 2 else ''}"
-    return (f"{what} ({triangle_count(source.meshes):,} triangles, modifiers applied) is exported and uploaded "
-            "to Tripo first; an unchanged mesh is not uploaded again")
+    return f"{what} ({triangles}) is exported and uploaded to Tripo first; an unchanged mesh is not uploaded again"
 
 
 class _PostProcess(bpy.types.Operator):

@@ -5,13 +5,16 @@ A post-process (texture, rig, retarget, convert…) works on a Tripo *task*, fou
 Tripo accepts that task depends on what made it: retargeting needs a successful ``animate_rig``
 task of the Tripo spec, completion a segmentation, and so on (``Kind.accepts`` in
 :mod:`..jobs.kinds`). And Tripo keeps task records about 7 days: an older task is no longer
-known (2001), so it cannot be post-processed at all. The landing tags every object with its task
+known (2001), so it cannot be post-processed as a task. The landing tags every object with its task
 type (``tripo_task_type``), its creation time (``tripo_task_created``) and, for rigs, the spec
 and format, so the menu can grey out what Tripo would refuse — *before* anyone pays or waits — and
 say why (``poll_message_set``). A task followed with "Import by Task ID" is tagged with the type
 the server reported. One of unknown type or age (objects tagged by an older version, or a task
 followed by id) gets the benefit of the doubt: Tripo answers for it, and retargeting falls back to
 "has an armature".
+
+A Tripo result older than that is treated as a mesh of one's own (below): Tripo no longer has
+its task, so its meshes are uploaded first (:func:`.sources.usable_source`).
 
 Any other mesh is a *local* source (issue 11): the same items apply, its file is uploaded by the
 job (:mod:`.sources`); what cannot start from a mesh of one's own (retarget, complete parts), an
@@ -38,12 +41,12 @@ from ..rules.errors import UserError
 from ..rules.account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import online_access, runtime
-from .sources import Source, local_problem, source_of, uv_problem
+from .sources import Source, forgotten_tasks, local_problem, source_of, usable_source, uv_problem
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
-from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP, TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
+from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP
 
 __all__ = [
-    "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable", "expired_reason",
+    "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable",
     "task_type_of", "part_names", "rig_check_job", "RigCheck", "rig_check", "rig_v1_fits", "auto_rig_version",
     "version_label",
 ]
@@ -105,7 +108,8 @@ def target_of(context: Any) -> Target:
     if ob is None:
         raise Unavailable("Select an object of a Tripo result first")
     try:
-        source = source_of(ob, list(getattr(context, "selected_objects", None) or ()))
+        source = usable_source(source_of(ob, list(getattr(context, "selected_objects", None) or ())),
+                               forgotten_tasks(runtime.jobs()))
     except ValueError as exc:  # neither a Tripo result nor a mesh with faces: the reason
         raise Unavailable(str(exc)) from None
     return Target(ob, source, None if source.is_local else task_type_of(source))
@@ -138,23 +142,6 @@ def _type_name(task_type: str) -> str:
     return f"{'an' if name[:1] in 'aeiou' else 'a'} {name} result"
 
 
-def expired_reason(source: Source, now: float | None = None) -> str | None:
-    """Why the source's task can no longer be post-processed: Tripo forgot it (None: it may not
-    have). Objects without a creation stamp get the benefit of the doubt."""
-    if source.root is None:
-        return None
-    try:
-        created = source.root[TASK_CREATED_PROP]
-    except KeyError:
-        return None
-    age = task_age_days(created, now)
-    if age is None or age <= TASK_RETENTION_DAYS:
-        return None
-    return (f"This model's Tripo task is {int(age)} days old and has expired on Tripo's side (Tripo keeps tasks "
-            f"about {TASK_RETENTION_DAYS} days), so Tripo cannot post-process it any more. Uploading the local "
-            "mesh instead will come with a later version of the add-on")
-
-
 def _kind_problem(kind: str, target: Target) -> str | None:
     """Why Tripo would refuse ``kind`` on this target's task type (None: it should accept it)."""
     task_type, name = target.task_type, target.name
@@ -181,8 +168,8 @@ def _kind_problem(kind: str, target: Target) -> str | None:
 def unavailable(kind: str, context: Any) -> str | None:
     """Why post-process ``kind`` cannot run on the context's selection now; None when it can.
 
-    Order: selection, Tripo object, online access, the source job's state, the source task's
-    age, then what Tripo accepts for this kind — the first reason that applies is the one the
+    Order: selection, Tripo object (an expired one counts as a mesh of one's own), online access,
+    the source job's state, then what Tripo accepts for this kind — the first reason that applies is the one the
     user can act on first.
     """
     try:
@@ -193,8 +180,7 @@ def unavailable(kind: str, context: Any) -> str | None:
         return ONLINE_ACCESS_OFF
     if target.source.is_local:
         return local_problem(kind, target.source)
-    return (_source_job_problem(target.source.task_id) or expired_reason(target.source)
-            or _kind_problem(kind, target) or uv_problem(kind, target.source))
+    return _source_job_problem(target.source.task_id) or _kind_problem(kind, target) or uv_problem(kind, target.source)
 
 
 # --------------------------------------------------------------------------- parts

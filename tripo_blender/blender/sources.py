@@ -23,6 +23,12 @@ Several selected meshes go into one file, placed relative to the active one. Arm
 meshes without faces, a file over Tripo's upload cap and (Smart UV) a mesh over 80,000 triangles
 are refused with the reason, before anything is sent.
 
+A Tripo result whose task Tripo no longer keeps (its creation stamp is older than
+:data:`..rules.tags.TASK_RETENTION_DAYS`, or a post-process of it was refused as unknown, 2001) is
+a mesh like any other to Tripo: :func:`usable_source` turns it into a local source made of the
+result's own meshes, so Texture or Rig still work (after an upload) instead of failing on a task
+Tripo forgot. Only what needs the task itself (retarget, complete parts) stays refused, with why.
+
 Used by the console API (``tripo.rig(obj)``…) and meant for every other caller that starts a
 post-process from an object (the context menu), so the conventions live in one place.
 Main thread only (reads ``bpy.data``).
@@ -32,7 +38,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, Union
 
@@ -40,16 +46,18 @@ import bpy
 
 from ..client import TripoClient, payloads
 from ..client.inputs import PLACEHOLDER_TOKEN
-from ..jobs import Job, JobSpec
+from ..jobs import Job, JobSpec, JobState
 from ..jobs.kinds import RETARGET, SMART_UV, SOURCE_PARAM, TASK_ONLY_KINDS, kind_of
 from ..jobs.mesh_upload import PLAN_KEY
+from ..jobs.model import TASK_UNKNOWN_CODE
+from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 from .importer import objects_with_task, task_id_of
 from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportable, refusal, size_problem, triangle_count
 from .placement import PLACEMENT_MODES
 from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 
-__all__ = ["Source", "SourceRef", "source_of", "local_problem", "post_process_spec", "check_options", "check_values",
-           "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
+__all__ = ["Source", "SourceRef", "source_of", "usable_source", "forgotten_tasks", "expiry_text", "local_problem",
+           "post_process_spec", "check_options", "check_values", "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
 
 #: An object of a Tripo result, or the id of a task of this API key.
 SourceRef = Union[bpy.types.Object, str]
@@ -68,13 +76,15 @@ class Source:
     ``root`` is the topmost object of the tagged result (what placement copies); ``armature`` the
     armature of a rigged result (what a retarget animates), if any. A *local* source (a mesh
     that is no Tripo result) has no task id; ``root`` is the active mesh, ``meshes`` every
-    selected mesh that goes into the uploaded file.
+    selected mesh that goes into the uploaded file. ``expired_task``: the task of a Tripo result
+    that Tripo no longer keeps, whose meshes go up instead (:func:`usable_source`).
     """
 
     task_id: str
     root: bpy.types.Object | None = None
     armature: bpy.types.Object | None = None
     meshes: tuple[bpy.types.Object, ...] = ()
+    expired_task: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -158,6 +168,50 @@ def source_of(target: SourceRef, selection: Sequence[bpy.types.Object] = ()) -> 
     return Source(tag, root, _armature_of(target, root, tag))
 
 
+def forgotten_tasks(jobs: Iterable[Job]) -> frozenset[str]:
+    """Source tasks Tripo answered it no longer knows (2001) when a post-process of them was sent:
+    Tripo may forget a task before the retention the stamp assumes."""
+    return frozenset(str(job.spec.meta["source_task_id"]) for job in jobs
+                     if job.state == JobState.FAILED and job.error is not None
+                     and job.error.code == TASK_UNKNOWN_CODE and job.spec.meta.get("source_task_id"))
+
+
+def _expired_days(root: bpy.types.Object | None) -> float | None:
+    """The age of the result's task when it is past Tripo's retention (None: it may still be kept)."""
+    if root is None:
+        return None
+    try:
+        age = task_age_days(root[TASK_CREATED_PROP])
+    except KeyError:  # unstamped (an older add-on, a followed task): the benefit of the doubt
+        return None
+    return age if age is not None and age > TASK_RETENTION_DAYS else None
+
+
+def usable_source(source: Source, forgotten: Iterable[str] = ()) -> Source:
+    """``source`` as a new post-process can use it: a Tripo result whose task expired (by its
+    stamp, or in ``forgotten``: :func:`forgotten_tasks`) becomes a local source of the result's own
+    meshes, uploaded first. Raises ValueError when such a result has no mesh with faces."""
+    if source.is_local or source.root is None:
+        return source
+    if _expired_days(source.root) is None and source.task_id not in set(forgotten):
+        return source
+    root = source.root
+    meshes = exportable([root, *root.children_recursive])
+    expired = replace(source, task_id="", armature=None, meshes=tuple(meshes), expired_task=source.task_id)
+    if not meshes:
+        raise ValueError(f"'{root.name}': {expiry_text(expired)}, and it holds no mesh with faces to upload instead")
+    return expired
+
+
+def expiry_text(source: Source) -> str:
+    """Why a Tripo result goes up as a mesh (a clause): its task's age, or Tripo's own answer."""
+    age = _expired_days(source.root)
+    if age is None:
+        return "Tripo no longer knows its task"
+    return (f"its Tripo task is {int(age)} days old and has expired on Tripo's side (Tripo keeps tasks about "
+            f"{TASK_RETENTION_DAYS} days)")
+
+
 @functools.cache
 def _accepted(kind: str) -> tuple[str, ...]:
     """Keyword arguments of the client method ``kind`` (what a job's params may hold)."""
@@ -213,7 +267,7 @@ def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | No
     check_values(kind, params)
     if source.is_local:
         problem = local_problem(kind, source)
-        if problem is None and placement == "REPLACE":
+        if problem is None and placement == "REPLACE" and not source.expired_task:
             problem = (f"'{source.label}' is your own mesh, not a Tripo result: Replace would delete it. Choose "
                        "Hide Source or Keep Both")
         if problem is not None:
@@ -236,6 +290,10 @@ def local_problem(kind: str, source: Source) -> str | None:
     """Why post-process ``kind`` cannot start from the local mesh ``source`` (None: it can).
     Cheap enough for a menu's ``poll``: nothing is exported."""
     name = source.root.name if source.root is not None else "The selection"
+    if kind in TASK_ONLY_KINDS and source.expired_task:
+        again = "Rig it again (its mesh is uploaded), then retarget the new rig" if kind == RETARGET.name \
+            else "Segment it again first"
+        return f"'{name}': {expiry_text(source)}, and {kind_of(kind).label} needs that task itself. {again}"
     if kind in TASK_ONLY_KINDS:
         if kind == RETARGET.name:
             return f"'{name}' is not rigged by Tripo: use Tripo › Rig… first, then retarget the rigged result"

@@ -299,7 +299,7 @@ class Execution:
                 self._settle(JobState.FAILED, "", exc, error=JobError(
                     "Tripo no longer knows the source task: tasks are kept about 7 days, so this result can no "
                     "longer be processed on Tripo's side.", exc.code,
-                    "Nothing was charged. Generate the model again (or, soon, let the add-on upload it).",
+                    "Nothing was charged. Run it again on the model in the scene: its mesh is uploaded instead.",
                     exc.trace_id))
             else:
                 self._settle(JobState.FAILED, "", exc)

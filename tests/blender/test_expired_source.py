@@ -1,0 +1,110 @@
+"""A Tripo result whose task Tripo no longer keeps is textured, rigged and unwrapped from its mesh.
+
+Tripo keeps tasks about 7 days; a post-process of an older one is refused (2001). The model is
+still in the artist's scene, so the add-on uploads its meshes instead, as it does for any mesh
+(issue 11): the paid request names the upload, never the dead task, and the result lands where
+the old one is. Tripo may also forget a task sooner than its stamp says: once it has answered
+2001, the next try goes up as a mesh too. What needs the task itself (retarget) says why.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from types import ModuleType
+from typing import Any
+
+import bpy
+import pytest
+
+from tests.emulator import Emulator
+from tests.emulator.glb import read as read_glb
+
+from .post_support import finish, make_result, objects_of, poll_message, posted, root_of, select
+from .runtime_support import created, online, rt, uploads  # noqa: F401 - fixtures
+from .support import DEV_MODULE
+
+DAY = 24 * 3600
+
+
+def _triangles(data: bytes) -> int:
+    doc, _binary = read_glb(data)
+    return sum(doc["accessors"][p["indices"]]["count"] // 3 for m in doc["meshes"] for p in m["primitives"])
+
+
+def _mesh_triangles(root: Any) -> int:
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    meshes = [ob.evaluated_get(depsgraph).data for ob in (root, *root.children_recursive) if ob.type == 'MESH']
+    return sum(len(m.loops) - 2 * len(m.polygons) for m in meshes)
+
+
+def test_an_eight_day_old_result_is_textured_from_its_uploaded_mesh_in_its_place(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    fox = make_result(rt)
+    old = root_of(fox)
+    old.location = (2.0, -1.0, 0.0)
+    for ob in objects_of(fox):
+        ob["tripo_task_created"] = int(time.time() - 8 * DAY)
+    select(old)
+
+    assert poll_message("texture") is None and poll_message("rig") is None and poll_message("smart_uv") is None
+    why = poll_message("retarget") or ""
+    assert "8 days old" in why and "expired on Tripo's side" in why and "Rig it again" in why, why
+
+    assert bpy.ops.tripo.texture(text_prompt="autumn fur") == {'FINISHED'}
+    textured = finish(rt, "texture_model")
+    (sent,) = uploads(online)
+    assert _triangles(sent.data) == _mesh_triangles(old), "the result's own meshes went up"
+    (body,) = posted(online, "texture_model")
+    assert body["input"].startswith("file_") and body["input"] != fox.task_id, "never the dead task"
+    new = root_of(textured)
+    assert (new.matrix_world.translation - old.matrix_world.translation).length < 1e-4, "in the old one's place"
+    assert not old.visible_get(), "the old result is hidden (the default placement)"
+    assert new["tripo_task_id"] == textured.task_id, "the new result is a Tripo result of its own, fresh"
+
+    # a second step on the unchanged old model reuses the upload
+    old.hide_set(False)
+    select(old)
+    assert bpy.ops.tripo.convert(format="OBJ") == {'FINISHED'}
+    finish(rt, "convert_model")
+    assert len(uploads(online)) == 1 and posted(online, "convert_model")[0]["input"] == body["input"]
+
+
+def test_a_task_tripo_forgot_early_goes_up_as_a_mesh_on_the_next_try(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    fox = make_result(rt)
+    root = root_of(fox)
+    forgotten = "0badc0de-0000-4000-8000-000000000000"  # a task id Tripo does not know (any more)
+    for ob in objects_of(fox):
+        ob["tripo_task_id"] = forgotten
+    select(root)
+    assert poll_message("texture") is None
+
+    assert bpy.ops.tripo.texture() == {'FINISHED'}
+    refused = finish(rt, "texture_model", "failed")
+    assert refused.error.code == 2001 and "no longer knows" in refused.error.message
+    assert "its mesh is uploaded instead" in (refused.error.suggestion or ""), refused.error.suggestion
+    assert uploads(online) == [] and len(created(online, "texture_model")) == 1
+
+    select(root)
+    assert bpy.ops.tripo.texture() == {'FINISHED'}
+    done = finish(rt, "texture_model")
+    (sent,) = uploads(online)
+    assert posted(online, "texture_model")[-1]["input"].startswith("file_")
+    assert _triangles(sent.data) == _mesh_triangles(root)
+    assert done.objects and not root.visible_get()
+
+
+def test_the_console_takes_an_expired_result_like_any_mesh(rt: Any, online: Emulator, clean_scene: Any,
+                                                          addon: ModuleType) -> None:
+    tripo = importlib.import_module(DEV_MODULE)  # the console's `tripo`
+    fox = make_result(rt)
+    old = root_of(fox)
+    for ob in objects_of(fox):
+        ob["tripo_task_created"] = int(time.time() - 10 * DAY)
+    job = tripo.smart_uv(old).wait(60)
+    assert job.state.value == "done", job.error
+    (imported,) = posted(online, "import_model")
+    assert imported["input"].startswith("file_") and posted(online, "mesh_uv")[0]["input"] != fox.task_id
+    with pytest.raises(ValueError, match="10 days old"):
+        tripo.retarget(old, ["preset:walk"])
