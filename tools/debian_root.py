@@ -259,6 +259,9 @@ def ensure_debian_root(root: Path, release: DebianRelease = TRIXIE) -> str:
     stamp = root / DEBIAN_STAMP_NAME
     if stamp.is_file() and stamp.read_text().strip() == release.stamp():
         return "up to date"
+    if any(c.isspace() for c in str(root)):  # debootstrap's shell scripts split the path and fail late
+        raise BuildError(f"debootstrap cannot build into a path with spaces ({root}); clone the project into "
+                         f"a folder without spaces, or set {release.root_env} to one")
     release.log_path.parent.mkdir(parents=True, exist_ok=True)
     release.log_path.write_text("", encoding="utf-8")
     debootstrap = ensure_debootstrap(release.log_path)

@@ -120,3 +120,11 @@ def test_skips_without_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         with debian_root.debian_blender(tmp_path / "root"):
             pass
     assert not (tmp_path / "root").exists()
+
+
+def test_a_root_path_with_spaces_is_refused_before_debootstrap_runs(tmp_path: Path) -> None:
+    """debootstrap splits such a path deep in its scripts; the message says what to do instead."""
+    root = tmp_path / "my projects" / "root"
+    with pytest.raises(debian_root.BuildError, match="path with spaces.*TRIPO_DEBIAN_ROOT"):
+        debian_root.ensure_debian_root(root, debian_root.TRIXIE)
+    assert not root.exists(), "nothing made"
