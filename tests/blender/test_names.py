@@ -80,6 +80,9 @@ def test_texture_then_rig_then_walk_keep_the_character(rt: Any, online: Emulator
     assert bpy.ops.tripo.texture(text_prompt="rusty armour") == {'FINISHED'}
     textured = finish(rt, "texture_model")
     assert_named(textured, "Knight (textured)", "Knight")
+    taken = [ob.name for ob in objects_of(textured) if _SUFFIX.search(ob.name)]
+    assert not taken, f"the file's names were the generation's already: say whose, not '.001' ({taken})"
+    assert any(ob.name.startswith("Knight (textured) – ") for ob in objects_of(textured))
 
     select(root_of(textured))
     assert bpy.ops.tripo.rig(rig_anyway=True) == {'FINISHED'}

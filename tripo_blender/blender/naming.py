@@ -25,6 +25,7 @@ import bpy
 from ..jobs import FOLLOW_KIND
 from ..jobs.kinds import KINDS, RETIRED_KINDS, by_task_type
 from .importer import string_tag
+from ..rules.tags import strip_duplicate_suffix
 
 __all__ = ["CHARACTER_PROP", "result_name", "character_of", "followed_character", "followed_result_name",
            "action_name", "name_result"]
@@ -32,7 +33,6 @@ __all__ = ["CHARACTER_PROP", "result_name", "character_of", "followed_character"
 #: On a result's root and its collection: the character the result belongs to ("Knight").
 CHARACTER_PROP = "tripo_character"
 
-_DUPLICATE_SUFFIX = re.compile(r"\.\d{3,}$")
 #: Names a file gives that say nothing: Tripo's ids, uuids, Blender's and exporters' defaults.
 _GENERIC = re.compile(r"^(tripo_\w*?_?[0-9a-f]{8}[-0-9a-f]*|[0-9a-f]{8}-?[-0-9a-f]{8,}|material|mesh|node|object|"
                       r"default(_?material)?|untitled|root(node)?|scene)$", re.IGNORECASE)
@@ -49,7 +49,7 @@ def result_name(kind: str, character: str, params: Mapping[str, Any] | None = No
 
 
 def _clean(name: str) -> str:
-    return _DUPLICATE_SUFFIX.sub("", name.strip())
+    return strip_duplicate_suffix(name.strip())
 
 
 def character_of(root: bpy.types.Object | None, fallback: str) -> str:
@@ -118,6 +118,9 @@ def name_result(root: bpy.types.Object, objects: Iterable[bpy.types.Object], nam
     others = [ob for ob in objects if ob is not root and _GENERIC.match(_clean(ob.name))]
     for index, ob in enumerate(others, 1):
         ob.name = f"{name} {ob.type.lower()}{f' {index}' if len(others) > 1 else ''}"
+    for ob in objects:  # the file's own name, taken by an earlier result: say whose it is, not ".001"
+        if ob is not root and ob not in others and _clean(ob.name) != ob.name.strip():
+            ob.name = f"{name} – {_clean(ob.name)}"
     for ob in objects:
         data = ob.data
         if data is not None and data.users == 1:
