@@ -62,6 +62,7 @@ BPY_SMOKE = (BPY_45, BPY_51, BPY_52)
 SMOKE_K = "test_addon or test_environment or test_importer or test_generate_ops or test_rigging or test_context_menu or test_policy"
 PYTEST_SUMMARY_RE = re.compile(r"^=+ (.*\d+ (?:passed|failed|error|errors|skipped|deselected).*) =+$", re.M)
 BLENDER_HEADER_RE = re.compile(r"^blender: (.+)$", re.M)
+COMPRESS_FACT_RE = re.compile(r"^compress: (.+)$", re.M)  # tests/blender/conftest.py: pytest_terminal_summary
 MYPY_SUMMARY_RE = re.compile(r"^(Success: .*|Found \d+ errors? .*)$", re.M)
 FAILED_RE = re.compile(r"^(?:FAILED|ERROR) .*$", re.M)
 SHOWN_FAILURES = 10
@@ -74,6 +75,8 @@ def pytest_summary(output: str) -> str:
         parts.append(f"Blender {blender.group(1).strip()}")
     if results := PYTEST_SUMMARY_RE.findall(output):
         parts.append(results[-1])
+    if compress := COMPRESS_FACT_RE.search(output):
+        parts.append(compress.group(1).strip())
     return "; ".join(parts)
 
 

@@ -39,7 +39,7 @@ else:
 
     from tests.dev_extension import enable_working_tree
 
-    from .support import DEV_MODULE, DEV_REPO_MODULE, addon_enabled, enable_addon, reraise
+    from .support import DEV_MODULE, DEV_REPO_MODULE, RUN_FACTS, addon_enabled, enable_addon, reraise
 
     HAVE_BPY = True
 
@@ -49,6 +49,13 @@ def pytest_report_header() -> list[str]:
     if not HAVE_BPY:
         return []
     return [f"blender: {bpy.app.version_string}", f"bpy module: {Path(bpy.__file__).parent}"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """What the run established about this Blender (build.py's summary row quotes these lines)."""
+    if HAVE_BPY:
+        for key, fact in sorted(RUN_FACTS.items()):
+            terminalreporter.write_line(f"{key}: {fact}")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

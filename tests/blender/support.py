@@ -16,6 +16,9 @@ ADDON_ID = "tripo_blender"
 DEV_REPO_MODULE = "tripo_dev"
 DEV_MODULE = f"bl_ext.{DEV_REPO_MODULE}.{ADDON_ID}"
 INSTALLED_MODULE = f"bl_ext.user_default.{ADDON_ID}"
+#: Facts about this Blender that tests established, printed at the end of the run (conftest's
+#: ``pytest_terminal_summary``) so build.py's summary row can say them: ``{"compress": "…"}``.
+RUN_FACTS: dict[str, str] = {}
 
 
 def enable_addon(module: str) -> ModuleType:

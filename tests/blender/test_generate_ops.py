@@ -22,7 +22,7 @@ from tests.client.imagedata import png_bytes
 
 from .runtime_support import (addon_module, created, online, pump_job, rt, set_online_access,  # noqa: F401
                               uploads)
-from .support import ASSETS, DEV_MODULE
+from .support import ASSETS, DEV_MODULE, RUN_FACTS
 
 IMAGES = ASSETS / "images"
 
@@ -301,10 +301,11 @@ def test_compress_is_offered_exactly_where_the_compressed_result_lands(rt: Any, 
                                                                        clean_scene: Any) -> None:
     """The real probe decides, per Blender build: with the meshopt decoder (a 5.2+ importer and its
     library) the compressed result is bought and lands; without it, nothing is bought, and why."""
-    supported = addon_module("blender.importer").gltf_supports_meshopt()
-    if not supported:
+    importer = addon_module("blender.importer")
+    if not importer.gltf_supports_meshopt():
         _refused("cannot open compressed (meshopt) GLBs", mode='TEXT', prompt="a cat", compress=True)
         assert online.requests == [], f"Blender {bpy.app.version_string}: nothing bought"
+        RUN_FACTS["compress"] = f"Compress hidden ({importer.meshopt_unavailable_reason()})"
         return
     assert bpy.ops.tripo.generate(mode='TEXT', prompt="a cat", compress=True) == {'FINISHED'}
     job = _finish(rt)
@@ -312,6 +313,7 @@ def test_compress_is_offered_exactly_where_the_compressed_result_lands(rt: Any, 
     assert job.state.value == "done", job.error
     meshes = [ob for ob in _tagged(job.task_id) if ob.type == 'MESH']
     assert meshes and len(meshes[0].data.polygons) > 100, "the meshopt-compressed fox landed"
+    RUN_FACTS["compress"] = "Compress offered, a compressed result landed"
 
 
 def test_missing_datablock_file_is_explained(rt: Any, online: Emulator, tmp_path: Path) -> None:

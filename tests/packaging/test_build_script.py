@@ -131,6 +131,13 @@ def test_a_failing_step_names_its_failing_tests_under_its_row(tmp_path: Path, mo
     assert "test_right" not in table
 
 
+def test_a_bpy_row_says_whether_compress_was_offered_and_landed() -> None:
+    """Only the version with the meshopt decoder can show the "offered → lands" half: the row says which."""
+    output = ("blender: 5.3.0\n....\ncompress: Compress offered, a compressed result landed\n"
+              "============ 380 passed in 80.1s ============\n")
+    assert steps.pytest_summary(output) == "Blender 5.3.0; 380 passed in 80.1s; Compress offered, a compressed result landed"
+
+
 def test_fast_runs_newest_blender_without_packaging() -> None:
     selected = steps.select_steps({"bpy"}, [], fast=True)
     assert [s.name for s in selected] == ["bpy-5.0"]
