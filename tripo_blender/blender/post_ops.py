@@ -300,9 +300,9 @@ class _Parts:
 # --------------------------------------------------------------------------- texture
 
 
-# TODO(lead): client.versions has no name for the server's texture default (the client sends v2.5, the SDK's).
-#: The texture model the dialog starts with: Tripo's own default when none is sent.
-TEXTURE_DIALOG_VERSION = "v3.0-20250812"
+#: The texture model the dialog starts with: Tripo's own default when none is sent (the client's
+#: default is the SDK's, v2.5).
+TEXTURE_DIALOG_VERSION = versions.TEXTURE_SERVER_DEFAULT
 _TEXTURE_MODEL = "texture model"
 _TEXTURE_VERSION_ITEMS = _version_items(versions.TEXTURE, "Texture model", {
     versions.TEXTURE_V35: " (adds Delight and the Fast quality)", TEXTURE_DIALOG_VERSION: " (Tripo's default)"})
@@ -476,7 +476,7 @@ _RIG_TYPE_ITEMS = (
     (_DETECTED, "Detected", "The rig type the riggability check found (Tripo's default, biped, without one)"),
     *((t.value, t.value.title(), f"Rig as {t.value}") for t in RigType if t != RigType.OTHERS),
 )
-_WIDE_SPECS = f"{_RIG_MODEL} {version_label(versions.RIG_ALL_TYPES[-1])} or newer"
+_WIDE_SPECS = f"{_RIG_MODEL} {version_label(versions.RIG_V25)} or newer"
 _RIG_SPEC_ITEMS = (
     (RigSpec.TRIPO.value, "Tripo", "Tripo's skeleton; needed to retarget Tripo's preset animations"),
     (RigSpec.MIXAMO.value, "Mixamo", "Mixamo bone names (for Mixamo animations); Tripo cannot retarget it"),
@@ -922,9 +922,8 @@ class TRIPO_OT_complete(_Parts, _Placed, _PostProcess):
 # --------------------------------------------------------------------------- smart low poly
 
 
-# TODO(lead): client.versions has no name for the server's decimate default (None sent = v2.0).
 #: The decimate model the dialog starts with: Tripo's own default (smart low poly).
-LOWPOLY_DIALOG_VERSION = "v2.0"
+LOWPOLY_DIALOG_VERSION = versions.DECIMATE_SERVER_DEFAULT
 _LOWPOLY_MODEL = "low-poly model"
 _LOWPOLY_VERSION_ITEMS = _version_items(versions.DECIMATE, "Low-poly model", {
     "v1.0": " (plain decimation)", LOWPOLY_DIALOG_VERSION: " (smart low poly; Tripo's default)",

@@ -272,5 +272,4 @@ def auto_rig_version(rig_type: str | None, spec: str) -> str:
     spec (v3.0, the newest, is chosen explicitly)."""
     if rig_v1_fits(rig_type, spec):
         return versions.RIG_DEFAULT
-    # TODO(lead): a named constant in client.versions for v2.5-20260210 (RIG_ALL_TYPES[1] here and in payloads)
-    return versions.RIG_ALL_TYPES[1]
+    return versions.RIG_V25

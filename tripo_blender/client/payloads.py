@@ -619,7 +619,7 @@ def rig_model_request(
             needs.append(f"spec={body['spec']!r}")
         if needs:
             raise ValueError(f"Rig model {version} rigs bipeds only; {' and '.join(needs)} needs "
-                             f"model_version={versions.RIG_ALL_TYPES[1]!r} or {versions.RIG_ALL_TYPES[0]!r}.")
+                             f"model_version={versions.RIG_V25!r} or {versions.RIG_V30!r}.")
     return Request(ANIMATE_RIG_ROUTE, body)
 
 

@@ -25,7 +25,8 @@ from collections.abc import Mapping
 __all__ = [
     "GENERATION", "TEXTURE", "RIG", "SEGMENTATION", "COMPLETION", "DECIMATE",
     "GENERATION_DEFAULT", "TEXTURE_DEFAULT", "RIG_DEFAULT", "SEGMENTATION_DEFAULT", "COMPLETION_DEFAULT",
-    "TEXTURE_V35", "RIG_ALL_TYPES", "SEGMENTATION_V2", "DECIMATE_SMART_UV", "RIG_REWRITES",
+    "TEXTURE_V35", "TEXTURE_SERVER_DEFAULT", "RIG_ALL_TYPES", "RIG_V25", "RIG_V30", "SEGMENTATION_V2",
+    "DECIMATE_SMART_UV", "DECIMATE_SERVER_DEFAULT", "RIG_REWRITES",
     "DECIMATE_REWRITES", "RETIRED", "is_p1", "is_p_series", "rewrite",
 ]
 
@@ -38,13 +39,17 @@ GENERATION_DEFAULT = "v2.5-20250123"
 TEXTURE = ("v3.5-20260815", "v3.0-20250812", "v2.5-20250123")
 #: The client's default (the SDK's); the *server's* default when none is sent is v3.0.
 TEXTURE_DEFAULT = "v2.5-20250123"
+#: What Tripo uses when no texture version is sent.
+TEXTURE_SERVER_DEFAULT = "v3.0-20250812"
 #: The texture version that adds ``texture_quality="fast"`` and ``delight``.
 TEXTURE_V35 = "v3.5-20260815"
 
-RIG = ("v3.0-20260909", "v2.5-20260210", "v1.0-20240301")
+#: The rig versions that take every rig type and the unity / unreal / vrm specs (v1.0 rigs bipeds).
+RIG_V30 = "v3.0-20260909"
+RIG_V25 = "v2.5-20260210"
+RIG = (RIG_V30, RIG_V25, "v1.0-20240301")
 RIG_DEFAULT = "v1.0-20240301"
-#: Rig versions that take every rig type and the unity / unreal / vrm specs (v1.0 rigs bipeds).
-RIG_ALL_TYPES = ("v3.0-20260909", "v2.5-20260210")
+RIG_ALL_TYPES = (RIG_V30, RIG_V25)
 
 SEGMENTATION = ("v2.0-20260430", "v1.0-20250506")
 SEGMENTATION_DEFAULT = "v1.0-20250506"
@@ -58,9 +63,11 @@ COMPLETION_DEFAULT = "v1.0-20250506"
 DECIMATE = ("v3.0", "v2.0", "v1.0")
 #: The decimate version that can also unwrap UVs (``smart_uv``).
 DECIMATE_SMART_UV = "v3.0"
+#: What Tripo uses when no decimate version is sent (smart low poly).
+DECIMATE_SERVER_DEFAULT = "v2.0"
 
 #: Retired versions apiv3 rejects on the rig route, and what the client sends instead.
-RIG_REWRITES: Mapping[str, str] = {"v2.0-20250506": "v2.5-20260210"}
+RIG_REWRITES: Mapping[str, str] = {"v2.0-20250506": RIG_V25}
 #: Retired versions apiv3 rejects on the decimate (smart low poly) route, and what is sent instead.
 DECIMATE_REWRITES: Mapping[str, str] = {
     "P-v1.0-20250506": "v1.0",
