@@ -9,6 +9,8 @@ results land in the source's place. Refusals (armature, empty, no faces, caps) m
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 import bmesh
@@ -247,3 +249,21 @@ def test_every_dialog_says_the_mesh_is_uploaded_first(rt: Any, online: Emulator,
         assert f"'Suzanne' ({_evaluated(monkey)[0]:,} triangles, modifiers applied)" in text, text
         assert "not uploaded again" in text
     assert not uploads(online) and not created(online), "drawing a dialog sends nothing"
+
+
+def test_exports_left_by_failed_jobs_are_pruned_after_three_days(rt: Any, online: Emulator,
+                                                                 clean_scene: Any) -> None:
+    """A job keeps its export until Tripo accepted the paid request; what failed jobs leave behind
+    does not pile up in the temporary folder for ever."""
+    mesh_export = addon_module("blender.mesh_export")
+    folder = mesh_export._folder()
+    stale, recent = folder / "left-by-a-failed-job.glb", folder / "waiting-for-a-retry.glb"
+    for path, age in ((stale, mesh_export.EXPORT_KEEP_SECONDS + 60), (recent, 3600)):
+        path.write_bytes(b"glTF")
+        os.utime(path, (time.time() - age, time.time() - age))
+    try:
+        select(_monkey(clean_scene))
+        assert bpy.ops.tripo.texture() == {'FINISHED'}
+        assert not stale.exists() and recent.exists()
+    finally:
+        recent.unlink(missing_ok=True)

@@ -446,6 +446,14 @@ class Emulator:
         """
         self._store.forget(task_id)
 
+    def forget(self, token_or_task_id: str) -> None:
+        """Tripo forgets a ``file_…`` token (a POST naming it is refused 400/1004, "invalid or
+        expired file_token") or a task (:meth:`forget_task`: 404/2001) sooner than expected."""
+        if token_or_task_id.startswith("file_"):
+            self._store.forget_upload(token_or_task_id)
+        else:
+            self.forget_task(token_or_task_id)
+
     def expire_urls(self) -> None:
         """Every download URL issued so far is now expired: the CDN answers 403 until the task is re-read."""
         self._signer.expire_all()

@@ -254,6 +254,14 @@ class Store:
         with self.lock:
             self.tasks[task_id].forgotten = True
 
+    def forget_upload(self, token: str) -> None:
+        """Drop an uploaded file: its token answers 1004 from now on, as an expired one does."""
+        with self.lock:
+            for account in self.accounts.values():
+                if account.uploads.pop(token, None) is not None:
+                    return
+            raise KeyError(token)
+
     def next_outcome(self) -> Outcome:
         with self.lock:
             return self.outcomes.popleft() if self.outcomes else Outcome()

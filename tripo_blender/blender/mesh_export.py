@@ -21,9 +21,11 @@ happen on the worker.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,9 +112,20 @@ def size_problem(size: int) -> str | None:
             "Nothing was sent: decimate it (or remove modifiers) and try again")
 
 
-def _folder() -> Path:
+#: How long an exported GLB may wait for its job: a job keeps its file until Tripo accepted the
+#: paid request (a refused reuse, or a Retry, uploads it again), so failed and cancelled jobs leave
+#: theirs behind; older ones are pruned at the next export (a later Retry says the file is gone).
+EXPORT_KEEP_SECONDS = 3 * 24 * 3600
+
+
+def _folder(now: float | None = None) -> Path:
     folder = Path(tempfile.gettempdir()) / "tripo_blender_exports"
     folder.mkdir(parents=True, exist_ok=True)
+    oldest = (time.time() if now is None else now) - EXPORT_KEEP_SECONDS
+    for stale in folder.glob("*.glb"):
+        with contextlib.suppress(OSError):  # another Blender may be pruning too
+            if stale.stat().st_mtime < oldest:
+                stale.unlink()
     return folder
 
 

@@ -13,7 +13,9 @@ made it):
   ones are not offered (:data:`TOKEN_REUSE_SECONDS`, :data:`..rules.tags.TASK_RETENTION_DAYS`).
 
 The worker reports what it did in ``Job.result["upload"]``; :func:`remember` copies it onto the
-object (the newest upload wins). Each source object also gets a stable id (``tripo_mesh_uid``)
+object (the newest upload wins). Tripo may forget a token or task sooner than these ages: the
+worker then uploads again and lists the refused ids as ``dead``, which :func:`remember` takes off
+the object. Each source object also gets a stable id (``tripo_mesh_uid``)
 so a job finds its object again after a rename. Main thread only.
 """
 
@@ -87,7 +89,13 @@ def _record(job: Job) -> Mapping[str, Any] | None:
 
 
 def remember(job: Job, ob: bpy.types.Object | None = None) -> bool:
-    """Store what ``job``'s worker uploaded on its source object (if newer than what it has)."""
+    """Store what ``job``'s worker uploaded on its source object (if newer than what it has).
+
+    Ids in the record's ``dead`` list are ones Tripo refused as unknown (the worker then uploaded
+    the mesh again): they come off the object whatever else happens, and a record older than the
+    object's never writes anything back — an earlier job replayed by :func:`remember_all`, or
+    landing late, would otherwise put the dead token back on the object.
+    """
     record = _record(job)
     uid = job.spec.meta.get(SOURCE_UID_META)
     if record is None or not isinstance(uid, str):
@@ -97,10 +105,14 @@ def remember(job: Job, ob: bpy.types.Object | None = None) -> bool:
         ob = object_with_uid(uid, hint if isinstance(hint, str) else None)
     if ob is None:
         return False
+    dead = record.get("dead") or ()
+    for prop in (TOKEN_PROP, TASK_PROP):
+        if _prop(ob, prop) in dead:
+            del ob[prop]
     at = float(record.get("at") or 0.0)
+    if _time(ob) > at:
+        return False  # an older upload (of this or another version of the mesh)
     if _prop(ob, HASH_PROP) != record["hash"]:
-        if _time(ob) > at:
-            return False  # an older upload of another version of the mesh
         for prop in (TOKEN_PROP, TASK_PROP):
             if _prop(ob, prop) is not None:
                 del ob[prop]

@@ -19,6 +19,15 @@ uploads or imports again. The ``import_model`` request (free on Tripo) is journa
 first; if it may have reached Tripo without an answer, the job fails saying so — the paid request
 was not sent, so a Retry costs nothing but a second, free import.
 
+Tripo may forget a token or task sooner than the ages we reuse them for (a day, six days: our
+guesses). A paid POST naming a *reused* source it no longer has is refused — 400/1004 for a file
+token, 404/2001 for a task — and a refusal creates and charges nothing. So the exported file is
+kept until the POST is accepted (:func:`discard_export`), and such a refusal makes the job forget
+the dead source (:func:`forget_reused`: the plan's ``known`` emptied, the dead ids listed under
+``"dead"`` in ``Job.result["upload"]`` so the object forgets them too) and go through this step
+again: one fresh upload (and import), then one more POST. The fresh source is no longer "reused",
+so a second refusal is final and shows Tripo's message (a genuine parameter problem).
+
 No ``bpy`` here (worker threads).
 """
 
@@ -34,18 +43,25 @@ from typing import Any, Callable, Mapping
 from ..client import Task, TaskStatus, TripoAPIError, TripoClient, TripoRequestError
 from .journal import JournalError
 from .kinds import FILE_TOKEN_KINDS, SOURCE_PARAM
-from .model import Job, JobError, JobSpec, JobState, thaw
+from .model import TASK_UNKNOWN_CODE, Job, JobError, JobSpec, JobState, thaw
 
-__all__ = ["PLAN_KEY", "RESULT_KEY", "MeshPlan", "plan_of", "file_sha256", "upload_note", "kept_upload",
-           "MeshSourceStep"]
+__all__ = ["PLAN_KEY", "RESULT_KEY", "RENEW_NOTE", "MeshPlan", "plan_of", "file_sha256", "upload_note",
+           "kept_upload", "refused_reuse", "forget_reused", "discard_export", "MeshSourceStep"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
 #: ``JobSpec.meta`` key of the plan (written by the Blender layer at submission).
 PLAN_KEY = "mesh_upload"
-#: ``Job.result`` key of what the step did (``hash``, ``file_token``, ``import_task_id``, ``at``).
+#: ``Job.result`` key of what the step did (``hash``, ``file_token``, ``import_task_id``, ``at``,
+#: and ``dead``: ids Tripo refused as unknown, which the object must forget).
 RESULT_KEY = "upload"
+#: The row's note once a reused source was refused, until the fresh upload is in place.
+RENEW_NOTE = "Tripo no longer has the earlier upload; uploading again…"
 _CHUNK = 1 << 20
+#: What apiv3 answers a paid POST naming a source it no longer has, by the kind of source
+#: (wire reference §1.4: an invalid or expired file_token is 1004; an unknown task 2001).
+_DEAD_CODES: Mapping[str, int] = {"file_token": 1004, "import_task_id": TASK_UNKNOWN_CODE}
+_SOURCE_KEYS = ("file_token", "import_task_id")
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,7 @@ class MeshPlan:
     size: int
     ready: bool
     known: Mapping[str, Any]
+    renewing: bool = False  # a reused source was refused: this run uploads it again
 
     def reusable(self, digest: str, what: str) -> str | None:
         """The earlier ``file_token`` / ``import_task_id`` of this very file, if there is one."""
@@ -72,12 +89,60 @@ def plan_of(spec: JobSpec) -> MeshPlan | None:
         return None
     known = raw.get("known")
     return MeshPlan(str(raw["path"]), int(raw.get("size") or 0), bool(raw.get("ready")),
-                    known if isinstance(known, Mapping) else {})
+                    known if isinstance(known, Mapping) else {}, bool(raw.get("renewing")))
 
 
 def kept_upload(result: Mapping[str, Any]) -> dict[str, Any]:
     """The part of a job's result that outlives a retry or a new poll answer: its upload record."""
     return {RESULT_KEY: result[RESULT_KEY]} if RESULT_KEY in result else {}
+
+
+def _reused(job: Job) -> str | None:
+    """``"file_token"`` / ``"import_task_id"`` when the POST names a source taken from ``known``
+    (an earlier job's upload), None when this job made it itself (or there is no local mesh)."""
+    plan = plan_of(job.spec)
+    source = job.spec.params.get(SOURCE_PARAM)
+    if plan is None or not plan.ready or not isinstance(source, str) or not source:
+        return None
+    return next((what for what in _SOURCE_KEYS if plan.known.get(what) == source), None)
+
+
+def refused_reuse(job: Job, code: int | None) -> bool:
+    """Was ``job``'s paid POST refused because Tripo forgot the reused source it names?
+
+    1004 also means any other bad parameter; if that was the cause, the fresh upload meets the
+    same refusal and the job then fails with it — one free upload was all it cost.
+    """
+    what = _reused(job)
+    return what is not None and code == _DEAD_CODES[what]
+
+
+def forget_reused(job: Job) -> tuple[JobSpec, dict[str, Any]]:
+    """The spec and result of ``job`` once its reused source is known dead: the plan is not
+    ready, remembers nothing (the token and import task of that upload go together: a new
+    import needs a token Tripo still has), names the exported file again, and says it is
+    renewing; the upload record keeps only the hash and the ids to forget (``dead``)."""
+    meta = dict(thaw(job.spec.meta))
+    plan = dict(meta[PLAN_KEY])
+    earlier = job.result.get(RESULT_KEY)
+    records = [plan.get("known") or {}, earlier if isinstance(earlier, Mapping) else {}]
+    dead = {str(r[k]) for r in records for k in _SOURCE_KEYS if r.get(k)}
+    dead |= {str(v) for r in records for v in (r.get("dead") or ())}
+    digest = next((r["hash"] for r in reversed(records) if isinstance(r.get("hash"), str)), None)
+    meta[PLAN_KEY] = {**plan, "ready": False, "known": {}, "renewing": True}
+    params = {**thaw(job.spec.params), SOURCE_PARAM: plan["path"]}
+    result = {k: v for k, v in thaw(job.result).items() if k != RESULT_KEY}
+    if digest is not None:
+        result[RESULT_KEY] = {"hash": digest, "at": time.time(), "dead": sorted(dead)}
+    return replace(job.spec, params=params, meta=meta), result
+
+
+def discard_export(spec: JobSpec) -> None:
+    """Remove the exported file once a POST naming its upload was accepted. Until then it is
+    kept: a refused reuse uploads it again (and a failed job's Retry may need it too)."""
+    plan = plan_of(spec)
+    if plan is not None:
+        Path(plan.path).unlink(missing_ok=True)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -121,6 +186,10 @@ class MeshSourceStep:
         try:
             source, record = self._source(job, plan)
         except FileNotFoundError:
+            if plan.renewing:  # a job from before the export was kept until its POST was accepted
+                return self._fail("Tripo no longer has the earlier upload of this mesh, and the exported file is "
+                                  "gone from the temporary folder.",
+                                  "Nothing was charged. Run the operation again from the menu: it uploads the mesh anew.")
             return self._fail("The exported mesh is gone from the temporary folder.",
                               "Nothing was sent. Run the operation again from the menu.")
         except (TripoAPIError, TripoRequestError) as exc:
@@ -137,14 +206,13 @@ class MeshSourceStep:
         params = dict(thaw(job.spec.params))
         params[SOURCE_PARAM] = source
         meta = dict(thaw(job.spec.meta))
-        meta[PLAN_KEY] = {**meta[PLAN_KEY], "ready": True}
+        meta[PLAN_KEY] = {k: v for k, v in meta[PLAN_KEY].items() if k != "renewing"} | {"ready": True}
         result = {**thaw(job.result), RESULT_KEY: record}
         try:
             self.update(note="", spec=replace(job.spec, params=params, meta=meta), result=result, must_persist=True)
         except JournalError as exc:
             return self._fail(f"{exc}.", "Nothing paid was sent; free disk space or check permissions, then retry.")
-        Path(plan.path).unlink(missing_ok=True)  # Tripo has it now; the journaled spec no longer names it
-        return True
+        return True  # the file stays until the POST is accepted (discard_export)
 
     def _fail(self, message: str, suggestion: str, code: int | None = None, trace_id: str | None = None) -> bool:
         self.update(JobState.FAILED, note="not sent", error=JobError(message, code, suggestion, trace_id))
@@ -152,9 +220,12 @@ class MeshSourceStep:
 
     def _source(self, job: Job, plan: MeshPlan) -> tuple[str, dict[str, Any]]:
         """The string the POST names as its source, and the record for ``Job.result``."""
-        self.update(note="Checking the exported mesh…")
+        self.update(note=RENEW_NOTE if plan.renewing else "Checking the exported mesh…")
         digest = file_sha256(plan.path)
         record: dict[str, Any] = {"hash": digest, "at": time.time()}
+        earlier = job.result.get(RESULT_KEY)
+        if isinstance(earlier, Mapping) and earlier.get("dead"):
+            record["dead"] = list(earlier["dead"])  # still to be forgotten on the object
         needs_task = job.kind not in FILE_TOKEN_KINDS
         imported = plan.reusable(digest, "import_task_id") if needs_task else None
         if imported is not None:
@@ -164,7 +235,7 @@ class MeshSourceStep:
         token = plan.reusable(digest, "file_token")
         if token is None:
             self.hold()
-            self.update(note=upload_note(plan.size or Path(plan.path).stat().st_size))
+            self.update(note=RENEW_NOTE if plan.renewing else upload_note(plan.size or Path(plan.path).stat().st_size))
             token = self.client.upload_file(plan.path)
             log.info("Job %s: uploaded the mesh (%s) as %s", job.id, digest[:12], token)
         else:

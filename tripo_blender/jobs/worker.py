@@ -6,6 +6,9 @@ Rules of this module (it runs on worker threads):
 * The creation POST is sent at most once per run, and only after the intent is in the journal.
   A refusal (429/1007/2000) is the only failure that is resent automatically: the server said
   it did nothing. A timeout after sending makes the job ``uncertain``; nothing resends it.
+  One more refusal is answered in the same run: a local mesh's *reused* upload that Tripo no
+  longer has (1004 token / 2001 import task) is uploaded again once, then the POST is sent again
+  (:meth:`Execution._renew_source`).
 * A task that exists is never given up silently: connection problems while polling are
   retried with capped backoff, forever, with the job showing "connection lost, retrying".
   Polling itself is done for all jobs at once by the runner's :class:`~.watcher.TaskWatcher`
@@ -40,8 +43,8 @@ from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
-from .kinds import FOLLOW_KIND, KINDS
-from .mesh_upload import MeshSourceStep, kept_upload
+from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM
+from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
 from .model import NOT_CREATED_NOTE, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze, select_outputs, thaw
 from .scheduler import Scheduler, Ticket
 from .verify import find_created_task
@@ -184,6 +187,7 @@ class Execution:
         self.settings = settings
         self.watcher = watcher
         self.retry_in: float | None = None  # set when the server refused the POST (429)
+        self._renewed = False  # set when a refused reused upload is to be uploaded again (once)
         self._last_answer = time.monotonic()  # the last usable poll answer (stall bound)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -228,9 +232,7 @@ class Execution:
 
     def _execute(self) -> None:
         if self.ticket.post:
-            if not self._prepare_source():
-                return
-            task_id = self._submit()
+            task_id = self._send()
         else:
             job = self.book.require(self.job_id)
             task_id = self._verify(job) if job.state == JobState.UNCERTAIN and job.task_id is None else job.task_id
@@ -243,6 +245,17 @@ class Execution:
             self._update(JobState.FAILED, note="", error=_task_error(task))
             return
         self._deliver(task)
+
+    def _send(self) -> str | None:
+        """The source step, then the POST; both once more when the POST refused a reused upload
+        (:meth:`_renew_source`). That happens at most once: the fresh source is not reused."""
+        while True:
+            if not self._prepare_source():
+                return None
+            self._renewed = False
+            task_id = self._submit()
+            if task_id is not None or not self._renewed:
+                return task_id
 
     # -- 0. a local mesh as the source ---------------------------------------------------------
     def _prepare_source(self) -> bool:
@@ -295,7 +308,9 @@ class Execution:
         except TripoAPIError as exc:
             if exc.code in RATE_LIMIT_CODES:
                 self._refused(exc)
-            elif exc.code == TASK_UNKNOWN_CODE and _is_post_process(job.kind):
+            elif refused_reuse(job, exc.code):
+                self._renew_source(job, exc)
+            elif exc.code == TASK_UNKNOWN_CODE and _is_post_process(job.kind) and plan_of(job.spec) is None:
                 self._settle(JobState.FAILED, "", exc, error=JobError(
                     "Tripo no longer knows the source task: tasks are kept about 7 days, so this result can no "
                     "longer be processed on Tripo's side.", exc.code,
@@ -318,6 +333,7 @@ class Execution:
             log.exception("Job %s: unexpected error while sending", self.job_id)
             self._settle(JobState.UNCERTAIN, "the request may have reached Tripo; not resent", exc)
             return None
+        discard_export(job.spec)  # accepted: Tripo has the source for good
         self._record_task(task_id)
         return task_id
 
@@ -366,6 +382,34 @@ class Execution:
             # cancelled while sending, and the POST may have created a task: the job is uncertain,
             # so its Retry asks Tripo first instead of paying again
             self.book.update_if(self.job_id, _CANCELLED, JobState.UNCERTAIN, note=f"cancelled; {note}", error=error)
+
+    def _renew_source(self, job: Job, exc: TripoAPIError) -> None:
+        """The POST named a local mesh's upload reused from an earlier job, and Tripo refused it as
+        unknown (1004 for a file token, 2001 for an import task): it forgot it sooner than we
+        guessed. Forget it (:func:`.mesh_upload.forget_reused`) and let :meth:`_send` upload the
+        kept export again and send the POST once more.
+
+        Why this second POST keeps "one job, at most one paid task": the first one got a definite
+        4xx answer with an error code — Tripo validated the request and created (and charged)
+        nothing, as with a 429; a POST that may have reached Tripo unanswered is never resent
+        (``uncertain``). The job is journaled ``pending`` with the plan not ready before the
+        upload, and its second intent is journaled (must_persist) before the second POST, so a
+        crash anywhere in between resumes into one upload and one POST, never two POSTs. A cancel
+        meanwhile still drops the dead source, so a Retry uploads anew.
+        """
+        spec, result = forget_reused(job)
+        log.warning("Job %s: Tripo refused the reused upload %s (%s: %s); uploading the mesh again",
+                    self.job_id, job.spec.params.get(SOURCE_PARAM), exc.code, exc.message)
+        if self.book.update_if(self.job_id, SENDING, JobState.PENDING, note=RENEW_NOTE, error=None) is None:
+            self.book.update_if(self.job_id, _CANCELLED, spec=spec, result=result)  # cancelled while sending
+            return
+        try:
+            self._update(spec=spec, result=result, must_persist=True)
+        except JournalError as exc_journal:
+            self._update(JobState.FAILED, note="not sent", error=JobError(
+                f"{exc_journal}.", exc.code, "Nothing paid was sent; free disk space or check permissions, then retry."))
+            return
+        self._renewed = True
 
     def _refused(self, exc: TripoAPIError) -> None:
         """429: the server did nothing. Wait locally (honouring Retry-After) and send again."""
