@@ -17,11 +17,13 @@ from typing import Any
 import bpy
 import pytest
 
-from tests.emulator import Emulator
+from tests.emulator import TEST_KEY, Emulator
 from tests.emulator.glb import read as read_glb
 
-from .post_support import finish, make_result, objects_of, poll_message, posted, root_of, select
-from .runtime_support import created, online, rt, uploads  # noqa: F401 - fixtures
+from tripo_blender.client import TripoClient
+
+from .post_support import finish, make_result, newest, objects_of, poll_message, posted, root_of, select
+from .runtime_support import created, online, pump_job, rt, uploads  # noqa: F401 - fixtures
 from .support import DEV_MODULE
 
 DAY = 24 * 3600
@@ -108,3 +110,16 @@ def test_the_console_takes_an_expired_result_like_any_mesh(rt: Any, online: Emul
     assert imported["input"].startswith("file_") and posted(online, "mesh_uv")[0]["input"] != fox.task_id
     with pytest.raises(ValueError, match="10 days old"):
         tripo.retarget(old, ["preset:walk"])
+
+
+def test_a_task_followed_by_id_is_stamped_with_its_age_on_tripo(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    """Import by Task ID of a model made five days ago elsewhere: the menu knows its age, so in
+    two days it goes up as a mesh instead of being sent as a task Tripo forgot."""
+    online.clock.advance(-5 * DAY)
+    with TripoClient(api_key=TEST_KEY, base_url=online.base_url) as client:
+        task_id = client.text_to_model("a fox made last week")
+    online.clock.advance(5 * DAY)
+    assert bpy.ops.tripo.import_task(task_id=task_id) == {'FINISHED'}
+    job = pump_job(rt, newest(rt, "import_task").id, "done")
+    stamped = root_of(job)["tripo_task_created"]
+    assert abs(stamped - (time.time() - 5 * DAY)) < 120, "Tripo's creation time, not the import's"

@@ -78,7 +78,7 @@ def land_images(job: Job, files: Mapping[str, str]) -> list[bpy.types.Image]:
             image[TASK_TYPE_PROP] = task_type
         if view:
             image[VIEW_PROP] = view
-        for name, value in created_tags(job.kind, job.created_at).items():  # Tripo forgets tasks in ~7 days
+        for name, value in created_tags(job.kind, job.created_at, job.result).items():  # Tripo forgets tasks
             image[name] = value
         images.append(image)
     if not images:

@@ -104,7 +104,7 @@ def result_tags(job: Job) -> dict[str, str | int]:
     if task_type:
         tags[TASK_TYPE_PROP] = task_type
     if job.task_id:
-        tags.update(created_tags(job.kind, job.created_at))
+        tags.update(created_tags(job.kind, job.created_at, job.result))
     return tags
 
 

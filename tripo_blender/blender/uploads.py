@@ -41,7 +41,7 @@ TASK_PROP = "tripo_upload_task"
 TIME_PROP = "tripo_upload_time"
 #: ``JobSpec.meta`` key: the uid of the local mesh a job was made from (its landing place).
 SOURCE_UID_META = "source_mesh_uid"
-# TODO(lead): Tripo documents no file-token lifetime; a day is what we reuse one for (tasks: ~7 days).
+# Tripo documents no file-token lifetime; a day is our guess (one it forgot sooner is uploaded again: jobs.mesh_upload).
 TOKEN_REUSE_SECONDS = 24 * 3600.0
 _TASK_REUSE_SECONDS = (TASK_RETENTION_DAYS - 1) * 24 * 3600.0
 

@@ -26,6 +26,12 @@ from .kinds import FOLLOW_KIND, KINDS, MODEL_OUTPUTS, RETIRED_KINDS, THUMBNAIL_O
 #: The API's code for "no such task": a wrong id, another key's task, or one past Tripo's task
 #: retention (about 7 days) — or one made on the retired v2 API.
 TASK_UNKNOWN_CODE = 2001
+#: How long Tripo keeps a task, as far as we can tell (it documents no figure): the menu treats an
+#: older result as a mesh to upload, the messages of a 2001 say it.
+TASK_RETENTION_DAYS = 7
+#: ``Job.result`` key of a followed task's creation time on Tripo (Unix seconds): own jobs know
+#: when they were sent; a task followed by id was made elsewhere, at a time only Tripo knows.
+TASK_CREATED_KEY = "task_created"
 
 __all__ = [
     "JobState",
@@ -34,6 +40,9 @@ __all__ = [
     "CANCELLABLE_STATES",
     "TRANSITIONS",
     "API_VERSION",
+    "TASK_UNKNOWN_CODE",
+    "TASK_RETENTION_DAYS",
+    "TASK_CREATED_KEY",
     "FOLLOWED_INPUT_KEYS",
     "followed_input",
     "JobSpec",

@@ -45,7 +45,8 @@ from .events import FilesReady
 from .journal import JournalError
 from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM
 from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
-from .model import NOT_CREATED_NOTE, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze, select_outputs, thaw
+from .model import (NOT_CREATED_NOTE, TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
+                    select_outputs, thaw)
 from .scheduler import Scheduler, Ticket
 from .verify import find_created_task
 from .watcher import TaskWatcher
@@ -130,8 +131,8 @@ def _gone_error(job: Job, exc: TripoAPIError) -> JobError:
             "is no longer available.", exc.code,
             "Remove this job. Nothing was sent again and nothing more is charged.", exc.trace_id)
     return JobError(
-        f"Tripo no longer knows task {job.task_id}: tasks are kept about 7 days, so its result can no longer "
-        "be fetched (or the task belongs to another API key).", exc.code,
+        f"Tripo no longer knows task {job.task_id}: tasks are kept about {TASK_RETENTION_DAYS} days, so its result "
+        "can no longer be fetched (or the task belongs to another API key).", exc.code,
         "Remove this job; nothing more is charged. If you changed the API key, switch back and Retry: it only "
         "looks for the task again, for free.", exc.trace_id)
 
@@ -312,8 +313,8 @@ class Execution:
                 self._renew_source(job, exc)
             elif exc.code == TASK_UNKNOWN_CODE and _is_post_process(job.kind) and plan_of(job.spec) is None:
                 self._settle(JobState.FAILED, "", exc, error=JobError(
-                    "Tripo no longer knows the source task: tasks are kept about 7 days, so this result can no "
-                    "longer be processed on Tripo's side.", exc.code,
+                    f"Tripo no longer knows the source task: tasks are kept about {TASK_RETENTION_DAYS} days, so this "
+                    "result can no longer be processed on Tripo's side.", exc.code,
                     "Nothing was charged. Run it again on the model in the scene: its mesh is uploaded instead.",
                     exc.trace_id))
             else:
@@ -478,15 +479,18 @@ class Execution:
             self.scheduler.leave_flight(self.ticket)
             followed: dict[str, Any] = {}
             current = self.book.require(self.job_id)
-            if current.kind == FOLLOW_KIND:  # own jobs know their params
+            created: dict[str, Any] = {}
+            if current.kind == FOLLOW_KIND:  # own jobs know their params and when they were sent
                 followed["task_input"] = followed_input(task.input)
+                if task.create_time > 0:  # the menu's expiry rule needs the task's age (rules.tags)
+                    created[TASK_CREATED_KEY] = task.create_time
             kept = kept_upload(current.result)  # the main thread stores it on the mesh
             self._update(
                 task_status=getattr(task.status, "value", str(task.status)),
                 task_type=task.type or None,
                 **followed,
                 consumed_credit=task.credits_consumed,
-                result={**kept, **_task_result(task)},
+                result={**kept, **_task_result(task), **created},
             )
             return task
 

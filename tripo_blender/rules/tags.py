@@ -17,6 +17,7 @@ import time
 from typing import Any, Mapping
 
 from ..jobs.kinds import FOLLOW_KIND, GENERATED_TYPES, KINDS, PARTS_KINDS, RIG
+from ..jobs.model import TASK_CREATED_KEY, TASK_RETENTION_DAYS
 
 __all__ = ["RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS", "PARTS_TASK_TYPES",
            "RIG_TASK_TYPE", "MODEL_VERSION_PROP", "TASK_CREATED_PROP", "TASK_RETENTION_DAYS", "result_task_type",
@@ -38,8 +39,6 @@ MODEL_VERSION_PROP = "tripo_model_version"
 #: about :data:`TASK_RETENTION_DAYS` days; after that a post-process of the task is refused
 #: (2001), so the menu says so before anyone waits or pays.
 TASK_CREATED_PROP = "tripo_task_created"
-# TODO(lead): a retention constant in jobs.kinds (the worker's messages say "about 7 days" too).
-TASK_RETENTION_DAYS = 7
 #: The same, as task types (what a task followed by id is known by).
 PARTS_TASK_TYPES = frozenset(KINDS[kind].wire_type for kind in PARTS_KINDS)
 #: The task type of a rig (what a retarget needs as its source).
@@ -97,12 +96,17 @@ def followed_tags(task_type: str | None, task_input: Mapping[str, Any]) -> dict[
     return generation_tags(task_type or "", task_input)
 
 
-def created_tags(kind: str, created_at: float) -> dict[str, int]:
+def created_tags(kind: str, created_at: float, result: Mapping[str, Any] | None = None) -> dict[str, int]:
     """The creation stamp of a job's result (:data:`TASK_CREATED_PROP`). A task followed by id
-    was created elsewhere, at a time the job does not know: it stays unstamped (the menu then
-    gives it the benefit of the doubt) rather than claiming to be younger than it is."""
-    # TODO(lead): with the task's own created_at on Job (Task.create_time), followed tasks could be stamped too.
-    return {} if kind == FOLLOW_KIND else {TASK_CREATED_PROP: int(created_at)}
+    was created elsewhere: it is stamped with the time Tripo reported (``result``'s
+    :data:`..jobs.model.TASK_CREATED_KEY`), else left unstamped (the menu then gives it the
+    benefit of the doubt) rather than claiming to be younger than it is."""
+    if kind != FOLLOW_KIND:
+        return {TASK_CREATED_PROP: int(created_at)}
+    reported = (result or {}).get(TASK_CREATED_KEY)
+    if isinstance(reported, (int, float)) and not isinstance(reported, bool) and reported > 0:
+        return {TASK_CREATED_PROP: int(reported)}
+    return {}
 
 
 def task_age_days(created: Any, now: float | None = None) -> float | None:
