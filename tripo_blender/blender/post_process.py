@@ -9,9 +9,9 @@ known (2001), so it cannot be post-processed as a task. The landing tags every o
 type (``tripo_task_type``), its creation time (``tripo_task_created``) and, for rigs, the spec
 and format, so the menu can grey out what Tripo would refuse — *before* anyone pays or waits — and
 say why (``poll_message_set``). A task followed with "Import by Task ID" is tagged with the type
-the server reported. One of unknown type or age (objects tagged by an older version, or a task
-followed by id) gets the benefit of the doubt: Tripo answers for it, and retargeting falls back to
-"has an armature".
+and creation time the server reported. One of unknown type or age (objects tagged by an older
+version) gets the benefit of the doubt: Tripo answers for it, and retargeting falls back to "has
+an armature".
 
 A Tripo result older than that is treated as a mesh of one's own (below): Tripo no longer has
 its task, so its meshes are uploaded first (:func:`.sources.usable_source`).
