@@ -267,3 +267,21 @@ def test_exports_left_by_failed_jobs_are_pruned_after_three_days(rt: Any, online
         assert not stale.exists() and recent.exists()
     finally:
         recent.unlink(missing_ok=True)
+
+
+def test_the_export_leaves_the_window_on_the_artists_scene(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    """Blender's exporter "restores" the scene the context named — the temporary export scene —
+    which is deleted right after: the window must be back on the artist's own scene."""
+    window = bpy.context.window
+    assert window is not None
+    first = window.scene
+    mine = bpy.data.scenes.new("A shot")  # sorts first: not the scene Blender falls back to on a delete
+    window.scene = mine
+    try:
+        select(_monkey(mine))
+        assert bpy.ops.tripo.texture() == {'FINISHED'}
+        assert window.scene == mine and bpy.context.scene == mine, window.scene.name
+        assert {s.name for s in bpy.data.scenes} == {first.name, "A shot"}, "the export scene is gone"
+    finally:
+        window.scene = first
+        bpy.data.scenes.remove(mine)

@@ -173,7 +173,16 @@ def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
 
 
 def _write(scene: bpy.types.Scene, path: Path) -> None:
-    """Run Blender's glTF exporter on ``scene`` alone."""
+    """Run Blender's glTF exporter on ``scene`` alone.
+
+    The exporter makes each exported scene the window's scene and, at the end, "restores" the one
+    ``bpy.context.scene`` named when it started — under our override, the temporary scene. Left
+    so, the window would show a scene that is deleted right after (the 4.2 module then crashed in
+    the next export; a user with several scenes would be switched to another one). So the
+    window's own scene is put back here.
+    """
+    window = bpy.context.window
+    user_scene = window.scene if window is not None else None
     try:
         with bpy.context.temp_override(scene=scene, view_layer=scene.view_layers[0]):
             result = bpy.ops.export_scene.gltf(
@@ -183,5 +192,8 @@ def _write(scene: bpy.types.Scene, path: Path) -> None:
                 export_extras=False)
     except (RuntimeError, TypeError, AttributeError) as exc:  # exporter disabled, or refused the data
         raise ExportFailed(f"Blender's glTF exporter failed: {exc}") from None
+    finally:
+        if window is not None and user_scene is not None and window.scene != user_scene:
+            window.scene = user_scene
     if result != {'FINISHED'}:
         raise ExportFailed("Blender's glTF exporter did not finish")
