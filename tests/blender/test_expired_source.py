@@ -123,3 +123,18 @@ def test_a_task_followed_by_id_is_stamped_with_its_age_on_tripo(rt: Any, online:
     job = pump_job(rt, newest(rt, "import_task").id, "done")
     stamped = root_of(job)["tripo_task_created"]
     assert abs(stamped - (time.time() - 5 * DAY)) < 120, "Tripo's creation time, not the import's"
+
+
+def test_an_expired_result_without_a_mesh_left_says_so_and_sends_nothing(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    fox = make_result(rt)
+    root = root_of(fox)
+    for ob in objects_of(fox):
+        ob["tripo_task_created"] = int(time.time() - 9 * DAY)
+    for ob in [ob for ob in objects_of(fox) if ob.type == 'MESH']:
+        bpy.data.objects.remove(ob)  # the artist deleted the meshes, kept the empty
+    bpy.context.view_layer.update()
+    select(root)
+    why = poll_message("texture") or ""
+    assert "9 days old" in why and "no mesh with faces to upload instead" in why, why
+    assert uploads(online) == [] and created(online, "texture_model") == []
