@@ -23,7 +23,7 @@ from tests.emulator.glb import read as read_glb
 from tripo_blender.client import TripoClient
 
 from .post_support import finish, make_result, newest, objects_of, poll_message, posted, root_of, select
-from .runtime_support import created, online, pump_job, rt, uploads  # noqa: F401 - fixtures
+from .runtime_support import addon_module, created, online, pump_job, pump_until, rt, uploads  # noqa: F401 - fixtures
 from .support import DEV_MODULE
 
 DAY = 24 * 3600
@@ -138,3 +138,21 @@ def test_an_expired_result_without_a_mesh_left_says_so_and_sends_nothing(
     why = poll_message("texture") or ""
     assert "9 days old" in why and "no mesh with faces to upload instead" in why, why
     assert uploads(online) == [] and created(online, "texture_model") == []
+
+
+def test_a_post_process_whose_own_task_vanished_says_nothing_about_its_source(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    """A 2001 for the job's *own* task (a key switched meanwhile, say) must not make its live
+    source look forgotten: that would send it up as a mesh and ask for a paid re-rig."""
+    fox = make_result(rt)
+    select(root_of(fox))
+    online.set_timing(run_seconds=600.0)
+    assert bpy.ops.tripo.texture() == {'FINISHED'}
+    job = newest(rt, "texture_model")
+    pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="the texture task")
+    online.forget(rt.job(job.id).task_id)
+    lost = finish(rt, "texture_model", "failed")
+    assert lost.error.code == 2001 and lost.task_id is not None
+    select(root_of(fox))
+    target = addon_module("blender.post_process").target_of(bpy.context)
+    assert not target.source.is_local and target.source.task_id == fox.task_id

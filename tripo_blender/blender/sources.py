@@ -170,9 +170,11 @@ def source_of(target: SourceRef, selection: Sequence[bpy.types.Object] = ()) -> 
 
 def forgotten_tasks(jobs: Iterable[Job]) -> frozenset[str]:
     """Source tasks Tripo answered it no longer knows (2001) when a post-process of them was sent:
-    Tripo may forget a task before the retention the stamp assumes."""
+    Tripo may forget a task before the retention the stamp assumes. Only a refused POST counts (no
+    task of its own): a 2001 for the job's *own* task (polled after a key switch, say) says
+    nothing about its source."""
     return frozenset(str(job.spec.meta["source_task_id"]) for job in jobs
-                     if job.state == JobState.FAILED and job.error is not None
+                     if job.state == JobState.FAILED and job.task_id is None and job.error is not None
                      and job.error.code == TASK_UNKNOWN_CODE and job.spec.meta.get("source_task_id"))
 
 
