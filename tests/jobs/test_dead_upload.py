@@ -124,3 +124,41 @@ def test_a_failed_fresh_upload_then_a_restart_and_retry_never_name_the_dead_toke
     assert sent[2] == done.result[RESULT_KEY]["file_token"] != known["file_token"]
     assert len(emulator.requests_to("POST", "/v3/files")) == 3, "the first upload, the failed one, one more"
     assert _paid_tasks(emulator, "texture_model") == [first.task_id, done.task_id]
+
+
+def test_a_forgotten_token_reused_for_an_import_is_uploaded_again_before_anything_paid(
+        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    """Smart UV after Texture: the token Tripo forgot is refused by the (free) import: one fresh upload, one paid task"""
+    runner = make_runner()
+    first = Pump(runner).until_state(runner.submit(_spec("texture_model", _export(tmp_path, "a.glb"))).id,
+                                     JobState.DONE)
+    known = dict(first.result[RESULT_KEY])  # a token, no import task yet
+    emulator.forget(known["file_token"])
+    job = runner.submit(_spec("mesh_uv", _export(tmp_path, "b.glb"), known))
+    done = Pump(runner).until_state(job.id, JobState.DONE, JobState.FAILED)
+
+    assert done.state == JobState.DONE, done.error
+    imports = [r.json["input"] for r in emulator.requests_to("POST", "/v3/models/import")]
+    assert imports[0] == known["file_token"] and len(imports) == 2, "the refused import, one more with the fresh token"
+    assert imports[1] == done.result[RESULT_KEY]["file_token"] != known["file_token"]
+    assert len(emulator.requests_to("POST", "/v3/files")) == 2
+    assert known["file_token"] in done.result[RESULT_KEY]["dead"], "the object is told to forget it"
+    assert [r.json["input"] for r in emulator.requests_to("POST", "/v3/mesh/uv")] == [done.result[RESULT_KEY]["import_task_id"]]
+    assert _paid_tasks(emulator, "mesh_uv") == [done.task_id]
+
+
+def test_a_server_error_with_the_same_code_is_no_refusal_and_is_never_resent(
+        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    """A 5xx carrying code 1004 after a reused token: it may have created a task, so no second POST (it is found)"""
+    runner = make_runner()
+    first = Pump(runner).until_state(runner.submit(_spec("texture_model", _export(tmp_path, "a.glb"))).id,
+                                     JobState.DONE)
+    known = dict(first.result[RESULT_KEY])
+    emulator.inject("POST /v3/models/texture", after=True, status=500, code=1004, message="internal (emulated)")
+    job = runner.submit(_spec("texture_model", _export(tmp_path, "b.glb"), known))
+    settled = Pump(runner).until_state(job.id, JobState.DONE, JobState.FAILED, JobState.UNCERTAIN)
+
+    assert RENEW_NOTE not in [e.note for e in settled.timeline], "not taken for a refusal"
+    assert len(emulator.requests_to("POST", "/v3/files")) == 1, "nothing uploaded again"
+    assert len(emulator.requests_to("POST", "/v3/models/texture")) == 2, "the first job's POST and this one, once"
+    assert _paid_tasks(emulator, "texture_model") == [first.task_id, settled.task_id], "the created task was found"

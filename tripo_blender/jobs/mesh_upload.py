@@ -107,14 +107,20 @@ def _reused(job: Job) -> str | None:
     return next((what for what in _SOURCE_KEYS if plan.known.get(what) == source), None)
 
 
-def refused_reuse(job: Job, code: int | None) -> bool:
+def _refused_as_dead(exc: TripoAPIError, what: str) -> bool:
+    """A definite refusal (an HTTP 4xx with Tripo's code) of a ``what`` Tripo no longer has: the
+    request created and charged nothing. A 5xx with the same code proves nothing of the kind."""
+    return exc.code == _DEAD_CODES[what] and exc.status_code is not None and 400 <= exc.status_code < 500
+
+
+def refused_reuse(job: Job, exc: TripoAPIError) -> bool:
     """Was ``job``'s paid POST refused because Tripo forgot the reused source it names?
 
     1004 also means any other bad parameter; if that was the cause, the fresh upload meets the
     same refusal and the job then fails with it — one free upload was all it cost.
     """
     what = _reused(job)
-    return what is not None and code == _DEAD_CODES[what]
+    return what is not None and _refused_as_dead(exc, what)
 
 
 def forget_reused(job: Job) -> tuple[JobSpec, dict[str, Any]]:
@@ -232,21 +238,40 @@ class MeshSourceStep:
             log.info("Job %s: the mesh is unchanged; reusing import task %s", job.id, imported)
             return imported, {**record, "import_task_id": imported, "at": plan.known.get("at", record["at"]),
                               **({"file_token": token} if (token := plan.reusable(digest, "file_token")) else {})}
-        token = plan.reusable(digest, "file_token")
-        if token is None:
-            self.hold()
-            self.update(note=RENEW_NOTE if plan.renewing else upload_note(plan.size or Path(plan.path).stat().st_size))
-            token = self.client.upload_file(plan.path)
-            log.info("Job %s: uploaded the mesh (%s) as %s", job.id, digest[:12], token)
+        reused = plan.reusable(digest, "file_token")
+        if reused is None:
+            token = self._upload(job, plan, digest, renewing=plan.renewing)
         else:
+            token = reused
             log.info("Job %s: the mesh is unchanged; reusing its upload %s", job.id, token)
             record["at"] = plan.known.get("at", record["at"])
         record["file_token"] = token
         if not needs_task:
             return token, record
-        task_id = self._import(job, token, record)
+        try:
+            task_id = self._import(job, token, record)
+        except TripoAPIError as exc:
+            if reused is None or not _refused_as_dead(exc, "file_token"):
+                raise
+            # the (free) import refused the reused token: Tripo forgot it; upload the file once more
+            log.warning("Job %s: Tripo refused the reused upload %s for import (%s); uploading again",
+                        job.id, token, exc.code)
+            dead = sorted({*record.get("dead", ()), token})
+            record = {"hash": digest, "at": time.time(), "dead": dead}
+            self.update(note=RENEW_NOTE, result={**thaw(job.result), RESULT_KEY: record}, must_persist=True)
+            token = self._upload(job, plan, digest, renewing=True)
+            record["file_token"] = token
+            task_id = self._import(job, token, record)
         record["import_task_id"] = task_id  # its age is counted from the upload: the cautious side
         return task_id, record
+
+    def _upload(self, job: Job, plan: MeshPlan, digest: str, *, renewing: bool) -> str:
+        """Upload the exported file; its ``file_token``."""
+        self.hold()
+        self.update(note=RENEW_NOTE if renewing else upload_note(plan.size or Path(plan.path).stat().st_size))
+        token = self.client.upload_file(plan.path)
+        log.info("Job %s: uploaded the mesh (%s) as %s", job.id, digest[:12], token)
+        return token
 
     def _import(self, job: Job, token: str, record: dict[str, Any]) -> str:
         """An ``import_model`` task of the uploaded file, waited for until it succeeded."""

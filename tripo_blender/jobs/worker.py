@@ -309,7 +309,7 @@ class Execution:
         except TripoAPIError as exc:
             if exc.code in RATE_LIMIT_CODES:
                 self._refused(exc)
-            elif refused_reuse(job, exc.code):
+            elif refused_reuse(job, exc):
                 self._renew_source(job, exc)
             elif exc.code == TASK_UNKNOWN_CODE and _is_post_process(job.kind) and plan_of(job.spec) is None:
                 self._settle(JobState.FAILED, "", exc, error=JobError(
