@@ -29,6 +29,7 @@ import bpy
 
 from ..jobs import Job
 from ..jobs.kinds import KINDS, VIEW_OUTPUTS
+from ..jobs.verify import intent_time
 from .importer import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, string_tag
 from ..rules.tags import created_tags, result_task_type
 
@@ -78,7 +79,7 @@ def land_images(job: Job, files: Mapping[str, str]) -> list[bpy.types.Image]:
             image[TASK_TYPE_PROP] = task_type
         if view:
             image[VIEW_PROP] = view
-        for name, value in created_tags(job.kind, job.created_at, job.result).items():  # Tripo forgets tasks
+        for name, value in created_tags(job.kind, intent_time(job), job.result).items():  # Tripo forgets tasks
             image[name] = value
         images.append(image)
     if not images:

@@ -48,6 +48,7 @@ import bpy
 from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job
 from ..jobs import Landing as Arrival
 from ..jobs.kinds import KINDS, MODEL_OUTPUTS, THUMBNAIL_OUTPUT
+from ..jobs.verify import intent_time
 from .importer import (JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, Tags,
                        can_import, import_result, push_undo, task_id_of)
 from .naming import character_of, followed_character, followed_result_name, name_result, result_name
@@ -104,7 +105,7 @@ def result_tags(job: Job) -> dict[str, str | int]:
     if task_type:
         tags[TASK_TYPE_PROP] = task_type
     if job.task_id:
-        tags.update(created_tags(job.kind, job.created_at, job.result))
+        tags.update(created_tags(job.kind, intent_time(job), job.result))  # when it was (last) sent
     return tags
 
 
