@@ -10,12 +10,14 @@ the old one is. Tripo may also forget a task sooner than its stamp says: once it
 from __future__ import annotations
 
 import importlib
+import math
 import time
 from types import ModuleType
 from typing import Any
 
 import bpy
 import pytest
+from mathutils import Matrix, Vector
 
 from tests.emulator import TEST_KEY, Emulator
 from tests.emulator.glb import read as read_glb
@@ -27,6 +29,8 @@ from .runtime_support import addon_module, created, online, pump_job, pump_until
 from .support import DEV_MODULE
 
 DAY = 24 * 3600
+#: glTF is Y up; Blender Z up: (x, y, z) in Blender is (x, z, -y) in the file.
+_TO_GLTF = Matrix(((1, 0, 0, 0), (0, 0, 1, 0), (0, -1, 0, 0), (0, 0, 0, 1)))
 
 
 def _triangles(data: bytes) -> int:
@@ -156,3 +160,38 @@ def test_a_post_process_whose_own_task_vanished_says_nothing_about_its_source(
     select(root_of(fox))
     target = addon_module("blender.post_process").target_of(bpy.context)
     assert not target.source.is_local and target.source.task_id == fox.task_id
+
+
+def _local_bounds(ob: Any) -> tuple[Vector, Vector]:
+    """Bounds of the evaluated mesh in its own space, glTF axes (what the file's accessors say)."""
+    mesh = ob.evaluated_get(bpy.context.evaluated_depsgraph_get()).data
+    points = [_TO_GLTF @ v.co for v in mesh.vertices]
+    return (Vector([min(p[i] for p in points) for i in range(3)]), Vector([max(p[i] for p in points) for i in range(3)]))
+
+
+def test_an_expired_rigged_result_goes_up_in_its_rest_pose_and_keeps_its_pose(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    """Its task had the rest pose; a posed mesh would come back posed (or be rigged in its pose)."""
+    fox = make_result(rt)
+    select(root_of(fox))
+    assert bpy.ops.tripo.rig(rig_anyway=True) == {'FINISHED'}
+    rigged = finish(rt, "rig_model")
+    armature = next(ob for ob in objects_of(rigged) if ob.type == 'ARMATURE')
+    skinned = next(ob for ob in objects_of(rigged) if ob.type == 'MESH')
+    rest = _local_bounds(skinned)
+    bone = armature.pose.bones[0]
+    bone.rotation_mode = 'XYZ'
+    bone.rotation_euler = (math.radians(90), 0.0, 0.0)
+    bpy.context.view_layer.update()
+    posed = _local_bounds(skinned)
+    assert (posed[1] - rest[1]).length > 0.05, "the pose changes the mesh"
+    for ob in objects_of(rigged):
+        ob["tripo_task_created"] = int(time.time() - 8 * DAY)
+
+    select(armature)
+    assert bpy.ops.tripo.texture() == {'FINISHED'}
+    finish(rt, "texture_model")
+    doc, _binary = read_glb(uploads(online)[0].data)
+    position = doc["accessors"][doc["meshes"][0]["primitives"][0]["attributes"]["POSITION"]]
+    assert (Vector(position["min"]) - rest[0]).length < 1e-3 and (Vector(position["max"]) - rest[1]).length < 1e-3
+    assert armature.data.pose_position == 'POSE' and tuple(bone.rotation_euler)[0] == pytest.approx(math.radians(90))

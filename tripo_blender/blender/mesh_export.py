@@ -29,7 +29,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import bpy
 
@@ -129,14 +129,39 @@ def _folder(now: float | None = None) -> Path:
     return folder
 
 
+@contextlib.contextmanager
+def _rest_pose(objects: Sequence[bpy.types.Object]) -> Iterator[None]:
+    """The armatures deforming ``objects`` in their rest pose for a moment, then as they were."""
+    rigs = [getattr(m, "object", None) for ob in objects for m in ob.modifiers if m.type == 'ARMATURE']
+    armatures = {rig.data for rig in rigs if rig is not None and rig.type == 'ARMATURE'}
+    posed = [data for data in armatures if data.pose_position != 'REST']
+    view_layer = bpy.context.view_layer
+    for data in posed:
+        data.pose_position = 'REST'
+    try:
+        if posed and view_layer is not None:
+            view_layer.update()
+        yield
+    finally:
+        for data in posed:
+            data.pose_position = 'POSE'
+        if posed and view_layer is not None:
+            view_layer.update()
+
+
 def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
-                  depsgraph: Any | None = None) -> ExportedMesh:
+                  depsgraph: Any | None = None, *, rest_pose: bool = False) -> ExportedMesh:
     """Write ``objects`` (evaluated, relative to ``active``) to a new temporary GLB.
 
     ``active`` is the frame the file is written in; it is one of the meshes, except for a Tripo
     result gone up as a mesh (its root may be an empty over the meshes: ``sources.usable_source``).
+    ``rest_pose``: skinned meshes go up in their armature's rest pose — such a result's task had
+    it so, and a posed mesh would come back posed (or be rigged in its pose).
     Raises :class:`ExportFailed` when nothing can be exported or the exporter fails.
     """
+    if rest_pose:
+        with _rest_pose(objects):
+            return export_meshes(objects, active)
     chosen = exportable(objects, depsgraph)
     if not chosen or (active not in chosen and active.type == 'MESH'):
         raise ExportFailed(f"'{active.name}' cannot be sent: {refusal(active, depsgraph) or 'it is not selected'}")

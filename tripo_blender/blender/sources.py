@@ -324,7 +324,7 @@ def _local_spec(kind: str, source: Source, params: dict[str, Any], *, name: str,
     uid = mesh_uid(root)
     remember_all(history, root)  # uploads of earlier jobs, so an unchanged mesh is not sent again
     try:
-        exported = export_meshes(source.meshes, root)
+        exported = export_meshes(source.meshes, root, rest_pose=bool(source.expired_task))
     except ExportFailed as exc:
         raise ValueError(str(exc)) from None
     problem = size_problem(exported.size)
