@@ -406,6 +406,9 @@ class Execution:
             return
         try:
             self._update(spec=spec, result=result, must_persist=True)
+        except Stopped:  # cancelled just now: the job still forgets the dead source, so a Retry uploads anew
+            self.book.update_if(self.job_id, _CANCELLED, spec=spec, result=result)
+            raise
         except JournalError as exc_journal:
             self._update(JobState.FAILED, note="not sent", error=JobError(
                 f"{exc_journal}.", exc.code, "Nothing paid was sent; free disk space or check permissions, then retry."))
