@@ -394,9 +394,10 @@ class Execution:
         4xx answer with an error code — Tripo validated the request and created (and charged)
         nothing, as with a 429; a POST that may have reached Tripo unanswered is never resent
         (``uncertain``). The job is journaled ``pending`` with the plan not ready before the
-        upload, and its second intent is journaled (must_persist) before the second POST, so a
-        crash anywhere in between resumes into one upload and one POST, never two POSTs. A cancel
-        meanwhile still drops the dead source, so a Retry uploads anew.
+        upload, and its second intent is journaled (must_persist) before the second POST, so after
+        a crash anywhere in between the job — resumed, or retried where the restart listed it as
+        stopped — makes one upload and one POST, never two POSTs. A cancel meanwhile still drops
+        the dead source, so a Retry uploads anew.
         """
         spec, result = forget_reused(job)
         log.warning("Job %s: Tripo refused the reused upload %s (%s: %s); uploading the mesh again",
