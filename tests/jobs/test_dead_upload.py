@@ -19,7 +19,7 @@ import pytest
 from tests.emulator import Emulator
 from tests.emulator.glb import cube
 from tests.jobs.conftest import Pump
-from tripo_blender.jobs import JobSpec, JobState, Journal, Runner
+from tripo_blender.jobs import Job, JobSpec, JobState, Journal, Runner
 from tripo_blender.jobs.mesh_upload import PLAN_KEY, RENEW_NOTE, RESULT_KEY
 
 RELIABILITY_AREA = "Money"
@@ -49,6 +49,13 @@ def _export(tmp_path: Path, name: str) -> Path:
     path = tmp_path / name
     path.write_bytes(cube("base_model"))  # the same bytes each time: the mesh is unchanged
     return path
+
+
+def _textured_once(runner: Runner, tmp_path: Path) -> tuple[Job, dict[str, Any]]:
+    """A first job (Texture) on the mesh, done: it and what it uploaded (a token, no import task)."""
+    first = Pump(runner).until_state(runner.submit(_spec("texture_model", _export(tmp_path, "a.glb"))).id,
+                                     JobState.DONE)
+    return first, dict(first.result[RESULT_KEY])
 
 
 def _paid_tasks(emulator: Emulator, kind: str) -> list[str]:
@@ -100,9 +107,7 @@ def test_a_failed_fresh_upload_then_a_restart_and_retry_never_name_the_dead_toke
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
     """Refused reuse, the fresh upload fails, Blender restarts: Retry uploads once, one paid task"""
     runner = make_runner()
-    first = Pump(runner).until_state(runner.submit(_spec("texture_model", _export(tmp_path, "a.glb"))).id,
-                                     JobState.DONE)
-    known = dict(first.result[RESULT_KEY])
+    first, known = _textured_once(runner, tmp_path)
     emulator.forget(known["file_token"])
     emulator.inject("POST /v3/files", status=400, code=1004, message="bad file (emulated)")
     path = _export(tmp_path, "b.glb")
@@ -130,9 +135,7 @@ def test_a_forgotten_token_reused_for_an_import_is_uploaded_again_before_anythin
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
     """Smart UV after Texture: the token Tripo forgot is refused by the (free) import: one fresh upload, one paid task"""
     runner = make_runner()
-    first = Pump(runner).until_state(runner.submit(_spec("texture_model", _export(tmp_path, "a.glb"))).id,
-                                     JobState.DONE)
-    known = dict(first.result[RESULT_KEY])  # a token, no import task yet
+    first, known = _textured_once(runner, tmp_path)
     emulator.forget(known["file_token"])
     job = runner.submit(_spec("mesh_uv", _export(tmp_path, "b.glb"), known))
     done = Pump(runner).until_state(job.id, JobState.DONE, JobState.FAILED)
@@ -151,9 +154,7 @@ def test_a_server_error_with_the_same_code_is_no_refusal_and_is_never_resent(
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
     """A 5xx carrying code 1004 after a reused token: it may have created a task, so no second POST (it is found)"""
     runner = make_runner()
-    first = Pump(runner).until_state(runner.submit(_spec("texture_model", _export(tmp_path, "a.glb"))).id,
-                                     JobState.DONE)
-    known = dict(first.result[RESULT_KEY])
+    first, known = _textured_once(runner, tmp_path)
     emulator.inject("POST /v3/models/texture", after=True, status=500, code=1004, message="internal (emulated)")
     job = runner.submit(_spec("texture_model", _export(tmp_path, "b.glb"), known))
     settled = Pump(runner).until_state(job.id, JobState.DONE, JobState.FAILED, JobState.UNCERTAIN)
