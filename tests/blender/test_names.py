@@ -82,7 +82,7 @@ def test_texture_then_rig_then_walk_keep_the_character(rt: Any, online: Emulator
     assert_named(textured, "Knight (textured)", "Knight")
     taken = [ob.name for ob in objects_of(textured) if _SUFFIX.search(ob.name)]
     assert not taken, f"the file's names were the generation's already: say whose, not '.001' ({taken})"
-    assert any(ob.name.startswith("Knight (textured) – ") for ob in objects_of(textured))
+    assert any(ob is not root_of(textured) and ob.name.endswith(" (textured)") for ob in objects_of(textured))
 
     select(root_of(textured))
     assert bpy.ops.tripo.rig(rig_anyway=True) == {'FINISHED'}
@@ -136,3 +136,12 @@ def test_import_by_task_id_names_the_task_and_its_step(rt: Any, online: Emulator
     assert bpy.ops.tripo.import_task(task_id=task_id, name="Sir Knight") == {'FINISHED'}
     named = pump_job(rt, newest(rt, "import_task").id, "done")
     assert_named(named, "Sir Knight (rigged)" if rigged else "Sir Knight", "Sir Knight")
+
+
+def test_a_second_generation_of_the_same_file_numbers_its_parts_instead_of_dot_001(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    make_result(rt, name="Portal")
+    again = make_result(rt, name="Portal again")
+    names = [ob.name for ob in objects_of(again) if ob is not root_of(again)]
+    assert names and not [n for n in names if _SUFFIX.search(n)], names
+    assert any(n.endswith(" 2") for n in names), names

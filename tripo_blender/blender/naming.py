@@ -104,6 +104,18 @@ def _rename_materials(objects: Iterable[bpy.types.Object], name: str) -> None:
             material.name = f"{name} – {_clean(material.name)}"
 
 
+def _step_name(base: str, step: str) -> str:
+    """``PortalFrame`` of a result whose step is "(textured)": "PortalFrame (textured)"; without a
+    step (a second generation) the first free "PortalFrame 2", "PortalFrame 3"… Short, because
+    the Outliner shows it under its result already."""
+    if step and f"{base} {step}" not in bpy.data.objects:
+        return f"{base} {step}"
+    number = 2
+    while f"{base} {number}" in bpy.data.objects:
+        number += 1
+    return f"{base} {number}"
+
+
 def name_result(root: bpy.types.Object, objects: Iterable[bpy.types.Object], name: str, character: str,
                 collection: bpy.types.Collection | None = None) -> None:
     """Name a landed result: its root (and collection) ``name``, stamped with ``character``;
@@ -118,9 +130,10 @@ def name_result(root: bpy.types.Object, objects: Iterable[bpy.types.Object], nam
     others = [ob for ob in objects if ob is not root and _GENERIC.match(_clean(ob.name))]
     for index, ob in enumerate(others, 1):
         ob.name = f"{name} {ob.type.lower()}{f' {index}' if len(others) > 1 else ''}"
-    for ob in objects:  # the file's own name, taken by an earlier result: say whose it is, not ".001"
+    step = name[len(character):].strip() if name.startswith(character) else ""  # "(textured)", "parts"
+    for ob in objects:  # the file's own name, taken by an earlier result: say which step, not ".001"
         if ob is not root and ob not in others and _clean(ob.name) != ob.name.strip():
-            ob.name = f"{name} – {_clean(ob.name)}"
+            ob.name = _step_name(_clean(ob.name), step)
     for ob in objects:
         data = ob.data
         if data is not None and data.users == 1:
