@@ -11,10 +11,15 @@ from typing import Any
 
 import bpy
 import pytest
+from mathutils import Matrix, Vector
 
 from tests.emulator import Emulator
+from tests.emulator.glb import read as read_glb
 
 from .runtime_support import addon_module, created, layout_spy, pump_job
+
+#: glTF is Y up; Blender Z up: (x, y, z) in Blender is (x, z, -y) in the file.
+TO_GLTF = Matrix(((1, 0, 0, 0), (0, 0, 1, 0), (0, -1, 0, 0), (0, 0, 0, 1)))
 
 
 def objects_of(job: Any) -> list[Any]:
@@ -113,3 +118,30 @@ def poll_message(op_name: str) -> str | None:
     with pytest.raises(RuntimeError) as info:
         op()
     return str(info.value)
+
+
+def evaluated_mesh(ob: Any) -> tuple[int, Vector, Vector]:
+    """Triangles and local bounds (glTF axes) of the evaluated mesh: what the file must hold."""
+    mesh = ob.evaluated_get(bpy.context.evaluated_depsgraph_get()).data
+    triangles = len(mesh.loops) - 2 * len(mesh.polygons)
+    points = [TO_GLTF @ v.co for v in mesh.vertices]
+    low = Vector(tuple(min(p[i] for p in points) for i in range(3)))
+    high = Vector(tuple(max(p[i] for p in points) for i in range(3)))
+    return triangles, low, high
+
+
+def glb_mesh(data: bytes) -> tuple[int, Vector, Vector, list[str]]:
+    """Triangles, bounds of the positions (as the accessors declare them) and material names."""
+    doc, _binary = read_glb(data)
+    triangles = 0
+    lows, highs = [], []
+    for mesh in doc["meshes"]:
+        for primitive in mesh["primitives"]:
+            triangles += doc["accessors"][primitive["indices"]]["count"] // 3
+            position = doc["accessors"][primitive["attributes"]["POSITION"]]
+            lows.append(Vector(position["min"]))
+            highs.append(Vector(position["max"]))
+            assert "TEXCOORD_0" in primitive["attributes"], "the UVs are kept"
+    low = Vector(tuple(min(v[i] for v in lows) for i in range(3)))
+    high = Vector(tuple(max(v[i] for v in highs) for i in range(3)))
+    return triangles, low, high, [m.get("name", "") for m in doc.get("materials", [])]

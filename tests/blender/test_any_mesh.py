@@ -16,12 +16,12 @@ from typing import Any
 import bmesh
 import bpy
 import pytest
-from mathutils import Matrix, Vector
 
 from tests.emulator import Emulator
 from tests.emulator.glb import read as read_glb
 
-from .post_support import armatures, draw_dialog, finish, objects_of, poll_message, posted, root_of, select
+from .post_support import (armatures, draw_dialog, evaluated_mesh, finish, glb_mesh, objects_of, poll_message, posted,
+                           root_of, select)
 from .runtime_support import (  # noqa: F401 - fixtures
     addon_module,
     created,
@@ -34,8 +34,6 @@ from .runtime_support import (  # noqa: F401 - fixtures
 #: Every item of the menu (operator name).
 ITEMS = ("texture", "rig", "retarget", "convert", "segment", "complete", "smart_lowpoly", "smart_uv",
          "check_riggable")
-#: glTF is Y up; Blender Z up: (x, y, z) in Blender is (x, z, -y) in the file.
-_TO_GLTF = Matrix(((1, 0, 0, 0), (0, 0, 1, 0), (0, -1, 0, 0), (0, 0, 0, 1)))
 
 
 def _monkey(scene: Any, name: str = "Suzanne") -> Any:
@@ -59,33 +57,6 @@ def _monkey(scene: Any, name: str = "Suzanne") -> Any:
     return ob
 
 
-def _evaluated(ob: Any) -> tuple[int, Vector, Vector]:
-    """Triangles and local bounds (glTF axes) of the evaluated mesh: what the file must hold."""
-    mesh = ob.evaluated_get(bpy.context.evaluated_depsgraph_get()).data
-    triangles = len(mesh.loops) - 2 * len(mesh.polygons)
-    points = [_TO_GLTF @ v.co for v in mesh.vertices]
-    low = Vector(tuple(min(p[i] for p in points) for i in range(3)))
-    high = Vector(tuple(max(p[i] for p in points) for i in range(3)))
-    return triangles, low, high
-
-
-def _glb_mesh(data: bytes) -> tuple[int, Vector, Vector, list[str]]:
-    """Triangles, bounds of the positions (as the accessors declare them) and material names."""
-    doc, _binary = read_glb(data)
-    triangles = 0
-    lows, highs = [], []
-    for mesh in doc["meshes"]:
-        for primitive in mesh["primitives"]:
-            triangles += doc["accessors"][primitive["indices"]]["count"] // 3
-            position = doc["accessors"][primitive["attributes"]["POSITION"]]
-            lows.append(Vector(position["min"]))
-            highs.append(Vector(position["max"]))
-            assert "TEXCOORD_0" in primitive["attributes"], "the UVs are kept"
-    low = Vector(tuple(min(v[i] for v in lows) for i in range(3)))
-    high = Vector(tuple(max(v[i] for v in highs) for i in range(3)))
-    return triangles, low, high, [m.get("name", "") for m in doc.get("materials", [])]
-
-
 def _upload_notes(job: Any) -> list[str]:
     return [entry.note for entry in job.timeline if entry.note.startswith("Uploading")]
 
@@ -107,8 +78,8 @@ def test_a_mesh_of_ones_own_is_textured_rigged_animated_and_unwrapped_with_one_u
     textured = finish(rt, "texture_model")
     (sent,) = uploads(online)
     assert sent.filename.endswith(".glb")
-    triangles, low, high, materials = _glb_mesh(sent.data)
-    want_triangles, want_low, want_high = _evaluated(monkey)
+    triangles, low, high, materials = glb_mesh(sent.data)
+    want_triangles, want_low, want_high = evaluated_mesh(monkey)
     assert triangles == want_triangles > 500 * 4, "the evaluated mesh (subdivided), not the base mesh"
     assert (low - want_low).length < 1e-3 and (high - want_high).length < 1e-3, "local space: no transform twice"
     assert materials == ["Clay"]
@@ -176,8 +147,8 @@ def test_several_selected_meshes_go_up_as_one_file_placed_around_the_active_one(
     (sent,) = uploads(online)
     doc, _ = read_glb(sent.data)
     assert len(doc["meshes"]) == 2
-    triangles = _glb_mesh(sent.data)[0]
-    assert triangles == _evaluated(first)[0] + _evaluated(second)[0]
+    triangles = glb_mesh(sent.data)[0]
+    assert triangles == evaluated_mesh(first)[0] + evaluated_mesh(second)[0]
 
 
 def _refused_everywhere(online: Emulator, reason: str) -> None:
@@ -246,7 +217,7 @@ def test_every_dialog_says_the_mesh_is_uploaded_first(rt: Any, online: Emulator,
     ops = addon_module("blender.post_ops")
     for op_class in (ops.TRIPO_OT_texture, ops.TRIPO_OT_smart_uv, ops.TRIPO_OT_convert):
         text = " ".join(label_texts(draw_dialog(op_class)))
-        assert f"'Suzanne' ({_evaluated(monkey)[0]:,} triangles, modifiers applied)" in text, text
+        assert f"'Suzanne' ({evaluated_mesh(monkey)[0]:,} triangles, modifiers applied)" in text, text
         assert "not uploaded again" in text
     assert not uploads(online) and not created(online), "drawing a dialog sends nothing"
 

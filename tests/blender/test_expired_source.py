@@ -17,31 +17,22 @@ from typing import Any
 
 import bpy
 import pytest
-from mathutils import Matrix, Vector
 
 from tests.emulator import TEST_KEY, Emulator
-from tests.emulator.glb import read as read_glb
 
 from tripo_blender.client import TripoClient
 
-from .post_support import finish, make_result, newest, objects_of, poll_message, posted, root_of, select
+from .post_support import (evaluated_mesh, finish, glb_mesh, make_result, newest, objects_of, poll_message, posted,
+                           root_of, select)
 from .runtime_support import addon_module, created, online, pump_job, pump_until, rt, uploads  # noqa: F401 - fixtures
 from .support import DEV_MODULE
 
 DAY = 24 * 3600
-#: glTF is Y up; Blender Z up: (x, y, z) in Blender is (x, z, -y) in the file.
-_TO_GLTF = Matrix(((1, 0, 0, 0), (0, 0, 1, 0), (0, -1, 0, 0), (0, 0, 0, 1)))
-
-
-def _triangles(data: bytes) -> int:
-    doc, _binary = read_glb(data)
-    return sum(doc["accessors"][p["indices"]]["count"] // 3 for m in doc["meshes"] for p in m["primitives"])
 
 
 def _mesh_triangles(root: Any) -> int:
-    depsgraph = bpy.context.evaluated_depsgraph_get()
-    meshes = [ob.evaluated_get(depsgraph).data for ob in (root, *root.children_recursive) if ob.type == 'MESH']
-    return sum(len(m.loops) - 2 * len(m.polygons) for m in meshes)
+    """Triangles of the result's evaluated meshes: what its upload must hold."""
+    return sum(evaluated_mesh(ob)[0] for ob in (root, *root.children_recursive) if ob.type == 'MESH')
 
 
 def test_an_eight_day_old_result_is_textured_from_its_uploaded_mesh_in_its_place(
@@ -60,7 +51,7 @@ def test_an_eight_day_old_result_is_textured_from_its_uploaded_mesh_in_its_place
     assert bpy.ops.tripo.texture(text_prompt="autumn fur") == {'FINISHED'}
     textured = finish(rt, "texture_model")
     (sent,) = uploads(online)
-    assert _triangles(sent.data) == _mesh_triangles(old), "the result's own meshes went up"
+    assert glb_mesh(sent.data)[0] == _mesh_triangles(old), "the result's own meshes went up"
     (body,) = posted(online, "texture_model")
     assert body["input"].startswith("file_") and body["input"] != fox.task_id, "never the dead task"
     new = root_of(textured)
@@ -97,7 +88,7 @@ def test_a_task_tripo_forgot_early_goes_up_as_a_mesh_on_the_next_try(
     done = finish(rt, "texture_model")
     (sent,) = uploads(online)
     assert posted(online, "texture_model")[-1]["input"].startswith("file_")
-    assert _triangles(sent.data) == _mesh_triangles(root)
+    assert glb_mesh(sent.data)[0] == _mesh_triangles(root)
     assert done.objects and not root.visible_get()
 
 
@@ -162,13 +153,6 @@ def test_a_post_process_whose_own_task_vanished_says_nothing_about_its_source(
     assert not target.source.is_local and target.source.task_id == fox.task_id
 
 
-def _local_bounds(ob: Any) -> tuple[Vector, Vector]:
-    """Bounds of the evaluated mesh in its own space, glTF axes (what the file's accessors say)."""
-    mesh = ob.evaluated_get(bpy.context.evaluated_depsgraph_get()).data
-    points = [_TO_GLTF @ v.co for v in mesh.vertices]
-    return (Vector([min(p[i] for p in points) for i in range(3)]), Vector([max(p[i] for p in points) for i in range(3)]))
-
-
 def test_an_expired_rigged_result_goes_up_in_its_rest_pose_and_keeps_its_pose(
         rt: Any, online: Emulator, clean_scene: Any) -> None:
     """Its task had the rest pose; a posed mesh would come back posed (or be rigged in its pose)."""
@@ -178,12 +162,12 @@ def test_an_expired_rigged_result_goes_up_in_its_rest_pose_and_keeps_its_pose(
     rigged = finish(rt, "rig_model")
     armature = next(ob for ob in objects_of(rigged) if ob.type == 'ARMATURE')
     skinned = next(ob for ob in objects_of(rigged) if ob.type == 'MESH')
-    rest = _local_bounds(skinned)
+    rest = evaluated_mesh(skinned)[1:]
     bone = armature.pose.bones[0]
     bone.rotation_mode = 'XYZ'
     bone.rotation_euler = (math.radians(90), 0.0, 0.0)
     bpy.context.view_layer.update()
-    posed = _local_bounds(skinned)
+    posed = evaluated_mesh(skinned)[1:]
     assert (posed[1] - rest[1]).length > 0.05, "the pose changes the mesh"
     for ob in objects_of(rigged):
         ob["tripo_task_created"] = int(time.time() - 8 * DAY)
@@ -191,7 +175,6 @@ def test_an_expired_rigged_result_goes_up_in_its_rest_pose_and_keeps_its_pose(
     select(armature)
     assert bpy.ops.tripo.texture() == {'FINISHED'}
     finish(rt, "texture_model")
-    doc, _binary = read_glb(uploads(online)[0].data)
-    position = doc["accessors"][doc["meshes"][0]["primitives"][0]["attributes"]["POSITION"]]
-    assert (Vector(position["min"]) - rest[0]).length < 1e-3 and (Vector(position["max"]) - rest[1]).length < 1e-3
+    _triangles, low, high, _materials = glb_mesh(uploads(online)[0].data)
+    assert (low - rest[0]).length < 1e-3 and (high - rest[1]).length < 1e-3
     assert armature.data.pose_position == 'POSE' and tuple(bone.rotation_euler)[0] == pytest.approx(math.radians(90))
