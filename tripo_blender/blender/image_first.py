@@ -23,7 +23,7 @@ button is greyed out with the reason (each attempt costs credits).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import bpy
 
@@ -179,6 +179,13 @@ def _submit(op: bpy.types.Operator, spec: JobSpec) -> Job | None:
         return None
 
 
+def _poll_step(op_class: Any, context: bpy.types.Context, problems: Callable[[Any], list[str]]) -> bool:
+    """An Image First button's ``poll``: only in a mode that has the step, greyed with the first of
+    ``problems`` (:func:`.generate_ops.poll_form`)."""
+    pg = form_of(context)
+    return pg is not None and offered(str(pg.mode)) and poll_form(op_class, context, problems)
+
+
 class TRIPO_OT_image_first(bpy.types.Operator):
     """Make the concept image (text mode) or the four views (multiview mode) before the model.
     Costs credits: the price is on the button"""
@@ -189,8 +196,7 @@ class TRIPO_OT_image_first(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
-        pg = form_of(context)
-        return pg is not None and offered(str(pg.mode)) and poll_form(cls, context, step_problems)
+        return _poll_step(cls, context, step_problems)
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         pg = form_of(context)
@@ -232,8 +238,7 @@ class TRIPO_OT_image_first_model(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
-        pg = form_of(context)
-        return pg is not None and offered(str(pg.mode)) and poll_form(cls, context, model_problems)
+        return _poll_step(cls, context, model_problems)
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         pg = form_of(context)
