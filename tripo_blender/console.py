@@ -68,8 +68,8 @@ from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
 from .blender.runtime import ACTIVE_INTERVAL, runtime
-from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, forgotten_tasks, post_process_spec,
-                             source_of, usable_source)
+from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of,
+                             usable_source)
 from .client import TripoAPIError, TripoClient, TripoError
 from .client.inputs import is_file_token, is_uuid
 from .jobs import JobError, JobSpec, JobState
@@ -350,7 +350,7 @@ def _source(target: Targets) -> Source:
         found = source_of(target[0], list(target))
     else:
         found = source_of(cast(SourceRef, target))
-    return usable_source(found, forgotten_tasks(runtime.jobs()))  # an expired result goes up as a mesh
+    return usable_source(found, runtime.jobs())  # an expired result goes up as a mesh
 
 
 def _post(kind: str, target: Targets, options: dict[str, Any], *, name: str | None,

@@ -41,7 +41,7 @@ from ..rules.errors import UserError
 from ..rules.account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import online_access, runtime
-from .sources import Source, forgotten_tasks, local_problem, source_of, usable_source, uv_problem
+from .sources import Source, local_problem, source_of, usable_source, uv_problem
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
 from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP
 
@@ -108,8 +108,7 @@ def target_of(context: Any) -> Target:
     if ob is None:
         raise Unavailable("Select an object of a Tripo result first")
     try:
-        source = usable_source(source_of(ob, list(getattr(context, "selected_objects", None) or ())),
-                               forgotten_tasks(runtime.jobs()))
+        source = usable_source(source_of(ob, list(getattr(context, "selected_objects", None) or ())), runtime.jobs())
     except ValueError as exc:  # neither a Tripo result nor a mesh with faces: the reason
         raise Unavailable(str(exc)) from None
     return Target(ob, source, None if source.is_local else task_type_of(source))

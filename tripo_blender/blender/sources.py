@@ -189,13 +189,14 @@ def _expired_days(root: bpy.types.Object | None) -> float | None:
     return age if age is not None and age > TASK_RETENTION_DAYS else None
 
 
-def usable_source(source: Source, forgotten: Iterable[str] = ()) -> Source:
+def usable_source(source: Source, jobs: Iterable[Job] = ()) -> Source:
     """``source`` as a new post-process can use it: a Tripo result whose task expired (by its
-    stamp, or in ``forgotten``: :func:`forgotten_tasks`) becomes a local source of the result's own
-    meshes, uploaded first. Raises ValueError when such a result has no mesh with faces."""
+    stamp, or Tripo refused it among ``jobs``: :func:`forgotten_tasks`) becomes a local source of
+    the result's own meshes, uploaded first. Raises ValueError when such a result has no mesh with
+    faces. Cheap for the menu's ``poll``: the jobs are only read for a result still in date."""
     if source.is_local or source.root is None:
         return source
-    if _expired_days(source.root) is None and source.task_id not in set(forgotten):
+    if _expired_days(source.root) is None and source.task_id not in forgotten_tasks(jobs):
         return source
     root = source.root
     meshes = exportable([root, *root.children_recursive])
