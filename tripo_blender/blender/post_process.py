@@ -39,9 +39,9 @@ from ..jobs import Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, RETARGET, SEGMENT, SOURCE_PARAM, by_task_type, kind_of
 from ..rules.errors import UserError
 from ..rules.account import ONLINE_ACCESS_OFF
-from .importer import TASK_TYPE_PROP, string_tag, task_id_of
+from .importer import TASK_TYPE_PROP, string_tag
 from .runtime import online_access, runtime
-from .sources import Source, local_problem, source_of, usable_source, uv_problem
+from .sources import Source, local_problem, source_of, tagged_ancestor, usable_source, uv_problem
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
 from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP
 
@@ -86,11 +86,7 @@ def context_object(context: Any) -> bpy.types.Object | None:
 
 def tripo_object(ob: bpy.types.Object | None) -> bool:
     """Whether ``ob`` or one of its parents carries a Tripo task id (the menu is shown for it)."""
-    while ob is not None:
-        if task_id_of(ob) is not None:
-            return True
-        ob = ob.parent
-    return False
+    return tagged_ancestor(ob) is not None
 
 
 def task_type_of(source: Source) -> str | None:

@@ -56,7 +56,7 @@ from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportab
 from .placement import PLACEMENT_MODES
 from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 
-__all__ = ["Source", "SourceRef", "source_of", "usable_source", "forgotten_tasks", "expiry_text", "local_problem",
+__all__ = ["Source", "SourceRef", "source_of", "tagged_ancestor", "usable_source", "forgotten_tasks", "expiry_text", "local_problem",
            "post_process_spec", "check_options", "check_values", "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
 
 #: An object of a Tripo result, or the id of a task of this API key.
@@ -104,7 +104,7 @@ class Source:
         return str(named[0].name if named else self.root.name)
 
 
-def _tagged_ancestor(ob: bpy.types.Object) -> bpy.types.Object | None:
+def tagged_ancestor(ob: bpy.types.Object | None) -> bpy.types.Object | None:
     """``ob`` or its nearest parent carrying a task tag (a user's child under a result counts)."""
     current: bpy.types.Object | None = ob
     while current is not None:
@@ -159,7 +159,7 @@ def source_of(target: SourceRef, selection: Sequence[bpy.types.Object] = ()) -> 
         return Source(task_id, root, _armature_of(None, root, task_id))
     if not isinstance(target, bpy.types.Object):
         raise TypeError(f"Expected a Blender object of a Tripo result or a task id string, not {type(target).__name__}")
-    tagged_ob = _tagged_ancestor(target)
+    tagged_ob = tagged_ancestor(target)
     if tagged_ob is None:
         return _local_source(target, selection)
     tag = task_id_of(tagged_ob)
