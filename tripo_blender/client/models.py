@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from .config import get_logger
 from .enums import RigType, TaskStatus
@@ -210,6 +210,11 @@ class TaskOutput:
             return 0
         head, _, number = key.partition("_")
         return int(number) - 1 if head == "model" and number.isdigit() and int(number) >= 2 else None
+
+    @classmethod
+    def further_models(cls, keys: Iterable[str]) -> list[str]:
+        """The keys of further model files among ``keys`` (``model_2``, ``model_3``…), in order."""
+        return sorted((k for k in keys if (cls.model_index(k) or 0) > 0), key=lambda k: cls.model_index(k) or 0)
 
     @classmethod
     def from_dict(cls, data: Any) -> TaskOutput:

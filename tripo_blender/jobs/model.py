@@ -530,8 +530,7 @@ def _with_model_parts(chosen: tuple[str, ...], present: Sequence[str]) -> tuple[
     """``chosen`` with the further files of its model (``model_2``…) right after ``model``."""
     if MODEL_OUTPUTS[0] not in chosen:
         return chosen
-    parts = sorted((k for k in present if (TaskOutput.model_index(k) or 0) > 0),
-                   key=lambda k: TaskOutput.model_index(k) or 0)
+    parts = TaskOutput.further_models(present)
     at = chosen.index(MODEL_OUTPUTS[0]) + 1
     return (*chosen[:at], *parts, *(k for k in chosen[at:] if k not in parts))
 
