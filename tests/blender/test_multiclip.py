@@ -91,3 +91,22 @@ def test_files_per_animation_without_the_rig_in_the_scene_are_all_kept(rt: Any, 
     done = finish(rt, "retarget_animation")
     assert "the 2 animated models (one per animation) as new characters" in done.note
     assert len(armatures()) == 2 and all(ob.name in done.objects for ob in armatures()), "nothing paid for is lost"
+
+
+def test_a_followed_retarget_task_answered_with_model_urls_lands_every_file(tripo: ModuleType,
+                                                                           ready: Emulator) -> None:
+    """Import by Task ID has no armature of ours to put the animations on: each file lands, none is dropped."""
+    from tests.emulator import TEST_KEY
+    from tripo_blender.client import TripoClient
+
+    ready.retarget_files = "model_urls"
+    with TripoClient(api_key=TEST_KEY, base_url=ready.base_url) as client:
+        model = client.wait_for_task(client.text_to_model("a fox"), polling_interval=0.01).task_id
+        rigged = client.wait_for_task(client.rig_model(model), polling_interval=0.01).task_id
+        retargeted = client.retarget_animation(rigged, ["preset:walk", "preset:run"])
+    job = tripo.import_task(retargeted).wait(60)
+    assert job.done and "imported all 2" in job.snapshot.note
+    assert len(armatures()) == 2 and set(armatures()) <= set(job.objects)
+    clips = sorted(track.name for ob in armatures() for track in ob.animation_data.nla_tracks)
+    assert clips == ["run", "walk"], "each file brought its own animation"
+    assert _fetched(ready, retargeted) == [f"tripo_retarget_{n}_{retargeted}.glb" for n in ("walk", "run")]
