@@ -665,8 +665,9 @@ def retarget(target: Targets, animations: str | Sequence[str], *, name: str | No
     ``target`` is the rig result's armature (or any object of it, or the rig task's id; a mesh of
     your own is rigged with :func:`rig` first, then its rig result is retargeted). The
     animations land on that armature as one action each, named after the preset (``walk``); no
-    second character is added. ``options``: ``out_format``, ``export_with_geometry``,
-    ``animate_in_place``.
+    second character is added (also when Tripo answers one file per animation). ``options``:
+    ``out_format``, ``export_with_geometry``, ``animate_in_place``, ``bake_animation`` (sent only
+    when given: Tripo's own SDKs disagree on it, and a refusal is free and says so).
     """
     presets = [str(getattr(a, "value", a)) for a in ([animations] if isinstance(animations, str) else animations)]
     if not 1 <= len(presets) <= 5:

@@ -100,7 +100,7 @@ class Api:
             task_id = str(uuid.uuid4())
             hints = outputs.hints_for(checked.effective, checked.files, checked.sources)
             ctx = outputs.Context(task_id, task_type, checked.effective, checked.source, checked.files, hints,
-                                  self.store.riggable, self.store.rig_type)
+                                  self.store.riggable, self.store.rig_type, self.store.retarget_files)
             built = outputs.build(ctx)
             if self.store.model_override is not None:  # a test serves a file of its own (a hostile one)
                 (ext, data), self.store.model_override = self.store.model_override, None
@@ -162,12 +162,13 @@ class Api:
         return view
 
     def _signed_outputs(self, task: TaskRecord, outs: Outputs) -> dict[str, Any]:
-        """Every Asset becomes a signed CDN URL; an asset listed twice gets the same URL both times."""
+        """Every Asset becomes a signed CDN URL (lists and dicts of them too); an asset listed
+        twice gets the same URL both times."""
         urls: dict[str, str] = {}
 
         def url(asset: Asset) -> str:
             if asset.filename not in urls:
-                urls[asset.filename] = self.cdn_base + self.signer.sign(asset_path(task, asset))
+                urls[asset.filename] = self.cdn_base + self.signer.sign(asset_path(task, asset), task.completed)
             return urls[asset.filename]
 
         output: dict[str, Any] = {}
@@ -176,6 +177,8 @@ class Api:
                 output[key] = url(value)
             elif isinstance(value, dict):
                 output[key] = {name: url(asset) for name, asset in value.items()}
+            elif isinstance(value, list):
+                output[key] = [url(asset) for asset in value]
             else:
                 output[key] = value
         return output

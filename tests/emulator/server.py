@@ -25,6 +25,7 @@ from . import cdn, presign
 from .api import Api
 from .errors import TASK_FAILURES, ApiError
 from .faults import Fault, FaultBook
+from .outputs import RETARGET_FILES
 from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
 from .state import OUTCOMES, PROGRESS_CURVES, Clock, Outcome, Store
@@ -129,6 +130,8 @@ class _Handler(BaseHTTPRequestHandler):
         kind = self.server.kind
         rec = self._record(self._read_body())
         fault = emulator._faults.take(kind, rec.method, rec.path)
+        if fault is not None and fault.late > 0:
+            emulator.advance(fault.late)
         if fault is not None and not fault.processes_request:
             emulator._pause(fault.delay)
             if fault.drop:
@@ -391,17 +394,20 @@ class Emulator:
                message: str | None = None, suggestion: str | None = None, retry_after: int | None = None,
                non_json: bool = False, delay: float = 0.0, drop: bool = False, truncate: bool = False,
                after: bool = False, trickle: float = 0.0, malform: str | None = None,
-               trace_id: str | None = None) -> None:
+               trace_id: str | None = None, late: float = 0.0) -> None:
         """Spoil the next ``times`` requests matching ``route`` (see :class:`.faults.Fault`).
 
         ``route`` is ``"METHOD /full/path-prefix"`` on the API (``"POST /v3/generation/"``,
-        ``"GET /v3/tasks/"``...) or ``"CDN"`` (downloads and presigned PUTs). ``status=200`` with
+        ``"GET /v3/tasks/"``...), ``"CDN"`` (downloads and presigned PUTs) or ``"CDN /path-prefix"``
+        (one file's downloads). ``status=200`` with
         a non-zero ``code`` gives the "200 with an error envelope" answer. ``after=True`` lets
         the request be processed (a task is created and billed) before the fault spoils the
-        answer. ``times=None`` arms the fault until :meth:`clear_faults`.
+        answer. ``late=seconds`` moves the emulator's clock that far before the request is
+        answered (it arrived late: links expired meanwhile). ``times=None`` arms the fault until
+        :meth:`clear_faults`.
         """
         self._faults.arm(Fault(route, times, status, code, message, suggestion, retry_after, non_json,
-                               delay, drop, truncate, after, trickle, malform, trace_id))
+                               delay, drop, truncate, after, trickle, malform, trace_id, late))
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -513,6 +519,28 @@ class Emulator:
     @upload_cap.setter
     def upload_cap(self, size: int) -> None:
         self._store.upload_cap = size
+
+    @property
+    def retarget_files(self) -> str:
+        """How a retarget of an ``animations`` list answers: ``"model_url"`` (one file, the
+        default), ``"model_urls"`` (one file per animation) or ``"both"`` (``outputs.RETARGET_FILES``)."""
+        return self._store.retarget_files
+
+    @retarget_files.setter
+    def retarget_files(self, shape: str) -> None:
+        if shape not in RETARGET_FILES:
+            raise ValueError(f"retarget_files must be one of {RETARGET_FILES}, not {shape!r}")
+        with self._store.lock:
+            self._store.retarget_files = shape
+
+    def expire_links_after(self, seconds: float | None, *, renew: bool = True, status: int = 403) -> None:
+        """Output links expire ``seconds`` after their task finished (Tripo's READMEs: about 5
+        minutes), however early they were read; a read after that gives fresh links good for as
+        long again (``renew=False``: the task's links stay dead). An expired link answers ``status``
+        (403, or 410 Gone). ``None`` goes back to links living :attr:`url_ttl` from each read."""
+        if status not in (403, 410):
+            raise ValueError("an expired link answers 403 or 410")
+        self._signer.policy = cdn.LinkPolicy(seconds, renew, status)
 
     @property
     def url_ttl(self) -> float:

@@ -179,6 +179,7 @@ class Store:
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
         self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
         self.rig_type: str | None = None
+        self.retarget_files = "model_url"  # how a retarget of an ``animations`` list answers (outputs.RETARGET_FILES)
 
     # ------------------------------------------------------------------ keys and balances
 

@@ -83,6 +83,17 @@ def test_explicit_outputs_and_free_checks() -> None:
     assert select_outputs(JobSpec("check_riggable", {"original_model_task_id": "t"}), ["model"]) == ()
 
 
+def test_a_model_in_several_files_is_every_file_right_after_the_first() -> None:
+    """A retarget answered one file per animation (``model``, ``model_2``…): each was paid for."""
+    spec = JobSpec("retarget_animation", {"original_model_task_id": "t", "animation": ["preset:walk"]})
+    assert select_outputs(spec, ["model_3", "rendered_image", "model", "model_2"]) == \
+        ("model", "model_2", "model_3", "rendered_image")
+    explicit = JobSpec("text_to_model", {"prompt": "x"}, outputs=("rendered_image", "model"))
+    assert select_outputs(explicit, ["model", "model_2", "rendered_image"]) == ("rendered_image", "model", "model_2")
+    no_model = JobSpec("text_to_model", {"prompt": "x"}, outputs=("rendered_image",))
+    assert select_outputs(no_model, ["model", "model_2", "rendered_image"]) == ("rendered_image",)
+
+
 # -- state machine -----------------------------------------------------------------------------
 def test_states_partition_into_active_terminal_and_uncertain() -> None:
     assert ACTIVE_STATES | TERMINAL_STATES | {JobState.UNCERTAIN} == set(JobState)

@@ -12,13 +12,17 @@ are ignored, and extra output keys are kept in ``TaskOutput.extra``; the whole r
 The seed's output fields keep working on apiv3, as in the official SDK 1.0.0: apiv3 returns one
 ``model_url``, which ``model`` and ``pbr_model`` both name; ``rendered_image`` is
 ``rendered_image_url``. :meth:`TaskOutput.files` lists each downloadable file once.
+
+A retarget of several animations may answer ``model_urls`` (one file per animation, in the order
+they were asked for: Tripo's JS/Go/Rust SDKs), with or without ``model_url``. ``TaskOutput``
+reads the two once (:meth:`TaskOutput.from_dict`) and everything else asks ``model_urls``.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from .config import get_logger
 from .enums import RigType, TaskStatus
@@ -116,11 +120,27 @@ def parse_status(value: Any) -> TaskStatus:
 #: The output field of an image-to-multiview task holding the four views (named like its task type).
 _VIEWS_KEY = "generate_multiview_image"
 _OUTPUT_KEYS = frozenset({
-    "model", "model_url", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
+    "model", "model_url", "model_urls", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
     "rendered_image_url", "riggable", "rig_type", "topology", "generated_image", "generated_image_url", "image",
     "image_url", _VIEWS_KEY, "uv_render_url", "depth_image_url", "rendered_video_url",
     *(f"{view}_view_url" for view in VIEW_NAMES),
 })
+
+
+def _model_urls(listed: Any, model_url: str | None) -> list[str]:
+    """The model files of a task: ``model_urls`` when the service sent that list (strings only,
+    each once), else ``[model_url]``.
+
+    Why the list wins when both arrive: it is the set of files, one per animation in request order
+    (the JS SDK's own example reads ``model_urls ?? [model_url]``), while Go's ``PrimaryModelURL``
+    shows ``model_url`` as the *primary* of the same files — the first clip again, or a file that
+    bundles every clip. Downloading it as well would land each animation twice (and download a
+    file twice) with nothing gained; it stays readable as :attr:`TaskOutput.model_url`.
+    """
+    urls = [u for u in listed if isinstance(u, str) and u] if isinstance(listed, list) else []
+    if urls:
+        return list(dict.fromkeys(urls))
+    return [model_url] if model_url else []
 
 
 @dataclass
@@ -139,6 +159,9 @@ class TaskOutput:
     topology: str | None = None
     # apiv3 names (the seed's fields above are aliases of these where they overlap)
     model_url: str | None = None
+    #: Every model file, one per animation of a retarget (see :meth:`from_dict`); ``[model_url]``
+    #: for a task that names one.
+    model_urls: list[str] = field(default_factory=list)
     rendered_image_url: str | None = None
     generated_image_url: str | None = None
     front_view_url: str | None = None
@@ -158,17 +181,40 @@ class TaskOutput:
     def files(self) -> dict[str, str]:
         """Every downloadable output, ``{key: url}`` in :data:`FILE_OUTPUTS` order, each URL once
         (``model``/``pbr_model`` are one file on apiv3; a ``base_model`` equal to it is left out).
-        An output built by hand with only the seed's names (``TaskOutput(pbr_model=…)``) counts too."""
+        Several model files are ``model``, ``model_2``, ``model_3``… in :attr:`model_urls` order
+        (:meth:`model_key`). An output built by hand with only the seed's names
+        (``TaskOutput(pbr_model=…)``) counts too."""
         found: dict[str, str] = {}
         for key, attribute in FILE_OUTPUTS:
             url = getattr(self, attribute)
             if key == "model":
-                url = url or self.model or self.pbr_model
-            elif key == "rendered_image":
+                models = self.model_urls or [u for u in (url or self.model or self.pbr_model,) if u]
+                for index, model in enumerate(dict.fromkeys(models)):
+                    found[self.model_key(index)] = model
+                continue
+            if key == "rendered_image":
                 url = url or self.rendered_image_url
             if url and url not in found.values():
                 found[key] = url
         return found
+
+    @staticmethod
+    def model_key(index: int) -> str:
+        """The :meth:`files` key of the ``index``-th model file: ``model``, then ``model_2``…"""
+        return "model" if index == 0 else f"model_{index + 1}"
+
+    @staticmethod
+    def model_index(key: str) -> int | None:
+        """The position of a :meth:`files` model key (``model`` 0, ``model_2`` 1…); None for others."""
+        if key == "model":
+            return 0
+        head, _, number = key.partition("_")
+        return int(number) - 1 if head == "model" and number.isdigit() and int(number) >= 2 else None
+
+    @classmethod
+    def further_models(cls, keys: Iterable[str]) -> list[str]:
+        """The keys of further model files among ``keys`` (``model_2``, ``model_3``…), in order."""
+        return sorted((k for k in keys if (cls.model_index(k) or 0) > 0), key=lambda k: cls.model_index(k) or 0)
 
     @classmethod
     def from_dict(cls, data: Any) -> TaskOutput:
@@ -186,18 +232,21 @@ class TaskOutput:
                 extra["rig_type"] = raw_rig  # keep a value we cannot type rather than drop it
         riggable = data.get("riggable")
         model_url = _first(data, "model_url", "pbr_model_url", "model", "pbr_model")
+        model_urls = _model_urls(data.get("model_urls"), model_url)
+        model_url = model_url or (model_urls[0] if model_urls else None)
         rendered = _first(data, "rendered_image_url", "rendered_image")
         image = _first(data, "generated_image_url", "generated_image", "image_url", "image")
         return cls(
-            model=_first(data, "model", "model_url", "pbr_model_url"),
+            model=_first(data, "model", "model_url", "pbr_model_url") or model_url,
             base_model=_first(data, "base_model", "base_model_url"),
-            pbr_model=_first(data, "pbr_model", "pbr_model_url", "model_url"),
+            pbr_model=_first(data, "pbr_model", "pbr_model_url", "model_url") or model_url,
             rendered_image=rendered,
             riggable=riggable if isinstance(riggable, bool) else None,
             rig_type=rig_type,
             generated_image=image,
             topology=_str(data.get("topology")),
             model_url=model_url,
+            model_urls=model_urls,
             rendered_image_url=rendered,
             generated_image_url=image,
             **{f"{view}_view_url": _str(views.get(f"{view}_view_url")) or _str(data.get(f"{view}_view_url"))

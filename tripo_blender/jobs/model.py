@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
+from ..client.models import TaskOutput
 from .kinds import FOLLOW_KIND, KINDS, MODEL_OUTPUTS, RETIRED_KINDS, THUMBNAIL_OUTPUT
 
 #: The API's code for "no such task": a wrong id, another key's task, or one past Tripo's task
@@ -509,18 +510,29 @@ def select_outputs(spec: JobSpec, available: Iterable[str]) -> tuple[str, ...]:
 
     ``available`` are the keys the task really has (with a URL). The default is the kind's own
     outputs (:attr:`~.kinds.Kind.outputs`), of which a model is one (the first the task has) and
-    the rest each as present: never two variants of one mesh.
+    the rest each as present: never two variants of one mesh. A model that comes as several files
+    (a retarget's ``model_urls``: ``model``, ``model_2``…, one per animation) is every one of them,
+    wherever ``model`` is wanted: each is an animation that was paid for.
     """
     present = list(available)
     if spec.outputs is not None:
-        return tuple(k for k in spec.outputs if k in present)
+        return _with_model_parts(tuple(k for k in spec.outputs if k in present), present)
     record = KINDS.get(spec.kind)
     wanted = record.outputs if record is not None else (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT)
     chosen: list[str] = []
     if any(k in MODEL_OUTPUTS for k in wanted):
         chosen += [k for k in MODEL_OUTPUTS if k in present][:1]
     chosen += [k for k in wanted if k not in MODEL_OUTPUTS and k in present]
-    return tuple(chosen)
+    return _with_model_parts(tuple(chosen), present)
+
+
+def _with_model_parts(chosen: tuple[str, ...], present: Sequence[str]) -> tuple[str, ...]:
+    """``chosen`` with the further files of its model (``model_2``…) right after ``model``."""
+    if MODEL_OUTPUTS[0] not in chosen:
+        return chosen
+    parts = TaskOutput.further_models(present)
+    at = chosen.index(MODEL_OUTPUTS[0]) + 1
+    return (*chosen[:at], *parts, *(k for k in chosen[at:] if k not in parts))
 
 
 def format_timeline(job: Job) -> list[str]:
