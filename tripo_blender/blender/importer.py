@@ -2,9 +2,10 @@
 
 Main thread only. The rules this module enforces, and why:
 
-* Everything an import creates goes into **one new collection** named after the job, so a
-  result is easy to find, hide or delete, and nothing already in the scene is touched
-  (``bpy.data.collections.new`` never reuses a name, so nothing the user made is overwritten).
+* Everything an import creates goes into **one collection**: a new one named after the job, or
+  one the caller gives (a landing gives its batch's, :mod:`.batches`), so a result is easy to
+  find, hide or delete, and nothing already in the scene is touched (``bpy.data.collections.new``
+  never reuses a name, so nothing the user made is overwritten).
 * What an import created is found by **difference** of ``bpy.data.objects`` before/after. This
   works the same for every importer and Blender version (the glTF importer of 4.2 ignores the
   active collection; 4.5+ can select created objects, 4.2 cannot).
@@ -149,6 +150,38 @@ def _quiet_importers() -> Iterator[None]:
     finally:
         for logger in loggers:
             logger.removeFilter(_warnings_and_up)
+
+
+def _layer_of(layer: bpy.types.LayerCollection, collection: bpy.types.Collection) -> bpy.types.LayerCollection | None:
+    """The layer collection of ``collection`` below ``layer`` (depth first), if it is in the view layer."""
+    if layer.collection == collection:
+        return layer
+    for child in layer.children:
+        found = _layer_of(child, collection)
+        if found is not None:
+            return found
+    return None
+
+
+@contextmanager
+def _active_collection(collection: bpy.types.Collection) -> Iterator[None]:
+    """Make ``collection`` the active one while an importer runs, then give the artist theirs back.
+
+    Why: importers link what they create into the active collection; created there, the objects
+    need no moving afterwards (each link and unlink dirties the view layer, whose update grows with
+    the scene). Importers that ignore it (4.2's glTF) are caught up by :func:`_move_to_collection`.
+    """
+    view_layer = bpy.context.view_layer
+    target = _layer_of(view_layer.layer_collection, collection) if view_layer is not None else None
+    if view_layer is None or target is None:
+        yield
+        return
+    previous = view_layer.active_layer_collection
+    view_layer.active_layer_collection = target
+    try:
+        yield
+    finally:
+        view_layer.active_layer_collection = previous
 
 
 def _run_importer(path: Path, options: ImportOptions) -> None:
@@ -323,29 +356,38 @@ def _select_only(objects: Sequence[bpy.types.Object], active: bpy.types.Object) 
 def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
                   location: Sequence[float] | None = None,
                   parent_collection: bpy.types.Collection | None = None,
+                  collection: bpy.types.Collection | None = None,
                   options: ImportOptions = ImportOptions(),
                   undo_message: str | None = "Import Tripo result") -> ImportResult:
-    """Import a result file into a new collection ``name`` and return what was created.
+    """Import a result file into ``collection``, else a new collection ``name``, and return what
+    was created.
 
-    ``location`` defaults to the scene's 3D cursor. ``parent_collection`` defaults to the scene's
-    master collection. Raises :class:`ImportFailed` (nothing is left in the scene) on failure.
+    ``location`` defaults to the scene's 3D cursor. ``parent_collection`` (where a new collection
+    goes) defaults to the scene's master collection; a given ``collection`` is used as it is (not
+    tagged: it may hold other results). Raises :class:`ImportFailed` (nothing is left in the
+    scene, and a given collection as it was) on failure.
     """
     model = resolve_model_path(path)
     scene, _ = _context_scene()
     objects_before = set(bpy.data.objects)
     actions_before = set(bpy.data.actions)
-    collection = bpy.data.collections.new(name)
-    (parent_collection or scene.collection).children.link(collection)
+    own = collection is None
+    if collection is None:
+        collection = bpy.data.collections.new(name)
+        (parent_collection or scene.collection).children.link(collection)
     try:
-        _run_importer(model, options)
+        with _active_collection(collection):
+            _run_importer(model, options)
     except ImportFailed:
         for ob in set(bpy.data.objects) - objects_before:
             bpy.data.objects.remove(ob, do_unlink=True)
-        bpy.data.collections.remove(collection)
+        if own:
+            bpy.data.collections.remove(collection)
         raise
     created = _remove_helpers(o for o in bpy.data.objects if o not in objects_before)
     if not created:
-        bpy.data.collections.remove(collection)
+        if own:
+            bpy.data.collections.remove(collection)
         raise ImportFailed(f"{model.name} contains no objects")
     _move_to_collection(created, collection)
     if len(folded := _fold_bare_empties(created)) < len(created):
@@ -359,8 +401,9 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
     where = tuple(location) if location is not None else cursor_location(scene)
     root.location = (root.location.x + where[0], root.location.y + where[1], root.location.z + where[2])
     tag_objects(created, tags)
-    for key, value in tags.items():
-        collection[key] = value
+    if own:
+        for key, value in tags.items():
+            collection[key] = value
     _select_only(created, root)
     actions = [a for a in bpy.data.actions if a not in actions_before]
     if undo_message:
