@@ -342,15 +342,27 @@ def _context_scene() -> tuple[bpy.types.Scene, bpy.types.ViewLayer]:
 
 
 def _select_only(objects: Sequence[bpy.types.Object], active: bpy.types.Object) -> None:
+    """Select ``objects`` only and make ``active`` active.
+
+    Why no view-layer update first: objects just removed (folded Empties) stay listed as ``None``
+    in ``view_layer.objects`` until the view layer is synced, and an update to sync it evaluates
+    the whole scene — in a full scene the costliest step of a landing. ``select_set`` syncs the
+    view layer's list itself, so the stale entries are skipped and an object not in the view
+    layer (an excluded collection) is told by the error Blender raises for it.
+    """
     _, view_layer = _context_scene()
-    for ob in view_layer.objects:
-        if ob.select_get():
+    for ob in list(view_layer.objects.selected):
+        if ob is not None:
             ob.select_set(False)
     for ob in objects:
-        if ob.name in view_layer.objects:
+        try:
             ob.select_set(True)
-    if active.name in view_layer.objects:
+        except RuntimeError:  # not in this view layer
+            continue
+    try:
         view_layer.objects.active = active
+    except (RuntimeError, ValueError):  # not in this view layer
+        pass
 
 
 def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
@@ -390,9 +402,7 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
             bpy.data.collections.remove(collection)
         raise ImportFailed(f"{model.name} contains no objects")
     _move_to_collection(created, collection)
-    if len(folded := _fold_bare_empties(created)) < len(created):
-        created = folded
-        _context_scene()[1].update()  # the view layer still lists the removed Empties until then
+    created = _fold_bare_empties(created)  # folding keeps world matrices: no view-layer update needed
     root = _single_root(created, name, collection)
     if root not in created:
         created.append(root)

@@ -632,7 +632,7 @@ class TRIPO_OT_job_retry(_JobOperator):
 class TRIPO_OT_job_reimport(_JobOperator):
     bl_idname = "tripo.job_reimport"
     bl_label = "Re-import"
-    bl_description = "Import this job's downloaded result again as a new collection (no request, no cost)"
+    bl_description = "Import this job's downloaded result again, beside its batch's results (no request, no cost)"
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         landing = runtime.reimport(job.id)

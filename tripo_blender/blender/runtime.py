@@ -390,9 +390,10 @@ class Runtime:
 
     def reimport(self, job_id: str) -> Landing:
         """Land a finished job's cached files again (no request), by the same path as its first
-        landing (:func:`landing.import_job`): a rig arrives as one armature with its skinned mesh
-        and the tags the right-click menu reads, a retarget adds its actions to the armature, a
-        post-process takes its source's place again."""
+        landing (:func:`landing.import_job`): a new result lands beside its batch's, a rig arrives
+        as one armature with its skinned mesh and the tags the right-click menu reads, a retarget
+        adds its actions to the armature, a post-process takes its source's place again. The artist
+        asked for it now, so it takes the selection."""
         job = self.job(job_id)
         if job is None:
             raise UserError("This job is no longer in the list.")

@@ -47,7 +47,7 @@ class Selection:
     def of(cls, view_layer: bpy.types.ViewLayer) -> Selection:
         active = view_layer.objects.active
         return cls(active.name if active is not None else None,
-                   frozenset(ob.name for ob in view_layer.objects.selected),
+                   frozenset(ob.name for ob in view_layer.objects.selected if ob is not None),  # None: just removed
                    str(active.mode) if active is not None else "OBJECT")
 
     @property
@@ -68,7 +68,7 @@ def restore(selection: Selection, view_layer: bpy.types.ViewLayer, *, also: froz
     wanted = selection.selected | also
     objects = view_layer.objects
     for ob in list(objects.selected):
-        if ob.name not in wanted:
+        if ob is not None and ob.name not in wanted:
             ob.select_set(False)
     for name in wanted:
         ob = objects.get(name)
@@ -152,6 +152,6 @@ class Keeper:
         if same_batch:  # the batch's earlier results stay selected; the newest is active
             active = view_layer.objects.active
             restore(Selection(active.name if active is not None else None, before.selected), view_layer,
-                    also=frozenset(ob.name for ob in view_layer.objects.selected))
+                    also=Selection.of(view_layer).selected)
         self._clock += 1
         self._left = (self._clock, fingerprint(view_layer), batch)
