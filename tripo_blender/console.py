@@ -72,7 +72,7 @@ from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_option
                              usable_source)
 from .client import TripoAPIError, TripoClient, TripoError
 from .client.inputs import is_file_token, is_uuid
-from .jobs import JobError, JobSpec, JobState
+from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
 from .jobs import kind_of
@@ -819,9 +819,19 @@ def estimate_cost(kind: str, **params: Any) -> int | None:
 
     ``kind`` is a client method (``"rig_model"``…) or a console function name (``"rig"``,
     ``"texture"``…); ``params`` its options, e.g. ``estimate_cost("texture", texture_quality="detailed")``.
+    Any other name raises ValueError listing the valid ones: a typo must not read as "no price".
+    (A kind Tripo retired with v2, ``"stylize"``/``"refine"``, has no price: None.)
     """
     record = by_console_name(kind)
-    return _estimate_cost(record.name if record is not None else kind, params)
+    if record is None:
+        retired = {*RETIRED_KINDS, *(name.removesuffix("_model") for name in RETIRED_KINDS)}
+        if kind in retired:
+            return None
+        consoles = sorted(k.console for k in KINDS.values() if k.console)
+        methods = sorted(name for name in KINDS if name not in consoles)
+        raise ValueError(f"unknown kind {kind!r}: use a console function ({', '.join(consoles)}) or a client "
+                         f"method ({', '.join(methods)})")
+    return _estimate_cost(record.name, params)
 
 
 def client() -> TripoClient:

@@ -409,6 +409,13 @@ def test_estimate_cost_accepts_console_and_client_names(tripo: ModuleType) -> No
     assert tripo.estimate_cost("texture", model_version="v3.5-20260815") is None  # price not published
 
 
+def test_estimate_cost_of_an_unknown_kind_names_the_valid_ones(tripo: ModuleType) -> None:
+    """A typo is an error naming the kinds, not None (which means "no published price")."""
+    with pytest.raises(ValueError, match=r"unknown kind 'bogus'.*\brig\b.*texture.*rig_model") as raised:
+        tripo.estimate_cost("bogus")
+    assert "text_to_model" in str(raised.value)
+
+
 def test_balance_and_client_use_the_add_on_settings(tripo: ModuleType, ready: Emulator, prefs: Any,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     expected = ready.balance_of(TEST_KEY)[0]
