@@ -2,8 +2,9 @@
 
 Run as ``python -m tests.jobs.session_proc BASE_URL JOURNAL CACHE [STATE]``. It submits one text
 job, prints ``<STATE> <job id> <task id>`` once the job reaches STATE (default ``running``; with
-``downloading`` also once its temp file exists), then idles until it is killed (the tests kill it
-with SIGKILL: a crash, no clean shutdown, its session lock stays behind).
+``downloading`` also once its temp file exists; with ``submitting`` as soon as its intent is
+journaled, task id ``-``), then idles until it is killed (the tests kill it with SIGKILL: a crash,
+no clean shutdown, its session lock stays behind).
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ def main(base_url: str, journal: str, cache: str, state: str = "running") -> Non
         runner.wait_for_events(0.05)
         runner.drain_events()
         current = runner.job(job.id)
-        if current is not None and current.state == wanted and current.task_id:
+        if current is not None and current.state == wanted and (current.task_id or wanted == JobState.SUBMITTING):
             if wanted == JobState.DOWNLOADING and not list(runner.cache.folder(current.task_id).glob("*.part")):
                 continue
-            print(f"{state.upper()} {job.id} {current.task_id}", flush=True)
+            print(f"{state.upper()} {job.id} {current.task_id or '-'}", flush=True)
             break
     while True:  # keep the session alive (its worker keeps polling) until killed
         time.sleep(3600)

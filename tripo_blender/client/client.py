@@ -44,7 +44,7 @@ from .inputs import (MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_
 from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskUsageItem
 from .payloads import GenerationOptions, Request
 from .polling import PollSchedule, ProgressEstimator
-from .transport import RetryMode, Transport
+from .transport import RetryMode, Transport, current_guard
 
 __all__ = ["TripoClient"]
 
@@ -128,6 +128,12 @@ class TripoClient:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    @property
+    def server_clock_offset(self) -> float | None:
+        """Seconds Tripo's clock is ahead of this machine's, from the ``Date`` header of this
+        client's latest answer (None before any); see :attr:`.transport.Transport.server_clock_offset`."""
+        return self._transport.server_clock_offset
 
     # ------------------------------------------------------------------ files
 
@@ -690,6 +696,9 @@ class TripoClient:
     # ------------------------------------------------------------------ internals
 
     def _create(self, request: Request) -> str:
+        guard = current_guard()
+        if guard is not None and guard.creating is not None:
+            guard.creating(request.route, request.body)
         result = self._transport.api_request("POST", request.route, body=payloads.encode_body(request.body),
                                              mode=RetryMode.CREATE)
         data = result.data
