@@ -297,7 +297,7 @@ class Runner:
         taken = None if task_id is None else self._book.take_task(
             job.id, task_id, (JobState.UNCERTAIN,), JobState.QUEUED, note="found the task sent before; resuming (free)",
             error=None, task_status="queued", lookup={})
-        job = taken if taken is not None else self._book.update(job.id, note=VERIFY_NOTE)
+        job = taken if taken is not None else self._book.update(job.id, note=VERIFY_NOTE, lookup={})
         self._schedule(job.id, post=False)
         return job
 
