@@ -269,6 +269,7 @@ def test_paid_retry_asks_first_and_free_resume_does_not(rt: Any, job_list: Any, 
 
     operator = SimpleNamespace(job_id="paid", report=MagicMock(), execute=lambda ctx: job_list.TRIPO_OT_job_retry.execute(operator, ctx))
     operator.job = lambda: job_list._JobOperator.job(operator)
+    operator.confirmation = lambda job: job_list.TRIPO_OT_job_retry.confirmation(operator, job)
     assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {'RUNNING_MODAL'}
     message = wm.invoke_confirm.call_args.kwargs["message"]
     assert "about 20 credits" in message and executed == []

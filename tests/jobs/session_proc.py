@@ -9,12 +9,43 @@ no clean shutdown, its session lock stays behind).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Iterator
 
 from tests.emulator import TEST_KEY
 from tripo_blender.client import TripoClient
 from tripo_blender.jobs import JobSpec, JobState, Runner, WorkerSettings
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def other_session(base_url: str, folder: Path, state: str = "running") -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+    """Run this script as another Blender session on ``folder``'s journal and cache; yields the
+    process, its job id and task id once the job reached ``state``; kills it at the end."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.jobs.session_proc", base_url, str(folder / "journal"),
+                             str(folder / "cache"), state], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        _, job_id, task_id = proc.stdout.readline().split()  # blocks until the other session is there
+        yield proc, job_id, task_id
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(10)
+
+
+def crash(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL: no clean shutdown, the session lock stays behind."""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
 
 
 def main(base_url: str, journal: str, cache: str, state: str = "running") -> None:

@@ -5,10 +5,6 @@ model (issue 20)."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
@@ -16,6 +12,7 @@ from typing import Any, Callable
 import pytest
 
 from tests.emulator import Emulator
+from tests.jobs import session_proc
 from tests.jobs.conftest import FAST, Pump, post_task_count
 from tripo_blender.jobs import Job, JobBusyError, JobSpec, JobState, Runner
 from tripo_blender.jobs.verify import CHOOSE, LOOKING, NOT_FOUND_YET, lookup_of
@@ -23,7 +20,6 @@ from tripo_blender.jobs.verify import CHOOSE, LOOKING, NOT_FOUND_YET, lookup_of
 RELIABILITY_AREA = "Money"
 
 MakeRunner = Callable[..., Runner]
-ROOT = Path(__file__).resolve().parents[2]
 TEXT_ROUTE = "/v3/generation/text-to-model"
 #: A settle window far longer than a test: "not found yet" stays what the row says.
 SLOW = replace(FAST, settle_window=120.0, lookup_interval=0.05)
@@ -105,21 +101,11 @@ def test_a_task_registered_late_after_blender_was_killed_mid_post_is_found(
     """Blender killed while the POST was on the server, task registered late: found after the restart; one POST."""
     emulator.hold_registration()
     emulator.inject("POST /v3/generation/", after=True, delay=30.0)  # created; the kill comes before the answer
-    proc = subprocess.Popen([sys.executable, "-m", "tests.jobs.session_proc", emulator.base_url,
-                             str(tmp_path / "journal"), str(tmp_path / "cache"), "submitting"],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        _, job_id, _ = proc.stdout.readline().split()
+    with session_proc.other_session(emulator.base_url, tmp_path, "submitting") as (proc, job_id, _):
         runner = make_runner(settings=SLOW)
         pump = Pump(runner)
         pump.until(lambda: len(emulator.tasks) == 1, what="the POST to reach Tripo")
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(10)
+        session_proc.crash(proc)  # Blender killed while Tripo holds the POST
     assert [j.id for j in runner.resume()] == [job_id]
     restored = pump.job(job_id)
     assert restored.state == JobState.UNCERTAIN and restored.task_id is None
@@ -130,9 +116,8 @@ def test_a_task_registered_late_after_blender_was_killed_mid_post_is_found(
     assert done.task_id in emulator.tasks and post_task_count(emulator) == 1
 
 
-def test_a_clock_ten_minutes_ahead_of_tripos_still_finds_the_task(emulator: Emulator, make_runner: MakeRunner) -> None:
-    """This machine's clock 10 minutes ahead of Tripo's: the task is found (skew from Date) and recorded; one POST."""
-    emulator.advance(-600)  # Tripo's clock (created_at, Date) is 10 minutes behind this machine's
+def found_by_retry(emulator: Emulator, make_runner: MakeRunner) -> Job:
+    """An answer lost after Tripo created the task, then Retry: the job lands its task, one POST."""
     lose_answer(emulator, created=True)
     runner = make_runner(max_retries=0, settings=SLOW)
     pump = Pump(runner)
@@ -140,7 +125,13 @@ def test_a_clock_ten_minutes_ahead_of_tripos_still_finds_the_task(emulator: Emul
     when_free(pump, lambda: runner.retry(job.id))
     done = pump.until_state(job.id, JobState.DONE, JobState.FAILED)
     assert done.state == JobState.DONE and done.task_id in emulator.tasks and post_task_count(emulator) == 1
-    offset = done.lookup.get("clock_offset")
+    return done
+
+
+def test_a_clock_ten_minutes_ahead_of_tripos_still_finds_the_task(emulator: Emulator, make_runner: MakeRunner) -> None:
+    """This machine's clock 10 minutes ahead of Tripo's: the task is found (skew from Date) and recorded; one POST."""
+    emulator.advance(-600)  # Tripo's clock (created_at, Date) is 10 minutes behind this machine's
+    offset = found_by_retry(emulator, make_runner).lookup.get("clock_offset")
     assert isinstance(offset, float) and -605 < offset < -595, offset  # the skew the match used is kept
 
 
@@ -170,13 +161,7 @@ def test_two_uncertain_jobs_retried_in_the_wrong_order_each_get_only_their_own(
 def test_every_iso_form_of_created_at_is_read(case: str, emulator: Emulator, make_runner: MakeRunner) -> None:
     """Usage and task times Tripo may write differently are read: the task is found; one POST."""
     emulator.time_format = "space-offset" if "space" in case else "fraction"
-    lose_answer(emulator, created=True)
-    runner = make_runner(max_retries=0, settings=SLOW)
-    pump = Pump(runner)
-    job = uncertain(runner, pump, spec("a small wooden chair"))
-    when_free(pump, lambda: runner.retry(job.id))
-    done = pump.until_state(job.id, JobState.DONE, JobState.FAILED)
-    assert done.state == JobState.DONE and done.task_id in emulator.tasks and post_task_count(emulator) == 1
+    found_by_retry(emulator, make_runner)
 
 
 def test_a_website_task_made_two_minutes_earlier_is_not_this_jobs(emulator: Emulator, make_runner: MakeRunner) -> None:

@@ -584,6 +584,21 @@ class _JobOperator(bpy.types.Operator):
         """What the operator does with its job (subclasses)."""
         raise NotImplementedError
 
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        """(title, message, button) when clicking must be confirmed first (it may cost); None: it acts at once."""
+        return None
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        job = self.job()
+        if job is None:
+            return {'CANCELLED'}
+        asked = self.confirmation(job)
+        if asked is None:
+            return self.execute(context)
+        title, message, button = asked
+        return window_manager(context).invoke_confirm(self, event, title=title, message=message, confirm_text=button,
+                                                      icon='WARNING')
+
 
 class TRIPO_OT_job_cancel(_JobOperator):
     bl_idname = "tripo.job_cancel"
@@ -614,15 +629,8 @@ class TRIPO_OT_job_retry(_JobOperator):
     bl_description = ("Try this job again. When Tripo has to generate it anew this sends a new request that "
                       "costs credits, and you are asked first")
 
-    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
-        if job.retry_resends:
-            return window_manager(context).invoke_confirm(
-                self, event, title="Send a New Paid Request?", message=retry_warning(job),
-                confirm_text="Retry", icon='WARNING')
-        return self.execute(context)
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        return ("Send a New Paid Request?", retry_warning(job), "Retry") if job.retry_resends else None
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         resends = job.retry_resends
@@ -640,13 +648,8 @@ class TRIPO_OT_job_send_again(_JobOperator):
     bl_description = ("Send this uncertain job's request again. Its first request may have created and charged a "
                       "task Tripo has not shown, so this may charge a second time; you are asked first")
 
-    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
-        return window_manager(context).invoke_confirm(
-            self, event, title="Send Again — May Charge a Second Time?", message=send_again_warning(job),
-            confirm_text="Send Again", icon='WARNING')
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        return "Send Again — May Charge a Second Time?", send_again_warning(job), "Send Again"
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         runtime.send_again(job.id)
