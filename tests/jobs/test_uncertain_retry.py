@@ -159,7 +159,7 @@ def test_two_uncertain_jobs_retried_in_the_wrong_order_each_get_only_their_own(
 
 @pytest.mark.parametrize("case", ["created_at with a space and +00:00", "created_at with fractions"])
 def test_every_iso_form_of_created_at_is_read(case: str, emulator: Emulator, make_runner: MakeRunner) -> None:
-    """Usage and task times Tripo may write differently are read: the task is found; one POST."""
+    """Usage and task times in each form Tripo may write them are read: the task is found, one POST"""
     emulator.time_format = "space-offset" if "space" in case else "fraction"
     found_by_retry(emulator, make_runner)
 
@@ -180,7 +180,7 @@ def test_a_website_task_made_two_minutes_earlier_is_not_this_jobs(emulator: Emul
 @pytest.mark.parametrize("case", ["usage rows without input", "usage rows echoing input"])
 def test_a_cleared_done_job_is_not_landed_again_as_another_request(
         case: str, emulator: Emulator, make_runner: MakeRunner) -> None:
-    """"a cat" done and cleared (Clear Finished), then "a dog" uncertain: the dog never gets the cat's task."""
+    """"a cat" done and cleared (Clear Finished), then "a dog" uncertain: the dog never gets the cat's task"""
     emulator.usage_inputs = "echoing" in case
     runner = make_runner(max_retries=0, settings=SLOW)
     pump = Pump(runner)
