@@ -179,6 +179,9 @@ class Store:
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
         self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
         self.rig_type: str | None = None
+        #: "draco": generations and segmentations return Draco-compressed GLBs (as Tripo's image,
+        #: multiview and segment results often are); None: plain GLBs
+        self.glb_compression: str | None = None
 
     # ------------------------------------------------------------------ keys and balances
 

@@ -29,17 +29,19 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import bpy
 from mathutils import Matrix
 
 from ..jobs.archive import UnsafeArchiveError, refusal, unpack
 from ..rules.settings import ImportOptions
+from .decoders import Missing, missing_for
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,16 @@ MODEL_SUFFIXES = (".glb", ".gltf", ".fbx", ".obj", ".usdz", ".usdc", ".usda", ".
 
 class ImportFailed(RuntimeError):
     """A result file could not be imported; the message says why and what to do."""
+
+
+class MissingDecoder(ImportFailed):
+    """This Blender lacks what the file needs (a Draco or meshopt decoder, a required glTF
+    extension): nothing was imported, the file stays where it is. ``missing`` says what lacks."""
+
+    def __init__(self, missing: Sequence[Missing], path: Path) -> None:
+        self.missing = tuple(missing)
+        self.path = path
+        super().__init__(" ".join(m.sentence for m in self.missing))
 
 
 @dataclass
@@ -164,15 +176,34 @@ def _run_importer(path: Path, options: ImportOptions) -> None:
         with _quiet_importers():
             result = op(filepath=str(path), **_supported_kwargs(op, kwargs))
     except (RuntimeError, TypeError) as exc:  # operators report failure as RuntimeError
-        raise ImportFailed(f"Blender could not import {path.name}: {_first_line(exc)}") from exc
+        raise ImportFailed(f"Blender could not import {path.name}: {importer_message(exc)}") from exc
     if "FINISHED" not in result:
         raise ImportFailed(f"Blender could not import {path.name} (importer returned {sorted(result)})")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else type(exc).__name__
+#: The line of a Python traceback that names the exception: ``OSError: cannot open …``.
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Za-z_]\w*(?:Error|Exception|Warning|Exit): (?P<message>.+)$")
+
+
+def importer_message(exc: BaseException) -> str:
+    """What an importer's failure says, as one line an artist can read.
+
+    An operator that fails reports ``RuntimeError("Error: Python: Traceback … OSError: <message>
+    Location: <string>:3")``, or just ``"Error: <message>"``. The message is the exception line of
+    the traceback (its text after the exception's type), else the first line; never the
+    "Location:" line Blender appends, never a stack frame.
+    """
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("Location:")]
+    for line in reversed(lines):
+        found = _EXCEPTION_LINE.match(line)
+        if found:
+            return found.group("message").strip()
+    if lines:
+        first = re.sub(r"^(Error|Warning):\s*", "", lines[0])
+        if first and not first.startswith("Python: Traceback"):
+            return first
+    return type(exc).__name__
 
 
 def find_model_file(folder: Path) -> Path:
@@ -328,9 +359,14 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
     """Import a result file into a new collection ``name`` and return what was created.
 
     ``location`` defaults to the scene's 3D cursor. ``parent_collection`` defaults to the scene's
-    master collection. Raises :class:`ImportFailed` (nothing is left in the scene) on failure.
+    master collection. Raises :class:`ImportFailed` (nothing is left in the scene) on failure, and
+    :class:`MissingDecoder` before trying when this Blender cannot decode what the file needs
+    (:mod:`.decoders`).
     """
     model = resolve_model_path(path)
+    missing = missing_for(model)
+    if missing:  # asked before importing: the importer would fail with a traceback, or worse, half-way
+        raise MissingDecoder(missing, model)
     scene, _ = _context_scene()
     objects_before = set(bpy.data.objects)
     actions_before = set(bpy.data.actions)
@@ -428,84 +464,3 @@ def string_tag(ob: bpy.types.ID, name: str) -> str | None:
     except KeyError:
         return None
     return value if isinstance(value, str) else None
-
-
-_MESHOPT_SUPPORT: bool | None = None
-_MESHOPT_REASON: str | None = None
-
-
-def gltf_supports_meshopt(probe: Callable[[], bool] | None = None) -> bool:
-    """Whether this Blender's glTF importer can open meshopt-compressed GLBs (Tripo's ``compress``).
-
-    Blender ≤ 5.1 refuses ``EXT_meshopt_compression``; 5.2+ lists it, but some builds (the PyPI
-    ``bpy`` wheels, Debian's package) ship without the decoder library, and the import then fails
-    with "Meshopt decoder library not found". So we ask what the importer can really do, once:
-    it must manage the extension *and* its decoder library must load (the way the importer loads
-    it). A later Blender that gains support is recognised without an add-on update.
-    """
-    global _MESHOPT_SUPPORT
-    if _MESHOPT_SUPPORT is None:
-        _MESHOPT_SUPPORT = (probe or _probe_meshopt)()
-    return _MESHOPT_SUPPORT
-
-
-def meshopt_unavailable_reason() -> str | None:
-    """Why compressed GLBs cannot be imported here (for the UI), or ``None`` when they can."""
-    if gltf_supports_meshopt():
-        return None
-    return _MESHOPT_REASON or "this Blender's glTF importer cannot open meshopt GLBs"
-
-
-def blender_and_meshopt() -> str:
-    """This Blender's version with the meshopt probe's reason, for messages that refuse Compress:
-    "5.2.4 (this build of Blender lacks the meshopt decoder library)"."""
-    return f"{bpy.app.version_string} ({meshopt_unavailable_reason() or 'no meshopt'})"
-
-
-def compress_note() -> str:
-    """The line drawn where Compress is greyed out: why it is not offered here."""
-    return f"No Compress: {meshopt_unavailable_reason()}"
-
-
-def _probe_meshopt() -> bool:
-    global _MESHOPT_REASON
-    try:
-        from io_scene_gltf2.io.imp import gltf2_io_gltf  # type: ignore[import-not-found]
-    except ImportError:
-        _MESHOPT_REASON = "the glTF importer is not available"
-        return False
-    settings = {"import_user_extensions": [], "loglevel": logging.CRITICAL}
-    try:
-        reader = gltf2_io_gltf.glTFImporter("", settings)
-    except (TypeError, KeyError, AttributeError):
-        _MESHOPT_REASON = "the glTF importer could not be asked"
-        return False
-    if "EXT_meshopt_compression" not in getattr(reader, "extensions_managed", []):
-        _MESHOPT_REASON = "its glTF importer does not support meshopt compression"
-        return False
-    return _meshopt_decoder_loads()
-
-
-def _meshopt_decoder_loads() -> bool:
-    """Whether the importer's meshopt decoder library is present and loadable (5.2+ importers).
-
-    Mirrors ``MeshoptDecoder.load_library`` (io_scene_gltf2/io/imp/gltf2_io_binary_meshopt.py):
-    find the ``bf_intern_meshopt_bridge`` library, then ``ctypes.CDLL`` it. Loading is cheap and
-    has no side effect beyond mapping the library, which the importer would do anyway.
-    """
-    global _MESHOPT_REASON
-    import ctypes
-
-    try:
-        from io_scene_gltf2.io.imp.gltf2_io_binary_meshopt import MeshoptDecoder  # type: ignore[import-not-found]
-    except ImportError:
-        # An importer that manages the extension without this module decodes some other way.
-        return True
-    try:
-        path = MeshoptDecoder.find_library()
-        ctypes.CDLL(str(path.resolve()))
-    except Exception as exc:  # the importer's own ImportError, OSError from ctypes, …
-        log.info("meshopt decoder unavailable: %s", exc)
-        _MESHOPT_REASON = "this build of Blender lacks the meshopt decoder library"
-        return False
-    return True

@@ -53,11 +53,13 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
 from ..client.config import redact
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE
+from ..jobs.stand_in import STAND_IN_FORMAT, stand_in_cost, stand_in_spec
+from ..rules.generate import cost_phrase
 from . import previews
 from ..rules.account import OFFLINE_HINT, UserError, code_hint
 from . import file_manager
 from .importer import can_import
-from .landing import waiting_for_object_mode
+from .landing import convert_offer, waiting_for_object_mode
 from ..rules.settings import Connection
 from .settings import snapshot
 from .post_process import rig_check
@@ -374,6 +376,11 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED) \
             and not expanded:
         _draw_line(column, job, redact(error_line(job)), line, icon='ERROR')
+    offer = convert_offer(job, runtime.jobs()) if job.state == JobState.FAILED else None
+    if offer:  # a result this Blender cannot decode: the fix that works here, on the row itself
+        row = column.row(align=True)
+        _job_button(row, TRIPO_OT_job_convert.bl_idname, job, 'FILE_REFRESH', offer)
+        _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
     if expanded:
         _draw_details(layout.box(), job, measure, connection)
 
@@ -673,6 +680,36 @@ class TRIPO_OT_job_land_now(_JobOperator):
         return {'FINISHED'}
 
 
+class TRIPO_OT_job_convert(_JobOperator):
+    bl_idname = "tripo.job_convert"
+    bl_label = "Convert"
+    bl_description = ("Have Tripo convert this result to FBX, which this Blender can open, and land it in place of "
+                      "the result it could not open (a new request that costs credits; you are asked first)")
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        job = self.job()
+        if job is None:
+            return {'CANCELLED'}
+        if convert_offer(job, runtime.jobs()) is None:
+            self.report({'WARNING'}, f"\"{job.name}\" needs no conversion (or one is already under way).")
+            return {'CANCELLED'}
+        return window_manager(context).invoke_confirm(
+            self, event, title="Send a New Paid Request?", confirm_text="Convert", icon='QUESTION',
+            message=f"Tripo converts \"{job.name}\" to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))}); "
+                    "it lands here as this result would have.")
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        if convert_offer(job, runtime.jobs()) is None:  # a script, or a second click after the first
+            self.report({'WARNING'}, f"\"{job.name}\" needs no conversion (or one is already under way).")
+            return {'CANCELLED'}
+        try:
+            converting = runtime.submit(stand_in_spec(job))
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        self.report({'INFO'}, f"Sent \"{converting.name}\" to Tripo: it lands in place of \"{job.name}\".")
+        return {'FINISHED'}
+
+
 class TRIPO_OT_job_open_folder(_JobOperator):
     bl_idname = "tripo.job_open_folder"
     bl_label = "Open Folder"
@@ -720,6 +757,7 @@ CLASSES: tuple[type, ...] = (
     TRIPO_OT_job_retry,
     TRIPO_OT_job_reimport,
     TRIPO_OT_job_land_now,
+    TRIPO_OT_job_convert,
     TRIPO_OT_job_open_folder,
     TRIPO_OT_job_remove,
     TRIPO_OT_job_copy_error,

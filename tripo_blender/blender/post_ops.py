@@ -43,7 +43,8 @@ from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, R
 from ..rules import generate as form
 from ..rules.account import UserError
 from .image_inputs import named_slot, prepare_image
-from .importer import blender_and_meshopt, can_import, compress_note, gltf_supports_meshopt, string_tag
+from .decoders import blender_and_meshopt, compress_note, gltf_supports_meshopt
+from .importer import can_import, string_tag
 from .job_list import window_manager
 from .text_fit import dialog_measure, draw_text
 from .mesh_export import UV_MAX_TRIANGLES, triangle_count
