@@ -143,9 +143,32 @@ def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) 
     assert "Failed" in label_texts(layout)
     assert "You don't have enough credit to create this task" in text
     assert "Suggestion: Top up your credits" in text
-    assert "trace id trace-abc-123" in text and "Code 2010" in text
+    assert "trace-abc-123" not in text and "2010" not in text, "codes and trace ids are for Copy Details"
     assert "platform.tripo3d.ai" in text, "the add-on's own hint for 2010"
     assert _progress_calls(layout) == []
+    assert bpy.ops.tripo.job_copy_error(job_id="job-failed-Cat") == {'FINISHED'}
+    report = job_list.error_report(rt.job("job-failed-Cat"), addon_module("blender.settings").snapshot().connection)
+    assert "Trace id: trace-abc-123" in report and "Error code: 2010" in report
+
+
+def test_an_unreachable_tripo_reads_no_connection_and_keeps_the_route_for_support(
+        rt: Any, job_list: Any, prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline, the row leads with words an artist can act on; "POST /v3/…" is only in Copy Details."""
+    import socket
+    with socket.socket() as probe:  # a localhost port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
+    monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
+    prefs.api_key, prefs.api_base_url = TEST_KEY, f"http://127.0.0.1:{port}"
+    bpy.context.preferences.system.use_online_access = True
+    job = pump_job(rt, rt.submit(spec()).id, "failed", "uncertain", timeout=60)
+    assert job.state.value == "failed" and job.error.message.startswith("No connection to Tripo"), job.error
+    texts = drawn_texts(draw_open(job_list, job.id))
+    assert any(t.startswith("No connection to Tripo") for t in texts), texts
+    assert not any("/v3/" in t or "127.0.0.1" in t for t in texts), texts
+    report = job_list.error_report(job, addon_module("blender.settings").snapshot().connection)
+    assert "POST /v3/generation/text-to-model" in report and "could not connect" in report, report
 
 
 def test_uncertain_job_warns_about_charges(rt: Any, job_list: Any) -> None:
@@ -288,7 +311,7 @@ def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(rt: Any, onl
     assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {'FINISHED'}
     assert len(copied) == 1
     assert failed.error.trace_id and failed.error.trace_id in copied[0]
-    assert "Error code: 2" in copied[0] and "rejected the API key" in copied[0]
+    assert "Error code: 2" in copied[0] and "refused the API key" in copied[0]
     assert bad_key not in copied[0] and TEST_KEY not in copied[0]
 
 

@@ -194,7 +194,8 @@ def test_check_key_with_a_wrong_key_says_so(rt: Any, online: Emulator, prefs: An
     bpy.ops.tripo.check_key()
     info = rt.wait_for_balance(10.0)
     assert info.balance is None
-    assert "(error 2)" in info.error and "rejected the API key" in info.error, "HTTP 401: apiv3's code 2"
+    assert info.error.startswith("Tripo refused the API key"), info.error  # words, not "Authentication failed"
+    assert "error 2" not in info.error and "Authentication failed" not in info.error, "HTTP 401: apiv3's code 2"
     assert "tsk_not_known" not in info.error
 
 

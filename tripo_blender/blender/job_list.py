@@ -277,6 +277,8 @@ def error_report(job: Job, connection: Connection) -> str:
     error = job.error
     if error is not None:
         lines.append(f"Error: {error.message}")
+        if error.detail:
+            lines.append(f"Details: {error.detail}")
         if error.suggestion:
             lines.append(f"Suggestion: {error.suggestion}")
         hint = code_hint(error.code, connection)
@@ -430,11 +432,7 @@ def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) ->
     hint = code_hint(error.code, connection)
     if hint:
         draw_text(box, hint, measure)
-    details = [f"code {error.code}"] if error.code is not None else []
-    if error.trace_id:
-        details.append(f"trace id {error.trace_id}")
-    if details:
-        draw_text(box, _sentence(", ".join(details)), measure)
+    # the route, the code and the trace id are for support: Copy Details has them, the row has words
     row = box.row(align=True)
     _job_button(row, "tripo.job_copy_error", job, 'COPYDOWN', "Copy Details")
     if job.files:
