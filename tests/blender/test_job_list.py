@@ -442,7 +442,7 @@ def test_filter_by_state(rt: Any, job_list: Any) -> None:
 
 
 def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emulator, clean_scene: Any,
-                                                            job_list: Any) -> None:
+                                                            job_list: Any, capfd: pytest.CaptureFixture[str]) -> None:
     done = pump_job(rt, rt.submit(spec(name="Done one")).id, "done")
     online.set_timing(run_seconds=600.0)
     running = rt.submit(spec(name="Running one"))
@@ -453,12 +453,29 @@ def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emu
     folder = rt.task_folder(done)
     assert folder is not None and folder.is_dir()
 
+    capfd.readouterr()
     assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
-    assert [job.name for job in rt.jobs()] == ["Running one"]
+    assert [job.name for job in rt.jobs()] == ["Stopped one", "Running one"], "a stopped wait resumes for free"
+    report = capfd.readouterr().out
+    assert "Removed 1 finished job" in report and "Kept 1 failed, stopped or uncertain job" in report, report
     assert folder.is_dir(), "clearing the list keeps the downloaded files"
     assert any(ob.get("tripo_task_id") == done.task_id for ob in bpy.data.objects), "and the imported objects"
     assert "tripo.jobs_clear_finished" not in operator_ids(draw_panel(job_list.TRIPO_PT_jobs))
     assert rt.job(running.id).state.is_active
+
+
+def test_clear_finished_keeps_what_a_free_retry_or_a_charge_still_hangs_on(job_list: Any) -> None:
+    """Failures whose Retry is free (Tripo made the result) and uncertain jobs (maybe charged) stay;
+    done jobs and failures with nothing left to get back go."""
+    error = addon_module("jobs").JobError("Blender could not import it")
+    jobs = [make_job("done", name="Landed"),
+            make_job("failed", name="Refused prompt", error=error),  # no task: Retry would pay again
+            make_job("failed", name="Paid, not landed", task_id="t1", task_status="success", error=error),
+            make_job("cancelled", name="Stopped waiting", task_id="t2", task_status="running"),
+            make_job("uncertain", name="Maybe charged", error=error)]
+    assert {job.name: job_list.clearable(job) for job in jobs} == {
+        "Landed": True, "Refused prompt": True, "Paid, not landed": False, "Stopped waiting": False,
+        "Maybe charged": False}
 
 
 def test_reimport_is_offered_only_for_files_blender_can_open(rt: Any, job_list: Any, tmp_path: Path) -> None:

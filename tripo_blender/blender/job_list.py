@@ -112,7 +112,7 @@ FILTERS: dict[str, tuple[str, frozenset[JobState]]] = {
     "DONE": ("Done", frozenset({JobState.DONE})),
     "FAILED": ("Failed", frozenset({JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})),
 }
-#: What "Clear Finished" removes. Not "uncertain": that one waits for the artist's decision.
+#: The states "Clear Finished" may remove (:func:`clearable` decides per job).
 FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 _MAX_GUESS = 99.0  # extrapolated progress never claims the task is done
 _BUTTON = 24  # one icon button beside a row's name, in pixels at UI scale 1
@@ -439,11 +439,26 @@ def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) ->
         _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
 
 
+def clearable(job: Job) -> bool:
+    """Whether "Clear Finished" removes ``job``: done, or failed/cancelled with nothing left that a
+    Retry could get for free.
+
+    Why not every failure: a failed or stopped job whose task Tripo made (a download or import that
+    failed, a wait the artist stopped) holds a paid result that Retry fetches for free, and an
+    uncertain one may have been charged; clearing them with the done ones would throw that away
+    without a word. An artist clearing "finished" rows means the ones that are over; those stay,
+    and the report says how many and why (each has its own Remove button).
+    """
+    if job.state == JobState.DONE:
+        return True
+    return job.state in FINISHED and (not job.can_retry or job.retry_resends)
+
+
 def _draw_filters(layout: Any, jobs: list[Job]) -> None:
     row = layout.row(align=True)
     for key, (text, _states) in FILTERS.items():
         row.operator("tripo.jobs_filter", text=text, depress=VIEW.filter == key).state = key
-    if any(job.state in FINISHED for job in jobs):
+    if any(clearable(job) for job in jobs):
         layout.operator("tripo.jobs_clear_finished", icon='TRASH')
 
 
@@ -544,14 +559,21 @@ class TRIPO_OT_jobs_page(bpy.types.Operator):
 class TRIPO_OT_jobs_clear_finished(bpy.types.Operator):
     bl_idname = "tripo.jobs_clear_finished"
     bl_label = "Clear Finished"
-    bl_description = ("Remove done, failed and cancelled jobs from the list. Imported objects and downloaded "
-                      "files stay; uncertain jobs stay until you decide")
+    bl_description = ("Remove done jobs, and failed or cancelled ones Retry could not get for free, from the list. "
+                      "Imported objects and downloaded files stay; jobs whose Retry is free or that may have been "
+                      "charged (uncertain) stay until you remove them")
     bl_options = {'INTERNAL'}
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        removed = sum(1 for job in runtime.jobs() if job.state in FINISHED and runtime.forget(job.id))
+        removed = sum(1 for job in runtime.jobs() if clearable(job) and runtime.forget(job.id))
         VIEW.expanded &= {job.id for job in runtime.jobs()}
-        self.report({'INFO'}, f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list.")
+        kept = sum(1 for job in runtime.jobs() if not job.state.is_active)
+        text = f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list."
+        if kept:
+            text += (f" Kept {kept} failed, stopped or uncertain job{'s' if kept != 1 else ''}: Retry may still get "
+                     f"{'them' if kept != 1 else 'it'} for free (or {'they' if kept != 1 else 'it'} may have been "
+                     "charged). Remove each with its own button.")
+        self.report({'INFO'}, text)
         tag_redraw()
         return {'FINISHED'}
 
