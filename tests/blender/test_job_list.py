@@ -114,22 +114,22 @@ def test_buttons_match_the_state(rt: Any, job_list: Any, state: str, expected: s
     assert not absent & ops, ops
 
 
-@pytest.mark.parametrize(("result", "expected"), [
-    ({"riggable": True, "rig_type": "biped"}, "Riggable, detected rig type: biped"),
-    ({"riggable": False, "rig_type": "others"}, "cannot be rigged"),
-])
-def test_riggability_answer_is_shown_and_no_file_buttons(rt: Any, job_list: Any, result: dict[str, Any],
-                                                          expected: str) -> None:
+def test_a_riggability_check_has_no_row_its_answer_is_the_rig_dialogs(rt: Any, job_list: Any) -> None:
+    """Every free check used to add a "Riggable? …" row nobody acts on; the Rig dialog shows the answer."""
     jobs = addon_module("jobs")
-    check = jobs.JobSpec(kind="check_riggable", params={"original_model_task_id": "t0"}, name="Riggable?")
+    check = jobs.JobSpec(kind="check_riggable", params={"original_model_task_id": "t0"}, name="Riggable? Cat")
     now = time.time()
     rt._view.put(jobs.Job(id="job-check", spec=check, state=jobs.JobState.DONE, created_at=now, updated_at=now,
-                          revision=1, task_id="t1", result=result))
-    layout = draw_open(job_list, "job-check")
-    assert expected in " ".join(label_texts(layout)), label_texts(layout)  # long answers wrap over labels
-    ops = set(operator_ids(layout))
-    assert not {"tripo.job_reimport", "tripo.job_open_folder"} & ops, ops
-    assert "tripo.job_remove" in ops
+                          revision=1, task_id="t1", result={"riggable": True, "rig_type": "biped"}))
+    texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert "No jobs yet" in texts and not any("Riggable" in t for t in texts), texts
+    rt._view.put(make_job("done", name="Cat"))
+    texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert "Cat" in texts and not any("Riggable" in t for t in texts), texts
+    assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
+    assert rt.job("job-check") is not None, "the Rig dialog still knows the answer"
+    answer = addon_module("blender.post_process").rig_check(rt.job("job-check"))
+    assert answer.text == "Riggable, detected rig type: biped"
 
 
 def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) -> None:

@@ -62,7 +62,6 @@ from .importer import can_import
 from .landing import convert_offer, waiting_for_object_mode
 from ..rules.settings import Connection
 from .settings import snapshot
-from .post_process import rig_check
 from .windows import tag_redraw
 from .runtime import online_access, runtime
 from .text_fit import Measure, draw_text, measure_for, shorten
@@ -409,9 +408,6 @@ def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) 
     if job.note:
         draw_text(box, job.note, measure, icon='INFO')
     if job.state == JobState.DONE:
-        if job.kind == CHECK_RIGGABLE.name:  # an answer, not a file: say it here as in the Rig dialog
-            check = rig_check(job)
-            draw_text(box, check.text, measure, icon=check.icon)
         if previews.has(job.id):
             box.template_icon(icon_value=previews.icon_id(job.id), scale=_THUMBNAIL_SCALE)
         if job.files:  # nothing to re-import or show for jobs that downloaded nothing
@@ -437,6 +433,13 @@ def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) ->
     _job_button(row, "tripo.job_copy_error", job, 'COPYDOWN', "Copy Details")
     if job.files:
         _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
+
+
+def listed(job: Job) -> bool:
+    """Whether ``job`` has a row in the Jobs panel. The free riggability check does not: the Rig
+    dialog asks it and shows its answer, and a row per check ("Riggable? …") only crowded the
+    list with entries nobody acts on. Scripts get the check's job itself."""
+    return job.kind != CHECK_RIGGABLE.name
 
 
 def clearable(job: Job) -> bool:
@@ -492,7 +495,7 @@ class TRIPO_PT_jobs(bpy.types.Panel):
         measure = measure_for(context)
         if not online_access():
             draw_text(layout, OFFLINE_HINT, measure, icon='INTERNET_OFFLINE')
-        jobs = runtime.jobs()
+        jobs = [job for job in runtime.jobs() if listed(job)]
         if not jobs:
             layout.label(text="No jobs yet", icon='INFO')
             return
@@ -565,9 +568,9 @@ class TRIPO_OT_jobs_clear_finished(bpy.types.Operator):
     bl_options = {'INTERNAL'}
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        removed = sum(1 for job in runtime.jobs() if clearable(job) and runtime.forget(job.id))
+        removed = sum(1 for job in runtime.jobs() if listed(job) and clearable(job) and runtime.forget(job.id))
         VIEW.expanded &= {job.id for job in runtime.jobs()}
-        kept = sum(1 for job in runtime.jobs() if not job.state.is_active)
+        kept = sum(1 for job in runtime.jobs() if listed(job) and not job.state.is_active)
         text = f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list."
         if kept:
             text += (f" Kept {kept} failed, stopped or uncertain job{'s' if kept != 1 else ''}: Retry may still get "

@@ -467,7 +467,7 @@ class TRIPO_OT_check_riggable(_PostProcess):
         return self.execute(context)  # free: nothing to confirm
 
     def outcome(self, target: Target) -> str:
-        return "the answer shows in the Rig dialog and the Jobs panel"
+        return "the answer shows in the Rig dialog (free checks stay out of the Jobs list)"
 
 
 _DETECTED = "DETECTED"
