@@ -265,6 +265,28 @@ def _is_bare_empty(ob: bpy.types.Object) -> bool:
             and all(abs(ob.matrix_basis[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4)))
 
 
+#: An exporter's node named after the file it came from ("PortalThing.fbx", "f486…524.fbx"): a
+#: helper that only carries the exporter's axis or unit correction, not a part of the model.
+_FILE_NODE = re.compile(r"\.(fbx|obj|glb|gltf|blend|dae|3ds|max|ma|mb|usd[acz]?|stl|ply|abc)(\.\d{3})?$", re.IGNORECASE)
+
+
+def _is_file_node(ob: bpy.types.Object) -> bool:
+    """An Empty named like a file, with nothing but a transform (no animation or constraint)."""
+    return (ob.type == "EMPTY" and bool(_FILE_NODE.search(ob.name)) and ob.parent_type == "OBJECT"
+            and not ob.constraints and ob.animation_data is None and ob.instance_type == "NONE")
+
+
+def _folded_basis(ob: bpy.types.Object, child: bpy.types.Object) -> Matrix | None:
+    """``child``'s basis with ``ob``'s transform folded in, when a basis can hold it exactly (a
+    location, rotation and scale: no shear); None otherwise (``ob`` then stays)."""
+    combined = ob.matrix_basis @ child.matrix_parent_inverse @ child.matrix_basis
+    loc, rot, scale = combined.decompose()
+    again = Matrix.LocRotScale(loc, rot, scale)
+    if any(abs(again[r][c] - combined[r][c]) > 1e-5 * max(1.0, abs(combined[r][c])) for r in range(4) for c in range(4)):
+        return None
+    return combined
+
+
 def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object]:
     """Remove the bare grouping Empties of an import; their children keep their world transform.
 
@@ -273,6 +295,10 @@ def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object
     only has to fold the Empty's parent inverse into the child's (no scene evaluation needed). A
     root Empty is folded only when it has one child (that child becomes the root); with several
     it is the grouping the result needs anyway. Leaf Empties are left alone: they may be markers.
+
+    An Empty named after a file ("PortalThing.fbx", Tripo's "<uuid>.fbx": an exporter's axis or
+    unit correction) over a single child is folded too, its transform moved into the child's
+    basis — only when the basis can hold it exactly (no shear), so nothing moves.
     """
     members = set(objects)
     removed: set[int] = set()  # id() of the wrappers: a removed object can no longer be hashed
@@ -294,7 +320,27 @@ def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object
         members.discard(ob)
         removed.add(id(ob))
         bpy.data.objects.remove(ob, do_unlink=True)
+    for ob in [o for o in objects if id(o) not in removed]:  # after the bare ones: their children are final
+        children = [c for c in ob.children if c in members]
+        if not _is_file_node(ob) or len(children) != 1:
+            continue
+        basis = _folded_basis(ob, children[0])
+        if basis is None:
+            continue
+        _fold_into(ob, children[0], basis, ob.parent if ob.parent in members else None)
+        members.discard(ob)
+        removed.add(id(ob))
+        bpy.data.objects.remove(ob, do_unlink=True)
     return [ob for ob in objects if id(ob) not in removed]
+
+
+def _fold_into(ob: bpy.types.Object, child: bpy.types.Object, basis: Matrix, parent: bpy.types.Object | None) -> None:
+    """Give ``child`` ``ob``'s place: its parent, its parent inverse, and ``basis`` (see
+    :func:`_folded_basis`); the world transform stays the same."""
+    inverse = ob.matrix_parent_inverse.copy() if parent is not None else Matrix.Identity(4)
+    child.parent = parent
+    child.matrix_parent_inverse = inverse
+    child.matrix_basis = basis
 
 
 def _single_root(objects: Sequence[bpy.types.Object], name: str,
