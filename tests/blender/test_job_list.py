@@ -96,6 +96,15 @@ def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, 
     assert "Text to Model" in label_texts(draw_open(job_list, f"job-{state}-Cat")), "the kind, when opened"
 
 
+@pytest.mark.parametrize(("note", "text"), [
+    ("cancelled by you", "Cancelled by you"),
+    ("cancelled by you; the task keeps running on Tripo", "Cancelled by you; the task keeps running on Tripo"),
+    ("the add-on was restarted before sending", "Cancelled (the add-on was restarted before sending)"),
+])
+def test_a_cancelled_row_says_it_once(note: str, text: str, job_list: Any) -> None:
+    assert job_list.row_status(make_job("cancelled", note=note)).text == text
+
+
 @pytest.mark.parametrize(("state", "expected", "absent"), [
     ("pending", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove"}),
     ("running", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove", "tripo.job_reimport"}),

@@ -182,6 +182,10 @@ def _sentence(text: str) -> str:
 
 
 def _with_note(text: str, job: Job) -> str:
+    """``text`` with the job's note in brackets — or the note alone when it already says ``text``
+    ("Cancelled by you", never "Cancelled (cancelled by you)")."""
+    if job.note and job.note.lower().startswith(text.lower()):
+        return _sentence(job.note)
     return f"{text} ({job.note})" if job.note else text
 
 
