@@ -292,8 +292,8 @@ def test_reimport_open_folder_copy_and_remove(rt: Any, online: Emulator, clean_s
     done = pump_job(rt, job.id, "done")
 
     assert bpy.ops.tripo.job_reimport(job_id=job.id) == {'FINISHED'}
-    assert {c.name for c in clean_scene.collection.children} == {"Cat", "Cat.001"}
-    assert all(ob["tripo_task_id"] == done.task_id for ob in bpy.data.collections["Cat.001"].objects)
+    assert {c.name for c in clean_scene.collection.children} == {"Cat", "Cat 2"}
+    assert all(ob["tripo_task_id"] == done.task_id for ob in bpy.data.collections["Cat 2"].objects)
 
     opened: list[Path] = []
     monkeypatch.setattr(job_list, "open_folder", opened.append)

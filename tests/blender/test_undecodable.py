@@ -62,6 +62,7 @@ def _fails_then_converts(rt: Any, online: Emulator, job_id: str, missing: str) -
     job_list = addon_module("blender.job_list")
     failed = pump_job(rt, job_id, "failed", "done")
     assert failed.state.value == "failed", "the result must not land as if nothing were missing"
+    assert job_list.row_status(failed).text == "Failed (not imported)"
     assert failed.error.message.startswith(missing), failed.error.message
     assert "Location:" not in failed.error.message and "Traceback" not in failed.error.message
     assert "Convert" in (failed.error.suggestion or "") and "5 credits" in (failed.error.suggestion or "")

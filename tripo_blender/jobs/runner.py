@@ -298,7 +298,7 @@ class Runner:
         ``suggestion``: what to do, when the default "Retry imports them again" would not help)."""
         error = JobError(message, suggestion=suggestion or "The files stay in the cache folder; Retry fetches and "
                                                           "imports them again (no new charge).")
-        return self._finish_import(job_id, JobState.FAILED, "import failed", error)
+        return self._finish_import(job_id, JobState.FAILED, "not imported", error)  # "Failed (not imported)"
 
     def resume(self) -> list[Job]:
         """Bring back the journal's jobs and continue the unfinished ones (no network here).
