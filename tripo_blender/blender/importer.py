@@ -324,10 +324,10 @@ def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object
         children = [c for c in ob.children if c in members]
         if not _is_file_node(ob) or len(children) != 1:
             continue
-        basis = _folded_basis(ob, children[0])
-        if basis is None:
+        folded = _folded_basis(ob, children[0])
+        if folded is None:
             continue
-        _fold_into(ob, children[0], basis, ob.parent if ob.parent in members else None)
+        _fold_into(ob, children[0], folded, ob.parent if ob.parent in members else None)
         members.discard(ob)
         removed.add(id(ob))
         bpy.data.objects.remove(ob, do_unlink=True)
