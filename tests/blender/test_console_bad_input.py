@@ -99,8 +99,10 @@ def test_a_bad_post_process_argument_raises_at_the_call_with_nothing_sent(
 
 def test_a_bad_argument_shows_its_sentence_under_one_frame_of_the_add_on(
         tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any) -> None:
-    """Blender's console prints an exception's whole stack: the add-on's part of it is one line,
-    the error's own type and sentence unchanged (scripts still catch ``TypeError``)."""
+    """A bad console argument shows its sentence under one frame of the add-on, not six.
+
+    Blender's console prints an exception's whole stack: the add-on's part of it is one line, the
+    error's own type and sentence unchanged (scripts still catch ``TypeError``)."""
     with pytest.raises(TypeError, match="prompt must be a string") as info:
         tripo.text_to_model(42)
     frames = traceback.extract_tb(info.value.__traceback__)
