@@ -714,12 +714,9 @@ class TRIPO_OT_job_convert(_JobOperator):
                       "the result it could not open (a new request that costs credits; you are asked first)")
 
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
-        if convert_offer(job, runtime.jobs()) is None:
-            self.report({'WARNING'}, f"\"{job.name}\" needs no conversion (or one is already under way).")
-            return {'CANCELLED'}
+        job = runtime.job(self.job_id)
+        if job is None or convert_offer(job, runtime.jobs()) is None:
+            return self.execute(context)  # act() (or the lookup) says why there is nothing to convert
         return window_manager(context).invoke_confirm(
             self, event, title="Send a New Paid Request?", confirm_text="Convert", icon='QUESTION',
             message=f"Tripo converts \"{job.name}\" to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))}); "
