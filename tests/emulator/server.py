@@ -442,6 +442,13 @@ class Emulator:
         with self._store.lock:
             self._store.riggable, self._store.rig_type = riggable, rig_type
 
+    def set_glb_compression(self, compression: str | None) -> None:
+        """``"draco"``: model GLBs of tasks created afterwards are Draco-compressed (None: plain)."""
+        if compression not in (None, "draco"):
+            raise ValueError(f"unknown GLB compression {compression!r}; use 'draco' or None")
+        with self._store.lock:
+            self._store.glb_compression = compression
+
     def echo_input(self, task_id: str, **fields: Any) -> None:
         """From now on the task's echoed ``input`` carries ``fields`` (a hostile or buggy server)."""
         with self._store.lock:

@@ -197,6 +197,9 @@ class Store:
         self.registering = True  # False: new tasks stay unregistered until release_registration
         self.echo_inputs = True  # False: task objects echo no ``input`` (an empty object)
         self.usage_inputs = False  # True: usage rows echo each task's ``input`` too
+        #: "draco": generations and segmentations return Draco-compressed GLBs (as Tripo's image,
+        #: multiview and segment results often are); None: plain GLBs
+        self.glb_compression: str | None = None
 
     # ------------------------------------------------------------------ keys and balances
 

@@ -357,10 +357,12 @@ class Runner:
         """
         return self._finish_import(job_id, JobState.DONE, note, None, objects=tuple(object_names))
 
-    def mark_import_failed(self, job_id: str, message: str) -> bool:
-        """The pump could not import the files: the job is ``failed`` with ``message``."""
-        error = JobError(message, suggestion="The files stay in the cache folder; Retry fetches and imports them again (no new charge).")
-        return self._finish_import(job_id, JobState.FAILED, "import failed", error)
+    def mark_import_failed(self, job_id: str, message: str, *, suggestion: str | None = None) -> bool:
+        """The pump could not import the files: the job is ``failed`` with ``message`` (and
+        ``suggestion``: what to do, when the default "Retry imports them again" would not help)."""
+        error = JobError(message, suggestion=suggestion or "The files stay in the cache folder; Retry fetches and "
+                                                          "imports them again (no new charge).")
+        return self._finish_import(job_id, JobState.FAILED, "not imported", error)  # "Failed (not imported)"
 
     def resume(self) -> list[Job]:
         """Bring back the journal's jobs and continue the unfinished ones (no network here).

@@ -46,6 +46,7 @@ from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
 from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM
+from .plain_errors import job_error
 from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
 from .model import (TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
                     select_outputs, thaw)
@@ -111,13 +112,8 @@ class WorkerSettings:
     adopt_interval: float = 0.2
 
 
-def _error_from(exc: BaseException) -> JobError:
-    """A :class:`JobError` with everything the exception knows (code, suggestion, trace id)."""
-    if isinstance(exc, TripoAPIError):
-        return JobError(exc.message, exc.code, exc.suggestion, exc.trace_id)
-    if isinstance(exc, TripoRequestError):
-        return JobError(str(exc), None, None, exc.trace_id)
-    return JobError(str(exc) or type(exc).__name__)
+#: A :class:`JobError` with everything the exception knows, led by plain words (:mod:`.plain_errors`).
+_error_from = job_error
 
 
 #: apiv3 reports moderation and queue expiry as ``failed`` with these codes (v2 had statuses).
@@ -435,7 +431,7 @@ class Execution:
     def _settle(self, state: JobState, note: str, exc: BaseException, *, error: JobError | None = None) -> None:
         """Record the outcome of a POST even if the user cancelled meanwhile (it happened)."""
         error = error or _error_from(exc)
-        log.warning("Job %s: the creation POST ended %s: %s", self.job_id, state.value, error.message)
+        log.warning("Job %s: the creation POST ended %s: %s", self.job_id, state.value, error.detail or error.message)
         settled = self.book.update_if(self.job_id, SENDING, state, note=note, error=error)
         if settled is None and state == JobState.UNCERTAIN:
             # cancelled while sending, and the POST may have created a task: the job is uncertain,
