@@ -95,19 +95,25 @@ class Api:
         return lambda account, rec: self._create(task_type, account, rec)
 
     def _create(self, task_type: str, account: Account, rec: Recorded) -> Response:
+        task = self.create(task_type, account, rec.body)
+        return responses.ok({"task_id": task.task_id, "type": task_type, "status": "queued"})
+
+    def create(self, task_type: str, account: Account, raw: bytes) -> TaskRecord:
+        """Validate and create a task of ``account`` from a raw request body (the API's POST, or a
+        task made on Tripo's website: :meth:`.server.Emulator.website_task`)."""
         with self.store.lock:
-            checked = validate(task_type, rec.body, account, self.store)
+            checked = validate(task_type, raw, account, self.store)
             task_id = str(uuid.uuid4())
             hints = outputs.hints_for(checked.effective, checked.files, checked.sources)
             ctx = outputs.Context(task_id, task_type, checked.effective, checked.source, checked.files, hints,
-                                  self.store.riggable, self.store.rig_type, self.store.retarget_files)
+                                  self.store.riggable, self.store.rig_type, self.store.retarget_files,
+                                  compression=self.store.glb_compression)
             built = outputs.build(ctx)
             if self.store.model_override is not None:  # a test serves a file of its own (a hostile one)
                 (ext, data), self.store.model_override = self.store.model_override, None
                 built["model_url"] = outputs.Asset(ctx.name("tripo_model", ext), data)
-            self.store.create_task(task_id, account.key, task_type, checked.body,
-                                   pricing.charge(task_type, checked.effective), checked.source, built, hints)
-        return responses.ok({"task_id": task_id, "type": task_type, "status": "queued"})
+            return self.store.create_task(task_id, account.key, task_type, checked.body,
+                                          pricing.charge(task_type, checked.effective), checked.source, built, hints)
 
     def _retired(self, account: Account, rec: Recorded) -> Response:
         raise ApiError(2016, f"{rec.path} has been retired")
@@ -143,16 +149,16 @@ class Api:
             "type": task.type,
             "status": phase.status,
             "progress": phase.progress,
-            "input": task.input,
+            "input": task.input if self.store.echo_inputs else {},
             "output": {},
-            "created_at": iso(task.created),
+            "created_at": iso(task.created, self.store.time_format),
         }
         if eta and phase.queuing_num is not None:
             view["queuing_num"] = phase.queuing_num
         if eta and phase.running_left_time is not None:
             view["running_left_time"] = phase.running_left_time
         if phase.terminal:
-            view["completed_at"] = iso(task.completed)
+            view["completed_at"] = iso(task.completed, self.store.time_format)
             view["credits_consumed"] = task.credits_consumed
         if phase.status == "success":
             view["output"] = self._signed_outputs(task, task.outputs)
@@ -194,12 +200,17 @@ class Api:
         offset = _query_int(rec.query, "offset", 0, 0, None)
         with self.store.lock:
             self.store.settle_due()
-            own = [t for t in self.store.tasks.values() if t.key == account.key]
-            newest_first = list(reversed(own))  # creation order, reversed (ties keep their order)
-            rows = [{"task_id": t.task_id, "type": t.type, "status": self.store.phase(t).status,
-                     "created_at": iso(t.created), "credits_consumed": t.credits_consumed}
-                    for t in newest_first[offset : offset + limit]]
+            own = [t for t in self.store.tasks.values() if t.key == account.key and self.store.is_shown(t)]
+            newest_first = sorted(reversed(own), key=lambda t: -t.created)  # newest first; ties: last made first
+            rows = [self._usage_row(t) for t in newest_first[offset : offset + limit]]
         return responses.ok(rows)
+
+    def _usage_row(self, task: TaskRecord) -> dict[str, Any]:
+        row = {"task_id": task.task_id, "type": task.type, "status": self.store.phase(task).status,
+               "created_at": iso(task.created, self.store.time_format), "credits_consumed": task.credits_consumed}
+        if self.store.usage_inputs:
+            row["input"] = task.input if self.store.echo_inputs else {}
+        return row
 
     # ------------------------------------------------------------------ files
 

@@ -11,6 +11,8 @@ and :meth:`Emulator.stop` closes the listening sockets *and* any open keep-alive
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import json
 import logging
 import socket
 import threading
@@ -28,7 +30,8 @@ from .faults import Fault, FaultBook
 from .outputs import RETARGET_FILES
 from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
-from .state import OUTCOMES, PROGRESS_CURVES, Clock, Outcome, Store
+from .routes import CREATION_ROUTES
+from .state import OUTCOMES, PROGRESS_CURVES, TIME_FORMATS, Clock, Outcome, Store
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.connections.discard(self.connection)
         with contextlib.suppress(OSError):  # peer went away while we flushed
             super().finish()
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header on the emulator's clock (skewed or advanced like the service's)."""
+        return email.utils.formatdate(self.server.emulator.clock.now() if timestamp is None else timestamp,
+                                      usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         logger.debug("%s %s", self.server.kind, format % args)
@@ -434,10 +442,73 @@ class Emulator:
         with self._store.lock:
             self._store.riggable, self._store.rig_type = riggable, rig_type
 
+    def set_glb_compression(self, compression: str | None) -> None:
+        """``"draco"``: model GLBs of tasks created afterwards are Draco-compressed (None: plain)."""
+        if compression not in (None, "draco"):
+            raise ValueError(f"unknown GLB compression {compression!r}; use 'draco' or None")
+        with self._store.lock:
+            self._store.glb_compression = compression
+
     def echo_input(self, task_id: str, **fields: Any) -> None:
         """From now on the task's echoed ``input`` carries ``fields`` (a hostile or buggy server)."""
         with self._store.lock:
             self._store.tasks[task_id].input.update(fields)
+
+    def website_task(self, route: str, body: dict[str, Any], *, age: float = 0.0, key: str = TEST_KEY) -> str:
+        """A task made outside the add-on (Tripo's website, another program) with this key: the
+        request ``body`` sent to ``route`` (``"/v3/generation/text-to-model"``), created ``age``
+        seconds ago on the emulator's clock, billed like any other. Returns its id."""
+        account = self._store.account(key)
+        if account is None or route not in CREATION_ROUTES:
+            raise ValueError(f"unknown key or creation route {route!r}")
+        with self._store.lock:
+            task = self._api.create(CREATION_ROUTES[route], account, json.dumps(body).encode("utf-8"))
+            task.created -= age
+        return task.task_id
+
+    def hold_registration(self) -> None:
+        """Tasks created from now on exist and are billed, but the service does not show them yet
+        (GET answers 2001, the task list misses them, the usage rows leave them out) until
+        :meth:`release_registration`: a task registered a few seconds after its POST's answer."""
+        with self._store.lock:
+            self._store.registering = False
+
+    def release_registration(self) -> None:
+        """Every task created while registration was held shows up now (with its real creation time)."""
+        with self._store.lock:
+            self._store.registering = True
+            for task in self._store.tasks.values():
+                task.registered = True
+
+    @property
+    def time_format(self) -> str:
+        """How ``created_at``/``completed_at`` are written: a key of ``state.TIME_FORMATS``."""
+        return self._store.time_format
+
+    @time_format.setter
+    def time_format(self, form: str) -> None:
+        if form not in TIME_FORMATS:
+            raise ValueError(f"time_format must be one of {TIME_FORMATS}, not {form!r}")
+        self._store.time_format = form
+
+    @property
+    def echo_inputs(self) -> bool:
+        """Whether task objects echo the request (``input``); False: an empty object, as a service
+        that echoes nothing comparable would."""
+        return self._store.echo_inputs
+
+    @echo_inputs.setter
+    def echo_inputs(self, on: bool) -> None:
+        self._store.echo_inputs = on
+
+    @property
+    def usage_inputs(self) -> bool:
+        """Whether ``/v3/account/usage`` rows also echo each task's ``input`` (the documented rows do not)."""
+        return self._store.usage_inputs
+
+    @usage_inputs.setter
+    def usage_inputs(self, on: bool) -> None:
+        self._store.usage_inputs = on
 
     def serve_model(self, data: bytes, ext: str) -> None:
         """The next task created gets ``data`` as its ``model_url`` file (e.g. a hostile ZIP)."""
@@ -479,7 +550,10 @@ class Emulator:
             self._store.run_plan.extend(float(s) for s in run_seconds)
 
     def advance(self, seconds: float) -> None:
-        """Move the emulator's clock forward (tasks progress, URLs and tokens expire, old tasks are forgotten)."""
+        """Move the emulator's clock forward (tasks progress, URLs and tokens expire, old tasks are forgotten).
+
+        A negative ``seconds`` sets the service's clock behind this machine's (a skewed client
+        clock): ``created_at`` and the HTTP ``Date`` header follow the emulator's clock."""
         self.clock.advance(seconds)
 
     @property

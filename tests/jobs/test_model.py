@@ -104,9 +104,11 @@ def test_states_partition_into_active_terminal_and_uncertain() -> None:
 
 def test_done_is_final_and_uncertain_never_goes_straight_back_to_sending() -> None:
     assert TRANSITIONS[JobState.DONE] == frozenset()
-    # an uncertain job is never sent again directly: Retry asks Tripo, then follows the task it
-    # found (queued) or fails as "not created" (only a further, confirmed Retry sends); or dismissed
-    assert TRANSITIONS[JobState.UNCERTAIN] == {JobState.QUEUED, JobState.FAILED, JobState.CANCELLED}
+    # an uncertain job is never sent straight again: Retry looks for its task on Tripo and follows
+    # it (queued); only Runner.send_again, the artist's confirmed "Send Again", goes back to
+    # pending; or dismissed; failed is how journals of earlier versions said "not created"
+    assert TRANSITIONS[JobState.UNCERTAIN] == {JobState.QUEUED, JobState.PENDING, JobState.FAILED, JobState.CANCELLED}
+    assert JobState.SUBMITTING not in TRANSITIONS[JobState.UNCERTAIN]
     # a job with files being imported belongs to the pump: it cannot be cancelled by a worker
     assert JobState.CANCELLED not in TRANSITIONS[JobState.IMPORTING]
 
@@ -136,7 +138,6 @@ def test_happy_path_builds_a_timeline_and_revisions() -> None:
     [
         (JobState.DONE, JobState.PENDING),
         (JobState.UNCERTAIN, JobState.SUBMITTING),
-        (JobState.UNCERTAIN, JobState.PENDING),
         (JobState.PENDING, JobState.DONE),
         (JobState.IMPORTING, JobState.CANCELLED),
         (JobState.CANCELLED, JobState.RUNNING),

@@ -174,6 +174,15 @@ def _row(collection: bpy.types.Collection) -> dict[str, Any] | None:
     return row if len(row["spot"]) == 3 else None
 
 
+def _rename(collection: bpy.types.Collection, name: str) -> None:
+    """Name ``collection`` ``name``, or "``name`` 2", "``name`` 3"… when another collection has it
+    (never Blender's "….001")."""
+    candidate, number = name, 2
+    while (other := bpy.data.collections.get(candidate)) is not None and other != collection:
+        candidate, number = f"{name} {number}", number + 1
+    collection.name = candidate
+
+
 def line_up(result: ImportResult, collection: bpy.types.Collection, spot: Sequence[float]) -> None:
     """Put ``result`` (just landed at ``spot``) beside the results of its batch already there, and
     name the batch's collection after its results.
@@ -185,7 +194,7 @@ def line_up(result: ImportResult, collection: bpy.types.Collection, spot: Sequen
     size = max(high.x - low.x, high.y - low.y)
     row = _row(collection)
     if row is None:
-        collection.name = result.root.name
+        _rename(collection, result.root.name)
         collection[ROW_PROP] = {"count": 1, "spot": list(spot), "first": result.root.name, "start": low.x,
                                 "right": high.x, "row_y": float(result.root.location.y), "bottom": low.y,
                                 "size": size}
@@ -202,5 +211,5 @@ def line_up(result: ImportResult, collection: bpy.types.Collection, spot: Sequen
     row.update(count=row["count"] + 1, right=high.x + offset.x, bottom=min(row["bottom"], low.y + offset.y),
                size=size)
     collection[ROW_PROP] = row
-    collection.name = f"{row['first']} + {row['count'] - 1} more"
+    _rename(collection, f"{row['first']} + {row['count'] - 1} more")
     log.debug("lined up %s in %s at %s", result.root.name, collection.name, tuple(result.root.location))

@@ -41,10 +41,15 @@ def human_size(size: int) -> str:
 
 
 def balance_text(info: BalanceInfo) -> tuple[str, str]:
-    """The account line and its icon for ``info``."""
-    if info.checking:
+    """The account line and its icon for ``info``.
+
+    A refresh of a balance already known (after every landing, when the charge may have changed)
+    keeps the known line until the answer replaces it: "Checking the key…" for a quarter second
+    after each Generate read as a flicker, and as doubt about a key that works.
+    """
+    if info.checking and info.balance is None:
         return "Checking the key…", 'SORTTIME'
-    if info.error:
+    if info.error and not info.checking:
         return info.error, 'ERROR'
     if info.balance is not None:
         held = f", {info.frozen:g} held for running tasks" if info.frozen else ""

@@ -45,7 +45,7 @@ from .inputs import (MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_
 from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskOutput, TaskUsageItem
 from .payloads import GenerationOptions, Request
 from .polling import PollSchedule, ProgressEstimator
-from .transport import RetryMode, Transport
+from .transport import RetryMode, Transport, current_guard
 
 __all__ = ["TripoClient"]
 
@@ -129,6 +129,12 @@ class TripoClient:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    @property
+    def server_clock_offset(self) -> float | None:
+        """Seconds Tripo's clock is ahead of this machine's, from the ``Date`` header of this
+        client's latest answer (None before any); see :attr:`.transport.Transport.server_clock_offset`."""
+        return self._transport.server_clock_offset
 
     # ------------------------------------------------------------------ files
 
@@ -696,6 +702,9 @@ class TripoClient:
     # ------------------------------------------------------------------ internals
 
     def _create(self, request: Request) -> str:
+        guard = current_guard()
+        if guard is not None and guard.creating is not None:
+            guard.creating(request.route, request.body)
         try:
             result = self._transport.api_request("POST", request.route, body=payloads.encode_body(request.body),
                                                  mode=RetryMode.CREATE)

@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 from .config import get_logger
 from .enums import RigType, TaskStatus
+from .timestamps import parse_time
 
 __all__ = [
     "Task", "TaskOutput", "Balance", "BatchTaskResult", "TaskUsageItem", "PresignedUpload", "parse_status",
@@ -91,19 +92,13 @@ def _first(data: dict[str, Any], *keys: str) -> str | None:
 
 
 def _epoch(value: Any) -> int:
-    """Unix seconds from an apiv3 ISO-8601 time (``2026-10-15T00:00:00Z``) or a v2 number; 0 if neither."""
+    """Unix seconds from an apiv3 ISO-8601 time (``2026-10-15T00:00:00Z``, any form :func:`.timestamps.parse_time`
+    reads) or a v2 number; 0 if neither."""
     number = _int(value)
     if number is not None:
         return number
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return 0
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-        return int(parsed.timestamp())
-    return 0
+    seconds = parse_time(value)
+    return int(seconds) if seconds is not None else 0
 
 
 def parse_status(value: Any) -> TaskStatus:
@@ -357,21 +352,31 @@ class BatchTaskResult:
 
 @dataclass
 class TaskUsageItem:
-    """One row of ``GET /v3/account/usage``: a task and what it cost."""
+    """One row of ``GET /v3/account/usage``: a task and what it cost. ``input``: the request the
+    task was made with, when the service echoes it in usage rows (the documented row has none:
+    None then, not ``{}``)."""
 
     task_id: str
     type: str | None = None
     status: str | None = None
     created_at: str | None = None
     credits_consumed: float | None = None
+    input: dict[str, Any] | None = None
+
+    @property
+    def created(self) -> float | None:
+        """``created_at`` in Unix seconds (:func:`.timestamps.parse_time`), None if absent or unreadable."""
+        return parse_time(self.created_at)
 
     @classmethod
     def from_dict(cls, data: Any) -> TaskUsageItem:
         if not isinstance(data, dict):
             data = {}
+        echoed = data.get("input")
         return cls(task_id=str(data.get("task_id") or ""), type=_str(data.get("type")),
                    status=_str(data.get("status")), created_at=_str(data.get("created_at")),
-                   credits_consumed=_float(data.get("credits_consumed")))
+                   credits_consumed=_float(data.get("credits_consumed")),
+                   input=echoed if isinstance(echoed, dict) else None)
 
 
 @dataclass

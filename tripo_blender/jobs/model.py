@@ -123,10 +123,12 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
         _S.FAILED: frozenset({_S.PENDING, _S.QUEUED}),
         # UNCERTAIN: cancelled while its POST was on the wire and the answer never came
         _S.CANCELLED: frozenset({_S.PENDING, _S.QUEUED, _S.UNCERTAIN}),
-        # retry of an uncertain job asks Tripo first: QUEUED when the task exists (free), FAILED
-        # when the service says it does not (only a further, confirmed Retry then sends: never
-        # straight back to PENDING, so no path resends a POST that may have been charged)
-        _S.UNCERTAIN: frozenset({_S.QUEUED, _S.FAILED, _S.CANCELLED}),
+        # retry of an uncertain job asks Tripo first (jobs.verify): QUEUED when its task is found
+        # or the artist picks one (free). It stays uncertain while nothing is found: no answer can
+        # prove a POST created nothing. PENDING only through Runner.send_again, the artist's
+        # explicit, confirmed "Send Again — may charge a second time"; never SUBMITTING directly.
+        # FAILED: how journals of earlier versions said "not created on Tripo".
+        _S.UNCERTAIN: frozenset({_S.QUEUED, _S.PENDING, _S.FAILED, _S.CANCELLED}),
     }
 )
 
@@ -146,7 +148,9 @@ _SECRET_VALUE = re.compile(r"^\s*(Bearer\s+\S|tsk_\S*\s*$)|(?<!\S)tsk_\S{12,}", 
 _MAX_TIMELINE = 200
 
 
-#: The note of a job whose uncertain POST Tripo says created nothing (only then may Retry resend).
+#: The note earlier versions gave an uncertain job when Tripo's recent tasks did not show its task
+#: (they then let Retry resend). Only read from old journals now: no look-up can prove that a POST
+#: created nothing, so this version never writes it (see :mod:`.verify`).
 NOT_CREATED_NOTE = "not created on Tripo"
 
 
@@ -175,6 +179,11 @@ def followed_input(data: Any) -> dict[str, str]:
         return {}
     return {key: value for key in FOLLOWED_INPUT_KEYS
             if isinstance(value := data.get(key), str) and value and len(value) <= _MAX_INPUT_TEXT}
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a mapping (a journal field), else an empty one."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def thaw(value: Any) -> Any:
@@ -287,17 +296,22 @@ class JobSpec:
 class JobError:
     """Why a job failed (or is uncertain), in the words of the API when it gave any.
 
-    ``code`` is the Tripo error code (2010, 1002…) or the task's ``error_code``; ``trace_id``
-    is what support asks for.
+    ``message`` is what the row shows first: plain words when the failure is a common one (no
+    connection, a refused key, too few credits, server trouble: :mod:`.plain_errors`), else the
+    API's or the exception's own text. ``detail`` is the technical text behind plain words (the
+    route, the host, the HTTP status): only Copy Details shows it. ``code`` is the Tripo error
+    code (2010, 1002…) or the task's ``error_code``; ``trace_id`` is what support asks for.
     """
 
     message: str
     code: int | None = None
     suggestion: str | None = None
     trace_id: str | None = None
+    detail: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id}
+        return {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id,
+                "detail": self.detail}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> JobError:
@@ -306,6 +320,7 @@ class JobError:
             code=data.get("code"),
             suggestion=data.get("suggestion"),
             trace_id=data.get("trace_id"),
+            detail=data.get("detail") or None,
         )
 
 
@@ -348,6 +363,11 @@ class Job:
     # for a followed task: the few facts of the input the server echoed (FOLLOWED_INPUT_KEYS: the
     # rig's spec, the model version…) that the landing and the menu cannot learn from its kind
     task_input: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # the last creation POST as it left (``route``, ``body``, local time ``at``, Tripo's clock
+    # offset then): the request a task must echo to count as this job's (jobs.verify)
+    request: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # an uncertain job's search for its task (jobs.verify.Lookup.to_dict): phase, candidates…
+    lookup: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     progress: int = 0
     eta_seconds: int | None = None
     queue_position: int | None = None
@@ -433,6 +453,8 @@ class Job:
             "task_status": self.task_status,
             "task_type": self.task_type,
             "task_input": thaw(self.task_input),
+            "request": thaw(self.request),
+            "lookup": thaw(self.lookup),
             "progress": self.progress,
             "error": self.error.to_dict() if self.error else None,
             "files": dict(self.files),
@@ -463,6 +485,8 @@ class Job:
             task_status=data.get("task_status"),
             task_type=data.get("task_type"),
             task_input=freeze(followed_input(data.get("task_input") or {})),
+            request=freeze(_mapping(data.get("request"))),
+            lookup=freeze(_mapping(data.get("lookup"))),
             progress=int(data.get("progress") or 0),
             error=JobError.from_dict(error) if error else None,
             files=freeze({str(k): str(v) for k, v in (data.get("files") or {}).items()}),
@@ -490,8 +514,9 @@ def advance(job: Job, state: JobState | None = None, *, at: float, note: str | N
     new_note = job.note if note is None else note
     if "files" in changes:
         changes["files"] = freeze(dict(changes["files"]))
-    if "result" in changes:
-        changes["result"] = freeze(thaw(changes["result"]))
+    for name in ("result", "request", "lookup"):
+        if name in changes:
+            changes[name] = freeze(thaw(changes[name]))
     if "task_input" in changes:
         changes["task_input"] = freeze(followed_input(changes["task_input"]))
     if "objects" in changes:
