@@ -224,7 +224,7 @@ def test_pump_entered_again_from_inside_an_import_imports_each_result_once(
     assert nested, "the pump was re-entered"
     assert len(first.objects) == len(second.objects) > 0
     assert len(bpy.data.collections["Tripo"].children) == 1, "one batch"
-    assert bpy.data.collections["Tripo"].children[0].name.endswith(" cup + 1 more"), "both results in it, once"
+    assert bpy.data.collections["Tripo"].children[0].name.endswith(" cup and more"), "both results in it, once"
 
 
 # --------------------------------------------------------------------------- batch

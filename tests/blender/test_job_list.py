@@ -323,7 +323,7 @@ def test_reimport_open_folder_copy_and_remove(rt: Any, online: Emulator, clean_s
     again = set(bpy.data.objects) - first
     assert again and all(ob["tripo_task_id"] == done.task_id for ob in again)
     assert [c.name for c in clean_scene.collection.children] == ["Tripo"]
-    assert [c.name for c in bpy.data.collections["Tripo"].children] == ["Cat + 1 more"], "beside the first, same batch"
+    assert [c.name for c in bpy.data.collections["Tripo"].children] == ["Cat and more"], "beside the first, same batch"
     (copy,) = [ob for ob in again if ob.parent is None]
     (original,) = [ob for ob in first if ob.parent is None]
     assert copy.location.x > original.location.x, "not on top of the first"

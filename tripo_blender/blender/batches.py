@@ -13,8 +13,9 @@ every collection, so the hundredth landing cost twice the importer's time (issue
   of an earlier version) is a batch of its own.
 * **One "Tripo" collection** per scene, found by its tag (:data:`RESULTS_PROP`, so renaming it is
   fine), made once and linked under the scene's collection; a **collection per batch** inside it,
-  also found by tag (:data:`BATCH_PROP`), named after its first result ("crate 1", then
-  "crate 1 + 11 more"). A post-process takes its source's place (:mod:`.placement`) and leaves
+  also found by tag (:data:`BATCH_PROP`), named after its first result ("crate 1", then once
+  "crate 1 and more": renaming a collection costs a view-layer re-sync, so it is not renamed
+  with every result). A post-process takes its source's place (:mod:`.placement`) and leaves
   the batch's collection; an emptied batch collection, and an emptied "Tripo", are removed.
 * **Side by side**: the first result lands at the cursor as asked; the next ones of the batch that
   were asked at the same spot go in rows along +X from there, each row :data:`ROW_LENGTH` long,
@@ -211,5 +212,6 @@ def line_up(result: ImportResult, collection: bpy.types.Collection, spot: Sequen
     row.update(count=row["count"] + 1, right=high.x + offset.x, bottom=min(row["bottom"], low.y + offset.y),
                size=size)
     collection[ROW_PROP] = row
-    _rename(collection, f"{row['first']} + {row['count'] - 1} more")
+    if row["count"] == 2:  # once: a rename re-syncs the view layer, the cost this module is here to avoid
+        _rename(collection, f"{row['first']} and more")
     log.debug("lined up %s in %s at %s", result.root.name, collection.name, tuple(result.root.location))
