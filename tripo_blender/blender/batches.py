@@ -30,7 +30,7 @@ The main thread only. No undo step (the landing pushes one for everything).
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, cast
 
 import bpy
 from mathutils import Matrix, Vector
@@ -38,7 +38,7 @@ from mathutils import Matrix, Vector
 from ..jobs import Job
 from .importer import ImportResult
 
-__all__ = ["BATCH_META", "RESULTS_NAME", "RESULTS_PROP", "BATCH_PROP", "ROW_PROP", "ROW_LENGTH", "batch_of",
+__all__ = ["BATCH_META", "RESULTS_NAME", "RESULTS_PROP", "BATCH_PROP", "ROW_PROP", "ROW_LENGTH", "batch_of", "is_ours",
            "results_collection", "batch_collection", "release", "line_up", "world_bounds"]
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,19 @@ MIN_GAP = 0.1
 SAME_SPOT = 1e-4
 
 
+def _prop(owner: bpy.types.ID, name: str) -> Any:
+    """An ID property of ours, or None (tags are plain custom properties: the artist may delete them)."""
+    try:
+        return owner[name]
+    except KeyError:
+        return None
+
+
+def is_ours(collection: bpy.types.Collection) -> bool:
+    """Whether ``collection`` is the "Tripo" collection or a batch's (named after results, not the artist's)."""
+    return bool(_prop(collection, RESULTS_PROP)) or bool(_prop(collection, BATCH_PROP))
+
+
 def batch_of(job: Job) -> str:
     """The batch ``job`` was sent in; the job's own id when it has none."""
     value: Any = job.spec.meta.get(BATCH_META)
@@ -71,7 +84,7 @@ def batch_of(job: Job) -> str:
 def results_collection(scene: bpy.types.Scene, *, create: bool = True) -> bpy.types.Collection | None:
     """The scene's "Tripo" collection; made and linked under the scene's collection if missing."""
     for child in scene.collection.children:
-        if child.get(RESULTS_PROP):
+        if _prop(child, RESULTS_PROP):
             return child
     if not create:
         return None
@@ -86,7 +99,7 @@ def batch_collection(scene: bpy.types.Scene, batch: str, name: str) -> bpy.types
     parent = results_collection(scene)
     assert parent is not None  # create=True
     for child in parent.children:
-        if child.get(BATCH_PROP) == batch:
+        if _prop(child, BATCH_PROP) == batch:
             return child
     made = bpy.data.collections.new(name or RESULTS_NAME)
     made[BATCH_PROP] = batch
@@ -122,8 +135,9 @@ def _world_matrix(ob: bpy.types.Object, known: dict[str, Matrix]) -> Matrix:
     parent = ob.parent
     if parent is not None:
         above = _world_matrix(parent, known)
-        if ob.parent_type == 'BONE' and parent.type == 'ARMATURE' and ob.parent_bone in parent.data.bones:
-            bone = parent.data.bones[ob.parent_bone]
+        bones = cast(bpy.types.Armature, parent.data).bones if parent.type == 'ARMATURE' else None
+        if ob.parent_type == 'BONE' and bones is not None and ob.parent_bone in bones:
+            bone = bones[ob.parent_bone]
             above = above @ bone.matrix_local @ Matrix.Translation((0.0, bone.length, 0.0))
         matrix = above @ ob.matrix_parent_inverse @ matrix
     known[ob.name] = matrix
@@ -134,17 +148,11 @@ def world_bounds(objects: Iterable[bpy.types.Object]) -> tuple[Vector, Vector]:
     """The world-space box around ``objects`` (their own bounds: a mesh's, an armature's bones'; an
     Empty counts as its origin), computed as :func:`_world_matrix` says."""
     known: dict[str, Matrix] = {}
-    low = Vector((float("inf"),) * 3)
-    high = Vector((float("-inf"),) * 3)
-    for ob in objects:
-        matrix = _world_matrix(ob, known)
-        for corner in ob.bound_box:
-            point = matrix @ Vector(corner)
-            low = Vector(map(min, low, point))
-            high = Vector(map(max, high, point))
-    if low.x > high.x:  # nothing measured: a point at the origin
+    points = [_world_matrix(ob, known) @ Vector(corner) for ob in objects for corner in ob.bound_box]
+    if not points:  # nothing measured: a point at the origin
         return Vector(), Vector()
-    return low, high
+    return (Vector([min(p[axis] for p in points) for axis in range(3)]),
+            Vector([max(p[axis] for p in points) for axis in range(3)]))
 
 
 def _gap(size: float, previous: float) -> float:
@@ -162,7 +170,7 @@ _ROW_KEYS = {"count": int, "spot": list, "first": str, "start": float, "right": 
 def _row(collection: bpy.types.Collection) -> dict[str, Any] | None:
     """The batch's row state, or None: no result lined up yet, or the property was edited into
     something else (the row then starts again at the spot)."""
-    state: Any = collection.get(ROW_PROP)
+    state = _prop(collection, ROW_PROP)
     row = state.to_dict() if hasattr(state, "to_dict") else None
     if not isinstance(row, dict):
         return None
@@ -214,4 +222,4 @@ def line_up(result: ImportResult, collection: bpy.types.Collection, spot: Sequen
     collection[ROW_PROP] = row
     if row["count"] == 2:  # once: a rename re-syncs the view layer, the cost this module is here to avoid
         _rename(collection, f"{row['first']} and more")
-    log.debug("lined up %s in %s at %s", result.root.name, collection.name, tuple(result.root.location))
+    log.debug("lined up %s in %s at %s", result.root.name, collection.name, result.root.location.to_tuple())

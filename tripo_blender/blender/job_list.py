@@ -738,7 +738,7 @@ class TRIPO_OT_job_land_now(_JobOperator):
             self.report({'WARNING'}, f"\"{job.name}\" is not waiting to land ({job.state.value}).")
             return {'CANCELLED'}
         view_layer = context.view_layer
-        before = Selection.of(view_layer)
+        before = Selection.of(view_layer) if view_layer is not None else None
         if waiting_for_object_mode(context) is not None:
             try:
                 bpy.ops.object.mode_set(mode='OBJECT')
@@ -753,10 +753,9 @@ class TRIPO_OT_job_land_now(_JobOperator):
         else:  # its files are not handed over yet: back to the mode all the same, it waits there
             runtime.ensure_timer()
             self.report({'INFO'}, f"\"{job.name}\" is not ready to land yet; press Land Now again in a moment.")
-        problem = put_back(before, view_layer)
-        if problem:
-            self.report({'WARNING'}, f"Landed, but could not return to {before.mode.replace('_', ' ').title()} "
-                                     f"Mode: {problem}.")
+        problem = put_back(before, view_layer) if before is not None and view_layer is not None else None
+        if problem and before is not None:
+            self.report({'WARNING'}, f"Could not return to {before.mode.replace('_', ' ').title()} Mode: {problem}.")
         return {'FINISHED'}
 
 

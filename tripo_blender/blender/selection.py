@@ -26,7 +26,7 @@ import hashlib
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator, cast
 
 import bpy
 
@@ -71,10 +71,10 @@ def restore(selection: Selection, view_layer: bpy.types.ViewLayer, *, also: froz
         if ob is not None and ob.name not in wanted:
             ob.select_set(False)
     for name in wanted:
-        ob = objects.get(name)
-        if ob is not None and not ob.select_get():
+        found = objects.get(name)
+        if found is not None and not found.select_get():
             try:
-                ob.select_set(True)
+                found.select_set(True)
             except RuntimeError as exc:  # not selectable here any more
                 log.debug("could not select %s again: %s", name, exc)
     objects.active = objects.get(selection.active) if selection.active else None
@@ -90,7 +90,7 @@ def put_back(selection: Selection, view_layer: bpy.types.ViewLayer) -> str | Non
     if active is None or active.name != selection.active:
         return f"{selection.active} is no longer in the scene"
     try:
-        bpy.ops.object.mode_set(mode=selection.mode)
+        bpy.ops.object.mode_set(mode=cast(Any, selection.mode))  # the object's own mode: a valid one
     except (RuntimeError, TypeError) as exc:
         lines = [line.strip() for line in str(exc).splitlines() if line.strip() and not line.startswith("Location")]
         return lines[-1] if lines else type(exc).__name__

@@ -51,7 +51,7 @@ from ..jobs.kinds import RETARGET, SMART_UV, SOURCE_PARAM, TASK_ONLY_KINDS, kind
 from ..jobs.mesh_upload import PLAN_KEY
 from ..jobs.model import TASK_UNKNOWN_CODE
 from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
-from .batches import BATCH_PROP, RESULTS_PROP
+from .batches import is_ours
 from .importer import objects_with_task, string_tag, task_id_of
 from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportable, refusal, size_problem, triangle_count
 from .naming import CHARACTER_PROP
@@ -104,8 +104,7 @@ class Source:
         if self.is_local:
             return str(self.root.name)
         masters = {scene.collection for scene in bpy.data.scenes}
-        named = [c for c in self.root.users_collection
-                 if c not in masters and not c.get(BATCH_PROP) and not c.get(RESULTS_PROP)]
+        named = [c for c in self.root.users_collection if c not in masters and not is_ours(c)]
         if named:
             return str(named[0].name)
         return string_tag(self.root, CHARACTER_PROP) or str(self.root.name)
