@@ -108,8 +108,11 @@ def _supported_kwargs(op: Any, wanted: Mapping[str, Any]) -> dict[str, Any]:
 def _importer(suffix: str, options: ImportOptions) -> tuple[Any, dict[str, Any]] | None:
     """The import operator for a file suffix and the keywords we want for it (None: no importer)."""
     if suffix in (".glb", ".gltf"):
+        # import_select_created_objects (4.5+): we select ourselves; the importer's own selection runs
+        # an operator whose view-layer updates cost as much as the import in a full scene
         return bpy.ops.import_scene.gltf, {"import_shading": options.gltf_shading,
-                                           "merge_vertices": options.merge_vertices, "disable_bone_shape": True}
+                                           "merge_vertices": options.merge_vertices, "disable_bone_shape": True,
+                                           "import_select_created_objects": False}
     if suffix == ".fbx":
         return bpy.ops.import_scene.fbx, {"use_anim": True, "ignore_leaf_bones": options.fbx_ignore_leaf_bones,
                                           "automatic_bone_orientation": options.fbx_automatic_bone_orientation}
