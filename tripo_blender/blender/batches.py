@@ -36,7 +36,7 @@ import bpy
 from mathutils import Matrix, Vector
 
 from ..jobs import Job
-from .importer import ImportResult
+from .importer import ImportResult, tag_value
 
 __all__ = ["BATCH_META", "RESULTS_NAME", "RESULTS_PROP", "BATCH_PROP", "ROW_PROP", "ROW_LENGTH", "batch_of", "is_ours",
            "results_collection", "batch_collection", "release", "line_up", "world_bounds"]
@@ -62,17 +62,9 @@ MIN_GAP = 0.1
 SAME_SPOT = 1e-4
 
 
-def _prop(owner: bpy.types.ID, name: str) -> Any:
-    """An ID property of ours, or None (tags are plain custom properties: the artist may delete them)."""
-    try:
-        return owner[name]
-    except KeyError:
-        return None
-
-
 def is_ours(collection: bpy.types.Collection) -> bool:
     """Whether ``collection`` is the "Tripo" collection or a batch's (named after results, not the artist's)."""
-    return bool(_prop(collection, RESULTS_PROP)) or bool(_prop(collection, BATCH_PROP))
+    return bool(tag_value(collection, RESULTS_PROP)) or bool(tag_value(collection, BATCH_PROP))
 
 
 def batch_of(job: Job) -> str:
@@ -84,7 +76,7 @@ def batch_of(job: Job) -> str:
 def results_collection(scene: bpy.types.Scene, *, create: bool = True) -> bpy.types.Collection | None:
     """The scene's "Tripo" collection; made and linked under the scene's collection if missing."""
     for child in scene.collection.children:
-        if _prop(child, RESULTS_PROP):
+        if tag_value(child, RESULTS_PROP):
             return child
     if not create:
         return None
@@ -99,7 +91,7 @@ def batch_collection(scene: bpy.types.Scene, batch: str, name: str) -> bpy.types
     parent = results_collection(scene)
     assert parent is not None  # create=True
     for child in parent.children:
-        if _prop(child, BATCH_PROP) == batch:
+        if tag_value(child, BATCH_PROP) == batch:
             return child
     made = bpy.data.collections.new(name or RESULTS_NAME)
     made[BATCH_PROP] = batch
@@ -170,7 +162,7 @@ _ROW_KEYS = {"count": int, "spot": list, "first": str, "start": float, "right": 
 def _row(collection: bpy.types.Collection) -> dict[str, Any] | None:
     """The batch's row state, or None: no result lined up yet, or the property was edited into
     something else (the row then starts again at the spot)."""
-    state = _prop(collection, ROW_PROP)
+    state = tag_value(collection, ROW_PROP)
     row = state.to_dict() if hasattr(state, "to_dict") else None
     if not isinstance(row, dict):
         return None

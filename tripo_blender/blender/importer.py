@@ -563,13 +563,17 @@ def task_id_of(ob: bpy.types.ID) -> str | None:
     return string_tag(ob, TASK_ID_PROP)
 
 
-def string_tag(ob: bpy.types.ID, name: str) -> str | None:
-    """The string ID property ``name`` of ``ob`` (one of our tags), if it is there and a string.
-
-    Tags are plain custom properties a user can edit or delete, so anything else reads as absent.
-    """
+def tag_value(ob: bpy.types.ID, name: str) -> Any:
+    """The ID property ``name`` of ``ob`` (one of our tags), or None when it is not there: tags are
+    plain custom properties a user can edit or delete."""
     try:
-        value = ob[name]
+        return ob[name]
     except KeyError:
         return None
+
+
+def string_tag(ob: bpy.types.ID, name: str) -> str | None:
+    """The string ID property ``name`` of ``ob`` (one of our tags), if it is there and a string;
+    anything else reads as absent."""
+    value = tag_value(ob, name)
     return value if isinstance(value, str) else None
