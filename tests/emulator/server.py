@@ -28,6 +28,7 @@ from .faults import Fault, FaultBook
 from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
 from .state import OUTCOMES, PROGRESS_CURVES, Clock, Outcome, Store
+from .variants import Variants
 
 logger = logging.getLogger(__name__)
 
@@ -475,6 +476,12 @@ class Emulator:
     def advance(self, seconds: float) -> None:
         """Move the emulator's clock forward (tasks progress, URLs and tokens expire, old tasks are forgotten)."""
         self.clock.advance(seconds)
+
+    @property
+    def variants(self) -> Variants:
+        """Switches for the answer shapes of Tripo's other official SDKs (:mod:`.variants`):
+        ``emulator.variants.task_list = "array"``, ``.register_delay = 30``, ``.answer_task_id(" {id}")``…"""
+        return self._store.variants
 
     @property
     def eta(self) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
+from .variants import Variants
 
 if TYPE_CHECKING:
     from .outputs import Outputs
@@ -50,11 +51,6 @@ class Clock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self._offset += seconds
-
-
-def iso(timestamp: float) -> str:
-    """ISO 8601 UTC with a ``Z``, whole seconds: the format of ``created_at``/``completed_at``."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
 @dataclass
@@ -179,6 +175,7 @@ class Store:
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
         self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
         self.rig_type: str | None = None
+        self.variants = Variants()  # answer shapes of the other official SDKs (see .variants)
 
     # ------------------------------------------------------------------ keys and balances
 
@@ -240,13 +237,15 @@ class Store:
         return task.forgotten or self.clock.now() - task.created > self.task_retention
 
     def known_task(self, key: str, task_id: Any) -> TaskRecord:
-        """The task if it exists, belongs to ``key`` and is still retained; otherwise 404/2001.
+        """The task if it exists, belongs to ``key``, is registered (``variants.register_delay``)
+        and still retained; otherwise 404/2001.
 
-        The answer is the same in all three cases, so a key cannot probe another key's ids.
+        The answer is the same in every case, so a key cannot probe another key's ids.
         """
         with self.lock:
             task = self.tasks.get(task_id) if isinstance(task_id, str) else None
-            if task is None or task.key != key or self.is_forgotten(task):
+            if (task is None or task.key != key or self.is_forgotten(task)
+                    or self.clock.now() - task.created < self.variants.register_delay):
                 raise ApiError(2001, f"task {task_id!r}")
             return task
 
