@@ -318,6 +318,8 @@ class TaskWatcher:
         """``GET /v3/tasks/{id}`` for each watch, one after another (this thread only)."""
         asked: dict[str, Task | None | BaseException] = {}
         for watch in watches:
+            if self._closed:  # a long round stops at once when the runner shuts down
+                return
             if watch.task_id not in asked:
                 try:
                     asked[watch.task_id] = client.get_task(watch.task_id)
