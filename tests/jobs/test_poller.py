@@ -42,6 +42,7 @@ def _carried(emulator: Emulator, raw: str) -> list[Recorded]:
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_a_malformed_task_id_in_a_post_answer_leaves_every_other_job_landing(
         emulator: Emulator, make_runner: MakeRunner, case: str) -> None:
+    """A POST answer naming a task id that is no Tripo id: that job is uncertain with the id quoted and in no request; the others land"""
     emulator.set_timing(run_seconds=1000)
     emulator.variants.answer_task_id(MALFORMED[case])
     runner = make_runner()
@@ -60,6 +61,7 @@ def test_a_malformed_task_id_in_a_post_answer_leaves_every_other_job_landing(
 
 def test_a_malformed_task_id_in_the_journal_leaves_every_other_job_landing_after_a_restart(
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    """A journal entry with a task id that is no Tripo id (an older add-on's): refused on load, uncertain; after the restart every other job lands"""
     emulator.set_timing(run_seconds=1000)
     first = make_runner()
     pump = Pump(first)
@@ -84,6 +86,7 @@ def test_a_malformed_task_id_in_the_journal_leaves_every_other_job_landing_after
 
 
 def test_a_task_tripo_lists_a_moment_late_is_polled_again_and_lands(emulator: Emulator, make_runner: MakeRunner) -> None:
+    """A fresh task Tripo answers as missed for its first seconds is asked again, not failed, and lands"""
     emulator.variants.register_delay = 30.0  # missed for its first 30 s (emulator clock)
     runner = make_runner()
     pump = Pump(runner)
@@ -100,6 +103,7 @@ def test_a_task_tripo_lists_a_moment_late_is_polled_again_and_lands(emulator: Em
 @pytest.mark.parametrize("shape", ["gone-404", "gone-405"])
 def test_without_the_task_list_route_every_job_lands_by_single_task_gets(
         emulator: Emulator, make_runner: MakeRunner, shape: str) -> None:
+    """POST /v3/tasks/list answering 404 or 405: the session polls each task with GET /v3/tasks/{id}, and every job lands"""
     emulator.variants.task_list = shape
     emulator.set_timing(run_seconds=1000)
     runner = make_runner()
@@ -116,6 +120,7 @@ def test_without_the_task_list_route_every_job_lands_by_single_task_gets(
 
 def test_with_the_task_list_as_an_array_every_job_lands_and_a_gone_task_still_says_so(
         emulator: Emulator, make_runner: MakeRunner) -> None:
+    """The task list answered as an array (no missed): every job lands; a forgotten task is asked alone and fails as gone"""
     emulator.variants.task_list = "array"
     emulator.set_timing(run_seconds=1000)
     runner = make_runner()
@@ -133,8 +138,9 @@ def test_with_the_task_list_as_an_array_every_job_lands_and_a_gone_task_still_sa
 
 def test_the_main_flows_land_with_the_task_list_as_an_array_and_decimal_credits(
         emulator: Emulator, make_runner: MakeRunner) -> None:
-    """Text to model (downloaded and imported), its riggability check and its rig, with the task
-    list as an array and credits as decimal text: each lands, and the charge is the decimal it is."""
+    """Text to model, its riggability check and its rig land with the task list as an array; a decimal charge stays decimal
+
+    The model is downloaded and imported, credits come as decimal text ("30.25"), times with a space."""
     emulator.variants.task_list = "array"
     emulator.variants.decimal_credits = True
     emulator.variants.time_form = "space"
@@ -167,6 +173,7 @@ class _BuggyOnce(TripoClient):
 
 def test_an_unexpected_error_in_a_round_restarts_the_poller_and_every_job_lands(
         emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture) -> None:
+    """An unexpected exception in a polling round is logged, the poller restarts, and every job lands"""
     _BuggyOnce.failed = False
     emulator.set_timing(run_seconds=1000)
     runner = make_runner(client_class=_BuggyOnce)
