@@ -506,12 +506,15 @@ class Execution:
 
     def _task_age(self) -> float | None:
         """Seconds since this job's own creation POST left, while Tripo has not yet reported its
-        task in this run: a task that fresh which Tripo does not list yet is asked again, not
-        failed (:data:`.watcher.MISSED_GRACE`). None — ``missed`` is final at once — for a task
-        followed by id (made elsewhere, earlier) and once the task was seen (in this run, or in an
-        earlier one: a polled task's type is recorded)."""
+        task: a task that fresh which Tripo does not list yet is asked again, not failed
+        (:data:`.watcher.MISSED_GRACE`). None — ``missed`` is final at once — when the job sent no
+        POST that its timeline shows (a task followed by id, made elsewhere and earlier) and once
+        the task was seen: in this run, or in an earlier one (the job is past ``queued``, or a
+        poll recorded the task's type)."""
         job = self.book.require(self.job_id)
-        if self._seen or job.task_type is not None or job.kind == FOLLOW_KIND:
+        if self._seen or job.state != JobState.QUEUED or job.task_type is not None:
+            return None
+        if not any(entry.state == JobState.SUBMITTING for entry in job.timeline):
             return None
         return max(0.0, self.book.clock() - intent_time(job))
 
