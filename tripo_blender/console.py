@@ -68,14 +68,16 @@ from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
 from .blender.runtime import ACTIVE_INTERVAL, runtime
+from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
 from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of,
                              usable_source)
 from .client import TripoAPIError, TripoClient, TripoError
 from .client.inputs import is_file_token, is_uuid
-from .jobs import JobError, JobSpec, JobState
+from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
 from .jobs import kind_of
+from .jobs.verify import CHOOSE, Candidate, lookup_of
 from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_MODEL, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG,
                           SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, by_console_name)
 from .rules import generate as form
@@ -162,8 +164,10 @@ def _error_from(job: Snapshot) -> TripoError:
     if job.state == JobState.CANCELLED:
         return JobCancelled(f"Job {job.name!r}: {job.note or 'cancelled'}{detail}")
     if job.state == JobState.UNCERTAIN:
-        return JobFailed(f"Job {job.name!r} may or may not have been sent (and charged){detail}. Check your tasks "
-                         "on platform.tripo3d.ai; Retry in the Jobs panel first asks Tripo whether it exists (free).")
+        found = f" {status_text(job)}." if lookup_of(job) is not None else ""
+        return JobFailed(f"Job {job.name!r} may or may not have been sent (and charged){detail}.{found} "
+                         "job.retry() looks for its task on Tripo (free); job.candidates lists tasks to pick with "
+                         "job.follow(task_id); job.send_again(confirm=True) sends it again and may charge twice.")
     if job.state == JobState.FAILED:
         return JobFailed(f"Job {job.name!r} failed{detail}")
     return JobFailed(f"Job {job.name!r} is no longer followed (the add-on was disabled while it was "
@@ -500,12 +504,56 @@ class Job:
         _require_main_thread("Job.cancel()")
         return runtime.cancel(self.id) is not None
 
+    @property
+    def candidates(self) -> list[Candidate]:
+        """Tasks on Tripo that could be this uncertain job's (its search found several, or one whose
+        request Tripo does not echo): each has ``task_id``, ``created_at``, ``status`` and ``proven``
+        (its echoed request equals the job's). Pick one with :meth:`follow`; [] otherwise."""
+        found = lookup_of(self.snapshot)
+        return list(found.candidates) if found is not None and found.phase == CHOOSE else []
+
+    def retry(self) -> Job:
+        """Try again, for free: an uncertain job looks for its task on Tripo (and follows the one
+        provably its own; :meth:`wait` waits for that), a failed download or import is fetched again.
+        Raises :class:`UserError` when trying again would send a new, paid request: call
+        :meth:`send_again` with ``confirm=True`` for that."""
+        _require_main_thread("Job.retry()")
+        job = self.snapshot
+        if job.retry_resends:
+            raise UserError(f"Trying {job.name!r} again sends a new request that costs credits: call "
+                            "job.send_again(confirm=True) to do that.")
+        runtime.retry(self.id)
+        return self
+
+    def send_again(self, *, confirm: bool = False) -> Job:
+        """Send the job's request again: a new request that costs credits — for an uncertain job
+        **possibly a second time** (its first request may have created a task Tripo has not shown).
+        Nothing is sent without ``confirm=True``."""
+        _require_main_thread("Job.send_again()")
+        job = self.snapshot
+        if not confirm:
+            raise UserError(f"{send_again_warning(job) if is_unsure(job) else 'This sends a new, paid request.'} "
+                            "Call job.send_again(confirm=True) to send it.")
+        if is_unsure(job):
+            runtime.send_again(self.id)
+        elif job.retry_resends:
+            runtime.retry(self.id)
+        else:
+            raise UserError(f"Job {job.name!r} has nothing to send again: job.retry() continues it for free.")
+        return self
+
+    def follow(self, task_id: str) -> Job:
+        """Follow ``task_id``, one of :attr:`candidates`, as this uncertain job's result (free)."""
+        _require_main_thread("Job.follow()")
+        runtime.follow_candidate(self.id, task_id)
+        return self
+
     def _settled(self) -> bool:
         current = runtime.job(self.id)
         if current is None:  # forgotten, or the add-on stopped: nothing more will happen here
             return True
         self._last = current
-        return current.state in _SETTLED
+        return current.state in _SETTLED and not searching(current)
 
     def wait(self, timeout: float | None = None) -> Job:
         """Block until the job is done and its result is in the scene; return the job.
@@ -665,8 +713,9 @@ def retarget(target: Targets, animations: str | Sequence[str], *, name: str | No
     ``target`` is the rig result's armature (or any object of it, or the rig task's id; a mesh of
     your own is rigged with :func:`rig` first, then its rig result is retargeted). The
     animations land on that armature as one action each, named after the preset (``walk``); no
-    second character is added. ``options``: ``out_format``, ``export_with_geometry``,
-    ``animate_in_place``.
+    second character is added (also when Tripo answers one file per animation). ``options``:
+    ``out_format``, ``export_with_geometry``, ``animate_in_place``, ``bake_animation`` (sent only
+    when given: Tripo's own SDKs disagree on it, and a refusal is free and says so).
     """
     presets = [str(getattr(a, "value", a)) for a in ([animations] if isinstance(animations, str) else animations)]
     if not 1 <= len(presets) <= 5:
@@ -819,9 +868,19 @@ def estimate_cost(kind: str, **params: Any) -> int | None:
 
     ``kind`` is a client method (``"rig_model"``…) or a console function name (``"rig"``,
     ``"texture"``…); ``params`` its options, e.g. ``estimate_cost("texture", texture_quality="detailed")``.
+    Any other name raises ValueError listing the valid ones: a typo must not read as "no price".
+    (A kind Tripo retired with v2, ``"stylize"``/``"refine"``, has no price: None.)
     """
     record = by_console_name(kind)
-    return _estimate_cost(record.name if record is not None else kind, params)
+    if record is None:
+        retired = {*RETIRED_KINDS, *(name.removesuffix("_model") for name in RETIRED_KINDS)}
+        if kind in retired:
+            return None
+        consoles = sorted(k.console for k in KINDS.values() if k.console)
+        methods = sorted(name for name in KINDS if name not in consoles)
+        raise ValueError(f"unknown kind {kind!r}: use a console function ({', '.join(consoles)}) or a client "
+                         f"method ({', '.join(methods)})")
+    return _estimate_cost(record.name, params)
 
 
 def client() -> TripoClient:

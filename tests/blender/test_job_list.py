@@ -188,8 +188,34 @@ def test_cancel_message_is_honest_about_credits(job_list: Any) -> None:
     assert "cannot cancel" in with_task and "may still be charged" in with_task
     assert "may still be charged" in job_list.cancel_message(make_job("submitting"))
     assert "nothing was charged" in job_list.cancel_message(make_job("pending"))
+    dismissed = job_list.cancel_message(make_job("uncertain"))  # its request may have created a task
+    assert "nothing was charged" not in dismissed and "may have reached Tripo" in dismissed
     description = bpy.ops.tripo.job_cancel.get_rna_type().description
     assert "cannot cancel" in description and "charged" in description
+
+
+def _buttons_named(layout: MagicMock, idname: str) -> list[str]:
+    return [c.kwargs.get("text", "") for c in calls_named(layout, "operator") if c.args and c.args[0] == idname]
+
+
+def test_an_uncertain_rows_search_says_where_it_stands_and_never_claims_not_charged(rt: Any, job_list: Any) -> None:
+    """The row of an uncertain job: "not found yet", tasks to pick, Send Again only after the window (or opened)."""
+    error = addon_module("jobs").JobError("The request timed out")
+    twins = [{"task_id": "aaaaaaaa-1111", "created_at": "2026-12-07 15:00:00+00:00", "status": "success", "proven": True},
+             {"task_id": "bbbbbbbb-2222", "created_at": "2026-12-07T15:00:01Z", "status": "running", "proven": True}]
+    for name, lookup in (("Looking", {"phase": "looking"}), ("Several", {"phase": "choose", "candidates": twins}),
+                         ("Absent", {"phase": "absent"})):
+        rt._view.put(make_job("uncertain", name=name, error=error, estimated_cost=20, lookup=lookup))
+    layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
+    texts = drawn_texts(layout)
+    assert "Not found on Tripo yet — it may still appear" in texts
+    assert "2 tasks on Tripo could be this one: pick one" in texts
+    follow = _buttons_named(layout, "tripo.job_follow_candidate")
+    assert [t.split(",")[0] for t in follow] == ["Follow aaaaaaaa…", "Follow bbbbbbbb…"], follow
+    assert _buttons_named(layout, "tripo.job_send_again") == ["Send Again — may charge a second time (≈ 20 credits)"]
+    assert not [t for t in texts if "not created" in t.lower() or "not charged" in t.lower()], texts
+    opened = draw_open(job_list, "job-uncertain-Looking")  # the artist may insist before the window ends
+    assert len(_buttons_named(opened, "tripo.job_send_again")) == 2
 
 
 # ---------------------------------------------------------------------------- operators, for real
@@ -243,6 +269,7 @@ def test_paid_retry_asks_first_and_free_resume_does_not(rt: Any, job_list: Any, 
 
     operator = SimpleNamespace(job_id="paid", report=MagicMock(), execute=lambda ctx: job_list.TRIPO_OT_job_retry.execute(operator, ctx))
     operator.job = lambda: job_list._JobOperator.job(operator)
+    operator.confirmation = lambda job: job_list.TRIPO_OT_job_retry.confirmation(operator, job)
     assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {'RUNNING_MODAL'}
     message = wm.invoke_confirm.call_args.kwargs["message"]
     assert "about 20 credits" in message and executed == []
@@ -482,3 +509,67 @@ def test_a_long_line_is_shortened_to_fit_and_its_tooltip_says_it_all(rt: Any, jo
     assert any(t.endswith("(more)") for t in texts), texts
     tooltip = job_list.TRIPO_OT_job_expand.description(bpy.context, SimpleNamespace(job_id="long"))
     assert note in tooltip and "Blender could not import model.glb" in tooltip
+
+
+def _retry_when_free(rt: Any, job_id: str) -> None:
+    """Retry once the POST's run has ended (a Retry during it says "try again in a moment")."""
+    user_error = addon_module("rules.account").UserError
+
+    def accepted() -> bool:
+        try:
+            rt.retry(job_id)
+        except user_error:
+            return False
+        return True
+
+    pump_until(rt, accepted, what="the retry to be accepted")
+
+
+def _click_when_free(operator: Any, **props: Any) -> bool:
+    """Click a row button once the job's previous run has ended ("try again in a moment" before)."""
+    try:
+        return operator(**props) == {'FINISHED'}
+    except RuntimeError as exc:
+        if "try again in a moment" in str(exc):
+            return False
+        raise
+
+
+def _phase(rt: Any, job_id: str) -> str | None:
+    found = addon_module("jobs.verify").lookup_of(rt.job(job_id))
+    return found.phase if found is not None else None
+
+
+def test_a_task_tripo_cannot_prove_is_followed_from_the_row_only_when_picked(rt: Any, online: Emulator,
+                                                                             job_list: Any) -> None:
+    online.echo_inputs = False  # Tripo echoes no request: its task is offered, never followed on a guess
+    online.inject("POST /v3/generation/", after=True, drop=True)  # created; the answer is lost
+    job = rt.submit(spec(name="Lost answer"))
+    pump_job(rt, job.id, "uncertain")
+    _retry_when_free(rt, job.id)
+    pump_until(rt, lambda: _phase(rt, job.id) == "choose", what="the task listed to pick")
+    (task_id,) = online.tasks
+    layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
+    assert len(_buttons_named(layout, "tripo.job_follow_candidate")) == 1 and rt.job(job.id).task_id is None
+    pump_until(rt, lambda: _click_when_free(bpy.ops.tripo.job_follow_candidate, job_id=job.id, task_id=task_id),
+               what="the pick to be accepted")
+    done = pump_job(rt, job.id, "done", "failed")
+    assert done.state.value == "done" and done.task_id == task_id and len(created(online)) == 1
+
+
+def test_send_again_is_offered_after_the_settle_window_and_pays_only_when_clicked(rt: Any, online: Emulator,
+                                                                                 job_list: Any) -> None:
+    rt.worker_settings = dataclasses.replace(rt.worker_settings, settle_window=0.3, lookup_interval=0.05)
+    online.inject("POST /v3/generation/", drop=True)  # the connection dies before Tripo read the request
+    job = rt.submit(spec(name="Never made"))
+    pump_job(rt, job.id, "uncertain")
+    _retry_when_free(rt, job.id)
+    pump_until(rt, lambda: _phase(rt, job.id) == "absent", what="the settle window to pass")
+    row = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))
+    assert "Not found on Tripo; Send Again may charge a second time" in row
+    assert len(created(online)) == 1, "nothing is sent until the artist clicks Send Again"
+    pump_until(rt, lambda: _click_when_free(bpy.ops.tripo.job_send_again, job_id=job.id), what="Send Again accepted")
+    done = pump_job(rt, job.id, "done", "failed")
+    assert done.state.value == "done" and len(created(online)) == 2
+    description = bpy.ops.tripo.job_send_again.get_rna_type().description
+    assert "second time" in description

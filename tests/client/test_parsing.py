@@ -125,6 +125,24 @@ def test_outputs_of_the_other_routes() -> None:
     assert out.extra == {"size": "1024x1024"}
 
 
+def test_model_urls_with_or_without_model_url_are_read_once() -> None:
+    """S2: one file per animation. The list is the set of files; ``model_url`` falls back to its
+    first (Go's ``PrimaryModelURL``), and a ``model_url`` sent as well is not a further file."""
+    walk, run, bundle = "https://cdn.test/walk.glb", "https://cdn.test/run.glb", "https://cdn.test/all.glb"
+    only = TaskOutput.from_dict({"model_urls": [walk, run, walk, 7, ""]})
+    assert only.model_urls == [walk, run] and (only.model_url, only.model, only.pbr_model) == (walk, walk, walk)
+    assert only.files() == {"model": walk, "model_2": run}
+    both = TaskOutput.from_dict({"model_urls": [walk, run], "model_url": bundle, "rendered_image_url": bundle})
+    assert both.model_url == bundle and both.files() == {"model": walk, "model_2": run, "rendered_image": bundle}
+    assert "model_urls" not in both.extra
+    one = TaskOutput.from_dict({"model_url": walk, "model_urls": []})
+    assert one.model_urls == [walk] and one.files() == {"model": walk}
+    assert TaskOutput(pbr_model=walk).files() == {"model": walk}, "the seed's hand-built outputs still count"
+    assert [TaskOutput.model_index(k) for k in ("model", "model_2", "model_10", "model_url", "base_model", "model_1")] \
+        == [0, 1, 9, None, None, None]
+    assert [TaskOutput.model_key(i) for i in range(3)] == ["model", "model_2", "model_3"]
+
+
 def test_task_tolerates_missing_fields_and_unknown_status() -> None:
     task = Task.from_dict({"task_id": "t", "status": "completed"})
     assert task.status is TaskStatus.UNKNOWN and not task.status.is_terminal  # one odd answer ends nothing

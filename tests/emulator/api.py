@@ -25,7 +25,7 @@ from .presign import FORMATS, PutSigner
 from .recording import Recorded
 from .responses import Response
 from .routes import CREATION_ROUTES, RETIRED_ROUTES
-from .state import PRESIGN_TTL, Account, Store, TaskRecord
+from .state import PRESIGN_TTL, Account, Store, TaskRecord, iso
 from .validation import parse_body, validate
 
 Handler = Callable[[Account, Recorded], Response]
@@ -100,21 +100,26 @@ class Api:
         return lambda account, rec: self._create(task_type, account, rec)
 
     def _create(self, task_type: str, account: Account, rec: Recorded) -> Response:
+        task = self.create(task_type, account, rec.body)
+        answered = self.store.variants.answered_id(task.task_id)  # a malformed id, when a test asks
+        return responses.ok({"task_id": answered, "type": task_type, "status": "queued"})
+
+    def create(self, task_type: str, account: Account, raw: bytes) -> TaskRecord:
+        """Validate and create a task of ``account`` from a raw request body (the API's POST, or a
+        task made on Tripo's website: :meth:`.server.Emulator.website_task`)."""
         with self.store.lock:
-            checked = validate(task_type, rec.body, account, self.store)
+            checked = validate(task_type, raw, account, self.store)
             task_id = str(uuid.uuid4())
             hints = outputs.hints_for(checked.effective, checked.files, checked.sources)
             ctx = outputs.Context(task_id, task_type, checked.effective, checked.source, checked.files, hints,
-                                  self.store.riggable, self.store.rig_type)
+                                  self.store.riggable, self.store.rig_type, self.store.retarget_files)
             built = outputs.build(ctx)
             if self.store.model_override is not None:  # a test serves a file of its own (a hostile one)
                 (ext, data), self.store.model_override = self.store.model_override, None
                 built["model_url"] = outputs.Asset(ctx.name("tripo_model", ext), data)
             price = self.store.variants.price(pricing.charge(task_type, checked.effective))
-            self.store.create_task(task_id, account.key, task_type, checked.body, price, checked.source, built,
-                                   hints)
-            answered = self.store.variants.answered_id(task_id)
-        return responses.ok({"task_id": answered, "type": task_type, "status": "queued"})
+            return self.store.create_task(task_id, account.key, task_type, checked.body, price, checked.source,
+                                          built, hints)
 
     def _retired(self, account: Account, rec: Recorded) -> Response:
         raise ApiError(2016, f"{rec.path} has been retired")
@@ -153,9 +158,9 @@ class Api:
             "type": task.type,
             "status": phase.status,
             "progress": phase.progress,
-            "input": task.input,
+            "input": task.input if self.store.echo_inputs else {},
             "output": {},
-            "created_at": variants.iso(task.created),
+            "created_at": iso(task.created, self.store.time_format),
         }
         if eta and phase.queuing_num is not None:
             view["queuing_num"] = phase.queuing_num
@@ -163,7 +168,7 @@ class Api:
             view["running_left_time"] = phase.running_left_time
         if phase.terminal:
             if variants.completed_at:
-                view["completed_at"] = variants.iso(task.completed)
+                view["completed_at"] = iso(task.completed, self.store.time_format)
             view["credits_consumed"] = variants.credits(task.credits_consumed)
         if phase.status == "success":
             view["output"] = self._signed_outputs(task, task.outputs)
@@ -173,12 +178,13 @@ class Api:
         return view
 
     def _signed_outputs(self, task: TaskRecord, outs: Outputs) -> dict[str, Any]:
-        """Every Asset becomes a signed CDN URL; an asset listed twice gets the same URL both times."""
+        """Every Asset becomes a signed CDN URL (lists and dicts of them too); an asset listed
+        twice gets the same URL both times."""
         urls: dict[str, str] = {}
 
         def url(asset: Asset) -> str:
             if asset.filename not in urls:
-                urls[asset.filename] = self.cdn_base + self.signer.sign(asset_path(task, asset))
+                urls[asset.filename] = self.cdn_base + self.signer.sign(asset_path(task, asset), task.completed)
             return urls[asset.filename]
 
         output: dict[str, Any] = {}
@@ -187,6 +193,8 @@ class Api:
                 output[key] = url(value)
             elif isinstance(value, dict):
                 output[key] = {name: url(asset) for name, asset in value.items()}
+            elif isinstance(value, list):
+                output[key] = [url(asset) for asset in value]
             else:
                 output[key] = value
         return output
@@ -203,13 +211,18 @@ class Api:
         offset = _query_int(rec.query, "offset", 0, 0, None)
         with self.store.lock:
             self.store.settle_due()
-            own = [t for t in self.store.tasks.values() if t.key == account.key]
-            newest_first = list(reversed(own))  # creation order, reversed (ties keep their order)
-            variants = self.store.variants
-            rows = [{"task_id": t.task_id, "type": t.type, "status": self.store.phase(t).status,
-                     "created_at": variants.iso(t.created), "credits_consumed": variants.credits(t.credits_consumed)}
-                    for t in newest_first[offset : offset + limit]]
+            own = [t for t in self.store.tasks.values() if t.key == account.key and self.store.is_shown(t)]
+            newest_first = sorted(reversed(own), key=lambda t: -t.created)  # newest first; ties: last made first
+            rows = [self._usage_row(t) for t in newest_first[offset : offset + limit]]
         return responses.ok(rows)
+
+    def _usage_row(self, task: TaskRecord) -> dict[str, Any]:
+        row = {"task_id": task.task_id, "type": task.type, "status": self.store.phase(task).status,
+               "created_at": iso(task.created, self.store.time_format),
+               "credits_consumed": self.store.variants.credits(task.credits_consumed)}
+        if self.store.usage_inputs:
+            row["input"] = task.input if self.store.echo_inputs else {}
+        return row
 
     # ------------------------------------------------------------------ files
 

@@ -9,7 +9,9 @@ immutable and shared between tasks.
 
 apiv3 collapses every model output into one ``model_url`` (its extension says the format);
 model generation and texturing add a ``rendered_image_url``; multiview images come both nested
-under ``generate_multiview_image`` and as the four top-level ``*_view_url`` keys.
+under ``generate_multiview_image`` and as the four top-level ``*_view_url`` keys. A retarget of
+an ``animations`` list may instead answer ``model_urls``, one file per animation in request order
+(Tripo's JS/Go/Rust SDKs; wire reference §11 S2): :data:`RETARGET_FILES` are the shapes served.
 """
 
 from __future__ import annotations
@@ -44,8 +46,15 @@ class Asset:
         return content_type(self.filename)
 
 
-OutputValue = Asset | dict[str, Asset] | bool | str
+OutputValue = Asset | dict[str, Asset] | list[Asset] | bool | str
 Outputs = dict[str, OutputValue]
+
+#: How a retarget of an ``animations`` list (even of one) answers: ``model_url`` (one file with
+#: every animation, the Python SDK's reading), ``model_urls`` (one file per animation, no
+#: ``model_url``) or ``both`` (``model_urls`` plus a ``model_url`` file bundling every animation,
+#: so a client that fetched both would land each animation twice). ``animation`` (one, not a
+#: list) always answers ``model_url``.
+RETARGET_FILES = ("model_url", "model_urls", "both")
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class Context:
     hints: str
     riggable: bool | None
     rig_type: str | None
+    retarget_files: str = "model_url"  # one of RETARGET_FILES
 
     def name(self, stem: str, ext: str) -> str:
         return f"{stem}_{self.task_id}.{ext}"
@@ -203,15 +213,26 @@ def _rig(ctx: Context) -> Outputs:
 
 
 def _retarget(ctx: Context) -> Outputs:
-    """One model with every requested animation (named after its preset), whatever their number."""
+    """One model with every requested animation (named after its preset), whatever their number;
+    or, for an ``animations`` list as :attr:`Context.retarget_files` says, one file per animation."""
     names = tuple(animation_name(p) for p in requested_presets(ctx.body))
+    every = _retarget_file(ctx, "tripo_retarget", names)
+    if ctx.retarget_files == "model_url" or not isinstance(ctx.body.get("animations"), list):
+        return {"model_url": every}
+    per_animation = [_retarget_file(ctx, f"tripo_retarget_{name}", (name,)) for name in names]
+    return {"model_urls": per_animation, **({"model_url": every} if ctx.retarget_files == "both" else {})}
+
+
+def _retarget_file(ctx: Context, stem: str, names: tuple[str, ...]) -> Asset:
     if ctx.body.get("out_format") == "fbx":
-        return {"model_url": Asset(ctx.name("tripo_retarget", "fbx"), _skeleton_takes(names))}
-    return {"model_url": Asset(ctx.name("tripo_retarget", "glb"), _retarget_glb(names))}
+        return Asset(ctx.name(stem, "fbx"), _skeleton_takes(names))
+    return Asset(ctx.name(stem, "glb"), _retarget_glb(names))
 
 
 def _model_asset(task: TaskRecord | None) -> Asset | None:
-    value = task.outputs.get("model_url") if task is not None else None
+    """A task's model file (the first of several)."""
+    value = task.outputs.get("model_url") or task.outputs.get("model_urls") if task is not None else None
+    value = value[0] if isinstance(value, list) and value else value
     return value if isinstance(value, Asset) else None
 
 
@@ -336,7 +357,7 @@ def assets_of(outputs: Outputs) -> dict[str, Asset]:
     """Every downloadable file of a task by file name (what the CDN can serve for it)."""
     found: dict[str, Asset] = {}
     for value in outputs.values():
-        for item in value.values() if isinstance(value, dict) else [value]:
+        for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]:
             if isinstance(item, Asset):
                 found[item.filename] = item
     return found

@@ -10,34 +10,29 @@ The defaults are the Python SDK 1.0.0's shapes, which the rest of the emulator s
   JS, Go and Rust SDKs' typing; an unknown id is simply absent), ``"gone-404"`` (the route does not
   exist: 404/4001 like any unknown path) or ``"gone-405"`` (only ``GET /v3/tasks/{id}`` exists
   under ``/v3/tasks/``, so the POST is 405/1003 with ``Allow: GET``).
-* ``register_delay``: seconds (emulator clock) after its creation during which a task is not yet
-  known anywhere — listed in ``missed``, ``GET`` 404/2001 — though its POST answered with its id:
-  a service that registers tasks a moment late.
 * ``decimal_credits``: every task costs :data:`DECIMAL_FRACTION` more than its listed price, and
   ``credits_consumed``, ``balance`` and ``frozen`` are sent as decimal strings with two places
   (``"30.25"``): JS SDK, "a decimal with up to two places — integer parsing truncates".
 * ``completed_at``: whether a final task carries ``completed_at`` (JS SDK typing) or not (the
   Python SDK's typing has no such field).
-* ``time_form``: how ``created_at``/``completed_at`` (task objects and usage rows) are written —
-  ``"Z"`` (``2026-12-07T15:00:00Z``), ``"offset"`` (``…T15:00:00+00:00``), ``"space"``
-  (``2026-12-07 15:00:00+00:00``) or ``"fraction"`` (``…T15:00:00.250Z``).
 * :meth:`Variants.answer_task_id`: the next creation POSTs answer with a task id other than the
   task's (``" {id}"``: a leading space; ``"../../x"``): a buggy proxy or server. The task itself
   is created and charged under its real id.
+
+Two more shapes are switches of the emulator itself: ``Emulator.time_format`` (how times are
+written) and ``Emulator.hold_registration`` (tasks the service lists a moment late).
 """
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 TASK_LIST_SHAPES = ("dict", "array", "gone-404", "gone-405")
-TIME_FORMS = ("Z", "offset", "space", "fraction")
 #: What ``decimal_credits`` adds to each task's price (two decimal places, so nothing rounds it).
 DECIMAL_FRACTION = 0.25
-_CHOICES = {"task_list": TASK_LIST_SHAPES, "time_form": TIME_FORMS}
+_CHOICES = {"task_list": TASK_LIST_SHAPES}
 
 
 @dataclass
@@ -45,10 +40,8 @@ class Variants:
     """The switches (see the module docstring); a bad value raises ValueError when set."""
 
     task_list: str = "dict"
-    register_delay: float = 0.0
     decimal_credits: bool = False
     completed_at: bool = True
-    time_form: str = "Z"
     task_id_answers: deque[str] = field(default_factory=deque)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -65,17 +58,6 @@ class Variants:
     def answered_id(self, task_id: str) -> str:
         """The ``task_id`` a creation POST answers for the task ``task_id`` (consumes a template)."""
         return self.task_id_answers.popleft().replace("{id}", task_id) if self.task_id_answers else task_id
-
-    def iso(self, timestamp: float) -> str:
-        """A UTC time in :attr:`time_form`, whole seconds except ``"fraction"``."""
-        whole = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(timestamp))
-        if self.time_form == "offset":
-            return whole + "+00:00"
-        if self.time_form == "space":
-            return whole.replace("T", " ") + "+00:00"
-        if self.time_form == "fraction":
-            return f"{whole}.{int(timestamp % 1 * 1000):03d}Z"
-        return whole + "Z"
 
     def credits(self, value: float) -> float | str:
         """A credit figure as the wire carries it (a decimal string under ``decimal_credits``)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 import pytest
@@ -38,15 +37,6 @@ def test_an_unknown_shape_is_refused(emulator: Emulator) -> None:
         emulator.variants.task_list = "tuple"
 
 
-def test_a_task_registered_late_is_missed_for_its_first_seconds(timed: Emulator, timed_api: Caller) -> None:
-    timed.variants.register_delay = 5.0
-    task_id = timed_api.create(T2M, CAT)
-    assert timed_api.post(LIST, json={"task_ids": [task_id]}).json()["data"]["missed"] == [task_id]
-    assert error_of(timed_api.get(f"/v3/tasks/{task_id}")) == (404, 2001)
-    timed.advance(5.0)
-    assert timed_api.task(task_id)["status"] == "queued"
-
-
 def test_a_post_answer_can_carry_a_malformed_task_id(emulator: Emulator, api: Caller) -> None:
     emulator.variants.answer_task_id(" {id}")
     emulator.variants.answer_task_id("../../x")
@@ -66,20 +56,6 @@ def test_decimal_credits_are_sent_as_text_with_two_places(emulator: Emulator, ap
     assert balance["balance"] == f"{before - charged:.2f}"
     (row,) = api.get("/v3/account/usage").json()["data"]
     assert row["credits_consumed"] == task["credits_consumed"]
-
-
-@pytest.mark.parametrize("form, example", [("Z", "2025-06-15T15:06:40Z"), ("offset", "2025-06-15T15:06:40+00:00"),
-                                           ("space", "2025-06-15 15:06:40+00:00"),
-                                           ("fraction", "2025-06-15T15:06:40.000Z")])
-def test_times_in_every_iso_form(timed: Emulator, timed_api: Caller, form: str, example: str) -> None:
-    timed.variants.time_form = form
-    task_id = timed_api.create(T2M, CAT)
-    timed.advance(30)
-    task = timed_api.task(task_id)
-    assert task["created_at"] == example
-    assert datetime.datetime.fromisoformat(task["completed_at"].replace("Z", "+00:00")).timestamp() == 1_750_000_030
-    (row,) = timed_api.get("/v3/account/usage").json()["data"]
-    assert row["created_at"] == example
 
 
 def test_completed_at_can_be_absent(emulator: Emulator, api: Caller) -> None:

@@ -87,7 +87,7 @@ def test_a_malformed_task_id_in_the_journal_leaves_every_other_job_landing_after
 
 def test_a_task_tripo_lists_a_moment_late_is_polled_again_and_lands(emulator: Emulator, make_runner: MakeRunner) -> None:
     """A fresh task Tripo answers as missed for its first seconds is asked again, not failed, and lands"""
-    emulator.variants.register_delay = 30.0  # missed for its first 30 s (emulator clock)
+    emulator.hold_registration()  # created and billed, but missed until released
     runner = make_runner()
     pump = Pump(runner)
     job = runner.submit(JobSpec("text_to_model", {"prompt": "a lamp"}, name="Lamp"))
@@ -95,7 +95,7 @@ def test_a_task_tripo_lists_a_moment_late_is_polled_again_and_lands(emulator: Em
     assert task_id is not None
     pump.until(lambda: len(polls_of(emulator, task_id)) >= 3, what="three polls answered 'missed'")
     assert pump.job(job.id).state == JobState.QUEUED and pump.job(job.id).error is None
-    emulator.advance(30)
+    emulator.release_registration()
     _landed(pump, [job])
     assert post_task_count(emulator) == 1
 
@@ -143,7 +143,7 @@ def test_the_main_flows_land_with_the_task_list_as_an_array_and_decimal_credits(
     The model is downloaded and imported, credits come as decimal text ("30.25"), times with a space."""
     emulator.variants.task_list = "array"
     emulator.variants.decimal_credits = True
-    emulator.variants.time_form = "space"
+    emulator.time_format = "space-offset"
     runner = make_runner()
     pump = Pump(runner)
     (model,) = _chairs(runner, 1)

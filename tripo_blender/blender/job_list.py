@@ -65,6 +65,7 @@ from .post_process import rig_check
 from .windows import tag_redraw
 from .runtime import online_access, runtime
 from .text_fit import Measure, draw_text, measure_for, shorten
+from .uncertain_view import draw_search, is_unsure, send_again_warning, status_text
 
 __all__ = [
     "RowStatus",
@@ -256,7 +257,7 @@ def row_status(job: Job, now: float | None = None, progress: float | None = None
         return RowStatus(_with_note("Failed", job), None, icon)
     if state == JobState.CANCELLED:
         return RowStatus(_with_note("Cancelled", job), None, icon)
-    return RowStatus("Uncertain: may have been charged", None, icon)
+    return RowStatus(status_text(job), None, icon)
 
 
 def cancel_message(job: Job) -> str:
@@ -267,6 +268,9 @@ def cancel_message(job: Job) -> str:
     if job.state == JobState.SUBMITTING:
         return (f"Stopped \"{job.name}\". Its request may already have reached Tripo, so credits may still "
                 "be charged.")
+    if is_unsure(job):  # its earlier request may have created a task: never "nothing was charged"
+        return (f"Stopped \"{job.name}\". Its earlier request may have reached Tripo and been charged; Retry "
+                "still looks for its task, for free.")
     return f"Cancelled \"{job.name}\" before it was sent: nothing was charged."
 
 
@@ -370,6 +374,7 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
         _draw_line(column, job, status.text, line)
     if waiting:
         _job_button(column, TRIPO_OT_job_land_now.bl_idname, job, 'IMPORT', "Land Now")
+    draw_search(column, job, expanded=expanded)  # an uncertain job: the tasks to pick, Send Again
     if job.state == JobState.DONE and job.note and not expanded:  # how it landed, when not the obvious way
         _draw_line(column, job, job.note, line, icon='INFO')
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED) \
@@ -580,6 +585,21 @@ class _JobOperator(bpy.types.Operator):
         """What the operator does with its job (subclasses)."""
         raise NotImplementedError
 
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        """(title, message, button) when clicking must be confirmed first (it may cost); None: it acts at once."""
+        return None
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        job = self.job()
+        if job is None:
+            return {'CANCELLED'}
+        asked = self.confirmation(job)
+        if asked is None:
+            return self.execute(context)
+        title, message, button = asked
+        return window_manager(context).invoke_confirm(self, event, title=title, message=message, confirm_text=button,
+                                                      icon='WARNING')
+
 
 class TRIPO_OT_job_cancel(_JobOperator):
     bl_idname = "tripo.job_cancel"
@@ -610,21 +630,45 @@ class TRIPO_OT_job_retry(_JobOperator):
     bl_description = ("Try this job again. When Tripo has to generate it anew this sends a new request that "
                       "costs credits, and you are asked first")
 
-    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
-        if job.retry_resends:
-            return window_manager(context).invoke_confirm(
-                self, event, title="Send a New Paid Request?", message=retry_warning(job),
-                confirm_text="Retry", icon='WARNING')
-        return self.execute(context)
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        return ("Send a New Paid Request?", retry_warning(job), "Retry") if job.retry_resends else None
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         resends = job.retry_resends
         runtime.retry(job.id)
         what = "sent again" if resends else "resumed (no new charge)"
+        if is_unsure(job):
+            what = "is looked for on Tripo (no new charge)"
         self.report({'INFO'}, f"\"{job.name}\" {what}.")
+        return {'FINISHED'}
+
+
+class TRIPO_OT_job_send_again(_JobOperator):
+    bl_idname = "tripo.job_send_again"
+    bl_label = "Send Again"
+    bl_description = ("Send this uncertain job's request again. Its first request may have created and charged a "
+                      "task Tripo has not shown, so this may charge a second time; you are asked first")
+
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        return "Send Again — May Charge a Second Time?", send_again_warning(job), "Send Again"
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        runtime.send_again(job.id)
+        self.report({'WARNING'}, f"\"{job.name}\" sent again: it may be charged a second time.")
+        return {'FINISHED'}
+
+
+class TRIPO_OT_job_follow_candidate(_JobOperator):
+    bl_idname = "tripo.job_follow_candidate"
+    bl_label = "Follow This Task"
+    bl_description = ("Tripo has more than one task that could be this job's (or one whose request it does not "
+                      "show): follow this one as the job's result. Free: nothing is sent")
+
+    task_id: bpy.props.StringProperty(name="Task", options={'HIDDEN', 'SKIP_SAVE'})
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        runtime.follow_candidate(job.id, self.task_id)
+        self.report({'INFO'}, f"\"{job.name}\" follows task {self.task_id} (no new charge).")
         return {'FINISHED'}
 
 
@@ -719,6 +763,8 @@ CLASSES: tuple[type, ...] = (
     TRIPO_OT_jobs_clear_finished,
     TRIPO_OT_job_cancel,
     TRIPO_OT_job_retry,
+    TRIPO_OT_job_send_again,
+    TRIPO_OT_job_follow_candidate,
     TRIPO_OT_job_reimport,
     TRIPO_OT_job_land_now,
     TRIPO_OT_job_open_folder,

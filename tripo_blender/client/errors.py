@@ -46,8 +46,11 @@ __all__ = [
     "AUTH_FAILED_CODES",
     "RETRYABLE_API_CODES",
     "RATE_LIMIT_CODES",
+    "INVALID_PARAMETER_CODE",
 ]
 
+#: "Invalid parameter" (HTTP 400): the request was checked and refused, nothing created or charged.
+INVALID_PARAMETER_CODE = 1004
 #: API codes that mean "the server refused *before* doing anything; try again later".
 RATE_LIMIT_CODES = frozenset({1007, 2000})
 #: API codes for which retrying the same request later can succeed (wire notes §6.1).

@@ -20,17 +20,21 @@ Rust SDKs, no ``missed``: :meth:`BatchTaskResult.unanswered` names the ids such 
 out, for the caller to ask one by one); ``credits_consumed`` as a number or a decimal string
 (``"12.50"``: never truncated); ``completed_at``, ``running_left_time`` and ``queuing_num``
 present or not; ``splat_url`` and ``depth_image_url`` outputs.
+
+A retarget of several animations may answer ``model_urls`` (one file per animation, in the order
+they were asked for: Tripo's JS/Go/Rust SDKs), with or without ``model_url``. ``TaskOutput``
+reads the two once (:meth:`TaskOutput.from_dict`) and everything else asks ``model_urls``.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from .config import get_logger
 from .enums import RigType, TaskStatus
+from .timestamps import parse_time
 
 __all__ = [
     "Task", "TaskOutput", "Balance", "BatchTaskResult", "TaskUsageItem", "PresignedUpload", "parse_status",
@@ -97,19 +101,13 @@ def _first(data: dict[str, Any], *keys: str) -> str | None:
 
 
 def _epoch(value: Any) -> int:
-    """Unix seconds from an apiv3 ISO-8601 time (``2026-10-15T00:00:00Z``) or a v2 number; 0 if neither."""
+    """Unix seconds from an apiv3 ISO-8601 time (``2026-10-15T00:00:00Z``, any form :func:`.timestamps.parse_time`
+    reads) or a v2 number; 0 if neither."""
     number = _int(value)
     if number is not None:
         return number
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return 0
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-        return int(parsed.timestamp())
-    return 0
+    seconds = parse_time(value)
+    return int(seconds) if seconds is not None else 0
 
 
 def format_credits(value: float) -> str:
@@ -134,11 +132,27 @@ def parse_status(value: Any) -> TaskStatus:
 #: The output field of an image-to-multiview task holding the four views (named like its task type).
 _VIEWS_KEY = "generate_multiview_image"
 _OUTPUT_KEYS = frozenset({
-    "model", "model_url", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
+    "model", "model_url", "model_urls", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
     "rendered_image_url", "riggable", "rig_type", "topology", "generated_image", "generated_image_url", "image",
     "image_url", _VIEWS_KEY, "uv_render_url", "depth_image_url", "rendered_video_url", "splat_url",
     *(f"{view}_view_url" for view in VIEW_NAMES),
 })
+
+
+def _model_urls(listed: Any, model_url: str | None) -> list[str]:
+    """The model files of a task: ``model_urls`` when the service sent that list (strings only,
+    each once), else ``[model_url]``.
+
+    Why the list wins when both arrive: it is the set of files, one per animation in request order
+    (the JS SDK's own example reads ``model_urls ?? [model_url]``), while Go's ``PrimaryModelURL``
+    shows ``model_url`` as the *primary* of the same files — the first clip again, or a file that
+    bundles every clip. Downloading it as well would land each animation twice (and download a
+    file twice) with nothing gained; it stays readable as :attr:`TaskOutput.model_url`.
+    """
+    urls = [u for u in listed if isinstance(u, str) and u] if isinstance(listed, list) else []
+    if urls:
+        return list(dict.fromkeys(urls))
+    return [model_url] if model_url else []
 
 
 @dataclass
@@ -157,6 +171,9 @@ class TaskOutput:
     topology: str | None = None
     # apiv3 names (the seed's fields above are aliases of these where they overlap)
     model_url: str | None = None
+    #: Every model file, one per animation of a retarget (see :meth:`from_dict`); ``[model_url]``
+    #: for a task that names one.
+    model_urls: list[str] = field(default_factory=list)
     rendered_image_url: str | None = None
     generated_image_url: str | None = None
     front_view_url: str | None = None
@@ -177,17 +194,40 @@ class TaskOutput:
     def files(self) -> dict[str, str]:
         """Every downloadable output, ``{key: url}`` in :data:`FILE_OUTPUTS` order, each URL once
         (``model``/``pbr_model`` are one file on apiv3; a ``base_model`` equal to it is left out).
-        An output built by hand with only the seed's names (``TaskOutput(pbr_model=…)``) counts too."""
+        Several model files are ``model``, ``model_2``, ``model_3``… in :attr:`model_urls` order
+        (:meth:`model_key`). An output built by hand with only the seed's names
+        (``TaskOutput(pbr_model=…)``) counts too."""
         found: dict[str, str] = {}
         for key, attribute in FILE_OUTPUTS:
             url = getattr(self, attribute)
             if key == "model":
-                url = url or self.model or self.pbr_model
-            elif key == "rendered_image":
+                models = self.model_urls or [u for u in (url or self.model or self.pbr_model,) if u]
+                for index, model in enumerate(dict.fromkeys(models)):
+                    found[self.model_key(index)] = model
+                continue
+            if key == "rendered_image":
                 url = url or self.rendered_image_url
             if url and url not in found.values():
                 found[key] = url
         return found
+
+    @staticmethod
+    def model_key(index: int) -> str:
+        """The :meth:`files` key of the ``index``-th model file: ``model``, then ``model_2``…"""
+        return "model" if index == 0 else f"model_{index + 1}"
+
+    @staticmethod
+    def model_index(key: str) -> int | None:
+        """The position of a :meth:`files` model key (``model`` 0, ``model_2`` 1…); None for others."""
+        if key == "model":
+            return 0
+        head, _, number = key.partition("_")
+        return int(number) - 1 if head == "model" and number.isdigit() and int(number) >= 2 else None
+
+    @classmethod
+    def further_models(cls, keys: Iterable[str]) -> list[str]:
+        """The keys of further model files among ``keys`` (``model_2``, ``model_3``…), in order."""
+        return sorted((k for k in keys if (cls.model_index(k) or 0) > 0), key=lambda k: cls.model_index(k) or 0)
 
     @classmethod
     def from_dict(cls, data: Any) -> TaskOutput:
@@ -205,18 +245,21 @@ class TaskOutput:
                 extra["rig_type"] = raw_rig  # keep a value we cannot type rather than drop it
         riggable = data.get("riggable")
         model_url = _first(data, "model_url", "pbr_model_url", "model", "pbr_model")
+        model_urls = _model_urls(data.get("model_urls"), model_url)
+        model_url = model_url or (model_urls[0] if model_urls else None)
         rendered = _first(data, "rendered_image_url", "rendered_image")
         image = _first(data, "generated_image_url", "generated_image", "image_url", "image")
         return cls(
-            model=_first(data, "model", "model_url", "pbr_model_url"),
+            model=_first(data, "model", "model_url", "pbr_model_url") or model_url,
             base_model=_first(data, "base_model", "base_model_url"),
-            pbr_model=_first(data, "pbr_model", "pbr_model_url", "model_url"),
+            pbr_model=_first(data, "pbr_model", "pbr_model_url", "model_url") or model_url,
             rendered_image=rendered,
             riggable=riggable if isinstance(riggable, bool) else None,
             rig_type=rig_type,
             generated_image=image,
             topology=_str(data.get("topology")),
             model_url=model_url,
+            model_urls=model_urls,
             rendered_image_url=rendered,
             generated_image_url=image,
             **{f"{view}_view_url": _str(views.get(f"{view}_view_url")) or _str(data.get(f"{view}_view_url"))
@@ -351,21 +394,31 @@ class BatchTaskResult:
 
 @dataclass
 class TaskUsageItem:
-    """One row of ``GET /v3/account/usage``: a task and what it cost."""
+    """One row of ``GET /v3/account/usage``: a task and what it cost. ``input``: the request the
+    task was made with, when the service echoes it in usage rows (the documented row has none:
+    None then, not ``{}``)."""
 
     task_id: str
     type: str | None = None
     status: str | None = None
     created_at: str | None = None
     credits_consumed: float | None = None
+    input: dict[str, Any] | None = None
+
+    @property
+    def created(self) -> float | None:
+        """``created_at`` in Unix seconds (:func:`.timestamps.parse_time`), None if absent or unreadable."""
+        return parse_time(self.created_at)
 
     @classmethod
     def from_dict(cls, data: Any) -> TaskUsageItem:
         if not isinstance(data, dict):
             data = {}
+        echoed = data.get("input")
         return cls(task_id=str(data.get("task_id") or ""), type=_str(data.get("type")),
                    status=_str(data.get("status")), created_at=_str(data.get("created_at")),
-                   credits_consumed=_float(data.get("credits_consumed")))
+                   credits_consumed=_float(data.get("credits_consumed")),
+                   input=echoed if isinstance(echoed, dict) else None)
 
 
 @dataclass

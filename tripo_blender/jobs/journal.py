@@ -32,6 +32,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .claims import ClaimedTasks
 from .model import Job
 from .owner import Session
 
@@ -82,6 +83,7 @@ class Journal:
         self._written: dict[str, int] = {}  # job id -> revision on disk
         self.session = Session(self.directory)  # entries carry their owner (see .owner)
         self.foreign = 0  # entries of a live other session skipped by the last load_all
+        self.claims = ClaimedTasks(self.directory)  # every task id a job ever followed (see .claims)
 
     def path_for(self, job_id: str) -> Path:
         if not job_id or any(c in job_id for c in "/\\:") or job_id.startswith("."):
@@ -104,6 +106,8 @@ class Journal:
             except OSError as exc:
                 raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
             self._written[job.id] = job.revision
+        if job.task_id:
+            self.claims.add([(job.task_id, job.id)])
 
     def remove(self, job_id: str) -> None:
         """Forget a job (the user dismissed it). Missing files are fine."""
@@ -144,6 +148,7 @@ class Journal:
         with self._lock:
             for job in jobs:
                 self._written[job.id] = max(self._written.get(job.id, -1), job.revision)
+        self.claims.add((job.task_id, job.id) for job in jobs)  # entries written before claims were kept
         jobs.sort(key=lambda j: (j.created_at, j.id))
         return jobs
 

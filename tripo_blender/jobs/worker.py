@@ -28,6 +28,7 @@ Rules of this module (it runs on worker threads):
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 import zipfile
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError
+from ..client import payloads
 from ..client.errors import RATE_LIMIT_CODES
 from ..client.transport import SendGuard, guarded
 from .archive import UnsafeArchiveError, refusal, unpack
@@ -45,20 +47,24 @@ from .events import FilesReady
 from .journal import JournalError
 from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM
 from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
-from .model import (NOT_CREATED_NOTE, TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
+from .model import (TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
                     select_outputs, thaw)
 from .scheduler import Scheduler, Ticket
 from .task_ids import is_task_id, refuse
-from .verify import find_created_task, intent_time
+from . import verify
 from .watcher import TaskWatcher
 
-__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING", "VERIFY_NOTE", "NOT_CREATED_NOTE"]
+__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING", "VERIFY_NOTE", "FOUND_NOTE"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
 CONNECTION_NOTE = "connection lost, retrying"
 STALLED_NOTE = "no answer from Tripo; gave up waiting"
 VERIFY_NOTE = "asking Tripo whether the task exists"
+#: An uncertain job that found its task: on Tripo (verify.look_up) or in the journal (another run's answer).
+FOUND_NOTE = "found on Tripo; resuming (free)"
+ADOPTED_NOTE = "found the task sent before; resuming (free)"
+_UNCERTAIN = frozenset({JobState.UNCERTAIN})
 SLOT_NOTE = "waiting for a free slot"
 _RATE_NOTE = "too many requests, waiting"
 #: The one state whose outcome a worker records even after a cancel: the POST happened.
@@ -94,6 +100,16 @@ class WorkerSettings:
     # how long the journal keeps a finished (done, failed, cancelled) job, counted from its last
     # change; older ones are dropped by Runner.resume. None keeps them all. Uncertain jobs stay.
     journal_retention: float | None = 30 * 24 * 3600.0
+    # an uncertain job's Retry looks for its task again every lookup_interval seconds until
+    # settle_window seconds after its request (jobs.verify: why 5 minutes); only then is Send
+    # Again offered without the artist asking for it
+    settle_window: float = verify.SETTLE_WINDOW
+    lookup_interval: float = 15.0
+    # after a restart, a job whose POST was on the wire watches the journal this long for the task
+    # id the previous add-on instance's worker may still write (longer than a POST's 60 s read
+    # timeout), every adopt_interval seconds (a file read; nothing is sent)
+    adopt_window: float = 90.0
+    adopt_interval: float = 0.2
 
 
 def _error_from(exc: BaseException) -> JobError:
@@ -178,6 +194,7 @@ class Execution:
         cache: Cache,
         settings: WorkerSettings,
         watcher: TaskWatcher,
+        adopt_until: float | None = None,
     ) -> None:
         self.ticket = ticket
         self.job_id = ticket.job_id
@@ -189,6 +206,8 @@ class Execution:
         self.settings = settings
         self.watcher = watcher
         self.retry_in: float | None = None  # set when the server refused the POST (429)
+        self.look_again_in: float | None = None  # set when an uncertain job looks again later
+        self.adopt_until = adopt_until  # a restored job watching the journal until then (time.time)
         self._renewed = False  # set when a refused reused upload is to be uploaded again (once)
         self._last_answer = time.monotonic()  # the last usable poll answer (stall bound)
         self._seen = False  # Tripo reported this job's task in this run (see _task_age)
@@ -219,7 +238,7 @@ class Execution:
         retry back-offs (a 429's ``Retry-After``, a 503) wait on the run's interrupt: a cancel or
         a network pause stops a request still waiting to be resent, not after it was resent.
         """
-        with guarded(SendGuard(self._gate, self._backoff)):
+        with guarded(SendGuard(self._gate, self._backoff, self._creating)):
             self._execute()
 
     def _gate(self) -> None:
@@ -233,12 +252,23 @@ class Execution:
         """The client's retry back-off: a cancel or a network pause ends it at once."""
         self.run.interrupt.wait(seconds)
 
+    def _creating(self, route: str, body: Mapping[str, Any]) -> None:
+        """Right before the creation POST leaves: journal what it sends, when, and Tripo's clock
+        offset as the last answer showed it — the request a task must echo to count as this job's
+        if the answer is lost (:mod:`.verify`). Only for the job's own POST (``submitting``), not
+        for an ``import_model`` of its mesh; a cancel meanwhile stops the POST (Stopped)."""
+        sent = {"route": route, "body": json.loads(payloads.encode_body(body)), "at": self.book.clock(),
+                "clock_offset": self.client.server_clock_offset}
+        self.book.update_if(self.job_id, SENDING, run=self.run, request=sent)
+
     def _execute(self) -> None:
         if self.ticket.post:
             task_id = self._send()
         else:
             job = self.book.require(self.job_id)
-            task_id = self._verify(job) if job.state == JobState.UNCERTAIN and job.task_id is None else job.task_id
+            task_id = job.task_id
+            if job.state == JobState.UNCERTAIN and task_id is None:
+                task_id = self._adopt() if self.adopt_until is not None else self._verify(job)
         if task_id is None:
             return
         if not is_task_id(task_id):  # from an older journal or a lookup: never into a URL
@@ -344,24 +374,52 @@ class Execution:
         return task_id
 
     def _verify(self, job: Job) -> str | None:
-        """Retry of an uncertain job: find the task its POST created (free), or say there is none.
+        """Retry of an uncertain job: follow the task its POST provably created (free), or say what
+        was found (:mod:`.verify`): several to pick from, or nothing *yet* — then look again every
+        ``lookup_interval`` until the settle window is over. Never "not created".
 
         Could not ask (network, server error): the job stays uncertain, nothing is sent."""
         self._hold()
-        claimed = {j.task_id for j in self.book.all() if j.task_id}
+        claimed = self.book.journal.claims.all() | {j.task_id for j in self.book.all() if j.task_id}
+        now = time.time()
         try:
-            task_id = find_created_task(self.client, job, claimed)
+            lookup = verify.look_up(self.client, job, claimed, now=now, window=self.settings.settle_window)
         except (TripoAPIError, TripoRequestError) as exc:
             self._update(note="could not ask Tripo whether the task exists; Retry asks again", error=_error_from(exc))
             return None
-        if task_id is None:
-            self._update(JobState.FAILED, note=NOT_CREATED_NOTE, error=JobError(
-                "Tripo has no task from this request: it was not created and not charged.",
-                suggestion="Retry sends it again (a new, paid request)."))
+        log.info("Job %s: look-up found %s (Tripo's clock %s s ahead)", self.job_id, lookup.phase,
+                 "unknown" if lookup.clock_offset is None else f"{lookup.clock_offset:.1f}")
+        if lookup.found is not None and self._take(lookup.found, FOUND_NOTE, lookup.to_dict()):
+            log.info("Job %s: the uncertain request did create task %s; following it (no new charge)",
+                     self.job_id, lookup.found)
+            return lookup.found
+        if lookup.found is not None:  # another job took it this very moment: look again
+            self.look_again_in = 0.0
             return None
-        log.info("Job %s: the uncertain request did create task %s; following it (no new charge)", self.job_id, task_id)
-        self._update(JobState.QUEUED, note="found on Tripo; resuming (free)", error=None, task_id=task_id, task_status="queued")
-        return task_id
+        self._update(note=lookup.note, lookup=lookup.to_dict())
+        if lookup.phase == verify.LOOKING:
+            self.look_again_in = max(0.0, min(self.settings.lookup_interval, lookup.until - now))
+        return None
+
+    def _adopt(self) -> str | None:
+        """A job restored ``uncertain`` from a POST on the wire: the previous add-on instance's
+        worker may still record the answer. Its task id, once in the journal (the job's entry, or
+        the claims a write of this session may not overwrite), is followed at once (free)."""
+        task_id = verify.journal_task_id(self.book.journal, self.book.require(self.job_id))
+        if task_id is not None and self._take(task_id, ADOPTED_NOTE, {}):
+            log.info("Job %s: the previous session recorded task %s; following it", self.job_id, task_id)
+            return task_id
+        assert self.adopt_until is not None
+        if time.time() < self.adopt_until:
+            self.look_again_in = self.settings.adopt_interval
+        return None
+
+    def _take(self, task_id: str, note: str, lookup: Mapping[str, Any]) -> bool:
+        """Move the uncertain job to ``task_id`` unless another job follows it already. ``lookup``
+        stays with the job: how it was found (the clock offset the match used)."""
+        taken = self.book.take_task(self.job_id, task_id, _UNCERTAIN, JobState.QUEUED, note=note, run=self.run,
+                                    error=None, task_status="queued", lookup=lookup)
+        return taken is not None
 
     def _stopped_before_resend(self, job: Job, stop: Exception) -> str | None:
         """A cancel or pause reached the POST in its back-off: the server had refused every
@@ -516,7 +574,7 @@ class Execution:
             return None
         if not any(entry.state == JobState.SUBMITTING for entry in job.timeline):
             return None
-        return max(0.0, self.book.clock() - intent_time(job))
+        return max(0.0, self.book.clock() - verify.intent_time(job))
 
     def _on_progress(self, task: Task) -> None:
         """Mirror the server's view (status, progress, ETA, queue position) into the job."""
