@@ -203,6 +203,16 @@ def test_a_refresh_of_a_known_balance_keeps_its_line_instead_of_flickering(rt: A
     rt.wait_for_balance(10.0)
 
 
+def test_check_key_shows_a_decimal_balance_as_it_is(rt: Any, online: Emulator, prefs: Any) -> None:
+    online.add_key("tsk_decimal_balance_key_00000000", balance=47725.25)
+    online.variants.decimal_credits = True  # "47725.25" on the wire, as the JS SDK documents
+    prefs.api_key = "tsk_decimal_balance_key_00000000"
+    bpy.ops.tripo.check_key()
+    info = rt.wait_for_balance(10.0)
+    text, _icon = addon_module("blender.preferences_ui").balance_text(info)
+    assert "Key OK: 47725.25 credits" in text, "neither truncated nor rounded to 47725.2"
+
+
 def test_check_key_with_a_wrong_key_says_so(rt: Any, online: Emulator, prefs: Any) -> None:
     prefs.api_key = "tsk_not_known_to_the_server"
     bpy.ops.tripo.check_key()

@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from ..client.config import redact
+from ..client.models import format_credits
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE
 from ..jobs.stand_in import STAND_IN_FORMAT, stand_in_cost, stand_in_spec
@@ -255,7 +256,7 @@ def row_status(job: Job, now: float | None = None, progress: float | None = None
     if state == JobState.IMPORTING:
         return RowStatus("Importing into the scene", 1.0, icon)
     if state == JobState.DONE:
-        credits = f", {job.consumed_credit:g} credits" if job.consumed_credit else ""
+        credits = f", {format_credits(job.consumed_credit)} credits" if job.consumed_credit else ""
         return RowStatus(f"Done{credits}", None, icon)
     if state == JobState.FAILED:
         return RowStatus(_with_note("Failed", job), None, icon)

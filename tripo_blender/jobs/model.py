@@ -113,9 +113,11 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
         _S.SUBMITTING: frozenset(
             {_S.PENDING, _S.QUEUED, _S.RUNNING, _S.FAILED, _S.UNCERTAIN, _S.CANCELLED}
         ),
-        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
-        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
-        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED}),
+        # UNCERTAIN from a task state: its task id is not a Tripo task id (a malformed POST answer
+        # an older add-on recorded): never followed, so Retry asks Tripo which task the POST made
+        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
+        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
+        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
         # back to downloading: on resume, when the downloaded files have vanished meanwhile
         _S.IMPORTING: frozenset({_S.DONE, _S.FAILED, _S.DOWNLOADING}),
         _S.DONE: frozenset(),
