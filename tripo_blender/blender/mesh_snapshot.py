@@ -16,7 +16,8 @@ transform a second time.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import contextlib
+from typing import Any, Iterator, Sequence
 
 import bpy
 import numpy as np
@@ -78,9 +79,22 @@ def _transform(ob: bpy.types.Object, frame: Any) -> dict[str, tuple[float, ...] 
             "scale": (scale.x, scale.z, scale.y)}
 
 
-def _mesh_arrays(name: str, evaluated: Any, transform: dict[str, tuple[float, ...] | None],
-                 materials: MaterialTable) -> MeshArrays:
+@contextlib.contextmanager
+def _readable_mesh(evaluated: Any, depsgraph: Any) -> Iterator[Any]:
+    """The evaluated mesh, or — for an object in Edit Mode, whose evaluated mesh wraps the edit
+    mesh and has no attribute arrays — a temporary copy made from it, freed after reading."""
     mesh = evaluated.data
+    if mesh.attributes.get("position") is not None:
+        yield mesh
+        return
+    try:
+        yield evaluated.to_mesh(preserve_all_data_layers=True, depsgraph=depsgraph)
+    finally:
+        evaluated.to_mesh_clear()
+
+
+def _mesh_arrays(name: str, evaluated: Any, mesh: Any, transform: dict[str, tuple[float, ...] | None],
+                 materials: MaterialTable) -> MeshArrays:
     vertices, corners, faces = len(mesh.vertices), len(mesh.loops), len(mesh.polygons)
     triangles = corners - 2 * faces
     tri_faces = _read(mesh.loop_triangle_polygons, "value", triangles, np.int32)
@@ -111,8 +125,10 @@ def read_scene(objects: Sequence[bpy.types.Object], active: bpy.types.Object, de
     meshes = []
     for index, ob in enumerate(ordered):
         identity: dict[str, tuple[float, ...] | None] = {"translation": None, "rotation": None, "scale": None}
-        meshes.append(_mesh_arrays(node_name(index), ob.evaluated_get(depsgraph),
-                                   identity if ob is active else _transform(ob, frame), materials))
+        evaluated = ob.evaluated_get(depsgraph)
+        with _readable_mesh(evaluated, depsgraph) as mesh:
+            meshes.append(_mesh_arrays(node_name(index), evaluated, mesh,
+                                       identity if ob is active else _transform(ob, frame), materials))
     scene = SceneArrays(meshes=tuple(meshes), materials=tuple(materials.materials), textures=tuple(materials.textures),
                         samplers=tuple(materials.samplers), images=tuple(materials.images),
                         extensions_used=tuple(materials.extensions))
