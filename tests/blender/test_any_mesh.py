@@ -178,6 +178,22 @@ def test_an_export_over_the_upload_cap_is_refused_and_nothing_is_sent(rt: Any, o
     assert not uploads(online) and not created(online) and not rt.jobs()
 
 
+def test_a_file_over_the_upload_cap_once_written_fails_its_job_and_nothing_is_sent(
+        rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap is checked at once only against the least the file can weigh (the main thread
+    does not measure the mesh); the writer refuses a file that turns out bigger, in the same words."""
+    monkey = subdivided_monkey(clean_scene)
+    mesh_export = addon_module("blender.mesh_export")
+    least = mesh_export.export_meshes([monkey], monkey).least_size
+    monkeypatch.setattr(mesh_export, "UPLOAD_MAX_BYTES", least + 1)
+    select(monkey)
+    assert bpy.ops.tripo.texture(text_prompt="gold") == {'FINISHED'}, "accepted: it may fit"
+    failed = finish(rt, "texture_model", "failed")
+    assert failed.error is not None and "Tripo takes models up to" in failed.error.message
+    assert "decimate it" in failed.error.message and "Nothing was sent" in failed.error.message
+    assert not uploads(online) and not created(online)
+
+
 def test_the_console_takes_any_mesh(rt: Any, online: Emulator, clean_scene: Any) -> None:
     tripo = addon_module("console")
     monkey = subdivided_monkey(clean_scene)

@@ -38,7 +38,7 @@ from typing import Any, Callable
 import numpy as np
 
 __all__ = ["MeshArrays", "ImageSource", "SceneArrays", "glb_bytes", "write_glb", "least_bytes", "png_bytes",
-           "IMAGE_MAGIC"]
+           "face_sizes", "IMAGE_MAGIC"]
 
 _FLOAT, _USHORT, _UINT = 5126, 5123, 5125
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
@@ -58,8 +58,9 @@ log = logging.getLogger(__name__)
 class MeshArrays:
     """One object's evaluated mesh, as read on the main thread (Blender axes, object space).
 
-    ``face_sizes``: corners per face. ``ngon_tris``: corner indices of the triangles of the faces
-    with more than four corners, in face order (Blender's triangulation); ``tris``: all triangles,
+    ``tri_faces``: the face of each triangle, in Blender's triangle order (a face of n corners has
+    n - 2 triangles, in a row). ``ngon_tris``: corner indices of the triangles of the faces with
+    more than four corners, in face order (Blender's triangulation); ``tris``: all triangles,
     when they were read at once instead. ``slots``: for each material slot, the file's material
     index (None: an empty slot). ``translation`` (x, y, z), ``rotation`` (x, y, z, w) and ``scale``:
     the node's transform, already in glTF axes (None: the identity).
@@ -70,7 +71,7 @@ class MeshArrays:
     corner_verts: np.ndarray  # (L,) int32
     normals: np.ndarray  # (L, 3) float32
     uvs: tuple[np.ndarray, ...]  # (L, 2) float32 each, in Blender's UV space
-    face_sizes: np.ndarray  # (P,) int32
+    tri_faces: np.ndarray  # (T,) int32
     face_materials: np.ndarray | None  # (P,) int32; None: all 0
     ngon_tris: np.ndarray | None = None  # (K, 3) int32
     tris: np.ndarray | None = None  # (T, 3) int32
@@ -107,11 +108,16 @@ class SceneArrays:
     extensions_used: tuple[str, ...] = ()
 
 
+def face_sizes(mesh: MeshArrays) -> np.ndarray:
+    """Corners per face: its triangles, plus two (every face has a triangle, the last one too)."""
+    return np.bincount(mesh.tri_faces) + 2
+
+
 def _triangles(mesh: MeshArrays) -> np.ndarray:
     """(T, 3) corner indices of the mesh's triangles, in Blender's ``loop_triangles`` order."""
     if mesh.tris is not None:
         return mesh.tris.reshape(-1, 3)
-    sizes = mesh.face_sizes.astype(np.int64)
+    sizes = face_sizes(mesh).astype(np.int64)
     starts = np.cumsum(sizes) - sizes
     counts = sizes - 2
     tri_starts = np.cumsum(counts) - counts
@@ -291,7 +297,7 @@ def _primitives(mesh: MeshArrays, doc: _Document) -> list[dict[str, Any]]:
     if mesh.face_materials is None:
         groups: list[tuple[int, np.ndarray | None]] = [(0, None)]
     else:
-        tri_materials = np.repeat(mesh.face_materials, mesh.face_sizes.astype(np.int64) - 2)
+        tri_materials = mesh.face_materials[mesh.tri_faces]
         indices = np.unique(tri_materials)
         groups = [(int(m), tri_materials == m) for m in indices] if len(indices) > 1 else [(int(indices[0]), None)]
     primitives = []
@@ -407,12 +413,8 @@ def write_glb(scene: SceneArrays, path: str | os.PathLike[str], refuse: Callable
 
 
 def least_bytes(scene: SceneArrays, image_bytes: int = 0) -> int:
-    """The fewest bytes the file can take (every used vertex once, 16-bit indices, the images
-    whose size is known): enough to refuse a mesh far over Tripo's cap before anything is written."""
-    total = image_bytes
-    for mesh in scene.meshes:
-        vertices = int(np.count_nonzero(np.bincount(mesh.corner_verts, minlength=len(mesh.positions))))
-        triangles = int((mesh.face_sizes.astype(np.int64) - 2).sum())
-        total += vertices * (12 + 12 + 8 * len(mesh.uvs)) + triangles * 3 * 2
-    return total
+    """The fewest bytes the file can take — its triangles' indices at 16 bits, the images whose
+    size is known — found without a pass over the mesh (the main thread's budget): enough to
+    refuse a mesh far over Tripo's cap before anything is written; the writer checks the rest."""
+    return image_bytes + sum(len(mesh.tri_faces) * 3 * 2 for mesh in scene.meshes)
 

@@ -190,7 +190,7 @@ def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
     base = _UNSAFE.sub("_", active.name).strip("_") or "mesh"
     path = _folder() / f"{base}-{uuid.uuid4().hex[:8]}.glb"
     EXPORT_WRITES.start(str(path), functools.partial(_write, scene, path))
-    triangles = sum(int(m.face_sizes.sum()) - 2 * len(m.face_sizes) for m in scene.meshes)
+    triangles = sum(len(m.tri_faces) for m in scene.meshes)
     log.info("read %d object(s) around %s for upload: %d triangles, at least %d bytes, writing %s",
              len(chosen), active.name, triangles, least, path)
     return ExportedMesh(str(path), least, triangles, tuple(ob.name for ob in chosen))

@@ -56,12 +56,15 @@ def _corner_verts(mesh: Any, corners: int) -> np.ndarray:
     return _read(mesh.loops, "vertex_index", corners, np.int32)  # slower, same values
 
 
-def _ngon_triangles(mesh: Any, sizes: np.ndarray, triangles: int) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(triangles of the n-gons only, or every triangle) — whichever is cheaper to read."""
-    counts = sizes.astype(np.int64) - 2
-    many = np.flatnonzero(sizes > 4)
-    if not many.size:
+def _ngon_triangles(mesh: Any, tri_faces: np.ndarray, faces: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(triangles of the n-gons only, or every triangle) — whichever is cheaper to read; (None,
+    None) without n-gons (a face with three triangles in a row is one), the usual case, found
+    with one comparison."""
+    triangles = len(tri_faces)
+    if triangles < 3 or not np.any(tri_faces[2:] == tri_faces[:-2]):
         return None, None
+    counts = np.bincount(tri_faces, minlength=faces)
+    many = np.flatnonzero(counts > 2)
     if int(counts[many].sum()) > _NGON_SHARE * triangles:
         return None, _read(mesh.loop_triangles, "loops", triangles * 3, np.int32).reshape(-1, 3)
     tri_starts = np.cumsum(counts) - counts
@@ -98,8 +101,7 @@ def _mesh_arrays(name: str, evaluated: Any, mesh: Any, transform: dict[str, tupl
     vertices, corners, faces = len(mesh.vertices), len(mesh.loops), len(mesh.polygons)
     triangles = corners - 2 * faces
     tri_faces = _read(mesh.loop_triangle_polygons, "value", triangles, np.int32)
-    sizes = (np.bincount(tri_faces, minlength=faces) + 2).astype(np.int32)
-    ngon_tris, tris = _ngon_triangles(mesh, sizes, triangles)
+    ngon_tris, tris = _ngon_triangles(mesh, tri_faces, faces)
     material_index = _attribute(mesh, "material_index", 'FACE')
     return MeshArrays(
         name=name,
@@ -107,7 +109,7 @@ def _mesh_arrays(name: str, evaluated: Any, mesh: Any, transform: dict[str, tupl
         corner_verts=_corner_verts(mesh, corners),
         normals=_read(mesh.corner_normals, "vector", corners * 3, np.float32).reshape(-1, 3),
         uvs=tuple(_read(layer.uv, "vector", corners * 2, np.float32).reshape(-1, 2) for layer in mesh.uv_layers),
-        face_sizes=sizes,
+        tri_faces=tri_faces,
         face_materials=None if material_index is None else _read(material_index.data, "value", faces, np.int32),
         ngon_tris=ngon_tris,
         tris=tris,
