@@ -229,6 +229,7 @@ def test_exports_left_by_failed_jobs_are_pruned_after_three_days(rt: Any, online
     try:
         select(subdivided_monkey(clean_scene))
         assert bpy.ops.tripo.texture() == {'FINISHED'}
+        finish(rt, "texture_model")  # the writer thread prunes before it writes the new file
         assert not stale.exists() and recent.exists()
     finally:
         recent.unlink(missing_ok=True)

@@ -123,19 +123,24 @@ def size_problem(size: int, *, at_least: bool = False) -> str | None:
 
 #: How long an exported GLB may wait for its job: a job keeps its file until Tripo accepted the
 #: paid request (a refused reuse, or a Retry, uploads it again), so failed and cancelled jobs leave
-#: theirs behind; older ones are pruned at the next export (a later Retry says the file is gone).
+#: theirs behind; older ones are pruned at the next export (a later Retry says the file is gone),
+#: by the writer thread: listing a folder is no work for the main thread.
 EXPORT_KEEP_SECONDS = 3 * 24 * 3600
 
 
-def _folder(now: float | None = None) -> Path:
+def _folder() -> Path:
     folder = Path(tempfile.gettempdir()) / "tripo_blender_exports"
     folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _prune(folder: Path, now: float | None = None) -> None:
+    """Remove exports (and partial files) older than :data:`EXPORT_KEEP_SECONDS`."""
     oldest = (time.time() if now is None else now) - EXPORT_KEEP_SECONDS
     for stale in (*folder.glob("*.glb"), *folder.glob("*.glb.part")):
         with contextlib.suppress(OSError):  # another Blender may be pruning too
             if stale.stat().st_mtime < oldest:
                 stale.unlink()
-    return folder
 
 
 @contextlib.contextmanager
@@ -189,16 +194,19 @@ def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
         raise ExportFailed(problem)
     base = _UNSAFE.sub("_", active.name).strip("_") or "mesh"
     path = _folder() / f"{base}-{uuid.uuid4().hex[:8]}.glb"
-    EXPORT_WRITES.start(str(path), functools.partial(_write, scene, path))
     triangles = sum(len(m.tri_faces) for m in scene.meshes)
     log.info("read %d object(s) around %s for upload: %d triangles, at least %d bytes, writing %s",
              len(chosen), active.name, triangles, least, path)
-    return ExportedMesh(str(path), least, triangles, tuple(ob.name for ob in chosen))
+    exported = ExportedMesh(str(path), least, triangles, tuple(ob.name for ob in chosen))
+    EXPORT_WRITES.start(str(path), functools.partial(_write, scene, path))  # last: the writer takes the GIL at times
+    return exported
 
 
 def _write(scene: SceneArrays, path: Path) -> int:
-    """The writer thread's part (no ``bpy``): the GLB, unless it would exceed Tripo's cap."""
+    """The writer thread's part (no ``bpy``): old exports pruned, then the GLB, unless it would
+    exceed Tripo's cap."""
     started = time.perf_counter()
+    _prune(path.parent)
     size = write_glb(scene, path, refuse=size_problem)
     log.info("wrote %s: %d bytes in %.0f ms", path, size, (time.perf_counter() - started) * 1e3)
     return size
