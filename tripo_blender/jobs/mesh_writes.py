@@ -5,7 +5,8 @@ triangles) must not hold Blender's main thread, and must not wait for the job's 
 job may wait for a free slot while its export could already be done). So the Blender layer reads
 the mesh on the main thread (fast, ``bpy``) and hands a *writer* — a callable holding only plain
 arrays and bytes, never ``bpy`` — to :data:`EXPORT_WRITES`, which runs writers one after the
-other on a single thread (bounded: a burst of clicks queues, it does not spawn threads). The job's
+other on a single thread (bounded: a burst of clicks queues, it does not spawn threads; the
+thread ends when the queue is empty). The job's
 upload step (:mod:`.mesh_upload`) waits here for its file before hashing it, its row saying
 "Preparing the mesh…".
 
@@ -21,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
 
@@ -38,21 +40,45 @@ class ExportNotWritten(Exception):
 
 
 class ExportWrites:
-    """Writers of exported files by path, run one at a time on one thread (started on first use)."""
+    """Writers of exported files by path, run one at a time on one thread.
+
+    The thread starts with the first write and ends when none is left: nothing idles after an
+    export, and a disabled add-on leaves no thread behind once its last file is written. It is
+    not a daemon, so quitting Blender waits for a file being written (seconds) rather than
+    leaving half of it.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._writes: dict[str, Future[object]] = {}
-        self._pool: ThreadPoolExecutor | None = None
+        self._queue: deque[tuple[Future[object], Callable[[], object]]] = deque()
+        self._thread: threading.Thread | None = None
 
     def start(self, path: str, write: Callable[[], object]) -> None:
         """Queue ``write`` (it writes ``path``); returns at once."""
+        future: Future[object] = Future()
         with self._lock:
             # finished writes need no waiting; failed ones are kept for their job to report
             self._writes = {p: f for p, f in self._writes.items() if not f.done() or f.exception() is not None}
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tripo-mesh-writer")
-            self._writes[path] = self._pool.submit(write)
+            self._writes[path] = future
+            self._queue.append((future, write))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._drain, name="tripo-mesh-writer")
+                self._thread.start()
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._thread = None
+                    return
+                future, write = self._queue.popleft()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(write())
+            except BaseException as exc:  # noqa: BLE001 - kept for the job, which reports it
+                future.set_exception(exc)
 
     def pending(self, path: str) -> bool:
         """Is ``path`` still being written (or did its writer fail, unreported)?"""
