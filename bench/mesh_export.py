@@ -25,18 +25,14 @@ has when the artist right-clicks). Rounds interleave the sides; medians. Nothing
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import shutil
 import statistics
-import tempfile
 import time
 from importlib import import_module
 from pathlib import Path
 from typing import Any, Callable
 
-from _common import print_table
+from _common import bench_arguments, blender_session, print_table
 
 REPO_MODULE = "tripo_bench"
 ADDON_MODULE = f"bl_ext.{REPO_MODULE}.tripo_blender"
@@ -114,14 +110,9 @@ def seconds(fn: Callable[[], Any]) -> float:
 
 
 def run(smoke: bool) -> dict[str, Any]:
-    scratch = Path(tempfile.mkdtemp(prefix="tripo-bench-export-"))
-    os.environ["BLENDER_USER_RESOURCES"] = str(scratch / "user")  # before bpy: never the real setup
-    try:
+    with blender_session("tripo-bench-export-", REPO_MODULE) as scratch:
         import bpy
 
-        from tests.dev_extension import enable_working_tree
-
-        enable_working_tree(REPO_MODULE, label="Tripo Bench")
         levels = {"4k": 1, "16k": 2} if smoke else LEVELS
         out: dict[str, Any] = {}
         for name, level in levels.items():
@@ -130,26 +121,29 @@ def run(smoke: bool) -> dict[str, Any]:
             rounds = 1 if smoke else (3 if level >= 5 else 5)
             ours(ob)  # warm: first-touch memory, the writer thread
             raw(ob, scratch)
-            main, ready, theirs, least = [], [], [], []
-            for r in range(rounds):
-                sides: list[Callable[[], None]] = [lambda: least.append(seconds(lambda: floor(ob))),
-                                                   lambda: [lst.append(v) for lst, v in zip((main, ready), ours(ob))],
-                                                   lambda: theirs.append(seconds(lambda: raw(ob, scratch)))]
+            main: list[float] = []
+            ready: list[float] = []
+            theirs: list[float] = []
+            least: list[float] = []
+
+            def time_ours(ob: Any = ob) -> None:
+                main_s, ready_s = ours(ob)
+                main.append(main_s)
+                ready.append(ready_s)
+
+            sides: list[Callable[[], None]] = [lambda ob=ob: least.append(seconds(lambda: floor(ob))), time_ours,
+                                               lambda ob=ob: theirs.append(seconds(lambda: raw(ob, scratch)))]
+            for r in range(rounds):  # each side first in turn
                 for side in sides[r % 3:] + sides[:r % 3]:
                     side()
             m, f, t, b = (statistics.median(v) for v in (main, ready, theirs, least))
             out[name] = {"triangles": triangles, "rounds": rounds, "main_s": m, "ready_s": f, "raw_s": t, "floor_s": b,
                          "main_vs_raw": m / t, "main_vs_floor": m / b, "ready_vs_raw": f / t}
         return {"blender": bpy.app.version_string, "sizes": out}
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
-    args = parser.parse_args()
+    args = bench_arguments(__doc__)
     result = run(args.smoke)
     print_table(["mesh", "triangles", "ours main ms", "file ready ms", "raw glTF ms", "floor ms", "main/raw",
                  "main/floor", "ready/raw"],

@@ -10,7 +10,7 @@ file must not carry that transform a second time. Several selected meshes go int
 How, and why so: Blender's glTF exporter held the main thread 3-4.5 s for a sculpt of a million
 triangles (~120 ms even for a small mesh with a modifier: its fixed cost, a temporary scene and
 copies of the meshes). Now the main thread only *reads* the evaluated meshes into arrays
-(:mod:`.mesh_snapshot`, ~20 ms for a million triangles, under a wait cursor) and the GLB is
+(:mod:`.mesh_snapshot`, ~25 ms for a million triangles, under a wait cursor) and the GLB is
 written from them on a background thread (:mod:`.glb_writer`, queued on
 :data:`..jobs.mesh_writes.EXPORT_WRITES`); the job's upload step waits for the file, its row
 saying "Preparing the mesh…". The user's scene, selection and undo history are untouched. The
