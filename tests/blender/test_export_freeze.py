@@ -49,8 +49,11 @@ def _array_monkey(scene: Any) -> Any:
 
 
 def _sculpt(scene: Any) -> Any:
-    """A million triangles: the monkey subdivided five times."""
+    """A million triangles: the monkey subdivided five times, half its faces smooth — normals per
+    corner, the most the main thread reads (a smooth sculpt's are per vertex, a quarter of it)."""
     ob = subdivided_monkey(scene, "Sculpt")
+    for face in ob.data.polygons:
+        face.use_smooth = face.index % 2 == 0
     ob.modifiers["Subdivision"].levels = 5
     return ob
 

@@ -70,8 +70,9 @@ def _png(folder: Path, name: str, size: int, color: tuple[float, float, float, f
 
 
 def modifiers(scene: Any, folder: Path) -> tuple[list[Any], Any]:
-    """The monkey the menu tests use (Subdivision), with an Array modifier on top."""
+    """The monkey the menu tests use (Subdivision), smooth, with an Array modifier on top."""
     ob = subdivided_monkey(scene)
+    ob.data.shade_smooth()
     ob.modifiers.new("Array", 'ARRAY').count = 3
     return [ob], ob
 
@@ -150,7 +151,8 @@ def ngons(scene: Any, folder: Path) -> tuple[list[Any], Any]:
 
 
 def shading(scene: Any, folder: Path) -> tuple[list[Any], Any]:
-    """Half the faces smooth, half flat, with two UV maps."""
+    """Half the faces smooth, half flat (normals per corner; the others are per vertex or per
+    face), with two UV maps."""
     ob = subdivided_monkey(scene)
     ob.data.uv_layers.new(name="Second")
     for face in ob.data.polygons:

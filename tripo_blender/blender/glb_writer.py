@@ -61,7 +61,10 @@ class MeshArrays:
     ``tri_faces``: the face of each triangle, in Blender's triangle order (a face of n corners has
     n - 2 triangles, in a row). ``ngon_tris``: corner indices of the triangles of the faces with
     more than four corners, in face order (Blender's triangulation); ``tris``: all triangles,
-    when they were read at once instead. ``slots``: for each material slot, the file's material
+    when they were read at once instead. ``normals``: Blender's own normals in their domain
+    (``Mesh.normals_domain``): a smooth mesh's corners take their vertex's normal, a flat one's
+    their face's — the same values as ``corner_normals``, read at a fraction of the size.
+    ``slots``: for each material slot, the file's material
     index (None: an empty slot). ``translation`` (x, y, z), ``rotation`` (x, y, z, w) and ``scale``:
     the node's transform, already in glTF axes (None: the identity).
     """
@@ -69,13 +72,14 @@ class MeshArrays:
     name: str
     positions: np.ndarray  # (V, 3) float32
     corner_verts: np.ndarray  # (L,) int32
-    normals: np.ndarray  # (L, 3) float32
+    normals: np.ndarray  # (V | P | L, 3) float32, by normals_domain
     uvs: tuple[np.ndarray, ...]  # (L, 2) float32 each, in Blender's UV space
     tri_faces: np.ndarray  # (T,) int32
     face_materials: np.ndarray | None  # (P,) int32; None: all 0
     ngon_tris: np.ndarray | None = None  # (K, 3) int32
     tris: np.ndarray | None = None  # (T, 3) int32
     slots: tuple[int | None, ...] = ()
+    normals_domain: str = "CORNER"  # POINT: smooth (per vertex), FACE: flat (per face), CORNER: mixed
     translation: tuple[float, ...] | None = None
     rotation: tuple[float, ...] | None = None
     scale: tuple[float, ...] | None = None
@@ -148,9 +152,20 @@ def _triangles(mesh: MeshArrays) -> np.ndarray:
     return tris
 
 
+def _corner_normals(mesh: MeshArrays) -> np.ndarray:
+    """A normal per corner, from the domain Blender keeps them in."""
+    normals = mesh.normals.reshape(-1, 3)
+    if mesh.normals_domain == "POINT":
+        return normals[mesh.corner_verts]
+    if mesh.normals_domain == "FACE":
+        sizes = face_sizes(mesh)
+        return normals[np.repeat(np.arange(len(sizes)), sizes)]
+    return normals
+
+
 def _corner_attributes(mesh: MeshArrays) -> tuple[np.ndarray, list[np.ndarray]]:
     """Normals and UVs per corner as the file stores them (the exporter's processing)."""
-    normals = np.round(mesh.normals.reshape(-1, 3).astype(np.float32), _NORMAL_DIGITS)
+    normals = np.round(_corner_normals(mesh).astype(np.float32), _NORMAL_DIGITS)
     norms = np.linalg.norm(normals, axis=1, keepdims=True)
     np.divide(normals, norms, out=normals, where=norms != 0)
     normals[~normals.any(axis=1), 2] = 1.0  # a degenerate corner: up

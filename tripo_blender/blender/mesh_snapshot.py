@@ -74,6 +74,21 @@ def _ngon_triangles(mesh: Any, tri_faces: np.ndarray, faces: int) -> tuple[np.nd
     return np.asarray(rows, np.int32).reshape(-1, 3), None
 
 
+def _normals_domain(mesh: Any) -> str:
+    return str(getattr(mesh, "normals_domain", "CORNER"))
+
+
+def _normals(mesh: Any) -> np.ndarray:
+    """Blender's normals in their own domain: per vertex (smooth, a quarter of per-corner), per
+    face (flat) or per corner (sharp edges, custom normals)."""
+    domain = _normals_domain(mesh)
+    if domain == "POINT":
+        return _read(mesh.vertex_normals, "vector", len(mesh.vertices) * 3, np.float32).reshape(-1, 3)
+    if domain == "FACE":
+        return _read(mesh.polygon_normals, "vector", len(mesh.polygons) * 3, np.float32).reshape(-1, 3)
+    return _read(mesh.corner_normals, "vector", len(mesh.loops) * 3, np.float32).reshape(-1, 3)
+
+
 def _transform(ob: bpy.types.Object, frame: Any) -> dict[str, tuple[float, ...] | None]:
     """The node's translation, rotation and scale relative to the frame, in glTF axes."""
     location, rotation, scale = (frame @ ob.matrix_world).decompose()
@@ -107,7 +122,8 @@ def _mesh_arrays(name: str, evaluated: Any, mesh: Any, transform: dict[str, tupl
         name=name,
         positions=_read(mesh.attributes["position"].data, "vector", vertices * 3, np.float32).reshape(-1, 3),
         corner_verts=_corner_verts(mesh, corners),
-        normals=_read(mesh.corner_normals, "vector", corners * 3, np.float32).reshape(-1, 3),
+        normals=_normals(mesh),
+        normals_domain=_normals_domain(mesh),
         uvs=tuple(_read(layer.uv, "vector", corners * 2, np.float32).reshape(-1, 2) for layer in mesh.uv_layers),
         tri_faces=tri_faces,
         face_materials=None if material_index is None else _read(material_index.data, "value", faces, np.int32),
