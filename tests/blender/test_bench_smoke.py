@@ -1,4 +1,4 @@
-"""Smoke runs of the Blender-side benchmarks (rows 4-6 of ``python3 build.py bench``).
+"""Smoke runs of the Blender-side benchmarks (rows 4-7 of ``python3 build.py bench``).
 
 Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
 interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,
@@ -33,6 +33,13 @@ def test_pump_tick_row_reports_percentiles_per_job_count() -> None:
     result = figures("pump_tick.py", "--jobs", "0,2", "--ticks", "3", "--idle-ticks", "1", "--idle-wait", "0.05")
     assert set(result["jobs"]) == {"0", "2"}
     assert all(0 < j["p50_ms"] <= j["max_ms"] for j in result["jobs"].values())
+
+
+def test_export_row_times_ours_against_the_raw_exporter_and_the_floor() -> None:
+    sizes = figures("mesh_export.py", "--smoke")["sizes"]
+    assert set(sizes) == {"4k", "16k"}
+    assert all(s["main_s"] > 0 and s["ready_s"] >= s["main_s"] and s["raw_s"] > 0 and s["floor_s"] > 0
+               for s in sizes.values())
 
 
 def test_panel_and_idle_rows() -> None:
