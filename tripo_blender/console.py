@@ -67,7 +67,7 @@ from .blender import asset_library, asset_ops, generation
 from .blender.concept_images import images_of
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
-from .blender.importer import JOB_ID_PROP
+from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.runtime import ACTIVE_INTERVAL, runtime
 from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of,
                              usable_source)
@@ -859,13 +859,23 @@ class Asset:
         self._folder = os.fspath(folder)
 
     name = property(lambda self: self._record.name, doc="The asset's name in the Asset Browser.")
-    kind = property(lambda self: self._record.kind, doc="The job kind that made it (``text_to_model``…).")
+    kind = property(lambda self: self._record.kind, doc="The job kind that made it (a client method).")
     task_id = property(lambda self: self._record.task_id, doc="The Tripo task of the result.")
     created = property(lambda self: self._record.created, doc="When its request was sent (Unix time).")
     catalog = property(lambda self: self._record.catalog, doc='Its catalog ("Tripo/Text to Model"…).')
     description = property(lambda self: self._record.description, doc="The prompt, or what it was made from.")
     tags = property(lambda self: list(self._record.tags), doc="Kind, model version and options.")
-    prompt = property(lambda self: self._record.prompt, doc="The prompt of a text request (else '').")
+
+    @property
+    def prompt(self) -> str:
+        """The prompt of a text request (else '')."""
+        return self._full().prompt
+
+    def _full(self) -> AssetRecord:
+        """The record with its request (a listing has only the summaries: see ``AssetIndex.full``)."""
+        if not self._record.request:
+            self._record = AssetIndex(self._folder).full(self._record)
+        return self._record
 
     @property
     def path(self) -> str:
@@ -875,32 +885,32 @@ class Asset:
     @property
     def request(self) -> dict[str, Any]:
         """The stored request (a copy: changing it changes nothing)."""
-        request: dict[str, Any] = thaw(self._record.request)
+        request: dict[str, Any] = thaw(self._full().request)
         return request
 
     def import_(self, location: Sequence[float] | None = None) -> list[bpy.types.Object]:
         """Append the result into the current scene as real objects (the root at ``location``,
         default the 3D cursor), one undo step; returns the objects, roots first."""
         _require_main_thread("Asset.import_()")
-        where = _location(location).get("location") or list(bpy.context.scene.cursor.location)
-        return asset_library.import_asset(self._record, Path(self._folder), where)
+        where = _location(location).get("location") or list(cursor_location())
+        return asset_library.import_asset(self._full(), Path(self._folder), where)
 
     def generate_again(self) -> Job:
         """Send the stored request again — the same settings, new seeds unless it fixed them —
         as a new job (costs what the original cost); returns the :class:`Job` at once."""
         _require_main_thread("Asset.generate_again()")
-        return Job(asset_ops.send_again(self._record))
+        return Job(asset_ops.send_again(self._full()))
 
     def variant(self) -> Job:
         """Send the stored request with every seed + 1 (ValueError when Tripo chose the seeds: use
         :meth:`generate_again`); returns the :class:`Job` at once."""
         _require_main_thread("Asset.variant()")
-        return Job(asset_ops.send_again(self._record, variant=True))
+        return Job(asset_ops.send_again(self._full(), variant=True))
 
     def open_settings(self) -> list[str]:
         """Fill the sidebar's Generate form with the request; returns notes on what could not be set."""
         _require_main_thread("Asset.open_settings()")
-        return asset_ops.open_settings(self._record, bpy.context)
+        return asset_ops.open_settings(self._full(), bpy.context)
 
     def __repr__(self) -> str:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.created))
@@ -915,7 +925,7 @@ class Asset:
 
 def assets(kind: str | None = None, text: str | None = None) -> list[Asset]:
     """The results in the Tripo asset library, newest first; ``kind`` keeps one kind (``"rig"``,
-    ``"text_to_model"`` or a catalog name such as ``"Rigged"``), ``text`` those whose name,
+    ``"texture"``, the kind itself, or a catalog name such as ``"Rigged"``), ``text`` those whose name,
     prompt or tags contain it. Reads the library's index, never a .blend."""
     folder = asset_library.library_folder()
     return [Asset(record, folder) for record in matching(AssetIndex(folder).records(), kind, text)]

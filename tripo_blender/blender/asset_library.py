@@ -131,12 +131,19 @@ def _refusal(exc: OSError) -> str:
             "another in Preferences › Add-ons › Tripo.")
 
 
+def _tag(action: bpy.types.ID) -> Any:
+    try:
+        return action[JOB_ID_PROP]
+    except KeyError:
+        return None
+
+
 def _result_objects(job: Job, landing: Landing) -> list[bpy.types.Object]:
     """The objects of the result: the landing's, or for a retarget (its actions went onto an
     existing armature) that armature's whole result with every action it now has."""
     if landing.objects:
         return [ob for ob in landing.objects if ob.name in bpy.data.objects]
-    actions = {a for a in bpy.data.actions if a.get(JOB_ID_PROP) == job.id}
+    actions = {a for a in bpy.data.actions if _tag(a) == job.id}
     for ob in bpy.data.objects:
         anim = ob.animation_data
         if ob.type != 'ARMATURE' or anim is None:
@@ -280,16 +287,17 @@ def _preview(asset: Any, image: str | None, objects: Sequence[bpy.types.Object])
         if _has_preview(asset):
             return "server"
         log.info("Blender cannot read the preview %s; using its own preview of the result", image)
-    meshes = sorted((ob for ob in objects if ob.type == 'MESH'), key=lambda ob: len(ob.data.vertices), reverse=True)
+    meshes = sorted((ob for ob in objects if ob.type == 'MESH'), key=lambda ob: len(getattr(ob.data, "vertices", ())),
+                    reverse=True)
     if not meshes:
         return ""
-    source = meshes[0]
-    source.asset_generate_preview()  # synchronous in background mode; a job (too late for us) in the UI
-    pixels = source.preview.image_pixels_float[:] if _has_preview(source) else ()
+    meshes[0].asset_generate_preview()  # synchronous in background mode; a job (too late for us) in the UI
+    generated: Any = meshes[0].preview
+    pixels = generated.image_pixels_float[:] if generated is not None and generated.image_size[0] else ()
     if not any(pixels):
         return ""
     target = asset.preview_ensure()
-    target.image_size = tuple(source.preview.image_size)
+    target.image_size = tuple(generated.image_size)
     target.image_pixels_float.foreach_set(pixels)
     return "generated"
 
@@ -311,7 +319,8 @@ def import_asset(record: AssetRecord, folder: Path, location: Sequence[float]) -
     if not path.is_file():
         raise FileNotFoundError(f"The asset file {path} is gone (deleted or moved)")
     collection_name = record.name
-    with bpy.data.libraries.load(str(path), link=False) as (source, loaded):
+    libraries: Any = bpy.data.libraries  # the stubs do not know load() is a context manager
+    with libraries.load(str(path), link=False) as (source, loaded):
         if collection_name not in source.collections:
             raise ValueError(f"{path} holds no collection {collection_name!r}")
         loaded.collections = [collection_name]
@@ -321,6 +330,8 @@ def import_asset(record: AssetRecord, folder: Path, location: Sequence[float]) -
     if REQUEST_PROP in collection:
         del collection[REQUEST_PROP]
     scene = bpy.context.scene
+    if scene is None:
+        raise ValueError("There is no scene to import the asset into")
     scene.collection.children.link(collection)
     objects = list(collection.all_objects)
     members = set(objects)
@@ -341,10 +352,14 @@ def _same_folder(a: str, b: Path) -> bool:
         os.path.normcase(os.path.normpath(str(b)))
 
 
+def _preferences() -> Any:
+    return bpy.context.preferences
+
+
 def registered_entry() -> Any | None:
     """The entry of Blender's asset libraries that is the Tripo library's folder (None: not added)."""
     folder = library_folder()
-    return next((lib for lib in bpy.context.preferences.filepaths.asset_libraries
+    return next((lib for lib in _preferences().filepaths.asset_libraries
                  if _same_folder(str(getattr(lib, "path", "")), folder)), None)
 
 
@@ -357,7 +372,7 @@ def register_library() -> str:
     entry = registered_entry()
     if entry is not None:
         return f"The Tripo library is already in Blender's asset libraries as '{entry.name}'"
-    libraries = bpy.context.preferences.filepaths.asset_libraries
+    libraries = _preferences().filepaths.asset_libraries
     named = libraries.get(LIBRARY_NAME)
     if named is not None:
         named.path = str(folder)
@@ -365,7 +380,7 @@ def register_library() -> str:
     else:
         libraries.new(name=LIBRARY_NAME, directory=str(folder))
         done = f"Added '{LIBRARY_NAME}' ({folder}) to Blender's asset libraries: the Asset Browser lists your results"
-    bpy.context.preferences.is_dirty = True
+    _preferences().is_dirty = True
     return done
 
 
