@@ -59,7 +59,9 @@ def _generate(rt: Any, **options: Any) -> Any:
 
 
 def _records(lib: Any, index_mod: Any) -> list[Any]:
-    return list(index_mod.AssetIndex(lib.library_folder()).records())
+    """The library's records, newest first, each with its request."""
+    index = index_mod.AssetIndex(lib.library_folder())
+    return [index.full(record) for record in index.records()]
 
 
 def _record_of(lib: Any, index_mod: Any, job: Any) -> Any:
