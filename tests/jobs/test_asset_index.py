@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -141,7 +140,9 @@ def test_file_names_are_safe_and_never_taken(tmp_path: Path) -> None:
     assert index.new_stem('a "cat"/dog: <v2>?', task) == f"a cat dog v2 {task.replace('-', '')}"
 
 
-def test_a_thousand_assets_list_from_the_index_in_milliseconds(tmp_path: Path) -> None:
+def test_a_thousand_assets_list_from_the_index_alone(tmp_path: Path) -> None:
+    """Listing reads the index and the folder's names: no .blend (the stand-ins here are empty)
+    and no record file (there are none); speed is ``bench/asset_write.py``'s business."""
     template = make_record(_job(), "x", "x").summary().to_dict()
     index = AssetIndex(tmp_path)
     lines = []
@@ -150,15 +151,13 @@ def test_a_thousand_assets_list_from_the_index_in_milliseconds(tmp_path: Path) -
         lines.append(json.dumps({**template, "stem": stem, "name": f"cat {n}", "created": NOW + n}))
         index.blend_path(stem).write_bytes(b"")
     index.index_path.write_text("\n".join(lines) + "\n")
-    started = time.perf_counter()
     listed = index.records()
-    elapsed = time.perf_counter() - started
-    assert len(listed) == 1000 and listed[0].name == "cat 999"
-    assert elapsed < 0.5, f"{elapsed * 1e3:.0f} ms for 1,000 assets"  # ~25 ms here; a .blend each would be seconds
+    assert len(listed) == 1000 and listed[0].name == "cat 999" and listed[-1].name == "cat 0"
+    assert not list(tmp_path.glob("*.tripo.json")), "nothing but the index was there to read"
     # a new asset is one appended line, whatever the size of the library
     before = index.index_path.stat().st_size
     index.add(AssetRecord.from_dict({**template, "stem": "asset 1000", "name": "cat 1000", "created": NOW + 1000}))
-    assert index.index_path.stat().st_size - before < 2000
+    assert 0 < index.index_path.stat().st_size - before < 2000
 
 
 def test_filters_by_kind_console_name_catalog_and_text(tmp_path: Path) -> None:
