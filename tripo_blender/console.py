@@ -21,6 +21,8 @@ A console session (``tripo`` is there while the add-on is enabled, :mod:`.blende
     ['a low-poly fox – run', 'a low-poly fox – walk']
     >>> tripo.balance().balance
     9875.0
+    >>> tripo.assets(text="fox")[0].generate_again()   # every result is kept in the Tripo asset library
+    <tripo.Job 'a low-poly fox' text_to_model pending>
 
 A script imports the add-on by its extension name, ``from bl_ext.user_default import
 tripo_blender as tripo`` (``user_default``: the repository it was installed into; the README has

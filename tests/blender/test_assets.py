@@ -203,20 +203,27 @@ def test_variant_of_seeds_tripo_chose_is_refused_with_the_reason_and_sends_nothi
 # --------------------------------------------------------------------------- rig and retarget
 
 
-def test_a_rig_and_a_retarget_are_kept_with_their_armature_and_actions(
+def test_a_texture_a_rig_and_a_retarget_are_kept_with_their_armature_and_actions(
         tripo: ModuleType, rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
     model = tripo.text_to_model("a knight", name="Knight").wait(WAIT)
-    rigged = tripo.rig(model.objects[0]).wait(WAIT)
+    textured = tripo.texture(model.objects[0], text_prompt="rusty iron").wait(WAIT)
+    rigged = tripo.rig(textured.objects[0]).wait(WAIT)
     tripo.retarget(rigged.armature, ["preset:walk", "preset:run"]).wait(WAIT)
     by_catalog = {r.catalog: r for r in _records(lib, index_mod)}
-    assert set(by_catalog) == {"Tripo/Text to Model", "Tripo/Rigged", "Tripo/Animated"}
+    assert set(by_catalog) == {"Tripo/Text to Model", "Tripo/Textured", "Tripo/Rigged", "Tripo/Animated"}
+
+    texture = by_catalog["Tripo/Textured"]
+    assert texture.name == "Knight (textured)" and texture.description == "rusty iron"
+    assert texture.request["parent_task"] == model.task_id
+    assert {ob.get("tripo_task_id") for ob in _objects_of(_asset(_blend(lib, texture), texture))} == \
+        {textured.task_id}, "the result only: its source, hidden in the scene, stays out"
 
     rig = by_catalog["Tripo/Rigged"]
     objects = _objects_of(_asset(_blend(lib, rig), rig))
     assert {ob.type for ob in objects} == {"ARMATURE", "MESH"}
     armature = next(ob for ob in objects if ob.type == "ARMATURE")
     assert all(ob.parent == armature for ob in objects if ob.type == "MESH"), "one armature, its skinned mesh"
-    assert rig.request["spec"]["kind"] == "rig_model" and rig.request["parent_task"] == model.task_id
+    assert rig.request["spec"]["kind"] == "rig_model" and rig.request["parent_task"] == textured.task_id
 
     animated = by_catalog["Tripo/Animated"]
     objects = _objects_of(_asset(_blend(lib, animated), animated))
