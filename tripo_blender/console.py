@@ -66,6 +66,7 @@ import bpy
 
 from .rules.account import BalanceInfo, UserError
 from .blender import asset_library, asset_ops, generation
+from .blender.actions import armature_using
 from .blender.concept_images import images_of
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
@@ -484,19 +485,7 @@ class Job:
     def armature(self) -> bpy.types.Object | None:
         """The armature of a rig result, or the one a retarget put its :attr:`actions` on."""
         armature = next((ob for ob in self.objects if ob.type == 'ARMATURE'), None)
-        if armature is not None:
-            return armature
-        actions = set(self.actions)
-        if not actions:
-            return None
-        for ob in bpy.data.objects:
-            anim = ob.animation_data
-            if ob.type != 'ARMATURE' or anim is None:
-                continue
-            used = {anim.action} | {strip.action for track in anim.nla_tracks for strip in track.strips}
-            if used & actions:
-                return ob
-        return None
+        return armature if armature is not None else armature_using(self.actions)
 
     # -- actions -------------------------------------------------------------------------------
     def cancel(self) -> bool:

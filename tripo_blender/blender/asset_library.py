@@ -54,6 +54,7 @@ from ..jobs import Job
 from ..jobs.asset_index import REQUEST_PROP, AssetIndex, AssetRecord, catalog_id, ensure_catalogs, make_record
 from ..jobs.kinds import THUMBNAIL_OUTPUT
 from ..jobs.model import thaw
+from .actions import armature_using
 from .importer import JOB_ID_PROP, push_undo
 from .landing import Landing
 from .runtime import runtime
@@ -143,16 +144,11 @@ def _result_objects(job: Job, landing: Landing) -> list[bpy.types.Object]:
     existing armature) that armature's whole result with every action it now has."""
     if landing.objects:
         return [ob for ob in landing.objects if ob.name in bpy.data.objects]
-    actions = {a for a in bpy.data.actions if _tag(a) == job.id}
-    for ob in bpy.data.objects:
-        anim = ob.animation_data
-        if ob.type != 'ARMATURE' or anim is None:
-            continue
-        used = {anim.action} | {strip.action for track in anim.nla_tracks for strip in track.strips}
-        if actions & used:
-            root = source_of(ob).root or ob
-            return [root, *root.children_recursive]
-    return []
+    armature = armature_using(a for a in bpy.data.actions if _tag(a) == job.id)
+    if armature is None:
+        return []
+    root = source_of(armature).root or armature
+    return [root, *root.children_recursive]
 
 
 # --------------------------------------------------------------------------- writing

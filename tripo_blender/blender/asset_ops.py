@@ -151,6 +151,11 @@ class _SendAgain(_AssetOperator):
 
     variant = False
 
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        problem = variant_problem if cls.variant else repeat_problem
+        return _poll(cls, context, lambda r: problem(r, time.time()))
+
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
         record = self.record(context)
         if record is None:
@@ -189,10 +194,6 @@ class TRIPO_OT_asset_generate_again(_SendAgain):
     bl_label = "Generate Again"
     bl_options = {'REGISTER'}
 
-    @classmethod
-    def poll(cls, context: bpy.types.Context) -> bool:
-        return _poll(cls, context, lambda r: repeat_problem(r, time.time()))
-
 
 class TRIPO_OT_asset_variant(_SendAgain):
     """Send this result's request again with every seed + 1: a close variant. Costs credits"""
@@ -201,10 +202,6 @@ class TRIPO_OT_asset_variant(_SendAgain):
     bl_label = "Variant"
     bl_options = {'REGISTER'}
     variant = True
-
-    @classmethod
-    def poll(cls, context: bpy.types.Context) -> bool:
-        return _poll(cls, context, lambda r: variant_problem(r, time.time()))
 
 
 class TRIPO_OT_asset_open_settings(_AssetOperator):
