@@ -179,10 +179,9 @@ def test_variant_of_fixed_seeds_is_seed_plus_one_and_generate_again_keeps_them(
     first = _generate(rt, prompt="a clay robot", model_seed=7, texture_seed=9)
     record = _record_of(lib, index_mod, first)
     path = str(_blend(lib, record))
-    assert bpy.ops.tripo.asset_variant(filepath=path) == {'FINISHED'}
-    assert bpy.ops.tripo.asset_generate_again(filepath=path) == {'FINISHED'}
-    for job in rt.jobs():
-        pump_job(rt, job.id, "done", "failed", timeout=WAIT)
+    for op in (bpy.ops.tripo.asset_variant, bpy.ops.tripo.asset_generate_again):  # one after the other: POST order
+        assert op(filepath=path) == {'FINISHED'}
+        pump_job(rt, rt.jobs()[0].id, "done", "failed", timeout=WAIT)
     original, variant, again = (_body(post) for post in created(online))
     assert (original["model_seed"], original["texture_seed"]) == (7, 9)
     assert (variant["model_seed"], variant["texture_seed"]) == (8, 10)
