@@ -298,7 +298,8 @@ def test_keep_results_as_assets_off_keeps_nothing(rt: Any, online: Emulator, pre
     assert _records(lib, index_mod) == []
 
 
-def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, prefs: Any, lib: Any) -> None:
+def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, prefs: Any, lib: Any,
+                                                                      tmp_path: Path) -> None:
     libraries = bpy.context.preferences.filepaths.asset_libraries
     draw = addon_module("blender.asset_ops").draw_library
     layout = layout_spy()
@@ -316,6 +317,11 @@ def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, p
         draw(layout, prefs)
         assert "tripo.asset_library_add" not in operator_ids(layout)
         assert any("In Blender's asset libraries as 'Tripo'" in text for text in label_texts(layout))
+        # another folder chosen later: the button is back, and moves the same entry there
+        prefs.asset_library_dir = str(tmp_path / "elsewhere")
+        assert lib.registered_entry() is None
+        assert bpy.ops.tripo.asset_library_add() == {'FINISHED'}
+        assert len(libraries) == count + 1 and Path(lib.registered_entry().path) == tmp_path / "elsewhere"
     finally:
         entry = lib.registered_entry()
         if entry is not None:

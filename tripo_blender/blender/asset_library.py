@@ -370,9 +370,9 @@ def register_library() -> str:
         return f"The Tripo library is already in Blender's asset libraries as '{entry.name}'"
     libraries = _preferences().filepaths.asset_libraries
     named = libraries.get(LIBRARY_NAME)
-    if named is not None:
+    if named is not None:  # added for the folder the preference named before
+        done = f"Blender's asset library '{LIBRARY_NAME}' pointed at {named.path}; it now points at {folder}"
         named.path = str(folder)
-        done = f"Blender's asset library '{LIBRARY_NAME}' now points at {folder}"
     else:
         libraries.new(name=LIBRARY_NAME, directory=str(folder))
         done = f"Added '{LIBRARY_NAME}' ({folder}) to Blender's asset libraries: the Asset Browser lists your results"
