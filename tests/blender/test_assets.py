@@ -256,6 +256,8 @@ def test_the_console_lists_imports_and_generates_again_from_assets(
     assert all(ob.get("tripo_task_id") == fox.task_id for ob in imported)
     assert imported[0].parent is None and tuple(imported[0].location) == pytest.approx((5.0, 0.0, 0.0))
     assert all(ob.users_scene for ob in imported), "real objects in the scene, not an instance"
+    source = addon_module("blender.sources").source_of(imported[0])
+    assert source.task_id == fox.task_id and not source.is_local, "right-click › Tripo follows the kept task"
 
     variant = asset.variant().wait(WAIT)
     assert _body(created(online)[-1])["model_seed"] == 4
