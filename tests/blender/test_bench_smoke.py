@@ -47,3 +47,10 @@ def test_panel_and_idle_rows() -> None:
     assert set(result["draw"]) == {"0", "10"}
     assert result["idle"]["ticks_per_s"] == 0 and not result["idle"]["timer_registered"]
     assert result["enable"]["enable_s"] > 0
+
+
+def test_asset_row_writes_both_results_and_lists_the_library() -> None:
+    result = figures("asset_write.py", "--smoke")
+    assert set(result["write"]) == {"static GLB", "rigged GLB"}
+    assert all(w["ours_ms"] > 0 and w["raw_ms"] > 0 and w["blend_bytes"] > 100_000 for w in result["write"].values())
+    assert result["list"]["count"] == 50 and result["list"]["ours_ms"] > 0
