@@ -192,13 +192,27 @@ def collect(run_dir: Path, root: Path, returncode: int) -> Visit:
     return Visit(result, output, OUT_DIR, stats, returncode)
 
 
+_setup_failed: list[str] = []  # why the root could not be set up, once known: not retried per fixture
+
+
 def enter_debian_root(stack: contextlib.ExitStack) -> Path:
-    """The Debian root, mounted until ``stack`` closes; skips the test when this machine cannot host it."""
+    """The Debian root, mounted until ``stack`` closes.
+
+    Skips the test only when this machine cannot host a window at all (not root, no apt-get);
+    fails it, with the reason, when it could but the setup failed (a window that could not be set
+    up must not read as a pass). A failed setup is not tried again by the next fixture.
+    """
+    if _setup_failed:
+        pytest.fail(_setup_failed[0], pytrace=False)
     started = time.monotonic()
     try:
         root: Path = stack.enter_context(debian_root.debian_blender(release=RELEASE))
     except debian_root.Unavailable as exc:
         pytest.skip(f"Debian {RELEASE.suite}'s Blender cannot run here: {exc}")
+    except debian_root.BuildError as exc:
+        _setup_failed.append(f"Debian {RELEASE.suite}'s Blender could not be set up on a machine that can run it: "
+                             f"{exc}")
+        pytest.fail(_setup_failed[0], pytrace=False)
     _timings["debian root"] = _timings.get("debian root", 0.0) + time.monotonic() - started
     return root
 
