@@ -27,8 +27,9 @@ __all__ = ["BuildError", "DebianRelease", "RELEASES", "SID", "TRIXIE", "Unavaila
            "windows_unavailable_reason"]
 
 #: What every root gets: Blender, numpy (Blender's Python needs it), Xvfb for a window without a
-#: screen, and ImageMagick to measure the screenshots.
-BASE_PACKAGES = ("blender", "python3-numpy", "xvfb", "xauth", "libgl1-mesa-dri", "imagemagick")
+#: screen, ImageMagick to measure and enlarge the screenshots, and Tesseract to read them (the
+#: window steps fail on any text the screenshots show cut off; see tests/ui/ocr.py).
+BASE_PACKAGES = ("blender", "python3-numpy", "xvfb", "xauth", "libgl1-mesa-dri", "imagemagick", "tesseract-ocr")
 
 
 @dataclass(frozen=True)

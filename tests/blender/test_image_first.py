@@ -100,7 +100,7 @@ def test_one_image_to_four_views_then_model_from_the_views_task(rt: Any, online:
     form.mode = 'MULTIVIEW'
     form.views_from_image = True
     layout = draw_panel(_panel())
-    assert any("Choose the image to turn into four views" in text for text in label_texts(layout))
+    assert "Choose the image to turn into four views" in " ".join(label_texts(layout))
     assert bpy.ops.tripo.image_first.poll() is False  # no image yet: greyed out, nothing sent
 
     path = IMAGES / "coffee.webp"

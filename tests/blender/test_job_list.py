@@ -466,17 +466,24 @@ def test_progress_moves_between_polls_without_an_eta(job_list: Any) -> None:
     assert job_list.row_status(fresh, now=start + 65).text == "Running 0%, 1 min 05 s so far"
 
 
-def test_a_long_line_is_shortened_to_fit_and_its_tooltip_says_it_all(rt: Any, job_list: Any) -> None:
+def test_long_lines_wrap_at_words_and_a_long_name_keeps_its_number(rt: Any, job_list: Any) -> None:
+    """Nothing is cut: a long note or error wraps at words to the sidebar's width; only the name
+    stays on one line, shortened in the middle, its distinguishing end kept; the row's tooltip
+    says it all."""
     note = ("the result was saved to /home/artist/.config/blender/4.2/extensions/.user/user_default/"
             "tripo_blender/cache/0edda99d-1234/model.glb because the importer failed")
-    rt._view.put(make_job("failed", name="A rather long prompt for a tiny dragon figurine", note=note, id="long",
+    name = "wooden crate variant for the harbour scene (model 12)"
+    rt._view.put(make_job("failed", name=name, note=note, id="long",
                           error=addon_module("jobs").JobError("Blender could not import model.glb")))
     narrow = wide_sidebar(280)
     layout = draw_panel(job_list.TRIPO_PT_jobs, narrow)
     measure = job_list.measure_for(narrow)
     texts = [t for t in drawn_texts(layout) if t]
     assert all(measure.width(t) <= measure.room for t in texts), texts
-    assert not any("…" in t for t in texts), "shortened lines end with (more), never Blender's cut mark"
-    assert any(t.endswith("(more)") for t in texts), texts
+    assert not any(t.endswith("(more)") or "…" in t.replace(" … ", "") for t in texts), texts
+    joined = " ".join(texts)
+    assert "because the importer failed" in joined and "Blender could not import model.glb" in joined, texts
+    [shown] = [t for t in texts if " … " in t]
+    assert shown.startswith("wooden") and shown.endswith("12)"), shown
     tooltip = job_list.TRIPO_OT_job_expand.description(bpy.context, SimpleNamespace(job_id="long"))
-    assert note in tooltip and "Blender could not import model.glb" in tooltip
+    assert name in tooltip and note in tooltip and "Blender could not import model.glb" in tooltip

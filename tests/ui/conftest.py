@@ -54,11 +54,14 @@ XVFB_TIMEOUT = 30
 #: Screenshots the script takes: config key -> file name (in the run folder, then in OUT_DIR).
 SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "context_menu.png",
                "animated_screenshot": "animated.png", "plain_context_menu_screenshot": "plain_context_menu.png",
-               "plain_mesh_screenshot": "plain_mesh.png"}
+               "plain_mesh_screenshot": "plain_mesh.png", "texture_dialog_screenshot": "texture_dialog.png",
+               "preferences_screenshot": "preferences.png"}
 #: Screenshots of one region each (config key -> file name): the sidebar at its default width,
 #: the Outliner after a generation and a texture, the sidebar scrolled to a Jobs panel of 30 jobs.
 CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
-         "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png"}
+         "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png",
+         "failed_jobs_screenshot": "failed_jobs.png", "offline_screenshot": "offline.png",
+         "multiview_screenshot": "multiview.png", "cut_sample_screenshot": "cut_sample.png"}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 
@@ -326,6 +329,56 @@ def headless() -> Headless:
         found = run_headless(root, run_dir, emulator)
         _timings["headless"] = time.monotonic() - started
     return found
+
+
+RIG_PROBE = Path(__file__).resolve().parent / "scripts" / "rig_dialog_probe.py"
+RIG_SCREENSHOTS = {"waiting_screenshot": "rig_dialog_waiting.png", "answered_screenshot": "rig_dialog_answered.png"}
+TASK_SECONDS = 3.0  # how long each emulated task runs: long enough to see the dialog wait
+
+
+@dataclass
+class DialogRun:
+    result: dict[str, Any]
+    log: str
+    returncode: int
+
+
+@pytest.fixture(scope="session")
+def dialog_run() -> DialogRun:
+    """The Rig dialog opened in a real window while the free check runs (scripts/rig_dialog_probe.py)."""
+    with contextlib.ExitStack() as stack:
+        root = enter_debian_root(stack)
+        run_dir = run_folder(stack, root, "tripo-rig-dialog-")
+        emulator = stack.enter_context(Emulator(queue_seconds=0.0, run_seconds=TASK_SECONDS))
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        display = stack.enter_context(xvfb(root, OUT_DIR / "rig_dialog_xvfb.log"))
+        for name in ("home", "tmp"):
+            (run_dir / name).mkdir()
+        shutil.copy(RIG_PROBE, run_dir / RIG_PROBE.name)
+        config = {"zip": inside(root, build_zip(run_dir)), "api_key": TEST_KEY,
+                  "api_base_url": emulator.base_url, "display": display, "answer_timeout": 30,
+                  "result": inside(root, run_dir / "result.json"),
+                  **{key: inside(root, run_dir / name) for key, name in RIG_SCREENSHOTS.items()}}
+        (run_dir / "config.json").write_text(json.dumps(config))
+        env = {"DISPLAY": display, "HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
+               "BLENDER_USER_RESOURCES": inside(root, run_dir / "user")}
+        width, height = SCREEN
+        command = chroot_command(
+            root, "blender", "--factory-startup", "--enable-event-simulate", "--window-geometry", "0", "0",
+            str(width), str(height), "--python-exit-code", "1", "--python", inside(root, run_dir / RIG_PROBE.name),
+            "--", inside(root, run_dir / "config.json"), env=env)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=BLENDER_TIMEOUT)
+            returncode, log = done.returncode, done.stdout + done.stderr
+        except subprocess.TimeoutExpired as exc:
+            returncode, log = -1, f"{exc.stdout or ''}{exc.stderr or ''}\n[test] killed after {BLENDER_TIMEOUT} s"
+        (OUT_DIR / "rig_dialog.log").write_text(log.replace(TEST_KEY, "<key>"))
+        result_file = run_dir / "result.json"
+        result = json.loads(result_file.read_text()) if result_file.is_file() else {}
+        for key, name in RIG_SCREENSHOTS.items():
+            if (run_dir / name).is_file():
+                shutil.copy(run_dir / name, OUT_DIR / name)
+    return DialogRun(result, log, returncode)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -7,8 +7,16 @@ old way) is wrong for proportional fonts and ignores the UI scale, so texts are 
 scale, which includes the monitor's DPI). Where ``blf`` cannot measure (no font loaded in some
 background builds), an average glyph width stands in.
 
-A shortened line never ends in "…" (that is what a cut-off label looks like): it stops at a
-word and ends with " (more)", and the caller puts the whole text in a tooltip and in Copy Details.
+Sentences are never shortened: they wrap (:func:`wrap`, :func:`draw_text`), like Blender's own
+tooltips. Only a *name* that must stay on one line (a job's row, an image's caption) is shortened,
+in the middle (:func:`middle`): whole words out of its middle become " … ", so its start and its
+end (the number or suffix that tells "crate variant 12" from "crate variant 13") stay, and no
+word is ever cut in two; the caller shows the whole name in a tooltip.
+
+The room a label really gets is smaller than the region: the panel's margins and the region's
+scroll bar, the label's own text padding, an icon, and each box the label sits in. The constants
+below were measured in Debian's Blender 4.3 and 5.2 windows (tests/ui: every screenshot is read
+by OCR and fails on a cut word), not guessed.
 """
 
 from __future__ import annotations
@@ -18,13 +26,15 @@ from typing import Any
 
 import blf
 
-__all__ = ["Measure", "measure_for", "dialog_measure", "wrap", "shorten", "draw_text", "MORE", "DEFAULT_WIDTH"]
+__all__ = ["Measure", "measure_for", "dialog_measure", "wrap", "middle", "draw_text", "ELISION", "DEFAULT_WIDTH"]
 
-#: What a shortened line ends with (see the module docstring).
-MORE = " (more)"
+#: What stands for the words :func:`middle` leaves out (spaced: no word is cut).
+ELISION = " … "
 #: Sidebar width in pixels at UI scale 1 when there is no region to ask (background, tests).
 DEFAULT_WIDTH = 280
 _PANEL_MARGIN = 30  # panel padding on both sides plus the region's scroll bar, at scale 1
+_LABEL_PADDING = 16  # a label's text padding on both sides, and Blender's clipping margin, at scale 1
+_BOX = 16  # what one box (``layout.box()``) takes from the width inside it, at scale 1
 _ICON = 20  # one icon (or the blank indent beside it), at scale 1
 _AVERAGE_GLYPH = 0.55  # average glyph width as a fraction of the font size (fallback only)
 
@@ -54,6 +64,10 @@ class Measure:
         """The same measure for a line that gives ``pixels`` (at scale 1) to buttons beside it."""
         return Measure(max(40.0, self.room - pixels * self.scale), self.font_px, self.scale)
 
+    def boxed(self) -> "Measure":
+        """The measure inside a ``layout.box()`` drawn where this one applies."""
+        return self.less(_BOX)
+
 
 def measure_for(context: Any) -> Measure:
     """The :class:`Measure` of ``context``'s region (the sidebar when a panel draws)."""
@@ -66,15 +80,16 @@ def measure_for(context: Any) -> Measure:
         pass
     region = getattr(context, "region", None)
     width = float(getattr(region, "width", 0) or 0) or DEFAULT_WIDTH * scale
-    return Measure(room=max(40.0, width - _PANEL_MARGIN * scale), font_px=points * scale, scale=scale)
+    return Measure(room=max(40.0, width - (_PANEL_MARGIN + _LABEL_PADDING) * scale), font_px=points * scale,
+                   scale=scale)
 
 
 def dialog_measure(width: int, context: Any = None) -> Measure:
     """The :class:`Measure` of a dialog opened ``width`` pixels wide (``invoke_props_dialog``
     takes the width at UI scale 1; Blender scales it, and the text, by the UI scale)."""
     measure = measure_for(context)
-    return Measure(room=max(40.0, (width - _PANEL_MARGIN) * measure.scale), font_px=measure.font_px,
-                   scale=measure.scale)
+    return Measure(room=max(40.0, (width - _PANEL_MARGIN - _LABEL_PADDING) * measure.scale),
+                   font_px=measure.font_px, scale=measure.scale)
 
 
 def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
@@ -99,28 +114,45 @@ def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
     return lines or [""]
 
 
-def shorten(text: str, measure: Measure, icons: int = 0) -> str:
-    """``text`` on one line: whole when it fits, else cut at a word and ended with :data:`MORE`."""
+def middle(text: str, measure: Measure, icons: int = 0) -> str:
+    """``text`` on one line: whole when it fits, else its start and its end with whole words of
+    its middle replaced by :data:`ELISION` ("wooden crate … (model 12)"). The last word always
+    stays (the number or suffix that tells two names apart); a first or last word too long for
+    the line keeps its own start or end, still beside the spaced elision (no "word…")."""
     flat = " ".join(text.split())
     if measure.fits(flat, icons):
         return flat
-    room = measure.less(measure.width(MORE) / measure.scale)
-    head = flat[:_longest_fitting_prefix(flat, room, icons)]
-    space = head.rfind(" ")
-    if space > len(head) // 2:  # end at a word unless that throws most of the line away
-        head = head[:space]
-    return head.rstrip(" ,.;:") + MORE
+    words = flat.split(" ")
+    tail = words[-1]
+    for word in reversed(words[1:-1]):  # the end first, up to about half the line
+        if not measure.fits(f"{word} {tail}" + ELISION, icons) or \
+                measure.width(f"{word} {tail}") > measure.room / 2:
+            break
+        tail = f"{word} {tail}"
+    while not measure.fits(ELISION.lstrip() + tail, icons) and len(tail) > 1:  # one word longer than the line
+        tail = tail[1:]
+    head = ""
+    for word in words[: len(words) - len(tail.split(" "))]:
+        candidate = f"{head} {word}" if head else word
+        if not measure.fits(candidate + ELISION + tail, icons):
+            break
+        head = candidate
+    if not head and len(words) > 1:  # not even the first word: its start, then the elision
+        first = words[0]
+        head = first[:_longest_fitting_prefix(first, measure, icons, fixed=ELISION + tail)]
+    return f"{head}{ELISION}{tail}" if head else ELISION.lstrip() + tail
 
 
-def _longest_fitting_prefix(text: str, measure: Measure, icons: int) -> int:
-    """Binary search for the longest prefix of ``text`` that fits (at least one character)."""
+def _longest_fitting_prefix(text: str, measure: Measure, icons: int, fixed: str = "") -> int:
+    """Binary search for the longest prefix of ``text`` that fits followed by ``fixed`` (at least
+    one character)."""
     low, high = 1, len(text)
     while low < high:
-        middle = (low + high + 1) // 2
-        if measure.fits(text[:middle], icons):
-            low = middle
+        half = (low + high + 1) // 2
+        if measure.fits(text[:half] + fixed, icons):
+            low = half
         else:
-            high = middle - 1
+            high = half - 1
     return low
 
 
