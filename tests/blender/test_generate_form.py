@@ -204,7 +204,7 @@ def test_long_prompt_is_previewed_wrapped(form: Any) -> None:
     labels = label_texts(_draw())
     fit = addon_module("blender.text_fit")
     measure = fit.measure_for(bpy.context)
-    assert " ".join(labels[:2]) == form.prompt, labels
+    assert form.prompt in " ".join(labels), labels
     assert all(measure.fits(text) for text in labels), "every line fits the measured sidebar width"
     assert not any("…" in text for text in labels), labels
 

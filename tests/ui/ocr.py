@@ -59,11 +59,12 @@ def cuts_in(lines: Iterable[str], image: str, intended: Sequence[str] = ()) -> l
     """The cut words in OCR'd ``lines`` of ``image``; ``intended``: texts drawn with a real "…"."""
     allowed = {normalise(text).rstrip("…").split()[-1] for text in intended if normalise(text).endswith("…")
                and normalise(text).rstrip("…").split()}
-    found = []
+    found: list[Cut] = []
     for line in lines:
         for match in CUT_RE.finditer(line):
-            if match.group(1) not in allowed:
-                found.append(Cut(image, line.strip(), match.group(1)))
+            cut = Cut(image, line.strip(), match.group(1))
+            if match.group(1) not in allowed and cut not in found:  # both page modes may read the same line
+                found.append(cut)
     return found
 
 

@@ -33,7 +33,7 @@ from . import image_first, previews
 from .generate_ops import TRIPO_OT_generate_form, form_request, form_values, offline_problems
 from .generate_props import FORM_ATTR, TripoGenerateForm
 from .generation import estimated_cost, request_problems
-from .importer import compress_note, gltf_supports_meshopt
+from .importer import compress_note, gltf_supports_meshopt, string_tag
 from .concept_images import VIEW_PROP
 from .text_fit import Measure, draw_text, measure_for, middle
 from .preferences_ui import TRIPO_OT_check_key, balance_text
@@ -85,7 +85,9 @@ def _draw_prompt(layout: Any, pg: TripoGenerateForm) -> None:
     layout.prop(pg, "prompt", text="", icon='TEXT', placeholder="Describe the object")
     text = " ".join(pg.prompt.split())
     if not measure_for(bpy.context).fits(text, icons=1):  # the one-line field hides the rest: preview it wrapped
-        preview = text if len(text) <= _PREVIEW_CHARS else f"{text[:_PREVIEW_CHARS]} (more: {len(text)} characters)"
+        # a long prompt: its first words, whole, then how long it is (never a word cut in two)
+        head = text[:_PREVIEW_CHARS + 1].rsplit(" ", 1)[0] if " " in text[:_PREVIEW_CHARS + 1] else text[:_PREVIEW_CHARS]
+        preview = text if len(text) <= _PREVIEW_CHARS else f"{head} … ({len(text)} characters in all)"
         _fit(layout, preview)
     layout.prop(pg, "negative_prompt", text="", icon='REMOVE', placeholder="Negative prompt (optional)")
 
@@ -136,7 +138,6 @@ def _draw_views(layout: Any, pg: TripoGenerateForm) -> None:
     grid = layout.grid_flow(row_major=True, columns=2, even_columns=True, align=False)
     for view in form.VIEWS:
         _draw_image_slot(grid, pg, f"{view}_image", f"{view}_path", view.title(), thumbnail=2.5)
-    _fit(layout, "Front is required, and at least one more view", icon='INFO')
 
 
 def _draw_inputs(layout: Any, pg: TripoGenerateForm) -> None:
@@ -247,8 +248,8 @@ def _draw_step_state(layout: Any, job: Job) -> None:
 def image_caption(image: bpy.types.Image, measure: Measure) -> str:
     """What an image of the step is called under its thumbnail: a view by its view ("Front"),
     which is what tells four views of one prompt apart, else its name shortened in the middle."""
-    view = image.get(VIEW_PROP)
-    if isinstance(view, str) and view:
+    view = string_tag(image, VIEW_PROP)
+    if view:
         return view.title()
     return middle(image.name, measure, icons=1)
 

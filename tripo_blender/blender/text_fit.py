@@ -35,6 +35,7 @@ DEFAULT_WIDTH = 280
 _PANEL_MARGIN = 30  # panel padding on both sides plus the region's scroll bar, at scale 1
 _LABEL_PADDING = 16  # a label's text padding on both sides, and Blender's clipping margin, at scale 1
 _BOX = 16  # what one box (``layout.box()``) takes from the width inside it, at scale 1
+_TABS = 26  # a sidebar's column of category tabs ("Item", "Tool", "Tripo"…), part of its region, at scale 1
 _ICON = 20  # one icon (or the blank indent beside it), at scale 1
 _AVERAGE_GLYPH = 0.55  # average glyph width as a fraction of the font size (fallback only)
 
@@ -80,7 +81,8 @@ def measure_for(context: Any) -> Measure:
         pass
     region = getattr(context, "region", None)
     width = float(getattr(region, "width", 0) or 0) or DEFAULT_WIDTH * scale
-    return Measure(room=max(40.0, width - (_PANEL_MARGIN + _LABEL_PADDING) * scale), font_px=points * scale,
+    tabs = _TABS if getattr(region, "type", 'UI') == 'UI' else 0  # a sidebar (or no region: one is assumed)
+    return Measure(room=max(40.0, width - (_PANEL_MARGIN + _LABEL_PADDING + tabs) * scale), font_px=points * scale,
                    scale=scale)
 
 
@@ -117,30 +119,30 @@ def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
 def middle(text: str, measure: Measure, icons: int = 0) -> str:
     """``text`` on one line: whole when it fits, else its start and its end with whole words of
     its middle replaced by :data:`ELISION` ("wooden crate … (model 12)"). The last word always
-    stays (the number or suffix that tells two names apart); a first or last word too long for
-    the line keeps its own start or end, still beside the spaced elision (no "word…")."""
+    stays (the number or suffix that tells two names apart), and as much of the end as fits in
+    about half the line while the first word stays whole; only a first word too long for what is
+    left keeps just its start, still beside the spaced elision (no "word…")."""
     flat = " ".join(text.split())
     if measure.fits(flat, icons):
         return flat
     words = flat.split(" ")
-    tail = words[-1]
-    for word in reversed(words[1:-1]):  # the end first, up to about half the line
-        if not measure.fits(f"{word} {tail}" + ELISION, icons) or \
-                measure.width(f"{word} {tail}") > measure.room / 2:
-            break
-        tail = f"{word} {tail}"
-    while not measure.fits(ELISION.lstrip() + tail, icons) and len(tail) > 1:  # one word longer than the line
-        tail = tail[1:]
-    head = ""
-    for word in words[: len(words) - len(tail.split(" "))]:
-        candidate = f"{head} {word}" if head else word
-        if not measure.fits(candidate + ELISION + tail, icons):
-            break
-        head = candidate
-    if not head and len(words) > 1:  # not even the first word: its start, then the elision
-        first = words[0]
-        head = first[:_longest_fitting_prefix(first, measure, icons, fixed=ELISION + tail)]
-    return f"{head}{ELISION}{tail}" if head else ELISION.lstrip() + tail
+    if len(words) == 1:  # one long word (a file name): its start and its end, around the elision
+        end = flat[-_longest_fitting_prefix(flat[::-1], measure.less(measure.room * 0.6 / measure.scale), icons):]
+        return flat[:_longest_fitting_prefix(flat, measure, icons, fixed=ELISION + end)] + ELISION + end
+    tails = [" ".join(words[-count:]) for count in range(len(words) - 1, 0, -1)]
+    tails = [tail for tail in tails if measure.width(tail) <= measure.room / 2] or [words[-1]]
+    for tail in tails:  # the longest end first, down to the last word
+        head = ""
+        for word in words[: len(words) - len(tail.split(" "))]:
+            candidate = f"{head} {word}" if head else word
+            if not measure.fits(candidate + ELISION + tail, icons):
+                break
+            head = candidate
+        if head:
+            return f"{head}{ELISION}{tail}"
+    tail = tails[-1]
+    first = words[0]
+    return first[:_longest_fitting_prefix(first, measure, icons, fixed=ELISION + tail)] + ELISION + tail
 
 
 def _longest_fitting_prefix(text: str, measure: Measure, icons: int, fixed: str = "") -> int:

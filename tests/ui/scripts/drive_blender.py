@@ -247,7 +247,7 @@ def around(x: int, y: int, width: int = 900, height: int = 700) -> list[int]:
     bottom left), where a menu or dialog opened at the mouse is; clipped to the screen."""
     window = bpy.context.window_manager.windows[0]
     top = window.y + window.height - y
-    left, upper = max(0, x - width // 3), max(0, top - height // 2)
+    left, upper = max(0, x - width // 2), max(0, top - height // 2)
     return [left, upper, min(width, window.width - left), min(height, window.height - upper)]
 
 
@@ -676,6 +676,7 @@ class CutSamplePanel(bpy.types.Panel):
 def cut_sample() -> Iterator[float]:
     bpy.utils.register_class(CutSamplePanel)
     _, _, region = view3d()
+    yield from redrawn()  # a category exists once a panel of it was drawn
     region.active_panel_category = "Cut"
     yield from redrawn()
     cropped_screenshot("cut_sample_screenshot", 'VIEW_3D', 'UI')
