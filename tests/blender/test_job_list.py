@@ -487,3 +487,16 @@ def test_long_lines_wrap_at_words_and_a_long_name_keeps_its_number(rt: Any, job_
     assert shown.startswith("wooden") and shown.endswith("12)"), shown
     tooltip = job_list.TRIPO_OT_job_expand.description(bpy.context, SimpleNamespace(job_id="long"))
     assert name in tooltip and note in tooltip and "Blender could not import model.glb" in tooltip
+
+@pytest.mark.parametrize("name", ["f486a0c2d1e94b7c9a5e3f2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d524.fbx",
+                                  "crate variant number 12", "a rather long prompt for a tiny dragon figurine 7"])
+def test_a_name_shortened_in_the_middle_keeps_its_start_and_its_end(name: str) -> None:
+    """Whatever the name, the shortened one fits, starts like it, ends like it (the number or the
+    file's suffix), and its elision touches no word: no "word…" for the OCR check to find."""
+    fit = addon_module("blender.text_fit")
+    measure = fit.Measure(room=120.0, font_px=11.0, scale=1.0)
+    shown = fit.middle(name, measure)
+    head, _, tail = shown.partition(fit.ELISION)
+    assert measure.fits(shown) and tail, shown
+    assert name.startswith(head) and name.endswith(tail), shown
+    assert head and (" " not in name or name.split(" ")[0] in head.split(" ")), "a first word stays whole"

@@ -48,7 +48,7 @@ OUT_DIR = ROOT / "build" / "ui" / RELEASE.blender  # one folder per window
 SCREEN = (1600, 1000)
 PROMPT = "a small cat statue"
 IMPORT_TIMEOUT = 90  # seconds the script waits for the add-on's pump to import the result
-BLENDER_TIMEOUT = 240  # seconds for the whole Blender run, startup and quit included
+BLENDER_TIMEOUT = 480  # seconds for the whole Blender run, startup and quit included (2 busy cores)
 HEADLESS_TIMEOUT = 180  # seconds for the headless script (three generations)
 XVFB_TIMEOUT = 30
 #: Screenshots the script takes: config key -> file name (in the run folder, then in OUT_DIR).

@@ -9,8 +9,9 @@ Tesseract comes from Debian's registry, installed in the Debian root with Blende
 (``tools.debian_root.BASE_PACKAGES``), and runs there through chroot like everything else of
 the window steps. Blender's UI font is small (11 px at UI scale 1) and light on dark: each image
 is enlarged :data:`SCALE` times, made grey and inverted (dark text on a light ground is what
-Tesseract reads best) before it is read, once as a block of text (``--psm 6``) and once as
-sparse text (``--psm 11``, for menus and rows beside icons); a cut found by either counts.
+Tesseract reads best) before it is read as a block of text (``--psm 6``: a sidebar, a column
+of rows) and, where menus and dialogs float over the 3D view, also as sparse text (``--psm 11``);
+a cut found by either counts.
 
 Not every "…" is a cut: a menu item that opens a dialog ends in "…" by Blender's convention
 ("Texture…"). Those are passed in as ``intended`` (the texts the add-on itself drew with "…"):
@@ -31,7 +32,7 @@ from tools.debian_root import chroot_command
 from .conftest import inside
 
 SCALE = 3  # times the screenshot is enlarged before Tesseract reads it
-PAGE_MODES = (6, 11)  # Tesseract page segmentation: a uniform block of text; sparse text
+BLOCK, SPARSE = 6, 11  # Tesseract's page segmentation modes: a uniform block of text; sparse text
 OCR_TIMEOUT = 120  # seconds for one image in one mode
 #: A word (letters or digits) directly followed by an ellipsis or two or more dots: what Blender's
 #: cut looks like once read ("Prefere…", "Allow Online Acc...", "processed.. Check").
@@ -68,16 +69,17 @@ def cuts_in(lines: Iterable[str], image: str, intended: Sequence[str] = ()) -> l
     return found
 
 
-def read_text(root: Path, image: Path, work: Path, box: Sequence[int] | None = None) -> list[str]:
-    """The lines Tesseract reads in ``image`` (or in ``box``: x, y, width, height), in each of
-    :data:`PAGE_MODES`. ``image`` and ``work`` are folders under ``root`` (the Debian root)."""
+def read_text(root: Path, image: Path, work: Path, box: Sequence[int] | None = None,
+              modes: Sequence[int] = (BLOCK,)) -> list[str]:
+    """The lines Tesseract reads in ``image`` (or in ``box``: x, y, width, height), in each page
+    segmentation mode of ``modes``. ``image`` and ``work`` are under ``root`` (the Debian root)."""
     prepared = work / f"{image.stem}-ocr.png"
     crop = ["-crop", "{2}x{3}+{0}+{1}".format(*box), "+repage"] if box else []
     subprocess.run(chroot_command(root, "convert", inside(root, image), *crop, "-colorspace", "Gray",
                                   "-resize", f"{SCALE * 100}%", "-negate", inside(root, prepared)),
                    check=True, capture_output=True, timeout=OCR_TIMEOUT)
     lines: list[str] = []
-    for mode in PAGE_MODES:
+    for mode in modes:
         done = subprocess.run(chroot_command(root, "tesseract", inside(root, prepared), "-", "--psm", str(mode)),
                               capture_output=True, text=True, timeout=OCR_TIMEOUT)
         if done.returncode != 0:
