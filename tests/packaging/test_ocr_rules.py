@@ -2,7 +2,7 @@
 
 The window steps read every screenshot and fail on a cut word; here the rule itself: what counts
 as Blender's cut, what is excused (a menu item that opens a dialog ends in "…" on purpose; a name
-shortened in the middle has a spaced " … " that touches no word), and what the failure says.
+shortened in the middle has a bracketed " […] " that touches no word), and what the failure says.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def test_blenders_cuts_are_found_however_tesseract_spells_the_ellipsis() -> None
 
 
 def test_whole_lines_and_spaced_elisions_are_not_cuts() -> None:
-    lines = ["Key OK: 9620 credits (checked 16:52)", "> wooden crate … (model 12)", "1-10 of 30 >", "v2.5"]
+    lines = ["Key OK: 9620 credits (checked 16:52)", "> wooden crate […] (model 12)", "> Animate a [...] (walk, run)", "1-10 of 30 >", "v2.5"]
     assert cuts_in(lines, "jobs.png") == []
 
 

@@ -15,8 +15,8 @@ a cut found by either counts.
 
 Not every "…" is a cut: a menu item that opens a dialog ends in "…" by Blender's convention
 ("Texture…"). Those are passed in as ``intended`` (the texts the add-on itself drew with "…"):
-a match is excused only when the word before the mark ends one of them. The spaced elision of
-a name shortened in the middle ("crate … 12") is no cut either: no word touches the mark.
+a match is excused only when the word before the mark ends one of them. The bracketed elision
+of a name shortened in the middle ("crate […] 12") is no cut either: no word touches the mark.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ fail when it should.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from typing import Any
 
@@ -27,6 +28,9 @@ MIN_LINES = 3  # fewer lines read than this: the OCR saw nothing, and a clean re
 #: Blender's own menu items that end in "…" by its convention (they open a dialog), seen around
 #: the add-on's submenu in the object context menu: Blender's text, not a cut.
 BLENDER_ELLIPSES = ("Rename Active Object…",)
+#: Lines Blender itself draws in Preferences about every extension: its install path ("File"),
+#: which Blender shortens in the middle when the window is narrow. Not the add-on's text.
+BLENDER_LINES = re.compile(r"^\W*File\s+/")
 
 
 def boxes_of(name: str, visit: Visit, dialog_run: DialogRun) -> list[list[int] | None]:
@@ -71,7 +75,7 @@ def test_no_word_is_cut_off(name: str, ocr_lines: dict[str, list[str]], visit: V
     path = OUT_DIR / name
     assert path.is_file(), f"{path} was not taken"
     assert len(lines) >= MIN_LINES, f"OCR read almost nothing in {path}: {lines}"
-    cuts = ocr.cuts_in(lines, str(path), intended_ellipses(visit))
+    cuts = ocr.cuts_in([line for line in lines if not BLENDER_LINES.match(line)], str(path), intended_ellipses(visit))
     assert not cuts, "text cut off:\n" + "\n".join(map(str, cuts))
 
 
@@ -96,4 +100,4 @@ def test_offline_generate_is_greyed_with_the_reason_in_full(visit: Visit, ocr_li
 def test_multiview_inputs_leave_the_jobs_panel_on_screen(ocr_lines: dict[str, list[str]]) -> None:
     text = joined(ocr_lines[CROPS["multiview_screenshot"]])
     assert "Front" in text and "Right" in text, text
-    assert "Jobs" in text, f"the Jobs panel is pushed off the sidebar by the multiview form: {text}"
+    assert "Clear Finished" in text, f"the Jobs panel is pushed off the sidebar by the multiview form: {text}"

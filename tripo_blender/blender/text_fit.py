@@ -9,7 +9,7 @@ background builds), an average glyph width stands in.
 
 Sentences are never shortened: they wrap (:func:`wrap`, :func:`draw_text`), like Blender's own
 tooltips. Only a *name* that must stay on one line (a job's row, an image's caption) is shortened,
-in the middle (:func:`middle`): whole words out of its middle become " … ", so its start and its
+in the middle (:func:`middle`): whole words out of its middle become " […] ", so its start and its
 end (the number or suffix that tells "crate variant 12" from "crate variant 13") stay, and no
 word is ever cut in two; the caller shows the whole name in a tooltip.
 
@@ -28,8 +28,9 @@ import blf
 
 __all__ = ["Measure", "measure_for", "dialog_measure", "wrap", "middle", "draw_text", "ELISION", "DEFAULT_WIDTH"]
 
-#: What stands for the words :func:`middle` leaves out (spaced: no word is cut).
-ELISION = " … "
+#: What stands for the words :func:`middle` leaves out: the bracketed ellipsis of a quotation,
+#: which no one (and no OCR) takes for Blender's cut "word…", even beside a one-letter word.
+ELISION = " […] "
 #: Sidebar width in pixels at UI scale 1 when there is no region to ask (background, tests).
 DEFAULT_WIDTH = 280
 _PANEL_MARGIN = 30  # panel padding on both sides plus the region's scroll bar, at scale 1
@@ -118,7 +119,7 @@ def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
 
 def middle(text: str, measure: Measure, icons: int = 0) -> str:
     """``text`` on one line: whole when it fits, else its start and its end with whole words of
-    its middle replaced by :data:`ELISION` ("wooden crate … (model 12)"). The last word always
+    its middle replaced by :data:`ELISION` ("wooden crate […] (model 12)"). The last word always
     stays (the number or suffix that tells two names apart), and as much of the end as fits in
     about half the line while the first word stays whole; only a first word too long for what is
     left keeps just its start, still beside the spaced elision (no "word…")."""
