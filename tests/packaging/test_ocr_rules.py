@@ -21,7 +21,8 @@ def test_blenders_cuts_are_found_however_tesseract_spells_the_ellipsis() -> None
 
 
 def test_whole_lines_and_spaced_elisions_are_not_cuts() -> None:
-    lines = ["Key OK: 9620 credits (checked 16:52)", "> wooden crate […] (model 12)", "> Animate a [...] (walk, run)", "1-10 of 30 >", "v2.5"]
+    lines = ["Key OK: 9620 credits (checked 16:52)", "> wooden crate […] (model 12)",
+             "> Animate a [...] (walk, run)", "1-10 of 30 >", "v2.5"]
     assert cuts_in(lines, "jobs.png") == []
 
 

@@ -56,8 +56,9 @@ def ocr_lines(visit: Visit, dialog_run: DialogRun) -> dict[str, list[str]]:
                 continue
             image = work / name
             shutil.copy(OUT_DIR / name, image)
-            read[name] = [line for box in boxes_of(name, visit, dialog_run)  # boxes float over the 3D view
-                          for line in ocr.read_text(root, image, work, box, (ocr.BLOCK, ocr.SPARSE) if box else (ocr.BLOCK,))]
+            read[name] = []
+            for box in boxes_of(name, visit, dialog_run):  # a box floats over the 3D view: read it both ways
+                read[name] += ocr.read_text(root, image, work, box, (ocr.BLOCK, ocr.SPARSE) if box else (ocr.BLOCK,))
     (OUT_DIR / "ocr.txt").write_text("".join(f"== {name}\n" + "\n".join(lines) + "\n" for name, lines in read.items()))
     return read
 

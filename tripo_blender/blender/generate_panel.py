@@ -86,7 +86,8 @@ def _draw_prompt(layout: Any, pg: TripoGenerateForm) -> None:
     text = " ".join(pg.prompt.split())
     if not measure_for(bpy.context).fits(text, icons=1):  # the one-line field hides the rest: preview it wrapped
         # a long prompt: its first words, whole, then how long it is (never a word cut in two)
-        head = text[:_PREVIEW_CHARS + 1].rsplit(" ", 1)[0] if " " in text[:_PREVIEW_CHARS + 1] else text[:_PREVIEW_CHARS]
+        start = text[:_PREVIEW_CHARS + 1]
+        head = start.rsplit(" ", 1)[0] if " " in start else text[:_PREVIEW_CHARS]
         preview = text if len(text) <= _PREVIEW_CHARS else f"{head} […] ({len(text)} characters in all)"
         _fit(layout, preview)
     layout.prop(pg, "negative_prompt", text="", icon='REMOVE', placeholder="Negative prompt (optional)")

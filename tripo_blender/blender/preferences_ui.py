@@ -56,7 +56,7 @@ def human_size(size: int) -> str:
 def balance_text(info: BalanceInfo) -> tuple[str, str]:
     """The account line and its icon for ``info``."""
     if info.checking:
-        return "Checking the key…", 'SORTTIME'
+        return "Checking the key with Tripo", 'SORTTIME'
     if info.error:
         return info.error, 'ERROR'
     if info.balance is not None:
