@@ -27,7 +27,7 @@ CHECKED = sorted({*SCREENSHOTS.values(), *CROPS.values(), *RIG_SCREENSHOTS.value
 MIN_LINES = 3  # fewer lines read than this: the OCR saw nothing, and a clean result would mean nothing
 #: Blender's own menu items that end in "…" by its convention (they open a dialog), seen around
 #: the add-on's submenu in the object context menu: Blender's text, not a cut.
-BLENDER_ELLIPSES = ("Rename Active Object…",)
+BLENDER_ELLIPSES = ("Rename Active Object…", "Insert Keyframe with Keying Set…")
 #: Lines Blender itself draws in Preferences about every extension: its install path ("File"),
 #: which Blender shortens in the middle when the window is narrow. Not the add-on's text.
 BLENDER_LINES = re.compile(r"^\W*File\s+/")
