@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+import time
 from typing import Any
 
 import pytest
 
 from . import ocr
-from .conftest import CROPS, OUT_DIR, RIG_SCREENSHOTS, SCREENSHOTS, DialogRun, Visit, enter_debian_root, run_folder
+from .conftest import (CROPS, OUT_DIR, RIG_SCREENSHOTS, SCREENSHOTS, DialogRun, Visit, _timings, enter_debian_root,
+                       run_folder)
 
 CUT_SAMPLE = CROPS["cut_sample_screenshot"]
 #: Every screenshot checked, by file name (the cut sample is the check's own test).
@@ -47,6 +49,7 @@ def boxes_of(name: str, visit: Visit, dialog_run: DialogRun) -> list[list[int] |
 def ocr_lines(visit: Visit, dialog_run: DialogRun) -> dict[str, list[str]]:
     """What Tesseract read in each screenshot (name -> lines); a missing screenshot reads as []."""
     read: dict[str, list[str]] = {}
+    started = time.monotonic()
     with contextlib.ExitStack() as stack:
         root = enter_debian_root(stack)
         work = run_folder(stack, root, "tripo-ocr-")
@@ -59,6 +62,7 @@ def ocr_lines(visit: Visit, dialog_run: DialogRun) -> dict[str, list[str]]:
             read[name] = []
             for box in boxes_of(name, visit, dialog_run):  # a box floats over the 3D view: read it both ways
                 read[name] += ocr.read_text(root, image, work, box, (ocr.BLOCK, ocr.SPARSE) if box else (ocr.BLOCK,))
+    _timings["ocr"] = time.monotonic() - started
     (OUT_DIR / "ocr.txt").write_text("".join(f"== {name}\n" + "\n".join(lines) + "\n" for name, lines in read.items()))
     return read
 

@@ -654,8 +654,9 @@ def offline_and_multiview() -> Iterator[float]:
     cropped_screenshot("offline_screenshot", 'VIEW_3D', 'UI')
     RESULT["offline"]["generate_poll"] = bool(bpy.ops.tripo.generate_form.poll())
     form.mode = 'MULTIVIEW'
-    yield 1.0  # the panels below slide to their new place
-    yield from redrawn()
+    for _ in range(4):  # the panels below slide to their new place, one redraw at a time
+        yield 0.3
+        yield from redrawn()
     cropped_screenshot("multiview_screenshot", 'VIEW_3D', 'UI')
     form.mode = 'TEXT'
 
