@@ -544,20 +544,27 @@ def test_progress_moves_between_polls_without_an_eta(job_list: Any) -> None:
     assert job_list.row_status(fresh, now=start + 65).text == "Running 0%, 1 min 05 s so far"
 
 
-def test_a_long_line_is_shortened_to_fit_and_its_tooltip_says_it_all(rt: Any, job_list: Any) -> None:
+def test_long_lines_wrap_at_words_and_a_long_name_keeps_its_number(rt: Any, job_list: Any) -> None:
+    """Nothing is cut: a long note or error wraps at words to the sidebar's width; only the name
+    stays on one line, shortened in the middle, its distinguishing end kept; the row's tooltip
+    says it all."""
     note = ("the result was saved to /home/artist/.config/blender/4.2/extensions/.user/user_default/"
             "tripo_blender/cache/0edda99d-1234/model.glb because the importer failed")
-    rt._view.put(make_job("failed", name="A rather long prompt for a tiny dragon figurine", note=note, id="long",
+    name = "wooden crate variant for the harbour scene (model 12)"
+    rt._view.put(make_job("failed", name=name, note=note, id="long",
                           error=addon_module("jobs").JobError("Blender could not import model.glb")))
     narrow = wide_sidebar(280)
     layout = draw_panel(job_list.TRIPO_PT_jobs, narrow)
     measure = job_list.measure_for(narrow)
     texts = [t for t in drawn_texts(layout) if t]
     assert all(measure.width(t) <= measure.room for t in texts), texts
-    assert not any("…" in t for t in texts), "shortened lines end with (more), never Blender's cut mark"
-    assert any(t.endswith("(more)") for t in texts), texts
+    assert not any(t.endswith("(more)") or "…" in t.replace(" […] ", "") for t in texts), texts
+    joined = " ".join(texts)
+    assert "because the importer failed" in joined and "Blender could not import model.glb" in joined, texts
+    [shown] = [t for t in texts if " […] " in t]
+    assert shown.startswith("wooden") and shown.endswith("12)"), shown
     tooltip = job_list.TRIPO_OT_job_expand.description(bpy.context, SimpleNamespace(job_id="long"))
-    assert note in tooltip and "Blender could not import model.glb" in tooltip
+    assert name in tooltip and note in tooltip and "Blender could not import model.glb" in tooltip
 
 
 def _retry_when_free(rt: Any, job_id: str) -> None:
@@ -622,3 +629,17 @@ def test_send_again_is_offered_after_the_settle_window_and_pays_only_when_clicke
     assert done.state.value == "done" and len(created(online)) == 2
     description = bpy.ops.tripo.job_send_again.get_rna_type().description
     assert "second time" in description
+
+
+@pytest.mark.parametrize("name", ["f486a0c2d1e94b7c9a5e3f2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d524.fbx",
+                                  "crate variant number 12", "a rather long prompt for a tiny dragon figurine 7"])
+def test_a_name_shortened_in_the_middle_keeps_its_start_and_its_end(name: str) -> None:
+    """Whatever the name, the shortened one fits, starts like it, ends like it (the number or the
+    file's suffix), and its elision touches no word: no "word…" for the OCR check to find."""
+    fit = addon_module("blender.text_fit")
+    measure = fit.Measure(room=120.0, font_px=11.0, scale=1.0)
+    shown = fit.middle(name, measure)
+    head, _, tail = shown.partition(fit.ELISION)
+    assert measure.fits(shown) and tail, shown
+    assert name.startswith(head) and name.endswith(tail), shown
+    assert head and (" " not in name or name.split(" ")[0] in head.split(" ")), "a first word stays whole"

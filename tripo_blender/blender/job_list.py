@@ -33,8 +33,8 @@ backwards on screen; the text says the server's ETA only when there is one, else
 The panel draws only what :meth:`Runtime.jobs` holds (snapshots applied by the pump): drawing
 never waits, never touches the disk beyond the preview cache, never creates the runner.
 Row texts come from :func:`row_status`, a pure function, so tests check them without a UI;
-every line is fitted to the sidebar's measured width (:mod:`.text_fit`), a shortened one keeps
-its whole text in the tooltip and in Copy Details.
+every line is wrapped to the sidebar's measured width (:mod:`.text_fit`); only the name is kept to
+one line, shortened in the middle (its number stays), and the row's tooltip says it all.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ from ..rules.settings import Connection
 from .settings import snapshot
 from .windows import tag_redraw
 from .runtime import online_access, runtime
-from .text_fit import Measure, draw_text, measure_for, shorten
+from .text_fit import Measure, draw_text, measure_for, middle
 from .uncertain_view import draw_search, is_unsure, send_again_warning, status_text
 
 __all__ = [
@@ -371,12 +371,15 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
     toggle = head.operator("tripo.job_expand", text="", emboss=False,
                            icon='DISCLOSURE_TRI_DOWN' if expanded else 'DISCLOSURE_TRI_RIGHT')
     toggle.job_id = job.id
-    head.label(text=shorten(job.name, measure.less(_BUTTON * (len(buttons) + 1)), icons=1), icon=status.icon)
+    head.label(text=middle(job.name, measure.less(_BUTTON * (len(buttons) + 1)), icons=1), icon=status.icon)
     for idname, icon in buttons:
         _job_button(head, idname, job, icon)
     line = measure.less(_BUTTON)
-    if status.factor is not None:
-        column.progress(factor=status.factor, type='BAR', text=shorten(status.text, line))
+    if status.factor is not None:  # a bar's text cannot wrap: when it is too long, it goes below
+        fits = line.less(_BUTTON).fits(status.text)
+        column.progress(factor=status.factor, type='BAR', text=status.text if fits else f"{status.factor:.0%}")
+        if not fits:
+            _draw_line(column, job, status.text, line)
     else:
         _draw_line(column, job, status.text, line)
     if waiting:
@@ -393,7 +396,7 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
         _job_button(row, TRIPO_OT_job_convert.bl_idname, job, 'FILE_REFRESH', offer)
         _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
     if expanded:
-        _draw_details(layout.box(), job, measure, connection)
+        _draw_details(layout.box(), job, measure.boxed(), connection)
 
 
 def error_line(job: Job) -> str:
@@ -403,13 +406,8 @@ def error_line(job: Job) -> str:
 
 
 def _draw_line(layout: Any, job: Job, text: str, measure: Measure, icon: str = 'NONE') -> None:
-    """One line of a row; when it had to be shortened, it opens the row and its tooltip says it all."""
-    short = shorten(text, measure, icons=0 if icon == 'NONE' else 1)
-    if short == " ".join(text.split()):
-        layout.label(text=short, icon=icon)
-        return
-    op = layout.operator("tripo.job_expand", text=short, icon=icon, emboss=False)
-    op.job_id = job.id
+    """One line of a row, wrapped at words to the room it really gets (never cut)."""
+    draw_text(layout, text, measure, icon=icon)
 
 
 def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) -> None:
