@@ -394,6 +394,13 @@ class Runtime:
         """Every job the pump has seen, newest first. Never creates the runner (safe in draw)."""
         return self._view.jobs()
 
+    @property
+    def jobs_version(self) -> int:
+        """A stamp that changes whenever :meth:`jobs` would list another set of jobs, in another
+        order, or a job changed beyond its progress (:class:`~.job_view.JobView`): what a drawer
+        keys a listing it computed from :meth:`jobs` on."""
+        return self._view.version
+
     def job(self, job_id: str) -> Job | None:
         return self._view.get(job_id)
 
