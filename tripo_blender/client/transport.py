@@ -36,16 +36,15 @@ Rules, and why:
   error or result carries the id the response echoed, else the one sent, for support.
 * **Presigned uploads** (``PUT`` to a storage URL) carry no ``Authorization`` (:class:`NoAuth`).
 * The sleep function is injectable so tests can record back-off delays instead of waiting.
-* ``requests`` (and urllib3) are imported when a transport opens its session or handles a request,
-  not with this module: the add-on imports the client when Blender enables it, and ``requests``
-  was 58 ms of a 137 ms enable. Any callable is a requests auth, so :class:`BearerAuth` and
+* ``requests`` (and urllib3, and the standard library's HTTP modules) are imported when a transport
+  opens its session or handles an answer, not with this module: the add-on imports the client
+  when Blender enables it, and ``requests`` was 58 ms of a 137 ms enable. Any callable is a requests auth, so :class:`BearerAuth` and
   :class:`NoAuth` need no import at class definition.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import enum
 import itertools
 import json
@@ -57,7 +56,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from http.cookiejar import DefaultCookiePolicy
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -158,6 +156,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # see the module docstring: imported when an answer needs it
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
@@ -408,6 +408,8 @@ class Transport:
         self._server_offset: float | None = None
         self._owns_session = session is None
         if session is None:
+            from http.cookiejar import DefaultCookiePolicy  # urllib.request, http.client, ssl, email…
+
             import requests
             from requests.adapters import HTTPAdapter
 
