@@ -96,6 +96,15 @@ def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, 
     assert "Text to Model" in label_texts(draw_open(job_list, f"job-{state}-Cat")), "the kind, when opened"
 
 
+@pytest.mark.parametrize(("note", "text"), [
+    ("cancelled by you", "Cancelled by you"),
+    ("cancelled by you; the task keeps running on Tripo", "Cancelled by you; the task keeps running on Tripo"),
+    ("the add-on was restarted before sending", "Cancelled (the add-on was restarted before sending)"),
+])
+def test_a_cancelled_row_says_it_once(note: str, text: str, job_list: Any) -> None:
+    assert job_list.row_status(make_job("cancelled", note=note)).text == text
+
+
 @pytest.mark.parametrize(("state", "expected", "absent"), [
     ("pending", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove"}),
     ("running", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove", "tripo.job_reimport"}),
@@ -114,22 +123,22 @@ def test_buttons_match_the_state(rt: Any, job_list: Any, state: str, expected: s
     assert not absent & ops, ops
 
 
-@pytest.mark.parametrize(("result", "expected"), [
-    ({"riggable": True, "rig_type": "biped"}, "Riggable, detected rig type: biped"),
-    ({"riggable": False, "rig_type": "others"}, "cannot be rigged"),
-])
-def test_riggability_answer_is_shown_and_no_file_buttons(rt: Any, job_list: Any, result: dict[str, Any],
-                                                          expected: str) -> None:
+def test_a_riggability_check_has_no_row_its_answer_is_the_rig_dialogs(rt: Any, job_list: Any) -> None:
+    """Every free check used to add a "Riggable? …" row nobody acts on; the Rig dialog shows the answer."""
     jobs = addon_module("jobs")
-    check = jobs.JobSpec(kind="check_riggable", params={"original_model_task_id": "t0"}, name="Riggable?")
+    check = jobs.JobSpec(kind="check_riggable", params={"original_model_task_id": "t0"}, name="Riggable? Cat")
     now = time.time()
     rt._view.put(jobs.Job(id="job-check", spec=check, state=jobs.JobState.DONE, created_at=now, updated_at=now,
-                          revision=1, task_id="t1", result=result))
-    layout = draw_open(job_list, "job-check")
-    assert expected in " ".join(label_texts(layout)), label_texts(layout)  # long answers wrap over labels
-    ops = set(operator_ids(layout))
-    assert not {"tripo.job_reimport", "tripo.job_open_folder"} & ops, ops
-    assert "tripo.job_remove" in ops
+                          revision=1, task_id="t1", result={"riggable": True, "rig_type": "biped"}))
+    texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert "No jobs yet" in texts and not any("Riggable" in t for t in texts), texts
+    rt._view.put(make_job("done", name="Cat"))
+    texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert "Cat" in texts and not any("Riggable" in t for t in texts), texts
+    assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
+    assert rt.job("job-check") is not None, "the Rig dialog still knows the answer"
+    answer = addon_module("blender.post_process").rig_check(rt.job("job-check"))
+    assert answer.text == "Riggable, detected rig type: biped"
 
 
 def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) -> None:
@@ -143,9 +152,32 @@ def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) 
     assert "Failed" in label_texts(layout)
     assert "You don't have enough credit to create this task" in text
     assert "Suggestion: Top up your credits" in text
-    assert "trace id trace-abc-123" in text and "Code 2010" in text
+    assert "trace-abc-123" not in text and "2010" not in text, "codes and trace ids are for Copy Details"
     assert "platform.tripo3d.ai" in text, "the add-on's own hint for 2010"
     assert _progress_calls(layout) == []
+    assert bpy.ops.tripo.job_copy_error(job_id="job-failed-Cat") == {'FINISHED'}
+    report = job_list.error_report(rt.job("job-failed-Cat"), addon_module("blender.settings").snapshot().connection)
+    assert "Trace id: trace-abc-123" in report and "Error code: 2010" in report
+
+
+def test_an_unreachable_tripo_reads_no_connection_and_keeps_the_route_for_support(
+        rt: Any, job_list: Any, prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline, the row leads with words an artist can act on; "POST /v3/…" is only in Copy Details."""
+    import socket
+    with socket.socket() as probe:  # a localhost port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
+    monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
+    prefs.api_key, prefs.api_base_url = TEST_KEY, f"http://127.0.0.1:{port}"
+    bpy.context.preferences.system.use_online_access = True
+    job = pump_job(rt, rt.submit(spec()).id, "failed", "uncertain", timeout=60)
+    assert job.state.value == "failed" and job.error.message.startswith("No connection to Tripo"), job.error
+    texts = drawn_texts(draw_open(job_list, job.id))
+    assert any(t.startswith("No connection to Tripo") for t in texts), texts
+    assert not any("/v3/" in t or "127.0.0.1" in t for t in texts), texts
+    report = job_list.error_report(job, addon_module("blender.settings").snapshot().connection)
+    assert "POST /v3/generation/text-to-model" in report and "could not connect" in report, report
 
 
 def test_uncertain_job_warns_about_charges(rt: Any, job_list: Any) -> None:
@@ -287,8 +319,8 @@ def test_reimport_open_folder_copy_and_remove(rt: Any, online: Emulator, clean_s
     done = pump_job(rt, job.id, "done")
 
     assert bpy.ops.tripo.job_reimport(job_id=job.id) == {'FINISHED'}
-    assert {c.name for c in clean_scene.collection.children} == {"Cat", "Cat.001"}
-    assert all(ob["tripo_task_id"] == done.task_id for ob in bpy.data.collections["Cat.001"].objects)
+    assert {c.name for c in clean_scene.collection.children} == {"Cat", "Cat 2"}
+    assert all(ob["tripo_task_id"] == done.task_id for ob in bpy.data.collections["Cat 2"].objects)
 
     opened: list[Path] = []
     monkeypatch.setattr(job_list, "open_folder", opened.append)
@@ -315,7 +347,7 @@ def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(rt: Any, onl
     assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {'FINISHED'}
     assert len(copied) == 1
     assert failed.error.trace_id and failed.error.trace_id in copied[0]
-    assert "Error code: 2" in copied[0] and "rejected the API key" in copied[0]
+    assert "Error code: 2" in copied[0] and "refused the API key" in copied[0]
     assert bad_key not in copied[0] and TEST_KEY not in copied[0]
 
 
@@ -375,7 +407,9 @@ def test_a_v2_era_job_shows_the_retired_api_and_offers_remove_not_retry(rt: Any,
 def test_a_job_tripo_forgot_after_seven_days_says_so(rt: Any, online: Emulator, job_list: Any) -> None:
     online.set_timing(run_seconds=600.0)
     job = rt.submit(spec())
-    pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="task id")
+    # seen running first, as a task is before Tripo forgets it (a fresh task it does not list yet
+    # is asked again for a while: jobs.watcher.MISSED_GRACE)
+    pump_until(rt, lambda: rt.job(job.id).state.value == "running", what="running")
     online.forget_task(rt.job(job.id).task_id)
     failed = pump_job(rt, job.id, "failed")
     assert failed.task_gone and failed.can_retry and not failed.retry_resends
@@ -509,7 +543,7 @@ def test_the_listing_kept_between_redraws_follows_every_change(rt: Any, job_list
 
 
 def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emulator, clean_scene: Any,
-                                                            job_list: Any) -> None:
+                                                            job_list: Any, capfd: pytest.CaptureFixture[str]) -> None:
     done = pump_job(rt, rt.submit(spec(name="Done one")).id, "done")
     online.set_timing(run_seconds=600.0)
     running = rt.submit(spec(name="Running one"))
@@ -520,12 +554,29 @@ def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emu
     folder = rt.task_folder(done)
     assert folder is not None and folder.is_dir()
 
+    capfd.readouterr()
     assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
-    assert [job.name for job in rt.jobs()] == ["Running one"]
+    assert [job.name for job in rt.jobs()] == ["Stopped one", "Running one"], "a stopped wait resumes for free"
+    report = capfd.readouterr().out
+    assert "Removed 1 finished job" in report and "Kept 1 failed, stopped or uncertain job" in report, report
     assert folder.is_dir(), "clearing the list keeps the downloaded files"
     assert any(ob.get("tripo_task_id") == done.task_id for ob in bpy.data.objects), "and the imported objects"
     assert "tripo.jobs_clear_finished" not in operator_ids(draw_panel(job_list.TRIPO_PT_jobs))
     assert rt.job(running.id).state.is_active
+
+
+def test_clear_finished_keeps_what_a_free_retry_or_a_charge_still_hangs_on(job_list: Any) -> None:
+    """Failures whose Retry is free (Tripo made the result) and uncertain jobs (maybe charged) stay;
+    done jobs and failures with nothing left to get back go."""
+    error = addon_module("jobs").JobError("Blender could not import it")
+    jobs = [make_job("done", name="Landed"),
+            make_job("failed", name="Refused prompt", error=error),  # no task: Retry would pay again
+            make_job("failed", name="Paid, not landed", task_id="t1", task_status="success", error=error),
+            make_job("cancelled", name="Stopped waiting", task_id="t2", task_status="running"),
+            make_job("uncertain", name="Maybe charged", error=error)]
+    assert {job.name: job_list.clearable(job) for job in jobs} == {
+        "Landed": True, "Refused prompt": True, "Paid, not landed": False, "Stopped waiting": False,
+        "Maybe charged": False}
 
 
 def test_reimport_is_offered_only_for_files_blender_can_open(rt: Any, job_list: Any, tmp_path: Path) -> None:

@@ -28,6 +28,9 @@ from .formats import content_type
 from .state import StoredFile, TaskRecord
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+#: A Draco-compressed GLB (``KHR_draco_mesh_compression`` required): what Tripo returns for image,
+#: multiview and segmentation tasks, and what Blenders without the decoder cannot open.
+DRACO_ASSET = "sphere.draco.glb"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Context:
     riggable: bool | None
     rig_type: str | None
     retarget_files: str = "model_url"  # one of RETARGET_FILES
+    compression: str | None = None  # "draco": model GLBs come Draco-compressed (Store.glb_compression)
 
     def name(self, stem: str, ext: str) -> str:
         return f"{stem}_{self.task_id}.{ext}"
@@ -170,6 +174,8 @@ def _generation(ctx: Context) -> Outputs:
         data = _segmented()
     if body.get("compress") == "geometry":  # Tripo's compress: a meshopt-compressed GLB (gltfpack -c)
         data = asset_bytes("Fox.meshopt.glb")
+    elif ctx.compression == "draco":
+        data = asset_bytes(DRACO_ASSET)
     return _with_render(ctx, Asset(ctx.name(stem, "glb"), data))
 
 
@@ -267,7 +273,8 @@ def _fbx_of(base: TaskRecord | None, with_animation: Any) -> bytes:
 
 def _segmentation(ctx: Context) -> Outputs:
     stem = "tripo_segmentation" if ctx.task_type == "mesh_segmentation" else "tripo_completion"
-    return {"model_url": Asset(ctx.name(stem, "glb"), _segmented())}
+    data = asset_bytes(DRACO_ASSET) if ctx.compression == "draco" else _segmented()
+    return {"model_url": Asset(ctx.name(stem, "glb"), data)}
 
 
 def _decimate(ctx: Context) -> Outputs:

@@ -32,6 +32,7 @@ from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
 from .routes import CREATION_ROUTES
 from .state import OUTCOMES, PROGRESS_CURVES, TIME_FORMATS, Clock, Outcome, Store
+from .variants import Variants
 
 logger = logging.getLogger(__name__)
 
@@ -442,6 +443,13 @@ class Emulator:
         with self._store.lock:
             self._store.riggable, self._store.rig_type = riggable, rig_type
 
+    def set_glb_compression(self, compression: str | None) -> None:
+        """``"draco"``: model GLBs of tasks created afterwards are Draco-compressed (None: plain)."""
+        if compression not in (None, "draco"):
+            raise ValueError(f"unknown GLB compression {compression!r}; use 'draco' or None")
+        with self._store.lock:
+            self._store.glb_compression = compression
+
     def echo_input(self, task_id: str, **fields: Any) -> None:
         """From now on the task's echoed ``input`` carries ``fields`` (a hostile or buggy server)."""
         with self._store.lock:
@@ -548,6 +556,12 @@ class Emulator:
         A negative ``seconds`` sets the service's clock behind this machine's (a skewed client
         clock): ``created_at`` and the HTTP ``Date`` header follow the emulator's clock."""
         self.clock.advance(seconds)
+
+    @property
+    def variants(self) -> Variants:
+        """Switches for the answer shapes of Tripo's other official SDKs (:mod:`.variants`):
+        ``emulator.variants.task_list = "array"``, ``.decimal_credits = True``, ``.answer_task_id(" {id}")``…"""
+        return self._store.variants
 
     @property
     def eta(self) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
+from .variants import Variants
 
 if TYPE_CHECKING:
     from .outputs import Outputs
@@ -192,11 +193,15 @@ class Store:
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
         self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
         self.rig_type: str | None = None
+        self.variants = Variants()  # answer shapes of the other official SDKs (see .variants)
         self.retarget_files = "model_url"  # how a retarget of an ``animations`` list answers (outputs.RETARGET_FILES)
         self.time_format = "z"  # a key of TIME_FORMATS
         self.registering = True  # False: new tasks stay unregistered until release_registration
         self.echo_inputs = True  # False: task objects echo no ``input`` (an empty object)
         self.usage_inputs = False  # True: usage rows echo each task's ``input`` too
+        #: "draco": generations and segmentations return Draco-compressed GLBs (as Tripo's image,
+        #: multiview and segment results often are); None: plain GLBs
+        self.glb_compression: str | None = None
 
     # ------------------------------------------------------------------ keys and balances
 

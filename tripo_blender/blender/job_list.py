@@ -51,16 +51,18 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from ..client.config import redact
+from ..client.models import format_credits
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE
+from ..jobs.stand_in import STAND_IN_FORMAT, stand_in_cost, stand_in_spec
+from ..rules.generate import cost_phrase
 from . import previews
 from ..rules.account import OFFLINE_HINT, UserError, code_hint
 from . import file_manager
 from .importer import can_import
-from .landing import waiting_for_object_mode
+from .landing import convert_offer, waiting_for_object_mode
 from ..rules.settings import Connection
 from .settings import snapshot
-from .post_process import rig_check
 from .windows import tag_redraw
 from .runtime import online_access, runtime
 from .text_fit import Measure, draw_text, measure_for, shorten
@@ -112,7 +114,7 @@ FILTERS: dict[str, tuple[str, frozenset[JobState]]] = {
     "DONE": ("Done", frozenset({JobState.DONE})),
     "FAILED": ("Failed", frozenset({JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})),
 }
-#: What "Clear Finished" removes. Not "uncertain": that one waits for the artist's decision.
+#: The states "Clear Finished" may remove (:func:`clearable` decides per job).
 FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 _MAX_GUESS = 99.0  # extrapolated progress never claims the task is done
 _BUTTON = 24  # one icon button beside a row's name, in pixels at UI scale 1
@@ -143,10 +145,10 @@ class PanelView:
         jobs costs what one of ten does."""
         key = (runtime.jobs_version, self.filter)
         if self._listing is None or self._listing[0] != key:
-            jobs = runtime.jobs()
+            jobs = [job for job in runtime.jobs() if listed(job)]
             states = FILTERS.get(self.filter, FILTERS["ALL"])[1]
             self._listing = key, Listing(tuple(job.id for job in jobs if job.state in states), bool(jobs),
-                                         any(job.state in FINISHED for job in jobs))
+                                         any(clearable(job) for job in jobs))
         return self._listing[1]
 
     def page_of(self, picked: Sequence[str]) -> tuple[list[Job], int, int]:
@@ -205,6 +207,10 @@ def _sentence(text: str) -> str:
 
 
 def _with_note(text: str, job: Job) -> str:
+    """``text`` with the job's note in brackets — or the note alone when it already says ``text``
+    ("Cancelled by you", never "Cancelled (cancelled by you)")."""
+    if job.note and job.note.lower().startswith(text.lower()):
+        return _sentence(job.note)
     return f"{text} ({job.note})" if job.note else text
 
 
@@ -273,7 +279,7 @@ def row_status(job: Job, now: float | None = None, progress: float | None = None
     if state == JobState.IMPORTING:
         return RowStatus("Importing into the scene", 1.0, icon)
     if state == JobState.DONE:
-        credits = f", {job.consumed_credit:g} credits" if job.consumed_credit else ""
+        credits = f", {format_credits(job.consumed_credit)} credits" if job.consumed_credit else ""
         return RowStatus(f"Done{credits}", None, icon)
     if state == JobState.FAILED:
         return RowStatus(_with_note("Failed", job), None, icon)
@@ -302,6 +308,8 @@ def error_report(job: Job, connection: Connection) -> str:
     error = job.error
     if error is not None:
         lines.append(f"Error: {error.message}")
+        if error.detail:
+            lines.append(f"Details: {error.detail}")
         if error.suggestion:
             lines.append(f"Suggestion: {error.suggestion}")
         hint = code_hint(error.code, connection)
@@ -402,6 +410,11 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED) \
             and not expanded:
         _draw_line(column, job, redact(error_line(job)), line, icon='ERROR')
+    offer = convert_offer(job, runtime.newest_first()) if job.state == JobState.FAILED else None
+    if offer:  # a result this Blender cannot decode: the fix that works here, on the row itself
+        row = column.row(align=True)
+        _job_button(row, TRIPO_OT_job_convert.bl_idname, job, 'FILE_REFRESH', offer)
+        _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
     if expanded:
         _draw_details(layout.box(), job, measure, connection)
 
@@ -428,9 +441,6 @@ def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) 
     if job.note:
         draw_text(box, job.note, measure, icon='INFO')
     if job.state == JobState.DONE:
-        if job.kind == CHECK_RIGGABLE.name:  # an answer, not a file: say it here as in the Rig dialog
-            check = rig_check(job)
-            draw_text(box, check.text, measure, icon=check.icon)
         if previews.has(job.id):
             box.template_icon(icon_value=previews.icon_id(job.id), scale=_THUMBNAIL_SCALE)
         if job.files:  # nothing to re-import or show for jobs that downloaded nothing
@@ -451,15 +461,33 @@ def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) ->
     hint = code_hint(error.code, connection)
     if hint:
         draw_text(box, hint, measure)
-    details = [f"code {error.code}"] if error.code is not None else []
-    if error.trace_id:
-        details.append(f"trace id {error.trace_id}")
-    if details:
-        draw_text(box, _sentence(", ".join(details)), measure)
+    # the route, the code and the trace id are for support: Copy Details has them, the row has words
     row = box.row(align=True)
     _job_button(row, "tripo.job_copy_error", job, 'COPYDOWN', "Copy Details")
     if job.files:
         _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
+
+
+def listed(job: Job) -> bool:
+    """Whether ``job`` has a row in the Jobs panel. The free riggability check does not: the Rig
+    dialog asks it and shows its answer, and a row per check ("Riggable? …") only crowded the
+    list with entries nobody acts on. Scripts get the check's job itself."""
+    return job.kind != CHECK_RIGGABLE.name
+
+
+def clearable(job: Job) -> bool:
+    """Whether "Clear Finished" removes ``job``: done, or failed/cancelled with nothing left that a
+    Retry could get for free.
+
+    Why not every failure: a failed or stopped job whose task Tripo made (a download or import that
+    failed, a wait the artist stopped) holds a paid result that Retry fetches for free, and an
+    uncertain one may have been charged; clearing them with the done ones would throw that away
+    without a word. An artist clearing "finished" rows means the ones that are over; those stay,
+    and the report says how many and why (each has its own Remove button).
+    """
+    if job.state == JobState.DONE:
+        return True
+    return job.state in FINISHED and (not job.can_retry or job.retry_resends)
 
 
 def _draw_filters(layout: Any, listing: Listing) -> None:
@@ -566,14 +594,21 @@ class TRIPO_OT_jobs_page(bpy.types.Operator):
 class TRIPO_OT_jobs_clear_finished(bpy.types.Operator):
     bl_idname = "tripo.jobs_clear_finished"
     bl_label = "Clear Finished"
-    bl_description = ("Remove done, failed and cancelled jobs from the list. Imported objects and downloaded "
-                      "files stay; uncertain jobs stay until you decide")
+    bl_description = ("Remove done jobs, and failed or cancelled ones Retry could not get for free, from the list. "
+                      "Imported objects and downloaded files stay; jobs whose Retry is free or that may have been "
+                      "charged (uncertain) stay until you remove them")
     bl_options = {'INTERNAL'}
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        removed = sum(1 for job in runtime.jobs() if job.state in FINISHED and runtime.forget(job.id))
+        removed = sum(1 for job in runtime.jobs() if listed(job) and clearable(job) and runtime.forget(job.id))
         VIEW.expanded &= {job.id for job in runtime.jobs()}
-        self.report({'INFO'}, f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list.")
+        kept = sum(1 for job in runtime.jobs() if listed(job) and not job.state.is_active)
+        text = f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list."
+        if kept:
+            text += (f" Kept {kept} failed, stopped or uncertain job{'s' if kept != 1 else ''}: Retry may still get "
+                     f"{'them' if kept != 1 else 'it'} for free (or {'they' if kept != 1 else 'it'} may have been "
+                     "charged). Remove each with its own button.")
+        self.report({'INFO'}, text)
         tag_redraw()
         return {'FINISHED'}
 
@@ -739,6 +774,33 @@ class TRIPO_OT_job_land_now(_JobOperator):
         return {'FINISHED'}
 
 
+class TRIPO_OT_job_convert(_JobOperator):
+    bl_idname = "tripo.job_convert"
+    bl_label = "Convert"
+    bl_description = ("Have Tripo convert this result to FBX, which this Blender can open, and land it in place of "
+                      "the result it could not open (a new request that costs credits; you are asked first)")
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        job = runtime.job(self.job_id)
+        if job is None or convert_offer(job, runtime.jobs()) is None:
+            return self.execute(context)  # act() (or the lookup) says why there is nothing to convert
+        return window_manager(context).invoke_confirm(
+            self, event, title="Send a New Paid Request?", confirm_text="Convert", icon='QUESTION',
+            message=f"Tripo converts \"{job.name}\" to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))}); "
+                    "it lands here as this result would have.")
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        if convert_offer(job, runtime.jobs()) is None:  # a script, or a second click after the first
+            self.report({'WARNING'}, f"\"{job.name}\" needs no conversion (or one is already under way).")
+            return {'CANCELLED'}
+        try:
+            converting = runtime.submit(stand_in_spec(job))
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        self.report({'INFO'}, f"Sent \"{converting.name}\" to Tripo: it lands in place of \"{job.name}\".")
+        return {'FINISHED'}
+
+
 class TRIPO_OT_job_open_folder(_JobOperator):
     bl_idname = "tripo.job_open_folder"
     bl_label = "Open Folder"
@@ -788,6 +850,7 @@ CLASSES: tuple[type, ...] = (
     TRIPO_OT_job_follow_candidate,
     TRIPO_OT_job_reimport,
     TRIPO_OT_job_land_now,
+    TRIPO_OT_job_convert,
     TRIPO_OT_job_open_folder,
     TRIPO_OT_job_remove,
     TRIPO_OT_job_copy_error,

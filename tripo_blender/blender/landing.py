@@ -41,21 +41,25 @@ Rules that hold for all of them, and why:
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence, cast
+from typing import Any, Iterable, Mapping, Sequence, cast
 
 import bpy
 
-from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job
+from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job, JobState
 from ..jobs import Landing as Arrival
 from ..jobs.kinds import KINDS, MODEL_OUTPUTS, THUMBNAIL_OUTPUT
+from ..jobs.stand_in import STAND_IN_FORMAT, conversion_of, stand_in_cost, stand_in_for
 from ..jobs.verify import intent_time
 from ..client.models import TaskOutput
+from ..rules.generate import cost_phrase
 from .importer import (JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, Tags,
                        can_import, import_result, push_undo, task_id_of)
 from .naming import character_of, followed_character, followed_result_name, name_result, result_name
 from .concept_images import land_images
+from .decoders import missing_for
 from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_like_source
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig
 from .sources import DEFAULT_PLACEMENT, source_of
@@ -64,7 +68,8 @@ from ..rules.tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, create
                    has_parts, result_task_type, rig_tags, strip_duplicate_suffix)
 from .windows import main_window_override
 
-__all__ = ["Landing", "import_job", "import_plain", "arrival_of", "waiting_for_object_mode", "model_file", "model_files",
+__all__ = ["Landing", "import_job", "missing_decoder_advice", "convert_offer", "import_plain", "arrival_of",
+           "waiting_for_object_mode", "model_file", "model_files",
            "result_tags", "placement"]
 
 log = logging.getLogger(__name__)
@@ -170,12 +175,43 @@ class Landing:
 LOCAL_SOURCE = "local mesh"
 
 
+def missing_decoder_advice(job: Job) -> str:
+    """What to do about a result this Blender cannot decode (:class:`.importer.MissingDecoder`):
+    the row's Convert button, with its price, and where the file is."""
+    if not job.task_id:
+        return "The downloaded file stays in its folder (Folder): open it in a Blender that has the decoder."
+    return (f"Convert (on this row) has Tripo turn it into an {STAND_IN_FORMAT} file, which this Blender opens, "
+            f"and lands it here ({cost_phrase(stand_in_cost(job))}). The downloaded file stays in its folder.")
+
+
+def convert_offer(job: Job, jobs: Iterable[Job]) -> str | None:
+    """The label of the row's Convert button ("Convert to FBX (≈ 5 credits)") when ``job`` failed
+    only because this Blender cannot decode its file (asked again here: the journal may bring back
+    such a row in a Blender that can), and no conversion of it is under way or landed."""
+    if job.state != JobState.FAILED or not job.task_id:
+        return None
+    path = model_file(job.files)
+    if path is None or not os.path.isfile(path) or not missing_for(path):
+        return None
+    if conversion_of(job, jobs) is not None:
+        return None
+    return f"Convert to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))})"
+
+
 def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
     """Land ``job``'s downloaded result in the scene (see the module docstring).
 
     Raises :class:`ImportFailed` when there is nothing to import or Blender refuses the file
-    (nothing is left in the scene then).
+    (nothing is left in the scene then), :class:`.importer.MissingDecoder` before trying when this
+    Blender cannot decode it. A conversion asked for such a result (:mod:`..jobs.stand_in`) lands
+    as that result would have: its name, its place, its tags.
     """
+    original = stand_in_for(job)
+    if original is not None:
+        landing = import_job(original, files, options)
+        landing.note = " ".join(n for n in (f"Landed in place of \"{original.name}\" (as {STAND_IN_FORMAT}).",
+                                            landing.note) if n)
+        return landing
     if arrival_of(job.kind) == Arrival.IMAGE:  # "Image first": Blender images for the panel, no object
         images = land_images(job, files)
         with main_window_override():

@@ -53,10 +53,10 @@ from ..jobs.model import thaw
 from . import previews
 from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
                       check_connection, make_client)
-from .importer import ImportFailed, cursor_location
+from .importer import ImportFailed, MissingDecoder, cursor_location
 from ..rules.settings import Connection, PreferencesSnapshot
 from .settings import ADDON_PACKAGE, snapshot
-from .landing import Landing, import_job, waiting_for_object_mode
+from .landing import Landing, import_job, missing_decoder_advice, waiting_for_object_mode
 from .job_view import JobView
 from .windows import tag_redraw
 
@@ -394,6 +394,11 @@ class Runtime:
         """Every job the pump has seen, newest first. Never creates the runner (safe in draw)."""
         return self._view.jobs()
 
+    def newest_first(self) -> Iterator[Job]:
+        """:meth:`jobs` without building a list: for a look-up that seldom reads them all (a row's
+        Convert offer, drawn on every redraw)."""
+        return self._view.newest_first()
+
     @property
     def jobs_version(self) -> int:
         """A stamp that changes whenever :meth:`jobs` would list another set of jobs, in another
@@ -569,6 +574,9 @@ class Runtime:
     def _import(self, runner: Runner, job: Job, files: Mapping[str, str]) -> None:
         try:
             landing = import_job(job, files, snapshot().import_options)
+        except MissingDecoder as exc:  # nothing tried: the file stays, the row offers a way out
+            log.warning("Job %s: not imported, this Blender lacks %s", job.id, ", ".join(m.extension for m in exc.missing))
+            runner.mark_import_failed(job.id, str(exc), suggestion=missing_decoder_advice(job))
         except ImportFailed as exc:
             log.warning("Job %s: import failed: %s", job.id, exc)
             runner.mark_import_failed(job.id, str(exc))

@@ -29,7 +29,7 @@ import bpy
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
-from ..client.models import TaskUsageItem
+from ..client.models import TaskUsageItem, format_credits
 from ..client.timestamps import parse_time
 from ..jobs.kinds import by_task_type
 from ..rules.account import UsageInfo
@@ -53,7 +53,7 @@ def _type_label(task_type: str | None) -> str:
 def _credits(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value:g}"
+    return format_credits(value)
 
 
 def _date(created_at: str | None) -> str:

@@ -300,25 +300,26 @@ def classify_exception(
             0,
             f"{what}: TLS verification with {host} failed ({exc}). If a proxy intercepts HTTPS, point "
             "REQUESTS_CA_BUNDLE at its certificate; verification is never switched off.",
-            url=url,
+            url=url, cause="tls",
         )
         return AttemptFailed(err, transient=False)
     if isinstance(exc, requests.exceptions.ConnectTimeout) or (
         isinstance(exc, requests.exceptions.ConnectionError) and _connect_failed(exc)
     ):
-        err = error_cls(0, f"{what}: could not connect to {host} ({type(exc).__name__}). Check the network or proxy.", url=url)
+        err = error_cls(0, f"{what}: could not connect to {host} ({type(exc).__name__}). Check the network or proxy.", url=url,
+                        cause="connect")
         return AttemptFailed(err, transient=True, not_processed=True)
     if isinstance(exc, requests.exceptions.Timeout):
         err = error_cls(
             0, f"{what}: no answer from {host} in time (read timeout){maybe}.",
-            may_have_reached_server=True, url=url,
+            may_have_reached_server=True, url=url, cause="timeout",
         )
         return AttemptFailed(err, transient=True)
     if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
                         requests.exceptions.ContentDecodingError)):
         err = error_cls(
             0, f"{what}: the connection to {host} broke before the answer was complete ({type(exc).__name__}){maybe}.",
-            may_have_reached_server=True, url=url,
+            may_have_reached_server=True, url=url, cause="broken",
         )
         return AttemptFailed(err, transient=True)
     err = error_cls(0, f"{what}: request to {host} failed: {type(exc).__name__}: {exc}", url=url)

@@ -115,9 +115,11 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
         _S.SUBMITTING: frozenset(
             {_S.PENDING, _S.QUEUED, _S.RUNNING, _S.FAILED, _S.UNCERTAIN, _S.CANCELLED}
         ),
-        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
-        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
-        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED}),
+        # UNCERTAIN from a task state: its task id is not a Tripo task id (a malformed POST answer
+        # an older add-on recorded): never followed, so Retry asks Tripo which task the POST made
+        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
+        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
+        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
         # back to downloading: on resume, when the downloaded files have vanished meanwhile
         _S.IMPORTING: frozenset({_S.DONE, _S.FAILED, _S.DOWNLOADING}),
         _S.DONE: frozenset(),
@@ -298,17 +300,22 @@ class JobSpec:
 class JobError:
     """Why a job failed (or is uncertain), in the words of the API when it gave any.
 
-    ``code`` is the Tripo error code (2010, 1002…) or the task's ``error_code``; ``trace_id``
-    is what support asks for.
+    ``message`` is what the row shows first: plain words when the failure is a common one (no
+    connection, a refused key, too few credits, server trouble: :mod:`.plain_errors`), else the
+    API's or the exception's own text. ``detail`` is the technical text behind plain words (the
+    route, the host, the HTTP status): only Copy Details shows it. ``code`` is the Tripo error
+    code (2010, 1002…) or the task's ``error_code``; ``trace_id`` is what support asks for.
     """
 
     message: str
     code: int | None = None
     suggestion: str | None = None
     trace_id: str | None = None
+    detail: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id}
+        return {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id,
+                "detail": self.detail}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> JobError:
@@ -317,6 +324,7 @@ class JobError:
             code=data.get("code"),
             suggestion=data.get("suggestion"),
             trace_id=data.get("trace_id"),
+            detail=data.get("detail") or None,
         )
 
 
