@@ -43,7 +43,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import bpy
 
@@ -60,6 +60,7 @@ from . import previews
 from ..rules.account import OFFLINE_HINT, UserError, code_hint
 from . import file_manager
 from .importer import can_import
+from .job_listing import JobListing
 from .landing import convert_offer, waiting_for_object_mode
 from ..rules.settings import Connection
 from .settings import snapshot
@@ -76,7 +77,6 @@ __all__ = [
     "full_text",
     "can_reimport",
     "PanelView",
-    "Listing",
     "VIEW",
     "PAGE_SIZE",
     "kind_label",
@@ -120,15 +120,6 @@ _MAX_GUESS = 99.0  # extrapolated progress never claims the task is done
 _BUTTON = 24  # one icon button beside a row's name, in pixels at UI scale 1
 
 
-@dataclass(frozen=True)
-class Listing:
-    """What the Jobs panel lists under its filter: kept between redraws (:meth:`PanelView.listing`)."""
-
-    picked: tuple[str, ...]  # ids of the jobs the filter shows, newest first
-    any_jobs: bool  # any job at all (else "No jobs yet")
-    finished: bool  # something for "Clear Finished" to remove
-
-
 @dataclass
 class PanelView:
     """How the Jobs panel is looked at in this session (filter, page, open rows): not saved."""
@@ -137,27 +128,28 @@ class PanelView:
     page: int = 0
     expanded: set[str] = field(default_factory=set)
     shown: dict[str, float] = field(default_factory=dict)  # progress drawn so far: never backwards
-    _listing: tuple[tuple[int, str], Listing] | None = field(default=None, repr=False)
+    _listings: dict[str, JobListing] = field(default_factory=dict, repr=False)
 
-    def listing(self) -> Listing:
-        """The current filter's :class:`Listing`, computed again only when the jobs changed beyond
-        their progress (:attr:`Runtime.jobs_version`) or the filter did: a redraw of 500 or 5,000
-        jobs costs what one of ten does."""
-        key = (runtime.jobs_version, self.filter)
-        if self._listing is None or self._listing[0] != key:
-            jobs = [job for job in runtime.jobs() if listed(job)]
-            states = FILTERS.get(self.filter, FILTERS["ALL"])[1]
-            self._listing = key, Listing(tuple(job.id for job in jobs if job.state in states), bool(jobs),
-                                         any(clearable(job) for job in jobs))
-        return self._listing[1]
+    def listing(self, key: str | None = None) -> JobListing:
+        """The jobs filter ``key`` (default: the current one) shows, kept up to date with the
+        runtime's jobs (:mod:`.job_listing`): a redraw of 500 or 5,000 jobs costs what one of ten
+        does. "All" also knows whether "Clear Finished" has something to remove."""
+        key = key or self.filter
+        if key not in FILTERS:
+            key = "ALL"
+        listing = self._listings.get(key)
+        if listing is None:
+            states = FILTERS[key][1]
+            listing = self._listings[key] = JobListing(lambda job: listed(job) and job.state in states,
+                                                       clearable if key == "ALL" else None)
+        return listing.follow(runtime.view)
 
-    def page_of(self, picked: Sequence[str]) -> tuple[list[Job], int, int]:
-        """The rows of the current page among ``picked`` (a listing's ids), the page index and the
-        count. The rows are the jobs as they are now (progress moves without a new listing)."""
-        pages = max(1, -(-len(picked) // PAGE_SIZE))
+    def page_of(self, listing: JobListing) -> tuple[list[Job], int, int]:
+        """The rows of the current page of ``listing``, the page index and the count. The rows are
+        the jobs as they are now (progress moves without changing the listing)."""
+        pages = max(1, -(-len(listing) // PAGE_SIZE))
         self.page = max(0, min(self.page, pages - 1))
-        start = self.page * PAGE_SIZE
-        rows = (runtime.job(job_id) for job_id in picked[start:start + PAGE_SIZE])
+        rows = (runtime.job(job_id) for job_id in listing.newest(self.page * PAGE_SIZE, PAGE_SIZE))
         return [job for job in rows if job is not None], self.page, pages
 
     def progress(self, job: Job, now: float) -> float:
@@ -490,11 +482,11 @@ def clearable(job: Job) -> bool:
     return job.state in FINISHED and (not job.can_retry or job.retry_resends)
 
 
-def _draw_filters(layout: Any, listing: Listing) -> None:
+def _draw_filters(layout: Any, clearable_jobs: bool) -> None:
     row = layout.row(align=True)
     for key, (text, _states) in FILTERS.items():
         row.operator("tripo.jobs_filter", text=text, depress=VIEW.filter == key).state = key
-    if listing.finished:
+    if clearable_jobs:
         layout.operator("tripo.jobs_clear_finished", icon='TRASH')
 
 
@@ -528,19 +520,20 @@ class TRIPO_PT_jobs(bpy.types.Panel):
         measure = measure_for(context)
         if not online_access():
             draw_text(layout, OFFLINE_HINT, measure, icon='INTERNET_OFFLINE')
-        listing = VIEW.listing()
-        if not listing.any_jobs:
+        every = VIEW.listing("ALL")
+        if not len(every):
             layout.label(text="No jobs yet", icon='INFO')
             return
-        _draw_filters(layout, listing)
-        rows, page, pages = VIEW.page_of(listing.picked)
+        _draw_filters(layout, every.flagged)
+        listing = VIEW.listing()
+        rows, page, pages = VIEW.page_of(listing)
         if not rows:
             layout.label(text=f"No {FILTERS[VIEW.filter][0].lower()} jobs", icon='INFO')
         connection = snapshot(context).connection
         now = time.time()
         for job in rows:
             draw_job(layout, job, measure, connection, now=now)
-        _draw_pages(layout, page, pages, len(listing.picked))
+        _draw_pages(layout, page, pages, len(listing))
 
 
 class TRIPO_OT_job_expand(bpy.types.Operator):

@@ -400,11 +400,10 @@ class Runtime:
         return self._view.newest_first()
 
     @property
-    def jobs_version(self) -> int:
-        """A stamp that changes whenever :meth:`jobs` would list another set of jobs, in another
-        order, or a job changed beyond its progress (:class:`~.job_view.JobView`): what a drawer
-        keys a listing it computed from :meth:`jobs` on."""
-        return self._view.version
+    def view(self) -> JobView:
+        """The jobs as the pump applied them (what :meth:`jobs` lists), for a listing that follows
+        their changes (:mod:`.job_listing`). Read it; only the runtime changes it."""
+        return self._view
 
     def job(self, job_id: str) -> Job | None:
         return self._view.get(job_id)
