@@ -38,5 +38,9 @@ def test_pump_tick_row_reports_percentiles_per_job_count() -> None:
 def test_panel_and_idle_rows() -> None:
     result = figures("blender_rows.py", "--smoke")
     assert set(result["draw"]) == {"0", "10"}
+    assert 0 < result["draw"]["10"]["changed_p50_ms"] <= result["draw"]["10"]["changed_max_ms"], "the redraw after a change"
     assert result["idle"]["ticks_per_s"] == 0 and not result["idle"]["timer_registered"]
-    assert result["enable"]["enable_s"] > 0
+    enable = result["enable"]
+    assert set(enable["addons"]) == {"tripo_blender", "rigify", "node_wrangler"}, "ours and Blender's own, same run"
+    assert all(a["warm_s"] > 0 and a["cold_s"] > 0 for a in enable["addons"].values())
+    assert enable["enable_s"] == enable["addons"]["tripo_blender"]["warm_s"]
