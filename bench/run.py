@@ -87,7 +87,8 @@ def _f(value: float, unit: str = "", digits: int = 2) -> str:
 
 
 #: Row 6's bound (issue 25): enabling warm within 90 ms where rigify takes 80 ms, i.e. this ratio to
-#: rigify measured in the same run (absolute milliseconds follow the machine and its load).
+#: rigify's wall time measured in the same run (absolute milliseconds follow the machine and its
+#: load; the CPU ratio is shown too: rigify spends part of its enable off the CPU, ours hardly any).
 ENABLE_VS_RIGIFY = 1.125
 
 
@@ -136,12 +137,13 @@ def table(r: dict[str, Any]) -> list[list[str]]:
     ours, rigify = enable["addons"]["tripo_blender"], enable["addons"]["rigify"]
     rows.append(["6 idle ticks / enable warm (cold)",
                  f"{idle['ticks_per_s']:g} ticks/s idle; enable {ours['warm_s'] * 1e3:.0f} ms "
-                 f"({ours['cold_s'] * 1e3:.0f} ms), CPU {ours['warm_cpu_s'] / rigify['warm_cpu_s']:.2f}x rigify "
+                 f"({ours['cold_s'] * 1e3:.0f} ms): {ours['warm_s'] / rigify['warm_s']:.2f}x rigify "
+                 f"({ours['cold_s'] / rigify['cold_s']:.2f}x); CPU {ours['warm_cpu_s'] / rigify['warm_cpu_s']:.2f}x "
                  f"({ours['cold_cpu_s'] / rigify['cold_cpu_s']:.2f}x)",
                  f"rigify {rigify['warm_s'] * 1e3:.0f} ms ({rigify['cold_s'] * 1e3:.0f} ms); "
                  f"node_wrangler {enable['addons']['node_wrangler']['warm_s'] * 1e3:.0f} ms",
-                 f"0 ticks/s; warm CPU <= {ENABLE_VS_RIGIFY:g}x rigify (90 vs 80 ms)",
-                 str(idle["ticks_per_s"] == 0 and ours["warm_cpu_s"] <= ENABLE_VS_RIGIFY * rigify["warm_cpu_s"])])
+                 f"0 ticks/s; warm <= {ENABLE_VS_RIGIFY:g}x rigify (90 vs 80 ms)",
+                 str(idle["ticks_per_s"] == 0 and ours["warm_s"] <= ENABLE_VS_RIGIFY * rigify["warm_s"])])
     rows.append(export_row(r["row7"]["sizes"]))
     write, listing = r["row8"]["write"], r["row8"]["list"]
     worst_write = max(w["ours_ms"] for w in write.values())
