@@ -31,6 +31,7 @@ from .validation import parse_body, validate
 Handler = Callable[[Account, Recorded], Response]
 
 _TASK_PATH = re.compile(r"^/v3/tasks/([^/]+)$")
+LIST_PATH = "/v3/tasks/list"
 MAX_LIST_IDS = 100
 MAX_USAGE_LIMIT = 200
 DEFAULT_USAGE_LIMIT = 50
@@ -51,7 +52,7 @@ class Api:
         self.put_signer = put_signer
         self.cdn_base = ""  # set once the CDN server is listening
         self._routes: dict[str, dict[str, Handler]] = {
-            "/v3/tasks/list": {"POST": self._list_tasks},
+            LIST_PATH: {"POST": self._list_tasks},
             "/v3/account/balance": {"GET": self._balance},
             "/v3/account/usage": {"GET": self._usage},
             "/v3/files": {"POST": self._upload},
@@ -69,6 +70,10 @@ class Api:
         try:
             task_match = _TASK_PATH.match(rec.path)
             methods = self._routes.get(rec.path)
+            if rec.path == LIST_PATH and self.store.variants.task_list == "gone-404":
+                raise ApiError(4001, f"{rec.method} {rec.path}")
+            if rec.path == LIST_PATH and self.store.variants.task_list == "gone-405":
+                methods = None  # only GET /v3/tasks/{id} is left to match the path
             if methods is None and task_match:
                 methods = {"GET": lambda account, _rec: self._get_task(account, task_match.group(1))}
             if methods is None:
@@ -96,7 +101,8 @@ class Api:
 
     def _create(self, task_type: str, account: Account, rec: Recorded) -> Response:
         task = self.create(task_type, account, rec.body)
-        return responses.ok({"task_id": task.task_id, "type": task_type, "status": "queued"})
+        answered = self.store.variants.answered_id(task.task_id)  # a malformed id, when a test asks
+        return responses.ok({"task_id": answered, "type": task_type, "status": "queued"})
 
     def create(self, task_type: str, account: Account, raw: bytes) -> TaskRecord:
         """Validate and create a task of ``account`` from a raw request body (the API's POST, or a
@@ -112,8 +118,9 @@ class Api:
             if self.store.model_override is not None:  # a test serves a file of its own (a hostile one)
                 (ext, data), self.store.model_override = self.store.model_override, None
                 built["model_url"] = outputs.Asset(ctx.name("tripo_model", ext), data)
-            return self.store.create_task(task_id, account.key, task_type, checked.body,
-                                          pricing.charge(task_type, checked.effective), checked.source, built, hints)
+            price = self.store.variants.price(pricing.charge(task_type, checked.effective))
+            return self.store.create_task(task_id, account.key, task_type, checked.body, price, checked.source,
+                                          built, hints)
 
     def _retired(self, account: Account, rec: Recorded) -> Response:
         raise ApiError(2016, f"{rec.path} has been retired")
@@ -136,6 +143,8 @@ class Api:
                 except ApiError:
                     if task_id not in missed:
                         missed.append(task_id)
+        if self.store.variants.task_list == "array":  # JS/Go/Rust SDK typing: no ``missed``
+            return responses.ok({"tasks": list(tasks.values())})
         return responses.ok({"tasks": tasks, "missed": missed})
 
     def task_view(self, task: TaskRecord) -> dict[str, Any]:
@@ -144,6 +153,7 @@ class Api:
             self.store.settle_due()
             phase = self.store.phase(task)
             eta = self.store.eta
+            variants = self.store.variants
         view: dict[str, Any] = {
             "task_id": task.task_id,
             "type": task.type,
@@ -158,8 +168,9 @@ class Api:
         if eta and phase.running_left_time is not None:
             view["running_left_time"] = phase.running_left_time
         if phase.terminal:
-            view["completed_at"] = iso(task.completed, self.store.time_format)
-            view["credits_consumed"] = task.credits_consumed
+            if variants.completed_at:
+                view["completed_at"] = iso(task.completed, self.store.time_format)
+            view["credits_consumed"] = variants.credits(task.credits_consumed)
         if phase.status == "success":
             view["output"] = self._signed_outputs(task, task.outputs)
         elif phase.status == "failed":
@@ -193,7 +204,8 @@ class Api:
 
     def _balance(self, account: Account, rec: Recorded) -> Response:
         balance, frozen = self.store.balance_of(account.key)
-        return responses.ok({"balance": balance, "frozen": frozen})
+        variants = self.store.variants
+        return responses.ok({"balance": variants.credits(balance), "frozen": variants.credits(frozen)})
 
     def _usage(self, account: Account, rec: Recorded) -> Response:
         limit = _query_int(rec.query, "limit", DEFAULT_USAGE_LIMIT, 1, MAX_USAGE_LIMIT)
@@ -207,7 +219,8 @@ class Api:
 
     def _usage_row(self, task: TaskRecord) -> dict[str, Any]:
         row = {"task_id": task.task_id, "type": task.type, "status": self.store.phase(task).status,
-               "created_at": iso(task.created, self.store.time_format), "credits_consumed": task.credits_consumed}
+               "created_at": iso(task.created, self.store.time_format),
+               "credits_consumed": self.store.variants.credits(task.credits_consumed)}
         if self.store.usage_inputs:
             row["input"] = task.input if self.store.echo_inputs else {}
         return row

@@ -32,6 +32,7 @@ from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
 from .routes import CREATION_ROUTES
 from .state import OUTCOMES, PROGRESS_CURVES, TIME_FORMATS, Clock, Outcome, Store
+from .variants import Variants
 
 logger = logging.getLogger(__name__)
 
@@ -555,6 +556,12 @@ class Emulator:
         A negative ``seconds`` sets the service's clock behind this machine's (a skewed client
         clock): ``created_at`` and the HTTP ``Date`` header follow the emulator's clock."""
         self.clock.advance(seconds)
+
+    @property
+    def variants(self) -> Variants:
+        """Switches for the answer shapes of Tripo's other official SDKs (:mod:`.variants`):
+        ``emulator.variants.task_list = "array"``, ``.decimal_credits = True``, ``.answer_task_id(" {id}")``…"""
+        return self._store.variants
 
     @property
     def eta(self) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
+from .variants import Variants
 
 if TYPE_CHECKING:
     from .outputs import Outputs
@@ -192,6 +193,7 @@ class Store:
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
         self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
         self.rig_type: str | None = None
+        self.variants = Variants()  # answer shapes of the other official SDKs (see .variants)
         self.retarget_files = "model_url"  # how a retarget of an ``animations`` list answers (outputs.RETARGET_FILES)
         self.time_format = "z"  # a key of TIME_FORMATS
         self.registering = True  # False: new tasks stay unregistered until release_registration

@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..client.dry_run import check_call
+from ..client.inputs import PLACEHOLDER_TOKEN
 from ..jobs import FOLLOW_KIND, Job, JobSpec
-from ..jobs.kinds import check_known
+from ..jobs.kinds import SOURCE_PARAM, check_known
+from ..jobs.mesh_upload import plan_of
 from ..jobs.model import thaw
 from ..rules import generate as form
 from ..rules.errors import UserError
@@ -116,9 +118,13 @@ def generation_spec(request: GenerateRequest, prepare: Prepare | None = None, *,
 
 def check(spec: JobSpec) -> None:
     """The client's own argument checks, now: bad arguments raise here (``ValueError``,
-    ``TypeError``) with nothing sent, not later as a failed job. A followed task sends nothing."""
+    ``TypeError``) with nothing sent, not later as a failed job. A followed task sends nothing.
+    A local mesh's file is still being written (``mesh_export``): a placeholder stands in for it,
+    and the upload step checks the file itself."""
     if spec.kind != FOLLOW_KIND:
         params = thaw(spec.params)
+        if plan_of(spec) is not None:
+            params[SOURCE_PARAM] = PLACEHOLDER_TOKEN
         check_known(spec.kind, params)
         check_call(spec.kind, params)
 

@@ -4,7 +4,7 @@ Why a popup fed by the pump: ``GET /v3/account/usage`` is a network round trip, 
 thread never waits on the network. Opening the popup starts the request on a background thread
 (:meth:`.runtime.Runtime.refresh_usage`) and shows "Loading…"; the pump applies the answer and
 redraws, and the popup draws the rows from :meth:`.runtime.Runtime.usage` (never blocking).
-Rows already fetched are shown at once on the next opening ("Refreshing…" while the new request
+Rows already fetched are shown at once on the next opening ("Refreshing from Tripo" while the new request
 runs).
 
 Why :func:`refresh_open_popup`: Blender rebuilds an open popup's content (calls ``draw`` again)
@@ -29,7 +29,7 @@ import bpy
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
-from ..client.models import TaskUsageItem
+from ..client.models import TaskUsageItem, format_credits
 from ..client.timestamps import parse_time
 from ..jobs.kinds import by_task_type
 from ..rules.account import UsageInfo
@@ -38,7 +38,7 @@ from .runtime import runtime
 __all__ = ["LOADING", "EMPTY", "usage_row", "draw_usage", "refresh_open_popup", "TRIPO_OT_show_usage", "CLASSES",
            "register_extra", "unregister_extra"]
 
-LOADING = "Loading recent usage…"
+LOADING = "Loading recent usage from Tripo"
 EMPTY = "No tasks on this account yet"
 #: Characters of a task id shown (enough to tell tasks apart; the full id is in the Jobs panel).
 _ID_CHARS = 8
@@ -53,7 +53,7 @@ def _type_label(task_type: str | None) -> str:
 def _credits(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value:g}"
+    return format_credits(value)
 
 
 def _date(created_at: str | None) -> str:
@@ -99,7 +99,7 @@ def draw_usage(layout: Any, info: UsageInfo) -> None:
     for item in info.rows:
         _columns(layout, usage_row(item))
     if info.checking:
-        layout.label(text="Refreshing…", icon='SORTTIME')
+        layout.label(text="Refreshing from Tripo", icon='SORTTIME')
 
 
 class _OpenPopup:

@@ -31,9 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from . import download, payloads, versions
 from .config import GLOBAL_BASE_URL, get_logger, resolve_api_key, resolve_base_url
@@ -46,6 +44,9 @@ from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task,
 from .payloads import GenerationOptions, Request
 from .polling import PollSchedule, ProgressEstimator
 from .transport import RetryMode, Transport, current_guard
+
+if TYPE_CHECKING:  # requests is imported when the first request is made (see .transport)
+    import requests
 
 __all__ = ["TripoClient"]
 
@@ -724,6 +725,16 @@ class TripoClient:
                 trace_id=result.trace_id,
                 may_have_reached_server=True,
             )
+        if not payloads.is_task_id(task_id):
+            # refused here, where it arrives: an id like ' abc' or '../../x' would otherwise go
+            # into every later URL (GET /v3/tasks/{id}), request body and cache folder name
+            raise TripoRequestError(
+                result.status_code,
+                f"POST {request.route} succeeded but its answer names the task {payloads.shown_task_id(task_id)}, "
+                "which is not a valid Tripo task id, so it was not followed; a task may have been created.",
+                trace_id=result.trace_id,
+                may_have_reached_server=True,
+            )
         log.info("Created task %s at %s (trace id %s)", task_id, request.route, result.trace_id)
         return task_id
 
@@ -744,7 +755,7 @@ class TripoClient:
         params = {"step": payloads._int(step, "step", minimum=0)} if step is not None else None
         result = self._transport.api_request("GET", f"/v3/tasks/{task_id}", params=params, deadline=deadline,
                                              pause=pause)
-        return Task.from_dict(result.data, trace_id=result.trace_id)
+        return Task.from_dict(result.data, trace_id=result.trace_id, task_id=task_id)
 
     def _upload(self, ref: InputRef) -> str:
         assert ref.kind == "path" and ref.size is not None

@@ -13,6 +13,14 @@ The seed's output fields keep working on apiv3, as in the official SDK 1.0.0: ap
 ``model_url``, which ``model`` and ``pbr_model`` both name; ``rendered_image`` is
 ``rendered_image_url``. :meth:`TaskOutput.files` lists each downloadable file once.
 
+Where Tripo's official sources disagree on a shape (wire reference §11), every shape they show is
+read here, decided by what arrives, so nothing above this module sees two: the task list as
+``{"tasks": {id: task}, "missed": [...]}`` (Python SDK) or ``{"tasks": [task, ...]}`` (JS, Go and
+Rust SDKs, no ``missed``: :meth:`BatchTaskResult.unanswered` names the ids such an answer left
+out, for the caller to ask one by one); ``credits_consumed`` as a number or a decimal string
+(``"12.50"``: never truncated); ``completed_at``, ``running_left_time`` and ``queuing_num``
+present or not; ``splat_url`` and ``depth_image_url`` outputs.
+
 A retarget of several animations may answer ``model_urls`` (one file per animation, in the order
 they were asked for: Tripo's JS/Go/Rust SDKs), with or without ``model_url``. ``TaskOutput``
 reads the two once (:meth:`TaskOutput.from_dict`) and everything else asks ``model_urls``.
@@ -30,7 +38,7 @@ from .timestamps import parse_time
 
 __all__ = [
     "Task", "TaskOutput", "Balance", "BatchTaskResult", "TaskUsageItem", "PresignedUpload", "parse_status",
-    "FILE_OUTPUTS", "VIEW_NAMES",
+    "FILE_OUTPUTS", "VIEW_NAMES", "format_credits",
 ]
 
 log = get_logger()
@@ -47,6 +55,7 @@ FILE_OUTPUTS: tuple[tuple[str, str], ...] = (
     ("uv_render", "uv_render_url"),
     ("depth_image", "depth_image_url"),
     ("rendered_video", "rendered_video_url"),
+    ("splat", "splat_url"),
 )
 
 
@@ -101,6 +110,14 @@ def _epoch(value: Any) -> int:
     return int(seconds) if seconds is not None else 0
 
 
+def format_credits(value: float) -> str:
+    """Credits as the user reads them: whole numbers plain (``30``), decimals with up to the two
+    places Tripo uses (``12.5``, ``47725.25``) — never rounded to fewer significant digits the
+    way ``:g`` does (``47725.25`` → ``47725.2``) nor truncated to an integer."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
 def parse_status(value: Any) -> TaskStatus:
     """Map a wire status to :class:`TaskStatus`; anything unrecognised becomes UNKNOWN."""
     if isinstance(value, str):
@@ -117,7 +134,7 @@ _VIEWS_KEY = "generate_multiview_image"
 _OUTPUT_KEYS = frozenset({
     "model", "model_url", "model_urls", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
     "rendered_image_url", "riggable", "rig_type", "topology", "generated_image", "generated_image_url", "image",
-    "image_url", _VIEWS_KEY, "uv_render_url", "depth_image_url", "rendered_video_url",
+    "image_url", _VIEWS_KEY, "uv_render_url", "depth_image_url", "rendered_video_url", "splat_url",
     *(f"{view}_view_url" for view in VIEW_NAMES),
 })
 
@@ -166,6 +183,7 @@ class TaskOutput:
     uv_render_url: str | None = None
     depth_image_url: str | None = None
     rendered_video_url: str | None = None
+    splat_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -249,6 +267,7 @@ class TaskOutput:
             uv_render_url=_str(data.get("uv_render_url")),
             depth_image_url=_str(data.get("depth_image_url")),
             rendered_video_url=_str(data.get("rendered_video_url")),
+            splat_url=_str(data.get("splat_url")),
             extra=extra,
         )
 
@@ -290,14 +309,20 @@ class Task:
         """apiv3's name for :attr:`error_msg`."""
         return self.error_msg
 
+    @property
+    def completed_time(self) -> int | None:
+        """:attr:`completed_at` as Unix seconds (any ISO 8601 form); None when absent or unreadable."""
+        return _epoch(self.completed_at) or None
+
     @classmethod
-    def from_dict(cls, data: Any, trace_id: str | None = None) -> Task:
+    def from_dict(cls, data: Any, trace_id: str | None = None, *, task_id: str | None = None) -> Task:
+        """``task_id``: the id the task was asked by, used when the object itself names none."""
         if not isinstance(data, dict):
             data = {}
         inp = data.get("input")
         created = data.get("create_time")
         return cls(
-            task_id=str(data.get("task_id") or ""),
+            task_id=str(data.get("task_id") or task_id or ""),
             type=str(data.get("type") or ""),
             status=parse_status(data.get("status")),
             input=inp if isinstance(inp, dict) else {},
@@ -333,19 +358,36 @@ class Balance:
 @dataclass
 class BatchTaskResult:
     """``POST /v3/tasks/list``: the tasks the service knows, by id, and the ids it does not
-    (``missed``: wrong id, another key's task, or past Tripo's retention)."""
+    (``missed``: wrong id, another key's task, or past Tripo's retention).
+
+    Read from either shape an official SDK shows (wire reference §11 S1): ``tasks`` as a dict by
+    id with ``missed`` (Python SDK 1.0.0), or as an array of task objects, each naming its own
+    ``task_id``, with no ``missed`` (JS, Go and Rust SDKs). An id in neither list is not known to
+    be missing: :meth:`unanswered` names those, for the caller to ask with ``GET /v3/tasks/{id}``.
+    """
 
     tasks: dict[str, Task]
     missed: list[str] = field(default_factory=list)
+
+    def unanswered(self, task_ids: Iterable[str]) -> list[str]:
+        """The ids of ``task_ids`` the answer says nothing about (neither a task nor ``missed``)."""
+        return [t for t in task_ids if t not in self.tasks and t not in self.missed]
 
     @classmethod
     def from_dict(cls, data: Any, trace_id: str | None = None) -> BatchTaskResult:
         if not isinstance(data, dict):
             data = {}
         raw_tasks = data.get("tasks")
-        tasks = {str(task_id): Task.from_dict(payload, trace_id)
-                 for task_id, payload in (raw_tasks.items() if isinstance(raw_tasks, dict) else ())
-                 if isinstance(payload, dict)}
+        tasks: dict[str, Task] = {}
+        if isinstance(raw_tasks, dict):
+            for key, payload in raw_tasks.items():
+                if isinstance(payload, dict):
+                    tasks[str(key)] = Task.from_dict(payload, trace_id, task_id=str(key))
+        elif isinstance(raw_tasks, list):
+            for payload in raw_tasks:
+                task = Task.from_dict(payload, trace_id) if isinstance(payload, dict) else None
+                if task is not None and task.task_id:  # an object naming no id answers for no one
+                    tasks.setdefault(task.task_id, task)
         missed = data.get("missed")
         return cls(tasks=tasks, missed=[str(m) for m in missed] if isinstance(missed, list) else [])
 

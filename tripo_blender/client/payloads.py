@@ -72,6 +72,8 @@ __all__ = [
     "encode_body",
     "retired",
     "validate_task_id",
+    "is_task_id",
+    "shown_task_id",
     "multiview_slots",
     "GenerationOptions",
     "create_task_request",
@@ -225,12 +227,30 @@ def retired(name: str) -> TripoValidationError:
 # --------------------------------------------------------------------------- validators
 
 
+def is_task_id(value: Any) -> bool:
+    """Whether ``value`` is a plain task id token (what :func:`validate_task_id` accepts)."""
+    return isinstance(value, str) and _TASK_ID_RE.fullmatch(value) is not None
+
+
+#: How much of a refused task id a message shows (a server may send anything, of any length).
+_SHOWN_ID_CHARS = 64
+
+
+def shown_task_id(value: Any) -> str:
+    """A refused task id as a message may show it: quoted with every control character escaped
+    (``' abc'``, ``'../../x'``, ``'a\\nb'``), cut to :data:`_SHOWN_ID_CHARS` characters."""
+    if not isinstance(value, str):
+        return f"a {type(value).__name__}"
+    cut = value[:_SHOWN_ID_CHARS]
+    return repr(cut) + ("…" if len(value) > len(cut) else "")
+
+
 def validate_task_id(value: Any, name: str = "task_id") -> str:
     """A task id must be a plain token (UUIDs in practice): it also goes into URL paths."""
     if not isinstance(value, str) or not value:
         raise ValueError(f"{name} must be a non-empty task id string.")
-    if _TASK_ID_RE.fullmatch(value) is None:
-        raise ValueError(f"{name} does not look like a Tripo task id: {value!r}")
+    if not is_task_id(value):
+        raise ValueError(f"{name} does not look like a Tripo task id: {shown_task_id(value)}")
     return value
 
 

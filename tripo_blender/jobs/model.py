@@ -52,6 +52,8 @@ __all__ = [
     "Job",
     "InvalidTransition",
     "advance",
+    "VOLATILE_FIELDS",
+    "settled_change",
     "select_outputs",
     "format_timeline",
     "freeze",
@@ -113,9 +115,11 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
         _S.SUBMITTING: frozenset(
             {_S.PENDING, _S.QUEUED, _S.RUNNING, _S.FAILED, _S.UNCERTAIN, _S.CANCELLED}
         ),
-        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
-        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
-        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED}),
+        # UNCERTAIN from a task state: its task id is not a Tripo task id (a malformed POST answer
+        # an older add-on recorded): never followed, so Retry asks Tripo which task the POST made
+        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
+        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
+        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
         # back to downloading: on resume, when the downloaded files have vanished meanwhile
         _S.IMPORTING: frozenset({_S.DONE, _S.FAILED, _S.DOWNLOADING}),
         _S.DONE: frozenset(),
@@ -528,6 +532,22 @@ def advance(job: Job, state: JobState | None = None, *, at: float, note: str | N
     if new_state != job.state or new_note != job.note:
         timeline = (timeline + (TimelineEntry(at, new_state, new_note),))[-_MAX_TIMELINE:]
     return replace(candidate, updated_at=at, timeline=timeline, revision=job.revision + 1)
+
+
+#: Fields that change on every poll: shown live, but neither worth a journal write
+#: (:mod:`.book`) nor a reason for a list of jobs to be filtered and sorted again
+#: (:mod:`..blender.job_view`).
+VOLATILE_FIELDS = frozenset({"progress", "eta_seconds", "queue_position", "updated_at", "revision"})
+_SETTLED_FIELDS = tuple(name for name in Job.__dataclass_fields__ if name not in VOLATILE_FIELDS)
+
+
+def settled_change(old: Job, new: Job) -> bool:
+    """Whether ``new`` differs from ``old`` beyond :data:`VOLATILE_FIELDS` (a state, a note, files…)."""
+    for name in _SETTLED_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before is not after and before != after:  # advance() keeps unchanged values: mostly `is`
+            return True
+    return False
 
 
 def select_outputs(spec: JobSpec, available: Iterable[str]) -> tuple[str, ...]:

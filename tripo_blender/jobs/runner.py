@@ -29,6 +29,7 @@ import uuid
 from typing import Any, Callable, Sequence
 
 from ..client import TripoClient
+from ..client.payloads import is_task_id, validate_task_id
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
@@ -38,7 +39,7 @@ from .mesh_upload import kept_upload
 from .model import ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
 from .scheduler import RETIRE, Scheduler, Ticket
 from .watcher import TaskWatcher
-from . import verify
+from . import task_ids, verify
 from .worker import SENDING, VERIFY_NOTE, Execution, WorkerSettings
 
 __all__ = ["Runner", "OfflineError", "JobBusyError"]
@@ -160,7 +161,10 @@ class Runner:
         if task_id is None and spec.kind == FOLLOW_KIND:
             raise ValueError(f"a {FOLLOW_KIND!r} job follows an existing task: pass its task_id")
         if task_id is not None:
-            self.cache.folder(task_id)  # ValueError for ids that are no Tripo task id (path tricks)
+            # refused where it arrives: an id that is no Tripo task id (' abc', '../../x') would go
+            # into every poll's URL or body and the cache folder's name
+            validate_task_id(task_id)
+            self.cache.folder(task_id)
         if len(self._scheduler.waiting()) >= self._max_waiting:
             raise OverflowError(f"{self._max_waiting} jobs are already waiting to be sent; wait for some to finish")
         now = self._book.clock()
@@ -423,7 +427,9 @@ class Runner:
         ``WorkerSettings.adopt_window`` seconds: when its POST was on the wire as the add-on was
         disabled, the previous instance's worker still records the answer, and the task id it
         writes is shown (and followed) at once — the journal is the truth."""
-        if job.state == JobState.SUBMITTING:
+        if job.task_id is not None and not is_task_id(job.task_id) and job.state in _WORKING:
+            task_ids.refuse(self._book, job)  # never polled: see .task_ids
+        elif job.state == JobState.SUBMITTING:
             self._book.update(job.id, JobState.UNCERTAIN, note="may have been sent", error=_UNCERTAIN_AFTER_CRASH)
             self._adopt_until[job.id] = time.time() + self._settings.adopt_window
             self._schedule(job.id, post=False)

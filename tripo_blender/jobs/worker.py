@@ -51,6 +51,7 @@ from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reus
 from .model import (TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
                     select_outputs, thaw)
 from .scheduler import Scheduler, Ticket
+from .task_ids import is_task_id, refuse
 from . import verify
 from .watcher import TaskWatcher
 
@@ -205,6 +206,7 @@ class Execution:
         self.adopt_until = adopt_until  # a restored job watching the journal until then (time.time)
         self._renewed = False  # set when a refused reused upload is to be uploaded again (once)
         self._last_answer = time.monotonic()  # the last usable poll answer (stall bound)
+        self._seen = False  # Tripo reported this job's task in this run (see _task_age)
 
     # -- helpers -----------------------------------------------------------------------------
     def _update(self, state: JobState | None = None, **changes: Any) -> Job:
@@ -265,6 +267,9 @@ class Execution:
                 task_id = self._adopt() if self.adopt_until is not None else self._verify(job)
         if task_id is None:
             return
+        if not is_task_id(task_id):  # from an older journal or a lookup: never into a URL
+            refuse(self.book, self.book.require(self.job_id), self.run)
+            return
         task = self._follow(task_id)
         if task is None:
             return
@@ -300,9 +305,9 @@ class Execution:
         """Block until ``task_id`` is final (an intermediate task: no progress mirrored)."""
         while True:
             self._hold()
-            try:
+            try:  # age 0: the import task was created just now (a moment unlisted is no verdict)
                 return self.watcher.wait(task_id, polling_interval=self.settings.poll_interval,
-                                         interrupt=self.run.interrupt)
+                                         interrupt=self.run.interrupt, age=0.0)
             except TaskWaitCancelled:
                 if self.run.cancel.is_set():
                     raise Stopped(self.job_id) from None
@@ -504,6 +509,7 @@ class Execution:
                     polling_interval=self.settings.poll_interval,
                     on_progress=self._on_progress,
                     interrupt=self.run.interrupt,  # a cancel or a network pause ends the wait
+                    age=self._task_age(),
                 )
             except TaskWaitCancelled:
                 if self.run.cancel.is_set():
@@ -552,8 +558,23 @@ class Execution:
             )
             return task
 
+    def _task_age(self) -> float | None:
+        """Seconds since this job's own creation POST left, while Tripo has not yet reported its
+        task: a task that fresh which Tripo does not list yet is asked again, not failed
+        (:data:`.watcher.MISSED_GRACE`). None — ``missed`` is final at once — when the job sent no
+        POST that its timeline shows (a task followed by id, made elsewhere and earlier) and once
+        the task was seen: in this run, or in an earlier one (the job is past ``queued``, or a
+        poll recorded the task's type)."""
+        job = self.book.require(self.job_id)
+        if self._seen or job.state != JobState.QUEUED or job.task_type is not None:
+            return None
+        if not any(entry.state == JobState.SUBMITTING for entry in job.timeline):
+            return None
+        return max(0.0, self.book.clock() - verify.intent_time(job))
+
     def _on_progress(self, task: Task) -> None:
         """Mirror the server's view (status, progress, ETA, queue position) into the job."""
+        self._seen = True
         self._last_answer = time.monotonic()
         status = getattr(task.status, "value", str(task.status))
         changes: dict[str, Any] = {"task_status": status, "task_type": task.type or None, "progress": task.progress,
