@@ -1,4 +1,4 @@
-"""Row 7 of ``python3 build.py bench``: a hundred landings into one scene against the raw importer.
+"""Row 9 of ``python3 build.py bench``: a hundred landings into one scene against the raw importer.
 
 Run with a Blender venv (Blender as a Python module)::
 
@@ -11,7 +11,7 @@ for the raw importer (issue 25). Results of one batch now share one collection u
 collection, so the landings should cost what the importer costs.
 
 * **ours**: ``landing.import_job`` of N jobs of one batch (``meta.batch``), each from the same
-  static GLB (``portal.glb``, 2 objects after landing), all asked at the same cursor: the whole
+  static GLB (``portal.glb``, 3 objects after landing, 6 raw), all asked at the same cursor: the whole
   landing — import, naming, tags, placement side by side in the batch's collection.
 * **raw** (baseline, same run): ``bpy.ops.import_scene.gltf`` of the same file N times *into the
   same structure*: a "Tripo" collection under the scene's with one batch collection in it, made
@@ -144,7 +144,7 @@ def main() -> int:
                  [f"{clock}: first landing", f"{mine['first_s'] * 1e3:.1f}", f"{theirs['first_s'] * 1e3:.1f}",
                   f"{mine['first_s'] / theirs['first_s']:.2f}x"]]
     print_table(["", "ours ms", "raw ms", "ours/raw"], rows,
-                title=f"Row 7: {result['landings']} landings of {result['asset']} vs the raw importer into the same "
+                title=f"Row 9: {result['landings']} landings of {result['asset']} vs the raw importer into the same "
                       f"structure (Blender {result['blender']}, median of {result['rounds']})")
     if args.json:
         print(json.dumps(result))

@@ -1,4 +1,4 @@
-"""Smoke runs of the Blender-side benchmarks (rows 4-7 of ``python3 build.py bench``).
+"""Smoke runs of the Blender-side benchmarks (rows 4-9 of ``python3 build.py bench``).
 
 Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
 interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,
