@@ -195,6 +195,7 @@ class Store:
         self.rig_type: str | None = None
         self.variants = Variants()  # answer shapes of the other official SDKs (see .variants)
         self.retarget_files = "model_url"  # how a retarget of an ``animations`` list answers (outputs.RETARGET_FILES)
+        self.splat_format = "ply"  # the file an image-to-splat task returns (splat.FORMATS)
         self.time_format = "z"  # a key of TIME_FORMATS
         self.registering = True  # False: new tasks stay unregistered until release_registration
         self.echo_inputs = True  # False: task objects echo no ``input`` (an empty object)
