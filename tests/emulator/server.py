@@ -512,10 +512,11 @@ class Emulator:
     def usage_inputs(self, on: bool) -> None:
         self._store.usage_inputs = on
 
-    def serve_model(self, data: bytes, ext: str) -> None:
-        """The next task created gets ``data`` as its ``model_url`` file (e.g. a hostile ZIP)."""
+    def serve_model(self, data: bytes, ext: str, output: str = "model_url") -> None:
+        """The next task created gets ``data`` as its ``output`` file (``model_url``; a hostile ZIP,
+        a truncated splat as ``splat_url``…)."""
         with self._store.lock:
-            self._store.model_override = (ext, data)
+            self._store.model_override = (ext, data, output)
 
     def forget_task(self, task_id: str) -> None:
         """The service no longer knows the task (past retention, or a v2-era id).

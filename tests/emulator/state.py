@@ -191,7 +191,8 @@ class Store:
         self.run_plan: deque[float] = deque()  # run times of the next tasks, in creation order
         self.outcomes: deque[Outcome] = deque()
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
-        self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
+        #: (extension, bytes, output key) of the next task's file in place of the one it would get
+        self.model_override: tuple[str, bytes, str] | None = None
         self.rig_type: str | None = None
         self.variants = Variants()  # answer shapes of the other official SDKs (see .variants)
         self.retarget_files = "model_url"  # how a retarget of an ``animations`` list answers (outputs.RETARGET_FILES)

@@ -55,17 +55,17 @@ class SplatError(ValueError):
     which, in words an artist can act on (never a traceback)."""
 
 
-def floats(values: Iterable[float] = ()) -> array:
+def floats(values: Iterable[float] = ()) -> array[float]:
     """A float32 array."""
     return array("f", values)
 
 
-def zeros(count: int) -> array:
+def zeros(count: int) -> array[float]:
     """``count`` float32 zeros (allocated in C, no Python floats)."""
     return array("f", bytes(4 * count))
 
 
-def interleave(columns: Sequence[array]) -> array:
+def interleave(columns: Sequence[array[float]]) -> array[float]:
     """``a0 b0 c0 a1 b1 c1 …`` from columns ``a``, ``b``, ``c`` of one length (strided copies in C)."""
     width = len(columns)
     out = zeros(width * len(columns[0]))
@@ -74,7 +74,7 @@ def interleave(columns: Sequence[array]) -> array:
     return out
 
 
-def mapped(function: Callable[[float], float], values: Sequence[float]) -> array:
+def mapped(function: Callable[[float], float], values: Sequence[float]) -> array[float]:
     """``function`` of every value, as a float32 array (chunked: bounded transient memory)."""
     out = floats()
     for start in range(0, len(values), CHUNK):
@@ -82,7 +82,7 @@ def mapped(function: Callable[[float], float], values: Sequence[float]) -> array
     return out
 
 
-def lookup(table: Sequence[float], data: bytes) -> array:
+def lookup(table: Sequence[float], data: bytes) -> array[float]:
     """``table[b]`` for every byte ``b`` of ``data``, without a Python float per value: each of the
     four bytes of the float32 results is one ``bytes.translate`` of ``data`` (C speed; 7x a
     ``map`` over the table)."""
@@ -104,7 +104,7 @@ def _sigmoid(v: float) -> float:
     return 1.0 / (1.0 + math.exp(-v)) if v > -_EXP_LIMIT else 0.0
 
 
-def exp_all(values: array) -> array:
+def exp_all(values: array[float]) -> array[float]:
     """Log-space scales made linear."""
     out = floats()
     for start in range(0, len(values), CHUNK):
@@ -116,7 +116,7 @@ def exp_all(values: array) -> array:
     return out
 
 
-def sigmoid_all(values: array) -> array:
+def sigmoid_all(values: array[float]) -> array[float]:
     """Opacity logits made 0–1."""
     out = floats()
     exp = math.exp
@@ -129,7 +129,7 @@ def sigmoid_all(values: array) -> array:
     return out
 
 
-def base_colors(sh_dc: array) -> array:
+def base_colors(sh_dc: array[float]) -> array[float]:
     """The display colour of each DC coefficient (see the module docstring)."""
     out = floats()
     for start in range(0, len(sh_dc), CHUNK):
@@ -143,7 +143,7 @@ def _unit(a: float, b: float, c: float, d: float) -> tuple[float, float, float, 
     return (a / norm, b / norm, c / norm, d / norm) if norm > 0.0 and math.isfinite(norm) else (1.0, 0.0, 0.0, 0.0)
 
 
-def unit_wxyz(w: array, x: array, y: array, z: array) -> array:
+def unit_wxyz(w: array[float], x: array[float], y: array[float], z: array[float]) -> array[float]:
     """Quaternions from four columns, normalised and interleaved w x y z. A zero or non-finite
     one (a damaged record) becomes the identity rather than NaNs Blender would draw as nothing."""
     out = floats()
@@ -171,13 +171,13 @@ class Splat:
     """
 
     count: int
-    positions: array
-    scales: array
-    rotations: array
-    opacities: array
-    sh_dc: array
-    colors: array
-    sh_rest: tuple[array, ...]
+    positions: array[float]
+    scales: array[float]
+    rotations: array[float]
+    opacities: array[float]
+    sh_dc: array[float]
+    colors: array[float]
+    sh_rest: tuple[array[float], ...]
     source: str
     y_up: bool = False
 
@@ -202,8 +202,8 @@ class Splat:
         return sum(len(a) * a.itemsize for a in arrays)
 
     @classmethod
-    def build(cls, *, positions: array, scales: array, rotations: array, opacities: array, sh_dc: array,
-              sh_rest: Sequence[array], source: str, y_up: bool = False, colors: array | None = None) -> Splat:
+    def build(cls, *, positions: array[float], scales: array[float], rotations: array[float], opacities: array[float], sh_dc: array[float],
+              sh_rest: Sequence[array[float]], source: str, y_up: bool = False, colors: array[float] | None = None) -> Splat:
         """A splat from activated arrays (see the module docstring); the colours are derived here
         unless the reader has them cheaper (SPZ: a table per byte)."""
         return cls(len(opacities), positions, scales, rotations, opacities, sh_dc,

@@ -20,7 +20,7 @@ import logging
 import struct
 import sys
 from array import array
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 
 from .gaussians import MAX_SH_REST, Splat, SplatError, exp_all, floats, interleave, mapped, unit_wxyz
 
@@ -70,7 +70,8 @@ def _parse_json(raw: bytes) -> dict[str, Any]:
         raise SplatError(f"The glTF JSON cannot be read ({exc}).") from None
     if not isinstance(doc, dict):
         raise SplatError("The glTF JSON is not an object: the file is damaged.")
-    return doc
+    parsed: dict[str, Any] = doc
+    return parsed
 
 
 def _primitives(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -97,7 +98,7 @@ class _Buffers:
         self.doc, self.binary = doc, binary
         self.cache: dict[int, bytes] = {}
 
-    def get(self, index: int) -> bytes:
+    def get(self, index: Any) -> bytes:
         if index not in self.cache:
             buffer = _item(self.doc, "buffers", index)
             uri = buffer.get("uri")
@@ -122,14 +123,15 @@ def _item(doc: dict[str, Any], kind: str, index: Any) -> dict[str, Any]:
     if not isinstance(index, int) or not isinstance(items, list) or not 0 <= index < len(items) \
             or not isinstance(items[index], dict):
         raise SplatError(f"The glTF file refers to {kind} {index!r}, which it does not have: it is damaged.")
-    return items[index]
+    item: dict[str, Any] = items[index]
+    return item
 
 
-def _accessor(doc: dict[str, Any], buffers: _Buffers, index: Any, width: int) -> list[array]:
+def _accessor(doc: dict[str, Any], buffers: _Buffers, index: Any, width: int) -> list[array[float]]:
     """An accessor's components as float columns (normalised integers made 0–1 or -1–1)."""
     acc = _item(doc, "accessors", index)
     count, kind, component = acc.get("count"), acc.get("type"), acc.get("componentType")
-    if _WIDTHS.get(kind) != width or component not in _COMPONENTS or not isinstance(count, int) or count < 0:
+    if not isinstance(kind, str) or _WIDTHS.get(kind) != width or component not in _COMPONENTS or not isinstance(count, int) or count < 0:
         raise SplatError(f"The glTF accessor {index} is not a {width}-component one the extension allows.")
     if "sparse" in acc:
         raise SplatError(f"The glTF accessor {index} is sparse, which splat attributes never are here.")
@@ -149,20 +151,25 @@ def _accessor(doc: dict[str, Any], buffers: _Buffers, index: Any, width: int) ->
         packed = bytearray(count * size)
         for k in range(size):
             packed[k::size] = data[start + c * size + k:end:stride][:count]
-        values = array(code, packed)
+        values: Any = array(code, packed)
         if sys.byteorder != "little":
             values.byteswap()
         if code == "f":
             columns.append(values)
         elif acc.get("normalized"):
-            columns.append(mapped(lambda v, d=divisor, lo=low: max(v / d, lo), values))
+            columns.append(mapped(_normaliser(divisor, low), values))
         else:
             columns.append(array("f", values))
     return columns
 
 
+def _normaliser(divisor: float, low: float) -> Callable[[float], float]:
+    """A normalised integer component as glTF reads it (``max(v / (2^bits - 1), -1)``)."""
+    return lambda v: max(v / divisor, low)
+
+
 def _attribute(doc: dict[str, Any], buffers: _Buffers, primitive: dict[str, Any], name: str, width: int,
-               count: int) -> list[array] | None:
+               count: int) -> list[array[float]] | None:
     index = (primitive.get("attributes") or {}).get(name)
     if index is None:
         return None
@@ -185,14 +192,14 @@ def _coefficients(primitive: dict[str, Any]) -> int:
 
 
 def _read_primitive(doc: dict[str, Any], buffers: _Buffers, primitive: dict[str, Any],
-                    coefficients: int) -> dict[str, list[array]]:
+                    coefficients: int) -> dict[str, list[array[float]]]:
     if primitive.get("mode", 4) != 0:
         raise SplatError("The glTF splat primitive is not made of points (mode 0), as the extension requires.")
     position_index = (primitive.get("attributes") or {}).get("POSITION")
     if position_index is None:
         raise SplatError("The glTF splat primitive has no POSITION.")
     count = int(_item(doc, "accessors", position_index).get("count", 0))
-    found: dict[str, list[array]] = {}
+    found: dict[str, list[array[float]]] = {}
     for key, name, width in (("position", "POSITION", 3), ("rotation", f"{_PREFIX}ROTATION", 4),
                              ("scale", f"{_PREFIX}SCALE", 3), ("opacity", f"{_PREFIX}OPACITY", 1),
                              ("dc", f"{_PREFIX}SH_DEGREE_0_COEF_0", 3)):
@@ -209,7 +216,7 @@ def _read_primitive(doc: dict[str, Any], buffers: _Buffers, primitive: dict[str,
     return found
 
 
-def _joined(parts: list[dict[str, list[array]]], key: str) -> list[array]:
+def _joined(parts: list[dict[str, list[array[float]]]], key: str) -> list[array[float]]:
     if len(parts) == 1:
         return parts[0][key]
     joined = [floats() for _ in parts[0][key]]

@@ -130,7 +130,7 @@ def _skip_binary(fh: BinaryIO, elements: list[_Element]) -> None:
         fh.seek(element.count * element.row_size, 1)
 
 
-def _binary_columns(fh: BinaryIO, vertex: _Element, wanted: list[str], little: bool) -> dict[str, array]:
+def _binary_columns(fh: BinaryIO, vertex: _Element, wanted: list[str], little: bool) -> dict[str, array[float]]:
     offset = 0
     for prop in vertex.properties:
         prop.offset, offset = offset, offset + prop.size
@@ -173,7 +173,7 @@ def _binary_columns(fh: BinaryIO, vertex: _Element, wanted: list[str], little: b
     return columns
 
 
-def _ascii_columns(fh: BinaryIO, vertex: _Element, before: list[_Element], wanted: list[str]) -> dict[str, array]:
+def _ascii_columns(fh: BinaryIO, vertex: _Element, before: list[_Element], wanted: list[str]) -> dict[str, array[float]]:
     lines = fh.read().splitlines()
     start = sum(element.count for element in before)  # one line per row of an ASCII element
     rows = lines[start:start + vertex.count]
@@ -194,12 +194,16 @@ def _byte_dc(value: float) -> float:
     return (value / 255.0 - 0.5) / SH_C0
 
 
-def _assemble(columns: dict[str, array], vertex: _Element, source: str) -> Splat:
+def _unit_dc(value: float) -> float:
+    return (value - 0.5) / SH_C0
+
+
+def _assemble(columns: dict[str, array[float]], vertex: _Element, source: str) -> Splat:
     names = list(columns)
     if names[len(_REQUIRED)] == "red":  # a colour, not a DC term: turned back into one
         code = next(p.code for p in vertex.properties if p.name == "red")
-        scale = 1.0 if code in ("f", "d") else 255.0
-        dc = [mapped(lambda v, s=scale: _byte_dc(v * 255.0 / s), columns[n]) for n in _RGB]
+        to_dc = _byte_dc if code not in ("f", "d") else _unit_dc  # 0–255, or a float colour 0–1
+        dc = [mapped(to_dc, columns[n]) for n in _RGB]
     else:
         dc = [columns[n] for n in _DC]
     rest = [columns[n] for n in names if n.startswith("f_rest_")]

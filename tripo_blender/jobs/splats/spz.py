@@ -117,7 +117,7 @@ def _sh_range(records: bytes) -> tuple[float, float]:
     return -1.0, 1.0
 
 
-def _positions(raw: bytes, fractional_bits: int) -> tuple[array, array, array]:
+def _positions(raw: bytes, fractional_bits: int) -> tuple[array[float], array[float], array[float]]:
     count = len(raw) // 3
     wide = bytearray(4 * count)
     for k in range(3):
@@ -133,7 +133,7 @@ def _positions(raw: bytes, fractional_bits: int) -> tuple[array, array, array]:
     return coords[0::3], coords[1::3], coords[2::3]
 
 
-def _smallest_three(raw: bytes) -> array:
+def _smallest_three(raw: bytes) -> array[float]:
     """v3 rotations (see the module docstring), w x y z. Unit by construction: the largest
     component is derived from the others."""
     words = array("I", raw)
@@ -155,7 +155,7 @@ def _smallest_three(raw: bytes) -> array:
     return out
 
 
-def _first_three(raw: bytes) -> array:
+def _first_three(raw: bytes) -> array[float]:
     """v2 rotations: x, y, z stored, w ≥ 0 derived; normalised, w x y z."""
     component = _table(lambda v: v / 127.5 - 1.0)
     x, y, z = (lookup(component, raw[k::3]) for k in range(3))
@@ -163,7 +163,7 @@ def _first_three(raw: bytes) -> array:
     return unit_wxyz(w, x, y, z)
 
 
-def _sh_planes(sh: bytes, count: int, dim: int, value: list[float]) -> list[array]:
+def _sh_planes(sh: bytes, count: int, dim: int, value: list[float]) -> list[array[float]]:
     """The higher SH coefficients as planes (r, g, b per gaussian), up to degree 3."""
     planes = []
     for k in range(min(dim, MAX_SH_REST)):
