@@ -114,8 +114,8 @@ VIEW_OUTPUTS: tuple[str, ...] = ("front_view", "left_view", "back_view", "right_
 #: before a model is paid for. Their task id is then the model's input (no second upload).
 # prices: text-to-image 5, image-to-multiview 10 (wire reference §8.1, v2 figures)
 def _image(name: str, label: str, verb: str, price: pricing.Rule, outputs: tuple[str, ...], *,
-           task_type: str | None = None, in_console: bool) -> Kind:
-    return Kind(name, label, verb, Landing.IMAGE, price, task_type, console=name if in_console else None,
+           task_type: str | None = None, in_console: bool, landing: Landing = Landing.IMAGE) -> Kind:
+    return Kind(name, label, verb, landing, price, task_type, console=name if in_console else None,
                 outputs=outputs)
 
 
@@ -125,8 +125,8 @@ TEXT_TO_IMAGE = _image("text_to_image", "Text to Image", "Image", pricing.flat(5
 IMAGE_TO_MULTIVIEW = _image("image_to_multiview", "Four Views", "Views", pricing.flat(10), VIEW_OUTPUTS,
                             task_type="generate_multiview_image", in_console=False)
 # price: wire reference §8.1 (30 credits, about 4 minutes)
-IMAGE_TO_SPLAT = Kind("image_to_splat", "Image to Splat", "Splat", Landing.SPLAT, pricing.flat(30),
-                      console="image_to_splat", outputs=(SPLAT_OUTPUT,))
+IMAGE_TO_SPLAT = _image("image_to_splat", "Image to Splat", "Splat", pricing.flat(30), (SPLAT_OUTPUT,),
+                        in_console=True, landing=Landing.SPLAT)
 #: The task type of an uploaded model turned into a task (``TripoClient.import_model``): "a model"
 #: to every post-process. No job has this kind: a mesh of the user's is imported by the upload
 #: step of the post-process that needs it (``jobs/mesh_upload.py``).

@@ -72,8 +72,14 @@ def _decompressed(data: bytes) -> bytes:
         magic, version, count, degree, _bits, flags, _ = _HEADER.unpack(head)
         if magic != PLAIN_MAGIC:
             raise SplatError("The file is gzip-compressed but holds no SPZ splat (no NGSP header).")
-        expected = _HEADER.size + _body_size(version, count, degree) + (_MAX_EXTENSIONS if flags & _FLAG_EXTENSIONS else 0)
-        return head + inflater.decompress(inflater.unconsumed_tail, expected - _HEADER.size)
+        body = _body_size(version, count, degree)
+        out = head + inflater.decompress(inflater.unconsumed_tail, body + (_MAX_EXTENSIONS if flags & _FLAG_EXTENSIONS else 0))
+        if not inflater.eof:  # the stream's end and its gzip check (CRC-32, size) follow the data
+            inflater.decompress(inflater.unconsumed_tail, _MAX_EXTENSIONS)
+        if not inflater.eof and len(out) >= _HEADER.size + body:
+            raise SplatError("The SPZ file's compressed stream stops after its data, without the end and check gzip "
+                             "puts there: it is truncated or damaged.")
+        return out
     except zlib.error as exc:
         raise SplatError(f"The SPZ file's compressed data is damaged ({exc}).") from None
 
