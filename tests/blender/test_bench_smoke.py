@@ -1,4 +1,4 @@
-"""Smoke runs of the Blender-side benchmarks (rows 4-7 of ``python3 build.py bench``).
+"""Smoke runs of the Blender-side benchmarks (rows 4-7 of ``python3 build.py bench``, and ``splat_read.py``).
 
 Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
 interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,
@@ -47,3 +47,12 @@ def test_panel_and_idle_rows() -> None:
     assert set(result["draw"]) == {"0", "10"}
     assert result["idle"]["ticks_per_s"] == 0 and not result["idle"]["timer_registered"]
     assert result["enable"]["enable_s"] > 0
+
+
+def test_splat_bench_reads_and_lands_every_format() -> None:
+    result = figures("splat_read.py", "--smoke")
+    assert result["count"] == 2000 and set(result["formats"]) == {"ply", "spz", "glb"}
+    for fmt in result["formats"].values():
+        assert fmt["read_cpu"] > 0 and fmt["read_wall"] > 0 and fmt["land"] > 0
+        assert (fmt["importer"] is not None) == result["native"], "Blender's importer baseline: 5.3+ only"
+    assert result["formats"]["ply"]["numpy"] > 0
