@@ -25,7 +25,7 @@ import bpy
 
 from ..client.config import CHINA_BASE_URL, GLOBAL_BASE_URL, migrate_base_url
 from ..rules.settings import DEFAULT_WORKERS, ENV_API_BASE_URL, ENV_API_KEY, MAX_WORKERS, setting
-from . import preferences_ui
+from . import asset_ops, preferences_ui
 from .settings import ADDON_PACKAGE, get_preferences
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,18 @@ class TripoPreferences(bpy.types.AddonPreferences):
         description="Where downloaded results are kept (one folder per task). Empty: the add-on's user folder",
         subtype='DIR_PATH',
     )
+    keep_assets: bpy.props.BoolProperty(
+        name="Keep Results as Assets",
+        description=("Write every result that lands to the Tripo asset library: one .blend each, with Tripo's preview, "
+                     "the prompt, tags and the whole request (never the key), so it stays in the Asset Browser after "
+                     "Tripo forgets the task, and Generate Again and Variant can send it again"),
+        default=True,
+    )
+    asset_library_dir: bpy.props.StringProperty(
+        name="Asset Library Folder",
+        description="Where the Tripo asset library keeps results (one .blend each). Empty: the add-on's user folder",
+        subtype='DIR_PATH',
+    )
     gltf_shading: bpy.props.EnumProperty(
         name="glTF Shading",
         description="How imported glTF/GLB meshes are shaded",
@@ -118,14 +130,16 @@ class TripoPreferences(bpy.types.AddonPreferences):
             source = f"Using the key from the {ENV_API_KEY} environment variable"
         else:
             source = f"No key yet: enter one above or set the {ENV_API_KEY} environment variable"
-        layout.label(text=source, icon='INFO')
+        preferences_ui.draw_wrapped(layout, source, icon='INFO')
         preferences_ui.draw_account(layout)
         layout.prop(self, "region")
         if self.api_base_url.strip() or os.environ.get(ENV_API_BASE_URL, "").strip():
             # Say which wins: a custom base URL (here or in the environment) replaces the region's server.
-            layout.label(text="A custom API Base URL is set (Advanced): it wins over Region", icon='INFO')
+            preferences_ui.draw_wrapped(layout, "A custom API Base URL is set (Advanced): it wins over Region",
+                                        icon='INFO')
         layout.prop(self, "parallel_jobs")
         preferences_ui.draw_cache(layout, self)
+        asset_ops.draw_library(layout, self)
 
         box = layout.box()
         box.label(text="Import")
@@ -139,7 +153,7 @@ class TripoPreferences(bpy.types.AddonPreferences):
         if self.show_advanced:
             box = layout.box()
             box.prop(self, "api_base_url")
-            box.label(text=f"Empty: {ENV_API_BASE_URL} if set, else the region's server")
+            preferences_ui.draw_wrapped(box, f"Empty: {ENV_API_BASE_URL} if set, else the region's server", boxes=1)
 
 
 CLASSES: tuple[type, ...] = (TripoPreferences,)

@@ -31,9 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from . import download, payloads, versions
 from .config import GLOBAL_BASE_URL, get_logger, resolve_api_key, resolve_base_url
@@ -46,6 +44,9 @@ from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task,
 from .payloads import GenerationOptions, Request
 from .polling import PollSchedule, ProgressEstimator
 from .transport import RetryMode, Transport, current_guard
+
+if TYPE_CHECKING:  # requests is imported when the first request is made (see .transport)
+    import requests
 
 __all__ = ["TripoClient"]
 
