@@ -53,6 +53,8 @@ def test_image_to_splat_lands_every_gaussian_at_the_cursor(tripo: ModuleType, re
     assert ob.get("tripo_splat") == CLOUD.count and ob.users_collection[0].name == job.name
     assert ob.select_get() and bpy.context.view_layer.objects.active == ob
     assert f"{CLOUD.count:,} gaussians" in job.snapshot.note
+    (asset,) = [a for a in tripo.assets() if a.task_id == job.task_id]  # kept in the Tripo asset library
+    assert asset.catalog == "Tripo/Gaussian Splats" and asset.name == job.name
     y_up = fmt != "ply"
     assert tuple(round(v, 6) for v in ob.rotation_euler) == ((round(math.pi / 2, 6), 0.0, 0.0) if y_up else (0, 0, 0))
     if _native():
