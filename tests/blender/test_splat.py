@@ -20,7 +20,7 @@ import pytest
 
 from tests.emulator import Emulator, splat as files
 
-from .runtime_support import addon_module, created, rt, online, uploads  # noqa: F401
+from .runtime_support import addon_module, calls_named, created, draw_panel, online, pump_job, rt, uploads  # noqa: F401
 from .splat_support import point_radii, sigma_mean, values, world_splat, worst_differences
 from .support import ASSETS
 from .test_console import WAIT, ready, tripo  # noqa: F401
@@ -122,3 +122,25 @@ def test_model_tools_refuse_a_splat_with_the_reason(tripo: ModuleType, ready: Em
     context = type("Context", (), {"active_object": ob, "object": ob, "selected_objects": [ob]})()
     for kind in ("rig_model", "texture_model", "convert_model"):
         assert "is a Gaussian splat" in post_process.unavailable(kind, context)
+
+
+def test_one_click_in_image_mode_makes_a_splat_of_the_forms_image(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    form = bpy.context.scene.tripo_generate
+    panel = addon_module("blender.generate_panel").TRIPO_PT_generate
+    form.mode = 'TEXT'
+    assert "tripo.image_to_splat" not in [c.args[0] for c in calls_named(draw_panel(panel), "operator")]
+    assert not bpy.ops.tripo.image_to_splat.poll()
+    form.mode = 'IMAGE'
+    form.image = bpy.data.images.new("sketch", 32, 32)
+    (button,) = [c for c in calls_named(draw_panel(panel), "operator") if c.args[0] == "tripo.image_to_splat"]
+    assert button.kwargs["text"] == "Make Gaussian Splat (≈ 30 credits)"
+    bpy.context.scene.cursor.location = (0.0, -2.0, 0.5)
+
+    assert bpy.ops.tripo.image_to_splat() == {'FINISHED'}
+    (job,) = rt.jobs()
+    assert (job.kind, job.name, job.estimated_cost) == ("image_to_splat", "sketch splat", 30)
+    done = pump_job(rt, job.id, "done", "failed")
+    assert done.state.value == "done", (done.note, done.error)
+    (ob,) = [o for o in bpy.data.objects if o.get("tripo_job_id") == job.id]
+    assert tuple(ob.location) == (0.0, -2.0, 0.5) and ob.get("tripo_splat") == CLOUD.count
+    assert [u.content_type for u in uploads(online)] == ["image/png"]  # the generated image, written and sent
