@@ -8,9 +8,10 @@ attribute, through the buffer protocol: no Python float per value).
   gaussian and the attributes Blender's own PLY, SPZ and glTF importers write — ``position``,
   ``scale`` (linear), ``rotation`` (quaternion), ``radiance:base`` (the SH DC term r, g, b and the
   opacity) and ``radiance:sh_0…`` (the higher coefficients). Blender draws it as a splat.
-* **Before 5.3** a point cloud cannot be filled from Python (4.2–5.0 have no ``resize``) nor drawn
-  as splats: a mesh of one vertex per gaussian with a ``Col`` colour (the base colour, the opacity
-  as alpha), ``opacity``, ``scale`` and ``rotation`` attributes, made points by a Geometry Nodes
+* **Before 5.3** nothing draws splats, and 4.2–5.0 cannot even size a point cloud from Python (no
+  ``resize``; 5.1 and 5.2 can, and take the same path, so there is one fallback): a mesh of one
+  vertex per gaussian with a ``Col`` colour (the base colour, the opacity as alpha), ``opacity``,
+  ``scale`` and ``rotation`` attributes, made points by a Geometry Nodes
   modifier ("Mesh to Points", each point as big as its gaussian: :data:`RADIUS_SIGMAS` times the
   geometric mean of its scales) with an emissive material that shows the colours
   (:data:`POINTS_GROUP`, :data:`POINTS_MATERIAL`, shared by every splat of the file).
@@ -218,10 +219,10 @@ def land_splat(path: str, *, name: str, tags: Tags, location: Sequence[float] | 
     ``location`` defaults to the 3D cursor. Raises :class:`ImportFailed` (nothing left in the
     scene) when the file is no readable splat or Blender refuses the data.
     """
-    splat = _take(path)
     scene, view_layer = bpy.context.scene, bpy.context.view_layer
     if scene is None or view_layer is None:
         raise ImportFailed("there is no active scene to land the splat in")
+    splat = _take(path)
     started = time.perf_counter()
     native = native_splats()
     made: list[Any] = []
