@@ -74,6 +74,7 @@ from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
+from .blender.splat_ops import splat_name
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
 from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of,
                              usable_source)
@@ -86,8 +87,8 @@ from .jobs import kind_of
 from .jobs.asset_index import AssetIndex, AssetRecord, matching
 from .jobs.model import thaw
 from .jobs.verify import CHOOSE, Candidate, lookup_of
-from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_MODEL, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG,
-                          SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, by_console_name)
+from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, LOWPOLY, MULTIVIEW_TO_MODEL,
+                          RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, by_console_name)
 from .rules import generate as form
 from .rules.console_api import CONSOLE_NAMES, SUBPACKAGE_CALLS
 from .rules.settings import MAX_WORKERS
@@ -694,6 +695,20 @@ def text_to_image(prompt: str, *, name: str | None = None, **options: Any) -> Jo
         raise ValueError("; ".join(problems))
     params = {"prompt": prompt, **{k: v for k, v in options.items() if v is not None}}
     return _start(JobSpec(TEXT_TO_IMAGE.name, params, name=name or form.job_name("TEXT", prompt)))
+
+
+@_short_errors
+def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
+                   **options: Any) -> Job:
+    """A Gaussian splat of one image (≈ 30 credits, a few minutes); returns the :class:`Job` at once.
+    ``job.wait().objects`` is the splat, at the 3D cursor (or ``location``): a native Gaussian
+    splat on Blender 5.3+, a coloured point cloud before. ``image`` is what :func:`image_to_model`
+    takes; ``options``: :meth:`TripoClient.image_to_splat`'s keywords (``model_seed``).
+    """
+    _require_main_thread("image_to_splat()")
+    label = _image_label(image) if isinstance(image, (str, os.PathLike, bpy.types.Image)) else None
+    params = {"image": _image_input(image, "image"), **{k: v for k, v in options.items() if v is not None}}
+    return _start(JobSpec(IMAGE_TO_SPLAT.name, params, name=name or splat_name(label), meta=_location(location)))
 
 
 # --------------------------------------------------------------------------- post-processes

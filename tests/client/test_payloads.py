@@ -125,6 +125,17 @@ def test_text_to_image_and_multiview_images() -> None:
     assert (request.route, request.body) == ("/v3/generation/image-to-multiview", {"input": "https://x/a.png"})
 
 
+def test_image_to_splat_body() -> None:
+    """``input``, and ``model_seed`` only when given (wire reference §3.3 R8, the SDK 1.0.0's body)."""
+    request = p.image_to_splat_request("file_abc")
+    assert (request.route, request.body) == ("/v3/generation/image-to-splat", {"input": "file_abc"})
+    assert p.image_to_splat_request("https://x/a.png", 7).body == {"input": "https://x/a.png", "model_seed": 7}
+    with pytest.raises(ValueError, match="model_seed must be at least 0"):
+        p.image_to_splat_request("file_abc", -1)
+    with pytest.raises(ValueError, match="image must be a task id, file token or URL"):
+        p.image_to_splat_request("  ")
+
+
 # --------------------------------------------------------------------------- post-processing
 
 

@@ -216,6 +216,13 @@ def test_text_to_image_and_multiview_images(pair: Pair, client: TripoClient) -> 
     pair.same(lambda c: c.multiview_to_model(views), lambda s: s.multiview_to_model(views))
 
 
+def test_image_to_splat(pair: Pair) -> None:
+    pair.same(lambda c: c.image_to_splat("https://example.com/a.png"), lambda s: s.image_to_splat("https://example.com/a.png"))
+    sent = pair.same(lambda c: c.image_to_splat(str(ROCKET), model_seed=7), lambda s: s.image_to_splat(str(ROCKET), model_seed=7))
+    assert [r[1] for r in sent] == ["/v3/files", "/v3/generation/image-to-splat"]
+    assert sent[-1][3] == {"input": "file_*", "model_seed": 7}
+
+
 # --------------------------------------------------------------------------- post-processing
 
 

@@ -42,6 +42,7 @@ from ..rules.account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag
 from .runtime import online_access, runtime
 from .sources import Source, local_problem, source_of, tagged_ancestor, usable_source, uv_problem
+from .splat_landing import is_splat
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
 from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP
 
@@ -171,6 +172,8 @@ def unavailable(kind: str, context: Any) -> str | None:
         target = target_of(context)
     except Unavailable as exc:
         return str(exc)
+    if is_splat(target.source.root):  # Tripo's model tools take meshes; a splat has none
+        return f"'{target.name}' is a Gaussian splat: {kind_of(kind).label} works on models"
     if not online_access():
         return ONLINE_ACCESS_OFF
     if target.source.is_local:

@@ -54,6 +54,9 @@ log = get_logger()
 
 _IMAGE_OUTPUTS = frozenset({"rendered_image", "generated_image", "uv_render", "depth_image",
                             *(f"{view}_view" for view in VIEW_NAMES)})
+#: The extension of an output whose URL has none, but images' and models' (.glb). A splat's format
+#: is told by its bytes, never its name: ".bin" claims none (".glb" would be checked for glTF magic).
+_DEFAULT_EXTENSIONS = {"rendered_video": ".mp4", "splat": ".bin"}
 
 
 class TripoClient:
@@ -355,7 +358,7 @@ class TripoClient:
         taken: set[str] = set()
         targets: dict[str, str] = {}
         for key in wanted:
-            default_ext = ".jpg" if key in _IMAGE_OUTPUTS else ".mp4" if key == "rendered_video" else ".glb"
+            default_ext = ".jpg" if key in _IMAGE_OUTPUTS else _DEFAULT_EXTENSIONS.get(key, ".glb")
             name = (names or {}).get(key) or download.filename_from_url(
                 available[key], task_id=task.task_id, key=key, default_ext=default_ext)
             targets[key] = os.path.join(output_dir, download.unique_name(name, key, taken))
@@ -502,6 +505,14 @@ class TripoClient:
         return self._create_with_inputs([ref], lambda inputs: payloads.image_to_multiview_request(_given(inputs[0])))
 
     generate_multiview_image = image_to_multiview
+
+    def image_to_splat(self, image: str | os.PathLike[str], model_seed: int | None = None) -> str:
+        """A Gaussian splat of one image (``POST /v3/generation/image-to-splat``): a path (uploaded
+        first), URL, ``file_…`` token or task id. The finished task's ``output.splat`` is the file
+        (3DGS PLY, SPZ or glTF: Tripo does not say which)."""
+        ref = classify_image(image, what="image")
+        return self._create_with_inputs(
+            [ref], lambda inputs: payloads.image_to_splat_request(_given(inputs[0]), model_seed))
 
     # ------------------------------------------------------------------ post-processing
 

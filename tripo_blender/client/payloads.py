@@ -92,6 +92,7 @@ __all__ = [
     "mesh_uv_request",
     "text_to_image_request",
     "image_to_multiview_request",
+    "image_to_splat_request",
     "list_tasks_body",
     "AnimationArg",
 ]
@@ -521,6 +522,14 @@ def text_to_image_request(prompt: str, negative_prompt: str | None = None, *, mo
 def image_to_multiview_request(image: str) -> Request:
     """Front, left, back and right views of one image (an input string)."""
     return Request(GENERATE_MULTIVIEW_IMAGE_ROUTE, {"input": _input(image, "image")})
+
+
+def image_to_splat_request(image: str, model_seed: int | None = None) -> Request:
+    """A Gaussian splat of one image (an input string); its format is not documented (wire
+    reference §11 S15: the result is told apart by its bytes)."""
+    body: Body = {"input": _input(image, "image")}
+    _seed(body, "model_seed", model_seed)
+    return Request(IMAGE_TO_SPLAT_ROUTE, body)
 
 
 # --------------------------------------------------------------------------- post-processing

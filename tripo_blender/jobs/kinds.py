@@ -23,7 +23,8 @@ __all__ = [
     "Landing", "Kind", "KINDS", "FOLLOW_KIND", "RETIRED_KINDS", "SOURCE_PARAM", "MODEL_OUTPUTS", "THUMBNAIL_OUTPUT",
     "VIEW_OUTPUTS",
     "GENERATED_TYPES", "FILE_TOKEN_KINDS", "TASK_ONLY_KINDS", "PARTS_KINDS", "IMPORTED_TYPE", "Retired",
-    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_MULTIVIEW", "TEXTURE",
+    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_MULTIVIEW", "IMAGE_TO_SPLAT",
+    "SPLAT_OUTPUT", "TEXTURE",
     "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT", "COMPLETE", "LOWPOLY", "SMART_UV", "FOLLOW",
     "check_known", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
 ]
@@ -34,6 +35,8 @@ SOURCE_PARAM = "original_model_task_id"
 #: the names of v2-era files still listed in journals).
 MODEL_OUTPUTS: tuple[str, ...] = ("model", "pbr_model", "base_model")
 THUMBNAIL_OUTPUT = "rendered_image"
+#: A Gaussian splat (``splat_url``): a file of its own format, landed by ``blender/splat_landing.py``.
+SPLAT_OUTPUT = "splat"
 #: The kind of a job that only *follows* a task created elsewhere (the website, another program,
 #: a lost journal): it has no client method, so it is never POSTed — :meth:`Runner.submit` takes
 #: it only together with the ``task_id`` to follow, and :meth:`Runner.retry` never resends it.
@@ -48,6 +51,7 @@ class Landing(str, enum.Enum):
     RIG = "rig"  # one armature with its skinned mesh, in its source's place
     RETARGET = "retarget"  # actions on the source rig's armature
     IMAGE = "image"  # Blender images (the generate panel's concept image / four views), no object
+    SPLAT = "splat"  # a Gaussian splat at the 3D cursor (native on Blender 5.3+, points before)
     NONE = "none"  # data only (``Job.result``), no file
 
 
@@ -110,8 +114,8 @@ VIEW_OUTPUTS: tuple[str, ...] = ("front_view", "left_view", "back_view", "right_
 #: before a model is paid for. Their task id is then the model's input (no second upload).
 # prices: text-to-image 5, image-to-multiview 10 (wire reference §8.1, v2 figures)
 def _image(name: str, label: str, verb: str, price: pricing.Rule, outputs: tuple[str, ...], *,
-           task_type: str | None = None, in_console: bool) -> Kind:
-    return Kind(name, label, verb, Landing.IMAGE, price, task_type, console=name if in_console else None,
+           task_type: str | None = None, in_console: bool, landing: Landing = Landing.IMAGE) -> Kind:
+    return Kind(name, label, verb, landing, price, task_type, console=name if in_console else None,
                 outputs=outputs)
 
 
@@ -120,6 +124,9 @@ TEXT_TO_IMAGE = _image("text_to_image", "Text to Image", "Image", pricing.flat(5
 # no console function: the panel's "Views From One Image" (a script uses the client)
 IMAGE_TO_MULTIVIEW = _image("image_to_multiview", "Four Views", "Views", pricing.flat(10), VIEW_OUTPUTS,
                             task_type="generate_multiview_image", in_console=False)
+# price: wire reference §8.1 (30 credits, about 4 minutes)
+IMAGE_TO_SPLAT = _image("image_to_splat", "Image to Splat", "Splat", pricing.flat(30), (SPLAT_OUTPUT,),
+                        in_console=True, landing=Landing.SPLAT)
 #: The task type of an uploaded model turned into a task (``TripoClient.import_model``): "a model"
 #: to every post-process. No job has this kind: a mesh of the user's is imported by the upload
 #: step of the post-process that needs it (``jobs/mesh_upload.py``).
@@ -156,10 +163,12 @@ LOWPOLY = _post("smart_lowpoly", "Smart Low Poly", "Low poly", "smart_lowpoly", 
 # price unpublished: the dialogs say "price unknown" rather than a guess
 SMART_UV = _post("mesh_uv", "Smart UV", "UV", "smart_uv", Landing.REPLACE, pricing.unknown,
                  outputs=(MODEL_OUTPUTS[0],), step_name="{} (UV)")
-FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND)
+# a followed task may be a splat: its file is fetched and landed as one
+FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND,
+              outputs=(MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT, SPLAT_OUTPUT))
 
-_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, TEXTURE, CHECK_RIGGABLE, RIG, RETARGET,
-                          CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
+_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, IMAGE_TO_SPLAT, TEXTURE, CHECK_RIGGABLE,
+                          RIG, RETARGET, CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
 
 #: Task types that are "a model" to every post-process: a generation, a texture, an import.
 _MODELS = frozenset(k.wire_type for k in _ALL if k.makes_model) | {IMPORTED_TYPE}

@@ -45,12 +45,13 @@ from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
-from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM
+from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM, SPLAT_OUTPUT
 from .plain_errors import job_error
 from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
 from .model import (TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
                     select_outputs, thaw)
 from .scheduler import Scheduler, Ticket
+from .splats import ready_splats
 from .task_ids import is_task_id, refuse
 from . import verify
 from .watcher import TaskWatcher
@@ -610,6 +611,7 @@ class Execution:
         files = self._download(task, keys)
         if files is None or not self._unpack(files):
             return
+        self._read_splat(files)
         job = self._update(JobState.IMPORTING, note="", files=files, error=None)
         self.book.emit(FilesReady(self.job_id, freeze(files), job))
 
@@ -672,6 +674,15 @@ class Execution:
             self._update(JobState.FAILED, note="download failed", error=error)
             return False
         return True
+
+    def _read_splat(self, files: Mapping[str, str]) -> None:
+        """Read a downloaded splat here, in the worker: seconds of work for a big one, which the
+        pump's landing then only hands to Blender (:mod:`.splats.ready`). A file that is no
+        readable splat keeps its reason there; the landing reports it and the file stays."""
+        path = files.get(SPLAT_OUTPUT)
+        if path is not None:
+            self._update(note="reading the splat")
+            ready_splats.prepare(path)
 
     def _fetch(self, task: Task, keys: tuple[str, ...], folder: str) -> dict[str, str]:
         """Download ``keys`` of ``task`` into ``folder`` (all or nothing); output key → local path."""
