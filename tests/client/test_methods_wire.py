@@ -304,7 +304,7 @@ def test_segment_complete_lowpoly_uv_convert(client: TripoClient, model_id: str)
 def test_invalid_arguments_send_nothing(client: TripoClient, emulator: Emulator, png_file: Path, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="left view image file does not exist"):
         client.multiview_to_model([str(png_file), str(tmp_path / "missing.png")])
-    with pytest.raises(ValueError, match="quad=True is not supported by the P-series"):
+    with pytest.raises(ValueError, match="quad is not supported by model_version 'P1-20260311'"):
         client.image_to_model(str(png_file), model_version="P1-20260311", quad=True)
     with pytest.raises(ValueError, match="either text_prompt or image_prompt"):
         client.texture_model("0" * 8, text_prompt="x", image_prompt=str(png_file))
@@ -318,6 +318,6 @@ def test_invalid_arguments_send_nothing(client: TripoClient, emulator: Emulator,
         client.retarget_animation("0" * 8, Animation.WALK, out_format="usdz")
     with pytest.raises(ValueError, match="id of a Tripo task"):
         client.retarget_animation("file_abc", Animation.WALK)
-    with pytest.raises(ValueError, match="style is not available"):
+    with pytest.raises(ValueError, match="Generation styles no longer exist"):
         client.text_to_model("a cup", style="object:clay")  # type: ignore[arg-type]
     assert emulator.requests == []

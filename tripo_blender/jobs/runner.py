@@ -28,7 +28,7 @@ import time
 import uuid
 from typing import Any, Callable, Sequence
 
-from ..client import TripoClient
+from ..client import TripoClient, routes
 from ..client.payloads import is_task_id, validate_task_id
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
@@ -36,7 +36,8 @@ from .events import Event, EventQueue, FilesReady, JobRemoved
 from .journal import Journal
 from .kinds import FOLLOW_KIND, estimate_cost
 from .mesh_upload import kept_upload
-from .model import ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
+from .model import (ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry,
+                    thaw)
 from .scheduler import RETIRE, Scheduler, Ticket
 from .watcher import TaskWatcher
 from . import task_ids, verify
@@ -155,7 +156,15 @@ class Runner:
         and nothing is sent or charged (``estimated_cost`` 0). This is the same path a resumed
         job takes, so no worker code is special. ``spec.kind`` is usually
         :data:`~.model.FOLLOW_KIND` (which requires a ``task_id``).
+
+        A job to send is checked first, whoever asks (console, panel, menu, a raw ``JobSpec``):
+        :func:`..client.routes.check` raises what the client would refuse before sending —
+        ``TypeError`` for an unknown or missing argument, ``ValueError`` for a value (a P1 quad, a
+        texture v3.5 option on v3.0, a face limit out of range…), ``FileNotFoundError`` for a
+        missing input file — so nothing is queued that could only fail on a worker later.
         """
+        if task_id is None:
+            routes.check(spec.kind, thaw(spec.params))
         self._check_open()
         self._check_network()
         if task_id is None and spec.kind == FOLLOW_KIND:
