@@ -288,6 +288,14 @@ def test_a_refused_bake_animation_says_which_sources_said_what(client: TripoClie
     assert other.value.message == "Invalid parameter animations", "no source note when nothing disputed was sent"
 
 
+def test_image_to_depth_downloads_the_depth_map(client: TripoClient, tmp_path: Path) -> None:
+    task = finished(client, client.image_to_depth(str(ROCKET), kind="gray"))
+    assert task.output.depth_image_url
+    paths = client.download_outputs(task, str(tmp_path), ["depth_image"])
+    head = Path(paths["depth_image"]).read_bytes()[:8]
+    assert head == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff", "a real image file"
+
+
 def test_segment_complete_lowpoly_uv_convert(client: TripoClient, model_id: str) -> None:
     segmented = finished(client, client.mesh_segmentation(model_id))
     assert finished(client, client.mesh_completion(segmented.task_id, completion_mode="quick_cap")).output.model_url

@@ -118,9 +118,24 @@ def _offered(route: routes.Route, version: str, *options: str | tuple[str, Any])
                for o in options)
 
 
+def _applies(op: Any, route: routes.Route, name: str) -> bool:
+    """Whether option ``name`` means anything with the dialog's other choices (its field's
+    ``applies_with``: the FBX preset for FBX, the threshold with Flatten Bottom…)."""
+    other = route.field(name).applies_with
+    return other is None or route.field(name).applies({other[0]: getattr(op, other[0])})
+
+
+def _format_only(route: routes.Route, name: str) -> str:
+    """Why an option is greyed out for the other formats: ``FBX Preset applies to FBX only``."""
+    f = route.field(name)
+    assert f.applies_with is not None
+    return f"{f.title} applies to {' and '.join(map(str, f.applies_with[1]))} only"
+
+
 def _values(op: Any, route: routes.Route, *names: str) -> dict[str, Any]:
-    """The dialog's properties ``names`` as the client takes them (None for "not set": left out)."""
-    found = {name: option_value(route.field(name), getattr(op, name)) for name in names}
+    """The dialog's properties ``names`` as the client takes them; "not set" and options that do
+    not apply to the other choices are left out (nothing is sent for them)."""
+    found = {name: option_value(route.field(name), getattr(op, name)) for name in names if _applies(op, route, name)}
     return {name: value for name, value in found.items() if value is not None}
 
 
@@ -324,7 +339,7 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
     """Give a Tripo model a new texture, from a text prompt, an image or a style image (costs credits)"""
 
     bl_idname = "tripo.texture"
-    bl_label = "Texture"
+    bl_label = TEXTURE.label
     kind = TEXTURE.name
 
     text_prompt: field_prop(_TX.field("text_prompt"))
@@ -457,7 +472,7 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
     """Rig a Tripo model with a skeleton (costs credits). Tripo's free riggability check runs first"""
 
     bl_idname = "tripo.rig"
-    bl_label = "Rig"
+    bl_label = RIG.label
     kind = RIG.name
 
     rig_type: bpy.props.EnumProperty(name=_RG.field("rig_type").title, items=_RIG_TYPE_ITEMS, default=_DETECTED,
@@ -666,7 +681,6 @@ _CV = routes.CONVERT
 _FORMAT_SUFFIXES = {"GLTF": ".glb", "GLB": ".glb"}
 _CONVERT_FORMAT_ITEMS = tuple((value, name, f"{note}; imported where this Blender has an importer for it, else saved "
                                "and its folder shown") for value, name, note in choice_items(_CV.field("format")))
-_VERTEX_COLOR_FORMATS = ("OBJ", "GLTF")
 
 
 def _format_note(fmt: str) -> str:
@@ -683,7 +697,7 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
     can open are imported; others are saved and their folder shown"""
 
     bl_idname = "tripo.convert"
-    bl_label = "Convert"
+    bl_label = CONVERT.label
     kind = CONVERT.name
 
     format: field_prop(_CV.field("format"), default="FBX", items=_CONVERT_FORMAT_ITEMS)
@@ -710,17 +724,10 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
         """Every option as chosen; the client sends only those that differ from Tripo's defaults
         (each of them makes the task a pricier "complex convert"). 0 and Default mean "not set"."""
-        options = _values(self, _CV, "format", "quad", "face_limit", "flatten_bottom", "pivot_to_center_bottom",
-                          "with_animation", "animate_in_place", "pack_uv", "bake", "scale_factor", "export_orientation",
-                          "texture_size", "texture_format")
-        if self.quad:
-            options.update(_values(self, _CV, "force_symmetry"))
-        if self.flatten_bottom:
-            options.update(_values(self, _CV, "flatten_bottom_threshold"))
-        if self.format == "FBX":
-            options.update(_values(self, _CV, "fbx_preset"))
-        if self.format in _VERTEX_COLOR_FORMATS:
-            options.update(_values(self, _CV, "export_vertex_colors"))
+        options = _values(self, _CV, "format", "quad", "force_symmetry", "face_limit", "flatten_bottom",
+                          "flatten_bottom_threshold", "pivot_to_center_bottom", "with_animation", "animate_in_place",
+                          "pack_uv", "bake", "scale_factor", "export_orientation", "texture_size", "texture_format",
+                          "fbx_preset", "export_vertex_colors")
         parts = self.chosen_parts()
         if parts:
             options["part_names"] = parts
@@ -733,22 +740,22 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
         layout.prop(self, "format")
         _fit(layout, _format_note(str(self.format)), icon='INFO')
         col = layout.column()
-        _only_for(col, self.format == "FBX", "The FBX preset applies to FBX only", (self, "fbx_preset"))
+        _only_for(col, _applies(self, _CV, "fbx_preset"), _format_only(_CV, "fbx_preset"), (self, "fbx_preset"))
         col.prop(self, "quad")
         sub = col.row()
-        sub.active = self.quad
+        sub.active = _applies(self, _CV, "force_symmetry")
         sub.prop(self, "force_symmetry")
         col.prop(self, "face_limit")
         col.prop(self, "flatten_bottom")
         sub = col.row()
-        sub.active = self.flatten_bottom
+        sub.active = _applies(self, _CV, "flatten_bottom_threshold")
         sub.prop(self, "flatten_bottom_threshold")
         col.prop(self, "texture_size")
         col.prop(self, "texture_format")
         col.prop(self, "scale_factor")
         col.prop(self, "export_orientation")
         col.prop(self, "pivot_to_center_bottom")
-        _only_for(col, self.format in _VERTEX_COLOR_FORMATS, "Vertex colors apply to OBJ and GLTF only",
+        _only_for(col, _applies(self, _CV, "export_vertex_colors"), _format_only(_CV, "export_vertex_colors"),
                   (self, "export_vertex_colors"))
         col.prop(self, "with_animation")
         col.prop(self, "animate_in_place")
@@ -768,7 +775,7 @@ class TRIPO_OT_segment(_Placed, _PostProcess):
     """Split a Tripo model into named parts (costs credits)"""
 
     bl_idname = "tripo.segment"
-    bl_label = "Segment"
+    bl_label = SEGMENT.label
     kind = SEGMENT.name
 
     model_version: version_prop(_SG)
@@ -795,7 +802,7 @@ class TRIPO_OT_complete(_Parts, _Placed, _PostProcess):
     """Complete the hidden geometry of a segmented Tripo model's parts (costs credits)"""
 
     bl_idname = "tripo.complete"
-    bl_label = "Complete Parts"
+    bl_label = COMPLETE.label
     kind = COMPLETE.name
 
     completion_mode: field_prop(_CP.field("completion_mode"))
@@ -829,7 +836,7 @@ class TRIPO_OT_smart_lowpoly(_Parts, _Placed, _PostProcess):
     """Retopologise a Tripo model into a clean low-poly mesh (costs credits)"""
 
     bl_idname = "tripo.smart_lowpoly"
-    bl_label = "Smart Low Poly"
+    bl_label = LOWPOLY.label
     kind = LOWPOLY.name
 
     model_version: version_prop(_LP)
@@ -866,7 +873,7 @@ class TRIPO_OT_smart_uv(_Placed, _PostProcess):
     model's place. Works on Tripo results and on any mesh (uploaded first)"""
 
     bl_idname = "tripo.smart_uv"
-    bl_label = "Smart UV"
+    bl_label = SMART_UV.label
     kind = SMART_UV.name
 
     def draw_options(self, layout: Any, target: Target) -> None:
@@ -874,18 +881,23 @@ class TRIPO_OT_smart_uv(_Placed, _PostProcess):
                              "unwrapped model takes its place.", icon='UV')
 
 
+def _item(op: type[_PostProcess], icon: IconItems) -> tuple[type[_PostProcess], str, IconItems]:
+    """A menu item: the operator, its label with "…" (it opens a dialog), its icon."""
+    return op, f"{op.bl_label}…", icon
+
+
 #: The menu's items in order (None: a separator), with their menu texts and icons.
 MENU_OPERATORS: tuple[tuple[type[_PostProcess], str, IconItems] | None, ...] = (
-    (TRIPO_OT_texture, "Texture…", 'TEXTURE'),
-    (TRIPO_OT_rig, "Rig…", 'ARMATURE_DATA'),
-    (TRIPO_OT_retarget, "Retarget Animations…", 'ACTION'),
+    _item(TRIPO_OT_texture, 'TEXTURE'),
+    _item(TRIPO_OT_rig, 'ARMATURE_DATA'),
+    _item(TRIPO_OT_retarget, 'ACTION'),
     None,
-    (TRIPO_OT_convert, "Convert…", 'EXPORT'),
+    _item(TRIPO_OT_convert, 'EXPORT'),
     None,
-    (TRIPO_OT_segment, "Segment…", 'MOD_EXPLODE'),
-    (TRIPO_OT_complete, "Complete Parts…", 'MOD_BUILD'),
-    (TRIPO_OT_smart_lowpoly, "Smart Low Poly…", 'MOD_DECIM'),
-    (TRIPO_OT_smart_uv, "Smart UV…", 'UV'),
+    _item(TRIPO_OT_segment, 'MOD_EXPLODE'),
+    _item(TRIPO_OT_complete, 'MOD_BUILD'),
+    _item(TRIPO_OT_smart_lowpoly, 'MOD_DECIM'),
+    _item(TRIPO_OT_smart_uv, 'UV'),
 )
 
 CLASSES: tuple[type, ...] = (

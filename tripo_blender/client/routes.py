@@ -30,7 +30,6 @@ disagree, the reading taken is the one below, and the dispute is in the field:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -39,17 +38,17 @@ from .enums import Animation, RigSpec, RigType
 from .errors import TripoValidationError
 from .inputs import PLACEHOLDER_TOKEN, InputRef, classify_image, classify_model
 from .payloads import SEED_MAX, Request
-from .schema import Choice, Dispute, Field, Gate, Route, Version, build, version_of
+from .schema import Choice, Dispute, Field, Gate, Route, Version, build
 
 __all__ = [
     "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_IMAGE", "IMAGE_TO_MULTIVIEW",
     "EDIT_MULTIVIEW", "IMAGE_TO_SPLAT", "IMAGE_TO_DEPTH", "TEXTURE", "CONVERT", "IMPORT", "RIG_CHECK", "RIG",
     "RETARGET", "SEGMENT", "COMPLETE", "DECIMATE", "MESH_UV", "GENERATION_ROUTES", "ROUTES", "PATHS",
-    "IMAGE_MODELS", "generation_version", "by_method", "by_task_type", "face_limit_range", "input_refs", "resolved",
-    "request", "check", "check_known", "create_task_request",
+    "IMAGE_MODELS", "generation_version", "by_method", "face_limit_range", "input_refs", "resolved",
+    "request", "check", "check_known", "create_task_request", "signature_problems",
 ]
 
-_SEED = "Same seed and options give the same result"
+_SEED = "Same seed and options give the same result. 0 = random"
 _P1 = ("P1-*",)
 _P1_SAYS = "Tripo's API docs and JavaScript SDK: P1 returns 400 for it, even when false"
 _P2_SILENT = ("Tripo's API docs and JavaScript SDK say P1 rejects it and say nothing of P2 (the docs presume the "
@@ -199,8 +198,9 @@ def _face_limits(values: Mapping[str, Any]) -> str | None:
 
 
 def _generation(task_type: str, path: str, method: str, label: str, head: tuple[Field, ...],
-                extra: tuple[Field, ...] = ()) -> Route:
-    return Route(task_type, path, (*head, *_OPTIONS, *extra), method, label, _GENERATION_VERSIONS,
+                extra: tuple[Field, ...] = (), *, style: bool = True) -> Route:
+    options = _OPTIONS if style else tuple(f for f in _OPTIONS if f is not _STYLE)  # the seed's multiview had none
+    return Route(task_type, path, (*head, *options, *extra), method, label, _GENERATION_VERSIONS,
                  rules=(_face_limits,))
 
 
@@ -215,7 +215,7 @@ MULTIVIEW_TO_MODEL = _generation(
     (Field("images", "views", None, "Views", "Front (required), left, back and right views, or the id of an "
            "image-to-multiview task", required=True, wire="inputs", input="views",
            disputes=(Dispute(_EMPTY_SLOT, when=lambda value: isinstance(value, list) and None in value),)),),
-    (_TEXTURE_ALIGNMENT, _ORIENTATION))
+    (_TEXTURE_ALIGNMENT, _ORIENTATION), style=False)
 GENERATION_ROUTES = (TEXT_TO_MODEL, IMAGE_TO_MODEL, MULTIVIEW_TO_MODEL)
 
 # --------------------------------------------------------------------------- images (R4–R9)
@@ -346,12 +346,12 @@ CONVERT = Route(
                                             "its Python SDK 1.0.0 and API docs list GLTF, USDZ, FBX, OBJ, STL and 3MF",
                                             values=("GLB",)),)),
      _flag("quad", False, "Quad Mesh", "Remesh to quads" + _COMPLEX),
-     _flag("force_symmetry", False, "Force Symmetry", "Symmetric quad remesh (quad only)"),
+     _flag("force_symmetry", False, "Force Symmetry", "Symmetric quad remesh (quad only)", applies_with=("quad", (True,))),
      Field("face_limit", "int", None, "Face Limit", "Maximum faces; 0 = keep the model's own" + _COMPLEX,
            omit_nonpositive=True, form_default=0),
      _flag("flatten_bottom", False, "Flatten Bottom", "Make the bottom flat so it stands" + _COMPLEX),
      Field("flatten_bottom_threshold", "number", 0.01, "Flatten Threshold", "How much of the bottom is flattened",
-           low=0),
+           low=0, applies_with=("flatten_bottom", (True,))),
      Field("texture_size", "int", 4096, "Texture Size", "Texture resolution in pixels" + _COMPLEX, low=1),
      Field("texture_format", "choice", "JPEG", "Texture Format", "The textures' image format" + _COMPLEX, upper=True,
            choices=tuple(Choice(f, f.replace("_", " ").title(), f"{f} textures") for f in (
@@ -362,7 +362,8 @@ CONVERT = Route(
      _flag("bake", True, "Bake", "Bake the materials into textures"),
      _part_names("convert"),
      Field("scale_factor", "number", 1.0, "Scale", "Scale the model by this factor" + _COMPLEX, positive=True),
-     _flag("export_vertex_colors", False, "Vertex Colors", "Export vertex colours (OBJ and GLTF only)" + _COMPLEX),
+     _flag("export_vertex_colors", False, "Vertex Colors", "Export vertex colours (OBJ and GLTF only)" + _COMPLEX,
+           applies_with=("format", ("OBJ", "GLTF"))),
      Field("fbx_preset", "choice", "blender", "FBX Preset",
            "Which application the FBX is set up for (FBX only)" + _COMPLEX,
            choices=(Choice("blender", "Blender", "FBX set up for Blender"),
@@ -371,7 +372,7 @@ CONVERT = Route(
                     Choice("bake_scale", "Bake Scale", "The scale baked into the FBX (ComfyUI's Tripo nodes offer "
                            "it)")),
            disputes=(Dispute("ComfyUI's Tripo nodes (2.0) offer fbx_preset bake_scale; Tripo's apiv3 docs say v3 "
-                             "removed it", values=("bake_scale",)),)),
+                             "removed it", values=("bake_scale",)),), applies_with=("format", ("FBX",))),
      Field("export_orientation", "choice", "+x", "Facing", "The direction the model faces in the file" + _COMPLEX,
            choices=_ORIENTATIONS),
      _flag("animate_in_place", False, "Animate in Place", "Keep an animated character on the spot" + _COMPLEX)),
@@ -506,10 +507,6 @@ def by_method(method: str) -> Route | None:
     return _BY_METHOD.get(method)
 
 
-def by_task_type(task_type: str) -> Route | None:
-    return ROUTES.get(task_type)
-
-
 # --------------------------------------------------------------------------- inputs and the one check
 
 
@@ -634,11 +631,6 @@ def create_task_request(task_data: Mapping[str, Any]) -> Request:
     return Request(path, body)
 
 
-def sent_version(route: Route, values: Mapping[str, Any]) -> str | None:
-    """The version ``values`` would send on ``route`` (None: none, Tripo's default applies)."""
-    return version_of(route, values)
-
-
 def signature_problems(route: Route, parameters: Sequence[str], defaults: Mapping[str, Any]) -> list[str]:
     """How a client method's signature differs from its route's record (names, defaults): what
     ``TripoClient`` asserts for each method, as ``bl_pkg`` asserts its manifest table."""
@@ -648,7 +640,3 @@ def signature_problems(route: Route, parameters: Sequence[str], defaults: Mappin
               for name, value in defaults.items() if route.has(name) and value != route.field(name).default]
     return found
 
-
-def local_path(value: Any) -> bool:
-    """Whether an input value names a local file (what a worker uploads)."""
-    return isinstance(value, os.PathLike) or (isinstance(value, str) and os.path.isfile(value))

@@ -143,7 +143,9 @@ class Field:
     ``default``: the client method's default (its signature reads it from here). ``implicit``: the
     value Tripo assumes when the field is absent, so it is not sent (default: ``default``).
     ``choices``/``low``/``high``/``max_chars``: what is allowed. ``price``: credits a value adds
-    (None: unpublished, so the total is unknown). ``form_default``: the value the add-on's own
+    (None: unpublished, so the total is unknown). ``applies_with``: ``(other field, values)`` when
+    the option means something only with one of those values of another (a preset for FBX only);
+    forms grey it out otherwise and do not send it. ``form_default``: the value the add-on's own
     forms start with when it differs from the client's (``None`` defaults are shown as 0 or
     "Default"). ``input``: how a client method resolves this input before sending.
     """
@@ -171,6 +173,7 @@ class Field:
     input: InputKind | None = None
     omit_nonpositive: bool = False
     form_default: Any = _SAME
+    applies_with: tuple[str, tuple[Any, ...]] | None = None
 
     def __post_init__(self) -> None:
         if self.implicit is _SAME:
@@ -193,6 +196,13 @@ class Field:
     def title(self) -> str:
         """The label, or the name made readable."""
         return self.label or self.name.replace("_", " ").title()
+
+    def applies(self, values: Mapping[str, Any]) -> bool:
+        """Whether this option means anything with ``values`` of the other fields (``applies_with``)."""
+        if self.applies_with is None:
+            return True
+        other, wanted = self.applies_with
+        return _plain(values.get(other)) in wanted
 
     def choice(self, value: Any) -> Choice | None:
         return next((c for c in self.choices if c.value == _plain(value)), None)

@@ -60,7 +60,7 @@ def generation(route: Route, h_series: tuple[int, int], p1: tuple[int, int]) -> 
 
     def rule(params: Mapping[str, Any]) -> int | None:
         version = str(params.get("model_version") or versions.GENERATION_DEFAULT)
-        textured = params.get("texture", True) is not False or params.get("pbr", True) is not False
+        textured = any(params.get(flag, route.field(flag).default) is not False for flag in ("texture", "pbr"))
         extra = surcharge(route, params, paid)
         quality = surcharge(route, params, ("texture_quality",)) if textured else 0
         if versions.is_p1(version):
