@@ -715,7 +715,8 @@ def image_to_depth(image: ImageInput, *, name: str | None = None, **options: Any
     ``process_res``: 126–2016)."""
     _require_main_thread("image_to_depth()")
     params = {"image": _image_input(image, "image"), **options}
-    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or f"{_image_label(image) or 'Image'} depth"))
+    stem = form.job_name("IMAGE", "", [_image_label(image)])  # "rocket" for rocket.jpg
+    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or f"{stem} depth"))
 
 
 # --------------------------------------------------------------------------- post-processes

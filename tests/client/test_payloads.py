@@ -335,7 +335,7 @@ def test_smart_lowpoly_bodies_and_legacy_versions() -> None:
                bake=False).body == {"input": TASK, "model": "v3.0", "quad": True, "bake": False, "smart_uv": True}
     with pytest.raises(ValueError, match="smart_uv"):
         req(r.DECIMATE, original_model_task_id=TASK, model_version="v2.0", smart_uv=True)
-    with pytest.raises(ValueError, match="face_limit must be at most 10000 with quad"):
+    with pytest.raises(ValueError, match="face_limit must be at most 10,000 with quad"):
         req(r.DECIMATE, original_model_task_id=TASK, quad=True, face_limit=15000)
     below = req(r.DECIMATE, original_model_task_id=TASK, face_limit=600)
     assert [name for name, _ in below.disputed] == ["face_limit"], "500–999: the docs and the schema disagree"

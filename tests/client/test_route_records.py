@@ -103,7 +103,7 @@ def test_a_dialog_says_which_version_an_option_needs_in_its_own_words() -> None:
     (routes.TEXTURE, {"text_prompt": "red", "image_prompt": "image prompt"}, "not both"),
     (routes.SEGMENT, {"split_by_connectivity": True}, "Split by Connectivity needs segmentation model v2.0"),
     (routes.DECIMATE, {"model_version": "v2.0", "smart_uv": True}, "Smart UV needs low-poly model v3.0"),
-    (routes.DECIMATE, {"face_limit": 15_000, "quad": True}, "at most 10000 with quad"),
+    (routes.DECIMATE, {"face_limit": 15_000, "quad": True}, "at most 10,000 with quad"),
     (routes.TEXTURE, {"model_version": "v3.5-20260815", "delight": True, "texture_quality": "fast"}, None),
     (routes.CONVERT, {"format": "OBJ", "texture_size": 1024}, None),
 ])

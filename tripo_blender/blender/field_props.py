@@ -3,10 +3,12 @@
 Why: an option's label, tooltip, default, choices and range are facts of the request, written once
 in its field (:mod:`..client.routes`). A dialog property built here carries them, so the
 generate form, the right-click dialogs and the client cannot disagree on what an option is
-called, what it starts at or what it allows. A class keeps its annotations
-(``quad: field_prop(CONVERT.field("quad"))``): Blender reads them as usual on every version
-4.2–5.3, with or without ``from __future__ import annotations`` (the string is evaluated in the
-module), and the draw code names its properties as before.
+called, what it starts at or what it allows. A dialog takes its options as a mixin made by
+:func:`options_of` (``class TRIPO_OT_convert(options_of(CONVERT, "format", "quad", …), …)``): a
+class built at import whose ``__annotations__`` are the properties. Blender reads the annotations
+of such a class like those written by hand — checked on 4.2, 5.0 and 5.3 (Python 3.11 and 3.13),
+also with the mixin before the operator base and with annotations of the operator's own — and
+the draw code names its properties as before.
 
 Conventions: every property is ``SKIP_SAVE`` (a script never inherits what someone chose in a
 dialog; see :mod:`.generate_props`). A field without a default gets a form value meaning "not
@@ -22,7 +24,7 @@ import bpy
 
 from ..client.schema import Field, Route
 
-__all__ = ["UNSET", "SKIP", "field_prop", "version_prop", "choice_items", "option_value"]
+__all__ = ["UNSET", "SKIP", "field_prop", "version_prop", "options_of", "choice_items", "option_value"]
 
 #: The identifier of a choice's "not set" item (Tripo's own default applies).
 UNSET = "DEFAULT"
@@ -98,3 +100,16 @@ def option_value(f: Field, value: Any, unset: str = UNSET) -> Any:
     if f.kind == "number":
         return round(float(value), 6)
     return value
+
+
+def options_of(route: Route, *names: str, **overrides: Any) -> Any:
+    """A mixin class whose annotations are the Blender properties of ``route``'s fields ``names``
+    (the version field as its menu, :func:`version_prop`); ``overrides`` gives one a dict of
+    keywords (``face_limit={"soft_max": 200_000}``). Put it first among the operator's bases."""
+    annotations: dict[str, Any] = {}
+    for name in names:
+        more = dict(overrides.get(name, {}))
+        annotations[name] = (version_prop(route, **more) if name == route.version_field
+                             else field_prop(route.field(name), **more))
+    doc = f"The options of {route.label} from its route record: {', '.join(names)}."
+    return type(f"{route.label.title().replace(' ', '')}Options", (), {"__annotations__": annotations, "__doc__": doc})

@@ -43,20 +43,30 @@ _LEFT_HELP = "The object's own left side"
 _RIGHT_HELP = "The object's own right side"
 
 
-def _option(name: str, **more: Any) -> Any:
-    """The property of form option ``name``: its field's label, tooltip, choices and range, with the
-    form's default (:data:`..rules.generate.DEFAULTS`)."""
-    return field_prop(form.field(name), default=_D[name], unset=form.NO_EXPORT_ORIENTATION, **more)
+#: The form's options that are route fields: their properties come from the fields (the mode, the
+#: image slots and the version menu are the form's own).
+_FIELD_OPTIONS = tuple(name for name in form.DEFAULTS if name not in ("mode", "model_version"))
 
 
-class GenerateOptions:
+def _options() -> Any:
+    """A mixin of the form options' properties: each field's label, tooltip, choices and range, with
+    the form's default (:data:`..rules.generate.DEFAULTS`)."""
+    prompt = f"Describe the object (1–{form.field('prompt').max_chars} characters; scripts may use line breaks)"
+    more: dict[str, dict[str, Any]] = {"prompt": {"description": prompt},
+                                       "face_limit": {"max": 2_000_000, "soft_max": 500_000}}
+    annotations = {name: field_prop(form.field(name), default=form.DEFAULTS[name], unset=form.NO_EXPORT_ORIENTATION,
+                                    **more.get(name, {})) for name in _FIELD_OPTIONS}
+    return type("FormFieldOptions", (), {"__annotations__": annotations, "__doc__": _options.__doc__})
+
+
+_FieldOptions: Any = _options()
+
+
+class GenerateOptions(_FieldOptions):
     """Every option of the generate form (see the module docstring for ``SKIP_SAVE``)."""
 
     mode: bpy.props.EnumProperty(name=form.LABELS["mode"], items=_MODE_ITEMS, default=_D["mode"], options=_SKIP,
                                  description="What to generate from")
-    prompt: _option("prompt", description=f"Describe the object (1–{form.field('prompt').max_chars} characters; "
-                                          "scripts may use line breaks)")
-    negative_prompt: _option("negative_prompt")
     image_path: bpy.props.StringProperty(name="Image File", subtype='FILE_PATH', options=_SKIP,
                                          description=_FILE_HELP)
     front_path: bpy.props.StringProperty(name="Front File", subtype='FILE_PATH', options=_SKIP,
@@ -71,24 +81,6 @@ class GenerateOptions:
     model_version: bpy.props.EnumProperty(name=form.LABELS["model_version"], items=_VERSION_ITEMS,
                                           default=form.NEWEST_VERSION, options=_SKIP,
                                           description=form.field("model_version").description)
-    texture: _option("texture")
-    pbr: _option("pbr")
-    texture_quality: _option("texture_quality")
-    geometry_quality: _option("geometry_quality")
-    face_limit: _option("face_limit", max=2_000_000, soft_max=500_000)
-    quad: _option("quad")
-    smart_low_poly: _option("smart_low_poly")
-    generate_parts: _option("generate_parts")
-    auto_size: _option("auto_size")
-    orientation: _option("orientation")
-    texture_alignment: _option("texture_alignment")
-    enable_image_autofix: _option("enable_image_autofix")
-    export_orientation: _option("export_orientation")
-    export_uv: _option("export_uv")
-    image_seed: _option("image_seed")
-    model_seed: _option("model_seed")
-    texture_seed: _option("texture_seed")
-    compress: _option("compress")
 
 
 _DATABLOCK_HELP = "A Blender image; packed, generated or edited images are written out when sending"

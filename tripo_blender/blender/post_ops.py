@@ -44,7 +44,7 @@ from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, R
 from ..rules import generate as form
 from ..rules.account import UserError
 from ..rules.offers import needs_text, option_problem
-from .field_props import SKIP, UNSET, choice_items, field_prop, option_value, version_prop
+from .field_props import SKIP, choice_items, field_prop, option_value, options_of, version_prop
 from .image_inputs import named_slot, prepare_image
 from .decoders import blender_and_meshopt, compress_note, gltf_supports_meshopt
 from .importer import can_import, string_tag
@@ -335,14 +335,20 @@ TEXTURE_DIALOG_VERSION = _TX.field("model_version").form_default
 _V35_OPTIONS = needs_text(_TX, "delight", ("texture_quality", "fast"))
 
 
-class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
+_TEXTURE_OPTIONS = ("text_prompt", "model_version", "texture", "pbr", "texture_quality", "delight", "texture_alignment",
+                    "texture_seed", "bake", "compress")
+
+
+_TextureOptions: Any = options_of(_TX, *_TEXTURE_OPTIONS)
+
+
+class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
     """Give a Tripo model a new texture, from a text prompt, an image or a style image (costs credits)"""
 
     bl_idname = "tripo.texture"
     bl_label = TEXTURE.label
     kind = TEXTURE.name
 
-    text_prompt: field_prop(_TX.field("text_prompt"))
     image_path: bpy.props.StringProperty(name="Image File", subtype='FILE_PATH', options=_SKIP,
                                          description=_TX.field("image_prompt").description)
     image_name: bpy.props.StringProperty(name="Image", options=_SKIP,
@@ -351,15 +357,6 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
                                                description=_TX.field("style_image").description)
     style_image_name: bpy.props.StringProperty(name="Style Image", options=_SKIP,
                                                description="A Blender image whose style the texture takes (optional)")
-    model_version: version_prop(_TX)
-    texture: field_prop(_TX.field("texture"))
-    pbr: field_prop(_TX.field("pbr"))
-    texture_quality: field_prop(_TX.field("texture_quality"))
-    delight: field_prop(_TX.field("delight"))
-    texture_alignment: field_prop(_TX.field("texture_alignment"))
-    texture_seed: field_prop(_TX.field("texture_seed"))
-    bake: field_prop(_TX.field("bake"))
-    compress: field_prop(_TX.field("compress"))
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
@@ -374,8 +371,7 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
         if self.compress and not gltf_supports_meshopt():
             raise OptionError(f"{form.compress_problem(blender_and_meshopt())}: turn off Compress Geometry")
-        options = _values(self, _TX, "model_version", "texture", "pbr", "texture_quality", "texture_alignment", "bake",
-                          "delight", "text_prompt", "texture_seed", "compress")
+        options = _values(self, _TX, *_TEXTURE_OPTIONS)
         image = self._image("image_path", "image_name", "image prompt", final)
         if image:
             options["image_prompt"] = image
@@ -692,7 +688,18 @@ def _format_note(fmt: str) -> str:
     return f"{note}: saved, not imported (this Blender has no {fmt} importer); the folder is shown"
 
 
-class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
+#: Every convert option the dialog offers (the source and the parts aside).
+_CONVERT_OPTIONS = tuple(f.name for f in _CV.fields if f.input is None and f.kind != "names")
+
+
+_ConvertOptions: Any = options_of(_CV, *_CONVERT_OPTIONS, format={"default": "FBX", "items": _CONVERT_FORMAT_ITEMS},
+                                  face_limit={"max": 2_000_000, "soft_max": 200_000},
+                                  flatten_bottom_threshold={"soft_max": 0.2, "precision": 3},
+                                  texture_size={"max": 8192},
+                                  scale_factor={"min": 0.0001, "soft_min": 0.01, "soft_max": 100.0})
+
+
+class TRIPO_OT_convert(_ConvertOptions, _Parts, _Placed, _PostProcess):
     """Convert a Tripo model to GLTF, USDZ, FBX, OBJ, STL, 3MF or GLB (costs credits). Formats Blender
     can open are imported; others are saved and their folder shown"""
 
@@ -700,23 +707,6 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
     bl_label = CONVERT.label
     kind = CONVERT.name
 
-    format: field_prop(_CV.field("format"), default="FBX", items=_CONVERT_FORMAT_ITEMS)
-    fbx_preset: field_prop(_CV.field("fbx_preset"))
-    quad: field_prop(_CV.field("quad"))
-    force_symmetry: field_prop(_CV.field("force_symmetry"))
-    face_limit: field_prop(_CV.field("face_limit"), max=2_000_000, soft_max=200_000)
-    flatten_bottom: field_prop(_CV.field("flatten_bottom"))
-    flatten_bottom_threshold: field_prop(_CV.field("flatten_bottom_threshold"), soft_max=0.2, precision=3)
-    texture_size: field_prop(_CV.field("texture_size"), max=8192)
-    texture_format: field_prop(_CV.field("texture_format"))
-    scale_factor: field_prop(_CV.field("scale_factor"), min=0.0001, soft_min=0.01, soft_max=100.0)
-    export_orientation: field_prop(_CV.field("export_orientation"))
-    pivot_to_center_bottom: field_prop(_CV.field("pivot_to_center_bottom"))
-    export_vertex_colors: field_prop(_CV.field("export_vertex_colors"))
-    with_animation: field_prop(_CV.field("with_animation"))
-    animate_in_place: field_prop(_CV.field("animate_in_place"))
-    pack_uv: field_prop(_CV.field("pack_uv"))
-    bake: field_prop(_CV.field("bake"))
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
@@ -724,10 +714,7 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
         """Every option as chosen; the client sends only those that differ from Tripo's defaults
         (each of them makes the task a pricier "complex convert"). 0 and Default mean "not set"."""
-        options = _values(self, _CV, "format", "quad", "force_symmetry", "face_limit", "flatten_bottom",
-                          "flatten_bottom_threshold", "pivot_to_center_bottom", "with_animation", "animate_in_place",
-                          "pack_uv", "bake", "scale_factor", "export_orientation", "texture_size", "texture_format",
-                          "fbx_preset", "export_vertex_colors")
+        options = _values(self, _CV, *_CONVERT_OPTIONS)
         parts = self.chosen_parts()
         if parts:
             options["part_names"] = parts
@@ -771,19 +758,21 @@ _SG = routes.SEGMENT
 _SEGMENT_V2_ONLY = needs_text(_SG, "segmentation_granularity", "split_by_connectivity")
 
 
-class TRIPO_OT_segment(_Placed, _PostProcess):
+_SEGMENT_OPTIONS = ("model_version", "segmentation_granularity", "split_by_connectivity")
+
+
+_SegmentOptions: Any = options_of(_SG, *_SEGMENT_OPTIONS)
+
+
+class TRIPO_OT_segment(_SegmentOptions, _Placed, _PostProcess):
     """Split a Tripo model into named parts (costs credits)"""
 
     bl_idname = "tripo.segment"
     bl_label = SEGMENT.label
     kind = SEGMENT.name
 
-    model_version: version_prop(_SG)
-    segmentation_granularity: field_prop(_SG.field("segmentation_granularity"))
-    split_by_connectivity: field_prop(_SG.field("split_by_connectivity"))
-
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
-        return _values(self, _SG, "model_version", "segmentation_granularity", "split_by_connectivity")
+        return _values(self, _SG, *_SEGMENT_OPTIONS)
 
     def draw_options(self, layout: Any, target: Target) -> None:
         col = layout.column()
@@ -798,14 +787,15 @@ class TRIPO_OT_segment(_Placed, _PostProcess):
 _CP = routes.COMPLETE
 
 
-class TRIPO_OT_complete(_Parts, _Placed, _PostProcess):
+_CompleteOptions: Any = options_of(_CP, "completion_mode")
+
+
+class TRIPO_OT_complete(_CompleteOptions, _Parts, _Placed, _PostProcess):
     """Complete the hidden geometry of a segmented Tripo model's parts (costs credits)"""
 
     bl_idname = "tripo.complete"
     bl_label = COMPLETE.label
     kind = COMPLETE.name
-
-    completion_mode: field_prop(_CP.field("completion_mode"))
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
@@ -832,24 +822,24 @@ _LP = routes.DECIMATE
 LOWPOLY_DIALOG_VERSION = _LP.field("model_version").form_default
 
 
-class TRIPO_OT_smart_lowpoly(_Parts, _Placed, _PostProcess):
+_LOWPOLY_OPTIONS = ("model_version", "face_limit", "quad", "smart_uv", "bake")
+
+
+_LowpolyOptions: Any = options_of(_LP, *_LOWPOLY_OPTIONS)
+
+
+class TRIPO_OT_smart_lowpoly(_LowpolyOptions, _Parts, _Placed, _PostProcess):
     """Retopologise a Tripo model into a clean low-poly mesh (costs credits)"""
 
     bl_idname = "tripo.smart_lowpoly"
     bl_label = LOWPOLY.label
     kind = LOWPOLY.name
 
-    model_version: version_prop(_LP)
-    face_limit: field_prop(_LP.field("face_limit"))
-    quad: field_prop(_LP.field("quad"))
-    smart_uv: field_prop(_LP.field("smart_uv"))
-    bake: field_prop(_LP.field("bake"))
-
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
 
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
-        options = _values(self, _LP, "model_version", "quad", "bake", "face_limit", "smart_uv")
+        options = _values(self, _LP, *_LOWPOLY_OPTIONS)
         parts = self.chosen_parts()
         if parts:
             options["part_names"] = parts

@@ -6,10 +6,13 @@ instead of being a coroutine: the add-on calls it from worker threads, never fro
 thread. The parameters the official SDK 1.0.0 added to a seed method are here too, keyword-only
 where the seed's positional order would otherwise change. apiv3's own additions are methods of
 their own: ``import_model``, ``mesh_uv``, ``text_to_image``, ``image_to_multiview``,
-``list_tasks``, ``get_usage``, ``presign_upload``, ``download_outputs``. ``refine_model`` and
+``image_to_depth``, ``list_tasks``, ``get_usage``, ``presign_upload``, ``download_outputs``. ``refine_model`` and
 ``stylize_model`` refuse (Tripo retired them) and send nothing.
 
-Requests are built by the pure functions in :mod:`.payloads` (see its docstring for exactly
+Each creation method sends one route of :mod:`.routes`: its signature is the seed's public
+surface (defaults read from the route's record, so each is written once; a test asserts every
+signature against its record) and its body hands its arguments to :meth:`TripoClient._send`.
+Requests are built by the one pure builder (:func:`.schema.build`; its docstring says exactly
 which fields are sent), inputs are classified and checked by :mod:`.inputs` *before* anything
 goes over the network — the whole request is validated with placeholder tokens before the first
 upload — and downloads go through :mod:`.download`.
@@ -44,7 +47,7 @@ from .inputs import MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_u
 from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskOutput, TaskUsageItem
 from .payloads import Request
 from .polling import PollSchedule, ProgressEstimator
-from .schema import Route, defaults
+from .schema import Route, build, defaults
 from .transport import RetryMode, Transport, current_guard
 
 __all__ = ["TripoClient"]
@@ -753,9 +756,9 @@ class TripoClient:
         second file costs no upload), then local files go up one by one and the real request is sent."""
         values = {name: value for name, value in arguments.items() if name != "self"}
         refs = routes.input_refs(route, values)
-        routes.request(route, routes.resolved(values, refs, lambda ref: ref.wire(PLACEHOLDER_TOKEN)))
+        build(route, routes.resolved(values, refs, lambda ref: ref.wire(PLACEHOLDER_TOKEN)))
         sent = routes.resolved(values, refs, lambda ref: ref.wire(self._upload(ref)) if ref.kind == "path" else ref.wire())
-        return self._create(routes.request(route, sent))
+        return self._create(build(route, sent))
 
     @staticmethod
     def _check_download_target(task: Task, output_dir: str) -> None:

@@ -45,7 +45,7 @@ __all__ = [
     "EDIT_MULTIVIEW", "IMAGE_TO_SPLAT", "IMAGE_TO_DEPTH", "TEXTURE", "CONVERT", "IMPORT", "RIG_CHECK", "RIG",
     "RETARGET", "SEGMENT", "COMPLETE", "DECIMATE", "MESH_UV", "GENERATION_ROUTES", "ROUTES", "PATHS",
     "IMAGE_MODELS", "generation_version", "by_method", "face_limit_range", "input_refs", "resolved",
-    "request", "check", "check_known", "create_task_request", "signature_problems",
+    "check", "check_known", "create_task_request", "signature_problems",
 ]
 
 _SEED = "Same seed and options give the same result. 0 = random"
@@ -482,7 +482,7 @@ DECIMATE = Route(
      Version(versions.DECIMATE_SERVER_DEFAULT, "v2.0", "smart low poly; Tripo's default"),
      Version("v1.0", "v1.0", "plain decimation")),
     server_version=versions.DECIMATE_SERVER_DEFAULT, rewrites=versions.DECIMATE_REWRITES, model_word="low-poly model",
-    rules=(lambda v: f"face_limit must be at most {DECIMATE_QUAD_MAX} with quad=True."
+    rules=(lambda v: f"face_limit must be at most {DECIMATE_QUAD_MAX:,} with quad=True."
            if v.get("quad") is True and isinstance(v.get("face_limit"), int) and v["face_limit"] > DECIMATE_QUAD_MAX
            else None,))
 MESH_UV = Route(
@@ -561,11 +561,6 @@ def resolved(values: Mapping[str, Any], refs: Refs, wire: Callable[[InputRef], s
         elif isinstance(ref, InputRef):
             out[name] = wire(ref)
     return out
-
-
-def request(route: Route, values: Mapping[str, Any]) -> Request:
-    """The request for ``values`` whose inputs are already wire strings (see :func:`.schema.build`)."""
-    return build(route, values)
 
 
 def check(kind: str, params: Mapping[str, Any]) -> None:

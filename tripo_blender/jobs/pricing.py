@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping, Sequence
 
 from ..client import routes, versions
-from ..client.schema import Route
+from ..client.schema import Route, build
 
 __all__ = ["Rule", "generation", "texture", "retarget", "convert", "rig", "flat", "unknown", "surcharge"]
 
@@ -94,7 +94,7 @@ def convert(params: Mapping[str, Any]) -> int | None:
     decides (one definition of every default).
     """
     try:
-        body = routes.request(routes.CONVERT, {**params, "original_model_task_id": "task"}).body
+        body = build(routes.CONVERT, {**params, "original_model_task_id": "task"}).body
     except (TypeError, ValueError):
         return None
     return 10 if set(body) - {"input", "format"} else 5

@@ -175,6 +175,8 @@ def applies(name: str, mode: str, version_id: str) -> bool:
     reason) and :func:`build_params` sends only those, so a value left over from another mode or
     version never leaks into a request.
     """
+    if name not in _FIELDS:
+        return True  # the form's own (its mode)
     route = _MODE_ROUTES.get(mode)
     if route is None or not route.has(name) or name in refused_options(version_id):
         return False
