@@ -368,8 +368,9 @@ def _generation_spec(mode: str, images: Sequence[ImageInput | None], options: Ma
 
 
 def _start(spec: JobSpec) -> Job:
-    """Submit ``spec`` after the client's own argument checks: bad arguments raise here, at the
-    call, with nothing sent (a worker would only find them later, as a failed job)."""
+    """Submit ``spec``; the runtime checks it by its route's record first (the one check every job
+    goes through), so bad arguments raise here, at the call, with nothing sent (a worker would
+    only find them later, as a failed job)."""
     return Job(generation.submit(spec))
 
 
