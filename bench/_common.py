@@ -108,3 +108,34 @@ def emulator_process(**options: Any) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextmanager
+def blender_session(prefix: str, repo_module: str = "tripo_bench") -> Iterator[Path]:
+    """In a bpy venv: Blender's user folders in a new temporary folder (set before ``bpy`` is
+    imported: never the real setup), the working tree enabled as the extension
+    ``bl_ext.<repo_module>.tripo_blender``; yields the temporary folder, removed afterwards."""
+    import shutil
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["BLENDER_USER_RESOURCES"] = str(scratch / "user")
+    try:
+        import bpy  # noqa: F401 - first: it puts addon_utils on the path
+
+        from tests.dev_extension import enable_working_tree
+
+        enable_working_tree(repo_module, label="Tripo Bench")
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def bench_arguments(doc: str | None) -> Any:
+    """The ``--smoke`` and ``--json`` options every benchmark script takes."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run (the test suite's)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
+    return parser.parse_args()

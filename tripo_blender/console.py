@@ -21,6 +21,8 @@ A console session (``tripo`` is there while the add-on is enabled, :mod:`.blende
     ['a low-poly fox – run', 'a low-poly fox – walk']
     >>> tripo.balance().balance
     9875.0
+    >>> tripo.assets(text="fox")[0].generate_again()   # every result is kept in the Tripo asset library
+    <tripo.Job 'a low-poly fox' text_to_model pending>
 
 A script imports the add-on by its extension name, ``from bl_ext.user_default import
 tripo_blender as tripo`` (``user_default``: the repository it was installed into; the README has
@@ -58,16 +60,18 @@ import sys
 import threading
 import time
 import types
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, ParamSpec, Sequence, TypeVar, Union, cast
 
 import bpy
 
 from .rules.account import BalanceInfo, UserError
-from .blender import generation
+from .blender import asset_library, asset_ops, generation
+from .blender.actions import armature_using
 from .blender.concept_images import images_of
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
-from .blender.importer import JOB_ID_PROP
+from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
@@ -78,6 +82,8 @@ from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
 from .jobs import kind_of
+from .jobs.asset_index import AssetIndex, AssetRecord, matching
+from .jobs.model import thaw
 from .jobs.verify import CHOOSE, Candidate, lookup_of
 from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_DEPTH, IMAGE_TO_MODEL, LOWPOLY, MULTIVIEW_TO_MODEL,
                           RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, by_console_name)
@@ -516,19 +522,7 @@ class Job:
     def armature(self) -> bpy.types.Object | None:
         """The armature of a rig result, or the one a retarget put its :attr:`actions` on."""
         armature = next((ob for ob in self.objects if ob.type == 'ARMATURE'), None)
-        if armature is not None:
-            return armature
-        actions = set(self.actions)
-        if not actions:
-            return None
-        for ob in bpy.data.objects:
-            anim = ob.animation_data
-            if ob.type != 'ARMATURE' or anim is None:
-                continue
-            used = {anim.action} | {strip.action for track in anim.nla_tracks for strip in track.strips}
-            if used & actions:
-                return ob
-        return None
+        return armature if armature is not None else armature_using(self.actions)
 
     # -- actions -------------------------------------------------------------------------------
     def cancel(self) -> bool:
@@ -957,6 +951,98 @@ def client() -> TripoClient:
     Its calls block the thread they run on; prefer the job functions in the UI.
     """
     return runtime.client()
+
+
+# --------------------------------------------------------------------------- the asset library
+
+
+class Asset:
+    """A result kept in the Tripo asset library (``tripo.assets()``): what made it, and what to do
+    with it — ``import_()`` it into the scene, ``generate_again()`` or ``variant()`` it (new paid
+    jobs), ``open_settings()`` in the sidebar's Generate form.
+
+    ``request`` is the whole stored request as plain data: ``kind``, every parameter and seed
+    (``request["spec"]["params"]``), ``parent_task``, ``task_id``, ``sent_at`` (Unix time) and
+    ``consumed_credit`` — the journal's whitelist, never the key.
+    """
+
+    __slots__ = ("_record", "_folder")
+
+    def __init__(self, record: AssetRecord, folder: os.PathLike[str] | str) -> None:
+        self._record = record
+        self._folder = os.fspath(folder)
+
+    name = property(lambda self: self._record.name, doc="The asset's name in the Asset Browser.")
+    kind = property(lambda self: self._record.kind, doc="The job kind that made it (a client method).")
+    task_id = property(lambda self: self._record.task_id, doc="The Tripo task of the result.")
+    created = property(lambda self: self._record.created, doc="When its request was sent (Unix time).")
+    catalog = property(lambda self: self._record.catalog, doc='Its catalog ("Tripo/Text to Model"…).')
+    description = property(lambda self: self._record.description, doc="The prompt, or what it was made from.")
+    tags = property(lambda self: list(self._record.tags), doc="Kind, model version and options.")
+
+    @property
+    def prompt(self) -> str:
+        """The prompt of a text request (else '')."""
+        return self._full().prompt
+
+    def _full(self) -> AssetRecord:
+        """The record with its request (a listing has only the summaries: see ``AssetIndex.full``)."""
+        if not self._record.request:
+            self._record = AssetIndex(self._folder).full(self._record)
+        return self._record
+
+    @property
+    def path(self) -> str:
+        """The asset's .blend."""
+        return os.path.join(self._folder, self._record.blend_name)
+
+    @property
+    def request(self) -> dict[str, Any]:
+        """The stored request (a copy: changing it changes nothing)."""
+        request: dict[str, Any] = thaw(self._full().request)
+        return request
+
+    def import_(self, location: Sequence[float] | None = None) -> list[bpy.types.Object]:
+        """Append the result into the current scene as real objects (the root at ``location``,
+        default the 3D cursor), one undo step; returns the objects, roots first."""
+        _require_main_thread("Asset.import_()")
+        where = _location(location).get("location") or list(cursor_location())
+        return asset_library.import_asset(self._full(), Path(self._folder), where)
+
+    def generate_again(self) -> Job:
+        """Send the stored request again — the same settings, new seeds unless it fixed them —
+        as a new job (costs what the original cost); returns the :class:`Job` at once."""
+        _require_main_thread("Asset.generate_again()")
+        return Job(asset_ops.send_again(self._full()))
+
+    def variant(self) -> Job:
+        """Send the stored request with every seed + 1 (ValueError when Tripo chose the seeds: use
+        :meth:`generate_again`); returns the :class:`Job` at once."""
+        _require_main_thread("Asset.variant()")
+        return Job(asset_ops.send_again(self._full(), variant=True))
+
+    def open_settings(self) -> list[str]:
+        """Fill the sidebar's Generate form with the request; returns notes on what could not be set."""
+        _require_main_thread("Asset.open_settings()")
+        return asset_ops.open_settings(self._full(), bpy.context)
+
+    def __repr__(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.created))
+        return f"<tripo.Asset {self.name!r} {self.kind} {when} task {self.task_id[:6]}…>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Asset) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+
+def assets(kind: str | None = None, text: str | None = None) -> list[Asset]:
+    """The results in the Tripo asset library, newest first; ``kind`` keeps one kind (``"rig"``,
+    ``"texture"``, the kind itself, or a catalog name such as ``"Rigged"``), ``text`` those whose name,
+    prompt or tags contain it. Reads the library's index, never a .blend."""
+    folder = asset_library.library_folder()
+    return [Asset(record, folder) for record in matching(AssetIndex(folder).records(), kind, text)]
 
 
 # --------------------------------------------------------------------------- tripo.jobs() / tripo.client()

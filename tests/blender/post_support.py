@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import bmesh
 import bpy
 import pytest
 from mathutils import Matrix, Vector
@@ -20,6 +21,27 @@ from .runtime_support import addon_module, created, layout_spy, pump_job
 
 #: glTF is Y up; Blender Z up: (x, y, z) in Blender is (x, z, -y) in the file.
 TO_GLTF = Matrix(((1, 0, 0, 0), (0, 0, 1, 0), (0, -1, 0, 0), (0, 0, 0, 1)))
+
+
+def subdivided_monkey(scene: Any, name: str = "Suzanne") -> Any:
+    """A subdivided monkey with a modifier and a material, moved and turned, no Tripo tag."""
+    mesh = bpy.data.meshes.new(name)
+    bm = bmesh.new()
+    bm.loops.layers.uv.new("UVMap")
+    bmesh.ops.create_monkey(bm, calc_uvs=True)
+    bm.to_mesh(mesh)
+    bm.free()
+    ob = bpy.data.objects.new(name, mesh)
+    scene.collection.objects.link(ob)
+    ob.location = (1.5, -2.0, 0.5)
+    ob.rotation_euler = (0.2, 0.0, 0.7)
+    ob.scale = (1.5, 1.5, 1.5)
+    subsurf = ob.modifiers.new("Subdivision", 'SUBSURF')
+    subsurf.levels = 1
+    material = bpy.data.materials.new("Clay")
+    material.diffuse_color = (0.8, 0.3, 0.2, 1.0)
+    mesh.materials.append(material)
+    return ob
 
 
 def objects_of(job: Any) -> list[Any]:

@@ -13,7 +13,6 @@ import os
 import time
 from typing import Any
 
-import bmesh
 import bpy
 import pytest
 
@@ -21,7 +20,7 @@ from tests.emulator import Emulator
 from tests.emulator.glb import read as read_glb
 
 from .post_support import (armatures, draw_dialog, evaluated_mesh, finish, glb_mesh, objects_of, poll_message, posted,
-                           root_of, select)
+                           root_of, select, subdivided_monkey)
 from .runtime_support import (  # noqa: F401 - fixtures
     addon_module,
     created,
@@ -36,27 +35,6 @@ ITEMS = ("texture", "rig", "retarget", "convert", "segment", "complete", "smart_
          "check_riggable")
 
 
-def _monkey(scene: Any, name: str = "Suzanne") -> Any:
-    """A subdivided monkey with a modifier and a material, moved and turned, no Tripo tag."""
-    mesh = bpy.data.meshes.new(name)
-    bm = bmesh.new()
-    bm.loops.layers.uv.new("UVMap")
-    bmesh.ops.create_monkey(bm, calc_uvs=True)
-    bm.to_mesh(mesh)
-    bm.free()
-    ob = bpy.data.objects.new(name, mesh)
-    scene.collection.objects.link(ob)
-    ob.location = (1.5, -2.0, 0.5)
-    ob.rotation_euler = (0.2, 0.0, 0.7)
-    ob.scale = (1.5, 1.5, 1.5)
-    subsurf = ob.modifiers.new("Subdivision", 'SUBSURF')
-    subsurf.levels = 1
-    material = bpy.data.materials.new("Clay")
-    material.diffuse_color = (0.8, 0.3, 0.2, 1.0)
-    mesh.materials.append(material)
-    return ob
-
-
 def _upload_notes(job: Any) -> list[str]:
     return [entry.note for entry in job.timeline if entry.note.startswith("Uploading")]
 
@@ -67,7 +45,7 @@ def _same_place(a: Any, b: Any) -> bool:
 
 def test_a_mesh_of_ones_own_is_textured_rigged_animated_and_unwrapped_with_one_upload(
         rt: Any, online: Emulator, clean_scene: Any) -> None:
-    monkey = _monkey(clean_scene)
+    monkey = subdivided_monkey(clean_scene)
     select(monkey)
     assert {name: poll_message(name) for name in ("texture", "rig", "smart_uv", "convert", "segment")} == {
         "texture": None, "rig": None, "smart_uv": None, "convert": None, "segment": None}
@@ -139,7 +117,7 @@ def test_a_mesh_of_ones_own_is_textured_rigged_animated_and_unwrapped_with_one_u
 
 def test_several_selected_meshes_go_up_as_one_file_placed_around_the_active_one(
         rt: Any, online: Emulator, clean_scene: Any) -> None:
-    first, second = _monkey(clean_scene, "Left"), _monkey(clean_scene, "Right")
+    first, second = subdivided_monkey(clean_scene, "Left"), subdivided_monkey(clean_scene, "Right")
     second.location.x += 4.0
     select(first, second)
     assert bpy.ops.tripo.convert(format="GLTF", placement="KEEP_BOTH") == {'FINISHED'}
@@ -181,7 +159,7 @@ def test_an_armature_an_empty_and_a_mesh_without_faces_say_why_and_send_nothing(
 
 def test_smart_uv_over_80000_triangles_is_greyed_out_with_the_count(rt: Any, online: Emulator,
                                                                     clean_scene: Any) -> None:
-    monkey = _monkey(clean_scene)
+    monkey = subdivided_monkey(clean_scene)
     monkey.modifiers["Subdivision"].levels = 4  # 500 faces → about 252,000 triangles
     bpy.context.view_layer.update()  # what a window does before it draws the menu (poll reads the evaluated mesh)
     select(monkey)
@@ -194,15 +172,31 @@ def test_smart_uv_over_80000_triangles_is_greyed_out_with_the_count(rt: Any, onl
 def test_an_export_over_the_upload_cap_is_refused_and_nothing_is_sent(rt: Any, online: Emulator, clean_scene: Any,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(addon_module("blender.mesh_export"), "UPLOAD_MAX_BYTES", 10_000)  # the monkey is larger
-    select(_monkey(clean_scene))
+    select(subdivided_monkey(clean_scene))
     with pytest.raises(RuntimeError, match="Tripo takes models up to"):
         bpy.ops.tripo.texture(text_prompt="gold")
     assert not uploads(online) and not created(online) and not rt.jobs()
 
 
+def test_a_file_over_the_upload_cap_once_written_fails_its_job_and_nothing_is_sent(
+        rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap is checked at once only against the least the file can weigh (the main thread
+    does not measure the mesh); the writer refuses a file that turns out bigger, in the same words."""
+    monkey = subdivided_monkey(clean_scene)
+    mesh_export = addon_module("blender.mesh_export")
+    least = mesh_export.export_meshes([monkey], monkey).least_size
+    monkeypatch.setattr(mesh_export, "UPLOAD_MAX_BYTES", least + 1)
+    select(monkey)
+    assert bpy.ops.tripo.texture(text_prompt="gold") == {'FINISHED'}, "accepted: it may fit"
+    failed = finish(rt, "texture_model", "failed")
+    assert failed.error is not None and "Tripo takes models up to" in failed.error.message
+    assert "decimate it" in failed.error.message and "Nothing was sent" in failed.error.message
+    assert not uploads(online) and not created(online)
+
+
 def test_the_console_takes_any_mesh(rt: Any, online: Emulator, clean_scene: Any) -> None:
     tripo = addon_module("console")
-    monkey = _monkey(clean_scene)
+    monkey = subdivided_monkey(clean_scene)
     job = tripo.smart_uv(monkey, placement="KEEP_BOTH")
     job.wait(60)
     assert len(uploads(online)) == 1 and posted(online, "import_model")
@@ -212,7 +206,7 @@ def test_the_console_takes_any_mesh(rt: Any, online: Emulator, clean_scene: Any)
 
 
 def test_every_dialog_says_the_mesh_is_uploaded_first(rt: Any, online: Emulator, clean_scene: Any) -> None:
-    monkey = _monkey(clean_scene)
+    monkey = subdivided_monkey(clean_scene)
     select(monkey)
     ops = addon_module("blender.post_ops")
     for op_class in (ops.TRIPO_OT_texture, ops.TRIPO_OT_smart_uv, ops.TRIPO_OT_convert):
@@ -233,8 +227,9 @@ def test_exports_left_by_failed_jobs_are_pruned_after_three_days(rt: Any, online
         path.write_bytes(b"glTF")
         os.utime(path, (time.time() - age, time.time() - age))
     try:
-        select(_monkey(clean_scene))
+        select(subdivided_monkey(clean_scene))
         assert bpy.ops.tripo.texture() == {'FINISHED'}
+        finish(rt, "texture_model")  # the writer thread prunes before it writes the new file
         assert not stale.exists() and recent.exists()
     finally:
         recent.unlink(missing_ok=True)
@@ -249,7 +244,7 @@ def test_the_export_leaves_the_window_on_the_artists_scene(rt: Any, online: Emul
     mine = bpy.data.scenes.new("A shot")  # sorts first: not the scene Blender falls back to on a delete
     window.scene = mine
     try:
-        select(_monkey(mine))
+        select(subdivided_monkey(mine))
         assert bpy.ops.tripo.texture() == {'FINISHED'}
         assert window.scene == mine and bpy.context.scene == mine, window.scene.name
         assert {s.name for s in bpy.data.scenes} == {first.name, "A shot"}, "the export scene is gone"

@@ -1,4 +1,4 @@
-"""Smoke runs of the Blender-side benchmarks (rows 4-6 of ``python3 build.py bench``).
+"""Smoke runs of the Blender-side benchmarks (rows 4-7 of ``python3 build.py bench``).
 
 Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
 interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,
@@ -35,8 +35,22 @@ def test_pump_tick_row_reports_percentiles_per_job_count() -> None:
     assert all(0 < j["p50_ms"] <= j["max_ms"] for j in result["jobs"].values())
 
 
+def test_export_row_times_ours_against_the_raw_exporter_and_the_floor() -> None:
+    sizes = figures("mesh_export.py", "--smoke")["sizes"]
+    assert set(sizes) == {"4k", "16k"}
+    assert all(s["main_s"] > 0 and s["ready_s"] >= s["main_s"] and s["raw_s"] > 0 and s["floor_s"] > 0
+               for s in sizes.values())
+
+
 def test_panel_and_idle_rows() -> None:
     result = figures("blender_rows.py", "--smoke")
     assert set(result["draw"]) == {"0", "10"}
     assert result["idle"]["ticks_per_s"] == 0 and not result["idle"]["timer_registered"]
     assert result["enable"]["enable_s"] > 0
+
+
+def test_asset_row_writes_both_results_and_lists_the_library() -> None:
+    result = figures("asset_write.py", "--smoke")
+    assert set(result["write"]) == {"static GLB", "rigged GLB"}
+    assert all(w["ours_ms"] > 0 and w["raw_ms"] > 0 and w["blend_bytes"] > 100_000 for w in result["write"].values())
+    assert result["list"]["count"] == 50 and result["list"]["ours_ms"] > 0

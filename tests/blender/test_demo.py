@@ -36,3 +36,12 @@ def test_demo_saves_the_generated_model_and_renders_it(tmp_path: Path) -> None:
     with bpy.data.libraries.load(str(blend)) as (data_from, _):
         names = list(data_from.objects)
     assert any(name.startswith("PortalFrame") for name in names), names
+    # the result is also kept in the Tripo asset library (demo-out/assets), with the server's preview
+    (asset_line,) = [line for line in report.splitlines() if line.startswith("asset ")]
+    assert "(Tripo/Text to Model, preview: server)" in asset_line
+    (kept,) = (tmp_path / "out" / "assets").glob("*.blend")
+    assert str(kept) in asset_line
+    with bpy.data.libraries.load(str(kept), assets_only=True, link=True) as (data_from, data_to):
+        data_to.collections, data_to.objects = list(data_from.collections), list(data_from.objects)
+    (asset,) = [*data_to.collections, *data_to.objects]
+    assert asset.asset_data.description == "a small cat statue" and asset.preview.image_size[0] > 0

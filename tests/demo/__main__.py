@@ -125,6 +125,26 @@ def render_png(path: Path, samples: int) -> None:
     bpy.ops.render.render(write_still=True)
 
 
+def keep_assets_in(folder: Path) -> None:
+    """Point the Tripo asset library at ``folder`` (Preferences › Add-ons › Tripo › Asset Library
+    Folder), so the demo's result is kept next to demo.blend rather than in a temporary profile."""
+    import bpy
+
+    bpy.context.preferences.addons[ADDON_MODULE].preferences.asset_library_dir = str(folder)
+
+
+def kept_asset(job: Any) -> str:
+    """Where the result was kept as an asset, and with which preview (the summary's line)."""
+    import importlib
+
+    folder = importlib.import_module(f"{ADDON_MODULE}.blender.asset_library").library_folder()
+    index = importlib.import_module(f"{ADDON_MODULE}.jobs.asset_index").AssetIndex(folder)
+    record = index.for_task(job.task_id or "")
+    if record is None:
+        return f"asset: not kept ({job.note or 'see the log'})"
+    return f"asset {index.blend_path(record.stem)} ({record.catalog}, preview: {record.preview or 'none'})"
+
+
 def print_report(job: Any, blend: Path, png: Path | None, objects: list[Any]) -> None:
     import importlib
 
@@ -135,6 +155,7 @@ def print_report(job: Any, blend: Path, png: Path | None, objects: list[Any]) ->
     lines.append("  timeline:")
     lines.extend(f"    {line}" for line in jobs.format_timeline(job))
     lines.append(f"  objects: {', '.join(ob.name for ob in objects)}")
+    lines.append(kept_asset(job))
     lines.append(f"saved {blend}")
     if png is not None:
         lines.append(f"picture {png}")
@@ -154,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         from tests.dev_extension import enable_working_tree
 
         enable_working_tree("tripo_demo", label="Tripo Demo")
+        keep_assets_in(out / "assets")
         bpy.ops.wm.read_homefile(use_empty=True)
         job = run_job(args.prompt, args.timeout or (1200.0 if args.live else 120.0))
         objects = [ob for ob in bpy.data.objects if ob.get("tripo_job_id") == job.id]

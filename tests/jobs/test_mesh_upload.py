@@ -8,6 +8,7 @@ journals then names the token or task, so nothing is uploaded twice by a resume 
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,6 +17,7 @@ from tests.emulator.glb import cube
 from tests.jobs.conftest import Pump, post_task_count
 from tripo_blender.jobs import JobSpec, JobState, Journal, Runner
 from tripo_blender.jobs.mesh_upload import PLAN_KEY, RESULT_KEY, upload_note
+from tripo_blender.jobs.mesh_writes import EXPORT_WRITES, PREPARING_NOTE
 
 MakeRunner = Callable[..., Runner]
 SOURCE = "original_model_task_id"
@@ -28,7 +30,12 @@ def _glb(tmp_path: Path, name: str = "mesh.glb", variant: str = "base_model") ->
 
 
 def _spec(kind: str, path: Path, known: dict[str, Any] | None = None, **params: Any) -> JobSpec:
-    plan = {"path": str(path), "size": path.stat().st_size, "known": known or {}}
+    return _spec_for(path, kind, known, path.stat().st_size, **params)
+
+
+def _spec_for(path: Path, kind: str, known: dict[str, Any] | None = None, size: int = 0, **params: Any) -> JobSpec:
+    """The spec the Blender layer submits (``size`` 0: the file is still being written)."""
+    plan = {"path": str(path), "size": size, "known": known or {}}
     return JobSpec(kind, {SOURCE: str(path), **params}, name="Mine",
                    meta={"source_task_id": "", "source_mesh_uid": "u1", PLAN_KEY: plan})
 
@@ -136,3 +143,42 @@ def test_a_failed_import_fails_the_job_unpaid_and_retry_reuses_the_upload(
     assert len(_uploads(emulator)) == 1, "the retry reuses the job's own upload"
     assert len(_bodies(emulator, "/v3/models/import")) == 2
     assert _bodies(emulator, "/v3/mesh/uv")[0]["input"] == done.result[RESULT_KEY]["import_task_id"]
+
+
+def test_a_job_waits_for_its_mesh_to_be_written_saying_so_then_uploads_it(
+        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    """The Blender layer writes the GLB on a background thread (``mesh_writes``): the job's row
+    says "Preparing the mesh…" until the file is there, and nothing is sent before."""
+    path, finished = tmp_path / "mesh.glb", threading.Event()
+
+    def write() -> None:
+        finished.wait(20)
+        path.write_bytes(cube("base_model"))
+
+    EXPORT_WRITES.start(str(path), write)
+    runner = make_runner()
+    pump = Pump(runner)
+    job = runner.submit(_spec_for(path, "texture_model"))
+    pump.until(lambda: pump.job(job.id).note == PREPARING_NOTE, what="the row to say it prepares the mesh")
+    assert emulator.requests == [], "nothing is sent before the file is written"
+    finished.set()
+    done = pump.until_state(job.id, JobState.DONE)
+    (upload,) = _uploads(emulator)
+    assert upload.files["file"].data == cube("base_model")
+    assert done.spec.params[SOURCE].startswith("file_")
+
+
+def test_a_mesh_that_could_not_be_written_fails_its_job_with_the_reason_and_sends_nothing(
+        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    path = tmp_path / "huge.glb"
+
+    def write() -> None:
+        raise ValueError("The exported mesh is 160 MB; Tripo takes models up to 150 MB. Nothing was sent: "
+                         "decimate it (or remove modifiers) and try again")
+
+    EXPORT_WRITES.start(str(path), write)
+    runner = make_runner()
+    failed = Pump(runner).until_state(runner.submit(_spec_for(path, "rig_model")).id, JobState.FAILED)
+    assert failed.error is not None and failed.error.message.startswith("The exported mesh is 160 MB")
+    assert "Run the operation again" in (failed.error.suggestion or "")
+    assert emulator.requests == [], "no upload, no task"

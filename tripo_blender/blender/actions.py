@@ -259,6 +259,15 @@ def actions_on(target: bpy.types.Object) -> list[bpy.types.Action]:
     return found
 
 
+def armature_using(actions: Iterable[bpy.types.Action]) -> bpy.types.Object | None:
+    """The armature that uses one of ``actions`` (active or on its NLA tracks): where a retarget
+    put its actions. None when no armature does."""
+    wanted = set(actions)
+    if not wanted:
+        return None
+    return next((ob for ob in bpy.data.objects if ob.type == 'ARMATURE' and wanted.intersection(actions_on(ob))), None)
+
+
 def context_scene(scene: bpy.types.Scene | None = None) -> bpy.types.Scene:
     """``scene``, or the context's scene (there is always one outside file loading)."""
     found = scene or bpy.context.scene

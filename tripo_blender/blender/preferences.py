@@ -25,7 +25,7 @@ import bpy
 
 from ..client.config import CHINA_BASE_URL, GLOBAL_BASE_URL, migrate_base_url
 from ..rules.settings import DEFAULT_WORKERS, ENV_API_BASE_URL, ENV_API_KEY, MAX_WORKERS, setting
-from . import preferences_ui
+from . import asset_ops, preferences_ui
 from .settings import ADDON_PACKAGE, get_preferences
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,18 @@ class TripoPreferences(bpy.types.AddonPreferences):
     cache_dir: bpy.props.StringProperty(
         name="Download Folder",
         description="Where downloaded results are kept (one folder per task). Empty: the add-on's user folder",
+        subtype='DIR_PATH',
+    )
+    keep_assets: bpy.props.BoolProperty(
+        name="Keep Results as Assets",
+        description=("Write every result that lands to the Tripo asset library: one .blend each, with Tripo's preview, "
+                     "the prompt, tags and the whole request (never the key), so it stays in the Asset Browser after "
+                     "Tripo forgets the task, and Generate Again and Variant can send it again"),
+        default=True,
+    )
+    asset_library_dir: bpy.props.StringProperty(
+        name="Asset Library Folder",
+        description="Where the Tripo asset library keeps results (one .blend each). Empty: the add-on's user folder",
         subtype='DIR_PATH',
     )
     gltf_shading: bpy.props.EnumProperty(
@@ -126,6 +138,7 @@ class TripoPreferences(bpy.types.AddonPreferences):
             layout.label(text="A custom API Base URL is set (Advanced): it wins over Region", icon='INFO')
         layout.prop(self, "parallel_jobs")
         preferences_ui.draw_cache(layout, self)
+        asset_ops.draw_library(layout, self)
 
         box = layout.box()
         box.label(text="Import")

@@ -149,6 +149,9 @@ class Runtime:
         self._resumed = False
         self._cache_size: tuple[int, int] | None = None  # (downloads, input images), see cache_size
         self._folders: dict[tuple[Path | None, str], Path] = {}
+        #: Called on the main thread after each successful landing; returns the landing, its note
+        #: extended (``asset_library`` sets it: the result is kept as an asset). Never raises.
+        self.after_landing: Callable[[Job, Mapping[str, str], Landing], Landing] | None = None
         # bpy.app.timers identifies callbacks by object identity and a bound method is a new
         # object on every attribute access: keep one, so is_registered/unregister find it.
         self._timer = self.pump
@@ -233,6 +236,11 @@ class Runtime:
         if runner.cache.root != cache_root:
             runner.cache = Cache(cache_root)
             self._cache_size = None
+
+    def storage(self, name: str) -> Path:
+        """The add-on's data folder ``name`` (created): below ``storage_root`` when set (tests,
+        portable setups), else in the extension's user folder."""
+        return self._storage(name)
 
     def _storage(self, name: str) -> Path:
         """A data folder (created once; the pump asks every tick, so the answer is remembered)."""
@@ -572,6 +580,8 @@ class Runtime:
             log.exception("Job %s: unexpected error while importing", job.id)
             runner.mark_import_failed(job.id, f"Blender could not import the result: {_plain(exc)}")
         else:
+            if self.after_landing is not None:
+                landing = self.after_landing(job, files, landing)
             runner.mark_imported(job.id, [ob.name for ob in landing.objects], note=landing.note)
             if self._account.info.known:  # the user watches the balance: show what this cost
                 self.refresh_balance()

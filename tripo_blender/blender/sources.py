@@ -36,7 +36,6 @@ Main thread only (reads ``bpy.data``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, Union
 
 import bpy
@@ -47,7 +46,7 @@ from ..jobs.mesh_upload import PLAN_KEY
 from ..jobs.model import TASK_UNKNOWN_CODE
 from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 from .importer import objects_with_task, task_id_of
-from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportable, refusal, size_problem, triangle_count
+from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportable, refusal, triangle_count
 from .placement import PLACEMENT_MODES
 from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 
@@ -277,8 +276,9 @@ def uv_problem(kind: str, source: Source) -> str | None:
 
 def _local_spec(kind: str, source: Source, params: dict[str, Any], *, name: str, placement: str,
                 history: Iterable[Job]) -> JobSpec:
-    """The spec of a post-process of a local mesh: the mesh is exported now (main thread, quick);
-    the job's worker uploads it or reuses its earlier upload (:mod:`..jobs.mesh_upload`)."""
+    """The spec of a post-process of a local mesh: the mesh is read now (main thread, quick) and
+    its file written on the writer thread; the job's worker waits for it, then uploads it or
+    reuses its earlier upload (:mod:`..jobs.mesh_upload`)."""
     root = source.root
     assert root is not None
     uid = mesh_uid(root)
@@ -287,14 +287,11 @@ def _local_spec(kind: str, source: Source, params: dict[str, Any], *, name: str,
         exported = export_meshes(source.meshes, root, rest_pose=bool(source.expired_task))
     except ExportFailed as exc:
         raise ValueError(str(exc)) from None
-    problem = size_problem(exported.size)
-    if problem is not None:
-        Path(exported.path).unlink(missing_ok=True)
-        raise ValueError(problem)
     params[SOURCE_PARAM] = exported.path
     meta: dict[str, Any] = {
         "source_task_id": "", "source_object": root.name, SOURCE_UID_META: uid, "placement": placement,
-        PLAN_KEY: {"path": exported.path, "size": exported.size, "triangles": exported.triangles,
+        # size 0: not written yet (the upload step reads the file's own)
+        PLAN_KEY: {"path": exported.path, "size": 0, "triangles": exported.triangles,
                    "objects": list(exported.objects), "known": known_upload(root)},
     }
     return JobSpec(kind, params, name=name, meta=meta)

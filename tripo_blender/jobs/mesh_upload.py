@@ -5,8 +5,9 @@ request can name its source the exported GLB must reach Tripo — as a ``file_to
 that take one (:data:`.kinds.FILE_TOKEN_KINDS`), or as an ``import_model`` task for the others.
 That is network work, so it runs on the job's worker thread, and it is part of the *same* job: its
 row says "Uploading 12 MB…", then the operation, and a cancel stops it like any other step.
-Blender only exported the file (``blender/mesh_export.py``); hashing happens here too, off the
-main thread.
+Blender only read the mesh (``blender/mesh_export.py``); the file is written on a background
+thread (:mod:`.mesh_writes`: this step waits for it, "Preparing the mesh…"), and hashing happens
+here too, off the main thread.
 
 A second operation on the same, unchanged mesh must not upload it again. The main thread passes
 what it knows from earlier uploads of this object (``known``: the file hash, its token and import
@@ -43,6 +44,7 @@ from typing import Any, Callable, Mapping
 from ..client import Task, TaskStatus, TripoAPIError, TripoClient, TripoRequestError
 from .journal import JournalError
 from .kinds import FILE_TOKEN_KINDS, SOURCE_PARAM
+from .mesh_writes import EXPORT_WRITES, PREPARING_NOTE, ExportNotWritten
 from .model import TASK_UNKNOWN_CODE, Job, JobError, JobSpec, JobState, thaw
 
 __all__ = ["PLAN_KEY", "RESULT_KEY", "RENEW_NOTE", "MeshPlan", "plan_of", "file_sha256", "upload_note",
@@ -58,6 +60,8 @@ RESULT_KEY = "upload"
 #: The row's note once a reused source was refused, until the fresh upload is in place.
 RENEW_NOTE = "Tripo no longer has the earlier upload; uploading again…"
 _CHUNK = 1 << 20
+#: How often a job waiting for its export looks whether it was cancelled (seconds).
+_WRITE_POLL = 0.05
 #: What apiv3 answers a paid POST naming a source it no longer has, by the kind of source
 #: (wire reference §1.4: an invalid or expired file_token is 1004; an unknown task 2001).
 _DEAD_CODES: Mapping[str, int] = {"file_token": 1004, "import_task_id": TASK_UNKNOWN_CODE}
@@ -205,6 +209,8 @@ class MeshSourceStep:
                               getattr(exc, "code", None), getattr(exc, "trace_id", None))
         except _ImportFailed as exc:
             return self._fail(str(exc), "Nothing paid was sent. Retry uploads and imports the mesh again.")
+        except ExportNotWritten as exc:
+            return self._fail(f"{exc}.", "Nothing was sent. Run the operation again from the menu.")
         except JournalError as exc:
             return self._fail(f"{exc}.", "Nothing paid was sent; free disk space or check permissions, then retry.")
         except (ValueError, OSError) as exc:  # the client's local checks (size, type) or a read error
@@ -226,6 +232,7 @@ class MeshSourceStep:
 
     def _source(self, job: Job, plan: MeshPlan) -> tuple[str, dict[str, Any]]:
         """The string the POST names as its source, and the record for ``Job.result``."""
+        self._written(plan.path)
         self.update(note=RENEW_NOTE if plan.renewing else "Checking the exported mesh…")
         digest = file_sha256(plan.path)
         record: dict[str, Any] = {"hash": digest, "at": time.time()}
@@ -264,6 +271,14 @@ class MeshSourceStep:
             task_id = self._import(job, token, record)
         record["import_task_id"] = task_id  # its age is counted from the upload: the cautious side
         return task_id, record
+
+    def _written(self, path: str) -> None:
+        """Wait until the export is written (:mod:`.mesh_writes`). A cancel stops the wait within
+        :data:`_WRITE_POLL` seconds: the next ``update`` raises; the writer finishes alone."""
+        if not EXPORT_WRITES.pending(path):
+            return
+        while not EXPORT_WRITES.wait(path, _WRITE_POLL):
+            self.update(note=PREPARING_NOTE)
 
     def _upload(self, job: Job, plan: MeshPlan, digest: str, *, renewing: bool) -> str:
         """Upload the exported file; its ``file_token``."""

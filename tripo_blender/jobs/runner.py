@@ -29,13 +29,14 @@ import uuid
 from typing import Any, Callable, Sequence
 
 from ..client import TripoClient, routes
+from ..client.inputs import PLACEHOLDER_TOKEN
 from ..client.payloads import is_task_id, validate_task_id
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
 from .journal import Journal
-from .kinds import FOLLOW_KIND, estimate_cost
-from .mesh_upload import kept_upload
+from .kinds import FOLLOW_KIND, SOURCE_PARAM, estimate_cost
+from .mesh_upload import kept_upload, plan_of
 from .model import (ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry,
                     thaw)
 from .scheduler import RETIRE, Scheduler, Ticket
@@ -164,7 +165,7 @@ class Runner:
         missing input file — so nothing is queued that could only fail on a worker later.
         """
         if task_id is None:
-            routes.check(spec.kind, thaw(spec.params))
+            self._check_request(spec)
         self._check_open()
         self._check_network()
         if task_id is None and spec.kind == FOLLOW_KIND:
@@ -197,6 +198,16 @@ class Runner:
         else:
             log.info("Job %s follows existing task %s: %s %r", job.id, task_id, spec.kind, job.name)
         return job
+
+    @staticmethod
+    def _check_request(spec: JobSpec) -> None:
+        """:func:`..client.routes.check` of ``spec``'s params. A local mesh's file may still be
+        being written (``mesh_writes``): a placeholder token stands in for it, and the upload step
+        checks the file itself."""
+        params = thaw(spec.params)
+        if plan_of(spec) is not None:
+            params[SOURCE_PARAM] = PLACEHOLDER_TOKEN
+        routes.check(spec.kind, params)
 
     def jobs(self) -> list[Job]:
         """Snapshots of every known job, oldest first."""

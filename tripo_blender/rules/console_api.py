@@ -18,5 +18,5 @@ SUBPACKAGE_CALLS = ("jobs", "client")
 CONSOLE_NAMES: tuple[str, ...] = (
     "Job", "JobFailed", "JobCancelled", "UserError",
     *(kind.console for kind in KINDS.values() if kind.console),
-    "batch", "balance", "estimate_cost",
+    "batch", "balance", "estimate_cost", "Asset", "assets",
 )

@@ -80,6 +80,7 @@ __all__ = [
     "image_first_problems",
     "image_first_params",
     "params_from_task",
+    "form_from_params",
 ]
 
 MODES: tuple[str, ...] = ("TEXT", "IMAGE", "MULTIVIEW")
@@ -467,3 +468,29 @@ def params_from_task(mode: str, values: Mapping[str, Any], task_id: str) -> tupl
     kind, params = build_params("MULTIVIEW", values)
     params["images"] = task_id
     return kind, params
+
+
+def form_from_params(kind: str, params: Mapping[str, Any]) -> tuple[str, dict[str, Any], list[Any]]:
+    """``(mode, values, images)``: the form that sends ``kind`` with ``params`` again — the inverse of
+    :func:`build_params`, for "Open Settings in the Panel" of an asset.
+
+    Options the request did not send take their defaults (:func:`build_params` leaves a default
+    out); seeds are the ones it sent. ``images`` are the request's image inputs in slot order
+    (local paths, or references such as a concept image's task id that the caller decides about).
+    Raises ValueError for a kind the form does not make.
+    """
+    mode = next((m for m, k in MODE_KINDS.items() if k == kind), None)
+    if mode is None:
+        raise ValueError(f"the generate form does not make {kind} requests")
+    values = {**DEFAULTS, "mode": mode}
+    for name in DEFAULTS:
+        value = params.get(name)
+        if name != "mode" and value is not None:
+            values[name] = value
+    images: list[Any] = []
+    if mode == "IMAGE":
+        images = [params.get("image")]
+    elif mode == "MULTIVIEW":
+        given = params.get("images")
+        images = list(given) if isinstance(given, (list, tuple)) else [given]
+    return mode, values, images
