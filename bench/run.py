@@ -11,8 +11,8 @@ one table (a row per promise) and writes ``bench/results.json``. ``--smoke`` run
 | 1, 2 | ``completion.py`` (wait_for_task vs SDK 1.0.0; job engine at 1/10/50 jobs) | client |
 | 3 | ``download_memory.py --row3`` (256 MiB vs curl and the SDK) | client |
 | 4 | ``import_pipeline.py`` (our landing vs raw importer) | bpy-5.0 |
-| 5 | ``pump_tick.py`` (pump tick) and ``blender_rows.py`` (panel draw) | bpy-5.0 |
-| 6 | ``blender_rows.py`` (idle ticks, enable time) | bpy-5.0 |
+| 5 | ``pump_tick.py`` (pump tick) and ``blender_rows.py`` (panel draw at 500 and 5,000 jobs) | bpy-5.0 |
+| 6 | ``blender_rows.py`` (idle ticks; enable time warm and cold vs rigify, node_wrangler) | bpy-5.0 |
 | 7 | ``mesh_export.py`` (any-mesh export: main thread vs the raw glTF exporter and a foreach_get floor) | bpy-5.0 |
 | 8 | ``asset_write.py`` (a result kept as an asset; listing 1,000) | bpy-5.0 |
 """
@@ -86,6 +86,12 @@ def _f(value: float, unit: str = "", digits: int = 2) -> str:
     return f"{value:.{digits}f}{unit}"
 
 
+#: Row 6's bound (issue 25): enabling warm within 90 ms where rigify takes 80 ms, i.e. this ratio to
+#: rigify's wall time measured in the same run (absolute milliseconds follow the machine and its
+#: load; the CPU ratio is shown too: rigify spends part of its enable off the CPU, ours hardly any).
+ENABLE_VS_RIGIFY = 1.125
+
+
 def table(r: dict[str, Any]) -> list[list[str]]:
     """The rows: what, ours, baseline, target, met."""
     rows = []
@@ -118,19 +124,26 @@ def table(r: dict[str, Any]) -> list[list[str]]:
                  str(worst_ratio <= 1.10)])
     tick = r["row5_tick"]["jobs"]
     draw = r["rows56"]["draw"]
-    top = max(draw, key=int)
+    big = [n for n in ("500", "5000") if n in draw] or [max(draw, key=int)]
     worst_tick = max(t["p99_ms"] for t in tick.values())
-    rows.append(["5 pump tick p99 / draw() @" + top,
+    rows.append(["5 pump tick p99 / draw() @" + "/".join(big),
                  f"tick p99 {_f(worst_tick, ' ms', 3)} (max {_f(max(t['max_ms'] for t in tick.values()), ' ms', 2)}); "
-                 f"draw {_f(draw[top]['p50_ms'], ' ms', 3)}",
+                 "draw p50/p99 " + ", ".join(f"{_f(draw[n]['p50_ms'], '', 2)}/{_f(draw[n]['p99_ms'], '', 2)}" for n in big)
+                 + " ms (CPU p99 " + "/".join(_f(draw[n]["cpu_p99_ms"], "", 2) for n in big) + ")",
                  f"empty loop {_f(r['row5_tick']['baseline_paced_ms'], ' ms', 3)}; empty panel {_f(draw['0']['p50_ms'], ' ms', 3)}",
-                 "p99 tick <= 4 ms; draw <= 2 ms @500", str(worst_tick <= 4 and draw[top]["p50_ms"] <= 2)])
+                 "p99 tick <= 4 ms; draw CPU p99 <= 1 ms @500/5000",
+                 str(worst_tick <= 4 and all(draw[n]["cpu_p99_ms"] <= 1 for n in big))])
     idle, enable = r["rows56"]["idle"], r["rows56"]["enable"]
-    rows.append(["6 idle ticks / enable",
-                 f"{idle['ticks_per_s']:g} ticks/s idle; enable {enable['enable_s'] * 1e3:.0f} ms "
-                 f"(first {enable['cold_enable_s'] * 1e3:.0f} ms)",
-                 f"import bpy {enable['import_bpy_s'] * 1e3:.0f} ms", "0 ticks/s; enable <= 150 ms",
-                 str(idle["ticks_per_s"] == 0 and enable["enable_s"] <= 0.150)])
+    ours, rigify = enable["addons"]["tripo_blender"], enable["addons"]["rigify"]
+    rows.append(["6 idle ticks / enable warm (cold)",
+                 f"{idle['ticks_per_s']:g} ticks/s idle; enable {ours['warm_s'] * 1e3:.0f} ms "
+                 f"({ours['cold_s'] * 1e3:.0f} ms): {ours['warm_s'] / rigify['warm_s']:.2f}x rigify "
+                 f"({ours['cold_s'] / rigify['cold_s']:.2f}x); CPU {ours['warm_cpu_s'] / rigify['warm_cpu_s']:.2f}x "
+                 f"({ours['cold_cpu_s'] / rigify['cold_cpu_s']:.2f}x)",
+                 f"rigify {rigify['warm_s'] * 1e3:.0f} ms ({rigify['cold_s'] * 1e3:.0f} ms); "
+                 f"node_wrangler {enable['addons']['node_wrangler']['warm_s'] * 1e3:.0f} ms",
+                 f"0 ticks/s; warm <= {ENABLE_VS_RIGIFY:g}x rigify (90 vs 80 ms)",
+                 str(idle["ticks_per_s"] == 0 and ours["warm_s"] <= ENABLE_VS_RIGIFY * rigify["warm_s"])])
     rows.append(export_row(r["row7"]["sizes"]))
     write, listing = r["row8"]["write"], r["row8"]["list"]
     worst_write = max(w["ours_ms"] for w in write.values())

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from tools.package import build_zip
 from tools.paths import ROOT, BuildError
-from tools.steps import StepResult, parse_only, print_summary, run_step, select_steps, timed
+from tools.steps import (StepResult, parse_only, prepare_window_host, print_summary, run_step, select_steps,
+                         timed)
 from tools.venvs import BPY_50, CLIENT, ensure_venvs, find_python, missing_python_reason
 
 
@@ -45,6 +46,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         # here first keeps parallel runs from downloading into the same cache at once.
         if not args.fast and only & {"build", "bpy", "ui"}:
             results.append(timed("build", lambda: str(build_zip().relative_to(ROOT))))
+        # debootstrap on the host once, before the window steps run side by side (one dpkg lock)
+        host, steps = prepare_window_host(steps)
+        results += host
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results += list(pool.map(run_step, steps))
     print_summary(results, time.monotonic() - started)

@@ -23,11 +23,13 @@ from typing import Iterator
 from tools.paths import LOG_DIR, VENV_ROOT, BuildError, Unavailable, log, run_logged
 
 __all__ = ["BuildError", "DebianRelease", "RELEASES", "SID", "TRIXIE", "Unavailable", "chroot_command",
-           "debian_blender", "debian_mirror", "debian_root", "release_named"]
+           "debian_blender", "debian_mirror", "debian_root", "ensure_debootstrap", "release_named",
+           "windows_unavailable_reason"]
 
 #: What every root gets: Blender, numpy (Blender's Python needs it), Xvfb for a window without a
-#: screen, and ImageMagick to measure the screenshots.
-BASE_PACKAGES = ("blender", "python3-numpy", "xvfb", "xauth", "libgl1-mesa-dri", "imagemagick")
+#: screen, ImageMagick to measure and enlarge the screenshots, and Tesseract to read them (the
+#: window steps fail on any text the screenshots show cut off; see tests/ui/ocr.py).
+BASE_PACKAGES = ("blender", "python3-numpy", "xvfb", "xauth", "libgl1-mesa-dri", "imagemagick", "tesseract-ocr")
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,13 @@ DEBIAN_MIRROR_ENV = "TRIPO_DEBIAN_MIRROR"  # overrides the mirror read from the 
 DEBIAN_STAMP_NAME = ".tripo-debian-stamp"
 DEBIAN_MARKER_NAME = ".tripo-debian-root"  # "build.py made this folder": only such folders are deleted
 DEBIAN_LOG = TRIXIE.log_path
+#: What the host itself needs for the window steps (the roots bring everything else).
+HOST_PACKAGES = ("debootstrap",)
+HOST_LOG = LOG_DIR / "debian-host.log"
+#: Serialises apt-get on the host between runs of this tool (see :func:`ensure_debootstrap`).
+HOST_APT_LOCK = VENV_ROOT / "host-apt.lock"
+APT_LOCK_WAIT = 600  # seconds apt-get waits for a dpkg lock another program holds
+SBIN_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 HOST_APT_SOURCES = Path("/etc/apt")
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # (mount point inside the root, mount arguments before the target)
@@ -195,23 +204,66 @@ def exclusive(lock_path: Path) -> Iterator[None]:
         yield
 
 
-def ensure_debootstrap(log_file: Path = DEBIAN_LOG) -> str:
-    """debootstrap's path, installing it with apt-get first if needed (Unavailable if impossible)."""
-    found = shutil.which("debootstrap") or shutil.which("debootstrap", path="/usr/sbin:/sbin")
-    if found:
+def find_debootstrap() -> str | None:
+    """debootstrap's path on this host, or None (it lives in /usr/sbin, often not on a user's PATH)."""
+    return shutil.which("debootstrap") or shutil.which("debootstrap", path=SBIN_PATH)
+
+
+def windows_unavailable_reason() -> str | None:
+    """Why this machine cannot run the window steps at all, or None when it can.
+
+    Only two things make a machine unable: not being root (debootstrap, chroot and mount need it)
+    and having neither debootstrap nor apt-get to install it. Anything that goes wrong after that
+    (apt-get failing, the mirror unreachable, debootstrap failing) is a failure of a machine that
+    could run the windows, and is reported as one (:class:`BuildError`), never as a skip.
+    """
+    if os.name != "posix" or os.geteuid() != 0:
+        return "root is needed (debootstrap, chroot and mount)"
+    if find_debootstrap() is None and shutil.which("apt-get") is None:
+        return "debootstrap is not installed and there is no apt-get to install it"
+    return None
+
+
+def ensure_debootstrap(log_file: Path | None = None) -> str:
+    """debootstrap's path, installing it with the host's apt-get first if needed.
+
+    ``build.py test`` calls this once before the window steps run side by side; the steps call it
+    again (a no-op then). Two callers at once (two windows started by hand) are serialised by a
+    lock file, and the second finds what the first installed: the host has one dpkg lock, and an
+    apt-get that loses it fails at once, which is how a window once reported "1 passed, 23
+    skipped". apt-get is also told to wait for a dpkg lock held by any other program.
+    Raises Unavailable when there is no apt-get, BuildError (naming the log) when apt-get fails.
+    """
+    log_file = log_file or HOST_LOG
+    if found := find_debootstrap():
         return found
     if shutil.which("apt-get") is None:
         raise Unavailable("debootstrap is not installed and there is no apt-get to install it")
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "debootstrap"]
-    try:
-        run_logged(install, log_file)
-    except BuildError:
-        try:  # a fresh machine may have no package lists yet
-            run_logged(["apt-get", "update"], log_file)
-            run_logged(install, log_file)
-        except BuildError as exc:
-            raise Unavailable(f"debootstrap could not be installed (see {log_file})") from exc
-    return shutil.which("debootstrap", path="/usr/sbin:/usr/bin:/sbin:/bin") or "debootstrap"
+    with exclusive(HOST_APT_LOCK):
+        if found := find_debootstrap():  # installed by another run while this one waited
+            return found
+        apt = ["apt-get", "-o", f"DPkg::Lock::Timeout={APT_LOCK_WAIT}"]
+        install = [*apt, "install", "-y", "--no-install-recommends", *HOST_PACKAGES]
+        env = {"DEBIAN_FRONTEND": "noninteractive"}
+        try:
+            run_logged(install, log_file, env=env)
+        except BuildError:
+            try:  # a fresh machine may have no package lists yet
+                run_logged([*apt, "update"], log_file, env=env)
+                run_logged(install, log_file, env=env)
+            except BuildError as exc:
+                raise BuildError(f"debootstrap could not be installed with apt-get (see {log_file}): "
+                                 f"{last_error_line(exc)}") from exc
+    if found := find_debootstrap():
+        return found
+    raise BuildError(f"apt-get installed {' '.join(HOST_PACKAGES)} but no debootstrap is on {SBIN_PATH}")
+
+
+def last_error_line(exc: BuildError) -> str:
+    """The line of a logged command's failure that says why (apt-get's last ``E:`` line, else the last)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith(("E:", "W:"))]
+    return (errors or lines or ["unknown error"])[-1]
 
 
 def prepare_root_files(root: Path, release: DebianRelease) -> None:
@@ -264,7 +316,7 @@ def ensure_debian_root(root: Path, release: DebianRelease = TRIXIE) -> str:
                          f"a folder without spaces, or set {release.root_env} to one")
     release.log_path.parent.mkdir(parents=True, exist_ok=True)
     release.log_path.write_text("", encoding="utf-8")
-    debootstrap = ensure_debootstrap(release.log_path)
+    debootstrap = ensure_debootstrap()
     mirror = debian_mirror()
     remove_debian_root(root)
     root.mkdir(parents=True)
@@ -280,11 +332,12 @@ def ensure_debian_root(root: Path, release: DebianRelease = TRIXIE) -> str:
 def debian_blender(root: Path | None = None, release: DebianRelease = TRIXIE) -> Iterator[Path]:
     """A ready root with ``release``'s Blender, with proc and dev mounted while the block runs.
 
-    Raises Unavailable when this machine cannot do it at all (not root, no debootstrap).
+    Raises Unavailable when this machine cannot do it at all (:func:`windows_unavailable_reason`),
+    BuildError when it could but the setup failed (a failure, never a skip).
     """
     root = root or release.root()
-    if os.name != "posix" or os.geteuid() != 0:
-        raise Unavailable("root is needed (debootstrap, chroot and mount)")
+    if reason := windows_unavailable_reason():
+        raise Unavailable(reason)
     with exclusive(root.with_name(root.name + ".lock")):
         started = time.monotonic()
         action = ensure_debian_root(root, release)

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from tools.debian_root import RELEASES
+from tools.debian_root import RELEASES, ensure_debootstrap, windows_unavailable_reason
 from tools.paths import LOG_DIR, ROOT, BuildError, log
 from tools.venvs import BPY_42, BPY_45, BPY_50, BPY_51, BPY_52, BPY_53, CLIENT, TYPECHECK, Venv
 
@@ -171,6 +171,34 @@ def timed(name: str, action: Callable[[], str]) -> StepResult:
     except BuildError as exc:
         log.error("%s failed: %s", name, exc)
         return StepResult(name, "FAIL", time.monotonic() - started, str(exc).splitlines()[0])
+
+
+def is_window_step(step: Step) -> bool:
+    """Whether ``step`` runs a real Blender window (a tests/ui run in a Debian root)."""
+    return UI_RELEASE_ENV in step.env
+
+
+def prepare_window_host(steps: Sequence[Step]) -> tuple[list[StepResult], list[Step]]:
+    """Install what the window steps need on the host, once, before the steps run side by side.
+
+    Returns the rows to show and the steps still to run. Both window steps used to install
+    debootstrap themselves, at the same time: one lost the host's dpkg lock and its window skipped
+    nearly everything while the row said PASS. Now the host is prepared here, alone; a machine
+    that cannot run windows at all (not root, no apt-get) gets a SKIP row and the window steps
+    skip themselves with the same reason; a machine that can but failed to install gets a FAIL
+    row, and each window step a FAIL row with the reason instead of running.
+    """
+    windows = [step for step in steps if is_window_step(step)]
+    if not windows:
+        return [], list(steps)
+    if reason := windows_unavailable_reason():
+        return [StepResult("debootstrap", "SKIP", 0.0, reason)], list(steps)
+    setup = timed("debootstrap", lambda: f"{ensure_debootstrap()} ready")
+    if setup.status == "PASS":
+        return [setup], list(steps)
+    failed = [StepResult(step.name, "FAIL", 0.0, f"not run: the host could not be prepared ({setup.detail})")
+              for step in windows]
+    return [setup, *failed], [step for step in steps if step not in windows]
 
 
 def print_summary(results: Sequence[StepResult], total_seconds: float) -> None:

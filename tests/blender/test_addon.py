@@ -70,7 +70,9 @@ def _draw(prefs: Any, **values: Any) -> Any:
 
 
 def _labels(layout: Any) -> list[str]:
-    return [call.kwargs.get("text", "") for call in layout.label.call_args_list]
+    """Everything the labels say, as one text (a sentence may be wrapped over several labels)."""
+    texts = [c.kwargs.get("text", "") for c in layout.mock_calls if c[0] == "label" or c[0].endswith(".label")]
+    return [" ".join(texts)]
 
 
 def test_preferences_draw_without_key_mentions_environment_variable(

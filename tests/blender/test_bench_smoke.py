@@ -45,8 +45,12 @@ def test_export_row_times_ours_against_the_raw_exporter_and_the_floor() -> None:
 def test_panel_and_idle_rows() -> None:
     result = figures("blender_rows.py", "--smoke")
     assert set(result["draw"]) == {"0", "10"}
+    assert 0 < result["draw"]["10"]["changed_p50_ms"] <= result["draw"]["10"]["changed_max_ms"], "the redraw after a change"
     assert result["idle"]["ticks_per_s"] == 0 and not result["idle"]["timer_registered"]
-    assert result["enable"]["enable_s"] > 0
+    enable = result["enable"]
+    assert set(enable["addons"]) == {"tripo_blender", "rigify", "node_wrangler"}, "ours and Blender's own, same run"
+    assert all(a["warm_s"] > 0 and a["cold_s"] > 0 for a in enable["addons"].values())
+    assert enable["enable_s"] == enable["addons"]["tripo_blender"]["warm_s"]
 
 
 def test_asset_row_writes_both_results_and_lists_the_library() -> None:

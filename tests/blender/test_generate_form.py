@@ -17,7 +17,7 @@ import bpy
 import pytest
 
 from .runtime_support import (addon_module, calls_named, draw_panel, label_texts, online, pump_job,  # noqa: F401
-                              rt, spec)
+                              rt, set_online_access, spec)
 from .support import ASSETS
 
 
@@ -27,10 +27,12 @@ def _module(name: str) -> ModuleType:
 
 @pytest.fixture
 def form(rt: Any, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A fresh scene form, offline (``rt``), with the panel's "first draw" balance request reset."""
+    """A fresh scene form, with the panel's "first draw" balance request reset. Online access is on
+    (offline, every button is greyed for that reason first) but there is no key: nothing can be sent."""
     monkeypatch.delenv("TRIPO_API_KEY", raising=False)
     monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
     monkeypatch.setattr(_module("generate_panel")._BalanceRequest, "asked", False)
+    set_online_access(True)
     yield clean_scene.tripo_generate
 
 
@@ -217,13 +219,14 @@ def test_long_prompt_is_previewed_wrapped(form: Any) -> None:
     labels = label_texts(_draw())
     fit = addon_module("blender.text_fit")
     measure = fit.measure_for(bpy.context)
-    assert " ".join(labels[:2]) == form.prompt, labels
+    assert form.prompt in " ".join(labels), labels
     assert all(measure.fits(text) for text in labels), "every line fits the measured sidebar width"
     assert not any("…" in text for text in labels), labels
 
 
 def test_first_draw_asks_for_the_balance_without_blocking(form: Any, rt: Any) -> None:
     """Offline, the first draw's refresh records why the balance is unknown (nothing is sent)."""
+    set_online_access(False)
     runtime = rt
     assert runtime.balance().error is None
     labels = " ".join(label_texts(_draw()))
@@ -231,6 +234,26 @@ def test_first_draw_asks_for_the_balance_without_blocking(form: Any, rt: Any) ->
     assert "Allow Online Access" in (runtime.balance().error or "")
     refresh = [c for c in calls_named(_draw(), "operator") if c.args[0] == "tripo.check_key"]
     assert len(refresh) == 1
+
+
+def test_offline_generate_is_greyed_with_the_reason_in_full_words(form: Any) -> None:
+    """Offline, a valid form's Generate does not invite a click: greyed, its tooltip and the
+    panel say why in words, the panel's notice wrapped (never cut)."""
+    form.prompt = "a cat"
+    set_online_access(False)
+    hint = addon_module("rules.account").OFFLINE_HINT
+    assert not _module("generate_ops").TRIPO_OT_generate_form.poll(bpy.context)
+    with pytest.raises(RuntimeError, match="Online access is off"):
+        bpy.ops.tripo.generate_form()
+    layout = _draw()
+    offline = [c.kwargs["text"] for c in calls_named(layout, "label") if c.kwargs.get("icon") == "INTERNET_OFFLINE"]
+    labels = label_texts(layout)
+    assert hint in " ".join(labels), labels
+    assert offline and hint.startswith(offline[0]), "the notice starts with its own icon"
+    measure = addon_module("blender.text_fit").measure_for(bpy.context)
+    assert all(measure.fits(text, icons=1) for text in labels), "every line of it fits"
+    set_online_access(True)
+    assert _module("generate_ops").TRIPO_OT_generate_form.poll(bpy.context)
 
 
 def test_panel_is_registered_in_the_tripo_tab(addon: ModuleType) -> None:

@@ -100,7 +100,7 @@ def test_one_image_to_four_views_then_model_from_the_views_task(rt: Any, online:
     form.mode = 'MULTIVIEW'
     form.views_from_image = True
     layout = draw_panel(_panel())
-    assert any("Choose the image to turn into four views" in text for text in label_texts(layout))
+    assert "Choose the image to turn into four views" in " ".join(label_texts(layout))
     assert bpy.ops.tripo.image_first.poll() is False  # no image yet: greyed out, nothing sent
 
     path = IMAGES / "coffee.webp"
@@ -118,6 +118,8 @@ def test_one_image_to_four_views_then_model_from_the_views_task(rt: Any, online:
     layout = draw_panel(_panel())
     source = addon_module("blender.previews").icon_id(f"file:{path}")
     assert _icons(layout) == [source] + [i.preview.icon_id for i in images], "the source file, then the views"
+    captions = [c.kwargs["text"] for c in calls_named(layout, "label") if c.kwargs.get("icon") == "IMAGE_DATA"]
+    assert captions == ["Front", "Left", "Back", "Right"], "each view by its view, not four cut copies of the name"
     assert _model_button(layout) == "Make Model (≈ 30 credits)"
 
     assert bpy.ops.tripo.image_first_model() == {'FINISHED'}
@@ -137,7 +139,7 @@ def test_make_model_waits_for_a_finished_image_and_a_running_step_is_not_sent_tw
     assert bpy.ops.tripo.image_first() == {'FINISHED'}
     assert rt.job(form.concept_job).state.is_active
     assert bpy.ops.tripo.image_first.poll() is False  # while it is made, a second click would pay twice
-    assert any("still being made" in t for t in label_texts(draw_panel(_panel())))
+    assert "still being made" in " ".join(label_texts(draw_panel(_panel())))
     _finish(rt, form.concept_job)
     assert bpy.ops.tripo.image_first_model.poll() is True
     form.prompt = ""  # the prompt only matters for the image: the model is made from the task

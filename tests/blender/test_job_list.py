@@ -479,6 +479,69 @@ def test_filter_by_state(rt: Any, job_list: Any) -> None:
     assert len(names("ALL")) == 5
 
 
+def test_the_listing_kept_between_redraws_follows_every_change(rt: Any, job_list: Any) -> None:
+    """The panel keeps its sorted, filtered listing between redraws (a redraw of 5,000 jobs must
+    not sort them): every change the pump applies still shows on the next draw. Changes come as
+    the pump applies them, engine events into the view (:meth:`JobView.apply`)."""
+    jobs = addon_module("jobs")
+
+    def apply(*events: Any) -> None:
+        rt._view.apply(events)
+
+    def changed(job: Any, state: str, **fields: Any) -> Any:
+        return jobs.JobChanged(dataclasses.replace(job, state=jobs.JobState(state), revision=job.revision + 1, **fields))
+
+    def drawn(state: str = "ALL") -> tuple[list[str], list[str]]:
+        if job_list.VIEW.filter != state:  # a click on the filter (only then: it recomputes anyway)
+            assert bpy.ops.tripo.jobs_filter(state=state) == {'FINISHED'}
+        layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
+        return _row_names(layout), label_texts(layout)
+
+    made = [make_job("done", name=f"Model {i:02d}", id=f"job-{i:02d}", created_at=1000.0 + i) for i in range(12)]
+    running = make_job("running", name="Model 12", id="job-12", created_at=1012.0, task_id="t12", progress=10)
+    apply(*(jobs.JobChanged(job) for job in [*made, running]))
+    names, labels = drawn()
+    assert names == [f"Model {i:02d}" for i in range(12, 2, -1)] and "1–10 of 13" in labels
+    assert drawn("ACTIVE")[0] == ["Model 12"]
+    assert "tripo.jobs_clear_finished" in operator_ids(draw_panel(job_list.TRIPO_PT_jobs))
+
+    apply(jobs.JobChanged(dataclasses.replace(running, progress=70, revision=2)))  # a progress tick only
+    layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
+    assert _progress_calls(layout)[0]["factor"] >= 0.7, "a row shows its job as it is now"
+    running = rt.job("job-12")
+
+    assert drawn("ACTIVE")[0] == ["Model 12"]
+    apply(changed(running, "downloading"))  # a state change within the filter
+    assert drawn("ACTIVE")[0] == ["Model 12"]
+    apply(changed(rt.job("job-12"), "failed", error=jobs.JobError("The service failed this task")))
+    assert drawn("ACTIVE")[1][-1] == "No active jobs", "a state change out of the filter"
+    assert drawn("FAILED")[0] == ["Model 12"]
+    names, labels = drawn("DONE")
+    assert "Model 12" not in names and labels[-1] == "1–10 of 12"
+    apply(changed(made[0], "cancelled"))
+    assert drawn("DONE")[1][-1] == "1–10 of 11", "a state change out of the filter, beyond the page"
+
+    apply(jobs.JobChanged(make_job("queued", name="Model 13", id="job-13", created_at=1013.0, task_id="t13")))
+    names, labels = drawn()
+    assert names[:2] == ["Model 13", "Model 12"] and "1–10 of 14" in labels, "an added job"
+    assert drawn("ACTIVE")[0] == ["Model 13"]
+    older = make_job("done", name="Model 00b", id="job-00b", created_at=999.0)
+    apply(jobs.JobChanged(older))  # from a journal: older than all, sorted into place
+    assert drawn()[1][-1] == "1–10 of 15"
+    assert bpy.ops.tripo.jobs_page(step=1) == {'FINISHED'}
+    names = _row_names(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))
+    assert names == ["Model 03", "Model 02", "Model 01", "Model 00", "Model 00b"]
+
+    assert bpy.ops.tripo.jobs_page(step=-1) == {'FINISHED'}
+    apply(jobs.JobRemoved("job-13"), jobs.JobRemoved("job-12"))
+    names, labels = drawn()
+    assert names[0] == "Model 11" and "1–10 of 13" in labels, "removed jobs"
+    assert drawn("ACTIVE")[1][-1] == "No active jobs"
+    for job in rt.jobs():
+        apply(jobs.JobRemoved(job.id))
+    assert drawn()[1][-1] == "No jobs yet"
+
+
 def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emulator, clean_scene: Any,
                                                             job_list: Any, capfd: pytest.CaptureFixture[str]) -> None:
     done = pump_job(rt, rt.submit(spec(name="Done one")).id, "done")
@@ -544,20 +607,27 @@ def test_progress_moves_between_polls_without_an_eta(job_list: Any) -> None:
     assert job_list.row_status(fresh, now=start + 65).text == "Running 0%, 1 min 05 s so far"
 
 
-def test_a_long_line_is_shortened_to_fit_and_its_tooltip_says_it_all(rt: Any, job_list: Any) -> None:
+def test_long_lines_wrap_at_words_and_a_long_name_keeps_its_number(rt: Any, job_list: Any) -> None:
+    """Nothing is cut: a long note or error wraps at words to the sidebar's width; only the name
+    stays on one line, shortened in the middle, its distinguishing end kept; the row's tooltip
+    says it all."""
     note = ("the result was saved to /home/artist/.config/blender/4.2/extensions/.user/user_default/"
             "tripo_blender/cache/0edda99d-1234/model.glb because the importer failed")
-    rt._view.put(make_job("failed", name="A rather long prompt for a tiny dragon figurine", note=note, id="long",
+    name = "wooden crate variant for the harbour scene (model 12)"
+    rt._view.put(make_job("failed", name=name, note=note, id="long",
                           error=addon_module("jobs").JobError("Blender could not import model.glb")))
     narrow = wide_sidebar(280)
     layout = draw_panel(job_list.TRIPO_PT_jobs, narrow)
     measure = job_list.measure_for(narrow)
     texts = [t for t in drawn_texts(layout) if t]
     assert all(measure.width(t) <= measure.room for t in texts), texts
-    assert not any("…" in t for t in texts), "shortened lines end with (more), never Blender's cut mark"
-    assert any(t.endswith("(more)") for t in texts), texts
+    assert not any(t.endswith("(more)") or "…" in t.replace(" […] ", "") for t in texts), texts
+    joined = " ".join(texts)
+    assert "because the importer failed" in joined and "Blender could not import model.glb" in joined, texts
+    [shown] = [t for t in texts if " […] " in t]
+    assert shown.startswith("wooden") and shown.endswith("12)"), shown
     tooltip = job_list.TRIPO_OT_job_expand.description(bpy.context, SimpleNamespace(job_id="long"))
-    assert note in tooltip and "Blender could not import model.glb" in tooltip
+    assert name in tooltip and note in tooltip and "Blender could not import model.glb" in tooltip
 
 
 def _retry_when_free(rt: Any, job_id: str) -> None:
@@ -622,3 +692,17 @@ def test_send_again_is_offered_after_the_settle_window_and_pays_only_when_clicke
     assert done.state.value == "done" and len(created(online)) == 2
     description = bpy.ops.tripo.job_send_again.get_rna_type().description
     assert "second time" in description
+
+
+@pytest.mark.parametrize("name", ["f486a0c2d1e94b7c9a5e3f2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d524.fbx",
+                                  "crate variant number 12", "a rather long prompt for a tiny dragon figurine 7"])
+def test_a_name_shortened_in_the_middle_keeps_its_start_and_its_end(name: str) -> None:
+    """Whatever the name, the shortened one fits, starts like it, ends like it (the number or the
+    file's suffix), and its elision touches no word: no "word…" for the OCR check to find."""
+    fit = addon_module("blender.text_fit")
+    measure = fit.Measure(room=120.0, font_px=11.0, scale=1.0)
+    shown = fit.middle(name, measure)
+    head, _, tail = shown.partition(fit.ELISION)
+    assert measure.fits(shown) and tail, shown
+    assert name.startswith(head) and name.endswith(tail), shown
+    assert head and (" " not in name or name.split(" ")[0] in head.split(" ")), "a first word stays whole"

@@ -6,6 +6,10 @@ The step itself runs in tests/ui; these check the parts that decide *where* thin
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -128,3 +132,129 @@ def test_a_root_path_with_spaces_is_refused_before_debootstrap_runs(tmp_path: Pa
     with pytest.raises(debian_root.BuildError, match="path with spaces.*TRIPO_DEBIAN_ROOT"):
         debian_root.ensure_debian_root(root, debian_root.TRIXIE)
     assert not root.exists(), "nothing made"
+
+
+FAKE_APT_GET = """#!{python}
+# Stands in for the host's apt-get. Like dpkg, it fails at once when another apt-get holds the
+# host's lock; it checks that build.py's own lock is held while it runs; "install" puts a
+# debootstrap where the real package does.
+import fcntl, os, sys
+from pathlib import Path
+sbin, lock, calls, outcome = {sbin!r}, {lock!r}, {calls!r}, {outcome!r}
+with open(lock, "a") as handle:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        print("E: apt-get ran without build.py's host lock")
+        sys.exit(100)
+    except BlockingIOError:
+        pass
+Path(calls).open("a").write(" ".join(sys.argv[1:]) + "\\n")
+if outcome != "ok":
+    print("E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)")
+    sys.exit(100)
+if "install" in sys.argv:
+    tool = Path(sbin) / "debootstrap"
+    tool.write_text("#!/bin/sh\\n")
+    tool.chmod(0o755)
+"""
+
+
+@pytest.fixture
+def fake_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A host without debootstrap whose apt-get is :data:`FAKE_APT_GET` (succeeding by default)."""
+    bin_dir, sbin = tmp_path / "bin", tmp_path / "sbin"
+    bin_dir.mkdir()
+    sbin.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr(debian_root, "SBIN_PATH", str(sbin))
+    monkeypatch.setattr(debian_root, "HOST_APT_LOCK", tmp_path / "host-apt.lock")
+    monkeypatch.setattr(debian_root, "HOST_LOG", tmp_path / "host.log")
+    set_apt_outcome(tmp_path, "ok")
+    return tmp_path
+
+
+def set_apt_outcome(host: Path, outcome: str) -> None:
+    apt_get = host / "bin" / "apt-get"
+    apt_get.write_text(FAKE_APT_GET.format(python=sys.executable, sbin=str(host / "sbin"),
+                                           lock=str(host / "host-apt.lock"), calls=str(host / "calls"),
+                                           outcome=outcome))
+    apt_get.chmod(0o755)
+
+
+def test_two_windows_installing_debootstrap_at_once_both_get_it(fake_host: Path) -> None:
+    """The fresh-clone race: both window steps need debootstrap at the same moment. apt-get runs
+    once, under the host lock, and the second caller uses what the first installed."""
+    start = threading.Barrier(2)
+
+    def install() -> str:
+        start.wait()
+        return debian_root.ensure_debootstrap()
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        found = list(pool.map(lambda _: install(), range(2)))
+    assert found == [str(fake_host / "sbin" / "debootstrap")] * 2
+    assert (fake_host / "calls").read_text().splitlines() == [
+        f"-o DPkg::Lock::Timeout={debian_root.APT_LOCK_WAIT} install -y --no-install-recommends debootstrap"]
+
+
+def test_a_failed_install_on_a_machine_that_can_run_windows_is_a_failure_not_a_skip(fake_host: Path) -> None:
+    set_apt_outcome(fake_host, "locked")
+    with pytest.raises(debian_root.BuildError) as raised:
+        debian_root.ensure_debootstrap()
+    assert not isinstance(raised.value, debian_root.Unavailable)
+    assert "Could not get lock /var/lib/dpkg/lock-frontend" in str(raised.value)
+    assert str(fake_host / "host.log") in str(raised.value)
+
+
+def test_build_py_prepares_the_host_once_and_fails_the_windows_with_the_reason(fake_host: Path) -> None:
+    set_apt_outcome(fake_host, "locked")
+    selected = steps.select_steps(set(steps.STEP_GROUPS), [], fast=False)
+    rows, left = steps.prepare_window_host(selected)
+    assert [(row.name, row.status) for row in rows] == [("debootstrap", "FAIL"), ("ui-4.3", "FAIL"),
+                                                        ("ui-5.2", "FAIL")]
+    assert all("Could not get lock" in row.detail for row in rows)
+    assert [step.name for step in left] == [step.name for step in selected if not step.name.startswith("ui-")]
+    set_apt_outcome(fake_host, "ok")
+    rows, left = steps.prepare_window_host(selected)
+    assert [(row.name, row.status) for row in rows] == [("debootstrap", "PASS")]
+    assert left == selected
+
+
+def test_only_a_machine_that_cannot_run_windows_skips_them(fake_host: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    selected = steps.select_steps({"ui"}, [], fast=False)
+    (fake_host / "bin" / "apt-get").unlink()
+    rows, left = steps.prepare_window_host(selected)
+    assert [(row.name, row.status) for row in rows] == [("debootstrap", "SKIP")]
+    assert "no apt-get" in rows[0].detail and left == selected
+    set_apt_outcome(fake_host, "ok")
+    monkeypatch.setattr(debian_root.os, "geteuid", lambda: 1000)
+    assert "root is needed" in (debian_root.windows_unavailable_reason() or "")
+
+
+def test_a_window_whose_setup_failed_fails_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/ui's fixtures: a BuildError fails the test (once known, without trying again), an
+    Unavailable skips it."""
+    from tests.ui import conftest
+
+    tried = []
+
+    def broken(**_: object) -> None:
+        tried.append(1)
+        raise debian_root.BuildError("debootstrap failed: mirror unreachable")
+
+    monkeypatch.setattr(debian_root, "debian_blender", broken)
+    monkeypatch.setattr(conftest, "_setup_failed", [])
+    for _ in range(2):
+        with pytest.raises(pytest.fail.Exception, match="could not be set up.*mirror unreachable"):
+            with contextlib.ExitStack() as stack:
+                conftest.enter_debian_root(stack)
+    assert tried == [1]
+
+    def unavailable(**_: object) -> None:
+        raise debian_root.Unavailable("root is needed")
+
+    monkeypatch.setattr(debian_root, "debian_blender", unavailable)
+    monkeypatch.setattr(conftest, "_setup_failed", [])
+    with pytest.raises(pytest.skip.Exception, match="root is needed"):
+        with contextlib.ExitStack() as stack:
+            conftest.enter_debian_root(stack)

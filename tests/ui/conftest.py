@@ -48,17 +48,20 @@ OUT_DIR = ROOT / "build" / "ui" / RELEASE.blender  # one folder per window
 SCREEN = (1600, 1000)
 PROMPT = "a small cat statue"
 IMPORT_TIMEOUT = 90  # seconds the script waits for the add-on's pump to import the result
-BLENDER_TIMEOUT = 240  # seconds for the whole Blender run, startup and quit included
+BLENDER_TIMEOUT = 480  # seconds for the whole Blender run, startup and quit included (2 busy cores)
 HEADLESS_TIMEOUT = 180  # seconds for the headless script (three generations)
 XVFB_TIMEOUT = 30
 #: Screenshots the script takes: config key -> file name (in the run folder, then in OUT_DIR).
 SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "context_menu.png",
                "animated_screenshot": "animated.png", "plain_context_menu_screenshot": "plain_context_menu.png",
-               "plain_mesh_screenshot": "plain_mesh.png"}
+               "plain_mesh_screenshot": "plain_mesh.png", "texture_dialog_screenshot": "texture_dialog.png",
+               "preferences_screenshot": "preferences.png"}
 #: Screenshots of one region each (config key -> file name): the sidebar at its default width,
 #: the Outliner after a generation and a texture, the sidebar scrolled to a Jobs panel of 30 jobs.
 CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
-         "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png"}
+         "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png",
+         "failed_jobs_screenshot": "failed_jobs.png", "offline_screenshot": "offline.png",
+         "multiview_screenshot": "multiview.png", "cut_sample_screenshot": "cut_sample.png"}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 
@@ -192,13 +195,27 @@ def collect(run_dir: Path, root: Path, returncode: int) -> Visit:
     return Visit(result, output, OUT_DIR, stats, returncode)
 
 
+_setup_failed: list[str] = []  # why the root could not be set up, once known: not retried per fixture
+
+
 def enter_debian_root(stack: contextlib.ExitStack) -> Path:
-    """The Debian root, mounted until ``stack`` closes; skips the test when this machine cannot host it."""
+    """The Debian root, mounted until ``stack`` closes.
+
+    Skips the test only when this machine cannot host a window at all (not root, no apt-get);
+    fails it, with the reason, when it could but the setup failed (a window that could not be set
+    up must not read as a pass). A failed setup is not tried again by the next fixture.
+    """
+    if _setup_failed:
+        pytest.fail(_setup_failed[0], pytrace=False)
     started = time.monotonic()
     try:
         root: Path = stack.enter_context(debian_root.debian_blender(release=RELEASE))
     except debian_root.Unavailable as exc:
         pytest.skip(f"Debian {RELEASE.suite}'s Blender cannot run here: {exc}")
+    except debian_root.BuildError as exc:
+        _setup_failed.append(f"Debian {RELEASE.suite}'s Blender could not be set up on a machine that can run it: "
+                             f"{exc}")
+        pytest.fail(_setup_failed[0], pytrace=False)
     _timings["debian root"] = _timings.get("debian root", 0.0) + time.monotonic() - started
     return root
 
@@ -312,6 +329,56 @@ def headless() -> Headless:
         found = run_headless(root, run_dir, emulator)
         _timings["headless"] = time.monotonic() - started
     return found
+
+
+RIG_PROBE = Path(__file__).resolve().parent / "scripts" / "rig_dialog_probe.py"
+RIG_SCREENSHOTS = {"waiting_screenshot": "rig_dialog_waiting.png", "answered_screenshot": "rig_dialog_answered.png"}
+TASK_SECONDS = 3.0  # how long each emulated task runs: long enough to see the dialog wait
+
+
+@dataclass
+class DialogRun:
+    result: dict[str, Any]
+    log: str
+    returncode: int
+
+
+@pytest.fixture(scope="session")
+def dialog_run() -> DialogRun:
+    """The Rig dialog opened in a real window while the free check runs (scripts/rig_dialog_probe.py)."""
+    with contextlib.ExitStack() as stack:
+        root = enter_debian_root(stack)
+        run_dir = run_folder(stack, root, "tripo-rig-dialog-")
+        emulator = stack.enter_context(Emulator(queue_seconds=0.0, run_seconds=TASK_SECONDS))
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        display = stack.enter_context(xvfb(root, OUT_DIR / "rig_dialog_xvfb.log"))
+        for name in ("home", "tmp"):
+            (run_dir / name).mkdir()
+        shutil.copy(RIG_PROBE, run_dir / RIG_PROBE.name)
+        config = {"zip": inside(root, build_zip(run_dir)), "api_key": TEST_KEY,
+                  "api_base_url": emulator.base_url, "display": display, "answer_timeout": 30,
+                  "result": inside(root, run_dir / "result.json"),
+                  **{key: inside(root, run_dir / name) for key, name in RIG_SCREENSHOTS.items()}}
+        (run_dir / "config.json").write_text(json.dumps(config))
+        env = {"DISPLAY": display, "HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
+               "BLENDER_USER_RESOURCES": inside(root, run_dir / "user")}
+        width, height = SCREEN
+        command = chroot_command(
+            root, "blender", "--factory-startup", "--enable-event-simulate", "--window-geometry", "0", "0",
+            str(width), str(height), "--python-exit-code", "1", "--python", inside(root, run_dir / RIG_PROBE.name),
+            "--", inside(root, run_dir / "config.json"), env=env)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=BLENDER_TIMEOUT)
+            returncode, log = done.returncode, done.stdout + done.stderr
+        except subprocess.TimeoutExpired as exc:
+            returncode, log = -1, f"{exc.stdout or ''}{exc.stderr or ''}\n[test] killed after {BLENDER_TIMEOUT} s"
+        (OUT_DIR / "rig_dialog.log").write_text(log.replace(TEST_KEY, "<key>"))
+        result_file = run_dir / "result.json"
+        result = json.loads(result_file.read_text()) if result_file.is_file() else {}
+        for key, name in RIG_SCREENSHOTS.items():
+            if (run_dir / name).is_file():
+                shutil.copy(run_dir / name, OUT_DIR / name)
+    return DialogRun(result, log, returncode)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

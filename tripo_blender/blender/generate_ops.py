@@ -28,14 +28,16 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from ..rules import generate as form
+from ..rules.account import OFFLINE_HINT
 from ..rules.errors import UserError
 from .generate_props import FORM_ATTR, GenerateOptions, TripoGenerateForm
 from .generation import GenerateRequest, generation_spec, request_problems, submit
 from .image_inputs import ImageInputError, ImageSlot, named_slot
 from .importer import cursor_location
+from .runtime import online_access
 
 __all__ = ["TRIPO_OT_generate", "TRIPO_OT_generate_form", "CLASSES", "IMAGE_SLOTS", "form_of", "form_values",
-           "form_slots", "form_request", "submit_request"]
+           "form_slots", "form_request", "submit_request", "offline_problems"]
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,19 @@ def form_of(context: bpy.types.Context) -> TripoGenerateForm | None:
     return getattr(scene, FORM_ATTR, None) if scene is not None else None
 
 
+def offline_problems() -> list[str]:
+    """Why no form button can send anything now: online access is off (Blender's own switch).
+    Offline, Generate must not invite a click that can only fail; the reason is said in full."""
+    return [] if online_access() else [OFFLINE_HINT]
+
+
 def poll_form(op_class: Any, context: bpy.types.Context, problems: Callable[[TripoGenerateForm], list[str]]) -> bool:
     """A form button's ``poll``: greyed, with the first problem as its tooltip, while ``problems``
-    finds any (shared by Generate, Image First and Make Model)."""
+    finds any or online access is off (shared by Generate, Image First and Make Model)."""
     pg = form_of(context)
     if pg is None:
         return False
-    found = problems(pg)
+    found = offline_problems() + problems(pg)
     if found:
         op_class.poll_message_set(found[0])
         return False

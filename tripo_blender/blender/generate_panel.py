@@ -30,16 +30,18 @@ import bpy
 from ..jobs import Job, JobState
 from ..rules import generate as form
 from . import image_first, previews
-from .generate_ops import TRIPO_OT_generate_form, form_request, form_values
+from .generate_ops import TRIPO_OT_generate_form, form_request, form_values, offline_problems
 from .generate_props import FORM_ATTR, TripoGenerateForm
 from .generation import estimated_cost, request_problems
 from .decoders import compress_note, gltf_supports_meshopt
-from .text_fit import draw_text, measure_for
+from .importer import string_tag
+from .concept_images import VIEW_PROP
+from .text_fit import Measure, draw_text, measure_for, middle
 from .preferences_ui import TRIPO_OT_check_key, balance_text
 from .usage_popup import TRIPO_OT_show_usage
 from .runtime import runtime
 
-__all__ = ["TRIPO_PT_generate", "CLASSES"]
+__all__ = ["TRIPO_PT_generate", "CLASSES", "image_caption"]
 
 #: States in which a job's task holds frozen credits on Tripo.
 _FROZEN_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
@@ -65,16 +67,29 @@ def _charged_jobs() -> frozenset[str]:
     return frozenset(j.id for j in runtime.jobs() if j.task_id and j.state in _FROZEN_STATES)
 
 
-def _fit(layout: Any, text: str, icon: str = 'NONE') -> None:
-    """Draw ``text`` wrapped to the sidebar's measured width (never cut off with "…")."""
-    draw_text(layout, text, measure_for(bpy.context), icon=icon)
+def _fit(layout: Any, text: str, icon: str = 'NONE', boxed: bool = False) -> None:
+    """Draw ``text`` wrapped to the sidebar's measured width (never cut off with "…"); ``boxed``:
+    the layout is inside a box, which takes some of the width."""
+    measure = measure_for(bpy.context)
+    draw_text(layout, text, measure.boxed() if boxed else measure, icon=icon)
+
+
+def _draw_problems(layout: Any, problems: list[str]) -> None:
+    """Offline, the reason (its own icon, in full); then the form's first problem."""
+    for text in offline_problems():
+        _fit(layout, text, icon='INTERNET_OFFLINE')
+    if problems:
+        _fit(layout, problems[0], icon='ERROR')
 
 
 def _draw_prompt(layout: Any, pg: TripoGenerateForm) -> None:
     layout.prop(pg, "prompt", text="", icon='TEXT', placeholder="Describe the object")
     text = " ".join(pg.prompt.split())
     if not measure_for(bpy.context).fits(text, icons=1):  # the one-line field hides the rest: preview it wrapped
-        preview = text if len(text) <= _PREVIEW_CHARS else f"{text[:_PREVIEW_CHARS]} (more: {len(text)} characters)"
+        # a long prompt: its first words, whole, then how long it is (never a word cut in two)
+        start = text[:_PREVIEW_CHARS + 1]
+        head = start.rsplit(" ", 1)[0] if " " in start else text[:_PREVIEW_CHARS]
+        preview = text if len(text) <= _PREVIEW_CHARS else f"{head} […] ({len(text)} characters in all)"
         _fit(layout, preview)
     layout.prop(pg, "negative_prompt", text="", icon='REMOVE', placeholder="Negative prompt (optional)")
 
@@ -103,19 +118,28 @@ def _file_thumbnail(path: str) -> int | None:
     return previews.icon_id(key)
 
 
-def _draw_image_slot(layout: Any, pg: TripoGenerateForm, pointer_prop: str, path_prop: str, label: str) -> None:
+def _draw_image_slot(layout: Any, pg: TripoGenerateForm, pointer_prop: str, path_prop: str, label: str,
+                     thumbnail: float = 4.0) -> None:
     col = layout.column(align=True)
     col.label(text=label)
     col.prop(pg, pointer_prop, text="")
     image = getattr(pg, pointer_prop)
     if image is not None:  # the Blender image wins when both are set: its own preview
         image.preview_ensure()
-        col.template_icon(icon_value=image.preview.icon_id, scale=4.0)
+        col.template_icon(icon_value=image.preview.icon_id, scale=thumbnail)
     elif (icon := _file_thumbnail(getattr(pg, path_prop))) is not None:
-        col.template_icon(icon_value=icon, scale=4.0)
+        col.template_icon(icon_value=icon, scale=thumbnail)
     row = col.row()
     row.active = getattr(pg, pointer_prop) is None  # the Blender image wins when both are set
     row.prop(pg, path_prop, text="")
+
+
+def _draw_views(layout: Any, pg: TripoGenerateForm) -> None:
+    """The four views two by two, small thumbnails: eight fields one under the other (with a big
+    thumbnail each) pushed the Jobs panel off the screen."""
+    grid = layout.grid_flow(row_major=True, columns=2, even_columns=True, align=False)
+    for view in form.VIEWS:
+        _draw_image_slot(grid, pg, f"{view}_image", f"{view}_path", view.title(), thumbnail=2.5)
 
 
 def _draw_inputs(layout: Any, pg: TripoGenerateForm) -> None:
@@ -127,10 +151,7 @@ def _draw_inputs(layout: Any, pg: TripoGenerateForm) -> None:
     elif image_first.active(pg):  # multiview from one image: the views are made, then shown below
         _draw_image_slot(layout, pg, "image", "image_path", "Image to make the four views from")
     else:
-        box = layout.box()
-        for view in form.VIEWS:
-            label = f"{view.title()}{' (required)' if view == 'front' else ''}"
-            _draw_image_slot(box, pg, f"{view}_image", f"{view}_path", label)
+        _draw_views(layout, pg)
 
 
 def _draw_main_options(layout: Any, pg: TripoGenerateForm) -> None:
@@ -155,7 +176,7 @@ def _draw_refused(layout: Any, pg: TripoGenerateForm, refused: tuple[str, ...]) 
         col.prop(pg, name)
     version = form.model_version(pg.model_version)
     names = ", ".join(form.LABELS[name] for name in refused)
-    _fit(layout, f"{version.label} does not support {names}", icon='INFO')
+    _fit(layout, f"{version.label} does not support {names}", icon='INFO', boxed=True)
 
 
 def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
@@ -188,7 +209,7 @@ def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
     row.active = gltf_supports_meshopt()
     row.prop(pg, "compress")
     if not row.active:
-        _fit(col, compress_note(), icon='INFO')
+        _fit(col, compress_note(), icon='INFO', boxed=True)
 
 
 def _draw_balance(layout: Any) -> None:
@@ -212,9 +233,7 @@ def _draw_balance(layout: Any) -> None:
 
 def _draw_generate(layout: Any, pg: TripoGenerateForm) -> None:
     request = form_request(pg)
-    problems = request_problems(request)
-    if problems:
-        _fit(layout, problems[0], icon='ERROR')
+    _draw_problems(layout, request_problems(request))
     row = layout.row()
     row.scale_y = 1.5
     cost = estimated_cost(request)
@@ -233,23 +252,33 @@ def _draw_step_state(layout: Any, job: Job) -> None:
         _fit(layout, f"{job.name}: {reason}", icon='ERROR')
 
 
+def image_caption(image: bpy.types.Image, measure: Measure) -> str:
+    """What an image of the step is called under its thumbnail: a view by its view ("Front"),
+    which is what tells four views of one prompt apart, else its name shortened in the middle."""
+    view = string_tag(image, VIEW_PROP)
+    if view:
+        return view.title()
+    return middle(image.name, measure, icons=1)
+
+
 def _draw_step_images(layout: Any, images: list[bpy.types.Image]) -> None:
-    """The concept image large, or the four views two by two, each with its name."""
+    """The concept image large, or the four views two by two, each with its caption."""
     box = layout.box()
-    grid = box.grid_flow(columns=1 if len(images) == 1 else 2, even_columns=True, align=True)
+    columns = 1 if len(images) == 1 else 2
+    grid = box.grid_flow(columns=columns, even_columns=True, align=True)
+    measure = measure_for(bpy.context).boxed()
+    cell_measure = measure if columns == 1 else Measure(measure.room / 2, measure.font_px, measure.scale)
     for image in images:
         preview = image.preview_ensure() or image.preview
         cell = grid.column(align=True)
         cell.template_icon(icon_value=preview.icon_id if preview is not None else 0,
                            scale=8.0 if len(images) == 1 else 4.0)
-        cell.label(text=image.name, icon='IMAGE_DATA')
+        cell.label(text=image_caption(image, cell_measure), icon='IMAGE_DATA')
 
 
 def _draw_image_first(layout: Any, pg: TripoGenerateForm) -> None:
     """The step's button (price on it), the step's state or its images, then "Make Model"."""
-    problems = image_first.step_problems(pg)
-    if problems:
-        _fit(layout, problems[0], icon='ERROR')
+    _draw_problems(layout, image_first.step_problems(pg))
     layout.operator(image_first.TRIPO_OT_image_first.bl_idname, text=image_first.step_button_text(pg),
                     icon='IMAGE_DATA')
     job = image_first.step_job(pg)

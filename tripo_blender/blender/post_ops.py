@@ -411,7 +411,7 @@ class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
         row.active = gltf_supports_meshopt()
         row.prop(self, "compress")
         if not row.active:
-            col.label(text=compress_note(), icon='INFO')
+            _fit(col, compress_note(), icon='INFO')
         self.draw_parts(col, "texture")
 
 
@@ -543,11 +543,11 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         col.prop(self, "rig_type")
         rig_type = self._rig_type(target)
         if self.rig_type == _DETECTED:
-            col.label(text=f"Rig type sent: {rig_type or 'none (Tripo uses biped)'}", icon='INFO')
+            _fit(col, f"Rig type sent: {rig_type or 'none (Tripo uses biped)'}", icon='INFO')
         col.prop(self, "spec")
         col.prop(self, "model_version")
         if self.model_version == _AUTO:
-            col.label(text=f"Model sent: {version_label(self._version(rig_type))} (Auto)", icon='INFO')
+            _fit(col, f"Model sent: {version_label(self._version(rig_type))} (Auto)", icon='INFO')
         col.prop(self, "out_format")
         if check.riggable is not True:
             col.prop(self, "rig_anyway")
@@ -810,7 +810,7 @@ class TRIPO_OT_complete(_CompleteOptions, _Parts, _Placed, _PostProcess):
     def draw_options(self, layout: Any, target: Target) -> None:
         layout.prop(self, "completion_mode")
         if not len(self.parts):
-            layout.label(text="All parts of the segmented model are completed", icon='INFO')
+            _fit(layout, "All parts of the segmented model are completed", icon='INFO')
         self.draw_parts(layout, "complete")
 
 

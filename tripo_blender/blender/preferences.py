@@ -130,12 +130,13 @@ class TripoPreferences(bpy.types.AddonPreferences):
             source = f"Using the key from the {ENV_API_KEY} environment variable"
         else:
             source = f"No key yet: enter one above or set the {ENV_API_KEY} environment variable"
-        layout.label(text=source, icon='INFO')
+        preferences_ui.draw_wrapped(layout, source, icon='INFO')
         preferences_ui.draw_account(layout)
         layout.prop(self, "region")
         if self.api_base_url.strip() or os.environ.get(ENV_API_BASE_URL, "").strip():
             # Say which wins: a custom base URL (here or in the environment) replaces the region's server.
-            layout.label(text="A custom API Base URL is set (Advanced): it wins over Region", icon='INFO')
+            preferences_ui.draw_wrapped(layout, "A custom API Base URL is set (Advanced): it wins over Region",
+                                        icon='INFO')
         layout.prop(self, "parallel_jobs")
         preferences_ui.draw_cache(layout, self)
         asset_ops.draw_library(layout, self)
@@ -152,7 +153,7 @@ class TripoPreferences(bpy.types.AddonPreferences):
         if self.show_advanced:
             box = layout.box()
             box.prop(self, "api_base_url")
-            box.label(text=f"Empty: {ENV_API_BASE_URL} if set, else the region's server")
+            preferences_ui.draw_wrapped(box, f"Empty: {ENV_API_BASE_URL} if set, else the region's server", boxes=1)
 
 
 CLASSES: tuple[type, ...] = (TripoPreferences,)

@@ -28,7 +28,20 @@ from ..rules.account import OFFLINE_HINT, BalanceInfo, UserError
 from .runtime import online_access, runtime
 from .text_fit import draw_text, measure_for
 
-__all__ = ["balance_text", "human_size", "draw_account", "draw_cache", "CLASSES"]
+__all__ = ["balance_text", "human_size", "draw_account", "draw_cache", "draw_wrapped", "CLASSES"]
+
+#: Preferences › Add-ons draws an add-on's preferences inside its own box, indented under its
+#: name: that much less room than the window's region (pixels at UI scale 1).
+_ADDON_INDENT = 40
+
+
+def draw_wrapped(layout: Any, text: str, icon: str = 'NONE', boxes: int = 0) -> None:
+    """``text`` wrapped to the room the add-on's preferences really get (never cut off with "…");
+    ``boxes``: how many boxes of our own it sits in."""
+    measure = measure_for(bpy.context).boxed().less(_ADDON_INDENT)
+    for _ in range(boxes):
+        measure = measure.boxed()
+    draw_text(layout, text, measure, icon=icon)
 
 
 def human_size(size: int) -> str:
@@ -45,11 +58,11 @@ def balance_text(info: BalanceInfo) -> tuple[str, str]:
     """The account line and its icon for ``info``.
 
     A refresh of a balance already known (after every landing, when the charge may have changed)
-    keeps the known line until the answer replaces it: "Checking the key…" for a quarter second
+    keeps the known line until the answer replaces it: "Checking the key with Tripo" for a quarter second
     after each Generate read as a flicker, and as doubt about a key that works.
     """
     if info.checking and info.balance is None:
-        return "Checking the key…", 'SORTTIME'
+        return "Checking the key with Tripo", 'SORTTIME'
     if info.error and not info.checking:
         return info.error, 'ERROR'
     if info.balance is not None:
@@ -62,13 +75,12 @@ def balance_text(info: BalanceInfo) -> tuple[str, str]:
 def draw_account(layout: Any) -> None:
     """Check Key button and the last answer (balance or the reason it failed), wrapped to the
     Preferences window's real width."""
-    measure = measure_for(bpy.context)
     if not online_access():
-        draw_text(layout, OFFLINE_HINT, measure, icon='INTERNET_OFFLINE')
+        draw_wrapped(layout, OFFLINE_HINT, icon='INTERNET_OFFLINE')
     row = layout.row()
     row.operator("tripo.check_key", icon='CHECKMARK')
     text, icon = balance_text(runtime.balance())
-    draw_text(layout, text, measure, icon=icon)
+    draw_wrapped(layout, text, icon=icon)
 
 
 def draw_cache(layout: Any, prefs: Any) -> None:
@@ -77,10 +89,10 @@ def draw_cache(layout: Any, prefs: Any) -> None:
     box.label(text="Downloads")
     box.prop(prefs, "cache_dir")
     folder = runtime.cache_dir()
-    box.label(text=f"{folder}: {human_size(runtime.cache_size())}", icon='FILE_FOLDER')
+    draw_wrapped(box, f"{folder}: {human_size(runtime.cache_size())}", icon='FILE_FOLDER', boxes=1)
     inputs = runtime.inputs_size()
     if inputs:
-        box.label(text=f"(including {human_size(inputs)} of Blender images written for upload)")
+        draw_wrapped(box, f"(including {human_size(inputs)} of Blender images written for upload)", boxes=1)
     row = box.row(align=True)
     row.operator("tripo.cache_open", icon='FILE_FOLDER')
     row.operator("tripo.cache_clear", icon='TRASH')

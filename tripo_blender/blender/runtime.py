@@ -402,6 +402,17 @@ class Runtime:
         """Every job the pump has seen, newest first. Never creates the runner (safe in draw)."""
         return self._view.jobs()
 
+    def newest_first(self) -> Iterator[Job]:
+        """:meth:`jobs` without building a list: for a look-up that seldom reads them all (a row's
+        Convert offer, drawn on every redraw)."""
+        return self._view.newest_first()
+
+    @property
+    def view(self) -> JobView:
+        """The jobs as the pump applied them (what :meth:`jobs` lists), for a listing that follows
+        their changes (:mod:`.job_listing`). Read it; only the runtime changes it."""
+        return self._view
+
     def job(self, job_id: str) -> Job | None:
         return self._view.get(job_id)
 

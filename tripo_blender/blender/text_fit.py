@@ -7,8 +7,16 @@ old way) is wrong for proportional fonts and ignores the UI scale, so texts are 
 scale, which includes the monitor's DPI). Where ``blf`` cannot measure (no font loaded in some
 background builds), an average glyph width stands in.
 
-A shortened line never ends in "…" (that is what a cut-off label looks like): it stops at a
-word and ends with " (more)", and the caller puts the whole text in a tooltip and in Copy Details.
+Sentences are never shortened: they wrap (:func:`wrap`, :func:`draw_text`), like Blender's own
+tooltips. Only a *name* that must stay on one line (a job's row, an image's caption) is shortened,
+in the middle (:func:`middle`): whole words out of its middle become " […] ", so its start and its
+end (the number or suffix that tells "crate variant 12" from "crate variant 13") stay, and no
+word is ever cut in two; the caller shows the whole name in a tooltip.
+
+The room a label really gets is smaller than the region: the panel's margins and the region's
+scroll bar, the label's own text padding, an icon, and each box the label sits in. The constants
+below were measured in Debian's Blender 4.3 and 5.2 windows (tests/ui: every screenshot is read
+by OCR and fails on a cut word), not guessed.
 """
 
 from __future__ import annotations
@@ -18,13 +26,17 @@ from typing import Any
 
 import blf
 
-__all__ = ["Measure", "measure_for", "dialog_measure", "wrap", "shorten", "draw_text", "MORE", "DEFAULT_WIDTH"]
+__all__ = ["Measure", "measure_for", "dialog_measure", "wrap", "middle", "draw_text", "ELISION", "DEFAULT_WIDTH"]
 
-#: What a shortened line ends with (see the module docstring).
-MORE = " (more)"
+#: What stands for the words :func:`middle` leaves out: the bracketed ellipsis of a quotation,
+#: which no one (and no OCR) takes for Blender's cut "word…", even beside a one-letter word.
+ELISION = " […] "
 #: Sidebar width in pixels at UI scale 1 when there is no region to ask (background, tests).
 DEFAULT_WIDTH = 280
 _PANEL_MARGIN = 30  # panel padding on both sides plus the region's scroll bar, at scale 1
+_LABEL_PADDING = 16  # a label's text padding on both sides, and Blender's clipping margin, at scale 1
+_BOX = 16  # what one box (``layout.box()``) takes from the width inside it, at scale 1
+_TABS = 26  # a sidebar's column of category tabs ("Item", "Tool", "Tripo"…), part of its region, at scale 1
 _ICON = 20  # one icon (or the blank indent beside it), at scale 1
 _AVERAGE_GLYPH = 0.55  # average glyph width as a fraction of the font size (fallback only)
 
@@ -54,6 +66,10 @@ class Measure:
         """The same measure for a line that gives ``pixels`` (at scale 1) to buttons beside it."""
         return Measure(max(40.0, self.room - pixels * self.scale), self.font_px, self.scale)
 
+    def boxed(self) -> "Measure":
+        """The measure inside a ``layout.box()`` drawn where this one applies."""
+        return self.less(_BOX)
+
 
 def measure_for(context: Any) -> Measure:
     """The :class:`Measure` of ``context``'s region (the sidebar when a panel draws)."""
@@ -66,15 +82,17 @@ def measure_for(context: Any) -> Measure:
         pass
     region = getattr(context, "region", None)
     width = float(getattr(region, "width", 0) or 0) or DEFAULT_WIDTH * scale
-    return Measure(room=max(40.0, width - _PANEL_MARGIN * scale), font_px=points * scale, scale=scale)
+    tabs = _TABS if getattr(region, "type", 'UI') == 'UI' else 0  # a sidebar (or no region: one is assumed)
+    return Measure(room=max(40.0, width - (_PANEL_MARGIN + _LABEL_PADDING + tabs) * scale), font_px=points * scale,
+                   scale=scale)
 
 
 def dialog_measure(width: int, context: Any = None) -> Measure:
     """The :class:`Measure` of a dialog opened ``width`` pixels wide (``invoke_props_dialog``
     takes the width at UI scale 1; Blender scales it, and the text, by the UI scale)."""
     measure = measure_for(context)
-    return Measure(room=max(40.0, (width - _PANEL_MARGIN) * measure.scale), font_px=measure.font_px,
-                   scale=measure.scale)
+    return Measure(room=max(40.0, (width - _PANEL_MARGIN - _LABEL_PADDING) * measure.scale),
+                   font_px=measure.font_px, scale=measure.scale)
 
 
 def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
@@ -99,28 +117,45 @@ def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
     return lines or [""]
 
 
-def shorten(text: str, measure: Measure, icons: int = 0) -> str:
-    """``text`` on one line: whole when it fits, else cut at a word and ended with :data:`MORE`."""
+def middle(text: str, measure: Measure, icons: int = 0) -> str:
+    """``text`` on one line: whole when it fits, else its start and its end with whole words of
+    its middle replaced by :data:`ELISION` ("wooden crate […] (model 12)"). The last word always
+    stays (the number or suffix that tells two names apart), and as much of the end as fits in
+    about half the line while the first word stays whole; only a first word too long for what is
+    left keeps just its start, still beside the spaced elision (no "word…")."""
     flat = " ".join(text.split())
     if measure.fits(flat, icons):
         return flat
-    room = measure.less(measure.width(MORE) / measure.scale)
-    head = flat[:_longest_fitting_prefix(flat, room, icons)]
-    space = head.rfind(" ")
-    if space > len(head) // 2:  # end at a word unless that throws most of the line away
-        head = head[:space]
-    return head.rstrip(" ,.;:") + MORE
+    words = flat.split(" ")
+    if len(words) == 1:  # one long word (a file name): its start and its end, around the elision
+        end = flat[-_longest_fitting_prefix(flat[::-1], measure.less(measure.room * 0.6 / measure.scale), icons):]
+        return flat[:_longest_fitting_prefix(flat, measure, icons, fixed=ELISION + end)] + ELISION + end
+    tails = [" ".join(words[-count:]) for count in range(len(words) - 1, 0, -1)]
+    tails = [tail for tail in tails if measure.width(tail) <= measure.room / 2] or [words[-1]]
+    for tail in tails:  # the longest end first, down to the last word
+        head = ""
+        for word in words[: len(words) - len(tail.split(" "))]:
+            candidate = f"{head} {word}" if head else word
+            if not measure.fits(candidate + ELISION + tail, icons):
+                break
+            head = candidate
+        if head:
+            return f"{head}{ELISION}{tail}"
+    tail = tails[-1]
+    first = words[0]
+    return first[:_longest_fitting_prefix(first, measure, icons, fixed=ELISION + tail)] + ELISION + tail
 
 
-def _longest_fitting_prefix(text: str, measure: Measure, icons: int) -> int:
-    """Binary search for the longest prefix of ``text`` that fits (at least one character)."""
+def _longest_fitting_prefix(text: str, measure: Measure, icons: int, fixed: str = "") -> int:
+    """Binary search for the longest prefix of ``text`` that fits followed by ``fixed`` (at least
+    one character)."""
     low, high = 1, len(text)
     while low < high:
-        middle = (low + high + 1) // 2
-        if measure.fits(text[:middle], icons):
-            low = middle
+        half = (low + high + 1) // 2
+        if measure.fits(text[:half] + fixed, icons):
+            low = half
         else:
-            high = middle - 1
+            high = half - 1
     return low
 
 

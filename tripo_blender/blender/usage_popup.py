@@ -4,7 +4,7 @@ Why a popup fed by the pump: ``GET /v3/account/usage`` is a network round trip, 
 thread never waits on the network. Opening the popup starts the request on a background thread
 (:meth:`.runtime.Runtime.refresh_usage`) and shows "Loading…"; the pump applies the answer and
 redraws, and the popup draws the rows from :meth:`.runtime.Runtime.usage` (never blocking).
-Rows already fetched are shown at once on the next opening ("Refreshing…" while the new request
+Rows already fetched are shown at once on the next opening ("Refreshing from Tripo" while the new request
 runs).
 
 Why :func:`refresh_open_popup`: Blender rebuilds an open popup's content (calls ``draw`` again)
@@ -38,7 +38,7 @@ from .runtime import runtime
 __all__ = ["LOADING", "EMPTY", "usage_row", "draw_usage", "refresh_open_popup", "TRIPO_OT_show_usage", "CLASSES",
            "register_extra", "unregister_extra"]
 
-LOADING = "Loading recent usage…"
+LOADING = "Loading recent usage from Tripo"
 EMPTY = "No tasks on this account yet"
 #: Characters of a task id shown (enough to tell tasks apart; the full id is in the Jobs panel).
 _ID_CHARS = 8
@@ -99,7 +99,7 @@ def draw_usage(layout: Any, info: UsageInfo) -> None:
     for item in info.rows:
         _columns(layout, usage_row(item))
     if info.checking:
-        layout.label(text="Refreshing…", icon='SORTTIME')
+        layout.label(text="Refreshing from Tripo", icon='SORTTIME')
 
 
 class _OpenPopup:

@@ -34,9 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from . import download, payloads, routes
 from .config import GLOBAL_BASE_URL, get_logger, resolve_api_key, resolve_base_url
@@ -49,6 +47,9 @@ from .payloads import Request
 from .polling import PollSchedule, ProgressEstimator
 from .schema import Route, build, defaults
 from .transport import RetryMode, Transport, current_guard
+
+if TYPE_CHECKING:  # requests is imported when the first request is made (see .transport)
+    import requests
 
 __all__ = ["TripoClient"]
 

@@ -28,15 +28,15 @@ import posixpath
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import unquote, urlsplit
-
-import requests
-import urllib3
 
 from .config import get_logger
 from .errors import DownloadError
 from .transport import AttemptFailed, RetryMode, Transport, classify_exception, current_guard, parse_retry_after
+
+if TYPE_CHECKING:  # imported when a download starts (see .transport)
+    import requests
 
 __all__ = [
     "DownloadURLExpired",
@@ -215,6 +215,9 @@ def _chunks(resp: requests.Response) -> Iterator[bytes]:
     whatever has arrived (``read1``) and checks the guard before every read, so a cancel or a
     network pause stops a trickling download at once, not after a full chunk (44 s measured);
     elsewhere ``iter_content`` in whole chunks. urllib3 errors are mapped as requests maps them."""
+    import requests
+    import urllib3
+
     guard = current_guard()
     read1 = getattr(resp.raw, "read1", None)
     if guard is None or read1 is None:
@@ -255,6 +258,8 @@ def fetch_to_file(
     if urlsplit(url).scheme == "http" and not _loopback(urlsplit(url).hostname):
         raise DownloadError(0, f"Refusing to download over plain http from {urlsplit(url).hostname}: results "
                                "come over https (a plain-http URL means a proxy or server rewrote it)")
+    import requests
+
     what = f"download of {posixpath.basename(urlsplit(url).path) or 'file'}"
     max_bytes = MAX_DOWNLOAD_BYTES if max_bytes is None else max_bytes
 

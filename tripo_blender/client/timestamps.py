@@ -14,7 +14,6 @@ would shift them by the artist's offset.
 from __future__ import annotations
 
 import calendar
-import email.utils
 import re
 
 __all__ = ["parse_time", "parse_http_date"]
@@ -58,6 +57,8 @@ def parse_time(text: object) -> float | None:
 def parse_http_date(text: object) -> float | None:
     """Unix seconds of an HTTP ``Date`` header (RFC 9110 IMF-fixdate and the obsolete forms);
     None when absent or unreadable."""
+    import email.utils  # with an answer only: email.utils pulls in socket and email.charset
+
     if not isinstance(text, str) or not text.strip():
         return None
     try:

@@ -22,7 +22,7 @@ from typing import Any, Callable, Container
 
 from .events import Event, EventQueue, JobChanged
 from .journal import Journal, JournalError
-from .model import Job, JobState, advance
+from .model import Job, JobState, advance, settled_change
 from .redaction import protect_logger, scrub_changes
 from .watcher import Signal
 
@@ -32,9 +32,6 @@ log = protect_logger("tripo_blender.jobs")  # the one logger of this package: a 
 
 #: How the note of a job held by a network pause starts ("paused: online access is off").
 PAUSED_NOTE_PREFIX = "paused: "
-
-# Fields that change on every poll: shown live, but not worth a disk write each time.
-_VOLATILE = frozenset({"progress", "eta_seconds", "queue_position", "updated_at", "revision"})
 
 
 class Stopped(Exception):
@@ -65,7 +62,8 @@ class RunHandle:
 
 
 def _needs_journal(old: Job, new: Job) -> bool:
-    return any(getattr(old, name) != getattr(new, name) for name in Job.__dataclass_fields__ if name not in _VOLATILE)
+    """Progress ticks are shown live but not written: a disk write per poll is not worth it."""
+    return settled_change(old, new)
 
 
 class JobBook:

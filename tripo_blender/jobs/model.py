@@ -52,6 +52,8 @@ __all__ = [
     "Job",
     "InvalidTransition",
     "advance",
+    "VOLATILE_FIELDS",
+    "settled_change",
     "select_outputs",
     "format_timeline",
     "freeze",
@@ -530,6 +532,22 @@ def advance(job: Job, state: JobState | None = None, *, at: float, note: str | N
     if new_state != job.state or new_note != job.note:
         timeline = (timeline + (TimelineEntry(at, new_state, new_note),))[-_MAX_TIMELINE:]
     return replace(candidate, updated_at=at, timeline=timeline, revision=job.revision + 1)
+
+
+#: Fields that change on every poll: shown live, but neither worth a journal write
+#: (:mod:`.book`) nor a reason for a list of jobs to be filtered and sorted again
+#: (:mod:`..blender.job_view`).
+VOLATILE_FIELDS = frozenset({"progress", "eta_seconds", "queue_position", "updated_at", "revision"})
+_SETTLED_FIELDS = tuple(name for name in Job.__dataclass_fields__ if name not in VOLATILE_FIELDS)
+
+
+def settled_change(old: Job, new: Job) -> bool:
+    """Whether ``new`` differs from ``old`` beyond :data:`VOLATILE_FIELDS` (a state, a note, files…)."""
+    for name in _SETTLED_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before is not after and before != after:  # advance() keeps unchanged values: mostly `is`
+            return True
+    return False
 
 
 def select_outputs(spec: JobSpec, available: Iterable[str]) -> tuple[str, ...]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import sys
 import uuid
 from pathlib import Path
@@ -34,6 +33,14 @@ log = logging.getLogger("tripo_blender.jobs")
 
 LOCK_PREFIX = ".session-"
 _LOCK_SUFFIX = ".lock"
+
+
+def _host() -> str:
+    """This machine's name, for the lock file (socket is imported here, when a lock is written or
+    read, not when Blender enables the add-on)."""
+    import socket
+
+    return socket.gethostname()
 
 
 def _start_time(pid: int) -> str | None:
@@ -87,7 +94,7 @@ class Session:
         if self._written:
             return
         pid = os.getpid()
-        info = {"pid": pid, "host": socket.gethostname(), "started": _start_time(pid)}
+        info = {"pid": pid, "host": _host(), "started": _start_time(pid)}
         self.directory.mkdir(parents=True, exist_ok=True)
         self.lock_path.write_text(json.dumps(info), encoding="utf-8")
         self._written = True
@@ -112,7 +119,7 @@ class Session:
             return False
         except (OSError, ValueError):
             return True  # unreadable: do not take its jobs on a guess
-        if not isinstance(info, dict) or info.get("host") != socket.gethostname():
+        if not isinstance(info, dict) or info.get("host") != _host():
             return True
         pid = info.get("pid")
         if not isinstance(pid, int) or not _pid_alive(pid):

@@ -231,11 +231,24 @@ def frame_selected() -> Iterator[float]:
     yield from redrawn()
 
 
-def screenshot(key: str = "screenshot") -> None:
-    """ImageMagick grabs the X screen (Blender's own screenshot operator gives black on 4.3)."""
+def screenshot(key: str = "screenshot", boxes: list[list[int]] | None = None) -> None:
+    """ImageMagick grabs the X screen (Blender's own screenshot operator gives black on 4.3).
+
+    ``boxes`` (x, y from the top, width, height): where the add-on's own text is on it, for the
+    OCR check (default: the sidebar); the rest of the screen is Blender's."""
     subprocess.run(["import", "-window", "root", "-display", CONFIG["display"], CONFIG[key]],
                    check=True, timeout=60)
+    RESULT.setdefault("ocr_boxes", {})[key] = boxes if boxes is not None else [list(region_box('VIEW_3D', 'UI'))]
     step(f"{key} taken")
+
+
+def around(x: int, y: int, width: int = 900, height: int = 700) -> list[int]:
+    """A box of the screen (x, y from the top) around Blender's window point ``x, y`` (from the
+    bottom left), where a menu or dialog opened at the mouse is; clipped to the screen."""
+    window = bpy.context.window_manager.windows[0]
+    top = window.y + window.height - y
+    left, upper = max(0, x - width // 2), max(0, top - height // 2)
+    return [left, upper, min(width, window.width - left), min(height, window.height - upper)]
 
 
 def region_box(area_type: str, region_type: str = 'WINDOW') -> tuple[int, int, int, int]:
@@ -331,7 +344,7 @@ def context_menu(root: Any = None, key: str = "context_menu") -> Iterator[float]
     yield from wait_for("the Tripo submenu", lambda: menus["tripo"] > 0, MENU_TIMEOUT)
     yield TICK  # the drawn frame reaches the screen
     yield TICK
-    screenshot(f"{key}_screenshot")
+    screenshot(f"{key}_screenshot", [around(where["x"], where["y"])])
     press('ESC')  # closes the submenu
     yield TICK
     press('ESC')  # closes the context menu
@@ -570,6 +583,110 @@ def thirty_jobs() -> Iterator[float]:
     cropped_screenshot("jobs_screenshot", 'VIEW_3D', 'UI')
 
 
+def texture_dialog() -> Iterator[float]:
+    """The Texture dialog as the menu opens it (INVOKE over the 3D view, the mouse in the middle),
+    screenshotted, then cancelled with Escape (nothing is sent)."""
+    root = imported_root()
+    root.hide_set(False)
+    select_only(root)
+    window, area, _ = view3d()
+    region = main_region()
+    where = {"x": region.x + region.width // 2, "y": region.y + region.height // 2}
+    window.event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
+    yield TICK
+    with bpy.context.temp_override(window=window, area=area, region=region):
+        RESULT["texture_dialog"] = sorted(bpy.ops.tripo.texture('INVOKE_DEFAULT'))
+    yield 0.5
+    yield TICK
+    screenshot("texture_dialog_screenshot", [around(where["x"], where["y"], 1000, 1000)])
+    press('ESC')
+    yield from redrawn()
+
+
+def preferences_window() -> Iterator[float]:
+    """Preferences › Add-ons filtered to the add-on and expanded (its own drawing), screenshotted
+    and closed again. Online access is off by then, so its notice shows too."""
+    wm = bpy.context.window_manager
+    before = set(wm.windows[:])
+    bpy.context.preferences.active_section = 'ADDONS'
+    with bpy.context.temp_override(window=wm.windows[0]):
+        bpy.ops.screen.userpref_show(section='ADDONS')
+    yield 1.0
+    window = next((w for w in wm.windows if w not in before), None)
+    if window is None:
+        raise RuntimeError("Preferences did not open a window")
+    wm.addon_search = "Tripo"
+    try:
+        bpy.ops.preferences.addon_expand(module=ADDON)
+    except RuntimeError as exc:  # already expanded, or this Blender names it differently
+        step(f"addon_expand: {exc}")
+    for area in window.screen.areas:
+        area.tag_redraw()
+    yield 1.0
+    area = max(window.screen.areas, key=lambda a: a.width * a.height)
+    region = next(r for r in area.regions if r.type == 'WINDOW')
+    screen_height = wm.windows[0].y + wm.windows[0].height
+    box = [window.x + region.x, screen_height - (window.y + region.y + region.height), region.width, region.height]
+    RESULT["preferences"] = {"window": [window.x, window.y, window.width, window.height], "box": box}
+    screenshot("preferences_screenshot", [box])
+    with bpy.context.temp_override(window=window):
+        bpy.ops.wm.window_close()
+    yield 0.5
+
+
+def failed_jobs() -> Iterator[float]:
+    """The Jobs panel filtered to its failed rows (what a failure says), cropped like jobs.png."""
+    job_list = sys.modules[ADDON + ".blender.job_list"]
+    job_list.VIEW.filter, job_list.VIEW.page = "FAILED", 0
+    yield from scroll_sidebar('WHEELDOWNMOUSE')
+    cropped_screenshot("failed_jobs_screenshot", 'VIEW_3D', 'UI')
+    job_list.VIEW.filter = "ALL"
+
+
+def offline_and_multiview() -> Iterator[float]:
+    """Online access off: the sidebar's Generate greyed with the reason in words (offline.png);
+    then the multiview form (multiview.png), whose four inputs must leave room for Jobs."""
+    bpy.context.preferences.system.use_online_access = False
+    RESULT["offline"] = {"online_access": bpy.app.online_access}
+    form = getattr(bpy.context.scene, "tripo_generate")
+    form.image_first = False
+    yield from scroll_sidebar('WHEELUPMOUSE')
+    cropped_screenshot("offline_screenshot", 'VIEW_3D', 'UI')
+    RESULT["offline"]["generate_poll"] = bool(bpy.ops.tripo.generate_form.poll())
+    form.mode = 'MULTIVIEW'
+    for _ in range(4):  # the panels below slide to their new place, one redraw at a time
+        yield 0.3
+        yield from redrawn()
+    cropped_screenshot("multiview_screenshot", 'VIEW_3D', 'UI')
+    form.mode = 'TEXT'
+
+
+class CutSamplePanel(bpy.types.Panel):
+    """A label too long for the sidebar, on one line: Blender cuts it with "…". Its screenshot
+    proves the OCR check sees a cut (a check that cannot fail proves nothing)."""
+
+    bl_idname = "TRIPO_UI_PT_cut_sample"
+    bl_label = "Cut sample"
+    bl_space_type = 'VIEW_3D'
+    bl_region_type = 'UI'
+    bl_category = "Cut"
+
+    def draw(self, context: Any) -> None:
+        self.layout.label(text="Allow Online Access in Preferences before you generate models here")
+
+
+def cut_sample() -> Iterator[float]:
+    bpy.utils.register_class(CutSamplePanel)
+    _, _, region = view3d()
+    yield from redrawn()  # a category exists once a panel of it was drawn
+    region.active_panel_category = "Cut"
+    yield from redrawn()
+    cropped_screenshot("cut_sample_screenshot", 'VIEW_3D', 'UI')
+    region.active_panel_category = CATEGORY
+    bpy.utils.unregister_class(CutSamplePanel)
+    yield from redrawn()
+
+
 def scenario() -> Iterator[float]:
     """The whole visit; each ``yield`` hands control back to Blender's event loop for that long."""
     RESULT["panels"] = tripo_panels()
@@ -589,7 +706,12 @@ def scenario() -> Iterator[float]:
         yield from texture()
         yield from plain_mesh_texture()
         yield from concept_image()
+        yield from texture_dialog()
         yield from thirty_jobs()
+        yield from failed_jobs()
+        yield from offline_and_multiview()
+        yield from preferences_window()
+    yield from cut_sample()
 
 
 def quit_blender() -> None:

@@ -69,7 +69,11 @@ def scenario() -> Iterator[float]:
     bpy.context.view_layer.objects.active = root
     area = next(a for a in window.screen.areas if a.type == 'VIEW_3D')
     region = next(r for r in area.regions if r.type == 'WINDOW')
-    window.event_simulate(type='MOUSEMOVE', value='NOTHING', x=area.x + area.width // 2, y=area.y + area.height // 2)
+    mouse = (area.x + area.width // 2, area.y + area.height // 2)
+    window.event_simulate(type='MOUSEMOVE', value='NOTHING', x=mouse[0], y=mouse[1])
+    # where the dialog opens (x, y from the screen's top, width, height): what the OCR check reads
+    top = window.y + window.height - mouse[1]
+    RESULT["ocr_box"] = [max(0, mouse[0] - 400), max(0, top - 450), 800, 900]
     yield TICK
     with bpy.context.temp_override(window=window, area=area, region=region):
         RESULT["invoke"] = sorted(bpy.ops.tripo.rig('INVOKE_DEFAULT'))
