@@ -76,9 +76,8 @@ from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
 from .blender.splat_ops import splat_name
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
-from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of,
-                             usable_source)
-from .client import TripoAPIError, TripoClient, TripoError
+from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
+from .client import TripoAPIError, TripoClient, TripoError, routes
 from .client.inputs import is_file_token, is_uuid
 from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
@@ -87,8 +86,9 @@ from .jobs import kind_of
 from .jobs.asset_index import AssetIndex, AssetRecord, matching
 from .jobs.model import thaw
 from .jobs.verify import CHOOSE, Candidate, lookup_of
-from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, LOWPOLY, MULTIVIEW_TO_MODEL,
-                          RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, by_console_name)
+from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_DEPTH, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, LOWPOLY,
+                          MULTIVIEW_TO_MODEL, RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE,
+                          by_console_name)
 from .rules import generate as form
 from .rules.console_api import CONSOLE_NAMES, SUBPACKAGE_CALLS
 from .rules.settings import MAX_WORKERS
@@ -319,7 +319,11 @@ def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str
     misplaced = sorted(set(options) & _INPUT_PARAMS)
     if misplaced:
         raise TypeError(f"{caller}() takes its input as an argument, not as {', '.join(misplaced)}=")
-    check_options(kind, options, caller=caller)
+    route = routes.by_method(kind)
+    unknown = sorted(set(options) - set(route.names if route is not None else ()))
+    if unknown:  # a typo, told as calling the client method would tell it
+        raise TypeError(f"{caller}() got unexpected option(s) {', '.join(unknown)}; TripoClient.{kind} takes: "
+                        f"{', '.join(name for name in (route.names if route else ()) if name not in _INPUT_PARAMS)}")
     retired = [form.RETIRED_OPTIONS[name] for name, value in options.items()
                if name in form.RETIRED_OPTIONS and value is not None]
     if retired:
@@ -371,8 +375,9 @@ def _generation_spec(mode: str, images: Sequence[ImageInput | None], options: Ma
 
 
 def _start(spec: JobSpec) -> Job:
-    """Submit ``spec`` after the client's own argument checks: bad arguments raise here, at the
-    call, with nothing sent (a worker would only find them later, as a failed job)."""
+    """Submit ``spec``; the runtime checks it by its route's record first (the one check every job
+    goes through), so bad arguments raise here, at the call, with nothing sent (a worker would
+    only find them later, as a failed job)."""
     return Job(generation.submit(spec))
 
 
@@ -405,7 +410,7 @@ def _post(kind: str, target: Targets, options: dict[str, Any], *, name: str | No
     _require_main_thread(f"{caller}()")
     source = _source(target)
     spec = post_process_spec(kind, source, options, name=name or f"{record.verb} {source.label}{suffix}",
-                             placement=placement, presets=presets, caller=caller, history=runtime.jobs())
+                             placement=placement, presets=presets, history=runtime.jobs())
     return _start(spec)
 
 
@@ -711,6 +716,19 @@ def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequ
     return _start(JobSpec(IMAGE_TO_SPLAT.name, params, name=name or splat_name(label), meta=_location(location)))
 
 
+@_short_errors
+def image_to_depth(image: ImageInput, *, name: str | None = None, **options: Any) -> Job:
+    """A depth map of one image (price not published; the row shows the charge): a file path, an
+    http(s) URL, a ``file_…`` upload token, a task id or a ``bpy.types.Image``. ``job.wait().image``
+    is the depth map as a ``bpy.types.Image`` (packed into the file). ``options``:
+    :meth:`TripoClient.image_to_depth`'s keywords (``kind``: ``"gray"`` or ``"color"``,
+    ``process_res``: 126–2016)."""
+    _require_main_thread("image_to_depth()")
+    params = {"image": _image_input(image, "image"), **options}
+    stem = form.job_name("IMAGE", "", [_image_label(image)])  # "rocket" for rocket.jpg
+    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or f"{stem} depth"))
+
+
 # --------------------------------------------------------------------------- post-processes
 
 
@@ -851,8 +869,8 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
             specs.append(_generation_spec("TEXT", (), options, prompt=prompt, name=None, location=None, caller="batch"))
         except ValueError as exc:
             raise ValueError(f"prompt {number} ({prompt[:40]!r}): {exc}") from None
-    for spec in specs:
-        generation.check(spec)
+    for spec in specs:  # the runtime's own check, for all of them before the first is sent
+        routes.check(spec.kind, thaw(spec.params))
     _ensure_console_output()
     if parallel > MAX_WORKERS:
         log.warning("parallel=%d is above Tripo's concurrency pool for generations (%d): lowered to %d",

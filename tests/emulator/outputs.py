@@ -249,7 +249,7 @@ def _convert(ctx: Context) -> Outputs:
     stem = "tripo_convert"
     if fmt == "FBX":
         return {"model_url": Asset(ctx.name(stem, "fbx"), _fbx_of(base, ctx.body.get("with_animation", True)))}
-    if fmt == "GLTF":
+    if fmt in ("GLTF", "GLB"):  # GLB: Tripo's JS, Go and Rust SDKs list it
         source_glb = _model_asset(base)
         data = source_glb.data if source_glb is not None and source_glb.ext == "glb" else asset_bytes("portal.glb")
         return {"model_url": Asset(ctx.name(stem, "glb"), data)}

@@ -193,6 +193,11 @@ def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
             col.prop(pg, name)
     if refused:
         _draw_refused(col, pg, refused)
+    disputed = form.disputed_options(version_id)
+    if disputed:  # offered and sent; the service answers (a refusal costs nothing)
+        names = ", ".join(form.LABELS[name] for name in disputed)
+        _fit(col, f"Tripo's sources do not say whether {form.model_version(version_id).label} takes {names}; "
+                  "they are sent, and a refusal costs nothing", icon='INFO', boxed=True)
     col.prop(pg, "auto_size")
     for name in ("orientation", "texture_alignment", "export_orientation", "export_uv"):
         if form.applies(name, mode, version_id):

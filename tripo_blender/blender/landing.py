@@ -55,6 +55,7 @@ from ..jobs import Landing as Arrival
 from ..jobs.kinds import KINDS, MODEL_OUTPUTS, SPLAT_OUTPUT, THUMBNAIL_OUTPUT
 from ..jobs.stand_in import STAND_IN_FORMAT, conversion_of, stand_in_cost, stand_in_for
 from ..jobs.verify import intent_time
+from ..client import routes
 from ..client.models import TaskOutput
 from ..rules.generate import cost_phrase
 from .importer import (JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, Tags,
@@ -287,7 +288,7 @@ def _tags(job: Job, files: Mapping[str, str]) -> dict[str, str | int]:
         tags.update(rig_tags(job.spec.params))
     elif _task_type(job) == RIG_TASK_TYPE:
         suffix = Path(model_file(files) or "").suffix.lower().lstrip(".")
-        if suffix in ("glb", "fbx"):  # a retarget must come back in the rig's format
+        if suffix in routes.RIG.field("out_format").values:  # a retarget must come back in the rig's format
             tags[RIG_FORMAT_PROP] = suffix
     return tags
 

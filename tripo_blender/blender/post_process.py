@@ -34,7 +34,7 @@ from typing import Any
 
 import bpy
 
-from ..client import RigSpec, RigType, versions
+from ..client import RigSpec, routes, versions
 from ..jobs import Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, RETARGET, SEGMENT, SOURCE_PARAM, by_task_type, kind_of
 from ..rules.errors import UserError
@@ -55,8 +55,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _MIXAMO = RigSpec.MIXAMO.value
-#: Specs rig model v1.0 can make (for bipeds); every other spec or rig type needs v2.5 or newer.
-_V1_SPECS = frozenset({RigSpec.TRIPO.value, RigSpec.MIXAMO.value, RigSpec.ACTORCORE.value})
 
 
 @dataclass(frozen=True)
@@ -259,9 +257,11 @@ def version_label(version: str) -> str:
 
 
 def rig_v1_fits(rig_type: str | None, spec: str) -> bool:
-    """Whether rig model v1.0 can make this rig: a biped (no rig type: Tripo's biped) with the
-    Tripo, Mixamo or ActorCore skeleton."""
-    return (rig_type or RigType.BIPED.value) == RigType.BIPED.value and spec in _V1_SPECS
+    """Whether rig model v1.0 can make this rig (the rig route's gates: a biped — no rig type is
+    Tripo's biped — with the Tripo, Mixamo or ActorCore skeleton)."""
+    rig = routes.RIG
+    return rig.field("rig_type").offered(versions.RIG_DEFAULT, rig_type or rig.field("rig_type").implicit) \
+        and rig.field("spec").offered(versions.RIG_DEFAULT, spec)
 
 
 def auto_rig_version(rig_type: str | None, spec: str) -> str:

@@ -28,15 +28,17 @@ import time
 import uuid
 from typing import Any, Callable, Sequence
 
-from ..client import TripoClient
+from ..client import TripoClient, routes
+from ..client.inputs import PLACEHOLDER_TOKEN
 from ..client.payloads import is_task_id, validate_task_id
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
 from .journal import Journal
-from .kinds import FOLLOW_KIND, estimate_cost
-from .mesh_upload import kept_upload
-from .model import ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
+from .kinds import FOLLOW_KIND, SOURCE_PARAM, estimate_cost
+from .mesh_upload import kept_upload, plan_of
+from .model import (ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry,
+                    thaw)
 from .scheduler import RETIRE, Scheduler, Ticket
 from .watcher import TaskWatcher
 from . import task_ids, verify
@@ -155,7 +157,15 @@ class Runner:
         and nothing is sent or charged (``estimated_cost`` 0). This is the same path a resumed
         job takes, so no worker code is special. ``spec.kind`` is usually
         :data:`~.model.FOLLOW_KIND` (which requires a ``task_id``).
+
+        A job to send is checked first, whoever asks (console, panel, menu, a raw ``JobSpec``):
+        :func:`..client.routes.check` raises what the client would refuse before sending —
+        ``TypeError`` for an unknown or missing argument, ``ValueError`` for a value (a P1 quad, a
+        texture v3.5 option on v3.0, a face limit out of range…), ``FileNotFoundError`` for a
+        missing input file — so nothing is queued that could only fail on a worker later.
         """
+        if task_id is None:
+            self._check_request(spec)
         self._check_open()
         self._check_network()
         if task_id is None and spec.kind == FOLLOW_KIND:
@@ -188,6 +198,16 @@ class Runner:
         else:
             log.info("Job %s follows existing task %s: %s %r", job.id, task_id, spec.kind, job.name)
         return job
+
+    @staticmethod
+    def _check_request(spec: JobSpec) -> None:
+        """:func:`..client.routes.check` of ``spec``'s params. A local mesh's file may still be
+        being written (``mesh_writes``): a placeholder token stands in for it, and the upload step
+        checks the file itself."""
+        params = thaw(spec.params)
+        if plan_of(spec) is not None:
+            params[SOURCE_PARAM] = PLACEHOLDER_TOKEN
+        routes.check(spec.kind, params)
 
     def jobs(self) -> list[Job]:
         """Snapshots of every known job, oldest first."""
