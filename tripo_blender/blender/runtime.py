@@ -72,13 +72,15 @@ ERROR_INTERVAL = 2.0
 #: Events applied per tick: bounds the tick's work when many jobs change at once.
 EVENTS_PER_TICK = 64
 #: How long disabling the add-on (or quitting Blender, which disables every add-on) waits for
-#: the job engine's threads. Idle threads end within milliseconds and are joined, so a host that
-#: finalises Python right after (``blender -b``) finds none alive. A thread waiting for an answer
-#: on the wire is *not* waited for: that froze Blender's window for the whole budget (2 s). It is a
-#: daemon that still records the answer (a task id) in the journal if it comes; if it never does,
-#: the next session shows the job "uncertain" and its Retry asks Tripo before paying
-#: (:mod:`..jobs.verify`).
-SHUTDOWN_TIMEOUT = 0.1
+#: the job engine's threads, in all. Idle threads wake and end within about a millisecond and are
+#: joined. A thread waiting for an answer on the wire is *not* waited for: that froze Blender's
+#: window for the whole budget (2 s, then 100 ms). It is a daemon that still records the answer (a
+#: task id) in the journal if it comes; if it never does, the next session shows the job
+#: "uncertain" and its Retry asks Tripo before paying (:mod:`..jobs.verify`). Whatever is still
+#: alive when the budget ends is joined at interpreter exit (bounded, see ``jobs.runner``), when
+#: Blender's window is gone, so a host that finalises Python right after (``blender -b``) finds
+#: no thread alive and the artist's disable never waits for the network.
+SHUTDOWN_TIMEOUT = 0.005
 _DATA_FALLBACK = "tripo_blender_data"
 #: Names of the job engine's threads (workers ``tripo-jobs-N``, the ``tripo-task-watcher``).
 #: Why the runner's network is paused while "Allow Online Access" is off (the jobs' note says it).
