@@ -38,7 +38,7 @@ from typing import Any, Mapping
 from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError
 from ..client.errors import RATE_LIMIT_CODES
 from ..client.transport import SendGuard, guarded
-from .archive import UnsafeArchiveError, refusal, unpack
+from .archive import UnsafeArchiveError, model_in, refusal, unpack
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
@@ -532,8 +532,9 @@ class Execution:
                 )
             return
         self._update(JobState.DOWNLOADING, note="", progress=100, eta_seconds=None, queue_position=None)
-        files = self._download(task, keys)
-        if files is None or not self._unpack(files):
+        downloaded = self._download(task, keys)
+        files = self._unpack(downloaded) if downloaded is not None else None
+        if files is None:
             return
         job = self._update(JobState.IMPORTING, note="", files=files, error=None)
         self.book.emit(FilesReady(self.job_id, freeze(files), job))
@@ -576,16 +577,22 @@ class Execution:
                 return None
         return None
 
-    def _unpack(self, files: Mapping[str, str]) -> bool:
+    def _unpack(self, files: Mapping[str, str]) -> dict[str, str] | None:
         """Unpack downloaded ZIPs here, in the worker: inflating in the pump's tick froze Blender.
+        The files to hand the landing (None: the job failed): an archive's entry names the model
+        file inside it (:func:`.archive.model_in`), so the main thread never walks the folder; an
+        archive without one keeps its own path and the landing says what it holds.
 
         A refused or damaged archive fails the job and is deleted, so Retry downloads it again
         (no new charge); nothing of it stays extracted.
         """
-        for path in files.values():
+        ready: dict[str, str] = {}
+        for key, path in files.items():
             name = Path(path).name
             try:
-                unpack(path)
+                folder = unpack(path)
+                model = model_in(path) if folder is not None else None
+                ready[key] = str(model) if model is not None else path
                 continue
             except (UnsafeArchiveError, zipfile.BadZipFile) as exc:
                 error = JobError(refusal(name, exc), suggestion="Retry downloads it again without a new charge.")
@@ -595,8 +602,8 @@ class Execution:
             log.warning("Job %s: %s", self.job_id, error.message)
             Path(path).unlink(missing_ok=True)
             self._update(JobState.FAILED, note="download failed", error=error)
-            return False
-        return True
+            return None
+        return ready
 
     def _fetch(self, task: Task, keys: tuple[str, ...], folder: str) -> dict[str, str]:
         """Download ``keys`` of ``task`` into ``folder`` (all or nothing); output key → local path."""
