@@ -14,7 +14,8 @@ word and ends with " (more)", and the caller puts the whole text in a tooltip an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, Iterator
 
 import blf
 
@@ -77,26 +78,37 @@ def dialog_measure(width: int, context: Any = None) -> Measure:
                    scale=measure.scale)
 
 
-def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
-    """``text`` as lines that each fit ``measure`` (a word longer than a line is split)."""
-    lines: list[str] = []
+def wrap(text: str, measure: Measure, icons: int = 0, max_lines: int | None = None) -> list[str]:
+    """``text`` as lines that each fit ``measure`` (a word longer than a line is split).
+
+    ``max_lines``: at most that many; when the text goes on, the last one ends with :data:`MORE`
+    (the caller keeps the whole text reachable: a tooltip, Copy Details). The text beyond is
+    never measured, so the cost is bounded by the lines drawn, not by the text's length.
+    """
+    lines = list(islice(_lines(text, measure, icons), None if max_lines is None else max_lines + 1))
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _with_more(lines[-1], measure, icons)
+    return lines or [""]
+
+
+def _lines(text: str, measure: Measure, icons: int) -> Iterator[str]:
+    """The lines of :func:`wrap`, measured one by one as they are asked for."""
     for paragraph in text.splitlines() or [""]:
-        words = paragraph.split(" ")
         line = ""
-        for word in words:
+        for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
             if measure.fits(candidate, icons):
                 line = candidate
                 continue
             if line:
-                lines.append(line)
+                yield line
             line = word
             while not measure.fits(line, icons) and len(line) > 1:  # a path or id longer than a line
                 cut = _longest_fitting_prefix(line, measure, icons)
-                lines.append(line[:cut])
+                yield line[:cut]
                 line = line[cut:]
-        lines.append(line)
-    return lines or [""]
+        yield line
 
 
 def shorten(text: str, measure: Measure, icons: int = 0) -> str:
@@ -104,10 +116,15 @@ def shorten(text: str, measure: Measure, icons: int = 0) -> str:
     flat = " ".join(text.split())
     if measure.fits(flat, icons):
         return flat
+    return _with_more(flat, measure, icons)
+
+
+def _with_more(line: str, measure: Measure, icons: int) -> str:
+    """``line`` (cut at a word if it must be) ended with :data:`MORE`, fitting ``measure``."""
     room = measure.less(measure.width(MORE) / measure.scale)
-    head = flat[:_longest_fitting_prefix(flat, room, icons)]
+    head = line[:_longest_fitting_prefix(line, room, icons)]
     space = head.rfind(" ")
-    if space > len(head) // 2:  # end at a word unless that throws most of the line away
+    if len(head) < len(line) and space > len(head) // 2:  # end at a word unless that throws most of the line away
         head = head[:space]
     return head.rstrip(" ,.;:") + MORE
 
@@ -124,9 +141,10 @@ def _longest_fitting_prefix(text: str, measure: Measure, icons: int) -> int:
     return low
 
 
-def draw_text(layout: Any, text: str, measure: Measure, icon: str = 'NONE') -> None:
-    """Draw ``text`` as measured lines (the first with ``icon``, the others indented under it)."""
+def draw_text(layout: Any, text: str, measure: Measure, icon: str = 'NONE', max_lines: int | None = None) -> None:
+    """Draw ``text`` as measured lines (the first with ``icon``, the others indented under it);
+    at most ``max_lines`` of them (see :func:`wrap`)."""
     icons = 0 if icon == 'NONE' else 1
     column = layout.column(align=True)
-    for index, line in enumerate(wrap(text, measure, icons)):
+    for index, line in enumerate(wrap(text, measure, icons, max_lines)):
         column.label(text=line, icon=icon if index == 0 else 'BLANK1' if icons else 'NONE')

@@ -22,7 +22,7 @@ from typing import Any, Callable, Container
 
 from .events import Event, EventQueue, JobChanged
 from .journal import Journal, JournalError
-from .model import Job, JobState, advance
+from .model import Job, JobError, JobState, advance
 from .redaction import protect_logger, scrub_changes
 from .watcher import Signal
 
@@ -154,18 +154,25 @@ class JobBook:
         must_persist: bool,
         **changes: Any,
     ) -> Job | None:
+        note, changes = scrub_changes(note, changes)  # server-sent values: no key gets past
+        whole = changes.get("error")
+        if isinstance(whole, JobError) and whole.too_long:  # kept cut; the whole texts beside the entry
+            changes["error"] = whole.bounded(str(self.journal.full_error_path(job_id)))
+        else:
+            whole = None
         with self._lock:
             if run is not None and run.cancel.is_set():
                 raise Stopped(job_id)
             old = self._jobs[job_id]
             if when is not None and old.state not in when:
                 return None
-            note, changes = scrub_changes(note, changes)  # server-sent values: no key gets past
             new = advance(old, state, at=self.clock(), note=note, **changes)
             if new is old:
                 return old
             self._jobs[job_id] = new
             self.events.put(JobChanged(new))
+        if whole is not None and new.error == changes["error"]:
+            self.journal.keep_full_error(job_id, new.revision, whole)
         if _needs_journal(old, new):
             self._save(new, required=must_persist)
         if new.state != old.state:

@@ -15,6 +15,10 @@ Atomicity: write a temp file in the same folder, fsync, ``os.replace`` over the 
 reader sees the old or the new record, never half of one. The journal holds only
 :meth:`Job.to_dict` output; specs refuse credentials, so the API key never lands here.
 
+An error text longer than the job keeps (:data:`~.model.MAX_ERROR_CHARS`: a server once sent a
+megabyte) is cut in the entry, and its whole texts are kept once beside it in
+``<dir>/<job_id>.error`` (:meth:`Journal.keep_full_error`) for Copy Details; it goes with the entry.
+
 Format (``<dir>/<job_id>.json``, UTF-8)::
 
     {"format": 1, "job": {"job_id": …, "spec": {"kind", "name", "params", "outputs", "meta"},
@@ -32,15 +36,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .model import Job
+from .model import Job, JobError
 from .owner import Session
 
-__all__ = ["Journal", "JournalError", "FORMAT", "atomic_write_text"]
+__all__ = ["Journal", "JournalError", "FORMAT", "atomic_write_text", "whole_error"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
 FORMAT = 1
 _SUFFIX = ".json"
+_FULL_ERROR_SUFFIX = ".error"
 _TMP_PREFIX = ".tmp-"
 
 
@@ -69,6 +74,19 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def whole_error(error: JobError) -> JobError:
+    """``error`` with its whole texts when it was cut and they were kept
+    (:meth:`Journal.keep_full_error`); else ``error`` itself (the kept file is gone or damaged)."""
+    if not error.full_text:
+        return error
+    try:
+        texts: Any = json.loads(Path(error.full_text).read_text(encoding="utf-8"))
+        return JobError(str(texts["message"]), error.code, texts.get("suggestion"), texts.get("trace_id"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("The whole error text %s could not be read: %s", error.full_text, exc)
+        return error
+
+
 class Journal:
     """Persistent job records in a folder chosen by the caller (Blender: extension user dir).
 
@@ -80,6 +98,7 @@ class Journal:
         self.directory = Path(directory)
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}  # job id -> revision on disk
+        self._errors_written: dict[str, int] = {}  # job id -> revision of the whole error on disk
         self.session = Session(self.directory)  # entries carry their owner (see .owner)
         self.foreign = 0  # entries of a live other session skipped by the last load_all
 
@@ -105,14 +124,34 @@ class Journal:
                 raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
             self._written[job.id] = job.revision
 
+    def full_error_path(self, job_id: str) -> Path:
+        """Where the whole texts of ``job_id``'s cut error are kept (:meth:`keep_full_error`)."""
+        return self.path_for(job_id).with_suffix(_FULL_ERROR_SUFFIX)
+
+    def keep_full_error(self, job_id: str, revision: int, error: JobError) -> bool:
+        """Keep the whole texts of ``error`` (the job's error at ``revision``, before it was cut) in
+        :meth:`full_error_path`, unless a newer revision's are already there. False (logged) when
+        the disk refused: the job keeps the cut texts and goes on."""
+        text = json.dumps(error.texts(), ensure_ascii=True)  # any text a server sent can be written
+        with self._lock:
+            if self._errors_written.get(job_id, -1) >= revision:
+                return True
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                atomic_write_text(self.full_error_path(job_id), text)
+            except OSError as exc:
+                log.warning("Could not keep the whole error of job %s in %s: %s", job_id, self.directory, exc)
+                return False
+            self._errors_written[job_id] = revision
+        return True
+
     def remove(self, job_id: str) -> None:
-        """Forget a job (the user dismissed it). Missing files are fine."""
+        """Forget a job (the user dismissed it), and the whole texts of its error. Missing files are fine."""
         with self._lock:
             self._written.pop(job_id, None)
-            try:
-                self.path_for(job_id).unlink()
-            except FileNotFoundError:
-                pass
+            self._errors_written.pop(job_id, None)
+            self.path_for(job_id).unlink(missing_ok=True)
+            self.full_error_path(job_id).unlink(missing_ok=True)
 
     def load(self, job_id: str) -> Job | None:
         """The record of one job as it is on disk now (None: no readable record)."""
