@@ -114,18 +114,18 @@ def test_an_obj_zip_of_20000_entries_lands_without_a_long_tick(
     monkeypatch.setattr(importer, "_run_importer", run_importer)
     online.serve_model(_crowded_obj_zip(20_000), "zip")
     job = rt.submit(spec(name="Crowded"))
-    ticks: list[float] = []
+    landing: list[float] = []  # the ticks that ran the importer, less the importer's own time
     deadline = time.monotonic() + 120
     while (current := rt.job(job.id)) is None or current.state.value not in ("done", "failed"):
         assert time.monotonic() < deadline, f"the job did not land: {current}"
         before = len(in_importer)
         tick = _timed(rt.pump)
-        ticks.append(tick - sum(in_importer[before:]))
+        if len(in_importer) > before:
+            landing.append(tick - sum(in_importer[before:]))
         rt._runner.wait_for_events(0.2)
     assert current.state.value == "done", current.error
-    assert in_importer, "the OBJ importer ran"
-    worst = max(ticks)
-    assert worst < FRAME_BUDGET, f"a landing tick spent {worst * 1000:.0f} ms outside the importer"
+    assert len(landing) == 1, "one tick landed the result"
+    assert landing[0] < FRAME_BUDGET, f"the landing tick spent {landing[0] * 1000:.0f} ms outside the importer"
     assert any(bpy.data.objects[name].type == 'MESH' for name in current.objects)
 
 

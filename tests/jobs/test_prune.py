@@ -1,5 +1,6 @@
-"""Journal pruning on :meth:`Runner.resume`: finished jobs older than the retention are dropped,
-jobs that still need someone (uncertain, or just restored) never are.
+"""Journal pruning on :meth:`Runner.resume`: finished jobs older than the retention, or beyond the
+newest ``journal_keep_finished``, leave the journal for its archive (their task ids stay known);
+jobs that still need someone (uncertain, or just restored) never do.
 
 The entries are written with old timestamps straight into the journal, as a past session would
 have left them: no clock is waited on.
@@ -8,6 +9,7 @@ have left them: no clock is waited on.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
 from pathlib import Path
@@ -43,13 +45,34 @@ def test_resume_drops_old_finished_jobs_and_keeps_the_rest(make_runner: Callable
     _entry(journal, "old-submitting", JobState.SUBMITTING, 400)  # becomes uncertain: kept
     _entry(journal, "recent-done", JobState.DONE, 29, task_id="a2")
 
+    runner = make_runner()
     with caplog.at_level(logging.INFO, logger="tripo_blender.jobs"):
-        loaded = make_runner().resume()
+        loaded = runner.resume()
 
     kept = {"old-uncertain", "old-submitting", "recent-done"}
     assert {j.id for j in loaded} == kept
     assert _journal_ids(tmp_path) == kept, "the pruned entries are gone from disk"
     assert any("dropped 3 finished job(s) older than 30 days" in r.getMessage() for r in caplog.records)
+    assert {"a1", "a2"} <= runner.task_ids(), "an archived job's task id stays known"
+
+
+def test_finished_jobs_beyond_the_bound_are_archived_and_their_task_ids_kept(
+        make_runner: Callable[..., Runner], tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal")
+    for day in range(8):
+        _entry(journal, f"done-{day}", JobState.DONE, 8 - day, task_id=f"t{day}")
+    _entry(journal, "uncertain", JobState.UNCERTAIN, 20)  # never archived, however many finished jobs
+    keep_five = dataclasses.replace(FAST, journal_keep_finished=5)
+
+    runner = make_runner(settings=keep_five)
+    loaded = runner.resume()
+
+    newest = {f"done-{day}" for day in range(3, 8)}
+    assert {j.id for j in loaded} == newest | {"uncertain"}
+    assert _journal_ids(tmp_path) == newest | {"uncertain"}, "the next start reads six entries, not nine"
+    archived = [json.loads(line) for line in (tmp_path / "journal" / "archive.jsonl").read_text().splitlines()]
+    assert sorted(line["job_id"] for line in archived) == ["done-0", "done-1", "done-2"]
+    assert {f"t{day}" for day in range(8)} <= runner.task_ids()
 
 
 def test_the_retention_is_a_setting_and_none_keeps_everything(make_runner: Callable[..., Runner], tmp_path: Path,

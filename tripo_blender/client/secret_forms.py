@@ -108,7 +108,7 @@ def key_pattern(keys: Iterable[str], prefix: str) -> re.Pattern[str] | None:
     None when there are no keys."""
     alternatives: list[list[Position]] = []
     for key in sorted(set(keys), key=len, reverse=True):
-        secret = [(c,) for c in (key[len(prefix):] if key.startswith(prefix) else key)]
+        secret: list[Position] = [(c,) for c in (key[len(prefix):] if key.startswith(prefix) else key)]
         alternatives.append(prefix_positions(prefix) + secret)
         if len(secret) >= BARE_SECRET_MIN:
             alternatives.append(secret)

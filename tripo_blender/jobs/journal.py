@@ -33,6 +33,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ FORMAT = 1
 _SUFFIX = ".json"
 _FULL_ERROR_SUFFIX = ".error"
 _TMP_PREFIX = ".tmp-"
+#: A temp file older than this is a crash's leftover (a journal write takes milliseconds).
+_STALE_TEMP_SECONDS = 600.0
 
 
 class JournalError(OSError):
@@ -74,6 +77,16 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def _drop_stale_temp(path: Path) -> None:
+    """Delete a temp file left by a crash during a write; leave one younger than
+    :data:`_STALE_TEMP_SECONDS` (a write in flight: this session's workers, or another session)."""
+    try:
+        if time.time() - path.stat().st_mtime > _STALE_TEMP_SECONDS:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def whole_error(error: JobError) -> JobError:
     """``error`` with its whole texts when it was cut and they were kept
     (:meth:`Journal.keep_full_error`); else ``error`` itself (the kept file is gone or damaged)."""
@@ -99,6 +112,7 @@ class Journal:
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}  # job id -> revision on disk
         self._errors_written: dict[str, int] = {}  # job id -> revision of the whole error on disk
+        self.removed: set[str] = set()  # ids of the entries this object removed (a load in flight may still return them)
         self.session = Session(self.directory)  # entries carry their owner (see .owner)
         self.foreign = 0  # entries of a live other session skipped by the last load_all
 
@@ -148,6 +162,7 @@ class Journal:
     def remove(self, job_id: str) -> None:
         """Forget a job (the user dismissed it), and the whole texts of its error. Missing files are fine."""
         with self._lock:
+            self.removed.add(job_id)
             self._written.pop(job_id, None)
             self._errors_written.pop(job_id, None)
             self.path_for(job_id).unlink(missing_ok=True)
@@ -158,20 +173,24 @@ class Journal:
         path = self.path_for(job_id)
         return self._read(path) if path.is_file() else None
 
-    def load_all(self, *, skip_foreign: bool = False) -> list[Job]:
+    def load_all(self, *, skip_foreign: bool = False, stop: threading.Event | None = None) -> list[Job]:
         """Every readable job record, oldest first. Damaged files are logged and left in place.
 
         Leftover temp files (a crash during a write) are deleted: the complete previous record
-        is still there, because the rename never happened. ``skip_foreign`` (the runner's
+        is still there, because the rename never happened. A young one is left alone: it may be
+        a write in flight (the read runs on its own thread while workers write). ``skip_foreign`` (the runner's
         resume): leave out the entries of another live Blender session (:mod:`.owner`).
+        ``stop``: once set, reading ends early with what was read (the runner shuts down).
         """
         if not self.directory.is_dir():
             return []
         jobs: list[Job] = []
         self.foreign = 0
         for path in sorted(self.directory.iterdir()):
+            if stop is not None and stop.is_set():
+                break
             if path.name.startswith(_TMP_PREFIX):
-                path.unlink(missing_ok=True)
+                _drop_stale_temp(path)
                 continue
             if path.suffix != _SUFFIX:
                 continue

@@ -320,7 +320,8 @@ class JobError:
         """This error with each text cut to :data:`MAX_ERROR_CHARS` (and saying so); ``full_text``
         names the file with the whole texts (None: they could not be kept)."""
         where = "Copy Details copies all of it" if full_text else "the rest was not kept"
-        return replace(self, full_text=full_text, **{name: _cut(getattr(self, name), where) for name in _TEXT_FIELDS})
+        return replace(self, message=_cut(self.message, where) or "", suggestion=_cut(self.suggestion, where),
+                       trace_id=_cut(self.trace_id, where), full_text=full_text)
 
     def to_dict(self) -> dict[str, Any]:
         data = {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id}
@@ -342,14 +343,16 @@ class JobError:
 
 
 def _cut(text: str | None, where: str) -> str | None:
-    """``text`` cut to :data:`MAX_ERROR_CHARS` at a word, ending with how long it was."""
+    """``text`` cut to :data:`MAX_ERROR_CHARS` in all, at a word, ending with how long it was."""
     if text is None or len(text) <= MAX_ERROR_CHARS:
         return text
-    head = text[:MAX_ERROR_CHARS]
+    said = f" … [cut here: {len(text):,} characters in all; {where}]"
+    room = MAX_ERROR_CHARS - len(said)
+    head = text[:room]
     space = head.rfind(" ")
-    if space > MAX_ERROR_CHARS // 2:
+    if space > room // 2:
         head = head[:space]
-    return f"{head.rstrip()} … [cut here: {len(text):,} characters in all; {where}]"
+    return head.rstrip() + said
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,11 @@ from ..client import TripoClient
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
+from .history import JobArchive, compact
 from .journal import Journal
 from .kinds import FOLLOW_KIND, estimate_cost
 from .mesh_upload import kept_upload
-from .model import ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
+from .model import ACTIVE_STATES, CANCELLABLE_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
 from .scheduler import RETIRE, Scheduler
 from .watcher import TaskWatcher
 from . import verify
@@ -76,6 +77,26 @@ _UNCERTAIN_AFTER_CRASH = JobError(
 _IMPORTING = frozenset({JobState.IMPORTING})
 #: States in which a worker owns the job (importing belongs to the pump).
 _WORKING = frozenset({JobState.PENDING, JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING})
+
+
+class _JournalRead:
+    """One background read of the journal (:meth:`Runner.resume_in_background`): a thread that
+    runs :meth:`Runner.load_journal` and keeps what it returned; ``done`` is set when it ends."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.jobs: list[Job] = []
+        self.done = threading.Event()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._read, args=(runner,), name="tripo-journal", daemon=True)
+        self.thread.start()
+
+    def _read(self, runner: Runner) -> None:
+        try:
+            self.jobs = runner.load_journal(self.stop)
+        except Exception:  # noqa: BLE001 - an unreadable journal lists nothing; the add-on goes on
+            log.exception("Journal: reading it failed; the last session's jobs are not listed")
+        finally:
+            self.done.set()
 
 
 class JobBusyError(RuntimeError):
@@ -121,6 +142,8 @@ class Runner:
         self._settings = settings or WorkerSettings()
         self._events = EventQueue()
         self._book = JobBook(Journal(journal_dir), self._events)
+        self._archive = JobArchive(journal_dir)
+        self._loading: _JournalRead | None = None
         try:  # entries of a live runner are not another session's to take (see .owner)
             self._book.journal.session.claim()
         except OSError as exc:  # an unwritable journal fails each job with a reason, later
@@ -305,39 +328,83 @@ class Runner:
         * still ``submitting`` → ``uncertain`` (the POST may have been charged);
         * ``pending`` (never sent) → ``cancelled``, so a restart never spends credits unasked;
         * ``importing`` with its files on disk → a fresh :class:`FilesReady` for the pump;
-        * finished (done, failed, cancelled) longer ago than ``WorkerSettings.journal_retention``
-          → dropped from the journal (not loaded). Uncertain jobs are never dropped: they wait
-          for the user's decision.
+        * finished (done, failed, cancelled) longer ago than ``WorkerSettings.journal_retention``,
+          or beyond the newest ``WorkerSettings.journal_keep_finished`` → archived
+          (:mod:`.history`: not loaded, not listed; their task ids stay known). Uncertain jobs
+          are never archived: they wait for the user's decision.
 
         Safe to call again (e.g. when online access is switched on): known jobs are kept and
         only unfinished jobs without a worker are queued. Returns the jobs it loaded.
+
+        Reads the whole journal on the calling thread: Blender's main thread uses
+        :meth:`resume_in_background` and :meth:`collect_resumed` instead.
         """
         self._check_open()
-        loaded = self._prune([job for job in self._book.journal.load_all(skip_foreign=True)
-                              if self._book.get(job.id) is None])
-        for job in loaded:
+        return self.adopt(self.load_journal())
+
+    def load_journal(self, stop: threading.Event | None = None) -> list[Job]:
+        """Read the journal and archive what it no longer keeps (:mod:`.history`); the jobs to
+        :meth:`adopt`. Disk only: no job of this runner changes, so any thread may call it.
+        ``stop``: once set, the read ends early and nothing is archived or returned."""
+        loaded = self._book.journal.load_all(skip_foreign=True, stop=stop)
+        if stop is not None and stop.is_set():
+            return []
+        loaded = [job for job in loaded if self._book.get(job.id) is None]  # this session's own stay as they are
+        return compact(self._book.journal, self._archive, loaded, now=self._book.clock(),
+                       retention=self._settings.journal_retention, keep=self._settings.journal_keep_finished)
+
+    def adopt(self, loaded: Sequence[Job]) -> list[Job]:
+        """Main thread: list and continue the jobs :meth:`load_journal` read (see :meth:`resume`);
+        those this session knows already or removed meanwhile are left out. Returns the others."""
+        self._check_open()
+        removed = self._book.journal.removed
+        fresh = [job for job in loaded if self._book.get(job.id) is None and job.id not in removed]
+        for job in fresh:
             self._book.add(job, persist=False)
             self._restore(job)
         self._continue_unfinished()
-        return loaded
+        return fresh
 
-    def _prune(self, jobs: list[Job]) -> list[Job]:
-        """Remove from the journal the finished jobs older than the retention; the others."""
-        retention = self._settings.journal_retention
-        if retention is None:
-            return jobs
-        cutoff = self._book.clock() - retention
-        kept: list[Job] = []
-        pruned = 0
-        for job in jobs:
-            if job.state in TERMINAL_STATES and job.updated_at < cutoff:
-                self._book.journal.remove(job.id)
-                pruned += 1
-            else:
-                kept.append(job)
-        if pruned:
-            log.info("Journal: dropped %d finished job(s) older than %.0f days", pruned, retention / 86400)
-        return kept
+    def resume_in_background(self) -> None:
+        """:meth:`resume`, with the journal read on a thread of its own: returns at once.
+
+        Why: reading is 0.5 ms an entry (a long history took seconds), and Blender's main thread
+        must not wait for it. The pump calls :meth:`collect_resumed` on each tick. Does nothing
+        while a read is under way."""
+        self._check_open()
+        if self._loading is not None:
+            return
+        self._loading = _JournalRead(self)
+
+    def collect_resumed(self) -> list[Job] | None:
+        """Main thread, never blocks: when the read :meth:`resume_in_background` started is done,
+        adopt its jobs and return them (:meth:`adopt`); None while it is still reading or when
+        none was started."""
+        read = self._loading
+        if read is None or not read.done.is_set():
+            return None
+        self._loading = None
+        return self.adopt(read.jobs)
+
+    @property
+    def resuming(self) -> bool:
+        """A background read of the journal is under way (:meth:`resume_in_background`)."""
+        return self._loading is not None
+
+    def task_ids(self) -> set[str]:
+        """Every task id a job of this journal followed: the jobs listed now, those a journal read
+        in flight brings back, and the archived ones (:class:`~.history.JobArchive`, read once).
+        Jobs the artist removed are not included.
+
+        While :meth:`resume_in_background` reads, this waits for the read (the last session's
+        ids are in it): call it from a worker, not from Blender's main thread."""
+        read = self._loading
+        reading: set[str] = set()
+        if read is not None:
+            read.done.wait()
+            reading = {job.task_id for job in read.jobs if job.task_id}
+        listed = {job.task_id for job in self._book.all() if job.task_id}
+        return listed | reading | self._archive.task_ids()
 
     def _continue_unfinished(self) -> None:
         """Queue the jobs with a task that no worker follows (after a restart, or offline)."""
@@ -472,6 +539,9 @@ class Runner:
         self._closed = True
         self._book.stop_all_runs()
         self._scheduler.close()
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.stop.set()
         deadline = None if timeout is None else time.monotonic() + timeout
 
         def left() -> float | None:
@@ -480,6 +550,8 @@ class Runner:
         self._watcher.close(timeout=left())
         with self._pool_lock:
             threads = list(self._threads)
+        if loading is not None:
+            threads.append(loading.thread)
         for thread in threads:
             if thread is threading.current_thread():
                 continue

@@ -91,8 +91,12 @@ class WorkerSettings:
     stall_limit: float = 1800.0
     download_attempts: int = 3  # fresh URLs are fetched before each new attempt
     # how long the journal keeps a finished (done, failed, cancelled) job, counted from its last
-    # change; older ones are dropped by Runner.resume. None keeps them all. Uncertain jobs stay.
+    # change; older ones are archived by Runner.resume (jobs.history: not listed, their task ids
+    # kept). None keeps them all. Uncertain jobs stay.
     journal_retention: float | None = 30 * 24 * 3600.0
+    # how many finished jobs the journal keeps (the newest); older ones are archived the same way.
+    # Bounds the next start's read (0.5 ms an entry, off the main thread) and the Jobs list.
+    journal_keep_finished: int | None = 500
 
 
 def _error_from(exc: BaseException) -> JobError:

@@ -1,0 +1,117 @@
+"""Finished jobs the journal no longer keeps as entries: one line each in one archive file.
+
+Why: every journal entry is read and parsed when the add-on starts (0.5 ms each), so a long
+history made the start-up slow (5,040 jobs: 2.8 s), the job list long and every later start as
+slow. :func:`compact` bounds what the journal keeps: a finished job (done, failed, cancelled) is
+moved out when it is older than the retention or beyond the newest ``keep`` finished ones. Jobs
+that still need someone (in progress, uncertain) are never moved.
+
+Why an archive and not just a deletion: a task id this add-on followed must stay known for good,
+so that no later job is ever handed a task that was already another job's (the check before a
+Retry that could pay twice). :meth:`JobArchive.task_ids` lists them without reading any entry;
+:meth:`Runner.task_ids <.runner.Runner.task_ids>` adds the jobs still listed.
+
+Format (``<journal>/archive.jsonl``, UTF-8, appended, never rewritten): one JSON object a line,
+``{"job_id", "task_id", "kind", "name", "state", "created_at", "updated_at"}``. Not a journal
+entry (its suffix is not ``.json``), so :meth:`~.journal.Journal.load_all` never reads it. A line
+is appended (and fsynced) before the entry is deleted: a crash between the two leaves the job in
+both, which is harmless; a damaged line is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .journal import Journal
+from .model import TERMINAL_STATES, Job
+
+__all__ = ["JobArchive", "compact", "ARCHIVE_NAME"]
+
+log = logging.getLogger("tripo_blender.jobs")
+
+ARCHIVE_NAME = "archive.jsonl"
+
+
+class JobArchive:
+    """The archive file of one journal folder. Thread-safe; the task ids are read once, then kept."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.path = Path(directory) / ARCHIVE_NAME
+        self._lock = threading.Lock()
+        self._task_ids: set[str] | None = None
+
+    def append(self, jobs: Sequence[Job]) -> None:
+        """Add a line for each of ``jobs`` and fsync (raises OSError when the disk refuses)."""
+        lines = [json.dumps(_summary(job), ensure_ascii=True) + "\n" for job in jobs]
+        if not lines:
+            return
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a", encoding="utf-8") as handle:
+                handle.writelines(lines)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if self._task_ids is not None:
+                self._task_ids.update(job.task_id for job in jobs if job.task_id)
+
+    def task_ids(self) -> frozenset[str]:
+        """Every task id of an archived job (read from the file on the first call only)."""
+        with self._lock:
+            if self._task_ids is None:
+                self._task_ids = set(_read_task_ids(self.path))
+            return frozenset(self._task_ids)
+
+
+def _summary(job: Job) -> dict[str, Any]:
+    return {"job_id": job.id, "task_id": job.task_id, "kind": job.kind, "name": job.name, "state": job.state.value,
+            "created_at": job.created_at, "updated_at": job.updated_at}
+
+
+def _read_task_ids(path: Path) -> Iterable[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                try:
+                    task_id = json.loads(line).get("task_id")
+                except (ValueError, AttributeError):
+                    log.warning("Job archive %s: line %d is damaged; skipped", path, number)
+                    continue
+                if isinstance(task_id, str) and task_id:
+                    yield task_id
+    except FileNotFoundError:
+        return
+
+
+def compact(journal: Journal, archive: JobArchive, jobs: list[Job], *, now: float, retention: float | None,
+            keep: int | None) -> list[Job]:
+    """Move the finished jobs among ``jobs`` that are older than ``retention`` seconds (by their
+    last change) or beyond the newest ``keep`` finished ones (by creation) from ``journal`` into
+    ``archive``; return the others, in order. None disables either bound. When the archive cannot
+    be written, nothing is moved (and that is logged): the journal only ever grows slower, it never
+    loses a task id."""
+    finished = sorted((job for job in jobs if job.state in TERMINAL_STATES), key=lambda j: (j.created_at, j.id),
+                      reverse=True)
+    old = {job.id for job in finished if retention is not None and job.updated_at < now - retention}
+    beyond = {job.id for job in finished[keep:]} - old if keep is not None else set()
+    moving = [job for job in jobs if job.id in old or job.id in beyond]
+    if not moving:
+        return jobs
+    try:
+        archive.append(moving)
+    except OSError as exc:
+        log.warning("Journal: could not write the job archive %s (%s); the finished jobs stay listed", archive.path, exc)
+        return jobs
+    for job in moving:
+        journal.remove(job.id)
+    if old:
+        assert retention is not None
+        log.info("Journal: dropped %d finished job(s) older than %.0f days (their task ids stay in %s)",
+                 len(old), retention / 86400, ARCHIVE_NAME)
+    if beyond:
+        log.info("Journal: archived %d finished job(s) beyond the newest %d", len(beyond), keep)
+    return [job for job in jobs if job.id not in old and job.id not in beyond]
