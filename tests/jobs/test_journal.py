@@ -169,3 +169,33 @@ def test_a_long_error_from_an_older_journal_is_cut_on_load(tmp_path: Path) -> No
     (tmp_path / "job1.json").write_text(json.dumps({"format": 1, "job": data}))
     (loaded,) = Journal(tmp_path).load_all()
     assert loaded.error is not None and len(loaded.error.message) <= MAX_ERROR_CHARS
+
+
+def test_a_write_announced_by_the_book_holds_back_a_read_of_the_folder(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Disable and enable in quick succession: the new session's read of the journal waits for the
+    write a worker of the old one announced (by any Journal instance on the folder), then reads it."""
+    from tripo_blender.jobs import journal as journal_module
+    from tripo_blender.jobs.book import JobBook
+    from tripo_blender.jobs.events import EventQueue
+
+    book = JobBook(Journal(tmp_path), EventQueue())
+    book.add(_job())
+    writing, finish = threading.Event(), threading.Event()
+    real_write = journal_module.atomic_write_text
+
+    def slow_disk(path: Path, text: str) -> None:
+        writing.set()
+        finish.wait(10)
+        real_write(path, text)
+
+    monkeypatch.setattr(journal_module, "atomic_write_text", slow_disk)
+    worker = threading.Thread(target=book.update, args=("job1", JobState.SUBMITTING), kwargs={"note": "sending"})
+    worker.start()
+    assert writing.wait(10)
+    next_session = Journal(tmp_path)
+    assert not next_session.wait_for_writes(0), "a read now would list the record before this change"
+    finish.set()
+    worker.join(10)
+    assert next_session.wait_for_writes(0)
+    assert next_session.load_all()[0].state == JobState.SUBMITTING

@@ -106,6 +106,8 @@ class JobBook:
                 raise ValueError(f"job {job.id} already exists")
             self._jobs[job.id] = job
             self.events.put(JobChanged(job))
+            if persist:
+                self.journal.expect_write()
         if persist:
             self._save(job, required=False)
 
@@ -171,9 +173,12 @@ class JobBook:
                 return old
             self._jobs[job_id] = new
             self.events.put(JobChanged(new))
+            journaled = _needs_journal(old, new)
+            if journaled:  # announced before the lock is released: a journal read waits for it
+                self.journal.expect_write()
         if whole is not None and new.error == changes["error"]:
             self.journal.keep_full_error(job_id, new.revision, whole)
-        if _needs_journal(old, new):
+        if journaled:
             self._save(new, required=must_persist)
         if new.state != old.state:
             log.info("Job %s (%s): %s → %s %s", job_id, new.kind, old.state.value, new.state.value, new.note)
@@ -183,8 +188,9 @@ class JobBook:
         self.events.put(event)
 
     def _save(self, job: Job, *, required: bool) -> None:
+        """Write an announced change (:meth:`Journal.expect_write`, under the lock that made it)."""
         try:
-            self.journal.save(job)
+            self.journal.save(job, expected=True)
         except JournalError:
             if required:
                 raise

@@ -100,6 +100,38 @@ def whole_error(error: JobError) -> JobError:
         return error
 
 
+class _WritesInFlight:
+    """Journal writes announced in this process and not finished yet, per folder.
+
+    Why: disabling the add-on does not wait for its workers (a request may be on the wire), so a
+    worker may still be writing the entry of a change it made a moment before (the task id that
+    just arrived). Enabling the add-on again reads the folder on a thread; that read waits for
+    these writes first (:meth:`Journal.wait_for_writes`), so it never lists the older record. The
+    job book announces a write while it still holds its own lock (:meth:`Journal.expect_write`),
+    so no change is ever between "made" and "being written" unseen.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._count: dict[str, int] = {}
+
+    def add(self, folder: str, count: int) -> None:
+        with self._changed:
+            left = self._count.get(folder, 0) + count
+            if left > 0:
+                self._count[folder] = left
+            else:
+                self._count.pop(folder, None)
+                self._changed.notify_all()
+
+    def wait(self, folder: str, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: folder not in self._count, timeout)
+
+
+_IN_FLIGHT = _WritesInFlight()
+
+
 class Journal:
     """Persistent job records in a folder chosen by the caller (Blender: extension user dir).
 
@@ -109,6 +141,7 @@ class Journal:
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
+        self._folder = os.path.abspath(self.directory)  # the key of its writes in flight (any instance)
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}  # job id -> revision on disk
         self._errors_written: dict[str, int] = {}  # job id -> revision of the whole error on disk
@@ -121,22 +154,37 @@ class Journal:
             raise ValueError(f"unsafe job id {job_id!r}")
         return self.directory / f"{job_id}{_SUFFIX}"
 
-    def save(self, job: Job) -> None:
-        """Write ``job`` unless a newer revision of it is already on disk.
+    def expect_write(self) -> None:
+        """Announce a :meth:`save` about to happen (the caller then passes ``expected=True``):
+        until it is done, :meth:`wait_for_writes` on this folder waits, in any instance."""
+        _IN_FLIGHT.add(self._folder, 1)
+
+    def wait_for_writes(self, timeout: float) -> bool:
+        """Wait until no write announced in this process for this folder is still under way;
+        False when ``timeout`` seconds passed first (a disk that hangs)."""
+        return _IN_FLIGHT.wait(self._folder, timeout)
+
+    def save(self, job: Job, *, expected: bool = False) -> None:
+        """Write ``job`` unless a newer revision of it is already on disk. ``expected``: the write
+        was announced with :meth:`expect_write` (it is done when this returns or raises).
 
         Raises :class:`JournalError` when the disk refuses (full, read-only, permissions).
         """
-        text = json.dumps({"format": FORMAT, "owner": self.session.id, "job": job.to_dict()},
-                          ensure_ascii=False, indent=1, allow_nan=False)
-        with self._lock:
-            if self._written.get(job.id, -1) >= job.revision:
-                return
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                atomic_write_text(self.path_for(job.id), text)
-            except OSError as exc:
-                raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
-            self._written[job.id] = job.revision
+        try:
+            text = json.dumps({"format": FORMAT, "owner": self.session.id, "job": job.to_dict()},
+                              ensure_ascii=False, indent=1, allow_nan=False)
+            with self._lock:
+                if self._written.get(job.id, -1) >= job.revision:
+                    return
+                try:
+                    self.directory.mkdir(parents=True, exist_ok=True)
+                    atomic_write_text(self.path_for(job.id), text)
+                except OSError as exc:
+                    raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
+                self._written[job.id] = job.revision
+        finally:
+            if expected:
+                _IN_FLIGHT.add(self._folder, -1)
 
     def full_error_path(self, job_id: str) -> Path:
         """Where the whole texts of ``job_id``'s cut error are kept (:meth:`keep_full_error`)."""

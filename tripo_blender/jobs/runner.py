@@ -49,6 +49,9 @@ log = logging.getLogger("tripo_blender.jobs")
 _NOT_SENT_NOTE = "not sent before the add-on stopped; Retry sends it"
 #: How long the interpreter's exit waits for threads a shutdown left waiting on the network.
 EXIT_JOIN_SECONDS = 5.0
+#: How long a read of the journal waits for the writes still under way in this process (a worker
+#: of the runner shut down a moment before records the task id it just got).
+WRITES_WAIT = 5.0
 #: Threads :meth:`Runner.shutdown` did not wait for (a request on the wire); joined at exit.
 _ABANDONED: list[threading.Thread] = []
 
@@ -346,6 +349,8 @@ class Runner:
         """Read the journal and archive what it no longer keeps (:mod:`.history`); the jobs to
         :meth:`adopt`. Disk only: no job of this runner changes, so any thread may call it.
         ``stop``: once set, the read ends early and nothing is archived or returned."""
+        if not self._book.journal.wait_for_writes(WRITES_WAIT):  # the last session's workers may still write
+            log.warning("Journal: writes of the last session did not finish in %.0f s; reading it anyway", WRITES_WAIT)
         loaded = self._book.journal.load_all(skip_foreign=True, stop=stop)
         if stop is not None and stop.is_set():
             return []
