@@ -176,10 +176,12 @@ class JobBook:
             journaled = _needs_journal(old, new)
             if journaled:  # announced before the lock is released: a journal read waits for it
                 self.journal.expect_write()
-        if whole is not None and new.error == changes["error"]:
-            self.journal.keep_full_error(job_id, new.revision, whole)
-        if journaled:
-            self._save(new, required=must_persist)
+        try:
+            if whole is not None and new.error == changes["error"]:
+                self.journal.keep_full_error(job_id, new.revision, whole)
+        finally:
+            if journaled:  # whatever happened above: an announced write is always done
+                self._save(new, required=must_persist)
         if new.state != old.state:
             log.info("Job %s (%s): %s → %s %s", job_id, new.kind, old.state.value, new.state.value, new.note)
         return new
