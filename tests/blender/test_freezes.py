@@ -57,8 +57,9 @@ def _server_log(size: int) -> str:
 
 def test_a_megabyte_task_error_draws_a_bounded_row_and_copy_details_has_all_of_it(
         rt: Any, online: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 1 MB task error_message: each Jobs panel draw (row closed, row open) takes < 100 ms and a
-    bounded number of lines, the journal entry stays small, Copy Details copies the whole text."""
+    """A 1 MB task error: each Jobs panel redraw < 100 ms (row closed or open), a bounded row, Copy Details has it all.
+
+    The open row draws at most MAX_ROW_LINES labels, and the job's journal entry stays small."""
     job_list = addon_module("blender.job_list")
     job_list.VIEW.filter, job_list.VIEW.page = "ALL", 0
     job_list.VIEW.expanded.clear()
@@ -98,8 +99,9 @@ def _crowded_obj_zip(entries: int) -> bytes:
 
 def test_an_obj_zip_of_20000_entries_lands_without_a_long_tick(
         rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An OBJ ZIP with 20,000 small entries: the pump tick that lands it spends < 100 ms outside
-    Blender's OBJ importer (the model is found in the worker, not by walking the folder)."""
+    """An OBJ ZIP of 20,000 entries: the landing tick spends < 100 ms outside Blender's OBJ importer.
+
+    The worker names the model inside the archive; the landing never walks the unpacked folder."""
     importer = addon_module("blender.importer")
     real_run = importer._run_importer
     in_importer: list[float] = []
@@ -152,8 +154,9 @@ def _write_history(journal: Path, jobs_module: Any, count: int, now: float) -> l
 
 
 def test_starting_with_a_5040_job_journal_takes_under_50_ms(rt: Any, online: Emulator) -> None:
-    """A journal of 5,040 finished jobs: enabling the add-on takes < 50 ms of the main thread and
-    no pump tick after it 100 ms; the jobs come back, and every task id stays known."""
+    """A journal of 5,040 finished jobs: enabling takes < 50 ms of the main thread, no tick after it 100 ms.
+
+    The jobs come back (the newest listed) and every task id stays known; the next start is as quick."""
     jobs_module = addon_module("jobs")
     journal = rt.storage_root / "journal"
     history = _write_history(journal, jobs_module, 5040, time.time())

@@ -119,6 +119,7 @@ def keys_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_a_key_in_use_echoed_in_any_encoding_is_redacted(family: str, keys_in_use: None) -> None:
+    """A key in use, echoed with or without tsk_ (400 generated echoes each), is redacted whole"""
     rng = random.Random(family)
     keys = [_key(rng) for _ in range(6)]
     for key in keys:
