@@ -50,6 +50,7 @@ attribute to its subpackage, so while the add-on is enabled those two packages a
 
 from __future__ import annotations
 
+import functools
 import logging
 import ntpath
 import os
@@ -57,7 +58,7 @@ import sys
 import threading
 import time
 import types
-from typing import Any, Callable, Iterable, Mapping, Sequence, Union, cast
+from typing import Any, Callable, Iterable, Mapping, ParamSpec, Sequence, TypeVar, Union, cast
 
 import bpy
 
@@ -67,15 +68,18 @@ from .blender.concept_images import images_of
 from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP
+from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
+from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
 from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of,
                              usable_source)
 from .client import TripoAPIError, TripoClient, TripoError
 from .client.inputs import is_file_token, is_uuid
-from .jobs import JobError, JobSpec, JobState
+from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
 from .jobs import kind_of
+from .jobs.verify import CHOOSE, Candidate, lookup_of
 from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_MODEL, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG,
                           SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, by_console_name)
 from .rules import generate as form
@@ -111,6 +115,31 @@ class JobCancelled(JobFailed):
 
 
 # --------------------------------------------------------------------------- helpers
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+#: What a console call raises for bad input: the message is the whole story.
+_INPUT_ERRORS = (TypeError, ValueError, UserError, ImageInputError)
+
+
+def _short_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Bad input to a console function shows as one frame and its sentence, not a traceback.
+
+    Why: Blender's console prints the whole stack of an exception — six frames of the add-on's
+    checks above a sentence that already says what to fix. The error is raised again from this
+    wrapper with its traceback cut there (``from None``: no "During handling…" either); its type
+    and message are unchanged, so ``except ValueError`` in a script still works. The full stack
+    goes to the log at debug level, for a bug report.
+    """
+    @functools.wraps(function)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return function(*args, **kwargs)
+        except _INPUT_ERRORS as exc:
+            log.debug("tripo.%s refused its input", function.__name__, exc_info=True)
+            raise exc.with_traceback(None) from None
+    return call
+
 
 
 def _require_main_thread(what: str) -> None:
@@ -161,13 +190,16 @@ def _error_from(job: Snapshot) -> TripoError:
     detail = f": {error.message}" if error.message else ""
     if error.suggestion:
         detail += f" {error.suggestion}"
+    detail = detail.rstrip(".")  # each use below ends the sentence itself: never "processed.. Check"
     if job.state == JobState.CANCELLED:
-        return JobCancelled(f"Job {job.name!r}: {job.note or 'cancelled'}{detail}")
+        return JobCancelled(f"Job {job.name!r}: {job.note or 'cancelled'}{detail}.")
     if job.state == JobState.UNCERTAIN:
-        return JobFailed(f"Job {job.name!r} may or may not have been sent (and charged){detail}. Check your tasks "
-                         "on platform.tripo3d.ai; Retry in the Jobs panel first asks Tripo whether it exists (free).")
+        found = f" {status_text(job)}." if lookup_of(job) is not None else ""
+        return JobFailed(f"Job {job.name!r} may or may not have been sent (and charged){detail}.{found} "
+                         "job.retry() looks for its task on Tripo (free); job.candidates lists tasks to pick with "
+                         "job.follow(task_id); job.send_again(confirm=True) sends it again and may charge twice.")
     if job.state == JobState.FAILED:
-        return JobFailed(f"Job {job.name!r} failed{detail}")
+        return JobFailed(f"Job {job.name!r} failed{detail}.")
     return JobFailed(f"Job {job.name!r} is no longer followed (the add-on was disabled while it was "
                      f"{job.state.value}); it resumes when the add-on is enabled again.")
 
@@ -502,12 +534,56 @@ class Job:
         _require_main_thread("Job.cancel()")
         return runtime.cancel(self.id) is not None
 
+    @property
+    def candidates(self) -> list[Candidate]:
+        """Tasks on Tripo that could be this uncertain job's (its search found several, or one whose
+        request Tripo does not echo): each has ``task_id``, ``created_at``, ``status`` and ``proven``
+        (its echoed request equals the job's). Pick one with :meth:`follow`; [] otherwise."""
+        found = lookup_of(self.snapshot)
+        return list(found.candidates) if found is not None and found.phase == CHOOSE else []
+
+    def retry(self) -> Job:
+        """Try again, for free: an uncertain job looks for its task on Tripo (and follows the one
+        provably its own; :meth:`wait` waits for that), a failed download or import is fetched again.
+        Raises :class:`UserError` when trying again would send a new, paid request: call
+        :meth:`send_again` with ``confirm=True`` for that."""
+        _require_main_thread("Job.retry()")
+        job = self.snapshot
+        if job.retry_resends:
+            raise UserError(f"Trying {job.name!r} again sends a new request that costs credits: call "
+                            "job.send_again(confirm=True) to do that.")
+        runtime.retry(self.id)
+        return self
+
+    def send_again(self, *, confirm: bool = False) -> Job:
+        """Send the job's request again: a new request that costs credits — for an uncertain job
+        **possibly a second time** (its first request may have created a task Tripo has not shown).
+        Nothing is sent without ``confirm=True``."""
+        _require_main_thread("Job.send_again()")
+        job = self.snapshot
+        if not confirm:
+            raise UserError(f"{send_again_warning(job) if is_unsure(job) else 'This sends a new, paid request.'} "
+                            "Call job.send_again(confirm=True) to send it.")
+        if is_unsure(job):
+            runtime.send_again(self.id)
+        elif job.retry_resends:
+            runtime.retry(self.id)
+        else:
+            raise UserError(f"Job {job.name!r} has nothing to send again: job.retry() continues it for free.")
+        return self
+
+    def follow(self, task_id: str) -> Job:
+        """Follow ``task_id``, one of :attr:`candidates`, as this uncertain job's result (free)."""
+        _require_main_thread("Job.follow()")
+        runtime.follow_candidate(self.id, task_id)
+        return self
+
     def _settled(self) -> bool:
         current = runtime.job(self.id)
         if current is None:  # forgotten, or the add-on stopped: nothing more will happen here
             return True
         self._last = current
-        return current.state in _SETTLED
+        return current.state in _SETTLED and not searching(current)
 
     def wait(self, timeout: float | None = None) -> Job:
         """Block until the job is done and its result is in the scene; return the job.
@@ -530,7 +606,8 @@ class Job:
         """One line: state, name and outcome (the batch progress line)."""
         job = self.snapshot
         if job.state == JobState.DONE:
-            made = f"{len(self.objects)} objects" if job.kind != CHECK_RIGGABLE.name else f"result {dict(job.result)}"
+            # a check's answer in words: its result also keeps the upload it made (a token), never shown
+            made = f"{len(self.objects)} objects" if job.kind != CHECK_RIGGABLE.name else rig_check(job).text
             if self.images:  # text_to_image: the concept image, not objects
                 made = ", ".join(f"image {image.name!r}" for image in self.images)
             return f"done: {job.name!r} → {made} (task {job.task_id})"
@@ -554,6 +631,7 @@ class Job:
 # --------------------------------------------------------------------------- generation
 
 
+@_short_errors
 def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[float] | None = None,
                   **options: Any) -> Job:
     """Generate a model from a text prompt; returns the :class:`Job` at once.
@@ -570,6 +648,7 @@ def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[fl
                                    caller=TEXT_TO_MODEL.name))
 
 
+@_short_errors
 def image_to_model(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
                    **options: Any) -> Job:
     """Generate a model from one image: a file path, an http(s) URL, a ``file_…`` upload token, the
@@ -582,6 +661,7 @@ def image_to_model(image: ImageInput, *, name: str | None = None, location: Sequ
     return _start(_generation_spec("IMAGE", (image,), options, name=name, location=location, caller=IMAGE_TO_MODEL.name))
 
 
+@_short_errors
 def multiview_to_model(front: ImageInput, left: ImageInput | None = None, back: ImageInput | None = None,
                        right: ImageInput | None = None, *, name: str | None = None,
                        location: Sequence[float] | None = None, **options: Any) -> Job:
@@ -594,6 +674,7 @@ def multiview_to_model(front: ImageInput, left: ImageInput | None = None, back: 
                                    caller=MULTIVIEW_TO_MODEL.name))
 
 
+@_short_errors
 def import_task(task_id: str, *, name: str | None = None, location: Sequence[float] | None = None) -> Job:
     """Bring an existing task of your API key into the scene (made on the website, by another
     program, or lost from the job list): the add-on follows it — polls, downloads, imports —
@@ -602,6 +683,7 @@ def import_task(task_id: str, *, name: str | None = None, location: Sequence[flo
     return Job(follow_task(task_id, name, meta=_location(location)))  # the same job as Tripo › Import by Task ID
 
 
+@_short_errors
 def text_to_image(prompt: str, *, name: str | None = None, **options: Any) -> Job:
     """A concept image from a text prompt (≈ 5 credits), as the panel's "Image First" makes it;
     returns the :class:`Job` at once. ``job.wait().image`` is the ``bpy.types.Image`` (named after
@@ -630,6 +712,7 @@ def _images_in(options: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {k: (_image_input(v, k.replace("_", " ")) if k in names and v is not None else v) for k, v in options.items()}
 
 
+@_short_errors
 def texture(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
     """Re-texture a Tripo result (an object of it, or its task id) or any mesh object(s) — a mesh
     of your own is exported (modifiers applied) and uploaded first, once while it is unchanged.
@@ -644,6 +727,7 @@ def texture(target: Targets, *, name: str | None = None, placement: str = DEFAUL
     return _post(TEXTURE.name, target, options, name=name, placement=placement)
 
 
+@_short_errors
 def rig(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
     """Rig a Tripo result or any mesh (uploaded first): the result lands as one armature with the skinned mesh, where the
     source is. ``options``: ``out_format`` ("glb"/"fbx"), ``rig_type``, ``spec`` (``tripo``,
@@ -653,6 +737,7 @@ def rig(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PL
     return _post(RIG.name, target, options, name=name, placement=placement)
 
 
+@_short_errors
 def check_riggable(target: Targets, *, name: str | None = None) -> Job:
     """Ask Tripo whether a result can be rigged (free). After ``wait()``, ``job.result`` says
     ``riggable`` (True/False) and the detected skeleton as ``rig_type`` and/or ``topology``
@@ -660,6 +745,7 @@ def check_riggable(target: Targets, *, name: str | None = None) -> Job:
     return _post(CHECK_RIGGABLE.name, target, {}, name=name)
 
 
+@_short_errors
 def retarget(target: Targets, animations: str | Sequence[str], *, name: str | None = None,
              **options: Any) -> Job:
     """Animate a rigged result with preset animations (``"preset:walk"``, ``Animation.RUN``…, 1–5).
@@ -667,8 +753,9 @@ def retarget(target: Targets, animations: str | Sequence[str], *, name: str | No
     ``target`` is the rig result's armature (or any object of it, or the rig task's id; a mesh of
     your own is rigged with :func:`rig` first, then its rig result is retargeted). The
     animations land on that armature as one action each, named after the preset (``walk``); no
-    second character is added. ``options``: ``out_format``, ``export_with_geometry``,
-    ``animate_in_place``.
+    second character is added (also when Tripo answers one file per animation). ``options``:
+    ``out_format``, ``export_with_geometry``, ``animate_in_place``, ``bake_animation`` (sent only
+    when given: Tripo's own SDKs disagree on it, and a refusal is free and says so).
     """
     presets = [str(getattr(a, "value", a)) for a in ([animations] if isinstance(animations, str) else animations)]
     if not 1 <= len(presets) <= 5:
@@ -678,6 +765,7 @@ def retarget(target: Targets, animations: str | Sequence[str], *, name: str | No
                  suffix=suffix)
 
 
+@_short_errors
 def convert(target: Targets, format: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
             **options: Any) -> Job:
     """Convert a result to ``format`` (GLTF, USDZ, FBX, OBJ, STL, 3MF) and import it when Blender
@@ -687,6 +775,7 @@ def convert(target: Targets, format: str, *, name: str | None = None, placement:
     return _post(CONVERT.name, target, {"format": format, **options}, name=name, placement=placement)
 
 
+@_short_errors
 def segment(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
             **options: Any) -> Job:
     """Split a result into named parts. ``options``: ``model_version`` (``v1.0-20250506`` by
@@ -696,6 +785,7 @@ def segment(target: Targets, *, name: str | None = None, placement: str = DEFAUL
     return _post(SEGMENT.name, target, options, name=name, placement=placement)
 
 
+@_short_errors
 def complete(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
              **options: Any) -> Job:
     """Complete the parts of a segmented result; ``options``: ``part_names`` (default: all) and
@@ -703,6 +793,7 @@ def complete(target: Targets, *, name: str | None = None, placement: str = DEFAU
     return _post(COMPLETE.name, target, options, name=name, placement=placement)
 
 
+@_short_errors
 def smart_lowpoly(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
                   **options: Any) -> Job:
     """Retopologise a result to a clean low-poly mesh; ``options``: ``model_version`` (``v1.0``,
@@ -711,6 +802,7 @@ def smart_lowpoly(target: Targets, *, name: str | None = None, placement: str = 
     return _post(LOWPOLY.name, target, options, name=name, placement=placement)
 
 
+@_short_errors
 def smart_uv(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
              **options: Any) -> Job:
     """Unwrap clean UVs with Tripo's Smart UV (at most 80,000 triangles, modifiers applied); the
@@ -722,6 +814,7 @@ def smart_uv(target: Targets, *, name: str | None = None, placement: str = DEFAU
 # --------------------------------------------------------------------------- many at once
 
 
+@_short_errors
 def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = None, **options: Any) -> list[Job]:
     """Generate one model per prompt, at most ``parallel`` on Tripo at once; wait for all of them.
 
@@ -800,6 +893,7 @@ def jobs() -> list[Job]:
     return [Job(snapshot) for snapshot in runtime.jobs()]
 
 
+@_short_errors
 def balance(*, refresh: bool = True, timeout: float = 30.0) -> BalanceInfo:
     """Your Tripo credits: ``.balance`` and ``.frozen`` (reserved by running tasks).
 
@@ -818,14 +912,25 @@ def balance(*, refresh: bool = True, timeout: float = 30.0) -> BalanceInfo:
     return info
 
 
+@_short_errors
 def estimate_cost(kind: str, **params: Any) -> int | None:
     """Credits a request would cost, from Tripo's price list; ``None`` when no price is published.
 
     ``kind`` is a client method (``"rig_model"``…) or a console function name (``"rig"``,
     ``"texture"``…); ``params`` its options, e.g. ``estimate_cost("texture", texture_quality="detailed")``.
+    Any other name raises ValueError listing the valid ones: a typo must not read as "no price".
+    (A kind Tripo retired with v2, ``"stylize"``/``"refine"``, has no price: None.)
     """
     record = by_console_name(kind)
-    return _estimate_cost(record.name if record is not None else kind, params)
+    if record is None:
+        retired = {*RETIRED_KINDS, *(name.removesuffix("_model") for name in RETIRED_KINDS)}
+        if kind in retired:
+            return None
+        consoles = sorted(k.console for k in KINDS.values() if k.console)
+        methods = sorted(name for name in KINDS if name not in consoles)
+        raise ValueError(f"unknown kind {kind!r}: use a console function ({', '.join(consoles)}) or a client "
+                         f"method ({', '.join(methods)})")
+    return _estimate_cost(record.name, params)
 
 
 def client() -> TripoClient:

@@ -31,3 +31,14 @@ def enable_addon(module: str) -> ModuleType:
 def addon_enabled(module: str) -> bool:
     """True if Blender lists the add-on as enabled in the preferences."""
     return module in bpy.context.preferences.addons
+
+
+def gltf_really_imports(path: Path, scene: bpy.types.Scene) -> bool:
+    """Whether Blender's own glTF importer brings ``path`` in with its mesh (more than 100 faces):
+    what a decoder probe's answer is checked against."""
+    try:
+        result = bpy.ops.import_scene.gltf(filepath=str(path))
+    except RuntimeError:
+        return False
+    meshes = [ob for ob in scene.objects if ob.type == 'MESH']
+    return result == {'FINISHED'} and bool(meshes) and len(meshes[0].data.polygons) > 100

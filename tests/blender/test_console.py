@@ -409,6 +409,13 @@ def test_estimate_cost_accepts_console_and_client_names(tripo: ModuleType) -> No
     assert tripo.estimate_cost("texture", model_version="v3.5-20260815") is None  # price not published
 
 
+def test_estimate_cost_of_an_unknown_kind_names_the_valid_ones(tripo: ModuleType) -> None:
+    """A typo is an error naming the kinds, not None (which means "no published price")."""
+    with pytest.raises(ValueError, match=r"unknown kind 'bogus'.*\brig\b.*texture.*rig_model") as raised:
+        tripo.estimate_cost("bogus")
+    assert "text_to_model" in str(raised.value)
+
+
 def test_balance_and_client_use_the_add_on_settings(tripo: ModuleType, ready: Emulator, prefs: Any,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     expected = ready.balance_of(TEST_KEY)[0]
@@ -461,3 +468,40 @@ def assert_landed(result: dict[str, Any]) -> None:
     assert result["animation"][armature]["playing"] == [["Fox – walk"]], "only the active action's track plays"
     assert result["model"]["hidden"] == result["model"]["objects"], "the rig replaces the model on screen"
 
+
+
+def _when_free(rt: Any, action: Any) -> None:
+    """``action()`` (a job's retry, follow…) once its previous run has ended ("try again in a moment" before)."""
+    from .runtime_support import pump_until
+
+    def accepted() -> bool:
+        try:
+            action()
+        except addon_module("rules.account").UserError as exc:
+            if "try again in a moment" not in str(exc):
+                raise
+            return False
+        return True
+
+    pump_until(rt, accepted, what="the retry to be accepted")
+
+
+def test_an_uncertain_job_is_looked_for_picked_and_sent_again_only_when_confirmed(
+        tripo: ModuleType, ready: Emulator, rt: Any) -> None:
+    """Console: retry() looks (free), candidates/follow() pick, send_again() needs confirm=True."""
+    ready.echo_inputs = False  # Tripo echoes no request: its task is offered, never followed on a guess
+    ready.inject("POST /v3/generation/", after=True, drop=True)  # created; the answer is lost
+    job = tripo.text_to_model("a lost cat")
+    with pytest.raises(tripo.JobFailed, match=r"job\.retry\(\)"):
+        job.wait(WAIT)
+    with pytest.raises(tripo.UserError, match=r"confirm=True") as refused:
+        job.send_again()
+    assert "second time" in str(refused.value) and len(_posts(ready)) == 1
+    _when_free(rt, job.retry)
+    with pytest.raises(tripo.JobFailed, match="pick"):
+        job.wait(WAIT)  # the search ends with a task to pick, not with a guess
+    (candidate,) = job.candidates
+    assert candidate.task_id in ready.tasks and not candidate.proven and job.task_id is None
+    _when_free(rt, lambda: job.follow(candidate.task_id))
+    assert job.wait(WAIT).done and job.task_id == candidate.task_id
+    assert len(_posts(ready)) == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import traceback
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -93,3 +95,39 @@ def test_a_bad_post_process_argument_raises_at_the_call_with_nothing_sent(
     with pytest.raises(ValueError, match=words):
         call(tripo, fox)
     assert len(tripo.jobs()) == jobs_before and len(online.requests) == sent_before, "no job, nothing sent"
+
+
+def test_a_bad_argument_shows_its_sentence_under_one_frame_of_the_add_on(
+        tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any) -> None:
+    """A bad console argument shows its sentence under one frame of the add-on, not six.
+
+    Blender's console prints an exception's whole stack: the add-on's part of it is one line, the
+    error's own type and sentence unchanged (scripts still catch ``TypeError``)."""
+    with pytest.raises(TypeError, match="prompt must be a string") as info:
+        tripo.text_to_model(42)
+    frames = traceback.extract_tb(info.value.__traceback__)
+    ours = [f for f in frames if f.filename.startswith(str(Path(tripo.__file__).parent))]
+    assert [Path(f.filename).name for f in ours] == ["console.py"], [(f.filename, f.name) for f in frames]
+    assert info.value.__cause__ is None and info.value.__suppress_context__, "no 'During handling…' either"
+    printed = "".join(traceback.format_exception(info.value))
+    assert printed.count('File "') <= 2 + len(frames) - len(ours), printed
+
+
+def test_an_uncertain_job_says_so_in_well_formed_sentences(tripo: ModuleType, rt: Any, online: Emulator,
+                                                           clean_scene: Any) -> None:
+    online.inject("POST /v3/generation/", after=True, drop=True)  # created and billed; the answer is lost
+    with pytest.raises(tripo.JobFailed) as info:
+        tripo.text_to_model("a vase").wait(30)
+    text = str(info.value)
+    assert "may or may not have been sent" in text and ".." not in text, text
+
+
+def test_describe_of_a_riggability_check_says_the_answer_never_the_upload_token(
+        tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any) -> None:
+    import bpy
+    bpy.ops.mesh.primitive_cube_add()
+    cube = bpy.context.active_object  # a mesh of the user's: the check uploads it first
+    job = tripo.check_riggable(cube).wait(30)
+    described = job.describe()
+    assert described.startswith("done: ") and "Riggable" in described, described
+    assert "file_" not in described and "token" not in described and "{" not in described, described

@@ -414,19 +414,40 @@ def test_dialogs_show_their_estimated_cost(rt: Any, online: Emulator, clean_scen
     assert [c.args[1] for c in calls_named(texture, "prop_search")] == ["image_name", "style_image_name"]
 
 
-def test_retarget_dialog_groups_presets_by_rig_type(rt: Any, online: Emulator, clean_scene: Any) -> None:
+@pytest.mark.parametrize("rig_type", ["quadruped", "biped"])
+def test_retarget_dialog_offers_only_the_rigs_own_presets(rt: Any, online: Emulator, clean_scene: Any,
+                                                          rig_type: str) -> None:
+    """A biped is never offered quadruped or serpentine walks (Tripo would animate it wrongly)."""
     ops = addon_module("blender.post_ops")
     select(root_of(make_result(rt)))
     bpy.ops.tripo.check_riggable()
     finish(rt, "check_riggable")
-    bpy.ops.tripo.rig(rig_type="quadruped")
+    bpy.ops.tripo.rig(rig_type=rig_type)
     select(root_of(finish(rt, "rig_model")))
     layout = draw_dialog(ops.TRIPO_OT_retarget)
-    groups = [t for t in label_texts(layout) if t.split(" ")[0] in {g for g, _ in ops.PRESET_GROUPS}
-              or t.startswith(tuple(g.title() for g, _ in ops.PRESET_GROUPS))]
-    assert groups[0] == "Quadruped (this rig)", "the rig's own presets first"
+    groups = [t for t in label_texts(layout) if t.startswith(tuple(g.title() for g, _ in ops.PRESET_GROUPS))]
+    assert groups == [f"{rig_type.title()} (this rig)"], groups
     shown = [c.args[2] for c in calls_named(layout, "prop_enum")]
-    assert sorted(shown) == sorted(a.value for a in addon_module("client").Animation)
+    assert sorted(shown) == sorted(a.value for a in dict(ops.PRESET_GROUPS)[rig_type])
+
+
+def test_retarget_is_greyed_until_an_animation_is_chosen(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    ops = addon_module("blender.post_ops")
+    select(root_of(make_result(rt, name="Knight")))
+    bpy.ops.tripo.check_riggable()
+    finish(rt, "check_riggable")
+    bpy.ops.tripo.rig()
+    select(root_of(finish(rt, "rig_model")))
+
+    def greyed(layout: Any) -> list[str]:
+        return [c.kwargs["text"] for c in layout.mock_calls
+                if c[0] == "split().row().operator" and c.args == ("tripo.retarget",)]
+
+    empty = draw_dialog(ops.TRIPO_OT_retarget)
+    assert greyed(empty) == ["Retarget (choose an animation)"]
+    assert empty.split.return_value.row.return_value.enabled is False
+    assert [c for c in empty.mock_calls if c[0] == "split().template_popup_confirm"], "Blender's own OK is left out"
+    assert greyed(draw_dialog(ops.TRIPO_OT_retarget, presets={"preset:walk"})) == [], "chosen: Blender's own button"
 
 
 @pytest.mark.parametrize(("op_name", "option", "reason", "refusal", "version"), [

@@ -144,7 +144,8 @@ def test_a_post_process_whose_own_task_vanished_says_nothing_about_its_source(
     online.set_timing(run_seconds=600.0)
     assert bpy.ops.tripo.texture() == {'FINISHED'}
     job = newest(rt, "texture_model")
-    pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="the texture task")
+    # seen running first: a fresh task Tripo does not list yet is asked again (jobs.watcher.MISSED_GRACE)
+    pump_until(rt, lambda: rt.job(job.id).state.value == "running", what="the texture task running")
     online.forget(rt.job(job.id).task_id)
     lost = finish(rt, "texture_model", "failed")
     assert lost.error.code == 2001 and lost.task_id is not None

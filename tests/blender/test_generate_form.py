@@ -93,7 +93,7 @@ def test_compress_guard_matches_this_blenders_importer(form: Any) -> None:
     """Blender ≤ 5.1 cannot import meshopt GLBs, so a compressed request is refused here."""
     form.prompt = "a cat"
     form.compress = True
-    supported = _module("importer").gltf_supports_meshopt()
+    supported = _module("decoders").gltf_supports_meshopt()
     assert _module("generate_ops").TRIPO_OT_generate_form.poll(bpy.context) is supported
     if bpy.app.version < (5, 2, 0):
         assert not supported
@@ -191,7 +191,7 @@ def test_panel_explains_that_compress_is_unusable_here(form: Any, monkeypatch: p
     _meshopt(monkeypatch, False)
     form.show_advanced = True
     text = " ".join(label_texts(_draw()))
-    reason = addon_module("blender.importer").meshopt_unavailable_reason()
+    reason = addon_module("blender.decoders").meshopt_unavailable_reason()
     assert f"No Compress: {reason}" in text, "the probe's own reason, not a guess from the version"
     _meshopt(monkeypatch, True)
     assert "No Compress:" not in " ".join(label_texts(_draw()))

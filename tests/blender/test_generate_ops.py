@@ -301,11 +301,11 @@ def test_compress_is_offered_exactly_where_the_compressed_result_lands(rt: Any, 
                                                                        clean_scene: Any) -> None:
     """The real probe decides, per Blender build: with the meshopt decoder (a 5.2+ importer and its
     library) the compressed result is bought and lands; without it, nothing is bought, and why."""
-    importer = addon_module("blender.importer")
-    if not importer.gltf_supports_meshopt():
+    decoders = addon_module("blender.decoders")
+    if not decoders.gltf_supports_meshopt():
         _refused("cannot open compressed (meshopt) GLBs", mode='TEXT', prompt="a cat", compress=True)
         assert online.requests == [], f"Blender {bpy.app.version_string}: nothing bought"
-        RUN_FACTS["compress"] = f"Compress hidden ({importer.meshopt_unavailable_reason()})"
+        RUN_FACTS["compress"] = f"Compress hidden ({decoders.meshopt_unavailable_reason()})"
         return
     assert bpy.ops.tripo.generate(mode='TEXT', prompt="a cat", compress=True) == {'FINISHED'}
     job = _finish(rt)

@@ -96,6 +96,15 @@ def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, 
     assert "Text to Model" in label_texts(draw_open(job_list, f"job-{state}-Cat")), "the kind, when opened"
 
 
+@pytest.mark.parametrize(("note", "text"), [
+    ("cancelled by you", "Cancelled by you"),
+    ("cancelled by you; the task keeps running on Tripo", "Cancelled by you; the task keeps running on Tripo"),
+    ("the add-on was restarted before sending", "Cancelled (the add-on was restarted before sending)"),
+])
+def test_a_cancelled_row_says_it_once(note: str, text: str, job_list: Any) -> None:
+    assert job_list.row_status(make_job("cancelled", note=note)).text == text
+
+
 @pytest.mark.parametrize(("state", "expected", "absent"), [
     ("pending", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove"}),
     ("running", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove", "tripo.job_reimport"}),
@@ -114,22 +123,22 @@ def test_buttons_match_the_state(rt: Any, job_list: Any, state: str, expected: s
     assert not absent & ops, ops
 
 
-@pytest.mark.parametrize(("result", "expected"), [
-    ({"riggable": True, "rig_type": "biped"}, "Riggable, detected rig type: biped"),
-    ({"riggable": False, "rig_type": "others"}, "cannot be rigged"),
-])
-def test_riggability_answer_is_shown_and_no_file_buttons(rt: Any, job_list: Any, result: dict[str, Any],
-                                                          expected: str) -> None:
+def test_a_riggability_check_has_no_row_its_answer_is_the_rig_dialogs(rt: Any, job_list: Any) -> None:
+    """Every free check used to add a "Riggable? …" row nobody acts on; the Rig dialog shows the answer."""
     jobs = addon_module("jobs")
-    check = jobs.JobSpec(kind="check_riggable", params={"original_model_task_id": "t0"}, name="Riggable?")
+    check = jobs.JobSpec(kind="check_riggable", params={"original_model_task_id": "t0"}, name="Riggable? Cat")
     now = time.time()
     rt._view.put(jobs.Job(id="job-check", spec=check, state=jobs.JobState.DONE, created_at=now, updated_at=now,
-                          revision=1, task_id="t1", result=result))
-    layout = draw_open(job_list, "job-check")
-    assert expected in " ".join(label_texts(layout)), label_texts(layout)  # long answers wrap over labels
-    ops = set(operator_ids(layout))
-    assert not {"tripo.job_reimport", "tripo.job_open_folder"} & ops, ops
-    assert "tripo.job_remove" in ops
+                          revision=1, task_id="t1", result={"riggable": True, "rig_type": "biped"}))
+    texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert "No jobs yet" in texts and not any("Riggable" in t for t in texts), texts
+    rt._view.put(make_job("done", name="Cat"))
+    texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
+    assert "Cat" in texts and not any("Riggable" in t for t in texts), texts
+    assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
+    assert rt.job("job-check") is not None, "the Rig dialog still knows the answer"
+    answer = addon_module("blender.post_process").rig_check(rt.job("job-check"))
+    assert answer.text == "Riggable, detected rig type: biped"
 
 
 def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) -> None:
@@ -143,9 +152,32 @@ def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) 
     assert "Failed" in label_texts(layout)
     assert "You don't have enough credit to create this task" in text
     assert "Suggestion: Top up your credits" in text
-    assert "trace id trace-abc-123" in text and "Code 2010" in text
+    assert "trace-abc-123" not in text and "2010" not in text, "codes and trace ids are for Copy Details"
     assert "platform.tripo3d.ai" in text, "the add-on's own hint for 2010"
     assert _progress_calls(layout) == []
+    assert bpy.ops.tripo.job_copy_error(job_id="job-failed-Cat") == {'FINISHED'}
+    report = job_list.error_report(rt.job("job-failed-Cat"), addon_module("blender.settings").snapshot().connection)
+    assert "Trace id: trace-abc-123" in report and "Error code: 2010" in report
+
+
+def test_an_unreachable_tripo_reads_no_connection_and_keeps_the_route_for_support(
+        rt: Any, job_list: Any, prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline, the row leads with words an artist can act on; "POST /v3/…" is only in Copy Details."""
+    import socket
+    with socket.socket() as probe:  # a localhost port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
+    monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
+    prefs.api_key, prefs.api_base_url = TEST_KEY, f"http://127.0.0.1:{port}"
+    bpy.context.preferences.system.use_online_access = True
+    job = pump_job(rt, rt.submit(spec()).id, "failed", "uncertain", timeout=60)
+    assert job.state.value == "failed" and job.error.message.startswith("No connection to Tripo"), job.error
+    texts = drawn_texts(draw_open(job_list, job.id))
+    assert any(t.startswith("No connection to Tripo") for t in texts), texts
+    assert not any("/v3/" in t or "127.0.0.1" in t for t in texts), texts
+    report = job_list.error_report(job, addon_module("blender.settings").snapshot().connection)
+    assert "POST /v3/generation/text-to-model" in report and "could not connect" in report, report
 
 
 def test_uncertain_job_warns_about_charges(rt: Any, job_list: Any) -> None:
@@ -188,8 +220,63 @@ def test_cancel_message_is_honest_about_credits(job_list: Any) -> None:
     assert "cannot cancel" in with_task and "may still be charged" in with_task
     assert "may still be charged" in job_list.cancel_message(make_job("submitting"))
     assert "nothing was charged" in job_list.cancel_message(make_job("pending"))
+    dismissed = job_list.cancel_message(make_job("uncertain"))  # its request may have created a task
+    assert "nothing was charged" not in dismissed and "may have reached Tripo" in dismissed
     description = bpy.ops.tripo.job_cancel.get_rna_type().description
     assert "cannot cancel" in description and "charged" in description
+
+
+def _buttons_named(layout: MagicMock, idname: str) -> list[str]:
+    return [c.kwargs.get("text", "") for c in calls_named(layout, "operator") if c.args and c.args[0] == idname]
+
+
+def test_an_uncertain_rows_search_says_where_it_stands_and_never_claims_not_charged(rt: Any, job_list: Any) -> None:
+    """The row of an uncertain job: "not found yet", tasks to pick, Send Again only after the window (or opened)."""
+    error = addon_module("jobs").JobError("The request timed out")
+    twins = [{"task_id": "aaaaaaaa-1111", "created_at": "2026-12-07 15:00:00+00:00", "status": "success", "proven": True},
+             {"task_id": "bbbbbbbb-2222", "created_at": "2026-12-07T15:00:01Z", "status": "running", "proven": True}]
+    for name, lookup in (("Looking", {"phase": "looking"}), ("Several", {"phase": "choose", "candidates": twins}),
+                         ("Absent", {"phase": "absent"})):
+        rt._view.put(make_job("uncertain", name=name, error=error, estimated_cost=20, lookup=lookup))
+    layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
+    texts = drawn_texts(layout)
+    assert "Not found on Tripo yet — it may still appear" in texts
+    assert "2 tasks on Tripo could be this one: pick one" in texts
+    follow = _buttons_named(layout, "tripo.job_follow_candidate")
+    assert [t.split(",")[0] for t in follow] == ["Follow aaaaaaaa…", "Follow bbbbbbbb…"], follow
+    assert _buttons_named(layout, "tripo.job_send_again") == ["Send Again — may charge a second time (≈ 20 credits)"]
+    assert not [t for t in texts if "not created" in t.lower() or "not charged" in t.lower()], texts
+    opened = draw_open(job_list, "job-uncertain-Looking")  # the artist may insist before the window ends
+    assert len(_buttons_named(opened, "tripo.job_send_again")) == 2
+
+
+def test_an_uncertain_row_with_hundreds_of_candidates_draws_a_few_and_says_how_many_more(rt: Any, job_list: Any) -> None:
+    """A look-up that listed 500 tasks: the row draws six Follow buttons and says the console lists the other 494."""
+    view = addon_module("blender.uncertain_view")
+    error = addon_module("jobs").JobError("The request timed out")
+    many = [{"task_id": f"{n:08d}-task", "created_at": "2026-12-07T15:00:00Z", "status": "success", "proven": True}
+            for n in range(500)]
+    rt._view.put(make_job("uncertain", name="Crowded", error=error, lookup={"phase": "choose", "candidates": many}))
+    layout = draw_open(job_list, "job-uncertain-Crowded")
+    follow = _buttons_named(layout, "tripo.job_follow_candidate")
+    assert len(follow) == view.MAX_CANDIDATE_BUTTONS and follow[0].startswith("Follow 00000000"), follow
+    assert "494 more could be it: the Python console's job.candidates lists them all" in drawn_texts(layout)
+    assert len(label_texts(layout)) <= job_list.MAX_ROW_LINES
+
+
+def test_copy_details_has_a_cut_details_text_whole(rt: Any, online: Emulator, job_list: Any) -> None:
+    """A server error of 9,000 characters reads "Tripo's server had a problem"; its detail is cut in the job, whole in Copy Details."""
+    said = "upstream trouble " + " ".join(f"frame{n:04d}" for n in range(900))
+    online.inject("POST /v3/generation/", times=None, status=500, code=1000, message=said)
+    job = pump_job(rt, rt.submit(spec(name="Proxy")).id, "failed", "uncertain", timeout=60)
+    online.clear_faults()
+    error = job.error
+    assert error is not None and error.message.startswith("Tripo's server had a problem"), error
+    assert error.detail is not None and len(error.detail) <= addon_module("jobs.model").MAX_ERROR_CHARS
+    assert "characters in all" in error.detail, "the cut says so"
+    assert not any("frame0001" in t for t in drawn_texts(draw_open(job_list, job.id))), "the row has words"
+    report = job_list.error_report(job, addon_module("blender.settings").snapshot().connection)
+    assert said in report and "frame0899" in report, "Copy Details has the whole detail"
 
 
 # ---------------------------------------------------------------------------- operators, for real
@@ -243,6 +330,7 @@ def test_paid_retry_asks_first_and_free_resume_does_not(rt: Any, job_list: Any, 
 
     operator = SimpleNamespace(job_id="paid", report=MagicMock(), execute=lambda ctx: job_list.TRIPO_OT_job_retry.execute(operator, ctx))
     operator.job = lambda: job_list._JobOperator.job(operator)
+    operator.confirmation = lambda job: job_list.TRIPO_OT_job_retry.confirmation(operator, job)
     assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {'RUNNING_MODAL'}
     message = wm.invoke_confirm.call_args.kwargs["message"]
     assert "about 20 credits" in message and executed == []
@@ -260,8 +348,8 @@ def test_reimport_open_folder_copy_and_remove(rt: Any, online: Emulator, clean_s
     done = pump_job(rt, job.id, "done")
 
     assert bpy.ops.tripo.job_reimport(job_id=job.id) == {'FINISHED'}
-    assert {c.name for c in clean_scene.collection.children} == {"Cat", "Cat.001"}
-    assert all(ob["tripo_task_id"] == done.task_id for ob in bpy.data.collections["Cat.001"].objects)
+    assert {c.name for c in clean_scene.collection.children} == {"Cat", "Cat 2"}
+    assert all(ob["tripo_task_id"] == done.task_id for ob in bpy.data.collections["Cat 2"].objects)
 
     opened: list[Path] = []
     monkeypatch.setattr(job_list, "open_folder", opened.append)
@@ -288,7 +376,7 @@ def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(rt: Any, onl
     assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {'FINISHED'}
     assert len(copied) == 1
     assert failed.error.trace_id and failed.error.trace_id in copied[0]
-    assert "Error code: 2" in copied[0] and "rejected the API key" in copied[0]
+    assert "Error code: 2" in copied[0] and "refused the API key" in copied[0]
     assert bad_key not in copied[0] and TEST_KEY not in copied[0]
 
 
@@ -348,7 +436,9 @@ def test_a_v2_era_job_shows_the_retired_api_and_offers_remove_not_retry(rt: Any,
 def test_a_job_tripo_forgot_after_seven_days_says_so(rt: Any, online: Emulator, job_list: Any) -> None:
     online.set_timing(run_seconds=600.0)
     job = rt.submit(spec())
-    pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="task id")
+    # seen running first, as a task is before Tripo forgets it (a fresh task it does not list yet
+    # is asked again for a while: jobs.watcher.MISSED_GRACE)
+    pump_until(rt, lambda: rt.job(job.id).state.value == "running", what="running")
     online.forget_task(rt.job(job.id).task_id)
     failed = pump_job(rt, job.id, "failed")
     assert failed.task_gone and failed.can_retry and not failed.retry_resends
@@ -419,7 +509,7 @@ def test_filter_by_state(rt: Any, job_list: Any) -> None:
 
 
 def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emulator, clean_scene: Any,
-                                                            job_list: Any) -> None:
+                                                            job_list: Any, capfd: pytest.CaptureFixture[str]) -> None:
     done = pump_job(rt, rt.submit(spec(name="Done one")).id, "done")
     online.set_timing(run_seconds=600.0)
     running = rt.submit(spec(name="Running one"))
@@ -430,12 +520,29 @@ def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emu
     folder = rt.task_folder(done)
     assert folder is not None and folder.is_dir()
 
+    capfd.readouterr()
     assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
-    assert [job.name for job in rt.jobs()] == ["Running one"]
+    assert [job.name for job in rt.jobs()] == ["Stopped one", "Running one"], "a stopped wait resumes for free"
+    report = capfd.readouterr().out
+    assert "Removed 1 finished job" in report and "Kept 1 failed, stopped or uncertain job" in report, report
     assert folder.is_dir(), "clearing the list keeps the downloaded files"
     assert any(ob.get("tripo_task_id") == done.task_id for ob in bpy.data.objects), "and the imported objects"
     assert "tripo.jobs_clear_finished" not in operator_ids(draw_panel(job_list.TRIPO_PT_jobs))
     assert rt.job(running.id).state.is_active
+
+
+def test_clear_finished_keeps_what_a_free_retry_or_a_charge_still_hangs_on(job_list: Any) -> None:
+    """Failures whose Retry is free (Tripo made the result) and uncertain jobs (maybe charged) stay;
+    done jobs and failures with nothing left to get back go."""
+    error = addon_module("jobs").JobError("Blender could not import it")
+    jobs = [make_job("done", name="Landed"),
+            make_job("failed", name="Refused prompt", error=error),  # no task: Retry would pay again
+            make_job("failed", name="Paid, not landed", task_id="t1", task_status="success", error=error),
+            make_job("cancelled", name="Stopped waiting", task_id="t2", task_status="running"),
+            make_job("uncertain", name="Maybe charged", error=error)]
+    assert {job.name: job_list.clearable(job) for job in jobs} == {
+        "Landed": True, "Refused prompt": True, "Paid, not landed": False, "Stopped waiting": False,
+        "Maybe charged": False}
 
 
 def test_reimport_is_offered_only_for_files_blender_can_open(rt: Any, job_list: Any, tmp_path: Path) -> None:
@@ -480,3 +587,67 @@ def test_a_long_line_is_shortened_to_fit_and_its_tooltip_says_it_all(rt: Any, jo
     assert any(t.endswith("(more)") for t in texts), texts
     tooltip = job_list.TRIPO_OT_job_expand.description(bpy.context, SimpleNamespace(job_id="long"))
     assert note in tooltip and "Blender could not import model.glb" in tooltip
+
+
+def _retry_when_free(rt: Any, job_id: str) -> None:
+    """Retry once the POST's run has ended (a Retry during it says "try again in a moment")."""
+    user_error = addon_module("rules.account").UserError
+
+    def accepted() -> bool:
+        try:
+            rt.retry(job_id)
+        except user_error:
+            return False
+        return True
+
+    pump_until(rt, accepted, what="the retry to be accepted")
+
+
+def _click_when_free(operator: Any, **props: Any) -> bool:
+    """Click a row button once the job's previous run has ended ("try again in a moment" before)."""
+    try:
+        return operator(**props) == {'FINISHED'}
+    except RuntimeError as exc:
+        if "try again in a moment" in str(exc):
+            return False
+        raise
+
+
+def _phase(rt: Any, job_id: str) -> str | None:
+    found = addon_module("jobs.verify").lookup_of(rt.job(job_id))
+    return found.phase if found is not None else None
+
+
+def test_a_task_tripo_cannot_prove_is_followed_from_the_row_only_when_picked(rt: Any, online: Emulator,
+                                                                             job_list: Any) -> None:
+    online.echo_inputs = False  # Tripo echoes no request: its task is offered, never followed on a guess
+    online.inject("POST /v3/generation/", after=True, drop=True)  # created; the answer is lost
+    job = rt.submit(spec(name="Lost answer"))
+    pump_job(rt, job.id, "uncertain")
+    _retry_when_free(rt, job.id)
+    pump_until(rt, lambda: _phase(rt, job.id) == "choose", what="the task listed to pick")
+    (task_id,) = online.tasks
+    layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
+    assert len(_buttons_named(layout, "tripo.job_follow_candidate")) == 1 and rt.job(job.id).task_id is None
+    pump_until(rt, lambda: _click_when_free(bpy.ops.tripo.job_follow_candidate, job_id=job.id, task_id=task_id),
+               what="the pick to be accepted")
+    done = pump_job(rt, job.id, "done", "failed")
+    assert done.state.value == "done" and done.task_id == task_id and len(created(online)) == 1
+
+
+def test_send_again_is_offered_after_the_settle_window_and_pays_only_when_clicked(rt: Any, online: Emulator,
+                                                                                 job_list: Any) -> None:
+    rt.worker_settings = dataclasses.replace(rt.worker_settings, settle_window=0.3, lookup_interval=0.05)
+    online.inject("POST /v3/generation/", drop=True)  # the connection dies before Tripo read the request
+    job = rt.submit(spec(name="Never made"))
+    pump_job(rt, job.id, "uncertain")
+    _retry_when_free(rt, job.id)
+    pump_until(rt, lambda: _phase(rt, job.id) == "absent", what="the settle window to pass")
+    row = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))
+    assert "Not found on Tripo; Send Again may charge a second time" in row
+    assert len(created(online)) == 1, "nothing is sent until the artist clicks Send Again"
+    pump_until(rt, lambda: _click_when_free(bpy.ops.tripo.job_send_again, job_id=job.id), what="Send Again accepted")
+    done = pump_job(rt, job.id, "done", "failed")
+    assert done.state.value == "done" and len(created(online)) == 2
+    description = bpy.ops.tripo.job_send_again.get_rna_type().description
+    assert "second time" in description

@@ -214,7 +214,7 @@ def test_retarget_adds_named_actions_to_the_same_armature(rt: Any, online: Emula
     assert body["animations"] == ["preset:idle", "preset:walk", "preset:run"], "one request, catalogue order"
     assert body.get("out_format", "glb") == out_format, "the rig's own format by default"
     assert body["animate_in_place"] is True
-    assert "bake_animation" not in body, "apiv3 has no such option"
+    assert "bake_animation" not in body, "not set, not sent (Tripo's sources disagree on it)"
 
     assert armatures() == [armature], "no second character"
     assert done.objects == () and f"to {armature.name}" in done.note

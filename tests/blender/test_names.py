@@ -25,6 +25,10 @@ CHARACTER_PROP = "tripo_character"
 _SUFFIX = re.compile(r"\.\d{3}$")
 
 
+def _all_names() -> list[str]:
+    return [ob.name for ob in bpy.data.objects] + [c.name for c in bpy.data.collections]
+
+
 def _is_identity(matrix: Any) -> bool:
     return all(abs(matrix[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4))
 
@@ -59,7 +63,9 @@ def test_a_generation_is_named_after_its_job(rt: Any, online: Emulator, clean_sc
     root = assert_named(job, "a small cat statue", "a small cat statue")
     assert root.type == 'EMPTY' and not _is_identity(root.matrix_basis), "the file's orientation stays on the root"
     assert [c.name for c in root.users_collection] == ["a small cat statue"]
-    assert len([ob for ob in objects_of(job) if ob.type == 'EMPTY']) == 3, "5 nodes in the file, 2 bare ones folded"
+    empties = [ob.name for ob in objects_of(job) if ob.type == 'EMPTY']
+    assert len(empties) == 2, f"5 Empties in the file: 2 bare ones and the exporter's 'PortalThing.fbx' folded {empties}"
+    assert not [name for name in _all_names() if ".fbx" in name], "no helper named after a file stays"
 
 
 def test_folding_the_bare_empties_moves_nothing(rt: Any, online: Emulator, clean_scene: Any) -> None:
@@ -99,6 +105,18 @@ def test_texture_then_rig_then_walk_keep_the_character(rt: Any, online: Emulator
     assert armature.animation_data.action.name == "Knight – walk"
 
 
+def test_texturing_twice_numbers_the_second_result_instead_of_001(rt: Any, online: Emulator, knight: Any) -> None:
+    """The README promises no ".001": a second "(textured)" of the same character is "… 2"."""
+    assert bpy.ops.tripo.texture(text_prompt="rusty armour") == {'FINISHED'}
+    first = finish(rt, "texture_model")
+    select(root_of(first))
+    assert bpy.ops.tripo.texture(text_prompt="gold armour") == {'FINISHED'}
+    second = finish(rt, "texture_model")
+    assert_named(first, "Knight (textured)", "Knight")
+    assert_named(second, "Knight (textured) 2", "Knight")
+    assert not [name for name in _all_names() if _SUFFIX.search(name)], _all_names()
+
+
 def test_convert_and_segment_say_what_they_made(rt: Any, online: Emulator, knight: Any) -> None:
     assert bpy.ops.tripo.convert(format="FBX") == {'FINISHED'}
     converted = finish(rt, "convert_model")
@@ -112,6 +130,10 @@ def test_convert_and_segment_say_what_they_made(rt: Any, online: Emulator, knigh
     assert_named(parts, "Robot parts", "Robot")
     meshes = [ob for ob in objects_of(parts) if ob.type == 'MESH']
     assert meshes and all(ob.name == ob["tripo_part_name"] for ob in meshes), "parts keep their names"
+
+    select(root_of(parts))
+    assert bpy.ops.tripo.complete() == {'FINISHED'}
+    assert_named(finish(rt, "mesh_completion"), "Robot (parts completed)", "Robot")
 
 
 def _made_elsewhere(emulator: Emulator, rig: bool) -> str:

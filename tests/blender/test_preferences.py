@@ -189,12 +189,37 @@ def test_check_key_shows_the_balance(rt: Any, online: Emulator) -> None:
     assert len(online.requests_to("GET", "/v3/account/balance")) == 1
 
 
+def test_a_refresh_of_a_known_balance_keeps_its_line_instead_of_flickering(rt: Any, online: Emulator) -> None:
+    """After every landing the balance is asked again; the line must not blink "Checking the key…"."""
+    balance_text = addon_module("blender.preferences_ui").balance_text
+    assert balance_text(rt.balance())[0] == "Key not checked yet"
+    rt.refresh_balance()
+    assert rt.balance().checking and balance_text(rt.balance())[0] == "Checking the key…", "the first check says so"
+    rt.wait_for_balance(10.0)
+    rt.refresh_balance()
+    assert rt.balance().checking
+    text, icon = balance_text(rt.balance())
+    assert text.startswith("Key OK: 10000 credits") and icon == 'CHECKMARK', text
+    rt.wait_for_balance(10.0)
+
+
+def test_check_key_shows_a_decimal_balance_as_it_is(rt: Any, online: Emulator, prefs: Any) -> None:
+    online.add_key("tsk_decimal_balance_key_00000000", balance=47725.25)
+    online.variants.decimal_credits = True  # "47725.25" on the wire, as the JS SDK documents
+    prefs.api_key = "tsk_decimal_balance_key_00000000"
+    bpy.ops.tripo.check_key()
+    info = rt.wait_for_balance(10.0)
+    text, _icon = addon_module("blender.preferences_ui").balance_text(info)
+    assert "Key OK: 47725.25 credits" in text, "neither truncated nor rounded to 47725.2"
+
+
 def test_check_key_with_a_wrong_key_says_so(rt: Any, online: Emulator, prefs: Any) -> None:
     prefs.api_key = "tsk_not_known_to_the_server"
     bpy.ops.tripo.check_key()
     info = rt.wait_for_balance(10.0)
     assert info.balance is None
-    assert "(error 2)" in info.error and "rejected the API key" in info.error, "HTTP 401: apiv3's code 2"
+    assert info.error.startswith("Tripo refused the API key"), info.error  # words, not "Authentication failed"
+    assert "error 2" not in info.error and "Authentication failed" not in info.error, "HTTP 401: apiv3's code 2"
     assert "tsk_not_known" not in info.error
 
 

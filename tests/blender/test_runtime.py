@@ -111,7 +111,7 @@ def test_wrong_key_fails_the_job_with_a_region_hint(rt: Any, online: Emulator, p
     assert failed.error.code == 2, "apiv3 refuses a key with HTTP 401, code 2"
     report = addon_module("blender.job_list").error_report(failed, addon_module("blender.settings").snapshot().connection)
     assert "Error code: 2" in report
-    assert "rejected the API key" in report and "tsk_not_known" not in report
+    assert "refused the API key" in report and "tsk_not_known" not in report
 
 
 def test_no_credit_fails_the_job_and_says_top_up(rt: Any, online: Emulator, prefs: Any) -> None:

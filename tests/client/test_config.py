@@ -70,6 +70,9 @@ def test_base_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
         ("https://api.tripo3d.ai", "https://openapi.tripo3d.ai"),
         ("https://proxy.example/tripo/v2/openapi", "https://proxy.example/tripo"),
         ("https://openapi.tripo3d.ai/v3", "https://openapi.tripo3d.ai"),
+        # saved in upper case (hosts are case-insensitive): migrated, not kept on the retired host
+        ("HTTPS://API.TRIPO3D.AI/v2/openapi", "https://openapi.tripo3d.ai"),
+        ("https://Api.Tripo3D.com/V2/OpenAPI/", "https://openapi.tripo3d.com"),
     ],
 )
 def test_v2_era_base_urls_are_migrated_with_one_warning(saved: str, migrated: str,

@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.client.conftest import ASSETS
 from tests.client.imagedata import png_bytes
 from tests.emulator import TEST_KEY, Emulator
-from tripo_blender.client import Animation, RigType, Task, TaskStatus, TripoClient
+from tests.emulator import glb
+from tripo_blender.client import Animation, RigType, Task, TaskStatus, TripoAPIError, TripoClient
 from tripo_blender.client.inputs import MAX_UPLOAD_BYTES
 
 AUTH = f"Bearer {TEST_KEY}"
@@ -227,6 +229,63 @@ def test_rig_check_rig_and_retarget(client: TripoClient, emulator: Emulator, mod
     rig = finished(client, client.rig_model(model_id))
     walk = finished(client, client.retarget_animation(rig.task_id, [Animation.WALK, "preset:run"]))
     assert walk.output.model_url and sent_body(emulator)["animations"] == ["preset:walk", "preset:run"]
+
+
+@pytest.mark.parametrize("shape", ["model_urls", "both"])
+def test_a_retarget_answered_with_model_urls_downloads_every_file_once(client: TripoClient, emulator: Emulator,
+                                                                       model_id: str, tmp_path: Path,
+                                                                       shape: str) -> None:
+    """S2: one file per animation, in request order; with ``model_url`` too, that bundle is not fetched."""
+    emulator.retarget_files = shape
+    rig = finished(client, client.rig_model(model_id))
+    task = finished(client, client.retarget_animation(rig.task_id, ["preset:walk", "preset:run"]))
+    urls = task.output.model_urls
+    assert len(urls) == 2 and task.output.files()["model"] == urls[0] and task.output.files()["model_2"] == urls[1]
+    assert task.output.model_url == (task.raw["output"]["model_url"] if shape == "both" else urls[0])
+    paths = client.download_task_models(task, str(tmp_path))
+    assert set(paths) == {"model", "model_2", "pbr_model"}
+    assert [glb.animation_names(Path(paths[k]).read_bytes()) for k in ("model", "model_2")] == [["walk"], ["run"]]
+    fetched = [r.path.rsplit("/", 1)[-1] for r in emulator.cdn_requests]
+    assert fetched == [f"tripo_retarget_{name}_{task.task_id}.glb" for name in ("walk", "run")], \
+        "only the per-animation files, never the bundle as well"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(paths[k]).name for k in ("model", "model_2"))
+
+
+def test_a_link_that_expires_while_an_earlier_file_downloads_is_renewed_for_that_file(
+        client: TripoClient, emulator: Emulator, model_id: str, tmp_path: Path) -> None:
+    """Links expire ~5 min after the task finished: the second animation's may run out while the
+    first one downloads. Each file gets its own fresh link (GET /v3/tasks/{id}, free)."""
+    emulator.retarget_files = "model_urls"
+    emulator.expire_links_after(300)
+    rig = finished(client, client.rig_model(model_id))
+    task = finished(client, client.retarget_animation(rig.task_id, ["preset:walk", "preset:run"]))
+    for url in task.output.model_urls:  # each file arrives late: its link has run out
+        emulator.inject(f"CDN {urlsplit(url).path}", late=301)
+    gets = len(emulator.requests_to("GET", f"/v3/tasks/{task.task_id}"))
+    paths = client.download_task_models(task, str(tmp_path))
+    assert [glb.animation_names(Path(paths[k]).read_bytes()) for k in ("model", "model_2")] == [["walk"], ["run"]]
+    assert [r.status for r in emulator.cdn_requests] == [403, 200, 403, 200]
+    assert len(emulator.requests_to("GET", f"/v3/tasks/{task.task_id}")) == gets + 2, "one fresh read per file"
+    assert len(creations(emulator)) == 3, "nothing was created again"
+
+
+def test_a_refused_bake_animation_says_which_sources_said_what(client: TripoClient, emulator: Emulator,
+                                                               model_id: str) -> None:
+    rig = finished(client, client.rig_model(model_id))
+    emulator.inject("POST /v3/animations/retarget", status=400, code=1004, message="Invalid parameter bake_animation")
+    with pytest.raises(TripoAPIError) as refused:
+        client.retarget_animation(rig.task_id, ["preset:walk"], bake_animation=False)
+    assert refused.value.code == 1004 and refused.value.status_code == 400
+    assert refused.value.message.startswith("Invalid parameter bake_animation")
+    assert "JavaScript, Go and Rust SDKs" in refused.value.message and "Python SDK 1.0.0" in refused.value.message
+    assert "without bake_animation" in (refused.value.suggestion or "")
+    assert creations(emulator)[-1].json["bake_animation"] is False
+    finished(client, client.retarget_animation(rig.task_id, ["preset:walk"], bake_animation=True))
+    assert sent_body(emulator)["bake_animation"] is True, "sent when set: the service decides"
+    emulator.inject("POST /v3/animations/retarget", status=400, code=1004, message="Invalid parameter animations")
+    with pytest.raises(TripoAPIError) as other:
+        client.retarget_animation(rig.task_id, ["preset:walk"])
+    assert other.value.message == "Invalid parameter animations", "no source note when nothing disputed was sent"
 
 
 def test_segment_complete_lowpoly_uv_convert(client: TripoClient, model_id: str) -> None:

@@ -11,6 +11,7 @@ from tripo_blender.client import (
     TripoAPIError, TripoRequestError,
 )
 from tripo_blender.client import download as dl
+from tripo_blender.client.models import format_credits
 from tripo_blender.client.transport import parse_api_response, parse_retry_after
 
 TRACE = {"X-Tripo-Trace-ID": "9f1c", "Content-Type": "application/json"}
@@ -124,6 +125,24 @@ def test_outputs_of_the_other_routes() -> None:
     assert out.extra == {"size": "1024x1024"}
 
 
+def test_model_urls_with_or_without_model_url_are_read_once() -> None:
+    """S2: one file per animation. The list is the set of files; ``model_url`` falls back to its
+    first (Go's ``PrimaryModelURL``), and a ``model_url`` sent as well is not a further file."""
+    walk, run, bundle = "https://cdn.test/walk.glb", "https://cdn.test/run.glb", "https://cdn.test/all.glb"
+    only = TaskOutput.from_dict({"model_urls": [walk, run, walk, 7, ""]})
+    assert only.model_urls == [walk, run] and (only.model_url, only.model, only.pbr_model) == (walk, walk, walk)
+    assert only.files() == {"model": walk, "model_2": run}
+    both = TaskOutput.from_dict({"model_urls": [walk, run], "model_url": bundle, "rendered_image_url": bundle})
+    assert both.model_url == bundle and both.files() == {"model": walk, "model_2": run, "rendered_image": bundle}
+    assert "model_urls" not in both.extra
+    one = TaskOutput.from_dict({"model_url": walk, "model_urls": []})
+    assert one.model_urls == [walk] and one.files() == {"model": walk}
+    assert TaskOutput(pbr_model=walk).files() == {"model": walk}, "the seed's hand-built outputs still count"
+    assert [TaskOutput.model_index(k) for k in ("model", "model_2", "model_10", "model_url", "base_model", "model_1")] \
+        == [0, 1, 9, None, None, None]
+    assert [TaskOutput.model_key(i) for i in range(3)] == ["model", "model_2", "model_3"]
+
+
 def test_task_tolerates_missing_fields_and_unknown_status() -> None:
     task = Task.from_dict({"task_id": "t", "status": "completed"})
     assert task.status is TaskStatus.UNKNOWN and not task.status.is_terminal  # one odd answer ends nothing
@@ -153,6 +172,39 @@ def test_batch_usage_and_presign_results() -> None:
     assert PresignedUpload.from_dict({"upload_url": "https://s3/x", "file_token": "file_1", "expires_in": 1800}) == \
         PresignedUpload("file_1", "https://s3/x", 1800)
     assert PresignedUpload.from_dict({"presigned_url": "https://s3/y", "file_token": "file_2"}).upload_url == "https://s3/y"
+
+
+def test_the_task_list_is_read_as_a_dict_or_an_array() -> None:
+    """Both shapes an official SDK shows (wire §11 S1) give one result; ids an answer is silent on are named."""
+    running = {"task_id": "a", "status": "running", "progress": 40}
+    as_dict = BatchTaskResult.from_dict({"tasks": {"a": running}, "missed": ["z"]})
+    as_array = BatchTaskResult.from_dict({"tasks": [running, {"status": "success"}, "garbage"]})
+    assert as_dict.tasks == as_array.tasks and list(as_array.tasks) == ["a"]
+    assert (as_dict.missed, as_array.missed) == (["z"], [])
+    assert as_dict.unanswered(["a", "z", "y"]) == ["y"] and as_array.unanswered(["a", "z"]) == ["z"]
+    # a dict entry that names no id of its own is the task it is keyed by
+    assert BatchTaskResult.from_dict({"tasks": {"k": {"status": "queued"}}}).tasks["k"].task_id == "k"
+
+
+def test_the_fields_of_the_other_sdks_are_read_as_optional() -> None:
+    """Decimal credits (number or text, never truncated), completed_at in any ISO form, ETA fields
+    present or absent, splat and depth outputs, unknown output keys kept (wire §11 S13, S15)."""
+    task = Task.from_dict({"task_id": "t", "status": "success", "credits_consumed": "12.50",
+                           "completed_at": "2026-10-15 00:01:00.500+00:00", "queuing_num": None,
+                           "output": {"splat_url": "https://cdn.test/s.ply", "depth_image_url": "https://cdn.test/d.png",
+                                      "novel_thing": {"a": 1}}})
+    assert task.credits_consumed == 12.5 and Task.from_dict({"credits_consumed": 30.25}).credits_consumed == 30.25
+    assert task.completed_time == 1_792_022_460 and Task.from_dict({}).completed_time is None
+    assert (task.running_left_time, task.queuing_num) == (None, None)
+    assert Task.from_dict({"running_left_time": "12", "queuing_num": 3}).running_left_time == 12
+    assert task.output.files() == {"depth_image": "https://cdn.test/d.png", "splat": "https://cdn.test/s.ply"}
+    assert task.output.extra == {"novel_thing": {"a": 1}}
+
+
+@pytest.mark.parametrize(("value", "text"), [(30, "30"), (30.0, "30"), (12.5, "12.5"), (30.25, "30.25"),
+                                             (47725.25, "47725.25"), (1234567.5, "1234567.5"), (0.0, "0")])
+def test_credits_are_shown_as_the_decimals_they_are(value: float, text: str) -> None:
+    assert format_credits(value) == text
 
 
 def test_balance() -> None:

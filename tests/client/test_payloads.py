@@ -188,8 +188,9 @@ def test_rig_v10_rigs_bipeds_with_the_classic_specs_only(rig_type: str | None, s
 
 
 def test_retarget_bodies() -> None:
-    request = p.retarget_animation_request(TASK, "preset:walk", "glb", True, False)
+    request = p.retarget_animation_request(TASK, "preset:walk", "glb", None, False)
     assert (request.route, request.body) == ("/v3/animations/retarget", {"input": TASK, "animation": "preset:walk"})
+    assert request.disputed == ()
     body = p.retarget_animation_request(TASK, [Animation.RUN, "preset:jump"], "fbx", export_with_geometry=True).body
     assert body == {"input": TASK, "animations": ["preset:run", "preset:jump"], "out_format": "fbx",
                     "export_with_geometry": True}
@@ -197,10 +198,15 @@ def test_retarget_bodies() -> None:
         {"input": TASK, "animation": "preset:idle", "animate_in_place": True}
 
 
-def test_bake_animation_false_is_logged_and_not_sent(caplog: pytest.LogCaptureFixture) -> None:
-    body = p.retarget_animation_request(TASK, "preset:idle", bake_animation=False).body
-    assert "bake_animation" not in body
-    assert "bake_animation=False is ignored" in caplog.text
+@pytest.mark.parametrize("bake", [True, False])
+def test_bake_animation_is_sent_when_set_and_named_as_disputed(bake: bool) -> None:
+    """S8: the JS/Go/Rust SDKs send it, the Python SDK drops it: the service decides (a refusal is free)."""
+    request = p.retarget_animation_request(TASK, ["preset:idle"], bake_animation=bake)
+    assert request.body == {"input": TASK, "animations": ["preset:idle"], "bake_animation": bake}
+    assert request.disputed == ("bake_animation",)
+    said, suggestion = p.disputed_refusal(request.disputed)
+    assert "JavaScript, Go and Rust SDKs" in said and "Python SDK 1.0.0" in said
+    assert "without bake_animation" in suggestion
 
 
 @pytest.mark.parametrize(("animations", "message"), [

@@ -8,7 +8,8 @@ Stdlib only, so it runs under any Python (including Blender's). Usage::
 
 Module map: ``server`` (HTTP plumbing, :class:`Emulator` control API), ``api`` (routes),
 ``routes`` (creation paths -> task types), ``validation`` (creation checks, in order),
-``state`` (keys, balances, uploads, tasks, clock-driven state machine), ``pricing``,
+``state`` (keys, balances, uploads, tasks, clock-driven state machine), ``variants`` (answer
+shapes of the other official SDKs, one switch each), ``pricing``,
 ``outputs`` (which files each task type returns), ``cdn`` (signed download URLs), ``presign``
 (presigned PUT uploads), ``faults``, ``recording``, ``responses``, ``errors``, and the file
 makers ``glb``, ``fbx``, ``archives``, ``splat``, ``images``, ``geometry``, ``formats``.

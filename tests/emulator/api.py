@@ -31,6 +31,7 @@ from .validation import parse_body, validate
 Handler = Callable[[Account, Recorded], Response]
 
 _TASK_PATH = re.compile(r"^/v3/tasks/([^/]+)$")
+LIST_PATH = "/v3/tasks/list"
 MAX_LIST_IDS = 100
 MAX_USAGE_LIMIT = 200
 DEFAULT_USAGE_LIMIT = 50
@@ -51,7 +52,7 @@ class Api:
         self.put_signer = put_signer
         self.cdn_base = ""  # set once the CDN server is listening
         self._routes: dict[str, dict[str, Handler]] = {
-            "/v3/tasks/list": {"POST": self._list_tasks},
+            LIST_PATH: {"POST": self._list_tasks},
             "/v3/account/balance": {"GET": self._balance},
             "/v3/account/usage": {"GET": self._usage},
             "/v3/files": {"POST": self._upload},
@@ -69,6 +70,10 @@ class Api:
         try:
             task_match = _TASK_PATH.match(rec.path)
             methods = self._routes.get(rec.path)
+            if rec.path == LIST_PATH and self.store.variants.task_list == "gone-404":
+                raise ApiError(4001, f"{rec.method} {rec.path}")
+            if rec.path == LIST_PATH and self.store.variants.task_list == "gone-405":
+                methods = None  # only GET /v3/tasks/{id} is left to match the path
             if methods is None and task_match:
                 methods = {"GET": lambda account, _rec: self._get_task(account, task_match.group(1))}
             if methods is None:
@@ -95,19 +100,27 @@ class Api:
         return lambda account, rec: self._create(task_type, account, rec)
 
     def _create(self, task_type: str, account: Account, rec: Recorded) -> Response:
+        task = self.create(task_type, account, rec.body)
+        answered = self.store.variants.answered_id(task.task_id)  # a malformed id, when a test asks
+        return responses.ok({"task_id": answered, "type": task_type, "status": "queued"})
+
+    def create(self, task_type: str, account: Account, raw: bytes) -> TaskRecord:
+        """Validate and create a task of ``account`` from a raw request body (the API's POST, or a
+        task made on Tripo's website: :meth:`.server.Emulator.website_task`)."""
         with self.store.lock:
-            checked = validate(task_type, rec.body, account, self.store)
+            checked = validate(task_type, raw, account, self.store)
             task_id = str(uuid.uuid4())
             hints = outputs.hints_for(checked.effective, checked.files, checked.sources)
             ctx = outputs.Context(task_id, task_type, checked.effective, checked.source, checked.files, hints,
-                                  self.store.riggable, self.store.rig_type)
+                                  self.store.riggable, self.store.rig_type, self.store.retarget_files,
+                                  compression=self.store.glb_compression)
             built = outputs.build(ctx)
             if self.store.model_override is not None:  # a test serves a file of its own (a hostile one)
                 (ext, data), self.store.model_override = self.store.model_override, None
                 built["model_url"] = outputs.Asset(ctx.name("tripo_model", ext), data)
-            self.store.create_task(task_id, account.key, task_type, checked.body,
-                                   pricing.charge(task_type, checked.effective), checked.source, built, hints)
-        return responses.ok({"task_id": task_id, "type": task_type, "status": "queued"})
+            price = self.store.variants.price(pricing.charge(task_type, checked.effective))
+            return self.store.create_task(task_id, account.key, task_type, checked.body, price, checked.source,
+                                          built, hints)
 
     def _retired(self, account: Account, rec: Recorded) -> Response:
         raise ApiError(2016, f"{rec.path} has been retired")
@@ -130,6 +143,8 @@ class Api:
                 except ApiError:
                     if task_id not in missed:
                         missed.append(task_id)
+        if self.store.variants.task_list == "array":  # JS/Go/Rust SDK typing: no ``missed``
+            return responses.ok({"tasks": list(tasks.values())})
         return responses.ok({"tasks": tasks, "missed": missed})
 
     def task_view(self, task: TaskRecord) -> dict[str, Any]:
@@ -138,22 +153,24 @@ class Api:
             self.store.settle_due()
             phase = self.store.phase(task)
             eta = self.store.eta
+            variants = self.store.variants
         view: dict[str, Any] = {
             "task_id": task.task_id,
             "type": task.type,
             "status": phase.status,
             "progress": phase.progress,
-            "input": task.input,
+            "input": task.input if self.store.echo_inputs else {},
             "output": {},
-            "created_at": iso(task.created),
+            "created_at": iso(task.created, self.store.time_format),
         }
         if eta and phase.queuing_num is not None:
             view["queuing_num"] = phase.queuing_num
         if eta and phase.running_left_time is not None:
             view["running_left_time"] = phase.running_left_time
         if phase.terminal:
-            view["completed_at"] = iso(task.completed)
-            view["credits_consumed"] = task.credits_consumed
+            if variants.completed_at:
+                view["completed_at"] = iso(task.completed, self.store.time_format)
+            view["credits_consumed"] = variants.credits(task.credits_consumed)
         if phase.status == "success":
             view["output"] = self._signed_outputs(task, task.outputs)
         elif phase.status == "failed":
@@ -162,12 +179,13 @@ class Api:
         return view
 
     def _signed_outputs(self, task: TaskRecord, outs: Outputs) -> dict[str, Any]:
-        """Every Asset becomes a signed CDN URL; an asset listed twice gets the same URL both times."""
+        """Every Asset becomes a signed CDN URL (lists and dicts of them too); an asset listed
+        twice gets the same URL both times."""
         urls: dict[str, str] = {}
 
         def url(asset: Asset) -> str:
             if asset.filename not in urls:
-                urls[asset.filename] = self.cdn_base + self.signer.sign(asset_path(task, asset))
+                urls[asset.filename] = self.cdn_base + self.signer.sign(asset_path(task, asset), task.completed)
             return urls[asset.filename]
 
         output: dict[str, Any] = {}
@@ -176,6 +194,8 @@ class Api:
                 output[key] = url(value)
             elif isinstance(value, dict):
                 output[key] = {name: url(asset) for name, asset in value.items()}
+            elif isinstance(value, list):
+                output[key] = [url(asset) for asset in value]
             else:
                 output[key] = value
         return output
@@ -184,19 +204,26 @@ class Api:
 
     def _balance(self, account: Account, rec: Recorded) -> Response:
         balance, frozen = self.store.balance_of(account.key)
-        return responses.ok({"balance": balance, "frozen": frozen})
+        variants = self.store.variants
+        return responses.ok({"balance": variants.credits(balance), "frozen": variants.credits(frozen)})
 
     def _usage(self, account: Account, rec: Recorded) -> Response:
         limit = _query_int(rec.query, "limit", DEFAULT_USAGE_LIMIT, 1, MAX_USAGE_LIMIT)
         offset = _query_int(rec.query, "offset", 0, 0, None)
         with self.store.lock:
             self.store.settle_due()
-            own = [t for t in self.store.tasks.values() if t.key == account.key]
-            newest_first = list(reversed(own))  # creation order, reversed (ties keep their order)
-            rows = [{"task_id": t.task_id, "type": t.type, "status": self.store.phase(t).status,
-                     "created_at": iso(t.created), "credits_consumed": t.credits_consumed}
-                    for t in newest_first[offset : offset + limit]]
+            own = [t for t in self.store.tasks.values() if t.key == account.key and self.store.is_shown(t)]
+            newest_first = sorted(reversed(own), key=lambda t: -t.created)  # newest first; ties: last made first
+            rows = [self._usage_row(t) for t in newest_first[offset : offset + limit]]
         return responses.ok(rows)
+
+    def _usage_row(self, task: TaskRecord) -> dict[str, Any]:
+        row = {"task_id": task.task_id, "type": task.type, "status": self.store.phase(task).status,
+               "created_at": iso(task.created, self.store.time_format),
+               "credits_consumed": self.store.variants.credits(task.credits_consumed)}
+        if self.store.usage_inputs:
+            row["input"] = task.input if self.store.echo_inputs else {}
+        return row
 
     # ------------------------------------------------------------------ files
 

@@ -8,6 +8,14 @@ it. The signature/expiry lets tests exercise the "403 -> re-GET the task for fre
 (:meth:`UrlSigner.expire_all`). URLs have the shape
 ``/tcli_emulator/<YYYYMMDD>/<task_id>/<file>?auth_key=<expiry>-<rand>-0-<hmac>``.
 The same host also takes presigned PUT uploads (:mod:`.presign`).
+
+How long a link lives (:class:`LinkPolicy`): by default ``ttl`` seconds from the read of the task
+that issued it. Tripo's JS and Rust READMEs say links expire "~5 minutes after task completion":
+with ``after_completion`` set, every link of a task expires that long after the task finished,
+whenever it was read; a read after that issues fresh links good for as long again (``renew``; off,
+the task's links stay dead — the worst reading of "download them right away"). The ``auth_key``
+shape is Alibaba Cloud CDN's type-A signing, which answers an expired link with 403; some CDNs
+answer 410 Gone (``expired_status``).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import re
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 
 from .outputs import Asset, assets_of
 from .responses import Response
@@ -29,12 +38,29 @@ ACCOUNT_DIR = "tcli_emulator"
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
+@dataclass
+class LinkPolicy:
+    """How long output links live and how the CDN refuses a dead one (see the module docstring)."""
+
+    after_completion: float | None = None  # seconds after the task finished; None: ``ttl`` from each read
+    renew: bool = True  # a read after ``after_completion`` ran out issues fresh links
+    expired_status: int = 403  # what the CDN answers for an expired (or revoked) link
+
+    def deadline(self, completed: float, now: float) -> float | None:
+        """When links issued ``now`` for a task that finished at ``completed`` expire; None: the signer's ``ttl``."""
+        if self.after_completion is None:
+            return None
+        deadline = completed + self.after_completion
+        return deadline if now < deadline or not self.renew else now + self.after_completion
+
+
 class UrlSigner:
     """Issues and checks ``auth_key`` signatures; remembers every live nonce so it can revoke them."""
 
     def __init__(self, clock: Clock, ttl: float) -> None:
         self.clock = clock
         self.ttl = ttl
+        self.policy = LinkPolicy()
         self._secret = os.urandom(32)
         self._live: dict[str, float] = {}  # nonce -> exact expiry
         self._lock = threading.Lock()
@@ -43,9 +69,12 @@ class UrlSigner:
         message = f"{path}-{expiry}-{nonce}-0".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:32]
 
-    def sign(self, path: str) -> str:
-        """``path?auth_key=...`` valid for ``ttl`` seconds from now (or until :meth:`expire_all`)."""
-        exact = self.clock.now() + self.ttl
+    def sign(self, path: str, completed: float | None = None) -> str:
+        """``path?auth_key=...`` valid for ``ttl`` seconds from now, or as :attr:`policy` says for a
+        task that finished at ``completed`` (and until :meth:`expire_all`)."""
+        now = self.clock.now()
+        deadline = self.policy.deadline(completed, now) if completed is not None else None
+        exact = now + self.ttl if deadline is None else deadline
         expiry = math.ceil(exact)
         nonce = uuid.uuid4().hex[:16]
         with self._lock:
@@ -79,14 +108,16 @@ def _text(status: int, message: str) -> Response:
 
 
 def serve(store: Store, signer: UrlSigner, path: str, query: dict[str, str], headers: dict[str, str]) -> Response:
-    """Answer a CDN GET/HEAD: 403 for an API key or a bad/expired signature, 404 for unknown files, else 200/206."""
+    """Answer a CDN GET/HEAD: 403 for an API key, 403 (or the policy's status) for a bad/expired
+    signature, 404 for unknown files, else 200/206."""
     if "authorization" in headers:
         return _text(403, "Forbidden: signed URLs must be fetched without an Authorization header")
     parts = path.split("/")
     if len(parts) != 5 or parts[1] != ACCOUNT_DIR:
         return _text(404, "Not Found")
     if not signer.verify(path, query.get("auth_key")):
-        return _text(403, "Forbidden: the signature is invalid or has expired")
+        status = signer.policy.expired_status
+        return _text(status, f"{'Gone' if status == 410 else 'Forbidden'}: the signature is invalid or has expired")
     with store.lock:
         task = store.tasks.get(parts[3])
         asset = assets_of(task.outputs).get(parts[4]) if task is not None else None

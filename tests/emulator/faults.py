@@ -44,10 +44,12 @@ class Fault:
     malform: str | None = None
     #: the trace-id header of the answer, as a hostile server or proxy may set it (e.g. the key)
     trace_id: str | None = None
+    #: seconds the emulator's clock moves before the request is answered (it arrived that late)
+    late: float = 0.0
 
     @property
     def processes_request(self) -> bool:
-        return self.after or self.truncate or self.trickle > 0 or self.malform is not None
+        return self.after or self.truncate or self.trickle > 0 or self.malform is not None or self.late > 0
 
     def spoil(self, body: bytes) -> bytes:
         """The answer's JSON body after :attr:`malform` (unchanged when there is nothing to spoil)."""
@@ -70,10 +72,13 @@ class Fault:
         return json.dumps(envelope).encode("utf-8")
 
     def matches(self, server: str, method: str, path: str) -> bool:
-        """``"CDN"`` matches every CDN request; ``"METHOD /prefix"`` API requests by method and path prefix."""
+        """``"CDN"`` matches every CDN request, ``"CDN /prefix"`` those of one path prefix (a file);
+        ``"METHOD /prefix"`` API requests by method and path prefix."""
         if self.route == CDN_ROUTE:
             return server == "cdn"
         wanted_method, _, prefix = self.route.partition(" ")
+        if wanted_method == CDN_ROUTE:
+            return server == "cdn" and path.startswith(prefix)
         return (server == "api" and wanted_method.upper() in (method.upper(), "*")
                 and path.startswith(prefix or "/"))
 

@@ -9,7 +9,9 @@ immutable and shared between tasks.
 
 apiv3 collapses every model output into one ``model_url`` (its extension says the format);
 model generation and texturing add a ``rendered_image_url``; multiview images come both nested
-under ``generate_multiview_image`` and as the four top-level ``*_view_url`` keys.
+under ``generate_multiview_image`` and as the four top-level ``*_view_url`` keys. A retarget of
+an ``animations`` list may instead answer ``model_urls``, one file per animation in request order
+(Tripo's JS/Go/Rust SDKs; wire reference §11 S2): :data:`RETARGET_FILES` are the shapes served.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from .formats import content_type
 from .state import StoredFile, TaskRecord
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+#: A Draco-compressed GLB (``KHR_draco_mesh_compression`` required): what Tripo returns for image,
+#: multiview and segmentation tasks, and what Blenders without the decoder cannot open.
+DRACO_ASSET = "sphere.draco.glb"
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,15 @@ class Asset:
         return content_type(self.filename)
 
 
-OutputValue = Asset | dict[str, Asset] | bool | str
+OutputValue = Asset | dict[str, Asset] | list[Asset] | bool | str
 Outputs = dict[str, OutputValue]
+
+#: How a retarget of an ``animations`` list (even of one) answers: ``model_url`` (one file with
+#: every animation, the Python SDK's reading), ``model_urls`` (one file per animation, no
+#: ``model_url``) or ``both`` (``model_urls`` plus a ``model_url`` file bundling every animation,
+#: so a client that fetched both would land each animation twice). ``animation`` (one, not a
+#: list) always answers ``model_url``.
+RETARGET_FILES = ("model_url", "model_urls", "both")
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,8 @@ class Context:
     hints: str
     riggable: bool | None
     rig_type: str | None
+    retarget_files: str = "model_url"  # one of RETARGET_FILES
+    compression: str | None = None  # "draco": model GLBs come Draco-compressed (Store.glb_compression)
 
     def name(self, stem: str, ext: str) -> str:
         return f"{stem}_{self.task_id}.{ext}"
@@ -160,6 +174,8 @@ def _generation(ctx: Context) -> Outputs:
         data = _segmented()
     if body.get("compress") == "geometry":  # Tripo's compress: a meshopt-compressed GLB (gltfpack -c)
         data = asset_bytes("Fox.meshopt.glb")
+    elif ctx.compression == "draco":
+        data = asset_bytes(DRACO_ASSET)
     return _with_render(ctx, Asset(ctx.name(stem, "glb"), data))
 
 
@@ -203,15 +219,26 @@ def _rig(ctx: Context) -> Outputs:
 
 
 def _retarget(ctx: Context) -> Outputs:
-    """One model with every requested animation (named after its preset), whatever their number."""
+    """One model with every requested animation (named after its preset), whatever their number;
+    or, for an ``animations`` list as :attr:`Context.retarget_files` says, one file per animation."""
     names = tuple(animation_name(p) for p in requested_presets(ctx.body))
+    every = _retarget_file(ctx, "tripo_retarget", names)
+    if ctx.retarget_files == "model_url" or not isinstance(ctx.body.get("animations"), list):
+        return {"model_url": every}
+    per_animation = [_retarget_file(ctx, f"tripo_retarget_{name}", (name,)) for name in names]
+    return {"model_urls": per_animation, **({"model_url": every} if ctx.retarget_files == "both" else {})}
+
+
+def _retarget_file(ctx: Context, stem: str, names: tuple[str, ...]) -> Asset:
     if ctx.body.get("out_format") == "fbx":
-        return {"model_url": Asset(ctx.name("tripo_retarget", "fbx"), _skeleton_takes(names))}
-    return {"model_url": Asset(ctx.name("tripo_retarget", "glb"), _retarget_glb(names))}
+        return Asset(ctx.name(stem, "fbx"), _skeleton_takes(names))
+    return Asset(ctx.name(stem, "glb"), _retarget_glb(names))
 
 
 def _model_asset(task: TaskRecord | None) -> Asset | None:
-    value = task.outputs.get("model_url") if task is not None else None
+    """A task's model file (the first of several)."""
+    value = task.outputs.get("model_url") or task.outputs.get("model_urls") if task is not None else None
+    value = value[0] if isinstance(value, list) and value else value
     return value if isinstance(value, Asset) else None
 
 
@@ -246,7 +273,8 @@ def _fbx_of(base: TaskRecord | None, with_animation: Any) -> bytes:
 
 def _segmentation(ctx: Context) -> Outputs:
     stem = "tripo_segmentation" if ctx.task_type == "mesh_segmentation" else "tripo_completion"
-    return {"model_url": Asset(ctx.name(stem, "glb"), _segmented())}
+    data = asset_bytes(DRACO_ASSET) if ctx.compression == "draco" else _segmented()
+    return {"model_url": Asset(ctx.name(stem, "glb"), data)}
 
 
 def _decimate(ctx: Context) -> Outputs:
@@ -336,7 +364,7 @@ def assets_of(outputs: Outputs) -> dict[str, Asset]:
     """Every downloadable file of a task by file name (what the CDN can serve for it)."""
     found: dict[str, Asset] = {}
     for value in outputs.values():
-        for item in value.values() if isinstance(value, dict) else [value]:
+        for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]:
             if isinstance(item, Asset):
                 found[item.filename] = item
     return found

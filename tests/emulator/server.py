@@ -11,6 +11,8 @@ and :meth:`Emulator.stop` closes the listening sockets *and* any open keep-alive
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import json
 import logging
 import socket
 import threading
@@ -25,9 +27,12 @@ from . import cdn, presign
 from .api import Api
 from .errors import TASK_FAILURES, ApiError
 from .faults import Fault, FaultBook
+from .outputs import RETARGET_FILES
 from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
-from .state import OUTCOMES, PROGRESS_CURVES, Clock, Outcome, Store
+from .routes import CREATION_ROUTES
+from .state import OUTCOMES, PROGRESS_CURVES, TIME_FORMATS, Clock, Outcome, Store
+from .variants import Variants
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +89,11 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):  # peer went away while we flushed
             super().finish()
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header on the emulator's clock (skewed or advanced like the service's)."""
+        return email.utils.formatdate(self.server.emulator.clock.now() if timestamp is None else timestamp,
+                                      usegmt=True)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         logger.debug("%s %s", self.server.kind, format % args)
 
@@ -129,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
         kind = self.server.kind
         rec = self._record(self._read_body())
         fault = emulator._faults.take(kind, rec.method, rec.path)
+        if fault is not None and fault.late > 0:
+            emulator.advance(fault.late)
         if fault is not None and not fault.processes_request:
             emulator._pause(fault.delay)
             if fault.drop:
@@ -391,17 +403,20 @@ class Emulator:
                message: str | None = None, suggestion: str | None = None, retry_after: int | None = None,
                non_json: bool = False, delay: float = 0.0, drop: bool = False, truncate: bool = False,
                after: bool = False, trickle: float = 0.0, malform: str | None = None,
-               trace_id: str | None = None) -> None:
+               trace_id: str | None = None, late: float = 0.0) -> None:
         """Spoil the next ``times`` requests matching ``route`` (see :class:`.faults.Fault`).
 
         ``route`` is ``"METHOD /full/path-prefix"`` on the API (``"POST /v3/generation/"``,
-        ``"GET /v3/tasks/"``...) or ``"CDN"`` (downloads and presigned PUTs). ``status=200`` with
+        ``"GET /v3/tasks/"``...), ``"CDN"`` (downloads and presigned PUTs) or ``"CDN /path-prefix"``
+        (one file's downloads). ``status=200`` with
         a non-zero ``code`` gives the "200 with an error envelope" answer. ``after=True`` lets
         the request be processed (a task is created and billed) before the fault spoils the
-        answer. ``times=None`` arms the fault until :meth:`clear_faults`.
+        answer. ``late=seconds`` moves the emulator's clock that far before the request is
+        answered (it arrived late: links expired meanwhile). ``times=None`` arms the fault until
+        :meth:`clear_faults`.
         """
         self._faults.arm(Fault(route, times, status, code, message, suggestion, retry_after, non_json,
-                               delay, drop, truncate, after, trickle, malform, trace_id))
+                               delay, drop, truncate, after, trickle, malform, trace_id, late))
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -428,10 +443,73 @@ class Emulator:
         with self._store.lock:
             self._store.riggable, self._store.rig_type = riggable, rig_type
 
+    def set_glb_compression(self, compression: str | None) -> None:
+        """``"draco"``: model GLBs of tasks created afterwards are Draco-compressed (None: plain)."""
+        if compression not in (None, "draco"):
+            raise ValueError(f"unknown GLB compression {compression!r}; use 'draco' or None")
+        with self._store.lock:
+            self._store.glb_compression = compression
+
     def echo_input(self, task_id: str, **fields: Any) -> None:
         """From now on the task's echoed ``input`` carries ``fields`` (a hostile or buggy server)."""
         with self._store.lock:
             self._store.tasks[task_id].input.update(fields)
+
+    def website_task(self, route: str, body: dict[str, Any], *, age: float = 0.0, key: str = TEST_KEY) -> str:
+        """A task made outside the add-on (Tripo's website, another program) with this key: the
+        request ``body`` sent to ``route`` (``"/v3/generation/text-to-model"``), created ``age``
+        seconds ago on the emulator's clock, billed like any other. Returns its id."""
+        account = self._store.account(key)
+        if account is None or route not in CREATION_ROUTES:
+            raise ValueError(f"unknown key or creation route {route!r}")
+        with self._store.lock:
+            task = self._api.create(CREATION_ROUTES[route], account, json.dumps(body).encode("utf-8"))
+            task.created -= age
+        return task.task_id
+
+    def hold_registration(self) -> None:
+        """Tasks created from now on exist and are billed, but the service does not show them yet
+        (GET answers 2001, the task list misses them, the usage rows leave them out) until
+        :meth:`release_registration`: a task registered a few seconds after its POST's answer."""
+        with self._store.lock:
+            self._store.registering = False
+
+    def release_registration(self) -> None:
+        """Every task created while registration was held shows up now (with its real creation time)."""
+        with self._store.lock:
+            self._store.registering = True
+            for task in self._store.tasks.values():
+                task.registered = True
+
+    @property
+    def time_format(self) -> str:
+        """How ``created_at``/``completed_at`` are written: a key of ``state.TIME_FORMATS``."""
+        return self._store.time_format
+
+    @time_format.setter
+    def time_format(self, form: str) -> None:
+        if form not in TIME_FORMATS:
+            raise ValueError(f"time_format must be one of {TIME_FORMATS}, not {form!r}")
+        self._store.time_format = form
+
+    @property
+    def echo_inputs(self) -> bool:
+        """Whether task objects echo the request (``input``); False: an empty object, as a service
+        that echoes nothing comparable would."""
+        return self._store.echo_inputs
+
+    @echo_inputs.setter
+    def echo_inputs(self, on: bool) -> None:
+        self._store.echo_inputs = on
+
+    @property
+    def usage_inputs(self) -> bool:
+        """Whether ``/v3/account/usage`` rows also echo each task's ``input`` (the documented rows do not)."""
+        return self._store.usage_inputs
+
+    @usage_inputs.setter
+    def usage_inputs(self, on: bool) -> None:
+        self._store.usage_inputs = on
 
     def serve_model(self, data: bytes, ext: str) -> None:
         """The next task created gets ``data`` as its ``model_url`` file (e.g. a hostile ZIP)."""
@@ -473,8 +551,17 @@ class Emulator:
             self._store.run_plan.extend(float(s) for s in run_seconds)
 
     def advance(self, seconds: float) -> None:
-        """Move the emulator's clock forward (tasks progress, URLs and tokens expire, old tasks are forgotten)."""
+        """Move the emulator's clock forward (tasks progress, URLs and tokens expire, old tasks are forgotten).
+
+        A negative ``seconds`` sets the service's clock behind this machine's (a skewed client
+        clock): ``created_at`` and the HTTP ``Date`` header follow the emulator's clock."""
         self.clock.advance(seconds)
+
+    @property
+    def variants(self) -> Variants:
+        """Switches for the answer shapes of Tripo's other official SDKs (:mod:`.variants`):
+        ``emulator.variants.task_list = "array"``, ``.decimal_credits = True``, ``.answer_task_id(" {id}")``…"""
+        return self._store.variants
 
     @property
     def eta(self) -> bool:
@@ -513,6 +600,28 @@ class Emulator:
     @upload_cap.setter
     def upload_cap(self, size: int) -> None:
         self._store.upload_cap = size
+
+    @property
+    def retarget_files(self) -> str:
+        """How a retarget of an ``animations`` list answers: ``"model_url"`` (one file, the
+        default), ``"model_urls"`` (one file per animation) or ``"both"`` (``outputs.RETARGET_FILES``)."""
+        return self._store.retarget_files
+
+    @retarget_files.setter
+    def retarget_files(self, shape: str) -> None:
+        if shape not in RETARGET_FILES:
+            raise ValueError(f"retarget_files must be one of {RETARGET_FILES}, not {shape!r}")
+        with self._store.lock:
+            self._store.retarget_files = shape
+
+    def expire_links_after(self, seconds: float | None, *, renew: bool = True, status: int = 403) -> None:
+        """Output links expire ``seconds`` after their task finished (Tripo's READMEs: about 5
+        minutes), however early they were read; a read after that gives fresh links good for as
+        long again (``renew=False``: the task's links stay dead). An expired link answers ``status``
+        (403, or 410 Gone). ``None`` goes back to links living :attr:`url_ttl` from each read."""
+        if status not in (403, 410):
+            raise ValueError("an expired link answers 403 or 410")
+        self._signer.policy = cdn.LinkPolicy(seconds, renew, status)
 
     @property
     def url_ttl(self) -> float:

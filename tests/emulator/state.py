@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
+from .variants import Variants
 
 if TYPE_CHECKING:
     from .outputs import Outputs
@@ -52,8 +53,18 @@ class Clock:
             self._offset += seconds
 
 
-def iso(timestamp: float) -> str:
-    """ISO 8601 UTC with a ``Z``, whole seconds: the format of ``created_at``/``completed_at``."""
+#: Shapes of ``created_at``/``completed_at`` the emulator can send: the documented one (``Z``, whole
+#: seconds), a space and an offset (``2026-12-07 15:00:00+00:00``), fractions of a second.
+TIME_FORMATS = ("z", "space-offset", "fraction")
+
+
+def iso(timestamp: float, form: str = "z") -> str:
+    """ISO 8601 UTC in one of :data:`TIME_FORMATS` (default: ``2026-10-15T00:00:00Z``)."""
+    if form == "space-offset":
+        return time.strftime("%Y-%m-%d %H:%M:%S+00:00", time.gmtime(timestamp))
+    if form == "fraction":
+        fraction = f"{timestamp % 1:.6f}"[1:]  # ".250000"
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(timestamp)) + fraction + "Z"
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
@@ -123,6 +134,9 @@ class TaskRecord:
     settled: bool = False
     credits_consumed: float = 0.0
     forgotten: bool = False
+    #: False while the service has not registered the task yet (created and billed, but GET,
+    #: the task list and the usage rows do not show it): :meth:`.server.Emulator.hold_registration`
+    registered: bool = True
 
     @property
     def completed(self) -> float:
@@ -179,6 +193,15 @@ class Store:
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
         self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
         self.rig_type: str | None = None
+        self.variants = Variants()  # answer shapes of the other official SDKs (see .variants)
+        self.retarget_files = "model_url"  # how a retarget of an ``animations`` list answers (outputs.RETARGET_FILES)
+        self.time_format = "z"  # a key of TIME_FORMATS
+        self.registering = True  # False: new tasks stay unregistered until release_registration
+        self.echo_inputs = True  # False: task objects echo no ``input`` (an empty object)
+        self.usage_inputs = False  # True: usage rows echo each task's ``input`` too
+        #: "draco": generations and segmentations return Draco-compressed GLBs (as Tripo's image,
+        #: multiview and segment results often are); None: plain GLBs
+        self.glb_compression: str | None = None
 
     # ------------------------------------------------------------------ keys and balances
 
@@ -239,6 +262,10 @@ class Store:
         """Forgotten on purpose (:meth:`forget`) or older than the retention period."""
         return task.forgotten or self.clock.now() - task.created > self.task_retention
 
+    def is_shown(self, task: TaskRecord) -> bool:
+        """What GET, the task list and the usage rows show: registered and not forgotten."""
+        return task.registered and not self.is_forgotten(task)
+
     def known_task(self, key: str, task_id: Any) -> TaskRecord:
         """The task if it exists, belongs to ``key`` and is still retained; otherwise 404/2001.
 
@@ -246,7 +273,7 @@ class Store:
         """
         with self.lock:
             task = self.tasks.get(task_id) if isinstance(task_id, str) else None
-            if task is None or task.key != key or self.is_forgotten(task):
+            if task is None or task.key != key or not self.is_shown(task):
                 raise ApiError(2001, f"task {task_id!r}")
             return task
 
@@ -283,6 +310,7 @@ class Store:
                 queue_seconds=self.queue_seconds,
                 run_seconds=self.run_plan.popleft() if self.run_plan else self.run_seconds, price=price,
                 outcome=self.next_outcome(), source=source, outputs=outputs, hints=hints,
+                registered=self.registering,
             )
             self.tasks[task.task_id] = task
             account.max_in_flight = max(account.max_in_flight, self.in_flight(key))

@@ -77,6 +77,37 @@ def test_url_ttl_is_configurable() -> None:
         caller.close()
 
 
+def test_links_expire_a_fixed_time_after_the_task_finished_then_reads_renew_them(emulator: Emulator,
+                                                                                api: Caller) -> None:
+    emulator.expire_links_after(300)
+    task_id = api.create(T2M, CAT)
+    _created, completed = emulator.task_times(task_id)
+    emulator.advance(200)
+    late_read = api.task(task_id)["output"]["model_url"]  # read 200 s after the end: 100 s left, not 300
+    emulator.advance(101)
+    assert api.download(late_read).status_code == 403
+    fresh = api.task(task_id)["output"]["model_url"]
+    assert int(urlsplit(fresh).query.removeprefix("auth_key=").split("-")[0]) >= completed + 600
+    assert api.download(fresh).status_code == 200
+
+
+def test_links_that_are_not_renewed_stay_dead_and_may_answer_410(emulator: Emulator, api: Caller) -> None:
+    emulator.expire_links_after(300, renew=False, status=410)
+    task_id = api.create(T2M, CAT)
+    assert api.download(api.task(task_id)["output"]["model_url"]).status_code == 200
+    emulator.advance(301)
+    gone = api.download(api.task(task_id)["output"]["model_url"])
+    assert gone.status_code == 410 and "Gone" in gone.text
+    emulator.expire_links_after(None)
+    assert api.download(api.task(task_id)["output"]["model_url"]).status_code == 200, "back to url_ttl per read"
+
+
+def test_a_late_request_finds_its_link_expired(emulator: Emulator, api: Caller, model_url: str) -> None:
+    emulator.inject(f"CDN {urlsplit(model_url).path}", late=301)
+    assert api.download(model_url).status_code == 403, "the clock moved 301 s before the answer"
+    assert api.download(api.task(urlsplit(model_url).path.split("/")[3])["output"]["model_url"]).status_code == 200
+
+
 @pytest.mark.parametrize("tamper", [
     lambda u: u.replace("auth_key=", "auth_key=1"),
     lambda u: u[:-1] + ("0" if u[-1] != "0" else "1"),

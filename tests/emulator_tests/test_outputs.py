@@ -140,6 +140,32 @@ def test_retarget_fbx_takes_are_named_after_presets(api: Caller, rig: str) -> No
     assert fbx.take_names(_get(api, task)) == ["walk", "hexapod_walk"]
 
 
+@pytest.mark.parametrize("out_format", ["glb", "fbx"])
+def test_retarget_answers_one_file_per_animation_when_switched(emulator: Emulator, api: Caller, rig: str,
+                                                              out_format: str) -> None:
+    emulator.retarget_files = "model_urls"
+    task = api.finished(RETARGET, {"input": rig, "out_format": out_format, "animations": ["preset:walk", "preset:run"]})
+    assert set(task["output"]) == {"model_urls"}, "no model_url: the JS SDK's `model_urls ?? [model_url]` shape"
+    files = [api.download(url) for url in task["output"]["model_urls"]]
+    assert [f.status_code for f in files] == [200, 200]
+    names = glb.animation_names if out_format == "glb" else fbx.take_names
+    assert [names(f.content) for f in files] == [["walk"], ["run"]], "request order, one animation each"
+    one = api.finished(RETARGET, {"input": rig, "animations": ["preset:jump"]})
+    assert len(one["output"]["model_urls"]) == 1, "one clip sent as a list answers a list too"
+    single = api.finished(RETARGET, {"input": rig, "animation": "preset:jump"})
+    assert set(single["output"]) == {"model_url"}, "`animation` (not a list) keeps the one-file answer"
+
+
+def test_retarget_may_answer_both_shapes_with_a_bundle_as_model_url(emulator: Emulator, api: Caller, rig: str) -> None:
+    emulator.retarget_files = "both"
+    task = api.finished(RETARGET, {"input": rig, "animations": ["preset:walk", "preset:run"]})
+    assert set(task["output"]) == {"model_url", "model_urls"}
+    assert glb.animation_names(_get(api, task)) == ["walk", "run"]
+    assert [glb.animation_names(api.download(u).content) for u in task["output"]["model_urls"]] == [["walk"], ["run"]]
+    with pytest.raises(ValueError, match="retarget_files"):
+        emulator.retarget_files = "zip"
+
+
 @pytest.mark.parametrize(("fmt", "ext"), [("GLTF", "glb"), ("FBX", "fbx"), ("OBJ", "zip"), ("STL", "stl"),
                                           ("USDZ", "usdz"), ("3MF", "3mf"), ("obj", "zip")])
 def test_convert_formats(api: Caller, model: str, fmt: str, ext: str) -> None:

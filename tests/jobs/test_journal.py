@@ -148,14 +148,16 @@ def test_a_long_error_is_kept_cut_with_its_whole_texts_beside_the_entry(tmp_path
     book = JobBook(journal, EventQueue())
     book.add(_job())
     message = " ".join(f"line{n}" for n in range(100_000))
-    failed = book.update("job1", JobState.FAILED, error=JobError(message, 1001, "try again", "trace-1"))
+    detail = "GET https://api.example/v3/tasks/x answered 502: " + "<html>" * 1_000
+    failed = book.update("job1", JobState.FAILED, error=JobError(message, 1001, "try again", "trace-1", detail))
 
     assert failed.error is not None and len(failed.error.message) <= MAX_ERROR_CHARS
     assert failed.error.message.startswith("line0 line1") and "characters in all" in failed.error.message
+    assert failed.error.detail is not None and len(failed.error.detail) <= MAX_ERROR_CHARS, "the detail is cut too"
     assert (tmp_path / "job1.json").stat().st_size < 8 * 1024
     (loaded,) = Journal(tmp_path).load_all()
     assert loaded.error == failed.error
-    assert whole_error(loaded.error) == JobError(message, 1001, "try again", "trace-1")
+    assert whole_error(loaded.error) == JobError(message, 1001, "try again", "trace-1", detail)
     journal.remove("job1")
     assert list(tmp_path.iterdir()) == []
 
@@ -199,3 +201,36 @@ def test_a_write_announced_by_the_book_holds_back_a_read_of_the_folder(tmp_path:
     worker.join(10)
     assert next_session.wait_for_writes(0)
     assert next_session.load_all()[0].state == JobState.SUBMITTING
+
+
+def test_claimed_task_ids_outlive_the_removal_of_their_jobs(tmp_path: Path) -> None:
+    """A task a job ever followed stays claimed after Remove, for every session (see jobs.claims)."""
+    journal = Journal(tmp_path)
+    job = advance(_job("cat"), JobState.SUBMITTING, at=2.0, note="sending", attempts=1)
+    journal.save(advance(job, JobState.QUEUED, at=3.0, note="", task_id="task-cat"))
+    journal.remove("cat")
+    other = Journal(tmp_path)  # another session (or the next start): no entry, still claimed
+    assert "task-cat" in other.claims.all()
+    assert other.claims.task_of("cat", since=0.0) == "task-cat"
+    assert other.claims.task_of("cat", since=float("inf")) is None  # an earlier attempt's task is not it
+
+
+def test_claims_read_only_complete_lines_and_ignore_unclean_ids(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    journal.claims.add([("task-1", "job-1"), ("bad id", "job-2"), (None, "job-3")])
+    with open(journal.claims.path, "a", encoding="utf-8") as handle:
+        handle.write("task-torn job-4")  # a write cut short: no newline yet
+    reader = Journal(tmp_path)
+    assert reader.claims.all() == {"task-1"}
+    with open(journal.claims.path, "a", encoding="utf-8") as handle:
+        handle.write(" 5.0\n")
+    assert reader.claims.all() == {"task-1", "task-torn"} and reader.claims.task_of("job-4", since=5.0) == "task-torn"
+
+
+def test_a_journal_written_before_claims_existed_claims_its_tasks_on_load(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    sent = advance(_job("old"), JobState.SUBMITTING, at=2.0, attempts=1)
+    journal.save(advance(sent, JobState.QUEUED, at=3.0, task_id="task-old"))
+    journal.claims.path.unlink()  # as an earlier version left it
+    Journal(tmp_path).load_all()
+    assert "task-old" in Journal(tmp_path).claims.all()

@@ -83,6 +83,17 @@ def test_explicit_outputs_and_free_checks() -> None:
     assert select_outputs(JobSpec("check_riggable", {"original_model_task_id": "t"}), ["model"]) == ()
 
 
+def test_a_model_in_several_files_is_every_file_right_after_the_first() -> None:
+    """A retarget answered one file per animation (``model``, ``model_2``…): each was paid for."""
+    spec = JobSpec("retarget_animation", {"original_model_task_id": "t", "animation": ["preset:walk"]})
+    assert select_outputs(spec, ["model_3", "rendered_image", "model", "model_2"]) == \
+        ("model", "model_2", "model_3", "rendered_image")
+    explicit = JobSpec("text_to_model", {"prompt": "x"}, outputs=("rendered_image", "model"))
+    assert select_outputs(explicit, ["model", "model_2", "rendered_image"]) == ("rendered_image", "model", "model_2")
+    no_model = JobSpec("text_to_model", {"prompt": "x"}, outputs=("rendered_image",))
+    assert select_outputs(no_model, ["model", "model_2", "rendered_image"]) == ("rendered_image",)
+
+
 # -- state machine -----------------------------------------------------------------------------
 def test_states_partition_into_active_terminal_and_uncertain() -> None:
     assert ACTIVE_STATES | TERMINAL_STATES | {JobState.UNCERTAIN} == set(JobState)
@@ -93,9 +104,11 @@ def test_states_partition_into_active_terminal_and_uncertain() -> None:
 
 def test_done_is_final_and_uncertain_never_goes_straight_back_to_sending() -> None:
     assert TRANSITIONS[JobState.DONE] == frozenset()
-    # an uncertain job is never sent again directly: Retry asks Tripo, then follows the task it
-    # found (queued) or fails as "not created" (only a further, confirmed Retry sends); or dismissed
-    assert TRANSITIONS[JobState.UNCERTAIN] == {JobState.QUEUED, JobState.FAILED, JobState.CANCELLED}
+    # an uncertain job is never sent straight again: Retry looks for its task on Tripo and follows
+    # it (queued); only Runner.send_again, the artist's confirmed "Send Again", goes back to
+    # pending; or dismissed; failed is how journals of earlier versions said "not created"
+    assert TRANSITIONS[JobState.UNCERTAIN] == {JobState.QUEUED, JobState.PENDING, JobState.FAILED, JobState.CANCELLED}
+    assert JobState.SUBMITTING not in TRANSITIONS[JobState.UNCERTAIN]
     # a job with files being imported belongs to the pump: it cannot be cancelled by a worker
     assert JobState.CANCELLED not in TRANSITIONS[JobState.IMPORTING]
 
@@ -125,7 +138,6 @@ def test_happy_path_builds_a_timeline_and_revisions() -> None:
     [
         (JobState.DONE, JobState.PENDING),
         (JobState.UNCERTAIN, JobState.SUBMITTING),
-        (JobState.UNCERTAIN, JobState.PENDING),
         (JobState.PENDING, JobState.DONE),
         (JobState.IMPORTING, JobState.CANCELLED),
         (JobState.CANCELLED, JobState.RUNNING),

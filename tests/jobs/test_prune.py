@@ -52,7 +52,7 @@ def test_resume_drops_old_finished_jobs_and_keeps_the_rest(make_runner: Callable
     kept = {"old-uncertain", "old-submitting", "recent-done"}
     assert {j.id for j in loaded} == kept
     assert _journal_ids(tmp_path) == kept, "the pruned entries are gone from disk"
-    assert any("dropped 3 finished job(s) older than 30 days" in r.getMessage() for r in caplog.records)
+    assert any("archived 3 finished job(s) older than 30 days" in r.getMessage() for r in caplog.records)
     assert {"a1", "a2"} <= runner.task_ids(), "an archived job's task id stays known"
 
 
@@ -84,8 +84,23 @@ def test_the_retention_is_a_setting_and_none_keeps_everything(make_runner: Calla
     with caplog.at_level(logging.INFO, logger="tripo_blender.jobs"):
         assert {j.id for j in make_runner(settings=dataclasses.replace(FAST, journal_retention=None)).resume()} == {
             "ten-days", "two-days"}
-    assert not any("dropped" in r.getMessage() for r in caplog.records), "nothing pruned: nothing logged"
+    assert not any("archived" in r.getMessage() for r in caplog.records), "nothing pruned: nothing logged"
 
     week = make_runner(settings=dataclasses.replace(FAST, journal_retention=7 * DAY))
     assert {j.id for j in week.resume()} == {"two-days"}
     assert _journal_ids(tmp_path) == {"two-days"}
+
+
+def test_a_finished_job_whose_task_id_cannot_be_claimed_stays_in_the_journal(
+        make_runner: Callable[..., Runner], tmp_path: Path) -> None:
+    """The claims file cannot be written (a folder in its place): nothing with a task id is archived, so no task id is lost."""
+    journal = Journal(tmp_path / "journal")
+    _entry(journal, "old-done", JobState.DONE, 45, task_id="c1")
+    _entry(journal, "old-failed", JobState.FAILED, 45)  # no task: nothing to lose
+    journal.claims.path.unlink()
+    journal.claims.path.mkdir()  # as an entry written before claims were kept, on a disk that refuses the file
+
+    loaded = make_runner().resume()
+
+    assert {j.id for j in loaded} == {"old-done"}
+    assert _journal_ids(tmp_path) == {"old-done"}, "its entry is the only record of its task id"

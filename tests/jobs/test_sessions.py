@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
 from tests.emulator import Emulator
+from tests.jobs import session_proc
 from tests.jobs.conftest import Pump, post_task_count
 from tripo_blender.jobs import JobState, Runner
 
 RELIABILITY_AREA = "Lost or half work"
 
 MakeRunner = Callable[..., Runner]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def other_session(tmp_path: Path, emulator: Emulator) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
     emulator.set_timing(run_seconds=1000)
-    proc = subprocess.Popen([sys.executable, "-m", "tests.jobs.session_proc", emulator.base_url,
-                             str(tmp_path / "journal"), str(tmp_path / "cache")],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()  # blocks until the other session's task runs
-        _, job_id, task_id = line.split()
-        yield proc, job_id, task_id
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(10)
+    with session_proc.other_session(emulator.base_url, tmp_path) as found:  # once the other session's task runs
+        yield found
 
 
 def test_a_second_session_leaves_the_first_sessions_jobs_alone_until_it_dies(
@@ -45,8 +32,7 @@ def test_a_second_session_leaves_the_first_sessions_jobs_alone_until_it_dies(
     assert second.resume() == [] and second.jobs() == []  # not uncertain, not imported twice, not retried
     assert post_task_count(emulator) == 1
 
-    os.kill(proc.pid, signal.SIGKILL)  # the first Blender crashes: its session lock stays behind
-    proc.wait(10)
+    session_proc.crash(proc)  # the first Blender crashes: its session lock stays behind
     (taken,) = second.resume()  # stale lock (pid gone): its unfinished job is taken over
     assert taken.id == job_id and taken.task_id == task_id
     emulator.advance(2000)
@@ -57,17 +43,8 @@ def test_a_second_session_leaves_the_first_sessions_jobs_alone_until_it_dies(
 def test_a_session_killed_mid_download_leaves_no_part_file_after_the_resume(
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
     emulator.inject("CDN", times=1, trickle=0.2)  # the first download crawls: the kill lands mid-file
-    proc = subprocess.Popen([sys.executable, "-m", "tests.jobs.session_proc", emulator.base_url,
-                             str(tmp_path / "journal"), str(tmp_path / "cache"), "downloading"],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        _, job_id, task_id = proc.stdout.readline().split()
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    with session_proc.other_session(emulator.base_url, tmp_path, "downloading") as (proc, job_id, task_id):
+        session_proc.crash(proc)
     folder = tmp_path / "cache" / task_id
     assert list(folder.glob(".tripo-*.part")), "the crash left its temp file"
     runner = make_runner()

@@ -33,7 +33,7 @@ from . import image_first, previews
 from .generate_ops import TRIPO_OT_generate_form, form_request, form_values
 from .generate_props import FORM_ATTR, TripoGenerateForm
 from .generation import estimated_cost, request_problems
-from .importer import compress_note, gltf_supports_meshopt
+from .decoders import compress_note, gltf_supports_meshopt
 from .text_fit import draw_text, measure_for
 from .preferences_ui import TRIPO_OT_check_key, balance_text
 from .usage_popup import TRIPO_OT_show_usage

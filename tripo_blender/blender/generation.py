@@ -31,7 +31,7 @@ from ..jobs.model import thaw
 from ..rules import generate as form
 from ..rules.errors import UserError
 from .image_inputs import ImageSlot, concept_task, prepare_image
-from .importer import blender_and_meshopt, gltf_supports_meshopt
+from .decoders import blender_and_meshopt, gltf_supports_meshopt
 from .runtime import runtime
 
 __all__ = ["GenerateRequest", "GenerationRefused", "Prepare", "request_problems", "estimated_cost", "panel_input",

@@ -29,17 +29,19 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import bpy
 from mathutils import Matrix
 
 from ..jobs.archive import MODEL_SUFFIXES, UnsafeArchiveError, model_in, refusal, unpack
 from ..rules.settings import ImportOptions
+from .decoders import Missing, missing_for
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,16 @@ Tags = Mapping[str, "str | int"]
 
 class ImportFailed(RuntimeError):
     """A result file could not be imported; the message says why and what to do."""
+
+
+class MissingDecoder(ImportFailed):
+    """This Blender lacks what the file needs (a Draco or meshopt decoder, a required glTF
+    extension): nothing was imported, the file stays where it is. ``missing`` says what lacks."""
+
+    def __init__(self, missing: Sequence[Missing], path: Path) -> None:
+        self.missing = tuple(missing)
+        self.path = path
+        super().__init__(" ".join(m.sentence for m in self.missing))
 
 
 @dataclass
@@ -162,15 +174,34 @@ def _run_importer(path: Path, options: ImportOptions) -> None:
         with _quiet_importers():
             result = op(filepath=str(path), **_supported_kwargs(op, kwargs))
     except (RuntimeError, TypeError) as exc:  # operators report failure as RuntimeError
-        raise ImportFailed(f"Blender could not import {path.name}: {_first_line(exc)}") from exc
+        raise ImportFailed(f"Blender could not import {path.name}: {importer_message(exc)}") from exc
     if "FINISHED" not in result:
         raise ImportFailed(f"Blender could not import {path.name} (importer returned {sorted(result)})")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else type(exc).__name__
+#: The line of a Python traceback that names the exception: ``OSError: cannot open …``.
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Za-z_]\w*(?:Error|Exception|Warning|Exit): (?P<message>.+)$")
+
+
+def importer_message(exc: BaseException) -> str:
+    """What an importer's failure says, as one line an artist can read.
+
+    An operator that fails reports ``RuntimeError("Error: Python: Traceback … OSError: <message>
+    Location: <string>:3")``, or just ``"Error: <message>"``. The message is the exception line of
+    the traceback (its text after the exception's type), else the first line; never the
+    "Location:" line Blender appends, never a stack frame.
+    """
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("Location:")]
+    for line in reversed(lines):
+        found = _EXCEPTION_LINE.match(line)
+        if found:
+            return found.group("message").strip()
+    if lines:
+        first = re.sub(r"^(Error|Warning):\s*", "", lines[0])
+        if first and not first.startswith("Python: Traceback"):
+            return first
+    return type(exc).__name__
 
 
 def resolve_model_path(path: str | os.PathLike[str]) -> Path:
@@ -231,6 +262,28 @@ def _is_bare_empty(ob: bpy.types.Object) -> bool:
             and all(abs(ob.matrix_basis[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4)))
 
 
+#: An exporter's node named after the file it came from ("PortalThing.fbx", "f486…524.fbx"): a
+#: helper that only carries the exporter's axis or unit correction, not a part of the model.
+_FILE_NODE = re.compile(r"\.(fbx|obj|glb|gltf|blend|dae|3ds|max|ma|mb|usd[acz]?|stl|ply|abc)(\.\d{3})?$", re.IGNORECASE)
+
+
+def _is_file_node(ob: bpy.types.Object) -> bool:
+    """An Empty named like a file, with nothing but a transform (no animation or constraint)."""
+    return (ob.type == "EMPTY" and bool(_FILE_NODE.search(ob.name)) and ob.parent_type == "OBJECT"
+            and not ob.constraints and ob.animation_data is None and ob.instance_type == "NONE")
+
+
+def _folded_basis(ob: bpy.types.Object, child: bpy.types.Object) -> Matrix | None:
+    """``child``'s basis with ``ob``'s transform folded in, when a basis can hold it exactly (a
+    location, rotation and scale: no shear); None otherwise (``ob`` then stays)."""
+    combined = ob.matrix_basis @ child.matrix_parent_inverse @ child.matrix_basis
+    loc, rot, scale = combined.decompose()
+    again = Matrix.LocRotScale(loc, rot, scale)
+    if any(abs(again[r][c] - combined[r][c]) > 1e-5 * max(1.0, abs(combined[r][c])) for r in range(4) for c in range(4)):
+        return None
+    return combined
+
+
 def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object]:
     """Remove the bare grouping Empties of an import; their children keep their world transform.
 
@@ -239,6 +292,10 @@ def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object
     only has to fold the Empty's parent inverse into the child's (no scene evaluation needed). A
     root Empty is folded only when it has one child (that child becomes the root); with several
     it is the grouping the result needs anyway. Leaf Empties are left alone: they may be markers.
+
+    An Empty named after a file ("PortalThing.fbx", Tripo's "<uuid>.fbx": an exporter's axis or
+    unit correction) over a single child is folded too, its transform moved into the child's
+    basis — only when the basis can hold it exactly (no shear), so nothing moves.
     """
     members = set(objects)
     removed: set[int] = set()  # id() of the wrappers: a removed object can no longer be hashed
@@ -260,7 +317,27 @@ def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object
         members.discard(ob)
         removed.add(id(ob))
         bpy.data.objects.remove(ob, do_unlink=True)
+    for ob in [o for o in objects if id(o) not in removed]:  # after the bare ones: their children are final
+        children = [c for c in ob.children if c in members]
+        if not _is_file_node(ob) or len(children) != 1:
+            continue
+        folded = _folded_basis(ob, children[0])
+        if folded is None:
+            continue
+        _fold_into(ob, children[0], folded, ob.parent if ob.parent in members else None)
+        members.discard(ob)
+        removed.add(id(ob))
+        bpy.data.objects.remove(ob, do_unlink=True)
     return [ob for ob in objects if id(ob) not in removed]
+
+
+def _fold_into(ob: bpy.types.Object, child: bpy.types.Object, basis: Matrix, parent: bpy.types.Object | None) -> None:
+    """Give ``child`` ``ob``'s place: its parent, its parent inverse, and ``basis`` (see
+    :func:`_folded_basis`); the world transform stays the same."""
+    inverse = ob.matrix_parent_inverse.copy() if parent is not None else Matrix.Identity(4)
+    child.parent = parent
+    child.matrix_parent_inverse = inverse
+    child.matrix_basis = basis
 
 
 def _single_root(objects: Sequence[bpy.types.Object], name: str,
@@ -325,9 +402,14 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
     """Import a result file into a new collection ``name`` and return what was created.
 
     ``location`` defaults to the scene's 3D cursor. ``parent_collection`` defaults to the scene's
-    master collection. Raises :class:`ImportFailed` (nothing is left in the scene) on failure.
+    master collection. Raises :class:`ImportFailed` (nothing is left in the scene) on failure, and
+    :class:`MissingDecoder` before trying when this Blender cannot decode what the file needs
+    (:mod:`.decoders`).
     """
     model = resolve_model_path(path)
+    missing = missing_for(model)
+    if missing:  # asked before importing: the importer would fail with a traceback, or worse, half-way
+        raise MissingDecoder(missing, model)
     scene, _ = _context_scene()
     objects_before = set(bpy.data.objects)
     actions_before = set(bpy.data.actions)
@@ -425,84 +507,3 @@ def string_tag(ob: bpy.types.ID, name: str) -> str | None:
     except KeyError:
         return None
     return value if isinstance(value, str) else None
-
-
-_MESHOPT_SUPPORT: bool | None = None
-_MESHOPT_REASON: str | None = None
-
-
-def gltf_supports_meshopt(probe: Callable[[], bool] | None = None) -> bool:
-    """Whether this Blender's glTF importer can open meshopt-compressed GLBs (Tripo's ``compress``).
-
-    Blender ≤ 5.1 refuses ``EXT_meshopt_compression``; 5.2+ lists it, but some builds (the PyPI
-    ``bpy`` wheels, Debian's package) ship without the decoder library, and the import then fails
-    with "Meshopt decoder library not found". So we ask what the importer can really do, once:
-    it must manage the extension *and* its decoder library must load (the way the importer loads
-    it). A later Blender that gains support is recognised without an add-on update.
-    """
-    global _MESHOPT_SUPPORT
-    if _MESHOPT_SUPPORT is None:
-        _MESHOPT_SUPPORT = (probe or _probe_meshopt)()
-    return _MESHOPT_SUPPORT
-
-
-def meshopt_unavailable_reason() -> str | None:
-    """Why compressed GLBs cannot be imported here (for the UI), or ``None`` when they can."""
-    if gltf_supports_meshopt():
-        return None
-    return _MESHOPT_REASON or "this Blender's glTF importer cannot open meshopt GLBs"
-
-
-def blender_and_meshopt() -> str:
-    """This Blender's version with the meshopt probe's reason, for messages that refuse Compress:
-    "5.2.4 (this build of Blender lacks the meshopt decoder library)"."""
-    return f"{bpy.app.version_string} ({meshopt_unavailable_reason() or 'no meshopt'})"
-
-
-def compress_note() -> str:
-    """The line drawn where Compress is greyed out: why it is not offered here."""
-    return f"No Compress: {meshopt_unavailable_reason()}"
-
-
-def _probe_meshopt() -> bool:
-    global _MESHOPT_REASON
-    try:
-        from io_scene_gltf2.io.imp import gltf2_io_gltf  # type: ignore[import-not-found]
-    except ImportError:
-        _MESHOPT_REASON = "the glTF importer is not available"
-        return False
-    settings = {"import_user_extensions": [], "loglevel": logging.CRITICAL}
-    try:
-        reader = gltf2_io_gltf.glTFImporter("", settings)
-    except (TypeError, KeyError, AttributeError):
-        _MESHOPT_REASON = "the glTF importer could not be asked"
-        return False
-    if "EXT_meshopt_compression" not in getattr(reader, "extensions_managed", []):
-        _MESHOPT_REASON = "its glTF importer does not support meshopt compression"
-        return False
-    return _meshopt_decoder_loads()
-
-
-def _meshopt_decoder_loads() -> bool:
-    """Whether the importer's meshopt decoder library is present and loadable (5.2+ importers).
-
-    Mirrors ``MeshoptDecoder.load_library`` (io_scene_gltf2/io/imp/gltf2_io_binary_meshopt.py):
-    find the ``bf_intern_meshopt_bridge`` library, then ``ctypes.CDLL`` it. Loading is cheap and
-    has no side effect beyond mapping the library, which the importer would do anyway.
-    """
-    global _MESHOPT_REASON
-    import ctypes
-
-    try:
-        from io_scene_gltf2.io.imp.gltf2_io_binary_meshopt import MeshoptDecoder  # type: ignore[import-not-found]
-    except ImportError:
-        # An importer that manages the extension without this module decodes some other way.
-        return True
-    try:
-        path = MeshoptDecoder.find_library()
-        ctypes.CDLL(str(path.resolve()))
-    except Exception as exc:  # the importer's own ImportError, OSError from ctypes, …
-        log.info("meshopt decoder unavailable: %s", exc)
-        _MESHOPT_REASON = "this build of Blender lacks the meshopt decoder library"
-        return False
-    return True

@@ -51,19 +51,22 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from ..client.config import redact
+from ..client.models import format_credits
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState, whole_error
 from ..jobs.kinds import CHECK_RIGGABLE
+from ..jobs.stand_in import STAND_IN_FORMAT, stand_in_cost, stand_in_spec
+from ..rules.generate import cost_phrase
 from . import previews
 from ..rules.account import OFFLINE_HINT, UserError, code_hint
 from . import file_manager
 from .importer import can_import
-from .landing import waiting_for_object_mode
+from .landing import convert_offer, waiting_for_object_mode
 from ..rules.settings import Connection
 from .settings import snapshot
-from .post_process import rig_check
 from .windows import tag_redraw
 from .runtime import online_access, runtime
 from .text_fit import Measure, draw_text, measure_for, shorten
+from .uncertain_view import draw_search, is_unsure, send_again_warning, status_text
 
 __all__ = [
     "RowStatus",
@@ -112,12 +115,13 @@ FILTERS: dict[str, tuple[str, frozenset[JobState]]] = {
     "DONE": ("Done", frozenset({JobState.DONE})),
     "FAILED": ("Failed", frozenset({JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})),
 }
-#: What "Clear Finished" removes. Not "uncertain": that one waits for the artist's decision.
+#: The states "Clear Finished" may remove (:func:`clearable` decides per job).
 FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 #: Lines one text of an open row (note, error, suggestion…) draws at most; the rest of a longer
 #: one is in the row's tooltip and in Copy Details. A server's 1 MB error drew 30,017 labels.
 MAX_TEXT_LINES = 6
-#: Labels one row draws at most, open: name, status, kind, and five texts of MAX_TEXT_LINES.
+#: Labels one row draws at most, open: name, status, kind, four texts of MAX_TEXT_LINES (note,
+#: error, suggestion, hint) and a few single lines (an uncertain search's "more tasks" line).
 MAX_ROW_LINES = 3 + 5 * MAX_TEXT_LINES
 _MAX_GUESS = 99.0  # extrapolated progress never claims the task is done
 _BUTTON = 24  # one icon button beside a row's name, in pixels at UI scale 1
@@ -188,6 +192,10 @@ def _sentence(text: str) -> str:
 
 
 def _with_note(text: str, job: Job) -> str:
+    """``text`` with the job's note in brackets — or the note alone when it already says ``text``
+    ("Cancelled by you", never "Cancelled (cancelled by you)")."""
+    if job.note and job.note.lower().startswith(text.lower()):
+        return _sentence(job.note)
     return f"{text} ({job.note})" if job.note else text
 
 
@@ -256,13 +264,13 @@ def row_status(job: Job, now: float | None = None, progress: float | None = None
     if state == JobState.IMPORTING:
         return RowStatus("Importing into the scene", 1.0, icon)
     if state == JobState.DONE:
-        credits = f", {job.consumed_credit:g} credits" if job.consumed_credit else ""
+        credits = f", {format_credits(job.consumed_credit)} credits" if job.consumed_credit else ""
         return RowStatus(f"Done{credits}", None, icon)
     if state == JobState.FAILED:
         return RowStatus(_with_note("Failed", job), None, icon)
     if state == JobState.CANCELLED:
         return RowStatus(_with_note("Cancelled", job), None, icon)
-    return RowStatus("Uncertain: may have been charged", None, icon)
+    return RowStatus(status_text(job), None, icon)
 
 
 def cancel_message(job: Job) -> str:
@@ -273,6 +281,9 @@ def cancel_message(job: Job) -> str:
     if job.state == JobState.SUBMITTING:
         return (f"Stopped \"{job.name}\". Its request may already have reached Tripo, so credits may still "
                 "be charged.")
+    if is_unsure(job):  # its earlier request may have created a task: never "nothing was charged"
+        return (f"Stopped \"{job.name}\". Its earlier request may have reached Tripo and been charged; Retry "
+                "still looks for its task, for free.")
     return f"Cancelled \"{job.name}\" before it was sent: nothing was charged."
 
 
@@ -296,6 +307,8 @@ def error_report(job: Job, connection: Connection) -> str:
             lines.append(text)
 
         add(f"Error: {whole.message}")
+        if whole.detail:
+            add(f"Details: {whole.detail}")
         if whole.suggestion:
             add(f"Suggestion: {whole.suggestion}")
         hint = code_hint(error.code, connection)
@@ -390,11 +403,17 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
         _draw_line(column, job, status.text, line)
     if waiting:
         _job_button(column, TRIPO_OT_job_land_now.bl_idname, job, 'IMPORT', "Land Now")
+    draw_search(column, job, expanded=expanded)  # an uncertain job: the tasks to pick, Send Again
     if job.state == JobState.DONE and job.note and not expanded:  # how it landed, when not the obvious way
         _draw_line(column, job, job.note, line, icon='INFO')
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED) \
             and not expanded:
         _draw_line(column, job, redact(error_line(job)), line, icon='ERROR')
+    offer = convert_offer(job, runtime.jobs()) if job.state == JobState.FAILED else None
+    if offer:  # a result this Blender cannot decode: the fix that works here, on the row itself
+        row = column.row(align=True)
+        _job_button(row, TRIPO_OT_job_convert.bl_idname, job, 'FILE_REFRESH', offer)
+        _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
     if expanded:
         _draw_details(layout.box(), job, measure, connection)
 
@@ -421,9 +440,6 @@ def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) 
     if job.note:
         draw_text(box, job.note, measure, icon='INFO', max_lines=MAX_TEXT_LINES)
     if job.state == JobState.DONE:
-        if job.kind == CHECK_RIGGABLE.name:  # an answer, not a file: say it here as in the Rig dialog
-            check = rig_check(job)
-            draw_text(box, check.text, measure, icon=check.icon, max_lines=MAX_TEXT_LINES)
         if previews.has(job.id):
             box.template_icon(icon_value=previews.icon_id(job.id), scale=_THUMBNAIL_SCALE)
         if job.files:  # nothing to re-import or show for jobs that downloaded nothing
@@ -444,22 +460,40 @@ def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) ->
     hint = code_hint(error.code, connection)
     if hint:
         draw_text(box, hint, measure, max_lines=MAX_TEXT_LINES)
-    details = [f"code {error.code}"] if error.code is not None else []
-    if error.trace_id:
-        details.append(f"trace id {error.trace_id}")
-    if details:
-        draw_text(box, _sentence(", ".join(details)), measure, max_lines=MAX_TEXT_LINES)
+    # the route, the code and the trace id are for support: Copy Details has them, the row has words
     row = box.row(align=True)
     _job_button(row, "tripo.job_copy_error", job, 'COPYDOWN', "Copy Details")
     if job.files:
         _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
 
 
+def listed(job: Job) -> bool:
+    """Whether ``job`` has a row in the Jobs panel. The free riggability check does not: the Rig
+    dialog asks it and shows its answer, and a row per check ("Riggable? …") only crowded the
+    list with entries nobody acts on. Scripts get the check's job itself."""
+    return job.kind != CHECK_RIGGABLE.name
+
+
+def clearable(job: Job) -> bool:
+    """Whether "Clear Finished" removes ``job``: done, or failed/cancelled with nothing left that a
+    Retry could get for free.
+
+    Why not every failure: a failed or stopped job whose task Tripo made (a download or import that
+    failed, a wait the artist stopped) holds a paid result that Retry fetches for free, and an
+    uncertain one may have been charged; clearing them with the done ones would throw that away
+    without a word. An artist clearing "finished" rows means the ones that are over; those stay,
+    and the report says how many and why (each has its own Remove button).
+    """
+    if job.state == JobState.DONE:
+        return True
+    return job.state in FINISHED and (not job.can_retry or job.retry_resends)
+
+
 def _draw_filters(layout: Any, jobs: list[Job]) -> None:
     row = layout.row(align=True)
     for key, (text, _states) in FILTERS.items():
         row.operator("tripo.jobs_filter", text=text, depress=VIEW.filter == key).state = key
-    if any(job.state in FINISHED for job in jobs):
+    if any(clearable(job) for job in jobs):
         layout.operator("tripo.jobs_clear_finished", icon='TRASH')
 
 
@@ -493,7 +527,7 @@ class TRIPO_PT_jobs(bpy.types.Panel):
         measure = measure_for(context)
         if not online_access():
             draw_text(layout, OFFLINE_HINT, measure, icon='INTERNET_OFFLINE')
-        jobs = runtime.jobs()
+        jobs = [job for job in runtime.jobs() if listed(job)]
         if not jobs:
             layout.label(text="No jobs yet", icon='INFO')
             return
@@ -560,14 +594,21 @@ class TRIPO_OT_jobs_page(bpy.types.Operator):
 class TRIPO_OT_jobs_clear_finished(bpy.types.Operator):
     bl_idname = "tripo.jobs_clear_finished"
     bl_label = "Clear Finished"
-    bl_description = ("Remove done, failed and cancelled jobs from the list. Imported objects and downloaded "
-                      "files stay; uncertain jobs stay until you decide")
+    bl_description = ("Remove done jobs, and failed or cancelled ones Retry could not get for free, from the list. "
+                      "Imported objects and downloaded files stay; jobs whose Retry is free or that may have been "
+                      "charged (uncertain) stay until you remove them")
     bl_options = {'INTERNAL'}
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        removed = sum(1 for job in runtime.jobs() if job.state in FINISHED and runtime.forget(job.id))
+        removed = sum(1 for job in runtime.jobs() if listed(job) and clearable(job) and runtime.forget(job.id))
         VIEW.expanded &= {job.id for job in runtime.jobs()}
-        self.report({'INFO'}, f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list.")
+        kept = sum(1 for job in runtime.jobs() if listed(job) and not job.state.is_active)
+        text = f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list."
+        if kept:
+            text += (f" Kept {kept} failed, stopped or uncertain job{'s' if kept != 1 else ''}: Retry may still get "
+                     f"{'them' if kept != 1 else 'it'} for free (or {'they' if kept != 1 else 'it'} may have been "
+                     "charged). Remove each with its own button.")
+        self.report({'INFO'}, text)
         tag_redraw()
         return {'FINISHED'}
 
@@ -600,6 +641,21 @@ class _JobOperator(bpy.types.Operator):
         """What the operator does with its job (subclasses)."""
         raise NotImplementedError
 
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        """(title, message, button) when clicking must be confirmed first (it may cost); None: it acts at once."""
+        return None
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        job = self.job()
+        if job is None:
+            return {'CANCELLED'}
+        asked = self.confirmation(job)
+        if asked is None:
+            return self.execute(context)
+        title, message, button = asked
+        return window_manager(context).invoke_confirm(self, event, title=title, message=message, confirm_text=button,
+                                                      icon='WARNING')
+
 
 class TRIPO_OT_job_cancel(_JobOperator):
     bl_idname = "tripo.job_cancel"
@@ -630,21 +686,45 @@ class TRIPO_OT_job_retry(_JobOperator):
     bl_description = ("Try this job again. When Tripo has to generate it anew this sends a new request that "
                       "costs credits, and you are asked first")
 
-    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
-        job = self.job()
-        if job is None:
-            return {'CANCELLED'}
-        if job.retry_resends:
-            return window_manager(context).invoke_confirm(
-                self, event, title="Send a New Paid Request?", message=retry_warning(job),
-                confirm_text="Retry", icon='WARNING')
-        return self.execute(context)
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        return ("Send a New Paid Request?", retry_warning(job), "Retry") if job.retry_resends else None
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         resends = job.retry_resends
         runtime.retry(job.id)
         what = "sent again" if resends else "resumed (no new charge)"
+        if is_unsure(job):
+            what = "is looked for on Tripo (no new charge)"
         self.report({'INFO'}, f"\"{job.name}\" {what}.")
+        return {'FINISHED'}
+
+
+class TRIPO_OT_job_send_again(_JobOperator):
+    bl_idname = "tripo.job_send_again"
+    bl_label = "Send Again"
+    bl_description = ("Send this uncertain job's request again. Its first request may have created and charged a "
+                      "task Tripo has not shown, so this may charge a second time; you are asked first")
+
+    def confirmation(self, job: Job) -> tuple[str, str, str] | None:
+        return "Send Again — May Charge a Second Time?", send_again_warning(job), "Send Again"
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        runtime.send_again(job.id)
+        self.report({'WARNING'}, f"\"{job.name}\" sent again: it may be charged a second time.")
+        return {'FINISHED'}
+
+
+class TRIPO_OT_job_follow_candidate(_JobOperator):
+    bl_idname = "tripo.job_follow_candidate"
+    bl_label = "Follow This Task"
+    bl_description = ("Tripo has more than one task that could be this job's (or one whose request it does not "
+                      "show): follow this one as the job's result. Free: nothing is sent")
+
+    task_id: bpy.props.StringProperty(name="Task", options={'HIDDEN', 'SKIP_SAVE'})
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        runtime.follow_candidate(job.id, self.task_id)
+        self.report({'INFO'}, f"\"{job.name}\" follows task {self.task_id} (no new charge).")
         return {'FINISHED'}
 
 
@@ -694,6 +774,33 @@ class TRIPO_OT_job_land_now(_JobOperator):
         return {'FINISHED'}
 
 
+class TRIPO_OT_job_convert(_JobOperator):
+    bl_idname = "tripo.job_convert"
+    bl_label = "Convert"
+    bl_description = ("Have Tripo convert this result to FBX, which this Blender can open, and land it in place of "
+                      "the result it could not open (a new request that costs credits; you are asked first)")
+
+    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
+        job = runtime.job(self.job_id)
+        if job is None or convert_offer(job, runtime.jobs()) is None:
+            return self.execute(context)  # act() (or the lookup) says why there is nothing to convert
+        return window_manager(context).invoke_confirm(
+            self, event, title="Send a New Paid Request?", confirm_text="Convert", icon='QUESTION',
+            message=f"Tripo converts \"{job.name}\" to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))}); "
+                    "it lands here as this result would have.")
+
+    def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
+        if convert_offer(job, runtime.jobs()) is None:  # a script, or a second click after the first
+            self.report({'WARNING'}, f"\"{job.name}\" needs no conversion (or one is already under way).")
+            return {'CANCELLED'}
+        try:
+            converting = runtime.submit(stand_in_spec(job))
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        self.report({'INFO'}, f"Sent \"{converting.name}\" to Tripo: it lands in place of \"{job.name}\".")
+        return {'FINISHED'}
+
+
 class TRIPO_OT_job_open_folder(_JobOperator):
     bl_idname = "tripo.job_open_folder"
     bl_label = "Open Folder"
@@ -739,8 +846,11 @@ CLASSES: tuple[type, ...] = (
     TRIPO_OT_jobs_clear_finished,
     TRIPO_OT_job_cancel,
     TRIPO_OT_job_retry,
+    TRIPO_OT_job_send_again,
+    TRIPO_OT_job_follow_candidate,
     TRIPO_OT_job_reimport,
     TRIPO_OT_job_land_now,
+    TRIPO_OT_job_convert,
     TRIPO_OT_job_open_folder,
     TRIPO_OT_job_remove,
     TRIPO_OT_job_copy_error,

@@ -14,7 +14,9 @@ and the ``JobSpec.meta`` conventions (README, "Conventions the layers share"):
 * **RETARGET** (``retarget_animation``): the animations go onto the *existing* armature of the
   rigged model (``meta.target_armature``, else found by the rig task's tag) with
   :func:`.rigging.apply_retarget`; the file's copy of the character is deleted, so a model never
-  gets a second character and a later retarget adds more actions to the same armature;
+  gets a second character and a later retarget adds more actions to the same armature. A task
+  that answered one file per animation (``model``, ``model_2``…: :func:`model_files`) lands the
+  same way: every file is imported and all their animations go onto that one armature;
 * **IMAGE** (``text_to_image``, ``image_to_multiview``: the generate panel's "Image first"): Blender
   images, no object (:mod:`.concept_images`);
 * **REPLACE** — every other post-process (texture, convert, segment, complete, low poly, and the
@@ -39,29 +41,35 @@ Rules that hold for all of them, and why:
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence, cast
+from typing import Any, Iterable, Mapping, Sequence, cast
 
 import bpy
 
-from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job
+from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job, JobState
 from ..jobs import Landing as Arrival
 from ..jobs.kinds import KINDS, MODEL_OUTPUTS, THUMBNAIL_OUTPUT
+from ..jobs.stand_in import STAND_IN_FORMAT, conversion_of, stand_in_cost, stand_in_for
 from ..jobs.verify import intent_time
+from ..client.models import TaskOutput
+from ..rules.generate import cost_phrase
 from .importer import (JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, Tags,
                        can_import, import_result, push_undo, task_id_of)
 from .naming import character_of, followed_character, followed_result_name, name_result, result_name
 from .concept_images import land_images
+from .decoders import missing_for
 from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_like_source
-from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, land_rig
+from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig
 from .sources import DEFAULT_PLACEMENT, source_of
 from .uploads import SOURCE_UID_META, object_with_uid, remember
 from ..rules.tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, created_tags, followed_tags, generation_tags,
                    has_parts, result_task_type, rig_tags, strip_duplicate_suffix)
 from .windows import main_window_override
 
-__all__ = ["Landing", "import_job", "import_plain", "arrival_of", "waiting_for_object_mode", "model_file",
+__all__ = ["Landing", "import_job", "missing_decoder_advice", "convert_offer", "import_plain", "arrival_of",
+           "waiting_for_object_mode", "model_file", "model_files",
            "result_tags", "placement"]
 
 log = logging.getLogger(__name__)
@@ -77,6 +85,13 @@ def model_file(files: Mapping[str, str]) -> str | None:
         if key in files:
             return files[key]
     return next((path for key, path in sorted(files.items()) if key != THUMBNAIL_OUTPUT), None)
+
+
+def model_files(files: Mapping[str, str]) -> list[str]:
+    """Every model file among a job's downloads, in order: :func:`model_file`, then the further
+    files of a task that answered one file per animation (``model_2``, ``model_3``…)."""
+    first = model_file(files)
+    return ([first] if first is not None else []) + [files[k] for k in TaskOutput.further_models(files)]
 
 
 def placement(job: Job) -> tuple[float, float, float] | None:
@@ -160,12 +175,43 @@ class Landing:
 LOCAL_SOURCE = "local mesh"
 
 
+def missing_decoder_advice(job: Job) -> str:
+    """What to do about a result this Blender cannot decode (:class:`.importer.MissingDecoder`):
+    the row's Convert button, with its price, and where the file is."""
+    if not job.task_id:
+        return "The downloaded file stays in its folder (Folder): open it in a Blender that has the decoder."
+    return (f"Convert (on this row) has Tripo turn it into an {STAND_IN_FORMAT} file, which this Blender opens, "
+            f"and lands it here ({cost_phrase(stand_in_cost(job))}). The downloaded file stays in its folder.")
+
+
+def convert_offer(job: Job, jobs: Iterable[Job]) -> str | None:
+    """The label of the row's Convert button ("Convert to FBX (≈ 5 credits)") when ``job`` failed
+    only because this Blender cannot decode its file (asked again here: the journal may bring back
+    such a row in a Blender that can), and no conversion of it is under way or landed."""
+    if job.state != JobState.FAILED or not job.task_id:
+        return None
+    path = model_file(job.files)
+    if path is None or not os.path.isfile(path) or not missing_for(path):
+        return None
+    if conversion_of(job, jobs) is not None:
+        return None
+    return f"Convert to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))})"
+
+
 def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
     """Land ``job``'s downloaded result in the scene (see the module docstring).
 
     Raises :class:`ImportFailed` when there is nothing to import or Blender refuses the file
-    (nothing is left in the scene then).
+    (nothing is left in the scene then), :class:`.importer.MissingDecoder` before trying when this
+    Blender cannot decode it. A conversion asked for such a result (:mod:`..jobs.stand_in`) lands
+    as that result would have: its name, its place, its tags.
     """
+    original = stand_in_for(job)
+    if original is not None:
+        landing = import_job(original, files, options)
+        landing.note = " ".join(n for n in (f"Landed in place of \"{original.name}\" (as {STAND_IN_FORMAT}).",
+                                            landing.note) if n)
+        return landing
     if arrival_of(job.kind) == Arrival.IMAGE:  # "Image first": Blender images for the panel, no object
         images = land_images(job, files)
         with main_window_override():
@@ -191,9 +237,12 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
         result = import_plain(job, files, options, tags=_tags(job, files), undo=False)
         _tag_parts(job, result.objects)
         _name_new(job, result)
+        further = _import_further(job, files, options, result)
         with main_window_override():
             push_undo(f"Import Tripo result {job.name}")
-        return Landing(result.objects)
+        return Landing([*result.objects, *(ob for each in further for ob in each.objects)],
+                       f"Tripo answered one file per animation: imported all {len(further) + 1}, each as a "
+                       "character of its own." if further else "")
     with main_window_override():
         if arrival == Arrival.RETARGET:
             landing = _land_retarget(job, files, options, source_task)
@@ -350,20 +399,57 @@ def _root_of(ob: bpy.types.Object) -> bpy.types.Object:
     return root if root is not None else ob
 
 
+def _import_each(job: Job, paths: Sequence[str], options: ImportOptions) -> list[ImportResult]:
+    """Import model files of ``job``, each into its own collection. All or nothing: when Blender
+    refuses one, those already imported are removed and the error raised."""
+    results: list[ImportResult] = []
+    try:
+        for path in paths:
+            results.append(_import(job, {MODEL_OUTPUTS[0]: path}, options))
+    except BaseException:
+        for result in results:
+            discard_import(result)
+        raise
+    return results
+
+
+def _import_further(job: Job, files: Mapping[str, str], options: ImportOptions,
+                    first: ImportResult) -> list[ImportResult]:
+    """The further files of a task followed by id that answered one file per animation (no armature
+    of ours to put them on): each lands like the first, so nothing paid for stays on disk only.
+    Refused by Blender, the first is removed too (the landing is all or nothing)."""
+    try:
+        further = _import_each(job, model_files(files)[1:], options)
+    except BaseException:
+        discard_import(first)
+        raise
+    for result in further:
+        _name_new(job, result)
+    return further
+
+
+def _as_characters(job: Job, results: Sequence[ImportResult], source: bpy.types.Object | None) -> list[bpy.types.Object]:
+    """Keep retarget imports as characters of their own (named after the step): the fallback."""
+    for result in results:
+        _name_step(job, result, source)
+    return [ob for result in results for ob in result.objects]
+
+
 def _land_retarget(job: Job, files: Mapping[str, str], options: ImportOptions, source_task: str) -> Landing:
-    """Move the animations onto the rig's armature; keep the file as a character only if that fails."""
+    """Move the animations of every file onto the rig's armature; keep the files as characters
+    only if that fails."""
     target = _target_armature(job, source_task)
-    result = _import(job, files, options)
+    results = _import_each(job, model_files(files), options)
+    what = "the animated model as a new character" if len(results) == 1 else \
+        f"the {len(results)} animated models (one per animation) as new characters"
     if target is None:
-        _name_step(job, result, None)
-        return Landing(result.objects, "The rigged character is not in the scene (deleted meanwhile, or never "
-                                       "imported): imported the animated model as a new character at the 3D cursor.")
+        return Landing(_as_characters(job, results, None), "The rigged character is not in the scene (deleted "
+                       f"meanwhile, or never imported): imported {what} at the 3D cursor.")
     presets = [str(p) for p in job.spec.meta.get("presets", ())]
     try:
-        actions = apply_retarget(target, result, presets, character=character_of(_root_of(target), target.name),
+        actions = apply_retarget(target, results, presets, character=character_of(_root_of(target), target.name),
                                  fit_frame_range=bool(job.spec.meta.get("fit_frame_range", False)))
     except RetargetFailed as exc:
-        _name_step(job, result, target)
-        return Landing(result.objects, f"Could not add the animations to {target.name} ({exc}): imported them "
-                                       "as a separate character at the 3D cursor.")
+        return Landing(_as_characters(job, results, target),
+                       f"Could not add the animations to {target.name} ({exc}): imported {what} at the 3D cursor.")
     return Landing([], f"Added {', '.join(a.name for a in actions)} to {target.name}.")

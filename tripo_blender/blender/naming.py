@@ -116,12 +116,29 @@ def _step_name(base: str, step: str) -> str:
     return f"{base} {number}"
 
 
+def _free_name(name: str, root: bpy.types.Object, collection: bpy.types.Collection | None) -> str:
+    """``name``, or "``name`` 2", "``name`` 3"… — the first that no other object and no other
+    collection has: a second "Knight (textured)" must not become "Knight (textured).001"."""
+    def taken(candidate: str) -> bool:
+        other = bpy.data.objects.get(candidate)
+        group = bpy.data.collections.get(candidate) if collection is not None else None
+        return (other is not None and other != root) or (group is not None and group != collection)
+
+    if not taken(name):
+        return name
+    number = 2
+    while taken(f"{name} {number}"):
+        number += 1
+    return f"{name} {number}"
+
+
 def name_result(root: bpy.types.Object, objects: Iterable[bpy.types.Object], name: str, character: str,
                 collection: bpy.types.Collection | None = None) -> None:
-    """Name a landed result: its root (and collection) ``name``, stamped with ``character``;
-    generic object names after the result, each object's data after its object, materials as
-    :func:`_rename_materials` says."""
+    """Name a landed result: its root (and collection) ``name`` — numbered when another result has
+    it ("Knight (textured) 2") — stamped with ``character``; generic object names after the
+    result, each object's data after its object, materials as :func:`_rename_materials` says."""
     objects = list(objects)
+    name = _free_name(name, root, collection)
     root.name = name
     root[CHARACTER_PROP] = character
     if collection is not None:

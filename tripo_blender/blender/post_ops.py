@@ -43,13 +43,14 @@ from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, R
 from ..rules import generate as form
 from ..rules.account import UserError
 from .image_inputs import named_slot, prepare_image
-from .importer import blender_and_meshopt, can_import, compress_note, gltf_supports_meshopt, string_tag
+from .decoders import blender_and_meshopt, compress_note, gltf_supports_meshopt
+from .importer import can_import, string_tag
 from .job_list import window_manager
 from .text_fit import dialog_measure, draw_text
 from .mesh_export import UV_MAX_TRIANGLES, triangle_count
 from .post_process import (Target, Unavailable, auto_rig_version, part_names, rig_check, rig_check_job, rig_v1_fits,
                            target_of, unavailable, version_label)
-from .rig_dialog import draw_rig_button
+from .rig_dialog import draw_greyed_confirm, draw_rig_button
 from .runtime import runtime
 from .sources import DEFAULT_PLACEMENT, Source, expiry_text, post_process_spec
 from ..rules.tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
@@ -466,7 +467,7 @@ class TRIPO_OT_check_riggable(_PostProcess):
         return self.execute(context)  # free: nothing to confirm
 
     def outcome(self, target: Target) -> str:
-        return "the answer shows in the Rig dialog and the Jobs panel"
+        return "the answer shows in the Rig dialog (free checks stay out of the Jobs list)"
 
 
 _DETECTED = "DETECTED"
@@ -609,6 +610,18 @@ _RETARGET_FORMAT_ITEMS = (
 )
 
 
+def preset_group_of(target: Target) -> str | None:
+    """The preset group that fits the rig of ``target`` (``biped``, ``quadruped``…), or None when
+    its rig type is unknown (a rig followed by task id whose type Tripo did not echo): then every
+    group is offered. A rig of ours without a type was rigged with Tripo's default, a biped."""
+    root = target.source.root
+    rig_type = string_tag(root, RIG_TYPE_PROP) if root is not None else None
+    if rig_type is None:
+        return None
+    rig_type = rig_type or RigType.BIPED.value
+    return rig_type if rig_type in {group for group, _ in PRESET_GROUPS} else None
+
+
 class TRIPO_OT_retarget(_PostProcess):
     """Animate a rigged Tripo model with preset animations (costs credits per animation). They are
     added to the model's armature as named actions"""
@@ -660,21 +673,31 @@ class TRIPO_OT_retarget(_PostProcess):
         where = f"'{armature.name}'" if armature is not None else "the rigged model's armature"
         return f"the animations are added to {where} when done"
 
+    def check(self, context: bpy.types.Context) -> bool:
+        """Redraw after every change: the count and the Retarget button follow the choice."""
+        return True
+
     def draw_options(self, layout: Any, target: Target) -> None:
-        root = target.source.root
-        rig_type = string_tag(root, RIG_TYPE_PROP) if root is not None else None
-        groups = sorted(PRESET_GROUPS, key=lambda g: g[0] != (rig_type or "biped"))  # the rig's own type first
+        rig_type = preset_group_of(target)
+        groups = [g for g in PRESET_GROUPS if rig_type is None or g[0] == rig_type]
         for group, members in groups:
             box = layout.box()
             box.label(text=f"{group.title()}{' (this rig)' if group == rig_type else ''}")
             flow = box.grid_flow(columns=4, even_columns=True)
             for preset in members:
                 flow.prop_enum(self, "presets", preset.value)
+        if rig_type is not None:
+            _fit(layout, f"Presets for other skeletons are not shown: this rig is a {rig_type}.", icon='INFO')
         layout.label(text=f"{len(self.preset_names())} chosen (1–{MAX_ANIMATIONS} per request)")
         col = layout.column()
         col.prop(self, "out_format")
         col.prop(self, "animate_in_place")
         col.prop(self, "fit_frame_range")
+
+    def draw(self, context: bpy.types.Context) -> None:
+        _PostProcess.draw(self, context)
+        if not self.preset_names():  # nothing to send: Retarget greyed until an animation is chosen
+            draw_greyed_confirm(self.layout, self.bl_idname, "Retarget (choose an animation)")
 
 
 # --------------------------------------------------------------------------- convert

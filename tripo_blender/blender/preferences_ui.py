@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
 from . import job_list
+from ..client.models import format_credits
 from ..rules.account import OFFLINE_HINT, BalanceInfo, UserError
 from .runtime import online_access, runtime
 from .text_fit import draw_text, measure_for
@@ -41,15 +42,20 @@ def human_size(size: int) -> str:
 
 
 def balance_text(info: BalanceInfo) -> tuple[str, str]:
-    """The account line and its icon for ``info``."""
-    if info.checking:
+    """The account line and its icon for ``info``.
+
+    A refresh of a balance already known (after every landing, when the charge may have changed)
+    keeps the known line until the answer replaces it: "Checking the key…" for a quarter second
+    after each Generate read as a flicker, and as doubt about a key that works.
+    """
+    if info.checking and info.balance is None:
         return "Checking the key…", 'SORTTIME'
-    if info.error:
+    if info.error and not info.checking:
         return info.error, 'ERROR'
     if info.balance is not None:
-        held = f", {info.frozen:g} held for running tasks" if info.frozen else ""
+        held = f", {format_credits(info.frozen)} held for running tasks" if info.frozen else ""
         when = time.strftime("%H:%M", time.localtime(info.checked_at)) if info.checked_at else ""
-        return f"Key OK: {info.balance:g} credits{held} (checked {when})", 'CHECKMARK'
+        return f"Key OK: {format_credits(info.balance)} credits{held} (checked {when})", 'CHECKMARK'
     return "Key not checked yet", 'INFO'
 
 

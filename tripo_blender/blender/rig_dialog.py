@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 import bpy
 
-__all__ = ["REFRESH_INTERVAL", "draw_rig_button", "watched", "stop"]
+__all__ = ["REFRESH_INTERVAL", "draw_rig_button", "draw_greyed_confirm", "watched", "stop"]
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +85,16 @@ def draw_rig_button(layout: Any, *, riggable: bool | None, pending: bool, rig_an
         _watch(region, waiting)
     if riggable is True or rig_anyway:
         return
+    draw_greyed_confirm(layout, "tripo.rig", "Rig (waiting for the check)" if pending else "Rig",
+                        icon='TIME' if pending else 'CANCEL')
+
+
+def draw_greyed_confirm(layout: Any, idname: str, text: str, icon: str = 'CANCEL') -> None:
+    """Cancel and a greyed confirm button ``text`` instead of the dialog's own OK (Blender leaves
+    its OK out once a dialog draws ``template_popup_confirm``): the dialog says why above it."""
     layout.separator()
     halves = layout.split(factor=0.5)  # as Blender lays out its own: Cancel, then the confirm button
     halves.template_popup_confirm("", text="", cancel_text="Cancel")
-    rig = halves.row()
-    rig.enabled = False  # the dialog's first line says why
-    rig.operator("tripo.rig", text="Rig (waiting for the check)" if pending else "Rig",
-                 icon='TIME' if pending else 'CANCEL')
+    button = halves.row()
+    button.enabled = False
+    button.operator(idname, text=text, icon=icon)

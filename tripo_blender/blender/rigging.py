@@ -11,9 +11,11 @@ Main thread only; bpy only. Two entry points:
     first one active): the user paid for it, and deleting real motion cannot be undone later.
 
 :func:`apply_retarget` (``animate_retarget`` result)
-    The retarget file holds a *copy* of the model with one animation per requested preset. The
+    The retarget file holds a *copy* of the model with one animation per requested preset — or
+    the task answered one file per animation (``output.model_urls``), each a copy with one
+    animation, in request order: their animations are taken together, as if from one file. The
     user already has that model (rigged earlier), so the animations are moved to the user's
-    armature and the copy is deleted. One action per animation, named after its preset
+    armature and the copies are deleted. One action per animation, named after its preset
     (``preset:walk`` -> ``walk``; the landing passes the character: "Knight – walk", so actions
     of several characters stay apart in the Action editor), each in its own NLA track, the first one active and the others
     muted; the scene's frame range is left as the artist set it. A later retarget on the same armature *adds* actions ("walk"
@@ -382,8 +384,9 @@ def _check_same_rig(target: bpy.types.Object, animations: Sequence[SourceAnimati
                     ", ".join(sorted(missing)[:5]))
 
 
-def _discard_import(imported: ImportResult, kept: Sequence[bpy.types.Action]) -> None:
-    """Delete the retarget file's copy of the model, its data, other actions and its collection."""
+def discard_import(imported: ImportResult, kept: Sequence[bpy.types.Action] = ()) -> None:
+    """Delete an import: the retarget file's copy of the model, its data, its actions but ``kept``,
+    and its collection."""
     others = [a for a in imported.actions if a not in kept]
     delete_objects(imported.objects)
     act.remove_actions(others)
@@ -392,30 +395,36 @@ def _discard_import(imported: ImportResult, kept: Sequence[bpy.types.Action]) ->
         bpy.data.collections.remove(job)
 
 
-def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult, preset_names: Sequence[str], *,
-                   scene: bpy.types.Scene | None = None, undo_message: str | None = None,
-                   fit_frame_range: bool = False, character: str | None = None) -> list[bpy.types.Action]:
+def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult | Sequence[ImportResult],
+                   preset_names: Sequence[str], *, scene: bpy.types.Scene | None = None,
+                   undo_message: str | None = None, fit_frame_range: bool = False,
+                   character: str | None = None) -> list[bpy.types.Action]:
     """Move the animations of a retarget import onto ``target_armature``; delete the import.
 
+    ``imported`` may be several imports, one per file of a task that answered one file per
+    animation (in request order): their animations land together, stacked like those of one file,
+    and an animation whose own name matches no preset takes the preset of its place in that order.
     Returns the new actions in file order, the first one active. With ``character`` the actions
     are named "<character> – walk" (:func:`.naming.action_name`), else after the presets alone. Raises :class:`RetargetFailed`
-    (with the import left untouched in its collection, so nothing is lost) when the file holds
-    no skeletal animation or animates bones the armature does not have.
+    (with the imports left untouched in their collections, so nothing is lost) when the files hold
+    no skeletal animation or animate bones the armature does not have.
     """
+    imports = [imported] if isinstance(imported, ImportResult) else list(imported)
     if target_armature.type != "ARMATURE":
         raise RetargetFailed(f"{target_armature.name} is not an armature")
-    if target_armature in imported.objects:
+    if any(target_armature in each.objects for each in imports):
         raise RetargetFailed("the target armature is part of the retarget import itself")
-    animations = source_animations(imported)
+    animations = [anim for each in imports for anim in source_animations(each)]
     if not animations:
         raise RetargetFailed("the retarget result contains no skeletal animation")
     _check_same_rig(target_armature, animations)
     names = assign_preset_names([a.name for a in animations], preset_names)
     if character:
         names = [action_name(character, name) for name in names]
-    landed = land_actions(target_armature, animations, names, tags=_tags_of(imported), scene=scene,
+    landed = land_actions(target_armature, animations, names, tags=_tags_of(imports[0]), scene=scene,
                           fit_frame_range=fit_frame_range)
-    _discard_import(imported, landed)
+    for each in imports:
+        discard_import(each, landed)
     if undo_message:
         push_undo(undo_message)
     log.info("retarget: %s now has %s", target_armature.name, ", ".join(a.name for a in landed))

@@ -27,9 +27,11 @@ Rules, and why:
   runner's network (:meth:`~..jobs.Runner.pause_network`): the jobs keep their state, say
   "paused: online access is off", and continue — without a second POST — once it is back on.
 * **Paid work is never lost or repeated.** On enable the journal brings back unfinished jobs;
-  those with a task resume polling, those that may have been sent show as uncertain and are
-  only resent when the user confirms a retry. The journal is read on a thread and listed by the
-  pump when it is done, so a long history never holds up Blender's start.
+  those with a task resume polling, those that may have been sent show as uncertain (and show
+  their task at once when the disabled instance's worker still journals it); their Retry looks
+  for the task on Tripo, and only a confirmed Send Again sends them again. The journal is read
+  on a thread and listed by the pump when it is done, so a long history never holds up
+  Blender's start.
 """
 
 from __future__ import annotations
@@ -53,10 +55,10 @@ from ..jobs.model import thaw
 from . import previews
 from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
                       check_connection, make_client)
-from .importer import ImportFailed, cursor_location
+from .importer import ImportFailed, MissingDecoder, cursor_location
 from ..rules.settings import Connection, PreferencesSnapshot
 from .settings import ADDON_PACKAGE, snapshot
-from .landing import Landing, import_job, waiting_for_object_mode
+from .landing import Landing, import_job, missing_decoder_advice, waiting_for_object_mode
 from .job_view import JobView
 from .windows import tag_redraw
 
@@ -343,10 +345,24 @@ class Runtime:
 
     def retry(self, job_id: str) -> Job:
         """Retry a failed, cancelled or uncertain job (a new paid request when
-        ``job.retry_resends``; the caller confirms that with the user)."""
+        ``job.retry_resends``; the caller confirms that with the user). An uncertain job only
+        looks for its task on Tripo (free): :meth:`send_again` is what sends it again."""
+        return self._act(lambda runner: runner.retry(job_id))
+
+    def send_again(self, job_id: str) -> Job:
+        """Send an uncertain job's request again — it **may charge a second time**; only on the
+        artist's confirmed request (:meth:`Runner.send_again`)."""
+        return self._act(lambda runner: runner.send_again(job_id))
+
+    def follow_candidate(self, job_id: str, task_id: str) -> Job:
+        """Follow the task the artist picked among those an uncertain job's search listed (free)."""
+        return self._act(lambda runner: runner.follow_candidate(job_id, task_id))
+
+    def _act(self, action: Callable[[Runner], Job]) -> Job:
+        """Run a job action of the runner, its refusals as :class:`UserError`, and show the result."""
         self._ready()
         try:
-            job = self.runner().retry(job_id)
+            job = action(self.runner())
         except OfflineError:
             raise UserError(ONLINE_ACCESS_OFF) from None
         except JobBusyError:
@@ -574,6 +590,9 @@ class Runtime:
     def _import(self, runner: Runner, job: Job, files: Mapping[str, str]) -> None:
         try:
             landing = import_job(job, files, snapshot().import_options)
+        except MissingDecoder as exc:  # nothing tried: the file stays, the row offers a way out
+            log.warning("Job %s: not imported, this Blender lacks %s", job.id, ", ".join(m.extension for m in exc.missing))
+            runner.mark_import_failed(job.id, str(exc), suggestion=missing_decoder_advice(job))
         except ImportFailed as exc:
             log.warning("Job %s: import failed: %s", job.id, exc)
             runner.mark_import_failed(job.id, str(exc))

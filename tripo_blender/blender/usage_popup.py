@@ -21,7 +21,7 @@ the type in the words the Jobs panel uses ("Text to Model") and the date in loca
 
 from __future__ import annotations
 
-import datetime
+import time
 from typing import TYPE_CHECKING, Any
 
 import bpy
@@ -29,7 +29,8 @@ import bpy
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
-from ..client.models import TaskUsageItem
+from ..client.models import TaskUsageItem, format_credits
+from ..client.timestamps import parse_time
 from ..jobs.kinds import by_task_type
 from ..rules.account import UsageInfo
 from .runtime import runtime
@@ -52,20 +53,18 @@ def _type_label(task_type: str | None) -> str:
 def _credits(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value:g}"
+    return format_credits(value)
 
 
 def _date(created_at: str | None) -> str:
-    """``2026-12-05T16:40:00Z`` → ``2026-12-05 17:40`` in local time; the raw text if unreadable."""
+    """``2026-12-05T16:40:00Z`` (or any form :func:`..client.timestamps.parse_time` reads) →
+    ``2026-12-05 17:40`` in local time; the raw text if unreadable."""
     if not created_at:
         return "–"
-    try:
-        moment = datetime.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    except ValueError:
+    moment = parse_time(created_at)
+    if moment is None:
         return created_at
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(moment))
 
 
 def usage_row(item: TaskUsageItem) -> tuple[str, str, str, str]:

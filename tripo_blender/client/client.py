@@ -38,13 +38,14 @@ import requests
 from . import download, payloads, versions
 from .config import GLOBAL_BASE_URL, get_logger, resolve_api_key, resolve_base_url
 from .enums import Animation, ModelStyle, PostStyle, RigSpec, RigType, TaskStatus
-from .errors import DownloadError, TaskWaitCancelled, TaskWaitTimeout, TripoRequestError
+from .errors import (INVALID_PARAMETER_CODE, DownloadError, TaskWaitCancelled, TaskWaitTimeout, TripoAPIError,
+                     TripoRequestError)
 from .inputs import (MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_image, classify_model, classify_upload,
                      upload_filename)
-from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskUsageItem
+from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskOutput, TaskUsageItem
 from .payloads import GenerationOptions, Request
 from .polling import PollSchedule, ProgressEstimator
-from .transport import RetryMode, Transport
+from .transport import RetryMode, Transport, current_guard
 
 __all__ = ["TripoClient"]
 
@@ -128,6 +129,12 @@ class TripoClient:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+    @property
+    def server_clock_offset(self) -> float | None:
+        """Seconds Tripo's clock is ahead of this machine's, from the ``Date`` header of this
+        client's latest answer (None before any); see :attr:`.transport.Transport.server_clock_offset`."""
+        return self._transport.server_clock_offset
 
     # ------------------------------------------------------------------ files
 
@@ -286,16 +293,19 @@ class TripoClient:
 
         Returns ``{"model": path, "pbr_model": path}`` (apiv3 has one model file; ``pbr_model``
         names it too, so code written for v2 keeps working), plus ``base_model`` if the task has
-        a distinct one. All-or-nothing: files are streamed to hidden temp files, verified (size,
+        a distinct one, and ``model_2``, ``model_3``… when a retarget answered one file per
+        animation (``output.model_urls``). All-or-nothing: files are streamed to hidden temp files, verified (size,
         GLB magic) and only then renamed into place; on failure nothing of this call is left
         behind and a ``DownloadError`` (a ``TripoRequestError``) is raised. If the CDN answers
-        403 (expired signed URL), the task is fetched once more for fresh URLs and the download
-        retried. ``on_progress(done_bytes, total_bytes_or_None)`` is called per chunk.
+        403 or 410 (expired signed URL), the task is fetched once more for fresh URLs and that
+        file's download retried (once per file). ``on_progress(done_bytes, total_bytes_or_None)`` is called per chunk.
 
         Raises ValueError if the task did not succeed, FileNotFoundError if ``output_dir`` is
         missing.
         """
-        files = self.download_outputs(task, output_dir, [k for k in ("model", "base_model") if k in task.output.files()],
+        available = task.output.files()
+        models = [k for k in available if TaskOutput.model_index(k) is not None]
+        files = self.download_outputs(task, output_dir, [*models, *(k for k in ("base_model",) if k in available)],
                                       on_progress=on_progress)
         if "model" in files:
             files["pbr_model"] = files["model"]
@@ -608,7 +618,7 @@ class TripoClient:
         original_model_task_id: str,
         animation: Animation | str | list[Animation | str],
         out_format: str | None = "glb",
-        bake_animation: bool | None = True,
+        bake_animation: bool | None = None,
         export_with_geometry: bool | None = False,
         *,
         animate_in_place: bool | None = False,
@@ -617,8 +627,10 @@ class TripoClient:
 
         One animation (an :class:`Animation` or a plain ``"preset:…"`` string) is sent as
         ``animation``; a list (1–5, billed per animation) as ``animations``. The source must be
-        a rig task. ``bake_animation`` is accepted for the seed's callers, but apiv3 no longer
-        has it: it is not sent. ``animate_in_place`` keeps the root where it is (no travel).
+        a rig task. ``bake_animation`` is sent when set (True or False; None, the default, leaves
+        it out): Tripo's JS, Go and Rust SDKs send it, its Python SDK 1.0.0 says apiv3 dropped it,
+        so the service decides, and a refusal (free, 1004) says so. ``animate_in_place`` keeps the
+        root where it is (no travel).
         """
         return self._create_on_source(original_model_task_id, lambda source: payloads.retarget_animation_request(
             source, animation, out_format, bake_animation, export_with_geometry, animate_in_place=animate_in_place,
@@ -690,14 +702,35 @@ class TripoClient:
     # ------------------------------------------------------------------ internals
 
     def _create(self, request: Request) -> str:
-        result = self._transport.api_request("POST", request.route, body=payloads.encode_body(request.body),
-                                             mode=RetryMode.CREATE)
+        guard = current_guard()
+        if guard is not None and guard.creating is not None:
+            guard.creating(request.route, request.body)
+        try:
+            result = self._transport.api_request("POST", request.route, body=payloads.encode_body(request.body),
+                                                 mode=RetryMode.CREATE)
+        except TripoAPIError as exc:
+            if exc.code != INVALID_PARAMETER_CODE or not request.disputed:
+                raise
+            said, suggestion = payloads.disputed_refusal(request.disputed)
+            raise TripoAPIError(exc.code, f"{exc.message} {said}", suggestion, status_code=exc.status_code,
+                                trace_id=exc.trace_id, retry_after=exc.retry_after,
+                                request_id=exc.request_id) from exc
         data = result.data
         task_id = data.get("task_id") if isinstance(data, dict) else None
         if not isinstance(task_id, str) or not task_id:
             raise TripoRequestError(
                 result.status_code,
                 f"POST {request.route} succeeded but the answer has no task_id; a task may have been created.",
+                trace_id=result.trace_id,
+                may_have_reached_server=True,
+            )
+        if not payloads.is_task_id(task_id):
+            # refused here, where it arrives: an id like ' abc' or '../../x' would otherwise go
+            # into every later URL (GET /v3/tasks/{id}), request body and cache folder name
+            raise TripoRequestError(
+                result.status_code,
+                f"POST {request.route} succeeded but its answer names the task {payloads.shown_task_id(task_id)}, "
+                "which is not a valid Tripo task id, so it was not followed; a task may have been created.",
                 trace_id=result.trace_id,
                 may_have_reached_server=True,
             )
@@ -721,7 +754,7 @@ class TripoClient:
         params = {"step": payloads._int(step, "step", minimum=0)} if step is not None else None
         result = self._transport.api_request("GET", f"/v3/tasks/{task_id}", params=params, deadline=deadline,
                                              pause=pause)
-        return Task.from_dict(result.data, trace_id=result.trace_id)
+        return Task.from_dict(result.data, trace_id=result.trace_id, task_id=task_id)
 
     def _upload(self, ref: InputRef) -> str:
         assert ref.kind == "path" and ref.size is not None
@@ -765,10 +798,16 @@ class TripoClient:
         output_dir: str,
         on_progress: download.ProgressCallback | None,
     ) -> None:
-        """Stage every output to a temp file, then publish all; one task refresh on HTTP 403."""
+        """Stage every output to a temp file, then publish all.
+
+        An expired link (:class:`.download.DownloadURLExpired`: 403/410) is answered by reading the
+        task again (``GET /v3/tasks/{id}``, free) for fresh links, once per file: links expire
+        about five minutes after the task finished (Tripo's JS and Rust READMEs), so while one
+        file of several (a retarget's animations) downloads, the next one's link may run out.
+        A file whose fresh link is refused too ends the call: the links are not being renewed.
+        """
         staged: list[tuple[str, str]] = []
         current = task
-        refreshed = False
         try:
             for key, dest in targets.items():
                 tmp = download.new_temp_file(output_dir)
@@ -778,15 +817,17 @@ class TripoClient:
                     download.fetch_to_file(self._transport, current.output.files()[key], tmp, expect_glb=expect_glb,
                                            on_progress=on_progress)
                 except download.DownloadURLExpired:
-                    if refreshed:
-                        raise
-                    log.info("Signed URL of task %s expired; fetching fresh URLs", task.task_id)
+                    log.info("The download link of %s of task %s expired; reading the task for fresh links",
+                             key, task.task_id)
                     current = self._get_task(task.task_id)
-                    refreshed = True
                     url = current.output.files().get(key)
                     if not url:
-                        raise DownloadError(403, f"The URL for {key} expired and the refreshed task has no {key}.") from None
-                    download.fetch_to_file(self._transport, url, tmp, expect_glb=expect_glb, on_progress=on_progress)
+                        raise DownloadError(403, f"The link for {key} expired and the task read again has no {key}.") from None
+                    try:
+                        download.fetch_to_file(self._transport, url, tmp, expect_glb=expect_glb, on_progress=on_progress)
+                    except download.DownloadURLExpired as again:
+                        raise download.DownloadURLExpired(again.status_code, download.EXPIRED_AGAIN.format(
+                            what=again.message), url=again.url) from None
             download.publish(staged)
         except BaseException:
             download.discard(tmp for tmp, _ in staged)

@@ -228,11 +228,11 @@ def migrate_base_url(url: str) -> str:
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/")
     for suffix in (_LEGACY_PATH, "/v3"):
-        if path.endswith(suffix):
+        if path.lower().endswith(suffix):  # hosts and these paths are matched whatever their case
             path = path[: -len(suffix)]
     host = parts.netloc
-    if parts.hostname is not None and parts.hostname in _LEGACY_HOSTS:
-        host = host.replace(parts.hostname, _LEGACY_HOSTS[parts.hostname])
+    if parts.hostname is not None and parts.hostname in _LEGACY_HOSTS:  # urlsplit lower-cases .hostname
+        host = re.sub(re.escape(parts.hostname), _LEGACY_HOSTS[parts.hostname], host, count=1, flags=re.IGNORECASE)
     migrated = urlunsplit((parts.scheme, host, path, parts.query, parts.fragment))
     return migrated if migrated != url.strip().rstrip("/") else url
 

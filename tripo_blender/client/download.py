@@ -10,8 +10,9 @@ the CDN and had no answer to expired signed URLs (§8 #7–#9). Here:
   into place. On any failure every temporary file is removed and a :class:`DownloadError` (a
   ``TripoRequestError``) is raised.
 * Transient failures (5xx, 429, broken connections, short bodies) restart the file from scratch
-  with the transport's back-off. A 403 is not retried here: it almost always means the signed URL
-  expired, which the client answers by fetching the task again for fresh URLs (once).
+  with the transport's back-off. A 403 or 410 is not retried here: it almost always means the
+  signed URL expired (Tripo's links last about five minutes after the task finished; a CDN answers
+  403, some 410 Gone), which the client answers by fetching the task again for fresh URLs.
 * Requests carry no ``Authorization`` header (see :class:`.transport.NoAuth`).
 * Local file names come from the URL path's basename, percent-decoded and reduced to a safe
   character set, never from the query string, and can never climb out of the target folder.
@@ -39,6 +40,7 @@ from .transport import AttemptFailed, RetryMode, Transport, classify_exception, 
 
 __all__ = [
     "DownloadURLExpired",
+    "EXPIRED_STATUSES",
     "ProgressCallback",
     "CHUNK_SIZE",
     "sanitize_filename",
@@ -68,7 +70,15 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 1
 
 
 class DownloadURLExpired(DownloadError):
-    """The CDN refused the signed URL (HTTP 403): it has most likely expired. Get the task again."""
+    """The CDN refused the signed URL (HTTP 403 or 410): it has most likely expired. Get the task again."""
+
+
+#: HTTP statuses with which a CDN refuses a signed link that ran out: 403 (Alibaba Cloud's and
+#: S3's signed URLs, the emulator's default) or 410 Gone.
+EXPIRED_STATUSES = frozenset({403, 410})
+#: What a download says when a link read again right after the first one expired is refused too.
+EXPIRED_AGAIN = ("{what}. Reading the task again gave a link that is refused too: Tripo's download links "
+                 "expire about 5 minutes after a task finishes and are not being renewed for this task now")
 
 
 # --------------------------------------------------------------------------- file names
@@ -236,7 +246,7 @@ def fetch_to_file(
 ) -> int:
     """Download ``url`` into the existing temp file ``path`` (truncated per attempt), verified.
 
-    Returns the byte count. Raises :class:`DownloadURLExpired` on 403, :class:`DownloadError` on
+    Returns the byte count. Raises :class:`DownloadURLExpired` on 403/410, :class:`DownloadError` on
     anything else that failed after retries. Exceptions from ``on_progress`` propagate unchanged
     (a caller can abort a download that way). The caller owns ``path`` and removes it on failure.
     """
@@ -255,9 +265,10 @@ def fetch_to_file(
             raise classify_exception(exc, what=what, url=url, error_cls=DownloadError, mention_processing=False) from exc
         with resp:
             status = resp.status_code
-            if status == 403:
+            if status in EXPIRED_STATUSES:
                 raise AttemptFailed(
-                    DownloadURLExpired(403, f"{what}: the CDN refused the signed URL (expired?)", url=url),
+                    DownloadURLExpired(status, f"{what}: the CDN refused the signed URL (HTTP {status}: expired?)",
+                                       url=url),
                     transient=False,
                 )
             if status != 200:

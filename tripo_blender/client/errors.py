@@ -44,14 +44,21 @@ __all__ = [
     "TaskWaitTimeout",
     "TripoPollTimeoutError",
     "AUTH_FAILED_CODES",
+    "CAUSES",
     "RETRYABLE_API_CODES",
     "RATE_LIMIT_CODES",
+    "INVALID_PARAMETER_CODE",
 ]
 
+#: "Invalid parameter" (HTTP 400): the request was checked and refused, nothing created or charged.
+INVALID_PARAMETER_CODE = 1004
 #: API codes that mean "the server refused *before* doing anything; try again later".
 RATE_LIMIT_CODES = frozenset({1007, 2000})
 #: API codes for which retrying the same request later can succeed (wire notes §6.1).
 RETRYABLE_API_CODES = frozenset({1000, 1001, 1007, 2000, 2014})
+#: Why no HTTP answer came (:attr:`TripoRequestError.cause`): the connection could not be made,
+#: TLS verification failed, no answer in time, or the connection broke mid-answer.
+CAUSES = ("connect", "tls", "timeout", "broken")
 #: Codes of a refused key (apiv3 answers HTTP 401 with code 2; some deployments still use v2's
 #: 1002). Tell them by HTTP 401 first: that also covers a key used in the wrong region.
 AUTH_FAILED_CODES = frozenset({2, 1002})
@@ -72,7 +79,9 @@ class TripoRequestError(TripoError):
     """The HTTP exchange itself failed, or the answer was not a Tripo JSON envelope.
 
     ``status_code`` is the HTTP status, or 0 when no response arrived (connection refused, timeout,
-    dropped connection). ``may_have_reached_server`` is True whenever the request may have been
+    dropped connection); ``cause`` then says which (:data:`CAUSES`: ``"connect"``, ``"tls"``,
+    ``"timeout"``, ``"broken"``; None for an HTTP answer or a local problem), so a caller can tell
+    an artist "no connection" without reading the message. ``may_have_reached_server`` is True whenever the request may have been
     received and processed: a read timeout or a connection dropped after sending, or a garbled
     answer. For ``POST /task`` that means a task may exist and be billed; the client never resends
     in that case, and callers should look the task up instead of blindly creating another.
@@ -86,8 +95,10 @@ class TripoRequestError(TripoError):
         trace_id: str | None = None,
         may_have_reached_server: bool = False,
         url: str | None = None,
+        cause: str | None = None,
     ) -> None:
         self.status_code = status_code
+        self.cause = cause
         self.trace_id = redact(trace_id) if trace_id else trace_id  # a header the server chose
         self.may_have_reached_server = may_have_reached_server
         self.url = url

@@ -12,20 +12,33 @@ are ignored, and extra output keys are kept in ``TaskOutput.extra``; the whole r
 The seed's output fields keep working on apiv3, as in the official SDK 1.0.0: apiv3 returns one
 ``model_url``, which ``model`` and ``pbr_model`` both name; ``rendered_image`` is
 ``rendered_image_url``. :meth:`TaskOutput.files` lists each downloadable file once.
+
+Where Tripo's official sources disagree on a shape (wire reference §11), every shape they show is
+read here, decided by what arrives, so nothing above this module sees two: the task list as
+``{"tasks": {id: task}, "missed": [...]}`` (Python SDK) or ``{"tasks": [task, ...]}`` (JS, Go and
+Rust SDKs, no ``missed``: :meth:`BatchTaskResult.unanswered` names the ids such an answer left
+out, for the caller to ask one by one); ``credits_consumed`` as a number or a decimal string
+(``"12.50"``: never truncated); ``completed_at``, ``running_left_time`` and ``queuing_num``
+present or not; ``splat_url`` and ``depth_image_url`` outputs.
+
+A retarget of several animations may answer ``model_urls`` (one file per animation, in the order
+they were asked for: Tripo's JS/Go/Rust SDKs), with or without ``model_url``. ``TaskOutput``
+reads the two once (:meth:`TaskOutput.from_dict`) and everything else asks ``model_urls``.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from .config import get_logger
 from .enums import RigType, TaskStatus
+from .timestamps import parse_time
 
 __all__ = [
     "Task", "TaskOutput", "Balance", "BatchTaskResult", "TaskUsageItem", "PresignedUpload", "parse_status",
-    "FILE_OUTPUTS", "VIEW_NAMES",
+    "FILE_OUTPUTS", "VIEW_NAMES", "format_credits",
 ]
 
 log = get_logger()
@@ -42,6 +55,7 @@ FILE_OUTPUTS: tuple[tuple[str, str], ...] = (
     ("uv_render", "uv_render_url"),
     ("depth_image", "depth_image_url"),
     ("rendered_video", "rendered_video_url"),
+    ("splat", "splat_url"),
 )
 
 
@@ -87,19 +101,21 @@ def _first(data: dict[str, Any], *keys: str) -> str | None:
 
 
 def _epoch(value: Any) -> int:
-    """Unix seconds from an apiv3 ISO-8601 time (``2026-10-15T00:00:00Z``) or a v2 number; 0 if neither."""
+    """Unix seconds from an apiv3 ISO-8601 time (``2026-10-15T00:00:00Z``, any form :func:`.timestamps.parse_time`
+    reads) or a v2 number; 0 if neither."""
     number = _int(value)
     if number is not None:
         return number
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return 0
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-        return int(parsed.timestamp())
-    return 0
+    seconds = parse_time(value)
+    return int(seconds) if seconds is not None else 0
+
+
+def format_credits(value: float) -> str:
+    """Credits as the user reads them: whole numbers plain (``30``), decimals with up to the two
+    places Tripo uses (``12.5``, ``47725.25``) — never rounded to fewer significant digits the
+    way ``:g`` does (``47725.25`` → ``47725.2``) nor truncated to an integer."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def parse_status(value: Any) -> TaskStatus:
@@ -116,11 +132,27 @@ def parse_status(value: Any) -> TaskStatus:
 #: The output field of an image-to-multiview task holding the four views (named like its task type).
 _VIEWS_KEY = "generate_multiview_image"
 _OUTPUT_KEYS = frozenset({
-    "model", "model_url", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
+    "model", "model_url", "model_urls", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
     "rendered_image_url", "riggable", "rig_type", "topology", "generated_image", "generated_image_url", "image",
-    "image_url", _VIEWS_KEY, "uv_render_url", "depth_image_url", "rendered_video_url",
+    "image_url", _VIEWS_KEY, "uv_render_url", "depth_image_url", "rendered_video_url", "splat_url",
     *(f"{view}_view_url" for view in VIEW_NAMES),
 })
+
+
+def _model_urls(listed: Any, model_url: str | None) -> list[str]:
+    """The model files of a task: ``model_urls`` when the service sent that list (strings only,
+    each once), else ``[model_url]``.
+
+    Why the list wins when both arrive: it is the set of files, one per animation in request order
+    (the JS SDK's own example reads ``model_urls ?? [model_url]``), while Go's ``PrimaryModelURL``
+    shows ``model_url`` as the *primary* of the same files — the first clip again, or a file that
+    bundles every clip. Downloading it as well would land each animation twice (and download a
+    file twice) with nothing gained; it stays readable as :attr:`TaskOutput.model_url`.
+    """
+    urls = [u for u in listed if isinstance(u, str) and u] if isinstance(listed, list) else []
+    if urls:
+        return list(dict.fromkeys(urls))
+    return [model_url] if model_url else []
 
 
 @dataclass
@@ -139,6 +171,9 @@ class TaskOutput:
     topology: str | None = None
     # apiv3 names (the seed's fields above are aliases of these where they overlap)
     model_url: str | None = None
+    #: Every model file, one per animation of a retarget (see :meth:`from_dict`); ``[model_url]``
+    #: for a task that names one.
+    model_urls: list[str] = field(default_factory=list)
     rendered_image_url: str | None = None
     generated_image_url: str | None = None
     front_view_url: str | None = None
@@ -148,6 +183,7 @@ class TaskOutput:
     uv_render_url: str | None = None
     depth_image_url: str | None = None
     rendered_video_url: str | None = None
+    splat_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -158,17 +194,40 @@ class TaskOutput:
     def files(self) -> dict[str, str]:
         """Every downloadable output, ``{key: url}`` in :data:`FILE_OUTPUTS` order, each URL once
         (``model``/``pbr_model`` are one file on apiv3; a ``base_model`` equal to it is left out).
-        An output built by hand with only the seed's names (``TaskOutput(pbr_model=…)``) counts too."""
+        Several model files are ``model``, ``model_2``, ``model_3``… in :attr:`model_urls` order
+        (:meth:`model_key`). An output built by hand with only the seed's names
+        (``TaskOutput(pbr_model=…)``) counts too."""
         found: dict[str, str] = {}
         for key, attribute in FILE_OUTPUTS:
             url = getattr(self, attribute)
             if key == "model":
-                url = url or self.model or self.pbr_model
-            elif key == "rendered_image":
+                models = self.model_urls or [u for u in (url or self.model or self.pbr_model,) if u]
+                for index, model in enumerate(dict.fromkeys(models)):
+                    found[self.model_key(index)] = model
+                continue
+            if key == "rendered_image":
                 url = url or self.rendered_image_url
             if url and url not in found.values():
                 found[key] = url
         return found
+
+    @staticmethod
+    def model_key(index: int) -> str:
+        """The :meth:`files` key of the ``index``-th model file: ``model``, then ``model_2``…"""
+        return "model" if index == 0 else f"model_{index + 1}"
+
+    @staticmethod
+    def model_index(key: str) -> int | None:
+        """The position of a :meth:`files` model key (``model`` 0, ``model_2`` 1…); None for others."""
+        if key == "model":
+            return 0
+        head, _, number = key.partition("_")
+        return int(number) - 1 if head == "model" and number.isdigit() and int(number) >= 2 else None
+
+    @classmethod
+    def further_models(cls, keys: Iterable[str]) -> list[str]:
+        """The keys of further model files among ``keys`` (``model_2``, ``model_3``…), in order."""
+        return sorted((k for k in keys if (cls.model_index(k) or 0) > 0), key=lambda k: cls.model_index(k) or 0)
 
     @classmethod
     def from_dict(cls, data: Any) -> TaskOutput:
@@ -186,18 +245,21 @@ class TaskOutput:
                 extra["rig_type"] = raw_rig  # keep a value we cannot type rather than drop it
         riggable = data.get("riggable")
         model_url = _first(data, "model_url", "pbr_model_url", "model", "pbr_model")
+        model_urls = _model_urls(data.get("model_urls"), model_url)
+        model_url = model_url or (model_urls[0] if model_urls else None)
         rendered = _first(data, "rendered_image_url", "rendered_image")
         image = _first(data, "generated_image_url", "generated_image", "image_url", "image")
         return cls(
-            model=_first(data, "model", "model_url", "pbr_model_url"),
+            model=_first(data, "model", "model_url", "pbr_model_url") or model_url,
             base_model=_first(data, "base_model", "base_model_url"),
-            pbr_model=_first(data, "pbr_model", "pbr_model_url", "model_url"),
+            pbr_model=_first(data, "pbr_model", "pbr_model_url", "model_url") or model_url,
             rendered_image=rendered,
             riggable=riggable if isinstance(riggable, bool) else None,
             rig_type=rig_type,
             generated_image=image,
             topology=_str(data.get("topology")),
             model_url=model_url,
+            model_urls=model_urls,
             rendered_image_url=rendered,
             generated_image_url=image,
             **{f"{view}_view_url": _str(views.get(f"{view}_view_url")) or _str(data.get(f"{view}_view_url"))
@@ -205,6 +267,7 @@ class TaskOutput:
             uv_render_url=_str(data.get("uv_render_url")),
             depth_image_url=_str(data.get("depth_image_url")),
             rendered_video_url=_str(data.get("rendered_video_url")),
+            splat_url=_str(data.get("splat_url")),
             extra=extra,
         )
 
@@ -246,14 +309,20 @@ class Task:
         """apiv3's name for :attr:`error_msg`."""
         return self.error_msg
 
+    @property
+    def completed_time(self) -> int | None:
+        """:attr:`completed_at` as Unix seconds (any ISO 8601 form); None when absent or unreadable."""
+        return _epoch(self.completed_at) or None
+
     @classmethod
-    def from_dict(cls, data: Any, trace_id: str | None = None) -> Task:
+    def from_dict(cls, data: Any, trace_id: str | None = None, *, task_id: str | None = None) -> Task:
+        """``task_id``: the id the task was asked by, used when the object itself names none."""
         if not isinstance(data, dict):
             data = {}
         inp = data.get("input")
         created = data.get("create_time")
         return cls(
-            task_id=str(data.get("task_id") or ""),
+            task_id=str(data.get("task_id") or task_id or ""),
             type=str(data.get("type") or ""),
             status=parse_status(data.get("status")),
             input=inp if isinstance(inp, dict) else {},
@@ -289,40 +358,67 @@ class Balance:
 @dataclass
 class BatchTaskResult:
     """``POST /v3/tasks/list``: the tasks the service knows, by id, and the ids it does not
-    (``missed``: wrong id, another key's task, or past Tripo's retention)."""
+    (``missed``: wrong id, another key's task, or past Tripo's retention).
+
+    Read from either shape an official SDK shows (wire reference §11 S1): ``tasks`` as a dict by
+    id with ``missed`` (Python SDK 1.0.0), or as an array of task objects, each naming its own
+    ``task_id``, with no ``missed`` (JS, Go and Rust SDKs). An id in neither list is not known to
+    be missing: :meth:`unanswered` names those, for the caller to ask with ``GET /v3/tasks/{id}``.
+    """
 
     tasks: dict[str, Task]
     missed: list[str] = field(default_factory=list)
+
+    def unanswered(self, task_ids: Iterable[str]) -> list[str]:
+        """The ids of ``task_ids`` the answer says nothing about (neither a task nor ``missed``)."""
+        return [t for t in task_ids if t not in self.tasks and t not in self.missed]
 
     @classmethod
     def from_dict(cls, data: Any, trace_id: str | None = None) -> BatchTaskResult:
         if not isinstance(data, dict):
             data = {}
         raw_tasks = data.get("tasks")
-        tasks = {str(task_id): Task.from_dict(payload, trace_id)
-                 for task_id, payload in (raw_tasks.items() if isinstance(raw_tasks, dict) else ())
-                 if isinstance(payload, dict)}
+        tasks: dict[str, Task] = {}
+        if isinstance(raw_tasks, dict):
+            for key, payload in raw_tasks.items():
+                if isinstance(payload, dict):
+                    tasks[str(key)] = Task.from_dict(payload, trace_id, task_id=str(key))
+        elif isinstance(raw_tasks, list):
+            for payload in raw_tasks:
+                task = Task.from_dict(payload, trace_id) if isinstance(payload, dict) else None
+                if task is not None and task.task_id:  # an object naming no id answers for no one
+                    tasks.setdefault(task.task_id, task)
         missed = data.get("missed")
         return cls(tasks=tasks, missed=[str(m) for m in missed] if isinstance(missed, list) else [])
 
 
 @dataclass
 class TaskUsageItem:
-    """One row of ``GET /v3/account/usage``: a task and what it cost."""
+    """One row of ``GET /v3/account/usage``: a task and what it cost. ``input``: the request the
+    task was made with, when the service echoes it in usage rows (the documented row has none:
+    None then, not ``{}``)."""
 
     task_id: str
     type: str | None = None
     status: str | None = None
     created_at: str | None = None
     credits_consumed: float | None = None
+    input: dict[str, Any] | None = None
+
+    @property
+    def created(self) -> float | None:
+        """``created_at`` in Unix seconds (:func:`.timestamps.parse_time`), None if absent or unreadable."""
+        return parse_time(self.created_at)
 
     @classmethod
     def from_dict(cls, data: Any) -> TaskUsageItem:
         if not isinstance(data, dict):
             data = {}
+        echoed = data.get("input")
         return cls(task_id=str(data.get("task_id") or ""), type=_str(data.get("type")),
                    status=_str(data.get("status")), created_at=_str(data.get("created_at")),
-                   credits_consumed=_float(data.get("credits_consumed")))
+                   credits_consumed=_float(data.get("credits_consumed")),
+                   input=echoed if isinstance(echoed, dict) else None)
 
 
 @dataclass

@@ -20,8 +20,10 @@ Which fields are sent — the rule (the official SDK 1.0.0's, so our bodies equa
 3. ``compress=True`` becomes ``"compress": "geometry"`` (the wire type is a string).
 4. P-series versions (``P1-…``, ``P2-…``) reject ``quad``, ``smart_low_poly``, ``generate_parts``
    and ``geometry_quality`` even when false: asking for one with them is a ``ValueError``.
-5. Options apiv3 no longer has are refused, never silently dropped: a generation ``style``,
-   retarget's ``bake_animation=False`` is logged (the service ignores it, as the SDK warns).
+5. Options apiv3 no longer has are refused, never silently dropped: a generation ``style``.
+   Options Tripo's own sources disagree on (:data:`DISPUTED`) are sent when asked for and left
+   to the service: a refusal is free (400/1004) and its message says which source said what
+   (:func:`disputed_refusal`). Retarget's ``bake_animation`` is one: sent when set.
 6. Retired model versions are rewritten (:mod:`.versions`), with a log line.
 
 Shape rules: ``texture_model`` prompts go inside ``texture_prompt`` as ``{"text" | "image",
@@ -58,6 +60,8 @@ __all__ = [
     "MAX_TASK_IDS",
     "SEED_MAX",
     "CONVERT_FORMATS",
+    "DISPUTED",
+    "disputed_refusal",
     "TEXTURE_FORMATS",
     "TEXTURE_QUALITIES",
     "GEOMETRY_QUALITIES",
@@ -68,6 +72,8 @@ __all__ = [
     "encode_body",
     "retired",
     "validate_task_id",
+    "is_task_id",
+    "shown_task_id",
     "multiview_slots",
     "GenerationOptions",
     "create_task_request",
@@ -175,10 +181,30 @@ RETIRED_TYPES = frozenset(_RETIRED_HINTS)
 
 @dataclass(frozen=True)
 class Request:
-    """One apiv3 call: ``POST <route>`` with ``body``."""
+    """One apiv3 call: ``POST <route>`` with ``body``; ``disputed`` names the fields of the body
+    that Tripo's own sources disagree on (:data:`DISPUTED`)."""
 
     route: str
     body: Body
+    disputed: tuple[str, ...] = ()
+
+
+#: Request fields Tripo's official sources disagree on (wire reference §11), with what each says.
+#: Where they disagree the add-on sends what was asked for and lets the service answer: a
+#: refusal costs nothing (400/1004, no task), and guessing would refuse what may work.
+DISPUTED: Mapping[str, str] = {
+    "bake_animation": "Tripo's JavaScript, Go and Rust SDKs type and send retarget's bake_animation; its Python "
+                      "SDK 1.0.0 says apiv3 no longer has it and leaves it out",
+}
+
+
+def disputed_refusal(fields: Sequence[str]) -> tuple[str, str]:
+    """What to add to a 1004 refusal of a request that sent ``fields`` (of :data:`DISPUTED`): the
+    sentence saying which source said what, and the suggestion."""
+    said = "; ".join(DISPUTED[name] for name in fields)
+    names = ", ".join(fields)
+    return (f"The request set {names}, which Tripo's sources disagree on: {said}.",
+            f"Send it again without {names} (nothing was charged for the refused request).")
 
 
 # --------------------------------------------------------------------------- encoding
@@ -201,12 +227,30 @@ def retired(name: str) -> TripoValidationError:
 # --------------------------------------------------------------------------- validators
 
 
+def is_task_id(value: Any) -> bool:
+    """Whether ``value`` is a plain task id token (what :func:`validate_task_id` accepts)."""
+    return isinstance(value, str) and _TASK_ID_RE.fullmatch(value) is not None
+
+
+#: How much of a refused task id a message shows (a server may send anything, of any length).
+_SHOWN_ID_CHARS = 64
+
+
+def shown_task_id(value: Any) -> str:
+    """A refused task id as a message may show it: quoted with every control character escaped
+    (``' abc'``, ``'../../x'``, ``'a\\nb'``), cut to :data:`_SHOWN_ID_CHARS` characters."""
+    if not isinstance(value, str):
+        return f"a {type(value).__name__}"
+    cut = value[:_SHOWN_ID_CHARS]
+    return repr(cut) + ("…" if len(value) > len(cut) else "")
+
+
 def validate_task_id(value: Any, name: str = "task_id") -> str:
     """A task id must be a plain token (UUIDs in practice): it also goes into URL paths."""
     if not isinstance(value, str) or not value:
         raise ValueError(f"{name} must be a non-empty task id string.")
-    if _TASK_ID_RE.fullmatch(value) is None:
-        raise ValueError(f"{name} does not look like a Tripo task id: {value!r}")
+    if not is_task_id(value):
+        raise ValueError(f"{name} does not look like a Tripo task id: {shown_task_id(value)}")
     return value
 
 
@@ -634,13 +678,13 @@ def retarget_animation_request(
     source: str,
     animation: Animation | str | Sequence[Animation | str],
     out_format: str | None = "glb",
-    bake_animation: bool | None = True,
+    bake_animation: bool | None = None,
     export_with_geometry: bool | None = False,
     *,
     animate_in_place: bool | None = False,
 ) -> Request:
     """One animation goes as ``animation``, a list (1–5, each billed) as ``animations``.
-    ``bake_animation`` is not part of apiv3: False is logged and not sent (as the SDK does)."""
+    ``bake_animation`` is sent when set (True or False) and is :data:`DISPUTED`; None leaves it out."""
     body: Body = {"input": _input(source, "original_model_task_id")}
     if isinstance(animation, (Animation, str)):
         body["animation"] = _animation_name(animation)
@@ -656,11 +700,11 @@ def retarget_animation_request(
     else:
         raise ValueError("animation must be an Animation, a preset name, or a list of them.")
     _option(body, "out_format", out_format, "glb", OUT_FORMATS)
-    if bake_animation is not None and not _bool(bake_animation, "bake_animation"):
-        log.warning("bake_animation=False is ignored: apiv3 no longer has this option")
+    if bake_animation is not None:
+        body["bake_animation"] = _bool(bake_animation, "bake_animation")
     _flag(body, "export_with_geometry", export_with_geometry, False)
     _flag(body, "animate_in_place", animate_in_place, False)
-    return Request(ANIMATE_RETARGET_ROUTE, body)
+    return Request(ANIMATE_RETARGET_ROUTE, body, tuple(name for name in DISPUTED if name in body))
 
 
 def mesh_segmentation_request(

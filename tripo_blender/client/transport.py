@@ -64,6 +64,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 
 from .config import USER_AGENT, get_logger, redact, remember_secret
 from .errors import RATE_LIMIT_CODES, RETRYABLE_API_CODES, TripoAPIError, TripoError, TripoRequestError
+from .timestamps import parse_http_date
 
 __all__ = [
     "Transport",
@@ -293,25 +294,26 @@ def classify_exception(
             0,
             f"{what}: TLS verification with {host} failed ({exc}). If a proxy intercepts HTTPS, point "
             "REQUESTS_CA_BUNDLE at its certificate; verification is never switched off.",
-            url=url,
+            url=url, cause="tls",
         )
         return AttemptFailed(err, transient=False)
     if isinstance(exc, requests.exceptions.ConnectTimeout) or (
         isinstance(exc, requests.exceptions.ConnectionError) and _connect_failed(exc)
     ):
-        err = error_cls(0, f"{what}: could not connect to {host} ({type(exc).__name__}). Check the network or proxy.", url=url)
+        err = error_cls(0, f"{what}: could not connect to {host} ({type(exc).__name__}). Check the network or proxy.", url=url,
+                        cause="connect")
         return AttemptFailed(err, transient=True, not_processed=True)
     if isinstance(exc, requests.exceptions.Timeout):
         err = error_cls(
             0, f"{what}: no answer from {host} in time (read timeout){maybe}.",
-            may_have_reached_server=True, url=url,
+            may_have_reached_server=True, url=url, cause="timeout",
         )
         return AttemptFailed(err, transient=True)
     if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
                         requests.exceptions.ContentDecodingError)):
         err = error_cls(
             0, f"{what}: the connection to {host} broke before the answer was complete ({type(exc).__name__}){maybe}.",
-            may_have_reached_server=True, url=url,
+            may_have_reached_server=True, url=url, cause="broken",
         )
         return AttemptFailed(err, transient=True)
     err = error_cls(0, f"{what}: request to {host} failed: {type(exc).__name__}: {exc}", url=url)
@@ -335,6 +337,10 @@ class SendGuard:
 
     check: Callable[[], None]
     wait: Callable[[float], None]
+    #: Called by :class:`~.client.TripoClient` right before a creation POST leaves (once, before its
+    #: first attempt) with the route and the body it sends: the job engine records the request its
+    #: task must echo (:mod:`...jobs.verify`). Raising stops the POST: nothing is sent.
+    creating: Callable[[str, Mapping[str, Any]], None] | None = None
 
 
 @contextlib.contextmanager
@@ -394,6 +400,7 @@ class Transport:
         self._rng = rng if rng is not None else random.Random()
         self._lock = threading.Lock()
         self._closed = False
+        self._server_offset: float | None = None
         self._owns_session = session is None
         if session is None:
             session = requests.Session()
@@ -527,6 +534,7 @@ class Transport:
                     )
             except requests.RequestException as exc:
                 raise classify_exception(exc, what=what, url=url) from exc
+            self._note_server_time(resp.headers.get("Date"))
             if TRACE_HEADER not in resp.headers:
                 resp.headers[TRACE_HEADER] = headers[TRACE_HEADER]
             log.debug(
@@ -536,6 +544,22 @@ class Transport:
             return self._interpret(resp, url)
 
         return self.run(attempt, mode=mode, what=what, deadline=deadline, pause=pause)
+
+    @property
+    def server_clock_offset(self) -> float | None:
+        """Seconds the API's clock is ahead of this machine's (negative: behind), from the HTTP
+        ``Date`` header of the latest API answer that carried one; None before any did.
+
+        ``Date`` has whole seconds (truncated) and is stamped before the answer travels, so this
+        reads up to about a second plus the answer's latency *low*: Tripo's time of a local moment
+        comes out slightly early, never late (what :mod:`..jobs.verify` needs for "created after").
+        """
+        return self._server_offset
+
+    def _note_server_time(self, date_header: str | None) -> None:
+        server = parse_http_date(date_header)
+        if server is not None:
+            self._server_offset = server - time.time()  # one float store: atomic across threads
 
     def _interpret(self, resp: requests.Response, url: str) -> ApiResult:
         status = resp.status_code

@@ -98,6 +98,14 @@ class JobBook:
         with self._lock:
             return list(self._jobs.values())
 
+    def task_ids(self) -> frozenset[str]:
+        """Every task id a job of this add-on follows or ever followed: the claims file (every
+        journaled task id, kept for good: :mod:`.claims`) and the listed jobs (one whose journal
+        write failed is only here)."""
+        with self._lock:
+            listed = {job.task_id for job in self._jobs.values() if job.task_id}
+        return self.journal.claims.all() | listed
+
     # -- writing -----------------------------------------------------------------------------
     def add(self, job: Job, *, persist: bool = True) -> None:
         """Register a new (or journal-loaded) job and announce it."""
@@ -145,6 +153,14 @@ class JobBook:
         and applied in one lock hold); None when it was not."""
         return self._apply(job_id, state, when, note=note, run=run, must_persist=False, **changes)
 
+    def take_task(self, job_id: str, task_id: str, when: Container[JobState], state: JobState, *, note: str,
+                  run: RunHandle | None = None, **changes: Any) -> Job | None:
+        """Give ``job_id`` the task ``task_id`` (like :meth:`update_if`), unless another job follows
+        it already: checked and applied in one lock hold, so two uncertain jobs that found the same
+        task can never both take it. None when the job was not in ``when`` or the task is taken."""
+        return self._apply(job_id, state, when, note=note, run=run, must_persist=False, task_id=task_id,
+                           unclaimed=True, **changes)
+
     def _apply(
         self,
         job_id: str,
@@ -154,6 +170,7 @@ class JobBook:
         note: str | None,
         run: RunHandle | None,
         must_persist: bool,
+        unclaimed: bool = False,
         **changes: Any,
     ) -> Job | None:
         note, changes = scrub_changes(note, changes)  # server-sent values: no key gets past
@@ -167,6 +184,8 @@ class JobBook:
                 raise Stopped(job_id)
             old = self._jobs[job_id]
             if when is not None and old.state not in when:
+                return None
+            if unclaimed and any(j.task_id == changes["task_id"] for j in self._jobs.values() if j.id != job_id):
                 return None
             new = advance(old, state, at=self.clock(), note=note, **changes)
             if new is old:

@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .claims import ClaimedTasks
 from .model import Job, JobError
 from .owner import Session
 
@@ -94,7 +95,8 @@ def whole_error(error: JobError) -> JobError:
         return error
     try:
         texts: Any = json.loads(Path(error.full_text).read_text(encoding="utf-8"))
-        return JobError(str(texts["message"]), error.code, texts.get("suggestion"), texts.get("trace_id"))
+        return JobError(str(texts["message"]), error.code, texts.get("suggestion"), texts.get("trace_id"),
+                        texts.get("detail", error.detail))  # a file kept before details were: the job's own
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("The whole error text %s could not be read: %s", error.full_text, exc)
         return error
@@ -148,6 +150,7 @@ class Journal:
         self.removed: set[str] = set()  # ids of the entries this object removed (a load in flight may still return them)
         self.session = Session(self.directory)  # entries carry their owner (see .owner)
         self.foreign = 0  # entries of a live other session skipped by the last load_all
+        self.claims = ClaimedTasks(self.directory)  # every task id a job ever followed (see .claims)
 
     def path_for(self, job_id: str) -> Path:
         if not job_id or any(c in job_id for c in "/\\:") or job_id.startswith("."):
@@ -182,6 +185,8 @@ class Journal:
                 except OSError as exc:
                     raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
                 self._written[job.id] = job.revision
+            if job.task_id:  # before the write counts as done: a read that waited for it sees the claim too
+                self.claims.add([(job.task_id, job.id)])
         finally:
             if expected:
                 _IN_FLIGHT.add(self._folder, -1)
@@ -250,6 +255,7 @@ class Journal:
         with self._lock:
             for job in jobs:
                 self._written[job.id] = max(self._written.get(job.id, -1), job.revision)
+        self.claims.add((job.task_id, job.id) for job in jobs)  # entries written before claims were kept
         jobs.sort(key=lambda j: (j.created_at, j.id))
         return jobs
 

@@ -149,7 +149,7 @@ CONVERT = _post("convert_model", "Convert", "Convert", "convert", Landing.REPLAC
 SEGMENT = _post("mesh_segmentation", "Segment", "Segment", "segment", Landing.REPLACE, pricing.flat(40),
                 versions=model_versions.SEGMENTATION, step_name="{} parts", takes_file=True, has_parts=True)
 COMPLETE = _post("mesh_completion", "Complete Parts", "Complete", "complete", Landing.REPLACE, pricing.flat(50),
-                 versions=model_versions.COMPLETION, step_name="{} parts (completed)", task_only=True,
+                 versions=model_versions.COMPLETION, step_name="{} (parts completed)", task_only=True,
                  has_parts=True)
 LOWPOLY = _post("smart_lowpoly", "Smart Low Poly", "Low poly", "smart_lowpoly", Landing.REPLACE, pricing.flat(30),
                 task_type="highpoly_to_lowpoly", versions=model_versions.DECIMATE, step_name="{} (low poly)")

@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
+from ..client.models import TaskOutput
 from .kinds import FOLLOW_KIND, KINDS, MODEL_OUTPUTS, RETIRED_KINDS, THUMBNAIL_OUTPUT
 
 #: The API's code for "no such task": a wrong id, another key's task, or one past Tripo's task
@@ -113,9 +114,11 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
         _S.SUBMITTING: frozenset(
             {_S.PENDING, _S.QUEUED, _S.RUNNING, _S.FAILED, _S.UNCERTAIN, _S.CANCELLED}
         ),
-        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
-        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED}),
-        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED}),
+        # UNCERTAIN from a task state: its task id is not a Tripo task id (a malformed POST answer
+        # an older add-on recorded): never followed, so Retry asks Tripo which task the POST made
+        _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
+        _S.RUNNING: frozenset({_S.QUEUED, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
+        _S.DOWNLOADING: frozenset({_S.IMPORTING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
         # back to downloading: on resume, when the downloaded files have vanished meanwhile
         _S.IMPORTING: frozenset({_S.DONE, _S.FAILED, _S.DOWNLOADING}),
         _S.DONE: frozenset(),
@@ -123,10 +126,12 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
         _S.FAILED: frozenset({_S.PENDING, _S.QUEUED}),
         # UNCERTAIN: cancelled while its POST was on the wire and the answer never came
         _S.CANCELLED: frozenset({_S.PENDING, _S.QUEUED, _S.UNCERTAIN}),
-        # retry of an uncertain job asks Tripo first: QUEUED when the task exists (free), FAILED
-        # when the service says it does not (only a further, confirmed Retry then sends: never
-        # straight back to PENDING, so no path resends a POST that may have been charged)
-        _S.UNCERTAIN: frozenset({_S.QUEUED, _S.FAILED, _S.CANCELLED}),
+        # retry of an uncertain job asks Tripo first (jobs.verify): QUEUED when its task is found
+        # or the artist picks one (free). It stays uncertain while nothing is found: no answer can
+        # prove a POST created nothing. PENDING only through Runner.send_again, the artist's
+        # explicit, confirmed "Send Again — may charge a second time"; never SUBMITTING directly.
+        # FAILED: how journals of earlier versions said "not created on Tripo".
+        _S.UNCERTAIN: frozenset({_S.QUEUED, _S.PENDING, _S.FAILED, _S.CANCELLED}),
     }
 )
 
@@ -146,7 +151,9 @@ _SECRET_VALUE = re.compile(r"^\s*(Bearer\s+\S|tsk_\S*\s*$)|(?<!\S)tsk_\S{12,}", 
 _MAX_TIMELINE = 200
 
 
-#: The note of a job whose uncertain POST Tripo says created nothing (only then may Retry resend).
+#: The note earlier versions gave an uncertain job when Tripo's recent tasks did not show its task
+#: (they then let Retry resend). Only read from old journals now: no look-up can prove that a POST
+#: created nothing, so this version never writes it (see :mod:`.verify`).
 NOT_CREATED_NOTE = "not created on Tripo"
 
 
@@ -175,6 +182,11 @@ def followed_input(data: Any) -> dict[str, str]:
         return {}
     return {key: value for key in FOLLOWED_INPUT_KEYS
             if isinstance(value := data.get(key), str) and value and len(value) <= _MAX_INPUT_TEXT}
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a mapping (a journal field), else an empty one."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def thaw(value: Any) -> Any:
@@ -287,17 +299,22 @@ class JobSpec:
 #: and the Jobs panel). A server once sent a 1 MB ``error_message``: kept whole it made the journal
 #: entry 1 MB and every redraw of the panel slow. Real messages are a sentence or two.
 MAX_ERROR_CHARS = 2000
-_TEXT_FIELDS = ("message", "suggestion", "trace_id")
+_TEXT_FIELDS = ("message", "suggestion", "trace_id", "detail")
 
 
 @dataclass(frozen=True)
 class JobError:
     """Why a job failed (or is uncertain), in the words of the API when it gave any.
 
-    ``code`` is the Tripo error code (2010, 1002…) or the task's ``error_code``; ``trace_id``
-    is what support asks for. ``full_text``: when a text was longer than :data:`MAX_ERROR_CHARS`,
-    the file that holds the whole error (JSON of the three texts, written once by
-    :meth:`~.journal.Journal.keep_full_error`); the fields here then end with a note that they
+    ``message`` is what the row shows first: plain words when the failure is a common one (no
+    connection, a refused key, too few credits, server trouble: :mod:`.plain_errors`), else the
+    API's or the exception's own text. ``detail`` is the technical text behind plain words (the
+    route, the host, the HTTP status): only Copy Details shows it. ``code`` is the Tripo error
+    code (2010, 1002…) or the task's ``error_code``; ``trace_id`` is what support asks for.
+
+    ``full_text``: when a text (message, suggestion, trace id or detail) was longer than
+    :data:`MAX_ERROR_CHARS`, the file that holds the whole error (JSON of the texts, written once
+    by :meth:`~.journal.Journal.keep_full_error`); the fields here then end with a note that they
     were cut, and Copy Details reads the file.
     """
 
@@ -305,6 +322,7 @@ class JobError:
     code: int | None = None
     suggestion: str | None = None
     trace_id: str | None = None
+    detail: str | None = None
     full_text: str | None = None
 
     @property
@@ -313,7 +331,7 @@ class JobError:
         return any(len(getattr(self, name) or "") > MAX_ERROR_CHARS for name in _TEXT_FIELDS)
 
     def texts(self) -> dict[str, str | None]:
-        """The three texts, as :meth:`~.journal.Journal.keep_full_error` stores them."""
+        """The texts, as :meth:`~.journal.Journal.keep_full_error` stores them."""
         return {name: getattr(self, name) for name in _TEXT_FIELDS}
 
     def bounded(self, full_text: str | None) -> JobError:
@@ -321,10 +339,11 @@ class JobError:
         names the file with the whole texts (None: they could not be kept)."""
         where = "Copy Details copies all of it" if full_text else "the rest was not kept"
         return replace(self, message=_cut(self.message, where) or "", suggestion=_cut(self.suggestion, where),
-                       trace_id=_cut(self.trace_id, where), full_text=full_text)
+                       trace_id=_cut(self.trace_id, where), detail=_cut(self.detail, where), full_text=full_text)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id}
+        data = {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id,
+                "detail": self.detail}
         if self.full_text:
             data["full_text"] = self.full_text
         return data
@@ -336,6 +355,7 @@ class JobError:
             code=data.get("code"),
             suggestion=data.get("suggestion"),
             trace_id=data.get("trace_id"),
+            detail=data.get("detail") or None,
             full_text=data.get("full_text") or None,
         )
         # an entry written before texts were bounded: the job keeps them cut, like any other
@@ -394,6 +414,11 @@ class Job:
     # for a followed task: the few facts of the input the server echoed (FOLLOWED_INPUT_KEYS: the
     # rig's spec, the model version…) that the landing and the menu cannot learn from its kind
     task_input: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # the last creation POST as it left (``route``, ``body``, local time ``at``, Tripo's clock
+    # offset then): the request a task must echo to count as this job's (jobs.verify)
+    request: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # an uncertain job's search for its task (jobs.verify.Lookup.to_dict): phase, candidates…
+    lookup: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     progress: int = 0
     eta_seconds: int | None = None
     queue_position: int | None = None
@@ -479,6 +504,8 @@ class Job:
             "task_status": self.task_status,
             "task_type": self.task_type,
             "task_input": thaw(self.task_input),
+            "request": thaw(self.request),
+            "lookup": thaw(self.lookup),
             "progress": self.progress,
             "error": self.error.to_dict() if self.error else None,
             "files": dict(self.files),
@@ -509,6 +536,8 @@ class Job:
             task_status=data.get("task_status"),
             task_type=data.get("task_type"),
             task_input=freeze(followed_input(data.get("task_input") or {})),
+            request=freeze(_mapping(data.get("request"))),
+            lookup=freeze(_mapping(data.get("lookup"))),
             progress=int(data.get("progress") or 0),
             error=JobError.from_dict(error) if error else None,
             files=freeze({str(k): str(v) for k, v in (data.get("files") or {}).items()}),
@@ -536,8 +565,9 @@ def advance(job: Job, state: JobState | None = None, *, at: float, note: str | N
     new_note = job.note if note is None else note
     if "files" in changes:
         changes["files"] = freeze(dict(changes["files"]))
-    if "result" in changes:
-        changes["result"] = freeze(thaw(changes["result"]))
+    for name in ("result", "request", "lookup"):
+        if name in changes:
+            changes[name] = freeze(thaw(changes[name]))
     if "task_input" in changes:
         changes["task_input"] = freeze(followed_input(changes["task_input"]))
     if "objects" in changes:
@@ -556,18 +586,29 @@ def select_outputs(spec: JobSpec, available: Iterable[str]) -> tuple[str, ...]:
 
     ``available`` are the keys the task really has (with a URL). The default is the kind's own
     outputs (:attr:`~.kinds.Kind.outputs`), of which a model is one (the first the task has) and
-    the rest each as present: never two variants of one mesh.
+    the rest each as present: never two variants of one mesh. A model that comes as several files
+    (a retarget's ``model_urls``: ``model``, ``model_2``…, one per animation) is every one of them,
+    wherever ``model`` is wanted: each is an animation that was paid for.
     """
     present = list(available)
     if spec.outputs is not None:
-        return tuple(k for k in spec.outputs if k in present)
+        return _with_model_parts(tuple(k for k in spec.outputs if k in present), present)
     record = KINDS.get(spec.kind)
     wanted = record.outputs if record is not None else (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT)
     chosen: list[str] = []
     if any(k in MODEL_OUTPUTS for k in wanted):
         chosen += [k for k in MODEL_OUTPUTS if k in present][:1]
     chosen += [k for k in wanted if k not in MODEL_OUTPUTS and k in present]
-    return tuple(chosen)
+    return _with_model_parts(tuple(chosen), present)
+
+
+def _with_model_parts(chosen: tuple[str, ...], present: Sequence[str]) -> tuple[str, ...]:
+    """``chosen`` with the further files of its model (``model_2``…) right after ``model``."""
+    if MODEL_OUTPUTS[0] not in chosen:
+        return chosen
+    parts = TaskOutput.further_models(present)
+    at = chosen.index(MODEL_OUTPUTS[0]) + 1
+    return (*chosen[:at], *parts, *(k for k in chosen[at:] if k not in parts))
 
 
 def format_timeline(job: Job) -> list[str]:

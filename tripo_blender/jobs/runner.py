@@ -29,6 +29,7 @@ import uuid
 from typing import Any, Callable, Sequence
 
 from ..client import TripoClient
+from ..client.payloads import is_task_id, validate_task_id
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
@@ -37,9 +38,9 @@ from .journal import Journal
 from .kinds import FOLLOW_KIND, estimate_cost
 from .mesh_upload import kept_upload
 from .model import ACTIVE_STATES, CANCELLABLE_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
-from .scheduler import RETIRE, Scheduler
+from .scheduler import RETIRE, Scheduler, Ticket
 from .watcher import TaskWatcher
-from . import verify
+from . import task_ids, verify
 from .worker import SENDING, VERIFY_NOTE, Execution, WorkerSettings
 
 __all__ = ["Runner", "OfflineError", "JobBusyError"]
@@ -72,9 +73,11 @@ def _join_abandoned() -> None:
 _UNCERTAIN_AFTER_CRASH = JobError(
     "The add-on stopped while this request was being sent, so Tripo may or may not have created "
     "(and charged) the task.",
-    suggestion="Retry first asks Tripo whether the task exists and follows it for free; only if Tripo has none "
-               "does a further Retry send a new, paid request.",
+    suggestion="Retry looks for the task on Tripo and follows it for free. Send Again sends a new request, "
+               "which may charge a second time.",
 )
+_SENT_AGAIN_NOTE = "waiting to be sent again (you accepted a possible second charge)"
+PICKED_NOTE = "the task you picked on Tripo; resuming (free)"
 
 
 _IMPORTING = frozenset({JobState.IMPORTING})
@@ -162,6 +165,8 @@ class Runner:
         self._thread_counter = 0
         self._client_generation = 0
         self._closed = False
+        # restored uncertain jobs watching the journal for their previous run's answer: until when
+        self._adopt_until: dict[str, float] = {}
         self.resize(workers)
 
     # ------------------------------------------------------------------ main-thread API
@@ -182,7 +187,10 @@ class Runner:
         if task_id is None and spec.kind == FOLLOW_KIND:
             raise ValueError(f"a {FOLLOW_KIND!r} job follows an existing task: pass its task_id")
         if task_id is not None:
-            self.cache.folder(task_id)  # ValueError for ids that are no Tripo task id (path tricks)
+            # refused where it arrives: an id that is no Tripo task id (' abc', '../../x') would go
+            # into every poll's URL or body and the cache folder's name
+            validate_task_id(task_id)
+            self.cache.folder(task_id)
         if len(self._scheduler.waiting()) >= self._max_waiting:
             raise OverflowError(f"{self._max_waiting} jobs are already waiting to be sent; wait for some to finish")
         now = self._book.clock()
@@ -239,15 +247,31 @@ class Runner:
         if self._book.cancel(job_id, note, CANCELLABLE_STATES) is None:
             return False
         self._scheduler.discard(job_id)
+        self._adopt_until.pop(job_id, None)
         return True
 
     def retry(self, job_id: str) -> Job:
         """Try a failed, cancelled or uncertain job again.
 
         When the job has a task the server did not report as failed (download failed, local
-        wait cancelled) this resumes it for free. Otherwise it sends a **new, paid** request:
-        check :attr:`Job.retry_resends` first and let the user confirm.
+        wait cancelled) this resumes it for free. An uncertain job (or one dismissed while
+        uncertain) looks for its task on Tripo, for free (:meth:`_verify_uncertain`); it is only
+        sent again by :meth:`send_again`. Otherwise it sends a **new, paid** request: check
+        :attr:`Job.retry_resends` first and let the user confirm.
         """
+        job = self._retryable(job_id)
+        if job.state == JobState.UNCERTAIN or job.post_unsure:
+            return self._verify_uncertain(job)
+        if job.retry_resends:
+            job = self._resend(job, "waiting to be sent (retry)")
+        else:
+            job = self._book.update(job_id, JobState.QUEUED, note="resuming", error=None)
+        self._schedule(job_id, post=job.task_id is None)
+        return job
+
+    def _retryable(self, job_id: str) -> Job:
+        """The job, if Retry (or Send Again) may act on it now; a look-up or journal watch waiting
+        for its next round gives way (:meth:`_take_back`). Raises ValueError / JobBusyError."""
         job = self._book.require(job_id)
         if not job.can_retry:
             if job.state in (JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN):  # a followed task
@@ -256,48 +280,91 @@ class Runner:
             raise ValueError(f"job {job_id} is {job.state.value}; only failed, cancelled or uncertain jobs can be retried")
         self._check_open()
         self._check_network()
+        self._take_back(job_id)
         if self._scheduler.is_busy(job_id):
             # e.g. cancelled while its POST was on the wire: wait for that answer, or a retry
             # could pay twice for a task that is about to be recorded
             raise JobBusyError(f"job {job_id} is still finishing its previous attempt; try again in a moment")
-        if job.state == JobState.UNCERTAIN or job.post_unsure:
-            return self._verify_uncertain(job)
-        if job.retry_resends:
-            job = self._book.update(
-                job_id,
-                JobState.PENDING,
-                note="waiting to be sent (retry)",
-                error=None,
-                task_id=None,
-                task_status=None,
-                task_type=None,
-                task_input={},
-                progress=0,
-                files={},
-                result=kept_upload(job.result),  # a local mesh's upload is not sent again
-                objects=(),
-                consumed_credit=None,
-            )
-        else:
-            job = self._book.update(job_id, JobState.QUEUED, note="resuming", error=None)
-        self._schedule(job_id, post=job.task_id is None)
         return job
 
+    def _take_back(self, job_id: str) -> None:
+        """An uncertain job's next look-up (or journal watch) waiting in the queue is dropped: what
+        the artist asks now replaces it. A run on a worker right now is left to finish."""
+        self._adopt_until.pop(job_id, None)
+        if self._scheduler.discard(job_id):
+            run = self._book.run_of(job_id)
+            if run is not None:
+                self._book.end_run(job_id, run)
+
+    def _resend(self, job: Job, note: str) -> Job:
+        """Back to ``pending``: a new, paid POST (what Retry of a failed task and Send Again do)."""
+        return self._book.update(
+            job.id,
+            JobState.PENDING,
+            note=note,
+            error=None,
+            task_id=None,
+            task_status=None,
+            task_type=None,
+            task_input={},
+            request={},
+            lookup={},
+            progress=0,
+            files={},
+            result=kept_upload(job.result),  # a local mesh's upload is not sent again
+            objects=(),
+            consumed_credit=None,
+        )
+
     def _verify_uncertain(self, job: Job) -> Job:
-        """Retry of an uncertain job never resends: the journal on disk may already hold the task
-        id (another run recorded it after this session loaded the job); else a worker asks Tripo
-        (:mod:`.verify`) and follows the task it finds, or fails the job as "not created" — only a
-        further, confirmed Retry of that sends a new POST."""
+        """Retry of an uncertain job never resends: the journal may already hold the task id
+        (another run recorded it after this session loaded the job); else a worker looks for it
+        on Tripo (:mod:`.verify`): it follows the one task provably its own, lists several for the
+        artist to pick, or keeps looking through the settle window. Only :meth:`send_again` sends."""
         if job.state != JobState.UNCERTAIN:  # dismissed (cancelled) while uncertain: still unsure
             job = self._book.update(job.id, JobState.UNCERTAIN, note=VERIFY_NOTE)
-        task_id = verify.journal_task_id(self._book.journal, job.id)
-        if task_id is not None:
-            job = self._book.update(job.id, JobState.QUEUED, note="found the task sent before; resuming (free)",
-                                    error=None, task_id=task_id, task_status="queued")
-        else:
-            job = self._book.update(job.id, note=VERIFY_NOTE)
+        task_id = verify.journal_task_id(self._book.journal, job)
+        taken = None if task_id is None else self._book.take_task(
+            job.id, task_id, (JobState.UNCERTAIN,), JobState.QUEUED, note="found the task sent before; resuming (free)",
+            error=None, task_status="queued", lookup={})
+        job = taken if taken is not None else self._book.update(job.id, note=VERIFY_NOTE, lookup={})
         self._schedule(job.id, post=False)
         return job
+
+    def send_again(self, job_id: str) -> Job:
+        """Send an uncertain job's request again: a **new POST that may charge a second time**
+        (its first one may have created a task nobody found). Only on the artist's explicit,
+        confirmed request (the UI's "Send Again — may charge a second time", the console's
+        ``job.send_again(confirm=True)``): Retry never does this. Raises ValueError for a job
+        that is not uncertain (Retry handles those), JobBusyError while its look-up runs."""
+        job = self._book.require(job_id)
+        if not (job.state == JobState.UNCERTAIN or job.post_unsure):
+            raise ValueError(f"job {job_id} is {job.state.value}, not uncertain: use Retry")
+        job = self._retryable(job_id)
+        log.warning("Job %s: sent again at the user's request; its first request may have been charged", job_id)
+        job = self._resend(job, _SENT_AGAIN_NOTE)
+        self._schedule(job_id, post=True)
+        return job
+
+    def follow_candidate(self, job_id: str, task_id: str) -> Job:
+        """The artist picked ``task_id`` among the tasks an uncertain job's look-up listed
+        (:attr:`Job.lookup`): follow it (free). Raises ValueError when it is not one of them or
+        another job of this add-on follows (or followed) it, JobBusyError while a look-up runs."""
+        job = self._retryable(job_id)
+        listed = verify.lookup_of(job)
+        if listed is None or task_id not in {c.task_id for c in listed.candidates}:
+            raise ValueError(f"task {task_id!r} is not one of the tasks found for job {job_id}")
+        if task_id in self._book.task_ids():
+            raise ValueError(f"task {task_id} is already followed by another job of this add-on")
+        if job.state != JobState.UNCERTAIN:
+            self._book.update(job_id, JobState.UNCERTAIN, note=VERIFY_NOTE)
+        taken = self._book.take_task(job_id, task_id, (JobState.UNCERTAIN,), JobState.QUEUED,
+                                     note=PICKED_NOTE,
+                                     error=None, task_status="queued", lookup={})
+        if taken is None:
+            raise ValueError(f"task {task_id} is already followed by another job of this add-on")
+        self._schedule(job_id, post=False)
+        return taken
 
     def forget(self, job_id: str) -> bool:
         """Drop a finished, failed, cancelled or uncertain job from the list and the journal.
@@ -307,6 +374,7 @@ class Runner:
         job = self._book.get(job_id)
         if job is None or job.state in ACTIVE_STATES:
             return False
+        self._take_back(job_id)
         self._book.remove(job_id)
         self._events.put(JobRemoved(job_id))
         return True
@@ -319,10 +387,12 @@ class Runner:
         """
         return self._finish_import(job_id, JobState.DONE, note, None, objects=tuple(object_names))
 
-    def mark_import_failed(self, job_id: str, message: str) -> bool:
-        """The pump could not import the files: the job is ``failed`` with ``message``."""
-        error = JobError(message, suggestion="The files stay in the cache folder; Retry fetches and imports them again (no new charge).")
-        return self._finish_import(job_id, JobState.FAILED, "import failed", error)
+    def mark_import_failed(self, job_id: str, message: str, *, suggestion: str | None = None) -> bool:
+        """The pump could not import the files: the job is ``failed`` with ``message`` (and
+        ``suggestion``: what to do, when the default "Retry imports them again" would not help)."""
+        error = JobError(message, suggestion=suggestion or "The files stay in the cache folder; Retry fetches and "
+                                                          "imports them again (no new charge).")
+        return self._finish_import(job_id, JobState.FAILED, "not imported", error)  # "Failed (not imported)"
 
     def resume(self) -> list[Job]:
         """Bring back the journal's jobs and continue the unfinished ones (no network here).
@@ -396,20 +466,24 @@ class Runner:
         """A background read of the journal is under way (:meth:`resume_in_background`)."""
         return self._loading is not None
 
-    def task_ids(self) -> set[str]:
-        """Every task id a job of this journal followed: the jobs listed now, those a journal read
-        in flight brings back, and the archived ones (:class:`~.history.JobArchive`, read once).
-        Jobs the artist removed are not included.
-
-        While :meth:`resume_in_background` reads, this waits for the read (the last session's
-        ids are in it): call it from a worker, not from Blender's main thread."""
+    def wait_read(self, timeout: float) -> bool:
+        """Block until the read :meth:`resume_in_background` started is done (True) or ``timeout``
+        passes; True when none runs. For scripts and tests only: Blender's pump calls
+        :meth:`collect_resumed`, which never blocks."""
         read = self._loading
-        reading: set[str] = set()
+        return read is None or read.done.wait(timeout)
+
+    def task_ids(self) -> frozenset[str]:
+        """Every task id a job of this add-on follows or ever followed (:meth:`.book.JobBook.task_ids`:
+        the claims file keeps them for good, so archived, removed and cleared jobs' are there).
+
+        While :meth:`resume_in_background` reads, this waits for the read first: an entry written
+        before the claims file was kept joins it as it is read. So call it from a worker (a look-up
+        runs there), not from Blender's main thread."""
+        read = self._loading
         if read is not None:
             read.done.wait()
-            reading = {job.task_id for job in read.jobs if job.task_id}
-        listed = {job.task_id for job in self._book.all() if job.task_id}
-        return listed | reading | self._archive.task_ids()
+        return self._book.task_ids()
 
     def _continue_unfinished(self) -> None:
         """Queue the jobs with a task that no worker follows (after a restart, or offline)."""
@@ -423,9 +497,18 @@ class Runner:
                     self._book.update(job.id, note="offline: resumes when online access is allowed")
 
     def _restore(self, job: Job) -> None:
-        """Turn a journal state into what it means now that the previous session is gone."""
-        if job.state == JobState.SUBMITTING:
+        """Turn a journal state into what it means now that the previous session is gone.
+
+        A job still ``submitting`` becomes ``uncertain`` and watches the journal for
+        ``WorkerSettings.adopt_window`` seconds: when its POST was on the wire as the add-on was
+        disabled, the previous instance's worker still records the answer, and the task id it
+        writes is shown (and followed) at once — the journal is the truth."""
+        if job.task_id is not None and not is_task_id(job.task_id) and job.state in _WORKING:
+            task_ids.refuse(self._book, job)  # never polled: see .task_ids
+        elif job.state == JobState.SUBMITTING:
             self._book.update(job.id, JobState.UNCERTAIN, note="may have been sent", error=_UNCERTAIN_AFTER_CRASH)
+            self._adopt_until[job.id] = time.time() + self._settings.adopt_window
+            self._schedule(job.id, post=False)
         elif job.state == JobState.PENDING:
             self._book.update(job.id, JobState.CANCELLED, note=_NOT_SENT_NOTE)
         elif job.state in (JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING) and job.task_id is None:
@@ -615,7 +698,7 @@ class Runner:
                     if client is None or generation != self._client_generation:
                         client, generation = self._new_client(client)
                     execution = Execution(ticket, run, client, self._book, self._scheduler, self.cache, self._settings,
-                                          self._watcher)
+                                          self._watcher, self._adopt_until.get(ticket.job_id), task_ids=self.task_ids)
                     execution.execute()
                 except Stopped:
                     pass
@@ -623,16 +706,27 @@ class Runner:
                     self._crashed(ticket.job_id, run, exc)
                 finally:
                     self._scheduler.leave_flight(ticket)
-                    retry_in = execution.retry_in if execution is not None else None
-                    if retry_in is not None and not run.cancel.is_set():
-                        self._scheduler.add(ticket.job_id, post=True, delay=retry_in, front=True)
-                    else:
-                        self._book.end_run(ticket.job_id, run)
+                    self._next_round(ticket, run, execution)
         finally:
             if client is not None:
                 client.close()
             with self._pool_lock:
                 self._threads.remove(threading.current_thread())
+
+    def _next_round(self, ticket: Ticket, run: RunHandle, execution: Execution | None) -> None:
+        """After a run: queue the job again (a refused POST after Retry-After, an uncertain job's
+        next look-up or journal watch) while its run is still the current one, else end the run."""
+        retry_in = execution.retry_in if execution is not None else None
+        again_in = execution.look_again_in if execution is not None else None
+        current = not run.cancel.is_set() and self._book.run_of(ticket.job_id) is run
+        if retry_in is not None and current:
+            self._scheduler.add(ticket.job_id, post=True, delay=retry_in, front=True)
+        elif again_in is not None and current:
+            self._scheduler.add(ticket.job_id, post=False, delay=again_in)
+        else:
+            self._book.end_run(ticket.job_id, run)
+            if current:
+                self._adopt_until.pop(ticket.job_id, None)
 
     def _new_client(self, old: TripoClient | None) -> tuple[TripoClient, int]:
         if old is not None:

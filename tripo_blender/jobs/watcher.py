@@ -13,9 +13,26 @@ Rules (this module runs on worker threads and its own poller thread):
 * Nothing here changes a job: the poller only stores the newest task for each watcher and wakes
   it; the worker calls its own ``on_progress`` (so the job book sees the worker's run handle).
 * A wait ends at once when its ``interrupt`` (a :class:`Signal`: cancel or network pause) is set.
-* A task the service does not know (``missed``) ends its wait with a 2001 :class:`TripoAPIError`;
-  a failed round (network, key) ends the waits of that round with the error, and each worker
-  decides (retry with back-off, or fail) as it did for its own polls.
+* A task the service does not know (``missed``) ends its wait with a 2001 :class:`TripoAPIError`
+  — unless the worker says the task is its own and younger than :data:`MISSED_GRACE` and no
+  answer of this wait has shown it yet: Tripo may list a task a moment after its POST answered,
+  so such a task is asked again, like a queued one. A failed round (network, key) ends the waits
+  of that round with the error, and each worker decides (retry with back-off, or fail) as it did
+  for its own polls.
+
+The poller cannot die (every job waits on it):
+
+* a task id that is not a Tripo task id never reaches a request: :meth:`TaskWatcher.wait`
+  refuses it at once (workers refuse it earlier, see :mod:`.task_ids`);
+* each task of an answer is read on its own: one that cannot be read ends only its own wait;
+* any other exception in a round is logged, ends that round's waits with a transient error
+  (their workers poll again after their back-off) and restarts the loop after a pause
+  (:data:`RESTART_PAUSE`, doubling up to :data:`RESTART_PAUSE_MAX`);
+* ``POST /v3/tasks/list`` answering 404 or 405 (a service without the batch route) switches
+  this watcher, until its client is reset, to ``GET /v3/tasks/{id}`` for each task that is due —
+  still one thread, at most :data:`~..client.payloads.MAX_TASK_IDS` requests a round; and an id
+  a list answer leaves out (the array shape has no ``missed``) is asked the same way before it
+  counts as unknown (wire reference §11 S1).
 """
 
 from __future__ import annotations
@@ -28,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoError, TripoRequestError
-from ..client.payloads import MAX_TASK_IDS
+from ..client.payloads import MAX_TASK_IDS, is_task_id, shown_task_id
 from ..client.polling import PollSchedule, ProgressEstimator
 from .model import TASK_UNKNOWN_CODE
 
@@ -38,6 +55,17 @@ log = logging.getLogger("tripo_blender.jobs")
 
 #: Seconds a new wait's first poll may be put off so that tasks created together share a round.
 FIRST_LOOK_DELAY = 0.5
+#: Seconds after its creation POST during which this add-on's own task, not yet seen, may be
+#: ``missed`` without counting as unknown: the service can register a task a little after it
+#: answered the POST. 90 s covers a registration lag of a minute and then some; a task really
+#: gone (wrong key, past retention) fails at most that long after its POST — a task seen once, or
+#: followed by id, fails at the first ``missed``.
+MISSED_GRACE = 90.0
+#: Pause before the poller loop restarts after an unexpected exception; doubles up to the max.
+RESTART_PAUSE = 1.0
+RESTART_PAUSE_MAX = 30.0
+#: HTTP statuses of ``POST /v3/tasks/list`` meaning "no such route on this service".
+_ROUTE_ABSENT = frozenset({404, 405})
 
 
 class Signal(threading.Event):
@@ -87,6 +115,8 @@ class _Watch:
     unknown_polls: int = 0
     final: bool = False
     estimator: ProgressEstimator = field(default_factory=ProgressEstimator)
+    #: until then (watcher clock) a ``missed`` answer before any task means "not listed yet"
+    young_until: float | None = None
 
 
 class TaskWatcher:
@@ -102,21 +132,31 @@ class TaskWatcher:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._client_generation = 0
-        self.rounds = 0  # requests sent (for tests and benchmarks)
+        self._single_route = False  # POST /v3/tasks/list is absent: GET /v3/tasks/{id} per task
+        self.rounds = 0  # task-list requests sent (for tests and benchmarks)
+        self.restarts = 0  # times the loop was restarted after an unexpected exception
 
     # -- worker side -------------------------------------------------------------------------
     def wait(self, task_id: str, *, interrupt: Signal, polling_interval: float,
-             on_progress: Callable[[Task], None] | None = None) -> Task:
+             on_progress: Callable[[Task], None] | None = None, age: float | None = None) -> Task:
         """Block until ``task_id`` is final and return it; ``on_progress(task)`` for every new state.
 
+        ``age``: seconds since the caller's own POST created the task, if it has not been seen
+        since (see :data:`MISSED_GRACE`); None when a ``missed`` answer is final at once.
+
         Raises :class:`TaskWaitCancelled` when ``interrupt`` is set, the poll's
-        :class:`TripoAPIError`/:class:`TripoRequestError` when a round failed, and a 2001
-        :class:`TripoAPIError` when the service does not know the task.
+        :class:`TripoAPIError`/:class:`TripoRequestError` when a round failed, a 2001
+        :class:`TripoAPIError` when the service does not know the task, and ValueError at once
+        for an id that is not a Tripo task id (it is never sent).
         """
+        if not is_task_id(task_id):
+            raise ValueError(f"not a Tripo task id, not polled: {shown_task_id(task_id)}")
         schedule = dataclasses.replace(TripoClient.poll_schedule, base_interval=float(polling_interval))
+        now = self._clock()
         # the first look waits a moment (at most FIRST_LOOK_DELAY): jobs sent together then share
         # their first round instead of costing one request each
-        watch = _Watch(task_id, self._clock() + min(FIRST_LOOK_DELAY, schedule.base_interval / 4), schedule)
+        watch = _Watch(task_id, now + min(FIRST_LOOK_DELAY, schedule.base_interval / 4), schedule,
+                       young_until=None if age is None else now + MISSED_GRACE - age)
         with self._cond:
             if self._closed:
                 raise TaskWaitCancelled(task_id)
@@ -148,7 +188,8 @@ class TaskWatcher:
                     self._watches.remove(watch)
 
     def reset_client(self) -> None:
-        """Build a new client before the next round (the key or server changed)."""
+        """Build a new client before the next round (the key or server changed: the new server
+        may have the task-list route again)."""
         with self._cond:
             self._client_generation += 1
 
@@ -194,6 +235,36 @@ class TaskWatcher:
             return None
 
     def _run(self) -> None:
+        """The poller thread: :meth:`_loop`, restarted after any unexpected exception (logged), so
+        that no bug or answer can leave every waiting job without polls."""
+        pause = RESTART_PAUSE
+        while True:
+            rounds = self.rounds
+            try:
+                self._loop()
+                return
+            except Exception:  # noqa: BLE001 - the supervisor: whatever it was, polling goes on
+                self.restarts += 1
+                if self.rounds > rounds + 1:  # it ran a while since the last restart
+                    pause = RESTART_PAUSE
+                log.exception("The task poller failed; restarting it in %.0f s", pause)
+                with self._cond:
+                    watches = list(self._watches)
+                self._deliver_error(watches, TripoRequestError(
+                    0, "The add-on's task poller hit an internal error and restarted; asking Tripo again"))
+                if not self._pause(pause):
+                    return
+                pause = min(pause * 2, RESTART_PAUSE_MAX)
+
+    def _pause(self, seconds: float) -> bool:
+        """Wait ``seconds`` unless closed meanwhile; False when closed."""
+        deadline = self._clock() + seconds
+        with self._cond:
+            while not self._closed and (left := deadline - self._clock()) > 0:
+                self._cond.wait(left)
+            return not self._closed
+
+    def _loop(self) -> None:
         client: TripoClient | None = None
         generation = -1
         try:
@@ -202,11 +273,16 @@ class TaskWatcher:
                     if client is not None:
                         client.close()
                     client, generation = None, self._client_generation
+                    self._single_route = False
                     try:
                         client = self._client_factory()
                     except Exception as exc:  # noqa: BLE001 - whatever it is, the waiting jobs say why
                         self._deliver_error(watches, TripoRequestError(0, f"Could not set up the Tripo connection: {exc}"))
                         continue
+                if self._single_route:
+                    now = self._clock()
+                    self._poll_each(client, [w for w in watches if w.due <= now][:MAX_TASK_IDS])
+                    continue
                 for start in range(0, len(watches), MAX_TASK_IDS):
                     self._poll(client, watches[start:start + MAX_TASK_IDS])
         finally:
@@ -218,27 +294,73 @@ class TaskWatcher:
         try:
             result = client.list_tasks(ids)
         except (TripoError, RuntimeError) as exc:  # RuntimeError: the client was closed under us
+            if getattr(exc, "status_code", None) in _ROUTE_ABSENT:
+                self._single_route = True
+                log.warning("Tripo answered HTTP %s to POST /v3/tasks/list: polling each task with "
+                            "GET /v3/tasks/{id} from now on", getattr(exc, "status_code", None))
+                self._poll_each(client, watches)
+                return
             log.warning("Polling %d task(s) failed: %s", len(ids), exc)
             self._deliver_error(watches, exc)
             return
         finally:
             self.rounds += 1
         now = self._clock()
+        unanswered = set(result.unanswered(ids))
         with self._cond:
             for watch in watches:
-                task = result.tasks.get(watch.task_id)
-                if task is None and watch.task_id in result.missed:
-                    watch.error = TripoAPIError(
-                        TASK_UNKNOWN_CODE, f"Tripo does not know task {watch.task_id} (any more).",
-                        status_code=404, trace_id=None)
-                elif task is None or not task.raw.get("status"):
-                    # a malformed answer (``data: null``, a task without ``status``) says nothing
-                    # about the task: transient, like a lost connection — never "unknown" or final
-                    watch.error = TripoRequestError(0, f"Tripo's answer about task {watch.task_id} was malformed "
-                                                       "(no task or no status); asking again")
-                else:
-                    self._update(watch, task, now)
-                watch.ready.set()
+                if watch.task_id not in unanswered:
+                    self._settle(watch, result.tasks.get(watch.task_id), now)
+        # an answer that says nothing of an id (the array shape has no ``missed``): ask it alone
+        self._poll_each(client, [w for w in watches if w.task_id in unanswered])
+
+    def _poll_each(self, client: TripoClient, watches: list[_Watch]) -> None:
+        """``GET /v3/tasks/{id}`` for each watch, one after another (this thread only)."""
+        asked: dict[str, Task | None | BaseException] = {}
+        for watch in watches:
+            if self._closed:  # a long round stops at once when the runner shuts down
+                return
+            if watch.task_id not in asked:
+                try:
+                    asked[watch.task_id] = client.get_task(watch.task_id)
+                except TripoAPIError as exc:
+                    asked[watch.task_id] = None if exc.code == TASK_UNKNOWN_CODE else exc
+                except (TripoError, RuntimeError) as exc:
+                    asked[watch.task_id] = exc
+            answer = asked[watch.task_id]
+            if isinstance(answer, BaseException):
+                log.warning("Polling task %s failed: %s", watch.task_id, answer)
+                self._deliver_error([watch], answer)
+                continue
+            with self._cond:
+                self._settle(watch, answer, self._clock())
+
+    def _settle(self, watch: _Watch, task: Task | None, now: float) -> None:
+        """Give one watch its answer (caller holds the lock): the task, or None for "not known".
+        One entry that cannot be read ends only its own wait (with a transient error)."""
+        try:
+            if task is None:
+                if watch.task is None and watch.young_until is not None and now < watch.young_until:
+                    # a fresh task of this add-on, not listed yet: ask again later, as if queued
+                    watch.due = now + watch.schedule.next_delay(status=TaskStatus.QUEUED, running_left_time=None,
+                                                                progress=0, blind_polls=watch.blind_polls)
+                    watch.blind_polls += 1
+                    return
+                watch.error = TripoAPIError(
+                    TASK_UNKNOWN_CODE, f"Tripo does not know task {watch.task_id} (any more).",
+                    status_code=404, trace_id=None)
+            elif not task.raw.get("status"):
+                # a malformed answer (a task without ``status``) says nothing about the task:
+                # transient, like a lost connection — never "unknown" or final
+                watch.error = TripoRequestError(0, f"Tripo's answer about task {watch.task_id} was malformed "
+                                                   "(no status); asking again")
+            else:
+                self._update(watch, task, now)
+        except Exception as exc:  # noqa: BLE001 - this entry only; the others are read on
+            log.exception("Task %s: its answer could not be read", watch.task_id)
+            watch.error = TripoRequestError(0, f"Tripo's answer about task {watch.task_id} could not be read "
+                                               f"({type(exc).__name__}); asking again")
+        watch.ready.set()
 
     def _update(self, watch: _Watch, task: Task, now: float) -> None:
         watch.task = task

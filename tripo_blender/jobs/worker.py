@@ -28,14 +28,16 @@ Rules of this module (it runs on worker threads):
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 import zipfile
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError
+from ..client import payloads
 from ..client.errors import RATE_LIMIT_CODES
 from ..client.transport import SendGuard, guarded
 from .archive import UnsafeArchiveError, model_in, refusal, unpack
@@ -44,20 +46,26 @@ from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
 from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM
+from .plain_errors import job_error
 from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
-from .model import (NOT_CREATED_NOTE, TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
+from .model import (TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
                     select_outputs, thaw)
 from .scheduler import Scheduler, Ticket
-from .verify import find_created_task
+from .task_ids import is_task_id, refuse
+from . import verify
 from .watcher import TaskWatcher
 
-__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING", "VERIFY_NOTE", "NOT_CREATED_NOTE"]
+__all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING", "VERIFY_NOTE", "FOUND_NOTE"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
 CONNECTION_NOTE = "connection lost, retrying"
 STALLED_NOTE = "no answer from Tripo; gave up waiting"
 VERIFY_NOTE = "asking Tripo whether the task exists"
+#: An uncertain job that found its task: on Tripo (verify.look_up) or in the journal (another run's answer).
+FOUND_NOTE = "found on Tripo; resuming (free)"
+ADOPTED_NOTE = "found the task sent before; resuming (free)"
+_UNCERTAIN = frozenset({JobState.UNCERTAIN})
 SLOT_NOTE = "waiting for a free slot"
 _RATE_NOTE = "too many requests, waiting"
 #: The one state whose outcome a worker records even after a cancel: the POST happened.
@@ -97,15 +105,20 @@ class WorkerSettings:
     # how many finished jobs the journal keeps (the newest); older ones are archived the same way.
     # Bounds the next start's read (0.5 ms an entry, off the main thread) and the Jobs list.
     journal_keep_finished: int | None = 500
+    # an uncertain job's Retry looks for its task again every lookup_interval seconds until
+    # settle_window seconds after its request (jobs.verify: why 5 minutes); only then is Send
+    # Again offered without the artist asking for it
+    settle_window: float = verify.SETTLE_WINDOW
+    lookup_interval: float = 15.0
+    # after a restart, a job whose POST was on the wire watches the journal this long for the task
+    # id the previous add-on instance's worker may still write (longer than a POST's 60 s read
+    # timeout), every adopt_interval seconds (a file read; nothing is sent)
+    adopt_window: float = 90.0
+    adopt_interval: float = 0.2
 
 
-def _error_from(exc: BaseException) -> JobError:
-    """A :class:`JobError` with everything the exception knows (code, suggestion, trace id)."""
-    if isinstance(exc, TripoAPIError):
-        return JobError(exc.message, exc.code, exc.suggestion, exc.trace_id)
-    if isinstance(exc, TripoRequestError):
-        return JobError(str(exc), None, None, exc.trace_id)
-    return JobError(str(exc) or type(exc).__name__)
+#: A :class:`JobError` with everything the exception knows, led by plain words (:mod:`.plain_errors`).
+_error_from = job_error
 
 
 #: apiv3 reports moderation and queue expiry as ``failed`` with these codes (v2 had statuses).
@@ -181,6 +194,9 @@ class Execution:
         cache: Cache,
         settings: WorkerSettings,
         watcher: TaskWatcher,
+        adopt_until: float | None = None,
+        *,
+        task_ids: Callable[[], Collection[str]] | None = None,
     ) -> None:
         self.ticket = ticket
         self.job_id = ticket.job_id
@@ -192,8 +208,14 @@ class Execution:
         self.settings = settings
         self.watcher = watcher
         self.retry_in: float | None = None  # set when the server refused the POST (429)
+        self.look_again_in: float | None = None  # set when an uncertain job looks again later
+        self.adopt_until = adopt_until  # a restored job watching the journal until then (time.time)
+        # every task id a job of this add-on follows or followed (Runner.task_ids: waits for a
+        # journal read in flight); a look-up never offers one of them as this job's
+        self.task_ids = task_ids or book.task_ids
         self._renewed = False  # set when a refused reused upload is to be uploaded again (once)
         self._last_answer = time.monotonic()  # the last usable poll answer (stall bound)
+        self._seen = False  # Tripo reported this job's task in this run (see _task_age)
 
     # -- helpers -----------------------------------------------------------------------------
     def _update(self, state: JobState | None = None, **changes: Any) -> Job:
@@ -221,7 +243,7 @@ class Execution:
         retry back-offs (a 429's ``Retry-After``, a 503) wait on the run's interrupt: a cancel or
         a network pause stops a request still waiting to be resent, not after it was resent.
         """
-        with guarded(SendGuard(self._gate, self._backoff)):
+        with guarded(SendGuard(self._gate, self._backoff, self._creating)):
             self._execute()
 
     def _gate(self) -> None:
@@ -235,13 +257,27 @@ class Execution:
         """The client's retry back-off: a cancel or a network pause ends it at once."""
         self.run.interrupt.wait(seconds)
 
+    def _creating(self, route: str, body: Mapping[str, Any]) -> None:
+        """Right before the creation POST leaves: journal what it sends, when, and Tripo's clock
+        offset as the last answer showed it — the request a task must echo to count as this job's
+        if the answer is lost (:mod:`.verify`). Only for the job's own POST (``submitting``), not
+        for an ``import_model`` of its mesh; a cancel meanwhile stops the POST (Stopped)."""
+        sent = {"route": route, "body": json.loads(payloads.encode_body(body)), "at": self.book.clock(),
+                "clock_offset": self.client.server_clock_offset}
+        self.book.update_if(self.job_id, SENDING, run=self.run, request=sent)
+
     def _execute(self) -> None:
         if self.ticket.post:
             task_id = self._send()
         else:
             job = self.book.require(self.job_id)
-            task_id = self._verify(job) if job.state == JobState.UNCERTAIN and job.task_id is None else job.task_id
+            task_id = job.task_id
+            if job.state == JobState.UNCERTAIN and task_id is None:
+                task_id = self._adopt() if self.adopt_until is not None else self._verify(job)
         if task_id is None:
+            return
+        if not is_task_id(task_id):  # from an older journal or a lookup: never into a URL
+            refuse(self.book, self.book.require(self.job_id), self.run)
             return
         task = self._follow(task_id)
         if task is None:
@@ -278,9 +314,9 @@ class Execution:
         """Block until ``task_id`` is final (an intermediate task: no progress mirrored)."""
         while True:
             self._hold()
-            try:
+            try:  # age 0: the import task was created just now (a moment unlisted is no verdict)
                 return self.watcher.wait(task_id, polling_interval=self.settings.poll_interval,
-                                         interrupt=self.run.interrupt)
+                                         interrupt=self.run.interrupt, age=0.0)
             except TaskWaitCancelled:
                 if self.run.cancel.is_set():
                     raise Stopped(self.job_id) from None
@@ -343,24 +379,52 @@ class Execution:
         return task_id
 
     def _verify(self, job: Job) -> str | None:
-        """Retry of an uncertain job: find the task its POST created (free), or say there is none.
+        """Retry of an uncertain job: follow the task its POST provably created (free), or say what
+        was found (:mod:`.verify`): several to pick from, or nothing *yet* — then look again every
+        ``lookup_interval`` until the settle window is over. Never "not created".
 
         Could not ask (network, server error): the job stays uncertain, nothing is sent."""
         self._hold()
-        claimed = {j.task_id for j in self.book.all() if j.task_id}
+        claimed = self.task_ids()
+        now = time.time()
         try:
-            task_id = find_created_task(self.client, job, claimed)
+            lookup = verify.look_up(self.client, job, claimed, now=now, window=self.settings.settle_window)
         except (TripoAPIError, TripoRequestError) as exc:
             self._update(note="could not ask Tripo whether the task exists; Retry asks again", error=_error_from(exc))
             return None
-        if task_id is None:
-            self._update(JobState.FAILED, note=NOT_CREATED_NOTE, error=JobError(
-                "Tripo has no task from this request: it was not created and not charged.",
-                suggestion="Retry sends it again (a new, paid request)."))
+        log.info("Job %s: look-up found %s (Tripo's clock %s s ahead)", self.job_id, lookup.phase,
+                 "unknown" if lookup.clock_offset is None else f"{lookup.clock_offset:.1f}")
+        if lookup.found is not None and self._take(lookup.found, FOUND_NOTE, lookup.to_dict()):
+            log.info("Job %s: the uncertain request did create task %s; following it (no new charge)",
+                     self.job_id, lookup.found)
+            return lookup.found
+        if lookup.found is not None:  # another job took it this very moment: look again
+            self.look_again_in = 0.0
             return None
-        log.info("Job %s: the uncertain request did create task %s; following it (no new charge)", self.job_id, task_id)
-        self._update(JobState.QUEUED, note="found on Tripo; resuming (free)", error=None, task_id=task_id, task_status="queued")
-        return task_id
+        self._update(note=lookup.note, lookup=lookup.to_dict())
+        if lookup.phase == verify.LOOKING:
+            self.look_again_in = max(0.0, min(self.settings.lookup_interval, lookup.until - now))
+        return None
+
+    def _adopt(self) -> str | None:
+        """A job restored ``uncertain`` from a POST on the wire: the previous add-on instance's
+        worker may still record the answer. Its task id, once in the journal (the job's entry, or
+        the claims a write of this session may not overwrite), is followed at once (free)."""
+        task_id = verify.journal_task_id(self.book.journal, self.book.require(self.job_id))
+        if task_id is not None and self._take(task_id, ADOPTED_NOTE, {}):
+            log.info("Job %s: the previous session recorded task %s; following it", self.job_id, task_id)
+            return task_id
+        assert self.adopt_until is not None
+        if time.time() < self.adopt_until:
+            self.look_again_in = self.settings.adopt_interval
+        return None
+
+    def _take(self, task_id: str, note: str, lookup: Mapping[str, Any]) -> bool:
+        """Move the uncertain job to ``task_id`` unless another job follows it already. ``lookup``
+        stays with the job: how it was found (the clock offset the match used)."""
+        taken = self.book.take_task(self.job_id, task_id, _UNCERTAIN, JobState.QUEUED, note=note, run=self.run,
+                                    error=None, task_status="queued", lookup=lookup)
+        return taken is not None
 
     def _stopped_before_resend(self, job: Job, stop: Exception) -> str | None:
         """A cancel or pause reached the POST in its back-off: the server had refused every
@@ -381,7 +445,7 @@ class Execution:
     def _settle(self, state: JobState, note: str, exc: BaseException, *, error: JobError | None = None) -> None:
         """Record the outcome of a POST even if the user cancelled meanwhile (it happened)."""
         error = error or _error_from(exc)
-        log.warning("Job %s: the creation POST ended %s: %s", self.job_id, state.value, error.message)
+        log.warning("Job %s: the creation POST ended %s: %s", self.job_id, state.value, error.detail or error.message)
         settled = self.book.update_if(self.job_id, SENDING, state, note=note, error=error)
         if settled is None and state == JobState.UNCERTAIN:
             # cancelled while sending, and the POST may have created a task: the job is uncertain,
@@ -454,6 +518,7 @@ class Execution:
                     polling_interval=self.settings.poll_interval,
                     on_progress=self._on_progress,
                     interrupt=self.run.interrupt,  # a cancel or a network pause ends the wait
+                    age=self._task_age(),
                 )
             except TaskWaitCancelled:
                 if self.run.cancel.is_set():
@@ -502,8 +567,23 @@ class Execution:
             )
             return task
 
+    def _task_age(self) -> float | None:
+        """Seconds since this job's own creation POST left, while Tripo has not yet reported its
+        task: a task that fresh which Tripo does not list yet is asked again, not failed
+        (:data:`.watcher.MISSED_GRACE`). None — ``missed`` is final at once — when the job sent no
+        POST that its timeline shows (a task followed by id, made elsewhere and earlier) and once
+        the task was seen: in this run, or in an earlier one (the job is past ``queued``, or a
+        poll recorded the task's type)."""
+        job = self.book.require(self.job_id)
+        if self._seen or job.state != JobState.QUEUED or job.task_type is not None:
+            return None
+        if not any(entry.state == JobState.SUBMITTING for entry in job.timeline):
+            return None
+        return max(0.0, self.book.clock() - verify.intent_time(job))
+
     def _on_progress(self, task: Task) -> None:
         """Mirror the server's view (status, progress, ETA, queue position) into the job."""
+        self._seen = True
         self._last_answer = time.monotonic()
         status = getattr(task.status, "value", str(task.status))
         changes: dict[str, Any] = {"task_status": status, "task_type": task.type or None, "progress": task.progress,

@@ -26,6 +26,7 @@ from ..client import Balance, TripoAPIError, TripoClient, TripoRequestError
 from ..client.models import TaskUsageItem
 from ..client.config import migrate_base_url, redact, resolve_base_url, validate_api_key
 from ..client.errors import AUTH_FAILED_CODES
+from ..jobs.plain_errors import plain_words
 from .errors import UserError
 from .settings import ENV_API_KEY, Connection
 
@@ -103,10 +104,10 @@ def code_hint(code: int | None, connection: Connection, *, auth_failed: bool = F
     """
     if auth_failed or code in AUTH_FAILED_CODES:
         if connection.base_url:
-            return (f"Tripo rejected the API key at {_server_name(connection)}. Check the key, and that this "
+            return (f"Tripo refused the API key at {_server_name(connection)}. Check the key, and that this "
                     "server (Preferences › Advanced › API Base URL) is the one that issued it.")
         other = "China" if connection.region == "global" else "Global"
-        return (f"Tripo rejected the API key at {_server_name(connection)}. A key only works in the region "
+        return (f"Tripo refused the API key at {_server_name(connection)}. A key only works in the region "
                 f"that issued it: if yours is from the other platform, set Region to {other} in the "
                 "add-on preferences; otherwise create a new key.")
     if code == NO_CREDIT:
@@ -115,12 +116,20 @@ def code_hint(code: int | None, connection: Connection, *, auth_failed: bool = F
 
 
 def explain_error(exc: BaseException, connection: Connection) -> str:
-    """One sentence for a failed request: what happened and what to do (never the key)."""
+    """One sentence for a failed request: what happened and what to do (never the key).
+
+    Plain words first: a refused key or too few credits say so with the add-on's own advice
+    (:func:`code_hint`), server trouble and "busy" as :func:`..jobs.plain_errors.plain_words` does,
+    never the API's bare "Authentication failed (error 2)". Another API error keeps its message
+    and code (support needs the code; the message is Tripo's sentence)."""
     if isinstance(exc, TripoAPIError):
         hint = code_hint(exc.code, connection, auth_failed=exc.auth_failed)
-        base = f"{exc.message} (error {exc.code})."
         if hint:
-            return f"{base} {hint}"
+            return hint
+        plain = plain_words(exc)
+        if plain:
+            return plain
+        base = f"{exc.message} (error {exc.code})."
         return f"{base} {exc.suggestion}" if exc.suggestion else base
     if isinstance(exc, TripoRequestError):
         if exc.status_code == 0:

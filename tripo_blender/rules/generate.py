@@ -389,7 +389,7 @@ def problems(
     ``images`` says which image slots are filled (one for image mode, [front, left, back, right]
     for multiview); only presence is checked here, files are checked on submit.
     ``explicit`` names options a script set on purpose. ``compress_supported`` is whether the
-    running Blender can import meshopt GLBs (:func:`importer.gltf_supports_meshopt`).
+    running Blender can import meshopt GLBs (:func:`..blender.decoders.gltf_supports_meshopt`).
     """
     merged = _merged(values)
     return [
