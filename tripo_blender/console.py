@@ -104,6 +104,8 @@ log = logging.getLogger(LOGGER_NAME)
 ImageInput = Union[str, "os.PathLike[str]", bpy.types.Image]
 #: Longest single sleep while waiting (see _pump_until).
 _SLICE = 0.05
+#: How long :func:`jobs` waits for the last session's jobs to be read (a long history: seconds).
+_RESUME_WAIT = 60.0
 _HANDLER_NAME = "tripo_blender.console"
 _SETTLED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})
 #: Generation arguments given positionally (or as front=…), never through ``**options``.
@@ -912,7 +914,9 @@ def _run_batch(specs: Sequence[JobSpec], parallel: int, timeout: float | None) -
 
 def jobs() -> list[Job]:
     """Every job the add-on knows — from the console, the sidebar, menus, the last session —
-    newest first (the Jobs panel's list)."""
+    newest first (the Jobs panel's list). Right after the add-on started, this waits until the
+    last session's jobs are read from the journal (a script's first call; the panel never waits)."""
+    _pump_until(lambda: not runtime.resuming, _RESUME_WAIT)
     return [Job(snapshot) for snapshot in runtime.jobs()]
 
 
