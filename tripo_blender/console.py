@@ -75,10 +75,10 @@ from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
+from .blender.splat_ops import splat_name
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
-from .blender.sources import (DEFAULT_PLACEMENT, Source, SourceRef, check_options, post_process_spec, source_of,
-                             usable_source)
-from .client import TripoAPIError, TripoClient, TripoError
+from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
+from .client import TripoAPIError, TripoClient, TripoError, routes
 from .client.inputs import is_file_token, is_uuid
 from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
@@ -87,8 +87,9 @@ from .jobs import kind_of
 from .jobs.asset_index import AssetIndex, AssetRecord, matching
 from .jobs.model import thaw
 from .jobs.verify import CHOOSE, Candidate, lookup_of
-from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_MODEL, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG,
-                          SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, by_console_name)
+from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_DEPTH, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, LOWPOLY,
+                          MULTIVIEW_TO_MODEL, RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE,
+                          by_console_name)
 from .rules import generate as form
 from .rules.console_api import CONSOLE_NAMES, SUBPACKAGE_CALLS
 from .rules.settings import MAX_WORKERS
@@ -104,6 +105,8 @@ log = logging.getLogger(LOGGER_NAME)
 ImageInput = Union[str, "os.PathLike[str]", bpy.types.Image]
 #: Longest single sleep while waiting (see _pump_until).
 _SLICE = 0.05
+#: How long :func:`jobs` waits for the last session's jobs to be read (a long history: seconds).
+_RESUME_WAIT = 60.0
 _HANDLER_NAME = "tripo_blender.console"
 _SETTLED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN})
 #: Generation arguments given positionally (or as front=…), never through ``**options``.
@@ -319,7 +322,11 @@ def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str
     misplaced = sorted(set(options) & _INPUT_PARAMS)
     if misplaced:
         raise TypeError(f"{caller}() takes its input as an argument, not as {', '.join(misplaced)}=")
-    check_options(kind, options, caller=caller)
+    route = routes.by_method(kind)
+    unknown = sorted(set(options) - set(route.names if route is not None else ()))
+    if unknown:  # a typo, told as calling the client method would tell it
+        raise TypeError(f"{caller}() got unexpected option(s) {', '.join(unknown)}; TripoClient.{kind} takes: "
+                        f"{', '.join(name for name in (route.names if route else ()) if name not in _INPUT_PARAMS)}")
     retired = [form.RETIRED_OPTIONS[name] for name, value in options.items()
                if name in form.RETIRED_OPTIONS and value is not None]
     if retired:
@@ -371,8 +378,9 @@ def _generation_spec(mode: str, images: Sequence[ImageInput | None], options: Ma
 
 
 def _start(spec: JobSpec) -> Job:
-    """Submit ``spec`` after the client's own argument checks: bad arguments raise here, at the
-    call, with nothing sent (a worker would only find them later, as a failed job)."""
+    """Submit ``spec``; the runtime checks it by its route's record first (the one check every job
+    goes through), so bad arguments raise here, at the call, with nothing sent (a worker would
+    only find them later, as a failed job)."""
     return Job(generation.submit(spec))
 
 
@@ -405,7 +413,7 @@ def _post(kind: str, target: Targets, options: dict[str, Any], *, name: str | No
     _require_main_thread(f"{caller}()")
     source = _source(target)
     spec = post_process_spec(kind, source, options, name=name or f"{record.verb} {source.label}{suffix}",
-                             placement=placement, presets=presets, caller=caller, history=runtime.jobs())
+                             placement=placement, presets=presets, history=runtime.jobs())
     return _start(spec)
 
 
@@ -697,6 +705,33 @@ def text_to_image(prompt: str, *, name: str | None = None, **options: Any) -> Jo
     return _start(JobSpec(TEXT_TO_IMAGE.name, params, name=name or form.job_name("TEXT", prompt)))
 
 
+@_short_errors
+def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
+                   **options: Any) -> Job:
+    """A Gaussian splat of one image (≈ 30 credits, a few minutes); returns the :class:`Job` at once.
+    ``job.wait().objects`` is the splat, at the 3D cursor (or ``location``): a native Gaussian
+    splat on Blender 5.3+, a coloured point cloud before. ``image`` is what :func:`image_to_model`
+    takes; ``options``: :meth:`TripoClient.image_to_splat`'s keywords (``model_seed``).
+    """
+    _require_main_thread("image_to_splat()")
+    label = _image_label(image) if isinstance(image, (str, os.PathLike, bpy.types.Image)) else None
+    params = {"image": _image_input(image, "image"), **{k: v for k, v in options.items() if v is not None}}
+    return _start(JobSpec(IMAGE_TO_SPLAT.name, params, name=name or splat_name(label), meta=_location(location)))
+
+
+@_short_errors
+def image_to_depth(image: ImageInput, *, name: str | None = None, **options: Any) -> Job:
+    """A depth map of one image (price not published; the row shows the charge): a file path, an
+    http(s) URL, a ``file_…`` upload token, a task id or a ``bpy.types.Image``. ``job.wait().image``
+    is the depth map as a ``bpy.types.Image`` (packed into the file). ``options``:
+    :meth:`TripoClient.image_to_depth`'s keywords (``kind``: ``"gray"`` or ``"color"``,
+    ``process_res``: 126–2016)."""
+    _require_main_thread("image_to_depth()")
+    params = {"image": _image_input(image, "image"), **options}
+    stem = form.job_name("IMAGE", "", [_image_label(image)])  # "rocket" for rocket.jpg
+    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or f"{stem} depth"))
+
+
 # --------------------------------------------------------------------------- post-processes
 
 
@@ -838,8 +873,8 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
             specs.append(_generation_spec("TEXT", (), options, prompt=prompt, name=None, location=None, caller="batch"))
         except ValueError as exc:
             raise ValueError(f"prompt {number} ({prompt[:40]!r}): {exc}") from None
-    for spec in specs:
-        generation.check(spec)
+    for spec in specs:  # the runtime's own check, for all of them before the first is sent
+        routes.check(spec.kind, thaw(spec.params))
     _ensure_console_output()
     if parallel > MAX_WORKERS:
         log.warning("parallel=%d is above Tripo's concurrency pool for generations (%d): lowered to %d",
@@ -882,7 +917,9 @@ def _run_batch(specs: Sequence[JobSpec], parallel: int, timeout: float | None) -
 
 def jobs() -> list[Job]:
     """Every job the add-on knows — from the console, the sidebar, menus, the last session —
-    newest first (the Jobs panel's list)."""
+    newest first (the Jobs panel's list). Right after the add-on started, this waits until the
+    last session's jobs are read from the journal (a script's first call; the panel never waits)."""
+    _pump_until(lambda: not runtime.resuming, _RESUME_WAIT)
     return [Job(snapshot) for snapshot in runtime.jobs()]
 
 

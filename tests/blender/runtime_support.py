@@ -22,7 +22,7 @@ import bpy
 import pytest
 
 from tests.emulator import TEST_KEY, Emulator, Recorded
-from tripo_blender.client.payloads import ROUTES
+from tripo_blender.client.routes import PATHS as ROUTES
 
 from .support import DEV_MODULE
 

@@ -307,7 +307,7 @@ def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, p
     layout = layout_spy()
     draw(layout, prefs)
     assert "tripo.asset_library_add" in operator_ids(layout)
-    assert any("Asset Libraries" in text for text in label_texts(layout)), "it says what the button does"
+    assert "Asset Libraries" in " ".join(label_texts(layout)), "it says what the button does (wrapped over lines)"
     count = len(libraries)
     try:
         assert bpy.ops.tripo.asset_library_add() == {'FINISHED'}
@@ -318,7 +318,7 @@ def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, p
         layout = layout_spy()
         draw(layout, prefs)
         assert "tripo.asset_library_add" not in operator_ids(layout)
-        assert any("In Blender's asset libraries as 'Tripo'" in text for text in label_texts(layout))
+        assert "In Blender's asset libraries as 'Tripo'" in " ".join(label_texts(layout))
         # another folder chosen later: the button is back, and moves the same entry there
         prefs.asset_library_dir = str(tmp_path / "elsewhere")
         assert lib.registered_entry() is None

@@ -1,4 +1,4 @@
-"""Smoke runs of the Blender-side benchmarks (rows 4-9 of ``python3 build.py bench``).
+"""Smoke runs of the Blender-side benchmarks (rows 4-9 of ``python3 build.py bench``, and ``splat_read.py``).
 
 Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
 interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,
@@ -64,3 +64,12 @@ def test_asset_row_writes_both_results_and_lists_the_library() -> None:
     assert set(result["write"]) == {"static GLB", "rigged GLB"}
     assert all(w["ours_ms"] > 0 and w["raw_ms"] > 0 and w["blend_bytes"] > 100_000 for w in result["write"].values())
     assert result["list"]["count"] == 50 and result["list"]["ours_ms"] > 0
+
+
+def test_splat_bench_reads_and_lands_every_format() -> None:
+    result = figures("splat_read.py", "--smoke")
+    assert result["count"] == 2000 and set(result["formats"]) == {"ply", "spz", "glb"}
+    for fmt in result["formats"].values():
+        assert fmt["read_cpu"] > 0 and fmt["read_wall"] > 0 and fmt["land"] > 0
+        assert (fmt["importer"] is not None) == result["native"], "Blender's importer baseline: 5.3+ only"
+    assert result["formats"]["ply"]["numpy"] > 0

@@ -314,8 +314,12 @@ def test_post_process_arguments_are_checked_before_sending(tripo: ModuleType, re
         tripo.text_to_model("a cat", colour="red")
     with pytest.raises(ValueError, match="P1 does not support"):
         tripo.text_to_model("a cat", model_version="P1-20260311", quad=True)
-    with pytest.raises(ValueError, match="P2 does not support Geometry Quality"):
-        tripo.text_to_model("a cat", model_version="P2-20260801", geometry_quality="detailed")
+    with pytest.raises(ValueError, match="P1 does not support Geometry Quality"):
+        tripo.text_to_model("a cat", model_version="P1-20260311", geometry_quality="detailed")
+    with pytest.raises(ValueError, match="retired by Tripo on 2026-12-01"):
+        tripo.text_to_image("a cat", model="chat_image_1.5")
+    with pytest.raises(ValueError, match="aspect_ratio='16:9' needs a banana model"):
+        tripo.text_to_image("a cat", aspect_ratio="16:9")
     with pytest.raises(ValueError, match="Generation styles no longer exist"):
         tripo.text_to_model("a cat", style="gold")
     with pytest.raises(ValueError, match="rigs bipeds only"):
@@ -325,6 +329,29 @@ def test_post_process_arguments_are_checked_before_sending(tripo: ModuleType, re
     with pytest.raises(ValueError, match="does not exist"):
         tripo.image_to_model("/nonexistent/picture.png")
     assert _posts(ready) == [] and tripo.jobs() == []
+
+
+def test_image_to_depth_lands_the_depth_map_as_a_blender_image(tripo: ModuleType, ready: Emulator) -> None:
+    """The new route, end to end: one route record, one kind record, this console function."""
+    job = tripo.image_to_depth(ASSETS / "images" / "rocket.jpg", kind="color")
+    assert job.estimated_cost is None, "Tripo publishes no price for depth maps"
+    job.wait(WAIT)
+    (body,) = [r.json for r in created(ready, "image_to_depth")]
+    assert body["kind"] == "color" and body["input"].startswith("file_")
+    image = job.image
+    assert image is not None and image.name == "rocket depth" and tuple(image.size) != (0, 0)
+    assert image.packed_file is not None, "kept in the .blend"
+    assert job.objects == []
+    with pytest.raises(ValueError, match="process_res must be at most 2016"):
+        tripo.image_to_depth(ASSETS / "images" / "rocket.jpg", process_res=4096)
+
+
+def test_p2_quad_is_sent_and_lands_as_fbx(tripo: ModuleType, ready: Emulator) -> None:
+    """Quad is P2's (Tripo's JS SDK): sent, and the FBX Tripo makes lands (its extension from the URL)."""
+    job = tripo.text_to_model("a crate", model_version="P2-20260801", quad=True).wait(WAIT)
+    (body,) = [r.json for r in created(ready, "text_to_model")]
+    assert (body["model"], body["quad"]) == ("P2-20260801", True)
+    assert job.files["model"].endswith(".fbx") and job.objects
 
 
 def test_refine_and_stylize_are_gone(tripo: ModuleType) -> None:

@@ -451,10 +451,10 @@ def test_retarget_is_greyed_until_an_animation_is_chosen(rt: Any, online: Emulat
 
 
 @pytest.mark.parametrize(("op_name", "option", "reason", "refusal", "version"), [
-    ("TRIPO_OT_texture", "delight", "Delight and the Fast quality need texture model v3.5",
+    ("TRIPO_OT_texture", "delight", "Delight and Quality 'Fast' need texture model v3.5",
      "Delight needs texture model v3.5", "v3.5-20260815"),
     ("TRIPO_OT_segment", "split_by_connectivity", "Granularity and Split by Connectivity need segmentation model v2.0",
-     "Granularity and Split by Connectivity need segmentation model v2.0", "v2.0-20260430"),
+     "Split by Connectivity needs segmentation model v2.0", "v2.0-20260430"),
     ("TRIPO_OT_smart_lowpoly", "smart_uv", "Smart UV needs low-poly model v3.0", "Smart UV needs low-poly model v3.0",
      "v3.0"),
 ])
@@ -497,7 +497,10 @@ def test_convert_and_complete_dialogs_offer_the_apiv3_options(rt: Any, online: E
     assert {"fbx_preset", "export_orientation", "scale_factor", "export_vertex_colors", "animate_in_place",
             "with_animation", "face_limit"} <= set(drawn_props(convert))
     assert bpy.ops.tripo.convert.get_rna_type().properties["with_animation"].default is True
-    assert "Vertex colors apply to OBJ and GLTF only" in label_texts(convert), "FBX is the default format"
-    assert "The FBX preset applies to FBX only" in label_texts(draw_dialog(ops.TRIPO_OT_convert, format="OBJ"))
+    assert "Vertex Colors applies to OBJ and GLTF only" in label_texts(convert), "FBX is the default format"
+    assert "FBX Preset applies to FBX only" in label_texts(draw_dialog(ops.TRIPO_OT_convert, format="OBJ"))
+    formats = [item.identifier for item in bpy.ops.tripo.convert.get_rna_type().properties["format"].enum_items]
+    presets = [item.identifier for item in bpy.ops.tripo.convert.get_rna_type().properties["fbx_preset"].enum_items]
+    assert "GLB" in formats and "bake_scale" in presets, "offered: Tripo's sources disagree, the service decides"
     assert "completion_mode" in drawn_props(draw_dialog(ops.TRIPO_OT_complete))
     assert "bake_animation" not in bpy.ops.tripo.retarget.get_rna_type().properties.keys()

@@ -60,10 +60,8 @@ def _set(pg: Any, **values: Any) -> None:
     ({"prompt": "a cat", "model_version": "P1-20260311", "smart_low_poly": True}, "P1 does not support Smart Low Poly"),
     ({"prompt": "a cat", "model_version": "P1-20260311", "generate_parts": True, "texture": False, "pbr": False},
      "P1 does not support Generate Parts"),
-    ({"prompt": "a cat", "model_version": "P2-20260801", "geometry_quality": "detailed"},
-     "P2 does not support Geometry Quality"),
     ({"prompt": "a cat", "generate_parts": True}, "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
-    ({"prompt": "a cat", "face_limit": 900_000}, "Face limit 900,000 is out of range for model v2.5"),
+    ({"prompt": "a cat", "face_limit": 1_600_000}, "Face limit 1,600,000 is out of range for model v3.1"),
 ])
 def test_generate_button_is_disabled_with_the_reason(form: Any, values: dict[str, Any], message: str) -> None:
     ops = _module("generate_ops")
@@ -154,19 +152,36 @@ def test_advanced_options_follow_mode_and_version(form: Any, mode: str, version:
     assert set(_props(_draw())) & ADVANCED == expected
 
 
-def test_the_p_series_greys_out_what_it_refuses_and_says_why(form: Any) -> None:
-    form.model_version = "P2-20260801"
+def test_p1_greys_out_what_it_refuses_and_says_why(form: Any) -> None:
+    form.model_version = "P1-20260311"
     form.show_advanced = True
     form.quad = True  # left on from another version: still there to turn off
     layout = _draw()
     assert {"quad", "smart_low_poly", "generate_parts", "geometry_quality"} <= set(_props(layout))
     text = " ".join(label_texts(layout))
-    assert "P2 does not support Quad Mesh, Smart Low Poly, Generate Parts, Geometry Quality" in text
+    assert "P1 does not support Quad Mesh, Smart Low Poly, Generate Parts, Geometry Quality" in text
     form.prompt = "a cat"
-    with pytest.raises(RuntimeError, match="P2 does not support Quad Mesh"):
+    with pytest.raises(RuntimeError, match="P1 does not support Quad Mesh"):
         bpy.ops.tripo.generate_form()
     form.model_version = "v3.1-20260211"
     assert "does not support Quad Mesh" not in " ".join(label_texts(_draw()))
+
+
+def test_p2_offers_what_no_source_refuses_and_says_the_sources_are_silent(form: Any) -> None:
+    """Quad is P2's (Tripo's JS SDK); what P2 does with the other three nobody says: offered, sent,
+    and the panel says so (a refusal costs nothing)."""
+    form.model_version = "P2-20260801"
+    form.show_advanced = True
+    text = " ".join(label_texts(_draw()))
+    assert "P2 does not support" not in text
+    assert "Tripo's sources do not say whether P2 takes Smart Low Poly, Generate Parts, Geometry Quality" in text
+
+
+def test_the_form_opens_on_the_newest_model_with_its_price(form: Any) -> None:
+    """Tripo's newest SDK defaults to v3.1: an artist who never opens the menu gets the best model."""
+    assert form.model_version == "v3.1-20260211"
+    _set(form, prompt="a cat")
+    assert _button_text(_draw()) == "Generate (≈ 20 credits)"
 
 
 @pytest.mark.parametrize(("values", "text"), [

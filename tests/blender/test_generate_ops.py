@@ -104,8 +104,8 @@ def test_script_arguments_override_the_form_and_the_rest_comes_from_it(rt: Any, 
     result = bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue", face_limit=0)
     assert result == {'FINISHED'}
     _assert_done_in_scene(rt)
-    assert _body(online) == {"prompt": "a small cat statue", "model": "v2.5-20250123", "texture": False,
-                             "pbr": False}
+    assert _body(online) == {"prompt": "a small cat statue", "model": "v3.1-20260211", "texture": False,
+                             "pbr": False}, "the form's version: the newest"
     assert (form.mode, form.prompt) == ('IMAGE', "a dog")  # a script call does not edit the panel
 
 
@@ -275,7 +275,7 @@ def _big_file(path: Path) -> str:
                                                           "front_path": str(IMAGES / "rocket.jpg"),
                                                           "left_path": str(IMAGES / "coffee.webp"),
                                                           "enable_image_autofix": True}),
-    ("P2 does not support Geometry Quality", {"mode": 'TEXT', "prompt": "a cat", "model_version": "P2-20260801",
+    ("P1 does not support Geometry Quality", {"mode": 'TEXT', "prompt": "a cat", "model_version": "P1-20260311",
                                              "geometry_quality": "detailed"}),
     ("must not contain an API key", {"mode": 'TEXT', "prompt": "tsk_this_looks_like_a_key"}),
 ])

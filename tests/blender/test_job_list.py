@@ -250,6 +250,35 @@ def test_an_uncertain_rows_search_says_where_it_stands_and_never_claims_not_char
     assert len(_buttons_named(opened, "tripo.job_send_again")) == 2
 
 
+def test_an_uncertain_row_with_hundreds_of_candidates_draws_a_few_and_says_how_many_more(rt: Any, job_list: Any) -> None:
+    """A look-up that listed 500 tasks: the row draws six Follow buttons and says the console lists the other 494."""
+    view = addon_module("blender.uncertain_view")
+    error = addon_module("jobs").JobError("The request timed out")
+    many = [{"task_id": f"{n:08d}-task", "created_at": "2026-12-07T15:00:00Z", "status": "success", "proven": True}
+            for n in range(500)]
+    rt._view.put(make_job("uncertain", name="Crowded", error=error, lookup={"phase": "choose", "candidates": many}))
+    layout = draw_open(job_list, "job-uncertain-Crowded")
+    follow = _buttons_named(layout, "tripo.job_follow_candidate")
+    assert len(follow) == view.MAX_CANDIDATE_BUTTONS and follow[0].startswith("Follow 00000000"), follow
+    assert "494 more could be it: the Python console's job.candidates lists them all" in drawn_texts(layout)
+    assert len(label_texts(layout)) <= job_list.MAX_ROW_LINES
+
+
+def test_copy_details_has_a_cut_details_text_whole(rt: Any, online: Emulator, job_list: Any) -> None:
+    """A server error of 9,000 characters reads "Tripo's server had a problem"; its detail is cut in the job, whole in Copy Details."""
+    said = "upstream trouble " + " ".join(f"frame{n:04d}" for n in range(900))
+    online.inject("POST /v3/generation/", times=None, status=500, code=1000, message=said)
+    job = pump_job(rt, rt.submit(spec(name="Proxy")).id, "failed", "uncertain", timeout=60)
+    online.clear_faults()
+    error = job.error
+    assert error is not None and error.message.startswith("Tripo's server had a problem"), error
+    assert error.detail is not None and len(error.detail) <= addon_module("jobs.model").MAX_ERROR_CHARS
+    assert "characters in all" in error.detail, "the cut says so"
+    assert not any("frame0001" in t for t in drawn_texts(draw_open(job_list, job.id))), "the row has words"
+    report = job_list.error_report(job, addon_module("blender.settings").snapshot().connection)
+    assert said in report and "frame0899" in report, "Copy Details has the whole detail"
+
+
 # ---------------------------------------------------------------------------- operators, for real
 def test_cancel_stops_waiting_and_polling(rt: Any, online: Emulator) -> None:
     online.set_timing(run_seconds=600.0)

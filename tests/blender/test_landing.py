@@ -89,7 +89,7 @@ def test_texture_with_a_blender_image_and_a_style_file(rt: Any, online: Emulator
 def test_texture_v35_with_delight_and_the_fast_quality(rt: Any, online: Emulator, fox: Any) -> None:
     with pytest.raises(RuntimeError, match="Delight needs texture model v3.5"):
         bpy.ops.tripo.texture(delight=True)
-    with pytest.raises(RuntimeError, match="The Fast quality needs texture model v3.5"):
+    with pytest.raises(RuntimeError, match="Quality 'Fast' needs texture model v3.5"):
         bpy.ops.tripo.texture(texture_quality="fast", model_version="v2.5-20250123")
     assert posted(online, "texture_model") == [], "refused before anything was sent"
 
@@ -333,7 +333,7 @@ def test_segment_complete_and_lowpoly_produce_tagged_results(rt: Any, online: Em
 
 
 def test_segmentation_v2_options_reach_tripo(rt: Any, online: Emulator, fox: Any) -> None:
-    with pytest.raises(RuntimeError, match="need segmentation model v2.0"):
+    with pytest.raises(RuntimeError, match="needs segmentation model v2.0"):
         bpy.ops.tripo.segment(segmentation_granularity="detailed")
     assert bpy.ops.tripo.segment(model_version="v2.0-20260430", segmentation_granularity="detailed",
                                  split_by_connectivity=True) == {'FINISHED'}

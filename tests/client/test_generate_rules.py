@@ -32,9 +32,6 @@ BASE = {"prompt": "a cat"}
      "P1 does not support Quad Mesh: turn it off or choose another model version"),
     ("TEXT", {**BASE, "model_version": "P1-20260311", "smart_low_poly": True, "generate_parts": True,
               "texture": False, "pbr": False}, (), "P1 does not support Smart Low Poly, Generate Parts"),
-    ("TEXT", {**BASE, "model_version": "P2-20260801", "geometry_quality": "detailed"}, (),
-     "P2 does not support Geometry Quality: turn it off or choose another model version"),
-    ("IMAGE", {"model_version": "P2-20260801", "quad": True}, (True,), "P2 does not support Quad Mesh"),
     ("TEXT", {**BASE, "generate_parts": True}, (), "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
     ("TEXT", {**BASE, "generate_parts": True, "texture": False, "pbr": False, "quad": True}, (),
      "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
@@ -73,6 +70,9 @@ def test_each_invalid_combination_has_a_reason(mode: str, values: dict[str, Any]
     ("TEXT", {**BASE, "model_version": "v3.1-20260211", "face_limit": 1_500_000}, ()),
     ("IMAGE", {"enable_image_autofix": True, "export_orientation": "-y", "export_uv": False}, (True,)),
     ("TEXT", {**BASE, "smart_low_poly": True, "quad": True, "face_limit": 500}, ()),
+    # P2: quad is P2's (Tripo's JS SDK); nobody says it refuses the others, so they are offered and sent
+    ("IMAGE", {"model_version": "P2-20260801", "quad": True}, (True,)),
+    ("TEXT", {**BASE, "model_version": "P2-20260801", "geometry_quality": "detailed", "smart_low_poly": True}, ()),
 ])
 def test_valid_combinations_have_no_problem(mode: str, values: dict[str, Any],
                                             images: tuple[bool, ...]) -> None:
@@ -90,7 +90,8 @@ def test_the_versions_are_the_clients_own() -> None:
     assert [v.id for v in gf.MODEL_VERSIONS] == list(versions.GENERATION)
     assert [v.label for v in gf.MODEL_VERSIONS] == ["v3.1", "v3.0", "v2.5", "P1", "P2"]
     assert gf.DEFAULTS["model_version"] == "v2.5-20250123"
-    assert [v.id for v in gf.MODEL_VERSIONS if v.is_p_series] == ["P1-20260311", "P2-20260801"]
+    assert [v.id for v in gf.MODEL_VERSIONS if v.family == "P"] == ["P1-20260311", "P2-20260801"]
+    assert gf.NEWEST_VERSION == "v3.1-20260211", "the panel starts on the newest model (a script on the SDK's)"
     assert "style" not in gf.DEFAULTS
 
 
@@ -157,12 +158,27 @@ def test_geometry_quality_is_sent_only_for_v3() -> None:
     assert v3["geometry_quality"] == "detailed"
 
 
-@pytest.mark.parametrize("version", ["P1-20260311", "P2-20260801"])
-def test_the_p_series_never_sends_what_it_refuses(version: str) -> None:
-    """Even as false: the service rejects the keys themselves."""
-    _, params = gf.build_params("TEXT", {**BASE, "model_version": version, "quad": False, "smart_low_poly": False,
-                                         "generate_parts": False, "geometry_quality": "standard"})
-    assert not set(gf.P_SERIES_REFUSED) & set(params)
+P1_REFUSED = {"quad", "smart_low_poly", "generate_parts", "geometry_quality"}
+
+
+def test_p1_never_sends_what_it_refuses() -> None:
+    """Even as false: the service rejects the keys themselves (Tripo's API docs, JS SDK: 400)."""
+    _, params = gf.build_params("TEXT", {**BASE, "model_version": "P1-20260311", "quad": True,
+                                         "smart_low_poly": False, "generate_parts": False,
+                                         "geometry_quality": "detailed"})
+    assert not P1_REFUSED & set(params)
+    assert set(gf.refused_options("P1-20260311")) == P1_REFUSED
+
+
+def test_p2_offers_quad_and_what_no_source_refuses_and_says_which_are_disputed() -> None:
+    """P2 takes quad (JS SDK); smart low poly, parts and detailed geometry are not refused by
+    guesswork: sent, and the panel can say Tripo's sources disagree on them."""
+    assert gf.refused_options("P2-20260801") == ()
+    assert set(gf.disputed_options("P2-20260801")) == P1_REFUSED - {"quad"}
+    assert gf.disputed_options("v3.1-20260211") == ()
+    _, params = gf.build_params("TEXT", {**BASE, "model_version": "P2-20260801", "quad": True,
+                                         "smart_low_poly": True, "geometry_quality": "detailed"})
+    assert (params["quad"], params["smart_low_poly"], params["geometry_quality"]) == (True, True, "detailed")
 
 
 @pytest.mark.parametrize(("mode", "values", "label"), [

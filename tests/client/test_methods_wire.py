@@ -288,6 +288,14 @@ def test_a_refused_bake_animation_says_which_sources_said_what(client: TripoClie
     assert other.value.message == "Invalid parameter animations", "no source note when nothing disputed was sent"
 
 
+def test_image_to_depth_downloads_the_depth_map(client: TripoClient, tmp_path: Path) -> None:
+    task = finished(client, client.image_to_depth(str(ROCKET), kind="gray"))
+    assert task.output.depth_image_url
+    paths = client.download_outputs(task, str(tmp_path), ["depth_image"])
+    head = Path(paths["depth_image"]).read_bytes()[:8]
+    assert head == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff", "a real image file"
+
+
 def test_segment_complete_lowpoly_uv_convert(client: TripoClient, model_id: str) -> None:
     segmented = finished(client, client.mesh_segmentation(model_id))
     assert finished(client, client.mesh_completion(segmented.task_id, completion_mode="quick_cap")).output.model_url
@@ -304,7 +312,7 @@ def test_segment_complete_lowpoly_uv_convert(client: TripoClient, model_id: str)
 def test_invalid_arguments_send_nothing(client: TripoClient, emulator: Emulator, png_file: Path, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="left view image file does not exist"):
         client.multiview_to_model([str(png_file), str(tmp_path / "missing.png")])
-    with pytest.raises(ValueError, match="quad=True is not supported by the P-series"):
+    with pytest.raises(ValueError, match="quad is not supported by model_version 'P1-20260311'"):
         client.image_to_model(str(png_file), model_version="P1-20260311", quad=True)
     with pytest.raises(ValueError, match="either text_prompt or image_prompt"):
         client.texture_model("0" * 8, text_prompt="x", image_prompt=str(png_file))
@@ -318,6 +326,6 @@ def test_invalid_arguments_send_nothing(client: TripoClient, emulator: Emulator,
         client.retarget_animation("0" * 8, Animation.WALK, out_format="usdz")
     with pytest.raises(ValueError, match="id of a Tripo task"):
         client.retarget_animation("file_abc", Animation.WALK)
-    with pytest.raises(ValueError, match="style is not available"):
+    with pytest.raises(ValueError, match="Generation styles no longer exist"):
         client.text_to_model("a cup", style="object:clay")  # type: ignore[arg-type]
     assert emulator.requests == []

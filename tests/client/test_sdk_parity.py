@@ -211,9 +211,26 @@ def test_text_to_image_and_multiview_images(pair: Pair, client: TripoClient) -> 
               lambda s: s.text_to_image("a fox", model="seedream_v4", size="1024x1024"))
     pair.same(lambda c: c.image_to_multiview("https://example.com/a.png"),
               lambda s: s.generate_multiview_image("https://example.com/a.png"))
+    pair.same(lambda c: c.text_to_image("a fox", model="banana", aspect_ratio="16:9"),
+              lambda s: s.text_to_image("a fox", model="banana", aspect_ratio="16:9"))
     views = client.image_to_multiview(str(COFFEE))
     client.wait_for_task(views, timeout=10)
     pair.same(lambda c: c.multiview_to_model(views), lambda s: s.multiview_to_model(views))
+
+
+def test_image_to_splat(pair: Pair) -> None:
+    pair.same(lambda c: c.image_to_splat("https://example.com/a.png"), lambda s: s.image_to_splat("https://example.com/a.png"))
+    sent = pair.same(lambda c: c.image_to_splat(str(ROCKET), model_seed=7), lambda s: s.image_to_splat(str(ROCKET), model_seed=7))
+    assert [r[1] for r in sent] == ["/v3/files", "/v3/generation/image-to-splat"]
+    assert sent[-1][3] == {"input": "file_*", "model_seed": 7}
+
+
+def test_image_to_depth(pair: Pair) -> None:
+    pair.same(lambda c: c.image_to_depth("https://example.com/a.png"), lambda s: s.image_to_depth("https://example.com/a.png"))
+    sent = pair.same(lambda c: c.image_to_depth(str(ROCKET), kind="color", process_res=1008),
+                     lambda s: s.image_to_depth(str(ROCKET), kind="color", process_res=1008))
+    assert sent[-1][1:] == ("/v3/generation/image-to-depth", (), {"input": "file_*", "kind": "color",
+                                                                 "process_res": 1008})
 
 
 # --------------------------------------------------------------------------- post-processing

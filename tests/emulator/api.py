@@ -113,11 +113,11 @@ class Api:
             hints = outputs.hints_for(checked.effective, checked.files, checked.sources)
             ctx = outputs.Context(task_id, task_type, checked.effective, checked.source, checked.files, hints,
                                   self.store.riggable, self.store.rig_type, self.store.retarget_files,
-                                  compression=self.store.glb_compression)
+                                  compression=self.store.glb_compression, splat_format=self.store.splat_format)
             built = outputs.build(ctx)
             if self.store.model_override is not None:  # a test serves a file of its own (a hostile one)
-                (ext, data), self.store.model_override = self.store.model_override, None
-                built["model_url"] = outputs.Asset(ctx.name("tripo_model", ext), data)
+                (ext, data, key), self.store.model_override = self.store.model_override, None
+                built[key] = outputs.Asset(ctx.name(f"tripo_{key.removesuffix('_url')}", ext), data)
             price = self.store.variants.price(pricing.charge(task_type, checked.effective))
             return self.store.create_task(task_id, account.key, task_type, checked.body, price, checked.source,
                                           built, hints)

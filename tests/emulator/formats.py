@@ -23,6 +23,7 @@ CONTENT_TYPES: dict[str, str] = {
     "3mf": "model/3mf",
     "gltf": "model/gltf+json",
     "ply": "application/octet-stream",
+    "spz": "application/octet-stream",
     "png": "image/png",
     "jpeg": "image/jpeg",
     "jpg": "image/jpeg",

@@ -74,6 +74,7 @@ class Context:
     rig_type: str | None
     retarget_files: str = "model_url"  # one of RETARGET_FILES
     compression: str | None = None  # "draco": model GLBs come Draco-compressed (Store.glb_compression)
+    splat_format: str = "ply"  # one of splat.FORMATS: what an image-to-splat task returns
 
     def name(self, stem: str, ext: str) -> str:
         return f"{stem}_{self.task_id}.{ext}"
@@ -114,7 +115,7 @@ _picture = cache(images.png)
 _obj_bundle = cache(lambda: archives.obj_bundle(ASSETS_DIR / "obj_cow"))
 _usdz = cache(archives.usdz)
 _three_mf = cache(archives.three_mf)
-_splat = cache(splat.ply)
+_splat = cache(splat.make)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -248,7 +249,7 @@ def _convert(ctx: Context) -> Outputs:
     stem = "tripo_convert"
     if fmt == "FBX":
         return {"model_url": Asset(ctx.name(stem, "fbx"), _fbx_of(base, ctx.body.get("with_animation", True)))}
-    if fmt == "GLTF":
+    if fmt in ("GLTF", "GLB"):  # GLB: Tripo's JS, Go and Rust SDKs list it
         source_glb = _model_asset(base)
         data = source_glb.data if source_glb is not None and source_glb.ext == "glb" else asset_bytes("portal.glb")
         return {"model_url": Asset(ctx.name(stem, "glb"), data)}
@@ -301,7 +302,8 @@ def _multiview_images(ctx: Context) -> Outputs:
 
 
 def _splat_output(ctx: Context) -> Outputs:
-    return {"splat_url": Asset(ctx.name("tripo_splat", "ply"), _splat())}
+    ext, data = _splat(ctx.splat_format)
+    return {"splat_url": Asset(ctx.name("tripo_splat", ext), data)}
 
 
 def _depth(ctx: Context) -> Outputs:

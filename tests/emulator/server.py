@@ -28,6 +28,7 @@ from .api import Api
 from .errors import TASK_FAILURES, ApiError
 from .faults import Fault, FaultBook
 from .outputs import RETARGET_FILES
+from .splat import FORMATS as SPLAT_FORMATS
 from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
 from .routes import CREATION_ROUTES
@@ -511,10 +512,11 @@ class Emulator:
     def usage_inputs(self, on: bool) -> None:
         self._store.usage_inputs = on
 
-    def serve_model(self, data: bytes, ext: str) -> None:
-        """The next task created gets ``data`` as its ``model_url`` file (e.g. a hostile ZIP)."""
+    def serve_model(self, data: bytes, ext: str, output: str = "model_url") -> None:
+        """The next task created gets ``data`` as its ``output`` file (``model_url``; a hostile ZIP,
+        a truncated splat as ``splat_url``…)."""
         with self._store.lock:
-            self._store.model_override = (ext, data)
+            self._store.model_override = (ext, data, output)
 
     def forget_task(self, task_id: str) -> None:
         """The service no longer knows the task (past retention, or a v2-era id).
@@ -613,6 +615,19 @@ class Emulator:
             raise ValueError(f"retarget_files must be one of {RETARGET_FILES}, not {shape!r}")
         with self._store.lock:
             self._store.retarget_files = shape
+
+    @property
+    def splat_format(self) -> str:
+        """What an image-to-splat task returns: ``"ply"`` (a 3DGS PLY, the default), ``"spz"``,
+        ``"glb"`` or ``"gltf"`` (``KHR_gaussian_splatting``; ``splat.FORMATS``)."""
+        return self._store.splat_format
+
+    @splat_format.setter
+    def splat_format(self, fmt: str) -> None:
+        if fmt not in SPLAT_FORMATS:
+            raise ValueError(f"splat_format must be one of {SPLAT_FORMATS}, not {fmt!r}")
+        with self._store.lock:
+            self._store.splat_format = fmt
 
     def expire_links_after(self, seconds: float | None, *, renew: bool = True, status: int = 403) -> None:
         """Output links expire ``seconds`` after their task finished (Tripo's READMEs: about 5

@@ -191,10 +191,12 @@ class Store:
         self.run_plan: deque[float] = deque()  # run times of the next tasks, in creation order
         self.outcomes: deque[Outcome] = deque()
         self.riggable: bool | None = None  # None: decide from the prompt ("rock" is not riggable)
-        self.model_override: tuple[str, bytes] | None = None  # (extension, bytes) for the next task's model
+        #: (extension, bytes, output key) of the next task's file in place of the one it would get
+        self.model_override: tuple[str, bytes, str] | None = None
         self.rig_type: str | None = None
         self.variants = Variants()  # answer shapes of the other official SDKs (see .variants)
         self.retarget_files = "model_url"  # how a retarget of an ``animations`` list answers (outputs.RETARGET_FILES)
+        self.splat_format = "ply"  # the file an image-to-splat task returns (splat.FORMATS)
         self.time_format = "z"  # a key of TIME_FORMATS
         self.registering = True  # False: new tasks stay unregistered until release_registration
         self.echo_inputs = True  # False: task objects echo no ``input`` (an empty object)

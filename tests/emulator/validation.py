@@ -166,13 +166,19 @@ def _case_insensitive(*allowed: str) -> Check:
 # --------------------------------------------------------------------------- rules needing several fields
 
 
+def _p_series_rule(body: dict[str, Any], p2_refuses: tuple[str, ...]) -> str | None:
+    """P1 rejects quad, smart_low_poly, generate_parts and geometry_quality even when false (Tripo's
+    docs; JS SDK "P1 returns 400"); P2 takes quad (JS SDK) and rejects ``p2_refuses`` — what it does
+    with the other three nobody says (:attr:`.variants.Variants.p2_refuses`)."""
+    model = str(body.get("model", ""))
+    refused = _P_SERIES_FORBIDDEN if model.startswith("P1-") else p2_refuses if model.startswith("P2-") else ()
+    sent = [f for f in refused if f in body]
+    return f"P-series model {model} does not accept {', '.join(sent)}" if sent else None
+
+
 def _generation_rules(body: dict[str, Any]) -> str | None:
     model = str(body.get("model", ""))
     untextured = body.get("texture") is False and body.get("pbr") is False
-    if model.startswith(("P1-", "P2-")):
-        sent = [f for f in _P_SERIES_FORBIDDEN if f in body]
-        if sent:
-            return f"P-series models do not accept {', '.join(sent)}"
     if body.get("generate_parts") is True and not (untextured and body.get("quad") is not True):
         return "generate_parts needs texture=false, pbr=false and quad=false"
     if untextured and body.get("texture_quality") == "standard":
@@ -427,7 +433,7 @@ SPECS: dict[str, Spec] = {
         rules=(_texture_rules,), refs=_texture_refs, source_rule=_texture_source_rule),
     "convert_model": Spec(
         required=("input", "format"), input_alias=True,
-        fields={**_POST, "format": _case_insensitive("GLTF", "USDZ", "FBX", "OBJ", "STL", "3MF"),
+        fields={**_POST, "format": _case_insensitive("GLTF", "USDZ", "FBX", "OBJ", "STL", "3MF", "GLB"),
                 "quad": _bool, "force_symmetry": _bool, "face_limit": _int(1), "flatten_bottom": _bool,
                 "flatten_bottom_threshold": _number, "texture_size": _int(1, 8192),
                 "texture_format": _enum("BMP", "DPX", "HDR", "JPEG", "OPEN_EXR", "PNG", "TARGA", "TIFF", "WEBP"),
@@ -435,7 +441,7 @@ SPECS: dict[str, Spec] = {
                 "pack_uv": _bool, "bake": _bool, "part_names": _str_list(), "animate_in_place": _bool,
                 "assemble_animation": _bool, "export_vertex_colors": _bool,
                 "export_orientation": _enum("+x", "-x", "+y", "-y"),
-                "fbx_preset": _enum("blender", "mixamo", "3dsmax")},
+                "fbx_preset": _enum("blender", "mixamo", "3dsmax", "bake_scale")},
         rules=(_convert_rules,), refs=_input(MODEL)),
     "import_model": Spec(required=("input",), fields={"input": _ref}, refs=_input(MODEL_FILE)),
     "animate_prerigcheck": Spec(required=("input",), input_alias=True, fields=_POST, refs=_input(RIG_CHECK_SOURCE)),
@@ -514,6 +520,10 @@ def validate(task_type: str, raw: bytes, account: Account, store: Store) -> Vali
         effective = {**body, "input": body["original_model_task_id"]}
     _check_model(effective, spec)
     _check_fields(effective, spec)
+    if spec.models is GENERATION_MODELS or spec.models is MULTIVIEW_MODELS:
+        problem = _p_series_rule(effective, store.variants.p2_refuses)
+        if problem:
+            raise ApiError(1004, problem)
     refs = spec.refs(effective)
     files = _check_files(refs, account, store)
     sources = _check_tasks(refs, spec, account, store)

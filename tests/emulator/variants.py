@@ -15,6 +15,10 @@ The defaults are the Python SDK 1.0.0's shapes, which the rest of the emulator s
   (``"30.25"``): JS SDK, "a decimal with up to two places — integer parsing truncates".
 * ``completed_at``: whether a final task carries ``completed_at`` (JS SDK typing) or not (the
   Python SDK's typing has no such field).
+* ``p2_refuses``: what the emulated P2 rejects of what P1 rejects (quad is P2's, JS SDK). Nobody
+  says what P2 does with ``smart_low_poly``, ``generate_parts`` and ``geometry_quality``
+  (wire reference §11 S4), so by default it rejects them (1004: the add-on sends them and its
+  refusal says which source said what); ``()`` is a P2 that takes them.
 * :meth:`Variants.answer_task_id`: the next creation POSTs answer with a task id other than the
   task's (``" {id}"``: a leading space; ``"../../x"``): a buggy proxy or server. The task itself
   is created and charged under its real id.
@@ -42,6 +46,7 @@ class Variants:
     task_list: str = "dict"
     decimal_credits: bool = False
     completed_at: bool = True
+    p2_refuses: tuple[str, ...] = ("smart_low_poly", "generate_parts", "geometry_quality")
     task_id_answers: deque[str] = field(default_factory=deque)
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -138,10 +138,11 @@ def test_splat_ply_header_matches_its_body() -> None:
     data = splat.ply()
     header, _, body = data.partition(b"end_header\n")
     lines = header.decode("ascii").splitlines()
-    assert lines[:3] == ["ply", "format binary_little_endian 1.0", "element vertex 8"]
+    assert lines[:2] == ["ply", "format binary_little_endian 1.0"] and "element vertex 1500" in lines
     properties = [line.split()[-1] for line in lines if line.startswith("property float ")]
-    assert properties[:3] == ["x", "y", "z"] and "opacity" in properties and properties[-1] == "rot_3"
-    assert len(body) == 8 * 4 * len(properties)
+    assert properties[:9] == ["x", "y", "z", "nx", "ny", "nz", "f_dc_0", "f_dc_1", "f_dc_2"]
+    assert properties[9:54] == [f"f_rest_{i}" for i in range(45)] and properties[54] == "opacity"
+    assert properties[-1] == "rot_3" and len(body) == 1500 * 4 * len(properties)
 
 
 def test_png_is_decodable() -> None:

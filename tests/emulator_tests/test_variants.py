@@ -62,3 +62,14 @@ def test_completed_at_can_be_absent(emulator: Emulator, api: Caller) -> None:
     emulator.variants.completed_at = False
     task = api.task(api.create(T2M, CAT))
     assert task["status"] == "success" and "completed_at" not in task
+
+
+def test_p2_takes_quad_as_fbx_and_refuses_the_rest_of_p1s_list_unless_told(emulator: Emulator, api: Caller) -> None:
+    """S3/S4: quad is P2's and comes as FBX; what P2 does with the other three nobody says, so the
+    emulated P2 rejects them by default and takes them with ``p2_refuses = ()``."""
+    quad = api.task(api.create(T2M, {**CAT, "model": "P2-20260801", "quad": True}))
+    assert quad["output"]["model_url"].split("?")[0].endswith(".fbx")
+    parts = {**CAT, "model": "P2-20260801", "smart_low_poly": True}
+    assert error_of(api.post(T2M, json=parts)) == (400, 1004)
+    emulator.variants.p2_refuses = ()
+    assert api.task(api.create(T2M, parts))["status"] == "success"

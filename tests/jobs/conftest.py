@@ -67,6 +67,15 @@ class Pump:
                 raise AssertionError(f"timed out waiting for {what}; jobs: {states}")
             self.runner.wait_for_events(min(remaining, 1.0))
 
+    def resume(self, timeout: float = 20.0) -> list[Job]:
+        """Bring back the journal as Blender does on enable: read on a thread
+        (:meth:`Runner.resume_in_background`), the jobs adopted here as soon as it is done."""
+        self.runner.resume_in_background()
+        assert self.runner.wait_read(timeout), "the journal read on its thread did not end"
+        adopted = self.runner.collect_resumed()
+        assert adopted is not None
+        return adopted
+
     def until_state(self, job_id: str, *states: JobState, timeout: float = 20.0) -> Job:
         self.until(lambda: self.job(job_id).state in states, timeout, f"job in {[s.value for s in states]}")
         return self.job(job_id)

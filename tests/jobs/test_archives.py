@@ -31,10 +31,10 @@ def test_an_obj_zip_is_unpacked_by_the_worker_before_blender_sees_it(emulator: E
     job_id = _converted(runner, pump)
     pump.until(lambda: any(isinstance(e, FilesReady) and e.job_id == job_id for e in pump.events), what="files ready")
     ready = next(e for e in pump.events if isinstance(e, FilesReady) and e.job_id == job_id)
-    archive = Path(ready.files["model"])
-    assert archive.suffix == ".zip"
-    unpacked = archive.with_suffix("")
-    assert sorted(p.name for p in unpacked.iterdir()) == ["cow.mtl", "cow.obj", "cow_texture.png"], \
+    model = Path(ready.files["model"])
+    assert model.name == "cow.obj", "the pump is handed the model inside the archive, not the archive"
+    assert model.parent.with_suffix(".zip").is_file()
+    assert sorted(p.name for p in model.parent.iterdir()) == ["cow.mtl", "cow.obj", "cow_texture.png"], \
         "the pump receives an archive that is already unpacked"
 
 

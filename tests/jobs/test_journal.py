@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -74,9 +75,14 @@ def test_a_failed_replace_leaves_the_previous_record_and_no_temp_file(tmp_path: 
 def test_leftover_temp_files_from_a_crash_are_removed_on_load(tmp_path: Path) -> None:
     journal = Journal(tmp_path)
     journal.save(_job())
-    (tmp_path / ".tmp-abc.tmp").write_text('{"half": ')
+    crashed, in_flight = tmp_path / ".tmp-abc.tmp", tmp_path / ".tmp-def.tmp"
+    crashed.write_text('{"half": ')
+    an_hour_ago = time.time() - 3600
+    os.utime(crashed, (an_hour_ago, an_hour_ago))  # left by a session that crashed
+    in_flight.write_text('{"half": ')  # a worker's write that has not been renamed yet
     assert [j.id for j in journal.load_all()] == ["job1"]
-    assert not (tmp_path / ".tmp-abc.tmp").exists()
+    assert not crashed.exists()
+    assert in_flight.exists(), "the read runs beside the workers: a write in flight is not cut short"
 
 
 def test_concurrent_saves_of_many_jobs_all_land_intact(tmp_path: Path) -> None:
@@ -128,6 +134,73 @@ def test_an_entry_written_before_task_input_existed_still_loads(tmp_path: Path) 
     (tmp_path / "old1.json").write_text(json.dumps({"format": 1, "job": record}))
     (loaded,) = Journal(tmp_path).load_all()
     assert (loaded.id, loaded.task_type, dict(loaded.task_input)) == ("old1", "animate_rig", {})
+
+
+def test_a_long_error_is_kept_cut_with_its_whole_texts_beside_the_entry(tmp_path: Path) -> None:
+    """The job book cuts an error over MAX_ERROR_CHARS; the whole texts go beside the entry,
+    come back for Copy Details (whole_error), and leave with the entry."""
+    from tripo_blender.jobs import whole_error
+    from tripo_blender.jobs.book import JobBook
+    from tripo_blender.jobs.events import EventQueue
+    from tripo_blender.jobs.model import MAX_ERROR_CHARS, JobError
+
+    journal = Journal(tmp_path)
+    book = JobBook(journal, EventQueue())
+    book.add(_job())
+    message = " ".join(f"line{n}" for n in range(100_000))
+    detail = "GET https://api.example/v3/tasks/x answered 502: " + "<html>" * 1_000
+    failed = book.update("job1", JobState.FAILED, error=JobError(message, 1001, "try again", "trace-1", detail))
+
+    assert failed.error is not None and len(failed.error.message) <= MAX_ERROR_CHARS
+    assert failed.error.message.startswith("line0 line1") and "characters in all" in failed.error.message
+    assert failed.error.detail is not None and len(failed.error.detail) <= MAX_ERROR_CHARS, "the detail is cut too"
+    assert (tmp_path / "job1.json").stat().st_size < 8 * 1024
+    (loaded,) = Journal(tmp_path).load_all()
+    assert loaded.error == failed.error
+    assert whole_error(loaded.error) == JobError(message, 1001, "try again", "trace-1", detail)
+    journal.remove("job1")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_error_from_an_older_journal_is_cut_on_load(tmp_path: Path) -> None:
+    from tripo_blender.jobs.model import MAX_ERROR_CHARS
+
+    job = advance(_job(), JobState.FAILED, at=2.0)
+    data = job.to_dict()
+    data["error"] = {"code": 1001, "message": "x " * 500_000, "suggestion": None, "trace_id": None}
+    (tmp_path / "job1.json").write_text(json.dumps({"format": 1, "job": data}))
+    (loaded,) = Journal(tmp_path).load_all()
+    assert loaded.error is not None and len(loaded.error.message) <= MAX_ERROR_CHARS
+
+
+def test_a_write_announced_by_the_book_holds_back_a_read_of_the_folder(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Disable and enable in quick succession: the new session's read of the journal waits for the
+    write a worker of the old one announced (by any Journal instance on the folder), then reads it."""
+    from tripo_blender.jobs import journal as journal_module
+    from tripo_blender.jobs.book import JobBook
+    from tripo_blender.jobs.events import EventQueue
+
+    book = JobBook(Journal(tmp_path), EventQueue())
+    book.add(_job())
+    writing, finish = threading.Event(), threading.Event()
+    real_write = journal_module.atomic_write_text
+
+    def slow_disk(path: Path, text: str) -> None:
+        writing.set()
+        finish.wait(10)
+        real_write(path, text)
+
+    monkeypatch.setattr(journal_module, "atomic_write_text", slow_disk)
+    worker = threading.Thread(target=book.update, args=("job1", JobState.SUBMITTING), kwargs={"note": "sending"})
+    worker.start()
+    assert writing.wait(10)
+    next_session = Journal(tmp_path)
+    assert not next_session.wait_for_writes(0), "a read now would list the record before this change"
+    finish.set()
+    worker.join(10)
+    assert next_session.wait_for_writes(0)
+    assert next_session.load_all()[0].state == JobState.SUBMITTING
 
 
 def test_claimed_task_ids_outlive_the_removal_of_their_jobs(tmp_path: Path) -> None:

@@ -22,14 +22,15 @@ TEXT = JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair"
 def test_disable_enable_mid_post_shows_the_task_the_journal_got_without_a_retry(
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
     """Disable + enable with the POST on the wire: the task id the old worker journals is shown at once."""
-    emulator.inject("POST /v3/generation/", after=True, delay=1.5)  # created; the answer comes late
+    # created; the answer comes late (3 s: room for a loaded machine to disable, enable and read first)
+    emulator.inject("POST /v3/generation/", after=True, delay=3.0)
     first = make_runner()
     job = first.submit(TEXT)
     Pump(first).until(lambda: post_task_count(emulator) == 1, what="the POST on the wire")
     first.shutdown(timeout=0)  # add-on disabled: the worker still waits for the answer
     second = make_runner()  # enabled again, same journal
-    second.resume()
     pump = Pump(second)
+    pump.resume()  # read on a thread, as Blender does
     assert pump.job(job.id).state == JobState.UNCERTAIN and pump.job(job.id).task_id is None
     task_id = task_id_on_disk(tmp_path / "journal", job.id)  # the old worker recorded the answer
     pump.until(lambda: pump.job(job.id).task_id == task_id, timeout=2.0, what="the journal's task id shown")
@@ -214,7 +215,8 @@ def test_a_stalled_server_gives_up_after_the_bound_and_retry_resumes_free(emulat
 
 def test_cancel_while_the_post_is_on_the_wire_with_no_answer_is_uncertain_not_resendable(
         emulator: Emulator, make_runner: MakeRunner) -> None:
-    emulator.inject("POST /v3/generation/", after=True, delay=1.5)  # created; the answer comes late
+    # created; the answer comes late (3 s: room for a loaded machine to disable, enable and read first)
+    emulator.inject("POST /v3/generation/", after=True, delay=3.0)
     runner = make_runner(read_timeout=0.5)
     pump = Pump(runner)
     job = runner.submit(TEXT)

@@ -136,8 +136,8 @@ def test_paused_while_the_intent_is_written_takes_the_intent_back(make_runner: M
     original = journal_module.Journal.save
     intents: list[int] = []
 
-    def save_and_pause(self: Any, job: Any) -> None:
-        original(self, job)
+    def save_and_pause(self: Any, job: Any, **how: Any) -> None:
+        original(self, job, **how)
         if job.state == JobState.SUBMITTING and not job.request:  # the intent (the POST's record comes next)
             intents.append(job.attempts)
             if len(intents) == 1:  # the first intent only: the user switches online access off now

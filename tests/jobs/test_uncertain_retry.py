@@ -15,6 +15,7 @@ from tests.emulator import Emulator
 from tests.jobs import session_proc
 from tests.jobs.conftest import FAST, Pump, post_task_count
 from tripo_blender.jobs import Job, JobBusyError, JobSpec, JobState, Runner
+from tripo_blender.jobs.claims import CLAIMS_FILE
 from tripo_blender.jobs.verify import CHOOSE, LOOKING, NOT_FOUND_YET, lookup_of
 
 RELIABILITY_AREA = "Money"
@@ -194,25 +195,52 @@ def test_a_cleared_done_job_is_not_landed_again_as_another_request(
     assert looking.task_id != cat_task and dog.id not in pump.imported and len(emulator.tasks) == 1
 
 
-def test_a_cleared_twin_with_the_same_request_stays_claimed_across_a_restart(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
-    """Two "a cat" jobs: the one done is cleared and Blender restarts; its task is never the uncertain twin's."""
-    emulator.inject("POST /v3/generation/", delay=1.0, drop=True)  # B's POST: held, then lost, nothing made
-    runner = make_runner(max_retries=0, settings=SLOW)
+def cat_twins(emulator: Emulator, runner: Runner) -> tuple[Job, Job, str]:
+    """Two "a cat" jobs: B's POST is held, then lost (nothing made); A, sent after it with the same
+    request, lands its task. Returns A done, B uncertain, and A's task id."""
+    emulator.inject("POST /v3/generation/", delay=1.0, drop=True)
     pump = Pump(runner)
     b = runner.submit(spec("a cat"))
     pump.until(lambda: post_task_count(emulator) == 1, what="B's POST to arrive")
-    a = runner.submit(spec("a cat"))  # the same request, sent after B's: Tripo makes A's task
-    a_task = pump.until_state(a.id, JobState.DONE).task_id
-    pump.until_state(b.id, JobState.UNCERTAIN)
+    a = runner.submit(spec("a cat"))
+    done = pump.until_state(a.id, JobState.DONE)
+    assert done.task_id is not None
+    return done, pump.until_state(b.id, JobState.UNCERTAIN), done.task_id
+
+
+def never_the_twins_task(emulator: Emulator, runner: Runner, b: Job, a_task: str) -> None:
+    """B's Retry keeps looking: A's task (the same request, made after B's POST) is never B's."""
+    pump = Pump(runner)
+    when_free(pump, lambda: runner.retry(b.id))
+    looking = still_looking(pump, b.id)
+    assert looking.task_id != a_task and len(emulator.tasks) == 1 and post_task_count(emulator) == 2
+
+
+def test_a_cleared_twin_with_the_same_request_stays_claimed_across_a_restart(
+        emulator: Emulator, make_runner: MakeRunner) -> None:
+    """Two "a cat" jobs: the one done is cleared and Blender restarts; its task is never the uncertain twin's."""
+    runner = make_runner(max_retries=0, settings=SLOW)
+    a, b, a_task = cat_twins(emulator, runner)
     assert runner.forget(a.id)  # Clear Finished
     runner.shutdown()
     again = make_runner(settings=SLOW)  # Blender restarted: A is in no list any more
     again.resume()
-    pump = Pump(again)
-    when_free(pump, lambda: again.retry(b.id))
-    looking = still_looking(pump, b.id)
-    assert looking.task_id != a_task and len(emulator.tasks) == 1 and post_task_count(emulator) == 2
+    never_the_twins_task(emulator, again, b, a_task)
+
+
+def test_an_archived_twin_stays_claimed_though_the_journal_predates_the_claims_file(
+        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    """A done "a cat" is archived when Blender restarts (its journal has no claims file yet): never the uncertain twin's task."""
+    runner = make_runner(max_retries=0, settings=SLOW)
+    a, b, a_task = cat_twins(emulator, runner)
+    runner.shutdown()
+    claims = tmp_path / "journal" / CLAIMS_FILE
+    claims.unlink()  # as a journal written before claimed task ids were kept
+    again = make_runner(settings=replace(SLOW, journal_keep_finished=0))  # A is archived on this start
+    Pump(again).resume()  # as Blender reads it: on a thread, listed when done
+    assert again.job(a.id) is None and again.job(b.id) is not None, "A archived, B listed"
+    assert a_task in claims.read_text(), "the archived job's task id is claimed before its entry goes"
+    never_the_twins_task(emulator, again, b, a_task)
 
 
 def test_two_tasks_with_the_same_request_are_listed_for_the_artist_to_pick(

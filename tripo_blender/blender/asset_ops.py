@@ -275,8 +275,8 @@ def draw_library(layout: Any, prefs: Any) -> None:
     box.label(text=str(folder), icon='ASSET_MANAGER')
     entry = registered_entry()
     if entry is not None:
-        box.label(text=f"In Blender's asset libraries as '{entry.name}': Asset Browser › {entry.name}",
-                  icon='CHECKMARK')
+        draw_text(box, f"In Blender's asset libraries as '{entry.name}': Asset Browser › {entry.name}",
+                  measure_for(bpy.context), icon='CHECKMARK')
     else:
         draw_text(box, _ADD_HELP, measure_for(bpy.context), icon='INFO')
         box.operator(TRIPO_OT_asset_library_add.bl_idname, icon='ADD')

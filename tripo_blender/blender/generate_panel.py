@@ -33,6 +33,7 @@ from . import image_first, previews
 from .generate_ops import TRIPO_OT_generate_form, form_request, form_values, offline_problems
 from .generate_props import FORM_ATTR, TripoGenerateForm
 from .generation import estimated_cost, request_problems
+from .splat_ops import draw_splat_button
 from .decoders import compress_note, gltf_supports_meshopt
 from .importer import string_tag
 from .concept_images import VIEW_PROP
@@ -192,6 +193,11 @@ def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
             col.prop(pg, name)
     if refused:
         _draw_refused(col, pg, refused)
+    disputed = form.disputed_options(version_id)
+    if disputed:  # offered and sent; the service answers (a refusal costs nothing)
+        names = ", ".join(form.LABELS[name] for name in disputed)
+        _fit(col, f"Tripo's sources do not say whether {form.model_version(version_id).label} takes {names}; "
+                  "they are sent, and a refusal costs nothing", icon='INFO', boxed=True)
     col.prop(pg, "auto_size")
     for name in ("orientation", "texture_alignment", "export_orientation", "export_uv"):
         if form.applies(name, mode, version_id):
@@ -235,6 +241,7 @@ def _draw_generate(layout: Any, pg: TripoGenerateForm) -> None:
     row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(cost), icon='PLAY')
     if cost is None:  # the button has no room for the reason: say it below
         _fit(layout, form.unknown_price_reason(*form.build_params(request.mode, request.values)), icon='INFO')
+    draw_splat_button(layout, pg)  # Image mode: the same image as a Gaussian splat instead
 
 
 def _draw_step_state(layout: Any, job: Job) -> None:

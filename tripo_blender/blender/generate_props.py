@@ -18,10 +18,12 @@ Differences between the two on purpose:
 
 from __future__ import annotations
 
+from typing import Any
+
 import bpy
 
-from ..client.payloads import PROMPT_MAX_CHARS
 from ..rules import generate as form
+from .field_props import SKIP, field_prop
 
 __all__ = ["GenerateOptions", "TripoGenerateForm", "FORM_ATTR", "CLASSES", "register_extra", "unregister_extra"]
 
@@ -29,30 +31,42 @@ __all__ = ["GenerateOptions", "TripoGenerateForm", "FORM_ATTR", "CLASSES", "regi
 FORM_ATTR = "tripo_generate"
 
 _D = form.DEFAULTS
-_L = form.LABELS
-_SKIP = {'SKIP_SAVE'}
+_SKIP = SKIP
 _MODE_ITEMS = (
     ("TEXT", "Text", "Generate from a text prompt"),
     ("IMAGE", "Image", "Generate from one image"),
     ("MULTIVIEW", "Multiview", "Generate from views of one object: front (required), left, back, right"),
 )
-_VERSION_ITEMS = tuple((v.id, v.label, v.description) for v in form.MODEL_VERSIONS)
-_SEED_HELP = "Same seed and options give the same result. 0 = random"
+_VERSION_ITEMS = tuple((v.id, v.name, v.description) for v in form.MODEL_VERSIONS)
 _FILE_HELP = "A JPEG, PNG or WEBP file (at most 20 MB)"
 _LEFT_HELP = "The object's own left side"
 _RIGHT_HELP = "The object's own right side"
 
 
-class GenerateOptions:
+#: The form's options that are route fields: their properties come from the fields (the mode, the
+#: image slots and the version menu are the form's own).
+_FIELD_OPTIONS = tuple(name for name in form.DEFAULTS if name not in ("mode", "model_version"))
+
+
+def _options() -> Any:
+    """A mixin of the form options' properties: each field's label, tooltip, choices and range, with
+    the form's default (:data:`..rules.generate.DEFAULTS`)."""
+    prompt = f"Describe the object (1–{form.field('prompt').max_chars} characters; scripts may use line breaks)"
+    more: dict[str, dict[str, Any]] = {"prompt": {"description": prompt},
+                                       "face_limit": {"max": 2_000_000, "soft_max": 500_000}}
+    annotations = {name: field_prop(form.field(name), default=form.DEFAULTS[name], unset=form.NO_EXPORT_ORIENTATION,
+                                    **more.get(name, {})) for name in _FIELD_OPTIONS}
+    return type("FormFieldOptions", (), {"__annotations__": annotations, "__doc__": _options.__doc__})
+
+
+_FieldOptions: Any = _options()
+
+
+class GenerateOptions(_FieldOptions):
     """Every option of the generate form (see the module docstring for ``SKIP_SAVE``)."""
 
-    mode: bpy.props.EnumProperty(name=_L["mode"], items=_MODE_ITEMS, default=_D["mode"], options=_SKIP,
+    mode: bpy.props.EnumProperty(name=form.LABELS["mode"], items=_MODE_ITEMS, default=_D["mode"], options=_SKIP,
                                  description="What to generate from")
-    prompt: bpy.props.StringProperty(
-        name=_L["prompt"], default=_D["prompt"], options=_SKIP,
-        description=f"Describe the object (1–{PROMPT_MAX_CHARS} characters; scripts may use line breaks)")
-    negative_prompt: bpy.props.StringProperty(name=_L["negative_prompt"], default=_D["negative_prompt"],
-                                              options=_SKIP, description="What the model should avoid")
     image_path: bpy.props.StringProperty(name="Image File", subtype='FILE_PATH', options=_SKIP,
                                          description=_FILE_HELP)
     front_path: bpy.props.StringProperty(name="Front File", subtype='FILE_PATH', options=_SKIP,
@@ -63,56 +77,10 @@ class GenerateOptions:
                                         description=f"Back view. {_FILE_HELP}")
     right_path: bpy.props.StringProperty(name="Right File", subtype='FILE_PATH', options=_SKIP,
                                          description=f"{_RIGHT_HELP}. {_FILE_HELP}")
-    model_version: bpy.props.EnumProperty(name=_L["model_version"], items=_VERSION_ITEMS,
-                                          default=_D["model_version"], options=_SKIP,
-                                          description="Tripo model to generate with")
-    texture: bpy.props.BoolProperty(name=_L["texture"], default=_D["texture"], options=_SKIP,
-                                    description="Generate a texture (off: 10 credits cheaper)")
-    pbr: bpy.props.BoolProperty(name=_L["pbr"], default=_D["pbr"], options=_SKIP,
-                                description="Generate PBR materials (implies a texture)")
-    texture_quality: bpy.props.EnumProperty(name=_L["texture_quality"], items=form.TEXTURE_QUALITY_ITEMS,
-                                            default=_D["texture_quality"], options=_SKIP)
-    geometry_quality: bpy.props.EnumProperty(name=_L["geometry_quality"], items=form.GEOMETRY_QUALITY_ITEMS,
-                                             default=_D["geometry_quality"], options=_SKIP,
-                                             description="v3.x models only (not the P series)")
-    face_limit: bpy.props.IntProperty(name=_L["face_limit"], default=_D["face_limit"], min=0, max=2_000_000,
-                                      soft_max=500_000, options=_SKIP,
-                                      description="Maximum number of faces. 0 = automatic")
-    quad: bpy.props.BoolProperty(name=_L["quad"], default=_D["quad"], options=_SKIP,
-                                 description="Quad topology, at most 150,000 faces; the result comes as FBX "
-                                             "(+5 credits; not the P series)")
-    smart_low_poly: bpy.props.BoolProperty(
-        name=_L["smart_low_poly"], default=_D["smart_low_poly"], options=_SKIP,
-        description="Hand-made-style low-poly topology (+10 credits; may fail on complex input; not the P series)")
-    generate_parts: bpy.props.BoolProperty(
-        name=_L["generate_parts"], default=_D["generate_parts"], options=_SKIP,
-        description="Split the model into editable parts (+20 credits; needs Texture, PBR and Quad off; not the "
-                    "P series)")
-    auto_size: bpy.props.BoolProperty(name=_L["auto_size"], default=_D["auto_size"], options=_SKIP,
-                                      description="Scale the model to real-world metres (textured models only)")
-    orientation: bpy.props.EnumProperty(name=_L["orientation"], items=form.ORIENTATION_ITEMS,
-                                        default=_D["orientation"], options=_SKIP)
-    texture_alignment: bpy.props.EnumProperty(name=_L["texture_alignment"], items=form.TEXTURE_ALIGNMENT_ITEMS,
-                                              default=_D["texture_alignment"], options=_SKIP)
-    enable_image_autofix: bpy.props.BoolProperty(
-        name=_L["enable_image_autofix"], default=_D["enable_image_autofix"], options=_SKIP,
-        description="Let Tripo clean up the input image first (crop, background, lighting) when it would "
-                    "otherwise give a poor model")
-    export_orientation: bpy.props.EnumProperty(name=_L["export_orientation"], items=form.EXPORT_ORIENTATION_ITEMS,
-                                               default=_D["export_orientation"], options=_SKIP,
-                                               description="The direction the model faces in the file")
-    export_uv: bpy.props.BoolProperty(name=_L["export_uv"], default=_D["export_uv"], options=_SKIP,
-                                      description="Unwrap UVs (off: no UV layout, for untextured models you "
-                                                  "will unwrap yourself)")
-    image_seed: bpy.props.IntProperty(name=_L["image_seed"], default=_D["image_seed"], min=0, max=2**31 - 1,
-                                      options=_SKIP, description=_SEED_HELP)
-    model_seed: bpy.props.IntProperty(name=_L["model_seed"], default=_D["model_seed"], min=0, max=2**31 - 1,
-                                      options=_SKIP, description=_SEED_HELP)
-    texture_seed: bpy.props.IntProperty(name=_L["texture_seed"], default=_D["texture_seed"], min=0,
-                                        max=2**31 - 1, options=_SKIP, description=_SEED_HELP)
-    compress: bpy.props.BoolProperty(
-        name=_L["compress"], default=_D["compress"], options=_SKIP,
-        description="Meshopt-compressed GLB (smaller download; needs a Blender that can import it)")
+    # the panel starts on the newest model (a script's default is the client's documented one)
+    model_version: bpy.props.EnumProperty(name=form.LABELS["model_version"], items=_VERSION_ITEMS,
+                                          default=form.NEWEST_VERSION, options=_SKIP,
+                                          description=form.field("model_version").description)
 
 
 _DATABLOCK_HELP = "A Blender image; packed, generated or edited images are written out when sending"

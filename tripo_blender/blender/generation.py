@@ -7,7 +7,8 @@ the same job name — or a script and the panel would disagree about what a clic
 steps are written once here:
 
     check (:func:`request_problems`) → prepare the images → build the params → name → spec
-    (:func:`generation_spec`) → the client's own argument checks → submit (:func:`submit`)
+    (:func:`generation_spec`) → submit (:func:`submit`; the runtime's one validation checks the
+    params by the route's record, :func:`..client.routes.check`)
 
 and each caller keeps only its own way of *reporting*: the operators turn :class:`UserError`
 (and the client's ``ValueError``/``TypeError``) into an ``{'ERROR'}`` report, the console raises
@@ -24,12 +25,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from ..client.dry_run import check_call
-from ..client.inputs import PLACEHOLDER_TOKEN
-from ..jobs import FOLLOW_KIND, Job, JobSpec
-from ..jobs.kinds import SOURCE_PARAM, check_known
-from ..jobs.mesh_upload import plan_of
-from ..jobs.model import thaw
+from ..jobs import Job, JobSpec
 from ..rules import generate as form
 from ..rules.errors import UserError
 from .image_inputs import ImageSlot, concept_task, prepare_image
@@ -37,7 +33,7 @@ from .decoders import blender_and_meshopt, gltf_supports_meshopt
 from .runtime import runtime
 
 __all__ = ["GenerateRequest", "GenerationRefused", "Prepare", "request_problems", "estimated_cost", "panel_input",
-           "generation_spec", "check", "submit"]
+           "generation_spec", "submit"]
 
 log = logging.getLogger(__name__)
 
@@ -116,25 +112,12 @@ def generation_spec(request: GenerateRequest, prepare: Prepare | None = None, *,
                    meta=meta)
 
 
-def check(spec: JobSpec) -> None:
-    """The client's own argument checks, now: bad arguments raise here (``ValueError``,
-    ``TypeError``) with nothing sent, not later as a failed job. A followed task sends nothing.
-    A local mesh's file is still being written (``mesh_export``): a placeholder stands in for it,
-    and the upload step checks the file itself."""
-    if spec.kind != FOLLOW_KIND:
-        params = thaw(spec.params)
-        if plan_of(spec) is not None:
-            params[SOURCE_PARAM] = PLACEHOLDER_TOKEN
-        check_known(spec.kind, params)
-        check_call(spec.kind, params)
-
-
 def submit(spec: JobSpec) -> Job:
-    """Check ``spec`` (:func:`check`) and hand it to the runtime; returns the job at once.
+    """Hand ``spec`` to the runtime, which checks it (``ValueError``/``TypeError`` for what the
+    client would refuse, nothing sent) and returns the job at once.
 
     Raises :class:`UserError` when it cannot be sent (online access off, no or bad key, too many
     jobs waiting: the message says what to do)."""
-    check(spec)
     job = runtime.submit(spec)
     log.info("submitted %s job %s %r", spec.kind, job.id, job.name)
     return job

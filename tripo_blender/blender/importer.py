@@ -40,7 +40,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import bpy
 from mathutils import Matrix
 
-from ..jobs.archive import UnsafeArchiveError, refusal, unpack
+from ..jobs.archive import MODEL_SUFFIXES, UnsafeArchiveError, model_in, refusal, unpack
 from ..rules.settings import ImportOptions
 from .decoders import Missing, missing_for
 
@@ -55,8 +55,6 @@ FILE_MATRIX_PROP = "tripo_file_matrix"
 TASK_TYPE_PROP = "tripo_task_type"
 #: Tag values stamped on a result's objects and collection: strings (ids, types), or ints (times).
 Tags = Mapping[str, "str | int"]
-#: Formats Blender can open, in order of preference when a folder holds several candidates.
-MODEL_SUFFIXES = (".glb", ".gltf", ".fbx", ".obj", ".usdz", ".usdc", ".usda", ".usd", ".stl")
 
 
 class ImportFailed(RuntimeError):
@@ -242,29 +240,28 @@ def importer_message(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def find_model_file(folder: Path) -> Path:
-    """Pick the model file inside an extracted archive (largest file of the best-ranked format)."""
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    for suffix in MODEL_SUFFIXES:
-        matches = sorted((p for p in files if p.suffix.lower() == suffix), key=lambda p: -p.stat().st_size)
-        if matches:
-            return matches[0]
-    raise ImportFailed(f"the archive holds no file Blender can import ({', '.join(MODEL_SUFFIXES)})")
-
-
 def resolve_model_path(path: str | os.PathLike[str]) -> Path:
-    """Return the file to import: the path itself, or the model inside a (safely extracted) ZIP."""
+    """Return the file to import: the path itself, or the model inside a (safely extracted) ZIP.
+
+    The job's worker already unpacked a downloaded ZIP and named the model file inside it
+    (:func:`..jobs.archive.model_in`), so a landing normally gets that file. A ZIP path still
+    arrives from a journal of an earlier version (Re-import of an old cache) or when the archive
+    holds no model; the model is then looked up in the archive's listing, never by walking the
+    unpacked folder (20,000 entries froze the landing tick for most of a second).
+    """
     p = Path(path)
     if not p.is_file():
         raise ImportFailed(f"the downloaded file {p} is missing; re-download the result")
     if p.suffix.lower() != ".zip":
         return p
     try:
-        folder = unpack(p)  # normally done by the job's worker already; a Re-import of an old cache
+        unpack(p)  # normally done by the job's worker already
+        model = model_in(p)
     except (UnsafeArchiveError, zipfile.BadZipFile) as exc:
         raise ImportFailed(refusal(p.name, exc) + " Re-import or Retry downloads it again.") from exc
-    assert folder is not None  # a .zip suffix
-    return find_model_file(folder)
+    if model is None:
+        raise ImportFailed(f"the archive holds no file Blender can import ({', '.join(MODEL_SUFFIXES)})")
+    return model
 
 
 def _is_helper(ob: bpy.types.Object) -> bool:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from rea
 
 from ..client.config import redact
 from ..client.models import format_credits
-from ..jobs import KINDS, RETIRED_KINDS, Job, JobState
+from ..jobs import KINDS, RETIRED_KINDS, Job, JobState, whole_error
 from ..jobs.kinds import CHECK_RIGGABLE
 from ..jobs.stand_in import STAND_IN_FORMAT, stand_in_cost, stand_in_spec
 from ..rules.generate import cost_phrase
@@ -81,6 +81,8 @@ __all__ = [
     "PanelView",
     "VIEW",
     "PAGE_SIZE",
+    "MAX_TEXT_LINES",
+    "MAX_ROW_LINES",
     "kind_label",
     "error_report",
     "cancel_message",
@@ -118,6 +120,12 @@ FILTERS: dict[str, tuple[str, frozenset[JobState]]] = {
 }
 #: The states "Clear Finished" may remove (:func:`clearable` decides per job).
 FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+#: Lines one text of an open row (note, error, suggestion…) draws at most; the rest of a longer
+#: one is in the row's tooltip and in Copy Details. A server's 1 MB error drew 30,017 labels.
+MAX_TEXT_LINES = 6
+#: Labels one row draws at most, open: name, status, kind, four texts of MAX_TEXT_LINES (note,
+#: error, suggestion, hint) and a few single lines (an uncertain search's "more tasks" line).
+MAX_ROW_LINES = 3 + 5 * MAX_TEXT_LINES
 _MAX_GUESS = 99.0  # extrapolated progress never claims the task is done
 _BUTTON = 24  # one icon button beside a row's name, in pixels at UI scale 1
 
@@ -297,27 +305,41 @@ def cancel_message(job: Job) -> str:
 
 
 def error_report(job: Job, connection: Connection) -> str:
-    """Everything support needs about a failed job, as plain text (never the key)."""
+    """Everything support needs about a failed job, as plain text (never the key).
+
+    An error the job keeps cut (:data:`..jobs.model.MAX_ERROR_CHARS`) is reported whole, from where
+    the job book kept it (:func:`..jobs.journal.whole_error`). Those texts were scrubbed before
+    they were written, so they are not redacted again here: a megabyte redacted on the click
+    would freeze it. Every other line is.
+    """
     lines = [f"Tripo job \"{job.name}\" ({kind_label(job.kind)}): {job.state.value}"]
+    kept: set[int] = set()  # indexes of the lines holding a cut error's whole texts (already scrubbed)
     error = job.error
     if error is not None:
-        lines.append(f"Error: {error.message}")
-        if error.detail:
-            lines.append(f"Details: {error.detail}")
-        if error.suggestion:
-            lines.append(f"Suggestion: {error.suggestion}")
+        whole = whole_error(error)
+
+        def add(text: str) -> None:
+            if whole is not error:
+                kept.add(len(lines))
+            lines.append(text)
+
+        add(f"Error: {whole.message}")
+        if whole.detail:
+            add(f"Details: {whole.detail}")
+        if whole.suggestion:
+            add(f"Suggestion: {whole.suggestion}")
         hint = code_hint(error.code, connection)
         if hint:
             lines.append(f"Hint: {hint}")
         if error.code is not None:
             lines.append(f"Error code: {error.code}")
-        if error.trace_id:
-            lines.append(f"Trace id: {error.trace_id}")
+        if whole.trace_id:
+            add(f"Trace id: {whole.trace_id}")
     if job.task_id:
         lines.append(f"Task id: {job.task_id}")
     lines.append(f"Job id: {job.id}")
     lines.append(f"Blender {bpy.app.version_string}")
-    return redact("\n".join(lines))
+    return "\n".join(line if index in kept else redact(line) for index, line in enumerate(lines))
 
 
 def window_manager(context: bpy.types.Context) -> bpy.types.WindowManager:
@@ -431,7 +453,7 @@ def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) 
     """What an open row adds: kind, note, the rig check's answer, thumbnail, files, the error."""
     box.label(text=kind_label(job.kind))
     if job.note:
-        draw_text(box, job.note, measure, icon='INFO')
+        draw_text(box, job.note, measure, icon='INFO', max_lines=MAX_TEXT_LINES)
     if job.state == JobState.DONE:
         if previews.has(job.id):
             box.template_icon(icon_value=previews.icon_id(job.id), scale=_THUMBNAIL_SCALE)
@@ -447,12 +469,12 @@ def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) 
 def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) -> None:
     error = job.error
     assert error is not None
-    draw_text(box, redact(error.message), measure, icon='ERROR')
+    draw_text(box, redact(error.message), measure, icon='ERROR', max_lines=MAX_TEXT_LINES)
     if error.suggestion:
-        draw_text(box, redact(f"Suggestion: {error.suggestion}"), measure)
+        draw_text(box, redact(f"Suggestion: {error.suggestion}"), measure, max_lines=MAX_TEXT_LINES)
     hint = code_hint(error.code, connection)
     if hint:
-        draw_text(box, hint, measure)
+        draw_text(box, hint, measure, max_lines=MAX_TEXT_LINES)
     # the route, the code and the trace id are for support: Copy Details has them, the row has words
     row = box.row(align=True)
     _job_button(row, "tripo.job_copy_error", job, 'COPYDOWN', "Copy Details")

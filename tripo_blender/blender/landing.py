@@ -20,6 +20,8 @@ and the ``JobSpec.meta`` conventions (README, "Conventions the layers share"):
   same way: every file is imported and all their animations go onto that one armature;
 * **IMAGE** (``text_to_image``, ``image_to_multiview``: the generate panel's "Image first"): Blender
   images, no object (:mod:`.concept_images`);
+* **SPLAT** (``image_to_splat``, and a followed task that delivered a ``splat``): one point cloud at
+  ``meta.location`` (:mod:`.splat_landing`);
 * **REPLACE** — every other post-process (texture, convert, segment, complete, low poly, and the
   retired refine/stylize of journals written before apiv3): the new model takes the source's place.
 
@@ -51,9 +53,10 @@ import bpy
 
 from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job, JobState
 from ..jobs import Landing as Arrival
-from ..jobs.kinds import KINDS, MODEL_OUTPUTS, THUMBNAIL_OUTPUT
+from ..jobs.kinds import KINDS, MODEL_OUTPUTS, SPLAT_OUTPUT, THUMBNAIL_OUTPUT
 from ..jobs.stand_in import STAND_IN_FORMAT, conversion_of, stand_in_cost, stand_in_for
 from ..jobs.verify import intent_time
+from ..client import routes
 from ..client.models import TaskOutput
 from .batches import batch_collection, batch_of, line_up, release
 from ..rules.generate import cost_phrase
@@ -64,6 +67,7 @@ from .concept_images import land_images
 from .decoders import missing_for
 from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_like_source
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig
+from .splat_landing import land_splat
 from .sources import DEFAULT_PLACEMENT, source_of
 from .uploads import SOURCE_UID_META, object_with_uid, remember
 from ..rules.tags import (PART_NAME_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, created_tags, followed_tags, generation_tags,
@@ -228,6 +232,11 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
         landing.note = " ".join(n for n in (f"Landed in place of \"{original.name}\" (as {STAND_IN_FORMAT}).",
                                             landing.note) if n)
         return landing
+    if SPLAT_OUTPUT in files:  # a Gaussian splat (image to splat, or a followed splat task): :mod:`.splat_landing`
+        splat = land_splat(files[SPLAT_OUTPUT], name=job.name, tags=result_tags(job), location=placement(job))
+        with main_window_override():
+            push_undo(f"Tripo: {job.name}")
+        return Landing([splat.object], splat.note)
     if arrival_of(job.kind) == Arrival.IMAGE:  # "Image first": Blender images for the panel, no object
         images = land_images(job, files)
         with main_window_override():
@@ -295,7 +304,7 @@ def _tags(job: Job, files: Mapping[str, str]) -> dict[str, str | int]:
         tags.update(rig_tags(job.spec.params))
     elif _task_type(job) == RIG_TASK_TYPE:
         suffix = Path(model_file(files) or "").suffix.lower().lstrip(".")
-        if suffix in ("glb", "fbx"):  # a retarget must come back in the rig's format
+        if suffix in routes.RIG.field("out_format").values:  # a retarget must come back in the rig's format
             tags[RIG_FORMAT_PROP] = suffix
     return tags
 

@@ -5,17 +5,19 @@ Each works on the selected object's Tripo task — or on any selected mesh, whic
 first (:mod:`.sources`, :mod:`.mesh_export`; every dialog says so) — (:mod:`.post_process`
 resolves it and explains in ``poll`` why an item cannot apply), opens a dialog with the request's options and its
 estimated cost, and hands a :class:`JobSpec` built by :func:`.sources.post_process_spec` — the
-same builder the console API uses, so ``JobSpec.meta`` follows one convention and option values
-are checked by the client's own rules — to the runtime. Submitting returns at once; the pump
-lands the result later (:mod:`.landing`). Names, verbs and prices come from :mod:`..jobs.kinds`;
-model versions from :mod:`..client.versions`.
+same builder the console API uses, so ``JobSpec.meta`` follows one convention — to the runtime,
+whose one validation checks the values by the route's record. Submitting returns at once; the
+pump lands the result later (:mod:`.landing`). Names, verbs and prices come from
+:mod:`..jobs.kinds`; every option's label, tooltip, default, choices, range and the model
+versions that take it from its field in :mod:`..client.routes` (:mod:`.field_props` makes the
+properties, :mod:`..rules.offers` says why an option is greyed out).
 
 Scripts call them like any operator (``bpy.ops.tripo.texture(text_prompt="rusty metal")``,
 ``EXEC_DEFAULT``): every option is a property with the dialog's default (``SKIP_SAVE``, so a
 script never inherits what someone chose in a dialog). Problems are reported as ``{'ERROR'}``
 (a ``RuntimeError`` for a script) and nothing is sent. An option that only one model version
 has (texture v3.5's Delight, segmentation v2.0's granularity, decimate v3.0's Smart UV) is
-greyed out with the reason for the other versions, and refused if set anyway.
+greyed out with the reason for the other versions (the field's gate), and refused if set anyway.
 
 Why the Rig dialog runs the free riggability check first: a rig costs credits, and Tripo can
 tell beforehand (for free) whether it can rig the model and which skeleton it detects. A
@@ -35,13 +37,14 @@ if TYPE_CHECKING:  # the stubs' literal sets of operator results and icons; abse
     from bpy.stub_internal.rna_enums import IconItems
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
-from ..client import Animation, RigSpec, RigType, versions
-from ..client.payloads import (CONVERT_FORMATS, EXPORT_ORIENTATIONS, FBX_PRESETS, MAX_ANIMATIONS,
-                               SEGMENTATION_GRANULARITIES, TEXTURE_FORMATS)
+from ..client import Animation, RigSpec, RigType, routes, versions
+from ..client.payloads import MAX_ANIMATIONS
 from ..jobs import Job, JobSpec, JobState, kind_of
 from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, RIG, SEGMENT, SMART_UV, TEXTURE
 from ..rules import generate as form
 from ..rules.account import UserError
+from ..rules.offers import needs_text, option_problem
+from .field_props import SKIP, choice_items, field_prop, option_value, options_of, version_prop
 from .image_inputs import named_slot, prepare_image
 from .decoders import blender_and_meshopt, compress_note, gltf_supports_meshopt
 from .importer import can_import, string_tag
@@ -63,9 +66,8 @@ __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIP
 
 log = logging.getLogger(__name__)
 
-_SKIP = {'SKIP_SAVE'}
+_SKIP = SKIP
 _DIALOG_WIDTH = 380
-_DEFAULT = "DEFAULT"
 _PLACEMENT_ITEMS = (
     ("HIDE_SOURCE", "Hide Source", "The result takes the source's place; the source is hidden (nothing is lost)"),
     ("KEEP_BOTH", "Keep Both", "The result takes the source's place; the source stays visible"),
@@ -74,7 +76,6 @@ _PLACEMENT_ITEMS = (
 )
 _PART_NAMES_HELP = ("Scripts: comma-separated part names (empty: all parts). The dialog shows a checkbox per part "
                     "instead")
-_SEED_HELP = "Same seed and options give the same result. 0 = random"
 
 
 def _fit(layout: Any, text: str, icon: str = 'NONE') -> None:
@@ -111,15 +112,31 @@ _PRESET_ITEMS = tuple((a.value, _preset_label(a), f"{group.title()} preset {a.va
 _PRESET_ORDER = [a.value for _, presets in PRESET_GROUPS for a in presets]
 
 
-def _version_items(ids: Sequence[str], what: str,
-                   notes: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
-    """Enum items of a model-version menu, newest first: ``v3.0`` shown, the full id in the tooltip."""
-    return tuple((v, version_label(v), f"{what} {v}{notes.get(v, '')}") for v in ids)
+def _offered(route: routes.Route, version: str, *options: str | tuple[str, Any]) -> bool:
+    """Whether ``version`` of ``route`` takes every one of ``options`` (a name, or a name and value)."""
+    return all(route.field(o).offered(version) if isinstance(o, str) else route.field(o[0]).offered(version, o[1])
+               for o in options)
 
 
-def _needs(option: str, version: str, what: str, *, plural: bool = False) -> str:
-    """The reason an option is unavailable: ``Delight needs texture model v3.5``."""
-    return f"{option} {'need' if plural else 'needs'} {what} {version_label(version)}"
+def _applies(op: Any, route: routes.Route, name: str) -> bool:
+    """Whether option ``name`` means anything with the dialog's other choices (its field's
+    ``applies_with``: the FBX preset for FBX, the threshold with Flatten Bottom…)."""
+    other = route.field(name).applies_with
+    return other is None or route.field(name).applies({other[0]: getattr(op, other[0])})
+
+
+def _format_only(route: routes.Route, name: str) -> str:
+    """Why an option is greyed out for the other formats: ``FBX Preset applies to FBX only``."""
+    f = route.field(name)
+    assert f.applies_with is not None
+    return f"{f.title} applies to {' and '.join(map(str, f.applies_with[1]))} only"
+
+
+def _values(op: Any, route: routes.Route, *names: str) -> dict[str, Any]:
+    """The dialog's properties ``names`` as the client takes them; "not set" and options that do
+    not apply to the other choices are left out (nothing is sent for them)."""
+    found = {name: option_value(route.field(name), getattr(op, name)) for name in names if _applies(op, route, name)}
+    return {name: value for name, value in found.items() if value is not None}
 
 
 def _cost_label(layout: Any, kind: str, params: dict[str, Any]) -> None:
@@ -213,6 +230,17 @@ class _PostProcess(bpy.types.Operator):
         return window_manager(context).invoke_confirm(self, event, title=title, message=f"Send to Tripo ({cost})?",
                                                       confirm_text=label, icon='QUESTION')
 
+    def checked_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        """:meth:`request_options`, refused (:class:`OptionError`) when the route's record says the
+        request cannot carry them (an option its model version does not take, a value out of
+        range), in the dialog's words: before the click, not as a failed job."""
+        options = self.request_options(target, final=final)
+        route = kind_of(self.kind).route
+        problem = option_problem(route, options) if route is not None else None
+        if problem is not None:
+            raise OptionError(problem)
+        return options
+
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
@@ -227,7 +255,7 @@ class _PostProcess(bpy.types.Operator):
         if "placement" in self.properties.bl_rna.properties:
             layout.prop(self, "placement")
         try:
-            params = self.request_options(target, final=False)
+            params = self.checked_options(target, final=False)
         except UserError as exc:  # an option or image the request cannot carry
             _fit(layout, str(exc), icon='ERROR')
             return
@@ -237,10 +265,9 @@ class _PostProcess(bpy.types.Operator):
         """The job to send; raises a :class:`UserError` (an option or image it cannot carry) or the
         client's ValueError/TypeError."""
         placement = str(getattr(self, "placement", DEFAULT_PLACEMENT))
-        return post_process_spec(self.kind, target.source, self.request_options(target, final=True),
+        return post_process_spec(self.kind, target.source, self.checked_options(target, final=True),
                                  name=self.job_name(target), placement=placement, presets=self.preset_names(),
-                                 fit_frame_range=self.fits_frame_range(), caller=f"bpy.ops.{self.bl_idname}",
-                                 history=runtime.jobs())
+                                 fit_frame_range=self.fits_frame_range(), history=runtime.jobs())
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         try:
@@ -303,54 +330,33 @@ class _Parts:
 
 #: The texture model the dialog starts with: Tripo's own default when none is sent (the client's
 #: default is the SDK's, v2.5).
-TEXTURE_DIALOG_VERSION = versions.TEXTURE_SERVER_DEFAULT
-_TEXTURE_MODEL = "texture model"
-_TEXTURE_VERSION_ITEMS = _version_items(versions.TEXTURE, "Texture model", {
-    versions.TEXTURE_V35: " (adds Delight and the Fast quality)", TEXTURE_DIALOG_VERSION: " (Tripo's default)"})
-_TEXTURE_QUALITY_ITEMS = (
-    *form.TEXTURE_QUALITY_ITEMS,
-    ("fast", "Fast", f"Quicker, lighter texturing ({_TEXTURE_MODEL} {version_label(versions.TEXTURE_V35)} only)"),
-)
-_V35_OPTIONS = _needs("Delight and the Fast quality", versions.TEXTURE_V35, _TEXTURE_MODEL, plural=True)
+_TX = routes.TEXTURE
+TEXTURE_DIALOG_VERSION = _TX.field("model_version").form_default
+_V35_OPTIONS = needs_text(_TX, "delight", ("texture_quality", "fast"))
 
 
-class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
+_TEXTURE_OPTIONS = ("text_prompt", "model_version", "texture", "pbr", "texture_quality", "delight", "texture_alignment",
+                    "texture_seed", "bake", "compress")
+
+
+_TextureOptions: Any = options_of(_TX, *_TEXTURE_OPTIONS)
+
+
+class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
     """Give a Tripo model a new texture, from a text prompt, an image or a style image (costs credits)"""
 
     bl_idname = "tripo.texture"
-    bl_label = "Texture"
+    bl_label = TEXTURE.label
     kind = TEXTURE.name
 
-    text_prompt: bpy.props.StringProperty(name="Text Prompt", options=_SKIP,
-                                          description="Describe the texture (or give an image prompt instead)")
     image_path: bpy.props.StringProperty(name="Image File", subtype='FILE_PATH', options=_SKIP,
-                                         description="An image the texture should follow (JPEG, PNG or WEBP)")
+                                         description=_TX.field("image_prompt").description)
     image_name: bpy.props.StringProperty(name="Image", options=_SKIP,
                                          description="A Blender image the texture should follow, instead of a file")
     style_image_path: bpy.props.StringProperty(name="Style Image File", subtype='FILE_PATH', options=_SKIP,
-                                               description="An image whose style the texture takes (optional)")
+                                               description=_TX.field("style_image").description)
     style_image_name: bpy.props.StringProperty(name="Style Image", options=_SKIP,
                                                description="A Blender image whose style the texture takes (optional)")
-    model_version: bpy.props.EnumProperty(name="Model", items=_TEXTURE_VERSION_ITEMS, default=TEXTURE_DIALOG_VERSION,
-                                          options=_SKIP, description="Tripo texture model to use")
-    texture: bpy.props.BoolProperty(name="Texture", default=True, options=_SKIP,
-                                    description="Generate the base colour texture")
-    pbr: bpy.props.BoolProperty(name="PBR", default=True, options=_SKIP,
-                                description="Generate PBR materials (metallic, roughness, normal)")
-    texture_quality: bpy.props.EnumProperty(name="Quality", items=_TEXTURE_QUALITY_ITEMS, default="standard",
-                                            options=_SKIP)
-    delight: bpy.props.BoolProperty(
-        name="Delight", default=False, options=_SKIP,
-        description=f"Remove lighting and shadows baked into the texture ({_TEXTURE_MODEL} "
-                    f"{version_label(versions.TEXTURE_V35)} only)")
-    texture_alignment: bpy.props.EnumProperty(name="Alignment", items=form.TEXTURE_ALIGNMENT_ITEMS,
-                                              default="original_image", options=_SKIP)
-    texture_seed: bpy.props.IntProperty(name="Seed", default=0, min=0, max=2**31 - 1, options=_SKIP,
-                                        description=_SEED_HELP)
-    bake: bpy.props.BoolProperty(name="Bake", default=True, options=_SKIP,
-                                 description="Bake the texture into the model's UV layout")
-    compress: bpy.props.BoolProperty(name="Compress Geometry", default=False, options=_SKIP,
-                                     description="Meshopt-compressed GLB (needs a Blender that can import it)")
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
@@ -362,41 +368,16 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
             return None
         return prepare_image(slot, what) if final else what  # the cost does not depend on the image
 
-    def _v35_problem(self) -> str | None:
-        if self.model_version == versions.TEXTURE_V35:
-            return None
-        if self.texture_quality == "fast":
-            return _needs("The Fast quality", versions.TEXTURE_V35, _TEXTURE_MODEL)
-        if self.delight:
-            return _needs("Delight", versions.TEXTURE_V35, _TEXTURE_MODEL)
-        return None
-
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
-        text = self.text_prompt.strip()
-        image = self._image("image_path", "image_name", "image prompt", final)
-        if text and image:
-            raise OptionError("Give a text prompt or an image prompt, not both")
         if self.compress and not gltf_supports_meshopt():
             raise OptionError(f"{form.compress_problem(blender_and_meshopt())}: turn off Compress Geometry")
-        problem = self._v35_problem()
-        if problem:
-            raise OptionError(problem)
-        options: dict[str, Any] = {"model_version": self.model_version, "texture": self.texture, "pbr": self.pbr,
-                                   "texture_quality": self.texture_quality,
-                                   "texture_alignment": self.texture_alignment, "bake": self.bake}
-        if self.delight:
-            options["delight"] = True
-        if text:
-            options["text_prompt"] = text
+        options = _values(self, _TX, *_TEXTURE_OPTIONS)
+        image = self._image("image_path", "image_name", "image prompt", final)
         if image:
             options["image_prompt"] = image
         style = self._image("style_image_path", "style_image_name", "style image", final)
         if style:
             options["style_image"] = style
-        if self.texture_seed:
-            options["texture_seed"] = self.texture_seed
-        if self.compress:
-            options["compress"] = True
         parts = self.chosen_parts()
         if parts:
             options["part_names"] = parts
@@ -422,7 +403,7 @@ class TRIPO_OT_texture(_Parts, _Placed, _PostProcess):
         row.prop(self, "texture", toggle=True)
         row.prop(self, "pbr", toggle=True)
         col.prop(self, "texture_quality")
-        _only_for(col, self.model_version == versions.TEXTURE_V35, _V35_OPTIONS, (self, "delight"))
+        _only_for(col, _offered(_TX, self.model_version, "delight"), _V35_OPTIONS, (self, "delight"))
         col.prop(self, "texture_alignment")
         col.prop(self, "texture_seed")
         col.prop(self, "bake")
@@ -472,43 +453,29 @@ class TRIPO_OT_check_riggable(_PostProcess):
 
 _DETECTED = "DETECTED"
 _AUTO = "AUTO"
-_RIG_MODEL = "rig model"
+_RG = routes.RIG
 _RIG_TYPE_ITEMS = (
     (_DETECTED, "Detected", "The rig type the riggability check found (Tripo's default, biped, without one)"),
-    *((t.value, t.value.title(), f"Rig as {t.value}") for t in RigType if t != RigType.OTHERS),
+    *(item for item in choice_items(_RG.field("rig_type")) if item[0] != RigType.OTHERS.value),
 )
-_WIDE_SPECS = f"{_RIG_MODEL} {version_label(versions.RIG_V25)} or newer"
-_RIG_SPEC_ITEMS = (
-    (RigSpec.TRIPO.value, "Tripo", "Tripo's skeleton; needed to retarget Tripo's preset animations"),
-    (RigSpec.MIXAMO.value, "Mixamo", "Mixamo bone names (for Mixamo animations); Tripo cannot retarget it"),
-    (RigSpec.ACTORCORE.value, "ActorCore", "Reallusion ActorCore bone names"),
-    (RigSpec.UNITY.value, "Unity", f"Unity Humanoid bone names ({_WIDE_SPECS})"),
-    (RigSpec.UNREAL.value, "Unreal", f"Unreal Engine mannequin bone names ({_WIDE_SPECS})"),
-    (RigSpec.VRM.value, "VRM", f"VRM avatar bones ({_WIDE_SPECS})"),
-)
-_RIG_VERSION_ITEMS = (
-    (_AUTO, "Auto", f"{version_label(versions.RIG_DEFAULT)} for a biped with the Tripo, Mixamo or ActorCore "
-                    f"skeleton, else {version_label(auto_rig_version(RigType.QUADRUPED.value, RigSpec.TRIPO.value))}"),
-    *_version_items(versions.RIG, "Rig model", {
-        versions.RIG_DEFAULT: " (Tripo's default: bipeds with the Tripo, Mixamo or ActorCore skeleton only)",
-        **{v: " (every rig type and skeleton)" for v in versions.RIG_ALL_TYPES}}),
-)
-_OUT_FORMAT_ITEMS = (("glb", "GLB", "glTF binary"), ("fbx", "FBX", "Autodesk FBX"))
+_WIDE_SPECS = f"{_RG.model_word} {version_label(versions.RIG_V25)} or newer"
+_AUTO_ITEM = (_AUTO, "Auto", f"{version_label(versions.RIG_DEFAULT)} for a biped with the Tripo, Mixamo or ActorCore "
+                             f"skeleton, else "
+                             f"{version_label(auto_rig_version(RigType.QUADRUPED.value, RigSpec.TRIPO.value))}")
 
 
 class TRIPO_OT_rig(_Placed, _PostProcess):
     """Rig a Tripo model with a skeleton (costs credits). Tripo's free riggability check runs first"""
 
     bl_idname = "tripo.rig"
-    bl_label = "Rig"
+    bl_label = RIG.label
     kind = RIG.name
 
-    rig_type: bpy.props.EnumProperty(name="Rig Type", items=_RIG_TYPE_ITEMS, default=_DETECTED, options=_SKIP)
-    spec: bpy.props.EnumProperty(name="Spec", items=_RIG_SPEC_ITEMS, default=RigSpec.TRIPO.value, options=_SKIP,
-                                 description="Bone naming convention")
-    model_version: bpy.props.EnumProperty(name="Model", items=_RIG_VERSION_ITEMS, default=_AUTO, options=_SKIP,
-                                          description="Tripo rig model to use")
-    out_format: bpy.props.EnumProperty(name="Format", items=_OUT_FORMAT_ITEMS, default="glb", options=_SKIP)
+    rig_type: bpy.props.EnumProperty(name=_RG.field("rig_type").title, items=_RIG_TYPE_ITEMS, default=_DETECTED,
+                                     options=_SKIP)
+    spec: field_prop(_RG.field("spec"), default=_RG.field("spec").implicit)
+    model_version: version_prop(_RG, default=_AUTO, first=(_AUTO_ITEM,))
+    out_format: field_prop(_RG.field("out_format"))
     rig_anyway: bpy.props.BoolProperty(
         name="Rig Anyway", default=False, options=_SKIP,
         description="Send the rig request even though the riggability check said no or has not answered "
@@ -604,9 +571,11 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
 
 
 _SAME_AS_RIG = "AUTO"
+_RT = routes.RETARGET
+_RETARGET_FORMATS = _RT.field("out_format")
 _RETARGET_FORMAT_ITEMS = (
     (_SAME_AS_RIG, "Same as the Rig", "The rig's own format: the animations land on its skeleton"),
-    *_OUT_FORMAT_ITEMS,
+    *choice_items(_RETARGET_FORMATS),
 )
 
 
@@ -630,12 +599,11 @@ class TRIPO_OT_retarget(_PostProcess):
     bl_label = "Retarget Animations"
     kind = RETARGET.name
 
-    presets: bpy.props.EnumProperty(name="Animations", items=_PRESET_ITEMS, options={'ENUM_FLAG', 'SKIP_SAVE'},
-                                    description=f"Preset animations to add (1 to {MAX_ANIMATIONS} per request)")
-    out_format: bpy.props.EnumProperty(name="Format", items=_RETARGET_FORMAT_ITEMS, default=_SAME_AS_RIG,
+    presets: bpy.props.EnumProperty(name=_RT.field("animation").title, items=_PRESET_ITEMS,
+                                    options={'ENUM_FLAG', 'SKIP_SAVE'}, description=_RT.field("animation").description)
+    out_format: bpy.props.EnumProperty(name=_RETARGET_FORMATS.title, items=_RETARGET_FORMAT_ITEMS, default=_SAME_AS_RIG,
                                        options=_SKIP)
-    animate_in_place: bpy.props.BoolProperty(name="In Place", default=False, options=_SKIP,
-                                             description="Keep the character on the spot (no travel)")
+    animate_in_place: field_prop(_RT.field("animate_in_place"))
     fit_frame_range: bpy.props.BoolProperty(
         name="Fit Frame Range", default=False, options=_SKIP,
         description="Set the scene's start and end frames to the first animation's length when it lands "
@@ -653,7 +621,7 @@ class TRIPO_OT_retarget(_PostProcess):
             return str(self.out_format)
         root = target.source.root
         found = string_tag(root, RIG_FORMAT_PROP) if root is not None else None
-        return found if found in ("glb", "fbx") else "glb"
+        return found if found in _RETARGET_FORMATS.values else str(_RETARGET_FORMATS.default)
 
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
         presets = self.preset_names()
@@ -703,92 +671,42 @@ class TRIPO_OT_retarget(_PostProcess):
 # --------------------------------------------------------------------------- convert
 
 
-# What each format is; whether it is imported is decided per Blender by :func:`_format_note`
-# (a Blender built without the USD importer must not be promised an import).
-_FORMAT_NOTES = {
-    "OBJ": "Arrives as a ZIP with its materials and textures",
-    "STL": "Geometry only, no textures",
-    "3MF": "For 3D printing, geometry only",
-    "USDZ": "USD, packed with its textures",
-    "GLTF": "glTF binary with its textures",
-    "FBX": "FBX with its textures",
-}
-_FORMAT_SUFFIXES = {"OBJ": ".obj", "STL": ".stl", "3MF": ".3mf", "USDZ": ".usdz", "GLTF": ".glb", "FBX": ".fbx"}
-_CONVERT_FORMAT_ITEMS = tuple((f, f, _FORMAT_NOTES.get(f, f) + "; imported where this Blender has an importer for "
-                               "it, else saved and its folder shown") for f in CONVERT_FORMATS)
+_CV = routes.CONVERT
+# What each format is (its choice's description); whether it is imported is decided per Blender by
+# :func:`_format_note` (a Blender built without the USD importer must not be promised an import).
+_FORMAT_SUFFIXES = {"GLTF": ".glb", "GLB": ".glb"}
+_CONVERT_FORMAT_ITEMS = tuple((value, name, f"{note}; imported where this Blender has an importer for it, else saved "
+                               "and its folder shown") for value, name, note in choice_items(_CV.field("format")))
 
 
 def _format_note(fmt: str) -> str:
     """The format's note plus what *this* Blender will do with the result (import or only save)."""
-    note = _FORMAT_NOTES.get(fmt, fmt)
+    choice = _CV.field("format").choice(fmt)
+    note = choice.description if choice is not None else fmt
     if can_import("result" + _FORMAT_SUFFIXES.get(fmt, "." + fmt.lower())):
         return f"{note}: imported when it is done"
     return f"{note}: saved, not imported (this Blender has no {fmt} importer); the folder is shown"
-_SURCHARGE = " (a changed option costs 5 credits more)"
-_TEXTURE_FORMAT_ITEMS = (
-    (_DEFAULT, "Default", "Tripo's default: JPEG"),
-    *((f, f.replace("_", " ").title(), f"{f} textures{_SURCHARGE}") for f in TEXTURE_FORMATS),
-)
-_FBX_PRESET_NAMES = {"blender": "Blender", "3dsmax": "3ds Max", "mixamo": "Mixamo"}
-_FBX_PRESET_ITEMS = tuple((p, _FBX_PRESET_NAMES.get(p, p), f"FBX set up for {_FBX_PRESET_NAMES.get(p, p)}")
-                          for p in FBX_PRESETS)
-_ORIENTATION_ITEMS = tuple((o, o.upper(), f"The model faces {o.upper()}") for o in EXPORT_ORIENTATIONS)
-_VERTEX_COLOR_FORMATS = ("OBJ", "GLTF")
-_DEFAULT_FLATTEN_THRESHOLD = 0.01
 
 
-def _exact(value: float) -> float:
-    """A float property's value as typed: Blender stores single precision (0.01 reads back as
-    0.009999999776), which the client would take for a changed, pricier option."""
-    return round(value, 6)
+#: Every convert option the dialog offers (the source and the parts aside).
+_CONVERT_OPTIONS = tuple(f.name for f in _CV.fields if f.input is None and f.kind != "names")
 
 
-class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
-    """Convert a Tripo model to GLTF, USDZ, FBX, OBJ, STL or 3MF (costs credits). Formats Blender can
-    open are imported; others are saved and their folder shown"""
+_ConvertOptions: Any = options_of(_CV, *_CONVERT_OPTIONS, format={"default": "FBX", "items": _CONVERT_FORMAT_ITEMS},
+                                  face_limit={"max": 2_000_000, "soft_max": 200_000},
+                                  flatten_bottom_threshold={"soft_max": 0.2, "precision": 3},
+                                  texture_size={"max": 8192},
+                                  scale_factor={"min": 0.0001, "soft_min": 0.01, "soft_max": 100.0})
+
+
+class TRIPO_OT_convert(_ConvertOptions, _Parts, _Placed, _PostProcess):
+    """Convert a Tripo model to GLTF, USDZ, FBX, OBJ, STL, 3MF or GLB (costs credits). Formats Blender
+    can open are imported; others are saved and their folder shown"""
 
     bl_idname = "tripo.convert"
-    bl_label = "Convert"
+    bl_label = CONVERT.label
     kind = CONVERT.name
 
-    format: bpy.props.EnumProperty(name="Format", items=_CONVERT_FORMAT_ITEMS, default="FBX", options=_SKIP)
-    fbx_preset: bpy.props.EnumProperty(name="FBX Preset", items=_FBX_PRESET_ITEMS, default=FBX_PRESETS[0],
-                                       options=_SKIP, description="Which application the FBX is set up for (FBX only)"
-                                       + _SURCHARGE)
-    quad: bpy.props.BoolProperty(name="Quad Mesh", default=False, options=_SKIP,
-                                 description="Remesh to quads" + _SURCHARGE)
-    force_symmetry: bpy.props.BoolProperty(name="Force Symmetry", default=False, options=_SKIP,
-                                           description="Symmetric quad remesh (quad only)")
-    face_limit: bpy.props.IntProperty(name="Face Limit", default=0, min=0, max=2_000_000, soft_max=200_000,
-                                      options=_SKIP, description="Maximum faces; 0 = keep the model's own"
-                                      + _SURCHARGE)
-    flatten_bottom: bpy.props.BoolProperty(name="Flatten Bottom", default=False, options=_SKIP,
-                                           description="Make the bottom flat so it stands" + _SURCHARGE)
-    flatten_bottom_threshold: bpy.props.FloatProperty(
-        name="Flatten Threshold", default=_DEFAULT_FLATTEN_THRESHOLD, min=0.0, soft_max=0.2, precision=3,
-        options=_SKIP, description="How much of the bottom is flattened")
-    texture_size: bpy.props.IntProperty(name="Texture Size", default=0, min=0, max=8192, options=_SKIP,
-                                        description="Texture resolution in pixels; 0 = Tripo's default (4096)"
-                                        + _SURCHARGE)
-    texture_format: bpy.props.EnumProperty(name="Texture Format", items=_TEXTURE_FORMAT_ITEMS, default=_DEFAULT,
-                                           options=_SKIP)
-    scale_factor: bpy.props.FloatProperty(name="Scale", default=1.0, min=0.0001, soft_min=0.01, soft_max=100.0,
-                                          options=_SKIP, description="Scale the model by this factor" + _SURCHARGE)
-    export_orientation: bpy.props.EnumProperty(name="Facing", items=_ORIENTATION_ITEMS,
-                                               default=EXPORT_ORIENTATIONS[0], options=_SKIP,
-                                               description="The direction the model faces in the file" + _SURCHARGE)
-    pivot_to_center_bottom: bpy.props.BoolProperty(name="Pivot to Bottom Center", default=False, options=_SKIP,
-                                                   description="Put the origin at the bottom centre" + _SURCHARGE)
-    export_vertex_colors: bpy.props.BoolProperty(name="Vertex Colors", default=False, options=_SKIP,
-                                                 description="Export vertex colours (OBJ and GLTF only)" + _SURCHARGE)
-    with_animation: bpy.props.BoolProperty(name="With Animation", default=True, options=_SKIP,
-                                           description="Keep the animations of a rigged or animated model")
-    animate_in_place: bpy.props.BoolProperty(name="Animate in Place", default=False, options=_SKIP,
-                                             description="Keep an animated character on the spot" + _SURCHARGE)
-    pack_uv: bpy.props.BoolProperty(name="Pack UVs", default=False, options=_SKIP,
-                                    description="Repack the UV islands" + _SURCHARGE)
-    bake: bpy.props.BoolProperty(name="Bake", default=True, options=_SKIP,
-                                 description="Bake the materials into textures")
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
@@ -796,25 +714,7 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
         """Every option as chosen; the client sends only those that differ from Tripo's defaults
         (each of them makes the task a pricier "complex convert"). 0 and Default mean "not set"."""
-        options: dict[str, Any] = {
-            "format": self.format, "quad": self.quad, "face_limit": self.face_limit,
-            "flatten_bottom": self.flatten_bottom, "pivot_to_center_bottom": self.pivot_to_center_bottom,
-            "with_animation": self.with_animation, "animate_in_place": self.animate_in_place, "pack_uv": self.pack_uv,
-            "bake": self.bake, "scale_factor": _exact(self.scale_factor),
-            "export_orientation": self.export_orientation,
-        }
-        if self.quad:
-            options["force_symmetry"] = self.force_symmetry
-        if self.flatten_bottom:
-            options["flatten_bottom_threshold"] = _exact(self.flatten_bottom_threshold)
-        if self.texture_size:
-            options["texture_size"] = self.texture_size
-        if self.texture_format != _DEFAULT:
-            options["texture_format"] = self.texture_format
-        if self.format == "FBX":
-            options["fbx_preset"] = self.fbx_preset
-        if self.format in _VERTEX_COLOR_FORMATS:
-            options["export_vertex_colors"] = self.export_vertex_colors
+        options = _values(self, _CV, *_CONVERT_OPTIONS)
         parts = self.chosen_parts()
         if parts:
             options["part_names"] = parts
@@ -827,22 +727,22 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
         layout.prop(self, "format")
         _fit(layout, _format_note(str(self.format)), icon='INFO')
         col = layout.column()
-        _only_for(col, self.format == "FBX", "The FBX preset applies to FBX only", (self, "fbx_preset"))
+        _only_for(col, _applies(self, _CV, "fbx_preset"), _format_only(_CV, "fbx_preset"), (self, "fbx_preset"))
         col.prop(self, "quad")
         sub = col.row()
-        sub.active = self.quad
+        sub.active = _applies(self, _CV, "force_symmetry")
         sub.prop(self, "force_symmetry")
         col.prop(self, "face_limit")
         col.prop(self, "flatten_bottom")
         sub = col.row()
-        sub.active = self.flatten_bottom
+        sub.active = _applies(self, _CV, "flatten_bottom_threshold")
         sub.prop(self, "flatten_bottom_threshold")
         col.prop(self, "texture_size")
         col.prop(self, "texture_format")
         col.prop(self, "scale_factor")
         col.prop(self, "export_orientation")
         col.prop(self, "pivot_to_center_bottom")
-        _only_for(col, self.format in _VERTEX_COLOR_FORMATS, "Vertex colors apply to OBJ and GLTF only",
+        _only_for(col, _applies(self, _CV, "export_vertex_colors"), _format_only(_CV, "export_vertex_colors"),
                   (self, "export_vertex_colors"))
         col.prop(self, "with_animation")
         col.prop(self, "animate_in_place")
@@ -854,82 +754,54 @@ class TRIPO_OT_convert(_Parts, _Placed, _PostProcess):
 # --------------------------------------------------------------------------- segment
 
 
-_SEGMENT_MODEL = "segmentation model"
-_SEGMENT_VERSION_ITEMS = _version_items(versions.SEGMENTATION, "Segmentation model", {
-    versions.SEGMENTATION_DEFAULT: " (Tripo's default)",
-    versions.SEGMENTATION_V2: " (adds granularity and splitting by connectivity)"})
-_SEGMENT_V2_ONLY = _needs("Granularity and Split by Connectivity", versions.SEGMENTATION_V2, _SEGMENT_MODEL,
-                          plural=True)
-_GRANULARITY_ITEMS = (
-    (_DEFAULT, "Default", "Tripo's default granularity"),
-    *((g, g.title(), f"{g.title()} parts") for g in SEGMENTATION_GRANULARITIES),
-)
+_SG = routes.SEGMENT
+_SEGMENT_V2_ONLY = needs_text(_SG, "segmentation_granularity", "split_by_connectivity")
 
 
-class TRIPO_OT_segment(_Placed, _PostProcess):
+_SEGMENT_OPTIONS = ("model_version", "segmentation_granularity", "split_by_connectivity")
+
+
+_SegmentOptions: Any = options_of(_SG, *_SEGMENT_OPTIONS)
+
+
+class TRIPO_OT_segment(_SegmentOptions, _Placed, _PostProcess):
     """Split a Tripo model into named parts (costs credits)"""
 
     bl_idname = "tripo.segment"
-    bl_label = "Segment"
+    bl_label = SEGMENT.label
     kind = SEGMENT.name
 
-    model_version: bpy.props.EnumProperty(name="Model", items=_SEGMENT_VERSION_ITEMS,
-                                          default=versions.SEGMENTATION_DEFAULT, options=_SKIP,
-                                          description="Tripo segmentation model to use")
-    segmentation_granularity: bpy.props.EnumProperty(
-        name="Granularity", items=_GRANULARITY_ITEMS, default=_DEFAULT, options=_SKIP,
-        description=f"How finely the model is split ({_SEGMENT_MODEL} {version_label(versions.SEGMENTATION_V2)} only)")
-    split_by_connectivity: bpy.props.BoolProperty(
-        name="Split by Connectivity", default=False, options=_SKIP,
-        description=f"Also split pieces that are not connected ({_SEGMENT_MODEL} "
-                    f"{version_label(versions.SEGMENTATION_V2)} only)")
-
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
-        v2 = self.model_version == versions.SEGMENTATION_V2
-        granularity = self.segmentation_granularity != _DEFAULT
-        if not v2 and (granularity or self.split_by_connectivity):
-            raise OptionError(_SEGMENT_V2_ONLY)
-        options: dict[str, Any] = {"model_version": self.model_version}
-        if granularity:
-            options["segmentation_granularity"] = self.segmentation_granularity
-        if self.split_by_connectivity:
-            options["split_by_connectivity"] = True
-        return options
+        return _values(self, _SG, *_SEGMENT_OPTIONS)
 
     def draw_options(self, layout: Any, target: Target) -> None:
         col = layout.column()
         col.prop(self, "model_version")
-        _only_for(col, self.model_version == versions.SEGMENTATION_V2, _SEGMENT_V2_ONLY,
+        _only_for(col, _offered(_SG, self.model_version, "segmentation_granularity"), _SEGMENT_V2_ONLY,
                   (self, "segmentation_granularity"), (self, "split_by_connectivity"))
 
 
 # --------------------------------------------------------------------------- complete parts
 
 
-_COMPLETION_MODE_ITEMS = (
-    (_DEFAULT, "Default", "Tripo's default way of completing"),
-    ("ai_completion", "AI Completion", "Regenerate the hidden geometry of each part"),
-    ("quick_cap", "Quick Cap", "Close each part's openings with a cap (quicker)"),
-)
+_CP = routes.COMPLETE
 
 
-class TRIPO_OT_complete(_Parts, _Placed, _PostProcess):
+_CompleteOptions: Any = options_of(_CP, "completion_mode")
+
+
+class TRIPO_OT_complete(_CompleteOptions, _Parts, _Placed, _PostProcess):
     """Complete the hidden geometry of a segmented Tripo model's parts (costs credits)"""
 
     bl_idname = "tripo.complete"
-    bl_label = "Complete Parts"
+    bl_label = COMPLETE.label
     kind = COMPLETE.name
-
-    completion_mode: bpy.props.EnumProperty(name="Mode", items=_COMPLETION_MODE_ITEMS, default=_DEFAULT,
-                                            options=_SKIP, description="How the parts are completed")
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
 
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
-        options: dict[str, Any] = {}
-        if self.completion_mode != _DEFAULT:
-            options["completion_mode"] = self.completion_mode
+        options = _values(self, _CP, "completion_mode")
         parts = self.chosen_parts()
         if parts:
             options["part_names"] = parts
@@ -946,50 +818,28 @@ class TRIPO_OT_complete(_Parts, _Placed, _PostProcess):
 
 
 #: The decimate model the dialog starts with: Tripo's own default (smart low poly).
-LOWPOLY_DIALOG_VERSION = versions.DECIMATE_SERVER_DEFAULT
-_LOWPOLY_MODEL = "low-poly model"
-_LOWPOLY_VERSION_ITEMS = _version_items(versions.DECIMATE, "Low-poly model", {
-    "v1.0": " (plain decimation)", LOWPOLY_DIALOG_VERSION: " (smart low poly; Tripo's default)",
-    versions.DECIMATE_SMART_UV: " (smart low poly that can also unwrap UVs)"})
-_LOWPOLY_FACES = (500, 20_000)
-_LOWPOLY_QUAD_MAX = 10_000
+_LP = routes.DECIMATE
+LOWPOLY_DIALOG_VERSION = _LP.field("model_version").form_default
 
 
-class TRIPO_OT_smart_lowpoly(_Parts, _Placed, _PostProcess):
+_LOWPOLY_OPTIONS = ("model_version", "face_limit", "quad", "smart_uv", "bake")
+
+
+_LowpolyOptions: Any = options_of(_LP, *_LOWPOLY_OPTIONS)
+
+
+class TRIPO_OT_smart_lowpoly(_LowpolyOptions, _Parts, _Placed, _PostProcess):
     """Retopologise a Tripo model into a clean low-poly mesh (costs credits)"""
 
     bl_idname = "tripo.smart_lowpoly"
-    bl_label = "Smart Low Poly"
+    bl_label = LOWPOLY.label
     kind = LOWPOLY.name
-
-    model_version: bpy.props.EnumProperty(name="Model", items=_LOWPOLY_VERSION_ITEMS, default=LOWPOLY_DIALOG_VERSION,
-                                          options=_SKIP, description="Tripo low-poly model to use")
-    face_limit: bpy.props.IntProperty(name="Face Limit", default=0, min=0, max=_LOWPOLY_FACES[1], options=_SKIP,
-                                      description=f"Target face count ({_LOWPOLY_FACES[0]:,}–{_LOWPOLY_FACES[1]:,}; "
-                                                  f"at most {_LOWPOLY_QUAD_MAX:,} with quads). 0 = Tripo decides")
-    quad: bpy.props.BoolProperty(name="Quad Mesh", default=False, options=_SKIP,
-                                 description="Quad topology (the result comes as FBX)")
-    smart_uv: bpy.props.BoolProperty(
-        name="Smart UV", default=False, options=_SKIP,
-        description=f"Also unwrap clean UVs ({_LOWPOLY_MODEL} {version_label(versions.DECIMATE_SMART_UV)} only)")
-    bake: bpy.props.BoolProperty(name="Bake", default=True, options=_SKIP,
-                                 description="Bake the high-poly detail into the textures")
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
 
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
-        if self.face_limit and self.face_limit < _LOWPOLY_FACES[0]:
-            raise OptionError(f"The face limit is at least {_LOWPOLY_FACES[0]:,} (0: Tripo decides)")
-        if self.quad and self.face_limit > _LOWPOLY_QUAD_MAX:
-            raise OptionError(f"With quads the face limit is at most {_LOWPOLY_QUAD_MAX:,}")
-        if self.smart_uv and self.model_version != versions.DECIMATE_SMART_UV:
-            raise OptionError(_needs("Smart UV", versions.DECIMATE_SMART_UV, _LOWPOLY_MODEL))
-        options: dict[str, Any] = {"model_version": self.model_version, "quad": self.quad, "bake": self.bake}
-        if self.face_limit:
-            options["face_limit"] = self.face_limit
-        if self.smart_uv:
-            options["smart_uv"] = True
+        options = _values(self, _LP, *_LOWPOLY_OPTIONS)
         parts = self.chosen_parts()
         if parts:
             options["part_names"] = parts
@@ -1000,8 +850,7 @@ class TRIPO_OT_smart_lowpoly(_Parts, _Placed, _PostProcess):
         col.prop(self, "model_version")
         col.prop(self, "face_limit")
         col.prop(self, "quad")
-        _only_for(col, self.model_version == versions.DECIMATE_SMART_UV,
-                  _needs("Smart UV", versions.DECIMATE_SMART_UV, _LOWPOLY_MODEL), (self, "smart_uv"))
+        _only_for(col, _offered(_LP, self.model_version, "smart_uv"), needs_text(_LP, "smart_uv"), (self, "smart_uv"))
         col.prop(self, "bake")
         self.draw_parts(col, "simplify")
 
@@ -1014,7 +863,7 @@ class TRIPO_OT_smart_uv(_Placed, _PostProcess):
     model's place. Works on Tripo results and on any mesh (uploaded first)"""
 
     bl_idname = "tripo.smart_uv"
-    bl_label = "Smart UV"
+    bl_label = SMART_UV.label
     kind = SMART_UV.name
 
     def draw_options(self, layout: Any, target: Target) -> None:
@@ -1022,18 +871,23 @@ class TRIPO_OT_smart_uv(_Placed, _PostProcess):
                              "unwrapped model takes its place.", icon='UV')
 
 
+def _item(op: type[_PostProcess], icon: IconItems) -> tuple[type[_PostProcess], str, IconItems]:
+    """A menu item: the operator, its label with "…" (it opens a dialog), its icon."""
+    return op, f"{op.bl_label}…", icon
+
+
 #: The menu's items in order (None: a separator), with their menu texts and icons.
 MENU_OPERATORS: tuple[tuple[type[_PostProcess], str, IconItems] | None, ...] = (
-    (TRIPO_OT_texture, "Texture…", 'TEXTURE'),
-    (TRIPO_OT_rig, "Rig…", 'ARMATURE_DATA'),
-    (TRIPO_OT_retarget, "Retarget Animations…", 'ACTION'),
+    _item(TRIPO_OT_texture, 'TEXTURE'),
+    _item(TRIPO_OT_rig, 'ARMATURE_DATA'),
+    _item(TRIPO_OT_retarget, 'ACTION'),
     None,
-    (TRIPO_OT_convert, "Convert…", 'EXPORT'),
+    _item(TRIPO_OT_convert, 'EXPORT'),
     None,
-    (TRIPO_OT_segment, "Segment…", 'MOD_EXPLODE'),
-    (TRIPO_OT_complete, "Complete Parts…", 'MOD_BUILD'),
-    (TRIPO_OT_smart_lowpoly, "Smart Low Poly…", 'MOD_DECIM'),
-    (TRIPO_OT_smart_uv, "Smart UV…", 'UV'),
+    _item(TRIPO_OT_segment, 'MOD_EXPLODE'),
+    _item(TRIPO_OT_complete, 'MOD_BUILD'),
+    _item(TRIPO_OT_smart_lowpoly, 'MOD_DECIM'),
+    _item(TRIPO_OT_smart_uv, 'UV'),
 )
 
 CLASSES: tuple[type, ...] = (

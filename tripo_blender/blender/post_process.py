@@ -34,7 +34,7 @@ from typing import Any
 
 import bpy
 
-from ..client import RigSpec, RigType, versions
+from ..client import RigSpec, routes, versions
 from ..jobs import Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, RETARGET, SEGMENT, SOURCE_PARAM, by_task_type, kind_of
 from ..rules.errors import UserError
@@ -42,6 +42,7 @@ from ..rules.account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag
 from .runtime import online_access, runtime
 from .sources import Source, local_problem, source_of, tagged_ancestor, usable_source, uv_problem
+from .splat_landing import is_splat
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
 from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP
 
@@ -54,8 +55,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _MIXAMO = RigSpec.MIXAMO.value
-#: Specs rig model v1.0 can make (for bipeds); every other spec or rig type needs v2.5 or newer.
-_V1_SPECS = frozenset({RigSpec.TRIPO.value, RigSpec.MIXAMO.value, RigSpec.ACTORCORE.value})
 
 
 @dataclass(frozen=True)
@@ -171,6 +170,8 @@ def unavailable(kind: str, context: Any) -> str | None:
         target = target_of(context)
     except Unavailable as exc:
         return str(exc)
+    if is_splat(target.source.root):  # Tripo's model tools take meshes; a splat has none
+        return f"'{target.name}' is a Gaussian splat: {kind_of(kind).label} works on models"
     if not online_access():
         return ONLINE_ACCESS_OFF
     if target.source.is_local:
@@ -256,9 +257,11 @@ def version_label(version: str) -> str:
 
 
 def rig_v1_fits(rig_type: str | None, spec: str) -> bool:
-    """Whether rig model v1.0 can make this rig: a biped (no rig type: Tripo's biped) with the
-    Tripo, Mixamo or ActorCore skeleton."""
-    return (rig_type or RigType.BIPED.value) == RigType.BIPED.value and spec in _V1_SPECS
+    """Whether rig model v1.0 can make this rig (the rig route's gates: a biped — no rig type is
+    Tripo's biped — with the Tripo, Mixamo or ActorCore skeleton)."""
+    rig = routes.RIG
+    return rig.field("rig_type").offered(versions.RIG_DEFAULT, rig_type or rig.field("rig_type").implicit) \
+        and rig.field("spec").offered(versions.RIG_DEFAULT, spec)
 
 
 def auto_rig_version(rig_type: str | None, spec: str) -> str:

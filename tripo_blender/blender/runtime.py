@@ -29,7 +29,9 @@ Rules, and why:
 * **Paid work is never lost or repeated.** On enable the journal brings back unfinished jobs;
   those with a task resume polling, those that may have been sent show as uncertain (and show
   their task at once when the disabled instance's worker still journals it); their Retry looks
-  for the task on Tripo, and only a confirmed Send Again sends them again.
+  for the task on Tripo, and only a confirmed Send Again sends them again. The journal is read
+  on a thread and listed by the pump when it is done, so a long history never holds up
+  Blender's start.
 * **Batches and the artist's selection** are stamped at submit: every job sent before the pump
   next runs (a console loop, a script, one operator) — or inside :meth:`Runtime.one_batch` — gets
   the same ``meta["batch"]``, so its results land side by side in one collection
@@ -81,13 +83,15 @@ ERROR_INTERVAL = 2.0
 #: Events applied per tick: bounds the tick's work when many jobs change at once.
 EVENTS_PER_TICK = 64
 #: How long disabling the add-on (or quitting Blender, which disables every add-on) waits for
-#: the job engine's threads. Idle threads end within milliseconds and are joined, so a host that
-#: finalises Python right after (``blender -b``) finds none alive. A thread waiting for an answer
-#: on the wire is *not* waited for: that froze Blender's window for the whole budget (2 s). It is a
-#: daemon that still records the answer (a task id) in the journal if it comes; if it never does,
-#: the next session shows the job "uncertain" and its Retry asks Tripo before paying
-#: (:mod:`..jobs.verify`).
-SHUTDOWN_TIMEOUT = 0.1
+#: the job engine's threads, in all. Idle threads wake and end within about a millisecond and are
+#: joined. A thread waiting for an answer on the wire is *not* waited for: that froze Blender's
+#: window for the whole budget (2 s, then 100 ms). It is a daemon that still records the answer (a
+#: task id) in the journal if it comes; if it never does, the next session shows the job
+#: "uncertain" and its Retry asks Tripo before paying (:mod:`..jobs.verify`). Whatever is still
+#: alive when the budget ends is joined at interpreter exit (bounded, see ``jobs.runner``), when
+#: Blender's window is gone, so a host that finalises Python right after (``blender -b``) finds
+#: no thread alive and the artist's disable never waits for the network.
+SHUTDOWN_TIMEOUT = 0.005
 _DATA_FALLBACK = "tripo_blender_data"
 #: Names of the job engine's threads (workers ``tripo-jobs-N``, the ``tripo-task-watcher``).
 #: Why the runner's network is paused while "Allow Online Access" is off (the jobs' note says it).
@@ -155,6 +159,7 @@ class Runtime:
         #: Called on the main thread when a usage answer was applied (the open popup rebuilds itself).
         self.usage_listener: Callable[[], None] | None = None
         self._resumed = False
+        self._listing = False  # the journal's jobs were adopted; their events are not all applied yet
         self._cache_size: tuple[int, int] | None = None  # (downloads, input images), see cache_size
         self._folders: dict[tuple[Path | None, str], Path] = {}
         self._batch: str | None = None  # the batch jobs sent now join (see one_batch)
@@ -204,6 +209,7 @@ class Runtime:
         self._account.reset()
         self._usage.reset()
         self._resumed = False
+        self._listing = False
         self._cache_size = None
         self._folders.clear()
         self._batch, self._batch_holds = None, 0
@@ -276,15 +282,34 @@ class Runtime:
         return self._storage("inputs")
 
     def _ensure_resumed(self) -> None:
-        """Load the journal once per session (see :meth:`Runner.resume` for what comes back)."""
+        """Load the journal once per session (see :meth:`Runner.resume` for what comes back).
+
+        The journal is read on a thread (:meth:`Runner.resume_in_background`: 5,000 entries took
+        2.8 s on the main thread); the pump lists its jobs when it is done (:meth:`_collect_resumed`).
+        """
         if self._resumed:
             return
-        runner = self.runner()
-        loaded = runner.resume()
+        self.runner().resume_in_background()
+        self.ensure_timer()
+
+    @property
+    def resuming(self) -> bool:
+        """The last session's jobs are being read from the journal, or not all listed yet (the
+        pump lists :data:`EVENTS_PER_TICK` jobs a tick)."""
+        return self._runner is not None and (self._runner.resuming or self._listing)
+
+    def _collect_resumed(self, runner: Runner) -> bool:
+        """Pump: list the last session's jobs once the journal is read; True when it just was."""
+        if not runner.resuming:
+            return False
+        loaded = runner.collect_resumed()
+        if loaded is None:
+            return False
         self._resumed = True
+        self._listing = True
         if loaded:
             log.info("Resumed %d Tripo job(s) from the last session", len(loaded))
-        self.ensure_timer()
+        return True
 
     def ensure_timer(self) -> None:
         """Make sure the pump runs (it stops itself when idle)."""
@@ -585,11 +610,14 @@ class Runtime:
         runner = self._runner
         if runner is not None:
             self._sync(runner, snapshot())
-            changed = self._view.apply(runner.drain_events(EVENTS_PER_TICK)) or changed
+            changed = self._collect_resumed(runner) or changed
+            events = runner.drain_events(EVENTS_PER_TICK)
+            self._listing = self._listing and len(events) == EVENTS_PER_TICK  # fewer: every job is listed
+            changed = self._view.apply(events) or changed
             changed = self._import_next(runner) or changed
         # the view's own count first: the engine's check walks every job, so it only runs when
         # the view has no active job left (to confirm before the timer stops)
-        active = runner is not None and (self._view.has_active or runner.has_active())
+        active = runner is not None and (self._view.has_active or runner.resuming or runner.has_active())
         if changed or active:  # while a job runs its bar moves between polls (job_list.shown_progress)
             tag_redraw()
         if self._view.pending_imports:

@@ -9,11 +9,10 @@ child the user parented under it — leads to its task. The spec then carries th
 ``source_task_id``, ``source_object`` (a name hint; names change, the tag is looked up first),
 ``placement``, and for retargets ``presets`` and ``target_armature``.
 
-Options are checked twice before anything is sent: their *names* against the client method's
-signature (TypeError, as calling the method would), their *values* by building the request with
-the client's own payload builder and a placeholder source (ValueError with the client's message:
-a quadruped rig with rig model v1.0, ``delight`` without texture v3.5…). The job would otherwise
-fail on a worker after the user clicked.
+Options are checked where every job is, when it is submitted (:meth:`..jobs.Runner.submit`
+runs the route's one validation, :func:`..client.routes.check`): an unknown option is a
+TypeError, a value the client would refuse a ValueError with the client's message (a quadruped
+rig with rig model v1.0, ``delight`` without texture v3.5…), before anything is sent.
 
 A mesh that is no Tripo result (made in Blender, imported from elsewhere) is a *local* source
 (``Source.task_id`` empty): the spec then carries the exported GLB's path as its source and an
@@ -36,15 +35,11 @@ Main thread only (reads ``bpy.data``).
 
 from __future__ import annotations
 
-import functools
-import inspect
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence, Union
 
 import bpy
 
-from ..client import TripoClient, payloads
-from ..client.inputs import PLACEHOLDER_TOKEN
 from ..jobs import Job, JobSpec, JobState
 from ..jobs.kinds import RETARGET, SMART_UV, SOURCE_PARAM, TASK_ONLY_KINDS, kind_of
 from ..jobs.mesh_upload import PLAN_KEY
@@ -58,14 +53,11 @@ from .placement import PLACEMENT_MODES
 from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 
 __all__ = ["Source", "SourceRef", "source_of", "tagged_ancestor", "usable_source", "forgotten_tasks", "expiry_text", "local_problem",
-           "post_process_spec", "check_options", "check_values", "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
+           "post_process_spec", "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
 
 #: An object of a Tripo result, or the id of a task of this API key.
 SourceRef = Union[bpy.types.Object, str]
 DEFAULT_PLACEMENT = "HIDE_SOURCE"
-#: Post-process options that take an image (a path, URL, token or task id until the worker
-#: uploads it): a placeholder stands in for them while the values are checked.
-_IMAGE_OPTIONS = frozenset({"image_prompt", "style_image", "ref_image"})
 #: Smart UV: the one post-process with a documented triangle cap on its input.
 UV_KIND = SMART_UV.name
 
@@ -220,40 +212,9 @@ def expiry_text(source: Source) -> str:
             f"{TASK_RETENTION_DAYS} days)")
 
 
-@functools.cache
-def _accepted(kind: str) -> tuple[str, ...]:
-    """Keyword arguments of the client method ``kind`` (what a job's params may hold)."""
-    return tuple(inspect.signature(getattr(TripoClient, kind)).parameters)[1:]  # without self
-
-
-def check_options(kind: str, options: Mapping[str, Any], *, caller: str) -> None:
-    """Refuse keywords the client method does not take, now rather than as a failed job later."""
-    accepted = _accepted(kind)
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise TypeError(f"{caller}() got unexpected option(s) {', '.join(unknown)}; "
-                        f"TripoClient.{kind} takes: {', '.join(accepted)}")
-
-
-def check_values(kind: str, options: Mapping[str, Any]) -> None:
-    """Refuse option values the client would refuse (ValueError with its message), without
-    sending anything: the request is built by the client's payload builder for ``kind`` with
-    placeholders for the source and any image. Kinds without a builder are not checked."""
-    # TODO(lead): Runner.submit could do this for every caller (the client's builders are pure).
-    builder = getattr(payloads, f"{kind}_request", None)
-    if builder is None:
-        return
-    values = {name: PLACEHOLDER_TOKEN if name in _IMAGE_OPTIONS and value is not None else value
-              for name, value in options.items()}
-    try:
-        builder(PLACEHOLDER_TOKEN, **values)
-    except TypeError as exc:  # a missing required option (format, animation): say it like the method would
-        raise TypeError(str(exc).replace(f"{kind}_request()", f"{kind}()")) from None
-
-
 def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | None = None, *,
                       name: str, placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (),
-                      fit_frame_range: bool = False, caller: str | None = None,
+                      fit_frame_range: bool = False,
                       history: Iterable[Job] = ()) -> JobSpec:
     """The :class:`JobSpec` of post-process ``kind`` (a client method) applied to ``source``
     (from :func:`source_of`).
@@ -263,16 +224,14 @@ def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | No
     ``fit_frame_range`` (the artist asked the scene's range to follow the new active action).
     ``history``: the session's jobs (``runtime.jobs()``); for a local mesh, what earlier ones
     uploaded is stored on it first, so an unchanged mesh is not uploaded again. Raises
-    TypeError for an option the client method does not take, ValueError for a value it would
-    refuse (:func:`check_values`) or an unknown placement.
+    TypeError for the source passed as an option, ValueError for an unknown placement or a local
+    mesh that cannot go (the options themselves are checked when the job is submitted).
     """
     if placement not in PLACEMENT_MODES:
         raise ValueError(f"Unknown placement {placement!r}; use one of {', '.join(PLACEMENT_MODES)}")
     params = dict(options or {})
     if SOURCE_PARAM in params:
         raise TypeError(f"Pass the source object or task id as the first argument, not as {SOURCE_PARAM}=")
-    check_options(kind, params, caller=caller or kind)
-    check_values(kind, params)
     if source.is_local:
         problem = local_problem(kind, source)
         if problem is None and placement == "REPLACE" and not source.expired_task:

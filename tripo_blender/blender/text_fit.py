@@ -22,7 +22,8 @@ by OCR and fails on a cut word), not guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, Iterator
 
 import blf
 
@@ -31,6 +32,9 @@ __all__ = ["Measure", "measure_for", "dialog_measure", "wrap", "middle", "draw_t
 #: What stands for the words :func:`middle` leaves out: the bracketed ellipsis of a quotation,
 #: which no one (and no OCR) takes for Blender's cut "word…", even beside a one-letter word.
 ELISION = " […] "
+#: Ends the last line of a text drawn in at most so many lines (at a word; the whole text is in the
+#: tooltip or Copy Details).
+MORE = " (more)"
 #: Sidebar width in pixels at UI scale 1 when there is no region to ask (background, tests).
 DEFAULT_WIDTH = 280
 _PANEL_MARGIN = 30  # panel padding on both sides plus the region's scroll bar, at scale 1
@@ -95,26 +99,37 @@ def dialog_measure(width: int, context: Any = None) -> Measure:
                    font_px=measure.font_px, scale=measure.scale)
 
 
-def wrap(text: str, measure: Measure, icons: int = 0) -> list[str]:
-    """``text`` as lines that each fit ``measure`` (a word longer than a line is split)."""
-    lines: list[str] = []
+def wrap(text: str, measure: Measure, icons: int = 0, max_lines: int | None = None) -> list[str]:
+    """``text`` as lines that each fit ``measure`` (a word longer than a line is split).
+
+    ``max_lines``: at most that many; when the text goes on, the last one ends with :data:`MORE`
+    (the caller keeps the whole text reachable: a tooltip, Copy Details). The text beyond is
+    never measured, so the cost is bounded by the lines drawn, not by the text's length.
+    """
+    lines = list(islice(_lines(text, measure, icons), None if max_lines is None else max_lines + 1))
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _with_more(lines[-1], measure, icons)
+    return lines or [""]
+
+
+def _lines(text: str, measure: Measure, icons: int) -> Iterator[str]:
+    """The lines of :func:`wrap`, measured one by one as they are asked for."""
     for paragraph in text.splitlines() or [""]:
-        words = paragraph.split(" ")
         line = ""
-        for word in words:
+        for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
             if measure.fits(candidate, icons):
                 line = candidate
                 continue
             if line:
-                lines.append(line)
+                yield line
             line = word
             while not measure.fits(line, icons) and len(line) > 1:  # a path or id longer than a line
                 cut = _longest_fitting_prefix(line, measure, icons)
-                lines.append(line[:cut])
+                yield line[:cut]
                 line = line[cut:]
-        lines.append(line)
-    return lines or [""]
+        yield line
 
 
 def middle(text: str, measure: Measure, icons: int = 0) -> str:
@@ -146,6 +161,16 @@ def middle(text: str, measure: Measure, icons: int = 0) -> str:
     return first[:_longest_fitting_prefix(first, measure, icons, fixed=ELISION + tail)] + ELISION + tail
 
 
+def _with_more(line: str, measure: Measure, icons: int) -> str:
+    """``line`` (cut at a word if it must be) ended with :data:`MORE`, fitting ``measure``."""
+    room = measure.less(measure.width(MORE) / measure.scale)
+    head = line[:_longest_fitting_prefix(line, room, icons)]
+    space = head.rfind(" ")
+    if len(head) < len(line) and space > len(head) // 2:  # end at a word unless that throws most of the line away
+        head = head[:space]
+    return head.rstrip(" ,.;:") + MORE
+
+
 def _longest_fitting_prefix(text: str, measure: Measure, icons: int, fixed: str = "") -> int:
     """Binary search for the longest prefix of ``text`` that fits followed by ``fixed`` (at least
     one character)."""
@@ -159,9 +184,10 @@ def _longest_fitting_prefix(text: str, measure: Measure, icons: int, fixed: str 
     return low
 
 
-def draw_text(layout: Any, text: str, measure: Measure, icon: str = 'NONE') -> None:
-    """Draw ``text`` as measured lines (the first with ``icon``, the others indented under it)."""
+def draw_text(layout: Any, text: str, measure: Measure, icon: str = 'NONE', max_lines: int | None = None) -> None:
+    """Draw ``text`` as measured lines (the first with ``icon``, the others indented under it);
+    at most ``max_lines`` of them (see :func:`wrap`)."""
     icons = 0 if icon == 'NONE' else 1
     column = layout.column(align=True)
-    for index, line in enumerate(wrap(text, measure, icons)):
+    for index, line in enumerate(wrap(text, measure, icons, max_lines)):
         column.label(text=line, icon=icon if index == 0 else 'BLANK1' if icons else 'NONE')

@@ -27,12 +27,15 @@ from ..jobs.verify import ABSENT, CHOOSE, FOUND, LOOKING, Candidate, lookup_of
 from ..jobs.worker import VERIFY_NOTE
 
 __all__ = ["UNSURE", "is_unsure", "searching", "status_text", "send_again_label", "send_again_warning", "candidate_label",
-           "draw_search", "FOLLOW_OP", "SEND_AGAIN_OP"]
+           "draw_search", "FOLLOW_OP", "SEND_AGAIN_OP", "MAX_CANDIDATE_BUTTONS"]
 
 #: The row of an uncertain job nobody has looked for yet.
 UNSURE = "Uncertain: may have been charged"
 FOLLOW_OP = "tripo.job_follow_candidate"
 SEND_AGAIN_OP = "tripo.job_send_again"
+#: "Follow" buttons a row draws at most: a look-up may list hundreds of tasks (five pages of
+#: usage rows), and a row that draws them all freezes each redraw; the console lists them all.
+MAX_CANDIDATE_BUTTONS = 6
 _ID_CHARS = 8
 
 
@@ -90,8 +93,11 @@ def draw_search(layout: Any, job: Job, *, expanded: bool) -> None:
         return
     found = lookup_of(job)
     if found is not None and found.phase == CHOOSE:
-        for candidate in found.candidates:
+        for candidate in found.candidates[:MAX_CANDIDATE_BUTTONS]:
             op = layout.operator(FOLLOW_OP, text=candidate_label(candidate), icon='LINKED')
             op.job_id, op.task_id = job.id, candidate.task_id
+        more = len(found.candidates) - MAX_CANDIDATE_BUTTONS
+        if more > 0:
+            layout.label(text=f"{more} more could be it: the Python console's job.candidates lists them all")
     if expanded or (found is not None and found.phase == ABSENT):
         layout.operator(SEND_AGAIN_OP, text=send_again_label(job), icon='ERROR').job_id = job.id

@@ -7,7 +7,10 @@ it ships inside a Blender extension, where the top-level package name is ``bl_ex
 Modules: :mod:`.config` (hosts, key checks, redaction, migration of v2-era base URLs),
 :mod:`.enums`, :mod:`.models`, :mod:`.errors`, :mod:`.inputs` (path / URL / file token / task id,
 checked before sending), :mod:`.versions` (model versions per route, legacy rewrites),
-:mod:`.payloads` (pure request builders, the apiv3 routes and the "which fields are sent" rule),
+:mod:`.routes` (one record per apiv3 route: every option's name, type, default, allowed values,
+version gates, disputes, price and label; the one check every job goes through), :mod:`.schema`
+(the records' shape and the one request builder, with the "which fields are sent" rule),
+:mod:`.payloads` (the request, its bytes, value checks, task ids),
 :mod:`.transport` (session, timeouts, retries), :mod:`.polling` (wait schedule), :mod:`.download`
 (verified atomic downloads), :mod:`.client` (``TripoClient``).
 """

@@ -6,10 +6,13 @@ instead of being a coroutine: the add-on calls it from worker threads, never fro
 thread. The parameters the official SDK 1.0.0 added to a seed method are here too, keyword-only
 where the seed's positional order would otherwise change. apiv3's own additions are methods of
 their own: ``import_model``, ``mesh_uv``, ``text_to_image``, ``image_to_multiview``,
-``list_tasks``, ``get_usage``, ``presign_upload``, ``download_outputs``. ``refine_model`` and
+``image_to_depth``, ``list_tasks``, ``get_usage``, ``presign_upload``, ``download_outputs``. ``refine_model`` and
 ``stylize_model`` refuse (Tripo retired them) and send nothing.
 
-Requests are built by the pure functions in :mod:`.payloads` (see its docstring for exactly
+Each creation method sends one route of :mod:`.routes`: its signature is the seed's public
+surface (defaults read from the route's record, so each is written once; a test asserts every
+signature against its record) and its body hands its arguments to :meth:`TripoClient._send`.
+Requests are built by the one pure builder (:func:`.schema.build`; its docstring says exactly
 which fields are sent), inputs are classified and checked by :mod:`.inputs` *before* anything
 goes over the network — the whole request is validated with placeholder tokens before the first
 upload — and downloads go through :mod:`.download`.
@@ -29,20 +32,20 @@ import dataclasses
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from . import download, payloads, versions
+from . import download, payloads, routes
 from .config import GLOBAL_BASE_URL, get_logger, resolve_api_key, resolve_base_url
 from .enums import Animation, ModelStyle, PostStyle, RigSpec, RigType, TaskStatus
 from .errors import (INVALID_PARAMETER_CODE, DownloadError, TaskWaitCancelled, TaskWaitTimeout, TripoAPIError,
                      TripoRequestError)
-from .inputs import (MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_image, classify_model, classify_upload,
-                     upload_filename)
+from .inputs import MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_upload, upload_filename
 from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskOutput, TaskUsageItem
-from .payloads import GenerationOptions, Request
+from .payloads import Request
 from .polling import PollSchedule, ProgressEstimator
+from .schema import Route, build, defaults
 from .transport import RetryMode, Transport, current_guard
 
 if TYPE_CHECKING:  # requests is imported when the first request is made (see .transport)
@@ -52,8 +55,22 @@ __all__ = ["TripoClient"]
 
 log = get_logger()
 
+#: Each route's defaults, which the method signatures read (each default is written once, in its field).
+_G = defaults(routes.TEXT_TO_MODEL)
+_I = defaults(routes.IMAGE_TO_MODEL)
+_TX = defaults(routes.TEXTURE)
+_CV = defaults(routes.CONVERT)
+_RG = defaults(routes.RIG)
+_RT = defaults(routes.RETARGET)
+_SG = defaults(routes.SEGMENT)
+_CP = defaults(routes.COMPLETE)
+_LP = defaults(routes.DECIMATE)
+
 _IMAGE_OUTPUTS = frozenset({"rendered_image", "generated_image", "uv_render", "depth_image",
                             *(f"{view}_view" for view in VIEW_NAMES)})
+#: The extension of an output whose URL has none, but images' and models' (.glb). A splat's format
+#: is told by its bytes, never its name: ".bin" claims none (".glb" would be checked for glTF magic).
+_DEFAULT_EXTENSIONS = {"rendered_video": ".mp4", "splat": ".bin"}
 
 
 class TripoClient:
@@ -174,7 +191,7 @@ class TripoClient:
         arrived (read timeout, dropped connection) a ``TripoRequestError`` with
         ``may_have_reached_server=True`` is raised: a task may exist and be billed.
         """
-        return self._create(payloads.create_task_request(task_data))
+        return self._create(routes.create_task_request(task_data))
 
     def get_task(self, task_id: str, *, step: int | None = None) -> Task:
         """The current state of a task (``GET /v3/tasks/{id}``), retried on transient failures.
@@ -197,8 +214,8 @@ class TripoClient:
 
     def get_usage(self, limit: int = 50, offset: int = 0) -> list[TaskUsageItem]:
         """Recent tasks and what each cost (``GET /v3/account/usage``; ``limit`` 1–200)."""
-        limit = payloads._int(limit, "limit", minimum=1, maximum=200)
-        offset = payloads._int(offset, "offset", minimum=0)
+        limit = payloads.check_int(limit, "limit", minimum=1, maximum=200)
+        offset = payloads.check_int(offset, "offset", minimum=0)
         result = self._transport.api_request("GET", "/v3/account/usage", params={"limit": limit, "offset": offset})
         rows = result.data.get("items") if isinstance(result.data, dict) else result.data
         return [TaskUsageItem.from_dict(row) for row in rows or () if isinstance(row, dict)]
@@ -355,7 +372,7 @@ class TripoClient:
         taken: set[str] = set()
         targets: dict[str, str] = {}
         for key in wanted:
-            default_ext = ".jpg" if key in _IMAGE_OUTPUTS else ".mp4" if key == "rendered_video" else ".glb"
+            default_ext = ".jpg" if key in _IMAGE_OUTPUTS else _DEFAULT_EXTENSIONS.get(key, ".glb")
             name = (names or {}).get(key) or download.filename_from_url(
                 available[key], task_id=task.task_id, key=key, default_ext=default_ext)
             targets[key] = os.path.join(output_dir, download.unique_name(name, key, taken))
@@ -363,28 +380,34 @@ class TripoClient:
         return targets
 
     # ------------------------------------------------------------------ generation
+    #
+    # Each method below sends one route of :mod:`.routes`: its signature is the public surface (the
+    # seed's names, order and defaults, read from the route's record so each default is written
+    # once; ``tests/client/test_route_records.py`` asserts every signature against its record) and
+    # its body hands the arguments to :meth:`_send`, which checks the whole request, uploads local
+    # files and sends it.
 
     def text_to_model(
         self,
         prompt: str,
         negative_prompt: str | None = None,
-        model_version: str | None = versions.GENERATION_DEFAULT,
+        model_version: str | None = _G.model_version,
         face_limit: int | None = None,
-        texture: bool | None = True,
-        pbr: bool | None = True,
+        texture: bool | None = _G.texture,
+        pbr: bool | None = _G.pbr,
         image_seed: int | None = None,
         model_seed: int | None = None,
         texture_seed: int | None = None,
-        texture_quality: str | None = "standard",
+        texture_quality: str | None = _G.texture_quality,
         style: ModelStyle | None = None,
-        auto_size: bool | None = False,
-        quad: bool | None = False,
-        compress: bool | None = False,
-        generate_parts: bool | None = False,
-        smart_low_poly: bool | None = False,
+        auto_size: bool | None = _G.auto_size,
+        quad: bool | None = _G.quad,
+        compress: bool | None = _G.compress,
+        generate_parts: bool | None = _G.generate_parts,
+        smart_low_poly: bool | None = _G.smart_low_poly,
         *,
-        geometry_quality: str | None = "standard",
-        export_uv: bool | None = True,
+        geometry_quality: str | None = _G.geometry_quality,
+        export_uv: bool | None = _G.export_uv,
         export_orientation: str | None = None,
     ) -> str:
         """Create a 3D model from a text prompt (``POST /v3/generation/text-to-model``).
@@ -392,72 +415,60 @@ class TripoClient:
         ``model_version``: ``v3.1-20260211``, ``v3.0-20250812``, ``v2.5-20250123`` (default),
         ``P1-20260311`` or ``P2-20260801`` (see :mod:`.versions`). ``style`` no longer exists on
         apiv3: passing one raises ValueError. Keyword-only (apiv3 / SDK 1.0.0): ``geometry_quality``
-        (``detailed`` = Ultra on v3.x), ``export_uv``, ``export_orientation`` (``+x``…).
+        (``detailed`` = Ultra on v3.x), ``export_uv``, ``export_orientation`` (``+x``…). What each
+        option takes, and which versions refuse it, is in :data:`.routes.TEXT_TO_MODEL`.
         """
-        options = GenerationOptions(
-            model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality, auto_size, quad,
-            compress, generate_parts, smart_low_poly, geometry_quality, export_uv, export_orientation,
-        )
-        return self._create(payloads.text_to_model_request(prompt, negative_prompt, image_seed, style, options))
+        return self._send(routes.TEXT_TO_MODEL, locals())
 
     def image_to_model(
         self,
         image: str | os.PathLike[str],
-        model_version: str | None = versions.GENERATION_DEFAULT,
+        model_version: str | None = _G.model_version,
         face_limit: int | None = None,
-        texture: bool | None = True,
-        pbr: bool | None = True,
+        texture: bool | None = _G.texture,
+        pbr: bool | None = _G.pbr,
         model_seed: int | None = None,
         texture_seed: int | None = None,
-        texture_quality: str | None = "standard",
-        texture_alignment: str | None = "original_image",
+        texture_quality: str | None = _G.texture_quality,
+        texture_alignment: str | None = _I.texture_alignment,
         style: ModelStyle | None = None,
-        auto_size: bool | None = False,
-        orientation: str | None = "default",
-        quad: bool | None = False,
-        compress: bool | None = False,
-        generate_parts: bool | None = False,
-        smart_low_poly: bool | None = False,
+        auto_size: bool | None = _G.auto_size,
+        orientation: str | None = _I.orientation,
+        quad: bool | None = _G.quad,
+        compress: bool | None = _G.compress,
+        generate_parts: bool | None = _G.generate_parts,
+        smart_low_poly: bool | None = _G.smart_low_poly,
         *,
-        geometry_quality: str | None = "standard",
-        enable_image_autofix: bool | None = False,
-        export_uv: bool | None = True,
+        geometry_quality: str | None = _G.geometry_quality,
+        enable_image_autofix: bool | None = _I.enable_image_autofix,
+        export_uv: bool | None = _G.export_uv,
         export_orientation: str | None = None,
     ) -> str:
         """Create a 3D model from one image: a local path (uploaded first), an http(s) URL, a
         ``file_…`` token, or the id of a text-to-image task. Raises ValueError if no image is
         given, FileNotFoundError if a path is missing."""
-        if image is None:
-            raise ValueError("image is required: a local file path, an http(s) URL, a file token or a task id.")
-        options = GenerationOptions(
-            model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality, auto_size, quad,
-            compress, generate_parts, smart_low_poly, geometry_quality, export_uv, export_orientation,
-        )
-        ref = classify_image(image, what="image")
-        return self._create_with_inputs(
-            [ref], lambda inputs: payloads.image_to_model_request(
-                _given(inputs[0]), texture_alignment, style, orientation, options, enable_image_autofix))
+        return self._send(routes.IMAGE_TO_MODEL, locals())
 
     def multiview_to_model(
         self,
         images: Sequence[str | os.PathLike[str] | None] | str,
-        model_version: str | None = versions.GENERATION_DEFAULT,
+        model_version: str | None = _G.model_version,
         face_limit: int | None = None,
-        texture: bool | None = True,
-        pbr: bool | None = True,
+        texture: bool | None = _G.texture,
+        pbr: bool | None = _G.pbr,
         model_seed: int | None = None,
         texture_seed: int | None = None,
-        texture_quality: str | None = "standard",
-        texture_alignment: str | None = "original_image",
-        auto_size: bool | None = False,
-        orientation: str | None = "default",
-        quad: bool | None = False,
-        compress: bool | None = False,
-        generate_parts: bool | None = False,
-        smart_low_poly: bool | None = False,
+        texture_quality: str | None = _G.texture_quality,
+        texture_alignment: str | None = _I.texture_alignment,
+        auto_size: bool | None = _G.auto_size,
+        orientation: str | None = _I.orientation,
+        quad: bool | None = _G.quad,
+        compress: bool | None = _G.compress,
+        generate_parts: bool | None = _G.generate_parts,
+        smart_low_poly: bool | None = _G.smart_low_poly,
         *,
-        geometry_quality: str | None = "standard",
-        export_uv: bool | None = True,
+        geometry_quality: str | None = _G.geometry_quality,
+        export_uv: bool | None = _G.export_uv,
         export_orientation: str | None = None,
     ) -> str:
         """Create a 3D model from up to four views in the order **[front, left, back, right]**.
@@ -467,17 +478,7 @@ class TripoClient:
         are checked before the first upload. A plain string instead of a list is the id of an
         image-to-multiview task whose four views are used.
         """
-        options = GenerationOptions(
-            model_version, face_limit, texture, pbr, model_seed, texture_seed, texture_quality, auto_size, quad,
-            compress, generate_parts, smart_low_poly, geometry_quality, export_uv, export_orientation,
-        )
-        if isinstance(images, str):
-            return self._create(payloads.multiview_to_model_request(images, texture_alignment, orientation, options))
-        slots = payloads.multiview_slots(images)
-        refs = [classify_image(img, what=f"{view} view image") if img is not None else None
-                for img, view in zip(slots, VIEW_NAMES)]
-        return self._create_with_inputs(
-            refs, lambda inputs: payloads.multiview_to_model_request(inputs, texture_alignment, orientation, options))
+        return self._send(routes.MULTIVIEW_TO_MODEL, locals())
 
     def text_to_image(
         self,
@@ -488,39 +489,54 @@ class TripoClient:
         size: str | None = None,
         aspect_ratio: str | None = None,
         output_format: str | None = None,
+        quality: str | None = None,
+        background: str | None = None,
     ) -> str:
         """A concept image from text (``POST /v3/generation/text-to-image``); the finished task's
         ``output.generated_image`` is its URL, and its id can be the ``image`` of
-        :meth:`image_to_model`. ``model`` is an image model (server default ``seedream_v4``)."""
-        return self._create(payloads.text_to_image_request(
-            prompt, negative_prompt, model=model, size=size, aspect_ratio=aspect_ratio, output_format=output_format))
+        :meth:`image_to_model`. ``model`` is an image model (server default ``seedream_v4``; today's
+        list and what each takes — ``aspect_ratio`` the banana models, ``quality`` chat_image_2
+        and 2.5, ``background`` chat_image_2.5 — are in :data:`.routes.IMAGE_MODELS`)."""
+        return self._send(routes.TEXT_TO_IMAGE, locals())
 
     def image_to_multiview(self, image: str | os.PathLike[str]) -> str:
         """Front, left, back and right views of one image (``POST /v3/generation/image-to-multiview``);
         pass the task id to :meth:`multiview_to_model` to make a model from them."""
-        ref = classify_image(image, what="image")
-        return self._create_with_inputs([ref], lambda inputs: payloads.image_to_multiview_request(_given(inputs[0])))
+        return self._send(routes.IMAGE_TO_MULTIVIEW, locals())
 
     generate_multiview_image = image_to_multiview
+
+    def image_to_splat(self, image: str | os.PathLike[str], model_seed: int | None = None) -> str:
+        """A Gaussian splat of one image (``POST /v3/generation/image-to-splat``): a path (uploaded
+        first), URL, ``file_…`` token or task id. The finished task's ``output.splat`` is the file
+        (3DGS PLY, SPZ or glTF: Tripo does not say which)."""
+        return self._send(routes.IMAGE_TO_SPLAT, locals())
+
+    def image_to_depth(self, image: str | os.PathLike[str], kind: str | None = None,
+                       process_res: int | None = None) -> str:
+        """A depth map of one image (``POST /v3/generation/image-to-depth``); the finished task's
+        ``output.depth_image`` is its URL. ``kind``: ``gray`` (Tripo's default) or ``color``;
+        ``process_res``: the processing resolution, 126–2016 pixels (Tripo's default 504)."""
+        return self._send(routes.IMAGE_TO_DEPTH, locals())
 
     # ------------------------------------------------------------------ post-processing
 
     def texture_model(
         self,
         original_model_task_id: str,
-        texture: bool | None = True,
-        pbr: bool | None = True,
+        texture: bool | None = _TX.texture,
+        pbr: bool | None = _TX.pbr,
         model_seed: int | None = None,
         texture_seed: int | None = None,
-        texture_quality: str | None = "standard",
-        texture_alignment: str | None = "original_image",
+        texture_quality: str | None = _TX.texture_quality,
+        texture_alignment: str | None = _TX.texture_alignment,
         part_names: list[str] | None = None,
-        compress: bool | None = False,
-        bake: bool | None = True,
+        compress: bool | None = _TX.compress,
+        bake: bool | None = _TX.bake,
         text_prompt: str | None = None,
         image_prompt: str | os.PathLike[str] | None = None,
         style_image: str | os.PathLike[str] | None = None,
-        model_version: str | None = versions.TEXTURE_DEFAULT,
+        model_version: str | None = _TX.model_version,
         *,
         delight: bool | None = None,
     ) -> str:
@@ -532,76 +548,63 @@ class TripoClient:
         ``v2.5-20250123`` (default, as the official SDK), ``v3.0-20250812`` or ``v3.5-20260815``,
         which adds ``texture_quality="fast"`` and ``delight`` (removes baked-in lighting).
         """
-        refs = [
-            classify_model(original_model_task_id),
-            classify_image(image_prompt, what="image_prompt") if image_prompt is not None else None,
-            classify_image(style_image, what="style_image") if style_image is not None else None,
-        ]
-        return self._create_with_inputs(refs, lambda inputs: payloads.texture_model_request(
-            _given(inputs[0]), texture, pbr, model_seed, texture_seed, texture_quality, texture_alignment, part_names,
-            compress, bake, text_prompt, inputs[1], inputs[2], model_version, delight=delight))
+        return self._send(routes.TEXTURE, locals())
 
     def convert_model(
         self,
         original_model_task_id: str,
         format: str,
-        quad: bool | None = False,
-        force_symmetry: bool | None = False,
+        quad: bool | None = _CV.quad,
+        force_symmetry: bool | None = _CV.force_symmetry,
         face_limit: int | None = None,
-        flatten_bottom: bool | None = False,
-        flatten_bottom_threshold: float | None = 0.01,
-        texture_size: int | None = 4096,
-        texture_format: str | None = "JPEG",
-        pivot_to_center_bottom: bool | None = False,
-        with_animation: bool | None = True,
-        pack_uv: bool | None = False,
-        bake: bool | None = True,
+        flatten_bottom: bool | None = _CV.flatten_bottom,
+        flatten_bottom_threshold: float | None = _CV.flatten_bottom_threshold,
+        texture_size: int | None = _CV.texture_size,
+        texture_format: str | None = _CV.texture_format,
+        pivot_to_center_bottom: bool | None = _CV.pivot_to_center_bottom,
+        with_animation: bool | None = _CV.with_animation,
+        pack_uv: bool | None = _CV.pack_uv,
+        bake: bool | None = _CV.bake,
         part_names: list[str] | None = None,
         *,
-        scale_factor: float | None = 1.0,
-        export_vertex_colors: bool | None = False,
-        fbx_preset: str | None = "blender",
-        export_orientation: str | None = "+x",
-        animate_in_place: bool | None = False,
+        scale_factor: float | None = _CV.scale_factor,
+        export_vertex_colors: bool | None = _CV.export_vertex_colors,
+        fbx_preset: str | None = _CV.fbx_preset,
+        export_orientation: str | None = _CV.export_orientation,
+        animate_in_place: bool | None = _CV.animate_in_place,
     ) -> str:
-        """Convert a model to GLTF, USDZ, FBX, OBJ, STL or 3MF (``POST /v3/models/convert``).
+        """Convert a model to GLTF, USDZ, FBX, OBJ, STL, 3MF or GLB (``POST /v3/models/convert``).
 
         Only options that differ from Tripo's defaults are sent: any of them makes the task a
         "complex convert", which costs more. apiv3's defaults, used here as in the official SDK:
         ``face_limit`` None (keep the model's; ≤ 0 also means keep), ``with_animation`` True
         (the seed said False; the service animates by default). Keyword-only additions of apiv3:
         ``scale_factor``, ``export_vertex_colors`` (OBJ/GLTF), ``fbx_preset`` (``blender``,
-        ``3dsmax``, ``mixamo``), ``export_orientation``, ``animate_in_place``.
+        ``3dsmax``, ``mixamo``, ``bake_scale``), ``export_orientation``, ``animate_in_place``.
+        ``GLB`` and ``bake_scale`` are sent as asked: Tripo's own sources disagree on them, and a
+        refusal (free) says so.
         """
-        return self._create_on_source(original_model_task_id, lambda source: payloads.convert_model_request(
-            source, format, quad, force_symmetry, face_limit, flatten_bottom, flatten_bottom_threshold, texture_size,
-            texture_format, pivot_to_center_bottom, with_animation, pack_uv, bake, part_names,
-            scale_factor=scale_factor, export_vertex_colors=export_vertex_colors, fbx_preset=fbx_preset,
-            export_orientation=export_orientation, animate_in_place=animate_in_place,
-        ))
+        return self._send(routes.CONVERT, locals())
 
     def import_model(self, file: str | os.PathLike[str]) -> str:
         """Make a task of your own model (``POST /v3/models/import``): a local GLB/glTF/FBX/OBJ/STL
         (uploaded first), a model URL or a file token. Every post-process accepts its task id."""
-        ref = classify_model(file, what="file")
-        if ref.kind == "task":
-            raise ValueError(f"import_model takes a model file, URL or file token, not a task id: {file!r}")
-        return self._create_with_inputs([ref], lambda inputs: payloads.import_model_request(_given(inputs[0])))
+        return self._send(routes.IMPORT, locals())
 
     def check_riggable(self, original_model_task_id: str) -> str:
         """Start the free riggability check (``POST /v3/animations/rig-check``); the result task's
         ``output.riggable``/``output.rig_type`` tell whether and how the model can be rigged."""
-        return self._create_on_source(original_model_task_id, payloads.check_riggable_request)
+        return self._send(routes.RIG_CHECK, locals())
 
     rig_check = check_riggable
 
     def rig_model(
         self,
         original_model_task_id: str,
-        out_format: str | None = "glb",
+        out_format: str | None = _RG.out_format,
         rig_type: RigType | str | None = None,
         spec: RigSpec | str | None = None,
-        model_version: str | None = versions.RIG_DEFAULT,
+        model_version: str | None = _RG.model_version,
     ) -> str:
         """Rig a model (``POST /v3/animations/rig``). ``out_format`` "glb" or "fbx"; ``rig_type``
         and ``spec`` are sent only when they differ from the server's biped / tripo.
@@ -611,18 +614,17 @@ class TripoClient:
         type and the Unity, Unreal and VRM specs). The retired ``v2.0-20250506`` is sent as
         ``v2.5-20260210``, as v2 did.
         """
-        return self._create_on_source(original_model_task_id, lambda source: payloads.rig_model_request(
-            source, out_format, rig_type, spec, model_version))
+        return self._send(routes.RIG, locals())
 
     def retarget_animation(
         self,
         original_model_task_id: str,
         animation: Animation | str | list[Animation | str],
-        out_format: str | None = "glb",
+        out_format: str | None = _RT.out_format,
         bake_animation: bool | None = None,
-        export_with_geometry: bool | None = False,
+        export_with_geometry: bool | None = _RT.export_with_geometry,
         *,
-        animate_in_place: bool | None = False,
+        animate_in_place: bool | None = _RT.animate_in_place,
     ) -> str:
         """Apply preset animation(s) to a rigged model (``POST /v3/animations/retarget``).
 
@@ -633,14 +635,12 @@ class TripoClient:
         so the service decides, and a refusal (free, 1004) says so. ``animate_in_place`` keeps the
         root where it is (no travel).
         """
-        return self._create_on_source(original_model_task_id, lambda source: payloads.retarget_animation_request(
-            source, animation, out_format, bake_animation, export_with_geometry, animate_in_place=animate_in_place,
-        ), task_only=True)
+        return self._send(routes.RETARGET, locals())
 
     def mesh_segmentation(
         self,
         original_model_task_id: str,
-        model_version: str | None = versions.SEGMENTATION_DEFAULT,
+        model_version: str | None = _SG.model_version,
         segmentation_granularity: str | None = None,
         ref_image: str | os.PathLike[str] | None = None,
         split_by_connectivity: bool | None = None,
@@ -648,31 +648,27 @@ class TripoClient:
         """Split a model into named parts (``POST /v3/mesh/segment``). ``v2.0-20260430`` adds
         ``segmentation_granularity`` (simple, balanced, detailed), a reference image and
         ``split_by_connectivity``."""
-        refs = [classify_model(original_model_task_id),
-                classify_image(ref_image, what="ref_image") if ref_image is not None else None]
-        return self._create_with_inputs(refs, lambda inputs: payloads.mesh_segmentation_request(
-            _given(inputs[0]), model_version, segmentation_granularity, inputs[1], split_by_connectivity))
+        return self._send(routes.SEGMENT, locals())
 
     def mesh_completion(
         self,
         original_model_task_id: str,
-        model_version: str | None = versions.COMPLETION_DEFAULT,
+        model_version: str | None = _CP.model_version,
         part_names: list[str] | None = None,
         completion_mode: str | None = None,
     ) -> str:
         """Complete the parts of a segmentation task (all parts when ``part_names`` is None);
         ``completion_mode``: ``ai_completion`` or ``quick_cap``."""
-        return self._create_on_source(original_model_task_id, lambda source: payloads.mesh_completion_request(
-            source, model_version, part_names, completion_mode), task_only=True)
+        return self._send(routes.COMPLETE, locals())
 
     def smart_lowpoly(
         self,
         original_model_task_id: str,
         model_version: str | None = None,
-        quad: bool | None = False,
+        quad: bool | None = _LP.quad,
         part_names: list[str] | None = None,
         face_limit: int | None = None,
-        bake: bool | None = True,
+        bake: bool | None = _LP.bake,
         smart_uv: bool | None = None,
     ) -> str:
         """Retopologise to a low-poly model (``POST /v3/mesh/decimate``).
@@ -681,15 +677,13 @@ class TripoClient:
         (v2.0, smart low poly; an adaptive face count). ``v1.0`` is plain decimation, ``v3.0``
         adds ``smart_uv``. v2's ``P-v…`` versions are rewritten (``P-v2.0-20251225`` → ``v2.0``).
         """
-        return self._create_on_source(original_model_task_id, lambda source: payloads.smart_lowpoly_request(
-            source, model_version, quad, part_names, face_limit, bake, smart_uv))
+        return self._send(routes.DECIMATE, locals())
 
     def mesh_uv(self, original_model_task_id: str, model_version: str | None = None, *,
                 export_orientation: str | None = None) -> str:
         """Smart UV unwrap (``POST /v3/mesh/uv``): the result has ``model_url`` and a UV atlas
         preview (``output.uv_render_url``). The mesh should have at most 80,000 triangles."""
-        return self._create_on_source(original_model_task_id, lambda source: payloads.mesh_uv_request(
-            source, model_version, export_orientation=export_orientation))
+        return self._send(routes.MESH_UV, locals())
 
     def refine_model(self, draft_model_task_id: str) -> str:
         """Retired by Tripo with v2: always raises :class:`TripoValidationError`; nothing is sent.
@@ -738,21 +732,12 @@ class TripoClient:
         log.info("Created task %s at %s (trace id %s)", task_id, request.route, result.trace_id)
         return task_id
 
-    def _create_on_source(self, source: str | os.PathLike[str], build: Callable[[str], Request], *,
-                          task_only: bool = False) -> str:
-        """A post-process of one source: a task id or, unless ``task_only`` (retarget needs a rig
-        task, completion a segmentation), a model file token, URL or local file (uploaded)."""
-        ref = classify_model(source)
-        if task_only and ref.kind != "task":
-            raise ValueError(f"original_model_task_id must be the id of a Tripo task here, not a {ref.kind}: {source!r}.")
-        return self._create_with_inputs([ref], lambda inputs: build(_given(inputs[0])))
-
     def _get_task(
         self, task_id: str, *, step: int | None = None, deadline: float | None = None,
         pause: Callable[[float], None] | None = None,
     ) -> Task:
         payloads.validate_task_id(task_id)
-        params = {"step": payloads._int(step, "step", minimum=0)} if step is not None else None
+        params = {"step": payloads.check_int(step, "step", minimum=0)} if step is not None else None
         result = self._transport.api_request("GET", f"/v3/tasks/{task_id}", params=params, deadline=deadline,
                                              pause=pause)
         return Task.from_dict(result.data, trace_id=result.trace_id, task_id=task_id)
@@ -775,13 +760,15 @@ class TripoClient:
         log.debug("Uploaded %s (%d bytes) as %s", name, ref.size, token)
         return token
 
-    def _create_with_inputs(self, refs: Sequence[InputRef | None],
-                            build: Callable[[list[str | None]], Request]) -> str:
-        """Validate the whole request (with placeholder tokens) before uploading anything, then
-        upload local files one by one and send the real request."""
-        build([r.wire(PLACEHOLDER_TOKEN) if r is not None else None for r in refs])
-        inputs = [(r.wire(self._upload(r)) if r.kind == "path" else r.wire()) if r is not None else None for r in refs]
-        return self._create(build(inputs))
+    def _send(self, route: Route, arguments: Mapping[str, Any]) -> str:
+        """Send ``route`` with a method's ``arguments`` (its ``locals()``): the whole request is
+        checked with placeholder tokens before anything is uploaded (so a bad option or a missing
+        second file costs no upload), then local files go up one by one and the real request is sent."""
+        values = {name: value for name, value in arguments.items() if name != "self"}
+        refs = routes.input_refs(route, values)
+        build(route, routes.resolved(values, refs, lambda ref: ref.wire(PLACEHOLDER_TOKEN)))
+        sent = routes.resolved(values, refs, lambda ref: ref.wire(self._upload(ref)) if ref.kind == "path" else ref.wire())
+        return self._create(build(route, sent))
 
     @staticmethod
     def _check_download_target(task: Task, output_dir: str) -> None:
@@ -833,12 +820,6 @@ class TripoClient:
         except BaseException:
             download.discard(tmp for tmp, _ in staged)
             raise
-
-
-def _given(value: str | None) -> str:
-    """An input that was required, as its wire string (the builders reject a missing one)."""
-    assert value is not None
-    return value
 
 
 def _print_progress(task_id: str, task: Task) -> None:

@@ -29,8 +29,11 @@ import ipaddress
 import logging
 import os
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit, urlunsplit
+
+from .secret_forms import anchored, key_pattern, prefix_positions
 
 __all__ = [
     "GLOBAL_BASE_URL",
@@ -64,36 +67,84 @@ KEY_PREFIX = "tsk_"
 LOGGER_NAME = "tripo_blender.client"
 USER_AGENT = "tripo-blender/0.2.0"
 
-# Anything that looks like a Tripo secret key (also URL-encoded: ``tsk%5F…``), or the value of a
-# bearer header. The character class stops at characters that cannot be part of a generated key so
-# surrounding punctuation survives; "tsk_" followed by fewer than four key characters is a word
-# about keys (``must start with 'tsk_'``), not a key. The keys actually in use are known too
-# (:func:`remember_secret`): they are removed whole, whatever characters they contain.
+# Anything that looks like a Tripo secret key (its prefix raw or encoded: ``tsk%5F…``,
+# ``\u0074sk_…``, ``tsk&#95;…``), or the value of a bearer header. The character class stops at
+# characters that cannot be part of a generated key so surrounding punctuation survives; "tsk_"
+# followed by fewer than four key characters is a word about keys (``must start with 'tsk_'``), not
+# a key. The keys actually in use are known too (:func:`remember_secret`): they are removed whole,
+# whatever characters they contain, in every form a server can echo (:mod:`.secret_forms`).
 _KEY_CHARS = r"[^\s\"'&;,<>()\[\]{}]"
 _SECRET_PATTERNS = (
-    re.compile(rf"(?i)tsk(?:_|%5f)(?={_KEY_CHARS}{{4}}){_KEY_CHARS}*"),
+    anchored([prefix_positions(KEY_PREFIX)], tail=rf"(?={_KEY_CHARS}{{4}}){_KEY_CHARS}*"),
     re.compile(r"(?i)(bearer\s+)[^\s\"'&;,<>]+"),
 )
-_KNOWN_SECRETS: set[str] = set()
+
+
+class _KnownSecrets:
+    """The keys in use in this process, and one pattern for all their forms (rebuilt on a new key).
+
+    Thread-safe: clients (and so :func:`remember_secret`) are made on worker threads.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: set[str] = set()
+        self.pattern: re.Pattern[str] | None = None
+
+    def add(self, key: str) -> None:
+        with self._lock:
+            if key not in self._keys:
+                self._keys.add(key)
+                self.pattern = key_pattern(self._keys, KEY_PREFIX)
+
+
+_KNOWN = _KnownSecrets()
 
 
 def remember_secret(key: str) -> None:
-    """Redact this exact key (and its URL-encoded form) from now on, even with punctuation in it."""
+    """Redact this exact key from now on in every encoding (:mod:`.secret_forms`), with or
+    without its prefix, even with punctuation in it."""
     if len(key) > len(KEY_PREFIX) + 3:
-        from urllib.parse import quote
-
-        _KNOWN_SECRETS.update({key, quote(key, safe=""), quote(key)})
+        _KNOWN.add(key)
 
 
 def redact(text: str) -> str:
     """Return ``text`` with every API key / bearer token replaced by ``***``.
 
     Used by every exception message and every log record of the client, so a key can never leak
-    through ``str(error)`` or a log file even if a server or proxy echoes it back.
+    through ``str(error)`` or a log file even if a server or proxy echoes it back. A long text (a
+    server's megabyte of log in an error) is scrubbed piece by piece, cut where no key form can
+    span the cut, so a worker thread scrubbing it never holds the GIL for long at a time.
     """
-    for secret in sorted(_KNOWN_SECRETS, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, "tsk_***")
+    if len(text) <= _PIECE:
+        return _redact_piece(text)
+    return "".join(_redact_piece(piece) for piece in _pieces(text))
+
+
+#: Characters scrubbed in one regex call (a few milliseconds of GIL at most).
+_PIECE = 64 * 1024
+#: Where a long text may be cut: after a run of whitespace (no key form contains whitespace) that
+#: does not follow "bearer" (whose token comes after whitespace).
+_CUT = re.compile(r"(?<=\S)(?<![Bb][Ee][Aa][Rr][Ee][Rr])\s+")
+
+
+def _pieces(text: str) -> Iterator[str]:
+    start = 0
+    while len(text) - start > _PIECE:
+        cut = _CUT.search(text, start + _PIECE // 2, start + _PIECE)
+        end = cut.end() if cut is not None else start + _PIECE
+        if cut is None:  # one "word" of 32 KiB: no cut is safe before its end
+            found = _CUT.search(text, end)
+            end = found.end() if found is not None else len(text)
+        yield text[start:end]
+        start = end
+    yield text[start:]
+
+
+def _redact_piece(text: str) -> str:
+    known = _KNOWN.pattern
+    if known is not None:
+        text = known.sub("tsk_***", text)
     text = _SECRET_PATTERNS[0].sub("tsk_***", text)
     return _SECRET_PATTERNS[1].sub(lambda m: m.group(1) + "***", text)
 

@@ -51,8 +51,8 @@ from ..client import TripoClient
 from ..client.inputs import is_uuid
 from ..client.payloads import SEED_MAX
 from .journal import atomic_write_text
-from .kinds import (COMPLETE, CONVERT, FOLLOW_KIND, IMAGE_TO_MODEL, KINDS, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG,
-                    SEGMENT, SMART_UV, SOURCE_PARAM, TEXT_TO_MODEL, TEXTURE, Landing, by_task_type)
+from .kinds import (COMPLETE, CONVERT, FOLLOW_KIND, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, KINDS, LOWPOLY, MULTIVIEW_TO_MODEL,
+                    RETARGET, RIG, SEGMENT, SMART_UV, SOURCE_PARAM, TEXT_TO_MODEL, TEXTURE, Landing, by_task_type)
 from .model import TASK_RETENTION_DAYS, Job, JobSpec, thaw
 from .redaction import scrub
 from .verify import intent_time
@@ -90,7 +90,7 @@ _CATALOGS: Mapping[str, str] = MappingProxyType({
     TEXT_TO_MODEL.name: "Text to Model", IMAGE_TO_MODEL.name: "Image to Model",
     MULTIVIEW_TO_MODEL.name: "Multiview to Model", TEXTURE.name: "Textured", RIG.name: "Rigged",
     RETARGET.name: "Animated", CONVERT.name: "Converted", SEGMENT.name: "Parts", COMPLETE.name: "Completed Parts",
-    LOWPOLY.name: "Low Poly", SMART_UV.name: "UV Unwrapped",
+    LOWPOLY.name: "Low Poly", SMART_UV.name: "UV Unwrapped", IMAGE_TO_SPLAT.name: "Gaussian Splats",
 })
 #: A task followed by id whose type no kind makes (an import, something newer than the add-on).
 _OTHER_CATALOG = "Imported"

@@ -22,7 +22,7 @@ from typing import Any, Callable, Container
 
 from .events import Event, EventQueue, JobChanged
 from .journal import Journal, JournalError
-from .model import Job, JobState, advance, settled_change
+from .model import Job, JobError, JobState, advance, settled_change
 from .redaction import protect_logger, scrub_changes
 from .watcher import Signal
 
@@ -96,6 +96,14 @@ class JobBook:
         with self._lock:
             return list(self._jobs.values())
 
+    def task_ids(self) -> frozenset[str]:
+        """Every task id a job of this add-on follows or ever followed: the claims file (every
+        journaled task id, kept for good: :mod:`.claims`) and the listed jobs (one whose journal
+        write failed is only here)."""
+        with self._lock:
+            listed = {job.task_id for job in self._jobs.values() if job.task_id}
+        return self.journal.claims.all() | listed
+
     # -- writing -----------------------------------------------------------------------------
     def add(self, job: Job, *, persist: bool = True) -> None:
         """Register a new (or journal-loaded) job and announce it."""
@@ -104,6 +112,8 @@ class JobBook:
                 raise ValueError(f"job {job.id} already exists")
             self._jobs[job.id] = job
             self.events.put(JobChanged(job))
+            if persist:
+                self.journal.expect_write()
         if persist:
             self._save(job, required=False)
 
@@ -161,6 +171,12 @@ class JobBook:
         unclaimed: bool = False,
         **changes: Any,
     ) -> Job | None:
+        note, changes = scrub_changes(note, changes)  # server-sent values: no key gets past
+        whole = changes.get("error")
+        if isinstance(whole, JobError) and whole.too_long:  # kept cut; the whole texts beside the entry
+            changes["error"] = whole.bounded(str(self.journal.full_error_path(job_id)))
+        else:
+            whole = None
         with self._lock:
             if run is not None and run.cancel.is_set():
                 raise Stopped(job_id)
@@ -169,14 +185,20 @@ class JobBook:
                 return None
             if unclaimed and any(j.task_id == changes["task_id"] for j in self._jobs.values() if j.id != job_id):
                 return None
-            note, changes = scrub_changes(note, changes)  # server-sent values: no key gets past
             new = advance(old, state, at=self.clock(), note=note, **changes)
             if new is old:
                 return old
             self._jobs[job_id] = new
             self.events.put(JobChanged(new))
-        if _needs_journal(old, new):
-            self._save(new, required=must_persist)
+            journaled = _needs_journal(old, new)
+            if journaled:  # announced before the lock is released: a journal read waits for it
+                self.journal.expect_write()
+        try:
+            if whole is not None and new.error == changes["error"]:
+                self.journal.keep_full_error(job_id, new.revision, whole)
+        finally:
+            if journaled:  # whatever happened above: an announced write is always done
+                self._save(new, required=must_persist)
         if new.state != old.state:
             log.info("Job %s (%s): %s → %s %s", job_id, new.kind, old.state.value, new.state.value, new.note)
         return new
@@ -185,8 +207,9 @@ class JobBook:
         self.events.put(event)
 
     def _save(self, job: Job, *, required: bool) -> None:
+        """Write an announced change (:meth:`Journal.expect_write`, under the lock that made it)."""
         try:
-            self.journal.save(job)
+            self.journal.save(job, expected=True)
         except JournalError:
             if required:
                 raise

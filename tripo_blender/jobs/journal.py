@@ -15,6 +15,10 @@ Atomicity: write a temp file in the same folder, fsync, ``os.replace`` over the 
 reader sees the old or the new record, never half of one. The journal holds only
 :meth:`Job.to_dict` output; specs refuse credentials, so the API key never lands here.
 
+An error text longer than the job keeps (:data:`~.model.MAX_ERROR_CHARS`: a server once sent a
+megabyte) is cut in the entry, and its whole texts are kept once beside it in
+``<dir>/<job_id>.error`` (:meth:`Journal.keep_full_error`) for Copy Details; it goes with the entry.
+
 Format (``<dir>/<job_id>.json``, UTF-8)::
 
     {"format": 1, "job": {"job_id": …, "spec": {"kind", "name", "params", "outputs", "meta"},
@@ -29,20 +33,24 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from .claims import ClaimedTasks
-from .model import Job
+from .model import Job, JobError
 from .owner import Session
 
-__all__ = ["Journal", "JournalError", "FORMAT", "atomic_write_text"]
+__all__ = ["Journal", "JournalError", "FORMAT", "atomic_write_text", "whole_error"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
 FORMAT = 1
 _SUFFIX = ".json"
+_FULL_ERROR_SUFFIX = ".error"
 _TMP_PREFIX = ".tmp-"
+#: A temp file older than this is a crash's leftover (a journal write takes milliseconds).
+_STALE_TEMP_SECONDS = 600.0
 
 
 class JournalError(OSError):
@@ -70,6 +78,62 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def _drop_stale_temp(path: Path) -> None:
+    """Delete a temp file left by a crash during a write; leave one younger than
+    :data:`_STALE_TEMP_SECONDS` (a write in flight: this session's workers, or another session)."""
+    try:
+        if time.time() - path.stat().st_mtime > _STALE_TEMP_SECONDS:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def whole_error(error: JobError) -> JobError:
+    """``error`` with its whole texts when it was cut and they were kept
+    (:meth:`Journal.keep_full_error`); else ``error`` itself (the kept file is gone or damaged)."""
+    if not error.full_text:
+        return error
+    try:
+        texts: Any = json.loads(Path(error.full_text).read_text(encoding="utf-8"))
+        return JobError(str(texts["message"]), error.code, texts.get("suggestion"), texts.get("trace_id"),
+                        texts.get("detail", error.detail))  # a file kept before details were: the job's own
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("The whole error text %s could not be read: %s", error.full_text, exc)
+        return error
+
+
+class _WritesInFlight:
+    """Journal writes announced in this process and not finished yet, per folder.
+
+    Why: disabling the add-on does not wait for its workers (a request may be on the wire), so a
+    worker may still be writing the entry of a change it made a moment before (the task id that
+    just arrived). Enabling the add-on again reads the folder on a thread; that read waits for
+    these writes first (:meth:`Journal.wait_for_writes`), so it never lists the older record. The
+    job book announces a write while it still holds its own lock (:meth:`Journal.expect_write`),
+    so no change is ever between "made" and "being written" unseen.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._count: dict[str, int] = {}
+
+    def add(self, folder: str, count: int) -> None:
+        with self._changed:
+            left = self._count.get(folder, 0) + count
+            if left > 0:
+                self._count[folder] = left
+            else:
+                self._count.pop(folder, None)
+                self._changed.notify_all()
+
+    def wait(self, folder: str, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: folder not in self._count, timeout)
+
+
+_IN_FLIGHT = _WritesInFlight()
+
+
 class Journal:
     """Persistent job records in a folder chosen by the caller (Blender: extension user dir).
 
@@ -79,8 +143,11 @@ class Journal:
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
+        self._folder = os.path.abspath(self.directory)  # the key of its writes in flight (any instance)
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}  # job id -> revision on disk
+        self._errors_written: dict[str, int] = {}  # job id -> revision of the whole error on disk
+        self.removed: set[str] = set()  # ids of the entries this object removed (a load in flight may still return them)
         self.session = Session(self.directory)  # entries carry their owner (see .owner)
         self.foreign = 0  # entries of a live other session skipped by the last load_all
         self.claims = ClaimedTasks(self.directory)  # every task id a job ever followed (see .claims)
@@ -90,53 +157,93 @@ class Journal:
             raise ValueError(f"unsafe job id {job_id!r}")
         return self.directory / f"{job_id}{_SUFFIX}"
 
-    def save(self, job: Job) -> None:
-        """Write ``job`` unless a newer revision of it is already on disk.
+    def expect_write(self) -> None:
+        """Announce a :meth:`save` about to happen (the caller then passes ``expected=True``):
+        until it is done, :meth:`wait_for_writes` on this folder waits, in any instance."""
+        _IN_FLIGHT.add(self._folder, 1)
+
+    def wait_for_writes(self, timeout: float) -> bool:
+        """Wait until no write announced in this process for this folder is still under way;
+        False when ``timeout`` seconds passed first (a disk that hangs)."""
+        return _IN_FLIGHT.wait(self._folder, timeout)
+
+    def save(self, job: Job, *, expected: bool = False) -> None:
+        """Write ``job`` unless a newer revision of it is already on disk. ``expected``: the write
+        was announced with :meth:`expect_write` (it is done when this returns or raises).
 
         Raises :class:`JournalError` when the disk refuses (full, read-only, permissions).
         """
-        text = json.dumps({"format": FORMAT, "owner": self.session.id, "job": job.to_dict()},
-                          ensure_ascii=False, indent=1, allow_nan=False)
+        try:
+            text = json.dumps({"format": FORMAT, "owner": self.session.id, "job": job.to_dict()},
+                              ensure_ascii=False, indent=1, allow_nan=False)
+            with self._lock:
+                if self._written.get(job.id, -1) >= job.revision:
+                    return
+                try:
+                    self.directory.mkdir(parents=True, exist_ok=True)
+                    atomic_write_text(self.path_for(job.id), text)
+                except OSError as exc:
+                    raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
+                self._written[job.id] = job.revision
+            if job.task_id:  # before the write counts as done: a read that waited for it sees the claim too
+                self.claims.add([(job.task_id, job.id)])
+        finally:
+            if expected:
+                _IN_FLIGHT.add(self._folder, -1)
+
+    def full_error_path(self, job_id: str) -> Path:
+        """Where the whole texts of ``job_id``'s cut error are kept (:meth:`keep_full_error`)."""
+        return self.path_for(job_id).with_suffix(_FULL_ERROR_SUFFIX)
+
+    def keep_full_error(self, job_id: str, revision: int, error: JobError) -> bool:
+        """Keep the whole texts of ``error`` (the job's error at ``revision``, before it was cut) in
+        :meth:`full_error_path`, unless a newer revision's are already there. False (logged) when
+        the disk refused: the job keeps the cut texts and goes on."""
+        text = json.dumps(error.texts(), ensure_ascii=True)  # any text a server sent can be written
         with self._lock:
-            if self._written.get(job.id, -1) >= job.revision:
-                return
+            if self._errors_written.get(job_id, -1) >= revision:
+                return True
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
-                atomic_write_text(self.path_for(job.id), text)
+                atomic_write_text(self.full_error_path(job_id), text)
             except OSError as exc:
-                raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
-            self._written[job.id] = job.revision
-        if job.task_id:
-            self.claims.add([(job.task_id, job.id)])
+                log.warning("Could not keep the whole error of job %s in %s: %s", job_id, self.directory, exc)
+                return False
+            self._errors_written[job_id] = revision
+        return True
 
     def remove(self, job_id: str) -> None:
-        """Forget a job (the user dismissed it). Missing files are fine."""
+        """Forget a job (the user dismissed it), and the whole texts of its error. Missing files are fine."""
         with self._lock:
+            self.removed.add(job_id)
             self._written.pop(job_id, None)
-            try:
-                self.path_for(job_id).unlink()
-            except FileNotFoundError:
-                pass
+            self._errors_written.pop(job_id, None)
+            self.path_for(job_id).unlink(missing_ok=True)
+            self.full_error_path(job_id).unlink(missing_ok=True)
 
     def load(self, job_id: str) -> Job | None:
         """The record of one job as it is on disk now (None: no readable record)."""
         path = self.path_for(job_id)
         return self._read(path) if path.is_file() else None
 
-    def load_all(self, *, skip_foreign: bool = False) -> list[Job]:
+    def load_all(self, *, skip_foreign: bool = False, stop: threading.Event | None = None) -> list[Job]:
         """Every readable job record, oldest first. Damaged files are logged and left in place.
 
         Leftover temp files (a crash during a write) are deleted: the complete previous record
-        is still there, because the rename never happened. ``skip_foreign`` (the runner's
+        is still there, because the rename never happened. A young one is left alone: it may be
+        a write in flight (the read runs on its own thread while workers write). ``skip_foreign`` (the runner's
         resume): leave out the entries of another live Blender session (:mod:`.owner`).
+        ``stop``: once set, reading ends early with what was read (the runner shuts down).
         """
         if not self.directory.is_dir():
             return []
         jobs: list[Job] = []
         self.foreign = 0
         for path in sorted(self.directory.iterdir()):
+            if stop is not None and stop.is_set():
+                break
             if path.name.startswith(_TMP_PREFIX):
-                path.unlink(missing_ok=True)
+                _drop_stale_temp(path)
                 continue
             if path.suffix != _SUFFIX:
                 continue

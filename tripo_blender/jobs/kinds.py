@@ -1,11 +1,12 @@
 """Every kind of job, one record each: the one place a fact about a kind is written.
 
 A job's *kind* is the name of the :class:`~tripo_blender.client.TripoClient` method it calls.
-What the rest of the add-on needs to know about a kind — how to call it, what the service calls
-its task, which sources Tripo accepts, what to download, how its result lands in the scene, what
-it costs, what the menu and the console call it — is here, so adding a kind is one record (plus
-its dialog). The client keeps only the wire mapping (task type → apiv3 route, in
-:mod:`..client.payloads`).
+What the rest of the add-on needs to know about a kind — which sources Tripo accepts, what to
+download, how its result lands in the scene, what it costs, what the menu and the console call it
+— is here. What the *request* takes (the route, what Tripo calls the task, its label, every
+option's facts, the model versions) is the kind's route record (:mod:`..client.routes`, found by
+the kind's name = the client method), so adding a Tripo route is one route record plus one kind
+record (plus a dialog or console function to start it).
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ..client import versions as model_versions
-from ..client.enums import Animation
+from ..client import routes
+from ..client.schema import Route
 from . import pricing
 
 __all__ = [
     "Landing", "Kind", "KINDS", "FOLLOW_KIND", "RETIRED_KINDS", "SOURCE_PARAM", "MODEL_OUTPUTS", "THUMBNAIL_OUTPUT",
     "VIEW_OUTPUTS",
     "GENERATED_TYPES", "FILE_TOKEN_KINDS", "TASK_ONLY_KINDS", "PARTS_KINDS", "IMPORTED_TYPE", "Retired",
-    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_MULTIVIEW", "TEXTURE",
-    "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT", "COMPLETE", "LOWPOLY", "SMART_UV", "FOLLOW",
-    "check_known", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
+    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_MULTIVIEW", "IMAGE_TO_DEPTH",
+    "IMAGE_TO_SPLAT", "SPLAT_OUTPUT", "TEXTURE", "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT", "COMPLETE",
+    "LOWPOLY", "SMART_UV", "FOLLOW", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
 ]
 
 #: The parameter naming the source of every post-process (the seed's name; apiv3 calls it ``input``).
@@ -34,6 +35,8 @@ SOURCE_PARAM = "original_model_task_id"
 #: the names of v2-era files still listed in journals).
 MODEL_OUTPUTS: tuple[str, ...] = ("model", "pbr_model", "base_model")
 THUMBNAIL_OUTPUT = "rendered_image"
+#: A Gaussian splat (``splat_url``): a file of its own format, landed by ``blender/splat_landing.py``.
+SPLAT_OUTPUT = "splat"
 #: The kind of a job that only *follows* a task created elsewhere (the website, another program,
 #: a lost journal): it has no client method, so it is never POSTed — :meth:`Runner.submit` takes
 #: it only together with the ``task_id`` to follow, and :meth:`Runner.retry` never resends it.
@@ -48,6 +51,7 @@ class Landing(str, enum.Enum):
     RIG = "rig"  # one armature with its skinned mesh, in its source's place
     RETARGET = "retarget"  # actions on the source rig's armature
     IMAGE = "image"  # Blender images (the generate panel's concept image / four views), no object
+    SPLAT = "splat"  # a Gaussian splat at the 3D cursor (native on Blender 5.3+, points before)
     NONE = "none"  # data only (``Job.result``), no file
 
 
@@ -55,10 +59,10 @@ class Landing(str, enum.Enum):
 class Kind:
     """What the add-on knows about one kind of job.
 
-    ``task_type``: what the service calls the task (``Task.type``; the key of Tripo's
-    source-task rules). ``console``: the name of the console function (None: not offered there).
-    The module names each record (``TEXTURE``, ``RIG``…): code that means one kind uses the record,
-    so a kind's name is written once.
+    ``name``, ``label`` and ``task_type`` (what the service calls the task: ``Task.type``, the key of
+    Tripo's source-task rules) come from the kind's route record. ``console``: the name of the
+    console function (None: not offered there). The module names each record (``TEXTURE``,
+    ``RIG``…): code that means one kind uses the record, so a kind's name is written once.
     """
 
     name: str
@@ -70,7 +74,6 @@ class Kind:
     console: str | None = None
     post_process: bool = False
     outputs: tuple[str, ...] = (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT)
-    versions: tuple[str, ...] = ()  # model versions this add-on knows for the kind (the console's check)
     step_name: str = ""  # the result's name from its character's ("{} (rigged)"); "" = the character's
     takes_file: bool = False  # its route takes an uploaded model's file token as the source
     task_only: bool = False  # its source must be a specific earlier Tripo task (never a local mesh)
@@ -87,20 +90,32 @@ class Kind:
         return bool(self.outputs)
 
     @property
+    def route(self) -> Route | None:
+        """The apiv3 route this kind sends (None: it sends nothing, it follows a task)."""
+        return routes.by_method(self.name)
+
+    @property
     def accepts(self) -> frozenset[str] | None:
         """Source task types Tripo takes (None: any model; only for post-processes)."""
         return _ACCEPTS.get(self.name)
 
 
-def _generation(name: str, label: str, h_series: tuple[int, int], p1: tuple[int, int]) -> Kind:
-    return Kind(name, label, label, Landing.NEW, pricing.generation(h_series, p1), console=name,
-                versions=model_versions.GENERATION, makes_model=True)
+def _named(route: Route) -> tuple[str, str]:
+    """A kind's name (its client method) and label, from its route."""
+    assert route.method is not None, f"{route.task_type} has no client method to be a kind"
+    return route.method, route.label
+
+
+def _generation(route: Route, h_series: tuple[int, int], p1: tuple[int, int]) -> Kind:
+    name, label = _named(route)
+    return Kind(name, label, label, Landing.NEW, pricing.generation(route, h_series, p1), route.task_type,
+                console=name, makes_model=True)
 
 
 # prices (untextured, textured) of the H series and of P1 (wire reference §8.1)
-TEXT_TO_MODEL = _generation("text_to_model", "Text to Model", (10, 20), (30, 40))
-IMAGE_TO_MODEL = _generation("image_to_model", "Image to Model", (20, 30), (40, 50))
-MULTIVIEW_TO_MODEL = _generation("multiview_to_model", "Multiview to Model", (20, 30), (40, 50))
+TEXT_TO_MODEL = _generation(routes.TEXT_TO_MODEL, (10, 20), (30, 40))
+IMAGE_TO_MODEL = _generation(routes.IMAGE_TO_MODEL, (20, 30), (40, 50))
+MULTIVIEW_TO_MODEL = _generation(routes.MULTIVIEW_TO_MODEL, (20, 30), (40, 50))
 _GENERATIONS = (TEXT_TO_MODEL, IMAGE_TO_MODEL, MULTIVIEW_TO_MODEL)
 
 #: The four views of an image-to-multiview task, as :meth:`TaskOutput.files` names them, in the
@@ -109,57 +124,62 @@ VIEW_OUTPUTS: tuple[str, ...] = ("front_view", "left_view", "back_view", "right_
 #: "Image first" (the generate panel): a concept image, or four views of one image, made and shown
 #: before a model is paid for. Their task id is then the model's input (no second upload).
 # prices: text-to-image 5, image-to-multiview 10 (wire reference §8.1, v2 figures)
-def _image(name: str, label: str, verb: str, price: pricing.Rule, outputs: tuple[str, ...], *,
-           task_type: str | None = None, in_console: bool) -> Kind:
-    return Kind(name, label, verb, Landing.IMAGE, price, task_type, console=name if in_console else None,
+def _image(route: Route, verb: str, price: pricing.Rule, outputs: tuple[str, ...], *, in_console: bool,
+           landing: Landing = Landing.IMAGE) -> Kind:
+    name, label = _named(route)
+    return Kind(name, label, verb, landing, price, route.task_type, console=name if in_console else None,
                 outputs=outputs)
 
 
-TEXT_TO_IMAGE = _image("text_to_image", "Text to Image", "Image", pricing.flat(5), ("generated_image",),
-                       in_console=True)
+TEXT_TO_IMAGE = _image(routes.TEXT_TO_IMAGE, "Image", pricing.flat(5), ("generated_image",), in_console=True)
 # no console function: the panel's "Views From One Image" (a script uses the client)
-IMAGE_TO_MULTIVIEW = _image("image_to_multiview", "Four Views", "Views", pricing.flat(10), VIEW_OUTPUTS,
-                            task_type="generate_multiview_image", in_console=False)
+IMAGE_TO_MULTIVIEW = _image(routes.IMAGE_TO_MULTIVIEW, "Views", pricing.flat(10), VIEW_OUTPUTS, in_console=False)
+# price unpublished; lands as a Blender image (the depth map) for now
+IMAGE_TO_DEPTH = _image(routes.IMAGE_TO_DEPTH, "Depth", pricing.unknown, ("depth_image",), in_console=True)
+# price: 30 credits, about 4 minutes (Tripo's published v2 figure)
+IMAGE_TO_SPLAT = _image(routes.IMAGE_TO_SPLAT, "Splat", pricing.flat(30), (SPLAT_OUTPUT,), in_console=True,
+                        landing=Landing.SPLAT)
 #: The task type of an uploaded model turned into a task (``TripoClient.import_model``): "a model"
 #: to every post-process. No job has this kind: a mesh of the user's is imported by the upload
 #: step of the post-process that needs it (``jobs/mesh_upload.py``).
 IMPORTED_TYPE = "import_model"
 
 
-def _post(name: str, label: str, verb: str, console: str, landing: Landing, price: pricing.Rule, *,
-          task_type: str | None = None, outputs: tuple[str, ...] = (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT),
-          versions: tuple[str, ...] = (), step_name: str = "", takes_file: bool = False,
-          task_only: bool = False, makes_model: bool = False, has_parts: bool = False) -> Kind:
-    return Kind(name, label, verb, landing, price, task_type, console, True, outputs, versions,
-                step_name=step_name, takes_file=takes_file, task_only=task_only, makes_model=makes_model,
-                has_parts=has_parts)
+def _post(route: Route, verb: str, console: str, landing: Landing, price: pricing.Rule, *,
+          outputs: tuple[str, ...] = (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT), step_name: str = "",
+          takes_file: bool = False, task_only: bool = False, makes_model: bool = False,
+          has_parts: bool = False) -> Kind:
+    name, label = _named(route)
+    return Kind(name, label, verb, landing, price, route.task_type, console, True, outputs, step_name=step_name,
+                takes_file=takes_file, task_only=task_only, makes_model=makes_model, has_parts=has_parts)
 
 
-TEXTURE = _post("texture_model", "Texture", "Texture", "texture", Landing.REPLACE, pricing.texture,
-                versions=model_versions.TEXTURE, step_name="{} (textured)", takes_file=True, makes_model=True)
-CHECK_RIGGABLE = _post("check_riggable", "Riggability check", "Riggable?", "check_riggable", Landing.NONE,
-                       pricing.flat(0), task_type="animate_prerigcheck", outputs=(), takes_file=True)
-RIG = _post("rig_model", "Rig", "Rig", "rig", Landing.RIG, pricing.rig, task_type="animate_rig",
-            versions=model_versions.RIG, step_name="{} (rigged)", takes_file=True)
+TEXTURE = _post(routes.TEXTURE, "Texture", "texture", Landing.REPLACE, pricing.texture, step_name="{} (textured)",
+                takes_file=True, makes_model=True)
+CHECK_RIGGABLE = _post(routes.RIG_CHECK, "Riggable?", "check_riggable", Landing.NONE, pricing.flat(0), outputs=(),
+                       takes_file=True)
+RIG = _post(routes.RIG, "Rig", "rig", Landing.RIG, pricing.rig, step_name="{} (rigged)", takes_file=True)
 # step name only when the rig was gone: the animation then lands as a character of its own
-RETARGET = _post("retarget_animation", "Retarget", "Animate", "retarget", Landing.RETARGET, pricing.retarget,
-                 task_type="animate_retarget", step_name="{} (animated)", task_only=True)
-CONVERT = _post("convert_model", "Convert", "Convert", "convert", Landing.REPLACE, pricing.convert,
-                step_name="{} ({format})", takes_file=True)
-SEGMENT = _post("mesh_segmentation", "Segment", "Segment", "segment", Landing.REPLACE, pricing.flat(40),
-                versions=model_versions.SEGMENTATION, step_name="{} parts", takes_file=True, has_parts=True)
-COMPLETE = _post("mesh_completion", "Complete Parts", "Complete", "complete", Landing.REPLACE, pricing.flat(50),
-                 versions=model_versions.COMPLETION, step_name="{} (parts completed)", task_only=True,
-                 has_parts=True)
-LOWPOLY = _post("smart_lowpoly", "Smart Low Poly", "Low poly", "smart_lowpoly", Landing.REPLACE, pricing.flat(30),
-                task_type="highpoly_to_lowpoly", versions=model_versions.DECIMATE, step_name="{} (low poly)")
+RETARGET = _post(routes.RETARGET, "Animate", "retarget", Landing.RETARGET, pricing.retarget,
+                 step_name="{} (animated)", task_only=True)
+CONVERT = _post(routes.CONVERT, "Convert", "convert", Landing.REPLACE, pricing.convert, step_name="{} ({format})",
+                takes_file=True)
+SEGMENT = _post(routes.SEGMENT, "Segment", "segment", Landing.REPLACE, pricing.flat(40), step_name="{} parts",
+                takes_file=True, has_parts=True)
+COMPLETE = _post(routes.COMPLETE, "Complete", "complete", Landing.REPLACE, pricing.flat(50),
+                 step_name="{} (parts completed)", task_only=True, has_parts=True)
+LOWPOLY = _post(routes.DECIMATE, "Low poly", "smart_lowpoly", Landing.REPLACE, pricing.flat(30),
+                step_name="{} (low poly)")
 # price unpublished: the dialogs say "price unknown" rather than a guess
-SMART_UV = _post("mesh_uv", "Smart UV", "UV", "smart_uv", Landing.REPLACE, pricing.unknown,
-                 outputs=(MODEL_OUTPUTS[0],), step_name="{} (UV)")
-FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND)
+SMART_UV = _post(routes.MESH_UV, "UV", "smart_uv", Landing.REPLACE, pricing.unknown, outputs=(MODEL_OUTPUTS[0],),
+                 step_name="{} (UV)")
+# a followed task may be a splat: its file is fetched and landed as one
+FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND,
+              outputs=(MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT, SPLAT_OUTPUT))
 
-_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, TEXTURE, CHECK_RIGGABLE, RIG, RETARGET,
-                          CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
+_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, IMAGE_TO_DEPTH, IMAGE_TO_SPLAT, TEXTURE,
+                          CHECK_RIGGABLE,
+                          RIG, RETARGET, CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
 
 #: Task types that are "a model" to every post-process: a generation, a texture, an import.
 _MODELS = frozenset(k.wire_type for k in _ALL if k.makes_model) | {IMPORTED_TYPE}
@@ -203,32 +223,6 @@ TASK_ONLY_KINDS = frozenset(k.name for k in _ALL if k.task_only)
 PARTS_KINDS = frozenset(k.name for k in _ALL if k.has_parts)
 #: Task types of the generations (what "made from scratch" means for the menu's rules).
 GENERATED_TYPES = frozenset(k.name for k in _GENERATIONS)
-
-
-def check_known(name: str, params: Mapping[str, Any]) -> None:
-    """Refuse a model version or preset animation this add-on does not know for kind ``name``
-    (ValueError naming the ones it knows).
-
-    Stricter than the client on purpose: in a script, ``"v3.5"`` for ``"v3.5-20260815"`` or
-    ``"preset:moonwalk"`` is a typo far more often than a release newer than the add-on, and the
-    typo would only come back later as a failed job. ``tripo.client()`` still sends anything.
-    """
-    record = KINDS.get(name)
-    if record is None:
-        return
-    version = params.get("model_version")
-    if version is not None and record.versions and version not in record.versions \
-            and version not in model_versions.RETIRED:
-        raise ValueError(f"model_version {version!r} is not a {name} version this add-on knows "
-                         f"({', '.join(record.versions)}); a newer one can be sent with tripo.client().{name}(...)")
-    animations = params.get("animation")
-    if record.landing is Landing.RETARGET and animations is not None:
-        presets = {a.value for a in Animation}
-        given = [str(getattr(a, "value", a)) for a in (animations if isinstance(animations, list) else [animations])]
-        unknown = [a for a in given if a not in presets]
-        if unknown:
-            raise ValueError(f"unknown preset animation {', '.join(map(repr, unknown))}; presets are "
-                             f"{', '.join(sorted(presets))} (tripo_blender.client.Animation)")
 
 
 def kind_of(name: str) -> Kind:

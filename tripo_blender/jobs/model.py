@@ -48,6 +48,7 @@ __all__ = [
     "followed_input",
     "JobSpec",
     "JobError",
+    "MAX_ERROR_CHARS",
     "TimelineEntry",
     "Job",
     "InvalidTransition",
@@ -296,6 +297,13 @@ class JobSpec:
         )
 
 
+#: The longest text a :class:`JobError` field keeps in the job (and so in the journal, the events
+#: and the Jobs panel). A server once sent a 1 MB ``error_message``: kept whole it made the journal
+#: entry 1 MB and every redraw of the panel slow. Real messages are a sentence or two.
+MAX_ERROR_CHARS = 2000
+_TEXT_FIELDS = ("message", "suggestion", "trace_id", "detail")
+
+
 @dataclass(frozen=True)
 class JobError:
     """Why a job failed (or is uncertain), in the words of the API when it gave any.
@@ -305,6 +313,11 @@ class JobError:
     API's or the exception's own text. ``detail`` is the technical text behind plain words (the
     route, the host, the HTTP status): only Copy Details shows it. ``code`` is the Tripo error
     code (2010, 1002…) or the task's ``error_code``; ``trace_id`` is what support asks for.
+
+    ``full_text``: when a text (message, suggestion, trace id or detail) was longer than
+    :data:`MAX_ERROR_CHARS`, the file that holds the whole error (JSON of the texts, written once
+    by :meth:`~.journal.Journal.keep_full_error`); the fields here then end with a note that they
+    were cut, and Copy Details reads the file.
     """
 
     message: str
@@ -312,20 +325,56 @@ class JobError:
     suggestion: str | None = None
     trace_id: str | None = None
     detail: str | None = None
+    full_text: str | None = None
+
+    @property
+    def too_long(self) -> bool:
+        """Whether a text is longer than the job may keep (:meth:`bounded` cuts it)."""
+        return any(len(getattr(self, name) or "") > MAX_ERROR_CHARS for name in _TEXT_FIELDS)
+
+    def texts(self) -> dict[str, str | None]:
+        """The texts, as :meth:`~.journal.Journal.keep_full_error` stores them."""
+        return {name: getattr(self, name) for name in _TEXT_FIELDS}
+
+    def bounded(self, full_text: str | None) -> JobError:
+        """This error with each text cut to :data:`MAX_ERROR_CHARS` (and saying so); ``full_text``
+        names the file with the whole texts (None: they could not be kept)."""
+        where = "Copy Details copies all of it" if full_text else "the rest was not kept"
+        return replace(self, message=_cut(self.message, where) or "", suggestion=_cut(self.suggestion, where),
+                       trace_id=_cut(self.trace_id, where), detail=_cut(self.detail, where), full_text=full_text)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id,
+        data = {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id,
                 "detail": self.detail}
+        if self.full_text:
+            data["full_text"] = self.full_text
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> JobError:
-        return cls(
+        error = cls(
             message=str(data.get("message") or ""),
             code=data.get("code"),
             suggestion=data.get("suggestion"),
             trace_id=data.get("trace_id"),
             detail=data.get("detail") or None,
+            full_text=data.get("full_text") or None,
         )
+        # an entry written before texts were bounded: the job keeps them cut, like any other
+        return error.bounded(error.full_text) if error.too_long else error
+
+
+def _cut(text: str | None, where: str) -> str | None:
+    """``text`` cut to :data:`MAX_ERROR_CHARS` in all, at a word, ending with how long it was."""
+    if text is None or len(text) <= MAX_ERROR_CHARS:
+        return text
+    said = f" … [cut here: {len(text):,} characters in all; {where}]"
+    room = MAX_ERROR_CHARS - len(said)
+    head = text[:room]
+    space = head.rfind(" ")
+    if space > room // 2:
+        head = head[:space]
+    return head.rstrip() + said
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,18 @@ import time
 import uuid
 from typing import Any, Callable, Sequence
 
-from ..client import TripoClient
+from ..client import TripoClient, routes
+from ..client.inputs import PLACEHOLDER_TOKEN
 from ..client.payloads import is_task_id, validate_task_id
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
+from .history import JobArchive, compact
 from .journal import Journal
-from .kinds import FOLLOW_KIND, estimate_cost
-from .mesh_upload import kept_upload
-from .model import ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry
+from .kinds import FOLLOW_KIND, SOURCE_PARAM, estimate_cost
+from .mesh_upload import kept_upload, plan_of
+from .model import (ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry,
+                    thaw)
 from .scheduler import RETIRE, Scheduler, Ticket
 from .watcher import TaskWatcher
 from . import task_ids, verify
@@ -49,6 +52,9 @@ log = logging.getLogger("tripo_blender.jobs")
 _NOT_SENT_NOTE = "not sent before the add-on stopped; Retry sends it"
 #: How long the interpreter's exit waits for threads a shutdown left waiting on the network.
 EXIT_JOIN_SECONDS = 5.0
+#: How long a read of the journal waits for the writes still under way in this process (a worker
+#: of the runner shut down a moment before records the task id it just got).
+WRITES_WAIT = 5.0
 #: Threads :meth:`Runner.shutdown` did not wait for (a request on the wire); joined at exit.
 _ABANDONED: list[threading.Thread] = []
 
@@ -79,6 +85,26 @@ PICKED_NOTE = "the task you picked on Tripo; resuming (free)"
 _IMPORTING = frozenset({JobState.IMPORTING})
 #: States in which a worker owns the job (importing belongs to the pump).
 _WORKING = frozenset({JobState.PENDING, JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING})
+
+
+class _JournalRead:
+    """One background read of the journal (:meth:`Runner.resume_in_background`): a thread that
+    runs :meth:`Runner.load_journal` and keeps what it returned; ``done`` is set when it ends."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.jobs: list[Job] = []
+        self.done = threading.Event()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._read, args=(runner,), name="tripo-journal", daemon=True)
+        self.thread.start()
+
+    def _read(self, runner: Runner) -> None:
+        try:
+            self.jobs = runner.load_journal(self.stop)
+        except Exception:  # noqa: BLE001 - an unreadable journal lists nothing; the add-on goes on
+            log.exception("Journal: reading it failed; the last session's jobs are not listed")
+        finally:
+            self.done.set()
 
 
 class JobBusyError(RuntimeError):
@@ -124,6 +150,8 @@ class Runner:
         self._settings = settings or WorkerSettings()
         self._events = EventQueue()
         self._book = JobBook(Journal(journal_dir), self._events)
+        self._archive = JobArchive(journal_dir)
+        self._loading: _JournalRead | None = None
         try:  # entries of a live runner are not another session's to take (see .owner)
             self._book.journal.session.claim()
         except OSError as exc:  # an unwritable journal fails each job with a reason, later
@@ -155,7 +183,15 @@ class Runner:
         and nothing is sent or charged (``estimated_cost`` 0). This is the same path a resumed
         job takes, so no worker code is special. ``spec.kind`` is usually
         :data:`~.model.FOLLOW_KIND` (which requires a ``task_id``).
+
+        A job to send is checked first, whoever asks (console, panel, menu, a raw ``JobSpec``):
+        :func:`..client.routes.check` raises what the client would refuse before sending —
+        ``TypeError`` for an unknown or missing argument, ``ValueError`` for a value (a P1 quad, a
+        texture v3.5 option on v3.0, a face limit out of range…), ``FileNotFoundError`` for a
+        missing input file — so nothing is queued that could only fail on a worker later.
         """
+        if task_id is None:
+            self._check_request(spec)
         self._check_open()
         self._check_network()
         if task_id is None and spec.kind == FOLLOW_KIND:
@@ -188,6 +224,16 @@ class Runner:
         else:
             log.info("Job %s follows existing task %s: %s %r", job.id, task_id, spec.kind, job.name)
         return job
+
+    @staticmethod
+    def _check_request(spec: JobSpec) -> None:
+        """:func:`..client.routes.check` of ``spec``'s params. A local mesh's file may still be
+        being written (``mesh_writes``): a placeholder token stands in for it, and the upload step
+        checks the file itself."""
+        params = thaw(spec.params)
+        if plan_of(spec) is not None:
+            params[SOURCE_PARAM] = PLACEHOLDER_TOKEN
+        routes.check(spec.kind, params)
 
     def jobs(self) -> list[Job]:
         """Snapshots of every known job, oldest first."""
@@ -328,7 +374,7 @@ class Runner:
         listed = verify.lookup_of(job)
         if listed is None or task_id not in {c.task_id for c in listed.candidates}:
             raise ValueError(f"task {task_id!r} is not one of the tasks found for job {job_id}")
-        if task_id in self._book.journal.claims.all():
+        if task_id in self._book.task_ids():
             raise ValueError(f"task {task_id} is already followed by another job of this add-on")
         if job.state != JobState.UNCERTAIN:
             self._book.update(job_id, JobState.UNCERTAIN, note=VERIFY_NOTE)
@@ -375,39 +421,89 @@ class Runner:
         * still ``submitting`` → ``uncertain`` (the POST may have been charged);
         * ``pending`` (never sent) → ``cancelled``, so a restart never spends credits unasked;
         * ``importing`` with its files on disk → a fresh :class:`FilesReady` for the pump;
-        * finished (done, failed, cancelled) longer ago than ``WorkerSettings.journal_retention``
-          → dropped from the journal (not loaded). Uncertain jobs are never dropped: they wait
-          for the user's decision.
+        * finished (done, failed, cancelled) longer ago than ``WorkerSettings.journal_retention``,
+          or beyond the newest ``WorkerSettings.journal_keep_finished`` → archived
+          (:mod:`.history`: not loaded, not listed; their task ids stay known). Uncertain jobs
+          are never archived: they wait for the user's decision.
 
         Safe to call again (e.g. when online access is switched on): known jobs are kept and
         only unfinished jobs without a worker are queued. Returns the jobs it loaded.
+
+        Reads the whole journal on the calling thread: Blender's main thread uses
+        :meth:`resume_in_background` and :meth:`collect_resumed` instead.
         """
         self._check_open()
-        loaded = self._prune([job for job in self._book.journal.load_all(skip_foreign=True)
-                              if self._book.get(job.id) is None])
-        for job in loaded:
+        return self.adopt(self.load_journal())
+
+    def load_journal(self, stop: threading.Event | None = None) -> list[Job]:
+        """Read the journal and archive what it no longer keeps (:mod:`.history`); the jobs to
+        :meth:`adopt`. Disk only: no job of this runner changes, so any thread may call it.
+        ``stop``: once set, the read ends early and nothing is archived or returned."""
+        if not self._book.journal.wait_for_writes(WRITES_WAIT):  # the last session's workers may still write
+            log.warning("Journal: writes of the last session did not finish in %.0f s; reading it anyway", WRITES_WAIT)
+        loaded = self._book.journal.load_all(skip_foreign=True, stop=stop)
+        if stop is not None and stop.is_set():
+            return []
+        loaded = [job for job in loaded if self._book.get(job.id) is None]  # this session's own stay as they are
+        return compact(self._book.journal, self._archive, loaded, now=self._book.clock(),
+                       retention=self._settings.journal_retention, keep=self._settings.journal_keep_finished)
+
+    def adopt(self, loaded: Sequence[Job]) -> list[Job]:
+        """Main thread: list and continue the jobs :meth:`load_journal` read (see :meth:`resume`);
+        those this session knows already or removed meanwhile are left out. Returns the others."""
+        self._check_open()
+        removed = self._book.journal.removed
+        fresh = [job for job in loaded if self._book.get(job.id) is None and job.id not in removed]
+        for job in fresh:
             self._book.add(job, persist=False)
             self._restore(job)
         self._continue_unfinished()
-        return loaded
+        return fresh
 
-    def _prune(self, jobs: list[Job]) -> list[Job]:
-        """Remove from the journal the finished jobs older than the retention; the others."""
-        retention = self._settings.journal_retention
-        if retention is None:
-            return jobs
-        cutoff = self._book.clock() - retention
-        kept: list[Job] = []
-        pruned = 0
-        for job in jobs:
-            if job.state in TERMINAL_STATES and job.updated_at < cutoff:
-                self._book.journal.remove(job.id)
-                pruned += 1
-            else:
-                kept.append(job)
-        if pruned:
-            log.info("Journal: dropped %d finished job(s) older than %.0f days", pruned, retention / 86400)
-        return kept
+    def resume_in_background(self) -> None:
+        """:meth:`resume`, with the journal read on a thread of its own: returns at once.
+
+        Why: reading is 0.5 ms an entry (a long history took seconds), and Blender's main thread
+        must not wait for it. The pump calls :meth:`collect_resumed` on each tick. Does nothing
+        while a read is under way."""
+        self._check_open()
+        if self._loading is not None:
+            return
+        self._loading = _JournalRead(self)
+
+    def collect_resumed(self) -> list[Job] | None:
+        """Main thread, never blocks: when the read :meth:`resume_in_background` started is done,
+        adopt its jobs and return them (:meth:`adopt`); None while it is still reading or when
+        none was started."""
+        read = self._loading
+        if read is None or not read.done.is_set():
+            return None
+        self._loading = None
+        return self.adopt(read.jobs)
+
+    @property
+    def resuming(self) -> bool:
+        """A background read of the journal is under way (:meth:`resume_in_background`)."""
+        return self._loading is not None
+
+    def wait_read(self, timeout: float) -> bool:
+        """Block until the read :meth:`resume_in_background` started is done (True) or ``timeout``
+        passes; True when none runs. For scripts and tests only: Blender's pump calls
+        :meth:`collect_resumed`, which never blocks."""
+        read = self._loading
+        return read is None or read.done.wait(timeout)
+
+    def task_ids(self) -> frozenset[str]:
+        """Every task id a job of this add-on follows or ever followed (:meth:`.book.JobBook.task_ids`:
+        the claims file keeps them for good, so archived, removed and cleared jobs' are there).
+
+        While :meth:`resume_in_background` reads, this waits for the read first: an entry written
+        before the claims file was kept joins it as it is read. So call it from a worker (a look-up
+        runs there), not from Blender's main thread."""
+        read = self._loading
+        if read is not None:
+            read.done.wait()
+        return self._book.task_ids()
 
     def _continue_unfinished(self) -> None:
         """Queue the jobs with a task that no worker follows (after a restart, or offline)."""
@@ -551,6 +647,9 @@ class Runner:
         self._closed = True
         self._book.stop_all_runs()
         self._scheduler.close()
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.stop.set()
         deadline = None if timeout is None else time.monotonic() + timeout
 
         def left() -> float | None:
@@ -559,6 +658,8 @@ class Runner:
         self._watcher.close(timeout=left())
         with self._pool_lock:
             threads = list(self._threads)
+        if loading is not None:
+            threads.append(loading.thread)
         for thread in threads:
             if thread is threading.current_thread():
                 continue
@@ -617,7 +718,7 @@ class Runner:
                     if client is None or generation != self._client_generation:
                         client, generation = self._new_client(client)
                     execution = Execution(ticket, run, client, self._book, self._scheduler, self.cache, self._settings,
-                                          self._watcher, self._adopt_until.get(ticket.job_id))
+                                          self._watcher, self._adopt_until.get(ticket.job_id), task_ids=self.task_ids)
                     execution.execute()
                 except Stopped:
                     pass

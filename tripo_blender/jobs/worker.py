@@ -34,23 +34,24 @@ import time
 import zipfile
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError
 from ..client import payloads
 from ..client.errors import RATE_LIMIT_CODES
 from ..client.transport import SendGuard, guarded
-from .archive import UnsafeArchiveError, refusal, unpack
+from .archive import UnsafeArchiveError, model_in, refusal, unpack
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
-from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM
+from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM, SPLAT_OUTPUT
 from .plain_errors import job_error
 from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
 from .model import (TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
                     select_outputs, thaw)
 from .scheduler import Scheduler, Ticket
+from .splats import ready_splats
 from .task_ids import is_task_id, refuse
 from . import verify
 from .watcher import TaskWatcher
@@ -99,8 +100,12 @@ class WorkerSettings:
     stall_limit: float = 1800.0
     download_attempts: int = 3  # fresh URLs are fetched before each new attempt
     # how long the journal keeps a finished (done, failed, cancelled) job, counted from its last
-    # change; older ones are dropped by Runner.resume. None keeps them all. Uncertain jobs stay.
+    # change; older ones are archived by Runner.resume (jobs.history: not listed, their task ids
+    # kept). None keeps them all. Uncertain jobs stay.
     journal_retention: float | None = 30 * 24 * 3600.0
+    # how many finished jobs the journal keeps (the newest); older ones are archived the same way.
+    # Bounds the next start's read (0.5 ms an entry, off the main thread) and the Jobs list.
+    journal_keep_finished: int | None = 500
     # an uncertain job's Retry looks for its task again every lookup_interval seconds until
     # settle_window seconds after its request (jobs.verify: why 5 minutes); only then is Send
     # Again offered without the artist asking for it
@@ -191,6 +196,8 @@ class Execution:
         settings: WorkerSettings,
         watcher: TaskWatcher,
         adopt_until: float | None = None,
+        *,
+        task_ids: Callable[[], Collection[str]] | None = None,
     ) -> None:
         self.ticket = ticket
         self.job_id = ticket.job_id
@@ -204,6 +211,9 @@ class Execution:
         self.retry_in: float | None = None  # set when the server refused the POST (429)
         self.look_again_in: float | None = None  # set when an uncertain job looks again later
         self.adopt_until = adopt_until  # a restored job watching the journal until then (time.time)
+        # every task id a job of this add-on follows or followed (Runner.task_ids: waits for a
+        # journal read in flight); a look-up never offers one of them as this job's
+        self.task_ids = task_ids or book.task_ids
         self._renewed = False  # set when a refused reused upload is to be uploaded again (once)
         self._last_answer = time.monotonic()  # the last usable poll answer (stall bound)
         self._seen = False  # Tripo reported this job's task in this run (see _task_age)
@@ -376,7 +386,7 @@ class Execution:
 
         Could not ask (network, server error): the job stays uncertain, nothing is sent."""
         self._hold()
-        claimed = self.book.journal.claims.all() | {j.task_id for j in self.book.all() if j.task_id}
+        claimed = self.task_ids()
         now = time.time()
         try:
             lookup = verify.look_up(self.client, job, claimed, now=now, window=self.settings.settle_window)
@@ -607,9 +617,11 @@ class Execution:
                 )
             return
         self._update(JobState.DOWNLOADING, note="", progress=100, eta_seconds=None, queue_position=None)
-        files = self._download(task, keys)
-        if files is None or not self._unpack(files):
+        downloaded = self._download(task, keys)
+        files = self._unpack(downloaded) if downloaded is not None else None
+        if files is None:
             return
+        self._read_splat(files)
         job = self._update(JobState.IMPORTING, note="", files=files, error=None)
         self.book.emit(FilesReady(self.job_id, freeze(files), job))
 
@@ -651,16 +663,22 @@ class Execution:
                 return None
         return None
 
-    def _unpack(self, files: Mapping[str, str]) -> bool:
+    def _unpack(self, files: Mapping[str, str]) -> dict[str, str] | None:
         """Unpack downloaded ZIPs here, in the worker: inflating in the pump's tick froze Blender.
+        The files to hand the landing (None: the job failed): an archive's entry names the model
+        file inside it (:func:`.archive.model_in`), so the main thread never walks the folder; an
+        archive without one keeps its own path and the landing says what it holds.
 
         A refused or damaged archive fails the job and is deleted, so Retry downloads it again
         (no new charge); nothing of it stays extracted.
         """
-        for path in files.values():
+        ready: dict[str, str] = {}
+        for key, path in files.items():
             name = Path(path).name
             try:
-                unpack(path)
+                folder = unpack(path)
+                model = model_in(path) if folder is not None else None
+                ready[key] = str(model) if model is not None else path
                 continue
             except (UnsafeArchiveError, zipfile.BadZipFile) as exc:
                 error = JobError(refusal(name, exc), suggestion="Retry downloads it again without a new charge.")
@@ -670,8 +688,17 @@ class Execution:
             log.warning("Job %s: %s", self.job_id, error.message)
             Path(path).unlink(missing_ok=True)
             self._update(JobState.FAILED, note="download failed", error=error)
-            return False
-        return True
+            return None
+        return ready
+
+    def _read_splat(self, files: Mapping[str, str]) -> None:
+        """Read a downloaded splat here, in the worker: seconds of work for a big one, which the
+        pump's landing then only hands to Blender (:mod:`.splats.ready`). A file that is no
+        readable splat keeps its reason there; the landing reports it and the file stays."""
+        path = files.get(SPLAT_OUTPUT)
+        if path is not None:
+            self._update(note="reading the splat")
+            ready_splats.prepare(path)
 
     def _fetch(self, task: Task, keys: tuple[str, ...], folder: str) -> dict[str, str]:
         """Download ``keys`` of ``task`` into ``folder`` (all or nothing); output key → local path."""

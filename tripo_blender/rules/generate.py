@@ -8,16 +8,19 @@ is a mapping of the form's property names to their values), so it is imported an
 Blender (``tests/client/test_generate_rules.py``) and cannot touch ``bpy`` by accident. What needs
 Blender (the form's properties, image slots, the compress probe) stays in ``blender/``.
 
-Rules (apiv3 wire reference §3.2, §6.1; prices §8.1):
+Every option's facts — default, choices, label, tooltip, range, which versions refuse it, what it
+costs — are its field in the generation routes' records (:mod:`..client.routes`); this module adds
+only how the *form* presents and combines them:
 
-* The prompt is required for text (1–1024 characters); the image for image mode; multiview
+* The prompt is required for text (its field's length limit); the image for image mode; multiview
   needs the front view plus at least one more, sent as [front, left, back, right].
-* The model versions are exactly :data:`..client.versions.GENERATION`. The P series (P1, P2)
-  refuses quad, smart low poly, parts and detailed geometry — even when false, so they are never
-  sent — and takes face limits of 48–20,000; ``generate_parts`` needs texture, PBR and quad off;
-  PBR implies texture; orientation "align to image" and auto size only work on textured models;
-  detailed geometry exists only for v3.x; face-limit ceilings depend on the version (v3.1 1.5 M,
-  v3.0 1 M, v2.5 500 k), on quad (150 k) and on smart low poly.
+* The model versions are the route's. An option a version refuses (P1: quad, smart low poly,
+  parts and detailed geometry, even when false) is greyed out and never sent; one Tripo's sources
+  disagree on (P2 with the same three) is offered and sent, and the panel says so. Face limits
+  come from the record (the version's range, quad's 150 k, smart low poly's own);
+  ``generate_parts`` needs texture, PBR and quad off; PBR implies texture; orientation "align to
+  image" and auto size only work on textured models; detailed geometry is offered for v3.x and
+  the P series, not v2.5.
 * ``compress`` returns a meshopt GLB that Blender ≤ 5.1 cannot import: refused when the running
   Blender cannot open it, so nobody pays for an unusable file.
 * "Image first" (:data:`IMAGE_FIRST_KINDS`): text mode may make a concept image first, multiview
@@ -32,11 +35,10 @@ from __future__ import annotations
 
 import ntpath
 import os
-from dataclasses import dataclass
 from typing import Any, Collection, Mapping, Sequence
 
-from ..client import versions
-from ..client.payloads import NEGATIVE_PROMPT_MAX_CHARS, PROMPT_MAX_CHARS
+from ..client import routes, versions
+from ..client.schema import Field, Version
 from ..jobs import estimate_cost
 from ..jobs.kinds import IMAGE_TO_MODEL, IMAGE_TO_MULTIVIEW, MULTIVIEW_TO_MODEL, TEXT_TO_IMAGE, TEXT_TO_MODEL
 
@@ -45,12 +47,14 @@ __all__ = [
     "MODE_KINDS",
     "VIEWS",
     "input_names",
+    "field",
+    "items",
     "ModelVersion",
     "MODEL_VERSIONS",
+    "NEWEST_VERSION",
     "DEFAULTS",
     "LABELS",
     "RETIRED_OPTIONS",
-    "P_SERIES_REFUSED",
     "TEXTURE_QUALITY_ITEMS",
     "GEOMETRY_QUALITY_ITEMS",
     "ORIENTATION_ITEMS",
@@ -60,6 +64,7 @@ __all__ = [
     "model_version",
     "applies",
     "refused_options",
+    "disputed_options",
     "is_textured",
     "face_limit_range",
     "problems",
@@ -92,164 +97,76 @@ def input_names(mode: str) -> tuple[str, ...]:
     return {"IMAGE": ("image",), "MULTIVIEW": tuple(f"{view} view image" for view in VIEWS)}.get(mode, ())
 
 
-@dataclass(frozen=True)
-class ModelVersion:
-    """What the form needs to know about one model version.
+#: The route each mode sends (its fields are the form's options for that mode).
+_MODE_ROUTES = {mode: route for mode, route in ((m, routes.by_method(k)) for m, k in MODE_KINDS.items())
+                if route is not None}
+#: Every option of the form, by name: the fields of the three generation routes (one record each).
+_FIELDS: Mapping[str, Field] = {f.name: f for route in routes.GENERATION_ROUTES for f in route.fields}
+#: The images of image and multiview mode are inputs, not options; a retired option is no form value.
+_OPTIONS = tuple(name for name, f in _FIELDS.items() if f.input is None and f.kind != "retired")
 
-    ``max_faces`` is the documented face-limit ceiling (``None``: not documented, left to the
-    server); ``min_faces`` is the P series' floor of 48; ``multiview`` says whether the version
-    accepts multiview input (every apiv3 generation version does).
-    """
-
-    id: str
-    label: str
-    description: str
-    family: str  # "P" (P1, P2), "H3" (v3.x), "H2" (v2.5) or "unknown"
-    max_faces: int | None
-    min_faces: int = 1
-    multiview: bool = True
-
-    @property
-    def is_p_series(self) -> bool:
-        return self.family == "P"
-
-
-_P_SERIES_FACES = (48, 20_000)
-_QUAD_MAX_FACES = 150_000
-#: What the form knows of each version of :data:`versions.GENERATION` beyond its id: label,
-#: description, family and face-limit ceiling (wire reference §3.2, §6.1).
-_KNOWN: Mapping[str, tuple[str, str, str, int | None]] = {
-    "v3.1-20260211": ("v3.1", "H3.1: the newest general model", "H3", 1_500_000),
-    "v3.0-20250812": ("v3.0", "H3.0", "H3", 1_000_000),
-    "v2.5-20250123": ("v2.5", "H2.5: the SDK's default", "H2", 500_000),
-    "P1-20260311": ("P1", "Low-poly model family: higher base price; no quad, smart low poly, parts or detailed "
-                          "geometry", "P", _P_SERIES_FACES[1]),
-    "P2-20260801": ("P2", "Low-poly model family, preview: price not published; no quad, smart low poly, parts or "
-                          "detailed geometry", "P", _P_SERIES_FACES[1]),
-}
-
-
-def _describe(version_id: str) -> ModelVersion:
-    """The catalogue entry of a version id; one the form has no facts on gets a permissive entry
-    (a P-series id still gets the P-series rules)."""
-    known = _KNOWN.get(version_id)
-    if known is not None:
-        label, description, family, max_faces = known
-        return ModelVersion(version_id, label, description, family, max_faces,
-                            _P_SERIES_FACES[0] if family == "P" else 1)
-    if versions.is_p_series(version_id):
-        return ModelVersion(version_id, version_id, "", "P", _P_SERIES_FACES[1], _P_SERIES_FACES[0])
-    return ModelVersion(version_id, version_id, "", "unknown", None)
-
-
-MODEL_VERSIONS: tuple[ModelVersion, ...] = tuple(_describe(v) for v in versions.GENERATION)
+#: What the form knows of a model version: its id, label, description, family ("P" for the P
+#: series, "H3" for v3.x, "H2" for v2.5) and documented face-limit range (see the route record).
+ModelVersion = Version
+MODEL_VERSIONS: tuple[ModelVersion, ...] = routes.TEXT_TO_MODEL.versions
 _VERSIONS_BY_ID: Mapping[str, ModelVersion] = {v.id: v for v in MODEL_VERSIONS}
+#: The version the panel starts with: the newest (the client's own default is the official SDK's).
+NEWEST_VERSION: str = routes.TEXT_TO_MODEL.field("model_version").form_default
 
 #: ``export_orientation`` left to Tripo (the client's None: nothing sent).
 NO_EXPORT_ORIENTATION = "default"
 
-#: Form defaults. The Blender properties are declared from this table, so the panel, the
+
+def field(name: str) -> Field:
+    """The record of form option ``name`` (its label, tooltip, choices, range, gates)."""
+    return _FIELDS[name]
+
+
+def _form_value(f: Field) -> Any:
+    """A client default in the form's language: an unset number is 0 ("let Tripo decide"), an
+    unset text "", an unset choice :data:`NO_EXPORT_ORIENTATION`."""
+    if f.default is not None:
+        return f.default
+    if f.form_default is not None:
+        return f.form_default
+    return {"int": 0, "text": ""}.get(f.kind, NO_EXPORT_ORIENTATION)
+
+
+#: Form defaults: the client's documented ones (a script gets what ``TripoClient`` documents), in
+#: the form's language. The Blender properties are declared from this table, so the panel, the
 #: operator and "was this option changed?" can never disagree. Seeds of 0 mean "random" (unset);
-#: a face limit of 0 means "let Tripo decide".
-DEFAULTS: Mapping[str, Any] = {
-    "mode": "TEXT",
-    "prompt": "",
-    "negative_prompt": "",
-    "model_version": versions.GENERATION_DEFAULT,
-    "texture": True,
-    "pbr": True,
-    "texture_quality": "standard",
-    "geometry_quality": "standard",
-    "face_limit": 0,
-    "quad": False,
-    "smart_low_poly": False,
-    "generate_parts": False,
-    "auto_size": False,
-    "orientation": "default",
-    "texture_alignment": "original_image",
-    "enable_image_autofix": False,
-    "export_orientation": NO_EXPORT_ORIENTATION,
-    "export_uv": True,
-    "image_seed": 0,
-    "model_seed": 0,
-    "texture_seed": 0,
-    "compress": False,
-}
+#: a face limit of 0 means "let Tripo decide". The panel's version starts at :data:`NEWEST_VERSION`.
+DEFAULTS: Mapping[str, Any] = {"mode": "TEXT", **{name: _form_value(_FIELDS[name]) for name in _OPTIONS}}
 
 #: Human names of the options, used in messages and as property names in the UI.
-LABELS: Mapping[str, str] = {
-    "mode": "Mode",
-    "prompt": "Prompt",
-    "negative_prompt": "Negative Prompt",
-    "model_version": "Model Version",
-    "texture": "Texture",
-    "pbr": "PBR",
-    "texture_quality": "Texture Quality",
-    "geometry_quality": "Geometry Quality",
-    "face_limit": "Face Limit",
-    "quad": "Quad Mesh",
-    "smart_low_poly": "Smart Low Poly",
-    "generate_parts": "Generate Parts",
-    "auto_size": "Auto Size",
-    "orientation": "Orientation",
-    "texture_alignment": "Texture Alignment",
-    "enable_image_autofix": "Auto-fix Image",
-    "export_orientation": "Facing",
-    "export_uv": "UV Unwrap",
-    "image_seed": "Image Seed",
-    "model_seed": "Model Seed",
-    "texture_seed": "Texture Seed",
-    "compress": "Compress Geometry",
-}
+LABELS: Mapping[str, str] = {"mode": "Mode", **{name: _FIELDS[name].title for name in _OPTIONS}}
 
 #: Client options apiv3 no longer has, and what a script that asks for one is told.
-RETIRED_OPTIONS: Mapping[str, str] = {
-    "style": "Generation styles no longer exist on Tripo's apiv3 (they were retired with v2): describe the style "
-             "in the prompt instead",
-}
+RETIRED_OPTIONS: Mapping[str, str] = {name: f.retired for name, f in _FIELDS.items() if f.kind == "retired"}
 
-# (identifier, name, description) triples: the shape Blender's EnumProperty wants. The
-# identifiers are the API's own values, so a script writes what the API documentation says.
-TEXTURE_QUALITY_ITEMS: tuple[tuple[str, str, str], ...] = (
-    ("standard", "Standard", "Standard texture resolution"),
-    ("detailed", "Detailed", "Sharper textures (+10 credits)"),
-    ("extreme", "Extreme", "Highest texture detail (+20 credits)"),
-)
-GEOMETRY_QUALITY_ITEMS: tuple[tuple[str, str, str], ...] = (
-    ("standard", "Standard", "Standard geometry"),
-    ("detailed", "Detailed", "v3.x \"Ultra\" geometry (+20 credits)"),
-)
-ORIENTATION_ITEMS: tuple[tuple[str, str, str], ...] = (
-    ("default", "Default", "Tripo's canonical orientation"),
-    ("align_image", "Align to Image", "Rotate the model to match the input image (textured models only)"),
-)
-TEXTURE_ALIGNMENT_ITEMS: tuple[tuple[str, str, str], ...] = (
-    ("original_image", "Original Image", "Prioritise fidelity to the input image"),
-    ("geometry", "Geometry", "Prioritise alignment with the generated geometry"),
-)
+
+def items(f: Field) -> tuple[tuple[str, str, str], ...]:
+    """A choice field's ``(identifier, name, description)`` triples: the shape Blender's
+    EnumProperty wants. The identifiers are the API's own values, so a script writes what the API
+    documentation says."""
+    return tuple((c.value, c.name, c.description) for c in f.choices)
+
+
+TEXTURE_QUALITY_ITEMS = items(_FIELDS["texture_quality"])
+GEOMETRY_QUALITY_ITEMS = items(_FIELDS["geometry_quality"])
+ORIENTATION_ITEMS = items(_FIELDS["orientation"])
+TEXTURE_ALIGNMENT_ITEMS = items(_FIELDS["texture_alignment"])
 EXPORT_ORIENTATION_ITEMS: tuple[tuple[str, str, str], ...] = (
-    (NO_EXPORT_ORIENTATION, "Default", "Tripo's default facing"),
-    *((axis, axis.upper(), f"The model faces {axis.upper()} in the file") for axis in ("+x", "-x", "+y", "-y")),
-)
+    (NO_EXPORT_ORIENTATION, "Default", "Tripo's default facing"), *items(_FIELDS["export_orientation"]))
 
-# Which modes an option exists for (absent: every mode). Mirrors the client methods' signatures.
-_MODE_ONLY: Mapping[str, frozenset[str]] = {
-    "prompt": frozenset({"TEXT"}),
-    "negative_prompt": frozenset({"TEXT"}),
-    "image_seed": frozenset({"TEXT"}),
-    "orientation": frozenset({"IMAGE", "MULTIVIEW"}),
-    "texture_alignment": frozenset({"IMAGE", "MULTIVIEW"}),
-    "enable_image_autofix": frozenset({"IMAGE"}),
-}
-#: What the P series refuses (wire reference §3.2): never sent with a P1/P2 version.
-P_SERIES_REFUSED = ("quad", "smart_low_poly", "generate_parts", "geometry_quality")
 _SEEDS = ("image_seed", "model_seed", "texture_seed")
 _TEXTURED_ONLY_HINT = "needs a textured model (turn on Texture or PBR)"
 
 
 def model_version(version_id: str) -> ModelVersion:
-    """The catalogue entry of a version id (see :func:`_describe` for ids the form does not list)."""
-    return _VERSIONS_BY_ID.get(version_id) or _describe(version_id)
+    """The catalogue entry of a version id; one the form does not list gets a permissive entry (a
+    P-series id still the P series' rules)."""
+    return _VERSIONS_BY_ID.get(version_id) or routes.generation_version(version_id)
 
 
 def applies(name: str, mode: str, version_id: str) -> bool:
@@ -259,20 +176,26 @@ def applies(name: str, mode: str, version_id: str) -> bool:
     reason) and :func:`build_params` sends only those, so a value left over from another mode or
     version never leaks into a request.
     """
-    modes = _MODE_ONLY.get(name)
-    if modes is not None and mode not in modes:
+    if name not in _FIELDS:
+        return True  # the form's own (its mode)
+    route = _MODE_ROUTES.get(mode)
+    if route is None or not route.has(name) or name in refused_options(version_id):
         return False
-    version = model_version(version_id)
-    if version.is_p_series and name in P_SERIES_REFUSED:
-        return False
-    if name == "geometry_quality":
-        return version.family == "H3"
+    if name == "geometry_quality":  # the v3.x models' "Ultra"; not offered on v2.5
+        return model_version(version_id).family in ("H3", "P")
     return True
 
 
 def refused_options(version_id: str) -> tuple[str, ...]:
-    """The options ``version_id`` refuses outright (the P series'), for the panel to grey out."""
-    return P_SERIES_REFUSED if model_version(version_id).is_p_series else ()
+    """The options ``version_id`` refuses outright (a source says so: P1's), for the panel to grey out."""
+    return tuple(name for name in _OPTIONS if not _FIELDS[name].offered(version_id))
+
+
+def disputed_options(version_id: str) -> tuple[str, ...]:
+    """The options Tripo's sources disagree on with ``version_id`` (P2's smart low poly, parts and
+    detailed geometry): offered and sent; the panel says so."""
+    return tuple(name for name in _OPTIONS
+                 if any(d.versions is not None and d.applies(True, version_id) for d in _FIELDS[name].disputes))
 
 
 def is_textured(values: Mapping[str, Any]) -> bool:
@@ -281,14 +204,9 @@ def is_textured(values: Mapping[str, Any]) -> bool:
 
 
 def face_limit_range(values: Mapping[str, Any]) -> tuple[int, int | None]:
-    """Allowed face-limit range (inclusive; ``None`` = no documented ceiling) for these options."""
-    version = model_version(values["model_version"])
-    if values["smart_low_poly"] and not version.is_p_series:
-        return (500, 10_000) if values["quad"] else (1_000, 20_000)
-    high = version.max_faces
-    if values["quad"] and not version.is_p_series:
-        high = _QUAD_MAX_FACES if high is None else min(high, _QUAD_MAX_FACES)
-    return version.min_faces, high
+    """Allowed face-limit range (inclusive; ``None`` = no documented ceiling) for these options
+    (:func:`..client.routes.face_limit_range`)."""
+    return routes.face_limit_range(str(values["model_version"]), bool(values["quad"]), bool(values["smart_low_poly"]))
 
 
 def _merged(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -299,8 +217,8 @@ def _merged(values: Mapping[str, Any]) -> dict[str, Any]:
 def _input_problems(mode: str, values: Mapping[str, Any], images: Sequence[bool]) -> list[str]:
     found: list[str] = []
     if mode == "TEXT":
-        for name, limit in (("prompt", PROMPT_MAX_CHARS), ("negative_prompt", NEGATIVE_PROMPT_MAX_CHARS)):
-            text = str(values[name])
+        for name in ("prompt", "negative_prompt"):
+            text, limit = str(values[name]), _FIELDS[name].max_chars or len(str(values[name]))
             if len(text) > limit:
                 found.append(
                     f"The {LABELS[name].lower()} is {len(text)} characters long; Tripo accepts at most {limit}")
@@ -326,9 +244,6 @@ def _option_problems(
     found: list[str] = []
     version = model_version(values["model_version"])
     textured = is_textured(values)
-    if mode == "MULTIVIEW" and not version.multiview:
-        usable = ", ".join(v.label for v in MODEL_VERSIONS if v.multiview)
-        found.append(f"Model {version.label} cannot generate from multiview images; choose {usable}")
     refused = [LABELS[name] for name in refused_options(version.id) if values[name] != DEFAULTS[name]]
     if refused:
         found.append(f"{version.label} does not support {', '.join(refused)}: turn it off or choose another "
@@ -344,7 +259,7 @@ def _option_problems(
         low, high = face_limit_range(values)
         if face_limit < low or (high is not None and face_limit > high):
             bounds = f"{low:,}–{high:,}" if high is not None else f"at least {low:,}"
-            context = "with Smart Low Poly" if values["smart_low_poly"] and not version.is_p_series \
+            context = "with Smart Low Poly" if values["smart_low_poly"] and version.family != "P" \
                 else f"for model {version.label}{' with Quad Mesh' if values['quad'] else ''}"
             found.append(f"Face limit {face_limit:,} is out of range {context}: {bounds} (0 = automatic)")
     if values["compress"] and not compress_supported:
@@ -465,7 +380,7 @@ def unknown_price_reason(kind: str, params: Mapping[str, Any]) -> str:
         what = f"model {version.split('-')[0]}"
     elif kind in MODE_KINDS.values() and versions.is_p1(version):
         what = "P1 with the chosen options"
-    elif quality and quality not in ("standard", "detailed", "extreme"):
+    elif quality and quality not in _FIELDS["texture_quality"].values:
         what = f"the {quality.title()} texture quality"
     elif version:
         what = f"model {version.split('-')[0]}"
