@@ -52,8 +52,11 @@ def overlap(a: tuple[Vector, Vector], b: tuple[Vector, Vector]) -> bool:
 
 
 def land_all(rt: Any, jobs: list[Any]) -> None:
-    pump_until(rt, lambda: all(rt.job(j.id).state.value in ("done", "failed") for j in jobs), timeout=60,
-               what="every result landed")
+    def settled(job: Any) -> bool:  # None: a resumed job before the pump listed the journal
+        now = rt.job(job.id)
+        return now is not None and now.state.value in ("done", "failed")
+
+    pump_until(rt, lambda: all(settled(j) for j in jobs), timeout=60, what="every result landed")
     assert [rt.job(j.id).state.value for j in jobs] == ["done"] * len(jobs), [rt.job(j.id).error for j in jobs]
 
 
