@@ -15,6 +15,7 @@ one table (a row per promise) and writes ``bench/results.json``. ``--smoke`` run
 | 6 | ``blender_rows.py`` (idle ticks; enable time warm and cold vs rigify, node_wrangler) | bpy-5.0 |
 | 7 | ``mesh_export.py`` (any-mesh export: main thread vs the raw glTF exporter and a foreach_get floor) | bpy-5.0 |
 | 8 | ``asset_write.py`` (a result kept as an asset; listing 1,000) | bpy-5.0 |
+| 9 | ``many_landings.py`` (100 landings of one batch vs the raw importer into the same structure) | bpy-5.0 |
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def collect(smoke: bool) -> dict[str, Any]:
     out["rows56"] = figures_of(BPY, "blender_rows.py", "--json", *flag)
     out["row7"] = figures_of(BPY, "mesh_export.py", "--json", *flag)
     out["row8"] = figures_of(BPY, "asset_write.py", "--json", *flag)
+    out["row9"] = figures_of(BPY, "many_landings.py", "--json", *flag)
     return out
 
 
@@ -153,6 +155,14 @@ def table(r: dict[str, Any]) -> list[list[str]]:
                  ", ".join(f"raw write {w['raw_ms']:.1f} ms" for w in write.values())
                  + f"; record files {listing['record_files_ms']:.1f} ms",
                  "write <= 50 ms; list <= 100 ms @1000", str(worst_write <= 50 and listing["ours_ms"] <= 100)])
+    many = r["row9"]
+    rows.append([f"9 {many['landings']} landings of one batch",
+                 f"{many['ours']['total_s']:.2f} s ({many['total_ratio']:.2f}x), last "
+                 f"{many['ours']['last_s'] * 1e3:.0f} ms ({many['last_ratio']:.2f}x); CPU "
+                 f"{many['total_cpu_ratio']:.2f}x, last {many['last_cpu_ratio']:.2f}x",
+                 f"raw import_scene.gltf into Tripo/batch: {many['raw']['total_s']:.2f} s, last "
+                 f"{many['raw']['last_s'] * 1e3:.0f} ms", "<= 1.10x raw, last <= 1.10x",
+                 str(many["total_ratio"] <= 1.10 and many["last_ratio"] <= 1.10)])
     return rows
 
 

@@ -2,7 +2,8 @@
 
 Every function does what a button of the add-on does and returns a :class:`Job` at once; the
 job runs on the add-on's workers exactly like one started from the sidebar, against Tripo's
-apiv3 (it is listed in the Jobs panel, resumes after a restart, lands at the 3D cursor).
+apiv3 (it is listed in the Jobs panel, resumes after a restart, lands at the 3D cursor; the
+results of a loop of calls land side by side there, in one collection under "Tripo").
 ``job.wait()`` blocks until the result is in the scene — it runs the add-on's main-thread work
 (imports) while it waits, so it also works in ``blender -b``, where timers never fire.
 
@@ -639,8 +640,8 @@ def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[fl
     ``options`` are :meth:`TripoClient.text_to_model`'s keywords (``model_version``, ``texture``,
     ``pbr``, ``face_limit``, ``geometry_quality``, ``quad``, ``export_orientation``…), with its
     documented defaults — not the panel's current settings. They are checked like the panel
-    checks them (the P series' refusals, face-limit ranges…) before anything is sent. ``name`` titles the job and the result's collection; ``location``
-    is where the result lands (default: the 3D cursor now).
+    checks them (the P series' refusals, face-limit ranges…) before anything is sent. ``name`` titles the job and the result; ``location``
+    is where the result lands (default: the 3D cursor now, beside the results sent with it).
     """
     if not isinstance(prompt, str):  # None or a number: a TypeError here, not an AttributeError later
         raise TypeError(f"text_to_model() prompt must be a string, not {type(prompt).__name__}")
@@ -852,7 +853,8 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
     Preferences › Parallel Jobs is lower; ``parallel`` above Tripo's pool for generations (10) is
     lowered to it, with a warning in the console. A line per finished job is logged (logger
     ``tripo_blender.console``, shown in the console). Failed jobs do not stop the batch: check
-    ``job.state``/``job.error`` of the returned jobs (prompt order). ``TimeoutError`` after
+    ``job.state``/``job.error`` of the returned jobs (prompt order). The results land side by side
+    in one collection under "Tripo", as a loop of ``text_to_model`` calls does. ``TimeoutError`` after
     ``timeout`` seconds: the jobs sent keep running (``tripo.jobs()``); prompts not sent yet are
     not sent (nothing is charged for them).
     """
@@ -878,7 +880,8 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
         log.warning("parallel=%d is above Tripo's concurrency pool for generations (%d): lowered to %d",
                     parallel, MAX_WORKERS, MAX_WORKERS)
         parallel = MAX_WORKERS
-    with runtime.workers_at_least(parallel):  # Parallel Jobs in the preferences may be lower
+    # Parallel Jobs in the preferences may be lower; one batch: the results land side by side
+    with runtime.workers_at_least(parallel), runtime.one_batch():
         return _run_batch(specs, parallel, timeout)
 
 

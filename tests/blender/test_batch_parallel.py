@@ -42,6 +42,9 @@ def test_batch_of_ten_reaches_the_pool_with_default_preferences(tripo: ModuleTyp
     assert any("lowered to 10" in r.getMessage() for r in caplog.records), "the console says it lowered 12"
     assert rt.runner().workers == 3, "Parallel Jobs applies again after the batch"
     assert rt.min_workers == 0
+    assert len({j.snapshot.spec.meta["batch"] for j in jobs}) == 1, "one batch, though sent across many pump ticks"
+    (batch,) = clean_scene.collection.children["Tripo"].children
+    assert {ob["tripo_job_id"] for ob in batch.objects} == {j.id for j in jobs}, "its results in one collection"
 
 
 def test_a_batch_limits_itself_not_the_jobs_already_running(tripo: ModuleType, rt: Any, online: Emulator,

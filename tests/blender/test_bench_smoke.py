@@ -1,4 +1,4 @@
-"""Smoke runs of the Blender-side benchmarks (rows 4-7 of ``python3 build.py bench``, and ``splat_read.py``).
+"""Smoke runs of the Blender-side benchmarks (rows 4-9 of ``python3 build.py bench``, and ``splat_read.py``).
 
 Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
 interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,
@@ -27,6 +27,12 @@ def test_import_row_times_every_asset_against_the_raw_importer() -> None:
     assets = figures("import_pipeline.py", "--smoke")["assets"]
     assert len(assets) == 4
     assert all(a["ours_s"] > 0 and a["raw_s"] > 0 for a in assets.values())
+
+
+def test_many_landings_row_times_ours_and_the_raw_importer_into_the_same_structure() -> None:
+    result = figures("many_landings.py", "--smoke")
+    assert result["landings"] == 5
+    assert all(result[side]["total_s"] > 0 and result[side]["last_s"] > 0 for side in ("ours", "raw"))
 
 
 def test_pump_tick_row_reports_percentiles_per_job_count() -> None:

@@ -223,7 +223,8 @@ def test_pump_entered_again_from_inside_an_import_imports_each_result_once(
 
     assert nested, "the pump was re-entered"
     assert len(first.objects) == len(second.objects) > 0
-    assert {c.name for c in bpy.data.collections} == {"a first cup", "a second cup"}
+    assert len(bpy.data.collections["Tripo"].children) == 1, "one batch"
+    assert bpy.data.collections["Tripo"].children[0].name.endswith(" cup and more"), "both results in it, once"
 
 
 # --------------------------------------------------------------------------- batch
@@ -291,8 +292,9 @@ def test_post_process_from_a_users_child_object_uses_the_results_task(tripo: Mod
     spec = job.snapshot.spec
     assert spec.kind == "texture_model" and job.name == "Texture Bench"
     assert spec.params["original_model_task_id"] == model.task_id
-    assert dict(spec.meta) | {"location": None} == {"source_task_id": model.task_id, "source_object": root.name,
-                                                  "placement": "HIDE_SOURCE", "location": None}
+    assert dict(spec.meta) | {"location": None, "batch": None} == {
+        "source_task_id": model.task_id, "source_object": root.name, "placement": "HIDE_SOURCE", "location": None,
+        "batch": None}
     job.wait(WAIT)
     (body,) = [r.json for r in created(ready, "texture_model")]
     assert body["input"] == model.task_id

@@ -86,7 +86,8 @@ def test_text_job_from_a_script_lands_tagged_at_the_submit_time_cursor(rt: Any, 
     job = _assert_done_in_scene(rt, cursor=(1.0, 2.0, 3.0))
     assert job.name == "a small cat statue"
     assert job.estimated_cost == 50
-    assert dict(job.spec.meta) == {"mode": "TEXT", "location": (1.0, 2.0, 3.0)}
+    assert dict(job.spec.meta) == {"mode": "TEXT", "location": (1.0, 2.0, 3.0), "batch": job.spec.meta["batch"]}
+    assert isinstance(job.spec.meta["batch"], str) and job.spec.meta["batch"]
     assert created(online)[0].path == "/v3/generation/text-to-model"
     assert _body(online) == {
         "prompt": "a small cat statue", "model": "v3.0-20250812", "negative_prompt": "blurry", "face_limit": 5000,

@@ -347,9 +347,15 @@ def test_reimport_open_folder_copy_and_remove(rt: Any, online: Emulator, clean_s
     job = rt.submit(spec())
     done = pump_job(rt, job.id, "done")
 
+    first = set(bpy.data.objects)
     assert bpy.ops.tripo.job_reimport(job_id=job.id) == {'FINISHED'}
-    assert {c.name for c in clean_scene.collection.children} == {"Cat", "Cat 2"}
-    assert all(ob["tripo_task_id"] == done.task_id for ob in bpy.data.collections["Cat 2"].objects)
+    again = set(bpy.data.objects) - first
+    assert again and all(ob["tripo_task_id"] == done.task_id for ob in again)
+    assert [c.name for c in clean_scene.collection.children] == ["Tripo"]
+    assert [c.name for c in bpy.data.collections["Tripo"].children] == ["Cat and more"], "beside the first, same batch"
+    (copy,) = [ob for ob in again if ob.parent is None]
+    (original,) = [ob for ob in first if ob.parent is None]
+    assert copy.location.x > original.location.x, "not on top of the first"
 
     opened: list[Path] = []
     monkeypatch.setattr(job_list, "open_folder", opened.append)

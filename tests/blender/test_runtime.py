@@ -39,7 +39,8 @@ def test_submit_pump_imports_tagged_objects_where_the_cursor_was(rt: Any, online
     assert {ob["tripo_task_id"] for ob in objects} == {done.task_id}
     collection = bpy.data.collections["Cat"]
     assert set(collection.objects) == set(objects)
-    assert collection.name in [c.name for c in clean_scene.collection.children]
+    assert [c.name for c in clean_scene.collection.children] == ["Tripo"], "one Tripo collection at the top"
+    assert [c.name for c in bpy.data.collections["Tripo"].children] == ["Cat"], "the batch's collection in it"
     roots = [ob for ob in objects if ob.parent is None]
     assert len(roots) == 1
     assert tuple(roots[0].location) == pytest.approx((1.0, 2.0, 3.0))

@@ -2,9 +2,10 @@
 
 Main thread only. The rules this module enforces, and why:
 
-* Everything an import creates goes into **one new collection** named after the job, so a
-  result is easy to find, hide or delete, and nothing already in the scene is touched
-  (``bpy.data.collections.new`` never reuses a name, so nothing the user made is overwritten).
+* Everything an import creates goes into **one collection**: a new one named after the job, or
+  one the caller gives (a landing gives its batch's, :mod:`.batches`), so a result is easy to
+  find, hide or delete, and nothing already in the scene is touched (``bpy.data.collections.new``
+  never reuses a name, so nothing the user made is overwritten).
 * What an import created is found by **difference** of ``bpy.data.objects`` before/after. This
   works the same for every importer and Blender version (the glTF importer of 4.2 ignores the
   active collection; 4.5+ can select created objects, 4.2 cannot).
@@ -105,8 +106,11 @@ def _supported_kwargs(op: Any, wanted: Mapping[str, Any]) -> dict[str, Any]:
 def _importer(suffix: str, options: ImportOptions) -> tuple[Any, dict[str, Any]] | None:
     """The import operator for a file suffix and the keywords we want for it (None: no importer)."""
     if suffix in (".glb", ".gltf"):
+        # import_select_created_objects (4.5+): we select ourselves; the importer's own selection runs
+        # an operator whose view-layer updates cost as much as the import in a full scene
         return bpy.ops.import_scene.gltf, {"import_shading": options.gltf_shading,
-                                           "merge_vertices": options.merge_vertices, "disable_bone_shape": True}
+                                           "merge_vertices": options.merge_vertices, "disable_bone_shape": True,
+                                           "import_select_created_objects": False}
     if suffix == ".fbx":
         return bpy.ops.import_scene.fbx, {"use_anim": True, "ignore_leaf_bones": options.fbx_ignore_leaf_bones,
                                           "automatic_bone_orientation": options.fbx_automatic_bone_orientation}
@@ -159,6 +163,38 @@ def _quiet_importers() -> Iterator[None]:
     finally:
         for logger in loggers:
             logger.removeFilter(_warnings_and_up)
+
+
+def _layer_of(layer: bpy.types.LayerCollection, collection: bpy.types.Collection) -> bpy.types.LayerCollection | None:
+    """The layer collection of ``collection`` below ``layer`` (depth first), if it is in the view layer."""
+    if layer.collection == collection:
+        return layer
+    for child in layer.children:
+        found = _layer_of(child, collection)
+        if found is not None:
+            return found
+    return None
+
+
+@contextmanager
+def _active_collection(collection: bpy.types.Collection) -> Iterator[None]:
+    """Make ``collection`` the active one while an importer runs, then give the artist theirs back.
+
+    Why: importers link what they create into the active collection; created there, the objects
+    need no moving afterwards (each link and unlink dirties the view layer, whose update grows with
+    the scene). Importers that ignore it (4.2's glTF) are caught up by :func:`_move_to_collection`.
+    """
+    view_layer = bpy.context.view_layer
+    target = _layer_of(view_layer.layer_collection, collection) if view_layer is not None else None
+    if view_layer is None or target is None:
+        yield
+        return
+    previous = view_layer.active_layer_collection
+    view_layer.active_layer_collection = target
+    try:
+        yield
+    finally:
+        view_layer.active_layer_collection = previous
 
 
 def _run_importer(path: Path, options: ImportOptions) -> None:
@@ -299,8 +335,14 @@ def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object
     """
     members = set(objects)
     removed: set[int] = set()  # id() of the wrappers: a removed object can no longer be hashed
+    doomed: list[bpy.types.Object] = []
+
+    def children_of(ob: bpy.types.Object) -> list[bpy.types.Object]:
+        # not Object.children: that walks every object in the file, each time
+        return [c for c in objects if c in members and c.parent == ob]
+
     for ob in list(objects):
-        children = [c for c in ob.children if c in members]
+        children = children_of(ob)
         if not _is_bare_empty(ob) or not children or (ob.parent not in members and len(children) > 1):
             continue
         parent = ob.parent if ob.parent in members else None
@@ -316,9 +358,9 @@ def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object
                 child.matrix_parent_inverse = inverse
         members.discard(ob)
         removed.add(id(ob))
-        bpy.data.objects.remove(ob, do_unlink=True)
+        doomed.append(ob)
     for ob in [o for o in objects if id(o) not in removed]:  # after the bare ones: their children are final
-        children = [c for c in ob.children if c in members]
+        children = children_of(ob)
         if not _is_file_node(ob) or len(children) != 1:
             continue
         folded = _folded_basis(ob, children[0])
@@ -327,7 +369,9 @@ def _fold_bare_empties(objects: list[bpy.types.Object]) -> list[bpy.types.Object
         _fold_into(ob, children[0], folded, ob.parent if ob.parent in members else None)
         members.discard(ob)
         removed.add(id(ob))
-        bpy.data.objects.remove(ob, do_unlink=True)
+        doomed.append(ob)
+    if doomed:  # at once: each removal scans the whole file for users, so one scan in a full scene, not one per Empty
+        bpy.data.batch_remove(doomed)
     return [ob for ob in objects if id(ob) not in removed]
 
 
@@ -383,28 +427,43 @@ def _context_scene() -> tuple[bpy.types.Scene, bpy.types.ViewLayer]:
 
 
 def _select_only(objects: Sequence[bpy.types.Object], active: bpy.types.Object) -> None:
+    """Select ``objects`` only and make ``active`` active.
+
+    Why no view-layer update first: objects just removed (folded Empties) stay listed as ``None``
+    in ``view_layer.objects`` until the view layer is synced, and an update to sync it evaluates
+    the whole scene — in a full scene the costliest step of a landing. ``select_set`` syncs the
+    view layer's list itself, so the stale entries are skipped and an object not in the view
+    layer (an excluded collection) is told by the error Blender raises for it.
+    """
     _, view_layer = _context_scene()
-    for ob in view_layer.objects:
-        if ob.select_get():
+    for ob in list(view_layer.objects.selected):
+        if ob is not None:
             ob.select_set(False)
     for ob in objects:
-        if ob.name in view_layer.objects:
+        try:
             ob.select_set(True)
-    if active.name in view_layer.objects:
+        except RuntimeError:  # not in this view layer
+            continue
+    try:
         view_layer.objects.active = active
+    except (RuntimeError, ValueError):  # not in this view layer
+        pass
 
 
 def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
                   location: Sequence[float] | None = None,
                   parent_collection: bpy.types.Collection | None = None,
+                  collection: bpy.types.Collection | None = None,
                   options: ImportOptions = ImportOptions(),
                   undo_message: str | None = "Import Tripo result") -> ImportResult:
-    """Import a result file into a new collection ``name`` and return what was created.
+    """Import a result file into ``collection``, else a new collection ``name``, and return what
+    was created.
 
-    ``location`` defaults to the scene's 3D cursor. ``parent_collection`` defaults to the scene's
-    master collection. Raises :class:`ImportFailed` (nothing is left in the scene) on failure, and
-    :class:`MissingDecoder` before trying when this Blender cannot decode what the file needs
-    (:mod:`.decoders`).
+    ``location`` defaults to the scene's 3D cursor. ``parent_collection`` (where a new collection
+    goes) defaults to the scene's master collection; a given ``collection`` is used as it is (not
+    tagged: it may hold other results). Raises :class:`ImportFailed` (nothing is left in the
+    scene, and a given collection as it was) on failure, and :class:`MissingDecoder` before
+    trying when this Blender cannot decode what the file needs (:mod:`.decoders`).
     """
     model = resolve_model_path(path)
     missing = missing_for(model)
@@ -413,23 +472,26 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
     scene, _ = _context_scene()
     objects_before = set(bpy.data.objects)
     actions_before = set(bpy.data.actions)
-    collection = bpy.data.collections.new(name)
-    (parent_collection or scene.collection).children.link(collection)
+    own = collection is None
+    if collection is None:
+        collection = bpy.data.collections.new(name)
+        (parent_collection or scene.collection).children.link(collection)
     try:
-        _run_importer(model, options)
+        with _active_collection(collection):
+            _run_importer(model, options)
     except ImportFailed:
         for ob in set(bpy.data.objects) - objects_before:
             bpy.data.objects.remove(ob, do_unlink=True)
-        bpy.data.collections.remove(collection)
+        if own:
+            bpy.data.collections.remove(collection)
         raise
     created = _remove_helpers(o for o in bpy.data.objects if o not in objects_before)
     if not created:
-        bpy.data.collections.remove(collection)
+        if own:
+            bpy.data.collections.remove(collection)
         raise ImportFailed(f"{model.name} contains no objects")
     _move_to_collection(created, collection)
-    if len(folded := _fold_bare_empties(created)) < len(created):
-        created = folded
-        _context_scene()[1].update()  # the view layer still lists the removed Empties until then
+    created = _fold_bare_empties(created)  # folding keeps world matrices: no view-layer update needed
     root = _single_root(created, name, collection)
     if root not in created:
         created.append(root)
@@ -438,8 +500,9 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
     where = tuple(location) if location is not None else cursor_location(scene)
     root.location = (root.location.x + where[0], root.location.y + where[1], root.location.z + where[2])
     tag_objects(created, tags)
-    for key, value in tags.items():
-        collection[key] = value
+    if own:
+        for key, value in tags.items():
+            collection[key] = value
     _select_only(created, root)
     actions = [a for a in bpy.data.actions if a not in actions_before]
     if undo_message:
@@ -497,13 +560,17 @@ def task_id_of(ob: bpy.types.ID) -> str | None:
     return string_tag(ob, TASK_ID_PROP)
 
 
-def string_tag(ob: bpy.types.ID, name: str) -> str | None:
-    """The string ID property ``name`` of ``ob`` (one of our tags), if it is there and a string.
-
-    Tags are plain custom properties a user can edit or delete, so anything else reads as absent.
-    """
+def tag_value(ob: bpy.types.ID, name: str) -> Any:
+    """The ID property ``name`` of ``ob`` (one of our tags), or None when it is not there: tags are
+    plain custom properties a user can edit or delete."""
     try:
-        value = ob[name]
+        return ob[name]
     except KeyError:
         return None
+
+
+def string_tag(ob: bpy.types.ID, name: str) -> str | None:
+    """The string ID property ``name`` of ``ob`` (one of our tags), if it is there and a string;
+    anything else reads as absent."""
+    value = tag_value(ob, name)
     return value if isinstance(value, str) else None

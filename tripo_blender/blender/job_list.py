@@ -17,7 +17,8 @@ Buttons per state:
 * done → **Re-import** (only where this Blender can open the file), **Open folder**, **Remove**;
   failed → **Copy error details**;
 * ready but waiting for Object Mode (:func:`.landing.waiting_for_object_mode`) → **Land Now**
-  (``tripo.job_land_now``): the artist asks to leave their mode, the only time the add-on does.
+  (``tripo.job_land_now``): the artist asks to land it while in their mode; the add-on leaves the
+  mode for the landing only, then restores it, the active object and the selection.
 
 Some jobs cannot be retried at all (``Job.can_retry``), and then offer only Remove: a job whose
 task was made on the retired v2 API (``Job.task_gone`` with ``api_version`` 2), whose row says
@@ -66,6 +67,7 @@ from ..rules.settings import Connection
 from .settings import snapshot
 from .windows import tag_redraw
 from .runtime import online_access, runtime
+from .selection import Selection, put_back
 from .text_fit import Measure, draw_text, measure_for, middle
 from .uncertain_view import draw_search, is_unsure, send_again_warning, status_text
 
@@ -744,7 +746,7 @@ class TRIPO_OT_job_follow_candidate(_JobOperator):
 class TRIPO_OT_job_reimport(_JobOperator):
     bl_idname = "tripo.job_reimport"
     bl_label = "Re-import"
-    bl_description = "Import this job's downloaded result again as a new collection (no request, no cost)"
+    bl_description = "Import this job's downloaded result again, beside its batch's results (no request, no cost)"
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         landing = runtime.reimport(job.id)
@@ -757,19 +759,22 @@ class TRIPO_OT_job_reimport(_JobOperator):
 class TRIPO_OT_job_land_now(_JobOperator):
     bl_idname = "tripo.job_land_now"
     bl_label = "Land Now"
-    bl_description = ("Switch to Object Mode and land this result now (results wait while you edit, sculpt, "
-                      "paint or pose, so your mode never changes without you)")
+    bl_description = ("Land this result now, then go back to your mode with your selection as it was (results "
+                      "wait while you edit, sculpt, paint or pose, so nothing changes under your hands)")
 
     #: Pump ticks Land Now may run: each lands at most one result (those queued before this one first).
     MAX_TICKS = 100
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
-        """The artist asked: leave the mode (the only time the add-on changes it), then land what
-        is ready now instead of waiting for the timer. A result whose files the worker is still
-        preparing lands on the pump's next tick: nothing here waits for a thread."""
+        """The artist asked: leave the mode, land what is ready now instead of waiting for the
+        timer, then restore the mode, the active object and the selection (:func:`.selection.put_back`),
+        so they go on sculpting where they were. A result whose files the worker is still preparing
+        waits again (nothing here waits for a thread), and the report says to press again."""
         if job.state != JobState.IMPORTING:
             self.report({'WARNING'}, f"\"{job.name}\" is not waiting to land ({job.state.value}).")
             return {'CANCELLED'}
+        view_layer = context.view_layer
+        before = Selection.of(view_layer) if view_layer is not None else None
         if waiting_for_object_mode(context) is not None:
             try:
                 bpy.ops.object.mode_set(mode='OBJECT')
@@ -781,9 +786,12 @@ class TRIPO_OT_job_land_now(_JobOperator):
             landed = runtime.job(job.id)
             if landed is None or landed.state != JobState.IMPORTING:
                 break
-        else:
+        else:  # its files are not handed over yet: back to the mode all the same, it waits there
             runtime.ensure_timer()
-            self.report({'INFO'}, f"\"{job.name}\" lands in a moment.")
+            self.report({'INFO'}, f"\"{job.name}\" is not ready to land yet; press Land Now again in a moment.")
+        problem = put_back(before, view_layer) if before is not None and view_layer is not None else None
+        if problem and before is not None:
+            self.report({'WARNING'}, f"Could not return to {before.mode.replace('_', ' ').title()} Mode: {problem}.")
         return {'FINISHED'}
 
 

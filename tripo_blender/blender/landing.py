@@ -3,8 +3,9 @@
 A result lands according to its kind's :class:`~..jobs.kinds.Landing` (``KINDS[job.kind].landing``)
 and the ``JobSpec.meta`` conventions (README, "Conventions the layers share"):
 
-* **NEW** — generations and followed tasks (``text/image/multiview_to_model``, ``import_task``): a
-  new collection at ``meta.location`` (the 3D cursor when it was asked for) —
+* **NEW** — generations and followed tasks (``text/image/multiview_to_model``, ``import_task``): into
+  the collection of its batch under the "Tripo" collection, at ``meta.location`` (the 3D cursor
+  when it was asked for), beside the results of its batch already there (:mod:`.batches`) —
   :func:`import_plain`. A followed task is known by the type the server reported
   (``Job.task_type``): a followed rig is set up like one of ours (:func:`.rigging.land_rig`), a
   followed segmentation gets part names;
@@ -30,7 +31,7 @@ Rules that hold for all of them, and why:
   landing pushes one at the end, so Ctrl+Z takes back exactly what appeared.
 * **A paid result is never thrown away**: when the source object was deleted meanwhile, or the
   armature is gone, or the rig/retarget set-up refuses the file, the result is still imported
-  as it is (at the cursor) and the job's note says what happened.
+  as it is (at the cursor, beside its batch like a new result) and the job's note says what happened.
 * **Files Blender cannot import** (3MF) end the job *done*, with the file's path in the note
   (the row's Folder button shows it): the user asked for that file.
 * The result's objects carry the facts the context menu needs later (:mod:`..rules.tags`): task type,
@@ -57,9 +58,10 @@ from ..jobs.stand_in import STAND_IN_FORMAT, conversion_of, stand_in_cost, stand
 from ..jobs.verify import intent_time
 from ..client import routes
 from ..client.models import TaskOutput
+from .batches import batch_collection, batch_of, line_up, release
 from ..rules.generate import cost_phrase
 from .importer import (JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, ImportOptions, ImportResult, Tags,
-                       can_import, import_result, push_undo, task_id_of)
+                       can_import, cursor_location, import_result, push_undo, task_id_of)
 from .naming import character_of, followed_character, followed_result_name, name_result, result_name
 from .concept_images import land_images
 from .decoders import missing_for
@@ -130,19 +132,33 @@ def result_tags(job: Job) -> dict[str, str | int]:
 
 def import_plain(job: Job, files: Mapping[str, str], options: ImportOptions, *,
                  tags: Tags | None = None, undo: bool = True) -> ImportResult:
-    """Import ``job``'s model file into a new collection named after the job, at its location.
+    """Import ``job``'s model file into its batch's collection (:mod:`.batches`), at its location.
 
     ``tags`` default to :func:`result_tags`; ``undo=False`` when the caller does more as part of
     the same user-visible step and pushes the undo step itself. Raises :class:`ImportFailed`
-    when there is nothing importable or Blender refuses the file.
+    when there is nothing importable or Blender refuses the file (a batch collection made for it
+    is removed again).
     """
     path = model_file(files)
     if path is None:
         raise ImportFailed("the job downloaded no model file to import")
     with main_window_override():
-        return import_result(path, name=job.name, tags=result_tags(job) if tags is None else tags,
-                             location=placement(job), options=options,
-                             undo_message=f"Import Tripo result {job.name}" if undo else None)
+        scene = bpy.context.scene
+        if scene is None:
+            raise ImportFailed("there is no active scene to import into")
+        collection = batch_collection(scene, batch_of(job), job.name)
+        try:
+            return import_result(path, name=job.name, tags=result_tags(job) if tags is None else tags,
+                                 location=placement(job), collection=collection, options=options,
+                                 undo_message=f"Import Tripo result {job.name}" if undo else None)
+        except BaseException:
+            release(collection, scene)
+            raise
+
+
+def _beside_batch(job: Job, result: ImportResult) -> None:
+    """A result that lands as something new goes beside its batch's earlier results (:func:`.batches.line_up`)."""
+    line_up(result, result.collection, placement(job) or cursor_location())
 
 #: ``context.mode`` prefixes -> the mode's name as Blender's header says it.
 _MODE_NAMES: tuple[tuple[str, str], ...] = (
@@ -245,7 +261,7 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
             return landing
         result = import_plain(job, files, options, tags=_tags(job, files), undo=False)
         _tag_parts(job, result.objects)
-        _name_new(job, result)
+        _arrive_new(job, result)
         further = _import_further(job, files, options, result)
         with main_window_override():
             push_undo(f"Import Tripo result {job.name}")
@@ -309,22 +325,24 @@ def _import(job: Job, files: Mapping[str, str], options: ImportOptions) -> Impor
     return result
 
 
-def _name_new(job: Job, result: ImportResult) -> None:
-    """A generation is named after its job; a followed task after the task (:mod:`.naming`)."""
+def _arrive_new(job: Job, result: ImportResult) -> None:
+    """Name a new result — a generation after its job, a followed task after the task
+    (:mod:`.naming`) — and put it beside its batch (:func:`_beside_batch`, which names the
+    batch's collection)."""
     if job.kind == FOLLOW_KIND:
         character = followed_character(job.name, job.task_id, _task_type(job))
         name = followed_result_name(character, _task_type(job))
     else:
         character = name = job.name
-    name_result(result.root, result.objects, name, character, result.collection)
+    name_result(result.root, result.objects, name, character)
+    _beside_batch(job, result)
 
 
 def _name_step(job: Job, result: ImportResult, source: bpy.types.Object | None) -> None:
     """A post-process result is named after the source's character and the step ("Knight (rigged)")."""
     hint = job.spec.meta.get("source_object")
     character = character_of(source, hint if isinstance(hint, str) and hint else job.name)
-    name_result(result.root, result.objects, result_name(job.kind, character, job.spec.params), character,
-                result.collection)
+    name_result(result.root, result.objects, result_name(job.kind, character, job.spec.params), character)
 
 
 def _in_scene(ob: bpy.types.Object | None) -> bool:
@@ -354,15 +372,16 @@ def _placement_mode(job: Job) -> PlacementMode:
 
 
 def _land_new_rig(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
-    """A rig with no source in the scene (followed by task id): a new collection at its location,
+    """A rig with no source in the scene (followed by task id): lands like a new result (its batch's
+    collection, at its location),
     made one armature with its skinned meshes — what a retarget expects to animate later."""
     result = _import(job, files, options)
     try:
         land_rig(result)
     except RigLandingFailed as exc:
-        _name_new(job, result)
+        _arrive_new(job, result)
         return Landing(result.objects, f"Imported as it is, not set up as a rig: {exc}.")
-    _name_new(job, result)
+    _arrive_new(job, result)
     return Landing(result.objects)
 
 
@@ -378,12 +397,14 @@ def _land_post_process(job: Job, files: Mapping[str, str], options: ImportOption
             notes.append(f"Imported as it is, not set up as a rig: {exc}.")
     _name_step(job, result, source)
     if source is None:
+        _beside_batch(job, result)
         if job.spec.meta.get("source_object"):  # else it was asked by task id, with no object in the scene
             notes.append("The source object was deleted meanwhile: placed at the 3D cursor instead.")
     else:
         try:
             place_like_source(result, source, _placement_mode(job))
         except PlacementRefused as exc:
+            _beside_batch(job, result)
             notes.append(f"Placed at the 3D cursor: {exc}.")
     return Landing(result.objects, " ".join(notes))
 
@@ -409,7 +430,7 @@ def _root_of(ob: bpy.types.Object) -> bpy.types.Object:
 
 
 def _import_each(job: Job, paths: Sequence[str], options: ImportOptions) -> list[ImportResult]:
-    """Import model files of ``job``, each into its own collection. All or nothing: when Blender
+    """Import model files of ``job``, each into its batch's collection. All or nothing: when Blender
     refuses one, those already imported are removed and the error raised."""
     results: list[ImportResult] = []
     try:
@@ -433,7 +454,7 @@ def _import_further(job: Job, files: Mapping[str, str], options: ImportOptions,
         discard_import(first)
         raise
     for result in further:
-        _name_new(job, result)
+        _arrive_new(job, result)
     return further
 
 
@@ -441,6 +462,7 @@ def _as_characters(job: Job, results: Sequence[ImportResult], source: bpy.types.
     """Keep retarget imports as characters of their own (named after the step): the fallback."""
     for result in results:
         _name_step(job, result, source)
+        _beside_batch(job, result)
     return [ob for result in results for ob in result.objects]
 
 

@@ -22,6 +22,7 @@ from typing import Iterable, Literal, get_args
 import bpy
 from mathutils import Matrix
 
+from .batches import release
 from .importer import ImportResult, file_matrix, push_undo, task_id_of
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ def place_like_source(result: ImportResult, source_root: bpy.types.Object,
                       undo_message: str | None = None) -> None:
     """Give ``result`` the place of ``source_root``, then hide, keep or replace the source.
 
-    ``result.collection`` (the import's own job collection) is removed once emptied and the
-    field is updated to the source's first collection. Raises :class:`PlacementRefused` before
+    ``result.collection`` (the import's own, or its batch's, collection) is removed once emptied
+    and the field is updated to the source's first collection. Raises :class:`PlacementRefused` before
     changing anything if ``mode`` is ``REPLACE`` and the source is not a Tripo result.
     """
     if mode not in PLACEMENT_MODES:
@@ -74,7 +75,8 @@ def place_like_source(result: ImportResult, source_root: bpy.types.Object,
 
 
 def _move_into_collections_of(result: ImportResult, source_root: bpy.types.Object) -> bpy.types.Collection:
-    """Link the result's objects to the source's collections only; drop the emptied job collection."""
+    """Link the result's objects to the source's collections only; drop the collection it was
+    imported into once emptied (and the "Tripo" collection if that was its last)."""
     targets = list(source_root.users_collection)
     if not targets:  # an object in no collection is not in the scene; keep the result where it is
         return result.collection
@@ -85,9 +87,8 @@ def _move_into_collections_of(result: ImportResult, source_root: bpy.types.Objec
         for coll in targets:
             if ob.name not in coll.objects:
                 coll.objects.link(ob)
-    job = result.collection
-    if job not in targets and not job.objects and not job.children:
-        bpy.data.collections.remove(job)
+    if result.collection not in targets:
+        release(result.collection)  # the import's (or its batch's) collection, once nothing is left in it
     return targets[0]
 
 

@@ -52,6 +52,7 @@ from typing import Any, Iterable, Sequence
 import bpy
 
 from . import actions as act
+from .batches import release
 from .importer import JOB_ID_PROP, TASK_ID_PROP, ImportResult, file_matrix, push_undo, set_file_matrix
 from .placement import delete_objects, parent_keep_world
 from .naming import action_name
@@ -386,13 +387,11 @@ def _check_same_rig(target: bpy.types.Object, animations: Sequence[SourceAnimati
 
 def discard_import(imported: ImportResult, kept: Sequence[bpy.types.Action] = ()) -> None:
     """Delete an import: the retarget file's copy of the model, its data, its actions but ``kept``,
-    and its collection."""
+    and its collection once nothing else is in it (:func:`.batches.release`)."""
     others = [a for a in imported.actions if a not in kept]
     delete_objects(imported.objects)
     act.remove_actions(others)
-    job = imported.collection
-    if not job.objects and not job.children:
-        bpy.data.collections.remove(job)
+    release(imported.collection)
 
 
 def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult | Sequence[ImportResult],

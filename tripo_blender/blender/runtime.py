@@ -32,6 +32,11 @@ Rules, and why:
   for the task on Tripo, and only a confirmed Send Again sends them again. The journal is read
   on a thread and listed by the pump when it is done, so a long history never holds up
   Blender's start.
+* **Batches and the artist's selection** are stamped at submit: every job sent before the pump
+  next runs (a console loop, a script, one operator) — or inside :meth:`Runtime.one_batch` — gets
+  the same ``meta["batch"]``, so its results land side by side in one collection
+  (:mod:`.batches`); the selection at send is remembered so a landing takes it only if the artist
+  left it alone (:mod:`.selection`).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ import os
 import tempfile
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -55,11 +61,13 @@ from ..jobs.model import thaw
 from . import previews
 from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
                       check_connection, make_client)
+from .batches import BATCH_META, batch_of
 from .importer import ImportFailed, MissingDecoder, cursor_location
 from ..rules.settings import Connection, PreferencesSnapshot
 from .settings import ADDON_PACKAGE, snapshot
 from .landing import Landing, import_job, missing_decoder_advice, waiting_for_object_mode
 from .job_view import JobView
+from .selection import Keeper
 from .windows import tag_redraw
 
 __all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE"]
@@ -154,6 +162,9 @@ class Runtime:
         self._listing = False  # the journal's jobs were adopted; their events are not all applied yet
         self._cache_size: tuple[int, int] | None = None  # (downloads, input images), see cache_size
         self._folders: dict[tuple[Path | None, str], Path] = {}
+        self._batch: str | None = None  # the batch jobs sent now join (see one_batch)
+        self._batch_holds = 0
+        self._selection = Keeper()
         #: Called on the main thread after each successful landing; returns the landing, its note
         #: extended (``asset_library`` sets it: the result is kept as an asset). Never raises.
         self.after_landing: Callable[[Job, Mapping[str, str], Landing], Landing] | None = None
@@ -201,6 +212,8 @@ class Runtime:
         self._listing = False
         self._cache_size = None
         self._folders.clear()
+        self._batch, self._batch_holds = None, 0
+        self._selection.clear()
 
     def runner(self) -> Runner:
         """The job runner, created on first use from the current preferences.
@@ -330,11 +343,27 @@ class Runtime:
             if self._runner is not None:
                 self.runner()
 
+    @contextmanager
+    def one_batch(self) -> Iterator[None]:
+        """Jobs sent inside are one batch even across pump ticks (the console's ``batch()`` sends
+        as slots free up, pumping in between). Without it a batch ends at the next pump tick."""
+        self._batch_holds += 1
+        try:
+            yield
+        finally:
+            self._batch_holds -= 1
+
+    def _open_batch(self) -> str:
+        if self._batch is None:
+            self._batch = uuid.uuid4().hex[:12]
+        return self._batch
+
     def submit(self, spec: JobSpec, *, task_id: str | None = None) -> Job:
         """Queue a job and return its first snapshot at once (the pump does the rest).
 
         When ``spec.meta`` has no ``location``, the 3D cursor's current position is stored there:
-        the result lands where the artist was looking when they asked for it. Raises
+        the result lands where the artist was looking when they asked for it. Without a
+        ``batch``, the open batch's id is (see the module docstring). Raises
         :class:`UserError` when online access is off, the key is missing or malformed, or too
         many jobs wait. ``task_id``: follow that existing task instead of sending a request
         (see :meth:`Runner.submit`; the console's ``import_task``).
@@ -343,11 +372,12 @@ class Runtime:
         self._ensure_resumed()
         self._cache_size = None  # the caller may have written an input image for this job
         try:
-            job = self.runner().submit(_with_location(spec), task_id=task_id)
+            job = self.runner().submit(_stamped(spec, self._open_batch()), task_id=task_id)
         except OfflineError:
             raise UserError(ONLINE_ACCESS_OFF) from None
         except OverflowError as exc:
             raise UserError(str(exc)) from None
+        self._selection.sent(job.id, bpy.context.view_layer)
         self._show(job)
         return job
 
@@ -377,6 +407,7 @@ class Runtime:
             raise UserError("This job is still finishing its previous attempt; try again in a moment.") from None
         except (KeyError, ValueError) as exc:
             raise UserError(_plain(exc)) from None
+        self._selection.sent(job.id, bpy.context.view_layer)
         self._show(job)
         return job
 
@@ -399,6 +430,7 @@ class Runtime:
         runner = self._runner
         if runner is None or not runner.forget(job_id):
             return False
+        self._selection.forget(job_id)
         if self._view.remove(job_id):
             tag_redraw()
         self.ensure_timer()
@@ -406,9 +438,10 @@ class Runtime:
 
     def reimport(self, job_id: str) -> Landing:
         """Land a finished job's cached files again (no request), by the same path as its first
-        landing (:func:`landing.import_job`): a rig arrives as one armature with its skinned mesh
-        and the tags the right-click menu reads, a retarget adds its actions to the armature, a
-        post-process takes its source's place again."""
+        landing (:func:`landing.import_job`): a new result lands beside its batch's, a rig arrives
+        as one armature with its skinned mesh and the tags the right-click menu reads, a retarget
+        adds its actions to the armature, a post-process takes its source's place again. The artist
+        asked for it now, so it takes the selection."""
         job = self.job(job_id)
         if job is None:
             raise UserError("This job is no longer in the list.")
@@ -560,6 +593,8 @@ class Runtime:
 
         Returns the seconds until the next tick, or None (stop) when nothing is in progress.
         """
+        if not self._batch_holds:  # Blender ran the timer: the artist could act; the next send starts a batch
+            self._batch = None
         try:
             return self._tick()
         except Exception:  # noqa: BLE001 - a raising timer would be dropped by Blender for good
@@ -608,7 +643,8 @@ class Runtime:
 
     def _import(self, runner: Runner, job: Job, files: Mapping[str, str]) -> None:
         try:
-            landing = import_job(job, files, snapshot().import_options)
+            with self._selection.landing(job.id, batch_of(job), bpy.context.view_layer):
+                landing = import_job(job, files, snapshot().import_options)
         except MissingDecoder as exc:  # nothing tried: the file stays, the row offers a way out
             log.warning("Job %s: not imported, this Blender lacks %s", job.id, ", ".join(m.extension for m in exc.missing))
             runner.mark_import_failed(job.id, str(exc), suggestion=missing_decoder_advice(job))
@@ -647,12 +683,13 @@ def _plain(exc: BaseException) -> str:
     return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
 
 
-def _with_location(spec: JobSpec) -> JobSpec:
-    """``spec`` with the current 3D cursor as ``meta["location"]`` unless it already has one."""
-    if "location" in spec.meta or getattr(bpy.context, "scene", None) is None:
-        return spec
+def _stamped(spec: JobSpec, batch: str) -> JobSpec:
+    """``spec`` with the current 3D cursor as ``meta["location"]`` and ``batch`` as
+    ``meta["batch"]``, each unless it already has one."""
     meta = thaw(spec.meta)
-    meta["location"] = list(cursor_location())
+    if "location" not in meta and getattr(bpy.context, "scene", None) is not None:
+        meta["location"] = list(cursor_location())
+    meta.setdefault(BATCH_META, batch)
     return dataclasses.replace(spec, meta=meta)
 
 

@@ -45,8 +45,10 @@ from ..jobs.kinds import RETARGET, SMART_UV, SOURCE_PARAM, TASK_ONLY_KINDS, kind
 from ..jobs.mesh_upload import PLAN_KEY
 from ..jobs.model import TASK_UNKNOWN_CODE
 from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
-from .importer import objects_with_task, task_id_of
+from .batches import is_ours
+from .importer import objects_with_task, string_tag, task_id_of
 from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportable, refusal, triangle_count
+from .naming import CHARACTER_PROP
 from .placement import PLACEMENT_MODES
 from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 
@@ -84,15 +86,19 @@ class Source:
 
     @property
     def label(self) -> str:
-        """A short name for job titles: the result's collection (named after the job that made it,
-        "Fox"), else the root's name, else the start of the task id."""
+        """A short name for job titles: the collection the result is in, unless that is the scene's
+        or one of the add-on's ("Tripo", a batch's: named after other results too), else the
+        character it belongs to (the job that made it, "Fox"), else the root's name, else the
+        start of the task id."""
         if self.root is None:
             return f"task {self.task_id[:8]}"
         if self.is_local:
             return str(self.root.name)
         masters = {scene.collection for scene in bpy.data.scenes}
-        named = [c for c in self.root.users_collection if c not in masters]
-        return str(named[0].name if named else self.root.name)
+        named = [c for c in self.root.users_collection if c not in masters and not is_ours(c)]
+        if named:
+            return str(named[0].name)
+        return string_tag(self.root, CHARACTER_PROP) or str(self.root.name)
 
 
 def tagged_ancestor(ob: bpy.types.Object | None) -> bpy.types.Object | None:

@@ -30,6 +30,7 @@ import bpy
 from ..jobs import Job
 from ..jobs.mesh_upload import RESULT_KEY
 from ..rules.tags import TASK_RETENTION_DAYS
+from .importer import tag_value
 
 __all__ = ["MESH_UID_PROP", "HASH_PROP", "TOKEN_PROP", "TASK_PROP", "TIME_PROP", "TOKEN_REUSE_SECONDS",
            "SOURCE_UID_META", "mesh_uid", "object_with_uid", "remember", "remember_all", "known_upload"]
@@ -46,22 +47,14 @@ TOKEN_REUSE_SECONDS = 24 * 3600.0
 _TASK_REUSE_SECONDS = (TASK_RETENTION_DAYS - 1) * 24 * 3600.0
 
 
-def _prop(ob: bpy.types.ID, name: str) -> Any:
-    """A custom property's value, None when absent (they are plain properties a user may delete)."""
-    try:
-        return ob[name]
-    except KeyError:
-        return None
-
-
 def _time(ob: bpy.types.ID) -> float:
-    value = _prop(ob, TIME_PROP)
+    value = tag_value(ob, TIME_PROP)
     return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 def mesh_uid(ob: bpy.types.Object) -> str:
     """The object's stable id for Tripo jobs, stamped on first use."""
-    found = _prop(ob, MESH_UID_PROP)
+    found = tag_value(ob, MESH_UID_PROP)
     if isinstance(found, str) and found:
         return found
     uid = uuid.uuid4().hex
@@ -75,10 +68,10 @@ def object_with_uid(uid: str, hint: str | None = None) -> bpy.types.Object | Non
     The stamp is written when the job is sent, outside any undo step, so an undo may take it off
     again: the named object without any stamp is then the one (rather than the 3D cursor)."""
     named = bpy.data.objects.get(hint) if hint else None
-    if named is not None and _prop(named, MESH_UID_PROP) == uid:
+    if named is not None and tag_value(named, MESH_UID_PROP) == uid:
         return named
-    found = next((ob for ob in bpy.data.objects if _prop(ob, MESH_UID_PROP) == uid), None)
-    if found is None and named is not None and _prop(named, MESH_UID_PROP) is None:
+    found = next((ob for ob in bpy.data.objects if tag_value(ob, MESH_UID_PROP) == uid), None)
+    if found is None and named is not None and tag_value(named, MESH_UID_PROP) is None:
         return named
     return found
 
@@ -107,14 +100,14 @@ def remember(job: Job, ob: bpy.types.Object | None = None) -> bool:
         return False
     dead = record.get("dead") or ()
     for prop in (TOKEN_PROP, TASK_PROP):
-        if _prop(ob, prop) in dead:
+        if tag_value(ob, prop) in dead:
             del ob[prop]
     at = float(record.get("at") or 0.0)
     if _time(ob) > at:
         return False  # an older upload (of this or another version of the mesh)
-    if _prop(ob, HASH_PROP) != record["hash"]:
+    if tag_value(ob, HASH_PROP) != record["hash"]:
         for prop in (TOKEN_PROP, TASK_PROP):
-            if _prop(ob, prop) is not None:
+            if tag_value(ob, prop) is not None:
                 del ob[prop]
     ob[HASH_PROP] = record["hash"]
     ob[TIME_PROP] = at
@@ -127,7 +120,7 @@ def remember(job: Job, ob: bpy.types.Object | None = None) -> bool:
 
 def remember_all(jobs: Iterable[Job], ob: bpy.types.Object) -> None:
     """Store the uploads of ``jobs`` made from ``ob`` on it, oldest first (so the newest wins)."""
-    uid = _prop(ob, MESH_UID_PROP)
+    uid = tag_value(ob, MESH_UID_PROP)
     if not uid:
         return
     mine = [j for j in jobs if j.spec.meta.get(SOURCE_UID_META) == uid and _record(j) is not None]
@@ -137,12 +130,12 @@ def remember_all(jobs: Iterable[Job], ob: bpy.types.Object) -> None:
 
 def known_upload(ob: bpy.types.Object, now: float | None = None) -> dict[str, Any]:
     """What the worker may reuse for ``ob``: the hash, and the token / import task still fresh."""
-    digest = _prop(ob, HASH_PROP)
+    digest = tag_value(ob, HASH_PROP)
     if not isinstance(digest, str) or not digest:
         return {}
     age = (time.time() if now is None else now) - _time(ob)
     known: dict[str, Any] = {"hash": digest, "at": _time(ob)}
-    token, task = _prop(ob, TOKEN_PROP), _prop(ob, TASK_PROP)
+    token, task = tag_value(ob, TOKEN_PROP), tag_value(ob, TASK_PROP)
     if isinstance(token, str) and token and age < TOKEN_REUSE_SECONDS:
         known["file_token"] = token
     if isinstance(task, str) and task and age < _TASK_REUSE_SECONDS:
