@@ -20,8 +20,8 @@ What the .blend holds, and why:
   never copies previews there). On those two the asset is an Empty instancing that collection, whose
   preview survives: dropped, it gives the same collection instance.
 * **Its preview**: the server's ``rendered_image`` (Blender 4.2+ reads Tripo's WebP, PNG and JPEG
-  itself, scaled to at most 256 pixels by ``ed.lib_id_load_custom_preview``); a result without
-  one, or one Blender cannot read, gets Blender's own preview of its largest mesh when Blender can
+  itself, scaled to at most 256 pixels through the Python API: the preview operator crashed); a
+  result without one, or one Blender cannot read, gets Blender's own preview of its largest mesh when Blender can
   render one at once (background mode), else none.
 * **Its metadata**: the prompt as description, author "Tripo", tags (kind, model version, options),
   the catalog of its kind (``blender_assets.cats.txt``, stable UUIDs), and the request
@@ -42,6 +42,7 @@ import logging
 import os
 import time
 import uuid
+from array import array
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -73,6 +74,8 @@ AUTHOR = "Tripo"
 DEFAULT_FOLDER = "assets"
 #: The instancing Empty's name on 5.0/5.1 when an object already has the result's name (its root).
 INSTANCER_SUFFIX = " (asset)"
+#: The longest side of a preview read from Tripo's image (Blender's own previews are 256 pixels).
+PREVIEW_PIXELS = 256
 #: Blender versions whose ``libraries.write`` drops a collection's preview (see the module docstring).
 _COLLECTION_PREVIEW_LOST = (5, 0, 0) <= bpy.app.version < (5, 2, 0)
 #: Folders that already said they cannot be written, this session (one note per folder).
@@ -274,15 +277,8 @@ def _has_preview(datablock: Any) -> bool:
 
 def _preview(asset: Any, image: str | None, objects: Sequence[bpy.types.Object]) -> str:
     """Give ``asset`` its preview: ``"server"`` (Tripo's image), ``"generated"`` (Blender's), ``""``."""
-    if image and os.path.isfile(image):
-        try:
-            with bpy.context.temp_override(id=asset):
-                bpy.ops.ed.lib_id_load_custom_preview(filepath=image)
-        except RuntimeError as exc:
-            log.info("Blender could not read the preview %s: %s", image, exc)
-        if _has_preview(asset):
-            return "server"
-        log.info("Blender cannot read the preview %s; using its own preview of the result", image)
+    if image and os.path.isfile(image) and _preview_from_image(asset, image):
+        return "server"
     meshes = sorted((ob for ob in objects if ob.type == 'MESH'), key=lambda ob: len(getattr(ob.data, "vertices", ())),
                     reverse=True)
     if not meshes:
@@ -299,6 +295,42 @@ def _preview(asset: Any, image: str | None, objects: Sequence[bpy.types.Object])
 
 
 # --------------------------------------------------------------------------- reading back
+
+
+def _preview_from_image(asset: Any, path: str) -> bool:
+    """Set ``asset``'s preview from the image file at ``path``, scaled to at most
+    :data:`PREVIEW_PIXELS`; False when Blender cannot read it.
+
+    Why not ``ed.lib_id_load_custom_preview``: that operator, called on an ID this module made a
+    moment ago (the temporary collection, or the Empty instancing it), crashed Blender 4.2 and
+    5.0 now and then after a run of landings (a segmentation fault in the operator). Reading the
+    pixels through the Python API and writing them into ``preview_ensure()`` gives the same
+    preview with no operator and no context.
+    """
+    try:
+        picture = bpy.data.images.load(path, check_existing=False)
+    except RuntimeError as exc:
+        log.info("Blender cannot read the preview %s (%s); using its own preview of the result", path, exc)
+        return False
+    try:
+        width, height = picture.size
+        if width <= 0 or height <= 0:
+            return False
+        factor = min(1.0, PREVIEW_PIXELS / max(width, height))
+        size = (max(1, round(width * factor)), max(1, round(height * factor)))
+        if size != (width, height):
+            picture.scale(*size)
+        pixels = array("f", bytes(4 * 4 * size[0] * size[1]))
+        picture.pixels.foreach_get(pixels)
+        target = asset.preview_ensure()
+        target.image_size = size
+        target.image_pixels_float.foreach_set(pixels)
+        return _has_preview(asset)
+    except RuntimeError as exc:  # an image Blender lists but cannot decode ("unsupported image format")
+        log.info("Blender cannot read the preview %s (%s); using its own preview of the result", path, exc)
+        return False
+    finally:
+        bpy.data.images.remove(picture)
 
 
 def record_at(path: str | os.PathLike[str]) -> AssetRecord | None:
