@@ -321,7 +321,8 @@ def _preview_from_image(asset: Any, path: str) -> bool:
         if size != (width, height):
             picture.scale(*size)
         pixels = array("f", bytes(4 * 4 * size[0] * size[1]))
-        picture.pixels.foreach_get(pixels)
+        picture_pixels: Any = picture.pixels  # a bpy_prop_array (the stubs say float)
+        picture_pixels.foreach_get(pixels)
         target = asset.preview_ensure()
         target.image_size = size
         target.image_pixels_float.foreach_set(pixels)
