@@ -88,7 +88,8 @@ ENABLE = (
     "t, c = time.perf_counter(), time.process_time()\n"
     "module = addon_utils.enable({name!r}, default_set=True, handle_error=fail)\n"
     "spent, cpu = time.perf_counter() - t, time.process_time() - c\n"
-    "print(module.__file__); print(spent, cpu)"
+    "print(module.__file__); print(spent, cpu)\n"
+    "import os; sys.stdout.flush(); os._exit(0)  # Blender 4.2 crashes at exit after rigify (_common.exit_without_teardown)"
 )
 
 

@@ -33,7 +33,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Callable
 
-from _common import bench_arguments, blender_session, print_table
+from _common import bench_arguments, blender_session, exit_without_teardown, print_table
 
 REPO_MODULE = "tripo_bench"
 ADDON_MODULE = f"bl_ext.{REPO_MODULE}.tripo_blender"
@@ -159,4 +159,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_without_teardown(main())

@@ -404,7 +404,7 @@ class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
         row.prop(self, "pbr", toggle=True)
         col.prop(self, "texture_quality")
         _only_for(col, _offered(_TX, self.model_version, "delight"), _V35_OPTIONS, (self, "delight"))
-        col.prop(self, "texture_alignment")
+        col.prop(self, "texture_alignment", text="Alignment")  # the whole name is cut in the dialog's label column
         col.prop(self, "texture_seed")
         col.prop(self, "bake")
         row = col.row()

@@ -188,17 +188,17 @@ class JobBook:
             new = advance(old, state, at=self.clock(), note=note, **changes)
             if new is old:
                 return old
+            if whole is not None and new.error == changes["error"]:
+                # Kept before the change is seen: Copy Details the moment a row reads "failed" finds
+                # the whole texts. A disk write under the lock, but only for the rare too-long error.
+                self.journal.keep_full_error(job_id, new.revision, whole)
             self._jobs[job_id] = new
             self.events.put(JobChanged(new))
             journaled = _needs_journal(old, new)
             if journaled:  # announced before the lock is released: a journal read waits for it
                 self.journal.expect_write()
-        try:
-            if whole is not None and new.error == changes["error"]:
-                self.journal.keep_full_error(job_id, new.revision, whole)
-        finally:
-            if journaled:  # whatever happened above: an announced write is always done
-                self._save(new, required=must_persist)
+        if journaled:
+            self._save(new, required=must_persist)
         if new.state != old.state:
             log.info("Job %s (%s): %s → %s %s", job_id, new.kind, old.state.value, new.state.value, new.note)
         return new
