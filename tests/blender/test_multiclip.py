@@ -35,12 +35,14 @@ def _fetched(emulator: Emulator, task_id: str) -> list[str]:
     return [r.path.rsplit("/", 1)[-1] for r in emulator.cdn_requests if f"/{task_id}/" in r.path and r.status == 200]
 
 
-@pytest.mark.parametrize("shape", ["model_urls", "both"])
+@pytest.mark.parametrize(("shape", "task_list"), [("model_urls", "array"), ("model_urls", "dict"), ("both", "array")])
 def test_text_rig_retarget_lands_every_file_on_the_one_armature(tripo: ModuleType, ready: Emulator,
-                                                                shape: str) -> None:
+                                                                shape: str, task_list: str) -> None:
     """text → rig → retarget(walk, run), answered with one file per animation (and, for ``both``,
-    a ``model_url`` bundling them too): one armature, two actions, NLA tracks, nothing twice."""
+    a ``model_url`` bundling them too), the task list answered as an array (the JS, Go and Rust
+    SDKs' typing) or a dict: one armature, two actions, NLA tracks, nothing twice."""
     ready.retarget_files = shape
+    ready.variants.task_list = task_list
     result = runpy.run_path(str(PIPELINE))["main"]()
 
     task = _retarget_task(ready)

@@ -229,8 +229,14 @@ def run_folder(stack: contextlib.ExitStack, root: Path, prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def ui_emulator() -> Iterator[Emulator]:
-    """The emulator Blender talks to; kept for the whole session so tests can read its log."""
+    """The emulator Blender talks to; kept for the whole session so tests can read its log.
+
+    It answers in the shapes Tripo's other official SDKs document (issue 21): the task list as an
+    array (JS, Go and Rust typing, no ``missed``) and a retarget of several animations with one
+    file per animation (``output.model_urls``), so the window's visit proves the add-on under both."""
     with Emulator(queue_seconds=0.0, run_seconds=0.0) as emu:
+        emu.variants.task_list = "array"
+        emu.retarget_files = "model_urls"
         yield emu
 
 
