@@ -720,16 +720,18 @@ def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequ
 
 
 @_short_errors
-def image_to_depth(image: ImageInput, *, name: str | None = None, **options: Any) -> Job:
+def image_to_depth(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
+                   **options: Any) -> Job:
     """A depth map of one image (price not published; the row shows the charge): a file path, an
     http(s) URL, a ``file_…`` upload token, a task id or a ``bpy.types.Image``. ``job.wait().image``
-    is the depth map as a ``bpy.types.Image`` (packed into the file). ``options``:
+    is the depth map as a ``bpy.types.Image`` (packed into the file); ``job.objects`` a plane
+    displaced by it (light is near), upright at the 3D cursor (or ``location``). ``options``:
     :meth:`TripoClient.image_to_depth`'s keywords (``kind``: ``"gray"`` or ``"color"``,
     ``process_res``: 126–2016)."""
     _require_main_thread("image_to_depth()")
     params = {"image": _image_input(image, "image"), **options}
     stem = form.job_name("IMAGE", "", [_image_label(image)])  # "rocket" for rocket.jpg
-    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or f"{stem} depth"))
+    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or f"{stem} depth", meta=_location(location)))
 
 
 # --------------------------------------------------------------------------- post-processes

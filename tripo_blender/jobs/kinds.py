@@ -52,6 +52,7 @@ class Landing(str, enum.Enum):
     RETARGET = "retarget"  # actions on the source rig's armature
     IMAGE = "image"  # Blender images (the generate panel's concept image / four views), no object
     SPLAT = "splat"  # a Gaussian splat at the 3D cursor (native on Blender 5.3+, points before)
+    DEPTH = "depth"  # the depth map as a Blender image, and a plane displaced by it at the 3D cursor
     NONE = "none"  # data only (``Job.result``), no file
 
 
@@ -134,8 +135,9 @@ def _image(route: Route, verb: str, price: pricing.Rule, outputs: tuple[str, ...
 TEXT_TO_IMAGE = _image(routes.TEXT_TO_IMAGE, "Image", pricing.flat(5), ("generated_image",), in_console=True)
 # no console function: the panel's "Views From One Image" (a script uses the client)
 IMAGE_TO_MULTIVIEW = _image(routes.IMAGE_TO_MULTIVIEW, "Views", pricing.flat(10), VIEW_OUTPUTS, in_console=False)
-# price unpublished; lands as a Blender image (the depth map) for now
-IMAGE_TO_DEPTH = _image(routes.IMAGE_TO_DEPTH, "Depth", pricing.unknown, ("depth_image",), in_console=True)
+# price unpublished; lands as a Blender image (the depth map) and a relief plane (blender/depth_landing.py)
+IMAGE_TO_DEPTH = _image(routes.IMAGE_TO_DEPTH, "Depth", pricing.unknown, ("depth_image",), in_console=True,
+                        landing=Landing.DEPTH)
 # price: 30 credits, about 4 minutes (Tripo's published v2 figure)
 IMAGE_TO_SPLAT = _image(routes.IMAGE_TO_SPLAT, "Splat", pricing.flat(30), (SPLAT_OUTPUT,), in_console=True,
                         landing=Landing.SPLAT)
