@@ -2,7 +2,7 @@
 
 Tripo's JS, Go and Rust SDKs document that a retarget of several animations answers
 ``model_urls``, one file per animation in request order, with or without ``model_url`` (wire
-reference §11 S2); the Retarget menu always sends the list form, even for one clip. Whatever the
+docs/sources.md#retarget-outputs); the Retarget menu always sends the list form, even for one clip. Whatever the
 shape, the user must get every animation as an action on the ONE armature of their rig, stacked in
 NLA tracks, each once — never a paid job failed for "no outputs", never a second character, never
 an animation landed twice because ``model_url`` named a file bundling them all.
