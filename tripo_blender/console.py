@@ -75,7 +75,7 @@ from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
-from .blender.splat_ops import splat_name
+from .blender.image_route_ops import depth_name, splat_name
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
 from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
 from .client import TripoAPIError, TripoClient, TripoError, routes
@@ -730,8 +730,8 @@ def image_to_depth(image: ImageInput, *, name: str | None = None, location: Sequ
     ``process_res``: 126–2016)."""
     _require_main_thread("image_to_depth()")
     params = {"image": _image_input(image, "image"), **options}
-    stem = form.job_name("IMAGE", "", [_image_label(image)])  # "rocket" for rocket.jpg
-    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or f"{stem} depth", meta=_location(location)))
+    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or depth_name(_image_label(image)),
+                          meta=_location(location)))
 
 
 # --------------------------------------------------------------------------- post-processes

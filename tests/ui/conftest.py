@@ -61,7 +61,8 @@ SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "conte
 CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
          "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png",
          "failed_jobs_screenshot": "failed_jobs.png", "offline_screenshot": "offline.png",
-         "multiview_screenshot": "multiview.png", "cut_sample_screenshot": "cut_sample.png"}
+         "multiview_screenshot": "multiview.png", "image_mode_screenshot": "image_mode.png",
+         "cut_sample_screenshot": "cut_sample.png"}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 
