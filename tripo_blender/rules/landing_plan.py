@@ -43,8 +43,8 @@ from ..jobs.mesh_upload import SOURCE_UID_META
 from ..jobs.stand_in import stand_in_for
 from ..jobs.verify import intent_time
 from .result_names import followed_character, result_name
-from .tags import (JOB_ID_PROP, RIG_FORMAT_PROP, TASK_ID_PROP, TASK_TYPE_PROP, RIG_TASK_TYPE, created_tags, followed_tags, generation_tags, has_parts,
-                   result_task_type, rig_tags)
+from .tags import (JOB_ID_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, TASK_ID_PROP, TASK_TYPE_PROP, created_tags,
+                   followed_tags, generation_tags, has_parts, result_task_type, rig_tags)
 
 __all__ = ["Route", "SourcePlan", "LandingPlan", "plan_landing", "arrival_of", "model_file", "model_files",
            "location_of", "result_tags", "batch_of", "BATCH_META", "LOCAL_SOURCE", "PlacementMode",
@@ -96,7 +96,8 @@ class LandingPlan:
     """Everything the landing does, decided from the job and its files (:func:`plan_landing`).
 
     ``job`` is the job that lands (for a stand-in, the original it stands for, with the
-    conversion's id and files); ``files`` its downloads (output name -> path); ``models`` the model files to import, first and further, in order
+    conversion's id and files); ``files`` its downloads (output name -> path); ``models`` the
+    model files to import, first and further, in order
     (the splat file for ``SPLAT``, the unimportable file for ``SAVED``); ``name`` the job's name
     (the import's and the batch collection's); ``character`` the character a new result is named
     after, or the fallback when the source in the scene says none; ``tags`` what every imported
@@ -245,8 +246,8 @@ def plan_landing(job: Job, files: Mapping[str, str], *,
     if original is not None:
         plan = plan_landing(original, files, importable=importable)
         return replace(plan, stands_for=(original.name, *plan.stands_for))
-    base = LandingPlan(job=job, route=Route.NOTHING, name=job.name, files=dict(files), character=job.name, batch=batch_of(job),
-                       location=location_of(job), undo_message=f"Tripo: {job.name}")
+    base = LandingPlan(job=job, route=Route.NOTHING, name=job.name, files=dict(files), character=job.name,
+                       batch=batch_of(job), location=location_of(job), undo_message=f"Tripo: {job.name}")
     arrival = arrival_of(job.kind)
     if SPLAT_OUTPUT in files:
         return replace(base, route=Route.SPLAT, models=(files[SPLAT_OUTPUT],), tags=result_tags(job))
