@@ -44,7 +44,7 @@ FOLLOW_KIND = "import_task"
 
 
 class Landing(str, enum.Enum):
-    """How a kind's result reaches the scene (see ``blender/landing.py``)."""
+    """How a kind's result reaches the scene (``rules/landing_plan.py`` plans it, ``blender/landing.py`` does it)."""
 
     NEW = "new"  # a new collection at the 3D cursor
     REPLACE = "replace"  # takes its source's place
