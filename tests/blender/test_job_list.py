@@ -813,3 +813,27 @@ def test_a_waiting_note_that_says_more_leads_its_place(job_list: Any) -> None:
     assert job_list.row_status(job, place=place) == job_list.RowStatus(
         "Waiting for a free slot (about 30 s); 1st of 4 · Parallel Jobs 3", None, 'PAUSE')
     assert job_list.row_status(make_job("pending", note="waiting to be sent")).icon == 'TIME', "not in line: as before"
+
+
+def test_places_follow_the_line_and_the_jobs_in_it_between_pump_ticks(rt: Any, job_list: Any) -> None:
+    """The places are kept between redraws (a redraw of 5,000 jobs must not rebuild them): a job
+    leaving the line (a worker took it) moves the others up at once; a change of a job that is not
+    in line keeps them; a new line from the runner replaces them."""
+    jobs = addon_module("jobs")
+    waiting = [make_job("pending", name=f"Wait {n}", id=f"w{n}", created_at=1000.0 + n) for n in range(3)]
+    running = make_job("running", name="Runs", id="r", created_at=999.0, task_id="t1", progress=10)
+    for job in (*waiting, running):
+        rt._view.put(job)
+    rt._view.set_send_order(["w0", "w1", "w2"], "Parallel Jobs 1")
+
+    def status(name: str) -> str:
+        return _status_of(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()), name)[1]
+
+    assert status("Wait 2") == "Waiting for a free slot (3rd of 3 · Parallel Jobs 1)"
+    rt._view.put(dataclasses.replace(running, state=jobs.JobState.DOWNLOADING, revision=2))
+    assert status("Wait 2") == "Waiting for a free slot (3rd of 3 · Parallel Jobs 1)", "a job not in line"
+    rt._view.put(dataclasses.replace(waiting[0], state=jobs.JobState.SUBMITTING, revision=2))
+    assert status("Wait 2") == "Waiting for a free slot (2nd of 2 · Parallel Jobs 1)", "the first one was taken"
+    rt._view.set_send_order(["w2", "w1"], "Parallel Jobs 2")
+    assert status("Wait 2") == "Waiting for a free slot (1st of 2 · Parallel Jobs 2)"
+    assert "2 running · 2 waiting" in label_texts(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))

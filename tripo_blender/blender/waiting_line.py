@@ -38,8 +38,10 @@ class WaitingLine:
 
     def __init__(self) -> None:
         self._view: JobView | None = None
-        self._stamps = (0, 0)
+        self._version = 0  # the view's version the places reflect
+        self._line = 0  # and its line's
         self._places: dict[str, Place] = {}
+        self._in_line: frozenset[str] = frozenset()  # every id of the line, pending or not
 
     def __len__(self) -> int:
         return len(self._places)
@@ -53,10 +55,16 @@ class WaitingLine:
         Only a job the view still has as pending is in line: a job the artist just cancelled, or
         one a worker took (its mesh uploading), has left it even before the pump reads the line
         again. ``listed``: whether the job has a row (the rig check has none, so no place either).
+        A change of jobs that are not in the line (most: a task on Tripo moving on) costs a look at
+        the changed ids only.
         """
-        stamps = (view.version, view.line_version)
-        if view is self._view and stamps == self._stamps:
-            return self
+        if view is self._view and view.line_version == self._line:
+            if view.version == self._version:
+                return self
+            changed = view.changed_since(self._version)
+            if changed is not None and self._in_line.isdisjoint(changed):
+                self._version = view.version
+                return self
         waiting = []
         for job_id in view.send_order:
             job = view.get(job_id)
@@ -64,7 +72,8 @@ class WaitingLine:
                 waiting.append(job_id)
         self._places = {job_id: Place(number, len(waiting), view.send_limit)
                         for number, job_id in enumerate(waiting, 1)}
-        self._view, self._stamps = view, stamps
+        self._in_line = frozenset(view.send_order)
+        self._view, self._version, self._line = view, view.version, view.line_version
         return self
 
 
