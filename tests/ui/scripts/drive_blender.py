@@ -614,7 +614,7 @@ def crowd() -> Iterator[float]:
         "summary": job_list.summary_text(every.counts, len(line), False),
     }
     step(f"crowd: {RESULT['crowd']}")
-    for job in started:
+    for job in reversed(started):  # the waiting ones first: a stopped running one frees its slot for the next
         job.cancel()
         runtime.forget(job.id)
     prefs.api_base_url = CONFIG["jobs_api_base_url"]
