@@ -16,7 +16,7 @@ from typing import Any
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .conftest import CROPS, JOBS_FAILING, JOBS_WANTED, RELEASE, SCREEN, SCREENSHOTS, SYSTEM_REQUESTS, Visit
+from .conftest import CROPS, CROWD_JOBS, CROWD_PARALLEL, JOBS_FAILING, JOBS_WANTED, RELEASE, SCREEN, SCREENSHOTS, SYSTEM_REQUESTS, Visit
 
 # Fewer colours than this is a blank or nearly blank screen; Blender's UI alone has hundreds.
 MIN_SCREEN_COLOURS = 64
@@ -226,6 +226,22 @@ def test_jobs_panel_fills_to_thirty_jobs(visit: Visit, jobs_emulator: Emulator) 
     assert len(jobs_emulator.requests_to("POST", ROUTES["text_to_model"])) == panel["started"]
     assert panel["states"].get("failed") == JOBS_FAILING
     assert panel["states"].get("done") == JOBS_WANTED - JOBS_FAILING
+
+
+def test_a_crowd_says_where_each_waiting_job_stands(visit: Visit, crowd_emulator: Emulator) -> None:
+    """Parallel Jobs 3, six jobs sent at once (crowd.png): three run on Tripo, three wait in line,
+    each saying its place in the order they will be sent, under its own icon, with no bar; the
+    summary above the rows counts them. Only the three running were sent."""
+    crowd = visit.result.get("crowd")
+    assert crowd, steps_of(visit) + "\n" + "\n".join(visit.result.get("jobs", []))
+    waiting = CROWD_JOBS - CROWD_PARALLEL
+    assert crowd["states"] == ["running"] * CROWD_PARALLEL + ["pending"] * waiting
+    assert crowd["rows"][CROWD_PARALLEL:] == [
+        f"Waiting for a free slot ({place} of {waiting} · Parallel Jobs {CROWD_PARALLEL})"
+        for place in ("1st", "2nd", "3rd")[:waiting]]
+    assert set(crowd["icons"][CROWD_PARALLEL:]) == {"PAUSE"}
+    assert crowd["summary"] == f"{CROWD_PARALLEL} running · {waiting} waiting · {JOBS_FAILING} failed"
+    assert len(crowd_emulator.requests_to("POST", ROUTES["text_to_model"])) == CROWD_PARALLEL
 
 
 def test_a_plain_blender_mesh_is_right_clicked_and_textured_through_the_timers(visit: Visit,

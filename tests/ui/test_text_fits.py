@@ -75,6 +75,13 @@ def intended_ellipses(visit: Visit) -> list[str]:
     return [item["text"] for menu in menus for item in menu.get("items", [])] + list(BLENDER_ELLIPSES)
 
 
+def test_the_crowd_shows_its_waiting_rows_and_summary(ocr_lines: dict[str, list[str]]) -> None:
+    """crowd.png is checked for cut words like the others; this says it shows what it is for (the
+    rows waiting in line and the summary line), so a clean result there means something."""
+    text = " ".join(ocr_lines[CROPS["crowd_screenshot"]])
+    assert "free slot" in text and "waiting" in text, ocr_lines[CROPS["crowd_screenshot"]]
+
+
 @pytest.mark.parametrize("name", CHECKED)
 def test_no_word_is_cut_off(name: str, ocr_lines: dict[str, list[str]], visit: Visit) -> None:
     lines = ocr_lines[name]
