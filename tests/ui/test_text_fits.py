@@ -3,8 +3,8 @@
 Blender cuts a label wider than its room at draw time; Python never sees the cut, only the pixels
 do. So every screenshot the visit and the Rig dialog run take (the sidebar, the Jobs panel with 30
 jobs and its failed rows, offline, multiview, the context menus, the Texture and Rig dialogs,
-Preferences with the add-on expanded) is read with Tesseract (``ocr.py``), in the boxes where
-the add-on draws, and any word followed by "…" or ".." fails the test with the screenshot's path
+Preferences with the add-on expanded, the Asset Browser on the Tripo library) is read with
+Tesseract (``ocr.py``), in the boxes where the add-on draws, and any word followed by "…" or ".." fails the test with the screenshot's path
 and the line as read. ``cut_sample.png`` shows a label Blender did cut, so the check is seen to
 fail when it should.
 """
@@ -107,3 +107,12 @@ def test_multiview_inputs_leave_the_jobs_panel_on_screen(ocr_lines: dict[str, li
     text = joined(ocr_lines[CROPS["multiview_screenshot"]])
     assert "Front" in text and "Right" in text, text
     assert "Clear Finished" in text, f"the Jobs panel is pushed off the sidebar by the multiview form: {text}"
+
+
+def test_the_asset_browser_names_the_tripo_library_and_its_results(ocr_lines: dict[str, list[str]]) -> None:
+    """asset_browser.png: the library chosen in the header and the catalogs are "Tripo"'s, and the
+    landed results are there by name, under their thumbnails."""
+    text = joined(ocr_lines[CROPS["asset_browser_screenshot"]])
+    assert "Tripo" in text, text
+    for name in ("a small cat statue", "Suzanne (textured)"):
+        assert name in text, f"{name!r} not in the Asset Browser: {text}"
