@@ -232,6 +232,32 @@ def test_a_texture_a_rig_and_a_retarget_are_kept_with_their_armature_and_actions
     assert {"walk", "run"} <= set(animated.tags)
 
 
+def test_generate_again_of_a_texture_and_a_rig_resends_their_requests_and_lands_new_assets(
+        tripo: ModuleType, rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
+    """Right-click › Generate Again on post-process assets: the same body on the same route (the
+    texture's seed aside, chosen anew), the same parent task, and a new asset in the same catalog."""
+    model = tripo.text_to_model("a stone lion", name="Lion").wait(WAIT)
+    textured = tripo.texture(model.objects[0], text_prompt="weathered marble").wait(WAIT)
+    tripo.rig(textured.objects[0]).wait(WAIT)
+    kept = {r.catalog: r for r in _records(lib, index_mod)}
+    for catalog, task_type in (("Tripo/Textured", "texture_model"), ("Tripo/Rigged", "animate_rig")):
+        record = kept[catalog]
+        (sent,) = created(online, task_type)
+        before = {job.id for job in rt.jobs()}
+        assert bpy.ops.tripo.asset_generate_again(filepath=str(_blend(lib, record))) == {'FINISHED'}
+        (again,) = [job for job in rt.jobs() if job.id not in before]
+        again = pump_job(rt, again.id, "done", "failed", timeout=WAIT)
+        assert again.state.value == "done", again.error
+        assert [ob for ob in bpy.context.scene.objects if ob.get("tripo_task_id") == again.task_id], "it landed"
+        original, resent = _body(sent), _body(created(online, task_type)[-1])
+        assert _without_seeds(resent) == _without_seeds(original), f"{catalog}: exactly the stored request"
+        assert set(resent) - set(SEEDS) == set(original) - set(SEEDS)
+        new = _record_of(lib, index_mod, again)
+        assert new.stem != record.stem and new.catalog == catalog and _blend(lib, new).is_file()
+        assert new.request["parent_task"] == record.request["parent_task"]
+    assert len(_records(lib, index_mod)) == 5
+
+
 # --------------------------------------------------------------------------- console
 
 

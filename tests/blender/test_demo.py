@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -47,4 +48,13 @@ def test_demo_saves_the_generated_model_and_renders_it(tmp_path: Path) -> None:
     with bpy.data.libraries.load(str(kept), assets_only=True, link=True) as (data_from, data_to):
         data_to.collections, data_to.objects = list(data_from.collections), list(data_from.objects)
     (asset,) = [*data_to.collections, *data_to.objects]
-    assert asset.asset_data.description == "a small cat statue" and asset.preview.image_size[0] > 0
+    assert asset.asset_data.description == "a small cat statue"
+    # the preview the Asset Browser shows is the emulator's picture (blue), not an empty icon
+    assert asset.preview.image_size[0] > 0
+    preview = asset.preview.image_pixels_float[:]
+    assert preview[2] > preview[0] > 0.0, "the server's picture is blue"
+    # beside it, its record and its line in the library's index (what listing reads)
+    record = json.loads(kept.with_name(kept.stem + ".tripo.json").read_text())
+    (line,) = (tmp_path / "out" / "assets" / "tripo_assets.jsonl").read_text().splitlines()
+    assert json.loads(line)["stem"] == record["stem"] == kept.stem
+    assert record["request"]["spec"]["params"]["prompt"] == "a small cat statue"

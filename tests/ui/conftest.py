@@ -51,18 +51,22 @@ IMPORT_TIMEOUT = 90  # seconds the script waits for the add-on's pump to import 
 BLENDER_TIMEOUT = 480  # seconds for the whole Blender run, startup and quit included (2 busy cores)
 HEADLESS_TIMEOUT = 180  # seconds for the headless script (three generations)
 XVFB_TIMEOUT = 30
+ASSET_THUMBNAIL = 256  # pixels: the Asset Browser's largest thumbnails (Blender's default, 96, cuts names)
+PREVIEW_TIMEOUT = 30  # seconds the script waits for the Asset Browser to draw the assets' previews
 #: Screenshots the script takes: config key -> file name (in the run folder, then in OUT_DIR).
 SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "context_menu.png",
                "animated_screenshot": "animated.png", "plain_context_menu_screenshot": "plain_context_menu.png",
                "plain_mesh_screenshot": "plain_mesh.png", "texture_dialog_screenshot": "texture_dialog.png",
                "preferences_screenshot": "preferences.png"}
 #: Screenshots of one region each (config key -> file name): the sidebar at its default width,
-#: the Outliner after a generation and a texture, the sidebar scrolled to a Jobs panel of 30 jobs.
+#: the Outliner after a generation and a texture, the sidebar scrolled to a Jobs panel of 30 jobs,
+#: the Asset Browser on the Tripo library (the whole area: header, catalogs, thumbnails).
 CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
          "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png",
          "failed_jobs_screenshot": "failed_jobs.png", "offline_screenshot": "offline.png",
          "multiview_screenshot": "multiview.png", "image_mode_screenshot": "image_mode.png",
-         "cut_sample_screenshot": "cut_sample.png", "crowd_screenshot": "crowd.png"}
+         "cut_sample_screenshot": "cut_sample.png", "crowd_screenshot": "crowd.png",
+         "asset_browser_screenshot": "asset_browser.png"}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 CROWD_JOBS = 6  # jobs sent at once for crowd.png, with Parallel Jobs at CROWD_PARALLEL: half wait
@@ -78,6 +82,7 @@ class Visit:
     out_dir: Path  # build/ui/<series>/: the screenshots by their SCREENSHOTS and CROPS file names
     screenshot_stats: dict[str, dict[str, float]]  # by file name, for each screenshot (and crop) taken
     returncode: int
+    previews: dict[str, float]  # the emulator's pictures among asset_browser.png's thumbnails (preview_pixels)
 
 
 @dataclass
@@ -165,6 +170,27 @@ def screenshot_stats(root: Path, image: Path) -> dict[str, float]:
     return {"width": int(width), "height": int(height), "colours": int(colours), "deviation": float(deviation)}
 
 
+#: A pixel of the emulator's picture (tests/emulator/images.py: a gradient of (90, 140, 220) from
+#: 40 % to 100 %) as ImageMagick's ``-fx`` tests it (channels 0..1): clearly bluer than red and
+#: green; Blender's grey UI and the models' previews are not. The darkest shade has b - r = 0.2.
+PICTURE_PIXEL = "b - r > 0.15 && b - g > 0.08"
+
+
+def preview_pixels(root: Path, image: Path, box: list[int]) -> dict[str, float]:
+    """How much of ``box`` (x, y, width, height) of ``image`` shows the emulator's picture, and in
+    how many shades: a preview drawn from a .blend's thumbnail is a gradient of many shades,
+    a flat highlight or an empty icon would give few or none."""
+    def measure(fx: str, result: str) -> str:
+        command = chroot_command(root, "convert", inside(root, image), "-crop", "{2}x{3}+{0}+{1}".format(*box),
+                                 "+repage", "-fx", fx, *result.split("|"), "info:-")
+        done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
+        return done.stdout.split()[-1]  # ImageMagick 7 prints "list" before the result after -fx
+
+    share = measure(f"({PICTURE_PIXEL}) ? 1 : 0", "-format|%[fx:mean]")
+    colours = measure(f"({PICTURE_PIXEL}) ? u : 0", "-unique-colors|-format|%w")
+    return {"share": float(share), "shades": int(colours) - 1}  # less the black the rest became
+
+
 def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str, jobs_emulator: Emulator,
                  crowd_emulator: Emulator) -> None:
     """What the script needs to know (paths as seen inside the chroot)."""
@@ -180,6 +206,8 @@ def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str, jo
         "display": display,
         "prompt": PROMPT,
         "import_timeout": IMPORT_TIMEOUT,
+        "asset_thumbnail": ASSET_THUMBNAIL,
+        "preview_timeout": PREVIEW_TIMEOUT,
         "result": inside(root, run_dir / "result.json"),
         **{key: inside(root, run_dir / name) for key, name in (SCREENSHOTS | CROPS).items()},
     }
@@ -198,8 +226,13 @@ def collect(run_dir: Path, root: Path, returncode: int) -> Visit:
         if (image := run_dir / name).is_file():
             stats[name] = screenshot_stats(root, image)
             shutil.copy(image, OUT_DIR / name)
+    previews: dict[str, float] = {}
+    browser = run_dir / CROPS["asset_browser_screenshot"]
+    files_box = (result.get("asset_library") or {}).get("files_box")
+    if browser.is_file() and files_box:
+        previews = preview_pixels(root, browser, files_box)
     output = (OUT_DIR / "blender.log").read_text(errors="replace")
-    return Visit(result, output, OUT_DIR, stats, returncode)
+    return Visit(result, output, OUT_DIR, stats, returncode, previews)
 
 
 _setup_failed: list[str] = []  # why the root could not be set up, once known: not retried per fixture

@@ -16,7 +16,8 @@ from typing import Any
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .conftest import CROPS, CROWD_JOBS, CROWD_PARALLEL, JOBS_FAILING, JOBS_WANTED, RELEASE, SCREEN, SCREENSHOTS, SYSTEM_REQUESTS, Visit
+from .conftest import (ASSET_THUMBNAIL, CROPS, CROWD_JOBS, CROWD_PARALLEL, JOBS_FAILING, JOBS_WANTED, RELEASE, SCREEN,
+                       SCREENSHOTS, SYSTEM_REQUESTS, Visit)
 
 # Fewer colours than this is a blank or nearly blank screen; Blender's UI alone has hundreds.
 MIN_SCREEN_COLOURS = 64
@@ -268,3 +269,32 @@ def test_image_first_shows_the_concept_image_in_the_panel(visit: Visit, ui_emula
     assert visit.result["concept"] == ["FINISHED"]
     assert concept["task_id"] == tasks_of_type(ui_emulator, "text_to_image")[0]
     assert len(concept["images"]) == 1
+
+
+#: The visit's results kept as assets before the Asset Browser opens: the generation, its rig, the
+#: retarget, its texture and the plain mesh's texture (the concept image is an image, no asset);
+#: the generation and the two textures come with the server's picture (the emulator sends none for
+#: a rig or a retarget).
+KEPT_BEFORE_BROWSER = 5
+WITH_SERVER_PICTURE = 3
+#: Of a thumbnail, at least this share shows the server's picture once its preview is drawn.
+MIN_THUMBNAIL_COVER = 0.8
+#: Shades of that picture seen there: a gradient, scaled, gives many; a flat highlight a handful.
+MIN_PREVIEW_SHADES = 40
+
+
+def test_the_asset_browser_shows_the_tripo_library_with_previews(visit: Visit) -> None:
+    """Preferences' button adds the "Tripo" library; an Asset Browser on it shows the results the
+    visit landed, those Tripo sent a picture for with it as their preview (asset_browser.png, read
+    by its pixels here and by OCR in test_text_fits.py): not Blender's blank file icons."""
+    library = visit.result.get("asset_library")
+    assert library, steps_of(visit)
+    assert visit.result["asset_library_add"] == ["FINISHED"]
+    assert library["entry"] == "Tripo" and library["shown"] == "Tripo", library
+    assert len(library["blends"]) >= KEPT_BEFORE_BROWSER, library["blends"]
+    assert sum(kind == "server" for kind in library["previews"].values()) >= WITH_SERVER_PICTURE, library
+    _, _, width, height = library["files_box"]
+    wanted = WITH_SERVER_PICTURE * MIN_THUMBNAIL_COVER * ASSET_THUMBNAIL ** 2 / (width * height)
+    previews = visit.previews
+    assert previews.get("share", 0) >= wanted, f"thumbnails without the server's picture: {previews}, {library}"
+    assert previews["shades"] >= MIN_PREVIEW_SHADES, f"a flat colour, not a picture: {previews}"

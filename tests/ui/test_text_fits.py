@@ -3,8 +3,8 @@
 Blender cuts a label wider than its room at draw time; Python never sees the cut, only the pixels
 do. So every screenshot the visit and the Rig dialog run take (the sidebar, the Jobs panel with 30
 jobs and its failed rows, offline, multiview, the context menus, the Texture and Rig dialogs,
-Preferences with the add-on expanded) is read with Tesseract (``ocr.py``), in the boxes where
-the add-on draws, and any word followed by "…" or ".." fails the test with the screenshot's path
+Preferences with the add-on expanded, the Asset Browser on the Tripo library) is read with
+Tesseract (``ocr.py``), in the boxes where the add-on draws, and any word followed by "…" or ".." fails the test with the screenshot's path
 and the line as read. ``cut_sample.png`` shows a label Blender did cut, so the check is seen to
 fail when it should.
 """
@@ -120,3 +120,12 @@ def test_image_mode_offers_the_splat_and_depth_routes(ocr_lines: dict[str, list[
     """Image mode with an image: the two one-click routes, each with its price, in the real window."""
     text = joined(ocr_lines[CROPS["image_mode_screenshot"]])
     assert "Make Gaussian Splat" in text and "Make Depth Map" in text, text
+
+
+def test_the_asset_browser_names_the_tripo_library_and_its_results(ocr_lines: dict[str, list[str]]) -> None:
+    """asset_browser.png: the library chosen in the header and the catalogs are "Tripo"'s, and the
+    landed results are there by name, under their thumbnails."""
+    text = joined(ocr_lines[CROPS["asset_browser_screenshot"]])
+    assert "Tripo" in text, text
+    for name in ("a small cat statue", "Suzanne (textured)"):
+        assert name in text, f"{name!r} not in the Asset Browser: {text}"

@@ -15,10 +15,11 @@ What the .blend holds, and why:
   result's root, so it lands where it is dropped. A root the landing parented to an object of the
   scene (a post-process placed like its source) is written without that parent: the asset never
   takes a piece of the artist's scene with it.
-* **Blender 5.0 and 5.1 drop a collection's preview** when ``bpy.data.libraries.write`` copies it
-  (verified on 5.0.1 and 5.1.2; 4.2, 4.5, 5.2 and 5.3 keep it; Blender's ``collection_copy_data``
-  never copies previews there). On those two the asset is an Empty instancing that collection, whose
-  preview survives: dropped, it gives the same collection instance.
+* **Blender 4.3, 4.4, 5.0 and 5.1 drop a collection's preview** when ``bpy.data.libraries.write``
+  copies it (verified on 4.3.2, Debian trixie's, in its window and in background mode, and on 5.0.1
+  and 5.1.2; 4.4 is not tested and assumed like 4.3; 4.2, 4.5, 5.2 and 5.3 keep it; Blender's
+  ``collection_copy_data`` never copies previews there). On those the asset is an Empty instancing
+  that collection, whose preview survives: dropped, it gives the same collection instance.
 * **Its preview**: the server's ``rendered_image`` (Blender 4.2+ reads Tripo's WebP, PNG and JPEG
   itself, scaled to at most 256 pixels through the Python API: the preview operator crashed); a
   result without one, or one Blender cannot read, gets Blender's own preview of its largest mesh when Blender can
@@ -72,12 +73,13 @@ LIBRARY_NAME = "Tripo"
 AUTHOR = "Tripo"
 #: The data folder (below the extension's user folder) of the default library.
 DEFAULT_FOLDER = "assets"
-#: The instancing Empty's name on 5.0/5.1 when an object already has the result's name (its root).
+#: The instancing Empty's name (where a collection loses its preview: 4.3, 4.4, 5.0, 5.1) when an
+#: object already has the result's name (its root).
 INSTANCER_SUFFIX = " (asset)"
 #: The longest side of a preview read from Tripo's image (Blender's own previews are 256 pixels).
 PREVIEW_PIXELS = 256
 #: Blender versions whose ``libraries.write`` drops a collection's preview (see the module docstring).
-_COLLECTION_PREVIEW_LOST = (5, 0, 0) <= bpy.app.version < (5, 2, 0)
+_COLLECTION_PREVIEW_LOST = (4, 3, 0) <= bpy.app.version < (4, 5, 0) or (5, 0, 0) <= bpy.app.version < (5, 2, 0)
 #: Folders that already said they cannot be written, this session (one note per folder).
 _refused: set[str] = set()
 
@@ -227,8 +229,8 @@ def _detached(roots: Sequence[bpy.types.Object]) -> Iterator[None]:
 @contextmanager
 def _asset_datablock(name: str, objects: Sequence[bpy.types.Object]) -> Iterator[Any]:
     """The datablock to mark and write: a temporary collection named ``name`` holding ``objects``
-    (on 5.0/5.1 an Empty instancing it). Both are removed afterwards; the artist's objects are as
-    they were."""
+    (where a collection loses its preview, an Empty instancing it). Both are removed afterwards;
+    the artist's objects are as they were."""
     members = set(objects)
     roots = [ob for ob in objects if ob.parent not in members]
     with _borrowed_name(bpy.data.collections, name):

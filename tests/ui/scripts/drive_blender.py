@@ -21,6 +21,8 @@ from the repository but this file and the built zip. It
 7. adds a plain Blender mesh (no Tripo tag), right-clicks it and textures it: the add-on exports
    and uploads it and the timers land the result in its place (screenshots of both); then makes a
    concept image with Image First and crops the sidebar showing it;
+   adds the Tripo asset library (the Preferences button's operator) and shows it in an Asset
+   Browser (the 3D view's area, for a moment), screenshotted once the previews are drawn;
 8. points the add-on at a second emulator and starts jobs from the console until the Jobs panel
    holds 30 (some fail: the emulator is told to), then crops the sidebar, scrolled to the panel;
 9. writes what it saw to a JSON file and quits.
@@ -561,6 +563,86 @@ def concept_image() -> Iterator[float]:
     cropped_screenshot("concept_screenshot", 'VIEW_3D', 'UI')
 
 
+def area_box(area: Any) -> list[int]:
+    """(x, y from the top, width, height) of a whole area (header and side regions included)."""
+    window = bpy.context.window_manager.windows[0]
+    return [area.x, window.y + window.height - area.y - area.height, area.width, area.height]
+
+
+def kept_previews(folder: Path) -> dict[str, str]:
+    """Each kept result's name -> the preview the add-on gave it ("server", "generated" or ""),
+    as its index says (one JSON line per asset)."""
+    index = folder / "tripo_assets.jsonl"
+    lines = index.read_text().splitlines() if index.is_file() else []
+    return {record["name"]: record.get("preview", "") for record in map(json.loads, lines)}
+
+
+def picture_share(path: str, box: list[int]) -> float:
+    """The share of ``box`` (x, y from the top, width, height) of the PNG at ``path`` showing the
+    emulator's picture (the test's ``PICTURE_PIXEL`` rule: clearly bluer than red and green)."""
+    import numpy
+
+    image = bpy.data.images.load(path, check_existing=False)
+    try:
+        width, height = image.size
+        pixels = numpy.empty(width * height * 4, dtype=numpy.float32)
+        image.pixels.foreach_get(pixels)
+    finally:
+        bpy.data.images.remove(image)
+    rows = pixels.reshape(height, width, 4)[::-1]  # Blender's rows go bottom up
+    x, y, w, h = box
+    part = rows[y:y + h, x:x + w]
+    red, green, blue = part[..., 0], part[..., 1], part[..., 2]
+    return float(((blue - red > 0.15) & (blue - green > 0.08)).mean())
+
+
+def asset_browser() -> Iterator[float]:
+    """What an artist does to see the kept results: Preferences' **Add the Tripo Library to
+    Blender's Asset Libraries** (its operator), then the big 3D view switched to an Asset Browser
+    on the "Tripo" library, its thumbnails large enough for the names. Blender reads the previews
+    out of the assets' .blend files in a background job, so the area is screenshotted until the
+    results kept with the server's picture show it (or the config's ``preview_timeout`` passed): that is
+    asset_browser.png. Records where its file region is (where the previews are drawn) and turns
+    the area back into the 3D view."""
+    RESULT["asset_library_add"] = run_operator("tripo.asset_library_add")
+    library = sys.modules[ADDON + ".blender.asset_library"]
+    entry = library.registered_entry()
+    folder = library.library_folder()
+    previews = kept_previews(folder)
+    RESULT["asset_library"] = {"entry": entry.name if entry is not None else None,
+                               "blends": sorted(p.name for p in folder.glob("*.blend")), "previews": previews}
+    _, area, _ = view3d()
+    area.ui_type = 'ASSETS'
+    yield from wait_for("the Asset Browser's settings", lambda: area.spaces.active.params is not None, MENU_TIMEOUT)
+    params = area.spaces.active.params  # they exist once the file browser has drawn
+    params.asset_library_reference = entry.name
+    params.display_type = 'THUMBNAIL'
+    params.display_size = CONFIG["asset_thumbnail"]  # large enough that a result's name fits under it
+    RESULT["asset_library"]["shown"] = params.asset_library_reference
+    region = next(r for r in area.regions if r.type == 'WINDOW')
+    box = area_box(area)
+    files_box = [region.x - area.x, (area.y + area.height) - (region.y + region.height), region.width, region.height]
+    # what the server's pictures cover once drawn, at 80 % of a thumbnail each (the test's rule)
+    wanted = sum(kind == "server" for kind in previews.values()) * 0.8 * CONFIG["asset_thumbnail"] ** 2 \
+        / (region.width * region.height)
+    deadline = time.monotonic() + CONFIG["preview_timeout"]
+    share = 0.0
+    while True:
+        area.tag_redraw()
+        yield 0.5
+        subprocess.run(["import", "-window", "root", "-display", CONFIG["display"],
+                        "-crop", "{2}x{3}+{0}+{1}".format(*box), "+repage", CONFIG["asset_browser_screenshot"]],
+                       check=True, timeout=60)
+        share = picture_share(CONFIG["asset_browser_screenshot"], files_box)
+        if share >= wanted or time.monotonic() > deadline:
+            break
+    RESULT.setdefault("crops", {})["asset_browser_screenshot"] = box
+    RESULT["asset_library"].update(files_box=files_box, share_seen=round(share, 4), share_wanted=round(wanted, 4))
+    step(f"asset_browser_screenshot taken ({box}): {RESULT['asset_library']}")
+    area.ui_type = 'VIEW_3D'
+    yield from redrawn()
+
+
 def thirty_jobs() -> Iterator[float]:
     """Fill the Jobs panel to 30 jobs from the console, against a second emulator (the first one's
     request log stays the visit's), wait until they settle and crop the sidebar at the panel."""
@@ -753,6 +835,7 @@ def scenario() -> Iterator[float]:
         yield from texture()
         yield from plain_mesh_texture()
         yield from concept_image()
+        yield from asset_browser()
         yield from texture_dialog()
         yield from thirty_jobs()
         yield from crowd()
