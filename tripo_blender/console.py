@@ -70,7 +70,7 @@ from .rules.account import BalanceInfo, UserError
 from .blender import asset_library, asset_ops, generation
 from .blender.actions import armature_using
 from .blender.concept_images import images_of
-from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
+from .blender.image_inputs import ImageInputError, ImageSlot, concept_task, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.post_process import rig_check
@@ -87,8 +87,8 @@ from .jobs import kind_of
 from .jobs.asset_index import AssetIndex, AssetRecord, matching
 from .jobs.model import thaw
 from .jobs.verify import CHOOSE, Candidate, lookup_of
-from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_DEPTH, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, LOWPOLY,
-                          MULTIVIEW_TO_MODEL, RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE,
+from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_DEPTH, IMAGE_TO_IMAGE, IMAGE_TO_MODEL,
+                          IMAGE_TO_SPLAT, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE,
                           by_console_name)
 from .rules import generate as form
 from .rules.console_api import CONSOLE_NAMES, SUBPACKAGE_CALLS
@@ -703,6 +703,27 @@ def text_to_image(prompt: str, *, name: str | None = None, **options: Any) -> Jo
         raise ValueError("; ".join(problems))
     params = {"prompt": prompt, **{k: v for k, v in options.items() if v is not None}}
     return _start(JobSpec(TEXT_TO_IMAGE.name, params, name=name or form.job_name("TEXT", prompt)))
+
+
+@_short_errors
+def image_to_image(image: ImageInput, prompt: str | None = None, template: str | None = None,
+                   model: str | None = None, *, name: str | None = None, **options: Any) -> Job:
+    """Transform an image (price not published; the row shows the charge): ``template`` is a
+    ready-made change (``"t_pose"``, ``"variants"``, ``"asset_extraction"``… see
+    ``tripo.client.routes.IMAGE_TEMPLATES``), ``prompt`` says what to change (optional with a
+    template). ``image`` is a file path, an http(s) URL, a ``file_…`` upload token, a task id or a
+    ``bpy.types.Image``; a concept image (of :func:`text_to_image` or of this) goes as its task id,
+    uploading nothing. ``job.wait().image`` is the result as a packed ``bpy.types.Image``, and
+    ``job.task_id`` can be the image of :func:`image_to_model`. ``options``:
+    :meth:`TripoClient.image_to_image`'s keywords (``images``: more references, ``size``…)."""
+    _require_main_thread("image_to_image()")
+    source = concept_task(image) if isinstance(image, bpy.types.Image) else None
+    params = {"image": source or _image_input(image, "image"), "prompt": prompt, "template": template, "model": model,
+              **options}
+    params = {k: v for k, v in params.items() if v is not None}
+    if isinstance(params.get("images"), (list, tuple)):
+        params["images"] = [_image_input(v, f"image {i + 2}") for i, v in enumerate(params["images"])]
+    return _start(JobSpec(IMAGE_TO_IMAGE.name, params, name=name or form.edited_image_name(_image_label(image), template)))
 
 
 @_short_errors

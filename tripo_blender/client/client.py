@@ -5,7 +5,7 @@ changed a default, the official SDK 1.0.0's is used and the docstring says so), 
 instead of being a coroutine: the add-on calls it from worker threads, never from Blender's main
 thread. The parameters the official SDK 1.0.0 added to a seed method are here too, keyword-only
 where the seed's positional order would otherwise change. apiv3's own additions are methods of
-their own: ``import_model``, ``mesh_uv``, ``text_to_image``, ``image_to_multiview``,
+their own: ``import_model``, ``mesh_uv``, ``text_to_image``, ``image_to_image``, ``image_to_multiview``,
 ``image_to_depth``, ``list_tasks``, ``get_usage``, ``presign_upload``, ``download_outputs``. ``refine_model`` and
 ``stylize_model`` refuse (Tripo retired them) and send nothing.
 
@@ -498,6 +498,29 @@ class TripoClient:
         list and what each takes — ``aspect_ratio`` the banana models, ``quality`` chat_image_2
         and 2.5, ``background`` chat_image_2.5 — are in :data:`.routes.IMAGE_MODELS`)."""
         return self._send(routes.TEXT_TO_IMAGE, locals())
+
+    def image_to_image(
+        self,
+        image: str | os.PathLike[str] | None = None,
+        prompt: str | None = None,
+        template: str | None = None,
+        model: str | None = None,
+        *,
+        images: Sequence[str | os.PathLike[str]] | None = None,
+        size: str | None = None,
+        aspect_ratio: str | None = None,
+        output_format: str | None = None,
+        quality: str | None = None,
+        background: str | None = None,
+    ) -> str:
+        """Transform an image (``POST /v3/generation/image-to-image``): ``image`` is a path
+        (uploaded first), URL, ``file_…`` token or the id of an image task (a concept image: Tripo
+        reuses it, nothing is uploaded); ``images`` more references. ``prompt`` says what to change
+        and may be left out with a ``template`` (``t_pose``, ``variants``… :data:`.routes.IMAGE_TEMPLATES`).
+        ``model``: an image model (server default ``seedream_v5``, which takes at most 4 images).
+        The finished task's ``output.generated_image`` is its URL. Raises ValueError before
+        anything is uploaded when no image or neither prompt nor template is given."""
+        return self._send(routes.IMAGE_TO_IMAGE, locals())
 
     def image_to_multiview(self, image: str | os.PathLike[str]) -> str:
         """Front, left, back and right views of one image (``POST /v3/generation/image-to-multiview``);

@@ -24,7 +24,8 @@ __all__ = [
     "Landing", "Kind", "KINDS", "FOLLOW_KIND", "RETIRED_KINDS", "SOURCE_PARAM", "MODEL_OUTPUTS", "THUMBNAIL_OUTPUT",
     "VIEW_OUTPUTS",
     "GENERATED_TYPES", "FILE_TOKEN_KINDS", "TASK_ONLY_KINDS", "PARTS_KINDS", "IMPORTED_TYPE", "Retired",
-    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_MULTIVIEW", "IMAGE_TO_DEPTH",
+    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_IMAGE", "IMAGE_TO_MULTIVIEW",
+    "IMAGE_TO_DEPTH",
     "IMAGE_TO_SPLAT", "SPLAT_OUTPUT", "TEXTURE", "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT", "COMPLETE",
     "LOWPOLY", "SMART_UV", "FOLLOW", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
 ]
@@ -132,6 +133,8 @@ def _image(route: Route, verb: str, price: pricing.Rule, outputs: tuple[str, ...
 
 
 TEXT_TO_IMAGE = _image(routes.TEXT_TO_IMAGE, "Image", pricing.flat(5), ("generated_image",), in_console=True)
+# price unpublished (wire reference §8.1); lands like a concept image, and its task id is an image too
+IMAGE_TO_IMAGE = _image(routes.IMAGE_TO_IMAGE, "Image", pricing.unknown, ("generated_image",), in_console=True)
 # no console function: the panel's "Views From One Image" (a script uses the client)
 IMAGE_TO_MULTIVIEW = _image(routes.IMAGE_TO_MULTIVIEW, "Views", pricing.flat(10), VIEW_OUTPUTS, in_console=False)
 # price unpublished; lands as a Blender image (the depth map) for now
@@ -177,7 +180,7 @@ SMART_UV = _post(routes.MESH_UV, "UV", "smart_uv", Landing.REPLACE, pricing.unkn
 FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND,
               outputs=(MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT, SPLAT_OUTPUT))
 
-_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, IMAGE_TO_DEPTH, IMAGE_TO_SPLAT, TEXTURE,
+_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_IMAGE, IMAGE_TO_MULTIVIEW, IMAGE_TO_DEPTH, IMAGE_TO_SPLAT, TEXTURE,
                           CHECK_RIGGABLE,
                           RIG, RETARGET, CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
 
