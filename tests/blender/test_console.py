@@ -373,6 +373,29 @@ def test_image_to_image_lands_a_blender_image_from_a_concept_image_without_uploa
     assert len(created(ready, "generate_image")) == 2, "refused before sending"
 
 
+def test_smart_segment_of_an_object_replaces_it_and_of_an_image_lands_parts_at_the_cursor(
+        tripo: ModuleType, ready: Emulator) -> None:
+    fox = tripo.text_to_model("a fox").wait(WAIT)
+    parts = tripo.smart_segment(fox.objects[0], hint="legs apart", granularity="coarse").wait(WAIT)
+    (body,) = [r.json for r in created(ready, "smart_segment")]
+    assert (body["input"], body["seg_type"], body["hint"], body["granularity"]) == \
+        (fox.task_id, "model", "legs apart", "coarse")
+    assert len(body["transform"]) == 16, "a model goes with its transform (the identity)"
+    assert {ob.get("tripo_part_name") for ob in parts.objects if ob.type == 'MESH'} >= {"head", "legs"}
+    assert all(ob.hide_get() for ob in fox.objects), "the parts took the model's place"
+
+    concept = tripo.text_to_image("a robot").wait(WAIT).image
+    robot = tripo.smart_segment(concept, location=(4.0, 0.0, 0.0)).wait(WAIT)
+    (_, second) = [r.json for r in created(ready, "smart_segment")]
+    assert second == {"input": concept["tripo_task_id"], "seg_type": "image"}, "the concept's task, no transform"
+    assert robot.name == "a robot parts" and robot.objects
+    root = next(ob for ob in robot.objects if ob.parent is None)
+    assert tuple(root.location) == pytest.approx((4.0, 0.0, 0.0)), "a new model, at the location asked"
+    with pytest.raises(ValueError, match="granularity must be one of coarse, medium, fine"):
+        tripo.smart_segment(concept, granularity="detailed")
+    assert len(created(ready, "smart_segment")) == 2
+
+
 def test_p2_quad_is_sent_and_lands_as_fbx(tripo: ModuleType, ready: Emulator) -> None:
     """Quad is P2's (Tripo's JS SDK): sent, and the FBX Tripo makes lands (its extension from the URL)."""
     job = tripo.text_to_model("a crate", model_version="P2-20260801", quad=True).wait(WAIT)

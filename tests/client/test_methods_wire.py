@@ -316,6 +316,22 @@ def test_image_to_image_reuses_a_concept_task_and_refuses_a_missing_image_before
     assert len(emulator.requests) == before, "nothing was uploaded or sent"
 
 
+def test_smart_segment_fills_seg_type_and_the_identity_transform(client: TripoClient, emulator: Emulator,
+                                                                 model_id: str) -> None:
+    parts = finished(client, client.smart_segment(model_id, granularity="medium"))
+    body = sent_body(emulator)
+    assert (body["input"], body["seg_type"], body["granularity"]) == (model_id, "model", "medium")
+    assert body["transform"] == [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    assert parts.type == "smart_segment" and parts.output.model_url
+    finished(client, client.mesh_completion(parts.task_id))  # taken like a segmentation
+    finished(client, client.smart_segment(image=str(ROCKET), hint="the fins"))
+    assert {k: v for k, v in sent_body(emulator).items() if k != "input"} == {"seg_type": "image", "hint": "the fins"}
+    before = len(emulator.requests)
+    with pytest.raises(ValueError, match="not both"):
+        client.smart_segment(model_id, image=str(ROCKET))
+    assert len(emulator.requests) == before, "refused before the upload"
+
+
 def test_segment_complete_lowpoly_uv_convert(client: TripoClient, model_id: str) -> None:
     segmented = finished(client, client.mesh_segmentation(model_id))
     assert finished(client, client.mesh_completion(segmented.task_id, completion_mode="quick_cap")).output.model_url

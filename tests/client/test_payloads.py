@@ -231,6 +231,27 @@ def test_image_to_image_from_the_record() -> None:
 # --------------------------------------------------------------------------- post-processing
 
 
+def test_smart_segment_from_the_record() -> None:
+    """R20 (wire reference §3.6): ``seg_type`` says which input ``input`` is; a model needs its
+    transform (16 numbers); granularity is coarse, medium or fine."""
+    identity = list(r.IDENTITY_TRANSFORM)
+    request = req(r.SMART_SEGMENT, original_model_task_id=TASK, seg_type="model", transform=identity, hint="arms")
+    assert (request.route, request.body) == ("/v3/mesh/smartsegment", {"input": TASK, "seg_type": "model",
+                                                                       "hint": "arms", "transform": identity})
+    assert req(r.SMART_SEGMENT, image="file_x", seg_type="image", granularity="fine").body == \
+        {"input": "file_x", "seg_type": "image", "granularity": "fine"}
+    for values, refusal in (({"seg_type": "model", "transform": identity}, "a model .* or an image"),
+                            ({"image": "file_x", "original_model_task_id": TASK, "seg_type": "image"}, "not both"),
+                            ({"image": "file_x", "seg_type": "model"}, "seg_type must be 'image'"),
+                            ({"original_model_task_id": TASK, "seg_type": "model"}, "transform .* is required"),
+                            ({"original_model_task_id": TASK, "seg_type": "model", "transform": [1.0] * 15},
+                             "16 finite numbers"),
+                            ({"image": "file_x", "seg_type": "image", "granularity": "detailed"},
+                             "granularity must be one of coarse, medium, fine")):
+        with pytest.raises(ValueError, match=refusal):
+            req(r.SMART_SEGMENT, **values)
+
+
 def test_texture_model_bodies() -> None:
     request = req(r.TEXTURE, original_model_task_id=TASK)
     assert (request.route, request.body) == ("/v3/models/texture", {"input": TASK, "model": "v2.5-20250123"})

@@ -673,6 +673,28 @@ class TripoClient:
         ``split_by_connectivity``."""
         return self._send(routes.SEGMENT, locals())
 
+    def smart_segment(
+        self,
+        original_model_task_id: str | os.PathLike[str] | None = None,
+        image: str | os.PathLike[str] | None = None,
+        seg_type: str | None = None,
+        granularity: str | None = None,
+        hint: str | None = None,
+        transform: Sequence[float] | None = None,
+    ) -> str:
+        """Split a model — or an image, which Tripo first makes a model of — into named parts
+        (``POST /v3/mesh/smartsegment``; not in Tripo's SDK). Give one source: a model (task id,
+        GLB file or token) or an image (path, URL, token or task id). ``seg_type`` says which and
+        defaults to the one given; a model's ``transform`` (16 numbers, column-major) defaults to
+        the identity (the model as its file holds it). ``granularity``: ``coarse``, ``medium``
+        (Tripo's default) or ``fine``; ``hint``: what to split it into, in words. The result is
+        a segmentation: Complete Parts and the others take its task id."""
+        if seg_type is None:
+            seg_type = "image" if image is not None and original_model_task_id is None else "model"
+        if seg_type == "model" and transform is None:
+            transform = list(routes.IDENTITY_TRANSFORM)
+        return self._send(routes.SMART_SEGMENT, locals())
+
     def mesh_completion(
         self,
         original_model_task_id: str,

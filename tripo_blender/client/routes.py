@@ -30,6 +30,7 @@ disagree, the reading taken is the one below, and the dispute is in the field:
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -44,9 +45,10 @@ from .schema import Choice, Dispute, Field, Gate, Route, Version, build
 __all__ = [
     "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_IMAGE", "IMAGE_TO_MULTIVIEW",
     "EDIT_MULTIVIEW", "IMAGE_TO_SPLAT", "IMAGE_TO_DEPTH", "TEXTURE", "CONVERT", "IMPORT", "RIG_CHECK", "RIG",
-    "RETARGET", "SEGMENT", "COMPLETE", "DECIMATE", "MESH_UV", "GENERATION_ROUTES", "ROUTES", "PATHS",
-    "IMAGE_MODELS", "IMAGE_CAPS", "IMAGE_TEMPLATES", "generation_version", "by_method", "face_limit_range", "input_refs", "resolved",
-    "check", "check_known", "create_task_request", "signature_problems",
+    "RETARGET", "SEGMENT", "SMART_SEGMENT", "IDENTITY_TRANSFORM", "COMPLETE", "DECIMATE", "MESH_UV",
+    "GENERATION_ROUTES", "ROUTES", "PATHS", "IMAGE_MODELS", "IMAGE_CAPS", "IMAGE_TEMPLATES", "generation_version",
+    "by_method", "face_limit_range", "input_refs", "resolved", "check", "check_known", "create_task_request",
+    "signature_problems",
 ]
 
 _SEED = "Same seed and options give the same result. 0 = random"
@@ -476,6 +478,56 @@ SEGMENT = Route(
     (Version(versions.SEGMENTATION_V2, "v2.0", "adds granularity and splitting by connectivity"),
      Version(versions.SEGMENTATION_DEFAULT, "v1.0", "Tripo's default")),
     server_version=versions.SEGMENTATION_DEFAULT, model_word="segmentation model")
+#: Smart segmentation's ``transform`` when none is given: the identity, i.e. the model as its file
+#: holds it. Tripo documents the field only as "16 floats, column-major, required with seg_type
+#: model" (wire reference §3.6), not what it changes.
+IDENTITY_TRANSFORM = (1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+_SEG_SOURCES = {"model": "original_model_task_id", "image": "image"}
+
+
+def _smart_segment_source(values: Mapping[str, Any]) -> str | None:
+    """One source, and ``seg_type`` saying which (the service reads the one ``input`` by it)."""
+    given = [kind for kind, name in _SEG_SOURCES.items() if values.get(name) is not None]
+    if len(given) != 1:
+        return ("Give smart_segment a model or an image, not both." if given else "Give smart_segment a model "
+                "(original_model_task_id: a task id, a GLB file or its token) or an image.")
+    if values.get("seg_type") is not None and values["seg_type"] != given[0]:
+        return f"seg_type must be {given[0]!r} for the {given[0]} given (it says which input Tripo reads)."
+    return None
+
+
+def _transform(values: Mapping[str, Any]) -> str | None:
+    """A model needs its transform: 16 finite numbers (a 4×4 matrix, column-major)."""
+    value = values.get("transform")
+    if value is None:
+        return "transform (16 numbers, a 4×4 matrix column-major) is required with seg_type='model'." \
+            if values.get("seg_type") == "model" else None
+    numbers = list(value) if isinstance(value, (list, tuple)) else []
+    if len(numbers) != 16 or not all(isinstance(n, (int, float)) and not isinstance(n, bool) and
+                                     math.isfinite(n) for n in numbers):
+        return "transform must be 16 finite numbers (a 4×4 matrix, column-major)."
+    return None
+
+
+#: Smart segmentation (R20, not in the SDK): a model — or an image, which Tripo first makes a model
+#: of — split into named parts, like Segment's. Its task type is not published (wire reference §7
+#: #13): ``smart_segment`` is this add-on's name for it.
+SMART_SEGMENT = Route(
+    "smart_segment", "/v3/mesh/smartsegment",
+    (Field("original_model_task_id", "input", None, "Source", "The model to split: a task id, or a GLB file or its "
+           "token", wire="input", input="model"),
+     _image(required=False, description="An image: Tripo makes a model of it, then splits that"),
+     Field("seg_type", "choice", None, "Source Type", "Which input is given", required=True,
+           choices=(Choice("model", "Model", "Split a model"), Choice("image", "Image", "Make a model of an image, "
+                                                                       "then split it"))),
+     Field("granularity", "choice", None, "Granularity", "How finely the model is split (default: medium)",
+           choices=(Choice("coarse", "Coarse", "2–3 large parts (a person, the clothes)"),
+                    Choice("medium", "Medium", "4–8 objects or parts (top, trousers, shoes, bag)"),
+                    Choice("fine", "Fine", "9–52 small parts (face, hair, each arm)"))),
+     Field("hint", "text", None, "Hint", "What to split it into, in words (optional)"),
+     Field("transform", "object", None, "Transform", "The model's 4×4 matrix, 16 numbers column-major (needed with "
+           "a model)")),
+    "smart_segment", "Smart Segment", rules=(_smart_segment_source, _transform))
 COMPLETE = Route(
     "mesh_completion", "/v3/mesh/complete",
     (_source(kind="task"),
@@ -522,7 +574,7 @@ MESH_UV = Route(
 
 _ALL: tuple[Route, ...] = (TEXT_TO_MODEL, IMAGE_TO_MODEL, MULTIVIEW_TO_MODEL, TEXT_TO_IMAGE, IMAGE_TO_IMAGE,
                            IMAGE_TO_MULTIVIEW, EDIT_MULTIVIEW, IMAGE_TO_SPLAT, IMAGE_TO_DEPTH, TEXTURE, CONVERT, IMPORT,
-                           RIG_CHECK, RIG, RETARGET, SEGMENT, COMPLETE, DECIMATE, MESH_UV)
+                           RIG_CHECK, RIG, RETARGET, SEGMENT, SMART_SEGMENT, COMPLETE, DECIMATE, MESH_UV)
 #: Every route by the task type apiv3 reports (``create_task`` routes a hand-written body by it).
 ROUTES: Mapping[str, Route] = {route.task_type: route for route in _ALL}
 #: The apiv3 path of each task type.
