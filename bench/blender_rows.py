@@ -10,7 +10,7 @@ that keeps a timer ticking with nothing to do costs every idle Blender session; 
 paid at every start.
 
 * **draw**: ``TRIPO_PT_jobs.draw`` with 0, 10, 100, 500, 5,000 jobs in the view (a mix of
-  running, done and failed), against a recording layout whose every method returns itself (the
+  running, waiting to be sent (in the runner's line, up to its 500), done and failed), against a recording layout whose every method returns itself (the
   Python side of drawing; Blender's own C layout work is not in either figure). Baseline: the
   same panel with no job ("an empty panel"). p50/p99/max of redraws with nothing changed (most
   redraws: the panel keeps its listing), and **after a change**: a job changes state right before
@@ -51,7 +51,9 @@ from _common import ROOT, percentile, print_table
 REPO_MODULE = "tripo_bench"
 ADDON_ID = "tripo_blender"
 ADDON_MODULE = f"bl_ext.{REPO_MODULE}.{ADDON_ID}"
-STATES = ("running", "done", "failed", "done", "done")
+STATES = ("running", "pending", "done", "failed", "done", "done")
+#: Jobs waiting to be sent at most (the runner's ``max_waiting``): the pending ones in line.
+MAX_WAITING = 500
 
 
 class Layout:
@@ -213,6 +215,8 @@ def draw_row(counts: list[int], draws: int) -> dict[str, Any]:
             runtime._view.put(jobs_mod.Job(
                 id=f"bench-{i}", spec=jobs_mod.JobSpec("text_to_model", {"prompt": f"cat {i}"}, name=f"Cat {i}"),
                 state=jobs_mod.JobState(state), created_at=now - i, updated_at=now - i, revision=1, **extra))
+        waiting = [f"bench-{i}" for i in reversed(range(count)) if STATES[i % len(STATES)] == "pending"]
+        runtime._view.set_send_order(waiting[:MAX_WAITING], "Parallel Jobs 3")  # as the pump keeps it
         layout = Layout()
         holder = type("PanelSelf", (), {"layout": layout})()
         def draw() -> None:

@@ -251,3 +251,51 @@ def test_the_export_leaves_the_window_on_the_artists_scene(rt: Any, online: Emul
     finally:
         window.scene = first
         bpy.data.scenes.remove(mine)
+
+
+class _RecordingWindow:
+    """Stands in for the artist's window (the bpy module has none): records the cursor calls."""
+
+    def __init__(self, calls: list[tuple[str, ...]]) -> None:
+        self.calls = calls
+
+    def cursor_modal_set(self, cursor: str) -> None:
+        self.calls.append(("set", cursor))
+
+    def cursor_modal_restore(self) -> None:
+        self.calls.append(("restore",))
+
+
+def test_the_mesh_read_runs_under_the_wait_cursor_and_a_failed_read_restores_it(
+        rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22.14: Texture on a huge mesh holds the main thread while the mesh is read; the wait
+    cursor says so, and the artist's cursor comes back whatever the read does (a mesh that cannot
+    be read must not leave Blender looking busy)."""
+    mesh_export = addon_module("blender.mesh_export")
+    calls: list[tuple[str, ...]] = []
+    monkeypatch.setattr(mesh_export, "_window", lambda: _RecordingWindow(calls))
+    seen: list[list[tuple[str, ...]]] = []
+    real_read = mesh_export.read_scene
+
+    def read(*args: Any) -> Any:
+        seen.append(list(calls))
+        return real_read(*args)
+
+    monkeypatch.setattr(mesh_export, "read_scene", read)
+    monkey = subdivided_monkey(clean_scene)
+    select(monkey)
+    assert bpy.ops.tripo.texture(text_prompt="rusty metal", placement="KEEP_BOTH") == {'FINISHED'}
+    assert seen == [[("set", "WAIT")]], "the read ran under the wait cursor"
+    assert calls == [("set", "WAIT"), ("restore",)]
+
+    calls.clear()
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a polygon with a vertex twice")
+
+    monkeypatch.setattr(mesh_export, "read_scene", broken)
+    sent = len(created(online))
+    with pytest.raises(RuntimeError, match="could not be read for upload"):
+        bpy.ops.tripo.texture(text_prompt="rusty metal", placement="KEEP_BOTH")
+    assert calls == [("set", "WAIT"), ("restore",)], "restored though the read raised"
+    assert len(created(online)) == sent, "nothing sent"

@@ -1,6 +1,6 @@
 """The Jobs panel: what each job state draws, and what its buttons do.
 
-Drawing is checked with a recording layout (blender-notes §4); the operators run for real
+Drawing is checked with a recording layout (docs/blender-notes.md#testing); the operators run for real
 against the emulator where they act on jobs.
 """
 
@@ -741,3 +741,99 @@ def test_a_name_shortened_in_the_middle_keeps_its_start_and_its_end(name: str) -
     assert measure.fits(shown) and tail, shown
     assert name.startswith(head) and name.endswith(tail), shown
     assert head and (" " not in name or name.split(" ")[0] in head.split(" ")), "a first word stays whole"
+
+
+def _status_of(layout: MagicMock, name: str) -> tuple[str, str]:
+    """(icon beside the name, status line) of the row named ``name``."""
+    calls = [c for c in layout.mock_calls if c[0].split(".")[-1] in ("label", "progress")]
+    for index, call in enumerate(calls[:-1]):
+        if call[0].endswith("label") and call.kwargs.get("text") == name:
+            return call.kwargs.get("icon", ""), calls[index + 1].kwargs.get("text", "")
+    raise AssertionError(f"no row named {name!r}")
+
+
+def test_a_crowd_says_each_waiting_jobs_place_and_the_summary_counts_it(rt: Any, online: Emulator, prefs: Any,
+                                                                         clean_scene: Any, job_list: Any) -> None:
+    """Parallel Jobs 3, twelve jobs sent: three run, nine wait. Each waiting row says its place in
+    the order they will really be sent (the 1st one is the next POST Tripo receives), no empty bar,
+    another icon than a stuck job's clock; the summary above counts them."""
+    prefs.parallel_jobs = 3
+    online.plan_runs([2.0, 600.0, 600.0])
+    online.set_timing(run_seconds=600.0)
+    for failed in ("Broken 1", "Broken 2"):  # older failures from earlier in the session
+        rt._view.put(make_job("failed", name=failed, created_at=1000.0, error=addon_module("jobs").JobError("no")))
+    jobs = [rt.submit(spec(f"a statue number {n}", name=f"Statue {n:02d}")) for n in range(12)]
+
+    def crowd() -> bool:
+        states = [rt.job(j.id).state.value for j in jobs]
+        return states.count("running") == 3 and states.count("pending") == 9
+
+    pump_until(rt, crowd, what="three running, nine waiting")
+    layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
+    texts = label_texts(layout)
+    assert texts[0] == "3 running · 9 waiting · 2 failed", texts[:3]
+    for n in range(3, 12):
+        assert _status_of(layout, f"Statue {n:02d}") == ('PAUSE', f"Waiting for a free slot ({job_list.ordinal(n - 2)} "
+                                                                  "of 9 · Parallel Jobs 3)")
+    assert len(_progress_calls(layout)) == 1, "one bar on the page (Statue 02 runs); none for the waiting rows"
+    assert "Waiting to be sent" not in drawn_texts(layout)
+
+    assert bpy.ops.tripo.job_cancel(job_id=jobs[4].id) == {'FINISHED'}  # "2nd of 9" stops waiting
+    layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
+    assert label_texts(layout)[0] == "3 running · 8 waiting · 2 failed"
+    assert _status_of(layout, "Statue 03")[1] == "Waiting for a free slot (1st of 8 · Parallel Jobs 3)"
+    assert _status_of(layout, "Statue 05")[1] == "Waiting for a free slot (2nd of 8 · Parallel Jobs 3)"
+
+    # the first job's task finishes: the one that said "1st of 8" is the next request Tripo gets
+    pump_until(rt, lambda: len(created(online)) == 4, what="a fourth job sent")
+    assert created(online)[3].json["prompt"] == "a statue number 3"
+    pump_job(rt, jobs[0].id, "done")
+    pump_until(rt, lambda: _status_of(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()), "Statue 11")[1]
+               == "Waiting for a free slot (7th of 7 · Parallel Jobs 3)", what="the line moved up")
+    assert label_texts(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))[0] == "3 running · 7 waiting · 2 failed"
+
+
+@pytest.mark.parametrize(("counts", "waiting", "held", "text"), [
+    ({"running": 3, "pending": 9, "failed": 2}, 9, False, "3 running · 9 waiting · 2 failed"),
+    ({"queued": 1, "importing": 1, "done": 5, "cancelled": 1}, 0, True, "1 running · 1 ready to land"),
+    ({"importing": 1, "uncertain": 1}, 0, False, "1 running · 1 uncertain"),
+    ({"pending": 2}, 1, False, "1 running · 1 waiting"),  # one pending job a worker already holds
+    ({"done": 4}, 0, False, ""),
+])
+def test_the_summary_names_only_what_is_there_in_plain_words(job_list: Any, counts: dict[str, int], waiting: int,
+                                                             held: bool, text: str) -> None:
+    states = addon_module("jobs").JobState
+    line = addon_module("blender.waiting_line")
+    assert line.summary_text({states(k): v for k, v in counts.items()}, waiting, held) == text
+
+
+def test_a_waiting_note_that_says_more_leads_its_place(job_list: Any) -> None:
+    place = addon_module("blender.waiting_line").Place(1, 4, "Parallel Jobs 3")
+    job = make_job("pending", note="waiting for a free slot (about 30 s)")
+    assert job_list.row_status(job, place=place) == job_list.RowStatus(
+        "Waiting for a free slot (about 30 s); 1st of 4 · Parallel Jobs 3", None, 'PAUSE')
+    assert job_list.row_status(make_job("pending", note="waiting to be sent")).icon == 'TIME', "not in line: as before"
+
+
+def test_places_follow_the_line_and_the_jobs_in_it_between_pump_ticks(rt: Any, job_list: Any) -> None:
+    """The places are kept between redraws (a redraw of 5,000 jobs must not rebuild them): a job
+    leaving the line (a worker took it) moves the others up at once; a change of a job that is not
+    in line keeps them; a new line from the runner replaces them."""
+    jobs = addon_module("jobs")
+    waiting = [make_job("pending", name=f"Wait {n}", id=f"w{n}", created_at=1000.0 + n) for n in range(3)]
+    running = make_job("running", name="Runs", id="r", created_at=999.0, task_id="t1", progress=10)
+    for job in (*waiting, running):
+        rt._view.put(job)
+    rt._view.set_send_order(["w0", "w1", "w2"], "Parallel Jobs 1")
+
+    def status(name: str) -> str:
+        return _status_of(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()), name)[1]
+
+    assert status("Wait 2") == "Waiting for a free slot (3rd of 3 · Parallel Jobs 1)"
+    rt._view.put(dataclasses.replace(running, state=jobs.JobState.DOWNLOADING, revision=2))
+    assert status("Wait 2") == "Waiting for a free slot (3rd of 3 · Parallel Jobs 1)", "a job not in line"
+    rt._view.put(dataclasses.replace(waiting[0], state=jobs.JobState.SUBMITTING, revision=2))
+    assert status("Wait 2") == "Waiting for a free slot (2nd of 2 · Parallel Jobs 1)", "the first one was taken"
+    rt._view.set_send_order(["w2", "w1"], "Parallel Jobs 2")
+    assert status("Wait 2") == "Waiting for a free slot (1st of 2 · Parallel Jobs 2)"
+    assert "2 running · 2 waiting" in label_texts(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))

@@ -232,7 +232,7 @@ def test_image_to_image_from_the_record() -> None:
 
 
 def test_smart_segment_from_the_record() -> None:
-    """R20 (wire reference §3.6): ``seg_type`` says which input ``input`` is; a model needs its
+    """Smart segment (docs/apiv3.md#post-processes): ``seg_type`` says which input ``input`` is; a model needs its
     transform (16 numbers); granularity is coarse, medium or fine."""
     identity = list(r.IDENTITY_TRANSFORM)
     request = req(r.SMART_SEGMENT, original_model_task_id=TASK, seg_type="model", transform=identity, hint="arms")

@@ -90,7 +90,7 @@ def test_a_type_field_in_the_body_is_ignored(api: Caller) -> None:
 
 def test_smart_segment_reads_its_input_by_seg_type_and_a_model_needs_its_transform(api: Caller,
                                                                                     sources: Sources) -> None:
-    """R20: ``seg_type`` says whether ``input`` is an image or a model; a model needs 16 numbers."""
+    """Smart segment: ``seg_type`` says whether ``input`` is an image or a model; a model needs 16 numbers."""
     identity = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
     assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "model"}))[0] == 400
     assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "model",

@@ -98,6 +98,29 @@ def test_front_requeue_keeps_the_place_and_discard_removes() -> None:
     assert s.waiting() == ["c", "b"]
 
 
+def test_send_order_is_the_order_workers_take_the_posts_in() -> None:
+    """The order a waiting row's place ("4th of 9") is told from: the POSTs workers will take,
+    in the order they take them. A refused POST requeued at the front with its Retry-After goes
+    after those runnable now; a job that only tracks its task is not waiting to be sent."""
+    clock = FakeClock()
+    s = Scheduler(max_in_flight=10, clock=clock)
+    for name in ("a", "b", "c"):
+        s.add(name, post=True)
+    s.add("refused", post=True, delay=5.0, front=True)
+    s.add("track", post=False)
+    order = s.send_order()
+    assert order == ["a", "b", "c", "refused"]
+    taken = []
+    while len(taken) < 5:
+        ticket = s._pick()[0]
+        if ticket is None:
+            clock.now += 1.0
+            continue
+        taken.append(s.take().job_id)  # type: ignore[union-attr]
+    assert [name for name in taken if name != "track"] == order
+    assert s.send_order() == []
+
+
 def test_retire_and_close_release_blocked_workers() -> None:
     s = Scheduler(max_in_flight=1)
     results: list[object] = []

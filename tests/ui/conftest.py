@@ -61,9 +61,12 @@ SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "conte
 CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
          "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png",
          "failed_jobs_screenshot": "failed_jobs.png", "offline_screenshot": "offline.png",
-         "multiview_screenshot": "multiview.png", "cut_sample_screenshot": "cut_sample.png"}
+         "multiview_screenshot": "multiview.png", "image_mode_screenshot": "image_mode.png",
+         "cut_sample_screenshot": "cut_sample.png", "crowd_screenshot": "crowd.png"}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
+CROWD_JOBS = 6  # jobs sent at once for crowd.png, with Parallel Jobs at CROWD_PARALLEL: half wait
+CROWD_PARALLEL = 3
 
 
 @dataclass
@@ -162,7 +165,8 @@ def screenshot_stats(root: Path, image: Path) -> dict[str, float]:
     return {"width": int(width), "height": int(height), "colours": int(colours), "deviation": float(deviation)}
 
 
-def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str, jobs_emulator: Emulator) -> None:
+def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str, jobs_emulator: Emulator,
+                 crowd_emulator: Emulator) -> None:
     """What the script needs to know (paths as seen inside the chroot)."""
     config = {
         "zip": inside(root, build_zip(run_dir)),
@@ -170,6 +174,9 @@ def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str, jo
         "api_base_url": emulator.base_url,
         "jobs_api_base_url": jobs_emulator.base_url,
         "jobs_wanted": JOBS_WANTED,
+        "crowd_api_base_url": crowd_emulator.base_url,
+        "crowd_jobs": CROWD_JOBS,
+        "crowd_parallel": CROWD_PARALLEL,
         "display": display,
         "prompt": PROMPT,
         "import_timeout": IMPORT_TIMEOUT,
@@ -229,8 +236,14 @@ def run_folder(stack: contextlib.ExitStack, root: Path, prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def ui_emulator() -> Iterator[Emulator]:
-    """The emulator Blender talks to; kept for the whole session so tests can read its log."""
+    """The emulator Blender talks to; kept for the whole session so tests can read its log.
+
+    It answers in the shapes Tripo's other official SDKs document (issue 21): the task list as an
+    array (JS, Go and Rust typing, no ``missed``) and a retarget of several animations with one
+    file per animation (``output.model_urls``), so the window's visit proves the add-on under both."""
     with Emulator(queue_seconds=0.0, run_seconds=0.0) as emu:
+        emu.variants.task_list = "array"
+        emu.retarget_files = "model_urls"
         yield emu
 
 
@@ -244,7 +257,15 @@ def jobs_emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture(scope="session")
-def visit(ui_emulator: Emulator, jobs_emulator: Emulator) -> Iterator[Visit]:
+def crowd_emulator() -> Iterator[Emulator]:
+    """A third emulator whose tasks run for ten minutes: the crowd of crowd.png keeps running
+    (and waiting) while it is screenshotted."""
+    with Emulator(queue_seconds=0.0, run_seconds=600.0) as emu:
+        yield emu
+
+
+@pytest.fixture(scope="session")
+def visit(ui_emulator: Emulator, jobs_emulator: Emulator, crowd_emulator: Emulator) -> Iterator[Visit]:
     """Run Blender once; skip everything when this machine cannot host Debian's Blender."""
     with contextlib.ExitStack() as stack:
         root = enter_debian_root(stack)
@@ -253,7 +274,7 @@ def visit(ui_emulator: Emulator, jobs_emulator: Emulator) -> Iterator[Visit]:
             (OUT_DIR / stale).unlink(missing_ok=True)
         run_dir = run_folder(stack, root, "tripo-ui-")
         display = stack.enter_context(xvfb(root, OUT_DIR / "xvfb.log"))
-        write_config(run_dir, root, ui_emulator, display, jobs_emulator)
+        write_config(run_dir, root, ui_emulator, display, jobs_emulator, crowd_emulator)
         blender_started = time.monotonic()
         returncode = run_blender(root, run_dir, display, OUT_DIR / "blender.log")
         _timings["blender"] = time.monotonic() - blender_started

@@ -16,7 +16,7 @@ from typing import Any
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .conftest import CROPS, JOBS_FAILING, JOBS_WANTED, RELEASE, SCREEN, SCREENSHOTS, SYSTEM_REQUESTS, Visit
+from .conftest import CROPS, CROWD_JOBS, CROWD_PARALLEL, JOBS_FAILING, JOBS_WANTED, RELEASE, SCREEN, SCREENSHOTS, SYSTEM_REQUESTS, Visit
 
 # Fewer colours than this is a blank or nearly blank screen; Blender's UI alone has hundreds.
 MIN_SCREEN_COLOURS = 64
@@ -185,6 +185,9 @@ def test_retarget_adds_walk_and_run_to_the_same_armature(visit: Visit, ui_emulat
     assert retarget["input"] == tasks_of_type(ui_emulator, "animate_rig")[0]
     requested = retarget.get("animations") or [retarget.get("animation")]
     assert sorted(requested) == ["preset:run", "preset:walk"]
+    [task_id] = tasks_of_type(ui_emulator, "animate_retarget")
+    output = ui_emulator.tasks[task_id]["output"]
+    assert len(output["model_urls"]) == 2 and "model_url" not in output, "answered with one file per animation"
     assert animated["armatures"] == [result["rigged"]["armature"]], "the retarget left a second character"
     assert sorted(map(preset_of, animated["track_actions"])) == ["run", "walk"]
     assert preset_of(animated["active_action"]) == "walk"
@@ -223,6 +226,22 @@ def test_jobs_panel_fills_to_thirty_jobs(visit: Visit, jobs_emulator: Emulator) 
     assert len(jobs_emulator.requests_to("POST", ROUTES["text_to_model"])) == panel["started"]
     assert panel["states"].get("failed") == JOBS_FAILING
     assert panel["states"].get("done") == JOBS_WANTED - JOBS_FAILING
+
+
+def test_a_crowd_says_where_each_waiting_job_stands(visit: Visit, crowd_emulator: Emulator) -> None:
+    """Parallel Jobs 3, six jobs sent at once (crowd.png): three run on Tripo, three wait in line,
+    each saying its place in the order they will be sent, under its own icon, with no bar; the
+    summary above the rows counts them. Only the three running were sent."""
+    crowd = visit.result.get("crowd")
+    assert crowd, steps_of(visit) + "\n" + "\n".join(visit.result.get("jobs", []))
+    waiting = CROWD_JOBS - CROWD_PARALLEL
+    assert crowd["states"] == ["running"] * CROWD_PARALLEL + ["pending"] * waiting
+    assert crowd["rows"][CROWD_PARALLEL:] == [
+        f"Waiting for a free slot ({place} of {waiting} · Parallel Jobs {CROWD_PARALLEL})"
+        for place in ("1st", "2nd", "3rd")[:waiting]]
+    assert set(crowd["icons"][CROWD_PARALLEL:]) == {"PAUSE"}
+    assert crowd["summary"] == f"{CROWD_PARALLEL} running · {waiting} waiting · {JOBS_FAILING} failed"
+    assert len(crowd_emulator.requests_to("POST", ROUTES["text_to_model"])) == CROWD_PARALLEL
 
 
 def test_a_plain_blender_mesh_is_right_clicked_and_textured_through_the_timers(visit: Visit,

@@ -75,6 +75,13 @@ def intended_ellipses(visit: Visit) -> list[str]:
     return [item["text"] for menu in menus for item in menu.get("items", [])] + list(BLENDER_ELLIPSES)
 
 
+def test_the_crowd_shows_its_waiting_rows_and_summary(ocr_lines: dict[str, list[str]]) -> None:
+    """crowd.png is checked for cut words like the others; this says it shows what it is for (the
+    rows waiting in line and the summary line), so a clean result there means something."""
+    text = " ".join(ocr_lines[CROPS["crowd_screenshot"]])
+    assert "free slot" in text and "waiting" in text, ocr_lines[CROPS["crowd_screenshot"]]
+
+
 @pytest.mark.parametrize("name", CHECKED)
 def test_no_word_is_cut_off(name: str, ocr_lines: dict[str, list[str]], visit: Visit) -> None:
     lines = ocr_lines[name]
@@ -107,3 +114,9 @@ def test_multiview_inputs_leave_the_jobs_panel_on_screen(ocr_lines: dict[str, li
     text = joined(ocr_lines[CROPS["multiview_screenshot"]])
     assert "Front" in text and "Right" in text, text
     assert "Clear Finished" in text, f"the Jobs panel is pushed off the sidebar by the multiview form: {text}"
+
+
+def test_image_mode_offers_the_splat_and_depth_routes(ocr_lines: dict[str, list[str]]) -> None:
+    """Image mode with an image: the two one-click routes, each with its price, in the real window."""
+    text = joined(ocr_lines[CROPS["image_mode_screenshot"]])
+    assert "Make Gaussian Splat" in text and "Make Depth Map" in text, text

@@ -35,7 +35,7 @@ from typing import Any, Iterable, Sequence, cast
 import bpy
 from mathutils import Matrix, Vector
 
-from ..jobs import Job
+from ..rules.landing_plan import BATCH_META, batch_of
 from .importer import ImportResult, tag_value
 
 __all__ = ["BATCH_META", "RESULTS_NAME", "RESULTS_PROP", "BATCH_PROP", "ROW_PROP", "ROW_LENGTH", "batch_of", "is_ours",
@@ -43,8 +43,6 @@ __all__ = ["BATCH_META", "RESULTS_NAME", "RESULTS_PROP", "BATCH_PROP", "ROW_PROP
 
 log = logging.getLogger(__name__)
 
-#: ``JobSpec.meta`` key: the batch a job was sent in (see the module docstring).
-BATCH_META = "batch"
 #: The parent collection of every result that lands as something new.
 RESULTS_NAME = "Tripo"
 #: On the "Tripo" collection: found by this, not by its name (the artist may rename it).
@@ -65,12 +63,6 @@ SAME_SPOT = 1e-4
 def is_ours(collection: bpy.types.Collection) -> bool:
     """Whether ``collection`` is the "Tripo" collection or a batch's (named after results, not the artist's)."""
     return bool(tag_value(collection, RESULTS_PROP)) or bool(tag_value(collection, BATCH_PROP))
-
-
-def batch_of(job: Job) -> str:
-    """The batch ``job`` was sent in; the job's own id when it has none."""
-    value: Any = job.spec.meta.get(BATCH_META)
-    return value if isinstance(value, str) and value else job.id
 
 
 def results_collection(scene: bpy.types.Scene, *, create: bool = True) -> bpy.types.Collection | None:

@@ -42,17 +42,13 @@ from mathutils import Matrix
 
 from ..jobs.archive import MODEL_SUFFIXES, UnsafeArchiveError, model_in, refusal, unpack
 from ..rules.settings import ImportOptions
+from ..rules.tags import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP
 from .decoders import Missing, missing_for
 
 log = logging.getLogger(__name__)
 
-TASK_ID_PROP = "tripo_task_id"
-JOB_ID_PROP = "tripo_job_id"
 #: The root's transform as the file gave it (before placement at the cursor), row-major 16 floats.
 FILE_MATRIX_PROP = "tripo_file_matrix"
-#: The Tripo task type that made an object (``animate_rig``, ``mesh_segmentation``…): what the
-#: context menu offers depends on it (retarget needs a rig task, completion a segmentation task).
-TASK_TYPE_PROP = "tripo_task_type"
 #: Tag values stamped on a result's objects and collection: strings (ids, types), or ints (times).
 Tags = Mapping[str, "str | int"]
 
@@ -410,7 +406,7 @@ def tag_objects(objects: Iterable[bpy.types.Object], tags: Tags) -> None:
 
 def cursor_location(scene: bpy.types.Scene | None = None) -> tuple[float, float, float]:
     """Where a result lands by default: the 3D cursor (of ``scene``, else the current one) — the
-    one place that decides it, read when the job is asked for (see :func:`.landing.placement`)."""
+    one place that decides it, read when the job is asked for (see :func:`..rules.landing_plan.location_of`)."""
     scene = scene if scene is not None else bpy.context.scene
     if scene is None:
         return (0.0, 0.0, 0.0)

@@ -6,7 +6,12 @@ the row: the kind, the note in full, the server's thumbnail, Re-import / Folder,
 (with Tripo's suggestion and the trace id support asks for). Why compact and paged: a box with a
 big thumbnail per job made a dozen jobs a long scroll, and drawing 500 of them cost 20 ms on every
 redraw of the sidebar; a page of :data:`PAGE_SIZE` rows costs the same however long the list is.
-Above the rows: a filter by state (all / active / done / failed) and "Clear Finished".
+Above the rows: what the crowd does in one line ("3 running · 9 waiting · 2 failed", see
+:mod:`.waiting_line`), a filter by state (all / active / done / failed) and "Clear Finished".
+
+A job waiting to be sent says its place in the line the runner will send them in, how many wait
+and what limits them ("Waiting for a free slot (4th of 9 · Parallel Jobs 3)"), with its own icon
+and no bar: nine empty bars read as nine stuck jobs.
 
 Buttons per state:
 
@@ -70,12 +75,14 @@ from .runtime import online_access, runtime
 from .selection import Selection, put_back
 from .text_fit import Measure, draw_text, measure_for, middle
 from .uncertain_view import draw_search, is_unsure, send_again_warning, status_text
+from .waiting_line import Place, WaitingLine, summary_text
 
 __all__ = [
     "RowStatus",
     "row_status",
     "shown_progress",
     "queue_text",
+    "waiting_text",
     "full_text",
     "can_reimport",
     "PanelView",
@@ -108,6 +115,10 @@ _ICONS = {
     JobState.CANCELLED: 'CANCEL',
     JobState.UNCERTAIN: 'QUESTION',
 }
+#: A job waiting in line to be sent (its place known): not the clock of a job that may be stuck.
+WAITING_ICON = 'PAUSE'
+#: Notes of a waiting job that say nothing the waiting text does not ("Waiting for a free slot").
+_PLAIN_WAITING_NOTES = ("", "waiting to be sent", "waiting to be sent (retry)")
 _THUMBNAIL_SCALE = 6.0
 #: Rows drawn at once: the panel's cost and height stay the same however many jobs there are.
 PAGE_SIZE = 10
@@ -139,6 +150,12 @@ class PanelView:
     expanded: set[str] = field(default_factory=set)
     shown: dict[str, float] = field(default_factory=dict)  # progress drawn so far: never backwards
     _listings: dict[str, JobListing] = field(default_factory=dict, repr=False)
+    _line: WaitingLine = field(default_factory=WaitingLine, repr=False)
+
+    def line(self) -> WaitingLine:
+        """The places of the jobs waiting to be sent (:mod:`.waiting_line`), recomputed only after
+        the jobs or the runner's line changed."""
+        return self._line.follow(runtime.view, listed)
 
     def listing(self, key: str | None = None) -> JobListing:
         """The jobs filter ``key`` (default: the current one) shows, kept up to date with the
@@ -231,6 +248,15 @@ def queue_text(position: int | None) -> str:
     return f"Queued, {ordinal(position + 1)} in line"
 
 
+def waiting_text(job: Job, place: Place) -> str:
+    """A waiting row's line: its place, how many wait, what limits them; a note that says more
+    than "waiting" (a Retry-After, a resend the artist accepted) leads."""
+    where = f"{ordinal(place.number)} of {place.count} · {place.limit}"
+    if job.note in _PLAIN_WAITING_NOTES:
+        return f"Waiting for a free slot ({where})"
+    return f"{_sentence(job.note)}; {where}"
+
+
 def entered(job: Job, state: JobState) -> float | None:
     """When ``job`` last entered ``state`` (its timeline), or None."""
     for entry in reversed(job.timeline):
@@ -254,11 +280,15 @@ def shown_progress(job: Job, now: float) -> float:
     return max(progress, min(_MAX_GUESS, progress + rate * max(0.0, now - job.updated_at)))
 
 
-def row_status(job: Job, now: float | None = None, progress: float | None = None) -> RowStatus:
+def row_status(job: Job, now: float | None = None, progress: float | None = None,
+               place: Place | None = None) -> RowStatus:
     """The status line of ``job``'s row at ``now`` (see the module docstring); ``progress`` is
-    what the bar shows while running (default: :func:`shown_progress`)."""
+    what the bar shows while running (default: :func:`shown_progress`); ``place`` is a pending
+    job's place in the line to be sent (:mod:`.waiting_line`), None when it is not in line."""
     state, icon = job.state, _ICONS[job.state]
     now = time.time() if now is None else now
+    if state == JobState.PENDING and place is not None:
+        return RowStatus(waiting_text(job, place), None, WAITING_ICON)
     if state == JobState.PENDING:
         return RowStatus(_sentence(job.note or "waiting to be sent"), 0.0, icon)
     if state == JobState.SUBMITTING:
@@ -372,7 +402,7 @@ def can_reimport(job: Job) -> bool:
 
 def full_text(job: Job) -> str:
     """Everything a row says, unshortened: the tooltip of a shortened row and its details."""
-    parts = [f"{job.name} ({kind_label(job.kind)})", row_status(job).text]
+    parts = [f"{job.name} ({kind_label(job.kind)})", row_status(job, place=VIEW.line().place(job.id)).text]
     if job.note and job.note not in parts[1]:
         parts.append(job.note)
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED):
@@ -400,7 +430,7 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
         measure = Measure(room=measure * 7.0, font_px=11.0, scale=1.0)
     expanded = job.id in VIEW.expanded if expanded is None else expanded
     now = time.time() if now is None else now
-    status = row_status(job, now, VIEW.progress(job, now))
+    status = row_status(job, now, VIEW.progress(job, now), VIEW.line().place(job.id))
     waiting = waiting_for_object_mode() if job.state == JobState.IMPORTING else None
     if waiting:  # the pump holds results back outside Object Mode: say so, and offer Land Now
         status = RowStatus(_sentence(waiting), None, 'TIME')
@@ -504,6 +534,16 @@ def clearable(job: Job) -> bool:
     return job.state in FINISHED and (not job.can_retry or job.retry_resends)
 
 
+def _draw_summary(layout: Any, every: JobListing, measure: Measure) -> None:
+    """The line above the rows: how many jobs run, wait, are ready to land, failed (counts kept
+    by the listing, places by the line: a redraw looks them up)."""
+    counts = every.counts
+    held = counts[JobState.IMPORTING] > 0 and waiting_for_object_mode() is not None
+    text = summary_text(counts, len(VIEW.line()), held)
+    if text:
+        draw_text(layout, text, measure)
+
+
 def _draw_filters(layout: Any, clearable_jobs: bool) -> None:
     row = layout.row(align=True)
     for key, (text, _states) in FILTERS.items():
@@ -546,6 +586,7 @@ class TRIPO_PT_jobs(bpy.types.Panel):
         if not len(every):
             layout.label(text="No jobs yet", icon='INFO')
             return
+        _draw_summary(layout, every, measure)
         _draw_filters(layout, every.flagged)
         listing = VIEW.listing()
         rows, page, pages = VIEW.page_of(listing)

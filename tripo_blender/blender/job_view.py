@@ -12,6 +12,12 @@ to another place or list (:attr:`JobView.version`): a job added or removed, or c
 but its progress (:func:`~..jobs.model.settled_change`). It remembers which job each recent stamp
 was for (:meth:`JobView.changed_since`), so a listing (:mod:`.job_listing`) applies just those;
 progress ticks, which come every poll, move no stamp.
+
+Why the send order is kept here too: a row waiting to be sent says its place in the line ("4th of
+9"), and only the runner knows the line (:meth:`~..jobs.Runner.send_order`). The pump reads it once
+a tick while jobs are active and keeps it here with what limits the line ("Parallel Jobs 3"); it
+moves :attr:`JobView.line_version` only when it changed, so a panel recomputes places once per
+change, never per redraw.
 """
 
 from __future__ import annotations
@@ -53,6 +59,11 @@ class JobView:
         self.version = next(_STAMPS)
         self._log: OrderedDict[str, int] = OrderedDict()  # job id → stamp of its last change, oldest first
         self._horizon = 0  # the newest stamp the log no longer holds
+        #: Ids of the jobs waiting to be sent, in the order the runner will send them, and what
+        #: caps how many go at once (``"Parallel Jobs 3"``); :attr:`line_version` moves with them.
+        self.send_order: tuple[str, ...] = ()
+        self.send_limit = ""
+        self.line_version = next(_STAMPS)
 
     @property
     def has_active(self) -> bool:
@@ -86,6 +97,15 @@ class JobView:
         self._log.move_to_end(job_id)
         while len(self._log) > max(_LOG_MIN, 2 * len(self._jobs)):
             _, self._horizon = self._log.popitem(last=False)
+
+    def set_send_order(self, order: Sequence[str], limit: str) -> bool:
+        """Adopt the runner's send order and its limit; True when either changed."""
+        line = tuple(order)
+        if line == self.send_order and limit == self.send_limit:
+            return False
+        self.send_order, self.send_limit = line, limit
+        self.line_version = next(_STAMPS)
+        return True
 
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
@@ -144,3 +164,4 @@ class JobView:
     def clear(self) -> None:
         for job_id in list(self._jobs):
             self.remove(job_id)
+        self.set_send_order((), "")

@@ -43,6 +43,7 @@ from ..client.inputs import MAX_UPLOAD_BYTES
 from ..jobs.mesh_writes import EXPORT_WRITES
 from .glb_writer import SceneArrays, least_bytes, write_glb
 from .mesh_snapshot import read_scene
+from .windows import wait_cursor
 
 __all__ = ["ExportedMesh", "ExportFailed", "UPLOAD_MAX_BYTES", "UV_MAX_TRIANGLES", "refusal", "exportable",
            "triangle_count", "export_meshes", "size_problem"]
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 
 #: The largest model Tripo takes (bytes): bigger exports are refused before anything is sent.
 UPLOAD_MAX_BYTES = MAX_UPLOAD_BYTES
-#: Smart UV (``mesh_uv``) takes meshes of at most this many triangles (wire reference R19).
+#: Smart UV (``mesh_uv``) takes meshes of at most this many triangles (docs/apiv3.md#post-processes).
 UV_MAX_TRIANGLES = 80_000
 _MB = 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -175,20 +176,25 @@ def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
     Raises :class:`ExportFailed` when nothing can be exported, or when the file could not fit
     Tripo's cap whatever it holds (a file that turns out too big once written fails its job).
     """
-    if rest_pose:
-        with _rest_pose(objects):
-            return export_meshes(objects, active)
+    with wait_cursor(_window()):  # all of it: choosing evaluates the meshes, a rest pose re-evaluates them
+        if rest_pose:
+            with _rest_pose(objects):
+                return _export(objects, active, None)
+        return _export(objects, active, depsgraph)
+
+
+def _export(objects: Sequence[bpy.types.Object], active: bpy.types.Object, depsgraph: Any | None) -> ExportedMesh:
+    """:func:`export_meshes` under its wait cursor."""
     chosen = exportable(objects, depsgraph)
     if not chosen or (active not in chosen and active.type == 'MESH'):
         raise ExportFailed(f"'{active.name}' cannot be sent: {refusal(active, depsgraph) or 'it is not selected'}")
     if depsgraph is None:
         depsgraph = bpy.context.evaluated_depsgraph_get()
-    with _wait_cursor():
-        try:
-            scene, image_bytes = read_scene(chosen, active, depsgraph)
-        except (KeyError, RuntimeError, ValueError) as exc:  # an attribute this mesh lacks, a bad n-gon
-            raise ExportFailed(f"'{active.name}' could not be read for upload: {exc}") from None
-        least = least_bytes(scene, image_bytes)
+    try:
+        scene, image_bytes = read_scene(chosen, active, depsgraph)
+    except (KeyError, RuntimeError, ValueError) as exc:  # an attribute this mesh lacks, a bad n-gon
+        raise ExportFailed(f"'{active.name}' could not be read for upload: {exc}") from None
+    least = least_bytes(scene, image_bytes)
     problem = size_problem(least, at_least=True)
     if problem is not None:
         raise ExportFailed(problem)
@@ -212,15 +218,6 @@ def _write(scene: SceneArrays, path: Path) -> int:
     return size
 
 
-@contextlib.contextmanager
-def _wait_cursor() -> Iterator[None]:
-    """The wait cursor while the main thread reads the mesh (it shows at once, without a redraw)."""
-    window = bpy.context.window
-    if window is None:
-        yield
-        return
-    window.cursor_modal_set('WAIT')
-    try:
-        yield
-    finally:
-        window.cursor_modal_restore()
+def _window() -> Any:
+    """The window the artist works in (None in background mode, or a timer's context)."""
+    return bpy.context.window

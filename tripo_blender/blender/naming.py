@@ -18,13 +18,12 @@ are named after what they belong to. No side effects beyond renaming.
 from __future__ import annotations
 
 import re
-from typing import AbstractSet, Any, Iterable, Mapping
+from typing import AbstractSet, Iterable
 
 import bpy
 
-from ..jobs import FOLLOW_KIND
-from ..jobs.kinds import KINDS, RETIRED_KINDS, by_task_type
 from .importer import string_tag
+from ..rules.result_names import followed_character, followed_result_name, result_name
 from ..rules.tags import strip_duplicate_suffix
 
 __all__ = ["CHARACTER_PROP", "result_name", "character_of", "followed_character", "followed_result_name",
@@ -36,16 +35,6 @@ CHARACTER_PROP = "tripo_character"
 #: Names a file gives that say nothing: Tripo's ids, uuids, Blender's and exporters' defaults.
 _GENERIC = re.compile(r"^(tripo_\w*?_?[0-9a-f]{8}[-0-9a-f]*|[0-9a-f]{8}-?[-0-9a-f]{8,}|material|mesh|node|object|"
                       r"default(_?material)?|untitled|root(node)?|scene)$", re.IGNORECASE)
-
-
-def result_name(kind: str, character: str, params: Mapping[str, Any] | None = None) -> str:
-    """The root's name for a result of ``kind`` made from ``character``; a generation, a followed
-    task and any kind without a step name are named after the character itself."""
-    record = KINDS.get(kind)
-    retired = RETIRED_KINDS.get(kind)
-    pattern = (record.step_name if record is not None else retired.step_name if retired is not None else "") or "{}"
-    fmt = str((params or {}).get("format") or "model").upper()
-    return pattern.format(character, format=fmt)
 
 
 def _clean(name: str) -> str:
@@ -61,21 +50,6 @@ def character_of(root: bpy.types.Object | None, fallback: str) -> str:
     if stamped and stamped.strip():
         return stamped
     return _clean(root.name) or fallback
-
-
-def followed_character(job_name: str, task_id: str | None, task_type: str | None) -> str:
-    """The character of a task followed by id: the job's name when someone gave one, else "Tripo"
-    with the task's short id ("Tripo 0edda99d"; its kind is said by the step, e.g. "(rigged)")."""
-    short = (task_id or "")[:8]
-    if job_name and job_name != f"Task {short}":
-        return job_name
-    return f"Tripo {short}".strip()
-
-
-def followed_result_name(character: str, task_type: str | None) -> str:
-    """A followed task's root name: the character with the step its task type did."""
-    kind = by_task_type(task_type)
-    return result_name(kind.name if kind is not None else FOLLOW_KIND, character)
 
 
 def action_name(character: str, animation: str) -> str:

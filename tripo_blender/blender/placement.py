@@ -17,18 +17,17 @@ itself when it does more work as part of the same user action).
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Literal, get_args
+from typing import Iterable
 
 import bpy
 from mathutils import Matrix
 
+from ..rules.landing_plan import PLACEMENT_MODES, PlacementMode
 from .batches import release
 from .importer import ImportResult, file_matrix, push_undo, task_id_of
 
 log = logging.getLogger(__name__)
 
-PlacementMode = Literal["HIDE_SOURCE", "KEEP_BOTH", "REPLACE"]
-PLACEMENT_MODES: tuple[str, ...] = get_args(PlacementMode)
 
 
 class PlacementRefused(ValueError):

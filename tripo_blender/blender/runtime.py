@@ -70,7 +70,8 @@ from .job_view import JobView
 from .selection import Keeper
 from .windows import tag_redraw
 
-__all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE"]
+__all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE",
+           "send_limit"]
 
 log = logging.getLogger(__name__)
 
@@ -489,8 +490,12 @@ class Runtime:
         return next((p for p in parents if p.is_dir()), None)
 
     def _show(self, job: Job) -> None:
-        """Show an operator's effect at once; the event that follows will not roll it back."""
-        if self._view.put(job):
+        """Show an operator's effect at once (the job and the line of jobs waiting to be sent);
+        the event that follows will not roll it back."""
+        changed = self._view.put(job)
+        if self._runner is not None:
+            changed = self._read_line(self._runner, snapshot()) or changed
+        if changed:
             tag_redraw()
         self.ensure_timer()
 
@@ -609,11 +614,13 @@ class Runtime:
                 self.usage_listener()
         runner = self._runner
         if runner is not None:
-            self._sync(runner, snapshot())
+            settings = snapshot()
+            self._sync(runner, settings)
             changed = self._collect_resumed(runner) or changed
             events = runner.drain_events(EVENTS_PER_TICK)
             self._listing = self._listing and len(events) == EVENTS_PER_TICK  # fewer: every job is listed
             changed = self._view.apply(events) or changed
+            changed = self._read_line(runner, settings) or changed
             changed = self._import_next(runner) or changed
         # the view's own count first: the engine's check walks every job, so it only runs when
         # the view has no active job left (to confirm before the timer stops)
@@ -625,6 +632,13 @@ class Runtime:
         if active or self._account.busy or self._usage.busy:
             return ACTIVE_INTERVAL
         return None
+
+    def _read_line(self, runner: Runner, settings: PreferencesSnapshot) -> bool:
+        """Keep the view's send order (the waiting rows' places) as the runner has it; True when
+        it changed. Asked only while a job is active or the line was not empty: one short lock."""
+        if not self._view.has_active and not self._view.send_order:
+            return False
+        return self._view.set_send_order(runner.send_order(), send_limit(runner, settings))
 
     def _import_next(self, runner: Runner) -> bool:
         """Import at most one downloaded result (bounded work per tick); True if one was tried."""
@@ -661,6 +675,16 @@ class Runtime:
             if self._account.info.known:  # the user watches the balance: show what this cost
                 self.refresh_balance()
         self._cache_size = None
+
+
+def send_limit(runner: Runner, settings: PreferencesSnapshot) -> str:
+    """What caps how many jobs go at once, named as the artist can find it: the Parallel Jobs
+    preference, a console batch that asked for more, or Tripo's limit of tasks at once."""
+    if runner.workers > runner.max_in_flight:
+        return f"Tripo's limit {runner.max_in_flight}"
+    if runner.workers > settings.workers:
+        return f"{runner.workers} at once for the batch"
+    return f"Parallel Jobs {runner.workers}"
 
 
 def _may_send_again(job: Job) -> bool:

@@ -44,12 +44,12 @@ from ..jobs import Job, JobSpec, JobState
 from ..jobs.kinds import RETARGET, SMART_UV, SOURCE_PARAM, TASK_ONLY_KINDS, kind_of
 from ..jobs.mesh_upload import PLAN_KEY
 from ..jobs.model import TASK_UNKNOWN_CODE
+from ..rules.landing_plan import DEFAULT_PLACEMENT, PLACEMENT_MODES
 from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 from .batches import is_ours
 from .importer import objects_with_task, string_tag, task_id_of
 from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportable, refusal, triangle_count
 from .naming import CHARACTER_PROP
-from .placement import PLACEMENT_MODES
 from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 
 __all__ = ["Source", "SourceRef", "source_of", "tagged_ancestor", "usable_source", "forgotten_tasks", "expiry_text", "local_problem",
@@ -57,7 +57,6 @@ __all__ = ["Source", "SourceRef", "source_of", "tagged_ancestor", "usable_source
 
 #: An object of a Tripo result, or the id of a task of this API key.
 SourceRef = Union[bpy.types.Object, str]
-DEFAULT_PLACEMENT = "HIDE_SOURCE"
 #: Smart UV: the one post-process with a documented triangle cap on its input.
 UV_KIND = SMART_UV.name
 

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Mapping
 import bpy
 
 from ..jobs import Job
-from ..jobs.mesh_upload import RESULT_KEY
+from ..jobs.mesh_upload import RESULT_KEY, SOURCE_UID_META
 from ..rules.tags import TASK_RETENTION_DAYS
 from .importer import tag_value
 
@@ -40,8 +40,6 @@ HASH_PROP = "tripo_upload_hash"
 TOKEN_PROP = "tripo_upload_token"
 TASK_PROP = "tripo_upload_task"
 TIME_PROP = "tripo_upload_time"
-#: ``JobSpec.meta`` key: the uid of the local mesh a job was made from (its landing place).
-SOURCE_UID_META = "source_mesh_uid"
 # Tripo documents no file-token lifetime; a day is our guess (one it forgot sooner is uploaded again: jobs.mesh_upload).
 TOKEN_REUSE_SECONDS = 24 * 3600.0
 _TASK_REUSE_SECONDS = (TASK_RETENTION_DAYS - 1) * 24 * 3600.0

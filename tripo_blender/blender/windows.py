@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import bpy
 
-__all__ = ["windows", "main_window_override", "tag_redraw"]
+__all__ = ["windows", "main_window_override", "tag_redraw", "wait_cursor"]
 
 #: Areas whose content depends on job or account state.
 _REDRAW_AREAS = frozenset({'VIEW_3D', 'PREFERENCES'})
@@ -23,6 +23,26 @@ def windows() -> list[bpy.types.Window]:
     """Every open window (none in background mode)."""
     wm = getattr(bpy.context, "window_manager", None)
     return list(wm.windows) if wm is not None else []
+
+
+@contextlib.contextmanager
+def wait_cursor(window: Any) -> Iterator[None]:
+    """Blender's wait cursor on ``window`` while the block holds the main thread (a mesh read).
+
+    ``Window.cursor_modal_set`` (Blender 4.2 to 5.x) changes the cursor at once, without a
+    redraw, which a blocked main thread could not give; ``cursor_modal_restore`` puts back the
+    cursor it replaced, also when the block raises (a refused mesh must not leave the artist
+    with a wait cursor). Not nested: Blender keeps one cursor to restore, not a stack. ``window``
+    None (background mode, a timer) runs the block as it is.
+    """
+    if window is None:
+        yield
+        return
+    window.cursor_modal_set('WAIT')
+    try:
+        yield
+    finally:
+        window.cursor_modal_restore()
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ who said what), what it adds to the price, and its label and tooltip. The client
 the one validation every job goes through (:func:`check`), the generate form's rules, the
 right-click dialogs' properties and the pricing all read these records.
 
-Sources (wire reference §3, §6, §8.1, §11): Tripo's Python SDK 1.0.0 (the bodies we send equal its
+Sources (docs/apiv3.md#routes, #model-versions, #prices; docs/sources.md): Tripo's Python SDK 1.0.0 (the bodies we send equal its
 bodies), its JavaScript, Go and Rust SDKs, ComfyUI's Tripo nodes and Tripo's API docs. Where they
 disagree, the reading taken is the one below, and the dispute is in the field:
 
@@ -88,7 +88,7 @@ def _part_names(what: str) -> Field:
 
 
 _P_SERIES_FACES = (48, 20_000)
-#: Face-limit ceilings with quad topology, and the ranges with smart low poly (wire protocol §4.2, DOC S6).
+#: Face-limit ceilings with quad topology, and the ranges with smart low poly (docs/apiv3.md#generation).
 QUAD_MAX_FACES = 150_000
 SMART_LOW_POLY_FACES = (1_000, 20_000)
 SMART_LOW_POLY_QUAD_FACES = (500, 10_000)
@@ -204,7 +204,7 @@ def _face_limits(values: Mapping[str, Any]) -> str | None:
 
 def _generation(task_type: str, path: str, method: str, label: str, head: tuple[Field, ...],
                 extra: tuple[Field, ...] = (), *, style: bool = True) -> Route:
-    options = _OPTIONS if style else tuple(f for f in _OPTIONS if f is not _STYLE)  # the seed's multiview had none
+    options = _OPTIONS if style else tuple(f for f in _OPTIONS if f is not _STYLE)  # SDK 0.3.0's multiview had none
     return Route(task_type, path, (*head, *options, *extra), method, label, _GENERATION_VERSIONS,
                  rules=(_face_limits,))
 
@@ -268,9 +268,9 @@ TEXT_TO_IMAGE = Route(
      *_image_options("seedream_v4")),
     "text_to_image", "Text to Image", (_SEEDREAM_V4, *IMAGE_MODELS), "model", "seedream_v4",
     retired=_RETIRED_IMAGE_MODELS)
-#: Reference images image-to-image takes at most, by image-model family (wire reference §3.3).
+#: Reference images image-to-image takes at most, by image-model family (docs/apiv3.md#image-routes).
 IMAGE_CAPS = (("chat_image", 16), ("banana", 10), ("seedream", 4))
-#: Image-to-image's ready-made transformations (wire reference §3.3, S12), in menu order.
+#: Image-to-image's ready-made transformations (docs/apiv3.md#image-routes), in menu order.
 IMAGE_TEMPLATES = (
     Choice("t_pose", "T-pose", "The character standing in a T-pose, ready to rig"),
     Choice("variants", "Variants", "Variations of the same subject"),
@@ -480,7 +480,7 @@ SEGMENT = Route(
     server_version=versions.SEGMENTATION_DEFAULT, model_word="segmentation model")
 #: Smart segmentation's ``transform`` when none is given: the identity, i.e. the model as its file
 #: holds it. Tripo documents the field only as "16 floats, column-major, required with seg_type
-#: model" (wire reference §3.6), not what it changes.
+#: model" (docs/apiv3.md#post-processes), not what it changes.
 IDENTITY_TRANSFORM = (1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0)
 _SEG_SOURCES = {"model": "original_model_task_id", "image": "image"}
 
@@ -509,9 +509,9 @@ def _transform(values: Mapping[str, Any]) -> str | None:
     return None
 
 
-#: Smart segmentation (R20, not in the SDK): a model — or an image, which Tripo first makes a model
-#: of — split into named parts, like Segment's. Its task type is not published (wire reference §7
-#: #13): ``smart_segment`` is this add-on's name for it.
+#: Smart segmentation (not in the SDK; docs/apiv3.md#post-processes): a model — or an image, which
+#: Tripo first makes a model of — split into named parts, like Segment's. Its task type is not
+#: published (docs/apiv3.md#open-points): ``smart_segment`` is this add-on's name for it.
 SMART_SEGMENT = Route(
     "smart_segment", "/v3/mesh/smartsegment",
     (Field("original_model_task_id", "input", None, "Source", "The model to split: a task id, or a GLB file or its "

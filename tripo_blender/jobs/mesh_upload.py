@@ -47,13 +47,15 @@ from .kinds import FILE_TOKEN_KINDS, SOURCE_PARAM
 from .mesh_writes import EXPORT_WRITES, PREPARING_NOTE, ExportNotWritten
 from .model import TASK_UNKNOWN_CODE, Job, JobError, JobSpec, JobState, thaw
 
-__all__ = ["PLAN_KEY", "RESULT_KEY", "RENEW_NOTE", "MeshPlan", "plan_of", "file_sha256", "upload_note",
+__all__ = ["PLAN_KEY", "SOURCE_UID_META", "RESULT_KEY", "RENEW_NOTE", "MeshPlan", "plan_of", "file_sha256", "upload_note",
            "kept_upload", "refused_reuse", "forget_reused", "discard_export", "MeshSourceStep"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
 #: ``JobSpec.meta`` key of the plan (written by the Blender layer at submission).
 PLAN_KEY = "mesh_upload"
+#: ``JobSpec.meta`` key: the uid of the local mesh a job was made from (its landing place).
+SOURCE_UID_META = "source_mesh_uid"
 #: ``Job.result`` key of what the step did (``hash``, ``file_token``, ``import_task_id``, ``at``,
 #: and ``dead``: ids Tripo refused as unknown, which the object must forget).
 RESULT_KEY = "upload"
@@ -63,7 +65,7 @@ _CHUNK = 1 << 20
 #: How often a job waiting for its export looks whether it was cancelled (seconds).
 _WRITE_POLL = 0.05
 #: What apiv3 answers a paid POST naming a source it no longer has, by the kind of source
-#: (wire reference §1.4: an invalid or expired file_token is 1004; an unknown task 2001).
+#: (docs/apiv3.md#errors: an invalid or expired file_token is 1004; an unknown task 2001).
 _DEAD_CODES: Mapping[str, int] = {"file_token": 1004, "import_task_id": TASK_UNKNOWN_CODE}
 _SOURCE_KEYS = ("file_token", "import_task_id")
 

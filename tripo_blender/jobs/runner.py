@@ -620,6 +620,12 @@ class Runner:
         """Change how many tasks may be queued or running on the server at once."""
         self._scheduler.set_max_in_flight(value)
 
+    def send_order(self) -> list[str]:
+        """Ids of the jobs waiting to be sent, in the order they will be sent (the first goes when
+        a worker and a slot are free: :meth:`.scheduler.Scheduler.send_order`). A job a worker
+        already holds (its mesh uploading, its POST on the wire) is not among them."""
+        return self._scheduler.send_order()
+
     def reset_clients(self) -> None:
         """Workers build a new client (from the factory) before their next job: key changed."""
         with self._pool_lock:

@@ -162,6 +162,26 @@ class Scheduler:
         with self._cond:
             return [t.job_id for t in self._waiting]
 
+    def send_order(self) -> list[str]:
+        """Ids of the jobs waiting to send their POST, in the order workers will take them.
+
+        Why not the queue's order as it stands: :meth:`_pick` skips a ticket held by its own
+        Retry-After (or by a hold after a 429) for any ticket runnable now. So the jobs runnable
+        now come first, in queue order; then the held ones, by when they may go (queue order
+        among equals). That is the order a waiting row's place ("4th of 9") must tell: it is
+        the order they will really be sent in, as far as anything here can know it.
+        """
+        with self._cond:
+            now = self._clock()
+            posts = [(index, ticket) for index, ticket in enumerate(self._waiting) if ticket.post]
+
+            def when(entry: tuple[int, Ticket]) -> tuple[float, int]:
+                index, ticket = entry
+                ready_at = max(self._not_before.get(ticket.job_id, 0.0), self._hold_until)
+                return (ready_at if ready_at > now else 0.0), index
+
+            return [ticket.job_id for _, ticket in sorted(posts, key=when)]
+
     def set_max_in_flight(self, value: int) -> None:
         if value < 1:
             raise ValueError("max_in_flight must be at least 1")

@@ -583,6 +583,45 @@ def thirty_jobs() -> Iterator[float]:
     cropped_screenshot("jobs_screenshot", 'VIEW_3D', 'UI')
 
 
+def crowd() -> Iterator[float]:
+    """Parallel Jobs 3 and six jobs sent at once to a third emulator whose tasks run for minutes:
+    three run, three wait in line. The Jobs panel (its summary line, the waiting rows) is cropped
+    (crowd.png) and what the rows say is recorded; then the six are stopped and removed, and the
+    thirty jobs' server and Parallel Jobs come back, so the rest of the visit is as before."""
+    from bl_ext.user_default import tripo_blender as tripo
+
+    prefs = bpy.context.preferences.addons[ADDON].preferences
+    job_list = sys.modules[ADDON + ".blender.job_list"]
+    runtime = sys.modules[ADDON + ".blender.runtime"].runtime
+    prefs.api_base_url = CONFIG["crowd_api_base_url"]
+    prefs.parallel_jobs = CONFIG["crowd_parallel"]
+    started = [tripo.text_to_model(f"crowd prop {number + 1}") for number in range(CONFIG["crowd_jobs"])]
+    waiting = CONFIG["crowd_jobs"] - CONFIG["crowd_parallel"]
+
+    def in_line() -> bool:
+        states = [job.state.value for job in started]
+        return states.count("running") == CONFIG["crowd_parallel"] and states.count("pending") == waiting
+
+    yield from wait_for("the crowd: three running, three waiting", in_line, CONFIG["import_timeout"])
+    yield from scroll_sidebar('WHEELDOWNMOUSE')
+    cropped_screenshot("crowd_screenshot", 'VIEW_3D', 'UI')
+    line = job_list.VIEW.line()
+    every = job_list.VIEW.listing("ALL")
+    RESULT["crowd"] = {
+        "states": [job.state.value for job in started],
+        "rows": [job_list.row_status(job.snapshot, place=line.place(job.id)).text for job in started],
+        "icons": [job_list.row_status(job.snapshot, place=line.place(job.id)).icon for job in started],
+        "summary": job_list.summary_text(every.counts, len(line), False),
+    }
+    step(f"crowd: {RESULT['crowd']}")
+    for job in reversed(started):  # the waiting ones first: a stopped running one frees its slot for the next
+        job.cancel()
+        runtime.forget(job.id)
+    prefs.api_base_url = CONFIG["jobs_api_base_url"]
+    prefs.parallel_jobs = 8
+    yield from redrawn()
+
+
 def texture_dialog() -> Iterator[float]:
     """The Texture dialog as the menu opens it (INVOKE over the 3D view, the mouse in the middle),
     screenshotted, then cancelled with Escape (nothing is sent)."""
@@ -645,7 +684,8 @@ def failed_jobs() -> Iterator[float]:
 
 def offline_and_multiview() -> Iterator[float]:
     """Online access off: the sidebar's Generate greyed with the reason in words (offline.png);
-    then the multiview form (multiview.png), whose four inputs must leave room for Jobs."""
+    then the multiview form (multiview.png), whose four inputs must leave room for Jobs; then Image
+    mode with an image (image_mode.png): its Splat and Depth Map buttons."""
     bpy.context.preferences.system.use_online_access = False
     RESULT["offline"] = {"online_access": bpy.app.online_access}
     form = getattr(bpy.context.scene, "tripo_generate")
@@ -658,6 +698,13 @@ def offline_and_multiview() -> Iterator[float]:
         yield 0.3
         yield from redrawn()
     cropped_screenshot("multiview_screenshot", 'VIEW_3D', 'UI')
+    form.mode = 'IMAGE'  # with an image: its one-click routes (splat, depth map) under Generate
+    form.image = bpy.data.images.new("sketch", 64, 64)
+    for _ in range(4):
+        yield 0.3
+        yield from redrawn()
+    cropped_screenshot("image_mode_screenshot", 'VIEW_3D', 'UI')
+    form.image = None
     form.mode = 'TEXT'
 
 
@@ -708,6 +755,7 @@ def scenario() -> Iterator[float]:
         yield from concept_image()
         yield from texture_dialog()
         yield from thirty_jobs()
+        yield from crowd()
         yield from failed_jobs()
         yield from offline_and_multiview()
         yield from preferences_window()
