@@ -70,7 +70,7 @@ from .rules.account import BalanceInfo, UserError
 from .blender import asset_library, asset_ops, generation
 from .blender.actions import armature_using
 from .blender.concept_images import images_of
-from .blender.image_inputs import ImageInputError, ImageSlot, prepare_image
+from .blender.image_inputs import ImageInputError, ImageSlot, concept_task, prepare_image
 from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.post_process import rig_check
@@ -87,9 +87,9 @@ from .jobs import kind_of
 from .jobs.asset_index import AssetIndex, AssetRecord, matching
 from .jobs.model import thaw
 from .jobs.verify import CHOOSE, Candidate, lookup_of
-from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_DEPTH, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, LOWPOLY,
-                          MULTIVIEW_TO_MODEL, RETARGET, RIG, SEGMENT, SMART_UV, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE,
-                          by_console_name)
+from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_DEPTH, IMAGE_TO_IMAGE, IMAGE_TO_MODEL,
+                          IMAGE_TO_SPLAT, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG, SEGMENT, SMART_SEGMENT, SMART_UV,
+                          TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, Landing, by_console_name)
 from .rules import generate as form
 from .rules.console_api import CONSOLE_NAMES, SUBPACKAGE_CALLS
 from .rules.settings import MAX_WORKERS
@@ -706,6 +706,28 @@ def text_to_image(prompt: str, *, name: str | None = None, **options: Any) -> Jo
 
 
 @_short_errors
+def image_to_image(image: ImageInput, prompt: str | None = None, template: str | None = None,
+                   model: str | None = None, *, name: str | None = None, **options: Any) -> Job:
+    """Transform an image (price not published; the row shows the charge): ``template`` is a
+    ready-made change (``"t_pose"``, ``"variants"``, ``"asset_extraction"``… see
+    ``tripo.client.routes.IMAGE_TEMPLATES``), ``prompt`` says what to change (optional with a
+    template). ``image`` is a file path, an http(s) URL, a ``file_…`` upload token, a task id or a
+    ``bpy.types.Image``; a concept image (of :func:`text_to_image` or of this) goes as its task id,
+    uploading nothing. ``job.wait().image`` is the result as a packed ``bpy.types.Image``, and
+    ``job.task_id`` can be the image of :func:`image_to_model`. ``options``:
+    :meth:`TripoClient.image_to_image`'s keywords (``images``: more references, ``size``…)."""
+    _require_main_thread("image_to_image()")
+    source = concept_task(image) if isinstance(image, bpy.types.Image) else None
+    params = {"image": source or _image_input(image, "image"), "prompt": prompt, "template": template, "model": model,
+              **options}
+    params = {k: v for k, v in params.items() if v is not None}
+    if isinstance(params.get("images"), (list, tuple)):
+        params["images"] = [_image_input(v, f"image {i + 2}") for i, v in enumerate(params["images"])]
+    name = name or form.edited_image_name(_image_label(image), template)
+    return _start(JobSpec(IMAGE_TO_IMAGE.name, params, name=name))
+
+
+@_short_errors
 def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
                    **options: Any) -> Job:
     """A Gaussian splat of one image (≈ 30 credits, a few minutes); returns the :class:`Job` at once.
@@ -813,6 +835,47 @@ def segment(target: Targets, *, name: str | None = None, placement: str = DEFAUL
     ``ref_image``, a path, URL, token or ``bpy.types.Image``)."""
     options = _images_in(options, ("ref_image",))
     return _post(SEGMENT.name, target, options, name=name, placement=placement)
+
+
+def _is_image_source(target: Any) -> bool:
+    """Whether smart segmentation's source is an image: a Blender image, a path, URL or token
+    (a model's file goes as a mesh object), or the task id of an image job of this add-on."""
+    if isinstance(target, bpy.types.Image):
+        return True
+    if isinstance(target, os.PathLike):
+        return True
+    if not isinstance(target, str):
+        return False
+    text = target.strip()
+    if not is_uuid(text):
+        return True
+    return any(j.task_id == text and KINDS[j.kind].landing is Landing.IMAGE for j in runtime.jobs() if j.kind in KINDS)
+
+
+@_short_errors
+def smart_segment(target: Targets | ImageInput, hint: str | None = None, granularity: str | None = None, *,
+                  name: str | None = None, placement: str = DEFAULT_PLACEMENT,
+                  location: Sequence[float] | None = None, **options: Any) -> Job:
+    """Split a model into named parts the smart way, or an image: Tripo makes a model of it first
+    (price not published; the row shows the charge). ``target``: like :func:`segment`'s (an object
+    of a result, any mesh — uploaded —, or a model's task id): its parts take its place, as
+    Segment's do; or an image (a path, URL, token, a ``bpy.types.Image`` — a concept image goes as
+    its task — or an image job's task id): the parts land at the 3D cursor (or ``location``).
+    ``hint``: what to split it into, in words; ``granularity``: ``"coarse"``, ``"medium"`` (Tripo's
+    default) or ``"fine"``. ``options``: ``transform`` (a model's 16 numbers, column-major; default
+    the identity). Complete Parts takes the result like a segmentation's."""
+    extra = {"hint": hint, "granularity": granularity, **options}
+    extra = {k: v for k, v in extra.items() if v is not None}
+    if _is_image_source(target):
+        _require_main_thread("smart_segment()")
+        image = cast(ImageInput, target)
+        source = concept_task(image) if isinstance(image, bpy.types.Image) else None
+        params = {"image": source or _image_input(image, "image"), "seg_type": "image", **extra}
+        stem = form.job_name("IMAGE", "", [_image_label(image)])
+        return _start(JobSpec(SMART_SEGMENT.name, params, name=name or f"{stem} parts", meta=_location(location)))
+    extra.setdefault("transform", list(routes.IDENTITY_TRANSFORM))
+    return _post(SMART_SEGMENT.name, cast(Targets, target), {"seg_type": "model", **extra}, name=name,
+                 placement=placement)
 
 
 @_short_errors

@@ -357,6 +357,56 @@ def test_image_to_depth_lands_the_depth_map_and_a_plane_it_displaces(tripo: Modu
         tripo.image_to_depth(ASSETS / "images" / "rocket.jpg", process_res=4096)
 
 
+def test_image_to_image_lands_a_blender_image_from_a_concept_image_without_uploading(
+        tripo: ModuleType, ready: Emulator) -> None:
+    """Issue 21's route, end to end: the concept image (a Blender image) goes as its task id, the
+    template reaches Tripo, and the result is a packed Blender image whose task can make a model."""
+    concept = tripo.text_to_image("a red fox figurine").wait(WAIT).image
+    assert concept is not None
+    job = tripo.image_to_image(concept, template="t_pose")
+    assert job.estimated_cost is None, "Tripo publishes no price for image to image"
+    image = job.wait(WAIT).image
+    assert isinstance(image, bpy.types.Image) and image.name == "a red fox figurine (T-pose)"
+    assert tuple(image.size) != (0, 0) and image.packed_file is not None and job.objects == []
+    (body,) = [r.json for r in created(ready, "generate_image")]
+    assert body == {"input": concept["tripo_task_id"], "template": "t_pose"}, "the concept's task, not an upload"
+    assert ready.requests_to("POST", "/v3/files") == []
+    assert image["tripo_task_type"] == "generate_image" and image["tripo_task_id"] == job.task_id
+
+    edited = tripo.image_to_image(ASSETS / "images" / "rocket.jpg", "paint it red").wait(WAIT)
+    (_, second) = [r.json for r in created(ready, "generate_image")]
+    assert second["input"].startswith("file_") and second["prompt"] == "paint it red"
+    assert edited.image is not None and edited.image.name == "rocket (edited)"
+    with pytest.raises(ValueError, match="prompt is required unless a template is given"):
+        tripo.image_to_image(concept)
+    with pytest.raises(ValueError, match="template must be one of"):
+        tripo.image_to_image(concept, template="tpose")
+    assert len(created(ready, "generate_image")) == 2, "refused before sending"
+
+
+def test_smart_segment_of_an_object_replaces_it_and_of_an_image_lands_parts_at_the_cursor(
+        tripo: ModuleType, ready: Emulator) -> None:
+    fox = tripo.text_to_model("a fox").wait(WAIT)
+    parts = tripo.smart_segment(fox.objects[0], hint="legs apart", granularity="coarse").wait(WAIT)
+    (body,) = [r.json for r in created(ready, "smart_segment")]
+    assert (body["input"], body["seg_type"], body["hint"], body["granularity"]) == \
+        (fox.task_id, "model", "legs apart", "coarse")
+    assert len(body["transform"]) == 16, "a model goes with its transform (the identity)"
+    assert {ob.get("tripo_part_name") for ob in parts.objects if ob.type == 'MESH'} >= {"head", "legs"}
+    assert all(ob.hide_get() for ob in fox.objects), "the parts took the model's place"
+
+    concept = tripo.text_to_image("a robot").wait(WAIT).image
+    robot = tripo.smart_segment(concept, location=(4.0, 0.0, 0.0)).wait(WAIT)
+    (_, second) = [r.json for r in created(ready, "smart_segment")]
+    assert second == {"input": concept["tripo_task_id"], "seg_type": "image"}, "the concept's task, no transform"
+    assert robot.name == "a robot parts" and robot.objects
+    root = next(ob for ob in robot.objects if ob.parent is None)
+    assert tuple(root.location) == pytest.approx((4.0, 0.0, 0.0)), "a new model, at the location asked"
+    with pytest.raises(ValueError, match="granularity must be one of coarse, medium, fine"):
+        tripo.smart_segment(concept, granularity="detailed")
+    assert len(created(ready, "smart_segment")) == 2
+
+
 def test_p2_quad_is_sent_and_lands_as_fbx(tripo: ModuleType, ready: Emulator) -> None:
     """Quad is P2's (Tripo's JS SDK): sent, and the FBX Tripo makes lands (its extension from the URL)."""
     job = tripo.text_to_model("a crate", model_version="P2-20260801", quad=True).wait(WAIT)

@@ -38,11 +38,12 @@ from .runtime_support import (  # noqa: F401 - fixtures
 #: Every menu item: operator name → the job kind it sends.
 ITEMS = {
     "texture": "texture_model", "rig": "rig_model", "retarget": "retarget_animation", "convert": "convert_model",
-    "segment": "mesh_segmentation", "complete": "mesh_completion", "smart_lowpoly": "smart_lowpoly",
+    "segment": "mesh_segmentation", "smart_segment": "smart_segment", "complete": "mesh_completion",
+    "smart_lowpoly": "smart_lowpoly",
     "smart_uv": "mesh_uv",
 }
 #: Items that apply to a freshly generated (unrigged, unsegmented) model.
-FOR_A_MODEL = {"texture", "rig", "convert", "segment", "smart_lowpoly", "smart_uv"}
+FOR_A_MODEL = {"texture", "rig", "convert", "segment", "smart_segment", "smart_lowpoly", "smart_uv"}
 DAY = 24 * 3600
 
 

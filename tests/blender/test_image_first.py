@@ -95,6 +95,58 @@ def test_text_to_concept_image_regenerate_then_model_from_the_image_task(rt: Any
     assert uploads(online) == []  # nothing was uploaded, neither for the image nor for the model
 
 
+def test_make_t_pose_changes_the_concept_image_from_its_task_then_the_model_uses_the_change(
+        rt: Any, online: Emulator) -> None:
+    form = _form()
+    form.mode = 'TEXT'
+    form.prompt = "a red fox figurine"
+    form.image_first = True
+    assert "tripo.image_first_edit" not in operator_ids(draw_panel(_panel())), "no concept image to change yet"
+    assert bpy.ops.tripo.image_first_edit.poll() is False
+    assert bpy.ops.tripo.image_first() == {'FINISHED'}
+    concept = _finish(rt, form.concept_job)
+
+    layout = draw_panel(_panel())
+    edits = [c for c in calls_named(layout, "operator") if c.args[0] == "tripo.image_first_edit"]
+    assert [c.kwargs["text"] for c in edits] == ["Make T-pose", "Variants"]
+    assert [c.args[:2] for c in calls_named(layout, "operator_menu_enum")] == [("tripo.image_first_edit", "template")]
+    assert bpy.ops.tripo.image_first_edit(template='t_pose') == {'FINISHED'}
+    changed = _finish(rt, form.concept_job)
+    assert changed.kind == "image_to_image" and changed.id != concept.id
+    (request,) = created(online, "generate_image")
+    assert request.json == {"input": concept.task_id, "template": "t_pose"}, "sent from the concept task"
+    image = bpy.data.images["a red fox figurine (T-pose)"]
+    assert image.get("tripo_task_id") == changed.task_id and image.packed_file is not None
+
+    layout = draw_panel(_panel())  # the changed image is the concept image now, and the model's source
+    assert _icons(layout) == [image.preview.icon_id]
+    assert bpy.ops.tripo.image_first_model() == {'FINISHED'}
+    model_job = _finish(rt, next(j for j in rt.jobs() if j.kind == "image_to_model").id)
+    assert created(online, "image_to_model")[0].json["input"] == changed.task_id
+    assert model_job.name == "a red fox figurine (T-pose)" and _tagged_objects(model_job.task_id)
+    assert uploads(online) == [], "nothing was uploaded at any step"
+
+
+def test_image_editor_menu_changes_any_blender_image(rt: Any, online: Emulator) -> None:
+    """Image › Tripo in the Image Editor: every template of the record, on the image shown there."""
+    ops = addon_module("blender.image_ops")
+    assert ops.draw_image_menu in bpy.types.IMAGE_MT_image._dyn_ui_initialize()
+    layout = layout_spy()
+    ops.IMAGE_MT_tripo.draw(SimpleNamespace(layout=layout), bpy.context)
+    texts = [c.kwargs["text"] for c in calls_named(layout, "operator")]
+    assert texts[:2] == ["T-pose", "Variants"] and len(texts) == 8
+
+    photo = bpy.data.images.load(str(IMAGES / "rocket.jpg"))
+    assert bpy.ops.tripo.image_to_image(template='variants', image_name=photo.name) == {'FINISHED'}
+    job = _finish(rt, next(j for j in rt.jobs() if j.kind == "image_to_image").id)
+    (upload,) = uploads(online)  # a plain image is uploaded as it is on disk
+    assert upload.data == (IMAGES / "rocket.jpg").read_bytes()
+    (request,) = created(online, "generate_image")
+    assert request.json["template"] == "variants" and request.json["input"].startswith("file_")
+    result = next(i for i in bpy.data.images if i.get("tripo_job_id") == job.id)
+    assert result.name == "rocket (Variants)" and result.packed_file is not None
+
+
 def test_one_image_to_four_views_then_model_from_the_views_task(rt: Any, online: Emulator) -> None:
     form = _form()
     form.mode = 'MULTIVIEW'

@@ -298,6 +298,28 @@ def test_retarget_on_a_deleted_armature_imports_a_character_and_says_so(rt: Any,
 # --------------------------------------------------------------------------- other post-processes
 
 
+def test_smart_segment_from_the_menu_lands_named_parts_in_place_and_complete_takes_them(
+        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    statue = make_result(rt, name="Statue")
+    select(root_of(statue))
+    assert bpy.ops.tripo.smart_segment(granularity="fine", hint="the arms apart") == {'FINISHED'}
+    parts = finish(rt, "smart_segment")
+    tags_of(parts, "smart_segment")
+    (body,) = posted(online, "smart_segment")
+    identity = [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    assert body == {"input": statue.task_id, "seg_type": "model", "granularity": "fine", "hint": "the arms apart",
+                    "transform": identity}
+    names = sorted(ob["tripo_part_name"] for ob in objects_of(parts) if ob.type == 'MESH')
+    assert names == ["head", "left_arm", "legs", "right_arm", "torso"], "named parts, like Segment's"
+    assert_in_place_of(parts, statue)
+    assert parts.name == "Smart segment Statue"
+
+    select(root_of(parts))  # its parts are a segmentation's to Complete Parts
+    assert bpy.ops.tripo.complete(part_names="head") == {'FINISHED'}
+    finish(rt, "mesh_completion")
+    assert posted(online, "mesh_completion")[0]["input"] == parts.task_id
+
+
 def test_segment_complete_and_lowpoly_produce_tagged_results(rt: Any, online: Emulator, clean_scene: Any) -> None:
     statue = make_result(rt, name="Statue")
     select(root_of(statue))

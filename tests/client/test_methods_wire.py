@@ -296,6 +296,42 @@ def test_image_to_depth_downloads_the_depth_map(client: TripoClient, tmp_path: P
     assert head == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff", "a real image file"
 
 
+def test_image_to_image_reuses_a_concept_task_and_refuses_a_missing_image_before_sending(
+        client: TripoClient, emulator: Emulator, tmp_path: Path) -> None:
+    concept = finished(client, client.text_to_image("a red fox figurine"))
+    task = finished(client, client.image_to_image(concept.task_id, template="t_pose"))
+    assert sent_body(emulator) == {"input": concept.task_id, "template": "t_pose"}
+    paths = client.download_outputs(task, str(tmp_path), ["generated_image"])
+    assert Path(paths["generated_image"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "a real image file"
+    finished(client, client.image_to_image(str(ROCKET), "make it red", images=[str(ROCKET)]))
+    body = sent_body(emulator)
+    assert body["input"].startswith("file_") and body["inputs"][0].startswith("file_") and body["prompt"] == "make it red"
+    before = len(emulator.requests)
+    with pytest.raises(ValueError, match="image or images is required"):
+        client.image_to_image(template="t_pose")
+    with pytest.raises(ValueError, match="prompt is required unless a template is given"):
+        client.image_to_image(str(ROCKET))  # refused before the upload, not after
+    with pytest.raises(FileNotFoundError):
+        client.image_to_image(str(ROCKET), template="variants", images=[str(tmp_path / "missing.png")])
+    assert len(emulator.requests) == before, "nothing was uploaded or sent"
+
+
+def test_smart_segment_fills_seg_type_and_the_identity_transform(client: TripoClient, emulator: Emulator,
+                                                                 model_id: str) -> None:
+    parts = finished(client, client.smart_segment(model_id, granularity="medium"))
+    body = sent_body(emulator)
+    assert (body["input"], body["seg_type"], body["granularity"]) == (model_id, "model", "medium")
+    assert body["transform"] == [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    assert parts.type == "smart_segment" and parts.output.model_url
+    finished(client, client.mesh_completion(parts.task_id))  # taken like a segmentation
+    finished(client, client.smart_segment(image=str(ROCKET), hint="the fins"))
+    assert {k: v for k, v in sent_body(emulator).items() if k != "input"} == {"seg_type": "image", "hint": "the fins"}
+    before = len(emulator.requests)
+    with pytest.raises(ValueError, match="not both"):
+        client.smart_segment(model_id, image=str(ROCKET))
+    assert len(emulator.requests) == before, "refused before the upload"
+
+
 def test_segment_complete_lowpoly_uv_convert(client: TripoClient, model_id: str) -> None:
     segmented = finished(client, client.mesh_segmentation(model_id))
     assert finished(client, client.mesh_completion(segmented.task_id, completion_mode="quick_cap")).output.model_url

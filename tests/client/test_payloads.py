@@ -207,7 +207,49 @@ def test_image_to_depth() -> None:
         req(r.IMAGE_TO_DEPTH, image="file_x", process_res=4096)
 
 
+def test_image_to_image_from_the_record() -> None:
+    """R5: the template is sent, a prompt is optional with one, the image goes as ``input`` (a task
+    id as it is: Tripo reuses its output) and more references as ``inputs``."""
+    request = req(r.IMAGE_TO_IMAGE, image=TASK, template="t_pose")
+    assert (request.route, request.body) == ("/v3/generation/image-to-image", {"input": TASK, "template": "t_pose"})
+    # the SDK's own pinned body (its test_client.py:185-187), but t_pose as the template it is today
+    assert req(r.IMAGE_TO_IMAGE, image="https://x/a.png", images=["file_b"], prompt="red", model="seedream_v5").body \
+        == {"input": "https://x/a.png", "inputs": ["file_b"], "prompt": "red", "model": "seedream_v5"}
+    with pytest.raises(ValueError, match="prompt is required unless a template is given"):
+        req(r.IMAGE_TO_IMAGE, image=TASK)
+    with pytest.raises(ValueError, match="image or images is required"):
+        req(r.IMAGE_TO_IMAGE, template="variants")
+    with pytest.raises(ValueError, match="template must be one of t_pose, variants"):
+        req(r.IMAGE_TO_IMAGE, image=TASK, template="tpose")
+    with pytest.raises(ValueError, match="seedream_v5 takes at most 4 reference images; 5 were given"):
+        req(r.IMAGE_TO_IMAGE, image=TASK, images=["file_a"] * 4, prompt="red")
+    assert len(req(r.IMAGE_TO_IMAGE, image=TASK, images=["file_a"] * 9, prompt="red", model="banana").body["inputs"]) == 9
+    with pytest.raises(ValueError, match="retired by Tripo on 2026-12-01"):
+        req(r.IMAGE_TO_IMAGE, image=TASK, template="figure", model="chat_image_1.5")
+
+
 # --------------------------------------------------------------------------- post-processing
+
+
+def test_smart_segment_from_the_record() -> None:
+    """Smart segment (docs/apiv3.md#post-processes): ``seg_type`` says which input ``input`` is; a model needs its
+    transform (16 numbers); granularity is coarse, medium or fine."""
+    identity = list(r.IDENTITY_TRANSFORM)
+    request = req(r.SMART_SEGMENT, original_model_task_id=TASK, seg_type="model", transform=identity, hint="arms")
+    assert (request.route, request.body) == ("/v3/mesh/smartsegment", {"input": TASK, "seg_type": "model",
+                                                                       "hint": "arms", "transform": identity})
+    assert req(r.SMART_SEGMENT, image="file_x", seg_type="image", granularity="fine").body == \
+        {"input": "file_x", "seg_type": "image", "granularity": "fine"}
+    for values, refusal in (({"seg_type": "model", "transform": identity}, "a model .* or an image"),
+                            ({"image": "file_x", "original_model_task_id": TASK, "seg_type": "image"}, "not both"),
+                            ({"image": "file_x", "seg_type": "model"}, "seg_type must be 'image'"),
+                            ({"original_model_task_id": TASK, "seg_type": "model"}, "transform .* is required"),
+                            ({"original_model_task_id": TASK, "seg_type": "model", "transform": [1.0] * 15},
+                             "16 finite numbers"),
+                            ({"image": "file_x", "seg_type": "image", "granularity": "detailed"},
+                             "granularity must be one of coarse, medium, fine")):
+        with pytest.raises(ValueError, match=refusal):
+            req(r.SMART_SEGMENT, **values)
 
 
 def test_texture_model_bodies() -> None:

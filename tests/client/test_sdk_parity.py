@@ -233,6 +233,16 @@ def test_image_to_depth(pair: Pair) -> None:
                                                                  "process_res": 1008})
 
 
+def test_image_to_image(pair: Pair) -> None:
+    """The SDK's image_to_image takes the image as ``input`` and the template as an extra keyword."""
+    pair.same(lambda c: c.image_to_image("https://example.com/a.png", template="t_pose"),
+              lambda s: s.image_to_image("https://example.com/a.png", template="t_pose"))
+    sent = pair.same(lambda c: c.image_to_image(str(ROCKET), "red", images=[str(COFFEE)], model="banana"),
+                     lambda s: s.image_to_image(str(ROCKET), prompt="red", inputs=[str(COFFEE)], model="banana"))
+    assert sent[-1][1:] == ("/v3/generation/image-to-image", (), {"input": "file_*", "inputs": ["file_*"],
+                                                                 "prompt": "red", "model": "banana"})
+
+
 # --------------------------------------------------------------------------- post-processing
 
 

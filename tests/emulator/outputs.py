@@ -273,7 +273,7 @@ def _fbx_of(base: TaskRecord | None, with_animation: Any) -> bytes:
 
 
 def _segmentation(ctx: Context) -> Outputs:
-    stem = "tripo_segmentation" if ctx.task_type == "mesh_segmentation" else "tripo_completion"
+    stem = "tripo_completion" if ctx.task_type == "mesh_completion" else "tripo_segmentation"
     data = asset_bytes(DRACO_ASSET) if ctx.compression == "draco" else _segmented()
     return {"model_url": Asset(ctx.name(stem, "glb"), data)}
 
@@ -322,6 +322,7 @@ BUILDERS: dict[str, Callable[[Context], Outputs]] = {
     "animate_retarget": _retarget,
     "convert_model": _convert,
     "mesh_segmentation": _segmentation,
+    "smart_segment": _segmentation,
     "mesh_completion": _segmentation,
     "highpoly_to_lowpoly": _decimate,
     "mesh_uv": _uv,

@@ -38,12 +38,14 @@ _FLAT = {
     "image_to_splat": 30,
 }
 #: Types docs/apiv3.md#prices does not price, and what the emulator charges for them: import was free on v2;
-#: image-to-image is priced like text-to-image; depth and UV unwrap are guesses.
+#: image-to-image is priced like text-to-image, smart segmentation like segmentation; depth and UV
+#: unwrap are guesses.
 ASSUMED = {
     "import_model": 0,
     "generate_image": 5,
     "image_to_depth": 5,
     "mesh_uv": 10,
+    "smart_segment": 40,
 }
 _EDIT_MULTIVIEW_PER_VIEW = 5
 _RETARGET_PER_ANIMATION = 10

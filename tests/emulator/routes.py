@@ -29,6 +29,8 @@ CREATION_ROUTES: dict[str, str] = {
     "/v3/mesh/complete": "mesh_completion",
     "/v3/mesh/decimate": "highpoly_to_lowpoly",
     "/v3/mesh/uv": "mesh_uv",
+    # not in the SDK; Tripo does not publish its task type (docs/apiv3.md#open-points): the add-on's name
+    "/v3/mesh/smartsegment": "smart_segment",
 }
 
 #: Routes that existed in 2026 drafts and were retired (answer 400/2016 "task type deprecated").
@@ -37,7 +39,7 @@ RETIRED_ROUTES = frozenset({"/v3/models/refine", "/v3/models/stylize"})
 #: The three generation types (the only ones with a required ``model``).
 GENERATION_TYPES = frozenset({"text_to_model", "image_to_model", "multiview_to_model"})
 #: Tasks whose output is an editable mesh (texture, segment, decimate, UV unwrap build on them).
-MESH_TYPES = GENERATION_TYPES | {"texture_model", "import_model", "highpoly_to_lowpoly", "mesh_uv",
+MESH_TYPES = GENERATION_TYPES | {"texture_model", "import_model", "highpoly_to_lowpoly", "mesh_uv", "smart_segment",
                                  "mesh_segmentation", "mesh_completion"}
 #: Every task whose output includes a 3D model (rig-check, rig and convert build on them).
 MODEL_TYPES = MESH_TYPES | {"convert_model", "animate_rig", "animate_retarget"}

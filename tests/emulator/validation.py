@@ -260,6 +260,17 @@ def _segment_rules(body: dict[str, Any]) -> str | None:
     return None
 
 
+def _smart_segment_rules(body: dict[str, Any]) -> str | None:
+    """A model needs its 4×4 transform, 16 numbers column-major (docs/apiv3.md#post-processes)."""
+    transform = body.get("transform")
+    if transform is None:
+        return "transform is required with seg_type model" if body.get("seg_type") == "model" else None
+    if not (isinstance(transform, list) and len(transform) == 16 and
+            all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in transform)):
+        return "transform must be 16 numbers"
+    return None
+
+
 def _decimate_rules(body: dict[str, Any]) -> str | None:
     if body.get("quad") is True and isinstance(body.get("face_limit"), int) and body["face_limit"] > 10000:
         return "face_limit must be <= 10000 with quad"
@@ -288,7 +299,8 @@ MODEL = Accepts("a model", MODEL_KINDS, tasks=MODEL_TYPES)
 MODEL_FILE = Accepts("a model file or URL", MODEL_KINDS)
 RIG_CHECK_SOURCE = Accepts("a model", MODEL_KINDS, tasks=MODEL_TYPES, wrong_task=2011)
 RIG_TASK = Accepts("a rig task id", urls=False, tasks=frozenset({"animate_rig"}), wrong_task=2012)
-SEGMENTATION_TASK = Accepts("a mesh segmentation task id", urls=False, tasks=frozenset({"mesh_segmentation"}))
+SEGMENTATION_TASK = Accepts("a mesh segmentation task id", urls=False,
+                            tasks=frozenset({"mesh_segmentation", "smart_segment"}))
 MULTIVIEW_TASK = Accepts("a multiview image task id", urls=False, tasks=MULTIVIEW_TYPES)
 
 
@@ -327,6 +339,11 @@ def _multiview_refs(body: dict[str, Any]) -> list[Ref]:
 def _image_to_image_refs(body: dict[str, Any]) -> list[Ref]:
     found = [Ref(PRIMARY, body["input"], IMAGE)] if "input" in body else []
     return found + [Ref(f"inputs[{i}]", v, IMAGE) for i, v in enumerate(body.get("inputs") or [])]
+
+
+def _smart_segment_refs(body: dict[str, Any]) -> list[Ref]:
+    """``seg_type`` says what ``input`` is: an image (Tripo models it first) or a mesh."""
+    return [Ref(PRIMARY, body["input"], IMAGE if body.get("seg_type") == "image" else MESH)]
 
 
 def _texture_refs(body: dict[str, Any]) -> list[Ref]:
@@ -464,6 +481,11 @@ SPECS: dict[str, Spec] = {
         fields={**_POST, "segmentation_granularity": _enum("simple", "balanced", "detailed"),
                 "split_by_connectivity": _bool, "ref_image": _ref},
         rules=(_segment_rules,), refs=_input(MESH, ("ref_image", IMAGE))),
+    "smart_segment": Spec(
+        required=("input", "seg_type"),
+        fields={**_POST, "seg_type": _enum("image", "model"), "granularity": _enum("coarse", "medium", "fine"),
+                "hint": _text(1024), "transform": lambda v: isinstance(v, list)},
+        rules=(_smart_segment_rules,), refs=_smart_segment_refs),
     "mesh_completion": Spec(
         required=("input",), input_alias=True,
         fields={**_POST, "model": _text(64), "part_names": _str_list(),

@@ -50,6 +50,7 @@ P1 = "P1-20260311"
     ("image_to_depth", {}, None),
     ("mesh_uv", {}, None),
     ("generate_image", {}, None),
+    ("smart_segment", {}, None),
 ])
 def test_price_list(task_type: str, body: dict[str, Any], credits: int | None) -> None:
     assert price(task_type, body) == credits

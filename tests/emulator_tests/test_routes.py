@@ -13,7 +13,8 @@ from tests.emulator.routes import CREATION_ROUTES, RETIRED_ROUTES
 from tests.emulator.validation import SPECS
 
 from .helpers import (CAT, COMPLETE, CONVERT, DECIMATE, DEPTH, EDIT_MV, I2I, I2M, I2MV, IMAGE_URL, IMPORT, MV2M,
-                      RETARGET, RIG, RIG_CHECK, SEGMENT, SPLAT, T2I, T2M, TEXTURE, UV, V25, Caller, error_of)
+                      RETARGET, RIG, RIG_CHECK, SEGMENT, SMART_SEGMENT, SPLAT, T2I, T2M, TEXTURE, UV, V25, Caller,
+                      error_of)
 
 Sources = dict[str, str]
 
@@ -37,6 +38,7 @@ MINIMAL: dict[str, Callable[[Sources], dict[str, Any]]] = {
     COMPLETE: lambda s: {"input": s["segments"]},
     DECIMATE: lambda s: {"input": s["model"]},
     UV: lambda s: {"input": s["model"]},
+    SMART_SEGMENT: lambda s: {"input": IMAGE_URL, "seg_type": "image"},
 }
 
 
@@ -84,3 +86,21 @@ def test_a_type_field_in_the_body_is_ignored(api: Caller) -> None:
     """The route chooses the capability; a leftover v2 ``type`` changes nothing."""
     task = api.finished(T2M, {**CAT, "type": "image_to_model"})
     assert task["type"] == "text_to_model"
+
+
+def test_smart_segment_reads_its_input_by_seg_type_and_a_model_needs_its_transform(api: Caller,
+                                                                                    sources: Sources) -> None:
+    """Smart segment: ``seg_type`` says whether ``input`` is an image or a model; a model needs 16 numbers."""
+    identity = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
+    assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "model"}))[0] == 400
+    assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "model",
+                                                  "transform": [1, 2, 3]}))[0] == 400
+    assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "image"}))[0] == 400, \
+        "a model task is no image"
+    assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "both",
+                                                  "transform": identity}))[0] == 400
+    parts = api.finished(SMART_SEGMENT, {"input": sources["model"], "seg_type": "model", "transform": identity,
+                                         "granularity": "fine", "hint": "the arms"})
+    assert parts["type"] == "smart_segment" and parts["output"]["model_url"]
+    completed = api.finished(COMPLETE, {"input": parts["task_id"]})  # used like a segmentation's result
+    assert completed["type"] == "mesh_completion"

@@ -14,13 +14,14 @@ from types import ModuleType
 import bpy
 
 from . import (asset_library, asset_ops, context_menu, frame_range, generate_ops, generate_panel, generate_props,
-               image_first, import_task, job_list, post_ops, preferences, preferences_ui, runtime, image_route_ops, usage_popup)
+               image_first, image_ops, import_task, job_list, post_ops, preferences, preferences_ui, runtime,
+               image_route_ops, usage_popup)
 
 log = logging.getLogger(__name__)
 
 _MODULES: tuple[ModuleType, ...] = (preferences, preferences_ui, job_list, runtime, asset_library, generate_props,
                                     generate_ops, image_first, image_route_ops, usage_popup, generate_panel, import_task,
-                                    post_ops, frame_range, context_menu, asset_ops)
+                                    post_ops, frame_range, context_menu, image_ops, asset_ops)
 
 
 def _classes() -> list[type]:

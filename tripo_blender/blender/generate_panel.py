@@ -13,7 +13,8 @@ Drawing rules, and why:
 * Less common options sit behind "Advanced Options", closed by default.
 * "Image First" (text) and "Views From One Image" (multiview) replace the Generate button with the
   step's button, the step's images once they are in (:mod:`.image_first`) and "Make Model"; the
-  options drawn are then those of the model request (image → model for a concept image).
+  options drawn are then those of the model request (image → model for a concept image). A
+  concept image can be changed first ("Make T-pose", "Variants", a menu of the other templates).
 * The Account line's clock button opens the recent usage (:mod:`.usage_popup`).
 * An image slot shows a thumbnail of what it holds, a Blender image (its own preview) or a file
   (loaded once into the add-on's preview collection, :mod:`.previews`): the name alone does not
@@ -278,6 +279,25 @@ def _draw_step_images(layout: Any, images: list[bpy.types.Image]) -> None:
         cell.label(text=image_caption(image, cell_measure), icon='IMAGE_DATA')
 
 
+#: The changes of a concept image drawn as buttons (the others are in the menu beside them).
+_CHANGE_BUTTONS = (("t_pose", "Make T-pose"), ("variants", "Variants"))
+_MENU_BUTTON = 24  # an icon-only menu button beside them, at scale 1
+
+
+def _draw_changes(layout: Any, pg: TripoGenerateForm) -> None:
+    """"Make T-pose", "Variants" and a menu of every template: image → image on the concept image's
+    task. Side by side where both names fit half the line, else one under the other (never cut)."""
+    measure = measure_for(bpy.context).less(_MENU_BUTTON)
+    half = Measure(measure.room / 2, measure.font_px, measure.scale)
+    row = layout.row(align=True)
+    side_by_side = all(half.fits(text, icons=1) for _, text in _CHANGE_BUTTONS)
+    buttons = row if side_by_side else row.column(align=True)
+    for template, text in _CHANGE_BUTTONS:
+        buttons.operator(image_first.TRIPO_OT_image_first_edit.bl_idname, text=text,
+                         icon='ARMATURE_DATA' if template == "t_pose" else 'IMAGE_DATA').template = template
+    row.operator_menu_enum(image_first.TRIPO_OT_image_first_edit.bl_idname, "template", text="", icon='DOWNARROW_HLT')
+
+
 def _draw_image_first(layout: Any, pg: TripoGenerateForm) -> None:
     """The step's button (price on it), the step's state or its images, then "Make Model"."""
     _draw_problems(layout, image_first.step_problems(pg))
@@ -295,6 +315,8 @@ def _draw_image_first(layout: Any, pg: TripoGenerateForm) -> None:
         _draw_step_images(layout, images)
     else:
         _fit(layout, "The image was removed from this file; Make Model still uses Tripo's copy", icon='INFO')
+    if str(pg.mode) == "TEXT":
+        _draw_changes(layout, pg)
     if image_first.model_mode(pg) == "IMAGE":  # the model is image → model: its own option, drawn where it applies
         layout.prop(pg, "enable_image_autofix")
     found = image_first.model_problems(pg)

@@ -6,6 +6,9 @@ Two paths, one mechanism:
   in the panel and as a Blender image named after the prompt. The artist regenerates until it is
   right (each one a paid job, its price on the button), then **Make Model** runs image → model
   with the concept image's *task id* as the image.
+* **Change the concept image** (text mode, once it is in): "Make T-pose", "Variants" or another
+  template of image → image (:data:`..client.routes.IMAGE_TEMPLATES`) runs on the concept image's
+  *task id*; the result becomes the concept image, so "Make Model" then uses it.
 * **Multiview mode, Views From One Image**: ``image_to_multiview`` turns one image (a file or a
   Blender image, uploaded once) into front, left, back and right; they appear in the panel, then
   **Make Model** runs multiview → model with the views' task id (``inputs: [{"task_id": …}]``).
@@ -30,20 +33,23 @@ import bpy
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
+from ..client import routes
 from ..jobs import Job, JobSpec, JobState, estimate_cost
+from ..jobs.kinds import IMAGE_TO_IMAGE
 from ..rules import generate as form
 from .concept_images import images_of
 from .importer import cursor_location, task_id_of
 from .generate_ops import form_of, form_values, poll_form
 from .generate_props import TripoGenerateForm
+from .field_props import choice_items, options_of
 from .generation import GenerateRequest, request_problems, submit
 from .image_inputs import ImageInputError, ImageSlot, prepare_image
 from .runtime import UserError, runtime
 from ..rules.tags import strip_duplicate_suffix
 
 __all__ = ["offered", "active", "toggle_prop", "model_mode", "step_job", "step_problems", "step_cost",
-           "step_button_text", "step_images", "model_problems", "model_request", "model_cost", "TRIPO_OT_image_first",
-           "TRIPO_OT_image_first_model", "CLASSES"]
+           "step_button_text", "step_images", "model_problems", "model_request", "model_cost", "edit_problems",
+           "TRIPO_OT_image_first", "TRIPO_OT_image_first_model", "TRIPO_OT_image_first_edit", "CLASSES"]
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +172,13 @@ def model_cost(pg: TripoGenerateForm) -> int | None:
     return estimate_cost(*request) if request is not None else form.estimate(model_mode(pg), form_values(pg))
 
 
+def edit_problems(pg: TripoGenerateForm) -> list[str]:
+    """What stops changing the concept image now: text mode only, and a finished concept image."""
+    if str(pg.mode) != "TEXT":
+        return ["Only a concept image is changed here"]
+    return _done_task(pg)[1]
+
+
 def _cursor(context: bpy.types.Context) -> list[float]:
     return list(cursor_location(context.scene))
 
@@ -260,4 +273,48 @@ class TRIPO_OT_image_first_model(bpy.types.Operator):
         return {'FINISHED'}
 
 
-CLASSES: tuple[type, ...] = (TRIPO_OT_image_first, TRIPO_OT_image_first_model)
+_TEMPLATE = routes.IMAGE_TO_IMAGE.field("template")
+#: The template menu from the route record (no "Default" item: a template is what the button sends).
+_TemplateOption: Any = options_of(routes.IMAGE_TO_IMAGE, "template",
+                                  template={"default": "t_pose", "items": choice_items(_TEMPLATE)})
+
+
+class TRIPO_OT_image_first_edit(_TemplateOption, bpy.types.Operator):
+    """Change the concept image with a ready-made template (Tripo reuses the image: nothing is
+    uploaded); the result becomes the concept image. Tripo publishes no price: the Jobs list shows
+    the charge"""
+
+    bl_idname = "tripo.image_first_edit"
+    bl_label = "Change Concept Image"
+    bl_options = {'REGISTER'}
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        return _poll_step(cls, context, edit_problems)
+
+    @classmethod
+    def description(cls, context: bpy.types.Context, properties: Any) -> str:
+        choice = _TEMPLATE.choice(getattr(properties, "template", None))
+        lead = f"{choice.name}: {choice.description}. " if choice is not None else ""
+        return f"{lead}Tripo reuses the concept image (nothing is uploaded); the price is not published"
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        pg = form_of(context)
+        assert pg is not None  # poll
+        found = edit_problems(pg)
+        task_id, _ = _done_task(pg)
+        if found or task_id is None:
+            self.report({'ERROR'}, "; ".join(found) or "Make the concept image first")
+            return {'CANCELLED'}
+        name = form.edited_image_name(_model_name(pg), self.template)
+        params = {"image": task_id, "template": self.template}
+        job = _submit(self, JobSpec(IMAGE_TO_IMAGE.name, params, name=name, meta={"image_first": "TEXT"}))
+        if job is None:
+            return {'CANCELLED'}
+        pg.concept_job = job.id  # the panel shows it when it lands; Make Model then uses it
+        self.report({'INFO'}, f"Making '{name}' from the concept image ({form.cost_phrase(job.estimated_cost)}); "
+                              "it appears in the panel")
+        return {'FINISHED'}
+
+
+CLASSES: tuple[type, ...] = (TRIPO_OT_image_first, TRIPO_OT_image_first_model, TRIPO_OT_image_first_edit)

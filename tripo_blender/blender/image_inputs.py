@@ -41,7 +41,7 @@ import bpy
 
 from ..client.image_size import side_problem
 from ..client.inputs import check_local_image, sniff_image_type
-from ..jobs.kinds import TEXT_TO_IMAGE
+from ..jobs.kinds import IMAGE_TO_IMAGE, TEXT_TO_IMAGE
 from ..rules.errors import UserError
 from .importer import TASK_TYPE_PROP, string_tag, task_id_of
 from .runtime import runtime
@@ -210,21 +210,21 @@ def prepare_image(slot: ImageSlot, what: str = "image") -> str:
     return _checked(os.path.normpath(bpy.path.abspath(raw)), what)
 
 
-#: The task type of a concept image (``text_to_image``): image → model takes its id as the image.
-_CONCEPT_TYPE = TEXT_TO_IMAGE.wire_type
+#: The task types of a concept image (text-to-image, or image-to-image of one): Tripo takes their ids as images.
+_CONCEPT_TYPES = frozenset({TEXT_TO_IMAGE.wire_type, IMAGE_TO_IMAGE.wire_type})
 #: Days a concept image's task is trusted to still exist on Tripo (a day short of its retention).
 _REUSE_DAYS = TASK_RETENTION_DAYS - 1
 
 
 def concept_task(image: bpy.types.Image | None) -> str | None:
-    """The text-to-image task a concept image came from, when its id can stand for the picture:
-    Tripo reuses the task's output, so nothing is uploaded (docs/apiv3.md#inputs).
+    """The text-to-image (or image-to-image) task a concept image came from, when its id can stand for the
+    picture: Tripo reuses the task's output, so nothing is uploaded (docs/apiv3.md#inputs).
 
     None for any other image, for a concept image painted on since it landed (its pixels are no
     longer the task's), and for one whose task Tripo may have forgotten (it keeps tasks about
     :data:`..rules.tags.TASK_RETENTION_DAYS` days): those are sent as files like any image.
     """
-    if image is None or image.is_dirty or string_tag(image, TASK_TYPE_PROP) != _CONCEPT_TYPE:
+    if image is None or image.is_dirty or string_tag(image, TASK_TYPE_PROP) not in _CONCEPT_TYPES:
         return None
     try:
         age = task_age_days(image[TASK_CREATED_PROP])

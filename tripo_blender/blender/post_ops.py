@@ -40,7 +40,8 @@ if TYPE_CHECKING:  # the stubs' literal sets of operator results and icons; abse
 from ..client import Animation, RigSpec, RigType, routes, versions
 from ..client.payloads import MAX_ANIMATIONS
 from ..jobs import Job, JobSpec, JobState, kind_of
-from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, RIG, SEGMENT, SMART_UV, TEXTURE
+from ..jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, RIG, SEGMENT, SMART_SEGMENT, SMART_UV,
+                          TEXTURE)
 from ..rules import generate as form
 from ..rules.account import UserError
 from ..rules.offers import needs_text, option_problem
@@ -59,7 +60,8 @@ from .sources import DEFAULT_PLACEMENT, Source, expiry_text, post_process_spec
 from ..rules.tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
 
 __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
-           "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_complete", "TRIPO_OT_smart_lowpoly", "TRIPO_OT_smart_uv",
+           "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_smart_segment", "TRIPO_OT_complete", "TRIPO_OT_smart_lowpoly",
+           "TRIPO_OT_smart_uv",
            "MENU_OPERATORS",
            "PRESET_GROUPS", "TEXTURE_DIALOG_VERSION", "LOWPOLY_DIALOG_VERSION", "start_rig_check", "ensure_rig_check",
            "CLASSES"]
@@ -781,6 +783,34 @@ class TRIPO_OT_segment(_SegmentOptions, _Placed, _PostProcess):
                   (self, "segmentation_granularity"), (self, "split_by_connectivity"))
 
 
+# --------------------------------------------------------------------------- smart segment
+
+
+_SS = routes.SMART_SEGMENT
+_SMART_SEGMENT_OPTIONS = ("granularity", "hint")
+_SmartSegmentOptions: Any = options_of(_SS, *_SMART_SEGMENT_OPTIONS)
+
+
+class TRIPO_OT_smart_segment(_SmartSegmentOptions, _Placed, _PostProcess):
+    """Split a model into named parts with Tripo's smart segmentation, optionally guided by a hint
+    in words; the parts take the model's place. Works on Tripo results and on any mesh (uploaded
+    first). Tripo publishes no price"""
+
+    bl_idname = "tripo.smart_segment"
+    bl_label = SMART_SEGMENT.label
+    kind = SMART_SEGMENT.name
+
+    def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
+        # the model as its file holds it: Tripo documents the transform only as 16 numbers
+        return {"seg_type": "model", "transform": list(routes.IDENTITY_TRANSFORM),
+                **_values(self, _SS, *_SMART_SEGMENT_OPTIONS)}
+
+    def draw_options(self, layout: Any, target: Target) -> None:
+        col = layout.column()
+        col.prop(self, "granularity")
+        col.prop(self, "hint")
+
+
 # --------------------------------------------------------------------------- complete parts
 
 
@@ -885,6 +915,7 @@ MENU_OPERATORS: tuple[tuple[type[_PostProcess], str, IconItems] | None, ...] = (
     _item(TRIPO_OT_convert, 'EXPORT'),
     None,
     _item(TRIPO_OT_segment, 'MOD_EXPLODE'),
+    _item(TRIPO_OT_smart_segment, 'MOD_EXPLODE'),
     _item(TRIPO_OT_complete, 'MOD_BUILD'),
     _item(TRIPO_OT_smart_lowpoly, 'MOD_DECIM'),
     _item(TRIPO_OT_smart_uv, 'UV'),
@@ -898,6 +929,7 @@ CLASSES: tuple[type, ...] = (
     TRIPO_OT_retarget,
     TRIPO_OT_convert,
     TRIPO_OT_segment,
+    TRIPO_OT_smart_segment,
     TRIPO_OT_complete,
     TRIPO_OT_smart_lowpoly,
     TRIPO_OT_smart_uv,

@@ -5,7 +5,7 @@ changed a default, the official SDK 1.0.0's is used and the docstring says so), 
 instead of being a coroutine: the add-on calls it from worker threads, never from Blender's main
 thread. The parameters the official SDK 1.0.0 added to a seed method are here too, keyword-only
 where SDK 0.3.0's positional order would otherwise change. apiv3's own additions are methods of
-their own: ``import_model``, ``mesh_uv``, ``text_to_image``, ``image_to_multiview``,
+their own: ``import_model``, ``mesh_uv``, ``text_to_image``, ``image_to_image``, ``image_to_multiview``,
 ``image_to_depth``, ``list_tasks``, ``get_usage``, ``presign_upload``, ``download_outputs``. ``refine_model`` and
 ``stylize_model`` refuse (Tripo retired them) and send nothing.
 
@@ -499,6 +499,29 @@ class TripoClient:
         and 2.5, ``background`` chat_image_2.5 — are in :data:`.routes.IMAGE_MODELS`)."""
         return self._send(routes.TEXT_TO_IMAGE, locals())
 
+    def image_to_image(
+        self,
+        image: str | os.PathLike[str] | None = None,
+        prompt: str | None = None,
+        template: str | None = None,
+        model: str | None = None,
+        *,
+        images: Sequence[str | os.PathLike[str]] | None = None,
+        size: str | None = None,
+        aspect_ratio: str | None = None,
+        output_format: str | None = None,
+        quality: str | None = None,
+        background: str | None = None,
+    ) -> str:
+        """Transform an image (``POST /v3/generation/image-to-image``): ``image`` is a path
+        (uploaded first), URL, ``file_…`` token or the id of an image task (a concept image: Tripo
+        reuses it, nothing is uploaded); ``images`` more references. ``prompt`` says what to change
+        and may be left out with a ``template`` (``t_pose``, ``variants``… :data:`.routes.IMAGE_TEMPLATES`).
+        ``model``: an image model (server default ``seedream_v5``, which takes at most 4 images).
+        The finished task's ``output.generated_image`` is its URL. Raises ValueError before
+        anything is uploaded when no image or neither prompt nor template is given."""
+        return self._send(routes.IMAGE_TO_IMAGE, locals())
+
     def image_to_multiview(self, image: str | os.PathLike[str]) -> str:
         """Front, left, back and right views of one image (``POST /v3/generation/image-to-multiview``);
         pass the task id to :meth:`multiview_to_model` to make a model from them."""
@@ -649,6 +672,28 @@ class TripoClient:
         ``segmentation_granularity`` (simple, balanced, detailed), a reference image and
         ``split_by_connectivity``."""
         return self._send(routes.SEGMENT, locals())
+
+    def smart_segment(
+        self,
+        original_model_task_id: str | os.PathLike[str] | None = None,
+        image: str | os.PathLike[str] | None = None,
+        seg_type: str | None = None,
+        granularity: str | None = None,
+        hint: str | None = None,
+        transform: Sequence[float] | None = None,
+    ) -> str:
+        """Split a model — or an image, which Tripo first makes a model of — into named parts
+        (``POST /v3/mesh/smartsegment``; not in Tripo's SDK). Give one source: a model (task id,
+        GLB file or token) or an image (path, URL, token or task id). ``seg_type`` says which and
+        defaults to the one given; a model's ``transform`` (16 numbers, column-major) defaults to
+        the identity (the model as its file holds it). ``granularity``: ``coarse``, ``medium``
+        (Tripo's default) or ``fine``; ``hint``: what to split it into, in words. The result is
+        a segmentation: Complete Parts and the others take its task id."""
+        if seg_type is None:
+            seg_type = "image" if image is not None and original_model_task_id is None else "model"
+        if seg_type == "model" and transform is None:
+            transform = list(routes.IDENTITY_TRANSFORM)
+        return self._send(routes.SMART_SEGMENT, locals())
 
     def mesh_completion(
         self,

@@ -30,6 +30,8 @@ disagree, the reading taken is the one below, and the dispute is in the field:
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -43,9 +45,10 @@ from .schema import Choice, Dispute, Field, Gate, Route, Version, build
 __all__ = [
     "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_IMAGE", "IMAGE_TO_MULTIVIEW",
     "EDIT_MULTIVIEW", "IMAGE_TO_SPLAT", "IMAGE_TO_DEPTH", "TEXTURE", "CONVERT", "IMPORT", "RIG_CHECK", "RIG",
-    "RETARGET", "SEGMENT", "COMPLETE", "DECIMATE", "MESH_UV", "GENERATION_ROUTES", "ROUTES", "PATHS",
-    "IMAGE_MODELS", "generation_version", "by_method", "face_limit_range", "input_refs", "resolved",
-    "check", "check_known", "create_task_request", "signature_problems",
+    "RETARGET", "SEGMENT", "SMART_SEGMENT", "IDENTITY_TRANSFORM", "COMPLETE", "DECIMATE", "MESH_UV",
+    "GENERATION_ROUTES", "ROUTES", "PATHS", "IMAGE_MODELS", "IMAGE_CAPS", "IMAGE_TEMPLATES", "generation_version",
+    "by_method", "face_limit_range", "input_refs", "resolved", "check", "check_known", "create_task_request",
+    "signature_problems",
 ]
 
 _SEED = "Same seed and options give the same result. 0 = random"
@@ -71,8 +74,10 @@ def _source(name: str = "original_model_task_id", kind: Any = "model") -> Field:
 
 
 def _image(name: str = "image", *, wire: str = "input", required: bool = True, label: str = "Image",
-           description: str = "A JPEG, PNG or WEBP image (at most 20 MB)", **more: Any) -> Field:
-    return Field(name, "input", None, label, description, required=required, wire=wire, input="image", **more)
+           description: str = "A JPEG, PNG or WEBP image (at most 20 MB)", kind: Any = "image", **more: Any) -> Field:
+    """An image input (``kind="images"``: a list of them, each resolved alike)."""
+    return Field(name, "inputs" if kind == "images" else "input", None, label, description, required=required,
+                 wire=wire, input=kind, **more)
 
 
 def _part_names(what: str) -> Field:
@@ -263,19 +268,44 @@ TEXT_TO_IMAGE = Route(
      *_image_options("seedream_v4")),
     "text_to_image", "Text to Image", (_SEEDREAM_V4, *IMAGE_MODELS), "model", "seedream_v4",
     retired=_RETIRED_IMAGE_MODELS)
-#: No client method yet (issue 21): the record says what the route takes.
+#: Reference images image-to-image takes at most, by image-model family (docs/apiv3.md#image-routes).
+IMAGE_CAPS = (("chat_image", 16), ("banana", 10), ("seedream", 4))
+#: Image-to-image's ready-made transformations (docs/apiv3.md#image-routes), in menu order.
+IMAGE_TEMPLATES = (
+    Choice("t_pose", "T-pose", "The character standing in a T-pose, ready to rig"),
+    Choice("variants", "Variants", "Variations of the same subject"),
+    Choice("asset_extraction", "Asset Extraction", "The object alone, taken out of its scene"),
+    Choice("character_completion", "Character Completion", "The whole character, completing what is cut off"),
+    Choice("head_extraction", "Head Extraction", "The character's head alone"),
+    Choice("figure", "Figure", "The subject as a collectible figure"),
+    Choice("3d_enhance", "3D Enhance", "A cleaner, more 3D-looking render of the subject"),
+    Choice("print_clay", "Print Clay", "The subject as an untextured clay print"),
+)
+
+
+def _reference_count(values: Mapping[str, Any]) -> str | None:
+    """Refuse more reference images than the model takes (the service answers 400 otherwise)."""
+    extra = values.get("images")
+    count = (values.get("image") is not None) + (len(extra) if isinstance(extra, (list, tuple)) else 0)
+    model = str(values.get("model") or "seedream_v5")
+    cap = next((cap for prefix, cap in IMAGE_CAPS if model.startswith(prefix)), None)
+    return f"{model} takes at most {cap} reference images; {count} were given." if cap and count > cap else None
+
+
 IMAGE_TO_IMAGE = Route(
     "generate_image", "/v3/generation/image-to-image",
-    (_image("input", required=False), Field("inputs", "object", None, "Images", "More reference images"),
+    (_image(required=False, description="The image to transform: a JPEG, PNG or WEBP image (at most 20 MB), or the "
+            "id of an image task"),
+     _image("images", wire="inputs", required=False, label="More Images", description="More reference images",
+            kind="images"),
      Field("prompt", "text", None, "Prompt", "What to change (optional with a template)", max_chars=1800),
      Field("template", "choice", None, "Template", "A ready-made transformation",
-           choices=tuple(Choice(t, t.replace("_", " ").title()) for t in (
-               "t_pose", "variants", "asset_extraction", "character_completion", "figure", "3d_enhance",
-               "head_extraction", "print_clay"))),
+           choices=IMAGE_TEMPLATES),
      *_image_options("seedream_v5")),
-    None, "Image to Image", IMAGE_MODELS, "model", "seedream_v5", retired=_RETIRED_IMAGE_MODELS,
-    rules=(lambda v: None if v.get("input") or v.get("inputs") else "input or inputs is required.",
-           lambda v: None if v.get("prompt") or v.get("template") else "prompt is required unless a template is given."))
+    "image_to_image", "Image to Image", IMAGE_MODELS, "model", "seedream_v5", retired=_RETIRED_IMAGE_MODELS,
+    rules=(lambda v: None if v.get("image") is not None or v.get("images") else "image or images is required.",
+           lambda v: None if v.get("prompt") or v.get("template") else "prompt is required unless a template is given.",
+           _reference_count))
 IMAGE_TO_MULTIVIEW = Route("generate_multiview_image", "/v3/generation/image-to-multiview", (_image(),),
                            "image_to_multiview", "Four Views")
 EDIT_MULTIVIEW = Route(
@@ -448,6 +478,56 @@ SEGMENT = Route(
     (Version(versions.SEGMENTATION_V2, "v2.0", "adds granularity and splitting by connectivity"),
      Version(versions.SEGMENTATION_DEFAULT, "v1.0", "Tripo's default")),
     server_version=versions.SEGMENTATION_DEFAULT, model_word="segmentation model")
+#: Smart segmentation's ``transform`` when none is given: the identity, i.e. the model as its file
+#: holds it. Tripo documents the field only as "16 floats, column-major, required with seg_type
+#: model" (docs/apiv3.md#post-processes), not what it changes.
+IDENTITY_TRANSFORM = (1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+_SEG_SOURCES = {"model": "original_model_task_id", "image": "image"}
+
+
+def _smart_segment_source(values: Mapping[str, Any]) -> str | None:
+    """One source, and ``seg_type`` saying which (the service reads the one ``input`` by it)."""
+    given = [kind for kind, name in _SEG_SOURCES.items() if values.get(name) is not None]
+    if len(given) != 1:
+        return ("Give smart_segment a model or an image, not both." if given else "Give smart_segment a model "
+                "(original_model_task_id: a task id, a GLB file or its token) or an image.")
+    if values.get("seg_type") is not None and values["seg_type"] != given[0]:
+        return f"seg_type must be {given[0]!r} for the {given[0]} given (it says which input Tripo reads)."
+    return None
+
+
+def _transform(values: Mapping[str, Any]) -> str | None:
+    """A model needs its transform: 16 finite numbers (a 4×4 matrix, column-major)."""
+    value = values.get("transform")
+    if value is None:
+        return "transform (16 numbers, a 4×4 matrix column-major) is required with seg_type='model'." \
+            if values.get("seg_type") == "model" else None
+    numbers = list(value) if isinstance(value, (list, tuple)) else []
+    if len(numbers) != 16 or not all(isinstance(n, (int, float)) and not isinstance(n, bool) and
+                                     math.isfinite(n) for n in numbers):
+        return "transform must be 16 finite numbers (a 4×4 matrix, column-major)."
+    return None
+
+
+#: Smart segmentation (not in the SDK; docs/apiv3.md#post-processes): a model — or an image, which
+#: Tripo first makes a model of — split into named parts, like Segment's. Its task type is not
+#: published (docs/apiv3.md#open-points): ``smart_segment`` is this add-on's name for it.
+SMART_SEGMENT = Route(
+    "smart_segment", "/v3/mesh/smartsegment",
+    (Field("original_model_task_id", "input", None, "Source", "The model to split: a task id, or a GLB file or its "
+           "token", wire="input", input="model"),
+     _image(required=False, description="An image: Tripo makes a model of it, then splits that"),
+     Field("seg_type", "choice", None, "Source Type", "Which input is given", required=True,
+           choices=(Choice("model", "Model", "Split a model"), Choice("image", "Image", "Make a model of an image, "
+                                                                       "then split it"))),
+     Field("granularity", "choice", None, "Granularity", "How finely the model is split (default: medium)",
+           choices=(Choice("coarse", "Coarse", "2–3 large parts (a person, the clothes)"),
+                    Choice("medium", "Medium", "4–8 objects or parts (top, trousers, shoes, bag)"),
+                    Choice("fine", "Fine", "9–52 small parts (face, hair, each arm)"))),
+     Field("hint", "text", None, "Hint", "What to split it into, in words (optional)"),
+     Field("transform", "object", None, "Transform", "The model's 4×4 matrix, 16 numbers column-major (needed with "
+           "a model)")),
+    "smart_segment", "Smart Segment", rules=(_smart_segment_source, _transform))
 COMPLETE = Route(
     "mesh_completion", "/v3/mesh/complete",
     (_source(kind="task"),
@@ -494,7 +574,7 @@ MESH_UV = Route(
 
 _ALL: tuple[Route, ...] = (TEXT_TO_MODEL, IMAGE_TO_MODEL, MULTIVIEW_TO_MODEL, TEXT_TO_IMAGE, IMAGE_TO_IMAGE,
                            IMAGE_TO_MULTIVIEW, EDIT_MULTIVIEW, IMAGE_TO_SPLAT, IMAGE_TO_DEPTH, TEXTURE, CONVERT, IMPORT,
-                           RIG_CHECK, RIG, RETARGET, SEGMENT, COMPLETE, DECIMATE, MESH_UV)
+                           RIG_CHECK, RIG, RETARGET, SEGMENT, SMART_SEGMENT, COMPLETE, DECIMATE, MESH_UV)
 #: Every route by the task type apiv3 reports (``create_task`` routes a hand-written body by it).
 ROUTES: Mapping[str, Route] = {route.task_type: route for route in _ALL}
 #: The apiv3 path of each task type.
@@ -542,6 +622,10 @@ def input_refs(route: Route, values: Mapping[str, Any]) -> Refs:
             refs[f.name] = None
         elif f.input == "image":
             refs[f.name] = _image_ref(value, f.name)
+        elif f.input == "images":
+            if isinstance(value, (str, os.PathLike)) or not isinstance(value, Sequence):
+                raise ValueError(f"{f.name} must be a list of images (paths, URLs, file tokens or task ids).")
+            refs[f.name] = [_image_ref(v, f"{f.name}[{i}]") for i, v in enumerate(value)]
         elif f.input == "views":
             refs[f.name] = value if isinstance(value, str) else [
                 _image_ref(v, f"{view} view image") if v is not None else None

@@ -57,13 +57,13 @@ log = get_logger()
 
 #: How a field's value is checked and written (see :func:`_checked`).
 ValueKind = Literal[
-    "bool", "int", "number", "text", "string", "choice", "version", "input", "names", "views", "animation",
+    "bool", "int", "number", "text", "string", "choice", "version", "input", "inputs", "names", "views", "animation",
     "retired", "object",
 ]
 #: How a client method resolves an input field before sending: an image, a post-process's model
 #: source (task id, file token, URL or local model file), a task id only, a model file only (no
-#: task), or the four multiview slots.
-InputKind = Literal["image", "model", "task", "model_file", "views"]
+#: task), the four multiview slots, or a list of images (image-to-image's more references).
+InputKind = Literal["image", "images", "model", "task", "model_file", "views"]
 #: A rule over several fields of one request: the values (defaults filled in) → a problem, or None.
 Rule = Callable[[Mapping[str, Any]], "str | None"]
 
@@ -392,6 +392,8 @@ def _checked(f: Field, value: Any) -> Any:
         return payloads.check_version(value, f.name)
     if kind == "input":
         return payloads.check_input(value, f.name)
+    if kind == "inputs":  # an empty list sends nothing
+        return [payloads.check_input(v, f"{f.name}[{i}]") for i, v in enumerate(value)] or UNSET
     if kind == "names":
         return payloads.check_names(value) if value else UNSET
     if kind == "views":

@@ -24,8 +24,10 @@ __all__ = [
     "Landing", "Kind", "KINDS", "FOLLOW_KIND", "RETIRED_KINDS", "SOURCE_PARAM", "MODEL_OUTPUTS", "THUMBNAIL_OUTPUT",
     "VIEW_OUTPUTS",
     "GENERATED_TYPES", "FILE_TOKEN_KINDS", "TASK_ONLY_KINDS", "PARTS_KINDS", "IMPORTED_TYPE", "Retired",
-    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_MULTIVIEW", "IMAGE_TO_DEPTH",
-    "IMAGE_TO_SPLAT", "SPLAT_OUTPUT", "TEXTURE", "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT", "COMPLETE",
+    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_IMAGE", "IMAGE_TO_MULTIVIEW",
+    "IMAGE_TO_DEPTH",
+    "IMAGE_TO_SPLAT", "SPLAT_OUTPUT", "TEXTURE", "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT",
+    "SMART_SEGMENT", "COMPLETE",
     "LOWPOLY", "SMART_UV", "FOLLOW", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
 ]
 
@@ -133,6 +135,8 @@ def _image(route: Route, verb: str, price: pricing.Rule, outputs: tuple[str, ...
 
 
 TEXT_TO_IMAGE = _image(routes.TEXT_TO_IMAGE, "Image", pricing.flat(5), ("generated_image",), in_console=True)
+# price unpublished (docs/apiv3.md#prices); lands like a concept image, and its task id is an image too
+IMAGE_TO_IMAGE = _image(routes.IMAGE_TO_IMAGE, "Image", pricing.unknown, ("generated_image",), in_console=True)
 # no console function: the panel's "Views From One Image" (a script uses the client)
 IMAGE_TO_MULTIVIEW = _image(routes.IMAGE_TO_MULTIVIEW, "Views", pricing.flat(10), VIEW_OUTPUTS, in_console=False)
 # price unpublished; lands as a Blender image (the depth map) and a relief plane (blender/depth_landing.py)
@@ -168,6 +172,10 @@ CONVERT = _post(routes.CONVERT, "Convert", "convert", Landing.REPLACE, pricing.c
                 takes_file=True)
 SEGMENT = _post(routes.SEGMENT, "Segment", "segment", Landing.REPLACE, pricing.flat(40), step_name="{} parts",
                 takes_file=True, has_parts=True)
+# price unpublished; a model's parts take its place like Segment's, an image's (a new model) land at the cursor
+# (its console name is its method's, the kind's own name)
+SMART_SEGMENT = _post(routes.SMART_SEGMENT, "Smart segment", _named(routes.SMART_SEGMENT)[0], Landing.REPLACE,
+                      pricing.unknown, step_name="{} parts", takes_file=True, has_parts=True)
 COMPLETE = _post(routes.COMPLETE, "Complete", "complete", Landing.REPLACE, pricing.flat(50),
                  step_name="{} (parts completed)", task_only=True, has_parts=True)
 LOWPOLY = _post(routes.DECIMATE, "Low poly", "smart_lowpoly", Landing.REPLACE, pricing.flat(30),
@@ -179,9 +187,9 @@ SMART_UV = _post(routes.MESH_UV, "UV", "smart_uv", Landing.REPLACE, pricing.unkn
 FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND,
               outputs=(MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT, SPLAT_OUTPUT))
 
-_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, IMAGE_TO_DEPTH, IMAGE_TO_SPLAT, TEXTURE,
-                          CHECK_RIGGABLE,
-                          RIG, RETARGET, CONVERT, SEGMENT, COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
+_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_IMAGE, IMAGE_TO_MULTIVIEW, IMAGE_TO_DEPTH,
+                          IMAGE_TO_SPLAT, TEXTURE, CHECK_RIGGABLE, RIG, RETARGET, CONVERT, SEGMENT, SMART_SEGMENT,
+                          COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
 
 #: Task types that are "a model" to every post-process: a generation, a texture, an import.
 _MODELS = frozenset(k.wire_type for k in _ALL if k.makes_model) | {IMPORTED_TYPE}
@@ -192,9 +200,11 @@ _ACCEPTS: Mapping[str, frozenset[str]] = {
     RETARGET.name: frozenset({RIG.wire_type}),
     CONVERT.name: _MODELS | {RIG.wire_type, RETARGET.wire_type, CONVERT.wire_type},
     SEGMENT.name: _MODELS | {LOWPOLY.wire_type},
-    COMPLETE.name: frozenset({SEGMENT.wire_type}),
-    LOWPOLY.name: _MODELS | {SEGMENT.wire_type, COMPLETE.wire_type},
-    SMART_UV.name: _MODELS | {LOWPOLY.wire_type, SEGMENT.wire_type, COMPLETE.wire_type},
+    SMART_SEGMENT.name: _MODELS | {LOWPOLY.wire_type},
+    # a smart segmentation's result is used like a segmentation's (ComfyUI's Tripo nodes)
+    COMPLETE.name: frozenset({SEGMENT.wire_type, SMART_SEGMENT.wire_type}),
+    LOWPOLY.name: _MODELS | {SEGMENT.wire_type, SMART_SEGMENT.wire_type, COMPLETE.wire_type},
+    SMART_UV.name: _MODELS | {LOWPOLY.wire_type, SEGMENT.wire_type, SMART_SEGMENT.wire_type, COMPLETE.wire_type},
 }
 
 #: Every kind a job may have, by name. A whitelist: a spec read back from disk can never make a

@@ -41,8 +41,10 @@ from ..client import routes, versions
 from ..client.schema import Field, Version
 from ..jobs import estimate_cost
 from ..jobs.kinds import IMAGE_TO_MODEL, IMAGE_TO_MULTIVIEW, MULTIVIEW_TO_MODEL, TEXT_TO_IMAGE, TEXT_TO_MODEL
+from .tags import strip_duplicate_suffix
 
 __all__ = [
+    "edited_image_name",
     "MODES",
     "MODE_KINDS",
     "VIEWS",
@@ -425,6 +427,19 @@ def job_name(mode: str, prompt: str, image_names: Sequence[str | None] = ()) -> 
             stem = os.path.splitext(ntpath.basename(image_name))[0]  # ntpath splits on / and \\
             return stem[:_NAME_CHARS] or "Tripo model"
     return "Tripo model"
+
+
+def edited_image_name(source: str | None, template: str | None) -> str:
+    """An image-to-image result's name: its source's, then the change in brackets — "fox (T-pose)".
+
+    ``source`` is the source image's name or file (None: a token or task id). A source that is
+    itself a result ("fox (T-pose)" → Variants) keeps its stem, so names do not grow step by step.
+    """
+    stem = job_name("IMAGE", "", [strip_duplicate_suffix(source)]) if source else "Tripo image"
+    if stem.endswith(")") and " (" in stem:
+        stem = stem[: stem.rindex(" (")]
+    choice = routes.IMAGE_TO_IMAGE.field("template").choice(template) if template else None
+    return f"{stem} ({choice.name if choice is not None else 'edited'})"
 
 
 #: "Image first": the job that makes what the model is then made from, per form mode.

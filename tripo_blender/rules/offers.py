@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from ..client.inputs import PLACEHOLDER_TOKEN
 from ..client.schema import Field, Route, build
+from ..jobs.kinds import SOURCE_PARAM
 
 __all__ = ["needs_text", "option_problem"]
 
@@ -45,7 +46,8 @@ def option_problem(route: Route, options: Mapping[str, Any]) -> str | None:
 
     An option its version does not take is said in the dialog's words (:func:`needs_text`);
     anything else the client would refuse in the client's (a face limit out of range, a text and
-    an image prompt together). Inputs stand in as placeholders: nothing is read or sent."""
+    an image prompt together). Inputs stand in as placeholders — the source always (a dialog's
+    post-process has one, even where the route takes an image instead): nothing is read or sent."""
     version = options.get(route.version_field)
     effective = version if version is not None else route.server_version
     for name, value in options.items():
@@ -55,7 +57,8 @@ def option_problem(route: Route, options: Mapping[str, Any]) -> str | None:
         gate = f.refusing(effective, value)
         if gate is not None and gate.accepts:
             return needs_text(route, (name, value) if gate.values is not None else name)
-    stand_ins = {f.name: PLACEHOLDER_TOKEN for f in route.inputs if options.get(f.name) is not None or f.required}
+    stand_ins = {f.name: PLACEHOLDER_TOKEN for f in route.inputs
+                 if options.get(f.name) is not None or f.required or f.name == SOURCE_PARAM}
     try:
         build(route, {**options, **stand_ins})
     except (TypeError, ValueError) as exc:
