@@ -58,6 +58,7 @@ from ..client import TripoClient
 from ..jobs import (ACTIVE_STATES, Cache, InputFiles, Job, JobBusyError, JobSpec, JobState, Journal, OfflineError, Runner,
                     WorkerSettings, local_paths)
 from ..jobs.model import thaw
+from ..jobs.runner import SPARE_WORKERS
 from . import previews
 from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
                       check_connection, make_client)
@@ -234,6 +235,7 @@ class Runtime:
                 workers=max(settings.workers, self.min_workers),
                 network_allowed=online_access,
                 settings=self.worker_settings,
+                spare_workers=SPARE_WORKERS,
             )
             _sync_online_access(self._runner)
         else:
