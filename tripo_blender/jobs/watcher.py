@@ -142,6 +142,9 @@ class TaskWatcher:
         self._client_generation = 0
         self._single_route = False  # POST /v3/tasks/list is absent: GET /v3/tasks/{id} per task
         self._last_round = float("-inf")  # when the latest round started (watcher clock)
+        #: Tripo's clock minus this machine's, from the poller client's latest ``Date`` header
+        #: (None before any): moves a task's ``created_at`` to this machine's clock (jobs.progress)
+        self.server_clock_offset: float | None = None
         self.rounds = 0  # task-list requests sent (for tests and benchmarks)
         self.restarts = 0  # times the loop was restarted after an unexpected exception
 
@@ -318,6 +321,7 @@ class TaskWatcher:
             return
         finally:
             self.rounds += 1
+        self.server_clock_offset = client.server_clock_offset
         now = self._clock()
         unanswered = set(result.unanswered(ids))
         with self._cond:
@@ -341,6 +345,7 @@ class TaskWatcher:
                 except (TripoError, RuntimeError) as exc:
                     asked[watch.task_id] = exc
             answer = asked[watch.task_id]
+            self.server_clock_offset = client.server_clock_offset
             if isinstance(answer, BaseException):
                 log.warning("Polling task %s failed: %s", watch.task_id, answer)
                 self._deliver_error([watch], answer)
