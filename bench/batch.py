@@ -30,7 +30,6 @@ import os
 import sys
 import tempfile
 import time
-import urllib.request
 from typing import Any
 
 from _common import ROOT, emulator_process, print_table  # noqa: F401 - first: puts the repository root on sys.path
@@ -90,32 +89,33 @@ def engine(jobs: int, concurrency: int, run: float) -> dict[str, Any]:
 def console(jobs: int, concurrency: int, run: float) -> dict[str, Any]:
     """``tripo.batch`` in Blender (bpy as a module), the emulator in a child process."""
     from importlib import import_module
+    from pathlib import Path
 
     from _common import blender_session
 
     from tests.emulator import TEST_KEY
 
-    with emulator_process(run_seconds=run, concurrency_limit=concurrency) as base_url, \
-            blender_session("tripo-bench-batch-") as scratch:
-        import bpy
+    with tempfile.TemporaryDirectory() as tmp:
+        request_log = Path(tmp) / "requests.json"
+        with emulator_process(request_log, run_seconds=run, concurrency_limit=concurrency) as base_url, \
+                blender_session("tripo-bench-batch-") as scratch:
+            import bpy
 
-        tripo = import_module(ADDON_MODULE)
-        prefs = bpy.context.preferences.addons[ADDON_MODULE].preferences
-        prefs.api_key, prefs.api_base_url = TEST_KEY, base_url
-        bpy.context.preferences.system.use_online_access = True
-        import_module(f"{ADDON_MODULE}.blender.runtime").runtime.storage_root = scratch / "storage"
-        started = time.monotonic()
-        landed = tripo.batch([f"a small statue number {n}" for n in range(jobs)], parallel=concurrency)
-        seconds = time.monotonic() - started
-        states = [job.state for job in landed]
-        if states != ["done"] * jobs:
-            raise RuntimeError(f"not all done: {[(j.name, j.state, j.error) for j in landed if j.state != 'done'][:3]}")
-        with urllib.request.urlopen(f"{base_url}/_emulator/requests") as answer:  # the child's request log
-            log = json.load(answer)
-        requests = {"list": sum(1 for r in log if r["method"] == "POST" and r["path"] == "/v3/tasks/list"),
-                    "get": sum(1 for r in log if r["method"] == "GET" and r["path"].startswith("/v3/tasks/"))}
-        task_seconds = jobs * run
-    return _figures("console", jobs, concurrency, run, seconds, requests, task_seconds)
+            tripo = import_module(ADDON_MODULE)
+            prefs = bpy.context.preferences.addons[ADDON_MODULE].preferences
+            prefs.api_key, prefs.api_base_url = TEST_KEY, base_url
+            bpy.context.preferences.system.use_online_access = True
+            import_module(f"{ADDON_MODULE}.blender.runtime").runtime.storage_root = scratch / "storage"
+            started = time.monotonic()
+            landed = tripo.batch([f"a small statue number {n}" for n in range(jobs)], parallel=concurrency)
+            seconds = time.monotonic() - started
+            unfinished = [(j.name, j.state, j.error) for j in landed if j.state != "done"]
+            if unfinished:
+                raise RuntimeError(f"{len(unfinished)} jobs did not land: {unfinished[:3]}")
+        log = json.loads(request_log.read_text())
+    requests = {"list": sum(1 for method, path in log if method == "POST" and path == "/v3/tasks/list"),
+                "get": sum(1 for method, path in log if method == "GET" and path.startswith("/v3/tasks/"))}
+    return _figures("console", jobs, concurrency, run, seconds, requests, jobs * run)
 
 
 def main() -> int:

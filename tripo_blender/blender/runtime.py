@@ -476,6 +476,12 @@ class Runtime:
     def job(self, job_id: str) -> Job | None:
         return self._view.get(job_id)
 
+    def engine_job(self, job_id: str) -> Job | None:
+        """The engine's newest snapshot of a job, which the pump may not have applied yet (the
+        console's batch sends its next prompt as soon as a slot frees, even while the pump
+        lands a result). None without a runner or for an unknown job. Never waits."""
+        return self._runner.job(job_id) if self._runner is not None else None
+
     def task_folder(self, job: Job) -> Path | None:
         """The cache folder of ``job``'s task, if it has one on disk."""
         if not job.task_id:
@@ -590,6 +596,18 @@ class Runtime:
         return self.balance()
 
     # ------------------------------------------------------------------ the pump
+    def wait_for_news(self, timeout: float) -> bool:
+        """Sleep up to ``timeout`` seconds, waking as soon as the engine has an event for the pump
+        (True then). For the console's waits only (``Job.wait``, ``batch``), which block the main
+        thread by design: a finished job is then applied, and a batch's next prompt sent, at once
+        instead of up to a pump interval (:data:`ACTIVE_INTERVAL`) later. Waits on a local queue,
+        never on the network."""
+        runner = self._runner
+        if runner is None:
+            time.sleep(max(0.0, timeout))
+            return False
+        return runner.wait_for_events(max(0.0, timeout))
+
     def pump(self) -> float | None:
         """THE timer callback: apply what the workers did, import, redraw. Never raises.
 
