@@ -16,7 +16,9 @@ The rules (all numbers are fields of :class:`PollSchedule`):
    no ETA): a :class:`ProgressEstimator` extrapolates the progress values seen, and their times,
    to a predicted finish. Far from it, sleep half the predicted time left (like an ETA, capped);
    within ``dense_window`` of it, poll *at* the predicted finish (``finish_margin`` after it: a
-   poll a moment early finds the task at 99 % and waits a whole gap more), then, while the task is overdue,
+   poll a moment early finds the task at 99 % and waits a whole gap more; at least
+   ``finish_floor`` after the last poll, where ``dense_interval`` made a task seen at 98 % wait
+   0.4 s), then, while the task is overdue,
    every ``dense_interval`` plus ``overdue_growth`` times the time overdue (up to
    ``overdue_max``; every ``near_done_interval`` after ``dense_overdue`` seconds: a
    stalled task must not be hammered). Why: a blind back-off noticed a
@@ -74,6 +76,7 @@ class PollSchedule:
     overdue_max: float = 0.7
     young_growth: float = 0.25
     finish_margin: float = 0.05
+    finish_floor: float = 0.15
 
     def __post_init__(self) -> None:
         if not self.base_interval > 0:
@@ -129,7 +132,7 @@ class PollSchedule:
         if left > self.dense_window:
             return min(max(left * self.eta_fraction, self.min_interval), self.cap)
         if left > 0:
-            return max(left + self.finish_margin, dense)
+            return max(left + self.finish_margin, self.finish_floor)
         if -left > self.dense_overdue:
             return self.near_done_interval
         # overdue: the prediction was early (progress slowing down near the end); look less often
