@@ -4,7 +4,7 @@ Blender names an installed extension ``bl_ext.<repository>.tripo_blender``; rela
 ``__package__``-based preferences and ``extension_path_user`` only behave as they do for users
 when the add-on is loaded that way. A temporary *user repository* whose folder holds a symlink
 to ``tripo_blender/`` gives exactly that without building or installing a zip, so the demo,
-the benchmarks and the bpy tests all run the source as it is (blender-notes §4).
+the benchmarks and the bpy tests all run the source as it is (docs/blender-notes.md#testing).
 """
 
 from __future__ import annotations

@@ -92,13 +92,16 @@ def select_steps(only: set[str], pytest_args: list[str], fast: bool) -> list[Ste
     ``ui`` is one step per Debian release (``ui-4.3``, ``ui-5.2``: one real window each, the same
     tests/ui run in each). They come first: on a cold machine they spend a minute or two
     downloading Debian packages, which overlaps best with the CPU-bound steps. ``--fast`` leaves
-    them out.
+    them out, and the tests marked ``package`` or ``whole_program`` (pyproject.toml).
 
     With a user filter (``-k``, paths…) selecting nothing is legitimate; without one, an empty run
     means tests silently vanished (broken conftest, wrong venv) and counts as a failure.
     """
     filtered = bool(pytest_args)
-    bpy_args = (["-m", "not package"] if fast else []) + pytest_args
+    # The fast loop leaves out what runs a whole program (demo, benchmarks) and the packaging tests:
+    # the full run has them.
+    client_args = (["-m", "not whole_program"] if fast else []) + pytest_args
+    bpy_args = (["-m", "not package and not whole_program"] if fast else []) + pytest_args
 
     def pytest_step(venv: Venv, *args: str, name: str | None = None, env: dict[str, str] | None = None) -> Step:
         # One cache dir per step: parallel runs must not overwrite each other's --lf data.
@@ -111,7 +114,7 @@ def select_steps(only: set[str], pytest_args: list[str], fast: bool) -> list[Ste
         steps += [pytest_step(CLIENT, "tests/ui", *pytest_args, name=f"ui-{release.blender}",
                               env={UI_RELEASE_ENV: release.suite}) for release in RELEASES]
     if "client" in only:
-        steps.append(pytest_step(CLIENT, "tests", "--ignore=tests/blender", "--ignore=tests/ui", *pytest_args))
+        steps.append(pytest_step(CLIENT, "tests", "--ignore=tests/blender", "--ignore=tests/ui", *client_args))
     if "bpy" in only:
         # A user's -k replaces the smoke selection (pytest keeps the last -k).
         smoke = [] if "-k" in pytest_args else ["-k", SMOKE_K]

@@ -75,7 +75,7 @@ from .blender.import_task import follow_task
 from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
-from .blender.splat_ops import splat_name
+from .blender.image_route_ops import depth_name, splat_name
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
 from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
 from .client import TripoAPIError, TripoClient, TripoError, routes
@@ -724,16 +724,18 @@ def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequ
 
 
 @_short_errors
-def image_to_depth(image: ImageInput, *, name: str | None = None, **options: Any) -> Job:
+def image_to_depth(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
+                   **options: Any) -> Job:
     """A depth map of one image (price not published; the row shows the charge): a file path, an
     http(s) URL, a ``file_…`` upload token, a task id or a ``bpy.types.Image``. ``job.wait().image``
-    is the depth map as a ``bpy.types.Image`` (packed into the file). ``options``:
+    is the depth map as a ``bpy.types.Image`` (packed into the file); ``job.objects`` a plane
+    displaced by it (light is near), upright at the 3D cursor (or ``location``). ``options``:
     :meth:`TripoClient.image_to_depth`'s keywords (``kind``: ``"gray"`` or ``"color"``,
     ``process_res``: 126–2016)."""
     _require_main_thread("image_to_depth()")
     params = {"image": _image_input(image, "image"), **options}
-    stem = form.job_name("IMAGE", "", [_image_label(image)])  # "rocket" for rocket.jpg
-    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or f"{stem} depth"))
+    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or depth_name(_image_label(image)),
+                          meta=_location(location)))
 
 
 # --------------------------------------------------------------------------- post-processes

@@ -4,7 +4,7 @@ The add-on is loaded the way Blender loads an installed extension: a temporary *
 repository* whose folder holds a symlink to ``tripo_blender/``, enabled as
 ``bl_ext.tripo_dev.tripo_blender``. That exercises the ``bl_ext.*`` module naming, relative imports,
 ``__package__``-based preferences and ``extension_path_user`` exactly as users get them, while the
-tests still run the working-tree source (blender-notes §4).
+tests still run the working-tree source (docs/blender-notes.md#testing).
 
 Blender's user folders point at a temporary directory *before* bpy is imported, so a test run can
 neither read nor damage a developer's real Blender preferences.

@@ -123,7 +123,7 @@ def pump_job(runtime: Any, job_id: str, *states: str, timeout: float = 30.0) -> 
 
 
 def layout_spy() -> MagicMock:
-    """A UILayout stand-in that records every call (blender-notes §4: RNA functions as spec)."""
+    """A UILayout stand-in that records every call (docs/blender-notes.md#testing: RNA functions as spec)."""
     return MagicMock(spec=list(bpy.types.UILayout.bl_rna.functions.keys()))
 
 

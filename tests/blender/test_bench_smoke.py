@@ -13,6 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.whole_program  # build.py test --fast leaves it to the full run
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

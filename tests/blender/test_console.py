@@ -331,9 +331,10 @@ def test_post_process_arguments_are_checked_before_sending(tripo: ModuleType, re
     assert _posts(ready) == [] and tripo.jobs() == []
 
 
-def test_image_to_depth_lands_the_depth_map_as_a_blender_image(tripo: ModuleType, ready: Emulator) -> None:
-    """The new route, end to end: one route record, one kind record, this console function."""
-    job = tripo.image_to_depth(ASSETS / "images" / "rocket.jpg", kind="color")
+def test_image_to_depth_lands_the_depth_map_and_a_plane_it_displaces(tripo: ModuleType, ready: Emulator) -> None:
+    """The new route, end to end: one route record, one kind record, this console function, and
+    its landing: the map as a packed image, and an upright plane in relief at ``location``."""
+    job = tripo.image_to_depth(ASSETS / "images" / "rocket.jpg", kind="color", location=(3.0, 0.0, 1.0))
     assert job.estimated_cost is None, "Tripo publishes no price for depth maps"
     job.wait(WAIT)
     (body,) = [r.json for r in created(ready, "image_to_depth")]
@@ -341,7 +342,17 @@ def test_image_to_depth_lands_the_depth_map_as_a_blender_image(tripo: ModuleType
     image = job.image
     assert image is not None and image.name == "rocket depth" and tuple(image.size) != (0, 0)
     assert image.packed_file is not None, "kept in the .blend"
-    assert job.objects == []
+    (plane,) = job.objects
+    assert plane.name == "rocket depth" and plane.type == 'MESH' and plane.get("tripo_task_id") == job.task_id
+    assert tuple(plane.location) == (3.0, 0.0, 1.0)
+    (displace,) = [m for m in plane.modifiers if m.type == 'DISPLACE']
+    assert displace.texture.image == image and displace.texture_coords == 'UV'
+    assert plane.users_collection[0].name in bpy.data.collections["Tripo"].children, "with the other results"
+    evaluated = plane.evaluated_get(bpy.context.evaluated_depsgraph_get()).data
+    depths = [(plane.matrix_world @ v.co).y for v in evaluated.vertices]
+    heights = [(plane.matrix_world @ v.co).z for v in evaluated.vertices]
+    assert max(heights) - min(heights) > 1.0, "upright: the image's height is the plane's"
+    assert max(depths) - min(depths) > 0.05 and max(depths) < 0.0, "relief towards the front view, from the map"
     with pytest.raises(ValueError, match="process_res must be at most 2016"):
         tripo.image_to_depth(ASSETS / "images" / "rocket.jpg", process_res=4096)
 

@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 import bpy
+import pytest
 
 from .support import ROOT
+
+pytestmark = pytest.mark.whole_program  # build.py test --fast leaves it to the full run
 
 
 def test_demo_saves_the_generated_model_and_renders_it(tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ def test_tags_survive_save_and_reload(importer: ModuleType, clean_scene: Any, tm
 
 
 def test_meshopt_probe_answers_for_this_blender(decoders: ModuleType) -> None:
-    # Blender <= 5.1 cannot read EXT_meshopt_compression (blender-notes §5)
+    # Blender <= 5.1 cannot read EXT_meshopt_compression (docs/blender-notes.md#importers)
     answer = decoders.gltf_supports_meshopt()  # the real probe first: the answer is cached
     if bpy.app.version < (5, 2, 0):
         assert answer is False

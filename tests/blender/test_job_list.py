@@ -1,6 +1,6 @@
 """The Jobs panel: what each job state draws, and what its buttons do.
 
-Drawing is checked with a recording layout (blender-notes §4); the operators run for real
+Drawing is checked with a recording layout (docs/blender-notes.md#testing); the operators run for real
 against the emulator where they act on jobs.
 """
 

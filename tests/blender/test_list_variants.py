@@ -1,6 +1,6 @@
 """The add-on in real bpy against a service answering the task list the other SDKs' way: as an
 array with decimal credits, then not at all (404) — the generation lands, its row shows the decimal
-it cost, and its rig lands too (wire reference §11 S1, S13)."""
+it cost, and its rig lands too (docs/sources.md#task-list, #task-fields)."""
 
 from __future__ import annotations
 

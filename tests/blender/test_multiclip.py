@@ -2,7 +2,7 @@
 
 Tripo's JS, Go and Rust SDKs document that a retarget of several animations answers
 ``model_urls``, one file per animation in request order, with or without ``model_url`` (wire
-reference §11 S2); the Retarget menu always sends the list form, even for one clip. Whatever the
+docs/sources.md#retarget-outputs); the Retarget menu always sends the list form, even for one clip. Whatever the
 shape, the user must get every animation as an action on the ONE armature of their rig, stacked in
 NLA tracks, each once — never a paid job failed for "no outputs", never a second character, never
 an animation landed twice because ``model_url`` named a file bundling them all.
@@ -35,12 +35,14 @@ def _fetched(emulator: Emulator, task_id: str) -> list[str]:
     return [r.path.rsplit("/", 1)[-1] for r in emulator.cdn_requests if f"/{task_id}/" in r.path and r.status == 200]
 
 
-@pytest.mark.parametrize("shape", ["model_urls", "both"])
+@pytest.mark.parametrize(("shape", "task_list"), [("model_urls", "array"), ("model_urls", "dict"), ("both", "array")])
 def test_text_rig_retarget_lands_every_file_on_the_one_armature(tripo: ModuleType, ready: Emulator,
-                                                                shape: str) -> None:
+                                                                shape: str, task_list: str) -> None:
     """text → rig → retarget(walk, run), answered with one file per animation (and, for ``both``,
-    a ``model_url`` bundling them too): one armature, two actions, NLA tracks, nothing twice."""
+    a ``model_url`` bundling them too), the task list answered as an array (the JS, Go and Rust
+    SDKs' typing) or a dict: one armature, two actions, NLA tracks, nothing twice."""
     ready.retarget_files = shape
+    ready.variants.task_list = task_list
     result = runpy.run_path(str(PIPELINE))["main"]()
 
     task = _retarget_task(ready)

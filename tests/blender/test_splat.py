@@ -144,3 +144,25 @@ def test_one_click_in_image_mode_makes_a_splat_of_the_forms_image(rt: Any, onlin
     (ob,) = [o for o in bpy.data.objects if o.get("tripo_job_id") == job.id]
     assert tuple(ob.location) == (0.0, -2.0, 0.5) and ob.get("tripo_splat") == CLOUD.count
     assert [u.content_type for u in uploads(online)] == ["image/png"]  # the generated image, written and sent
+
+
+def test_one_click_in_image_mode_makes_a_depth_map_and_its_plane(rt: Any, online: Emulator, clean_scene: Any) -> None:
+    """The depth route's panel entry: beside the splat's, with its (unpublished) price."""
+    form = bpy.context.scene.tripo_generate
+    panel = addon_module("blender.generate_panel").TRIPO_PT_generate
+    form.mode = 'TEXT'
+    assert not bpy.ops.tripo.image_to_depth.poll(), "Text mode has no image"
+    form.mode = 'IMAGE'
+    form.image = bpy.data.images.new("sketch", 32, 32)
+    (button,) = [c for c in calls_named(draw_panel(panel), "operator") if c.args[0] == "tripo.image_to_depth"]
+    assert button.kwargs["text"] == "Make Depth Map (price unknown)"
+    bpy.context.scene.cursor.location = (1.0, 0.0, 0.0)
+
+    assert bpy.ops.tripo.image_to_depth() == {'FINISHED'}
+    (job,) = rt.jobs()
+    assert (job.kind, job.name) == ("image_to_depth", "sketch depth")
+    done = pump_job(rt, job.id, "done", "failed")
+    assert done.state.value == "done", (done.note, done.error)
+    (plane,) = [o for o in bpy.data.objects if o.get("tripo_job_id") == job.id]
+    assert tuple(plane.location) == (1.0, 0.0, 0.0) and [m.type for m in plane.modifiers] == ['DISPLACE']
+    assert "a plane it displaces" in done.note

@@ -3,7 +3,7 @@
 The request bodies themselves are pinned in ``test_payloads.py`` and compared with the official
 SDK's in ``test_sdk_parity.py``; this file checks the rest of the wire: headers, uploads (multipart
 and presigned), that local paths never leave the machine, that invalid calls send nothing, and
-that results (tasks, files, lists, usage) come back as the seed's types.
+that results (tasks, files, lists, usage) come back as SDK 0.3.0's types.
 """
 
 from __future__ import annotations

@@ -137,7 +137,7 @@ def test_model_urls_with_or_without_model_url_are_read_once() -> None:
     assert "model_urls" not in both.extra
     one = TaskOutput.from_dict({"model_url": walk, "model_urls": []})
     assert one.model_urls == [walk] and one.files() == {"model": walk}
-    assert TaskOutput(pbr_model=walk).files() == {"model": walk}, "the seed's hand-built outputs still count"
+    assert TaskOutput(pbr_model=walk).files() == {"model": walk}, "SDK 0.3.0's hand-built outputs still count"
     assert [TaskOutput.model_index(k) for k in ("model", "model_2", "model_10", "model_url", "base_model", "model_1")] \
         == [0, 1, 9, None, None, None]
     assert [TaskOutput.model_key(i) for i in range(3)] == ["model", "model_2", "model_3"]
@@ -175,7 +175,7 @@ def test_batch_usage_and_presign_results() -> None:
 
 
 def test_the_task_list_is_read_as_a_dict_or_an_array() -> None:
-    """Both shapes an official SDK shows (wire §11 S1) give one result; ids an answer is silent on are named."""
+    """Both shapes an official SDK shows (docs/sources.md#task-list) give one result; ids an answer is silent on are named."""
     running = {"task_id": "a", "status": "running", "progress": 40}
     as_dict = BatchTaskResult.from_dict({"tasks": {"a": running}, "missed": ["z"]})
     as_array = BatchTaskResult.from_dict({"tasks": [running, {"status": "success"}, "garbage"]})
@@ -188,7 +188,7 @@ def test_the_task_list_is_read_as_a_dict_or_an_array() -> None:
 
 def test_the_fields_of_the_other_sdks_are_read_as_optional() -> None:
     """Decimal credits (number or text, never truncated), completed_at in any ISO form, ETA fields
-    present or absent, splat and depth outputs, unknown output keys kept (wire §11 S13, S15)."""
+    present or absent, splat and depth outputs, unknown output keys kept (docs/sources.md#task-fields, #splat-format)."""
     task = Task.from_dict({"task_id": "t", "status": "success", "credits_consumed": "12.50",
                            "completed_at": "2026-10-15 00:01:00.500+00:00", "queuing_num": None,
                            "output": {"splat_url": "https://cdn.test/s.ply", "depth_image_url": "https://cdn.test/d.png",

@@ -1,4 +1,4 @@
-"""The apiv3 routes: auth, task creation, tasks, account, files (wire reference §1-§4).
+"""The apiv3 routes: auth, task creation, tasks, account, files (docs/apiv3.md#routes).
 
 Why here and not in the HTTP handler: routes take a :class:`.recording.Recorded` request and
 return a :class:`.responses.Response`, so they are plain functions of the emulator state and
@@ -148,7 +148,7 @@ class Api:
         return responses.ok({"tasks": tasks, "missed": missed})
 
     def task_view(self, task: TaskRecord) -> dict[str, Any]:
-        """The task object of §4.1, with freshly signed output URLs once it succeeded."""
+        """The task object (docs/apiv3.md#task-object), with freshly signed output URLs once it succeeded."""
         with self.store.lock:
             self.store.settle_due()
             phase = self.store.phase(task)

@@ -1,4 +1,4 @@
-"""apiv3 error codes, their HTTP statuses and wording (wire reference §1.4).
+"""apiv3 error codes, their HTTP statuses and wording (docs/apiv3.md#errors).
 
 Why one table: every route answers errors through :class:`ApiError`, so the status that goes
 with a code and the sample wording live in exactly one place. A few codes travel with more than

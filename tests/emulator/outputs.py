@@ -1,4 +1,4 @@
-"""Which files each task type returns (wire reference §4.3), built from real assets.
+"""Which files each task type returns (docs/apiv3.md#outputs), built from real assets.
 
 Why real files: the add-on downloads and imports whatever the API returns, so the emulator
 serves genuine GLB/FBX/OBJ/STL/ZIP bytes that match the request (textured vs. base model,
@@ -11,7 +11,7 @@ apiv3 collapses every model output into one ``model_url`` (its extension says th
 model generation and texturing add a ``rendered_image_url``; multiview images come both nested
 under ``generate_multiview_image`` and as the four top-level ``*_view_url`` keys. A retarget of
 an ``animations`` list may instead answer ``model_urls``, one file per animation in request order
-(Tripo's JS/Go/Rust SDKs; wire reference §11 S2): :data:`RETARGET_FILES` are the shapes served.
+(Tripo's JS/Go/Rust SDKs; docs/sources.md#retarget-outputs): :data:`RETARGET_FILES` are the shapes served.
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def _import(ctx: Context) -> Outputs:
 def _rig_check(ctx: Context) -> Outputs:
     riggable = ctx.riggable if ctx.riggable is not None else not re.search(r"\brocks?\b|\bstones?\b", ctx.hints)
     rig_type = (ctx.rig_type or _guess_rig_type(ctx.hints)) if riggable else "others"
-    # sources disagree on the key (rig_type vs topology, wire reference §9.2): send both
+    # sources disagree on the key (rig_type vs topology, docs/sources.md#rig-check-skeleton): send both
     return {"riggable": riggable, "rig_type": rig_type, "topology": rig_type}
 
 

@@ -1,4 +1,4 @@
-"""Credit prices per task (wire reference §8.1), used to hold/settle/refund balances.
+"""Credit prices per task (docs/apiv3.md#prices), used to hold/settle/refund balances.
 
 Why a function and not a flat cost: tests of the add-on's cost estimate and of balance handling
 need the emulator to charge what the price list says (textured vs. untextured, P series vs. H
@@ -6,8 +6,8 @@ series, surcharges, per-animation retarget, the "complex convert" tier). Credits
 creation, settled on success and refunded in full when a task fails or is cancelled
 (:meth:`.state.Store.create_task`, :meth:`.state.Store.settle_due`).
 
-Every figure of §8.1 is third-party and unconfirmed; the real charge is the task's
-``credits_consumed``. Where §8.1 has no figure, :data:`ASSUMED` says what the emulator charges.
+Every figure of docs/apiv3.md#prices is third-party and unconfirmed; the real charge is the task's
+``credits_consumed``. Where that table has no figure, :data:`ASSUMED` says what the emulator charges.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ _FLAT = {
     "generate_multiview_image": 10,
     "image_to_splat": 30,
 }
-#: Types §8.1 does not price, and what the emulator charges for them: import was free on v2;
+#: Types docs/apiv3.md#prices does not price, and what the emulator charges for them: import was free on v2;
 #: image-to-image is priced like text-to-image; depth and UV unwrap are guesses.
 ASSUMED = {
     "import_model": 0,
@@ -75,7 +75,7 @@ def retarget_count(body: Mapping[str, Any]) -> int:
 
 
 def price(task_type: str, body: Mapping[str, Any]) -> float | None:
-    """Credits §8.1 lists for a validated request, or None when it lists none (see :data:`ASSUMED`)."""
+    """Credits docs/apiv3.md#prices lists for a validated request, or None when it lists none (see :data:`ASSUMED`)."""
     if task_type in _GENERATION:
         prices = _GENERATION[task_type]
         p_series = is_p_series(body)

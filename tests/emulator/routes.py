@@ -3,12 +3,12 @@
 Why a table of its own: the API (which paths exist), validation (which source tasks a route
 builds on), pricing and outputs (keyed by ``type``) all need the same mapping, and tests
 parametrise over it. apiv3 selects the capability by path; the task object still reports the
-v2-style ``type`` name (wire reference §3.1, §4.1).
+v2-style ``type`` name (docs/apiv3.md#routes, #task-object).
 """
 
 from __future__ import annotations
 
-#: POST path -> task ``type`` (wire reference §3.1, R1-R19).
+#: POST path -> task ``type`` (docs/apiv3.md#routes).
 CREATION_ROUTES: dict[str, str] = {
     "/v3/generation/text-to-model": "text_to_model",
     "/v3/generation/image-to-model": "image_to_model",

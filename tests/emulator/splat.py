@@ -1,7 +1,7 @@
 """Gaussian splats as Tripo's ``image-to-splat`` may return them: a 3DGS PLY, an SPZ, a glTF.
 
 Why generate them: the add-on must land every gaussian of whatever format arrives (Tripo does not
-say which one: wire reference §11 S15), and the tests check its reading value by value, so the
+say which one: docs/sources.md#splat-format), and the tests check its reading value by value, so the
 files are made here from one known cloud (:func:`cloud`) by small writers that follow each
 format's public description — the original 3DGS code's PLY layout, Niantic's SPZ (``nianticlabs/spz``
 README and ``load-spz.cc``, gzip container v2/v3) and Khronos' ``KHR_gaussian_splatting``. The

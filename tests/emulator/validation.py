@@ -1,7 +1,7 @@
 """Validation of the apiv3 task-creation bodies, in a fixed order, with the real error codes.
 
 Why an explicit order: a client's error handling is only tested honestly if the emulator
-reports the *first* problem the real service would report (wire reference §10.4):
+reports the *first* problem the real service would report (docs/apiv3.md#validation-order):
 
 1. the body is a JSON object (400/1003);
 2. ``model``: required on the generation routes, on the route's allow-list everywhere (1004);
@@ -60,7 +60,7 @@ TEXT_TO_IMAGE_MODELS = frozenset({"chat_image_1", "chat_image_1.5", "chat_image_
                                   "banana2", "seedream_v4", "seedream_v5"})
 IMAGE_TO_IMAGE_MODELS = TEXT_TO_IMAGE_MODELS - {"seedream_v4"}
 
-#: Highest face_limit per generation model (wire reference §3.2); P series also have a minimum.
+#: Highest face_limit per generation model (docs/apiv3.md#generation); P series also have a minimum.
 _FACE_LIMITS = {"v3.1-20260211": 1_500_000, "v3.0-20250812": 1_000_000, "v2.5-20250123": 500_000,
                 "v1.4-20240625": 500_000, "P1-20260311": 20_000, "P2-20260801": 20_000}
 _P_SERIES_MIN_FACES = 48

@@ -1,4 +1,4 @@
-"""Answer shapes where Tripo's official sources disagree (wire reference §11), one switch each.
+"""Answer shapes where Tripo's official sources disagree (docs/sources.md), one switch each.
 
 Why: nobody here can reach the live service, so what it really answers is known only from
 Tripo's own SDKs, and they differ. The add-on must read every shape an official source shows;
@@ -17,7 +17,7 @@ The defaults are the Python SDK 1.0.0's shapes, which the rest of the emulator s
   Python SDK's typing has no such field).
 * ``p2_refuses``: what the emulated P2 rejects of what P1 rejects (quad is P2's, JS SDK). Nobody
   says what P2 does with ``smart_low_poly``, ``generate_parts`` and ``geometry_quality``
-  (wire reference §11 S4), so by default it rejects them (1004: the add-on sends them and its
+  (docs/sources.md#p-series-options), so by default it rejects them (1004: the add-on sends them and its
   refusal says which source said what); ``()`` is a P2 that takes them.
 * :meth:`Variants.answer_task_id`: the next creation POSTs answer with a task id other than the
   task's (``" {id}"``: a leading space; ``"../../x"``): a buggy proxy or server. The task itself

@@ -88,7 +88,7 @@ def test_rig_check_guesses_and_can_be_forced(emulator: Emulator, api: Caller) ->
         output: Task = api.finished(RIG_CHECK, {"input": api.model(prompt)})["output"]
         return output
 
-    # both keys: sources disagree on which one apiv3 uses (wire reference §9.2)
+    # both keys: sources disagree on which one apiv3 uses (docs/sources.md#rig-check-skeleton)
     assert check("a knight in armour") == {"riggable": True, "rig_type": "biped", "topology": "biped"}
     assert check("a red fox") == {"riggable": True, "rig_type": "quadruped", "topology": "quadruped"}
     assert check("a mossy rock") == {"riggable": False, "rig_type": "others", "topology": "others"}
@@ -260,8 +260,8 @@ def test_multiview_views_come_nested_and_at_top_level(api: Caller) -> None:
 
 @pytest.mark.parametrize(("fmt", "magic"), [("ply", b"ply\n"), ("spz", b"\x1f\x8b"), ("glb", b"glTF"), ("gltf", b"{")])
 def test_splat_comes_in_the_format_switched_to(emulator: Emulator, api: Caller, fmt: str, magic: bytes) -> None:
-    """A 3DGS PLY by default; SPZ or glTF ``KHR_gaussian_splatting`` when switched (wire reference §11
-    S15: Tripo does not say which). The same cloud each time: :mod:`tests.emulator.splat`."""
+    """A 3DGS PLY by default; SPZ or glTF ``KHR_gaussian_splatting`` when switched (docs/sources.md#splat-format:
+    Tripo does not say which). The same cloud each time: :mod:`tests.emulator.splat`."""
     emulator.splat_format = fmt
     task = api.finished(SPLAT, {"input": IMAGE_URL})
     assert set(task["output"]) == {"splat_url"} and _ext(task, "splat_url") == fmt

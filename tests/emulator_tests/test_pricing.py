@@ -1,4 +1,4 @@
-"""The price list (wire reference §8.1) and what is actually charged on the wire."""
+"""The price list (docs/apiv3.md#prices) and what is actually charged on the wire."""
 
 from __future__ import annotations
 

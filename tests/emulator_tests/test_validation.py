@@ -1,4 +1,4 @@
-"""Creation-body validation: real codes and HTTP statuses, in the order of the wire reference §10.4.
+"""Creation-body validation: real codes and HTTP statuses, in the order of docs/apiv3.md#validation-order.
 
 Steps: JSON (1003) -> ``model`` (1004) -> required fields, field values, multi-field rules (1004)
 -> input strings and file tokens (1004) -> referenced tasks: exist (2001), type (2006/2011/2012),

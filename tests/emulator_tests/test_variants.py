@@ -1,4 +1,4 @@
-"""The answer shapes of Tripo's other official SDKs (wire reference §11), one switch each."""
+"""The answer shapes of Tripo's other official SDKs (docs/sources.md), one switch each."""
 
 from __future__ import annotations
 

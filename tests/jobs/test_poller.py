@@ -1,7 +1,7 @@
 """The one poller every job waits on cannot be stopped: not by a task id that is no Tripo id (from a
 POST answer or the journal), a task Tripo lists a moment late, a service without
 ``POST /v3/tasks/list``, an answer in the array shape of the other official SDKs, nor a bug in a
-round (wire reference §11 S1; issue 20 "Stuck or failed jobs", issue 21 "tolerant reader")."""
+round (docs/sources.md#task-list; issue 20 "Stuck or failed jobs", issue 21 "tolerant reader")."""
 
 from __future__ import annotations
 

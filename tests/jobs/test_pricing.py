@@ -1,4 +1,4 @@
-"""estimate_cost against Tripo's apiv3 prices (wire reference §8.1)."""
+"""estimate_cost against Tripo's apiv3 prices (docs/apiv3.md#prices)."""
 
 from __future__ import annotations
 

@@ -141,7 +141,14 @@ def test_a_bpy_row_says_whether_compress_was_offered_and_landed() -> None:
 def test_fast_runs_newest_blender_without_packaging() -> None:
     selected = steps.select_steps({"bpy"}, [], fast=True)
     assert [s.name for s in selected] == ["bpy-5.0"]
-    assert "not package" in selected[0].args
+    assert "not package and not whole_program" in selected[0].args
+
+
+def test_fast_leaves_the_demo_and_benchmarks_to_the_full_run() -> None:
+    fast = steps.select_steps({"client", "bpy"}, [], fast=True)
+    assert all("whole_program" in " ".join(s.args) for s in fast), [s.args for s in fast]
+    full = steps.select_steps({"client", "bpy"}, [], fast=False)
+    assert not any("whole_program" in " ".join(s.args) for s in full), "the full run keeps them"
 
 
 @pytest.fixture

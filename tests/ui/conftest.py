@@ -61,7 +61,8 @@ SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "conte
 CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
          "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png",
          "failed_jobs_screenshot": "failed_jobs.png", "offline_screenshot": "offline.png",
-         "multiview_screenshot": "multiview.png", "cut_sample_screenshot": "cut_sample.png"}
+         "multiview_screenshot": "multiview.png", "image_mode_screenshot": "image_mode.png",
+         "cut_sample_screenshot": "cut_sample.png"}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 
@@ -229,8 +230,14 @@ def run_folder(stack: contextlib.ExitStack, root: Path, prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def ui_emulator() -> Iterator[Emulator]:
-    """The emulator Blender talks to; kept for the whole session so tests can read its log."""
+    """The emulator Blender talks to; kept for the whole session so tests can read its log.
+
+    It answers in the shapes Tripo's other official SDKs document (issue 21): the task list as an
+    array (JS, Go and Rust typing, no ``missed``) and a retarget of several animations with one
+    file per animation (``output.model_urls``), so the window's visit proves the add-on under both."""
     with Emulator(queue_seconds=0.0, run_seconds=0.0) as emu:
+        emu.variants.task_list = "array"
+        emu.retarget_files = "model_urls"
         yield emu
 
 

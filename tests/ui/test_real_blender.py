@@ -185,6 +185,9 @@ def test_retarget_adds_walk_and_run_to_the_same_armature(visit: Visit, ui_emulat
     assert retarget["input"] == tasks_of_type(ui_emulator, "animate_rig")[0]
     requested = retarget.get("animations") or [retarget.get("animation")]
     assert sorted(requested) == ["preset:run", "preset:walk"]
+    [task_id] = tasks_of_type(ui_emulator, "animate_retarget")
+    output = ui_emulator.tasks[task_id]["output"]
+    assert len(output["model_urls"]) == 2 and "model_url" not in output, "answered with one file per animation"
     assert animated["armatures"] == [result["rigged"]["armature"]], "the retarget left a second character"
     assert sorted(map(preset_of, animated["track_actions"])) == ["run", "walk"]
     assert preset_of(animated["active_action"]) == "walk"

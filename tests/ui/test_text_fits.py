@@ -107,3 +107,9 @@ def test_multiview_inputs_leave_the_jobs_panel_on_screen(ocr_lines: dict[str, li
     text = joined(ocr_lines[CROPS["multiview_screenshot"]])
     assert "Front" in text and "Right" in text, text
     assert "Clear Finished" in text, f"the Jobs panel is pushed off the sidebar by the multiview form: {text}"
+
+
+def test_image_mode_offers_the_splat_and_depth_routes(ocr_lines: dict[str, list[str]]) -> None:
+    """Image mode with an image: the two one-click routes, each with its price, in the real window."""
+    text = joined(ocr_lines[CROPS["image_mode_screenshot"]])
+    assert "Make Gaussian Splat" in text and "Make Depth Map" in text, text

@@ -14,12 +14,12 @@ from types import ModuleType
 import bpy
 
 from . import (asset_library, asset_ops, context_menu, frame_range, generate_ops, generate_panel, generate_props,
-               image_first, import_task, job_list, post_ops, preferences, preferences_ui, runtime, splat_ops, usage_popup)
+               image_first, import_task, job_list, post_ops, preferences, preferences_ui, runtime, image_route_ops, usage_popup)
 
 log = logging.getLogger(__name__)
 
 _MODULES: tuple[ModuleType, ...] = (preferences, preferences_ui, job_list, runtime, asset_library, generate_props,
-                                    generate_ops, image_first, splat_ops, usage_popup, generate_panel, import_task,
+                                    generate_ops, image_first, image_route_ops, usage_popup, generate_panel, import_task,
                                     post_ops, frame_range, context_menu, asset_ops)
 
 

@@ -1,7 +1,7 @@
 """Action helpers that behave the same on Blender 4.2 (legacy actions) and 4.4+ (slotted actions).
 
 Why this module exists: the animation data model changed twice inside our supported range
-(blender-notes §5):
+(docs/blender-notes.md#importers):
 
 * 4.2: an action holds F-curves directly (``action.fcurves``) and is assigned with
   ``animation_data.action = act``.

@@ -3,7 +3,7 @@
 Why they land as Blender images and not as objects: the artist judges a concept before paying for
 a model; the generate panel shows it (the image's own preview) and it is a normal image in the
 file (Image Editor, reference, texture paint). The *task* is what the model is made from — its id
-is the model's input, so "Make Model" uploads nothing (wire reference §2.1, §3.2) — and the image
+is the model's input, so "Make Model" uploads nothing (docs/apiv3.md#inputs, #generation) — and the image
 only has to be looked at.
 
 Rules, and why:

@@ -33,7 +33,7 @@ from . import image_first, previews
 from .generate_ops import TRIPO_OT_generate_form, form_request, form_values, offline_problems
 from .generate_props import FORM_ATTR, TripoGenerateForm
 from .generation import estimated_cost, request_problems
-from .splat_ops import draw_splat_button
+from .image_route_ops import draw_image_route_buttons
 from .decoders import compress_note, gltf_supports_meshopt
 from .importer import string_tag
 from .concept_images import VIEW_PROP
@@ -241,7 +241,7 @@ def _draw_generate(layout: Any, pg: TripoGenerateForm) -> None:
     row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(cost), icon='PLAY')
     if cost is None:  # the button has no room for the reason: say it below
         _fit(layout, form.unknown_price_reason(*form.build_params(request.mode, request.values)), icon='INFO')
-    draw_splat_button(layout, pg)  # Image mode: the same image as a Gaussian splat instead
+    draw_image_route_buttons(layout, pg)  # Image mode: the same image as a Gaussian splat or a depth map instead
 
 
 def _draw_step_state(layout: Any, job: Job) -> None:

@@ -11,7 +11,7 @@ Two paths, one mechanism:
   **Make Model** runs multiview → model with the views' task id (``inputs: [{"task_id": …}]``).
 
 Why a task id and not the downloaded picture: Tripo already holds the image; passing the task on
-costs no upload and no re-encoding (wire reference §2.1, §3.2). The picture is downloaded only so
+costs no upload and no re-encoding (docs/apiv3.md#inputs, #generation). The picture is downloaded only so
 the artist can look at it (:mod:`.concept_images`).
 
 The form remembers the latest step's job id (``concept_job`` / ``views_job``), so the panel

@@ -218,7 +218,7 @@ _REUSE_DAYS = TASK_RETENTION_DAYS - 1
 
 def concept_task(image: bpy.types.Image | None) -> str | None:
     """The text-to-image task a concept image came from, when its id can stand for the picture:
-    Tripo reuses the task's output, so nothing is uploaded (wire reference §2.1).
+    Tripo reuses the task's output, so nothing is uploaded (docs/apiv3.md#inputs).
 
     None for any other image, for a concept image painted on since it landed (its pixels are no
     longer the task's), and for one whose task Tripo may have forgotten (it keeps tasks about

@@ -64,6 +64,7 @@ from .importer import (JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, 
                        can_import, cursor_location, import_result, push_undo, task_id_of)
 from .naming import character_of, followed_character, followed_result_name, name_result, result_name
 from .concept_images import land_images
+from .depth_landing import land_depth_plane
 from .decoders import missing_for
 from .placement import PLACEMENT_MODES, PlacementMode, PlacementRefused, place_like_source
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig
@@ -237,6 +238,13 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
         with main_window_override():
             push_undo(f"Tripo: {job.name}")
         return Landing([splat.object], splat.note)
+    if arrival_of(job.kind) == Arrival.DEPTH:  # the map as an image, and a plane it displaces
+        (image, *_) = land_images(job, files)
+        with main_window_override():
+            plane = land_depth_plane(image, name=job.name, batch=batch_of(job), tags=result_tags(job),
+                                     location=placement(job))
+            push_undo(f"Tripo: {job.name}")
+        return Landing([plane], f"Depth map {image.name}, and a plane it displaces")
     if arrival_of(job.kind) == Arrival.IMAGE:  # "Image first": Blender images for the panel, no object
         images = land_images(job, files)
         with main_window_override():

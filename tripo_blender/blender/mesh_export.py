@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 #: The largest model Tripo takes (bytes): bigger exports are refused before anything is sent.
 UPLOAD_MAX_BYTES = MAX_UPLOAD_BYTES
-#: Smart UV (``mesh_uv``) takes meshes of at most this many triangles (wire reference R19).
+#: Smart UV (``mesh_uv``) takes meshes of at most this many triangles (docs/apiv3.md#post-processes).
 UV_MAX_TRIANGLES = 80_000
 _MB = 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

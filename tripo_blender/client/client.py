@@ -1,15 +1,15 @@
-"""``TripoClient``: the seed's API (SDK 0.3.0 reference), synchronous, speaking Tripo's apiv3.
+"""``TripoClient``: SDK 0.3.0's API (docs/sdk-surface.md), synchronous, speaking Tripo's apiv3.
 
-Every method of the seed exists here with the same name, parameters and defaults (where apiv3
+Every method of SDK 0.3.0 exists here with the same name, parameters and defaults (where apiv3
 changed a default, the official SDK 1.0.0's is used and the docstring says so), but blocks
 instead of being a coroutine: the add-on calls it from worker threads, never from Blender's main
 thread. The parameters the official SDK 1.0.0 added to a seed method are here too, keyword-only
-where the seed's positional order would otherwise change. apiv3's own additions are methods of
+where SDK 0.3.0's positional order would otherwise change. apiv3's own additions are methods of
 their own: ``import_model``, ``mesh_uv``, ``text_to_image``, ``image_to_multiview``,
 ``image_to_depth``, ``list_tasks``, ``get_usage``, ``presign_upload``, ``download_outputs``. ``refine_model`` and
 ``stylize_model`` refuse (Tripo retired them) and send nothing.
 
-Each creation method sends one route of :mod:`.routes`: its signature is the seed's public
+Each creation method sends one route of :mod:`.routes`: its signature is SDK 0.3.0's public
 surface (defaults read from the route's record, so each is written once; a test asserts every
 signature against its record) and its body hands its arguments to :meth:`TripoClient._send`.
 Requests are built by the one pure builder (:func:`.schema.build`; its docstring says exactly
@@ -232,7 +232,7 @@ class TripoClient:
     ) -> Task:
         """Poll a task until it reaches a final status and return it.
 
-        Every final status ends the wait: success, failed, cancelled (and the seed's banned and
+        Every final status ends the wait: success, failed, cancelled (and SDK 0.3.0's banned and
         expired). A status this client does not recognise ends it only after
         :attr:`unknown_status_limit` polls in a row, so one odd answer does not end a paid task.
         The schedule is adaptive (see :mod:`.polling`): ``polling_interval`` is the starting
@@ -578,7 +578,7 @@ class TripoClient:
         Only options that differ from Tripo's defaults are sent: any of them makes the task a
         "complex convert", which costs more. apiv3's defaults, used here as in the official SDK:
         ``face_limit`` None (keep the model's; ≤ 0 also means keep), ``with_animation`` True
-        (the seed said False; the service animates by default). Keyword-only additions of apiv3:
+        (SDK 0.3.0 said False; the service animates by default). Keyword-only additions of apiv3:
         ``scale_factor``, ``export_vertex_colors`` (OBJ/GLTF), ``fbx_preset`` (``blender``,
         ``3dsmax``, ``mixamo``, ``bake_scale``), ``export_orientation``, ``animate_in_place``.
         ``GLB`` and ``bake_scale`` are sent as asked: Tripo's own sources disagree on them, and a

@@ -2,7 +2,7 @@
 
 Why so careful: SDK 0.3.0 buffered whole files, wrote them in place (a failed download left a
 half-written ``.glb`` that Blender then failed to import), never checked sizes, sent the API key to
-the CDN and had no answer to expired signed URLs (§8 #7–#9). Here:
+the CDN and had no answer to expired signed URLs (docs/sdk-surface.md#known-faults, 7–9). Here:
 
 * The body is streamed in chunks into a hidden temporary file *in the target folder* (same file
   system, so the final ``os.replace`` is atomic), then checked: byte count against

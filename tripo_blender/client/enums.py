@@ -1,4 +1,4 @@
-"""The seed's enums, with the seed's exact values.
+"""SDK 0.3.0's enums (docs/sdk-surface.md#enums), with its exact values.
 
 They are ``str`` enums so that ``task.status == "success"`` works and so that ``json.dumps`` writes
 the plain value. Where the API accepts a plain string too (animations, styles), the client accepts
@@ -34,9 +34,9 @@ class Animation(str, Enum):
 
 
 class ModelStyle(str, Enum):
-    """Styles of the seed's generation methods. apiv3 has no generation styles: passing one to
+    """Styles of SDK 0.3.0's generation methods. apiv3 has no generation styles: passing one to
     ``text_to_model``/``image_to_model`` is refused before anything is sent (kept so scripts
-    written against the seed still import)."""
+    written against SDK 0.3.0 still import)."""
 
     PERSON_TO_CARTOON = "person:person2cartoon"
     ANIMAL_VENOM = "animal:venom"
@@ -49,8 +49,8 @@ class ModelStyle(str, Enum):
 
 
 class PostStyle(str, Enum):
-    """Styles of the seed's ``stylize_model``, which Tripo retired with v2 (the method refuses
-    and sends nothing; the enum stays so scripts written against the seed still import)."""
+    """Styles of SDK 0.3.0's ``stylize_model``, which Tripo retired with v2 (the method refuses
+    and sends nothing; the enum stays so scripts written against SDK 0.3.0 still import)."""
 
     LEGO = "lego"
     VOXEL = "voxel"
@@ -86,7 +86,7 @@ class RigSpec(str, Enum):
 class TaskStatus(str, Enum):
     """Task states. apiv3 sends five (queued, running, success, failed, cancelled; moderation and
     queue expiry arrive as ``failed`` with codes 2008/2018); ``banned`` and ``expired`` stay from
-    the seed and are final if a server still sends them.
+    SDK 0.3.0 and are final if a server still sends them.
 
     UNKNOWN (any status string this client does not recognise, or none) is *not* final: one odd
     answer must not end a paid task. ``wait_for_task`` bounds how long it keeps polling a task

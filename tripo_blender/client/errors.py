@@ -22,7 +22,7 @@ SDK 1.0.0 calls it ``TripoPollTimeoutError``; that name is an alias here.
 Invalid arguments raise ``ValueError``/``FileNotFoundError`` before anything is sent.
 
 Every message goes through :func:`.config.redact`, so the API key cannot appear in ``str(error)``.
-Unlike SDK 0.3.0, a structured API error is never flattened into a text-only request error (§8 #1).
+Unlike SDK 0.3.0, a structured API error is never flattened into a text-only request error (docs/sdk-surface.md#known-faults, 1).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ __all__ = [
 INVALID_PARAMETER_CODE = 1004
 #: API codes that mean "the server refused *before* doing anything; try again later".
 RATE_LIMIT_CODES = frozenset({1007, 2000})
-#: API codes for which retrying the same request later can succeed (wire notes §6.1).
+#: API codes for which retrying the same request later can succeed (docs/apiv3.md#errors).
 RETRYABLE_API_CODES = frozenset({1000, 1001, 1007, 2000, 2014})
 #: Why no HTTP answer came (:attr:`TripoRequestError.cause`): the connection could not be made,
 #: TLS verification failed, no answer in time, or the connection broke mid-answer.

@@ -1,6 +1,6 @@
 """Pixel dimensions of a JPEG, PNG or WEBP file, read from its header (no image library).
 
-Why: Tripo refuses images under 20 or over 6000 pixels a side (wire reference §3.9), but only
+Why: Tripo refuses images under 20 or over 6000 pixels a side (docs/apiv3.md#uploads), but only
 after the upload and the task request — and a refused task is a failed job the artist sees
 later. Reading the size from the header costs a few hundred bytes and lets the client refuse
 such an image before anything is sent. Blender's own image loader is not available to the

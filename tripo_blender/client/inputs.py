@@ -1,10 +1,10 @@
 """What an ``input`` argument is — local file, URL, file token or task id — checked before sending.
 
-apiv3 takes every input as one string (wire reference §2.1): an ``http(s)`` URL, a ``file_…``
+apiv3 takes every input as one string (docs/apiv3.md#inputs): an ``http(s)`` URL, a ``file_…``
 token from ``/v3/files``, or the id of an earlier task whose output is reused. A local file is
 uploaded first and its token sent instead; the body never carries a local path. SDK 0.3.0 probed
 paths with ``os.path.exists`` to guess, labelled every image ``jpg`` and could leak a path into a
-request (§8 #10, #12); SDK 1.0.0 passes any unknown string through as a token. Here the rules are
+request (docs/sdk-surface.md#known-faults, 10 and 12); SDK 1.0.0 passes any unknown string through as a token. Here the rules are
 explicit and every local file is checked *before* anything is sent:
 
 * ``http://``/``https://`` strings are URLs (with a host). Any other ``scheme://`` is refused, as
@@ -49,7 +49,7 @@ __all__ = [
     "MODEL_TYPES",
 ]
 
-#: Image inputs: the API's limit (wire reference §3.9).
+#: Image inputs: the API's limit (docs/apiv3.md#uploads).
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 #: Any upload: the API's cap; larger files are refused before a request is made.
 MAX_UPLOAD_BYTES = 150 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""Data models ``Task``, ``TaskOutput``, ``Balance`` (the seed's) and apiv3's ``BatchTaskResult``,
+"""Data models ``Task``, ``TaskOutput``, ``Balance`` (SDK 0.3.0's, docs/sdk-surface.md#data-models) and apiv3's ``BatchTaskResult``,
 ``TaskUsageItem`` and ``PresignedUpload``, with *tolerant* parsing.
 
 Why tolerant: the server adds output keys and statuses over time, and apiv3 renamed fields
@@ -9,11 +9,11 @@ gets a neutral default, an unknown status becomes ``TaskStatus.UNKNOWN``, values
 are ignored, and extra output keys are kept in ``TaskOutput.extra``; the whole raw dict stays in
 ``Task.raw``.
 
-The seed's output fields keep working on apiv3, as in the official SDK 1.0.0: apiv3 returns one
+SDK 0.3.0's output fields keep working on apiv3, as in the official SDK 1.0.0: apiv3 returns one
 ``model_url``, which ``model`` and ``pbr_model`` both name; ``rendered_image`` is
 ``rendered_image_url``. :meth:`TaskOutput.files` lists each downloadable file once.
 
-Where Tripo's official sources disagree on a shape (wire reference §11), every shape they show is
+Where Tripo's official sources disagree on a shape (docs/sources.md), every shape they show is
 read here, decided by what arrives, so nothing above this module sees two: the task list as
 ``{"tasks": {id: task}, "missed": [...]}`` (Python SDK) or ``{"tasks": [task, ...]}`` (JS, Go and
 Rust SDKs, no ``missed``: :meth:`BatchTaskResult.unanswered` names the ids such an answer left
@@ -169,7 +169,7 @@ class TaskOutput:
     rig_type: RigType | None = None
     generated_image: str | None = None
     topology: str | None = None
-    # apiv3 names (the seed's fields above are aliases of these where they overlap)
+    # apiv3 names (SDK 0.3.0's fields above are aliases of these where they overlap)
     model_url: str | None = None
     #: Every model file, one per animation of a retarget (see :meth:`from_dict`); ``[model_url]``
     #: for a task that names one.
@@ -195,7 +195,7 @@ class TaskOutput:
         """Every downloadable output, ``{key: url}`` in :data:`FILE_OUTPUTS` order, each URL once
         (``model``/``pbr_model`` are one file on apiv3; a ``base_model`` equal to it is left out).
         Several model files are ``model``, ``model_2``, ``model_3``… in :attr:`model_urls` order
-        (:meth:`model_key`). An output built by hand with only the seed's names
+        (:meth:`model_key`). An output built by hand with only SDK 0.3.0's names
         (``TaskOutput(pbr_model=…)``) counts too."""
         found: dict[str, str] = {}
         for key, attribute in FILE_OUTPUTS:
@@ -360,7 +360,7 @@ class BatchTaskResult:
     """``POST /v3/tasks/list``: the tasks the service knows, by id, and the ids it does not
     (``missed``: wrong id, another key's task, or past Tripo's retention).
 
-    Read from either shape an official SDK shows (wire reference §11 S1): ``tasks`` as a dict by
+    Read from either shape an official SDK shows (docs/sources.md#task-list): ``tasks`` as a dict by
     id with ``missed`` (Python SDK 1.0.0), or as an array of task objects, each naming its own
     ``task_id``, with no ``missed`` (JS, Go and Rust SDKs). An id in neither list is not known to
     be missing: :meth:`unanswered` names those, for the caller to ask with ``GET /v3/tasks/{id}``.

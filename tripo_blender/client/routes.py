@@ -8,7 +8,7 @@ who said what), what it adds to the price, and its label and tooltip. The client
 the one validation every job goes through (:func:`check`), the generate form's rules, the
 right-click dialogs' properties and the pricing all read these records.
 
-Sources (wire reference §3, §6, §8.1, §11): Tripo's Python SDK 1.0.0 (the bodies we send equal its
+Sources (docs/apiv3.md#routes, #model-versions, #prices; docs/sources.md): Tripo's Python SDK 1.0.0 (the bodies we send equal its
 bodies), its JavaScript, Go and Rust SDKs, ComfyUI's Tripo nodes and Tripo's API docs. Where they
 disagree, the reading taken is the one below, and the dispute is in the field:
 
@@ -83,7 +83,7 @@ def _part_names(what: str) -> Field:
 
 
 _P_SERIES_FACES = (48, 20_000)
-#: Face-limit ceilings with quad topology, and the ranges with smart low poly (wire protocol §4.2, DOC S6).
+#: Face-limit ceilings with quad topology, and the ranges with smart low poly (docs/apiv3.md#generation).
 QUAD_MAX_FACES = 150_000
 SMART_LOW_POLY_FACES = (1_000, 20_000)
 SMART_LOW_POLY_QUAD_FACES = (500, 10_000)
@@ -199,7 +199,7 @@ def _face_limits(values: Mapping[str, Any]) -> str | None:
 
 def _generation(task_type: str, path: str, method: str, label: str, head: tuple[Field, ...],
                 extra: tuple[Field, ...] = (), *, style: bool = True) -> Route:
-    options = _OPTIONS if style else tuple(f for f in _OPTIONS if f is not _STYLE)  # the seed's multiview had none
+    options = _OPTIONS if style else tuple(f for f in _OPTIONS if f is not _STYLE)  # SDK 0.3.0's multiview had none
     return Route(task_type, path, (*head, *options, *extra), method, label, _GENERATION_VERSIONS,
                  rules=(_face_limits,))
 

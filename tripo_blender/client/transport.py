@@ -4,7 +4,7 @@ Rules, and why:
 
 * **One session, shared by all threads.** Connection reuse matters for polling. The session is
   used read-only after construction: the API key is *not* put into ``session.headers`` (that is how
-  SDK 0.3.0 leaked it to the CDN, §8 #7) but attached per API request through :class:`BearerAuth`;
+  SDK 0.3.0 leaked it to the CDN, docs/sdk-surface.md#known-faults 7) but attached per API request through :class:`BearerAuth`;
   downloads use :class:`NoAuth`, which strips any ``Authorization`` header a caller-supplied session
   or ``~/.netrc`` would add. Sessions we create also refuse cookies, so no shared mutable cookie
   jar exists.
@@ -26,7 +26,7 @@ Rules, and why:
   ============================  ==============================  =================================
 
   A creation POST that may have reached the server is never resent: apiv3 has no idempotency
-  key, so a resend can create and bill a second task (wire reference §1.5). ``POST /v3/tasks/list``
+  key, so a resend can create and bill a second task (docs/apiv3.md#retries). ``POST /v3/tasks/list``
   and the upload calls create nothing billable, so they are retried like reads.
 * **Errors are typed**: a Tripo JSON envelope becomes :class:`TripoAPIError` (code, message,
   suggestion, HTTP status, request id, trace id) whatever the HTTP status — including 200 with

@@ -2,7 +2,7 @@
 
 One table, because the client (rewrites), the generate form and the right-click dialogs (their
 menus) and the docs must agree. The allow-lists are the ones the official SDK 1.0.0 copied from
-the apiv3 validators (its ``tests/test_legacy_comfyui_contract.py``; wire reference §6). The
+the apiv3 validators (its ``tests/test_legacy_comfyui_contract.py``; docs/apiv3.md#model-versions). The
 client does *not* refuse a version missing here — Tripo adds versions, and the server answers
 1004 (nothing charged) for one it does not take — but it rewrites the retired versions apiv3
 rejects, exactly as the official SDK does and as v2 did silently:
@@ -32,7 +32,7 @@ __all__ = [
 
 #: Generation (text, image and multiview to model), newest first; P1/P2 are the P series.
 GENERATION = ("v3.1-20260211", "v3.0-20250812", "v2.5-20250123", "P1-20260311", "P2-20260801")
-#: What the client sends when the caller gives none (the seed's and the official SDK's default;
+#: What the client sends when the caller gives none (SDK 0.3.0's and the official SDK's default;
 #: apiv3 requires a version on these routes).
 GENERATION_DEFAULT = "v2.5-20250123"
 

@@ -29,7 +29,7 @@ __all__ = [
     "LOWPOLY", "SMART_UV", "FOLLOW", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
 ]
 
-#: The parameter naming the source of every post-process (the seed's name; apiv3 calls it ``input``).
+#: The parameter naming the source of every post-process (SDK 0.3.0's name; apiv3 calls it ``input``).
 SOURCE_PARAM = "original_model_task_id"
 #: Model outputs in the order a landing prefers them (apiv3 has only ``model``; the others are
 #: the names of v2-era files still listed in journals).
@@ -52,6 +52,7 @@ class Landing(str, enum.Enum):
     RETARGET = "retarget"  # actions on the source rig's armature
     IMAGE = "image"  # Blender images (the generate panel's concept image / four views), no object
     SPLAT = "splat"  # a Gaussian splat at the 3D cursor (native on Blender 5.3+, points before)
+    DEPTH = "depth"  # the depth map as a Blender image, and a plane displaced by it at the 3D cursor
     NONE = "none"  # data only (``Job.result``), no file
 
 
@@ -112,7 +113,7 @@ def _generation(route: Route, h_series: tuple[int, int], p1: tuple[int, int]) ->
                 console=name, makes_model=True)
 
 
-# prices (untextured, textured) of the H series and of P1 (wire reference §8.1)
+# prices (untextured, textured) of the H series and of P1 (docs/apiv3.md#prices)
 TEXT_TO_MODEL = _generation(routes.TEXT_TO_MODEL, (10, 20), (30, 40))
 IMAGE_TO_MODEL = _generation(routes.IMAGE_TO_MODEL, (20, 30), (40, 50))
 MULTIVIEW_TO_MODEL = _generation(routes.MULTIVIEW_TO_MODEL, (20, 30), (40, 50))
@@ -123,7 +124,7 @@ _GENERATIONS = (TEXT_TO_MODEL, IMAGE_TO_MODEL, MULTIVIEW_TO_MODEL)
 VIEW_OUTPUTS: tuple[str, ...] = ("front_view", "left_view", "back_view", "right_view")
 #: "Image first" (the generate panel): a concept image, or four views of one image, made and shown
 #: before a model is paid for. Their task id is then the model's input (no second upload).
-# prices: text-to-image 5, image-to-multiview 10 (wire reference §8.1, v2 figures)
+# prices: text-to-image 5, image-to-multiview 10 (docs/apiv3.md#prices, v2 figures)
 def _image(route: Route, verb: str, price: pricing.Rule, outputs: tuple[str, ...], *, in_console: bool,
            landing: Landing = Landing.IMAGE) -> Kind:
     name, label = _named(route)
@@ -134,8 +135,9 @@ def _image(route: Route, verb: str, price: pricing.Rule, outputs: tuple[str, ...
 TEXT_TO_IMAGE = _image(routes.TEXT_TO_IMAGE, "Image", pricing.flat(5), ("generated_image",), in_console=True)
 # no console function: the panel's "Views From One Image" (a script uses the client)
 IMAGE_TO_MULTIVIEW = _image(routes.IMAGE_TO_MULTIVIEW, "Views", pricing.flat(10), VIEW_OUTPUTS, in_console=False)
-# price unpublished; lands as a Blender image (the depth map) for now
-IMAGE_TO_DEPTH = _image(routes.IMAGE_TO_DEPTH, "Depth", pricing.unknown, ("depth_image",), in_console=True)
+# price unpublished; lands as a Blender image (the depth map) and a relief plane (blender/depth_landing.py)
+IMAGE_TO_DEPTH = _image(routes.IMAGE_TO_DEPTH, "Depth", pricing.unknown, ("depth_image",), in_console=True,
+                        landing=Landing.DEPTH)
 # price: 30 credits, about 4 minutes (Tripo's published v2 figure)
 IMAGE_TO_SPLAT = _image(routes.IMAGE_TO_SPLAT, "Splat", pricing.flat(30), (SPLAT_OUTPUT,), in_console=True,
                         landing=Landing.SPLAT)
@@ -183,7 +185,7 @@ _ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_MULTIVIEW, IMAG
 
 #: Task types that are "a model" to every post-process: a generation, a texture, an import.
 _MODELS = frozenset(k.wire_type for k in _ALL if k.makes_model) | {IMPORTED_TYPE}
-#: The source task types Tripo takes for each post-process (wire reference §3.4-3.8); a kind not
+#: The source task types Tripo takes for each post-process (docs/apiv3.md#post-processes); a kind not
 #: listed takes any model.
 _ACCEPTS: Mapping[str, frozenset[str]] = {
     TEXTURE.name: _MODELS,
@@ -213,8 +215,8 @@ class Retired:
 RETIRED_KINDS: Mapping[str, Retired] = MappingProxyType({
     "refine_model": Retired("Refine", "{} (refined)"), "stylize_model": Retired("Stylize", "{} (stylized)"),
 })
-#: Post-processes whose route takes an uploaded model's ``file_token`` as its input (wire reference
-#: §3.4-3.6); the others need a task, so a local mesh becomes an ``import_model`` task first.
+#: Post-processes whose route takes an uploaded model's ``file_token`` as its input
+#: (docs/apiv3.md#post-processes); the others need a task, so a local mesh becomes an ``import_model`` task first.
 FILE_TOKEN_KINDS = frozenset(k.name for k in _ALL if k.takes_file)
 #: Post-processes of a result Tripo made of a *specific* earlier task (a rig, a segmentation):
 #: a local mesh can never be their source.

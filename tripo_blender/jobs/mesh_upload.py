@@ -63,7 +63,7 @@ _CHUNK = 1 << 20
 #: How often a job waiting for its export looks whether it was cancelled (seconds).
 _WRITE_POLL = 0.05
 #: What apiv3 answers a paid POST naming a source it no longer has, by the kind of source
-#: (wire reference §1.4: an invalid or expired file_token is 1004; an unknown task 2001).
+#: (docs/apiv3.md#errors: an invalid or expired file_token is 1004; an unknown task 2001).
 _DEAD_CODES: Mapping[str, int] = {"file_token": 1004, "import_task_id": TASK_UNKNOWN_CODE}
 _SOURCE_KEYS = ("file_token", "import_task_id")
 

@@ -27,7 +27,7 @@ KEY_REFUSED = "Tripo refused the API key — check it in Preferences › Add-ons
 NO_CREDITS = "Not enough Tripo credits for this request — top up at platform.tripo3d.ai."
 TRIPO_BUSY = "Tripo is busy (too many requests at once) — Retry in a moment."
 SERVER_TROUBLE = "Tripo's server had a problem — Retry in a few minutes."
-#: The API's codes of a server-side failure (wire reference §6: HTTP 500, codes 1000/1001).
+#: The API's codes of a server-side failure (docs/apiv3.md#errors: HTTP 500, codes 1000/1001).
 _SERVER_CODES = frozenset({1000, 1001})
 _NO_CREDIT_CODE = 2010
 

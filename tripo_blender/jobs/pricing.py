@@ -1,8 +1,8 @@
 """Credit cost rules, estimated from a request's options.
 
 Why an estimate lives client-side at all: the user should see what a button costs *before*
-spending (apiv3 has no quote endpoint). The figures are the apiv3 prices collected in the wire
-reference §8.1 (Tripo's own pricing page could not be read; they match v2's published list where
+spending (apiv3 has no quote endpoint). The figures are the apiv3 prices collected in
+docs/apiv3.md#prices (Tripo's own pricing page could not be read; they match v2's published list where
 both exist). Where no source gives a price (P2, texture v3.5, rig v3.0, Smart UV, import, the
 ``fast`` texture quality) the answer is ``None`` = "price unknown": a wrong number on a paid button
 is worse than none. The real charge of a finished task is ``Job.consumed_credit``; the Jobs panel

@@ -32,7 +32,7 @@ The poller cannot die (every job waits on it):
   this watcher, until its client is reset, to ``GET /v3/tasks/{id}`` for each task that is due —
   still one thread, at most :data:`~..client.payloads.MAX_TASK_IDS` requests a round; and an id
   a list answer leaves out (the array shape has no ``missed``) is asked the same way before it
-  counts as unknown (wire reference §11 S1).
+  counts as unknown (docs/sources.md#task-list).
 """
 
 from __future__ import annotations

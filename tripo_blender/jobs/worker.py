@@ -74,7 +74,7 @@ _RATE_NOTE = "too many requests, waiting"
 SENDING = frozenset({JobState.SUBMITTING})
 _CANCELLED = frozenset({JobState.CANCELLED})
 
-# What the user should read for each final, unsuccessful task status (wire reference §4.2).
+# What the user should read for each final, unsuccessful task status (docs/apiv3.md#statuses).
 _STATUS_TEXT: Mapping[str, tuple[str, str]] = {
     "failed": ("Tripo could not generate this task.", "Failed tasks are refunded. Try again or change the input."),
     "banned": ("Tripo rejected the result under its content policy.", "Change the prompt or image and try again."),

@@ -87,7 +87,7 @@ MODES: tuple[str, ...] = ("TEXT", "IMAGE", "MULTIVIEW")
 #: The client method (= job kind) each mode calls.
 MODE_KINDS: Mapping[str, str] = {"TEXT": TEXT_TO_MODEL.name, "IMAGE": IMAGE_TO_MODEL.name,
                                  "MULTIVIEW": MULTIVIEW_TO_MODEL.name}
-#: Multiview slots in the order the API requires (wire reference §3.2).
+#: Multiview slots in the order the API requires (docs/apiv3.md#generation).
 VIEWS: tuple[str, ...] = ("front", "left", "back", "right")
 
 

@@ -645,7 +645,8 @@ def failed_jobs() -> Iterator[float]:
 
 def offline_and_multiview() -> Iterator[float]:
     """Online access off: the sidebar's Generate greyed with the reason in words (offline.png);
-    then the multiview form (multiview.png), whose four inputs must leave room for Jobs."""
+    then the multiview form (multiview.png), whose four inputs must leave room for Jobs; then Image
+    mode with an image (image_mode.png): its Splat and Depth Map buttons."""
     bpy.context.preferences.system.use_online_access = False
     RESULT["offline"] = {"online_access": bpy.app.online_access}
     form = getattr(bpy.context.scene, "tripo_generate")
@@ -658,6 +659,13 @@ def offline_and_multiview() -> Iterator[float]:
         yield 0.3
         yield from redrawn()
     cropped_screenshot("multiview_screenshot", 'VIEW_3D', 'UI')
+    form.mode = 'IMAGE'  # with an image: its one-click routes (splat, depth map) under Generate
+    form.image = bpy.data.images.new("sketch", 64, 64)
+    for _ in range(4):
+        yield 0.3
+        yield from redrawn()
+    cropped_screenshot("image_mode_screenshot", 'VIEW_3D', 'UI')
+    form.image = None
     form.mode = 'TEXT'
 
 

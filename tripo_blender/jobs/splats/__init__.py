@@ -1,7 +1,7 @@
 """Gaussian splats — the result of Tripo's image-to-splat — read without Blender and without numpy.
 
 A ``splat_url`` may hold a 3DGS PLY, an SPZ or a glTF with ``KHR_gaussian_splatting``; Tripo does
-not say which (wire reference §11 S15), so :func:`read_splat` tells it by the file's own bytes.
+not say which (docs/sources.md#splat-format), so :func:`read_splat` tells it by the file's own bytes.
 It returns a :class:`Splat`: every gaussian of the file as flat float32 arrays in Blender's
 encodings (:mod:`.gaussians` says which), so Blender's main thread only hands them over
 (``blender/splat_landing.py``). The reading runs on the job's worker thread right after the

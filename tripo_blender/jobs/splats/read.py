@@ -1,6 +1,6 @@
 """Which splat format a file is — told by its own first bytes, never its name — and reading it.
 
-Why the bytes: Tripo documents no format for ``splat_url`` (wire reference §11 S15), and a URL's
+Why the bytes: Tripo documents no format for ``splat_url`` (docs/sources.md#splat-format), and a URL's
 or file's extension can say ``.ply`` of an SPZ. The magics: ``ply`` (a PLY header), ``1f 8b`` whose
 stream starts ``NGSP`` (SPZ; ``NGSP`` in the clear is SPZ 4), ``glTF`` (a GLB), or a JSON object
 using ``KHR_gaussian_splatting`` (a .gltf).
