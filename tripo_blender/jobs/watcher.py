@@ -66,8 +66,9 @@ RESTART_PAUSE = 1.0
 RESTART_PAUSE_MAX = 30.0
 #: The ceiling of this poller's requests per account: rounds start at least this many seconds
 #: apart (at most 4 ``POST /v3/tasks/list`` a second, however many tasks are young or near their
-#: end), and at least ``1 / tasks watched`` apart, so that the requests per task-second never
-#: exceed 1 (one young task alone is polled at most once a second). Why 4 and not 2: a batch's
+#: end); a round that only the young-task rule asks for, at least ``1 / tasks watched`` apart, so
+#: that the extra looks at young tasks never cost more than 1 request per task-second (one young
+#: task alone is looked at once a second; its predicted finish is still polled on time). Why 4 and not 2: a batch's
 #: tasks finish in waves a fraction of a second apart, and at 2 a second one wave's round at its
 #: predicted finish was pushed back by the other's, half a second late each time (bench row 10).
 MIN_ROUND_GAP = 0.25
@@ -127,6 +128,8 @@ class _Watch:
     #: when this wait began (watcher clock): the task's age for the young-task rule of
     #: :class:`~..client.polling.PollSchedule` (a worker waits right after its POST)
     since: float = 0.0
+    #: the young-task rule alone made ``due`` this early (its round keeps to 1 per task a second)
+    young_due: bool = False
 
 
 class TaskWatcher:
@@ -241,9 +244,10 @@ class TaskWatcher:
         with self._cond:
             while not self._closed:
                 if self._watches:
-                    gap = max(MIN_ROUND_GAP, 1.0 / len(self._watches))
+                    young_gap = max(MIN_ROUND_GAP, 1.0 / len(self._watches))
                     now = self._clock()
-                    wait = max(min(w.due for w in self._watches), self._last_round + gap) - now
+                    wait = min(max(w.due, self._last_round + (young_gap if w.young_due else MIN_ROUND_GAP))
+                               for w in self._watches) - now
                     if wait <= 0:
                         self._last_round = now
                         return list(self._watches)
@@ -365,6 +369,7 @@ class TaskWatcher:
                     watch.due = now + watch.schedule.next_delay(status=TaskStatus.QUEUED, running_left_time=None,
                                                                 progress=0, blind_polls=watch.blind_polls,
                                                                 age=self._age(watch, now))
+                    watch.young_due = True  # at most the blind schedule's gap: count it as the young rule's
                     watch.blind_polls += 1
                     return
                 watch.error = TripoAPIError(
@@ -389,9 +394,15 @@ class TaskWatcher:
         watch.unknown_polls = watch.unknown_polls + 1 if task.status is TaskStatus.UNKNOWN else 0
         watch.final = task.status.is_terminal or watch.unknown_polls >= self._unknown_limit
         watch.estimator.observe(now, task.status, task.progress)
-        delay = watch.schedule.next_delay(status=task.status, running_left_time=task.running_left_time,
-                                          progress=task.progress, blind_polls=watch.blind_polls,
-                                          predicted_left=watch.estimator.left(now), age=self._age(watch, now))
+        predicted = watch.estimator.left(now)
+
+        def delay_at(age: float | None) -> float:
+            return watch.schedule.next_delay(status=task.status, running_left_time=task.running_left_time,
+                                             progress=task.progress, blind_polls=watch.blind_polls,
+                                             predicted_left=predicted, age=age)
+
+        delay = delay_at(self._age(watch, now))
+        watch.young_due = delay < delay_at(None)
         has_eta = watch.schedule.has_eta(task.status, task.running_left_time)
         watch.blind_polls = 0 if has_eta else watch.blind_polls + 1
         watch.due = now + delay
