@@ -82,18 +82,23 @@ signal.signal(signal.SIGTERM, lambda *_: stop.set())
 with Emulator(**options) as emu:
     print(emu.base_url, flush=True)
     stop.wait()
+    if len(sys.argv) > 3:  # the request log, for a benchmark that counts requests
+        with open(sys.argv[3], "w") as out:
+            json.dump([[r.method, r.path] for r in emu.requests], out)
 """
 
 
 @contextmanager
-def emulator_process(**options: Any) -> Iterator[str]:
+def emulator_process(request_log: Path | None = None, **options: Any) -> Iterator[str]:
     """Run the emulator in a child process and yield its base URL.
 
     Why a process: in Blender the API is remote, so its serving threads must not compete for
     the GIL with the main thread whose tick is being measured. ``options`` are
     :class:`tests.emulator.Emulator` keyword arguments (the CLI does not expose all of them).
+    ``request_log``: a file the child writes its requests to (``[[method, path], …]``) as it stops.
     """
-    proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(ROOT), json.dumps(options)],
+    log_arg = [str(request_log)] if request_log is not None else []
+    proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(ROOT), json.dumps(options), *log_arg],
                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         assert proc.stdout is not None

@@ -167,10 +167,13 @@ def _pump_until(done: Callable[[], bool], timeout: float | None) -> bool:
     itself runs (a handler fired by an import that waits): the nested tick then only lands
     *other* results, because each result is taken off the queue before it is imported (tested).
     Between ticks it sleeps the delay the pump asks for, in short slices (exact timeouts, a
-    responsive Ctrl+C).
+    responsive Ctrl+C), and pumps at once when the engine has news (a job noticed finished is
+    applied, and a batch's next prompt sent, without waiting out the pump's interval).
     """
     deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
     while True:
+        if done():  # also before the pump: its landing of a result may take a while
+            return True
         delay = runtime.pump()
         if done():
             return True
@@ -181,7 +184,8 @@ def _pump_until(done: Callable[[], bool], timeout: float | None) -> bool:
         if deadline is not None:
             wake = min(wake, deadline)
         while (left := wake - time.monotonic()) > 0:
-            time.sleep(min(left, _SLICE))
+            if runtime.wait_for_news(min(left, _SLICE)):
+                break  # a job changed: pump now
 
 
 def _error_from(job: Snapshot) -> TripoError:
@@ -961,8 +965,12 @@ def _run_batch(specs: Sequence[JobSpec], parallel: int, timeout: float | None) -
     started: list[Job] = []
     reported: set[str] = set()
 
+    def on_tripo(job: Job) -> bool:
+        current = runtime.engine_job(job.id)  # newer than the pump's view while it lands a result
+        return (current.state if current is not None else job.state) in _ON_TRIPO
+
     def step() -> bool:
-        while waiting and sum(job.state in _ON_TRIPO for job in started) < parallel:
+        while waiting and sum(on_tripo(job) for job in started) < parallel:
             started.append(_start(waiting.pop(0)))
         for job in started:
             if job.id not in reported and job._settled():

@@ -1,4 +1,4 @@
-"""Smoke runs of the Blender-side benchmarks (rows 4-9 of ``python3 build.py bench``, and ``splat_read.py``).
+"""Smoke runs of the Blender-side benchmarks (rows 4-9 and row 10's console side of ``python3 build.py bench``, and ``splat_read.py``).
 
 Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
 interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,
@@ -77,3 +77,11 @@ def test_splat_bench_reads_and_lands_every_format() -> None:
         assert fmt["read_cpu"] > 0 and fmt["read_wall"] > 0 and fmt["land"] > 0
         assert (fmt["importer"] is not None) == result["native"], "Blender's importer baseline: 5.3+ only"
     assert result["formats"]["ply"]["numpy"] > 0
+
+
+def test_batch_row_runs_a_console_batch_against_its_ideal() -> None:
+    result = figures("batch.py", "--side", "console", "--smoke")
+    assert (result["side"], result["jobs"], result["concurrency"]) == ("console", 6, 3)
+    assert result["seconds"] >= result["ideal_s"] == 1.0, "no batch beats every slot busy"
+    assert result["requests"]["list"] >= 2 and result["requests"]["get"] == 0, "one list request per round"
+    assert result["requests_per_task_second"] <= 1.5

@@ -837,3 +837,27 @@ def test_places_follow_the_line_and_the_jobs_in_it_between_pump_ticks(rt: Any, j
     rt._view.set_send_order(["w2", "w1"], "Parallel Jobs 2")
     assert status("Wait 2") == "Waiting for a free slot (1st of 2 · Parallel Jobs 2)"
     assert "2 running · 2 waiting" in label_texts(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))
+
+
+def test_a_resumed_task_reads_its_own_age_and_progress_not_99(rt: Any, online: Emulator, job_list: Any) -> None:
+    """Issue 22.6: a 40 s task 30 s old when Blender starts read "Running 99%, 10 s so far". It now
+    reads about 75 % and 30 s, counted from the task's own start on Tripo (``created_at``)."""
+    jobs = addon_module("jobs")
+    online.set_timing(run_seconds=40.0)
+    task_id = online.website_task("/v3/generation/text-to-model", {"prompt": "a cat", "model": "v2.5-20250123"},
+                                  age=30.0)
+    sent = time.time() - 30
+    entry = make_job("running", id="resumed", task_id=task_id, task_status="running", progress=2, created_at=sent,
+                     timeline=(jobs.TimelineEntry(sent, jobs.JobState.SUBMITTING),
+                               jobs.TimelineEntry(sent + 1, jobs.JobState.RUNNING)))
+    _journal_entry(rt, entry, v2=False)
+
+    rt.start()  # the add-on is enabled with a key and online access: the journal resumes
+    pump_until(rt, lambda: rt.job("resumed") is not None and rt.job("resumed").progress >= 75,
+               what="the first poll after the restart")
+    job = rt.job("resumed")
+    status = job_list.row_status(job, now=job.updated_at)
+    percent, seconds = (int(word.rstrip("%,")) for word in status.text.split()[1:3])
+    assert 75 <= percent <= 77 and 29 <= seconds <= 31, status.text
+    later = job_list.row_status(job, now=job.updated_at + 2)
+    assert later.factor is not None and later.factor <= 0.82, f"about 2.5 % a second, not 99 %: {later.text}"

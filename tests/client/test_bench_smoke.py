@@ -1,4 +1,4 @@
-"""Smoke runs of the client-side benchmarks (rows 1-3 of ``python3 build.py bench``).
+"""Smoke runs of the client-side benchmarks (rows 1-3 and row 10's engine side of ``python3 build.py bench``).
 
 Why in the test suite: a benchmark nobody runs rots (an API renamed, an emulator option gone)
 and is found broken the day figures are needed. These run each script for real, at a tiny size,
@@ -49,3 +49,11 @@ def test_download_row_compares_with_curl_and_the_sdk() -> None:
     assert set(result["mib_per_s"]) == {"ours", "sdk", "curl"}
     assert all(v > 0 and math.isfinite(v) for v in result["mib_per_s"].values())
     assert set(result["rss_growth_mib"]) == {"ours", "sdk"}
+
+
+def test_batch_row_runs_a_batch_through_the_engine_against_its_ideal() -> None:
+    result = figures("batch.py", "--side", "engine", "--smoke", "--json")
+    assert (result["side"], result["jobs"], result["concurrency"]) == ("engine", 6, 3)
+    assert result["ideal_s"] == 1.0 and result["seconds"] >= result["ideal_s"], "no batch beats every slot busy"
+    # half-second tasks: the first look and the notice are a larger share of each task than in the row
+    assert result["requests"]["list"] >= 2 and 0 < result["requests_per_task_second"] <= 1.5

@@ -47,6 +47,9 @@ class _Server(ThreadingHTTPServer):
     """One listening socket; remembers its open connections so stop() can cut them."""
 
     daemon_threads = True
+    # a backlog for a burst of connections: fifty workers sending their POSTs at once overflowed
+    # socketserver's default of 5, and some of those requests broke (uncertain jobs in the bench)
+    request_queue_size = 128
 
     def __init__(self, emulator: Emulator, kind: str, port: int) -> None:
         self.emulator = emulator

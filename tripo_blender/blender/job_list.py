@@ -32,9 +32,11 @@ earlier version may still hold. An apiv3 task Tripo no longer knows (older than 
 about 7 days, or another key's) says so too; its Retry only looks again, for free.
 
 Progress moves between polls: apiv3 sends no ETA, and a real task reports progress in jumps, so
-a bar that only shows the last value reads as a hang. :func:`shown_progress` extrapolates from
-the progress the job reached and how long it took (no extra requests), never past 99 % and never
-backwards on screen; the text says the server's ETA only when there is one, else the time so far.
+a bar that only shows the last value reads as a hang. :func:`..jobs.progress.shown_progress`
+extrapolates from the progress the job reached and how long the task took to get there, counted
+from the task's own start (Tripo's ``created_at``, so also right after a restart: no jump to 99 %),
+with no extra requests, never past 99 % and never backwards on screen; the text says the
+server's ETA only when there is one, else the time since the task started.
 
 The panel draws only what :meth:`Runtime.jobs` holds (snapshots applied by the pump): drawing
 never waits, never touches the disk beyond the preview cache, never creates the runner.
@@ -60,6 +62,7 @@ from ..client.config import redact
 from ..client.models import format_credits
 from ..jobs import KINDS, RETIRED_KINDS, Job, JobState, whole_error
 from ..jobs.kinds import CHECK_RIGGABLE
+from ..jobs.progress import running_since, shown_progress
 from ..jobs.stand_in import STAND_IN_FORMAT, stand_in_cost, stand_in_spec
 from ..rules.generate import cost_phrase
 from . import previews
@@ -137,7 +140,6 @@ MAX_TEXT_LINES = 6
 #: Labels one row draws at most, open: name, status, kind, four texts of MAX_TEXT_LINES (note,
 #: error, suggestion, hint) and a few single lines (an uncertain search's "more tasks" line).
 MAX_ROW_LINES = 3 + 5 * MAX_TEXT_LINES
-_MAX_GUESS = 99.0  # extrapolated progress never claims the task is done
 _BUTTON = 24  # one icon button beside a row's name, in pixels at UI scale 1
 
 
@@ -257,29 +259,6 @@ def waiting_text(job: Job, place: Place) -> str:
     return f"{_sentence(job.note)}; {where}"
 
 
-def entered(job: Job, state: JobState) -> float | None:
-    """When ``job`` last entered ``state`` (its timeline), or None."""
-    for entry in reversed(job.timeline):
-        if entry.state == state:
-            return entry.at
-    return None
-
-
-def shown_progress(job: Job, now: float) -> float:
-    """The running job's progress to draw at ``now``: the server's last value, carried forward
-    at the rate it took to get there (progress ÷ time since running began), never past 99 %.
-
-    Why no extra request: the rate is all the information a poll would add between two
-    answers, and a bar that stands still for half a minute reads as a hang.
-    """
-    progress = float(max(0, min(100, job.progress)))
-    started = entered(job, JobState.RUNNING)
-    if job.state != JobState.RUNNING or started is None or progress <= 0 or job.updated_at <= started:
-        return progress
-    rate = progress / (job.updated_at - started)
-    return max(progress, min(_MAX_GUESS, progress + rate * max(0.0, now - job.updated_at)))
-
-
 def row_status(job: Job, now: float | None = None, progress: float | None = None,
                place: Place | None = None) -> RowStatus:
     """The status line of ``job``'s row at ``now`` (see the module docstring); ``progress`` is
@@ -302,7 +281,7 @@ def row_status(job: Job, now: float | None = None, progress: float | None = None
         if job.eta_seconds is not None:
             text += f", about {_duration(job.eta_seconds)} left"
         else:
-            started = entered(job, JobState.RUNNING)
+            started = running_since(job)  # the task's own start, also after a restart
             if started is not None and now > started:
                 text += f", {_duration(int(now - started))} so far"
         return RowStatus(_with_note(text, job), shown / 100.0, icon)

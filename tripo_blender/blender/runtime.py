@@ -58,6 +58,7 @@ from ..client import TripoClient
 from ..jobs import (ACTIVE_STATES, Cache, InputFiles, Job, JobBusyError, JobSpec, JobState, Journal, OfflineError, Runner,
                     WorkerSettings, local_paths)
 from ..jobs.model import thaw
+from ..jobs.runner import SPARE_WORKERS
 from . import previews
 from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
                       check_connection, make_client)
@@ -235,6 +236,7 @@ class Runtime:
                 workers=max(settings.workers, self.min_workers),
                 network_allowed=online_access,
                 settings=self.worker_settings,
+                spare_workers=SPARE_WORKERS,
             )
             _sync_online_access(self._runner)
         else:
@@ -475,6 +477,12 @@ class Runtime:
     def job(self, job_id: str) -> Job | None:
         return self._view.get(job_id)
 
+    def engine_job(self, job_id: str) -> Job | None:
+        """The engine's newest snapshot of a job, which the pump may not have applied yet (the
+        console's batch sends its next prompt as soon as a slot frees, even while the pump
+        lands a result). None without a runner or for an unknown job. Never waits."""
+        return self._runner.job(job_id) if self._runner is not None else None
+
     def task_folder(self, job: Job) -> Path | None:
         """The cache folder of ``job``'s task, if it has one on disk."""
         if not job.task_id:
@@ -593,6 +601,18 @@ class Runtime:
         return self.balance()
 
     # ------------------------------------------------------------------ the pump
+    def wait_for_news(self, timeout: float) -> bool:
+        """Sleep up to ``timeout`` seconds, waking as soon as the engine has an event for the pump
+        (True then). For the console's waits only (``Job.wait``, ``batch``), which block the main
+        thread by design: a finished job is then applied, and a batch's next prompt sent, at once
+        instead of up to a pump interval (:data:`ACTIVE_INTERVAL`) later. Waits on a local queue,
+        never on the network."""
+        runner = self._runner
+        if runner is None:
+            time.sleep(max(0.0, timeout))
+            return False
+        return runner.wait_for_events(max(0.0, timeout))
+
     def pump(self) -> float | None:
         """THE timer callback: apply what the workers did, import, redraw. Never raises.
 

@@ -144,13 +144,24 @@ class Journal:
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
         self._folder = os.path.abspath(self.directory)  # the key of its writes in flight (any instance)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the bookkeeping below; held for no disk write of an entry
+        # one lock per job around its entry's write: the revision check and the write of one job
+        # stay together, while entries of different jobs are written (and fsynced) side by side —
+        # one lock for all made a batch's POST intents wait behind the other jobs' writes
+        self._job_locks: dict[str, threading.Lock] = {}
         self._written: dict[str, int] = {}  # job id -> revision on disk
         self._errors_written: dict[str, int] = {}  # job id -> revision of the whole error on disk
         self.removed: set[str] = set()  # ids of the entries this object removed (a load in flight may still return them)
         self.session = Session(self.directory)  # entries carry their owner (see .owner)
         self.foreign = 0  # entries of a live other session skipped by the last load_all
         self.claims = ClaimedTasks(self.directory)  # every task id a job ever followed (see .claims)
+
+    def _job_lock(self, job_id: str) -> threading.Lock:
+        with self._lock:
+            lock = self._job_locks.get(job_id)
+            if lock is None:
+                lock = self._job_locks[job_id] = threading.Lock()
+            return lock
 
     def path_for(self, job_id: str) -> Path:
         if not job_id or any(c in job_id for c in "/\\:") or job_id.startswith("."):
@@ -176,15 +187,17 @@ class Journal:
         try:
             text = json.dumps({"format": FORMAT, "owner": self.session.id, "job": job.to_dict()},
                               ensure_ascii=False, indent=1, allow_nan=False)
-            with self._lock:
-                if self._written.get(job.id, -1) >= job.revision:
-                    return
+            with self._job_lock(job.id):
+                with self._lock:
+                    if self._written.get(job.id, -1) >= job.revision:
+                        return
                 try:
                     self.directory.mkdir(parents=True, exist_ok=True)
                     atomic_write_text(self.path_for(job.id), text)
                 except OSError as exc:
                     raise JournalError(f"could not write the job journal in {self.directory}: {exc}") from exc
-                self._written[job.id] = job.revision
+                with self._lock:
+                    self._written[job.id] = job.revision
             if job.task_id:  # before the write counts as done: a read that waited for it sees the claim too
                 self.claims.add([(job.task_id, job.id)])
         finally:
@@ -214,7 +227,7 @@ class Journal:
 
     def remove(self, job_id: str) -> None:
         """Forget a job (the user dismissed it), and the whole texts of its error. Missing files are fine."""
-        with self._lock:
+        with self._job_lock(job_id), self._lock:
             self.removed.add(job_id)
             self._written.pop(job_id, None)
             self._errors_written.pop(job_id, None)

@@ -422,6 +422,10 @@ class Job:
     # an uncertain job's search for its task (jobs.verify.Lookup.to_dict): phase, candidates…
     lookup: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     progress: int = 0
+    # when the task began running, on this machine's clock (Tripo's ``created_at`` moved by the
+    # server's clock offset; jobs.progress.task_start): the bar's rate and "N s so far" count
+    # from it, also after a restart (journaled)
+    task_started: float | None = None
     eta_seconds: int | None = None
     queue_position: int | None = None
     error: JobError | None = None
@@ -509,6 +513,7 @@ class Job:
             "request": thaw(self.request),
             "lookup": thaw(self.lookup),
             "progress": self.progress,
+            "task_started": self.task_started,
             "error": self.error.to_dict() if self.error else None,
             "files": dict(self.files),
             "result": thaw(self.result),
@@ -541,6 +546,7 @@ class Job:
             request=freeze(_mapping(data.get("request"))),
             lookup=freeze(_mapping(data.get("lookup"))),
             progress=int(data.get("progress") or 0),
+            task_started=_seconds(data.get("task_started")),
             error=JobError.from_dict(error) if error else None,
             files=freeze({str(k): str(v) for k, v in (data.get("files") or {}).items()}),
             result=freeze(data.get("result") or {}),
@@ -552,6 +558,13 @@ class Job:
             revision=int(data.get("revision") or 0),
             api_version=int(data.get("api") or 2),
         )
+
+
+def _seconds(value: Any) -> float | None:
+    """A journaled time in Unix seconds, or None (absent, or not a finite number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
+        return None
+    return float(value)
 
 
 def advance(job: Job, state: JobState | None = None, *, at: float, note: str | None = None, **changes: Any) -> Job:

@@ -49,6 +49,10 @@ __all__ = ["Runner", "OfflineError", "JobBusyError"]
 
 log = logging.getLogger("tripo_blender.jobs")
 
+#: Worker threads beyond the jobs followed at once (the runtime's pool): a worker that downloads a
+#: finished task's files has left Tripo's concurrency slot, and without a spare thread the next
+#: job's POST waited for that download (and the journal writes around it) with the slot idle.
+SPARE_WORKERS = 2
 _NOT_SENT_NOTE = "not sent before the add-on stopped; Retry sends it"
 #: How long the interpreter's exit waits for threads a shutdown left waiting on the network.
 EXIT_JOIN_SECONDS = 5.0
@@ -125,7 +129,10 @@ class Runner:
     ``workers`` defaults to ``max_in_flight``: a worker stays with its job while the task is
     on the server (polling sleeps cost nothing), so a smaller pool would never use the
     account's full concurrency. ``max_in_flight`` is Tripo's default limit (10); lower it for
-    plans or task groups with smaller limits — refusals are handled either way.
+    plans or task groups with smaller limits — refusals are handled either way. POSTs keep to
+    ``min(max_in_flight, workers)`` tasks in flight; ``spare_workers`` more threads (the add-on
+    uses :data:`SPARE_WORKERS`) download finished tasks meanwhile, so a new POST never waits for
+    a free thread while a slot on Tripo is free.
 
     ``client_factory`` builds a :class:`TripoClient` on a worker thread (each worker owns one;
     :meth:`reset_clients` makes them rebuild after the key changed). It must read a settings
@@ -144,7 +151,10 @@ class Runner:
         max_waiting: int = 500,
         network_allowed: Callable[[], bool] | None = None,
         settings: WorkerSettings | None = None,
+        spare_workers: int = 0,
     ) -> None:
+        if spare_workers < 0:
+            raise ValueError("spare_workers must be 0 or more")
         self._client_factory = client_factory
         self._network_allowed = network_allowed
         self._settings = settings or WorkerSettings()
@@ -157,6 +167,8 @@ class Runner:
         except OSError as exc:  # an unwritable journal fails each job with a reason, later
             log.warning("Journal: could not write the session lock: %s", exc)
         self._scheduler = Scheduler(max_in_flight)
+        self._flight_cap = max_in_flight
+        self._spare = spare_workers
         self._watcher = TaskWatcher(client_factory)
         self._max_waiting = max_waiting
         self.cache = Cache(cache_dir)
@@ -591,7 +603,8 @@ class Runner:
         self._check_open()
         with self._pool_lock:
             self._target_workers = workers
-            excess = len(self._threads) - self._retiring - workers
+            self._scheduler.set_max_in_flight(min(self._flight_cap, workers))
+            excess = len(self._threads) - self._retiring - workers - self._spare
             if excess > 0:
                 self._retiring += excess
                 self._scheduler.retire(excess)
@@ -600,7 +613,7 @@ class Runner:
 
     def _spawn_workers(self) -> None:
         """Start threads up to the target size (caller holds ``_pool_lock``)."""
-        while len(self._threads) - self._retiring < self._target_workers:
+        while len(self._threads) - self._retiring < self._target_workers + self._spare:
             self._thread_counter += 1
             thread = threading.Thread(target=self._work, name=f"tripo-jobs-{self._thread_counter}", daemon=True)
             self._threads.append(thread)
@@ -608,8 +621,9 @@ class Runner:
 
     @property
     def max_in_flight(self) -> int:
-        """How many tasks may be queued or running on the server at once (see :meth:`set_max_in_flight`)."""
-        return self._scheduler.max_in_flight
+        """How many tasks may be queued or running on the server at once (see :meth:`set_max_in_flight`;
+        POSTs also keep to :attr:`workers`)."""
+        return self._flight_cap
 
     @property
     def in_flight(self) -> int:
@@ -618,7 +632,11 @@ class Runner:
 
     def set_max_in_flight(self, value: int) -> None:
         """Change how many tasks may be queued or running on the server at once."""
-        self._scheduler.set_max_in_flight(value)
+        if value < 1:
+            raise ValueError("max_in_flight must be at least 1")
+        with self._pool_lock:
+            self._flight_cap = value
+            self._scheduler.set_max_in_flight(min(value, max(1, self._target_workers)))
 
     def send_order(self) -> list[str]:
         """Ids of the jobs waiting to be sent, in the order they will be sent (the first goes when

@@ -64,6 +64,14 @@ MISSED_GRACE = 90.0
 #: Pause before the poller loop restarts after an unexpected exception; doubles up to the max.
 RESTART_PAUSE = 1.0
 RESTART_PAUSE_MAX = 30.0
+#: The ceiling of this poller's requests per account: rounds start at least this many seconds
+#: apart (at most 4 ``POST /v3/tasks/list`` a second, however many tasks are young or near their
+#: end); a round that only the young-task rule asks for, at least ``1 / tasks watched`` apart, so
+#: that the extra looks at young tasks never cost more than 1 request per task-second (one young
+#: task alone is looked at once a second; its predicted finish is still polled on time). Why 4 and not 2: a batch's
+#: tasks finish in waves a fraction of a second apart, and at 2 a second one wave's round at its
+#: predicted finish was pushed back by the other's, half a second late each time (bench row 10).
+MIN_ROUND_GAP = 0.25
 #: HTTP statuses of ``POST /v3/tasks/list`` meaning "no such route on this service".
 _ROUTE_ABSENT = frozenset({404, 405})
 
@@ -117,6 +125,11 @@ class _Watch:
     estimator: ProgressEstimator = field(default_factory=ProgressEstimator)
     #: until then (watcher clock) a ``missed`` answer before any task means "not listed yet"
     young_until: float | None = None
+    #: when this wait began (watcher clock): the task's age for the young-task rule of
+    #: :class:`~..client.polling.PollSchedule` (a worker waits right after its POST)
+    since: float = 0.0
+    #: the young-task rule alone made ``due`` this early (its round keeps to 1 per task a second)
+    young_due: bool = False
 
 
 class TaskWatcher:
@@ -133,6 +146,10 @@ class TaskWatcher:
         self._closed = False
         self._client_generation = 0
         self._single_route = False  # POST /v3/tasks/list is absent: GET /v3/tasks/{id} per task
+        self._last_round = float("-inf")  # when the latest round started (watcher clock)
+        #: Tripo's clock minus this machine's, from the poller client's latest ``Date`` header
+        #: (None before any): moves a task's ``created_at`` to this machine's clock (jobs.progress)
+        self.server_clock_offset: float | None = None
         self.rounds = 0  # task-list requests sent (for tests and benchmarks)
         self.restarts = 0  # times the loop was restarted after an unexpected exception
 
@@ -156,7 +173,7 @@ class TaskWatcher:
         # the first look waits a moment (at most FIRST_LOOK_DELAY): jobs sent together then share
         # their first round instead of costing one request each
         watch = _Watch(task_id, now + min(FIRST_LOOK_DELAY, schedule.base_interval / 4), schedule,
-                       young_until=None if age is None else now + MISSED_GRACE - age)
+                       young_until=None if age is None else now + MISSED_GRACE - age, since=now - (age or 0.0))
         with self._cond:
             if self._closed:
                 raise TaskWaitCancelled(task_id)
@@ -222,12 +239,17 @@ class TaskWatcher:
             self._thread.start()
 
     def _next_round(self) -> list[_Watch] | None:
-        """Wait until a watched task is due; every watched task then (None: closed)."""
+        """Wait until a watched task is due, and the ceiling (:data:`MIN_ROUND_GAP`, one round
+        per watched task a second) allows a round; every watched task then (None: closed)."""
         with self._cond:
             while not self._closed:
                 if self._watches:
-                    wait = min(w.due for w in self._watches) - self._clock()
+                    young_gap = max(MIN_ROUND_GAP, 1.0 / len(self._watches))
+                    now = self._clock()
+                    wait = min(max(w.due, self._last_round + (young_gap if w.young_due else MIN_ROUND_GAP))
+                               for w in self._watches) - now
                     if wait <= 0:
+                        self._last_round = now
                         return list(self._watches)
                     self._cond.wait(wait)
                 else:
@@ -305,6 +327,7 @@ class TaskWatcher:
             return
         finally:
             self.rounds += 1
+        self.server_clock_offset = client.server_clock_offset
         now = self._clock()
         unanswered = set(result.unanswered(ids))
         with self._cond:
@@ -328,6 +351,7 @@ class TaskWatcher:
                 except (TripoError, RuntimeError) as exc:
                     asked[watch.task_id] = exc
             answer = asked[watch.task_id]
+            self.server_clock_offset = client.server_clock_offset
             if isinstance(answer, BaseException):
                 log.warning("Polling task %s failed: %s", watch.task_id, answer)
                 self._deliver_error([watch], answer)
@@ -343,7 +367,9 @@ class TaskWatcher:
                 if watch.task is None and watch.young_until is not None and now < watch.young_until:
                     # a fresh task of this add-on, not listed yet: ask again later, as if queued
                     watch.due = now + watch.schedule.next_delay(status=TaskStatus.QUEUED, running_left_time=None,
-                                                                progress=0, blind_polls=watch.blind_polls)
+                                                                progress=0, blind_polls=watch.blind_polls,
+                                                                age=self._age(watch, now))
+                    watch.young_due = True  # at most the blind schedule's gap: count it as the young rule's
                     watch.blind_polls += 1
                     return
                 watch.error = TripoAPIError(
@@ -368,12 +394,23 @@ class TaskWatcher:
         watch.unknown_polls = watch.unknown_polls + 1 if task.status is TaskStatus.UNKNOWN else 0
         watch.final = task.status.is_terminal or watch.unknown_polls >= self._unknown_limit
         watch.estimator.observe(now, task.status, task.progress)
-        delay = watch.schedule.next_delay(status=task.status, running_left_time=task.running_left_time,
-                                          progress=task.progress, blind_polls=watch.blind_polls,
-                                          predicted_left=watch.estimator.left(now))
+        predicted = watch.estimator.left(now)
+
+        def delay_at(age: float | None) -> float:
+            return watch.schedule.next_delay(status=task.status, running_left_time=task.running_left_time,
+                                             progress=task.progress, blind_polls=watch.blind_polls,
+                                             predicted_left=predicted, age=age)
+
+        delay = delay_at(self._age(watch, now))
+        watch.young_due = delay < delay_at(None)
         has_eta = watch.schedule.has_eta(task.status, task.running_left_time)
         watch.blind_polls = 0 if has_eta else watch.blind_polls + 1
         watch.due = now + delay
+
+    def _age(self, watch: _Watch, now: float) -> float | None:
+        """The task's age for the young-task rule; None (no rule) while polling with one ``GET``
+        per task, where a poll every half second would cost each task two requests a second."""
+        return None if self._single_route else max(0.0, now - watch.since)
 
     def _deliver_error(self, watches: list[_Watch], error: BaseException) -> None:
         with self._cond:

@@ -47,6 +47,7 @@ from .events import FilesReady
 from .journal import JournalError
 from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM, SPLAT_OUTPUT
 from .plain_errors import job_error
+from .progress import task_start
 from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
 from .model import (TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
                     select_outputs, thaw)
@@ -217,6 +218,7 @@ class Execution:
         self._renewed = False  # set when a refused reused upload is to be uploaded again (once)
         self._last_answer = time.monotonic()  # the last usable poll answer (stall bound)
         self._seen = False  # Tripo reported this job's task in this run (see _task_age)
+        self._seen_queued: float | None = None  # when a poll of this run last saw the task queued
 
     # -- helpers -----------------------------------------------------------------------------
     def _update(self, state: JobState | None = None, **changes: Any) -> Job:
@@ -590,11 +592,25 @@ class Execution:
         changes: dict[str, Any] = {"task_status": status, "task_type": task.type or None, "progress": task.progress,
                                    "note": "", "error": None}
         if status == "queued":
+            self._seen_queued = self.book.clock()
             queue = task.queuing_num
             self._update(JobState.QUEUED, queue_position=queue if queue is not None and queue >= 0 else None, eta_seconds=None, **changes)
         elif status == "running":
             eta = task.running_left_time
+            job = self.book.require(self.job_id)
+            if job.task_started is None:
+                changes["task_started"] = self._task_started(job, task)
             self._update(JobState.RUNNING, eta_seconds=eta if eta is not None and eta >= 0 else None, queue_position=None, **changes)
+
+    def _task_started(self, job: Job, task: Task) -> float:
+        """When the task began, on this machine's clock (:func:`.progress.task_start`): its own
+        POST bounds it below for a job that sent one, a poll that saw it queued too."""
+        own_post = any(entry.state == JobState.SUBMITTING for entry in job.timeline)
+        offset = self.watcher.server_clock_offset
+        return task_start(task.raw.get("created_at"),
+                          clock_offset=offset if offset is not None else self.client.server_clock_offset,
+                          seen_running=self.book.clock(), not_before=verify.intent_time(job) if own_post else None,
+                          seen_queued=self._seen_queued)
 
     # -- 3. fetch ----------------------------------------------------------------------------
     def _deliver(self, task: Task) -> None:
