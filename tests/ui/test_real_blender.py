@@ -148,8 +148,8 @@ def test_right_click_opens_the_tripo_submenu_for_the_model(visit: Visit) -> None
 def test_tripo_submenu_greys_out_what_the_model_cannot_do_and_says_why(visit: Visit) -> None:
     items = menu_items(visit)
     enabled = sorted(idname for idname, item in items.items() if item["enabled"])
-    assert enabled == sorted(["tripo.texture", "tripo.rig", "tripo.convert", "tripo.segment", "tripo.smart_lowpoly",
-                              "tripo.smart_uv"])
+    assert enabled == sorted(["tripo.texture", "tripo.rig", "tripo.convert", "tripo.segment", "tripo.smart_segment",
+                              "tripo.smart_lowpoly", "tripo.smart_uv"])
     # Tripo retired refine and stylize with v2: the menu no longer offers them
     assert "tripo.refine" not in items and "tripo.stylize" not in items
     # a freshly generated model is not rigged: Retarget is drawn greyed out, and says why
