@@ -33,7 +33,6 @@ import bpy
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
-from ..client import routes
 from ..jobs import Job, JobSpec, JobState, estimate_cost
 from ..jobs.kinds import IMAGE_TO_IMAGE
 from ..rules import generate as form
@@ -41,9 +40,9 @@ from .concept_images import images_of
 from .importer import cursor_location, task_id_of
 from .generate_ops import form_of, form_values, poll_form
 from .generate_props import TripoGenerateForm
-from .field_props import choice_items, options_of
 from .generation import GenerateRequest, request_problems, submit
 from .image_inputs import ImageInputError, ImageSlot, prepare_image
+from .image_ops import TemplateOption, template_description
 from .runtime import UserError, runtime
 from ..rules.tags import strip_duplicate_suffix
 
@@ -273,13 +272,7 @@ class TRIPO_OT_image_first_model(bpy.types.Operator):
         return {'FINISHED'}
 
 
-_TEMPLATE = routes.IMAGE_TO_IMAGE.field("template")
-#: The template menu from the route record (no "Default" item: a template is what the button sends).
-_TemplateOption: Any = options_of(routes.IMAGE_TO_IMAGE, "template",
-                                  template={"default": "t_pose", "items": choice_items(_TEMPLATE)})
-
-
-class TRIPO_OT_image_first_edit(_TemplateOption, bpy.types.Operator):
+class TRIPO_OT_image_first_edit(TemplateOption, bpy.types.Operator):
     """Change the concept image with a ready-made template (Tripo reuses the image: nothing is
     uploaded); the result becomes the concept image. Tripo publishes no price: the Jobs list shows
     the charge"""
@@ -294,9 +287,8 @@ class TRIPO_OT_image_first_edit(_TemplateOption, bpy.types.Operator):
 
     @classmethod
     def description(cls, context: bpy.types.Context, properties: Any) -> str:
-        choice = _TEMPLATE.choice(getattr(properties, "template", None))
-        lead = f"{choice.name}: {choice.description}. " if choice is not None else ""
-        return f"{lead}Tripo reuses the concept image (nothing is uploaded); the price is not published"
+        return template_description(properties, "Tripo reuses the concept image (nothing is uploaded); the price is "
+                                                "not published")
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         pg = form_of(context)

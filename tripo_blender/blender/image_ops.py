@@ -36,8 +36,17 @@ __all__ = ["TRIPO_OT_image_to_image", "IMAGE_MT_tripo", "draw_image_menu", "CLAS
 log = logging.getLogger(__name__)
 
 _TEMPLATE = routes.IMAGE_TO_IMAGE.field("template")
-_TemplateOption: Any = options_of(routes.IMAGE_TO_IMAGE, "template",
-                                  template={"default": "t_pose", "items": choice_items(_TEMPLATE)})
+#: The template menu from the route record (no "Default" item: a template is what the button
+#: sends); shared with Image First's own button (:mod:`.image_first`).
+TemplateOption: Any = options_of(routes.IMAGE_TO_IMAGE, "template",
+                                 template={"default": "t_pose", "items": choice_items(_TEMPLATE)})
+
+
+def template_description(properties: Any, tail: str) -> str:
+    """A template button's tooltip: what the chosen template does, then ``tail``."""
+    choice = _TEMPLATE.choice(getattr(properties, "template", None))
+    lead = f"{choice.name}: {choice.description}. " if choice is not None else ""
+    return f"{lead}{tail}"
 
 
 def _image_of(context: bpy.types.Context, name: str) -> bpy.types.Image | None:
@@ -48,7 +57,7 @@ def _image_of(context: bpy.types.Context, name: str) -> bpy.types.Image | None:
     return getattr(space, "image", None) if getattr(space, "type", "") == 'IMAGE_EDITOR' else None
 
 
-class TRIPO_OT_image_to_image(_TemplateOption, bpy.types.Operator):
+class TRIPO_OT_image_to_image(TemplateOption, bpy.types.Operator):
     """Change this image with one of Tripo's image templates; the result lands as a new image.
     Tripo publishes no price: the Jobs list shows the charge"""
 
@@ -70,9 +79,7 @@ class TRIPO_OT_image_to_image(_TemplateOption, bpy.types.Operator):
 
     @classmethod
     def description(cls, context: bpy.types.Context, properties: Any) -> str:
-        choice = _TEMPLATE.choice(getattr(properties, "template", None))
-        lead = f"{choice.name}: {choice.description}. " if choice is not None else ""
-        return f"{lead}The result lands as a new image; the price is not published"
+        return template_description(properties, "The result lands as a new image; the price is not published")
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         image = _image_of(context, self.image_name)
