@@ -25,19 +25,15 @@ list a big library without opening its .blend files.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import shutil
 import statistics
-import tempfile
 import time
 import zlib
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, print_table
+from _common import ROOT, bench_arguments, blender_session, print_table
 
 REPO_MODULE = "tripo_bench"
 ADDON_MODULE = f"bl_ext.{REPO_MODULE}.tripo_blender"
@@ -150,26 +146,16 @@ def list_row(scratch: Path, count: int, rounds: int) -> dict[str, Any]:
 
 
 def run(smoke: bool) -> dict[str, Any]:
-    scratch = Path(tempfile.mkdtemp(prefix="tripo-bench-assets-"))
-    os.environ["BLENDER_USER_RESOURCES"] = str(scratch / "user")  # before bpy: never the real setup
-    try:
+    with blender_session("tripo-bench-assets-", REPO_MODULE) as scratch:
         import bpy
 
-        from tests.dev_extension import enable_working_tree
-
-        enable_working_tree(REPO_MODULE, label="Tripo Bench")
         write = write_row(scratch, 1 if smoke else 9)
         listing = list_row(scratch, 50 if smoke else 1000, 1 if smoke else 7)
         return {"blender": bpy.app.version_string, "write": write, "list": listing}
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
-    args = parser.parse_args()
+    args = bench_arguments(__doc__)
     result = run(args.smoke)
     print_table(["result", "write_asset ms", "max ms", "first in session ms", "raw libraries.write ms", ".blend KB"],
                 [[n, f"{w['ours_ms']:.1f}", f"{w['max_ms']:.1f}", f"{w['first_ms']:.1f}", f"{w['raw_ms']:.1f}",

@@ -32,7 +32,6 @@ Only 127.0.0.1 is contacted (nothing at all unless jobs are submitted; none are 
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import os
@@ -40,13 +39,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from importlib import import_module
 from pathlib import Path
 from typing import Any, Callable
 
-from _common import ROOT, percentile, print_table
+from _common import bench_arguments, blender_session, percentile, print_table
 
 REPO_MODULE = "tripo_bench"
 ADDON_ID = "tripo_blender"
@@ -246,21 +244,14 @@ def idle_row() -> dict[str, Any]:
 
 
 def run(smoke: bool) -> dict[str, Any]:
-    scratch = Path(tempfile.mkdtemp(prefix="tripo-bench-bpy-"))
-    os.environ["BLENDER_USER_RESOURCES"] = str(scratch / "user")  # before bpy: never the real setup
-    try:
+    with blender_session("tripo-bench-bpy-", REPO_MODULE) as scratch:
         import bpy
 
-        from tests.dev_extension import enable_working_tree
-
-        enable_working_tree(REPO_MODULE, label="Tripo Bench")
         bpy.ops.wm.read_homefile(use_empty=True)
         idle = idle_row()
         draw = draw_row([0, 10] if smoke else [0, 10, 100, 500, 5000], 5 if smoke else 300)
         enable = enable_row(scratch, 1, 1) if smoke else enable_row(scratch, 5)
         return {"blender": bpy.app.version_string, "draw": draw, "idle": idle, "enable": enable}
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def report(result: dict[str, Any]) -> None:
@@ -293,10 +284,7 @@ def report(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
-    args = parser.parse_args()
+    args = bench_arguments(__doc__)
     result = run(args.smoke)
     report(result)
     if args.json:

@@ -16,19 +16,15 @@ Assets: a static GLB (``portal.glb``), a rigged and animated GLB (``Fox.glb``), 
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import shutil
 import statistics
 import struct
-import tempfile
 import time
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, print_table
+from _common import ROOT, bench_arguments, blender_session, print_table
 
 REPO_MODULE = "tripo_bench"
 ADDON_MODULE = f"bl_ext.{REPO_MODULE}.tripo_blender"
@@ -94,14 +90,9 @@ def timed(fn: Any, *args: Any) -> float:
 
 
 def run(smoke: bool) -> dict[str, Any]:
-    scratch = Path(tempfile.mkdtemp(prefix="tripo-bench-import-"))
-    os.environ["BLENDER_USER_RESOURCES"] = str(scratch / "user")  # before bpy: never the real setup
-    try:
+    with blender_session("tripo-bench-import-", REPO_MODULE) as scratch:
         import bpy
 
-        from tests.dev_extension import enable_working_tree
-
-        enable_working_tree(REPO_MODULE, label="Tripo Bench")
         big = scratch / "grid.glb"
         big_glb(big, 120 if smoke else 760)
         assets = {"static GLB": ASSETS / "portal.glb", "rigged GLB": ASSETS / "Fox.glb",
@@ -122,15 +113,10 @@ def run(smoke: bool) -> dict[str, Any]:
             m, t = statistics.median(mine), statistics.median(theirs)
             out[name] = {"ours_s": m, "raw_s": t, "ratio": m / t, "raw_op": "gltf" if path.suffix == ".glb" else "fbx"}
         return {"blender": bpy.app.version_string, "rounds": rounds, "assets": out}
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
-    args = parser.parse_args()
+    args = bench_arguments(__doc__)
     result = run(args.smoke)
     print_table(["asset", "ours ms", "raw ms", "ours/raw"],
                 [[n, f"{a['ours_s'] * 1e3:.1f}", f"{a['raw_s'] * 1e3:.1f}", f"{a['ratio']:.2f}x"]

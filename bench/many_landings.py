@@ -28,16 +28,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import statistics
-import tempfile
 import time
 from importlib import import_module
-from pathlib import Path
 from typing import Any
 
-from _common import ROOT, print_table
+from _common import ROOT, blender_session, print_table
 
 REPO_MODULE = "tripo_bench"
 ADDON_MODULE = f"bl_ext.{REPO_MODULE}.tripo_blender"
@@ -94,14 +90,9 @@ def fresh() -> None:
 
 
 def run(smoke: bool, count: int, rounds: int) -> dict[str, Any]:
-    scratch = Path(tempfile.mkdtemp(prefix="tripo-bench-landings-"))
-    os.environ["BLENDER_USER_RESOURCES"] = str(scratch / "user")  # before bpy: never the real setup
-    try:
+    with blender_session("tripo-bench-landings-", REPO_MODULE):
         import bpy
 
-        from tests.dev_extension import enable_working_tree
-
-        enable_working_tree(REPO_MODULE, label="Tripo Bench")
         fresh()
         raw(2)  # warm the importer add-on and the file cache
         mine: list[list[Sample]] = []
@@ -123,8 +114,6 @@ def run(smoke: bool, count: int, rounds: int) -> dict[str, Any]:
                 "tail": tail, "ours": m, "raw": t, "total_ratio": m["total_s"] / t["total_s"],
                 "last_ratio": m["last_s"] / t["last_s"], "ours_cpu": mc, "raw_cpu": tc,
                 "total_cpu_ratio": mc["total_s"] / tc["total_s"], "last_cpu_ratio": mc["last_s"] / tc["last_s"]}
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> int:
