@@ -141,6 +141,21 @@ def _done_task(pg: TripoGenerateForm) -> tuple[str | None, list[str]]:
     return job.task_id, []
 
 
+def _ready_step(op: bpy.types.Operator, context: bpy.types.Context,
+                problems: Callable[[TripoGenerateForm], list[str]],
+                missing: str) -> tuple[TripoGenerateForm, str] | None:
+    """The form and its finished step's task id, for a button that builds on that step; None after
+    reporting what stops it (``problems``' reasons, else ``missing``)."""
+    pg = form_of(context)
+    assert pg is not None  # poll
+    found = problems(pg)
+    task_id, _ = _done_task(pg)
+    if found or task_id is None:
+        op.report({'ERROR'}, "; ".join(found) or missing)
+        return None
+    return pg, task_id
+
+
 def _model_name(pg: TripoGenerateForm) -> str:
     """The model's name: the step's (the prompt's first words, or the source image's name)."""
     job = step_job(pg)
@@ -253,13 +268,10 @@ class TRIPO_OT_image_first_model(bpy.types.Operator):
         return _poll_step(cls, context, model_problems)
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        pg = form_of(context)
-        assert pg is not None  # poll
-        found = model_problems(pg)
-        task_id, _ = _done_task(pg)
-        if found or task_id is None:
-            self.report({'ERROR'}, "; ".join(found) or "Make the image first")
+        ready = _ready_step(self, context, model_problems, "Make the image first")
+        if ready is None:
             return {'CANCELLED'}
+        pg, task_id = ready
         kind, params = form.params_from_task(str(pg.mode), form_values(pg), task_id)
         name = _model_name(pg)
         meta = {"mode": model_mode(pg), "location": _cursor(context), "image_task_id": task_id}
@@ -291,13 +303,10 @@ class TRIPO_OT_image_first_edit(TemplateOption, bpy.types.Operator):
                                                 "not published")
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
-        pg = form_of(context)
-        assert pg is not None  # poll
-        found = edit_problems(pg)
-        task_id, _ = _done_task(pg)
-        if found or task_id is None:
-            self.report({'ERROR'}, "; ".join(found) or "Make the concept image first")
+        ready = _ready_step(self, context, edit_problems, "Make the concept image first")
+        if ready is None:
             return {'CANCELLED'}
+        pg, task_id = ready
         name = form.edited_image_name(_model_name(pg), self.template)
         params = {"image": task_id, "template": self.template}
         job = _submit(self, JobSpec(IMAGE_TO_IMAGE.name, params, name=name, meta={"image_first": "TEXT"}))
