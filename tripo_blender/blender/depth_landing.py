@@ -101,8 +101,7 @@ def land_depth_plane(image: bpy.types.Image, *, name: str, batch: str, tags: Map
         displace.strength = RELIEF * PLANE_SIZE
         batch_collection(scene, batch, name).objects.link(ob)
     except (RuntimeError, TypeError, ValueError, MemoryError) as exc:
-        for datablock in reversed(made):
-            _remove(datablock)
+        bpy.data.batch_remove(made)  # whatever was made, of any type
         raise ImportFailed(f"Blender could not make the depth plane: {exc}") from None
     ob.rotation_euler = (math.pi / 2, 0.0, 0.0)  # upright, facing the front view (-Y): relief towards it
     ob.location = tuple(location) if location is not None else cursor_location(scene)
@@ -110,10 +109,3 @@ def land_depth_plane(image: bpy.types.Image, *, name: str, batch: str, tags: Map
     log.info("Landed the depth plane %s (%d × %d cells, %d × %d px map)", ob.name, cells_x, cells_y, width_px,
              height_px)
     return ob
-
-
-def _remove(datablock: Any) -> None:
-    for blocks in (bpy.data.objects, bpy.data.meshes, bpy.data.materials, bpy.data.textures):
-        if isinstance(datablock, bpy.types.ID) and blocks.get(datablock.name) == datablock:
-            blocks.remove(datablock)
-            return

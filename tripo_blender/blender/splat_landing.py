@@ -239,8 +239,7 @@ def land_splat(path: str, *, name: str, tags: Tags, location: Sequence[float] | 
         scene.collection.children.link(collection)
         collection.objects.link(ob)
     except (RuntimeError, TypeError, ValueError, MemoryError) as exc:
-        for datablock in reversed(made):
-            _remove(datablock)
+        bpy.data.batch_remove(made)  # whatever was made, of any type
         raise ImportFailed(f"Blender could not make the splat: {exc}") from None
     if splat.y_up:
         ob.rotation_euler = _QUARTER_TURN_X
@@ -257,11 +256,3 @@ def land_splat(path: str, *, name: str, tags: Tags, location: Sequence[float] | 
     log.info("Landed %s: %d gaussians (%s, %s) in %.3f s", name, splat.count, splat.source,
              "native" if native else "points", time.perf_counter() - started)
     return LandedSplat(ob, collection, splat.count, native, splat.source)
-
-
-def _remove(datablock: Any) -> None:
-    blocks: tuple[Any, ...] = (bpy.data.collections, bpy.data.objects, bpy.data.meshes, bpy.data.pointclouds)
-    for collection in blocks:
-        if isinstance(datablock, bpy.types.ID) and datablock.name in collection and collection[datablock.name] == datablock:
-            collection.remove(datablock)
-            return
