@@ -787,7 +787,9 @@ def test_a_crowd_says_each_waiting_jobs_place_and_the_summary_counts_it(rt: Any,
     # the first job's task finishes: the one that said "1st of 8" is the next request Tripo gets
     pump_until(rt, lambda: len(created(online)) == 4, what="a fourth job sent")
     assert created(online)[3].json["prompt"] == "a statue number 3"
-    pump_job(rt, jobs[0].id, "done")
+    # the three running jobs POST side by side: the 2 s task is whichever request Tripo got first
+    first = created(online)[0].json["prompt"]
+    pump_job(rt, next(j.id for n, j in enumerate(jobs) if first == f"a statue number {n}"), "done")
     pump_until(rt, lambda: _status_of(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()), "Statue 11")[1]
                == "Waiting for a free slot (7th of 7 · Parallel Jobs 3)", what="the line moved up")
     assert label_texts(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))[0] == "3 running · 7 waiting · 2 failed"
