@@ -209,6 +209,7 @@ class JobBook:
     def _save(self, job: Job, *, required: bool) -> None:
         """Write an announced change (:meth:`Journal.expect_write`, under the lock that made it)."""
         try:
+            self.journal.claim_session()  # once: a live session's entries are not another's to take
             self.journal.save(job, expected=True)
         except JournalError:
             if required:

@@ -204,6 +204,17 @@ class Journal:
             if expected:
                 _IN_FLIGHT.add(self._folder, -1)
 
+    def claim_session(self) -> None:
+        """Write this session's lock file unless it is there (:meth:`.owner.Session.claim`): entries
+        of a live session are not another's to take. The runner's book calls it before each write
+        and its journal read before reading (a bare :class:`Journal` writing entries, as the tests'
+        "last session" does, stays unclaimed). A refusal is logged; the entry's own write then
+        reports the disk's reason to the job."""
+        try:
+            self.session.claim()
+        except OSError as exc:
+            log.warning("Journal: could not write the session lock: %s", exc)
+
     def full_error_path(self, job_id: str) -> Path:
         """Where the whole texts of ``job_id``'s cut error are kept (:meth:`keep_full_error`)."""
         return self.path_for(job_id).with_suffix(_FULL_ERROR_SUFFIX)

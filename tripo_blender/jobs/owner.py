@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -84,20 +85,28 @@ class Session:
         self.directory = directory
         self.id = uuid.uuid4().hex
         self._written = False
+        self._claiming = threading.Lock()  # the journal read and the first save may claim at once
 
     @property
     def lock_path(self) -> Path:
         return self.directory / f"{LOCK_PREFIX}{self.id}{_LOCK_SUFFIX}"
 
     def claim(self) -> None:
-        """Write this session's lock file (once; before its first journal entry)."""
+        """Write this session's lock file (once; before its first journal entry).
+
+        Called by the journal's first save and by the background journal read, never when the
+        add-on is enabled: a file write on Blender's main thread can wait on the disk for a
+        tenth of a second when it is busy writing (a long history was just written)."""
         if self._written:
             return
-        pid = os.getpid()
-        info = {"pid": pid, "host": _host(), "started": _start_time(pid)}
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.lock_path.write_text(json.dumps(info), encoding="utf-8")
-        self._written = True
+        with self._claiming:
+            if self._written:
+                return
+            pid = os.getpid()
+            info = {"pid": pid, "host": _host(), "started": _start_time(pid)}
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.lock_path.write_text(json.dumps(info), encoding="utf-8")
+            self._written = True
 
     def release(self) -> None:
         """The session ends: its unfinished entries may be taken over by the next session."""

@@ -162,10 +162,6 @@ class Runner:
         self._book = JobBook(Journal(journal_dir), self._events)
         self._archive = JobArchive(journal_dir)
         self._loading: _JournalRead | None = None
-        try:  # entries of a live runner are not another session's to take (see .owner)
-            self._book.journal.session.claim()
-        except OSError as exc:  # an unwritable journal fails each job with a reason, later
-            log.warning("Journal: could not write the session lock: %s", exc)
         self._scheduler = Scheduler(max_in_flight)
         self._flight_cap = max_in_flight
         self._spare = spare_workers
@@ -453,6 +449,7 @@ class Runner:
         ``stop``: once set, the read ends early and nothing is archived or returned."""
         if not self._book.journal.wait_for_writes(WRITES_WAIT):  # the last session's workers may still write
             log.warning("Journal: writes of the last session did not finish in %.0f s; reading it anyway", WRITES_WAIT)
+        self._book.journal.claim_session()  # the entries it takes over are this live session's now
         loaded = self._book.journal.load_all(skip_foreign=True, stop=stop)
         if stop is not None and stop.is_set():
             return []
