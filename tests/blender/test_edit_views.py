@@ -18,25 +18,12 @@ import pytest
 
 from tests.emulator import Emulator
 
-from .runtime_support import addon_module, calls_named, created, draw_panel, online, pump_job, rt, uploads  # noqa: F401
+from .runtime_support import addon_module, calls_named, created, draw_panel, online, rt, uploads  # noqa: F401
 from .support import ASSETS
 from .test_console import WAIT, ready, tripo  # noqa: F401
+from .test_image_first import _finish, _form, _panel
 
 VIEWS = ("front", "left", "back", "right")
-
-
-def _form() -> Any:
-    return bpy.context.scene.tripo_generate
-
-
-def _panel() -> type:
-    return addon_module("blender.generate_panel").TRIPO_PT_generate
-
-
-def _finish(rt: Any, job_id: str) -> Any:
-    job = pump_job(rt, job_id, "done", "failed", "cancelled")
-    assert job.state.value == "done", (job.note, job.error)
-    return job
 
 
 def _views(rt: Any) -> tuple[Any, dict[str, Any]]:
