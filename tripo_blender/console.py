@@ -76,9 +76,10 @@ from .blender.importer import JOB_ID_PROP, cursor_location
 from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
 from .blender.image_route_ops import depth_name, splat_name
+from .blender.view_sets import edit_name, set_images, task_of_images
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
 from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
-from .client import TripoAPIError, TripoClient, TripoError, routes
+from .client import TripoAPIError, TripoClient, TripoError, payloads, routes
 from .client.inputs import is_file_token, is_uuid
 from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState
 from .jobs import Job as Snapshot
@@ -87,7 +88,8 @@ from .jobs import kind_of
 from .jobs.asset_index import AssetIndex, AssetRecord, matching
 from .jobs.model import thaw
 from .jobs.verify import CHOOSE, Candidate, lookup_of
-from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, IMAGE_TO_DEPTH, IMAGE_TO_IMAGE, IMAGE_TO_MODEL,
+from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, EDIT_MULTIVIEW, IMAGE_TO_DEPTH, IMAGE_TO_IMAGE,
+                          IMAGE_TO_MODEL, IMAGE_TO_MULTIVIEW,
                           IMAGE_TO_SPLAT, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG, SEGMENT, SMART_SEGMENT, SMART_UV,
                           TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, Landing, by_console_name)
 from .rules import generate as form
@@ -729,6 +731,56 @@ def image_to_image(image: ImageInput, prompt: str | None = None, template: str |
         params["images"] = [_image_input(v, f"image {i + 2}") for i, v in enumerate(params["images"])]
     name = name or form.edited_image_name(_image_label(image), template)
     return _start(JobSpec(IMAGE_TO_IMAGE.name, params, name=name))
+
+
+#: A views set: a :class:`Job` of Views From One Image (or of an edit), the task id of one, or
+#: its images (a list, a dict by view, or one of them).
+ViewsInput = Union[str, "Job", bpy.types.Image, Sequence[bpy.types.Image], Mapping[str, bpy.types.Image]]
+_VIEWS_KINDS = (IMAGE_TO_MULTIVIEW.name, EDIT_MULTIVIEW.name)
+_NOT_VIEWS = ("edit_multiview edits the views of a Tripo multiview task (Tripo's service takes only its task id, its "
+              "JavaScript SDK says): make them with Views From One Image in the panel's Multiview mode, then pass "
+              "that job, its task id or its images")
+
+
+def _views_task(views: ViewsInput) -> str:
+    """The task id of a views set (see :data:`ViewsInput`); ValueError saying what is expected."""
+    if isinstance(views, Job):
+        if views.kind not in _VIEWS_KINDS:
+            raise ValueError(f"{views.name!r} is a {views.kind} job, not views: {_NOT_VIEWS}")
+        if views.state != JobState.DONE or not views.task_id:
+            raise ValueError(f"The views of {views.name!r} are not ready ({views.state.value}): wait for them first "
+                             "(views.wait())")
+        return views.task_id
+    if isinstance(views, bpy.types.Image):
+        return task_of_images([views])
+    if isinstance(views, Mapping):
+        return task_of_images(list(views.values()))
+    if isinstance(views, (list, tuple)) and views and all(isinstance(v, bpy.types.Image) for v in views):
+        return task_of_images(list(views))
+    text = views.strip() if isinstance(views, str) else ""
+    if not is_uuid(text):
+        raise ValueError(f"views must be the views of a Tripo task, not {views!r}: {_NOT_VIEWS}")
+    other = next((j for j in runtime.jobs() if j.task_id == text and j.kind not in _VIEWS_KINDS), None)
+    if other is not None:
+        raise ValueError(f"Task {text} is the {other.kind} job {other.name!r}, not views: {_NOT_VIEWS}")
+    return text
+
+
+@_short_errors
+def edit_multiview(views: ViewsInput, prompts: Mapping[str, str], *, name: str | None = None) -> Job:
+    """Change some of the four views of a multiview set by a prompt each (≈ 5 credits a view;
+    returns the :class:`Job` at once). ``views``: the :class:`Job` of Views From One Image (or of an
+    earlier edit), its task id, or its images (``job.images``, a dict by view, or one of them) —
+    Tripo reuses its views, nothing is uploaded. ``prompts``: ``{"front": "a red scarf", …}``
+    (front, left, back, right; an empty prompt leaves a view alone). ``job.wait().images`` are
+    the views that changed: the set's own images get the new pixels in place (one undo step), a
+    view you painted on keeps yours and the edit comes as a new image; a view Tripo did not send
+    back stays as it was (the job's row says which). ``job.task_id`` is a views task for the
+    panel's Make Model, :func:`multiview_to_model` or the next edit."""
+    _require_main_thread("edit_multiview()")
+    task_id = _views_task(views)
+    params = {"input": task_id, "prompts": payloads.view_prompts(prompts)}  # as sent: the views it edits
+    return _start(JobSpec(EDIT_MULTIVIEW.name, params, name=name or edit_name(list(set_images(task_id).values()))))
 
 
 @_short_errors

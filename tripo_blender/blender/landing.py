@@ -24,7 +24,8 @@ about kinds, task types or ``JobSpec.meta`` of its own. What each route does in 
   is imported and all their animations go onto that one armature;
 * **IMAGES** (``text_to_image``, ``image_to_multiview``: the generate panel's "Image first"):
   Blender images, no object (:mod:`.concept_images`); **DEPTH**: the map as an image and an
-  upright plane it displaces (:mod:`.depth_landing`);
+  upright plane it displaces (:mod:`.depth_landing`); **VIEWS** (``edit_multiview``): the edited
+  views in place of the images of the views they edit (:mod:`.view_sets`);
 * **SPLAT** (``image_to_splat``, and a followed task that delivered a ``splat``): one point cloud at
   ``meta.location`` (:mod:`.splat_landing`);
 * a conversion asked for a result this Blender could not decode (:mod:`..jobs.stand_in`) lands
@@ -72,6 +73,7 @@ from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_i
 from .sources import source_of
 from .splat_landing import land_splat
 from .uploads import object_with_uid, remember
+from .view_sets import land_edited_views
 from .windows import main_window_override
 
 __all__ = ["Landing", "import_job", "missing_decoder_advice", "convert_offer", "waiting_for_object_mode",
@@ -176,6 +178,13 @@ def _land_images(plan: LandingPlan, options: ImportOptions) -> Landing:
     images = land_images(plan.job, plan.files)
     _push_undo(plan)
     return Landing(note=f"Image{'s' if len(images) > 1 else ''} {', '.join(i.name for i in images)}")
+
+
+def _land_views(plan: LandingPlan, options: ImportOptions) -> Landing:
+    """Edited views: in place of the views they edit (:mod:`.view_sets`)."""
+    edited = land_edited_views(plan.job, plan.files, plan.views_task)
+    _push_undo(plan)
+    return Landing(note=edited.note)
 
 
 def _land_nothing(plan: LandingPlan, options: ImportOptions) -> Landing:
@@ -395,7 +404,8 @@ def _retarget(plan: LandingPlan, options: ImportOptions) -> Landing:
 
 #: What executes each route of a plan.
 _ROUTES: dict[Route, Callable[[LandingPlan, ImportOptions], Landing]] = {
-    Route.SPLAT: _land_splat, Route.DEPTH: _land_depth, Route.IMAGES: _land_images, Route.NOTHING: _land_nothing,
+    Route.SPLAT: _land_splat, Route.DEPTH: _land_depth, Route.IMAGES: _land_images, Route.VIEWS: _land_views,
+    Route.NOTHING: _land_nothing,
     Route.SAVED: _land_saved, Route.NEW: _land_new, Route.NEW_RIG: _land_new_rig, Route.RETARGET: _land_retarget,
     Route.IN_PLACE: _land_in_place,
 }

@@ -488,7 +488,7 @@ def _base_problem(record: AssetRecord, now: float) -> str | None:
     if kind is None or record.kind == FOLLOW_KIND:
         return (f"'{record.name}' was made elsewhere (followed by task id): the add-on never had its request, so it "
                 "cannot send it again")
-    if kind.landing in (Landing.IMAGE, Landing.NONE):
+    if kind.landing in (Landing.IMAGE, Landing.VIEWS, Landing.NONE):
         return f"'{record.name}' is a {kind.label} result: it has no model to make again"
     spec = record.request.get("spec")
     params = spec.get("params") if isinstance(spec, Mapping) else None
