@@ -60,7 +60,6 @@ import os
 import sys
 import threading
 import time
-import types
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, ParamSpec, Sequence, TypeVar, Union, cast
 
@@ -1190,39 +1189,3 @@ def assets(kind: str | None = None, text: str | None = None) -> list[Asset]:
     prompt or tags contain it. Reads the library's index, never a .blend."""
     folder = asset_library.library_folder()
     return [Asset(record, folder) for record in matching(AssetIndex(folder).records(), kind, text)]
-
-
-# --------------------------------------------------------------------------- tripo.jobs() / tripo.client()
-
-#: Subpackage → the console function calling it runs (see the module docstring).
-_PACKAGE_CALLS: dict[str, Callable[..., Any]] = {}
-
-
-class _CallablePackage(types.ModuleType):
-    """A subpackage that is also a console function: ``tripo.jobs()``, ``tripo.client()``."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        function = _PACKAGE_CALLS.get(self.__name__)
-        if function is None:
-            raise TypeError(f"'module' object {self.__name__!r} is not callable")
-        return function(*args, **kwargs)
-
-
-def attach() -> None:
-    """On add-on enable: make ``tripo.jobs`` and ``tripo.client`` callable (and nothing else changes:
-    they stay the same module objects, so ``from tripo_blender.jobs import JobState`` still works)."""
-    package = __name__.rpartition(".")[0]
-    for name, function in (("jobs", jobs), ("client", client)):
-        module = sys.modules[f"{package}.{name}"]
-        _PACKAGE_CALLS[module.__name__] = function
-        module.__class__ = _CallablePackage
-
-
-def detach() -> None:
-    """On add-on disable: the subpackages are plain modules again."""
-    for name in list(_PACKAGE_CALLS):
-        module = sys.modules.get(name)
-        if isinstance(module, _CallablePackage):
-            plain: Any = module  # the declared type of __class__ would refuse the base class
-            plain.__class__ = types.ModuleType
-        del _PACKAGE_CALLS[name]

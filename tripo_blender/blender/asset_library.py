@@ -47,7 +47,7 @@ from array import array
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import bpy
 from mathutils import Vector
@@ -58,10 +58,11 @@ from ..jobs.kinds import THUMBNAIL_OUTPUT
 from ..jobs.model import thaw
 from .actions import armature_using
 from .importer import JOB_ID_PROP, push_undo
-from .landing import Landing
 from .runtime import runtime
 from .settings import get_preferences
-from .sources import source_of
+
+if TYPE_CHECKING:
+    from .landing import Landing
 
 __all__ = ["LIBRARY_NAME", "AUTHOR", "INSTANCER_SUFFIX", "library_folder", "keep", "write_asset", "registered_entry",
            "register_library", "import_asset", "record_at", "CLASSES", "register_extra", "unregister_extra"]
@@ -152,6 +153,8 @@ def _result_objects(job: Job, landing: Landing) -> list[bpy.types.Object]:
     armature = armature_using(a for a in bpy.data.actions if _tag(a) == job.id)
     if armature is None:
         return []
+    from .sources import source_of  # loaded by the landing that came before (not at enable)
+
     root = source_of(armature).root or armature
     return [root, *root.children_recursive]
 

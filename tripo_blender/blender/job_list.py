@@ -70,7 +70,7 @@ from ..rules.account import OFFLINE_HINT, UserError, code_hint
 from . import file_manager
 from .importer import can_import
 from .job_listing import JobListing
-from .landing import convert_offer, waiting_for_object_mode
+from .landing_status import convert_offer, waiting_for_object_mode
 from ..rules.settings import Connection
 from .settings import snapshot
 from .windows import tag_redraw

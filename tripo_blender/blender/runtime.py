@@ -50,26 +50,28 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 import bpy
 
-from ..client import TripoClient
-from ..jobs import (ACTIVE_STATES, Cache, InputFiles, Job, JobBusyError, JobSpec, JobState, Journal, OfflineError, Runner,
-                    WorkerSettings, local_paths)
+from ..jobs import ACTIVE_STATES, Cache, InputFiles, Job, JobSpec, JobState, Journal, local_paths
 from ..jobs.model import thaw
-from ..jobs.runner import SPARE_WORKERS
 from . import previews
 from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
                       check_connection, make_client)
 from .batches import BATCH_META, batch_of
 from .importer import ImportFailed, MissingDecoder, cursor_location
-from ..rules.settings import Connection, PreferencesSnapshot
+from ..rules.settings import Connection, ImportOptions, PreferencesSnapshot
 from .settings import ADDON_PACKAGE, snapshot
-from .landing import Landing, import_job, missing_decoder_advice, waiting_for_object_mode
+from .landing_status import missing_decoder_advice, waiting_for_object_mode
 from .job_view import JobView
 from .selection import Keeper
 from .windows import tag_redraw
+
+if TYPE_CHECKING:
+    from ..client import TripoClient
+    from ..jobs import Runner, WorkerSettings
+    from .landing import Landing
 
 __all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE",
            "send_limit"]
@@ -228,6 +230,10 @@ class Runtime:
             raise RuntimeError("the Tripo runtime must be used from Blender's main thread")
         settings = snapshot()
         if self._runner is None:
+            # the job engine (and the HTTP client under it) is loaded here, when the first job is
+            # sent or resumed: never at enable (see the package's docstring of ``jobs``)
+            from ..jobs.runner import SPARE_WORKERS, Runner
+
             self._factory = _ConnectionHolder(settings.connection)
             self._runner = Runner(
                 self._factory,
@@ -374,6 +380,8 @@ class Runtime:
         self._ready()
         self._ensure_resumed()
         self._cache_size = None  # the caller may have written an input image for this job
+        from ..jobs.runner import OfflineError  # loaded already: runner() just built the runner
+
         try:
             job = self.runner().submit(_stamped(spec, self._open_batch()), task_id=task_id)
         except OfflineError:
@@ -402,6 +410,8 @@ class Runtime:
     def _act(self, action: Callable[[Runner], Job]) -> Job:
         """Run a job action of the runner, its refusals as :class:`UserError`, and show the result."""
         self._ready()
+        from ..jobs.runner import JobBusyError, OfflineError  # the action needs the runner anyway
+
         try:
             job = action(self.runner())
         except OfflineError:
@@ -695,6 +705,14 @@ class Runtime:
             if self._account.info.known:  # the user watches the balance: show what this cost
                 self.refresh_balance()
         self._cache_size = None
+
+
+def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
+    """:func:`.landing.import_job`, its module loaded by the first landing: the importers,
+    placement, rigs and splats are not needed to enable the add-on or draw its panels."""
+    from . import landing
+
+    return landing.import_job(job, files, options)
 
 
 def send_limit(runner: Runner, settings: PreferencesSnapshot) -> str:

@@ -47,7 +47,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..client import TripoClient
 from ..client.inputs import is_uuid
 from ..client.payloads import SEED_MAX
 from .journal import atomic_write_text
@@ -477,6 +476,8 @@ def matching(records: Sequence[AssetRecord], kind: str | None = None, text: str 
 
 def seed_names(kind: str) -> tuple[str, ...]:
     """The seed parameters of ``kind``'s client method (``image_seed``, ``model_seed``, ``texture_seed``)."""
+    from ..client.client import TripoClient  # asked on a click, not at enable: the client loads then
+
     method = getattr(TripoClient, kind, None) if kind in KINDS else None
     if method is None:
         return ()
