@@ -194,7 +194,7 @@ def test_resume_after_disable_enable_polls_and_never_posts_again(rt: Any, online
     runtime.storage_root = storage  # same user folder, as after a restart
     enable_addon(DEV_MODULE)
 
-    assert runtime._runner is not None, "enabling read the journal and started the runner"
+    assert runtime.resuming and runtime._runner is None, "enabling left the journal to the first pump tick"
     done = pump_job(runtime, job.id, "done")
     assert "resumed" in [entry.note for entry in done.timeline]
     assert _objects_of(job.id)

@@ -163,6 +163,7 @@ class Runtime:
         #: Called on the main thread when a usage answer was applied (the open popup rebuilds itself).
         self.usage_listener: Callable[[], None] | None = None
         self._resumed = False
+        self._resume_asked = False  # start() asked the next tick to resume (see start)
         self._listing = False  # the journal's jobs were adopted; their events are not all applied yet
         self._cache_size: tuple[int, int] | None = None  # (downloads, input images), see cache_size
         self._folders: dict[tuple[Path | None, str], Path] = {}
@@ -194,7 +195,10 @@ class Runtime:
             return
         if not online_access():
             log.info("Online access is off: last session's Tripo jobs are listed and resume once it is allowed")
-        self._ensure_resumed()
+        # The first pump tick resumes: building the runner loads the job engine and the HTTP client
+        # under it (tens of ms), which would otherwise be part of every enable with a key set.
+        self._resume_asked = True
+        self.ensure_timer()
 
     def shutdown(self) -> None:
         """On add-on disable: stop the pump and the workers (briefly), free thumbnails.
@@ -213,6 +217,7 @@ class Runtime:
         self._account.reset()
         self._usage.reset()
         self._resumed = False
+        self._resume_asked = False
         self._listing = False
         self._cache_size = None
         self._folders.clear()
@@ -305,7 +310,7 @@ class Runtime:
     def resuming(self) -> bool:
         """The last session's jobs are being read from the journal, or not all listed yet (the
         pump lists :data:`EVENTS_PER_TICK` jobs a tick)."""
-        return self._runner is not None and (self._runner.resuming or self._listing)
+        return self._resume_asked or (self._runner is not None and (self._runner.resuming or self._listing))
 
     def _collect_resumed(self, runner: Runner) -> bool:
         """Pump: list the last session's jobs once the journal is read; True when it just was."""
@@ -637,6 +642,9 @@ class Runtime:
             return ERROR_INTERVAL
 
     def _tick(self) -> float | None:
+        if self._resume_asked:
+            self._resume_asked = False
+            self._ensure_resumed()
         changed = self._account.collect()
         if self._usage.collect():
             changed = True
