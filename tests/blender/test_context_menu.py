@@ -21,17 +21,15 @@ from tripo_blender.client import TripoClient
 
 from .post_support import (armatures, draw_dialog, finish, make_result, newest, objects_of, poll_message, posted,
                            root_of, select)
-from .runtime_support import (  # noqa: F401 - fixtures
+from .runtime_support import (
     addon_module,
     calls_named,
     created,
     draw_panel,
     label_texts,
     layout_spy,
-    online,
     pump_job,
     pump_until,
-    rt,
     set_online_access,
 )
 

@@ -30,7 +30,7 @@ import pytest
 from tests.emulator import Emulator
 
 from .post_support import evaluated_mesh, glb_mesh, newest, poll_message, posted, select, subdivided_monkey
-from .runtime_support import addon_module, online, pump_job, rt  # noqa: F401 - fixtures
+from .runtime_support import addon_module, pump_job
 from .support import RUN_FACTS
 
 RELIABILITY_AREA = "Freeze"

@@ -16,8 +16,8 @@ from unittest.mock import MagicMock
 import bpy
 import pytest
 
-from .runtime_support import (addon_module, calls_named, draw_panel, label_texts, online, pump_job,  # noqa: F401
-                              rt, set_online_access, spec)
+from .runtime_support import (addon_module, calls_named, draw_panel, label_texts, pump_job,
+                              set_online_access, spec)
 from .support import ASSETS
 
 

@@ -19,17 +19,15 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import (  # noqa: F401 - fixtures
+from .runtime_support import (
     addon_module,
     calls_named,
     created,
     draw_panel,
     label_texts,
-    online,
     operator_ids,
     pump_job,
     pump_until,
-    rt,
     spec,
 )
 from .support import ASSETS
