@@ -16,9 +16,10 @@ import importlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,6 @@ else:
     import addon_utils  # on sys.path only once bpy is imported
 
     from tests.dev_extension import enable_working_tree
-
     from tests.emulator import TEST_KEY, Emulator
 
     from .post_support import make_result, root_of, select

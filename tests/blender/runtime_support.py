@@ -11,9 +11,10 @@ a fixed sleep.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType, SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 from unittest.mock import MagicMock
 
 import bpy

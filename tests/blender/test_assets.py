@@ -11,16 +11,17 @@ seeds or seeds + 1, and land as new assets.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 import bpy
 import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import (addon_module, created, label_texts, layout_spy, operator_ids, pump_job)
+from .runtime_support import addon_module, created, label_texts, layout_spy, operator_ids, pump_job
 from .support import ASSETS
 
 SEEDS = ("image_seed", "model_seed", "texture_seed")

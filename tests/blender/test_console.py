@@ -21,7 +21,7 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import (addon_module, created, draw_panel, label_texts, set_online_access, uploads)
+from .runtime_support import addon_module, created, draw_panel, label_texts, set_online_access, uploads
 from .support import ASSETS, DEV_MODULE, enable_addon, reraise
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"

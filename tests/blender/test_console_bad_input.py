@@ -11,7 +11,6 @@ import pytest
 
 from tests.emulator import Emulator
 
-
 RELIABILITY_AREA = "Bad input"
 
 

@@ -9,8 +9,9 @@ puts into the RuntimeError a script gets). Menus are drawn with a recording layo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 import bpy
 import pytest
@@ -19,8 +20,18 @@ from tests.emulator import TEST_KEY, Emulator
 from tests.emulator.glb import PARTS
 from tripo_blender.client import TripoClient
 
-from .post_support import (armatures, draw_dialog, finish, make_result, newest, objects_of, poll_message, posted,
-                           root_of, select)
+from .post_support import (
+    armatures,
+    draw_dialog,
+    finish,
+    make_result,
+    newest,
+    objects_of,
+    poll_message,
+    posted,
+    root_of,
+    select,
+)
 from .runtime_support import (
     addon_module,
     calls_named,

@@ -19,11 +19,20 @@ import bpy
 import pytest
 
 from tests.emulator import TEST_KEY, Emulator
-
 from tripo_blender.client import TripoClient
 
-from .post_support import (evaluated_mesh, finish, glb_mesh, make_result, newest, objects_of, poll_message, posted,
-                           root_of, select)
+from .post_support import (
+    evaluated_mesh,
+    finish,
+    glb_mesh,
+    make_result,
+    newest,
+    objects_of,
+    poll_message,
+    posted,
+    root_of,
+    select,
+)
 from .runtime_support import addon_module, created, pump_job, pump_until, uploads
 from .support import DEV_MODULE
 

@@ -18,7 +18,7 @@ import pytest
 from tests.emulator import Emulator, archives
 
 from .post_support import armatures, finish, make_result, newest, objects_of, posted, root_of, select
-from .runtime_support import (addon_module, label_texts, layout_spy, pump_job, pump_until, uploads)
+from .runtime_support import addon_module, label_texts, layout_spy, pump_job, pump_until, uploads
 from .support import ASSETS
 
 

@@ -18,7 +18,8 @@ from typing import Any
 import bpy
 import pytest
 
-from tests.emulator import Emulator, splat as files
+from tests.emulator import Emulator
+from tests.emulator import splat as files
 
 from .runtime_support import addon_module, calls_named, created, draw_panel, pump_job, uploads
 from .splat_support import point_radii, sigma_mean, values, world_splat, worst_differences

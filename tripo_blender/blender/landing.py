@@ -50,9 +50,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 import bpy
 
@@ -65,7 +65,16 @@ from .batches import batch_collection, line_up, release
 from .concept_images import land_images
 from .decoders import missing_for
 from .depth_landing import land_depth_plane
-from .importer import ImportFailed, ImportOptions, ImportResult, can_import, cursor_location, import_result, push_undo, task_id_of
+from .importer import (
+    ImportFailed,
+    ImportOptions,
+    ImportResult,
+    can_import,
+    cursor_location,
+    import_result,
+    push_undo,
+    task_id_of,
+)
 from .naming import character_of, name_result
 from .placement import PlacementRefused, place_like_source
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig

@@ -48,27 +48,47 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
 
 import bpy
 
 from ..client import TripoClient
-from ..jobs import (ACTIVE_STATES, Cache, InputFiles, Job, JobBusyError, JobSpec, JobState, Journal, OfflineError, Runner,
-                    WorkerSettings, local_paths)
+from ..jobs import (
+    ACTIVE_STATES,
+    Cache,
+    InputFiles,
+    Job,
+    JobBusyError,
+    JobSpec,
+    JobState,
+    Journal,
+    OfflineError,
+    Runner,
+    WorkerSettings,
+    local_paths,
+)
 from ..jobs.model import thaw
 from ..jobs.runner import SPARE_WORKERS
+from ..rules.account import (
+    ONLINE_ACCESS_OFF,
+    BalanceChecker,
+    BalanceInfo,
+    UsageChecker,
+    UsageInfo,
+    UserError,
+    check_connection,
+    make_client,
+)
+from ..rules.settings import Connection, PreferencesSnapshot
 from . import previews
-from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
-                      check_connection, make_client)
 from .batches import BATCH_META, batch_of
 from .importer import ImportFailed, MissingDecoder, cursor_location
-from ..rules.settings import Connection, PreferencesSnapshot
-from .settings import ADDON_PACKAGE, snapshot
-from .landing import Landing, import_job, missing_decoder_advice, waiting_for_object_mode
 from .job_view import JobView
+from .landing import Landing, import_job, missing_decoder_advice, waiting_for_object_mode
 from .selection import Keeper
+from .settings import ADDON_PACKAGE, snapshot
 from .windows import tag_redraw
 
 __all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE",
@@ -574,12 +594,6 @@ class Runtime:
         """Ask for the recent usage on a background thread; the pump applies the answer (or the
         local reason nothing could be sent, at once)."""
         self._start_check(self._usage)
-
-    def wait_for_usage(self, timeout: float) -> UsageInfo:
-        """Scripts and tests: wait for a running usage request, then apply it like the pump would."""
-        self._usage.wait(timeout)
-        self.pump()
-        return self.usage()
 
     def _start_check(self, checker: BalanceChecker | UsageChecker) -> bool:
         """Start an account request on its thread; False (the reason recorded) when none can go out."""

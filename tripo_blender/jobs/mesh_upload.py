@@ -37,9 +37,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..client import Task, TaskStatus, TripoAPIError, TripoClient, TripoRequestError
 from .journal import JournalError
