@@ -116,3 +116,20 @@ def test_the_bpy_free_packages_import_no_blender(package: str) -> None:
         assert not any(t.startswith(("tripo_blender.blender", "tripo_blender.console")) for t, _ in GRAPH[name]), name
     assert "bpy" not in sys.modules
     importlib.import_module(f"tripo_blender.{package}")  # and it really imports here, without Blender
+
+
+#: The floors, lowest first: a module imports only from its own floor and the ones below it.
+#: ``rules`` is a floor of its own above ``jobs`` (its decisions read jobs and their kinds), not
+#: beside it; the package root and ``console`` sit on top.
+FLOORS = ("client", "jobs", "rules", "blender", "console")
+
+
+def _floor(module: str) -> int:
+    parts = module.split(".")
+    return FLOORS.index(parts[1]) if len(parts) > 1 and parts[1] in FLOORS else len(FLOORS)
+
+
+def test_each_floor_imports_only_from_itself_and_below() -> None:
+    upward = [(name, target) for name, edges in GRAPH.items() for target, _ in edges
+              if _floor(target) > _floor(name)]
+    assert upward == [], "an import up the floors: " + ", ".join(f"{a} → {b}" for a, b in upward)
