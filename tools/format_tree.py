@@ -36,8 +36,8 @@ def main() -> int:
     ensure_venvs([LINT])
     ruff = str(LINT.path / "bin" / "ruff")
     # --fix: only the safe fixes; what is left (long strings, B…) fails the lint step, by name
-    subprocess.run([ruff, "check", "--fix", "--exit-zero", "--quiet", "."], cwd=ROOT, check=True)
-    subprocess.run([ruff, "format", "."], cwd=ROOT, check=True)
+    subprocess.run([ruff, "check", "--fix", "--exit-zero", "--silent", "."], cwd=ROOT, check=True)
+    subprocess.run([ruff, "format", "--quiet", "."], cwd=ROOT, check=True)
     if not git("status", "--porcelain", "--untracked-files=no").strip():
         log.info("already formatted: nothing to commit")
         return 0
