@@ -143,7 +143,7 @@ def test_with_the_task_list_as_an_array_every_job_lands_and_a_gone_task_still_sa
 def test_the_main_flows_land_with_the_task_list_as_an_array_and_decimal_credits(
         emulator: Emulator, make_runner: MakeRunner) -> None:
     """Text to model, its riggability check and its rig land with the task list as an array; a decimal charge
-    stays decimal.
+    stays decimal
 
     The model is downloaded and imported, credits come as decimal text ("30.25"), times with a space."""
     emulator.variants.task_list = "array"
