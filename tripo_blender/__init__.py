@@ -14,6 +14,7 @@ imported on first use by :func:`__getattr__`, so importing the package itself ne
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 
@@ -26,11 +27,15 @@ def _console_names() -> frozenset[str]:
 
 
 def __getattr__(name: str) -> Any:
-    """Lazy re-export of the console API (PEP 562): ``bpy`` is imported only when it is used."""
-    if name not in _console_names():
+    """Lazy re-export of the console API (PEP 562): ``bpy`` is imported only when it is used.
+
+    Dunder and ``bl_`` names are never console names: Blender asks for ``__addon_enabled__``,
+    ``__time__`` and ``bl_info`` while enabling, and answering from the names' table (the kinds)
+    would import the job records then."""
+    if name.startswith(("__", "bl_")) or (name != "console" and name not in _console_names()):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    try:
-        from . import console
+    try:  # by import_module: ``from . import console`` would ask this function for "console" again
+        console = import_module(".console", __name__)
     except ModuleNotFoundError as exc:
         if exc.name != "bpy":
             raise
@@ -38,11 +43,25 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"{__name__}.{name} is part of the console API, which runs inside Blender: enable "
                              "the Tripo add-on and use it in Blender's Python console or `blender -b --python`. "
                              "Outside Blender use tripo_blender.client.TripoClient.") from None
-    return getattr(console, name)
+    return console if name == "console" else getattr(console, name)
 
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | _console_names())
+
+
+def _console_jobs(*args: Any, **kwargs: Any) -> Any:
+    """``tripo.jobs()``: :func:`.console.jobs`, the console loaded on this first call (not at enable)."""
+    from . import console
+
+    return console.jobs(*args, **kwargs)
+
+
+def _console_client(*args: Any, **kwargs: Any) -> Any:
+    """``tripo.client()``: :func:`.console.client`, the console loaded on this first call."""
+    from . import console
+
+    return console.client(*args, **kwargs)
 
 
 def register() -> None:
@@ -51,20 +70,20 @@ def register() -> None:
     name ``tripo`` in the Python console (see :mod:`.blender.console_name`)."""
     import sys
 
-    from . import blender, console
+    from . import blender, package_calls
     from .blender import console_name
 
     blender.register()
-    console.attach()
+    package_calls.attach({"jobs": _console_jobs, "client": _console_client})
     console_name.install(sys.modules[__name__])
 
 
 def unregister() -> None:
     """Unregister everything :func:`register` added, the console's ``tripo`` name first."""
-    from . import blender, console
+    from . import blender, package_calls
     from .blender import console_name, rig_dialog
 
     console_name.remove()
     rig_dialog.stop()
-    console.detach()
+    package_calls.detach()
     blender.unregister()

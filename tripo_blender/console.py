@@ -60,7 +60,6 @@ import os
 import sys
 import threading
 import time
-import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, Union, cast
@@ -78,7 +77,8 @@ from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
 from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
-from .client import TripoAPIError, TripoClient, TripoError, routes
+from .blender.view_sets import edit_name, set_images, task_of_images
+from .client import TripoAPIError, TripoClient, TripoError, payloads, routes
 from .client.inputs import is_file_token, is_uuid
 from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState, kind_of
 from .jobs import Job as Snapshot
@@ -88,9 +88,11 @@ from .jobs.kinds import (
     CHECK_RIGGABLE,
     COMPLETE,
     CONVERT,
+    EDIT_MULTIVIEW,
     IMAGE_TO_DEPTH,
     IMAGE_TO_IMAGE,
     IMAGE_TO_MODEL,
+    IMAGE_TO_MULTIVIEW,
     IMAGE_TO_SPLAT,
     LOWPOLY,
     MULTIVIEW_TO_MODEL,
@@ -751,6 +753,56 @@ def image_to_image(image: ImageInput, prompt: str | None = None, template: str |
     return _start(JobSpec(IMAGE_TO_IMAGE.name, params, name=name))
 
 
+#: A views set: a :class:`Job` of Views From One Image (or of an edit), the task id of one, or
+#: its images (a list, a dict by view, or one of them).
+ViewsInput = Union[str, "Job", bpy.types.Image, Sequence[bpy.types.Image], Mapping[str, bpy.types.Image]]
+_VIEWS_KINDS = (IMAGE_TO_MULTIVIEW.name, EDIT_MULTIVIEW.name)
+_NOT_VIEWS = ("edit_multiview edits the views of a Tripo multiview task (Tripo's service takes only its task id, its "
+              "JavaScript SDK says): make them with Views From One Image in the panel's Multiview mode, then pass "
+              "that job, its task id or its images")
+
+
+def _views_task(views: ViewsInput) -> str:
+    """The task id of a views set (see :data:`ViewsInput`); ValueError saying what is expected."""
+    if isinstance(views, Job):
+        if views.kind not in _VIEWS_KINDS:
+            raise ValueError(f"{views.name!r} is a {views.kind} job, not views: {_NOT_VIEWS}")
+        if views.state != JobState.DONE or not views.task_id:
+            raise ValueError(f"The views of {views.name!r} are not ready ({views.state.value}): wait for them first "
+                             "(views.wait())")
+        return views.task_id
+    if isinstance(views, bpy.types.Image):
+        return task_of_images([views])
+    if isinstance(views, Mapping):
+        return task_of_images(list(views.values()))
+    if isinstance(views, (list, tuple)) and views and all(isinstance(v, bpy.types.Image) for v in views):
+        return task_of_images(list(views))
+    text = views.strip() if isinstance(views, str) else ""
+    if not is_uuid(text):
+        raise ValueError(f"views must be the views of a Tripo task, not {views!r}: {_NOT_VIEWS}")
+    other = next((j for j in runtime.jobs() if j.task_id == text and j.kind not in _VIEWS_KINDS), None)
+    if other is not None:
+        raise ValueError(f"Task {text} is the {other.kind} job {other.name!r}, not views: {_NOT_VIEWS}")
+    return text
+
+
+@_short_errors
+def edit_multiview(views: ViewsInput, prompts: Mapping[str, str], *, name: str | None = None) -> Job:
+    """Change some of the four views of a multiview set by a prompt each (≈ 5 credits a view;
+    returns the :class:`Job` at once). ``views``: the :class:`Job` of Views From One Image (or of an
+    earlier edit), its task id, or its images (``job.images``, a dict by view, or one of them) —
+    Tripo reuses its views, nothing is uploaded. ``prompts``: ``{"front": "a red scarf", …}``
+    (front, left, back, right; an empty prompt leaves a view alone). ``job.wait().images`` are
+    the views that changed: the set's own images get the new pixels in place (one undo step), a
+    view you painted on keeps yours and the edit comes as a new image; a view Tripo did not send
+    back stays as it was (the job's row says which). ``job.task_id`` is a views task for the
+    panel's Make Model, :func:`multiview_to_model` or the next edit."""
+    _require_main_thread("edit_multiview()")
+    task_id = _views_task(views)
+    params = {"input": task_id, "prompts": payloads.view_prompts(prompts)}  # as sent: the views it edits
+    return _start(JobSpec(EDIT_MULTIVIEW.name, params, name=name or edit_name(list(set_images(task_id).values()))))
+
+
 @_short_errors
 def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
                    **options: Any) -> Job:
@@ -1158,39 +1210,3 @@ def assets(kind: str | None = None, text: str | None = None) -> list[Asset]:
     prompt or tags contain it. Reads the library's index, never a .blend."""
     folder = asset_library.library_folder()
     return [Asset(record, folder) for record in matching(AssetIndex(folder).records(), kind, text)]
-
-
-# --------------------------------------------------------------------------- tripo.jobs() / tripo.client()
-
-#: Subpackage → the console function calling it runs (see the module docstring).
-_PACKAGE_CALLS: dict[str, Callable[..., Any]] = {}
-
-
-class _CallablePackage(types.ModuleType):
-    """A subpackage that is also a console function: ``tripo.jobs()``, ``tripo.client()``."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        function = _PACKAGE_CALLS.get(self.__name__)
-        if function is None:
-            raise TypeError(f"'module' object {self.__name__!r} is not callable")
-        return function(*args, **kwargs)
-
-
-def attach() -> None:
-    """On add-on enable: make ``tripo.jobs`` and ``tripo.client`` callable (and nothing else changes:
-    they stay the same module objects, so ``from tripo_blender.jobs import JobState`` still works)."""
-    package = __name__.rpartition(".")[0]
-    for name, function in (("jobs", jobs), ("client", client)):
-        module = sys.modules[f"{package}.{name}"]
-        _PACKAGE_CALLS[module.__name__] = function
-        module.__class__ = _CallablePackage
-
-
-def detach() -> None:
-    """On add-on disable: the subpackages are plain modules again."""
-    for name in list(_PACKAGE_CALLS):
-        module = sys.modules.get(name)
-        if isinstance(module, _CallablePackage):
-            plain: Any = module  # the declared type of __class__ would refuse the base class
-            plain.__class__ = types.ModuleType
-        del _PACKAGE_CALLS[name]

@@ -212,6 +212,31 @@ def test_download_outputs_of_an_image_to_multiview_task(client: TripoClient, tmp
         client.download_outputs(task, str(tmp_path), ["model"])
 
 
+@pytest.mark.parametrize("shape", ["all", "edited"])
+def test_edit_multiview_sends_the_views_task_and_downloads_what_it_answers(
+        client: TripoClient, emulator: Emulator, tmp_path: Path, shape: str) -> None:
+    """Every view, or only the edited ones (ComfyUI's reading): the client downloads what came."""
+    emulator.variants.edit_multiview = shape
+    views = finished(client, client.image_to_multiview(str(ROCKET)))
+    edit = finished(client, client.edit_multiview(views.task_id, {"front": "a red scarf", "back": ""}))
+    assert sent_body(emulator) == {"input": views.task_id, "prompts": [{"view": "front", "prompt": "a red scarf"}]}
+    files = client.download_outputs(edit, str(tmp_path))
+    assert list(files) == (["front_view", "left_view", "back_view", "right_view"] if shape == "all" else ["front_view"])
+    (tmp_path / "before").mkdir()
+    before = client.download_outputs(views, str(tmp_path / "before"))
+    assert Path(files["front_view"]).read_bytes() != Path(before["front_view"]).read_bytes(), "the front changed"
+    if shape == "all":
+        assert Path(files["left_view"]).read_bytes() == Path(before["left_view"]).read_bytes()
+    model = finished(client, client.multiview_to_model(edit.task_id))  # an edit is a views task too
+    assert model.output.model_url
+    count = len(emulator.requests)
+    with pytest.raises(ValueError, match="unknown view 'top'"):
+        client.edit_multiview(views.task_id, {"top": "a hat"})
+    with pytest.raises(ValueError, match="input must be the id of a Tripo task"):
+        client.edit_multiview(str(ROCKET), {"front": "a hat"})
+    assert len(emulator.requests) == count, "nothing was uploaded or sent"
+
+
 # --------------------------------------------------------------------------- results of each kind
 
 

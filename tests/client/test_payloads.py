@@ -228,6 +228,25 @@ def test_image_to_image_from_the_record() -> None:
         req(r.IMAGE_TO_IMAGE, image=TASK, template="figure", model="chat_image_1.5")
 
 
+def test_edit_multiview_from_the_record() -> None:
+    """R8: the views task as ``input``, a prompt per view as ``[{view, prompt}]`` in view order (a
+    dict or the SDKs' list), empty prompts left out; refused before sending otherwise."""
+    request = req(r.EDIT_MULTIVIEW, input=TASK, prompts={"back": "a red cape", "front": "a red scarf", "left": ""})
+    assert (request.route, request.body) == ("/v3/generation/edit-multiview", {"input": TASK, "prompts": [
+        {"view": "front", "prompt": "a red scarf"}, {"view": "back", "prompt": "a red cape"}]})
+    assert req(r.EDIT_MULTIVIEW, input=TASK, prompts=[{"view": "right", "prompt": "no hat"}]).body["prompts"] == \
+        [{"view": "right", "prompt": "no hat"}], "the SDKs' form, as it is"
+    with pytest.raises(ValueError, match=r"prompts has no prompt: say what to change in at least one view "
+                                         r"\(front, left, back, right\)"):
+        req(r.EDIT_MULTIVIEW, input=TASK, prompts={"front": "", "back": "  "})
+    with pytest.raises(ValueError, match="prompts names an unknown view 'top': the views are front, left, back, right"):
+        req(r.EDIT_MULTIVIEW, input=TASK, prompts={"top": "a hat"})
+    with pytest.raises(ValueError, match="prompts gives the front view twice"):
+        req(r.EDIT_MULTIVIEW, input=TASK, prompts=[{"view": "front", "prompt": "a"}, {"view": "front", "prompt": "b"}])
+    with pytest.raises(TypeError, match="missing required argument: 'prompts'"):
+        req(r.EDIT_MULTIVIEW, input=TASK)
+
+
 # --------------------------------------------------------------------------- post-processing
 
 

@@ -233,6 +233,16 @@ def test_image_to_depth(pair: Pair) -> None:
                                                                  "process_res": 1008})
 
 
+def test_edit_multiview(pair: Pair, client: TripoClient) -> None:
+    """The SDK's edit_multiview takes the views task and the prompts list as they are."""
+    views = client.image_to_multiview("https://example.com/a.png")
+    client.wait_for_task(views, timeout=10)
+    prompts = [{"view": "front", "prompt": "a red scarf"}, {"view": "back", "prompt": "a red cape"}]
+    sent = pair.same(lambda c: c.edit_multiview(views, prompts), lambda s: s.edit_multiview(views, prompts))
+    assert sent[-1][1:] == ("/v3/generation/edit-multiview", (), {"input": views, "prompts": prompts})
+    pair.same(lambda c: c.edit_multiview_image(views, prompts[:1]), lambda s: s.edit_multiview_image(views, prompts[:1]))
+
+
 def test_image_to_image(pair: Pair) -> None:
     """The SDK's image_to_image takes the image as ``input`` and the template as an extra keyword."""
     pair.same(lambda c: c.image_to_image("https://example.com/a.png", template="t_pose"),

@@ -113,7 +113,8 @@ class Api:
             hints = outputs.hints_for(checked.effective, checked.files, checked.sources)
             ctx = outputs.Context(task_id, task_type, checked.effective, checked.source, checked.files, hints,
                                   self.store.riggable, self.store.rig_type, self.store.retarget_files,
-                                  compression=self.store.glb_compression, splat_format=self.store.splat_format)
+                                  compression=self.store.glb_compression, splat_format=self.store.splat_format,
+                                  edit_views=self.store.variants.edit_multiview)
             built = outputs.build(ctx)
             if self.store.model_override is not None:  # a test serves a file of its own (a hostile one)
                 (ext, data, key), self.store.model_override = self.store.model_override, None

@@ -75,6 +75,7 @@ class Context:
     retarget_files: str = "model_url"  # one of RETARGET_FILES
     compression: str | None = None  # "draco": model GLBs come Draco-compressed (Store.glb_compression)
     splat_format: str = "ply"  # one of splat.FORMATS: what an image-to-splat task returns
+    edit_views: str = "all"  # variants.EDIT_MULTIVIEW_SHAPES: every view of an edit, or only the edited ones
 
     def name(self, stem: str, ext: str) -> str:
         return f"{stem}_{self.task_id}.{ext}"
@@ -301,6 +302,26 @@ def _multiview_images(ctx: Context) -> Outputs:
     return {"generate_multiview_image": views, **views}
 
 
+#: The colour of a view an edit changed: each view its own, none of the views' tints.
+_EDITED_TINTS = {"front": (250, 40, 140), "left": (40, 250, 200), "back": (140, 40, 250), "right": (250, 140, 40)}
+
+
+def _edited_views(ctx: Context) -> Outputs:
+    """An edit's views: the prompted ones in a colour of their own, the others as the source task
+    had them — all four, or (``edit_views == "edited"``) only the edited ones."""
+    prompted = {p.get("view") for p in ctx.body.get("prompts", ()) if isinstance(p, dict)}
+    source = ctx.source.outputs if ctx.source is not None else {}
+    views: dict[str, Asset] = {}
+    for view, tint in _VIEW_TINTS.items():
+        key = f"{view}_view_url"
+        if view in prompted:
+            views[key] = _image(ctx, f"tripo_{view}_view_edited", _EDITED_TINTS[view])
+        elif ctx.edit_views == "all":
+            kept = source.get(key)
+            views[key] = kept if isinstance(kept, Asset) else _image(ctx, f"tripo_{view}_view", tint)
+    return {"generate_multiview_image": views, **views}
+
+
 def _splat_output(ctx: Context) -> Outputs:
     ext, data = _splat(ctx.splat_format)
     return {"splat_url": Asset(ctx.name("tripo_splat", ext), data)}
@@ -329,7 +350,7 @@ BUILDERS: dict[str, Callable[[Context], Outputs]] = {
     "text_to_image": _generated_image,
     "generate_image": _generated_image,
     "generate_multiview_image": _multiview_images,
-    "edit_multiview_image": _multiview_images,
+    "edit_multiview_image": _edited_views,
     "image_to_splat": _splat_output,
     "image_to_depth": _depth,
 }

@@ -19,6 +19,9 @@ The defaults are the Python SDK 1.0.0's shapes, which the rest of the emulator s
   says what P2 does with ``smart_low_poly``, ``generate_parts`` and ``geometry_quality``
   (docs/sources.md#p-series-options), so by default it rejects them (1004: the add-on sends them and its
   refusal says which source said what); ``()`` is a P2 that takes them.
+* ``edit_multiview``: what an edit-multiview task's output holds — ``"all"`` (the four views, the
+  unedited ones as they were: the Python SDK's typing) or ``"edited"`` (only the views a prompt
+  changed: ComfyUI's Tripo nodes, docs/sources.md#edit-multiview-input).
 * :meth:`Variants.answer_task_id`: the next creation POSTs answer with a task id other than the
   task's (``" {id}"``: a leading space; ``"../../x"``): a buggy proxy or server. The task itself
   is created and charged under its real id.
@@ -36,7 +39,8 @@ from typing import Any
 TASK_LIST_SHAPES = ("dict", "array", "gone-404", "gone-405")
 #: What ``decimal_credits`` adds to each task's price (two decimal places, so nothing rounds it).
 DECIMAL_FRACTION = 0.25
-_CHOICES = {"task_list": TASK_LIST_SHAPES}
+EDIT_MULTIVIEW_SHAPES = ("all", "edited")
+_CHOICES = {"task_list": TASK_LIST_SHAPES, "edit_multiview": EDIT_MULTIVIEW_SHAPES}
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Variants:
     decimal_credits: bool = False
     completed_at: bool = True
     p2_refuses: tuple[str, ...] = ("smart_low_poly", "generate_parts", "geometry_quality")
+    edit_multiview: str = "all"
     task_id_answers: deque[str] = field(default_factory=deque)
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -9,7 +9,7 @@ import pytest
 from tests.emulator import Emulator
 from tests.emulator.variants import DECIMAL_FRACTION
 
-from .helpers import CAT, T2M, Caller, error_of
+from .helpers import CAT, EDIT_MV, I2MV, IMAGE_URL, T2M, Caller, error_of
 
 LIST = "/v3/tasks/list"
 
@@ -73,3 +73,17 @@ def test_p2_takes_quad_as_fbx_and_refuses_the_rest_of_p1s_list_unless_told(emula
     assert error_of(api.post(T2M, json=parts)) == (400, 1004)
     emulator.variants.p2_refuses = ()
     assert api.task(api.create(T2M, parts))["status"] == "success"
+
+
+@pytest.mark.parametrize("shape, views", [("all", ["front", "left", "back", "right"]), ("edited", ["front", "back"])])
+def test_an_edit_multiview_answers_every_view_or_only_the_edited_ones(emulator: Emulator, api: Caller, shape: str,
+                                                                      views: list[str]) -> None:
+    source = api.create(I2MV, {"input": IMAGE_URL})
+    emulator.variants.edit_multiview = shape
+    edit = api.create(EDIT_MV, {"input": source, "prompts": [{"view": "front", "prompt": "a red scarf"},
+                                                             {"view": "back", "prompt": "a red cape"}]})
+    output, before = api.task(edit)["output"], api.task(source)["output"]
+    assert [key for key in output if key.endswith("_view_url")] == [f"{view}_view_url" for view in views]
+    assert all(output[f"{view}_view_url"] != before[f"{view}_view_url"] for view in ("front", "back"))
+    with pytest.raises(ValueError, match="edit_multiview"):
+        emulator.variants.edit_multiview = "some"

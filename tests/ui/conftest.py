@@ -67,7 +67,7 @@ CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.p
          "failed_jobs_screenshot": "failed_jobs.png", "offline_screenshot": "offline.png",
          "multiview_screenshot": "multiview.png", "image_mode_screenshot": "image_mode.png",
          "cut_sample_screenshot": "cut_sample.png", "crowd_screenshot": "crowd.png",
-         "asset_browser_screenshot": "asset_browser.png"}
+         "asset_browser_screenshot": "asset_browser.png", "views_screenshot": "views_edit.png"}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 CROWD_JOBS = 6  # jobs sent at once for crowd.png, with Parallel Jobs at CROWD_PARALLEL: half wait

@@ -280,6 +280,21 @@ def test_image_first_shows_the_concept_image_in_the_panel(visit: Visit, ui_emula
     assert len(concept["images"]) == 1
 
 
+def test_edit_views_lands_the_edited_view_in_place(visit: Visit, ui_emulator: Emulator) -> None:
+    """Multiview mode's Edit Views… (views_edit.png) edits the front view of the four views: the
+    request names the views' task, and the front's own image shows the edit."""
+    edited = visit.result.get("views_edit")
+    assert edited and "task_id" in edited, steps_of(visit)
+    assert edited["views"] == ["FINISHED"] and edited["edit"] == ["FINISHED"]
+    assert edited["task_id"] == tasks_of_type(ui_emulator, "edit_multiview_image")[0]
+    (request,) = [r.json for r in ui_emulator.requests_to("POST", "/v3/generation/edit-multiview")]
+    assert request == {"input": edited["views_task"], "prompts": [{"view": "front", "prompt": "a red scarf"}]}
+    assert edited["edited"] == ["front", "left", "back", "right"], "the emulator's default: every view comes back"
+    assert edited["in_place"] and edited["new_images"] == 0, edited
+    assert edited["changed"] and edited["front_task"] == edited["task_id"], edited
+    assert edited["note"].startswith("Edited front: updated"), edited
+
+
 #: The visit's results kept as assets before the Asset Browser opens: the generation, its rig, the
 #: retarget, its texture and the plain mesh's texture (the concept image is an image, no asset);
 #: the generation and the two textures come with the server's picture (the emulator sends none for

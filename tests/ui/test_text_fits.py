@@ -82,7 +82,8 @@ def intended_ellipses(visit: Visit) -> list[str]:
     """Texts drawn with a real "…": the add-on's menu items that open a dialog ("Texture…"), and
     Blender's own beside them."""
     menus = [visit.result.get(key) or {} for key in ("context_menu", "plain_context_menu")]
-    return [item["text"] for menu in menus for item in menu.get("items", [])] + list(BLENDER_ELLIPSES)
+    buttons = [(visit.result.get("views_edit") or {}).get("intended") or ""]  # Edit Views…: it opens a dialog
+    return [item["text"] for menu in menus for item in menu.get("items", [])] + buttons + list(BLENDER_ELLIPSES)
 
 
 def test_the_crowd_shows_its_waiting_rows_and_summary(ocr_lines: dict[str, list[str]]) -> None:
@@ -130,6 +131,13 @@ def test_image_mode_offers_the_splat_and_depth_routes(ocr_lines: dict[str, list[
     """Image mode with an image: the two one-click routes, each with its price, in the real window."""
     text = joined(ocr_lines[CROPS["image_mode_screenshot"]])
     assert "Make Gaussian Splat" in text and "Make Depth Map" in text, text
+
+
+def test_the_views_show_edit_views_with_its_price(ocr_lines: dict[str, list[str]]) -> None:
+    """views_edit.png: Multiview mode's four views, with Edit Views… and its price a view under them."""
+    text = joined(ocr_lines[CROPS["views_screenshot"]])
+    assert "Edit Views" in text and "credits a view" in text and "Make Model" in text, text
+    assert "Front" in text and "Right" in text, text
 
 
 def test_the_asset_browser_names_the_tripo_library_and_its_results(ocr_lines: dict[str, list[str]]) -> None:

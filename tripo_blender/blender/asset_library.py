@@ -48,7 +48,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bpy
 from mathutils import Vector
@@ -60,10 +60,11 @@ from ..jobs.model import thaw
 from ..rules.tags import JOB_ID_PROP
 from .actions import armature_using
 from .importer import push_undo
-from .landing import Landing
 from .runtime import runtime
 from .settings import get_preferences
-from .sources import source_of
+
+if TYPE_CHECKING:
+    from .landing import Landing
 
 __all__ = ["LIBRARY_NAME", "AUTHOR", "INSTANCER_SUFFIX", "library_folder", "keep", "write_asset", "registered_entry",
            "register_library", "import_asset", "record_at", "CLASSES", "register_extra", "unregister_extra"]
@@ -154,6 +155,8 @@ def _result_objects(job: Job, landing: Landing) -> list[bpy.types.Object]:
     armature = armature_using(a for a in bpy.data.actions if _tag(a) == job.id)
     if armature is None:
         return []
+    from .sources import source_of  # loaded by the landing that came before (not at enable)
+
     root = source_of(armature).root or armature
     return [root, *root.children_recursive]
 

@@ -33,7 +33,7 @@ from ..jobs.verify import intent_time
 from ..rules.tags import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, created_tags, result_task_type
 from .importer import ImportFailed, string_tag
 
-__all__ = ["VIEW_PROP", "land_images", "images_of", "view_name"]
+__all__ = ["VIEW_PROP", "land_images", "load_image", "tag_image", "images_of", "view_name"]
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,9 @@ def view_name(output: str) -> str | None:
     return output[: -len("_view")] if output in VIEW_OUTPUTS else None
 
 
-def _load(path: str, name: str) -> bpy.types.Image:
+def load_image(path: str, name: str) -> bpy.types.Image:
+    """A downloaded image as a packed Blender image named ``name`` (:class:`ImportFailed` if Blender
+    cannot open it)."""
     try:
         image = bpy.data.images.load(path, check_existing=False)
     except RuntimeError as exc:
@@ -59,28 +61,35 @@ def _load(path: str, name: str) -> bpy.types.Image:
     return image
 
 
+def tag_image(image: bpy.types.Image, job: Job, view: str | None = None, *, made: bool = True) -> None:
+    """Give ``image`` the tags of ``job``'s result: its task (id, type, creation time: Tripo forgets
+    tasks), the view it shows, and — ``made`` — the job id (the job made these pixels)."""
+    if made:
+        image[JOB_ID_PROP] = job.id
+    task_type = result_task_type(job.kind, job.task_type)
+    if job.task_id:
+        image[TASK_ID_PROP] = job.task_id
+    if task_type:
+        image[TASK_TYPE_PROP] = task_type
+    if view:
+        image[VIEW_PROP] = view
+    for name, value in created_tags(job.kind, intent_time(job), job.result).items():
+        image[name] = value
+
+
 def land_images(job: Job, files: Mapping[str, str]) -> list[bpy.types.Image]:
     """Load ``job``'s downloaded images as tagged, packed Blender images, in the kind's output
     order (front, left, back, right for views). Raises :class:`ImportFailed` when there is none."""
     record = KINDS.get(job.kind)
     order = record.outputs if record is not None else tuple(sorted(files))
-    task_type = result_task_type(job.kind, job.task_type)
     images: list[bpy.types.Image] = []
     for output in order:
         path = files.get(output)
         if not path:
             continue
         view = view_name(output)
-        image = _load(path, f"{job.name} {view}" if view else job.name)
-        image[JOB_ID_PROP] = job.id
-        if job.task_id:
-            image[TASK_ID_PROP] = job.task_id
-        if task_type:
-            image[TASK_TYPE_PROP] = task_type
-        if view:
-            image[VIEW_PROP] = view
-        for name, value in created_tags(job.kind, intent_time(job), job.result).items():  # Tripo forgets tasks
-            image[name] = value
+        image = load_image(path, f"{job.name} {view}" if view else job.name)
+        tag_image(image, job, view)
         images.append(image)
     if not images:
         raise ImportFailed("the job downloaded no image")

@@ -14,7 +14,8 @@ Drawing rules, and why:
 * "Image First" (text) and "Views From One Image" (multiview) replace the Generate button with the
   step's button, the step's images once they are in (:mod:`.image_first`) and "Make Model"; the
   options drawn are then those of the model request (image → model for a concept image). A
-  concept image can be changed first ("Make T-pose", "Variants", a menu of the other templates).
+  concept image can be changed first ("Make T-pose", "Variants", a menu of the other templates),
+  four views by "Edit Views…" (a prompt per view, edited in place).
 * The Account line's clock button opens the recent usage (:mod:`.usage_popup`).
 * An image slot shows a thumbnail of what it holds, a Blender image (its own preview) or a file
   (loaded once into the add-on's preview collection, :mod:`.previews`): the name alone does not
@@ -317,6 +318,9 @@ def _draw_image_first(layout: Any, pg: TripoGenerateForm) -> None:
         _fit(layout, "The image was removed from this file; Make Model still uses Tripo's copy", icon='INFO')
     if str(pg.mode) == "TEXT":
         _draw_changes(layout, pg)
+    elif images:  # four views: a prompt per view, edited in place
+        layout.operator(image_first.TRIPO_OT_edit_views.bl_idname, text=image_first.views_edit_text(),
+                        icon='GREASEPENCIL')
     if image_first.model_mode(pg) == "IMAGE":  # the model is image → model: its own option, drawn where it applies
         layout.prop(pg, "enable_image_autofix")
     found = image_first.model_problems(pg)

@@ -12,6 +12,9 @@ Two paths, one mechanism:
 * **Multiview mode, Views From One Image**: ``image_to_multiview`` turns one image (a file or a
   Blender image, uploaded once) into front, left, back and right; they appear in the panel, then
   **Make Model** runs multiview → model with the views' task id (``inputs: [{"task_id": …}]``).
+* **Edit Views…** (multiview mode, once the views are in): a prompt per view; ``edit_multiview``
+  runs on the views' task id and its views land in place of the ones shown (:mod:`.view_sets`);
+  the edit is then the step, so "Make Model" and the next edit use it.
 
 Why a task id and not the downloaded picture: Tripo already holds the image; passing the task on
 costs no upload and no re-encoding (docs/apiv3.md#inputs, #generation). The picture is downloaded only so
@@ -34,8 +37,10 @@ import bpy
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
+from ..client.models import VIEW_NAMES
+from ..client.payloads import view_prompts
 from ..jobs import Job, JobSpec, JobState, estimate_cost
-from ..jobs.kinds import IMAGE_TO_IMAGE
+from ..jobs.kinds import EDIT_MULTIVIEW, IMAGE_TO_IMAGE
 from ..rules import generate as form
 from ..rules.tags import strip_duplicate_suffix
 from .concept_images import images_of
@@ -45,11 +50,14 @@ from .generation import GenerateRequest, request_problems, submit
 from .image_inputs import ImageInputError, ImageSlot, prepare_image
 from .image_ops import TemplateOption, template_description
 from .importer import cursor_location, task_id_of
+from .job_list import window_manager
 from .runtime import UserError, runtime
+from .view_sets import EDITED, edit_name, set_of_job
 
 __all__ = ["offered", "active", "toggle_prop", "model_mode", "step_job", "step_problems", "step_cost",
            "step_button_text", "step_images", "model_problems", "model_request", "model_cost", "edit_problems",
-           "TRIPO_OT_image_first", "TRIPO_OT_image_first_model", "TRIPO_OT_image_first_edit", "CLASSES"]
+           "views_edit_problems", "views_edit_text", "TRIPO_OT_image_first", "TRIPO_OT_image_first_model",
+           "TRIPO_OT_image_first_edit", "TRIPO_OT_edit_views", "CLASSES"]
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +107,7 @@ def step_images(pg: TripoGenerateForm) -> list[bpy.types.Image]:
     job = runtime.job(job_id) if job_id else None
     if not job_id or (job is not None and job.state != JobState.DONE):
         return []
-    return images_of(job_id)
+    return set_of_job(job_id) if str(pg.mode) == "MULTIVIEW" else images_of(job_id)
 
 
 def _source_slot(pg: TripoGenerateForm) -> ImageSlot:
@@ -162,7 +170,7 @@ def _model_name(pg: TripoGenerateForm) -> str:
     job = step_job(pg)
     images = step_images(pg)
     name = job.name if job is not None else (strip_duplicate_suffix(str(images[0].name)) if images else "Tripo model")
-    for suffix in (" views",) + tuple(f" views {view}" for view in form.VIEWS):
+    for suffix in (f" views{EDITED}", " views") + tuple(f" views {view}" for view in form.VIEWS):
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -192,6 +200,18 @@ def edit_problems(pg: TripoGenerateForm) -> list[str]:
     if str(pg.mode) != "TEXT":
         return ["Only a concept image is changed here"]
     return _done_task(pg)[1]
+
+
+def views_edit_problems(pg: TripoGenerateForm) -> list[str]:
+    """What stops editing the views now: multiview mode only, and finished views."""
+    if str(pg.mode) != "MULTIVIEW":
+        return ["Only four views are edited here"]
+    return _done_task(pg)[1]
+
+
+def views_edit_text() -> str:
+    """"Edit Views… (≈ 5 credits a view)": the price of one edited view, from the kind's rule."""
+    return f"Edit Views… ({form.cost_phrase(estimate_cost(EDIT_MULTIVIEW.name, {'prompts': {'front': '…'}}))} a view)"
 
 
 def _cursor(context: bpy.types.Context) -> list[float]:
@@ -319,4 +339,64 @@ class TRIPO_OT_image_first_edit(TemplateOption, bpy.types.Operator):
         return {'FINISHED'}
 
 
-CLASSES: tuple[type, ...] = (TRIPO_OT_image_first, TRIPO_OT_image_first_model, TRIPO_OT_image_first_edit)
+def _view_prompt(view: str) -> Any:
+    return bpy.props.StringProperty(name=view.title(), description=f"What to change in the {view} view (empty: "
+                                    "leave it as it is)", maxlen=1024)
+
+
+class TRIPO_OT_edit_views(bpy.types.Operator):
+    """Change some of the four views by a prompt each (Tripo reuses the views: nothing is
+    uploaded); they are updated in place. Costs credits per view edited: the price is in the dialog"""
+
+    bl_idname = "tripo.edit_views"
+    bl_label = "Edit Views"
+    bl_options = {'REGISTER'}
+
+    front: _view_prompt("front")
+    left: _view_prompt("left")
+    back: _view_prompt("back")
+    right: _view_prompt("right")
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        return _poll_step(cls, context, views_edit_problems)
+
+    def _prompts(self) -> dict[str, str]:
+        return {view: str(getattr(self, view)) for view in VIEW_NAMES}
+
+    def invoke(self, context: bpy.types.Context, event: Any) -> set[OperatorReturn]:
+        return window_manager(context).invoke_props_dialog(self, width=360)
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        for view in VIEW_NAMES:
+            layout.prop(self, view)
+        cost = estimate_cost(EDIT_MULTIVIEW.name, {"prompts": self._prompts()})
+        layout.label(text=f"Edit {form.cost_phrase(cost)}" if cost else "Say what to change in at least one view",
+                     icon='INFO')
+
+    def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
+        ready = _ready_step(self, context, views_edit_problems, "Make the four views first")
+        if ready is None:
+            return {'CANCELLED'}
+        pg, task_id = ready
+        try:
+            prompts = view_prompts(self._prompts())  # as sent: the views it edits
+        except ValueError as exc:
+            self.report({'ERROR'}, str(exc))
+            return {'CANCELLED'}
+        images = step_images(pg)
+        name = edit_name(images) if images else f"{_model_name(pg)} views{EDITED}"
+        job = _submit(self, JobSpec(EDIT_MULTIVIEW.name, {"input": task_id, "prompts": prompts}, name=name,
+                                    meta={"image_first": "MULTIVIEW"}))
+        if job is None:
+            return {'CANCELLED'}
+        pg.views_job = job.id  # the edit is the step now: the panel shows it, Make Model uses it
+        self.report({'INFO'}, f"Editing '{name}' ({form.cost_phrase(job.estimated_cost)}); the views update in the "
+                              "panel")
+        return {'FINISHED'}
+
+
+CLASSES: tuple[type, ...] = (TRIPO_OT_image_first, TRIPO_OT_image_first_model, TRIPO_OT_image_first_edit,
+                             TRIPO_OT_edit_views)

@@ -70,7 +70,7 @@ from ..rules.settings import Connection
 from . import file_manager, previews
 from .importer import can_import
 from .job_listing import JobListing
-from .landing import convert_offer, waiting_for_object_mode
+from .landing_status import convert_offer, waiting_for_object_mode
 from .runtime import online_access, runtime
 from .selection import Selection, put_back
 from .settings import snapshot

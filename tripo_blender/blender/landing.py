@@ -24,7 +24,8 @@ about kinds, task types or ``JobSpec.meta`` of its own. What each route does in 
   is imported and all their animations go onto that one armature;
 * **IMAGES** (``text_to_image``, ``image_to_multiview``: the generate panel's "Image first"):
   Blender images, no object (:mod:`.concept_images`); **DEPTH**: the map as an image and an
-  upright plane it displaces (:mod:`.depth_landing`);
+  upright plane it displaces (:mod:`.depth_landing`); **VIEWS** (``edit_multiview``): the edited
+  views in place of the images of the views they edit (:mod:`.view_sets`);
 * **SPLAT** (``image_to_splat``, and a followed task that delivered a ``splat``): one point cloud at
   ``meta.location`` (:mod:`.splat_landing`);
 * a conversion asked for a result this Blender could not decode (:mod:`..jobs.stand_in`) lands
@@ -49,21 +50,18 @@ Rules that hold for all of them, and why:
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bpy
 
-from ..jobs import Job, JobState
-from ..jobs.stand_in import STAND_IN_FORMAT, conversion_of, stand_in_cost
-from ..rules.generate import cost_phrase
+from ..jobs import Job
+from ..jobs.stand_in import STAND_IN_FORMAT
 from ..rules.landing_plan import LOCAL_SOURCE, LandingPlan, Route, model_file, model_files, plan_landing
 from ..rules.tags import PART_NAME_PROP, strip_duplicate_suffix
 from .batches import batch_collection, line_up, release
 from .concept_images import land_images
-from .decoders import missing_for
 from .depth_landing import land_depth_plane
 from .importer import (
     ImportFailed,
@@ -75,12 +73,14 @@ from .importer import (
     push_undo,
     task_id_of,
 )
+from .landing_status import convert_offer, missing_decoder_advice, waiting_for_object_mode
 from .naming import character_of, name_result
 from .placement import PlacementRefused, place_like_source
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig
 from .sources import source_of
 from .splat_landing import land_splat
 from .uploads import object_with_uid, remember
+from .view_sets import land_edited_views
 from .windows import main_window_override
 
 __all__ = ["Landing", "import_job", "missing_decoder_advice", "convert_offer", "waiting_for_object_mode",
@@ -88,58 +88,12 @@ __all__ = ["Landing", "import_job", "missing_decoder_advice", "convert_offer", "
 
 log = logging.getLogger(__name__)
 
-#: ``context.mode`` prefixes -> the mode's name as Blender's header says it.
-_MODE_NAMES: tuple[tuple[str, str], ...] = (
-    ("EDIT", "Edit Mode"), ("SCULPT", "Sculpt Mode"), ("POSE", "Pose Mode"), ("PAINT_WEIGHT", "Weight Paint"),
-    ("PAINT_VERTEX", "Vertex Paint"), ("PAINT_TEXTURE", "Texture Paint"), ("PARTICLE", "Particle Edit"),
-)
-
-
-def waiting_for_object_mode(context: bpy.types.Context | None = None) -> str | None:
-    """Why a finished result may not land now ("ready, lands after Sculpt Mode"), or None.
-
-    Why: landing links objects, selects them and makes the root active; doing that while the
-    artist sculpts, edits or poses would switch them out of their mode (or fight it) behind their
-    back. So outside Object Mode a downloaded result waits, untouched, and lands on the first
-    pump tick after they leave the mode. The pump asks this before every landing; the Jobs row
-    shows the same sentence, so it is kept short enough for the sidebar's default width.
-    """
-    mode = str(getattr(context or bpy.context, "mode", "OBJECT") or "OBJECT")
-    if mode == "OBJECT":
-        return None
-    name = next((label for prefix, label in _MODE_NAMES if mode.startswith(prefix)), mode.replace("_", " ").title())
-    return f"ready, lands after {name}"
-
-
 @dataclass
 class Landing:
     """What a landing left in the scene: the job's own objects and a note for the job row."""
 
     objects: list[bpy.types.Object] = field(default_factory=list)
     note: str = ""
-
-
-def missing_decoder_advice(job: Job) -> str:
-    """What to do about a result this Blender cannot decode (:class:`.importer.MissingDecoder`):
-    the row's Convert button, with its price, and where the file is."""
-    if not job.task_id:
-        return "The downloaded file stays in its folder (Folder): open it in a Blender that has the decoder."
-    return (f"Convert (on this row) has Tripo turn it into an {STAND_IN_FORMAT} file, which this Blender opens, "
-            f"and lands it here ({cost_phrase(stand_in_cost(job))}). The downloaded file stays in its folder.")
-
-
-def convert_offer(job: Job, jobs: Iterable[Job]) -> str | None:
-    """The label of the row's Convert button ("Convert to FBX (≈ 5 credits)") when ``job`` failed
-    only because this Blender cannot decode its file (asked again here: the journal may bring back
-    such a row in a Blender that can), and no conversion of it is under way or landed."""
-    if job.state != JobState.FAILED or not job.task_id:
-        return None
-    path = model_file(job.files)
-    if path is None or not os.path.isfile(path) or not missing_for(path):
-        return None
-    if conversion_of(job, jobs) is not None:
-        return None
-    return f"Convert to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))})"
 
 
 def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
@@ -185,6 +139,13 @@ def _land_images(plan: LandingPlan, options: ImportOptions) -> Landing:
     images = land_images(plan.job, plan.files)
     _push_undo(plan)
     return Landing(note=f"Image{'s' if len(images) > 1 else ''} {', '.join(i.name for i in images)}")
+
+
+def _land_views(plan: LandingPlan, options: ImportOptions) -> Landing:
+    """Edited views: in place of the views they edit (:mod:`.view_sets`)."""
+    edited = land_edited_views(plan.job, plan.files, plan.views_task)
+    _push_undo(plan)
+    return Landing(note=edited.note)
 
 
 def _land_nothing(plan: LandingPlan, options: ImportOptions) -> Landing:
@@ -404,7 +365,8 @@ def _retarget(plan: LandingPlan, options: ImportOptions) -> Landing:
 
 #: What executes each route of a plan.
 _ROUTES: dict[Route, Callable[[LandingPlan, ImportOptions], Landing]] = {
-    Route.SPLAT: _land_splat, Route.DEPTH: _land_depth, Route.IMAGES: _land_images, Route.NOTHING: _land_nothing,
+    Route.SPLAT: _land_splat, Route.DEPTH: _land_depth, Route.IMAGES: _land_images, Route.VIEWS: _land_views,
+    Route.NOTHING: _land_nothing,
     Route.SAVED: _land_saved, Route.NEW: _land_new, Route.NEW_RIG: _land_new_rig, Route.RETARGET: _land_retarget,
     Route.IN_PLACE: _land_in_place,
 }

@@ -51,26 +51,12 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bpy
 
-from ..client import TripoClient
-from ..jobs import (
-    ACTIVE_STATES,
-    Cache,
-    InputFiles,
-    Job,
-    JobBusyError,
-    JobSpec,
-    JobState,
-    Journal,
-    OfflineError,
-    Runner,
-    WorkerSettings,
-    local_paths,
-)
+from ..jobs import ACTIVE_STATES, Cache, InputFiles, Job, JobSpec, JobState, Journal, local_paths
 from ..jobs.model import thaw
-from ..jobs.runner import SPARE_WORKERS
 from ..rules.account import (
     ONLINE_ACCESS_OFF,
     BalanceChecker,
@@ -81,15 +67,20 @@ from ..rules.account import (
     check_connection,
     make_client,
 )
-from ..rules.settings import Connection, PreferencesSnapshot
+from ..rules.settings import Connection, ImportOptions, PreferencesSnapshot
 from . import previews
 from .batches import BATCH_META, batch_of
 from .importer import ImportFailed, MissingDecoder, cursor_location
 from .job_view import JobView
-from .landing import Landing, import_job, missing_decoder_advice, waiting_for_object_mode
+from .landing_status import missing_decoder_advice, waiting_for_object_mode
 from .selection import Keeper
 from .settings import ADDON_PACKAGE, snapshot
 from .windows import tag_redraw
+
+if TYPE_CHECKING:
+    from ..client import TripoClient
+    from ..jobs import Runner, WorkerSettings
+    from .landing import Landing
 
 __all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE",
            "send_limit"]
@@ -248,6 +239,10 @@ class Runtime:
             raise RuntimeError("the Tripo runtime must be used from Blender's main thread")
         settings = snapshot()
         if self._runner is None:
+            # the job engine (and the HTTP client under it) is loaded here, when the first job is
+            # sent or resumed: never at enable (see the package's docstring of ``jobs``)
+            from ..jobs.runner import SPARE_WORKERS, Runner
+
             self._factory = _ConnectionHolder(settings.connection)
             self._runner = Runner(
                 self._factory,
@@ -394,6 +389,8 @@ class Runtime:
         self._ready()
         self._ensure_resumed()
         self._cache_size = None  # the caller may have written an input image for this job
+        from ..jobs.runner import OfflineError  # loaded already: runner() just built the runner
+
         try:
             job = self.runner().submit(_stamped(spec, self._open_batch()), task_id=task_id)
         except OfflineError:
@@ -422,6 +419,8 @@ class Runtime:
     def _act(self, action: Callable[[Runner], Job]) -> Job:
         """Run a job action of the runner, its refusals as :class:`UserError`, and show the result."""
         self._ready()
+        from ..jobs.runner import JobBusyError, OfflineError  # the action needs the runner anyway
+
         try:
             job = action(self.runner())
         except OfflineError:
@@ -709,6 +708,14 @@ class Runtime:
             if self._account.info.known:  # the user watches the balance: show what this cost
                 self.refresh_balance()
         self._cache_size = None
+
+
+def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> Landing:
+    """:func:`.landing.import_job`, its module loaded by the first landing: the importers,
+    placement, rigs and splats are not needed to enable the add-on or draw its panels."""
+    from . import landing
+
+    return landing.import_job(job, files, options)
 
 
 def send_limit(runner: Runner, settings: PreferencesSnapshot) -> str:

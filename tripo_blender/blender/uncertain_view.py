@@ -23,8 +23,7 @@ from typing import Any
 
 from ..client.timestamps import parse_time
 from ..jobs import Job, JobState
-from ..jobs.verify import ABSENT, CHOOSE, FOUND, LOOKING, Candidate, lookup_of
-from ..jobs.worker import VERIFY_NOTE
+from ..jobs.verify import ABSENT, CHOOSE, FOUND, LOOKING, VERIFY_NOTE, Candidate, lookup_of
 
 __all__ = ["UNSURE", "is_unsure", "searching", "status_text", "send_again_label", "send_again_warning", "candidate_label",
            "draw_search", "FOLLOW_OP", "SEND_AGAIN_OP", "MAX_CANDIDATE_BUTTONS"]

@@ -13,13 +13,18 @@ version gates, disputes, price and label; the one check every job goes through),
 :mod:`.payloads` (the request, its bytes, value checks, task ids),
 :mod:`.transport` (session, timeouts, retries), :mod:`.polling` (wait schedule), :mod:`.download`
 (verified atomic downloads), :mod:`.client` (``TripoClient``).
+
+``TripoClient`` and ``DownloadURLExpired`` are imported on first use (PEP 562 ``__getattr__``):
+the client with its transport and downloads is the largest part of this package, and the Blender
+add-on, enabled at every start, needs only the records (routes, enums, models) until it sends
+its first request.
 """
 
 from __future__ import annotations
 
-from .client import TripoClient
+from typing import TYPE_CHECKING, Any
+
 from .config import CHINA_BASE_URL, GLOBAL_BASE_URL, migrate_base_url, redact
-from .download import DownloadURLExpired
 from .enums import TERMINAL_STATUSES, Animation, ModelStyle, PostStyle, RigSpec, RigType, TaskStatus
 from .errors import (
     DownloadError,
@@ -32,6 +37,24 @@ from .errors import (
     TripoValidationError,
 )
 from .models import Balance, BatchTaskResult, PresignedUpload, Task, TaskOutput, TaskUsageItem
+
+if TYPE_CHECKING:
+    from .client import TripoClient
+    from .download import DownloadURLExpired
+
+
+def __getattr__(name: str) -> Any:
+    """``TripoClient`` and ``DownloadURLExpired``, imported when first asked for (see above)."""
+    if name == "TripoClient":
+        from .client import TripoClient
+
+        return TripoClient
+    if name == "DownloadURLExpired":
+        from .download import DownloadURLExpired
+
+        return DownloadURLExpired
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "TripoClient",

@@ -535,6 +535,20 @@ class TripoClient:
 
     generate_multiview_image = image_to_multiview
 
+    def edit_multiview(self, input: str, prompts: Mapping[str, str] | Sequence[Mapping[str, str]]) -> str:
+        """Change some views of a multiview set by a prompt each (``POST /v3/generation/edit-multiview``).
+
+        ``input`` is the id of an image-to-multiview (or edit-multiview) task: Tripo's JavaScript
+        SDK says the service takes nothing else (docs/sources.md#edit-multiview-input). ``prompts``
+        is ``{view: prompt}`` (front, left, back, right) or the SDKs' ``[{"view", "prompt"}]``; a
+        view with an empty prompt stays as it is. The finished task's ``output`` holds the views
+        (``front_view``…; ComfyUI's nodes say perhaps only the edited ones), and its id is a views
+        task for :meth:`multiview_to_model` and for the next edit. Raises ValueError before sending
+        for an unknown view, a view given twice or no prompt at all."""
+        return self._send(routes.EDIT_MULTIVIEW, locals())
+
+    edit_multiview_image = edit_multiview
+
     def image_to_splat(self, image: str | os.PathLike[str], model_seed: int | None = None) -> str:
         """A Gaussian splat of one image (``POST /v3/generation/image-to-splat``): a path (uploaded
         first), URL, ``file_…`` token or task id. The finished task's ``output.splat`` is the file

@@ -11,7 +11,8 @@ refusal of what Tripo retired, and the note a refusal of a disputed field carrie
 Shape rules the records rely on: ``retarget_animation`` sends ``animation`` for one preset (enum
 or plain string) and ``animations`` for a list (1–5, no duplicates: each one is billed); multiview
 ``inputs`` are exactly four slots [front, left, back, right] with ``null`` for an empty one, or
-``[{"task_id": …}]`` to reuse the views of an image-to-multiview task.
+``[{"task_id": …}]`` to reuse the views of an image-to-multiview task; edit-multiview's ``prompts``
+are 1–4 ``{"view", "prompt"}`` with distinct views (:func:`view_prompts`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 
 from .enums import Animation
 from .errors import TripoValidationError
+from .models import VIEW_NAMES
 
 __all__ = [
     "Body",
@@ -41,6 +43,7 @@ __all__ = [
     "is_task_id",
     "shown_task_id",
     "multiview_slots",
+    "view_prompts",
     "animation_name",
     "check_input",
     "check_text",
@@ -226,6 +229,44 @@ def multiview_slots(images: Sequence[T]) -> list[T | None]:
         raise ValueError("multiview_to_model needs at least 2 views (front plus left, back or right); "
                          "use image_to_model for one image.")
     return slots
+
+
+#: The longest edit prompt of one view (Tripo's API schema, like a generation's prompt).
+MAX_VIEW_PROMPT = 1024
+
+
+def view_prompts(value: Any, name: str = "prompts") -> list[dict[str, str]]:
+    """Edit-multiview's prompts as the wire carries them: ``[{"view", "prompt"}]`` in front, left,
+    back, right order, from a dict ``{view: prompt}`` (a form's four fields) or the SDKs' list of
+    ``{"view", "prompt"}``. A view whose prompt is empty is not edited (an empty field of a form),
+    so it is left out; an unknown view, a view given twice, or no prompt at all is refused,
+    naming the views: Tripo would refuse them too (1004), and nothing is sent."""
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        if not all(isinstance(item, Mapping) and set(item) <= {"view", "prompt"} for item in value):
+            raise ValueError(f"{name} must be a dict {{view: prompt}} or a list of {{'view': …, 'prompt': …}}.")
+        pairs = [(item.get("view"), item.get("prompt")) for item in value]
+    else:
+        raise ValueError(f"{name} must be a dict {{view: prompt}} (views: {', '.join(VIEW_NAMES)}), "
+                         f"not {type(value).__name__}.")
+    given: dict[str, str] = {}
+    for view, prompt in pairs:
+        if view not in VIEW_NAMES:
+            raise ValueError(f"{name} names an unknown view {view!r}: the views are {', '.join(VIEW_NAMES)}.")
+        if view in given:
+            raise ValueError(f"{name} gives the {view} view twice: one prompt per view.")
+        if prompt is not None and not isinstance(prompt, str):
+            raise ValueError(f"{name}: the {view} view's prompt must be a string, not {type(prompt).__name__}.")
+        text = (prompt or "").strip()
+        if len(text) > MAX_VIEW_PROMPT:
+            raise ValueError(f"{name}: the {view} view's prompt is {len(text)} characters long; Tripo accepts at "
+                             f"most {MAX_VIEW_PROMPT}.")
+        given[view] = text
+    if not any(given.values()):
+        raise ValueError(f"{name} has no prompt: say what to change in at least one view "
+                         f"({', '.join(VIEW_NAMES)}).")
+    return [{"view": view, "prompt": given[view]} for view in VIEW_NAMES if given.get(view)]
 
 
 # --------------------------------------------------------------------------- tasks

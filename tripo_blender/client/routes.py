@@ -308,10 +308,16 @@ IMAGE_TO_IMAGE = Route(
            _reference_count))
 IMAGE_TO_MULTIVIEW = Route("generate_multiview_image", "/v3/generation/image-to-multiview", (_image(),),
                            "image_to_multiview", "Four Views")
+#: Edit multiview (docs/apiv3.md#image-routes, docs/sources.md#edit-multiview-input): the views of an
+#: image-to-multiview or edit-multiview task, changed by a prompt per view. Tripo's Python SDK passes
+#: any input string; its JavaScript SDK says the service rejects anything but a task id: a task id only.
 EDIT_MULTIVIEW = Route(
     "edit_multiview_image", "/v3/generation/edit-multiview",
-    (_source("input", "task"), Field("prompts", "object", None, "Prompts", "1–4 {view, prompt} edits", required=True)),
-    None, "Edit Views")
+    (Field("input", "input", None, "Views", "The id of the image-to-multiview (or edit-multiview) task whose views "
+           "are edited", required=True, input="task"),
+     Field("prompts", "view_prompts", None, "Prompts", "What to change in each view: {view: prompt} (front, left, "
+           "back, right; an empty prompt leaves the view as it is)", required=True)),
+    "edit_multiview", "Edit Views")
 IMAGE_TO_SPLAT = Route("image_to_splat", "/v3/generation/image-to-splat",
                        (_image(), _seed("model_seed", "Seed")), "image_to_splat", "Image to Splat")
 IMAGE_TO_DEPTH = Route(
@@ -604,6 +610,8 @@ def _model_ref(f: Field, value: Any) -> InputRef:
         if ref.kind == "task":
             raise ValueError(f"{f.name} must be a model file, URL or file token, not a task id: {value!r}")
         return ref
+    if f.input == "task" and not payloads.is_task_id(value):  # a file is not even looked at
+        raise ValueError(f"{f.name} must be the id of a Tripo task here, not {value!r}.")
     ref = classify_model(value)
     if f.input == "task" and ref.kind != "task":
         raise ValueError(f"{f.name} must be the id of a Tripo task here, not a {ref.kind}: {value!r}.")

@@ -58,7 +58,7 @@ log = get_logger()
 #: How a field's value is checked and written (see :func:`_checked`).
 ValueKind = Literal[
     "bool", "int", "number", "text", "string", "choice", "version", "input", "inputs", "names", "views", "animation",
-    "retired", "object",
+    "retired", "object", "view_prompts",
 ]
 #: How a client method resolves an input field before sending: an image, a post-process's model
 #: source (task id, file token, URL or local model file), a task id only, a model file only (no
@@ -398,6 +398,8 @@ def _checked(f: Field, value: Any) -> Any:
         return payloads.check_names(value) if value else UNSET
     if kind == "views":
         return _views(f, value)
+    if kind == "view_prompts":
+        return payloads.view_prompts(value, f.name)
     if kind == "retired":
         raise ValueError(f.retired)
     return value  # "object": sent as given (the JSON encoder refuses what JSON cannot carry)

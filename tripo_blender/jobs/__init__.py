@@ -25,9 +25,16 @@ State machine (see :data:`TRANSITIONS`)::
 
 Free checks (``check_riggable``) have no files: they go running → done with ``Job.result``
 (``riggable``, ``rig_type``) and emit no ``FilesReady``; their ``JobChanged`` carries the answer.
+
+The runner (with its workers, the task watcher, the job book and the HTTP client under them) is
+imported on first use (PEP 562 ``__getattr__``: ``Runner``, ``OfflineError``, ``JobBusyError``,
+``WorkerSettings``): the Blender add-on, enabled at every start, needs the job records, kinds
+and events to register and draw, and the engine only when the first job is sent or resumed.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, CacheEntry, InputFiles, local_paths
 from .events import Event, FilesReady, JobChanged, JobRemoved
@@ -45,8 +52,23 @@ from .model import (
     TimelineEntry,
     format_timeline,
 )
-from .runner import JobBusyError, OfflineError, Runner
-from .worker import WorkerSettings
+
+if TYPE_CHECKING:
+    from .runner import JobBusyError, OfflineError, Runner
+    from .worker import WorkerSettings
+
+#: The names :func:`__getattr__` imports on first use, and the module each comes from.
+_ENGINE = {"Runner": "runner", "OfflineError": "runner", "JobBusyError": "runner", "WorkerSettings": "worker"}
+
+
+def __getattr__(name: str) -> Any:
+    """The job engine's names, imported when first asked for (see the module docstring)."""
+    if name not in _ENGINE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import runner, worker
+
+    return getattr(runner if _ENGINE[name] == "runner" else worker, name)
+
 
 __all__ = [
     "Runner",

@@ -48,7 +48,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..client import TripoClient
 from ..client.inputs import is_uuid
 from ..client.payloads import SEED_MAX
 from .journal import atomic_write_text
@@ -495,6 +494,8 @@ def matching(records: Sequence[AssetRecord], kind: str | None = None, text: str 
 
 def seed_names(kind: str) -> tuple[str, ...]:
     """The seed parameters of ``kind``'s client method (``image_seed``, ``model_seed``, ``texture_seed``)."""
+    from ..client.client import TripoClient  # asked on a click, not at enable: the client loads then
+
     method = getattr(TripoClient, kind, None) if kind in KINDS else None
     if method is None:
         return ()
@@ -506,7 +507,7 @@ def _base_problem(record: AssetRecord, now: float) -> str | None:
     if kind is None or record.kind == FOLLOW_KIND:
         return (f"'{record.name}' was made elsewhere (followed by task id): the add-on never had its request, so it "
                 "cannot send it again")
-    if kind.landing in (Landing.IMAGE, Landing.NONE):
+    if kind.landing in (Landing.IMAGE, Landing.VIEWS, Landing.NONE):
         return f"'{record.name}' is a {kind.label} result: it has no model to make again"
     spec = record.request.get("spec")
     params = spec.get("params") if isinstance(spec, Mapping) else None

@@ -26,7 +26,7 @@ __all__ = [
     "VIEW_OUTPUTS",
     "GENERATED_TYPES", "FILE_TOKEN_KINDS", "TASK_ONLY_KINDS", "PARTS_KINDS", "IMPORTED_TYPE", "Retired",
     "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_IMAGE", "IMAGE_TO_MULTIVIEW",
-    "IMAGE_TO_DEPTH",
+    "IMAGE_TO_DEPTH", "EDIT_MULTIVIEW",
     "IMAGE_TO_SPLAT", "SPLAT_OUTPUT", "TEXTURE", "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT",
     "SMART_SEGMENT", "COMPLETE",
     "LOWPOLY", "SMART_UV", "FOLLOW", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
@@ -54,6 +54,7 @@ class Landing(str, enum.Enum):
     RIG = "rig"  # one armature with its skinned mesh, in its source's place
     RETARGET = "retarget"  # actions on the source rig's armature
     IMAGE = "image"  # Blender images (the generate panel's concept image / four views), no object
+    VIEWS = "views"  # edited views: in place of the images of the views they edit (blender/view_sets.py)
     SPLAT = "splat"  # a Gaussian splat at the 3D cursor (native on Blender 5.3+, points before)
     DEPTH = "depth"  # the depth map as a Blender image, and a plane displaced by it at the 3D cursor
     NONE = "none"  # data only (``Job.result``), no file
@@ -140,6 +141,9 @@ TEXT_TO_IMAGE = _image(routes.TEXT_TO_IMAGE, "Image", pricing.flat(5), ("generat
 IMAGE_TO_IMAGE = _image(routes.IMAGE_TO_IMAGE, "Image", pricing.unknown, ("generated_image",), in_console=True)
 # no console function: the panel's "Views From One Image" (a script uses the client)
 IMAGE_TO_MULTIVIEW = _image(routes.IMAGE_TO_MULTIVIEW, "Views", pricing.flat(10), VIEW_OUTPUTS, in_console=False)
+# 5 credits per view edited (docs/apiv3.md#prices, a v2 figure); lands in place of the views it edits
+EDIT_MULTIVIEW = _image(routes.EDIT_MULTIVIEW, "Edit views", pricing.per_view(5), VIEW_OUTPUTS, in_console=True,
+                        landing=Landing.VIEWS)
 # price unpublished; lands as a Blender image (the depth map) and a relief plane (blender/depth_landing.py)
 IMAGE_TO_DEPTH = _image(routes.IMAGE_TO_DEPTH, "Depth", pricing.unknown, ("depth_image",), in_console=True,
                         landing=Landing.DEPTH)
@@ -188,7 +192,7 @@ SMART_UV = _post(routes.MESH_UV, "UV", "smart_uv", Landing.REPLACE, pricing.unkn
 FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND,
               outputs=(MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT, SPLAT_OUTPUT))
 
-_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_IMAGE, IMAGE_TO_MULTIVIEW, IMAGE_TO_DEPTH,
+_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_IMAGE, IMAGE_TO_MULTIVIEW, EDIT_MULTIVIEW, IMAGE_TO_DEPTH,
                           IMAGE_TO_SPLAT, TEXTURE, CHECK_RIGGABLE, RIG, RETARGET, CONVERT, SEGMENT, SMART_SEGMENT,
                           COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
 

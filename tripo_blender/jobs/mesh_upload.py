@@ -40,13 +40,16 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..client import Task, TaskStatus, TripoAPIError, TripoClient, TripoRequestError
+from ..client import Task, TaskStatus, TripoAPIError, TripoRequestError
 from .journal import JournalError
 from .kinds import FILE_TOKEN_KINDS, SOURCE_PARAM
 from .mesh_writes import EXPORT_WRITES, PREPARING_NOTE, ExportNotWritten
 from .model import TASK_UNKNOWN_CODE, Job, JobError, JobSpec, JobState, thaw
+
+if TYPE_CHECKING:
+    from ..client.client import TripoClient
 
 __all__ = ["PLAN_KEY", "SOURCE_UID_META", "RESULT_KEY", "RENEW_NOTE", "MeshPlan", "plan_of", "file_sha256", "upload_note",
            "kept_upload", "refused_reuse", "forget_reused", "discard_export", "MeshSourceStep"]

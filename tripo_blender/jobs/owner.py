@@ -86,6 +86,7 @@ class Session:
         self.id = uuid.uuid4().hex
         self._written = False
         self._claiming = threading.Lock()  # the journal read and the first save may claim at once
+        self._ended = False  # released: a late write of a worker that outlived it claims nothing
 
     @property
     def lock_path(self) -> Path:
@@ -97,10 +98,10 @@ class Session:
         Called by the journal's first save and by the background journal read, never when the
         add-on is enabled: a file write on Blender's main thread can wait on the disk for a
         tenth of a second when it is busy writing (a long history was just written)."""
-        if self._written:
+        if self._written or self._ended:
             return
         with self._claiming:
-            if self._written:
+            if self._written or self._ended:
                 return
             pid = os.getpid()
             info = {"pid": pid, "host": _host(), "started": _start_time(pid)}
@@ -109,7 +110,10 @@ class Session:
             self._written = True
 
     def release(self) -> None:
-        """The session ends: its unfinished entries may be taken over by the next session."""
+        """The session ends: its unfinished entries may be taken over by the next session (a
+        worker still waiting for a POST's answer writes its task id after this, unclaimed)."""
+        with self._claiming:
+            self._ended = True
         if self._written:
             self.lock_path.unlink(missing_ok=True)
             self._written = False

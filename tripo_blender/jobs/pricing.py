@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..client import routes, versions
+from ..client import payloads, routes, versions
 from ..client.schema import Route, build
 
-__all__ = ["Rule", "generation", "texture", "retarget", "convert", "rig", "flat", "unknown", "surcharge"]
+__all__ = ["Rule", "generation", "texture", "retarget", "convert", "rig", "per_view", "flat", "unknown", "surcharge"]
 
 Rule = Callable[[Mapping[str, Any]], "int | None"]
 
@@ -104,6 +104,17 @@ def convert(params: Mapping[str, Any]) -> int | None:
 def rig(params: Mapping[str, Any]) -> int | None:
     """25 credits; the price of rig model v3.0 is not published."""
     return 25 if _priced(routes.RIG, params) else None
+
+
+def per_view(price: int) -> Rule:
+    """``price`` credits per view edited (edit multiview: the views whose prompt is not empty);
+    prompts Tripo would refuse have no price."""
+    def rule(params: Mapping[str, Any]) -> int | None:
+        try:
+            return price * len(payloads.view_prompts(params.get("prompts")))
+        except ValueError:
+            return None
+    return rule
 
 
 def flat(price: int) -> Rule:

@@ -53,9 +53,9 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..client import Task, TripoAPIError, TripoClient
+from ..client import Task, TripoAPIError
 from ..client.models import TaskUsageItem
 from ..client.payloads import validate_task_id
 from ..client.timestamps import parse_time
@@ -63,12 +63,18 @@ from .journal import Journal
 from .kinds import KINDS
 from .model import TASK_UNKNOWN_CODE, Job, JobState, thaw
 
+if TYPE_CHECKING:
+    from ..client.client import TripoClient
+
 __all__ = ["journal_task_id", "look_up", "intent_time", "sent_request", "echo_matches", "lookup_of", "Candidate",
-           "Lookup", "FOUND", "LOOKING", "ABSENT", "CHOOSE", "NOT_FOUND_YET", "SETTLE_WINDOW", "CLOCK_MARGIN", "CLOCK_SKEW",
+           "Lookup", "VERIFY_NOTE", "FOUND", "LOOKING", "ABSENT", "CHOOSE", "NOT_FOUND_YET", "SETTLE_WINDOW", "CLOCK_MARGIN", "CLOCK_SKEW",
            "USAGE_PAGE", "USAGE_PAGES", "MAX_FETCHED"]
 
 #: Exactly one task proven: the job follows it.
 FOUND = "found"
+#: An uncertain job's note while its task is looked for on Tripo (the Jobs row reads it before the
+#: engine is loaded, so it lives here and not in :mod:`.worker`).
+VERIFY_NOTE = "asking Tripo whether the task exists"
 #: Nothing found yet: the worker looks again until the settle window ends.
 LOOKING = "looking"
 #: Nothing found, the settle window is over: Send Again is offered (confirmed, may charge twice).

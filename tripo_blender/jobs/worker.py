@@ -73,7 +73,7 @@ log = logging.getLogger("tripo_blender.jobs")
 
 CONNECTION_NOTE = "connection lost, retrying"
 STALLED_NOTE = "no answer from Tripo; gave up waiting"
-VERIFY_NOTE = "asking Tripo whether the task exists"
+VERIFY_NOTE = verify.VERIFY_NOTE
 #: An uncertain job that found its task: on Tripo (verify.look_up) or in the journal (another run's answer).
 FOUND_NOTE = "found on Tripo; resuming (free)"
 ADOPTED_NOTE = "found the task sent before; resuming (free)"

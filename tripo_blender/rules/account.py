@@ -19,16 +19,19 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-from ..client import Balance, TripoAPIError, TripoClient, TripoRequestError
+from ..client import Balance, TripoAPIError, TripoRequestError
 from ..client.config import migrate_base_url, redact, resolve_base_url, validate_api_key
 from ..client.errors import AUTH_FAILED_CODES
 from ..client.models import TaskUsageItem
 from ..jobs.plain_errors import plain_words
 from .errors import UserError
 from .settings import ENV_API_KEY, Connection
+
+if TYPE_CHECKING:
+    from ..client.client import TripoClient
 
 __all__ = [
     "UserError",
@@ -80,6 +83,8 @@ def make_client(connection: Connection, **options: Any) -> TripoClient:
     The environment was already folded into ``connection`` by the preferences snapshot, so the
     client is told the exact server instead of looking at ``TRIPO_API_BASE_URL`` again.
     """
+    from ..client.client import TripoClient  # the HTTP client (and requests) load with the first request
+
     base_url = resolve_base_url(connection.base_url, connection.region, environ={})
     return TripoClient(api_key=connection.api_key, base_url=base_url, **options)
 

@@ -19,6 +19,8 @@ The routes (:class:`Route`), first match wins:
 * ``SPLAT``: the job delivered a Gaussian splat (image to splat, or a followed splat task);
 * ``DEPTH`` / ``IMAGES``: the kind lands as images (a depth map and the plane it displaces; the
   generate panel's "Image first");
+* ``VIEWS``: edited views land in place of the images of the views they edit (the set is found by
+  the edited task's id, the request's ``input``: :attr:`LandingPlan.views_task`);
 * ``NOTHING``: no model file came down (the landing fails and says so);
 * ``SAVED``: a file Blender cannot import (3MF): the job is done, the file stays on disk;
 * ``NEW`` / ``NEW_RIG``: a generation, a followed task, or a post-process with no source to
@@ -80,6 +82,7 @@ class Route(str, enum.Enum):
     SPLAT = "splat"
     DEPTH = "depth"
     IMAGES = "images"
+    VIEWS = "views"
     NOTHING = "nothing"
     SAVED = "saved"
     NEW = "new"
@@ -135,6 +138,7 @@ class LandingPlan:
     target_armature: str | None = None
     presets: tuple[str, ...] = ()
     fit_frame_range: bool = False
+    views_task: str | None = None  # VIEWS: the task whose views the result edits (their images are replaced)
     undo_message: str | None = None
 
     @property
@@ -267,6 +271,9 @@ def plan_landing(job: Job, files: Mapping[str, str], *,
         return replace(base, route=Route.DEPTH, tags=result_tags(job))
     if arrival == Arrival.IMAGE:  # the images are tagged as they load (``blender/concept_images.py``)
         return replace(base, route=Route.IMAGES)
+    if arrival == Arrival.VIEWS:
+        edited: Any = job.spec.params.get("input")
+        return replace(base, route=Route.VIEWS, views_task=edited if isinstance(edited, str) else None)
     models = tuple(model_files(files))
     if not models:
         return replace(base, undo_message=None)

@@ -20,7 +20,8 @@ from the repository but this file and the built zip. It
    textured result has landed (what each result is called, as the artist reads it);
 7. adds a plain Blender mesh (no Tripo tag), right-clicks it and textures it: the add-on exports
    and uploads it and the timers land the result in its place (screenshots of both); then makes a
-   concept image with Image First and crops the sidebar showing it;
+   concept image with Image First and crops the sidebar showing it; makes four views in Multiview
+   mode, crops the sidebar showing them with "Edit Views…", and edits the front view through it;
    adds the Tripo asset library (the Preferences button's operator) and shows it in an Asset
    Browser (the 3D view's area, for a moment), screenshotted once the previews are drawn;
 8. points the add-on at a second emulator and starts jobs from the console until the Jobs panel
@@ -564,6 +565,38 @@ def concept_image() -> Iterator[float]:
     cropped_screenshot("concept_screenshot", 'VIEW_3D', 'UI')
 
 
+def views_edit() -> Iterator[float]:
+    """Multiview mode, Views From One Image: the four views in the sidebar with "Edit Views…" under
+    them (views_edit.png, OCR-checked), then the front view edited through that operator and
+    landed in place (the same image, new pixels)."""
+    form = getattr(bpy.context.scene, "tripo_generate")
+    sketch = bpy.data.images.new("sketch", 64, 64)  # a generated image: the add-on writes it to a file to send
+    form.mode, form.views_from_image, form.image = 'MULTIVIEW', True, sketch
+    RESULT["views_edit"] = {"views": run_operator("tripo.image_first")}
+    yield from wait_for("the four views", lambda: settled("image_to_multiview"), CONFIG["import_timeout"])
+    views = jobs_of("image_to_multiview")[0]
+    front = next(image for image in views.images if image.get("tripo_view") == "front")
+    before = [round(v, 3) for v in front.pixels[:4]]
+    yield from scroll_sidebar('WHEELUPMOUSE')
+    for _ in range(4):  # the views' previews are drawn, the panels below slide to their place
+        yield 0.3
+        yield from redrawn()
+    cropped_screenshot("views_screenshot", 'VIEW_3D', 'UI')
+    count = len(bpy.data.images)
+    RESULT["views_edit"].update(intended="Edit Views…", views_task=views.task_id,
+                                edit=run_operator("tripo.edit_views", front="a red scarf"))
+    yield from wait_for("the edited views", lambda: settled("edit_multiview"), CONFIG["import_timeout"])
+    edit = jobs_of("edit_multiview")[0]
+    RESULT["views_edit"].update(task_id=edit.task_id, note=edit.snapshot.note,
+                                edited=[image.get("tripo_view") for image in edit.images],
+                                in_place=any(image == front for image in edit.images),
+                                new_images=len(bpy.data.images) - count,
+                                changed=[round(v, 3) for v in front.pixels[:4]] != before,
+                                front_task=front.get("tripo_task_id"))
+    step(f"views edited: {RESULT['views_edit']}")
+    form.mode, form.views_from_image, form.image = 'TEXT', False, None
+
+
 def area_box(area: Any) -> list[int]:
     """(x, y from the top, width, height) of a whole area (header and side regions included)."""
     window = bpy.context.window_manager.windows[0]
@@ -836,6 +869,7 @@ def scenario() -> Iterator[float]:
         yield from texture()
         yield from plain_mesh_texture()
         yield from concept_image()
+        yield from views_edit()
         yield from asset_browser()
         yield from texture_dialog()
         yield from thirty_jobs()
