@@ -9,7 +9,7 @@ line; the work is done by the ``tools`` package beside it (see ``tools/__init__.
                extension zip, then runs the plain-Python tests, the bpy tests on Blender 4.2–5.3
                (which include installing the built zip), mypy, and the ``ui`` steps (the zip
                installed in Debian's real Blender under Xvfb, one window per Debian release, driven
-               end to end; needs root), and prints a summary.
+               end to end; needs root), the ``lint`` step (ruff, ruff format, vulture), and prints a summary.
 * ``build``    writes ``dist/tripo_blender-<version>.zip``, installable in Blender 4.2+.
 * ``emulator`` runs the local Tripo API emulator in the foreground (for manual testing).
 * ``demo``     the main job offline: a prompt becomes ``demo-out/demo.blend`` and ``demo.png``.
@@ -22,7 +22,7 @@ import argparse
 import logging
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from tools.commands import cmd_bench, cmd_build, cmd_demo, cmd_emulator, cmd_test
 from tools.paths import DIST_DIR, BuildError

@@ -10,8 +10,9 @@ that keeps a timer ticking with nothing to do costs every idle Blender session; 
 paid at every start.
 
 * **draw**: ``TRIPO_PT_jobs.draw`` with 0, 10, 100, 500, 5,000 jobs in the view (a mix of
-  running, waiting to be sent (in the runner's line, up to its 500), done and failed), against a recording layout whose every method returns itself (the
-  Python side of drawing; Blender's own C layout work is not in either figure). Baseline: the
+  running, waiting to be sent (in the runner's line, up to its 500), done and failed), against a recording
+  layout whose every method returns itself (the Python side of drawing; Blender's own C layout work is not in
+  either figure). Baseline: the
   same panel with no job ("an empty panel"). p50/p99/max of redraws with nothing changed (most
   redraws: the panel keeps its listing), and **after a change**: a job changes state right before
   each draw, so the draw lists the jobs again (the first redraw after every state change).
@@ -40,9 +41,11 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from _common import bench_arguments, blender_session, percentile, print_table
 
@@ -89,7 +92,8 @@ ENABLE = (
     "module = addon_utils.enable({name!r}, default_set=True, handle_error=fail)\n"
     "spent, cpu = time.perf_counter() - t, time.process_time() - c\n"
     "print(module.__file__); print(spent, cpu)\n"
-    "import os; sys.stdout.flush(); os._exit(0)  # Blender 4.2 crashes at exit after rigify (_common.exit_without_teardown)"
+    # Blender 4.2 crashes at exit after rigify (_common.exit_without_teardown)
+    "import os; sys.stdout.flush(); os._exit(0)"
 )
 
 
@@ -217,8 +221,7 @@ def draw_row(counts: list[int], draws: int) -> dict[str, Any]:
         runtime._view.set_send_order(waiting[:MAX_WAITING], "Parallel Jobs 3")  # as the pump keeps it
         layout = Layout()
         holder = type("PanelSelf", (), {"layout": layout})()
-        def draw() -> None:
-            panel.draw(holder, bpy.context)
+        draw = partial(panel.draw, holder, bpy.context)
 
         seconds = [_timed(draw) for _ in range(draws)]
         changed = []

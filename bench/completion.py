@@ -31,7 +31,6 @@ import logging
 import os
 import random
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -101,7 +100,7 @@ def row1(tasks: int, low: float, high: float) -> dict[str, Any]:
     results: dict[str, Any] = {}
     try:
         plans: list[tuple[list[str], list[str]]] = []
-        for index, (mode, emu) in enumerate(zip(MODES, emulators)):
+        for index, emu in enumerate(emulators):
             emu.start()
             runs = durations(tasks, low, high, seed=index)
             emu.plan_runs(r for run in runs for r in (run, run))  # ours, then the SDK's twin

@@ -5,8 +5,9 @@ Run with the client venv (it has the SDK, tripo3d 1.0.0 with aiohttp, as the bas
     .venv/client/bin/python bench/download_memory.py [--size-mb 100] [--rounds 7]
 
 Why this benchmark: the official add-on's downloads buffer whole files in memory
-(docs/sdk-surface.md#known-faults, fault 8; users' complaint: Blender freezes), and a 100 MB model inside Blender's process is real
-pressure. Our client streams 1 MiB chunks into a temporary file, checks the size and the GLB
+(docs/sdk-surface.md#known-faults, fault 8; users' complaint: Blender freezes), and a 100 MB model inside
+Blender's process is real pressure. Our client streams 1 MiB chunks into a temporary file, checks the size and the
+GLB
 magic, fsyncs and renames it into place (``tripo_blender/client/download.py``). The SDK, when
 ``aiohttp`` is installed (as here), streams 1 MiB chunks straight into the target file.
 

@@ -29,9 +29,10 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from _common import bench_arguments, blender_session, exit_without_teardown, print_table
 
@@ -127,13 +128,13 @@ def run(smoke: bool) -> dict[str, Any]:
             theirs: list[float] = []
             least: list[float] = []
 
-            def time_ours(ob: Any = ob) -> None:
+            def time_ours(ob: Any = ob, main: list[float] = main, ready: list[float] = ready) -> None:
                 main_s, ready_s = ours(ob)
                 main.append(main_s)
                 ready.append(ready_s)
 
-            sides: list[Callable[[], None]] = [lambda ob=ob: least.append(seconds(lambda: floor(ob))), time_ours,
-                                               lambda ob=ob: theirs.append(seconds(lambda: raw(ob, scratch)))]
+            sides: list[Callable[[], None]] = [lambda ob=ob, least=least: least.append(seconds(lambda: floor(ob))), time_ours,
+                                               lambda ob=ob, theirs=theirs: theirs.append(seconds(lambda: raw(ob, scratch)))]
             for r in range(rounds):  # each side first in turn
                 for side in sides[r % 3:] + sides[:r % 3]:
                     side()

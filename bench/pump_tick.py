@@ -59,7 +59,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from _common import ROOT, emulator_process, median, percentile, print_table, ratio  # first: sys.path
+from _common import emulator_process, median, percentile, print_table, ratio  # first: sys.path
 
 REPO_MODULE = "tripo_bench"
 ADDON_MODULE = f"bl_ext.{REPO_MODULE}.tripo_blender"

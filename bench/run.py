@@ -16,7 +16,7 @@ one table (a row per promise) and writes ``bench/results.json``. ``--smoke`` run
 | 7 | ``mesh_export.py`` (any-mesh export: main thread vs the raw glTF exporter and a foreach_get floor) | bpy-5.0 |
 | 8 | ``asset_write.py`` (a result kept as an asset; listing 1,000) | bpy-5.0 |
 | 9 | ``many_landings.py`` (100 landings of one batch vs the raw importer into the same structure) | bpy-5.0 |
-| 10 | ``batch.py`` (100 tasks of 1.5 s at concurrency 10 vs the ideal 15 s: the job engine, then ``tripo.batch``) | client, bpy-5.0 |
+| 10 | ``batch.py`` (100 tasks of 1.5 s, 10 at once, vs the ideal 15 s; engine, ``tripo.batch``) | client, bpy-5.0 |
 """
 
 from __future__ import annotations
@@ -120,7 +120,8 @@ def table(r: dict[str, Any]) -> list[list[str]]:
                  str(all(c["p95"] <= 1.0 for c in cases) and ten["requests_per_task_second"] <= 0.2)])
     d = r["row3"]
     rows.append([f"3 download {d['size_mib']} MiB",
-                 f"{d['mib_per_s']['ours']:.0f} MiB/s ({d['vs_curl']:.2f}x curl), +{d['rss_growth_mib']['ours']:.1f} MiB RSS",
+                 f"{d['mib_per_s']['ours']:.0f} MiB/s ({d['vs_curl']:.2f}x curl), "
+                 f"+{d['rss_growth_mib']['ours']:.1f} MiB RSS",
                  f"curl {d['mib_per_s']['curl']:.0f} MiB/s; SDK +{d['rss_growth_mib']['sdk']:.1f} MiB RSS",
                  ">= 0.9x curl; <= 32 MB RSS", str(d["vs_curl"] >= 0.9 and d["rss_growth_mib"]["ours"] <= 32)])
     imp = r["row4"]["assets"]
@@ -137,7 +138,8 @@ def table(r: dict[str, Any]) -> list[list[str]]:
                  f"tick p99 {_f(worst_tick, ' ms', 3)} (max {_f(max(t['max_ms'] for t in tick.values()), ' ms', 2)}); "
                  "draw p50/p99 " + ", ".join(f"{_f(draw[n]['p50_ms'], '', 2)}/{_f(draw[n]['p99_ms'], '', 2)}" for n in big)
                  + " ms (CPU p99 " + "/".join(_f(draw[n]["cpu_p99_ms"], "", 2) for n in big) + ")",
-                 f"empty loop {_f(r['row5_tick']['baseline_paced_ms'], ' ms', 3)}; empty panel {_f(draw['0']['p50_ms'], ' ms', 3)}",
+                 f"empty loop {_f(r['row5_tick']['baseline_paced_ms'], ' ms', 3)}; "
+                 f"empty panel {_f(draw['0']['p50_ms'], ' ms', 3)}",
                  "p99 tick <= 4 ms; draw CPU p99 <= 1 ms @500/5000",
                  str(worst_tick <= 4 and all(draw[n]["cpu_p99_ms"] <= 1 for n in big))])
     idle, enable = r["rows56"]["idle"], r["rows56"]["enable"]

@@ -28,8 +28,10 @@ import json
 import struct
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from _common import bench_arguments, blender_session, median, print_table, ratio
 
@@ -124,18 +126,18 @@ def run(count: int, rounds: int) -> dict[str, Any]:
         path.write_bytes(make(count))
         figures: dict[str, list[float]] = {"read_wall": [], "read_cpu": [], "numpy": [], "land": [], "importer": []}
         for _ in range(rounds):
-            wall, cpu, splat = timed(lambda: read_splat(path))
+            wall, cpu, splat = timed(partial(read_splat, path))
             assert splat.count == count
             figures["read_wall"].append(wall)
             figures["read_cpu"].append(cpu)
             if fmt == "ply":
-                figures["numpy"].append(timed(lambda: numpy_ply(path))[0])
+                figures["numpy"].append(timed(partial(numpy_ply, path))[0])
             landing.ready_splats.prepare(path)  # what the worker did: the landing only takes it
             bpy.ops.wm.read_homefile(use_empty=True)
-            figures["land"].append(timed(lambda: landing.land_splat(str(path), name="bench", tags={}))[0])
+            figures["land"].append(timed(partial(landing.land_splat, str(path), name="bench", tags={}))[0])
             bpy.ops.wm.read_homefile(use_empty=True)
             if landing.native_splats():
-                figures["importer"].append(timed(lambda: importers[fmt](filepath=str(path)))[0])
+                figures["importer"].append(timed(partial(importers[fmt], filepath=str(path)))[0])
             del splat
         out["formats"][fmt] = {"bytes": path.stat().st_size, **{k: median(v) if v else None for k, v in figures.items()}}
         path.unlink()

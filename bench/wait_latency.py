@@ -28,14 +28,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from statistics import mean
-
-import os
 
 os.environ.setdefault("TRIPO_DISABLE_GEO_DETECTION", "1")  # the SDK probes the internet on import otherwise
 import tripo3d  # noqa: E402 - the official SDK 1.0.0: the baseline
@@ -196,7 +195,8 @@ def report(cells: list[Cell], ours: list[Sample], sdk: list[Sample], elapsed: fl
          "ours polls", "SDK polls", "polls ours/SDK"],
         rows,
         title=f"wait_for_task: seconds from 'task terminal' to 'waiter returned' and GET /v3/tasks polls per task\n"
-              f"(mean over {phases} finish-time phases 0..1 s; baseline: official SDK tripo3d {version('tripo3d')}, same run)",
+              f"(mean over {phases} finish-time phases 0..1 s; "
+              f"baseline: official SDK tripo3d {version('tripo3d')}, same run)",
     )
     print(f"creation time uncertainty: +/-{max(post_times) / 2 * 1000:.1f} ms (half the slowest creation POST)")
     print(f"{len(ours) + len(sdk)} waits ran concurrently in {elapsed:.1f} s")

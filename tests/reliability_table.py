@@ -2,7 +2,7 @@
 
 Why generated: the table must say what the tests prove, not what someone remembers. Every test
 module that defines ``RELIABILITY_AREA = "..."`` contributes one row per test (its docstring's
-first line, else its name in words); the outcome column comes from a real pytest run (JUnit XML).
+first paragraph, else its name in words); the outcome column comes from a real pytest run (JUnit XML).
 
     python3 -m tests.reliability_table          # runs the tests, rewrites docs/reliability.md
     python3 -m tests.reliability_table --check  # exit 1 if the checked-in table is not current
@@ -79,7 +79,9 @@ def rows() -> list[Row]:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
                 doc = ast.get_docstring(node)
-                text = doc.strip().splitlines()[0] if doc else node.name[len("test_"):].replace("_", " ")
+                # the first paragraph, joined: a summary wrapped at the line length is still one row
+                text = (" ".join(doc.strip().split("\n\n")[0].split()) if doc
+                        else node.name[len("test_"):].replace("_", " "))
                 cases = _cases(node, named)
                 if cases:
                     text += ": " + "; ".join(cases)

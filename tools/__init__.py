@@ -11,4 +11,6 @@ their names (``from tools import manifest``), so what they check is exactly what
 * :mod:`tools.steps`        the test steps of ``test``, running them, the summary table
 * :mod:`tools.commands`     what each ``build.py`` command does
 * :mod:`tools.meshopt_bridge` the glTF meshopt decoder for one bpy venv
+* :mod:`tools.lint`         the ``lint`` step: ruff, ruff format --check, vulture (run in ``.venv/lint``)
+* :mod:`tools.format_tree`  ``ruff --fix`` + ``ruff format`` of the whole tree as one commit
 """

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from tools.package import build_zip
 from tools.paths import ROOT, BuildError
-from tools.steps import (StepResult, parse_only, prepare_window_host, print_summary, run_step, select_steps,
-                         timed)
+from tools.steps import StepResult, parse_only, prepare_window_host, print_summary, run_step, select_steps, timed
 from tools.venvs import BPY_50, CLIENT, ensure_venvs, find_python, missing_python_reason
 
 

@@ -16,9 +16,9 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from tools.paths import LOG_DIR, VENV_ROOT, BuildError, Unavailable, log, run_logged
 
@@ -78,12 +78,9 @@ SID = DebianRelease(
 )
 RELEASES = (TRIXIE, SID)
 
-DEBIAN_SUITE = TRIXIE.suite  # the default release's suite (older name, kept for callers)
-DEBIAN_ROOT_ENV = TRIXIE.root_env  # another place for the root (e.g. a fresh one: a cold run)
 DEBIAN_MIRROR_ENV = "TRIPO_DEBIAN_MIRROR"  # overrides the mirror read from the host's apt sources
 DEBIAN_STAMP_NAME = ".tripo-debian-stamp"
 DEBIAN_MARKER_NAME = ".tripo-debian-root"  # "build.py made this folder": only such folders are deleted
-DEBIAN_LOG = TRIXIE.log_path
 #: What the host itself needs for the window steps (the roots bring everything else).
 HOST_PACKAGES = ("debootstrap",)
 HOST_LOG = LOG_DIR / "debian-host.log"
@@ -110,11 +107,6 @@ def release_named(name: str) -> DebianRelease:
 def debian_root(release: DebianRelease = TRIXIE) -> Path:
     """Where ``release``'s root lives (see :meth:`DebianRelease.root`)."""
     return release.root()
-
-
-def debian_stamp(release: DebianRelease = TRIXIE) -> str:
-    """``release``'s stamp (see :meth:`DebianRelease.stamp`)."""
-    return release.stamp()
 
 
 def apt_source_uris(text: str) -> list[str]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from tools.manifest import load_manifest, manifest_errors, wheel_filename
 from tools.paths import DIST_DIR, MANIFEST_PATH, PACKAGE_DIR, WHEEL_CACHE, BuildError, log
@@ -42,7 +43,7 @@ def fetch_wheels(names: Sequence[str], cache: Path = WHEEL_CACHE) -> list[Path]:
     if missing:
         log.info("downloading %d wheel(s) into %s", len(missing), cache)
         cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-               "--platform", "any", "--python-version", "%d.%d" % PYTHON_VERSION,
+               "--platform", "any", "--python-version", "{}.{}".format(*PYTHON_VERSION),
                "--dest", str(cache), *map(wheel_requirement, missing)]
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if result.returncode != 0:

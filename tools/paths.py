@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 log = logging.getLogger("build")
 

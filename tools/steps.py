@@ -12,15 +12,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from tools.debian_root import RELEASES, ensure_debootstrap, windows_unavailable_reason
 from tools.paths import LOG_DIR, ROOT, BuildError, log
-from tools.venvs import BPY_42, BPY_45, BPY_50, BPY_51, BPY_52, BPY_53, CLIENT, TYPECHECK, Venv
+from tools.venvs import BPY_42, BPY_45, BPY_50, BPY_51, BPY_52, BPY_53, CLIENT, LINT, TYPECHECK, Venv
 
 PYTEST_NO_TESTS = 5  # pytest's exit code for "no tests were collected/selected"
-STEP_GROUPS = ("client", "bpy", "types", "build", "ui")
+STEP_GROUPS = ("client", "bpy", "types", "lint", "build", "ui")
 #: Which Debian release's Blender a tests/ui run uses (suite or Blender series; default trixie).
 UI_RELEASE_ENV = "TRIPO_UI_DEBIAN"
 
@@ -59,11 +59,14 @@ class Step:
 # glTF importer, meshopt probe), generate → import, rig → retarget landing, and the menus.
 BPY_FULL = (BPY_42, BPY_50, BPY_53)
 BPY_SMOKE = (BPY_45, BPY_51, BPY_52)
-SMOKE_K = "test_addon or test_environment or test_importer or test_generate_ops or test_rigging or test_context_menu or test_policy"
+SMOKE_MODULES = ("test_addon", "test_environment", "test_importer", "test_generate_ops", "test_rigging",
+                 "test_context_menu", "test_policy")
+SMOKE_K = " or ".join(SMOKE_MODULES)
 PYTEST_SUMMARY_RE = re.compile(r"^=+ (.*\d+ (?:passed|failed|error|errors|skipped|deselected).*) =+$", re.M)
 BLENDER_HEADER_RE = re.compile(r"^blender: (.+)$", re.M)
 COMPRESS_FACT_RE = re.compile(r"^compress: (.+)$", re.M)  # tests/blender/conftest.py: pytest_terminal_summary
 MYPY_SUMMARY_RE = re.compile(r"^(Success: .*|Found \d+ errors? .*)$", re.M)
+LINT_SUMMARY_RE = re.compile(r"^lint: (.*)$", re.M)  # tools/lint.py's last line
 FAILED_RE = re.compile(r"^(?:FAILED|ERROR) .*$", re.M)
 SHOWN_FAILURES = 10
 
@@ -83,6 +86,12 @@ def pytest_summary(output: str) -> str:
 def mypy_summary(output: str) -> str:
     """mypy's closing line."""
     found = MYPY_SUMMARY_RE.findall(output)
+    return found[-1] if found else ""
+
+
+def lint_summary(output: str) -> str:
+    """tools/lint.py's closing line: the findings of ruff, ruff format and vulture."""
+    found = LINT_SUMMARY_RE.findall(output)
     return found[-1] if found else ""
 
 
@@ -124,6 +133,8 @@ def select_steps(only: set[str], pytest_args: list[str], fast: bool) -> list[Ste
                       for venv in BPY_SMOKE]
     if "types" in only:
         steps.append(Step("types", TYPECHECK, ["-m", "mypy"], mypy_summary, pytest=False))
+    if "lint" in only:  # a few seconds, so the fast loop has it too
+        steps.append(Step("lint", LINT, ["-m", "tools.lint"], lint_summary, pytest=False))
     return steps
 
 

@@ -14,9 +14,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from tools import meshopt_bridge
 from tools.paths import LOG_DIR, REQUIREMENTS_DIR, VENV_ROOT, BuildError, log, run_logged
@@ -57,20 +57,21 @@ def find_python(version: tuple[int, int] = PYTHON_VERSION) -> str | None:
     """
     if sys.version_info[:2] == version:
         return sys.executable
-    name = "python%d.%d" % version
+    name = "python{}.{}".format(*version)
     found = shutil.which(name)
     if found and _python_works(Path(found)):  # a pyenv shim on PATH fails when the version isn't selected
         return found
     pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    candidates = sorted(pyenv_root.glob("versions/%d.%d.*/bin/%s" % (*version, name)),
+    candidates = sorted(pyenv_root.glob("versions/{}.{}.*/bin/{}".format(*version, name)),
                         key=lambda p: [int(x) if x.isdigit() else -1 for x in p.parts[-3].split(".")])
     return str(candidates[-1]) if candidates else None
 
 
 def missing_python_reason(version: tuple[int, int]) -> str:
     """What to tell a developer who has no interpreter for ``version`` (a skip reason, not a failure)."""
-    return ("no Python %d.%d found (PATH, $PYENV_ROOT/versions); install one, e.g. "
-            "`pyenv install %d.%d` or `apt-get install python%d.%d`" % (*version, *version, *version))
+    dotted = "{}.{}".format(*version)
+    return (f"no Python {dotted} found (PATH, $PYENV_ROOT/versions); install one, e.g. "
+            f"`pyenv install {dotted}` or `apt-get install python{dotted}`")
 
 
 def base_python(version: tuple[int, int] = PYTHON_VERSION) -> str:
@@ -83,7 +84,7 @@ def base_python(version: tuple[int, int] = PYTHON_VERSION) -> str:
 def requirements_stamp(venv: Venv) -> str:
     """Hash of what defines the venv: the requirement file and the Python version it targets."""
     digest = hashlib.sha256(venv.requirements.read_bytes())
-    digest.update(("python%d.%d" % venv.python_version).encode())
+    digest.update(("python{}.{}".format(*venv.python_version)).encode())
     return digest.hexdigest()
 
 
@@ -147,3 +148,4 @@ BPY_51 = Venv("bpy-5.1", PYTHON_313)
 BPY_52 = Venv("bpy-5.2", PYTHON_313)
 BPY_53 = Venv("bpy-5.3", PYTHON_313, meshopt_bridge=True)
 TYPECHECK = Venv("typecheck")
+LINT = Venv("lint")  # ruff and vulture (requirements/lint.txt)

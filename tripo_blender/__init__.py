@@ -17,6 +17,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+
 def _console_names() -> frozenset[str]:
     """What ``tripo_blender.<name>`` resolves to from :mod:`.console` (its ``__all__`` without the
     callable subpackages ``jobs``/``client``): :mod:`.rules.console_api`, which needs no bpy."""

@@ -27,8 +27,8 @@ A console session (``tripo`` is there while the add-on is enabled, :mod:`.blende
 
 A script imports the add-on by its extension name, ``from bl_ext.user_default import
 tripo_blender as tripo`` (``user_default``: the repository it was installed into; the README has
-a repository-agnostic line). Headless (the add-on enabled in the user preferences; ``--online-mode`` allows online access
-for this run even where the preferences leave it off, as new profiles do)::
+a repository-agnostic line). Headless (the add-on enabled in the user preferences; ``--online-mode`` allows
+online access for this run even where the preferences leave it off, as new profiles do)::
 
     blender -b --online-mode --python make_fox.py
 
@@ -60,40 +60,60 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, ParamSpec, Sequence, TypeVar, Union, cast
+from typing import Any, ParamSpec, TypeVar, Union, cast
 
 import bpy
 
-from .rules.account import BalanceInfo, UserError
 from .blender import asset_library, asset_ops, generation
 from .blender.actions import armature_using
 from .blender.concept_images import images_of
 from .blender.image_inputs import ImageInputError, ImageSlot, concept_task, prepare_image
+from .blender.image_route_ops import depth_name, splat_name
 from .blender.import_task import follow_task
-from .blender.importer import JOB_ID_PROP, cursor_location
+from .blender.importer import cursor_location
 from .blender.post_process import rig_check
 from .blender.runtime import ACTIVE_INTERVAL, runtime
-from .blender.image_route_ops import depth_name, splat_name
-from .blender.view_sets import edit_name, set_images, task_of_images
-from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
 from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
+from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
+from .blender.view_sets import edit_name, set_images, task_of_images
 from .client import TripoAPIError, TripoClient, TripoError, payloads, routes
 from .client.inputs import is_file_token, is_uuid
-from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState
+from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState, kind_of
 from .jobs import Job as Snapshot
 from .jobs import estimate_cost as _estimate_cost
-from .jobs import kind_of
 from .jobs.asset_index import AssetIndex, AssetRecord, matching
+from .jobs.kinds import (
+    CHECK_RIGGABLE,
+    COMPLETE,
+    CONVERT,
+    EDIT_MULTIVIEW,
+    IMAGE_TO_DEPTH,
+    IMAGE_TO_IMAGE,
+    IMAGE_TO_MODEL,
+    IMAGE_TO_MULTIVIEW,
+    IMAGE_TO_SPLAT,
+    LOWPOLY,
+    MULTIVIEW_TO_MODEL,
+    RETARGET,
+    RIG,
+    SEGMENT,
+    SMART_SEGMENT,
+    SMART_UV,
+    TEXT_TO_IMAGE,
+    TEXT_TO_MODEL,
+    TEXTURE,
+    Landing,
+    by_console_name,
+)
 from .jobs.model import thaw
 from .jobs.verify import CHOOSE, Candidate, lookup_of
-from .jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, EDIT_MULTIVIEW, IMAGE_TO_DEPTH, IMAGE_TO_IMAGE,
-                          IMAGE_TO_MODEL, IMAGE_TO_MULTIVIEW,
-                          IMAGE_TO_SPLAT, LOWPOLY, MULTIVIEW_TO_MODEL, RETARGET, RIG, SEGMENT, SMART_SEGMENT, SMART_UV,
-                          TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE, Landing, by_console_name)
 from .rules import generate as form
+from .rules.account import BalanceInfo, UserError
 from .rules.console_api import CONSOLE_NAMES, SUBPACKAGE_CALLS
 from .rules.settings import MAX_WORKERS
+from .rules.tags import JOB_ID_PROP
 
 __all__ = [*CONSOLE_NAMES, *SUBPACKAGE_CALLS]  # noqa: PLE0604 - the list is the kinds table's (rules.console_api)
 
@@ -391,7 +411,7 @@ def _start(spec: JobSpec) -> Job:
 
 #: What a post-process starts from: an object of a Tripo result or any mesh (uploaded first), a
 #: task id, or several meshes (one file, placed where the first one is).
-Targets = Union[SourceRef, Sequence[bpy.types.Object]]
+Targets = SourceRef | Sequence[bpy.types.Object]
 
 
 def _source(target: Targets) -> Source:
@@ -645,8 +665,9 @@ def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[fl
     ``options`` are :meth:`TripoClient.text_to_model`'s keywords (``model_version``, ``texture``,
     ``pbr``, ``face_limit``, ``geometry_quality``, ``quad``, ``export_orientation``…), with its
     documented defaults — not the panel's current settings. They are checked like the panel
-    checks them (the P series' refusals, face-limit ranges…) before anything is sent. ``name`` titles the job and the result; ``location``
-    is where the result lands (default: the 3D cursor now, beside the results sent with it).
+    checks them (the P series' refusals, face-limit ranges…) before anything is sent. ``name`` titles the job
+    and the result; ``location`` is where the result lands (default: the 3D cursor now, beside the results sent
+    with it).
     """
     if not isinstance(prompt, str):  # None or a number: a TypeError here, not an AttributeError later
         raise TypeError(f"text_to_model() prompt must be a string, not {type(prompt).__name__}")
@@ -836,8 +857,8 @@ def texture(target: Targets, *, name: str | None = None, placement: str = DEFAUL
 
 @_short_errors
 def rig(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
-    """Rig a Tripo result or any mesh (uploaded first): the result lands as one armature with the skinned mesh, where the
-    source is. ``options``: ``out_format`` ("glb"/"fbx"), ``rig_type``, ``spec`` (``tripo``,
+    """Rig a Tripo result or any mesh (uploaded first): the result lands as one armature with the skinned mesh,
+    where the source is. ``options``: ``out_format`` ("glb"/"fbx"), ``rig_type``, ``spec`` (``tripo``,
     ``mixamo``, ``actorcore``, ``unity``, ``unreal``, ``vrm``) and ``model_version``: rig model
     ``v1.0-20240301`` (the default) rigs bipeds with the tripo, mixamo or actorcore spec only;
     ``v2.5-20260210`` and ``v3.0-20260909`` rig every type and spec."""

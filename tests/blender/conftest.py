@@ -12,12 +12,14 @@ neither read nor damage a developer's real Blender preferences.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -38,7 +40,10 @@ else:
     import addon_utils  # on sys.path only once bpy is imported
 
     from tests.dev_extension import enable_working_tree
+    from tests.emulator import TEST_KEY, Emulator
 
+    from .post_support import make_result, root_of, select
+    from .runtime_support import addon_module, fast_settings, set_online_access
     from .support import DEV_MODULE, DEV_REPO_MODULE, RUN_FACTS, addon_enabled, enable_addon, reraise
 
     HAVE_BPY = True
@@ -134,3 +139,66 @@ def without_dev_addon() -> Iterator[None]:
     finally:
         if was_enabled:
             enable_addon(DEV_MODULE)
+
+
+# --------------------------------------------------------------------------- the runtime and the console
+
+
+@pytest.fixture
+def rt(addon: ModuleType, prefs: Any, tmp_path: Path) -> Iterator[Any]:
+    """The add-on's runtime with its storage in ``tmp_path`` and fast worker timing.
+
+    Online access starts *off* (as in a fresh Blender); the runtime is shut down afterwards so
+    no worker or timer outlives the test.
+    """
+    runtime = addon_module("blender.runtime").runtime
+    runtime.shutdown()
+    runtime.storage_root = tmp_path / "storage"
+    runtime.worker_settings = fast_settings()
+    set_online_access(False)
+    try:
+        yield runtime
+    finally:
+        runtime.shutdown()
+        runtime.storage_root = None
+        runtime.worker_settings = None
+        set_online_access(False)
+
+
+@pytest.fixture
+def online(rt: Any, prefs: Any, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    """Online access on, the preferences pointing at the emulator with its test key."""
+    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
+    monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
+    prefs.api_key = TEST_KEY
+    prefs.api_base_url = emulator.base_url
+    set_online_access(True)
+    return emulator
+
+
+@pytest.fixture
+def tripo(addon: ModuleType) -> ModuleType:
+    """``tripo`` as the console and scripts know it (the enabled add-on's package)."""
+    return importlib.import_module(DEV_MODULE)
+
+
+@pytest.fixture
+def ready(tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any) -> Emulator:
+    """A fresh runtime talking to the emulator, an empty scene; yields the emulator."""
+    return online
+
+
+@pytest.fixture
+def fox(rt: Any, online: Emulator, clean_scene: Any) -> Any:
+    """A generated model, selected (the usual starting point of the menu)."""
+    job = make_result(rt)
+    select(root_of(job))
+    return job
+
+
+@pytest.fixture
+def knight(rt: Any, online: Emulator, clean_scene: Any) -> Any:
+    """A generated model named "Knight", selected."""
+    job = make_result(rt, name="Knight")
+    select(root_of(job))
+    return job

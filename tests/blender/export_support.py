@@ -9,8 +9,9 @@ options): that is the behaviour the upload must keep.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import bpy
 import numpy as np

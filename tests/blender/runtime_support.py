@@ -1,8 +1,7 @@
-"""Fixtures and helpers for the runtime, pump, job list and preferences tests.
+"""Helpers for the runtime, pump, job list and preferences tests.
 
-Why a module of its own rather than conftest.py: these fixtures are specific to the runtime
-(they point it at the emulator and at a per-test storage folder); test modules import the ones
-they use, so what a test depends on stays visible in its file.
+The fixtures built on them (``rt``, ``online``) live in ``conftest.py``: a fixture imported into a
+test module is shadowed by the test's parameter of the same name, which linters rightly report.
 
 Timers never fire in the ``bpy`` module, so tests play Blender's part: :func:`pump_until` calls
 the pump directly and, between ticks, *waits on the runner's event queue* — a condition, never
@@ -12,16 +11,15 @@ a fixed sleep.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from importlib import import_module
-from pathlib import Path
 from types import ModuleType, SimpleNamespace
-from typing import Any, Callable, Iterator
+from typing import Any
 from unittest.mock import MagicMock
 
 import bpy
-import pytest
 
-from tests.emulator import TEST_KEY, Emulator, Recorded
+from tests.emulator import Emulator, Recorded
 from tripo_blender.client.routes import PATHS as ROUTES
 
 from .support import DEV_MODULE
@@ -62,38 +60,6 @@ def uploads(emulator: Emulator) -> list[Any]:
 def set_online_access(allowed: bool) -> None:
     """What a user does in Preferences › System › Network (the bpy module starts with it off)."""
     bpy.context.preferences.system.use_online_access = allowed
-
-
-@pytest.fixture
-def rt(addon: ModuleType, prefs: Any, tmp_path: Path) -> Iterator[Any]:
-    """The add-on's runtime with its storage in ``tmp_path`` and fast worker timing.
-
-    Online access starts *off* (as in a fresh Blender); the runtime is shut down afterwards so
-    no worker or timer outlives the test.
-    """
-    runtime = addon_module("blender.runtime").runtime
-    runtime.shutdown()
-    runtime.storage_root = tmp_path / "storage"
-    runtime.worker_settings = fast_settings()
-    set_online_access(False)
-    try:
-        yield runtime
-    finally:
-        runtime.shutdown()
-        runtime.storage_root = None
-        runtime.worker_settings = None
-        set_online_access(False)
-
-
-@pytest.fixture
-def online(rt: Any, prefs: Any, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
-    """Online access on, the preferences pointing at the emulator with its test key."""
-    monkeypatch.delenv("TRIPO_API_KEY", raising=False)
-    monkeypatch.delenv("TRIPO_API_BASE_URL", raising=False)
-    prefs.api_key = TEST_KEY
-    prefs.api_base_url = emulator.base_url
-    set_online_access(True)
-    return emulator
 
 
 def pump_until(runtime: Any, predicate: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:

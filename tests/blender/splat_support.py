@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import bpy
 from mathutils import Matrix, Quaternion, Vector

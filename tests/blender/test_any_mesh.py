@@ -19,14 +19,23 @@ import pytest
 from tests.emulator import Emulator
 from tests.emulator.glb import read as read_glb
 
-from .post_support import (armatures, draw_dialog, evaluated_mesh, finish, glb_mesh, objects_of, poll_message, posted,
-                           root_of, select, subdivided_monkey)
-from .runtime_support import (  # noqa: F401 - fixtures
+from .post_support import (
+    armatures,
+    draw_dialog,
+    evaluated_mesh,
+    finish,
+    glb_mesh,
+    objects_of,
+    poll_message,
+    posted,
+    root_of,
+    select,
+    subdivided_monkey,
+)
+from .runtime_support import (
     addon_module,
     created,
     label_texts,
-    online,
-    rt,
     uploads,
 )
 

@@ -10,20 +10,19 @@ seeds or seeds + 1, and land as new assets.
 
 from __future__ import annotations
 
-import importlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 import bpy
 import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import (addon_module, created, draw_panel, label_texts, layout_spy, online,  # noqa: F401
-                              operator_ids, pump_job, rt)
-from .support import ASSETS, DEV_MODULE
+from .runtime_support import addon_module, created, label_texts, layout_spy, operator_ids, pump_job
+from .support import ASSETS
 
 SEEDS = ("image_seed", "model_seed", "texture_seed")
 WAIT = 60.0
@@ -32,12 +31,6 @@ WAIT = 60.0
 @pytest.fixture(autouse=True)
 def _scene(clean_scene: Any) -> Any:
     return clean_scene
-
-
-@pytest.fixture
-def tripo(addon: ModuleType) -> ModuleType:
-    """``tripo`` as the console and scripts know it (the enabled add-on's package)."""
-    return importlib.import_module(DEV_MODULE)
 
 
 @pytest.fixture

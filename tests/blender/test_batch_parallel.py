@@ -8,7 +8,6 @@ warning, and restores both afterwards.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from types import ModuleType
 from typing import Any
@@ -17,13 +16,7 @@ import pytest
 
 from tests.emulator import Emulator
 
-from .runtime_support import created, online, rt  # noqa: F401 - fixtures
-from .support import DEV_MODULE
-
-
-@pytest.fixture
-def tripo(addon: ModuleType) -> ModuleType:
-    return importlib.import_module(DEV_MODULE)  # the console's `tripo`
+from .runtime_support import created
 
 
 def test_batch_of_ten_reaches_the_pool_with_default_preferences(tripo: ModuleType, rt: Any, online: Emulator,

@@ -9,7 +9,6 @@ matrices, not from the add-on's arithmetic), and what is selected and active.
 
 from __future__ import annotations
 
-import importlib
 import re
 from itertools import combinations
 from types import ModuleType
@@ -21,13 +20,7 @@ from mathutils import Vector
 
 from tests.emulator import Emulator
 
-from .runtime_support import online, pump_until, rt, spec  # noqa: F401 - fixtures
-from .support import DEV_MODULE
-
-
-@pytest.fixture
-def tripo(addon: ModuleType) -> ModuleType:
-    return importlib.import_module(DEV_MODULE)  # the console's `tripo`
+from .runtime_support import pump_until, spec
 
 
 def objects_of(job: Any) -> list[Any]:

@@ -1,4 +1,5 @@
-"""Smoke runs of the Blender-side benchmarks (rows 4-9 and row 10's console side of ``python3 build.py bench``, and ``splat_read.py``).
+"""Smoke runs of the Blender-side benchmarks (rows 4-9 and row 10's console side of ``python3 build.py bench``,
+and ``splat_read.py``).
 
 Why: see ``tests/client/test_bench_smoke.py``: each script runs for real, tiny, in a fresh
 interpreter of this venv (as ``bench/run.py`` runs it), and its figures are checked for sense,

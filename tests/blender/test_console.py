@@ -21,8 +21,7 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import (addon_module, created, draw_panel, label_texts, online, rt,  # noqa: F401
-                              set_online_access, uploads)
+from .runtime_support import addon_module, created, draw_panel, label_texts, set_online_access, uploads
 from .support import ASSETS, DEV_MODULE, enable_addon, reraise
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
@@ -42,12 +41,6 @@ def tripo(addon: ModuleType) -> ModuleType:
     """``tripo`` as a user types it in Blender's Python console (after the add-on is enabled)."""
     found: ModuleType = open_console().locals["tripo"]
     return found
-
-
-@pytest.fixture
-def ready(tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any) -> Emulator:
-    """A fresh runtime talking to the emulator, an empty scene; yields the emulator."""
-    return online
 
 
 def _posts(emulator: Emulator) -> list[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import traceback
 from pathlib import Path
 from types import ModuleType
@@ -12,15 +11,7 @@ import pytest
 
 from tests.emulator import Emulator
 
-from .runtime_support import online, rt  # noqa: F401 - fixtures
-from .support import DEV_MODULE
-
 RELIABILITY_AREA = "Bad input"
-
-
-@pytest.fixture
-def tripo(addon: ModuleType) -> ModuleType:
-    return importlib.import_module(DEV_MODULE)  # the console's `tripo`
 
 
 @pytest.mark.parametrize("prompt", [None, 42])

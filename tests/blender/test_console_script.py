@@ -4,8 +4,8 @@ The ``bpy`` module plays ``blender -b --online-mode --python console_pipeline.py
 process with its own user folders (``BLENDER_USER_RESOURCES``), the add-on installed in an
 extension repository that is *not* the test suite's (``studio_tools``: the pipeline script's
 repository-agnostic import must not care; the README's ``make_foxes.py`` imports
-``bl_ext.user_default.tripo_blender``, so it runs in Blender's own ``user_default``), the key and server only in the environment
-(``TRIPO_API_KEY``/``TRIPO_API_BASE_URL``), against an emulator this test starts. No timer ever
+``bl_ext.user_default.tripo_blender``, so it runs in Blender's own ``user_default``), the key and server only
+in the environment (``TRIPO_API_KEY``/``TRIPO_API_BASE_URL``), against an emulator this test starts. No timer ever
 fires in that process: only ``Job.wait()`` moves the jobs along.
 """
 

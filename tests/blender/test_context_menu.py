@@ -9,8 +9,9 @@ puts into the RuntimeError a script gets). Menus are drawn with a recording layo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 import bpy
 import pytest
@@ -19,19 +20,27 @@ from tests.emulator import TEST_KEY, Emulator
 from tests.emulator.glb import PARTS
 from tripo_blender.client import TripoClient
 
-from .post_support import (armatures, draw_dialog, finish, make_result, newest, objects_of, poll_message, posted,
-                           root_of, select)
-from .runtime_support import (  # noqa: F401 - fixtures
+from .post_support import (
+    armatures,
+    draw_dialog,
+    finish,
+    make_result,
+    newest,
+    objects_of,
+    poll_message,
+    posted,
+    root_of,
+    select,
+)
+from .runtime_support import (
     addon_module,
     calls_named,
     created,
     draw_panel,
     label_texts,
     layout_spy,
-    online,
     pump_job,
     pump_until,
-    rt,
     set_online_access,
 )
 

@@ -18,7 +18,7 @@ import bpy
 from tests.emulator import Emulator
 
 from .post_support import finish, posted, root_of, select
-from .runtime_support import addon_module, online, rt, uploads  # noqa: F401 - fixtures
+from .runtime_support import addon_module, uploads
 
 
 def _monkey(scene: Any) -> Any:

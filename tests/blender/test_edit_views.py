@@ -18,9 +18,9 @@ import pytest
 
 from tests.emulator import Emulator
 
-from .runtime_support import addon_module, calls_named, created, draw_panel, online, rt, uploads  # noqa: F401
+from .runtime_support import addon_module, calls_named, created, draw_panel, uploads
 from .support import ASSETS
-from .test_console import WAIT, ready, tripo  # noqa: F401
+from .test_console import WAIT
 from .test_image_first import _finish, _form, _panel
 
 VIEWS = ("front", "left", "back", "right")

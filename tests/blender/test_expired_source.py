@@ -19,12 +19,21 @@ import bpy
 import pytest
 
 from tests.emulator import TEST_KEY, Emulator
-
 from tripo_blender.client import TripoClient
 
-from .post_support import (evaluated_mesh, finish, glb_mesh, make_result, newest, objects_of, poll_message, posted,
-                           root_of, select)
-from .runtime_support import addon_module, created, online, pump_job, pump_until, rt, uploads  # noqa: F401 - fixtures
+from .post_support import (
+    evaluated_mesh,
+    finish,
+    glb_mesh,
+    make_result,
+    newest,
+    objects_of,
+    poll_message,
+    posted,
+    root_of,
+    select,
+)
+from .runtime_support import addon_module, created, pump_job, pump_until, uploads
 from .support import DEV_MODULE
 
 DAY = 24 * 3600

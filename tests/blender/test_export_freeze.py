@@ -21,8 +21,9 @@ import contextlib
 import logging
 import statistics
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import bpy
 import pytest
@@ -30,7 +31,7 @@ import pytest
 from tests.emulator import Emulator
 
 from .post_support import evaluated_mesh, glb_mesh, newest, poll_message, posted, select, subdivided_monkey
-from .runtime_support import addon_module, online, pump_job, rt  # noqa: F401 - fixtures
+from .runtime_support import addon_module, pump_job
 from .support import RUN_FACTS
 
 RELIABILITY_AREA = "Freeze"
@@ -82,8 +83,10 @@ def _export_times(ob: Any, runs: int) -> list[tuple[float, float]]:
 def _figure(name: str, samples: list[tuple[float, float]]) -> float:
     """Log and record the figures; returns the median main-thread CPU time."""
     cpu, wall = (statistics.median(s[k] for s in samples) for k in (0, 1))
-    text = (f"CPU {cpu * 1e3:.1f} ms, wall {wall * 1e3:.1f} ms" + ("" if len(samples) == 1 else
-            f" (medians of {len(samples)}; wall {min(s[1] for s in samples) * 1e3:.1f}-{max(s[1] for s in samples) * 1e3:.1f})"))
+    text = f"CPU {cpu * 1e3:.1f} ms, wall {wall * 1e3:.1f} ms"
+    if len(samples) > 1:
+        walls = [s[1] * 1e3 for s in samples]
+        text += f" (medians of {len(samples)}; wall {min(walls):.1f}-{max(walls):.1f})"
     log.warning("export main thread, %s: %s", name, text)
     RUN_FACTS[f"export, {name}"] = text
     return cpu

@@ -14,16 +14,16 @@ import json
 import statistics
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import bpy
 import pytest
 
 from tests.emulator import Emulator
 
-from .runtime_support import (addon_module, created, draw_panel, label_texts, online, pump_job, pump_until,  # noqa: F401
-                              rt, spec)
+from .runtime_support import addon_module, created, draw_panel, label_texts, pump_job, pump_until, spec
 from .support import ASSETS
 
 RELIABILITY_AREA = "Freeze"

@@ -9,15 +9,15 @@ tests can reach a server; the end-to-end runs against the emulator are in test_g
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 from unittest.mock import MagicMock
 
 import bpy
 import pytest
 
-from .runtime_support import (addon_module, calls_named, draw_panel, label_texts, online, pump_job,  # noqa: F401
-                              rt, set_online_access, spec)
+from .runtime_support import addon_module, calls_named, draw_panel, label_texts, pump_job, set_online_access, spec
 from .support import ASSETS
 
 

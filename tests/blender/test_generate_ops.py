@@ -16,12 +16,10 @@ from typing import Any
 import bpy
 import pytest
 
+from tests.client.imagedata import png_bytes
 from tests.emulator import TEST_KEY, Emulator
 
-from tests.client.imagedata import png_bytes
-
-from .runtime_support import (addon_module, created, online, pump_job, rt, set_online_access,  # noqa: F401
-                              uploads)
+from .runtime_support import addon_module, created, pump_job, set_online_access, uploads
 from .support import ASSETS, DEV_MODULE, RUN_FACTS
 
 IMAGES = ASSETS / "images"

@@ -16,8 +16,19 @@ import pytest
 
 from tests.emulator import Emulator
 
-from .runtime_support import (addon_module, calls_named, created, draw_panel, label_texts, layout_spy,  # noqa: F401
-                              online, operator_ids, pump_job, pump_until, rt, set_online_access, uploads)
+from .runtime_support import (
+    addon_module,
+    calls_named,
+    created,
+    draw_panel,
+    label_texts,
+    layout_spy,
+    operator_ids,
+    pump_job,
+    pump_until,
+    set_online_access,
+    uploads,
+)
 from .support import ASSETS
 
 IMAGES = ASSETS / "images"

@@ -19,17 +19,15 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import (  # noqa: F401 - fixtures
+from .runtime_support import (
     addon_module,
     calls_named,
     created,
     draw_panel,
     label_texts,
-    online,
     operator_ids,
     pump_job,
     pump_until,
-    rt,
     spec,
 )
 from .support import ASSETS
@@ -265,7 +263,8 @@ def test_an_uncertain_row_with_hundreds_of_candidates_draws_a_few_and_says_how_m
 
 
 def test_copy_details_has_a_cut_details_text_whole(rt: Any, online: Emulator, job_list: Any) -> None:
-    """A server error of 9,000 characters reads "Tripo's server had a problem"; its detail is cut in the job, whole in Copy Details."""
+    """A server error of 9,000 characters reads "Tripo's server had a problem"; its detail is cut in the job,
+    whole in Copy Details."""
     said = "upstream trouble " + " ".join(f"frame{n:04d}" for n in range(900))
     online.inject("POST /v3/generation/", times=None, status=500, code=1000, message=said)
     job = pump_job(rt, rt.submit(spec(name="Proxy")).id, "failed", "uncertain", timeout=60)

@@ -12,7 +12,7 @@ from tests.emulator import TEST_KEY, Emulator
 from tripo_blender.client import TripoClient
 
 from .post_support import newest
-from .runtime_support import online, pump_job, rt  # noqa: F401
+from .runtime_support import pump_job
 
 RELIABILITY_AREA = "Keys"
 

@@ -14,7 +14,7 @@ import bpy
 
 from tests.emulator import Emulator
 
-from .runtime_support import addon_module, draw_panel, online, pump_job, pump_until, rt, spec  # noqa: F401 - fixtures
+from .runtime_support import addon_module, draw_panel, pump_job, pump_until, spec
 
 
 def _land_now_buttons(layout: Any) -> list[Any]:

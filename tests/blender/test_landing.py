@@ -18,17 +18,8 @@ import pytest
 from tests.emulator import Emulator, archives
 
 from .post_support import armatures, finish, make_result, newest, objects_of, posted, root_of, select
-from .runtime_support import (addon_module, label_texts, layout_spy, online, pump_job, pump_until, rt,  # noqa: F401
-                              uploads)
+from .runtime_support import addon_module, label_texts, layout_spy, pump_job, pump_until, uploads
 from .support import ASSETS
-
-
-@pytest.fixture
-def fox(rt: Any, online: Emulator, clean_scene: Any) -> Any:
-    """A generated model, selected (the usual starting point of the menu)."""
-    job = make_result(rt)
-    select(root_of(job))
-    return job
 
 
 def assert_in_place_of(result: Any, source: Any) -> None:

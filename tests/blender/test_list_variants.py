@@ -11,7 +11,7 @@ import bpy
 from tests.emulator import Emulator
 
 from .post_support import armatures
-from .runtime_support import addon_module, created, online, rt  # noqa: F401 - fixtures
+from .runtime_support import addon_module, created
 
 RELIABILITY_AREA = "Lost or half work"
 WAIT = 60.0

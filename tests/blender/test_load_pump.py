@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.emulator import Emulator
 
-from .runtime_support import addon_module, online, rt  # noqa: F401
+from .runtime_support import addon_module
 
 RELIABILITY_AREA = "Load"
 log = logging.getLogger(__name__)

@@ -7,15 +7,17 @@ several materials and empty slots, textures (a file, one packed in the .blend, o
 memory, a normal map, a metallic-roughness image), no UVs, n-gons and concave faces, flat and
 smooth shading, several objects placed around the active one — the file has the same primitives
 (vertex and index counts, bounds, attributes, materials), the same triangles (positions, UVs,
-winding) and node transforms as Blender's exporter's, and imports back in Blender as the same objects (vertices, bounds, UV maps, material
-slots, image sizes). Run in every supported Blender (4.2, 5.0, 5.3: ``build.py test``).
+winding) and node transforms as Blender's exporter's, and imports back in Blender as the same objects
+(vertices, bounds, UV maps, material slots, image sizes). Run in every supported Blender (4.2, 5.0, 5.3: ``build.py
+test``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import bmesh
 import bpy
@@ -23,8 +25,16 @@ import pytest
 
 from tests.emulator.glb import read as read_glb
 
-from .export_support import (blenders_own, imported, material_summary, node_matrices, ours, primitives, same_matrices,
-                             triangles)
+from .export_support import (
+    blenders_own,
+    imported,
+    material_summary,
+    node_matrices,
+    ours,
+    primitives,
+    same_matrices,
+    triangles,
+)
 from .post_support import subdivided_monkey
 
 Case = Callable[[Any, Path], tuple[list[Any], Any]]

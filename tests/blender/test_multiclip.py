@@ -20,9 +20,8 @@ import pytest
 from tests.emulator import Emulator
 
 from .post_support import armatures, finish, posted
-from .runtime_support import online, rt  # noqa: F401
-from .test_console import PIPELINE, assert_landed, ready, tripo  # noqa: F401
-from .test_landing import assert_plays, fox, rig  # noqa: F401
+from .test_console import PIPELINE, assert_landed
+from .test_landing import assert_plays, rig
 
 
 def _retarget_task(emulator: Emulator) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from tests.emulator import TEST_KEY, Emulator
 from tripo_blender.client import TripoClient
 
 from .post_support import armatures, finish, make_result, newest, objects_of, root_of, select
-from .runtime_support import online, pump_job, rt  # noqa: F401 - fixtures
+from .runtime_support import pump_job
 from .support import ASSETS
 
 CHARACTER_PROP = "tripo_character"
@@ -49,13 +49,6 @@ def assert_named(job: Any, name: str, character: str) -> Any:
         for slot in getattr(ob, "material_slots", ()):
             assert slot.material.name.startswith(name), f"material {slot.material.name} of {name}"
     return root
-
-
-@pytest.fixture
-def knight(rt: Any, online: Emulator, clean_scene: Any) -> Any:
-    job = make_result(rt, name="Knight")
-    select(root_of(job))
-    return job
 
 
 def test_a_generation_is_named_after_its_job(rt: Any, online: Emulator, clean_scene: Any) -> None:

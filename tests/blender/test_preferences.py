@@ -16,16 +16,14 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import (  # noqa: F401 - fixtures
+from .runtime_support import (
     addon_module,
     calls_named,
     label_texts,
     layout_spy,
-    online,
     operator_ids,
     pump_job,
     pump_until,
-    rt,
     set_online_access,
     spec,
 )

@@ -13,8 +13,7 @@ import pytest
 
 from tests.emulator import Emulator
 
-from .runtime_support import (addon_module, created, draw_panel, online, pump_job, pump_until, rt,  # noqa: F401
-                              spec)
+from .runtime_support import addon_module, created, draw_panel, pump_job, pump_until, spec
 
 
 @pytest.fixture

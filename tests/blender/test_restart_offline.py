@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.emulator import Emulator
 
-from .runtime_support import created, pump_job, pump_until, rt, set_online_access, spec  # noqa: F401
+from .runtime_support import created, pump_job, pump_until, set_online_access, spec
 
 RELIABILITY_AREA = "Lost or half work"
 

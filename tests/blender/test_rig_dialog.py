@@ -13,19 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import bpy
-import pytest
 
 from tests.emulator import Emulator
 
-from .post_support import draw_dialog, finish, make_result, newest, root_of, select
-from .runtime_support import addon_module, label_texts, online, pump_job, rt  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def knight(rt: Any, online: Emulator, clean_scene: Any) -> Any:
-    job = make_result(rt, name="Knight")
-    select(root_of(job))
-    return job
+from .post_support import draw_dialog, finish, newest
+from .runtime_support import addon_module, label_texts, pump_job
 
 
 def _rig_dialog(**values: Any) -> Any:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import importlib
 import math
 import struct
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any
 
 import bpy
 import pytest

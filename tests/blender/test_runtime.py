@@ -18,8 +18,7 @@ import pytest
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .runtime_support import (addon_module, created, online, pump_job, pump_until, rt,  # noqa: F401
-                              set_online_access, spec)
+from .runtime_support import addon_module, created, pump_job, pump_until, set_online_access, spec
 from .support import DEV_MODULE, enable_addon, reraise
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from tests.emulator import Emulator
 from tests.jobs.conftest import task_id_on_disk
 
-from .runtime_support import created, online, pump_job, pump_until, rt, spec  # noqa: F401
+from .runtime_support import created, pump_job, pump_until, spec
 
 RELIABILITY_AREA = "Lost or half work"
 

@@ -18,12 +18,13 @@ from typing import Any
 import bpy
 import pytest
 
-from tests.emulator import Emulator, splat as files
+from tests.emulator import Emulator
+from tests.emulator import splat as files
 
-from .runtime_support import addon_module, calls_named, created, draw_panel, online, pump_job, rt, uploads  # noqa: F401
+from .runtime_support import addon_module, calls_named, created, draw_panel, pump_job, uploads
 from .splat_support import point_radii, sigma_mean, values, world_splat, worst_differences
 from .support import ASSETS
-from .test_console import WAIT, ready, tripo  # noqa: F401
+from .test_console import WAIT
 
 ROCKET = ASSETS / "images" / "rocket.jpg"
 CLOUD = files.cloud()

@@ -22,15 +22,12 @@ import pytest
 from tests.emulator import TEST_KEY, Emulator
 from tripo_blender.client import TripoClient
 
-from .runtime_support import (  # noqa: F401 - fixtures
+from .runtime_support import (
     addon_module,
     calls_named,
     created,
     draw_panel,
-    online,
     pump_job,
-    pump_until,
-    rt,
     spec,
 )
 from .support import ASSETS, gltf_really_imports

@@ -14,7 +14,13 @@ import requests
 
 from tests.emulator import TEST_KEY, Emulator
 from tripo_blender.client import (
-    DownloadError, DownloadURLExpired, Task, TaskOutput, TaskStatus, TripoClient, TripoRequestError,
+    DownloadError,
+    DownloadURLExpired,
+    Task,
+    TaskOutput,
+    TaskStatus,
+    TripoClient,
+    TripoRequestError,
 )
 
 from .conftest import SleepRecorder

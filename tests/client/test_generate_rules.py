@@ -202,7 +202,8 @@ def test_cost_label(mode: str, values: dict[str, Any], label: str) -> None:
     ("text_to_model", {"model_version": "P2-20260801"},
      "price unknown: Tripo publishes no price for model P2; the row shows the charge when it is done"),
     ("texture_model", {"texture_quality": "fast"},
-     "price unknown: Tripo publishes no price for the Fast texture quality; the row shows the charge when it is done"),
+     "price unknown: Tripo publishes no price for the Fast texture quality; "
+     "the row shows the charge when it is done"),
     ("rig_model", {"model_version": "v3.0-20260909"},
      "price unknown: Tripo publishes no price for model v3.0; the row shows the charge when it is done"),
     ("check_riggable", {}, "free"),

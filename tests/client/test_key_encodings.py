@@ -12,7 +12,7 @@ import json
 import random
 import re
 import string
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import quote, quote_plus, unquote
 
 import pytest
@@ -117,8 +117,9 @@ def keys_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(config, "_KNOWN", config._KnownSecrets())
 
 
+@pytest.mark.usefixtures("keys_in_use")
 @pytest.mark.parametrize("family", list(FAMILIES))
-def test_a_key_in_use_echoed_in_any_encoding_is_redacted(family: str, keys_in_use: None) -> None:
+def test_a_key_in_use_echoed_in_any_encoding_is_redacted(family: str) -> None:
     """A key in use, echoed with or without tsk_ (400 generated echoes each), is redacted whole"""
     rng = random.Random(family)
     keys = [_key(rng) for _ in range(6)]
@@ -137,7 +138,8 @@ def test_a_key_in_use_echoed_in_any_encoding_is_redacted(family: str, keys_in_us
             assert word in out, f"redaction ate the surrounding text {word!r}: {out!r}"
 
 
-def test_an_unknown_key_with_an_encoded_prefix_is_redacted(keys_in_use: None) -> None:
+@pytest.mark.usefixtures("keys_in_use")
+def test_an_unknown_key_with_an_encoded_prefix_is_redacted() -> None:
     """Keys not in use in this process are caught by their prefix, in any of its forms."""
     rng = random.Random("prefix")
     for _ in range(300):

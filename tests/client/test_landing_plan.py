@@ -10,20 +10,47 @@ check that the executed plan gives what the artist sees.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
 from tripo_blender.jobs import Job, JobSpec, JobState
-from tripo_blender.jobs.kinds import (CONVERT, FOLLOW_KIND, IMAGE_TO_DEPTH, IMAGE_TO_MULTIVIEW, IMAGE_TO_SPLAT, RETARGET,
-                                      RIG, SEGMENT, SOURCE_PARAM, TEXT_TO_IMAGE, TEXT_TO_MODEL, TEXTURE)
+from tripo_blender.jobs.kinds import (
+    CONVERT,
+    FOLLOW_KIND,
+    IMAGE_TO_DEPTH,
+    IMAGE_TO_MULTIVIEW,
+    IMAGE_TO_SPLAT,
+    RETARGET,
+    RIG,
+    SEGMENT,
+    SOURCE_PARAM,
+    TEXT_TO_IMAGE,
+    TEXT_TO_MODEL,
+    TEXTURE,
+)
 from tripo_blender.jobs.mesh_upload import SOURCE_UID_META
 from tripo_blender.jobs.model import TASK_CREATED_KEY
 from tripo_blender.jobs.stand_in import STAND_IN_FORMAT, stand_in_spec
-from tripo_blender.rules.landing_plan import (BATCH_META, DEFAULT_PLACEMENT, LOCAL_SOURCE, Route, SourcePlan,
-                                              plan_landing)
-from tripo_blender.rules.tags import (JOB_ID_PROP, MODEL_VERSION_PROP, RIG_FORMAT_PROP, RIG_SPEC_PROP, RIG_TYPE_PROP,
-                                      TASK_CREATED_PROP, TASK_ID_PROP, TASK_TYPE_PROP)
+from tripo_blender.rules.landing_plan import (
+    BATCH_META,
+    DEFAULT_PLACEMENT,
+    LOCAL_SOURCE,
+    Route,
+    SourcePlan,
+    plan_landing,
+)
+from tripo_blender.rules.tags import (
+    JOB_ID_PROP,
+    MODEL_VERSION_PROP,
+    RIG_FORMAT_PROP,
+    RIG_SPEC_PROP,
+    RIG_TYPE_PROP,
+    TASK_CREATED_PROP,
+    TASK_ID_PROP,
+    TASK_TYPE_PROP,
+)
 
 SENT = 1_790_000_000.0
 SOURCE = "1ec04a1b-aaaa-4bbb-8ccc-000000000001"

@@ -17,8 +17,7 @@ import pytest
 
 from tests.client.conftest import ASSETS
 from tests.client.imagedata import png_bytes
-from tests.emulator import TEST_KEY, Emulator
-from tests.emulator import glb
+from tests.emulator import TEST_KEY, Emulator, glb
 from tripo_blender.client import Animation, RigType, Task, TaskStatus, TripoAPIError, TripoClient
 from tripo_blender.client.inputs import MAX_UPLOAD_BYTES
 

@@ -7,8 +7,17 @@ import email.utils
 import pytest
 
 from tripo_blender.client import (
-    Balance, BatchTaskResult, PresignedUpload, RigType, Task, TaskOutput, TaskStatus, TaskUsageItem, TERMINAL_STATUSES,
-    TripoAPIError, TripoRequestError,
+    TERMINAL_STATUSES,
+    Balance,
+    BatchTaskResult,
+    PresignedUpload,
+    RigType,
+    Task,
+    TaskOutput,
+    TaskStatus,
+    TaskUsageItem,
+    TripoAPIError,
+    TripoRequestError,
 )
 from tripo_blender.client import download as dl
 from tripo_blender.client.models import format_credits
@@ -175,7 +184,8 @@ def test_batch_usage_and_presign_results() -> None:
 
 
 def test_the_task_list_is_read_as_a_dict_or_an_array() -> None:
-    """Both shapes an official SDK shows (docs/sources.md#task-list) give one result; ids an answer is silent on are named."""
+    """Both shapes an official SDK shows (docs/sources.md#task-list) give one result; ids an answer is silent
+    on are named."""
     running = {"task_id": "a", "status": "running", "progress": 40}
     as_dict = BatchTaskResult.from_dict({"tasks": {"a": running}, "missed": ["z"]})
     as_array = BatchTaskResult.from_dict({"tasks": [running, {"status": "success"}, "garbage"]})
@@ -188,7 +198,8 @@ def test_the_task_list_is_read_as_a_dict_or_an_array() -> None:
 
 def test_the_fields_of_the_other_sdks_are_read_as_optional() -> None:
     """Decimal credits (number or text, never truncated), completed_at in any ISO form, ETA fields
-    present or absent, splat and depth outputs, unknown output keys kept (docs/sources.md#task-fields, #splat-format)."""
+    present or absent, splat and depth outputs, unknown output keys kept (docs/sources.md#task-fields,
+    #splat-format)."""
     task = Task.from_dict({"task_id": "t", "status": "success", "credits_consumed": "12.50",
                            "completed_at": "2026-10-15 00:01:00.500+00:00", "queuing_num": None,
                            "output": {"splat_url": "https://cdn.test/s.ply", "depth_image_url": "https://cdn.test/d.png",

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tripo_blender.client import TripoClient, routes
-from tripo_blender.jobs import KINDS, FOLLOW_KIND
+from tripo_blender.jobs import FOLLOW_KIND, KINDS
 from tripo_blender.rules.offers import needs_text, option_problem
 
 TASK = "11111111-2222-3333-4444-555555555555"

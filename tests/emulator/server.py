@@ -28,10 +28,10 @@ from .api import Api
 from .errors import TASK_FAILURES, ApiError
 from .faults import Fault, FaultBook
 from .outputs import RETARGET_FILES
-from .splat import FORMATS as SPLAT_FORMATS
 from .recording import MultipartError, Recorded, decode_json, parse_multipart
 from .responses import Response, error, html_error
 from .routes import CREATION_ROUTES
+from .splat import FORMATS as SPLAT_FORMATS
 from .state import OUTCOMES, PROGRESS_CURVES, TIME_FORMATS, Clock, Outcome, Store
 from .variants import Variants
 

@@ -22,8 +22,9 @@ import json
 import math
 import random
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 #: The formats the emulator can serve for ``image_to_splat`` (``Emulator.splat_format``).
 FORMATS = ("ply", "spz", "glb", "gltf")

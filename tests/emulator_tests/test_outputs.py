@@ -12,8 +12,31 @@ import pytest
 from tests.emulator import Emulator, fbx, glb, splat
 from tests.emulator.outputs import asset_bytes
 
-from .helpers import (COMPLETE, CONVERT, DECIMATE, DEPTH, EDIT_MV, FOX, I2I, I2M, I2MV, IMAGE_URL, IMPORT, MV2M,
-                      RETARGET, RIG, RIG_CHECK, SEGMENT, SPLAT, T2I, T2M, TEXTURE, UV, V25, Caller)
+from .helpers import (
+    COMPLETE,
+    CONVERT,
+    DECIMATE,
+    DEPTH,
+    EDIT_MV,
+    FOX,
+    I2I,
+    I2M,
+    I2MV,
+    IMAGE_URL,
+    IMPORT,
+    MV2M,
+    RETARGET,
+    RIG,
+    RIG_CHECK,
+    SEGMENT,
+    SPLAT,
+    T2I,
+    T2M,
+    TEXTURE,
+    UV,
+    V25,
+    Caller,
+)
 from .test_uploads import GLTF
 
 Task = dict[str, Any]

@@ -12,9 +12,33 @@ from tests.emulator import Emulator
 from tests.emulator.routes import CREATION_ROUTES, RETIRED_ROUTES
 from tests.emulator.validation import SPECS
 
-from .helpers import (CAT, COMPLETE, CONVERT, DECIMATE, DEPTH, EDIT_MV, I2I, I2M, I2MV, IMAGE_URL, IMPORT, MV2M,
-                      RETARGET, RIG, RIG_CHECK, SEGMENT, SMART_SEGMENT, SPLAT, T2I, T2M, TEXTURE, UV, V25, Caller,
-                      error_of)
+from .helpers import (
+    CAT,
+    COMPLETE,
+    CONVERT,
+    DECIMATE,
+    DEPTH,
+    EDIT_MV,
+    I2I,
+    I2M,
+    I2MV,
+    IMAGE_URL,
+    IMPORT,
+    MV2M,
+    RETARGET,
+    RIG,
+    RIG_CHECK,
+    SEGMENT,
+    SMART_SEGMENT,
+    SPLAT,
+    T2I,
+    T2M,
+    TEXTURE,
+    UV,
+    V25,
+    Caller,
+    error_of,
+)
 
 Sources = dict[str, str]
 

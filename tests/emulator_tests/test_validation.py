@@ -16,9 +16,35 @@ import requests
 
 from tests.emulator import Emulator
 
-from .helpers import (CAT, COMPLETE, CONVERT, DECIMATE, DEPTH, EDIT_MV, FOX, I2I, I2M, I2MV, IMAGE_URL, IMPORT,
-                      JPEG, MV2M, RETARGET, RIG, RIG_CHECK, SEGMENT, SPLAT, T2I, T2M, TEXTURE, UV, V25, Caller,
-                      error_of, message_of)
+from .helpers import (
+    CAT,
+    COMPLETE,
+    CONVERT,
+    DECIMATE,
+    DEPTH,
+    EDIT_MV,
+    FOX,
+    I2I,
+    I2M,
+    I2MV,
+    IMAGE_URL,
+    IMPORT,
+    JPEG,
+    MV2M,
+    RETARGET,
+    RIG,
+    RIG_CHECK,
+    SEGMENT,
+    SPLAT,
+    T2I,
+    T2M,
+    TEXTURE,
+    UV,
+    V25,
+    Caller,
+    error_of,
+    message_of,
+)
 
 Sources = dict[str, str]
 UNKNOWN_TASK = "00000000-0000-4000-8000-000000000000"

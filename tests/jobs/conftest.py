@@ -8,9 +8,9 @@ waits for the next event on the runner's event queue — never a fixed sleep.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 

@@ -15,13 +15,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from tests.emulator import TEST_KEY
 from tripo_blender.client import TripoClient
 from tripo_blender.jobs import JobSpec, JobState, Runner, WorkerSettings
-
 
 ROOT = Path(__file__).resolve().parents[2]
 

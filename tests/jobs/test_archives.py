@@ -3,8 +3,8 @@ and a hostile or bomb archive fails the job with nothing extracted (real runner,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

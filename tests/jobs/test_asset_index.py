@@ -15,9 +15,21 @@ from typing import Any
 import pytest
 
 from tripo_blender.jobs import Job, JobSpec, JobState
-from tripo_blender.jobs.asset_index import (CATALOG_FILE, INDEX_FILE, AssetIndex, AssetRecord, NotRepeatable,
-                                            again_spec, catalog_id, catalog_path, ensure_catalogs, make_record,
-                                            matching, request_of, seed_names)
+from tripo_blender.jobs.asset_index import (
+    CATALOG_FILE,
+    INDEX_FILE,
+    AssetIndex,
+    AssetRecord,
+    NotRepeatable,
+    again_spec,
+    catalog_id,
+    catalog_path,
+    ensure_catalogs,
+    make_record,
+    matching,
+    request_of,
+    seed_names,
+)
 from tripo_blender.jobs.kinds import FOLLOW_KIND, RIG, TEXT_TO_MODEL, TEXTURE
 
 NOW = 1_800_000_000.0

@@ -3,7 +3,7 @@ call, before a job exists (no ghost job "waiting to be sent" forever)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 

@@ -11,8 +11,9 @@ third time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -133,7 +134,8 @@ def test_a_failed_fresh_upload_then_a_restart_and_retry_never_name_the_dead_toke
 
 def test_a_forgotten_token_reused_for_an_import_is_uploaded_again_before_anything_paid(
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
-    """Smart UV after Texture: the token Tripo forgot is refused by the (free) import: one fresh upload, one paid task"""
+    """Smart UV after Texture: the token Tripo forgot is refused by the (free) import: one fresh upload, one
+    paid task"""
     runner = make_runner()
     first, known = _textured_once(runner, tmp_path)
     emulator.forget(known["file_token"])

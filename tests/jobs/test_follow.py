@@ -6,15 +6,14 @@ program is polled, downloaded and handed to the pump like any job of this add-on
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
 from tests.emulator import TEST_KEY, Emulator
+from tests.jobs.conftest import Pump, is_glb, polls_of, post_task_count
 from tripo_blender.client import TripoClient
 from tripo_blender.jobs import FOLLOW_KIND, FilesReady, JobSpec, JobState, Runner
-
-from tests.jobs.conftest import Pump, is_glb, polls_of, post_task_count
 
 
 def _task_made_elsewhere(emulator: Emulator, prompt: str = "a teapot") -> str:

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from tests.emulator import Emulator
 from tests.jobs.conftest import Pump
-from tripo_blender.jobs import Journal, JobSpec, JobState, Runner
+from tripo_blender.jobs import JobSpec, JobState, Journal, Runner
 
 TEXT = JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair")
 

@@ -60,7 +60,7 @@ def test_a_failed_replace_leaves_the_previous_record_and_no_temp_file(tmp_path: 
     journal.save(_job())
     newer = advance(_job(), JobState.SUBMITTING, at=2.0)
 
-    def crash(src: str, dst: str) -> None:
+    def crash(src: str, _dst: str) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", crash)

@@ -4,8 +4,8 @@ the journal, the log or the row — redacted at one boundary (the job book), wha
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

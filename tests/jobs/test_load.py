@@ -4,7 +4,7 @@ server, no job fails because of the limit; the longest stand-in pump tick is pri
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from tests.emulator import Emulator
 from tests.jobs.conftest import Pump, post_task_count

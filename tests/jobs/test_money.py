@@ -4,8 +4,8 @@ created nothing and the user then confirmed a Retry. Real emulator over HTTP, re
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

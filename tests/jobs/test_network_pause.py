@@ -11,17 +11,17 @@ the runner's event queue, never with fixed sleeps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 from tests.emulator import Emulator
+from tests.jobs.conftest import Pump, is_glb, post_task_count
 from tripo_blender.client import Task, TripoClient
 from tripo_blender.jobs import JobSpec, JobState, Runner
 from tripo_blender.jobs import journal as journal_module
-
-from tests.jobs.conftest import Pump, is_glb, post_task_count
 
 MakeRunner = Callable[..., Runner]
 REASON = "online access is off"

@@ -10,9 +10,8 @@ sending the paid request again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
-from urllib.parse import urlsplit
 
 import pytest
 

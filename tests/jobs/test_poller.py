@@ -5,8 +5,8 @@ round (docs/sources.md#task-list; issue 20 "Stuck or failed jobs", issue 21 "tol
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pytest
 
@@ -42,7 +42,8 @@ def _carried(emulator: Emulator, raw: str) -> list[Recorded]:
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_a_malformed_task_id_in_a_post_answer_leaves_every_other_job_landing(
         emulator: Emulator, make_runner: MakeRunner, case: str) -> None:
-    """A POST answer naming a task id that is no Tripo id: that job is uncertain with the id quoted and in no request; the others land"""
+    """A POST answer naming a task id that is no Tripo id: that job is uncertain with the id quoted and in no
+    request; the others land"""
     emulator.set_timing(run_seconds=1000)
     emulator.variants.answer_task_id(MALFORMED[case])
     runner = make_runner()
@@ -61,7 +62,8 @@ def test_a_malformed_task_id_in_a_post_answer_leaves_every_other_job_landing(
 
 def test_a_malformed_task_id_in_the_journal_leaves_every_other_job_landing_after_a_restart(
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
-    """A journal entry with a task id that is no Tripo id (an older add-on's): refused on load, uncertain; after the restart every other job lands"""
+    """A journal entry with a task id that is no Tripo id (an older add-on's): refused on load, uncertain;
+    after the restart every other job lands"""
     emulator.set_timing(run_seconds=1000)
     first = make_runner()
     pump = Pump(first)
@@ -103,7 +105,8 @@ def test_a_task_tripo_lists_a_moment_late_is_polled_again_and_lands(emulator: Em
 @pytest.mark.parametrize("shape", ["gone-404", "gone-405"])
 def test_without_the_task_list_route_every_job_lands_by_single_task_gets(
         emulator: Emulator, make_runner: MakeRunner, shape: str) -> None:
-    """POST /v3/tasks/list answering 404 or 405: the session polls each task with GET /v3/tasks/{id}, and every job lands"""
+    """POST /v3/tasks/list answering 404 or 405: the session polls each task with GET /v3/tasks/{id}, and every
+    job lands"""
     emulator.variants.task_list = shape
     emulator.set_timing(run_seconds=1000)
     runner = make_runner()
@@ -120,7 +123,8 @@ def test_without_the_task_list_route_every_job_lands_by_single_task_gets(
 
 def test_with_the_task_list_as_an_array_every_job_lands_and_a_gone_task_still_says_so(
         emulator: Emulator, make_runner: MakeRunner) -> None:
-    """The task list answered as an array (no missed): every job lands; a forgotten task is asked alone and fails as gone"""
+    """The task list answered as an array (no missed): every job lands; a forgotten task is asked alone and
+    fails as gone"""
     emulator.variants.task_list = "array"
     emulator.set_timing(run_seconds=1000)
     runner = make_runner()
@@ -138,7 +142,8 @@ def test_with_the_task_list_as_an_array_every_job_lands_and_a_gone_task_still_sa
 
 def test_the_main_flows_land_with_the_task_list_as_an_array_and_decimal_credits(
         emulator: Emulator, make_runner: MakeRunner) -> None:
-    """Text to model, its riggability check and its rig land with the task list as an array; a decimal charge stays decimal
+    """Text to model, its riggability check and its rig land with the task list as an array; a decimal charge
+    stays decimal
 
     The model is downloaded and imported, credits come as decimal text ("30.25"), times with a space."""
     emulator.variants.task_list = "array"

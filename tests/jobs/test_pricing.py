@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tripo_blender.jobs import estimate_cost
-from tripo_blender.jobs import KINDS
+from tripo_blender.jobs import KINDS, estimate_cost
 
 P1 = "P1-20260311"
 

@@ -12,14 +12,13 @@ import dataclasses
 import json
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from tripo_blender.jobs import FOLLOW_KIND, Job, JobSpec, JobState, Journal, Runner
-
 from tests.jobs.conftest import FAST
+from tripo_blender.jobs import FOLLOW_KIND, Job, JobSpec, JobState, Journal, Runner
 
 DAY = 24 * 3600.0
 
@@ -93,7 +92,8 @@ def test_the_retention_is_a_setting_and_none_keeps_everything(make_runner: Calla
 
 def test_a_finished_job_whose_task_id_cannot_be_claimed_stays_in_the_journal(
         make_runner: Callable[..., Runner], tmp_path: Path) -> None:
-    """The claims file cannot be written (a folder in its place): nothing with a task id is archived, so no task id is lost."""
+    """The claims file cannot be written (a folder in its place): nothing with a task id is archived, so no
+    task id is lost."""
     journal = Journal(tmp_path / "journal")
     _entry(journal, "old-done", JobState.DONE, 45, task_id="c1")
     _entry(journal, "old-failed", JobState.FAILED, 45)  # no task: nothing to lose

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from tests.emulator import Emulator
 from tests.jobs.conftest import Pump, polls_of

@@ -14,12 +14,14 @@ import gzip
 import math
 import random
 import struct
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-from tests.emulator import Emulator, splat as files
+from tests.emulator import Emulator
+from tests.emulator import splat as files
 from tests.jobs.conftest import Pump
 from tripo_blender.jobs import JobSpec, JobState, Runner
 from tripo_blender.jobs.splats import ReadySplats, Splat, SplatError, read_splat, ready_splats

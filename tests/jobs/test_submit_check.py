@@ -8,8 +8,9 @@ refusal comes back on the job saying which source said what.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

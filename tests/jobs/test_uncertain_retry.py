@@ -5,9 +5,10 @@ model (issue 20)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -230,7 +231,8 @@ def test_a_cleared_twin_with_the_same_request_stays_claimed_across_a_restart(
 
 def test_an_archived_twin_stays_claimed_though_the_journal_predates_the_claims_file(
         tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
-    """A done "a cat" is archived when Blender restarts (its journal has no claims file yet): never the uncertain twin's task."""
+    """A done "a cat" is archived when Blender restarts (its journal has no claims file yet): never the
+    uncertain twin's task."""
     runner = make_runner(max_retries=0, settings=SLOW)
     a, b, a_task = cat_twins(emulator, runner)
     runner.shutdown()

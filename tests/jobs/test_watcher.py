@@ -3,8 +3,8 @@ a task the service does not know ends its job with a sentence that says why — 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from tests.emulator import Emulator
 from tests.jobs.conftest import Pump, polls_of, post_task_count

@@ -18,7 +18,6 @@ from tools import manifest as manifest_checks
 from tools import package, paths, steps, venvs
 
 
-
 @pytest.fixture
 def manifest() -> dict[str, Any]:
     return manifest_checks.load_manifest()

@@ -23,9 +23,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -429,7 +430,7 @@ def dialog_run() -> DialogRun:
         (OUT_DIR / "rig_dialog.log").write_text(log.replace(TEST_KEY, "<key>"))
         result_file = run_dir / "result.json"
         result = json.loads(result_file.read_text()) if result_file.is_file() else {}
-        for key, name in RIG_SCREENSHOTS.items():
+        for name in RIG_SCREENSHOTS.values():
             if (run_dir / name).is_file():
                 shutil.copy(run_dir / name, OUT_DIR / name)
     return DialogRun(result, log, returncode)

@@ -21,8 +21,17 @@ from typing import Any
 
 import pytest
 
-from .conftest import (HEADLESS_TIMEOUT, OUT_DIR, Headless, Visit, build_zip, chroot_command,
-                       enter_debian_root, inside, run_folder)
+from .conftest import (
+    HEADLESS_TIMEOUT,
+    OUT_DIR,
+    Headless,
+    Visit,
+    build_zip,
+    chroot_command,
+    enter_debian_root,
+    inside,
+    run_folder,
+)
 
 PROBE = Path(__file__).resolve().parent / "scripts" / "policy_probe.py"
 ADDON = "bl_ext.user_default.tripo_blender"
@@ -85,4 +94,4 @@ def test_blender_prints_no_policy_warning(policy_run: PolicyRun, visit: Visit, h
     assert "tripo_blender" in policy_run.listing.stdout, "the listing must show the add-on to mean anything"
     for name, output in (("install and list", policy_run.output), ("window visit", visit.log),
                          ("headless script", headless.output)):
-        assert POLICY not in output, f"{name}: " + "\n".join(l for l in output.splitlines() if POLICY in l)
+        assert POLICY not in output, f"{name}: " + "\n".join(line for line in output.splitlines() if POLICY in line)

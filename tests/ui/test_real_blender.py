@@ -10,14 +10,23 @@ registry (``python3 build.py test`` creates the Debian root once); skipped other
 
 from __future__ import annotations
 
-import pytest
-
 from typing import Any
 
 from tests.emulator import TEST_KEY, Emulator
 
-from .conftest import (ASSET_THUMBNAIL, CROPS, CROWD_JOBS, CROWD_PARALLEL, JOBS_FAILING, JOBS_WANTED, RELEASE, SCREEN,
-                       SCREENSHOTS, SYSTEM_REQUESTS, Visit)
+from .conftest import (
+    ASSET_THUMBNAIL,
+    CROPS,
+    CROWD_JOBS,
+    CROWD_PARALLEL,
+    JOBS_FAILING,
+    JOBS_WANTED,
+    RELEASE,
+    SCREEN,
+    SCREENSHOTS,
+    SYSTEM_REQUESTS,
+    Visit,
+)
 
 # Fewer colours than this is a blank or nearly blank screen; Blender's UI alone has hundreds.
 MIN_SCREEN_COLOURS = 64

@@ -4,8 +4,9 @@ Blender cuts a label wider than its room at draw time; Python never sees the cut
 do. So every screenshot the visit and the Rig dialog run take (the sidebar, the Jobs panel with 30
 jobs and its failed rows, offline, multiview, the context menus, the Texture and Rig dialogs,
 Preferences with the add-on expanded, the Asset Browser on the Tripo library) is read with
-Tesseract (``ocr.py``), in the boxes where the add-on draws, and any word followed by "…" or ".." fails the test with the screenshot's path
-and the line as read. ``cut_sample.png`` shows a label Blender did cut, so the check is seen to
+Tesseract (``ocr.py``), in the boxes where the add-on draws, and any word followed by "…" or ".." fails the
+test with the screenshot's path and the line as read. ``cut_sample.png`` shows a label Blender did cut, so the
+check is seen to
 fail when it should.
 """
 
@@ -20,8 +21,17 @@ from typing import Any
 import pytest
 
 from . import ocr
-from .conftest import (CROPS, OUT_DIR, RIG_SCREENSHOTS, SCREENSHOTS, DialogRun, Visit, _timings, enter_debian_root,
-                       run_folder)
+from .conftest import (
+    CROPS,
+    OUT_DIR,
+    RIG_SCREENSHOTS,
+    SCREENSHOTS,
+    DialogRun,
+    Visit,
+    _timings,
+    enter_debian_root,
+    run_folder,
+)
 
 CUT_SAMPLE = CROPS["cut_sample_screenshot"]
 #: Every screenshot checked, by file name (the cut sample is the check's own test).

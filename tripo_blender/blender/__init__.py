@@ -13,9 +13,25 @@ from types import ModuleType
 
 import bpy
 
-from . import (asset_library, asset_ops, context_menu, frame_range, generate_ops, generate_panel, generate_props,
-               image_first, image_ops, import_task, job_list, post_ops, preferences, preferences_ui, runtime,
-               image_route_ops, usage_popup)
+from . import (
+    asset_library,
+    asset_ops,
+    context_menu,
+    frame_range,
+    generate_ops,
+    generate_panel,
+    generate_props,
+    image_first,
+    image_ops,
+    image_route_ops,
+    import_task,
+    job_list,
+    post_ops,
+    preferences,
+    preferences_ui,
+    runtime,
+    usage_popup,
+)
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import bpy
 from mathutils import Matrix
@@ -203,14 +204,6 @@ def assign_action(target: bpy.types.Object, action: bpy.types.Action | None, slo
             slots = action_slots(action)
             slot = slots[0] if slots else None
         setattr(anim, "action_slot", slot)
-
-
-def assigned_slot(target: bpy.types.Object) -> Any:
-    """The slot ``target`` plays (None on 4.2 or when nothing is assigned)."""
-    anim = target.animation_data
-    if anim is None or not SLOTTED_ACTIONS:
-        return None
-    return getattr(anim, "action_slot")
 
 
 def name_slot_after(slot: Any, target: bpy.types.ID) -> None:

@@ -44,10 +44,11 @@ import os
 import time
 import uuid
 from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import bpy
 from mathutils import Vector
@@ -56,8 +57,9 @@ from ..jobs import Job
 from ..jobs.asset_index import REQUEST_PROP, AssetIndex, AssetRecord, catalog_id, ensure_catalogs, make_record
 from ..jobs.kinds import THUMBNAIL_OUTPUT
 from ..jobs.model import thaw
+from ..rules.tags import JOB_ID_PROP
 from .actions import armature_using
-from .importer import JOB_ID_PROP, push_undo
+from .importer import push_undo
 from .runtime import runtime
 from .settings import get_preferences
 

@@ -30,7 +30,8 @@ The main thread only. No undo step (the landing pushes one for everything).
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable, Sequence, cast
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import bpy
 from mathutils import Matrix, Vector

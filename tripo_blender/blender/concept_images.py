@@ -23,15 +23,15 @@ Main thread only (``bpy.data``), called by :func:`.landing.import_job` from the 
 from __future__ import annotations
 
 import logging
-from typing import Mapping
+from collections.abc import Mapping
 
 import bpy
 
 from ..jobs import Job
 from ..jobs.kinds import KINDS, VIEW_OUTPUTS
 from ..jobs.verify import intent_time
-from .importer import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, ImportFailed, string_tag
-from ..rules.tags import created_tags, result_task_type
+from ..rules.tags import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, created_tags, result_task_type
+from .importer import ImportFailed, string_tag
 
 __all__ = ["VIEW_PROP", "land_images", "load_image", "tag_image", "images_of", "view_name"]
 

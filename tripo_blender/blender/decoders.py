@@ -31,9 +31,11 @@ import json
 import logging
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import bpy
 
@@ -174,7 +176,7 @@ def draco_loads() -> bool:
                 module = importlib.import_module(module_name)
             except ImportError:
                 continue
-            _draco = _library_loads(lambda: module.dll_path(*args), "Draco")
+            _draco = _library_loads(partial(module.dll_path, *args), "Draco")
             break
     return _draco
 

@@ -19,8 +19,9 @@ console uses too (:mod:`.generation`) and returns at once after handing the job 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import bpy
 

@@ -32,17 +32,17 @@ import bpy
 from ..jobs import Job, JobState
 from ..rules import generate as form
 from . import image_first, previews
+from .concept_images import VIEW_PROP
+from .decoders import compress_note, gltf_supports_meshopt
 from .generate_ops import TRIPO_OT_generate_form, form_request, form_values, offline_problems
 from .generate_props import FORM_ATTR, TripoGenerateForm
 from .generation import estimated_cost, request_problems
 from .image_route_ops import draw_image_route_buttons
-from .decoders import compress_note, gltf_supports_meshopt
 from .importer import string_tag
-from .concept_images import VIEW_PROP
-from .text_fit import Measure, draw_text, measure_for, middle
 from .preferences_ui import TRIPO_OT_check_key, balance_text
-from .usage_popup import TRIPO_OT_show_usage
 from .runtime import runtime
+from .text_fit import Measure, draw_text, measure_for, middle
+from .usage_popup import TRIPO_OT_show_usage
 
 __all__ = ["TRIPO_PT_generate", "CLASSES", "image_caption"]
 

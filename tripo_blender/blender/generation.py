@@ -22,14 +22,15 @@ Main thread only: preparing an image reads (and may write) Blender images.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..jobs import Job, JobSpec
 from ..rules import generate as form
 from ..rules.errors import UserError
-from .image_inputs import ImageSlot, concept_task, prepare_image
 from .decoders import blender_and_meshopt, gltf_supports_meshopt
+from .image_inputs import ImageSlot, concept_task, prepare_image
 from .runtime import runtime
 
 __all__ = ["GenerateRequest", "GenerationRefused", "Prepare", "request_problems", "estimated_cost", "panel_input",

@@ -29,29 +29,30 @@ button is greyed out with the reason (each attempt costs credits).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import bpy
 
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
-from ..jobs import Job, JobSpec, JobState, estimate_cost
 from ..client.models import VIEW_NAMES
 from ..client.payloads import view_prompts
+from ..jobs import Job, JobSpec, JobState, estimate_cost
 from ..jobs.kinds import EDIT_MULTIVIEW, IMAGE_TO_IMAGE
 from ..rules import generate as form
+from ..rules.tags import strip_duplicate_suffix
 from .concept_images import images_of
-from .importer import cursor_location, task_id_of
 from .generate_ops import form_of, form_values, poll_form
 from .generate_props import TripoGenerateForm
 from .generation import GenerateRequest, request_problems, submit
 from .image_inputs import ImageInputError, ImageSlot, prepare_image
 from .image_ops import TemplateOption, template_description
+from .importer import cursor_location, task_id_of
 from .job_list import window_manager
 from .runtime import UserError, runtime
 from .view_sets import EDITED, edit_name, set_of_job
-from ..rules.tags import strip_duplicate_suffix
 
 __all__ = ["offered", "active", "toggle_prop", "model_mode", "step_job", "step_problems", "step_cost",
            "step_button_text", "step_images", "model_problems", "model_request", "model_cost", "edit_problems",

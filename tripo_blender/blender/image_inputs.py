@@ -43,9 +43,9 @@ from ..client.image_size import side_problem
 from ..client.inputs import check_local_image, sniff_image_type
 from ..jobs.kinds import IMAGE_TO_IMAGE, TEXT_TO_IMAGE
 from ..rules.errors import UserError
-from .importer import TASK_TYPE_PROP, string_tag, task_id_of
+from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, TASK_TYPE_PROP, task_age_days
+from .importer import string_tag, task_id_of
 from .runtime import runtime
-from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 
 __all__ = ["ImageInputError", "ImageSlot", "named_slot", "prepare_image", "inputs_dir", "concept_task"]
 

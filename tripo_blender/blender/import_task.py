@@ -12,7 +12,8 @@ through :func:`follow_task`, so they make the same job.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import bpy
 

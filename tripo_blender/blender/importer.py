@@ -32,17 +32,18 @@ import logging
 import os
 import re
 import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import bpy
 from mathutils import Matrix
 
 from ..jobs.archive import MODEL_SUFFIXES, UnsafeArchiveError, model_in, refusal, unpack
 from ..rules.settings import ImportOptions
-from ..rules.tags import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP
+from ..rules.tags import TASK_ID_PROP
 from .decoders import Missing, missing_for
 
 log = logging.getLogger(__name__)
@@ -450,7 +451,7 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
                   location: Sequence[float] | None = None,
                   parent_collection: bpy.types.Collection | None = None,
                   collection: bpy.types.Collection | None = None,
-                  options: ImportOptions = ImportOptions(),
+                  options: ImportOptions = ImportOptions(),  # noqa: B008 - frozen dataclass: one shared default is safe
                   undo_message: str | None = "Import Tripo result") -> ImportResult:
     """Import a result file into ``collection``, else a new collection ``name``, and return what
     was created.

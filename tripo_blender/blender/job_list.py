@@ -64,21 +64,20 @@ from ..jobs import KINDS, RETIRED_KINDS, Job, JobState, whole_error
 from ..jobs.kinds import CHECK_RIGGABLE
 from ..jobs.progress import running_since, shown_progress
 from ..jobs.stand_in import STAND_IN_FORMAT, stand_in_cost, stand_in_spec
-from ..rules.generate import cost_phrase
-from . import previews
 from ..rules.account import OFFLINE_HINT, UserError, code_hint
-from . import file_manager
+from ..rules.generate import cost_phrase
+from ..rules.settings import Connection
+from . import file_manager, previews
 from .importer import can_import
 from .job_listing import JobListing
 from .landing_status import convert_offer, waiting_for_object_mode
-from ..rules.settings import Connection
-from .settings import snapshot
-from .windows import tag_redraw
 from .runtime import online_access, runtime
 from .selection import Selection, put_back
+from .settings import snapshot
 from .text_fit import Measure, draw_text, measure_for, middle
 from .uncertain_view import draw_search, is_unsure, send_again_warning, status_text
 from .waiting_line import Place, WaitingLine, summary_text
+from .windows import tag_redraw
 
 __all__ = [
     "RowStatus",

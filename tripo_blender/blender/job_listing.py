@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 from ..jobs import Job, JobState
 from .job_view import JobView, order_key

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import OrderedDict, deque
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from ..jobs import Event, FilesReady, Job, JobChanged, JobRemoved
 from ..jobs.kinds import THUMBNAIL_OUTPUT

@@ -50,9 +50,9 @@ Rules that hold for all of them, and why:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 import bpy
 
@@ -63,8 +63,17 @@ from ..rules.tags import PART_NAME_PROP, strip_duplicate_suffix
 from .batches import batch_collection, line_up, release
 from .concept_images import land_images
 from .depth_landing import land_depth_plane
+from .importer import (
+    ImportFailed,
+    ImportOptions,
+    ImportResult,
+    can_import,
+    cursor_location,
+    import_result,
+    push_undo,
+    task_id_of,
+)
 from .landing_status import convert_offer, missing_decoder_advice, waiting_for_object_mode
-from .importer import ImportFailed, ImportOptions, ImportResult, can_import, cursor_location, import_result, push_undo, task_id_of
 from .naming import character_of, name_result
 from .placement import PlacementRefused, place_like_source
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig

@@ -9,7 +9,7 @@ is loaded only when the first result lands, so that enabling the add-on stays ch
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 import bpy
 

@@ -17,7 +17,8 @@ transform a second time.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import bpy
 import numpy as np

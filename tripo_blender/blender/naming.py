@@ -18,13 +18,14 @@ are named after what they belong to. No side effects beyond renaming.
 from __future__ import annotations
 
 import re
-from typing import AbstractSet, Iterable
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 import bpy
 
-from .importer import string_tag
 from ..rules.result_names import followed_character, followed_result_name, result_name
 from ..rules.tags import strip_duplicate_suffix
+from .importer import string_tag
 
 __all__ = ["CHARACTER_PROP", "result_name", "character_of", "followed_character", "followed_result_name",
            "action_name", "name_result"]

@@ -17,7 +17,7 @@ itself when it does more work as part of the same user action).
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from collections.abc import Iterable
 
 import bpy
 from mathutils import Matrix

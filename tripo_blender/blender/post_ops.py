@@ -29,7 +29,8 @@ ActorCore spec (what v1.0 makes), else v2.5 (every rig type and spec).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import bpy
 
@@ -40,24 +41,44 @@ if TYPE_CHECKING:  # the stubs' literal sets of operator results and icons; abse
 from ..client import Animation, RigSpec, RigType, routes, versions
 from ..client.payloads import MAX_ANIMATIONS
 from ..jobs import Job, JobSpec, JobState, kind_of
-from ..jobs.kinds import (CHECK_RIGGABLE, COMPLETE, CONVERT, LOWPOLY, RETARGET, RIG, SEGMENT, SMART_SEGMENT, SMART_UV,
-                          TEXTURE)
+from ..jobs.kinds import (
+    CHECK_RIGGABLE,
+    COMPLETE,
+    CONVERT,
+    LOWPOLY,
+    RETARGET,
+    RIG,
+    SEGMENT,
+    SMART_SEGMENT,
+    SMART_UV,
+    TEXTURE,
+)
 from ..rules import generate as form
 from ..rules.account import UserError
 from ..rules.offers import needs_text, option_problem
+from ..rules.tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
+from .decoders import blender_and_meshopt, compress_note, gltf_supports_meshopt
 from .field_props import SKIP, choice_items, field_prop, option_value, options_of, version_prop
 from .image_inputs import named_slot, prepare_image
-from .decoders import blender_and_meshopt, compress_note, gltf_supports_meshopt
 from .importer import can_import, string_tag
 from .job_list import window_manager
-from .text_fit import dialog_measure, draw_text
 from .mesh_export import UV_MAX_TRIANGLES, triangle_count
-from .post_process import (Target, Unavailable, auto_rig_version, part_names, rig_check, rig_check_job, rig_v1_fits,
-                           target_of, unavailable, version_label)
+from .post_process import (
+    Target,
+    Unavailable,
+    auto_rig_version,
+    part_names,
+    rig_check,
+    rig_check_job,
+    rig_v1_fits,
+    target_of,
+    unavailable,
+    version_label,
+)
 from .rig_dialog import draw_greyed_confirm, draw_rig_button
 from .runtime import runtime
 from .sources import DEFAULT_PLACEMENT, Source, expiry_text, post_process_spec
-from ..rules.tags import RIG_FORMAT_PROP, RIG_TYPE_PROP
+from .text_fit import dialog_measure, draw_text
 
 __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
            "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_smart_segment", "TRIPO_OT_complete", "TRIPO_OT_smart_lowpoly",

@@ -37,14 +37,14 @@ import bpy
 from ..client import RigSpec, routes, versions
 from ..jobs import Job, JobState
 from ..jobs.kinds import CHECK_RIGGABLE, COMPLETE, RETARGET, SEGMENT, SOURCE_PARAM, by_task_type, kind_of
-from ..rules.errors import UserError
 from ..rules.account import ONLINE_ACCESS_OFF
-from .importer import TASK_TYPE_PROP, string_tag
+from ..rules.errors import UserError
+from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP, TASK_TYPE_PROP
+from .importer import string_tag
 from .runtime import online_access, runtime
 from .sources import Source, local_problem, source_of, tagged_ancestor, usable_source, uv_problem
 from .splat_landing import is_splat
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
-from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP
 
 __all__ = [
     "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable",

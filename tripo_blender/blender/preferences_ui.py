@@ -22,9 +22,9 @@ import bpy
 if TYPE_CHECKING:  # the stubs' literal set of operator results; absent from real bpy
     from bpy.stub_internal.rna_enums import OperatorReturnItems as OperatorReturn
 
-from . import job_list
 from ..client.models import format_credits
 from ..rules.account import OFFLINE_HINT, BalanceInfo, UserError
+from . import job_list
 from .runtime import online_access, runtime
 from .text_fit import draw_text, measure_for
 

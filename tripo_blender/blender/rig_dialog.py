@@ -20,7 +20,8 @@ dialog when Rig Anyway is ticked.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import bpy
 

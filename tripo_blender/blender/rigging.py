@@ -17,9 +17,9 @@ Main thread only; bpy only. Two entry points:
     user already has that model (rigged earlier), so the animations are moved to the user's
     armature and the copies are deleted. One action per animation, named after its preset
     (``preset:walk`` -> ``walk``; the landing passes the character: "Knight – walk", so actions
-    of several characters stay apart in the Action editor), each in its own NLA track, the first one active and the others
-    muted; the scene's frame range is left as the artist set it. A later retarget on the same armature *adds* actions ("walk"
-    again becomes "walk.001"): the user's actions are never replaced or deleted.
+    of several characters stay apart in the Action editor), each in its own NLA track, the first one active and
+    the others muted; the scene's frame range is left as the artist set it. A later retarget on the same armature
+    *adds* actions ("walk" again becomes "walk.001"): the user's actions are never replaced or deleted.
 
 Conventions shared by both (and why):
 
@@ -46,16 +46,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import bpy
 
+from ..rules.tags import JOB_ID_PROP, TASK_ID_PROP
 from . import actions as act
 from .batches import release
-from .importer import JOB_ID_PROP, TASK_ID_PROP, ImportResult, file_matrix, push_undo, set_file_matrix
-from .placement import delete_objects, parent_keep_world
+from .importer import ImportResult, file_matrix, push_undo, set_file_matrix
 from .naming import action_name
+from .placement import delete_objects, parent_keep_world
 
 log = logging.getLogger(__name__)
 
@@ -404,9 +406,9 @@ def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult | S
     animation (in request order): their animations land together, stacked like those of one file,
     and an animation whose own name matches no preset takes the preset of its place in that order.
     Returns the new actions in file order, the first one active. With ``character`` the actions
-    are named "<character> – walk" (:func:`.naming.action_name`), else after the presets alone. Raises :class:`RetargetFailed`
-    (with the imports left untouched in their collections, so nothing is lost) when the files hold
-    no skeletal animation or animate bones the armature does not have.
+    are named "<character> – walk" (:func:`.naming.action_name`), else after the presets alone. Raises
+    :class:`RetargetFailed` (with the imports left untouched in their collections, so nothing is lost) when the
+    files hold no skeletal animation or animate bones the armature does not have.
     """
     imports = [imported] if isinstance(imported, ImportResult) else list(imported)
     if target_armature.type != "ARMATURE":

@@ -48,24 +48,33 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import bpy
 
 from ..jobs import ACTIVE_STATES, Cache, InputFiles, Job, JobSpec, JobState, Journal, local_paths
 from ..jobs.model import thaw
+from ..rules.account import (
+    ONLINE_ACCESS_OFF,
+    BalanceChecker,
+    BalanceInfo,
+    UsageChecker,
+    UsageInfo,
+    UserError,
+    check_connection,
+    make_client,
+)
+from ..rules.settings import Connection, ImportOptions, PreferencesSnapshot
 from . import previews
-from ..rules.account import (ONLINE_ACCESS_OFF, BalanceChecker, BalanceInfo, UsageChecker, UsageInfo, UserError,
-                      check_connection, make_client)
 from .batches import BATCH_META, batch_of
 from .importer import ImportFailed, MissingDecoder, cursor_location
-from ..rules.settings import Connection, ImportOptions, PreferencesSnapshot
-from .settings import ADDON_PACKAGE, snapshot
-from .landing_status import missing_decoder_advice, waiting_for_object_mode
 from .job_view import JobView
+from .landing_status import missing_decoder_advice, waiting_for_object_mode
 from .selection import Keeper
+from .settings import ADDON_PACKAGE, snapshot
 from .windows import tag_redraw
 
 if TYPE_CHECKING:
@@ -589,12 +598,6 @@ class Runtime:
         """Ask for the recent usage on a background thread; the pump applies the answer (or the
         local reason nothing could be sent, at once)."""
         self._start_check(self._usage)
-
-    def wait_for_usage(self, timeout: float) -> UsageInfo:
-        """Scripts and tests: wait for a running usage request, then apply it like the pump would."""
-        self._usage.wait(timeout)
-        self.pump()
-        return self.usage()
 
     def _start_check(self, checker: BalanceChecker | UsageChecker) -> bool:
         """Start an account request on its thread; False (the reason recorded) when none can go out."""

@@ -17,8 +17,15 @@ from typing import Any
 import bpy
 
 from ..client.config import REGIONS
-from ..rules.settings import (ENV_API_BASE_URL, ENV_API_KEY, MAX_WORKERS, Connection, ImportOptions,
-                              PreferencesSnapshot, setting)
+from ..rules.settings import (
+    ENV_API_BASE_URL,
+    ENV_API_KEY,
+    MAX_WORKERS,
+    Connection,
+    ImportOptions,
+    PreferencesSnapshot,
+    setting,
+)
 
 __all__ = ["ADDON_PACKAGE", "get_preferences", "snapshot"]
 

@@ -35,8 +35,9 @@ Main thread only (reads ``bpy.data``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping, Sequence, Union
+from typing import Any
 
 import bpy
 
@@ -56,7 +57,7 @@ __all__ = ["Source", "SourceRef", "source_of", "tagged_ancestor", "usable_source
            "post_process_spec", "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
 
 #: An object of a Tripo result, or the id of a task of this API key.
-SourceRef = Union[bpy.types.Object, str]
+SourceRef = bpy.types.Object | str
 #: Smart UV: the one post-process with a documented triangle cap on its input.
 UV_KIND = SMART_UV.name
 

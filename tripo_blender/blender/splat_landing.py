@@ -29,8 +29,9 @@ import logging
 import math
 import time
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence, cast
+from typing import Any, cast
 
 import bpy
 

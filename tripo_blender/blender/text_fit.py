@@ -21,9 +21,10 @@ by OCR and fails on a cut word), not guessed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Iterator
+from typing import Any
 
 import blf
 
@@ -66,11 +67,11 @@ class Measure:
     def fits(self, text: str, icons: int = 0) -> bool:
         return self.width(text) <= self.room - icons * _ICON * self.scale
 
-    def less(self, pixels: float) -> "Measure":
+    def less(self, pixels: float) -> Measure:
         """The same measure for a line that gives ``pixels`` (at scale 1) to buttons beside it."""
         return Measure(max(40.0, self.room - pixels * self.scale), self.font_px, self.scale)
 
-    def boxed(self) -> "Measure":
+    def boxed(self) -> Measure:
         """The measure inside a ``layout.box()`` drawn where this one applies."""
         return self.less(_BOX)
 

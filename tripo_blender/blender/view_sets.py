@@ -28,17 +28,17 @@ Main thread only (``bpy.data``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import bpy
 
 from ..client.models import VIEW_NAMES
 from ..client.payloads import view_prompts
 from ..jobs import Job
+from ..rules.tags import JOB_ID_PROP, TASK_ID_PROP, strip_duplicate_suffix
 from .concept_images import VIEW_PROP, load_image, tag_image, view_name
-from .importer import JOB_ID_PROP, TASK_ID_PROP, ImportFailed, string_tag
-from ..rules.tags import strip_duplicate_suffix
+from .importer import ImportFailed, string_tag
 
 __all__ = ["EditedViews", "EDITED", "set_images", "set_of_job", "task_of_images", "edit_name", "land_edited_views"]
 

@@ -14,8 +14,8 @@ are kept by the panel's listing (:attr:`.job_listing.JobListing.counts`), not co
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 from ..jobs import Job, JobState
 from ..jobs.model import ACTIVE_STATES

@@ -9,7 +9,8 @@ preferences editor (the balance).
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import bpy
 

@@ -39,8 +39,14 @@ from typing import TYPE_CHECKING, Any
 from . import download, payloads, routes
 from .config import GLOBAL_BASE_URL, get_logger, resolve_api_key, resolve_base_url
 from .enums import Animation, ModelStyle, PostStyle, RigSpec, RigType, TaskStatus
-from .errors import (INVALID_PARAMETER_CODE, DownloadError, TaskWaitCancelled, TaskWaitTimeout, TripoAPIError,
-                     TripoRequestError)
+from .errors import (
+    INVALID_PARAMETER_CODE,
+    DownloadError,
+    TaskWaitCancelled,
+    TaskWaitTimeout,
+    TripoAPIError,
+    TripoRequestError,
+)
 from .inputs import MULTIPART_MAX_BYTES, PLACEHOLDER_TOKEN, InputRef, classify_upload, upload_filename
 from .models import VIEW_NAMES, Balance, BatchTaskResult, PresignedUpload, Task, TaskOutput, TaskUsageItem
 from .payloads import Request

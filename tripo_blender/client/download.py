@@ -28,7 +28,7 @@ import posixpath
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .config import get_logger
@@ -55,7 +55,7 @@ __all__ = [
 
 log = get_logger()
 
-ProgressCallback = Callable[[int, Optional[int]], None]
+ProgressCallback = Callable[[int, int | None], None]
 CHUNK_SIZE = 1024 * 1024  # fewer Python round trips per MiB; still a flat memory profile
 # Start the kernel's write-back every this many bytes, so the final fsync only waits for the tail:
 # with one fsync at the end, waiting for it was half the wall time of a 100 MiB download (bench/).

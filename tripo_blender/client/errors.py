@@ -22,7 +22,8 @@ SDK 1.0.0 calls it ``TripoPollTimeoutError``; that name is an alias here.
 Invalid arguments raise ``ValueError``/``FileNotFoundError`` before anything is sent.
 
 Every message goes through :func:`.config.redact`, so the API key cannot appear in ``str(error)``.
-Unlike SDK 0.3.0, a structured API error is never flattened into a text-only request error (docs/sdk-surface.md#known-faults, 1).
+Unlike SDK 0.3.0, a structured API error is never flattened into a text-only request error
+(docs/sdk-surface.md#known-faults, 1).
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ class TripoRequestError(TripoError):
     ``status_code`` is the HTTP status, or 0 when no response arrived (connection refused, timeout,
     dropped connection); ``cause`` then says which (:data:`CAUSES`: ``"connect"``, ``"tls"``,
     ``"timeout"``, ``"broken"``; None for an HTTP answer or a local problem), so a caller can tell
-    an artist "no connection" without reading the message. ``may_have_reached_server`` is True whenever the request may have been
-    received and processed: a read timeout or a connection dropped after sending, or a garbled
+    an artist "no connection" without reading the message. ``may_have_reached_server`` is True whenever the
+    request may have been received and processed: a read timeout or a connection dropped after sending, or a garbled
     answer. For ``POST /task`` that means a task may exist and be billed; the client never resends
     in that case, and callers should look the task up instead of blindly creating another.
     """

@@ -4,8 +4,8 @@ apiv3 takes every input as one string (docs/apiv3.md#inputs): an ``http(s)`` URL
 token from ``/v3/files``, or the id of an earlier task whose output is reused. A local file is
 uploaded first and its token sent instead; the body never carries a local path. SDK 0.3.0 probed
 paths with ``os.path.exists`` to guess, labelled every image ``jpg`` and could leak a path into a
-request (docs/sdk-surface.md#known-faults, 10 and 12); SDK 1.0.0 passes any unknown string through as a token. Here the rules are
-explicit and every local file is checked *before* anything is sent:
+request (docs/sdk-surface.md#known-faults, 10 and 12); SDK 1.0.0 passes any unknown string through as a token.
+Here the rules are explicit and every local file is checked *before* anything is sent:
 
 * ``http://``/``https://`` strings are URLs (with a host). Any other ``scheme://`` is refused, as
   is a ``data:`` URL (apiv3 rejects base64 input).

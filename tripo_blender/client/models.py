@@ -1,5 +1,5 @@
-"""Data models ``Task``, ``TaskOutput``, ``Balance`` (SDK 0.3.0's, docs/sdk-surface.md#data-models) and apiv3's ``BatchTaskResult``,
-``TaskUsageItem`` and ``PresignedUpload``, with *tolerant* parsing.
+"""Data models ``Task``, ``TaskOutput``, ``Balance`` (SDK 0.3.0's, docs/sdk-surface.md#data-models) and apiv3's
+``BatchTaskResult``, ``TaskUsageItem`` and ``PresignedUpload``, with *tolerant* parsing.
 
 Why tolerant: the server adds output keys and statuses over time, and apiv3 renamed fields
 (``created_at`` instead of ``create_time``, ``credits_consumed``, ``error_message``, ``*_url``
@@ -29,8 +29,9 @@ reads the two once (:meth:`TaskOutput.from_dict`) and everything else asks ``mod
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .config import get_logger
 from .enums import RigType, TaskStatus

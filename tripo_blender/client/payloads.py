@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 from .enums import Animation
 from .errors import TripoValidationError
@@ -293,4 +293,4 @@ def animation_name(value: Any) -> str:
 
 
 # Public alias used in type hints of the client: what ``retarget_animation`` accepts.
-AnimationArg = Union[Animation, str, Sequence[Union[Animation, str]]]
+AnimationArg = Animation | str | Sequence[Animation | str]

@@ -2,8 +2,8 @@
 
 Why not a fixed interval or SDK 0.3.0's schedule: the SDK slept ``max(2, 0.5 * ETA)`` (one long
 sleep for a long ETA) or *doubled without a cap* when there was no ETA (2, 4, … 64 s), and it only
-checked the timeout before each poll, overshooting by a whole sleep (docs/sdk-surface.md#known-faults, 3). Users then see a
-finished model minutes late.
+checked the timeout before each poll, overshooting by a whole sleep (docs/sdk-surface.md#known-faults, 3).
+Users then see a finished model minutes late.
 
 The rules (all numbers are fields of :class:`PollSchedule`):
 

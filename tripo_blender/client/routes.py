@@ -8,8 +8,8 @@ who said what), what it adds to the price, and its label and tooltip. The client
 the one validation every job goes through (:func:`check`), the generate form's rules, the
 right-click dialogs' properties and the pricing all read these records.
 
-Sources (docs/apiv3.md#routes, #model-versions, #prices; docs/sources.md): Tripo's Python SDK 1.0.0 (the bodies we send equal its
-bodies), its JavaScript, Go and Rust SDKs, ComfyUI's Tripo nodes and Tripo's API docs. Where they
+Sources (docs/apiv3.md#routes, #model-versions, #prices; docs/sources.md): Tripo's Python SDK 1.0.0 (the bodies
+we send equal its bodies), its JavaScript, Go and Rust SDKs, ComfyUI's Tripo nodes and Tripo's API docs. Where they
 disagree, the reading taken is the one below, and the dispute is in the field:
 
 * P series: P1 refuses ``quad``, ``smart_low_poly``, ``generate_parts`` and ``geometry_quality``

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import html.entities
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 __all__ = ["forms", "anchored", "prefix_positions", "key_pattern", "BARE_SECRET_MIN", "MAX_LEADING_ZEROS"]
 

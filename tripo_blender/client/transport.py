@@ -4,8 +4,9 @@ Rules, and why:
 
 * **One session, shared by all threads.** Connection reuse matters for polling. The session is
   used read-only after construction: the API key is *not* put into ``session.headers`` (that is how
-  SDK 0.3.0 leaked it to the CDN, docs/sdk-surface.md#known-faults 7) but attached per API request through :class:`BearerAuth`;
-  downloads use :class:`NoAuth`, which strips any ``Authorization`` header a caller-supplied session
+  SDK 0.3.0 leaked it to the CDN, docs/sdk-surface.md#known-faults 7) but attached per API request through
+  :class:`BearerAuth`; downloads use :class:`NoAuth`, which strips any ``Authorization`` header a caller-supplied
+  session
   or ``~/.netrc`` would add. Sessions we create also refuse cookies, so no shared mutable cookie
   jar exists.
 * **Every call has (connect, read) timeouts.** The read timeout bounds each socket read, not the
@@ -38,8 +39,8 @@ Rules, and why:
 * The sleep function is injectable so tests can record back-off delays instead of waiting.
 * ``requests`` (and urllib3, and the standard library's HTTP modules) are imported when a transport
   opens its session or handles an answer, not with this module: the add-on imports the client
-  when Blender enables it, and ``requests`` was 58 ms of a 137 ms enable. Any callable is a requests auth, so :class:`BearerAuth` and
-  :class:`NoAuth` need no import at class definition.
+  when Blender enables it, and ``requests`` was 58 ms of a 137 ms enable. Any callable is a requests auth, so
+  :class:`BearerAuth` and :class:`NoAuth` need no import at class definition.
 """
 
 from __future__ import annotations

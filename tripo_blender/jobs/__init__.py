@@ -40,7 +40,18 @@ from .cache import Cache, CacheEntry, InputFiles, local_paths
 from .events import Event, FilesReady, JobChanged, JobRemoved
 from .journal import Journal, JournalError, whole_error
 from .kinds import FOLLOW_KIND, KINDS, RETIRED_KINDS, Kind, Landing, estimate_cost, kind_of
-from .model import ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, TRANSITIONS, Job, JobError, JobSpec, JobState, TimelineEntry, format_timeline
+from .model import (
+    ACTIVE_STATES,
+    CANCELLABLE_STATES,
+    TERMINAL_STATES,
+    TRANSITIONS,
+    Job,
+    JobError,
+    JobSpec,
+    JobState,
+    TimelineEntry,
+    format_timeline,
+)
 
 if TYPE_CHECKING:
     from .runner import JobBusyError, OfflineError, Runner

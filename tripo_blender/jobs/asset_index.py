@@ -42,16 +42,34 @@ import os
 import random
 import re
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..client.inputs import is_uuid
 from ..client.payloads import SEED_MAX
 from .journal import atomic_write_text
-from .kinds import (COMPLETE, CONVERT, FOLLOW_KIND, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, KINDS, LOWPOLY, MULTIVIEW_TO_MODEL,
-                    RETARGET, RIG, SEGMENT, SMART_UV, SOURCE_PARAM, TEXT_TO_MODEL, TEXTURE, Landing, by_task_type)
+from .kinds import (
+    COMPLETE,
+    CONVERT,
+    FOLLOW_KIND,
+    IMAGE_TO_MODEL,
+    IMAGE_TO_SPLAT,
+    KINDS,
+    LOWPOLY,
+    MULTIVIEW_TO_MODEL,
+    RETARGET,
+    RIG,
+    SEGMENT,
+    SMART_UV,
+    SOURCE_PARAM,
+    TEXT_TO_MODEL,
+    TEXTURE,
+    Landing,
+    by_task_type,
+)
 from .model import TASK_RETENTION_DAYS, Job, JobSpec, thaw
 from .redaction import scrub
 from .verify import intent_time

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
-from typing import Any, Callable, Container
+from typing import Any
 
 from .events import Event, EventQueue, JobChanged
 from .journal import Journal, JournalError

@@ -14,9 +14,10 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any
 
 __all__ = ["Cache", "CacheEntry", "InputFiles", "local_paths"]
 

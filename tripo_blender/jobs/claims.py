@@ -22,8 +22,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 __all__ = ["ClaimedTasks", "CLAIMS_FILE"]
 

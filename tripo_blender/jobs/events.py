@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Union
 
 from .model import Job
 
@@ -49,7 +49,7 @@ class JobRemoved:
     job_id: str
 
 
-Event = Union[JobChanged, FilesReady, JobRemoved]
+Event = JobChanged | FilesReady | JobRemoved
 
 
 class EventQueue:

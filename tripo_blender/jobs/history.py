@@ -28,8 +28,9 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..client.payloads import is_task_id
 from .journal import Journal

@@ -12,9 +12,10 @@ record (plus a dialog or console function to start it).
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from ..client import routes
 from ..client.schema import Route

@@ -23,9 +23,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Callable
 
 __all__ = ["PREPARING_NOTE", "ExportNotWritten", "ExportWrites", "EXPORT_WRITES"]
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..client.models import TaskOutput
 from .kinds import FOLLOW_KIND, KINDS, MODEL_OUTPUTS, RETIRED_KINDS, THUMBNAIL_OUTPUT

@@ -15,7 +15,7 @@ is added where the row is drawn (:func:`..rules.account.code_hint`).
 from __future__ import annotations
 
 from ..client import TripoAPIError, TripoRequestError
-from ..client.errors import AUTH_FAILED_CODES, RATE_LIMIT_CODES
+from ..client.errors import RATE_LIMIT_CODES
 from .model import JobError
 
 __all__ = ["NO_CONNECTION", "KEY_REFUSED", "NO_CREDITS", "TRIPO_BUSY", "SERVER_TROUBLE", "plain_words", "job_error"]

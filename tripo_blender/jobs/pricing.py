@@ -15,7 +15,8 @@ the option's own field (:mod:`..client.routes`), read here by :func:`surcharge`.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from ..client import payloads, routes, versions
 from ..client.schema import Route, build

@@ -26,11 +26,13 @@ import os
 import threading
 import time
 import uuid
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..client import TripoClient, routes
 from ..client.inputs import PLACEHOLDER_TOKEN
 from ..client.payloads import is_task_id, validate_task_id
+from . import task_ids, verify
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import Event, EventQueue, FilesReady, JobRemoved
@@ -38,11 +40,18 @@ from .history import JobArchive, compact
 from .journal import Journal
 from .kinds import FOLLOW_KIND, SOURCE_PARAM, estimate_cost
 from .mesh_upload import kept_upload, plan_of
-from .model import (ACTIVE_STATES, CANCELLABLE_STATES, TERMINAL_STATES, Job, JobError, JobSpec, JobState, TimelineEntry,
-                    thaw)
+from .model import (
+    ACTIVE_STATES,
+    CANCELLABLE_STATES,
+    Job,
+    JobError,
+    JobSpec,
+    JobState,
+    TimelineEntry,
+    thaw,
+)
 from .scheduler import RETIRE, Scheduler, Ticket
 from .watcher import TaskWatcher
-from . import task_ids, verify
 from .worker import SENDING, VERIFY_NOTE, Execution, WorkerSettings
 
 __all__ = ["Runner", "OfflineError", "JobBusyError"]

@@ -17,7 +17,8 @@ after a restart (the journal keeps specs). Bpy-free; the button is ``blender/con
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .kinds import CONVERT, SOURCE_PARAM, estimate_cost
 from .model import Job, JobSpec, JobState, freeze, thaw

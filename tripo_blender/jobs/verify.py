@@ -51,8 +51,9 @@ that, and short enough that an artist waiting to send again is not kept long.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..client import Task, TripoAPIError
 from ..client.models import TaskUsageItem

@@ -151,7 +151,6 @@ class TaskWatcher:
         #: (None before any): moves a task's ``created_at`` to this machine's clock (jobs.progress)
         self.server_clock_offset: float | None = None
         self.rounds = 0  # task-list requests sent (for tests and benchmarks)
-        self.restarts = 0  # times the loop was restarted after an unexpected exception
 
     # -- worker side -------------------------------------------------------------------------
     def wait(self, task_id: str, *, interrupt: Signal, polling_interval: float,
@@ -266,7 +265,6 @@ class TaskWatcher:
                 self._loop()
                 return
             except Exception:  # noqa: BLE001 - the supervisor: whatever it was, polling goes on
-                self.restarts += 1
                 if self.rounds > rounds + 1:  # it ran a while since the last restart
                     pause = RESTART_PAUSE
                 log.exception("The task poller failed; restarting it in %.0f s", pause)

@@ -32,29 +32,39 @@ import json
 import logging
 import time
 import zipfile
-from pathlib import Path
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Collection, Mapping
+from pathlib import Path
+from typing import Any
 
-from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError
-from ..client import payloads
+from ..client import Task, TaskStatus, TaskWaitCancelled, TripoAPIError, TripoClient, TripoRequestError, payloads
 from ..client.errors import RATE_LIMIT_CODES
 from ..client.transport import SendGuard, guarded
+from . import verify
 from .archive import UnsafeArchiveError, model_in, refusal, unpack
 from .book import JobBook, RunHandle, Stopped
 from .cache import Cache
 from .events import FilesReady
 from .journal import JournalError
 from .kinds import FOLLOW_KIND, KINDS, SOURCE_PARAM, SPLAT_OUTPUT
+from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
+from .model import (
+    TASK_CREATED_KEY,
+    TASK_RETENTION_DAYS,
+    TASK_UNKNOWN_CODE,
+    Job,
+    JobError,
+    JobState,
+    followed_input,
+    freeze,
+    select_outputs,
+    thaw,
+)
 from .plain_errors import job_error
 from .progress import task_start
-from .mesh_upload import RENEW_NOTE, MeshSourceStep, discard_export, forget_reused, kept_upload, plan_of, refused_reuse
-from .model import (TASK_CREATED_KEY, TASK_RETENTION_DAYS, TASK_UNKNOWN_CODE, Job, JobError, JobState, followed_input, freeze,
-                    select_outputs, thaw)
 from .scheduler import Scheduler, Ticket
 from .splats import ready_splats
 from .task_ids import is_task_id, refuse
-from . import verify
 from .watcher import TaskWatcher
 
 __all__ = ["WorkerSettings", "Execution", "CONNECTION_NOTE", "SLOT_NOTE", "SENDING", "VERIFY_NOTE", "FOUND_NOTE"]
@@ -356,8 +366,8 @@ class Execution:
                 self._renew_source(job, exc)
             elif exc.code == TASK_UNKNOWN_CODE and _is_post_process(job.kind) and plan_of(job.spec) is None:
                 self._settle(JobState.FAILED, "", exc, error=JobError(
-                    f"Tripo no longer knows the source task: tasks are kept about {TASK_RETENTION_DAYS} days, so this "
-                    "result can no longer be processed on Tripo's side.", exc.code,
+                    f"Tripo no longer knows the source task: tasks are kept about {TASK_RETENTION_DAYS} days, "
+                    "so this result can no longer be processed on Tripo's side.", exc.code,
                     "Nothing was charged. Run it again on the model in the scene: its mesh is uploaded instead.",
                     exc.trace_id))
             else:
@@ -542,7 +552,8 @@ class Execution:
                     log.warning("Job %s: no usable answer about task %s for %.0f s; giving up", self.job_id, task_id, silent)
                     error = _error_from(exc)
                     self._update(JobState.FAILED, note=STALLED_NOTE, error=JobError(
-                        f"Tripo gave no usable answer about this task for {silent / 60:.0f} minutes ({error.message}).",
+                        f"Tripo gave no usable answer about this task for {silent / 60:.0f} minutes "
+                        f"({error.message}).",
                         error.code, "The task id is kept: Retry follows the same task again, without a new charge.",
                         error.trace_id))
                     self.scheduler.leave_flight(self.ticket)

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from ..client import Balance, TripoAPIError, TripoRequestError
-from ..client.models import TaskUsageItem
 from ..client.config import migrate_base_url, redact, resolve_base_url, validate_api_key
 from ..client.errors import AUTH_FAILED_CODES
+from ..client.models import TaskUsageItem
 from ..jobs.plain_errors import plain_words
 from .errors import UserError
 from .settings import ENV_API_KEY, Connection

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import ntpath
 import os
-from typing import Any, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from ..client import routes, versions
 from ..client.schema import Field, Version

@@ -32,9 +32,10 @@ The routes (:class:`Route`), first match wins:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Literal, Mapping, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 from ..client import routes
 from ..client.models import TaskOutput
@@ -45,8 +46,19 @@ from ..jobs.mesh_upload import SOURCE_UID_META
 from ..jobs.stand_in import stand_in_for
 from ..jobs.verify import intent_time
 from .result_names import followed_character, result_name
-from .tags import (JOB_ID_PROP, RIG_FORMAT_PROP, RIG_TASK_TYPE, TASK_ID_PROP, TASK_TYPE_PROP, created_tags,
-                   followed_tags, generation_tags, has_parts, result_task_type, rig_tags)
+from .tags import (
+    JOB_ID_PROP,
+    RIG_FORMAT_PROP,
+    RIG_TASK_TYPE,
+    TASK_ID_PROP,
+    TASK_TYPE_PROP,
+    created_tags,
+    followed_tags,
+    generation_tags,
+    has_parts,
+    result_task_type,
+    rig_tags,
+)
 
 __all__ = ["Route", "SourcePlan", "LandingPlan", "plan_landing", "arrival_of", "model_file", "model_files",
            "location_of", "result_tags", "batch_of", "BATCH_META", "LOCAL_SOURCE", "PlacementMode",

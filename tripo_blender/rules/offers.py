@@ -10,7 +10,8 @@ bpy-free, so it is tested in the client step.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..client.inputs import PLACEHOLDER_TOKEN
 from ..client.schema import Field, Route, build

@@ -7,7 +7,8 @@ scene — the character a source object carries, renaming the objects — stays 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..jobs.kinds import FOLLOW_KIND, KINDS, RETIRED_KINDS, by_task_type
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..jobs.kinds import FOLLOW_KIND, GENERATED_TYPES, KINDS, PARTS_KINDS, RIG
 from ..jobs.model import TASK_CREATED_KEY, TASK_RETENTION_DAYS

@@ -1,7 +1,6 @@
 import os
 
 import bpy
-
 from bl_ext.user_default import tripo_blender as tripo
 
 for job in tripo.batch(["a red fox", "a grey fox", "an arctic fox"], parallel=3):

@@ -2,9 +2,9 @@
 
 Usage: ``python run_as_blender.py REPO_MODULE REPO_DIR SCRIPT``. Does what a user's Blender has
 already done before their script runs: the extension sits in a user repository (module name
-``REPO_MODULE``, a new one or Blender's own ``user_default``; folder ``REPO_DIR``) and is enabled, and online access is allowed. Then SCRIPT
-runs as ``__main__``, exactly like ``--python``. ``BLENDER_USER_RESOURCES`` (set by the caller)
-keeps the run away from the real user's Blender folders.
+``REPO_MODULE``, a new one or Blender's own ``user_default``; folder ``REPO_DIR``) and is enabled, and
+online access is allowed. Then SCRIPT runs as ``__main__``, exactly like ``--python``.
+``BLENDER_USER_RESOURCES`` (set by the caller) keeps the run away from the real user's Blender folders.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 import runpy
 import sys
 
-import bpy  # noqa: F401 - first: starts Blender and puts addon_utils on sys.path
+import bpy  # first: starts Blender and puts addon_utils on sys.path
 
-import addon_utils  # noqa: E402
+# isort: split
+import addon_utils
 
 
 def reraise(exc: BaseException) -> None:

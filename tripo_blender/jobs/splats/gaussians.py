@@ -34,8 +34,8 @@ import math
 import struct
 import sys
 from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 __all__ = ["Splat", "SplatError", "SH_C0", "MAX_SH_REST", "floats", "zeros", "interleave", "mapped",
            "lookup", "exp_all", "sigmoid_all", "base_colors", "unit_wxyz", "CHUNK"]

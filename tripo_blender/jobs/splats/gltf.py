@@ -20,7 +20,8 @@ import logging
 import struct
 import sys
 from array import array
-from typing import Any, BinaryIO, Callable
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from .gaussians import MAX_SH_REST, Splat, SplatError, exp_all, floats, interleave, mapped, unit_wxyz
 

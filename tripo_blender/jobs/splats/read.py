@@ -18,7 +18,8 @@ import os
 import struct
 import time
 import zlib
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from .gaussians import Splat, SplatError
 from .gltf import GLB_MAGIC, is_splat_gltf, read_gltf

@@ -18,7 +18,6 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from typing import Union
 
 from .gaussians import Splat, SplatError
 from .read import read_splat
@@ -46,7 +45,7 @@ class ReadySplats:
     def __init__(self, budget: int = BUDGET) -> None:
         self.budget = budget
         self._lock = threading.Lock()
-        self._kept: OrderedDict[_Key, Union[Splat, SplatError]] = OrderedDict()
+        self._kept: OrderedDict[_Key, Splat | SplatError] = OrderedDict()
 
     def prepare(self, path: str | os.PathLike[str]) -> Splat | SplatError:
         """Read ``path`` now (a worker thread) and keep the result for :meth:`take`."""

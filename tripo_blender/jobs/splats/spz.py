@@ -25,7 +25,8 @@ import struct
 import sys
 import zlib
 from array import array
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from .gaussians import CHUNK, MAX_SH_REST, SH_C0, Splat, SplatError, floats, interleave, lookup, unit_wxyz
 
