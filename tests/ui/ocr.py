@@ -58,13 +58,14 @@ def normalise(text: str) -> str:
 
 def cuts_in(lines: Iterable[str], image: str, intended: Sequence[str] = ()) -> list[Cut]:
     """The cut words in OCR'd ``lines`` of ``image``; ``intended``: texts drawn with a real "…"."""
-    allowed = {normalise(text).rstrip("…").split()[-1] for text in intended if normalise(text).endswith("…")
-               and normalise(text).rstrip("…").split()}
+    allowed = {normalise(text).rstrip("…").split()[-1].casefold() for text in intended
+               if normalise(text).endswith("…") and normalise(text).rstrip("…").split()}
     found: list[Cut] = []
     for line in lines:
         for match in CUT_RE.finditer(line):
             cut = Cut(image, line.strip(), match.group(1))
-            if match.group(1) not in allowed and cut not in found:  # both page modes may read the same line
+            # Tesseract may read an item's case wrong ("smart uv..." for "Smart UV…"): compared caseless
+            if match.group(1).casefold() not in allowed and cut not in found:  # both page modes may read the same line
                 found.append(cut)
     return found
 

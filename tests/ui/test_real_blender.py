@@ -47,9 +47,11 @@ def tasks_of_type(emulator: Emulator, task_type: str) -> list[str]:
 #: The apiv3 route of each task type the visit creates.
 ROUTES = {"text_to_model": "/v3/generation/text-to-model", "animate_prerigcheck": "/v3/animations/rig-check",
           "animate_rig": "/v3/animations/rig", "animate_retarget": "/v3/animations/retarget",
-          "texture_model": "/v3/models/texture", "text_to_image": "/v3/generation/text-to-image"}
+          "texture_model": "/v3/models/texture", "text_to_image": "/v3/generation/text-to-image",
+          "generate_multiview_image": "/v3/generation/image-to-multiview",
+          "edit_multiview_image": "/v3/generation/edit-multiview"}
 #: Creation requests the visit makes, per task type: texture twice (the generated model, then a
-#: plain Blender mesh), everything else once.
+#: plain Blender mesh), everything else once (the four views and their edit included).
 SENT = {**{task_type: 1 for task_type in ROUTES}, "texture_model": 2}
 
 
@@ -264,7 +266,8 @@ def test_a_plain_blender_mesh_is_right_clicked_and_textured_through_the_timers(v
     textured = visit.result.get("plain_textured")
     assert textured, steps_of(visit) + "\n" + "\n".join(visit.result.get("jobs", []))
     assert visit.result["plain_texture"] == ["FINISHED"]
-    [upload] = ui_emulator.requests_to("POST", "/v3/files")
+    # the mesh is the visit's one GLB upload (Multiview mode uploads the concept image as well)
+    [upload] = [r for r in ui_emulator.requests_to("POST", "/v3/files") if r.files["file"].data[:4] == b"glTF"]
     token = posts_of_type(ui_emulator, "texture_model")[1]["input"]
     assert str(token).startswith("file_") and upload.files["file"]
     assert textured["task_id"] == tasks_of_type(ui_emulator, "texture_model")[1]

@@ -113,6 +113,20 @@ def joined(lines: list[str]) -> str:
     return " ".join(" ".join(lines).split())
 
 
+@pytest.mark.parametrize("key", ["context_menu", "plain_context_menu"])
+def test_the_context_menu_shows_the_whole_tripo_submenu(key: str, visit: Visit,
+                                                        ocr_lines: dict[str, list[str]]) -> None:
+    """context_menu.png and plain_context_menu.png show every item the Tripo submenu drew, the last
+    ones (Smart Segment, Smart Low Poly, Smart UV) too: the submenu opens from the bottom of a
+    long menu and could run out of what is read, and then a clean cut check would mean nothing.
+    The items' "…" is left out: Tesseract reads it as "...", ".." or nothing."""
+    texts = [item["text"].rstrip("…") for item in (visit.result.get(key) or {}).get("items", [])]
+    assert "Smart Segment" in texts, f"the {key} step recorded no Tripo submenu: {texts}"
+    text = joined(ocr_lines[SCREENSHOTS[f"{key}_screenshot"]])
+    missing = [item for item in texts if item not in text]
+    assert not missing, f"not read in {OUT_DIR / SCREENSHOTS[f'{key}_screenshot']}: {missing}; read: {text}"
+
+
 def test_offline_generate_is_greyed_with_the_reason_in_full(visit: Visit, ocr_lines: dict[str, list[str]]) -> None:
     offline: dict[str, Any] = visit.result.get("offline") or {}
     assert offline.get("online_access") is False, offline

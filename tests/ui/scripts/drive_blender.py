@@ -255,6 +255,16 @@ def around(x: int, y: int, width: int = 900, height: int = 700) -> list[int]:
     return [left, upper, min(width, window.width - left), min(height, window.height - upper)]
 
 
+def column(x: int, width: int = 900) -> list[int]:
+    """A box of the screen ``width`` wide around Blender's window point ``x``, the window's full
+    height: where a menu opened at the mouse and its submenus are, however far down they reach
+    (a long menu's last item opens its submenu near the window's bottom, and Blender moves a menu
+    up when it would not fit), so none of their items falls outside the box that is read."""
+    window = bpy.context.window_manager.windows[0]
+    left = max(0, x - width // 2)
+    return [left, 0, min(width, window.width - left), window.height]
+
+
 def region_box(area_type: str, region_type: str = 'WINDOW') -> tuple[int, int, int, int]:
     """(x, y from the top, width, height) of a region on the X screen: where to crop a screenshot.
 
@@ -336,7 +346,9 @@ def context_menu(root: Any = None, key: str = "context_menu") -> Iterator[float]
     select_only(root)
     menus.update(object_context=0, tripo=0, tripo_items=None)
     region = main_region()
-    where = {"x": region.x + region.width // 3, "y": region.y + region.height * 2 // 3}
+    # Near the top of the view: the menu opens downward from the mouse and the Tripo submenu, its
+    # last item, from its bottom; clicked lower, the submenu reaches into the timeline.
+    where = {"x": region.x + region.width // 3, "y": region.y + region.height * 5 // 6}
     bpy.context.window_manager.windows[0].event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
     yield TICK
     press('RIGHTMOUSE', **where)
@@ -348,7 +360,7 @@ def context_menu(root: Any = None, key: str = "context_menu") -> Iterator[float]
     yield from wait_for("the Tripo submenu", lambda: menus["tripo"] > 0, MENU_TIMEOUT)
     yield TICK  # the drawn frame reaches the screen
     yield TICK
-    screenshot(f"{key}_screenshot", [around(where["x"], where["y"])])
+    screenshot(f"{key}_screenshot", [column(where["x"])])
     press('ESC')  # closes the submenu
     yield TICK
     press('ESC')  # closes the context menu
