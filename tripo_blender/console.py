@@ -77,7 +77,8 @@ from .blender.runtime import ACTIVE_INTERVAL, runtime
 from .blender.image_route_ops import depth_name, splat_name
 from .blender.view_sets import edit_name, set_images, task_of_images
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
-from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
+from .blender.post_specs import post_process_spec
+from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, source_of, usable_source
 from .client import TripoAPIError, TripoClient, TripoError, payloads, routes
 from .client.inputs import is_file_token, is_uuid
 from .jobs import KINDS, RETIRED_KINDS, JobError, JobSpec, JobState

@@ -42,7 +42,7 @@ from ..rules.account import ONLINE_ACCESS_OFF
 from .importer import TASK_TYPE_PROP, string_tag
 from .runtime import online_access, runtime
 from .sources import Source, local_problem, source_of, tagged_ancestor, usable_source, uv_problem
-from .splat_landing import is_splat
+from .splat_tag import is_splat
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
 from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP
 
