@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..jobs import Job, JobSpec
 from ..jobs.kinds import SOURCE_PARAM
-from ..jobs.mesh_upload import PLAN_KEY
+from ..jobs.upload_keys import PLAN_KEY
 from ..rules.landing_plan import DEFAULT_PLACEMENT, PLACEMENT_MODES
 from .mesh_export import ExportFailed, export_meshes
 from .sources import Source, local_problem

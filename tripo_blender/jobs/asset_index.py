@@ -52,9 +52,8 @@ from ..client.payloads import SEED_MAX
 from .journal import atomic_write_text
 from .kinds import (COMPLETE, CONVERT, FOLLOW_KIND, IMAGE_TO_MODEL, IMAGE_TO_SPLAT, KINDS, LOWPOLY, MULTIVIEW_TO_MODEL,
                     RETARGET, RIG, SEGMENT, SMART_UV, SOURCE_PARAM, TEXT_TO_MODEL, TEXTURE, Landing, by_task_type)
-from .model import TASK_RETENTION_DAYS, Job, JobSpec, thaw
+from .model import TASK_RETENTION_DAYS, Job, JobSpec, intent_time, thaw
 from .redaction import scrub
-from .verify import intent_time
 
 __all__ = [
     "FORMAT", "INDEX_FILE", "RECORD_SUFFIX", "BLEND_SUFFIX", "CATALOG_FILE", "CATALOG_ROOT", "REQUEST_PROP",
