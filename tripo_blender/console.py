@@ -74,8 +74,9 @@ from .blender.image_route_ops import depth_name, splat_name
 from .blender.import_task import follow_task
 from .blender.importer import cursor_location
 from .blender.post_process import rig_check
+from .blender.post_specs import post_process_spec
 from .blender.runtime import ACTIVE_INTERVAL, runtime
-from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, post_process_spec, source_of, usable_source
+from .blender.sources import DEFAULT_PLACEMENT, Source, SourceRef, source_of, usable_source
 from .blender.uncertain_view import is_unsure, searching, send_again_warning, status_text
 from .blender.view_sets import edit_name, set_images, task_of_images
 from .client import TripoAPIError, TripoClient, TripoError, payloads, routes

@@ -1,4 +1,5 @@
-"""Enabling the add-on pays for no HTTP library: ``requests`` is imported on first network use.
+"""Enabling the add-on pays for no HTTP library: ``requests`` is imported on first network use;
+nor for the mesh export, the splat landing or the upload step (loaded when first needed).
 
 Why: Blender enables the add-on at every start, and ``requests`` (with urllib3, charset_normalizer,
 idna, certifi) was 58 ms of a 137 ms enable. The time itself is the bench's business
@@ -20,6 +21,10 @@ from tests.emulator import Emulator
 from .test_console_script import run_headless
 
 NETWORK = ("requests", "urllib3")
+#: The add-on's stacks that enabling does not need either: the mesh export with its GLB writer,
+#: the splat landing with its readers, the upload step (loaded with the first post-process sent,
+#: the first splat landed, the first local mesh uploaded).
+LATER = ("blender.mesh_export", "blender.glb_writer", "blender.splat_landing", "jobs.splats", "jobs.mesh_upload")
 
 SCRIPT = f'''
 import json, sys
@@ -27,6 +32,7 @@ import json, sys
 import bpy
 
 NETWORK = {NETWORK!r}
+LATER = {LATER!r}
 
 
 def loaded():
@@ -34,7 +40,7 @@ def loaded():
 
 
 tripo = next(module for name, module in sys.modules.items() if name.endswith(".tripo_blender"))
-seen = {{"enabled": loaded()}}
+seen = {{"enabled": loaded(), "later": sorted(n for n in LATER if f"{{tripo.__name__}}.{{n}}" in sys.modules)}}
 bpy.ops.wm.read_homefile(use_empty=True)  # a file loads: the add-on's load handlers run
 tripo.jobs()  # the console API, resolved through the package's __getattr__, without the network
 tripo.estimate_cost("rig")
@@ -55,6 +61,7 @@ def test_enabling_imports_no_http_library_until_the_first_request(tmp_path: Path
     assert proc.returncode == 0 and lines, f"script failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     seen = json.loads(lines[-1][len("RESULT "):])
     assert seen["enabled"] == [], "enabling the add-on imported an HTTP library"
+    assert seen["later"] == [], "enabling the add-on loaded a stack only a sent job or a landing needs"
     assert seen["console"] == [], "using the console API without the network imported an HTTP library"
     assert seen["balance"] == expected_balance, "the first request works"
     assert seen["after_request"] == sorted(NETWORK), "and it is what loads requests"

@@ -19,10 +19,12 @@ BPY_FREE = ("rules", "client", "jobs")
 #: without bpy (``import tripo_blender.client`` runs it), which is not a cycle being dodged.
 #: The others load the HTTP client, the job engine or the landing stack on first use (the first
 #: request, job, landing or click), so that enabling the add-on, paid at every Blender start,
-#: registers its classes without them (``bench/blender_rows.py``, row 6). Their deferred imports
+#: registers its classes without them (``bench/blender_rows.py``, row 6); ``post_ops`` loads the
+#: mesh export and upload planning (``post_specs``) when the first post-process is sent. Their deferred imports
 #: are still edges of the graph: the cycle check above covers them.
 LAZY_ALLOWED = {"tripo_blender", "tripo_blender.client", "tripo_blender.jobs", "tripo_blender.rules.account",
-                "tripo_blender.jobs.asset_index", "tripo_blender.blender.runtime", "tripo_blender.blender.asset_library"}
+                "tripo_blender.jobs.asset_index", "tripo_blender.blender.runtime", "tripo_blender.blender.asset_library",
+                "tripo_blender.blender.post_ops"}
 
 
 def _modules() -> dict[str, Path]:

@@ -29,7 +29,7 @@ import bpy
 
 from ..jobs import Job
 from ..jobs.kinds import KINDS, VIEW_OUTPUTS
-from ..jobs.verify import intent_time
+from ..jobs.model import intent_time
 from ..rules.tags import JOB_ID_PROP, TASK_ID_PROP, TASK_TYPE_PROP, created_tags, result_task_type
 from .importer import ImportFailed, string_tag
 

@@ -17,7 +17,7 @@ saying "Preparing the mesh…". The user's scene, selection and undo history are
 file has fixed names, so exporting the same, unchanged mesh again gives the same bytes — the
 hash that lets a second operation skip the upload.
 
-What cannot be exported is refused with a sentence (:func:`refusal`): an armature, an empty, a
+What cannot be exported is refused with a sentence (:func:`.mesh_checks.refusal`): an armature, an empty, a
 curve or a mesh without faces — before anything is read or sent. The caps (Tripo's 150 MB per
 upload, Smart UV's 80,000 triangles) are checked here too: a mesh whose file could not fit the
 upload cap whatever it holds is refused at once; a file that turns out too big once written
@@ -43,6 +43,7 @@ import bpy
 from ..client.inputs import MAX_UPLOAD_BYTES
 from ..jobs.mesh_writes import EXPORT_WRITES
 from .glb_writer import SceneArrays, least_bytes, write_glb
+from .mesh_checks import UV_MAX_TRIANGLES, exportable, refusal, triangle_count
 from .mesh_snapshot import read_scene
 from .windows import wait_cursor
 
@@ -53,16 +54,8 @@ log = logging.getLogger(__name__)
 
 #: The largest model Tripo takes (bytes): bigger exports are refused before anything is sent.
 UPLOAD_MAX_BYTES = MAX_UPLOAD_BYTES
-#: Smart UV (``mesh_uv``) takes meshes of at most this many triangles (docs/apiv3.md#post-processes).
-UV_MAX_TRIANGLES = 80_000
 _MB = 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-_WHAT = {'ARMATURE': "an armature", 'EMPTY': "an empty", 'CAMERA': "a camera", 'LIGHT': "a light",
-         'CURVE': "a curve", 'FONT': "a text object", 'SURFACE': "a surface", 'META': "a metaball",
-         'GPENCIL': "a grease pencil", 'GREASEPENCIL': "a grease pencil", 'LATTICE': "a lattice",
-         'POINTCLOUD': "a point cloud", 'VOLUME': "a volume", 'SPEAKER': "a speaker",
-         'LIGHT_PROBE': "a light probe", 'CURVES': "hair curves"}
-
 
 class ExportFailed(Exception):
     """The selection could not be written as a GLB (the message says why; nothing was sent)."""
@@ -76,42 +69,6 @@ class ExportedMesh:
     least_size: int
     triangles: int
     objects: tuple[str, ...]
-
-
-def _evaluated_mesh(ob: bpy.types.Object, depsgraph: Any | None) -> Any:
-    """The mesh with its modifiers applied (what the file holds); the context's depsgraph is
-    already evaluated for the viewport, so reading it in a ``poll`` costs little."""
-    graph = depsgraph if depsgraph is not None else bpy.context.evaluated_depsgraph_get()
-    return ob.evaluated_get(graph).data
-
-
-def _triangles(mesh: Any) -> int:
-    """Triangles of a mesh without triangulating it: a polygon of n corners makes n - 2."""
-    return max(0, len(mesh.loops) - 2 * len(mesh.polygons))
-
-
-def refusal(ob: bpy.types.Object | None, depsgraph: Any | None = None) -> str | None:
-    """Why ``ob`` cannot be sent to Tripo as a mesh, as a clause ("it is an armature…"); None: it can."""
-    if ob is None:
-        return "nothing is selected"
-    if ob.type != 'MESH':
-        what = _WHAT.get(ob.type, f"a {ob.type.lower()} object")
-        if ob.type == 'ARMATURE':
-            return f"it is {what}: select the mesh it deforms"
-        return f"it is {what}, not a mesh with faces"
-    if not len(_evaluated_mesh(ob, depsgraph).polygons):
-        return "it has no faces (only vertices or edges), and Tripo needs a surface"
-    return None
-
-
-def exportable(objects: Sequence[bpy.types.Object], depsgraph: Any | None = None) -> list[bpy.types.Object]:
-    """The objects of a selection that go into the file: meshes with faces, in selection order."""
-    return [ob for ob in objects if refusal(ob, depsgraph) is None]
-
-
-def triangle_count(objects: Sequence[bpy.types.Object], depsgraph: Any | None = None) -> int:
-    """Triangles of the evaluated meshes (what the file will hold)."""
-    return sum(_triangles(_evaluated_mesh(ob, depsgraph)) for ob in objects)
 
 
 def size_problem(size: int, *, at_least: bool = False) -> str | None:

@@ -4,7 +4,7 @@ parts, smart low poly, Smart UV (and the free riggability check).
 Each works on the selected object's Tripo task — or on any selected mesh, which the job uploads
 first (:mod:`.sources`, :mod:`.mesh_export`; every dialog says so) — (:mod:`.post_process`
 resolves it and explains in ``poll`` why an item cannot apply), opens a dialog with the request's options and its
-estimated cost, and hands a :class:`JobSpec` built by :func:`.sources.post_process_spec` — the
+estimated cost, and hands a :class:`JobSpec` built by :func:`.post_specs.post_process_spec` — the
 same builder the console API uses, so ``JobSpec.meta`` follows one convention — to the runtime,
 whose one validation checks the values by the route's record. Submitting returns at once; the
 pump lands the result later (:mod:`.landing`). Names, verbs and prices come from
@@ -29,7 +29,7 @@ ActorCore spec (what v1.0 makes), else v2.5 (every rig type and spec).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import bpy
@@ -62,7 +62,7 @@ from .field_props import SKIP, choice_items, field_prop, option_value, options_o
 from .image_inputs import named_slot, prepare_image
 from .importer import can_import, string_tag
 from .job_list import window_manager
-from .mesh_export import UV_MAX_TRIANGLES, triangle_count
+from .mesh_checks import UV_MAX_TRIANGLES, triangle_count
 from .post_process import (
     Target,
     Unavailable,
@@ -77,7 +77,7 @@ from .post_process import (
 )
 from .rig_dialog import draw_greyed_confirm, draw_rig_button
 from .runtime import runtime
-from .sources import DEFAULT_PLACEMENT, Source, expiry_text, post_process_spec
+from .sources import DEFAULT_PLACEMENT, Source, expiry_text
 from .text_fit import dialog_measure, draw_text
 
 __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
@@ -88,6 +88,15 @@ __all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIP
            "CLASSES"]
 
 log = logging.getLogger(__name__)
+
+
+def _post_process_spec() -> Callable[..., JobSpec]:
+    """:func:`.post_specs.post_process_spec`, imported when the first post-process is sent: it
+    brings the mesh export (GLB writer, mesh snapshot) and upload planning, which enabling the
+    add-on (it registers these operators) does not need (``bench/blender_rows.py``, row 6)."""
+    from .post_specs import post_process_spec
+
+    return post_process_spec
 
 _SKIP = SKIP
 _DIALOG_WIDTH = 380
@@ -288,9 +297,9 @@ class _PostProcess(bpy.types.Operator):
         """The job to send; raises a :class:`UserError` (an option or image it cannot carry) or the
         client's ValueError/TypeError."""
         placement = str(getattr(self, "placement", DEFAULT_PLACEMENT))
-        return post_process_spec(self.kind, target.source, self.checked_options(target, final=True),
-                                 name=self.job_name(target), placement=placement, presets=self.preset_names(),
-                                 fit_frame_range=self.fits_frame_range(), history=runtime.jobs())
+        return _post_process_spec()(self.kind, target.source, self.checked_options(target, final=True),
+                                    name=self.job_name(target), placement=placement, presets=self.preset_names(),
+                                    fit_frame_range=self.fits_frame_range(), history=runtime.jobs())
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         try:
@@ -443,8 +452,8 @@ class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
 
 def start_rig_check(source: Source) -> Job:
     """Start the free riggability check of ``source`` (raises UserError when it cannot be sent)."""
-    spec = post_process_spec(CHECK_RIGGABLE.name, source, name=f"{CHECK_RIGGABLE.verb} {source.label}",
-                             history=runtime.jobs())
+    spec = _post_process_spec()(CHECK_RIGGABLE.name, source, name=f"{CHECK_RIGGABLE.verb} {source.label}",
+                                history=runtime.jobs())
     return runtime.submit(spec)
 
 

@@ -43,7 +43,7 @@ from ..rules.tags import PART_NAME_PROP, RIG_SPEC_PROP, TASK_TYPE_PROP
 from .importer import string_tag
 from .runtime import online_access, runtime
 from .sources import Source, local_problem, source_of, tagged_ancestor, usable_source, uv_problem
-from .splat_landing import is_splat
+from .splat_tag import is_splat
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
 
 __all__ = [

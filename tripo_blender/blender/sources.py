@@ -1,4 +1,5 @@
-"""Which Tripo task an object came from, and the job spec that post-processes it.
+"""Which Tripo task an object came from, and whether a post-process can start from it (the job
+spec itself is built by :mod:`.post_specs`).
 
 Post-processes (texture, rig, retarget, convert…) work on a *task*, not on geometry: Tripo
 re-uses the model it already has for the source task (the client's ``original_model_task_id``,
@@ -35,26 +36,23 @@ Main thread only (reads ``bpy.data``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import bpy
 
-from ..jobs import Job, JobSpec, JobState
-from ..jobs.kinds import RETARGET, SMART_UV, SOURCE_PARAM, TASK_ONLY_KINDS, kind_of
-from ..jobs.mesh_upload import PLAN_KEY
+from ..jobs import Job, JobState
+from ..jobs.kinds import RETARGET, SMART_UV, TASK_ONLY_KINDS, kind_of
 from ..jobs.model import TASK_UNKNOWN_CODE
-from ..rules.landing_plan import DEFAULT_PLACEMENT, PLACEMENT_MODES
+from ..rules.landing_plan import DEFAULT_PLACEMENT
 from ..rules.tags import TASK_CREATED_PROP, TASK_RETENTION_DAYS, task_age_days
 from .batches import is_ours
 from .importer import objects_with_task, string_tag, task_id_of
-from .mesh_export import UV_MAX_TRIANGLES, ExportFailed, export_meshes, exportable, refusal, triangle_count
+from .mesh_checks import UV_MAX_TRIANGLES, exportable, refusal, triangle_count
 from .naming import CHARACTER_PROP
-from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 
 __all__ = ["Source", "SourceRef", "source_of", "tagged_ancestor", "usable_source", "forgotten_tasks", "expiry_text", "local_problem",
-           "post_process_spec", "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
+           "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
 
 #: An object of a Tripo result, or the id of a task of this API key.
 SourceRef = bpy.types.Object | str
@@ -212,47 +210,6 @@ def expiry_text(source: Source) -> str:
             f"{TASK_RETENTION_DAYS} days)")
 
 
-def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | None = None, *,
-                      name: str, placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (),
-                      fit_frame_range: bool = False,
-                      history: Iterable[Job] = ()) -> JobSpec:
-    """The :class:`JobSpec` of post-process ``kind`` (a client method) applied to ``source``
-    (from :func:`source_of`).
-
-    ``options`` are the client method's other keyword arguments; ``presets`` (retarget) are also
-    recorded in ``meta`` so the landing can name the actions and find the armature, with
-    ``fit_frame_range`` (the artist asked the scene's range to follow the new active action).
-    ``history``: the session's jobs (``runtime.jobs()``); for a local mesh, what earlier ones
-    uploaded is stored on it first, so an unchanged mesh is not uploaded again. Raises
-    TypeError for the source passed as an option, ValueError for an unknown placement or a local
-    mesh that cannot go (the options themselves are checked when the job is submitted).
-    """
-    if placement not in PLACEMENT_MODES:
-        raise ValueError(f"Unknown placement {placement!r}; use one of {', '.join(PLACEMENT_MODES)}")
-    params = dict(options or {})
-    if SOURCE_PARAM in params:
-        raise TypeError(f"Pass the source object or task id as the first argument, not as {SOURCE_PARAM}=")
-    if source.is_local:
-        problem = local_problem(kind, source)
-        if problem is None and placement == "REPLACE" and not source.expired_task:
-            problem = (f"'{source.label}' is your own mesh, not a Tripo result: Replace would delete it. Choose "
-                       "Hide Source or Keep Both")
-        if problem is not None:
-            raise ValueError(problem)
-        return _local_spec(kind, source, params, name=name, placement=placement, history=history)
-    params[SOURCE_PARAM] = source.task_id
-    meta: dict[str, Any] = {"source_task_id": source.task_id, "placement": placement}
-    if source.root is not None:
-        meta["source_object"] = source.root.name
-    if presets:
-        meta["presets"] = list(presets)
-        if fit_frame_range:
-            meta["fit_frame_range"] = True
-        if source.armature is not None:
-            meta["target_armature"] = source.armature.name
-    return JobSpec(kind, params, name=name, meta=meta)
-
-
 def local_problem(kind: str, source: Source) -> str | None:
     """Why post-process ``kind`` cannot start from the local mesh ``source`` (None: it can).
     Cheap enough for a menu's ``poll``: nothing is exported."""
@@ -278,26 +235,3 @@ def uv_problem(kind: str, source: Source) -> str | None:
         return None
     return (f"'{source.root.name}' has {triangles:,} triangles (modifiers applied); Smart UV takes at most "
             f"{UV_MAX_TRIANGLES:,}. Decimate it first (Tripo › Smart Low Poly, or a Decimate modifier)")
-
-
-def _local_spec(kind: str, source: Source, params: dict[str, Any], *, name: str, placement: str,
-                history: Iterable[Job]) -> JobSpec:
-    """The spec of a post-process of a local mesh: the mesh is read now (main thread, quick) and
-    its file written on the writer thread; the job's worker waits for it, then uploads it or
-    reuses its earlier upload (:mod:`..jobs.mesh_upload`)."""
-    root = source.root
-    assert root is not None
-    uid = mesh_uid(root)
-    remember_all(history, root)  # uploads of earlier jobs, so an unchanged mesh is not sent again
-    try:
-        exported = export_meshes(source.meshes, root, rest_pose=bool(source.expired_task))
-    except ExportFailed as exc:
-        raise ValueError(str(exc)) from None
-    params[SOURCE_PARAM] = exported.path
-    meta: dict[str, Any] = {
-        "source_task_id": "", "source_object": root.name, SOURCE_UID_META: uid, "placement": placement,
-        # size 0: not written yet (the upload step reads the file's own)
-        PLAN_KEY: {"path": exported.path, "size": 0, "triangles": exported.triangles,
-                   "objects": list(exported.objects), "known": known_upload(root)},
-    }
-    return JobSpec(kind, params, name=name, meta=meta)

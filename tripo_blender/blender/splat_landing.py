@@ -38,14 +38,13 @@ import bpy
 from ..jobs.splats import Splat, SplatError, ready_splats
 from ..jobs.splats.gaussians import interleave
 from .importer import ImportFailed, Tags, cursor_location, tag_objects
+from .splat_tag import SPLAT_PROP
 
 __all__ = ["LandedSplat", "SPLAT_PROP", "POINTS_GROUP", "POINTS_MATERIAL", "RADIUS_SIGMAS", "COLOR_ATTRIBUTE",
-           "native_splats", "land_splat", "is_splat"]
+           "native_splats", "land_splat"]
 
 log = logging.getLogger(__name__)
 
-#: Stamped on a landed splat: how many gaussians it has (the context menu's model tools skip it).
-SPLAT_PROP = "tripo_splat"
 #: The Geometry Nodes group and the material that show a splat as points before Blender 5.3.
 POINTS_GROUP = "Tripo Splat Points"
 POINTS_MATERIAL = "Tripo Splat Points"
@@ -82,16 +81,6 @@ def native_splats() -> bool:
     rna: Any = bpy.types.PointCloud.bl_rna  # the stubs predate 5.3's point cloud types
     kind = rna.properties.get("type")
     return kind is not None and "GAUSSIAN_SPLAT" in kind.enum_items.keys() and "resize" in rna.functions.keys()
-
-
-def is_splat(ob: bpy.types.Object | None) -> bool:
-    """Whether ``ob`` is a splat this add-on landed."""
-    if ob is None:
-        return False
-    try:
-        return isinstance(ob[SPLAT_PROP], int)
-    except KeyError:
-        return False
 
 
 def _attribute(data: Any, name: str, data_type: str, key: str, values: array[float]) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 import bpy
 
 from ..jobs import Job
-from ..jobs.mesh_upload import RESULT_KEY, SOURCE_UID_META
+from ..jobs.upload_keys import RESULT_KEY, SOURCE_UID_META
 from ..rules.tags import TASK_RETENTION_DAYS
 from .importer import tag_value
 

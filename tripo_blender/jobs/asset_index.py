@@ -70,9 +70,8 @@ from .kinds import (
     Landing,
     by_task_type,
 )
-from .model import TASK_RETENTION_DAYS, Job, JobSpec, thaw
+from .model import TASK_RETENTION_DAYS, Job, JobSpec, intent_time, thaw
 from .redaction import scrub
-from .verify import intent_time
 
 __all__ = [
     "FORMAT", "INDEX_FILE", "RECORD_SUFFIX", "BLEND_SUFFIX", "CATALOG_FILE", "CATALOG_ROOT", "REQUEST_PROP",

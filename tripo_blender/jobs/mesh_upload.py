@@ -47,6 +47,7 @@ from .journal import JournalError
 from .kinds import FILE_TOKEN_KINDS, SOURCE_PARAM
 from .mesh_writes import EXPORT_WRITES, PREPARING_NOTE, ExportNotWritten
 from .model import TASK_UNKNOWN_CODE, Job, JobError, JobSpec, JobState, thaw
+from .upload_keys import PLAN_KEY, RESULT_KEY, SOURCE_UID_META
 
 if TYPE_CHECKING:
     from ..client.client import TripoClient
@@ -56,13 +57,6 @@ __all__ = ["PLAN_KEY", "SOURCE_UID_META", "RESULT_KEY", "RENEW_NOTE", "MeshPlan"
 
 log = logging.getLogger("tripo_blender.jobs")
 
-#: ``JobSpec.meta`` key of the plan (written by the Blender layer at submission).
-PLAN_KEY = "mesh_upload"
-#: ``JobSpec.meta`` key: the uid of the local mesh a job was made from (its landing place).
-SOURCE_UID_META = "source_mesh_uid"
-#: ``Job.result`` key of what the step did (``hash``, ``file_token``, ``import_task_id``, ``at``,
-#: and ``dead``: ids Tripo refused as unknown, which the object must forget).
-RESULT_KEY = "upload"
 #: The row's note once a reused source was refused, until the fresh upload is in place.
 RENEW_NOTE = "Tripo no longer has the earlier upload; uploading again…"
 _CHUNK = 1 << 20

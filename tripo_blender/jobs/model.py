@@ -36,6 +36,7 @@ TASK_RETENTION_DAYS = 7
 TASK_CREATED_KEY = "task_created"
 
 __all__ = [
+    "intent_time",
     "JobState",
     "ACTIVE_STATES",
     "TERMINAL_STATES",
@@ -602,6 +603,12 @@ def advance(job: Job, state: JobState | None = None, *, at: float, note: str | N
 #: (:mod:`..blender.job_view`).
 VOLATILE_FIELDS = frozenset({"progress", "eta_seconds", "queue_position", "updated_at", "revision"})
 _SETTLED_FIELDS = tuple(name for name in Job.__dataclass_fields__ if name not in VOLATILE_FIELDS)
+
+
+def intent_time(job: Job) -> float:
+    """When the last creation POST was about to leave (the last ``submitting`` in the timeline)."""
+    times = [entry.at for entry in job.timeline if entry.state == JobState.SUBMITTING]
+    return times[-1] if times else job.created_at
 
 
 def settled_change(old: Job, new: Job) -> bool:

@@ -21,8 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .kinds import CONVERT, SOURCE_PARAM, estimate_cost
-from .model import Job, JobSpec, JobState, freeze, thaw
-from .verify import intent_time
+from .model import Job, JobSpec, JobState, freeze, intent_time, thaw
 
 __all__ = ["STANDS_FOR", "STAND_IN_FORMAT", "stand_in_params", "stand_in_cost", "stand_in_spec", "stand_in_for",
            "conversion_of"]

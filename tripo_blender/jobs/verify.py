@@ -61,7 +61,7 @@ from ..client.payloads import validate_task_id
 from ..client.timestamps import parse_time
 from .journal import Journal
 from .kinds import KINDS
-from .model import TASK_UNKNOWN_CODE, Job, JobState, thaw
+from .model import TASK_UNKNOWN_CODE, Job, JobState, intent_time, thaw
 
 if TYPE_CHECKING:
     from ..client.client import TripoClient
@@ -108,12 +108,6 @@ def journal_task_id(journal: Journal, job: Job) -> str | None:
     if saved is not None and saved.task_id:
         return saved.task_id
     return journal.claims.task_of(job.id, since=intent_time(job))
-
-
-def intent_time(job: Job) -> float:
-    """When the last creation POST was about to leave (the last ``submitting`` in the timeline)."""
-    times = [entry.at for entry in job.timeline if entry.state == JobState.SUBMITTING]
-    return times[-1] if times else job.created_at
 
 
 def sent_request(job: Job) -> Mapping[str, Any] | None:

@@ -42,9 +42,9 @@ from ..client.models import TaskOutput
 from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job
 from ..jobs import Landing as Arrival
 from ..jobs.kinds import KINDS, MODEL_OUTPUTS, SPLAT_OUTPUT, THUMBNAIL_OUTPUT, by_task_type
-from ..jobs.mesh_upload import SOURCE_UID_META
+from ..jobs.upload_keys import SOURCE_UID_META
 from ..jobs.stand_in import stand_in_for
-from ..jobs.verify import intent_time
+from ..jobs.model import intent_time
 from .result_names import followed_character, result_name
 from .tags import (
     JOB_ID_PROP,
