@@ -95,13 +95,21 @@ def lint_summary(output: str) -> str:
     return found[-1] if found else ""
 
 
+#: pytest-xdist workers of the fast loop. Most tests wait on the emulator's clock or on a thread,
+#: not on a CPU, so more workers than this machine's two CPUs still shorten the loop; the full
+#: run keeps one process per step (its steps already run side by side).
+FAST_CLIENT_WORKERS = 4
+FAST_BPY_WORKERS = 3
+
+
 def select_steps(only: set[str], pytest_args: list[str], fast: bool) -> list[Step]:
     """The steps selected by ``--only``/``--fast``; the bpy tests run once per Blender version.
 
     ``ui`` is one step per Debian release (``ui-4.3``, ``ui-5.2``: one real window each, the same
     tests/ui run in each). They come first: on a cold machine they spend a minute or two
     downloading Debian packages, which overlaps best with the CPU-bound steps. ``--fast`` leaves
-    them out, and the tests marked ``package`` or ``whole_program`` (pyproject.toml).
+    them out, and the tests marked ``package`` or ``whole_program`` (pyproject.toml), and runs
+    the client and bpy tests on pytest-xdist workers (:data:`FAST_CLIENT_WORKERS`).
 
     With a user filter (``-k``, paths…) selecting nothing is legitimate; without one, an empty run
     means tests silently vanished (broken conftest, wrong venv) and counts as a failure.
@@ -109,8 +117,8 @@ def select_steps(only: set[str], pytest_args: list[str], fast: bool) -> list[Ste
     filtered = bool(pytest_args)
     # The fast loop leaves out what runs a whole program (demo, benchmarks) and the packaging tests:
     # the full run has them.
-    client_args = (["-m", "not whole_program"] if fast else []) + pytest_args
-    bpy_args = (["-m", "not package and not whole_program"] if fast else []) + pytest_args
+    client_args = (["-m", "not whole_program", "-n", str(FAST_CLIENT_WORKERS)] if fast else []) + pytest_args
+    bpy_args = (["-m", "not package and not whole_program", "-n", str(FAST_BPY_WORKERS)] if fast else []) + pytest_args
 
     def pytest_step(venv: Venv, *args: str, name: str | None = None, env: dict[str, str] | None = None) -> Step:
         # One cache dir per step: parallel runs must not overwrite each other's --lf data.

@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.emulator import Emulator
 
+from .held_time import held
 from .runtime_support import addon_module
 
 RELIABILITY_AREA = "Load"
@@ -28,9 +29,7 @@ def test_fifty_jobs_land_at_concurrency_ten_one_import_per_tick(rt: Any, online:
     deadline = time.monotonic() + 180
     while not all(rt.job(j.id).state.value in ("done", "failed") for j in jobs):
         assert time.monotonic() < deadline, "50 jobs did not land in 180 s"
-        started = time.perf_counter()
-        rt.pump()
-        longest, ticks = max(longest, time.perf_counter() - started), ticks + 1
+        longest, ticks = max(longest, held(rt.pump)), ticks + 1  # less its waits for a CPU (.held_time)
         rt.runner().wait_for_events(0.25)
     assert [j.name for j in jobs if rt.job(j.id).state.value != "done"] == []
     assert online.max_in_flight <= 10, "the limit of 10 held"
