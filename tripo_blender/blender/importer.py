@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -204,11 +205,45 @@ def _run_importer(path: Path, options: ImportOptions) -> None:
         raise ImportFailed(f"This Blender build has no importer for '{suffix}' files; the file is in {path.parent}")
     try:
         with _quiet_importers():
-            result = op(filepath=str(path), **_supported_kwargs(op, kwargs))
+            result = _call_unevaluated(op, {"filepath": str(path), **_supported_kwargs(op, kwargs)})
     except (RuntimeError, TypeError) as exc:  # operators report failure as RuntimeError
         raise ImportFailed(f"Blender could not import {path.name}: {importer_message(exc)}") from exc
     if "FINISHED" not in result:
         raise ImportFailed(f"Blender could not import {path.name} (importer returned {sorted(result)})")
+
+
+def _call_unevaluated(op: Any, kwargs: dict[str, Any]) -> set[str]:
+    """Call the operator ``op`` as ``bpy.ops`` does, but without the view-layer update after it.
+
+    Why: ``bpy.ops`` updates the view layer before and after every call. After an import that
+    update rebuilds the scene's whole dependency graph for the new objects, and the landing then
+    changes their parents (the folded Empties), names and place, which makes the next update
+    rebuild it all over again: two rebuilds per landing where the importer alone needs one, the
+    second costing as much as a third of the import in a scene of a few hundred objects
+    (issue 25). So the importer runs with the update before it (as ``bpy.ops`` does: it may
+    read the scene) and the landing updates the view layer once, when it is finished
+    (:func:`evaluate`). Builds whose ``bpy.ops`` calls operators from C (Blender 5.3+) have no
+    way to skip it; there the ordinary call is made.
+    """
+    call: Any = getattr(getattr(sys.modules.get("_bpy"), "ops", None), "call", None)
+    if call is None or not hasattr(op, "idname_py"):
+        return set(op(**kwargs))
+    view_layer = bpy.context.view_layer
+    if view_layer is not None:
+        view_layer.update()
+    return set(call(op.idname_py(), kwargs))
+
+
+def evaluate() -> None:
+    """Update the view layer (world matrices, the dependency graph) after the changes of a landing.
+
+    Why: the importer runs without the update ``bpy.ops`` makes after it (:func:`_call_unevaluated`),
+    so the landing makes it once all its changes are made: what it leaves in the scene is evaluated,
+    as after any operator, and no later call pays for it.
+    """
+    view_layer = bpy.context.view_layer
+    if view_layer is not None:
+        view_layer.update()
 
 
 #: The line of a Python traceback that names the exception: ``OSError: cannot open …``.
@@ -391,6 +426,13 @@ def _single_root(objects: Sequence[bpy.types.Object], name: str,
     root.empty_display_type = "PLAIN_AXES"
     collection.objects.link(root)
     for ob in roots:
+        if ob.parent is None:  # its world matrix is its basis (read, not evaluated: see _call_unevaluated)
+            basis = ob.matrix_basis.copy()
+            ob.parent = root
+            ob.matrix_parent_inverse = Matrix.Identity(4)
+            ob.matrix_basis = basis
+            continue
+        evaluate()  # a parent outside the import: its world matrix as evaluated
         world = ob.matrix_world.copy()
         ob.parent = root
         ob.matrix_world = world
@@ -502,6 +544,7 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
     _select_only(created, root)
     actions = [a for a in bpy.data.actions if a not in actions_before]
     if undo_message:
+        evaluate()
         push_undo(undo_message)
     log.info("imported %s: %d objects, %d actions into collection %r",
              model.name, len(created), len(actions), collection.name)

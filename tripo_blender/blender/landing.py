@@ -64,7 +64,8 @@ from .batches import batch_collection, line_up, release
 from .concept_images import land_images
 from .depth_landing import land_depth_plane
 from .landing_status import convert_offer, missing_decoder_advice, waiting_for_object_mode
-from .importer import ImportFailed, ImportOptions, ImportResult, can_import, cursor_location, import_result, push_undo, task_id_of
+from .importer import (ImportFailed, ImportOptions, ImportResult, can_import, cursor_location, evaluate, import_result,
+                       push_undo, task_id_of)
 from .naming import character_of, name_result
 from .placement import PlacementRefused, place_like_source
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig
@@ -104,6 +105,9 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
 
 
 def _push_undo(plan: LandingPlan) -> None:
+    """The end of a landing: the view layer updated once for everything it changed
+    (:func:`.importer.evaluate`), then its one undo step."""
+    evaluate()
     if plan.undo_message is not None:
         with main_window_override():
             push_undo(plan.undo_message)
