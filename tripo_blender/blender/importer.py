@@ -295,26 +295,38 @@ def resolve_model_path(path: str | os.PathLike[str]) -> Path:
     return model
 
 
-def _is_helper(ob: bpy.types.Object) -> bool:
-    """Importer helpers that must not stay in the scene (glTF's bone-shape Icosphere)."""
-    return any(c.name.startswith("glTF_not_exported") for c in ob.users_collection)
+#: The collection the glTF importer puts its helpers in (the bone-shape Icosphere): "glTF_not_exported".
+_HELPER_COLLECTION = "glTF_not_exported"
 
 
 def _remove_helpers(objects: Iterable[bpy.types.Object]) -> list[bpy.types.Object]:
-    kept = []
-    for ob in objects:
-        if _is_helper(ob):
-            bpy.data.objects.remove(ob, do_unlink=True)
-        else:
-            kept.append(ob)
-    for coll in list(bpy.data.collections):
-        if coll.name.startswith("glTF_not_exported") and not coll.all_objects:
+    """Delete the importer helpers that must not stay in the scene (glTF's bone-shape Icosphere).
+
+    Found by the collections they are in, not by each object's ``users_collection``: that
+    property walks every collection of the file for every object it is asked about.
+    """
+    objects = list(objects)
+    helper_collections = [c for c in bpy.data.collections if c.name.startswith(_HELPER_COLLECTION)]
+    helpers = {ob for c in helper_collections for ob in c.objects}
+    kept = [ob for ob in objects if ob not in helpers]
+    doomed = [ob for ob in objects if ob in helpers]
+    if doomed:
+        bpy.data.batch_remove(doomed)
+    for coll in helper_collections:
+        if not coll.all_objects:
             bpy.data.collections.remove(coll)
     return kept
 
 
 def _move_to_collection(objects: Sequence[bpy.types.Object], collection: bpy.types.Collection) -> None:
+    """Link ``objects`` to ``collection`` only (importers that ignore the active collection: 4.2's glTF).
+
+    An object linked once, and to ``collection``, is already there: asked first, so the usual
+    case costs no ``users_collection`` (a walk over every collection of the file per object).
+    """
     for ob in objects:
+        if ob.users == 1 and collection.objects.get(ob.name) == ob:
+            continue
         for c in list(ob.users_collection):
             if c != collection:
                 c.objects.unlink(ob)
