@@ -336,9 +336,11 @@ def _move_to_collection(objects: Sequence[bpy.types.Object], collection: bpy.typ
 
 def _is_bare_empty(ob: bpy.types.Object) -> bool:
     """An Empty that only groups: identity transform, object parenting, no animation or constraint."""
-    return (ob.type == "EMPTY" and ob.parent_type == "OBJECT" and not ob.constraints
-            and ob.animation_data is None and ob.instance_type == "NONE"
-            and all(abs(ob.matrix_basis[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4)))
+    if not (ob.type == "EMPTY" and ob.parent_type == "OBJECT" and not ob.constraints
+            and ob.animation_data is None and ob.instance_type == "NONE"):
+        return False
+    basis = ob.matrix_basis  # read once: each read builds the matrix anew from the object's transform
+    return all(abs(basis[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4))
 
 
 #: An exporter's node named after the file it came from ("PortalThing.fbx", "f486…524.fbx"): a
