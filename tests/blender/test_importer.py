@@ -10,6 +10,7 @@ from typing import Any
 
 import bpy
 import pytest
+from mathutils import Matrix
 
 from .support import ASSETS, DEV_MODULE, gltf_really_imports
 
@@ -120,6 +121,35 @@ def test_corrupt_file_reports_clearly_and_leaves_the_scene_untouched(importer: M
         importer.import_result(bad, name="Broken", tags=TAGS)
     assert _scene_names() == before
     assert "Broken" not in bpy.data.collections
+
+
+def test_several_roots_get_one_parent_and_keep_their_place_evaluated(importer: ModuleType, clean_scene: Any,
+                                                                     tmp_path: Path) -> None:
+    """Two root nodes: one Empty over them at the cursor, each where the file puts it — in the world
+    matrices Blender evaluated, with no update asked for (the import leaves its scene evaluated)."""
+    from tests.emulator import glb
+
+    doc = {"asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0, 1]}],
+           "nodes": [{"name": "left", "translation": [1.0, 2.0, 0.0]},
+                     {"name": "right", "translation": [-1.0, 0.0, 3.0], "rotation": [0.0, 0.7071068, 0.0, 0.7071068],
+                      "scale": [2.0, 2.0, 2.0]}]}
+    path = tmp_path / "two roots.glb"
+    path.write_bytes(glb.write(doc))
+    bpy.ops.import_scene.gltf(filepath=str(path))
+    plain = {ob.name: ob.matrix_world.copy() for ob in clean_scene.objects}
+    assert set(plain) == {"left", "right"}
+    bpy.ops.wm.read_homefile(use_empty=True)
+    clean_scene = bpy.context.scene
+    clean_scene.cursor.location = (3.0, -2.0, 1.0)
+
+    res = importer.import_result(path, name="Two roots", tags=TAGS)
+    assert res.root.name == "Two roots" and res.root.type == "EMPTY"
+    assert tuple(res.root.matrix_world.translation) == pytest.approx((3.0, -2.0, 1.0))
+    for name, matrix in plain.items():
+        ob = bpy.data.objects[name]
+        assert ob.parent == res.root
+        expected = Matrix.Translation((3.0, -2.0, 1.0)) @ matrix
+        assert [v for row in ob.matrix_world for v in row] == pytest.approx([v for row in expected for v in row], abs=1e-5)
 
 
 def test_existing_names_are_never_overwritten(importer: ModuleType, clean_scene: Any) -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -205,11 +206,45 @@ def _run_importer(path: Path, options: ImportOptions) -> None:
         raise ImportFailed(f"This Blender build has no importer for '{suffix}' files; the file is in {path.parent}")
     try:
         with _quiet_importers():
-            result = op(filepath=str(path), **_supported_kwargs(op, kwargs))
+            result = _call_unevaluated(op, {"filepath": str(path), **_supported_kwargs(op, kwargs)})
     except (RuntimeError, TypeError) as exc:  # operators report failure as RuntimeError
         raise ImportFailed(f"Blender could not import {path.name}: {importer_message(exc)}") from exc
     if "FINISHED" not in result:
         raise ImportFailed(f"Blender could not import {path.name} (importer returned {sorted(result)})")
+
+
+def _call_unevaluated(op: Any, kwargs: dict[str, Any]) -> set[str]:
+    """Call the operator ``op`` as ``bpy.ops`` does, but without the view-layer update after it.
+
+    Why: ``bpy.ops`` updates the view layer before and after every call. After an import that
+    update rebuilds the scene's whole dependency graph for the new objects, and the landing then
+    changes their parents (the folded Empties), names and place, which makes the next update
+    rebuild it all over again: two rebuilds per landing where the importer alone needs one, the
+    second costing as much as a third of the import in a scene of a few hundred objects
+    (issue 25). So the importer runs with the update before it (as ``bpy.ops`` does: it may
+    read the scene) and the landing updates the view layer once, when it is finished
+    (:func:`evaluate`). Builds whose ``bpy.ops`` calls operators from C (Blender 5.3+) have no
+    way to skip it; there the ordinary call is made.
+    """
+    call: Any = getattr(getattr(sys.modules.get("_bpy"), "ops", None), "call", None)
+    if call is None or not hasattr(op, "idname_py"):
+        return set(op(**kwargs))
+    view_layer = bpy.context.view_layer
+    if view_layer is not None:
+        view_layer.update()
+    return set(call(op.idname_py(), kwargs))
+
+
+def evaluate() -> None:
+    """Update the view layer (world matrices, the dependency graph) after the changes of a landing.
+
+    Why: the importer runs without the update ``bpy.ops`` makes after it (:func:`_call_unevaluated`),
+    so the landing makes it once all its changes are made: what it leaves in the scene is evaluated,
+    as after any operator, and no later call pays for it.
+    """
+    view_layer = bpy.context.view_layer
+    if view_layer is not None:
+        view_layer.update()
 
 
 #: The line of a Python traceback that names the exception: ``OSError: cannot open …``.
@@ -261,26 +296,38 @@ def resolve_model_path(path: str | os.PathLike[str]) -> Path:
     return model
 
 
-def _is_helper(ob: bpy.types.Object) -> bool:
-    """Importer helpers that must not stay in the scene (glTF's bone-shape Icosphere)."""
-    return any(c.name.startswith("glTF_not_exported") for c in ob.users_collection)
+#: The collection the glTF importer puts its helpers in (the bone-shape Icosphere): "glTF_not_exported".
+_HELPER_COLLECTION = "glTF_not_exported"
 
 
 def _remove_helpers(objects: Iterable[bpy.types.Object]) -> list[bpy.types.Object]:
-    kept = []
-    for ob in objects:
-        if _is_helper(ob):
-            bpy.data.objects.remove(ob, do_unlink=True)
-        else:
-            kept.append(ob)
-    for coll in list(bpy.data.collections):
-        if coll.name.startswith("glTF_not_exported") and not coll.all_objects:
+    """Delete the importer helpers that must not stay in the scene (glTF's bone-shape Icosphere).
+
+    Found by the collections they are in, not by each object's ``users_collection``: that
+    property walks every collection of the file for every object it is asked about.
+    """
+    objects = list(objects)
+    helper_collections = [c for c in bpy.data.collections if c.name.startswith(_HELPER_COLLECTION)]
+    helpers = {ob for c in helper_collections for ob in c.objects}
+    kept = [ob for ob in objects if ob not in helpers]
+    doomed = [ob for ob in objects if ob in helpers]
+    if doomed:
+        bpy.data.batch_remove(doomed)
+    for coll in helper_collections:
+        if not coll.all_objects:
             bpy.data.collections.remove(coll)
     return kept
 
 
 def _move_to_collection(objects: Sequence[bpy.types.Object], collection: bpy.types.Collection) -> None:
+    """Link ``objects`` to ``collection`` only (importers that ignore the active collection: 4.2's glTF).
+
+    An object linked once, and to ``collection``, is already there: asked first, so the usual
+    case costs no ``users_collection`` (a walk over every collection of the file per object).
+    """
     for ob in objects:
+        if ob.users == 1 and collection.objects.get(ob.name) == ob:
+            continue
         for c in list(ob.users_collection):
             if c != collection:
                 c.objects.unlink(ob)
@@ -290,9 +337,11 @@ def _move_to_collection(objects: Sequence[bpy.types.Object], collection: bpy.typ
 
 def _is_bare_empty(ob: bpy.types.Object) -> bool:
     """An Empty that only groups: identity transform, object parenting, no animation or constraint."""
-    return (ob.type == "EMPTY" and ob.parent_type == "OBJECT" and not ob.constraints
-            and ob.animation_data is None and ob.instance_type == "NONE"
-            and all(abs(ob.matrix_basis[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4)))
+    if not (ob.type == "EMPTY" and ob.parent_type == "OBJECT" and not ob.constraints
+            and ob.animation_data is None and ob.instance_type == "NONE"):
+        return False
+    basis = ob.matrix_basis  # read once: each read builds the matrix anew from the object's transform
+    return all(abs(basis[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4))
 
 
 #: An exporter's node named after the file it came from ("PortalThing.fbx", "f486…524.fbx"): a
@@ -392,6 +441,13 @@ def _single_root(objects: Sequence[bpy.types.Object], name: str,
     root.empty_display_type = "PLAIN_AXES"
     collection.objects.link(root)
     for ob in roots:
+        if ob.parent is None:  # its world matrix is its basis (read, not evaluated: see _call_unevaluated)
+            basis = ob.matrix_basis.copy()
+            ob.parent = root
+            ob.matrix_parent_inverse = Matrix.Identity(4)
+            ob.matrix_basis = basis
+            continue
+        evaluate()  # a parent outside the import: its world matrix as evaluated
         world = ob.matrix_world.copy()
         ob.parent = root
         ob.matrix_world = world
@@ -503,6 +559,7 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
     _select_only(created, root)
     actions = [a for a in bpy.data.actions if a not in actions_before]
     if undo_message:
+        evaluate()
         push_undo(undo_message)
     log.info("imported %s: %d objects, %d actions into collection %r",
              model.name, len(created), len(actions), collection.name)

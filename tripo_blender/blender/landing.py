@@ -69,6 +69,7 @@ from .importer import (
     ImportResult,
     can_import,
     cursor_location,
+    evaluate,
     import_result,
     push_undo,
     task_id_of,
@@ -113,6 +114,9 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
 
 
 def _push_undo(plan: LandingPlan) -> None:
+    """The end of a landing: the view layer updated once for everything it changed
+    (:func:`.importer.evaluate`), then its one undo step."""
+    evaluate()
     if plan.undo_message is not None:
         with main_window_override():
             push_undo(plan.undo_message)

@@ -69,14 +69,34 @@ def _rename_materials(objects: Iterable[bpy.types.Object], name: str) -> None:
                 seen.append(material)
     generic = [m for m in seen if _GENERIC.match(_clean(m.name))]
     for material in seen:
-        users = {ob for ob in bpy.data.objects if any(s.material == material for s in ob.material_slots)}
-        if not users <= ours:  # shared with something else in the file: not ours to rename
+        if not _only_ours(material, ours):  # shared with something else in the file: not ours to rename
             continue
         if material in generic:
             number = f" {generic.index(material) + 1}" if len(generic) > 1 else ""
             material.name = f"{name} material{number}"
         else:
             material.name = f"{name} – {_clean(material.name)}"
+
+
+def _only_ours(material: bpy.types.Material, ours: AbstractSet[bpy.types.Object]) -> bool:
+    """Whether only objects of ``ours`` use ``material``.
+
+    Counted first from the material's own user count: when the slots of our objects' data (used
+    by no other object) and our object-linked slots account for every user, nothing else has it —
+    a freshly imported material, in a file of any size. Otherwise every object of the file is
+    asked (a walk that grows with the scene, so not the usual path).
+    """
+    datas: dict[bpy.types.ID, int] = {}
+    for ob in ours:
+        if ob.data is not None and hasattr(ob.data, "materials"):
+            datas[ob.data] = datas.get(ob.data, 0) + 1
+    if all(data.users == count for data, count in datas.items()):
+        counted = sum(1 for data in datas for m in getattr(data, "materials") if m == material)
+        counted += sum(1 for ob in ours for slot in ob.material_slots if slot.link == 'OBJECT' and slot.material == material)
+        if counted == material.users:
+            return True
+    users = {ob for ob in bpy.data.objects if any(s.material == material for s in ob.material_slots)}
+    return users <= ours
 
 
 def _step_name(base: str, step: str, taken: AbstractSet[str]) -> str:
