@@ -37,15 +37,28 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    test = sub.add_parser("test", help="prepare venvs, build, run all tests and mypy",
-                          description="Unknown options (e.g. -x, -vv, --lf) are passed to pytest.")
+    test = sub.add_parser(
+        "test",
+        help="prepare venvs, build, run all tests and mypy",
+        description="Unknown options (e.g. -x, -vv, --lf) are passed to pytest.",
+    )
     test.add_argument("-k", metavar="EXPR", help="pytest -k expression (applies to every pytest run)")
-    test.add_argument("--only", action="append", metavar="GROUPS",
-                      help=f"comma-separated subset of {', '.join(STEP_GROUPS)} (repeatable)")
-    test.add_argument("--fast", action="store_true",
-                      help="Blender 5.0 only: no build step, no packaging tests, no ui steps")
-    test.add_argument("-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1),
-                      help="steps run in parallel (default: CPU count, at most 4)")
+    test.add_argument(
+        "--only",
+        action="append",
+        metavar="GROUPS",
+        help=f"comma-separated subset of {', '.join(STEP_GROUPS)} (repeatable)",
+    )
+    test.add_argument(
+        "--fast", action="store_true", help="Blender 5.0 only: no build step, no packaging tests, no ui steps"
+    )
+    test.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="steps run in parallel (default: CPU count, at most 4)",
+    )
     test.set_defaults(func=cmd_test)
 
     build = sub.add_parser("build", help="write dist/<id>-<version>.zip")
@@ -54,8 +67,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     emulator = sub.add_parser("emulator", help="run the Tripo API emulator (arguments passed on)", add_help=False)
     emulator.set_defaults(func=cmd_emulator)
-    demo = sub.add_parser("demo", add_help=False,
-                          help="the main job offline: a prompt becomes demo-out/demo.blend + demo.png")
+    demo = sub.add_parser(
+        "demo", add_help=False, help="the main job offline: a prompt becomes demo-out/demo.blend + demo.png"
+    )
     demo.set_defaults(func=cmd_demo)
     bench = sub.add_parser("bench", add_help=False, help="run the benchmarks (bench/run.py; arguments passed on)")
     bench.set_defaults(func=cmd_bench)

@@ -98,8 +98,12 @@ def emulator_process(request_log: Path | None = None, **options: Any) -> Iterato
     ``request_log``: a file the child writes its requests to (``[[method, path], …]``) as it stops.
     """
     log_arg = [str(request_log)] if request_log is not None else []
-    proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(ROOT), json.dumps(options), *log_arg],
-                            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SERVE, str(ROOT), json.dumps(options), *log_arg],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert proc.stdout is not None
         base_url = proc.stdout.readline().strip()

@@ -48,14 +48,19 @@ def png(path: Path, side: int) -> Path:
     """A ``side`` x ``side`` RGB PNG with a gradient (a server preview stand-in)."""
     import struct
 
-    rows = b"".join(b"\x00" + bytes(v for x in range(side) for v in (x * 255 // side, y * 255 // side, 160))
-                    for y in range(side))
+    rows = b"".join(
+        b"\x00" + bytes(v for x in range(side) for v in (x * 255 // side, y * 255 // side, 160)) for y in range(side)
+    )
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -66,10 +71,17 @@ def land(path: Path, index: int) -> tuple[Any, list[Any]]:
     jobs, landing, importer = addon("jobs"), addon("blender.landing"), addon("blender.importer")
     bpy.ops.wm.read_homefile(use_empty=True)
     now = time.time()
-    job = jobs.Job(id=f"bench{index}", spec=jobs.JobSpec("text_to_model", {"prompt": f"bench {path.stem}"},
-                                                        name=path.stem, meta={"location": [0.0, 0.0, 0.0]}),
-                   state=jobs.JobState.IMPORTING, created_at=now, updated_at=now, revision=1,
-                   task_id=f"0000{index:04d}-bench-task-{path.stem}")
+    job = jobs.Job(
+        id=f"bench{index}",
+        spec=jobs.JobSpec(
+            "text_to_model", {"prompt": f"bench {path.stem}"}, name=path.stem, meta={"location": [0.0, 0.0, 0.0]}
+        ),
+        state=jobs.JobState.IMPORTING,
+        created_at=now,
+        updated_at=now,
+        revision=1,
+        task_id=f"0000{index:04d}-bench-task-{path.stem}",
+    )
     landed = landing.import_job(job, {"model": str(path)}, importer.ImportOptions())
     return job, list(landed.objects)
 
@@ -81,7 +93,7 @@ def raw_write(objects: list[Any], target: Path) -> float:
     for ob in objects:
         collection.objects.link(ob)
     started = time.perf_counter()
-    bpy.data.libraries.write(str(target), {collection}, fake_user=True, path_remap='ABSOLUTE')
+    bpy.data.libraries.write(str(target), {collection}, fake_user=True, path_remap="ABSOLUTE")
     elapsed = time.perf_counter() - started
     bpy.data.collections.remove(collection)
     return elapsed
@@ -109,8 +121,13 @@ def write_row(scratch: Path, rounds: int) -> dict[str, Any]:
                 ours.append(mine)
                 raw.append(theirs)
                 size = (folder / record.blend_name).stat().st_size
-        out[name] = {"ours_ms": statistics.median(ours) * 1e3, "raw_ms": statistics.median(raw) * 1e3,
-                     "max_ms": max(ours) * 1e3, "first_ms": first * 1e3, "blend_bytes": size}
+        out[name] = {
+            "ours_ms": statistics.median(ours) * 1e3,
+            "raw_ms": statistics.median(raw) * 1e3,
+            "max_ms": max(ours) * 1e3,
+            "first_ms": first * 1e3,
+            "blend_bytes": size,
+        }
     return out
 
 
@@ -122,12 +139,25 @@ def list_row(scratch: Path, count: int, rounds: int) -> dict[str, Any]:
     index = index_mod.AssetIndex(folder)
     now = time.time()
     for n in range(count):
-        job = jobs.Job(id=f"job{n}", spec=jobs.JobSpec("text_to_model", {"prompt": f"a small cat statue no. {n}",
-                                                                           "model_version": "v2.5-20250123",
-                                                                           "texture": True, "pbr": True},
-                                                       name=f"cat {n}", meta={"mode": "TEXT"}),
-                       state=jobs.JobState.DONE, created_at=now + n, updated_at=now + n, task_id=f"{n:08d}-task",
-                       consumed_credit=20.0)
+        job = jobs.Job(
+            id=f"job{n}",
+            spec=jobs.JobSpec(
+                "text_to_model",
+                {
+                    "prompt": f"a small cat statue no. {n}",
+                    "model_version": "v2.5-20250123",
+                    "texture": True,
+                    "pbr": True,
+                },
+                name=f"cat {n}",
+                meta={"mode": "TEXT"},
+            ),
+            state=jobs.JobState.DONE,
+            created_at=now + n,
+            updated_at=now + n,
+            task_id=f"{n:08d}-task",
+            consumed_credit=20.0,
+        )
         record = index_mod.make_record(job, index.new_stem(f"cat {n}", job.task_id), f"cat {n}", preview="server")
         index.blend_path(record.stem).write_bytes(b"")
         index.add(record)
@@ -137,12 +167,18 @@ def list_row(scratch: Path, count: int, rounds: int) -> dict[str, Any]:
         listed = index.records()
         ours.append(time.perf_counter() - started)
         started = time.perf_counter()
-        read = [index.record(path.name[:-len(index_mod.RECORD_SUFFIX)])
-                for path in folder.glob(f"*{index_mod.RECORD_SUFFIX}")]
+        read = [
+            index.record(path.name[: -len(index_mod.RECORD_SUFFIX)])
+            for path in folder.glob(f"*{index_mod.RECORD_SUFFIX}")
+        ]
         files.append(time.perf_counter() - started)
         assert len(listed) == len(read) == count
-    return {"count": count, "ours_ms": statistics.median(ours) * 1e3, "record_files_ms": statistics.median(files) * 1e3,
-            "index_bytes": index.index_path.stat().st_size}
+    return {
+        "count": count,
+        "ours_ms": statistics.median(ours) * 1e3,
+        "record_files_ms": statistics.median(files) * 1e3,
+        "index_bytes": index.index_path.stat().st_size,
+    }
 
 
 def run(smoke: bool) -> dict[str, Any]:
@@ -157,16 +193,35 @@ def run(smoke: bool) -> dict[str, Any]:
 def main() -> int:
     args = bench_arguments(__doc__)
     result = run(args.smoke)
-    print_table(["result", "write_asset ms", "max ms", "first in session ms", "raw libraries.write ms", ".blend KB"],
-                [[n, f"{w['ours_ms']:.1f}", f"{w['max_ms']:.1f}", f"{w['first_ms']:.1f}", f"{w['raw_ms']:.1f}",
-                  f"{w['blend_bytes'] / 1024:.0f}"] for n, w in result["write"].items()],
-                title=f"Row 7: keeping a result as an asset, main thread (Blender {result['blender']}; "
-                      "baseline: the bare libraries.write of the same objects)")
+    print_table(
+        ["result", "write_asset ms", "max ms", "first in session ms", "raw libraries.write ms", ".blend KB"],
+        [
+            [
+                n,
+                f"{w['ours_ms']:.1f}",
+                f"{w['max_ms']:.1f}",
+                f"{w['first_ms']:.1f}",
+                f"{w['raw_ms']:.1f}",
+                f"{w['blend_bytes'] / 1024:.0f}",
+            ]
+            for n, w in result["write"].items()
+        ],
+        title=f"Row 7: keeping a result as an asset, main thread (Blender {result['blender']}; "
+        "baseline: the bare libraries.write of the same objects)",
+    )
     listing = result["list"]
-    print_table(["assets", "tripo.assets() index ms", "reading each record file ms", "index KB"],
-                [[listing["count"], f"{listing['ours_ms']:.1f}", f"{listing['record_files_ms']:.1f}",
-                  f"{listing['index_bytes'] / 1024:.0f}"]],
-                title="Row 7: listing the library (no .blend is opened either way)")
+    print_table(
+        ["assets", "tripo.assets() index ms", "reading each record file ms", "index KB"],
+        [
+            [
+                listing["count"],
+                f"{listing['ours_ms']:.1f}",
+                f"{listing['record_files_ms']:.1f}",
+                f"{listing['index_bytes'] / 1024:.0f}",
+            ]
+        ],
+        title="Row 7: listing the library (no .blend is opened either way)",
+    )
     if args.json:
         print(json.dumps(result))
     return 0

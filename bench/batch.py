@@ -43,13 +43,23 @@ def ideal_seconds(jobs: int, concurrency: int, run: float) -> float:
     return math.ceil(jobs / concurrency) * run
 
 
-def _figures(kind: str, jobs: int, concurrency: int, run: float, seconds: float,
-             requests: dict[str, int], task_seconds: float) -> dict[str, Any]:
+def _figures(
+    kind: str, jobs: int, concurrency: int, run: float, seconds: float, requests: dict[str, int], task_seconds: float
+) -> dict[str, Any]:
     ideal = ideal_seconds(jobs, concurrency, run)
     polls = requests["list"] + requests["get"]
-    return {"side": kind, "jobs": jobs, "concurrency": concurrency, "run_s": run, "seconds": seconds,
-            "ideal_s": ideal, "vs_ideal": seconds / ideal, "requests": requests, "task_seconds": task_seconds,
-            "requests_per_task_second": polls / task_seconds if task_seconds else float("nan")}
+    return {
+        "side": kind,
+        "jobs": jobs,
+        "concurrency": concurrency,
+        "run_s": run,
+        "seconds": seconds,
+        "ideal_s": ideal,
+        "vs_ideal": seconds / ideal,
+        "requests": requests,
+        "task_seconds": task_seconds,
+        "requests_per_task_second": polls / task_seconds if task_seconds else float("nan"),
+    }
 
 
 def engine(jobs: int, concurrency: int, run: float) -> dict[str, Any]:
@@ -60,9 +70,14 @@ def engine(jobs: int, concurrency: int, run: float) -> dict[str, Any]:
     from tripo_blender.jobs.runner import SPARE_WORKERS
 
     with tempfile.TemporaryDirectory() as tmp, Emulator(run_seconds=run, concurrency_limit=concurrency) as emu:
-        runner = Runner(lambda: TripoClient(api_key=TEST_KEY, base_url=emu.base_url),
-                        os.path.join(tmp, "journal"), os.path.join(tmp, "cache"),
-                        workers=concurrency, max_in_flight=concurrency, spare_workers=SPARE_WORKERS)
+        runner = Runner(
+            lambda: TripoClient(api_key=TEST_KEY, base_url=emu.base_url),
+            os.path.join(tmp, "journal"),
+            os.path.join(tmp, "cache"),
+            workers=concurrency,
+            max_in_flight=concurrency,
+            spare_workers=SPARE_WORKERS,
+        )
         try:
             started = time.monotonic()
             ids = [runner.submit(JobSpec("text_to_model", {"prompt": f"bench {n}"})).id for n in range(jobs)]
@@ -80,8 +95,10 @@ def engine(jobs: int, concurrency: int, run: float) -> dict[str, Any]:
             task_ids = [runner.job(i).task_id for i in ids]
         finally:
             runner.shutdown(timeout=10)
-        requests = {"list": len(emu.requests_to("POST", "/v3/tasks/list")),
-                    "get": len(emu.requests_to("GET", "/v3/tasks/"))}
+        requests = {
+            "list": len(emu.requests_to("POST", "/v3/tasks/list")),
+            "get": len(emu.requests_to("GET", "/v3/tasks/")),
+        }
         task_seconds = sum(b - a for a, b in (emu.task_times(t) for t in task_ids if t))
     return _figures("engine", jobs, concurrency, run, seconds, requests, task_seconds)
 
@@ -97,8 +114,10 @@ def console(jobs: int, concurrency: int, run: float) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         request_log = Path(tmp) / "requests.json"
-        with emulator_process(request_log, run_seconds=run, concurrency_limit=concurrency) as base_url, \
-                blender_session("tripo-bench-batch-") as scratch:
+        with (
+            emulator_process(request_log, run_seconds=run, concurrency_limit=concurrency) as base_url,
+            blender_session("tripo-bench-batch-") as scratch,
+        ):
             import bpy
 
             tripo = import_module(ADDON_MODULE)
@@ -113,8 +132,10 @@ def console(jobs: int, concurrency: int, run: float) -> dict[str, Any]:
             if unfinished:
                 raise RuntimeError(f"{len(unfinished)} jobs did not land: {unfinished[:3]}")
         log = json.loads(request_log.read_text())
-    requests = {"list": sum(1 for method, path in log if method == "POST" and path == "/v3/tasks/list"),
-                "get": sum(1 for method, path in log if method == "GET" and path.startswith("/v3/tasks/"))}
+    requests = {
+        "list": sum(1 for method, path in log if method == "POST" and path == "/v3/tasks/list"),
+        "get": sum(1 for method, path in log if method == "GET" and path.startswith("/v3/tasks/")),
+    }
     return _figures("console", jobs, concurrency, run, seconds, requests, jobs * run)
 
 
@@ -131,10 +152,22 @@ def main() -> int:
     if args.smoke:
         args.jobs, args.concurrency, args.run = 6, 3, 0.5
     result = (engine if args.side == "engine" else console)(args.jobs, args.concurrency, args.run)
-    print_table(["side", "jobs", "concurrency", "run s", "seconds", "ideal s", "vs ideal", "req/task-s"],
-                [[result["side"], result["jobs"], result["concurrency"], f"{result['run_s']:g}", f"{result['seconds']:.2f}",
-                  f"{result['ideal_s']:.2f}", f"{result['vs_ideal']:.2f}x", f"{result['requests_per_task_second']:.3f}"]],
-                title="Row 10: a batch of short tasks vs its ideal time")
+    print_table(
+        ["side", "jobs", "concurrency", "run s", "seconds", "ideal s", "vs ideal", "req/task-s"],
+        [
+            [
+                result["side"],
+                result["jobs"],
+                result["concurrency"],
+                f"{result['run_s']:g}",
+                f"{result['seconds']:.2f}",
+                f"{result['ideal_s']:.2f}",
+                f"{result['vs_ideal']:.2f}x",
+                f"{result['requests_per_task_second']:.3f}",
+            ]
+        ],
+        title="Row 10: a batch of short tasks vs its ideal time",
+    )
     if args.json:
         print(json.dumps(result))
     return 0

@@ -115,8 +115,9 @@ class EnableBench:
         env = {**os.environ, "BLENDER_USER_RESOURCES": str(self.user), "PYTHONPYCACHEPREFIX": str(self.pycache)}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.pop("PYTHONPATH", None)  # the add-on comes from its installed folder, nowhere else
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300,
-                              cwd=self.user.parent)
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300, cwd=self.user.parent
+        )
         if done.returncode != 0:
             raise RuntimeError(done.stderr[-2000:])
         return done.stdout.strip().splitlines()
@@ -168,27 +169,45 @@ def enable_row(scratch: Path, rounds: int, warm_per_round: int = 2) -> dict[str,
     imports = []
     for n in range(rounds):
         imports.append(bench.import_bpy())
-        for key in keys[n % len(keys):] + keys[:n % len(keys)]:
+        for key in keys[n % len(keys) :] + keys[: n % len(keys)]:
             cold[key].append(bench.enable(key, cold=True))
             warm[key] += [bench.enable(key) for _ in range(warm_per_round)]
 
     def medians(runs: list[tuple[float, float]], name: str) -> dict[str, float]:
-        return {f"{name}_s": statistics.median(w for w, _ in runs), f"{name}_cpu_s": statistics.median(c for _, c in runs)}
+        return {
+            f"{name}_s": statistics.median(w for w, _ in runs),
+            f"{name}_cpu_s": statistics.median(c for _, c in runs),
+        }
 
-    addons = {key: {**medians(warm[key], "warm"), **medians(cold[key], "cold"),
-                    "warm_runs": len(warm[key]), "cold_runs": len(cold[key])} for key in keys}
+    addons = {
+        key: {
+            **medians(warm[key], "warm"),
+            **medians(cold[key], "cold"),
+            "warm_runs": len(warm[key]),
+            "cold_runs": len(cold[key]),
+        }
+        for key in keys
+    }
     ours = addons[ADDON_ID]
-    return {"import_bpy_s": statistics.median(imports), "enable_s": ours["warm_s"], "cold_enable_s": ours["cold_s"],
-            "addons": addons}
+    return {
+        "import_bpy_s": statistics.median(imports),
+        "enable_s": ours["warm_s"],
+        "cold_enable_s": ours["cold_s"],
+        "addons": addons,
+    }
 
 
 def _ms(samples: list[tuple[float, float]], prefix: str = "") -> dict[str, float]:
     """p50/p99/max of the wall times, and p50/p99 of the CPU times (``cpu_``): on a busy machine
     the wall time's tail is mostly the other processes, the CPU time is what the draw cost."""
     wall, cpu = [w for w, _ in samples], [c for _, c in samples]
-    return {f"{prefix}p50_ms": statistics.median(wall) * 1e3, f"{prefix}p99_ms": percentile(wall, 0.99) * 1e3,
-            f"{prefix}max_ms": max(wall) * 1e3, f"{prefix}cpu_p50_ms": statistics.median(cpu) * 1e3,
-            f"{prefix}cpu_p99_ms": percentile(cpu, 0.99) * 1e3}
+    return {
+        f"{prefix}p50_ms": statistics.median(wall) * 1e3,
+        f"{prefix}p99_ms": percentile(wall, 0.99) * 1e3,
+        f"{prefix}max_ms": max(wall) * 1e3,
+        f"{prefix}cpu_p50_ms": statistics.median(cpu) * 1e3,
+        f"{prefix}cpu_p99_ms": percentile(cpu, 0.99) * 1e3,
+    }
 
 
 def _timed(draw: Callable[[], None]) -> tuple[float, float]:
@@ -214,9 +233,17 @@ def draw_row(counts: list[int], draws: int) -> dict[str, Any]:
             extra: dict[str, Any] = {"task_id": f"t{i}", "progress": 40} if state == "running" else {}
             if state == "failed":
                 extra["error"] = jobs_mod.JobError("The service failed this task")
-            runtime._view.put(jobs_mod.Job(
-                id=f"bench-{i}", spec=jobs_mod.JobSpec("text_to_model", {"prompt": f"cat {i}"}, name=f"Cat {i}"),
-                state=jobs_mod.JobState(state), created_at=now - i, updated_at=now - i, revision=1, **extra))
+            runtime._view.put(
+                jobs_mod.Job(
+                    id=f"bench-{i}",
+                    spec=jobs_mod.JobSpec("text_to_model", {"prompt": f"cat {i}"}, name=f"Cat {i}"),
+                    state=jobs_mod.JobState(state),
+                    created_at=now - i,
+                    updated_at=now - i,
+                    revision=1,
+                    **extra,
+                )
+            )
         waiting = [f"bench-{i}" for i in reversed(range(count)) if STATES[i % len(STATES)] == "pending"]
         runtime._view.set_send_order(waiting[:MAX_WAITING], "Parallel Jobs 3")  # as the pump keeps it
         layout = Layout()
@@ -228,7 +255,9 @@ def draw_row(counts: list[int], draws: int) -> dict[str, Any]:
         running = [job for job in runtime.jobs() if job.state is jobs_mod.JobState.RUNNING]
         for n in range(draws if running else 0):  # a running job moves on and back: a state change each
             job = runtime.job(running[n % len(running)].id)
-            state = jobs_mod.JobState.DOWNLOADING if job.state is jobs_mod.JobState.RUNNING else jobs_mod.JobState.RUNNING
+            state = (
+                jobs_mod.JobState.DOWNLOADING if job.state is jobs_mod.JobState.RUNNING else jobs_mod.JobState.RUNNING
+            )
             runtime._view.put(dataclasses.replace(job, state=state, revision=job.revision + 1))
             changed.append(_timed(draw))
         out[str(count)] = {**_ms(seconds), **(_ms(changed, "changed_") if changed else {})}
@@ -242,8 +271,11 @@ def idle_row() -> dict[str, Any]:
     runtime = addon("blender.runtime").runtime
     asked = runtime.pump()  # one tick with no job: None unregisters the timer
     registered = bpy.app.timers.is_registered(runtime._timer)
-    return {"pump_returns": asked, "timer_registered": registered,
-            "ticks_per_s": 0.0 if asked is None and not registered else 1.0 / (asked or 1.0)}
+    return {
+        "pump_returns": asked,
+        "timer_registered": registered,
+        "ticks_per_s": 0.0 if asked is None and not registered else 1.0 / (asked or 1.0),
+    }
 
 
 def run(smoke: bool) -> dict[str, Any]:
@@ -263,27 +295,63 @@ def report(result: dict[str, Any]) -> None:
     def changed(d: dict[str, float], key: str) -> str:
         return f"{d[key]:.3f}" if key in d else "-"
 
-    rows = [[n, f"{d['p50_ms']:.3f}", f"{d['p99_ms']:.3f}", f"{d['max_ms']:.3f}", f"{d['cpu_p99_ms']:.3f}",
-             f"{d['p50_ms'] / base:.1f}x", changed(d, "changed_p50_ms"), changed(d, "changed_p99_ms"),
-             changed(d, "changed_cpu_p99_ms")]
-            for n, d in result["draw"].items()]
-    print_table(["jobs listed", "draw p50 ms", "p99", "max", "CPU p99", "vs empty", "after a change p50", "p99",
-                 "CPU p99"], rows,
-                title=f"Row 5: Jobs panel draw() (Blender {result['blender']}; baseline: the panel with no job)")
+    rows = [
+        [
+            n,
+            f"{d['p50_ms']:.3f}",
+            f"{d['p99_ms']:.3f}",
+            f"{d['max_ms']:.3f}",
+            f"{d['cpu_p99_ms']:.3f}",
+            f"{d['p50_ms'] / base:.1f}x",
+            changed(d, "changed_p50_ms"),
+            changed(d, "changed_p99_ms"),
+            changed(d, "changed_cpu_p99_ms"),
+        ]
+        for n, d in result["draw"].items()
+    ]
+    print_table(
+        ["jobs listed", "draw p50 ms", "p99", "max", "CPU p99", "vs empty", "after a change p50", "p99", "CPU p99"],
+        rows,
+        title=f"Row 5: Jobs panel draw() (Blender {result['blender']}; baseline: the panel with no job)",
+    )
     idle, enable = result["idle"], result["enable"]
-    print_table(["idle timer ticks/s", "timer registered", "import bpy ms"],
-                [[f"{idle['ticks_per_s']:g}", str(idle["timer_registered"]), f"{enable['import_bpy_s'] * 1e3:.0f}"]],
-                title="Row 6: idle cost")
+    print_table(
+        ["idle timer ticks/s", "timer registered", "import bpy ms"],
+        [[f"{idle['ticks_per_s']:g}", str(idle["timer_registered"]), f"{enable['import_bpy_s'] * 1e3:.0f}"]],
+        title="Row 6: idle cost",
+    )
     addons = enable["addons"]
     rigify = addons["rigify"]
-    print_table(["add-on", "warm ms", "CPU ms", "cold ms", "CPU ms", "warm vs rigify", "CPU", "cold vs rigify", "CPU",
-                 "runs warm/cold"],
-                [[key, f"{a['warm_s'] * 1e3:.0f}", f"{a['warm_cpu_s'] * 1e3:.0f}", f"{a['cold_s'] * 1e3:.0f}",
-                  f"{a['cold_cpu_s'] * 1e3:.0f}", f"{a['warm_s'] / rigify['warm_s']:.2f}x",
-                  f"{a['warm_cpu_s'] / rigify['warm_cpu_s']:.2f}x", f"{a['cold_s'] / rigify['cold_s']:.2f}x",
-                  f"{a['cold_cpu_s'] / rigify['cold_cpu_s']:.2f}x", f"{a['warm_runs']}/{a['cold_runs']}"]
-                 for key, a in addons.items()],
-                title="Row 6: addon_utils.enable from a fixed folder (medians; cold: the add-on's byte code cleared)")
+    print_table(
+        [
+            "add-on",
+            "warm ms",
+            "CPU ms",
+            "cold ms",
+            "CPU ms",
+            "warm vs rigify",
+            "CPU",
+            "cold vs rigify",
+            "CPU",
+            "runs warm/cold",
+        ],
+        [
+            [
+                key,
+                f"{a['warm_s'] * 1e3:.0f}",
+                f"{a['warm_cpu_s'] * 1e3:.0f}",
+                f"{a['cold_s'] * 1e3:.0f}",
+                f"{a['cold_cpu_s'] * 1e3:.0f}",
+                f"{a['warm_s'] / rigify['warm_s']:.2f}x",
+                f"{a['warm_cpu_s'] / rigify['warm_cpu_s']:.2f}x",
+                f"{a['cold_s'] / rigify['cold_s']:.2f}x",
+                f"{a['cold_cpu_s'] / rigify['cold_cpu_s']:.2f}x",
+                f"{a['warm_runs']}/{a['cold_runs']}",
+            ]
+            for key, a in addons.items()
+        ],
+        title="Row 6: addon_utils.enable from a fixed folder (medians; cold: the add-on's byte code cleared)",
+    )
 
 
 def main() -> int:

@@ -65,6 +65,7 @@ def summary(late: list[float]) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- row 1
 
+
 @dataclass(frozen=True)
 class Mode:
     name: str
@@ -72,8 +73,11 @@ class Mode:
     curve: str
 
 
-MODES = (Mode("no ETA, linear progress", False, "linear"), Mode("no ETA, eased progress", False, "ease"),
-         Mode("with ETA", True, "linear"))
+MODES = (
+    Mode("no ETA, linear progress", False, "linear"),
+    Mode("no ETA, eased progress", False, "ease"),
+    Mode("with ETA", True, "linear"),
+)
 
 
 def _sdk_waits(base_url: str, ids: list[str]) -> list[float]:
@@ -129,16 +133,40 @@ def print_row1(result: dict[str, Any]) -> None:
     rows = []
     for name, side in result["modes"].items():
         o, s = side["ours"], side["sdk"]
-        rows.append([name, f"{o['p50']:.2f}", f"{o['p95']:.2f}", f"{o['max']:.2f}", f"{o['task_s_per_request']:.2f}",
-                     f"{s['p50']:.2f}", f"{s['p95']:.2f}", f"{s['max']:.2f}", f"{s['task_s_per_request']:.2f}"])
-    print_table(["row 1: wait_for_task", "p50 s", "p95 s", "max s", "task-s/req",
-                 "SDK p50", "SDK p95", "SDK max", "SDK task-s/req"], rows,
-                title=f"Row 1: finish -> noticed, {result['tasks_per_mode']} tasks of "
-                      f"{result['run_s'][0]:g}-{result['run_s'][1]:g} s per mode "
-                      f"(baseline: official SDK tripo3d {result['sdk_version']})")
+        rows.append(
+            [
+                name,
+                f"{o['p50']:.2f}",
+                f"{o['p95']:.2f}",
+                f"{o['max']:.2f}",
+                f"{o['task_s_per_request']:.2f}",
+                f"{s['p50']:.2f}",
+                f"{s['p95']:.2f}",
+                f"{s['max']:.2f}",
+                f"{s['task_s_per_request']:.2f}",
+            ]
+        )
+    print_table(
+        [
+            "row 1: wait_for_task",
+            "p50 s",
+            "p95 s",
+            "max s",
+            "task-s/req",
+            "SDK p50",
+            "SDK p95",
+            "SDK max",
+            "SDK task-s/req",
+        ],
+        rows,
+        title=f"Row 1: finish -> noticed, {result['tasks_per_mode']} tasks of "
+        f"{result['run_s'][0]:g}-{result['run_s'][1]:g} s per mode "
+        f"(baseline: official SDK tripo3d {result['sdk_version']})",
+    )
 
 
 # --------------------------------------------------------------------------- row 2
+
 
 def _engine_case(jobs: int, runs: list[float], batches: int = 1) -> dict[str, Any]:
     """``jobs`` concurrent jobs (``batches`` times in a row) through a real Runner, no ETA."""
@@ -146,16 +174,20 @@ def _engine_case(jobs: int, runs: list[float], batches: int = 1) -> dict[str, An
     rounds = 0
     task_seconds = 0.0
     with tempfile.TemporaryDirectory() as tmp, Emulator(concurrency_limit=10_000, progress_curve="ease") as emu:
+
         def factory() -> TripoClient:
             return TripoClient(api_key=TEST_KEY, base_url=emu.base_url)
 
-        runner = Runner(factory, os.path.join(tmp, "journal"), os.path.join(tmp, "cache"),
-                        workers=jobs, max_in_flight=jobs)
+        runner = Runner(
+            factory, os.path.join(tmp, "journal"), os.path.join(tmp, "cache"), workers=jobs, max_in_flight=jobs
+        )
         try:
             for batch in range(batches):
-                emu.plan_runs(runs[batch * jobs:(batch + 1) * jobs])
+                emu.plan_runs(runs[batch * jobs : (batch + 1) * jobs])
                 before = len(emu.requests_to("POST", "/v3/tasks/list"))
-                ids = {runner.submit(JobSpec("text_to_model", {"prompt": f"bench {batch} {i}"})).id for i in range(jobs)}
+                ids = {
+                    runner.submit(JobSpec("text_to_model", {"prompt": f"bench {batch} {i}"})).id for i in range(jobs)
+                }
                 noticed: dict[str, float] = {}
                 while len(noticed) < jobs:
                     runner.wait_for_events(1.0)
@@ -172,8 +204,14 @@ def _engine_case(jobs: int, runs: list[float], batches: int = 1) -> dict[str, An
                 rounds += len(emu.requests_to("POST", "/v3/tasks/list")) - before
         finally:
             runner.shutdown(timeout=10)
-    return {"jobs": jobs, "samples": len(late), **summary(late), "list_requests": rounds,
-            "task_seconds": task_seconds, "requests_per_task_second": rounds / task_seconds}
+    return {
+        "jobs": jobs,
+        "samples": len(late),
+        **summary(late),
+        "list_requests": rounds,
+        "task_seconds": task_seconds,
+        "requests_per_task_second": rounds / task_seconds,
+    }
 
 
 def row2(cases: list[tuple[int, int]], low: float, high: float) -> dict[str, Any]:
@@ -186,12 +224,24 @@ def row2(cases: list[tuple[int, int]], low: float, high: float) -> dict[str, Any
 
 def print_row2(result: dict[str, Any], row1_result: dict[str, Any] | None = None) -> None:
     base = (row1_result or {}).get("modes", {}).get("no ETA, eased progress", {}).get("ours")
-    rows = [[c["jobs"], c["samples"], f"{c['p50']:.2f}", f"{c['p95']:.2f}", f"{c['max']:.2f}",
-             f"{c['requests_per_task_second']:.3f}", f"{base['p95']:.2f}" if base else "n/a"]
-            for c in result["cases"]]
-    print_table(["jobs", "tasks", "p50 s", "p95 s", "max s", "req per task-s", "row 1 p95 s"], rows,
-                title=f"Row 2: job engine, no ETA, eased progress, tasks of {result['run_s'][0]:g}-{result['run_s'][1]:g} s "
-                      "(baseline: row 1's single-task wait)")
+    rows = [
+        [
+            c["jobs"],
+            c["samples"],
+            f"{c['p50']:.2f}",
+            f"{c['p95']:.2f}",
+            f"{c['max']:.2f}",
+            f"{c['requests_per_task_second']:.3f}",
+            f"{base['p95']:.2f}" if base else "n/a",
+        ]
+        for c in result["cases"]
+    ]
+    print_table(
+        ["jobs", "tasks", "p50 s", "p95 s", "max s", "req per task-s", "row 1 p95 s"],
+        rows,
+        title=f"Row 2: job engine, no ETA, eased progress, tasks of {result['run_s'][0]:g}-{result['run_s'][1]:g} s "
+        "(baseline: row 1's single-task wait)",
+    )
 
 
 def run(smoke: bool = False) -> dict[str, Any]:

@@ -71,8 +71,9 @@ def make_glb(size: int) -> bytes:
     doc += b" " * (-len(doc) % 4)
     total = 12 + 8 + len(doc) + 8 + binary
     header = struct.pack("<4sII", b"glTF", 2, total)
-    return b"".join([header, struct.pack("<I4s", len(doc), b"JSON"), doc,
-                     struct.pack("<I4s", binary, b"BIN\x00"), bytes(binary)])
+    return b"".join(
+        [header, struct.pack("<I4s", len(doc), b"JSON"), doc, struct.pack("<I4s", binary, b"BIN\x00"), bytes(binary)]
+    )
 
 
 def publish_large_task(base_url: str, key: str, data: bytes) -> str:
@@ -87,7 +88,9 @@ def publish_large_task(base_url: str, key: str, data: bytes) -> str:
     presigned.raise_for_status()
     slot = presigned.json()["data"]
     requests.put(slot["presigned_url"], data=data, timeout=120).raise_for_status()
-    created = requests.post(f"{base_url}/v3/models/import", json={"input": slot["file_token"]}, headers=auth, timeout=30)
+    created = requests.post(
+        f"{base_url}/v3/models/import", json={"input": slot["file_token"]}, headers=auth, timeout=30
+    )
     created.raise_for_status()
     return str(created.json()["data"]["task_id"])
 
@@ -107,8 +110,12 @@ def run_curl(url: str, out: str) -> dict[str, float]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(["curl", "-sSf", "-o", os.path.join(out, "model.glb"), url], check=True, timeout=600)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"wall": time.perf_counter() - started, "cpu": after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime,
-            "peak_kib": float("nan"), "traced_mib": float("nan")}
+    return {
+        "wall": time.perf_counter() - started,
+        "cpu": after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime,
+        "peak_kib": float("nan"),
+        "traced_mib": float("nan"),
+    }
 
 
 def run_child(contender: str, base_url: str, task_id: str, expected: int, trace: bool) -> dict[str, float]:
@@ -185,8 +192,7 @@ class Meter:
     def stop(self) -> dict[str, float]:
         wall = time.perf_counter() - self.t0
         cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-        figures = {"wall": wall,
-                   "cpu": (cpu1.ru_utime - self.cpu0.ru_utime) + (cpu1.ru_stime - self.cpu0.ru_stime)}
+        figures = {"wall": wall, "cpu": (cpu1.ru_utime - self.cpu0.ru_utime) + (cpu1.ru_stime - self.cpu0.ru_stime)}
         if self.trace:
             figures["traced_mib"] = tracemalloc.get_traced_memory()[1] / MIB
             tracemalloc.stop()
@@ -239,8 +245,9 @@ def child(contender: str, base_url: str, task_id: str, out: str, trace: bool) ->
 # --------------------------------------------------------------------------- parent: report
 
 
-def measure(size: int, rounds: int, contenders: tuple[str, ...], trace: bool = True
-            ) -> tuple[dict[str, dict[str, float]], dict[str, float], int, int]:
+def measure(
+    size: int, rounds: int, contenders: tuple[str, ...], trace: bool = True
+) -> tuple[dict[str, dict[str, float]], dict[str, float], int, int]:
     """Median figures per contender over ``rounds`` (orders rotate), the traced peaks, the CDN
     requests and how many of them carried an Authorization header."""
     from tests.emulator import TEST_KEY, Emulator
@@ -255,8 +262,10 @@ def measure(size: int, rounds: int, contenders: tuple[str, ...], trace: bool = T
             shift = round_no % len(contenders)
             for contender in contenders[shift:] + contenders[:shift]:  # nobody always goes first
                 runs[contender].append(run_child(contender, emu.base_url, task_id, size, trace=False))
-        traced = {c: run_child(c, emu.base_url, task_id, size, trace=True)["traced_mib"] if trace else float("nan")
-                  for c in contenders}
+        traced = {
+            c: run_child(c, emu.base_url, task_id, size, trace=True)["traced_mib"] if trace else float("nan")
+            for c in contenders
+        }
         auth_to_cdn = sum(1 for r in emu.cdn_requests if "authorization" in r.headers)
         cdn_gets = len(emu.cdn_requests)
     figures = {c: {k: median([r[k] for r in runs[c]]) for k in ("wall", "cpu", "peak_kib")} for c in contenders}
@@ -267,9 +276,13 @@ def row3(size_mb: int = 256, rounds: int = 3) -> dict[str, Any]:
     """Row 3: ours vs ``curl -o`` (throughput) and the SDK (RSS growth) on one ``size_mb`` file."""
     figures, _, _, _ = measure(size_mb * MIB, rounds, ("ours", "sdk", "curl"), trace=False)
     mib_s = {c: size_mb / f["wall"] for c, f in figures.items()}
-    return {"size_mib": size_mb, "rounds": rounds, "mib_per_s": mib_s,
-            "rss_growth_mib": {c: f["peak_kib"] / 1024 for c, f in figures.items() if c != "curl"},
-            "vs_curl": mib_s["ours"] / mib_s["curl"]}
+    return {
+        "size_mib": size_mb,
+        "rounds": rounds,
+        "mib_per_s": mib_s,
+        "rss_growth_mib": {c: f["peak_kib"] / 1024 for c, f in figures.items() if c != "curl"},
+        "vs_curl": mib_s["ours"] / mib_s["curl"],
+    }
 
 
 def main() -> int:
@@ -278,8 +291,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7, help="downloads per contender (default 7)")
     parser.add_argument("--child", nargs=4, metavar=("CONTENDER", "BASE_URL", "TASK_ID", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--row3", action="store_true",
-                        help="only row 3 of build.py bench (ours, SDK, curl; --size-mb default 256) as a JSON line")
+    parser.add_argument(
+        "--row3",
+        action="store_true",
+        help="only row 3 of build.py bench (ours, SDK, curl; --size-mb default 256) as a JSON line",
+    )
     args = parser.parse_args()
     if args.child:
         contender, base_url, task_id, out = args.child
@@ -292,24 +308,40 @@ def main() -> int:
     data_len = args.size_mb * MIB
     figures, traced, cdn_gets, auth_to_cdn = measure(data_len, args.rounds, CONTENDERS)
     sdk = figures["sdk"]
-    names = {"ours": "ours (TripoClient)", "ours-nofsync": "ours, fsync skipped (diagnostic)",
-             "sdk": "SDK 1.0.0 + aiohttp (baseline)",
-             "floor": "urllib copyfileobj (floor)", "buffered": "urllib read() (buffered)"}
+    names = {
+        "ours": "ours (TripoClient)",
+        "ours-nofsync": "ours, fsync skipped (diagnostic)",
+        "sdk": "SDK 1.0.0 + aiohttp (baseline)",
+        "floor": "urllib copyfileobj (floor)",
+        "buffered": "urllib read() (buffered)",
+    }
     rows = []
     for c in CONTENDERS:
         f = figures[c]
-        rows.append([names[c], f"{f['peak_kib']:.0f}", ratio(f["peak_kib"], sdk["peak_kib"]),
-                     f"{traced[c]:.2f}", ratio(traced[c], traced["sdk"]),
-                     f"{f['wall']:.3f}", ratio(f["wall"], sdk["wall"]), f"{f['cpu']:.3f}", ratio(f["cpu"], sdk["cpu"]),
-                     f"{data_len / MIB / f['wall']:.0f}"])
+        rows.append(
+            [
+                names[c],
+                f"{f['peak_kib']:.0f}",
+                ratio(f["peak_kib"], sdk["peak_kib"]),
+                f"{traced[c]:.2f}",
+                ratio(traced[c], traced["sdk"]),
+                f"{f['wall']:.3f}",
+                ratio(f["wall"], sdk["wall"]),
+                f"{f['cpu']:.3f}",
+                ratio(f["cpu"], sdk["cpu"]),
+                f"{data_len / MIB / f['wall']:.0f}",
+            ]
+        )
     print_table(
         ["download", "RSS peak KiB", "vs SDK", "traced MiB", "vs SDK", "wall s", "vs SDK", "cpu s", "vs SDK", "MiB/s"],
         rows,
         title=f"one {data_len / MIB:.0f} MiB GLB from the emulator's CDN, each in a fresh process "
-              f"(median of {args.rounds}; traced: 1 run each)",
+        f"(median of {args.rounds}; traced: 1 run each)",
     )
-    print(f"CDN requests: {cdn_gets}, of which carried an Authorization header: {auth_to_cdn} "
-          "(the emulator's CDN refuses any; SDK 0.3.0 sent the key there, 1.0.0 no longer does)")
+    print(
+        f"CDN requests: {cdn_gets}, of which carried an Authorization header: {auth_to_cdn} "
+        "(the emulator's CDN refuses any; SDK 0.3.0 sent the key there, 1.0.0 no longer does)"
+    )
     return 0
 
 

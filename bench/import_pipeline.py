@@ -51,15 +51,27 @@ def big_glb(path: Path, side: int) -> None:
             indices += struct.pack("<6I", a, a + 1, a + side, a + 1, a + side + 1, a + side)
     count = (side - 1) ** 2 * 6
     doc = {
-        "asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0]}],
+        "asset": {"version": "2.0"},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
         "nodes": [{"mesh": 0, "name": "grid"}],
         "meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "indices": 1}]}],
         "buffers": [{"byteLength": len(positions) + len(indices)}],
-        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": len(positions), "target": 34962},
-                        {"buffer": 0, "byteOffset": len(positions), "byteLength": len(indices), "target": 34963}],
-        "accessors": [{"bufferView": 0, "componentType": 5126, "count": side * side, "type": "VEC3",
-                       "min": [0, 0, 0], "max": [1, 1, 0.1]},
-                      {"bufferView": 1, "componentType": 5125, "count": count, "type": "SCALAR"}],
+        "bufferViews": [
+            {"buffer": 0, "byteOffset": 0, "byteLength": len(positions), "target": 34962},
+            {"buffer": 0, "byteOffset": len(positions), "byteLength": len(indices), "target": 34963},
+        ],
+        "accessors": [
+            {
+                "bufferView": 0,
+                "componentType": 5126,
+                "count": side * side,
+                "type": "VEC3",
+                "min": [0, 0, 0],
+                "max": [1, 1, 0.1],
+            },
+            {"bufferView": 1, "componentType": 5125, "count": count, "type": "SCALAR"},
+        ],
     }
     path.write_bytes(glb.write(doc, bytes(positions + indices)))
 
@@ -74,9 +86,15 @@ def raw(path: Path) -> None:
 def ours(path: Path, index: int) -> None:
     jobs, landing, importer = addon("jobs"), addon("blender.landing"), addon("blender.importer")
     now = time.time()
-    job = jobs.Job(id=f"bench{index}", spec=jobs.JobSpec("text_to_model", {"prompt": "bench"}, name=path.stem,
-                                                        meta={"location": [0.0, 0.0, 0.0]}),
-                   state=jobs.JobState.IMPORTING, created_at=now, updated_at=now, revision=1, task_id=f"task-{index}")
+    job = jobs.Job(
+        id=f"bench{index}",
+        spec=jobs.JobSpec("text_to_model", {"prompt": "bench"}, name=path.stem, meta={"location": [0.0, 0.0, 0.0]}),
+        state=jobs.JobState.IMPORTING,
+        created_at=now,
+        updated_at=now,
+        revision=1,
+        task_id=f"task-{index}",
+    )
     landing.import_job(job, {"model": str(path)}, importer.ImportOptions())
 
 
@@ -95,8 +113,12 @@ def run(smoke: bool) -> dict[str, Any]:
 
         big = scratch / "grid.glb"
         big_glb(big, 120 if smoke else 760)
-        assets = {"static GLB": ASSETS / "portal.glb", "rigged GLB": ASSETS / "Fox.glb",
-                  "animated FBX": ASSETS / "Skeleton.fbx", f"{big.stat().st_size / 1e6:.0f} MB GLB": big}
+        assets = {
+            "static GLB": ASSETS / "portal.glb",
+            "rigged GLB": ASSETS / "Fox.glb",
+            "animated FBX": ASSETS / "Skeleton.fbx",
+            f"{big.stat().st_size / 1e6:.0f} MB GLB": big,
+        }
         rounds = 1 if smoke else 7
         out: dict[str, Any] = {}
         for name, path in assets.items():
@@ -118,10 +140,14 @@ def run(smoke: bool) -> dict[str, Any]:
 def main() -> int:
     args = bench_arguments(__doc__)
     result = run(args.smoke)
-    print_table(["asset", "ours ms", "raw ms", "ours/raw"],
-                [[n, f"{a['ours_s'] * 1e3:.1f}", f"{a['raw_s'] * 1e3:.1f}", f"{a['ratio']:.2f}x"]
-                 for n, a in result["assets"].items()],
-                title=f"Row 4: import pipeline vs raw importer (Blender {result['blender']}, median of {result['rounds']})")
+    print_table(
+        ["asset", "ours ms", "raw ms", "ours/raw"],
+        [
+            [n, f"{a['ours_s'] * 1e3:.1f}", f"{a['raw_s'] * 1e3:.1f}", f"{a['ratio']:.2f}x"]
+            for n, a in result["assets"].items()
+        ],
+        title=f"Row 4: import pipeline vs raw importer (Blender {result['blender']}, median of {result['rounds']})",
+    )
     if args.json:
         print(json.dumps(result))
     return 0

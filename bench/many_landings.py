@@ -61,10 +61,20 @@ def ours(count: int) -> list[Sample]:
     now = time.time()
     seconds: list[Sample] = []
     for index in range(count):
-        job = jobs.Job(id=f"bench{index}", spec=jobs.JobSpec(
-            "text_to_model", {"prompt": "bench"}, name=f"crate {index + 1}",
-            meta={"location": [0.0, 0.0, 0.0], "batch": "bench-batch"}),
-            state=jobs.JobState.IMPORTING, created_at=now, updated_at=now, revision=1, task_id=f"task-{index}")
+        job = jobs.Job(
+            id=f"bench{index}",
+            spec=jobs.JobSpec(
+                "text_to_model",
+                {"prompt": "bench"},
+                name=f"crate {index + 1}",
+                meta={"location": [0.0, 0.0, 0.0], "batch": "bench-batch"},
+            ),
+            state=jobs.JobState.IMPORTING,
+            created_at=now,
+            updated_at=now,
+            revision=1,
+            task_id=f"task-{index}",
+        )
         seconds.append(timed(landing.import_job, job, {"model": str(ASSET)}, importer.ImportOptions()))
     return seconds
 
@@ -104,16 +114,29 @@ def run(smoke: bool, count: int, rounds: int) -> dict[str, Any]:
         tail = min(TAIL, count)
 
         def summary(runs: list[list[Sample]], k: int) -> dict[str, float]:
-            return {"total_s": statistics.median(sum(x[k] for x in s) for s in runs),
-                    "last_s": statistics.median(statistics.fmean(x[k] for x in s[-tail:]) for s in runs),
-                    "first_s": statistics.median(s[0][k] for s in runs)}
+            return {
+                "total_s": statistics.median(sum(x[k] for x in s) for s in runs),
+                "last_s": statistics.median(statistics.fmean(x[k] for x in s[-tail:]) for s in runs),
+                "first_s": statistics.median(s[0][k] for s in runs),
+            }
 
         m, t = summary(mine, 0), summary(theirs, 0)
         mc, tc = summary(mine, 1), summary(theirs, 1)
-        return {"blender": bpy.app.version_string, "asset": ASSET.name, "landings": count, "rounds": rounds,
-                "tail": tail, "ours": m, "raw": t, "total_ratio": m["total_s"] / t["total_s"],
-                "last_ratio": m["last_s"] / t["last_s"], "ours_cpu": mc, "raw_cpu": tc,
-                "total_cpu_ratio": mc["total_s"] / tc["total_s"], "last_cpu_ratio": mc["last_s"] / tc["last_s"]}
+        return {
+            "blender": bpy.app.version_string,
+            "asset": ASSET.name,
+            "landings": count,
+            "rounds": rounds,
+            "tail": tail,
+            "ours": m,
+            "raw": t,
+            "total_ratio": m["total_s"] / t["total_s"],
+            "last_ratio": m["last_s"] / t["last_s"],
+            "ours_cpu": mc,
+            "raw_cpu": tc,
+            "total_cpu_ratio": mc["total_s"] / tc["total_s"],
+            "last_cpu_ratio": mc["last_s"] / tc["last_s"],
+        }
 
 
 def main() -> int:
@@ -125,16 +148,36 @@ def main() -> int:
     args = parser.parse_args()
     result = run(args.smoke, 5 if args.smoke else args.landings, 1 if args.smoke else args.rounds)
     rows = []
-    for clock, mine, theirs in (("wall", result["ours"], result["raw"]), ("CPU", result["ours_cpu"], result["raw_cpu"])):
-        rows += [[f"{clock}: all landings", f"{mine['total_s'] * 1e3:.0f}", f"{theirs['total_s'] * 1e3:.0f}",
-                  f"{mine['total_s'] / theirs['total_s']:.2f}x"],
-                 [f"{clock}: last landing (mean of last {result['tail']})", f"{mine['last_s'] * 1e3:.1f}",
-                  f"{theirs['last_s'] * 1e3:.1f}", f"{mine['last_s'] / theirs['last_s']:.2f}x"],
-                 [f"{clock}: first landing", f"{mine['first_s'] * 1e3:.1f}", f"{theirs['first_s'] * 1e3:.1f}",
-                  f"{mine['first_s'] / theirs['first_s']:.2f}x"]]
-    print_table(["", "ours ms", "raw ms", "ours/raw"], rows,
-                title=f"Row 9: {result['landings']} landings of {result['asset']} vs the raw importer into the same "
-                      f"structure (Blender {result['blender']}, median of {result['rounds']})")
+    for clock, mine, theirs in (
+        ("wall", result["ours"], result["raw"]),
+        ("CPU", result["ours_cpu"], result["raw_cpu"]),
+    ):
+        rows += [
+            [
+                f"{clock}: all landings",
+                f"{mine['total_s'] * 1e3:.0f}",
+                f"{theirs['total_s'] * 1e3:.0f}",
+                f"{mine['total_s'] / theirs['total_s']:.2f}x",
+            ],
+            [
+                f"{clock}: last landing (mean of last {result['tail']})",
+                f"{mine['last_s'] * 1e3:.1f}",
+                f"{theirs['last_s'] * 1e3:.1f}",
+                f"{mine['last_s'] / theirs['last_s']:.2f}x",
+            ],
+            [
+                f"{clock}: first landing",
+                f"{mine['first_s'] * 1e3:.1f}",
+                f"{theirs['first_s'] * 1e3:.1f}",
+                f"{mine['first_s'] / theirs['first_s']:.2f}x",
+            ],
+        ]
+    print_table(
+        ["", "ours ms", "raw ms", "ours/raw"],
+        rows,
+        title=f"Row 9: {result['landings']} landings of {result['asset']} vs the raw importer into the same "
+        f"structure (Blender {result['blender']}, median of {result['rounds']})",
+    )
     if args.json:
         print(json.dumps(result))
     return 0

@@ -62,7 +62,7 @@ def sculpt(level: int) -> Any:
     mesh.materials.append(bpy.data.materials.new("Clay"))
     ob = bpy.data.objects.new("Sculpt", mesh)
     bpy.context.scene.collection.objects.link(ob)
-    ob.modifiers.new("Subdivision", 'SUBSURF').levels = level
+    ob.modifiers.new("Subdivision", "SUBSURF").levels = level
     ob.select_set(True)
     bpy.context.view_layer.objects.active = ob
     bpy.context.view_layer.update()
@@ -77,11 +77,12 @@ def floor(ob: Any) -> None:
     mesh = ob.evaluated_get(bpy.context.evaluated_depsgraph_get()).data
     corners, triangles = len(mesh.loops), len(mesh.loops) - 2 * len(mesh.polygons)
     for collection, prop, count, dtype in (
-            (mesh.attributes["position"].data, "vector", len(mesh.vertices) * 3, np.float32),
-            (mesh.attributes[".corner_vert"].data, "value", corners, np.int32),
-            (mesh.vertex_normals, "vector", len(mesh.vertices) * 3, np.float32),  # smooth: per vertex
-            (mesh.uv_layers[0].uv, "vector", corners * 2, np.float32),
-            (mesh.loop_triangle_polygons, "value", triangles, np.int32)):
+        (mesh.attributes["position"].data, "vector", len(mesh.vertices) * 3, np.float32),
+        (mesh.attributes[".corner_vert"].data, "value", corners, np.int32),
+        (mesh.vertex_normals, "vector", len(mesh.vertices) * 3, np.float32),  # smooth: per vertex
+        (mesh.uv_layers[0].uv, "vector", corners * 2, np.float32),
+        (mesh.loop_triangle_polygons, "value", triangles, np.int32),
+    ):
         collection.foreach_get(prop, np.empty(count, dtype))
 
 
@@ -100,9 +101,17 @@ def ours(ob: Any) -> tuple[float, float]:
 def raw(ob: Any, folder: Path) -> None:
     import bpy
 
-    bpy.ops.export_scene.gltf(filepath=str(folder / "raw.glb"), export_format='GLB', use_selection=True,
-                              export_apply=True, export_animations=False, export_materials='EXPORT',
-                              export_cameras=False, export_lights=False, export_extras=False)
+    bpy.ops.export_scene.gltf(
+        filepath=str(folder / "raw.glb"),
+        export_format="GLB",
+        use_selection=True,
+        export_apply=True,
+        export_animations=False,
+        export_materials="EXPORT",
+        export_cameras=False,
+        export_lights=False,
+        export_extras=False,
+    )
 
 
 def seconds(fn: Callable[[], Any]) -> float:
@@ -133,27 +142,61 @@ def run(smoke: bool) -> dict[str, Any]:
                 main.append(main_s)
                 ready.append(ready_s)
 
-            sides: list[Callable[[], None]] = [lambda ob=ob, least=least: least.append(seconds(lambda: floor(ob))), time_ours,
-                                               lambda ob=ob, theirs=theirs: theirs.append(seconds(lambda: raw(ob, scratch)))]
+            sides: list[Callable[[], None]] = [
+                lambda ob=ob, least=least: least.append(seconds(lambda: floor(ob))),
+                time_ours,
+                lambda ob=ob, theirs=theirs: theirs.append(seconds(lambda: raw(ob, scratch))),
+            ]
             for r in range(rounds):  # each side first in turn
-                for side in sides[r % 3:] + sides[:r % 3]:
+                for side in sides[r % 3 :] + sides[: r % 3]:
                     side()
             m, f, t, b = (statistics.median(v) for v in (main, ready, theirs, least))
-            out[name] = {"triangles": triangles, "rounds": rounds, "main_s": m, "ready_s": f, "raw_s": t, "floor_s": b,
-                         "main_vs_raw": m / t, "main_vs_floor": m / b, "ready_vs_raw": f / t}
+            out[name] = {
+                "triangles": triangles,
+                "rounds": rounds,
+                "main_s": m,
+                "ready_s": f,
+                "raw_s": t,
+                "floor_s": b,
+                "main_vs_raw": m / t,
+                "main_vs_floor": m / b,
+                "ready_vs_raw": f / t,
+            }
         return {"blender": bpy.app.version_string, "sizes": out}
 
 
 def main() -> int:
     args = bench_arguments(__doc__)
     result = run(args.smoke)
-    print_table(["mesh", "triangles", "ours main ms", "file ready ms", "raw glTF ms", "floor ms", "main/raw",
-                 "main/floor", "ready/raw"],
-                [[n, f"{s['triangles']:,}", f"{s['main_s'] * 1e3:.1f}", f"{s['ready_s'] * 1e3:.0f}",
-                  f"{s['raw_s'] * 1e3:.0f}", f"{s['floor_s'] * 1e3:.1f}", f"{s['main_vs_raw']:.3f}x",
-                  f"{s['main_vs_floor']:.1f}x", f"{s['ready_vs_raw']:.2f}x"] for n, s in result["sizes"].items()],
-                title=f"Row 7: any-mesh export for upload (Blender {result['blender']}; baselines: the raw glTF "
-                      "exporter and a foreach_get floor, same run; medians)")
+    print_table(
+        [
+            "mesh",
+            "triangles",
+            "ours main ms",
+            "file ready ms",
+            "raw glTF ms",
+            "floor ms",
+            "main/raw",
+            "main/floor",
+            "ready/raw",
+        ],
+        [
+            [
+                n,
+                f"{s['triangles']:,}",
+                f"{s['main_s'] * 1e3:.1f}",
+                f"{s['ready_s'] * 1e3:.0f}",
+                f"{s['raw_s'] * 1e3:.0f}",
+                f"{s['floor_s'] * 1e3:.1f}",
+                f"{s['main_vs_raw']:.3f}x",
+                f"{s['main_vs_floor']:.1f}x",
+                f"{s['ready_vs_raw']:.2f}x",
+            ]
+            for n, s in result["sizes"].items()
+        ],
+        title=f"Row 7: any-mesh export for upload (Blender {result['blender']}; baselines: the raw glTF "
+        "exporter and a foreach_get floor, same run; medians)",
+    )
     if args.json:
         print(json.dumps(result))
     return 0

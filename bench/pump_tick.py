@@ -154,8 +154,14 @@ def measure(runtime: Any, jobs: int, storage: Path, args: argparse.Namespace) ->
     runner.drain_events = counter  # instance attribute: the pump calls this one
     spec_cls = addon("jobs").JobSpec
     for i in range(jobs):
-        runtime.submit(spec_cls(kind="text_to_model", params={"prompt": f"a cat statue {i}"}, name=f"Cat {i}",
-                                meta={"location": [0.0, 0.0, 0.0]}))
+        runtime.submit(
+            spec_cls(
+                kind="text_to_model",
+                params={"prompt": f"a cat statue {i}"},
+                name=f"Cat {i}",
+                meta={"location": [0.0, 0.0, 0.0]},
+            )
+        )
     submit = Ticks()
     tick(runtime, counter, submit)
     pause = threading.Event()
@@ -177,8 +183,10 @@ def measure(runtime: Any, jobs: int, storage: Path, args: argparse.Namespace) ->
         tick(runtime, counter, idle)
     finished = [j for j in runtime.jobs() if j.state.value not in ("pending", "submitting", "queued", "running")]
     if finished:
-        raise RuntimeError(f"{len(finished)} job(s) left 'running' during the measurement: "
-                           f"{[(j.state.value, j.error) for j in finished][:3]}")
+        raise RuntimeError(
+            f"{len(finished)} job(s) left 'running' during the measurement: "
+            f"{[(j.state.value, j.error) for j in finished][:3]}"
+        )
     runtime.shutdown()
     return Measured(submit, steady, hot, idle, running)
 
@@ -211,8 +219,7 @@ def run(args: argparse.Namespace, counts: list[int], scratch: Path) -> int:
     from tests.emulator import TEST_KEY
 
     storage = scratch / "storage"
-    with emulator_process(queue_seconds=0.0, run_seconds=RUN_SECONDS, concurrency_limit=1000,
-                          balance=1e9) as base_url:
+    with emulator_process(queue_seconds=0.0, run_seconds=RUN_SECONDS, concurrency_limit=1000, balance=1e9) as base_url:
         enable_working_tree(REPO_MODULE, label="Tripo Bench")
         bpy.ops.wm.read_homefile(use_empty=True)
         prefs = bpy.context.preferences.addons[ADDON_MODULE].preferences
@@ -222,8 +229,11 @@ def run(args: argparse.Namespace, counts: list[int], scratch: Path) -> int:
         # stress: poll every STRESS_POLL s while running, so events flow (see the module docstring)
         polling = addon("client.polling")
         addon("client").TripoClient.poll_schedule = polling.PollSchedule(
-            base_interval=STRESS_POLL, min_interval=STRESS_POLL, near_done_interval=STRESS_POLL,
-            max_interval=STRESS_POLL)
+            base_interval=STRESS_POLL,
+            min_interval=STRESS_POLL,
+            near_done_interval=STRESS_POLL,
+            max_interval=STRESS_POLL,
+        )
         runtime = addon("blender.runtime").runtime
         interval = addon("blender.runtime").ACTIVE_INTERVAL
 
@@ -234,36 +244,61 @@ def run(args: argparse.Namespace, counts: list[int], scratch: Path) -> int:
         for jobs in counts:
             m = measure(runtime, jobs, storage, args)
             med, hot_med = median(m.steady.seconds), median(m.hot.seconds)
-            figures["jobs"][str(jobs)] = {"p50_ms": med * 1e3, "p99_ms": percentile(m.steady.seconds, 0.99) * 1e3,
-                                          "max_ms": max(m.steady.seconds) * 1e3}
-            paced_rows.append([
-                f"{jobs}", f"{m.running}", f"{med * 1e6:.0f}", f"{percentile(m.steady.seconds, 0.95) * 1e6:.0f}",
-                f"{max(m.steady.seconds) * 1e6:.0f}", f"{sum(m.steady.events) / len(m.steady.events):.1f}",
-                ratio(med, base_paced), f"{med / interval * 100:.3f}%",
-            ])
-            bound_rows.append([
-                f"{jobs}", f"{hot_med * 1e6:.1f}", ratio(hot_med, base_hot),
-                f"{m.submit.seconds[0] * 1e6:.0f}", f"{m.submit.events[0]}",
-                f"{median(m.idle.seconds) * 1e6:.0f}", f"{median(m.idle.events):.0f}",
-            ])
+            figures["jobs"][str(jobs)] = {
+                "p50_ms": med * 1e3,
+                "p99_ms": percentile(m.steady.seconds, 0.99) * 1e3,
+                "max_ms": max(m.steady.seconds) * 1e3,
+            }
+            paced_rows.append(
+                [
+                    f"{jobs}",
+                    f"{m.running}",
+                    f"{med * 1e6:.0f}",
+                    f"{percentile(m.steady.seconds, 0.95) * 1e6:.0f}",
+                    f"{max(m.steady.seconds) * 1e6:.0f}",
+                    f"{sum(m.steady.events) / len(m.steady.events):.1f}",
+                    ratio(med, base_paced),
+                    f"{med / interval * 100:.3f}%",
+                ]
+            )
+            bound_rows.append(
+                [
+                    f"{jobs}",
+                    f"{hot_med * 1e6:.1f}",
+                    ratio(hot_med, base_hot),
+                    f"{m.submit.seconds[0] * 1e6:.0f}",
+                    f"{m.submit.events[0]}",
+                    f"{median(m.idle.seconds) * 1e6:.0f}",
+                    f"{median(m.idle.events):.0f}",
+                ]
+            )
         runtime.storage_root = None
         runtime.worker_settings = None
 
-    print(f"\nBlender {bpy.app.version_string}. Baseline (same run): a loop of {BASELINE_CALLS} empty function "
-          f"calls takes {base_paced * 1e6:.1f} us after a {args.pace * 1000:.0f} ms pause, "
-          f"{base_hot * 1e6:.1f} us back to back.\n")
+    print(
+        f"\nBlender {bpy.app.version_string}. Baseline (same run): a loop of {BASELINE_CALLS} empty function "
+        f"calls takes {base_paced * 1e6:.1f} us after a {args.pace * 1000:.0f} ms pause, "
+        f"{base_hot * 1e6:.1f} us back to back.\n"
+    )
     print_table(
         ["jobs", "running", "median us", "p95 us", "max us", "events/tick", "vs baseline", "of 250 ms"],
         paced_rows,
         title=f"runtime.pump() paced like Blender's timer: {args.ticks} ticks, one every {args.pace * 1000:.0f} ms "
-              f"(the pump asks for 250 ms)",
+        f"(the pump asks for 250 ms)",
     )
     print_table(
-        ["jobs", "hot median us", "vs baseline", "after submit us", "events", f"after {args.idle_wait:g} s idle us",
-         "events"],
+        [
+            "jobs",
+            "hot median us",
+            "vs baseline",
+            "after submit us",
+            "events",
+            f"after {args.idle_wait:g} s idle us",
+            "events",
+        ],
         bound_rows,
         title=f"back to back ({args.ticks} ticks), the first tick after submitting the N jobs (1 sample), "
-              f"ticks after {args.idle_wait:g} s without ticks (median of {args.idle_ticks})",
+        f"ticks after {args.idle_wait:g} s without ticks (median of {args.idle_ticks})",
     )
     if args.json:
         print(json.dumps(figures))

@@ -25,16 +25,26 @@ def _cell(text: str) -> str:
 def render(results: dict[str, Any]) -> str:
     """The block (markers included) for ``results`` (the JSON ``bench/run.py`` writes)."""
     load = results.get("load")
-    load_text = (f"load average {load['before']:.1f} before, {load['after']:.1f} after"
-                 if isinstance(load, dict) else "load not recorded")
-    lines = [START, "",
-             f"Run of {results.get('date', 'an unrecorded date')}: {results['machine']}; {load_text}; "
-             f"{results['seconds']:.0f} s.", "",
-             "| # | what | ours | baseline (same run) | target | met |", "|---|---|---|---|---|---|"]
+    load_text = (
+        f"load average {load['before']:.1f} before, {load['after']:.1f} after"
+        if isinstance(load, dict)
+        else "load not recorded"
+    )
+    lines = [
+        START,
+        "",
+        f"Run of {results.get('date', 'an unrecorded date')}: {results['machine']}; {load_text}; "
+        f"{results['seconds']:.0f} s.",
+        "",
+        "| # | what | ours | baseline (same run) | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
     for what, ours, baseline, target, met in results["table"]:
         number, _, name = what.partition(" ")
-        lines.append(f"| {number} | {_cell(name)} | {_cell(ours)} | {_cell(baseline)} | {_cell(target)} | "
-                     f"{'yes' if met == 'True' else 'no'} |")
+        lines.append(
+            f"| {number} | {_cell(name)} | {_cell(ours)} | {_cell(baseline)} | {_cell(target)} | "
+            f"{'yes' if met == 'True' else 'no'} |"
+        )
     return "\n".join([*lines, "", END])
 
 
@@ -50,5 +60,6 @@ def update(readme_path: Path, results: dict[str, Any]) -> None:
     if current_block(readme) is None:
         raise ValueError(f"{readme_path} has no benchmark table markers ({START!r} … {END!r})")
     block = render(results)
-    readme_path.write_text(re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, readme,
-                                  flags=re.S), encoding="utf-8")
+    readme_path.write_text(
+        re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, readme, flags=re.S), encoding="utf-8"
+    )

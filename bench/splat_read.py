@@ -55,7 +55,7 @@ def tiled_spz(count: int) -> bytes:
     struct.pack_into("<I", header, 8, count)
     blocks = []
     for size in (9, 1, 3, 3, 4, 45):  # positions, alphas, colours, scales, rotations (v3), SH degree 3
-        blocks.append(rest[at:at + size * BLOCK] * (count // BLOCK))
+        blocks.append(rest[at : at + size * BLOCK] * (count // BLOCK))
         at += size * BLOCK
     return gzip.compress(bytes(header) + b"".join(blocks), compresslevel=6)
 
@@ -63,10 +63,10 @@ def tiled_spz(count: int) -> bytes:
 def tiled_glb(count: int) -> bytes:
     data = files.gltf(files.cloud(BLOCK))
     size = struct.unpack_from("<I", data, 12)[0]
-    doc, blob = json.loads(data[20:20 + size]), data[20 + size + 8:]
+    doc, blob = json.loads(data[20 : 20 + size]), data[20 + size + 8 :]
     reps, out = count // BLOCK, bytearray()
     for view in doc["bufferViews"]:
-        chunk = blob[view["byteOffset"]:view["byteOffset"] + view["byteLength"]] * reps
+        chunk = blob[view["byteOffset"] : view["byteOffset"] + view["byteLength"]] * reps
         view["byteOffset"], view["byteLength"] = len(out), len(chunk)
         out += chunk + bytes(-len(chunk) % 4)
     for accessor in doc["accessors"]:
@@ -139,7 +139,10 @@ def run(count: int, rounds: int) -> dict[str, Any]:
             if landing.native_splats():
                 figures["importer"].append(timed(partial(importers[fmt], filepath=str(path)))[0])
             del splat
-        out["formats"][fmt] = {"bytes": path.stat().st_size, **{k: median(v) if v else None for k, v in figures.items()}}
+        out["formats"][fmt] = {
+            "bytes": path.stat().st_size,
+            **{k: median(v) if v else None for k, v in figures.items()},
+        }
         path.unlink()
     folder.rmdir()
     return out
@@ -152,12 +155,32 @@ def main() -> int:
         result = run(count, rounds)
     rows = []
     for fmt, f in result["formats"].items():
-        rows.append([fmt, f"{f['bytes'] / 2**20:.0f}", f"{f['read_wall']:.2f}", f"{f['read_cpu']:.2f}",
-                     f"{f['numpy']:.2f}" if f["numpy"] is not None else "-", f"{f['land']:.3f}",
-                     f"{f['importer']:.2f}" if f["importer"] is not None else "-",
-                     ratio(f["land"], f["importer"]) if f["importer"] is not None else "-"])
-    print_table(["format", "MiB", "ours worker s", "ours worker cpu s", "numpy s", "ours main s", "importer s",
-                 "main/importer"], rows, title=f"{result['count']:,} gaussians, SH degree 3")
+        rows.append(
+            [
+                fmt,
+                f"{f['bytes'] / 2**20:.0f}",
+                f"{f['read_wall']:.2f}",
+                f"{f['read_cpu']:.2f}",
+                f"{f['numpy']:.2f}" if f["numpy"] is not None else "-",
+                f"{f['land']:.3f}",
+                f"{f['importer']:.2f}" if f["importer"] is not None else "-",
+                ratio(f["land"], f["importer"]) if f["importer"] is not None else "-",
+            ]
+        )
+    print_table(
+        [
+            "format",
+            "MiB",
+            "ours worker s",
+            "ours worker cpu s",
+            "numpy s",
+            "ours main s",
+            "importer s",
+            "main/importer",
+        ],
+        rows,
+        title=f"{result['count']:,} gaussians, SH degree 3",
+    )
     if args.json:
         print(json.dumps(result))
     return 0

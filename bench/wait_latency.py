@@ -101,6 +101,7 @@ async def wait_sdk(base_url: str) -> Sample:
 
 def run_sdk_waiters(urls: list[str]) -> list[Sample]:
     """All SDK waits on one event loop (how an asyncio program would run them)."""
+
     async def all_waits() -> list[Sample]:
         return list(await asyncio.gather(*(wait_sdk(url) for url in urls)))
 
@@ -119,8 +120,9 @@ class Cell:
     def __init__(self, scenario: Scenario, phase: float) -> None:
         self.scenario = scenario
         self.run_seconds = scenario.run_seconds + phase
-        self.emulator = Emulator(queue_seconds=scenario.queue_seconds, run_seconds=self.run_seconds,
-                                 concurrency_limit=1000, eta=scenario.eta)
+        self.emulator = Emulator(
+            queue_seconds=scenario.queue_seconds, run_seconds=self.run_seconds, concurrency_limit=1000, eta=scenario.eta
+        )
 
     @property
     def url(self) -> str:
@@ -141,8 +143,9 @@ class Cell:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reps", type=int, default=4,
-                        help="finish-time phases per scenario, spread over one second (default 4)")
+    parser.add_argument(
+        "--reps", type=int, default=4, help="finish-time phases per scenario, spread over one second (default 4)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -183,20 +186,50 @@ def report(cells: list[Cell], ours: list[Sample], sdk: list[Sample], elapsed: fl
         sdk_polls = [c.polls(t) for c, _, t in picked]
         means = [mean(ours_late), mean(sdk_late), mean(ours_polls), mean(sdk_polls)]
         sums = [a + b for a, b in zip(sums, means)]
-        rows.append([scenario.name, f"{means[0]:.2f}", f"{means[1]:.2f}", ratio(means[0], means[1]),
-                     f"{max(ours_late):.2f}", f"{max(sdk_late):.2f}",
-                     f"{means[2]:.1f}", f"{means[3]:.1f}", ratio(means[2], means[3])])
-    rows.append(["all scenarios (sum)", f"{sums[0]:.2f}", f"{sums[1]:.2f}", ratio(sums[0], sums[1]), "", "",
-                 f"{sums[2]:.1f}", f"{sums[3]:.1f}", ratio(sums[2], sums[3])])
+        rows.append(
+            [
+                scenario.name,
+                f"{means[0]:.2f}",
+                f"{means[1]:.2f}",
+                ratio(means[0], means[1]),
+                f"{max(ours_late):.2f}",
+                f"{max(sdk_late):.2f}",
+                f"{means[2]:.1f}",
+                f"{means[3]:.1f}",
+                ratio(means[2], means[3]),
+            ]
+        )
+    rows.append(
+        [
+            "all scenarios (sum)",
+            f"{sums[0]:.2f}",
+            f"{sums[1]:.2f}",
+            ratio(sums[0], sums[1]),
+            "",
+            "",
+            f"{sums[2]:.1f}",
+            f"{sums[3]:.1f}",
+            ratio(sums[2], sums[3]),
+        ]
+    )
     phases = len(cells) // len(SCENARIOS)
     post_times = [s.created_by - s.posted_at for s in ours + sdk]
     print_table(
-        ["scenario", "ours late s", "SDK late s", "ours/SDK", "ours worst", "SDK worst",
-         "ours polls", "SDK polls", "polls ours/SDK"],
+        [
+            "scenario",
+            "ours late s",
+            "SDK late s",
+            "ours/SDK",
+            "ours worst",
+            "SDK worst",
+            "ours polls",
+            "SDK polls",
+            "polls ours/SDK",
+        ],
         rows,
         title=f"wait_for_task: seconds from 'task terminal' to 'waiter returned' and GET /v3/tasks polls per task\n"
-              f"(mean over {phases} finish-time phases 0..1 s; "
-              f"baseline: official SDK tripo3d {version('tripo3d')}, same run)",
+        f"(mean over {phases} finish-time phases 0..1 s; "
+        f"baseline: official SDK tripo3d {version('tripo3d')}, same run)",
     )
     print(f"creation time uncertainty: +/-{max(post_times) / 2 * 1000:.1f} ms (half the slowest creation POST)")
     print(f"{len(ours) + len(sdk)} waits ran concurrently in {elapsed:.1f} s")

@@ -55,7 +55,8 @@ def enable_working_tree(repo_module: str, *, label: str = "Tripo Dev", online: b
     repo_dir = Path(tempfile.mkdtemp(prefix=f"{repo_module}-repo-"))
     (repo_dir / ADDON_ID).symlink_to(ROOT / ADDON_ID, target_is_directory=True)
     repo = bpy.context.preferences.extensions.repos.new(
-        name=label, module=repo_module, custom_directory=str(repo_dir), source='USER')
+        name=label, module=repo_module, custom_directory=str(repo_dir), source="USER"
+    )
     if online:
         bpy.context.preferences.system.use_online_access = True
     name = f"bl_ext.{repo_module}.{ADDON_ID}"

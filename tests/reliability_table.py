@@ -52,12 +52,23 @@ def _cases(test: ast.FunctionDef, named: dict[str, ast.expr]) -> list[str]:
     """The parameter cases of a test with one string parameter (``@pytest.mark.parametrize("case",
     [...])`` or ``list(CASES)`` of a module-level dict): each is a row's fault or bad input."""
     for dec in test.decorator_list:
-        if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and dec.func.attr == "parametrize"
-                and len(dec.args) == 2 and isinstance(dec.args[0], ast.Constant) and "," not in str(dec.args[0].value)):
+        if not (
+            isinstance(dec, ast.Call)
+            and isinstance(dec.func, ast.Attribute)
+            and dec.func.attr == "parametrize"
+            and len(dec.args) == 2
+            and isinstance(dec.args[0], ast.Constant)
+            and "," not in str(dec.args[0].value)
+        ):
             continue
         values = dec.args[1]
-        if isinstance(values, ast.Call) and isinstance(values.func, ast.Name) and values.func.id == "list" \
-                and values.args and isinstance(values.args[0], ast.Name):
+        if (
+            isinstance(values, ast.Call)
+            and isinstance(values.func, ast.Name)
+            and values.func.id == "list"
+            and values.args
+            and isinstance(values.args[0], ast.Name)
+        ):
             return _string_keys(named.get(values.args[0].id))
         return _string_keys(values)
     return []
@@ -68,20 +79,35 @@ def rows() -> list[Row]:
     found: list[Row] = []
     for path in sorted((ROOT / "tests").rglob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        area = next((node.value.value for node in tree.body if isinstance(node, ast.Assign)
-                     and any(isinstance(t, ast.Name) and t.id == "RELIABILITY_AREA" for t in node.targets)
-                     and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)), None)
+        area = next(
+            (
+                node.value.value
+                for node in tree.body
+                if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "RELIABILITY_AREA" for t in node.targets)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ),
+            None,
+        )
         if area is None:
             continue
-        named = {t.id: node.value for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
-                 for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-                 if isinstance(t, ast.Name) and node.value is not None}
+        named = {
+            t.id: node.value
+            for node in tree.body
+            if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(t, ast.Name) and node.value is not None
+        }
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
                 doc = ast.get_docstring(node)
                 # the first paragraph, joined: a summary wrapped at the line length is still one row
-                text = (" ".join(doc.strip().split("\n\n")[0].split()) if doc
-                        else node.name[len("test_"):].replace("_", " "))
+                text = (
+                    " ".join(doc.strip().split("\n\n")[0].split())
+                    if doc
+                    else node.name[len("test_") :].replace("_", " ")
+                )
                 cases = _cases(node, named)
                 if cases:
                     text += ": " + "; ".join(cases)
@@ -94,8 +120,11 @@ def _run(python: Path, modules: list[str]) -> list[ET.Element]:
         return []
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
-        subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *modules],
-                       cwd=ROOT, check=False)
+        subprocess.run(
+            [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *modules],
+            cwd=ROOT,
+            check=False,
+        )
         return list(ET.parse(report).iter("testcase"))
 
 
@@ -108,8 +137,13 @@ def outcomes(modules: list[str]) -> dict[tuple[str, str], str]:
     for case in cases:
         module = case.get("classname", "").replace(".", "/") + ".py"
         test = case.get("name", "").split("[")[0]
-        status = ("fail" if case.find("failure") is not None or case.find("error") is not None
-                  else "skip" if case.find("skipped") is not None else "pass")
+        status = (
+            "fail"
+            if case.find("failure") is not None or case.find("error") is not None
+            else "skip"
+            if case.find("skipped") is not None
+            else "pass"
+        )
         key = (module, test)
         if result.get(key) != "fail":
             result[key] = status if result.get(key) in (None, "pass") else result[key]
@@ -117,10 +151,14 @@ def outcomes(modules: list[str]) -> dict[tuple[str, str], str]:
 
 
 def render(table: list[Row], results: dict[tuple[str, str], str]) -> str:
-    lines = ["# Reliability", "",
-             "Generated by `python3 -m tests.reliability_table` from the reliability tests' names and a real run",
-             "(do not edit by hand; `tests/jobs/test_reliability_doc.py` fails when it is out of date).",
-             "Each row is one fault, restart point, bad input or key path, and the test that proves its outcome.", ""]
+    lines = [
+        "# Reliability",
+        "",
+        "Generated by `python3 -m tests.reliability_table` from the reliability tests' names and a real run",
+        "(do not edit by hand; `tests/jobs/test_reliability_doc.py` fails when it is out of date).",
+        "Each row is one fault, restart point, bad input or key path, and the test that proves its outcome.",
+        "",
+    ]
     for area in dict.fromkeys(r.area for r in table):
         lines += [f"## {area}", "", "| Row | Test | Outcome |", "| --- | --- | --- |"]
         for r in (r for r in table if r.area == area):
@@ -141,8 +179,10 @@ def main(argv: list[str]) -> int:
         return 0
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)}: {len(table)} rows, "
-          f"{sum(1 for r in table if results.get((r.module, r.test)) == 'pass')} pass")
+    print(
+        f"wrote {DOC.relative_to(ROOT)}: {len(table)} rows, "
+        f"{sum(1 for r in table if results.get((r.module, r.test)) == 'pass')} pass"
+    )
     return 0
 
 

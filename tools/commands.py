@@ -29,8 +29,11 @@ def cmd_test(args: argparse.Namespace) -> int:
     results: list[StepResult] = []
     # Versions whose Python is missing are skipped with the reason, not failed (bpy 5.1+ need 3.13).
     runnable = [step for step in steps if find_python(step.venv.python_version)]
-    results += [StepResult(step.name, "SKIP", 0.0, missing_python_reason(step.venv.python_version))
-                for step in steps if step not in runnable]
+    results += [
+        StepResult(step.name, "SKIP", 0.0, missing_python_reason(step.venv.python_version))
+        for step in steps
+        if step not in runnable
+    ]
     steps = runnable
     venvs = list(dict.fromkeys(step.venv for step in steps))
 
@@ -81,14 +84,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     emulator; ``--live`` (with ``TRIPO_API_KEY``) uses the real API. ``args.extra`` is passed on.
     """
     ensure_venvs([BPY_50])
-    return subprocess.run([str(BPY_50.python), "-m", "tests.demo", *args.extra], cwd=ROOT,
-                          check=False).returncode
+    return subprocess.run([str(BPY_50.python), "-m", "tests.demo", *args.extra], cwd=ROOT, check=False).returncode
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Every speed promise against its baseline (``bench/run.py``: one table, bench/results.json)."""
     ensure_venvs([CLIENT, BPY_50])
-    return subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), *args.extra], cwd=ROOT,
-                          check=False).returncode
-
-
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), *args.extra], cwd=ROOT, check=False
+    ).returncode

@@ -22,9 +22,21 @@ from pathlib import Path
 
 from tools.paths import LOG_DIR, VENV_ROOT, BuildError, Unavailable, log, run_logged
 
-__all__ = ["BuildError", "DebianRelease", "RELEASES", "SID", "TRIXIE", "Unavailable", "chroot_command",
-           "debian_blender", "debian_mirror", "debian_root", "ensure_debootstrap", "release_named",
-           "windows_unavailable_reason"]
+__all__ = [
+    "BuildError",
+    "DebianRelease",
+    "RELEASES",
+    "SID",
+    "TRIXIE",
+    "Unavailable",
+    "chroot_command",
+    "debian_blender",
+    "debian_mirror",
+    "debian_root",
+    "ensure_debootstrap",
+    "release_named",
+    "windows_unavailable_reason",
+]
 
 #: What every root gets: Blender, numpy (Blender's Python needs it), Xvfb for a window without a
 #: screen, ImageMagick to measure and enlarge the screenshots, and Tesseract to read them (the
@@ -65,12 +77,14 @@ class DebianRelease:
 TRIXIE = DebianRelease("trixie", "4.3", BASE_PACKAGES, "debian-blender", "TRIPO_DEBIAN_ROOT")
 #: Debian unstable, Blender 5.2 (Python 3.14): the newest Blender a distribution ships, with a window.
 SID = DebianRelease(
-    "sid", "5.2",
+    "sid",
+    "5.2",
     # sid's blender package does not declare two Python modules its own startup imports: without
     # them every start prints a traceback from Blender's code (not the add-on's). Installed here,
     # not by the add-on: a user of sid's Blender needs them whatever add-ons they use.
     BASE_PACKAGES + ("python3-cattr", "python3-requests"),
-    "debian-blender-sid", "TRIPO_DEBIAN_SID_ROOT",
+    "debian-blender-sid",
+    "TRIPO_DEBIAN_SID_ROOT",
     # sid's Release files carry a one-week Valid-Until that a mirror snapshot outlives; apt would
     # then refuse the archive as expired. The signatures are still checked.
     apt_conf=('Acquire::Check-Valid-Until "false";',),
@@ -119,7 +133,7 @@ def apt_source_uris(text: str) -> list[str]:
         elif words[:1] == ["deb"]:
             rest = words[1:]
             if rest and rest[0].startswith("["):
-                rest = rest[next((i for i, w in enumerate(rest) if w.endswith("]")), len(rest)) + 1:]
+                rest = rest[next((i for i, w in enumerate(rest) if w.endswith("]")), len(rest)) + 1 :]
             uris += rest[:1]
     return uris
 
@@ -129,14 +143,19 @@ def debian_mirror() -> str:
     if override := os.environ.get(DEBIAN_MIRROR_ENV):
         return override
     files = [HOST_APT_SOURCES / "sources.list", *sorted((HOST_APT_SOURCES / "sources.list.d").glob("*"))]
-    uris = [uri for f in files if f.suffix in (".list", ".sources") and f.is_file()
-            for uri in apt_source_uris(f.read_text(encoding="utf-8", errors="replace"))]
+    uris = [
+        uri
+        for f in files
+        if f.suffix in (".list", ".sources") and f.is_file()
+        for uri in apt_source_uris(f.read_text(encoding="utf-8", errors="replace"))
+    ]
     for uri in uris:
         # .../debian/ or a snapshot's .../archive/debian/<date>/; not debian-security, not Ubuntu
         if "debian" in uri.split("://", 1)[-1].split("/")[1:]:
             return uri
-    raise BuildError(f"no Debian archive in the host's apt sources ({', '.join(uris) or 'none'}); "
-                     f"set {DEBIAN_MIRROR_ENV}")
+    raise BuildError(
+        f"no Debian archive in the host's apt sources ({', '.join(uris) or 'none'}); set {DEBIAN_MIRROR_ENV}"
+    )
 
 
 def chroot_command(root: Path, *args: str, env: dict[str, str] | None = None) -> list[str]:
@@ -147,6 +166,7 @@ def chroot_command(root: Path, *args: str, env: dict[str, str] | None = None) ->
 
 def mount_points(table: str) -> list[Path]:
     """The mount points listed in a ``/proc/self/mounts`` text (which escapes spaces as ``\\040``)."""
+
     def unescape(field: str) -> str:
         return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
@@ -156,8 +176,9 @@ def mount_points(table: str) -> list[Path]:
 def mounts_under(root: Path) -> list[Path]:
     """Mount points at or below ``root``, deepest first (the order to unmount them in)."""
     root = root.resolve()
-    found = [point for point in mount_points(Path("/proc/self/mounts").read_text())
-             if point == root or root in point.parents]
+    found = [
+        point for point in mount_points(Path("/proc/self/mounts").read_text()) if point == root or root in point.parents
+    ]
     return sorted(found, key=lambda p: len(p.parts), reverse=True)
 
 
@@ -244,8 +265,9 @@ def ensure_debootstrap(log_file: Path | None = None) -> str:
                 run_logged([*apt, "update"], log_file, env=env)
                 run_logged(install, log_file, env=env)
             except BuildError as exc:
-                raise BuildError(f"debootstrap could not be installed with apt-get (see {log_file}): "
-                                 f"{last_error_line(exc)}") from exc
+                raise BuildError(
+                    f"debootstrap could not be installed with apt-get (see {log_file}): {last_error_line(exc)}"
+                ) from exc
     if found := find_debootstrap():
         return found
     raise BuildError(f"apt-get installed {' '.join(HOST_PACKAGES)} but no debootstrap is on {SBIN_PATH}")
@@ -278,8 +300,10 @@ def install_debian_packages(root: Path, release: DebianRelease = TRIXIE) -> None
     with chroot_mounts(root):
         if release.apt_conf:  # the lists debootstrap left were read without these settings
             run_logged(chroot_command(root, "apt-get", "update", env=apt_env), release.log_path)
-        run_logged(chroot_command(root, "apt-get", "install", "-y", "--no-install-recommends",
-                                  *release.packages, env=apt_env), release.log_path)
+        run_logged(
+            chroot_command(root, "apt-get", "install", "-y", "--no-install-recommends", *release.packages, env=apt_env),
+            release.log_path,
+        )
         run_logged(chroot_command(root, "apt-get", "clean"), release.log_path)
 
 
@@ -304,8 +328,10 @@ def ensure_debian_root(root: Path, release: DebianRelease = TRIXIE) -> str:
     if stamp.is_file() and stamp.read_text().strip() == release.stamp():
         return "up to date"
     if any(c.isspace() for c in str(root)):  # debootstrap's shell scripts split the path and fail late
-        raise BuildError(f"debootstrap cannot build into a path with spaces ({root}); clone the project into "
-                         f"a folder without spaces, or set {release.root_env} to one")
+        raise BuildError(
+            f"debootstrap cannot build into a path with spaces ({root}); clone the project into "
+            f"a folder without spaces, or set {release.root_env} to one"
+        )
     release.log_path.parent.mkdir(parents=True, exist_ok=True)
     release.log_path.write_text("", encoding="utf-8")
     debootstrap = ensure_debootstrap()
@@ -313,8 +339,10 @@ def ensure_debian_root(root: Path, release: DebianRelease = TRIXIE) -> str:
     remove_debian_root(root)
     root.mkdir(parents=True)
     (root / DEBIAN_MARKER_NAME).touch()
-    run_logged([debootstrap, "--variant=minbase", *release.debootstrap_options, release.suite, str(root), mirror],
-               release.log_path)
+    run_logged(
+        [debootstrap, "--variant=minbase", *release.debootstrap_options, release.suite, str(root), mirror],
+        release.log_path,
+    )
     install_debian_packages(root, release)
     stamp.write_text(release.stamp() + "\n")
     return "created"

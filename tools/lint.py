@@ -42,16 +42,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the checks side by side, print each one's output, then one summary line."""
     del argv  # no options: the settings are in pyproject.toml
     bin_dir = Path(sys.executable).parent
-    running = [(name, subprocess.Popen([str(bin_dir / tool), *args], cwd=ROOT, stdout=subprocess.PIPE,
-                                       stderr=subprocess.STDOUT, text=True, errors="replace"))
-               for name, tool, args in CHECKS]
+    running = [
+        (
+            name,
+            subprocess.Popen(
+                [str(bin_dir / tool), *args],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+            ),
+        )
+        for name, tool, args in CHECKS
+    ]
     counts = []
     for name, proc in running:
         output, _ = proc.communicate()
         print(f"--- {name}\n{output.rstrip()}")
         counts.append((name, findings(name, proc.returncode, output)))
-    print("lint: " + ", ".join(f"{name} {count}" for name, count in counts)
-          + ("" if any(count for _, count in counts) else " (clean)"))
+    print(
+        "lint: "
+        + ", ".join(f"{name} {count}" for name, count in counts)
+        + ("" if any(count for _, count in counts) else " (clean)")
+    )
     return 1 if any(count for _, count in counts) else 0
 
 

@@ -54,9 +54,17 @@ def _ensure_meshoptimizer(log: Path) -> str | None:
     if shutil.which("apt-get") is None:
         return "no meshoptimizer headers and no apt-get to install libmeshoptimizer-dev"
     with log.open("a") as out:
-        done = subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "libmeshoptimizer-dev"],
-                              stdout=out, stderr=subprocess.STDOUT, check=False)
-    return None if done.returncode == 0 and _HEADER.exists() else f"apt-get could not install libmeshoptimizer-dev (see {log})"
+        done = subprocess.run(
+            ["apt-get", "install", "-y", "--no-install-recommends", "libmeshoptimizer-dev"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    return (
+        None
+        if done.returncode == 0 and _HEADER.exists()
+        else f"apt-get could not install libmeshoptimizer-dev (see {log})"
+    )
 
 
 def install(venv: Path, log: Path) -> str:
@@ -76,8 +84,12 @@ def install(venv: Path, log: Path) -> str:
         source, built = Path(tmp) / "bridge.c", Path(tmp) / LIBRARY
         source.write_text(_SHIM)
         with log.open("a") as out:
-            done = subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-o", str(built), str(source), "-lmeshoptimizer"],
-                                  stdout=out, stderr=subprocess.STDOUT, check=False)
+            done = subprocess.run(
+                ["gcc", "-shared", "-fPIC", "-O2", "-o", str(built), str(source), "-lmeshoptimizer"],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
         if done.returncode != 0:
             return f"gcc could not build the meshopt bridge (see {log})"
         shutil.copy2(built, target)

@@ -42,17 +42,32 @@ def fetch_wheels(names: Sequence[str], cache: Path = WHEEL_CACHE) -> list[Path]:
     missing = [name for name in names if not (cache / name).is_file()]
     if missing:
         log.info("downloading %d wheel(s) into %s", len(missing), cache)
-        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-               "--platform", "any", "--python-version", "{}.{}".format(*PYTHON_VERSION),
-               "--dest", str(cache), *map(wheel_requirement, missing)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--platform",
+            "any",
+            "--python-version",
+            "{}.{}".format(*PYTHON_VERSION),
+            "--dest",
+            str(cache),
+            *map(wheel_requirement, missing),
+        ]
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise BuildError(f"pip download failed:\n{result.stdout}{result.stderr}")
     still_missing = [name for name in names if not (cache / name).is_file()]
     if still_missing:
         found = sorted(p.name for p in cache.glob("*.whl"))
-        raise BuildError(f"wheels listed in {MANIFEST_PATH.name} were not obtained: {still_missing}; "
-                         f"{cache} holds {found} — fix the file names in the manifest")
+        raise BuildError(
+            f"wheels listed in {MANIFEST_PATH.name} were not obtained: {still_missing}; "
+            f"{cache} holds {found} — fix the file names in the manifest"
+        )
     return [cache / name for name in names]
 
 
@@ -78,8 +93,7 @@ def _add_file(zf: zipfile.ZipFile, source: Path, arcname: str, compress: int) ->
     zf.writestr(info, source.read_bytes(), compress_type=compress, compresslevel=9)
 
 
-def write_zip(out: Path, manifest_path: Path, files: Sequence[Path], package_dir: Path,
-              wheels: Sequence[Path]) -> None:
+def write_zip(out: Path, manifest_path: Path, files: Sequence[Path], package_dir: Path, wheels: Sequence[Path]) -> None:
     """Write the extension zip in the layout Blender installs: manifest and ``__init__.py`` at the root.
 
     The repository keeps the manifest beside ``tripo_blender/``; Blender rejects that layout, so the

@@ -44,8 +44,9 @@ def run_logged(cmd: Sequence[str], log_file: Path, env: Mapping[str, str] | None
     with log_file.open("a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(cmd)}\n")
         out.flush()
-        rc = subprocess.run(list(cmd), stdout=out, stderr=subprocess.STDOUT, check=False,
-                            env={**os.environ, **env} if env else None).returncode
+        rc = subprocess.run(
+            list(cmd), stdout=out, stderr=subprocess.STDOUT, check=False, env={**os.environ, **env} if env else None
+        ).returncode
     if rc != 0:
         tail = "".join(log_file.read_text(encoding="utf-8", errors="replace").splitlines(True)[-30:])
         raise BuildError(f"`{' '.join(cmd)}` failed (rc={rc}); last lines of {log_file}:\n{tail}")

@@ -59,8 +59,15 @@ class Step:
 # glTF importer, meshopt probe), generate → import, rig → retarget landing, and the menus.
 BPY_FULL = (BPY_42, BPY_50, BPY_53)
 BPY_SMOKE = (BPY_45, BPY_51, BPY_52)
-SMOKE_MODULES = ("test_addon", "test_environment", "test_importer", "test_generate_ops", "test_rigging",
-                 "test_context_menu", "test_policy")
+SMOKE_MODULES = (
+    "test_addon",
+    "test_environment",
+    "test_importer",
+    "test_generate_ops",
+    "test_rigging",
+    "test_context_menu",
+    "test_policy",
+)
 SMOKE_K = " or ".join(SMOKE_MODULES)
 PYTEST_SUMMARY_RE = re.compile(r"^=+ (.*\d+ (?:passed|failed|error|errors|skipped|deselected).*) =+$", re.M)
 BLENDER_HEADER_RE = re.compile(r"^blender: (.+)$", re.M)
@@ -128,8 +135,12 @@ def select_steps(only: set[str], pytest_args: list[str], fast: bool) -> list[Ste
 
     steps = []
     if "ui" in only and not fast:
-        steps += [pytest_step(CLIENT, "tests/ui", *pytest_args, name=f"ui-{release.blender}",
-                              env={UI_RELEASE_ENV: release.suite}) for release in RELEASES]
+        steps += [
+            pytest_step(
+                CLIENT, "tests/ui", *pytest_args, name=f"ui-{release.blender}", env={UI_RELEASE_ENV: release.suite}
+            )
+            for release in RELEASES
+        ]
     if "client" in only:
         steps.append(pytest_step(CLIENT, "tests", "--ignore=tests/blender", "--ignore=tests/ui", *client_args))
     if "bpy" in only:
@@ -137,8 +148,9 @@ def select_steps(only: set[str], pytest_args: list[str], fast: bool) -> list[Ste
         smoke = [] if "-k" in pytest_args else ["-k", SMOKE_K]
         steps += [pytest_step(venv, "tests/blender", *bpy_args) for venv in ([BPY_50] if fast else BPY_FULL)]
         if not fast:
-            steps += [pytest_step(venv, "tests/blender", *smoke, *bpy_args, name=f"{venv.name}-smoke")
-                      for venv in BPY_SMOKE]
+            steps += [
+                pytest_step(venv, "tests/blender", *smoke, *bpy_args, name=f"{venv.name}-smoke") for venv in BPY_SMOKE
+            ]
     if "types" in only:
         steps.append(Step("types", TYPECHECK, ["-m", "mypy"], mypy_summary, pytest=False))
     if "lint" in only:  # a few seconds, so the fast loop has it too
@@ -164,8 +176,9 @@ def run_step(step: Step) -> StepResult:
     with log_path.open("w", encoding="utf-8") as log_file:
         shown_env = "".join(f"{k}={v} " for k, v in step.env.items())
         log_file.write(f"$ {shown_env}{' '.join(cmd)}\n")
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, errors="replace")
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
         assert proc.stdout is not None
         for line in proc.stdout:
             log_file.write(line)
@@ -218,8 +231,10 @@ def prepare_window_host(steps: Sequence[Step]) -> tuple[list[StepResult], list[S
     setup = timed("debootstrap", lambda: f"{ensure_debootstrap()} ready")
     if setup.status == "PASS":
         return [setup], list(steps)
-    failed = [StepResult(step.name, "FAIL", 0.0, f"not run: the host could not be prepared ({setup.detail})")
-              for step in windows]
+    failed = [
+        StepResult(step.name, "FAIL", 0.0, f"not run: the host could not be prepared ({setup.detail})")
+        for step in windows
+    ]
     return [setup, *failed], [step for step in steps if step not in windows]
 
 

@@ -62,16 +62,20 @@ def find_python(version: tuple[int, int] = PYTHON_VERSION) -> str | None:
     if found and _python_works(Path(found)):  # a pyenv shim on PATH fails when the version isn't selected
         return found
     pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    candidates = sorted(pyenv_root.glob("versions/{}.{}.*/bin/{}".format(*version, name)),
-                        key=lambda p: [int(x) if x.isdigit() else -1 for x in p.parts[-3].split(".")])
+    candidates = sorted(
+        pyenv_root.glob("versions/{}.{}.*/bin/{}".format(*version, name)),
+        key=lambda p: [int(x) if x.isdigit() else -1 for x in p.parts[-3].split(".")],
+    )
     return str(candidates[-1]) if candidates else None
 
 
 def missing_python_reason(version: tuple[int, int]) -> str:
     """What to tell a developer who has no interpreter for ``version`` (a skip reason, not a failure)."""
     dotted = "{}.{}".format(*version)
-    return (f"no Python {dotted} found (PATH, $PYENV_ROOT/versions); install one, e.g. "
-            f"`pyenv install {dotted}` or `apt-get install python{dotted}`")
+    return (
+        f"no Python {dotted} found (PATH, $PYENV_ROOT/versions); install one, e.g. "
+        f"`pyenv install {dotted}` or `apt-get install python{dotted}`"
+    )
 
 
 def base_python(version: tuple[int, int] = PYTHON_VERSION) -> str:
@@ -119,8 +123,10 @@ def ensure_venv(venv: Venv) -> str:
     if action == "created":
         shutil.rmtree(venv.path, ignore_errors=True)
         run_logged([base_python(venv.python_version), "-m", "venv", str(venv.path)], log_file)
-    run_logged([str(venv.python), "-m", "pip", "install", "--disable-pip-version-check",
-                 "-r", str(venv.requirements)], log_file)
+    run_logged(
+        [str(venv.python), "-m", "pip", "install", "--disable-pip-version-check", "-r", str(venv.requirements)],
+        log_file,
+    )
     stamp_file.write_text(wanted + "\n")
     return action
 
@@ -128,6 +134,7 @@ def ensure_venv(venv: Venv) -> str:
 def ensure_venvs(venvs: Sequence[Venv]) -> None:
     """Prepare the venvs concurrently: creating one is mostly download and unpack time, not CPU,
     so on a fresh clone this takes about as long as the largest venv instead of the sum."""
+
     def one(venv: Venv) -> None:
         started = time.monotonic()
         action = ensure_venv(venv)

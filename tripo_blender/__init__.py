@@ -40,9 +40,11 @@ def __getattr__(name: str) -> Any:
         if exc.name != "bpy":
             raise
         # AttributeError (not ImportError) so hasattr() keeps working outside Blender
-        raise AttributeError(f"{__name__}.{name} is part of the console API, which runs inside Blender: enable "
-                             "the Tripo add-on and use it in Blender's Python console or `blender -b --python`. "
-                             "Outside Blender use tripo_blender.client.TripoClient.") from None
+        raise AttributeError(
+            f"{__name__}.{name} is part of the console API, which runs inside Blender: enable "
+            "the Tripo add-on and use it in Blender's Python console or `blender -b --python`. "
+            "Outside Blender use tripo_blender.client.TripoClient."
+        ) from None
     return console if name == "console" else getattr(console, name)
 
 

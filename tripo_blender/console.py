@@ -161,6 +161,7 @@ def _short_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
     and message are unchanged, so ``except ValueError`` in a script still works. The full stack
     goes to the log at debug level, for a bug report.
     """
+
     @functools.wraps(function)
     def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
@@ -168,15 +169,17 @@ def _short_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
         except _INPUT_ERRORS as exc:
             log.debug("tripo.%s refused its input", function.__name__, exc_info=True)
             raise exc.with_traceback(None) from None
-    return call
 
+    return call
 
 
 def _require_main_thread(what: str) -> None:
     """bpy is not thread-safe and the runtime lives on the main thread: refuse clearly."""
     if threading.current_thread() is not threading.main_thread():
-        raise RuntimeError(f"tripo.{what} must be called from Blender's main thread (the Python console or a "
-                           "script), not from another thread: it reads and changes Blender data")
+        raise RuntimeError(
+            f"tripo.{what} must be called from Blender's main thread (the Python console or a "
+            "script), not from another thread: it reads and changes Blender data"
+        )
 
 
 def _pump_until(done: Callable[[], bool], timeout: float | None) -> bool:
@@ -219,8 +222,9 @@ def _error_from(job: Snapshot) -> TripoError:
     """
     error = job.error or JobError("")
     if job.state == JobState.FAILED and error.code is not None:
-        return TripoAPIError(error.code, error.message or f"job {job.name!r} failed", error.suggestion,
-                             trace_id=error.trace_id)
+        return TripoAPIError(
+            error.code, error.message or f"job {job.name!r} failed", error.suggestion, trace_id=error.trace_id
+        )
     detail = f": {error.message}" if error.message else ""
     if error.suggestion:
         detail += f" {error.suggestion}"
@@ -229,13 +233,17 @@ def _error_from(job: Snapshot) -> TripoError:
         return JobCancelled(f"Job {job.name!r}: {job.note or 'cancelled'}{detail}.")
     if job.state == JobState.UNCERTAIN:
         found = f" {status_text(job)}." if lookup_of(job) is not None else ""
-        return JobFailed(f"Job {job.name!r} may or may not have been sent (and charged){detail}.{found} "
-                         "job.retry() looks for its task on Tripo (free); job.candidates lists tasks to pick with "
-                         "job.follow(task_id); job.send_again(confirm=True) sends it again and may charge twice.")
+        return JobFailed(
+            f"Job {job.name!r} may or may not have been sent (and charged){detail}.{found} "
+            "job.retry() looks for its task on Tripo (free); job.candidates lists tasks to pick with "
+            "job.follow(task_id); job.send_again(confirm=True) sends it again and may charge twice."
+        )
     if job.state == JobState.FAILED:
         return JobFailed(f"Job {job.name!r} failed{detail}.")
-    return JobFailed(f"Job {job.name!r} is no longer followed (the add-on was disabled while it was "
-                     f"{job.state.value}); it resumes when the add-on is enabled again.")
+    return JobFailed(
+        f"Job {job.name!r} is no longer followed (the add-on was disabled while it was "
+        f"{job.state.value}); it resumes when the add-on is enabled again."
+    )
 
 
 class _ConsoleHandler(logging.StreamHandler):
@@ -291,8 +299,11 @@ def _location(location: Sequence[float] | None) -> dict[str, Any]:
 def _is_reference(text: str) -> bool:
     """An input the service resolves itself: an http(s) URL, a ``file_…`` token, a task id (a file
     of that name wins, as in the client)."""
-    return (text.lower().startswith(("http://", "https://")) or is_file_token(text)
-            or (is_uuid(text) and not os.path.isfile(text)))
+    return (
+        text.lower().startswith(("http://", "https://"))
+        or is_file_token(text)
+        or (is_uuid(text) and not os.path.isfile(text))
+    )
 
 
 def _image_label(value: ImageInput) -> str | None:
@@ -314,8 +325,10 @@ def _image_input(value: ImageInput, what: str) -> str:
         if isinstance(value, bpy.types.Image):
             return prepare_image(ImageSlot(image=value), what)
         if not isinstance(value, (str, os.PathLike)):
-            raise TypeError(f"The {what} must be a file path, URL, file token, task id or bpy.types.Image, "
-                            f"not {type(value).__name__}")
+            raise TypeError(
+                f"The {what} must be a file path, URL, file token, task id or bpy.types.Image, "
+                f"not {type(value).__name__}"
+            )
         text = os.fspath(value).strip()
         if isinstance(value, str) and _is_reference(text):
             return text
@@ -351,10 +364,15 @@ def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str
     route = routes.by_method(kind)
     unknown = sorted(set(options) - set(route.names if route is not None else ()))
     if unknown:  # a typo, told as calling the client method would tell it
-        raise TypeError(f"{caller}() got unexpected option(s) {', '.join(unknown)}; TripoClient.{kind} takes: "
-                        f"{', '.join(name for name in (route.names if route else ()) if name not in _INPUT_PARAMS)}")
-    retired = [form.RETIRED_OPTIONS[name] for name, value in options.items()
-               if name in form.RETIRED_OPTIONS and value is not None]
+        raise TypeError(
+            f"{caller}() got unexpected option(s) {', '.join(unknown)}; TripoClient.{kind} takes: "
+            f"{', '.join(name for name in (route.names if route else ()) if name not in _INPUT_PARAMS)}"
+        )
+    retired = [
+        form.RETIRED_OPTIONS[name]
+        for name, value in options.items()
+        if name in form.RETIRED_OPTIONS and value is not None
+    ]
     if retired:
         raise ValueError("; ".join(retired))
     options = {name: value for name, value in options.items() if name not in form.RETIRED_OPTIONS}
@@ -365,8 +383,10 @@ def _form_values(kind: str, options: Mapping[str, Any], caller: str) -> dict[str
     for name, value in options.items():
         value = getattr(value, "value", value)  # str enums → their wire value
         if value is not None and not _same_type(value, form.DEFAULTS[name]):
-            raise TypeError(f"{caller}() {name} must be {_TYPE_WORDS[type(form.DEFAULTS[name])]}, "
-                            f"not {type(value).__name__} ({value!r})")
+            raise TypeError(
+                f"{caller}() {name} must be {_TYPE_WORDS[type(form.DEFAULTS[name])]}, "
+                f"not {type(value).__name__} ({value!r})"
+            )
         values[name] = form.DEFAULTS[name] if value is None else value
     return values
 
@@ -378,8 +398,16 @@ def _slot(value: ImageInput | None) -> ImageSlot:
     return ImageSlot(path="" if value is None else os.fspath(value))
 
 
-def _generation_spec(mode: str, images: Sequence[ImageInput | None], options: Mapping[str, Any], *,
-                     prompt: str = "", name: str | None, location: Sequence[float] | None, caller: str) -> JobSpec:
+def _generation_spec(
+    mode: str,
+    images: Sequence[ImageInput | None],
+    options: Mapping[str, Any],
+    *,
+    prompt: str = "",
+    name: str | None,
+    location: Sequence[float] | None,
+    caller: str,
+) -> JobSpec:
     """Validate like the panel (same rules, same messages), prepare the images, build the spec —
     the sidebar's own generation service (:mod:`.blender.generation`), for all three modes and for
     :func:`batch`; the console only speaks its own language (client keywords in, ValueError out)
@@ -426,8 +454,16 @@ def _source(target: Targets) -> Source:
     return usable_source(found, runtime.jobs())  # an expired result goes up as a mesh
 
 
-def _post(kind: str, target: Targets, options: dict[str, Any], *, name: str | None,
-          placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (), suffix: str = "") -> Job:
+def _post(
+    kind: str,
+    target: Targets,
+    options: dict[str, Any],
+    *,
+    name: str | None,
+    placement: str = DEFAULT_PLACEMENT,
+    presets: Sequence[str] = (),
+    suffix: str = "",
+) -> Job:
     """Start post-process ``kind`` on ``target`` (an object of a Tripo result or any mesh, several
     meshes, or a task id).
 
@@ -438,8 +474,15 @@ def _post(kind: str, target: Targets, options: dict[str, Any], *, name: str | No
     caller = record.console or kind
     _require_main_thread(f"{caller}()")
     source = _source(target)
-    spec = post_process_spec(kind, source, options, name=name or f"{record.verb} {source.label}{suffix}",
-                             placement=placement, presets=presets, history=runtime.jobs())
+    spec = post_process_spec(
+        kind,
+        source,
+        options,
+        name=name or f"{record.verb} {source.label}{suffix}",
+        placement=placement,
+        presets=presets,
+        history=runtime.jobs(),
+    )
     return _start(spec)
 
 
@@ -551,7 +594,7 @@ class Job:
     @property
     def armature(self) -> bpy.types.Object | None:
         """The armature of a rig result, or the one a retarget put its :attr:`actions` on."""
-        armature = next((ob for ob in self.objects if ob.type == 'ARMATURE'), None)
+        armature = next((ob for ob in self.objects if ob.type == "ARMATURE"), None)
         return armature if armature is not None else armature_using(self.actions)
 
     # -- actions -------------------------------------------------------------------------------
@@ -577,8 +620,10 @@ class Job:
         _require_main_thread("Job.retry()")
         job = self.snapshot
         if job.retry_resends:
-            raise UserError(f"Trying {job.name!r} again sends a new request that costs credits: call "
-                            "job.send_again(confirm=True) to do that.")
+            raise UserError(
+                f"Trying {job.name!r} again sends a new request that costs credits: call "
+                "job.send_again(confirm=True) to do that."
+            )
         runtime.retry(self.id)
         return self
 
@@ -589,8 +634,10 @@ class Job:
         _require_main_thread("Job.send_again()")
         job = self.snapshot
         if not confirm:
-            raise UserError(f"{send_again_warning(job) if is_unsure(job) else 'This sends a new, paid request.'} "
-                            "Call job.send_again(confirm=True) to send it.")
+            raise UserError(
+                f"{send_again_warning(job) if is_unsure(job) else 'This sends a new, paid request.'} "
+                "Call job.send_again(confirm=True) to send it."
+            )
         if is_unsure(job):
             runtime.send_again(self.id)
         elif job.retry_resends:
@@ -622,8 +669,10 @@ class Job:
         """
         _require_main_thread("Job.wait()")
         if not _pump_until(self._settled, timeout):
-            raise TimeoutError(f"Job {self.name!r} is still {self.state.value} after {timeout:g} s; it keeps running "
-                               "(call wait() again, or see it in the Jobs panel)")
+            raise TimeoutError(
+                f"Job {self.name!r} is still {self.state.value} after {timeout:g} s; it keeps running "
+                "(call wait() again, or see it in the Jobs panel)"
+            )
         job = self._last
         if job.state != JobState.DONE:
             raise _error_from(job)
@@ -659,8 +708,9 @@ class Job:
 
 
 @_short_errors
-def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[float] | None = None,
-                  **options: Any) -> Job:
+def text_to_model(
+    prompt: str, *, name: str | None = None, location: Sequence[float] | None = None, **options: Any
+) -> Job:
     """Generate a model from a text prompt; returns the :class:`Job` at once.
 
     ``options`` are :meth:`TripoClient.text_to_model`'s keywords (``model_version``, ``texture``,
@@ -672,13 +722,15 @@ def text_to_model(prompt: str, *, name: str | None = None, location: Sequence[fl
     """
     if not isinstance(prompt, str):  # None or a number: a TypeError here, not an AttributeError later
         raise TypeError(f"text_to_model() prompt must be a string, not {type(prompt).__name__}")
-    return _start(_generation_spec("TEXT", (), options, prompt=prompt, name=name, location=location,
-                                   caller=TEXT_TO_MODEL.name))
+    return _start(
+        _generation_spec("TEXT", (), options, prompt=prompt, name=name, location=location, caller=TEXT_TO_MODEL.name)
+    )
 
 
 @_short_errors
-def image_to_model(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
-                   **options: Any) -> Job:
+def image_to_model(
+    image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None, **options: Any
+) -> Job:
     """Generate a model from one image: a file path, an http(s) URL, a ``file_…`` upload token, the
     id of a text-to-image task, or a ``bpy.types.Image`` (packed, generated or edited images are
     written to a PNG first).
@@ -686,20 +738,37 @@ def image_to_model(image: ImageInput, *, name: str | None = None, location: Sequ
     ``options``: :meth:`TripoClient.image_to_model`'s keywords (``enable_image_autofix``…); see
     :func:`text_to_model`.
     """
-    return _start(_generation_spec("IMAGE", (image,), options, name=name, location=location, caller=IMAGE_TO_MODEL.name))
+    return _start(
+        _generation_spec("IMAGE", (image,), options, name=name, location=location, caller=IMAGE_TO_MODEL.name)
+    )
 
 
 @_short_errors
-def multiview_to_model(front: ImageInput, left: ImageInput | None = None, back: ImageInput | None = None,
-                       right: ImageInput | None = None, *, name: str | None = None,
-                       location: Sequence[float] | None = None, **options: Any) -> Job:
+def multiview_to_model(
+    front: ImageInput,
+    left: ImageInput | None = None,
+    back: ImageInput | None = None,
+    right: ImageInput | None = None,
+    *,
+    name: str | None = None,
+    location: Sequence[float] | None = None,
+    **options: Any,
+) -> Job:
     """Generate a model from views of one object: the front plus at least one more.
 
     Each view is a path, URL, ``file_…`` upload token or ``bpy.types.Image``. ``options``:
     :meth:`TripoClient.multiview_to_model`'s keywords; see :func:`text_to_model`.
     """
-    return _start(_generation_spec("MULTIVIEW", (front, left, back, right), options, name=name, location=location,
-                                   caller=MULTIVIEW_TO_MODEL.name))
+    return _start(
+        _generation_spec(
+            "MULTIVIEW",
+            (front, left, back, right),
+            options,
+            name=name,
+            location=location,
+            caller=MULTIVIEW_TO_MODEL.name,
+        )
+    )
 
 
 @_short_errors
@@ -724,8 +793,9 @@ def text_to_image(prompt: str, *, name: str | None = None, **options: Any) -> Jo
     if not isinstance(prompt, str):
         raise TypeError(f"text_to_image() prompt must be a string, not {type(prompt).__name__}")
     _require_main_thread("text_to_image()")
-    problems = form.image_first_problems("TEXT", {"prompt": prompt,
-                                                  "negative_prompt": options.get("negative_prompt") or ""})
+    problems = form.image_first_problems(
+        "TEXT", {"prompt": prompt, "negative_prompt": options.get("negative_prompt") or ""}
+    )
     if problems:
         raise ValueError("; ".join(problems))
     params = {"prompt": prompt, **{k: v for k, v in options.items() if v is not None}}
@@ -733,8 +803,15 @@ def text_to_image(prompt: str, *, name: str | None = None, **options: Any) -> Jo
 
 
 @_short_errors
-def image_to_image(image: ImageInput, prompt: str | None = None, template: str | None = None,
-                   model: str | None = None, *, name: str | None = None, **options: Any) -> Job:
+def image_to_image(
+    image: ImageInput,
+    prompt: str | None = None,
+    template: str | None = None,
+    model: str | None = None,
+    *,
+    name: str | None = None,
+    **options: Any,
+) -> Job:
     """Transform an image (price not published; the row shows the charge): ``template`` is a
     ready-made change (``"t_pose"``, ``"variants"``, ``"asset_extraction"``… see
     ``tripo.client.routes.IMAGE_TEMPLATES``), ``prompt`` says what to change (optional with a
@@ -745,8 +822,13 @@ def image_to_image(image: ImageInput, prompt: str | None = None, template: str |
     :meth:`TripoClient.image_to_image`'s keywords (``images``: more references, ``size``…)."""
     _require_main_thread("image_to_image()")
     source = concept_task(image) if isinstance(image, bpy.types.Image) else None
-    params = {"image": source or _image_input(image, "image"), "prompt": prompt, "template": template, "model": model,
-              **options}
+    params = {
+        "image": source or _image_input(image, "image"),
+        "prompt": prompt,
+        "template": template,
+        "model": model,
+        **options,
+    }
     params = {k: v for k, v in params.items() if v is not None}
     if isinstance(params.get("images"), (list, tuple)):
         params["images"] = [_image_input(v, f"image {i + 2}") for i, v in enumerate(params["images"])]
@@ -758,9 +840,11 @@ def image_to_image(image: ImageInput, prompt: str | None = None, template: str |
 #: its images (a list, a dict by view, or one of them).
 ViewsInput = Union[str, "Job", bpy.types.Image, Sequence[bpy.types.Image], Mapping[str, bpy.types.Image]]
 _VIEWS_KINDS = (IMAGE_TO_MULTIVIEW.name, EDIT_MULTIVIEW.name)
-_NOT_VIEWS = ("edit_multiview edits the views of a Tripo multiview task (Tripo's service takes only its task id, its "
-              "JavaScript SDK says): make them with Views From One Image in the panel's Multiview mode, then pass "
-              "that job, its task id or its images")
+_NOT_VIEWS = (
+    "edit_multiview edits the views of a Tripo multiview task (Tripo's service takes only its task id, its "
+    "JavaScript SDK says): make them with Views From One Image in the panel's Multiview mode, then pass "
+    "that job, its task id or its images"
+)
 
 
 def _views_task(views: ViewsInput) -> str:
@@ -769,8 +853,9 @@ def _views_task(views: ViewsInput) -> str:
         if views.kind not in _VIEWS_KINDS:
             raise ValueError(f"{views.name!r} is a {views.kind} job, not views: {_NOT_VIEWS}")
         if views.state != JobState.DONE or not views.task_id:
-            raise ValueError(f"The views of {views.name!r} are not ready ({views.state.value}): wait for them first "
-                             "(views.wait())")
+            raise ValueError(
+                f"The views of {views.name!r} are not ready ({views.state.value}): wait for them first (views.wait())"
+            )
         return views.task_id
     if isinstance(views, bpy.types.Image):
         return task_of_images([views])
@@ -805,8 +890,9 @@ def edit_multiview(views: ViewsInput, prompts: Mapping[str, str], *, name: str |
 
 
 @_short_errors
-def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
-                   **options: Any) -> Job:
+def image_to_splat(
+    image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None, **options: Any
+) -> Job:
     """A Gaussian splat of one image (≈ 30 credits, a few minutes); returns the :class:`Job` at once.
     ``job.wait().objects`` is the splat, at the 3D cursor (or ``location``): a native Gaussian
     splat on Blender 5.3+, a coloured point cloud before. ``image`` is what :func:`image_to_model`
@@ -819,8 +905,9 @@ def image_to_splat(image: ImageInput, *, name: str | None = None, location: Sequ
 
 
 @_short_errors
-def image_to_depth(image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None,
-                   **options: Any) -> Job:
+def image_to_depth(
+    image: ImageInput, *, name: str | None = None, location: Sequence[float] | None = None, **options: Any
+) -> Job:
     """A depth map of one image (price not published; the row shows the charge): a file path, an
     http(s) URL, a ``file_…`` upload token, a task id or a ``bpy.types.Image``. ``job.wait().image``
     is the depth map as a ``bpy.types.Image`` (packed into the file); ``job.objects`` a plane
@@ -829,8 +916,9 @@ def image_to_depth(image: ImageInput, *, name: str | None = None, location: Sequ
     ``process_res``: 126–2016)."""
     _require_main_thread("image_to_depth()")
     params = {"image": _image_input(image, "image"), **options}
-    return _start(JobSpec(IMAGE_TO_DEPTH.name, params, name=name or depth_name(_image_label(image)),
-                          meta=_location(location)))
+    return _start(
+        JobSpec(IMAGE_TO_DEPTH.name, params, name=name or depth_name(_image_label(image)), meta=_location(location))
+    )
 
 
 # --------------------------------------------------------------------------- post-processes
@@ -838,7 +926,9 @@ def image_to_depth(image: ImageInput, *, name: str | None = None, location: Sequ
 
 def _images_in(options: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     """``options`` with image-valued ones (``image_prompt``…) turned into sendable references."""
-    return {k: (_image_input(v, k.replace("_", " ")) if k in names and v is not None else v) for k, v in options.items()}
+    return {
+        k: (_image_input(v, k.replace("_", " ")) if k in names and v is not None else v) for k, v in options.items()
+    }
 
 
 @_short_errors
@@ -875,8 +965,7 @@ def check_riggable(target: Targets, *, name: str | None = None) -> Job:
 
 
 @_short_errors
-def retarget(target: Targets, animations: str | Sequence[str], *, name: str | None = None,
-             **options: Any) -> Job:
+def retarget(target: Targets, animations: str | Sequence[str], *, name: str | None = None, **options: Any) -> Job:
     """Animate a rigged result with preset animations (``"preset:walk"``, ``Animation.RUN``…, 1–5).
 
     ``target`` is the rig result's armature (or any object of it, or the rig task's id; a mesh of
@@ -890,13 +979,13 @@ def retarget(target: Targets, animations: str | Sequence[str], *, name: str | No
     if not 1 <= len(presets) <= 5:
         raise ValueError(f"retarget() takes 1 to 5 animations, not {len(presets)}")
     suffix = f" ({', '.join(p.removeprefix('preset:') for p in presets)})"
-    return _post(RETARGET.name, target, {"animation": presets, **options}, name=name, presets=presets,
-                 suffix=suffix)
+    return _post(RETARGET.name, target, {"animation": presets, **options}, name=name, presets=presets, suffix=suffix)
 
 
 @_short_errors
-def convert(target: Targets, format: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
-            **options: Any) -> Job:
+def convert(
+    target: Targets, format: str, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any
+) -> Job:
     """Convert a result to ``format`` (GLTF, USDZ, FBX, OBJ, STL, 3MF) and import it when Blender
     can; ``options``: :meth:`TripoClient.convert_model`'s keywords (``face_limit``,
     ``fbx_preset``, ``scale_factor``, ``export_orientation``…; any that differs from Tripo's
@@ -905,8 +994,7 @@ def convert(target: Targets, format: str, *, name: str | None = None, placement:
 
 
 @_short_errors
-def segment(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
-            **options: Any) -> Job:
+def segment(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
     """Split a result into named parts. ``options``: ``model_version`` (``v1.0-20250506`` by
     default; ``v2.0-20260430`` adds ``segmentation_granularity``, ``split_by_connectivity`` and
     ``ref_image``, a path, URL, token or ``bpy.types.Image``)."""
@@ -930,9 +1018,16 @@ def _is_image_source(target: Any) -> bool:
 
 
 @_short_errors
-def smart_segment(target: Targets | ImageInput, hint: str | None = None, granularity: str | None = None, *,
-                  name: str | None = None, placement: str = DEFAULT_PLACEMENT,
-                  location: Sequence[float] | None = None, **options: Any) -> Job:
+def smart_segment(
+    target: Targets | ImageInput,
+    hint: str | None = None,
+    granularity: str | None = None,
+    *,
+    name: str | None = None,
+    placement: str = DEFAULT_PLACEMENT,
+    location: Sequence[float] | None = None,
+    **options: Any,
+) -> Job:
     """Split a model into named parts the smart way, or an image: Tripo makes a model of it first
     (price not published; the row shows the charge). ``target``: like :func:`segment`'s (an object
     of a result, any mesh — uploaded —, or a model's task id): its parts take its place, as
@@ -951,21 +1046,22 @@ def smart_segment(target: Targets | ImageInput, hint: str | None = None, granula
         stem = form.job_name("IMAGE", "", [_image_label(image)])
         return _start(JobSpec(SMART_SEGMENT.name, params, name=name or f"{stem} parts", meta=_location(location)))
     extra.setdefault("transform", list(routes.IDENTITY_TRANSFORM))
-    return _post(SMART_SEGMENT.name, cast(Targets, target), {"seg_type": "model", **extra}, name=name,
-                 placement=placement)
+    return _post(
+        SMART_SEGMENT.name, cast(Targets, target), {"seg_type": "model", **extra}, name=name, placement=placement
+    )
 
 
 @_short_errors
-def complete(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
-             **options: Any) -> Job:
+def complete(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
     """Complete the parts of a segmented result; ``options``: ``part_names`` (default: all) and
     ``completion_mode`` (``"ai_completion"`` or ``"quick_cap"``)."""
     return _post(COMPLETE.name, target, options, name=name, placement=placement)
 
 
 @_short_errors
-def smart_lowpoly(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
-                  **options: Any) -> Job:
+def smart_lowpoly(
+    target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any
+) -> Job:
     """Retopologise a result to a clean low-poly mesh; ``options``: ``model_version`` (``v1.0``,
     ``v2.0`` — Tripo's default — or ``v3.0``, which adds ``smart_uv``), ``face_limit`` (Tripo
     decides when not given), ``quad``, ``bake``, ``part_names``."""
@@ -973,8 +1069,7 @@ def smart_lowpoly(target: Targets, *, name: str | None = None, placement: str = 
 
 
 @_short_errors
-def smart_uv(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT,
-             **options: Any) -> Job:
+def smart_uv(target: Targets, *, name: str | None = None, placement: str = DEFAULT_PLACEMENT, **options: Any) -> Job:
     """Unwrap clean UVs with Tripo's Smart UV (at most 80,000 triangles, modifiers applied); the
     unwrapped model lands in the source's place. Works on a Tripo result or any mesh (uploaded and
     imported on Tripo first). ``options``: ``model_version``, ``export_orientation``."""
@@ -1019,8 +1114,12 @@ def batch(prompts: Iterable[str], parallel: int = 3, *, timeout: float | None = 
         routes.check(spec.kind, thaw(spec.params))
     _ensure_console_output()
     if parallel > MAX_WORKERS:
-        log.warning("parallel=%d is above Tripo's concurrency pool for generations (%d): lowered to %d",
-                    parallel, MAX_WORKERS, MAX_WORKERS)
+        log.warning(
+            "parallel=%d is above Tripo's concurrency pool for generations (%d): lowered to %d",
+            parallel,
+            MAX_WORKERS,
+            MAX_WORKERS,
+        )
         parallel = MAX_WORKERS
     # Parallel Jobs in the preferences may be lower; one batch: the results land side by side
     with runtime.workers_at_least(parallel), runtime.one_batch():
@@ -1052,9 +1151,11 @@ def _run_batch(specs: Sequence[JobSpec], parallel: int, timeout: float | None) -
         return not waiting and len(reported) == len(started)
 
     if not _pump_until(step, timeout):
-        raise TimeoutError(f"{len(specs) - len(reported)} of {len(specs)} batch jobs are not finished after "
-                           f"{timeout:g} s: {len(started) - len(reported)} keep running (see tripo.jobs() or the "
-                           f"Jobs panel), {len(waiting)} were not sent (nothing charged for them)")
+        raise TimeoutError(
+            f"{len(specs) - len(reported)} of {len(specs)} batch jobs are not finished after "
+            f"{timeout:g} s: {len(started) - len(reported)} keep running (see tripo.jobs() or the "
+            f"Jobs panel), {len(waiting)} were not sent (nothing charged for them)"
+        )
     return started
 
 
@@ -1104,8 +1205,10 @@ def estimate_cost(kind: str, **params: Any) -> int | None:
             return None
         consoles = sorted(k.console for k in KINDS.values() if k.console)
         methods = sorted(name for name in KINDS if name not in consoles)
-        raise ValueError(f"unknown kind {kind!r}: use a console function ({', '.join(consoles)}) or a client "
-                         f"method ({', '.join(methods)})")
+        raise ValueError(
+            f"unknown kind {kind!r}: use a console function ({', '.join(consoles)}) or a client "
+            f"method ({', '.join(methods)})"
+        )
     return _estimate_cost(record.name, params)
 
 

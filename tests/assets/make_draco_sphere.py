@@ -15,6 +15,12 @@ sphere.name = sphere.data.name = "DracoSphere"
 material = bpy.data.materials.new("Clay")
 material.diffuse_color = (0.8, 0.5, 0.3, 1.0)
 sphere.data.materials.append(material)
-bpy.ops.export_scene.gltf(filepath=sys.argv[-1], export_format='GLB', export_draco_mesh_compression_enable=True,
-                          export_draco_mesh_compression_level=7, use_selection=True, export_materials='EXPORT',
-                          export_animations=False)
+bpy.ops.export_scene.gltf(
+    filepath=sys.argv[-1],
+    export_format="GLB",
+    export_draco_mesh_compression_enable=True,
+    export_draco_mesh_compression_level=7,
+    use_selection=True,
+    export_materials="EXPORT",
+    export_animations=False,
+)

@@ -42,8 +42,9 @@ def blenders_own(objects: Sequence[Any], active: Any, folder: Path) -> bytes:
     copies = []
     ordered = [*(o for o in objects if o is active), *(o for o in objects if o is not active)]
     for index, ob in enumerate(ordered):
-        mesh = bpy.data.meshes.new_from_object(ob.evaluated_get(depsgraph), preserve_all_data_layers=True,
-                                               depsgraph=depsgraph)
+        mesh = bpy.data.meshes.new_from_object(
+            ob.evaluated_get(depsgraph), preserve_all_data_layers=True, depsgraph=depsgraph
+        )
         copy = bpy.data.objects.new(f"tripo_export_{index}", mesh)
         copy.matrix_world = frame @ ob.matrix_world
         scene.collection.objects.link(copy)
@@ -54,10 +55,20 @@ def blenders_own(objects: Sequence[Any], active: Any, folder: Path) -> bytes:
     try:
         with bpy.context.temp_override(scene=scene, view_layer=scene.view_layers[0]):
             bpy.ops.export_scene.gltf(
-                filepath=str(path), export_format='GLB', use_active_scene=True, use_selection=False,
-                export_apply=False, export_animations=False, export_yup=True, export_texcoords=True,
-                export_normals=True, export_materials='EXPORT', export_cameras=False, export_lights=False,
-                export_extras=False)
+                filepath=str(path),
+                export_format="GLB",
+                use_active_scene=True,
+                use_selection=False,
+                export_apply=False,
+                export_animations=False,
+                export_yup=True,
+                export_texcoords=True,
+                export_normals=True,
+                export_materials="EXPORT",
+                export_cameras=False,
+                export_lights=False,
+                export_extras=False,
+            )
     finally:
         if window is not None and user_scene is not None:
             window.scene = user_scene
@@ -83,10 +94,15 @@ def primitives(data: bytes) -> list[list[dict[str, Any]]]:
         for primitive in mesh["primitives"]:
             position = accessors[primitive["attributes"]["POSITION"]]
             material = primitive.get("material")
-            rows.append({"vertices": position["count"], "indices": accessors[primitive["indices"]]["count"],
-                         "attributes": sorted(primitive["attributes"]),
-                         "material": None if material is None else materials[material]["name"],
-                         "bounds": _rounded(position["min"] + position["max"])})
+            rows.append(
+                {
+                    "vertices": position["count"],
+                    "indices": accessors[primitive["indices"]]["count"],
+                    "attributes": sorted(primitive["attributes"]),
+                    "material": None if material is None else materials[material]["name"],
+                    "bounds": _rounded(position["min"] + position["max"]),
+                }
+            )
         found.append(rows)
     return found
 
@@ -99,8 +115,12 @@ def _values(doc: dict[str, Any], binary: bytes, index: int) -> np.ndarray:
     accessor = doc["accessors"][index]
     view = doc["bufferViews"][accessor["bufferView"]]
     width = _WIDTH[accessor["type"]]
-    return np.frombuffer(binary, _COMPONENTS[accessor["componentType"]], accessor["count"] * width,
-                         view.get("byteOffset", 0) + accessor.get("byteOffset", 0)).reshape(-1, width)
+    return np.frombuffer(
+        binary,
+        _COMPONENTS[accessor["componentType"]],
+        accessor["count"] * width,
+        view.get("byteOffset", 0) + accessor.get("byteOffset", 0),
+    ).reshape(-1, width)
 
 
 def triangles(data: bytes) -> list[list[tuple[Any, ...]]]:
@@ -130,14 +150,20 @@ def node_matrices(data: bytes) -> list[Matrix]:
     matrices = []
     for node in doc["nodes"]:
         x, y, z, w = node.get("rotation", (0.0, 0.0, 0.0, 1.0))
-        matrices.append(Matrix.LocRotScale(Vector(node.get("translation", (0.0, 0.0, 0.0))), Quaternion((w, x, y, z)),
-                                           Vector(node.get("scale", (1.0, 1.0, 1.0)))))
+        matrices.append(
+            Matrix.LocRotScale(
+                Vector(node.get("translation", (0.0, 0.0, 0.0))),
+                Quaternion((w, x, y, z)),
+                Vector(node.get("scale", (1.0, 1.0, 1.0))),
+            )
+        )
     return matrices
 
 
 def same_matrices(a: Sequence[Matrix], b: Sequence[Matrix], tolerance: float = 1e-5) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= tolerance for ma, mb in zip(a, b)
-                                     for ra, rb in zip(ma, mb) for x, y in zip(ra, rb))
+    return len(a) == len(b) and all(
+        abs(x - y) <= tolerance for ma, mb in zip(a, b) for ra, rb in zip(ma, mb) for x, y in zip(ra, rb)
+    )
 
 
 def material_summary(data: bytes) -> list[dict[str, Any]]:
@@ -146,16 +172,20 @@ def material_summary(data: bytes) -> list[dict[str, Any]]:
     found = []
     for material in doc.get("materials", []):
         pbr = material.get("pbrMetallicRoughness", {})
-        found.append({
-            "name": material.get("name"),
-            "base": _rounded(pbr.get("baseColorFactor", (1.0, 1.0, 1.0, 1.0)), 3),
-            "metallic": round(pbr.get("metallicFactor", 1.0), 3), "roughness": round(pbr.get("roughnessFactor", 1.0), 3),
-            "emissive": _rounded(material.get("emissiveFactor", (0.0, 0.0, 0.0)), 3),
-            "extensions": sorted(material.get("extensions", {})),
-            "textures": sorted(key for key in ("baseColorTexture", "metallicRoughnessTexture") if key in pbr)
-            + sorted(key for key in ("normalTexture", "emissiveTexture") if key in material),
-            "alpha": material.get("alphaMode", "OPAQUE"), "double_sided": material.get("doubleSided", False),
-        })
+        found.append(
+            {
+                "name": material.get("name"),
+                "base": _rounded(pbr.get("baseColorFactor", (1.0, 1.0, 1.0, 1.0)), 3),
+                "metallic": round(pbr.get("metallicFactor", 1.0), 3),
+                "roughness": round(pbr.get("roughnessFactor", 1.0), 3),
+                "emissive": _rounded(material.get("emissiveFactor", (0.0, 0.0, 0.0)), 3),
+                "extensions": sorted(material.get("extensions", {})),
+                "textures": sorted(key for key in ("baseColorTexture", "metallicRoughnessTexture") if key in pbr)
+                + sorted(key for key in ("normalTexture", "emissiveTexture") if key in material),
+                "alpha": material.get("alphaMode", "OPAQUE"),
+                "double_sided": material.get("doubleSided", False),
+            }
+        )
     return found
 
 
@@ -170,18 +200,30 @@ def imported(data: bytes, folder: Path, name: str) -> list[dict[str, Any]]:
     new = sorted((ob for ob in bpy.data.objects if ob not in before), key=lambda ob: ob.name)
     found = []
     for ob in new:
-        if ob.type != 'MESH':
+        if ob.type != "MESH":
             continue
         corners = [ob.matrix_world @ Vector(c) for c in ob.bound_box]
-        images = sorted(tuple(node.image.size) for slot in ob.material_slots if slot.material and slot.material.node_tree
-                        for node in slot.material.node_tree.nodes if node.type == 'TEX_IMAGE' and node.image)
-        found.append({
-            "vertices": len(ob.data.vertices), "faces": len(ob.data.polygons),
-            "bounds": _rounded([min(c[i] for c in corners) for i in range(3)] + [max(c[i] for c in corners) for i in range(3)], 3),
-            "uv_maps": len(ob.data.uv_layers),
-            "materials": [_SUFFIX.sub("", slot.material.name) if slot.material else None for slot in ob.material_slots],
-            "images": images,
-        })
+        images = sorted(
+            tuple(node.image.size)
+            for slot in ob.material_slots
+            if slot.material and slot.material.node_tree
+            for node in slot.material.node_tree.nodes
+            if node.type == "TEX_IMAGE" and node.image
+        )
+        found.append(
+            {
+                "vertices": len(ob.data.vertices),
+                "faces": len(ob.data.polygons),
+                "bounds": _rounded(
+                    [min(c[i] for c in corners) for i in range(3)] + [max(c[i] for c in corners) for i in range(3)], 3
+                ),
+                "uv_maps": len(ob.data.uv_layers),
+                "materials": [
+                    _SUFFIX.sub("", slot.material.name) if slot.material else None for slot in ob.material_slots
+                ],
+                "images": images,
+            }
+        )
     for ob in new:
         bpy.data.objects.remove(ob, do_unlink=True)
     for kind, old in before_data.items():

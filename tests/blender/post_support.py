@@ -36,7 +36,7 @@ def subdivided_monkey(scene: Any, name: str = "Suzanne") -> Any:
     ob.location = (1.5, -2.0, 0.5)
     ob.rotation_euler = (0.2, 0.0, 0.7)
     ob.scale = (1.5, 1.5, 1.5)
-    subsurf = ob.modifiers.new("Subdivision", 'SUBSURF')
+    subsurf = ob.modifiers.new("Subdivision", "SUBSURF")
     subsurf.levels = 1
     material = bpy.data.materials.new("Clay")
     material.diffuse_color = (0.8, 0.3, 0.2, 1.0)
@@ -89,7 +89,7 @@ def posted(emulator: Emulator, task_type: str) -> list[dict[str, Any]]:
 
 
 def armatures() -> list[Any]:
-    return [ob for ob in bpy.data.objects if ob.type == 'ARMATURE']
+    return [ob for ob in bpy.data.objects if ob.type == "ARMATURE"]
 
 
 class DialogDouble:
@@ -110,11 +110,11 @@ class DialogDouble:
         for prop in rna.properties:
             if prop.identifier == "rna_type":
                 continue
-            if prop.type == 'POINTER':
+            if prop.type == "POINTER":
                 continue
-            if prop.type == 'COLLECTION':
+            if prop.type == "COLLECTION":
                 default: Any = []
-            elif prop.type == 'ENUM' and prop.is_enum_flag:
+            elif prop.type == "ENUM" and prop.is_enum_flag:
                 default = set(prop.default_flag)
             else:
                 default = prop.default

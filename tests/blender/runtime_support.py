@@ -36,8 +36,9 @@ def addon_module(name: str) -> ModuleType:
 
 def fast_settings() -> Any:
     """Short pauses so retry paths run in test time; the logic is the same as with the defaults."""
-    return addon_module("jobs").WorkerSettings(poll_interval=0.05, default_retry_after=0.2, reconnect_min=0.05,
-                                               reconnect_max=0.2, download_attempts=2)
+    return addon_module("jobs").WorkerSettings(
+        poll_interval=0.05, default_retry_after=0.2, reconnect_min=0.05, reconnect_max=0.2, download_attempts=2
+    )
 
 
 def spec(prompt: str = "a cat", name: str = "Cat", **meta: Any) -> Any:
@@ -80,6 +81,7 @@ def pump_until(runtime: Any, predicate: Callable[[], bool], timeout: float = 30.
 
 def pump_job(runtime: Any, job_id: str, *states: str, timeout: float = 30.0) -> Any:
     """Pump until the job (as the UI sees it) is in one of ``states``; return that snapshot."""
+
     def reached() -> bool:
         job = runtime.job(job_id)
         return job is not None and job.state.value in states

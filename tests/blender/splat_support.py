@@ -22,8 +22,10 @@ _C1 = 0.4886025119029199
 _C2 = (1.0925484305920792, 0.31539156525252005, 0.5462742152960396)
 _C3 = (0.5900435899266435, 2.890611442640554, 0.4570457994644658, 0.3731763325901154, 1.445305721320277)
 #: Directions the view-dependent colour is compared from (unit, spread over the sphere).
-DIRECTIONS = tuple(Vector(v).normalized() for v in ((1, 0, 0), (0, -1, 0), (0, 0, 1), (1, 1, 1), (-1, 2, 0.5),
-                                                     (0.3, -0.7, -1), (-1, -1, 0.2)))
+DIRECTIONS = tuple(
+    Vector(v).normalized()
+    for v in ((1, 0, 0), (0, -1, 0), (0, 0, 1), (1, 1, 1), (-1, 2, 0.5), (0.3, -0.7, -1), (-1, -1, 0.2))
+)
 
 
 def sh_basis(d: Vector) -> list[float]:
@@ -31,10 +33,20 @@ def sh_basis(d: Vector) -> list[float]:
     x, y, z = d
     xx, yy, zz = x * x, y * y, z * z
     return [
-        -_C1 * y, _C1 * z, -_C1 * x,
-        _C2[0] * x * y, -_C2[0] * y * z, _C2[1] * (2 * zz - xx - yy), -_C2[0] * x * z, _C2[2] * (xx - yy),
-        -_C3[0] * y * (3 * xx - yy), _C3[1] * x * y * z, -_C3[2] * y * (4 * zz - xx - yy),
-        _C3[3] * z * (2 * zz - 3 * xx - 3 * yy), -_C3[2] * x * (4 * zz - xx - yy), _C3[4] * z * (xx - yy),
+        -_C1 * y,
+        _C1 * z,
+        -_C1 * x,
+        _C2[0] * x * y,
+        -_C2[0] * y * z,
+        _C2[1] * (2 * zz - xx - yy),
+        -_C2[0] * x * z,
+        _C2[2] * (xx - yy),
+        -_C3[0] * y * (3 * xx - yy),
+        _C3[1] * x * y * z,
+        -_C3[2] * y * (4 * zz - xx - yy),
+        _C3[3] * z * (2 * zz - 3 * xx - 3 * yy),
+        -_C3[2] * x * (4 * zz - xx - yy),
+        _C3[4] * z * (xx - yy),
         -_C3[0] * x * (xx - 3 * yy),
     ]
 
@@ -42,7 +54,7 @@ def sh_basis(d: Vector) -> list[float]:
 def values(data: Any, name: str, width: int) -> array[float]:
     """Attribute ``name`` of ``data`` as a flat float array."""
     attribute = data.attributes[name]
-    key = "value" if attribute.data_type in ('FLOAT', 'QUATERNION') else "vector"
+    key = "value" if attribute.data_type in ("FLOAT", "QUATERNION") else "vector"
     out = array("f", bytes(4 * width * len(attribute.data)))
     attribute.data.foreach_get(key, out)
     return out
@@ -75,14 +87,21 @@ def world_splat(ob: bpy.types.Object) -> WorldSplat:
     bases = [sh_basis(turn.inverted() @ d) for d in DIRECTIONS]  # directions in the object's space
     out = WorldSplat([], [], [], [], [])
     for i in range(n):
-        out.centres.append(world @ Vector(positions[3 * i:3 * i + 3]))
-        r = turn @ Quaternion(rotations[4 * i:4 * i + 4]).to_matrix()
-        s = Matrix.Diagonal(Vector([v * v for v in scales[3 * i:3 * i + 3]]))
+        out.centres.append(world @ Vector(positions[3 * i : 3 * i + 3]))
+        r = turn @ Quaternion(rotations[4 * i : 4 * i + 4]).to_matrix()
+        s = Matrix.Diagonal(Vector([v * v for v in scales[3 * i : 3 * i + 3]]))
         out.covariances.append(r @ s @ r.transposed())
         out.opacities.append(base[4 * i + 3])
-        out.dc.append(Vector(base[4 * i:4 * i + 3]))
-        out.view_terms.append([sum((Vector(planes[k][3 * i:3 * i + 3]) * basis[k] for k in range(len(planes))),
-                                   Vector((0.0, 0.0, 0.0))) for basis in bases])
+        out.dc.append(Vector(base[4 * i : 4 * i + 3]))
+        out.view_terms.append(
+            [
+                sum(
+                    (Vector(planes[k][3 * i : 3 * i + 3]) * basis[k] for k in range(len(planes))),
+                    Vector((0.0, 0.0, 0.0)),
+                )
+                for basis in bases
+            ]
+        )
     return out
 
 
@@ -108,12 +127,15 @@ def worst_differences(a: WorldSplat, b: WorldSplat) -> dict[str, float]:
 def point_radii(ob: bpy.types.Object) -> list[float]:
     """The radii of the points ``ob`` shows once its modifiers ran (the fallback's Mesh to Points)."""
     evaluated: Any = ob.evaluated_get(bpy.context.evaluated_depsgraph_get())
-    cloud = evaluated.data if evaluated.type == 'POINTCLOUD' else None
+    cloud = evaluated.data if evaluated.type == "POINTCLOUD" else None
     if cloud is None:  # a mesh object evaluated to points: its geometry set's point cloud
-        cloud = next(instance.object.data for instance in bpy.context.evaluated_depsgraph_get().object_instances
-                     if instance.object.original == ob and instance.object.type == 'POINTCLOUD')
+        cloud = next(
+            instance.object.data
+            for instance in bpy.context.evaluated_depsgraph_get().object_instances
+            if instance.object.original == ob and instance.object.type == "POINTCLOUD"
+        )
     return list(values(cloud, "radius", 1))
 
 
 def sigma_mean(scales: Sequence[float], i: int) -> float:
-    return math.prod(scales[3 * i:3 * i + 3]) ** (1.0 / 3.0)
+    return math.prod(scales[3 * i : 3 * i + 3]) ** (1.0 / 3.0)

@@ -40,5 +40,5 @@ def gltf_really_imports(path: Path, scene: bpy.types.Scene) -> bool:
         result = bpy.ops.import_scene.gltf(filepath=str(path))
     except RuntimeError:
         return False
-    meshes = [ob for ob in scene.objects if ob.type == 'MESH']
-    return result == {'FINISHED'} and bool(meshes) and len(meshes[0].data.polygons) > 100
+    meshes = [ob for ob in scene.objects if ob.type == "MESH"]
+    return result == {"FINISHED"} and bool(meshes) and len(meshes[0].data.polygons) > 100

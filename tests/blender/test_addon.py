@@ -35,8 +35,8 @@ def test_preferences_registered_under_root_package(prefs: Any) -> None:
 
 def test_api_key_is_a_password_field(prefs: Any) -> None:
     prop = prefs.bl_rna.properties["api_key"]
-    assert prop.type == 'STRING'
-    assert prop.subtype == 'PASSWORD'
+    assert prop.type == "STRING"
+    assert prop.subtype == "PASSWORD"
 
 
 def test_api_key_round_trips(prefs: Any) -> None:
@@ -44,14 +44,18 @@ def test_api_key_round_trips(prefs: Any) -> None:
     assert bpy.context.preferences.addons[DEV_MODULE].preferences.api_key == "tsk_example"
 
 
-@pytest.mark.parametrize(("pref", "env", "expected"), [
-    ("", None, None),
-    ("", "  tsk_env ", "tsk_env"),
-    ("tsk_pref", "tsk_env", "tsk_pref"),
-    ("   ", "tsk_env", "tsk_env"),
-])
-def test_preference_wins_over_environment(addon: ModuleType, monkeypatch: pytest.MonkeyPatch,
-                                          pref: str, env: str | None, expected: str | None) -> None:
+@pytest.mark.parametrize(
+    ("pref", "env", "expected"),
+    [
+        ("", None, None),
+        ("", "  tsk_env ", "tsk_env"),
+        ("tsk_pref", "tsk_env", "tsk_pref"),
+        ("   ", "tsk_env", "tsk_env"),
+    ],
+)
+def test_preference_wins_over_environment(
+    addon: ModuleType, monkeypatch: pytest.MonkeyPatch, pref: str, env: str | None, expected: str | None
+) -> None:
     from importlib import import_module
 
     preferences = import_module(f"{DEV_MODULE}.rules.settings")
@@ -76,7 +80,8 @@ def _labels(layout: Any) -> list[str]:
 
 
 def test_preferences_draw_without_key_mentions_environment_variable(
-        prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    prefs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With no key anywhere, the panel tells the user both ways to provide one."""
     monkeypatch.delenv("TRIPO_API_KEY", raising=False)
     layout = _draw(prefs, api_key="", show_advanced=False, api_base_url="")
@@ -114,4 +119,4 @@ def test_disable_enable_through_blender(addon: ModuleType) -> None:
 
     enable_addon(DEV_MODULE)
     assert addon_enabled(DEV_MODULE)
-    assert bpy.context.preferences.addons[DEV_MODULE].preferences.bl_rna.properties["api_key"].subtype == 'PASSWORD'
+    assert bpy.context.preferences.addons[DEV_MODULE].preferences.bl_rna.properties["api_key"].subtype == "PASSWORD"

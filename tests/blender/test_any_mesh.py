@@ -40,8 +40,7 @@ from .runtime_support import (
 )
 
 #: Every item of the menu (operator name).
-ITEMS = ("texture", "rig", "retarget", "convert", "segment", "complete", "smart_lowpoly", "smart_uv",
-         "check_riggable")
+ITEMS = ("texture", "rig", "retarget", "convert", "segment", "complete", "smart_lowpoly", "smart_uv", "check_riggable")
 
 
 def _upload_notes(job: Any) -> list[str]:
@@ -53,15 +52,21 @@ def _same_place(a: Any, b: Any) -> bool:
 
 
 def test_a_mesh_of_ones_own_is_textured_rigged_animated_and_unwrapped_with_one_upload(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     monkey = subdivided_monkey(clean_scene)
     select(monkey)
     assert {name: poll_message(name) for name in ("texture", "rig", "smart_uv", "convert", "segment")} == {
-        "texture": None, "rig": None, "smart_uv": None, "convert": None, "segment": None}
+        "texture": None,
+        "rig": None,
+        "smart_uv": None,
+        "convert": None,
+        "segment": None,
+    }
     assert "Rig" in (poll_message("retarget") or ""), "retarget needs the rig first"
 
     # texture: export, upload, texture on the file token — one job
-    assert bpy.ops.tripo.texture(text_prompt="rusty metal", placement="KEEP_BOTH") == {'FINISHED'}
+    assert bpy.ops.tripo.texture(text_prompt="rusty metal", placement="KEEP_BOTH") == {"FINISHED"}
     textured = finish(rt, "texture_model")
     (sent,) = uploads(online)
     assert sent.filename.endswith(".glb")
@@ -81,18 +86,19 @@ def test_a_mesh_of_ones_own_is_textured_rigged_animated_and_unwrapped_with_one_u
     select(monkey)
     bpy.ops.tripo.check_riggable()
     finish(rt, "check_riggable")
-    assert bpy.ops.tripo.rig(placement="HIDE_SOURCE") == {'FINISHED'}
+    assert bpy.ops.tripo.rig(placement="HIDE_SOURCE") == {"FINISHED"}
     rigged = finish(rt, "rig_model")
     assert len(uploads(online)) == 1
-    assert [b["input"] for b in posted(online, "animate_prerigcheck") + posted(online, "animate_rig")] == \
-        [body["input"]] * 2
+    assert [b["input"] for b in posted(online, "animate_prerigcheck") + posted(online, "animate_rig")] == [
+        body["input"]
+    ] * 2
     (armature,) = armatures()
     assert armature in objects_of(rigged) and _same_place(armature, monkey)
-    assert all(ob.parent == armature for ob in objects_of(rigged) if ob.type == 'MESH')
+    assert all(ob.parent == armature for ob in objects_of(rigged) if ob.type == "MESH")
 
     # retarget walk + run on the rig result: one armature, two named actions
     select(armature)
-    assert bpy.ops.tripo.retarget(presets={"preset:walk", "preset:run"}) == {'FINISHED'}
+    assert bpy.ops.tripo.retarget(presets={"preset:walk", "preset:run"}) == {"FINISHED"}
     finish(rt, "retarget_animation")
     assert armatures() == [armature]
     tracks = armature.animation_data.nla_tracks
@@ -102,7 +108,7 @@ def test_a_mesh_of_ones_own_is_textured_rigged_animated_and_unwrapped_with_one_u
     # Smart UV needs a task: the same upload becomes one import_model task
     monkey.hide_set(False)
     select(monkey)
-    assert bpy.ops.tripo.smart_uv() == {'FINISHED'}
+    assert bpy.ops.tripo.smart_uv() == {"FINISHED"}
     unwrapped = finish(rt, "mesh_uv")
     assert len(uploads(online)) == 1, "one upload for texture, rig check, rig and Smart UV"
     (imported,) = posted(online, "import_model")
@@ -116,7 +122,7 @@ def test_a_mesh_of_ones_own_is_textured_rigged_animated_and_unwrapped_with_one_u
     monkey.data.vertices[0].co.x += 0.25
     monkey.data.update()
     select(monkey)
-    assert bpy.ops.tripo.texture(text_prompt="wood", placement="KEEP_BOTH") == {'FINISHED'}
+    assert bpy.ops.tripo.texture(text_prompt="wood", placement="KEEP_BOTH") == {"FINISHED"}
     finish(rt, "texture_model")
     assert len(uploads(online)) == 2
     new_token = posted(online, "texture_model")[-1]["input"]
@@ -125,11 +131,12 @@ def test_a_mesh_of_ones_own_is_textured_rigged_animated_and_unwrapped_with_one_u
 
 
 def test_several_selected_meshes_go_up_as_one_file_placed_around_the_active_one(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     first, second = subdivided_monkey(clean_scene, "Left"), subdivided_monkey(clean_scene, "Right")
     second.location.x += 4.0
     select(first, second)
-    assert bpy.ops.tripo.convert(format="GLTF", placement="KEEP_BOTH") == {'FINISHED'}
+    assert bpy.ops.tripo.convert(format="GLTF", placement="KEEP_BOTH") == {"FINISHED"}
     finish(rt, "convert_model")
     (sent,) = uploads(online)
     doc, _ = read_glb(sent.data)
@@ -146,7 +153,8 @@ def _refused_everywhere(online: Emulator, reason: str) -> None:
 
 
 def test_an_armature_an_empty_and_a_mesh_without_faces_say_why_and_send_nothing(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     armature = bpy.data.objects.new("Skeleton", bpy.data.armatures.new("Skeleton"))
     empty = bpy.data.objects.new("Marker", None)
     mesh = bpy.data.meshes.new("Points")
@@ -166,8 +174,9 @@ def test_an_armature_an_empty_and_a_mesh_without_faces_say_why_and_send_nothing(
     assert not uploads(online) and not created(online)
 
 
-def test_smart_uv_over_80000_triangles_is_greyed_out_with_the_count(rt: Any, online: Emulator,
-                                                                    clean_scene: Any) -> None:
+def test_smart_uv_over_80000_triangles_is_greyed_out_with_the_count(
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     monkey = subdivided_monkey(clean_scene)
     monkey.modifiers["Subdivision"].levels = 4  # 500 faces → about 252,000 triangles
     bpy.context.view_layer.update()  # what a window does before it draws the menu (poll reads the evaluated mesh)
@@ -178,8 +187,9 @@ def test_smart_uv_over_80000_triangles_is_greyed_out_with_the_count(rt: Any, onl
     assert not uploads(online) and not created(online)
 
 
-def test_an_export_over_the_upload_cap_is_refused_and_nothing_is_sent(rt: Any, online: Emulator, clean_scene: Any,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_export_over_the_upload_cap_is_refused_and_nothing_is_sent(
+    rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(addon_module("blender.mesh_export"), "UPLOAD_MAX_BYTES", 10_000)  # the monkey is larger
     select(subdivided_monkey(clean_scene))
     with pytest.raises(RuntimeError, match="Tripo takes models up to"):
@@ -188,7 +198,8 @@ def test_an_export_over_the_upload_cap_is_refused_and_nothing_is_sent(rt: Any, o
 
 
 def test_a_file_over_the_upload_cap_once_written_fails_its_job_and_nothing_is_sent(
-        rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cap is checked at once only against the least the file can weigh (the main thread
     does not measure the mesh); the writer refuses a file that turns out bigger, in the same words."""
     monkey = subdivided_monkey(clean_scene)
@@ -196,7 +207,7 @@ def test_a_file_over_the_upload_cap_once_written_fails_its_job_and_nothing_is_se
     least = mesh_export.export_meshes([monkey], monkey).least_size
     monkeypatch.setattr(mesh_export, "UPLOAD_MAX_BYTES", least + 1)
     select(monkey)
-    assert bpy.ops.tripo.texture(text_prompt="gold") == {'FINISHED'}, "accepted: it may fit"
+    assert bpy.ops.tripo.texture(text_prompt="gold") == {"FINISHED"}, "accepted: it may fit"
     failed = finish(rt, "texture_model", "failed")
     assert failed.error is not None and "Tripo takes models up to" in failed.error.message
     assert "decimate it" in failed.error.message and "Nothing was sent" in failed.error.message
@@ -225,8 +236,7 @@ def test_every_dialog_says_the_mesh_is_uploaded_first(rt: Any, online: Emulator,
     assert not uploads(online) and not created(online), "drawing a dialog sends nothing"
 
 
-def test_exports_left_by_failed_jobs_are_pruned_after_three_days(rt: Any, online: Emulator,
-                                                                 clean_scene: Any) -> None:
+def test_exports_left_by_failed_jobs_are_pruned_after_three_days(rt: Any, online: Emulator, clean_scene: Any) -> None:
     """A job keeps its export until Tripo accepted the paid request; what failed jobs leave behind
     does not pile up in the temporary folder for ever."""
     mesh_export = addon_module("blender.mesh_export")
@@ -237,7 +247,7 @@ def test_exports_left_by_failed_jobs_are_pruned_after_three_days(rt: Any, online
         os.utime(path, (time.time() - age, time.time() - age))
     try:
         select(subdivided_monkey(clean_scene))
-        assert bpy.ops.tripo.texture() == {'FINISHED'}
+        assert bpy.ops.tripo.texture() == {"FINISHED"}
         finish(rt, "texture_model")  # the writer thread prunes before it writes the new file
         assert not stale.exists() and recent.exists()
     finally:
@@ -254,7 +264,7 @@ def test_the_export_leaves_the_window_on_the_artists_scene(rt: Any, online: Emul
     window.scene = mine
     try:
         select(subdivided_monkey(mine))
-        assert bpy.ops.tripo.texture() == {'FINISHED'}
+        assert bpy.ops.tripo.texture() == {"FINISHED"}
         assert window.scene == mine and bpy.context.scene == mine, window.scene.name
         assert {s.name for s in bpy.data.scenes} == {first.name, "A shot"}, "the export scene is gone"
     finally:
@@ -276,7 +286,8 @@ class _RecordingWindow:
 
 
 def test_the_mesh_read_runs_under_the_wait_cursor_and_a_failed_read_restores_it(
-        rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 22.14: Texture on a huge mesh holds the main thread while the mesh is read; the wait
     cursor says so, and the artist's cursor comes back whatever the read does (a mesh that cannot
     be read must not leave Blender looking busy)."""
@@ -293,7 +304,7 @@ def test_the_mesh_read_runs_under_the_wait_cursor_and_a_failed_read_restores_it(
     monkeypatch.setattr(mesh_export, "read_scene", read)
     monkey = subdivided_monkey(clean_scene)
     select(monkey)
-    assert bpy.ops.tripo.texture(text_prompt="rusty metal", placement="KEEP_BOTH") == {'FINISHED'}
+    assert bpy.ops.tripo.texture(text_prompt="rusty metal", placement="KEEP_BOTH") == {"FINISHED"}
     assert seen == [[("set", "WAIT")]], "the read ran under the wait cursor"
     assert calls == [("set", "WAIT"), ("restore",)]
 

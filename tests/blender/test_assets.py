@@ -46,7 +46,7 @@ def index_mod(addon: ModuleType) -> Any:
 def _generate(rt: Any, **options: Any) -> Any:
     """A text-to-model job through the operator (like the panel's button), pumped until it ends."""
     before = {job.id for job in rt.jobs()}
-    assert bpy.ops.tripo.generate(mode='TEXT', **options) == {'FINISHED'}
+    assert bpy.ops.tripo.generate(mode="TEXT", **options) == {"FINISHED"}
     (job,) = [job for job in rt.jobs() if job.id not in before]
     return pump_job(rt, job.id, "done", "failed", "cancelled", timeout=WAIT)
 
@@ -101,7 +101,8 @@ def _no_key_in(path: Path) -> None:
 
 
 def test_a_generation_lands_and_is_kept_as_an_asset_with_preview_catalog_tags_and_request(
-        rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
+    rt: Any, online: Emulator, lib: Any, index_mod: Any
+) -> None:
     job = _generate(rt, prompt="a small cat statue", model_version="v2.5-20250123")
     assert job.state.value == "done", job.error
     assert [ob for ob in bpy.context.scene.objects if ob.get("tripo_task_id") == job.task_id], "it landed"
@@ -137,13 +138,14 @@ def test_a_generation_lands_and_is_kept_as_an_asset_with_preview_catalog_tags_an
 
 
 def test_generate_again_sends_the_same_body_with_new_seeds_and_lands_as_a_new_asset(
-        rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
+    rt: Any, online: Emulator, lib: Any, index_mod: Any
+) -> None:
     first = _generate(rt, prompt="a bronze fox", negative_prompt="blurry", face_limit=5000)
     original = _record_of(lib, index_mod, first)
     (sent,) = created(online)
     assert not set(SEEDS) & set(_body(sent)), "the panel let Tripo choose the seeds"
 
-    assert bpy.ops.tripo.asset_generate_again(filepath=str(_blend(lib, original))) == {'FINISHED'}
+    assert bpy.ops.tripo.asset_generate_again(filepath=str(_blend(lib, original))) == {"FINISHED"}
     again_job = next(j for j in rt.jobs() if j.id != first.id)
     again_job = pump_job(rt, again_job.id, "done", "failed", timeout=WAIT)
     assert again_job.state.value == "done", again_job.error
@@ -156,7 +158,7 @@ def test_generate_again_sends_the_same_body_with_new_seeds_and_lands_as_a_new_as
     assert again.stem != original.stem and _blend(lib, again).is_file()
     assert {r.task_id for r in _records(lib, index_mod)} == {first.task_id, again_job.task_id}
     # the new asset knows its seeds, so Variant works on it: every seed + 1, nothing else changes
-    assert bpy.ops.tripo.asset_variant(filepath=str(_blend(lib, again))) == {'FINISHED'}
+    assert bpy.ops.tripo.asset_variant(filepath=str(_blend(lib, again))) == {"FINISHED"}
     variant_job = next(j for j in rt.jobs() if j.id not in (first.id, again_job.id))
     variant_job = pump_job(rt, variant_job.id, "done", "failed", timeout=WAIT)
     assert variant_job.state.value == "done", variant_job.error
@@ -168,12 +170,13 @@ def test_generate_again_sends_the_same_body_with_new_seeds_and_lands_as_a_new_as
 
 
 def test_variant_of_fixed_seeds_is_seed_plus_one_and_generate_again_keeps_them(
-        rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
+    rt: Any, online: Emulator, lib: Any, index_mod: Any
+) -> None:
     first = _generate(rt, prompt="a clay robot", model_seed=7, texture_seed=9)
     record = _record_of(lib, index_mod, first)
     path = str(_blend(lib, record))
     for op in (bpy.ops.tripo.asset_variant, bpy.ops.tripo.asset_generate_again):  # one after the other: POST order
-        assert op(filepath=path) == {'FINISHED'}
+        assert op(filepath=path) == {"FINISHED"}
         pump_job(rt, rt.jobs()[0].id, "done", "failed", timeout=WAIT)
     original, variant, again = (_body(post) for post in created(online))
     assert (original["model_seed"], original["texture_seed"]) == (7, 9)
@@ -185,7 +188,8 @@ def test_variant_of_fixed_seeds_is_seed_plus_one_and_generate_again_keeps_them(
 
 
 def test_variant_of_seeds_tripo_chose_is_refused_with_the_reason_and_sends_nothing(
-        rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
+    rt: Any, online: Emulator, lib: Any, index_mod: Any
+) -> None:
     record = _record_of(lib, index_mod, _generate(rt, prompt="a glass owl"))
     with pytest.raises(RuntimeError, match="Tripo chose the seeds"):
         bpy.ops.tripo.asset_variant(filepath=str(_blend(lib, record)))
@@ -196,7 +200,8 @@ def test_variant_of_seeds_tripo_chose_is_refused_with_the_reason_and_sends_nothi
 
 
 def test_a_texture_a_rig_and_a_retarget_are_kept_with_their_armature_and_actions(
-        tripo: ModuleType, rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
+    tripo: ModuleType, rt: Any, online: Emulator, lib: Any, index_mod: Any
+) -> None:
     model = tripo.text_to_model("a knight", name="Knight").wait(WAIT)
     textured = tripo.texture(model.objects[0], text_prompt="rusty iron").wait(WAIT)
     rigged = tripo.rig(textured.objects[0]).wait(WAIT)
@@ -207,8 +212,9 @@ def test_a_texture_a_rig_and_a_retarget_are_kept_with_their_armature_and_actions
     texture = by_catalog["Tripo/Textured"]
     assert texture.name == "Knight (textured)" and texture.description == "rusty iron"
     assert texture.request["parent_task"] == model.task_id
-    assert {ob.get("tripo_task_id") for ob in _objects_of(_asset(_blend(lib, texture), texture))} == \
-        {textured.task_id}, "the result only: its source, hidden in the scene, stays out"
+    assert {ob.get("tripo_task_id") for ob in _objects_of(_asset(_blend(lib, texture), texture))} == {
+        textured.task_id
+    }, "the result only: its source, hidden in the scene, stays out"
 
     rig = by_catalog["Tripo/Rigged"]
     objects = _objects_of(_asset(_blend(lib, rig), rig))
@@ -226,7 +232,8 @@ def test_a_texture_a_rig_and_a_retarget_are_kept_with_their_armature_and_actions
 
 
 def test_generate_again_of_a_texture_and_a_rig_resends_their_requests_and_lands_new_assets(
-        tripo: ModuleType, rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
+    tripo: ModuleType, rt: Any, online: Emulator, lib: Any, index_mod: Any
+) -> None:
     """Right-click › Generate Again on post-process assets: the same body on the same route (the
     texture's seed aside, chosen anew), the same parent task, and a new asset in the same catalog."""
     model = tripo.text_to_model("a stone lion", name="Lion").wait(WAIT)
@@ -237,7 +244,7 @@ def test_generate_again_of_a_texture_and_a_rig_resends_their_requests_and_lands_
         record = kept[catalog]
         (sent,) = created(online, task_type)
         before = {job.id for job in rt.jobs()}
-        assert bpy.ops.tripo.asset_generate_again(filepath=str(_blend(lib, record))) == {'FINISHED'}
+        assert bpy.ops.tripo.asset_generate_again(filepath=str(_blend(lib, record))) == {"FINISHED"}
         (again,) = [job for job in rt.jobs() if job.id not in before]
         again = pump_job(rt, again.id, "done", "failed", timeout=WAIT)
         assert again.state.value == "done", again.error
@@ -255,7 +262,8 @@ def test_generate_again_of_a_texture_and_a_rig_resends_their_requests_and_lands_
 
 
 def test_the_console_lists_imports_and_generates_again_from_assets(
-        tripo: ModuleType, rt: Any, online: Emulator, lib: Any) -> None:
+    tripo: ModuleType, rt: Any, online: Emulator, lib: Any
+) -> None:
     fox = tripo.text_to_model("a red fox", name="Fox", model_seed=3).wait(WAIT)
     tripo.text_to_model("a blue whale", name="Whale").wait(WAIT)
     listed = tripo.assets()
@@ -286,13 +294,23 @@ def test_the_console_lists_imports_and_generates_again_from_assets(
 
 
 def test_open_settings_fills_the_generate_form(rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
-    record = _record_of(lib, index_mod, _generate(rt, prompt="a tin toy", negative_prompt="rust", face_limit=8000,
-                                                  model_seed=12, texture=False, pbr=False))
+    record = _record_of(
+        lib,
+        index_mod,
+        _generate(
+            rt, prompt="a tin toy", negative_prompt="rust", face_limit=8000, model_seed=12, texture=False, pbr=False
+        ),
+    )
     bpy.ops.wm.read_homefile(use_empty=True)  # another file: a fresh form
-    assert bpy.ops.tripo.asset_open_settings(filepath=str(_blend(lib, record))) == {'FINISHED'}
+    assert bpy.ops.tripo.asset_open_settings(filepath=str(_blend(lib, record))) == {"FINISHED"}
     pg = bpy.context.scene.tripo_generate
-    assert (pg.mode, pg.prompt, pg.negative_prompt, pg.face_limit, pg.model_seed) == \
-        ("TEXT", "a tin toy", "rust", 8000, 12)
+    assert (pg.mode, pg.prompt, pg.negative_prompt, pg.face_limit, pg.model_seed) == (
+        "TEXT",
+        "a tin toy",
+        "rust",
+        8000,
+        12,
+    )
     assert (pg.texture, pg.pbr) == (False, False)
 
 
@@ -300,7 +318,8 @@ def test_open_settings_fills_the_generate_form(rt: Any, online: Emulator, lib: A
 
 
 def test_a_library_folder_that_cannot_be_written_says_so_once_and_the_landing_succeeds(
-        rt: Any, online: Emulator, prefs: Any, tmp_path: Path, lib: Any) -> None:
+    rt: Any, online: Emulator, prefs: Any, tmp_path: Path, lib: Any
+) -> None:
     blocker = tmp_path / "a file"
     blocker.write_text("not a folder")
     prefs.asset_library_dir = str(blocker / "assets")
@@ -312,15 +331,17 @@ def test_a_library_folder_that_cannot_be_written_says_so_once_and_the_landing_su
     assert "Not kept as an asset" not in second.note, "said once"
 
 
-def test_keep_results_as_assets_off_keeps_nothing(rt: Any, online: Emulator, prefs: Any, lib: Any,
-                                                  index_mod: Any) -> None:
+def test_keep_results_as_assets_off_keeps_nothing(
+    rt: Any, online: Emulator, prefs: Any, lib: Any, index_mod: Any
+) -> None:
     prefs.keep_assets = False
     assert _generate(rt, prompt="a stone bench").state.value == "done"
     assert _records(lib, index_mod) == []
 
 
-def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, prefs: Any, lib: Any,
-                                                                      tmp_path: Path) -> None:
+def test_preferences_add_the_library_to_blenders_asset_libraries_once(
+    rt: Any, prefs: Any, lib: Any, tmp_path: Path
+) -> None:
     libraries = bpy.context.preferences.filepaths.asset_libraries
     draw = addon_module("blender.asset_ops").draw_library
     layout = layout_spy()
@@ -329,8 +350,8 @@ def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, p
     assert "Asset Libraries" in " ".join(label_texts(layout)), "it says what the button does (wrapped over lines)"
     count = len(libraries)
     try:
-        assert bpy.ops.tripo.asset_library_add() == {'FINISHED'}
-        assert bpy.ops.tripo.asset_library_add() == {'FINISHED'}
+        assert bpy.ops.tripo.asset_library_add() == {"FINISHED"}
+        assert bpy.ops.tripo.asset_library_add() == {"FINISHED"}
         assert len(libraries) == count + 1, "added once"
         entry = lib.registered_entry()
         assert entry.name == "Tripo" and Path(entry.path) == lib.library_folder()
@@ -341,7 +362,7 @@ def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, p
         # another folder chosen later: the button is back, and moves the same entry there
         prefs.asset_library_dir = str(tmp_path / "elsewhere")
         assert lib.registered_entry() is None
-        assert bpy.ops.tripo.asset_library_add() == {'FINISHED'}
+        assert bpy.ops.tripo.asset_library_add() == {"FINISHED"}
         assert len(libraries) == count + 1 and Path(lib.registered_entry().path) == tmp_path / "elsewhere"
     finally:
         entry = lib.registered_entry()
@@ -350,13 +371,17 @@ def test_preferences_add_the_library_to_blenders_asset_libraries_once(rt: Any, p
 
 
 def test_the_asset_browser_menu_offers_tripos_items_on_tripo_assets_only(
-        rt: Any, online: Emulator, lib: Any, index_mod: Any) -> None:
+    rt: Any, online: Emulator, lib: Any, index_mod: Any
+) -> None:
     record = _record_of(lib, index_mod, _generate(rt, prompt="a lamp"))
     ops = addon_module("blender.asset_ops")
     menu = SimpleNamespace(layout=layout_spy())
     ops.draw_asset_menu(menu, SimpleNamespace(asset=SimpleNamespace(full_library_path=str(_blend(lib, record)))))
-    assert operator_ids(menu.layout) == ["tripo.asset_generate_again", "tripo.asset_variant",
-                                         "tripo.asset_open_settings"]
+    assert operator_ids(menu.layout) == [
+        "tripo.asset_generate_again",
+        "tripo.asset_variant",
+        "tripo.asset_open_settings",
+    ]
     other = SimpleNamespace(layout=layout_spy())
     ops.draw_asset_menu(other, SimpleNamespace(asset=SimpleNamespace(full_library_path=str(ASSETS / "x.blend"))))
     assert operator_ids(other.layout) == []

@@ -19,9 +19,9 @@ from tests.emulator import Emulator
 from .runtime_support import created
 
 
-def test_batch_of_ten_reaches_the_pool_with_default_preferences(tripo: ModuleType, rt: Any, online: Emulator,
-                                                                 prefs: Any, clean_scene: Any,
-                                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_batch_of_ten_reaches_the_pool_with_default_preferences(
+    tripo: ModuleType, rt: Any, online: Emulator, prefs: Any, clean_scene: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     assert prefs.parallel_jobs == 3
     online.set_timing(run_seconds=6.0)  # long enough that ten POSTs overlap on a busy machine too
     prompts = [f"a small statue number {n}" for n in range(12)]
@@ -40,14 +40,17 @@ def test_batch_of_ten_reaches_the_pool_with_default_preferences(tripo: ModuleTyp
     assert {ob["tripo_job_id"] for ob in batch.objects} == {j.id for j in jobs}, "its results in one collection"
 
 
-def test_a_batch_limits_itself_not_the_jobs_already_running(tripo: ModuleType, rt: Any, online: Emulator,
-                                                            clean_scene: Any) -> None:
+def test_a_batch_limits_itself_not_the_jobs_already_running(
+    tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     """Sidebar jobs on Tripo when a batch starts neither hold it back nor are counted in its limit."""
     from .runtime_support import pump_until, spec
 
     online.set_timing(run_seconds=1.0)
     sidebar = [rt.submit(spec(f"a lamp {n}", name=f"Lamp {n}")) for n in range(2)]
-    pump_until(rt, lambda: all(rt.job(j.id).state.value == "running" for j in sidebar), what="the sidebar jobs on Tripo")
+    pump_until(
+        rt, lambda: all(rt.job(j.id).state.value == "running" for j in sidebar), what="the sidebar jobs on Tripo"
+    )
 
     jobs = tripo.batch(["a small statue", "a tall statue"], parallel=1)
 

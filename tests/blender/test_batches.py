@@ -36,8 +36,10 @@ def root_of(job: Any) -> Any:
 def footprint(job: Any) -> tuple[Vector, Vector]:
     """The result's box in the scene as Blender evaluates it (after a view-layer update)."""
     points = [ob.matrix_world @ Vector(corner) for ob in objects_of(job) for corner in ob.bound_box]
-    return (Vector([min(p[i] for p in points) for i in range(3)]),
-            Vector([max(p[i] for p in points) for i in range(3)]))
+    return (
+        Vector([min(p[i] for p in points) for i in range(3)]),
+        Vector([max(p[i] for p in points) for i in range(3)]),
+    )
 
 
 def overlap(a: tuple[Vector, Vector], b: tuple[Vector, Vector]) -> bool:
@@ -60,7 +62,8 @@ def tripo_children(scene: Any) -> list[Any]:
 
 
 def test_twelve_results_of_a_console_loop_land_side_by_side_in_one_collection(
-        tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any) -> None:
+    tripo: ModuleType, rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     clean_scene.cursor.location = (2.0, -1.0, 0.5)
     jobs = [tripo.text_to_model(f"wooden crate variant {n}") for n in range(1, 13)]
     clean_scene.cursor.location = (0.0, 0.0, 0.0)  # the artist moves on while Tripo works
@@ -87,8 +90,7 @@ def test_twelve_results_of_a_console_loop_land_side_by_side_in_one_collection(
     assert bpy.context.view_layer.objects.active == root_of(order[-1]), "the newest is active"
 
 
-def test_a_job_sent_after_the_pump_ran_starts_a_batch_of_its_own(rt: Any, online: Emulator,
-                                                                  clean_scene: Any) -> None:
+def test_a_job_sent_after_the_pump_ran_starts_a_batch_of_its_own(rt: Any, online: Emulator, clean_scene: Any) -> None:
     first = rt.submit(spec("a lamp", name="Lamp"))
     rt.pump()  # Blender ran the timer: the artist could have done anything since
     second = rt.submit(spec("a chair", name="Chair"))
@@ -96,8 +98,9 @@ def test_a_job_sent_after_the_pump_ran_starts_a_batch_of_its_own(rt: Any, online
 
     assert sorted(c.name for c in tripo_children(clean_scene)) == ["Chair", "Lamp"]
     assert [c.name for c in clean_scene.collection.children] == ["Tripo"], "still one Tripo collection"
-    assert tuple(root_of(second).location) == pytest.approx(tuple(root_of(first).location)), \
+    assert tuple(root_of(second).location) == pytest.approx(tuple(root_of(first).location)), (
         "each batch starts at the cursor"
+    )
 
 
 def test_a_result_asked_for_another_spot_lands_there(rt: Any, online: Emulator, clean_scene: Any) -> None:
@@ -121,7 +124,8 @@ def test_the_artists_own_tripo_collection_is_left_alone(rt: Any, online: Emulato
 
 
 def test_the_active_object_stays_when_the_artist_selected_something_else_meanwhile(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     bpy.ops.mesh.primitive_cube_add()
     cube = bpy.context.view_layer.objects.active
     job = rt.submit(spec())
@@ -137,7 +141,8 @@ def test_the_active_object_stays_when_the_artist_selected_something_else_meanwhi
 
 
 def test_the_result_becomes_active_when_the_artist_left_the_selection_alone(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     bpy.ops.mesh.primitive_cube_add()
     cube = bpy.context.view_layer.objects.active
     job = rt.submit(spec())

@@ -22,8 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def figures(script: str, *args: str) -> Any:
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args, "--json"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args, "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -49,14 +54,17 @@ def test_pump_tick_row_reports_percentiles_per_job_count() -> None:
 def test_export_row_times_ours_against_the_raw_exporter_and_the_floor() -> None:
     sizes = figures("mesh_export.py", "--smoke")["sizes"]
     assert set(sizes) == {"4k", "16k"}
-    assert all(s["main_s"] > 0 and s["ready_s"] >= s["main_s"] and s["raw_s"] > 0 and s["floor_s"] > 0
-               for s in sizes.values())
+    assert all(
+        s["main_s"] > 0 and s["ready_s"] >= s["main_s"] and s["raw_s"] > 0 and s["floor_s"] > 0 for s in sizes.values()
+    )
 
 
 def test_panel_and_idle_rows() -> None:
     result = figures("blender_rows.py", "--smoke")
     assert set(result["draw"]) == {"0", "10"}
-    assert 0 < result["draw"]["10"]["changed_p50_ms"] <= result["draw"]["10"]["changed_max_ms"], "the redraw after a change"
+    assert 0 < result["draw"]["10"]["changed_p50_ms"] <= result["draw"]["10"]["changed_max_ms"], (
+        "the redraw after a change"
+    )
     assert result["idle"]["ticks_per_s"] == 0 and not result["idle"]["timer_registered"]
     enable = result["enable"]
     assert set(enable["addons"]) == {"tripo_blender", "rigify", "node_wrangler"}, "ours and Blender's own, same run"

@@ -60,8 +60,9 @@ def test_the_console_has_tripo_without_an_import_and_no_top_level_module(tripo: 
     console.push("found = tripo.jobs.JobState.DONE, tripo.__name__")  # what a user types, run by the console
     assert console.locals["found"] == ("done", DEV_MODULE)
     assert tripo.client.TripoAPIError is importlib.import_module(f"{DEV_MODULE}.client.errors").TripoAPIError
-    assert "tripo_blender" not in sys.modules or sys.modules["tripo_blender"] is not tripo, \
+    assert "tripo_blender" not in sys.modules or sys.modules["tripo_blender"] is not tripo, (
         "a top-level module name is what Blender's extension policy forbids"
+    )
 
 
 def test_console_name_and_callable_packages_exist_only_while_enabled(tripo: ModuleType) -> None:
@@ -127,7 +128,7 @@ def test_console_job_is_in_the_jobs_panel_and_lands_tagged(tripo: ModuleType, re
 
 
 def test_operator_job_is_in_tripo_jobs(tripo: ModuleType, ready: Emulator) -> None:
-    assert bpy.ops.tripo.generate(mode='TEXT', prompt="a wooden dog") == {'FINISHED'}
+    assert bpy.ops.tripo.generate(mode="TEXT", prompt="a wooden dog") == {"FINISHED"}
 
     (job,) = [j for j in tripo.jobs() if j.name == "a wooden dog"]
     assert job.kind == "text_to_model"
@@ -199,7 +200,8 @@ def test_wait_from_another_thread_is_refused(tripo: ModuleType, ready: Emulator)
 
 
 def test_pump_entered_again_from_inside_an_import_imports_each_result_once(
-        tripo: ModuleType, ready: Emulator, rt: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    tripo: ModuleType, ready: Emulator, rt: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A handler run by an import that waits (and so pumps) must not import anything twice."""
     runtime_module = addon_module("blender.runtime")
     real_import = runtime_module.import_job
@@ -223,8 +225,9 @@ def test_pump_entered_again_from_inside_an_import_imports_each_result_once(
 # --------------------------------------------------------------------------- batch
 
 
-def test_batch_of_twelve_keeps_to_three_in_flight(tripo: ModuleType, ready: Emulator, prefs: Any, rt: Any,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_batch_of_twelve_keeps_to_three_in_flight(
+    tripo: ModuleType, ready: Emulator, prefs: Any, rt: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     prefs.parallel_jobs = 8  # more workers than the batch may use: the cap must come from the runner
     ready.concurrency_limit = 3
     ready.set_timing(run_seconds=0.4)
@@ -251,8 +254,9 @@ def test_batch_checks_every_prompt_before_sending_any(tripo: ModuleType, ready: 
     assert _posts(ready) == [] and tripo.jobs() == []
 
 
-def test_progress_lines_reach_the_console_without_logging_setup(tripo: ModuleType, monkeypatch: pytest.MonkeyPatch,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_lines_reach_the_console_without_logging_setup(
+    tripo: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Blender configures no logging handler: the batch adds one that prints to the current stdout."""
     console = tripo.console
     logger = logging.getLogger("tripo_blender.console")
@@ -286,8 +290,12 @@ def test_post_process_from_a_users_child_object_uses_the_results_task(tripo: Mod
     assert spec.kind == "texture_model" and job.name == "Texture Bench"
     assert spec.params["original_model_task_id"] == model.task_id
     assert dict(spec.meta) | {"location": None, "batch": None} == {
-        "source_task_id": model.task_id, "source_object": root.name, "placement": "HIDE_SOURCE", "location": None,
-        "batch": None}
+        "source_task_id": model.task_id,
+        "source_object": root.name,
+        "placement": "HIDE_SOURCE",
+        "location": None,
+        "batch": None,
+    }
     job.wait(WAIT)
     (body,) = [r.json for r in created(ready, "texture_model")]
     assert body["input"] == model.task_id
@@ -336,10 +344,10 @@ def test_image_to_depth_lands_the_depth_map_and_a_plane_it_displaces(tripo: Modu
     assert image is not None and image.name == "rocket depth" and tuple(image.size) != (0, 0)
     assert image.packed_file is not None, "kept in the .blend"
     (plane,) = job.objects
-    assert plane.name == "rocket depth" and plane.type == 'MESH' and plane.get("tripo_task_id") == job.task_id
+    assert plane.name == "rocket depth" and plane.type == "MESH" and plane.get("tripo_task_id") == job.task_id
     assert tuple(plane.location) == (3.0, 0.0, 1.0)
-    (displace,) = [m for m in plane.modifiers if m.type == 'DISPLACE']
-    assert displace.texture.image == image and displace.texture_coords == 'UV'
+    (displace,) = [m for m in plane.modifiers if m.type == "DISPLACE"]
+    assert displace.texture.image == image and displace.texture_coords == "UV"
     assert plane.users_collection[0].name in bpy.data.collections["Tripo"].children, "with the other results"
     evaluated = plane.evaluated_get(bpy.context.evaluated_depsgraph_get()).data
     depths = [(plane.matrix_world @ v.co).y for v in evaluated.vertices]
@@ -351,7 +359,8 @@ def test_image_to_depth_lands_the_depth_map_and_a_plane_it_displaces(tripo: Modu
 
 
 def test_image_to_image_lands_a_blender_image_from_a_concept_image_without_uploading(
-        tripo: ModuleType, ready: Emulator) -> None:
+    tripo: ModuleType, ready: Emulator
+) -> None:
     """Issue 21's route, end to end: the concept image (a Blender image) goes as its task id, the
     template reaches Tripo, and the result is a packed Blender image whose task can make a model."""
     concept = tripo.text_to_image("a red fox figurine").wait(WAIT).image
@@ -378,14 +387,19 @@ def test_image_to_image_lands_a_blender_image_from_a_concept_image_without_uploa
 
 
 def test_smart_segment_of_an_object_replaces_it_and_of_an_image_lands_parts_at_the_cursor(
-        tripo: ModuleType, ready: Emulator) -> None:
+    tripo: ModuleType, ready: Emulator
+) -> None:
     fox = tripo.text_to_model("a fox").wait(WAIT)
     parts = tripo.smart_segment(fox.objects[0], hint="legs apart", granularity="coarse").wait(WAIT)
     (body,) = [r.json for r in created(ready, "smart_segment")]
-    assert (body["input"], body["seg_type"], body["hint"], body["granularity"]) == \
-        (fox.task_id, "model", "legs apart", "coarse")
+    assert (body["input"], body["seg_type"], body["hint"], body["granularity"]) == (
+        fox.task_id,
+        "model",
+        "legs apart",
+        "coarse",
+    )
     assert len(body["transform"]) == 16, "a model goes with its transform (the identity)"
-    assert {ob.get("tripo_part_name") for ob in parts.objects if ob.type == 'MESH'} >= {"head", "legs"}
+    assert {ob.get("tripo_part_name") for ob in parts.objects if ob.type == "MESH"} >= {"head", "legs"}
     assert all(ob.hide_get() for ob in fox.objects), "the parts took the model's place"
 
     concept = tripo.text_to_image("a robot").wait(WAIT).image
@@ -418,13 +432,19 @@ def test_refine_and_stylize_are_gone(tripo: ModuleType) -> None:
 
 
 def test_options_new_in_apiv3_reach_tripo(tripo: ModuleType, ready: Emulator) -> None:
-    cat = tripo.text_to_model("a cat", model_version="v3.1-20260211", geometry_quality="detailed",
-                              export_orientation="-y", export_uv=False).wait(WAIT)
+    cat = tripo.text_to_model(
+        "a cat", model_version="v3.1-20260211", geometry_quality="detailed", export_orientation="-y", export_uv=False
+    ).wait(WAIT)
     body = created(ready, "text_to_model")[0].json
     assert (body["model"], body["geometry_quality"], body["export_orientation"], body["export_uv"]) == (
-        "v3.1-20260211", "detailed", "-y", False)
-    tripo.image_to_model(ASSETS / "images" / "rocket.jpg", enable_image_autofix=True,
-                         model_version="P2-20260801").wait(WAIT)
+        "v3.1-20260211",
+        "detailed",
+        "-y",
+        False,
+    )
+    tripo.image_to_model(ASSETS / "images" / "rocket.jpg", enable_image_autofix=True, model_version="P2-20260801").wait(
+        WAIT
+    )
     body = created(ready, "image_to_model")[0].json
     assert (body["model"], body["enable_image_autofix"]) == ("P2-20260801", True)
     assert not {"quad", "smart_low_poly", "generate_parts", "geometry_quality"} & set(body)
@@ -459,7 +479,7 @@ def test_import_task_and_the_operator_make_the_same_job(tripo: ModuleType, ready
         task_id = client.text_to_model("a vase made elsewhere")
     bpy.context.scene.cursor.location = (1.0, 2.0, 3.0)
     from_console = tripo.import_task(task_id)
-    assert bpy.ops.tripo.import_task(task_id=f"{task_id}\n") == {'FINISHED'}
+    assert bpy.ops.tripo.import_task(task_id=f"{task_id}\n") == {"FINISHED"}
     from_operator = next(j for j in tripo.jobs() if j != from_console)
     assert from_console.snapshot.spec == from_operator.snapshot.spec
     assert tuple(from_console.snapshot.spec.meta["location"]) == (1.0, 2.0, 3.0)
@@ -487,8 +507,7 @@ def test_images_from_files_and_blender_are_uploaded(tripo: ModuleType, ready: Em
 def test_estimate_cost_accepts_console_and_client_names(tripo: ModuleType) -> None:
     assert tripo.estimate_cost("rig") == tripo.estimate_cost("rig_model") == 25
     assert tripo.estimate_cost("import_task") == 0
-    assert tripo.estimate_cost("text_to_model", texture_quality="detailed") == 10 + tripo.estimate_cost(
-        "text_to_model")
+    assert tripo.estimate_cost("text_to_model", texture_quality="detailed") == 10 + tripo.estimate_cost("text_to_model")
     assert tripo.estimate_cost("texture", model_version="v3.5-20260815") is None  # price not published
 
 
@@ -499,8 +518,9 @@ def test_estimate_cost_of_an_unknown_kind_names_the_valid_ones(tripo: ModuleType
     assert "text_to_model" in str(raised.value)
 
 
-def test_balance_and_client_use_the_add_on_settings(tripo: ModuleType, ready: Emulator, prefs: Any,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_balance_and_client_use_the_add_on_settings(
+    tripo: ModuleType, ready: Emulator, prefs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     expected = ready.balance_of(TEST_KEY)[0]
     assert tripo.balance().balance == expected
     with tripo.client() as client:
@@ -530,8 +550,11 @@ def test_pipeline_script_in_process(tripo: ModuleType, ready: Emulator) -> None:
     assert result["rig"]["armature"] in result["armatures"]
     assert result["rig"]["parented_meshes"], "the rigged mesh hangs under the armature"
     posted = [(p.path, p.json) for p in _posts(ready)]
-    assert [path for path, _ in posted] == ["/v3/generation/text-to-model", "/v3/animations/rig",
-                                            "/v3/animations/retarget"]
+    assert [path for path, _ in posted] == [
+        "/v3/generation/text-to-model",
+        "/v3/animations/rig",
+        "/v3/animations/retarget",
+    ]
     assert posted[1][1]["input"] == result["model"]["task"]
     assert posted[2][1]["input"] == result["rig"]["task"]
     assert posted[2][1]["animations"] == ["preset:walk", "preset:run"]
@@ -552,7 +575,6 @@ def assert_landed(result: dict[str, Any]) -> None:
     assert result["model"]["hidden"] == result["model"]["objects"], "the rig replaces the model on screen"
 
 
-
 def _when_free(rt: Any, action: Any) -> None:
     """``action()`` (a job's retry, follow…) once its previous run has ended ("try again in a moment" before)."""
     from .runtime_support import pump_until
@@ -570,7 +592,8 @@ def _when_free(rt: Any, action: Any) -> None:
 
 
 def test_an_uncertain_job_is_looked_for_picked_and_sent_again_only_when_confirmed(
-        tripo: ModuleType, ready: Emulator, rt: Any) -> None:
+    tripo: ModuleType, ready: Emulator, rt: Any
+) -> None:
     """Console: retry() looks (free), candidates/follow() pick, send_again() needs confirm=True."""
     ready.echo_inputs = False  # Tripo echoes no request: its task is offered, never followed on a guess
     ready.inject("POST /v3/generation/", after=True, drop=True)  # created; the answer is lost

@@ -46,8 +46,13 @@ from .runtime_support import (
 
 #: Every menu item: operator name → the job kind it sends.
 ITEMS = {
-    "texture": "texture_model", "rig": "rig_model", "retarget": "retarget_animation", "convert": "convert_model",
-    "segment": "mesh_segmentation", "smart_segment": "smart_segment", "complete": "mesh_completion",
+    "texture": "texture_model",
+    "rig": "rig_model",
+    "retarget": "retarget_animation",
+    "convert": "convert_model",
+    "segment": "mesh_segmentation",
+    "smart_segment": "smart_segment",
+    "complete": "mesh_completion",
     "smart_lowpoly": "smart_lowpoly",
     "smart_uv": "mesh_uv",
 }
@@ -124,14 +129,17 @@ def test_a_result_is_stamped_with_when_its_task_was_made(rt: Any, online: Emulat
 
 
 def test_a_source_older_than_seven_days_goes_up_as_a_mesh_and_says_so_before_anyone_pays(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     """Landing and uploads: tests/blender/test_expired_source.py."""
     fox = make_result(rt)
     root = root_of(fox)
     select(root)
     root["tripo_task_created"] = int(time.time() - 6 * DAY)
     assert poll_message("texture") is None, "six days old: still on Tripo"
-    assert "upload" not in " ".join(label_texts(draw_dialog(addon_module("blender.post_ops").TRIPO_OT_texture))), "sent as its task"
+    assert "upload" not in " ".join(label_texts(draw_dialog(addon_module("blender.post_ops").TRIPO_OT_texture))), (
+        "sent as its task"
+    )
     root["tripo_task_created"] = int(time.time() - 8 * DAY)
     found = states()
     assert {name for name, why in found.items() if why is None} == FOR_A_MODEL, "Tripo accepts its mesh"
@@ -162,7 +170,7 @@ def test_retarget_needs_a_tripo_spec_rig(rt: Any, online: Emulator, clean_scene:
     select(root_of(fox))
     bpy.ops.tripo.check_riggable()
     finish(rt, "check_riggable")
-    assert bpy.ops.tripo.rig(spec="mixamo") == {'FINISHED'}
+    assert bpy.ops.tripo.rig(spec="mixamo") == {"FINISHED"}
     rigged = finish(rt, "rig_model")
     select(root_of(rigged))
     why = poll_message("retarget")
@@ -173,7 +181,7 @@ def test_retarget_needs_a_tripo_spec_rig(rt: Any, online: Emulator, clean_scene:
 
 def test_complete_is_offered_on_a_segmentation_result_only(rt: Any, online: Emulator, clean_scene: Any) -> None:
     select(root_of(make_result(rt)))
-    assert bpy.ops.tripo.segment() == {'FINISHED'}
+    assert bpy.ops.tripo.segment() == {"FINISHED"}
     parts = finish(rt, "mesh_segmentation")
     select(root_of(parts))
     assert poll_message("complete") is None
@@ -183,11 +191,12 @@ def test_complete_is_offered_on_a_segmentation_result_only(rt: Any, online: Emul
 # --------------------------------------------------------------------------- the menu itself
 
 
-def test_context_menu_shows_the_tripo_submenu_for_tripo_objects_and_meshes(rt: Any, online: Emulator,
-                                                                           clean_scene: Any, menu: Any) -> None:
+def test_context_menu_shows_the_tripo_submenu_for_tripo_objects_and_meshes(
+    rt: Any, online: Emulator, clean_scene: Any, menu: Any
+) -> None:
     cube = bpy.data.objects.new("Cube", bpy.data.meshes.new("Cube"))
     clean_scene.collection.objects.link(cube)
-    lamp = bpy.data.objects.new("Lamp", bpy.data.lights.new("Lamp", 'POINT'))
+    lamp = bpy.data.objects.new("Lamp", bpy.data.lights.new("Lamp", "POINT"))
     clean_scene.collection.objects.link(lamp)
     fox = root_of(make_result(rt))
 
@@ -212,7 +221,7 @@ def test_submenu_lists_every_item_with_valid_icons(menu: Any) -> None:
     menu.VIEW3D_MT_tripo.draw(SimpleNamespace(layout=layout), bpy.context)
     calls = calls_named(layout, "operator")
     assert [c.args[0] for c in calls] == [f"tripo.{name}" for name in ITEMS] + ["tripo.fit_frame_range"]
-    assert layout.operator_context == 'INVOKE_DEFAULT', "dialogs (options and cost) open before anything is sent"
+    assert layout.operator_context == "INVOKE_DEFAULT", "dialogs (options and cost) open before anything is sent"
     icons = bpy.types.UILayout.bl_rna.functions["operator"].parameters["icon"].enum_items.keys()
     assert all(c.kwargs["icon"] in icons for c in calls)
     assert all(c.kwargs["text"] for c in calls)
@@ -222,13 +231,14 @@ def test_submenu_lists_every_item_with_valid_icons(menu: Any) -> None:
 
 
 def test_import_by_task_id_follows_an_existing_task_and_the_menu_works_on_it(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     with TripoClient(api_key=TEST_KEY, base_url=online.base_url) as client:  # made "elsewhere"
         task_id = client.text_to_model("a lamp")
     posts = len(created(online))
 
     bpy.context.window_manager.tripo_import_task_id = f"  {task_id} "
-    assert bpy.ops.tripo.import_task() == {'FINISHED'}
+    assert bpy.ops.tripo.import_task() == {"FINISHED"}
     assert bpy.context.window_manager.tripo_import_task_id == "", "the field is cleared once followed"
     job = pump_job(rt, newest(rt, "import_task").id, "done")
     assert job.task_id == task_id
@@ -253,13 +263,14 @@ def _made_elsewhere(emulator: Emulator, make: Callable[[TripoClient, str], str])
 
 
 def _follow(rt: Any, task_id: str) -> Any:
-    assert bpy.ops.tripo.import_task(task_id=task_id) == {'FINISHED'}
+    assert bpy.ops.tripo.import_task(task_id=task_id) == {"FINISHED"}
     return pump_job(rt, newest(rt, "import_task").id, "done")
 
 
 @pytest.mark.parametrize("out_format", ["glb", "fbx"])
-def test_a_followed_rig_task_is_known_as_a_rig_and_retarget_works_on_it(rt: Any, online: Emulator,
-                                                                        clean_scene: Any, out_format: str) -> None:
+def test_a_followed_rig_task_is_known_as_a_rig_and_retarget_works_on_it(
+    rt: Any, online: Emulator, clean_scene: Any, out_format: str
+) -> None:
     rig_task = _made_elsewhere(online, lambda client, model: client.rig_model(model, out_format=out_format))
 
     job = _follow(rt, rig_task)
@@ -269,13 +280,13 @@ def test_a_followed_rig_task_is_known_as_a_rig_and_retarget_works_on_it(rt: Any,
     assert all(ob["tripo_task_type"] == "animate_rig" and ob["tripo_task_id"] == rig_task for ob in objects)
     (armature,) = armatures()
     assert armature in objects and armature["tripo_rig_format"] == out_format, "the file says the rig's format"
-    skinned = [ob for ob in objects if ob.type == 'MESH']
+    skinned = [ob for ob in objects if ob.type == "MESH"]
     assert skinned and all(ob.parent == armature for ob in skinned), "set up as one armature, like our own rigs"
 
     select(armature)
     assert poll_message("retarget") is None, "Retarget is offered for a followed rig"
     assert "does not work on a rig result" in (poll_message("texture") or "")
-    assert bpy.ops.tripo.retarget(presets={"preset:walk"}) == {'FINISHED'}
+    assert bpy.ops.tripo.retarget(presets={"preset:walk"}) == {"FINISHED"}
     finish(rt, "retarget_animation")
     (body,) = posted(online, "animate_retarget")
     assert (body["input"], body.get("out_format", "glb")) == (rig_task, out_format)
@@ -284,8 +295,9 @@ def test_a_followed_rig_task_is_known_as_a_rig_and_retarget_works_on_it(rt: Any,
 
 
 @pytest.mark.parametrize("spec", ["mixamo", "tripo"])
-def test_a_followed_rig_is_retargetable_only_with_the_tripo_spec(rt: Any, online: Emulator, clean_scene: Any,
-                                                                 spec: str) -> None:
+def test_a_followed_rig_is_retargetable_only_with_the_tripo_spec(
+    rt: Any, online: Emulator, clean_scene: Any, spec: str
+) -> None:
     """The spec of a rig made elsewhere is known only from the input the server echoes."""
     rig_task = _made_elsewhere(online, lambda client, model: client.rig_model(model, spec=spec))
 
@@ -314,7 +326,8 @@ def test_a_followed_generation_is_known_by_its_model_version(rt: Any, online: Em
     assert root["tripo_model_version"] == "P1-20260311"
     tags = addon_module("rules.tags")
     assert tags.followed_tags("text_to_model", {"model_version": "v2.5-20250123"}) == {
-        "tripo_model_version": "v2.5-20250123"}, "a v2-era journal's echo says model_version"
+        "tripo_model_version": "v2.5-20250123"
+    }, "a v2-era journal's echo says model_version"
 
 
 def test_a_followed_segmentation_offers_its_parts_to_complete(rt: Any, online: Emulator, clean_scene: Any) -> None:
@@ -324,13 +337,13 @@ def test_a_followed_segmentation_offers_its_parts_to_complete(rt: Any, online: E
 
     assert job.task_type == "mesh_segmentation"
     assert all(ob["tripo_task_type"] == "mesh_segmentation" for ob in objects_of(job))
-    names = sorted(ob["tripo_part_name"] for ob in objects_of(job) if ob.type == 'MESH')
+    names = sorted(ob["tripo_part_name"] for ob in objects_of(job) if ob.type == "MESH")
     assert names == sorted(part[0] for part in PARTS)
     source = addon_module("blender.sources").source_of(root_of(job))
     assert sorted(addon_module("blender.post_process").part_names(source)) == names
     select(root_of(job))
     assert poll_message("complete") is None, "Complete is offered for a followed segmentation"
-    assert bpy.ops.tripo.complete(part_names="head, legs") == {'FINISHED'}
+    assert bpy.ops.tripo.complete(part_names="head, legs") == {"FINISHED"}
     finish(rt, "mesh_completion")
     (body,) = posted(online, "mesh_completion")
     assert (body["input"], body["part_names"]) == (segmented, ["head", "legs"])
@@ -349,7 +362,7 @@ def test_import_by_task_id_refuses_bad_input_and_offline(rt: Any, online: Emulat
 
 def test_import_by_task_id_panel_has_the_field_and_the_button(addon: Any) -> None:
     panel = addon_module("blender.import_task").TRIPO_PT_import_task
-    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ('VIEW_3D', 'UI', "Tripo")
+    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ("VIEW_3D", "UI", "Tripo")
     layout = draw_panel(panel)
     assert [c.args[1] for c in calls_named(layout, "prop")] == ["tripo_import_task_id"]
     assert [c.args[0] for c in calls_named(layout, "operator")] == ["tripo.import_task"]
@@ -405,13 +418,15 @@ def test_dialogs_show_their_estimated_cost(rt: Any, online: Emulator, clean_scen
     assert cost(ops.TRIPO_OT_texture, texture_quality="detailed") == "Estimated cost: ≈ 20 credits"
     assert cost(ops.TRIPO_OT_texture, model_version="v3.5-20260815") == (
         "Estimated cost: price unknown: Tripo publishes no price for model v3.5; the row shows the charge when it "
-        "is done"), "the exact reason, not a bare \"price unknown\""
+        "is done"
+    ), 'the exact reason, not a bare "price unknown"'
     assert cost(ops.TRIPO_OT_rig) == "Estimated cost: ≈ 25 credits"
     assert cost(ops.TRIPO_OT_convert, format="OBJ") == "Estimated cost: ≈ 5 credits"
     assert cost(ops.TRIPO_OT_convert, format="OBJ", face_limit=5000) == "Estimated cost: ≈ 10 credits"
     assert cost(ops.TRIPO_OT_convert, format="FBX", fbx_preset="mixamo") == "Estimated cost: ≈ 10 credits"
-    assert cost(ops.TRIPO_OT_convert, format="OBJ", fbx_preset="mixamo") == "Estimated cost: ≈ 5 credits", \
+    assert cost(ops.TRIPO_OT_convert, format="OBJ", fbx_preset="mixamo") == "Estimated cost: ≈ 5 credits", (
         "the FBX preset is not sent for other formats"
+    )
     assert cost(ops.TRIPO_OT_segment) == "Estimated cost: ≈ 40 credits"
     assert cost(ops.TRIPO_OT_smart_lowpoly) == "Estimated cost: ≈ 30 credits"
     assert cost(ops.TRIPO_OT_complete) == "Estimated cost: ≈ 50 credits"
@@ -419,14 +434,24 @@ def test_dialogs_show_their_estimated_cost(rt: Any, online: Emulator, clean_scen
     retarget = label_texts(draw_dialog(ops.TRIPO_OT_retarget))
     assert "Choose at least one animation" in retarget and not any(t.startswith("Estimated") for t in retarget)
     texture = draw_dialog(ops.TRIPO_OT_texture)
-    assert {"text_prompt", "model_version", "texture_quality", "delight", "texture_alignment", "texture_seed", "bake",
-            "compress", "placement"} <= set(drawn_props(texture))
+    assert {
+        "text_prompt",
+        "model_version",
+        "texture_quality",
+        "delight",
+        "texture_alignment",
+        "texture_seed",
+        "bake",
+        "compress",
+        "placement",
+    } <= set(drawn_props(texture))
     assert [c.args[1] for c in calls_named(texture, "prop_search")] == ["image_name", "style_image_name"]
 
 
 @pytest.mark.parametrize("rig_type", ["quadruped", "biped"])
-def test_retarget_dialog_offers_only_the_rigs_own_presets(rt: Any, online: Emulator, clean_scene: Any,
-                                                          rig_type: str) -> None:
+def test_retarget_dialog_offers_only_the_rigs_own_presets(
+    rt: Any, online: Emulator, clean_scene: Any, rig_type: str
+) -> None:
     """A biped is never offered quadruped or serpentine walks (Tripo would animate it wrongly)."""
     ops = addon_module("blender.post_ops")
     select(root_of(make_result(rt)))
@@ -450,8 +475,11 @@ def test_retarget_is_greyed_until_an_animation_is_chosen(rt: Any, online: Emulat
     select(root_of(finish(rt, "rig_model")))
 
     def greyed(layout: Any) -> list[str]:
-        return [c.kwargs["text"] for c in layout.mock_calls
-                if c[0] == "split().row().operator" and c.args == ("tripo.retarget",)]
+        return [
+            c.kwargs["text"]
+            for c in layout.mock_calls
+            if c[0] == "split().row().operator" and c.args == ("tripo.retarget",)
+        ]
 
     empty = draw_dialog(ops.TRIPO_OT_retarget)
     assert greyed(empty) == ["Retarget (choose an animation)"]
@@ -460,17 +488,35 @@ def test_retarget_is_greyed_until_an_animation_is_chosen(rt: Any, online: Emulat
     assert greyed(draw_dialog(ops.TRIPO_OT_retarget, presets={"preset:walk"})) == [], "chosen: Blender's own button"
 
 
-@pytest.mark.parametrize(("op_name", "option", "reason", "refusal", "version"), [
-    ("TRIPO_OT_texture", "delight", "Delight and Quality 'Fast' need texture model v3.5",
-     "Delight needs texture model v3.5", "v3.5-20260815"),
-    ("TRIPO_OT_segment", "split_by_connectivity", "Granularity and Split by Connectivity need segmentation model v2.0",
-     "Split by Connectivity needs segmentation model v2.0", "v2.0-20260430"),
-    ("TRIPO_OT_smart_lowpoly", "smart_uv", "Smart UV needs low-poly model v3.0", "Smart UV needs low-poly model v3.0",
-     "v3.0"),
-])
-def test_an_option_of_one_model_version_says_which_version_it_needs(rt: Any, online: Emulator, clean_scene: Any,
-                                                                    op_name: str, option: str, reason: str,
-                                                                    refusal: str, version: str) -> None:
+@pytest.mark.parametrize(
+    ("op_name", "option", "reason", "refusal", "version"),
+    [
+        (
+            "TRIPO_OT_texture",
+            "delight",
+            "Delight and Quality 'Fast' need texture model v3.5",
+            "Delight needs texture model v3.5",
+            "v3.5-20260815",
+        ),
+        (
+            "TRIPO_OT_segment",
+            "split_by_connectivity",
+            "Granularity and Split by Connectivity need segmentation model v2.0",
+            "Split by Connectivity needs segmentation model v2.0",
+            "v2.0-20260430",
+        ),
+        (
+            "TRIPO_OT_smart_lowpoly",
+            "smart_uv",
+            "Smart UV needs low-poly model v3.0",
+            "Smart UV needs low-poly model v3.0",
+            "v3.0",
+        ),
+    ],
+)
+def test_an_option_of_one_model_version_says_which_version_it_needs(
+    rt: Any, online: Emulator, clean_scene: Any, op_name: str, option: str, reason: str, refusal: str, version: str
+) -> None:
     """Drawn for every version (greyed for the others), with the reason; refused if set anyway."""
     op_class = getattr(addon_module("blender.post_ops"), op_name)
     select(root_of(make_result(rt)))
@@ -485,8 +531,9 @@ def test_an_option_of_one_model_version_says_which_version_it_needs(rt: Any, onl
     assert refusal in " ".join(texts) and not any(t.startswith("Estimated cost") for t in texts), texts
 
 
-def test_convert_promises_an_import_only_where_this_blender_has_the_importer(rt: Any, online: Emulator,
-                                                                            clean_scene: Any) -> None:
+def test_convert_promises_an_import_only_where_this_blender_has_the_importer(
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     ops = addon_module("blender.post_ops")
     select(root_of(make_result(rt)))
 
@@ -504,8 +551,15 @@ def test_convert_and_complete_dialogs_offer_the_apiv3_options(rt: Any, online: E
     ops = addon_module("blender.post_ops")
     select(root_of(make_result(rt)))
     convert = draw_dialog(ops.TRIPO_OT_convert)
-    assert {"fbx_preset", "export_orientation", "scale_factor", "export_vertex_colors", "animate_in_place",
-            "with_animation", "face_limit"} <= set(drawn_props(convert))
+    assert {
+        "fbx_preset",
+        "export_orientation",
+        "scale_factor",
+        "export_vertex_colors",
+        "animate_in_place",
+        "with_animation",
+        "face_limit",
+    } <= set(drawn_props(convert))
     assert bpy.ops.tripo.convert.get_rna_type().properties["with_animation"].default is True
     assert "Vertex Colors applies to OBJ and GLTF only" in label_texts(convert), "FBX is the default format"
     assert "FBX Preset applies to FBX only" in label_texts(draw_dialog(ops.TRIPO_OT_convert, format="OBJ"))

@@ -31,18 +31,19 @@ def _monkey(scene: Any) -> Any:
     ob = bpy.data.objects.new("Suzanne", mesh)
     scene.collection.objects.link(ob)
     ob.location = (1.0, 2.0, 0.0)
-    ob.modifiers.new("Subdivision", 'SUBSURF').levels = 1
+    ob.modifiers.new("Subdivision", "SUBSURF").levels = 1
     return ob
 
 
 def _texture(rt: Any, ob: Any, prompt: str) -> Any:
     select(ob)
-    assert bpy.ops.tripo.texture(text_prompt=prompt, placement="KEEP_BOTH") == {'FINISHED'}
+    assert bpy.ops.tripo.texture(text_prompt=prompt, placement="KEEP_BOTH") == {"FINISHED"}
     return finish(rt, "texture_model")
 
 
 def test_a_forgotten_token_is_uploaded_again_and_the_object_carries_the_new_one(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     monkey = _monkey(clean_scene)
     _texture(rt, monkey, "rusty metal")
     dead = monkey["tripo_upload_token"]
@@ -59,19 +60,21 @@ def test_a_forgotten_token_is_uploaded_again_and_the_object_carries_the_new_one(
     assert monkey["tripo_upload_token"] == fresh, "the object carries the new token, not the dead one"
 
     _texture(rt, monkey, "stone")
-    assert len(uploads(online)) == 2 and posted(online, "texture_model")[-1]["input"] == fresh, \
+    assert len(uploads(online)) == 2 and posted(online, "texture_model")[-1]["input"] == fresh, (
         "the next operation reuses the new upload"
+    )
 
 
 def test_a_job_that_could_not_upload_again_still_makes_the_object_forget_the_dead_token(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     monkey = _monkey(clean_scene)
     _texture(rt, monkey, "rusty metal")
     dead = monkey["tripo_upload_token"]
     online.forget(dead)
     online.inject("POST /v3/files", status=400, code=1004, message="bad file (emulated)")  # the fresh upload fails
     select(monkey)
-    assert bpy.ops.tripo.texture(text_prompt="wood", placement="KEEP_BOTH") == {'FINISHED'}
+    assert bpy.ops.tripo.texture(text_prompt="wood", placement="KEEP_BOTH") == {"FINISHED"}
     failed = finish(rt, "texture_model", "failed")
     assert failed.error is not None and "Could not upload the mesh" in failed.error.message
 

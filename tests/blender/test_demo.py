@@ -19,8 +19,15 @@ pytestmark = pytest.mark.whole_program  # build.py test --fast leaves it to the 
 def test_demo_saves_the_generated_model_and_renders_it(tmp_path: Path) -> None:
     env = dict(os.environ, BLENDER_USER_RESOURCES=str(tmp_path / "user"))
     env.pop("TRIPO_API_KEY", None)
-    done = subprocess.run([sys.executable, "-m", "tests.demo", "--out", str(tmp_path / "out"), "--samples", "2"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.demo", "--out", str(tmp_path / "out"), "--samples", "2"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     report = done.stdout
     assert "→ done" in report

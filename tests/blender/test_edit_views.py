@@ -29,10 +29,10 @@ VIEWS = ("front", "left", "back", "right")
 def _views(rt: Any) -> tuple[Any, dict[str, Any]]:
     """Four views of coffee.webp made as the panel makes them; the job and its images by view."""
     form = _form()
-    form.mode = 'MULTIVIEW'
+    form.mode = "MULTIVIEW"
     form.views_from_image = True
     form.image_path = str(ASSETS / "images" / "coffee.webp")
-    assert bpy.ops.tripo.image_first() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first() == {"FINISHED"}
     job = _finish(rt, form.views_job)
     images = addon_module("blender.concept_images").images_of(job.id)
     return job, {image["tripo_view"]: image for image in images}
@@ -44,7 +44,8 @@ def _pixel(image: Any) -> tuple[float, ...]:
 
 @pytest.mark.parametrize("shape", ["all", "edited"])
 def test_edit_views_in_the_panel_lands_in_place_then_make_model_uses_the_edit(
-        rt: Any, online: Emulator, clean_scene: Any, shape: str) -> None:
+    rt: Any, online: Emulator, clean_scene: Any, shape: str
+) -> None:
     online.variants.edit_multiview = shape
     views, images = _views(rt)
     before = {view: _pixel(image) for view, image in images.items()}
@@ -53,18 +54,21 @@ def test_edit_views_in_the_panel_lands_in_place_then_make_model_uses_the_edit(
     (button,) = [c for c in calls_named(layout, "operator") if c.args[0] == "tripo.edit_views"]
     assert button.kwargs["text"] == "Edit Views… (≈ 5 credits a view)"
 
-    assert bpy.ops.tripo.edit_views(front="a red scarf", back="a red cape") == {'FINISHED'}
+    assert bpy.ops.tripo.edit_views(front="a red scarf", back="a red cape") == {"FINISHED"}
     form = _form()
     edit = _finish(rt, form.views_job)
     assert edit.kind == "edit_multiview" and edit.estimated_cost == 10 and edit.name == "coffee views (edited)"
     (request,) = created(online, "edit_multiview_image")
-    assert request.json == {"input": views.task_id, "prompts": [{"view": "front", "prompt": "a red scarf"},
-                                                                {"view": "back", "prompt": "a red cape"}]}
+    assert request.json == {
+        "input": views.task_id,
+        "prompts": [{"view": "front", "prompt": "a red scarf"}, {"view": "back", "prompt": "a red cape"}],
+    }
     assert len(uploads(online)) == 1, "only the source image, once: the views go as their task"
 
     assert len(bpy.data.images) == count, "in place: no new image"
-    assert {v: _pixel(i) for v, i in images.items() if v in ("front", "back")} != \
-        {v: before[v] for v in ("front", "back")}, "the edited views show the edit"
+    assert {v: _pixel(i) for v, i in images.items() if v in ("front", "back")} != {
+        v: before[v] for v in ("front", "back")
+    }, "the edited views show the edit"
     assert all(_pixel(images[v]) != before[v] for v in ("front", "back"))
     assert all(_pixel(images[v]) == before[v] for v in ("left", "right")), "the others as they were"
     assert all(images[v].packed_file is not None for v in VIEWS)
@@ -78,19 +82,20 @@ def test_edit_views_in_the_panel_lands_in_place_then_make_model_uses_the_edit(
     layout = draw_panel(_panel())
     icons = [c.kwargs["icon_value"] for c in calls_named(layout, "template_icon")][1:]
     assert icons == [images[v].preview.icon_id for v in VIEWS], "the panel shows the same four images"
-    assert bpy.ops.tripo.image_first_model() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first_model() == {"FINISHED"}
     _finish(rt, next(j for j in rt.jobs() if j.kind == "multiview_to_model").id)
     (model,) = created(online, "multiview_to_model")
     assert model.json["inputs"] == [{"task_id": edit.task_id}], "the model is made of the edited views"
 
     front = images["front"].name  # undo replaces every datablock: found again by name
-    assert bpy.ops.ed.undo() == {'FINISHED'} and bpy.ops.ed.undo() == {'FINISHED'}  # the model, then the edit
+    assert bpy.ops.ed.undo() == {"FINISHED"} and bpy.ops.ed.undo() == {"FINISHED"}  # the model, then the edit
     assert _pixel(bpy.data.images[front]) == before["front"], "one undo step takes the edit back"
     assert bpy.data.images[front]["tripo_task_id"] == views.task_id
 
 
 def test_console_edit_multiview_keeps_a_painted_view_and_refuses_bad_input(
-        tripo: ModuleType, ready: Emulator, rt: Any) -> None:
+    tripo: ModuleType, ready: Emulator, rt: Any
+) -> None:
     ready.variants.edit_multiview = "edited"  # ComfyUI's reading: only the edited views come back
     views, images = _views(rt)
     handle = next(j for j in tripo.jobs() if j.id == views.id)

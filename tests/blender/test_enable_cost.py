@@ -26,7 +26,7 @@ NETWORK = ("requests", "urllib3")
 #: the first splat landed, the first local mesh uploaded).
 LATER = ("blender.mesh_export", "blender.glb_writer", "blender.splat_landing", "jobs.splats", "jobs.mesh_upload")
 
-SCRIPT = f'''
+SCRIPT = f"""
 import json, sys
 
 import bpy
@@ -48,7 +48,7 @@ seen["console"] = loaded()
 seen["balance"] = tripo.balance().balance  # the first request
 seen["after_request"] = loaded()
 print("RESULT " + json.dumps(seen))
-'''
+"""
 
 
 def test_enabling_imports_no_http_library_until_the_first_request(tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_enabling_imports_no_http_library_until_the_first_request(tmp_path: Path
         expected_balance = emulator.balance_of()[0]
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     assert proc.returncode == 0 and lines, f"script failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    seen = json.loads(lines[-1][len("RESULT "):])
+    seen = json.loads(lines[-1][len("RESULT ") :])
     assert seen["enabled"] == [], "enabling the add-on imported an HTTP library"
     assert seen["later"] == [], "enabling the add-on loaded a stack only a sent job or a landing needs"
     assert seen["console"] == [], "using the console API without the network imported an HTTP library"

@@ -24,8 +24,8 @@ def test_numpy_matches_what_blender_ships() -> None:
 
 def test_import_textured_glb(clean_scene: Any) -> None:
     before = set(bpy.data.objects)
-    assert bpy.ops.import_scene.gltf(filepath=str(ASSETS / "portal.glb")) == {'FINISHED'}
-    meshes = [ob for ob in set(bpy.data.objects) - before if ob.type == 'MESH']
+    assert bpy.ops.import_scene.gltf(filepath=str(ASSETS / "portal.glb")) == {"FINISHED"}
+    meshes = [ob for ob in set(bpy.data.objects) - before if ob.type == "MESH"]
     assert len(meshes) == 1
     assert len(meshes[0].data.polygons) > 1000
     material = meshes[0].material_slots[0].material
@@ -36,7 +36,7 @@ def test_import_textured_glb(clean_scene: Any) -> None:
 
 def test_import_rigged_glb_keeps_every_animation(clean_scene: Any) -> None:
     """Each glTF animation becomes an NLA track named after it (action names differ: 4.2 vs 4.4+)."""
-    assert bpy.ops.import_scene.gltf(filepath=str(ASSETS / "Fox.glb")) == {'FINISHED'}
-    armature = next(ob for ob in clean_scene.objects if ob.type == 'ARMATURE')
+    assert bpy.ops.import_scene.gltf(filepath=str(ASSETS / "Fox.glb")) == {"FINISHED"}
+    armature = next(ob for ob in clean_scene.objects if ob.type == "ARMATURE")
     assert len(armature.data.bones) == 24
     assert {track.name for track in armature.animation_data.nla_tracks} == {"Survey", "Walk", "Run"}

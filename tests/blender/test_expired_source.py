@@ -41,11 +41,12 @@ DAY = 24 * 3600
 
 def _mesh_triangles(root: Any) -> int:
     """Triangles of the result's evaluated meshes: what its upload must hold."""
-    return sum(evaluated_mesh(ob)[0] for ob in (root, *root.children_recursive) if ob.type == 'MESH')
+    return sum(evaluated_mesh(ob)[0] for ob in (root, *root.children_recursive) if ob.type == "MESH")
 
 
 def test_an_eight_day_old_result_is_textured_from_its_uploaded_mesh_in_its_place(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     fox = make_result(rt)
     old = root_of(fox)
     old.location = (2.0, -1.0, 0.0)
@@ -57,7 +58,7 @@ def test_an_eight_day_old_result_is_textured_from_its_uploaded_mesh_in_its_place
     why = poll_message("retarget") or ""
     assert "8 days old" in why and "expired on Tripo's side" in why and "Rig it again" in why, why
 
-    assert bpy.ops.tripo.texture(text_prompt="autumn fur") == {'FINISHED'}
+    assert bpy.ops.tripo.texture(text_prompt="autumn fur") == {"FINISHED"}
     textured = finish(rt, "texture_model")
     (sent,) = uploads(online)
     assert glb_mesh(sent.data)[0] == _mesh_triangles(old), "the result's own meshes went up"
@@ -71,13 +72,14 @@ def test_an_eight_day_old_result_is_textured_from_its_uploaded_mesh_in_its_place
     # a second step on the unchanged old model reuses the upload
     old.hide_set(False)
     select(old)
-    assert bpy.ops.tripo.convert(format="OBJ") == {'FINISHED'}
+    assert bpy.ops.tripo.convert(format="OBJ") == {"FINISHED"}
     finish(rt, "convert_model")
     assert len(uploads(online)) == 1 and posted(online, "convert_model")[0]["input"] == body["input"]
 
 
 def test_a_task_tripo_forgot_early_goes_up_as_a_mesh_on_the_next_try(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     fox = make_result(rt)
     root = root_of(fox)
     forgotten = "0badc0de-0000-4000-8000-000000000000"  # a task id Tripo does not know (any more)
@@ -86,14 +88,14 @@ def test_a_task_tripo_forgot_early_goes_up_as_a_mesh_on_the_next_try(
     select(root)
     assert poll_message("texture") is None
 
-    assert bpy.ops.tripo.texture() == {'FINISHED'}
+    assert bpy.ops.tripo.texture() == {"FINISHED"}
     refused = finish(rt, "texture_model", "failed")
     assert refused.error.code == 2001 and "no longer knows" in refused.error.message
     assert "its mesh is uploaded instead" in (refused.error.suggestion or ""), refused.error.suggestion
     assert uploads(online) == [] and len(created(online, "texture_model")) == 1
 
     select(root)
-    assert bpy.ops.tripo.texture() == {'FINISHED'}
+    assert bpy.ops.tripo.texture() == {"FINISHED"}
     done = finish(rt, "texture_model")
     (sent,) = uploads(online)
     assert posted(online, "texture_model")[-1]["input"].startswith("file_")
@@ -101,8 +103,9 @@ def test_a_task_tripo_forgot_early_goes_up_as_a_mesh_on_the_next_try(
     assert done.objects and not root.visible_get()
 
 
-def test_the_console_takes_an_expired_result_like_any_mesh(rt: Any, online: Emulator, clean_scene: Any,
-                                                          addon: ModuleType) -> None:
+def test_the_console_takes_an_expired_result_like_any_mesh(
+    rt: Any, online: Emulator, clean_scene: Any, addon: ModuleType
+) -> None:
     tripo = importlib.import_module(DEV_MODULE)  # the console's `tripo`
     fox = make_result(rt)
     old = root_of(fox)
@@ -123,19 +126,20 @@ def test_a_task_followed_by_id_is_stamped_with_its_age_on_tripo(rt: Any, online:
     with TripoClient(api_key=TEST_KEY, base_url=online.base_url) as client:
         task_id = client.text_to_model("a fox made last week")
     online.clock.advance(5 * DAY)
-    assert bpy.ops.tripo.import_task(task_id=task_id) == {'FINISHED'}
+    assert bpy.ops.tripo.import_task(task_id=task_id) == {"FINISHED"}
     job = pump_job(rt, newest(rt, "import_task").id, "done")
     stamped = root_of(job)["tripo_task_created"]
     assert abs(stamped - (time.time() - 5 * DAY)) < 120, "Tripo's creation time, not the import's"
 
 
 def test_an_expired_result_without_a_mesh_left_says_so_and_sends_nothing(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     fox = make_result(rt)
     root = root_of(fox)
     for ob in objects_of(fox):
         ob["tripo_task_created"] = int(time.time() - 9 * DAY)
-    for ob in [ob for ob in objects_of(fox) if ob.type == 'MESH']:
+    for ob in [ob for ob in objects_of(fox) if ob.type == "MESH"]:
         bpy.data.objects.remove(ob)  # the artist deleted the meshes, kept the empty
     bpy.context.view_layer.update()
     select(root)
@@ -145,13 +149,14 @@ def test_an_expired_result_without_a_mesh_left_says_so_and_sends_nothing(
 
 
 def test_a_post_process_whose_own_task_vanished_says_nothing_about_its_source(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     """A 2001 for the job's *own* task (a key switched meanwhile, say) must not make its live
     source look forgotten: that would send it up as a mesh and ask for a paid re-rig."""
     fox = make_result(rt)
     select(root_of(fox))
     online.set_timing(run_seconds=600.0)
-    assert bpy.ops.tripo.texture() == {'FINISHED'}
+    assert bpy.ops.tripo.texture() == {"FINISHED"}
     job = newest(rt, "texture_model")
     # seen running first: a fresh task Tripo does not list yet is asked again (jobs.watcher.MISSED_GRACE)
     pump_until(rt, lambda: rt.job(job.id).state.value == "running", what="the texture task running")
@@ -164,17 +169,18 @@ def test_a_post_process_whose_own_task_vanished_says_nothing_about_its_source(
 
 
 def test_an_expired_rigged_result_goes_up_in_its_rest_pose_and_keeps_its_pose(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     """Its task had the rest pose; a posed mesh would come back posed (or be rigged in its pose)."""
     fox = make_result(rt)
     select(root_of(fox))
-    assert bpy.ops.tripo.rig(rig_anyway=True) == {'FINISHED'}
+    assert bpy.ops.tripo.rig(rig_anyway=True) == {"FINISHED"}
     rigged = finish(rt, "rig_model")
-    armature = next(ob for ob in objects_of(rigged) if ob.type == 'ARMATURE')
-    skinned = next(ob for ob in objects_of(rigged) if ob.type == 'MESH')
+    armature = next(ob for ob in objects_of(rigged) if ob.type == "ARMATURE")
+    skinned = next(ob for ob in objects_of(rigged) if ob.type == "MESH")
     rest = evaluated_mesh(skinned)[1:]
     bone = armature.pose.bones[0]
-    bone.rotation_mode = 'XYZ'
+    bone.rotation_mode = "XYZ"
     bone.rotation_euler = (math.radians(90), 0.0, 0.0)
     bpy.context.view_layer.update()
     posed = evaluated_mesh(skinned)[1:]
@@ -183,8 +189,8 @@ def test_an_expired_rigged_result_goes_up_in_its_rest_pose_and_keeps_its_pose(
         ob["tripo_task_created"] = int(time.time() - 8 * DAY)
 
     select(armature)
-    assert bpy.ops.tripo.texture() == {'FINISHED'}
+    assert bpy.ops.tripo.texture() == {"FINISHED"}
     finish(rt, "texture_model")
     _triangles, low, high, _materials = glb_mesh(uploads(online)[0].data)
     assert (low - rest[0]).length < 1e-3 and (high - rest[1]).length < 1e-3
-    assert armature.data.pose_position == 'POSE' and tuple(bone.rotation_euler)[0] == pytest.approx(math.radians(90))
+    assert armature.data.pose_position == "POSE" and tuple(bone.rotation_euler)[0] == pytest.approx(math.radians(90))

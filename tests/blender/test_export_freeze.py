@@ -45,7 +45,7 @@ def _array_monkey(scene: Any) -> Any:
     """The issue's case: a monkey (968 triangles) with an Array modifier of three."""
     ob = subdivided_monkey(scene, "Arrayed")
     ob.modifiers.remove(ob.modifiers["Subdivision"])
-    ob.modifiers.new("Array", 'ARRAY').count = 3
+    ob.modifiers.new("Array", "ARRAY").count = 3
     return ob
 
 
@@ -93,8 +93,9 @@ def _figure(name: str, samples: list[tuple[float, float]]) -> float:
 
 
 @pytest.mark.parametrize("case", ["subdivided monkey", "monkey with an Array"])
-def test_the_export_of_a_4k_triangle_mesh_holds_the_main_thread_under_30_ms(case: str, rt: Any, online: Emulator,
-                                                                          clean_scene: Any) -> None:
+def test_the_export_of_a_4k_triangle_mesh_holds_the_main_thread_under_30_ms(
+    case: str, rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     build: Callable[[Any], Any] = subdivided_monkey if case == "subdivided monkey" else _array_monkey
     ob = build(clean_scene)
     select(ob)
@@ -106,7 +107,8 @@ def test_the_export_of_a_4k_triangle_mesh_holds_the_main_thread_under_30_ms(case
 
 
 def test_texturing_a_million_triangles_holds_the_main_thread_under_300_ms_and_says_it_prepares_the_mesh(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     ob = _sculpt(clean_scene)
     select(ob)
     assert poll_message("texture") is None  # the menu opens: the mesh is evaluated
@@ -117,7 +119,7 @@ def test_texturing_a_million_triangles_holds_the_main_thread_under_300_ms_and_sa
 
     click: list[tuple[float, float]] = []
     with _timed(click):
-        assert bpy.ops.tripo.texture(text_prompt="bronze", placement="KEEP_BOTH") == {'FINISHED'}
+        assert bpy.ops.tripo.texture(text_prompt="bronze", placement="KEEP_BOTH") == {"FINISHED"}
     cpu = _figure("sculpt, the whole Texture click", click)
     assert cpu <= LARGE_BOUND, f"{cpu * 1e3:.1f} ms"
     done = pump_job(rt, newest(rt, "texture_model").id, "done", timeout=300)

@@ -56,7 +56,8 @@ def _server_log(size: int) -> str:
 
 
 def test_a_megabyte_task_error_draws_a_bounded_row_and_copy_details_has_all_of_it(
-        rt: Any, online: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt: Any, online: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A 1 MB task error: each Jobs panel redraw < 100 ms (row closed or open), a bounded row, Copy Details has it all.
 
     The open row draws at most MAX_ROW_LINES labels, and the job's journal entry stays small."""
@@ -74,15 +75,16 @@ def test_a_megabyte_task_error_draws_a_bounded_row_and_copy_details_has_all_of_i
     layout = draw_panel(job_list.TRIPO_PT_jobs)
     opened = _per_redraw(lambda: draw_panel(job_list.TRIPO_PT_jobs))
     lines = len(label_texts(layout))
-    assert closed < FRAME_BUDGET and opened < FRAME_BUDGET, \
+    assert closed < FRAME_BUDGET and opened < FRAME_BUDGET, (
         f"a Jobs panel draw took {closed * 1000:.0f} ms (row closed) and {opened * 1000:.0f} ms (row open)"
+    )
     assert lines <= job_list.MAX_ROW_LINES, f"the open row drew {lines} labels"
 
     entry = rt.storage_root / "journal" / f"{job.id}.json"
     assert entry.stat().st_size < 64 * 1024, f"the journal entry is {entry.stat().st_size} bytes"
     copied: list[str] = []
     monkeypatch.setattr(job_list, "set_clipboard", lambda context, text: copied.append(text))
-    assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {'FINISHED'}
+    assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {"FINISHED"}
     assert len(copied) == 1 and message in copied[0], "Copy Details copies the whole error"
 
 
@@ -98,7 +100,8 @@ def _crowded_obj_zip(entries: int) -> bytes:
 
 
 def test_an_obj_zip_of_20000_entries_lands_without_a_long_tick(
-        rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An OBJ ZIP of 20,000 entries: the landing tick spends < 100 ms outside Blender's OBJ importer.
 
     The worker names the model inside the archive; the landing never walks the unpacked folder."""
@@ -124,7 +127,7 @@ def test_an_obj_zip_of_20000_entries_lands_without_a_long_tick(
     assert current.state.value == "done", current.error
     assert len(landing) == 1, "one tick landed the result"
     assert landing[0] < FRAME_BUDGET, f"the landing tick spent {landing[0] * 1000:.0f} ms outside the importer"
-    assert any(bpy.data.objects[name].type == 'MESH' for name in current.objects)
+    assert any(bpy.data.objects[name].type == "MESH" for name in current.objects)
 
 
 def _write_history(journal: Path, jobs_module: Any, count: int, now: float) -> list[Any]:
@@ -136,15 +139,35 @@ def _write_history(journal: Path, jobs_module: Any, count: int, now: float) -> l
     for index in range(count):
         at = now - 10 * 86400 + index * 60
         job = jobs_module.Job(
-            id=f"history{index:05d}", spec=spec(prompt=f"a cat number {index}", name=f"Cat {index}"),
-            state=state.DONE, created_at=at, updated_at=at + 50, task_id=f"task-history-{index:05d}",
-            task_status="success", progress=100, files={"model": f"/nowhere/{index}.glb"}, objects=(f"Cat {index}",),
-            timeline=tuple(jobs_module.TimelineEntry(at + step, s, "") for step, s in enumerate(
-                (state.PENDING, state.SUBMITTING, state.QUEUED, state.RUNNING, state.DOWNLOADING, state.IMPORTING,
-                 state.DONE))),
-            revision=9)
-        (journal / f"{job.id}.json").write_text(json.dumps({"format": 1, "job": job.to_dict()}, indent=1),
-                                               encoding="utf-8")
+            id=f"history{index:05d}",
+            spec=spec(prompt=f"a cat number {index}", name=f"Cat {index}"),
+            state=state.DONE,
+            created_at=at,
+            updated_at=at + 50,
+            task_id=f"task-history-{index:05d}",
+            task_status="success",
+            progress=100,
+            files={"model": f"/nowhere/{index}.glb"},
+            objects=(f"Cat {index}",),
+            timeline=tuple(
+                jobs_module.TimelineEntry(at + step, s, "")
+                for step, s in enumerate(
+                    (
+                        state.PENDING,
+                        state.SUBMITTING,
+                        state.QUEUED,
+                        state.RUNNING,
+                        state.DOWNLOADING,
+                        state.IMPORTING,
+                        state.DONE,
+                    )
+                )
+            ),
+            revision=9,
+        )
+        (journal / f"{job.id}.json").write_text(
+            json.dumps({"format": 1, "job": job.to_dict()}, indent=1), encoding="utf-8"
+        )
         written.append(job)
     return written
 

@@ -50,19 +50,27 @@ def _set(pg: Any, **values: Any) -> None:
         setattr(pg, name, value)
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({}, "Enter a prompt: describe the object to generate"),
-    ({"prompt": "y" * 1500}, "The prompt is 1500 characters long; Tripo accepts at most 1024"),
-    ({"mode": "IMAGE"}, "Choose an image: a file or a Blender image"),
-    ({"mode": "MULTIVIEW", "left_path": "/x/left.png"}, "Multiview needs the front view"),
-    ({"mode": "MULTIVIEW", "front_path": "/x/front.png"}, "Multiview needs at least two views"),
-    ({"prompt": "a cat", "model_version": "P1-20260311", "quad": True}, "P1 does not support Quad Mesh"),
-    ({"prompt": "a cat", "model_version": "P1-20260311", "smart_low_poly": True}, "P1 does not support Smart Low Poly"),
-    ({"prompt": "a cat", "model_version": "P1-20260311", "generate_parts": True, "texture": False, "pbr": False},
-     "P1 does not support Generate Parts"),
-    ({"prompt": "a cat", "generate_parts": True}, "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
-    ({"prompt": "a cat", "face_limit": 1_600_000}, "Face limit 1,600,000 is out of range for model v3.1"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({}, "Enter a prompt: describe the object to generate"),
+        ({"prompt": "y" * 1500}, "The prompt is 1500 characters long; Tripo accepts at most 1024"),
+        ({"mode": "IMAGE"}, "Choose an image: a file or a Blender image"),
+        ({"mode": "MULTIVIEW", "left_path": "/x/left.png"}, "Multiview needs the front view"),
+        ({"mode": "MULTIVIEW", "front_path": "/x/front.png"}, "Multiview needs at least two views"),
+        ({"prompt": "a cat", "model_version": "P1-20260311", "quad": True}, "P1 does not support Quad Mesh"),
+        (
+            {"prompt": "a cat", "model_version": "P1-20260311", "smart_low_poly": True},
+            "P1 does not support Smart Low Poly",
+        ),
+        (
+            {"prompt": "a cat", "model_version": "P1-20260311", "generate_parts": True, "texture": False, "pbr": False},
+            "P1 does not support Generate Parts",
+        ),
+        ({"prompt": "a cat", "generate_parts": True}, "Generate Parts needs Texture, PBR and Quad Mesh turned off"),
+        ({"prompt": "a cat", "face_limit": 1_600_000}, "Face limit 1,600,000 is out of range for model v3.1"),
+    ],
+)
 def test_generate_button_is_disabled_with_the_reason(form: Any, values: dict[str, Any], message: str) -> None:
     ops = _module("generate_ops")
     _set(form, **values)
@@ -77,7 +85,8 @@ def test_generate_button_poll_passes_for_a_valid_form(form: Any) -> None:
 
 
 def test_compress_guard_blocks_the_button_when_blender_cannot_import_meshopt(
-        form: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    form: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     form.prompt = "a cat"
     form.compress = True
     _meshopt(monkeypatch, False)
@@ -117,19 +126,34 @@ def _button_text(layout: MagicMock) -> str:
 
 IMAGE_PROPS = {"image", "image_path"}
 VIEW_PROPS = {f"{v}_{kind}" for v in ("front", "left", "back", "right") for kind in ("image", "path")}
-ADVANCED = {"geometry_quality", "face_limit", "quad", "smart_low_poly", "generate_parts", "auto_size", "orientation",
-            "texture_alignment", "export_orientation", "export_uv", "image_seed", "model_seed", "texture_seed",
-            "compress"}
+ADVANCED = {
+    "geometry_quality",
+    "face_limit",
+    "quad",
+    "smart_low_poly",
+    "generate_parts",
+    "auto_size",
+    "orientation",
+    "texture_alignment",
+    "export_orientation",
+    "export_uv",
+    "image_seed",
+    "model_seed",
+    "texture_seed",
+    "compress",
+}
 MAIN = {"mode", "model_version", "texture", "pbr", "texture_quality", "show_advanced"}
 
 
-@pytest.mark.parametrize(("mode", "inputs"), [
-    ("TEXT", {"prompt", "negative_prompt", "image_first"}),
-    ("IMAGE", IMAGE_PROPS | {"enable_image_autofix"}),
-    ("MULTIVIEW", VIEW_PROPS | {"views_from_image"}),
-])
-def test_panel_draws_the_inputs_of_each_mode_and_hides_advanced_options(form: Any, mode: str,
-                                                                       inputs: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("mode", "inputs"),
+    [
+        ("TEXT", {"prompt", "negative_prompt", "image_first"}),
+        ("IMAGE", IMAGE_PROPS | {"enable_image_autofix"}),
+        ("MULTIVIEW", VIEW_PROPS | {"views_from_image"}),
+    ],
+)
+def test_panel_draws_the_inputs_of_each_mode_and_hides_advanced_options(form: Any, mode: str, inputs: set[str]) -> None:
     form.mode = mode
     drawn = set(_props(_draw()))
     assert drawn == MAIN | inputs
@@ -138,13 +162,16 @@ def test_panel_draws_the_inputs_of_each_mode_and_hides_advanced_options(form: An
     assert mode_row[0].kwargs.get("expand") is True
 
 
-@pytest.mark.parametrize(("mode", "version", "expected"), [
-    ("TEXT", "v2.5-20250123", ADVANCED - {"geometry_quality", "orientation", "texture_alignment"}),
-    ("IMAGE", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed"}),
-    ("MULTIVIEW", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed"}),
-    ("IMAGE", "v3.0-20250812", ADVANCED - {"image_seed"}),
-    ("TEXT", "P1-20260311", ADVANCED - {"orientation", "texture_alignment"}),
-])
+@pytest.mark.parametrize(
+    ("mode", "version", "expected"),
+    [
+        ("TEXT", "v2.5-20250123", ADVANCED - {"geometry_quality", "orientation", "texture_alignment"}),
+        ("IMAGE", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed"}),
+        ("MULTIVIEW", "v2.5-20250123", ADVANCED - {"geometry_quality", "image_seed"}),
+        ("IMAGE", "v3.0-20250812", ADVANCED - {"image_seed"}),
+        ("TEXT", "P1-20260311", ADVANCED - {"orientation", "texture_alignment"}),
+    ],
+)
 def test_advanced_options_follow_mode_and_version(form: Any, mode: str, version: str, expected: set[str]) -> None:
     form.mode = mode
     form.model_version = version
@@ -184,13 +211,16 @@ def test_the_form_opens_on_the_newest_model_with_its_price(form: Any) -> None:
     assert _button_text(_draw()) == "Generate (≈ 20 credits)"
 
 
-@pytest.mark.parametrize(("values", "text"), [
-    ({"prompt": "a cat"}, "Generate (≈ 20 credits)"),
-    ({"prompt": "a cat", "texture_quality": "detailed", "quad": True}, "Generate (≈ 35 credits)"),
-    ({"mode": "IMAGE", "model_version": "P1-20260311"}, "Generate (≈ 50 credits)"),
-    ({"mode": "MULTIVIEW", "texture": False, "pbr": False}, "Generate (≈ 20 credits)"),
-    ({"prompt": "a cat", "model_version": "P2-20260801"}, "Generate (price unknown)"),
-])
+@pytest.mark.parametrize(
+    ("values", "text"),
+    [
+        ({"prompt": "a cat"}, "Generate (≈ 20 credits)"),
+        ({"prompt": "a cat", "texture_quality": "detailed", "quad": True}, "Generate (≈ 35 credits)"),
+        ({"mode": "IMAGE", "model_version": "P1-20260311"}, "Generate (≈ 50 credits)"),
+        ({"mode": "MULTIVIEW", "texture": False, "pbr": False}, "Generate (≈ 20 credits)"),
+        ({"prompt": "a cat", "model_version": "P2-20260801"}, "Generate (price unknown)"),
+    ],
+)
 def test_generate_button_shows_the_estimated_cost(form: Any, values: dict[str, Any], text: str) -> None:
     _set(form, **values)
     assert _button_text(_draw()) == text
@@ -259,7 +289,7 @@ def test_offline_generate_is_greyed_with_the_reason_in_full_words(form: Any) -> 
 def test_panel_is_registered_in_the_tripo_tab(addon: ModuleType) -> None:
     panel = bpy.types.TRIPO_PT_generate
     assert panel.bl_label == "Generate from prompt"
-    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ('VIEW_3D', 'UI', "Tripo")
+    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ("VIEW_3D", "UI", "Tripo")
     assert panel.bl_order == 0
 
 
@@ -270,14 +300,14 @@ def test_form_holds_no_secret(addon: ModuleType) -> None:
 
 def test_form_is_saved_with_the_blend_file(form: Any, tmp_path: Any) -> None:
     """SKIP_SAVE (needed by the operator) must not stop the scene form from being saved."""
-    form.mode = 'IMAGE'
+    form.mode = "IMAGE"
     form.prompt = "kept across save and reload"
     form.face_limit = 4321
     path = str(tmp_path / "form.blend")
     bpy.ops.wm.save_as_mainfile(filepath=path)
     bpy.ops.wm.open_mainfile(filepath=path)
     reloaded = bpy.context.scene.tripo_generate
-    assert (reloaded.mode, reloaded.prompt, reloaded.face_limit) == ('IMAGE', "kept across save and reload", 4321)
+    assert (reloaded.mode, reloaded.prompt, reloaded.face_limit) == ("IMAGE", "kept across save and reload", 4321)
 
 
 def test_image_slot_shows_a_thumbnail_of_the_chosen_image(form: Any) -> None:

@@ -76,10 +76,18 @@ def _assert_done_in_scene(rt: Any, *, cursor: tuple[float, float, float] | None 
 def test_text_job_from_a_script_lands_tagged_at_the_submit_time_cursor(rt: Any, online: Emulator) -> None:
     scene = bpy.context.scene
     scene.cursor.location = (1.0, 2.0, 3.0)
-    result = bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue", negative_prompt="blurry",
-                                    model_version="v3.0-20250812", texture_quality="detailed", face_limit=5000,
-                                    model_seed=7, geometry_quality="detailed", export_orientation="-x")
-    assert result == {'FINISHED'}
+    result = bpy.ops.tripo.generate(
+        mode="TEXT",
+        prompt="a small cat statue",
+        negative_prompt="blurry",
+        model_version="v3.0-20250812",
+        texture_quality="detailed",
+        face_limit=5000,
+        model_seed=7,
+        geometry_quality="detailed",
+        export_orientation="-x",
+    )
+    assert result == {"FINISHED"}
     scene.cursor.location = (9.0, 9.0, 9.0)  # the artist moves on; the result goes where they asked
     job = _assert_done_in_scene(rt, cursor=(1.0, 2.0, 3.0))
     assert job.name == "a small cat statue"
@@ -88,30 +96,46 @@ def test_text_job_from_a_script_lands_tagged_at_the_submit_time_cursor(rt: Any, 
     assert isinstance(job.spec.meta["batch"], str) and job.spec.meta["batch"]
     assert created(online)[0].path == "/v3/generation/text-to-model"
     assert _body(online) == {
-        "prompt": "a small cat statue", "model": "v3.0-20250812", "negative_prompt": "blurry", "face_limit": 5000,
-        "model_seed": 7, "texture_quality": "detailed", "geometry_quality": "detailed", "export_orientation": "-x"}
+        "prompt": "a small cat statue",
+        "model": "v3.0-20250812",
+        "negative_prompt": "blurry",
+        "face_limit": 5000,
+        "model_seed": 7,
+        "texture_quality": "detailed",
+        "geometry_quality": "detailed",
+        "export_orientation": "-x",
+    }
 
 
 def test_script_arguments_override_the_form_and_the_rest_comes_from_it(rt: Any, online: Emulator) -> None:
     form = bpy.context.scene.tripo_generate
-    form.mode = 'IMAGE'
+    form.mode = "IMAGE"
     form.prompt = "a dog"
     form.face_limit = 1234
     form.texture = False
     form.pbr = False
-    result = bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue", face_limit=0)
-    assert result == {'FINISHED'}
+    result = bpy.ops.tripo.generate(mode="TEXT", prompt="a small cat statue", face_limit=0)
+    assert result == {"FINISHED"}
     _assert_done_in_scene(rt)
-    assert _body(online) == {"prompt": "a small cat statue", "model": "v3.1-20260211", "texture": False,
-                             "pbr": False}, "the form's version: the newest"
-    assert (form.mode, form.prompt) == ('IMAGE', "a dog")  # a script call does not edit the panel
+    assert _body(online) == {
+        "prompt": "a small cat statue",
+        "model": "v3.1-20260211",
+        "texture": False,
+        "pbr": False,
+    }, "the form's version: the newest"
+    assert (form.mode, form.prompt) == ("IMAGE", "a dog")  # a script call does not edit the panel
 
 
 def test_image_file_is_uploaded_with_its_real_type_and_options_are_sent(rt: Any, online: Emulator) -> None:
     path = IMAGES / "coffee.webp"
-    result = bpy.ops.tripo.generate(mode='IMAGE', image_path=str(path), texture_alignment="geometry",
-                                    orientation="align_image", enable_image_autofix=True)
-    assert result == {'FINISHED'}
+    result = bpy.ops.tripo.generate(
+        mode="IMAGE",
+        image_path=str(path),
+        texture_alignment="geometry",
+        orientation="align_image",
+        enable_image_autofix=True,
+    )
+    assert result == {"FINISHED"}
     job = _assert_done_in_scene(rt)
     assert job.name == "coffee"
     (upload,) = _uploads(online)
@@ -132,9 +156,9 @@ def test_packed_image_from_the_panel_is_sent_byte_for_byte(rt: Any, online: Emul
     image.pack()
     copy.unlink()  # only the packed copy is left
     form = bpy.context.scene.tripo_generate
-    form.mode = 'IMAGE'
+    form.mode = "IMAGE"
     form.image = image
-    assert bpy.ops.tripo.generate_form() == {'FINISHED'}
+    assert bpy.ops.tripo.generate_form() == {"FINISHED"}
     job = _assert_done_in_scene(rt)
     assert job.name == "rocket"
     (upload,) = _uploads(online)
@@ -144,8 +168,8 @@ def test_packed_image_from_the_panel_is_sent_byte_for_byte(rt: Any, online: Emul
 
 def test_generated_image_by_name_is_written_as_png(rt: Any, online: Emulator) -> None:
     image = bpy.data.images.new("Swatch", 64, 32)
-    image.generated_type = 'COLOR_GRID'
-    assert bpy.ops.tripo.generate(mode='IMAGE', image_name="Swatch") == {'FINISHED'}
+    image.generated_type = "COLOR_GRID"
+    assert bpy.ops.tripo.generate(mode="IMAGE", image_name="Swatch") == {"FINISHED"}
     job = _assert_done_in_scene(rt)
     assert job.name == "Swatch"
     (upload,) = _uploads(online)
@@ -162,7 +186,7 @@ def test_edited_image_is_sent_with_its_unsaved_pixels(rt: Any, online: Emulator,
     pixels = list(image.pixels)
     pixels[0:4] = [1.0, 0.0, 0.0, 1.0]  # paint the first pixel red without saving
     image.pixels[:] = pixels
-    assert bpy.ops.tripo.generate(mode='IMAGE', image_name=image.name) == {'FINISHED'}
+    assert bpy.ops.tripo.generate(mode="IMAGE", image_name=image.name) == {"FINISHED"}
     job = _assert_done_in_scene(rt)
     (upload,) = _uploads(online)
     assert upload.content_type == "image/png"
@@ -172,10 +196,14 @@ def test_edited_image_is_sent_with_its_unsaved_pixels(rt: Any, online: Emulator,
 
 def test_multiview_sends_front_left_back_right_with_empty_slots(rt: Any, online: Emulator) -> None:
     bpy.data.images.new("Right view", 32, 32)
-    result = bpy.ops.tripo.generate(mode='MULTIVIEW', front_path=str(IMAGES / "rocket.jpg"),
-                                    back_path=str(IMAGES / "coffee.webp"), right_image_name="Right view",
-                                    texture_alignment="geometry")
-    assert result == {'FINISHED'}
+    result = bpy.ops.tripo.generate(
+        mode="MULTIVIEW",
+        front_path=str(IMAGES / "rocket.jpg"),
+        back_path=str(IMAGES / "coffee.webp"),
+        right_image_name="Right view",
+        texture_alignment="geometry",
+    )
+    assert result == {"FINISHED"}
     job = _assert_done_in_scene(rt)
     assert job.name == "rocket"
     assert [u.content_type for u in _uploads(online)] == ["image/jpeg", "image/webp", "image/png"]
@@ -187,27 +215,32 @@ def test_multiview_sends_front_left_back_right_with_empty_slots(rt: Any, online:
 
 def test_multiview_from_the_panel_uses_the_forms_slots(rt: Any, online: Emulator) -> None:
     form = bpy.context.scene.tripo_generate
-    form.mode = 'MULTIVIEW'
+    form.mode = "MULTIVIEW"
     form.front_path = str(IMAGES / "rocket.jpg")
     form.left_image = bpy.data.images.new("Left", 32, 32)
     form.model_version = "P1-20260311"
-    assert bpy.ops.tripo.generate_form() == {'FINISHED'}
+    assert bpy.ops.tripo.generate_form() == {"FINISHED"}
     job = _assert_done_in_scene(rt)
     assert job.estimated_cost == 50
     body = _body(online)
-    assert [online.upload_name(t).rsplit(".", 1)[-1] if t else None for t in body["inputs"]] == ["jpg", "png", None,
-                                                                                                 None]
+    assert [online.upload_name(t).rsplit(".", 1)[-1] if t else None for t in body["inputs"]] == [
+        "jpg",
+        "png",
+        None,
+        None,
+    ]
     assert body["model"] == "P1-20260311"
     assert not {"quad", "smart_low_poly", "generate_parts", "geometry_quality"} & set(body)
 
 
-def test_environment_variables_alone_reach_the_server(rt: Any, emulator: Emulator,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variables_alone_reach_the_server(
+    rt: Any, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Empty preferences: TRIPO_API_KEY and TRIPO_API_BASE_URL are enough."""
     monkeypatch.setenv("TRIPO_API_KEY", TEST_KEY)
     monkeypatch.setenv("TRIPO_API_BASE_URL", emulator.base_url)
     set_online_access(True)
-    assert bpy.ops.tripo.generate(mode='TEXT', prompt="a small cat statue") == {'FINISHED'}
+    assert bpy.ops.tripo.generate(mode="TEXT", prompt="a small cat statue") == {"FINISHED"}
     _assert_done_in_scene(rt)
     (post,) = created(emulator)
     assert post.headers["authorization"] == f"Bearer {TEST_KEY}"
@@ -228,7 +261,7 @@ def _refused(match: str, **kwargs: Any) -> str:
 
 def test_offline_says_how_to_allow_online_access(rt: Any, online: Emulator) -> None:
     set_online_access(False)
-    _refused("Allow Online Access", mode='TEXT', prompt="a cat")
+    _refused("Allow Online Access", mode="TEXT", prompt="a cat")
     assert online.requests == []
     assert rt.jobs() == []
 
@@ -237,7 +270,7 @@ def test_missing_key_says_where_to_set_it(rt: Any, emulator: Emulator, monkeypat
     monkeypatch.delenv("TRIPO_API_KEY", raising=False)
     monkeypatch.setenv("TRIPO_API_BASE_URL", emulator.base_url)
     set_online_access(True)
-    message = _refused("TRIPO_API_KEY", mode='TEXT', prompt="a cat")
+    message = _refused("TRIPO_API_KEY", mode="TEXT", prompt="a cat")
     assert "Preferences" in message
     assert emulator.requests == []
 
@@ -249,36 +282,54 @@ def _big_file(path: Path) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize(("match", "kwargs"), [
-    ("Enter a prompt", {"mode": 'TEXT', "prompt": "   "}),
-    ("Enter a prompt", {"mode": 'TEXT'}),
-    ("1025 characters long; Tripo accepts at most 1024", {"mode": 'TEXT', "prompt": "p" * 1025}),
-    ("Choose an image", {"mode": 'IMAGE'}),
-    ("does not exist", {"mode": 'IMAGE', "image_path": "/nonexistent/photo.png"}),
-    ("not a JPEG, PNG or WEBP image", {"mode": 'IMAGE', "image_path": "{tmp}/notes.png"}),
-    ("is empty", {"mode": 'IMAGE', "image_path": "{tmp}/empty.jpg"}),
-    ("Tripo accepts at most 20 MB", {"mode": 'IMAGE', "image_path": "{tmp}/huge.jpg"}),
-    ("There is no Blender image named 'Nope'", {"mode": 'IMAGE', "image_name": "Nope"}),
-    ("Give either image_path or image_name, not both", {"mode": 'IMAGE', "image_path": "{tmp}/notes.png",
-                                                        "image_name": "Nope"}),
-    ("Multiview needs the front view", {"mode": 'MULTIVIEW', "left_path": str(IMAGES / "rocket.jpg"),
-                                        "back_path": str(IMAGES / "coffee.webp")}),
-    ("Multiview needs at least two views", {"mode": 'MULTIVIEW', "front_path": str(IMAGES / "rocket.jpg")}),
-    ("P1 does not support Quad Mesh, Smart Low Poly", {"mode": 'TEXT', "prompt": "a cat",
-                                                       "model_version": "P1-20260311", "quad": True,
-                                                       "smart_low_poly": True}),
-    ("Generate Parts needs Texture, PBR and Quad Mesh turned off", {"mode": 'TEXT', "prompt": "a cat",
-                                                                    "generate_parts": True}),
-    ("Auto-fix Image is not available in multiview mode", {"mode": 'MULTIVIEW',
-                                                          "front_path": str(IMAGES / "rocket.jpg"),
-                                                          "left_path": str(IMAGES / "coffee.webp"),
-                                                          "enable_image_autofix": True}),
-    ("P1 does not support Geometry Quality", {"mode": 'TEXT', "prompt": "a cat", "model_version": "P1-20260311",
-                                             "geometry_quality": "detailed"}),
-    ("must not contain an API key", {"mode": 'TEXT', "prompt": "tsk_this_looks_like_a_key"}),
-])
-def test_bad_requests_are_reported_and_nothing_is_sent(rt: Any, online: Emulator, tmp_path: Path,
-                                                       match: str, kwargs: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("match", "kwargs"),
+    [
+        ("Enter a prompt", {"mode": "TEXT", "prompt": "   "}),
+        ("Enter a prompt", {"mode": "TEXT"}),
+        ("1025 characters long; Tripo accepts at most 1024", {"mode": "TEXT", "prompt": "p" * 1025}),
+        ("Choose an image", {"mode": "IMAGE"}),
+        ("does not exist", {"mode": "IMAGE", "image_path": "/nonexistent/photo.png"}),
+        ("not a JPEG, PNG or WEBP image", {"mode": "IMAGE", "image_path": "{tmp}/notes.png"}),
+        ("is empty", {"mode": "IMAGE", "image_path": "{tmp}/empty.jpg"}),
+        ("Tripo accepts at most 20 MB", {"mode": "IMAGE", "image_path": "{tmp}/huge.jpg"}),
+        ("There is no Blender image named 'Nope'", {"mode": "IMAGE", "image_name": "Nope"}),
+        (
+            "Give either image_path or image_name, not both",
+            {"mode": "IMAGE", "image_path": "{tmp}/notes.png", "image_name": "Nope"},
+        ),
+        (
+            "Multiview needs the front view",
+            {"mode": "MULTIVIEW", "left_path": str(IMAGES / "rocket.jpg"), "back_path": str(IMAGES / "coffee.webp")},
+        ),
+        ("Multiview needs at least two views", {"mode": "MULTIVIEW", "front_path": str(IMAGES / "rocket.jpg")}),
+        (
+            "P1 does not support Quad Mesh, Smart Low Poly",
+            {"mode": "TEXT", "prompt": "a cat", "model_version": "P1-20260311", "quad": True, "smart_low_poly": True},
+        ),
+        (
+            "Generate Parts needs Texture, PBR and Quad Mesh turned off",
+            {"mode": "TEXT", "prompt": "a cat", "generate_parts": True},
+        ),
+        (
+            "Auto-fix Image is not available in multiview mode",
+            {
+                "mode": "MULTIVIEW",
+                "front_path": str(IMAGES / "rocket.jpg"),
+                "left_path": str(IMAGES / "coffee.webp"),
+                "enable_image_autofix": True,
+            },
+        ),
+        (
+            "P1 does not support Geometry Quality",
+            {"mode": "TEXT", "prompt": "a cat", "model_version": "P1-20260311", "geometry_quality": "detailed"},
+        ),
+        ("must not contain an API key", {"mode": "TEXT", "prompt": "tsk_this_looks_like_a_key"}),
+    ],
+)
+def test_bad_requests_are_reported_and_nothing_is_sent(
+    rt: Any, online: Emulator, tmp_path: Path, match: str, kwargs: dict[str, Any]
+) -> None:
     (tmp_path / "notes.png").write_text("not an image")
     (tmp_path / "empty.jpg").write_bytes(b"")
     _big_file(tmp_path / "huge.jpg")
@@ -288,29 +339,35 @@ def test_bad_requests_are_reported_and_nothing_is_sent(rt: Any, online: Emulator
     assert rt.jobs() == []
 
 
-def test_compressed_result_this_blender_cannot_open_is_never_bought(rt: Any, online: Emulator,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compressed_result_this_blender_cannot_open_is_never_bought(
+    rt: Any, online: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(addon_module("blender.generation"), "gltf_supports_meshopt", lambda: False)
-    _refused("cannot open compressed (meshopt) GLBs; the result would be unusable",
-             mode='TEXT', prompt="a cat", compress=True)
+    _refused(
+        "cannot open compressed (meshopt) GLBs; the result would be unusable",
+        mode="TEXT",
+        prompt="a cat",
+        compress=True,
+    )
     assert online.requests == []
 
 
-def test_compress_is_offered_exactly_where_the_compressed_result_lands(rt: Any, online: Emulator,
-                                                                       clean_scene: Any) -> None:
+def test_compress_is_offered_exactly_where_the_compressed_result_lands(
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     """The real probe decides, per Blender build: with the meshopt decoder (a 5.2+ importer and its
     library) the compressed result is bought and lands; without it, nothing is bought, and why."""
     decoders = addon_module("blender.decoders")
     if not decoders.gltf_supports_meshopt():
-        _refused("cannot open compressed (meshopt) GLBs", mode='TEXT', prompt="a cat", compress=True)
+        _refused("cannot open compressed (meshopt) GLBs", mode="TEXT", prompt="a cat", compress=True)
         assert online.requests == [], f"Blender {bpy.app.version_string}: nothing bought"
         RUN_FACTS["compress"] = f"Compress hidden ({decoders.meshopt_unavailable_reason()})"
         return
-    assert bpy.ops.tripo.generate(mode='TEXT', prompt="a cat", compress=True) == {'FINISHED'}
+    assert bpy.ops.tripo.generate(mode="TEXT", prompt="a cat", compress=True) == {"FINISHED"}
     job = _finish(rt)
     assert _body(online)["compress"] == "geometry"
     assert job.state.value == "done", job.error
-    meshes = [ob for ob in _tagged(job.task_id) if ob.type == 'MESH']
+    meshes = [ob for ob in _tagged(job.task_id) if ob.type == "MESH"]
     assert meshes and len(meshes[0].data.polygons) > 100, "the meshopt-compressed fox landed"
     RUN_FACTS["compress"] = "Compress offered, a compressed result landed"
 
@@ -321,7 +378,7 @@ def test_missing_datablock_file_is_explained(rt: Any, online: Emulator, tmp_path
     image = bpy.data.images.load(str(copy))
     os.remove(copy)
     image.reload()
-    _refused("has no pixels: its file is missing", mode='IMAGE', image_name=image.name)
+    _refused("has no pixels: its file is missing", mode="IMAGE", image_name=image.name)
     assert online.requests == []
 
 
@@ -331,11 +388,12 @@ _SIZE_SENTENCE = "{w}×{h} pixels; Tripo accepts 20 to 6000 pixels a side. Resiz
 
 @pytest.mark.parametrize(("width", "height"), [(10, 64), (6001, 24)])
 def test_a_blender_image_of_a_size_tripo_refuses_is_refused_before_anything_is_written_or_sent(
-        rt: Any, online: Emulator, width: int, height: int) -> None:
+    rt: Any, online: Emulator, width: int, height: int
+) -> None:
     """Its size is known without a file: refused with the console's own sentence, no PNG written."""
     image = bpy.data.images.new("Odd Size", width, height)
     form = bpy.context.scene.tripo_generate
-    form.mode = 'IMAGE'
+    form.mode = "IMAGE"
     form.image = image
     written_before = sorted(rt.inputs_dir().iterdir())
     with pytest.raises(RuntimeError) as info:
@@ -350,11 +408,12 @@ def test_a_blender_image_of_a_size_tripo_refuses_is_refused_before_anything_is_w
 
 
 def test_an_image_file_of_a_size_tripo_refuses_is_refused_like_the_console_refuses_it(
-        rt: Any, online: Emulator, tmp_path: Path) -> None:
+    rt: Any, online: Emulator, tmp_path: Path
+) -> None:
     path = tmp_path / "icon.png"
     path.write_bytes(png_bytes(12, 12))
     form = bpy.context.scene.tripo_generate
-    form.mode = 'MULTIVIEW'
+    form.mode = "MULTIVIEW"
     form.front_path = str(IMAGES / "rocket.jpg")
     form.left_path = str(path)
     with pytest.raises(RuntimeError) as info:
@@ -371,15 +430,20 @@ def test_the_panel_and_the_console_make_the_same_job_from_the_same_input(rt: Any
     """One generation service: the same checks, the same prepared image (a packed-less generated
     image written once, by content), the same params and the same name, whichever way it is sent."""
     image = bpy.data.images.new("Swatch", 64, 32)
-    image.generated_type = 'COLOR_GRID'
-    options = {"model_version": "v3.0-20250812", "geometry_quality": "detailed", "face_limit": 5000,
-               "texture_quality": "detailed", "orientation": "align_image"}
+    image.generated_type = "COLOR_GRID"
+    options = {
+        "model_version": "v3.0-20250812",
+        "geometry_quality": "detailed",
+        "face_limit": 5000,
+        "texture_quality": "detailed",
+        "orientation": "align_image",
+    }
     form = bpy.context.scene.tripo_generate
-    form.mode = 'IMAGE'
+    form.mode = "IMAGE"
     form.image = image
     for name, value in options.items():
         setattr(form, name, value)
-    assert bpy.ops.tripo.generate_form() == {'FINISHED'}
+    assert bpy.ops.tripo.generate_form() == {"FINISHED"}
     console = importlib.import_module(DEV_MODULE).image_to_model(image, **options)
     (panel,) = [job for job in rt.jobs() if job.id != console.id]
     sent = console.snapshot

@@ -1,4 +1,4 @@
-""""Image first" in the generate panel and the Account line's usage popup, against the emulator.
+""" "Image first" in the generate panel and the Account line's usage popup, against the emulator.
 
 What the artist sees is asserted: the concept image (or the four views) as Blender images, the
 panel drawing them with the "Make Model" button, the model in the scene — and on the wire, that
@@ -68,7 +68,7 @@ def _model_button(layout: Any) -> str:
 
 def test_text_to_concept_image_regenerate_then_model_from_the_image_task(rt: Any, online: Emulator) -> None:
     form = _form()
-    form.mode = 'TEXT'
+    form.mode = "TEXT"
     form.prompt = "a red fox figurine"
     form.image_first = True
     layout = draw_panel(_panel())
@@ -76,7 +76,7 @@ def test_text_to_concept_image_regenerate_then_model_from_the_image_task(rt: Any
     (step,) = [c for c in calls_named(layout, "operator") if c.args[0] == "tripo.image_first"]
     assert step.kwargs["text"] == "Generate Image (≈ 5 credits)"
 
-    assert bpy.ops.tripo.image_first() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first() == {"FINISHED"}
     first = _finish(rt, form.concept_job)
     assert first.kind == "text_to_image" and first.estimated_cost == 5
     image = bpy.data.images["a red fox figurine"]
@@ -86,7 +86,7 @@ def test_text_to_concept_image_regenerate_then_model_from_the_image_task(rt: Any
 
     # not right yet: regenerate (a second paid job), the first image stays to compare
     assert "Regenerate Image (≈ 5 credits)" in [c.kwargs["text"] for c in calls_named(draw_panel(_panel()), "operator")]
-    assert bpy.ops.tripo.image_first() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first() == {"FINISHED"}
     second = _finish(rt, form.concept_job)
     assert second.id != first.id and len(created(online, "text_to_image")) == 2
     latest = next(i for i in bpy.data.images if i.get("tripo_job_id") == second.id)
@@ -97,7 +97,7 @@ def test_text_to_concept_image_regenerate_then_model_from_the_image_task(rt: Any
     assert latest.name in label_texts(layout)
     assert _model_button(layout) == "Make Model (≈ 30 credits)"
 
-    assert bpy.ops.tripo.image_first_model() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first_model() == {"FINISHED"}
     model_job = next(j for j in rt.jobs() if j.kind == "image_to_model")
     model_job = _finish(rt, model_job.id)
     assert model_job.name == "a red fox figurine" and _tagged_objects(model_job.task_id)
@@ -107,21 +107,22 @@ def test_text_to_concept_image_regenerate_then_model_from_the_image_task(rt: Any
 
 
 def test_make_t_pose_changes_the_concept_image_from_its_task_then_the_model_uses_the_change(
-        rt: Any, online: Emulator) -> None:
+    rt: Any, online: Emulator
+) -> None:
     form = _form()
-    form.mode = 'TEXT'
+    form.mode = "TEXT"
     form.prompt = "a red fox figurine"
     form.image_first = True
     assert "tripo.image_first_edit" not in operator_ids(draw_panel(_panel())), "no concept image to change yet"
     assert bpy.ops.tripo.image_first_edit.poll() is False
-    assert bpy.ops.tripo.image_first() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first() == {"FINISHED"}
     concept = _finish(rt, form.concept_job)
 
     layout = draw_panel(_panel())
     edits = [c for c in calls_named(layout, "operator") if c.args[0] == "tripo.image_first_edit"]
     assert [c.kwargs["text"] for c in edits] == ["Make T-pose", "Variants"]
     assert [c.args[:2] for c in calls_named(layout, "operator_menu_enum")] == [("tripo.image_first_edit", "template")]
-    assert bpy.ops.tripo.image_first_edit(template='t_pose') == {'FINISHED'}
+    assert bpy.ops.tripo.image_first_edit(template="t_pose") == {"FINISHED"}
     changed = _finish(rt, form.concept_job)
     assert changed.kind == "image_to_image" and changed.id != concept.id
     (request,) = created(online, "generate_image")
@@ -131,7 +132,7 @@ def test_make_t_pose_changes_the_concept_image_from_its_task_then_the_model_uses
 
     layout = draw_panel(_panel())  # the changed image is the concept image now, and the model's source
     assert _icons(layout) == [image.preview.icon_id]
-    assert bpy.ops.tripo.image_first_model() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first_model() == {"FINISHED"}
     model_job = _finish(rt, next(j for j in rt.jobs() if j.kind == "image_to_model").id)
     assert created(online, "image_to_model")[0].json["input"] == changed.task_id
     assert model_job.name == "a red fox figurine (T-pose)" and _tagged_objects(model_job.task_id)
@@ -148,7 +149,7 @@ def test_image_editor_menu_changes_any_blender_image(rt: Any, online: Emulator) 
     assert texts[:2] == ["T-pose", "Variants"] and len(texts) == 8
 
     photo = bpy.data.images.load(str(IMAGES / "rocket.jpg"))
-    assert bpy.ops.tripo.image_to_image(template='variants', image_name=photo.name) == {'FINISHED'}
+    assert bpy.ops.tripo.image_to_image(template="variants", image_name=photo.name) == {"FINISHED"}
     job = _finish(rt, next(j for j in rt.jobs() if j.kind == "image_to_image").id)
     (upload,) = uploads(online)  # a plain image is uploaded as it is on disk
     assert upload.data == (IMAGES / "rocket.jpg").read_bytes()
@@ -160,7 +161,7 @@ def test_image_editor_menu_changes_any_blender_image(rt: Any, online: Emulator) 
 
 def test_one_image_to_four_views_then_model_from_the_views_task(rt: Any, online: Emulator) -> None:
     form = _form()
-    form.mode = 'MULTIVIEW'
+    form.mode = "MULTIVIEW"
     form.views_from_image = True
     layout = draw_panel(_panel())
     assert "Choose the image to turn into four views" in " ".join(label_texts(layout))
@@ -168,7 +169,7 @@ def test_one_image_to_four_views_then_model_from_the_views_task(rt: Any, online:
 
     path = IMAGES / "coffee.webp"
     form.image_path = str(path)
-    assert bpy.ops.tripo.image_first() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first() == {"FINISHED"}
     views = _finish(rt, form.views_job)
     assert views.kind == "image_to_multiview" and views.estimated_cost == 10
     (upload,) = uploads(online)
@@ -185,7 +186,7 @@ def test_one_image_to_four_views_then_model_from_the_views_task(rt: Any, online:
     assert captions == ["Front", "Left", "Back", "Right"], "each view by its view, not four cut copies of the name"
     assert _model_button(layout) == "Make Model (≈ 30 credits)"
 
-    assert bpy.ops.tripo.image_first_model() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first_model() == {"FINISHED"}
     model_job = _finish(rt, next(j for j in rt.jobs() if j.kind == "multiview_to_model").id)
     assert _tagged_objects(model_job.task_id)
     (request,) = created(online, "multiview_to_model")
@@ -195,11 +196,11 @@ def test_one_image_to_four_views_then_model_from_the_views_task(rt: Any, online:
 
 def test_make_model_waits_for_a_finished_image_and_a_running_step_is_not_sent_twice(rt: Any, online: Emulator) -> None:
     form = _form()
-    form.mode = 'TEXT'
+    form.mode = "TEXT"
     form.prompt = "a teapot"
     form.image_first = True
     assert bpy.ops.tripo.image_first_model.poll() is False  # no concept image yet
-    assert bpy.ops.tripo.image_first() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first() == {"FINISHED"}
     assert rt.job(form.concept_job).state.is_active
     assert bpy.ops.tripo.image_first.poll() is False  # while it is made, a second click would pay twice
     assert "still being made" in " ".join(label_texts(draw_panel(_panel())))
@@ -211,28 +212,27 @@ def test_make_model_waits_for_a_finished_image_and_a_running_step_is_not_sent_tw
 
 def _concept(rt: Any, prompt: str) -> Any:
     form = _form()
-    form.mode = 'TEXT'
+    form.mode = "TEXT"
     form.prompt = prompt
     form.image_first = True
-    assert bpy.ops.tripo.image_first() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first() == {"FINISHED"}
     return _finish(rt, form.concept_job)
 
 
-def test_concept_image_picked_in_image_mode_is_sent_as_its_task_unless_painted_on(rt: Any,
-                                                                                  online: Emulator) -> None:
+def test_concept_image_picked_in_image_mode_is_sent_as_its_task_unless_painted_on(rt: Any, online: Emulator) -> None:
     concept = _concept(rt, "a brass lamp")
     image = bpy.data.images["a brass lamp"]
     form = _form()
-    form.mode = 'IMAGE'
+    form.mode = "IMAGE"
     form.image = image
-    assert bpy.ops.tripo.generate_form() == {'FINISHED'}
+    assert bpy.ops.tripo.generate_form() == {"FINISHED"}
     _finish(rt, next(j for j in rt.jobs() if j.kind == "image_to_model").id)
     assert created(online, "image_to_model")[0].json["input"] == concept.task_id
     assert uploads(online) == []
 
     image.pixels[0] = 0.5  # painted on: the pixels are no longer the task's, so they are sent
     assert image.is_dirty
-    assert bpy.ops.tripo.generate_form() == {'FINISHED'}
+    assert bpy.ops.tripo.generate_form() == {"FINISHED"}
     second = next(j for j in rt.jobs() if j.kind == "image_to_model" and j.state.is_active)
     _finish(rt, second.id)
     assert created(online, "image_to_model")[1].json["input"].startswith("file_")
@@ -244,7 +244,7 @@ def test_concept_image_still_makes_the_model_after_its_job_left_the_list(rt: Any
     assert rt.forget(concept.id)  # "Clear Finished" / Remove: the image and its tags stay
     layout = draw_panel(_panel())
     assert "a stone owl" in label_texts(layout) and _model_button(layout) == "Make Model (≈ 30 credits)"
-    assert bpy.ops.tripo.image_first_model() == {'FINISHED'}
+    assert bpy.ops.tripo.image_first_model() == {"FINISHED"}
     model_job = _finish(rt, next(j for j in rt.jobs() if j.kind == "image_to_model").id)
     assert model_job.name == "a stone owl"
     assert created(online, "image_to_model")[0].json["input"] == concept.task_id

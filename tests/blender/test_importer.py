@@ -50,10 +50,14 @@ def test_static_glb_lands_in_its_own_collection_at_the_cursor(importer: ModuleTy
 
 
 def test_rigged_glb_has_no_visible_helper_and_children_keep_their_local_transform(
-        importer: ModuleType, clean_scene: Any) -> None:
+    importer: ModuleType, clean_scene: Any
+) -> None:
     bpy.ops.import_scene.gltf(filepath=str(ASSETS / "Fox.glb"))
-    plain = {ob.type: ob.matrix_local.copy() for ob in clean_scene.objects if ob.type in {"MESH", "ARMATURE"}
-             and not ob.name.startswith("Icosphere")}
+    plain = {
+        ob.type: ob.matrix_local.copy()
+        for ob in clean_scene.objects
+        if ob.type in {"MESH", "ARMATURE"} and not ob.name.startswith("Icosphere")
+    }
     bpy.ops.wm.read_homefile(use_empty=True)
     clean_scene = bpy.context.scene
     clean_scene.cursor.location = (5.0, 0.0, 0.0)
@@ -82,8 +86,9 @@ def test_fbx_rig_imports_with_its_actions(importer: ModuleType, clean_scene: Any
     assert all(ob["tripo_task_id"] == "task-123" for ob in res.objects)
 
 
-def test_obj_zip_is_extracted_safely_and_keeps_its_texture(importer: ModuleType, clean_scene: Any,
-                                                         tmp_path: Path) -> None:
+def test_obj_zip_is_extracted_safely_and_keeps_its_texture(
+    importer: ModuleType, clean_scene: Any, tmp_path: Path
+) -> None:
     archive = tmp_path / "task" / "tripo_convert.zip"
     archive.parent.mkdir()
     with zipfile.ZipFile(archive, "w") as zf:
@@ -91,14 +96,19 @@ def test_obj_zip_is_extracted_safely_and_keeps_its_texture(importer: ModuleType,
             zf.write(ASSETS / "obj_cow" / name, name)
     res = importer.import_result(archive, name="Cow", tags=TAGS)
     mesh = next(ob for ob in res.objects if ob.type == "MESH")
-    images = [n.image for slot in mesh.material_slots for n in slot.material.node_tree.nodes
-              if n.type == "TEX_IMAGE" and n.image is not None]
+    images = [
+        n.image
+        for slot in mesh.material_slots
+        for n in slot.material.node_tree.nodes
+        if n.type == "TEX_IMAGE" and n.image is not None
+    ]
     assert images and images[0].size[0] == 1024
     assert Path(bpy.path.abspath(images[0].filepath)).resolve().is_relative_to(archive.parent.resolve())
 
 
-def test_zip_with_path_escape_is_refused_and_writes_nothing_outside(importer: ModuleType, clean_scene: Any,
-                                                                    tmp_path: Path) -> None:
+def test_zip_with_path_escape_is_refused_and_writes_nothing_outside(
+    importer: ModuleType, clean_scene: Any, tmp_path: Path
+) -> None:
     archive = tmp_path / "task" / "evil.zip"
     archive.parent.mkdir()
     with zipfile.ZipFile(archive, "w") as zf:
@@ -111,8 +121,9 @@ def test_zip_with_path_escape_is_refused_and_writes_nothing_outside(importer: Mo
     assert "Evil" not in bpy.data.collections
 
 
-def test_corrupt_file_reports_clearly_and_leaves_the_scene_untouched(importer: ModuleType, clean_scene: Any,
-                                                                    tmp_path: Path) -> None:
+def test_corrupt_file_reports_clearly_and_leaves_the_scene_untouched(
+    importer: ModuleType, clean_scene: Any, tmp_path: Path
+) -> None:
     bpy.ops.mesh.primitive_cube_add()
     before = _scene_names()
     bad = tmp_path / "broken.glb"
@@ -123,16 +134,27 @@ def test_corrupt_file_reports_clearly_and_leaves_the_scene_untouched(importer: M
     assert "Broken" not in bpy.data.collections
 
 
-def test_several_roots_get_one_parent_and_keep_their_place_evaluated(importer: ModuleType, clean_scene: Any,
-                                                                     tmp_path: Path) -> None:
+def test_several_roots_get_one_parent_and_keep_their_place_evaluated(
+    importer: ModuleType, clean_scene: Any, tmp_path: Path
+) -> None:
     """Two root nodes: one Empty over them at the cursor, each where the file puts it — in the world
     matrices Blender evaluated, with no update asked for (the import leaves its scene evaluated)."""
     from tests.emulator import glb
 
-    doc = {"asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0, 1]}],
-           "nodes": [{"name": "left", "translation": [1.0, 2.0, 0.0]},
-                     {"name": "right", "translation": [-1.0, 0.0, 3.0], "rotation": [0.0, 0.7071068, 0.0, 0.7071068],
-                      "scale": [2.0, 2.0, 2.0]}]}
+    doc = {
+        "asset": {"version": "2.0"},
+        "scene": 0,
+        "scenes": [{"nodes": [0, 1]}],
+        "nodes": [
+            {"name": "left", "translation": [1.0, 2.0, 0.0]},
+            {
+                "name": "right",
+                "translation": [-1.0, 0.0, 3.0],
+                "rotation": [0.0, 0.7071068, 0.0, 0.7071068],
+                "scale": [2.0, 2.0, 2.0],
+            },
+        ],
+    }
     path = tmp_path / "two roots.glb"
     path.write_bytes(glb.write(doc))
     bpy.ops.import_scene.gltf(filepath=str(path))
@@ -149,7 +171,9 @@ def test_several_roots_get_one_parent_and_keep_their_place_evaluated(importer: M
         ob = bpy.data.objects[name]
         assert ob.parent == res.root
         expected = Matrix.Translation((3.0, -2.0, 1.0)) @ matrix
-        assert [v for row in ob.matrix_world for v in row] == pytest.approx([v for row in expected for v in row], abs=1e-5)
+        assert [v for row in ob.matrix_world for v in row] == pytest.approx(
+            [v for row in expected for v in row], abs=1e-5
+        )
 
 
 def test_existing_names_are_never_overwritten(importer: ModuleType, clean_scene: Any) -> None:
@@ -217,7 +241,8 @@ def test_unknown_format_is_explained(importer: ModuleType, clean_scene: Any, tmp
 
 
 def test_gltf_importer_chatter_stays_out_of_the_console_only_for_our_imports(
-        importer: ModuleType, clean_scene: Any, capfd: pytest.CaptureFixture[str]) -> None:
+    importer: ModuleType, clean_scene: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
     importer.import_result(ASSETS / "Fox.glb", name="Fox job", tags=TAGS)
     ours = capfd.readouterr()
     assert "INFO:" not in ours.out + ours.err, ours.out

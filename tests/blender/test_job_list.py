@@ -46,72 +46,101 @@ def job_list(addon: Any) -> Any:
 def draw_open(job_list: Any, *job_ids: str) -> MagicMock:
     """Draw the panel with these rows opened, as a click on their disclosure triangle does."""
     for job_id in job_ids:
-        assert bpy.ops.tripo.job_expand(job_id=job_id) == {'FINISHED'}
+        assert bpy.ops.tripo.job_expand(job_id=job_id) == {"FINISHED"}
     return draw_panel(job_list.TRIPO_PT_jobs)
 
 
 def wide_sidebar(width: int = 800) -> SimpleNamespace:
     """A draw context whose sidebar is ``width`` pixels wide (the wording tests' texts all fit)."""
-    return SimpleNamespace(region=SimpleNamespace(width=width), preferences=bpy.context.preferences,
-                           window_manager=bpy.context.window_manager)
+    return SimpleNamespace(
+        region=SimpleNamespace(width=width),
+        preferences=bpy.context.preferences,
+        window_manager=bpy.context.window_manager,
+    )
 
 
 def drawn_texts(layout: MagicMock) -> list[str]:
     """Every text the panel shows: labels, button texts and progress-bar texts."""
-    return [c.kwargs.get("text", "") for c in layout.mock_calls
-            if c[0].split(".")[-1] in ("label", "operator", "progress")]
+    return [
+        c.kwargs.get("text", "") for c in layout.mock_calls if c[0].split(".")[-1] in ("label", "operator", "progress")
+    ]
 
 
 def make_job(state: str, *, name: str = "Cat", created_at: float | None = None, **fields: Any) -> Any:
     """A job snapshot as the engine would hand it to the pump (the add-on's own classes)."""
     jobs = addon_module("jobs")
     now = time.time() if created_at is None else created_at
-    return jobs.Job(id=fields.pop("id", f"job-{state}-{name}"), spec=spec(name=name), state=jobs.JobState(state),
-                    created_at=now, updated_at=now, revision=1, **fields)
+    return jobs.Job(
+        id=fields.pop("id", f"job-{state}-{name}"),
+        spec=spec(name=name),
+        state=jobs.JobState(state),
+        created_at=now,
+        updated_at=now,
+        revision=1,
+        **fields,
+    )
 
 
 def _progress_calls(layout: MagicMock) -> list[dict[str, Any]]:
     return [c.kwargs for c in calls_named(layout, "progress")]
 
 
-@pytest.mark.parametrize(("state", "fields", "factor", "text"), [
-    ("pending", {"note": "waiting for a free slot"}, 0.0, "Waiting for a free slot"),
-    ("submitting", {}, 0.0, "Sending to Tripo"),
-    ("queued", {"queue_position": 3, "task_id": "t1"}, 0.0, "Queued, 4th in line"),
-    ("queued", {"queue_position": 0, "task_id": "t1"}, 0.0, "Queued, next in line"),
-    ("running", {"progress": 40, "eta_seconds": 30, "task_id": "t1"}, 0.4, "Running 40%, about 30 s left"),
-    ("running", {"progress": 70, "eta_seconds": 150, "task_id": "t1", "note": "connection lost, retrying"}, 0.7,
-     "Running 70%, about 2 min 30 s left (connection lost, retrying)"),
-    ("downloading", {"progress": 100, "task_id": "t1"}, 1.0, "Downloading"),
-    ("importing", {"progress": 100, "task_id": "t1"}, 1.0, "Importing into the scene"),
-])
-def test_active_job_draws_a_progress_bar(rt: Any, state: str, fields: dict[str, Any], factor: float,
-                                         text: str, job_list: Any) -> None:
+@pytest.mark.parametrize(
+    ("state", "fields", "factor", "text"),
+    [
+        ("pending", {"note": "waiting for a free slot"}, 0.0, "Waiting for a free slot"),
+        ("submitting", {}, 0.0, "Sending to Tripo"),
+        ("queued", {"queue_position": 3, "task_id": "t1"}, 0.0, "Queued, 4th in line"),
+        ("queued", {"queue_position": 0, "task_id": "t1"}, 0.0, "Queued, next in line"),
+        ("running", {"progress": 40, "eta_seconds": 30, "task_id": "t1"}, 0.4, "Running 40%, about 30 s left"),
+        (
+            "running",
+            {"progress": 70, "eta_seconds": 150, "task_id": "t1", "note": "connection lost, retrying"},
+            0.7,
+            "Running 70%, about 2 min 30 s left (connection lost, retrying)",
+        ),
+        ("downloading", {"progress": 100, "task_id": "t1"}, 1.0, "Downloading"),
+        ("importing", {"progress": 100, "task_id": "t1"}, 1.0, "Importing into the scene"),
+    ],
+)
+def test_active_job_draws_a_progress_bar(
+    rt: Any, state: str, fields: dict[str, Any], factor: float, text: str, job_list: Any
+) -> None:
     rt._view.put(make_job(state, **fields))
     layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
-    assert _progress_calls(layout) == [{"factor": pytest.approx(factor), "type": 'BAR', "text": text}]
+    assert _progress_calls(layout) == [{"factor": pytest.approx(factor), "type": "BAR", "text": text}]
     assert "Cat" in label_texts(layout)
     assert "Text to Model" in label_texts(draw_open(job_list, f"job-{state}-Cat")), "the kind, when opened"
 
 
-@pytest.mark.parametrize(("note", "text"), [
-    ("cancelled by you", "Cancelled by you"),
-    ("cancelled by you; the task keeps running on Tripo", "Cancelled by you; the task keeps running on Tripo"),
-    ("the add-on was restarted before sending", "Cancelled (the add-on was restarted before sending)"),
-])
+@pytest.mark.parametrize(
+    ("note", "text"),
+    [
+        ("cancelled by you", "Cancelled by you"),
+        ("cancelled by you; the task keeps running on Tripo", "Cancelled by you; the task keeps running on Tripo"),
+        ("the add-on was restarted before sending", "Cancelled (the add-on was restarted before sending)"),
+    ],
+)
 def test_a_cancelled_row_says_it_once(note: str, text: str, job_list: Any) -> None:
     assert job_list.row_status(make_job("cancelled", note=note)).text == text
 
 
-@pytest.mark.parametrize(("state", "expected", "absent"), [
-    ("pending", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove"}),
-    ("running", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove", "tripo.job_reimport"}),
-    ("importing", set(), {"tripo.job_cancel", "tripo.job_retry", "tripo.job_remove"}),
-    ("done", {"tripo.job_reimport", "tripo.job_open_folder", "tripo.job_remove"}, {"tripo.job_cancel", "tripo.job_retry"}),
-    ("failed", {"tripo.job_retry", "tripo.job_remove", "tripo.job_copy_error"}, {"tripo.job_cancel"}),
-    ("cancelled", {"tripo.job_retry", "tripo.job_remove"}, {"tripo.job_cancel", "tripo.job_reimport"}),
-    ("uncertain", {"tripo.job_retry", "tripo.job_remove", "tripo.job_copy_error"}, {"tripo.job_cancel"}),
-])
+@pytest.mark.parametrize(
+    ("state", "expected", "absent"),
+    [
+        ("pending", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove"}),
+        ("running", {"tripo.job_cancel"}, {"tripo.job_retry", "tripo.job_remove", "tripo.job_reimport"}),
+        ("importing", set(), {"tripo.job_cancel", "tripo.job_retry", "tripo.job_remove"}),
+        (
+            "done",
+            {"tripo.job_reimport", "tripo.job_open_folder", "tripo.job_remove"},
+            {"tripo.job_cancel", "tripo.job_retry"},
+        ),
+        ("failed", {"tripo.job_retry", "tripo.job_remove", "tripo.job_copy_error"}, {"tripo.job_cancel"}),
+        ("cancelled", {"tripo.job_retry", "tripo.job_remove"}, {"tripo.job_cancel", "tripo.job_reimport"}),
+        ("uncertain", {"tripo.job_retry", "tripo.job_remove", "tripo.job_copy_error"}, {"tripo.job_cancel"}),
+    ],
+)
 def test_buttons_match_the_state(rt: Any, job_list: Any, state: str, expected: set[str], absent: set[str]) -> None:
     error = addon_module("jobs").JobError("Something went wrong") if state in ("failed", "uncertain") else None
     files = {"model": str(ASSETS / "portal.glb")} if state == "done" else {}
@@ -126,22 +155,36 @@ def test_a_riggability_check_has_no_row_its_answer_is_the_rig_dialogs(rt: Any, j
     jobs = addon_module("jobs")
     check = jobs.JobSpec(kind="check_riggable", params={"original_model_task_id": "t0"}, name="Riggable? Cat")
     now = time.time()
-    rt._view.put(jobs.Job(id="job-check", spec=check, state=jobs.JobState.DONE, created_at=now, updated_at=now,
-                          revision=1, task_id="t1", result={"riggable": True, "rig_type": "biped"}))
+    rt._view.put(
+        jobs.Job(
+            id="job-check",
+            spec=check,
+            state=jobs.JobState.DONE,
+            created_at=now,
+            updated_at=now,
+            revision=1,
+            task_id="t1",
+            result={"riggable": True, "rig_type": "biped"},
+        )
+    )
     texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
     assert "No jobs yet" in texts and not any("Riggable" in t for t in texts), texts
     rt._view.put(make_job("done", name="Cat"))
     texts = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
     assert "Cat" in texts and not any("Riggable" in t for t in texts), texts
-    assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
+    assert bpy.ops.tripo.jobs_clear_finished() == {"FINISHED"}
     assert rt.job("job-check") is not None, "the Rig dialog still knows the answer"
     answer = addon_module("blender.post_process").rig_check(rt.job("job-check"))
     assert answer.text == "Riggable, detected rig type: biped"
 
 
 def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) -> None:
-    error = addon_module("jobs").JobError("You don't have enough credit to create this task", code=2010,
-                                          suggestion="Top up your credits", trace_id="trace-abc-123")
+    error = addon_module("jobs").JobError(
+        "You don't have enough credit to create this task",
+        code=2010,
+        suggestion="Top up your credits",
+        trace_id="trace-abc-123",
+    )
     rt._view.put(make_job("failed", error=error))
     closed = drawn_texts(draw_panel(job_list.TRIPO_PT_jobs))
     assert any(t.startswith("You don't have enough credit") for t in closed), "the reason, even when closed"
@@ -153,15 +196,17 @@ def test_failed_job_shows_error_suggestion_and_trace_id(rt: Any, job_list: Any) 
     assert "trace-abc-123" not in text and "2010" not in text, "codes and trace ids are for Copy Details"
     assert "platform.tripo3d.ai" in text, "the add-on's own hint for 2010"
     assert _progress_calls(layout) == []
-    assert bpy.ops.tripo.job_copy_error(job_id="job-failed-Cat") == {'FINISHED'}
+    assert bpy.ops.tripo.job_copy_error(job_id="job-failed-Cat") == {"FINISHED"}
     report = job_list.error_report(rt.job("job-failed-Cat"), addon_module("blender.settings").snapshot().connection)
     assert "Trace id: trace-abc-123" in report and "Error code: 2010" in report
 
 
 def test_an_unreachable_tripo_reads_no_connection_and_keeps_the_route_for_support(
-        rt: Any, job_list: Any, prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt: Any, job_list: Any, prefs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Offline, the row leads with words an artist can act on; "POST /v3/…" is only in Copy Details."""
     import socket
+
     with socket.socket() as probe:  # a localhost port nobody listens on: the connection is refused
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -208,7 +253,7 @@ def test_done_job_shows_the_server_thumbnail(rt: Any, job_list: Any) -> None:
 
 def test_panel_sits_in_the_tripo_tab_below_generate(job_list: Any) -> None:
     panel = job_list.TRIPO_PT_jobs
-    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ('VIEW_3D', 'UI', "Tripo")
+    assert (panel.bl_space_type, panel.bl_region_type, panel.bl_category) == ("VIEW_3D", "UI", "Tripo")
     assert panel.bl_order >= 10
     assert panel.is_registered
 
@@ -231,10 +276,15 @@ def _buttons_named(layout: MagicMock, idname: str) -> list[str]:
 def test_an_uncertain_rows_search_says_where_it_stands_and_never_claims_not_charged(rt: Any, job_list: Any) -> None:
     """The row of an uncertain job: "not found yet", tasks to pick, Send Again only after the window (or opened)."""
     error = addon_module("jobs").JobError("The request timed out")
-    twins = [{"task_id": "aaaaaaaa-1111", "created_at": "2026-12-07 15:00:00+00:00", "status": "success", "proven": True},
-             {"task_id": "bbbbbbbb-2222", "created_at": "2026-12-07T15:00:01Z", "status": "running", "proven": True}]
-    for name, lookup in (("Looking", {"phase": "looking"}), ("Several", {"phase": "choose", "candidates": twins}),
-                         ("Absent", {"phase": "absent"})):
+    twins = [
+        {"task_id": "aaaaaaaa-1111", "created_at": "2026-12-07 15:00:00+00:00", "status": "success", "proven": True},
+        {"task_id": "bbbbbbbb-2222", "created_at": "2026-12-07T15:00:01Z", "status": "running", "proven": True},
+    ]
+    for name, lookup in (
+        ("Looking", {"phase": "looking"}),
+        ("Several", {"phase": "choose", "candidates": twins}),
+        ("Absent", {"phase": "absent"}),
+    ):
         rt._view.put(make_job("uncertain", name=name, error=error, estimated_cost=20, lookup=lookup))
     layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
     texts = drawn_texts(layout)
@@ -248,12 +298,16 @@ def test_an_uncertain_rows_search_says_where_it_stands_and_never_claims_not_char
     assert len(_buttons_named(opened, "tripo.job_send_again")) == 2
 
 
-def test_an_uncertain_row_with_hundreds_of_candidates_draws_a_few_and_says_how_many_more(rt: Any, job_list: Any) -> None:
+def test_an_uncertain_row_with_hundreds_of_candidates_draws_a_few_and_says_how_many_more(
+    rt: Any, job_list: Any
+) -> None:
     """A look-up that listed 500 tasks: the row draws six Follow buttons and says the console lists the other 494."""
     view = addon_module("blender.uncertain_view")
     error = addon_module("jobs").JobError("The request timed out")
-    many = [{"task_id": f"{n:08d}-task", "created_at": "2026-12-07T15:00:00Z", "status": "success", "proven": True}
-            for n in range(500)]
+    many = [
+        {"task_id": f"{n:08d}-task", "created_at": "2026-12-07T15:00:00Z", "status": "success", "proven": True}
+        for n in range(500)
+    ]
     rt._view.put(make_job("uncertain", name="Crowded", error=error, lookup={"phase": "choose", "candidates": many}))
     layout = draw_open(job_list, "job-uncertain-Crowded")
     follow = _buttons_named(layout, "tripo.job_follow_candidate")
@@ -284,9 +338,10 @@ def test_cancel_stops_waiting_and_polling(rt: Any, online: Emulator) -> None:
     job = rt.submit(spec())
     pump_until(rt, lambda: rt.job(job.id).task_id is not None, what="task id")
 
-    assert bpy.ops.tripo.job_cancel(job_id=job.id) == {'FINISHED'}
+    assert bpy.ops.tripo.job_cancel(job_id=job.id) == {"FINISHED"}
     assert rt.job(job.id).state.value == "cancelled"
     assert "keeps running on Tripo" in rt.job(job.id).note
+
     def polls() -> int:  # single reads and the watcher's batched ones
         return len(online.requests_to("GET", "/v3/tasks/")) + len(online.requests_to("POST", "/v3/tasks/list"))
 
@@ -294,7 +349,7 @@ def test_cancel_stops_waiting_and_polling(rt: Any, online: Emulator) -> None:
     pump_until(rt, lambda: not rt.runner().has_active(), what="idle")
     online.advance(60.0)
     assert polls() <= before + 1  # at most one poll already on the wire
-    assert bpy.ops.tripo.job_cancel(job_id=job.id) == {'CANCELLED'}, "nothing left to stop (a warning)"
+    assert bpy.ops.tripo.job_cancel(job_id=job.id) == {"CANCELLED"}, "nothing left to stop (a warning)"
 
 
 def test_retry_from_a_script_runs_without_confirmation(rt: Any, online: Emulator, prefs: Any) -> None:
@@ -305,49 +360,58 @@ def test_retry_from_a_script_runs_without_confirmation(rt: Any, online: Emulator
 
     def retried() -> bool:
         try:
-            return bpy.ops.tripo.job_retry(job_id=job.id) == {'FINISHED'}
+            return bpy.ops.tripo.job_retry(job_id=job.id) == {"FINISHED"}
         except RuntimeError as exc:  # an ERROR report: the failed run is still winding down
             assert "still finishing" in str(exc), exc
             return False
 
     pump_until(rt, retried, what="retry accepted")
     pump_job(rt, job.id, "done")
-    assert [r.status for r in created(online)] == [401, 200], "refused with the wrong key, sent again with the right one"
+    assert [r.status for r in created(online)] == [401, 200], (
+        "refused with the wrong key, sent again with the right one"
+    )
 
 
-def test_paid_retry_asks_first_and_free_resume_does_not(rt: Any, job_list: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paid_retry_asks_first_and_free_resume_does_not(
+    rt: Any, job_list: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``invoke`` confirms only when a retry sends a new request (and says what it costs)."""
     paid = make_job("failed", id="paid", estimated_cost=20)
     free = make_job("cancelled", id="free", task_id="t1", task_status="running")
     rt._view.put(paid)
     rt._view.put(free)
     wm = MagicMock()
-    wm.invoke_confirm.return_value = {'RUNNING_MODAL'}
+    wm.invoke_confirm.return_value = {"RUNNING_MODAL"}
     context = SimpleNamespace(window_manager=wm)
     executed: list[str] = []
-    monkeypatch.setattr(job_list.TRIPO_OT_job_retry, "execute", lambda self, ctx: executed.append(self.job_id) or {'FINISHED'})
+    monkeypatch.setattr(
+        job_list.TRIPO_OT_job_retry, "execute", lambda self, ctx: executed.append(self.job_id) or {"FINISHED"}
+    )
 
-    operator = SimpleNamespace(job_id="paid", report=MagicMock(), execute=lambda ctx: job_list.TRIPO_OT_job_retry.execute(operator, ctx))
+    operator = SimpleNamespace(
+        job_id="paid", report=MagicMock(), execute=lambda ctx: job_list.TRIPO_OT_job_retry.execute(operator, ctx)
+    )
     operator.job = lambda: job_list._JobOperator.job(operator)
     operator.confirmation = lambda job: job_list.TRIPO_OT_job_retry.confirmation(operator, job)
-    assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {'RUNNING_MODAL'}
+    assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {"RUNNING_MODAL"}
     message = wm.invoke_confirm.call_args.kwargs["message"]
     assert "about 20 credits" in message and executed == []
 
     operator.job_id = "free"
     wm.reset_mock()
-    assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {'FINISHED'}
+    assert job_list.TRIPO_OT_job_retry.invoke(operator, context, None) == {"FINISHED"}
     wm.invoke_confirm.assert_not_called()
     assert executed == ["free"]
 
 
-def test_reimport_open_folder_copy_and_remove(rt: Any, online: Emulator, clean_scene: Any, job_list: Any,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reimport_open_folder_copy_and_remove(
+    rt: Any, online: Emulator, clean_scene: Any, job_list: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     job = rt.submit(spec())
     done = pump_job(rt, job.id, "done")
 
     first = set(bpy.data.objects)
-    assert bpy.ops.tripo.job_reimport(job_id=job.id) == {'FINISHED'}
+    assert bpy.ops.tripo.job_reimport(job_id=job.id) == {"FINISHED"}
     again = set(bpy.data.objects) - first
     assert again and all(ob["tripo_task_id"] == done.task_id for ob in again)
     assert [c.name for c in clean_scene.collection.children] == ["Tripo"]
@@ -358,19 +422,20 @@ def test_reimport_open_folder_copy_and_remove(rt: Any, online: Emulator, clean_s
 
     opened: list[Path] = []
     monkeypatch.setattr(job_list, "open_folder", opened.append)
-    assert bpy.ops.tripo.job_open_folder(job_id=job.id) == {'FINISHED'}
+    assert bpy.ops.tripo.job_open_folder(job_id=job.id) == {"FINISHED"}
     assert opened and opened[0].name == done.task_id
     assert any(p.suffix == ".glb" for p in opened[0].iterdir())
 
-    assert bpy.ops.tripo.job_remove(job_id=job.id) == {'FINISHED'}
+    assert bpy.ops.tripo.job_remove(job_id=job.id) == {"FINISHED"}
     assert rt.job(job.id) is None
     assert opened[0].is_dir(), "removing a job keeps its files"
     with pytest.raises(RuntimeError, match="no longer in the list"):
         bpy.ops.tripo.job_reimport(job_id=job.id)
 
 
-def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(rt: Any, online: Emulator, prefs: Any,
-                                                                    job_list: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(
+    rt: Any, online: Emulator, prefs: Any, job_list: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bad_key = "tsk_not_known_to_the_server"
     prefs.api_key = bad_key
     job = rt.submit(spec())
@@ -378,7 +443,7 @@ def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(rt: Any, onl
     copied: list[str] = []
     monkeypatch.setattr(job_list, "set_clipboard", lambda context, text: copied.append(text))
 
-    assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {'FINISHED'}
+    assert bpy.ops.tripo.job_copy_error(job_id=job.id) == {"FINISHED"}
     assert len(copied) == 1
     assert failed.error.trace_id and failed.error.trace_id in copied[0]
     assert "Error code: 2" in copied[0] and "refused the API key" in copied[0]
@@ -386,7 +451,8 @@ def test_copy_error_puts_details_but_never_the_key_on_the_clipboard(rt: Any, onl
 
 
 def test_import_failure_shows_on_the_row_and_retry_imports_without_a_new_charge(
-        rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runtime_module = addon_module("blender.runtime")
     ImportFailed = addon_module("blender.importer").ImportFailed
     real_import = runtime_module.import_job
@@ -401,7 +467,7 @@ def test_import_failure_shows_on_the_row_and_retry_imports_without_a_new_charge(
     assert not failed.retry_resends, "the task succeeded: retry must not pay again"
 
     monkeypatch.setattr(runtime_module, "import_job", real_import)
-    assert bpy.ops.tripo.job_retry(job_id=job.id) == {'FINISHED'}
+    assert bpy.ops.tripo.job_retry(job_id=job.id) == {"FINISHED"}
     pump_job(rt, job.id, "done")
     assert len(created(online)) == 1
 
@@ -417,8 +483,9 @@ def _journal_entry(rt: Any, job: Any, *, v2: bool) -> None:
     (journal / f"{job.id}.json").write_text(json.dumps({"format": 1, "job": data}))
 
 
-def test_a_v2_era_job_shows_the_retired_api_and_offers_remove_not_retry(rt: Any, online: Emulator,
-                                                                        job_list: Any) -> None:
+def test_a_v2_era_job_shows_the_retired_api_and_offers_remove_not_retry(
+    rt: Any, online: Emulator, job_list: Any
+) -> None:
     """A job still running when the add-on last spoke v2: its task id means nothing to apiv3."""
     v2_task = "1ec04b2e-0000-4000-8000-00000000dead"  # unknown to apiv3, like every v2 task: 2001
     _journal_entry(rt, make_job("running", id="v2job", task_id=v2_task, progress=40), v2=True)
@@ -434,7 +501,7 @@ def test_a_v2_era_job_shows_the_retired_api_and_offers_remove_not_retry(rt: Any,
     ops = set(operator_ids(layout))
     assert "tripo.job_remove" in ops and "tripo.job_retry" not in ops, ops
     assert created(online) == [], "nothing is sent again"
-    assert bpy.ops.tripo.job_remove(job_id="v2job") == {'FINISHED'} and rt.job("v2job") is None
+    assert bpy.ops.tripo.job_remove(job_id="v2job") == {"FINISHED"} and rt.job("v2job") is None
     assert not (rt.storage_root / "journal" / "v2job.json").exists()
 
 
@@ -454,13 +521,21 @@ def test_a_job_tripo_forgot_after_seven_days_says_so(rt: Any, online: Emulator, 
 
 
 @pytest.mark.parametrize(("kind", "label"), [("refine_model", "Refine"), ("stylize_model", "Stylize")])
-def test_a_job_of_a_retired_kind_draws_and_offers_remove_not_retry(rt: Any, job_list: Any, kind: str,
-                                                                   label: str) -> None:
+def test_a_job_of_a_retired_kind_draws_and_offers_remove_not_retry(
+    rt: Any, job_list: Any, kind: str, label: str
+) -> None:
     jobs = addon_module("jobs")
     now = time.time()
     error = jobs.JobError("Tripo retired this capability with its v2 API.", code=2016)
-    retired = jobs.Job(id=f"old-{kind}", spec=jobs.JobSpec(kind, {"original_model_task_id": "t0"}, name="Old fox"),
-                       state=jobs.JobState.FAILED, created_at=now, updated_at=now, revision=1, error=error)
+    retired = jobs.Job(
+        id=f"old-{kind}",
+        spec=jobs.JobSpec(kind, {"original_model_task_id": "t0"}, name="Old fox"),
+        state=jobs.JobState.FAILED,
+        created_at=now,
+        updated_at=now,
+        revision=1,
+        error=error,
+    )
     rt._view.put(retired)
     layout = draw_open(job_list, f"old-{kind}")
     texts = label_texts(layout)
@@ -474,23 +549,33 @@ def test_a_job_of_a_retired_kind_draws_and_offers_remove_not_retry(rt: Any, job_
 def _row_names(layout: MagicMock) -> list[str]:
     """The job names drawn: each row starts with its disclosure triangle, then the name label."""
     calls = [c for c in layout.mock_calls if c[0].split(".")[-1] in ("operator", "label")]
-    return [calls[i + 1].kwargs["text"] for i, c in enumerate(calls[:-1])
-            if c[0].endswith("operator") and c.args[0] == "tripo.job_expand" and c.kwargs.get("text") == ""]
+    return [
+        calls[i + 1].kwargs["text"]
+        for i, c in enumerate(calls[:-1])
+        if c[0].endswith("operator") and c.args[0] == "tripo.job_expand" and c.kwargs.get("text") == ""
+    ]
 
 
 def test_many_jobs_draw_one_page_of_compact_rows(rt: Any, job_list: Any) -> None:
     for index in range(30):
-        rt._view.put(make_job("done", name=f"Model {index:02d}", id=f"job-{index:02d}", created_at=1000.0 + index,
-                              files={"model": str(ASSETS / "portal.glb")}))
+        rt._view.put(
+            make_job(
+                "done",
+                name=f"Model {index:02d}",
+                id=f"job-{index:02d}",
+                created_at=1000.0 + index,
+                files={"model": str(ASSETS / "portal.glb")},
+            )
+        )
     layout = draw_panel(job_list.TRIPO_PT_jobs)
     assert _row_names(layout) == [f"Model {i:02d}" for i in range(29, 19, -1)], "newest first, one page"
     assert len(_row_names(layout)) == job_list.PAGE_SIZE
     assert "1–10 of 30" in label_texts(layout)
     assert calls_named(layout, "template_icon") == [] and "tripo.job_reimport" not in operator_ids(layout)
 
-    assert bpy.ops.tripo.jobs_page(step=1) == {'FINISHED'}
-    assert bpy.ops.tripo.jobs_page(step=1) == {'FINISHED'}
-    assert bpy.ops.tripo.jobs_page(step=1) == {'FINISHED'}  # past the end: stays on the last page
+    assert bpy.ops.tripo.jobs_page(step=1) == {"FINISHED"}
+    assert bpy.ops.tripo.jobs_page(step=1) == {"FINISHED"}
+    assert bpy.ops.tripo.jobs_page(step=1) == {"FINISHED"}  # past the end: stays on the last page
     layout = draw_panel(job_list.TRIPO_PT_jobs)
     assert _row_names(layout) == [f"Model {i:02d}" for i in range(9, -1, -1)]
     assert "21–30 of 30" in label_texts(layout)
@@ -504,7 +589,7 @@ def test_filter_by_state(rt: Any, job_list: Any) -> None:
     rt._view.put(make_job("running", name="Running one", task_id="t1"))
 
     def names(state: str) -> set[str]:
-        assert bpy.ops.tripo.jobs_filter(state=state) == {'FINISHED'}
+        assert bpy.ops.tripo.jobs_filter(state=state) == {"FINISHED"}
         return set(_row_names(draw_panel(job_list.TRIPO_PT_jobs)))
 
     assert names("ACTIVE") == {"Running one"}
@@ -523,11 +608,13 @@ def test_the_listing_kept_between_redraws_follows_every_change(rt: Any, job_list
         rt._view.apply(events)
 
     def changed(job: Any, state: str, **fields: Any) -> Any:
-        return jobs.JobChanged(dataclasses.replace(job, state=jobs.JobState(state), revision=job.revision + 1, **fields))
+        return jobs.JobChanged(
+            dataclasses.replace(job, state=jobs.JobState(state), revision=job.revision + 1, **fields)
+        )
 
     def drawn(state: str = "ALL") -> tuple[list[str], list[str]]:
         if job_list.VIEW.filter != state:  # a click on the filter (only then: it recomputes anyway)
-            assert bpy.ops.tripo.jobs_filter(state=state) == {'FINISHED'}
+            assert bpy.ops.tripo.jobs_filter(state=state) == {"FINISHED"}
         layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
         return _row_names(layout), label_texts(layout)
 
@@ -562,11 +649,11 @@ def test_the_listing_kept_between_redraws_follows_every_change(rt: Any, job_list
     older = make_job("done", name="Model 00b", id="job-00b", created_at=999.0)
     apply(jobs.JobChanged(older))  # from a journal: older than all, sorted into place
     assert drawn()[1][-1] == "1–10 of 15"
-    assert bpy.ops.tripo.jobs_page(step=1) == {'FINISHED'}
+    assert bpy.ops.tripo.jobs_page(step=1) == {"FINISHED"}
     names = _row_names(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))
     assert names == ["Model 03", "Model 02", "Model 01", "Model 00", "Model 00b"]
 
-    assert bpy.ops.tripo.jobs_page(step=-1) == {'FINISHED'}
+    assert bpy.ops.tripo.jobs_page(step=-1) == {"FINISHED"}
     apply(jobs.JobRemoved("job-13"), jobs.JobRemoved("job-12"))
     names, labels = drawn()
     assert names[0] == "Model 11" and "1–10 of 13" in labels, "removed jobs"
@@ -576,8 +663,9 @@ def test_the_listing_kept_between_redraws_follows_every_change(rt: Any, job_list
     assert drawn()[1][-1] == "No jobs yet"
 
 
-def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emulator, clean_scene: Any,
-                                                            job_list: Any, capfd: pytest.CaptureFixture[str]) -> None:
+def test_clear_finished_keeps_active_jobs_files_and_objects(
+    rt: Any, online: Emulator, clean_scene: Any, job_list: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
     done = pump_job(rt, rt.submit(spec(name="Done one")).id, "done")
     online.set_timing(run_seconds=600.0)
     running = rt.submit(spec(name="Running one"))
@@ -589,7 +677,7 @@ def test_clear_finished_keeps_active_jobs_files_and_objects(rt: Any, online: Emu
     assert folder is not None and folder.is_dir()
 
     capfd.readouterr()
-    assert bpy.ops.tripo.jobs_clear_finished() == {'FINISHED'}
+    assert bpy.ops.tripo.jobs_clear_finished() == {"FINISHED"}
     assert [job.name for job in rt.jobs()] == ["Stopped one", "Running one"], "a stopped wait resumes for free"
     report = capfd.readouterr().out
     assert "Removed 1 finished job" in report and "Kept 1 failed, stopped or uncertain job" in report, report
@@ -603,14 +691,20 @@ def test_clear_finished_keeps_what_a_free_retry_or_a_charge_still_hangs_on(job_l
     """Failures whose Retry is free (Tripo made the result) and uncertain jobs (maybe charged) stay;
     done jobs and failures with nothing left to get back go."""
     error = addon_module("jobs").JobError("Blender could not import it")
-    jobs = [make_job("done", name="Landed"),
-            make_job("failed", name="Refused prompt", error=error),  # no task: Retry would pay again
-            make_job("failed", name="Paid, not landed", task_id="t1", task_status="success", error=error),
-            make_job("cancelled", name="Stopped waiting", task_id="t2", task_status="running"),
-            make_job("uncertain", name="Maybe charged", error=error)]
+    jobs = [
+        make_job("done", name="Landed"),
+        make_job("failed", name="Refused prompt", error=error),  # no task: Retry would pay again
+        make_job("failed", name="Paid, not landed", task_id="t1", task_status="success", error=error),
+        make_job("cancelled", name="Stopped waiting", task_id="t2", task_status="running"),
+        make_job("uncertain", name="Maybe charged", error=error),
+    ]
     assert {job.name: job_list.clearable(job) for job in jobs} == {
-        "Landed": True, "Refused prompt": True, "Paid, not landed": False, "Stopped waiting": False,
-        "Maybe charged": False}
+        "Landed": True,
+        "Refused prompt": True,
+        "Paid, not landed": False,
+        "Stopped waiting": False,
+        "Maybe charged": False,
+    }
 
 
 def test_reimport_is_offered_only_for_files_blender_can_open(rt: Any, job_list: Any, tmp_path: Path) -> None:
@@ -624,9 +718,16 @@ def test_reimport_is_offered_only_for_files_blender_can_open(rt: Any, job_list: 
 def test_progress_moves_between_polls_without_an_eta(job_list: Any) -> None:
     jobs = addon_module("jobs")
     start = 1000.0
-    running = make_job("running", task_id="t1", progress=20, created_at=start - 5,
-                       timeline=(jobs.TimelineEntry(start - 5, jobs.JobState.QUEUED),
-                                 jobs.TimelineEntry(start, jobs.JobState.RUNNING)))
+    running = make_job(
+        "running",
+        task_id="t1",
+        progress=20,
+        created_at=start - 5,
+        timeline=(
+            jobs.TimelineEntry(start - 5, jobs.JobState.QUEUED),
+            jobs.TimelineEntry(start, jobs.JobState.RUNNING),
+        ),
+    )
     running = dataclasses.replace(running, updated_at=start + 10)
     # 20 % took 10 s: five seconds after that answer the bar shows 30 %, with the time so far
     status = job_list.row_status(running, now=start + 15)
@@ -645,11 +746,20 @@ def test_long_lines_wrap_at_words_and_a_long_name_keeps_its_number(rt: Any, job_
     """Nothing is cut: a long note or error wraps at words to the sidebar's width; only the name
     stays on one line, shortened in the middle, its distinguishing end kept; the row's tooltip
     says it all."""
-    note = ("the result was saved to /home/artist/.config/blender/4.2/extensions/.user/user_default/"
-            "tripo_blender/cache/0edda99d-1234/model.glb because the importer failed")
+    note = (
+        "the result was saved to /home/artist/.config/blender/4.2/extensions/.user/user_default/"
+        "tripo_blender/cache/0edda99d-1234/model.glb because the importer failed"
+    )
     name = "wooden crate variant for the harbour scene (model 12)"
-    rt._view.put(make_job("failed", name=name, note=note, id="long",
-                          error=addon_module("jobs").JobError("Blender could not import model.glb")))
+    rt._view.put(
+        make_job(
+            "failed",
+            name=name,
+            note=note,
+            id="long",
+            error=addon_module("jobs").JobError("Blender could not import model.glb"),
+        )
+    )
     narrow = wide_sidebar(280)
     layout = draw_panel(job_list.TRIPO_PT_jobs, narrow)
     measure = job_list.measure_for(narrow)
@@ -681,7 +791,7 @@ def _retry_when_free(rt: Any, job_id: str) -> None:
 def _click_when_free(operator: Any, **props: Any) -> bool:
     """Click a row button once the job's previous run has ended ("try again in a moment" before)."""
     try:
-        return operator(**props) == {'FINISHED'}
+        return operator(**props) == {"FINISHED"}
     except RuntimeError as exc:
         if "try again in a moment" in str(exc):
             return False
@@ -693,8 +803,9 @@ def _phase(rt: Any, job_id: str) -> str | None:
     return found.phase if found is not None else None
 
 
-def test_a_task_tripo_cannot_prove_is_followed_from_the_row_only_when_picked(rt: Any, online: Emulator,
-                                                                             job_list: Any) -> None:
+def test_a_task_tripo_cannot_prove_is_followed_from_the_row_only_when_picked(
+    rt: Any, online: Emulator, job_list: Any
+) -> None:
     online.echo_inputs = False  # Tripo echoes no request: its task is offered, never followed on a guess
     online.inject("POST /v3/generation/", after=True, drop=True)  # created; the answer is lost
     job = rt.submit(spec(name="Lost answer"))
@@ -704,14 +815,18 @@ def test_a_task_tripo_cannot_prove_is_followed_from_the_row_only_when_picked(rt:
     (task_id,) = online.tasks
     layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
     assert len(_buttons_named(layout, "tripo.job_follow_candidate")) == 1 and rt.job(job.id).task_id is None
-    pump_until(rt, lambda: _click_when_free(bpy.ops.tripo.job_follow_candidate, job_id=job.id, task_id=task_id),
-               what="the pick to be accepted")
+    pump_until(
+        rt,
+        lambda: _click_when_free(bpy.ops.tripo.job_follow_candidate, job_id=job.id, task_id=task_id),
+        what="the pick to be accepted",
+    )
     done = pump_job(rt, job.id, "done", "failed")
     assert done.state.value == "done" and done.task_id == task_id and len(created(online)) == 1
 
 
-def test_send_again_is_offered_after_the_settle_window_and_pays_only_when_clicked(rt: Any, online: Emulator,
-                                                                                 job_list: Any) -> None:
+def test_send_again_is_offered_after_the_settle_window_and_pays_only_when_clicked(
+    rt: Any, online: Emulator, job_list: Any
+) -> None:
     rt.worker_settings = dataclasses.replace(rt.worker_settings, settle_window=0.3, lookup_interval=0.05)
     online.inject("POST /v3/generation/", drop=True)  # the connection dies before Tripo read the request
     job = rt.submit(spec(name="Never made"))
@@ -728,8 +843,14 @@ def test_send_again_is_offered_after_the_settle_window_and_pays_only_when_clicke
     assert "second time" in description
 
 
-@pytest.mark.parametrize("name", ["f486a0c2d1e94b7c9a5e3f2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d524.fbx",
-                                  "crate variant number 12", "a rather long prompt for a tiny dragon figurine 7"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "f486a0c2d1e94b7c9a5e3f2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d524.fbx",
+        "crate variant number 12",
+        "a rather long prompt for a tiny dragon figurine 7",
+    ],
+)
 def test_a_name_shortened_in_the_middle_keeps_its_start_and_its_end(name: str) -> None:
     """Whatever the name, the shortened one fits, starts like it, ends like it (the number or the
     file's suffix), and its elision touches no word: no "word…" for the OCR check to find."""
@@ -751,8 +872,9 @@ def _status_of(layout: MagicMock, name: str) -> tuple[str, str]:
     raise AssertionError(f"no row named {name!r}")
 
 
-def test_a_crowd_says_each_waiting_jobs_place_and_the_summary_counts_it(rt: Any, online: Emulator, prefs: Any,
-                                                                         clean_scene: Any, job_list: Any) -> None:
+def test_a_crowd_says_each_waiting_jobs_place_and_the_summary_counts_it(
+    rt: Any, online: Emulator, prefs: Any, clean_scene: Any, job_list: Any
+) -> None:
     """Parallel Jobs 3, twelve jobs sent: three run, nine wait. Each waiting row says its place in
     the order they will really be sent (the 1st one is the next POST Tripo receives), no empty bar,
     another icon than a stuck job's clock; the summary above counts them."""
@@ -772,12 +894,14 @@ def test_a_crowd_says_each_waiting_jobs_place_and_the_summary_counts_it(rt: Any,
     texts = label_texts(layout)
     assert texts[0] == "3 running · 9 waiting · 2 failed", texts[:3]
     for n in range(3, 12):
-        assert _status_of(layout, f"Statue {n:02d}") == ('PAUSE', f"Waiting for a free slot ({job_list.ordinal(n - 2)} "
-                                                                  "of 9 · Parallel Jobs 3)")
+        assert _status_of(layout, f"Statue {n:02d}") == (
+            "PAUSE",
+            f"Waiting for a free slot ({job_list.ordinal(n - 2)} of 9 · Parallel Jobs 3)",
+        )
     assert len(_progress_calls(layout)) == 1, "one bar on the page (Statue 02 runs); none for the waiting rows"
     assert "Waiting to be sent" not in drawn_texts(layout)
 
-    assert bpy.ops.tripo.job_cancel(job_id=jobs[4].id) == {'FINISHED'}  # "2nd of 9" stops waiting
+    assert bpy.ops.tripo.job_cancel(job_id=jobs[4].id) == {"FINISHED"}  # "2nd of 9" stops waiting
     layout = draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar())
     assert label_texts(layout)[0] == "3 running · 8 waiting · 2 failed"
     assert _status_of(layout, "Statue 03")[1] == "Waiting for a free slot (1st of 8 · Parallel Jobs 3)"
@@ -789,20 +913,30 @@ def test_a_crowd_says_each_waiting_jobs_place_and_the_summary_counts_it(rt: Any,
     # the three running jobs POST side by side: the 2 s task is whichever request Tripo got first
     first = created(online)[0].json["prompt"]
     pump_job(rt, next(j.id for n, j in enumerate(jobs) if first == f"a statue number {n}"), "done")
-    pump_until(rt, lambda: _status_of(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()), "Statue 11")[1]
-               == "Waiting for a free slot (7th of 7 · Parallel Jobs 3)", what="the line moved up")
+    pump_until(
+        rt,
+        lambda: (
+            _status_of(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()), "Statue 11")[1]
+            == "Waiting for a free slot (7th of 7 · Parallel Jobs 3)"
+        ),
+        what="the line moved up",
+    )
     assert label_texts(draw_panel(job_list.TRIPO_PT_jobs, wide_sidebar()))[0] == "3 running · 7 waiting · 2 failed"
 
 
-@pytest.mark.parametrize(("counts", "waiting", "held", "text"), [
-    ({"running": 3, "pending": 9, "failed": 2}, 9, False, "3 running · 9 waiting · 2 failed"),
-    ({"queued": 1, "importing": 1, "done": 5, "cancelled": 1}, 0, True, "1 running · 1 ready to land"),
-    ({"importing": 1, "uncertain": 1}, 0, False, "1 running · 1 uncertain"),
-    ({"pending": 2}, 1, False, "1 running · 1 waiting"),  # one pending job a worker already holds
-    ({"done": 4}, 0, False, ""),
-])
-def test_the_summary_names_only_what_is_there_in_plain_words(job_list: Any, counts: dict[str, int], waiting: int,
-                                                             held: bool, text: str) -> None:
+@pytest.mark.parametrize(
+    ("counts", "waiting", "held", "text"),
+    [
+        ({"running": 3, "pending": 9, "failed": 2}, 9, False, "3 running · 9 waiting · 2 failed"),
+        ({"queued": 1, "importing": 1, "done": 5, "cancelled": 1}, 0, True, "1 running · 1 ready to land"),
+        ({"importing": 1, "uncertain": 1}, 0, False, "1 running · 1 uncertain"),
+        ({"pending": 2}, 1, False, "1 running · 1 waiting"),  # one pending job a worker already holds
+        ({"done": 4}, 0, False, ""),
+    ],
+)
+def test_the_summary_names_only_what_is_there_in_plain_words(
+    job_list: Any, counts: dict[str, int], waiting: int, held: bool, text: str
+) -> None:
     states = addon_module("jobs").JobState
     line = addon_module("blender.waiting_line")
     assert line.summary_text({states(k): v for k, v in counts.items()}, waiting, held) == text
@@ -812,8 +946,9 @@ def test_a_waiting_note_that_says_more_leads_its_place(job_list: Any) -> None:
     place = addon_module("blender.waiting_line").Place(1, 4, "Parallel Jobs 3")
     job = make_job("pending", note="waiting for a free slot (about 30 s)")
     assert job_list.row_status(job, place=place) == job_list.RowStatus(
-        "Waiting for a free slot (about 30 s); 1st of 4 · Parallel Jobs 3", None, 'PAUSE')
-    assert job_list.row_status(make_job("pending", note="waiting to be sent")).icon == 'TIME', "not in line: as before"
+        "Waiting for a free slot (about 30 s); 1st of 4 · Parallel Jobs 3", None, "PAUSE"
+    )
+    assert job_list.row_status(make_job("pending", note="waiting to be sent")).icon == "TIME", "not in line: as before"
 
 
 def test_places_follow_the_line_and_the_jobs_in_it_between_pump_ticks(rt: Any, job_list: Any) -> None:
@@ -845,17 +980,30 @@ def test_a_resumed_task_reads_its_own_age_and_progress_not_99(rt: Any, online: E
     reads about 75 % and 30 s, counted from the task's own start on Tripo (``created_at``)."""
     jobs = addon_module("jobs")
     online.set_timing(run_seconds=40.0)
-    task_id = online.website_task("/v3/generation/text-to-model", {"prompt": "a cat", "model": "v2.5-20250123"},
-                                  age=30.0)
+    task_id = online.website_task(
+        "/v3/generation/text-to-model", {"prompt": "a cat", "model": "v2.5-20250123"}, age=30.0
+    )
     sent = time.time() - 30
-    entry = make_job("running", id="resumed", task_id=task_id, task_status="running", progress=2, created_at=sent,
-                     timeline=(jobs.TimelineEntry(sent, jobs.JobState.SUBMITTING),
-                               jobs.TimelineEntry(sent + 1, jobs.JobState.RUNNING)))
+    entry = make_job(
+        "running",
+        id="resumed",
+        task_id=task_id,
+        task_status="running",
+        progress=2,
+        created_at=sent,
+        timeline=(
+            jobs.TimelineEntry(sent, jobs.JobState.SUBMITTING),
+            jobs.TimelineEntry(sent + 1, jobs.JobState.RUNNING),
+        ),
+    )
     _journal_entry(rt, entry, v2=False)
 
     rt.start()  # the add-on is enabled with a key and online access: the journal resumes
-    pump_until(rt, lambda: rt.job("resumed") is not None and rt.job("resumed").progress >= 75,
-               what="the first poll after the restart")
+    pump_until(
+        rt,
+        lambda: rt.job("resumed") is not None and rt.job("resumed").progress >= 75,
+        what="the first poll after the restart",
+    )
     job = rt.job("resumed")
     status = job_list.row_status(job, now=job.updated_at)
     percent, seconds = (int(word.rstrip("%,")) for word in status.text.split()[1:3])

@@ -39,17 +39,25 @@ def test_listings_follow_a_random_history_of_changes(addon: Any) -> None:
         nonlocal created
         created += 1
         when = rng.choice([1000.0 + created, rng.uniform(0, 1000 + created), 500.0])  # equal times too
-        return jobs.Job(id=f"job-{created:05d}", spec=spec(name=f"Model {created}"),
-                        state=jobs.JobState(rng.choice(STATES)), created_at=when, updated_at=when, revision=1)
+        return jobs.Job(
+            id=f"job-{created:05d}",
+            spec=spec(name=f"Model {created}"),
+            state=jobs.JobState(rng.choice(STATES)),
+            created_at=when,
+            updated_at=when,
+            revision=1,
+        )
 
     def change(job: Any) -> Any:
-        fields: dict[str, Any] = rng.choice([
-            {"state": jobs.JobState(rng.choice(STATES))},
-            {"progress": rng.randrange(100)},  # a poll: no stamp, must not matter to any listing
-            {"note": rng.choice(["", "odd", "even"])},
-            {"files": rng.choice([{}, {"model": "/tmp/model.glb"}])},
-            {"created_at": rng.uniform(0, 2000)},
-        ])
+        fields: dict[str, Any] = rng.choice(
+            [
+                {"state": jobs.JobState(rng.choice(STATES))},
+                {"progress": rng.randrange(100)},  # a poll: no stamp, must not matter to any listing
+                {"note": rng.choice(["", "odd", "even"])},
+                {"files": rng.choice([{}, {"model": "/tmp/model.glb"}])},
+                {"created_at": rng.uniform(0, 2000)},
+            ]
+        )
         return dataclasses.replace(job, revision=job.revision + 1, **fields)
 
     looks = 0

@@ -18,11 +18,12 @@ WAIT = 60.0
 
 
 def test_a_generation_and_its_rig_land_with_the_task_list_as_an_array_then_absent(
-        rt: Any, online: Emulator, clean_scene: Any) -> None:
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     """A generation lands with the task list answered as an array, and its rig after the list route went away (404)."""
     online.variants.task_list = "array"
     online.variants.decimal_credits = True
-    assert bpy.ops.tripo.generate(mode='TEXT', prompt="a wooden robot") == {'FINISHED'}
+    assert bpy.ops.tripo.generate(mode="TEXT", prompt="a wooden robot") == {"FINISHED"}
     tripo = addon_module("console")
     (model,) = [j for j in tripo.jobs() if j.name == "a wooden robot"]
     assert model.wait(WAIT).done and model.objects, model.snapshot.error
@@ -34,5 +35,7 @@ def test_a_generation_and_its_rig_land_with_the_task_list_as_an_array_then_absen
     online.set_riggable(True, "biped")
     rig = tripo.rig(model.objects[0]).wait(WAIT)
     assert rig.done and armatures(), rig.snapshot.error
-    assert len(online.requests_to("POST", "/v3/tasks/list")) >= 1 and online.requests_to("GET", f"/v3/tasks/{rig.task_id}")
+    assert len(online.requests_to("POST", "/v3/tasks/list")) >= 1 and online.requests_to(
+        "GET", f"/v3/tasks/{rig.task_id}"
+    )
     assert len(created(online)) == 2, "one text-to-model, one rig: nothing sent twice"

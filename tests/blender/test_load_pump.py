@@ -18,8 +18,9 @@ RELIABILITY_AREA = "Load"
 log = logging.getLogger(__name__)
 
 
-def test_fifty_jobs_land_at_concurrency_ten_one_import_per_tick(rt: Any, online: Emulator, prefs: Any,
-                                                               clean_scene: Any) -> None:
+def test_fifty_jobs_land_at_concurrency_ten_one_import_per_tick(
+    rt: Any, online: Emulator, prefs: Any, clean_scene: Any
+) -> None:
     online.concurrency_limit = 10
     online.set_timing(run_seconds=0.3)
     prefs.parallel_jobs = 10

@@ -65,7 +65,7 @@ def _material(name: str) -> Any:
 
 
 def _principled(material: Any) -> Any:
-    return next(n for n in material.node_tree.nodes if n.type == 'BSDF_PRINCIPLED')
+    return next(n for n in material.node_tree.nodes if n.type == "BSDF_PRINCIPLED")
 
 
 def _png(folder: Path, name: str, size: int, color: tuple[float, float, float, float]) -> Path:
@@ -73,7 +73,7 @@ def _png(folder: Path, name: str, size: int, color: tuple[float, float, float, f
     image.pixels.foreach_set([c for _ in range(size * size) for c in color])
     path = folder / f"{name}.png"
     image.filepath_raw = str(path)
-    image.file_format = 'PNG'
+    image.file_format = "PNG"
     image.save()
     bpy.data.images.remove(image)
     return path
@@ -83,7 +83,7 @@ def modifiers(scene: Any, folder: Path) -> tuple[list[Any], Any]:
     """The monkey the menu tests use (Subdivision), smooth, with an Array modifier on top."""
     ob = subdivided_monkey(scene)
     ob.data.shade_smooth()
-    ob.modifiers.new("Array", 'ARRAY').count = 3
+    ob.modifiers.new("Array", "ARRAY").count = 3
     return [ob], ob
 
 
@@ -117,7 +117,7 @@ def textured(scene: Any, folder: Path) -> tuple[list[Any], Any]:
     tree.links.new(normal_map.outputs["Normal"], bsdf.inputs["Normal"])
     orm = tree.nodes.new("ShaderNodeTexImage")
     orm.image = bpy.data.images.new("orm", 12, 12)
-    orm.image.generated_type = 'COLOR_GRID'
+    orm.image.generated_type = "COLOR_GRID"
     separate = tree.nodes.new("ShaderNodeSeparateColor")
     tree.links.new(orm.outputs["Color"], separate.inputs["Color"])
     tree.links.new(separate.outputs["Green"], bsdf.inputs["Roughness"])
@@ -130,14 +130,22 @@ def textured(scene: Any, folder: Path) -> tuple[list[Any], Any]:
 def no_uvs(scene: Any, folder: Path) -> tuple[list[Any], Any]:
     """A cube made without a UV map, bevelled."""
     ob = _mesh(scene, "Box", lambda bm: bmesh.ops.create_cube(bm, size=2.0), uvs=False)
-    ob.modifiers.new("Bevel", 'BEVEL').segments = 2
+    ob.modifiers.new("Bevel", "BEVEL").segments = 2
     return [ob], ob
 
 
 def _ngon_shapes(bm: Any) -> None:
     bmesh.ops.create_circle(bm, cap_ends=True, segments=16, radius=1.0)  # one 16-gon
-    star = [bm.verts.new((3 + (1.0 if i % 2 else 0.4) * math.cos(i * math.pi / 5),
-                          (1.0 if i % 2 else 0.4) * math.sin(i * math.pi / 5), 0.2)) for i in range(10)]
+    star = [
+        bm.verts.new(
+            (
+                3 + (1.0 if i % 2 else 0.4) * math.cos(i * math.pi / 5),
+                (1.0 if i % 2 else 0.4) * math.sin(i * math.pi / 5),
+                0.2,
+            )
+        )
+        for i in range(10)
+    ]
     bm.faces.new(star)  # a concave 10-gon
     bmesh.ops.create_cone(bm, cap_ends=True, segments=7, radius1=0.5, radius2=0.2, depth=1.0)
 
@@ -181,13 +189,19 @@ def placed(scene: Any, folder: Path) -> tuple[list[Any], Any]:
     return [child, active, other], active
 
 
-CASES: dict[str, Case] = {"modifiers": modifiers, "materials": materials, "textured": textured, "no_uvs": no_uvs,
-                          "ngons": ngons, "shading": shading, "placed": placed}
+CASES: dict[str, Case] = {
+    "modifiers": modifiers,
+    "materials": materials,
+    "textured": textured,
+    "no_uvs": no_uvs,
+    "ngons": ngons,
+    "shading": shading,
+    "placed": placed,
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_upload_holds_what_blenders_exporter_wrote(case: str, addon: Any, clean_scene: Any,
-                                                       tmp_path: Path) -> None:
+def test_the_upload_holds_what_blenders_exporter_wrote(case: str, addon: Any, clean_scene: Any, tmp_path: Path) -> None:
     objects, active = CASES[case](clean_scene, tmp_path)
     bpy.context.view_layer.update()
     mine, theirs = ours(objects, active), blenders_own(objects, active, tmp_path)
@@ -198,8 +212,9 @@ def test_the_upload_holds_what_blenders_exporter_wrote(case: str, addon: Any, cl
     assert imported(mine, tmp_path, "ours") == imported(theirs, tmp_path, "theirs")
 
 
-def test_the_same_mesh_gives_the_same_bytes_and_a_changed_one_does_not(addon: Any, clean_scene: Any,
-                                                                       tmp_path: Path) -> None:
+def test_the_same_mesh_gives_the_same_bytes_and_a_changed_one_does_not(
+    addon: Any, clean_scene: Any, tmp_path: Path
+) -> None:
     """The hash that spares a second upload of an unchanged mesh (``jobs.mesh_upload``)."""
     objects, active = textured(clean_scene, tmp_path)
     bpy.context.view_layer.update()
@@ -219,7 +234,10 @@ def test_textures_go_up_as_the_files_own_bytes(addon: Any, clean_scene: Any, tmp
     embedded = {}
     for image in doc["images"]:
         view = doc["bufferViews"][image["bufferView"]]
-        embedded[image["name"]] = (image["mimeType"], binary[view["byteOffset"]:view["byteOffset"] + view["byteLength"]])
+        embedded[image["name"]] = (
+            image["mimeType"],
+            binary[view["byteOffset"] : view["byteOffset"] + view["byteLength"]],
+        )
     assert embedded["albedo.png"] == ("image/png", (tmp_path / "albedo.png").read_bytes())
     assert embedded["normal.png"] == ("image/png", (tmp_path / "normal.png").read_bytes())
     assert embedded["orm"][0] == "image/png" and embedded["orm"][1].startswith(b"\x89PNG")

@@ -35,8 +35,9 @@ def _fetched(emulator: Emulator, task_id: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("shape", "task_list"), [("model_urls", "array"), ("model_urls", "dict"), ("both", "array")])
-def test_text_rig_retarget_lands_every_file_on_the_one_armature(tripo: ModuleType, ready: Emulator,
-                                                                shape: str, task_list: str) -> None:
+def test_text_rig_retarget_lands_every_file_on_the_one_armature(
+    tripo: ModuleType, ready: Emulator, shape: str, task_list: str
+) -> None:
     """text → rig → retarget(walk, run), answered with one file per animation (and, for ``both``,
     a ``model_url`` bundling them too), the task list answered as an array (the JS, Go and Rust
     SDKs' typing) or a dict: one armature, two actions, NLA tracks, nothing twice."""
@@ -46,8 +47,9 @@ def test_text_rig_retarget_lands_every_file_on_the_one_armature(tripo: ModuleTyp
 
     task = _retarget_task(ready)
     assert len(task["output"]["model_urls"]) == 2 and ("model_url" in task["output"]) == (shape == "both")
-    assert _fetched(ready, task["task_id"]) == [f"tripo_retarget_{n}_{task['task_id']}.glb" for n in ("walk", "run")], \
+    assert _fetched(ready, task["task_id"]) == [f"tripo_retarget_{n}_{task['task_id']}.glb" for n in ("walk", "run")], (
         "every animation's file, each once; never the bundle as well"
+    )
     assert_landed(result)  # one armature (the rig's), "Fox – walk" active and playing, "Fox – run" stacked
     armature = bpy.data.objects[result["rig"]["armature"]]
     assert armatures() == [armature], "one armature object in the scene"
@@ -60,14 +62,18 @@ def test_text_rig_retarget_lands_every_file_on_the_one_armature(tripo: ModuleTyp
     assert not [c for c in bpy.data.collections if c.name.startswith("Fox (animated)")], "the files' copies are gone"
 
 
-@pytest.mark.parametrize(("out_format", "presets"), [("glb", {"preset:walk"}), ("fbx", {"preset:walk", "preset:run"})],
-                         ids=["one-clip-glb", "two-clips-fbx"])
-def test_the_menus_list_answered_with_model_urls_lands_on_the_rigs_armature(rt: Any, online: Emulator, fox: Any,
-                                                                           out_format: str, presets: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("out_format", "presets"),
+    [("glb", {"preset:walk"}), ("fbx", {"preset:walk", "preset:run"})],
+    ids=["one-clip-glb", "two-clips-fbx"],
+)
+def test_the_menus_list_answered_with_model_urls_lands_on_the_rigs_armature(
+    rt: Any, online: Emulator, fox: Any, out_format: str, presets: set[str]
+) -> None:
     online.retarget_files = "model_urls"
     rig(rt, out_format)
     armature = armatures()[0]
-    assert bpy.ops.tripo.retarget(presets=presets) == {'FINISHED'}
+    assert bpy.ops.tripo.retarget(presets=presets) == {"FINISHED"}
     done = finish(rt, "retarget_animation")
     (body,) = posted(online, "animate_retarget")
     assert isinstance(body["animations"], list) and "animation" not in body, "the menu sends the list form"
@@ -94,8 +100,7 @@ def test_files_per_animation_without_the_rig_in_the_scene_are_all_kept(rt: Any, 
     assert len(armatures()) == 2 and all(ob.name in done.objects for ob in armatures()), "nothing paid for is lost"
 
 
-def test_a_followed_retarget_task_answered_with_model_urls_lands_every_file(tripo: ModuleType,
-                                                                           ready: Emulator) -> None:
+def test_a_followed_retarget_task_answered_with_model_urls_lands_every_file(tripo: ModuleType, ready: Emulator) -> None:
     """Import by Task ID has no armature of ours to put the animations on: each file lands, none is dropped."""
     from tests.emulator import TEST_KEY
     from tripo_blender.client import TripoClient

@@ -40,13 +40,14 @@ def built_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def installed(built_zip: Path, without_dev_addon: None) -> Iterator[str]:
     """Install the zip into the "User Default" repository like a user would; uninstall afterwards."""
     result = bpy.ops.extensions.package_install_files(
-        filepath=str(built_zip), repo="user_default", enable_on_install=True)
-    assert result == {'FINISHED'}
+        filepath=str(built_zip), repo="user_default", enable_on_install=True
+    )
+    assert result == {"FINISHED"}
     try:
         yield INSTALLED_MODULE
     finally:
         repo_index = [repo.module for repo in bpy.context.preferences.extensions.repos].index("user_default")
-        assert bpy.ops.extensions.package_uninstall(repo_index=repo_index, pkg_id="tripo_blender") == {'FINISHED'}
+        assert bpy.ops.extensions.package_uninstall(repo_index=repo_index, pkg_id="tripo_blender") == {"FINISHED"}
         assert not addon_enabled(INSTALLED_MODULE)
 
 
@@ -76,8 +77,8 @@ def test_installed_zip_is_enabled(installed: str) -> None:
     assert addon_enabled(installed)
     prefs = bpy.context.preferences.addons[installed].preferences
     assert type(prefs).bl_idname == installed
-    assert prefs.bl_rna.properties["api_key"].subtype == 'PASSWORD'
-    assert sys.modules[installed].__file__.startswith(bpy.utils.user_resource('EXTENSIONS'))
+    assert prefs.bl_rna.properties["api_key"].subtype == "PASSWORD"
+    assert sys.modules[installed].__file__.startswith(bpy.utils.user_resource("EXTENSIONS"))
 
 
 def test_bundled_wheels_are_importable_on_their_own(installed: str, manifest: dict) -> None:
@@ -86,14 +87,22 @@ def test_bundled_wheels_are_importable_on_their_own(installed: str, manifest: di
     The bpy venv has its own requests (a bpy dependency), so importing here would prove nothing:
     a clean interpreter (-I -S: no venv site-packages) with only Blender's wheel folder on the path does.
     """
-    site = Path(bpy.utils.user_resource('EXTENSIONS'), ".local", "lib",
-                f"python{sys.version_info.major}.{sys.version_info.minor}", "site-packages")
+    site = Path(
+        bpy.utils.user_resource("EXTENSIONS"),
+        ".local",
+        "lib",
+        f"python{sys.version_info.major}.{sys.version_info.minor}",
+        "site-packages",
+    )
     assert str(site) in sys.path, "Blender did not put the extensions' wheel folder on sys.path"
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
-            f"import {', '.join(BUNDLED_MODULES)}; "
-            "print(requests.__version__, requests.__file__)")
-    result = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(site)],
-                            capture_output=True, text=True, check=False)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        f"import {', '.join(BUNDLED_MODULES)}; "
+        "print(requests.__version__, requests.__file__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code, str(site)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     version, location = result.stdout.split()
     requests_wheel = next(w for w in manifest["wheels"] if "/requests-" in w)

@@ -22,6 +22,7 @@ def mods(addon: ModuleType) -> Any:
     class Mods:
         importer = importlib.import_module(f"{DEV_MODULE}.blender.importer")
         placement = importlib.import_module(f"{DEV_MODULE}.blender.placement")
+
     return Mods
 
 
@@ -41,8 +42,9 @@ def scene(mods: Any, clean_scene: Any) -> Any:
     holder.location = (10.0, 0.0, 0.0)
     holder.rotation_euler = Euler((0.0, 0.0, 0.5))
 
-    source = mods.importer.import_result(ASSETS / "portal.glb", name="Portal job", tags=SOURCE_TAGS,
-                                         parent_collection=props)
+    source = mods.importer.import_result(
+        ASSETS / "portal.glb", name="Portal job", tags=SOURCE_TAGS, parent_collection=props
+    )
     root = source.root
     for ob in source.objects:  # the user tidied the model into Props
         for coll in list(ob.users_collection):
@@ -70,9 +72,18 @@ def scene(mods: Any, clean_scene: Any) -> Any:
 
     class Scene:
         pass
+
     s = Scene()
     s.props, s.holder, s.source, s.root, s.marker, s.mesh, s.cube, s.result = (
-        props, holder, source, root, marker, mesh, cube, result)
+        props,
+        holder,
+        source,
+        root,
+        marker,
+        mesh,
+        cube,
+        result,
+    )
     s.source_world = root.matrix_world.copy()
     s.source_file = mods.importer.file_matrix(root)
     s.marker_world = marker.matrix_world.copy()
@@ -116,8 +127,7 @@ def test_result_follows_the_source_parent_afterwards(mods: Any, scene: Any) -> N
 def test_keep_both_leaves_the_source_visible(mods: Any, scene: Any) -> None:
     mods.placement.place_like_source(scene.result, scene.root, "KEEP_BOTH")
     _assert_result_in_place(scene, mods.importer)
-    assert all(not bpy.data.objects[n].hide_get() and not bpy.data.objects[n].hide_render
-               for n in scene.source_names)
+    assert all(not bpy.data.objects[n].hide_get() and not bpy.data.objects[n].hide_render for n in scene.source_names)
 
 
 def test_replace_deletes_only_the_tripo_source_and_keeps_the_users_objects(mods: Any, scene: Any) -> None:

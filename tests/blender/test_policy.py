@@ -45,8 +45,9 @@ def test_no_policy_warning_once_every_module_is_loaded_and_the_console_used(addo
     assert console.locals["price"] > 0
     assert policy_warnings().get(DEV_MODULE, []) == []
     inside = Path(addon.__file__).resolve().parent  # the clone's own folder may be called tripo_blender too
-    assert not [p for p in sys.path if p and Path(p).resolve().is_relative_to(inside)], \
+    assert not [p for p in sys.path if p and Path(p).resolve().is_relative_to(inside)], (
         "sys.path must not point into the add-on"
+    )
 
 
 def test_the_check_sees_a_top_level_module_when_there_is_one(addon: ModuleType) -> None:

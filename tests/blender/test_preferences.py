@@ -60,19 +60,21 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 def test_defaults(prefs: Any, clean_env: Any, settings: Any, rules: Any) -> None:
-    assert (prefs.api_key, prefs.api_base_url, prefs.region) == ("", "", 'GLOBAL')
+    assert (prefs.api_key, prefs.api_base_url, prefs.region) == ("", "", "GLOBAL")
     assert prefs.parallel_jobs == 3
     parallel = prefs.bl_rna.properties["parallel_jobs"]
     assert (parallel.hard_min, parallel.hard_max) == (1, 10)
-    assert prefs.cache_dir == "" and prefs.bl_rna.properties["cache_dir"].subtype == 'DIR_PATH'
-    assert (prefs.gltf_shading, prefs.merge_vertices) == ('NORMALS', False)
+    assert prefs.cache_dir == "" and prefs.bl_rna.properties["cache_dir"].subtype == "DIR_PATH"
+    assert (prefs.gltf_shading, prefs.merge_vertices) == ("NORMALS", False)
     assert (prefs.fbx_ignore_leaf_bones, prefs.fbx_automatic_bone_orientation) == (False, False)
     snap = settings.snapshot()
     assert snap.connection == rules.Connection(None, None, "global")
     assert snap.import_options == addon_module("blender.importer").ImportOptions()
 
 
-def test_environment_fills_empty_preferences_and_preferences_win(prefs: Any, clean_env: Any, settings: Any, rules: Any) -> None:
+def test_environment_fills_empty_preferences_and_preferences_win(
+    prefs: Any, clean_env: Any, settings: Any, rules: Any
+) -> None:
     clean_env.setenv("TRIPO_API_KEY", "tsk_from_env")
     clean_env.setenv("TRIPO_API_BASE_URL", "http://127.0.0.1:9")
     assert settings.snapshot().connection == rules.Connection("tsk_from_env", "http://127.0.0.1:9")
@@ -81,21 +83,26 @@ def test_environment_fills_empty_preferences_and_preferences_win(prefs: Any, cle
     assert settings.snapshot().connection == rules.Connection("tsk_from_prefs", "http://localhost:8")
 
 
-@pytest.mark.parametrize(("region", "base_url", "expected"), [
-    ('GLOBAL', "", "https://openapi.tripo3d.ai"),
-    ('CHINA', "", "https://openapi.tripo3d.com"),
-    ('CHINA', "http://127.0.0.1:5000/", "http://127.0.0.1:5000"),
-])
-def test_region_and_base_url_resolution(prefs: Any, account: Any, clean_env: Any,
-                                        region: str, base_url: str, expected: str, settings: Any) -> None:
+@pytest.mark.parametrize(
+    ("region", "base_url", "expected"),
+    [
+        ("GLOBAL", "", "https://openapi.tripo3d.ai"),
+        ("CHINA", "", "https://openapi.tripo3d.com"),
+        ("CHINA", "http://127.0.0.1:5000/", "http://127.0.0.1:5000"),
+    ],
+)
+def test_region_and_base_url_resolution(
+    prefs: Any, account: Any, clean_env: Any, region: str, base_url: str, expected: str, settings: Any
+) -> None:
     prefs.api_key = TEST_KEY
     prefs.region = region
     prefs.api_base_url = base_url
     assert account.check_connection(settings.snapshot().connection) == expected
 
 
-def test_plain_http_to_a_remote_host_is_refused_before_sending(prefs: Any, account: Any,
-                                                               clean_env: Any, settings: Any) -> None:
+def test_plain_http_to_a_remote_host_is_refused_before_sending(
+    prefs: Any, account: Any, clean_env: Any, settings: Any
+) -> None:
     prefs.api_key = TEST_KEY
     prefs.api_base_url = "http://api.example.com"
     with pytest.raises(account.UserError, match="https"):
@@ -103,12 +110,12 @@ def test_plain_http_to_a_remote_host_is_refused_before_sending(prefs: Any, accou
 
 
 def test_import_options_reach_the_snapshot(prefs: Any, settings: Any) -> None:
-    prefs.gltf_shading = 'SMOOTH'
+    prefs.gltf_shading = "SMOOTH"
     prefs.merge_vertices = True
     prefs.fbx_ignore_leaf_bones = True
     prefs.fbx_automatic_bone_orientation = True
     options = settings.snapshot().import_options
-    assert (options.gltf_shading, options.merge_vertices) == ('SMOOTH', True)
+    assert (options.gltf_shading, options.merge_vertices) == ("SMOOTH", True)
     assert options.fbx_ignore_leaf_bones and options.fbx_automatic_bone_orientation
 
 
@@ -135,7 +142,8 @@ def _reload_addon() -> None:
 
 
 def test_a_v2_base_url_saved_before_apiv3_is_migrated_once_when_the_addon_loads(
-        rt: Any, emulator: Emulator, prefs: Any, clean_env: Any, caplog: pytest.LogCaptureFixture) -> None:
+    rt: Any, emulator: Emulator, prefs: Any, clean_env: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     prefs.api_key = TEST_KEY
     prefs.api_base_url = f"{emulator.base_url}/v2/openapi"  # what the add-on's v2 version had the user enter
     with caplog.at_level(logging.INFO):
@@ -165,8 +173,9 @@ def test_an_old_tripo_host_is_migrated_and_an_apiv3_url_is_left_alone(prefs: Any
     assert preferences.migrate_saved_base_url(prefs) is None and prefs.api_base_url == ""
 
 
-def test_a_v2_environment_url_goes_through_the_clients_migration(rt: Any, emulator: Emulator, prefs: Any,
-                                                                  clean_env: Any) -> None:
+def test_a_v2_environment_url_goes_through_the_clients_migration(
+    rt: Any, emulator: Emulator, prefs: Any, clean_env: Any
+) -> None:
     clean_env.setenv("TRIPO_API_KEY", TEST_KEY)
     clean_env.setenv("TRIPO_API_BASE_URL", f"{emulator.base_url}/v2/openapi")
     set_online_access(True)
@@ -178,12 +187,12 @@ def test_a_v2_environment_url_goes_through_the_clients_migration(rt: Any, emulat
 
 # ---------------------------------------------------------------------------- Check Key
 def test_check_key_shows_the_balance(rt: Any, online: Emulator) -> None:
-    assert bpy.ops.tripo.check_key() == {'FINISHED'}
+    assert bpy.ops.tripo.check_key() == {"FINISHED"}
     assert rt.balance().checking
     info = rt.wait_for_balance(10.0)
     assert (info.balance, info.frozen, info.error) == (10_000.0, 0.0, None)
     text, icon = addon_module("blender.preferences_ui").balance_text(info)
-    assert "10000 credits" in text and icon == 'CHECKMARK'
+    assert "10000 credits" in text and icon == "CHECKMARK"
     assert len(online.requests_to("GET", "/v3/account/balance")) == 1
 
 
@@ -192,12 +201,14 @@ def test_a_refresh_of_a_known_balance_keeps_its_line_instead_of_flickering(rt: A
     balance_text = addon_module("blender.preferences_ui").balance_text
     assert balance_text(rt.balance())[0] == "Key not checked yet"
     rt.refresh_balance()
-    assert rt.balance().checking and balance_text(rt.balance())[0] == "Checking the key with Tripo", "the first check says so"
+    assert rt.balance().checking and balance_text(rt.balance())[0] == "Checking the key with Tripo", (
+        "the first check says so"
+    )
     rt.wait_for_balance(10.0)
     rt.refresh_balance()
     assert rt.balance().checking
     text, icon = balance_text(rt.balance())
-    assert text.startswith("Key OK: 10000 credits") and icon == 'CHECKMARK', text
+    assert text.startswith("Key OK: 10000 credits") and icon == "CHECKMARK", text
     rt.wait_for_balance(10.0)
 
 
@@ -230,8 +241,9 @@ def test_check_key_without_online_access_sends_nothing(rt: Any, online: Emulator
 
 
 @pytest.mark.parametrize(("key", "expected"), [("", "No Tripo API key"), ("tsk_", "incomplete")])
-def test_check_key_with_a_missing_or_malformed_key_sends_nothing(rt: Any, online: Emulator, prefs: Any,
-                                                                  key: str, expected: str) -> None:
+def test_check_key_with_a_missing_or_malformed_key_sends_nothing(
+    rt: Any, online: Emulator, prefs: Any, key: str, expected: str
+) -> None:
     prefs.api_key = key
     with pytest.raises(RuntimeError, match=expected):
         bpy.ops.tripo.check_key()
@@ -249,11 +261,21 @@ def test_preferences_draw_every_section_without_the_key(rt: Any, online: Emulato
     bpy.ops.tripo.check_key()
     rt.wait_for_balance(10.0)
     layout = layout_spy()
-    type(prefs).draw(SimpleNamespace(layout=layout, api_key=prefs.api_key, show_advanced=True, api_base_url=""),
-                     bpy.context)
+    type(prefs).draw(
+        SimpleNamespace(layout=layout, api_key=prefs.api_key, show_advanced=True, api_base_url=""), bpy.context
+    )
     props = [c.args[1] for c in calls_named(layout, "prop")]
-    for name in ("api_key", "region", "parallel_jobs", "cache_dir", "gltf_shading", "merge_vertices",
-                 "fbx_ignore_leaf_bones", "fbx_automatic_bone_orientation", "api_base_url"):
+    for name in (
+        "api_key",
+        "region",
+        "parallel_jobs",
+        "cache_dir",
+        "gltf_shading",
+        "merge_vertices",
+        "fbx_ignore_leaf_bones",
+        "fbx_automatic_bone_orientation",
+        "api_base_url",
+    ):
         assert name in props, name
     assert {"tripo.check_key", "tripo.cache_open", "tripo.cache_clear"} <= set(operator_ids(layout))
     texts = label_texts(layout)
@@ -283,7 +305,7 @@ def test_clear_keeps_folders_of_jobs_in_progress(rt: Any, online: Emulator) -> N
     active_dir.mkdir()
     (active_dir / "partial.glb").write_bytes(b"y" * 10)
 
-    assert bpy.ops.tripo.cache_clear() == {'FINISHED'}
+    assert bpy.ops.tripo.cache_clear() == {"FINISHED"}
     assert not finished_dir.exists()
     assert active_dir.is_dir()
     assert rt.cache_size() == 10
@@ -293,8 +315,15 @@ def test_clear_before_resume_keeps_last_session_jobs(rt: Any) -> None:
     """With online access off the journal is not resumed, but clearing still respects it."""
     jobs = addon_module("jobs")
     now = time.time()
-    waiting = jobs.Job(id="lastsession1", spec=spec(), state=jobs.JobState.IMPORTING, created_at=now,
-                       updated_at=now, task_id="task-last-session", revision=5)
+    waiting = jobs.Job(
+        id="lastsession1",
+        spec=spec(),
+        state=jobs.JobState.IMPORTING,
+        created_at=now,
+        updated_at=now,
+        task_id="task-last-session",
+        revision=5,
+    )
     journal = rt.storage_root / "journal"
     journal.mkdir(parents=True, exist_ok=True)
     (journal / "lastsession1.json").write_text(json.dumps({"format": 1, "job": waiting.to_dict()}))
@@ -311,7 +340,7 @@ def _image_job(rt: Any, name: str, generated_type: str) -> Any:
     """An image-to-model job from a generated Blender image (written to the inputs folder)."""
     image = bpy.data.images.new(name, 32, 32)
     image.generated_type = generated_type
-    assert bpy.ops.tripo.generate(mode='IMAGE', image_name=name) == {'FINISHED'}
+    assert bpy.ops.tripo.generate(mode="IMAGE", image_name=name) == {"FINISHED"}
     return next(j for j in rt.jobs() if j.name == name)
 
 
@@ -319,11 +348,12 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-def test_clear_also_removes_input_images_no_job_needs_and_counts_them(rt: Any, online: Emulator,
-                                                                       clean_scene: Any, prefs: Any) -> None:
-    done = pump_job(rt, _image_job(rt, "Grid", 'COLOR_GRID').id, "done")
+def test_clear_also_removes_input_images_no_job_needs_and_counts_them(
+    rt: Any, online: Emulator, clean_scene: Any, prefs: Any
+) -> None:
+    done = pump_job(rt, _image_job(rt, "Grid", "COLOR_GRID").id, "done")
     online.set_timing(run_seconds=600.0)
-    running = pump_job(rt, _image_job(rt, "Blank", 'BLANK').id, "running")
+    running = pump_job(rt, _image_job(rt, "Blank", "BLANK").id, "running")
     used, needed = Path(done.spec.params["image"]), Path(running.spec.params["image"])
     assert used.parent == needed.parent == rt.inputs_dir() == rt.storage_root / "inputs"
     assert used != needed and used.is_file() and needed.is_file(), "kept after upload: a Retry may send it again"
@@ -344,7 +374,7 @@ def test_clear_also_removes_input_images_no_job_needs_and_counts_them(rt: Any, o
     assert not used.exists() and not stray.exists(), "nothing needs them any more"
     assert needed.is_file(), "the running job's input stays"
     assert rt.cache_size() == rt.inputs_size() == _size(needed)
-    assert bpy.ops.tripo.cache_clear() == {'FINISHED'}
+    assert bpy.ops.tripo.cache_clear() == {"FINISHED"}
     assert needed.is_file(), "everything left is in use"
 
 
@@ -357,12 +387,17 @@ def test_clear_keeps_inputs_of_jobs_that_may_send_them_again(rt: Any) -> None:
     journal = rt.storage_root / "journal"
     journal.mkdir(parents=True, exist_ok=True)
     expected_kept = []
-    for number, (state, keep) in enumerate([("pending", True), ("failed", True), ("uncertain", True),
-                                            ("done", False)]):
+    for number, (state, keep) in enumerate([("pending", True), ("failed", True), ("uncertain", True), ("done", False)]):
         image = inputs / f"{number:024d}.png"
         image.write_bytes(b"i" * (number + 1))
-        job = jobs.Job(id=f"session{number}", spec=jobs.JobSpec("image_to_model", {"image": str(image)}),
-                       state=jobs.JobState(state), created_at=now, updated_at=now, revision=1)
+        job = jobs.Job(
+            id=f"session{number}",
+            spec=jobs.JobSpec("image_to_model", {"image": str(image)}),
+            state=jobs.JobState(state),
+            created_at=now,
+            updated_at=now,
+            revision=1,
+        )
         (journal / f"{job.id}.json").write_text(json.dumps({"format": 1, "job": job.to_dict()}))
         if keep:
             expected_kept.append(image.name)
@@ -374,7 +409,7 @@ def test_clear_keeps_inputs_of_jobs_that_may_send_them_again(rt: Any) -> None:
 def test_open_cache_folder(rt: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[Path] = []
     monkeypatch.setattr(addon_module("blender.job_list"), "open_folder", opened.append)
-    assert bpy.ops.tripo.cache_open() == {'FINISHED'}
+    assert bpy.ops.tripo.cache_open() == {"FINISHED"}
     assert opened == [rt.cache_dir()] and opened[0].is_dir()
 
 
@@ -399,7 +434,7 @@ def test_open_folder_starts_the_file_manager(rt: Any, monkeypatch: pytest.Monkey
     script = bin_dir / "xdg-open"  # writes the folder it was asked to show, atomically (mv)
     script.write_text(f"#!/bin/sh\nprintf '%s' \"$1\" > {seen}.part && {mv} {seen}.part {seen}\n")
     script.chmod(0o755)
-    assert bpy.ops.tripo.cache_open() == {'FINISHED'}
+    assert bpy.ops.tripo.cache_open() == {"FINISHED"}
     deadline = time.monotonic() + 10.0  # the opener is a separate process: wait for its output file
     while not seen.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -409,8 +444,9 @@ def test_open_folder_starts_the_file_manager(rt: Any, monkeypatch: pytest.Monkey
 @pytest.mark.parametrize("base_url", ["", "http://127.0.0.1:9"])
 def test_region_says_a_custom_base_url_wins(prefs: Any, clean_env: Any, base_url: str) -> None:
     layout = layout_spy()
-    type(prefs).draw(SimpleNamespace(layout=layout, api_key="", show_advanced=False, api_base_url=base_url),
-                     bpy.context)
+    type(prefs).draw(
+        SimpleNamespace(layout=layout, api_key="", show_advanced=False, api_base_url=base_url), bpy.context
+    )
     hint = "wins over Region" in " ".join(label_texts(layout))  # wrapped over lines as the width needs
     assert hint == bool(base_url), label_texts(layout)
     assert "wins over this" in prefs.bl_rna.properties["region"].description
@@ -419,4 +455,9 @@ def test_region_says_a_custom_base_url_wins(prefs: Any, clean_env: Any, base_url
 def test_human_size(addon: Any) -> None:
     human_size = addon_module("blender.preferences_ui").human_size
     assert [human_size(n) for n in (0, 1023, 1536, 5 * 1024**2, 3 * 1024**4)] == [
-        "0 bytes", "1023 bytes", "1.5 KB", "5.0 MB", "3072.0 GB"]
+        "0 bytes",
+        "1023 bytes",
+        "1.5 KB",
+        "5.0 MB",
+        "3072.0 GB",
+    ]

@@ -67,8 +67,9 @@ def test_one_import_per_tick(rt: Any, online: Emulator, clean_scene: Any, runtim
     pump_until(rt, lambda: all(rt.job(j.id).state.value == "done" for j in (first, second)), what="both done")
 
 
-def test_redraws_only_when_something_changed(rt: Any, online: Emulator, runtime_module: Any,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_redraws_only_when_something_changed(
+    rt: Any, online: Emulator, runtime_module: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     redraws: list[int] = []
     monkeypatch.setattr(runtime_module, "tag_redraw", lambda: redraws.append(1))
     job = rt.submit(spec())
@@ -80,8 +81,9 @@ def test_redraws_only_when_something_changed(rt: Any, online: Emulator, runtime_
     assert redraws == []
 
 
-def test_pump_never_raises(rt: Any, online: Emulator, runtime_module: Any, monkeypatch: pytest.MonkeyPatch,
-                           caplog: pytest.LogCaptureFixture) -> None:
+def test_pump_never_raises(
+    rt: Any, online: Emulator, runtime_module: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     runner = rt.runner()
 
     def broken(limit: int | None = None) -> list[Any]:
@@ -93,8 +95,9 @@ def test_pump_never_raises(rt: Any, online: Emulator, runtime_module: Any, monke
     assert "pump tick failed" in caplog.text and "engine exploded" in caplog.text
 
 
-def test_unexpected_import_error_fails_the_job_not_the_pump(rt: Any, online: Emulator, runtime_module: Any,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_import_error_fails_the_job_not_the_pump(
+    rt: Any, online: Emulator, runtime_module: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("importer bug")
 
@@ -134,8 +137,15 @@ def test_uncertain_job_from_the_journal_is_shown_and_never_resent(rt: Any, onlin
     """A job the last session was sending when Blender died: it may have been charged."""
     jobs = addon_module("jobs")
     now = time.time()
-    crashed = jobs.Job(id="crashed0001", spec=spec(name="Crashed"), state=jobs.JobState.SUBMITTING,
-                       created_at=now, updated_at=now, attempts=1, revision=3)
+    crashed = jobs.Job(
+        id="crashed0001",
+        spec=spec(name="Crashed"),
+        state=jobs.JobState.SUBMITTING,
+        created_at=now,
+        updated_at=now,
+        attempts=1,
+        revision=3,
+    )
     journal_dir = rt.storage_root / "journal"
     journal_dir.mkdir(parents=True, exist_ok=True)
     (journal_dir / "crashed0001.json").write_text(json.dumps({"format": 1, "job": crashed.to_dict()}))
@@ -151,8 +161,9 @@ def test_uncertain_job_from_the_journal_is_shown_and_never_resent(rt: Any, onlin
     assert created(online) == []
 
 
-def test_import_borrows_a_window_when_the_timer_context_has_none(rt: Any, online: Emulator, clean_scene: Any,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_borrows_a_window_when_the_timer_context_has_none(
+    rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Real timer callbacks run without a window in the context; the import gets one (and a 3D view)."""
     pump_module = addon_module("blender.landing")
     real_import = pump_module.import_result
@@ -169,16 +180,17 @@ def test_import_borrows_a_window_when_the_timer_context_has_none(rt: Any, online
         pump_job(rt, job.id, "done")
     assert len(seen) == 1
     window, area_type = seen[0]
-    assert window is not None and area_type == 'VIEW_3D'
+    assert window is not None and area_type == "VIEW_3D"
 
 
-def test_a_result_waits_while_the_artist_sculpts_and_lands_after(rt: Any, online: Emulator, clean_scene: Any,
-                                                                  addon: Any) -> None:
+def test_a_result_waits_while_the_artist_sculpts_and_lands_after(
+    rt: Any, online: Emulator, clean_scene: Any, addon: Any
+) -> None:
     """Landing selects and activates objects: in Sculpt Mode it must wait, leaving everything as it was."""
     landing = addon_module("blender.landing")
     bpy.ops.mesh.primitive_cube_add()
     cube = bpy.context.view_layer.objects.active
-    bpy.ops.object.mode_set(mode='SCULPT')
+    bpy.ops.object.mode_set(mode="SCULPT")
     objects_before = set(bpy.data.objects)
 
     job = rt.submit(spec(name="Cat"))
@@ -191,12 +203,12 @@ def test_a_result_waits_while_the_artist_sculpts_and_lands_after(rt: Any, online
     layout = draw_panel(addon_module("blender.job_list").TRIPO_PT_jobs)
     row = " ".join(c.kwargs.get("text", "") for c in layout.mock_calls if c[0].split(".")[-1] in ("label", "operator"))
     assert "Ready, lands after Sculpt Mode" in row, f"the Jobs row says why it waits, in full: {row}"
-    assert bpy.context.mode == 'SCULPT'
+    assert bpy.context.mode == "SCULPT"
     assert bpy.context.view_layer.objects.active == cube
     assert [ob for ob in bpy.data.objects if ob.select_get()] == [cube]
     assert set(bpy.data.objects) == objects_before
 
-    bpy.ops.object.mode_set(mode='OBJECT')
+    bpy.ops.object.mode_set(mode="OBJECT")
     assert landing.waiting_for_object_mode() is None
     done = pump_job(rt, job.id, "done", "failed")
     assert done.state.value == "done", done.error

@@ -12,8 +12,9 @@ from .runtime_support import created, pump_job, pump_until, set_online_access, s
 RELIABILITY_AREA = "Lost or half work"
 
 
-def test_restart_with_online_access_off_lists_jobs_and_resumes_when_allowed(rt: Any, prefs: Any,
-                                                                            emulator: Emulator) -> None:
+def test_restart_with_online_access_off_lists_jobs_and_resumes_when_allowed(
+    rt: Any, prefs: Any, emulator: Emulator
+) -> None:
     """Restart with online access off: the job is listed, nothing is sent, it resumes when allowed.
 
     Resuming creates no second task: the journal's task id is followed.

@@ -37,6 +37,7 @@ def mods(addon: ModuleType) -> Any:
         importer = importlib.import_module(f"{DEV_MODULE}.blender.importer")
         rigging = importlib.import_module(f"{DEV_MODULE}.blender.rigging")
         actions = importlib.import_module(f"{DEV_MODULE}.blender.actions")
+
     return Mods
 
 
@@ -189,7 +190,8 @@ def test_rig_fbx_lands_as_one_armature_with_its_skinned_mesh(mods: Any, clean_sc
 
 
 def test_rig_whose_mesh_is_a_sibling_gets_it_parented_and_loses_the_grouping_empty(
-        mods: Any, clean_scene: Any, tmp_path: Path) -> None:
+    mods: Any, clean_scene: Any, tmp_path: Path
+) -> None:
     # Blender's glTF and FBX importers both parent skinned meshes to their armature; other files
     # (and other importers) may not, and then import_result groups the roots under an Empty.
     res = mods.importer.import_result(rig_glb(tmp_path), name="Rig job", tags=TAGS, location=(0.0, 1.0, 0.0))
@@ -215,8 +217,9 @@ def test_rig_whose_mesh_is_a_sibling_gets_it_parented_and_loses_the_grouping_emp
     assert tuple(round(v, 4) for v in armature.matrix_world.translation) == (0.0, 1.0, 0.0)
 
 
-def test_rig_with_animations_keeps_motion_and_drops_the_static_pose(mods: Any, clean_scene: Any,
-                                                                    tmp_path: Path) -> None:
+def test_rig_with_animations_keeps_motion_and_drops_the_static_pose(
+    mods: Any, clean_scene: Any, tmp_path: Path
+) -> None:
     path = _write(tmp_path, "fox_with_rest.glb", with_static_clip(FOX, "Rest"))
     armature = landed_rig(mods, path)
     assert sorted(a.name for a in bpy.data.actions) == ["Run", "Survey", "Walk"]
@@ -240,8 +243,9 @@ def test_land_rig_without_armature_is_refused(mods: Any, clean_scene: Any) -> No
 PRESETS = ["preset:walk", "preset:run", "preset:idle"]
 
 
-def test_glb_retarget_of_three_presets_lands_on_the_existing_armature(mods: Any, clean_scene: Any,
-                                                                       tmp_path: Path) -> None:
+def test_glb_retarget_of_three_presets_lands_on_the_existing_armature(
+    mods: Any, clean_scene: Any, tmp_path: Path
+) -> None:
     armature = landed_rig(mods, rig_glb(tmp_path), location=(3.0, 0.0, 0.0))
     objects_before = set(bpy.data.objects)
     res = import_retarget(mods, retarget_glb(tmp_path, [("walk", "Walk"), ("run", "Run"), ("idle", "Survey")]))
@@ -257,7 +261,8 @@ def test_glb_retarget_of_three_presets_lands_on_the_existing_armature(mods: Any,
         assert action.use_fake_user
         assert action["tripo_task_id"] == "task-ret"
         assert mods.actions.animated_bones(action, mods.actions.bone_slots(action)[0]) <= {
-            b.name for b in armature.data.bones}
+            b.name for b in armature.data.bones
+        }
     assert_stacked(mods, armature, ["walk", "run", "idle"])
     assert [t.name for t in armature.animation_data.nla_tracks] == ["idle", "run", "walk"]  # first on top
     assert_active(mods, armature, "walk")
@@ -334,8 +339,9 @@ def test_fbx_retarget_lands_on_the_fbx_rig_without_moving_it(mods: Any, clean_sc
 
 
 @pytest.mark.parametrize("fmt", ["glb", "fbx"])
-def test_names_matching_no_preset_follow_the_request_order(mods: Any, clean_scene: Any, tmp_path: Path,
-                                                           fmt: str) -> None:
+def test_names_matching_no_preset_follow_the_request_order(
+    mods: Any, clean_scene: Any, tmp_path: Path, fmt: str
+) -> None:
     # animation names that are not alphabetical, so file order and name order differ
     if fmt == "glb":
         armature = landed_rig(mods, rig_glb(tmp_path))
@@ -353,8 +359,8 @@ def test_names_matching_no_preset_follow_the_request_order(mods: Any, clean_scen
 
 def test_matching_names_win_over_order(mods: Any) -> None:
     names = mods.rigging.assign_preset_names(
-        ["Armature|run|BaseLayer", "Take 001", "quadruped_walk"],
-        ["preset:walk", "preset:run", "preset:quadruped:walk"])
+        ["Armature|run|BaseLayer", "Take 001", "quadruped_walk"], ["preset:walk", "preset:run", "preset:quadruped:walk"]
+    )
     assert names == ["run", "walk", "quadruped_walk"]
     assert mods.rigging.assign_preset_names(["a", "b", "c"], ["preset:idle"]) == ["idle", "b", "c"]
 
@@ -376,8 +382,7 @@ def test_retargeted_actions_survive_save_and_reload(mods: Any, clean_scene: Any,
         assert_moves(mods, armature, action)
 
 
-def test_stacked_actions_and_active_slot_survive_save_and_reload(mods: Any, clean_scene: Any,
-                                                                 tmp_path: Path) -> None:
+def test_stacked_actions_and_active_slot_survive_save_and_reload(mods: Any, clean_scene: Any, tmp_path: Path) -> None:
     armature = landed_rig(mods, rig_glb(tmp_path))
     res = import_retarget(mods, retarget_glb(tmp_path, [("walk", "Walk"), ("run", "Run")]))
     mods.rigging.apply_retarget(armature, res, ["preset:walk", "preset:run"])
@@ -411,8 +416,9 @@ def test_the_users_own_action_is_never_lost(mods: Any, clean_scene: Any, tmp_pat
     assert {"walk", "walk.001"} <= set(bpy.data.actions.keys())
 
 
-def test_animations_for_another_skeleton_are_refused_and_the_import_is_kept(mods: Any, clean_scene: Any,
-                                                                           tmp_path: Path) -> None:
+def test_animations_for_another_skeleton_are_refused_and_the_import_is_kept(
+    mods: Any, clean_scene: Any, tmp_path: Path
+) -> None:
     armature = landed_rig(mods, rig_glb(tmp_path))
     res = import_retarget(mods, retarget_fbx(tmp_path, ["walk"]))
     with pytest.raises(mods.rigging.RetargetFailed, match="another skeleton"):
@@ -452,8 +458,9 @@ def test_retarget_without_geometry_lands_too(mods: Any, clean_scene: Any, tmp_pa
 
 
 @pytest.mark.parametrize("fmt", ["glb", "fbx"])
-def test_emulator_rig_then_retarget_end_to_end(mods: Any, clean_scene: Any, tmp_path: Path, emulator: Any,
-                                               fmt: str) -> None:
+def test_emulator_rig_then_retarget_end_to_end(
+    mods: Any, clean_scene: Any, tmp_path: Path, emulator: Any, fmt: str
+) -> None:
     """The files the emulator serves for rig and retarget tasks land as intended."""
     from tests.emulator import TEST_KEY
     from tripo_blender.client import TripoClient
@@ -462,8 +469,9 @@ def test_emulator_rig_then_retarget_end_to_end(mods: Any, clean_scene: Any, tmp_
     with TripoClient(api_key=TEST_KEY, base_url=emulator.base_url) as client:
         model = client.wait_for_task(client.text_to_model(prompt="a fox"), polling_interval=0.01).task_id
         rig = client.wait_for_task(client.rig_model(model, out_format=fmt), polling_interval=0.01)
-        ret = client.wait_for_task(client.retarget_animation(rig.task_id, presets, out_format=fmt),
-                                   polling_interval=0.01)
+        ret = client.wait_for_task(
+            client.retarget_animation(rig.task_id, presets, out_format=fmt), polling_interval=0.01
+        )
         (tmp_path / "rig").mkdir()
         (tmp_path / "ret").mkdir()
         rig_file = client.download_task_models(rig, str(tmp_path / "rig"))["model"]
@@ -486,7 +494,7 @@ def test_fit_frame_range_operator_fits_only_when_asked(mods: Any, clean_scene: A
     assert (scene.frame_start, scene.frame_end) == (1, 250)
     bpy.context.view_layer.objects.active = armature
 
-    assert bpy.ops.tripo.fit_frame_range() == {'FINISHED'}
+    assert bpy.ops.tripo.fit_frame_range() == {"FINISHED"}
 
     start, end = mods.actions.action_frame_range(bpy.data.actions["walk"])
     assert (scene.frame_start, scene.frame_end) == (math.floor(start + 1e-6), math.ceil(end - 1e-6)) != (1, 250)

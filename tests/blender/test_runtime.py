@@ -50,8 +50,9 @@ def test_submit_pump_imports_tagged_objects_where_the_cursor_was(rt: Any, online
     assert rt.pump() is None, "an idle pump unregisters itself"
 
 
-def test_pump_does_no_network_io_on_the_main_thread(rt: Any, online: Emulator, clean_scene: Any,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pump_does_no_network_io_on_the_main_thread(
+    rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Sockets raise on the main thread for the whole flow: workers may connect, the pump never."""
     real_connect = socket.socket.connect
 
@@ -89,13 +90,17 @@ def test_online_access_off_sends_nothing(rt: Any, prefs: Any, emulator: Emulator
     assert emulator.requests == []
 
 
-@pytest.mark.parametrize(("key", "expected"), [
-    ("", "No Tripo API key"),
-    ("my key", "whitespace"),
-    ("tcli_123", "account id"),
-])
-def test_missing_or_malformed_key_is_refused_before_any_request(rt: Any, online: Emulator, prefs: Any,
-                                                                key: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("", "No Tripo API key"),
+        ("my key", "whitespace"),
+        ("tcli_123", "account id"),
+    ],
+)
+def test_missing_or_malformed_key_is_refused_before_any_request(
+    rt: Any, online: Emulator, prefs: Any, key: str, expected: str
+) -> None:
     UserError = addon_module("blender.runtime").UserError
     prefs.api_key = key
     with pytest.raises(UserError, match=expected) as info:
@@ -109,7 +114,9 @@ def test_wrong_key_fails_the_job_with_a_region_hint(rt: Any, online: Emulator, p
     job = rt.submit(spec())
     failed = pump_job(rt, job.id, "failed")
     assert failed.error.code == 2, "apiv3 refuses a key with HTTP 401, code 2"
-    report = addon_module("blender.job_list").error_report(failed, addon_module("blender.settings").snapshot().connection)
+    report = addon_module("blender.job_list").error_report(
+        failed, addon_module("blender.settings").snapshot().connection
+    )
     assert "Error code: 2" in report
     assert "refused the API key" in report and "tsk_not_known" not in report
 
@@ -122,7 +129,9 @@ def test_no_credit_fails_the_job_and_says_top_up(rt: Any, online: Emulator, pref
     failed = pump_job(rt, job.id, "failed")
     assert failed.error.code == 2010
     assert online.tasks == {}, "nothing was created"
-    report = addon_module("blender.job_list").error_report(failed, addon_module("blender.settings").snapshot().connection)
+    report = addon_module("blender.job_list").error_report(
+        failed, addon_module("blender.settings").snapshot().connection
+    )
     assert "Top up" in report and poor not in report
 
 
@@ -155,8 +164,9 @@ def test_parallel_jobs_preference_resizes_the_pool(rt: Any, online: Emulator, pr
     assert rt.runner().workers == 5
 
 
-def test_key_never_lands_in_blend_journal_or_logs(rt: Any, online: Emulator, clean_scene: Any, tmp_path: Path,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_key_never_lands_in_blend_journal_or_logs(
+    rt: Any, online: Emulator, clean_scene: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     job = rt.submit(spec())
     pump_job(rt, job.id, "done")
@@ -175,8 +185,9 @@ def test_key_never_lands_in_blend_journal_or_logs(rt: Any, online: Emulator, cle
     assert TEST_KEY not in repr(addon_module("blender.settings").snapshot())
 
 
-def test_resume_after_disable_enable_polls_and_never_posts_again(rt: Any, online: Emulator, clean_scene: Any,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resume_after_disable_enable_polls_and_never_posts_again(
+    rt: Any, online: Emulator, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The job outlives the add-on: after re-enabling, the journal brings it back and it finishes
     with the one POST that was sent. Key and server come from the environment here, because
     disabling an add-on drops its preferences."""
@@ -201,8 +212,9 @@ def test_resume_after_disable_enable_polls_and_never_posts_again(rt: Any, online
     assert len(created(online)) == 1
 
 
-def test_online_access_switched_off_mid_job_pauses_it_until_it_is_back(rt: Any, online: Emulator,
-                                                                        clean_scene: Any) -> None:
+def test_online_access_switched_off_mid_job_pauses_it_until_it_is_back(
+    rt: Any, online: Emulator, clean_scene: Any
+) -> None:
     """Workers never read bpy: the pump sees the switch on its next tick and pauses the runner.
     While off nothing is sent (the worker waits at the gate, not between polls); switched back on,
     the job finishes with the one POST it had sent."""

@@ -59,12 +59,12 @@ def test_image_to_splat_lands_every_gaussian_at_the_cursor(tripo: ModuleType, re
     y_up = fmt != "ply"
     assert tuple(round(v, 6) for v in ob.rotation_euler) == ((round(math.pi / 2, 6), 0.0, 0.0) if y_up else (0, 0, 0))
     if _native():
-        assert ob.type == 'POINTCLOUD' and ob.data.type == 'GAUSSIAN_SPLAT'
+        assert ob.type == "POINTCLOUD" and ob.data.type == "GAUSSIAN_SPLAT"
         assert len(ob.data.points) == CLOUD.count
         assert [a.name for a in ob.data.attributes] == ["position", "radiance:base", "scale", "rotation", *SH_NAMES]
         assert values(ob.data, "radiance:base", 4)[3] == pytest.approx(1 / (1 + math.exp(-CLOUD.opacity[0])), abs=3e-3)
     else:
-        assert ob.type == 'MESH' and len(ob.data.vertices) == CLOUD.count
+        assert ob.type == "MESH" and len(ob.data.vertices) == CLOUD.count
         radii = point_radii(ob)
         scales = values(ob.data, "scale", 3)
         assert len(radii) == CLOUD.count
@@ -76,20 +76,23 @@ def test_image_to_splat_lands_every_gaussian_at_the_cursor(tripo: ModuleType, re
 
 
 @pytest.mark.skipif(bpy.app.version < (5, 3, 0), reason="Gaussian splats are native from Blender 5.3")
-@pytest.mark.parametrize(("fmt", "importer"), [("ply", "wm.ply_import"), ("spz", "wm.spz_import"),
-                                               ("glb", "import_scene.gltf")])
-def test_native_splat_is_what_blenders_own_importer_makes(addon: ModuleType, clean_scene: Any, tmp_path: Path,
-                                                          fmt: str, importer: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "importer"), [("ply", "wm.ply_import"), ("spz", "wm.spz_import"), ("glb", "import_scene.gltf")]
+)
+def test_native_splat_is_what_blenders_own_importer_makes(
+    addon: ModuleType, clean_scene: Any, tmp_path: Path, fmt: str, importer: str
+) -> None:
     ext, data = files.make(fmt, files.cloud(300))
     path = tmp_path / f"splat.{ext}"
     path.write_bytes(data)
     ours = _landing().land_splat(str(path), name="ours", tags={}, location=(0.0, 0.0, 0.0)).object
     group, name = importer.split(".")
     getattr(getattr(bpy.ops, group), name)(filepath=str(path))
-    (theirs,) = [ob for ob in bpy.data.objects if ob.type == 'POINTCLOUD' and ob != ours]
-    assert ours.data.type == theirs.data.type == 'GAUSSIAN_SPLAT'
+    (theirs,) = [ob for ob in bpy.data.objects if ob.type == "POINTCLOUD" and ob != ours]
+    assert ours.data.type == theirs.data.type == "GAUSSIAN_SPLAT"
     assert {a.name: a.data_type for a in ours.data.attributes} == {
-        a.name: a.data_type for a in theirs.data.attributes if not a.name.startswith(".")}
+        a.name: a.data_type for a in theirs.data.attributes if not a.name.startswith(".")
+    }
     gaps = worst_differences(world_splat(ours), world_splat(theirs))
     # SPZ v3 quaternions are exact to ~1e-3 and Blender keeps them unnormalised; everything else is float32 noise
     assert gaps["centre"] < 1e-6 and gaps["opacity"] < 1e-6 and gaps["dc"] < 1e-5, gaps
@@ -128,16 +131,16 @@ def test_model_tools_refuse_a_splat_with_the_reason(tripo: ModuleType, ready: Em
 def test_one_click_in_image_mode_makes_a_splat_of_the_forms_image(rt: Any, online: Emulator, clean_scene: Any) -> None:
     form = bpy.context.scene.tripo_generate
     panel = addon_module("blender.generate_panel").TRIPO_PT_generate
-    form.mode = 'TEXT'
+    form.mode = "TEXT"
     assert "tripo.image_to_splat" not in [c.args[0] for c in calls_named(draw_panel(panel), "operator")]
     assert not bpy.ops.tripo.image_to_splat.poll()
-    form.mode = 'IMAGE'
+    form.mode = "IMAGE"
     form.image = bpy.data.images.new("sketch", 32, 32)
     (button,) = [c for c in calls_named(draw_panel(panel), "operator") if c.args[0] == "tripo.image_to_splat"]
     assert button.kwargs["text"] == "Make Gaussian Splat (≈ 30 credits)"
     bpy.context.scene.cursor.location = (0.0, -2.0, 0.5)
 
-    assert bpy.ops.tripo.image_to_splat() == {'FINISHED'}
+    assert bpy.ops.tripo.image_to_splat() == {"FINISHED"}
     (job,) = rt.jobs()
     assert (job.kind, job.name, job.estimated_cost) == ("image_to_splat", "sketch splat", 30)
     done = pump_job(rt, job.id, "done", "failed")
@@ -151,19 +154,19 @@ def test_one_click_in_image_mode_makes_a_depth_map_and_its_plane(rt: Any, online
     """The depth route's panel entry: beside the splat's, with its (unpublished) price."""
     form = bpy.context.scene.tripo_generate
     panel = addon_module("blender.generate_panel").TRIPO_PT_generate
-    form.mode = 'TEXT'
+    form.mode = "TEXT"
     assert not bpy.ops.tripo.image_to_depth.poll(), "Text mode has no image"
-    form.mode = 'IMAGE'
+    form.mode = "IMAGE"
     form.image = bpy.data.images.new("sketch", 32, 32)
     (button,) = [c for c in calls_named(draw_panel(panel), "operator") if c.args[0] == "tripo.image_to_depth"]
     assert button.kwargs["text"] == "Make Depth Map (price unknown)"
     bpy.context.scene.cursor.location = (1.0, 0.0, 0.0)
 
-    assert bpy.ops.tripo.image_to_depth() == {'FINISHED'}
+    assert bpy.ops.tripo.image_to_depth() == {"FINISHED"}
     (job,) = rt.jobs()
     assert (job.kind, job.name) == ("image_to_depth", "sketch depth")
     done = pump_job(rt, job.id, "done", "failed")
     assert done.state.value == "done", (done.note, done.error)
     (plane,) = [o for o in bpy.data.objects if o.get("tripo_job_id") == job.id]
-    assert tuple(plane.location) == (1.0, 0.0, 0.0) and [m.type for m in plane.modifiers] == ['DISPLACE']
+    assert tuple(plane.location) == (1.0, 0.0, 0.0) and [m.type for m in plane.modifiers] == ["DISPLACE"]
     assert "a plane it displaces" in done.note

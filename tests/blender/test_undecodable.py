@@ -70,21 +70,24 @@ def _fails_then_converts(rt: Any, online: Emulator, job_id: str, missing: str) -
     assert buttons.get("tripo.job_convert") == "Convert to FBX (≈ 5 credits)", buttons
     assert "tripo.job_open_folder" in buttons
 
-    assert bpy.ops.tripo.job_convert(job_id=failed.id) == {'FINISHED'}
+    assert bpy.ops.tripo.job_convert(job_id=failed.id) == {"FINISHED"}
     conversion = next(j for j in rt.jobs() if j.kind == "convert_model")
     assert "tripo.job_convert" not in _buttons(draw_panel(job_list.TRIPO_PT_jobs)), "no second paid conversion"
-    assert bpy.ops.tripo.job_convert(job_id=failed.id) == {'CANCELLED'}
+    assert bpy.ops.tripo.job_convert(job_id=failed.id) == {"CANCELLED"}
 
     conversion = pump_job(rt, conversion.id, "done", "failed")
     assert conversion.state.value == "done", conversion.error
     posts = created(online, "convert_model")
-    assert [(p.json["input"], p.json["format"]) for p in posts] == [(failed.task_id, "FBX")], "one conversion, paid once"
+    assert [(p.json["input"], p.json["format"]) for p in posts] == [(failed.task_id, "FBX")], (
+        "one conversion, paid once"
+    )
     assert conversion.note.startswith(f'Landed in place of "{failed.name}"'), conversion.note
     return failed, conversion
 
 
 def test_a_draco_result_without_a_draco_decoder_says_so_and_converts(
-        rt: Any, online: Emulator, decoders: ModuleType, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt: Any, online: Emulator, decoders: ModuleType, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(decoders.ABSENT_ENV, "draco")  # where this build has Draco; elsewhere it is really absent
     online.set_glb_compression("draco")
     job = rt.submit(spec("a wooden crate", name="wooden crate", location=[1.0, 2.0, 3.0]))
@@ -95,12 +98,13 @@ def test_a_draco_result_without_a_draco_decoder_says_so_and_converts(
     roots = [ob for ob in landed if ob.parent is None]
     assert [ob.name for ob in roots] == ["wooden crate"], [ob.name for ob in landed]
     assert _placed_at(roots[0]) == pytest.approx((1.0, 2.0, 3.0)), "where the original would have landed"
-    assert any(ob.type == 'MESH' for ob in landed)
+    assert any(ob.type == "MESH" for ob in landed)
     assert roots[0]["tripo_task_type"] == "text_to_model"
 
 
 def test_a_meshopt_result_without_a_meshopt_decoder_says_so_and_converts(
-        rt: Any, online: Emulator, decoders: ModuleType, clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt: Any, online: Emulator, decoders: ModuleType, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(decoders.ABSENT_ENV, "meshopt")  # bpy <= 5.1 has none anyway
     with TripoClient(api_key=TEST_KEY, base_url=online.base_url) as client:  # made elsewhere, with Compress
         task_id = client.text_to_model("a compressed fox", compress=True)
@@ -113,8 +117,9 @@ def test_a_meshopt_result_without_a_meshopt_decoder_says_so_and_converts(
     assert _placed_at(roots[0]) == pytest.approx((0.0, 4.0, 0.0))
 
 
-def test_the_draco_probe_tells_the_truth_about_a_real_draco_glb(decoders: ModuleType, clean_scene: Any,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_draco_probe_tells_the_truth_about_a_real_draco_glb(
+    decoders: ModuleType, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What the probe says is what the importer does: with the decoder the sphere imports, without
     it the import fails — and then the probe must say no (no switch set here)."""
     monkeypatch.delenv(decoders.ABSENT_ENV, raising=False)
@@ -124,24 +129,29 @@ def test_the_draco_probe_tells_the_truth_about_a_real_draco_glb(decoders: Module
     assert decoders.missing_for(ASSETS / "Fox.glb") == []
 
 
-def test_a_draco_result_lands_where_blender_has_the_decoder(rt: Any, online: Emulator, decoders: ModuleType,
-                                                            clean_scene: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_draco_result_lands_where_blender_has_the_decoder(
+    rt: Any, online: Emulator, decoders: ModuleType, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(decoders.ABSENT_ENV, raising=False)
     if not decoders.draco_loads():
         pytest.skip(f"Blender {bpy.app.version_string} has no Draco decoder (the other tests cover it)")
     online.set_glb_compression("draco")
     job = pump_job(rt, rt.submit(spec("a clay ball", name="clay ball")).id, "done", "failed")
     assert job.state.value == "done", job.error
-    assert any(ob.type == 'MESH' for ob in _tagged(job.task_id))
+    assert any(ob.type == "MESH" for ob in _tagged(job.task_id))
 
 
 def test_an_importer_failure_shows_the_exceptions_message(addon: ModuleType) -> None:
     importer = addon_module("blender.importer")
     traceback = RuntimeError(
         'Error: Python: Traceback (most recent call last):\n  File "/x/io_scene_gltf2/__init__.py", line 2073, in '
-        'execute\n    return self.import_gltf2(context)\nOSError: libbf_intern_draco_bridge.so: cannot open shared '
-        'object file: No such file or directory\nLocation: <string>:3\n')
-    assert importer.importer_message(traceback) == ("libbf_intern_draco_bridge.so: cannot open shared object file: "
-                                                    "No such file or directory")
+        "execute\n    return self.import_gltf2(context)\nOSError: libbf_intern_draco_bridge.so: cannot open shared "
+        "object file: No such file or directory\nLocation: <string>:3\n"
+    )
+    assert importer.importer_message(traceback) == (
+        "libbf_intern_draco_bridge.so: cannot open shared object file: No such file or directory"
+    )
     short = RuntimeError("Error: Extension EXT_meshopt_compression is not available on this addon version\n")
-    assert importer.importer_message(short) == "Extension EXT_meshopt_compression is not available on this addon version"
+    assert (
+        importer.importer_message(short) == "Extension EXT_meshopt_compression is not available on this addon version"
+    )

@@ -22,8 +22,9 @@ def importer(addon: ModuleType) -> ModuleType:
     return addon_module("blender.importer")
 
 
-def test_background_import_pushes_no_undo_step(importer: ModuleType, clean_scene: Any,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_background_import_pushes_no_undo_step(
+    importer: ModuleType, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert bpy.app.background
     monkeypatch.delenv(importer.UNDO_IN_BACKGROUND_ENV)
     bpy.ops.ed.undo_push(message="before")
@@ -35,8 +36,9 @@ def test_background_import_pushes_no_undo_step(importer: ModuleType, clean_scene
     assert first not in names and second not in names, "no step of their own: one undo takes both back"
 
 
-def test_a_script_can_ask_for_the_steps(importer: ModuleType, clean_scene: Any,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_script_can_ask_for_the_steps(
+    importer: ModuleType, clean_scene: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(importer.UNDO_IN_BACKGROUND_ENV, "1")
     bpy.ops.ed.undo_push(message="before")
     first = importer.import_result(ASSETS / "Wuson.stl", name="First", tags={}).root.name

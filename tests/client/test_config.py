@@ -75,13 +75,15 @@ def test_base_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
         ("https://Api.Tripo3D.com/V2/OpenAPI/", "https://openapi.tripo3d.com"),
     ],
 )
-def test_v2_era_base_urls_are_migrated_with_one_warning(saved: str, migrated: str,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_v2_era_base_urls_are_migrated_with_one_warning(
+    saved: str, migrated: str, caplog: pytest.LogCaptureFixture
+) -> None:
     assert migrate_base_url(saved) == migrated
     with caplog.at_level(logging.WARNING, logger="tripo_blender.client"):
         assert resolve_base_url(saved) == migrated
     assert [r.getMessage() for r in caplog.records] == [
-        f"Tripo base URL {saved} is for the retired v2 API; using {migrated} (apiv3)"]
+        f"Tripo base URL {saved} is for the retired v2 API; using {migrated} (apiv3)"
+    ]
 
 
 def test_current_base_urls_are_kept_as_they_are(caplog: pytest.LogCaptureFixture) -> None:

@@ -17,8 +17,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 #: Where citations are written: the add-on, its tests, tools and benchmarks, the build files, docs.
-SCANNED = ("tripo_blender", "tests", "tools", "bench", "docs", "README.md", "build.py", "pyproject.toml",
-           "blender_manifest.toml")
+SCANNED = (
+    "tripo_blender",
+    "tests",
+    "tools",
+    "bench",
+    "docs",
+    "README.md",
+    "build.py",
+    "pyproject.toml",
+    "blender_manifest.toml",
+)
 SUFFIXES = {".py", ".md", ".toml", ".txt", ".cfg", ".sh"}
 SKIPPED_DIRS = {"__pycache__", "assets", ".venv"}
 THIS = Path(__file__).resolve()
@@ -28,8 +37,9 @@ DOC_CITATION = re.compile(r"docs/([\w-]+\.md)((?:#[\w-]+)?(?:,\s*#[\w-]+)*)")
 #: A link inside a page of docs/: ``[text](sources.md#task-list)`` or ``[text](#polling)``.
 DOC_LINK = re.compile(r"\]\(((?:[\w-]+\.md)?)(#[\w-]+)?\)")
 #: Names of the notes that live outside the repository.
-OLD_NAMES = re.compile(r"wire reference|wire notes|wire protocol\s*§|\bwire\s*§|blender[- ]notes(?!\.md)",
-                       re.IGNORECASE)
+OLD_NAMES = re.compile(
+    r"wire reference|wire notes|wire protocol\s*§|\bwire\s*§|blender[- ]notes(?!\.md)", re.IGNORECASE
+)
 #: SDK 0.3.0 under its old nickname; "the seeds" and "the seed Tripo chose" are random seeds.
 SEED_SDK = re.compile(r"\bthe seed\b(?!s\b|\s+(?:Tripo|parameters?|value|number)\b)", re.IGNORECASE)
 OUTSIDE = re.compile(r"\.\./(?:shared|seed|reference)\b|/work/shared\b")
@@ -56,8 +66,9 @@ def _slug(heading: str) -> str:
 
 
 def _anchors(page: Path) -> set[str]:
-    return {_slug(line.lstrip("#")) for line in page.read_text(encoding="utf-8").splitlines()
-            if re.match(r"#{1,6} ", line)}
+    return {
+        _slug(line.lstrip("#")) for line in page.read_text(encoding="utf-8").splitlines() if re.match(r"#{1,6} ", line)
+    }
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -66,8 +77,13 @@ def _lines(path: Path) -> list[tuple[int, str]]:
 
 def test_the_scan_sees_the_code_and_the_docs() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in FILES}
-    assert {"tripo_blender/client/routes.py", "docs/apiv3.md", "docs/sources.md", "README.md",
-            "pyproject.toml"} <= names, "the citation check does not read the files it guards"
+    assert {
+        "tripo_blender/client/routes.py",
+        "docs/apiv3.md",
+        "docs/sources.md",
+        "README.md",
+        "pyproject.toml",
+    } <= names, "the citation check does not read the files it guards"
 
 
 def test_slugs_follow_github() -> None:

@@ -44,9 +44,7 @@ def listing(d: Path) -> list[str]:
     return sorted(p.name for p in d.iterdir())
 
 
-def test_cdn_never_receives_authorization_even_from_a_session_that_has_it(
-    emulator: Emulator, out: Path
-) -> None:
+def test_cdn_never_receives_authorization_even_from_a_session_that_has_it(emulator: Emulator, out: Path) -> None:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {TEST_KEY}"  # a careless caller's session
     session.auth = ("user", "password")
@@ -63,7 +61,9 @@ def test_cdn_never_receives_authorization_even_from_a_session_that_has_it(
     session.close()
 
 
-def test_progress_is_reported_up_to_content_length(client: TripoClient, emulator: Emulator, done_task: Task, out: Path) -> None:
+def test_progress_is_reported_up_to_content_length(
+    client: TripoClient, emulator: Emulator, done_task: Task, out: Path
+) -> None:
     calls: list[tuple[int, int | None]] = []
     paths = client.download_task_models(done_task, str(out), on_progress=lambda d, t: calls.append((d, t)))
     size = Path(paths["pbr_model"]).stat().st_size
@@ -95,7 +95,9 @@ def test_url_still_refused_after_refresh_gives_typed_error_and_no_files(
     assert listing(out) == []
 
 
-def test_truncated_download_is_retried(client: TripoClient, emulator: Emulator, done_task: Task, out: Path, tmp_path: Path) -> None:
+def test_truncated_download_is_retried(
+    client: TripoClient, emulator: Emulator, done_task: Task, out: Path, tmp_path: Path
+) -> None:
     emulator.inject("CDN", truncate=True)
     first = Path(client.download_task_models(done_task, str(out))["pbr_model"])
     clean_dir = tmp_path / "clean"
@@ -120,14 +122,18 @@ def test_persistently_truncated_download_raises_and_leaves_nothing(
     assert listing(out) == []
 
 
-def test_5xx_from_cdn_is_retried(client: TripoClient, emulator: Emulator, done_task: Task, out: Path, sleeps: SleepRecorder) -> None:
+def test_5xx_from_cdn_is_retried(
+    client: TripoClient, emulator: Emulator, done_task: Task, out: Path, sleeps: SleepRecorder
+) -> None:
     emulator.inject("CDN", status=503, non_json=True)
     path = client.download_rendered_image(done_task, str(out))
     assert path is not None and Path(path).stat().st_size > 0
     assert [r.status for r in emulator.cdn_requests] == [503, 200] and len(sleeps) == 1
 
 
-def test_all_or_nothing_when_a_later_file_fails(client: TripoClient, emulator: Emulator, done_task: Task, out: Path) -> None:
+def test_all_or_nothing_when_a_later_file_fails(
+    client: TripoClient, emulator: Emulator, done_task: Task, out: Path
+) -> None:
     good = done_task.output.pbr_model
     assert good
     sock = socket.socket()
@@ -192,7 +198,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def bad_cdn() -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    _Handler.bodies = {"/t/not_a_model_T1.glb": b"<html>error page</html>", "/t/model_T1.glb": b"glTF\x02\x00\x00\x00rest"}
+    _Handler.bodies = {
+        "/t/not_a_model_T1.glb": b"<html>error page</html>",
+        "/t/model_T1.glb": b"glTF\x02\x00\x00\x00rest",
+    }
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -201,10 +210,20 @@ def bad_cdn() -> Iterator[str]:
 
 
 def test_glb_without_magic_is_rejected(client: TripoClient, bad_cdn: str, out: Path) -> None:
-    task = Task("T1", "text_to_model", TaskStatus.SUCCESS, {}, TaskOutput(pbr_model=f"{bad_cdn}/t/not_a_model_T1.glb?sig=1"), 100, 0)
+    task = Task(
+        "T1",
+        "text_to_model",
+        TaskStatus.SUCCESS,
+        {},
+        TaskOutput(pbr_model=f"{bad_cdn}/t/not_a_model_T1.glb?sig=1"),
+        100,
+        0,
+    )
     with pytest.raises(DownloadError, match="not a binary glTF"):
         client.download_task_models(task, str(out))
     assert listing(out) == []
     good = dataclasses.replace(task, output=TaskOutput(model=f"{bad_cdn}/t/model_T1.glb"))
-    assert client.download_task_models(good, str(out)) == {"model": str(out / "model_T1.glb"),
-                                                            "pbr_model": str(out / "model_T1.glb")}
+    assert client.download_task_models(good, str(out)) == {
+        "model": str(out / "model_T1.glb"),
+        "pbr_model": str(out / "model_T1.glb"),
+    }

@@ -86,8 +86,9 @@ def test_upload_is_retried_on_5xx(client: TripoClient, emulator: Emulator, png_f
 
 
 def test_post_task_retried_when_connection_never_established(sleeps: SleepRecorder) -> None:
-    with TripoClient(api_key=TEST_KEY, base_url=f"http://127.0.0.1:{_closed_port()}",
-                     sleep=sleeps, max_retries=2, connect_timeout=2) as c:
+    with TripoClient(
+        api_key=TEST_KEY, base_url=f"http://127.0.0.1:{_closed_port()}", sleep=sleeps, max_retries=2, connect_timeout=2
+    ) as c:
         with pytest.raises(TripoRequestError) as info:
             c.text_to_model("a cup")
     assert info.value.status_code == 0 and not info.value.may_have_reached_server
@@ -113,7 +114,9 @@ def test_read_timeout_on_post_task_does_not_create_a_second_task(emulator: Emula
 
 
 @pytest.mark.parametrize("after", [True, False])
-def test_dropped_connection_after_sending_post_is_not_resent(client: TripoClient, emulator: Emulator, after: bool) -> None:
+def test_dropped_connection_after_sending_post_is_not_resent(
+    client: TripoClient, emulator: Emulator, after: bool
+) -> None:
     emulator.inject("POST /v3/generation/text-to-model", drop=True, after=after)
     with pytest.raises(TripoRequestError) as info:
         client.text_to_model("a cup")
@@ -175,7 +178,9 @@ def test_2010_not_enough_credit(emulator: Emulator) -> None:
 
 
 def test_code_nonzero_with_http_200(client: TripoClient, emulator: Emulator) -> None:
-    emulator.inject("GET /v3/account/balance", status=200, code=1004, message="A parameter is invalid", suggestion="Fix it")
+    emulator.inject(
+        "GET /v3/account/balance", status=200, code=1004, message="A parameter is invalid", suggestion="Fix it"
+    )
     with pytest.raises(TripoAPIError) as info:
         client.get_balance()
     assert (info.value.code, info.value.status_code, info.value.suggestion) == (1004, 200, "Fix it")

@@ -19,7 +19,12 @@ RELIABILITY_AREA = "Bad input"
 def _png(width: int, height: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _jpeg(width: int, height: int) -> bytes:
@@ -36,25 +41,46 @@ def _webp(flavour: str, width: int, height: int) -> bytes:
         body = b"\x2f" + ((width - 1) | (height - 1) << 14).to_bytes(4, "little") + bytes(10)
     else:
         body = bytes(4) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little") + bytes(10)
-    return b"RIFF" + struct.pack("<I", 4 + 8 + len(body)) + b"WEBP" + flavour.encode() + struct.pack("<I", len(body)) + body
+    return (
+        b"RIFF"
+        + struct.pack("<I", 4 + 8 + len(body))
+        + b"WEBP"
+        + flavour.encode()
+        + struct.pack("<I", len(body))
+        + body
+    )
 
 
-@pytest.mark.parametrize("make, file_type", [
-    (_png, "png"), (_jpeg, "jpeg"),
-    (lambda w, h: _webp("VP8 ", w, h), "webp"), (lambda w, h: _webp("VP8L", w, h), "webp"),
-    (lambda w, h: _webp("VP8X", w, h), "webp"),
-])
+@pytest.mark.parametrize(
+    "make, file_type",
+    [
+        (_png, "png"),
+        (_jpeg, "jpeg"),
+        (lambda w, h: _webp("VP8 ", w, h), "webp"),
+        (lambda w, h: _webp("VP8L", w, h), "webp"),
+        (lambda w, h: _webp("VP8X", w, h), "webp"),
+    ],
+)
 def test_the_pixel_size_comes_from_the_header(tmp_path: Path, make: object, file_type: str) -> None:
     path = tmp_path / "image"
     path.write_bytes(make(1234, 567))  # type: ignore[operator]
     assert pixel_size(str(path), file_type) == (1234, 567)
 
 
-@pytest.mark.parametrize("width, height, refused", [
-    (19, 500, True), (500, 19, True), (20, 20, False), (6000, 6000, False), (6001, 100, True), (100, 6001, True),
-])
-def test_an_image_outside_20_to_6000_pixels_a_side_is_refused(tmp_path: Path, width: int, height: int,
-                                                              refused: bool) -> None:
+@pytest.mark.parametrize(
+    "width, height, refused",
+    [
+        (19, 500, True),
+        (500, 19, True),
+        (20, 20, False),
+        (6000, 6000, False),
+        (6001, 100, True),
+        (100, 6001, True),
+    ],
+)
+def test_an_image_outside_20_to_6000_pixels_a_side_is_refused(
+    tmp_path: Path, width: int, height: int, refused: bool
+) -> None:
     path = tmp_path / "image.png"
     path.write_bytes(_png(width, height))
     if refused:

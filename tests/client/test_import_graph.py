@@ -22,9 +22,16 @@ BPY_FREE = ("rules", "client", "jobs")
 #: registers its classes without them (``bench/blender_rows.py``, row 6); ``post_ops`` loads the
 #: mesh export and upload planning (``post_specs``) when the first post-process is sent. Their deferred imports
 #: are still edges of the graph: the cycle check above covers them.
-LAZY_ALLOWED = {"tripo_blender", "tripo_blender.client", "tripo_blender.jobs", "tripo_blender.rules.account",
-                "tripo_blender.jobs.asset_index", "tripo_blender.blender.runtime", "tripo_blender.blender.asset_library",
-                "tripo_blender.blender.post_ops"}
+LAZY_ALLOWED = {
+    "tripo_blender",
+    "tripo_blender.client",
+    "tripo_blender.jobs",
+    "tripo_blender.rules.account",
+    "tripo_blender.jobs.asset_index",
+    "tripo_blender.blender.runtime",
+    "tripo_blender.blender.asset_library",
+    "tripo_blender.blender.post_ops",
+}
 
 
 def _modules() -> dict[str, Path]:
@@ -44,8 +51,13 @@ def _imports(name: str, path: Path) -> list[tuple[str, bool]]:
     """(imported module of the package, inside a function?) for every import in ``path``."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    in_function = {id(sub) for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                   for sub in ast.walk(node) if sub is not node}
+    in_function = {
+        id(sub)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for sub in ast.walk(node)
+        if sub is not node
+    }
     found = []
     for node in ast.walk(tree):
         targets: list[str] = []
@@ -104,8 +116,9 @@ def test_the_import_graph_has_no_cycle() -> None:
 
 
 def test_no_module_imports_another_inside_a_function() -> None:
-    hidden = [(name, target) for name, edges in GRAPH.items() for target, lazy in edges
-              if lazy and name not in LAZY_ALLOWED]
+    hidden = [
+        (name, target) for name, edges in GRAPH.items() for target, lazy in edges if lazy and name not in LAZY_ALLOWED
+    ]
     assert hidden == [], "import at module level; a cycle it dodged must be broken instead"
 
 
@@ -116,8 +129,13 @@ def test_the_bpy_free_packages_import_no_blender(package: str) -> None:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
             # numpy ships with Blender, not with the Python these layers also run in
             assert not any(n.split(".")[0] in ("bpy", "mathutils", "bpy_extras", "numpy") for n in names), (name, names)
         assert not any(t.startswith(("tripo_blender.blender", "tripo_blender.console")) for t, _ in GRAPH[name]), name
@@ -137,6 +155,5 @@ def _floor(module: str) -> int:
 
 
 def test_each_floor_imports_only_from_itself_and_below() -> None:
-    upward = [(name, target) for name, edges in GRAPH.items() for target, _ in edges
-              if _floor(target) > _floor(name)]
+    upward = [(name, target) for name, edges in GRAPH.items() for target, _ in edges if _floor(target) > _floor(name)]
     assert upward == [], "an import up the floors: " + ", ".join(f"{a} → {b}" for a, b in upward)

@@ -16,7 +16,14 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
 @pytest.mark.parametrize(
     ("head", "expected"),
-    [(png_bytes()[:16], "png"), (JPEG_HEAD, "jpeg"), (WEBP_HEAD, "webp"), (GIF_HEAD, None), (b"glTF\x02\x00", None), (b"", None)],
+    [
+        (png_bytes()[:16], "png"),
+        (JPEG_HEAD, "jpeg"),
+        (WEBP_HEAD, "webp"),
+        (GIF_HEAD, None),
+        (b"glTF\x02\x00", None),
+        (b"", None),
+    ],
 )
 def test_sniff(head: bytes, expected: str | None) -> None:
     assert inp.sniff_image_type(head) == expected

@@ -25,10 +25,17 @@ RELIABILITY_AREA = "Keys"
 #: Characters of generated keys: what real keys use, plus the punctuation a key may legally hold.
 _KEY_ALPHABET = string.ascii_letters + string.digits + "_-"
 _ODD = ".~!*+=:@/\\\"'<>()[]{};,&%#$^|`?"
-_NAMED = {c: [n for n, v in html.entities.html5.items() if v == c and n.endswith(";")] for c in map(chr, range(33, 127))}
+_NAMED = {
+    c: [n for n, v in html.entities.html5.items() if v == c and n.endswith(";")] for c in map(chr, range(33, 127))
+}
 #: Where a server puts what it echoes: a JSON body, a query string, an HTML page, a log line.
-_SURROUNDINGS = ('{{"detail": "invalid key {}", "code": 1002}}', "GET /v3/user?api_key={}&lang=en",
-                 "<p>Your key: <b>{}</b></p>", "auth failed for {} at 12:00", "{}")
+_SURROUNDINGS = (
+    '{{"detail": "invalid key {}", "code": 1002}}',
+    "GET /v3/user?api_key={}&lang=en",
+    "<p>Your key: <b>{}</b></p>",
+    "auth failed for {} at 12:00",
+    "{}",
+)
 
 
 def _key(rng: random.Random) -> str:
@@ -127,12 +134,12 @@ def test_a_key_in_use_echoed_in_any_encoding_is_redacted(family: str) -> None:
         remember_secret(key)
     for _ in range(400):
         key = rng.choice(keys)
-        secret = key[len("tsk_"):]
+        secret = key[len("tsk_") :]
         echoed = FAMILIES[family](rng, key if rng.random() < 0.5 else secret)
         surroundings = rng.choice(_SURROUNDINGS)
         out = redact(surroundings.format(echoed))
         decoded = _decoded(out)
-        leaked = [secret[i:i + 6] for i in range(len(secret) - 5) if secret[i:i + 6] in decoded]
+        leaked = [secret[i : i + 6] for i in range(len(secret) - 5) if secret[i : i + 6] in decoded]
         assert not leaked, f"{family}: {echoed!r} was redacted to {out!r}; still readable: {leaked[:3]}"
         for word in re.findall(r"[a-z]{4,}", surroundings):
             assert word in out, f"redaction ate the surrounding text {word!r}: {out!r}"

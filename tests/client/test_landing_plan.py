@@ -58,32 +58,63 @@ TASK = "0edda99d-aaaa-4bbb-8ccc-000000000002"
 MODEL = {"model": "/cache/t/model.glb", "rendered_image": "/cache/t/preview.webp"}
 
 
-def job(kind: str, params: Mapping[str, Any] | None = None, *, name: str = "Knight", meta: Mapping[str, Any] | None = None,
-        task_id: str | None = TASK, task_type: str | None = None, task_input: Mapping[str, Any] | None = None,
-        result: Mapping[str, Any] | None = None, job_id: str = "j1") -> Job:
-    return Job(id=job_id, spec=JobSpec(kind, dict(params or {}), name=name, meta=dict(meta or {})),
-               state=JobState.IMPORTING, created_at=SENT, updated_at=SENT, task_id=task_id, task_type=task_type,
-               task_input=dict(task_input or {}), result=dict(result or {}))
+def job(
+    kind: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    name: str = "Knight",
+    meta: Mapping[str, Any] | None = None,
+    task_id: str | None = TASK,
+    task_type: str | None = None,
+    task_input: Mapping[str, Any] | None = None,
+    result: Mapping[str, Any] | None = None,
+    job_id: str = "j1",
+) -> Job:
+    return Job(
+        id=job_id,
+        spec=JobSpec(kind, dict(params or {}), name=name, meta=dict(meta or {})),
+        state=JobState.IMPORTING,
+        created_at=SENT,
+        updated_at=SENT,
+        task_id=task_id,
+        task_type=task_type,
+        task_input=dict(task_input or {}),
+        result=dict(result or {}),
+    )
 
 
 def post(kind: str, params: Mapping[str, Any] | None = None, **meta: Any) -> Job:
     """A post-process of the source task, asked from its object "Knight" in the scene."""
-    return job(kind, {SOURCE_PARAM: SOURCE, **(params or {})},
-               meta={"source_task_id": SOURCE, "source_object": "Knight", **meta})
+    return job(
+        kind,
+        {SOURCE_PARAM: SOURCE, **(params or {})},
+        meta={"source_task_id": SOURCE, "source_object": "Knight", **meta},
+    )
 
 
 # --------------------------------------------------------------------------- one test per route
 
 
 def test_a_generation_lands_new_in_its_batch_at_its_location_with_one_undo_step() -> None:
-    plan = plan_landing(job(TEXT_TO_MODEL.name, {"prompt": "a knight", "model_version": "v3.0-20250812"},
-                            meta={"location": [1, 2, 3], BATCH_META: "b7"}), MODEL)
+    plan = plan_landing(
+        job(
+            TEXT_TO_MODEL.name,
+            {"prompt": "a knight", "model_version": "v3.0-20250812"},
+            meta={"location": [1, 2, 3], BATCH_META: "b7"},
+        ),
+        MODEL,
+    )
     assert plan.route == Route.NEW
     assert plan.models == ("/cache/t/model.glb",), "the thumbnail is no model"
     assert (plan.name, plan.character, plan.result_name()) == ("Knight", "Knight", "Knight")
     assert plan.batch == "b7" and plan.location == (1.0, 2.0, 3.0)
-    assert plan.tags == {JOB_ID_PROP: "j1", TASK_ID_PROP: TASK, TASK_TYPE_PROP: TEXT_TO_MODEL.wire_type,
-                         TASK_CREATED_PROP: int(SENT), MODEL_VERSION_PROP: "v3.0-20250812"}
+    assert plan.tags == {
+        JOB_ID_PROP: "j1",
+        TASK_ID_PROP: TASK,
+        TASK_TYPE_PROP: TEXT_TO_MODEL.wire_type,
+        TASK_CREATED_PROP: int(SENT),
+        MODEL_VERSION_PROP: "v3.0-20250812",
+    }
     assert plan.source is None and not plan.rig and not plan.tag_parts
     assert plan.undo_message == "Import Tripo result Knight"
 
@@ -101,8 +132,13 @@ def test_further_files_of_a_task_that_answered_one_per_animation_land_in_order()
 
 
 def test_a_followed_task_is_named_after_the_task_and_tagged_with_what_the_server_echoed() -> None:
-    followed = job(FOLLOW_KIND, name="Task 0edda99d", task_type=TEXTURE.wire_type,
-                   task_input={"model": "v2.5-20250123"}, result={TASK_CREATED_KEY: SENT - 99})
+    followed = job(
+        FOLLOW_KIND,
+        name="Task 0edda99d",
+        task_type=TEXTURE.wire_type,
+        task_input={"model": "v2.5-20250123"},
+        result={TASK_CREATED_KEY: SENT - 99},
+    )
     plan = plan_landing(followed, MODEL)
     assert plan.route == Route.NEW and plan.source is None
     assert plan.character == "Tripo 0edda99d" and plan.result_name() == "Tripo 0edda99d (textured)"
@@ -131,7 +167,10 @@ def test_a_rig_takes_its_sources_place_set_up_as_a_rig_with_the_rig_tags() -> No
     assert plan.source == SourcePlan(SOURCE, None, "Knight")
     assert plan.placement == "KEEP_BOTH"
     assert {k: plan.tags[k] for k in (RIG_SPEC_PROP, RIG_FORMAT_PROP, RIG_TYPE_PROP)} == {
-        RIG_SPEC_PROP: "tripo", RIG_FORMAT_PROP: "fbx", RIG_TYPE_PROP: ""}, "the params, not the file's suffix"
+        RIG_SPEC_PROP: "tripo",
+        RIG_FORMAT_PROP: "fbx",
+        RIG_TYPE_PROP: "",
+    }, "the params, not the file's suffix"
     assert plan.result_name("Hero") == "Hero (rigged)", "named after the character the source carries"
     assert plan.undo_message == "Tripo: Knight"
 
@@ -144,15 +183,17 @@ def test_a_post_process_lands_in_place_named_after_its_step() -> None:
 
 
 def test_a_post_process_asked_by_task_id_alone_falls_back_to_the_jobs_name() -> None:
-    plan = plan_landing(job(TEXTURE.name, {SOURCE_PARAM: SOURCE}, name="Texture 1ec04a1b",
-                            meta={"source_task_id": SOURCE}), MODEL)
+    plan = plan_landing(
+        job(TEXTURE.name, {SOURCE_PARAM: SOURCE}, name="Texture 1ec04a1b", meta={"source_task_id": SOURCE}), MODEL
+    )
     assert plan.route == Route.IN_PLACE
     assert plan.source == SourcePlan(SOURCE) and plan.character == "Texture 1ec04a1b"
 
 
 def test_a_post_process_of_a_mesh_of_the_users_finds_it_by_its_uid() -> None:
-    plan = plan_landing(job(TEXTURE.name, {"file_token": "tok"}, meta={SOURCE_UID_META: "u-42", "source_object": "Cube"}),
-                        MODEL)
+    plan = plan_landing(
+        job(TEXTURE.name, {"file_token": "tok"}, meta={SOURCE_UID_META: "u-42", "source_object": "Cube"}), MODEL
+    )
     assert plan.route == Route.IN_PLACE
     assert plan.source == SourcePlan(LOCAL_SOURCE, "u-42", "Cube") and plan.source.local
 
@@ -165,8 +206,16 @@ def test_a_post_process_with_no_source_lands_as_something_new() -> None:
 
 def test_a_retarget_goes_onto_the_rigs_armature_with_every_file() -> None:
     files = {"model": "/c/walk.glb", "model_2": "/c/run.glb"}
-    plan = plan_landing(post(RETARGET.name, {"animations": ["walk", "run"]}, target_armature="Knight rig",
-                             presets=["walk", "run"], fit_frame_range=True), files)
+    plan = plan_landing(
+        post(
+            RETARGET.name,
+            {"animations": ["walk", "run"]},
+            target_armature="Knight rig",
+            presets=["walk", "run"],
+            fit_frame_range=True,
+        ),
+        files,
+    )
     assert plan.route == Route.RETARGET
     assert plan.models == ("/c/walk.glb", "/c/run.glb")
     assert plan.target_armature == "Knight rig" and plan.source == SourcePlan(SOURCE, None, "Knight")
@@ -202,8 +251,11 @@ def test_image_first_lands_images(kind: str) -> None:
 
 
 def test_a_file_blender_cannot_import_is_saved_only() -> None:
-    plan = plan_landing(job(CONVERT.name, {SOURCE_PARAM: SOURCE, "format": "3mf"}, meta={"source_task_id": SOURCE}),
-                        {"model": "/c/m.3mf"}, importable=lambda path: not path.endswith(".3mf"))
+    plan = plan_landing(
+        job(CONVERT.name, {SOURCE_PARAM: SOURCE, "format": "3mf"}, meta={"source_task_id": SOURCE}),
+        {"model": "/c/m.3mf"},
+        importable=lambda path: not path.endswith(".3mf"),
+    )
     assert plan.route == Route.SAVED and plan.models == ("/c/m.3mf",) and plan.undo_message is None
 
 
@@ -214,8 +266,14 @@ def test_a_job_that_downloaded_no_model_has_nothing_to_land() -> None:
 
 def test_a_conversion_standing_in_for_an_undecodable_result_lands_as_that_result() -> None:
     original = post(RIG.name, {"out_format": "glb"}, location=[4, 5, 6], placement="REPLACE")
-    conversion = job(CONVERT.name, stand_in_spec(original).params, name=f"Knight ({STAND_IN_FORMAT})",
-                     meta=stand_in_spec(original).meta, task_id="c0ffee00-aaaa-4bbb-8ccc-000000000003", job_id="j2")
+    conversion = job(
+        CONVERT.name,
+        stand_in_spec(original).params,
+        name=f"Knight ({STAND_IN_FORMAT})",
+        meta=stand_in_spec(original).meta,
+        task_id="c0ffee00-aaaa-4bbb-8ccc-000000000003",
+        job_id="j2",
+    )
     plan = plan_landing(conversion, {"model": "/c/m.fbx"})
     assert plan.stands_for == ("Knight",)
     assert plan.route == Route.IN_PLACE and plan.rig and plan.placement == "REPLACE"
@@ -230,9 +288,11 @@ def test_a_conversion_standing_in_for_an_undecodable_result_lands_as_that_result
 
 @pytest.mark.parametrize("case", ["segmentation", "followed segmentation", "generated parts"])
 def test_a_result_of_named_parts_has_its_parts_tagged(case: str) -> None:
-    made = {"segmentation": post(SEGMENT.name),
-            "followed segmentation": job(FOLLOW_KIND, task_type=SEGMENT.wire_type),
-            "generated parts": job(TEXT_TO_MODEL.name, {"prompt": "x", "generate_parts": True})}[case]
+    made = {
+        "segmentation": post(SEGMENT.name),
+        "followed segmentation": job(FOLLOW_KIND, task_type=SEGMENT.wire_type),
+        "generated parts": job(TEXT_TO_MODEL.name, {"prompt": "x", "generate_parts": True}),
+    }[case]
     assert plan_landing(made, MODEL).tag_parts
 
 

@@ -26,8 +26,11 @@ ROCKET = ASSETS / "images" / "rocket.jpg"
 
 
 def creations(emu: Emulator) -> list:
-    return [r for r in emu.requests if r.method == "POST" and r.path.startswith(("/v3/generation/", "/v3/models/",
-                                                                                   "/v3/animations/", "/v3/mesh/"))]
+    return [
+        r
+        for r in emu.requests
+        if r.method == "POST" and r.path.startswith(("/v3/generation/", "/v3/models/", "/v3/animations/", "/v3/mesh/"))
+    ]
 
 
 def sent_body(emu: Emulator) -> dict:
@@ -56,8 +59,12 @@ def test_every_api_request_carries_key_agent_and_a_fresh_trace_id(client: TripoC
     task_id = client.text_to_model("a cup")
     task = client.get_task(task_id)
     post, get = emulator.requests
-    assert (post.method, post.path, get.method, get.path) == ("POST", "/v3/generation/text-to-model",
-                                                              "GET", f"/v3/tasks/{task_id}")
+    assert (post.method, post.path, get.method, get.path) == (
+        "POST",
+        "/v3/generation/text-to-model",
+        "GET",
+        f"/v3/tasks/{task_id}",
+    )
     for rec in (post, get):
         assert rec.headers["authorization"] == AUTH
         assert rec.headers["user-agent"].startswith("tripo-blender/")
@@ -66,8 +73,9 @@ def test_every_api_request_carries_key_agent_and_a_fresh_trace_id(client: TripoC
     assert task.trace_id and uuid.UUID(task.trace_id)
 
 
-def test_upload_file_sends_one_multipart_part_with_the_real_type(client: TripoClient, emulator: Emulator,
-                                                                 tmp_path: Path) -> None:
+def test_upload_file_sends_one_multipart_part_with_the_real_type(
+    client: TripoClient, emulator: Emulator, tmp_path: Path
+) -> None:
     path = tmp_path / "My Photo.JPG"  # really a PNG: the part must say png
     data = png_bytes(40, 40)
     path.write_bytes(data)
@@ -80,7 +88,8 @@ def test_upload_file_sends_one_multipart_part_with_the_real_type(client: TripoCl
 
 
 def test_a_model_upload_over_the_multipart_size_goes_through_a_presigned_put(
-        client: TripoClient, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: TripoClient, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(TripoClient, "MULTIPART_MAX_BYTES", 1024)
     fox = ASSETS / "Fox.glb"
     token = client.upload_file(str(fox))
@@ -92,8 +101,9 @@ def test_a_model_upload_over_the_multipart_size_goes_through_a_presigned_put(
     assert emulator.uploaded(token) == fox.read_bytes()
 
 
-def test_files_over_the_api_cap_are_refused_before_any_request(client: TripoClient, emulator: Emulator,
-                                                              tmp_path: Path) -> None:
+def test_files_over_the_api_cap_are_refused_before_any_request(
+    client: TripoClient, emulator: Emulator, tmp_path: Path
+) -> None:
     huge = tmp_path / "scan.glb"
     with open(huge, "wb") as fh:
         fh.write(b"glTF\x02\x00\x00\x00")
@@ -127,7 +137,9 @@ def test_a_post_process_of_a_local_model_uploads_it_first(client: TripoClient, e
 def test_import_model_then_rig_its_task(client: TripoClient, emulator: Emulator) -> None:
     imported = finished(client, client.import_model(str(ASSETS / "Fox.glb")))
     assert sent_body(emulator)["input"].startswith("file_")
-    rig = finished(client, client.rig_model(imported.task_id, rig_type=RigType.QUADRUPED, model_version="v2.5-20260210"))
+    rig = finished(
+        client, client.rig_model(imported.task_id, rig_type=RigType.QUADRUPED, model_version="v2.5-20260210")
+    )
     assert rig.output.model_url
 
 
@@ -135,7 +147,9 @@ def test_import_model_then_rig_its_task(client: TripoClient, emulator: Emulator)
 
 
 def test_create_task_routes_by_type(client: TripoClient, emulator: Emulator) -> None:
-    task_id = client.create_task({"type": "text_to_model", "prompt": "a cup", "model": "v2.5-20250123", "texture": False})
+    task_id = client.create_task(
+        {"type": "text_to_model", "prompt": "a cup", "model": "v2.5-20250123", "texture": False}
+    )
     rec = creations(emulator)[-1]
     assert rec.path == "/v3/generation/text-to-model"
     assert rec.body == b'{"prompt":"a cup","model":"v2.5-20250123","texture":false}'
@@ -158,8 +172,9 @@ def test_wait_for_task_follows_the_state_machine(client: TripoClient, emulator: 
     assert len(emulator.requests_to("GET", f"/v3/tasks/{task_id}")) == len(seen)
 
 
-def test_list_tasks_reports_the_tasks_it_knows_and_the_ones_it_misses(client: TripoClient, emulator: Emulator,
-                                                                      model_id: str) -> None:
+def test_list_tasks_reports_the_tasks_it_knows_and_the_ones_it_misses(
+    client: TripoClient, emulator: Emulator, model_id: str
+) -> None:
     other = client.text_to_model("a second cup")
     emulator.forget_task(other)
     result = client.list_tasks([model_id, other])
@@ -184,8 +199,9 @@ def test_balance_and_usage_are_per_key(client: TripoClient, emulator: Emulator, 
 # --------------------------------------------------------------------------- downloads
 
 
-def test_download_task_models_and_rendered_image(client: TripoClient, emulator: Emulator, model_id: str,
-                                                 tmp_path: Path) -> None:
+def test_download_task_models_and_rendered_image(
+    client: TripoClient, emulator: Emulator, model_id: str, tmp_path: Path
+) -> None:
     task = client.get_task(model_id)
     out = tmp_path / "out"
     out.mkdir()
@@ -214,7 +230,8 @@ def test_download_outputs_of_an_image_to_multiview_task(client: TripoClient, tmp
 
 @pytest.mark.parametrize("shape", ["all", "edited"])
 def test_edit_multiview_sends_the_views_task_and_downloads_what_it_answers(
-        client: TripoClient, emulator: Emulator, tmp_path: Path, shape: str) -> None:
+    client: TripoClient, emulator: Emulator, tmp_path: Path, shape: str
+) -> None:
     """Every view, or only the edited ones (ComfyUI's reading): the client downloads what came."""
     emulator.variants.edit_multiview = shape
     views = finished(client, client.image_to_multiview(str(ROCKET)))
@@ -256,9 +273,9 @@ def test_rig_check_rig_and_retarget(client: TripoClient, emulator: Emulator, mod
 
 
 @pytest.mark.parametrize("shape", ["model_urls", "both"])
-def test_a_retarget_answered_with_model_urls_downloads_every_file_once(client: TripoClient, emulator: Emulator,
-                                                                       model_id: str, tmp_path: Path,
-                                                                       shape: str) -> None:
+def test_a_retarget_answered_with_model_urls_downloads_every_file_once(
+    client: TripoClient, emulator: Emulator, model_id: str, tmp_path: Path, shape: str
+) -> None:
     """S2: one file per animation, in request order; with ``model_url`` too, that bundle is not fetched."""
     emulator.retarget_files = shape
     rig = finished(client, client.rig_model(model_id))
@@ -270,13 +287,15 @@ def test_a_retarget_answered_with_model_urls_downloads_every_file_once(client: T
     assert set(paths) == {"model", "model_2", "pbr_model"}
     assert [glb.animation_names(Path(paths[k]).read_bytes()) for k in ("model", "model_2")] == [["walk"], ["run"]]
     fetched = [r.path.rsplit("/", 1)[-1] for r in emulator.cdn_requests]
-    assert fetched == [f"tripo_retarget_{name}_{task.task_id}.glb" for name in ("walk", "run")], \
+    assert fetched == [f"tripo_retarget_{name}_{task.task_id}.glb" for name in ("walk", "run")], (
         "only the per-animation files, never the bundle as well"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(paths[k]).name for k in ("model", "model_2"))
 
 
 def test_a_link_that_expires_while_an_earlier_file_downloads_is_renewed_for_that_file(
-        client: TripoClient, emulator: Emulator, model_id: str, tmp_path: Path) -> None:
+    client: TripoClient, emulator: Emulator, model_id: str, tmp_path: Path
+) -> None:
     """Links expire ~5 min after the task finished: the second animation's may run out while the
     first one downloads. Each file gets its own fresh link (GET /v3/tasks/{id}, free)."""
     emulator.retarget_files = "model_urls"
@@ -293,8 +312,9 @@ def test_a_link_that_expires_while_an_earlier_file_downloads_is_renewed_for_that
     assert len(creations(emulator)) == 3, "nothing was created again"
 
 
-def test_a_refused_bake_animation_says_which_sources_said_what(client: TripoClient, emulator: Emulator,
-                                                               model_id: str) -> None:
+def test_a_refused_bake_animation_says_which_sources_said_what(
+    client: TripoClient, emulator: Emulator, model_id: str
+) -> None:
     rig = finished(client, client.rig_model(model_id))
     emulator.inject("POST /v3/animations/retarget", status=400, code=1004, message="Invalid parameter bake_animation")
     with pytest.raises(TripoAPIError) as refused:
@@ -321,7 +341,8 @@ def test_image_to_depth_downloads_the_depth_map(client: TripoClient, tmp_path: P
 
 
 def test_image_to_image_reuses_a_concept_task_and_refuses_a_missing_image_before_sending(
-        client: TripoClient, emulator: Emulator, tmp_path: Path) -> None:
+    client: TripoClient, emulator: Emulator, tmp_path: Path
+) -> None:
     concept = finished(client, client.text_to_image("a red fox figurine"))
     task = finished(client, client.image_to_image(concept.task_id, template="t_pose"))
     assert sent_body(emulator) == {"input": concept.task_id, "template": "t_pose"}
@@ -329,7 +350,9 @@ def test_image_to_image_reuses_a_concept_task_and_refuses_a_missing_image_before
     assert Path(paths["generated_image"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "a real image file"
     finished(client, client.image_to_image(str(ROCKET), "make it red", images=[str(ROCKET)]))
     body = sent_body(emulator)
-    assert body["input"].startswith("file_") and body["inputs"][0].startswith("file_") and body["prompt"] == "make it red"
+    assert (
+        body["input"].startswith("file_") and body["inputs"][0].startswith("file_") and body["prompt"] == "make it red"
+    )
     before = len(emulator.requests)
     with pytest.raises(ValueError, match="image or images is required"):
         client.image_to_image(template="t_pose")
@@ -340,8 +363,9 @@ def test_image_to_image_reuses_a_concept_task_and_refuses_a_missing_image_before
     assert len(emulator.requests) == before, "nothing was uploaded or sent"
 
 
-def test_smart_segment_fills_seg_type_and_the_identity_transform(client: TripoClient, emulator: Emulator,
-                                                                 model_id: str) -> None:
+def test_smart_segment_fills_seg_type_and_the_identity_transform(
+    client: TripoClient, emulator: Emulator, model_id: str
+) -> None:
     parts = finished(client, client.smart_segment(model_id, granularity="medium"))
     body = sent_body(emulator)
     assert (body["input"], body["seg_type"], body["granularity"]) == (model_id, "model", "medium")
@@ -369,7 +393,9 @@ def test_segment_complete_lowpoly_uv_convert(client: TripoClient, model_id: str)
 # --------------------------------------------------------------------------- checks before sending
 
 
-def test_invalid_arguments_send_nothing(client: TripoClient, emulator: Emulator, png_file: Path, tmp_path: Path) -> None:
+def test_invalid_arguments_send_nothing(
+    client: TripoClient, emulator: Emulator, png_file: Path, tmp_path: Path
+) -> None:
     with pytest.raises(FileNotFoundError, match="left view image file does not exist"):
         client.multiview_to_model([str(png_file), str(tmp_path / "missing.png")])
     with pytest.raises(ValueError, match="quad is not supported by model_version 'P1-20260311'"):

@@ -40,8 +40,12 @@ FIELDS = [f for route in routes.ROUTES.values() for f in route.fields]
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_kind_or_task_type_is_written_at_most_twice(name: str) -> None:
-    places = [f"{path.relative_to(PACKAGE)}:{number}" for path, text in SOURCES.items()
-              for number, line in enumerate(text.splitlines(), 1) if f'"{name}"' in line]
+    places = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path, text in SOURCES.items()
+        for number, line in enumerate(text.splitlines(), 1)
+        if f'"{name}"' in line
+    ]
     assert len(places) <= 2 + ALSO_AN_OUTPUT_FIELD.get(name, 0), places
 
 
@@ -62,18 +66,30 @@ def _named_constants(node: ast.AST) -> Iterator[tuple[str, Any]]:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         args = node.args
         positional = [*args.posonlyargs, *args.args]
-        pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
-                 *zip(args.kwonlyargs, args.kw_defaults)]
+        pairs = [
+            *zip(positional[len(positional) - len(args.defaults) :], args.defaults),
+            *zip(args.kwonlyargs, args.kw_defaults),
+        ]
         yield from ((arg.arg, _constant(value)) for arg, value in pairs)
     elif isinstance(node, ast.Dict):
-        yield from ((key, _constant(value)) for key, value in ((_constant(k), v) for k, v in zip(node.keys, node.values))
-                    if isinstance(key, str))
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
-            and len(node.args) == 2 and isinstance(_constant(node.args[0]), str):
+        yield from (
+            (key, _constant(value))
+            for key, value in ((_constant(k), v) for k, v in zip(node.keys, node.values))
+            if isinstance(key, str)
+        )
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and len(node.args) == 2
+        and isinstance(_constant(node.args[0]), str)
+    ):
         yield _constant(node.args[0]), _constant(node.args[1])
     elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.annotation is not None:
         calls = [n for n in ast.walk(node.annotation) if isinstance(n, ast.Call)]
-        yield from ((node.target.id, _constant(kw.value)) for call in calls for kw in call.keywords if kw.arg == "default")
+        yield from (
+            (node.target.id, _constant(kw.value)) for call in calls for kw in call.keywords if kw.arg == "default"
+        )
 
 
 def _index(trees: dict[Path, ast.Module]) -> tuple[list[tuple[str, frozenset[str]]], list[tuple[str, str, Any]]]:
@@ -89,8 +105,11 @@ def _index(trees: dict[Path, ast.Module]) -> tuple[list[tuple[str, frozenset[str
                 values = [_constant(e) for e in node.elts]
                 if all(isinstance(v, str) for v in values):
                     collections.append((_where(path, node), frozenset(values)))
-            named += [(_where(path, node), name, value) for name, value in _named_constants(node)
-                      if value is not _NOT_CONSTANT and value is not None]
+            named += [
+                (_where(path, node), name, value)
+                for name, value in _named_constants(node)
+                if value is not _NOT_CONSTANT and value is not None
+            ]
     return collections, named
 
 
@@ -119,14 +138,19 @@ def test_an_options_default_is_written_once(name: str, default: Any) -> None:
 
 def test_the_scans_find_what_they_look_for() -> None:
     """The scans are not vacuous: a copy of each kind is found where it is written."""
-    copy = ast.parse('def f(texture_quality="standard", *, quad=False):\n'
-                     '    kinds = ("detailed", "extreme")\n'
-                     '    return {"texture_quality": "standard"}.get("pbr", True)\n'
-                     'class P:\n'
-                     '    bake: BoolProperty(name="Bake", default=True)\n')
+    copy = ast.parse(
+        'def f(texture_quality="standard", *, quad=False):\n'
+        '    kinds = ("detailed", "extreme")\n'
+        '    return {"texture_quality": "standard"}.get("pbr", True)\n'
+        "class P:\n"
+        '    bake: BoolProperty(name="Bake", default=True)\n'
+    )
     collections, named = _index({PACKAGE / "copy.py": copy})
     assert [values for _, values in collections] == [frozenset({"detailed", "extreme"})]
     assert len(_copies(named, "texture_quality", "standard")) == 2
-    assert [len(_copies(named, name, value)) for name, value in (("quad", False), ("pbr", True), ("bake", True))] \
-        == [1, 1, 1]
+    assert [len(_copies(named, name, value)) for name, value in (("quad", False), ("pbr", True), ("bake", True))] == [
+        1,
+        1,
+        1,
+    ]
     assert _copies(named, "quad", 0) == [], "False is not 0: a constant of another type is another fact"

@@ -21,7 +21,8 @@ def _run(code: str, *paths: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_client_imports_without_bpy_and_console_names_explain_themselves() -> None:
-    proc = _run("""
+    proc = _run(
+        """
         import tripo_blender
         from tripo_blender.client import TripoClient
         assert "bpy" not in sys.modules
@@ -32,5 +33,7 @@ def test_client_imports_without_bpy_and_console_names_explain_themselves() -> No
             assert "runs inside Blender" in str(exc), exc
         assert "bpy" not in sys.modules and "tripo_blender.console" not in sys.modules
         assert "text_to_model" in dir(tripo_blender)
-    """, ROOT)
+    """,
+        ROOT,
+    )
     assert proc.returncode == 0, proc.stderr

@@ -51,7 +51,13 @@ def test_error_envelopes_become_api_errors_with_all_fields(status: int, code: in
     with pytest.raises(TripoAPIError) as info:
         parse_api_response(status, TRACE, json.dumps(body).encode())
     err = info.value
-    assert (err.code, err.message, err.suggestion, err.status_code, err.trace_id) == (code, "went wrong", suggestion, status, "9f1c")
+    assert (err.code, err.message, err.suggestion, err.status_code, err.trace_id) == (
+        code,
+        "went wrong",
+        suggestion,
+        status,
+        "9f1c",
+    )
 
 
 def test_retry_after_is_carried_on_api_errors() -> None:
@@ -105,18 +111,28 @@ def test_parse_retry_after() -> None:
 
 def test_task_parses_the_apiv3_object_and_keeps_the_seed_names() -> None:
     data = {  # the official SDK's own fixture (its tests/test_models.py)
-        "task_id": "6ffdb041-55c6-4a16-8985-7cc3268a545b", "type": "text_to_model", "status": "success",
-        "progress": 100, "input": {"prompt": "a cat"},
-        "output": {"model_url": "https://cdn.example.com/a/tripo_pbr_model.glb?sig=1",
-                   "rendered_image_url": "https://cdn.example.com/a/rendered.webp?sig=1"},
-        "created_at": "2026-10-15T00:00:00Z", "completed_at": "2026-10-15T00:01:00Z", "credits_consumed": 30,
-        "error_code": None, "error_message": None,
+        "task_id": "6ffdb041-55c6-4a16-8985-7cc3268a545b",
+        "type": "text_to_model",
+        "status": "success",
+        "progress": 100,
+        "input": {"prompt": "a cat"},
+        "output": {
+            "model_url": "https://cdn.example.com/a/tripo_pbr_model.glb?sig=1",
+            "rendered_image_url": "https://cdn.example.com/a/rendered.webp?sig=1",
+        },
+        "created_at": "2026-10-15T00:00:00Z",
+        "completed_at": "2026-10-15T00:01:00Z",
+        "credits_consumed": 30,
+        "error_code": None,
+        "error_message": None,
     }
     task = Task.from_dict(data, trace_id="tr")
     assert task.status is TaskStatus.SUCCESS and task.progress == 100
     url = "https://cdn.example.com/a/tripo_pbr_model.glb?sig=1"
     assert (task.output.model_url, task.output.model, task.output.pbr_model) == (url, url, url)
-    assert task.output.rendered_image == task.output.rendered_image_url == "https://cdn.example.com/a/rendered.webp?sig=1"
+    assert (
+        task.output.rendered_image == task.output.rendered_image_url == "https://cdn.example.com/a/rendered.webp?sig=1"
+    )
     assert task.output.files() == {"model": url, "rendered_image": "https://cdn.example.com/a/rendered.webp?sig=1"}
     assert task.create_time == 1_792_022_400 and task.completed_at == "2026-10-15T00:01:00Z"
     assert (task.credits_consumed, task.trace_id, task.error_msg, task.running_left_time) == (30.0, "tr", None, None)
@@ -124,13 +140,28 @@ def test_task_parses_the_apiv3_object_and_keeps_the_seed_names() -> None:
 
 def test_outputs_of_the_other_routes() -> None:
     views = {f"{v}_view_url": f"https://cdn.test/{v}.png" for v in ("front", "left", "back", "right")}
-    out = TaskOutput.from_dict({"generate_multiview_image": views, "generated_image_url": "https://cdn.test/g.png",
-                                "uv_render_url": "https://cdn.test/uv.png", "model_url": "https://cdn.test/m.glb",
-                                "riggable": True, "topology": "quadruped", "size": "1024x1024"})
+    out = TaskOutput.from_dict(
+        {
+            "generate_multiview_image": views,
+            "generated_image_url": "https://cdn.test/g.png",
+            "uv_render_url": "https://cdn.test/uv.png",
+            "model_url": "https://cdn.test/m.glb",
+            "riggable": True,
+            "topology": "quadruped",
+            "size": "1024x1024",
+        }
+    )
     assert out.front_view_url == "https://cdn.test/front.png" and out.image == "https://cdn.test/g.png"
     assert out.rig_type is RigType.QUADRUPED and out.riggable is True and out.topology == "quadruped"
-    assert list(out.files()) == ["model", "generated_image", "front_view", "left_view", "back_view", "right_view",
-                                 "uv_render"]
+    assert list(out.files()) == [
+        "model",
+        "generated_image",
+        "front_view",
+        "left_view",
+        "back_view",
+        "right_view",
+        "uv_render",
+    ]
     assert out.extra == {"size": "1024x1024"}
 
 
@@ -147,8 +178,9 @@ def test_model_urls_with_or_without_model_url_are_read_once() -> None:
     one = TaskOutput.from_dict({"model_url": walk, "model_urls": []})
     assert one.model_urls == [walk] and one.files() == {"model": walk}
     assert TaskOutput(pbr_model=walk).files() == {"model": walk}, "SDK 0.3.0's hand-built outputs still count"
-    assert [TaskOutput.model_index(k) for k in ("model", "model_2", "model_10", "model_url", "base_model", "model_1")] \
-        == [0, 1, 9, None, None, None]
+    assert [
+        TaskOutput.model_index(k) for k in ("model", "model_2", "model_10", "model_url", "base_model", "model_1")
+    ] == [0, 1, 9, None, None, None]
     assert [TaskOutput.model_key(i) for i in range(3)] == ["model", "model_2", "model_3"]
 
 
@@ -157,12 +189,27 @@ def test_task_tolerates_missing_fields_and_unknown_status() -> None:
     assert task.status is TaskStatus.UNKNOWN and not task.status.is_terminal  # one odd answer ends nothing
     assert (task.type, task.input, task.output, task.progress, task.create_time) == ("", {}, TaskOutput(), 0, 0)
     assert Task.from_dict(None).status is TaskStatus.UNKNOWN
-    failed = Task.from_dict({"status": "failed", "error_code": 2008, "error_message": "moderated", "progress": "100",
-                             "credits_consumed": "0.00", "created_at": "garbage"})
-    assert (failed.error_code, failed.error_msg, failed.error_message, failed.progress) == (2008, "moderated", "moderated", 100)
+    failed = Task.from_dict(
+        {
+            "status": "failed",
+            "error_code": 2008,
+            "error_message": "moderated",
+            "progress": "100",
+            "credits_consumed": "0.00",
+            "created_at": "garbage",
+        }
+    )
+    assert (failed.error_code, failed.error_msg, failed.error_message, failed.progress) == (
+        2008,
+        "moderated",
+        "moderated",
+        100,
+    )
     assert (failed.credits_consumed, failed.create_time) == (0.0, 0)
     odd = TaskOutput.from_dict({"rig_type": "centipede", "riggable": "yes", "model_url": 5})
-    assert odd.rig_type is None and odd.extra == {"rig_type": "centipede"} and odd.riggable is None and odd.model is None
+    assert (
+        odd.rig_type is None and odd.extra == {"rig_type": "centipede"} and odd.riggable is None and odd.model is None
+    )
 
 
 def test_terminal_statuses() -> None:
@@ -171,16 +218,28 @@ def test_terminal_statuses() -> None:
 
 
 def test_batch_usage_and_presign_results() -> None:
-    batch = BatchTaskResult.from_dict({"tasks": {"a": {"task_id": "a", "status": "running", "progress": 40},
-                                                 "b": "garbage"}, "missed": ["z"]})
+    batch = BatchTaskResult.from_dict(
+        {"tasks": {"a": {"task_id": "a", "status": "running", "progress": 40}, "b": "garbage"}, "missed": ["z"]}
+    )
     assert list(batch.tasks) == ["a"] and batch.tasks["a"].progress == 40 and batch.missed == ["z"]
     assert BatchTaskResult.from_dict(None) == BatchTaskResult({}, [])
-    row = TaskUsageItem.from_dict({"task_id": "a", "type": "text_to_model", "status": "success",
-                                   "created_at": "2026-12-01T10:00:00Z", "credits_consumed": "20.5"})
+    row = TaskUsageItem.from_dict(
+        {
+            "task_id": "a",
+            "type": "text_to_model",
+            "status": "success",
+            "created_at": "2026-12-01T10:00:00Z",
+            "credits_consumed": "20.5",
+        }
+    )
     assert (row.task_id, row.type, row.credits_consumed) == ("a", "text_to_model", 20.5)
-    assert PresignedUpload.from_dict({"upload_url": "https://s3/x", "file_token": "file_1", "expires_in": 1800}) == \
-        PresignedUpload("file_1", "https://s3/x", 1800)
-    assert PresignedUpload.from_dict({"presigned_url": "https://s3/y", "file_token": "file_2"}).upload_url == "https://s3/y"
+    assert PresignedUpload.from_dict(
+        {"upload_url": "https://s3/x", "file_token": "file_1", "expires_in": 1800}
+    ) == PresignedUpload("file_1", "https://s3/x", 1800)
+    assert (
+        PresignedUpload.from_dict({"presigned_url": "https://s3/y", "file_token": "file_2"}).upload_url
+        == "https://s3/y"
+    )
 
 
 def test_the_task_list_is_read_as_a_dict_or_an_array() -> None:
@@ -200,10 +259,20 @@ def test_the_fields_of_the_other_sdks_are_read_as_optional() -> None:
     """Decimal credits (number or text, never truncated), completed_at in any ISO form, ETA fields
     present or absent, splat and depth outputs, unknown output keys kept (docs/sources.md#task-fields,
     #splat-format)."""
-    task = Task.from_dict({"task_id": "t", "status": "success", "credits_consumed": "12.50",
-                           "completed_at": "2026-10-15 00:01:00.500+00:00", "queuing_num": None,
-                           "output": {"splat_url": "https://cdn.test/s.ply", "depth_image_url": "https://cdn.test/d.png",
-                                      "novel_thing": {"a": 1}}})
+    task = Task.from_dict(
+        {
+            "task_id": "t",
+            "status": "success",
+            "credits_consumed": "12.50",
+            "completed_at": "2026-10-15 00:01:00.500+00:00",
+            "queuing_num": None,
+            "output": {
+                "splat_url": "https://cdn.test/s.ply",
+                "depth_image_url": "https://cdn.test/d.png",
+                "novel_thing": {"a": 1},
+            },
+        }
+    )
     assert task.credits_consumed == 12.5 and Task.from_dict({"credits_consumed": 30.25}).credits_consumed == 30.25
     assert task.completed_time == 1_792_022_460 and Task.from_dict({}).completed_time is None
     assert (task.running_left_time, task.queuing_num) == (None, None)
@@ -212,8 +281,18 @@ def test_the_fields_of_the_other_sdks_are_read_as_optional() -> None:
     assert task.output.extra == {"novel_thing": {"a": 1}}
 
 
-@pytest.mark.parametrize(("value", "text"), [(30, "30"), (30.0, "30"), (12.5, "12.5"), (30.25, "30.25"),
-                                             (47725.25, "47725.25"), (1234567.5, "1234567.5"), (0.0, "0")])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (30, "30"),
+        (30.0, "30"),
+        (12.5, "12.5"),
+        (30.25, "30.25"),
+        (47725.25, "47725.25"),
+        (1234567.5, "1234567.5"),
+        (0.0, "0"),
+    ],
+)
 def test_credits_are_shown_as_the_decimals_they_are(value: float, text: str) -> None:
     assert format_credits(value) == text
 

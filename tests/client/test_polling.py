@@ -11,9 +11,17 @@ S = PollSchedule()
 RUNNING, QUEUED = TaskStatus.RUNNING, TaskStatus.QUEUED
 
 
-def delay(status: TaskStatus = RUNNING, eta: int | None = None, progress: int = 50, blind: int = 0,
-          remaining: float | None = None, schedule: PollSchedule = S) -> float:
-    return schedule.next_delay(status=status, running_left_time=eta, progress=progress, blind_polls=blind, remaining=remaining)
+def delay(
+    status: TaskStatus = RUNNING,
+    eta: int | None = None,
+    progress: int = 50,
+    blind: int = 0,
+    remaining: float | None = None,
+    schedule: PollSchedule = S,
+) -> float:
+    return schedule.next_delay(
+        status=status, running_left_time=eta, progress=progress, blind_polls=blind, remaining=remaining
+    )
 
 
 def test_long_eta_is_capped_not_one_long_sleep() -> None:
@@ -112,14 +120,20 @@ def test_estimator_follows_progress_that_slows_down() -> None:
 
 def test_predicted_finish_is_approached_by_halving_then_polled_densely() -> None:
     assert delay(eta=None, progress=10) == 2.0, "no rate yet: the blind schedule"
-    assert S.next_delay(status=RUNNING, running_left_time=None, progress=10, blind_polls=1,
-                        predicted_left=40.0) == 10.0, "far: capped"
-    assert S.next_delay(status=RUNNING, running_left_time=None, progress=50, blind_polls=1,
-                        predicted_left=8.0) == 4.0, "half the way"
-    assert S.next_delay(status=RUNNING, running_left_time=None, progress=90, blind_polls=1,
-                        predicted_left=1.5) == 1.5 + S.finish_margin, "near: just after the predicted finish"
-    overdue = [S.next_delay(status=RUNNING, running_left_time=None, progress=99, blind_polls=1, predicted_left=-o)
-               for o in (0.0, 0.5, 1.0, 30.0)]
+    assert (
+        S.next_delay(status=RUNNING, running_left_time=None, progress=10, blind_polls=1, predicted_left=40.0) == 10.0
+    ), "far: capped"
+    assert (
+        S.next_delay(status=RUNNING, running_left_time=None, progress=50, blind_polls=1, predicted_left=8.0) == 4.0
+    ), "half the way"
+    assert (
+        S.next_delay(status=RUNNING, running_left_time=None, progress=90, blind_polls=1, predicted_left=1.5)
+        == 1.5 + S.finish_margin
+    ), "near: just after the predicted finish"
+    overdue = [
+        S.next_delay(status=RUNNING, running_left_time=None, progress=99, blind_polls=1, predicted_left=-o)
+        for o in (0.0, 0.5, 1.0, 30.0)
+    ]
     assert overdue == sorted(overdue) and overdue[0] == S.dense_interval and overdue[-1] == S.near_done_interval
 
 
@@ -132,8 +146,9 @@ def test_simulated_run_without_eta_notices_finish_within_a_second_with_few_polls
         polls += 1
         progress = min(99, int(100 * t / run))
         est.observe(t, RUNNING, progress)
-        t += S.next_delay(status=RUNNING, running_left_time=None, progress=progress, blind_polls=blind,
-                          predicted_left=est.left(t))
+        t += S.next_delay(
+            status=RUNNING, running_left_time=None, progress=progress, blind_polls=blind, predicted_left=est.left(t)
+        )
         blind += 1
     assert t - run <= 1.0
     assert polls <= max(4, run / 2), "dense polls only near the end"

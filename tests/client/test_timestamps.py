@@ -10,11 +10,21 @@ from tripo_blender.client.timestamps import parse_http_date, parse_time
 NOON = 1796644800.0  # 2026-12-07T12:00:00Z
 
 
-@pytest.mark.parametrize("text", [
-    "2026-12-07T12:00:00Z", "2026-12-07 12:00:00+00:00", "2026-12-07T12:00:00+0000", "2026-12-07t12:00:00z",
-    "2026-12-07T13:00:00+01:00", "2026-12-07T04:00:00-08:00", "2026-12-07T12:00:00", "2026-12-07 12:00:00 UTC",
-    " 2026-12-07T12:00:00.000Z ", "2026-12-07T12:00Z",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-07T12:00:00Z",
+        "2026-12-07 12:00:00+00:00",
+        "2026-12-07T12:00:00+0000",
+        "2026-12-07t12:00:00z",
+        "2026-12-07T13:00:00+01:00",
+        "2026-12-07T04:00:00-08:00",
+        "2026-12-07T12:00:00",
+        "2026-12-07 12:00:00 UTC",
+        " 2026-12-07T12:00:00.000Z ",
+        "2026-12-07T12:00Z",
+    ],
+)
 def test_every_form_of_one_instant_reads_the_same(text: str) -> None:
     assert parse_time(text) == NOON
 
@@ -30,7 +40,10 @@ def test_what_is_no_time_is_none(text: object) -> None:
 
 
 def test_the_models_read_times_through_it() -> None:
-    assert Task.from_dict({"task_id": "t", "status": "queued", "created_at": "2026-12-07 12:00:00+00:00"}).create_time == NOON
+    assert (
+        Task.from_dict({"task_id": "t", "status": "queued", "created_at": "2026-12-07 12:00:00+00:00"}).create_time
+        == NOON
+    )
     assert TaskUsageItem.from_dict({"task_id": "t", "created_at": "2026-12-07 13:00:00+01:00"}).created == NOON
 
 

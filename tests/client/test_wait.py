@@ -13,16 +13,19 @@ from tripo_blender.client import Task, TaskStatus, TaskWaitCancelled, TaskWaitTi
 from tripo_blender.client.polling import PollSchedule
 
 
-@pytest.mark.parametrize(("outcome", "code"), [("failed", 1001), ("failed", 2008), ("failed", 2018),
-                                              ("cancelled", None)])
-def test_every_final_status_ends_the_wait(client: TripoClient, emulator: Emulator, outcome: str,
-                                          code: int | None) -> None:
+@pytest.mark.parametrize(
+    ("outcome", "code"), [("failed", 1001), ("failed", 2008), ("failed", 2018), ("cancelled", None)]
+)
+def test_every_final_status_ends_the_wait(
+    client: TripoClient, emulator: Emulator, outcome: str, code: int | None
+) -> None:
     """apiv3 has five statuses: moderation (2008) and queue expiry (2018) arrive as failed."""
     emulator.set_outcome(outcome, **({"error_code": code} if code else {}))
     emulator.set_timing(queue_seconds=1, run_seconds=1)
     task_id = client.text_to_model("a cup")
-    task = client.wait_for_task(task_id, polling_interval=0.01, timeout=10,
-                                on_progress=lambda _t: emulator.advance(1.0))
+    task = client.wait_for_task(
+        task_id, polling_interval=0.01, timeout=10, on_progress=lambda _t: emulator.advance(1.0)
+    )
     assert task.status == TaskStatus(outcome)
     if outcome == "failed":
         assert task.error_code == code and task.error_msg
@@ -114,7 +117,9 @@ def test_cancel_from_another_thread_interrupts_the_sleep(client: TripoClient, em
 
     def waiter() -> None:
         try:
-            client.wait_for_task(task_id, polling_interval=30, cancel_event=cancel, on_progress=lambda _t: first_poll.set())
+            client.wait_for_task(
+                task_id, polling_interval=30, cancel_event=cancel, on_progress=lambda _t: first_poll.set()
+            )
         except BaseException as exc:  # noqa: BLE001 - inspected below
             outcome.append(exc)
 
@@ -137,7 +142,9 @@ def test_preset_cancel_event_sends_nothing(client: TripoClient, emulator: Emulat
     assert emulator.requests == []
 
 
-def test_progress_callback_and_verbose_output(client: TripoClient, emulator: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_callback_and_verbose_output(
+    client: TripoClient, emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
     emulator.eta = True  # a server that reports an ETA: the verbose line shows it
     emulator.set_timing(queue_seconds=1, run_seconds=4)
     task_id = client.text_to_model("a cup")
@@ -155,7 +162,10 @@ def test_progress_callback_and_verbose_output(client: TripoClient, emulator: Emu
     assert progresses == sorted(progresses) and progresses[-1] == 100
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"Task {task_id} is queued. Progress: [{' ' * 20}] 0%"
-    assert any(line.startswith(f"Task {task_id} is running. Progress: [") and "estimated time remaining" in line for line in lines)
+    assert any(
+        line.startswith(f"Task {task_id} is running. Progress: [") and "estimated time remaining" in line
+        for line in lines
+    )
     assert lines[-1].startswith(f"Task {task_id} success in ") and lines[-1].endswith(" seconds")
     assert len(lines) == len(seen)
 

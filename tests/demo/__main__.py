@@ -29,13 +29,15 @@ ADDON_MODULE = "bl_ext.tripo_demo.tripo_blender"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="build.py demo", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="build.py demo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--prompt", default="a small cat statue")
     parser.add_argument("--out", default=str(ROOT / "demo-out"), help="folder for demo.blend and demo.png")
     parser.add_argument("--live", action="store_true", help="use the real Tripo API (needs TRIPO_API_KEY)")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="give up after this many seconds (default 120 offline, 1200 live)")
+    parser.add_argument(
+        "--timeout", type=float, default=None, help="give up after this many seconds (default 120 offline, 1200 live)"
+    )
     parser.add_argument("--samples", type=int, default=16, help="Cycles samples for the picture")
     return parser.parse_args(argv)
 
@@ -65,7 +67,7 @@ def run_job(prompt: str, timeout: float) -> Any:
 
     runtime = importlib.import_module(f"{ADDON_MODULE}.blender.runtime").runtime
     before = {job.id for job in runtime.jobs()}
-    result = bpy.ops.tripo.generate(mode='TEXT', prompt=prompt)
+    result = bpy.ops.tripo.generate(mode="TEXT", prompt=prompt)
     if "FINISHED" not in result:
         raise SystemExit(f"generate did not start: {result}")
     job_id = next(job.id for job in runtime.jobs() if job.id not in before)
@@ -149,9 +151,11 @@ def print_report(job: Any, blend: Path, png: Path | None, objects: list[Any]) ->
     import importlib
 
     jobs = importlib.import_module(f"{ADDON_MODULE}.jobs")
-    lines = [f"job {job.id}: {job.name!r} → {job.state.value}",
-             f"  task id: {job.task_id}",
-             f"  credits: estimated {job.estimated_cost}, charged {job.consumed_credit}"]
+    lines = [
+        f"job {job.id}: {job.name!r} → {job.state.value}",
+        f"  task id: {job.task_id}",
+        f"  credits: estimated {job.estimated_cost}, charged {job.consumed_credit}",
+    ]
     lines.append("  timeline:")
     lines.extend(f"    {line}" for line in jobs.format_timeline(job))
     lines.append(f"  objects: {', '.join(ob.name for ob in objects)}")

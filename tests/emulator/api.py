@@ -111,17 +111,28 @@ class Api:
             checked = validate(task_type, raw, account, self.store)
             task_id = str(uuid.uuid4())
             hints = outputs.hints_for(checked.effective, checked.files, checked.sources)
-            ctx = outputs.Context(task_id, task_type, checked.effective, checked.source, checked.files, hints,
-                                  self.store.riggable, self.store.rig_type, self.store.retarget_files,
-                                  compression=self.store.glb_compression, splat_format=self.store.splat_format,
-                                  edit_views=self.store.variants.edit_multiview)
+            ctx = outputs.Context(
+                task_id,
+                task_type,
+                checked.effective,
+                checked.source,
+                checked.files,
+                hints,
+                self.store.riggable,
+                self.store.rig_type,
+                self.store.retarget_files,
+                compression=self.store.glb_compression,
+                splat_format=self.store.splat_format,
+                edit_views=self.store.variants.edit_multiview,
+            )
             built = outputs.build(ctx)
             if self.store.model_override is not None:  # a test serves a file of its own (a hostile one)
                 (ext, data, key), self.store.model_override = self.store.model_override, None
                 built[key] = outputs.Asset(ctx.name(f"tripo_{key.removesuffix('_url')}", ext), data)
             price = self.store.variants.price(pricing.charge(task_type, checked.effective))
-            return self.store.create_task(task_id, account.key, task_type, checked.body, price, checked.source,
-                                          built, hints)
+            return self.store.create_task(
+                task_id, account.key, task_type, checked.body, price, checked.source, built, hints
+            )
 
     def _retired(self, account: Account, rec: Recorded) -> Response:
         raise ApiError(2016, f"{rec.path} has been retired")
@@ -219,9 +230,13 @@ class Api:
         return responses.ok(rows)
 
     def _usage_row(self, task: TaskRecord) -> dict[str, Any]:
-        row = {"task_id": task.task_id, "type": task.type, "status": self.store.phase(task).status,
-               "created_at": iso(task.created, self.store.time_format),
-               "credits_consumed": self.store.variants.credits(task.credits_consumed)}
+        row = {
+            "task_id": task.task_id,
+            "type": task.type,
+            "status": self.store.phase(task).status,
+            "created_at": iso(task.created, self.store.time_format),
+            "credits_consumed": self.store.variants.credits(task.credits_consumed),
+        }
         if self.store.usage_inputs:
             row["input"] = task.input if self.store.echo_inputs else {}
         return row
@@ -251,8 +266,9 @@ class Api:
             raise ApiError(1004, f"format must be one of {', '.join(sorted(FORMATS))}")
         stored = self.store.add_presign_slot(account.key, fmt)
         url = self.cdn_base + self.put_signer.url_path(stored)
-        return responses.ok({"presigned_url": url, "upload_url": url, "file_token": stored.token,
-                             "expires_in": PRESIGN_TTL})
+        return responses.ok(
+            {"presigned_url": url, "upload_url": url, "file_token": stored.token, "expires_in": PRESIGN_TTL}
+        )
 
 
 def _query_int(query: dict[str, str], name: str, default: int, low: int, high: int | None) -> int:

@@ -79,11 +79,13 @@ def three_mf() -> bytes:
         f"<triangles>{triangles}</triangles></mesh></object></resources>"
         '<build><item objectid="1"/></build></model>'
     )
-    return _zip([
-        ("[Content_Types].xml", content_types.encode()),
-        ("_rels/.rels", rels.encode()),
-        ("3D/3dmodel.model", model.encode()),
-    ])
+    return _zip(
+        [
+            ("[Content_Types].xml", content_types.encode()),
+            ("_rels/.rels", rels.encode()),
+            ("3D/3dmodel.model", model.encode()),
+        ]
+    )
 
 
 def hostile(entry: str) -> bytes:

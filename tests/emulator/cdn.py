@@ -88,8 +88,9 @@ class UrlSigner:
         expiry, nonce, _uid, mac = int(parts[0]), parts[1], parts[2], parts[3]
         with self._lock:
             exact = self._live.get(nonce)
-        return (exact is not None and self.clock.now() < exact
-                and hmac.compare_digest(mac, self._mac(path, expiry, nonce)))
+        return (
+            exact is not None and self.clock.now() < exact and hmac.compare_digest(mac, self._mac(path, expiry, nonce))
+        )
 
     def expire_all(self) -> None:
         """Every URL issued so far stops working (the CDN answers 403)."""

@@ -21,8 +21,11 @@ CODES: dict[int, tuple[int, str, str]] = {
     1005: (403, "You are not allowed to access this resource", "Check your permissions"),
     1007: (429, "Too many requests", "Slow down and retry later; check the Retry-After header"),
     2000: (429, "You have exceeded the limit of generation", "Please retry later; check the Retry-After header"),
-    2001: (404, "The task is not found",
-           "Check the task id; tasks are visible only to the key that created them and only for a limited time"),
+    2001: (
+        404,
+        "The task is not found",
+        "Check the task id; tasks are visible only to the key that created them and only for a limited time",
+    ),
     2006: (400, "The original task type is not supported", "Use a task type this operation accepts"),
     2007: (400, "The original task is not successful", "Wait for the original task to succeed"),
     2008: (400, "The input violates the content policy", "Change the input"),
@@ -70,5 +73,10 @@ class ApiError(Exception):
         _status, message, suggestion = CODES.get(self.code, (500, "Unknown error", ""))
         if self.detail:
             message = f"{message}: {self.detail}"
-        return {"code": self.code, "status": "error", "message": self.message or message,
-                "suggestion": self.suggestion or suggestion, "request_id": request_id()}
+        return {
+            "code": self.code,
+            "status": "error",
+            "message": self.message or message,
+            "suggestion": self.suggestion or suggestion,
+            "request_id": request_id(),
+        }

@@ -64,7 +64,7 @@ class Fault:
         elif self.malform == "no-status":
             data = envelope.get("data")
             tasks = data.get("tasks") if isinstance(data, dict) else None
-            for task in (tasks.values() if isinstance(tasks, dict) else [data] if isinstance(data, dict) else []):
+            for task in tasks.values() if isinstance(tasks, dict) else [data] if isinstance(data, dict) else []:
                 if isinstance(task, dict):
                     task.pop("status", None)
         else:
@@ -79,8 +79,7 @@ class Fault:
         wanted_method, _, prefix = self.route.partition(" ")
         if wanted_method == CDN_ROUTE:
             return server == "cdn" and path.startswith(prefix)
-        return (server == "api" and wanted_method.upper() in (method.upper(), "*")
-                and path.startswith(prefix or "/"))
+        return server == "api" and wanted_method.upper() in (method.upper(), "*") and path.startswith(prefix or "/")
 
 
 class FaultBook:

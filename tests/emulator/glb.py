@@ -135,8 +135,14 @@ def _cube_doc(generator: str) -> tuple[dict[str, Any], bytes]:
             {"buffer": 0, "byteOffset": 2 * vec_bytes, "byteLength": index_count * 2, "target": 34963},
         ],
         "accessors": [
-            {"bufferView": 0, "componentType": 5126, "count": vertex_count, "type": "VEC3",
-             "min": [-0.5, -0.5, -0.5], "max": [0.5, 0.5, 0.5]},
+            {
+                "bufferView": 0,
+                "componentType": 5126,
+                "count": vertex_count,
+                "type": "VEC3",
+                "min": [-0.5, -0.5, -0.5],
+                "max": [0.5, 0.5, 0.5],
+            },
             {"bufferView": 1, "componentType": 5126, "count": vertex_count, "type": "VEC3"},
             {"bufferView": 2, "componentType": 5123, "count": index_count, "type": "SCALAR"},
         ],
@@ -149,14 +155,30 @@ def _cube_doc(generator: str) -> tuple[dict[str, Any], bytes]:
     return doc, binary
 
 
-def _add_part(doc: dict[str, Any], name: str, color: tuple[float, float, float],
-              translation: tuple[float, float, float], scale: tuple[float, float, float]) -> None:
-    doc["materials"].append({"name": f"{name}_material", "pbrMetallicRoughness": {
-        "baseColorFactor": [*color, 1.0], "metallicFactor": 0.0, "roughnessFactor": 0.8}})
-    doc["meshes"].append({"name": name, "primitives": [{
-        "attributes": {"POSITION": 0, "NORMAL": 1}, "indices": 2, "material": len(doc["materials"]) - 1}]})
-    doc["nodes"].append({"name": name, "mesh": len(doc["meshes"]) - 1,
-                         "translation": list(translation), "scale": list(scale)})
+def _add_part(
+    doc: dict[str, Any],
+    name: str,
+    color: tuple[float, float, float],
+    translation: tuple[float, float, float],
+    scale: tuple[float, float, float],
+) -> None:
+    doc["materials"].append(
+        {
+            "name": f"{name}_material",
+            "pbrMetallicRoughness": {"baseColorFactor": [*color, 1.0], "metallicFactor": 0.0, "roughnessFactor": 0.8},
+        }
+    )
+    doc["meshes"].append(
+        {
+            "name": name,
+            "primitives": [
+                {"attributes": {"POSITION": 0, "NORMAL": 1}, "indices": 2, "material": len(doc["materials"]) - 1}
+            ],
+        }
+    )
+    doc["nodes"].append(
+        {"name": name, "mesh": len(doc["meshes"]) - 1, "translation": list(translation), "scale": list(scale)}
+    )
     doc["scenes"][0]["nodes"].append(len(doc["nodes"]) - 1)
 
 

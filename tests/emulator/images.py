@@ -24,5 +24,9 @@ def png(width: int = 64, height: int = 64, tint: tuple[int, int, int] = (90, 140
             shade = (x + y) / max(1, width + height - 2)
             rows += bytes(int(c * (0.4 + 0.6 * shade)) for c in tint)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+        + _chunk(b"IEND", b"")
+    )

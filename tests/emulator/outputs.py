@@ -286,8 +286,10 @@ def _decimate(ctx: Context) -> Outputs:
 
 
 def _uv(ctx: Context) -> Outputs:
-    return {"model_url": Asset(ctx.name("tripo_uv", "glb"), asset_bytes("portal.glb")),
-            "uv_render_url": _image(ctx, "tripo_uv_render", (230, 230, 230))}
+    return {
+        "model_url": Asset(ctx.name("tripo_uv", "glb"), asset_bytes("portal.glb")),
+        "uv_render_url": _image(ctx, "tripo_uv_render", (230, 230, 230)),
+    }
 
 
 def _generated_image(ctx: Context) -> Outputs:

@@ -42,8 +42,10 @@ class PutSigner:
         path = f"{PATH_PREFIX}{day}/{stored.token}.{stored.name}"
         amz_date = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(stored.created))
         expires = str(PRESIGN_TTL)
-        return (f"{path}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={amz_date}&X-Amz-Expires={expires}"
-                f"&X-Amz-SignedHeaders=host&X-Amz-Signature={self._mac(path, amz_date, expires)}")
+        return (
+            f"{path}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={amz_date}&X-Amz-Expires={expires}"
+            f"&X-Amz-SignedHeaders=host&X-Amz-Signature={self._mac(path, amz_date, expires)}"
+        )
 
     def verify(self, path: str, query: dict[str, str]) -> bool:
         expected = self._mac(path, query.get("X-Amz-Date", ""), query.get("X-Amz-Expires", ""))
@@ -65,8 +67,9 @@ def receive(store: Store, signer: PutSigner, rec: Recorded) -> Response:
     if store.clock.now() >= stored.put_deadline:
         return s3_error(403, "AccessDenied", "Request has expired")
     if len(rec.body) > store.upload_cap:
-        return s3_error(413, "EntityTooLarge", f"Your proposed upload exceeds the maximum allowed size "
-                                               f"({store.upload_cap} bytes)")
+        return s3_error(
+            413, "EntityTooLarge", f"Your proposed upload exceeds the maximum allowed size ({store.upload_cap} bytes)"
+        )
     with store.lock:
         stored.data = rec.body
         stored.kind = file_kind(rec.body)

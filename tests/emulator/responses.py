@@ -34,13 +34,14 @@ def error(exc: ApiError) -> Response:
 
 def html_error(status: int, reason: str) -> Response:
     """What a reverse proxy in front of the API sends when the backend fails (not JSON)."""
-    page = (f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
-            f"<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+    page = (
+        f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    )
     return Response(status, page.encode("ascii"), "text/html")
 
 
 def s3_error(status: int, code: str, message: str) -> Response:
     """An object-storage error document, as a presigned PUT gets it (XML, not the API envelope)."""
-    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
-            f"<Message>{message}</Message></Error>")
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
     return Response(status, body.encode("utf-8"), "application/xml")

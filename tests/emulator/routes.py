@@ -39,8 +39,15 @@ RETIRED_ROUTES = frozenset({"/v3/models/refine", "/v3/models/stylize"})
 #: The three generation types (the only ones with a required ``model``).
 GENERATION_TYPES = frozenset({"text_to_model", "image_to_model", "multiview_to_model"})
 #: Tasks whose output is an editable mesh (texture, segment, decimate, UV unwrap build on them).
-MESH_TYPES = GENERATION_TYPES | {"texture_model", "import_model", "highpoly_to_lowpoly", "mesh_uv", "smart_segment",
-                                 "mesh_segmentation", "mesh_completion"}
+MESH_TYPES = GENERATION_TYPES | {
+    "texture_model",
+    "import_model",
+    "highpoly_to_lowpoly",
+    "mesh_uv",
+    "smart_segment",
+    "mesh_segmentation",
+    "mesh_completion",
+}
 #: Every task whose output includes a 3D model (rig-check, rig and convert build on them).
 MODEL_TYPES = MESH_TYPES | {"convert_model", "animate_rig", "animate_retarget"}
 #: Tasks whose output is one image (image-to-model and the other image routes reuse them).

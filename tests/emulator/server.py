@@ -95,8 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The ``Date`` header on the emulator's clock (skewed or advanced like the service's)."""
-        return email.utils.formatdate(self.server.emulator.clock.now() if timestamp is None else timestamp,
-                                      usegmt=True)
+        return email.utils.formatdate(self.server.emulator.clock.now() if timestamp is None else timestamp, usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         logger.debug("%s %s", self.server.kind, format % args)
@@ -126,8 +125,14 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         content_type = headers.get("content-type", "")
-        rec = Recorded(self.command, split.path, dict(parse_qsl(split.query, keep_blank_values=True)), headers,
-                       json=decode_json(content_type, body), body=body)
+        rec = Recorded(
+            self.command,
+            split.path,
+            dict(parse_qsl(split.query, keep_blank_values=True)),
+            headers,
+            json=decode_json(content_type, body),
+            body=body,
+        )
         if content_type.startswith("multipart/form-data"):
             try:
                 rec.files, rec.form = parse_multipart(content_type, body)
@@ -166,8 +171,9 @@ class _Handler(BaseHTTPRequestHandler):
                 rec.status = 0
                 self._drop()
                 return
-        self._send(response, truncate=fault is not None and fault.truncate,
-                   trickle=fault.trickle if fault is not None else 0.0)
+        self._send(
+            response, truncate=fault is not None and fault.truncate, trickle=fault.trickle if fault is not None else 0.0
+        )
 
     def _send(self, response: Response, truncate: bool, trickle: float = 0.0) -> None:
         try:
@@ -206,8 +212,9 @@ class _Handler(BaseHTTPRequestHandler):
 def _fault_response(fault: Fault) -> Response:
     if fault.non_json:
         return html_error(fault.status, BaseHTTPRequestHandler.responses.get(fault.status, ("Error",))[0])
-    response = error(ApiError(fault.code, retry_after=fault.retry_after, message=fault.message,
-                              suggestion=fault.suggestion))
+    response = error(
+        ApiError(fault.code, retry_after=fault.retry_after, message=fault.message, suggestion=fault.suggestion)
+    )
     response.status = fault.status
     return response
 
@@ -222,15 +229,34 @@ class Emulator:
     (404/2001). Uploads above ``upload_cap`` bytes are refused.
     """
 
-    def __init__(self, queue_seconds: float = 0.0, run_seconds: float = 0.0, url_ttl: float = 300.0,
-                 concurrency_limit: int = 10, balance: float = 10_000.0, retry_after: int = 1, *,
-                 clock: Callable[[], float] | None = None, api_port: int = 0, cdn_port: int = 0,
-                 eta: bool = False, task_retention: float = 7 * 24 * 3600.0,
-                 upload_cap: int = 150 * 1024 * 1024, progress_curve: str = "linear") -> None:
+    def __init__(
+        self,
+        queue_seconds: float = 0.0,
+        run_seconds: float = 0.0,
+        url_ttl: float = 300.0,
+        concurrency_limit: int = 10,
+        balance: float = 10_000.0,
+        retry_after: int = 1,
+        *,
+        clock: Callable[[], float] | None = None,
+        api_port: int = 0,
+        cdn_port: int = 0,
+        eta: bool = False,
+        task_retention: float = 7 * 24 * 3600.0,
+        upload_cap: int = 150 * 1024 * 1024,
+        progress_curve: str = "linear",
+    ) -> None:
         self.clock = Clock(clock)
-        self._store = Store(self.clock, queue_seconds=queue_seconds, run_seconds=run_seconds,
-                            concurrency_limit=concurrency_limit, retry_after=retry_after,
-                            task_retention=task_retention, upload_cap=upload_cap, eta=eta)
+        self._store = Store(
+            self.clock,
+            queue_seconds=queue_seconds,
+            run_seconds=run_seconds,
+            concurrency_limit=concurrency_limit,
+            retry_after=retry_after,
+            task_retention=task_retention,
+            upload_cap=upload_cap,
+            eta=eta,
+        )
         self.progress_curve = progress_curve
         self._store.add_key(TEST_KEY, balance)
         self._signer = cdn.UrlSigner(self.clock, url_ttl)
@@ -255,8 +281,9 @@ class Emulator:
         self._stopping.clear()
         self._servers = [_Server(self, "api", self._ports[0]), _Server(self, "cdn", self._ports[1])]
         for server in self._servers:
-            thread = threading.Thread(target=server.serve_forever, args=(_POLL_SECONDS,),
-                                      name=f"tripo-emulator-{server.kind}", daemon=True)
+            thread = threading.Thread(
+                target=server.serve_forever, args=(_POLL_SECONDS,), name=f"tripo-emulator-{server.kind}", daemon=True
+            )
             thread.start()
             self._threads.append(thread)
         self._bound = (int(self._servers[0].server_address[1]), int(self._servers[1].server_address[1]))
@@ -283,8 +310,9 @@ class Emulator:
     def __enter__(self) -> Emulator:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def _ports_bound(self) -> tuple[int, int]:
@@ -350,15 +378,21 @@ class Emulator:
 
     def requests_to(self, method: str, path: str) -> list[Recorded]:
         """API requests with this method and full path; a path ending in ``/`` matches as a prefix."""
-        return [r for r in self.requests if r.method == method.upper()
-                and (r.path == path or (path.endswith("/") and r.path.startswith(path)))]
+        return [
+            r
+            for r in self.requests
+            if r.method == method.upper() and (r.path == path or (path.endswith("/") and r.path.startswith(path)))
+        ]
 
     @property
     def tasks(self) -> dict[str, dict[str, Any]]:
         """Every task the service still knows, as GET /v3/tasks/{id} would show it now (by id, creation order)."""
         with self._store.lock:
-            return {task_id: self._api.task_view(task) for task_id, task in self._store.tasks.items()
-                    if not self._store.is_forgotten(task)}
+            return {
+                task_id: self._api.task_view(task)
+                for task_id, task in self._store.tasks.items()
+                if not self._store.is_forgotten(task)
+            }
 
     def task_times(self, task_id: str) -> tuple[float, float]:
         """(created, completed) of a task on the emulator's clock (completed: when it turns terminal)."""
@@ -403,11 +437,26 @@ class Emulator:
         """Accept another API key (tasks and uploads are private to each key)."""
         self._store.add_key(key, balance)
 
-    def inject(self, route: str, times: int | None = 1, *, status: int = 500, code: int = 1000,
-               message: str | None = None, suggestion: str | None = None, retry_after: int | None = None,
-               non_json: bool = False, delay: float = 0.0, drop: bool = False, truncate: bool = False,
-               after: bool = False, trickle: float = 0.0, malform: str | None = None,
-               trace_id: str | None = None, late: float = 0.0) -> None:
+    def inject(
+        self,
+        route: str,
+        times: int | None = 1,
+        *,
+        status: int = 500,
+        code: int = 1000,
+        message: str | None = None,
+        suggestion: str | None = None,
+        retry_after: int | None = None,
+        non_json: bool = False,
+        delay: float = 0.0,
+        drop: bool = False,
+        truncate: bool = False,
+        after: bool = False,
+        trickle: float = 0.0,
+        malform: str | None = None,
+        trace_id: str | None = None,
+        late: float = 0.0,
+    ) -> None:
         """Spoil the next ``times`` requests matching ``route`` (see :class:`.faults.Fault`).
 
         ``route`` is ``"METHOD /full/path-prefix"`` on the API (``"POST /v3/generation/"``,
@@ -419,14 +468,33 @@ class Emulator:
         answered (it arrived late: links expired meanwhile). ``times=None`` arms the fault until
         :meth:`clear_faults`.
         """
-        self._faults.arm(Fault(route, times, status, code, message, suggestion, retry_after, non_json,
-                               delay, drop, truncate, after, trickle, malform, trace_id, late))
+        self._faults.arm(
+            Fault(
+                route,
+                times,
+                status,
+                code,
+                message,
+                suggestion,
+                retry_after,
+                non_json,
+                delay,
+                drop,
+                truncate,
+                after,
+                trickle,
+                malform,
+                trace_id,
+                late,
+            )
+        )
 
     def clear_faults(self) -> None:
         self._faults.clear()
 
-    def set_outcome(self, status: str = "failed", error_code: int = 1001, times: int = 1, *,
-                    error_message: str | None = None) -> None:
+    def set_outcome(
+        self, status: str = "failed", error_code: int = 1001, times: int = 1, *, error_message: str | None = None
+    ) -> None:
         """The next ``times`` created tasks end ``failed`` (with that code) or ``cancelled``, not ``success``.
 
         apiv3 has no other final statuses: content moderation is ``failed`` with 2008, a task that

@@ -75,7 +75,7 @@ def cloud(count: int = 1500, degree: int = 3, seed: int = 7) -> Cloud:
         s = math.sqrt(1.0 - u * u)
         x, y, z = r * s * math.cos(v), r * s * math.sin(v), r * u
         positions.append((x, y, z))
-        height = (z + 0.5)  # 0 at the bottom, 1 at the top
+        height = z + 0.5  # 0 at the bottom, 1 at the top
         rgb = (0.9 * height + 0.05, 0.4 + 0.4 * math.sin(6 * v) ** 2, 0.95 - 0.8 * height)
         dc.append(tuple((c - 0.5) / SH_C0 for c in rgb))  # type: ignore[misc]
         rest.append(tuple(rng.uniform(-0.3, 0.3) for _ in range(3 * K)))
@@ -117,8 +117,15 @@ def _ply_row(c: Cloud, i: int) -> dict[str, float]:
     return row
 
 
-def ply(c: Cloud | None = None, *, encoding: str = "binary_little_endian", order: Sequence[str] | None = None,
-        types: dict[str, str] | None = None, normals: bool = True, extra_elements: bool = False) -> bytes:
+def ply(
+    c: Cloud | None = None,
+    *,
+    encoding: str = "binary_little_endian",
+    order: Sequence[str] | None = None,
+    types: dict[str, str] | None = None,
+    normals: bool = True,
+    extra_elements: bool = False,
+) -> bytes:
     """A 3DGS PLY of ``c`` (default: :func:`cloud`).
 
     ``encoding``: ``binary_little_endian``, ``binary_big_endian`` or ``ascii``; ``order``: the
@@ -142,8 +149,11 @@ def ply(c: Cloud | None = None, *, encoding: str = "binary_little_endian", order
     if encoding == "ascii":
         lines = ["1.5 2.5"] if extra_elements else []
         for row in rows:
-            lines.append(" ".join(str(round(row[n])) if kinds[n] != "float" and kinds[n] != "double" else repr(row[n])
-                                  for n in names))
+            lines.append(
+                " ".join(
+                    str(round(row[n])) if kinds[n] != "float" and kinds[n] != "double" else repr(row[n]) for n in names
+                )
+            )
         if extra_elements:
             lines.append("3 0 1 2")
         return head + ("\n".join(lines) + "\n").encode("ascii")
@@ -217,8 +227,14 @@ def spz_sh_quantization(low: float, high: float, *, with_length: bool = True) ->
 # --------------------------------------------------------------------------- glTF
 
 
-def _accessor(doc: dict[str, Any], blob: bytearray, values: list[Sequence[float]], kind: str, component: int,
-              normalized: bool = False) -> int:
+def _accessor(
+    doc: dict[str, Any],
+    blob: bytearray,
+    values: list[Sequence[float]],
+    kind: str,
+    component: int,
+    normalized: bool = False,
+) -> int:
     width = {"SCALAR": 1, "VEC3": 3, "VEC4": 4}[kind]
     code, limit = {5126: ("f", None), 5122: ("h", 32767), 5121: ("B", 255)}[component]
     while len(blob) % 4:
@@ -228,8 +244,12 @@ def _accessor(doc: dict[str, Any], blob: bytearray, values: list[Sequence[float]
         items = [round(v * limit) if limit else v for v in row]
         blob += struct.pack(f"<{width}{code}", *items)
     doc["bufferViews"].append({"buffer": 0, "byteOffset": start, "byteLength": len(blob) - start})
-    accessor: dict[str, Any] = {"bufferView": len(doc["bufferViews"]) - 1, "componentType": component,
-                                "count": len(values), "type": kind}
+    accessor: dict[str, Any] = {
+        "bufferView": len(doc["bufferViews"]) - 1,
+        "componentType": component,
+        "count": len(values),
+        "type": kind,
+    }
     if normalized:
         accessor["normalized"] = True
     if kind == "VEC3" and component == 5126:
@@ -247,10 +267,16 @@ def gltf(c: Cloud | None = None, *, binary: bool = True, quantized: bool = False
     extension allows both); ``log_scales``: scales stored as logs, as drafts before ratification did.
     """
     c = c or cloud()
-    doc: dict[str, Any] = {"asset": {"version": "2.0", "generator": "tests/emulator/splat.py"},
-                           "extensionsUsed": ["KHR_gaussian_splatting"], "buffers": [], "bufferViews": [],
-                           "accessors": [], "scene": 0, "scenes": [{"nodes": [0]}],
-                           "nodes": [{"mesh": 0, "name": "splat"}]}
+    doc: dict[str, Any] = {
+        "asset": {"version": "2.0", "generator": "tests/emulator/splat.py"},
+        "extensionsUsed": ["KHR_gaussian_splatting"],
+        "buffers": [],
+        "bufferViews": [],
+        "accessors": [],
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0, "name": "splat"}],
+    }
     blob = bytearray()
     p = "KHR_gaussian_splatting:"
     rotations = [_unit((x, y, z, w)) for w, x, y, z in c.rotations]
@@ -259,8 +285,9 @@ def gltf(c: Cloud | None = None, *, binary: bool = True, quantized: bool = False
         "POSITION": _accessor(doc, blob, c.positions, "VEC3", 5126),
         p + "ROTATION": _accessor(doc, blob, rotations, "VEC4", 5122 if quantized else 5126, quantized),
         p + "SCALE": _accessor(doc, blob, scales, "VEC3", 5126),
-        p + "OPACITY": _accessor(doc, blob, [(_sigmoid(o),) for o in c.opacity], "SCALAR",
-                                 5121 if quantized else 5126, quantized),
+        p + "OPACITY": _accessor(
+            doc, blob, [(_sigmoid(o),) for o in c.opacity], "SCALAR", 5121 if quantized else 5126, quantized
+        ),
         p + "SH_DEGREE_0_COEF_0": _accessor(doc, blob, c.dc, "VEC3", 5126),
     }
     k = 0
@@ -269,11 +296,23 @@ def gltf(c: Cloud | None = None, *, binary: bool = True, quantized: bool = False
             break
         for m in range(2 * degree + 1):
             attributes[f"{p}SH_DEGREE_{degree}_COEF_{m}"] = _accessor(
-                doc, blob, [c.plane(i, k) for i in range(c.count)], "VEC3", 5126)
+                doc, blob, [c.plane(i, k) for i in range(c.count)], "VEC3", 5126
+            )
             k += 1
-    doc["meshes"] = [{"name": "splat", "primitives": [{
-        "attributes": attributes, "mode": 0,
-        "extensions": {"KHR_gaussian_splatting": {"kernel": "ellipse", "colorSpace": "srgb_rec709_display"}}}]}]
+    doc["meshes"] = [
+        {
+            "name": "splat",
+            "primitives": [
+                {
+                    "attributes": attributes,
+                    "mode": 0,
+                    "extensions": {
+                        "KHR_gaussian_splatting": {"kernel": "ellipse", "colorSpace": "srgb_rec709_display"}
+                    },
+                }
+            ],
+        }
+    ]
     while len(blob) % 4:
         blob.append(0)
     if not binary:

@@ -174,8 +174,18 @@ class Store:
     lock, so parallel POSTs cannot overshoot the concurrency limit or the balance.
     """
 
-    def __init__(self, clock: Clock, *, queue_seconds: float, run_seconds: float, concurrency_limit: int,
-                 retry_after: int, task_retention: float, upload_cap: int, eta: bool) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        queue_seconds: float,
+        run_seconds: float,
+        concurrency_limit: int,
+        retry_after: int,
+        task_retention: float,
+        upload_cap: int,
+        eta: bool,
+    ) -> None:
         self.clock = clock
         self.lock = threading.RLock()
         self.accounts: dict[str, Account] = {}
@@ -232,7 +242,8 @@ class Store:
             if phase.status != "queued":
                 return phase
             ahead = sum(
-                1 for other in self.tasks.values()
+                1
+                for other in self.tasks.values()
                 if other.key == task.key and other.created < task.created and other.phase_at(now).status == "queued"
             )
             return task.phase_at(now, ahead, self.progress_curve)
@@ -295,8 +306,17 @@ class Store:
         with self.lock:
             return self.outcomes.popleft() if self.outcomes else Outcome()
 
-    def create_task(self, task_id: str, key: str, task_type: str, body: dict[str, Any], price: float,
-                    source: TaskRecord | None, outputs: Outputs, hints: str) -> TaskRecord:
+    def create_task(
+        self,
+        task_id: str,
+        key: str,
+        task_type: str,
+        body: dict[str, Any],
+        price: float,
+        source: TaskRecord | None,
+        outputs: Outputs,
+        hints: str,
+    ) -> TaskRecord:
         """Check concurrency (429/2000) then credits (403/2010), hold the price, store the task."""
         with self.lock:
             self.settle_due()
@@ -308,10 +328,18 @@ class Store:
             account.balance -= price
             account.frozen += price
             task = TaskRecord(
-                task_id=task_id, key=key, type=task_type, input=body, created=self.clock.now(),
+                task_id=task_id,
+                key=key,
+                type=task_type,
+                input=body,
+                created=self.clock.now(),
                 queue_seconds=self.queue_seconds,
-                run_seconds=self.run_plan.popleft() if self.run_plan else self.run_seconds, price=price,
-                outcome=self.next_outcome(), source=source, outputs=outputs, hints=hints,
+                run_seconds=self.run_plan.popleft() if self.run_plan else self.run_seconds,
+                price=price,
+                outcome=self.next_outcome(),
+                source=source,
+                outputs=outputs,
+                hints=hints,
                 registered=self.registering,
             )
             self.tasks[task.task_id] = task

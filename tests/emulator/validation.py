@@ -49,20 +49,28 @@ PRIMARY_VIEWS = "inputs[0].task_id"
 
 # --------------------------------------------------------------------------- allow-lists (SDK contract test)
 
-GENERATION_MODELS = frozenset({"v3.1-20260211", "v3.0-20250812", "v2.5-20250123", "P1-20260311", "P2-20260801",
-                               "v1.4-20240625"})
+GENERATION_MODELS = frozenset(
+    {"v3.1-20260211", "v3.0-20250812", "v2.5-20250123", "P1-20260311", "P2-20260801", "v1.4-20240625"}
+)
 MULTIVIEW_MODELS = GENERATION_MODELS - {"v1.4-20240625"}
 TEXTURE_MODELS = frozenset({"v2.5-20250123", "v3.0-20250812", "v3.5-20260815"})
 RIG_MODELS = frozenset({"v1.0-20240301", "v2.5-20260210", "v3.0-20260909"})
 SEGMENT_MODELS = frozenset({"v1.0-20250506", "v2.0-20260430"})
 DECIMATE_MODELS = frozenset({"v1.0", "v2.0", "v3.0"})
-TEXT_TO_IMAGE_MODELS = frozenset({"chat_image_1", "chat_image_1.5", "chat_image_2", "banana", "banana_pro",
-                                  "banana2", "seedream_v4", "seedream_v5"})
+TEXT_TO_IMAGE_MODELS = frozenset(
+    {"chat_image_1", "chat_image_1.5", "chat_image_2", "banana", "banana_pro", "banana2", "seedream_v4", "seedream_v5"}
+)
 IMAGE_TO_IMAGE_MODELS = TEXT_TO_IMAGE_MODELS - {"seedream_v4"}
 
 #: Highest face_limit per generation model (docs/apiv3.md#generation); P series also have a minimum.
-_FACE_LIMITS = {"v3.1-20260211": 1_500_000, "v3.0-20250812": 1_000_000, "v2.5-20250123": 500_000,
-                "v1.4-20240625": 500_000, "P1-20260311": 20_000, "P2-20260801": 20_000}
+_FACE_LIMITS = {
+    "v3.1-20260211": 1_500_000,
+    "v3.0-20250812": 1_000_000,
+    "v2.5-20250123": 500_000,
+    "v1.4-20240625": 500_000,
+    "P1-20260311": 20_000,
+    "P2-20260801": 20_000,
+}
 _P_SERIES_MIN_FACES = 48
 _QUAD_MAX_FACES = 150_000
 _P_SERIES_FORBIDDEN = ("quad", "smart_low_poly", "generate_parts", "geometry_quality")
@@ -79,8 +87,13 @@ def _bool(value: Any) -> bool:
 
 def _int(low: int | None = None, high: int | None = None) -> Check:
     def check(value: Any) -> bool:
-        return (isinstance(value, int) and not isinstance(value, bool)
-                and (low is None or value >= low) and (high is None or value <= high))
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and (low is None or value >= low)
+            and (high is None or value <= high)
+        )
+
     return check
 
 
@@ -95,6 +108,7 @@ def _positive(value: Any) -> bool:
 def _text(max_len: int, allow_empty: bool = False) -> Check:
     def check(value: Any) -> bool:
         return isinstance(value, str) and (allow_empty or value.strip() != "") and len(value) <= max_len
+
     return check
 
 
@@ -104,8 +118,12 @@ def _enum(*allowed: str) -> Check:
 
 def _str_list(max_items: int | None = None) -> Check:
     def check(value: Any) -> bool:
-        return (isinstance(value, list) and all(isinstance(v, str) for v in value)
-                and (max_items is None or len(value) <= max_items))
+        return (
+            isinstance(value, list)
+            and all(isinstance(v, str) for v in value)
+            and (max_items is None or len(value) <= max_items)
+        )
+
     return check
 
 
@@ -146,8 +164,7 @@ def _preset(value: Any) -> bool:
 
 
 def _presets(value: Any) -> bool:
-    return (isinstance(value, list) and 0 < len(value) <= MAX_RETARGET_ANIMATIONS
-            and all(_preset(v) for v in value))
+    return isinstance(value, list) and 0 < len(value) <= MAX_RETARGET_ANIMATIONS and all(_preset(v) for v in value)
 
 
 def _view_prompts(value: Any) -> bool:
@@ -265,8 +282,11 @@ def _smart_segment_rules(body: dict[str, Any]) -> str | None:
     transform = body.get("transform")
     if transform is None:
         return "transform is required with seg_type model" if body.get("seg_type") == "model" else None
-    if not (isinstance(transform, list) and len(transform) == 16 and
-            all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in transform)):
+    if not (
+        isinstance(transform, list)
+        and len(transform) == 16
+        and all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in transform)
+    ):
         return "transform must be 16 numbers"
     return None
 
@@ -299,8 +319,9 @@ MODEL = Accepts("a model", MODEL_KINDS, tasks=MODEL_TYPES)
 MODEL_FILE = Accepts("a model file or URL", MODEL_KINDS)
 RIG_CHECK_SOURCE = Accepts("a model", MODEL_KINDS, tasks=MODEL_TYPES, wrong_task=2011)
 RIG_TASK = Accepts("a rig task id", urls=False, tasks=frozenset({"animate_rig"}), wrong_task=2012)
-SEGMENTATION_TASK = Accepts("a mesh segmentation task id", urls=False,
-                            tasks=frozenset({"mesh_segmentation", "smart_segment"}))
+SEGMENTATION_TASK = Accepts(
+    "a mesh segmentation task id", urls=False, tasks=frozenset({"mesh_segmentation", "smart_segment"})
+)
 MULTIVIEW_TASK = Accepts("a multiview image task id", urls=False, tasks=MULTIVIEW_TYPES)
 
 
@@ -319,8 +340,10 @@ def _no_refs(body: dict[str, Any]) -> list[Ref]:
 
 def _fields(*named: tuple[str, Accepts]) -> Callable[[dict[str, Any]], list[Ref]]:
     """Refs of the given top-level fields, when present, in that order."""
+
     def refs(body: dict[str, Any]) -> list[Ref]:
         return [Ref(name, body[name], kind) for name, kind in named if name in body]
+
     return refs
 
 
@@ -388,118 +411,259 @@ class Spec:
 
 
 _GENERATION_FIELDS: dict[str, Check] = {
-    "face_limit": _int(1), "texture": _bool, "pbr": _bool,
-    "model_seed": _int(0), "texture_seed": _int(0), "image_seed": _int(0),
-    "texture_quality": _enum("standard", "detailed", "extreme"), "geometry_quality": _enum("standard", "detailed"),
-    "auto_size": _bool, "quad": _bool, "compress": _enum("", "geometry"), "smart_low_poly": _bool,
-    "generate_parts": _bool, "export_uv": _bool, "export_orientation": _enum("+x", "-x", "+y", "-y"),
-    "return_multiview": _bool, "render_video": _bool, "render_sequence": _bool, "check_printable": _bool,
-    "priority": _int(1, 3), "parameters": lambda v: isinstance(v, dict),
+    "face_limit": _int(1),
+    "texture": _bool,
+    "pbr": _bool,
+    "model_seed": _int(0),
+    "texture_seed": _int(0),
+    "image_seed": _int(0),
+    "texture_quality": _enum("standard", "detailed", "extreme"),
+    "geometry_quality": _enum("standard", "detailed"),
+    "auto_size": _bool,
+    "quad": _bool,
+    "compress": _enum("", "geometry"),
+    "smart_low_poly": _bool,
+    "generate_parts": _bool,
+    "export_uv": _bool,
+    "export_orientation": _enum("+x", "-x", "+y", "-y"),
+    "return_multiview": _bool,
+    "render_video": _bool,
+    "render_sequence": _bool,
+    "check_printable": _bool,
+    "priority": _int(1, 3),
+    "parameters": lambda v: isinstance(v, dict),
 }
 _IMAGE_INPUT_FIELDS: dict[str, Check] = {
-    **_GENERATION_FIELDS, "texture_alignment": _enum("original_image", "geometry"),
+    **_GENERATION_FIELDS,
+    "texture_alignment": _enum("original_image", "geometry"),
     "orientation": _enum("default", "align_image"),
 }
 _IMAGE_OPTIONS: dict[str, Check] = {
-    "size": _text(32), "aspect_ratio": _text(16), "output_format": _enum("png", "jpeg"), "watermark": _bool,
-    "t_pose": _bool, "sketch_to_render": _bool,
+    "size": _text(32),
+    "aspect_ratio": _text(16),
+    "output_format": _enum("png", "jpeg"),
+    "watermark": _bool,
+    "t_pose": _bool,
+    "sketch_to_render": _bool,
 }
 _OUT_FORMAT = _enum("glb", "fbx")
 _POST = {"input": _ref}
 
 SPECS: dict[str, Spec] = {
     "text_to_model": Spec(
-        models=GENERATION_MODELS, model_required=True, required=("prompt",),
-        fields={**_GENERATION_FIELDS, "prompt": _text(MAX_PROMPT),
-                "negative_prompt": _text(MAX_NEGATIVE_PROMPT, allow_empty=True), "style_image": _ref},
-        rules=(_generation_rules,), refs=_fields(("style_image", IMAGE))),
+        models=GENERATION_MODELS,
+        model_required=True,
+        required=("prompt",),
+        fields={
+            **_GENERATION_FIELDS,
+            "prompt": _text(MAX_PROMPT),
+            "negative_prompt": _text(MAX_NEGATIVE_PROMPT, allow_empty=True),
+            "style_image": _ref,
+        },
+        rules=(_generation_rules,),
+        refs=_fields(("style_image", IMAGE)),
+    ),
     "image_to_model": Spec(
-        models=GENERATION_MODELS, model_required=True, required=("input",),
+        models=GENERATION_MODELS,
+        model_required=True,
+        required=("input",),
         fields={**_IMAGE_INPUT_FIELDS, "input": _ref, "enable_image_autofix": _bool, "image_autofix": _bool},
-        rules=(_generation_rules,), refs=_input(IMAGE)),
+        rules=(_generation_rules,),
+        refs=_input(IMAGE),
+    ),
     "multiview_to_model": Spec(
-        models=MULTIVIEW_MODELS, model_required=True, required=("inputs",),
+        models=MULTIVIEW_MODELS,
+        model_required=True,
+        required=("inputs",),
         fields={**_IMAGE_INPUT_FIELDS, "inputs": _multiview_inputs, "orthographic_projection": _bool},
-        rules=(_generation_rules,), refs=_multiview_refs),
+        rules=(_generation_rules,),
+        refs=_multiview_refs,
+    ),
     "text_to_image": Spec(
-        models=TEXT_TO_IMAGE_MODELS, required=("prompt",),
-        fields={**_IMAGE_OPTIONS, "prompt": _text(MAX_IMAGE_PROMPT),
-                "negative_prompt": _text(MAX_IMAGE_PROMPT, allow_empty=True), "template": _text(64),
-                "style_image": _ref},
-        rules=(_text_to_image_rules,), refs=_fields(("style_image", IMAGE))),
+        models=TEXT_TO_IMAGE_MODELS,
+        required=("prompt",),
+        fields={
+            **_IMAGE_OPTIONS,
+            "prompt": _text(MAX_IMAGE_PROMPT),
+            "negative_prompt": _text(MAX_IMAGE_PROMPT, allow_empty=True),
+            "template": _text(64),
+            "style_image": _ref,
+        },
+        rules=(_text_to_image_rules,),
+        refs=_fields(("style_image", IMAGE)),
+    ),
     "generate_image": Spec(
         models=IMAGE_TO_IMAGE_MODELS,
-        fields={**_IMAGE_OPTIONS, "input": _ref, "inputs": _refs, "prompt": _text(MAX_IMAGE_PROMPT),
-                "template": _enum("t_pose", "character_completion", "3d_enhance", "variants", "figure",
-                                  "asset_extraction", "head_extraction", "print_clay")},
-        rules=(_image_to_image_rules,), refs=_image_to_image_refs),
+        fields={
+            **_IMAGE_OPTIONS,
+            "input": _ref,
+            "inputs": _refs,
+            "prompt": _text(MAX_IMAGE_PROMPT),
+            "template": _enum(
+                "t_pose",
+                "character_completion",
+                "3d_enhance",
+                "variants",
+                "figure",
+                "asset_extraction",
+                "head_extraction",
+                "print_clay",
+            ),
+        },
+        rules=(_image_to_image_rules,),
+        refs=_image_to_image_refs,
+    ),
     "generate_multiview_image": Spec(required=("input",), fields={"input": _ref}, refs=_input(IMAGE)),
     "edit_multiview_image": Spec(
-        required=("input", "prompts"), fields={"input": _ref, "prompts": _view_prompts}, refs=_input(MULTIVIEW_TASK)),
+        required=("input", "prompts"), fields={"input": _ref, "prompts": _view_prompts}, refs=_input(MULTIVIEW_TASK)
+    ),
     "image_to_splat": Spec(required=("input",), fields={"input": _ref, "model_seed": _int(0)}, refs=_input(IMAGE)),
     "image_to_depth": Spec(
-        required=("input",), fields={"input": _ref, "kind": _enum("gray", "color"), "process_res": _int(126, 2016)},
-        refs=_input(IMAGE)),
+        required=("input",),
+        fields={"input": _ref, "kind": _enum("gray", "color"), "process_res": _int(126, 2016)},
+        refs=_input(IMAGE),
+    ),
     "texture_model": Spec(
-        models=TEXTURE_MODELS, required=("input",), input_alias=True,
-        fields={**_POST, "texture_prompt": _texture_prompt, "texture": _bool, "pbr": _bool,
-                "texture_quality": _enum("standard", "detailed", "extreme", "fast"),
-                "texture_alignment": _enum("original_image", "geometry"), "texture_seed": _int(0),
-                "model_seed": _int(0), "part_names": _str_list(), "compress": _enum("", "geometry"), "bake": _bool,
-                "return_multiview": _bool, "delight": _bool},
-        rules=(_texture_rules,), refs=_texture_refs, source_rule=_texture_source_rule),
+        models=TEXTURE_MODELS,
+        required=("input",),
+        input_alias=True,
+        fields={
+            **_POST,
+            "texture_prompt": _texture_prompt,
+            "texture": _bool,
+            "pbr": _bool,
+            "texture_quality": _enum("standard", "detailed", "extreme", "fast"),
+            "texture_alignment": _enum("original_image", "geometry"),
+            "texture_seed": _int(0),
+            "model_seed": _int(0),
+            "part_names": _str_list(),
+            "compress": _enum("", "geometry"),
+            "bake": _bool,
+            "return_multiview": _bool,
+            "delight": _bool,
+        },
+        rules=(_texture_rules,),
+        refs=_texture_refs,
+        source_rule=_texture_source_rule,
+    ),
     "convert_model": Spec(
-        required=("input", "format"), input_alias=True,
-        fields={**_POST, "format": _case_insensitive("GLTF", "USDZ", "FBX", "OBJ", "STL", "3MF", "GLB"),
-                "quad": _bool, "force_symmetry": _bool, "face_limit": _int(1), "flatten_bottom": _bool,
-                "flatten_bottom_threshold": _number, "texture_size": _int(1, 8192),
-                "texture_format": _enum("BMP", "DPX", "HDR", "JPEG", "OPEN_EXR", "PNG", "TARGA", "TIFF", "WEBP"),
-                "pivot_to_center_bottom": _bool, "scale_factor": _positive, "with_animation": _bool,
-                "pack_uv": _bool, "bake": _bool, "part_names": _str_list(), "animate_in_place": _bool,
-                "assemble_animation": _bool, "export_vertex_colors": _bool,
-                "export_orientation": _enum("+x", "-x", "+y", "-y"),
-                "fbx_preset": _enum("blender", "mixamo", "3dsmax", "bake_scale")},
-        rules=(_convert_rules,), refs=_input(MODEL)),
+        required=("input", "format"),
+        input_alias=True,
+        fields={
+            **_POST,
+            "format": _case_insensitive("GLTF", "USDZ", "FBX", "OBJ", "STL", "3MF", "GLB"),
+            "quad": _bool,
+            "force_symmetry": _bool,
+            "face_limit": _int(1),
+            "flatten_bottom": _bool,
+            "flatten_bottom_threshold": _number,
+            "texture_size": _int(1, 8192),
+            "texture_format": _enum("BMP", "DPX", "HDR", "JPEG", "OPEN_EXR", "PNG", "TARGA", "TIFF", "WEBP"),
+            "pivot_to_center_bottom": _bool,
+            "scale_factor": _positive,
+            "with_animation": _bool,
+            "pack_uv": _bool,
+            "bake": _bool,
+            "part_names": _str_list(),
+            "animate_in_place": _bool,
+            "assemble_animation": _bool,
+            "export_vertex_colors": _bool,
+            "export_orientation": _enum("+x", "-x", "+y", "-y"),
+            "fbx_preset": _enum("blender", "mixamo", "3dsmax", "bake_scale"),
+        },
+        rules=(_convert_rules,),
+        refs=_input(MODEL),
+    ),
     "import_model": Spec(required=("input",), fields={"input": _ref}, refs=_input(MODEL_FILE)),
     "animate_prerigcheck": Spec(required=("input",), input_alias=True, fields=_POST, refs=_input(RIG_CHECK_SOURCE)),
     "animate_rig": Spec(
-        models=RIG_MODELS, required=("input",), input_alias=True,
-        fields={**_POST, "out_format": _OUT_FORMAT,
-                "rig_type": _enum("biped", "quadruped", "hexapod", "octopod", "avian", "serpentine", "aquatic",
-                                  "others"),
-                "spec": _enum("tripo", "mixamo", "actorcore", "unity", "unreal", "vrm"),
-                "no_weights_list": _str_list()},
-        rules=(_rig_rules,), refs=_input(MODEL)),
+        models=RIG_MODELS,
+        required=("input",),
+        input_alias=True,
+        fields={
+            **_POST,
+            "out_format": _OUT_FORMAT,
+            "rig_type": _enum("biped", "quadruped", "hexapod", "octopod", "avian", "serpentine", "aquatic", "others"),
+            "spec": _enum("tripo", "mixamo", "actorcore", "unity", "unreal", "vrm"),
+            "no_weights_list": _str_list(),
+        },
+        rules=(_rig_rules,),
+        refs=_input(MODEL),
+    ),
     "animate_retarget": Spec(
-        required=("input",), input_alias=True,
-        fields={**_POST, "animation": _preset, "animations": _presets, "out_format": _OUT_FORMAT,
-                "export_with_geometry": _bool, "animate_in_place": _bool, "render_video": _bool,
-                "bake_animation": _bool},
-        rules=(_retarget_rules,), refs=_input(RIG_TASK), source_rule=_retarget_source_rule),
+        required=("input",),
+        input_alias=True,
+        fields={
+            **_POST,
+            "animation": _preset,
+            "animations": _presets,
+            "out_format": _OUT_FORMAT,
+            "export_with_geometry": _bool,
+            "animate_in_place": _bool,
+            "render_video": _bool,
+            "bake_animation": _bool,
+        },
+        rules=(_retarget_rules,),
+        refs=_input(RIG_TASK),
+        source_rule=_retarget_source_rule,
+    ),
     "mesh_segmentation": Spec(
-        models=SEGMENT_MODELS, required=("input",), input_alias=True,
-        fields={**_POST, "segmentation_granularity": _enum("simple", "balanced", "detailed"),
-                "split_by_connectivity": _bool, "ref_image": _ref},
-        rules=(_segment_rules,), refs=_input(MESH, ("ref_image", IMAGE))),
+        models=SEGMENT_MODELS,
+        required=("input",),
+        input_alias=True,
+        fields={
+            **_POST,
+            "segmentation_granularity": _enum("simple", "balanced", "detailed"),
+            "split_by_connectivity": _bool,
+            "ref_image": _ref,
+        },
+        rules=(_segment_rules,),
+        refs=_input(MESH, ("ref_image", IMAGE)),
+    ),
     "smart_segment": Spec(
         required=("input", "seg_type"),
-        fields={**_POST, "seg_type": _enum("image", "model"), "granularity": _enum("coarse", "medium", "fine"),
-                "hint": _text(1024), "transform": lambda v: isinstance(v, list)},
-        rules=(_smart_segment_rules,), refs=_smart_segment_refs),
+        fields={
+            **_POST,
+            "seg_type": _enum("image", "model"),
+            "granularity": _enum("coarse", "medium", "fine"),
+            "hint": _text(1024),
+            "transform": lambda v: isinstance(v, list),
+        },
+        rules=(_smart_segment_rules,),
+        refs=_smart_segment_refs,
+    ),
     "mesh_completion": Spec(
-        required=("input",), input_alias=True,
-        fields={**_POST, "model": _text(64), "part_names": _str_list(),
-                "completion_mode": _enum("ai_completion", "quick_cap")},
-        refs=_input(SEGMENTATION_TASK)),
+        required=("input",),
+        input_alias=True,
+        fields={
+            **_POST,
+            "model": _text(64),
+            "part_names": _str_list(),
+            "completion_mode": _enum("ai_completion", "quick_cap"),
+        },
+        refs=_input(SEGMENTATION_TASK),
+    ),
     "highpoly_to_lowpoly": Spec(
-        models=DECIMATE_MODELS, required=("input",), input_alias=True,
-        fields={**_POST, "face_limit": _int(500, 20000), "quad": _bool, "bake": _bool, "part_names": _str_list(),
-                "smart_uv": _bool},
-        rules=(_decimate_rules,), refs=_input(MESH)),
+        models=DECIMATE_MODELS,
+        required=("input",),
+        input_alias=True,
+        fields={
+            **_POST,
+            "face_limit": _int(500, 20000),
+            "quad": _bool,
+            "bake": _bool,
+            "part_names": _str_list(),
+            "smart_uv": _bool,
+        },
+        rules=(_decimate_rules,),
+        refs=_input(MESH),
+    ),
     "mesh_uv": Spec(
-        required=("input",), input_alias=True,
+        required=("input",),
+        input_alias=True,
         fields={**_POST, "model": _text(64), "bake": _bool, "export_orientation": _enum("+x", "-x", "+y", "-y")},
-        refs=_input(MESH)),
+        refs=_input(MESH),
+    ),
 }
 
 
@@ -593,11 +757,17 @@ def _check_files(refs: list[Ref], account: Account, store: Store) -> tuple[Store
     for ref in refs:
         form = classify(ref.value)
         if form is None:
-            detail = "data: URIs are not accepted, upload the file" if ref.value.startswith("data:") else \
-                "expected a URL, a file_token or a task id"
+            detail = (
+                "data: URIs are not accepted, upload the file"
+                if ref.value.startswith("data:")
+                else "expected a URL, a file_token or a task id"
+            )
             raise ApiError(1004, f"{ref.where}: {detail}")
-        if (form == "url" and not ref.accepts.urls) or (form == "file" and not ref.accepts.files) \
-                or (form == "task" and not ref.accepts.tasks):
+        if (
+            (form == "url" and not ref.accepts.urls)
+            or (form == "file" and not ref.accepts.files)
+            or (form == "task" and not ref.accepts.tasks)
+        ):
             raise ApiError(1004, f"{ref.where} must be {ref.accepts.what}")
         if form != "file":
             continue

@@ -77,8 +77,9 @@ def test_url_ttl_is_configurable() -> None:
         caller.close()
 
 
-def test_links_expire_a_fixed_time_after_the_task_finished_then_reads_renew_them(emulator: Emulator,
-                                                                                api: Caller) -> None:
+def test_links_expire_a_fixed_time_after_the_task_finished_then_reads_renew_them(
+    emulator: Emulator, api: Caller
+) -> None:
     emulator.expire_links_after(300)
     task_id = api.create(T2M, CAT)
     _created, completed = emulator.task_times(task_id)
@@ -108,12 +109,15 @@ def test_a_late_request_finds_its_link_expired(emulator: Emulator, api: Caller, 
     assert api.download(api.task(urlsplit(model_url).path.split("/")[3])["output"]["model_url"]).status_code == 200
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda u: u.replace("auth_key=", "auth_key=1"),
-    lambda u: u[:-1] + ("0" if u[-1] != "0" else "1"),
-    lambda u: u.split("?")[0],
-    lambda u: u.replace(".glb?", ".fbx?"),
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda u: u.replace("auth_key=", "auth_key=1"),
+        lambda u: u[:-1] + ("0" if u[-1] != "0" else "1"),
+        lambda u: u.split("?")[0],
+        lambda u: u.replace(".glb?", ".fbx?"),
+    ],
+)
 def test_tampered_signature_is_403(api: Caller, model_url: str, tamper: Callable[[str], str]) -> None:
     assert api.download(tamper(model_url)).status_code == 403
 

@@ -20,8 +20,13 @@ AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 @contextmanager
 def _cli(*options: str) -> Iterator[tuple[str, list[str]]]:
     """Run the CLI; yields (base URL, the lines it printed before serving)."""
-    process = subprocess.Popen([sys.executable, "-m", "tests.emulator", *options],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.emulator", *options],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(4)]
@@ -33,8 +38,12 @@ def _cli(*options: str) -> Iterator[tuple[str, list[str]]]:
 
 
 def _queued_task(base_url: str) -> dict[str, object]:
-    created = requests.post(base_url + "/v3/generation/text-to-model", headers=AUTH, timeout=5,
-                            json={"prompt": "a cat", "model": "v2.5-20250123"})
+    created = requests.post(
+        base_url + "/v3/generation/text-to-model",
+        headers=AUTH,
+        timeout=5,
+        json={"prompt": "a cat", "model": "v2.5-20250123"},
+    )
     task_id = created.json()["data"]["task_id"]
     task: dict[str, object] = requests.get(f"{base_url}/v3/tasks/{task_id}", headers=AUTH, timeout=5).json()["data"]
     return task

@@ -15,9 +15,13 @@ from tests.emulator.outputs import asset_bytes
 from tests.emulator.recording import parse_multipart
 
 SKELETON = asset_bytes("Skeleton.fbx")
-SKELETON_TAKES = ["SkeletonArmature|Skeleton_Attack", "SkeletonArmature|Skeleton_Death",
-                  "SkeletonArmature|Skeleton_Idle", "SkeletonArmature|Skeleton_Running",
-                  "SkeletonArmature|Skeleton_Spawn"]
+SKELETON_TAKES = [
+    "SkeletonArmature|Skeleton_Attack",
+    "SkeletonArmature|Skeleton_Death",
+    "SkeletonArmature|Skeleton_Idle",
+    "SkeletonArmature|Skeleton_Running",
+    "SkeletonArmature|Skeleton_Spawn",
+]
 
 
 def test_fbx_round_trip_is_byte_exact() -> None:
@@ -107,29 +111,35 @@ def test_glb_strip_and_rename_animations() -> None:
         glb.read(b"not a glb at all, sorry")
 
 
-@pytest.mark.parametrize(("name", "kind"), [("images/rocket.jpg", "jpeg"), ("images/coffee.webp", "webp"),
-                                            ("obj_cow/cow_texture.png", "png")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("images/rocket.jpg", "jpeg"), ("images/coffee.webp", "webp"), ("obj_cow/cow_texture.png", "png")],
+)
 def test_image_sniffing(name: str, kind: str) -> None:
     assert image_kind(asset_bytes(name)) == kind
     assert model_kind(asset_bytes(name)) is None
 
 
-@pytest.mark.parametrize(("name", "kind"), [("Fox.glb", "glb"), ("Skeleton.fbx", "fbx"), ("Wuson.stl", "stl"),
-                                            ("obj_cow/cow.obj", "obj")])
+@pytest.mark.parametrize(
+    ("name", "kind"), [("Fox.glb", "glb"), ("Skeleton.fbx", "fbx"), ("Wuson.stl", "stl"), ("obj_cow/cow.obj", "obj")]
+)
 def test_model_sniffing(name: str, kind: str) -> None:
     assert model_kind(asset_bytes(name)) == kind
     assert image_kind(asset_bytes(name)) is None
     assert file_kind(asset_bytes(name)) == kind
 
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (b' {"asset": {"version": "2.0"}, "nodes": []}', "gltf"),
-    (b'{"asset": "2.0"}', None),
-    (b'{"scenes": []}', None),
-    (b"{not json", None),
-    (b"GIF89a", None),
-    (b"", None),
-])
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b' {"asset": {"version": "2.0"}, "nodes": []}', "gltf"),
+        (b'{"asset": "2.0"}', None),
+        (b'{"scenes": []}', None),
+        (b"{not json", None),
+        (b"GIF89a", None),
+        (b"", None),
+    ],
+)
 def test_gltf_and_unknown_sniffing(data: bytes, kind: str | None) -> None:
     assert file_kind(data) == kind
 
@@ -156,8 +166,9 @@ def test_png_is_decodable() -> None:
 
 def test_multipart_keeps_binary_payloads_exact() -> None:
     payload = bytes(range(256)) * 4 + b"\r\n--\r\n\r"
-    prepared = requests.Request("POST", "http://127.0.0.1/", files={"file": ("a.bin", payload, "image/png")},
-                                data={"note": "hi"}).prepare()
+    prepared = requests.Request(
+        "POST", "http://127.0.0.1/", files={"file": ("a.bin", payload, "image/png")}, data={"note": "hi"}
+    ).prepare()
     assert isinstance(prepared.body, bytes)
     files, form = parse_multipart(prepared.headers["Content-Type"], prepared.body)
     assert files["file"].data == payload and files["file"].filename == "a.bin"

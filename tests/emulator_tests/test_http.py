@@ -52,9 +52,21 @@ def test_bad_or_missing_auth_is_401_code_2(emulator: Emulator, header: str | Non
     assert emulator.tasks == {}
 
 
-@pytest.mark.parametrize("path", ["/no/such/route", "/v3/", "/v3/generation/text-to-everything", "/v3/tasks/a/b",
-                                  "/task", "/task/batch", "/upload", "/upload/sts/token", "/user/balance",
-                                  "/v3/generation/text-to-model/extra"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/no/such/route",
+        "/v3/",
+        "/v3/generation/text-to-everything",
+        "/v3/tasks/a/b",
+        "/task",
+        "/task/batch",
+        "/upload",
+        "/upload/sts/token",
+        "/user/balance",
+        "/v3/generation/text-to-model/extra",
+    ],
+)
 def test_unknown_route_is_404_4001(api: Caller, path: str) -> None:
     assert error_of(api.post(path, json=CAT)) == (404, 4001)
     assert error_of(api.get(path)) == (404, 4001)
@@ -64,14 +76,17 @@ def test_unknown_route_is_404_even_without_a_key(emulator: Emulator) -> None:
     assert error_of(requests.get(emulator.base_url + "/user/balance", timeout=5)) == (404, 4001)
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), [
-    ("GET", T2M, "POST"),
-    ("PUT", "/v3/files", "POST"),
-    ("POST", "/v3/account/balance", "GET"),
-    ("DELETE", f"/v3/tasks/{uuid.UUID(int=1)}", "GET"),
-    ("GET", "/v3/tasks/list", "POST"),
-    ("GET", "/v3/files/presign", "POST"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", T2M, "POST"),
+        ("PUT", "/v3/files", "POST"),
+        ("POST", "/v3/account/balance", "GET"),
+        ("DELETE", f"/v3/tasks/{uuid.UUID(int=1)}", "GET"),
+        ("GET", "/v3/tasks/list", "POST"),
+        ("GET", "/v3/files/presign", "POST"),
+    ],
+)
 def test_wrong_method_is_405_1003(api: Caller, method: str, path: str, allowed: str) -> None:
     response = api.session.request(method, api.emulator.base_url + path, timeout=10)
     assert error_of(response) == (405, 1003)
@@ -94,7 +109,9 @@ def test_tasks_are_private_to_their_key(emulator: Emulator, api: Caller) -> None
         # nor may the other key build on it, or see it in a list
         assert error_of(other.post(RIG, json={"input": task_id})) == (404, 2001)
         assert other.post("/v3/tasks/list", json={"task_ids": [task_id]}).json()["data"] == {
-            "tasks": {}, "missed": [task_id]}
+            "tasks": {},
+            "missed": [task_id],
+        }
         assert other.get("/v3/account/balance").json()["data"] == {"balance": 50.0, "frozen": 0.0}
         assert other.get("/v3/account/usage").json()["data"] == []
         assert api.task(task_id)["task_id"] == task_id
@@ -160,8 +177,12 @@ def test_stop_closes_listening_sockets_and_open_connections() -> None:
 def test_context_manager_and_restart_free_ports() -> None:
     with Emulator() as first, Emulator() as second:
         assert first.api_port != second.api_port
-        assert requests.get(second.base_url + "/v3/account/balance", headers={"Authorization": f"Bearer {TEST_KEY}"},
-                            timeout=5).status_code == 200
+        assert (
+            requests.get(
+                second.base_url + "/v3/account/balance", headers={"Authorization": f"Bearer {TEST_KEY}"}, timeout=5
+            ).status_code
+            == 200
+        )
 
 
 def test_ports_are_unknown_before_start() -> None:

@@ -19,7 +19,11 @@ def test_queued_then_running_then_success(timed: Emulator, timed_api: Caller) ->
     queued = timed_api.task(task_id)
     assert set(queued) == BASE_FIELDS  # apiv3: no eta fields, nothing terminal yet
     assert (queued["type"], queued["status"], queued["progress"], queued["output"]) == (
-        "text_to_model", "queued", 0, {})
+        "text_to_model",
+        "queued",
+        0,
+        {},
+    )
     assert queued["created_at"] == CREATED_AT and queued["input"] == CAT
 
     timed.advance(10)  # queue over, running starts
@@ -91,8 +95,9 @@ def test_cancelled_tasks_are_refunded(emulator: Emulator, api: Caller) -> None:
 
 
 @pytest.mark.parametrize(("code", "words"), [(2008, "moderation"), (2018, "expired"), (1001, "server")])
-def test_moderation_and_expiry_are_failed_with_their_code(emulator: Emulator, api: Caller, code: int,
-                                                           words: str) -> None:
+def test_moderation_and_expiry_are_failed_with_their_code(
+    emulator: Emulator, api: Caller, code: int, words: str
+) -> None:
     emulator.set_outcome("failed", error_code=code)
     task = api.finished(T2M, CAT)
     assert (task["status"], task["error_code"]) == ("failed", code)
@@ -103,7 +108,10 @@ def test_outcome_applies_to_the_next_n_tasks(emulator: Emulator, api: Caller) ->
     emulator.set_outcome("failed", error_code=2008, times=2, error_message="policy")
     tasks = [api.finished(T2M, CAT) for _ in range(3)]
     assert [(t["status"], t.get("error_code"), t.get("error_message")) for t in tasks] == [
-        ("failed", 2008, "policy"), ("failed", 2008, "policy"), ("success", None, None)]
+        ("failed", 2008, "policy"),
+        ("failed", 2008, "policy"),
+        ("success", None, None),
+    ]
 
 
 @pytest.mark.parametrize("status", ["banned", "expired", "unknown", "success", "running"])

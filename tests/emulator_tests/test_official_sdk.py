@@ -94,8 +94,10 @@ def test_image_upload_rig_check_rig_retarget_balance_and_list(emulator: Emulator
     listed = done["list"]
     assert set(listed.tasks) == {done["model"].task_id, done["rig"].task_id}
     assert listed.missed == ["00000000-0000-4000-8000-000000000000"]
-    assert [(row.type, row.credits_consumed) for row in done["usage"]] == [("animate_retarget", 20),
-                                                                          ("animate_rig", 25)]
+    assert [(row.type, row.credits_consumed) for row in done["usage"]] == [
+        ("animate_retarget", 20),
+        ("animate_rig", 25),
+    ]
 
 
 def test_presigned_upload_then_import(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,13 +63,16 @@ def _ext(task: Task, key: str = "model_url") -> str:
     return str(task["output"][key].split("?")[0].rsplit(".", 1)[-1])
 
 
-@pytest.mark.parametrize(("fields", "stem", "magic"), [
-    ({}, "tripo_pbr_model", b"glTF"),
-    ({"pbr": False}, "tripo_model", b"glTF"),
-    ({"texture": False, "pbr": False}, "tripo_base_model", b"glTF"),
-    ({"quad": True}, "tripo_pbr_model", b"Kaydara FBX Binary"),
-    ({"model": "v1.4-20240625"}, "tripo_pbr_model", b"glTF"),
-])
+@pytest.mark.parametrize(
+    ("fields", "stem", "magic"),
+    [
+        ({}, "tripo_pbr_model", b"glTF"),
+        ({"pbr": False}, "tripo_model", b"glTF"),
+        ({"texture": False, "pbr": False}, "tripo_base_model", b"glTF"),
+        ({"quad": True}, "tripo_pbr_model", b"Kaydara FBX Binary"),
+        ({"model": "v1.4-20240625"}, "tripo_pbr_model", b"glTF"),
+    ],
+)
 def test_generation_outputs(api: Caller, fields: dict[str, Any], stem: str, magic: bytes) -> None:
     task = api.finished(T2M, {"prompt": "a cat", "model": V25, **fields})
     assert set(task["output"]) == {"model_url", "rendered_image_url"}
@@ -88,15 +91,16 @@ def test_textured_is_the_portal_asset_and_untextured_a_bare_cube(api: Caller) ->
 
 def test_image_and_multiview_generation(api: Caller) -> None:
     views = api.create(I2MV, {"input": IMAGE_URL})
-    for path, body in ((I2M, {"input": IMAGE_URL, "model": V25}),
-                       (MV2M, {"inputs": [IMAGE_URL, None, IMAGE_URL, None], "model": V25}),
-                       (MV2M, {"inputs": [{"task_id": views}], "model": V25})):
+    for path, body in (
+        (I2M, {"input": IMAGE_URL, "model": V25}),
+        (MV2M, {"inputs": [IMAGE_URL, None, IMAGE_URL, None], "model": V25}),
+        (MV2M, {"inputs": [{"task_id": views}], "model": V25}),
+    ):
         assert _get(api, api.finished(path, body))[:4] == b"glTF"
 
 
 def test_generate_parts_gives_named_parts(api: Caller) -> None:
-    task = api.finished(T2M, {"prompt": "robot", "model": V25, "texture": False, "pbr": False,
-                              "generate_parts": True})
+    task = api.finished(T2M, {"prompt": "robot", "model": V25, "texture": False, "pbr": False, "generate_parts": True})
     assert len(glb.node_names(_get(api, task))) > 1
 
 
@@ -157,15 +161,17 @@ def test_retarget_single_animation(api: Caller, rig: str) -> None:
 
 
 def test_retarget_fbx_takes_are_named_after_presets(api: Caller, rig: str) -> None:
-    task = api.finished(RETARGET, {"input": rig, "out_format": "fbx",
-                                   "animations": ["preset:walk", "preset:hexapod:walk"]})
+    task = api.finished(
+        RETARGET, {"input": rig, "out_format": "fbx", "animations": ["preset:walk", "preset:hexapod:walk"]}
+    )
     assert _ext(task) == "fbx"
     assert fbx.take_names(_get(api, task)) == ["walk", "hexapod_walk"]
 
 
 @pytest.mark.parametrize("out_format", ["glb", "fbx"])
-def test_retarget_answers_one_file_per_animation_when_switched(emulator: Emulator, api: Caller, rig: str,
-                                                              out_format: str) -> None:
+def test_retarget_answers_one_file_per_animation_when_switched(
+    emulator: Emulator, api: Caller, rig: str, out_format: str
+) -> None:
     emulator.retarget_files = "model_urls"
     task = api.finished(RETARGET, {"input": rig, "out_format": out_format, "animations": ["preset:walk", "preset:run"]})
     assert set(task["output"]) == {"model_urls"}, "no model_url: the JS SDK's `model_urls ?? [model_url]` shape"
@@ -189,16 +195,21 @@ def test_retarget_may_answer_both_shapes_with_a_bundle_as_model_url(emulator: Em
         emulator.retarget_files = "zip"
 
 
-@pytest.mark.parametrize(("fmt", "ext"), [("GLTF", "glb"), ("FBX", "fbx"), ("OBJ", "zip"), ("STL", "stl"),
-                                          ("USDZ", "usdz"), ("3MF", "3mf"), ("obj", "zip")])
+@pytest.mark.parametrize(
+    ("fmt", "ext"),
+    [("GLTF", "glb"), ("FBX", "fbx"), ("OBJ", "zip"), ("STL", "stl"), ("USDZ", "usdz"), ("3MF", "3mf"), ("obj", "zip")],
+)
 def test_convert_formats(api: Caller, model: str, fmt: str, ext: str) -> None:
     task = api.finished(CONVERT, {"input": model, "format": fmt})
     assert set(task["output"]) == {"model_url"} and _ext(task) == ext
     data = _get(api, task)
     if ext in ("zip", "usdz", "3mf"):
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        expected = {"zip": {"cow.obj", "cow.mtl", "cow_texture.png"}, "usdz": {"model.usda"},
-                    "3mf": {"[Content_Types].xml", "_rels/.rels", "3D/3dmodel.model"}}[ext]
+        expected = {
+            "zip": {"cow.obj", "cow.mtl", "cow_texture.png"},
+            "usdz": {"model.usda"},
+            "3mf": {"[Content_Types].xml", "_rels/.rels", "3D/3dmodel.model"},
+        }[ext]
         assert set(names) == expected
     elif ext == "stl":
         assert len(data) == 84 + 50 * int.from_bytes(data[80:84], "little")
@@ -226,10 +237,11 @@ def test_obj_zip_references_resolve(api: Caller, model: str) -> None:
     assert archive.read("cow_texture.png").startswith(PNG_MAGIC)
 
 
-@pytest.mark.parametrize(("data", "filename", "ext"), [(FOX, "Fox.glb", "glb"), (GLTF, "a.gltf", "gltf"),
-                                                       (asset_bytes("Wuson.stl"), "w.stl", "stl")])
-def test_import_returns_the_uploaded_file_with_its_extension(api: Caller, data: bytes, filename: str,
-                                                             ext: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "filename", "ext"),
+    [(FOX, "Fox.glb", "glb"), (GLTF, "a.gltf", "gltf"), (asset_bytes("Wuson.stl"), "w.stl", "stl")],
+)
+def test_import_returns_the_uploaded_file_with_its_extension(api: Caller, data: bytes, filename: str, ext: str) -> None:
     task = api.finished(IMPORT, {"input": api.token(data, filename)})
     assert set(task["output"]) == {"model_url"} and _ext(task) == ext
     assert _get(api, task) == data

@@ -15,43 +15,46 @@ from .helpers import CAT, CONVERT, IMAGE_URL, RETARGET, RIG, T2M, Caller
 P1 = "P1-20260311"
 
 
-@pytest.mark.parametrize(("task_type", "body", "credits"), [
-    ("text_to_model", {}, 20),
-    ("text_to_model", {"texture": False, "pbr": False}, 10),
-    ("text_to_model", {"texture": False}, 20),  # pbr=true forces texture
-    ("text_to_model", {"model": P1}, 40),
-    ("text_to_model", {"model": P1, "texture": False, "pbr": False}, 30),
-    ("text_to_model", {"model": "P2-20260801"}, 40),  # priced like P1 (assumption)
-    ("text_to_model", {"model": P1, "texture_quality": "detailed"}, 40),  # P series: flat
-    ("image_to_model", {"texture_quality": "detailed", "quad": True, "smart_low_poly": True}, 30 + 10 + 5 + 10),
-    ("image_to_model", {"texture_quality": "extreme", "geometry_quality": "detailed"}, 30 + 20 + 20),
-    ("image_to_model", {"model": P1}, 50),
-    ("multiview_to_model", {"texture": False, "pbr": False, "generate_parts": True}, 40),
-    ("multiview_to_model", {"texture": False, "pbr": False, "texture_quality": "detailed"}, 20),  # untextured
-    ("texture_model", {}, 10),
-    ("texture_model", {"texture_quality": "detailed"}, 20),
-    ("texture_model", {"texture_quality": "extreme"}, 30),
-    ("animate_prerigcheck", {}, 0),
-    ("animate_rig", {}, 25),
-    ("animate_retarget", {"animation": "preset:walk"}, 10),
-    ("animate_retarget", {"animations": ["preset:walk", "preset:run", "preset:idle"]}, 30),
-    ("convert_model", {"input": "x", "format": "OBJ"}, 5),
-    ("convert_model", {"original_model_task_id": "x", "format": "OBJ"}, 5),
-    ("convert_model", {"input": "x", "format": "OBJ", "face_limit": 10000}, 10),
-    ("convert_model", {"input": "x", "format": "FBX", "with_animation": False}, 10),
-    ("mesh_segmentation", {}, 40),
-    ("mesh_completion", {}, 50),
-    ("highpoly_to_lowpoly", {}, 30),
-    ("text_to_image", {}, 5),
-    ("generate_multiview_image", {}, 10),
-    ("edit_multiview_image", {"prompts": [{"view": "front", "prompt": "a"}, {"view": "back", "prompt": "b"}]}, 10),
-    ("image_to_splat", {}, 30),
-    ("import_model", {}, None),
-    ("image_to_depth", {}, None),
-    ("mesh_uv", {}, None),
-    ("generate_image", {}, None),
-    ("smart_segment", {}, None),
-])
+@pytest.mark.parametrize(
+    ("task_type", "body", "credits"),
+    [
+        ("text_to_model", {}, 20),
+        ("text_to_model", {"texture": False, "pbr": False}, 10),
+        ("text_to_model", {"texture": False}, 20),  # pbr=true forces texture
+        ("text_to_model", {"model": P1}, 40),
+        ("text_to_model", {"model": P1, "texture": False, "pbr": False}, 30),
+        ("text_to_model", {"model": "P2-20260801"}, 40),  # priced like P1 (assumption)
+        ("text_to_model", {"model": P1, "texture_quality": "detailed"}, 40),  # P series: flat
+        ("image_to_model", {"texture_quality": "detailed", "quad": True, "smart_low_poly": True}, 30 + 10 + 5 + 10),
+        ("image_to_model", {"texture_quality": "extreme", "geometry_quality": "detailed"}, 30 + 20 + 20),
+        ("image_to_model", {"model": P1}, 50),
+        ("multiview_to_model", {"texture": False, "pbr": False, "generate_parts": True}, 40),
+        ("multiview_to_model", {"texture": False, "pbr": False, "texture_quality": "detailed"}, 20),  # untextured
+        ("texture_model", {}, 10),
+        ("texture_model", {"texture_quality": "detailed"}, 20),
+        ("texture_model", {"texture_quality": "extreme"}, 30),
+        ("animate_prerigcheck", {}, 0),
+        ("animate_rig", {}, 25),
+        ("animate_retarget", {"animation": "preset:walk"}, 10),
+        ("animate_retarget", {"animations": ["preset:walk", "preset:run", "preset:idle"]}, 30),
+        ("convert_model", {"input": "x", "format": "OBJ"}, 5),
+        ("convert_model", {"original_model_task_id": "x", "format": "OBJ"}, 5),
+        ("convert_model", {"input": "x", "format": "OBJ", "face_limit": 10000}, 10),
+        ("convert_model", {"input": "x", "format": "FBX", "with_animation": False}, 10),
+        ("mesh_segmentation", {}, 40),
+        ("mesh_completion", {}, 50),
+        ("highpoly_to_lowpoly", {}, 30),
+        ("text_to_image", {}, 5),
+        ("generate_multiview_image", {}, 10),
+        ("edit_multiview_image", {"prompts": [{"view": "front", "prompt": "a"}, {"view": "back", "prompt": "b"}]}, 10),
+        ("image_to_splat", {}, 30),
+        ("import_model", {}, None),
+        ("image_to_depth", {}, None),
+        ("mesh_uv", {}, None),
+        ("generate_image", {}, None),
+        ("smart_segment", {}, None),
+    ],
+)
 def test_price_list(task_type: str, body: dict[str, Any], credits: int | None) -> None:
     assert price(task_type, body) == credits
 

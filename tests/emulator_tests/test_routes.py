@@ -69,8 +69,12 @@ MINIMAL: dict[str, Callable[[Sources], dict[str, Any]]] = {
 @pytest.fixture
 def sources(api: Caller) -> Sources:
     model = api.model()
-    return {"model": model, "rig": api.create(RIG, {"input": model}),
-            "segments": api.create(SEGMENT, {"input": model}), "views": api.create(I2MV, {"input": IMAGE_URL})}
+    return {
+        "model": model,
+        "rig": api.create(RIG, {"input": model}),
+        "segments": api.create(SEGMENT, {"input": model}),
+        "views": api.create(I2MV, {"input": IMAGE_URL}),
+    }
 
 
 def test_the_route_table_is_complete() -> None:
@@ -80,8 +84,7 @@ def test_the_route_table_is_complete() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(CREATION_ROUTES))
-def test_creation_answers_task_id_type_and_queued(emulator: Emulator, api: Caller, sources: Sources,
-                                                  path: str) -> None:
+def test_creation_answers_task_id_type_and_queued(emulator: Emulator, api: Caller, sources: Sources, path: str) -> None:
     body = MINIMAL[path](sources)
     response = api.post(path, json=body)
     assert response.status_code == 200, response.text
@@ -112,19 +115,37 @@ def test_a_type_field_in_the_body_is_ignored(api: Caller) -> None:
     assert task["type"] == "text_to_model"
 
 
-def test_smart_segment_reads_its_input_by_seg_type_and_a_model_needs_its_transform(api: Caller,
-                                                                                    sources: Sources) -> None:
+def test_smart_segment_reads_its_input_by_seg_type_and_a_model_needs_its_transform(
+    api: Caller, sources: Sources
+) -> None:
     """Smart segment: ``seg_type`` says whether ``input`` is an image or a model; a model needs 16 numbers."""
     identity = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
     assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "model"}))[0] == 400
-    assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "model",
-                                                  "transform": [1, 2, 3]}))[0] == 400
-    assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "image"}))[0] == 400, \
+    assert (
+        error_of(
+            api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "model", "transform": [1, 2, 3]})
+        )[0]
+        == 400
+    )
+    assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "image"}))[0] == 400, (
         "a model task is no image"
-    assert error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "both",
-                                                  "transform": identity}))[0] == 400
-    parts = api.finished(SMART_SEGMENT, {"input": sources["model"], "seg_type": "model", "transform": identity,
-                                         "granularity": "fine", "hint": "the arms"})
+    )
+    assert (
+        error_of(api.post(SMART_SEGMENT, json={"input": sources["model"], "seg_type": "both", "transform": identity}))[
+            0
+        ]
+        == 400
+    )
+    parts = api.finished(
+        SMART_SEGMENT,
+        {
+            "input": sources["model"],
+            "seg_type": "model",
+            "transform": identity,
+            "granularity": "fine",
+            "hint": "the arms",
+        },
+    )
     assert parts["type"] == "smart_segment" and parts["output"]["model_url"]
     completed = api.finished(COMPLETE, {"input": parts["task_id"]})  # used like a segmentation's result
     assert completed["type"] == "mesh_completion"

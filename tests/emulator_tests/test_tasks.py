@@ -45,8 +45,10 @@ def test_list_takes_up_to_100_ids(api: Caller) -> None:
     assert list(data["tasks"]) == [task_id] and len(data["missed"]) == 99
 
 
-@pytest.mark.parametrize("body", [{"task_ids": []}, {"task_ids": ["x"] * 101}, {"task_ids": "abc"},
-                                  {"task_ids": [1, 2]}, {"ids": ["abc"]}, {}])
+@pytest.mark.parametrize(
+    "body",
+    [{"task_ids": []}, {"task_ids": ["x"] * 101}, {"task_ids": "abc"}, {"task_ids": [1, 2]}, {"ids": ["abc"]}, {}],
+)
 def test_list_validation_is_1004(api: Caller, body: dict[str, Any]) -> None:
     assert error_of(api.post(LIST, json=body)) == (400, 1004)
 
@@ -98,8 +100,10 @@ def test_usage_lists_rows_newest_first(emulator: Emulator, api: Caller) -> None:
     rig = api.create(RIG, {"input": model})
     rows = api.get("/v3/account/usage").json()["data"]
     assert [(r["task_id"], r["type"], r["status"], r["credits_consumed"]) for r in rows] == [
-        (rig, "animate_rig", "success", 25), (model, "text_to_model", "success", 20),
-        (failed, "text_to_model", "failed", 0)]
+        (rig, "animate_rig", "success", 25),
+        (model, "text_to_model", "success", 20),
+        (failed, "text_to_model", "failed", 0),
+    ]
     assert all(set(r) == {"task_id", "type", "status", "created_at", "credits_consumed"} for r in rows)
     assert rows[0]["created_at"].endswith("Z")
 
@@ -124,8 +128,7 @@ def test_usage_default_limit_is_50(api: Caller) -> None:
     assert len(api.get("/v3/account/usage").json()["data"]) == 50
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"limit": "ten"}, {"offset": -1},
-                                    {"offset": "1.5"}])
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"limit": "ten"}, {"offset": -1}, {"offset": "1.5"}])
 def test_usage_validation_is_1004(api: Caller, params: dict[str, Any]) -> None:
     assert error_of(api.get("/v3/account/usage", params=params)) == (400, 1004)
 

@@ -15,9 +15,16 @@ from tests.emulator.outputs import asset_bytes
 from .helpers import FOX, I2M, IMPORT, JPEG, PNG, TEXTURE, V25, WEBP, Caller, error_of, message_of
 
 GLTF = json.dumps({"asset": {"version": "2.0"}, "scenes": [{"nodes": []}]}).encode()
-KINDS = [(PNG, "a.png"), (JPEG, "a.jpg"), (WEBP, "a.webp"), (FOX, "Fox.glb"), (GLTF, "a.gltf"),
-         (asset_bytes("Skeleton.fbx"), "s.fbx"), (asset_bytes("obj_cow/cow.obj"), "cow.obj"),
-         (asset_bytes("Wuson.stl"), "w.stl")]
+KINDS = [
+    (PNG, "a.png"),
+    (JPEG, "a.jpg"),
+    (WEBP, "a.webp"),
+    (FOX, "Fox.glb"),
+    (GLTF, "a.gltf"),
+    (asset_bytes("Skeleton.fbx"), "s.fbx"),
+    (asset_bytes("obj_cow/cow.obj"), "cow.obj"),
+    (asset_bytes("Wuson.stl"), "w.stl"),
+]
 TOKEN = re.compile(r"^file_[0-9a-f]{32}$")
 
 
@@ -37,12 +44,15 @@ def test_upload_is_recorded_with_its_file_part(emulator: Emulator, api: Caller) 
     assert rec.json is None and rec.headers["authorization"] == f"Bearer {TEST_KEY}"
 
 
-@pytest.mark.parametrize(("data", "words"), [
-    (b"", "empty"),
-    (b"GIF89a" + b"\x00" * 20, "unsupported"),
-    (b"%PDF-1.7 not a model", "unsupported"),
-    (b'{"not": "gltf"}', "unsupported"),
-])
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "empty"),
+        (b"GIF89a" + b"\x00" * 20, "unsupported"),
+        (b"%PDF-1.7 not a model", "unsupported"),
+        (b'{"not": "gltf"}', "unsupported"),
+    ],
+)
 def test_bad_uploads_are_1004(api: Caller, data: bytes, words: str) -> None:
     response = api.upload(data)
     assert error_of(response) == (400, 1004)
@@ -145,8 +155,12 @@ def test_a_put_with_the_api_key_is_refused_and_recorded(emulator: Emulator, api:
 def test_tampered_or_unknown_put_urls_are_403(api: Caller) -> None:
     slot = api.presign("png")
     url = slot["presigned_url"]
-    for bad in (url.replace("X-Amz-Signature=", "X-Amz-Signature=0"), url.split("?")[0],
-                url.replace(".png?", ".jpg?"), url.replace(slot["file_token"], "file_" + "0" * 32)):
+    for bad in (
+        url.replace("X-Amz-Signature=", "X-Amz-Signature=0"),
+        url.split("?")[0],
+        url.replace(".png?", ".jpg?"),
+        url.replace(slot["file_token"], "file_" + "0" * 32),
+    ):
         response = requests.put(bad, data=PNG, timeout=10)
         assert response.status_code == 403 and "SignatureDoesNotMatch" in response.text
 

@@ -24,8 +24,7 @@ def test_the_task_list_as_an_array_has_no_missed(emulator: Emulator, api: Caller
 
 
 @pytest.mark.parametrize("shape, status, code", [("gone-404", 404, 4001), ("gone-405", 405, 1003)])
-def test_the_task_list_route_can_be_absent(emulator: Emulator, api: Caller, shape: str, status: int,
-                                           code: int) -> None:
+def test_the_task_list_route_can_be_absent(emulator: Emulator, api: Caller, shape: str, status: int, code: int) -> None:
     task_id = api.create(T2M, CAT)
     emulator.variants.task_list = shape
     assert error_of(api.post(LIST, json={"task_ids": [task_id]})) == (status, code)
@@ -76,12 +75,18 @@ def test_p2_takes_quad_as_fbx_and_refuses_the_rest_of_p1s_list_unless_told(emula
 
 
 @pytest.mark.parametrize("shape, views", [("all", ["front", "left", "back", "right"]), ("edited", ["front", "back"])])
-def test_an_edit_multiview_answers_every_view_or_only_the_edited_ones(emulator: Emulator, api: Caller, shape: str,
-                                                                      views: list[str]) -> None:
+def test_an_edit_multiview_answers_every_view_or_only_the_edited_ones(
+    emulator: Emulator, api: Caller, shape: str, views: list[str]
+) -> None:
     source = api.create(I2MV, {"input": IMAGE_URL})
     emulator.variants.edit_multiview = shape
-    edit = api.create(EDIT_MV, {"input": source, "prompts": [{"view": "front", "prompt": "a red scarf"},
-                                                             {"view": "back", "prompt": "a red cape"}]})
+    edit = api.create(
+        EDIT_MV,
+        {
+            "input": source,
+            "prompts": [{"view": "front", "prompt": "a red scarf"}, {"view": "back", "prompt": "a red cape"}],
+        },
+    )
     output, before = api.task(edit)["output"], api.task(source)["output"]
     assert [key for key in output if key.endswith("_view_url")] == [f"{view}_view_url" for view in views]
     assert all(output[f"{view}_view_url"] != before[f"{view}_view_url"] for view in ("front", "back"))

@@ -19,7 +19,9 @@ from tripo_blender.client import TripoClient
 from tripo_blender.jobs import Event, FilesReady, Job, JobChanged, JobState, Journal, Runner, WorkerSettings
 
 #: Short pauses so retry paths run in test time; the logic is the same as with the defaults.
-FAST = WorkerSettings(poll_interval=0.05, default_retry_after=0.2, reconnect_min=0.05, reconnect_max=0.2, download_attempts=3)
+FAST = WorkerSettings(
+    poll_interval=0.05, default_retry_after=0.2, reconnect_min=0.05, reconnect_max=0.2, download_attempts=3
+)
 GLB_MAGIC = b"glTF"
 
 
@@ -107,7 +109,9 @@ def make_runner(tmp_path: Path, emulator: Emulator) -> Iterator[Callable[..., Ru
         **kwargs: object,
     ) -> Runner:
         def factory() -> TripoClient:
-            return client_class(api_key=TEST_KEY, base_url=emulator.base_url, read_timeout=read_timeout, max_retries=max_retries)
+            return client_class(
+                api_key=TEST_KEY, base_url=emulator.base_url, read_timeout=read_timeout, max_retries=max_retries
+            )
 
         kwargs.setdefault("settings", FAST)
         runner = Runner(factory, tmp_path / "journal", tmp_path / "cache", **kwargs)  # type: ignore[arg-type]
@@ -146,5 +150,8 @@ def post_task_count(emulator: Emulator) -> int:
 
 def polls_of(emulator: Emulator, task_id: str | None = None) -> list[Recorded]:
     """Task-list requests (the runner's only way of polling), those naming ``task_id`` if given."""
-    return [r for r in emulator.requests_to("POST", "/v3/tasks/list")
-            if task_id is None or task_id in ((r.json or {}).get("task_ids") or ())]
+    return [
+        r
+        for r in emulator.requests_to("POST", "/v3/tasks/list")
+        if task_id is None or task_id in ((r.json or {}).get("task_ids") or ())
+    ]

@@ -26,11 +26,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def other_session(base_url: str, folder: Path, state: str = "running") -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+def other_session(
+    base_url: str, folder: Path, state: str = "running"
+) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
     """Run this script as another Blender session on ``folder``'s journal and cache; yields the
     process, its job id and task id once the job reached ``state``; kills it at the end."""
-    proc = subprocess.Popen([sys.executable, "-m", "tests.jobs.session_proc", base_url, str(folder / "journal"),
-                             str(folder / "cache"), state], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.jobs.session_proc",
+            base_url,
+            str(folder / "journal"),
+            str(folder / "cache"),
+            state,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         _, job_id, task_id = proc.stdout.readline().split()  # blocks until the other session is there
@@ -49,8 +63,12 @@ def crash(proc: subprocess.Popen[str]) -> None:
 
 def main(base_url: str, journal: str, cache: str, state: str = "running") -> None:
     wanted = JobState(state)
-    runner = Runner(lambda: TripoClient(api_key=TEST_KEY, base_url=base_url), journal, cache,
-                    settings=WorkerSettings(poll_interval=0.05, reconnect_min=0.05, reconnect_max=0.2))
+    runner = Runner(
+        lambda: TripoClient(api_key=TEST_KEY, base_url=base_url),
+        journal,
+        cache,
+        settings=WorkerSettings(poll_interval=0.05, reconnect_min=0.05, reconnect_max=0.2),
+    )
     job = runner.submit(JobSpec("text_to_model", {"prompt": "a chair from the other session"}, name="Other"))
     while True:
         runner.wait_for_events(0.05)

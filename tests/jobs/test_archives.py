@@ -22,10 +22,14 @@ def _converted(runner: Runner, pump: Pump) -> str:
     """Submit a text job, then its OBJ conversion; the conversion job's id."""
     first = runner.submit(JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair"))
     task_id = pump.until_state(first.id, JobState.DONE).task_id
-    return runner.submit(JobSpec("convert_model", {"original_model_task_id": task_id, "format": "OBJ"}, name="Chair (OBJ)")).id
+    return runner.submit(
+        JobSpec("convert_model", {"original_model_task_id": task_id, "format": "OBJ"}, name="Chair (OBJ)")
+    ).id
 
 
-def test_an_obj_zip_is_unpacked_by_the_worker_before_blender_sees_it(emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_an_obj_zip_is_unpacked_by_the_worker_before_blender_sees_it(
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     runner = make_runner()
     pump = Pump(runner)
     job_id = _converted(runner, pump)
@@ -34,19 +38,23 @@ def test_an_obj_zip_is_unpacked_by_the_worker_before_blender_sees_it(emulator: E
     model = Path(ready.files["model"])
     assert model.name == "cow.obj", "the pump is handed the model inside the archive, not the archive"
     assert model.parent.with_suffix(".zip").is_file()
-    assert sorted(p.name for p in model.parent.iterdir()) == ["cow.mtl", "cow.obj", "cow_texture.png"], \
+    assert sorted(p.name for p in model.parent.iterdir()) == ["cow.mtl", "cow.obj", "cow_texture.png"], (
         "the pump receives an archive that is already unpacked"
+    )
 
 
 @pytest.mark.parametrize("entry", ["../../escaped.txt", "/tmp/tripo-absolute-escape.txt", "symlink", "bomb"])
 def test_a_hostile_or_bomb_zip_fails_the_job_and_nothing_is_extracted(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, entry: str) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, entry: str
+) -> None:
     runner = make_runner()
     pump = Pump(runner)
     first = runner.submit(JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair"))
     task_id = pump.until_state(first.id, JobState.DONE).task_id
     emulator.serve_model(archives.hostile(entry), "zip")
-    job = runner.submit(JobSpec("convert_model", {"original_model_task_id": task_id, "format": "OBJ"}, name="Chair (OBJ)"))
+    job = runner.submit(
+        JobSpec("convert_model", {"original_model_task_id": task_id, "format": "OBJ"}, name="Chair (OBJ)")
+    )
 
     failed = pump.until_state(job.id, JobState.FAILED, JobState.DONE)
     assert failed.state == JobState.FAILED and failed.error is not None

@@ -36,13 +36,35 @@ NOW = 1_800_000_000.0
 DAY = 24 * 3600.0
 
 
-def _job(kind: str = TEXT_TO_MODEL.name, params: dict[str, Any] | None = None, *, name: str = "a cat",
-         meta: dict[str, Any] | None = None, task_id: str | None = None, created: float = NOW,
-         task_type: str | None = None) -> Job:
-    spec = JobSpec(kind, {"prompt": "a cat", "model_version": "v2.5-20250123", "texture": True, "pbr": True}
-                   if params is None else params, name=name, meta=meta or {"mode": "TEXT", "location": [1, 2, 3]})
-    return Job(id=uuid.uuid4().hex, spec=spec, state=JobState.DONE, created_at=created, updated_at=created,
-               task_id=task_id or str(uuid.uuid4()), consumed_credit=20.0, estimated_cost=20, task_type=task_type)
+def _job(
+    kind: str = TEXT_TO_MODEL.name,
+    params: dict[str, Any] | None = None,
+    *,
+    name: str = "a cat",
+    meta: dict[str, Any] | None = None,
+    task_id: str | None = None,
+    created: float = NOW,
+    task_type: str | None = None,
+) -> Job:
+    spec = JobSpec(
+        kind,
+        {"prompt": "a cat", "model_version": "v2.5-20250123", "texture": True, "pbr": True}
+        if params is None
+        else params,
+        name=name,
+        meta=meta or {"mode": "TEXT", "location": [1, 2, 3]},
+    )
+    return Job(
+        id=uuid.uuid4().hex,
+        spec=spec,
+        state=JobState.DONE,
+        created_at=created,
+        updated_at=created,
+        task_id=task_id or str(uuid.uuid4()),
+        consumed_credit=20.0,
+        estimated_cost=20,
+        task_type=task_type,
+    )
 
 
 def _stored(folder: Path, job: Job, name: str = "a cat") -> AssetRecord:
@@ -64,8 +86,9 @@ def test_catalogs_are_per_kind_with_uuids_that_never_change() -> None:
     assert catalog_path(FOLLOW_KIND, "something_newer") == "Tripo/Imported"
     assert catalog_id("Tripo/Rigged") == catalog_id("Tripo/Rigged") != catalog_id("Tripo/Textured")
     # written down once: a changed namespace would give every library a second set of catalogs
-    assert catalog_id("Tripo/Text to Model") == str(uuid.uuid5(uuid.UUID("5d0b8a52-2f6c-4c55-9d3e-7a1f0c4e9b21"),
-                                                               "Tripo/Text to Model"))
+    assert catalog_id("Tripo/Text to Model") == str(
+        uuid.uuid5(uuid.UUID("5d0b8a52-2f6c-4c55-9d3e-7a1f0c4e9b21"), "Tripo/Text to Model")
+    )
 
 
 def test_the_catalog_file_gets_each_catalog_once_and_keeps_the_artists_edits(tmp_path: Path) -> None:
@@ -88,8 +111,16 @@ def test_the_catalog_file_gets_each_catalog_once_and_keeps_the_artists_edits(tmp
 
 
 def test_a_record_keeps_the_whole_request_and_never_a_key(tmp_path: Path) -> None:
-    job = _job(params={"prompt": "a cat", "model_version": "v2.5-20250123", "texture": True, "pbr": False,
-                       "model_seed": 5, "texture_quality": "detailed"})
+    job = _job(
+        params={
+            "prompt": "a cat",
+            "model_version": "v2.5-20250123",
+            "texture": True,
+            "pbr": False,
+            "model_seed": 5,
+            "texture_quality": "detailed",
+        }
+    )
     job = job.__class__(**{**job.__dict__, "task_input": {"model": "tsk_" + "A" * 40}})
     record = make_record(job, "a cat 1", "a cat")
     request = record.request
@@ -99,15 +130,28 @@ def test_a_record_keeps_the_whole_request_and_never_a_key(tmp_path: Path) -> Non
     assert "tsk_" + "A" * 40 not in json.dumps(record.to_dict()), "the journal's boundary, once more"
     assert record.description == "a cat"
     assert record.tags[:2] == ("Text to Model", "v2.5-20250123") and "detailed" in record.tags
-    assert set(request) == {"job_id", "spec", "task_id", "task_type", "task_input", "estimated_cost",
-                            "consumed_credit", "api", "sent_at", "parent_task"}, "no files, notes or timeline"
+    assert set(request) == {
+        "job_id",
+        "spec",
+        "task_id",
+        "task_type",
+        "task_input",
+        "estimated_cost",
+        "consumed_credit",
+        "api",
+        "sent_at",
+        "parent_task",
+    }, "no files, notes or timeline"
     assert AssetRecord.from_dict(json.loads(json.dumps(record.to_dict()))) == record
 
 
 def test_a_post_process_names_its_parent_task() -> None:
     source = str(uuid.uuid4())
-    job = _job(RIG.name, {"original_model_task_id": source, "spec": "mixamo"},
-               meta={"source_task_id": source, "placement": "HIDE_SOURCE", "source_object": "Fox"})
+    job = _job(
+        RIG.name,
+        {"original_model_task_id": source, "spec": "mixamo"},
+        meta={"source_task_id": source, "placement": "HIDE_SOURCE", "source_object": "Fox"},
+    )
     request = request_of(job)
     assert request["parent_task"] == source and request["spec"]["meta"]["source_object"] == "Fox"
     assert make_record(job, "s", "Fox (rigged)").tags == ("Rig", "mixamo")
@@ -191,8 +235,9 @@ def test_generate_again_keeps_fixed_seeds_and_chooses_the_others() -> None:
     record = make_record(_job(params=params), "s", "a cat")
     spec = again_spec(record, now=NOW, rng=random.Random(1))
     assert spec.params["model_seed"] == 7, "fixed by the artist"
-    assert {k: v for k, v in spec.params.items() if not k.endswith("_seed")} == \
-        {k: v for k, v in params.items() if not k.endswith("_seed")}
+    assert {k: v for k, v in spec.params.items() if not k.endswith("_seed")} == {
+        k: v for k, v in params.items() if not k.endswith("_seed")
+    }
     assert isinstance(spec.params["image_seed"], int) and isinstance(spec.params["texture_seed"], int)
     assert list(spec.meta["chosen_seeds"]) == ["image_seed", "texture_seed"]
     assert "location" not in spec.meta and spec.meta["mode"] == "TEXT", "lands at the cursor as it is now"
@@ -224,9 +269,18 @@ def test_what_cannot_be_sent_again_says_why() -> None:
     old = make_record(_job(TEXTURE.name, {"original_model_task_id": source}, created=NOW - 9 * DAY), "s", "Old")
     with pytest.raises(NotRepeatable, match="9 days old"):
         again_spec(old, now=NOW)
-    fresh = again_spec(make_record(_job(TEXTURE.name, {"original_model_task_id": source, "texture_seed": 3},
-                                        meta={"source_task_id": source, "placement": "KEEP_BOTH",
-                                              "source_object": "Fox"}), "s", "Fox (textured)"),
-                       variant=True, now=NOW)
+    fresh = again_spec(
+        make_record(
+            _job(
+                TEXTURE.name,
+                {"original_model_task_id": source, "texture_seed": 3},
+                meta={"source_task_id": source, "placement": "KEEP_BOTH", "source_object": "Fox"},
+            ),
+            "s",
+            "Fox (textured)",
+        ),
+        variant=True,
+        now=NOW,
+    )
     assert fresh.params == {"original_model_task_id": source, "texture_seed": 4}
     assert fresh.meta["source_task_id"] == source and "source_object" not in fresh.meta

@@ -19,7 +19,8 @@ MakeRunner = Callable[..., Runner]
 
 @pytest.mark.parametrize("where", ["prompt", "name", "file_name"])
 def test_text_the_journal_cannot_write_is_refused_before_the_job_exists(
-        where: str, emulator: Emulator, make_runner: MakeRunner) -> None:
+    where: str, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     runner = make_runner()
     bad = "a \udc80 cat"  # a lone surrogate: what a non-UTF-8 file name decodes to
     if where == "prompt":
@@ -44,10 +45,16 @@ def test_a_prompt_beginning_with_tsk_is_a_prompt(emulator: Emulator, make_runner
 ODD_KEY = "tsk_odd\"'<>(key)[x]{y};z,&tail0000"
 
 
-@pytest.mark.parametrize("text", [
-    f"echo {TEST_KEY}", f"echo {ODD_KEY} end", "tsk%5Femulator_test_key_0000000000", "k=tsk%5Fodd%22%27%3C%3E%28key%29%5Bx%5D%7By%7D%3Bz%2C%26tail0000",
-    f"Authorization: Bearer {TEST_KEY}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"echo {TEST_KEY}",
+        f"echo {ODD_KEY} end",
+        "tsk%5Femulator_test_key_0000000000",
+        "k=tsk%5Fodd%22%27%3C%3E%28key%29%5Bx%5D%7By%7D%3Bz%2C%26tail0000",
+        f"Authorization: Bearer {TEST_KEY}",
+    ],
+)
 def test_redact_hides_every_character_of_a_key_in_use(text: str) -> None:
     from tripo_blender.client import TripoClient
 

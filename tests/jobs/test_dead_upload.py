@@ -33,8 +33,14 @@ SOURCE = "original_model_task_id"
 CASES: dict[str, tuple[str, str, str, int, int, bool]] = {
     "file token forgotten (1004)": ("texture_model", "/v3/models/texture", "file_token", 400, 1004, False),
     "import task forgotten (2001)": ("mesh_uv", "/v3/mesh/uv", "import_task_id", 404, 2001, False),
-    "file token forgotten, fresh one refused too": ("texture_model", "/v3/models/texture", "file_token", 400, 1004,
-                                                    True),
+    "file token forgotten, fresh one refused too": (
+        "texture_model",
+        "/v3/models/texture",
+        "file_token",
+        400,
+        1004,
+        True,
+    ),
     "import task forgotten, fresh one refused too": ("mesh_uv", "/v3/mesh/uv", "import_task_id", 404, 2001, True),
 }
 _REFUSAL = "invalid parameter: texture_quality (emulated)"
@@ -54,8 +60,9 @@ def _export(tmp_path: Path, name: str) -> Path:
 
 def _textured_once(runner: Runner, tmp_path: Path) -> tuple[Job, dict[str, Any]]:
     """A first job (Texture) on the mesh, done: it and what it uploaded (a token, no import task)."""
-    first = Pump(runner).until_state(runner.submit(_spec("texture_model", _export(tmp_path, "a.glb"))).id,
-                                     JobState.DONE)
+    first = Pump(runner).until_state(
+        runner.submit(_spec("texture_model", _export(tmp_path, "a.glb"))).id, JobState.DONE
+    )
     return first, dict(first.result[RESULT_KEY])
 
 
@@ -66,7 +73,8 @@ def _paid_tasks(emulator: Emulator, kind: str) -> list[str]:
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_forgotten_reused_upload_is_uploaded_again_once_and_paid_once(
-        case: str, tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    case: str, tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """A reused upload Tripo forgot is uploaded again once, then one paid task (refused again: Tripo's message)"""
     kind, route, what, status, code, refused_again = CASES[case]
     runner = make_runner()
@@ -105,7 +113,8 @@ def test_a_forgotten_reused_upload_is_uploaded_again_once_and_paid_once(
 
 
 def test_a_failed_fresh_upload_then_a_restart_and_retry_never_name_the_dead_token_again(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Refused reuse, the fresh upload fails, Blender restarts: Retry uploads once, one paid task"""
     runner = make_runner()
     first, known = _textured_once(runner, tmp_path)
@@ -120,7 +129,9 @@ def test_a_failed_fresh_upload_then_a_restart_and_retry_never_name_the_dead_toke
     (saved,) = [j for j in Journal(tmp_path / "journal").load_all() if j.id == job.id]
     plan = saved.spec.meta[PLAN_KEY]
     assert not plan["ready"] and not plan["known"] and saved.spec.params[SOURCE] == str(path)
-    assert list(saved.result[RESULT_KEY]["dead"]) == [known["file_token"]] and "file_token" not in saved.result[RESULT_KEY]
+    assert (
+        list(saved.result[RESULT_KEY]["dead"]) == [known["file_token"]] and "file_token" not in saved.result[RESULT_KEY]
+    )
     again = make_runner()
     again.resume()
     again.retry(job.id)
@@ -133,7 +144,8 @@ def test_a_failed_fresh_upload_then_a_restart_and_retry_never_name_the_dead_toke
 
 
 def test_a_forgotten_token_reused_for_an_import_is_uploaded_again_before_anything_paid(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Smart UV after Texture: the token Tripo forgot is refused by the (free) import: one fresh upload, one
     paid task"""
     runner = make_runner()
@@ -148,12 +160,15 @@ def test_a_forgotten_token_reused_for_an_import_is_uploaded_again_before_anythin
     assert imports[1] == done.result[RESULT_KEY]["file_token"] != known["file_token"]
     assert len(emulator.requests_to("POST", "/v3/files")) == 2
     assert known["file_token"] in done.result[RESULT_KEY]["dead"], "the object is told to forget it"
-    assert [r.json["input"] for r in emulator.requests_to("POST", "/v3/mesh/uv")] == [done.result[RESULT_KEY]["import_task_id"]]
+    assert [r.json["input"] for r in emulator.requests_to("POST", "/v3/mesh/uv")] == [
+        done.result[RESULT_KEY]["import_task_id"]
+    ]
     assert _paid_tasks(emulator, "mesh_uv") == [done.task_id]
 
 
 def test_a_server_error_with_the_same_code_is_no_refusal_and_is_never_resent(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """A 5xx carrying code 1004 after a reused token: it may have created a task, so no second POST (it is found)"""
     runner = make_runner()
     first, known = _textured_once(runner, tmp_path)

@@ -13,7 +13,13 @@ from tripo_blender.jobs.scheduler import RETIRE, Scheduler
 
 
 def _job(job_id: str) -> Job:
-    return Job(id=job_id, spec=JobSpec("text_to_model", {"prompt": "x"}), state=JobState.PENDING, created_at=0.0, updated_at=0.0)
+    return Job(
+        id=job_id,
+        spec=JobSpec("text_to_model", {"prompt": "x"}),
+        state=JobState.PENDING,
+        created_at=0.0,
+        updated_at=0.0,
+    )
 
 
 # -- events ------------------------------------------------------------------------------------

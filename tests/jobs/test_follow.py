@@ -21,7 +21,9 @@ def _task_made_elsewhere(emulator: Emulator, prompt: str = "a teapot") -> str:
         return client.text_to_model(prompt)
 
 
-def test_following_a_task_downloads_it_without_sending_anything(make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+def test_following_a_task_downloads_it_without_sending_anything(
+    make_runner: Callable[..., Runner], emulator: Emulator
+) -> None:
     task_id = _task_made_elsewhere(emulator)
     posts_before, balance_before = post_task_count(emulator), emulator.balance_of(TEST_KEY)
     runner = make_runner()
@@ -50,7 +52,9 @@ def test_a_follow_job_needs_its_task_id(make_runner: Callable[..., Runner]) -> N
     assert runner.jobs() == []
 
 
-def test_a_followed_task_that_failed_on_tripo_is_never_resent(make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+def test_a_followed_task_that_failed_on_tripo_is_never_resent(
+    make_runner: Callable[..., Runner], emulator: Emulator
+) -> None:
     emulator.set_outcome("failed", error_code=1001)
     task_id = _task_made_elsewhere(emulator)
     runner = make_runner()
@@ -91,7 +95,8 @@ def _rig_made_elsewhere(emulator: Emulator) -> str:
 
 
 def test_a_followed_task_records_the_type_the_server_reports_and_keeps_it(
-        make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+    make_runner: Callable[..., Runner], emulator: Emulator
+) -> None:
     """The job's kind says only "import_task"; what made the task (a rig, here) comes from the
     server and must survive a restart, since the landing and the context menu need it."""
     task_id = _rig_made_elsewhere(emulator)
@@ -110,7 +115,8 @@ def test_a_followed_task_records_the_type_the_server_reports_and_keeps_it(
 
 
 def test_own_jobs_record_their_task_type_and_a_paid_retry_forgets_it(
-        make_runner: Callable[..., Runner], emulator: Emulator) -> None:
+    make_runner: Callable[..., Runner], emulator: Emulator
+) -> None:
     source = _task_made_elsewhere(emulator)
     emulator.set_outcome("failed", error_code=1001)  # the low-poly task fails on Tripo
     runner = make_runner()
@@ -126,7 +132,8 @@ def test_own_jobs_record_their_task_type_and_a_paid_retry_forgets_it(
 
 @pytest.mark.parametrize("spec", ["mixamo", "tripo"])
 def test_a_followed_task_keeps_the_facts_of_its_input_the_server_echoes(
-        make_runner: Callable[..., Runner], emulator: Emulator, spec: str) -> None:
+    make_runner: Callable[..., Runner], emulator: Emulator, spec: str
+) -> None:
     """A followed rig's spec (a Mixamo rig cannot be retargeted) is known only from the server's
     echo of its input: it is recorded, whitelisted, and survives a restart."""
     with TripoClient(api_key=TEST_KEY, base_url=emulator.base_url) as client:

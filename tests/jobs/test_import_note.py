@@ -14,7 +14,8 @@ TEXT = JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair"
 
 
 def test_mark_imported_keeps_the_note_on_the_done_job_and_in_the_journal(
-        tmp_path: Path, emulator: Emulator, make_runner: Callable[..., Runner]) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: Callable[..., Runner]
+) -> None:
     runner = make_runner()
     pump = Pump(runner, auto_import=False)
     job = runner.submit(TEXT)

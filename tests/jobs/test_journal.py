@@ -16,7 +16,9 @@ from tripo_blender.jobs.owner import LOCK_PREFIX
 
 
 def _job(job_id: str = "job1", created_at: float = 1.0) -> Job:
-    spec = JobSpec("text_to_model", {"prompt": "a red apple", "texture": True}, name="Apple", meta={"placement": "cursor"})
+    spec = JobSpec(
+        "text_to_model", {"prompt": "a red apple", "texture": True}, name="Apple", meta={"placement": "cursor"}
+    )
     return Job(id=job_id, spec=spec, state=JobState.PENDING, created_at=created_at, updated_at=created_at)
 
 
@@ -55,7 +57,9 @@ def test_an_older_snapshot_never_overwrites_a_newer_one(tmp_path: Path) -> None:
     assert Journal(tmp_path).load_all()[0].state == JobState.SUBMITTING
 
 
-def test_a_failed_replace_leaves_the_previous_record_and_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_replace_leaves_the_previous_record_and_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     journal = Journal(tmp_path)
     journal.save(_job())
     newer = advance(_job(), JobState.SUBMITTING, at=2.0)
@@ -119,18 +123,34 @@ def test_a_followed_tasks_echoed_input_round_trips(tmp_path: Path) -> None:
     journal = Journal(tmp_path)
     job = _job()
     job = advance(job, JobState.SUBMITTING, at=2.0, attempts=1)
-    job = advance(job, JobState.QUEUED, at=3.0, task_id="task-1", task_type="animate_rig",
-                  task_input={"spec": "mixamo", "out_format": "fbx", "prompt": "not kept", "rig_type": 7})
+    job = advance(
+        job,
+        JobState.QUEUED,
+        at=3.0,
+        task_id="task-1",
+        task_type="animate_rig",
+        task_input={"spec": "mixamo", "out_format": "fbx", "prompt": "not kept", "rig_type": 7},
+    )
     assert dict(job.task_input) == {"spec": "mixamo", "out_format": "fbx"}, "only the whitelisted short strings"
     journal.save(job)
     (loaded,) = Journal(tmp_path).load_all()
     assert loaded == job and dict(loaded.task_input) == {"spec": "mixamo", "out_format": "fbx"}
-    assert json.loads((tmp_path / "job1.json").read_text())["job"]["task_input"] == {"spec": "mixamo", "out_format": "fbx"}
+    assert json.loads((tmp_path / "job1.json").read_text())["job"]["task_input"] == {
+        "spec": "mixamo",
+        "out_format": "fbx",
+    }
 
 
 def test_an_entry_written_before_task_input_existed_still_loads(tmp_path: Path) -> None:
-    record = Job(id="old1", spec=JobSpec("import_task", {"task_id": "t-1"}), state=JobState.DONE, created_at=1.0,
-                 updated_at=2.0, task_id="t-1", task_type="animate_rig").to_dict()
+    record = Job(
+        id="old1",
+        spec=JobSpec("import_task", {"task_id": "t-1"}),
+        state=JobState.DONE,
+        created_at=1.0,
+        updated_at=2.0,
+        task_id="t-1",
+        task_type="animate_rig",
+    ).to_dict()
     del record["task_input"]
     (tmp_path / "old1.json").write_text(json.dumps({"format": 1, "job": record}))
     (loaded,) = Journal(tmp_path).load_all()
@@ -174,8 +194,9 @@ def test_a_long_error_from_an_older_journal_is_cut_on_load(tmp_path: Path) -> No
     assert loaded.error is not None and len(loaded.error.message) <= MAX_ERROR_CHARS
 
 
-def test_a_write_announced_by_the_book_holds_back_a_read_of_the_folder(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_announced_by_the_book_holds_back_a_read_of_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Disable and enable in quick succession: the new session's read of the journal waits for the
     write a worker of the old one announced (by any Journal instance on the folder), then reads it."""
     from tripo_blender.jobs import journal as journal_module

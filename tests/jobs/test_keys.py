@@ -17,7 +17,7 @@ RELIABILITY_AREA = "Keys"
 
 MakeRunner = Callable[..., Runner]
 TEXT = JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair")
-SECRET = TEST_KEY[len("tsk_"):]
+SECRET = TEST_KEY[len("tsk_") :]
 
 
 def _nowhere(tmp_path: Path, runner: Runner, caplog: pytest.LogCaptureFixture) -> None:
@@ -27,11 +27,13 @@ def _nowhere(tmp_path: Path, runner: Runner, caplog: pytest.LogCaptureFixture) -
         assert SECRET not in repr(job)
 
 
-def test_a_key_echoed_in_the_trace_id_header_and_message(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_a_key_echoed_in_the_trace_id_header_and_message(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
-    emulator.inject("POST /v3/generation/", status=400, code=1004, message=f"bad request from {TEST_KEY}",
-                    trace_id=TEST_KEY)
+    emulator.inject(
+        "POST /v3/generation/", status=400, code=1004, message=f"bad request from {TEST_KEY}", trace_id=TEST_KEY
+    )
     runner = make_runner()
     job = runner.submit(TEXT)
     failed = Pump(runner).until_state(job.id, JobState.FAILED)
@@ -39,8 +41,9 @@ def test_a_key_echoed_in_the_trace_id_header_and_message(tmp_path: Path, emulato
     _nowhere(tmp_path, runner, caplog)
 
 
-def test_a_key_echoed_in_a_failed_tasks_error_msg(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_a_key_echoed_in_a_failed_tasks_error_msg(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     emulator.set_outcome("failed", error_message=f"worker saw Authorization: Bearer {TEST_KEY}")
     runner = make_runner()

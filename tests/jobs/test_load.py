@@ -33,5 +33,7 @@ def test_fifty_jobs_at_concurrency_ten_all_finish_within_the_limit(emulator: Emu
     assert [j.name for j in jobs if pump.job(j.id).state != JobState.DONE] == []
     assert emulator.max_in_flight <= 10 and peak <= 10
     assert len(emulator.tasks) == 50 and post_task_count(emulator) == 50  # no refusals, no resends
-    print(f"\n50 jobs at concurrency 10: peak in flight {peak}, server peak {emulator.max_in_flight}, "
-          f"longest pump tick {longest * 1000:.1f} ms")
+    print(
+        f"\n50 jobs at concurrency 10: peak in flight {peak}, server peak {emulator.max_in_flight}, "
+        f"longest pump tick {longest * 1000:.1f} ms"
+    )

@@ -37,8 +37,12 @@ def _spec(kind: str, path: Path, known: dict[str, Any] | None = None, **params: 
 def _spec_for(path: Path, kind: str, known: dict[str, Any] | None = None, size: int = 0, **params: Any) -> JobSpec:
     """The spec the Blender layer submits (``size`` 0: the file is still being written)."""
     plan = {"path": str(path), "size": size, "known": known or {}}
-    return JobSpec(kind, {SOURCE: str(path), **params}, name="Mine",
-                   meta={"source_task_id": "", "source_mesh_uid": "u1", PLAN_KEY: plan})
+    return JobSpec(
+        kind,
+        {SOURCE: str(path), **params},
+        name="Mine",
+        meta={"source_task_id": "", "source_mesh_uid": "u1", PLAN_KEY: plan},
+    )
 
 
 def _uploads(emulator: Emulator) -> list[Any]:
@@ -49,13 +53,13 @@ def _bodies(emulator: Emulator, path: str) -> list[dict[str, Any]]:
     return [r.json for r in emulator.requests_to("POST", path)]
 
 
-def test_a_texture_job_uploads_the_mesh_once_and_sends_its_token(tmp_path: Path, emulator: Emulator,
-                                                                 make_runner: MakeRunner) -> None:
+def test_a_texture_job_uploads_the_mesh_once_and_sends_its_token(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     runner = make_runner()
     path = _glb(tmp_path)
     data = path.read_bytes()
-    done = Pump(runner).until_state(runner.submit(_spec("texture_model", path, text_prompt="wood")).id,
-                                    JobState.DONE)
+    done = Pump(runner).until_state(runner.submit(_spec("texture_model", path, text_prompt="wood")).id, JobState.DONE)
     (upload,) = _uploads(emulator)
     assert upload.files["file"].data == data
     (body,) = _bodies(emulator, "/v3/models/texture")
@@ -71,7 +75,8 @@ def test_a_texture_job_uploads_the_mesh_once_and_sends_its_token(tmp_path: Path,
 
 
 def test_an_unchanged_mesh_reuses_its_token_and_a_changed_one_is_uploaded_again(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     runner = make_runner()
     pump = Pump(runner)
     first = pump.until_state(runner.submit(_spec("rig_model", _glb(tmp_path, "a.glb"))).id, JobState.DONE)
@@ -85,8 +90,9 @@ def test_an_unchanged_mesh_reuses_its_token_and_a_changed_one_is_uploaded_again(
     assert _bodies(emulator, "/v3/models/texture")[0]["input"] != known["file_token"]
 
 
-def test_smart_uv_imports_the_upload_as_a_task_and_reuses_it(tmp_path: Path, emulator: Emulator,
-                                                             make_runner: MakeRunner) -> None:
+def test_smart_uv_imports_the_upload_as_a_task_and_reuses_it(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     runner = make_runner()
     pump = Pump(runner)
     first = pump.until_state(runner.submit(_spec("mesh_uv", _glb(tmp_path, "a.glb"))).id, JobState.DONE)
@@ -95,14 +101,14 @@ def test_smart_uv_imports_the_upload_as_a_task_and_reuses_it(tmp_path: Path, emu
     assert imported["input"] == record["file_token"]
     (uv,) = _bodies(emulator, "/v3/mesh/uv")
     assert uv["input"] == record["import_task_id"] == first.spec.params[SOURCE]
-    pump.until_state(runner.submit(_spec("smart_lowpoly", _glb(tmp_path, "b.glb"), dict(record))).id,
-                     JobState.DONE)
+    pump.until_state(runner.submit(_spec("smart_lowpoly", _glb(tmp_path, "b.glb"), dict(record))).id, JobState.DONE)
     assert len(_uploads(emulator)) == 1 and len(_bodies(emulator, "/v3/models/import")) == 1
     assert _bodies(emulator, "/v3/mesh/decimate")[0]["input"] == record["import_task_id"]
 
 
-def test_a_failed_upload_fails_the_job_and_sends_nothing_paid(tmp_path: Path, emulator: Emulator,
-                                                              make_runner: MakeRunner) -> None:
+def test_a_failed_upload_fails_the_job_and_sends_nothing_paid(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.inject("POST /v3/files", times=None, status=400, code=1004, message="bad file")
     runner = make_runner()
     path = _glb(tmp_path)
@@ -114,7 +120,8 @@ def test_a_failed_upload_fails_the_job_and_sends_nothing_paid(tmp_path: Path, em
 
 
 def test_a_paused_network_holds_the_upload_and_it_happens_once_afterwards(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     runner = make_runner()
     runner.pause_network("Online access is off")
     job = runner.submit(_spec("mesh_uv", _glb(tmp_path)))
@@ -130,7 +137,8 @@ def test_a_paused_network_holds_the_upload_and_it_happens_once_afterwards(
 
 
 def test_a_failed_import_fails_the_job_unpaid_and_retry_reuses_the_upload(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.set_outcome("failed", 1001, times=1)  # the next task created: the import
     runner = make_runner()
     pump = Pump(runner)
@@ -147,7 +155,8 @@ def test_a_failed_import_fails_the_job_unpaid_and_retry_reuses_the_upload(
 
 
 def test_a_job_waits_for_its_mesh_to_be_written_saying_so_then_uploads_it(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """The Blender layer writes the GLB on a background thread (``mesh_writes``): the job's row
     says "Preparing the mesh…" until the file is there, and nothing is sent before."""
     path, finished = tmp_path / "mesh.glb", threading.Event()
@@ -170,12 +179,15 @@ def test_a_job_waits_for_its_mesh_to_be_written_saying_so_then_uploads_it(
 
 
 def test_a_mesh_that_could_not_be_written_fails_its_job_with_the_reason_and_sends_nothing(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     path = tmp_path / "huge.glb"
 
     def write() -> None:
-        raise ValueError("The exported mesh is 160 MB; Tripo takes models up to 150 MB. Nothing was sent: "
-                         "decimate it (or remove modifiers) and try again")
+        raise ValueError(
+            "The exported mesh is 160 MB; Tripo takes models up to 150 MB. Nothing was sent: "
+            "decimate it (or remove modifiers) and try again"
+        )
 
     EXPORT_WRITES.start(str(path), write)
     runner = make_runner()

@@ -11,7 +11,14 @@ from tripo_blender.jobs.model import InvalidTransition, advance, select_outputs
 
 
 def _job(state: JobState = JobState.PENDING, **changes: object) -> Job:
-    return Job(id="j1", spec=JobSpec("text_to_model", {"prompt": "a cat"}), state=state, created_at=1.0, updated_at=1.0, **changes)  # type: ignore[arg-type]
+    return Job(
+        id="j1",
+        spec=JobSpec("text_to_model", {"prompt": "a cat"}),
+        state=state,
+        created_at=1.0,
+        updated_at=1.0,
+        **changes,
+    )  # type: ignore[arg-type]
 
 
 # -- JobSpec -----------------------------------------------------------------------------------
@@ -86,8 +93,12 @@ def test_explicit_outputs_and_free_checks() -> None:
 def test_a_model_in_several_files_is_every_file_right_after_the_first() -> None:
     """A retarget answered one file per animation (``model``, ``model_2``…): each was paid for."""
     spec = JobSpec("retarget_animation", {"original_model_task_id": "t", "animation": ["preset:walk"]})
-    assert select_outputs(spec, ["model_3", "rendered_image", "model", "model_2"]) == \
-        ("model", "model_2", "model_3", "rendered_image")
+    assert select_outputs(spec, ["model_3", "rendered_image", "model", "model_2"]) == (
+        "model",
+        "model_2",
+        "model_3",
+        "rendered_image",
+    )
     explicit = JobSpec("text_to_model", {"prompt": "x"}, outputs=("rendered_image", "model"))
     assert select_outputs(explicit, ["model", "model_2", "rendered_image"]) == ("rendered_image", "model", "model_2")
     no_model = JobSpec("text_to_model", {"prompt": "x"}, outputs=("rendered_image",))
@@ -193,8 +204,9 @@ def test_a_journal_entry_without_an_api_field_was_written_for_v2() -> None:
 
 def test_retired_kinds_load_from_a_journal_but_cannot_be_retried() -> None:
     spec = JobSpec("refine_model", {"draft_model_task_id": "t"}, name="Refine Fox")
-    job = advance(Job(id="j", spec=spec, state=JobState.PENDING, created_at=1.0, updated_at=1.0),
-                  JobState.CANCELLED, at=2.0)
+    job = advance(
+        Job(id="j", spec=spec, state=JobState.PENDING, created_at=1.0, updated_at=1.0), JobState.CANCELLED, at=2.0
+    )
     assert Job.from_dict(json.loads(json.dumps(job.to_dict()))).spec.kind == "refine_model"
     assert not job.can_retry
 
@@ -202,11 +214,19 @@ def test_retired_kinds_load_from_a_journal_but_cannot_be_retried() -> None:
 def test_a_task_the_service_no_longer_knows_is_gone() -> None:
     from tripo_blender.jobs import JobError
 
-    gone = advance(_job(JobState.RUNNING, task_id="t-1", task_status="running"), JobState.FAILED, at=3.0,
-                   error=JobError("Tripo no longer knows task t-1", 2001))
+    gone = advance(
+        _job(JobState.RUNNING, task_id="t-1", task_status="running"),
+        JobState.FAILED,
+        at=3.0,
+        error=JobError("Tripo no longer knows task t-1", 2001),
+    )
     assert gone.task_gone and gone.can_retry and not gone.retry_resends  # another key's? looking again is free
     v2_era = Job.from_dict({k: v for k, v in gone.to_dict().items() if k != "api"})
     assert v2_era.task_gone and not v2_era.can_retry  # apiv3 never knows a v2 task
-    refused = advance(_job(JobState.RUNNING, task_id="t-1", task_status="running"), JobState.FAILED, at=3.0,
-                      error=JobError("Authentication failed", 2))
+    refused = advance(
+        _job(JobState.RUNNING, task_id="t-1", task_status="running"),
+        JobState.FAILED,
+        at=3.0,
+        error=JobError("Authentication failed", 2),
+    )
     assert not refused.task_gone and refused.can_retry

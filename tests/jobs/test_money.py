@@ -20,7 +20,8 @@ TEXT = JobSpec("text_to_model", {"prompt": "a small wooden chair"}, name="Chair"
 
 
 def test_disable_enable_mid_post_shows_the_task_the_journal_got_without_a_retry(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Disable + enable with the POST on the wire: the task id the old worker journals is shown at once."""
     # created; the answer comes late (3 s: room for a loaded machine to disable, enable and read first)
     emulator.inject("POST /v3/generation/", after=True, delay=3.0)
@@ -39,7 +40,9 @@ def test_disable_enable_mid_post_shows_the_task_the_journal_got_without_a_retry(
     assert not emulator.requests_to("GET", "/v3/account/usage"), "the journal said it: nothing to look up"
 
 
-def test_retry_of_uncertain_job_looks_up_recent_tasks_before_paying(emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_retry_of_uncertain_job_looks_up_recent_tasks_before_paying(
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.inject("POST /v3/generation/", after=True, delay=3.0)
     runner = make_runner(read_timeout=0.5)
     pump = Pump(runner)
@@ -53,7 +56,8 @@ def test_retry_of_uncertain_job_looks_up_recent_tasks_before_paying(emulator: Em
 
 
 def test_nothing_found_is_never_resent_by_retry_only_by_a_confirmed_send_again(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Nothing found after the settle window: Retry only looks again; Send Again alone pays (twice, maybe)."""
     from dataclasses import replace
 
@@ -135,8 +139,10 @@ def test_cancel_stops_a_trickling_download_at_once(emulator: Emulator, make_runn
     runner = make_runner()
     pump = Pump(runner)
     job = runner.submit(TEXT)
-    pump.until(lambda: pump.job(job.id).state == JobState.DOWNLOADING and len(emulator.cdn_requests) == 1,
-               what="the download to start")
+    pump.until(
+        lambda: pump.job(job.id).state == JobState.DOWNLOADING and len(emulator.cdn_requests) == 1,
+        what="the download to start",
+    )
     folder = runner.cache.folder(pump.job(job.id).task_id or "")
     assert [p.name for p in folder.iterdir() if p.suffix == ".part"], "the download is streaming into its temp file"
     assert runner.cancel(job.id)
@@ -151,8 +157,10 @@ def test_online_access_off_stops_a_trickling_download_at_once(emulator: Emulator
     runner = make_runner()
     pump = Pump(runner)
     job = runner.submit(TEXT)
-    pump.until(lambda: pump.job(job.id).state == JobState.DOWNLOADING and len(emulator.cdn_requests) == 1,
-               what="the download to start")
+    pump.until(
+        lambda: pump.job(job.id).state == JobState.DOWNLOADING and len(emulator.cdn_requests) == 1,
+        what="the download to start",
+    )
     runner.pause_network("online access is off")
     pump.until(lambda: runner.held_by_pause == 1, timeout=3.0, what="the worker to stop receiving")
     runner.resume_network()
@@ -161,7 +169,8 @@ def test_online_access_off_stops_a_trickling_download_at_once(emulator: Emulator
 
 
 def test_online_access_off_during_a_download_retry_after_a_503_holds_the_download(
-        emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture) -> None:
+    emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING, logger="tripo_blender.client")
     emulator.inject("CDN", status=503, retry_after=30)  # the file server is busy: come back in 30 s
     runner = make_runner()
@@ -196,7 +205,9 @@ def test_malformed_poll_answers_are_transient_and_the_job_finishes(emulator: Emu
     assert done.state == JobState.DONE and post_task_count(emulator) == 1
 
 
-def test_a_stalled_server_gives_up_after_the_bound_and_retry_resumes_free(emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_a_stalled_server_gives_up_after_the_bound_and_retry_resumes_free(
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     from dataclasses import replace
 
     from tests.jobs.conftest import FAST
@@ -214,7 +225,8 @@ def test_a_stalled_server_gives_up_after_the_bound_and_retry_resumes_free(emulat
 
 
 def test_cancel_while_the_post_is_on_the_wire_with_no_answer_is_uncertain_not_resendable(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     # created; the answer comes late (3 s: room for a loaded machine to disable, enable and read first)
     emulator.inject("POST /v3/generation/", after=True, delay=3.0)
     runner = make_runner(read_timeout=0.5)

@@ -37,7 +37,8 @@ def _held(pump: Pump, count: int = 1) -> None:
 
 
 def test_a_job_paused_before_its_post_stays_pending_and_is_sent_once_afterwards(
-        make_runner: MakeRunner, emulator: Emulator) -> None:
+    make_runner: MakeRunner, emulator: Emulator
+) -> None:
     runner = make_runner()
     runner.pause_network(REASON)
     assert runner.network_paused == REASON
@@ -58,8 +59,9 @@ def test_a_job_paused_before_its_post_stays_pending_and_is_sent_once_afterwards(
     assert PAUSED_NOTE in notes and notes.index(PAUSED_NOTE) < notes.index("sending")
 
 
-def test_a_running_task_is_not_polled_while_paused_and_finishes_after(make_runner: MakeRunner,
-                                                                      emulator: Emulator) -> None:
+def test_a_running_task_is_not_polled_while_paused_and_finishes_after(
+    make_runner: MakeRunner, emulator: Emulator
+) -> None:
     emulator.set_timing(run_seconds=3600)
     runner = make_runner()
     job = runner.submit(_cat())
@@ -112,8 +114,9 @@ def test_cancelling_a_held_job_releases_its_worker(make_runner: MakeRunner, emul
     assert post_task_count(emulator) == 1, "the cancelled job was never sent"
 
 
-def test_shutdown_while_paused_stops_the_workers_and_sends_nothing(make_runner: MakeRunner, emulator: Emulator,
-                                                                  tmp_path: Path) -> None:
+def test_shutdown_while_paused_stops_the_workers_and_sends_nothing(
+    make_runner: MakeRunner, emulator: Emulator, tmp_path: Path
+) -> None:
     runner = make_runner()
     runner.pause_network(REASON)
     job = runner.submit(_cat())
@@ -129,8 +132,9 @@ def test_shutdown_while_paused_stops_the_workers_and_sends_nothing(make_runner: 
     assert again is not None and again.state == JobState.CANCELLED and again.attempts == 0
 
 
-def test_paused_while_the_intent_is_written_takes_the_intent_back(make_runner: MakeRunner, emulator: Emulator,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paused_while_the_intent_is_written_takes_the_intent_back(
+    make_runner: MakeRunner, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The pause lands between the gate and the POST: the job goes back to pending, unsent."""
     runners: list[Runner] = []
     original = journal_module.Journal.save
@@ -160,8 +164,9 @@ def test_paused_while_the_intent_is_written_takes_the_intent_back(make_runner: M
     assert intents == [1, 1], "the taken-back intent did not count as an attempt"
 
 
-def test_a_download_interrupted_by_the_pause_is_fetched_again_afterwards(make_runner: MakeRunner,
-                                                                         emulator: Emulator) -> None:
+def test_a_download_interrupted_by_the_pause_is_fetched_again_afterwards(
+    make_runner: MakeRunner, emulator: Emulator
+) -> None:
     """The pause arrives while a file streams in: the download is abandoned (no partial file is
     kept) and, once allowed, fetched with fresh URLs — not counted as a failed attempt."""
     runners: list[Runner] = []

@@ -35,8 +35,12 @@ def rig_task(emulator: Emulator) -> str:
 
 
 def retarget(rig_task: str, presets: list[str] = PRESETS) -> JobSpec:
-    return JobSpec("retarget_animation", {"original_model_task_id": rig_task, "animation": presets},
-                   name="Animate Fox", meta={"presets": presets})
+    return JobSpec(
+        "retarget_animation",
+        {"original_model_task_id": rig_task, "animation": presets},
+        name="Animate Fox",
+        meta={"presets": presets},
+    )
 
 
 def the_task(emulator: Emulator, task_type: str) -> str:
@@ -57,7 +61,8 @@ def re_reads(emulator: Emulator, task_id: str) -> int:
 
 @pytest.mark.parametrize("shape", ["model_urls", "both"])
 def test_a_retarget_answered_with_one_file_per_animation_downloads_every_file(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, rig_task: str, shape: str) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, rig_task: str, shape: str
+) -> None:
     """A retarget answered with one file per animation (with or without model_url) downloads each, once"""
     emulator.retarget_files = shape
     runner = make_runner()
@@ -67,8 +72,9 @@ def test_a_retarget_answered_with_one_file_per_animation_downloads_every_file(
     assert done.state == JobState.DONE, done.error
     assert animations_in(dict(done.files)) == [["walk"], ["run"]], "every animation's file, in request order"
     folder = tmp_path / "cache" / done.task_id  # type: ignore[operator]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(Path(p).name for p in done.files.values()), \
+    assert sorted(p.name for p in folder.iterdir()) == sorted(Path(p).name for p in done.files.values()), (
         "all in the task's folder, nothing half-written beside them"
+    )
     assert all(Path(p).parent == folder for p in done.files.values())
     fetched = [r.path.rsplit("/", 1)[-1] for r in emulator.cdn_requests if r.path.endswith(".glb")]
     assert fetched == [f"tripo_retarget_{n}_{done.task_id}.glb" for n in ("walk", "run")], "never the bundle too"
@@ -78,7 +84,8 @@ def test_a_retarget_answered_with_one_file_per_animation_downloads_every_file(
 
 @pytest.mark.parametrize("when", ["same session", "after a restart"])
 def test_an_expired_link_is_renewed_by_reading_the_task_never_by_sending_it_again(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, rig_task: str, when: str) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, rig_task: str, when: str
+) -> None:
     """Links expired before the download (also after a restart): the task is read again for fresh ones, never re-sent"""
     emulator.retarget_files = "model_urls"
     emulator.expire_links_after(300)
@@ -109,7 +116,8 @@ def test_an_expired_link_is_renewed_by_reading_the_task_never_by_sending_it_agai
 
 @pytest.mark.parametrize("status", [403, 410])
 def test_links_that_are_not_renewed_fail_the_download_saying_so_and_retry_is_free(
-        emulator: Emulator, make_runner: MakeRunner, rig_task: str, status: int) -> None:
+    emulator: Emulator, make_runner: MakeRunner, rig_task: str, status: int
+) -> None:
     """Links that stay expired fail the download with a reason; Retry downloads for free once they work"""
     emulator.expire_links_after(300, renew=False, status=status)
     emulator.inject("CDN", late=301)

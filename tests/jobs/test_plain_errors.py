@@ -12,19 +12,41 @@ from tripo_blender.jobs.plain_errors import job_error
 ROUTE = "POST /v3/generation/text-to-model"
 
 
-@pytest.mark.parametrize(("exc", "first"), [
-    (TripoRequestError(0, f"{ROUTE}: could not connect to api.tripo3d.ai (ConnectionError). Check the network or proxy.",
-                       cause="connect"), "No connection to Tripo — check your network"),
-    (TripoRequestError(0, f"{ROUTE}: no answer from api.tripo3d.ai in time (read timeout)",
-                       may_have_reached_server=True, cause="timeout"), "Tripo did not answer in time"),
-    (TripoAPIError(2, "Authentication failed", "Check your API key", status_code=401), "Tripo refused the API key"),
-    (TripoAPIError(1002, "Invalid key", status_code=403), "Tripo refused the API key"),
-    (TripoAPIError(2010, "You don't have enough credit", status_code=403), "Not enough Tripo credits"),
-    (TripoAPIError(2000, "Too many tasks", status_code=429), "Tripo is busy"),
-    (TripoAPIError(1000, "Internal error", status_code=500), "Tripo's server had a problem"),
-    (TripoRequestError(502, "api.tripo3d.ai answered HTTP 502 Bad Gateway with a non-Tripo response (text/html)",
-                       may_have_reached_server=True), "Tripo's server had a problem"),
-])
+@pytest.mark.parametrize(
+    ("exc", "first"),
+    [
+        (
+            TripoRequestError(
+                0,
+                f"{ROUTE}: could not connect to api.tripo3d.ai (ConnectionError). Check the network or proxy.",
+                cause="connect",
+            ),
+            "No connection to Tripo — check your network",
+        ),
+        (
+            TripoRequestError(
+                0,
+                f"{ROUTE}: no answer from api.tripo3d.ai in time (read timeout)",
+                may_have_reached_server=True,
+                cause="timeout",
+            ),
+            "Tripo did not answer in time",
+        ),
+        (TripoAPIError(2, "Authentication failed", "Check your API key", status_code=401), "Tripo refused the API key"),
+        (TripoAPIError(1002, "Invalid key", status_code=403), "Tripo refused the API key"),
+        (TripoAPIError(2010, "You don't have enough credit", status_code=403), "Not enough Tripo credits"),
+        (TripoAPIError(2000, "Too many tasks", status_code=429), "Tripo is busy"),
+        (TripoAPIError(1000, "Internal error", status_code=500), "Tripo's server had a problem"),
+        (
+            TripoRequestError(
+                502,
+                "api.tripo3d.ai answered HTTP 502 Bad Gateway with a non-Tripo response (text/html)",
+                may_have_reached_server=True,
+            ),
+            "Tripo's server had a problem",
+        ),
+    ],
+)
 def test_common_failures_lead_with_plain_words_and_keep_the_technical_text(exc: Exception, first: str) -> None:
     error = job_error(exc)
     assert error.message.startswith(first), error.message

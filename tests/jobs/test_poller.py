@@ -30,7 +30,8 @@ def _landed(pump: Pump, jobs: Sequence[Job]) -> None:
     """Every job of ``jobs`` ends done, with its files imported."""
     pump.until(lambda: all(pump.job(j.id).state in (JobState.DONE, JobState.FAILED) for j in jobs), what="all final")
     assert [(j.name, pump.job(j.id).state, pump.job(j.id).error) for j in jobs] == [
-        (j.name, JobState.DONE, None) for j in jobs]
+        (j.name, JobState.DONE, None) for j in jobs
+    ]
     assert all(j.id in pump.imported for j in jobs)
 
 
@@ -41,7 +42,8 @@ def _carried(emulator: Emulator, raw: str) -> list[Recorded]:
 
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_a_malformed_task_id_in_a_post_answer_leaves_every_other_job_landing(
-        emulator: Emulator, make_runner: MakeRunner, case: str) -> None:
+    emulator: Emulator, make_runner: MakeRunner, case: str
+) -> None:
     """A POST answer naming a task id that is no Tripo id: that job is uncertain with the id quoted and in no
     request; the others land"""
     emulator.set_timing(run_seconds=1000)
@@ -49,8 +51,13 @@ def test_a_malformed_task_id_in_a_post_answer_leaves_every_other_job_landing(
     runner = make_runner()
     pump = Pump(runner)
     jobs = _chairs(runner, 4)
-    pump.until(lambda: sum(pump.job(j.id).state == JobState.UNCERTAIN for j in jobs) == 1
-               and sum(pump.job(j.id).state == JobState.RUNNING for j in jobs) == 3, what="3 running, 1 refused")
+    pump.until(
+        lambda: (
+            sum(pump.job(j.id).state == JobState.UNCERTAIN for j in jobs) == 1
+            and sum(pump.job(j.id).state == JobState.RUNNING for j in jobs) == 3
+        ),
+        what="3 running, 1 refused",
+    )
     (bad,) = [pump.job(j.id) for j in jobs if pump.job(j.id).state == JobState.UNCERTAIN]
     raw = MALFORMED[case].replace("{id}", next(iter(emulator.tasks)))
     assert bad.task_id is None and bad.error is not None and repr(raw) in bad.error.message
@@ -61,7 +68,8 @@ def test_a_malformed_task_id_in_a_post_answer_leaves_every_other_job_landing(
 
 
 def test_a_malformed_task_id_in_the_journal_leaves_every_other_job_landing_after_a_restart(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """A journal entry with a task id that is no Tripo id (an older add-on's): refused on load, uncertain;
     after the restart every other job lands"""
     emulator.set_timing(run_seconds=1000)
@@ -72,9 +80,18 @@ def test_a_malformed_task_id_in_the_journal_leaves_every_other_job_landing_after
     first.shutdown()
     # what an older add-on recorded from such an answer (then its poller died on it)
     sent = [TimelineEntry(1.0, JobState.SUBMITTING, "sending"), TimelineEntry(2.0, JobState.QUEUED, "")]
-    Journal(tmp_path / "journal").save(Job(id="bad", spec=JobSpec("text_to_model", {"prompt": "a ghost"}),
-                                           state=JobState.QUEUED, created_at=1.0, updated_at=2.0,
-                                           task_id="../../x", task_status="queued", timeline=tuple(sent)))
+    Journal(tmp_path / "journal").save(
+        Job(
+            id="bad",
+            spec=JobSpec("text_to_model", {"prompt": "a ghost"}),
+            state=JobState.QUEUED,
+            created_at=1.0,
+            updated_at=2.0,
+            task_id="../../x",
+            task_status="queued",
+            timeline=tuple(sent),
+        )
+    )
     runner = make_runner()
     pump = Pump(runner)
     assert len(pump.resume()) == 4  # read on a thread, as Blender does
@@ -87,7 +104,9 @@ def test_a_malformed_task_id_in_the_journal_leaves_every_other_job_landing_after
     assert Journal(tmp_path / "journal").load("bad").task_id is None  # type: ignore[union-attr]
 
 
-def test_a_task_tripo_lists_a_moment_late_is_polled_again_and_lands(emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_a_task_tripo_lists_a_moment_late_is_polled_again_and_lands(
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """A fresh task Tripo answers as missed for its first seconds is asked again, not failed, and lands"""
     emulator.hold_registration()  # created and billed, but missed until released
     runner = make_runner()
@@ -104,7 +123,8 @@ def test_a_task_tripo_lists_a_moment_late_is_polled_again_and_lands(emulator: Em
 
 @pytest.mark.parametrize("shape", ["gone-404", "gone-405"])
 def test_without_the_task_list_route_every_job_lands_by_single_task_gets(
-        emulator: Emulator, make_runner: MakeRunner, shape: str) -> None:
+    emulator: Emulator, make_runner: MakeRunner, shape: str
+) -> None:
     """POST /v3/tasks/list answering 404 or 405: the session polls each task with GET /v3/tasks/{id}, and every
     job lands"""
     emulator.variants.task_list = shape
@@ -122,7 +142,8 @@ def test_without_the_task_list_route_every_job_lands_by_single_task_gets(
 
 
 def test_with_the_task_list_as_an_array_every_job_lands_and_a_gone_task_still_says_so(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """The task list answered as an array (no missed): every job lands; a forgotten task is asked alone and
     fails as gone"""
     emulator.variants.task_list = "array"
@@ -141,7 +162,8 @@ def test_with_the_task_list_as_an_array_every_job_lands_and_a_gone_task_still_sa
 
 
 def test_the_main_flows_land_with_the_task_list_as_an_array_and_decimal_credits(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Text to model, its riggability check and its rig land with the task list as an array; a decimal charge
     stays decimal
 
@@ -177,15 +199,18 @@ class _BuggyOnce(TripoClient):
 
 
 def test_an_unexpected_error_in_a_round_restarts_the_poller_and_every_job_lands(
-        emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture) -> None:
+    emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture
+) -> None:
     """An unexpected exception in a polling round is logged, the poller restarts, and every job lands"""
     _BuggyOnce.failed = False
     emulator.set_timing(run_seconds=1000)
     runner = make_runner(client_class=_BuggyOnce)
     pump = Pump(runner)
     jobs = _chairs(runner, 3)
-    pump.until(lambda: all(pump.job(j.id).state == JobState.RUNNING for j in jobs) and _BuggyOnce.failed,
-               what="all running after the failed round")
+    pump.until(
+        lambda: all(pump.job(j.id).state == JobState.RUNNING for j in jobs) and _BuggyOnce.failed,
+        what="all running after the failed round",
+    )
     assert "The task poller failed; restarting it" in caplog.text
     emulator.advance(1000)
     _landed(pump, jobs)

@@ -37,7 +37,11 @@ P1 = "P1-20260311"
         ("texture_model", {"original_model_task_id": "t", "texture_quality": "detailed"}, 20),
         ("rig_model", {"original_model_task_id": "t"}, 25),
         ("retarget_animation", {"original_model_task_id": "t", "animation": "preset:walk"}, 10),
-        ("retarget_animation", {"original_model_task_id": "t", "animation": ["preset:walk", "preset:run", "preset:jump"]}, 30),
+        (
+            "retarget_animation",
+            {"original_model_task_id": "t", "animation": ["preset:walk", "preset:run", "preset:jump"]},
+            30,
+        ),
         ("check_riggable", {"original_model_task_id": "t"}, 0),
         ("mesh_segmentation", {"original_model_task_id": "t"}, 40),
         ("mesh_completion", {"original_model_task_id": "t"}, 50),
@@ -86,7 +90,9 @@ def test_unknown_price_is_none_not_zero(kind: str, params: dict) -> None:
 
 def test_every_job_kind_has_an_answer_without_raising() -> None:
     for kind in KINDS:
-        result = estimate_cost(kind, {"original_model_task_id": "t", "prompt": "p", "format": "GLTF", "animation": "preset:idle"})
+        result = estimate_cost(
+            kind, {"original_model_task_id": "t", "prompt": "p", "format": "GLTF", "animation": "preset:idle"}
+        )
         assert result is None or (isinstance(result, int) and result >= 0)
 
 

@@ -25,7 +25,11 @@ DAY = 24 * 3600.0
 
 def _entry(journal: Journal, job_id: str, state: JobState, age_days: float, **changes: object) -> None:
     at = time.time() - age_days * DAY
-    spec = JobSpec(FOLLOW_KIND, {"task_id": f"t-{job_id}"}) if "task_id" in changes else JobSpec("text_to_model", {"prompt": job_id})
+    spec = (
+        JobSpec(FOLLOW_KIND, {"task_id": f"t-{job_id}"})
+        if "task_id" in changes
+        else JobSpec("text_to_model", {"prompt": job_id})
+    )
     job = Job(id=job_id, spec=spec, state=state, created_at=at - 60, updated_at=at, revision=3)
     journal.save(dataclasses.replace(job, **changes))  # type: ignore[arg-type]
 
@@ -34,8 +38,9 @@ def _journal_ids(tmp_path: Path) -> set[str]:
     return {p.stem for p in (tmp_path / "journal").glob("*.json")}
 
 
-def test_resume_drops_old_finished_jobs_and_keeps_the_rest(make_runner: Callable[..., Runner], tmp_path: Path,
-                                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_resume_drops_old_finished_jobs_and_keeps_the_rest(
+    make_runner: Callable[..., Runner], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     journal = Journal(tmp_path / "journal")
     _entry(journal, "old-done", JobState.DONE, 45, task_id="a1")
     _entry(journal, "old-failed", JobState.FAILED, 31)
@@ -56,7 +61,8 @@ def test_resume_drops_old_finished_jobs_and_keeps_the_rest(make_runner: Callable
 
 
 def test_finished_jobs_beyond_the_bound_are_archived_and_their_task_ids_kept(
-        make_runner: Callable[..., Runner], tmp_path: Path) -> None:
+    make_runner: Callable[..., Runner], tmp_path: Path
+) -> None:
     journal = Journal(tmp_path / "journal")
     for day in range(8):
         _entry(journal, f"done-{day}", JobState.DONE, 8 - day, task_id=f"t{day}")
@@ -74,15 +80,18 @@ def test_finished_jobs_beyond_the_bound_are_archived_and_their_task_ids_kept(
     assert {f"t{day}" for day in range(8)} <= runner.task_ids()
 
 
-def test_the_retention_is_a_setting_and_none_keeps_everything(make_runner: Callable[..., Runner], tmp_path: Path,
-                                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_the_retention_is_a_setting_and_none_keeps_everything(
+    make_runner: Callable[..., Runner], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     journal = Journal(tmp_path / "journal")
     _entry(journal, "ten-days", JobState.DONE, 10, task_id="b1")
     _entry(journal, "two-days", JobState.FAILED, 2)
 
     with caplog.at_level(logging.INFO, logger="tripo_blender.jobs"):
         assert {j.id for j in make_runner(settings=dataclasses.replace(FAST, journal_retention=None)).resume()} == {
-            "ten-days", "two-days"}
+            "ten-days",
+            "two-days",
+        }
     assert not any("archived" in r.getMessage() for r in caplog.records), "nothing pruned: nothing logged"
 
     week = make_runner(settings=dataclasses.replace(FAST, journal_retention=7 * DAY))
@@ -91,7 +100,8 @@ def test_the_retention_is_a_setting_and_none_keeps_everything(make_runner: Calla
 
 
 def test_a_finished_job_whose_task_id_cannot_be_claimed_stays_in_the_journal(
-        make_runner: Callable[..., Runner], tmp_path: Path) -> None:
+    make_runner: Callable[..., Runner], tmp_path: Path
+) -> None:
     """The claims file cannot be written (a folder in its place): nothing with a task id is archived, so no
     task id is lost."""
     journal = Journal(tmp_path / "journal")

@@ -44,7 +44,11 @@ def test_text_job_goes_all_the_way_to_done(tmp_path: Path, emulator: Emulator, m
     assert done.progress == 100 and done.task_status == "success"
     # one POST; the real charge equals the estimate shown before spending
     assert post_task_count(emulator) == 1 and list(emulator.tasks) == [done.task_id]
-    assert done.consumed_credit == estimate_cost("text_to_model", TEXT.params) == emulator.tasks[done.task_id]["credits_consumed"]
+    assert (
+        done.consumed_credit
+        == estimate_cost("text_to_model", TEXT.params)
+        == emulator.tasks[done.task_id]["credits_consumed"]
+    )
     # exactly one model variant was downloaded (not base + pbr + model)
     model_downloads = [r for r in emulator.cdn_requests if r.path.endswith(".glb")]
     assert len(model_downloads) == 1
@@ -76,7 +80,9 @@ def test_intent_is_on_disk_before_the_paid_post(tmp_path: Path, emulator: Emulat
     assert intent["attempts"] == 1
 
 
-def test_timeout_after_sending_is_uncertain_and_never_resent(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_timeout_after_sending_is_uncertain_and_never_resent(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.inject("POST /v3/generation/", after=True, delay=3.0)  # the task is created; the answer comes late
     runner = make_runner(read_timeout=0.5)
     pump = Pump(runner)
@@ -106,7 +112,9 @@ def test_timeout_after_sending_is_uncertain_and_never_resent(tmp_path: Path, emu
     assert done.task_id == next(iter(emulator.tasks))
 
 
-def test_crash_between_intent_and_task_id_becomes_uncertain_on_restart(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_crash_between_intent_and_task_id_becomes_uncertain_on_restart(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     from tripo_blender.jobs import Job
     from tripo_blender.jobs.model import advance
 
@@ -129,7 +137,9 @@ def test_crash_between_intent_and_task_id_becomes_uncertain_on_restart(tmp_path:
     assert on_disk == {"crashed": JobState.UNCERTAIN, "queued-only": JobState.CANCELLED}
 
 
-def test_restart_mid_job_resumes_polling_without_a_second_post(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_restart_mid_job_resumes_polling_without_a_second_post(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.set_timing(run_seconds=1000)
     first = make_runner()
     job = first.submit(TEXT)
@@ -151,7 +161,9 @@ def test_restart_mid_job_resumes_polling_without_a_second_post(tmp_path: Path, e
     assert [e.note for e in done.timeline if e.note == "resumed"] == ["resumed"]
 
 
-def test_importing_job_with_files_on_disk_is_handed_to_the_pump_again(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_importing_job_with_files_on_disk_is_handed_to_the_pump_again(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     first = make_runner()
     pump = Pump(first, auto_import=False)  # Blender closes before the pump imported
     job = first.submit(TEXT)
@@ -172,7 +184,9 @@ def test_importing_job_with_files_on_disk_is_handed_to_the_pump_again(tmp_path: 
 
 
 @pytest.mark.parametrize("server_limit_reached", [False, True], ids=["local-cap", "server-refuses"])
-def test_twelve_jobs_with_a_limit_of_three(emulator: Emulator, make_runner: MakeRunner, server_limit_reached: bool) -> None:
+def test_twelve_jobs_with_a_limit_of_three(
+    emulator: Emulator, make_runner: MakeRunner, server_limit_reached: bool
+) -> None:
     emulator.concurrency_limit = 3
     emulator.set_timing(run_seconds=0.4)
     if server_limit_reached:
@@ -191,15 +205,24 @@ def test_twelve_jobs_with_a_limit_of_three(emulator: Emulator, make_runner: Make
     if server_limit_reached:
         assert refused, "the scenario should have made the server refuse"
         waited = [j for j in jobs if any(e.note.startswith("waiting for a free slot") for e in pump.job(j.id).timeline)]
-        assert waited and all(e.state == JobState.PENDING for j in waited for e in pump.job(j.id).timeline
-                              if e.note.startswith("waiting for a free slot"))
+        assert waited and all(
+            e.state == JobState.PENDING
+            for j in waited
+            for e in pump.job(j.id).timeline
+            if e.note.startswith("waiting for a free slot")
+        )
     else:
         assert refused == []  # the local cap kept us under the limit: no refusals at all
 
 
 def test_not_enough_credit_fails_with_code_and_suggestion(tmp_path: Path) -> None:
     with Emulator(balance=5.0) as emulator:
-        runner = Runner(lambda: TripoClient(api_key=TEST_KEY, base_url=emulator.base_url), tmp_path / "j", tmp_path / "c", settings=FAST)
+        runner = Runner(
+            lambda: TripoClient(api_key=TEST_KEY, base_url=emulator.base_url),
+            tmp_path / "j",
+            tmp_path / "c",
+            settings=FAST,
+        )
         try:
             job = runner.submit(TEXT)
             failed = Pump(runner).until_state(job.id, JobState.FAILED, JobState.DONE)
@@ -327,7 +350,9 @@ def test_free_check_ends_done_with_a_result_and_no_files(emulator: Emulator, mak
     assert not [e for e in pump.events if isinstance(e, FilesReady) and e.job_id == check.id]
 
 
-def test_import_failure_is_reported_and_retry_reimports_without_a_new_task(emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_import_failure_is_reported_and_retry_reimports_without_a_new_task(
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     runner = make_runner()
     pump = Pump(runner, auto_import=False)
     job = runner.submit(TEXT)
@@ -342,7 +367,9 @@ def test_import_failure_is_reported_and_retry_reimports_without_a_new_task(emula
     assert post_task_count(emulator) == 1
 
 
-def test_journal_and_logs_never_contain_the_key(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture) -> None:
+def test_journal_and_logs_never_contain_the_key(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level("DEBUG")
     emulator.inject("POST /v3/generation/", after=True, delay=2.0)
     runner = make_runner(read_timeout=0.5)
@@ -356,7 +383,9 @@ def test_journal_and_logs_never_contain_the_key(tmp_path: Path, emulator: Emulat
         assert TEST_KEY not in text and "Bearer" not in text
 
 
-def test_offline_guard_and_no_network_at_construction_or_resume(tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_offline_guard_and_no_network_at_construction_or_resume(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     online = threading.Event()
     runner = make_runner(network_allowed=online.is_set)
     with pytest.raises(OfflineError):
@@ -404,9 +433,13 @@ def test_forget_and_resize(emulator: Emulator, make_runner: MakeRunner) -> None:
 OTHER_KEY = "tsk_emulator_other_key_111111111"
 
 
-def test_a_client_that_cannot_be_built_fails_the_job_with_a_reason(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_client_that_cannot_be_built_fails_the_job_with_a_reason(
+    tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("TRIPO_API_KEY", raising=False)
-    runner = Runner(lambda: TripoClient(api_key=None, base_url=emulator.base_url), tmp_path / "j", tmp_path / "c", settings=FAST)
+    runner = Runner(
+        lambda: TripoClient(api_key=None, base_url=emulator.base_url), tmp_path / "j", tmp_path / "c", settings=FAST
+    )
     try:
         job = runner.submit(TEXT)
         failed = Pump(runner).until_state(job.id, JobState.FAILED)
@@ -469,7 +502,9 @@ def test_reset_clients_picks_up_a_new_key_and_a_foreign_task_fails_then_resumes_
 def test_no_post_without_an_intent_on_disk(tmp_path: Path, emulator: Emulator) -> None:
     blocked = tmp_path / "journal-is-a-file"
     blocked.write_text("not a folder")  # the journal cannot be written at all
-    runner = Runner(lambda: TripoClient(api_key=TEST_KEY, base_url=emulator.base_url), blocked, tmp_path / "c", settings=FAST)
+    runner = Runner(
+        lambda: TripoClient(api_key=TEST_KEY, base_url=emulator.base_url), blocked, tmp_path / "c", settings=FAST
+    )
     try:
         job = runner.submit(TEXT)
         failed = Pump(runner).until_state(job.id, JobState.FAILED)
@@ -506,7 +541,9 @@ def test_estimates_match_what_the_server_charges(emulator: Emulator, make_runner
         JobSpec("smart_lowpoly", {"original_model_task_id": source_task}),
     ]
     jobs = [runner.submit(spec) for spec in specs]
-    pump.until(lambda: all(pump.job(j.id).state in (JobState.DONE, JobState.FAILED) for j in jobs), what="all priced jobs")
+    pump.until(
+        lambda: all(pump.job(j.id).state in (JobState.DONE, JobState.FAILED) for j in jobs), what="all priced jobs"
+    )
     for job in jobs:
         final = pump.job(job.id)
         assert final.state == JobState.DONE, (final.kind, final.error)

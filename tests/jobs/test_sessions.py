@@ -26,7 +26,8 @@ def other_session(tmp_path: Path, emulator: Emulator) -> Iterator[tuple[subproce
 
 
 def test_a_second_session_leaves_the_first_sessions_jobs_alone_until_it_dies(
-        other_session: tuple[subprocess.Popen[str], str, str], emulator: Emulator, make_runner: MakeRunner) -> None:
+    other_session: tuple[subprocess.Popen[str], str, str], emulator: Emulator, make_runner: MakeRunner
+) -> None:
     proc, job_id, task_id = other_session
     second = make_runner()
     assert second.resume() == [] and second.jobs() == []  # not uncertain, not imported twice, not retried
@@ -41,7 +42,8 @@ def test_a_second_session_leaves_the_first_sessions_jobs_alone_until_it_dies(
 
 
 def test_a_session_killed_mid_download_leaves_no_part_file_after_the_resume(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.inject("CDN", times=1, trickle=0.2)  # the first download crawls: the kill lands mid-file
     with session_proc.other_session(emulator.base_url, tmp_path, "downloading") as (proc, job_id, task_id):
         session_proc.crash(proc)

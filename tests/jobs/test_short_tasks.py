@@ -34,7 +34,7 @@ def _noticed(pump: Pump, job_ids: set[str]) -> dict[str, float]:
 
     def check() -> bool:
         now = time.time()
-        for event in pump.events[len(checked):]:
+        for event in pump.events[len(checked) :]:
             checked.append(event)
             if isinstance(event, JobChanged) and event.job.id in job_ids and event.job.state in NOTICED:
                 seen.setdefault(event.job.id, now)
@@ -47,18 +47,23 @@ def _noticed(pump: Pump, job_ids: set[str]) -> dict[str, float]:
 
 def test_young_tasks_are_polled_at_a_quarter_of_their_age() -> None:
     schedule = PollSchedule()
-    young = [schedule.next_delay(status=TaskStatus.RUNNING, running_left_time=None, progress=10, blind_polls=1, age=a)
-             for a in (0.5, 2.0, 4.0, 6.0, 20.0)]
+    young = [
+        schedule.next_delay(status=TaskStatus.RUNNING, running_left_time=None, progress=10, blind_polls=1, age=a)
+        for a in (0.5, 2.0, 4.0, 6.0, 20.0)
+    ]
     assert young == [0.5, 0.5, 1.0, 1.5, 2.0 * 1.5], "0.5 s at first, a quarter of the age, then the usual schedule"
-    assert schedule.next_delay(status=TaskStatus.RUNNING, running_left_time=None, progress=10, blind_polls=1) == 3.0, \
+    assert schedule.next_delay(status=TaskStatus.RUNNING, running_left_time=None, progress=10, blind_polls=1) == 3.0, (
         "wait_for_task passes no age: one GET per task is not spent every half second"
-    near = schedule.next_delay(status=TaskStatus.RUNNING, running_left_time=None, progress=66, blind_polls=1,
-                               predicted_left=0.8, age=1.0)
+    )
+    near = schedule.next_delay(
+        status=TaskStatus.RUNNING, running_left_time=None, progress=66, blind_polls=1, predicted_left=0.8, age=1.0
+    )
     assert near == 0.8 + schedule.finish_margin, "a predicted finish decides over the young rule: just after it"
 
 
 def test_a_batch_of_short_tasks_is_noticed_within_half_a_second_at_under_one_request_per_task_second(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.set_timing(run_seconds=1.5)
     runner = make_runner(settings=REAL, workers=10, max_in_flight=10, spare_workers=SPARE_WORKERS)
     pump = Pump(runner)

@@ -40,23 +40,25 @@ def _sigmoid(v: float) -> float:
     return 1.0 / (1.0 + math.exp(-v))
 
 
-def _assert_is_the_cloud(splat: Splat, cloud: files.Cloud = CLOUD, *, spz: bool = False, coefficients: int = 15) -> None:
+def _assert_is_the_cloud(
+    splat: Splat, cloud: files.Cloud = CLOUD, *, spz: bool = False, coefficients: int = 15
+) -> None:
     """``splat`` holds ``cloud``'s gaussians, in order (SPZ: within its quantisation)."""
     position_gap = 1.0 / 4096 if spz else 1e-6
     assert splat.count == cloud.count and len(splat.sh_rest) == coefficients
     for i in range(cloud.count):
-        assert splat.positions[3 * i:3 * i + 3] == pytest.approx(cloud.positions[i], abs=position_gap)
+        assert splat.positions[3 * i : 3 * i + 3] == pytest.approx(cloud.positions[i], abs=position_gap)
         scales = [math.exp(v) for v in cloud.log_scales[i]]
-        assert splat.scales[3 * i:3 * i + 3] == pytest.approx(scales, rel=0.04 if spz else 1e-5)
+        assert splat.scales[3 * i : 3 * i + 3] == pytest.approx(scales, rel=0.04 if spz else 1e-5)
         expected = [c / math.sqrt(sum(v * v for v in cloud.rotations[i])) for c in cloud.rotations[i]]
-        dot = sum(a * b for a, b in zip(splat.rotations[4 * i:4 * i + 4], expected))
+        dot = sum(a * b for a, b in zip(splat.rotations[4 * i : 4 * i + 4], expected))
         assert abs(dot) == pytest.approx(1.0, abs=5e-3 if spz else 1e-6)  # q and -q are one rotation; v2: 8 bits
         assert splat.opacities[i] == pytest.approx(_sigmoid(cloud.opacity[i]), abs=2.5e-3 if spz else 1e-6)
-        assert splat.sh_dc[3 * i:3 * i + 3] == pytest.approx(cloud.dc[i], abs=0.014 if spz else 1e-5)
+        assert splat.sh_dc[3 * i : 3 * i + 3] == pytest.approx(cloud.dc[i], abs=0.014 if spz else 1e-5)
         colour = [min(1.0, max(0.0, 0.5 + files.SH_C0 * v)) for v in cloud.dc[i]]
-        assert splat.colors[3 * i:3 * i + 3] == pytest.approx(colour, abs=0.004 if spz else 1e-6)
+        assert splat.colors[3 * i : 3 * i + 3] == pytest.approx(colour, abs=0.004 if spz else 1e-6)
         for k in range(coefficients):
-            assert splat.sh_rest[k][3 * i:3 * i + 3] == pytest.approx(cloud.plane(i, k), abs=1 / 128 if spz else 1e-6)
+            assert splat.sh_rest[k][3 * i : 3 * i + 3] == pytest.approx(cloud.plane(i, k), abs=1 / 128 if spz else 1e-6)
 
 
 # --------------------------------------------------------------------------- every format, every gaussian
@@ -97,7 +99,7 @@ def test_a_ply_with_a_byte_colour_instead_of_dc_terms(tmp_path: Path) -> None:
     splat = read_splat(_write(tmp_path, data))
     for i in range(CLOUD.count):
         colour = [min(1.0, max(0.0, 0.5 + files.SH_C0 * v)) for v in CLOUD.dc[i]]
-        assert splat.colors[3 * i:3 * i + 3] == pytest.approx(colour, abs=1 / 255)
+        assert splat.colors[3 * i : 3 * i + 3] == pytest.approx(colour, abs=1 / 255)
     assert splat.sh_rest == ()
 
 
@@ -119,13 +121,17 @@ def test_spz_extension_records_are_skipped_and_an_sh_range_applies(tmp_path: Pat
     # the writer quantised over -1…1; read over -0.5…0.5, byte b is -0.5 + b/255: the range is applied
     for i in range(0, CLOUD.count, 17):
         written = [max(0, min(255, round(v * 128 + 128))) for v in CLOUD.plane(i, 0)]
-        assert splat.sh_rest[0][3 * i:3 * i + 3] == pytest.approx([-0.5 + b / 255 for b in written], abs=1e-6)
+        assert splat.sh_rest[0][3 * i : 3 * i + 3] == pytest.approx([-0.5 + b / 255 for b in written], abs=1e-6)
 
 
 @pytest.mark.parametrize("variant", ["glb", "gltf", "quantized", "log scales"])
 def test_gltf_splats_give_back_every_gaussian(tmp_path: Path, variant: str) -> None:
-    options = {"glb": {}, "gltf": {"binary": False}, "quantized": {"quantized": True},
-               "log scales": {"log_scales": True}}[variant]
+    options = {
+        "glb": {},
+        "gltf": {"binary": False},
+        "quantized": {"quantized": True},
+        "log scales": {"log_scales": True},
+    }[variant]
     splat = read_splat(_write(tmp_path, files.gltf(CLOUD, **options)))
     if variant == "quantized":  # normalised shorts and bytes: a step of 1/32767 and 1/255
         assert splat.count == CLOUD.count
@@ -137,24 +143,35 @@ def test_gltf_splats_give_back_every_gaussian(tmp_path: Path, variant: str) -> N
 
 
 def test_the_format_is_told_by_the_bytes_never_the_name(tmp_path: Path) -> None:
-    for data, name, source in ((files.spz(CLOUD), "looks.ply", "SPZ v3"), (files.ply(CLOUD), "looks.spz", "3DGS PLY"),
-                               (files.gltf(CLOUD), "splat", "glTF KHR_gaussian_splatting")):
+    for data, name, source in (
+        (files.spz(CLOUD), "looks.ply", "SPZ v3"),
+        (files.ply(CLOUD), "looks.spz", "3DGS PLY"),
+        (files.gltf(CLOUD), "splat", "glTF KHR_gaussian_splatting"),
+    ):
         assert read_splat(_write(tmp_path, data, name)).source == source
 
 
 # --------------------------------------------------------------------------- damaged files: a sentence
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "not a Gaussian splat this add-on reads"),
-    (b"\x89PNG\r\n\x1a\n0000", "it starts with '89 50 4e 47"),
-    (b"ply\nformat binary_little_endian 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
-     b"property float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n" + bytes(40),
-     "not a Gaussian splat: its vertices have no opacity"),
-    (b"NGSP" + struct.pack("<I", 4) + bytes(24), "version 4, whose streams are zstd-compressed"),
-    (gzip.compress(b"NOPE" + bytes(12), mtime=0), "not a Gaussian splat this add-on reads"),
-    (gzip.compress(struct.pack("<4sIIBBBB", b"NGSP", 7, 1, 0, 12, 0, 0), mtime=0), "version 7; the add-on reads versions 2 and 3"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "not a Gaussian splat this add-on reads"),
+        (b"\x89PNG\r\n\x1a\n0000", "it starts with '89 50 4e 47"),
+        (
+            b"ply\nformat binary_little_endian 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+            b"property float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n" + bytes(40),
+            "not a Gaussian splat: its vertices have no opacity",
+        ),
+        (b"NGSP" + struct.pack("<I", 4) + bytes(24), "version 4, whose streams are zstd-compressed"),
+        (gzip.compress(b"NOPE" + bytes(12), mtime=0), "not a Gaussian splat this add-on reads"),
+        (
+            gzip.compress(struct.pack("<4sIIBBBB", b"NGSP", 7, 1, 0, 12, 0, 0), mtime=0),
+            "version 7; the add-on reads versions 2 and 3",
+        ),
+    ],
+)
 def test_what_is_not_a_readable_splat_is_said(tmp_path: Path, data: bytes, message: str) -> None:
     with pytest.raises(SplatError, match=message):
         read_splat(_write(tmp_path, data, "tripo_splat.ply"))
@@ -173,13 +190,15 @@ def test_a_gltf_whose_data_is_elsewhere_or_compressed_is_refused_with_the_reason
 
 def _gltf_parts() -> tuple[dict[str, Any], bytes]:
     import json
+
     data = files.gltf(files.cloud(20))
     size = struct.unpack_from("<I", data, 12)[0]
-    return json.loads(data[20:20 + size]), data[20 + size + 8:]
+    return json.loads(data[20 : 20 + size]), data[20 + size + 8 :]
 
 
 def _glb(doc: dict[str, Any], blob: bytes) -> bytes:
     import json
+
     text = json.dumps(doc).encode()
     text += b" " * (-len(text) % 4)
     chunks = struct.pack("<II", len(text), 0x4E4F534A) + text + struct.pack("<II", len(blob), 0x004E4942) + blob
@@ -188,9 +207,12 @@ def _glb(doc: dict[str, Any], blob: bytes) -> bytes:
 
 SMALL = files.cloud(30)
 MAKERS: dict[str, Callable[[], bytes]] = {
-    "ply": lambda: files.ply(SMALL), "ascii ply": lambda: files.ply(SMALL, encoding="ascii"),
-    "spz": lambda: files.spz(SMALL), "spz v2": lambda: files.spz(SMALL, version=2),
-    "glb": lambda: files.gltf(SMALL), "gltf": lambda: files.gltf(SMALL, binary=False),
+    "ply": lambda: files.ply(SMALL),
+    "ascii ply": lambda: files.ply(SMALL, encoding="ascii"),
+    "spz": lambda: files.spz(SMALL),
+    "spz v2": lambda: files.spz(SMALL, version=2),
+    "glb": lambda: files.gltf(SMALL),
+    "gltf": lambda: files.gltf(SMALL, binary=False),
 }
 
 
@@ -248,7 +270,9 @@ def test_the_ready_store_keeps_a_bounded_amount(tmp_path: Path) -> None:
     assert store.take(paths[2]) is kept[2] and store.take(paths[0]) is not kept[0]
 
 
-def test_the_worker_reads_a_downloaded_splat_before_blender_gets_it(emulator: Emulator, make_runner: MakeRunner) -> None:
+def test_the_worker_reads_a_downloaded_splat_before_blender_gets_it(
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.splat_format = "spz"
     runner = make_runner()
     pump = Pump(runner, auto_import=False)

@@ -33,19 +33,31 @@ def test_the_start_is_tripos_creation_on_this_machines_clock() -> None:
 
 
 def test_the_start_is_bounded_by_what_this_machine_saw() -> None:
-    assert task_start(ISO, clock_offset=None, seen_running=CREATED - 50) == CREATED - 50, "not after it was seen running"
-    assert task_start(ISO, clock_offset=None, seen_running=CREATED + 30, not_before=CREATED + 5) == CREATED + 5, \
+    assert task_start(ISO, clock_offset=None, seen_running=CREATED - 50) == CREATED - 50, (
+        "not after it was seen running"
+    )
+    assert task_start(ISO, clock_offset=None, seen_running=CREATED + 30, not_before=CREATED + 5) == CREATED + 5, (
         "not before the job's own POST left (a skew no Date header showed)"
-    assert task_start(ISO, clock_offset=None, seen_running=CREATED + 30, seen_queued=CREATED + 12) == CREATED + 12, \
+    )
+    assert task_start(ISO, clock_offset=None, seen_running=CREATED + 30, seen_queued=CREATED + 12) == CREATED + 12, (
         "created_at counts the queue: not before the last poll that saw it queued"
+    )
     assert task_start("not a time", clock_offset=None, seen_running=CREATED + 30) == CREATED + 30
 
 
 def _running(progress: int, **changes: object) -> Job:
     now = CREATED + 30
-    job = Job(id="j1", spec=JobSpec("text_to_model", {"prompt": "a cat"}), state=JobState.RUNNING,
-              created_at=CREATED - 1, updated_at=now, task_id="t1", task_status="running", progress=progress,
-              timeline=(TimelineEntry(now - 0.01, JobState.RUNNING),))
+    job = Job(
+        id="j1",
+        spec=JobSpec("text_to_model", {"prompt": "a cat"}),
+        state=JobState.RUNNING,
+        created_at=CREATED - 1,
+        updated_at=now,
+        task_id="t1",
+        task_status="running",
+        progress=progress,
+        timeline=(TimelineEntry(now - 0.01, JobState.RUNNING),),
+    )
     return dataclasses.replace(job, **changes)  # type: ignore[arg-type]
 
 
@@ -69,8 +81,9 @@ def test_the_start_survives_the_journal(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("skew", [0.0, -3600.0, 900.0])
-def test_after_a_restart_a_task_three_quarters_done_reads_so(tmp_path: Path, emulator: Emulator,
-                                                           make_runner: MakeRunner, skew: float) -> None:
+def test_after_a_restart_a_task_three_quarters_done_reads_so(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner, skew: float
+) -> None:
     """A 40 s task 30 s old when this runner starts (Tripo's clock ``skew`` seconds off ours)."""
     emulator.set_timing(run_seconds=40.0)
     emulator.advance(skew)
@@ -78,11 +91,23 @@ def test_after_a_restart_a_task_three_quarters_done_reads_so(tmp_path: Path, emu
         task_id = client.text_to_model(prompt="a cat")
     emulator.advance(30.0)  # time passes on Tripo; this machine's clock says it was sent 30 s ago
     sent = time.time() - 30
-    before = Job(id="resumed", spec=JobSpec("text_to_model", {"prompt": "a cat"}), state=JobState.RUNNING,
-                 created_at=sent - 0.1, updated_at=sent + 1, task_id=task_id, task_status="running", progress=2,
-                 timeline=(TimelineEntry(sent - 0.1, JobState.PENDING), TimelineEntry(sent, JobState.SUBMITTING),
-                           TimelineEntry(sent + 0.2, JobState.QUEUED), TimelineEntry(sent + 1, JobState.RUNNING)),
-                 revision=5)
+    before = Job(
+        id="resumed",
+        spec=JobSpec("text_to_model", {"prompt": "a cat"}),
+        state=JobState.RUNNING,
+        created_at=sent - 0.1,
+        updated_at=sent + 1,
+        task_id=task_id,
+        task_status="running",
+        progress=2,
+        timeline=(
+            TimelineEntry(sent - 0.1, JobState.PENDING),
+            TimelineEntry(sent, JobState.SUBMITTING),
+            TimelineEntry(sent + 0.2, JobState.QUEUED),
+            TimelineEntry(sent + 1, JobState.RUNNING),
+        ),
+        revision=5,
+    )
     Journal(tmp_path / "journal").save(before)
     runner = make_runner()
     pump = Pump(runner)

@@ -46,6 +46,7 @@ def uncertain(runner: Runner, pump: Pump, job_spec: JobSpec) -> Job:
 
 def when_free(pump: Pump, action: Callable[[], Any]) -> None:
     """Do ``action`` (retry, send again) once the job's previous run has ended (no JobBusyError)."""
+
     def done() -> bool:
         try:
             action()
@@ -58,6 +59,7 @@ def when_free(pump: Pump, action: Callable[[], Any]) -> None:
 
 def looked(pump: Pump, job_id: str, *phases: str) -> Job:
     """The job once its look-up reached one of ``phases`` (or it left ``uncertain``)."""
+
     def reached() -> bool:
         job = pump.job(job_id)
         found = lookup_of(job)
@@ -84,7 +86,8 @@ def still_looking(pump: Pump, job_id: str) -> Job:
 
 
 def test_a_task_registered_after_the_answer_was_lost_is_found_not_paid_twice(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Tripo registers the task seconds after the answer was lost: "not found yet", then followed; one POST."""
     emulator.hold_registration()
     lose_answer(emulator, created=True)
@@ -99,7 +102,8 @@ def test_a_task_registered_after_the_answer_was_lost_is_found_not_paid_twice(
 
 
 def test_a_task_registered_late_after_blender_was_killed_mid_post_is_found(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Blender killed while the POST was on the server, task registered late: found after the restart; one POST."""
     emulator.hold_registration()
     emulator.inject("POST /v3/generation/", after=True, delay=30.0)  # created; the kill comes before the answer
@@ -138,7 +142,8 @@ def test_a_clock_ten_minutes_ahead_of_tripos_still_finds_the_task(emulator: Emul
 
 
 def test_two_uncertain_jobs_retried_in_the_wrong_order_each_get_only_their_own(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """X created a task, Y did not; Y retried first is not handed X's task, X lands as X; no third POST."""
     runner = make_runner(max_retries=0, settings=SLOW)
     pump = Pump(runner)
@@ -181,8 +186,9 @@ def test_a_website_task_made_two_minutes_earlier_is_not_this_jobs(emulator: Emul
 
 @pytest.mark.parametrize("case", ["usage rows without input", "usage rows echoing input"])
 def test_a_cleared_done_job_is_not_landed_again_as_another_request(
-        case: str, emulator: Emulator, make_runner: MakeRunner) -> None:
-    """"a cat" done and cleared (Clear Finished), then "a dog" uncertain: the dog never gets the cat's task"""
+    case: str, emulator: Emulator, make_runner: MakeRunner
+) -> None:
+    """ "a cat" done and cleared (Clear Finished), then "a dog" uncertain: the dog never gets the cat's task"""
     emulator.usage_inputs = "echoing" in case
     runner = make_runner(max_retries=0, settings=SLOW)
     pump = Pump(runner)
@@ -218,7 +224,8 @@ def never_the_twins_task(emulator: Emulator, runner: Runner, b: Job, a_task: str
 
 
 def test_a_cleared_twin_with_the_same_request_stays_claimed_across_a_restart(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Two "a cat" jobs: the one done is cleared and Blender restarts; its task is never the uncertain twin's."""
     runner = make_runner(max_retries=0, settings=SLOW)
     a, b, a_task = cat_twins(emulator, runner)
@@ -230,7 +237,8 @@ def test_a_cleared_twin_with_the_same_request_stays_claimed_across_a_restart(
 
 
 def test_an_archived_twin_stays_claimed_though_the_journal_predates_the_claims_file(
-        tmp_path: Path, emulator: Emulator, make_runner: MakeRunner) -> None:
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """A done "a cat" is archived when Blender restarts (its journal has no claims file yet): never the
     uncertain twin's task."""
     runner = make_runner(max_retries=0, settings=SLOW)
@@ -246,7 +254,8 @@ def test_an_archived_twin_stays_claimed_though_the_journal_predates_the_claims_f
 
 
 def test_two_tasks_with_the_same_request_are_listed_for_the_artist_to_pick(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Two tasks match the request (one made elsewhere): none is followed on a guess; the artist picks."""
     lose_answer(emulator, created=True)
     runner = make_runner(max_retries=0, settings=SLOW)
@@ -266,7 +275,8 @@ def test_two_tasks_with_the_same_request_are_listed_for_the_artist_to_pick(
 
 
 def test_a_task_whose_request_is_not_echoed_is_offered_never_followed(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     """Tripo echoes no input: the task cannot be proven the job's, so it is listed to pick, not followed."""
     emulator.echo_inputs = False
     lose_answer(emulator, created=True)

@@ -43,11 +43,20 @@ def _journaled(tmp_path: Path, job: Job, *, v2: bool) -> None:
     Journal(tmp_path / "journal").save(Job.from_dict(data))
 
 
-def test_a_v2_era_job_is_looked_up_once_and_says_its_result_is_gone(tmp_path: Path, emulator: Emulator,
-                                                                  make_runner: MakeRunner) -> None:
+def test_a_v2_era_job_is_looked_up_once_and_says_its_result_is_gone(
+    tmp_path: Path, emulator: Emulator, make_runner: MakeRunner
+) -> None:
     v2_task = "1ec04b2e-0000-4000-8000-00000000dead"  # apiv3 knows no v2 task: 2001
-    running = Job(id="v2job", spec=_text(1), state=JobState.RUNNING, created_at=1.0, updated_at=1.0,
-                  task_id=v2_task, task_status="running", progress=40)
+    running = Job(
+        id="v2job",
+        spec=_text(1),
+        state=JobState.RUNNING,
+        created_at=1.0,
+        updated_at=1.0,
+        task_id=v2_task,
+        task_status="running",
+        progress=40,
+    )
     _journaled(tmp_path, running, v2=True)
     runner = make_runner()
     (loaded,) = runner.resume()
@@ -60,7 +69,8 @@ def test_a_v2_era_job_is_looked_up_once_and_says_its_result_is_gone(tmp_path: Pa
 
 
 def test_an_apiv3_task_past_retention_fails_with_the_reason_and_retry_only_looks_again(
-        emulator: Emulator, make_runner: MakeRunner) -> None:
+    emulator: Emulator, make_runner: MakeRunner
+) -> None:
     emulator.set_timing(run_seconds=1000)
     runner = make_runner()
     pump = Pump(runner)

@@ -32,9 +32,14 @@ def test_the_readme_table_is_the_checked_in_full_run() -> None:
 
 def test_every_row_is_written_with_its_baseline_and_verdict(tmp_path: Path) -> None:
     module = readme_table()
-    results = {"machine": "Linux, 2 CPUs", "date": "2026-12-07", "seconds": 12.3, "smoke": False,
-               "load": {"before": 1.5, "after": 2.25},
-               "table": [["1 a | b", "ours 1 <= 2", "base", "<= 2", "True"], ["2 c", "3", "base", ">= 4", "False"]]}
+    results = {
+        "machine": "Linux, 2 CPUs",
+        "date": "2026-12-07",
+        "seconds": 12.3,
+        "smoke": False,
+        "load": {"before": 1.5, "after": 2.25},
+        "table": [["1 a | b", "ours 1 <= 2", "base", "<= 2", "True"], ["2 c", "3", "base", ">= 4", "False"]],
+    }
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n\nbefore\n{module.START}\nold\n{module.END}\nafter\n", encoding="utf-8")
     module.update(readme, results)

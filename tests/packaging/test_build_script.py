@@ -27,23 +27,25 @@ def test_repository_manifest_passes(manifest: dict[str, Any]) -> None:
     assert manifest_checks.manifest_errors(manifest) == []
 
 
-@pytest.mark.parametrize(("key", "value", "complaint"), [
-    ("tagline", "Generate 3D models.", "punctuation"),
-    ("tagline", "x" * 65, "at most 64"),
-    ("version", "0.1", "semantic version"),
-    ("blender_version_min", "4.2", "three numbers"),
-    ("id", "tripo__blender", "'__'"),
-    ("id", "tripo-blender", "identifier"),
-    ("type", "addon", "'add-on' or 'theme'"),
-    ("license", [], "non-empty list"),
-    ("permissions", ["network", "files"], "table"),
-    ("permissions", {"network": "Talk to the Tripo API."}, "punctuation"),
-    ("permissions", {"internet": "Talk to the Tripo API"}, "unknown permission"),
-    ("wheels", ["wheels/requests-2.34.2-py3-none-any.whl"], "./wheels/"),
-    ("wheels", ["./wheels/numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.whl"], "not pure Python"),
-])
-def test_invalid_values_are_reported(manifest: dict[str, Any],
-                                     key: str, value: Any, complaint: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "value", "complaint"),
+    [
+        ("tagline", "Generate 3D models.", "punctuation"),
+        ("tagline", "x" * 65, "at most 64"),
+        ("version", "0.1", "semantic version"),
+        ("blender_version_min", "4.2", "three numbers"),
+        ("id", "tripo__blender", "'__'"),
+        ("id", "tripo-blender", "identifier"),
+        ("type", "addon", "'add-on' or 'theme'"),
+        ("license", [], "non-empty list"),
+        ("permissions", ["network", "files"], "table"),
+        ("permissions", {"network": "Talk to the Tripo API."}, "punctuation"),
+        ("permissions", {"internet": "Talk to the Tripo API"}, "unknown permission"),
+        ("wheels", ["wheels/requests-2.34.2-py3-none-any.whl"], "./wheels/"),
+        ("wheels", ["./wheels/numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.whl"], "not pure Python"),
+    ],
+)
+def test_invalid_values_are_reported(manifest: dict[str, Any], key: str, value: Any, complaint: str) -> None:
     errors = manifest_checks.manifest_errors({**manifest, key: value})
     assert len(errors) == 1 and complaint in errors[0], errors
 
@@ -59,8 +61,17 @@ def test_wheel_requirement_pins_the_listed_version() -> None:
 
 
 def test_package_files_skip_caches_and_editor_debris(tmp_path: Path) -> None:
-    for name in ["__init__.py", "blender/ui.py", "__pycache__/x.cpython-311.pyc", "blender/old.pyc",
-                 ".DS_Store", "blender/.hidden/x.py", "notes.py~", "blender/a.blend1", "icons/logo.png"]:
+    for name in [
+        "__init__.py",
+        "blender/ui.py",
+        "__pycache__/x.cpython-311.pyc",
+        "blender/old.pyc",
+        ".DS_Store",
+        "blender/.hidden/x.py",
+        "notes.py~",
+        "blender/a.blend1",
+        "icons/logo.png",
+    ]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     shipped = {p.relative_to(tmp_path).as_posix() for p in package.package_files(tmp_path)}
@@ -77,8 +88,7 @@ def offline_wheel_cache(manifest: dict[str, Any], tmp_path: Path) -> Path:
     return cache
 
 
-def test_zip_is_flat_and_reproducible(manifest: dict[str, Any], offline_wheel_cache: Path,
-                                      tmp_path: Path) -> None:
+def test_zip_is_flat_and_reproducible(manifest: dict[str, Any], offline_wheel_cache: Path, tmp_path: Path) -> None:
     first = package.build_zip(tmp_path / "a", wheel_cache=offline_wheel_cache)
     second = package.build_zip(tmp_path / "b", wheel_cache=offline_wheel_cache)
     assert first.read_bytes() == second.read_bytes()
@@ -89,9 +99,9 @@ def test_zip_is_flat_and_reproducible(manifest: dict[str, Any], offline_wheel_ca
     assert not [n for n in names if n.startswith(("tripo_blender/", "tests/")) or "__pycache__" in n]
 
 
-def test_missing_wheel_fails_with_the_file_name(offline_wheel_cache: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_wheel_fails_with_the_file_name(offline_wheel_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If pip saves something else than the manifest says, build stops and names the wheel."""
+
     class PipSavedNothing:
         returncode, stdout, stderr = 0, "", ""
 
@@ -103,8 +113,16 @@ def test_missing_wheel_fails_with_the_file_name(offline_wheel_cache: Path,
 def test_unfiltered_runs_must_collect_tests() -> None:
     """An empty pytest run only passes when the developer's own filter emptied it."""
     unfiltered = steps.select_steps({"client", "bpy", "types"}, [], fast=False)
-    assert [s.name for s in unfiltered] == ["client", "bpy-4.2", "bpy-5.0", "bpy-5.3", "bpy-4.5-smoke",
-                                            "bpy-5.1-smoke", "bpy-5.2-smoke", "types"]
+    assert [s.name for s in unfiltered] == [
+        "client",
+        "bpy-4.2",
+        "bpy-5.0",
+        "bpy-5.3",
+        "bpy-4.5-smoke",
+        "bpy-5.1-smoke",
+        "bpy-5.2-smoke",
+        "types",
+    ]
     assert not any(s.no_tests_ok for s in unfiltered)
     smoke = next(s for s in unfiltered if s.name == "bpy-4.5-smoke")
     assert smoke.args[smoke.args.index("-k") + 1] == steps.SMOKE_K
@@ -112,16 +130,22 @@ def test_unfiltered_runs_must_collect_tests() -> None:
     assert [s.no_tests_ok for s in filtered] == [True]
 
 
-def test_a_failing_step_names_its_failing_tests_under_its_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failing_step_names_its_failing_tests_under_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """CI keeps only the tail of the output: the summary itself must say which test failed and why."""
     monkeypatch.setattr(steps, "LOG_DIR", tmp_path / "logs")
     sample = tmp_path / "test_sample.py"
-    sample.write_text("def test_right():\n    assert 1 + 1 == 2\n\n"
-                      "def test_wrong():\n    assert 1 + 1 == 3, 'arithmetic broke'\n")
+    sample.write_text(
+        "def test_right():\n    assert 1 + 1 == 2\n\ndef test_wrong():\n    assert 1 + 1 == 3, 'arithmetic broke'\n"
+    )
     python = SimpleNamespace(python=Path(sys.executable))
-    step = steps.Step("sample", python, ["-m", "pytest", "-p", "no:cacheprovider", "-ra", str(sample)],  # type: ignore[arg-type]
-                      steps.pytest_summary)
+    step = steps.Step(
+        "sample",
+        python,
+        ["-m", "pytest", "-p", "no:cacheprovider", "-ra", str(sample)],  # type: ignore[arg-type]
+        steps.pytest_summary,
+    )
     result = steps.run_step(step)
     steps.print_summary([result], result.seconds)
     table = capsys.readouterr().out.split(" summary ")[-1]
@@ -132,9 +156,14 @@ def test_a_failing_step_names_its_failing_tests_under_its_row(tmp_path: Path, mo
 
 def test_a_bpy_row_says_whether_compress_was_offered_and_landed() -> None:
     """Only the version with the meshopt decoder can show the "offered → lands" half: the row says which."""
-    output = ("blender: 5.3.0\n....\ncompress: Compress offered, a compressed result landed\n"
-              "============ 380 passed in 80.1s ============\n")
-    assert steps.pytest_summary(output) == "Blender 5.3.0; 380 passed in 80.1s; Compress offered, a compressed result landed"
+    output = (
+        "blender: 5.3.0\n....\ncompress: Compress offered, a compressed result landed\n"
+        "============ 380 passed in 80.1s ============\n"
+    )
+    assert (
+        steps.pytest_summary(output)
+        == "Blender 5.3.0; 380 passed in 80.1s; Compress offered, a compressed result landed"
+    )
 
 
 def test_fast_runs_newest_blender_without_packaging() -> None:
@@ -178,7 +207,8 @@ def _actions(commands: list[list[str]]) -> list[str]:
 
 
 def test_venv_stamp_makes_second_run_free_and_tracks_requirements(
-        venv_sandbox: list[list[str]], tmp_path: Path) -> None:
+    venv_sandbox: list[list[str]], tmp_path: Path
+) -> None:
     venv = venvs.Venv("demo")
     assert venvs.ensure_venv(venv) == "created"
     assert _actions(venv_sandbox) == ["venv", "pip"]
@@ -203,8 +233,7 @@ def test_venv_without_stamp_is_adopted(venv_sandbox: list[list[str]]) -> None:
     assert venvs.ensure_venv(venv) == "up to date"
 
 
-def test_missing_python_313_is_a_skip_with_how_to(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_python_313_is_a_skip_with_how_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """bpy 5.1+ need CPython 3.13: found under PYENV_ROOT when it is not on PATH, else a reason."""
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))

@@ -29,7 +29,6 @@ Suites: bookworm-security
 """
 
 
-
 @pytest.fixture
 def apt_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty stand-in for /etc/apt; no mirror override from the environment."""
@@ -40,12 +39,16 @@ def apt_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_apt_source_uris_reads_both_formats() -> None:
-    one_line = ("# deb http://commented.example/debian trixie main\n"
-                "deb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian bookworm main\n"
-                "deb-src http://src.example/debian bookworm main\n")
+    one_line = (
+        "# deb http://commented.example/debian trixie main\n"
+        "deb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian bookworm main\n"
+        "deb-src http://src.example/debian bookworm main\n"
+    )
     assert debian_root.apt_source_uris(one_line) == ["http://mirror.example/debian"]
-    assert debian_root.apt_source_uris(BOOKWORM_DEB822) == ["http://deb.debian.org/debian",
-                                                      "http://deb.debian.org/debian-security"]
+    assert debian_root.apt_source_uris(BOOKWORM_DEB822) == [
+        "http://deb.debian.org/debian",
+        "http://deb.debian.org/debian-security",
+    ]
 
 
 def test_mirror_is_the_hosts_debian_archive_not_security(apt_dir: Path) -> None:
@@ -56,7 +59,8 @@ def test_mirror_is_the_hosts_debian_archive_not_security(apt_dir: Path) -> None:
 def test_snapshot_archives_count_as_debian(apt_dir: Path) -> None:
     (apt_dir / "sources.list").write_text(
         "deb http://security.example/debian-security bookworm-security main\n"
-        "deb http://snapshot.debian.org/archive/debian/20250520T000000Z/ bookworm main\n")
+        "deb http://snapshot.debian.org/archive/debian/20250520T000000Z/ bookworm main\n"
+    )
     assert debian_root.debian_mirror() == "http://snapshot.debian.org/archive/debian/20250520T000000Z/"
 
 
@@ -73,13 +77,11 @@ def test_mirror_override_wins(apt_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_mount_points_unescape_spaces() -> None:
-    table = ("proc /proc proc rw 0 0\n"
-             "proc /srv/my\\040root/proc proc rw,relatime 0 0\n")
+    table = "proc /proc proc rw 0 0\nproc /srv/my\\040root/proc proc rw,relatime 0 0\n"
     assert debian_root.mount_points(table) == [Path("/proc"), Path("/srv/my root/proc")]
 
 
-def test_chroot_command_does_not_leak_the_host_environment(monkeypatch: pytest.MonkeyPatch,
-                                                          tmp_path: Path) -> None:
+def test_chroot_command_does_not_leak_the_host_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TRIPO_API_KEY", "tsk_secret")
     command = debian_root.chroot_command(tmp_path, "blender", "-v", env={"DISPLAY": ":3"})
     assert command[:4] == ["chroot", str(tmp_path), "/usr/bin/env", "-i"]
@@ -89,7 +91,7 @@ def test_chroot_command_does_not_leak_the_host_environment(monkeypatch: pytest.M
 
 def test_one_ui_step_per_debian_release_first_by_default_and_not_in_fast_mode() -> None:
     everything = steps.select_steps(set(steps.STEP_GROUPS), [], fast=False)
-    ui = everything[:len(debian_root.RELEASES)]
+    ui = everything[: len(debian_root.RELEASES)]
     assert [step.name for step in ui] == ["ui-4.3", "ui-5.2"]
     assert [step.env[steps.UI_RELEASE_ENV] for step in ui] == ["trixie", "sid"]
     assert all("tests/ui" in step.args for step in ui)
@@ -175,9 +177,15 @@ def fake_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def set_apt_outcome(host: Path, outcome: str) -> None:
     apt_get = host / "bin" / "apt-get"
-    apt_get.write_text(FAKE_APT_GET.format(python=sys.executable, sbin=str(host / "sbin"),
-                                           lock=str(host / "host-apt.lock"), calls=str(host / "calls"),
-                                           outcome=outcome))
+    apt_get.write_text(
+        FAKE_APT_GET.format(
+            python=sys.executable,
+            sbin=str(host / "sbin"),
+            lock=str(host / "host-apt.lock"),
+            calls=str(host / "calls"),
+            outcome=outcome,
+        )
+    )
     apt_get.chmod(0o755)
 
 
@@ -194,7 +202,8 @@ def test_two_windows_installing_debootstrap_at_once_both_get_it(fake_host: Path)
         found = list(pool.map(lambda _: install(), range(2)))
     assert found == [str(fake_host / "sbin" / "debootstrap")] * 2
     assert (fake_host / "calls").read_text().splitlines() == [
-        f"-o DPkg::Lock::Timeout={debian_root.APT_LOCK_WAIT} install -y --no-install-recommends debootstrap"]
+        f"-o DPkg::Lock::Timeout={debian_root.APT_LOCK_WAIT} install -y --no-install-recommends debootstrap"
+    ]
 
 
 def test_a_failed_install_on_a_machine_that_can_run_windows_is_a_failure_not_a_skip(fake_host: Path) -> None:
@@ -210,8 +219,7 @@ def test_build_py_prepares_the_host_once_and_fails_the_windows_with_the_reason(f
     set_apt_outcome(fake_host, "locked")
     selected = steps.select_steps(set(steps.STEP_GROUPS), [], fast=False)
     rows, left = steps.prepare_window_host(selected)
-    assert [(row.name, row.status) for row in rows] == [("debootstrap", "FAIL"), ("ui-4.3", "FAIL"),
-                                                        ("ui-5.2", "FAIL")]
+    assert [(row.name, row.status) for row in rows] == [("debootstrap", "FAIL"), ("ui-4.3", "FAIL"), ("ui-5.2", "FAIL")]
     assert all("Could not get lock" in row.detail for row in rows)
     assert [step.name for step in left] == [step.name for step in selected if not step.name.startswith("ui-")]
     set_apt_outcome(fake_host, "ok")

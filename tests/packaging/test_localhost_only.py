@@ -24,6 +24,7 @@ def test_raw_sockets_to_other_hosts_are_refused_but_loopback_works(emulator: Emu
         raw.connect(("192.0.2.1", 443))
     with pytest.raises(socket.gaierror):
         socket.getaddrinfo("api.tripo3d.ai", 443)
-    answer = requests.get(emulator.base_url + "/v3/account/balance", headers={"Authorization": f"Bearer {TEST_KEY}"},
-                          timeout=5)
+    answer = requests.get(
+        emulator.base_url + "/v3/account/balance", headers={"Authorization": f"Bearer {TEST_KEY}"}, timeout=5
+    )
     assert answer.status_code == 200

@@ -11,18 +11,25 @@ from tests.ui.ocr import cuts_in
 
 
 def test_blenders_cuts_are_found_however_tesseract_spells_the_ellipsis() -> None:
-    lines = ["A Online access is off: enable Prefere…",
-             "Network > Allow Online Acc...",
-             "The model was processed.. Check the folder",
-             "60 held for run… tasks"]
+    lines = [
+        "A Online access is off: enable Prefere…",
+        "Network > Allow Online Acc...",
+        "The model was processed.. Check the folder",
+        "60 held for run… tasks",
+    ]
     found = cuts_in(lines, "build/ui/5.2/sidebar.png")
     assert [cut.word for cut in found] == ["Prefere", "Acc", "processed", "run"]
     assert str(found[0]) == "build/ui/5.2/sidebar.png: Prefere… in 'A Online access is off: enable Prefere…'"
 
 
 def test_whole_lines_and_spaced_elisions_are_not_cuts() -> None:
-    lines = ["Key OK: 9620 credits (checked 16:52)", "> wooden crate […] (model 12)",
-             "> Animate a [...] (walk, run)", "1-10 of 30 >", "v2.5"]
+    lines = [
+        "Key OK: 9620 credits (checked 16:52)",
+        "> wooden crate […] (model 12)",
+        "> Animate a [...] (walk, run)",
+        "1-10 of 30 >",
+        "v2.5",
+    ]
     assert cuts_in(lines, "jobs.png") == []
 
 

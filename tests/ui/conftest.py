@@ -55,19 +55,32 @@ XVFB_TIMEOUT = 30
 ASSET_THUMBNAIL = 256  # pixels: the Asset Browser's largest thumbnails (Blender's default, 96, cuts names)
 PREVIEW_TIMEOUT = 30  # seconds the script waits for the Asset Browser to draw the assets' previews
 #: Screenshots the script takes: config key -> file name (in the run folder, then in OUT_DIR).
-SCREENSHOTS = {"screenshot": "screenshot.png", "context_menu_screenshot": "context_menu.png",
-               "animated_screenshot": "animated.png", "plain_context_menu_screenshot": "plain_context_menu.png",
-               "plain_mesh_screenshot": "plain_mesh.png", "texture_dialog_screenshot": "texture_dialog.png",
-               "preferences_screenshot": "preferences.png"}
+SCREENSHOTS = {
+    "screenshot": "screenshot.png",
+    "context_menu_screenshot": "context_menu.png",
+    "animated_screenshot": "animated.png",
+    "plain_context_menu_screenshot": "plain_context_menu.png",
+    "plain_mesh_screenshot": "plain_mesh.png",
+    "texture_dialog_screenshot": "texture_dialog.png",
+    "preferences_screenshot": "preferences.png",
+}
 #: Screenshots of one region each (config key -> file name): the sidebar at its default width,
 #: the Outliner after a generation and a texture, the sidebar scrolled to a Jobs panel of 30 jobs,
 #: the Asset Browser on the Tripo library (the whole area: header, catalogs, thumbnails).
-CROPS = {"sidebar_screenshot": "sidebar.png", "outliner_screenshot": "outliner.png",
-         "jobs_screenshot": "jobs.png", "concept_screenshot": "concept.png",
-         "failed_jobs_screenshot": "failed_jobs.png", "offline_screenshot": "offline.png",
-         "multiview_screenshot": "multiview.png", "image_mode_screenshot": "image_mode.png",
-         "cut_sample_screenshot": "cut_sample.png", "crowd_screenshot": "crowd.png",
-         "asset_browser_screenshot": "asset_browser.png", "views_screenshot": "views_edit.png"}
+CROPS = {
+    "sidebar_screenshot": "sidebar.png",
+    "outliner_screenshot": "outliner.png",
+    "jobs_screenshot": "jobs.png",
+    "concept_screenshot": "concept.png",
+    "failed_jobs_screenshot": "failed_jobs.png",
+    "offline_screenshot": "offline.png",
+    "multiview_screenshot": "multiview.png",
+    "image_mode_screenshot": "image_mode.png",
+    "cut_sample_screenshot": "cut_sample.png",
+    "crowd_screenshot": "crowd.png",
+    "asset_browser_screenshot": "asset_browser.png",
+    "views_screenshot": "views_edit.png",
+}
 JOBS_WANTED = 30  # jobs in the Jobs panel for jobs.png
 JOBS_FAILING = 4  # of the jobs the visit adds, so many fail (the panel shows both kinds)
 CROWD_JOBS = 6  # jobs sent at once for crowd.png, with Parallel Jobs at CROWD_PARALLEL: half wait
@@ -125,8 +138,9 @@ def xvfb(root: Path, log_path: Path) -> Iterator[str]:
     """Xvfb inside ``root`` on a free display (it picks one and reports it via -displayfd)."""
     read_fd, write_fd = os.pipe()
     width, height = SCREEN
-    command = chroot_command(root, "Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp",
-                             "-screen", "0", f"{width}x{height}x24")
+    command = chroot_command(
+        root, "Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-screen", "0", f"{width}x{height}x24"
+    )
     with log_path.open("w") as log_file:
         server = subprocess.Popen(command, pass_fds=(write_fd,), stdout=log_file, stderr=subprocess.STDOUT)
     os.close(write_fd)
@@ -147,16 +161,35 @@ def run_blender(root: Path, run_dir: Path, display: str, log_path: Path) -> int:
     width, height = SCREEN
     for name in ("home", "tmp"):
         (run_dir / name).mkdir()
-    env = {"DISPLAY": display, "HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
-           "BLENDER_USER_RESOURCES": inside(root, run_dir / "user")}
+    env = {
+        "DISPLAY": display,
+        "HOME": inside(root, run_dir / "home"),
+        "TMPDIR": inside(root, run_dir / "tmp"),
+        "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"),
+    }
     command = chroot_command(
-        root, "blender", "--factory-startup", "--enable-event-simulate", "--window-geometry", "0", "0", str(width), str(height),
-        "--python-exit-code", "1", "--python", inside(root, run_dir / SCRIPT.name),
-        "--", inside(root, run_dir / "config.json"), env=env)
+        root,
+        "blender",
+        "--factory-startup",
+        "--enable-event-simulate",
+        "--window-geometry",
+        "0",
+        "0",
+        str(width),
+        str(height),
+        "--python-exit-code",
+        "1",
+        "--python",
+        inside(root, run_dir / SCRIPT.name),
+        "--",
+        inside(root, run_dir / "config.json"),
+        env=env,
+    )
     with log_path.open("w") as log_file:
         try:
-            return subprocess.run(command, stdout=log_file, stderr=subprocess.STDOUT,
-                                  timeout=BLENDER_TIMEOUT).returncode
+            return subprocess.run(
+                command, stdout=log_file, stderr=subprocess.STDOUT, timeout=BLENDER_TIMEOUT
+            ).returncode
         except subprocess.TimeoutExpired:  # subprocess.run has killed Blender (chroot and env exec it)
             log_file.write(f"\n[test] Blender killed after {BLENDER_TIMEOUT} s\n")
             return -1
@@ -165,8 +198,12 @@ def run_blender(root: Path, run_dir: Path, display: str, log_path: Path) -> int:
 def screenshot_stats(root: Path, image: Path) -> dict[str, float]:
     """Size, number of distinct colours and their spread, by ImageMagick inside the root."""
     fields = "%w %h %k %[fx:standard_deviation]"
-    done = subprocess.run(chroot_command(root, "identify", "-format", fields, inside(root, image)),
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        chroot_command(root, "identify", "-format", fields, inside(root, image)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     width, height, colours, deviation = done.stdout.split()
     return {"width": int(width), "height": int(height), "colours": int(colours), "deviation": float(deviation)}
 
@@ -181,9 +218,20 @@ def preview_pixels(root: Path, image: Path, box: list[int]) -> dict[str, float]:
     """How much of ``box`` (x, y, width, height) of ``image`` shows the emulator's picture, and in
     how many shades: a preview drawn from a .blend's thumbnail is a gradient of many shades,
     a flat highlight or an empty icon would give few or none."""
+
     def measure(fx: str, result: str) -> str:
-        command = chroot_command(root, "convert", inside(root, image), "-crop", "{2}x{3}+{0}+{1}".format(*box),
-                                 "+repage", "-fx", fx, *result.split("|"), "info:-")
+        command = chroot_command(
+            root,
+            "convert",
+            inside(root, image),
+            "-crop",
+            "{2}x{3}+{0}+{1}".format(*box),
+            "+repage",
+            "-fx",
+            fx,
+            *result.split("|"),
+            "info:-",
+        )
         done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
         return done.stdout.split()[-1]  # ImageMagick 7 prints "list" before the result after -fx
 
@@ -192,8 +240,9 @@ def preview_pixels(root: Path, image: Path, box: list[int]) -> dict[str, float]:
     return {"share": float(share), "shades": int(colours) - 1}  # less the black the rest became
 
 
-def write_config(run_dir: Path, root: Path, emulator: Emulator, display: str, jobs_emulator: Emulator,
-                 crowd_emulator: Emulator) -> None:
+def write_config(
+    run_dir: Path, root: Path, emulator: Emulator, display: str, jobs_emulator: Emulator, crowd_emulator: Emulator
+) -> None:
     """What the script needs to know (paths as seen inside the chroot)."""
     config = {
         "zip": inside(root, build_zip(run_dir)),
@@ -254,8 +303,9 @@ def enter_debian_root(stack: contextlib.ExitStack) -> Path:
     except debian_root.Unavailable as exc:
         pytest.skip(f"Debian {RELEASE.suite}'s Blender cannot run here: {exc}")
     except debian_root.BuildError as exc:
-        _setup_failed.append(f"Debian {RELEASE.suite}'s Blender could not be set up on a machine that can run it: "
-                             f"{exc}")
+        _setup_failed.append(
+            f"Debian {RELEASE.suite}'s Blender could not be set up on a machine that can run it: {exc}"
+        )
         pytest.fail(_setup_failed[0], pytrace=False)
     _timings["debian root"] = _timings.get("debian root", 0.0) + time.monotonic() - started
     return root
@@ -328,18 +378,52 @@ def run_headless(root: Path, run_dir: Path, emulator: Emulator) -> Headless:
     for script in (PROBE, README_SCRIPT):
         shutil.copy(script, run_dir / script.name)
     report = run_dir / "report.json"
-    env = {"HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
-           "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"), "TRIPO_API_KEY": TEST_KEY,
-           "TRIPO_API_BASE_URL": emulator.base_url, "TRIPO_UI_REPORT": inside(root, report)}
+    env = {
+        "HOME": inside(root, run_dir / "home"),
+        "TMPDIR": inside(root, run_dir / "tmp"),
+        "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"),
+        "TRIPO_API_KEY": TEST_KEY,
+        "TRIPO_API_BASE_URL": emulator.base_url,
+        "TRIPO_UI_REPORT": inside(root, report),
+    }
     zip_path = inside(root, build_zip(run_dir))
-    install = subprocess.run(chroot_command(root, "blender", "--command", "extension", "install-file",
-                                            "--repo", "user_default", "--enable", zip_path, env=env),
-                             capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
+    install = subprocess.run(
+        chroot_command(
+            root,
+            "blender",
+            "--command",
+            "extension",
+            "install-file",
+            "--repo",
+            "user_default",
+            "--enable",
+            zip_path,
+            env=env,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=HEADLESS_TIMEOUT,
+    )
     probe, user_script = inside(root, run_dir / PROBE.name), inside(root, run_dir / README_SCRIPT.name)
     # env -C: the script saves foxes.blend in the working directory (chroot starts in /)
-    command = chroot_command(root, "env", "-C", inside(root, run_dir / "work"), "blender", "-b",
-                             "--online-mode", "--python-exit-code", "1", "--python", probe,
-                             "--python", user_script, "--python", probe, env=env)
+    command = chroot_command(
+        root,
+        "env",
+        "-C",
+        inside(root, run_dir / "work"),
+        "blender",
+        "-b",
+        "--online-mode",
+        "--python-exit-code",
+        "1",
+        "--python",
+        probe,
+        "--python",
+        user_script,
+        "--python",
+        probe,
+        env=env,
+    )
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
         returncode, output = done.returncode, done.stdout + done.stderr
@@ -350,24 +434,36 @@ def run_headless(root: Path, run_dir: Path, emulator: Emulator) -> Headless:
     found: dict[str, Any] = json.loads(report.read_text()) if report.is_file() else {}
     (OUT_DIR / "headless.json").write_text(json.dumps(found, indent=2))
     saved = run_dir / "work" / "foxes.blend"
-    return Headless(install.returncode, returncode, output, found,
-                    [r.json for r in emulator.requests_to("POST", "/v3/generation/text-to-model")],
-                    sorted(p.name for p in (run_dir / "work").iterdir()),
-                    tagged_in_file(root, saved, env) if saved.is_file() else None)
+    return Headless(
+        install.returncode,
+        returncode,
+        output,
+        found,
+        [r.json for r in emulator.requests_to("POST", "/v3/generation/text-to-model")],
+        sorted(p.name for p in (run_dir / "work").iterdir()),
+        tagged_in_file(root, saved, env) if saved.is_file() else None,
+    )
 
 
 # Opens a .blend and prints its objects' Tripo task ids (no add-on needed: they are custom properties).
-_LIST_TAGGED = ("import bpy, json; print('TAGGED ' + json.dumps(sorted({str(ob['tripo_task_id']) "
-                "for ob in bpy.data.objects if 'tripo_task_id' in ob})))")
+_LIST_TAGGED = (
+    "import bpy, json; print('TAGGED ' + json.dumps(sorted({str(ob['tripo_task_id']) "
+    "for ob in bpy.data.objects if 'tripo_task_id' in ob})))"
+)
 
 
 def tagged_in_file(root: Path, blend: Path, env: dict[str, str]) -> list[str] | None:
     """The Tripo task ids of the objects saved in ``blend``, read by another Blender (None: unreadable)."""
-    done = subprocess.run(chroot_command(root, "blender", "-b", "--factory-startup", inside(root, blend),
-                                         "--python-expr", _LIST_TAGGED, env=env),
-                          capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
+    done = subprocess.run(
+        chroot_command(
+            root, "blender", "-b", "--factory-startup", inside(root, blend), "--python-expr", _LIST_TAGGED, env=env
+        ),
+        capture_output=True,
+        text=True,
+        timeout=HEADLESS_TIMEOUT,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("TAGGED ")]
-    return json.loads(lines[-1][len("TAGGED "):]) if lines else None
+    return json.loads(lines[-1][len("TAGGED ") :]) if lines else None
 
 
 @pytest.fixture(scope="session")
@@ -410,18 +506,41 @@ def dialog_run() -> DialogRun:
         for name in ("home", "tmp"):
             (run_dir / name).mkdir()
         shutil.copy(RIG_PROBE, run_dir / RIG_PROBE.name)
-        config = {"zip": inside(root, build_zip(run_dir)), "api_key": TEST_KEY,
-                  "api_base_url": emulator.base_url, "display": display, "answer_timeout": 30,
-                  "result": inside(root, run_dir / "result.json"),
-                  **{key: inside(root, run_dir / name) for key, name in RIG_SCREENSHOTS.items()}}
+        config = {
+            "zip": inside(root, build_zip(run_dir)),
+            "api_key": TEST_KEY,
+            "api_base_url": emulator.base_url,
+            "display": display,
+            "answer_timeout": 30,
+            "result": inside(root, run_dir / "result.json"),
+            **{key: inside(root, run_dir / name) for key, name in RIG_SCREENSHOTS.items()},
+        }
         (run_dir / "config.json").write_text(json.dumps(config))
-        env = {"DISPLAY": display, "HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
-               "BLENDER_USER_RESOURCES": inside(root, run_dir / "user")}
+        env = {
+            "DISPLAY": display,
+            "HOME": inside(root, run_dir / "home"),
+            "TMPDIR": inside(root, run_dir / "tmp"),
+            "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"),
+        }
         width, height = SCREEN
         command = chroot_command(
-            root, "blender", "--factory-startup", "--enable-event-simulate", "--window-geometry", "0", "0",
-            str(width), str(height), "--python-exit-code", "1", "--python", inside(root, run_dir / RIG_PROBE.name),
-            "--", inside(root, run_dir / "config.json"), env=env)
+            root,
+            "blender",
+            "--factory-startup",
+            "--enable-event-simulate",
+            "--window-geometry",
+            "0",
+            "0",
+            str(width),
+            str(height),
+            "--python-exit-code",
+            "1",
+            "--python",
+            inside(root, run_dir / RIG_PROBE.name),
+            "--",
+            inside(root, run_dir / "config.json"),
+            env=env,
+        )
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=BLENDER_TIMEOUT)
             returncode, log = done.returncode, done.stdout + done.stderr
@@ -442,5 +561,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         version = seen.result.get("blender_version", "?")
         terminalreporter.write_line(f"blender: {version} (Debian {RELEASE.suite}, real window under Xvfb)")
     if _timings:
-        terminalreporter.write_line("ui timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in _timings.items())
-                                    + f"; screenshots and logs in {OUT_DIR.relative_to(ROOT)}/")
+        terminalreporter.write_line(
+            "ui timings: "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in _timings.items())
+            + f"; screenshots and logs in {OUT_DIR.relative_to(ROOT)}/"
+        )

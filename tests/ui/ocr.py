@@ -58,8 +58,11 @@ def normalise(text: str) -> str:
 
 def cuts_in(lines: Iterable[str], image: str, intended: Sequence[str] = ()) -> list[Cut]:
     """The cut words in OCR'd ``lines`` of ``image``; ``intended``: texts drawn with a real "…"."""
-    allowed = {normalise(text).rstrip("…").split()[-1].casefold() for text in intended
-               if normalise(text).endswith("…") and normalise(text).rstrip("…").split()}
+    allowed = {
+        normalise(text).rstrip("…").split()[-1].casefold()
+        for text in intended
+        if normalise(text).endswith("…") and normalise(text).rstrip("…").split()
+    }
     found: list[Cut] = []
     for line in lines:
         for match in CUT_RE.finditer(line):
@@ -70,19 +73,38 @@ def cuts_in(lines: Iterable[str], image: str, intended: Sequence[str] = ()) -> l
     return found
 
 
-def read_text(root: Path, image: Path, work: Path, box: Sequence[int] | None = None,
-              modes: Sequence[int] = (BLOCK,)) -> list[str]:
+def read_text(
+    root: Path, image: Path, work: Path, box: Sequence[int] | None = None, modes: Sequence[int] = (BLOCK,)
+) -> list[str]:
     """The lines Tesseract reads in ``image`` (or in ``box``: x, y, width, height), in each page
     segmentation mode of ``modes``. ``image`` and ``work`` are under ``root`` (the Debian root)."""
     prepared = work / f"{image.stem}-ocr.png"
     crop = ["-crop", "{2}x{3}+{0}+{1}".format(*box), "+repage"] if box else []
-    subprocess.run(chroot_command(root, "convert", inside(root, image), *crop, "-colorspace", "Gray",
-                                  "-resize", f"{SCALE * 100}%", "-negate", inside(root, prepared)),
-                   check=True, capture_output=True, timeout=OCR_TIMEOUT)
+    subprocess.run(
+        chroot_command(
+            root,
+            "convert",
+            inside(root, image),
+            *crop,
+            "-colorspace",
+            "Gray",
+            "-resize",
+            f"{SCALE * 100}%",
+            "-negate",
+            inside(root, prepared),
+        ),
+        check=True,
+        capture_output=True,
+        timeout=OCR_TIMEOUT,
+    )
     lines: list[str] = []
     for mode in modes:
-        done = subprocess.run(chroot_command(root, "tesseract", inside(root, prepared), "-", "--psm", str(mode)),
-                              capture_output=True, text=True, timeout=OCR_TIMEOUT)
+        done = subprocess.run(
+            chroot_command(root, "tesseract", inside(root, prepared), "-", "--psm", str(mode)),
+            capture_output=True,
+            text=True,
+            timeout=OCR_TIMEOUT,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"tesseract failed on {image.name}: {done.stderr.strip()}")
         lines += [line for line in done.stdout.splitlines() if line.strip()]

@@ -60,19 +60,33 @@ def policy_run() -> PolicyRun:
         for name in ("home", "tmp"):
             (run_dir / name).mkdir()
         (run_dir / PROBE.name).write_text(PROBE.read_text())
-        env = {"HOME": inside(root, run_dir / "home"), "TMPDIR": inside(root, run_dir / "tmp"),
-               "BLENDER_USER_RESOURCES": inside(root, run_dir / "user")}
+        env = {
+            "HOME": inside(root, run_dir / "home"),
+            "TMPDIR": inside(root, run_dir / "tmp"),
+            "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"),
+        }
 
         def blender(*args: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run(chroot_command(root, "blender", *args, env=env),
-                                  capture_output=True, text=True, timeout=HEADLESS_TIMEOUT)
+            return subprocess.run(
+                chroot_command(root, "blender", *args, env=env),
+                capture_output=True,
+                text=True,
+                timeout=HEADLESS_TIMEOUT,
+            )
 
         zip_path = inside(root, build_zip(run_dir))
         install = blender("--command", "extension", "install-file", "--repo", "user_default", "--enable", zip_path)
         listing = blender("--command", "extension", "list")
         report_path = run_dir / "policy.json"
-        probe = blender("-b", "--python-exit-code", "1", "--python", inside(root, run_dir / PROBE.name),
-                        "--", inside(root, report_path))
+        probe = blender(
+            "-b",
+            "--python-exit-code",
+            "1",
+            "--python",
+            inside(root, run_dir / PROBE.name),
+            "--",
+            inside(root, report_path),
+        )
         report = json.loads(report_path.read_text()) if report_path.is_file() else {}
     found = PolicyRun(install, listing, probe, report)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -92,6 +106,9 @@ def test_installed_zip_has_no_policy_warning_in_preferences(policy_run: PolicyRu
 
 def test_blender_prints_no_policy_warning(policy_run: PolicyRun, visit: Visit, headless: Headless) -> None:
     assert "tripo_blender" in policy_run.listing.stdout, "the listing must show the add-on to mean anything"
-    for name, output in (("install and list", policy_run.output), ("window visit", visit.log),
-                         ("headless script", headless.output)):
+    for name, output in (
+        ("install and list", policy_run.output),
+        ("window visit", visit.log),
+        ("headless script", headless.output),
+    ):
         assert POLICY not in output, f"{name}: " + "\n".join(line for line in output.splitlines() if POLICY in line)

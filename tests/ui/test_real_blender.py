@@ -45,11 +45,16 @@ def tasks_of_type(emulator: Emulator, task_type: str) -> list[str]:
 
 
 #: The apiv3 route of each task type the visit creates.
-ROUTES = {"text_to_model": "/v3/generation/text-to-model", "animate_prerigcheck": "/v3/animations/rig-check",
-          "animate_rig": "/v3/animations/rig", "animate_retarget": "/v3/animations/retarget",
-          "texture_model": "/v3/models/texture", "text_to_image": "/v3/generation/text-to-image",
-          "generate_multiview_image": "/v3/generation/image-to-multiview",
-          "edit_multiview_image": "/v3/generation/edit-multiview"}
+ROUTES = {
+    "text_to_model": "/v3/generation/text-to-model",
+    "animate_prerigcheck": "/v3/animations/rig-check",
+    "animate_rig": "/v3/animations/rig",
+    "animate_retarget": "/v3/animations/retarget",
+    "texture_model": "/v3/models/texture",
+    "text_to_image": "/v3/generation/text-to-image",
+    "generate_multiview_image": "/v3/generation/image-to-multiview",
+    "edit_multiview_image": "/v3/generation/edit-multiview",
+}
 #: Creation requests the visit makes, per task type: texture twice (the generated model, then a
 #: plain Blender mesh), everything else once (the four views and their edit included).
 SENT = {**{task_type: 1 for task_type in ROUTES}, "texture_model": 2}
@@ -93,7 +98,8 @@ def test_window_runs_the_blender_its_row_names(visit: Visit) -> None:
     Blender, this says so, and ``tools.debian_root`` gets the new series."""
     version = visit.result.get("blender_version", "")
     assert version.split(".")[:2] == RELEASE.blender.split("."), (
-        f"Debian {RELEASE.suite} now ships Blender {version}, not {RELEASE.blender}: update tools/debian_root.py")
+        f"Debian {RELEASE.suite} now ships Blender {version}, not {RELEASE.blender}: update tools/debian_root.py"
+    )
 
 
 def test_timers_fire(visit: Visit) -> None:
@@ -159,8 +165,17 @@ def test_right_click_opens_the_tripo_submenu_for_the_model(visit: Visit) -> None
 def test_tripo_submenu_greys_out_what_the_model_cannot_do_and_says_why(visit: Visit) -> None:
     items = menu_items(visit)
     enabled = sorted(idname for idname, item in items.items() if item["enabled"])
-    assert enabled == sorted(["tripo.texture", "tripo.rig", "tripo.convert", "tripo.segment", "tripo.smart_segment",
-                              "tripo.smart_lowpoly", "tripo.smart_uv"])
+    assert enabled == sorted(
+        [
+            "tripo.texture",
+            "tripo.rig",
+            "tripo.convert",
+            "tripo.segment",
+            "tripo.smart_segment",
+            "tripo.smart_lowpoly",
+            "tripo.smart_uv",
+        ]
+    )
     # Tripo retired refine and stylize with v2: the menu no longer offers them
     assert "tripo.refine" not in items and "tripo.stylize" not in items
     # a freshly generated model is not rigged: Retarget is drawn greyed out, and says why
@@ -210,7 +225,9 @@ def test_retarget_adds_walk_and_run_to_the_same_armature(visit: Visit, ui_emulat
 
 def test_each_job_is_sent_once(visit: Visit, ui_emulator: Emulator) -> None:
     """One POST per job: nothing is resent while the pump lands the results."""
-    creating = [r.path for r in ui_emulator.requests_to("POST", "/v3/") if r.path not in ("/v3/tasks/list", "/v3/files")]
+    creating = [
+        r.path for r in ui_emulator.requests_to("POST", "/v3/") if r.path not in ("/v3/tasks/list", "/v3/files")
+    ]
     expected = [route for task_type, route in ROUTES.items() for _ in range(SENT[task_type])]
     assert sorted(creating) == sorted(expected), steps_of(visit)
 
@@ -250,14 +267,16 @@ def test_a_crowd_says_where_each_waiting_job_stands(visit: Visit, crowd_emulator
     assert crowd["states"] == ["running"] * CROWD_PARALLEL + ["pending"] * waiting
     assert crowd["rows"][CROWD_PARALLEL:] == [
         f"Waiting for a free slot ({place} of {waiting} · Parallel Jobs {CROWD_PARALLEL})"
-        for place in ("1st", "2nd", "3rd")[:waiting]]
+        for place in ("1st", "2nd", "3rd")[:waiting]
+    ]
     assert set(crowd["icons"][CROWD_PARALLEL:]) == {"PAUSE"}
     assert crowd["summary"] == f"{CROWD_PARALLEL} running · {waiting} waiting · {JOBS_FAILING} failed"
     assert len(crowd_emulator.requests_to("POST", ROUTES["text_to_model"])) == CROWD_PARALLEL
 
 
-def test_a_plain_blender_mesh_is_right_clicked_and_textured_through_the_timers(visit: Visit,
-                                                                              ui_emulator: Emulator) -> None:
+def test_a_plain_blender_mesh_is_right_clicked_and_textured_through_the_timers(
+    visit: Visit, ui_emulator: Emulator
+) -> None:
     """A monkey made in Blender (no Tripo tag): its Tripo submenu offers Texture (plain_context_menu.png),
     the mesh is uploaded once as a GLB and textured from its file token, and the result lands in
     the monkey's place, the monkey hidden (plain_mesh.png)."""
@@ -321,7 +340,7 @@ def test_the_asset_browser_shows_the_tripo_library_with_previews(visit: Visit) -
     assert len(library["blends"]) >= KEPT_BEFORE_BROWSER, library["blends"]
     assert sum(kind == "server" for kind in library["previews"].values()) >= WITH_SERVER_PICTURE, library
     _, _, width, height = library["files_box"]
-    wanted = WITH_SERVER_PICTURE * MIN_THUMBNAIL_COVER * ASSET_THUMBNAIL ** 2 / (width * height)
+    wanted = WITH_SERVER_PICTURE * MIN_THUMBNAIL_COVER * ASSET_THUMBNAIL**2 / (width * height)
     previews = visit.previews
     assert previews.get("share", 0) >= wanted, f"thumbnails without the server's picture: {previews}, {library}"
     assert previews["shades"] >= MIN_PREVIEW_SHADES, f"a flat colour, not a picture: {previews}"

@@ -114,8 +114,9 @@ def joined(lines: list[str]) -> str:
 
 
 @pytest.mark.parametrize("key", ["context_menu", "plain_context_menu"])
-def test_the_context_menu_shows_the_whole_tripo_submenu(key: str, visit: Visit,
-                                                        ocr_lines: dict[str, list[str]]) -> None:
+def test_the_context_menu_shows_the_whole_tripo_submenu(
+    key: str, visit: Visit, ocr_lines: dict[str, list[str]]
+) -> None:
     """context_menu.png and plain_context_menu.png show every item the Tripo submenu drew, the last
     ones (Smart Segment, Smart Low Poly, Smart UV) too: the submenu opens from the bottom of a
     long menu and could run out of what is read, and then a clean cut check would mean nothing.

@@ -35,9 +35,25 @@ from . import (
 
 log = logging.getLogger(__name__)
 
-_MODULES: tuple[ModuleType, ...] = (preferences, preferences_ui, job_list, runtime, asset_library, generate_props,
-                                    generate_ops, image_first, image_route_ops, usage_popup, generate_panel, import_task,
-                                    post_ops, frame_range, context_menu, image_ops, asset_ops)
+_MODULES: tuple[ModuleType, ...] = (
+    preferences,
+    preferences_ui,
+    job_list,
+    runtime,
+    asset_library,
+    generate_props,
+    generate_ops,
+    image_first,
+    image_route_ops,
+    usage_popup,
+    generate_panel,
+    import_task,
+    post_ops,
+    frame_range,
+    context_menu,
+    image_ops,
+    asset_ops,
+)
 
 
 def _classes() -> list[type]:

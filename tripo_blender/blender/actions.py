@@ -31,10 +31,19 @@ SLOTTED_ACTIONS: bool = tuple(bpy.app.version) >= (4, 4, 0)
 
 #: Object-level transform channels. In an FBX take they pin the armature object to where it
 #: was in the source file (verified on Skeleton.fbx), which would undo the user's placement.
-OBJECT_TRANSFORM_PATHS = frozenset({
-    "location", "rotation_euler", "rotation_quaternion", "rotation_axis_angle", "scale",
-    "delta_location", "delta_rotation_euler", "delta_rotation_quaternion", "delta_scale",
-})
+OBJECT_TRANSFORM_PATHS = frozenset(
+    {
+        "location",
+        "rotation_euler",
+        "rotation_quaternion",
+        "rotation_axis_angle",
+        "scale",
+        "delta_location",
+        "delta_rotation_euler",
+        "delta_rotation_quaternion",
+        "delta_scale",
+    }
+)
 
 _BONE_PATH = re.compile(r'^pose\.bones\["((?:[^"\\]|\\.)*)"\]')
 
@@ -220,8 +229,9 @@ def name_slot_after(slot: Any, target: bpy.types.ID) -> None:
         pass
 
 
-def push_to_nla(target: bpy.types.Object, action: bpy.types.Action, slot: Any = None, *,
-                start: int = 1) -> bpy.types.NlaTrack:
+def push_to_nla(
+    target: bpy.types.Object, action: bpy.types.Action, slot: Any = None, *, start: int = 1
+) -> bpy.types.NlaTrack:
     """Add one unmuted NLA track named after ``action`` holding one strip that starts at ``start``.
 
     This is how several animations live on one armature: each in its own track, so the user can
@@ -258,7 +268,7 @@ def armature_using(actions: Iterable[bpy.types.Action]) -> bpy.types.Object | No
     wanted = set(actions)
     if not wanted:
         return None
-    return next((ob for ob in bpy.data.objects if ob.type == 'ARMATURE' and wanted.intersection(actions_on(ob))), None)
+    return next((ob for ob in bpy.data.objects if ob.type == "ARMATURE" and wanted.intersection(actions_on(ob))), None)
 
 
 def context_scene(scene: bpy.types.Scene | None = None) -> bpy.types.Scene:
@@ -283,8 +293,7 @@ def fit_scene_to_action(scene: bpy.types.Scene, action: bpy.types.Action) -> Non
         scene.frame_current = first
 
 
-def bone_matrix_at(armature: bpy.types.Object, bone: str, frame: float,
-                   scene: bpy.types.Scene | None = None) -> Matrix:
+def bone_matrix_at(armature: bpy.types.Object, bone: str, frame: float, scene: bpy.types.Scene | None = None) -> Matrix:
     """The evaluated pose matrix (armature space) of ``bone`` at ``frame``.
 
     Reads the *evaluated* object from the depsgraph, so it reflects the active action, the NLA
@@ -300,8 +309,14 @@ def bone_matrix_at(armature: bpy.types.Object, bone: str, frame: float,
     return pose.bones[bone].matrix.copy()
 
 
-def pose_differs(armature: bpy.types.Object, bone: str, frame_a: float, frame_b: float,
-                 tolerance: float = 1e-4, scene: bpy.types.Scene | None = None) -> bool:
+def pose_differs(
+    armature: bpy.types.Object,
+    bone: str,
+    frame_a: float,
+    frame_b: float,
+    tolerance: float = 1e-4,
+    scene: bpy.types.Scene | None = None,
+) -> bool:
     """True if ``bone`` is posed differently at ``frame_a`` and ``frame_b`` (i.e. it animates)."""
     a = bone_matrix_at(armature, bone, frame_a, scene)
     b = bone_matrix_at(armature, bone, frame_b, scene)

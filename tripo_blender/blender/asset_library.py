@@ -66,8 +66,21 @@ from .settings import get_preferences
 if TYPE_CHECKING:
     from .landing import Landing
 
-__all__ = ["LIBRARY_NAME", "AUTHOR", "INSTANCER_SUFFIX", "library_folder", "keep", "write_asset", "registered_entry",
-           "register_library", "import_asset", "record_at", "CLASSES", "register_extra", "unregister_extra"]
+__all__ = [
+    "LIBRARY_NAME",
+    "AUTHOR",
+    "INSTANCER_SUFFIX",
+    "library_folder",
+    "keep",
+    "write_asset",
+    "registered_entry",
+    "register_library",
+    "import_asset",
+    "record_at",
+    "CLASSES",
+    "register_extra",
+    "unregister_extra",
+]
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +128,12 @@ def keep(job: Job, files: Mapping[str, str], landing: Landing) -> Landing:
         folder = library_folder()
         started = time.perf_counter()
         record = write_asset(job, files, objects, folder)
-        log.info("Kept %r as an asset in %s (%.1f ms)", record.name, folder / record.blend_name,
-                 (time.perf_counter() - started) * 1e3)
+        log.info(
+            "Kept %r as an asset in %s (%.1f ms)",
+            record.name,
+            folder / record.blend_name,
+            (time.perf_counter() - started) * 1e3,
+        )
     except OSError as exc:
         return replace(landing, note=_joined(landing.note, _refusal(exc)))
     except Exception:  # noqa: BLE001 - an asset is a bonus; the landing has succeeded
@@ -136,8 +153,10 @@ def _refusal(exc: OSError) -> str:
         return ""
     _refused.add(folder)
     reason = exc.strerror or str(exc)
-    return (f"Not kept as an asset: the asset library folder {folder} cannot be written ({reason}); choose "
-            "another in Preferences › Add-ons › Tripo.")
+    return (
+        f"Not kept as an asset: the asset library folder {folder} cannot be written ({reason}); choose "
+        "another in Preferences › Add-ons › Tripo."
+    )
 
 
 def _tag(action: bpy.types.ID) -> Any:
@@ -179,9 +198,13 @@ def write_asset(job: Job, files: Mapping[str, str], objects: Sequence[bpy.types.
     with _asset_datablock(name, objects) as asset:
         _describe(asset, record)
         preview = _preview(asset, files.get(THUMBNAIL_OUTPUT), objects)
-        record = replace(record, preview=preview, datablock=_datablock_type(asset),
-                         datablock_name="" if asset.name == name else str(asset.name))
-        bpy.data.libraries.write(str(index.blend_path(stem)), {asset}, fake_user=True, path_remap='ABSOLUTE')
+        record = replace(
+            record,
+            preview=preview,
+            datablock=_datablock_type(asset),
+            datablock_name="" if asset.name == name else str(asset.name),
+        )
+        bpy.data.libraries.write(str(index.blend_path(stem)), {asset}, fake_user=True, path_remap="ABSOLUTE")
     index.add(record)
     return record
 
@@ -216,8 +239,11 @@ def _borrowed_name(ids: Any, name: str) -> Iterator[None]:
 def _detached(roots: Sequence[bpy.types.Object]) -> Iterator[None]:
     """Roots parented to an object outside the result, unparented for the block (see the module
     docstring); their parent relation is put back exactly as it was."""
-    saved = [(ob, ob.parent, ob.parent_type, ob.parent_bone, ob.matrix_parent_inverse.copy())
-             for ob in roots if ob.parent is not None]
+    saved = [
+        (ob, ob.parent, ob.parent_type, ob.parent_bone, ob.matrix_parent_inverse.copy())
+        for ob in roots
+        if ob.parent is not None
+    ]
     for ob, *_ in saved:
         ob.parent = None
     try:
@@ -226,7 +252,7 @@ def _detached(roots: Sequence[bpy.types.Object]) -> Iterator[None]:
         for ob, parent, parent_type, bone, inverse in saved:
             ob.parent = parent
             ob.parent_type = parent_type
-            if parent_type == 'BONE':
+            if parent_type == "BONE":
                 ob.parent_bone = bone
             ob.matrix_parent_inverse = inverse
 
@@ -251,7 +277,7 @@ def _asset_datablock(name: str, objects: Sequence[bpy.types.Object]) -> Iterator
                 if _COLLECTION_PREVIEW_LOST:
                     label = name if bpy.data.objects.get(name) is None else name + INSTANCER_SUFFIX
                     instancer = bpy.data.objects.new(label, None)
-                    instancer.instance_type = 'COLLECTION'
+                    instancer.instance_type = "COLLECTION"
                     instancer.instance_collection = collection
                     asset = instancer
                 yield asset
@@ -286,8 +312,9 @@ def _preview(asset: Any, image: str | None, objects: Sequence[bpy.types.Object])
     """Give ``asset`` its preview: ``"server"`` (Tripo's image), ``"generated"`` (Blender's), ``""``."""
     if image and os.path.isfile(image) and _preview_from_image(asset, image):
         return "server"
-    meshes = sorted((ob for ob in objects if ob.type == 'MESH'), key=lambda ob: len(getattr(ob.data, "vertices", ())),
-                    reverse=True)
+    meshes = sorted(
+        (ob for ob in objects if ob.type == "MESH"), key=lambda ob: len(getattr(ob.data, "vertices", ())), reverse=True
+    )
     if not meshes:
         return ""
     meshes[0].asset_generate_preview()  # synchronous in background mode; a job (too late for us) in the UI
@@ -384,8 +411,9 @@ def import_asset(record: AssetRecord, folder: Path, location: Sequence[float]) -
 
 
 def _same_folder(a: str, b: Path) -> bool:
-    return bool(a) and os.path.normcase(os.path.normpath(bpy.path.abspath(a))) == \
-        os.path.normcase(os.path.normpath(str(b)))
+    return bool(a) and os.path.normcase(os.path.normpath(bpy.path.abspath(a))) == os.path.normcase(
+        os.path.normpath(str(b))
+    )
 
 
 def _preferences() -> Any:
@@ -395,8 +423,14 @@ def _preferences() -> Any:
 def registered_entry() -> Any | None:
     """The entry of Blender's asset libraries that is the Tripo library's folder (None: not added)."""
     folder = library_folder()
-    return next((lib for lib in _preferences().filepaths.asset_libraries
-                 if _same_folder(str(getattr(lib, "path", "")), folder)), None)
+    return next(
+        (
+            lib
+            for lib in _preferences().filepaths.asset_libraries
+            if _same_folder(str(getattr(lib, "path", "")), folder)
+        ),
+        None,
+    )
 
 
 def register_library() -> str:

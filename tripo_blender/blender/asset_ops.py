@@ -44,14 +44,24 @@ from .generate_ops import IMAGE_SLOTS, form_of
 from .generation import submit
 from .text_fit import draw_text, measure_for
 
-__all__ = ["send_again", "open_settings", "settings_problem", "draw_library", "draw_asset_menu", "CLASSES",
-           "register_extra", "unregister_extra"]
+__all__ = [
+    "send_again",
+    "open_settings",
+    "settings_problem",
+    "draw_library",
+    "draw_asset_menu",
+    "CLASSES",
+    "register_extra",
+    "unregister_extra",
+]
 
 log = logging.getLogger(__name__)
 
-_ADD_HELP = (f"Adds an entry '{LIBRARY_NAME}' for this folder to Preferences › File Paths › Asset Libraries, so the "
-             "Asset Browser lists your results (drag one into any file). Nothing else changes; remove the entry there "
-             "to undo.")
+_ADD_HELP = (
+    f"Adds an entry '{LIBRARY_NAME}' for this folder to Preferences › File Paths › Asset Libraries, so the "
+    "Asset Browser lists your results (drag one into any file). Nothing else changes; remove the entry there "
+    "to undo."
+)
 
 
 # --------------------------------------------------------------------------- what the items do
@@ -73,8 +83,10 @@ def settings_problem(record: AssetRecord) -> str | None:
     """Why the Generate form cannot take ``record``'s request (None: it can)."""
     if record.kind not in form.MODE_KINDS.values():
         label = KINDS[record.kind].label if record.kind in KINDS else record.kind
-        return (f"'{record.name}' is a {label} result: the Generate panel makes text, image and multiview models "
-                "(drag the asset into the scene and use right-click › Tripo)")
+        return (
+            f"'{record.name}' is a {label} result: the Generate panel makes text, image and multiview models "
+            "(drag the asset into the scene and use right-click › Tripo)"
+        )
     return None
 
 
@@ -125,8 +137,9 @@ def _poll(cls: Any, context: bpy.types.Context, problem: Any) -> bool:
     if not path:
         return True
     record = record_at(path)
-    reason = "Not a Tripo result: Tripo's items work on assets of the Tripo library" if record is None \
-        else problem(record)
+    reason = (
+        "Not a Tripo result: Tripo's items work on assets of the Tripo library" if record is None else problem(record)
+    )
     if reason:
         cls.poll_message_set(reason)
         return False
@@ -136,13 +149,17 @@ def _poll(cls: Any, context: bpy.types.Context, problem: Any) -> bool:
 class _AssetOperator(bpy.types.Operator):
     """An operator on one Tripo asset (never registered itself: its subclasses are)."""
 
-    filepath: bpy.props.StringProperty(name="Asset File", subtype='FILE_PATH', options={'SKIP_SAVE', 'HIDDEN'},
-                                       description="The .blend of the Tripo asset (default: the active asset)")
+    filepath: bpy.props.StringProperty(
+        name="Asset File",
+        subtype="FILE_PATH",
+        options={"SKIP_SAVE", "HIDDEN"},
+        description="The .blend of the Tripo asset (default: the active asset)",
+    )
 
     def record(self, context: bpy.types.Context) -> AssetRecord | None:
         record = _record_of(self, context)
         if record is None:
-            self.report({'ERROR'}, f"{self.filepath or 'The active asset'} is not an asset of the Tripo library")
+            self.report({"ERROR"}, f"{self.filepath or 'The active asset'} is not an asset of the Tripo library")
         return record
 
 
@@ -159,32 +176,36 @@ class _SendAgain(_AssetOperator):
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
         record = self.record(context)
         if record is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         try:
             spec = again_spec(record, variant=self.variant, now=time.time())
         except ValueError as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         wm = context.window_manager
         assert wm is not None
         return wm.invoke_confirm(
-            self, event, title=f"{'Variant of' if self.variant else 'Generate Again:'} {record.name}?",
+            self,
+            event,
+            title=f"{'Variant of' if self.variant else 'Generate Again:'} {record.name}?",
             message=f"Sends its request to Tripo again ({form.cost_text(spec.kind, spec.params)}); the result lands "
-                    "at the 3D cursor.",
-            confirm_text="Variant" if self.variant else "Generate Again", icon='INFO')
+            "at the 3D cursor.",
+            confirm_text="Variant" if self.variant else "Generate Again",
+            icon="INFO",
+        )
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         record = self.record(context)
         if record is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         try:
             job = send_again(record, variant=self.variant)
         except (UserError, ValueError, TypeError, OSError) as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         cost = form.cost_phrase(estimate_cost(job.kind, job.spec.params))
-        self.report({'INFO'}, f"Sent '{job.name}' to Tripo again ({cost}); it lands at the 3D cursor")
-        return {'FINISHED'}
+        self.report({"INFO"}, f"Sent '{job.name}' to Tripo again ({cost}); it lands at the 3D cursor")
+        return {"FINISHED"}
 
 
 class TRIPO_OT_asset_generate_again(_SendAgain):
@@ -192,7 +213,7 @@ class TRIPO_OT_asset_generate_again(_SendAgain):
 
     bl_idname = "tripo.asset_generate_again"
     bl_label = "Generate Again"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
 
 class TRIPO_OT_asset_variant(_SendAgain):
@@ -200,7 +221,7 @@ class TRIPO_OT_asset_variant(_SendAgain):
 
     bl_idname = "tripo.asset_variant"
     bl_label = "Variant"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
     variant = True
 
 
@@ -209,7 +230,7 @@ class TRIPO_OT_asset_open_settings(_AssetOperator):
 
     bl_idname = "tripo.asset_open_settings"
     bl_label = "Open Settings in the Panel"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -218,38 +239,38 @@ class TRIPO_OT_asset_open_settings(_AssetOperator):
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         record = self.record(context)
         if record is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         try:
             notes = open_settings(record, context)
         except ValueError as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         text = f"The Generate panel now holds the settings of '{record.name}'"
-        self.report({'WARNING'} if notes else {'INFO'}, f"{text}; {'; '.join(notes)}" if notes else text)
-        return {'FINISHED'}
+        self.report({"WARNING"} if notes else {"INFO"}, f"{text}; {'; '.join(notes)}" if notes else text)
+        return {"FINISHED"}
 
 
 class TRIPO_OT_asset_library_add(bpy.types.Operator):
     bl_idname = "tripo.asset_library_add"
     bl_label = "Add the Tripo Library to Blender's Asset Libraries"
     bl_description = _ADD_HELP
-    bl_options = {'INTERNAL'}
+    bl_options = {"INTERNAL"}
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         try:
             done = register_library()
         except OSError as exc:
-            self.report({'ERROR'}, f"Could not create the asset library folder: {exc}")
-            return {'CANCELLED'}
-        self.report({'INFO'}, done)
-        return {'FINISHED'}
+            self.report({"ERROR"}, f"Could not create the asset library folder: {exc}")
+            return {"CANCELLED"}
+        self.report({"INFO"}, done)
+        return {"FINISHED"}
 
 
 class TRIPO_OT_asset_library_open(bpy.types.Operator):
     bl_idname = "tripo.asset_library_open"
     bl_label = "Open"
     bl_description = "Show the Tripo asset library's folder in the file browser"
-    bl_options = {'INTERNAL'}
+    bl_options = {"INTERNAL"}
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         try:
@@ -257,9 +278,9 @@ class TRIPO_OT_asset_library_open(bpy.types.Operator):
             folder.mkdir(parents=True, exist_ok=True)
             file_manager.open_folder(folder)
         except (UserError, OSError) as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
-        return {'FINISHED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
+        return {"FINISHED"}
 
 
 # --------------------------------------------------------------------------- drawing
@@ -272,15 +293,19 @@ def draw_library(layout: Any, prefs: Any) -> None:
     box.prop(prefs, "keep_assets")
     box.prop(prefs, "asset_library_dir")
     folder = _library_folder()
-    box.label(text=str(folder), icon='ASSET_MANAGER')
+    box.label(text=str(folder), icon="ASSET_MANAGER")
     entry = registered_entry()
     if entry is not None:
-        draw_text(box, f"In Blender's asset libraries as '{entry.name}': Asset Browser › {entry.name}",
-                  measure_for(bpy.context), icon='CHECKMARK')
+        draw_text(
+            box,
+            f"In Blender's asset libraries as '{entry.name}': Asset Browser › {entry.name}",
+            measure_for(bpy.context),
+            icon="CHECKMARK",
+        )
     else:
-        draw_text(box, _ADD_HELP, measure_for(bpy.context), icon='INFO')
-        box.operator(TRIPO_OT_asset_library_add.bl_idname, icon='ADD')
-    box.operator(TRIPO_OT_asset_library_open.bl_idname, icon='FILE_FOLDER')
+        draw_text(box, _ADD_HELP, measure_for(bpy.context), icon="INFO")
+        box.operator(TRIPO_OT_asset_library_add.bl_idname, icon="ADD")
+    box.operator(TRIPO_OT_asset_library_open.bl_idname, icon="FILE_FOLDER")
 
 
 def draw_asset_menu(menu: Any, context: bpy.types.Context) -> None:
@@ -290,14 +315,19 @@ def draw_asset_menu(menu: Any, context: bpy.types.Context) -> None:
         return
     layout = menu.layout
     layout.separator()
-    layout.operator_context = 'INVOKE_DEFAULT'  # Generate Again and Variant confirm the cost first
-    layout.operator(TRIPO_OT_asset_generate_again.bl_idname, icon='FILE_REFRESH')
-    layout.operator(TRIPO_OT_asset_variant.bl_idname, icon='MOD_NOISE')
-    layout.operator(TRIPO_OT_asset_open_settings.bl_idname, icon='PREFERENCES')
+    layout.operator_context = "INVOKE_DEFAULT"  # Generate Again and Variant confirm the cost first
+    layout.operator(TRIPO_OT_asset_generate_again.bl_idname, icon="FILE_REFRESH")
+    layout.operator(TRIPO_OT_asset_variant.bl_idname, icon="MOD_NOISE")
+    layout.operator(TRIPO_OT_asset_open_settings.bl_idname, icon="PREFERENCES")
 
 
-CLASSES: tuple[type, ...] = (TRIPO_OT_asset_generate_again, TRIPO_OT_asset_variant, TRIPO_OT_asset_open_settings,
-                             TRIPO_OT_asset_library_add, TRIPO_OT_asset_library_open)
+CLASSES: tuple[type, ...] = (
+    TRIPO_OT_asset_generate_again,
+    TRIPO_OT_asset_variant,
+    TRIPO_OT_asset_open_settings,
+    TRIPO_OT_asset_library_add,
+    TRIPO_OT_asset_library_open,
+)
 
 
 def register_extra() -> None:

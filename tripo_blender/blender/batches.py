@@ -39,8 +39,21 @@ from mathutils import Matrix, Vector
 from ..rules.landing_plan import BATCH_META, batch_of
 from .importer import ImportResult, tag_value
 
-__all__ = ["BATCH_META", "RESULTS_NAME", "RESULTS_PROP", "BATCH_PROP", "ROW_PROP", "ROW_LENGTH", "batch_of", "is_ours",
-           "results_collection", "batch_collection", "release", "line_up", "world_bounds"]
+__all__ = [
+    "BATCH_META",
+    "RESULTS_NAME",
+    "RESULTS_PROP",
+    "BATCH_PROP",
+    "ROW_PROP",
+    "ROW_LENGTH",
+    "batch_of",
+    "is_ours",
+    "results_collection",
+    "batch_collection",
+    "release",
+    "line_up",
+    "world_bounds",
+]
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +133,8 @@ def _world_matrix(ob: bpy.types.Object, known: dict[str, Matrix]) -> Matrix:
     parent = ob.parent
     if parent is not None:
         above = _world_matrix(parent, known)
-        bones = cast(bpy.types.Armature, parent.data).bones if parent.type == 'ARMATURE' else None
-        if ob.parent_type == 'BONE' and bones is not None and ob.parent_bone in bones:
+        bones = cast(bpy.types.Armature, parent.data).bones if parent.type == "ARMATURE" else None
+        if ob.parent_type == "BONE" and bones is not None and ob.parent_bone in bones:
             bone = bones[ob.parent_bone]
             above = above @ bone.matrix_local @ Matrix.Translation((0.0, bone.length, 0.0))
         matrix = above @ ob.matrix_parent_inverse @ matrix
@@ -136,8 +149,10 @@ def world_bounds(objects: Iterable[bpy.types.Object]) -> tuple[Vector, Vector]:
     points = [_world_matrix(ob, known) @ Vector(corner) for ob in objects for corner in ob.bound_box]
     if not points:  # nothing measured: a point at the origin
         return Vector(), Vector()
-    return (Vector([min(p[axis] for p in points) for axis in range(3)]),
-            Vector([max(p[axis] for p in points) for axis in range(3)]))
+    return (
+        Vector([min(p[axis] for p in points) for axis in range(3)]),
+        Vector([max(p[axis] for p in points) for axis in range(3)]),
+    )
 
 
 def _gap(size: float, previous: float) -> float:
@@ -148,8 +163,16 @@ def _same_spot(a: Sequence[float], b: Sequence[float]) -> bool:
     return all(abs(float(x) - float(y)) <= SAME_SPOT for x, y in zip(a, b))
 
 
-_ROW_KEYS = {"count": int, "spot": list, "first": str, "start": float, "right": float, "row_y": float,
-             "bottom": float, "size": float}
+_ROW_KEYS = {
+    "count": int,
+    "spot": list,
+    "first": str,
+    "start": float,
+    "right": float,
+    "row_y": float,
+    "bottom": float,
+    "size": float,
+}
 
 
 def _row(collection: bpy.types.Collection) -> dict[str, Any] | None:
@@ -189,9 +212,16 @@ def line_up(result: ImportResult, collection: bpy.types.Collection, spot: Sequen
     row = _row(collection)
     if row is None:
         _rename(collection, result.root.name)
-        collection[ROW_PROP] = {"count": 1, "spot": list(spot), "first": result.root.name, "start": low.x,
-                                "right": high.x, "row_y": float(result.root.location.y), "bottom": low.y,
-                                "size": size}
+        collection[ROW_PROP] = {
+            "count": 1,
+            "spot": list(spot),
+            "first": result.root.name,
+            "start": low.x,
+            "right": high.x,
+            "row_y": float(result.root.location.y),
+            "bottom": low.y,
+            "size": size,
+        }
         return
     if not _same_spot(row["spot"], spot):
         return
@@ -202,8 +232,7 @@ def line_up(result: ImportResult, collection: bpy.types.Collection, spot: Sequen
     else:
         offset = Vector((row["right"] + gap - low.x, row["row_y"] - result.root.location.y, 0.0))
     result.root.location += offset
-    row.update(count=row["count"] + 1, right=high.x + offset.x, bottom=min(row["bottom"], low.y + offset.y),
-               size=size)
+    row.update(count=row["count"] + 1, right=high.x + offset.x, bottom=min(row["bottom"], low.y + offset.y), size=size)
     collection[ROW_PROP] = row
     if row["count"] == 2:  # once: a rename re-syncs the view layer, the cost this module is here to avoid
         _rename(collection, f"{row['first']} and more")

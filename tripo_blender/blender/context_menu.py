@@ -21,7 +21,7 @@ from .post_process import context_object, tripo_object
 
 #: Object types the menu is drawn for besides Tripo results: meshes (uploaded), and armatures and
 #: empties, where it explains what to select instead.
-_OFFERED_TYPES = frozenset({'MESH', 'ARMATURE', 'EMPTY'})
+_OFFERED_TYPES = frozenset({"MESH", "ARMATURE", "EMPTY"})
 
 __all__ = ["VIEW3D_MT_tripo", "draw_context_menu", "CLASSES", "register_extra", "unregister_extra"]
 
@@ -35,7 +35,7 @@ class VIEW3D_MT_tripo(bpy.types.Menu):
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
-        layout.operator_context = 'INVOKE_DEFAULT'  # the dialogs (options and cost) open first
+        layout.operator_context = "INVOKE_DEFAULT"  # the dialogs (options and cost) open first
         for item in MENU_OPERATORS:
             if item is None:
                 layout.separator()
@@ -43,7 +43,7 @@ class VIEW3D_MT_tripo(bpy.types.Menu):
             operator, text, icon = item
             layout.operator(operator.bl_idname, text=text, icon=icon)
         layout.separator()  # not a Tripo request: the scene range changes only when asked
-        layout.operator(TRIPO_OT_fit_frame_range.bl_idname, text="Fit Frame Range to Animation", icon='PREVIEW_RANGE')
+        layout.operator(TRIPO_OT_fit_frame_range.bl_idname, text="Fit Frame Range to Animation", icon="PREVIEW_RANGE")
 
 
 def draw_context_menu(menu: Any, context: bpy.types.Context) -> None:
@@ -53,7 +53,7 @@ def draw_context_menu(menu: Any, context: bpy.types.Context) -> None:
         return
     layout = menu.layout
     layout.separator()
-    layout.menu(VIEW3D_MT_tripo.bl_idname, icon='FUND')
+    layout.menu(VIEW3D_MT_tripo.bl_idname, icon="FUND")
 
 
 CLASSES: tuple[type, ...] = (VIEW3D_MT_tripo,)

@@ -41,8 +41,19 @@ import bpy
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ABSENT_ENV", "DRACO", "MESHOPT_EXTENSIONS", "Missing", "declared", "missing_for", "gltf_supports_meshopt",
-           "meshopt_unavailable_reason", "blender_and_meshopt", "compress_note", "draco_loads"]
+__all__ = [
+    "ABSENT_ENV",
+    "DRACO",
+    "MESHOPT_EXTENSIONS",
+    "Missing",
+    "declared",
+    "missing_for",
+    "gltf_supports_meshopt",
+    "meshopt_unavailable_reason",
+    "blender_and_meshopt",
+    "compress_note",
+    "draco_loads",
+]
 
 #: Decoders to treat as absent (``"draco"``, ``"meshopt"``, comma-separated): the probe's switch.
 ABSENT_ENV = "TRIPO_ABSENT_DECODERS"
@@ -134,6 +145,7 @@ def managed_extensions() -> frozenset[str] | None:
     if _managed is None:
         try:
             from io_scene_gltf2.io.imp import gltf2_io_gltf  # type: ignore[import-not-found]
+
             reader = gltf2_io_gltf.glTFImporter("", {"import_user_extensions": [], "loglevel": logging.CRITICAL})
         except (ImportError, TypeError, KeyError, AttributeError) as exc:
             log.info("the glTF importer could not be asked which extensions it reads: %s", exc)
@@ -263,15 +275,25 @@ def missing_for(path: str | os.PathLike[str]) -> list[Missing]:
     required, used = declared(path)
     found: list[Missing] = []
     if DRACO in required | used and not draco_loads():
-        found.append(Missing(DRACO, "This Blender has no Draco decoder (Linux distributions' Blender packages "
-                                    "often lack it), so it cannot open this Draco-compressed model."))
+        found.append(
+            Missing(
+                DRACO,
+                "This Blender has no Draco decoder (Linux distributions' Blender packages "
+                "often lack it), so it cannot open this Draco-compressed model.",
+            )
+        )
     meshopt = next((e for e in MESHOPT_EXTENSIONS if e in required | used), None)
     if meshopt is not None and not gltf_supports_meshopt():
-        found.append(Missing(meshopt, f"This Blender cannot open meshopt-compressed models "
-                                      f"({meshopt_unavailable_reason()})."))
+        found.append(
+            Missing(meshopt, f"This Blender cannot open meshopt-compressed models ({meshopt_unavailable_reason()}).")
+        )
     managed = managed_extensions()
     if managed is not None:
         for extension in sorted(required - managed - {DRACO, *MESHOPT_EXTENSIONS}):
-            found.append(Missing(extension, f"This Blender's glTF importer cannot read {_plain(extension)}, "
-                                            "which this model requires."))
+            found.append(
+                Missing(
+                    extension,
+                    f"This Blender's glTF importer cannot read {_plain(extension)}, which this model requires.",
+                )
+            )
     return found

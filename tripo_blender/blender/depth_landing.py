@@ -56,18 +56,24 @@ def _material(name: str, image: bpy.types.Image) -> bpy.types.Material:
     if bpy.app.version < (5, 0, 0):  # always on from 5.0 (the switch is deprecated there)
         material.use_nodes = True
     tree: Any = material.node_tree
-    texture = tree.nodes.new('ShaderNodeTexImage')
+    texture = tree.nodes.new("ShaderNodeTexImage")
     texture.image = image
-    texture.extension = 'EXTEND'
+    texture.extension = "EXTEND"
     texture.location = (-400.0, 300.0)
-    principled = next((n for n in tree.nodes if n.bl_idname == 'ShaderNodeBsdfPrincipled'), None)
+    principled = next((n for n in tree.nodes if n.bl_idname == "ShaderNodeBsdfPrincipled"), None)
     if principled is not None:
         tree.links.new(texture.outputs["Color"], principled.inputs["Base Color"])
     return material
 
 
-def land_depth_plane(image: bpy.types.Image, *, name: str, batch: str, tags: Mapping[str, str | int],
-                     location: Sequence[float] | None = None) -> bpy.types.Object:
+def land_depth_plane(
+    image: bpy.types.Image,
+    *,
+    name: str,
+    batch: str,
+    tags: Mapping[str, str | int],
+    location: Sequence[float] | None = None,
+) -> bpy.types.Object:
     """A plane displaced by ``image`` named ``name``, in ``batch``'s collection under "Tripo",
     tagged like every result, at ``location`` (default: the 3D cursor). Raises
     :class:`ImportFailed` (nothing left in the scene) when Blender refuses the data."""
@@ -88,15 +94,15 @@ def land_depth_plane(image: bpy.types.Image, *, name: str, batch: str, tags: Map
         made.append(mesh)
         mesh.materials.append(_material(name, image))
         made.append(mesh.materials[0])
-        texture: Any = bpy.data.textures.new(name, 'IMAGE')
+        texture: Any = bpy.data.textures.new(name, "IMAGE")
         made.append(texture)
         texture.image = image
-        texture.extension = 'EXTEND'
+        texture.extension = "EXTEND"
         ob = bpy.data.objects.new(name, mesh)
         made.append(ob)
-        displace: Any = ob.modifiers.new("Depth", 'DISPLACE')
+        displace: Any = ob.modifiers.new("Depth", "DISPLACE")
         displace.texture = texture
-        displace.texture_coords = 'UV'
+        displace.texture_coords = "UV"
         displace.mid_level = 0.0  # black (far) stays in the plane; white (near) comes forward
         displace.strength = RELIEF * PLANE_SIZE
         batch_collection(scene, batch, name).objects.link(ob)
@@ -106,6 +112,7 @@ def land_depth_plane(image: bpy.types.Image, *, name: str, batch: str, tags: Map
     ob.rotation_euler = (math.pi / 2, 0.0, 0.0)  # upright, facing the front view (-Y): relief towards it
     ob.location = tuple(location) if location is not None else cursor_location(scene)
     tag_objects([ob], dict(tags))
-    log.info("Landed the depth plane %s (%d × %d cells, %d × %d px map)", ob.name, cells_x, cells_y, width_px,
-             height_px)
+    log.info(
+        "Landed the depth plane %s (%d × %d cells, %d × %d px map)", ob.name, cells_x, cells_y, width_px, height_px
+    )
     return ob

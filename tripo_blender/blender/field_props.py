@@ -28,12 +28,13 @@ __all__ = ["UNSET", "SKIP", "field_prop", "version_prop", "options_of", "choice_
 
 #: The identifier of a choice's "not set" item (Tripo's own default applies).
 UNSET = "DEFAULT"
-SKIP = {'SKIP_SAVE'}
+SKIP = {"SKIP_SAVE"}
 _SAME: Any = object()
 
 
-def choice_items(f: Field, unset: str | None = None,
-                 unset_text: str = "Tripo's default") -> tuple[tuple[str, str, str], ...]:
+def choice_items(
+    f: Field, unset: str | None = None, unset_text: str = "Tripo's default"
+) -> tuple[tuple[str, str, str], ...]:
     """``(identifier, name, description)`` items of a choice field, after a "Default" item when
     ``unset`` names one."""
     found = tuple((c.value, c.name, c.description or c.name) for c in f.choices)
@@ -46,14 +47,24 @@ def _start(f: Field, default: Any) -> Any:
     return f.form_default
 
 
-def field_prop(f: Field, *, default: Any = _SAME, name: str | None = None, description: str | None = None,
-               unset: str = UNSET, **more: Any) -> Any:
+def field_prop(
+    f: Field,
+    *,
+    default: Any = _SAME,
+    name: str | None = None,
+    description: str | None = None,
+    unset: str = UNSET,
+    **more: Any,
+) -> Any:
     """The Blender property of field ``f`` (bool, int, float, enum or string by its kind), with the
     field's label, tooltip, default (its ``form_default``) and range; ``more`` adds Blender-only
     keywords (``soft_max``, ``subtype``…)."""
     start = _start(f, default)
-    common: dict[str, Any] = {"name": name or f.title, "description": description or f.description,
-                              "options": more.pop("options", SKIP)}
+    common: dict[str, Any] = {
+        "name": name or f.title,
+        "description": description or f.description,
+        "options": more.pop("options", SKIP),
+    }
     if f.kind == "bool":
         return bpy.props.BoolProperty(default=bool(start), **common, **more)
     if f.kind == "int":
@@ -71,18 +82,26 @@ def field_prop(f: Field, *, default: Any = _SAME, name: str | None = None, descr
     return bpy.props.StringProperty(default=str(start or ""), **common, **more)
 
 
-def version_prop(route: Route, *, default: Any = _SAME, first: tuple[tuple[str, str, str], ...] = (),
-                 **more: Any) -> Any:
+def version_prop(
+    route: Route, *, default: Any = _SAME, first: tuple[tuple[str, str, str], ...] = (), **more: Any
+) -> Any:
     """The model-version menu of ``route``: its versions newest first (``v3.0`` shown, the full id and
     what it adds in the tooltip), after ``first`` items (an "Auto")."""
     f = route.field(route.version_field)
     what = route.model_word[:1].upper() + route.model_word[1:]
-    items = (*first, *((v.id, v.name, f"{what} {v.id}{f' ({v.description})' if v.description else ''}")
-                       for v in route.versions))
+    items = (
+        *first,
+        *((v.id, v.name, f"{what} {v.id}{f' ({v.description})' if v.description else ''}") for v in route.versions),
+    )
     start = _start(f, default)
-    return bpy.props.EnumProperty(items=items, default=start if start is not None else items[0][0], name=f.title,
-                                  description=more.pop("description", f.description),
-                                  options=more.pop("options", SKIP), **more)
+    return bpy.props.EnumProperty(
+        items=items,
+        default=start if start is not None else items[0][0],
+        name=f.title,
+        description=more.pop("description", f.description),
+        options=more.pop("options", SKIP),
+        **more,
+    )
 
 
 def option_value(f: Field, value: Any, unset: str = UNSET) -> Any:
@@ -109,7 +128,8 @@ def options_of(route: Route, *names: str, **overrides: Any) -> Any:
     annotations: dict[str, Any] = {}
     for name in names:
         more = dict(overrides.get(name, {}))
-        annotations[name] = (version_prop(route, **more) if name == route.version_field
-                             else field_prop(route.field(name), **more))
+        annotations[name] = (
+            version_prop(route, **more) if name == route.version_field else field_prop(route.field(name), **more)
+        )
     doc = f"The options of {route.label} from its route record: {', '.join(names)}."
     return type(f"{route.label.title().replace(' ', '')}Options", (), {"__annotations__": annotations, "__doc__": doc})

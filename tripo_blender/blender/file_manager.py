@@ -52,9 +52,15 @@ def open_folder(path: Path) -> None:
         wanted = " or ".join(next((n for p, n in _OPENERS.items() if sys.platform.startswith(p)), ("xdg-open",)))
         raise UserError(f"No file manager to open it with ({wanted} is not installed). The files are in: {path}")
     try:
-        subprocess.Popen([*command, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.Popen(
+            [*command, str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError as exc:
-        raise UserError(f"Could not start {Path(command[0]).name} ({exc.strerror or exc}). "
-                        f"The files are in: {path}") from None
+        raise UserError(
+            f"Could not start {Path(command[0]).name} ({exc.strerror or exc}). The files are in: {path}"
+        ) from None
     log.info("Opened %s with %s", path, command[0])

@@ -31,7 +31,7 @@ class TRIPO_OT_fit_frame_range(bpy.types.Operator):
 
     bl_idname = "tripo.fit_frame_range"
     bl_label = "Fit Frame Range to Animation"
-    bl_options = {'REGISTER', 'UNDO'}
+    bl_options = {"REGISTER", "UNDO"}
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -45,12 +45,12 @@ class TRIPO_OT_fit_frame_range(bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         action = active_action(context.active_object)
         if action is None or context.scene is None:
-            self.report({'WARNING'}, "The active object plays no action")
-            return {'CANCELLED'}
+            self.report({"WARNING"}, "The active object plays no action")
+            return {"CANCELLED"}
         act.fit_scene_to_action(context.scene, action)
         scene = context.scene
-        self.report({'INFO'}, f"Frame range {scene.frame_start}–{scene.frame_end} ({action.name})")
-        return {'FINISHED'}
+        self.report({"INFO"}, f"Frame range {scene.frame_start}–{scene.frame_end} ({action.name})")
+        return {"FINISHED"}
 
 
 CLASSES: tuple[type, ...] = (TRIPO_OT_fit_frame_range,)

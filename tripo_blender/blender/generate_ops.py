@@ -37,8 +37,18 @@ from .image_inputs import ImageInputError, ImageSlot, named_slot
 from .importer import cursor_location
 from .runtime import online_access
 
-__all__ = ["TRIPO_OT_generate", "TRIPO_OT_generate_form", "CLASSES", "IMAGE_SLOTS", "form_of", "form_values",
-           "form_slots", "form_request", "submit_request", "offline_problems"]
+__all__ = [
+    "TRIPO_OT_generate",
+    "TRIPO_OT_generate_form",
+    "CLASSES",
+    "IMAGE_SLOTS",
+    "form_of",
+    "form_values",
+    "form_slots",
+    "form_request",
+    "submit_request",
+    "offline_problems",
+]
 
 
 @dataclass(frozen=True)
@@ -59,8 +69,10 @@ class _SlotProps:
 IMAGE_SLOTS: dict[str, tuple[_SlotProps, ...]] = {
     "TEXT": (),
     "IMAGE": (_SlotProps(form.input_names("IMAGE")[0], "image_path", "image"),),
-    "MULTIVIEW": tuple(_SlotProps(what, f"{view}_path", f"{view}_image")
-                       for view, what in zip(form.VIEWS, form.input_names("MULTIVIEW"))),
+    "MULTIVIEW": tuple(
+        _SlotProps(what, f"{view}_path", f"{view}_image")
+        for view, what in zip(form.VIEWS, form.input_names("MULTIVIEW"))
+    ),
 }
 
 
@@ -105,8 +117,7 @@ def form_request(pg: TripoGenerateForm) -> GenerateRequest:
     return GenerateRequest(mode, form_values(pg), form_slots(pg, mode))
 
 
-def submit_request(op: bpy.types.Operator, context: bpy.types.Context,
-                   request: GenerateRequest) -> set[OperatorReturn]:
+def submit_request(op: bpy.types.Operator, context: bpy.types.Context, request: GenerateRequest) -> set[OperatorReturn]:
     """Send ``request`` through the generation service. Never raises for user errors: every
     problem becomes an ``{'ERROR'}`` report and ``{'CANCELLED'}``."""
     try:  # where it lands: the cursor now, not when the result arrives
@@ -115,11 +126,13 @@ def submit_request(op: bpy.types.Operator, context: bpy.types.Context,
         # UserError: the form's problems, an unusable image, online access off, no/invalid key, too
         # many jobs waiting (the message says what to do); ValueError: e.g. a prompt that looks
         # like an API key (specs refuse secrets); TypeError: the client's own argument checks.
-        op.report({'ERROR'}, str(exc))
-        return {'CANCELLED'}
-    op.report({'INFO'}, f"Sent '{job.name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
-                        "it appears at the 3D cursor when done")
-    return {'FINISHED'}
+        op.report({"ERROR"}, str(exc))
+        return {"CANCELLED"}
+    op.report(
+        {"INFO"},
+        f"Sent '{job.name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); it appears at the 3D cursor when done",
+    )
+    return {"FINISHED"}
 
 
 class TRIPO_OT_generate_form(bpy.types.Operator):
@@ -127,7 +140,7 @@ class TRIPO_OT_generate_form(bpy.types.Operator):
 
     bl_idname = "tripo.generate_form"
     bl_label = "Generate"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -148,19 +161,22 @@ class TRIPO_OT_generate(GenerateOptions, bpy.types.Operator):
 
     bl_idname = "tripo.generate"
     bl_label = "Generate with Tripo"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     # Datablock inputs by name (operators cannot hold datablock pointers); see IMAGE_SLOTS.
-    image_name: bpy.props.StringProperty(name="Image (Blender image)", options={'SKIP_SAVE'},
-                                         description=_NAME_HELP)
-    front_image_name: bpy.props.StringProperty(name="Front (Blender image)", options={'SKIP_SAVE'},
-                                               description=_NAME_HELP)
-    left_image_name: bpy.props.StringProperty(name="Left (Blender image)", options={'SKIP_SAVE'},
-                                              description=_NAME_HELP)
-    back_image_name: bpy.props.StringProperty(name="Back (Blender image)", options={'SKIP_SAVE'},
-                                              description=_NAME_HELP)
-    right_image_name: bpy.props.StringProperty(name="Right (Blender image)", options={'SKIP_SAVE'},
-                                               description=_NAME_HELP)
+    image_name: bpy.props.StringProperty(name="Image (Blender image)", options={"SKIP_SAVE"}, description=_NAME_HELP)
+    front_image_name: bpy.props.StringProperty(
+        name="Front (Blender image)", options={"SKIP_SAVE"}, description=_NAME_HELP
+    )
+    left_image_name: bpy.props.StringProperty(
+        name="Left (Blender image)", options={"SKIP_SAVE"}, description=_NAME_HELP
+    )
+    back_image_name: bpy.props.StringProperty(
+        name="Back (Blender image)", options={"SKIP_SAVE"}, description=_NAME_HELP
+    )
+    right_image_name: bpy.props.StringProperty(
+        name="Right (Blender image)", options={"SKIP_SAVE"}, description=_NAME_HELP
+    )
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -177,8 +193,16 @@ class TRIPO_OT_generate(GenerateOptions, bpy.types.Operator):
         specs = IMAGE_SLOTS[mode]
         if not any(props.is_property_set(s.path_prop) or props.is_property_set(s.name_prop) for s in specs):
             return form_slots(pg, mode)
-        return tuple(named_slot(getattr(self, s.path_prop), getattr(self, s.name_prop), s.what,
-                                path_prop=s.path_prop, name_prop=s.name_prop) for s in specs)
+        return tuple(
+            named_slot(
+                getattr(self, s.path_prop),
+                getattr(self, s.name_prop),
+                s.what,
+                path_prop=s.path_prop,
+                name_prop=s.name_prop,
+            )
+            for s in specs
+        )
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         pg = form_of(context)
@@ -190,8 +214,8 @@ class TRIPO_OT_generate(GenerateOptions, bpy.types.Operator):
         try:
             slots = self._slots(mode, pg)
         except ImageInputError as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         return submit_request(self, context, GenerateRequest(mode, values, slots, explicit))
 
 

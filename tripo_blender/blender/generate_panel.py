@@ -70,7 +70,7 @@ def _charged_jobs() -> frozenset[str]:
     return frozenset(j.id for j in runtime.jobs() if j.task_id and j.state in _FROZEN_STATES)
 
 
-def _fit(layout: Any, text: str, icon: str = 'NONE', boxed: bool = False) -> None:
+def _fit(layout: Any, text: str, icon: str = "NONE", boxed: bool = False) -> None:
     """Draw ``text`` wrapped to the sidebar's measured width (never cut off with "…"); ``boxed``:
     the layout is inside a box, which takes some of the width."""
     measure = measure_for(bpy.context)
@@ -80,21 +80,21 @@ def _fit(layout: Any, text: str, icon: str = 'NONE', boxed: bool = False) -> Non
 def _draw_problems(layout: Any, problems: list[str]) -> None:
     """Offline, the reason (its own icon, in full); then the form's first problem."""
     for text in offline_problems():
-        _fit(layout, text, icon='INTERNET_OFFLINE')
+        _fit(layout, text, icon="INTERNET_OFFLINE")
     if problems:
-        _fit(layout, problems[0], icon='ERROR')
+        _fit(layout, problems[0], icon="ERROR")
 
 
 def _draw_prompt(layout: Any, pg: TripoGenerateForm) -> None:
-    layout.prop(pg, "prompt", text="", icon='TEXT', placeholder="Describe the object")
+    layout.prop(pg, "prompt", text="", icon="TEXT", placeholder="Describe the object")
     text = " ".join(pg.prompt.split())
     if not measure_for(bpy.context).fits(text, icons=1):  # the one-line field hides the rest: preview it wrapped
         # a long prompt: its first words, whole, then how long it is (never a word cut in two)
-        start = text[:_PREVIEW_CHARS + 1]
+        start = text[: _PREVIEW_CHARS + 1]
         head = start.rsplit(" ", 1)[0] if " " in start else text[:_PREVIEW_CHARS]
         preview = text if len(text) <= _PREVIEW_CHARS else f"{head} […] ({len(text)} characters in all)"
         _fit(layout, preview)
-    layout.prop(pg, "negative_prompt", text="", icon='REMOVE', placeholder="Negative prompt (optional)")
+    layout.prop(pg, "negative_prompt", text="", icon="REMOVE", placeholder="Negative prompt (optional)")
 
 
 class _FileThumbnails:
@@ -121,8 +121,9 @@ def _file_thumbnail(path: str) -> int | None:
     return previews.icon_id(key)
 
 
-def _draw_image_slot(layout: Any, pg: TripoGenerateForm, pointer_prop: str, path_prop: str, label: str,
-                     thumbnail: float = 4.0) -> None:
+def _draw_image_slot(
+    layout: Any, pg: TripoGenerateForm, pointer_prop: str, path_prop: str, label: str, thumbnail: float = 4.0
+) -> None:
     col = layout.column(align=True)
     col.label(text=label)
     col.prop(pg, pointer_prop, text="")
@@ -179,7 +180,7 @@ def _draw_refused(layout: Any, pg: TripoGenerateForm, refused: tuple[str, ...]) 
         col.prop(pg, name)
     version = form.model_version(pg.model_version)
     names = ", ".join(form.LABELS[name] for name in refused)
-    _fit(layout, f"{version.label} does not support {names}", icon='INFO', boxed=True)
+    _fit(layout, f"{version.label} does not support {names}", icon="INFO", boxed=True)
 
 
 def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
@@ -198,8 +199,13 @@ def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
     disputed = form.disputed_options(version_id)
     if disputed:  # offered and sent; the service answers (a refusal costs nothing)
         names = ", ".join(form.LABELS[name] for name in disputed)
-        _fit(col, f"Tripo's sources do not say whether {form.model_version(version_id).label} takes {names}; "
-                  "they are sent, and a refusal costs nothing", icon='INFO', boxed=True)
+        _fit(
+            col,
+            f"Tripo's sources do not say whether {form.model_version(version_id).label} takes {names}; "
+            "they are sent, and a refusal costs nothing",
+            icon="INFO",
+            boxed=True,
+        )
     col.prop(pg, "auto_size")
     for name in ("orientation", "texture_alignment", "export_orientation", "export_uv"):
         if form.applies(name, mode, version_id):
@@ -212,7 +218,7 @@ def _draw_advanced(layout: Any, pg: TripoGenerateForm) -> None:
     row.active = gltf_supports_meshopt()
     row.prop(pg, "compress")
     if not row.active:
-        _fit(col, compress_note(), icon='INFO', boxed=True)
+        _fit(col, compress_note(), icon="INFO", boxed=True)
 
 
 def _draw_balance(layout: Any) -> None:
@@ -228,9 +234,9 @@ def _draw_balance(layout: Any) -> None:
         info = runtime.balance()
     text, icon = balance_text(info)
     row = layout.row(align=True)
-    row.label(text="Account", icon='FUND')
-    row.operator(TRIPO_OT_show_usage.bl_idname, text="", icon='TIME')
-    row.operator(TRIPO_OT_check_key.bl_idname, text="", icon='FILE_REFRESH')
+    row.label(text="Account", icon="FUND")
+    row.operator(TRIPO_OT_show_usage.bl_idname, text="", icon="TIME")
+    row.operator(TRIPO_OT_check_key.bl_idname, text="", icon="FILE_REFRESH")
     _fit(layout, text, icon=icon)
 
 
@@ -240,9 +246,9 @@ def _draw_generate(layout: Any, pg: TripoGenerateForm) -> None:
     row = layout.row()
     row.scale_y = 1.5
     cost = estimated_cost(request)
-    row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(cost), icon='PLAY')
+    row.operator(TRIPO_OT_generate_form.bl_idname, text=form.generate_button_text(cost), icon="PLAY")
     if cost is None:  # the button has no room for the reason: say it below
-        _fit(layout, form.unknown_price_reason(*form.build_params(request.mode, request.values)), icon='INFO')
+        _fit(layout, form.unknown_price_reason(*form.build_params(request.mode, request.values)), icon="INFO")
     draw_image_route_buttons(layout, pg)  # Image mode: the same image as a Gaussian splat or a depth map instead
 
 
@@ -250,10 +256,10 @@ def _draw_step_state(layout: Any, job: Job) -> None:
     """A step still running or failed: its state in words (the images come when it is done)."""
     if job.state.is_active:
         progress = f" {job.progress}%" if job.state == JobState.RUNNING else ""
-        _fit(layout, f"{job.name}: {job.state.value}{progress}", icon='SORTTIME')
+        _fit(layout, f"{job.name}: {job.state.value}{progress}", icon="SORTTIME")
     elif job.state != JobState.DONE:
         reason = job.error.message if job.error is not None else job.note or job.state.value
-        _fit(layout, f"{job.name}: {reason}", icon='ERROR')
+        _fit(layout, f"{job.name}: {reason}", icon="ERROR")
 
 
 def image_caption(image: bpy.types.Image, measure: Measure) -> str:
@@ -275,9 +281,10 @@ def _draw_step_images(layout: Any, images: list[bpy.types.Image]) -> None:
     for image in images:
         preview = image.preview_ensure() or image.preview
         cell = grid.column(align=True)
-        cell.template_icon(icon_value=preview.icon_id if preview is not None else 0,
-                           scale=8.0 if len(images) == 1 else 4.0)
-        cell.label(text=image_caption(image, cell_measure), icon='IMAGE_DATA')
+        cell.template_icon(
+            icon_value=preview.icon_id if preview is not None else 0, scale=8.0 if len(images) == 1 else 4.0
+        )
+        cell.label(text=image_caption(image, cell_measure), icon="IMAGE_DATA")
 
 
 #: The changes of a concept image drawn as buttons (the others are in the menu beside them).
@@ -286,7 +293,7 @@ _MENU_BUTTON = 24  # an icon-only menu button beside them, at scale 1
 
 
 def _draw_changes(layout: Any, pg: TripoGenerateForm) -> None:
-    """"Make T-pose", "Variants" and a menu of every template: image → image on the concept image's
+    """ "Make T-pose", "Variants" and a menu of every template: image → image on the concept image's
     task. Side by side where both names fit half the line, else one under the other (never cut)."""
     measure = measure_for(bpy.context).less(_MENU_BUTTON)
     half = Measure(measure.room / 2, measure.font_px, measure.scale)
@@ -294,16 +301,20 @@ def _draw_changes(layout: Any, pg: TripoGenerateForm) -> None:
     side_by_side = all(half.fits(text, icons=1) for _, text in _CHANGE_BUTTONS)
     buttons = row if side_by_side else row.column(align=True)
     for template, text in _CHANGE_BUTTONS:
-        buttons.operator(image_first.TRIPO_OT_image_first_edit.bl_idname, text=text,
-                         icon='ARMATURE_DATA' if template == "t_pose" else 'IMAGE_DATA').template = template
-    row.operator_menu_enum(image_first.TRIPO_OT_image_first_edit.bl_idname, "template", text="", icon='DOWNARROW_HLT')
+        buttons.operator(
+            image_first.TRIPO_OT_image_first_edit.bl_idname,
+            text=text,
+            icon="ARMATURE_DATA" if template == "t_pose" else "IMAGE_DATA",
+        ).template = template
+    row.operator_menu_enum(image_first.TRIPO_OT_image_first_edit.bl_idname, "template", text="", icon="DOWNARROW_HLT")
 
 
 def _draw_image_first(layout: Any, pg: TripoGenerateForm) -> None:
     """The step's button (price on it), the step's state or its images, then "Make Model"."""
     _draw_problems(layout, image_first.step_problems(pg))
-    layout.operator(image_first.TRIPO_OT_image_first.bl_idname, text=image_first.step_button_text(pg),
-                    icon='IMAGE_DATA')
+    layout.operator(
+        image_first.TRIPO_OT_image_first.bl_idname, text=image_first.step_button_text(pg), icon="IMAGE_DATA"
+    )
     job = image_first.step_job(pg)
     images = image_first.step_images(pg)  # also once the job left the Jobs list: the images say their task
     if job is None and not images:
@@ -315,22 +326,24 @@ def _draw_image_first(layout: Any, pg: TripoGenerateForm) -> None:
     if images:
         _draw_step_images(layout, images)
     else:
-        _fit(layout, "The image was removed from this file; Make Model still uses Tripo's copy", icon='INFO')
+        _fit(layout, "The image was removed from this file; Make Model still uses Tripo's copy", icon="INFO")
     if str(pg.mode) == "TEXT":
         _draw_changes(layout, pg)
     elif images:  # four views: a prompt per view, edited in place
-        layout.operator(image_first.TRIPO_OT_edit_views.bl_idname, text=image_first.views_edit_text(),
-                        icon='GREASEPENCIL')
+        layout.operator(
+            image_first.TRIPO_OT_edit_views.bl_idname, text=image_first.views_edit_text(), icon="GREASEPENCIL"
+        )
     if image_first.model_mode(pg) == "IMAGE":  # the model is image → model: its own option, drawn where it applies
         layout.prop(pg, "enable_image_autofix")
     found = image_first.model_problems(pg)
     if found:
-        _fit(layout, found[0], icon='ERROR')
+        _fit(layout, found[0], icon="ERROR")
     row = layout.row()
     row.scale_y = 1.5
     cost = image_first.model_cost(pg)
-    row.operator(image_first.TRIPO_OT_image_first_model.bl_idname, text=f"Make Model ({form.cost_phrase(cost)})",
-                 icon='PLAY')
+    row.operator(
+        image_first.TRIPO_OT_image_first_model.bl_idname, text=f"Make Model ({form.cost_phrase(cost)})", icon="PLAY"
+    )
 
 
 class TRIPO_PT_generate(bpy.types.Panel):
@@ -338,8 +351,8 @@ class TRIPO_PT_generate(bpy.types.Panel):
 
     bl_label = "Generate from prompt"
     bl_idname = "TRIPO_PT_generate"
-    bl_space_type = 'VIEW_3D'
-    bl_region_type = 'UI'
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
     bl_category = "Tripo"
     bl_order = 0
 
@@ -358,9 +371,9 @@ class TRIPO_PT_generate(bpy.types.Panel):
             layout.prop(pg, image_first.toggle_prop(pg.mode))
         _draw_main_options(layout, pg)
         if pg.quad:
-            _fit(layout, "Quad meshes are delivered as FBX", icon='INFO')
+            _fit(layout, "Quad meshes are delivered as FBX", icon="INFO")
 
-        layout.prop(pg, "show_advanced", icon='TRIA_DOWN' if pg.show_advanced else 'TRIA_RIGHT', emboss=False)
+        layout.prop(pg, "show_advanced", icon="TRIA_DOWN" if pg.show_advanced else "TRIA_RIGHT", emboss=False)
         if pg.show_advanced:
             _draw_advanced(layout, pg)
 

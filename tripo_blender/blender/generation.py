@@ -33,8 +33,16 @@ from .decoders import blender_and_meshopt, gltf_supports_meshopt
 from .image_inputs import ImageSlot, concept_task, prepare_image
 from .runtime import runtime
 
-__all__ = ["GenerateRequest", "GenerationRefused", "Prepare", "request_problems", "estimated_cost", "panel_input",
-           "generation_spec", "submit"]
+__all__ = [
+    "GenerateRequest",
+    "GenerationRefused",
+    "Prepare",
+    "request_problems",
+    "estimated_cost",
+    "panel_input",
+    "generation_spec",
+    "submit",
+]
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +94,14 @@ def panel_input(request: GenerateRequest) -> Prepare:
     return prepare
 
 
-def generation_spec(request: GenerateRequest, prepare: Prepare | None = None, *,
-                    labels: Sequence[str | None] | None = None, name: str | None = None,
-                    location: Sequence[float] | None = None) -> JobSpec:
+def generation_spec(
+    request: GenerateRequest,
+    prepare: Prepare | None = None,
+    *,
+    labels: Sequence[str | None] | None = None,
+    name: str | None = None,
+    location: Sequence[float] | None = None,
+) -> JobSpec:
     """The job for ``request``: checked, its images prepared, its params built and its name chosen.
 
     Raises :class:`GenerationRefused` listing the form's problems; whatever ``prepare`` raises for
@@ -101,16 +114,19 @@ def generation_spec(request: GenerateRequest, prepare: Prepare | None = None, *,
     if found:
         raise GenerationRefused("; ".join(found))
     prepare = prepare or panel_input(request)
-    paths = [prepare(i, what) if slot.filled else None
-             for i, (slot, what) in enumerate(zip(request.slots, form.input_names(request.mode)))]
+    paths = [
+        prepare(i, what) if slot.filled else None
+        for i, (slot, what) in enumerate(zip(request.slots, form.input_names(request.mode)))
+    ]
     kind, params = form.build_params(request.mode, request.values, paths)
     if labels is None:
         labels = [slot.label for slot in request.slots]
     meta: dict[str, Any] = {"mode": request.mode}
     if location is not None:
         meta["location"] = [float(v) for v in location]
-    return JobSpec(kind, params, name=name or form.job_name(request.mode, str(request.values["prompt"]), labels),
-                   meta=meta)
+    return JobSpec(
+        kind, params, name=name or form.job_name(request.mode, str(request.values["prompt"]), labels), meta=meta
+    )
 
 
 def submit(spec: JobSpec) -> Job:

@@ -38,8 +38,17 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MeshArrays", "ImageSource", "SceneArrays", "glb_bytes", "write_glb", "least_bytes", "png_bytes",
-           "face_sizes", "IMAGE_MAGIC"]
+__all__ = [
+    "MeshArrays",
+    "ImageSource",
+    "SceneArrays",
+    "glb_bytes",
+    "write_glb",
+    "least_bytes",
+    "png_bytes",
+    "face_sizes",
+    "IMAGE_MAGIC",
+]
 
 _FLOAT, _USHORT, _UINT = 5126, 5123, 5125
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
@@ -200,7 +209,9 @@ def _hash(columns: list[np.ndarray]) -> np.ndarray:
     return value
 
 
-def _vertex_ids(corner_verts: np.ndarray, attributes: list[np.ndarray], vertex_count: int) -> tuple[np.ndarray, np.ndarray]:
+def _vertex_ids(
+    corner_verts: np.ndarray, attributes: list[np.ndarray], vertex_count: int
+) -> tuple[np.ndarray, np.ndarray]:
     """A glTF vertex id per corner (equal ids: equal vertex, normal and UVs) and, per id, a corner
     that has it: the exporter's vertices, found without sorting most corners.
 
@@ -269,27 +280,44 @@ class _Document:
         self.binary = _Binary()
         self.accessors: list[dict[str, Any]] = []
 
-    def accessor(self, values: np.ndarray, kind: str, component: int, *, bounds: bool = False,
-                 target: int = _ARRAY_BUFFER) -> int:
+    def accessor(
+        self, values: np.ndarray, kind: str, component: int, *, bounds: bool = False, target: int = _ARRAY_BUFFER
+    ) -> int:
         data = np.ascontiguousarray(values)
-        entry: dict[str, Any] = {"bufferView": self.binary.add(data.tobytes(), target), "componentType": component,
-                                 "count": int(len(data)), "type": kind}
+        entry: dict[str, Any] = {
+            "bufferView": self.binary.add(data.tobytes(), target),
+            "componentType": component,
+            "count": int(len(data)),
+            "type": kind,
+        }
         if bounds:
             entry["min"] = [float(v) for v in data.min(axis=0)]
             entry["max"] = [float(v) for v in data.max(axis=0)]
         self.accessors.append(entry)
         return len(self.accessors) - 1
 
-    def primitive(self, positions: np.ndarray, normals: np.ndarray, uvs: list[np.ndarray], indices: np.ndarray,
-                  material: int | None) -> dict[str, Any]:
-        attributes = {"POSITION": self.accessor(positions, "VEC3", _FLOAT, bounds=True),
-                      "NORMAL": self.accessor(normals, "VEC3", _FLOAT)}
+    def primitive(
+        self,
+        positions: np.ndarray,
+        normals: np.ndarray,
+        uvs: list[np.ndarray],
+        indices: np.ndarray,
+        material: int | None,
+    ) -> dict[str, Any]:
+        attributes = {
+            "POSITION": self.accessor(positions, "VEC3", _FLOAT, bounds=True),
+            "NORMAL": self.accessor(normals, "VEC3", _FLOAT),
+        }
         for n, uv in enumerate(uvs):
             attributes[f"TEXCOORD_{n}"] = self.accessor(uv, "VEC2", _FLOAT)
         small = len(positions) < 65535
         index_type, component = (np.uint16, _USHORT) if small else (np.uint32, _UINT)
-        primitive: dict[str, Any] = {"attributes": attributes, "indices": self.accessor(
-            indices.reshape(-1).astype(index_type), "SCALAR", component, target=_ELEMENT_ARRAY_BUFFER)}
+        primitive: dict[str, Any] = {
+            "attributes": attributes,
+            "indices": self.accessor(
+                indices.reshape(-1).astype(index_type), "SCALAR", component, target=_ELEMENT_ARRAY_BUFFER
+            ),
+        }
         if material is not None:
             primitive["material"] = material
         return primitive
@@ -326,8 +354,11 @@ def _primitives(mesh: MeshArrays, doc: _Document) -> list[dict[str, Any]]:
             used_mask[picked] = True
             used = np.flatnonzero(used_mask)
             local = (np.cumsum(used_mask) - 1)[picked]
-        primitives.append(doc.primitive(positions[used], normals[used], [uv[used] for uv in uvs], local,
-                                        _material_of(index, mesh.slots)))
+        primitives.append(
+            doc.primitive(
+                positions[used], normals[used], [uv[used] for uv in uvs], local, _material_of(index, mesh.slots)
+            )
+        )
     return primitives
 
 
@@ -346,8 +377,12 @@ def png_bytes(pixels: np.ndarray, *, linear: bool = False) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _image_bytes(image: ImageSource) -> tuple[bytes, str]:
@@ -372,9 +407,14 @@ def _document(scene: SceneArrays) -> tuple[dict[str, Any], _Binary]:
             if value is not None:
                 node[key] = [float(v) for v in value]
         nodes.append(node)
-    gltf: dict[str, Any] = {"asset": {"generator": _GENERATOR, "version": "2.0"}, "scene": 0,
-                            "scenes": [{"name": "tripo_export", "nodes": list(range(len(nodes)))}],
-                            "nodes": nodes, "meshes": meshes, "accessors": doc.accessors}
+    gltf: dict[str, Any] = {
+        "asset": {"generator": _GENERATOR, "version": "2.0"},
+        "scene": 0,
+        "scenes": [{"name": "tripo_export", "nodes": list(range(len(nodes)))}],
+        "nodes": nodes,
+        "meshes": meshes,
+        "accessors": doc.accessors,
+    }
     if scene.extensions_used:
         gltf["extensionsUsed"] = list(scene.extensions_used)
     if scene.materials:
@@ -399,8 +439,13 @@ def _chunks(scene: SceneArrays) -> list[bytes]:
     text = json.dumps(gltf, separators=(",", ":")).encode("utf-8")
     text += b" " * (-len(text) % 4)
     total = 12 + 8 + len(text) + 8 + binary.length
-    return [b"glTF" + struct.pack("<II", 2, total), struct.pack("<I", len(text)) + b"JSON", text,
-            struct.pack("<I", binary.length) + b"BIN\x00", *binary.blocks]
+    return [
+        b"glTF" + struct.pack("<II", 2, total),
+        struct.pack("<I", len(text)) + b"JSON",
+        text,
+        struct.pack("<I", binary.length) + b"BIN\x00",
+        *binary.blocks,
+    ]
 
 
 def glb_bytes(scene: SceneArrays) -> bytes:
@@ -408,7 +453,9 @@ def glb_bytes(scene: SceneArrays) -> bytes:
     return b"".join(_chunks(scene))
 
 
-def write_glb(scene: SceneArrays, path: str | os.PathLike[str], refuse: Callable[[int], str | None] | None = None) -> int:
+def write_glb(
+    scene: SceneArrays, path: str | os.PathLike[str], refuse: Callable[[int], str | None] | None = None
+) -> int:
     """Write the GLB to ``path`` (complete or not at all: a partial file never has the name);
     returns its size. ``refuse(size)`` may name why a file that big must not be written (ValueError)."""
     chunks = _chunks(scene)
@@ -433,4 +480,3 @@ def least_bytes(scene: SceneArrays, image_bytes: int = 0) -> int:
     size is known — found without a pass over the mesh (the main thread's budget): enough to
     refuse a mesh far over Tripo's cap before anything is written; the writer checks the rest."""
     return image_bytes + sum(len(mesh.tri_faces) * 3 * 2 for mesh in scene.meshes)
-

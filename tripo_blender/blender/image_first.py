@@ -1,4 +1,4 @@
-""""Image first" in the generate panel: see the picture before paying for the model.
+""" "Image first" in the generate panel: see the picture before paying for the model.
 
 Two paths, one mechanism:
 
@@ -54,10 +54,28 @@ from .job_list import window_manager
 from .runtime import UserError, runtime
 from .view_sets import EDITED, edit_name, set_of_job
 
-__all__ = ["offered", "active", "toggle_prop", "model_mode", "step_job", "step_problems", "step_cost",
-           "step_button_text", "step_images", "model_problems", "model_request", "model_cost", "edit_problems",
-           "views_edit_problems", "views_edit_text", "TRIPO_OT_image_first", "TRIPO_OT_image_first_model",
-           "TRIPO_OT_image_first_edit", "TRIPO_OT_edit_views", "CLASSES"]
+__all__ = [
+    "offered",
+    "active",
+    "toggle_prop",
+    "model_mode",
+    "step_job",
+    "step_problems",
+    "step_cost",
+    "step_button_text",
+    "step_images",
+    "model_problems",
+    "model_request",
+    "model_cost",
+    "edit_problems",
+    "views_edit_problems",
+    "views_edit_text",
+    "TRIPO_OT_image_first",
+    "TRIPO_OT_image_first_model",
+    "TRIPO_OT_image_first_edit",
+    "TRIPO_OT_edit_views",
+    "CLASSES",
+]
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +148,7 @@ def step_cost(pg: TripoGenerateForm) -> int | None:
 
 
 def step_button_text(pg: TripoGenerateForm) -> str:
-    """"Generate Image (≈ 5 credits)", then "Regenerate Image (≈ 5 credits)" once there is one."""
+    """ "Generate Image (≈ 5 credits)", then "Regenerate Image (≈ 5 credits)" once there is one."""
     again = bool(_step_id(pg))
     verb = {"TEXT": ("Generate Image", "Regenerate Image"), "MULTIVIEW": ("Make Four Views", "Remake Views")}
     return f"{verb[str(pg.mode)][again]} ({form.cost_phrase(step_cost(pg))})"
@@ -150,9 +168,9 @@ def _done_task(pg: TripoGenerateForm) -> tuple[str | None, list[str]]:
     return job.task_id, []
 
 
-def _ready_step(op: bpy.types.Operator, context: bpy.types.Context,
-                problems: Callable[[TripoGenerateForm], list[str]],
-                missing: str) -> tuple[TripoGenerateForm, str] | None:
+def _ready_step(
+    op: bpy.types.Operator, context: bpy.types.Context, problems: Callable[[TripoGenerateForm], list[str]], missing: str
+) -> tuple[TripoGenerateForm, str] | None:
     """The form and its finished step's task id, for a button that builds on that step; None after
     reporting what stops it (``problems``' reasons, else ``missing``)."""
     pg = form_of(context)
@@ -160,7 +178,7 @@ def _ready_step(op: bpy.types.Operator, context: bpy.types.Context,
     found = problems(pg)
     task_id, _ = _done_task(pg)
     if found or task_id is None:
-        op.report({'ERROR'}, "; ".join(found) or missing)
+        op.report({"ERROR"}, "; ".join(found) or missing)
         return None
     return pg, task_id
 
@@ -210,7 +228,7 @@ def views_edit_problems(pg: TripoGenerateForm) -> list[str]:
 
 
 def views_edit_text() -> str:
-    """"Edit Views… (≈ 5 credits a view)": the price of one edited view, from the kind's rule."""
+    """ "Edit Views… (≈ 5 credits a view)": the price of one edited view, from the kind's rule."""
     return f"Edit Views… ({form.cost_phrase(estimate_cost(EDIT_MULTIVIEW.name, {'prompts': {'front': '…'}}))} a view)"
 
 
@@ -223,7 +241,7 @@ def _submit(op: bpy.types.Operator, spec: JobSpec) -> Job | None:
     try:
         return submit(spec)
     except (UserError, ValueError, TypeError) as exc:  # offline, no key, a prompt that looks like a key…
-        op.report({'ERROR'}, str(exc))
+        op.report({"ERROR"}, str(exc))
         return None
 
 
@@ -240,7 +258,7 @@ class TRIPO_OT_image_first(bpy.types.Operator):
 
     bl_idname = "tripo.image_first"
     bl_label = "Image First"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -252,16 +270,16 @@ class TRIPO_OT_image_first(bpy.types.Operator):
         mode = str(pg.mode)
         found = step_problems(pg)
         if found:
-            self.report({'ERROR'}, "; ".join(found))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, "; ".join(found))
+            return {"CANCELLED"}
         values = form_values(pg)
         if mode == "MULTIVIEW":
             slot = _source_slot(pg)
             try:
                 path = prepare_image(slot, "image")
             except ImageInputError as exc:
-                self.report({'ERROR'}, str(exc))
-                return {'CANCELLED'}
+                self.report({"ERROR"}, str(exc))
+                return {"CANCELLED"}
             kind, params = form.image_first_params(mode, values, path)
             name = f"{form.job_name('IMAGE', '', [slot.label])} views"
         else:
@@ -269,11 +287,13 @@ class TRIPO_OT_image_first(bpy.types.Operator):
             name = form.job_name("TEXT", str(values["prompt"]))
         job = _submit(self, JobSpec(kind, params, name=name, meta={"image_first": mode}))
         if job is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         setattr(pg, _JOB_PROPS[mode], job.id)
-        self.report({'INFO'}, f"Making the {_WHAT[mode]} '{name}' ({form.cost_phrase(job.estimated_cost)}); "
-                              "it appears in the panel")
-        return {'FINISHED'}
+        self.report(
+            {"INFO"},
+            f"Making the {_WHAT[mode]} '{name}' ({form.cost_phrase(job.estimated_cost)}); it appears in the panel",
+        )
+        return {"FINISHED"}
 
 
 class TRIPO_OT_image_first_model(bpy.types.Operator):
@@ -282,7 +302,7 @@ class TRIPO_OT_image_first_model(bpy.types.Operator):
 
     bl_idname = "tripo.image_first_model"
     bl_label = "Make Model"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -291,18 +311,20 @@ class TRIPO_OT_image_first_model(bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         ready = _ready_step(self, context, model_problems, "Make the image first")
         if ready is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         pg, task_id = ready
         kind, params = form.params_from_task(str(pg.mode), form_values(pg), task_id)
         name = _model_name(pg)
         meta = {"mode": model_mode(pg), "location": _cursor(context), "image_task_id": task_id}
         job = _submit(self, JobSpec(kind, params, name=name, meta=meta))
         if job is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         log.info("submitted %s job %s from task %s", kind, job.id, task_id)
-        self.report({'INFO'}, f"Sent '{name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
-                              "it appears at the 3D cursor when done")
-        return {'FINISHED'}
+        self.report(
+            {"INFO"},
+            f"Sent '{name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); it appears at the 3D cursor when done",
+        )
+        return {"FINISHED"}
 
 
 class TRIPO_OT_image_first_edit(TemplateOption, bpy.types.Operator):
@@ -312,7 +334,7 @@ class TRIPO_OT_image_first_edit(TemplateOption, bpy.types.Operator):
 
     bl_idname = "tripo.image_first_edit"
     bl_label = "Change Concept Image"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -320,28 +342,32 @@ class TRIPO_OT_image_first_edit(TemplateOption, bpy.types.Operator):
 
     @classmethod
     def description(cls, context: bpy.types.Context, properties: Any) -> str:
-        return template_description(properties, "Tripo reuses the concept image (nothing is uploaded); the price is "
-                                                "not published")
+        return template_description(
+            properties, "Tripo reuses the concept image (nothing is uploaded); the price is not published"
+        )
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         ready = _ready_step(self, context, edit_problems, "Make the concept image first")
         if ready is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         pg, task_id = ready
         name = form.edited_image_name(_model_name(pg), self.template)
         params = {"image": task_id, "template": self.template}
         job = _submit(self, JobSpec(IMAGE_TO_IMAGE.name, params, name=name, meta={"image_first": "TEXT"}))
         if job is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         pg.concept_job = job.id  # the panel shows it when it lands; Make Model then uses it
-        self.report({'INFO'}, f"Making '{name}' from the concept image ({form.cost_phrase(job.estimated_cost)}); "
-                              "it appears in the panel")
-        return {'FINISHED'}
+        self.report(
+            {"INFO"},
+            f"Making '{name}' from the concept image ({form.cost_phrase(job.estimated_cost)}); it appears in the panel",
+        )
+        return {"FINISHED"}
 
 
 def _view_prompt(view: str) -> Any:
-    return bpy.props.StringProperty(name=view.title(), description=f"What to change in the {view} view (empty: "
-                                    "leave it as it is)", maxlen=1024)
+    return bpy.props.StringProperty(
+        name=view.title(), description=f"What to change in the {view} view (empty: leave it as it is)", maxlen=1024
+    )
 
 
 class TRIPO_OT_edit_views(bpy.types.Operator):
@@ -350,7 +376,7 @@ class TRIPO_OT_edit_views(bpy.types.Operator):
 
     bl_idname = "tripo.edit_views"
     bl_label = "Edit Views"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     front: _view_prompt("front")
     left: _view_prompt("left")
@@ -373,30 +399,43 @@ class TRIPO_OT_edit_views(bpy.types.Operator):
         for view in VIEW_NAMES:
             layout.prop(self, view)
         cost = estimate_cost(EDIT_MULTIVIEW.name, {"prompts": self._prompts()})
-        layout.label(text=f"Edit {form.cost_phrase(cost)}" if cost else "Say what to change in at least one view",
-                     icon='INFO')
+        layout.label(
+            text=f"Edit {form.cost_phrase(cost)}" if cost else "Say what to change in at least one view", icon="INFO"
+        )
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         ready = _ready_step(self, context, views_edit_problems, "Make the four views first")
         if ready is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         pg, task_id = ready
         try:
             prompts = view_prompts(self._prompts())  # as sent: the views it edits
         except ValueError as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         images = step_images(pg)
         name = edit_name(images) if images else f"{_model_name(pg)} views{EDITED}"
-        job = _submit(self, JobSpec(EDIT_MULTIVIEW.name, {"input": task_id, "prompts": prompts}, name=name,
-                                    meta={"image_first": "MULTIVIEW"}))
+        job = _submit(
+            self,
+            JobSpec(
+                EDIT_MULTIVIEW.name,
+                {"input": task_id, "prompts": prompts},
+                name=name,
+                meta={"image_first": "MULTIVIEW"},
+            ),
+        )
         if job is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         pg.views_job = job.id  # the edit is the step now: the panel shows it, Make Model uses it
-        self.report({'INFO'}, f"Editing '{name}' ({form.cost_phrase(job.estimated_cost)}); the views update in the "
-                              "panel")
-        return {'FINISHED'}
+        self.report(
+            {"INFO"}, f"Editing '{name}' ({form.cost_phrase(job.estimated_cost)}); the views update in the panel"
+        )
+        return {"FINISHED"}
 
 
-CLASSES: tuple[type, ...] = (TRIPO_OT_image_first, TRIPO_OT_image_first_model, TRIPO_OT_image_first_edit,
-                             TRIPO_OT_edit_views)
+CLASSES: tuple[type, ...] = (
+    TRIPO_OT_image_first,
+    TRIPO_OT_image_first_model,
+    TRIPO_OT_image_first_edit,
+    TRIPO_OT_edit_views,
+)

@@ -132,14 +132,14 @@ def _render_png(image: bpy.types.Image) -> str:
     try:
         settings = scene.render.image_settings
         if "media_type" in settings.bl_rna.properties:  # 5.0+: the media type gates file_format
-            setattr(settings, "media_type", 'IMAGE')  # absent from 4.2 (and its type stubs)
-        settings.file_format = 'PNG'
-        settings.color_mode = 'RGBA'
-        settings.color_depth = '8'
+            setattr(settings, "media_type", "IMAGE")  # absent from 4.2 (and its type stubs)
+        settings.file_format = "PNG"
+        settings.color_mode = "RGBA"
+        settings.color_depth = "8"
         view = scene.view_settings
         assert view is not None
         # no Filmic/AgX look: the pixels as they are (the stubs' enum lists only 'NONE')
-        view.view_transform = 'Standard'  # type: ignore[assignment]
+        view.view_transform = "Standard"  # type: ignore[assignment]
         image.save_render(filepath=scratch, scene=scene)
         data = Path(scratch).read_bytes()
     except (RuntimeError, OSError) as exc:
@@ -152,7 +152,7 @@ def _render_png(image: bpy.types.Image) -> str:
 
 def _own_file(image: bpy.types.Image) -> str | None:
     """The image's file on disk when it can be sent unchanged, else None."""
-    if image.packed_file is not None or image.is_dirty or image.source != 'FILE':
+    if image.packed_file is not None or image.is_dirty or image.source != "FILE":
         return None
     path = bpy.path.abspath(image.filepath, library=image.library)
     try:
@@ -175,7 +175,7 @@ def _packed_bytes(image: bpy.types.Image) -> str | None:
 
 
 def _image_file(image: bpy.types.Image, what: str) -> str:
-    if image.source not in {'FILE', 'GENERATED'}:
+    if image.source not in {"FILE", "GENERATED"}:
         raise ImageInputError(
             f"The {what} '{image.name}' is a {image.source.lower()} image; use a still image "
             "(save a render to a file first)"

@@ -30,16 +30,23 @@ from .generation import submit
 from .image_inputs import ImageInputError, ImageSlot, concept_task, prepare_image
 from .runtime import UserError
 
-__all__ = ["TRIPO_OT_image_to_image", "IMAGE_MT_tripo", "draw_image_menu", "CLASSES", "register_extra",
-           "unregister_extra"]
+__all__ = [
+    "TRIPO_OT_image_to_image",
+    "IMAGE_MT_tripo",
+    "draw_image_menu",
+    "CLASSES",
+    "register_extra",
+    "unregister_extra",
+]
 
 log = logging.getLogger(__name__)
 
 _TEMPLATE = routes.IMAGE_TO_IMAGE.field("template")
 #: The template menu from the route record (no "Default" item: a template is what the button
 #: sends); shared with Image First's own button (:mod:`.image_first`).
-TemplateOption: Any = options_of(routes.IMAGE_TO_IMAGE, "template",
-                                 template={"default": "t_pose", "items": choice_items(_TEMPLATE)})
+TemplateOption: Any = options_of(
+    routes.IMAGE_TO_IMAGE, "template", template={"default": "t_pose", "items": choice_items(_TEMPLATE)}
+)
 
 
 def template_description(properties: Any, tail: str) -> str:
@@ -54,7 +61,7 @@ def _image_of(context: bpy.types.Context, name: str) -> bpy.types.Image | None:
     if name:
         return bpy.data.images.get(name)
     space = getattr(context, "space_data", None)
-    return getattr(space, "image", None) if getattr(space, "type", "") == 'IMAGE_EDITOR' else None
+    return getattr(space, "image", None) if getattr(space, "type", "") == "IMAGE_EDITOR" else None
 
 
 class TRIPO_OT_image_to_image(TemplateOption, bpy.types.Operator):
@@ -63,16 +70,17 @@ class TRIPO_OT_image_to_image(TemplateOption, bpy.types.Operator):
 
     bl_idname = "tripo.image_to_image"
     bl_label = "Change Image with Tripo"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     image_name: bpy.props.StringProperty(
-        name="Image", description="The image to change (default: the Image Editor's)", options={'HIDDEN', 'SKIP_SAVE'})
+        name="Image", description="The image to change (default: the Image Editor's)", options={"HIDDEN", "SKIP_SAVE"}
+    )
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
         """Greyed in an Image Editor showing no image; a script names its image (``image_name``)."""
         space = getattr(context, "space_data", None)
-        if getattr(space, "type", "") == 'IMAGE_EDITOR' and getattr(space, "image", None) is None:
+        if getattr(space, "type", "") == "IMAGE_EDITOR" and getattr(space, "image", None) is None:
             cls.poll_message_set("Open an image in the Image Editor first")
             return False
         return True
@@ -84,23 +92,25 @@ class TRIPO_OT_image_to_image(TemplateOption, bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         image = _image_of(context, self.image_name)
         if image is None:
-            self.report({'ERROR'}, f"No image named '{self.image_name}'" if self.image_name else
-                        "Open an image in the Image Editor first")
-            return {'CANCELLED'}
+            self.report(
+                {"ERROR"},
+                f"No image named '{self.image_name}'" if self.image_name else "Open an image in the Image Editor first",
+            )
+            return {"CANCELLED"}
         try:
             source = concept_task(image) or prepare_image(ImageSlot(image=image), "image")
         except ImageInputError as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         name = form.edited_image_name(str(image.name), self.template)
         try:
             job = submit(JobSpec(IMAGE_TO_IMAGE.name, {"image": source, "template": self.template}, name=name))
         except (UserError, ValueError, TypeError) as exc:  # offline, no key…
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         log.info("submitted image_to_image job %s from image %s", job.id, image.name)
-        self.report({'INFO'}, f"Making '{name}' ({form.cost_phrase(job.estimated_cost)}); it lands as a new image")
-        return {'FINISHED'}
+        self.report({"INFO"}, f"Making '{name}' ({form.cost_phrase(job.estimated_cost)}); it lands as a new image")
+        return {"FINISHED"}
 
 
 class IMAGE_MT_tripo(bpy.types.Menu):
@@ -120,7 +130,7 @@ def draw_image_menu(menu: Any, context: bpy.types.Context) -> None:
     """Appended to the Image Editor's Image menu: the Tripo submenu."""
     layout = menu.layout
     layout.separator()
-    layout.menu(IMAGE_MT_tripo.bl_idname, icon='FUND')
+    layout.menu(IMAGE_MT_tripo.bl_idname, icon="FUND")
 
 
 CLASSES: tuple[type, ...] = (TRIPO_OT_image_to_image, IMAGE_MT_tripo)

@@ -28,8 +28,15 @@ from .image_inputs import ImageInputError, ImageSlot, prepare_image
 from .importer import cursor_location
 from .runtime import UserError
 
-__all__ = ["splat_name", "depth_name", "image_route_problems", "draw_image_route_buttons", "TRIPO_OT_image_to_splat",
-           "TRIPO_OT_image_to_depth", "CLASSES"]
+__all__ = [
+    "splat_name",
+    "depth_name",
+    "image_route_problems",
+    "draw_image_route_buttons",
+    "TRIPO_OT_image_to_splat",
+    "TRIPO_OT_image_to_depth",
+    "CLASSES",
+]
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +65,7 @@ def image_route_problems(pg: TripoGenerateForm) -> list[str]:
 class _ImageRoute(bpy.types.Operator):
     """One image in, one job out: what the two buttons share (their kind, name and landing differ)."""
 
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
     kind: ClassVar[Kind]
     what: ClassVar[str]  # for the report: "it appears at the 3D cursor when done"
 
@@ -75,20 +82,29 @@ class _ImageRoute(bpy.types.Operator):
         assert pg is not None  # poll
         found = image_route_problems(pg)
         if found:
-            self.report({'ERROR'}, found[0])
-            return {'CANCELLED'}
+            self.report({"ERROR"}, found[0])
+            return {"CANCELLED"}
         slot = _slot(pg)
         try:
             path = prepare_image(slot, "image")
-            job = submit(JobSpec(self.kind.name, {"image": path}, name=self.job_name(slot.label),
-                                 meta={"location": list(cursor_location(context.scene))}))
+            job = submit(
+                JobSpec(
+                    self.kind.name,
+                    {"image": path},
+                    name=self.job_name(slot.label),
+                    meta={"location": list(cursor_location(context.scene))},
+                )
+            )
         except (ImageInputError, UserError, ValueError, TypeError) as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         log.info("submitted %s job %s", self.kind.name, job.id)
-        self.report({'INFO'}, f"Sent '{job.name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
-                              f"{self.what} at the 3D cursor when done")
-        return {'FINISHED'}
+        self.report(
+            {"INFO"},
+            f"Sent '{job.name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
+            f"{self.what} at the 3D cursor when done",
+        )
+        return {"FINISHED"}
 
 
 class TRIPO_OT_image_to_splat(_ImageRoute):
@@ -117,7 +133,10 @@ def draw_image_route_buttons(layout: Any, pg: TripoGenerateForm) -> None:
     """The buttons, each with its price (Image mode only)."""
     if str(pg.mode) != "IMAGE":
         return
-    for operator, icon in ((TRIPO_OT_image_to_splat, 'OUTLINER_OB_POINTCLOUD'), (TRIPO_OT_image_to_depth, 'MOD_DISPLACE')):
+    for operator, icon in (
+        (TRIPO_OT_image_to_splat, "OUTLINER_OB_POINTCLOUD"),
+        (TRIPO_OT_image_to_depth, "MOD_DISPLACE"),
+    ):
         cost = estimate_cost(operator.kind.name, {})  # one row each: two side by side would be cut
         layout.operator(operator.bl_idname, text=f"{operator.bl_label} ({form.cost_phrase(cost)})", icon=icon)
 

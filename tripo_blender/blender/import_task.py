@@ -25,8 +25,16 @@ from ..rules.account import ONLINE_ACCESS_OFF, UserError
 from .job_list import window_manager
 from .runtime import online_access, runtime
 
-__all__ = ["follow_task_spec", "follow_task", "TRIPO_OT_import_task", "TRIPO_PT_import_task", "WM_ATTR", "CLASSES",
-           "register_extra", "unregister_extra"]
+__all__ = [
+    "follow_task_spec",
+    "follow_task",
+    "TRIPO_OT_import_task",
+    "TRIPO_PT_import_task",
+    "WM_ATTR",
+    "CLASSES",
+    "register_extra",
+    "unregister_extra",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +68,14 @@ class TRIPO_OT_import_task(bpy.types.Operator):
 
     bl_idname = "tripo.import_task"
     bl_label = "Import Task"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
-    task_id: bpy.props.StringProperty(name="Task ID", options={'SKIP_SAVE'},
-                                      description="The id of a Tripo task (empty: the id typed in the panel)")
-    name: bpy.props.StringProperty(name="Name", options={'SKIP_SAVE'},
-                                   description="Name of the job and its collection (default: from the task id)")
+    task_id: bpy.props.StringProperty(
+        name="Task ID", options={"SKIP_SAVE"}, description="The id of a Tripo task (empty: the id typed in the panel)"
+    )
+    name: bpy.props.StringProperty(
+        name="Name", options={"SKIP_SAVE"}, description="Name of the job and its collection (default: from the task id)"
+    )
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -81,12 +91,12 @@ class TRIPO_OT_import_task(bpy.types.Operator):
         try:
             job = follow_task(task_id, self.name or None)
         except (UserError, ValueError) as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         if from_panel:
             setattr(wm, WM_ATTR, "")
-        self.report({'INFO'}, f"Following task {job.task_id}: it appears at the 3D cursor when done (no charge)")
-        return {'FINISHED'}
+        self.report({"INFO"}, f"Following task {job.task_id}: it appears at the 3D cursor when done (no charge)")
+        return {"FINISHED"}
 
 
 class TRIPO_PT_import_task(bpy.types.Panel):
@@ -94,18 +104,18 @@ class TRIPO_PT_import_task(bpy.types.Panel):
 
     bl_idname = "TRIPO_PT_import_task"
     bl_label = "Import by Task ID"
-    bl_space_type = 'VIEW_3D'
-    bl_region_type = 'UI'
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
     bl_category = "Tripo"
     bl_order = 5  # between "Generate from prompt" and "Jobs"
-    bl_options = {'DEFAULT_CLOSED'}
+    bl_options = {"DEFAULT_CLOSED"}
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
         row = layout.row(align=True)
-        row.prop(window_manager(context), WM_ATTR, text="", icon='URL', placeholder="Task ID")
-        row.operator(TRIPO_OT_import_task.bl_idname, text="", icon='IMPORT')
+        row.prop(window_manager(context), WM_ATTR, text="", icon="URL", placeholder="Task ID")
+        row.operator(TRIPO_OT_import_task.bl_idname, text="", icon="IMPORT")
 
 
 CLASSES: tuple[type, ...] = (TRIPO_OT_import_task, TRIPO_PT_import_task)
@@ -113,7 +123,8 @@ CLASSES: tuple[type, ...] = (TRIPO_OT_import_task, TRIPO_PT_import_task)
 
 def register_extra() -> None:
     prop = bpy.props.StringProperty(  # type: ignore[func-returns-value]
-        name="Task ID", description="The id of a Tripo task of your API key (from the website or the API)")
+        name="Task ID", description="The id of a Tripo task of your API key (from the website or the API)"
+    )
     setattr(bpy.types.WindowManager, WM_ATTR, prop)
 
 

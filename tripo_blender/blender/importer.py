@@ -106,12 +106,18 @@ def _importer(suffix: str, options: ImportOptions) -> tuple[Any, dict[str, Any]]
     if suffix in (".glb", ".gltf"):
         # import_select_created_objects (4.5+): we select ourselves; the importer's own selection runs
         # an operator whose view-layer updates cost as much as the import in a full scene
-        return bpy.ops.import_scene.gltf, {"import_shading": options.gltf_shading,
-                                           "merge_vertices": options.merge_vertices, "disable_bone_shape": True,
-                                           "import_select_created_objects": False}
+        return bpy.ops.import_scene.gltf, {
+            "import_shading": options.gltf_shading,
+            "merge_vertices": options.merge_vertices,
+            "disable_bone_shape": True,
+            "import_select_created_objects": False,
+        }
     if suffix == ".fbx":
-        return bpy.ops.import_scene.fbx, {"use_anim": True, "ignore_leaf_bones": options.fbx_ignore_leaf_bones,
-                                          "automatic_bone_orientation": options.fbx_automatic_bone_orientation}
+        return bpy.ops.import_scene.fbx, {
+            "use_anim": True,
+            "ignore_leaf_bones": options.fbx_ignore_leaf_bones,
+            "automatic_bone_orientation": options.fbx_automatic_bone_orientation,
+        }
     if suffix == ".obj":
         return bpy.ops.wm.obj_import, {}
     if suffix == ".stl":
@@ -337,8 +343,13 @@ def _move_to_collection(objects: Sequence[bpy.types.Object], collection: bpy.typ
 
 def _is_bare_empty(ob: bpy.types.Object) -> bool:
     """An Empty that only groups: identity transform, object parenting, no animation or constraint."""
-    if not (ob.type == "EMPTY" and ob.parent_type == "OBJECT" and not ob.constraints
-            and ob.animation_data is None and ob.instance_type == "NONE"):
+    if not (
+        ob.type == "EMPTY"
+        and ob.parent_type == "OBJECT"
+        and not ob.constraints
+        and ob.animation_data is None
+        and ob.instance_type == "NONE"
+    ):
         return False
     basis = ob.matrix_basis  # read once: each read builds the matrix anew from the object's transform
     return all(abs(basis[r][c] - (r == c)) < 1e-6 for r in range(4) for c in range(4))
@@ -351,8 +362,14 @@ _FILE_NODE = re.compile(r"\.(fbx|obj|glb|gltf|blend|dae|3ds|max|ma|mb|usd[acz]?|
 
 def _is_file_node(ob: bpy.types.Object) -> bool:
     """An Empty named like a file, with nothing but a transform (no animation or constraint)."""
-    return (ob.type == "EMPTY" and bool(_FILE_NODE.search(ob.name)) and ob.parent_type == "OBJECT"
-            and not ob.constraints and ob.animation_data is None and ob.instance_type == "NONE")
+    return (
+        ob.type == "EMPTY"
+        and bool(_FILE_NODE.search(ob.name))
+        and ob.parent_type == "OBJECT"
+        and not ob.constraints
+        and ob.animation_data is None
+        and ob.instance_type == "NONE"
+    )
 
 
 def _folded_basis(ob: bpy.types.Object, child: bpy.types.Object) -> Matrix | None:
@@ -361,7 +378,9 @@ def _folded_basis(ob: bpy.types.Object, child: bpy.types.Object) -> Matrix | Non
     combined = ob.matrix_basis @ child.matrix_parent_inverse @ child.matrix_basis
     loc, rot, scale = combined.decompose()
     again = Matrix.LocRotScale(loc, rot, scale)
-    if any(abs(again[r][c] - combined[r][c]) > 1e-5 * max(1.0, abs(combined[r][c])) for r in range(4) for c in range(4)):
+    if any(
+        abs(again[r][c] - combined[r][c]) > 1e-5 * max(1.0, abs(combined[r][c])) for r in range(4) for c in range(4)
+    ):
         return None
     return combined
 
@@ -430,8 +449,7 @@ def _fold_into(ob: bpy.types.Object, child: bpy.types.Object, basis: Matrix, par
     child.matrix_basis = basis
 
 
-def _single_root(objects: Sequence[bpy.types.Object], name: str,
-                 collection: bpy.types.Collection) -> bpy.types.Object:
+def _single_root(objects: Sequence[bpy.types.Object], name: str, collection: bpy.types.Collection) -> bpy.types.Object:
     """Return the one root of the imported hierarchy, adding an Empty parent if there are several."""
     members = set(objects)
     roots = [ob for ob in objects if ob.parent not in members]
@@ -503,12 +521,17 @@ def _select_only(objects: Sequence[bpy.types.Object], active: bpy.types.Object) 
         pass
 
 
-def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
-                  location: Sequence[float] | None = None,
-                  parent_collection: bpy.types.Collection | None = None,
-                  collection: bpy.types.Collection | None = None,
-                  options: ImportOptions = ImportOptions(),  # noqa: B008 - frozen dataclass: one shared default is safe
-                  undo_message: str | None = "Import Tripo result") -> ImportResult:
+def import_result(
+    path: str | os.PathLike[str],
+    *,
+    name: str,
+    tags: Tags,
+    location: Sequence[float] | None = None,
+    parent_collection: bpy.types.Collection | None = None,
+    collection: bpy.types.Collection | None = None,
+    options: ImportOptions = ImportOptions(),  # noqa: B008 - frozen dataclass: one shared default is safe
+    undo_message: str | None = "Import Tripo result",
+) -> ImportResult:
     """Import a result file into ``collection``, else a new collection ``name``, and return what
     was created.
 
@@ -561,8 +584,13 @@ def import_result(path: str | os.PathLike[str], *, name: str, tags: Tags,
     if undo_message:
         evaluate()
         push_undo(undo_message)
-    log.info("imported %s: %d objects, %d actions into collection %r",
-             model.name, len(created), len(actions), collection.name)
+    log.info(
+        "imported %s: %d objects, %d actions into collection %r",
+        model.name,
+        len(created),
+        len(actions),
+        collection.name,
+    )
     return ImportResult(collection=collection, objects=created, root=root, actions=actions)
 
 
@@ -585,7 +613,7 @@ def file_matrix(ob: bpy.types.Object) -> Matrix | None:
         return None
     if len(values) != 16:
         return None
-    return Matrix([values[i:i + 4] for i in range(0, 16, 4)])
+    return Matrix([values[i : i + 4] for i in range(0, 16, 4)])
 
 
 #: Background mode (``blender -b``, bpy as a module) skips the undo push unless this variable is

@@ -106,19 +106,19 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _ICONS = {
-    JobState.PENDING: 'TIME',
-    JobState.SUBMITTING: 'EXPORT',
-    JobState.QUEUED: 'SORTTIME',
-    JobState.RUNNING: 'PLAY',
-    JobState.DOWNLOADING: 'IMPORT',
-    JobState.IMPORTING: 'IMPORT',
-    JobState.DONE: 'CHECKMARK',
-    JobState.FAILED: 'ERROR',
-    JobState.CANCELLED: 'CANCEL',
-    JobState.UNCERTAIN: 'QUESTION',
+    JobState.PENDING: "TIME",
+    JobState.SUBMITTING: "EXPORT",
+    JobState.QUEUED: "SORTTIME",
+    JobState.RUNNING: "PLAY",
+    JobState.DOWNLOADING: "IMPORT",
+    JobState.IMPORTING: "IMPORT",
+    JobState.DONE: "CHECKMARK",
+    JobState.FAILED: "ERROR",
+    JobState.CANCELLED: "CANCEL",
+    JobState.UNCERTAIN: "QUESTION",
 }
 #: A job waiting in line to be sent (its place known): not the clock of a job that may be stuck.
-WAITING_ICON = 'PAUSE'
+WAITING_ICON = "PAUSE"
 #: Notes of a waiting job that say nothing the waiting text does not ("Waiting for a free slot").
 _PLAIN_WAITING_NOTES = ("", "waiting to be sent", "waiting to be sent (retry)")
 _THUMBNAIL_SCALE = 6.0
@@ -168,8 +168,9 @@ class PanelView:
         listing = self._listings.get(key)
         if listing is None:
             states = FILTERS[key][1]
-            listing = self._listings[key] = JobListing(lambda job: listed(job) and job.state in states,
-                                                       clearable if key == "ALL" else None)
+            listing = self._listings[key] = JobListing(
+                lambda job: listed(job) and job.state in states, clearable if key == "ALL" else None
+            )
         return listing.follow(runtime.view)
 
     def page_of(self, listing: JobListing) -> tuple[list[Job], int, int]:
@@ -258,8 +259,9 @@ def waiting_text(job: Job, place: Place) -> str:
     return f"{_sentence(job.note)}; {where}"
 
 
-def row_status(job: Job, now: float | None = None, progress: float | None = None,
-               place: Place | None = None) -> RowStatus:
+def row_status(
+    job: Job, now: float | None = None, progress: float | None = None, place: Place | None = None
+) -> RowStatus:
     """The status line of ``job``'s row at ``now`` (see the module docstring); ``progress`` is
     what the bar shows while running (default: :func:`shown_progress`); ``place`` is a pending
     job's place in the line to be sent (:mod:`.waiting_line`), None when it is not in line."""
@@ -272,8 +274,7 @@ def row_status(job: Job, now: float | None = None, progress: float | None = None
     if state == JobState.SUBMITTING:
         return RowStatus("Sending to Tripo", 0.0, icon)
     if state == JobState.QUEUED:
-        return RowStatus(_with_note(queue_text(job.queue_position), job), max(0, min(100, job.progress)) / 100.0,
-                         icon)
+        return RowStatus(_with_note(queue_text(job.queue_position), job), max(0, min(100, job.progress)) / 100.0, icon)
     if state == JobState.RUNNING:
         shown = shown_progress(job, now) if progress is None else progress
         text = f"Running {int(shown)}%"
@@ -301,15 +302,18 @@ def row_status(job: Job, now: float | None = None, progress: float | None = None
 def cancel_message(job: Job) -> str:
     """What "Stop waiting" did, given the job as it was before; honest about credits."""
     if job.task_id:
-        return (f"Stopped waiting for \"{job.name}\". Tripo cannot cancel the task on its server: it keeps "
-                "running there and its credits may still be charged.")
+        return (
+            f'Stopped waiting for "{job.name}". Tripo cannot cancel the task on its server: it keeps '
+            "running there and its credits may still be charged."
+        )
     if job.state == JobState.SUBMITTING:
-        return (f"Stopped \"{job.name}\". Its request may already have reached Tripo, so credits may still "
-                "be charged.")
+        return f'Stopped "{job.name}". Its request may already have reached Tripo, so credits may still be charged.'
     if is_unsure(job):  # its earlier request may have created a task: never "nothing was charged"
-        return (f"Stopped \"{job.name}\". Its earlier request may have reached Tripo and been charged; Retry "
-                "still looks for its task, for free.")
-    return f"Cancelled \"{job.name}\" before it was sent: nothing was charged."
+        return (
+            f'Stopped "{job.name}". Its earlier request may have reached Tripo and been charged; Retry '
+            "still looks for its task, for free."
+        )
+    return f'Cancelled "{job.name}" before it was sent: nothing was charged.'
 
 
 def error_report(job: Job, connection: Connection) -> str:
@@ -320,7 +324,7 @@ def error_report(job: Job, connection: Connection) -> str:
     they were written, so they are not redacted again here: a megabyte redacted on the click
     would freeze it. Every other line is.
     """
-    lines = [f"Tripo job \"{job.name}\" ({kind_label(job.kind)}): {job.state.value}"]
+    lines = [f'Tripo job "{job.name}" ({kind_label(job.kind)}): {job.state.value}']
     kept: set[int] = set()  # indexes of the lines holding a cut error's whole texts (already scrubbed)
     error = job.error
     if error is not None:
@@ -392,16 +396,23 @@ def _buttons(job: Job) -> list[tuple[str, str]]:
     """The icon buttons beside a row's name (operator, icon), by state."""
     found = []
     if job.state.is_cancellable and job.state.is_active:  # an uncertain row offers Remove instead
-        found.append(("tripo.job_cancel", 'X'))
+        found.append(("tripo.job_cancel", "X"))
     if job.can_retry:
-        found.append(("tripo.job_retry", 'FILE_REFRESH'))
+        found.append(("tripo.job_retry", "FILE_REFRESH"))
     if not job.state.is_active:
-        found.append(("tripo.job_remove", 'TRASH'))
+        found.append(("tripo.job_remove", "TRASH"))
     return found
 
 
-def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connection, *,
-             expanded: bool | None = None, now: float | None = None) -> None:
+def draw_job(
+    layout: Any,
+    job: Job,
+    measure: Measure | int,
+    connection: Connection,
+    *,
+    expanded: bool | None = None,
+    now: float | None = None,
+) -> None:
     """One job's row: compact (name, buttons, status line), and its details when ``expanded``
     (default: as the panel's :data:`VIEW` says). ``measure`` may be a character count (old callers)."""
     if isinstance(measure, int):
@@ -411,12 +422,13 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
     status = row_status(job, now, VIEW.progress(job, now), VIEW.line().place(job.id))
     waiting = waiting_for_object_mode() if job.state == JobState.IMPORTING else None
     if waiting:  # the pump holds results back outside Object Mode: say so, and offer Land Now
-        status = RowStatus(_sentence(waiting), None, 'TIME')
+        status = RowStatus(_sentence(waiting), None, "TIME")
     buttons = _buttons(job)
     column = layout.column(align=True)
     head = column.row(align=True)
-    toggle = head.operator("tripo.job_expand", text="", emboss=False,
-                           icon='DISCLOSURE_TRI_DOWN' if expanded else 'DISCLOSURE_TRI_RIGHT')
+    toggle = head.operator(
+        "tripo.job_expand", text="", emboss=False, icon="DISCLOSURE_TRI_DOWN" if expanded else "DISCLOSURE_TRI_RIGHT"
+    )
     toggle.job_id = job.id
     head.label(text=middle(job.name, measure.less(_BUTTON * (len(buttons) + 1)), icons=1), icon=status.icon)
     for idname, icon in buttons:
@@ -424,24 +436,27 @@ def draw_job(layout: Any, job: Job, measure: Measure | int, connection: Connecti
     line = measure.less(_BUTTON)
     if status.factor is not None:  # a bar's text cannot wrap: when it is too long, it goes below
         fits = line.less(_BUTTON).fits(status.text)
-        column.progress(factor=status.factor, type='BAR', text=status.text if fits else f"{status.factor:.0%}")
+        column.progress(factor=status.factor, type="BAR", text=status.text if fits else f"{status.factor:.0%}")
         if not fits:
             _draw_line(column, job, status.text, line)
     else:
         _draw_line(column, job, status.text, line)
     if waiting:
-        _job_button(column, TRIPO_OT_job_land_now.bl_idname, job, 'IMPORT', "Land Now")
+        _job_button(column, TRIPO_OT_job_land_now.bl_idname, job, "IMPORT", "Land Now")
     draw_search(column, job, expanded=expanded)  # an uncertain job: the tasks to pick, Send Again
     if job.state == JobState.DONE and job.note and not expanded:  # how it landed, when not the obvious way
-        _draw_line(column, job, job.note, line, icon='INFO')
-    if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED) \
-            and not expanded:
-        _draw_line(column, job, redact(error_line(job)), line, icon='ERROR')
+        _draw_line(column, job, job.note, line, icon="INFO")
+    if (
+        job.error is not None
+        and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED)
+        and not expanded
+    ):
+        _draw_line(column, job, redact(error_line(job)), line, icon="ERROR")
     offer = convert_offer(job, runtime.newest_first()) if job.state == JobState.FAILED else None
     if offer:  # a result this Blender cannot decode: the fix that works here, on the row itself
         row = column.row(align=True)
-        _job_button(row, TRIPO_OT_job_convert.bl_idname, job, 'FILE_REFRESH', offer)
-        _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
+        _job_button(row, TRIPO_OT_job_convert.bl_idname, job, "FILE_REFRESH", offer)
+        _job_button(row, "tripo.job_open_folder", job, "FILE_FOLDER", "Folder")
     if expanded:
         _draw_details(layout.box(), job, measure.boxed(), connection)
 
@@ -452,7 +467,7 @@ def error_line(job: Job) -> str:
     return job.error.message
 
 
-def _draw_line(layout: Any, job: Job, text: str, measure: Measure, icon: str = 'NONE') -> None:
+def _draw_line(layout: Any, job: Job, text: str, measure: Measure, icon: str = "NONE") -> None:
     """One line of a row, wrapped at words to the room it really gets (never cut)."""
     draw_text(layout, text, measure, icon=icon)
 
@@ -461,15 +476,15 @@ def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) 
     """What an open row adds: kind, note, the rig check's answer, thumbnail, files, the error."""
     box.label(text=kind_label(job.kind))
     if job.note:
-        draw_text(box, job.note, measure, icon='INFO', max_lines=MAX_TEXT_LINES)
+        draw_text(box, job.note, measure, icon="INFO", max_lines=MAX_TEXT_LINES)
     if job.state == JobState.DONE:
         if previews.has(job.id):
             box.template_icon(icon_value=previews.icon_id(job.id), scale=_THUMBNAIL_SCALE)
         if job.files:  # nothing to re-import or show for jobs that downloaded nothing
             row = box.row(align=True)
             if can_reimport(job):
-                _job_button(row, "tripo.job_reimport", job, 'IMPORT', "Re-import")
-            _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
+                _job_button(row, "tripo.job_reimport", job, "IMPORT", "Re-import")
+            _job_button(row, "tripo.job_open_folder", job, "FILE_FOLDER", "Folder")
     if job.error is not None and job.state in (JobState.FAILED, JobState.UNCERTAIN, JobState.CANCELLED):
         _draw_error(box, job, measure, connection)
 
@@ -477,7 +492,7 @@ def _draw_details(box: Any, job: Job, measure: Measure, connection: Connection) 
 def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) -> None:
     error = job.error
     assert error is not None
-    draw_text(box, redact(error.message), measure, icon='ERROR', max_lines=MAX_TEXT_LINES)
+    draw_text(box, redact(error.message), measure, icon="ERROR", max_lines=MAX_TEXT_LINES)
     if error.suggestion:
         draw_text(box, redact(f"Suggestion: {error.suggestion}"), measure, max_lines=MAX_TEXT_LINES)
     hint = code_hint(error.code, connection)
@@ -485,9 +500,9 @@ def _draw_error(box: Any, job: Job, measure: Measure, connection: Connection) ->
         draw_text(box, hint, measure, max_lines=MAX_TEXT_LINES)
     # the route, the code and the trace id are for support: Copy Details has them, the row has words
     row = box.row(align=True)
-    _job_button(row, "tripo.job_copy_error", job, 'COPYDOWN', "Copy Details")
+    _job_button(row, "tripo.job_copy_error", job, "COPYDOWN", "Copy Details")
     if job.files:
-        _job_button(row, "tripo.job_open_folder", job, 'FILE_FOLDER', "Folder")
+        _job_button(row, "tripo.job_open_folder", job, "FILE_FOLDER", "Folder")
 
 
 def listed(job: Job) -> bool:
@@ -527,7 +542,7 @@ def _draw_filters(layout: Any, clearable_jobs: bool) -> None:
     for key, (text, _states) in FILTERS.items():
         row.operator("tripo.jobs_filter", text=text, depress=VIEW.filter == key).state = key
     if clearable_jobs:
-        layout.operator("tripo.jobs_clear_finished", icon='TRASH')
+        layout.operator("tripo.jobs_clear_finished", icon="TRASH")
 
 
 def _draw_pages(layout: Any, page: int, pages: int, total: int) -> None:
@@ -536,12 +551,12 @@ def _draw_pages(layout: Any, page: int, pages: int, total: int) -> None:
     row = layout.row(align=True)
     back = row.row(align=True)
     back.enabled = page > 0
-    back.operator("tripo.jobs_page", text="", icon='TRIA_LEFT').step = -1
+    back.operator("tripo.jobs_page", text="", icon="TRIA_LEFT").step = -1
     first = page * PAGE_SIZE + 1
     row.label(text=f"{first}–{min(total, first + PAGE_SIZE - 1)} of {total}")
     forward = row.row(align=True)
     forward.enabled = page < pages - 1
-    forward.operator("tripo.jobs_page", text="", icon='TRIA_RIGHT').step = 1
+    forward.operator("tripo.jobs_page", text="", icon="TRIA_RIGHT").step = 1
 
 
 class TRIPO_PT_jobs(bpy.types.Panel):
@@ -549,8 +564,8 @@ class TRIPO_PT_jobs(bpy.types.Panel):
 
     bl_idname = "TRIPO_PT_jobs"
     bl_label = "Jobs"
-    bl_space_type = 'VIEW_3D'
-    bl_region_type = 'UI'
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
     bl_category = "Tripo"
     bl_order = 10  # below "Generate from prompt"
 
@@ -559,17 +574,17 @@ class TRIPO_PT_jobs(bpy.types.Panel):
         assert layout is not None
         measure = measure_for(context)
         if not online_access():
-            draw_text(layout, OFFLINE_HINT, measure, icon='INTERNET_OFFLINE')
+            draw_text(layout, OFFLINE_HINT, measure, icon="INTERNET_OFFLINE")
         every = VIEW.listing("ALL")
         if not len(every):
-            layout.label(text="No jobs yet", icon='INFO')
+            layout.label(text="No jobs yet", icon="INFO")
             return
         _draw_summary(layout, every, measure)
         _draw_filters(layout, every.flagged)
         listing = VIEW.listing()
         rows, page, pages = VIEW.page_of(listing)
         if not rows:
-            layout.label(text=f"No {FILTERS[VIEW.filter][0].lower()} jobs", icon='INFO')
+            layout.label(text=f"No {FILTERS[VIEW.filter][0].lower()} jobs", icon="INFO")
         connection = snapshot(context).connection
         now = time.time()
         for job in rows:
@@ -580,9 +595,9 @@ class TRIPO_PT_jobs(bpy.types.Panel):
 class TRIPO_OT_job_expand(bpy.types.Operator):
     bl_idname = "tripo.job_expand"
     bl_label = "Show or Hide Details"
-    bl_options = {'INTERNAL'}
+    bl_options = {"INTERNAL"}
 
-    job_id: bpy.props.StringProperty(name="Job", options={'HIDDEN', 'SKIP_SAVE'})
+    job_id: bpy.props.StringProperty(name="Job", options={"HIDDEN", "SKIP_SAVE"})
 
     @classmethod
     def description(cls, context: bpy.types.Context, properties: Any) -> str:
@@ -593,45 +608,46 @@ class TRIPO_OT_job_expand(bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         VIEW.expanded ^= {self.job_id}
         tag_redraw()
-        return {'FINISHED'}
+        return {"FINISHED"}
 
 
 class TRIPO_OT_jobs_filter(bpy.types.Operator):
     bl_idname = "tripo.jobs_filter"
     bl_label = "Show Jobs"
     bl_description = "Show only the jobs in this state"
-    bl_options = {'INTERNAL'}
+    bl_options = {"INTERNAL"}
 
-    state: bpy.props.EnumProperty(items=[(key, text, "") for key, (text, _s) in FILTERS.items()],
-                                  options={'SKIP_SAVE'})
+    state: bpy.props.EnumProperty(items=[(key, text, "") for key, (text, _s) in FILTERS.items()], options={"SKIP_SAVE"})
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         VIEW.filter, VIEW.page = self.state, 0
         tag_redraw()
-        return {'FINISHED'}
+        return {"FINISHED"}
 
 
 class TRIPO_OT_jobs_page(bpy.types.Operator):
     bl_idname = "tripo.jobs_page"
     bl_label = "Turn Page"
     bl_description = "Show the previous or next page of jobs"
-    bl_options = {'INTERNAL'}
+    bl_options = {"INTERNAL"}
 
-    step: bpy.props.IntProperty(default=1, options={'SKIP_SAVE'})
+    step: bpy.props.IntProperty(default=1, options={"SKIP_SAVE"})
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         VIEW.page = max(0, VIEW.page + self.step)  # the next draw clamps it to the last page
         tag_redraw()
-        return {'FINISHED'}
+        return {"FINISHED"}
 
 
 class TRIPO_OT_jobs_clear_finished(bpy.types.Operator):
     bl_idname = "tripo.jobs_clear_finished"
     bl_label = "Clear Finished"
-    bl_description = ("Remove done jobs, and failed or cancelled ones Retry could not get for free, from the list. "
-                      "Imported objects and downloaded files stay; jobs whose Retry is free or that may have been "
-                      "charged (uncertain) stay until you remove them")
-    bl_options = {'INTERNAL'}
+    bl_description = (
+        "Remove done jobs, and failed or cancelled ones Retry could not get for free, from the list. "
+        "Imported objects and downloaded files stay; jobs whose Retry is free or that may have been "
+        "charged (uncertain) stay until you remove them"
+    )
+    bl_options = {"INTERNAL"}
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         removed = sum(1 for job in runtime.jobs() if listed(job) and clearable(job) and runtime.forget(job.id))
@@ -639,37 +655,39 @@ class TRIPO_OT_jobs_clear_finished(bpy.types.Operator):
         kept = sum(1 for job in runtime.jobs() if listed(job) and not job.state.is_active)
         text = f"Removed {removed} finished job{'s' if removed != 1 else ''} from the list."
         if kept:
-            text += (f" Kept {kept} failed, stopped or uncertain job{'s' if kept != 1 else ''}: Retry may still get "
-                     f"{'them' if kept != 1 else 'it'} for free (or {'they' if kept != 1 else 'it'} may have been "
-                     "charged). Remove each with its own button.")
-        self.report({'INFO'}, text)
+            text += (
+                f" Kept {kept} failed, stopped or uncertain job{'s' if kept != 1 else ''}: Retry may still get "
+                f"{'them' if kept != 1 else 'it'} for free (or {'they' if kept != 1 else 'it'} may have been "
+                "charged). Remove each with its own button."
+            )
+        self.report({"INFO"}, text)
         tag_redraw()
-        return {'FINISHED'}
+        return {"FINISHED"}
 
 
 class _JobOperator(bpy.types.Operator):
     """Shared part of the row operators (never registered itself): ``job_id`` and the lookup."""
 
-    bl_options = {'INTERNAL'}
+    bl_options = {"INTERNAL"}
 
-    job_id: bpy.props.StringProperty(name="Job", description="Id of the job", options={'HIDDEN', 'SKIP_SAVE'})
+    job_id: bpy.props.StringProperty(name="Job", description="Id of the job", options={"HIDDEN", "SKIP_SAVE"})
 
     def job(self) -> Job | None:
         job = runtime.job(self.job_id)
         if job is None:
-            self.report({'ERROR'}, "This job is no longer in the list.")
+            self.report({"ERROR"}, "This job is no longer in the list.")
         return job
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         """Find the row's job, run :meth:`act`, and turn a :class:`UserError` into an error report."""
         job = self.job()
         if job is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         try:
             return self.act(context, job)
         except UserError as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         """What the operator does with its job (subclasses)."""
@@ -682,33 +700,36 @@ class _JobOperator(bpy.types.Operator):
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
         job = self.job()
         if job is None:
-            return {'CANCELLED'}
+            return {"CANCELLED"}
         asked = self.confirmation(job)
         if asked is None:
             return self.execute(context)
         title, message, button = asked
-        return window_manager(context).invoke_confirm(self, event, title=title, message=message, confirm_text=button,
-                                                      icon='WARNING')
+        return window_manager(context).invoke_confirm(
+            self, event, title=title, message=message, confirm_text=button, icon="WARNING"
+        )
 
 
 class TRIPO_OT_job_cancel(_JobOperator):
     bl_idname = "tripo.job_cancel"
     bl_label = "Stop Waiting"
-    bl_description = ("Stop waiting for this job in Blender. Tripo cannot cancel a task on its server: it keeps "
-                      "running there and its credits may still be charged")
+    bl_description = (
+        "Stop waiting for this job in Blender. Tripo cannot cancel a task on its server: it keeps "
+        "running there and its credits may still be charged"
+    )
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         if runtime.cancel(job.id) is None:
-            self.report({'WARNING'}, f"Nothing to stop: \"{job.name}\" is {job.state.value}.")
-            return {'CANCELLED'}
-        self.report({'WARNING'}, cancel_message(job))
-        return {'FINISHED'}
+            self.report({"WARNING"}, f'Nothing to stop: "{job.name}" is {job.state.value}.')
+            return {"CANCELLED"}
+        self.report({"WARNING"}, cancel_message(job))
+        return {"FINISHED"}
 
 
 def retry_warning(job: Job) -> str:
     """The confirmation text of a retry that sends a new, paid request."""
     cost = f"about {job.estimated_cost} credits" if job.estimated_cost else "credits"
-    text = f"Retrying \"{job.name}\" sends a new request to Tripo and costs {cost}."
+    text = f'Retrying "{job.name}" sends a new request to Tripo and costs {cost}.'
     if job.state == JobState.UNCERTAIN:
         text += " The first request may have been charged already: check your tasks on platform.tripo3d.ai first."
     return text
@@ -717,8 +738,10 @@ def retry_warning(job: Job) -> str:
 class TRIPO_OT_job_retry(_JobOperator):
     bl_idname = "tripo.job_retry"
     bl_label = "Retry"
-    bl_description = ("Try this job again. When Tripo has to generate it anew this sends a new request that "
-                      "costs credits, and you are asked first")
+    bl_description = (
+        "Try this job again. When Tripo has to generate it anew this sends a new request that "
+        "costs credits, and you are asked first"
+    )
 
     def confirmation(self, job: Job) -> tuple[str, str, str] | None:
         return ("Send a New Paid Request?", retry_warning(job), "Retry") if job.retry_resends else None
@@ -729,37 +752,41 @@ class TRIPO_OT_job_retry(_JobOperator):
         what = "sent again" if resends else "resumed (no new charge)"
         if is_unsure(job):
             what = "is looked for on Tripo (no new charge)"
-        self.report({'INFO'}, f"\"{job.name}\" {what}.")
-        return {'FINISHED'}
+        self.report({"INFO"}, f'"{job.name}" {what}.')
+        return {"FINISHED"}
 
 
 class TRIPO_OT_job_send_again(_JobOperator):
     bl_idname = "tripo.job_send_again"
     bl_label = "Send Again"
-    bl_description = ("Send this uncertain job's request again. Its first request may have created and charged a "
-                      "task Tripo has not shown, so this may charge a second time; you are asked first")
+    bl_description = (
+        "Send this uncertain job's request again. Its first request may have created and charged a "
+        "task Tripo has not shown, so this may charge a second time; you are asked first"
+    )
 
     def confirmation(self, job: Job) -> tuple[str, str, str] | None:
         return "Send Again — May Charge a Second Time?", send_again_warning(job), "Send Again"
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         runtime.send_again(job.id)
-        self.report({'WARNING'}, f"\"{job.name}\" sent again: it may be charged a second time.")
-        return {'FINISHED'}
+        self.report({"WARNING"}, f'"{job.name}" sent again: it may be charged a second time.')
+        return {"FINISHED"}
 
 
 class TRIPO_OT_job_follow_candidate(_JobOperator):
     bl_idname = "tripo.job_follow_candidate"
     bl_label = "Follow This Task"
-    bl_description = ("Tripo has more than one task that could be this job's (or one whose request it does not "
-                      "show): follow this one as the job's result. Free: nothing is sent")
+    bl_description = (
+        "Tripo has more than one task that could be this job's (or one whose request it does not "
+        "show): follow this one as the job's result. Free: nothing is sent"
+    )
 
-    task_id: bpy.props.StringProperty(name="Task", options={'HIDDEN', 'SKIP_SAVE'})
+    task_id: bpy.props.StringProperty(name="Task", options={"HIDDEN", "SKIP_SAVE"})
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         runtime.follow_candidate(job.id, self.task_id)
-        self.report({'INFO'}, f"\"{job.name}\" follows task {self.task_id} (no new charge).")
-        return {'FINISHED'}
+        self.report({"INFO"}, f'"{job.name}" follows task {self.task_id} (no new charge).')
+        return {"FINISHED"}
 
 
 class TRIPO_OT_job_reimport(_JobOperator):
@@ -770,16 +797,18 @@ class TRIPO_OT_job_reimport(_JobOperator):
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         landing = runtime.reimport(job.id)
         where = {ob.users_collection[0].name for ob in landing.objects if ob.users_collection}
-        into = f" into collection \"{sorted(where)[0]}\"" if len(where) == 1 else ""
-        self.report({'INFO'}, f"Imported \"{job.name}\" again{into}." + (f" {landing.note}" if landing.note else ""))
-        return {'FINISHED'}
+        into = f' into collection "{sorted(where)[0]}"' if len(where) == 1 else ""
+        self.report({"INFO"}, f'Imported "{job.name}" again{into}.' + (f" {landing.note}" if landing.note else ""))
+        return {"FINISHED"}
 
 
 class TRIPO_OT_job_land_now(_JobOperator):
     bl_idname = "tripo.job_land_now"
     bl_label = "Land Now"
-    bl_description = ("Land this result now, then go back to your mode with your selection as it was (results "
-                      "wait while you edit, sculpt, paint or pose, so nothing changes under your hands)")
+    bl_description = (
+        "Land this result now, then go back to your mode with your selection as it was (results "
+        "wait while you edit, sculpt, paint or pose, so nothing changes under your hands)"
+    )
 
     #: Pump ticks Land Now may run: each lands at most one result (those queued before this one first).
     MAX_TICKS = 100
@@ -790,16 +819,16 @@ class TRIPO_OT_job_land_now(_JobOperator):
         so they go on sculpting where they were. A result whose files the worker is still preparing
         waits again (nothing here waits for a thread), and the report says to press again."""
         if job.state != JobState.IMPORTING:
-            self.report({'WARNING'}, f"\"{job.name}\" is not waiting to land ({job.state.value}).")
-            return {'CANCELLED'}
+            self.report({"WARNING"}, f'"{job.name}" is not waiting to land ({job.state.value}).')
+            return {"CANCELLED"}
         view_layer = context.view_layer
         before = Selection.of(view_layer) if view_layer is not None else None
         if waiting_for_object_mode(context) is not None:
             try:
-                bpy.ops.object.mode_set(mode='OBJECT')
+                bpy.ops.object.mode_set(mode="OBJECT")
             except RuntimeError as exc:
-                self.report({'ERROR'}, f"Could not switch to Object Mode: {str(exc).strip().splitlines()[-1]}")
-                return {'CANCELLED'}
+                self.report({"ERROR"}, f"Could not switch to Object Mode: {str(exc).strip().splitlines()[-1]}")
+                return {"CANCELLED"}
         for _ in range(self.MAX_TICKS):
             runtime.pump()
             landed = runtime.job(job.id)
@@ -807,38 +836,45 @@ class TRIPO_OT_job_land_now(_JobOperator):
                 break
         else:  # its files are not handed over yet: back to the mode all the same, it waits there
             runtime.ensure_timer()
-            self.report({'INFO'}, f"\"{job.name}\" is not ready to land yet; press Land Now again in a moment.")
+            self.report({"INFO"}, f'"{job.name}" is not ready to land yet; press Land Now again in a moment.')
         problem = put_back(before, view_layer) if before is not None and view_layer is not None else None
         if problem and before is not None:
-            self.report({'WARNING'}, f"Could not return to {before.mode.replace('_', ' ').title()} Mode: {problem}.")
-        return {'FINISHED'}
+            self.report({"WARNING"}, f"Could not return to {before.mode.replace('_', ' ').title()} Mode: {problem}.")
+        return {"FINISHED"}
 
 
 class TRIPO_OT_job_convert(_JobOperator):
     bl_idname = "tripo.job_convert"
     bl_label = "Convert"
-    bl_description = ("Have Tripo convert this result to FBX, which this Blender can open, and land it in place of "
-                      "the result it could not open (a new request that costs credits; you are asked first)")
+    bl_description = (
+        "Have Tripo convert this result to FBX, which this Blender can open, and land it in place of "
+        "the result it could not open (a new request that costs credits; you are asked first)"
+    )
 
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
         job = runtime.job(self.job_id)
         if job is None or convert_offer(job, runtime.jobs()) is None:
             return self.execute(context)  # act() (or the lookup) says why there is nothing to convert
         return window_manager(context).invoke_confirm(
-            self, event, title="Send a New Paid Request?", confirm_text="Convert", icon='QUESTION',
-            message=f"Tripo converts \"{job.name}\" to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))}); "
-                    "it lands here as this result would have.")
+            self,
+            event,
+            title="Send a New Paid Request?",
+            confirm_text="Convert",
+            icon="QUESTION",
+            message=f'Tripo converts "{job.name}" to {STAND_IN_FORMAT} ({cost_phrase(stand_in_cost(job))}); '
+            "it lands here as this result would have.",
+        )
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         if convert_offer(job, runtime.jobs()) is None:  # a script, or a second click after the first
-            self.report({'WARNING'}, f"\"{job.name}\" needs no conversion (or one is already under way).")
-            return {'CANCELLED'}
+            self.report({"WARNING"}, f'"{job.name}" needs no conversion (or one is already under way).')
+            return {"CANCELLED"}
         try:
             converting = runtime.submit(stand_in_spec(job))
         except ValueError as exc:
             raise UserError(str(exc)) from None
-        self.report({'INFO'}, f"Sent \"{converting.name}\" to Tripo: it lands in place of \"{job.name}\".")
-        return {'FINISHED'}
+        self.report({"INFO"}, f'Sent "{converting.name}" to Tripo: it lands in place of "{job.name}".')
+        return {"FINISHED"}
 
 
 class TRIPO_OT_job_open_folder(_JobOperator):
@@ -849,10 +885,10 @@ class TRIPO_OT_job_open_folder(_JobOperator):
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         folder = runtime.task_folder(job)
         if folder is None:
-            self.report({'ERROR'}, "This job has no downloaded files (not downloaded yet, or the cache was cleared).")
-            return {'CANCELLED'}
+            self.report({"ERROR"}, "This job has no downloaded files (not downloaded yet, or the cache was cleared).")
+            return {"CANCELLED"}
         open_folder(folder)
-        return {'FINISHED'}
+        return {"FINISHED"}
 
 
 class TRIPO_OT_job_remove(_JobOperator):
@@ -862,9 +898,9 @@ class TRIPO_OT_job_remove(_JobOperator):
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         if not runtime.forget(job.id):
-            self.report({'WARNING'}, f"\"{job.name}\" is still in progress: stop waiting for it first.")
-            return {'CANCELLED'}
-        return {'FINISHED'}
+            self.report({"WARNING"}, f'"{job.name}" is still in progress: stop waiting for it first.')
+            return {"CANCELLED"}
+        return {"FINISHED"}
 
 
 class TRIPO_OT_job_copy_error(_JobOperator):
@@ -874,8 +910,8 @@ class TRIPO_OT_job_copy_error(_JobOperator):
 
     def act(self, context: bpy.types.Context, job: Job) -> set[OperatorReturn]:
         set_clipboard(context, error_report(job, snapshot(context).connection))
-        self.report({'INFO'}, "Error details copied to the clipboard.")
-        return {'FINISHED'}
+        self.report({"INFO"}, "Error details copied to the clipboard.")
+        return {"FINISHED"}
 
 
 CLASSES: tuple[type, ...] = (

@@ -51,7 +51,7 @@ class JobListing:
     def newest(self, start: int, count: int) -> list[str]:
         """Ids of ``count`` members from the ``start``-th newest on (a page)."""
         end = max(0, len(self._keys) - start)
-        return [job_id for _, job_id in reversed(self._keys[max(0, end - count):end])]
+        return [job_id for _, job_id in reversed(self._keys[max(0, end - count) : end])]
 
     def follow(self, view: JobView) -> JobListing:
         """Bring the listing up to date with ``view`` (nothing to do when it has not changed)."""

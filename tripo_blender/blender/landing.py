@@ -84,10 +84,19 @@ from .uploads import object_with_uid, remember
 from .view_sets import land_edited_views
 from .windows import main_window_override
 
-__all__ = ["Landing", "import_job", "missing_decoder_advice", "convert_offer", "waiting_for_object_mode",
-           "model_file", "model_files", "LOCAL_SOURCE"]
+__all__ = [
+    "Landing",
+    "import_job",
+    "missing_decoder_advice",
+    "convert_offer",
+    "waiting_for_object_mode",
+    "model_file",
+    "model_files",
+    "LOCAL_SOURCE",
+]
 
 log = logging.getLogger(__name__)
+
 
 @dataclass
 class Landing:
@@ -108,8 +117,9 @@ def import_job(job: Job, files: Mapping[str, str], options: ImportOptions) -> La
     plan = plan_landing(job, files, importable=can_import)
     landing = _ROUTES[plan.route](plan, options)
     for original in reversed(plan.stands_for):  # a conversion landed in place of the result it stands for
-        landing.note = " ".join(n for n in (f"Landed in place of \"{original}\" (as {STAND_IN_FORMAT}).",
-                                            landing.note) if n)
+        landing.note = " ".join(
+            n for n in (f'Landed in place of "{original}" (as {STAND_IN_FORMAT}).', landing.note) if n
+        )
     return landing
 
 
@@ -139,7 +149,7 @@ def _land_depth(plan: LandingPlan, options: ImportOptions) -> Landing:
 
 
 def _land_images(plan: LandingPlan, options: ImportOptions) -> Landing:
-    """"Image first": Blender images for the panel, no object."""
+    """ "Image first": Blender images for the panel, no object."""
     images = land_images(plan.job, plan.files)
     _push_undo(plan)
     return Landing(note=f"Image{'s' if len(images) > 1 else ''} {', '.join(i.name for i in images)}")
@@ -174,14 +184,21 @@ def _import(plan: LandingPlan, path: str, options: ImportOptions) -> ImportResul
             raise ImportFailed("there is no active scene to import into")
         collection = batch_collection(scene, plan.batch, plan.name)
         try:
-            result = import_result(path, name=plan.name, tags=plan.tags, location=plan.location,
-                                   collection=collection, options=options, undo_message=None)
+            result = import_result(
+                path,
+                name=plan.name,
+                tags=plan.tags,
+                location=plan.location,
+                collection=collection,
+                options=options,
+                undo_message=None,
+            )
         except BaseException:
             release(collection, scene)
             raise
     if plan.tag_parts:  # each mesh of a parts result gets its part name (the importer named it after the node)
         for ob in result.objects:
-            if ob.type == 'MESH':
+            if ob.type == "MESH":
                 ob[PART_NAME_PROP] = strip_duplicate_suffix(ob.name)
     return result
 
@@ -218,9 +235,12 @@ def _land_new(plan: LandingPlan, options: ImportOptions) -> Landing:
     for each in further:
         _arrive_new(plan, each)
     _push_undo(plan)
-    return Landing([*result.objects, *(ob for each in further for ob in each.objects)],
-                   f"Tripo answered one file per animation: imported all {len(further) + 1}, each as a "
-                   "character of its own." if further else "")
+    return Landing(
+        [*result.objects, *(ob for each in further for ob in each.objects)],
+        f"Tripo answered one file per animation: imported all {len(further) + 1}, each as a character of its own."
+        if further
+        else "",
+    )
 
 
 def _land_new_rig(plan: LandingPlan, options: ImportOptions) -> Landing:
@@ -303,7 +323,7 @@ def _target_armature(plan: LandingPlan) -> bpy.types.Object | None:
     task = plan.source.task_id
     name = plan.target_armature
     named = bpy.data.objects.get(name) if name is not None else None
-    if named is not None and named.type == 'ARMATURE' and task_id_of(named) == task and _in_scene(named):
+    if named is not None and named.type == "ARMATURE" and task_id_of(named) == task and _in_scene(named):
         return named
     armature = source_of(task).armature
     return armature if _in_scene(armature) else None
@@ -332,8 +352,9 @@ def _import_each(plan: LandingPlan, paths: Sequence[str], options: ImportOptions
     return results
 
 
-def _as_characters(plan: LandingPlan, results: Sequence[ImportResult],
-                   source: bpy.types.Object | None) -> list[bpy.types.Object]:
+def _as_characters(
+    plan: LandingPlan, results: Sequence[ImportResult], source: bpy.types.Object | None
+) -> list[bpy.types.Object]:
     """Keep retarget imports as characters of their own (named after the step): the fallback."""
     for result in results:
         _name_step(plan, result, source)
@@ -353,24 +374,43 @@ def _land_retarget(plan: LandingPlan, options: ImportOptions) -> Landing:
 def _retarget(plan: LandingPlan, options: ImportOptions) -> Landing:
     target = _target_armature(plan)
     results = _import_each(plan, plan.models, options)
-    what = "the animated model as a new character" if len(results) == 1 else \
-        f"the {len(results)} animated models (one per animation) as new characters"
+    what = (
+        "the animated model as a new character"
+        if len(results) == 1
+        else f"the {len(results)} animated models (one per animation) as new characters"
+    )
     if target is None:
-        return Landing(_as_characters(plan, results, None), "The rigged character is not in the scene (deleted "
-                       f"meanwhile, or never imported): imported {what} at the 3D cursor.")
+        return Landing(
+            _as_characters(plan, results, None),
+            "The rigged character is not in the scene (deleted "
+            f"meanwhile, or never imported): imported {what} at the 3D cursor.",
+        )
     try:
-        actions = apply_retarget(target, results, list(plan.presets), character=character_of(_root_of(target), target.name),
-                                 fit_frame_range=plan.fit_frame_range)
+        actions = apply_retarget(
+            target,
+            results,
+            list(plan.presets),
+            character=character_of(_root_of(target), target.name),
+            fit_frame_range=plan.fit_frame_range,
+        )
     except RetargetFailed as exc:
-        return Landing(_as_characters(plan, results, target),
-                       f"Could not add the animations to {target.name} ({exc}): imported {what} at the 3D cursor.")
+        return Landing(
+            _as_characters(plan, results, target),
+            f"Could not add the animations to {target.name} ({exc}): imported {what} at the 3D cursor.",
+        )
     return Landing([], f"Added {', '.join(a.name for a in actions)} to {target.name}.")
 
 
 #: What executes each route of a plan.
 _ROUTES: dict[Route, Callable[[LandingPlan, ImportOptions], Landing]] = {
-    Route.SPLAT: _land_splat, Route.DEPTH: _land_depth, Route.IMAGES: _land_images, Route.VIEWS: _land_views,
+    Route.SPLAT: _land_splat,
+    Route.DEPTH: _land_depth,
+    Route.IMAGES: _land_images,
+    Route.VIEWS: _land_views,
     Route.NOTHING: _land_nothing,
-    Route.SAVED: _land_saved, Route.NEW: _land_new, Route.NEW_RIG: _land_new_rig, Route.RETARGET: _land_retarget,
+    Route.SAVED: _land_saved,
+    Route.NEW: _land_new,
+    Route.NEW_RIG: _land_new_rig,
+    Route.RETARGET: _land_retarget,
     Route.IN_PLACE: _land_in_place,
 }

@@ -23,8 +23,13 @@ __all__ = ["waiting_for_object_mode", "missing_decoder_advice", "convert_offer"]
 
 #: ``context.mode`` prefixes -> the mode's name as Blender's header says it.
 _MODE_NAMES: tuple[tuple[str, str], ...] = (
-    ("EDIT", "Edit Mode"), ("SCULPT", "Sculpt Mode"), ("POSE", "Pose Mode"), ("PAINT_WEIGHT", "Weight Paint"),
-    ("PAINT_VERTEX", "Vertex Paint"), ("PAINT_TEXTURE", "Texture Paint"), ("PARTICLE", "Particle Edit"),
+    ("EDIT", "Edit Mode"),
+    ("SCULPT", "Sculpt Mode"),
+    ("POSE", "Pose Mode"),
+    ("PAINT_WEIGHT", "Weight Paint"),
+    ("PAINT_VERTEX", "Vertex Paint"),
+    ("PAINT_TEXTURE", "Texture Paint"),
+    ("PARTICLE", "Particle Edit"),
 )
 
 
@@ -49,8 +54,10 @@ def missing_decoder_advice(job: Job) -> str:
     the row's Convert button, with its price, and where the file is."""
     if not job.task_id:
         return "The downloaded file stays in its folder (Folder): open it in a Blender that has the decoder."
-    return (f"Convert (on this row) has Tripo turn it into an {STAND_IN_FORMAT} file, which this Blender opens, "
-            f"and lands it here ({cost_phrase(stand_in_cost(job))}). The downloaded file stays in its folder.")
+    return (
+        f"Convert (on this row) has Tripo turn it into an {STAND_IN_FORMAT} file, which this Blender opens, "
+        f"and lands it here ({cost_phrase(stand_in_cost(job))}). The downloaded file stays in its folder."
+    )
 
 
 def convert_offer(job: Job, jobs: Iterable[Job]) -> str | None:

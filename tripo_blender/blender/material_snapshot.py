@@ -46,7 +46,7 @@ def _from_node(socket: Any) -> tuple[Any, Any] | None:
         if link is None:
             return None
         node = link.from_node
-        if node.type != 'REROUTE':
+        if node.type != "REROUTE":
             return node, link.from_socket
         socket = node.inputs[0]
     return None
@@ -58,7 +58,7 @@ def _image_node(socket: Any) -> Any | None:
     if found is None:
         return None
     node = found[0]
-    return node if node.type == 'TEX_IMAGE' and node.image is not None else None
+    return node if node.type == "TEX_IMAGE" and node.image is not None else None
 
 
 def _channel_image(socket: Any, channel: str) -> Any | None:
@@ -68,7 +68,7 @@ def _channel_image(socket: Any, channel: str) -> Any | None:
     if found is None:
         return None
     node, output = found
-    if node.type not in ('SEPARATE_COLOR', 'SEPRGB') or output.name not in (channel, channel[0]):
+    if node.type not in ("SEPARATE_COLOR", "SEPRGB") or output.name not in (channel, channel[0]):
         return None
     return _image_node(node.inputs[0])
 
@@ -76,9 +76,9 @@ def _channel_image(socket: Any, channel: str) -> Any | None:
 def _surface(tree: Any) -> Any | None:
     """The shader node that decides the look: the Principled BSDF behind the active Material
     Output (through Mix/Add Shader nodes), else the shader linked there, else any Principled."""
-    outputs = [n for n in tree.nodes if n.type == 'OUTPUT_MATERIAL']
+    outputs = [n for n in tree.nodes if n.type == "OUTPUT_MATERIAL"]
     output = next((n for n in outputs if n.is_active_output), outputs[0] if outputs else None)
-    start = _from_node(output.inputs['Surface']) if output is not None else None
+    start = _from_node(output.inputs["Surface"]) if output is not None else None
     pending = [start[0]] if start is not None else []
     seen = set()
     while pending:
@@ -86,13 +86,13 @@ def _surface(tree: Any) -> Any | None:
         if node.as_pointer() in seen:
             continue
         seen.add(node.as_pointer())
-        if node.type == 'BSDF_PRINCIPLED':
+        if node.type == "BSDF_PRINCIPLED":
             return node
         if node.type in _SHADER_MIXES:
             pending += [found[0] for socket in node.inputs if (found := _from_node(socket)) is not None]
     if start is not None:
         return start[0]
-    return next((n for n in tree.nodes if n.type == 'BSDF_PRINCIPLED'), None)
+    return next((n for n in tree.nodes if n.type == "BSDF_PRINCIPLED"), None)
 
 
 def _uses_nodes(material: Any) -> bool:
@@ -139,20 +139,22 @@ class MaterialTable:
         if not material.use_backface_culling:
             entry["doubleSided"] = True
         if not _uses_nodes(material):
-            entry["pbrMetallicRoughness"] = {"baseColorFactor": _rgba(material.diffuse_color),
-                                             "metallicFactor": float(material.metallic),
-                                             "roughnessFactor": float(material.roughness)}
+            entry["pbrMetallicRoughness"] = {
+                "baseColorFactor": _rgba(material.diffuse_color),
+                "metallicFactor": float(material.metallic),
+                "roughnessFactor": float(material.roughness),
+            }
             return entry
         shader = _surface(material.node_tree)
         if shader is None:
             return entry
-        if shader.type == 'BSDF_PRINCIPLED':
+        if shader.type == "BSDF_PRINCIPLED":
             self._principled(shader, mesh, entry)
-        elif shader.type == 'EMISSION':
+        elif shader.type == "EMISSION":
             entry["pbrMetallicRoughness"] = {"baseColorFactor": [0.0, 0.0, 0.0, 1.0]}
-            self._emission(shader.inputs['Color'], shader.inputs['Strength'], mesh, entry)
-        elif 'Color' in shader.inputs:  # a Diffuse or other simple BSDF: its colour
-            entry["pbrMetallicRoughness"] = self._base_color(shader.inputs['Color'], None, mesh)
+            self._emission(shader.inputs["Color"], shader.inputs["Strength"], mesh, entry)
+        elif "Color" in shader.inputs:  # a Diffuse or other simple BSDF: its colour
+            entry["pbrMetallicRoughness"] = self._base_color(shader.inputs["Color"], None, mesh)
         return entry
 
     def _base_color(self, color: Any, alpha: Any | None, mesh: Any) -> dict[str, Any]:
@@ -172,8 +174,8 @@ class MaterialTable:
 
     def _principled(self, shader: Any, mesh: Any, entry: dict[str, Any]) -> None:
         inputs = shader.inputs
-        pbr = self._base_color(inputs['Base Color'], inputs['Alpha'], mesh)
-        metallic, roughness = inputs['Metallic'], inputs['Roughness']
+        pbr = self._base_color(inputs["Base Color"], inputs["Alpha"], mesh)
+        metallic, roughness = inputs["Metallic"], inputs["Roughness"]
         pbr["metallicFactor"] = 1.0 if metallic.is_linked else float(metallic.default_value)
         pbr["roughnessFactor"] = 1.0 if roughness.is_linked else float(roughness.default_value)
         packed = _channel_image(roughness, "Green") or _channel_image(metallic, "Blue")
@@ -181,23 +183,26 @@ class MaterialTable:
         if texture is not None:
             pbr["metallicRoughnessTexture"] = texture
         else:  # a linked value this file cannot carry: the socket's own value, as when unlinked
-            pbr["metallicFactor"], pbr["roughnessFactor"] = float(metallic.default_value), float(roughness.default_value)
+            pbr["metallicFactor"], pbr["roughnessFactor"] = (
+                float(metallic.default_value),
+                float(roughness.default_value),
+            )
         entry["pbrMetallicRoughness"] = pbr
-        alpha = inputs['Alpha']
+        alpha = inputs["Alpha"]
         if alpha.is_linked or float(alpha.default_value) < 1.0:
             entry["alphaMode"] = "BLEND"
-        normal_map = _from_node(inputs['Normal'])
-        if normal_map is not None and normal_map[0].type == 'NORMAL_MAP':
-            image = _image_node(normal_map[0].inputs['Color'])
+        normal_map = _from_node(inputs["Normal"])
+        if normal_map is not None and normal_map[0].type == "NORMAL_MAP":
+            image = _image_node(normal_map[0].inputs["Color"])
             texture = self._texture_info(image, mesh) if image is not None else None
             if texture is not None:
-                strength = normal_map[0].inputs['Strength']
+                strength = normal_map[0].inputs["Strength"]
                 if not strength.is_linked and float(strength.default_value) != 1.0:
                     texture["scale"] = float(strength.default_value)
                 entry["normalTexture"] = texture
-        color = inputs.get('Emission Color') or inputs.get('Emission')
+        color = inputs.get("Emission Color") or inputs.get("Emission")
         if color is not None:
-            self._emission(color, inputs.get('Emission Strength'), mesh, entry)
+            self._emission(color, inputs.get("Emission Strength"), mesh, entry)
 
     def _emission(self, color: Any, strength: Any | None, mesh: Any, entry: dict[str, Any]) -> None:
         power = float(strength.default_value) if strength is not None and not strength.is_linked else 1.0
@@ -225,7 +230,7 @@ class MaterialTable:
         image = self._image(node.image)
         if image is None:
             return None
-        sampler = dict(_NEAREST if node.interpolation == 'Closest' else _LINEAR)
+        sampler = dict(_NEAREST if node.interpolation == "Closest" else _LINEAR)
         if node.extension in _WRAP:
             sampler["wrapS"] = sampler["wrapT"] = _WRAP[node.extension]
         if sampler not in self.samplers:
@@ -257,8 +262,8 @@ def _uv_map_index(node: Any, mesh: Any) -> int:
     """Which of ``mesh``'s UV maps a texture reads: a UV Map node's, else the active render one."""
     layers = mesh.uv_layers
     active = next((i for i, layer in enumerate(layers) if layer.active_render), 0)
-    found = _from_node(node.inputs['Vector'])
-    if found is not None and found[0].type == 'UVMAP' and found[0].uv_map:
+    found = _from_node(node.inputs["Vector"])
+    if found is not None and found[0].type == "UVMAP" and found[0].uv_map:
         named = layers.find(found[0].uv_map)
         return named if named >= 0 else active
     return active
@@ -285,12 +290,12 @@ def _file_head(path: str) -> bytes:
 
 def _image_source(image: Any) -> ImageSource | None:
     """Where the writer finds ``image``'s encoded bytes (see the module's docstring)."""
-    if image.source == 'TILED':
+    if image.source == "TILED":
         log.info("Image '%s' is tiled (UDIM): left out of the upload", image.name)
         return None
     mime = _MIME.get(image.file_format, "image/png")
     matches = IMAGE_MAGIC[mime]
-    if image.source == 'FILE' and not image.is_dirty:
+    if image.source == "FILE" and not image.is_dirty:
         if image.packed_file is not None:
             data = bytes(image.packed_file.data)
             if matches(data[:16]):

@@ -8,7 +8,8 @@ snapshot) is needed only once a post-process of a local mesh is sent. Main threa
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import bpy
 
@@ -16,11 +17,24 @@ __all__ = ["UV_MAX_TRIANGLES", "refusal", "exportable", "triangle_count"]
 
 #: Smart UV (``mesh_uv``) takes meshes of at most this many triangles (docs/apiv3.md#post-processes).
 UV_MAX_TRIANGLES = 80_000
-_WHAT = {'ARMATURE': "an armature", 'EMPTY': "an empty", 'CAMERA': "a camera", 'LIGHT': "a light",
-         'CURVE': "a curve", 'FONT': "a text object", 'SURFACE': "a surface", 'META': "a metaball",
-         'GPENCIL': "a grease pencil", 'GREASEPENCIL': "a grease pencil", 'LATTICE': "a lattice",
-         'POINTCLOUD': "a point cloud", 'VOLUME': "a volume", 'SPEAKER': "a speaker",
-         'LIGHT_PROBE': "a light probe", 'CURVES': "hair curves"}
+_WHAT = {
+    "ARMATURE": "an armature",
+    "EMPTY": "an empty",
+    "CAMERA": "a camera",
+    "LIGHT": "a light",
+    "CURVE": "a curve",
+    "FONT": "a text object",
+    "SURFACE": "a surface",
+    "META": "a metaball",
+    "GPENCIL": "a grease pencil",
+    "GREASEPENCIL": "a grease pencil",
+    "LATTICE": "a lattice",
+    "POINTCLOUD": "a point cloud",
+    "VOLUME": "a volume",
+    "SPEAKER": "a speaker",
+    "LIGHT_PROBE": "a light probe",
+    "CURVES": "hair curves",
+}
 
 
 def _evaluated_mesh(ob: bpy.types.Object, depsgraph: Any | None) -> Any:
@@ -39,9 +53,9 @@ def refusal(ob: bpy.types.Object | None, depsgraph: Any | None = None) -> str | 
     """Why ``ob`` cannot be sent to Tripo as a mesh, as a clause ("it is an armature…"); None: it can."""
     if ob is None:
         return "nothing is selected"
-    if ob.type != 'MESH':
+    if ob.type != "MESH":
         what = _WHAT.get(ob.type, f"a {ob.type.lower()} object")
-        if ob.type == 'ARMATURE':
+        if ob.type == "ARMATURE":
             return f"it is {what}: select the mesh it deforms"
         return f"it is {what}, not a mesh with faces"
     if not len(_evaluated_mesh(ob, depsgraph).polygons):

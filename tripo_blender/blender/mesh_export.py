@@ -47,8 +47,17 @@ from .mesh_checks import UV_MAX_TRIANGLES, exportable, refusal, triangle_count
 from .mesh_snapshot import read_scene
 from .windows import wait_cursor
 
-__all__ = ["ExportedMesh", "ExportFailed", "UPLOAD_MAX_BYTES", "UV_MAX_TRIANGLES", "refusal", "exportable",
-           "triangle_count", "export_meshes", "size_problem"]
+__all__ = [
+    "ExportedMesh",
+    "ExportFailed",
+    "UPLOAD_MAX_BYTES",
+    "UV_MAX_TRIANGLES",
+    "refusal",
+    "exportable",
+    "triangle_count",
+    "export_meshes",
+    "size_problem",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +65,7 @@ log = logging.getLogger(__name__)
 UPLOAD_MAX_BYTES = MAX_UPLOAD_BYTES
 _MB = 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
 
 class ExportFailed(Exception):
     """The selection could not be written as a GLB (the message says why; nothing was sent)."""
@@ -76,8 +86,10 @@ def size_problem(size: int, *, at_least: bool = False) -> str | None:
     if size <= UPLOAD_MAX_BYTES:
         return None
     weight = f"would be at least {size / _MB:.0f} MB" if at_least else f"is {size / _MB:.0f} MB"
-    return (f"The exported mesh {weight}; Tripo takes models up to {UPLOAD_MAX_BYTES / _MB:.0f} MB. "
-            "Nothing was sent: decimate it (or remove modifiers) and try again")
+    return (
+        f"The exported mesh {weight}; Tripo takes models up to {UPLOAD_MAX_BYTES / _MB:.0f} MB. "
+        "Nothing was sent: decimate it (or remove modifiers) and try again"
+    )
 
 
 #: How long an exported GLB may wait for its job: a job keeps its file until Tripo accepted the
@@ -105,25 +117,30 @@ def _prune(folder: Path, now: float | None = None) -> None:
 @contextlib.contextmanager
 def _rest_pose(objects: Sequence[bpy.types.Object]) -> Iterator[None]:
     """The armatures deforming ``objects`` in their rest pose for a moment, then as they were."""
-    rigs = [getattr(m, "object", None) for ob in objects for m in ob.modifiers if m.type == 'ARMATURE']
-    armatures = {rig.data for rig in rigs if rig is not None and rig.type == 'ARMATURE'}
-    posed = [data for data in armatures if data.pose_position != 'REST']
+    rigs = [getattr(m, "object", None) for ob in objects for m in ob.modifiers if m.type == "ARMATURE"]
+    armatures = {rig.data for rig in rigs if rig is not None and rig.type == "ARMATURE"}
+    posed = [data for data in armatures if data.pose_position != "REST"]
     view_layer = bpy.context.view_layer
     for data in posed:
-        data.pose_position = 'REST'
+        data.pose_position = "REST"
     try:
         if posed and view_layer is not None:
             view_layer.update()
         yield
     finally:
         for data in posed:
-            data.pose_position = 'POSE'
+            data.pose_position = "POSE"
         if posed and view_layer is not None:
             view_layer.update()
 
 
-def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
-                  depsgraph: Any | None = None, *, rest_pose: bool = False) -> ExportedMesh:
+def export_meshes(
+    objects: Sequence[bpy.types.Object],
+    active: bpy.types.Object,
+    depsgraph: Any | None = None,
+    *,
+    rest_pose: bool = False,
+) -> ExportedMesh:
     """Read ``objects`` (evaluated, relative to ``active``) and start writing them to a new
     temporary GLB on the writer thread; returns at once with the path the file will have.
 
@@ -144,7 +161,7 @@ def export_meshes(objects: Sequence[bpy.types.Object], active: bpy.types.Object,
 def _export(objects: Sequence[bpy.types.Object], active: bpy.types.Object, depsgraph: Any | None) -> ExportedMesh:
     """:func:`export_meshes` under its wait cursor."""
     chosen = exportable(objects, depsgraph)
-    if not chosen or (active not in chosen and active.type == 'MESH'):
+    if not chosen or (active not in chosen and active.type == "MESH"):
         raise ExportFailed(f"'{active.name}' cannot be sent: {refusal(active, depsgraph) or 'it is not selected'}")
     if depsgraph is None:
         depsgraph = bpy.context.evaluated_depsgraph_get()
@@ -159,8 +176,14 @@ def _export(objects: Sequence[bpy.types.Object], active: bpy.types.Object, depsg
     base = _UNSAFE.sub("_", active.name).strip("_") or "mesh"
     path = _folder() / f"{base}-{uuid.uuid4().hex[:8]}.glb"
     triangles = sum(len(m.tri_faces) for m in scene.meshes)
-    log.info("read %d object(s) around %s for upload: %d triangles, at least %d bytes, writing %s",
-             len(chosen), active.name, triangles, least, path)
+    log.info(
+        "read %d object(s) around %s for upload: %d triangles, at least %d bytes, writing %s",
+        len(chosen),
+        active.name,
+        triangles,
+        least,
+        path,
+    )
     exported = ExportedMesh(str(path), least, triangles, tuple(ob.name for ob in chosen))
     EXPORT_WRITES.start(str(path), functools.partial(_write, scene, path))  # last: the writer takes the GIL at times
     return exported

@@ -51,7 +51,7 @@ def _attribute(mesh: Any, name: str, domain: str) -> Any | None:
 
 
 def _corner_verts(mesh: Any, corners: int) -> np.ndarray:
-    stored = _attribute(mesh, ".corner_vert", 'CORNER')
+    stored = _attribute(mesh, ".corner_vert", "CORNER")
     if stored is not None:
         return _read(stored.data, "value", corners, np.int32)
     return _read(mesh.loops, "vertex_index", corners, np.int32)  # slower, same values
@@ -70,8 +70,11 @@ def _ngon_triangles(mesh: Any, tri_faces: np.ndarray, faces: int) -> tuple[np.nd
         return None, _read(mesh.loop_triangles, "loops", triangles * 3, np.int32).reshape(-1, 3)
     tri_starts = np.cumsum(counts) - counts
     loop_triangles = mesh.loop_triangles
-    rows = [loop_triangles[int(start) + k].loops[:] for start, count in zip(tri_starts[many], counts[many])
-            for k in range(int(count))]
+    rows = [
+        loop_triangles[int(start) + k].loops[:]
+        for start, count in zip(tri_starts[many], counts[many])
+        for k in range(int(count))
+    ]
     return np.asarray(rows, np.int32).reshape(-1, 3), None
 
 
@@ -93,9 +96,11 @@ def _normals(mesh: Any) -> np.ndarray:
 def _transform(ob: bpy.types.Object, frame: Any) -> dict[str, tuple[float, ...] | None]:
     """The node's translation, rotation and scale relative to the frame, in glTF axes."""
     location, rotation, scale = (frame @ ob.matrix_world).decompose()
-    return {"translation": (location.x, location.z, -location.y),
-            "rotation": (rotation.x, rotation.z, -rotation.y, rotation.w),
-            "scale": (scale.x, scale.z, scale.y)}
+    return {
+        "translation": (location.x, location.z, -location.y),
+        "rotation": (rotation.x, rotation.z, -rotation.y, rotation.w),
+        "scale": (scale.x, scale.z, scale.y),
+    }
 
 
 @contextlib.contextmanager
@@ -112,13 +117,14 @@ def _readable_mesh(evaluated: Any, depsgraph: Any) -> Iterator[Any]:
         evaluated.to_mesh_clear()
 
 
-def _mesh_arrays(name: str, evaluated: Any, mesh: Any, transform: dict[str, tuple[float, ...] | None],
-                 materials: MaterialTable) -> MeshArrays:
+def _mesh_arrays(
+    name: str, evaluated: Any, mesh: Any, transform: dict[str, tuple[float, ...] | None], materials: MaterialTable
+) -> MeshArrays:
     vertices, corners, faces = len(mesh.vertices), len(mesh.loops), len(mesh.polygons)
     triangles = corners - 2 * faces
     tri_faces = _read(mesh.loop_triangle_polygons, "value", triangles, np.int32)
     ngon_tris, tris = _ngon_triangles(mesh, tri_faces, faces)
-    material_index = _attribute(mesh, "material_index", 'FACE')
+    material_index = _attribute(mesh, "material_index", "FACE")
     return MeshArrays(
         name=name,
         positions=_read(mesh.attributes["position"].data, "vector", vertices * 3, np.float32).reshape(-1, 3),
@@ -135,7 +141,9 @@ def _mesh_arrays(name: str, evaluated: Any, mesh: Any, transform: dict[str, tupl
     )
 
 
-def read_scene(objects: Sequence[bpy.types.Object], active: bpy.types.Object, depsgraph: Any) -> tuple[SceneArrays, int]:
+def read_scene(
+    objects: Sequence[bpy.types.Object], active: bpy.types.Object, depsgraph: Any
+) -> tuple[SceneArrays, int]:
     """The file's content (``objects``, the active one first, placed relative to ``active``) and
     the bytes its images are known to take."""
     frame = active.matrix_world.inverted_safe()
@@ -146,9 +154,17 @@ def read_scene(objects: Sequence[bpy.types.Object], active: bpy.types.Object, de
         identity: dict[str, tuple[float, ...] | None] = {"translation": None, "rotation": None, "scale": None}
         evaluated = ob.evaluated_get(depsgraph)
         with _readable_mesh(evaluated, depsgraph) as mesh:
-            meshes.append(_mesh_arrays(node_name(index), evaluated, mesh,
-                                       identity if ob is active else _transform(ob, frame), materials))
-    scene = SceneArrays(meshes=tuple(meshes), materials=tuple(materials.materials), textures=tuple(materials.textures),
-                        samplers=tuple(materials.samplers), images=tuple(materials.images),
-                        extensions_used=tuple(materials.extensions))
+            meshes.append(
+                _mesh_arrays(
+                    node_name(index), evaluated, mesh, identity if ob is active else _transform(ob, frame), materials
+                )
+            )
+    scene = SceneArrays(
+        meshes=tuple(meshes),
+        materials=tuple(materials.materials),
+        textures=tuple(materials.textures),
+        samplers=tuple(materials.samplers),
+        images=tuple(materials.images),
+        extensions_used=tuple(materials.extensions),
+    )
     return scene, materials.known_image_bytes

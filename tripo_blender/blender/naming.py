@@ -27,15 +27,25 @@ from ..rules.result_names import followed_character, followed_result_name, resul
 from ..rules.tags import strip_duplicate_suffix
 from .importer import string_tag
 
-__all__ = ["CHARACTER_PROP", "result_name", "character_of", "followed_character", "followed_result_name",
-           "action_name", "name_result"]
+__all__ = [
+    "CHARACTER_PROP",
+    "result_name",
+    "character_of",
+    "followed_character",
+    "followed_result_name",
+    "action_name",
+    "name_result",
+]
 
 #: On a result's root and its collection: the character the result belongs to ("Knight").
 CHARACTER_PROP = "tripo_character"
 
 #: Names a file gives that say nothing: Tripo's ids, uuids, Blender's and exporters' defaults.
-_GENERIC = re.compile(r"^(tripo_\w*?_?[0-9a-f]{8}[-0-9a-f]*|[0-9a-f]{8}-?[-0-9a-f]{8,}|material|mesh|node|object|"
-                      r"default(_?material)?|untitled|root(node)?|scene)$", re.IGNORECASE)
+_GENERIC = re.compile(
+    r"^(tripo_\w*?_?[0-9a-f]{8}[-0-9a-f]*|[0-9a-f]{8}-?[-0-9a-f]{8,}|material|mesh|node|object|"
+    r"default(_?material)?|untitled|root(node)?|scene)$",
+    re.IGNORECASE,
+)
 
 
 def _clean(name: str) -> str:
@@ -92,7 +102,9 @@ def _only_ours(material: bpy.types.Material, ours: AbstractSet[bpy.types.Object]
             datas[ob.data] = datas.get(ob.data, 0) + 1
     if all(data.users == count for data, count in datas.items()):
         counted = sum(1 for data in datas for m in getattr(data, "materials") if m == material)
-        counted += sum(1 for ob in ours for slot in ob.material_slots if slot.link == 'OBJECT' and slot.material == material)
+        counted += sum(
+            1 for ob in ours for slot in ob.material_slots if slot.link == "OBJECT" and slot.material == material
+        )
         if counted == material.users:
             return True
     users = {ob for ob in bpy.data.objects if any(s.material == material for s in ob.material_slots)}
@@ -115,6 +127,7 @@ def _step_name(base: str, step: str, taken: AbstractSet[str]) -> str:
 def _free_name(name: str, root: bpy.types.Object, collection: bpy.types.Collection | None) -> str:
     """``name``, or "``name`` 2", "``name`` 3"… — the first that no other object and no other
     collection has: a second "Knight (textured)" must not become "Knight (textured).001"."""
+
     def taken(candidate: str) -> bool:
         other = bpy.data.objects.get(candidate)
         group = bpy.data.collections.get(candidate) if collection is not None else None
@@ -128,8 +141,13 @@ def _free_name(name: str, root: bpy.types.Object, collection: bpy.types.Collecti
     return f"{name} {number}"
 
 
-def name_result(root: bpy.types.Object, objects: Iterable[bpy.types.Object], name: str, character: str,
-                collection: bpy.types.Collection | None = None) -> None:
+def name_result(
+    root: bpy.types.Object,
+    objects: Iterable[bpy.types.Object],
+    name: str,
+    character: str,
+    collection: bpy.types.Collection | None = None,
+) -> None:
     """Name a landed result: its root (and collection) ``name`` — numbered when another result has
     it ("Knight (textured) 2") — stamped with ``character``; generic object names after the
     result, each object's data after its object, materials as :func:`_rename_materials` says."""
@@ -143,7 +161,7 @@ def name_result(root: bpy.types.Object, objects: Iterable[bpy.types.Object], nam
     others = [ob for ob in objects if ob is not root and _GENERIC.match(_clean(ob.name))]
     for index, ob in enumerate(others, 1):
         ob.name = f"{name} {ob.type.lower()}{f' {index}' if len(others) > 1 else ''}"
-    step = name[len(character):].strip() if name.startswith(character) else ""  # "(textured)", "parts"
+    step = name[len(character) :].strip() if name.startswith(character) else ""  # "(textured)", "parts"
     # the file's own name, taken by an earlier result: say which step, not ".001"
     numbered = [ob for ob in objects if ob is not root and ob not in others and _clean(ob.name) != ob.name.strip()]
     taken = set(bpy.data.objects.keys()) if numbered else set()

@@ -29,7 +29,6 @@ from .importer import ImportResult, file_matrix, push_undo, task_id_of
 log = logging.getLogger(__name__)
 
 
-
 class PlacementRefused(ValueError):
     """The requested placement would destroy something that is not a Tripo result."""
 
@@ -44,9 +43,13 @@ def hierarchy(root: bpy.types.Object) -> list[bpy.types.Object]:
     return [root, *root.children_recursive]
 
 
-def place_like_source(result: ImportResult, source_root: bpy.types.Object,
-                      mode: PlacementMode = "HIDE_SOURCE", *,
-                      undo_message: str | None = None) -> None:
+def place_like_source(
+    result: ImportResult,
+    source_root: bpy.types.Object,
+    mode: PlacementMode = "HIDE_SOURCE",
+    *,
+    undo_message: str | None = None,
+) -> None:
     """Give ``result`` the place of ``source_root``, then hide, keep or replace the source.
 
     ``result.collection`` (the import's own, or its batch's, collection) is removed once emptied
@@ -60,8 +63,7 @@ def place_like_source(result: ImportResult, source_root: bpy.types.Object,
     if result.root in source:
         raise PlacementRefused("the result is part of the source hierarchy")
     if mode == "REPLACE" and not is_tripo_result(source_root):
-        raise PlacementRefused(f"{source_root.name} is not a Tripo result, so it is not deleted; "
-                               "hide it instead")
+        raise PlacementRefused(f"{source_root.name} is not a Tripo result, so it is not deleted; hide it instead")
     result.collection = _move_into_collections_of(result, source_root)
     _copy_placement(source_root, result.root)
     if mode == "HIDE_SOURCE":
@@ -172,8 +174,11 @@ def _data_used_by(objects: Iterable[bpy.types.Object]) -> list[bpy.types.ID]:
         found.extend(m for m in materials if m is not None)
     for mat in [m for m in found if isinstance(m, bpy.types.Material)]:
         if mat.node_tree is not None:
-            found.extend(n.image for n in mat.node_tree.nodes
-                         if isinstance(n, bpy.types.ShaderNodeTexImage) and n.image is not None)
+            found.extend(
+                n.image
+                for n in mat.node_tree.nodes
+                if isinstance(n, bpy.types.ShaderNodeTexImage) and n.image is not None
+            )
     return list(dict.fromkeys(found))
 
 

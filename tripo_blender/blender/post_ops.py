@@ -80,12 +80,26 @@ from .runtime import runtime
 from .sources import DEFAULT_PLACEMENT, Source, expiry_text
 from .text_fit import dialog_measure, draw_text
 
-__all__ = ["TRIPO_PG_part", "TRIPO_OT_texture", "TRIPO_OT_check_riggable", "TRIPO_OT_rig", "TRIPO_OT_retarget",
-           "TRIPO_OT_convert", "TRIPO_OT_segment", "TRIPO_OT_smart_segment", "TRIPO_OT_complete", "TRIPO_OT_smart_lowpoly",
-           "TRIPO_OT_smart_uv",
-           "MENU_OPERATORS",
-           "PRESET_GROUPS", "TEXTURE_DIALOG_VERSION", "LOWPOLY_DIALOG_VERSION", "start_rig_check", "ensure_rig_check",
-           "CLASSES"]
+__all__ = [
+    "TRIPO_PG_part",
+    "TRIPO_OT_texture",
+    "TRIPO_OT_check_riggable",
+    "TRIPO_OT_rig",
+    "TRIPO_OT_retarget",
+    "TRIPO_OT_convert",
+    "TRIPO_OT_segment",
+    "TRIPO_OT_smart_segment",
+    "TRIPO_OT_complete",
+    "TRIPO_OT_smart_lowpoly",
+    "TRIPO_OT_smart_uv",
+    "MENU_OPERATORS",
+    "PRESET_GROUPS",
+    "TEXTURE_DIALOG_VERSION",
+    "LOWPOLY_DIALOG_VERSION",
+    "start_rig_check",
+    "ensure_rig_check",
+    "CLASSES",
+]
 
 log = logging.getLogger(__name__)
 
@@ -98,19 +112,25 @@ def _post_process_spec() -> Callable[..., JobSpec]:
 
     return post_process_spec
 
+
 _SKIP = SKIP
 _DIALOG_WIDTH = 380
 _PLACEMENT_ITEMS = (
     ("HIDE_SOURCE", "Hide Source", "The result takes the source's place; the source is hidden (nothing is lost)"),
     ("KEEP_BOTH", "Keep Both", "The result takes the source's place; the source stays visible"),
-    ("REPLACE", "Replace", "The result takes the source's place; the source's Tripo objects are deleted "
-                           "(objects you parented to it are kept)"),
+    (
+        "REPLACE",
+        "Replace",
+        "The result takes the source's place; the source's Tripo objects are deleted "
+        "(objects you parented to it are kept)",
+    ),
 )
-_PART_NAMES_HELP = ("Scripts: comma-separated part names (empty: all parts). The dialog shows a checkbox per part "
-                    "instead")
+_PART_NAMES_HELP = (
+    "Scripts: comma-separated part names (empty: all parts). The dialog shows a checkbox per part instead"
+)
 
 
-def _fit(layout: Any, text: str, icon: str = 'NONE') -> None:
+def _fit(layout: Any, text: str, icon: str = "NONE") -> None:
     """Draw ``text`` in a dialog, wrapped to the dialog's measured width at the UI scale (never
     cut off with "…")."""
     draw_text(layout, text, dialog_measure(_DIALOG_WIDTH, bpy.context), icon=icon)
@@ -139,15 +159,20 @@ PRESET_GROUPS: tuple[tuple[str, tuple[Animation, ...]], ...] = (
     ("serpentine", (Animation.SERPENTINE_MARCH,)),
     ("aquatic", (Animation.AQUATIC_MARCH,)),
 )
-_PRESET_ITEMS = tuple((a.value, _preset_label(a), f"{group.title()} preset {a.value}")
-                      for group, presets in PRESET_GROUPS for a in presets)
+_PRESET_ITEMS = tuple(
+    (a.value, _preset_label(a), f"{group.title()} preset {a.value}")
+    for group, presets in PRESET_GROUPS
+    for a in presets
+)
 _PRESET_ORDER = [a.value for _, presets in PRESET_GROUPS for a in presets]
 
 
 def _offered(route: routes.Route, version: str, *options: str | tuple[str, Any]) -> bool:
     """Whether ``version`` of ``route`` takes every one of ``options`` (a name, or a name and value)."""
-    return all(route.field(o).offered(version) if isinstance(o, str) else route.field(o[0]).offered(version, o[1])
-               for o in options)
+    return all(
+        route.field(o).offered(version) if isinstance(o, str) else route.field(o[0]).offered(version, o[1])
+        for o in options
+    )
 
 
 def _applies(op: Any, route: routes.Route, name: str) -> bool:
@@ -174,7 +199,7 @@ def _values(op: Any, route: routes.Route, *names: str) -> dict[str, Any]:
 def _cost_label(layout: Any, kind: str, params: dict[str, Any]) -> None:
     """The estimated cost, last in every dialog (the decision to click depends on it)."""
     layout.separator()
-    _fit(layout, f"Estimated cost: {form.cost_text(kind, params)}", icon='FUND')
+    _fit(layout, f"Estimated cost: {form.cost_text(kind, params)}", icon="FUND")
 
 
 def _names(text: str) -> list[str]:
@@ -188,7 +213,7 @@ def _only_for(layout: Any, available: bool, reason: str, *props: tuple[Any, str]
     for owner, name in props:
         col.prop(owner, name)
     if not available:
-        _fit(layout, reason, icon='INFO')
+        _fit(layout, reason, icon="INFO")
 
 
 def _local_note(source: Source) -> str:
@@ -196,16 +221,20 @@ def _local_note(source: Source) -> str:
     count = len(source.meshes)
     triangles = f"{triangle_count(source.meshes):,} triangles, modifiers applied"
     if source.expired_task:
-        return (f"'{source.label}': {expiry_text(source)}, so its mesh ({triangles}) is exported and uploaded "
-                "to Tripo first; an unchanged mesh is not uploaded again")
-    what = f"'{source.label}'" if count == 1 else f"'{source.label}' and {count - 1} more mesh{'es' if count > 2 else ''}"
+        return (
+            f"'{source.label}': {expiry_text(source)}, so its mesh ({triangles}) is exported and uploaded "
+            "to Tripo first; an unchanged mesh is not uploaded again"
+        )
+    what = (
+        f"'{source.label}'" if count == 1 else f"'{source.label}' and {count - 1} more mesh{'es' if count > 2 else ''}"
+    )
     return f"{what} ({triangles}) is exported and uploaded to Tripo first; an unchanged mesh is not uploaded again"
 
 
 class _PostProcess(bpy.types.Operator):
     """Shared part of the menu's operators (never registered itself)."""
 
-    bl_options = {'REGISTER'}  # no UNDO: sending changes nothing in the scene; the landing pushes its own step
+    bl_options = {"REGISTER"}  # no UNDO: sending changes nothing in the scene; the landing pushes its own step
 
     kind: ClassVar[str]
     #: False: a confirmation with the cost instead of an options dialog (no options to choose).
@@ -250,17 +279,19 @@ class _PostProcess(bpy.types.Operator):
         try:
             target = target_of(context)
         except Unavailable as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         self.prepare(target)
         label = kind_of(self.kind).label
         title = f"{label} '{target.name}'"
         if self.dialog:
-            return window_manager(context).invoke_props_dialog(self, width=_DIALOG_WIDTH, title=title,
-                                                                  confirm_text=label)
+            return window_manager(context).invoke_props_dialog(
+                self, width=_DIALOG_WIDTH, title=title, confirm_text=label
+            )
         cost = form.cost_text(self.kind, self.request_options(target, final=False))
-        return window_manager(context).invoke_confirm(self, event, title=title, message=f"Send to Tripo ({cost})?",
-                                                      confirm_text=label, icon='QUESTION')
+        return window_manager(context).invoke_confirm(
+            self, event, title=title, message=f"Send to Tripo ({cost})?", confirm_text=label, icon="QUESTION"
+        )
 
     def checked_options(self, target: Target, *, final: bool) -> dict[str, Any]:
         """:meth:`request_options`, refused (:class:`OptionError`) when the route's record says the
@@ -279,17 +310,17 @@ class _PostProcess(bpy.types.Operator):
         try:
             target = target_of(context)
         except Unavailable as exc:
-            _fit(layout, str(exc), icon='ERROR')
+            _fit(layout, str(exc), icon="ERROR")
             return
         if target.source.is_local:
-            _fit(layout, _local_note(target.source), icon='EXPORT')
+            _fit(layout, _local_note(target.source), icon="EXPORT")
         self.draw_options(layout, target)
         if "placement" in self.properties.bl_rna.properties:
             layout.prop(self, "placement")
         try:
             params = self.checked_options(target, final=False)
         except UserError as exc:  # an option or image the request cannot carry
-            _fit(layout, str(exc), icon='ERROR')
+            _fit(layout, str(exc), icon="ERROR")
             return
         _cost_label(layout, self.kind, params)
 
@@ -297,9 +328,16 @@ class _PostProcess(bpy.types.Operator):
         """The job to send; raises a :class:`UserError` (an option or image it cannot carry) or the
         client's ValueError/TypeError."""
         placement = str(getattr(self, "placement", DEFAULT_PLACEMENT))
-        return _post_process_spec()(self.kind, target.source, self.checked_options(target, final=True),
-                                    name=self.job_name(target), placement=placement, presets=self.preset_names(),
-                                    fit_frame_range=self.fits_frame_range(), history=runtime.jobs())
+        return _post_process_spec()(
+            self.kind,
+            target.source,
+            self.checked_options(target, final=True),
+            name=self.job_name(target),
+            placement=placement,
+            presets=self.preset_names(),
+            fit_frame_range=self.fits_frame_range(),
+            history=runtime.jobs(),
+        )
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         try:
@@ -308,19 +346,25 @@ class _PostProcess(bpy.types.Operator):
         except (UserError, ValueError, TypeError) as exc:
             # UserError: nothing applies, an option or image it cannot carry, online access off, no/bad
             # key, too many jobs waiting — the message says what to do; ValueError/TypeError: the client's checks
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         log.info("submitted %s job %s %r for %s", self.kind, job.id, job.name, target.name)
-        self.report({'INFO'}, f"Sent '{job.name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); "
-                              f"{self.outcome(target)}")
-        return {'FINISHED'}
+        self.report(
+            {"INFO"}, f"Sent '{job.name}' to Tripo ({form.cost_phrase(job.estimated_cost)}); {self.outcome(target)}"
+        )
+        return {"FINISHED"}
 
 
 class _Placed:
     """Where a result lands relative to its source (every post-process except retarget)."""
 
-    placement: bpy.props.EnumProperty(name="Source", items=_PLACEMENT_ITEMS, default=DEFAULT_PLACEMENT,
-                                      options=_SKIP, description="What happens to the source when the result lands")
+    placement: bpy.props.EnumProperty(
+        name="Source",
+        items=_PLACEMENT_ITEMS,
+        default=DEFAULT_PLACEMENT,
+        options=_SKIP,
+        description="What happens to the source when the result lands",
+    )
 
 
 class _Parts:
@@ -367,8 +411,18 @@ TEXTURE_DIALOG_VERSION = _TX.field("model_version").form_default
 _V35_OPTIONS = needs_text(_TX, "delight", ("texture_quality", "fast"))
 
 
-_TEXTURE_OPTIONS = ("text_prompt", "model_version", "texture", "pbr", "texture_quality", "delight", "texture_alignment",
-                    "texture_seed", "bake", "compress")
+_TEXTURE_OPTIONS = (
+    "text_prompt",
+    "model_version",
+    "texture",
+    "pbr",
+    "texture_quality",
+    "delight",
+    "texture_alignment",
+    "texture_seed",
+    "bake",
+    "compress",
+)
 
 
 _TextureOptions: Any = options_of(_TX, *_TEXTURE_OPTIONS)
@@ -381,21 +435,30 @@ class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
     bl_label = TEXTURE.label
     kind = TEXTURE.name
 
-    image_path: bpy.props.StringProperty(name="Image File", subtype='FILE_PATH', options=_SKIP,
-                                         description=_TX.field("image_prompt").description)
-    image_name: bpy.props.StringProperty(name="Image", options=_SKIP,
-                                         description="A Blender image the texture should follow, instead of a file")
-    style_image_path: bpy.props.StringProperty(name="Style Image File", subtype='FILE_PATH', options=_SKIP,
-                                               description=_TX.field("style_image").description)
-    style_image_name: bpy.props.StringProperty(name="Style Image", options=_SKIP,
-                                               description="A Blender image whose style the texture takes (optional)")
+    image_path: bpy.props.StringProperty(
+        name="Image File", subtype="FILE_PATH", options=_SKIP, description=_TX.field("image_prompt").description
+    )
+    image_name: bpy.props.StringProperty(
+        name="Image", options=_SKIP, description="A Blender image the texture should follow, instead of a file"
+    )
+    style_image_path: bpy.props.StringProperty(
+        name="Style Image File", subtype="FILE_PATH", options=_SKIP, description=_TX.field("style_image").description
+    )
+    style_image_name: bpy.props.StringProperty(
+        name="Style Image", options=_SKIP, description="A Blender image whose style the texture takes (optional)"
+    )
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
 
     def _image(self, path_prop: str, name_prop: str, what: str, final: bool) -> str | None:
-        slot = named_slot(getattr(self, path_prop).strip(), getattr(self, name_prop).strip(), what,
-                          path_prop=path_prop, name_prop=name_prop)
+        slot = named_slot(
+            getattr(self, path_prop).strip(),
+            getattr(self, name_prop).strip(),
+            what,
+            path_prop=path_prop,
+            name_prop=name_prop,
+        )
         if not slot.filled:
             return None
         return prepare_image(slot, what) if final else what  # the cost does not depend on the image
@@ -417,7 +480,7 @@ class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
 
     def draw_options(self, layout: Any, target: Target) -> None:
         col = layout.column()
-        col.prop(self, "text_prompt", text="", icon='TEXT', placeholder="Text prompt (optional)")
+        col.prop(self, "text_prompt", text="", icon="TEXT", placeholder="Text prompt (optional)")
         box = col.box()
         box.label(text="Or an image prompt (Blender image or file):")
         box.prop_search(self, "image_name", bpy.data, "images", text="")
@@ -443,7 +506,7 @@ class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
         row.active = gltf_supports_meshopt()
         row.prop(self, "compress")
         if not row.active:
-            _fit(col, compress_note(), icon='INFO')
+            _fit(col, compress_note(), icon="INFO")
         self.draw_parts(col, "texture")
 
 
@@ -452,8 +515,9 @@ class TRIPO_OT_texture(_TextureOptions, _Parts, _Placed, _PostProcess):
 
 def start_rig_check(source: Source) -> Job:
     """Start the free riggability check of ``source`` (raises UserError when it cannot be sent)."""
-    spec = _post_process_spec()(CHECK_RIGGABLE.name, source, name=f"{CHECK_RIGGABLE.verb} {source.label}",
-                                history=runtime.jobs())
+    spec = _post_process_spec()(
+        CHECK_RIGGABLE.name, source, name=f"{CHECK_RIGGABLE.verb} {source.label}", history=runtime.jobs()
+    )
     return runtime.submit(spec)
 
 
@@ -491,9 +555,13 @@ _RIG_TYPE_ITEMS = (
     *(item for item in choice_items(_RG.field("rig_type")) if item[0] != RigType.OTHERS.value),
 )
 _WIDE_SPECS = f"{_RG.model_word} {version_label(versions.RIG_V25)} or newer"
-_AUTO_ITEM = (_AUTO, "Auto", f"{version_label(versions.RIG_DEFAULT)} for a biped with the Tripo, Mixamo or ActorCore "
-                             f"skeleton, else "
-                             f"{version_label(auto_rig_version(RigType.QUADRUPED.value, RigSpec.TRIPO.value))}")
+_AUTO_ITEM = (
+    _AUTO,
+    "Auto",
+    f"{version_label(versions.RIG_DEFAULT)} for a biped with the Tripo, Mixamo or ActorCore "
+    f"skeleton, else "
+    f"{version_label(auto_rig_version(RigType.QUADRUPED.value, RigSpec.TRIPO.value))}",
+)
 
 
 class TRIPO_OT_rig(_Placed, _PostProcess):
@@ -503,23 +571,27 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
     bl_label = RIG.label
     kind = RIG.name
 
-    rig_type: bpy.props.EnumProperty(name=_RG.field("rig_type").title, items=_RIG_TYPE_ITEMS, default=_DETECTED,
-                                     options=_SKIP)
+    rig_type: bpy.props.EnumProperty(
+        name=_RG.field("rig_type").title, items=_RIG_TYPE_ITEMS, default=_DETECTED, options=_SKIP
+    )
     spec: field_prop(_RG.field("spec"), default=_RG.field("spec").implicit)
     model_version: version_prop(_RG, default=_AUTO, first=(_AUTO_ITEM,))
     out_format: field_prop(_RG.field("out_format"))
     rig_anyway: bpy.props.BoolProperty(
-        name="Rig Anyway", default=False, options=_SKIP,
+        name="Rig Anyway",
+        default=False,
+        options=_SKIP,
         description="Send the rig request even though the riggability check said no or has not answered "
-                    "(costs credits; the check can be wrong)")
+        "(costs credits; the check can be wrong)",
+    )
 
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
         try:
             target = target_of(context)
             ensure_rig_check(target.source)
         except (UserError, ValueError) as exc:
-            self.report({'ERROR'}, str(exc))
-            return {'CANCELLED'}
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
         return super().invoke(context, event)
 
     def _detected(self, target: Target) -> str | None:
@@ -539,9 +611,11 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         rig_type = self._rig_type(target)
         version = self._version(rig_type)
         if version == versions.RIG_DEFAULT and not rig_v1_fits(rig_type, str(self.spec)):
-            raise OptionError(f"Rig model {version_label(version)} rigs bipeds with the Tripo, Mixamo or ActorCore "
-                              f"skeleton only: choose Auto or {_WIDE_SPECS} for a {rig_type or 'biped'} with the "
-                              f"{self.spec} spec")
+            raise OptionError(
+                f"Rig model {version_label(version)} rigs bipeds with the Tripo, Mixamo or ActorCore "
+                f"skeleton only: choose Auto or {_WIDE_SPECS} for a {rig_type or 'biped'} with the "
+                f"{self.spec} spec"
+            )
         options: dict[str, Any] = {"out_format": self.out_format, "spec": self.spec, "model_version": version}
         if rig_type:
             options["rig_type"] = rig_type
@@ -558,14 +632,19 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         if check.riggable is True:
             return
         if started:
-            raise OptionError(f"Checking first whether Tripo can rig '{target.name}' (free). Nothing was sent: "
-                              "rig again once the check answered, or choose Rig Anyway")
+            raise OptionError(
+                f"Checking first whether Tripo can rig '{target.name}' (free). Nothing was sent: "
+                "rig again once the check answered, or choose Rig Anyway"
+            )
         if check.pending:
-            raise OptionError("The riggability check has not answered yet. Nothing was sent: wait for it, or "
-                              "choose Rig Anyway")
+            raise OptionError(
+                "The riggability check has not answered yet. Nothing was sent: wait for it, or choose Rig Anyway"
+            )
         if check.riggable is False:
-            raise OptionError(f"Tripo's check says '{target.name}' cannot be rigged (rig type: "
-                              f"{check.rig_type or 'unknown'}). Nothing was sent; choose Rig Anyway to try regardless")
+            raise OptionError(
+                f"Tripo's check says '{target.name}' cannot be rigged (rig type: "
+                f"{check.rig_type or 'unknown'}). Nothing was sent; choose Rig Anyway to try regardless"
+            )
         raise OptionError(f"{check.text}. Nothing was sent; choose Rig Anyway to try regardless")
 
     def draw_options(self, layout: Any, target: Target) -> None:
@@ -575,11 +654,11 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         col.prop(self, "rig_type")
         rig_type = self._rig_type(target)
         if self.rig_type == _DETECTED:
-            _fit(col, f"Rig type sent: {rig_type or 'none (Tripo uses biped)'}", icon='INFO')
+            _fit(col, f"Rig type sent: {rig_type or 'none (Tripo uses biped)'}", icon="INFO")
         col.prop(self, "spec")
         col.prop(self, "model_version")
         if self.model_version == _AUTO:
-            _fit(col, f"Model sent: {version_label(self._version(rig_type))} (Auto)", icon='INFO')
+            _fit(col, f"Model sent: {version_label(self._version(rig_type))} (Auto)", icon="INFO")
         col.prop(self, "out_format")
         if check.riggable is not True:
             col.prop(self, "rig_anyway")
@@ -592,8 +671,13 @@ class TRIPO_OT_rig(_Placed, _PostProcess):
         except Unavailable:
             return
         check = rig_check(rig_check_job(source))
-        draw_rig_button(self.layout, riggable=check.riggable, pending=check.pending, rig_anyway=self.rig_anyway,
-                        waiting=lambda: rig_check(rig_check_job(source)).pending)
+        draw_rig_button(
+            self.layout,
+            riggable=check.riggable,
+            pending=check.pending,
+            rig_anyway=self.rig_anyway,
+            waiting=lambda: rig_check(rig_check_job(source)).pending,
+        )
 
     def check(self, context: bpy.types.Context) -> bool:
         return True  # redraw when Rig Anyway is ticked: the Rig button turns on
@@ -631,15 +715,23 @@ class TRIPO_OT_retarget(_PostProcess):
     bl_label = "Retarget Animations"
     kind = RETARGET.name
 
-    presets: bpy.props.EnumProperty(name=_RT.field("animation").title, items=_PRESET_ITEMS,
-                                    options={'ENUM_FLAG', 'SKIP_SAVE'}, description=_RT.field("animation").description)
-    out_format: bpy.props.EnumProperty(name=_RETARGET_FORMATS.title, items=_RETARGET_FORMAT_ITEMS, default=_SAME_AS_RIG,
-                                       options=_SKIP)
+    presets: bpy.props.EnumProperty(
+        name=_RT.field("animation").title,
+        items=_PRESET_ITEMS,
+        options={"ENUM_FLAG", "SKIP_SAVE"},
+        description=_RT.field("animation").description,
+    )
+    out_format: bpy.props.EnumProperty(
+        name=_RETARGET_FORMATS.title, items=_RETARGET_FORMAT_ITEMS, default=_SAME_AS_RIG, options=_SKIP
+    )
     animate_in_place: field_prop(_RT.field("animate_in_place"))
     fit_frame_range: bpy.props.BoolProperty(
-        name="Fit Frame Range", default=False, options=_SKIP,
+        name="Fit Frame Range",
+        default=False,
+        options=_SKIP,
         description="Set the scene's start and end frames to the first animation's length when it lands "
-                    "(off: the frame range stays as you set it)")
+        "(off: the frame range stays as you set it)",
+    )
 
     def fits_frame_range(self) -> bool:
         return bool(self.fit_frame_range)
@@ -660,8 +752,10 @@ class TRIPO_OT_retarget(_PostProcess):
         if not presets:
             raise OptionError("Choose at least one animation")
         if len(presets) > MAX_ANIMATIONS:
-            raise OptionError(f"{len(presets)} animations chosen; Tripo retargets at most {MAX_ANIMATIONS} per "
-                              "request (each one is billed)")
+            raise OptionError(
+                f"{len(presets)} animations chosen; Tripo retargets at most {MAX_ANIMATIONS} per "
+                "request (each one is billed)"
+            )
         return {"animation": presets, "out_format": self._format(target), "animate_in_place": self.animate_in_place}
 
     def job_name(self, target: Target) -> str:
@@ -687,7 +781,7 @@ class TRIPO_OT_retarget(_PostProcess):
             for preset in members:
                 flow.prop_enum(self, "presets", preset.value)
         if rig_type is not None:
-            _fit(layout, f"Presets for other skeletons are not shown: this rig is a {rig_type}.", icon='INFO')
+            _fit(layout, f"Presets for other skeletons are not shown: this rig is a {rig_type}.", icon="INFO")
         layout.label(text=f"{len(self.preset_names())} chosen (1–{MAX_ANIMATIONS} per request)")
         col = layout.column()
         col.prop(self, "out_format")
@@ -707,8 +801,10 @@ _CV = routes.CONVERT
 # What each format is (its choice's description); whether it is imported is decided per Blender by
 # :func:`_format_note` (a Blender built without the USD importer must not be promised an import).
 _FORMAT_SUFFIXES = {"GLTF": ".glb", "GLB": ".glb"}
-_CONVERT_FORMAT_ITEMS = tuple((value, name, f"{note}; imported where this Blender has an importer for it, else saved "
-                               "and its folder shown") for value, name, note in choice_items(_CV.field("format")))
+_CONVERT_FORMAT_ITEMS = tuple(
+    (value, name, f"{note}; imported where this Blender has an importer for it, else saved and its folder shown")
+    for value, name, note in choice_items(_CV.field("format"))
+)
 
 
 def _format_note(fmt: str) -> str:
@@ -724,11 +820,15 @@ def _format_note(fmt: str) -> str:
 _CONVERT_OPTIONS = tuple(f.name for f in _CV.fields if f.input is None and f.kind != "names")
 
 
-_ConvertOptions: Any = options_of(_CV, *_CONVERT_OPTIONS, format={"default": "FBX", "items": _CONVERT_FORMAT_ITEMS},
-                                  face_limit={"max": 2_000_000, "soft_max": 200_000},
-                                  flatten_bottom_threshold={"soft_max": 0.2, "precision": 3},
-                                  texture_size={"max": 8192},
-                                  scale_factor={"min": 0.0001, "soft_min": 0.01, "soft_max": 100.0})
+_ConvertOptions: Any = options_of(
+    _CV,
+    *_CONVERT_OPTIONS,
+    format={"default": "FBX", "items": _CONVERT_FORMAT_ITEMS},
+    face_limit={"max": 2_000_000, "soft_max": 200_000},
+    flatten_bottom_threshold={"soft_max": 0.2, "precision": 3},
+    texture_size={"max": 8192},
+    scale_factor={"min": 0.0001, "soft_min": 0.01, "soft_max": 100.0},
+)
 
 
 class TRIPO_OT_convert(_ConvertOptions, _Parts, _Placed, _PostProcess):
@@ -738,7 +838,6 @@ class TRIPO_OT_convert(_ConvertOptions, _Parts, _Placed, _PostProcess):
     bl_idname = "tripo.convert"
     bl_label = CONVERT.label
     kind = CONVERT.name
-
 
     def prepare(self, target: Target) -> None:
         self.fill_parts(target.source)
@@ -757,7 +856,7 @@ class TRIPO_OT_convert(_ConvertOptions, _Parts, _Placed, _PostProcess):
 
     def draw_options(self, layout: Any, target: Target) -> None:
         layout.prop(self, "format")
-        _fit(layout, _format_note(str(self.format)), icon='INFO')
+        _fit(layout, _format_note(str(self.format)), icon="INFO")
         col = layout.column()
         _only_for(col, _applies(self, _CV, "fbx_preset"), _format_only(_CV, "fbx_preset"), (self, "fbx_preset"))
         col.prop(self, "quad")
@@ -774,8 +873,12 @@ class TRIPO_OT_convert(_ConvertOptions, _Parts, _Placed, _PostProcess):
         col.prop(self, "scale_factor")
         col.prop(self, "export_orientation")
         col.prop(self, "pivot_to_center_bottom")
-        _only_for(col, _applies(self, _CV, "export_vertex_colors"), _format_only(_CV, "export_vertex_colors"),
-                  (self, "export_vertex_colors"))
+        _only_for(
+            col,
+            _applies(self, _CV, "export_vertex_colors"),
+            _format_only(_CV, "export_vertex_colors"),
+            (self, "export_vertex_colors"),
+        )
         col.prop(self, "with_animation")
         col.prop(self, "animate_in_place")
         col.prop(self, "pack_uv")
@@ -809,8 +912,13 @@ class TRIPO_OT_segment(_SegmentOptions, _Placed, _PostProcess):
     def draw_options(self, layout: Any, target: Target) -> None:
         col = layout.column()
         col.prop(self, "model_version")
-        _only_for(col, _offered(_SG, self.model_version, "segmentation_granularity"), _SEGMENT_V2_ONLY,
-                  (self, "segmentation_granularity"), (self, "split_by_connectivity"))
+        _only_for(
+            col,
+            _offered(_SG, self.model_version, "segmentation_granularity"),
+            _SEGMENT_V2_ONLY,
+            (self, "segmentation_granularity"),
+            (self, "split_by_connectivity"),
+        )
 
 
 # --------------------------------------------------------------------------- smart segment
@@ -832,8 +940,11 @@ class TRIPO_OT_smart_segment(_SmartSegmentOptions, _Placed, _PostProcess):
 
     def request_options(self, target: Target, *, final: bool) -> dict[str, Any]:
         # the model as its file holds it: Tripo documents the transform only as 16 numbers
-        return {"seg_type": "model", "transform": list(routes.IDENTITY_TRANSFORM),
-                **_values(self, _SS, *_SMART_SEGMENT_OPTIONS)}
+        return {
+            "seg_type": "model",
+            "transform": list(routes.IDENTITY_TRANSFORM),
+            **_values(self, _SS, *_SMART_SEGMENT_OPTIONS),
+        }
 
     def draw_options(self, layout: Any, target: Target) -> None:
         col = layout.column()
@@ -870,7 +981,7 @@ class TRIPO_OT_complete(_CompleteOptions, _Parts, _Placed, _PostProcess):
     def draw_options(self, layout: Any, target: Target) -> None:
         layout.prop(self, "completion_mode")
         if not len(self.parts):
-            _fit(layout, "All parts of the segmented model are completed", icon='INFO')
+            _fit(layout, "All parts of the segmented model are completed", icon="INFO")
         self.draw_parts(layout, "complete")
 
 
@@ -927,8 +1038,12 @@ class TRIPO_OT_smart_uv(_Placed, _PostProcess):
     kind = SMART_UV.name
 
     def draw_options(self, layout: Any, target: Target) -> None:
-        _fit(layout, f"Tripo unwraps '{target.name}' (at most {UV_MAX_TRIANGLES:,} triangles); the "
-                             "unwrapped model takes its place.", icon='UV')
+        _fit(
+            layout,
+            f"Tripo unwraps '{target.name}' (at most {UV_MAX_TRIANGLES:,} triangles); the "
+            "unwrapped model takes its place.",
+            icon="UV",
+        )
 
 
 def _item(op: type[_PostProcess], icon: IconItems) -> tuple[type[_PostProcess], str, IconItems]:
@@ -938,17 +1053,17 @@ def _item(op: type[_PostProcess], icon: IconItems) -> tuple[type[_PostProcess], 
 
 #: The menu's items in order (None: a separator), with their menu texts and icons.
 MENU_OPERATORS: tuple[tuple[type[_PostProcess], str, IconItems] | None, ...] = (
-    _item(TRIPO_OT_texture, 'TEXTURE'),
-    _item(TRIPO_OT_rig, 'ARMATURE_DATA'),
-    _item(TRIPO_OT_retarget, 'ACTION'),
+    _item(TRIPO_OT_texture, "TEXTURE"),
+    _item(TRIPO_OT_rig, "ARMATURE_DATA"),
+    _item(TRIPO_OT_retarget, "ACTION"),
     None,
-    _item(TRIPO_OT_convert, 'EXPORT'),
+    _item(TRIPO_OT_convert, "EXPORT"),
     None,
-    _item(TRIPO_OT_segment, 'MOD_EXPLODE'),
-    _item(TRIPO_OT_smart_segment, 'MOD_EXPLODE'),
-    _item(TRIPO_OT_complete, 'MOD_BUILD'),
-    _item(TRIPO_OT_smart_lowpoly, 'MOD_DECIM'),
-    _item(TRIPO_OT_smart_uv, 'UV'),
+    _item(TRIPO_OT_segment, "MOD_EXPLODE"),
+    _item(TRIPO_OT_smart_segment, "MOD_EXPLODE"),
+    _item(TRIPO_OT_complete, "MOD_BUILD"),
+    _item(TRIPO_OT_smart_lowpoly, "MOD_DECIM"),
+    _item(TRIPO_OT_smart_uv, "UV"),
 )
 
 CLASSES: tuple[type, ...] = (

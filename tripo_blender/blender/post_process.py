@@ -47,8 +47,19 @@ from .splat_tag import is_splat
 from .uploads import MESH_UID_PROP, SOURCE_UID_META
 
 __all__ = [
-    "Target", "Unavailable", "context_object", "tripo_object", "target_of", "unavailable",
-    "task_type_of", "part_names", "rig_check_job", "RigCheck", "rig_check", "rig_v1_fits", "auto_rig_version",
+    "Target",
+    "Unavailable",
+    "context_object",
+    "tripo_object",
+    "target_of",
+    "unavailable",
+    "task_type_of",
+    "part_names",
+    "rig_check_job",
+    "RigCheck",
+    "rig_check",
+    "rig_v1_fits",
+    "auto_rig_version",
     "version_label",
 ]
 
@@ -147,8 +158,10 @@ def _kind_problem(kind: str, target: Target) -> str | None:
             return f"'{name}' is not rigged (it is {_type_name(task_type)}): use Tripo › Rig… first"
         spec = string_tag(target.source.root, RIG_SPEC_PROP) if target.source.root is not None else None
         if spec == _MIXAMO:
-            return (f"'{name}' was rigged with the Mixamo spec, which Tripo cannot retarget; "
-                    "rig it again with the Tripo spec")
+            return (
+                f"'{name}' was rigged with the Mixamo spec, which Tripo cannot retarget; "
+                "rig it again with the Tripo spec"
+            )
         return None
     allowed = record.accepts
     if task_type is None or allowed is None or task_type in allowed:
@@ -193,7 +206,7 @@ def part_names(source: Source) -> list[str]:
     found: list[str] = []
     for ob in [source.root, *source.root.children_recursive]:
         name = string_tag(ob, PART_NAME_PROP)
-        if ob.type == 'MESH' and name and name not in found:
+        if ob.type == "MESH" and name and name not in found:
             found.append(name)
     return found
 
@@ -233,22 +246,27 @@ class RigCheck:
 def rig_check(job: Job | None) -> RigCheck:
     """Turn the check job (from :func:`rig_check_job`) into what the dialog says."""
     if job is None:
-        return RigCheck("Riggability not checked yet", 'QUESTION', None)
+        return RigCheck("Riggability not checked yet", "QUESTION", None)
     if job.state.is_active:
-        return RigCheck("Checking whether Tripo can rig this model (free)…", 'TIME', None, pending=True)
+        return RigCheck("Checking whether Tripo can rig this model (free)…", "TIME", None, pending=True)
     if job.state != JobState.DONE:
         why = job.error.message if job.error is not None else job.state.value
-        return RigCheck(f"The riggability check did not answer: {why}", 'ERROR', None)
+        return RigCheck(f"The riggability check did not answer: {why}", "ERROR", None)
     riggable = job.result.get("riggable")
     rig_type = job.result.get("rig_type") or job.result.get("topology")
     rig_type = str(rig_type) if rig_type else None
     if riggable is True:
         detected = f", detected rig type: {rig_type}" if rig_type else ""
-        return RigCheck(f"Riggable{detected}", 'CHECKMARK', True, rig_type)
+        return RigCheck(f"Riggable{detected}", "CHECKMARK", True, rig_type)
     if riggable is False:
-        return RigCheck(f"Tripo's check says this model cannot be rigged (rig type: {rig_type or 'unknown'}). "
-                        "The check can be wrong; rigging anyway costs credits", 'ERROR', False, rig_type)
-    return RigCheck("The riggability check gave no answer", 'QUESTION', None)
+        return RigCheck(
+            f"Tripo's check says this model cannot be rigged (rig type: {rig_type or 'unknown'}). "
+            "The check can be wrong; rigging anyway costs credits",
+            "ERROR",
+            False,
+            rig_type,
+        )
+    return RigCheck("The riggability check gave no answer", "QUESTION", None)
 
 
 def version_label(version: str) -> str:
@@ -260,8 +278,9 @@ def rig_v1_fits(rig_type: str | None, spec: str) -> bool:
     """Whether rig model v1.0 can make this rig (the rig route's gates: a biped — no rig type is
     Tripo's biped — with the Tripo, Mixamo or ActorCore skeleton)."""
     rig = routes.RIG
-    return rig.field("rig_type").offered(versions.RIG_DEFAULT, rig_type or rig.field("rig_type").implicit) \
-        and rig.field("spec").offered(versions.RIG_DEFAULT, spec)
+    return rig.field("rig_type").offered(
+        versions.RIG_DEFAULT, rig_type or rig.field("rig_type").implicit
+    ) and rig.field("spec").offered(versions.RIG_DEFAULT, spec)
 
 
 def auto_rig_version(rig_type: str | None, spec: str) -> str:

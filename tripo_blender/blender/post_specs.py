@@ -10,7 +10,8 @@ enabled, while this is needed only once a post-process is sent. Main thread only
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from ..jobs import Job, JobSpec
 from ..jobs.kinds import SOURCE_PARAM
@@ -23,10 +24,17 @@ from .uploads import SOURCE_UID_META, known_upload, mesh_uid, remember_all
 __all__ = ["post_process_spec"]
 
 
-def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | None = None, *,
-                      name: str, placement: str = DEFAULT_PLACEMENT, presets: Sequence[str] = (),
-                      fit_frame_range: bool = False,
-                      history: Iterable[Job] = ()) -> JobSpec:
+def post_process_spec(
+    kind: str,
+    source: Source,
+    options: Mapping[str, Any] | None = None,
+    *,
+    name: str,
+    placement: str = DEFAULT_PLACEMENT,
+    presets: Sequence[str] = (),
+    fit_frame_range: bool = False,
+    history: Iterable[Job] = (),
+) -> JobSpec:
     """The :class:`JobSpec` of post-process ``kind`` (a client method) applied to ``source``
     (from :func:`.sources.source_of`).
 
@@ -46,8 +54,10 @@ def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | No
     if source.is_local:
         problem = local_problem(kind, source)
         if problem is None and placement == "REPLACE" and not source.expired_task:
-            problem = (f"'{source.label}' is your own mesh, not a Tripo result: Replace would delete it. Choose "
-                       "Hide Source or Keep Both")
+            problem = (
+                f"'{source.label}' is your own mesh, not a Tripo result: Replace would delete it. Choose "
+                "Hide Source or Keep Both"
+            )
         if problem is not None:
             raise ValueError(problem)
         return _local_spec(kind, source, params, name=name, placement=placement, history=history)
@@ -64,8 +74,9 @@ def post_process_spec(kind: str, source: Source, options: Mapping[str, Any] | No
     return JobSpec(kind, params, name=name, meta=meta)
 
 
-def _local_spec(kind: str, source: Source, params: dict[str, Any], *, name: str, placement: str,
-                history: Iterable[Job]) -> JobSpec:
+def _local_spec(
+    kind: str, source: Source, params: dict[str, Any], *, name: str, placement: str, history: Iterable[Job]
+) -> JobSpec:
     """The spec of a post-process of a local mesh: the mesh is read now (main thread, quick) and
     its file written on the writer thread; the job's worker waits for it, then uploads it or
     reuses its earlier upload (:mod:`..jobs.mesh_upload`)."""
@@ -79,9 +90,17 @@ def _local_spec(kind: str, source: Source, params: dict[str, Any], *, name: str,
         raise ValueError(str(exc)) from None
     params[SOURCE_PARAM] = exported.path
     meta: dict[str, Any] = {
-        "source_task_id": "", "source_object": root.name, SOURCE_UID_META: uid, "placement": placement,
+        "source_task_id": "",
+        "source_object": root.name,
+        SOURCE_UID_META: uid,
+        "placement": placement,
         # size 0: not written yet (the upload step reads the file's own)
-        PLAN_KEY: {"path": exported.path, "size": 0, "triangles": exported.triangles,
-                   "objects": list(exported.objects), "known": known_upload(root)},
+        PLAN_KEY: {
+            "path": exported.path,
+            "size": 0,
+            "triangles": exported.triangles,
+            "objects": list(exported.objects),
+            "known": known_upload(root),
+        },
     }
     return JobSpec(kind, params, name=name, meta=meta)

@@ -30,18 +30,19 @@ from .settings import ADDON_PACKAGE, get_preferences
 
 log = logging.getLogger(__name__)
 
+
 def _host(url: str) -> str:
     return url.split("://", 1)[-1]
 
 
 _REGION_ITEMS = [
-    ('GLOBAL', "Global", f"{_host(GLOBAL_BASE_URL)}: keys created on platform.tripo3d.ai"),
-    ('CHINA', "China", f"{_host(CHINA_BASE_URL)}: keys created on platform.tripo3d.com"),
+    ("GLOBAL", "Global", f"{_host(GLOBAL_BASE_URL)}: keys created on platform.tripo3d.ai"),
+    ("CHINA", "China", f"{_host(CHINA_BASE_URL)}: keys created on platform.tripo3d.com"),
 ]
 _SHADING_ITEMS = [
-    ('NORMALS', "Normals", "Keep the normals stored in the file (exact shading; slowest for big meshes)"),
-    ('SMOOTH', "Smooth", "Smooth shading everywhere (about 4x faster for big meshes)"),
-    ('FLAT', "Flat", "Flat shading everywhere"),
+    ("NORMALS", "Normals", "Keep the normals stored in the file (exact shading; slowest for big meshes)"),
+    ("SMOOTH", "Smooth", "Smooth shading everywhere (about 4x faster for big meshes)"),
+    ("FLAT", "Flat", "Flat shading everywhere"),
 ]
 
 
@@ -53,14 +54,16 @@ class TripoPreferences(bpy.types.AddonPreferences):
     api_key: bpy.props.StringProperty(
         name="API Key",
         description=f"Your Tripo API key (tsk_…). Leave empty to use the {ENV_API_KEY} environment variable",
-        subtype='PASSWORD',
+        subtype="PASSWORD",
     )
     region: bpy.props.EnumProperty(
         name="Region",
-        description=("Which Tripo server to use. A key only works in the region that issued it. "
-                     f"A custom API Base URL (Advanced, or {ENV_API_BASE_URL}) wins over this"),
+        description=(
+            "Which Tripo server to use. A key only works in the region that issued it. "
+            f"A custom API Base URL (Advanced, or {ENV_API_BASE_URL}) wins over this"
+        ),
         items=_REGION_ITEMS,
-        default='GLOBAL',
+        default="GLOBAL",
     )
     parallel_jobs: bpy.props.IntProperty(
         name="Parallel Jobs",
@@ -72,25 +75,27 @@ class TripoPreferences(bpy.types.AddonPreferences):
     cache_dir: bpy.props.StringProperty(
         name="Download Folder",
         description="Where downloaded results are kept (one folder per task). Empty: the add-on's user folder",
-        subtype='DIR_PATH',
+        subtype="DIR_PATH",
     )
     keep_assets: bpy.props.BoolProperty(
         name="Keep Results as Assets",
-        description=("Write every result that lands to the Tripo asset library: one .blend each, with Tripo's preview, "
-                     "the prompt, tags and the whole request (never the key), so it stays in the Asset Browser after "
-                     "Tripo forgets the task, and Generate Again and Variant can send it again"),
+        description=(
+            "Write every result that lands to the Tripo asset library: one .blend each, with Tripo's preview, "
+            "the prompt, tags and the whole request (never the key), so it stays in the Asset Browser after "
+            "Tripo forgets the task, and Generate Again and Variant can send it again"
+        ),
         default=True,
     )
     asset_library_dir: bpy.props.StringProperty(
         name="Asset Library Folder",
         description="Where the Tripo asset library keeps results (one .blend each). Empty: the add-on's user folder",
-        subtype='DIR_PATH',
+        subtype="DIR_PATH",
     )
     gltf_shading: bpy.props.EnumProperty(
         name="glTF Shading",
         description="How imported glTF/GLB meshes are shaded",
         items=_SHADING_ITEMS,
-        default='NORMALS',
+        default="NORMALS",
     )
     merge_vertices: bpy.props.BoolProperty(
         name="Merge Vertices",
@@ -114,9 +119,11 @@ class TripoPreferences(bpy.types.AddonPreferences):
     )
     api_base_url: bpy.props.StringProperty(
         name="API Base URL",
-        description=(f"Leave empty for Tripo's own API. Set it (or {ENV_API_BASE_URL}) to another apiv3 server's "
-                     "address without /v3, e.g. http://127.0.0.1:8123 for the local emulator started by "
-                     "`python3 build.py emulator`. When set, it wins over Region"),
+        description=(
+            f"Leave empty for Tripo's own API. Set it (or {ENV_API_BASE_URL}) to another apiv3 server's "
+            "address without /v3, e.g. http://127.0.0.1:8123 for the local emulator started by "
+            "`python3 build.py emulator`. When set, it wins over Region"
+        ),
     )
 
     def draw(self, context: bpy.types.Context) -> None:
@@ -130,13 +137,14 @@ class TripoPreferences(bpy.types.AddonPreferences):
             source = f"Using the key from the {ENV_API_KEY} environment variable"
         else:
             source = f"No key yet: enter one above or set the {ENV_API_KEY} environment variable"
-        preferences_ui.draw_wrapped(layout, source, icon='INFO')
+        preferences_ui.draw_wrapped(layout, source, icon="INFO")
         preferences_ui.draw_account(layout)
         layout.prop(self, "region")
         if self.api_base_url.strip() or os.environ.get(ENV_API_BASE_URL, "").strip():
             # Say which wins: a custom base URL (here or in the environment) replaces the region's server.
-            preferences_ui.draw_wrapped(layout, "A custom API Base URL is set (Advanced): it wins over Region",
-                                        icon='INFO')
+            preferences_ui.draw_wrapped(
+                layout, "A custom API Base URL is set (Advanced): it wins over Region", icon="INFO"
+            )
         layout.prop(self, "parallel_jobs")
         preferences_ui.draw_cache(layout, self)
         asset_ops.draw_library(layout, self)
@@ -148,8 +156,7 @@ class TripoPreferences(bpy.types.AddonPreferences):
         box.prop(self, "fbx_ignore_leaf_bones")
         box.prop(self, "fbx_automatic_bone_orientation")
 
-        layout.prop(self, "show_advanced", icon='TRIA_DOWN' if self.show_advanced else 'TRIA_RIGHT',
-                    emboss=False)
+        layout.prop(self, "show_advanced", icon="TRIA_DOWN" if self.show_advanced else "TRIA_RIGHT", emboss=False)
         if self.show_advanced:
             box = layout.box()
             box.prop(self, "api_base_url")
@@ -174,8 +181,9 @@ def migrate_saved_base_url(prefs: TripoPreferences | None = None) -> str | None:
     user_preferences = bpy.context.preferences
     if user_preferences is not None:
         user_preferences.is_dirty = True
-    log.warning("Tripo add-on: the saved API Base URL %s was for Tripo's retired v2 API; it is now %s (apiv3)",
-                saved, migrated)
+    log.warning(
+        "Tripo add-on: the saved API Base URL %s was for Tripo's retired v2 API; it is now %s (apiv3)", saved, migrated
+    )
     return migrated
 
 

@@ -39,7 +39,7 @@ def ensure(job_id: str, path: str) -> bool:
     if not os.path.isfile(path):
         return False
     try:
-        previews.load(job_id, path, 'IMAGE')
+        previews.load(job_id, path, "IMAGE")
     except (KeyError, RuntimeError) as exc:  # unreadable image: the row simply has no thumbnail
         log.warning("Could not load the thumbnail %s: %s", path, exc)
         return False

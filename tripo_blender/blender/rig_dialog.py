@@ -76,8 +76,9 @@ def stop() -> None:
         bpy.app.timers.unregister(_refresh)
 
 
-def draw_rig_button(layout: Any, *, riggable: bool | None, pending: bool, rig_anyway: bool,
-                    waiting: Callable[[], bool]) -> None:
+def draw_rig_button(
+    layout: Any, *, riggable: bool | None, pending: bool, rig_anyway: bool, waiting: Callable[[], bool]
+) -> None:
     """Below the dialog's options: nothing (Blender's own Rig button) when the check said yes or
     the artist chose Rig Anyway; else a greyed Rig and Cancel. ``waiting()`` tells the refresh
     whether the check still runs (it reads the job list afresh on each call)."""
@@ -86,11 +87,12 @@ def draw_rig_button(layout: Any, *, riggable: bool | None, pending: bool, rig_an
         _watch(region, waiting)
     if riggable is True or rig_anyway:
         return
-    draw_greyed_confirm(layout, "tripo.rig", "Rig (waiting for the check)" if pending else "Rig",
-                        icon='TIME' if pending else 'CANCEL')
+    draw_greyed_confirm(
+        layout, "tripo.rig", "Rig (waiting for the check)" if pending else "Rig", icon="TIME" if pending else "CANCEL"
+    )
 
 
-def draw_greyed_confirm(layout: Any, idname: str, text: str, icon: str = 'CANCEL') -> None:
+def draw_greyed_confirm(layout: Any, idname: str, text: str, icon: str = "CANCEL") -> None:
     """Cancel and a greyed confirm button ``text`` instead of the dialog's own OK (Blender leaves
     its OK out once a dialog draws ``template_popup_confirm``): the dialog says why above it."""
     layout.separator()

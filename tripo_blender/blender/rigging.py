@@ -106,7 +106,7 @@ def _clean_action_name(name: str, owners: Iterable[str]) -> str:
     """
     for owner in sorted(owners, key=len, reverse=True):
         if name.startswith(owner + "|"):
-            rest = _FBX_LAYER_SUFFIX.sub("", name[len(owner) + 1:])
+            rest = _FBX_LAYER_SUFFIX.sub("", name[len(owner) + 1 :])
             return rest.rsplit("|", 1)[-1] or name
         if name.endswith("_" + owner):
             return name[: -len(owner) - 1] or name
@@ -239,9 +239,16 @@ def _keep_current_action(target: bpy.types.Object) -> None:
         current.use_fake_user = True
 
 
-def land_actions(target: bpy.types.Object, animations: Sequence[SourceAnimation], names: Sequence[str], *,
-                 tags: dict[str, Any] | None = None, scene: bpy.types.Scene | None = None,
-                 drop_other_slots: bool = True, fit_frame_range: bool = False) -> list[bpy.types.Action]:
+def land_actions(
+    target: bpy.types.Object,
+    animations: Sequence[SourceAnimation],
+    names: Sequence[str],
+    *,
+    tags: dict[str, Any] | None = None,
+    scene: bpy.types.Scene | None = None,
+    drop_other_slots: bool = True,
+    fit_frame_range: bool = False,
+) -> list[bpy.types.Action]:
     """Put ``animations`` on ``target`` as named, stacked, fake-user actions; the first becomes active.
 
     Tracks are added on top of the existing ones, the first animation topmost. Only the active
@@ -270,8 +277,9 @@ def land_actions(target: bpy.types.Object, animations: Sequence[SourceAnimation]
 # --------------------------------------------------------------------------- rig results
 
 
-def _skinned_meshes(objects: Iterable[bpy.types.Object],
-                    armatures: Sequence[bpy.types.Object]) -> dict[bpy.types.Object, list[bpy.types.Object]]:
+def _skinned_meshes(
+    objects: Iterable[bpy.types.Object], armatures: Sequence[bpy.types.Object]
+) -> dict[bpy.types.Object, list[bpy.types.Object]]:
     """Armature -> meshes its Armature modifiers point at (modifiers without a target count for none)."""
     found: dict[bpy.types.Object, list[bpy.types.Object]] = {arm: [] for arm in armatures}
     for ob in objects:
@@ -341,8 +349,9 @@ def _clear_stash(armature: bpy.types.Object) -> None:
             anim.nla_tracks.remove(track)
 
 
-def land_rig(imported: ImportResult, *, scene: bpy.types.Scene | None = None,
-             undo_message: str | None = None) -> bpy.types.Object:
+def land_rig(
+    imported: ImportResult, *, scene: bpy.types.Scene | None = None, undo_message: str | None = None
+) -> bpy.types.Object:
     """Make a rig import one armature with its skinned meshes under it; return the armature.
 
     Actions without motion are deleted; actions with motion are kept and landed (see the module
@@ -358,15 +367,21 @@ def land_rig(imported: ImportResult, *, scene: bpy.types.Scene | None = None,
     if armature.animation_data is not None and armature.animation_data.action in static:
         act.assign_action(armature, None)
     act.remove_actions(static)
-    landed = land_actions(armature, animations, [a.name for a in animations],
-                          tags=_tags_of(imported), scene=scene, drop_other_slots=False)
+    landed = land_actions(
+        armature, animations, [a.name for a in animations], tags=_tags_of(imported), scene=scene, drop_other_slots=False
+    )
     if not landed and armature.animation_data is not None and not armature.animation_data.nla_tracks:
         armature.animation_data_clear()
     imported.actions = [a for a in imported.actions if a not in static]
     if undo_message:
         push_undo(undo_message)
-    log.info("landed rig %s: %d bones, %d animations kept, %d static removed",
-             armature.name, len(bone_names(armature)), len(landed), len(static))
+    log.info(
+        "landed rig %s: %d bones, %d animations kept, %d static removed",
+        armature.name,
+        len(bone_names(armature)),
+        len(landed),
+        len(static),
+    )
     return armature
 
 
@@ -379,12 +394,14 @@ def _check_same_rig(target: bpy.types.Object, animations: Sequence[SourceAnimati
     animated = set().union(*(act.animated_bones(a.action, a.slot) for a in animations))
     if not animated & bones:
         sample = ", ".join(sorted(animated)[:5])
-        raise RetargetFailed(f"the animations are for another skeleton (bones {sample}…); "
-                             f"{target.name} has none of them")
+        raise RetargetFailed(
+            f"the animations are for another skeleton (bones {sample}…); {target.name} has none of them"
+        )
     missing = animated - bones
     if missing:
-        log.warning("%d animated bones are missing on %s: %s", len(missing), target.name,
-                    ", ".join(sorted(missing)[:5]))
+        log.warning(
+            "%d animated bones are missing on %s: %s", len(missing), target.name, ", ".join(sorted(missing)[:5])
+        )
 
 
 def discard_import(imported: ImportResult, kept: Sequence[bpy.types.Action] = ()) -> None:
@@ -396,10 +413,16 @@ def discard_import(imported: ImportResult, kept: Sequence[bpy.types.Action] = ()
     release(imported.collection)
 
 
-def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult | Sequence[ImportResult],
-                   preset_names: Sequence[str], *, scene: bpy.types.Scene | None = None,
-                   undo_message: str | None = None, fit_frame_range: bool = False,
-                   character: str | None = None) -> list[bpy.types.Action]:
+def apply_retarget(
+    target_armature: bpy.types.Object,
+    imported: ImportResult | Sequence[ImportResult],
+    preset_names: Sequence[str],
+    *,
+    scene: bpy.types.Scene | None = None,
+    undo_message: str | None = None,
+    fit_frame_range: bool = False,
+    character: str | None = None,
+) -> list[bpy.types.Action]:
     """Move the animations of a retarget import onto ``target_armature``; delete the import.
 
     ``imported`` may be several imports, one per file of a task that answered one file per
@@ -422,8 +445,9 @@ def apply_retarget(target_armature: bpy.types.Object, imported: ImportResult | S
     names = assign_preset_names([a.name for a in animations], preset_names)
     if character:
         names = [action_name(character, name) for name in names]
-    landed = land_actions(target_armature, animations, names, tags=_tags_of(imports[0]), scene=scene,
-                          fit_frame_range=fit_frame_range)
+    landed = land_actions(
+        target_armature, animations, names, tags=_tags_of(imports[0]), scene=scene, fit_frame_range=fit_frame_range
+    )
     for each in imports:
         discard_import(each, landed)
     if undo_message:

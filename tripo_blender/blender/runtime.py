@@ -82,8 +82,16 @@ if TYPE_CHECKING:
     from ..jobs import Runner, WorkerSettings
     from .landing import Landing
 
-__all__ = ["Runtime", "runtime", "UserError", "BalanceInfo", "ACTIVE_INTERVAL", "IMPORT_INTERVAL", "OFFLINE_PAUSE",
-           "send_limit"]
+__all__ = [
+    "Runtime",
+    "runtime",
+    "UserError",
+    "BalanceInfo",
+    "ACTIVE_INTERVAL",
+    "IMPORT_INTERVAL",
+    "OFFLINE_PAUSE",
+    "send_limit",
+]
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +135,7 @@ def extension_storage(name: str) -> Path:
     except ValueError:
         pass
     try:
-        path = bpy.utils.user_resource('SCRIPTS', path=os.path.join(_DATA_FALLBACK, name), create=True)
+        path = bpy.utils.user_resource("SCRIPTS", path=os.path.join(_DATA_FALLBACK, name), create=True)
     except (ValueError, OSError):
         path = ""
     if not path:
@@ -476,8 +484,10 @@ class Runtime:
             raise UserError(f"Only finished jobs can be imported again; this one is {job.state.value}.")
         missing = [p for p in job.files.values() if not os.path.isfile(p)]
         if not job.files or missing:
-            raise UserError("The downloaded files of this job were removed from the download folder "
-                            "(cache cleared?). Generate it again to get them back.")
+            raise UserError(
+                "The downloaded files of this job were removed from the download folder "
+                "(cache cleared?). Generate it again to get them back."
+            )
         try:
             return import_job(job, job.files, snapshot().import_options)
         except ImportFailed as exc:
@@ -572,8 +582,12 @@ class Runtime:
                 inputs |= local_paths(job.spec.params)
         freed_inputs = InputFiles(self.inputs_dir()).clear(inputs)
         self._cache_size = None
-        log.info("Cleared %d bytes of Tripo downloads (kept %d task folder(s) in use) and %d bytes of input images",
-                 freed, len(keep), freed_inputs)
+        log.info(
+            "Cleared %d bytes of Tripo downloads (kept %d task folder(s) in use) and %d bytes of input images",
+            freed,
+            len(keep),
+            freed_inputs,
+        )
         return freed + freed_inputs
 
     # ------------------------------------------------------------------ account
@@ -701,7 +715,9 @@ class Runtime:
             with self._selection.landing(job.id, batch_of(job), bpy.context.view_layer):
                 landing = import_job(job, files, snapshot().import_options)
         except MissingDecoder as exc:  # nothing tried: the file stays, the row offers a way out
-            log.warning("Job %s: not imported, this Blender lacks %s", job.id, ", ".join(m.extension for m in exc.missing))
+            log.warning(
+                "Job %s: not imported, this Blender lacks %s", job.id, ", ".join(m.extension for m in exc.missing)
+            )
             runner.mark_import_failed(job.id, str(exc), suggestion=missing_decoder_advice(job))
         except ImportFailed as exc:
             log.warning("Job %s: import failed: %s", job.id, exc)

@@ -47,9 +47,11 @@ class Selection:
     @classmethod
     def of(cls, view_layer: bpy.types.ViewLayer) -> Selection:
         active = view_layer.objects.active
-        return cls(active.name if active is not None else None,
-                   frozenset(ob.name for ob in view_layer.objects.selected if ob is not None),  # None: just removed
-                   str(active.mode) if active is not None else "OBJECT")
+        return cls(
+            active.name if active is not None else None,
+            frozenset(ob.name for ob in view_layer.objects.selected if ob is not None),  # None: just removed
+            str(active.mode) if active is not None else "OBJECT",
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -139,8 +141,7 @@ class Keeper:
             return
         before = Selection.of(view_layer)
         free = self._may_take(job_id, before)
-        same_batch = free and self._left is not None and self._left[2] == batch and \
-            self._left[1] == before.fingerprint
+        same_batch = free and self._left is not None and self._left[2] == batch and self._left[1] == before.fingerprint
         landed = False
         try:
             yield
@@ -152,7 +153,10 @@ class Keeper:
             return
         if same_batch:  # the batch's earlier results stay selected; the newest is active
             active = view_layer.objects.active
-            restore(Selection(active.name if active is not None else None, before.selected), view_layer,
-                    also=Selection.of(view_layer).selected)
+            restore(
+                Selection(active.name if active is not None else None, before.selected),
+                view_layer,
+                also=Selection.of(view_layer).selected,
+            )
         self._clock += 1
         self._left = (self._clock, fingerprint(view_layer), batch)

@@ -51,8 +51,19 @@ from .importer import objects_with_task, string_tag, task_id_of
 from .mesh_checks import UV_MAX_TRIANGLES, exportable, refusal, triangle_count
 from .naming import CHARACTER_PROP
 
-__all__ = ["Source", "SourceRef", "source_of", "tagged_ancestor", "usable_source", "forgotten_tasks", "expiry_text", "local_problem",
-           "DEFAULT_PLACEMENT", "UV_KIND", "uv_problem"]
+__all__ = [
+    "Source",
+    "SourceRef",
+    "source_of",
+    "tagged_ancestor",
+    "usable_source",
+    "forgotten_tasks",
+    "expiry_text",
+    "local_problem",
+    "DEFAULT_PLACEMENT",
+    "UV_KIND",
+    "uv_problem",
+]
 
 #: An object of a Tripo result, or the id of a task of this API key.
 SourceRef = bpy.types.Object | str
@@ -117,23 +128,26 @@ def _result_root(ob: bpy.types.Object, task_id: str) -> bpy.types.Object:
     return root
 
 
-def _armature_of(start: bpy.types.Object | None, root: bpy.types.Object | None,
-                 task_id: str) -> bpy.types.Object | None:
+def _armature_of(
+    start: bpy.types.Object | None, root: bpy.types.Object | None, task_id: str
+) -> bpy.types.Object | None:
     """The armature a retarget of this source animates: the object itself when it is one, else one
     in the result's hierarchy, else any armature tagged with the task."""
-    if start is not None and start.type == 'ARMATURE':
+    if start is not None and start.type == "ARMATURE":
         return start
     candidates = [root, *root.children_recursive] if root is not None else []
     candidates += objects_with_task(task_id)
-    return next((ob for ob in candidates if ob is not None and ob.type == 'ARMATURE'), None)
+    return next((ob for ob in candidates if ob is not None and ob.type == "ARMATURE"), None)
 
 
 def _local_source(ob: bpy.types.Object, selection: Sequence[bpy.types.Object]) -> Source:
     """``ob`` (no Tripo result) as a local source with the other selected meshes; ValueError why not."""
     why = refusal(ob)
     if why is not None:
-        raise ValueError(f"'{ob.name}' is not a Tripo result, and {why}. Select a mesh with faces, or use "
-                         "Tripo › Import by Task ID to bring in a model made elsewhere")
+        raise ValueError(
+            f"'{ob.name}' is not a Tripo result, and {why}. Select a mesh with faces, or use "
+            "Tripo › Import by Task ID to bring in a model made elsewhere"
+        )
     others = [o for o in exportable(selection) if o is not ob]
     return Source("", ob, None, (ob, *others))
 
@@ -168,9 +182,15 @@ def forgotten_tasks(jobs: Iterable[Job]) -> frozenset[str]:
     Tripo may forget a task before the retention the stamp assumes. Only a refused POST counts (no
     task of its own): a 2001 for the job's *own* task (polled after a key switch, say) says
     nothing about its source."""
-    return frozenset(str(job.spec.meta["source_task_id"]) for job in jobs
-                     if job.state == JobState.FAILED and job.task_id is None and job.error is not None
-                     and job.error.code == TASK_UNKNOWN_CODE and job.spec.meta.get("source_task_id"))
+    return frozenset(
+        str(job.spec.meta["source_task_id"])
+        for job in jobs
+        if job.state == JobState.FAILED
+        and job.task_id is None
+        and job.error is not None
+        and job.error.code == TASK_UNKNOWN_CODE
+        and job.spec.meta.get("source_task_id")
+    )
 
 
 def _expired_days(root: bpy.types.Object | None) -> float | None:
@@ -206,8 +226,10 @@ def expiry_text(source: Source) -> str:
     age = _expired_days(source.root)
     if age is None:
         return "Tripo no longer knows its task"
-    return (f"its Tripo task is {int(age)} days old and has expired on Tripo's side (Tripo keeps tasks about "
-            f"{TASK_RETENTION_DAYS} days)")
+    return (
+        f"its Tripo task is {int(age)} days old and has expired on Tripo's side (Tripo keeps tasks about "
+        f"{TASK_RETENTION_DAYS} days)"
+    )
 
 
 def local_problem(kind: str, source: Source) -> str | None:
@@ -215,8 +237,11 @@ def local_problem(kind: str, source: Source) -> str | None:
     Cheap enough for a menu's ``poll``: nothing is exported."""
     name = source.root.name if source.root is not None else "The selection"
     if kind in TASK_ONLY_KINDS and source.expired_task:
-        again = "Rig it again (its mesh is uploaded), then retarget the new rig" if kind == RETARGET.name \
+        again = (
+            "Rig it again (its mesh is uploaded), then retarget the new rig"
+            if kind == RETARGET.name
             else "Segment it again first"
+        )
         return f"'{name}': {expiry_text(source)}, and {kind_of(kind).label} needs that task itself. {again}"
     if kind in TASK_ONLY_KINDS:
         if kind == RETARGET.name:
@@ -229,9 +254,11 @@ def uv_problem(kind: str, source: Source) -> str | None:
     """Smart UV's triangle cap (80,000), for a local mesh or a Tripo result in the scene."""
     if kind != UV_KIND or source.root is None:
         return None
-    meshes = source.meshes or [ob for ob in (source.root, *source.root.children_recursive) if ob.type == 'MESH']
+    meshes = source.meshes or [ob for ob in (source.root, *source.root.children_recursive) if ob.type == "MESH"]
     triangles = triangle_count(meshes)
     if triangles <= UV_MAX_TRIANGLES:
         return None
-    return (f"'{source.root.name}' has {triangles:,} triangles (modifiers applied); Smart UV takes at most "
-            f"{UV_MAX_TRIANGLES:,}. Decimate it first (Tripo › Smart Low Poly, or a Decimate modifier)")
+    return (
+        f"'{source.root.name}' has {triangles:,} triangles (modifiers applied); Smart UV takes at most "
+        f"{UV_MAX_TRIANGLES:,}. Decimate it first (Tripo › Smart Low Poly, or a Decimate modifier)"
+    )

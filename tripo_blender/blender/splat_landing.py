@@ -40,8 +40,16 @@ from ..jobs.splats.gaussians import interleave
 from .importer import ImportFailed, Tags, cursor_location, tag_objects
 from .splat_tag import SPLAT_PROP
 
-__all__ = ["LandedSplat", "SPLAT_PROP", "POINTS_GROUP", "POINTS_MATERIAL", "RADIUS_SIGMAS", "COLOR_ATTRIBUTE",
-           "native_splats", "land_splat"]
+__all__ = [
+    "LandedSplat",
+    "SPLAT_PROP",
+    "POINTS_GROUP",
+    "POINTS_MATERIAL",
+    "RADIUS_SIGMAS",
+    "COLOR_ATTRIBUTE",
+    "native_splats",
+    "land_splat",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +64,7 @@ COLOR_ATTRIBUTE = "Col"
 #: Marks the group and material this module made (they are reused only then).
 _MADE_BY = "tripo_splat_points"
 _QUARTER_TURN_X = (math.pi / 2.0, 0.0, 0.0)
-_GEOMETRY_NODES: Any = 'GeometryNodeTree'  # typed Any: the stubs' literal list lacks it
+_GEOMETRY_NODES: Any = "GeometryNodeTree"  # typed Any: the stubs' literal list lacks it
 
 
 @dataclass
@@ -85,7 +93,7 @@ def native_splats() -> bool:
 
 def _attribute(data: Any, name: str, data_type: str, key: str, values: array[float]) -> None:
     found = data.attributes.get(name)
-    attribute = found if found is not None else data.attributes.new(name, data_type, 'POINT')
+    attribute = found if found is not None else data.attributes.new(name, data_type, "POINT")
     attribute.data.foreach_set(key, values)
 
 
@@ -93,14 +101,14 @@ def _native(name: str, splat: Splat) -> bpy.types.PointCloud:
     """A ``GAUSSIAN_SPLAT`` point cloud with the attributes Blender 5.3's importers write."""
     cloud: Any = bpy.data.pointclouds.new(name)  # resize and type: 5.3 (newer than the stubs)
     cloud.resize(splat.count)
-    cloud.type = 'GAUSSIAN_SPLAT'
+    cloud.type = "GAUSSIAN_SPLAT"
     dc = splat.sh_dc
-    _attribute(cloud, "position", 'FLOAT_VECTOR', "vector", splat.positions)
-    _attribute(cloud, "radiance:base", 'FLOAT4', "vector", interleave([dc[0::3], dc[1::3], dc[2::3], splat.opacities]))
-    _attribute(cloud, "scale", 'FLOAT_VECTOR', "vector", splat.scales)
-    _attribute(cloud, "rotation", 'QUATERNION', "value", splat.rotations)
+    _attribute(cloud, "position", "FLOAT_VECTOR", "vector", splat.positions)
+    _attribute(cloud, "radiance:base", "FLOAT4", "vector", interleave([dc[0::3], dc[1::3], dc[2::3], splat.opacities]))
+    _attribute(cloud, "scale", "FLOAT_VECTOR", "vector", splat.scales)
+    _attribute(cloud, "rotation", "QUATERNION", "value", splat.rotations)
     for k, plane in enumerate(splat.sh_rest):
-        _attribute(cloud, f"radiance:sh_{k}", 'FLOAT_VECTOR', "vector", plane)
+        _attribute(cloud, f"radiance:sh_{k}", "FLOAT_VECTOR", "vector", plane)
     return cloud
 
 
@@ -110,11 +118,16 @@ def _vertex_cloud(name: str, splat: Splat) -> bpy.types.Mesh:
     mesh.vertices.add(splat.count)
     mesh.vertices.foreach_set("co", splat.positions)
     rgb = splat.colors
-    _attribute(mesh, COLOR_ATTRIBUTE, 'BYTE_COLOR', "color_srgb",
-               interleave([rgb[0::3], rgb[1::3], rgb[2::3], splat.opacities]))
-    _attribute(mesh, "opacity", 'FLOAT', "value", splat.opacities)
-    _attribute(mesh, "scale", 'FLOAT_VECTOR', "vector", splat.scales)
-    _attribute(mesh, "rotation", 'QUATERNION', "value", splat.rotations)
+    _attribute(
+        mesh,
+        COLOR_ATTRIBUTE,
+        "BYTE_COLOR",
+        "color_srgb",
+        interleave([rgb[0::3], rgb[1::3], rgb[2::3], splat.opacities]),
+    )
+    _attribute(mesh, "opacity", "FLOAT", "value", splat.opacities)
+    _attribute(mesh, "scale", "FLOAT_VECTOR", "vector", splat.scales)
+    _attribute(mesh, "rotation", "QUATERNION", "value", splat.rotations)
     mesh.color_attributes.active_color_name = COLOR_ATTRIBUTE
     mesh.update()
     return mesh
@@ -137,14 +150,14 @@ def _points_material() -> bpy.types.Material:
     tree: Any = material.node_tree
     nodes, links = tree.nodes, tree.links
     nodes.clear()
-    color = nodes.new('ShaderNodeAttribute')
+    color = nodes.new("ShaderNodeAttribute")
     color.attribute_name = COLOR_ATTRIBUTE
-    opacity = nodes.new('ShaderNodeAttribute')
+    opacity = nodes.new("ShaderNodeAttribute")
     opacity.attribute_name = "opacity"
-    emission = nodes.new('ShaderNodeEmission')
-    clear = nodes.new('ShaderNodeBsdfTransparent')
-    mix = nodes.new('ShaderNodeMixShader')
-    output = nodes.new('ShaderNodeOutputMaterial')
+    emission = nodes.new("ShaderNodeEmission")
+    clear = nodes.new("ShaderNodeBsdfTransparent")
+    mix = nodes.new("ShaderNodeMixShader")
+    output = nodes.new("ShaderNodeOutputMaterial")
     links.new(color.outputs["Color"], emission.inputs["Color"])
     links.new(opacity.outputs["Fac"], mix.inputs["Fac"])
     links.new(clear.outputs["BSDF"], mix.inputs[1])
@@ -156,7 +169,7 @@ def _points_material() -> bpy.types.Material:
 
 
 def _math(tree: Any, operation: str, a: Any, b: Any) -> Any:
-    node = tree.nodes.new('ShaderNodeMath')
+    node = tree.nodes.new("ShaderNodeMath")
     node.operation = operation
     for socket, value in zip(node.inputs, (a, b)):
         if isinstance(value, float):
@@ -173,21 +186,21 @@ def _points_group() -> bpy.types.NodeTree:
         return cast(bpy.types.NodeTree, found)
     tree: Any = bpy.data.node_groups.new(POINTS_GROUP, _GEOMETRY_NODES)
     tree[_MADE_BY] = 1
-    tree.interface.new_socket("Geometry", in_out='INPUT', socket_type='NodeSocketGeometry')
-    tree.interface.new_socket("Geometry", in_out='OUTPUT', socket_type='NodeSocketGeometry')
+    tree.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
+    tree.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
     nodes, links = tree.nodes, tree.links
-    group_in, group_out = nodes.new('NodeGroupInput'), nodes.new('NodeGroupOutput')
-    scale = nodes.new('GeometryNodeInputNamedAttribute')
-    scale.data_type = 'FLOAT_VECTOR'
+    group_in, group_out = nodes.new("NodeGroupInput"), nodes.new("NodeGroupOutput")
+    scale = nodes.new("GeometryNodeInputNamedAttribute")
+    scale.data_type = "FLOAT_VECTOR"
     scale.inputs["Name"].default_value = "scale"
-    axes = nodes.new('ShaderNodeSeparateXYZ')
+    axes = nodes.new("ShaderNodeSeparateXYZ")
     links.new(scale.outputs["Attribute"], axes.inputs["Vector"])
-    volume = _math(tree, 'MULTIPLY', _math(tree, 'MULTIPLY', axes.outputs["X"], axes.outputs["Y"]), axes.outputs["Z"])
-    radius = _math(tree, 'MULTIPLY', _math(tree, 'POWER', volume, 1.0 / 3.0), RADIUS_SIGMAS)
-    points = nodes.new('GeometryNodeMeshToPoints')
+    volume = _math(tree, "MULTIPLY", _math(tree, "MULTIPLY", axes.outputs["X"], axes.outputs["Y"]), axes.outputs["Z"])
+    radius = _math(tree, "MULTIPLY", _math(tree, "POWER", volume, 1.0 / 3.0), RADIUS_SIGMAS)
+    points = nodes.new("GeometryNodeMeshToPoints")
     links.new(group_in.outputs["Geometry"], points.inputs["Mesh"])
     links.new(radius, points.inputs["Radius"])
-    material = nodes.new('GeometryNodeSetMaterial')
+    material = nodes.new("GeometryNodeSetMaterial")
     material.inputs["Material"].default_value = _points_material()
     links.new(points.outputs["Points"], material.inputs["Geometry"])
     links.new(material.outputs["Geometry"], group_out.inputs["Geometry"])
@@ -222,7 +235,7 @@ def land_splat(path: str, *, name: str, tags: Tags, location: Sequence[float] | 
         ob = bpy.data.objects.new(name, data)
         made.append(ob)
         if not native:
-            modifier: Any = ob.modifiers.new("Splat as points", 'NODES')
+            modifier: Any = ob.modifiers.new("Splat as points", "NODES")
             modifier.node_group = _points_group()
         collection = bpy.data.collections.new(name)
         made.append(collection)
@@ -243,6 +256,12 @@ def land_splat(path: str, *, name: str, tags: Tags, location: Sequence[float] | 
             other.select_set(False)
     ob.select_set(True)
     view_layer.objects.active = ob
-    log.info("Landed %s: %d gaussians (%s, %s) in %.3f s", name, splat.count, splat.source,
-             "native" if native else "points", time.perf_counter() - started)
+    log.info(
+        "Landed %s: %d gaussians (%s, %s) in %.3f s",
+        name,
+        splat.count,
+        splat.source,
+        "native" if native else "points",
+        time.perf_counter() - started,
+    )
     return LandedSplat(ob, collection, splat.count, native, splat.source)

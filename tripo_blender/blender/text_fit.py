@@ -87,17 +87,21 @@ def measure_for(context: Any) -> Measure:
         pass
     region = getattr(context, "region", None)
     width = float(getattr(region, "width", 0) or 0) or DEFAULT_WIDTH * scale
-    tabs = _TABS if getattr(region, "type", 'UI') == 'UI' else 0  # a sidebar (or no region: one is assumed)
-    return Measure(room=max(40.0, width - (_PANEL_MARGIN + _LABEL_PADDING + tabs) * scale), font_px=points * scale,
-                   scale=scale)
+    tabs = _TABS if getattr(region, "type", "UI") == "UI" else 0  # a sidebar (or no region: one is assumed)
+    return Measure(
+        room=max(40.0, width - (_PANEL_MARGIN + _LABEL_PADDING + tabs) * scale), font_px=points * scale, scale=scale
+    )
 
 
 def dialog_measure(width: int, context: Any = None) -> Measure:
     """The :class:`Measure` of a dialog opened ``width`` pixels wide (``invoke_props_dialog``
     takes the width at UI scale 1; Blender scales it, and the text, by the UI scale)."""
     measure = measure_for(context)
-    return Measure(room=max(40.0, (width - _PANEL_MARGIN - _LABEL_PADDING) * measure.scale),
-                   font_px=measure.font_px, scale=measure.scale)
+    return Measure(
+        room=max(40.0, (width - _PANEL_MARGIN - _LABEL_PADDING) * measure.scale),
+        font_px=measure.font_px,
+        scale=measure.scale,
+    )
 
 
 def wrap(text: str, measure: Measure, icons: int = 0, max_lines: int | None = None) -> list[str]:
@@ -144,8 +148,8 @@ def middle(text: str, measure: Measure, icons: int = 0) -> str:
         return flat
     words = flat.split(" ")
     if len(words) == 1:  # one long word (a file name): its start and its end, around the elision
-        end = flat[-_longest_fitting_prefix(flat[::-1], measure.less(measure.room * 0.6 / measure.scale), icons):]
-        return flat[:_longest_fitting_prefix(flat, measure, icons, fixed=ELISION + end)] + ELISION + end
+        end = flat[-_longest_fitting_prefix(flat[::-1], measure.less(measure.room * 0.6 / measure.scale), icons) :]
+        return flat[: _longest_fitting_prefix(flat, measure, icons, fixed=ELISION + end)] + ELISION + end
     tails = [" ".join(words[-count:]) for count in range(len(words) - 1, 0, -1)]
     tails = [tail for tail in tails if measure.width(tail) <= measure.room / 2] or [words[-1]]
     for tail in tails:  # the longest end first, down to the last word
@@ -159,13 +163,13 @@ def middle(text: str, measure: Measure, icons: int = 0) -> str:
             return f"{head}{ELISION}{tail}"
     tail = tails[-1]
     first = words[0]
-    return first[:_longest_fitting_prefix(first, measure, icons, fixed=ELISION + tail)] + ELISION + tail
+    return first[: _longest_fitting_prefix(first, measure, icons, fixed=ELISION + tail)] + ELISION + tail
 
 
 def _with_more(line: str, measure: Measure, icons: int) -> str:
     """``line`` (cut at a word if it must be) ended with :data:`MORE`, fitting ``measure``."""
     room = measure.less(measure.width(MORE) / measure.scale)
-    head = line[:_longest_fitting_prefix(line, room, icons)]
+    head = line[: _longest_fitting_prefix(line, room, icons)]
     space = head.rfind(" ")
     if len(head) < len(line) and space > len(head) // 2:  # end at a word unless that throws most of the line away
         head = head[:space]
@@ -185,10 +189,10 @@ def _longest_fitting_prefix(text: str, measure: Measure, icons: int, fixed: str 
     return low
 
 
-def draw_text(layout: Any, text: str, measure: Measure, icon: str = 'NONE', max_lines: int | None = None) -> None:
+def draw_text(layout: Any, text: str, measure: Measure, icon: str = "NONE", max_lines: int | None = None) -> None:
     """Draw ``text`` as measured lines (the first with ``icon``, the others indented under it);
     at most ``max_lines`` of them (see :func:`wrap`)."""
-    icons = 0 if icon == 'NONE' else 1
+    icons = 0 if icon == "NONE" else 1
     column = layout.column(align=True)
     for index, line in enumerate(wrap(text, measure, icons, max_lines)):
-        column.label(text=line, icon=icon if index == 0 else 'BLANK1' if icons else 'NONE')
+        column.label(text=line, icon=icon if index == 0 else "BLANK1" if icons else "NONE")

@@ -25,8 +25,19 @@ from ..client.timestamps import parse_time
 from ..jobs import Job, JobState
 from ..jobs.verify import ABSENT, CHOOSE, FOUND, LOOKING, VERIFY_NOTE, Candidate, lookup_of
 
-__all__ = ["UNSURE", "is_unsure", "searching", "status_text", "send_again_label", "send_again_warning", "candidate_label",
-           "draw_search", "FOLLOW_OP", "SEND_AGAIN_OP", "MAX_CANDIDATE_BUTTONS"]
+__all__ = [
+    "UNSURE",
+    "is_unsure",
+    "searching",
+    "status_text",
+    "send_again_label",
+    "send_again_warning",
+    "candidate_label",
+    "draw_search",
+    "FOLLOW_OP",
+    "SEND_AGAIN_OP",
+    "MAX_CANDIDATE_BUTTONS",
+]
 
 #: The row of an uncertain job nobody has looked for yet.
 UNSURE = "Uncertain: may have been charged"
@@ -69,10 +80,15 @@ def send_again_label(job: Job) -> str:
 def send_again_warning(job: Job) -> str:
     """The confirmation's text."""
     found = lookup_of(job)
-    seen = ("Tripo shows no task from the first request" if found is not None and found.phase == ABSENT
-            else "Tripo has not shown a task from the first request yet")
-    return (f"{seen}, but it may still have created and charged one. Sending \"{job.name}\" again makes a new "
-            f"request that costs {_credits(job)}, possibly a second time.")
+    seen = (
+        "Tripo shows no task from the first request"
+        if found is not None and found.phase == ABSENT
+        else "Tripo has not shown a task from the first request yet"
+    )
+    return (
+        f'{seen}, but it may still have created and charged one. Sending "{job.name}" again makes a new '
+        f"request that costs {_credits(job)}, possibly a second time."
+    )
 
 
 def candidate_label(candidate: Candidate) -> str:
@@ -93,10 +109,10 @@ def draw_search(layout: Any, job: Job, *, expanded: bool) -> None:
     found = lookup_of(job)
     if found is not None and found.phase == CHOOSE:
         for candidate in found.candidates[:MAX_CANDIDATE_BUTTONS]:
-            op = layout.operator(FOLLOW_OP, text=candidate_label(candidate), icon='LINKED')
+            op = layout.operator(FOLLOW_OP, text=candidate_label(candidate), icon="LINKED")
             op.job_id, op.task_id = job.id, candidate.task_id
         more = len(found.candidates) - MAX_CANDIDATE_BUTTONS
         if more > 0:
             layout.label(text=f"{more} more could be it: the Python console's job.candidates lists them all")
     if expanded or (found is not None and found.phase == ABSENT):
-        layout.operator(SEND_AGAIN_OP, text=send_again_label(job), icon='ERROR').job_id = job.id
+        layout.operator(SEND_AGAIN_OP, text=send_again_label(job), icon="ERROR").job_id = job.id

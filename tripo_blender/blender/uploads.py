@@ -33,8 +33,20 @@ from ..jobs.upload_keys import RESULT_KEY, SOURCE_UID_META
 from ..rules.tags import TASK_RETENTION_DAYS
 from .importer import tag_value
 
-__all__ = ["MESH_UID_PROP", "HASH_PROP", "TOKEN_PROP", "TASK_PROP", "TIME_PROP", "TOKEN_REUSE_SECONDS",
-           "SOURCE_UID_META", "mesh_uid", "object_with_uid", "remember", "remember_all", "known_upload"]
+__all__ = [
+    "MESH_UID_PROP",
+    "HASH_PROP",
+    "TOKEN_PROP",
+    "TASK_PROP",
+    "TIME_PROP",
+    "TOKEN_REUSE_SECONDS",
+    "SOURCE_UID_META",
+    "mesh_uid",
+    "object_with_uid",
+    "remember",
+    "remember_all",
+    "known_upload",
+]
 
 MESH_UID_PROP = "tripo_mesh_uid"
 HASH_PROP = "tripo_upload_hash"

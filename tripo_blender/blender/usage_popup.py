@@ -35,8 +35,17 @@ from ..jobs.kinds import by_task_type
 from ..rules.account import UsageInfo
 from .runtime import runtime
 
-__all__ = ["LOADING", "EMPTY", "usage_row", "draw_usage", "refresh_open_popup", "TRIPO_OT_show_usage", "CLASSES",
-           "register_extra", "unregister_extra"]
+__all__ = [
+    "LOADING",
+    "EMPTY",
+    "usage_row",
+    "draw_usage",
+    "refresh_open_popup",
+    "TRIPO_OT_show_usage",
+    "CLASSES",
+    "register_extra",
+    "unregister_extra",
+]
 
 LOADING = "Loading recent usage from Tripo"
 EMPTY = "No tasks on this account yet"
@@ -85,12 +94,12 @@ def _columns(layout: Any, cells: tuple[str, str, str, str]) -> None:
 
 def draw_usage(layout: Any, info: UsageInfo) -> None:
     """Draw the popup's content for ``info`` (a plain function: the tests draw it with a recorder)."""
-    layout.label(text="Recent Tripo usage", icon='FUND')
+    layout.label(text="Recent Tripo usage", icon="FUND")
     if info.error is not None:
-        layout.label(text=info.error, icon='ERROR')
+        layout.label(text=info.error, icon="ERROR")
     if info.rows is None:
         if info.checking:
-            layout.label(text=LOADING, icon='SORTTIME')
+            layout.label(text=LOADING, icon="SORTTIME")
         return
     if not info.rows:
         layout.label(text=EMPTY)
@@ -99,7 +108,7 @@ def draw_usage(layout: Any, info: UsageInfo) -> None:
     for item in info.rows:
         _columns(layout, usage_row(item))
     if info.checking:
-        layout.label(text="Refreshing from Tripo", icon='SORTTIME')
+        layout.label(text="Refreshing from Tripo", icon="SORTTIME")
 
 
 class _OpenPopup:
@@ -127,7 +136,7 @@ class TRIPO_OT_show_usage(bpy.types.Operator):
 
     bl_idname = "tripo.show_usage"
     bl_label = "Recent Usage"
-    bl_options = {'REGISTER'}
+    bl_options = {"REGISTER"}
 
     def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[OperatorReturn]:
         runtime.refresh_usage()  # a background request; the pump shows the answer
@@ -137,7 +146,7 @@ class TRIPO_OT_show_usage(bpy.types.Operator):
 
     def execute(self, context: bpy.types.Context) -> set[OperatorReturn]:
         runtime.refresh_usage()
-        return {'FINISHED'}
+        return {"FINISHED"}
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout

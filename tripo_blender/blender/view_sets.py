@@ -61,8 +61,11 @@ def set_images(task_id: str) -> dict[str, bpy.types.Image]:
 def set_of_job(job_id: str) -> list[bpy.types.Image]:
     """The views set a job's images belong to now (a views job, or an edit of one), front first;
     [] when the job left none in the file."""
-    made = [image for image in bpy.data.images
-            if string_tag(image, JOB_ID_PROP) == job_id and string_tag(image, VIEW_PROP) in VIEW_NAMES]
+    made = [
+        image
+        for image in bpy.data.images
+        if string_tag(image, JOB_ID_PROP) == job_id and string_tag(image, VIEW_PROP) in VIEW_NAMES
+    ]
     task_id = next((t for t in (string_tag(image, TASK_ID_PROP) for image in made) if t), None)
     return list(set_images(task_id).values()) if task_id else []
 
@@ -72,8 +75,10 @@ def task_of_images(images: list[bpy.types.Image]) -> str:
     tasks = {string_tag(image, TASK_ID_PROP) for image in images}
     if not images or not all(string_tag(image, VIEW_PROP) in VIEW_NAMES for image in images) or None in tasks:
         names = ", ".join(repr(str(image.name)) for image in images) or "no image"
-        raise ValueError(f"{names} are not views Tripo made: edit_multiview edits the views of a Tripo multiview "
-                         "task (Views From One Image in the panel's Multiview mode), as Tripo takes only a task id")
+        raise ValueError(
+            f"{names} are not views Tripo made: edit_multiview edits the views of a Tripo multiview "
+            "task (Views From One Image in the panel's Multiview mode), as Tripo takes only a task id"
+        )
     if len(tasks) > 1:
         raise ValueError("These images are views of different Tripo tasks: give the views of one set")
     return str(tasks.pop())
@@ -106,7 +111,7 @@ def _owned(image: bpy.types.Image | None) -> bool:
 def _replace_pixels(image: bpy.types.Image, path: str) -> None:
     """``image`` shows the file at ``path`` from now on, packed (the same datablock: users keep it)."""
     if image.packed_file is not None:
-        image.unpack(method='REMOVE')
+        image.unpack(method="REMOVE")
     image.filepath = path
     image.reload()
     try:
@@ -160,12 +165,15 @@ def land_edited_views(job: Job, files: Mapping[str, str], edited_task: str | Non
             added.append(view)
         tag_image(image, job, view)
         changed.append(image)
-    note = f"Edited {', '.join(_prompted(job)) or 'the views'}: updated {', '.join(v for v in VIEW_NAMES if v in views)}"
+    note = (
+        f"Edited {', '.join(_prompted(job)) or 'the views'}: updated {', '.join(v for v in VIEW_NAMES if v in views)}"
+    )
     kept = [view for view in VIEW_NAMES if view not in views]
     if kept:
         note += f"; {' and '.join(kept)} kept as {'it was' if len(kept) == 1 else 'they were'} (not in Tripo's answer)"
     if added:
-        note += f"; a new image for {' and '.join(added)} (" + \
-                ("its image had changes of yours or was gone)" if old else "the views' images were gone)")
+        note += f"; a new image for {' and '.join(added)} (" + (
+            "its image had changes of yours or was gone)" if old else "the views' images were gone)"
+        )
     log.info("Job %s: %s", job.id, note)
     return EditedViews(changed, note + ".")

@@ -70,15 +70,16 @@ class WaitingLine:
             job = view.get(job_id)
             if job is not None and job.state == JobState.PENDING and listed(job):
                 waiting.append(job_id)
-        self._places = {job_id: Place(number, len(waiting), view.send_limit)
-                        for number, job_id in enumerate(waiting, 1)}
+        self._places = {
+            job_id: Place(number, len(waiting), view.send_limit) for number, job_id in enumerate(waiting, 1)
+        }
         self._in_line = frozenset(view.send_order)
         self._view, self._version, self._line = view, view.version, view.line_version
         return self
 
 
 def summary_text(counts: Mapping[JobState, int], waiting: int, held: bool) -> str:
-    """"3 running · 9 waiting · 1 ready to land · 2 failed": only the parts that are not zero.
+    """ "3 running · 9 waiting · 1 ready to land · 2 failed": only the parts that are not zero.
 
     ``counts``: the listed jobs per state; ``waiting``: how many of them wait to be sent;
     ``held``: results that are ready wait for the artist to leave their mode (so they are "ready

@@ -17,7 +17,7 @@ import bpy
 __all__ = ["windows", "main_window_override", "tag_redraw", "wait_cursor"]
 
 #: Areas whose content depends on job or account state.
-_REDRAW_AREAS = frozenset({'VIEW_3D', 'PREFERENCES'})
+_REDRAW_AREAS = frozenset({"VIEW_3D", "PREFERENCES"})
 
 
 def windows() -> list[bpy.types.Window]:
@@ -39,7 +39,7 @@ def wait_cursor(window: Any) -> Iterator[None]:
     if window is None:
         yield
         return
-    window.cursor_modal_set('WAIT')
+    window.cursor_modal_set("WAIT")
     try:
         yield
     finally:
@@ -61,7 +61,7 @@ def main_window_override() -> Iterator[None]:
         yield
         return
     window = found[0]
-    areas = [a for a in window.screen.areas if a.type == 'VIEW_3D'] if window.screen else []
+    areas = [a for a in window.screen.areas if a.type == "VIEW_3D"] if window.screen else []
     override: dict[str, Any] = {"window": window}
     if areas:
         override["area"] = areas[0]
@@ -76,9 +76,9 @@ def tag_redraw() -> None:
         if screen is None:
             continue
         for area in screen.areas:
-            if area.type == 'VIEW_3D':  # only the sidebar: redrawing the viewport itself costs a frame
+            if area.type == "VIEW_3D":  # only the sidebar: redrawing the viewport itself costs a frame
                 for region in area.regions:
-                    if region.type == 'UI':
+                    if region.type == "UI":
                         region.tag_redraw()
             elif area.type in _REDRAW_AREAS:
                 area.tag_redraw()

@@ -72,8 +72,9 @@ _SG = defaults(routes.SEGMENT)
 _CP = defaults(routes.COMPLETE)
 _LP = defaults(routes.DECIMATE)
 
-_IMAGE_OUTPUTS = frozenset({"rendered_image", "generated_image", "uv_render", "depth_image",
-                            *(f"{view}_view" for view in VIEW_NAMES)})
+_IMAGE_OUTPUTS = frozenset(
+    {"rendered_image", "generated_image", "uv_render", "depth_image", *(f"{view}_view" for view in VIEW_NAMES)}
+)
 #: The extension of an output whose URL has none, but images' and models' (.glb). A splat's format
 #: is told by its bytes, never its name: ".bin" claims none (".glb" would be checked for glTF magic).
 _DEFAULT_EXTENSIONS = {"rendered_video": ".mp4", "splat": ".bin"}
@@ -181,8 +182,9 @@ class TripoClient:
         result = self._transport.api_request("POST", "/v3/files/presign", body=payloads.encode_body({"format": fmt}))
         presigned = PresignedUpload.from_dict(result.data)
         if not presigned.upload_url or not presigned.file_token:
-            raise TripoRequestError(result.status_code, "The presign answer has no upload URL or file token.",
-                                    trace_id=result.trace_id)
+            raise TripoRequestError(
+                result.status_code, "The presign answer has no upload URL or file token.", trace_id=result.trace_id
+            )
         return presigned
 
     # ------------------------------------------------------------------ tasks and account
@@ -329,8 +331,9 @@ class TripoClient:
         """
         available = task.output.files()
         models = [k for k in available if TaskOutput.model_index(k) is not None]
-        files = self.download_outputs(task, output_dir, [*models, *(k for k in ("base_model",) if k in available)],
-                                      on_progress=on_progress)
+        files = self.download_outputs(
+            task, output_dir, [*models, *(k for k in ("base_model",) if k in available)], on_progress=on_progress
+        )
         if "model" in files:
             files["pbr_model"] = files["model"]
         return files
@@ -352,8 +355,9 @@ class TripoClient:
         if not task.output.rendered_image:
             return None
         names = {"rendered_image": download.check_plain_filename(filename)} if filename is not None else None
-        return self.download_outputs(task, output_dir, ["rendered_image"], names=names,
-                                     on_progress=on_progress)["rendered_image"]
+        return self.download_outputs(task, output_dir, ["rendered_image"], names=names, on_progress=on_progress)[
+            "rendered_image"
+        ]
 
     def download_outputs(
         self,
@@ -373,14 +377,16 @@ class TripoClient:
         wanted = list(available) if keys is None else list(keys)
         missing = [k for k in wanted if k not in available]
         if missing:
-            raise ValueError(f"Task {task.task_id} has no {', '.join(missing)} output "
-                             f"(it has: {', '.join(available) or 'none'}).")
+            raise ValueError(
+                f"Task {task.task_id} has no {', '.join(missing)} output (it has: {', '.join(available) or 'none'})."
+            )
         taken: set[str] = set()
         targets: dict[str, str] = {}
         for key in wanted:
             default_ext = ".jpg" if key in _IMAGE_OUTPUTS else _DEFAULT_EXTENSIONS.get(key, ".glb")
             name = (names or {}).get(key) or download.filename_from_url(
-                available[key], task_id=task.task_id, key=key, default_ext=default_ext)
+                available[key], task_id=task.task_id, key=key, default_ext=default_ext
+            )
             targets[key] = os.path.join(output_dir, download.unique_name(name, key, taken))
         self._download_outputs(task, targets, output_dir, on_progress)
         return targets
@@ -555,8 +561,9 @@ class TripoClient:
         (3DGS PLY, SPZ or glTF: Tripo does not say which)."""
         return self._send(routes.IMAGE_TO_SPLAT, locals())
 
-    def image_to_depth(self, image: str | os.PathLike[str], kind: str | None = None,
-                       process_res: int | None = None) -> str:
+    def image_to_depth(
+        self, image: str | os.PathLike[str], kind: str | None = None, process_res: int | None = None
+    ) -> str:
         """A depth map of one image (``POST /v3/generation/image-to-depth``); the finished task's
         ``output.depth_image`` is its URL. ``kind``: ``gray`` (Tripo's default) or ``color``;
         ``process_res``: the processing resolution, 126–2016 pixels (Tripo's default 504)."""
@@ -744,8 +751,9 @@ class TripoClient:
         """
         return self._send(routes.DECIMATE, locals())
 
-    def mesh_uv(self, original_model_task_id: str, model_version: str | None = None, *,
-                export_orientation: str | None = None) -> str:
+    def mesh_uv(
+        self, original_model_task_id: str, model_version: str | None = None, *, export_orientation: str | None = None
+    ) -> str:
         """Smart UV unwrap (``POST /v3/mesh/uv``): the result has ``model_url`` and a UV atlas
         preview (``output.uv_render_url``). The mesh should have at most 80,000 triangles."""
         return self._send(routes.MESH_UV, locals())
@@ -766,15 +774,22 @@ class TripoClient:
         if guard is not None and guard.creating is not None:
             guard.creating(request.route, request.body)
         try:
-            result = self._transport.api_request("POST", request.route, body=payloads.encode_body(request.body),
-                                                 mode=RetryMode.CREATE)
+            result = self._transport.api_request(
+                "POST", request.route, body=payloads.encode_body(request.body), mode=RetryMode.CREATE
+            )
         except TripoAPIError as exc:
             if exc.code != INVALID_PARAMETER_CODE or not request.disputed:
                 raise
             said, suggestion = payloads.disputed_refusal(request.disputed)
-            raise TripoAPIError(exc.code, f"{exc.message} {said}", suggestion, status_code=exc.status_code,
-                                trace_id=exc.trace_id, retry_after=exc.retry_after,
-                                request_id=exc.request_id) from exc
+            raise TripoAPIError(
+                exc.code,
+                f"{exc.message} {said}",
+                suggestion,
+                status_code=exc.status_code,
+                trace_id=exc.trace_id,
+                retry_after=exc.retry_after,
+                request_id=exc.request_id,
+            ) from exc
         data = result.data
         task_id = data.get("task_id") if isinstance(data, dict) else None
         if not isinstance(task_id, str) or not task_id:
@@ -798,13 +813,18 @@ class TripoClient:
         return task_id
 
     def _get_task(
-        self, task_id: str, *, step: int | None = None, deadline: float | None = None,
+        self,
+        task_id: str,
+        *,
+        step: int | None = None,
+        deadline: float | None = None,
         pause: Callable[[float], None] | None = None,
     ) -> Task:
         payloads.validate_task_id(task_id)
         params = {"step": payloads.check_int(step, "step", minimum=0)} if step is not None else None
-        result = self._transport.api_request("GET", f"/v3/tasks/{task_id}", params=params, deadline=deadline,
-                                             pause=pause)
+        result = self._transport.api_request(
+            "GET", f"/v3/tasks/{task_id}", params=params, deadline=deadline, pause=pause
+        )
         return Task.from_dict(result.data, trace_id=result.trace_id, task_id=task_id)
 
     def _upload(self, ref: InputRef) -> str:
@@ -819,8 +839,9 @@ class TripoClient:
             data = result.data if isinstance(result.data, dict) else {}
             returned = data.get("file_token")
             if not isinstance(returned, str) or not returned:
-                raise TripoRequestError(result.status_code, "The upload succeeded but returned no file_token.",
-                                        trace_id=result.trace_id)
+                raise TripoRequestError(
+                    result.status_code, "The upload succeeded but returned no file_token.", trace_id=result.trace_id
+                )
             token = returned
         log.debug("Uploaded %s (%d bytes) as %s", name, ref.size, token)
         return token
@@ -832,7 +853,9 @@ class TripoClient:
         values = {name: value for name, value in arguments.items() if name != "self"}
         refs = routes.input_refs(route, values)
         build(route, routes.resolved(values, refs, lambda ref: ref.wire(PLACEHOLDER_TOKEN)))
-        sent = routes.resolved(values, refs, lambda ref: ref.wire(self._upload(ref)) if ref.kind == "path" else ref.wire())
+        sent = routes.resolved(
+            values, refs, lambda ref: ref.wire(self._upload(ref)) if ref.kind == "path" else ref.wire()
+        )
         return self._create(build(route, sent))
 
     @staticmethod
@@ -867,20 +890,33 @@ class TripoClient:
                 staged.append((tmp, dest))
                 expect_glb = dest.lower().endswith(".glb")
                 try:
-                    download.fetch_to_file(self._transport, current.output.files()[key], tmp, expect_glb=expect_glb,
-                                           on_progress=on_progress)
+                    download.fetch_to_file(
+                        self._transport,
+                        current.output.files()[key],
+                        tmp,
+                        expect_glb=expect_glb,
+                        on_progress=on_progress,
+                    )
                 except download.DownloadURLExpired:
-                    log.info("The download link of %s of task %s expired; reading the task for fresh links",
-                             key, task.task_id)
+                    log.info(
+                        "The download link of %s of task %s expired; reading the task for fresh links",
+                        key,
+                        task.task_id,
+                    )
                     current = self._get_task(task.task_id)
                     url = current.output.files().get(key)
                     if not url:
-                        raise DownloadError(403, f"The link for {key} expired and the task read again has no {key}.") from None
+                        raise DownloadError(
+                            403, f"The link for {key} expired and the task read again has no {key}."
+                        ) from None
                     try:
-                        download.fetch_to_file(self._transport, url, tmp, expect_glb=expect_glb, on_progress=on_progress)
+                        download.fetch_to_file(
+                            self._transport, url, tmp, expect_glb=expect_glb, on_progress=on_progress
+                        )
                     except download.DownloadURLExpired as again:
-                        raise download.DownloadURLExpired(again.status_code, download.EXPIRED_AGAIN.format(
-                            what=again.message), url=again.url) from None
+                        raise download.DownloadURLExpired(
+                            again.status_code, download.EXPIRED_AGAIN.format(what=again.message), url=again.url
+                        ) from None
             download.publish(staged)
         except BaseException:
             download.discard(tmp for tmp, _ in staged)

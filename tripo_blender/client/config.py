@@ -237,9 +237,7 @@ def migrate_base_url(url: str) -> str:
     return migrated if migrated != url.strip().rstrip("/") else url
 
 
-def resolve_base_url(
-    base_url: str | None, region: str = "global", environ: Mapping[str, str] | None = None
-) -> str:
+def resolve_base_url(base_url: str | None, region: str = "global", environ: Mapping[str, str] | None = None) -> str:
     """Pick and validate the API base URL (argument > ``TRIPO_API_BASE_URL`` > region).
 
     A pre-apiv3 value is migrated (:func:`migrate_base_url`) with a warning naming both URLs.
@@ -262,7 +260,6 @@ def resolve_base_url(
         raise ValueError("The Tripo base URL must not contain a query string or fragment.")
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ValueError(
-            "Refusing plain http:// for a non-local Tripo base URL: the API key would travel "
-            "unencrypted. Use https://."
+            "Refusing plain http:// for a non-local Tripo base URL: the API key would travel unencrypted. Use https://."
         )
     return url.rstrip("/")

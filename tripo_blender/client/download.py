@@ -77,8 +77,10 @@ class DownloadURLExpired(DownloadError):
 #: S3's signed URLs, the emulator's default) or 410 Gone.
 EXPIRED_STATUSES = frozenset({403, 410})
 #: What a download says when a link read again right after the first one expired is refused too.
-EXPIRED_AGAIN = ("{what}. Reading the task again gave a link that is refused too: Tripo's download links "
-                 "expire about 5 minutes after a task finishes and are not being renewed for this task now")
+EXPIRED_AGAIN = (
+    "{what}. Reading the task again gave a link that is refused too: Tripo's download links "
+    "expire about 5 minutes after a task finishes and are not being renewed for this task now"
+)
 
 
 # --------------------------------------------------------------------------- file names
@@ -256,8 +258,11 @@ def fetch_to_file(
     if urlsplit(url).scheme not in ("http", "https"):
         raise DownloadError(0, f"Refusing to download a non-http(s) URL: {_host_path(url)}")
     if urlsplit(url).scheme == "http" and not _loopback(urlsplit(url).hostname):
-        raise DownloadError(0, f"Refusing to download over plain http from {urlsplit(url).hostname}: results "
-                               "come over https (a plain-http URL means a proxy or server rewrote it)")
+        raise DownloadError(
+            0,
+            f"Refusing to download over plain http from {urlsplit(url).hostname}: results "
+            "come over https (a plain-http URL means a proxy or server rewrote it)",
+        )
     import requests
 
     what = f"download of {posixpath.basename(urlsplit(url).path) or 'file'}"
@@ -267,24 +272,37 @@ def fetch_to_file(
         try:
             resp = transport.open_download(url, timeouts)
         except requests.RequestException as exc:
-            raise classify_exception(exc, what=what, url=url, error_cls=DownloadError, mention_processing=False) from exc
+            raise classify_exception(
+                exc, what=what, url=url, error_cls=DownloadError, mention_processing=False
+            ) from exc
         with resp:
             status = resp.status_code
             if status in EXPIRED_STATUSES:
                 raise AttemptFailed(
-                    DownloadURLExpired(status, f"{what}: the CDN refused the signed URL (HTTP {status}: expired?)",
-                                       url=url),
+                    DownloadURLExpired(
+                        status, f"{what}: the CDN refused the signed URL (HTTP {status}: expired?)", url=url
+                    ),
                     transient=False,
                 )
             if status != 200:
-                err = DownloadError(status, f"{what}: the CDN answered HTTP {status} {resp.reason or ''}".rstrip(), url=url)
+                err = DownloadError(
+                    status, f"{what}: the CDN answered HTTP {status} {resp.reason or ''}".rstrip(), url=url
+                )
                 transient = status == 429 or status >= 500 or status == 408
-                raise AttemptFailed(err, transient=transient, retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+                raise AttemptFailed(
+                    err, transient=transient, retry_after=parse_retry_after(resp.headers.get("Retry-After"))
+                )
             total = _content_length(resp)
             if total is not None and total > max_bytes:
-                raise AttemptFailed(DownloadError(200, f"{what}: {total >> 20} MiB is larger than the "
-                                                  f"{max_bytes >> 20} MiB a result may have; refused", url=url),
-                                    transient=False)
+                raise AttemptFailed(
+                    DownloadError(
+                        200,
+                        f"{what}: {total >> 20} MiB is larger than the "
+                        f"{max_bytes >> 20} MiB a result may have; refused",
+                        url=url,
+                    ),
+                    transient=False,
+                )
             done = 0
             head = b""
             try:
@@ -295,8 +313,10 @@ def fetch_to_file(
                         fh.write(chunk)
                         done += len(chunk)
                         if done > max_bytes:  # also without Content-Length: a stream must end
-                            raise AttemptFailed(DownloadError(200, f"{what}: larger than {max_bytes >> 20} MiB; "
-                                                              "refused", url=url), transient=False)
+                            raise AttemptFailed(
+                                DownloadError(200, f"{what}: larger than {max_bytes >> 20} MiB; refused", url=url),
+                                transient=False,
+                            )
                         if done % WRITEBACK_BYTES < len(chunk):
                             _start_writeback(fh)
                         if len(head) < len(GLB_MAGIC):
@@ -306,12 +326,16 @@ def fetch_to_file(
                     fh.flush()
                     os.fsync(fh.fileno())
             except requests.RequestException as exc:
-                raise classify_exception(exc, what=what, url=url, error_cls=DownloadError, mention_processing=False) from exc
+                raise classify_exception(
+                    exc, what=what, url=url, error_cls=DownloadError, mention_processing=False
+                ) from exc
             except OSError as exc:
                 raise DownloadError(0, f"{what}: could not write {path}: {exc.strerror or exc}", url=url) from exc
         if total is not None and done != total:
             raise AttemptFailed(
-                DownloadError(200, f"{what}: received {done} of {total} bytes (truncated)", may_have_reached_server=True, url=url),
+                DownloadError(
+                    200, f"{what}: received {done} of {total} bytes (truncated)", may_have_reached_server=True, url=url
+                ),
                 transient=True,
             )
         if expect_glb and head != GLB_MAGIC:

@@ -83,6 +83,5 @@ def side_problem(size: tuple[int, int] | None) -> str | None:
         return None
     width, height = size
     if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE:
-        return (f"{width}×{height} pixels; Tripo accepts {MIN_SIDE} to {MAX_SIDE} pixels a side. "
-                "Resize it")
+        return f"{width}×{height} pixels; Tripo accepts {MIN_SIDE} to {MAX_SIDE} pixels a side. Resize it"
     return None

@@ -59,9 +59,14 @@ MULTIPART_MAX_BYTES = 50 * 1024 * 1024
 
 #: File type -> MIME type for uploads.
 CONTENT_TYPES = {
-    "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
-    "glb": "model/gltf-binary", "gltf": "model/gltf+json", "fbx": "application/octet-stream",
-    "obj": "model/obj", "stl": "model/stl",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "glb": "model/gltf-binary",
+    "gltf": "model/gltf+json",
+    "fbx": "application/octet-stream",
+    "obj": "model/obj",
+    "stl": "model/stl",
 }
 MODEL_TYPES = ("glb", "gltf", "fbx", "obj", "stl")
 _MODEL_EXTENSIONS = {f".{t}": t for t in MODEL_TYPES}
@@ -149,8 +154,9 @@ def _stat_regular(path: str, what: str) -> os.stat_result:
 
 
 def _too_big(size: int, limit: int, what: str, path: str, advice: str) -> ValueError:
-    return ValueError(f"The {what} file is {size / 1048576:.1f} MB; Tripo accepts at most "
-                      f"{limit // 1048576} MB. {advice}: {path}")
+    return ValueError(
+        f"The {what} file is {size / 1048576:.1f} MB; Tripo accepts at most {limit // 1048576} MB. {advice}: {path}"
+    )
 
 
 def check_local_image(path: str | os.PathLike[str], *, what: str = "image") -> InputRef:

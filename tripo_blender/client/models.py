@@ -38,8 +38,16 @@ from .enums import RigType, TaskStatus
 from .timestamps import parse_time
 
 __all__ = [
-    "Task", "TaskOutput", "Balance", "BatchTaskResult", "TaskUsageItem", "PresignedUpload", "parse_status",
-    "FILE_OUTPUTS", "VIEW_NAMES", "format_credits",
+    "Task",
+    "TaskOutput",
+    "Balance",
+    "BatchTaskResult",
+    "TaskUsageItem",
+    "PresignedUpload",
+    "parse_status",
+    "FILE_OUTPUTS",
+    "VIEW_NAMES",
+    "format_credits",
 ]
 
 log = get_logger()
@@ -132,12 +140,32 @@ def parse_status(value: Any) -> TaskStatus:
 
 #: The output field of an image-to-multiview task holding the four views (named like its task type).
 _VIEWS_KEY = "generate_multiview_image"
-_OUTPUT_KEYS = frozenset({
-    "model", "model_url", "model_urls", "pbr_model", "pbr_model_url", "base_model", "base_model_url", "rendered_image",
-    "rendered_image_url", "riggable", "rig_type", "topology", "generated_image", "generated_image_url", "image",
-    "image_url", _VIEWS_KEY, "uv_render_url", "depth_image_url", "rendered_video_url", "splat_url",
-    *(f"{view}_view_url" for view in VIEW_NAMES),
-})
+_OUTPUT_KEYS = frozenset(
+    {
+        "model",
+        "model_url",
+        "model_urls",
+        "pbr_model",
+        "pbr_model_url",
+        "base_model",
+        "base_model_url",
+        "rendered_image",
+        "rendered_image_url",
+        "riggable",
+        "rig_type",
+        "topology",
+        "generated_image",
+        "generated_image_url",
+        "image",
+        "image_url",
+        _VIEWS_KEY,
+        "uv_render_url",
+        "depth_image_url",
+        "rendered_video_url",
+        "splat_url",
+        *(f"{view}_view_url" for view in VIEW_NAMES),
+    }
+)
 
 
 def _model_urls(listed: Any, model_url: str | None) -> list[str]:
@@ -263,8 +291,10 @@ class TaskOutput:
             model_urls=model_urls,
             rendered_image_url=rendered,
             generated_image_url=image,
-            **{f"{view}_view_url": _str(views.get(f"{view}_view_url")) or _str(data.get(f"{view}_view_url"))
-               for view in VIEW_NAMES},
+            **{
+                f"{view}_view_url": _str(views.get(f"{view}_view_url")) or _str(data.get(f"{view}_view_url"))
+                for view in VIEW_NAMES
+            },
             uv_render_url=_str(data.get("uv_render_url")),
             depth_image_url=_str(data.get("depth_image_url")),
             rendered_video_url=_str(data.get("rendered_video_url")),
@@ -416,10 +446,14 @@ class TaskUsageItem:
         if not isinstance(data, dict):
             data = {}
         echoed = data.get("input")
-        return cls(task_id=str(data.get("task_id") or ""), type=_str(data.get("type")),
-                   status=_str(data.get("status")), created_at=_str(data.get("created_at")),
-                   credits_consumed=_float(data.get("credits_consumed")),
-                   input=echoed if isinstance(echoed, dict) else None)
+        return cls(
+            task_id=str(data.get("task_id") or ""),
+            type=_str(data.get("type")),
+            status=_str(data.get("status")),
+            created_at=_str(data.get("created_at")),
+            credits_consumed=_float(data.get("credits_consumed")),
+            input=echoed if isinstance(echoed, dict) else None,
+        )
 
 
 @dataclass
@@ -434,6 +468,8 @@ class PresignedUpload:
     def from_dict(cls, data: Any) -> PresignedUpload:
         if not isinstance(data, dict):
             data = {}
-        return cls(file_token=_first(data, "file_token") or "",
-                   upload_url=_first(data, "presigned_url", "upload_url") or "",
-                   expires_in=_int(data.get("expires_in")))
+        return cls(
+            file_token=_first(data, "file_token") or "",
+            upload_url=_first(data, "presigned_url", "upload_url") or "",
+            expires_in=_int(data.get("expires_in")),
+        )

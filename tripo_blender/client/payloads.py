@@ -68,8 +68,10 @@ MAX_TASK_IDS = 100
 SEED_MAX = 2**31 - 1
 
 _TASK_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
-_RETIRED_TEXT = ("{name} is no longer supported: Tripo retired this capability with its v2 API "
-                 "(shut down on 2026-10-31). No request was sent.{hint}")
+_RETIRED_TEXT = (
+    "{name} is no longer supported: Tripo retired this capability with its v2 API "
+    "(shut down on 2026-10-31). No request was sent.{hint}"
+)
 _RETIRED_HINTS = {
     "refine_model": " Generate with a newer model version (v3.0 or v3.1) instead of refining a draft.",
     "stylize_model": "",
@@ -93,8 +95,10 @@ def disputed_refusal(disputed: Sequence[tuple[str, str]]) -> tuple[str, str]:
     the sentence saying which source said what, and the suggestion."""
     said = "; ".join(dict.fromkeys(text for _, text in disputed))
     names = ", ".join(dict.fromkeys(name for name, _ in disputed))
-    return (f"The request set {names}, which Tripo's sources disagree on: {said}.",
-            f"Send it again without {names} (nothing was charged for the refused request).")
+    return (
+        f"The request set {names}, which Tripo's sources disagree on: {said}.",
+        f"Send it again without {names} (nothing was charged for the refused request).",
+    )
 
 
 # --------------------------------------------------------------------------- encoding
@@ -226,8 +230,10 @@ def multiview_slots(images: Sequence[T]) -> list[T | None]:
     if slots[0] is None:
         raise ValueError("The front view (images[0]) is required for multiview_to_model.")
     if sum(s is not None for s in slots) < 2:
-        raise ValueError("multiview_to_model needs at least 2 views (front plus left, back or right); "
-                         "use image_to_model for one image.")
+        raise ValueError(
+            "multiview_to_model needs at least 2 views (front plus left, back or right); "
+            "use image_to_model for one image."
+        )
     return slots
 
 
@@ -248,8 +254,9 @@ def view_prompts(value: Any, name: str = "prompts") -> list[dict[str, str]]:
             raise ValueError(f"{name} must be a dict {{view: prompt}} or a list of {{'view': …, 'prompt': …}}.")
         pairs = [(item.get("view"), item.get("prompt")) for item in value]
     else:
-        raise ValueError(f"{name} must be a dict {{view: prompt}} (views: {', '.join(VIEW_NAMES)}), "
-                         f"not {type(value).__name__}.")
+        raise ValueError(
+            f"{name} must be a dict {{view: prompt}} (views: {', '.join(VIEW_NAMES)}), not {type(value).__name__}."
+        )
     given: dict[str, str] = {}
     for view, prompt in pairs:
         if view not in VIEW_NAMES:
@@ -260,12 +267,13 @@ def view_prompts(value: Any, name: str = "prompts") -> list[dict[str, str]]:
             raise ValueError(f"{name}: the {view} view's prompt must be a string, not {type(prompt).__name__}.")
         text = (prompt or "").strip()
         if len(text) > MAX_VIEW_PROMPT:
-            raise ValueError(f"{name}: the {view} view's prompt is {len(text)} characters long; Tripo accepts at "
-                             f"most {MAX_VIEW_PROMPT}.")
+            raise ValueError(
+                f"{name}: the {view} view's prompt is {len(text)} characters long; Tripo accepts at "
+                f"most {MAX_VIEW_PROMPT}."
+            )
         given[view] = text
     if not any(given.values()):
-        raise ValueError(f"{name} has no prompt: say what to change in at least one view "
-                         f"({', '.join(VIEW_NAMES)}).")
+        raise ValueError(f"{name} has no prompt: say what to change in at least one view ({', '.join(VIEW_NAMES)}).")
     return [{"view": view, "prompt": given[view]} for view in VIEW_NAMES if given.get(view)]
 
 

@@ -118,8 +118,12 @@ class PollSchedule:
             delay = self.near_done_interval
         else:
             delay = min(self.base_interval * self.backoff ** max(blind_polls, 0), self.cap)
-        near_prediction = (status is TaskStatus.RUNNING and eta is None and predicted_left is not None
-                           and predicted_left <= self.dense_window)
+        near_prediction = (
+            status is TaskStatus.RUNNING
+            and eta is None
+            and predicted_left is not None
+            and predicted_left <= self.dense_window
+        )
         if age is not None and not status.is_terminal and not near_prediction:
             delay = min(delay, max(self.min_interval, age * self.young_growth))
         if remaining is not None:

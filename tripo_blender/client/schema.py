@@ -49,16 +49,42 @@ from .config import get_logger
 from .payloads import Body, Request
 
 __all__ = [
-    "ValueKind", "InputKind", "Choice", "Gate", "Dispute", "Field", "Version", "Route", "Rule", "UNSET",
-    "build", "version_of", "matches", "gate_problem", "defaults",
+    "ValueKind",
+    "InputKind",
+    "Choice",
+    "Gate",
+    "Dispute",
+    "Field",
+    "Version",
+    "Route",
+    "Rule",
+    "UNSET",
+    "build",
+    "version_of",
+    "matches",
+    "gate_problem",
+    "defaults",
 ]
 
 log = get_logger()
 
 #: How a field's value is checked and written (see :func:`_checked`).
 ValueKind = Literal[
-    "bool", "int", "number", "text", "string", "choice", "version", "input", "inputs", "names", "views", "animation",
-    "retired", "object", "view_prompts",
+    "bool",
+    "int",
+    "number",
+    "text",
+    "string",
+    "choice",
+    "version",
+    "input",
+    "inputs",
+    "names",
+    "views",
+    "animation",
+    "retired",
+    "object",
+    "view_prompts",
 ]
 #: How a client method resolves an input field before sending: an image, a post-process's model
 #: source (task id, file token, URL or local model file), a task id only, a model file only (no
@@ -363,8 +389,9 @@ def _animation(f: Field, value: Any) -> tuple[str, Any]:
         if not names:
             raise ValueError("animation is an empty list; pass at least one animation.")
         if len(names) > payloads.MAX_ANIMATIONS:
-            raise ValueError(f"{len(names)} animations requested; Tripo retargets at most "
-                             f"{payloads.MAX_ANIMATIONS} per task.")
+            raise ValueError(
+                f"{len(names)} animations requested; Tripo retargets at most {payloads.MAX_ANIMATIONS} per task."
+            )
         if len(set(names)) != len(names):
             raise ValueError("The animation list contains duplicates (each one is billed); remove them.")
         return "animations", names
@@ -377,8 +404,9 @@ def _checked(f: Field, value: Any) -> Any:
     if kind == "bool":
         return payloads.check_bool(value, f.name)
     if kind == "int":
-        return payloads.check_int(value, f.name, None if f.low is None else int(f.low),
-                             None if f.high is None else int(f.high))
+        return payloads.check_int(
+            value, f.name, None if f.low is None else int(f.low), None if f.high is None else int(f.high)
+        )
     if kind == "number":
         number = payloads.check_number(value, f.name, f.low)
         if f.positive and number <= 0:
@@ -502,4 +530,3 @@ class _Defaults:
 
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"no field {name!r}")
-

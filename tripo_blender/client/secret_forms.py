@@ -76,8 +76,9 @@ def forms(position: Position) -> str:
 def _after_first(position: Position) -> str:
     """Like :func:`forms`, for a position whose first character was already consumed by the
     pattern's leading class: each form checks that character with a one-character lookbehind."""
-    return "(?:" + "|".join(f"(?<={re.escape(first)}){rest}" for char in position
-                            for first, rest in _forms_of(char)) + ")"
+    return (
+        "(?:" + "|".join(f"(?<={re.escape(first)}){rest}" for char in position for first, rest in _forms_of(char)) + ")"
+    )
 
 
 def _firsts(position: Position) -> set[str]:
@@ -108,7 +109,7 @@ def key_pattern(keys: Iterable[str], prefix: str) -> re.Pattern[str] | None:
     None when there are no keys."""
     alternatives: list[list[Position]] = []
     for key in sorted(set(keys), key=len, reverse=True):
-        secret: list[Position] = [(c,) for c in (key[len(prefix):] if key.startswith(prefix) else key)]
+        secret: list[Position] = [(c,) for c in (key[len(prefix) :] if key.startswith(prefix) else key)]
         alternatives.append(prefix_positions(prefix) + secret)
         if len(secret) >= BARE_SECRET_MIN:
             alternatives.append(secret)

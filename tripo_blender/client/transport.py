@@ -200,7 +200,7 @@ def _html_summary(content: bytes, status: int, headers: Mapping[str, str]) -> st
     text = _snippet(content)
     rest = text.replace(heading, "").strip() if heading else ""
     server = headers.get("Server") or (rest if rest and len(rest) <= 30 else "")
-    page = f'a web page{f" titled “{heading}”" if heading else ""}{f" from {redact(server)}" if server else ""}'
+    page = f"a web page{f' titled “{heading}”' if heading else ''}{f' from {redact(server)}' if server else ''}"
     if status >= 500:
         advice = "a proxy or gateway in front of the API failed; try again in a moment"
     else:
@@ -301,26 +301,43 @@ def classify_exception(
             0,
             f"{what}: TLS verification with {host} failed ({exc}). If a proxy intercepts HTTPS, point "
             "REQUESTS_CA_BUNDLE at its certificate; verification is never switched off.",
-            url=url, cause="tls",
+            url=url,
+            cause="tls",
         )
         return AttemptFailed(err, transient=False)
     if isinstance(exc, requests.exceptions.ConnectTimeout) or (
         isinstance(exc, requests.exceptions.ConnectionError) and _connect_failed(exc)
     ):
-        err = error_cls(0, f"{what}: could not connect to {host} ({type(exc).__name__}). Check the network or proxy.", url=url,
-                        cause="connect")
+        err = error_cls(
+            0,
+            f"{what}: could not connect to {host} ({type(exc).__name__}). Check the network or proxy.",
+            url=url,
+            cause="connect",
+        )
         return AttemptFailed(err, transient=True, not_processed=True)
     if isinstance(exc, requests.exceptions.Timeout):
         err = error_cls(
-            0, f"{what}: no answer from {host} in time (read timeout){maybe}.",
-            may_have_reached_server=True, url=url, cause="timeout",
+            0,
+            f"{what}: no answer from {host} in time (read timeout){maybe}.",
+            may_have_reached_server=True,
+            url=url,
+            cause="timeout",
         )
         return AttemptFailed(err, transient=True)
-    if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                        requests.exceptions.ContentDecodingError)):
+    if isinstance(
+        exc,
+        (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ),
+    ):
         err = error_cls(
-            0, f"{what}: the connection to {host} broke before the answer was complete ({type(exc).__name__}){maybe}.",
-            may_have_reached_server=True, url=url, cause="broken",
+            0,
+            f"{what}: the connection to {host} broke before the answer was complete ({type(exc).__name__}){maybe}.",
+            may_have_reached_server=True,
+            url=url,
+            cause="broken",
         )
         return AttemptFailed(err, transient=True)
     err = error_cls(0, f"{what}: request to {host} failed: {type(exc).__name__}: {exc}", url=url)
@@ -497,7 +514,9 @@ class Transport:
                 delay = self.retry_delay(n, failure.retry_after)
                 if deadline is not None and self._clock() + delay >= deadline:
                     raise TimeoutError(f"{what}: deadline reached while retrying") from failure.error
-                log.warning("%s failed (%s); retry %d of %d in %.2f s", what, failure.error, n + 1, self.max_retries, delay)
+                log.warning(
+                    "%s failed (%s); retry %d of %d in %.2f s", what, failure.error, n + 1, self.max_retries, delay
+                )
                 (pause or (guard.wait if guard is not None else None) or self._sleep)(delay)
                 last = failure
         raise AssertionError("unreachable")  # pragma: no cover
@@ -538,13 +557,25 @@ class Transport:
                         raise TripoRequestError(0, f"Could not read the file to upload: {exc.strerror or exc}") from exc
                     with fh:
                         resp = self.session.request(
-                            method, url, files={"file": (filename, fh, content_type)}, headers=headers,
-                            params=params, auth=self._auth, timeout=timeouts, allow_redirects=False,
+                            method,
+                            url,
+                            files={"file": (filename, fh, content_type)},
+                            headers=headers,
+                            params=params,
+                            auth=self._auth,
+                            timeout=timeouts,
+                            allow_redirects=False,
                         )
                 else:
                     resp = self.session.request(
-                        method, url, data=body, headers=headers, params=params, auth=self._auth,
-                        timeout=timeouts, allow_redirects=False,
+                        method,
+                        url,
+                        data=body,
+                        headers=headers,
+                        params=params,
+                        auth=self._auth,
+                        timeout=timeouts,
+                        allow_redirects=False,
                     )
             except requests.RequestException as exc:
                 raise classify_exception(exc, what=what, url=url) from exc
@@ -552,8 +583,11 @@ class Transport:
             if TRACE_HEADER not in resp.headers:
                 resp.headers[TRACE_HEADER] = headers[TRACE_HEADER]
             log.debug(
-                "%s -> HTTP %s in %.0f ms (trace id %s)", what, resp.status_code,
-                (time.monotonic() - started) * 1000, resp.headers.get(TRACE_HEADER),
+                "%s -> HTTP %s in %.0f ms (trace id %s)",
+                what,
+                resp.status_code,
+                (time.monotonic() - started) * 1000,
+                resp.headers.get(TRACE_HEADER),
             )
             return self._interpret(resp, url)
 
@@ -580,8 +614,10 @@ class Transport:
         retry_after = parse_retry_after(resp.headers.get("Retry-After"))
         if 300 <= status < 400:
             err = TripoRequestError(
-                status, f"The API answered with a redirect to {resp.headers.get('Location', '?')}; check the base URL.",
-                trace_id=resp.headers.get(TRACE_HEADER), url=url,
+                status,
+                f"The API answered with a redirect to {resp.headers.get('Location', '?')}; check the base URL.",
+                trace_id=resp.headers.get(TRACE_HEADER),
+                url=url,
             )
             raise AttemptFailed(err, transient=False)
         try:
@@ -589,7 +625,9 @@ class Transport:
         except TripoAPIError as err:
             transient = status == 429 or status >= 500 or err.code in RETRYABLE_API_CODES
             not_processed = status == 429 and err.code in RATE_LIMIT_CODES
-            raise AttemptFailed(err, transient=transient, not_processed=not_processed, retry_after=retry_after) from None
+            raise AttemptFailed(
+                err, transient=transient, not_processed=not_processed, retry_after=retry_after
+            ) from None
         except TripoRequestError as err:
             raise AttemptFailed(err, transient=status == 429 or status >= 500, retry_after=retry_after) from None
 
@@ -607,22 +645,32 @@ class Transport:
                 with open(local_path, "rb") as fh:
                     size = os.fstat(fh.fileno()).st_size
                     resp = self.session.put(
-                        url, data=fh, timeout=timeouts, auth=self._no_auth, allow_redirects=False,
+                        url,
+                        data=fh,
+                        timeout=timeouts,
+                        auth=self._no_auth,
+                        allow_redirects=False,
                         headers={"User-Agent": USER_AGENT, "Content-Type": content_type, "Content-Length": str(size)},
                     )
             except OSError as exc:
-                raise AttemptFailed(TripoRequestError(0, f"Could not read the file to upload: {exc.strerror or exc}"),
-                                    transient=False) from exc
+                raise AttemptFailed(
+                    TripoRequestError(0, f"Could not read the file to upload: {exc.strerror or exc}"), transient=False
+                ) from exc
             except requests.RequestException as exc:
                 raise classify_exception(exc, what=what, url=url, mention_processing=False) from exc
             with resp:
                 if resp.status_code < 300:
                     return
                 err = TripoRequestError(
-                    resp.status_code, f"The upload storage answered HTTP {resp.status_code} {resp.reason or ''}: "
-                    f"{_snippet(resp.content)}", url=url)
+                    resp.status_code,
+                    f"The upload storage answered HTTP {resp.status_code} {resp.reason or ''}: "
+                    f"{_snippet(resp.content)}",
+                    url=url,
+                )
                 transient = resp.status_code == 429 or resp.status_code >= 500
-                raise AttemptFailed(err, transient=transient, retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+                raise AttemptFailed(
+                    err, transient=transient, retry_after=parse_retry_after(resp.headers.get("Retry-After"))
+                )
 
         self.run(attempt, mode=RetryMode.SAFE, what=what)
 

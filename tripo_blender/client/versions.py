@@ -23,11 +23,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
-    "GENERATION", "TEXTURE", "RIG", "SEGMENTATION", "COMPLETION", "DECIMATE",
-    "GENERATION_DEFAULT", "TEXTURE_DEFAULT", "RIG_DEFAULT", "SEGMENTATION_DEFAULT", "COMPLETION_DEFAULT",
-    "TEXTURE_V35", "TEXTURE_SERVER_DEFAULT", "RIG_ALL_TYPES", "RIG_V25", "RIG_V30", "SEGMENTATION_V2",
-    "DECIMATE_SMART_UV", "DECIMATE_SERVER_DEFAULT", "RIG_REWRITES",
-    "DECIMATE_REWRITES", "RETIRED", "is_p1", "is_p_series", "rewrite",
+    "GENERATION",
+    "TEXTURE",
+    "RIG",
+    "SEGMENTATION",
+    "COMPLETION",
+    "DECIMATE",
+    "GENERATION_DEFAULT",
+    "TEXTURE_DEFAULT",
+    "RIG_DEFAULT",
+    "SEGMENTATION_DEFAULT",
+    "COMPLETION_DEFAULT",
+    "TEXTURE_V35",
+    "TEXTURE_SERVER_DEFAULT",
+    "RIG_ALL_TYPES",
+    "RIG_V25",
+    "RIG_V30",
+    "SEGMENTATION_V2",
+    "DECIMATE_SMART_UV",
+    "DECIMATE_SERVER_DEFAULT",
+    "RIG_REWRITES",
+    "DECIMATE_REWRITES",
+    "RETIRED",
+    "is_p1",
+    "is_p_series",
+    "rewrite",
 ]
 
 #: Generation (text, image and multiview to model), newest first; P1/P2 are the P series.

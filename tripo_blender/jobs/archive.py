@@ -27,8 +27,16 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-__all__ = ["UnsafeArchiveError", "safe_extract_zip", "unpack", "model_in", "refusal",
-           "MAX_UNPACKED_BYTES", "MAX_RATIO", "MODEL_SUFFIXES"]
+__all__ = [
+    "UnsafeArchiveError",
+    "safe_extract_zip",
+    "unpack",
+    "model_in",
+    "refusal",
+    "MAX_UNPACKED_BYTES",
+    "MAX_RATIO",
+    "MODEL_SUFFIXES",
+]
 
 #: A conversion result is a few hundred MB at most; anything bigger is treated as a zip bomb.
 MAX_UNPACKED_BYTES = 2 * 1024**3
@@ -58,8 +66,9 @@ def _check_entry(info: zipfile.ZipInfo) -> PurePosixPath:
         raise UnsafeArchiveError(f"archive entry {name!r} points outside its folder")
     packed = max(info.compress_size, 1)
     if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * packed:
-        raise UnsafeArchiveError(f"archive entry {name!r} unpacks {info.file_size // packed} times its packed size "
-                                 "(a zip bomb?)")
+        raise UnsafeArchiveError(
+            f"archive entry {name!r} unpacks {info.file_size // packed} times its packed size (a zip bomb?)"
+        )
     return path
 
 
@@ -134,6 +143,8 @@ def model_in(path: str | os.PathLike[str]) -> Path | None:
 def refusal(name: str, exc: UnsafeArchiveError | zipfile.BadZipFile) -> str:
     """What the artist reads when the archive ``name`` could not be unpacked (one wording everywhere)."""
     if isinstance(exc, UnsafeArchiveError):
-        return (f"Refused the downloaded archive {name}: {exc}. Nothing was extracted; "
-                "the server's file may be damaged or hostile.")
+        return (
+            f"Refused the downloaded archive {name}: {exc}. Nothing was extracted; "
+            "the server's file may be damaged or hostile."
+        )
     return f"The downloaded archive {name} is damaged ({exc})."

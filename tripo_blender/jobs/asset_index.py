@@ -74,10 +74,29 @@ from .model import TASK_RETENTION_DAYS, Job, JobSpec, intent_time, thaw
 from .redaction import scrub
 
 __all__ = [
-    "FORMAT", "INDEX_FILE", "RECORD_SUFFIX", "BLEND_SUFFIX", "CATALOG_FILE", "CATALOG_ROOT", "REQUEST_PROP",
-    "CHOSEN_SEEDS_META", "AssetRecord", "NotRepeatable", "catalog_path", "catalog_id", "catalog_simple_name",
-    "ensure_catalogs", "request_of", "describe", "make_record", "AssetIndex", "matching", "seed_names",
-    "again_spec", "repeat_problem", "variant_problem",
+    "FORMAT",
+    "INDEX_FILE",
+    "RECORD_SUFFIX",
+    "BLEND_SUFFIX",
+    "CATALOG_FILE",
+    "CATALOG_ROOT",
+    "REQUEST_PROP",
+    "CHOSEN_SEEDS_META",
+    "AssetRecord",
+    "NotRepeatable",
+    "catalog_path",
+    "catalog_id",
+    "catalog_simple_name",
+    "ensure_catalogs",
+    "request_of",
+    "describe",
+    "make_record",
+    "AssetIndex",
+    "matching",
+    "seed_names",
+    "again_spec",
+    "repeat_problem",
+    "variant_problem",
 ]
 
 log = logging.getLogger("tripo_blender.jobs")
@@ -102,12 +121,22 @@ FROM_ASSET_META = "from_asset_task"
 #: library gets a second set of catalogs.
 _CATALOG_NAMESPACE = uuid.UUID("5d0b8a52-2f6c-4c55-9d3e-7a1f0c4e9b21")
 #: The catalog of each kind's results, below "Tripo/".
-_CATALOGS: Mapping[str, str] = MappingProxyType({
-    TEXT_TO_MODEL.name: "Text to Model", IMAGE_TO_MODEL.name: "Image to Model",
-    MULTIVIEW_TO_MODEL.name: "Multiview to Model", TEXTURE.name: "Textured", RIG.name: "Rigged",
-    RETARGET.name: "Animated", CONVERT.name: "Converted", SEGMENT.name: "Parts", COMPLETE.name: "Completed Parts",
-    LOWPOLY.name: "Low Poly", SMART_UV.name: "UV Unwrapped", IMAGE_TO_SPLAT.name: "Gaussian Splats",
-})
+_CATALOGS: Mapping[str, str] = MappingProxyType(
+    {
+        TEXT_TO_MODEL.name: "Text to Model",
+        IMAGE_TO_MODEL.name: "Image to Model",
+        MULTIVIEW_TO_MODEL.name: "Multiview to Model",
+        TEXTURE.name: "Textured",
+        RIG.name: "Rigged",
+        RETARGET.name: "Animated",
+        CONVERT.name: "Converted",
+        SEGMENT.name: "Parts",
+        COMPLETE.name: "Completed Parts",
+        LOWPOLY.name: "Low Poly",
+        SMART_UV.name: "UV Unwrapped",
+        IMAGE_TO_SPLAT.name: "Gaussian Splats",
+    }
+)
 #: A task followed by id whose type no kind makes (an import, something newer than the add-on).
 _OTHER_CATALOG = "Imported"
 #: Request keys :func:`request_of` takes from :meth:`Job.to_dict` (the journal's whitelist).
@@ -294,11 +323,22 @@ class AssetRecord:
         return replace(self, request={})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": FORMAT, "stem": self.stem, "name": self.name, "kind": self.kind, "task_id": self.task_id,
-                "job_id": self.job_id, "created": self.created, "catalog": self.catalog,
-                "description": self.description, "tags": list(self.tags), "preview": self.preview,
-                "request": self.request, "datablock": self.datablock,
-                "datablock_name": self.datablock_name}
+        return {
+            "format": FORMAT,
+            "stem": self.stem,
+            "name": self.name,
+            "kind": self.kind,
+            "task_id": self.task_id,
+            "job_id": self.job_id,
+            "created": self.created,
+            "catalog": self.catalog,
+            "description": self.description,
+            "tags": list(self.tags),
+            "preview": self.preview,
+            "request": self.request,
+            "datablock": self.datablock,
+            "datablock_name": self.datablock_name,
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> AssetRecord:
@@ -309,13 +349,21 @@ class AssetRecord:
             request = data.get("request") or {}
             if not isinstance(request, Mapping):
                 raise ValueError("request is not a mapping")
-            return cls(stem=str(data["stem"]), name=str(data["name"]), kind=str(data["kind"]),
-                       task_id=str(data.get("task_id") or ""), job_id=str(data.get("job_id") or ""),
-                       created=float(data.get("created") or 0.0), catalog=str(data.get("catalog") or ""),
-                       description=str(data.get("description") or ""),
-                       tags=tuple(str(t) for t in data.get("tags") or ()), preview=str(data.get("preview") or ""),
-                       request=dict(request), datablock=str(data.get("datablock") or "collections"),
-                       datablock_name=str(data.get("datablock_name") or ""))
+            return cls(
+                stem=str(data["stem"]),
+                name=str(data["name"]),
+                kind=str(data["kind"]),
+                task_id=str(data.get("task_id") or ""),
+                job_id=str(data.get("job_id") or ""),
+                created=float(data.get("created") or 0.0),
+                catalog=str(data.get("catalog") or ""),
+                description=str(data.get("description") or ""),
+                tags=tuple(str(t) for t in data.get("tags") or ()),
+                preview=str(data.get("preview") or ""),
+                request=dict(request),
+                datablock=str(data.get("datablock") or "collections"),
+                datablock_name=str(data.get("datablock_name") or ""),
+            )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"damaged asset record: {exc}") from None
 
@@ -323,9 +371,19 @@ class AssetRecord:
 def make_record(job: Job, stem: str, name: str, preview: str = "") -> AssetRecord:
     """The record of ``job``'s result kept as asset ``name`` in ``<stem>.blend``."""
     description, tags = describe(job)
-    return AssetRecord(stem=stem, name=name, kind=job.kind, task_id=job.task_id or "", job_id=job.id,
-                       created=intent_time(job), catalog=catalog_path(job.kind, job.task_type),
-                       description=description, tags=tags, preview=preview, request=request_of(job))
+    return AssetRecord(
+        stem=stem,
+        name=name,
+        kind=job.kind,
+        task_id=job.task_id or "",
+        job_id=job.id,
+        created=intent_time(job),
+        catalog=catalog_path(job.kind, job.task_type),
+        description=description,
+        tags=tags,
+        preview=preview,
+        request=request_of(job),
+    )
 
 
 # --------------------------------------------------------------------------- the index
@@ -393,8 +451,9 @@ class AssetIndex:
             return record
         found = self.record(record.stem)
         if found is None:
-            raise ValueError(f"The record of the asset '{record.name}' ({self.record_path(record.stem)}) is missing "
-                             "or damaged")
+            raise ValueError(
+                f"The record of the asset '{record.name}' ({self.record_path(record.stem)}) is missing or damaged"
+            )
         return found
 
     def for_task(self, task_id: str) -> AssetRecord | None:
@@ -404,7 +463,7 @@ class AssetIndex:
         if not task_id or not self.folder.is_dir():
             return None
         for path in self.folder.glob(f"* {glob.escape(ident[:8])}*{RECORD_SUFFIX}"):
-            found = self.record(path.name[:-len(RECORD_SUFFIX)])
+            found = self.record(path.name[: -len(RECORD_SUFFIX)])
             if found is not None and found.task_id == task_id and self.blend_path(found.stem).is_file():
                 return found
         return None
@@ -414,8 +473,11 @@ class AssetIndex:
         .blend files on disk: a listing of the folder, no .blend is opened) — as summaries,
         without their requests (:meth:`full`)."""
         try:
-            stems = {entry.name[:-len(BLEND_SUFFIX)] for entry in os.scandir(self.folder)
-                     if entry.name.endswith(BLEND_SUFFIX) and entry.is_file()}
+            stems = {
+                entry.name[: -len(BLEND_SUFFIX)]
+                for entry in os.scandir(self.folder)
+                if entry.name.endswith(BLEND_SUFFIX) and entry.is_file()
+            }
         except FileNotFoundError:
             return []
         records, lines = self._read_index()
@@ -483,8 +545,11 @@ def matching(records: Sequence[AssetRecord], kind: str | None = None, text: str 
         found = [r for r in found if kind.lower() in _kind_names(r)]
     if text:
         needle = text.lower()
-        found = [r for r in found if needle in r.name.lower() or needle in r.description.lower()
-                 or any(needle in t.lower() for t in r.tags)]
+        found = [
+            r
+            for r in found
+            if needle in r.name.lower() or needle in r.description.lower() or any(needle in t.lower() for t in r.tags)
+        ]
     return found
 
 
@@ -504,8 +569,10 @@ def seed_names(kind: str) -> tuple[str, ...]:
 def _base_problem(record: AssetRecord, now: float) -> str | None:
     kind = KINDS.get(record.kind)
     if kind is None or record.kind == FOLLOW_KIND:
-        return (f"'{record.name}' was made elsewhere (followed by task id): the add-on never had its request, so it "
-                "cannot send it again")
+        return (
+            f"'{record.name}' was made elsewhere (followed by task id): the add-on never had its request, so it "
+            "cannot send it again"
+        )
     if kind.landing in (Landing.IMAGE, Landing.VIEWS, Landing.NONE):
         return f"'{record.name}' is a {kind.label} result: it has no model to make again"
     spec = record.request.get("spec")
@@ -515,12 +582,16 @@ def _base_problem(record: AssetRecord, now: float) -> str | None:
     if kind.post_process:
         source = params.get(SOURCE_PARAM)
         if not (isinstance(source, str) and is_uuid(source)):
-            return (f"'{record.name}' was made from a mesh of yours: drag it into the scene, select the source and use "
-                    f"right-click › Tripo › {kind.label}")
+            return (
+                f"'{record.name}' was made from a mesh of yours: drag it into the scene, select the source and use "
+                f"right-click › Tripo › {kind.label}"
+            )
         if now - record.created > TASK_RETENTION_DAYS * _DAY:
-            return (f"'{record.name}' was made from a Tripo task that is {int((now - record.created) // _DAY)} days old; "
-                    f"Tripo keeps tasks about {TASK_RETENTION_DAYS} days. Drag the asset into the scene and use "
-                    f"right-click › Tripo › {kind.label}: its mesh is uploaded instead")
+            return (
+                f"'{record.name}' was made from a Tripo task that is {int((now - record.created) // _DAY)} days old; "
+                f"Tripo keeps tasks about {TASK_RETENTION_DAYS} days. Drag the asset into the scene and use "
+                f"right-click › Tripo › {kind.label}: its mesh is uploaded instead"
+            )
     return None
 
 
@@ -543,13 +614,14 @@ def variant_problem(record: AssetRecord, now: float) -> str | None:
     if not seed_names(record.kind):
         return f"{KINDS[record.kind].label} takes no seed: use Generate Again"
     if not _known_seeds(record):
-        return (f"Tripo chose the seeds of '{record.name}' and does not say which: there is no seed + 1. Use Generate "
-                "Again (its result keeps its seeds, so Variant works on it) or set seeds in the panel")
+        return (
+            f"Tripo chose the seeds of '{record.name}' and does not say which: there is no seed + 1. Use Generate "
+            "Again (its result keeps its seeds, so Variant works on it) or set seeds in the panel"
+        )
     return None
 
 
-def again_spec(record: AssetRecord, *, variant: bool = False, now: float,
-               rng: random.Random | None = None) -> JobSpec:
+def again_spec(record: AssetRecord, *, variant: bool = False, now: float, rng: random.Random | None = None) -> JobSpec:
     """The job that sends ``record``'s request again.
 
     Generate Again (``variant=False``): the same parameters; every seed of the kind is new

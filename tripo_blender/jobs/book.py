@@ -146,19 +146,36 @@ class JobBook:
         return job
 
     def update_if(
-        self, job_id: str, when: Container[JobState], state: JobState | None = None, *, note: str | None = None, run: RunHandle | None = None, **changes: Any
+        self,
+        job_id: str,
+        when: Container[JobState],
+        state: JobState | None = None,
+        *,
+        note: str | None = None,
+        run: RunHandle | None = None,
+        **changes: Any,
     ) -> Job | None:
         """Like :meth:`update`, but only if the job is in one of the ``when`` states (checked
         and applied in one lock hold); None when it was not."""
         return self._apply(job_id, state, when, note=note, run=run, must_persist=False, **changes)
 
-    def take_task(self, job_id: str, task_id: str, when: Container[JobState], state: JobState, *, note: str,
-                  run: RunHandle | None = None, **changes: Any) -> Job | None:
+    def take_task(
+        self,
+        job_id: str,
+        task_id: str,
+        when: Container[JobState],
+        state: JobState,
+        *,
+        note: str,
+        run: RunHandle | None = None,
+        **changes: Any,
+    ) -> Job | None:
         """Give ``job_id`` the task ``task_id`` (like :meth:`update_if`), unless another job follows
         it already: checked and applied in one lock hold, so two uncertain jobs that found the same
         task can never both take it. None when the job was not in ``when`` or the task is taken."""
-        return self._apply(job_id, state, when, note=note, run=run, must_persist=False, task_id=task_id,
-                           unclaimed=True, **changes)
+        return self._apply(
+            job_id, state, when, note=note, run=run, must_persist=False, task_id=task_id, unclaimed=True, **changes
+        )
 
     def _apply(
         self,

@@ -64,19 +64,28 @@ class JobArchive:
 
 
 def _summary(job: Job) -> dict[str, Any]:
-    return {"job_id": job.id, "task_id": job.task_id, "kind": job.kind, "name": job.name, "state": job.state.value,
-            "created_at": job.created_at, "updated_at": job.updated_at}
+    return {
+        "job_id": job.id,
+        "task_id": job.task_id,
+        "kind": job.kind,
+        "name": job.name,
+        "state": job.state.value,
+        "created_at": job.created_at,
+        "updated_at": job.updated_at,
+    }
 
 
-def compact(journal: Journal, archive: JobArchive, jobs: list[Job], *, now: float, retention: float | None,
-            keep: int | None) -> list[Job]:
+def compact(
+    journal: Journal, archive: JobArchive, jobs: list[Job], *, now: float, retention: float | None, keep: int | None
+) -> list[Job]:
     """Move the finished jobs among ``jobs`` that are older than ``retention`` seconds (by their
     last change) or beyond the newest ``keep`` finished ones (by creation) from ``journal`` into
     ``archive``; return the others, in order. None disables either bound. Each moved job's task id
     is in the claims file first (:mod:`.claims`); a job whose claim or summary cannot be written
     is not moved (and that is logged): the journal only ever grows slower, it never loses a task id."""
-    finished = sorted((job for job in jobs if job.state in TERMINAL_STATES), key=lambda j: (j.created_at, j.id),
-                      reverse=True)
+    finished = sorted(
+        (job for job in jobs if job.state in TERMINAL_STATES), key=lambda j: (j.created_at, j.id), reverse=True
+    )
     old = {job.id for job in finished if retention is not None and job.updated_at < now - retention}
     beyond = {job.id for job in finished[keep:]} - old if keep is not None else set()
     moving = [job for job in jobs if job.id in old or job.id in beyond]
@@ -90,14 +99,20 @@ def compact(journal: Journal, archive: JobArchive, jobs: list[Job], *, now: floa
     try:
         archive.append(moving)
     except OSError as exc:
-        log.warning("Journal: could not write the job archive %s (%s); the finished jobs stay listed", archive.path, exc)
+        log.warning(
+            "Journal: could not write the job archive %s (%s); the finished jobs stay listed", archive.path, exc
+        )
         return jobs
     for job in moving:
         journal.remove(job.id)
     if old:
         assert retention is not None
-        log.info("Journal: archived %d finished job(s) older than %.0f days (their task ids stay in %s)",
-                 len(old), retention / 86400, journal.claims.path.name)
+        log.info(
+            "Journal: archived %d finished job(s) older than %.0f days (their task ids stay in %s)",
+            len(old),
+            retention / 86400,
+            journal.claims.path.name,
+        )
     if beyond:
         log.info("Journal: archived %d finished job(s) beyond the newest %d", len(beyond), keep)
     return [job for job in jobs if job.id not in old and job.id not in beyond]
@@ -111,6 +126,9 @@ def _claimed(journal: Journal, jobs: list[Job]) -> list[Job]:
     claimed = journal.claims.all()
     kept = [job for job in jobs if not job.task_id or not is_task_id(job.task_id) or job.task_id in claimed]
     if len(kept) < len(jobs):
-        log.warning("Journal: %d finished job(s) stay in the journal: their task ids could not be recorded in %s",
-                    len(jobs) - len(kept), journal.claims.path.name)
+        log.warning(
+            "Journal: %d finished job(s) stay in the journal: their task ids could not be recorded in %s",
+            len(jobs) - len(kept),
+            journal.claims.path.name,
+        )
     return kept

@@ -95,8 +95,13 @@ def whole_error(error: JobError) -> JobError:
         return error
     try:
         texts: Any = json.loads(Path(error.full_text).read_text(encoding="utf-8"))
-        return JobError(str(texts["message"]), error.code, texts.get("suggestion"), texts.get("trace_id"),
-                        texts.get("detail", error.detail))  # a file kept before details were: the job's own
+        return JobError(
+            str(texts["message"]),
+            error.code,
+            texts.get("suggestion"),
+            texts.get("trace_id"),
+            texts.get("detail", error.detail),
+        )  # a file kept before details were: the job's own
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("The whole error text %s could not be read: %s", error.full_text, exc)
         return error
@@ -151,7 +156,9 @@ class Journal:
         self._job_locks: dict[str, threading.Lock] = {}
         self._written: dict[str, int] = {}  # job id -> revision on disk
         self._errors_written: dict[str, int] = {}  # job id -> revision of the whole error on disk
-        self.removed: set[str] = set()  # ids of the entries this object removed (a load in flight may still return them)
+        self.removed: set[str] = (
+            set()
+        )  # ids of the entries this object removed (a load in flight may still return them)
         self.session = Session(self.directory)  # entries carry their owner (see .owner)
         self.foreign = 0  # entries of a live other session skipped by the last load_all
         self.claims = ClaimedTasks(self.directory)  # every task id a job ever followed (see .claims)
@@ -185,8 +192,12 @@ class Journal:
         Raises :class:`JournalError` when the disk refuses (full, read-only, permissions).
         """
         try:
-            text = json.dumps({"format": FORMAT, "owner": self.session.id, "job": job.to_dict()},
-                              ensure_ascii=False, indent=1, allow_nan=False)
+            text = json.dumps(
+                {"format": FORMAT, "owner": self.session.id, "job": job.to_dict()},
+                ensure_ascii=False,
+                indent=1,
+                allow_nan=False,
+            )
             with self._job_lock(job.id):
                 with self._lock:
                     if self._written.get(job.id, -1) >= job.revision:
@@ -292,7 +303,9 @@ class Journal:
         try:
             data: Any = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("format") != FORMAT:
-                raise ValueError(f"unsupported journal format {data.get('format') if isinstance(data, dict) else data!r}")
+                raise ValueError(
+                    f"unsupported journal format {data.get('format') if isinstance(data, dict) else data!r}"
+                )
             if session is not None and not session.owns_or_may_take(data.get("owner")):
                 self.foreign += 1
                 return None

@@ -22,14 +22,46 @@ from ..client.schema import Route
 from . import pricing
 
 __all__ = [
-    "Landing", "Kind", "KINDS", "FOLLOW_KIND", "RETIRED_KINDS", "SOURCE_PARAM", "MODEL_OUTPUTS", "THUMBNAIL_OUTPUT",
+    "Landing",
+    "Kind",
+    "KINDS",
+    "FOLLOW_KIND",
+    "RETIRED_KINDS",
+    "SOURCE_PARAM",
+    "MODEL_OUTPUTS",
+    "THUMBNAIL_OUTPUT",
     "VIEW_OUTPUTS",
-    "GENERATED_TYPES", "FILE_TOKEN_KINDS", "TASK_ONLY_KINDS", "PARTS_KINDS", "IMPORTED_TYPE", "Retired",
-    "TEXT_TO_MODEL", "IMAGE_TO_MODEL", "MULTIVIEW_TO_MODEL", "TEXT_TO_IMAGE", "IMAGE_TO_IMAGE", "IMAGE_TO_MULTIVIEW",
-    "IMAGE_TO_DEPTH", "EDIT_MULTIVIEW",
-    "IMAGE_TO_SPLAT", "SPLAT_OUTPUT", "TEXTURE", "CHECK_RIGGABLE", "RIG", "RETARGET", "CONVERT", "SEGMENT",
-    "SMART_SEGMENT", "COMPLETE",
-    "LOWPOLY", "SMART_UV", "FOLLOW", "kind_of", "by_task_type", "by_console_name", "estimate_cost",
+    "GENERATED_TYPES",
+    "FILE_TOKEN_KINDS",
+    "TASK_ONLY_KINDS",
+    "PARTS_KINDS",
+    "IMPORTED_TYPE",
+    "Retired",
+    "TEXT_TO_MODEL",
+    "IMAGE_TO_MODEL",
+    "MULTIVIEW_TO_MODEL",
+    "TEXT_TO_IMAGE",
+    "IMAGE_TO_IMAGE",
+    "IMAGE_TO_MULTIVIEW",
+    "IMAGE_TO_DEPTH",
+    "EDIT_MULTIVIEW",
+    "IMAGE_TO_SPLAT",
+    "SPLAT_OUTPUT",
+    "TEXTURE",
+    "CHECK_RIGGABLE",
+    "RIG",
+    "RETARGET",
+    "CONVERT",
+    "SEGMENT",
+    "SMART_SEGMENT",
+    "COMPLETE",
+    "LOWPOLY",
+    "SMART_UV",
+    "FOLLOW",
+    "kind_of",
+    "by_task_type",
+    "by_console_name",
+    "estimate_cost",
 ]
 
 #: The parameter naming the source of every post-process (SDK 0.3.0's name; apiv3 calls it ``input``).
@@ -113,8 +145,16 @@ def _named(route: Route) -> tuple[str, str]:
 
 def _generation(route: Route, h_series: tuple[int, int], p1: tuple[int, int]) -> Kind:
     name, label = _named(route)
-    return Kind(name, label, label, Landing.NEW, pricing.generation(route, h_series, p1), route.task_type,
-                console=name, makes_model=True)
+    return Kind(
+        name,
+        label,
+        label,
+        Landing.NEW,
+        pricing.generation(route, h_series, p1),
+        route.task_type,
+        console=name,
+        makes_model=True,
+    )
 
 
 # prices (untextured, textured) of the H series and of P1 (docs/apiv3.md#prices)
@@ -126,14 +166,24 @@ _GENERATIONS = (TEXT_TO_MODEL, IMAGE_TO_MODEL, MULTIVIEW_TO_MODEL)
 #: The four views of an image-to-multiview task, as :meth:`TaskOutput.files` names them, in the
 #: order multiview-to-model takes them (front, left, back, right).
 VIEW_OUTPUTS: tuple[str, ...] = ("front_view", "left_view", "back_view", "right_view")
+
+
 #: "Image first" (the generate panel): a concept image, or four views of one image, made and shown
 #: before a model is paid for. Their task id is then the model's input (no second upload).
 # prices: text-to-image 5, image-to-multiview 10 (docs/apiv3.md#prices, v2 figures)
-def _image(route: Route, verb: str, price: pricing.Rule, outputs: tuple[str, ...], *, in_console: bool,
-           landing: Landing = Landing.IMAGE) -> Kind:
+def _image(
+    route: Route,
+    verb: str,
+    price: pricing.Rule,
+    outputs: tuple[str, ...],
+    *,
+    in_console: bool,
+    landing: Landing = Landing.IMAGE,
+) -> Kind:
     name, label = _named(route)
-    return Kind(name, label, verb, landing, price, route.task_type, console=name if in_console else None,
-                outputs=outputs)
+    return Kind(
+        name, label, verb, landing, price, route.task_type, console=name if in_console else None, outputs=outputs
+    )
 
 
 TEXT_TO_IMAGE = _image(routes.TEXT_TO_IMAGE, "Image", pricing.flat(5), ("generated_image",), in_console=True)
@@ -142,59 +192,154 @@ IMAGE_TO_IMAGE = _image(routes.IMAGE_TO_IMAGE, "Image", pricing.unknown, ("gener
 # no console function: the panel's "Views From One Image" (a script uses the client)
 IMAGE_TO_MULTIVIEW = _image(routes.IMAGE_TO_MULTIVIEW, "Views", pricing.flat(10), VIEW_OUTPUTS, in_console=False)
 # 5 credits per view edited (docs/apiv3.md#prices, a v2 figure); lands in place of the views it edits
-EDIT_MULTIVIEW = _image(routes.EDIT_MULTIVIEW, "Edit views", pricing.per_view(5), VIEW_OUTPUTS, in_console=True,
-                        landing=Landing.VIEWS)
+EDIT_MULTIVIEW = _image(
+    routes.EDIT_MULTIVIEW, "Edit views", pricing.per_view(5), VIEW_OUTPUTS, in_console=True, landing=Landing.VIEWS
+)
 # price unpublished; lands as a Blender image (the depth map) and a relief plane (blender/depth_landing.py)
-IMAGE_TO_DEPTH = _image(routes.IMAGE_TO_DEPTH, "Depth", pricing.unknown, ("depth_image",), in_console=True,
-                        landing=Landing.DEPTH)
+IMAGE_TO_DEPTH = _image(
+    routes.IMAGE_TO_DEPTH, "Depth", pricing.unknown, ("depth_image",), in_console=True, landing=Landing.DEPTH
+)
 # price: 30 credits, about 4 minutes (Tripo's published v2 figure)
-IMAGE_TO_SPLAT = _image(routes.IMAGE_TO_SPLAT, "Splat", pricing.flat(30), (SPLAT_OUTPUT,), in_console=True,
-                        landing=Landing.SPLAT)
+IMAGE_TO_SPLAT = _image(
+    routes.IMAGE_TO_SPLAT, "Splat", pricing.flat(30), (SPLAT_OUTPUT,), in_console=True, landing=Landing.SPLAT
+)
 #: The task type of an uploaded model turned into a task (``TripoClient.import_model``): "a model"
 #: to every post-process. No job has this kind: a mesh of the user's is imported by the upload
 #: step of the post-process that needs it (``jobs/mesh_upload.py``).
 IMPORTED_TYPE = "import_model"
 
 
-def _post(route: Route, verb: str, console: str, landing: Landing, price: pricing.Rule, *,
-          outputs: tuple[str, ...] = (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT), step_name: str = "",
-          takes_file: bool = False, task_only: bool = False, makes_model: bool = False,
-          has_parts: bool = False) -> Kind:
+def _post(
+    route: Route,
+    verb: str,
+    console: str,
+    landing: Landing,
+    price: pricing.Rule,
+    *,
+    outputs: tuple[str, ...] = (MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT),
+    step_name: str = "",
+    takes_file: bool = False,
+    task_only: bool = False,
+    makes_model: bool = False,
+    has_parts: bool = False,
+) -> Kind:
     name, label = _named(route)
-    return Kind(name, label, verb, landing, price, route.task_type, console, True, outputs, step_name=step_name,
-                takes_file=takes_file, task_only=task_only, makes_model=makes_model, has_parts=has_parts)
+    return Kind(
+        name,
+        label,
+        verb,
+        landing,
+        price,
+        route.task_type,
+        console,
+        True,
+        outputs,
+        step_name=step_name,
+        takes_file=takes_file,
+        task_only=task_only,
+        makes_model=makes_model,
+        has_parts=has_parts,
+    )
 
 
-TEXTURE = _post(routes.TEXTURE, "Texture", "texture", Landing.REPLACE, pricing.texture, step_name="{} (textured)",
-                takes_file=True, makes_model=True)
-CHECK_RIGGABLE = _post(routes.RIG_CHECK, "Riggable?", "check_riggable", Landing.NONE, pricing.flat(0), outputs=(),
-                       takes_file=True)
+TEXTURE = _post(
+    routes.TEXTURE,
+    "Texture",
+    "texture",
+    Landing.REPLACE,
+    pricing.texture,
+    step_name="{} (textured)",
+    takes_file=True,
+    makes_model=True,
+)
+CHECK_RIGGABLE = _post(
+    routes.RIG_CHECK, "Riggable?", "check_riggable", Landing.NONE, pricing.flat(0), outputs=(), takes_file=True
+)
 RIG = _post(routes.RIG, "Rig", "rig", Landing.RIG, pricing.rig, step_name="{} (rigged)", takes_file=True)
 # step name only when the rig was gone: the animation then lands as a character of its own
-RETARGET = _post(routes.RETARGET, "Animate", "retarget", Landing.RETARGET, pricing.retarget,
-                 step_name="{} (animated)", task_only=True)
-CONVERT = _post(routes.CONVERT, "Convert", "convert", Landing.REPLACE, pricing.convert, step_name="{} ({format})",
-                takes_file=True)
-SEGMENT = _post(routes.SEGMENT, "Segment", "segment", Landing.REPLACE, pricing.flat(40), step_name="{} parts",
-                takes_file=True, has_parts=True)
+RETARGET = _post(
+    routes.RETARGET,
+    "Animate",
+    "retarget",
+    Landing.RETARGET,
+    pricing.retarget,
+    step_name="{} (animated)",
+    task_only=True,
+)
+CONVERT = _post(
+    routes.CONVERT, "Convert", "convert", Landing.REPLACE, pricing.convert, step_name="{} ({format})", takes_file=True
+)
+SEGMENT = _post(
+    routes.SEGMENT,
+    "Segment",
+    "segment",
+    Landing.REPLACE,
+    pricing.flat(40),
+    step_name="{} parts",
+    takes_file=True,
+    has_parts=True,
+)
 # price unpublished; a model's parts take its place like Segment's, an image's (a new model) land at the cursor
 # (its console name is its method's, the kind's own name)
-SMART_SEGMENT = _post(routes.SMART_SEGMENT, "Smart segment", _named(routes.SMART_SEGMENT)[0], Landing.REPLACE,
-                      pricing.unknown, step_name="{} parts", takes_file=True, has_parts=True)
-COMPLETE = _post(routes.COMPLETE, "Complete", "complete", Landing.REPLACE, pricing.flat(50),
-                 step_name="{} (parts completed)", task_only=True, has_parts=True)
-LOWPOLY = _post(routes.DECIMATE, "Low poly", "smart_lowpoly", Landing.REPLACE, pricing.flat(30),
-                step_name="{} (low poly)")
+SMART_SEGMENT = _post(
+    routes.SMART_SEGMENT,
+    "Smart segment",
+    _named(routes.SMART_SEGMENT)[0],
+    Landing.REPLACE,
+    pricing.unknown,
+    step_name="{} parts",
+    takes_file=True,
+    has_parts=True,
+)
+COMPLETE = _post(
+    routes.COMPLETE,
+    "Complete",
+    "complete",
+    Landing.REPLACE,
+    pricing.flat(50),
+    step_name="{} (parts completed)",
+    task_only=True,
+    has_parts=True,
+)
+LOWPOLY = _post(
+    routes.DECIMATE, "Low poly", "smart_lowpoly", Landing.REPLACE, pricing.flat(30), step_name="{} (low poly)"
+)
 # price unpublished: the dialogs say "price unknown" rather than a guess
-SMART_UV = _post(routes.MESH_UV, "UV", "smart_uv", Landing.REPLACE, pricing.unknown, outputs=(MODEL_OUTPUTS[0],),
-                 step_name="{} (UV)")
+SMART_UV = _post(
+    routes.MESH_UV, "UV", "smart_uv", Landing.REPLACE, pricing.unknown, outputs=(MODEL_OUTPUTS[0],), step_name="{} (UV)"
+)
 # a followed task may be a splat: its file is fetched and landed as one
-FOLLOW = Kind(FOLLOW_KIND, "Import by Task ID", "Task", Landing.NEW, pricing.flat(0), task_type="", console=FOLLOW_KIND,
-              outputs=(MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT, SPLAT_OUTPUT))
+FOLLOW = Kind(
+    FOLLOW_KIND,
+    "Import by Task ID",
+    "Task",
+    Landing.NEW,
+    pricing.flat(0),
+    task_type="",
+    console=FOLLOW_KIND,
+    outputs=(MODEL_OUTPUTS[0], THUMBNAIL_OUTPUT, SPLAT_OUTPUT),
+)
 
-_ALL: tuple[Kind, ...] = (*_GENERATIONS, TEXT_TO_IMAGE, IMAGE_TO_IMAGE, IMAGE_TO_MULTIVIEW, EDIT_MULTIVIEW, IMAGE_TO_DEPTH,
-                          IMAGE_TO_SPLAT, TEXTURE, CHECK_RIGGABLE, RIG, RETARGET, CONVERT, SEGMENT, SMART_SEGMENT,
-                          COMPLETE, LOWPOLY, SMART_UV, FOLLOW)
+_ALL: tuple[Kind, ...] = (
+    *_GENERATIONS,
+    TEXT_TO_IMAGE,
+    IMAGE_TO_IMAGE,
+    IMAGE_TO_MULTIVIEW,
+    EDIT_MULTIVIEW,
+    IMAGE_TO_DEPTH,
+    IMAGE_TO_SPLAT,
+    TEXTURE,
+    CHECK_RIGGABLE,
+    RIG,
+    RETARGET,
+    CONVERT,
+    SEGMENT,
+    SMART_SEGMENT,
+    COMPLETE,
+    LOWPOLY,
+    SMART_UV,
+    FOLLOW,
+)
 
 #: Task types that are "a model" to every post-process: a generation, a texture, an import.
 _MODELS = frozenset(k.wire_type for k in _ALL if k.makes_model) | {IMPORTED_TYPE}
@@ -227,9 +372,12 @@ class Retired:
 
 #: Kinds Tripo retired with v2: journals of earlier versions may still name them. Such jobs load
 #: and show, but nothing can send them again (the client refuses).
-RETIRED_KINDS: Mapping[str, Retired] = MappingProxyType({
-    "refine_model": Retired("Refine", "{} (refined)"), "stylize_model": Retired("Stylize", "{} (stylized)"),
-})
+RETIRED_KINDS: Mapping[str, Retired] = MappingProxyType(
+    {
+        "refine_model": Retired("Refine", "{} (refined)"),
+        "stylize_model": Retired("Stylize", "{} (stylized)"),
+    }
+)
 #: Post-processes whose route takes an uploaded model's ``file_token`` as its input
 #: (docs/apiv3.md#post-processes); the others need a task, so a local mesh becomes an ``import_model`` task first.
 FILE_TOKEN_KINDS = frozenset(k.name for k in _ALL if k.takes_file)

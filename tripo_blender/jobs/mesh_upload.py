@@ -52,8 +52,21 @@ from .upload_keys import PLAN_KEY, RESULT_KEY, SOURCE_UID_META
 if TYPE_CHECKING:
     from ..client.client import TripoClient
 
-__all__ = ["PLAN_KEY", "SOURCE_UID_META", "RESULT_KEY", "RENEW_NOTE", "MeshPlan", "plan_of", "file_sha256", "upload_note",
-           "kept_upload", "refused_reuse", "forget_reused", "discard_export", "MeshSourceStep"]
+__all__ = [
+    "PLAN_KEY",
+    "SOURCE_UID_META",
+    "RESULT_KEY",
+    "RENEW_NOTE",
+    "MeshPlan",
+    "plan_of",
+    "file_sha256",
+    "upload_note",
+    "kept_upload",
+    "refused_reuse",
+    "forget_reused",
+    "discard_export",
+    "MeshSourceStep",
+]
 
 log = logging.getLogger("tripo_blender.jobs")
 
@@ -92,8 +105,13 @@ def plan_of(spec: JobSpec) -> MeshPlan | None:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("path"), str):
         return None
     known = raw.get("known")
-    return MeshPlan(str(raw["path"]), int(raw.get("size") or 0), bool(raw.get("ready")),
-                    known if isinstance(known, Mapping) else {}, bool(raw.get("renewing")))
+    return MeshPlan(
+        str(raw["path"]),
+        int(raw.get("size") or 0),
+        bool(raw.get("ready")),
+        known if isinstance(known, Mapping) else {},
+        bool(raw.get("renewing")),
+    )
 
 
 def kept_upload(result: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,8 +195,13 @@ class MeshSourceStep:
     is paused, ``wait_task`` blocks until a task is final (the worker's watcher).
     """
 
-    def __init__(self, client: TripoClient, update: Callable[..., Job], hold: Callable[[], None],
-                 wait_task: Callable[[str], Task]) -> None:
+    def __init__(
+        self,
+        client: TripoClient,
+        update: Callable[..., Job],
+        hold: Callable[[], None],
+        wait_task: Callable[[str], Task],
+    ) -> None:
         self.client = client
         self.update = update
         self.hold = hold
@@ -197,16 +220,23 @@ class MeshSourceStep:
             source, record = self._source(job, plan)
         except FileNotFoundError:
             if plan.renewing:  # a job from before the export was kept until its POST was accepted
-                return self._fail("Tripo no longer has the earlier upload of this mesh, and the exported file is "
-                                  "gone from the temporary folder.",
-                                  "Nothing was charged. Run the operation again from the menu: it uploads the mesh anew.")
-            return self._fail("The exported mesh is gone from the temporary folder.",
-                              "Nothing was sent. Run the operation again from the menu.")
+                return self._fail(
+                    "Tripo no longer has the earlier upload of this mesh, and the exported file is "
+                    "gone from the temporary folder.",
+                    "Nothing was charged. Run the operation again from the menu: it uploads the mesh anew.",
+                )
+            return self._fail(
+                "The exported mesh is gone from the temporary folder.",
+                "Nothing was sent. Run the operation again from the menu.",
+            )
         except (TripoAPIError, TripoRequestError) as exc:
             message = exc.message if isinstance(exc, TripoAPIError) else str(exc)
-            return self._fail(f"Could not upload the mesh to Tripo: {message}",
-                              "Nothing paid was sent. Retry uploads it again.",
-                              getattr(exc, "code", None), getattr(exc, "trace_id", None))
+            return self._fail(
+                f"Could not upload the mesh to Tripo: {message}",
+                "Nothing paid was sent. Retry uploads it again.",
+                getattr(exc, "code", None),
+                getattr(exc, "trace_id", None),
+            )
         except _ImportFailed as exc:
             return self._fail(str(exc), "Nothing paid was sent. Retry uploads and imports the mesh again.")
         except ExportNotWritten as exc:
@@ -243,8 +273,12 @@ class MeshSourceStep:
         imported = plan.reusable(digest, "import_task_id") if needs_task else None
         if imported is not None:
             log.info("Job %s: the mesh is unchanged; reusing import task %s", job.id, imported)
-            return imported, {**record, "import_task_id": imported, "at": plan.known.get("at", record["at"]),
-                              **({"file_token": token} if (token := plan.reusable(digest, "file_token")) else {})}
+            return imported, {
+                **record,
+                "import_task_id": imported,
+                "at": plan.known.get("at", record["at"]),
+                **({"file_token": token} if (token := plan.reusable(digest, "file_token")) else {}),
+            }
         reused = plan.reusable(digest, "file_token")
         if reused is None:
             token = self._upload(job, plan, digest, renewing=plan.renewing)
@@ -261,8 +295,9 @@ class MeshSourceStep:
             if reused is None or not _refused_as_dead(exc, "file_token"):
                 raise
             # the (free) import refused the reused token: Tripo forgot it; upload the file once more
-            log.warning("Job %s: Tripo refused the reused upload %s for import (%s); uploading again",
-                        job.id, token, exc.code)
+            log.warning(
+                "Job %s: Tripo refused the reused upload %s for import (%s); uploading again", job.id, token, exc.code
+            )
             dead = sorted({*record.get("dead", ()), token})
             record = {"hash": digest, "at": time.time(), "dead": dead}
             self.update(note=RENEW_NOTE, result={**thaw(job.result), RESULT_KEY: record}, must_persist=True)
@@ -292,21 +327,26 @@ class MeshSourceStep:
         """An ``import_model`` task of the uploaded file, waited for until it succeeded."""
         self.hold()
         # the intent first: the upload is kept whatever happens to the import request
-        self.update(note="Importing the mesh on Tripo…", result={**thaw(job.result), RESULT_KEY: record},
-                    must_persist=True)
+        self.update(
+            note="Importing the mesh on Tripo…", result={**thaw(job.result), RESULT_KEY: record}, must_persist=True
+        )
         try:
             task_id = self.client.import_model(token)
         except TripoRequestError as exc:
             if exc.may_have_reached_server:
                 raise _ImportFailed(f"The import request may have reached Tripo but got no answer ({exc}).") from exc
             raise
-        self.update(note="Importing the mesh on Tripo…", result={**thaw(job.result), RESULT_KEY: {
-            **record, "import_task_id": task_id}})
+        self.update(
+            note="Importing the mesh on Tripo…",
+            result={**thaw(job.result), RESULT_KEY: {**record, "import_task_id": task_id}},
+        )
         task = self.wait_task(task_id)
         if task.status != TaskStatus.SUCCESS:
             status = getattr(task.status, "value", str(task.status))
-            raise _ImportFailed(f"Tripo could not import the mesh (task {task_id} {status}"
-                                f"{': ' + task.error_msg if task.error_msg else ''}).")
+            raise _ImportFailed(
+                f"Tripo could not import the mesh (task {task_id} {status}"
+                f"{': ' + task.error_msg if task.error_msg else ''})."
+            )
         return task_id
 
 

@@ -115,9 +115,7 @@ _S = JobState
 TRANSITIONS: Mapping[JobState, frozenset[JobState]] = MappingProxyType(
     {
         _S.PENDING: frozenset({_S.SUBMITTING, _S.FAILED, _S.CANCELLED}),
-        _S.SUBMITTING: frozenset(
-            {_S.PENDING, _S.QUEUED, _S.RUNNING, _S.FAILED, _S.UNCERTAIN, _S.CANCELLED}
-        ),
+        _S.SUBMITTING: frozenset({_S.PENDING, _S.QUEUED, _S.RUNNING, _S.FAILED, _S.UNCERTAIN, _S.CANCELLED}),
         # UNCERTAIN from a task state: its task id is not a Tripo task id (a malformed POST answer
         # an older add-on recorded): never followed, so Retry asks Tripo which task the POST made
         _S.QUEUED: frozenset({_S.RUNNING, _S.DOWNLOADING, _S.DONE, _S.FAILED, _S.CANCELLED, _S.UNCERTAIN}),
@@ -184,8 +182,11 @@ def followed_input(data: Any) -> dict[str, str]:
     mapping)."""
     if not isinstance(data, Mapping):
         return {}
-    return {key: value for key in FOLLOWED_INPUT_KEYS
-            if isinstance(value := data.get(key), str) and value and len(value) <= _MAX_INPUT_TEXT}
+    return {
+        key: value
+        for key in FOLLOWED_INPUT_KEYS
+        if isinstance(value := data.get(key), str) and value and len(value) <= _MAX_INPUT_TEXT
+    }
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -203,8 +204,10 @@ def thaw(value: Any) -> Any:
 
 
 def _unsavable(what: str, exc: UnicodeEncodeError) -> str:
-    return (f"{what} contains text that cannot be saved (a lone surrogate or a file name that is not UTF-8: "
-            f"{exc.object[exc.start:exc.end]!r}); nothing was sent. Retype the text or rename the file.")
+    return (
+        f"{what} contains text that cannot be saved (a lone surrogate or a file name that is not UTF-8: "
+        f"{exc.object[exc.start : exc.end]!r}); nothing was sent. Retype the text or rename the file."
+    )
 
 
 def _utf8(text: str, what: str) -> None:
@@ -342,12 +345,23 @@ class JobError:
         """This error with each text cut to :data:`MAX_ERROR_CHARS` (and saying so); ``full_text``
         names the file with the whole texts (None: they could not be kept)."""
         where = "Copy Details copies all of it" if full_text else "the rest was not kept"
-        return replace(self, message=_cut(self.message, where) or "", suggestion=_cut(self.suggestion, where),
-                       trace_id=_cut(self.trace_id, where), detail=_cut(self.detail, where), full_text=full_text)
+        return replace(
+            self,
+            message=_cut(self.message, where) or "",
+            suggestion=_cut(self.suggestion, where),
+            trace_id=_cut(self.trace_id, where),
+            detail=_cut(self.detail, where),
+            full_text=full_text,
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        data = {"code": self.code, "message": self.message, "suggestion": self.suggestion, "trace_id": self.trace_id,
-                "detail": self.detail}
+        data = {
+            "code": self.code,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "trace_id": self.trace_id,
+            "detail": self.detail,
+        }
         if self.full_text:
             data["full_text"] = self.full_text
         return data
@@ -564,7 +578,12 @@ class Job:
 
 def _seconds(value: Any) -> float | None:
     """A journaled time in Unix seconds, or None (absent, or not a finite number)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value != value
+        or value in (float("inf"), float("-inf"))
+    ):
         return None
     return float(value)
 
@@ -653,8 +672,8 @@ def _with_model_parts(chosen: tuple[str, ...], present: Sequence[str]) -> tuple[
 def format_timeline(job: Job) -> list[str]:
     """One line per timeline entry, seconds relative to the job's creation (demo, logs, tooltips)::
 
-        +0.00s  pending      waiting to be sent
-        +0.02s  submitting   sending
+    +0.00s  pending      waiting to be sent
+    +0.02s  submitting   sending
     """
     width = max(len(s.value) for s in JobState)
     return [f"+{e.at - job.created_at:.2f}s  {e.state.value:<{width}}  {e.note}".rstrip() for e in job.timeline]

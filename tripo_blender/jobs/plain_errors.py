@@ -65,8 +65,9 @@ def job_error(exc: BaseException) -> JobError:
     by :func:`plain_words` when there are any (the exception's own text kept as ``detail``)."""
     if isinstance(exc, TripoAPIError):
         plain = plain_words(exc)
-        return JobError(plain or exc.message, exc.code, exc.suggestion, exc.trace_id,
-                        detail=str(exc) if plain else None)
+        return JobError(
+            plain or exc.message, exc.code, exc.suggestion, exc.trace_id, detail=str(exc) if plain else None
+        )
     if isinstance(exc, TripoRequestError):
         plain = plain_words(exc)
         return JobError(plain or str(exc), None, None, exc.trace_id, detail=str(exc) if plain else None)

@@ -109,11 +109,13 @@ def rig(params: Mapping[str, Any]) -> int | None:
 def per_view(price: int) -> Rule:
     """``price`` credits per view edited (edit multiview: the views whose prompt is not empty);
     prompts Tripo would refuse have no price."""
+
     def rule(params: Mapping[str, Any]) -> int | None:
         try:
             return price * len(payloads.view_prompts(params.get("prompts")))
         except ValueError:
             return None
+
     return rule
 
 

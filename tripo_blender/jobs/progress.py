@@ -32,8 +32,14 @@ MAX_GUESS = 99.0
 MIN_RATE_SPAN = 1.0
 
 
-def task_start(created_at: object, *, clock_offset: float | None, seen_running: float,
-               not_before: float | None = None, seen_queued: float | None = None) -> float:
+def task_start(
+    created_at: object,
+    *,
+    clock_offset: float | None,
+    seen_running: float,
+    not_before: float | None = None,
+    seen_queued: float | None = None,
+) -> float:
     """When a task began running, on this machine's clock (Unix seconds).
 
     ``created_at``: Tripo's text for the task's creation; ``clock_offset``: Tripo's clock minus

@@ -32,15 +32,20 @@ def scrub(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(scrub(v) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(value, **{f.name: scrub(getattr(value, f.name)) for f in dataclasses.fields(value)
-                                             if isinstance(getattr(value, f.name), (str, Mapping, list, tuple))})
+        return dataclasses.replace(
+            value,
+            **{
+                f.name: scrub(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if isinstance(getattr(value, f.name), (str, Mapping, list, tuple))
+            },
+        )
     return value
 
 
 def scrub_changes(note: str | None, changes: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     """The note and the field changes of one job update, with server-sent values redacted."""
-    return (redact(note) if note else note,
-            {k: scrub(v) if k in _SERVER_FIELDS else v for k, v in changes.items()})
+    return (redact(note) if note else note, {k: scrub(v) if k in _SERVER_FIELDS else v for k, v in changes.items()})
 
 
 def protect_logger(name: str) -> logging.Logger:

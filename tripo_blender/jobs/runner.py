@@ -85,11 +85,13 @@ def _join_abandoned() -> None:
     for thread in _ABANDONED:
         thread.join(max(0.0, deadline - time.monotonic()))
     _ABANDONED.clear()
+
+
 _UNCERTAIN_AFTER_CRASH = JobError(
     "The add-on stopped while this request was being sent, so Tripo may or may not have created "
     "(and charged) the task.",
     suggestion="Retry looks for the task on Tripo and follows it for free. Send Again sends a new request, "
-               "which may charge a second time.",
+    "which may charge a second time.",
 )
 _SENT_AGAIN_NOTE = "waiting to be sent again (you accepted a possible second charge)"
 PICKED_NOTE = "the task you picked on Tripo; resuming (free)"
@@ -221,7 +223,11 @@ class Runner:
         if len(self._scheduler.waiting()) >= self._max_waiting:
             raise OverflowError(f"{self._max_waiting} jobs are already waiting to be sent; wait for some to finish")
         now = self._book.clock()
-        state, note = (JobState.PENDING, "waiting to be sent") if task_id is None else (JobState.QUEUED, "following an existing task")
+        state, note = (
+            (JobState.PENDING, "waiting to be sent")
+            if task_id is None
+            else (JobState.QUEUED, "following an existing task")
+        )
         job = Job(
             id=uuid.uuid4().hex,
             spec=spec,
@@ -270,8 +276,9 @@ class Runner:
 
     def has_active(self) -> bool:
         """True while any job is in progress or events wait: the pump keeps ticking."""
-        return len(self._events) > 0 or any(j.state in ACTIVE_STATES or self._book.has_run(j.id)
-                                            for j in self._book.all())
+        return len(self._events) > 0 or any(
+            j.state in ACTIVE_STATES or self._book.has_run(j.id) for j in self._book.all()
+        )
 
     def cancel(self, job_id: str) -> bool:
         """Stop working on a job. The server task (if any) keeps running: apiv3 cannot cancel it.
@@ -312,9 +319,13 @@ class Runner:
         job = self._book.require(job_id)
         if not job.can_retry:
             if job.state in (JobState.FAILED, JobState.CANCELLED, JobState.UNCERTAIN):  # a followed task
-                raise ValueError(f"job {job_id} followed task {job.task_id}, which failed on Tripo; this add-on "
-                                 "did not create it, so there is no request to send again")
-            raise ValueError(f"job {job_id} is {job.state.value}; only failed, cancelled or uncertain jobs can be retried")
+                raise ValueError(
+                    f"job {job_id} followed task {job.task_id}, which failed on Tripo; this add-on "
+                    "did not create it, so there is no request to send again"
+                )
+            raise ValueError(
+                f"job {job_id} is {job.state.value}; only failed, cancelled or uncertain jobs can be retried"
+            )
         self._check_open()
         self._check_network()
         self._take_back(job_id)
@@ -361,9 +372,20 @@ class Runner:
         if job.state != JobState.UNCERTAIN:  # dismissed (cancelled) while uncertain: still unsure
             job = self._book.update(job.id, JobState.UNCERTAIN, note=VERIFY_NOTE)
         task_id = verify.journal_task_id(self._book.journal, job)
-        taken = None if task_id is None else self._book.take_task(
-            job.id, task_id, (JobState.UNCERTAIN,), JobState.QUEUED, note="found the task sent before; resuming (free)",
-            error=None, task_status="queued", lookup={})
+        taken = (
+            None
+            if task_id is None
+            else self._book.take_task(
+                job.id,
+                task_id,
+                (JobState.UNCERTAIN,),
+                JobState.QUEUED,
+                note="found the task sent before; resuming (free)",
+                error=None,
+                task_status="queued",
+                lookup={},
+            )
+        )
         job = taken if taken is not None else self._book.update(job.id, note=VERIFY_NOTE, lookup={})
         self._schedule(job.id, post=False)
         return job
@@ -395,9 +417,16 @@ class Runner:
             raise ValueError(f"task {task_id} is already followed by another job of this add-on")
         if job.state != JobState.UNCERTAIN:
             self._book.update(job_id, JobState.UNCERTAIN, note=VERIFY_NOTE)
-        taken = self._book.take_task(job_id, task_id, (JobState.UNCERTAIN,), JobState.QUEUED,
-                                     note=PICKED_NOTE,
-                                     error=None, task_status="queued", lookup={})
+        taken = self._book.take_task(
+            job_id,
+            task_id,
+            (JobState.UNCERTAIN,),
+            JobState.QUEUED,
+            note=PICKED_NOTE,
+            error=None,
+            task_status="queued",
+            lookup={},
+        )
         if taken is None:
             raise ValueError(f"task {task_id} is already followed by another job of this add-on")
         self._schedule(job_id, post=False)
@@ -427,8 +456,11 @@ class Runner:
     def mark_import_failed(self, job_id: str, message: str, *, suggestion: str | None = None) -> bool:
         """The pump could not import the files: the job is ``failed`` with ``message`` (and
         ``suggestion``: what to do, when the default "Retry imports them again" would not help)."""
-        error = JobError(message, suggestion=suggestion or "The files stay in the cache folder; Retry fetches and "
-                                                          "imports them again (no new charge).")
+        error = JobError(
+            message,
+            suggestion=suggestion
+            or "The files stay in the cache folder; Retry fetches and imports them again (no new charge).",
+        )
         return self._finish_import(job_id, JobState.FAILED, "not imported", error)  # "Failed (not imported)"
 
     def resume(self) -> list[Job]:
@@ -463,8 +495,14 @@ class Runner:
         if stop is not None and stop.is_set():
             return []
         loaded = [job for job in loaded if self._book.get(job.id) is None]  # this session's own stay as they are
-        return compact(self._book.journal, self._archive, loaded, now=self._book.clock(),
-                       retention=self._settings.journal_retention, keep=self._settings.journal_keep_finished)
+        return compact(
+            self._book.journal,
+            self._archive,
+            loaded,
+            now=self._book.clock(),
+            retention=self._settings.journal_retention,
+            keep=self._settings.journal_keep_finished,
+        )
 
     def adopt(self, loaded: Sequence[Job]) -> list[Job]:
         """Main thread: list and continue the jobs :meth:`load_journal` read (see :meth:`resume`);
@@ -527,7 +565,9 @@ class Runner:
         """Queue the jobs with a task that no worker follows (after a restart, or offline)."""
         online = self._network_allowed is None or self._network_allowed()
         for job in self._book.all():
-            if job.state in (JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING) and not self._book.has_run(job.id):
+            if job.state in (JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING) and not self._book.has_run(
+                job.id
+            ):
                 if online:
                     self._book.update(job.id, note="resumed")
                     self._schedule(job.id, post=False)
@@ -550,7 +590,12 @@ class Runner:
         elif job.state == JobState.PENDING:
             self._book.update(job.id, JobState.CANCELLED, note=_NOT_SENT_NOTE)
         elif job.state in (JobState.QUEUED, JobState.RUNNING, JobState.DOWNLOADING) and job.task_id is None:
-            self._book.update(job.id, JobState.FAILED, note="damaged journal entry", error=JobError("The journal entry has no task id."))
+            self._book.update(
+                job.id,
+                JobState.FAILED,
+                note="damaged journal entry",
+                error=JobError("The journal entry has no task id."),
+            )
         elif job.state == JobState.IMPORTING:
             if job.files and all(os.path.isfile(p) for p in job.files.values()):
                 self._book.emit(FilesReady(job.id, job.files, job))
@@ -747,8 +792,18 @@ class Runner:
                 try:
                     if client is None or generation != self._client_generation:
                         client, generation = self._new_client(client)
-                    execution = Execution(ticket, run, client, self._book, self._scheduler, self.cache, self._settings,
-                                          self._watcher, self._adopt_until.get(ticket.job_id), task_ids=self.task_ids)
+                    execution = Execution(
+                        ticket,
+                        run,
+                        client,
+                        self._book,
+                        self._scheduler,
+                        self.cache,
+                        self._settings,
+                        self._watcher,
+                        self._adopt_until.get(ticket.job_id),
+                        task_ids=self.task_ids,
+                    )
                     execution.execute()
                 except Stopped:
                     pass
@@ -790,10 +845,15 @@ class Runner:
     def _crashed(self, job_id: str, run: RunHandle, exc: Exception) -> None:
         """A job's run ended with an unexpected error: never lose a possibly-paid request."""
         if isinstance(exc, _ClientUnavailable):
-            error = JobError(f"Could not set up the Tripo connection: {exc}", suggestion="Check the API key and server in the add-on preferences, then Retry.")
+            error = JobError(
+                f"Could not set up the Tripo connection: {exc}",
+                suggestion="Check the API key and server in the add-on preferences, then Retry.",
+            )
         else:
             log.exception("Job %s: unexpected error in worker", job_id)
-            error = JobError(f"Internal error: {exc!r}", suggestion="Retry; if it happens again, report it with the log.")
+            error = JobError(
+                f"Internal error: {exc!r}", suggestion="Retry; if it happens again, report it with the log."
+            )
         try:
             self._book.update_if(job_id, SENDING, JobState.UNCERTAIN, note="", error=error, run=run)
             self._book.update_if(job_id, _WORKING, JobState.FAILED, note="", error=error, run=run)

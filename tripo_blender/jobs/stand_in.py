@@ -23,8 +23,15 @@ from typing import Any
 from .kinds import CONVERT, SOURCE_PARAM, estimate_cost
 from .model import Job, JobSpec, JobState, freeze, intent_time, thaw
 
-__all__ = ["STANDS_FOR", "STAND_IN_FORMAT", "stand_in_params", "stand_in_cost", "stand_in_spec", "stand_in_for",
-           "conversion_of"]
+__all__ = [
+    "STANDS_FOR",
+    "STAND_IN_FORMAT",
+    "stand_in_params",
+    "stand_in_cost",
+    "stand_in_spec",
+    "stand_in_for",
+    "conversion_of",
+]
 
 #: ``JobSpec.meta`` key of a conversion that lands in place of another job: that job's snapshot.
 STANDS_FOR = "stands_for"
@@ -49,9 +56,16 @@ def stand_in_spec(job: Job) -> JobSpec:
     if not job.task_id:
         raise ValueError(f'"{job.name}" has no Tripo task to convert')
     snapshot = {
-        "job_id": job.id, "kind": job.kind, "name": job.spec.name, "params": thaw(job.spec.params),
-        "meta": thaw(job.spec.meta), "task_id": job.task_id, "task_type": job.task_type,
-        "task_input": thaw(job.task_input), "result": thaw(job.result), "sent_at": intent_time(job),
+        "job_id": job.id,
+        "kind": job.kind,
+        "name": job.spec.name,
+        "params": thaw(job.spec.params),
+        "meta": thaw(job.spec.meta),
+        "task_id": job.task_id,
+        "task_type": job.task_type,
+        "task_input": thaw(job.task_input),
+        "result": thaw(job.result),
+        "sent_at": intent_time(job),
     }
     meta: dict[str, Any] = {STANDS_FOR: snapshot}
     location = job.spec.meta.get("location")
@@ -67,17 +81,26 @@ def stand_in_for(conversion: Job) -> Job | None:
     if not isinstance(snapshot, Mapping):
         return None
     try:
-        spec = JobSpec(str(snapshot["kind"]), thaw(snapshot.get("params") or {}), name=str(snapshot.get("name") or ""),
-                       meta=thaw(snapshot.get("meta") or {}))
+        spec = JobSpec(
+            str(snapshot["kind"]),
+            thaw(snapshot.get("params") or {}),
+            name=str(snapshot.get("name") or ""),
+            meta=thaw(snapshot.get("meta") or {}),
+        )
         sent_at = float(snapshot.get("sent_at") or conversion.created_at)
     except (KeyError, TypeError, ValueError):
         return None
     task_type = snapshot.get("task_type")
     return dataclasses.replace(
-        conversion, spec=spec, task_id=str(snapshot.get("task_id") or "") or None,
+        conversion,
+        spec=spec,
+        task_id=str(snapshot.get("task_id") or "") or None,
         task_type=task_type if isinstance(task_type, str) else None,
-        task_input=freeze(thaw(snapshot.get("task_input") or {})), result=freeze(thaw(snapshot.get("result") or {})),
-        created_at=sent_at, timeline=())
+        task_input=freeze(thaw(snapshot.get("task_input") or {})),
+        result=freeze(thaw(snapshot.get("result") or {})),
+        created_at=sent_at,
+        timeline=(),
+    )
 
 
 def conversion_of(job: Job, jobs: Iterable[Job]) -> Job | None:
@@ -85,7 +108,10 @@ def conversion_of(job: Job, jobs: Iterable[Job]) -> Job | None:
     second, paid one."""
     for other in jobs:
         snapshot: Any = other.spec.meta.get(STANDS_FOR)
-        if isinstance(snapshot, Mapping) and snapshot.get("job_id") == job.id \
-                and other.state not in (JobState.FAILED, JobState.CANCELLED):
+        if (
+            isinstance(snapshot, Mapping)
+            and snapshot.get("job_id") == job.id
+            and other.state not in (JobState.FAILED, JobState.CANCELLED)
+        ):
             return other
     return None

@@ -32,13 +32,21 @@ def refuse(book: JobBook, job: Job, run: RunHandle | None = None) -> Job:
     """
     shown = shown_task_id(job.task_id)
     if job.kind == FOLLOW_KIND:
-        state, error = JobState.FAILED, JobError(
-            f"The task id {shown} is not a valid Tripo task id, so it was not looked up. Nothing was sent.",
-            suggestion="Remove this job and import the task again with its id exactly as Tripo shows it.")
+        state, error = (
+            JobState.FAILED,
+            JobError(
+                f"The task id {shown} is not a valid Tripo task id, so it was not looked up. Nothing was sent.",
+                suggestion="Remove this job and import the task again with its id exactly as Tripo shows it.",
+            ),
+        )
     else:
-        state, error = JobState.UNCERTAIN, JobError(
-            f"Tripo's answer named the task {shown}, which is not a valid Tripo task id, so the add-on does not "
-            "follow it. The request did reach Tripo and may have created (and charged) a task.",
-            suggestion="Retry asks Tripo which task this request created and follows it for free; nothing paid "
-                       "is sent again without your confirmation.")
+        state, error = (
+            JobState.UNCERTAIN,
+            JobError(
+                f"Tripo's answer named the task {shown}, which is not a valid Tripo task id, so the add-on does not "
+                "follow it. The request did reach Tripo and may have created (and charged) a task.",
+                suggestion="Retry asks Tripo which task this request created and follows it for free; nothing paid "
+                "is sent again without your confirmation.",
+            ),
+        )
     return book.update(job.id, state, note=REFUSED_NOTE, run=run, error=error, task_id=None, task_status=None)

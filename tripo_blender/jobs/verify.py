@@ -61,14 +61,33 @@ from ..client.payloads import validate_task_id
 from ..client.timestamps import parse_time
 from .journal import Journal
 from .kinds import KINDS
-from .model import TASK_UNKNOWN_CODE, Job, JobState, intent_time, thaw
+from .model import TASK_UNKNOWN_CODE, Job, intent_time, thaw
 
 if TYPE_CHECKING:
     from ..client.client import TripoClient
 
-__all__ = ["journal_task_id", "look_up", "intent_time", "sent_request", "echo_matches", "lookup_of", "Candidate",
-           "Lookup", "VERIFY_NOTE", "FOUND", "LOOKING", "ABSENT", "CHOOSE", "NOT_FOUND_YET", "SETTLE_WINDOW", "CLOCK_MARGIN", "CLOCK_SKEW",
-           "USAGE_PAGE", "USAGE_PAGES", "MAX_FETCHED"]
+__all__ = [
+    "journal_task_id",
+    "look_up",
+    "intent_time",
+    "sent_request",
+    "echo_matches",
+    "lookup_of",
+    "Candidate",
+    "Lookup",
+    "VERIFY_NOTE",
+    "FOUND",
+    "LOOKING",
+    "ABSENT",
+    "CHOOSE",
+    "NOT_FOUND_YET",
+    "SETTLE_WINDOW",
+    "CLOCK_MARGIN",
+    "CLOCK_SKEW",
+    "USAGE_PAGE",
+    "USAGE_PAGES",
+    "MAX_FETCHED",
+]
 
 #: Exactly one task proven: the job follows it.
 FOUND = "found"
@@ -154,8 +173,12 @@ class Candidate:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Candidate:
         created, status = data.get("created_at"), data.get("status")
-        return cls(str(data.get("task_id") or ""), created if isinstance(created, str) else None,
-                   status if isinstance(status, str) else None, data.get("proven") is True)
+        return cls(
+            str(data.get("task_id") or ""),
+            created if isinstance(created, str) else None,
+            status if isinstance(status, str) else None,
+            data.get("proven") is True,
+        )
 
 
 @dataclass(frozen=True)
@@ -181,15 +204,24 @@ class Lookup:
         """The row's line for this outcome."""
         if self.phase == CHOOSE:
             count = len(self.candidates)
-            return (f"{count} tasks on Tripo could be this one: pick one" if count > 1
-                    else "A task on Tripo may be this one: pick it if it is")
+            return (
+                f"{count} tasks on Tripo could be this one: pick one"
+                if count > 1
+                else "A task on Tripo may be this one: pick it if it is"
+            )
         if self.phase == ABSENT:
             return "Not found on Tripo; Send Again may charge a second time"
         return NOT_FOUND_YET
 
     def to_dict(self) -> dict[str, Any]:
-        return {"phase": self.phase, "candidates": [c.to_dict() for c in self.candidates], "until": self.until,
-                "since": self.since, "clock_offset": self.clock_offset, "complete": self.complete}
+        return {
+            "phase": self.phase,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "until": self.until,
+            "since": self.since,
+            "clock_offset": self.clock_offset,
+            "complete": self.complete,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Lookup | None:
@@ -198,11 +230,14 @@ class Lookup:
             return None
         rows = data.get("candidates") or ()
         until, since, offset = data.get("until"), data.get("since"), data.get("clock_offset")
-        return cls(str(phase), tuple(Candidate.from_dict(c) for c in rows if isinstance(c, Mapping)),
-                   until=float(until) if isinstance(until, (int, float)) else 0.0,
-                   since=float(since) if isinstance(since, (int, float)) else None,
-                   clock_offset=float(offset) if isinstance(offset, (int, float)) else None,
-                   complete=data.get("complete") is not False)
+        return cls(
+            str(phase),
+            tuple(Candidate.from_dict(c) for c in rows if isinstance(c, Mapping)),
+            until=float(until) if isinstance(until, (int, float)) else 0.0,
+            since=float(since) if isinstance(since, (int, float)) else None,
+            clock_offset=float(offset) if isinstance(offset, (int, float)) else None,
+            complete=data.get("complete") is not False,
+        )
 
 
 def lookup_of(job: Job) -> Lookup | None:
@@ -223,8 +258,9 @@ def _since(job: Job, sent: Mapping[str, Any] | None, offset_now: float | None) -
     return local + offset - CLOCK_MARGIN, offset
 
 
-def _recent(client: TripoClient, job: Job, sent: Mapping[str, Any] | None
-            ) -> tuple[list[TaskUsageItem], float, float | None, bool]:
+def _recent(
+    client: TripoClient, job: Job, sent: Mapping[str, Any] | None
+) -> tuple[list[TaskUsageItem], float, float | None, bool]:
     """Usage rows that may be the job's task (newest first), paged back to the first row older
     than the request, at most :data:`USAGE_PAGES` pages; with ``since`` and the clock offset (read
     from the first answer's ``Date``) and whether the rows reached back that far. Network errors
@@ -254,10 +290,13 @@ def _fetch(client: TripoClient, task_id: str) -> Task | None:
         raise
 
 
-def _judge(task: Task, row: TaskUsageItem, wire_type: str | None, since: float, timed: bool,
-           sent: Mapping[str, Any] | None) -> Candidate | None:
+def _judge(
+    task: Task, row: TaskUsageItem, wire_type: str | None, since: float, timed: bool, sent: Mapping[str, Any] | None
+) -> Candidate | None:
     """The fetched task as a candidate (None: provably not the job's, or not the task asked for)."""
-    if (task.task_id and task.task_id != row.task_id) or (wire_type is not None and task.type and task.type != wire_type):
+    if (task.task_id and task.task_id != row.task_id) or (
+        wire_type is not None and task.type and task.type != wire_type
+    ):
         return None
     created_at = task.raw.get("created_at") if isinstance(task.raw.get("created_at"), str) else row.created_at
     created = parse_time(created_at)
@@ -272,8 +311,15 @@ def _judge(task: Task, row: TaskUsageItem, wire_type: str | None, since: float, 
     return Candidate(row.task_id, created_at, status, proven)
 
 
-def _candidates(client: TripoClient, job: Job, rows: Iterable[TaskUsageItem], claimed: Collection[str],
-                since: float, timed: bool, sent: Mapping[str, Any] | None) -> list[Candidate]:
+def _candidates(
+    client: TripoClient,
+    job: Job,
+    rows: Iterable[TaskUsageItem],
+    claimed: Collection[str],
+    since: float,
+    timed: bool,
+    sent: Mapping[str, Any] | None,
+) -> list[Candidate]:
     record = KINDS.get(job.kind)
     wire_type = record.wire_type if record is not None else None
     body = sent.get("body") if sent else None

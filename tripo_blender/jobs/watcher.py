@@ -135,8 +135,13 @@ class _Watch:
 class TaskWatcher:
     """Polls the watched tasks in batches on one thread (started with the first wait)."""
 
-    def __init__(self, client_factory: Callable[[], TripoClient], *, unknown_status_limit: int | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client_factory: Callable[[], TripoClient],
+        *,
+        unknown_status_limit: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client_factory = client_factory
         self._clock = clock
         self._unknown_limit = unknown_status_limit or TripoClient.unknown_status_limit
@@ -153,8 +158,15 @@ class TaskWatcher:
         self.rounds = 0  # task-list requests sent (for tests and benchmarks)
 
     # -- worker side -------------------------------------------------------------------------
-    def wait(self, task_id: str, *, interrupt: Signal, polling_interval: float,
-             on_progress: Callable[[Task], None] | None = None, age: float | None = None) -> Task:
+    def wait(
+        self,
+        task_id: str,
+        *,
+        interrupt: Signal,
+        polling_interval: float,
+        on_progress: Callable[[Task], None] | None = None,
+        age: float | None = None,
+    ) -> Task:
         """Block until ``task_id`` is final and return it; ``on_progress(task)`` for every new state.
 
         ``age``: seconds since the caller's own POST created the task, if it has not been seen
@@ -171,8 +183,13 @@ class TaskWatcher:
         now = self._clock()
         # the first look waits a moment (at most FIRST_LOOK_DELAY): jobs sent together then share
         # their first round instead of costing one request each
-        watch = _Watch(task_id, now + min(FIRST_LOOK_DELAY, schedule.base_interval / 4), schedule,
-                       young_until=None if age is None else now + MISSED_GRACE - age, since=now - (age or 0.0))
+        watch = _Watch(
+            task_id,
+            now + min(FIRST_LOOK_DELAY, schedule.base_interval / 4),
+            schedule,
+            young_until=None if age is None else now + MISSED_GRACE - age,
+            since=now - (age or 0.0),
+        )
         with self._cond:
             if self._closed:
                 raise TaskWaitCancelled(task_id)
@@ -245,8 +262,13 @@ class TaskWatcher:
                 if self._watches:
                     young_gap = max(MIN_ROUND_GAP, 1.0 / len(self._watches))
                     now = self._clock()
-                    wait = min(max(w.due, self._last_round + (young_gap if w.young_due else MIN_ROUND_GAP))
-                               for w in self._watches) - now
+                    wait = (
+                        min(
+                            max(w.due, self._last_round + (young_gap if w.young_due else MIN_ROUND_GAP))
+                            for w in self._watches
+                        )
+                        - now
+                    )
                     if wait <= 0:
                         self._last_round = now
                         return list(self._watches)
@@ -270,8 +292,12 @@ class TaskWatcher:
                 log.exception("The task poller failed; restarting it in %.0f s", pause)
                 with self._cond:
                     watches = list(self._watches)
-                self._deliver_error(watches, TripoRequestError(
-                    0, "The add-on's task poller hit an internal error and restarted; asking Tripo again"))
+                self._deliver_error(
+                    watches,
+                    TripoRequestError(
+                        0, "The add-on's task poller hit an internal error and restarted; asking Tripo again"
+                    ),
+                )
                 if not self._pause(pause):
                     return
                 pause = min(pause * 2, RESTART_PAUSE_MAX)
@@ -297,14 +323,16 @@ class TaskWatcher:
                     try:
                         client = self._client_factory()
                     except Exception as exc:  # noqa: BLE001 - whatever it is, the waiting jobs say why
-                        self._deliver_error(watches, TripoRequestError(0, f"Could not set up the Tripo connection: {exc}"))
+                        self._deliver_error(
+                            watches, TripoRequestError(0, f"Could not set up the Tripo connection: {exc}")
+                        )
                         continue
                 if self._single_route:
                     now = self._clock()
                     self._poll_each(client, [w for w in watches if w.due <= now][:MAX_TASK_IDS])
                     continue
                 for start in range(0, len(watches), MAX_TASK_IDS):
-                    self._poll(client, watches[start:start + MAX_TASK_IDS])
+                    self._poll(client, watches[start : start + MAX_TASK_IDS])
         finally:
             if client is not None:
                 client.close()
@@ -316,8 +344,11 @@ class TaskWatcher:
         except (TripoError, RuntimeError) as exc:  # RuntimeError: the client was closed under us
             if getattr(exc, "status_code", None) in _ROUTE_ABSENT:
                 self._single_route = True
-                log.warning("Tripo answered HTTP %s to POST /v3/tasks/list: polling each task with "
-                            "GET /v3/tasks/{id} from now on", getattr(exc, "status_code", None))
+                log.warning(
+                    "Tripo answered HTTP %s to POST /v3/tasks/list: polling each task with "
+                    "GET /v3/tasks/{id} from now on",
+                    getattr(exc, "status_code", None),
+                )
                 self._poll_each(client, watches)
                 return
             log.warning("Polling %d task(s) failed: %s", len(ids), exc)
@@ -364,26 +395,35 @@ class TaskWatcher:
             if task is None:
                 if watch.task is None and watch.young_until is not None and now < watch.young_until:
                     # a fresh task of this add-on, not listed yet: ask again later, as if queued
-                    watch.due = now + watch.schedule.next_delay(status=TaskStatus.QUEUED, running_left_time=None,
-                                                                progress=0, blind_polls=watch.blind_polls,
-                                                                age=self._age(watch, now))
+                    watch.due = now + watch.schedule.next_delay(
+                        status=TaskStatus.QUEUED,
+                        running_left_time=None,
+                        progress=0,
+                        blind_polls=watch.blind_polls,
+                        age=self._age(watch, now),
+                    )
                     watch.young_due = True  # at most the blind schedule's gap: count it as the young rule's
                     watch.blind_polls += 1
                     return
                 watch.error = TripoAPIError(
-                    TASK_UNKNOWN_CODE, f"Tripo does not know task {watch.task_id} (any more).",
-                    status_code=404, trace_id=None)
+                    TASK_UNKNOWN_CODE,
+                    f"Tripo does not know task {watch.task_id} (any more).",
+                    status_code=404,
+                    trace_id=None,
+                )
             elif not task.raw.get("status"):
                 # a malformed answer (a task without ``status``) says nothing about the task:
                 # transient, like a lost connection — never "unknown" or final
-                watch.error = TripoRequestError(0, f"Tripo's answer about task {watch.task_id} was malformed "
-                                                   "(no status); asking again")
+                watch.error = TripoRequestError(
+                    0, f"Tripo's answer about task {watch.task_id} was malformed (no status); asking again"
+                )
             else:
                 self._update(watch, task, now)
         except Exception as exc:  # noqa: BLE001 - this entry only; the others are read on
             log.exception("Task %s: its answer could not be read", watch.task_id)
-            watch.error = TripoRequestError(0, f"Tripo's answer about task {watch.task_id} could not be read "
-                                               f"({type(exc).__name__}); asking again")
+            watch.error = TripoRequestError(
+                0, f"Tripo's answer about task {watch.task_id} could not be read ({type(exc).__name__}); asking again"
+            )
         watch.ready.set()
 
     def _update(self, watch: _Watch, task: Task, now: float) -> None:
@@ -395,9 +435,14 @@ class TaskWatcher:
         predicted = watch.estimator.left(now)
 
         def delay_at(age: float | None) -> float:
-            return watch.schedule.next_delay(status=task.status, running_left_time=task.running_left_time,
-                                             progress=task.progress, blind_polls=watch.blind_polls,
-                                             predicted_left=predicted, age=age)
+            return watch.schedule.next_delay(
+                status=task.status,
+                running_left_time=task.running_left_time,
+                progress=task.progress,
+                blind_polls=watch.blind_polls,
+                predicted_left=predicted,
+                age=age,
+            )
 
         delay = delay_at(self._age(watch, now))
         watch.young_due = delay < delay_at(None)

@@ -157,13 +157,19 @@ def _gone_error(job: Job, exc: TripoAPIError) -> JobError:
     if job.api_version < 3:
         return JobError(
             f"Task {job.task_id} was created on Tripo's retired v2 API (shut down on 2026-10-31); its result "
-            "is no longer available.", exc.code,
-            "Remove this job. Nothing was sent again and nothing more is charged.", exc.trace_id)
+            "is no longer available.",
+            exc.code,
+            "Remove this job. Nothing was sent again and nothing more is charged.",
+            exc.trace_id,
+        )
     return JobError(
         f"Tripo no longer knows task {job.task_id}: tasks are kept about {TASK_RETENTION_DAYS} days, so its result "
-        "can no longer be fetched (or the task belongs to another API key).", exc.code,
+        "can no longer be fetched (or the task belongs to another API key).",
+        exc.code,
         "Remove this job; nothing more is charged. If you changed the API key, switch back and Retry: it only "
-        "looks for the task again, for free.", exc.trace_id)
+        "looks for the task again, for free.",
+        exc.trace_id,
+    )
 
 
 def _task_result(task: Task) -> dict[str, Any]:
@@ -275,8 +281,12 @@ class Execution:
         offset as the last answer showed it — the request a task must echo to count as this job's
         if the answer is lost (:mod:`.verify`). Only for the job's own POST (``submitting``), not
         for an ``import_model`` of its mesh; a cancel meanwhile stops the POST (Stopped)."""
-        sent = {"route": route, "body": json.loads(payloads.encode_body(body)), "at": self.book.clock(),
-                "clock_offset": self.client.server_clock_offset}
+        sent = {
+            "route": route,
+            "body": json.loads(payloads.encode_body(body)),
+            "at": self.book.clock(),
+            "clock_offset": self.client.server_clock_offset,
+        }
         self.book.update_if(self.job_id, SENDING, run=self.run, request=sent)
 
     def _execute(self) -> None:
@@ -328,8 +338,9 @@ class Execution:
         while True:
             self._hold()
             try:  # age 0: the import task was created just now (a moment unlisted is no verdict)
-                return self.watcher.wait(task_id, polling_interval=self.settings.poll_interval,
-                                         interrupt=self.run.interrupt, age=0.0)
+                return self.watcher.wait(
+                    task_id, polling_interval=self.settings.poll_interval, interrupt=self.run.interrupt, age=0.0
+                )
             except TaskWaitCancelled:
                 if self.run.cancel.is_set():
                     raise Stopped(self.job_id) from None
@@ -345,14 +356,20 @@ class Execution:
                     JobState.SUBMITTING, note="sending", error=None, attempts=job.attempts + 1, must_persist=True
                 )
             except JournalError as exc:
-                self._update(JobState.FAILED, note="not sent", error=JobError(f"{exc}. Nothing was sent; free disk space or check permissions, then retry."))
+                self._update(
+                    JobState.FAILED,
+                    note="not sent",
+                    error=JobError(f"{exc}. Nothing was sent; free disk space or check permissions, then retry."),
+                )
                 return None
             if self.run.cancel.is_set():
                 self._unsend()
             if self.book.network_pause is None:
                 break
             # paused while the intent was being written: nothing was sent, take it back and wait
-            self.book.update_if(self.job_id, SENDING, JobState.PENDING, note="waiting to be sent", attempts=job.attempts - 1)
+            self.book.update_if(
+                self.job_id, SENDING, JobState.PENDING, note="waiting to be sent", attempts=job.attempts - 1
+            )
         method = getattr(self.client, job.kind)
         try:
             task_id = str(method(**thaw(job.spec.params)))
@@ -365,11 +382,18 @@ class Execution:
             elif refused_reuse(job, exc):
                 self._renew_source(job, exc)
             elif exc.code == TASK_UNKNOWN_CODE and _is_post_process(job.kind) and plan_of(job.spec) is None:
-                self._settle(JobState.FAILED, "", exc, error=JobError(
-                    f"Tripo no longer knows the source task: tasks are kept about {TASK_RETENTION_DAYS} days, "
-                    "so this result can no longer be processed on Tripo's side.", exc.code,
-                    "Nothing was charged. Run it again on the model in the scene: its mesh is uploaded instead.",
-                    exc.trace_id))
+                self._settle(
+                    JobState.FAILED,
+                    "",
+                    exc,
+                    error=JobError(
+                        f"Tripo no longer knows the source task: tasks are kept about {TASK_RETENTION_DAYS} days, "
+                        "so this result can no longer be processed on Tripo's side.",
+                        exc.code,
+                        "Nothing was charged. Run it again on the model in the scene: its mesh is uploaded instead.",
+                        exc.trace_id,
+                    ),
+                )
             else:
                 self._settle(JobState.FAILED, "", exc)
             return None
@@ -405,11 +429,18 @@ class Execution:
         except (TripoAPIError, TripoRequestError) as exc:
             self._update(note="could not ask Tripo whether the task exists; Retry asks again", error=_error_from(exc))
             return None
-        log.info("Job %s: look-up found %s (Tripo's clock %s s ahead)", self.job_id, lookup.phase,
-                 "unknown" if lookup.clock_offset is None else f"{lookup.clock_offset:.1f}")
+        log.info(
+            "Job %s: look-up found %s (Tripo's clock %s s ahead)",
+            self.job_id,
+            lookup.phase,
+            "unknown" if lookup.clock_offset is None else f"{lookup.clock_offset:.1f}",
+        )
         if lookup.found is not None and self._take(lookup.found, FOUND_NOTE, lookup.to_dict()):
-            log.info("Job %s: the uncertain request did create task %s; following it (no new charge)",
-                     self.job_id, lookup.found)
+            log.info(
+                "Job %s: the uncertain request did create task %s; following it (no new charge)",
+                self.job_id,
+                lookup.found,
+            )
             return lookup.found
         if lookup.found is not None:  # another job took it this very moment: look again
             self.look_again_in = 0.0
@@ -435,8 +466,17 @@ class Execution:
     def _take(self, task_id: str, note: str, lookup: Mapping[str, Any]) -> bool:
         """Move the uncertain job to ``task_id`` unless another job follows it already. ``lookup``
         stays with the job: how it was found (the clock offset the match used)."""
-        taken = self.book.take_task(self.job_id, task_id, _UNCERTAIN, JobState.QUEUED, note=note, run=self.run,
-                                    error=None, task_status="queued", lookup=lookup)
+        taken = self.book.take_task(
+            self.job_id,
+            task_id,
+            _UNCERTAIN,
+            JobState.QUEUED,
+            note=note,
+            run=self.run,
+            error=None,
+            task_status="queued",
+            lookup=lookup,
+        )
         return taken is not None
 
     def _stopped_before_resend(self, job: Job, stop: Exception) -> str | None:
@@ -445,7 +485,9 @@ class Execution:
         job waits as ``pending`` and sends once the network is back."""
         if isinstance(stop, Stopped):
             self._unsend()
-        self.book.update_if(self.job_id, SENDING, JobState.PENDING, note="waiting to be sent", attempts=job.attempts - 1)
+        self.book.update_if(
+            self.job_id, SENDING, JobState.PENDING, note="waiting to be sent", attempts=job.attempts - 1
+        )
         self.retry_in = 0.0
         return None
 
@@ -481,8 +523,13 @@ class Execution:
         the dead source, so a Retry uploads anew.
         """
         spec, result = forget_reused(job)
-        log.warning("Job %s: Tripo refused the reused upload %s (%s: %s); uploading the mesh again",
-                    self.job_id, job.spec.params.get(SOURCE_PARAM), exc.code, exc.message)
+        log.warning(
+            "Job %s: Tripo refused the reused upload %s (%s: %s); uploading the mesh again",
+            self.job_id,
+            job.spec.params.get(SOURCE_PARAM),
+            exc.code,
+            exc.message,
+        )
         if self.book.update_if(self.job_id, SENDING, JobState.PENDING, note=RENEW_NOTE, error=None) is None:
             self.book.update_if(self.job_id, _CANCELLED, spec=spec, result=result)  # cancelled while sending
             return
@@ -492,8 +539,15 @@ class Execution:
             self.book.update_if(self.job_id, _CANCELLED, spec=spec, result=result)
             raise
         except JournalError as exc_journal:
-            self._update(JobState.FAILED, note="not sent", error=JobError(
-                f"{exc_journal}.", exc.code, "Nothing paid was sent; free disk space or check permissions, then retry."))
+            self._update(
+                JobState.FAILED,
+                note="not sent",
+                error=JobError(
+                    f"{exc_journal}.",
+                    exc.code,
+                    "Nothing paid was sent; free disk space or check permissions, then retry.",
+                ),
+            )
             return
         self._renewed = True
 
@@ -509,10 +563,17 @@ class Execution:
 
     def _record_task(self, task_id: str) -> None:
         """The task exists (and is billed): its id goes into the journal whatever else happens."""
-        recorded = self.book.update_if(self.job_id, SENDING, JobState.QUEUED, note="", task_id=task_id, task_status="queued")
+        recorded = self.book.update_if(
+            self.job_id, SENDING, JobState.QUEUED, note="", task_id=task_id, task_status="queued"
+        )
         if recorded is None:  # cancelled while sending: keep the id so a retry resumes for free
             recorded = self.book.update_if(self.job_id, _CANCELLED, task_id=task_id, task_status="queued")
-        log.info("Job %s: task %s created%s", self.job_id, task_id, "" if recorded else " (job was retried meanwhile; id dropped)")
+        log.info(
+            "Job %s: task %s created%s",
+            self.job_id,
+            task_id,
+            "" if recorded else " (job was retried meanwhile; id dropped)",
+        )
         if self.run.cancel.is_set():
             raise Stopped(self.job_id)
 
@@ -543,19 +604,30 @@ class Execution:
                     # polling cannot succeed as things are. The task id stays: nothing is resent.
                     job = self.book.require(self.job_id)
                     gone = exc.code == TASK_UNKNOWN_CODE
-                    self._update(JobState.FAILED, note="no longer on Tripo" if gone else "",
-                                 error=_gone_error(job, exc) if gone else _error_from(exc))
+                    self._update(
+                        JobState.FAILED,
+                        note="no longer on Tripo" if gone else "",
+                        error=_gone_error(job, exc) if gone else _error_from(exc),
+                    )
                     self.scheduler.leave_flight(self.ticket)
                     return None
                 silent = time.monotonic() - self._last_answer
                 if silent >= self.settings.stall_limit:
-                    log.warning("Job %s: no usable answer about task %s for %.0f s; giving up", self.job_id, task_id, silent)
+                    log.warning(
+                        "Job %s: no usable answer about task %s for %.0f s; giving up", self.job_id, task_id, silent
+                    )
                     error = _error_from(exc)
-                    self._update(JobState.FAILED, note=STALLED_NOTE, error=JobError(
-                        f"Tripo gave no usable answer about this task for {silent / 60:.0f} minutes "
-                        f"({error.message}).",
-                        error.code, "The task id is kept: Retry follows the same task again, without a new charge.",
-                        error.trace_id))
+                    self._update(
+                        JobState.FAILED,
+                        note=STALLED_NOTE,
+                        error=JobError(
+                            f"Tripo gave no usable answer about this task for {silent / 60:.0f} minutes "
+                            f"({error.message}).",
+                            error.code,
+                            "The task id is kept: Retry follows the same task again, without a new charge.",
+                            error.trace_id,
+                        ),
+                    )
                     self.scheduler.leave_flight(self.ticket)
                     return None
                 log.warning("Job %s: polling task %s failed (%s); retrying in %.0f s", self.job_id, task_id, exc, delay)
@@ -600,28 +672,46 @@ class Execution:
         self._seen = True
         self._last_answer = time.monotonic()
         status = getattr(task.status, "value", str(task.status))
-        changes: dict[str, Any] = {"task_status": status, "task_type": task.type or None, "progress": task.progress,
-                                   "note": "", "error": None}
+        changes: dict[str, Any] = {
+            "task_status": status,
+            "task_type": task.type or None,
+            "progress": task.progress,
+            "note": "",
+            "error": None,
+        }
         if status == "queued":
             self._seen_queued = self.book.clock()
             queue = task.queuing_num
-            self._update(JobState.QUEUED, queue_position=queue if queue is not None and queue >= 0 else None, eta_seconds=None, **changes)
+            self._update(
+                JobState.QUEUED,
+                queue_position=queue if queue is not None and queue >= 0 else None,
+                eta_seconds=None,
+                **changes,
+            )
         elif status == "running":
             eta = task.running_left_time
             job = self.book.require(self.job_id)
             if job.task_started is None:
                 changes["task_started"] = self._task_started(job, task)
-            self._update(JobState.RUNNING, eta_seconds=eta if eta is not None and eta >= 0 else None, queue_position=None, **changes)
+            self._update(
+                JobState.RUNNING,
+                eta_seconds=eta if eta is not None and eta >= 0 else None,
+                queue_position=None,
+                **changes,
+            )
 
     def _task_started(self, job: Job, task: Task) -> float:
         """When the task began, on this machine's clock (:func:`.progress.task_start`): its own
         POST bounds it below for a job that sent one, a poll that saw it queued too."""
         own_post = any(entry.state == JobState.SUBMITTING for entry in job.timeline)
         offset = self.watcher.server_clock_offset
-        return task_start(task.raw.get("created_at"),
-                          clock_offset=offset if offset is not None else self.client.server_clock_offset,
-                          seen_running=self.book.clock(), not_before=verify.intent_time(job) if own_post else None,
-                          seen_queued=self._seen_queued)
+        return task_start(
+            task.raw.get("created_at"),
+            clock_offset=offset if offset is not None else self.client.server_clock_offset,
+            seen_running=self.book.clock(),
+            not_before=verify.intent_time(job) if own_post else None,
+            seen_queued=self._seen_queued,
+        )
 
     # -- 3. fetch ----------------------------------------------------------------------------
     def _deliver(self, task: Task) -> None:
@@ -673,7 +763,12 @@ class Execution:
                     self._update(
                         JobState.FAILED,
                         note="download failed",
-                        error=JobError(f"Download failed: {error.message}", error.code, "Retry downloads again without a new charge.", error.trace_id),
+                        error=JobError(
+                            f"Download failed: {error.message}",
+                            error.code,
+                            "Retry downloads again without a new charge.",
+                            error.trace_id,
+                        ),
                     )
                     return None
                 log.warning("Job %s: download attempt %d failed: %s", self.job_id, attempt, exc)
@@ -685,7 +780,10 @@ class Execution:
                 self._update(
                     JobState.FAILED,
                     note="download failed",
-                    error=JobError(f"Could not write {folder}: {exc}", suggestion="Free disk space or change the cache folder, then Retry (no new charge)."),
+                    error=JobError(
+                        f"Could not write {folder}: {exc}",
+                        suggestion="Free disk space or change the cache folder, then Retry (no new charge).",
+                    ),
                 )
                 return None
         return None
@@ -710,8 +808,10 @@ class Execution:
             except (UnsafeArchiveError, zipfile.BadZipFile) as exc:
                 error = JobError(refusal(name, exc), suggestion="Retry downloads it again without a new charge.")
             except OSError as exc:
-                error = JobError(f"Could not unpack {name}: {exc}",
-                                 suggestion="Free disk space or change the cache folder, then Retry (no new charge).")
+                error = JobError(
+                    f"Could not unpack {name}: {exc}",
+                    suggestion="Free disk space or change the cache folder, then Retry (no new charge).",
+                )
             log.warning("Job %s: %s", self.job_id, error.message)
             Path(path).unlink(missing_ok=True)
             self._update(JobState.FAILED, note="download failed", error=error)
@@ -737,4 +837,3 @@ class Execution:
             raise Stopped(self.job_id)
         if self.run.interrupt.is_set() and self.book.network_pause is not None:
             raise _NetworkPaused()
-

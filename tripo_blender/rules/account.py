@@ -51,12 +51,18 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: What the panels say while online access is off (before anything is tried).
-OFFLINE_HINT = ("Online access is off: enable Preferences › System › Network › Allow Online Access, or the "
-                "add-on cannot reach Tripo.")
-ONLINE_ACCESS_OFF = ("Online access is disabled, so nothing was sent. Enable Preferences › System › Network › "
-                     "Allow Online Access, then try again.")
-NO_KEY = (f"No Tripo API key. Enter it in Preferences › Add-ons › Tripo 3D (or set {ENV_API_KEY}); "
-          "create one at platform.tripo3d.ai.")
+OFFLINE_HINT = (
+    "Online access is off: enable Preferences › System › Network › Allow Online Access, or the "
+    "add-on cannot reach Tripo."
+)
+ONLINE_ACCESS_OFF = (
+    "Online access is disabled, so nothing was sent. Enable Preferences › System › Network › "
+    "Allow Online Access, then try again."
+)
+NO_KEY = (
+    f"No Tripo API key. Enter it in Preferences › Add-ons › Tripo 3D (or set {ENV_API_KEY}); "
+    "create one at platform.tripo3d.ai."
+)
 #: Codes whose meaning depends on this add-on's settings, so the API's own suggestion is not enough:
 #: a refused key (HTTP 401: apiv3 says code 2, older deployments 1002) and too few credits.
 NO_CREDIT = 2010
@@ -109,12 +115,16 @@ def code_hint(code: int | None, connection: Connection, *, auth_failed: bool = F
     """
     if auth_failed or code in AUTH_FAILED_CODES:
         if connection.base_url:
-            return (f"Tripo refused the API key at {_server_name(connection)}. Check the key, and that this "
-                    "server (Preferences › Advanced › API Base URL) is the one that issued it.")
+            return (
+                f"Tripo refused the API key at {_server_name(connection)}. Check the key, and that this "
+                "server (Preferences › Advanced › API Base URL) is the one that issued it."
+            )
         other = "China" if connection.region == "global" else "Global"
-        return (f"Tripo refused the API key at {_server_name(connection)}. A key only works in the region "
-                f"that issued it: if yours is from the other platform, set Region to {other} in the "
-                "add-on preferences; otherwise create a new key.")
+        return (
+            f"Tripo refused the API key at {_server_name(connection)}. A key only works in the region "
+            f"that issued it: if yours is from the other platform, set Region to {other} in the "
+            "add-on preferences; otherwise create a new key."
+        )
     if code == NO_CREDIT:
         return "Your Tripo account has too few credits for this request. Top up at platform.tripo3d.ai."
     return None

@@ -16,7 +16,14 @@ __all__ = ["CONSOLE_NAMES", "SUBPACKAGE_CALLS"]
 SUBPACKAGE_CALLS = ("jobs", "client")
 #: Every name ``tripo.<name>`` resolves to in :mod:`tripo_blender.console` except :data:`SUBPACKAGE_CALLS`.
 CONSOLE_NAMES: tuple[str, ...] = (
-    "Job", "JobFailed", "JobCancelled", "UserError",
+    "Job",
+    "JobFailed",
+    "JobCancelled",
+    "UserError",
     *(kind.console for kind in KINDS.values() if kind.console),
-    "batch", "balance", "estimate_cost", "Asset", "assets",
+    "batch",
+    "balance",
+    "estimate_cost",
+    "Asset",
+    "assets",
 )

@@ -88,8 +88,11 @@ __all__ = [
 
 MODES: tuple[str, ...] = ("TEXT", "IMAGE", "MULTIVIEW")
 #: The client method (= job kind) each mode calls.
-MODE_KINDS: Mapping[str, str] = {"TEXT": TEXT_TO_MODEL.name, "IMAGE": IMAGE_TO_MODEL.name,
-                                 "MULTIVIEW": MULTIVIEW_TO_MODEL.name}
+MODE_KINDS: Mapping[str, str] = {
+    "TEXT": TEXT_TO_MODEL.name,
+    "IMAGE": IMAGE_TO_MODEL.name,
+    "MULTIVIEW": MULTIVIEW_TO_MODEL.name,
+}
 #: Multiview slots in the order the API requires (docs/apiv3.md#generation).
 VIEWS: tuple[str, ...] = ("front", "left", "back", "right")
 
@@ -101,8 +104,9 @@ def input_names(mode: str) -> tuple[str, ...]:
 
 
 #: The route each mode sends (its fields are the form's options for that mode).
-_MODE_ROUTES = {mode: route for mode, route in ((m, routes.by_method(k)) for m, k in MODE_KINDS.items())
-                if route is not None}
+_MODE_ROUTES = {
+    mode: route for mode, route in ((m, routes.by_method(k)) for m, k in MODE_KINDS.items()) if route is not None
+}
 #: Every option of the form, by name: the fields of the three generation routes (one record each).
 _FIELDS: Mapping[str, Field] = {f.name: f for route in routes.GENERATION_ROUTES for f in route.fields}
 #: The images of image and multiview mode are inputs, not options; a retired option is no form value.
@@ -160,7 +164,9 @@ GEOMETRY_QUALITY_ITEMS = items(_FIELDS["geometry_quality"])
 ORIENTATION_ITEMS = items(_FIELDS["orientation"])
 TEXTURE_ALIGNMENT_ITEMS = items(_FIELDS["texture_alignment"])
 EXPORT_ORIENTATION_ITEMS: tuple[tuple[str, str, str], ...] = (
-    (NO_EXPORT_ORIENTATION, "Default", "Tripo's default facing"), *items(_FIELDS["export_orientation"]))
+    (NO_EXPORT_ORIENTATION, "Default", "Tripo's default facing"),
+    *items(_FIELDS["export_orientation"]),
+)
 
 _SEEDS = ("image_seed", "model_seed", "texture_seed")
 _TEXTURED_ONLY_HINT = "needs a textured model (turn on Texture or PBR)"
@@ -197,8 +203,11 @@ def refused_options(version_id: str) -> tuple[str, ...]:
 def disputed_options(version_id: str) -> tuple[str, ...]:
     """The options Tripo's sources disagree on with ``version_id`` (P2's smart low poly, parts and
     detailed geometry): offered and sent; the panel says so."""
-    return tuple(name for name in _OPTIONS
-                 if any(d.versions is not None and d.applies(True, version_id) for d in _FIELDS[name].disputes))
+    return tuple(
+        name
+        for name in _OPTIONS
+        if any(d.versions is not None and d.applies(True, version_id) for d in _FIELDS[name].disputes)
+    )
 
 
 def is_textured(values: Mapping[str, Any]) -> bool:
@@ -224,7 +233,8 @@ def _input_problems(mode: str, values: Mapping[str, Any], images: Sequence[bool]
             text, limit = str(values[name]), _FIELDS[name].max_chars or len(str(values[name]))
             if len(text) > limit:
                 found.append(
-                    f"The {LABELS[name].lower()} is {len(text)} characters long; Tripo accepts at most {limit}")
+                    f"The {LABELS[name].lower()} is {len(text)} characters long; Tripo accepts at most {limit}"
+                )
         if not str(values["prompt"]).strip():
             found.insert(0, "Enter a prompt: describe the object to generate")
     elif mode == "IMAGE":
@@ -249,8 +259,9 @@ def _option_problems(
     textured = is_textured(values)
     refused = [LABELS[name] for name in refused_options(version.id) if values[name] != DEFAULTS[name]]
     if refused:
-        found.append(f"{version.label} does not support {', '.join(refused)}: turn it off or choose another "
-                     "model version")
+        found.append(
+            f"{version.label} does not support {', '.join(refused)}: turn it off or choose another model version"
+        )
     if values["generate_parts"] and (textured or values["quad"]):
         found.append("Generate Parts needs Texture, PBR and Quad Mesh turned off")
     if values["orientation"] == "align_image" and applies("orientation", mode, version.id) and not textured:
@@ -262,8 +273,11 @@ def _option_problems(
         low, high = face_limit_range(values)
         if face_limit < low or (high is not None and face_limit > high):
             bounds = f"{low:,}–{high:,}" if high is not None else f"at least {low:,}"
-            context = "with Smart Low Poly" if values["smart_low_poly"] and version.family != "P" \
+            context = (
+                "with Smart Low Poly"
+                if values["smart_low_poly"] and version.family != "P"
                 else f"for model {version.label}{' with Quad Mesh' if values['quad'] else ''}"
+            )
             found.append(f"Face limit {face_limit:,} is out of range {context}: {bounds} (0 = automatic)")
     if values["compress"] and not compress_supported:
         found.append(compress_problem(blender_version))
@@ -279,12 +293,19 @@ def _explicit_problems(mode: str, values: Mapping[str, Any], explicit: Collectio
     """A script that sets an option the request cannot carry is told, not silently ignored."""
     found: list[str] = []
     version_id = values["model_version"]
-    if "texture_quality" in explicit and values["texture_quality"] != DEFAULTS["texture_quality"] \
-            and not is_textured(values):
+    if (
+        "texture_quality" in explicit
+        and values["texture_quality"] != DEFAULTS["texture_quality"]
+        and not is_textured(values)
+    ):
         found.append(f"Texture Quality {_TEXTURED_ONLY_HINT}")
     for name in sorted(explicit):
-        if name not in DEFAULTS or applies(name, mode, version_id) or values[name] == DEFAULTS[name] \
-                or name in refused_options(version_id):  # the P series' refusals are reported as such
+        if (
+            name not in DEFAULTS
+            or applies(name, mode, version_id)
+            or values[name] == DEFAULTS[name]
+            or name in refused_options(version_id)
+        ):  # the P series' refusals are reported as such
             continue
         if name == "geometry_quality":
             label = model_version(version_id).label
@@ -318,9 +339,7 @@ def problems(
     ]
 
 
-def build_params(
-    mode: str, values: Mapping[str, Any], images: Sequence[str | None] = ()
-) -> tuple[str, dict[str, Any]]:
+def build_params(mode: str, values: Mapping[str, Any], images: Sequence[str | None] = ()) -> tuple[str, dict[str, Any]]:
     """``(kind, params)`` for :class:`JobSpec`: the client method and its keyword arguments.
 
     ``images`` are local paths (one for image mode, four slots for multiview, ``None`` for an
@@ -349,9 +368,21 @@ def build_params(
     params.update(model_version=version_id, texture=textured, pbr=bool(merged["pbr"]))
     if textured:
         params["texture_quality"] = merged["texture_quality"]
-    for name in ("geometry_quality", "face_limit", "quad", "smart_low_poly", "generate_parts", "auto_size",
-                 "orientation", "texture_alignment", "enable_image_autofix", "export_orientation", "export_uv",
-                 *_SEEDS, "compress"):
+    for name in (
+        "geometry_quality",
+        "face_limit",
+        "quad",
+        "smart_low_poly",
+        "generate_parts",
+        "auto_size",
+        "orientation",
+        "texture_alignment",
+        "enable_image_autofix",
+        "export_orientation",
+        "export_uv",
+        *_SEEDS,
+        "compress",
+    ):
         value = merged[name]
         if value != DEFAULTS[name] and applies(name, mode, version_id):
             params[name] = value

@@ -42,9 +42,9 @@ from ..client.models import TaskOutput
 from ..jobs import FOLLOW_KIND, RETIRED_KINDS, Job
 from ..jobs import Landing as Arrival
 from ..jobs.kinds import KINDS, MODEL_OUTPUTS, SPLAT_OUTPUT, THUMBNAIL_OUTPUT, by_task_type
-from ..jobs.upload_keys import SOURCE_UID_META
-from ..jobs.stand_in import stand_in_for
 from ..jobs.model import intent_time
+from ..jobs.stand_in import stand_in_for
+from ..jobs.upload_keys import SOURCE_UID_META
 from .result_names import followed_character, result_name
 from .tags import (
     JOB_ID_PROP,
@@ -60,9 +60,23 @@ from .tags import (
     rig_tags,
 )
 
-__all__ = ["Route", "SourcePlan", "LandingPlan", "plan_landing", "arrival_of", "model_file", "model_files",
-           "location_of", "result_tags", "batch_of", "BATCH_META", "LOCAL_SOURCE", "PlacementMode",
-           "PLACEMENT_MODES", "DEFAULT_PLACEMENT"]
+__all__ = [
+    "Route",
+    "SourcePlan",
+    "LandingPlan",
+    "plan_landing",
+    "arrival_of",
+    "model_file",
+    "model_files",
+    "location_of",
+    "result_tags",
+    "batch_of",
+    "BATCH_META",
+    "LOCAL_SOURCE",
+    "PlacementMode",
+    "PLACEMENT_MODES",
+    "DEFAULT_PLACEMENT",
+]
 
 #: ``JobSpec.meta`` key: the batch a job was sent in (``blender/batches.py`` says why).
 BATCH_META = "batch"
@@ -186,8 +200,11 @@ def location_of(job: Job) -> tuple[float, float, float] | None:
     the predictable choice. A spec without a (valid) location lands at the current cursor (None).
     """
     value: Any = job.spec.meta.get("location")
-    if isinstance(value, (list, tuple)) and len(value) == 3 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
         return (float(value[0]), float(value[1]), float(value[2]))
     return None
 
@@ -251,8 +268,9 @@ def _placement(job: Job) -> PlacementMode:
     return cast(PlacementMode, mode if mode in PLACEMENT_MODES else DEFAULT_PLACEMENT)
 
 
-def plan_landing(job: Job, files: Mapping[str, str], *,
-                 importable: Callable[[str], bool] = lambda path: True) -> LandingPlan:
+def plan_landing(
+    job: Job, files: Mapping[str, str], *, importable: Callable[[str], bool] = lambda path: True
+) -> LandingPlan:
     """The plan of ``job``'s landing from its downloaded ``files`` (output name -> local path).
 
     ``importable(path)`` says whether this Blender can import a model file (by its suffix; the
@@ -262,8 +280,16 @@ def plan_landing(job: Job, files: Mapping[str, str], *,
     if original is not None:
         plan = plan_landing(original, files, importable=importable)
         return replace(plan, stands_for=(original.name, *plan.stands_for))
-    base = LandingPlan(job=job, route=Route.NOTHING, name=job.name, files=dict(files), character=job.name,
-                       batch=batch_of(job), location=location_of(job), undo_message=f"Tripo: {job.name}")
+    base = LandingPlan(
+        job=job,
+        route=Route.NOTHING,
+        name=job.name,
+        files=dict(files),
+        character=job.name,
+        batch=batch_of(job),
+        location=location_of(job),
+        undo_message=f"Tripo: {job.name}",
+    )
     arrival = arrival_of(job.kind)
     if SPLAT_OUTPUT in files:
         return replace(base, route=Route.SPLAT, models=(files[SPLAT_OUTPUT],), tags=result_tags(job))
@@ -280,8 +306,9 @@ def plan_landing(job: Job, files: Mapping[str, str], *,
     if not importable(models[0]):
         return replace(base, route=Route.SAVED, models=models[:1], undo_message=None)
     task_type = result_task_type(job.kind, job.task_type)
-    plan = replace(base, models=models, tags=_model_tags(job, models[0]),
-                   tag_parts=has_parts(job.kind, job.spec.params, task_type))
+    plan = replace(
+        base, models=models, tags=_model_tags(job, models[0]), tag_parts=has_parts(job.kind, job.spec.params, task_type)
+    )
     source = _source(job)
     if arrival in (Arrival.NEW, Arrival.NONE) or source is None:
         if task_type == RIG_TASK_TYPE:  # a rig followed by task id (or with no source): set up like one of ours
@@ -290,16 +317,23 @@ def plan_landing(job: Job, files: Mapping[str, str], *,
             plan = replace(plan, route=Route.NEW, undo_message=f"Import Tripo result {job.name}")
         if job.kind == FOLLOW_KIND:  # named after the task ("Tripo 0edda99d (rigged)"), not after a source
             followed = by_task_type(task_type)
-            plan = replace(plan, character=followed_character(job.name, job.task_id, task_type),
-                           step_kind=followed.name if followed is not None else FOLLOW_KIND)
+            plan = replace(
+                plan,
+                character=followed_character(job.name, job.task_id, task_type),
+                step_kind=followed.name if followed is not None else FOLLOW_KIND,
+            )
         return plan
-    step = replace(plan, source=source, character=source.name_hint or job.name, step_kind=job.kind,
-                   step_params=job.spec.params)
+    step = replace(
+        plan, source=source, character=source.name_hint or job.name, step_kind=job.kind, step_params=job.spec.params
+    )
     if arrival == Arrival.RETARGET:
         meta = job.spec.meta
         armature: Any = meta.get("target_armature")
-        return replace(step, route=Route.RETARGET, target_armature=armature if isinstance(armature, str) else None,
-                       presets=tuple(str(p) for p in meta.get("presets", ())),
-                       fit_frame_range=bool(meta.get("fit_frame_range", False)))
-    return replace(step, route=Route.IN_PLACE, models=models[:1], rig=arrival == Arrival.RIG,
-                   placement=_placement(job))
+        return replace(
+            step,
+            route=Route.RETARGET,
+            target_armature=armature if isinstance(armature, str) else None,
+            presets=tuple(str(p) for p in meta.get("presets", ())),
+            fit_frame_range=bool(meta.get("fit_frame_range", False)),
+        )
+    return replace(step, route=Route.IN_PLACE, models=models[:1], rig=arrival == Arrival.RIG, placement=_placement(job))

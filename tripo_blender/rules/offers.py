@@ -58,8 +58,11 @@ def option_problem(route: Route, options: Mapping[str, Any]) -> str | None:
         gate = f.refusing(effective, value)
         if gate is not None and gate.accepts:
             return needs_text(route, (name, value) if gate.values is not None else name)
-    stand_ins = {f.name: PLACEHOLDER_TOKEN for f in route.inputs
-                 if options.get(f.name) is not None or f.required or f.name == SOURCE_PARAM}
+    stand_ins = {
+        f.name: PLACEHOLDER_TOKEN
+        for f in route.inputs
+        if options.get(f.name) is not None or f.required or f.name == SOURCE_PARAM
+    }
     try:
         build(route, {**options, **stand_ins})
     except (TypeError, ValueError) as exc:

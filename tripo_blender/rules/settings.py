@@ -15,8 +15,14 @@ import os
 from dataclasses import dataclass, field
 
 __all__ = [
-    "ENV_API_KEY", "ENV_API_BASE_URL", "DEFAULT_WORKERS", "MAX_WORKERS",
-    "setting", "Connection", "ImportOptions", "PreferencesSnapshot",
+    "ENV_API_KEY",
+    "ENV_API_BASE_URL",
+    "DEFAULT_WORKERS",
+    "MAX_WORKERS",
+    "setting",
+    "Connection",
+    "ImportOptions",
+    "PreferencesSnapshot",
 ]
 
 ENV_API_KEY = "TRIPO_API_KEY"

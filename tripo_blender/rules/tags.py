@@ -20,10 +20,29 @@ from typing import Any
 from ..jobs.kinds import FOLLOW_KIND, GENERATED_TYPES, KINDS, PARTS_KINDS, RIG
 from ..jobs.model import TASK_CREATED_KEY, TASK_RETENTION_DAYS
 
-__all__ = ["JOB_ID_PROP", "TASK_ID_PROP", "TASK_TYPE_PROP", "RIG_SPEC_PROP", "RIG_FORMAT_PROP", "RIG_TYPE_PROP", "PART_NAME_PROP", "PARTS_KINDS", "PARTS_TASK_TYPES",
-           "RIG_TASK_TYPE", "MODEL_VERSION_PROP", "TASK_CREATED_PROP", "TASK_RETENTION_DAYS", "result_task_type",
-           "rig_tags", "generation_tags", "followed_tags", "created_tags", "task_age_days", "has_parts",
-           "strip_duplicate_suffix"]
+__all__ = [
+    "JOB_ID_PROP",
+    "TASK_ID_PROP",
+    "TASK_TYPE_PROP",
+    "RIG_SPEC_PROP",
+    "RIG_FORMAT_PROP",
+    "RIG_TYPE_PROP",
+    "PART_NAME_PROP",
+    "PARTS_KINDS",
+    "PARTS_TASK_TYPES",
+    "RIG_TASK_TYPE",
+    "MODEL_VERSION_PROP",
+    "TASK_CREATED_PROP",
+    "TASK_RETENTION_DAYS",
+    "result_task_type",
+    "rig_tags",
+    "generation_tags",
+    "followed_tags",
+    "created_tags",
+    "task_age_days",
+    "has_parts",
+    "strip_duplicate_suffix",
+]
 
 #: The ids every result's objects carry, and the Tripo task type that made them (``animate_rig``,
 #: ``mesh_segmentation``…): what the context menu offers depends on it (retarget needs a rig

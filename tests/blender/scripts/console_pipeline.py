@@ -20,7 +20,9 @@ from typing import Any
 import bpy
 
 # the README's repository-agnostic import: the test runs this in a repository named "studio_tools"
-tripo = importlib.import_module(next(a.module for a in bpy.context.preferences.addons if a.module.endswith(".tripo_blender")))
+tripo = importlib.import_module(
+    next(a.module for a in bpy.context.preferences.addons if a.module.endswith(".tripo_blender"))
+)
 
 PRESETS = ["preset:walk", "preset:run"]
 TIMEOUT = 120.0
@@ -51,15 +53,23 @@ def main() -> dict[str, Any]:
 
     return {
         "jobs": [[job.name, job.kind, job.state.value] for job in tripo.jobs()],
-        "model": {"task": model.task_id, "objects": [ob.name for ob in model.objects],
-                  "hidden": [ob.name for ob in model.objects if ob.hide_render]},
-        "rig": {"task": rigged.task_id, "objects": [ob.name for ob in rigged.objects],
-                "armature": rigged.armature.name,
-                "parented_meshes": [ob.name for ob in rigged.objects
-                                    if ob.type == "MESH" and ob.parent == rigged.armature]},
-        "retarget": {"task": moves.task_id, "objects": [ob.name for ob in moves.objects],
-                     "actions": sorted(a.name for a in moves.actions),
-                     "armature": moves.armature.name if moves.armature else None},
+        "model": {
+            "task": model.task_id,
+            "objects": [ob.name for ob in model.objects],
+            "hidden": [ob.name for ob in model.objects if ob.hide_render],
+        },
+        "rig": {
+            "task": rigged.task_id,
+            "objects": [ob.name for ob in rigged.objects],
+            "armature": rigged.armature.name,
+            "parented_meshes": [ob.name for ob in rigged.objects if ob.type == "MESH" and ob.parent == rigged.armature],
+        },
+        "retarget": {
+            "task": moves.task_id,
+            "objects": [ob.name for ob in moves.objects],
+            "actions": sorted(a.name for a in moves.actions),
+            "armature": moves.armature.name if moves.armature else None,
+        },
         "armatures": sorted(ob.name for ob in bpy.data.objects if ob.type == "ARMATURE"),
         "animation": {ob.name: _animation_of(ob) for ob in bpy.data.objects if ob.type == "ARMATURE"},
     }

@@ -30,7 +30,7 @@ def main() -> None:
         existing.custom_directory = repo_dir
         existing.use_custom_directory = True
     else:
-        repos.new(name=repo_module, module=repo_module, custom_directory=repo_dir, source='USER')
+        repos.new(name=repo_module, module=repo_module, custom_directory=repo_dir, source="USER")
     addon_utils.enable(f"bl_ext.{repo_module}.tripo_blender", default_set=True, handle_error=reraise)
     bpy.context.preferences.system.use_online_access = True  # what --online-mode does
     sys.argv = [script]

@@ -84,8 +84,8 @@ def save() -> None:
 def view3d() -> tuple[Any, Any, Any]:
     """(window, VIEW_3D area, its sidebar region) of the main window."""
     window = bpy.context.window_manager.windows[0]
-    area = next(a for a in window.screen.areas if a.type == 'VIEW_3D')
-    region = next(r for r in area.regions if r.type == 'UI')
+    area = next(a for a in window.screen.areas if a.type == "VIEW_3D")
+    region = next(r for r in area.regions if r.type == "UI")
     return window, area, region
 
 
@@ -97,16 +97,18 @@ def install_addon() -> None:
     prefs.view.use_save_prompt = False  # quitting with the imported model must not ask to save
     RESULT["online_access"] = bpy.app.online_access
     installed = bpy.ops.extensions.package_install_files(
-        filepath=CONFIG["zip"], repo="user_default", enable_on_install=True)
+        filepath=CONFIG["zip"], repo="user_default", enable_on_install=True
+    )
     RESULT["install"] = sorted(installed)
     RESULT["addon_enabled"] = ADDON in prefs.addons
     RESULT["addon_file"] = getattr(sys.modules.get(ADDON), "__file__", None)
     import requests  # on Debian trixie only importable now, from the wheels the zip brought
 
     RESULT["requests_file"] = requests.__file__
-    extensions = Path(bpy.utils.user_resource('EXTENSIONS'))
+    extensions = Path(bpy.utils.user_resource("EXTENSIONS"))
     RESULT["bundled_requests"] = sorted(
-        str(p) for p in extensions.glob(".local/lib/python*/site-packages/requests/__init__.py"))
+        str(p) for p in extensions.glob(".local/lib/python*/site-packages/requests/__init__.py")
+    )
     addon_prefs = prefs.addons[ADDON].preferences
     addon_prefs.api_key = CONFIG["api_key"]
     addon_prefs.api_base_url = CONFIG["api_base_url"]
@@ -137,7 +139,7 @@ def redrawn(times: int = 2) -> Iterator[float]:
 def main_region() -> Any:
     """The 3D view's main (WINDOW) region, where the model is drawn and right-clicked."""
     _, area, _ = view3d()
-    return next(r for r in area.regions if r.type == 'WINDOW')
+    return next(r for r in area.regions if r.type == "WINDOW")
 
 
 def in_view3d() -> Any:
@@ -156,7 +158,7 @@ def select_only(ob: Any) -> None:
 def press(key: str, **where: int) -> None:
     """One simulated key or mouse button press and release (``--enable-event-simulate``)."""
     window = bpy.context.window_manager.windows[0]
-    for value in ('PRESS', 'RELEASE'):
+    for value in ("PRESS", "RELEASE"):
         window.event_simulate(type=key, value=value, **where)
 
 
@@ -175,7 +177,7 @@ def close_splash() -> Iterator[float]:
 
     Needs ``--enable-event-simulate`` (which also makes Blender ignore the real, absent, input).
     """
-    press('ESC')
+    press("ESC")
     yield TICK
     step("splash closed")
 
@@ -211,7 +213,7 @@ def generate() -> Iterator[float]:
     """Run the generate operator from the sidebar and wait for the pump to import the result."""
     window, area, region = view3d()
     with bpy.context.temp_override(window=window, area=area, region=region):
-        returned = bpy.ops.tripo.generate(mode='TEXT', prompt=CONFIG["prompt"])
+        returned = bpy.ops.tripo.generate(mode="TEXT", prompt=CONFIG["prompt"])
     RESULT["generate"] = sorted(returned)
     step(f"tripo.generate returned {RESULT['generate']}")
     yield from wait_for("the generated model's import", tagged_objects, CONFIG["import_timeout"])
@@ -240,9 +242,8 @@ def screenshot(key: str = "screenshot", boxes: list[list[int]] | None = None) ->
 
     ``boxes`` (x, y from the top, width, height): where the add-on's own text is on it, for the
     OCR check (default: the sidebar); the rest of the screen is Blender's."""
-    subprocess.run(["import", "-window", "root", "-display", CONFIG["display"], CONFIG[key]],
-                   check=True, timeout=60)
-    RESULT.setdefault("ocr_boxes", {})[key] = boxes if boxes is not None else [list(region_box('VIEW_3D', 'UI'))]
+    subprocess.run(["import", "-window", "root", "-display", CONFIG["display"], CONFIG[key]], check=True, timeout=60)
+    RESULT.setdefault("ocr_boxes", {})[key] = boxes if boxes is not None else [list(region_box("VIEW_3D", "UI"))]
     step(f"{key} taken")
 
 
@@ -265,7 +266,7 @@ def column(x: int, width: int = 900) -> list[int]:
     return [left, 0, min(width, window.width - left), window.height]
 
 
-def region_box(area_type: str, region_type: str = 'WINDOW') -> tuple[int, int, int, int]:
+def region_box(area_type: str, region_type: str = "WINDOW") -> tuple[int, int, int, int]:
     """(x, y from the top, width, height) of a region on the X screen: where to crop a screenshot.
 
     Blender counts region positions from the window's bottom left; X from the screen's top left.
@@ -276,11 +277,24 @@ def region_box(area_type: str, region_type: str = 'WINDOW') -> tuple[int, int, i
     return region.x, window.y + window.height - region.y - region.height, region.width, region.height
 
 
-def cropped_screenshot(key: str, area_type: str, region_type: str = 'WINDOW') -> None:
+def cropped_screenshot(key: str, area_type: str, region_type: str = "WINDOW") -> None:
     """A screenshot of one region only (the sidebar, the Outliner), for a person to read."""
     x, y, width, height = region_box(area_type, region_type)
-    subprocess.run(["import", "-window", "root", "-display", CONFIG["display"],
-                    "-crop", f"{width}x{height}+{x}+{y}", "+repage", CONFIG[key]], check=True, timeout=60)
+    subprocess.run(
+        [
+            "import",
+            "-window",
+            "root",
+            "-display",
+            CONFIG["display"],
+            "-crop",
+            f"{width}x{height}+{x}+{y}",
+            "+repage",
+            CONFIG[key],
+        ],
+        check=True,
+        timeout=60,
+    )
     RESULT.setdefault("crops", {})[key] = [x, y, width, height]
     step(f"{key} taken ({width}x{height} at {x},{y})")
 
@@ -309,8 +323,10 @@ def record_tripo_menu(menu: Any, context: Any) -> None:
     selected = getattr(context, "active_object", None)
     menus["tripo_items"] = {
         "object": selected.name if selected is not None else None,
-        "items": [{"operator": idname, "text": text, "enabled": bool(operator(idname).poll())}
-                  for idname, text in tripo_menu_items()],
+        "items": [
+            {"operator": idname, "text": text, "enabled": bool(operator(idname).poll())}
+            for idname, text in tripo_menu_items()
+        ],
     }
 
 
@@ -331,7 +347,7 @@ def poll_reason(idname: str) -> str | None:
         if op.poll():
             return None
         try:
-            op('EXEC_DEFAULT')
+            op("EXEC_DEFAULT")
         except RuntimeError as exc:
             return str(exc)
     return "called without error although its poll failed"
@@ -349,27 +365,31 @@ def context_menu(root: Any = None, key: str = "context_menu") -> Iterator[float]
     # Near the top of the view: the menu opens downward from the mouse and the Tripo submenu, its
     # last item, from its bottom; clicked lower, the submenu reaches into the timeline.
     where = {"x": region.x + region.width // 3, "y": region.y + region.height * 5 // 6}
-    bpy.context.window_manager.windows[0].event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
+    bpy.context.window_manager.windows[0].event_simulate(type="MOUSEMOVE", value="NOTHING", **where)
     yield TICK
-    press('RIGHTMOUSE', **where)
+    press("RIGHTMOUSE", **where)
     yield from wait_for("the object context menu", lambda: menus["object_context"] > 0, MENU_TIMEOUT)
     step(f"object context menu open ({menus['object_context']} draws)")
-    press('UP_ARROW')  # in a freshly opened menu: highlights the last item, Tripo's submenu
+    press("UP_ARROW")  # in a freshly opened menu: highlights the last item, Tripo's submenu
     yield TICK
-    press('RET')  # opens the highlighted submenu
+    press("RET")  # opens the highlighted submenu
     yield from wait_for("the Tripo submenu", lambda: menus["tripo"] > 0, MENU_TIMEOUT)
     yield TICK  # the drawn frame reaches the screen
     yield TICK
     screenshot(f"{key}_screenshot", [column(where["x"])])
-    press('ESC')  # closes the submenu
+    press("ESC")  # closes the submenu
     yield TICK
-    press('ESC')  # closes the context menu
+    press("ESC")  # closes the context menu
     yield from redrawn()
     found = menus["tripo_items"]
     for item in found["items"]:
         item["reason"] = None if item["enabled"] else poll_reason(item["operator"])
-    RESULT[key] = {"selected": root.name, "object_context_draws": menus["object_context"],
-                              "tripo_draws": menus["tripo"], **found}
+    RESULT[key] = {
+        "selected": root.name,
+        "object_context_draws": menus["object_context"],
+        "tripo_draws": menus["tripo"],
+        **found,
+    }
     step("context menu recorded and closed")
 
 
@@ -393,14 +413,14 @@ def settled(kind: str) -> bool:
 def run_operator(idname: str, **properties: Any) -> list[str]:
     """Run one of the menu's operators as a script does (EXEC: no dialog), over the 3D view."""
     with in_view3d():
-        returned = sorted(operator(idname)('EXEC_DEFAULT', **properties))
+        returned = sorted(operator(idname)("EXEC_DEFAULT", **properties))
     step(f"{idname} returned {returned}")
     return returned
 
 
 def armatures() -> list[Any]:
     """Armature objects in the scene (deleted ones may linger in bpy.data without users)."""
-    return [ob for ob in bpy.context.scene.objects if ob.type == 'ARMATURE']
+    return [ob for ob in bpy.context.scene.objects if ob.type == "ARMATURE"]
 
 
 def all_fcurves(action: Any) -> list[Any]:
@@ -409,8 +429,13 @@ def all_fcurves(action: Any) -> list[Any]:
     ``actions.py``, so the visit checks the add-on's result with code of its own."""
     if hasattr(action, "fcurves"):  # 4.x (on 4.4+ a proxy for the first slot, which is all we key)
         return list(action.fcurves)
-    return [fcurve for layer in action.layers for strip in layer.strips
-            for bag in strip.channelbags for fcurve in bag.fcurves]
+    return [
+        fcurve
+        for layer in action.layers
+        for strip in layer.strips
+        for bag in strip.channelbags
+        for fcurve in bag.fcurves
+    ]
 
 
 def keyed_bones(action: Any) -> list[str]:
@@ -438,8 +463,13 @@ def pose_motion(armature: Any, action: Any) -> dict[str, Any]:
         poses.append({b.name: [v for row in b.matrix for v in row] for b in armature.pose.bones})
     moved = {name: max(abs(a - b) for a, b in zip(poses[0][name], poses[1][name])) for name in poses[0]}
     bone = max(moved, key=lambda name: moved[name])
-    return {"frames": frames, "frame_range": [start, end], "keyed_bones": len(keyed_bones(action)),
-            "most_moved_bone": bone, "moved": moved[bone]}
+    return {
+        "frames": frames,
+        "frame_range": [start, end],
+        "keyed_bones": len(keyed_bones(action)),
+        "most_moved_bone": bone,
+        "moved": moved[bone],
+    }
 
 
 def rig_and_retarget() -> Iterator[float]:
@@ -456,10 +486,12 @@ def rig_and_retarget() -> Iterator[float]:
     RESULT["rig"] = run_operator("tripo.rig")
     yield from wait_for("the rig's armature", lambda: settled("rig_model") and armatures(), timeout)
     armature = armatures()[0]
-    RESULT["rigged"] = {"armature": armature.name, "task_id": armature.get(TASK_ID_PROP),
-                        "meshes": sorted(ob.name for ob in armature.children if ob.type == 'MESH'),
-                        "hidden_source": [ob.name for ob in bpy.data.objects
-                                          if ob.name in RESULT["imported"] and not ob.visible_get()]}
+    RESULT["rigged"] = {
+        "armature": armature.name,
+        "task_id": armature.get(TASK_ID_PROP),
+        "meshes": sorted(ob.name for ob in armature.children if ob.type == "MESH"),
+        "hidden_source": [ob.name for ob in bpy.data.objects if ob.name in RESULT["imported"] and not ob.visible_get()],
+    }
     step(f"rig landed: {RESULT['rigged']}")
     select_only(armature)
     RESULT["retarget"] = run_operator("tripo.retarget", presets=set(RETARGET_PRESETS))
@@ -468,8 +500,9 @@ def rig_and_retarget() -> Iterator[float]:
     landed = {
         "armatures": [ob.name for ob in armatures()],
         "active_action": anim.action.name if anim and anim.action else None,
-        "track_actions": [strip.action.name for track in anim.nla_tracks for strip in track.strips
-                          if strip.action] if anim else [],
+        "track_actions": [strip.action.name for track in anim.nla_tracks for strip in track.strips if strip.action]
+        if anim
+        else [],
     }
     active = anim.action if anim else None
     landed["motion"] = {name: pose_motion(armature, bpy.data.actions[name]) for name in landed["track_actions"]}
@@ -503,23 +536,26 @@ def texture() -> Iterator[float]:
     yield from wait_for("the textured model", lambda: settled("texture_model"), timeout)
     job = jobs_of("texture_model")[0]
     landed = [ob for ob in job.objects if ob.parent is None or ob.parent not in job.objects]
-    RESULT["textured"] = {"task_id": job.task_id, "roots": [ob.name for ob in landed],
-                          "source_hidden": not root.visible_get()}
+    RESULT["textured"] = {
+        "task_id": job.task_id,
+        "roots": [ob.name for ob in landed],
+        "source_hidden": not root.visible_get(),
+    }
     step(f"texture landed: {RESULT['textured']}")
     select_only(landed[0])
     window = bpy.context.window_manager.windows[0]
-    outliner = next(a for a in window.screen.areas if a.type == 'OUTLINER')
+    outliner = next(a for a in window.screen.areas if a.type == "OUTLINER")
     # The default layout's Outliner is a narrow strip above the Properties editor: drag its left
     # and bottom edges (as a user would), so the results and their names fit.
     with bpy.context.temp_override(window=window, screen=window.screen, area=outliner):
         bpy.ops.screen.area_move(x=outliner.x + outliner.width // 2, y=outliner.y, delta=-OUTLINER_GROWTH[1])
         bpy.ops.screen.area_move(x=outliner.x, y=outliner.y + outliner.height // 2, delta=-OUTLINER_GROWTH[0])
-    region = next(r for r in outliner.regions if r.type == 'WINDOW')
+    region = next(r for r in outliner.regions if r.type == "WINDOW")
     with bpy.context.temp_override(window=window, area=outliner, region=region):
         bpy.ops.outliner.show_hierarchy()  # each object's hierarchy open, nothing else (no data-blocks)
         bpy.ops.outliner.show_active()
     yield from redrawn()
-    cropped_screenshot("outliner_screenshot", 'OUTLINER')
+    cropped_screenshot("outliner_screenshot", "OUTLINER")
 
 
 def plain_mesh_texture() -> Iterator[float]:
@@ -531,18 +567,25 @@ def plain_mesh_texture() -> Iterator[float]:
         bpy.ops.mesh.primitive_monkey_add(location=(3.0, 0.0, 0.0))
     monkey = bpy.context.view_layer.objects.active
     monkey.name = "Suzanne"
-    monkey.modifiers.new("Subdivision", 'SUBSURF').levels = 1
+    monkey.modifiers.new("Subdivision", "SUBSURF").levels = 1
     yield from context_menu(monkey, "plain_context_menu")
     select_only(monkey)
     RESULT["plain_texture"] = run_operator("tripo.texture")
-    yield from wait_for("the textured monkey", lambda: len(jobs_of("texture_model")) > before
-                        and settled("texture_model"), CONFIG["import_timeout"])
+    yield from wait_for(
+        "the textured monkey",
+        lambda: len(jobs_of("texture_model")) > before and settled("texture_model"),
+        CONFIG["import_timeout"],
+    )
     job = jobs_of("texture_model")[0]
     landed = [ob for ob in job.objects if ob.parent is None or ob.parent not in job.objects]
-    RESULT["plain_textured"] = {"task_id": job.task_id, "source": monkey.name, "roots": [ob.name for ob in landed],
-                                "source_hidden": not monkey.visible_get(),
-                                "same_place": [round(v, 3) for v in landed[0].matrix_world.translation]
-                                == [round(v, 3) for v in monkey.matrix_world.translation]}
+    RESULT["plain_textured"] = {
+        "task_id": job.task_id,
+        "source": monkey.name,
+        "roots": [ob.name for ob in landed],
+        "source_hidden": not monkey.visible_get(),
+        "same_place": [round(v, 3) for v in landed[0].matrix_world.translation]
+        == [round(v, 3) for v in monkey.matrix_world.translation],
+    }
     step(f"plain mesh textured: {RESULT['plain_textured']}")
     select_only(landed[0])
     yield from frame_selected()
@@ -555,10 +598,10 @@ def scroll_sidebar(wheel: str) -> Iterator[float]:
     _, _, sidebar = view3d()
     where = {"x": sidebar.x + sidebar.width // 2, "y": sidebar.y + sidebar.height // 2}
     window = bpy.context.window_manager.windows[0]
-    window.event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
+    window.event_simulate(type="MOUSEMOVE", value="NOTHING", **where)
     yield TICK
     for _ in range(40):
-        window.event_simulate(type=wheel, value='PRESS', **where)
+        window.event_simulate(type=wheel, value="PRESS", **where)
     yield from redrawn()
 
 
@@ -566,15 +609,15 @@ def concept_image() -> Iterator[float]:
     """Image First in the sidebar: make the concept image from the prompt and crop the sidebar,
     scrolled back to the top, once the image is shown in the panel."""
     form = getattr(bpy.context.scene, "tripo_generate")
-    form.mode, form.prompt, form.image_first = 'TEXT', CONFIG["prompt"], True
+    form.mode, form.prompt, form.image_first = "TEXT", CONFIG["prompt"], True
     RESULT["concept"] = run_operator("tripo.image_first")
     yield from wait_for("the concept image", lambda: settled("text_to_image"), CONFIG["import_timeout"])
     job = jobs_of("text_to_image")[0]
     images = [image.name for image in bpy.data.images if image.get("tripo_job_id") == job.id]
     RESULT["concept_image"] = {"task_id": job.task_id, "images": images}
     step(f"concept image landed: {RESULT['concept_image']}")
-    yield from scroll_sidebar('WHEELUPMOUSE')  # back to the top of the sidebar, where the form is
-    cropped_screenshot("concept_screenshot", 'VIEW_3D', 'UI')
+    yield from scroll_sidebar("WHEELUPMOUSE")  # back to the top of the sidebar, where the form is
+    cropped_screenshot("concept_screenshot", "VIEW_3D", "UI")
 
 
 def views_edit() -> Iterator[float]:
@@ -583,30 +626,34 @@ def views_edit() -> Iterator[float]:
     landed in place (the same image, new pixels)."""
     form = getattr(bpy.context.scene, "tripo_generate")
     sketch = bpy.data.images.new("sketch", 64, 64)  # a generated image: the add-on writes it to a file to send
-    form.mode, form.views_from_image, form.image = 'MULTIVIEW', True, sketch
+    form.mode, form.views_from_image, form.image = "MULTIVIEW", True, sketch
     RESULT["views_edit"] = {"views": run_operator("tripo.image_first")}
     yield from wait_for("the four views", lambda: settled("image_to_multiview"), CONFIG["import_timeout"])
     views = jobs_of("image_to_multiview")[0]
     front = next(image for image in views.images if image.get("tripo_view") == "front")
     before = [round(v, 3) for v in front.pixels[:4]]
-    yield from scroll_sidebar('WHEELUPMOUSE')
+    yield from scroll_sidebar("WHEELUPMOUSE")
     for _ in range(4):  # the views' previews are drawn, the panels below slide to their place
         yield 0.3
         yield from redrawn()
-    cropped_screenshot("views_screenshot", 'VIEW_3D', 'UI')
+    cropped_screenshot("views_screenshot", "VIEW_3D", "UI")
     count = len(bpy.data.images)
-    RESULT["views_edit"].update(intended="Edit Views…", views_task=views.task_id,
-                                edit=run_operator("tripo.edit_views", front="a red scarf"))
+    RESULT["views_edit"].update(
+        intended="Edit Views…", views_task=views.task_id, edit=run_operator("tripo.edit_views", front="a red scarf")
+    )
     yield from wait_for("the edited views", lambda: settled("edit_multiview"), CONFIG["import_timeout"])
     edit = jobs_of("edit_multiview")[0]
-    RESULT["views_edit"].update(task_id=edit.task_id, note=edit.snapshot.note,
-                                edited=[image.get("tripo_view") for image in edit.images],
-                                in_place=any(image == front for image in edit.images),
-                                new_images=len(bpy.data.images) - count,
-                                changed=[round(v, 3) for v in front.pixels[:4]] != before,
-                                front_task=front.get("tripo_task_id"))
+    RESULT["views_edit"].update(
+        task_id=edit.task_id,
+        note=edit.snapshot.note,
+        edited=[image.get("tripo_view") for image in edit.images],
+        in_place=any(image == front for image in edit.images),
+        new_images=len(bpy.data.images) - count,
+        changed=[round(v, 3) for v in front.pixels[:4]] != before,
+        front_task=front.get("tripo_task_id"),
+    )
     step(f"views edited: {RESULT['views_edit']}")
-    form.mode, form.views_from_image, form.image = 'TEXT', False, None
+    form.mode, form.views_from_image, form.image = "TEXT", False, None
 
 
 def area_box(area: Any) -> list[int]:
@@ -637,7 +684,7 @@ def picture_share(path: str, box: list[int]) -> float:
         bpy.data.images.remove(image)
     rows = pixels.reshape(height, width, 4)[::-1]  # Blender's rows go bottom up
     x, y, w, h = box
-    part = rows[y:y + h, x:x + w]
+    part = rows[y : y + h, x : x + w]
     red, green, blue = part[..., 0], part[..., 1], part[..., 2]
     return float(((blue - red > 0.15) & (blue - green > 0.08)).mean())
 
@@ -655,37 +702,56 @@ def asset_browser() -> Iterator[float]:
     entry = library.registered_entry()
     folder = library.library_folder()
     previews = kept_previews(folder)
-    RESULT["asset_library"] = {"entry": entry.name if entry is not None else None,
-                               "blends": sorted(p.name for p in folder.glob("*.blend")), "previews": previews}
+    RESULT["asset_library"] = {
+        "entry": entry.name if entry is not None else None,
+        "blends": sorted(p.name for p in folder.glob("*.blend")),
+        "previews": previews,
+    }
     _, area, _ = view3d()
-    area.ui_type = 'ASSETS'
+    area.ui_type = "ASSETS"
     yield from wait_for("the Asset Browser's settings", lambda: area.spaces.active.params is not None, MENU_TIMEOUT)
     params = area.spaces.active.params  # they exist once the file browser has drawn
     params.asset_library_reference = entry.name
-    params.display_type = 'THUMBNAIL'
+    params.display_type = "THUMBNAIL"
     params.display_size = CONFIG["asset_thumbnail"]  # large enough that a result's name fits under it
     RESULT["asset_library"]["shown"] = params.asset_library_reference
-    region = next(r for r in area.regions if r.type == 'WINDOW')
+    region = next(r for r in area.regions if r.type == "WINDOW")
     box = area_box(area)
     files_box = [region.x - area.x, (area.y + area.height) - (region.y + region.height), region.width, region.height]
     # what the server's pictures cover once drawn, at 80 % of a thumbnail each (the test's rule)
-    wanted = sum(kind == "server" for kind in previews.values()) * 0.8 * CONFIG["asset_thumbnail"] ** 2 \
+    wanted = (
+        sum(kind == "server" for kind in previews.values())
+        * 0.8
+        * CONFIG["asset_thumbnail"] ** 2
         / (region.width * region.height)
+    )
     deadline = time.monotonic() + CONFIG["preview_timeout"]
     share = 0.0
     while True:
         area.tag_redraw()
         yield 0.5
-        subprocess.run(["import", "-window", "root", "-display", CONFIG["display"],
-                        "-crop", "{2}x{3}+{0}+{1}".format(*box), "+repage", CONFIG["asset_browser_screenshot"]],
-                       check=True, timeout=60)
+        subprocess.run(
+            [
+                "import",
+                "-window",
+                "root",
+                "-display",
+                CONFIG["display"],
+                "-crop",
+                "{2}x{3}+{0}+{1}".format(*box),
+                "+repage",
+                CONFIG["asset_browser_screenshot"],
+            ],
+            check=True,
+            timeout=60,
+        )
         share = picture_share(CONFIG["asset_browser_screenshot"], files_box)
         if share >= wanted or time.monotonic() > deadline:
             break
     RESULT.setdefault("crops", {})["asset_browser_screenshot"] = box
     RESULT["asset_library"].update(files_box=files_box, share_seen=round(share, 4), share_wanted=round(wanted, 4))
     step(f"asset_browser_screenshot taken ({box}): {RESULT['asset_library']}")
-    area.ui_type = 'VIEW_3D'
+    area.ui_type = "VIEW_3D"
     yield from redrawn()
 
 
@@ -700,15 +766,16 @@ def thirty_jobs() -> Iterator[float]:
     started = []
     for number in range(CONFIG["jobs_wanted"] - len(tripo.jobs())):
         started.append(tripo.text_to_model(f"test prop {number + 1:02d}"))
-    yield from wait_for("the 30 jobs", lambda: not [job for job in started if job.state.is_active],
-                        CONFIG["import_timeout"])
+    yield from wait_for(
+        "the 30 jobs", lambda: not [job for job in started if job.state.is_active], CONFIG["import_timeout"]
+    )
     states: dict[str, int] = {}
     for job in tripo.jobs():
         states[job.state.value] = states.get(job.state.value, 0) + 1
     RESULT["jobs_panel"] = {"started": len(started), "jobs": len(tripo.jobs()), "states": states}
     step(f"jobs settled: {RESULT['jobs_panel']}")
-    yield from scroll_sidebar('WHEELDOWNMOUSE')  # down to the Jobs panel
-    cropped_screenshot("jobs_screenshot", 'VIEW_3D', 'UI')
+    yield from scroll_sidebar("WHEELDOWNMOUSE")  # down to the Jobs panel
+    cropped_screenshot("jobs_screenshot", "VIEW_3D", "UI")
 
 
 def crowd() -> Iterator[float]:
@@ -731,8 +798,8 @@ def crowd() -> Iterator[float]:
         return states.count("running") == CONFIG["crowd_parallel"] and states.count("pending") == waiting
 
     yield from wait_for("the crowd: three running, three waiting", in_line, CONFIG["import_timeout"])
-    yield from scroll_sidebar('WHEELDOWNMOUSE')
-    cropped_screenshot("crowd_screenshot", 'VIEW_3D', 'UI')
+    yield from scroll_sidebar("WHEELDOWNMOUSE")
+    cropped_screenshot("crowd_screenshot", "VIEW_3D", "UI")
     line = job_list.VIEW.line()
     every = job_list.VIEW.listing("ALL")
     RESULT["crowd"] = {
@@ -759,14 +826,14 @@ def texture_dialog() -> Iterator[float]:
     window, area, _ = view3d()
     region = main_region()
     where = {"x": region.x + region.width // 2, "y": region.y + region.height // 2}
-    window.event_simulate(type='MOUSEMOVE', value='NOTHING', **where)
+    window.event_simulate(type="MOUSEMOVE", value="NOTHING", **where)
     yield TICK
     with bpy.context.temp_override(window=window, area=area, region=region):
-        RESULT["texture_dialog"] = sorted(bpy.ops.tripo.texture('INVOKE_DEFAULT'))
+        RESULT["texture_dialog"] = sorted(bpy.ops.tripo.texture("INVOKE_DEFAULT"))
     yield 0.5
     yield TICK
     screenshot("texture_dialog_screenshot", [around(where["x"], where["y"], 1000, 1000)])
-    press('ESC')
+    press("ESC")
     yield from redrawn()
 
 
@@ -775,9 +842,9 @@ def preferences_window() -> Iterator[float]:
     and closed again. Online access is off by then, so its notice shows too."""
     wm = bpy.context.window_manager
     before = set(wm.windows[:])
-    bpy.context.preferences.active_section = 'ADDONS'
+    bpy.context.preferences.active_section = "ADDONS"
     with bpy.context.temp_override(window=wm.windows[0]):
-        bpy.ops.screen.userpref_show(section='ADDONS')
+        bpy.ops.screen.userpref_show(section="ADDONS")
     yield 1.0
     window = next((w for w in wm.windows if w not in before), None)
     if window is None:
@@ -791,7 +858,7 @@ def preferences_window() -> Iterator[float]:
         area.tag_redraw()
     yield 1.0
     area = max(window.screen.areas, key=lambda a: a.width * a.height)
-    region = next(r for r in area.regions if r.type == 'WINDOW')
+    region = next(r for r in area.regions if r.type == "WINDOW")
     screen_height = wm.windows[0].y + wm.windows[0].height
     box = [window.x + region.x, screen_height - (window.y + region.y + region.height), region.width, region.height]
     RESULT["preferences"] = {"window": [window.x, window.y, window.width, window.height], "box": box}
@@ -805,8 +872,8 @@ def failed_jobs() -> Iterator[float]:
     """The Jobs panel filtered to its failed rows (what a failure says), cropped like jobs.png."""
     job_list = sys.modules[ADDON + ".blender.job_list"]
     job_list.VIEW.filter, job_list.VIEW.page = "FAILED", 0
-    yield from scroll_sidebar('WHEELDOWNMOUSE')
-    cropped_screenshot("failed_jobs_screenshot", 'VIEW_3D', 'UI')
+    yield from scroll_sidebar("WHEELDOWNMOUSE")
+    cropped_screenshot("failed_jobs_screenshot", "VIEW_3D", "UI")
     job_list.VIEW.filter = "ALL"
 
 
@@ -818,22 +885,22 @@ def offline_and_multiview() -> Iterator[float]:
     RESULT["offline"] = {"online_access": bpy.app.online_access}
     form = getattr(bpy.context.scene, "tripo_generate")
     form.image_first = False
-    yield from scroll_sidebar('WHEELUPMOUSE')
-    cropped_screenshot("offline_screenshot", 'VIEW_3D', 'UI')
+    yield from scroll_sidebar("WHEELUPMOUSE")
+    cropped_screenshot("offline_screenshot", "VIEW_3D", "UI")
     RESULT["offline"]["generate_poll"] = bool(bpy.ops.tripo.generate_form.poll())
-    form.mode = 'MULTIVIEW'
+    form.mode = "MULTIVIEW"
     for _ in range(4):  # the panels below slide to their new place, one redraw at a time
         yield 0.3
         yield from redrawn()
-    cropped_screenshot("multiview_screenshot", 'VIEW_3D', 'UI')
-    form.mode = 'IMAGE'  # with an image: its one-click routes (splat, depth map) under Generate
+    cropped_screenshot("multiview_screenshot", "VIEW_3D", "UI")
+    form.mode = "IMAGE"  # with an image: its one-click routes (splat, depth map) under Generate
     form.image = bpy.data.images.new("sketch", 64, 64)
     for _ in range(4):
         yield 0.3
         yield from redrawn()
-    cropped_screenshot("image_mode_screenshot", 'VIEW_3D', 'UI')
+    cropped_screenshot("image_mode_screenshot", "VIEW_3D", "UI")
     form.image = None
-    form.mode = 'TEXT'
+    form.mode = "TEXT"
 
 
 class CutSamplePanel(bpy.types.Panel):
@@ -842,8 +909,8 @@ class CutSamplePanel(bpy.types.Panel):
 
     bl_idname = "TRIPO_UI_PT_cut_sample"
     bl_label = "Cut sample"
-    bl_space_type = 'VIEW_3D'
-    bl_region_type = 'UI'
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
     bl_category = "Cut"
 
     def draw(self, context: Any) -> None:
@@ -856,7 +923,7 @@ def cut_sample() -> Iterator[float]:
     yield from redrawn()  # a category exists once a panel of it was drawn
     region.active_panel_category = "Cut"
     yield from redrawn()
-    cropped_screenshot("cut_sample_screenshot", 'VIEW_3D', 'UI')
+    cropped_screenshot("cut_sample_screenshot", "VIEW_3D", "UI")
     region.active_panel_category = CATEGORY
     bpy.utils.unregister_class(CutSamplePanel)
     yield from redrawn()
@@ -874,7 +941,7 @@ def scenario() -> Iterator[float]:
     screenshot()
     _, _, sidebar = view3d()
     RESULT["sidebar"] = {"width": sidebar.width, "ui_scale": bpy.context.preferences.view.ui_scale}
-    cropped_screenshot("sidebar_screenshot", 'VIEW_3D', 'UI')  # the default width: nothing cut off
+    cropped_screenshot("sidebar_screenshot", "VIEW_3D", "UI")  # the default width: nothing cut off
     if RESULT.get("imported"):
         yield from context_menu()
         yield from rig_and_retarget()
@@ -902,6 +969,7 @@ def quit_blender() -> None:
 
 def driver(visit: Iterator[float]) -> Any:
     """The timer callback: advance the scenario by one step; any exception ends it, recorded."""
+
     def tick() -> float | None:
         RESULT["timer_ticks"] += 1
         try:
@@ -913,12 +981,13 @@ def driver(visit: Iterator[float]) -> Any:
             step("failed")
         quit_blender()
         return None
+
     return tick
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    bpy.types.SpaceView3D.draw_handler_add(lambda: draws.update(ui=draws["ui"] + 1), (), 'UI', 'POST_PIXEL')
+    bpy.types.SpaceView3D.draw_handler_add(lambda: draws.update(ui=draws["ui"] + 1), (), "UI", "POST_PIXEL")
     try:
         install_addon()
         bpy.types.VIEW3D_MT_object_context_menu.append(count_object_context_menu)

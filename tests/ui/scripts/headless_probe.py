@@ -55,8 +55,16 @@ def report() -> dict[str, Any]:
         "requests_file": getattr(importlib.util.find_spec("requests"), "origin", None),
         "addon_file": tripo.__file__,
         "timer_ticks": bpy.app.driver_namespace[TICKS],
-        "jobs": [{"name": job.name, "kind": job.kind, "state": job.state.value, "task_id": job.task_id,
-                  "objects": [ob.name for ob in job.objects]} for job in tripo.jobs()],
+        "jobs": [
+            {
+                "name": job.name,
+                "kind": job.kind,
+                "state": job.state.value,
+                "task_id": job.task_id,
+                "objects": [ob.name for ob in job.objects],
+            }
+            for job in tripo.jobs()
+        ],
         "tagged_objects": tagged,
         "saved_as": bpy.data.filepath,
     }

@@ -33,8 +33,10 @@ def console_module() -> Any:
 
 
 def main() -> None:
-    report: dict[str, Any] = {"blender_version": bpy.app.version_string,
-                              "enabled": ADDON in bpy.context.preferences.addons}
+    report: dict[str, Any] = {
+        "blender_version": bpy.app.version_string,
+        "enabled": ADDON in bpy.context.preferences.addons,
+    }
     package = importlib.import_module(ADDON)
     names = [info.name for info in pkgutil.walk_packages(package.__path__, ADDON + ".")]
     for name in names:

@@ -46,8 +46,14 @@ def record_draws() -> None:
     original = post_ops.draw_rig_button
 
     def recording(layout: Any, **state: Any) -> None:
-        RESULT["draws"].append({"t": round(time.monotonic() - STARTED, 2), "riggable": state["riggable"],
-                                "pending": state["pending"], "region_popup": bool(bpy.context.region_popup)})
+        RESULT["draws"].append(
+            {
+                "t": round(time.monotonic() - STARTED, 2),
+                "riggable": state["riggable"],
+                "pending": state["pending"],
+                "region_popup": bool(bpy.context.region_popup),
+            }
+        )
         original(layout, **state)
 
     post_ops.draw_rig_button = recording
@@ -55,8 +61,8 @@ def record_draws() -> None:
 
 def scenario() -> Iterator[float]:
     window = bpy.context.window_manager.windows[0]
-    for value in ('PRESS', 'RELEASE'):  # the splash
-        window.event_simulate(type='ESC', value=value)
+    for value in ("PRESS", "RELEASE"):  # the splash
+        window.event_simulate(type="ESC", value=value)
     yield 0.5
     from bl_ext.user_default import tripo_blender as tripo
 
@@ -68,16 +74,16 @@ def scenario() -> Iterator[float]:
     for ob in bpy.context.view_layer.objects:
         ob.select_set(ob == root)
     bpy.context.view_layer.objects.active = root
-    area = next(a for a in window.screen.areas if a.type == 'VIEW_3D')
-    region = next(r for r in area.regions if r.type == 'WINDOW')
+    area = next(a for a in window.screen.areas if a.type == "VIEW_3D")
+    region = next(r for r in area.regions if r.type == "WINDOW")
     mouse = (area.x + area.width // 2, area.y + area.height // 2)
-    window.event_simulate(type='MOUSEMOVE', value='NOTHING', x=mouse[0], y=mouse[1])
+    window.event_simulate(type="MOUSEMOVE", value="NOTHING", x=mouse[0], y=mouse[1])
     # where the dialog opens (x, y from the screen's top, width, height): what the OCR check reads
     top = window.y + window.height - mouse[1]
     RESULT["ocr_box"] = [max(0, mouse[0] - 400), max(0, top - 450), 800, 900]
     yield TICK
     with bpy.context.temp_override(window=window, area=area, region=region):
-        RESULT["invoke"] = sorted(bpy.ops.tripo.rig('INVOKE_DEFAULT'))
+        RESULT["invoke"] = sorted(bpy.ops.tripo.rig("INVOKE_DEFAULT"))
     step(f"rig dialog invoked: {RESULT['invoke']}")
     yield 1.0
     screenshot("waiting_screenshot")
@@ -93,8 +99,8 @@ def scenario() -> Iterator[float]:
     check = [j for j in tripo.jobs() if j.kind == "check_riggable"]
     RESULT["check"] = check[0].state.value if check else None
     RESULT["rig_jobs"] = len([j for j in tripo.jobs() if j.kind == "rig_model"])
-    for value in ('PRESS', 'RELEASE'):  # close the dialog: Cancel
-        window.event_simulate(type='ESC', value=value)
+    for value in ("PRESS", "RELEASE"):  # close the dialog: Cancel
+        window.event_simulate(type="ESC", value=value)
     yield 0.5
 
 

@@ -37,8 +37,22 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Splat", "SplatError", "SH_C0", "MAX_SH_REST", "floats", "zeros", "interleave", "mapped",
-           "lookup", "exp_all", "sigmoid_all", "base_colors", "unit_wxyz", "CHUNK"]
+__all__ = [
+    "Splat",
+    "SplatError",
+    "SH_C0",
+    "MAX_SH_REST",
+    "floats",
+    "zeros",
+    "interleave",
+    "mapped",
+    "lookup",
+    "exp_all",
+    "sigmoid_all",
+    "base_colors",
+    "unit_wxyz",
+    "CHUNK",
+]
 
 #: The degree-0 spherical harmonic, Y₀₀ = 1 / (2√π): colour = 0.5 + SH_C0 · dc.
 SH_C0 = 0.28209479177387814
@@ -78,7 +92,7 @@ def mapped(function: Callable[[float], float], values: Sequence[float]) -> array
     """``function`` of every value, as a float32 array (chunked: bounded transient memory)."""
     out = floats()
     for start in range(0, len(values), CHUNK):
-        out.extend(array("f", map(function, values[start:start + CHUNK])))
+        out.extend(array("f", map(function, values[start : start + CHUNK])))
     return out
 
 
@@ -108,7 +122,7 @@ def exp_all(values: array[float]) -> array[float]:
     """Log-space scales made linear."""
     out = floats()
     for start in range(0, len(values), CHUNK):
-        part = values[start:start + CHUNK]
+        part = values[start : start + CHUNK]
         try:
             out.extend(array("f", map(math.exp, part)))
         except OverflowError:  # a damaged value: clamped, this chunk the slow way
@@ -121,7 +135,7 @@ def sigmoid_all(values: array[float]) -> array[float]:
     out = floats()
     exp = math.exp
     for start in range(0, len(values), CHUNK):
-        part = values[start:start + CHUNK]
+        part = values[start : start + CHUNK]
         try:
             out.extend(array("f", [1.0 / (1.0 + exp(-v)) for v in part]))
         except OverflowError:
@@ -133,8 +147,12 @@ def base_colors(sh_dc: array[float]) -> array[float]:
     """The display colour of each DC coefficient (see the module docstring)."""
     out = floats()
     for start in range(0, len(sh_dc), CHUNK):
-        out.extend(array("f", [0.0 if (c := 0.5 + SH_C0 * v) < 0.0 else 1.0 if c > 1.0 else c
-                               for v in sh_dc[start:start + CHUNK]]))
+        out.extend(
+            array(
+                "f",
+                [0.0 if (c := 0.5 + SH_C0 * v) < 0.0 else 1.0 if c > 1.0 else c for v in sh_dc[start : start + CHUNK]],
+            )
+        )
     return out
 
 
@@ -183,8 +201,14 @@ class Splat:
 
     def __post_init__(self) -> None:
         n = self.count
-        sizes = {"positions": (self.positions, 3), "scales": (self.scales, 3), "rotations": (self.rotations, 4),
-                 "opacities": (self.opacities, 1), "sh_dc": (self.sh_dc, 3), "colors": (self.colors, 3)}
+        sizes = {
+            "positions": (self.positions, 3),
+            "scales": (self.scales, 3),
+            "rotations": (self.rotations, 4),
+            "opacities": (self.opacities, 1),
+            "sh_dc": (self.sh_dc, 3),
+            "colors": (self.colors, 3),
+        }
         sizes.update({f"sh_rest[{k}]": (plane, 3) for k, plane in enumerate(self.sh_rest)})
         wrong = [name for name, (values, width) in sizes.items() if len(values) != width * n]
         if wrong:  # a reader's bug, not the file's: said plainly all the same
@@ -202,9 +226,30 @@ class Splat:
         return sum(len(a) * a.itemsize for a in arrays)
 
     @classmethod
-    def build(cls, *, positions: array[float], scales: array[float], rotations: array[float], opacities: array[float], sh_dc: array[float],
-              sh_rest: Sequence[array[float]], source: str, y_up: bool = False, colors: array[float] | None = None) -> Splat:
+    def build(
+        cls,
+        *,
+        positions: array[float],
+        scales: array[float],
+        rotations: array[float],
+        opacities: array[float],
+        sh_dc: array[float],
+        sh_rest: Sequence[array[float]],
+        source: str,
+        y_up: bool = False,
+        colors: array[float] | None = None,
+    ) -> Splat:
         """A splat from activated arrays (see the module docstring); the colours are derived here
         unless the reader has them cheaper (SPZ: a table per byte)."""
-        return cls(len(opacities), positions, scales, rotations, opacities, sh_dc,
-                   base_colors(sh_dc) if colors is None else colors, tuple(sh_rest[:MAX_SH_REST]), source, y_up)
+        return cls(
+            len(opacities),
+            positions,
+            scales,
+            rotations,
+            opacities,
+            sh_dc,
+            base_colors(sh_dc) if colors is None else colors,
+            tuple(sh_rest[:MAX_SH_REST]),
+            source,
+            y_up,
+        )

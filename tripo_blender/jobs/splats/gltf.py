@@ -34,11 +34,22 @@ EXTENSION = "KHR_gaussian_splatting"
 _PREFIX = EXTENSION + ":"
 _JSON_CHUNK, _BIN_CHUNK = 0x4E4F534A, 0x004E4942
 #: Extensions that change how the data reads and that this reader does not decode.
-_UNREADABLE = ("KHR_draco_mesh_compression", "EXT_meshopt_compression", "KHR_meshopt_compression",
-               "KHR_gaussian_splatting_compression_spz", "KHR_gaussian_splatting_compression_spz_2")
+_UNREADABLE = (
+    "KHR_draco_mesh_compression",
+    "EXT_meshopt_compression",
+    "KHR_meshopt_compression",
+    "KHR_gaussian_splatting_compression_spz",
+    "KHR_gaussian_splatting_compression_spz_2",
+)
 #: componentType → (array typecode, divisor when normalised, lower bound when normalised).
-_COMPONENTS = {5120: ("b", 127.0, -1.0), 5121: ("B", 255.0, 0.0), 5122: ("h", 32767.0, -1.0),
-               5123: ("H", 65535.0, 0.0), 5125: ("I", 4294967295.0, 0.0), 5126: ("f", 1.0, -1.0)}
+_COMPONENTS = {
+    5120: ("b", 127.0, -1.0),
+    5121: ("B", 255.0, 0.0),
+    5122: ("h", 32767.0, -1.0),
+    5123: ("H", 65535.0, 0.0),
+    5125: ("I", 4294967295.0, 0.0),
+    5126: ("f", 1.0, -1.0),
+}
 _WIDTHS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
 
 
@@ -53,7 +64,7 @@ def _split_glb(data: bytes) -> tuple[dict[str, Any], bytes]:
     doc, binary, at = None, b"", 12
     while at + 8 <= length:
         size, kind = struct.unpack_from("<II", data, at)
-        chunk = data[at + 8:at + 8 + size]
+        chunk = data[at + 8 : at + 8 + size]
         if kind == _JSON_CHUNK and doc is None:
             doc = _parse_json(chunk)
         elif kind == _BIN_CHUNK and not binary:
@@ -111,8 +122,10 @@ class _Buffers:
                 except (binascii.Error, ValueError):
                     raise SplatError(f"The glTF buffer {index} has a damaged embedded data URI.") from None
             else:
-                raise SplatError(f"The glTF file keeps its data in a separate file ({str(uri)[:60]!r}), which did "
-                                 "not come with the download.")
+                raise SplatError(
+                    f"The glTF file keeps its data in a separate file ({str(uri)[:60]!r}), which did "
+                    "not come with the download."
+                )
             if len(data) < int(buffer.get("byteLength", 0)):
                 raise SplatError(f"The glTF buffer {index} is shorter than it says: the file is truncated.")
             self.cache[index] = data
@@ -121,8 +134,12 @@ class _Buffers:
 
 def _item(doc: dict[str, Any], kind: str, index: Any) -> dict[str, Any]:
     items = doc.get(kind)
-    if not isinstance(index, int) or not isinstance(items, list) or not 0 <= index < len(items) \
-            or not isinstance(items[index], dict):
+    if (
+        not isinstance(index, int)
+        or not isinstance(items, list)
+        or not 0 <= index < len(items)
+        or not isinstance(items[index], dict)
+    ):
         raise SplatError(f"The glTF file refers to {kind} {index!r}, which it does not have: it is damaged.")
     item: dict[str, Any] = items[index]
     return item
@@ -132,7 +149,13 @@ def _accessor(doc: dict[str, Any], buffers: _Buffers, index: Any, width: int) ->
     """An accessor's components as float columns (normalised integers made 0–1 or -1–1)."""
     acc = _item(doc, "accessors", index)
     count, kind, component = acc.get("count"), acc.get("type"), acc.get("componentType")
-    if not isinstance(kind, str) or _WIDTHS.get(kind) != width or component not in _COMPONENTS or not isinstance(count, int) or count < 0:
+    if (
+        not isinstance(kind, str)
+        or _WIDTHS.get(kind) != width
+        or component not in _COMPONENTS
+        or not isinstance(count, int)
+        or count < 0
+    ):
         raise SplatError(f"The glTF accessor {index} is not a {width}-component one the extension allows.")
     if "sparse" in acc:
         raise SplatError(f"The glTF accessor {index} is sparse, which splat attributes never are here.")
@@ -151,7 +174,7 @@ def _accessor(doc: dict[str, Any], buffers: _Buffers, index: Any, width: int) ->
     for c in range(width):
         packed = bytearray(count * size)
         for k in range(size):
-            packed[k::size] = data[start + c * size + k:end:stride][:count]
+            packed[k::size] = data[start + c * size + k : end : stride][:count]
         values: Any = array(code, packed)
         if sys.byteorder != "little":
             values.byteswap()
@@ -169,8 +192,9 @@ def _normaliser(divisor: float, low: float) -> Callable[[float], float]:
     return lambda v: max(v / divisor, low)
 
 
-def _attribute(doc: dict[str, Any], buffers: _Buffers, primitive: dict[str, Any], name: str, width: int,
-               count: int) -> list[array[float]] | None:
+def _attribute(
+    doc: dict[str, Any], buffers: _Buffers, primitive: dict[str, Any], name: str, width: int, count: int
+) -> list[array[float]] | None:
     index = (primitive.get("attributes") or {}).get(name)
     if index is None:
         return None
@@ -192,8 +216,9 @@ def _coefficients(primitive: dict[str, Any]) -> int:
     return min(total, MAX_SH_REST)
 
 
-def _read_primitive(doc: dict[str, Any], buffers: _Buffers, primitive: dict[str, Any],
-                    coefficients: int) -> dict[str, list[array[float]]]:
+def _read_primitive(
+    doc: dict[str, Any], buffers: _Buffers, primitive: dict[str, Any], coefficients: int
+) -> dict[str, list[array[float]]]:
     if primitive.get("mode", 4) != 0:
         raise SplatError("The glTF splat primitive is not made of points (mode 0), as the extension requires.")
     position_index = (primitive.get("attributes") or {}).get("POSITION")
@@ -201,9 +226,13 @@ def _read_primitive(doc: dict[str, Any], buffers: _Buffers, primitive: dict[str,
         raise SplatError("The glTF splat primitive has no POSITION.")
     count = int(_item(doc, "accessors", position_index).get("count", 0))
     found: dict[str, list[array[float]]] = {}
-    for key, name, width in (("position", "POSITION", 3), ("rotation", f"{_PREFIX}ROTATION", 4),
-                             ("scale", f"{_PREFIX}SCALE", 3), ("opacity", f"{_PREFIX}OPACITY", 1),
-                             ("dc", f"{_PREFIX}SH_DEGREE_0_COEF_0", 3)):
+    for key, name, width in (
+        ("position", "POSITION", 3),
+        ("rotation", f"{_PREFIX}ROTATION", 4),
+        ("scale", f"{_PREFIX}SCALE", 3),
+        ("opacity", f"{_PREFIX}OPACITY", 1),
+        ("dc", f"{_PREFIX}SH_DEGREE_0_COEF_0", 3),
+    ):
         columns = _attribute(doc, buffers, primitive, name, width, count)
         if columns is None:
             raise SplatError(f"The glTF splat has no {name} attribute, which {EXTENSION} requires.")
@@ -233,8 +262,10 @@ def read_gltf(fh: BinaryIO) -> Splat:
     doc, binary = _split_glb(data) if data[:4] == GLB_MAGIC else (_parse_json(data), b"")
     required = [e for e in doc.get("extensionsRequired") or [] if e in _UNREADABLE]
     if required:
-        raise SplatError(f"The glTF splat is compressed with {', '.join(required)}, which the add-on does not "
-                         "decode; ask for a PLY or SPZ splat, or open it with a tool that decodes it.")
+        raise SplatError(
+            f"The glTF splat is compressed with {', '.join(required)}, which the add-on does not "
+            "decode; ask for a PLY or SPZ splat, or open it with a tool that decodes it."
+        )
     primitives = _primitives(doc)
     if not primitives:
         raise SplatError(f"The glTF file holds no splat: none of its primitives has {EXTENSION}.")

@@ -28,9 +28,24 @@ MAGIC = b"ply"
 #: A header longer than this is not a PLY header (3DGS headers are about 1.5 KB).
 _MAX_HEADER = 1 << 20
 _ROWS = 1024
-_TYPES = {"char": "b", "int8": "b", "uchar": "B", "uint8": "B", "short": "h", "int16": "h", "ushort": "H",
-          "uint16": "H", "int": "i", "int32": "i", "uint": "I", "uint32": "I", "float": "f", "float32": "f",
-          "double": "d", "float64": "d"}
+_TYPES = {
+    "char": "b",
+    "int8": "b",
+    "uchar": "B",
+    "uint8": "B",
+    "short": "h",
+    "int16": "h",
+    "ushort": "H",
+    "uint16": "H",
+    "int": "i",
+    "int32": "i",
+    "uint": "I",
+    "uint32": "I",
+    "float": "f",
+    "float32": "f",
+    "double": "d",
+    "float64": "d",
+}
 _REQUIRED = ("x", "y", "z", "opacity", "scale_0", "scale_1", "scale_2", "rot_0", "rot_1", "rot_2", "rot_3")
 _DC = ("f_dc_0", "f_dc_1", "f_dc_2")
 _RGB = ("red", "green", "blue")
@@ -114,8 +129,10 @@ def _check_properties(vertex: _Element) -> list[str]:
     colour = _DC if set(_DC) <= names else _RGB if set(_RGB) <= names else _DC
     missing = [n for n in (*_REQUIRED, *colour) if n not in names]
     if missing:
-        raise SplatError(f"The PLY file is not a Gaussian splat: its vertices have no {', '.join(missing)} "
-                         "(a plain point cloud or mesh?).")
+        raise SplatError(
+            f"The PLY file is not a Gaussian splat: its vertices have no {', '.join(missing)} "
+            "(a plain point cloud or mesh?)."
+        )
     rest = sorted(int(m.group(1)) for n in names if (m := _REST.fullmatch(n)))
     if rest != list(range(len(rest))) or len(rest) % 3:
         rest = []  # a partial or gapped set cannot be laid out per coefficient: the base colour stays
@@ -125,8 +142,10 @@ def _check_properties(vertex: _Element) -> list[str]:
 def _skip_binary(fh: BinaryIO, elements: list[_Element]) -> None:
     for element in elements:
         if element.has_lists:
-            raise SplatError(f"The PLY file stores a {element.name!r} element with lists before its vertices; "
-                             "this reader cannot skip it.")
+            raise SplatError(
+                f"The PLY file stores a {element.name!r} element with lists before its vertices; "
+                "this reader cannot skip it."
+            )
         fh.seek(element.count * element.row_size, 1)
 
 
@@ -139,8 +158,10 @@ def _binary_columns(fh: BinaryIO, vertex: _Element, wanted: list[str], little: b
     available = fh.seek(0, 2) - here
     fh.seek(here)
     if available < count * stride:  # said at once, before reading what is there
-        raise SplatError(f"The PLY file ends after {available // stride:,} of its {count:,} gaussians: it is "
-                         "truncated (an interrupted download?).")
+        raise SplatError(
+            f"The PLY file ends after {available // stride:,} of its {count:,} gaussians: it is "
+            "truncated (an interrupted download?)."
+        )
     by_name = {p.name: p for p in vertex.properties}
     columns = {name: floats() for name in wanted}
     native = little == (sys.byteorder == "little")
@@ -153,18 +174,20 @@ def _binary_columns(fh: BinaryIO, vertex: _Element, wanted: list[str], little: b
         block = fh.read(rows * stride)
         if len(block) < rows * stride:
             got = done + len(block) // stride
-            raise SplatError(f"The PLY file ends after {got:,} of its {count:,} gaussians: it is truncated "
-                             "(an interrupted download?).")
+            raise SplatError(
+                f"The PLY file ends after {got:,} of its {count:,} gaussians: it is truncated "
+                "(an interrupted download?)."
+            )
         if all_float:  # the 3DGS layout: every property a float32
             values = array("f", block)
             for name in wanted:
-                columns[name].extend(values[index[name]::width])
+                columns[name].extend(values[index[name] :: width])
         else:
             for name in wanted:
                 prop = by_name[name]
                 packed = bytearray(rows * prop.size)
                 for k in range(prop.size):
-                    packed[k::prop.size] = block[prop.offset + k::stride]
+                    packed[k :: prop.size] = block[prop.offset + k :: stride]
                 values = array(prop.code, packed)
                 if not native:
                     values.byteswap()
@@ -173,21 +196,25 @@ def _binary_columns(fh: BinaryIO, vertex: _Element, wanted: list[str], little: b
     return columns
 
 
-def _ascii_columns(fh: BinaryIO, vertex: _Element, before: list[_Element], wanted: list[str]) -> dict[str, array[float]]:
+def _ascii_columns(
+    fh: BinaryIO, vertex: _Element, before: list[_Element], wanted: list[str]
+) -> dict[str, array[float]]:
     lines = fh.read().splitlines()
     start = sum(element.count for element in before)  # one line per row of an ASCII element
-    rows = lines[start:start + vertex.count]
+    rows = lines[start : start + vertex.count]
     width = len(vertex.properties)
     tokens = b" ".join(rows).split()
     if len(rows) < vertex.count or len(tokens) != width * vertex.count:
-        raise SplatError(f"The ASCII PLY file has {len(rows):,} vertex lines for its {vertex.count:,} gaussians "
-                         f"(or lines with other than {width} values): it is truncated or damaged.")
+        raise SplatError(
+            f"The ASCII PLY file has {len(rows):,} vertex lines for its {vertex.count:,} gaussians "
+            f"(or lines with other than {width} values): it is truncated or damaged."
+        )
     try:
         values = array("d", map(float, tokens))
     except ValueError as exc:
         raise SplatError(f"The ASCII PLY file has a value that is not a number ({exc}).") from None
     index = {p.name: i for i, p in enumerate(vertex.properties)}
-    return {name: array("f", values[index[name]::width]) for name in wanted}
+    return {name: array("f", values[index[name] :: width]) for name in wanted}
 
 
 def _byte_dc(value: float) -> float:

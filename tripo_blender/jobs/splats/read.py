@@ -67,8 +67,10 @@ def _unknown(fh: BinaryIO) -> str:
     head = fh.read(16)
     fh.seek(0)
     shown = head.decode("ascii", "replace") if head.isascii() else head[:8].hex(" ")
-    return (f"The file is not a Gaussian splat this add-on reads (3DGS PLY, SPZ, or glTF with "
-            f"KHR_gaussian_splatting): it starts with {shown!r}.")
+    return (
+        f"The file is not a Gaussian splat this add-on reads (3DGS PLY, SPZ, or glTF with "
+        f"KHR_gaussian_splatting): it starts with {shown!r}."
+    )
 
 
 def read_splat(path: str | os.PathLike[str]) -> Splat:
@@ -89,11 +91,27 @@ def read_splat(path: str | os.PathLike[str]) -> Splat:
         raise SplatError(f"{name}: {exc}") from None
     except OSError as exc:
         raise SplatError(f"{name} cannot be read: {exc.strerror or exc}.") from None
-    except (ValueError, IndexError, KeyError, TypeError, OverflowError, struct.error, zlib.error, EOFError,
-            MemoryError) as exc:  # bytes no check foresaw: still the file's fault, said as such
+    except (
+        ValueError,
+        IndexError,
+        KeyError,
+        TypeError,
+        OverflowError,
+        struct.error,
+        zlib.error,
+        EOFError,
+        MemoryError,
+    ) as exc:  # bytes no check foresaw: still the file's fault, said as such
         log.debug("Reading %s failed", path, exc_info=True)
-        raise SplatError(f"{name} is damaged: it could not be read as a {kind or 'splat'} file "
-                         f"({type(exc).__name__}: {exc}).") from None
-    log.info("Read %s: %s, %d gaussians, SH degree %d, in %.2f s", name, splat.source, splat.count,
-             splat.sh_degree, time.perf_counter() - started)
+        raise SplatError(
+            f"{name} is damaged: it could not be read as a {kind or 'splat'} file ({type(exc).__name__}: {exc})."
+        ) from None
+    log.info(
+        "Read %s: %s, %d gaussians, SH degree %d, in %.2f s",
+        name,
+        splat.source,
+        splat.count,
+        splat.sh_degree,
+        time.perf_counter() - started,
+    )
     return splat

@@ -90,8 +90,11 @@ class ReadySplats:
             _, dropped = self._kept.popitem(last=False)
             if isinstance(dropped, Splat):
                 total -= dropped.nbytes
-                log.info("Read splat of %d gaussians dropped (over %d MB kept); it is read again when it lands",
-                         dropped.count, self.budget >> 20)
+                log.info(
+                    "Read splat of %d gaussians dropped (over %d MB kept); it is read again when it lands",
+                    dropped.count,
+                    self.budget >> 20,
+                )
 
 
 #: The add-on's one store: the job workers fill it, the landing empties it.

@@ -63,8 +63,10 @@ def _table(function: Callable[[int], float]) -> list[float]:
 def _decompressed(data: bytes) -> bytes:
     if data[:4] == PLAIN_MAGIC:
         version = struct.unpack_from("<I", data, 4)[0] if len(data) >= 8 else 0
-        raise SplatError(f"This SPZ file is version {version}, whose streams are zstd-compressed; the add-on reads "
-                         "versions 2 and 3 (gzip). Open it with a tool that reads SPZ 4, or ask for another format.")
+        raise SplatError(
+            f"This SPZ file is version {version}, whose streams are zstd-compressed; the add-on reads "
+            "versions 2 and 3 (gzip). Open it with a tool that reads SPZ 4, or ask for another format."
+        )
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         head = inflater.decompress(data, _HEADER.size)
@@ -74,12 +76,16 @@ def _decompressed(data: bytes) -> bytes:
         if magic != PLAIN_MAGIC:
             raise SplatError("The file is gzip-compressed but holds no SPZ splat (no NGSP header).")
         body = _body_size(version, count, degree)
-        out = head + inflater.decompress(inflater.unconsumed_tail, body + (_MAX_EXTENSIONS if flags & _FLAG_EXTENSIONS else 0))
+        out = head + inflater.decompress(
+            inflater.unconsumed_tail, body + (_MAX_EXTENSIONS if flags & _FLAG_EXTENSIONS else 0)
+        )
         if not inflater.eof:  # the stream's end and its gzip check (CRC-32, size) follow the data
             inflater.decompress(inflater.unconsumed_tail, _MAX_EXTENSIONS)
         if not inflater.eof and len(out) >= _HEADER.size + body:
-            raise SplatError("The SPZ file's compressed stream stops after its data, without the end and check gzip "
-                             "puts there: it is truncated or damaged.")
+            raise SplatError(
+                "The SPZ file's compressed stream stops after its data, without the end and check gzip "
+                "puts there: it is truncated or damaged."
+            )
         return out
     except zlib.error as exc:
         raise SplatError(f"The SPZ file's compressed data is damaged ({exc}).") from None
@@ -136,7 +142,7 @@ def _positions(raw: bytes, fractional_bits: int) -> tuple[array[float], array[fl
     scale = 1.0 / (1 << fractional_bits)
     coords = floats()
     for start in range(0, count, CHUNK):
-        coords.extend(array("f", [v * scale for v in ints[start:start + CHUNK]]))
+        coords.extend(array("f", [v * scale for v in ints[start : start + CHUNK]]))
     return coords[0::3], coords[1::3], coords[2::3]
 
 
@@ -151,13 +157,20 @@ def _smallest_three(raw: bytes) -> array[float]:
     sqrt = math.sqrt
     for start in range(0, len(words), CHUNK):
         part: list[float] = []
-        for word in words[start:start + CHUNK]:
+        for word in words[start : start + CHUNK]:
             a, b, c = field[word & 1023], field[(word >> 10) & 1023], field[(word >> 20) & 1023]
             big = 1.0 - a * a - b * b - c * c
             big = sqrt(big) if big > 0.0 else 0.0
             largest = word >> 30  # the fields fill the other indices (x y z w), from the highest down
-            part += (big, c, b, a) if largest == 3 else (a, big, c, b) if largest == 0 else \
-                (a, c, big, b) if largest == 1 else (a, c, b, big)
+            part += (
+                (big, c, b, a)
+                if largest == 3
+                else (a, big, c, b)
+                if largest == 0
+                else (a, c, big, b)
+                if largest == 1
+                else (a, c, b, big)
+            )
         out.extend(array("f", part))
     return out
 
@@ -176,7 +189,7 @@ def _sh_planes(sh: bytes, count: int, dim: int, value: list[float]) -> list[arra
     for k in range(min(dim, MAX_SH_REST)):
         plane = bytearray(3 * count)
         for channel in range(3):
-            plane[channel::3] = sh[3 * k + channel::3 * dim]
+            plane[channel::3] = sh[3 * k + channel :: 3 * dim]
         planes.append(lookup(value, bytes(plane)))
     return planes
 
@@ -189,21 +202,26 @@ def read_spz(fh: BinaryIO) -> Splat:
     extra = len(data) - _HEADER.size - body
     if extra < 0:
         done = max(0, len(data) - _HEADER.size) // max(1, body // count)
-        raise SplatError(f"The SPZ file ends before the data of its {count:,} gaussians is complete (about "
-                         f"{done:,} worth): it is truncated (an interrupted download?).")
-    low, high = _sh_range(data[_HEADER.size:_HEADER.size + extra]) if flags & _FLAG_EXTENSIONS else (-1.0, 1.0)
+        raise SplatError(
+            f"The SPZ file ends before the data of its {count:,} gaussians is complete (about "
+            f"{done:,} worth): it is truncated (an interrupted download?)."
+        )
+    low, high = _sh_range(data[_HEADER.size : _HEADER.size + extra]) if flags & _FLAG_EXTENSIONS else (-1.0, 1.0)
     at = _HEADER.size + (extra if flags & _FLAG_EXTENSIONS else 0)
     sizes = (9, 1, 3, 3, 4 if version >= 3 else 3, 3 * _sh_dim(degree))
     blocks = []
     for size in sizes:
-        blocks.append(data[at:at + size * count])
+        blocks.append(data[at : at + size * count])
         at += size * count
     raw_positions, alphas, colours, scales, rotations, sh = blocks
 
     x, y, z = _positions(raw_positions, bits)
     dc_of = _table(lambda v: (v / 255.0 - 0.5) / _COLOR_SCALE)
-    sh_value = _table(lambda v: (v - 128.0) / 128.0) if (low, high) == (-1.0, 1.0) else \
-        _table(lambda v: low + v / 255.0 * (high - low))
+    sh_value = (
+        _table(lambda v: (v - 128.0) / 128.0)
+        if (low, high) == (-1.0, 1.0)
+        else _table(lambda v: low + v / 255.0 * (high - low))
+    )
     return Splat.build(
         positions=interleave([x, y, z]),
         scales=lookup(_table(lambda v: math.exp(v / 16.0 - 10.0)), scales),
