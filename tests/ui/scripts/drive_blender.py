@@ -362,6 +362,10 @@ def context_menu(root: Any = None, key: str = "context_menu") -> Iterator[float]
     select_only(root)
     menus.update(object_context=0, tripo=0, tripo_items=None)
     region = main_region()
+    # The menus are read by OCR, and the bones and outlines the view draws beside them were read
+    # as words ("Rig…" came out "2 Bio… bv Te"): overlays off while the menu is shown.
+    overlay = view3d()[1].spaces.active.overlay
+    shown, overlay.show_overlays = overlay.show_overlays, False
     # Near the top of the view: the menu opens downward from the mouse and the Tripo submenu, its
     # last item, from its bottom; clicked lower, the submenu reaches into the timeline.
     where = {"x": region.x + region.width // 3, "y": region.y + region.height * 5 // 6}
@@ -380,6 +384,7 @@ def context_menu(root: Any = None, key: str = "context_menu") -> Iterator[float]
     press("ESC")  # closes the submenu
     yield TICK
     press("ESC")  # closes the context menu
+    overlay.show_overlays = shown
     yield from redrawn()
     found = menus["tripo_items"]
     for item in found["items"]:
