@@ -187,7 +187,7 @@ def test_a_result_waits_while_the_artist_sculpts_and_lands_after(
     rt: Any, online: Emulator, clean_scene: Any, addon: Any
 ) -> None:
     """Landing selects and activates objects: in Sculpt Mode it must wait, leaving everything as it was."""
-    landing = addon_module("blender.landing")
+    landing = addon_module("blender.landing_status")
     bpy.ops.mesh.primitive_cube_add()
     cube = bpy.context.view_layer.objects.active
     bpy.ops.object.mode_set(mode="SCULPT")

@@ -235,9 +235,7 @@ def _call_unevaluated(op: Any, kwargs: dict[str, Any]) -> set[str]:
     call: Any = getattr(getattr(sys.modules.get("_bpy"), "ops", None), "call", None)
     if call is None or not hasattr(op, "idname_py"):
         return set(op(**kwargs))
-    view_layer = bpy.context.view_layer
-    if view_layer is not None:
-        view_layer.update()
+    evaluate()  # the update before the call, as bpy.ops makes it (the importer may read the scene)
     return set(call(op.idname_py(), kwargs))
 
 

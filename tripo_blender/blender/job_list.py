@@ -21,7 +21,7 @@ Buttons per state:
   new paid request) and **Remove** (``tripo.job_remove``: forget the row, keep the files);
 * done → **Re-import** (only where this Blender can open the file), **Open folder**, **Remove**;
   failed → **Copy error details**;
-* ready but waiting for Object Mode (:func:`.landing.waiting_for_object_mode`) → **Land Now**
+* ready but waiting for Object Mode (:func:`.landing_status.waiting_for_object_mode`) → **Land Now**
   (``tripo.job_land_now``): the artist asks to land it while in their mode; the add-on leaves the
   mode for the landing only, then restores it, the active object and the selection.
 

@@ -74,7 +74,6 @@ from .importer import (
     push_undo,
     task_id_of,
 )
-from .landing_status import convert_offer, missing_decoder_advice, waiting_for_object_mode
 from .naming import character_of, name_result
 from .placement import PlacementRefused, place_like_source
 from .rigging import RetargetFailed, RigLandingFailed, apply_retarget, discard_import, land_rig
@@ -87,9 +86,6 @@ from .windows import main_window_override
 __all__ = [
     "Landing",
     "import_job",
-    "missing_decoder_advice",
-    "convert_offer",
-    "waiting_for_object_mode",
     "model_file",
     "model_files",
     "LOCAL_SOURCE",

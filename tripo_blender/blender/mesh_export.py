@@ -43,7 +43,7 @@ import bpy
 from ..client.inputs import MAX_UPLOAD_BYTES
 from ..jobs.mesh_writes import EXPORT_WRITES
 from .glb_writer import SceneArrays, least_bytes, write_glb
-from .mesh_checks import UV_MAX_TRIANGLES, exportable, refusal, triangle_count
+from .mesh_checks import exportable, refusal
 from .mesh_snapshot import read_scene
 from .windows import wait_cursor
 
@@ -51,10 +51,6 @@ __all__ = [
     "ExportedMesh",
     "ExportFailed",
     "UPLOAD_MAX_BYTES",
-    "UV_MAX_TRIANGLES",
-    "refusal",
-    "exportable",
-    "triangle_count",
     "export_meshes",
     "size_problem",
 ]

@@ -42,7 +42,6 @@ from .splat_tag import SPLAT_PROP
 
 __all__ = [
     "LandedSplat",
-    "SPLAT_PROP",
     "POINTS_GROUP",
     "POINTS_MATERIAL",
     "RADIUS_SIGMAS",
