@@ -453,6 +453,10 @@ def _single_root(objects: Sequence[bpy.types.Object], name: str, collection: bpy
     roots = [ob for ob in objects if ob.parent not in members]
     if len(roots) == 1:
         return roots[0]
+    outside = [ob for ob in roots if ob.parent is not None]  # a parent outside the import
+    if outside:  # their world matrices as evaluated, read once before anything changes
+        evaluate()
+    worlds = {ob.name: ob.matrix_world.copy() for ob in outside}
     root = bpy.data.objects.new(name, None)
     root.empty_display_type = "PLAIN_AXES"
     collection.objects.link(root)
@@ -463,10 +467,8 @@ def _single_root(objects: Sequence[bpy.types.Object], name: str, collection: bpy
             ob.matrix_parent_inverse = Matrix.Identity(4)
             ob.matrix_basis = basis
             continue
-        evaluate()  # a parent outside the import: its world matrix as evaluated
-        world = ob.matrix_world.copy()
         ob.parent = root
-        ob.matrix_world = world
+        ob.matrix_world = worlds[ob.name]
     return root
 
 
