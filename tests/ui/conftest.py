@@ -156,18 +156,20 @@ def xvfb(root: Path, log_path: Path) -> Iterator[str]:
             server.wait()
 
 
-def run_blender(root: Path, run_dir: Path, display: str, log_path: Path) -> int:
-    """Blender with a fresh user profile, driven by the script; its output goes to ``log_path``."""
+def window_command(root: Path, run_dir: Path, display: str, script: Path) -> list[str]:
+    """Blender in a real window on ``display`` with a fresh user profile under ``run_dir`` (its
+    ``home`` and ``tmp`` made here), running ``run_dir``'s copy of ``script`` on ``config.json``:
+    the window visit and the Rig dialog probe start Blender the same way."""
     width, height = SCREEN
     for name in ("home", "tmp"):
-        (run_dir / name).mkdir()
+        (run_dir / name).mkdir(exist_ok=True)
     env = {
         "DISPLAY": display,
         "HOME": inside(root, run_dir / "home"),
         "TMPDIR": inside(root, run_dir / "tmp"),
         "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"),
     }
-    command = chroot_command(
+    return chroot_command(
         root,
         "blender",
         "--factory-startup",
@@ -180,11 +182,16 @@ def run_blender(root: Path, run_dir: Path, display: str, log_path: Path) -> int:
         "--python-exit-code",
         "1",
         "--python",
-        inside(root, run_dir / SCRIPT.name),
+        inside(root, run_dir / script.name),
         "--",
         inside(root, run_dir / "config.json"),
         env=env,
     )
+
+
+def run_blender(root: Path, run_dir: Path, display: str, log_path: Path) -> int:
+    """Blender with a fresh user profile, driven by the script; its output goes to ``log_path``."""
+    command = window_command(root, run_dir, display, SCRIPT)
     with log_path.open("w") as log_file:
         try:
             return subprocess.run(
@@ -503,8 +510,6 @@ def dialog_run() -> DialogRun:
         emulator = stack.enter_context(Emulator(queue_seconds=0.0, run_seconds=TASK_SECONDS))
         OUT_DIR.mkdir(parents=True, exist_ok=True)
         display = stack.enter_context(xvfb(root, OUT_DIR / "rig_dialog_xvfb.log"))
-        for name in ("home", "tmp"):
-            (run_dir / name).mkdir()
         shutil.copy(RIG_PROBE, run_dir / RIG_PROBE.name)
         config = {
             "zip": inside(root, build_zip(run_dir)),
@@ -516,31 +521,7 @@ def dialog_run() -> DialogRun:
             **{key: inside(root, run_dir / name) for key, name in RIG_SCREENSHOTS.items()},
         }
         (run_dir / "config.json").write_text(json.dumps(config))
-        env = {
-            "DISPLAY": display,
-            "HOME": inside(root, run_dir / "home"),
-            "TMPDIR": inside(root, run_dir / "tmp"),
-            "BLENDER_USER_RESOURCES": inside(root, run_dir / "user"),
-        }
-        width, height = SCREEN
-        command = chroot_command(
-            root,
-            "blender",
-            "--factory-startup",
-            "--enable-event-simulate",
-            "--window-geometry",
-            "0",
-            "0",
-            str(width),
-            str(height),
-            "--python-exit-code",
-            "1",
-            "--python",
-            inside(root, run_dir / RIG_PROBE.name),
-            "--",
-            inside(root, run_dir / "config.json"),
-            env=env,
-        )
+        command = window_command(root, run_dir, display, RIG_PROBE)
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=BLENDER_TIMEOUT)
             returncode, log = done.returncode, done.stdout + done.stderr
